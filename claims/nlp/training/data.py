@@ -1,0 +1,99 @@
+"""Reading the check-worthiness data sets under the shared data folder.
+
+Pure Python (no torch, no Django) so that the `score_sentences` command and the fast tests can use
+the TSV reader without loading anything heavy.
+"""
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+CT24_DIR = "checkthat2024-task1-en"
+CT24_TRAIN = f"{CT24_DIR}/CT24_checkworthy_english_train.tsv"
+CT24_DEV = f"{CT24_DIR}/CT24_checkworthy_english_dev.tsv"
+CT24_DEV_TEST = f"{CT24_DIR}/CT24_checkworthy_english_dev-test.tsv"
+
+REQUIRED_COLUMNS = ("Sentence_id", "Text")
+
+
+class DataFormatError(ValueError):
+    """A data file is missing or does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_id: str
+    text: str
+    # None when the file has no class_label column (unlabelled input to score).
+    label: int | None
+
+
+def checkthat_tsv_read(path: Path) -> list[Sentence]:
+    """Read a CheckThat!-format TSV: header Sentence_id, Text and optionally class_label (Yes/No).
+
+    Text may be double-quoted CSV-style, so this goes through the csv module rather than split().
+    """
+    if not path.is_file():
+        raise DataFormatError(f"{path}: file not found")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        columns = reader.fieldnames or []
+        missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+        if missing:
+            raise DataFormatError(
+                f"{path}: missing column(s) {', '.join(missing)}; "
+                f"expected a header with {', '.join(REQUIRED_COLUMNS)} (and optionally class_label)"
+            )
+        has_label = "class_label" in columns
+        sentences = []
+        for line_number, row in enumerate(reader, start=2):
+            if row["Sentence_id"] is None or row["Text"] is None:
+                raise DataFormatError(f"{path}:{line_number}: too few fields")
+            label = None
+            if has_label:
+                raw_label = (row["class_label"] or "").strip()
+                if raw_label not in ("Yes", "No"):
+                    raise DataFormatError(
+                        f"{path}:{line_number}: class_label must be Yes or No, got {raw_label!r}"
+                    )
+                label = int(raw_label == "Yes")
+            sentences.append(
+                Sentence(sentence_id=row["Sentence_id"].strip(), text=row["Text"], label=label)
+            )
+    return sentences
+
+
+@dataclass(frozen=True)
+class CheckworthinessData:
+    train: list[Sentence]
+    dev: list[Sentence]
+    dev_test: list[Sentence]
+    # Relative paths of every file read, for the model card's sha256 list.
+    files: tuple[str, ...]
+
+
+def checkworthiness_data_load(data_dir: Path) -> CheckworthinessData:
+    """CT24 train for training; CT24 dev (threshold choice) and dev-test (report) held out.
+
+    ClaimBuster's NCS files are not used: every NCS sentence id is already in CT24 train or dev
+    with the same binary label (3 of 10,259 differ), so they add nothing but dev leakage.
+    A handful of short train sentences ("Thank you.") also occur verbatim in dev or dev-test;
+    they are dropped from train so the held-out figures are not helped by memorisation.
+    """
+    train = checkthat_tsv_read(data_dir / CT24_TRAIN)
+    dev = checkthat_tsv_read(data_dir / CT24_DEV)
+    dev_test = checkthat_tsv_read(data_dir / CT24_DEV_TEST)
+    held_out_texts = {_normalised(s.text) for s in dev + dev_test}
+    train = [s for s in train if _normalised(s.text) not in held_out_texts]
+    return CheckworthinessData(
+        train=train, dev=dev, dev_test=dev_test, files=(CT24_TRAIN, CT24_DEV, CT24_DEV_TEST)
+    )
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
