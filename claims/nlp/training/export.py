@@ -1,0 +1,95 @@
+"""Saving the fine-tuned model: fp32 safetensors (local cache), ONNX, dynamic int8 ONNX."""
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
+
+FP32_WEIGHTS_FILE = "model.fp32.safetensors"
+FP32_ONNX_FILE = "model.fp32.onnx"
+ONNX_OPSET = 17
+
+
+def fp32_weights_save(model: "torch.nn.Module", path: Path) -> None:
+    """The fp32 state dict (~90 MB): too big to commit, kept for the PyTorch side of the bench."""
+    from safetensors.torch import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file({name: tensor.contiguous() for name, tensor in model.state_dict().items()}, path)
+
+
+def fp32_classifier_load(
+    *, backbone_dir: Path, weights_path: Path, attn_implementation: str | None = None
+) -> "torch.nn.Module":
+    from safetensors.torch import load_file
+
+    from claims.nlp.training.finetune import classifier_build
+
+    model = classifier_build(backbone_dir, attn_implementation=attn_implementation)
+    model.load_state_dict(load_file(weights_path))
+    model.eval()
+    return model
+
+
+def onnx_export(*, backbone_dir: Path, weights_path: Path, onnx_path: Path) -> None:
+    """Export logit -> sigmoid as one graph with dynamic batch and sequence axes."""
+    import torch
+
+    classifier = fp32_classifier_load(
+        backbone_dir=backbone_dir, weights_path=weights_path, attn_implementation="eager"
+    )
+
+    class ScoreModel(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.classifier = classifier
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return torch.sigmoid(self.classifier(input_ids, attention_mask))
+
+    # A padded example, so the exporter sees a mask with zeros in it.
+    input_ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 7592, 102, 0, 0, 0]])
+    attention_mask = (input_ids != 0).long()
+    onnx_path.parent.mkdir(parents=True, exist_ok=True)
+    with torch.inference_mode():
+        torch.onnx.export(
+            ScoreModel().eval(),
+            (input_ids, attention_mask),
+            str(onnx_path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["score"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "score": {0: "batch"},
+            },
+            opset_version=ONNX_OPSET,
+            dynamo=False,
+        )
+
+
+def onnx_quantize(*, fp32_path: Path, int8_path: Path) -> None:
+    """Dynamic int8: weights of every MatMul and the embedding Gathers, activations at run time.
+
+    Quantising the word-embedding Gather is what brings the file from ~90 MB to ~23 MB.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    int8_path.parent.mkdir(parents=True, exist_ok=True)
+    # The quantiser logs one INFO line per tensor on the root logger; the command's output
+    # should stay readable.
+    root_logger = logging.getLogger()
+    previous_level = root_logger.level
+    root_logger.setLevel(logging.WARNING)
+    try:
+        quantize_dynamic(
+            model_input=str(fp32_path),
+            model_output=str(int8_path),
+            op_types_to_quantize=["MatMul", "Gather"],
+            weight_type=QuantType.QInt8,
+            per_channel=False,
+        )
+    finally:
+        root_logger.setLevel(previous_level)

@@ -1,0 +1,77 @@
+"""MODEL_CARD.md for the check-worthiness artefact, written from its metadata."""
+
+from pathlib import Path
+
+
+def model_card_write(path: Path, *, metadata: dict) -> None:
+    figures = metadata["figures"]
+    settings = metadata["settings"]
+    rows = []
+    models = (("int8_onnx", "int8 ONNX (shipped)"), ("fp32_onnx", "fp32 ONNX (not shipped)"))
+    for name, label in models:
+        for split in ("dev_test", "dev"):
+            scores = figures[name][split]
+            rows.append(
+                f"| {label} | {split.replace('_', '-')} | {figures[name]['threshold']:.2f} | "
+                f"{scores['precision']:.3f} | {scores['recall']:.3f} | {scores['f1']:.3f} |"
+            )
+    model_bytes = metadata["model_bytes"]
+    file_row = (
+        f"`{metadata['model_file']}`, {model_bytes / 1e6:.1f} MB, "
+        f"sha256 `{metadata['model_sha256']}`"
+    )
+    data_rows = [f"| `{name}` | `{sha}` |" for name, sha in metadata["data_files"].items()]
+    text = f"""# Check-worthiness model `{metadata["version"]}`
+
+Scores a sentence in [0, 1] for how worth fact-checking it is. A sentence is a claim when its
+score is at or above the threshold **{metadata["threshold"]:.2f}** (chosen to maximise
+positive-class F1 on CheckThat! 2024 dev; dev-test was never used for any choice).
+
+| item | value |
+| --- | --- |
+| backbone | {metadata["backbone"]} |
+| architecture | {metadata["architecture"]} |
+| file | {file_row} |
+| max tokens | {metadata["max_length"]} (longer sentences are truncated) |
+| runtime | onnxruntime + tokenizers (tokenizer.json read from the backbone package); no PyTorch |
+| created | {metadata["created"]} |
+
+## Figures (positive class "Yes", the official CheckThat! 2024 Task 1 metric)
+
+| model | split | threshold | precision | recall | F1 |
+| --- | --- | --- | --- | --- | --- |
+{chr(10).join(rows)}
+
+Reference baselines on the same splits (trained on CT24 train, measured in the data's
+PROVENANCE.md): TF-IDF + LR dev-test F1 0.778; frozen MiniLM embeddings + LR dev-test F1 0.806.
+CheckThat! 2024 dev-test is much easier than the official (held-out) test set for every system
+reported in the lab, so expect a lower F1 on new material.
+
+## Training
+
+- Command: `{metadata["command"]}` (offline: `HF_HUB_OFFLINE=1`), then
+  `python manage.py evaluate_checkworthiness` to re-measure these figures.
+- Data: CheckThat! 2024 Task 1 English train ({metadata["train_sentences"]} sentences after dropping
+  those whose text also occurs in dev or dev-test); dev for the threshold; dev-test for reporting.
+  ClaimBuster NCS, CheckThat! 2019 and 2022 were not used (NCS repeats CT24 train/dev ids with the
+  same labels; 2019 labels "was fact-checked" at 2.7% positives and 2022 is COVID tweets, a
+  different task definition and genre).
+- Fine-tuning: all encoder layers (word embeddings frozen), mean pooling, binary cross-entropy;
+  {settings["epochs"]} epochs, batch {settings["batch_size"]} (length-bucketed, dynamic padding),
+  AdamW lr {settings["learning_rate"]} (head {settings["head_learning_rate"]}), linear warm-up
+  {settings["warmup_fraction"]} then decay, weight decay {settings["weight_decay"]}, seed
+  {settings["seed"]}, {settings["threads"]} CPU threads, {metadata["training_seconds"]} s.
+- Export: ONNX opset 17, then onnxruntime dynamic int8 quantisation of MatMul and Gather weights.
+  Activation scales are computed per batch, so a sentence's score can move by about 0.01 with
+  the other sentences in its batch.
+
+## Data files (sha256)
+
+| file (under SHARED_DATA_DIR) | sha256 |
+| --- | --- |
+{chr(10).join(data_rows)}
+
+Licences: CheckThat! 2024 English data derives from ClaimBuster (CC BY 4.0); the lab's
+redistributions use CC BY-NC-SA 4.0, so treat the model as research / non-commercial.
+"""
+    path.write_text(text, encoding="utf-8")
