@@ -1,0 +1,68 @@
+"""Fine-tune the check-worthiness model; write the int8 ONNX artefact, metadata and model card."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.nlp.checkworthiness import MODEL_DIR
+from claims.nlp.training.data import DataFormatError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Command(BaseCommand):
+    help = (
+        "Fine-tune MiniLM on CheckThat! 2024 train (seeded, CPU, ~25 min on 2 cores), export int8 "
+        "ONNX to claims/nlp/artifacts/checkworthiness and choose the threshold on CT24 dev."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, help="defaults to settings.SHARED_DATA_DIR")
+        parser.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=PROJECT_ROOT / "var" / "checkworthiness",
+            help="untracked folder for the fp32 weights and fp32 ONNX (used by the benchmark)",
+        )
+        parser.add_argument("--output-dir", type=Path, default=MODEL_DIR)
+        parser.add_argument("--seed", type=int, default=13)
+        parser.add_argument("--epochs", type=int, default=2)
+        parser.add_argument(
+            "--max-train-sentences",
+            type=int,
+            help="train on a random subsample, for quick experiments only",
+        )
+
+    def handle(self, *args, **options):
+        # Training must never reach a model hub: the backbone comes from an installed package.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        from claims.nlp.training.finetune import TrainingSettings
+        from claims.nlp.training.pipeline import checkworthiness_model_train
+
+        if options["epochs"] < 1:
+            raise CommandError("--epochs must be at least 1")
+        data_dir = options["data_dir"] or Path(
+            getattr(settings, "SHARED_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data")
+        )
+        training_settings = TrainingSettings(
+            seed=options["seed"],
+            epochs=options["epochs"],
+            max_train_sentences=options["max_train_sentences"],
+        )
+        try:
+            metadata = checkworthiness_model_train(
+                data_dir=data_dir,
+                artifact_dir=options["output_dir"],
+                cache_dir=options["cache_dir"],
+                settings=training_settings,
+                log=self.stdout.write,
+            )
+        except DataFormatError as error:
+            raise CommandError(str(error)) from error
+        shipped = metadata["figures"]["int8_onnx"]
+        self.stdout.write(
+            f"{metadata['version']}: threshold {metadata['threshold']:.2f}, "
+            f"dev-test F1 {shipped['dev_test']['f1']:.3f}, dev F1 {shipped['dev']['f1']:.3f}"
+        )
