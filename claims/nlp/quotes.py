@@ -1,0 +1,84 @@
+"""Quotation marks in news text: which characters lie inside a quotation, over sentence and
+paragraph boundaries."""
+
+import re
+
+from claims.nlp.sentences import SentenceSpan
+
+QUOTE_CHARS = '"“”'
+# A quotation left open for more lines than this is taken as a stray mark, not a long quotation.
+MAX_QUOTE_LINES = 8
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quotations, from opening to closing mark, possibly over several lines.
+
+    Straight quotes are told apart by the characters around them. A paragraph that opens with a
+    quotation mark while a quotation is open continues it (the newswire convention for quotations
+    over several paragraphs); an opening mark mid-line while one is open means the earlier mark
+    was stray, so that quotation ends with its line.
+    """
+    regions: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for match in re.finditer(f"[{QUOTE_CHARS}]", text):
+        position = match.start()
+        opening = _is_opening_mark(text, position, currently_open=open_at is not None)
+        if open_at is None:
+            if opening:
+                open_at = position
+            continue
+        if not opening:
+            end = position + 1
+            if text.count("\n", open_at, end) > MAX_QUOTE_LINES:
+                end = _line_end(text, open_at)
+            regions.append((open_at, end))
+            open_at = None
+        elif not _starts_line(text, position):
+            regions.append((open_at, _line_end(text, open_at)))
+            open_at = position
+    if open_at is not None:
+        regions.append((open_at, _line_end(text, open_at)))
+    return regions
+
+
+def _is_opening_mark(text: str, position: int, currently_open: bool) -> bool:
+    mark = text[position]
+    if mark == "“":
+        return True
+    if mark == "”":
+        return False
+    before = text[position - 1] if position > 0 else " "
+    after = text[position + 1] if position + 1 < len(text) else " "
+    if before.isspace() or before in "([{—–-/":
+        return not after.isspace() or not currently_open
+    if after.isspace() or after in ".,;:?!)]—–-":
+        return False
+    return not currently_open
+
+
+def _starts_line(text: str, position: int) -> bool:
+    line_start = text.rfind("\n", 0, position) + 1
+    return text[line_start:position].strip() == ""
+
+
+def _line_end(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end == -1 else end
+
+
+def quoted_mask(length: int, regions: list[tuple[int, int]]) -> list[bool]:
+    mask = [False] * length
+    for start, end in regions:
+        mask[start:end] = [True] * (end - start)
+    return mask
+
+
+def quote_share(sentence: SentenceSpan, quoted: list[bool]) -> float:
+    positions = [
+        sentence.start + offset
+        for offset, char in enumerate(sentence.text)
+        if not char.isspace() and char not in QUOTE_CHARS
+    ]
+    if not positions:
+        return 0.0
+    return sum(quoted[position] for position in positions) / len(positions)
