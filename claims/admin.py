@@ -1,0 +1,487 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.models import Article, SourceKind
+from articles.services import article_clean
+
+from . import services
+from .models import (
+    Claim,
+    ClaimEvent,
+    EvidenceSource,
+    Rating,
+    RatingScale,
+    Sentence,
+    Speaker,
+    SpeakerAlias,
+    Verdict,
+)
+from .workflow import IllegalTransition
+
+
+class ScoreRangeFilter(admin.SimpleListFilter):
+    title = "check-worthiness"
+    parameter_name = "score"
+    RANGES = {
+        "high": ("0.8 and above", 0.8, 1.01),
+        "medium": ("0.5 to 0.8", 0.5, 0.8),
+        "low": ("below 0.5", 0.0, 0.5),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _, _) in self.RANGES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.RANGES:
+            _, low, high = self.RANGES[self.value()]
+            return queryset.filter(check_worthiness__gte=low, check_worthiness__lt=high)
+        return queryset
+
+
+# --- Articles ----------------------------------------------------------------------------------
+# Registered here rather than in articles/admin.py because it shows sentences and claims and
+# queues analyses, and articles/ must not depend on claims/.
+
+
+class ArticleAddForm(forms.ModelForm):
+    body = forms.CharField(widget=forms.Textarea, required=False, help_text="Paste the text…")
+    body_file = forms.FileField(
+        required=False, label="…or upload a UTF-8 text file", help_text="Plain text (.txt)."
+    )
+    outlet_name = forms.CharField(required=False, label="Outlet name")
+
+    class Meta:
+        model = Article
+        fields = ["title", "url", "byline", "published_at", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("body_file")
+        body = upload.read() if upload else cleaned.get("body", "")
+        try:
+            clean = article_clean(
+                title=cleaned.get("title", ""),
+                body=body,
+                url=cleaned.get("url", ""),
+                source_kind=SourceKind.PASTED,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.error_dict.items():
+                    self.add_error(field if field in self.fields else None, field_errors)
+            else:
+                self.add_error(None, error)
+        else:
+            cleaned["body"] = clean.body
+        return cleaned
+
+
+class SentenceInline(admin.TabularInline):
+    model = Sentence
+    fields = ["index", "text", "speaker", "attribution_cue", "check_worthiness"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fields = ["text", "speaker", "check_worthiness", "status", "assignee"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "outlet",
+        "published_at",
+        "source_kind",
+        "analysis_status",
+        "claim_count",
+        "created_at",
+    ]
+    list_filter = ["analysis_status", "source_kind", "outlet", "language"]
+    search_fields = ["title", "url", "byline", "outlet__name"]
+    date_hierarchy = "created_at"
+    inlines = [ClaimInline, SentenceInline]
+    actions = ["rerun_analysis"]
+    readonly_fields = [
+        "body",
+        "content_hash",
+        "source_kind",
+        "analysis_status",
+        "analysis_error",
+        "analysis_queued_at",
+        "analysis_started_at",
+        "analysis_finished_at",
+        "analysis_model_version",
+        "created_by",
+        "created_at",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("outlet")
+            .annotate(_claim_count=Count("claims"))
+        )
+
+    @admin.display(description="Claims", ordering="_claim_count")
+    def claim_count(self, article):
+        return article._claim_count
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ArticleAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [
+                "title",
+                "outlet_name",
+                "url",
+                "byline",
+                "published_at",
+                "language",
+                "body",
+                "body_file",
+            ]
+        return [
+            "title",
+            "outlet",
+            "url",
+            "byline",
+            "published_at",
+            "language",
+            *self.readonly_fields,
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # A new article goes through the same service as every other way in.
+        article = services.article_submit(
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            outlet_name=form.cleaned_data.get("outlet_name", ""),
+            url=form.cleaned_data.get("url", ""),
+            byline=form.cleaned_data.get("byline", ""),
+            published_at=form.cleaned_data.get("published_at"),
+            language=form.cleaned_data.get("language") or "en",
+            source_kind=SourceKind.PASTED,
+            created_by=request.user,
+        )
+        obj.pk = article.pk
+        obj.__dict__.update(article.__dict__)
+
+    @admin.action(description="Re-run analysis", permissions=["change"])
+    def rerun_analysis(self, request, queryset):
+        for article in queryset:
+            services.article_queue_analysis(article=article)
+        self.message_user(request, f"Queued {queryset.count()} article(s) for analysis.")
+
+
+# --- Speakers ----------------------------------------------------------------------------------
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    fields = ["alias", "key"]
+    readonly_fields = ["key"]
+    extra = 0
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "kind", "claim_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "role", "aliases__alias"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SpeakerAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_claim_count=Count("claims"))
+
+    @admin.display(description="Claims", ordering="_claim_count")
+    def claim_count(self, speaker):
+        return speaker._claim_count
+
+    def save_formset(self, request, form, formset, change):
+        aliases = formset.save(commit=False)
+        for alias in aliases:
+            alias.key = services.speaker_key(alias.alias)
+            alias.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+class VerdictInline(admin.StackedInline):
+    model = Verdict
+    fields = ["status", "rating", "conclusion", "author", "editor", "published_at", "version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimEventInline(admin.TabularInline):
+    model = ClaimEvent
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ["short_text", "speaker", "check_worthiness", "status", "assignee", "outlet"]
+    list_filter = [
+        "status",
+        ScoreRangeFilter,
+        "origin",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("article__outlet", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["text", "speaker__name", "article__title"]
+    list_select_related = ["speaker", "assignee", "article__outlet"]
+    readonly_fields = [
+        "article",
+        "start",
+        "end",
+        "text",
+        "check_worthiness",
+        "model_version",
+        "origin",
+        "status",
+        "assignee",
+        "dismissal_reason",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [
+        *readonly_fields[:3],
+        "text",
+        "speaker",
+        "attribution_cue",
+        "is_direct_quote",
+        *readonly_fields[4:],
+        "priority",
+    ]
+    autocomplete_fields = ["speaker"]
+    inlines = [VerdictInline, ClaimEventInline]
+    actions = ["assign_to_me"]
+
+    @admin.display(description="Claim")
+    def short_text(self, claim):
+        return claim.text if len(claim.text) <= 90 else claim.text[:87] + "…"
+
+    @admin.display(description="Outlet", ordering="article__outlet__name")
+    def outlet(self, claim):
+        return claim.article.outlet
+
+    def has_add_permission(self, request):
+        return False  # claims come from analysis, or from a sentence on the review desk
+
+    def save_model(self, request, obj, form, change):
+        if {"speaker", "attribution_cue", "is_direct_quote"} & set(form.changed_data):
+            obj.edited_by_reviewer = True
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        done, refused = 0, []
+        for claim in queryset:
+            try:
+                services.claim_assign(claim=claim, actor=request.user)
+                done += 1
+            except IllegalTransition as error:
+                refused.append(f"#{claim.pk}: {error}")
+        if done:
+            self.message_user(request, f"Assigned {done} claim(s) to you.")
+        for message in refused:
+            self.message_user(request, message, level=messages.WARNING)
+
+
+# --- Verdicts ----------------------------------------------------------------------------------
+
+
+class EvidenceSourceInline(admin.TabularInline):
+    model = EvidenceSource
+    fields = ["url", "title", "note", "accessed_on"]
+    extra = 1
+
+
+class VerdictAdminForm(forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Verdict
+        fields = ["rating", "conclusion", "explanation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+        if "rating" in self.fields:
+            self.fields["rating"].queryset = Rating.objects.filter(scale__is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        current = Verdict.objects.filter(pk=self.instance.pk).first()
+        if current is not None and expected is not None and current.version != expected:
+            who = current.updated_by.get_username() if current.updated_by else "someone"
+            raise ValidationError(
+                f"This verdict was changed by {who} at {current.updated_at:%Y-%m-%d %H:%M} "
+                "— reload to see their changes before saving yours."
+            )
+        return cleaned
+
+
+@admin.register(Verdict)
+class VerdictAdmin(SimpleHistoryAdmin):
+    form = VerdictAdminForm
+    list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
+    list_filter = ["status", "rating", "published_at"]
+    search_fields = ["claim__text", "conclusion", "explanation"]
+    list_select_related = ["claim", "rating", "author", "editor"]
+    readonly_fields = [
+        "claim",
+        "status",
+        "author",
+        "editor",
+        "submitted_at",
+        "published_at",
+        "version",
+        "review_comment",
+        "updated_by",
+    ]
+    fields = [
+        "claim",
+        "rating",
+        "conclusion",
+        "explanation",
+        "expected_version",
+        *readonly_fields[1:],
+    ]
+    inlines = [EvidenceSourceInline]
+    actions = ["submit_for_review", "publish"]
+
+    def has_add_permission(self, request):
+        return False  # a verdict is drafted from its claim on the review desk
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("claims.publish_verdict")
+
+    def get_readonly_fields(self, request, obj=None):
+        locked = obj is not None and obj.status in ("submitted", "published")
+        return (
+            [*self.readonly_fields, "rating", "conclusion", "explanation"]
+            if locked
+            else (self.readonly_fields)
+        )
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.verdict_save_draft(
+                claim=obj.claim,
+                actor=request.user,
+                expected_version=form.cleaned_data.get("expected_version"),
+                rating=obj.rating,
+                conclusion=obj.conclusion,
+                explanation=obj.explanation,
+            )
+        except (ValidationError, IllegalTransition) as error:
+            self.message_user(request, "; ".join(_messages(error)), level=messages.ERROR)
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._apply(
+            request, queryset, lambda v: services.verdict_submit(verdict=v, actor=request.user)
+        )
+
+    @admin.action(description="Approve and publish", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._apply(
+            request, queryset, lambda v: services.verdict_publish(verdict=v, editor=request.user)
+        )
+
+    def _apply(self, request, queryset, action):
+        for verdict in queryset.select_related("claim"):
+            try:
+                action(verdict)
+            except (ValidationError, IllegalTransition, PermissionDenied) as error:
+                self.message_user(
+                    request, f"#{verdict.pk}: {'; '.join(_messages(error))}", level=messages.ERROR
+                )
+            else:
+                self.message_user(request, f"#{verdict.pk}: done.")
+
+
+def _messages(error) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+# --- Ratings and history -----------------------------------------------------------------------
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    fields = ["label", "slug", "value", "colour", "description"]
+    extra = 0
+
+
+@admin.register(RatingScale)
+class RatingScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    inlines = [RatingInline]
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "claim", "actor", "from_status", "to_status"]
+    list_filter = ["kind", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["claim__text", "note"]
+    list_select_related = ["claim", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,193 @@
+"""Turn one stored article into sentences and claims.
+
+The slow part (the NLP pipeline) runs outside any transaction; the write happens in one
+transaction with the article row locked, so a crash leaves either the old rows or the new ones,
+and running the analysis twice gives the same rows.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import AnalysisStatus, Article
+
+from .models import Claim, ClaimEvent, ClaimEventKind, ClaimOrigin, Sentence, Speaker
+from .nlp import checkworthiness, pipeline
+from .nlp.attribution import Attribution, speaker_aliases
+from .services import speaker_resolve
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    sentences: int
+    claims_created: int
+    claims_updated: int
+    claims_removed: int
+
+
+def checkworthiness_threshold() -> float:
+    configured = settings.CHECKWORTHINESS_THRESHOLD
+    return configured if configured is not None else checkworthiness.model_info().threshold
+
+
+def article_mark_running(*, article_id: int) -> None:
+    Article.objects.filter(pk=article_id).update(
+        analysis_status=AnalysisStatus.RUNNING,
+        analysis_started_at=timezone.now(),
+        analysis_finished_at=None,
+        analysis_error="",
+    )
+
+
+def article_mark_failed(*, article_id: int, reason: str, retrying: bool = False) -> None:
+    Article.objects.filter(pk=article_id).update(
+        analysis_status=AnalysisStatus.QUEUED if retrying else AnalysisStatus.FAILED,
+        analysis_error=reason[:5000],
+        analysis_finished_at=None if retrying else timezone.now(),
+    )
+
+
+def article_analyze(*, article_id: int) -> AnalysisResult:
+    article = Article.objects.get(pk=article_id)
+    article_mark_running(article_id=article_id)
+    analysed = pipeline.analyze_text(article.body)
+    version = checkworthiness.model_info().version
+    threshold = checkworthiness_threshold()
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        speakers = _resolve_speakers(analysed)
+        _replace_sentences(article, analysed, speakers, version)
+        result = _sync_claims(article, analysed, speakers, version, threshold)
+        article.analysis_status = AnalysisStatus.DONE
+        article.analysis_error = ""
+        article.analysis_finished_at = timezone.now()
+        article.analysis_model_version = version
+        article.save(
+            update_fields=[
+                "analysis_status",
+                "analysis_error",
+                "analysis_finished_at",
+                "analysis_model_version",
+                "updated_at",
+            ]
+        )
+    return result
+
+
+def _resolve_speakers(analysed) -> dict[Attribution, Speaker]:
+    speakers: dict[Attribution, Speaker] = {}
+    for sentence in analysed:
+        attribution = sentence.attribution
+        if attribution is not None and attribution not in speakers:
+            speakers[attribution] = speaker_resolve(
+                name=attribution.speaker,
+                role=attribution.role,
+                kind=attribution.kind,
+                aliases=speaker_aliases(attribution),
+            )
+    return speakers
+
+
+def _replace_sentences(article, analysed, speakers, version: str) -> None:
+    # Sentences carry no reviewer work, so replacing them wholesale is safe and idempotent.
+    Sentence.objects.filter(article=article).delete()
+    Sentence.objects.bulk_create(
+        [
+            Sentence(
+                article=article,
+                index=index,
+                start=sentence.start,
+                end=sentence.end,
+                text=sentence.text,
+                speaker=speakers.get(sentence.attribution),
+                attribution_cue=sentence.attribution.cue if sentence.attribution else "",
+                is_direct_quote=bool(sentence.attribution and sentence.attribution.is_direct_quote),
+                check_worthiness=sentence.check_worthiness,
+                model_version=version,
+            )
+            for index, sentence in enumerate(analysed)
+        ]
+    )
+
+
+def _sync_claims(article, analysed, speakers, version: str, threshold: float) -> AnalysisResult:
+    existing = {(claim.start, claim.end): claim for claim in Claim.objects.filter(article=article)}
+    kept_with_work = set(
+        Claim.objects.filter(article=article).with_reviewer_work().values_list("start", "end")
+    )
+    by_span = {(sentence.start, sentence.end): sentence for sentence in analysed}
+    created = updated = 0
+    for span, sentence in by_span.items():
+        claim = existing.get(span)
+        if claim is not None:
+            if _rescore(claim, sentence, speakers, version):
+                updated += 1
+        elif sentence.check_worthiness >= threshold:
+            _create_detected_claim(article, sentence, speakers, version, threshold)
+            created += 1
+    removable = [
+        claim.pk
+        for span, claim in existing.items()
+        if span not in kept_with_work
+        and claim.origin == ClaimOrigin.MODEL
+        and (span not in by_span or by_span[span].check_worthiness < threshold)
+    ]
+    Claim.objects.filter(pk__in=removable).delete()
+    return AnalysisResult(len(analysed), created, updated, len(removable))
+
+
+def _create_detected_claim(article, sentence, speakers, version: str, threshold: float) -> None:
+    attribution = sentence.attribution
+    claim = Claim.objects.create(
+        article=article,
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        speaker=speakers.get(attribution),
+        attribution_cue=attribution.cue if attribution else "",
+        is_direct_quote=bool(attribution and attribution.is_direct_quote),
+        check_worthiness=sentence.check_worthiness,
+        model_version=version,
+    )
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.DETECTED,
+        to_status=claim.status,
+        data={
+            "model_version": version,
+            "check_worthiness": round(sentence.check_worthiness, 4),
+            "threshold": threshold,
+        },
+    )
+
+
+def _rescore(claim: Claim, sentence, speakers, version: str) -> bool:
+    """Refresh the model's fields; leave what a reviewer edited alone."""
+    if claim.model_version == version and claim.check_worthiness == sentence.check_worthiness:
+        return False
+    previous = {"model_version": claim.model_version, "check_worthiness": claim.check_worthiness}
+    claim.check_worthiness = sentence.check_worthiness
+    claim.model_version = version
+    if not claim.edited_by_reviewer:
+        attribution = sentence.attribution
+        claim.speaker = speakers.get(attribution)
+        claim.attribution_cue = attribution.cue if attribution else ""
+        claim.is_direct_quote = bool(attribution and attribution.is_direct_quote)
+    claim.save()
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.RESCORED,
+        from_status=claim.status,
+        to_status=claim.status,
+        data={
+            "previous": previous,
+            "model_version": version,
+            "check_worthiness": round(sentence.check_worthiness, 4),
+        },
+    )
+    return True

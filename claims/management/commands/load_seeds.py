@@ -1,0 +1,69 @@
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.dateparse import parse_datetime
+
+from articles.models import SourceKind
+from articles.services import DuplicateArticle
+from claims.services import article_submit
+
+
+class Command(BaseCommand):
+    help = "Import the seed articles listed in seeds/manifest.json and queue their analysis."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", default=str(settings.SEEDS_DIR), help="Seeds folder.")
+
+    def handle(self, *args, dir: str, **options):
+        from pathlib import Path
+
+        seeds_dir = Path(dir)
+        manifest_path = seeds_dir / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CommandError(f"No manifest at {manifest_path}.") from None
+        except json.JSONDecodeError as error:
+            raise CommandError(f"{manifest_path} is not valid JSON: {error}") from None
+        if not isinstance(manifest, list):
+            raise CommandError(f"{manifest_path} must hold a JSON list of seed entries.")
+
+        for number, entry in enumerate(manifest, start=1):
+            try:
+                path = seeds_dir / entry["file"]
+                title = entry["title"]
+            except (KeyError, TypeError):
+                raise CommandError(f"Entry {number} needs at least 'file' and 'title'.") from None
+            if not path.is_file():
+                raise CommandError(f"Entry {number}: {path} does not exist.")
+            published = entry.get("published_at")
+            published_at = parse_datetime(published) if published else None
+            if published and published_at is None:
+                raise CommandError(f"Entry {number}: bad published_at {published!r}.")
+            outlet = entry.get("outlet") or {}
+            try:
+                article = article_submit(
+                    title=title,
+                    body=path.read_bytes(),
+                    source_kind=SourceKind.SEED,
+                    outlet_name=outlet.get("name", ""),
+                    outlet_domain=outlet.get("domain", ""),
+                    url=entry.get("url", ""),
+                    byline=entry.get("byline", ""),
+                    language=entry.get("language", "en"),
+                    published_at=published_at,
+                )
+            except DuplicateArticle as duplicate:
+                self.stdout.write(f"Already loaded: {path.name} (article #{duplicate.existing.pk})")
+                continue
+            except ValidationError as error:
+                raise CommandError(
+                    f"Entry {number} ({path.name}): {'; '.join(error.messages)}"
+                ) from None
+            article.refresh_from_db()
+            self.stdout.write(
+                self.style.SUCCESS(f"Loaded {path.name} as article #{article.pk}")
+                + f" — analysis {article.get_analysis_status_display().lower()}"
+            )

@@ -1,0 +1,340 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from articles.models import Article
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    GROUP = "group", "Group"
+    ANONYMOUS = "anonymous", "Anonymous source"
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=300, help_text="Canonical name, e.g. 'Antony Blinken'.")
+    slug = models.SlugField(max_length=320, unique=True)
+    role = models.CharField(max_length=300, blank=True, help_text="Title or role, as last seen.")
+    kind = models.CharField(max_length=16, choices=SpeakerKind.choices, default=SpeakerKind.PERSON)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SpeakerKind.values), name="speaker_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerAlias(models.Model):
+    """A way the speaker is written; `key` is the normalised form used for matching."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=300)
+    key = models.CharField(max_length=300, unique=True)
+
+    class Meta:
+        ordering = ["alias"]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class Sentence(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="sentences"
+    )
+    attribution_cue = models.CharField(max_length=100, blank=True)
+    is_direct_quote = models.BooleanField(default=False)
+    check_worthiness = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="sentence_span_unique"
+            ),
+            models.UniqueConstraint(fields=["article", "index"], name="sentence_index_unique"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="sentence_span_valid"),
+            models.CheckConstraint(
+                condition=Q(check_worthiness__isnull=True)
+                | Q(check_worthiness__gte=0, check_worthiness__lte=1),
+                name="sentence_score_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ClaimStatus(models.TextChoices):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ClaimOrigin(models.TextChoices):
+    MODEL = "model", "Detected by the model"
+    MANUAL = "manual", "Added by a reviewer"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def in_queue(self):
+        return self.filter(status__in=[ClaimStatus.NEW, ClaimStatus.IN_PROGRESS])
+
+    def published(self):
+        return self.filter(status=ClaimStatus.PUBLISHED)
+
+    def with_reviewer_work(self):
+        """Claims a re-analysis must keep: someone has touched them."""
+        return self.filter(
+            Q(origin=ClaimOrigin.MANUAL)
+            | Q(assignee__isnull=False)
+            | Q(verdict__isnull=False)
+            | Q(edited_by_reviewer=True)
+            | ~Q(status=ClaimStatus.NEW)
+        )
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    speaker = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+        help_text="Empty when the statement is the article's own narration.",
+    )
+    attribution_cue = models.CharField(max_length=100, blank=True)
+    is_direct_quote = models.BooleanField(default=False)
+    check_worthiness = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    origin = models.CharField(max_length=16, choices=ClaimOrigin.choices, default=ClaimOrigin.MODEL)
+    status = models.CharField(max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.NEW)
+    priority = models.SmallIntegerField(default=0, help_text="Higher is reviewed first.")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    dismissal_reason = models.TextField(blank=True)
+    edited_by_reviewer = models.BooleanField(
+        default=False, help_text="A reviewer changed the text or speaker by hand."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-priority", "-check_worthiness", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end"], name="claim_span_unique"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(check_worthiness__isnull=True)
+                | Q(check_worthiness__gte=0, check_worthiness__lte=1),
+                name="claim_score_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-priority", "-check_worthiness"], name="claim_queue_idx"
+            ),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
+            models.Index(fields=["speaker", "-created_at"], name="claim_speaker_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class RatingScale(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_rating_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="ratings")
+    label = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    value = models.SmallIntegerField(help_text="schema.org ratingValue; higher is truer.")
+    colour = models.CharField(max_length=7, help_text="Hex colour, e.g. #2e7d32.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["scale", "-value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "slug"], name="rating_slug_unique"),
+            models.UniqueConstraint(fields=["scale", "value"], name="rating_value_unique"),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class VerdictStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned to author"
+    PUBLISHED = "published", "Published"
+
+
+class VerdictQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=VerdictStatus.PUBLISHED, published_at__isnull=False)
+
+
+class Verdict(models.Model):
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="verdict")
+    rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    conclusion = models.CharField(max_length=300, blank=True, help_text="One sentence.")
+    explanation = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_verdicts"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="edited_verdicts",
+    )
+    status = models.CharField(
+        max_length=16, choices=VerdictStatus.choices, default=VerdictStatus.DRAFT
+    )
+    review_comment = models.TextField(blank=True, help_text="The editor's note when returning.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic-locking counter.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = VerdictQuerySet.as_manager()
+
+    class Meta:
+        permissions = [
+            ("publish_verdict", "Can approve and publish verdicts"),
+            ("return_verdict", "Can return submitted verdicts to their author"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VerdictStatus.values), name="verdict_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=VerdictStatus.PUBLISHED)
+                | Q(published_at__isnull=False, rating__isnull=False, editor__isnull=False),
+                name="published_verdict_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="verdict_status_idx"),
+            models.Index(fields=["-updated_at"], name="verdict_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating or 'Unrated'}: {self.claim}"
+
+
+class EvidenceSource(models.Model):
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500)
+    note = models.TextField(blank=True)
+    accessed_on = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ClaimEventKind(models.TextChoices):
+    DETECTED = "detected", "Detected"
+    RESCORED = "rescored", "Re-scored"
+    ADDED = "added", "Added by a reviewer"
+    ASSIGNED = "assigned", "Assigned"
+    UNASSIGNED = "unassigned", "Unassigned"
+    DISMISSED = "dismissed", "Dismissed"
+    REOPENED = "reopened", "Reopened"
+    SPEAKER_CORRECTED = "speaker_corrected", "Speaker corrected"
+    DRAFTED = "drafted", "Verdict drafted"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned to author"
+    PUBLISHED = "published", "Published"
+    CORRECTED = "corrected", "Correction published"
+
+
+class ClaimEvent(models.Model):
+    """One row per workflow transition: who did what to the claim, and when."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=ClaimEventKind.choices)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claim_events",
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="claim_event_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.claim_id}"

@@ -1,0 +1,43 @@
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from articles.models import Article
+
+from . import analysis
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try: the database or the network blinked. Anything else (bad text,
+# a broken model file) fails the same way every time, so the article is marked failed at once.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+MAX_RETRIES = 4
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+def analyze_article(self, article_id: int) -> dict | None:
+    try:
+        result = analysis.article_analyze(article_id=article_id)
+    except Article.DoesNotExist:
+        logger.warning("Article %s vanished before its analysis ran", article_id)
+        return None
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries < self.max_retries:
+            analysis.article_mark_failed(
+                article_id=article_id,
+                reason=f"Retrying after a temporary error: {error}",
+                retrying=True,
+            )
+            raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+        analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
+        raise
+    except Exception as error:
+        logger.exception("Analysis of article %s failed", article_id)
+        analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
+        return None
+    return result.__dict__
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,125 @@
+"""The review workflow as one small state machine.
+
+Every change of a claim's or a verdict's status goes through `transition()`, which checks the
+move is legal, applies it and records a ClaimEvent with who and when. Services call it; nothing
+else writes `status`.
+"""
+
+from dataclasses import dataclass
+
+from .models import ClaimEventKind, ClaimStatus, VerdictStatus
+
+
+class IllegalTransition(Exception):
+    """The requested action is not allowed from the claim's current state."""
+
+
+@dataclass(frozen=True)
+class Move:
+    claim_from: frozenset[str]
+    # None: the claim's status stays as it is; several: the service says which one with `to=`.
+    claim_to: frozenset[str] | None
+    verdict_from: frozenset[str] | None = None  # None: the action does not involve a verdict
+    verdict_to: str | None = None
+
+
+def _states(*values: str) -> frozenset[str]:
+    return frozenset(values)
+
+
+MOVES: dict[str, Move] = {
+    ClaimEventKind.ASSIGNED: Move(
+        _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS), _states(ClaimStatus.IN_PROGRESS)
+    ),
+    # Unassigning a claim that already has a draft keeps it in progress; otherwise it is new again.
+    ClaimEventKind.UNASSIGNED: Move(
+        _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS),
+        _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS),
+    ),
+    ClaimEventKind.DISMISSED: Move(
+        _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS), _states(ClaimStatus.DISMISSED)
+    ),
+    ClaimEventKind.REOPENED: Move(_states(ClaimStatus.DISMISSED), _states(ClaimStatus.NEW)),
+    ClaimEventKind.SPEAKER_CORRECTED: Move(
+        _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW), None
+    ),
+    ClaimEventKind.DRAFTED: Move(
+        _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS),
+        _states(ClaimStatus.IN_PROGRESS),
+        verdict_from=_states(VerdictStatus.DRAFT, VerdictStatus.RETURNED),
+        verdict_to=None,
+    ),
+    ClaimEventKind.SUBMITTED: Move(
+        _states(ClaimStatus.IN_PROGRESS),
+        _states(ClaimStatus.IN_REVIEW),
+        verdict_from=_states(VerdictStatus.DRAFT, VerdictStatus.RETURNED),
+        verdict_to=VerdictStatus.SUBMITTED,
+    ),
+    ClaimEventKind.RETURNED: Move(
+        _states(ClaimStatus.IN_REVIEW),
+        _states(ClaimStatus.IN_PROGRESS),
+        verdict_from=_states(VerdictStatus.SUBMITTED),
+        verdict_to=VerdictStatus.RETURNED,
+    ),
+    ClaimEventKind.PUBLISHED: Move(
+        _states(ClaimStatus.IN_REVIEW),
+        _states(ClaimStatus.PUBLISHED),
+        verdict_from=_states(VerdictStatus.SUBMITTED),
+        verdict_to=VerdictStatus.PUBLISHED,
+    ),
+    ClaimEventKind.CORRECTED: Move(
+        _states(ClaimStatus.PUBLISHED),
+        _states(ClaimStatus.PUBLISHED),
+        verdict_from=_states(VerdictStatus.PUBLISHED),
+        verdict_to=VerdictStatus.PUBLISHED,
+    ),
+}
+
+
+def check(kind: str, *, claim, verdict=None) -> Move:
+    move = MOVES[kind]
+    label = ClaimEventKind(kind).label.lower()
+    if claim.status not in move.claim_from:
+        raise IllegalTransition(
+            f"Cannot do '{label}' on a claim that is {claim.get_status_display().lower()}."
+        )
+    if move.verdict_from is not None:
+        if verdict is None:
+            raise IllegalTransition(f"Cannot do '{label}': the claim has no verdict yet.")
+        if verdict.status not in move.verdict_from:
+            raise IllegalTransition(
+                f"Cannot do '{label}' on a verdict that is {verdict.get_status_display().lower()}."
+            )
+    return move
+
+
+def transition(kind: str, *, claim, actor, verdict=None, to=None, note: str = "", data=None):
+    """Apply a legal move to claim (and verdict) in memory, save them, and record the event.
+
+    Call inside transaction.atomic() with the claim row locked (select_for_update).
+    """
+    from .models import ClaimEvent
+
+    move = check(kind, claim=claim, verdict=verdict)
+    from_status = claim.status
+    if move.claim_to is not None:
+        if len(move.claim_to) == 1:
+            (claim.status,) = move.claim_to
+        elif to in move.claim_to:
+            claim.status = to
+        else:
+            raise ValueError(f"{kind} needs to= one of {sorted(move.claim_to)}, got {to!r}")
+    claim.save()
+    if verdict is not None and move.verdict_to is not None:
+        verdict.status = move.verdict_to
+    if verdict is not None:
+        verdict.save()
+    return ClaimEvent.objects.create(
+        claim=claim,
+        kind=kind,
+        from_status=from_status,
+        to_status=claim.status,
+        actor=actor,
+        note=note,
+        data=data or {},
+    )

@@ -1,0 +1,41 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from claims.nlp import checkworthiness
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_ARTICLE = REPO / "seeds" / "000_ab3642ed052a6c28.txt"
+
+# Words that make the fake scorer call a sentence check-worthy. The real model is exercised
+# by the tests marked `model` and by the worker test; everything else uses this stand-in so a
+# test's outcome depends on the code under test, not on a model's borderline scores.
+_FACTUAL = re.compile(
+    r"\d|percent|million|billion|killed|attacks?|targeted|strikes?|condemned|deal", re.IGNORECASE
+)
+FAKE_VERSION = "fake-keywords-1"
+FAKE_THRESHOLD = 0.5
+
+
+def fake_score_sentences(texts, *, batch_size: int = 64):
+    return [0.9 if _FACTUAL.search(text) else 0.1 for text in texts]
+
+
+@pytest.fixture(autouse=True)
+def fake_checkworthiness_model(request, monkeypatch):
+    if request.node.get_closest_marker("model") or request.node.get_closest_marker("worker"):
+        yield None
+        return
+    monkeypatch.setattr(checkworthiness, "score_sentences", fake_score_sentences)
+    monkeypatch.setattr(
+        checkworthiness,
+        "model_info",
+        lambda: checkworthiness.ModelInfo(version=FAKE_VERSION, threshold=FAKE_THRESHOLD),
+    )
+    yield fake_score_sentences
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED_ARTICLE.read_text(encoding="utf-8")

@@ -1,0 +1,101 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Outlet, SourceKind
+from articles.services import body_content_hash
+from claims.models import Claim, EvidenceSource, Rating, Speaker, Verdict
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def groups(user, create, extracted, **kwargs):
+        for name in extracted or []:
+            user.groups.add(Group.objects.get(name=name))
+        if create:
+            user.save()
+
+
+def fact_checker(**kwargs):
+    return UserFactory(groups=["Fact-checkers"], **kwargs)
+
+
+def editor(**kwargs):
+    return UserFactory(groups=["Editors"], **kwargs)
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+        django_get_or_create = ["domain"]
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    domain = factory.Sequence(lambda n: f"outlet{n}.example")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    outlet = factory.SubFactory(OutletFactory)
+    body = factory.Sequence(
+        lambda n: f"The council said the budget grew by {n} percent. Residents were not surprised."
+    )
+    content_hash = factory.LazyAttribute(lambda article: body_content_hash(article.body))
+    source_kind = SourceKind.PASTED
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Speaker {n}")
+    slug = factory.Sequence(lambda n: f"speaker-{n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    start = 0
+    end = factory.LazyAttribute(lambda claim: claim.article.body.index(".") + 1)
+    text = factory.LazyAttribute(lambda claim: claim.article.body[claim.start : claim.end])
+    check_worthiness = 0.9
+    model_version = "test"
+
+
+def active_rating(slug: str = "false") -> Rating:
+    return Rating.objects.get(scale__is_active=True, slug=slug)
+
+
+class VerdictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Verdict
+
+    claim = factory.SubFactory(ClaimFactory)
+    author = factory.SubFactory(UserFactory)
+    rating = factory.LazyFunction(active_rating)
+    conclusion = "The figure is wrong."
+    explanation = "Official statistics show otherwise."
+
+
+class EvidenceSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvidenceSource
+
+    verdict = factory.SubFactory(VerdictFactory)
+    url = "https://stats.example.org/budget"
+    title = "Budget statistics"
+    accessed_on = factory.Faker("date_object")
