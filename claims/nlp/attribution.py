@@ -64,7 +64,17 @@ RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
 # Parts of a subject that are not part of the speaker's mention.
 MENTION_EXCLUDED_DEPS = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"))
-COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“]")
+COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘]")
+# The tag of a quotation when the parser misses it ('...,” Viguerie notes.'): a closing mark,
+# then a name and a verb, or a verb and a name. Pronouns are allowed in the first pattern.
+_TAG_VERBS = r"(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|noted|notes|argued|argues|explained|explains|continued|continues|recalled|recalls|insisted|insists|tweeted|replied|answered|answers|warned|warns)"
+_TAG_NAME = r"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}|he|she|they|it|we|I)"
+QUOTE_TAG_NAME_FIRST = re.compile(
+    rf"[,?!—–-]\s*[\"”’]\s+(?P<mention>{_TAG_NAME})\s+(?P<cue>{_TAG_VERBS})\b"
+)
+QUOTE_TAG_VERB_FIRST = re.compile(
+    rf"[,?!—–-]\s*[\"”’]\s+(?P<cue>{_TAG_VERBS})\s+(?P<mention>{_TAG_NAME})"
+)
 DIRECT_QUOTE_SHARE = 0.5
 
 
@@ -124,7 +134,7 @@ def _fill_quotations(
         regions_here = [r for r, members in region_sentences.items() if index in members]
         speaker = next((region_speaker[r] for r in regions_here if r in region_speaker), None)
         if speaker is None and share >= DIRECT_QUOTE_SHARE:
-            speaker = _neighbour_speaker(index, sentences, own, announced, quoted)
+            speaker = _neighbour_speaker(index, sentences, own, announced, results, quoted)
             if speaker is not None:
                 for region_index in regions_here:
                     region_speaker.setdefault(region_index, speaker)
@@ -140,6 +150,7 @@ def _neighbour_speaker(
     sentences: list[SentenceSpan],
     own: list[Attribution | None],
     announced: list[Attribution | None],
+    results: list[Attribution | None],
     quoted: list[bool],
 ) -> Attribution | None:
     following = index + 1
@@ -148,7 +159,7 @@ def _neighbour_speaker(
         if len(tag.text.split()) <= 8 and quote_share(tag, quoted) == 0:
             return own[following]
     if index > 0:
-        return announced[index - 1] or own[index - 1]
+        return announced[index - 1] or results[index - 1]
     return None
 
 
@@ -176,6 +187,11 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
     if candidates:
         _, _, subject, cue = min(candidates, key=lambda item: (item[0], item[1]))
         return _describe(subject, cue, history), None
+    for pattern in (QUOTE_TAG_NAME_FIRST, QUOTE_TAG_VERB_FIRST):
+        match = pattern.search(sentence.text)
+        span = match and doc.char_span(*match.span("mention"), alignment_mode="expand")
+        if span:
+            return _describe(span[-1], match.group("cue"), history), None
     if announcers:
         _, _, subject, lemma = min(announcers, key=lambda item: (item[0], item[1]))
         return None, _describe(subject, lemma, history)
@@ -251,6 +267,9 @@ def _mention_span(subject):
             continue
         if child.dep_ in ("relcl", "acl", "appos"):
             continue
+        # 'Trump at the time said': a proper name takes no prepositional phrase except 'of'.
+        if child.dep_ == "prep" and child.head.pos_ == "PROPN" and child.lower_ != "of":
+            continue
         tokens.append(child)
         stack.extend(child.children)
     start = min(token.i for token in tokens)
@@ -266,7 +285,7 @@ def _mention_span(subject):
 def _describe(subject, cue: str, history: list[Attribution]) -> Attribution | None:
     lowered = subject.lower_
     if lowered in PRONOUN_KINDS:
-        antecedent = _resolve_pronoun(lowered, history)
+        antecedent = _resolve_pronoun(lowered, _subjects_before(subject) + history)
         if antecedent is None:
             return None
         return replace(antecedent, cue=cue, mention=subject.text)
@@ -309,8 +328,8 @@ def _person_in(span) -> tuple[str, str] | None:
     """Return (name, text before the name) when the mention names a person."""
     for entity in span.doc.ents:
         if entity.label_ == "PERSON" and entity.start >= span.start and entity.end <= span.end:
-            if entity.end < span.end and span.doc[entity.end].dep_ not in ("case", "punct"):
-                # 'Trump campaign', 'Clinton aides': the person only modifies the head.
+            if entity.end < span.end and not span.doc[entity.end].is_punct:
+                # "Trump campaign", "Kasich's campaign": the person only modifies the head.
                 continue
             words = entity.text.split()
             name, title_inside = split_title(words)
@@ -355,6 +374,17 @@ def _kind_of(span, subject) -> str:
     return "organisation"
 
 
+def _subjects_before(pronoun) -> list[Attribution]:
+    """Named subjects earlier in the pronoun's own sentence: 'Dayton backs Clinton, but he ...'."""
+    found: list[Attribution] = []
+    for token in pronoun.doc[: pronoun.i]:
+        if token.dep_ == "nsubj" and token.lower_ not in PRONOUN_KINDS:
+            described = _describe(token, "", [])
+            if described is not None:
+                found.append(described)
+    return found
+
+
 def _resolve_pronoun(pronoun: str, history: list[Attribution]) -> Attribution | None:
     kinds = PRONOUN_KINDS[pronoun]
     for earlier in reversed(history[-12:]):
@@ -391,7 +421,8 @@ def _colon_attribution(sentence: SentenceSpan, doc) -> Attribution | None:
     mention = match.group("mention").strip()
     end = match.end("mention")
     span = doc.char_span(0, end, alignment_mode="contract")
-    if span is None:
+    # 'The president noted ... and added: "..."' is a verb's attribution, not a colon's.
+    if span is None or any(token.pos_ in ("VERB", "AUX") for token in span):
         return None
     person = _person_in_any(span)
     if person is not None:

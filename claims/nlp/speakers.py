@@ -37,6 +37,7 @@ PRONOUN_KINDS = {
     "we": ("group", "organisation", "anonymous"),
 }
 LEADING_DETERMINERS = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+HEAD_PHRASE_END = re.compile(r",|\(|\s(?:who|which|that|whose)\s", re.IGNORECASE)
 POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -91,15 +92,24 @@ def last_word(name: str) -> str:
     return words[-1] if words else ""
 
 
+def head_phrase(name: str) -> str:
+    """The name without what follows it: 'Clinton, a Democrat,' -> 'Clinton'."""
+    return HEAD_PHRASE_END.split(name.strip(), maxsplit=1)[0]
+
+
 def names_match(predicted: str, gold: str) -> bool:
-    """Lenient match: same key, or one contains the other and the last words agree."""
-    predicted_key, gold_key = speaker_key(predicted), speaker_key(gold)
+    """Lenient match: same key, or one contains the other and the last words agree.
+
+    Both sides are cut to their head phrase first, so an apposition or a relative clause in a
+    corpus's source span ('Voters who say the economy ...') does not decide the match.
+    """
+    predicted_key, gold_key = speaker_key(head_phrase(predicted)), speaker_key(head_phrase(gold))
     if not predicted_key or not gold_key:
         return False
     if predicted_key == gold_key:
         return True
     contains = f" {predicted_key} " in f" {gold_key} " or f" {gold_key} " in f" {predicted_key} "
-    return contains and last_word(predicted) == last_word(gold)
+    return contains and predicted_key.split()[-1] == gold_key.split()[-1]
 
 
 def strip_possessive(text: str) -> str:

@@ -1,0 +1,58 @@
+"""Speaker accuracy and coverage of the attribution rules on PolNeAR (see claims/nlp/polnear.py)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.nlp.polnear import SPLITS, evaluate_attribution
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Command(BaseCommand):
+    help = "Evaluate speaker attribution on PolNeAR: accuracy of predicted speakers, coverage."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--split", default="dev", help=f"one of {', '.join(SPLITS)}")
+        parser.add_argument("--limit", type=int, help="evaluate only the first N articles")
+        parser.add_argument("--data-dir", type=Path, help="defaults to settings.SHARED_DATA_DIR")
+
+    def handle(self, *args, split: str, limit: int | None, data_dir: Path | None, **options):
+        if split not in SPLITS:
+            raise CommandError(f"Unknown split {split!r}; choose one of {', '.join(SPLITS)}.")
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be a positive number of articles.")
+        data_dir = data_dir or Path(
+            getattr(settings, "SHARED_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data")
+        )
+        try:
+            scores = evaluate_attribution(data_dir, split=split, limit=limit)
+        except FileNotFoundError as error:
+            raise CommandError(f"{error}. Pass --data-dir or set SHARED_DATA_DIR.") from error
+
+        self.stdout.write(
+            f"PolNeAR {split}: {scores.articles} articles, {scores.sentences} sentences"
+        )
+        self.stdout.write(
+            f"gold sentences (content of a sourced attribution): "
+            f"{scores.gold_sentences + scores.pronoun_skipped}, of which "
+            f"{scores.pronoun_skipped} skipped because every gold source is a pronoun"
+        )
+        self.stdout.write(
+            f"headline   accuracy {scores.accuracy:.3f} ({scores.correct}/{scores.predicted})  "
+            f"coverage {scores.coverage:.3f} ({scores.predicted}/{scores.gold_sentences})"
+        )
+        self.stdout.write(
+            f"pronouns resolved on the gold side: accuracy {scores.resolved_accuracy:.3f} "
+            f"({scores.resolved_correct}/{scores.resolved_predicted})  coverage "
+            f"{scores.resolved_coverage:.3f} "
+            f"({scores.resolved_predicted}/{scores.resolved_gold_sentences})"
+        )
+        self.stdout.write(
+            f"sentences outside the gold set that got a speaker: {scores.predicted_outside_gold}"
+        )
+        rerun = f"python manage.py evaluate_attribution --split {split}"
+        if limit is not None:
+            rerun += f" --limit {limit}"
+        self.stdout.write(f"rerun: {rerun}")

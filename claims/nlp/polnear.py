@@ -1,0 +1,229 @@
+"""PolNeAR (political news attribution relations) reader and the speaker-attribution evaluation.
+
+The corpus lives outside the repository (see shared/data/attribution-polnear/PROVENANCE.md) and
+is read at run time; nothing from it is copied here.
+
+Gold: every sentence that overlaps the Content span of an attribution with a Source. A sentence
+that overlaps several Contents accepts any of their Sources. PolNeAR Sources are surface spans
+with no coreference, so many are pronouns ('he', 'who'). The headline figures skip sentences whose
+gold Sources are all pronouns (counted as pronoun_skipped); a second set of figures resolves
+them on the gold side instead, to the nearest earlier non-pronoun Source in the article
+('he', 'she', 'they', ...) or to the words right before a relative pronoun ('Trump, who said').
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claims.nlp.attribution import Attribution, attribute_sentences
+from claims.nlp.sentences import SentenceSpan, split_sentences
+from claims.nlp.speakers import names_match
+
+SPLITS = ("train", "dev", "annotator-training")
+PERSONAL_PRONOUNS = frozenset(
+    ("he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "us", "me", "his", "its")
+    + ("their", "our", "one")
+)
+RELATIVE_PRONOUNS = frozenset(("who", "which", "that", "whom", "whose"))
+# How many words before a relative pronoun stand in for its antecedent ('..., Donald Trump, who').
+RELATIVE_ANTECEDENT_WORDS = 6
+
+
+@dataclass(frozen=True)
+class GoldAttribution:
+    source: str
+    source_start: int
+    content: tuple[tuple[int, int], ...]
+    cue: str
+
+
+@dataclass(frozen=True)
+class PolnearArticle:
+    name: str
+    text: str
+    attributions: tuple[GoldAttribution, ...]
+
+
+@dataclass
+class AttributionScores:
+    articles: int = 0
+    sentences: int = 0
+    gold_sentences: int = 0
+    pronoun_skipped: int = 0
+    predicted: int = 0
+    correct: int = 0
+    # The same, with pronoun Sources resolved on the gold side and kept.
+    resolved_gold_sentences: int = 0
+    resolved_predicted: int = 0
+    resolved_correct: int = 0
+    # Non-gold sentences (narration, or attributions without a Source) that still get a speaker.
+    predicted_outside_gold: int = 0
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.predicted if self.predicted else 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.predicted / self.gold_sentences if self.gold_sentences else 0.0
+
+    @property
+    def resolved_accuracy(self) -> float:
+        return self.resolved_correct / self.resolved_predicted if self.resolved_predicted else 0.0
+
+    @property
+    def resolved_coverage(self) -> float:
+        if not self.resolved_gold_sentences:
+            return 0.0
+        return self.resolved_predicted / self.resolved_gold_sentences
+
+
+def polnear_split_dir(data_dir: Path, split: str) -> Path:
+    """The folder of one split; data_dir is the shared data folder that holds the corpus."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown PolNeAR split {split!r}; choose one of {', '.join(SPLITS)}")
+    split_dir = Path(data_dir) / "attribution-polnear" / "data" / split
+    if not (split_dir / "text").is_dir() or not (split_dir / "attributions").is_dir():
+        raise FileNotFoundError(f"no PolNeAR {split} split under {split_dir}")
+    return split_dir
+
+
+def read_polnear(data_dir: Path, split: str, limit: int | None = None) -> Iterator[PolnearArticle]:
+    """Articles of a split in name order, each with the first annotator file in sorted order."""
+    split_dir = polnear_split_dir(data_dir, split)
+    annotation_files: dict[str, Path] = {}
+    for path in sorted((split_dir / "attributions").glob("*.ann")):
+        annotation_files.setdefault(path.stem.rsplit("_", 1)[0], path)
+    names = sorted(annotation_files)[:limit] if limit is not None else sorted(annotation_files)
+    for name in names:
+        text = (split_dir / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        attributions = parse_brat(annotation_files[name].read_text(encoding="utf-8"), text)
+        yield PolnearArticle(name=name, text=text, attributions=attributions)
+
+
+def parse_brat(annotation: str, text: str) -> tuple[GoldAttribution, ...]:
+    """Attributions with a Source from brat standoff; span texts are taken from the article."""
+    spans: dict[str, tuple[tuple[int, int], ...]] = {}
+    events: list[dict[str, str]] = []
+    for line in annotation.splitlines():
+        fields = line.split("\t")
+        if line.startswith("T") and len(fields) >= 2:
+            _, _, offsets = fields[1].partition(" ")
+            parts = []
+            for fragment in offsets.split(";"):
+                start, end = fragment.split()
+                parts.append((int(start), int(end)))
+            spans[fields[0]] = tuple(parts)
+        elif line.startswith("E") and len(fields) >= 2:
+            roles = dict(part.split(":", 1) for part in fields[1].split() if ":" in part)
+            events.append(roles)
+    attributions = []
+    for roles in events:
+        if "Source" not in roles or "Content" not in roles:
+            continue
+        source_parts = spans[roles["Source"]]
+        source = " ".join(text[start:end] for start, end in source_parts)
+        attributions.append(
+            GoldAttribution(
+                source=re.sub(r"\s+", " ", source).strip(),
+                source_start=source_parts[0][0],
+                content=spans[roles["Content"]],
+                cue=" ".join(text[start:end] for start, end in spans.get(roles.get("Cue", ""), ())),
+            )
+        )
+    return tuple(sorted(attributions, key=lambda attribution: attribution.source_start))
+
+
+def is_pronoun(source: str) -> bool:
+    return source.lower().strip() in PERSONAL_PRONOUNS | RELATIVE_PRONOUNS
+
+
+def resolve_gold_source(
+    attribution: GoldAttribution, article: PolnearArticle, others: tuple[GoldAttribution, ...]
+) -> str | None:
+    """A stand-in name for a pronoun Source, taken from gold annotations and the text only."""
+    if attribution.source.lower() in RELATIVE_PRONOUNS:
+        before = article.text[: attribution.source_start].rstrip(" ,—–-")
+        words = before.split()[-RELATIVE_ANTECEDENT_WORDS:]
+        return " ".join(words) or None
+    earlier = [
+        other
+        for other in others
+        if other.source_start < attribution.source_start and not is_pronoun(other.source)
+    ]
+    return earlier[-1].source if earlier else None
+
+
+def gold_sources_by_sentence(
+    article: PolnearArticle, sentences: list[SentenceSpan]
+) -> list[list[GoldAttribution]]:
+    gold: list[list[GoldAttribution]] = [[] for _ in sentences]
+    for attribution in article.attributions:
+        for start, end in attribution.content:
+            for index, sentence in enumerate(sentences):
+                overlaps = start < sentence.end and end > sentence.start
+                if overlaps and attribution not in gold[index]:
+                    gold[index].append(attribution)
+    return gold
+
+
+def evaluate_attribution(
+    data_dir: Path, *, split: str = "dev", limit: int | None = None, keep_errors: int = 0
+) -> AttributionScores:
+    """Speaker accuracy and coverage of attribute_sentences on a PolNeAR split."""
+    scores = AttributionScores()
+    for article in read_polnear(data_dir, split, limit):
+        sentences = split_sentences(article.text)
+        predictions = attribute_sentences(article.text, sentences)
+        gold = gold_sources_by_sentence(article, sentences)
+        scores.articles += 1
+        scores.sentences += len(sentences)
+        for sentence, predicted, gold_attributions in zip(
+            sentences, predictions, gold, strict=True
+        ):
+            _score_sentence(scores, article, sentence, predicted, gold_attributions, keep_errors)
+    return scores
+
+
+def _score_sentence(
+    scores: AttributionScores,
+    article: PolnearArticle,
+    sentence: SentenceSpan,
+    predicted: Attribution | None,
+    gold_attributions: list[GoldAttribution],
+    keep_errors: int,
+) -> None:
+    if not gold_attributions:
+        scores.predicted_outside_gold += predicted is not None
+        return
+    named = [a.source for a in gold_attributions if not is_pronoun(a.source)]
+    resolved = named + [
+        name
+        for a in gold_attributions
+        if is_pronoun(a.source)
+        and (name := resolve_gold_source(a, article, article.attributions)) is not None
+    ]
+    if resolved:
+        scores.resolved_gold_sentences += 1
+        if predicted is not None:
+            scores.resolved_predicted += 1
+            scores.resolved_correct += any(names_match(predicted.speaker, n) for n in resolved)
+    if not named:
+        scores.pronoun_skipped += 1
+        return
+    scores.gold_sentences += 1
+    if predicted is None:
+        if len(scores.errors) < keep_errors:
+            scores.errors.append((sentence.text, "-", _describe_gold(gold_attributions)))
+        return
+    scores.predicted += 1
+    if any(names_match(predicted.speaker, name) for name in named):
+        scores.correct += 1
+    elif len(scores.errors) < keep_errors:
+        scores.errors.append((sentence.text, predicted.speaker, _describe_gold(gold_attributions)))
+
+
+def _describe_gold(gold_attributions: list[GoldAttribution]) -> str:
+    return " | ".join(f"{a.source} [{a.cue}]" for a in gold_attributions)
