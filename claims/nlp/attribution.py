@@ -67,7 +67,11 @@ MENTION_EXCLUDED_DEPS = frozenset(("relcl", "acl", "appos", "punct", "advcl", "p
 COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘]")
 # The tag of a quotation when the parser misses it ('...,” Viguerie notes.'): a closing mark,
 # then a name and a verb, or a verb and a name. Pronouns are allowed in the first pattern.
-_TAG_VERBS = r"(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|noted|notes|argued|argues|explained|explains|continued|continues|recalled|recalls|insisted|insists|tweeted|replied|answered|answers|warned|warns)"
+_TAG_VERBS = (
+    r"(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|noted|notes|argued|argues"
+    r"|explained|explains|continued|continues|recalled|recalls|insisted|insists|tweeted|replied"
+    r"|answered|answers|warned|warns)"
+)
 _TAG_NAME = r"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}|he|she|they|it|we|I)"
 QUOTE_TAG_NAME_FIRST = re.compile(
     rf"[,?!—–-]\s*[\"”’]\s+(?P<mention>{_TAG_NAME})\s+(?P<cue>{_TAG_VERBS})\b"
@@ -75,7 +79,11 @@ QUOTE_TAG_NAME_FIRST = re.compile(
 QUOTE_TAG_VERB_FIRST = re.compile(
     rf"[,?!—–-]\s*[\"”’]\s+(?P<cue>{_TAG_VERBS})\s+(?P<mention>{_TAG_NAME})"
 )
-DIRECT_QUOTE_SHARE = 0.5
+# A sentence with this share of its characters in quotation marks is a direct quote; partial
+# quotes ('said it would "study all legal options"') stay below it.
+DIRECT_QUOTE_SHARE = 0.3
+# A sentence this much inside quotation marks is speech even without a tag of its own.
+QUOTE_SENTENCE_SHARE = 0.5
 
 
 @functools.cache
@@ -133,7 +141,7 @@ def _fill_quotations(
         share = quote_share(sentence, quoted)
         regions_here = [r for r, members in region_sentences.items() if index in members]
         speaker = next((region_speaker[r] for r in regions_here if r in region_speaker), None)
-        if speaker is None and share >= DIRECT_QUOTE_SHARE:
+        if speaker is None and share >= QUOTE_SENTENCE_SHARE:
             speaker = _neighbour_speaker(index, sentences, own, announced, results, quoted)
             if speaker is not None:
                 for region_index in regions_here:

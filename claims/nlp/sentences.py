@@ -135,7 +135,7 @@ def _starts_quote_tag(rest: str) -> bool:
     clause = re.split(r"(?<=[.?!])\s", rest, maxsplit=1)[0]
     words = NEXT_WORDS.findall(clause)
     for index, word in enumerate(words[:5]):
-        if word.lower() in QUOTE_TAG_VERBS:
+        if word.lower().rstrip(".") in QUOTE_TAG_VERBS:
             after = words[index + 1 :]
             if not after:
                 return True

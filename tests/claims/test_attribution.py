@@ -1,0 +1,171 @@
+from pathlib import Path
+
+import pytest
+
+from claims.nlp.attribution import Attribution, attribute_sentences, speaker_aliases
+from claims.nlp.sentences import split_sentences
+from claims.nlp.speakers import names_match, speaker_key
+
+SEED_ARTICLE = Path(__file__).resolve().parents[2] / "seeds" / "000_ab3642ed052a6c28.txt"
+
+
+def attribute(text: str) -> dict[str, Attribution | None]:
+    sentences = split_sentences(text)
+    return {
+        sentence.text: attribution
+        for sentence, attribution in zip(
+            sentences, attribute_sentences(text, sentences), strict=True
+        )
+    }
+
+
+def speaker_of(attributions: dict[str, Attribution | None], start: str) -> str | None:
+    matches = [text for text in attributions if text.startswith(start)]
+    assert len(matches) == 1, f"{start!r} matches {matches}"
+    attribution = attributions[matches[0]]
+    return attribution.speaker if attribution else None
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[str, Attribution | None]:
+    return attribute(SEED_ARTICLE.read_text(encoding="utf-8"))
+
+
+def test_every_sentence_of_the_psaki_quotation_belongs_to_psaki(seed):
+    quoted = [
+        "White House Press Secretary, Jen Psaki:",
+        "We've been very clear about that.",
+        "And that's part of the discussions",
+        "But I would say that as it relates",
+    ]
+    for start in quoted:
+        assert speaker_of(seed, start) == "Jen Psaki"
+    psaki = next(a for text, a in seed.items() if text.startswith("But I would say"))
+    assert psaki.role == "White House Press Secretary"
+    assert psaki.kind == "person"
+    assert psaki.is_direct_quote
+
+
+def test_the_quotation_after_blinken_is_his(seed):
+    attribution = next(a for text, a in seed.items() if text.startswith('"We took necessary'))
+    assert attribution.speaker == "Antony Blinken"
+    assert attribution.role == "U.S. Secretary of State"
+    assert attribution.is_direct_quote
+
+
+def test_organisations_and_groups_in_the_seed_article(seed):
+    assert speaker_of(seed, "The U.S. military said") == "U.S. military"
+    assert speaker_of(seed, "Two anonymous U.S. officials told Reuters") == (
+        "Two anonymous U.S. officials"
+    )
+    assert speaker_of(seed, "Iraq's government condemned") == "Iraq's government"
+    assert speaker_of(seed, "Iran called on the U.S.") == "Iran"
+    assert speaker_key(speaker_of(seed, "Biden’s critics say")) == speaker_key("Biden's critics")
+
+
+def test_the_kinds_of_seed_speakers(seed):
+    kinds = {a.speaker: a.kind for a in seed.values() if a is not None}
+    assert kinds["U.S. military"] == "organisation"
+    assert kinds["Two anonymous U.S. officials"] == "anonymous"
+    assert kinds["Iraq's government"] == "organisation"
+
+
+def test_narration_in_the_seed_article_has_no_speaker(seed):
+    assert speaker_of(seed, "The strikes come at a sensitive time") is None
+    assert speaker_of(seed, "This report produced by") is None
+    assert speaker_of(seed, "It was the second time this year") is None
+
+
+def test_a_reporting_verb_after_the_quotation():
+    attributions = attribute('"The bridge will open in June," Mayor Carla Diaz said on Tuesday.')
+    attribution = next(iter(attributions.values()))
+    assert attribution.speaker == "Carla Diaz"
+    assert attribution.role == "Mayor"
+    assert attribution.cue == "said"
+    assert attribution.is_direct_quote
+
+
+def test_an_inverted_tag_names_the_speaker():
+    attributions = attribute('"Nothing has been decided yet," said Sen. Paul Ortiz.')
+    assert next(iter(attributions.values())).speaker == "Paul Ortiz"
+
+
+def test_according_to_names_the_source():
+    attributions = attribute("Turnout rose by a third, according to the election commission.")
+    attribution = next(iter(attributions.values()))
+    assert attribution.speaker == "election commission"
+    assert attribution.cue == "according to"
+    assert attribution.kind == "organisation"
+
+
+def test_a_pronoun_resolves_to_the_last_named_speaker():
+    attributions = attribute(
+        "Health Minister Rosa Malik visited the clinic on Friday. "
+        "She said the new wing would open next year."
+    )
+    assert speaker_of(attributions, "She said") == "Rosa Malik"
+    assert speaker_of(attributions, "Health Minister") is None
+
+
+def test_a_quotation_over_several_paragraphs_keeps_its_speaker():
+    text = (
+        "Coach Dana Whitfield was blunt.\n\n"
+        '"We played badly," Whitfield said. "We lost every second ball.\n\n'
+        '"Next week will be different. I promise you that."\n\n'
+        "The team flies home on Sunday."
+    )
+    attributions = attribute(text)
+    assert speaker_of(attributions, '"We played badly,"') == "Dana Whitfield"
+    assert speaker_of(attributions, '"We lost every') == "Dana Whitfield"
+    assert speaker_of(attributions, '"Next week') == "Dana Whitfield"
+    assert speaker_of(attributions, "I promise you") == "Dana Whitfield"
+    assert speaker_of(attributions, "The team flies home") is None
+
+
+def test_a_colon_introduces_the_speaker():
+    attributions = attribute('City Council spokesman, Omar Haddad: "The vote is final."')
+    attribution = next(iter(attributions.values()))
+    assert attribution.speaker == "Omar Haddad"
+    assert attribution.role == "City Council spokesman"
+    assert attribution.cue == ":"
+
+
+def test_a_person_who_only_owns_the_subject_is_not_the_speaker():
+    attributions = attribute("Kasich's campaign said the count was wrong.")
+    assert next(iter(attributions.values())).speaker == "Kasich's campaign"
+
+
+def test_a_later_surname_joins_the_full_name():
+    attributions = attribute(
+        "Governor Maria Okafor said taxes would fall. Okafor added that rents would not."
+    )
+    assert speaker_of(attributions, "Okafor added") == "Maria Okafor"
+
+
+def test_speaker_aliases_link_surname_full_name_and_title():
+    blinken = Attribution(
+        speaker="Antony Blinken",
+        role="U.S. Secretary of State",
+        kind="person",
+        cue="said",
+        is_direct_quote=False,
+        mention="U.S. Secretary of State Antony Blinken",
+    )
+    assert speaker_aliases(blinken) == [
+        "Antony Blinken",
+        "U.S. Secretary of State Antony Blinken",
+        "Blinken",
+    ]
+
+
+def test_speaker_key_ignores_articles_case_honorifics_and_possessives():
+    assert speaker_key("The U.S. Military") == speaker_key("U.S. military")
+    assert speaker_key("Mr. Trump") == speaker_key("Trump")
+    assert speaker_key("Biden’s critics") == speaker_key("Biden's critics")
+    assert speaker_key("Antony Blinken") != speaker_key("Blinken")
+
+
+def test_lenient_names_need_the_same_last_word():
+    assert names_match("Antony Blinken", "Secretary of State Antony Blinken")
+    assert names_match("Clinton", "Clinton, a Democrat,")
+    assert not names_match("Hillary Clinton", "Clinton campaign")
