@@ -76,20 +76,34 @@ MOVES: dict[str, Move] = {
 }
 
 
+ACTION_NAMES = {
+    ClaimEventKind.ASSIGNED: "assign",
+    ClaimEventKind.UNASSIGNED: "unassign",
+    ClaimEventKind.DISMISSED: "dismiss",
+    ClaimEventKind.REOPENED: "reopen",
+    ClaimEventKind.SPEAKER_CORRECTED: "correct the speaker of",
+    ClaimEventKind.DRAFTED: "edit the verdict of",
+    ClaimEventKind.SUBMITTED: "submit",
+    ClaimEventKind.RETURNED: "return",
+    ClaimEventKind.PUBLISHED: "publish",
+    ClaimEventKind.CORRECTED: "correct",
+}
+
+
 def check(kind: str, *, claim, verdict=None) -> Move:
     move = MOVES[kind]
-    label = ClaimEventKind(kind).label.lower()
-    if claim.status not in move.claim_from:
-        raise IllegalTransition(
-            f"Cannot do '{label}' on a claim that is {claim.get_status_display().lower()}."
-        )
+    action = ACTION_NAMES[kind]
     if move.verdict_from is not None:
         if verdict is None:
-            raise IllegalTransition(f"Cannot do '{label}': the claim has no verdict yet.")
+            raise IllegalTransition(f"Cannot {action} this claim: it has no verdict yet.")
         if verdict.status not in move.verdict_from:
             raise IllegalTransition(
-                f"Cannot do '{label}' on a verdict that is {verdict.get_status_display().lower()}."
+                f"Cannot {action} a verdict that is {verdict.get_status_display().lower()}."
             )
+    if claim.status not in move.claim_from:
+        raise IllegalTransition(
+            f"Cannot {action} a claim that is {claim.get_status_display().lower()}."
+        )
     return move
 
 

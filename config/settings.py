@@ -67,9 +67,12 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-do-not-use-in-producti
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
+if not DEBUG and (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
-        "DEBUG is off but SECRET_KEY is the development key or shorter than 50 characters: "
+        "DEBUG is off but SECRET_KEY is the development key, or shorter than 50 characters, "
+        "or too repetitive: "
         "set SECRET_KEY to a long random value."
     )
 
@@ -123,7 +126,7 @@ TEMPLATES = [
 # --- Database: SQLite file unless DATABASE_URL says otherwise -----------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
     )
 }
@@ -191,8 +194,6 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-
-FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional setting until Django 6 makes it the default
 
 # --- History ---------------------------------------------------------------------------------
 # History is a record, not an undo button: reverting would bypass the workflow.

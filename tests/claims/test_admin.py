@@ -1,0 +1,140 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from claims.models import ClaimStatus
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceSourceFactory,
+    UserFactory,
+    editor,
+    fact_checker,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    for url in [reverse("admin:index"), reverse("admin:articles_article_changelist"), "/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ["fact_checker", "editor", "admin"])
+def test_every_role_sees_articles_and_claims_in_the_admin(client, role):
+    user = {
+        "fact_checker": fact_checker,
+        "editor": editor,
+        "admin": lambda: UserFactory(is_superuser=True),
+    }[role]()
+    ClaimFactory()
+    login(client, user)
+    for name in ["articles_article", "claims_claim", "claims_verdict", "claims_speaker"]:
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_a_fact_checker_cannot_delete_articles_but_an_editor_can(client):
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert login(client, fact_checker()).get(url).status_code == 403
+    client.logout()
+    response = login(client, editor()).post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_the_publish_action_is_offered_to_editors_only(client):
+    url = reverse("admin:claims_verdict_changelist")
+    EvidenceSourceFactory()
+    checker_page = login(client, fact_checker()).get(url).content.decode()
+    assert 'value="submit_for_review"' in checker_page
+    assert 'value="publish"' not in checker_page
+    client.logout()
+    assert 'value="publish"' in login(client, editor()).get(url).content.decode()
+
+
+def test_a_fact_checker_cannot_publish_by_posting_the_action_anyway(client):
+    source = EvidenceSourceFactory()
+    verdict = source.verdict
+    url = reverse("admin:claims_verdict_changelist")
+    login(client, fact_checker()).post(url, {"action": "publish", "_selected_action": [verdict.pk]})
+    verdict.refresh_from_db()
+    assert verdict.status == "draft"
+
+
+def test_adding_an_article_in_the_admin_validates_and_queues_analysis(
+    client, django_capture_on_commit_callbacks
+):
+    login(client, fact_checker())
+    url = reverse("admin:articles_article_add")
+    empty = client.post(url, {"title": "Empty", "body": "  ", "language": "en"})
+    assert empty.status_code == 200
+    assert "The article text is empty." in empty.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "title": "Budget",
+                "body": "The budget grew 4 percent.",
+                "language": "en",
+                "outlet_name": "Gazette",
+            },
+        )
+    assert response.status_code == 302
+    article = Article.objects.get(title="Budget")
+    assert article.analysis_status == "done"
+    assert article.outlet.name == "Gazette"
+
+    duplicate = client.post(
+        url, {"title": "Again", "body": "The budget  grew 4 percent.", "language": "en"}
+    )
+    assert "already stored as article" in duplicate.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_an_uploaded_file_that_is_not_utf8_is_refused_in_the_admin(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, fact_checker())
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Latin-1",
+            "language": "en",
+            "body_file": SimpleUploadedFile("a.txt", "Café".encode("latin-1")),
+        },
+    )
+    assert "not valid UTF-8" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_assign_to_me_goes_through_the_workflow(client):
+    claim = ClaimFactory()
+    user = fact_checker()
+    login(client, user).post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "assign_to_me", "_selected_action": [claim.pk]},
+    )
+    claim.refresh_from_db()
+    assert claim.assignee == user
+    assert claim.status == ClaimStatus.IN_PROGRESS
+    assert claim.events.get().actor == user
+
+
+def test_the_article_page_shows_sentences_and_claims_escaped(client):
+    article = ArticleFactory(body="<script>alert(1)</script> said 5 people were hurt.")
+    from claims.analysis import article_analyze
+
+    article_analyze(article_id=article.pk)
+    login(client, fact_checker())
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert b"<script>alert(1)</script>" not in page
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,210 @@
+import pytest
+from django.core.management import call_command
+
+from articles.models import AnalysisStatus
+from claims import analysis
+from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimStatus, Sentence, Speaker
+from claims.services import article_submit, claim_assign, claim_dismiss
+from tests.conftest import FAKE_VERSION
+from tests.factories import ArticleFactory, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(article):
+    sentences = list(
+        Sentence.objects.filter(article=article).values_list(
+            "index", "start", "end", "text", "speaker__name", "check_worthiness"
+        )
+    )
+    claims = list(
+        Claim.objects.filter(article=article)
+        .order_by("start")
+        .values_list("start", "end", "text", "speaker__name", "status")
+    )
+    return sentences, claims
+
+
+@pytest.fixture
+def seed_article(seed_text):
+    return ArticleFactory(body=seed_text, title="Seed")
+
+
+def test_analysis_stores_every_sentence_with_offsets_and_marks_the_article_done(seed_article):
+    result = analysis.article_analyze(article_id=seed_article.pk)
+
+    seed_article.refresh_from_db()
+    assert seed_article.analysis_status == AnalysisStatus.DONE
+    assert seed_article.analysis_model_version == FAKE_VERSION
+    sentences = Sentence.objects.filter(article=seed_article)
+    assert result.sentences == sentences.count() > 10
+    for sentence in sentences:
+        assert seed_article.body[sentence.start : sentence.end] == sentence.text
+
+
+def test_check_worthy_sentences_become_claims_with_speaker_score_and_a_detected_event(
+    seed_article,
+):
+    analysis.article_analyze(article_id=seed_article.pk)
+
+    claim = Claim.objects.get(article=seed_article, text__startswith="The U.S. military said")
+    assert claim.speaker.name == "U.S. military"
+    assert claim.check_worthiness == pytest.approx(0.9)
+    assert claim.model_version == FAKE_VERSION
+    assert claim.status == ClaimStatus.NEW
+    event = ClaimEvent.objects.get(claim=claim)
+    assert event.kind == ClaimEventKind.DETECTED
+    assert event.data["model_version"] == FAKE_VERSION
+    assert not Claim.objects.filter(text__startswith="This report produced by").exists()
+
+
+def test_running_the_analysis_twice_gives_the_same_rows(seed_article):
+    analysis.article_analyze(article_id=seed_article.pk)
+    first = rows(seed_article)
+    speakers = Speaker.objects.count()
+
+    analysis.article_analyze(article_id=seed_article.pk)
+
+    assert rows(seed_article) == first
+    assert Speaker.objects.count() == speakers
+    assert ClaimEvent.objects.filter(kind=ClaimEventKind.DETECTED).count() == len(first[1])
+
+
+def test_the_same_speaker_in_two_articles_is_one_speaker(seed_text):
+    one = ArticleFactory(body="Antony Blinken said 40 diplomats left the embassy.")
+    two = ArticleFactory(body="Blinken said the talks had failed twice in 2020.")
+    analysis.article_analyze(article_id=one.pk)
+    analysis.article_analyze(article_id=two.pk)
+    speakers = set(Claim.objects.values_list("speaker__name", flat=True))
+    assert speakers == {"Antony Blinken"}
+
+
+def test_reanalysis_with_a_new_model_rescores_and_keeps_reviewer_work(seed_article, monkeypatch):
+    analysis.article_analyze(article_id=seed_article.pk)
+    reviewer = fact_checker()
+    worked = Claim.objects.get(text__startswith="The U.S. military said")
+    claim_assign(claim=worked, actor=reviewer)
+    dismissed = Claim.objects.get(text__startswith="Two anonymous U.S. officials")
+    claim_dismiss(claim=dismissed, actor=reviewer, reason="Sourcing only")
+    untouched = Claim.objects.get(text__startswith="Iraq's government condemned")
+
+    # The new model finds nothing check-worthy: untouched claims go, worked ones stay.
+    from claims.nlp import checkworthiness
+
+    monkeypatch.setattr(checkworthiness, "score_sentences", lambda texts, **kw: [0.2] * len(texts))
+    monkeypatch.setattr(
+        checkworthiness, "model_info", lambda: checkworthiness.ModelInfo("fake-2", 0.5)
+    )
+    result = analysis.article_analyze(article_id=seed_article.pk)
+
+    assert not Claim.objects.filter(pk=untouched.pk).exists()
+    worked.refresh_from_db()
+    dismissed.refresh_from_db()
+    assert (worked.check_worthiness, worked.model_version) == (0.2, "fake-2")
+    assert worked.assignee == reviewer and worked.status == ClaimStatus.IN_PROGRESS
+    assert dismissed.status == ClaimStatus.DISMISSED
+    assert ClaimEvent.objects.filter(claim=worked, kind=ClaimEventKind.RESCORED).exists()
+    assert result.claims_updated >= 2
+
+
+def test_a_failure_while_writing_leaves_the_previous_rows_and_marks_the_article_failed(
+    seed_article, monkeypatch
+):
+    from claims import tasks
+
+    analysis.article_analyze(article_id=seed_article.pk)
+    before = rows(seed_article)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(analysis, "_sync_claims", explode)
+    tasks.analyze_article.apply(args=[seed_article.pk])
+
+    seed_article.refresh_from_db()
+    assert seed_article.analysis_status == AnalysisStatus.FAILED
+    assert "disk on fire" in seed_article.analysis_error
+    assert rows(seed_article) == before
+
+
+def test_a_model_error_fails_the_article_with_the_reason_and_writes_nothing(
+    seed_article, monkeypatch
+):
+    from claims import tasks
+    from claims.nlp import checkworthiness
+
+    def unavailable(texts, **kwargs):
+        raise checkworthiness.ModelUnavailable("model.onnx: check-worthiness model not found")
+
+    monkeypatch.setattr(checkworthiness, "score_sentences", unavailable)
+    tasks.analyze_article.apply(args=[seed_article.pk])
+
+    seed_article.refresh_from_db()
+    assert seed_article.analysis_status == AnalysisStatus.FAILED
+    assert "model not found" in seed_article.analysis_error
+    assert not Sentence.objects.filter(article=seed_article).exists()
+
+
+def test_a_transient_database_error_puts_the_article_back_in_the_queue_for_a_retry(
+    seed_article, monkeypatch
+):
+    from django.db import OperationalError
+
+    from claims import tasks
+
+    calls = []
+
+    def flaky(*, article_id):
+        calls.append(article_id)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return analysis.AnalysisResult(0, 0, 0, 0)
+
+    monkeypatch.setattr(analysis, "article_analyze", flaky)
+    monkeypatch.setattr(tasks.analyze_article, "retry", _retry_now(tasks, seed_article.pk))
+    tasks.analyze_article.apply(args=[seed_article.pk])
+    assert calls == [seed_article.pk, seed_article.pk]
+
+
+def _retry_now(tasks, article_id):
+    def retry(exc=None, countdown=None):
+        seed = type(exc)
+        assert issubclass(seed, Exception)
+        tasks.analyze_article.run(article_id)
+        return RuntimeError("retried")
+
+    return retry
+
+
+def test_submitting_an_article_queues_its_analysis_after_commit(
+    django_capture_on_commit_callbacks, seed_text
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        article = article_submit(title="Seed", body=seed_text, source_kind="pasted")
+    assert len(callbacks) == 1
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE
+    assert article.claims.exists()
+
+
+def test_an_unreachable_broker_keeps_the_article_queued_with_an_explanation(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from claims import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
+
+    working_delay = tasks.analyze_article.delay
+    monkeypatch.setattr(tasks.analyze_article, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = article_submit(title="T", body="Prices rose 5 percent.", source_kind="api")
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.QUEUED
+    assert "requeue_analysis" in article.analysis_error
+
+    monkeypatch.setattr(tasks.analyze_article, "delay", working_delay)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("requeue_analysis", "--queued-minutes", "0")
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE

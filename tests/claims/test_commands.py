@@ -1,0 +1,91 @@
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, SourceKind
+from claims.models import Sentence
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_seeds_imports_the_seed_article_and_analyses_it(
+    capsys, django_capture_on_commit_callbacks, seed_text
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_seeds")
+    article = Article.objects.get()
+    assert article.source_kind == SourceKind.SEED
+    assert article.outlet.name == "Reuters"
+    assert article.body == seed_text.strip()
+    assert article.analysis_status == "done"
+    assert Sentence.objects.filter(article=article).count() > 10
+    assert "Loaded 000_ab3642ed052a6c28.txt" in capsys.readouterr().out
+
+
+def test_load_seeds_twice_changes_nothing(capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_seeds")
+    sentences = Sentence.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_seeds")
+    assert Article.objects.count() == 1
+    assert Sentence.objects.count() == sentences
+    assert "Already loaded" in capsys.readouterr().out
+
+
+def test_load_seeds_reports_a_broken_manifest(tmp_path):
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("load_seeds", "--dir", str(tmp_path))
+    (tmp_path / "manifest.json").write_text('[{"file": "missing.txt", "title": "x"}]')
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("load_seeds", "--dir", str(tmp_path))
+
+
+def test_demo_users_get_their_roles_and_keep_passwords_on_a_second_run(
+    capsys, monkeypatch, settings, tmp_path
+):
+    settings.BASE_DIR = tmp_path
+    monkeypatch.setenv("DEMO_EDITOR_PASSWORD", "an editor's long passphrase")
+    call_command("demo_users")
+    first = capsys.readouterr().out
+    User = get_user_model()
+    editor = User.objects.get(username="editor")
+    assert editor.check_password("an editor's long passphrase")
+    assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+    assert User.objects.get(username="admin").is_superuser
+    assert "factchecker / " in first
+
+    call_command("demo_users")
+    assert "exists, password unchanged" in capsys.readouterr().out
+    assert User.objects.get(username="editor").check_password("an editor's long passphrase")
+
+
+def test_analyze_text_prints_one_json_line_per_file_with_exact_offsets(capsys, tmp_path):
+    first = tmp_path / "a.txt"
+    first.write_text("Café owners said prices rose 7 percent.\nThanks for reading.", "utf-8")
+    second = tmp_path / "b.txt"
+    second.write_text("Nothing here.", "utf-8")
+    call_command("analyze_text", str(first), str(second), "--json")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    record = json.loads(lines[0])
+    assert record["path"] == str(first)
+    text = first.read_text("utf-8")
+    for sentence in record["sentences"]:
+        assert set(sentence) == {"start", "end", "text", "speaker", "check_worthiness"}
+        assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+        assert 0.0 <= sentence["check_worthiness"] <= 1.0
+    assert record["sentences"][0]["speaker"] == "Café owners"
+    assert json.loads(lines[1])["sentences"][0]["speaker"] is None
+
+
+def test_analyze_text_refuses_a_file_that_is_not_utf8(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe broken")
+    with pytest.raises(CommandError, match="not valid UTF-8"):
+        call_command("analyze_text", str(bad), "--json")
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("analyze_text", str(tmp_path / "missing.txt"))

@@ -1,0 +1,169 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from claims import services
+from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, VerdictStatus
+from claims.workflow import IllegalTransition
+from tests.factories import ClaimFactory, EvidenceSourceFactory, editor, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def checker():
+    return fact_checker(username="fc")
+
+
+@pytest.fixture
+def boss():
+    return editor(username="ed")
+
+
+def draft(claim, author, **fields):
+    verdict = services.verdict_save_draft(
+        claim=claim,
+        actor=author,
+        expected_version=None,
+        rating=fields.get("rating", _rating()),
+        conclusion=fields.get("conclusion", "The figure is wrong."),
+        explanation="Statistics say otherwise.",
+    )
+    EvidenceSourceFactory(verdict=verdict)
+    return verdict
+
+
+def _rating():
+    from tests.factories import active_rating
+
+    return active_rating("false")
+
+
+def kinds(claim):
+    return list(ClaimEvent.objects.filter(claim=claim).values_list("kind", flat=True))
+
+
+def test_the_full_journey_records_every_transition_with_its_actor(checker, boss):
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=checker)
+    verdict = draft(claim, checker)
+    services.verdict_submit(verdict=verdict, actor=checker)
+    services.verdict_return(verdict=verdict, actor=boss, comment="Add a second source.")
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.RETURNED
+    assert verdict.review_comment == "Add a second source."
+    services.verdict_submit(verdict=verdict, actor=checker)
+    services.verdict_publish(verdict=verdict, editor=boss)
+
+    claim.refresh_from_db()
+    verdict.refresh_from_db()
+    assert claim.status == ClaimStatus.PUBLISHED
+    assert verdict.status == VerdictStatus.PUBLISHED
+    assert verdict.editor == boss and verdict.published_at is not None
+    assert kinds(claim) == [
+        ClaimEventKind.ASSIGNED,
+        ClaimEventKind.DRAFTED,
+        ClaimEventKind.SUBMITTED,
+        ClaimEventKind.RETURNED,
+        ClaimEventKind.SUBMITTED,
+        ClaimEventKind.PUBLISHED,
+    ]
+    events = ClaimEvent.objects.filter(claim=claim)
+    assert [e.actor.username for e in events] == ["fc", "fc", "fc", "ed", "fc", "ed"]
+    assert events.get(kind=ClaimEventKind.PUBLISHED).from_status == ClaimStatus.IN_REVIEW
+
+
+def test_nobody_publishes_their_own_verdict(boss):
+    claim = ClaimFactory()
+    verdict = draft(claim, boss)
+    services.verdict_submit(verdict=verdict, actor=boss)
+    with pytest.raises(PermissionDenied, match="own verdict"):
+        services.verdict_publish(verdict=verdict, editor=boss)
+
+
+def test_a_fact_checker_cannot_publish_or_return(checker):
+    other = fact_checker(username="fc2")
+    claim = ClaimFactory()
+    verdict = draft(claim, other)
+    services.verdict_submit(verdict=verdict, actor=other)
+    with pytest.raises(PermissionDenied):
+        services.verdict_publish(verdict=verdict, editor=checker)
+    with pytest.raises(PermissionDenied):
+        services.verdict_return(verdict=verdict, actor=checker, comment="No.")
+
+
+def test_publishing_a_draft_that_was_never_submitted_is_illegal(checker, boss):
+    claim = ClaimFactory()
+    verdict = draft(claim, checker)
+    with pytest.raises(IllegalTransition, match="Cannot publish a verdict that is draft"):
+        services.verdict_publish(verdict=verdict, editor=boss)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_PROGRESS
+
+
+def test_a_verdict_needs_a_source_before_review(checker):
+    claim = ClaimFactory()
+    verdict = services.verdict_save_draft(
+        claim=claim, actor=checker, expected_version=None, rating=_rating(), conclusion="Wrong."
+    )
+    with pytest.raises(ValidationError, match="evidence source"):
+        services.verdict_submit(verdict=verdict, actor=checker)
+
+
+def test_returning_needs_a_comment(checker, boss):
+    verdict = draft(ClaimFactory(), checker)
+    services.verdict_submit(verdict=verdict, actor=checker)
+    with pytest.raises(ValidationError):
+        services.verdict_return(verdict=verdict, actor=boss, comment="  ")
+
+
+def test_dismissing_needs_a_reason_and_a_dismissed_claim_cannot_be_assigned(checker):
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError):
+        services.claim_dismiss(claim=claim, actor=checker, reason="")
+    services.claim_dismiss(claim=claim, actor=checker, reason="Opinion, not fact")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DISMISSED
+    assert claim.dismissal_reason == "Opinion, not fact"
+    with pytest.raises(IllegalTransition, match="Cannot assign a claim that is dismissed"):
+        services.claim_assign(claim=claim, actor=checker)
+    services.claim_reopen(claim=claim, actor=checker)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.NEW
+
+
+def test_unassigning_returns_a_claim_without_a_draft_to_the_queue(checker):
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=checker)
+    services.claim_unassign(claim=claim, actor=checker)
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == (ClaimStatus.NEW, None)
+
+
+def test_a_stale_save_is_refused_with_who_changed_it(checker):
+    other = fact_checker(username="fc2")
+    claim = ClaimFactory()
+    verdict = draft(claim, checker)
+    loaded_version = verdict.version
+    services.verdict_save_draft(
+        claim=claim, actor=other, expected_version=loaded_version, conclusion="Mostly wrong."
+    )
+    with pytest.raises(services.VersionConflict, match="changed by fc2 at .* reload"):
+        services.verdict_save_draft(
+            claim=claim, actor=checker, expected_version=loaded_version, conclusion="Mine."
+        )
+    verdict.refresh_from_db()
+    assert verdict.conclusion == "Mostly wrong."
+
+
+def test_claim_and_verdict_changes_are_kept_in_history(checker):
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=checker)
+    verdict = draft(claim, checker)
+    services.verdict_save_draft(
+        claim=claim, actor=checker, expected_version=verdict.version, conclusion="Second take."
+    )
+    assert claim.history.count() >= 2
+    conclusions = list(
+        verdict.history.order_by("history_date").values_list("conclusion", flat=True)
+    )
+    assert conclusions[0] == "The figure is wrong." and conclusions[-1] == "Second take."
