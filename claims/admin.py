@@ -454,6 +454,36 @@ def _messages(error) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
+@admin.register(Sentence)
+class SentenceAdmin(admin.ModelAdmin):
+    """Read-only: sentences are rewritten by each analysis."""
+
+    list_display = ["text", "article", "speaker", "attribution_cue", "check_worthiness"]
+    list_filter = [
+        ScoreRangeFilter,
+        "is_direct_quote",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["text", "article__title"]
+    list_select_related = ["article", "speaker"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvidenceSource)
+class EvidenceSourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "url", "verdict", "accessed_on"]
+    search_fields = ["title", "url", "note"]
+    list_select_related = ["verdict__claim"]
+
+
 # --- Ratings and history -----------------------------------------------------------------------
 
 
