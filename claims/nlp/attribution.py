@@ -52,7 +52,10 @@ REPORTING_LEMMAS = _word_set(
     post testify allege charge contend observe worry expect know feel defend praise propose
     support oppose demand insist caution counter retort shout chant proclaim publish release
     tout brag boast lament decry slam blast attack mock thank welcome acknowledge remark muse
-    wonder plan seek threaten vote pledge call point"""
+    wonder plan seek threaten vote pledge call point offer back regard prefer refuse discuss
+    highlight encourage congratulate express list detail recommend apologize clarify
+    characterize label brand dub challenge hail applaud reference invoke consider view doubt
+    suspect imply hint signal forecast project rate advise"""
 )
 # 'call' and 'point' are reporting only with these particles or prepositions ('called on',
 # 'called for', 'pointed out', 'pointed to').
@@ -60,6 +63,26 @@ PARTICLE_VERBS = {"call": {"on", "for"}, "point": {"out", "to"}}
 # Verbs that introduce a speaker without attributing the sentence itself:
 # 'Blinken spoke to reporters in Rome.' announces who speaks the next quotation.
 ANNOUNCING_LEMMAS = frozenset(["speak", "talk", "address", "brief", "interview"])
+# 'made the point', 'issued a statement', 'is making an impassioned case'.
+SPEECH_ACT_VERBS = _word_set("make issue give deliver offer release put")
+SPEECH_NOUNS = _word_set(
+    """point case argument claim promise pledge statement remarks comment comments accusation
+    allegation prediction speech assessment warning appeal plea vow"""
+)
+# Subjects that never name a speaker ('you know', 'someone said', 'all I can say').
+NON_SPEAKERS = _word_set(
+    """you someone anyone everyone everybody somebody anybody nobody all one us this these
+    those what there each both many"""
+)
+# 'WASHINGTON (Reuters) -' and 'MACAU (AFP) –' open wire stories; they are not subjects.
+DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}\([A-Za-z. ]{2,25}\)\s*[–—-]+\s*")
+# A speaker label at the start of a line: transcripts ('TAPPER: Do you think ...') and
+# headlines ('Paul Ryan: FBI Decision Defies Explanation').
+LINE_LABEL = re.compile(r"^(?P<mention>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):\s+(?=\S)")
+NOT_LABELS = _word_set(
+    """update updated note editor's watch video photos photo related read correction transcript
+    source sources breaking exclusive live poll question answer"""
+)
 RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
 # Parts of a subject that are not part of the speaker's mention.
@@ -103,6 +126,9 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
     announced: list[Attribution | None] = []
     for sentence, doc in zip(sentences, docs, strict=True):
         attribution, announcer = _attribution_in_sentence(sentence, doc, quoted, history)
+        label = _line_label(text, sentence)
+        if label is not None:
+            attribution, announcer = label, None
         share = quote_share(sentence, quoted)
         if attribution is not None:
             attribution = replace(attribution, is_direct_quote=share >= DIRECT_QUOTE_SHARE)
@@ -112,6 +138,21 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
         announced.append(announcer)
     results = _fill_quotations(text, sentences, regions, quoted, own, announced)
     return results
+
+
+def _line_label(text: str, sentence: SentenceSpan) -> Attribution | None:
+    """The speaker label that opens the sentence's line, for every sentence on that line."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    match = LINE_LABEL.match(text, line_start)
+    if match is None or match.end() > sentence.end:
+        return None
+    mention = match.group("mention")
+    if mention.lower() in NOT_LABELS or len(mention) < 3:
+        return None
+    speaker = mention.title() if mention.isupper() else mention
+    return Attribution(
+        speaker=speaker, role="", kind="person", cue=":", is_direct_quote=False, mention=mention
+    )
 
 
 def _fill_quotations(
@@ -178,6 +219,8 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         return colon, None
     candidates = []
     announcers = []
+    dateline = DATELINE.match(sentence.text)
+    dateline_end = dateline.end() if dateline else 0
     for token in doc:
         if quoted[sentence.start + token.idx]:
             continue
@@ -185,7 +228,10 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         if cue is None:
             continue
         subject = _subject_of(token)
-        if subject is None:
+        if subject is not None and subject.idx < dateline_end:
+            # The parser took the dateline's place name for the subject.
+            subject = _name_before(token)
+        if subject is None or subject.lower_ in NON_SPEAKERS or subject.idx < dateline_end:
             continue
         depth = _depth(token)
         if cue == "announce":
@@ -195,6 +241,20 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
     if candidates:
         _, _, subject, cue = min(candidates, key=lambda item: (item[0], item[1]))
         return _describe(subject, cue, history), None
+    if quote_share(sentence, quoted) >= DIRECT_QUOTE_SHARE:
+        # A quotation belongs to the subject of the sentence that carries it, whatever the verb:
+        # 'Trump leaned in and boomed: "..."'.
+        root = next((token for token in doc if token.dep_ == "ROOT"), None)
+        subject = _subject_of(root) if root is not None else None
+        if (
+            subject is not None
+            and not quoted[sentence.start + subject.idx]
+            and not quoted[sentence.start + root.idx]
+            and subject.lower_ not in NON_SPEAKERS
+            and subject.idx >= dateline_end
+            and (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_)
+        ):
+            return _describe(subject, root.lower_, history), None
     for pattern in (QUOTE_TAG_NAME_FIRST, QUOTE_TAG_VERB_FIRST):
         match = pattern.search(sentence.text)
         span = match and doc.char_span(*match.span("mention"), alignment_mode="expand")
@@ -220,6 +280,11 @@ def _cue(token) -> str | None:
         if any(child.lower_ in ("about", "of") for child in token.children):
             return lowered
         return "announce"
+    if lemma in SPEECH_ACT_VERBS:
+        speech = next((c for c in token.children if c.lemma_.lower() in SPEECH_NOUNS), None)
+        return (
+            f"{lowered} {speech.lower_}" if speech is not None and speech.dep_ == "dobj" else None
+        )
     if lemma not in REPORTING_LEMMAS:
         return None
     if lemma in PARTICLE_VERBS:
@@ -227,7 +292,12 @@ def _cue(token) -> str | None:
             (child.lower_ for child in token.children if child.lower_ in PARTICLE_VERBS[lemma]),
             None,
         )
-        return f"{lowered} {particle}" if particle else None
+        if particle:
+            return f"{lowered} {particle}"
+        # 'called to ban ...', 'calling Trump a fascist'.
+        if lemma == "call" and any(c.dep_ in ("xcomp", "oprd", "ccomp") for c in token.children):
+            return lowered
+        return None
     return lowered
 
 
@@ -239,7 +309,7 @@ def _subject_of(token):
         objects = [child for child in to.children if child.dep_ == "pobj"] if to else []
         return objects[0] if objects else None
     verb = token
-    for _ in range(3):
+    for _ in range(4):
         subjects = [child for child in verb.children if child.dep_ in SUBJECT_DEPS]
         if subjects:
             subject = subjects[0]
@@ -254,7 +324,30 @@ def _subject_of(token):
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
-        return None
+        # 'Obama ended his list by saying ...'.
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head
+            continue
+        return _name_before(verb) if verb.dep_ == "ROOT" else None
+    return None
+
+
+def _name_before(verb):
+    """A named entity right before a verb the parser left without a subject.
+
+    'Sen. Elizabeth Warren (D-MA) said ...' parses with Warren as an apposition elsewhere.
+    """
+    index = verb.i - 1
+    while index >= 0 and (verb.doc[index].is_punct or verb.doc[index].is_bracket):
+        index -= 1
+    if index >= 1 and verb.doc[index].text.isupper() and verb.doc[index - 1].text in "(-":
+        index = (
+            max((t.i for t in verb.doc[:index] if t.text == "("), default=index + 1) - 1
+        )  # a party-state tag such as '(D-MA)'
+    for token in reversed(verb.doc[max(index - 4, 0) : index + 1]):
+        if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            entity = next(e for e in verb.doc.ents if e.start <= token.i < e.end)
+            return entity.root
     return None
 
 
@@ -276,7 +369,8 @@ def _mention_span(subject):
         if child.dep_ in ("relcl", "acl", "appos"):
             continue
         # 'Trump at the time said': a proper name takes no prepositional phrase except 'of'.
-        if child.dep_ == "prep" and child.head.pos_ == "PROPN" and child.lower_ != "of":
+        named = child.head.pos_ == "PROPN" or child.head.ent_type_ == "PERSON"
+        if child.dep_ == "prep" and named and child.lower_ != "of":
             continue
         tokens.append(child)
         stack.extend(child.children)

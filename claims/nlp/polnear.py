@@ -209,7 +209,7 @@ def _score_sentence(
         scores.resolved_gold_sentences += 1
         if predicted is not None:
             scores.resolved_predicted += 1
-            scores.resolved_correct += any(names_match(predicted.speaker, n) for n in resolved)
+            scores.resolved_correct += any(_matches_gold(predicted.speaker, n) for n in resolved)
     if not named:
         scores.pronoun_skipped += 1
         return
@@ -219,10 +219,19 @@ def _score_sentence(
             scores.errors.append((sentence.text, "-", _describe_gold(gold_attributions)))
         return
     scores.predicted += 1
-    if any(names_match(predicted.speaker, name) for name in named):
+    if any(_matches_gold(predicted.speaker, name) for name in named):
         scores.correct += 1
     elif len(scores.errors) < keep_errors:
         scores.errors.append((sentence.text, predicted.speaker, _describe_gold(gold_attributions)))
+
+
+def _matches_gold(predicted: str, gold: str) -> bool:
+    """Lenient match against the Source or any part of its apposition.
+
+    'Carter's press secretary, Peter Cook,' names one speaker twice; either name counts.
+    """
+    parts = [gold, *(part for part in gold.split(",") if part.strip())]
+    return any(names_match(predicted, part) for part in parts)
 
 
 def _describe_gold(gold_attributions: list[GoldAttribution]) -> str:
