@@ -79,28 +79,28 @@ class ArticleAddForm(forms.ModelForm):
         return cleaned
 
 
-class SentenceInline(admin.TabularInline):
+class ReadOnlyInlineMixin:
+    """Rows that only services write: shown for context, never edited here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SentenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Sentence
     fields = ["index", "text", "speaker", "attribution_cue", "check_worthiness"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Claim
     fields = ["text", "speaker", "check_worthiness", "status", "assignee"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Article)
@@ -240,27 +240,15 @@ class SpeakerAdmin(admin.ModelAdmin):
 # --- Claims ------------------------------------------------------------------------------------
 
 
-class VerdictInline(admin.StackedInline):
+class VerdictInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = Verdict
     fields = ["status", "rating", "conclusion", "author", "editor", "published_at", "version"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class ClaimEventInline(admin.TabularInline):
+class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ClaimEvent
     fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Claim)
