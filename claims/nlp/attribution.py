@@ -55,7 +55,15 @@ REPORTING_LEMMAS = _word_set(
     wonder plan seek threaten vote pledge call point offer back regard prefer refuse discuss
     highlight encourage congratulate express list detail recommend apologize clarify
     characterize label brand dub challenge hail applaud reference invoke consider view doubt
-    suspect imply hint signal forecast project rate advise"""
+    suspect imply hint signal forecast project rate advise exclaim interrupt quip snap scoff
+    sneer gush rail fume plead boom chime"""
+)
+# Belief, intention and stance: attributions too, but an explicit speech verb in the same
+# sentence wins ('Voters, Clinton suggested, don't have to worry ...' is Clinton's).
+STANCE_LEMMAS = _word_set(
+    """think want believe hope fear expect know feel plan seek worry wonder support oppose vote
+    back prefer refuse consider view doubt suspect regard defend praise attack criticize endorse
+    thank welcome congratulate encourage find show"""
 )
 # 'call' and 'point' are reporting only with these particles or prepositions ('called on',
 # 'called for', 'pointed out', 'pointed to').
@@ -72,16 +80,19 @@ SPEECH_NOUNS = _word_set(
 # Subjects that never name a speaker ('you know', 'someone said', 'all I can say').
 NON_SPEAKERS = _word_set(
     """you someone anyone everyone everybody somebody anybody nobody all one us this these
-    those what there each both many"""
+    those what there each both many i we me"""
 )
 # 'WASHINGTON (Reuters) -' and 'MACAU (AFP) –' open wire stories; they are not subjects.
 DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}\([A-Za-z. ]{2,25}\)\s*[–—-]+\s*")
 # A speaker label at the start of a line: transcripts ('TAPPER: Do you think ...') and
 # headlines ('Paul Ryan: FBI Decision Defies Explanation').
-LINE_LABEL = re.compile(r"^(?P<mention>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):\s+(?=\S)")
+LINE_LABEL = re.compile(r"^[\"“]?(?P<mention>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):\s+(?=\S)")
 NOT_LABELS = _word_set(
     """update updated note editor's watch video photos photo related read correction transcript
-    source sources breaking exclusive live poll question answer"""
+    source sources breaking exclusive live poll question answer the latest"""
+)
+NOT_SPEAKER_ENTITIES = frozenset(
+    ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "EVENT", "LAW")
 )
 RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
@@ -93,9 +104,11 @@ COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘]
 _TAG_VERBS = (
     r"(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|noted|notes|argued|argues"
     r"|explained|explains|continued|continues|recalled|recalls|insisted|insists|tweeted|replied"
-    r"|answered|answers|warned|warns)"
+    r"|answered|answers|warned|warns|[a-z]+ed)"
 )
-_TAG_NAME = r"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}|he|she|they|it|we|I)"
+_TAG_NAME = (
+    r"(?:the [a-z-]+(?: [a-z-]+)?|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}|he|she|they|it|we|I)"
+)
 QUOTE_TAG_NAME_FIRST = re.compile(
     rf"[,?!—–-]\s*[\"”’]\s+(?P<mention>{_TAG_NAME})\s+(?P<cue>{_TAG_VERBS})\b"
 )
@@ -147,7 +160,11 @@ def _line_label(text: str, sentence: SentenceSpan) -> Attribution | None:
     if match is None or match.end() > sentence.end:
         return None
     mention = match.group("mention")
-    if mention.lower() in NOT_LABELS or len(mention) < 3:
+    if (
+        mention.lower() in NOT_LABELS
+        or mention.split()[0].lower() in NOT_LABELS
+        or len(mention) < 3
+    ):
         return None
     speaker = mention.title() if mention.isupper() else mention
     return Attribution(
@@ -237,9 +254,11 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         if cue == "announce":
             announcers.append((depth, token.i, subject, token.lemma_))
         else:
-            candidates.append((depth, token.i, subject, cue))
+            stance = token.lemma_.lower() in STANCE_LEMMAS
+            candidates.append((stance, depth, token.i, subject, cue))
     if candidates:
-        _, _, subject, cue = min(candidates, key=lambda item: (item[0], item[1]))
+        # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
+        *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
         return _describe(subject, cue, history), None
     if quote_share(sentence, quoted) >= DIRECT_QUOTE_SHARE:
         # A quotation belongs to the subject of the sentence that carries it, whatever the verb:
@@ -316,7 +335,12 @@ def _subject_of(token):
             if subject.dep_ == "nsubjpass" or subject.lower_ in ("there",):
                 return None
             if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                return verb.head
+                # 'records ... in July, which showed' attaches to a date, not a speaker.
+                head = verb.head
+                is_name = (
+                    head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_SPEAKER_ENTITIES
+                )
+                return head if is_name else None
             if subject.lower_ in RELATIVE_PRONOUNS:
                 return None
             return subject
@@ -369,8 +393,8 @@ def _mention_span(subject):
         if child.dep_ in ("relcl", "acl", "appos"):
             continue
         # 'Trump at the time said': a proper name takes no prepositional phrase except 'of'.
-        named = child.head.pos_ == "PROPN" or child.head.ent_type_ == "PERSON"
-        if child.dep_ == "prep" and named and child.lower_ != "of":
+        person = child.head.ent_type_ == "PERSON"
+        if child.dep_ == "prep" and person and child.lower_ != "of":
             continue
         tokens.append(child)
         stack.extend(child.children)
@@ -387,7 +411,7 @@ def _mention_span(subject):
 def _describe(subject, cue: str, history: list[Attribution]) -> Attribution | None:
     lowered = subject.lower_
     if lowered in PRONOUN_KINDS:
-        antecedent = _resolve_pronoun(lowered, _subjects_before(subject) + history)
+        antecedent = _resolve_pronoun(lowered, history + _subjects_before(subject))
         if antecedent is None:
             return None
         return replace(antecedent, cue=cue, mention=subject.text)
@@ -522,6 +546,10 @@ def _colon_attribution(sentence: SentenceSpan, doc) -> Attribution | None:
         return None
     mention = match.group("mention").strip()
     end = match.end("mention")
+    # Headlines: 'CNN President On Trump: "..."' is the CNN president's.
+    topic = re.search(r"\s+on\s+", mention, re.IGNORECASE)
+    if topic is not None:
+        mention, end = mention[: topic.start()], topic.start()
     span = doc.char_span(0, end, alignment_mode="contract")
     # 'The president noted ... and added: "..."' is a verb's attribution, not a colon's.
     if span is None or any(token.pos_ in ("VERB", "AUX") for token in span):

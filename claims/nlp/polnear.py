@@ -18,7 +18,7 @@ from pathlib import Path
 
 from claims.nlp.attribution import Attribution, attribute_sentences
 from claims.nlp.sentences import SentenceSpan, split_sentences
-from claims.nlp.speakers import names_match
+from claims.nlp.speakers import names_match, speaker_key
 
 SPLITS = ("train", "dev", "annotator-training")
 PERSONAL_PRONOUNS = frozenset(
@@ -228,10 +228,15 @@ def _score_sentence(
 def _matches_gold(predicted: str, gold: str) -> bool:
     """Lenient match against the Source or any part of its apposition.
 
-    'Carter's press secretary, Peter Cook,' names one speaker twice; either name counts.
+    'Carter's press secretary, Peter Cook,' names one speaker twice; either name counts. A
+    prediction that is the Source without its trailing modifier also counts: 'early results of
+    exit polls' for 'early results of exit polls conducted by Edison Research'.
     """
     parts = [gold, *(part for part in gold.split(",") if part.strip())]
-    return any(names_match(predicted, part) for part in parts)
+    if any(names_match(predicted, part) for part in parts):
+        return True
+    predicted_key, gold_key = speaker_key(predicted), speaker_key(gold)
+    return bool(predicted_key) and gold_key.startswith(predicted_key + " ")
 
 
 def _describe_gold(gold_attributions: list[GoldAttribution]) -> str:
