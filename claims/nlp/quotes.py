@@ -6,6 +6,9 @@ import re
 from claims.nlp.sentences import SentenceSpan
 
 QUOTE_CHARS = '"“”'
+# Straight or curly double quotes, and two apostrophes, which some archives (the New York Times
+# in PolNeAR among them) use for a double quote.
+QUOTE_MARK = re.compile(r"''|[\"“”]")
 # A quotation left open for more lines than this is taken as a stray mark, not a long quotation.
 MAX_QUOTE_LINES = 8
 
@@ -20,15 +23,15 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     """
     regions: list[tuple[int, int]] = []
     open_at: int | None = None
-    for match in re.finditer(f"[{QUOTE_CHARS}]", text):
+    for match in QUOTE_MARK.finditer(text):
         position = match.start()
-        opening = _is_opening_mark(text, position, currently_open=open_at is not None)
+        opening = _is_opening_mark(text, match, currently_open=open_at is not None)
         if open_at is None:
             if opening:
                 open_at = position
             continue
         if not opening:
-            end = position + 1
+            end = match.end()
             if text.count("\n", open_at, end) > MAX_QUOTE_LINES:
                 end = _line_end(text, open_at)
             regions.append((open_at, end))
@@ -41,14 +44,14 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-def _is_opening_mark(text: str, position: int, currently_open: bool) -> bool:
-    mark = text[position]
+def _is_opening_mark(text: str, match: re.Match, currently_open: bool) -> bool:
+    mark = match.group()
     if mark == "“":
         return True
     if mark == "”":
         return False
-    before = text[position - 1] if position > 0 else " "
-    after = text[position + 1] if position + 1 < len(text) else " "
+    before = text[match.start() - 1] if match.start() > 0 else " "
+    after = text[match.end()] if match.end() < len(text) else " "
     if before.isspace() or before in "([{—–-/":
         return not after.isspace() or not currently_open
     if after.isspace() or after in ".,;:?!)]—–-":
@@ -77,7 +80,7 @@ def quote_share(sentence: SentenceSpan, quoted: list[bool]) -> float:
     positions = [
         sentence.start + offset
         for offset, char in enumerate(sentence.text)
-        if not char.isspace() and char not in QUOTE_CHARS
+        if not char.isspace() and char not in QUOTE_CHARS and char != "'"
     ]
     if not positions:
         return 0.0
