@@ -1,8 +1,16 @@
-from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from datetime import datetime, time
 
-from .models import Article
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .forms import ArticleSubmitForm
+from .models import AnalysisStatus, Article, SourceKind
+from .services import DuplicateArticle
 
 
 @login_required
@@ -21,6 +29,65 @@ def article_list(request):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
     sentences = article.sentences.select_related("speaker").order_by("start")
+    claims_by_span = {(c.start, c.end): c for c in article.claims.all()}
+    rows = [
+        (sentence, claims_by_span.get((sentence.start, sentence.end))) for sentence in sentences
+    ]
     return render(
-        request, "articles/article_detail.html", {"article": article, "sentences": sentences}
+        request,
+        "articles/article_detail.html",
+        {"article": article, "rows": rows, "in_progress": _in_progress(article)},
     )
+
+
+@login_required
+@permission_required("articles.view_article", raise_exception=True)
+def article_status(request, pk: int):
+    """The analysis progress, polled by the article page while it is queued or running."""
+    article = get_object_or_404(Article, pk=pk)
+    return JsonResponse(
+        {
+            "status": article.analysis_status,
+            "label": article.get_analysis_status_display(),
+            "error": article.analysis_error,
+            "finished": not _in_progress(article),
+        }
+    )
+
+
+def _in_progress(article: Article) -> bool:
+    return article.analysis_status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+
+
+@login_required
+@permission_required("articles.add_article", raise_exception=True)
+def article_submit(request):
+    # The edge that accepts an article asks claims to store it and queue its analysis.
+    from claims.services import article_submit as submit
+
+    form = ArticleSubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        published_on = data["published_on"]
+        try:
+            article = submit(
+                title=data["title"],
+                body=data["body"],
+                source_kind=SourceKind.PASTED,
+                outlet_name=data["outlet"],
+                url=data["url"],
+                published_at=timezone.make_aware(datetime.combine(published_on, time(12)))
+                if published_on
+                else None,
+                created_by=request.user,
+            )
+        except DuplicateArticle as duplicate:
+            messages.info(request, duplicate.messages[0])
+            return redirect("articles:detail", pk=duplicate.existing.pk)
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Article stored; its analysis is queued.")
+            return redirect("articles:detail", pk=article.pk)
+    return render(request, "articles/article_submit.html", {"form": form})

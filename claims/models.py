@@ -338,3 +338,28 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.claim_id}"
+
+
+class Correction(models.Model):
+    """A dated public note on a published verdict that changed (the IFCN corrections policy).
+
+    The verdict's earlier wording stays in its simple-history record; `previous` keeps the
+    public fields as they read before, so the note can say what changed without a join.
+    """
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(help_text="Public: what changed and why.")
+    previous = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdict_corrections"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of verdict {self.verdict_id} on {self.created_at:%Y-%m-%d}"

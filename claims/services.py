@@ -293,3 +293,214 @@ def verdict_save_draft(
             claim.assignee = actor
         workflow.transition(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor)
     return verdict
+
+
+# --- Review desk: sources, versioned actions, corrections, manual claims, speakers ------------
+
+
+def _version_conflict(verdict: Verdict) -> VersionConflict:
+    who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
+    when = timezone.localtime(verdict.updated_at).strftime("%Y-%m-%d %H:%M")
+    return VersionConflict(
+        f"This verdict was changed by {who} at {when} — reload to see their changes "
+        "before saving yours.",
+        code="conflict",
+    )
+
+
+def _locked_verdict(verdict: Verdict, expected_version: int | None) -> Verdict:
+    locked = (
+        Verdict.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=verdict.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise _version_conflict(locked)
+    return locked
+
+
+def _replace_sources(verdict: Verdict, sources: list[dict]) -> None:
+    from .models import EvidenceSource
+
+    today = timezone.localdate()
+    verdict.sources.all().delete()
+    EvidenceSource.objects.bulk_create(
+        [
+            EvidenceSource(
+                verdict=verdict,
+                url=source["url"].strip(),
+                title=source["title"].strip(),
+                note=(source.get("note") or "").strip(),
+                accessed_on=source.get("accessed_on") or today,
+            )
+            for source in sources
+        ]
+    )
+
+
+def verdict_save(
+    *,
+    claim: Claim,
+    actor,
+    expected_version: int | None,
+    rating=None,
+    conclusion: str = "",
+    explanation: str = "",
+    sources: list[dict] = (),
+) -> Verdict:
+    """Save the draft and its evidence sources together, refusing stale saves."""
+    with transaction.atomic():
+        verdict = verdict_save_draft(
+            claim=claim,
+            actor=actor,
+            expected_version=expected_version,
+            rating=rating,
+            conclusion=conclusion,
+            explanation=explanation,
+        )
+        _replace_sources(verdict, list(sources))
+    return verdict
+
+
+def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, comment: str = ""):
+    """Submit, return or publish the verdict as loaded at `expected_version`.
+
+    The row lock taken here is held by the action's own transaction, so nobody can save in
+    between the version check and the move.
+    """
+    actions = {
+        "submit": lambda v: verdict_submit(verdict=v, actor=actor),
+        "return": lambda v: verdict_return(verdict=v, actor=actor, comment=comment),
+        "publish": lambda v: verdict_publish(verdict=v, editor=actor),
+    }
+    if action not in actions:
+        raise ValueError(f"Unknown verdict action {action!r}.")
+    with transaction.atomic():
+        _locked_claim(verdict.claim)  # same lock order as the actions: claim, then verdict
+        locked = _locked_verdict(verdict, expected_version)
+        return actions[action](locked)
+
+
+def verdict_public_fields(verdict: Verdict) -> dict:
+    return {
+        "rating": verdict.rating.label if verdict.rating else "",
+        "conclusion": verdict.conclusion,
+        "explanation": verdict.explanation,
+        "sources": [
+            {"url": source.url, "title": source.title, "note": source.note}
+            for source in verdict.sources.all()
+        ],
+    }
+
+
+def verdict_correct(
+    *,
+    verdict: Verdict,
+    editor,
+    expected_version: int,
+    note: str,
+    rating,
+    conclusion: str,
+    explanation: str,
+    sources: list[dict],
+):
+    """Change a published verdict: keep what it said, record a dated public note, republish."""
+    from .models import Correction
+
+    note = (note or "").strip()
+    if not editor.has_perm("claims.publish_verdict"):
+        raise PermissionDenied("Only editors can correct published verdicts.")
+    if not note:
+        raise ValidationError({"note": "Say publicly what changed and why."})
+    if rating is None or not rating.scale.is_active:
+        raise ValidationError({"rating": "Choose a rating from the active scale."})
+    if not (conclusion or "").strip():
+        raise ValidationError({"conclusion": "A published verdict needs a conclusion."})
+    if not sources:
+        raise ValidationError("A published verdict needs at least one evidence source.")
+    with transaction.atomic():
+        claim = _locked_claim(verdict.claim)
+        verdict = _locked_verdict(verdict, expected_version)
+        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
+        previous = verdict_public_fields(verdict)
+        correction = Correction.objects.create(
+            verdict=verdict, note=note, previous=previous, created_by=editor
+        )
+        verdict.rating = rating
+        verdict.conclusion = conclusion.strip()
+        verdict.explanation = (explanation or "").strip()
+        verdict.version += 1
+        verdict.updated_by = editor
+        _replace_sources(verdict, sources)
+        workflow.transition(
+            ClaimEventKind.CORRECTED,
+            claim=claim,
+            verdict=verdict,
+            actor=editor,
+            note=note,
+            data={"correction": correction.pk, "previous_rating": previous["rating"]},
+        )
+    return correction
+
+
+def claim_add_from_sentence(*, sentence, actor) -> Claim:
+    """A claim the model missed, added by a reviewer from one sentence of the article."""
+    from .models import ClaimEvent, ClaimOrigin
+
+    with transaction.atomic():
+        existing = Claim.objects.filter(
+            article_id=sentence.article_id, start=sentence.start, end=sentence.end
+        ).first()
+        if existing is not None:
+            raise ValidationError("This sentence is already a claim.", code="duplicate")
+        claim = Claim.objects.create(
+            article_id=sentence.article_id,
+            start=sentence.start,
+            end=sentence.end,
+            text=sentence.text,
+            speaker=sentence.speaker,
+            attribution_cue=sentence.attribution_cue,
+            is_direct_quote=sentence.is_direct_quote,
+            check_worthiness=sentence.check_worthiness,
+            model_version=sentence.model_version,
+            origin=ClaimOrigin.MANUAL,
+        )
+        ClaimEvent.objects.create(
+            claim=claim,
+            kind=ClaimEventKind.ADDED,
+            to_status=claim.status,
+            actor=actor,
+            data={"sentence": sentence.index, "check_worthiness": sentence.check_worthiness},
+        )
+    return claim
+
+
+def claim_speaker_correct(
+    *, claim: Claim, actor, name: str, role: str = "", speaker: Speaker | None = None
+) -> Claim:
+    """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
+    the next analysis attributes it the same way."""
+    name = (name or "").strip()
+    if speaker is None and not name:
+        raise ValidationError({"name": "Name the speaker."})
+    with transaction.atomic():
+        claim = _locked_claim(claim)
+        previous = claim.speaker.name if claim.speaker else None
+        if speaker is None:
+            speaker = speaker_resolve(name=name, role=role.strip())
+        elif name and speaker_key(name):
+            SpeakerAlias.objects.get_or_create(
+                key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
+            )
+        if role.strip() and speaker.role != role.strip():
+            speaker.role = role.strip()
+            speaker.save(update_fields=["role"])
+        claim.speaker = speaker
+        claim.edited_by_reviewer = True
+        workflow.transition(
+            ClaimEventKind.SPEAKER_CORRECTED,
+            claim=claim,
+            actor=actor,
+            data={"from": previous, "to": speaker.name, "written_as": name or speaker.name},
+        )
+    return claim

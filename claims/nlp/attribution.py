@@ -77,6 +77,7 @@ SPEECH_NOUNS = _word_set(
     """point case argument claim promise pledge statement remarks comment comments accusation
     allegation prediction speech assessment warning appeal plea vow"""
 )
+KNOWN_LEMMAS = REPORTING_LEMMAS | ANNOUNCING_LEMMAS | SPEECH_ACT_VERBS
 # Subjects that never name a speaker ('you know', 'someone said', 'all I can say').
 NON_SPEAKERS = _word_set(
     """you someone anyone everyone everybody somebody anybody nobody all one us this these
@@ -254,7 +255,7 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         if cue == "announce":
             announcers.append((depth, token.i, subject, token.lemma_))
         else:
-            stance = token.lemma_.lower() in STANCE_LEMMAS
+            stance = _lemma(token) in STANCE_LEMMAS
             candidates.append((stance, depth, token.i, subject, cue))
     if candidates:
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
@@ -292,9 +293,9 @@ def _cue(token) -> str | None:
         if to is None and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
             to = token.nbor()
         return "according to" if to is not None else None
-    if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
+    if token.dep_ in ("amod", "compound") or not _is_verb(token):
         return None
-    lemma = token.lemma_.lower()
+    lemma = _lemma(token)
     if lemma in ANNOUNCING_LEMMAS:
         if any(child.lower_ in ("about", "of") for child in token.children):
             return lowered
@@ -318,6 +319,33 @@ def _cue(token) -> str | None:
             return lowered
         return None
     return lowered
+
+
+def _is_verb(token) -> bool:
+    if token.pos_ in ("VERB", "AUX"):
+        return True
+    # Headline style fools the tagger: 'Trump predicts that ...' comes out as two nouns.
+    return token.dep_ == "ROOT" and any(child.dep_ == "ccomp" for child in token.children)
+
+
+def _lemma(token) -> str:
+    """The verb's lemma, checked against the lexicons: the lemmatiser gives 'hop' for 'hoping'."""
+    lemma = token.lemma_.lower()
+    if lemma in KNOWN_LEMMAS:
+        return lemma
+    form = token.lower_
+    for suffix, replacement in (
+        ("ing", "e"),
+        ("ing", ""),
+        ("ed", "e"),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ies", "y"),
+    ):
+        if form.endswith(suffix) and form[: -len(suffix)] + replacement in KNOWN_LEMMAS:
+            return form[: -len(suffix)] + replacement
+    return lemma
 
 
 def _subject_of(token):
@@ -352,7 +380,10 @@ def _subject_of(token):
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head
             continue
-        return _name_before(verb) if verb.dep_ == "ROOT" else None
+        if verb.dep_ != "ROOT":
+            return None
+        compounds = [child for child in verb.children if child.dep_ == "compound"]
+        return compounds[-1] if compounds else _name_before(verb)
     return None
 
 

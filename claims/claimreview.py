@@ -1,0 +1,90 @@
+"""schema.org ClaimReview for a published verdict: one builder, used by the page and the API."""
+
+import json
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.db.models import Max, Min
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from .models import SpeakerKind, Verdict
+
+
+def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
+    """The ClaimReview of a published verdict as a JSON-ready dict."""
+    if isinstance(request_or_base_url, str):
+        base_url = request_or_base_url
+    else:
+        base_url = request_or_base_url.build_absolute_uri("/")
+    claim = verdict.claim
+    article = claim.article
+    rating = verdict.rating
+    bounds = rating.scale.ratings.aggregate(best=Max("value"), worst=Min("value"))
+
+    item_reviewed = {"@type": "Claim", "author": _claim_author(claim)}
+    if article.published_at:
+        item_reviewed["datePublished"] = article.published_at.date().isoformat()
+    appearance = {"@type": "CreativeWork", "headline": article.title}
+    if article.url:
+        appearance["url"] = article.url
+    if article.outlet:
+        appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
+    item_reviewed["appearance"] = appearance
+
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": urljoin(base_url, reverse("claims:public", args=[verdict.pk])),
+        "claimReviewed": claim.text,
+        "datePublished": verdict.published_at.date().isoformat(),
+        "author": {
+            "@type": "Organization",
+            "name": settings.FACTCHECK_ORG_NAME,
+            "url": settings.FACTCHECK_ORG_URL or base_url,
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": rating.value,
+            "bestRating": bounds["best"],
+            "worstRating": bounds["worst"],
+            "alternateName": rating.label,
+        },
+        "itemReviewed": item_reviewed,
+    }
+    if verdict.conclusion:
+        review["reviewBody"] = verdict.conclusion
+    corrections = list(verdict.corrections.all())
+    if corrections:
+        review["dateModified"] = corrections[-1].created_at.date().isoformat()
+        review["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.note,
+                "datePublished": correction.created_at.date().isoformat(),
+            }
+            for correction in corrections
+        ]
+    return review
+
+
+def _claim_author(claim) -> dict:
+    speaker = claim.speaker
+    if speaker is None:
+        outlet = claim.article.outlet
+        return {"@type": "Organization", "name": outlet.name if outlet else "Unknown"}
+    kind = "Person" if speaker.kind == SpeakerKind.PERSON else "Organization"
+    author = {"@type": kind, "name": speaker.name}
+    if speaker.role and kind == "Person":
+        author["jobTitle"] = speaker.role
+    return author
+
+
+def jsonld_script(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> element that no text inside it can close early."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # The same escaping as Django's json_script: "</script>" can never appear in the output.
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return format_html('<script type="application/ld+json">{}</script>', SafeString(text))

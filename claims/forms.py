@@ -1,0 +1,155 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from articles.models import Outlet
+
+from .models import Rating, Speaker
+from .selectors import QUEUE_STATUSES
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search claims", max_length=200)
+    status = forms.ChoiceField(
+        required=False, choices=[(key, label) for key, (label, _) in QUEUE_STATUSES.items()]
+    )
+    speaker = forms.CharField(required=False, max_length=200)
+    outlet = forms.ModelChoiceField(
+        queryset=Outlet.objects.order_by("name"), required=False, empty_label="Any outlet"
+    )
+    published_from = forms.DateField(
+        required=False, label="Article from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    published_to = forms.DateField(
+        required=False, label="Article to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    score_min = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=1,
+        label="Score from",
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )
+    score_max = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=1,
+        label="Score to",
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )
+    assignee = forms.ChoiceField(
+        required=False,
+        choices=[("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")],
+    )
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Why is this not check-worthy? Kept as training data.",
+    )
+
+
+def active_ratings():
+    return Rating.objects.filter(scale__is_active=True).order_by("-value")
+
+
+class VerdictForm(forms.Form):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    rating = forms.ModelChoiceField(queryset=active_ratings(), required=False)
+    conclusion = forms.CharField(
+        max_length=300, required=False, help_text="One sentence: what is true?"
+    )
+    explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].queryset = active_ratings()
+
+
+class EvidenceSourceForm(forms.Form):
+    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+    title = forms.CharField(max_length=500)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+EvidenceSourceFormSet = forms.formset_factory(
+    EvidenceSourceForm, extra=2, min_num=1, validate_min=True, max_num=20, validate_max=True
+)
+
+
+def sources_from(formset) -> list[dict]:
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(VersionForm):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="The author sees this on the claim page.",
+    )
+
+
+class CorrectionForm(VerdictForm):
+    note = forms.CharField(
+        label="Correction note (public)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="What changed and why; shown with the date on the public page.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["rating", "conclusion", "version"]:
+            self.fields[name].required = True
+
+
+class SpeakerCorrectForm(forms.Form):
+    speaker = forms.ModelChoiceField(
+        queryset=Speaker.objects.none(),
+        required=False,
+        empty_label="— a new or typed speaker —",
+        label="Existing speaker",
+    )
+    name = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Speaker's name, as written or in full",
+        help_text="Becomes an alias of the speaker, so the next analysis matches it.",
+    )
+    role = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].queryset = Speaker.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("speaker") and not (cleaned.get("name") or "").strip():
+            raise forms.ValidationError("Name the speaker.")
+        return cleaned
+
+
+class DeskHistoryFilterForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"
+    )
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            get_user_model()
+            .objects.filter(claim_events__isnull=False)
+            .distinct()
+            .order_by("username")
+        )

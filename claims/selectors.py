@@ -1,0 +1,265 @@
+"""Read helpers for the review desk: the queue, a claim's context and history, the dashboard."""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from .models import (
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    Rating,
+    Sentence,
+    Speaker,
+    Verdict,
+    VerdictStatus,
+)
+
+QUEUE_STATUSES = {
+    "": ("Awaiting review (new and in progress)", [ClaimStatus.NEW, ClaimStatus.IN_PROGRESS]),
+    **{status.value: (status.label, [status.value]) for status in ClaimStatus},
+    "all": ("Any status", list(ClaimStatus.values)),
+}
+
+
+def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
+    """Claims for the fact-checker queue, highest priority and check-worthiness first.
+
+    `filters` is a validated QueueFilterForm's cleaned_data; empty values filter nothing.
+    """
+    claims = Claim.objects.select_related(
+        "article", "article__outlet", "speaker", "assignee", "verdict", "verdict__rating"
+    )
+    _, statuses = QUEUE_STATUSES.get(filters.get("status") or "", QUEUE_STATUSES[""])
+    claims = claims.filter(status__in=statuses)
+    if filters.get("speaker"):
+        claims = claims.filter(speaker__name__icontains=filters["speaker"])
+    if filters.get("outlet"):
+        claims = claims.filter(article__outlet=filters["outlet"])
+    if filters.get("published_from"):
+        claims = claims.filter(article__published_at__date__gte=filters["published_from"])
+    if filters.get("published_to"):
+        claims = claims.filter(article__published_at__date__lte=filters["published_to"])
+    if filters.get("score_min") is not None:
+        claims = claims.filter(check_worthiness__gte=filters["score_min"])
+    if filters.get("score_max") is not None:
+        claims = claims.filter(check_worthiness__lte=filters["score_max"])
+    if filters.get("assignee") == "mine":
+        claims = claims.filter(assignee=user)
+    elif filters.get("assignee") == "unassigned":
+        claims = claims.filter(assignee__isnull=True)
+    if filters.get("q"):
+        claims = claims_search(claims, filters["q"])
+    return claims.order_by("-priority", "-check_worthiness", "-created_at", "-id")
+
+
+def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("text", config="english")
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return claims.annotate(search=vector).filter(search=query)
+    return claims.filter(Q(text__icontains=text) | Q(speaker__name__icontains=text))
+
+
+@dataclass
+class ClaimContext:
+    before: str
+    claim: str
+    after: str
+    other_sentences: list[Sentence] = field(default_factory=list)
+
+
+def claim_context(claim: Claim) -> ClaimContext:
+    """The paragraph around the claim, split so the template can mark the claim (escaped)."""
+    body = claim.article.body
+    paragraph_start = body.rfind("\n", 0, claim.start) + 1
+    paragraph_end = body.find("\n", claim.end)
+    if paragraph_end == -1:
+        paragraph_end = len(body)
+    others = list(
+        Sentence.objects.filter(article_id=claim.article_id)
+        .exclude(start=claim.start, end=claim.end)
+        .select_related("speaker")
+        .order_by("start")
+    )
+    return ClaimContext(
+        before=body[paragraph_start : claim.start],
+        claim=body[claim.start : claim.end],
+        after=body[claim.end : paragraph_end],
+        other_sentences=others,
+    )
+
+
+def speaker_earlier_claims(claim: Claim, *, limit: int = 10) -> list[Claim]:
+    if claim.speaker_id is None:
+        return []
+    return list(
+        Claim.objects.filter(speaker_id=claim.speaker_id)
+        .exclude(pk=claim.pk)
+        .select_related("article", "verdict", "verdict__rating")
+        .order_by("-created_at")[:limit]
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    title: str
+    actor: str
+    note: str = ""
+    details: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+_VERDICT_FIELDS = ["rating", "conclusion", "explanation", "status", "review_comment"]
+
+
+def claim_timeline(claim: Claim) -> list[TimelineEntry]:
+    """Workflow events and the verdict's saved versions (with what changed), oldest first."""
+    entries = [
+        TimelineEntry(
+            at=event.created_at,
+            title=event.get_kind_display(),
+            actor=event.actor.get_username() if event.actor else "the model",
+            note=event.note,
+            details=[(key, _plain(value)) for key, value in sorted(event.data.items())],
+        )
+        for event in claim.events.select_related("actor")
+    ]
+    verdict = Verdict.objects.filter(claim=claim).first()
+    if verdict is not None:
+        records = list(verdict.history.select_related("history_user").order_by("history_id"))
+        ratings = dict(Rating.objects.values_list("pk", "label"))
+        previous = None
+        for record in records:
+            changes = []
+            if previous is not None:
+                delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
+                for change in delta.changes:
+                    old, new = change.old, change.new
+                    if change.field == "rating":
+                        old, new = ratings.get(old, "—"), ratings.get(new, "—")
+                    changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
+            previous = record
+            if record.history_type == "~" and not changes:
+                continue
+            entries.append(
+                TimelineEntry(
+                    at=record.history_date,
+                    title=f"Verdict version {record.version}",
+                    actor=record.history_user.get_username() if record.history_user else "—",
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def events_for_desk(*, actor=None, date_from=None, date_to=None) -> QuerySet[ClaimEvent]:
+    events = ClaimEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")
+    if actor is not None:
+        events = events.filter(actor=actor)
+    if date_from:
+        events = events.filter(created_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(created_at__date__lte=date_to)
+    return events
+
+
+def source_domains(urls: list[str]) -> set[str]:
+    return {(urlsplit(url).hostname or "").lower().removeprefix("www.") for url in urls if url} - {
+        ""
+    }
+
+
+# --- Speaker page and dashboard ----------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    colour: str = "#0b5cad"
+    width: float = 0.0
+    y: int = 0
+    top: float = 0.0
+
+
+def bars(items: list[Bar], *, width: int = 300, row: int = 28) -> list[Bar]:
+    """Lay horizontal bars out for a server-rendered SVG."""
+    most = max((item.count for item in items), default=0) or 1
+    for position, item in enumerate(items):
+        item.width = round(width * item.count / most, 1)
+        item.y = position * row
+    return items
+
+
+def speaker_rating_distribution(speaker: Speaker) -> list[Bar]:
+    counts = dict(
+        Verdict.objects.published()
+        .filter(claim__speaker=speaker)
+        .values_list("rating_id")
+        .annotate(total=Count("id"))
+    )
+    ratings = Rating.objects.filter(scale__is_active=True).order_by("-value")
+    return bars([Bar(r.label, counts.get(r.pk, 0), r.colour) for r in ratings])
+
+
+def dashboard_numbers() -> dict:
+    by_status = dict(Claim.objects.values_list("status").annotate(total=Count("id")))
+    status_counts = [(status.label, by_status.get(status.value, 0)) for status in ClaimStatus]
+
+    durations = [
+        (published - detected).total_seconds()
+        for detected, published in Verdict.objects.published().values_list(
+            "claim__created_at", "published_at"
+        )
+    ]
+    median = timedelta(seconds=statistics.median(durations)) if durations else None
+
+    since = timezone.now() - timedelta(weeks=12)
+    weekly = dict(
+        Verdict.objects.published()
+        .filter(published_at__gte=since)
+        .annotate(week=TruncWeek("published_at"))
+        .values_list("week")
+        .annotate(total=Count("id"))
+    )
+    first_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    weeks = [first_week - timedelta(weeks=back) for back in range(11, -1, -1)]
+    per_week = {week.date() if hasattr(week, "date") else week: n for week, n in weekly.items()}
+    week_bars = [Bar(week.strftime("%d %b"), per_week.get(week, 0)) for week in weeks]
+    most = max((bar.count for bar in week_bars), default=0) or 1
+    for position, bar in enumerate(week_bars):
+        bar.width = round(120 * bar.count / most, 1)  # the column's height in the SVG
+        bar.top = 130 - bar.width
+        bar.y = position * 40
+
+    top_speakers = list(
+        Speaker.objects.annotate(
+            checked=Count("claims", filter=Q(claims__verdict__status=VerdictStatus.PUBLISHED))
+        )
+        .filter(checked__gt=0)
+        .order_by("-checked", "name")[:10]
+    )
+    return {
+        "status_counts": status_counts,
+        "median_to_publication": median,
+        "published_count": len(durations),
+        "week_bars": week_bars,
+        "top_speakers": top_speakers,
+    }

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import actions, claim, desk, public, queue
+
+app_name = "claims"
+
+urlpatterns = [
+    path("claims/", queue.claim_queue, name="queue"),
+    path("claims/<int:pk>/", claim.claim_detail, name="detail"),
+    path("claims/<int:pk>/history/", desk.claim_history, name="history"),
+    path("claims/<int:pk>/assign/", actions.claim_assign, name="assign"),
+    path("claims/<int:pk>/unassign/", actions.claim_unassign, name="unassign"),
+    path("claims/<int:pk>/dismiss/", actions.claim_dismiss, name="dismiss"),
+    path("claims/<int:pk>/reopen/", actions.claim_reopen, name="reopen"),
+    path("claims/<int:pk>/speaker/", actions.claim_speaker, name="speaker"),
+    path("claims/<int:pk>/verdict/", claim.verdict_save, name="verdict_save"),
+    path("claims/<int:pk>/submit/", actions.verdict_submit, name="submit"),
+    path("claims/<int:pk>/publish/", actions.verdict_publish, name="publish"),
+    path("claims/<int:pk>/return/", actions.verdict_return, name="return"),
+    path("claims/<int:pk>/correct/", actions.verdict_correct, name="correct"),
+    path("sentences/<int:sentence_pk>/claim/", actions.claim_add, name="add"),
+    path("review/", queue.review_queue, name="review_queue"),
+    path("history/", desk.desk_history, name="desk_history"),
+    path("speakers/<slug:slug>/", desk.speaker_detail, name="speaker_detail"),
+    path("dashboard/", desk.dashboard, name="dashboard"),
+    path("fact-checks/<int:pk>/", public.verdict_public, name="public"),
+]

@@ -1,0 +1,1 @@
+"""The review desk's web views: thin edges over claims.services and claims.selectors."""

@@ -1,0 +1,196 @@
+"""POST-only actions on a claim: each calls one service and returns to the claim page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+
+from .. import services
+from ..forms import (
+    CorrectionForm,
+    DismissForm,
+    EvidenceSourceFormSet,
+    ReturnForm,
+    SpeakerCorrectForm,
+    VersionForm,
+    sources_from,
+)
+from ..models import Claim, Sentence
+from ..workflow import IllegalTransition
+from .base import (
+    CHANGE_CLAIMS,
+    CHANGE_VERDICTS,
+    PUBLISH_VERDICTS,
+    attempt,
+    desk_view,
+    error_messages,
+)
+from .claim import claim_for_page, render_claim, verdict_of
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_assign(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    attempt(
+        request,
+        lambda: services.claim_assign(claim=claim, actor=request.user),
+        success="The claim is assigned to you.",
+    )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_unassign(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    attempt(
+        request,
+        lambda: services.claim_unassign(claim=claim, actor=request.user),
+        success="The claim is unassigned.",
+    )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_dismiss(request, pk: int):
+    claim = claim_for_page(pk)
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=400, dismiss_form=form)
+    attempt(
+        request,
+        lambda: services.claim_dismiss(
+            claim=claim, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success="The claim is dismissed as not check-worthy.",
+    )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_reopen(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    attempt(
+        request,
+        lambda: services.claim_reopen(claim=claim, actor=request.user),
+        success="The claim is back in the queue.",
+    )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_speaker(request, pk: int):
+    claim = claim_for_page(pk)
+    form = SpeakerCorrectForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=400, speaker_form=form)
+    attempt(
+        request,
+        lambda: services.claim_speaker_correct(
+            claim=claim,
+            actor=request.user,
+            speaker=form.cleaned_data["speaker"],
+            name=form.cleaned_data["name"],
+            role=form.cleaned_data["role"],
+        ),
+        success="Speaker corrected.",
+    )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view("claims.add_claim", post_only=True)
+def claim_add(request, sentence_pk: int):
+    sentence = get_object_or_404(Sentence, pk=sentence_pk)
+    try:
+        claim = services.claim_add_from_sentence(sentence=sentence, actor=request.user)
+    except ValidationError as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return redirect("articles:detail", pk=sentence.article_id)
+    messages.success(request, "Claim added to the queue.")
+    return redirect("claims:detail", pk=claim.pk)
+
+
+def _verdict_action(request, pk: int, action: str, success: str, comment: str = ""):
+    claim = claim_for_page(pk)
+    verdict = verdict_of(claim)
+    form = VersionForm(request.POST)
+    if verdict is None or not form.is_valid():
+        messages.error(request, "This claim has no verdict to act on.")
+        return redirect("claims:detail", pk=pk)
+    try:
+        services.verdict_act(
+            verdict=verdict,
+            actor=request.user,
+            action=action,
+            expected_version=form.cleaned_data["version"],
+            comment=comment,
+        )
+    except services.VersionConflict as conflict:
+        return render_claim(request, claim, status=409, conflict=conflict.messages[0])
+    except (IllegalTransition, ValidationError, PermissionDenied) as error:
+        # PermissionDenied here is the second-pair-of-eyes rule, not a missing permission.
+        for message in error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_VERDICTS, post_only=True)
+def verdict_submit(request, pk: int):
+    return _verdict_action(request, pk, "submit", "Submitted for review.")
+
+
+@desk_view(PUBLISH_VERDICTS, post_only=True)
+def verdict_publish(request, pk: int):
+    return _verdict_action(request, pk, "publish", "Published.")
+
+
+@desk_view("claims.return_verdict", post_only=True)
+def verdict_return(request, pk: int):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim_for_page(pk), status=400, return_form=form)
+    return _verdict_action(
+        request, pk, "return", "Returned to the author.", comment=form.cleaned_data["comment"]
+    )
+
+
+@desk_view(PUBLISH_VERDICTS, post_only=True)
+def verdict_correct(request, pk: int):
+    claim = claim_for_page(pk)
+    verdict = verdict_of(claim)
+    form = CorrectionForm(request.POST, prefix="correct")
+    formset = EvidenceSourceFormSet(request.POST, prefix="correct-sources")
+    if verdict is None or not (form.is_valid() and formset.is_valid()):
+        messages.error(request, "The correction was not published: see the marked fields.")
+        return render_claim(
+            request, claim, status=400, correction_form=form, correction_sources=formset
+        )
+    try:
+        services.verdict_correct(
+            verdict=verdict,
+            editor=request.user,
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+            rating=form.cleaned_data["rating"],
+            conclusion=form.cleaned_data["conclusion"],
+            explanation=form.cleaned_data["explanation"],
+            sources=sources_from(formset),
+        )
+    except services.VersionConflict as conflict:
+        return render_claim(
+            request,
+            claim,
+            status=409,
+            correction_form=form,
+            correction_sources=formset,
+            conflict=conflict.messages[0],
+        )
+    except (IllegalTransition, ValidationError) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return render_claim(
+            request, claim, status=400, correction_form=form, correction_sources=formset
+        )
+    messages.success(request, "Correction published.")
+    return redirect("claims:detail", pk=pk)

@@ -1,0 +1,44 @@
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.views.decorators.http import require_POST
+
+from ..workflow import IllegalTransition
+
+VIEW_CLAIMS = "claims.view_claim"
+CHANGE_CLAIMS = "claims.change_claim"
+CHANGE_VERDICTS = "claims.change_verdict"
+PUBLISH_VERDICTS = "claims.publish_verdict"
+
+
+def desk_view(permission: str, *, post_only: bool = False):
+    """Logged in and holding `permission` (403 otherwise); actions accept POST only."""
+
+    def decorator(view):
+        wrapped = permission_required(permission, raise_exception=True)(view)
+        if post_only:
+            wrapped = require_POST(wrapped)
+        return wraps(view)(login_required(wrapped))
+
+    return decorator
+
+
+def error_messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error)]
+
+
+def attempt(request, action: Callable[[], object], *, success: str) -> bool:
+    """Run a service call; report refusals as messages instead of errors pages."""
+    try:
+        action()
+    except (IllegalTransition, ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True

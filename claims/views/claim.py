@@ -1,0 +1,190 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .. import selectors, services
+from ..forms import (
+    CorrectionForm,
+    DismissForm,
+    EvidenceSourceFormSet,
+    ReturnForm,
+    SpeakerCorrectForm,
+    VerdictForm,
+    VersionForm,
+    sources_from,
+)
+from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
+from ..workflow import IllegalTransition
+from .base import (
+    CHANGE_CLAIMS,
+    CHANGE_VERDICTS,
+    PUBLISH_VERDICTS,
+    VIEW_CLAIMS,
+    attempt,
+    desk_view,
+    error_messages,
+)
+
+EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
+EDITABLE_VERDICT = {VerdictStatus.DRAFT, VerdictStatus.RETURNED}
+
+
+def claim_for_page(pk: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related(
+            "article",
+            "article__outlet",
+            "speaker",
+            "assignee",
+            "verdict",
+            "verdict__rating",
+            "verdict__author",
+            "verdict__editor",
+            "verdict__updated_by",
+        ),
+        pk=pk,
+    )
+
+
+def verdict_of(claim: Claim) -> Verdict | None:
+    try:
+        return claim.verdict
+    except Verdict.DoesNotExist:
+        return None
+
+
+def verdict_initial(verdict: Verdict | None) -> tuple[dict, list[dict]]:
+    if verdict is None:
+        return {}, []
+    fields = {
+        "version": verdict.version,
+        "rating": verdict.rating_id,
+        "conclusion": verdict.conclusion,
+        "explanation": verdict.explanation,
+    }
+    sources = [{"url": s.url, "title": s.title, "note": s.note} for s in verdict.sources.all()]
+    return fields, sources
+
+
+def render_claim(request, claim: Claim, *, status: int = 200, **forms):
+    """The claim page; `forms` replaces a default (unbound) form with a bound, invalid one."""
+    verdict = verdict_of(claim)
+    user = request.user
+    initial, sources = verdict_initial(verdict)
+    can_edit_verdict = (
+        user.has_perm(CHANGE_VERDICTS)
+        and claim.status in EDITABLE_CLAIM
+        and (verdict is None or verdict.status in EDITABLE_VERDICT)
+    )
+    can_review = (
+        user.has_perm(PUBLISH_VERDICTS)
+        and verdict is not None
+        and verdict.status == VerdictStatus.SUBMITTED
+    )
+    can_correct = (
+        user.has_perm(PUBLISH_VERDICTS)
+        and verdict is not None
+        and verdict.status == VerdictStatus.PUBLISHED
+    )
+    verdict_form = forms.get("verdict_form") or VerdictForm(initial=initial)
+    source_formset = forms.get("source_formset") or EvidenceSourceFormSet(
+        initial=sources, prefix="sources"
+    )
+    source_urls = [source["url"] for source in sources]
+    if source_formset.is_bound:
+        source_urls = [
+            form.cleaned_data.get("url", "")
+            for form in source_formset.forms
+            if getattr(form, "cleaned_data", None)
+        ]
+    correction_form = None
+    correction_sources = None
+    if can_correct:
+        correction_form = forms.get("correction_form") or CorrectionForm(
+            initial=initial, prefix="correct"
+        )
+        correction_sources = forms.get("correction_sources") or EvidenceSourceFormSet(
+            initial=sources, prefix="correct-sources"
+        )
+    context = {
+        "claim": claim,
+        "verdict": verdict,
+        "article": claim.article,
+        "context": selectors.claim_context(claim),
+        "earlier_claims": selectors.speaker_earlier_claims(claim),
+        "timeline": selectors.claim_timeline(claim),
+        "corrections": verdict.corrections.select_related("created_by") if verdict else [],
+        "can_change_claim": user.has_perm(CHANGE_CLAIMS),
+        "can_edit_verdict": can_edit_verdict,
+        "can_submit": can_edit_verdict and verdict is not None,
+        "can_review": can_review,
+        "can_correct": can_correct,
+        "is_own_verdict": verdict is not None and verdict.author_id == user.pk,
+        "verdict_form": verdict_form,
+        "source_formset": source_formset,
+        "source_domains": selectors.source_domains(source_urls),
+        "dismiss_form": forms.get("dismiss_form") or DismissForm(),
+        "return_form": forms.get("return_form")
+        or ReturnForm(initial={"version": verdict.version if verdict else None}),
+        "version_form": VersionForm(initial={"version": verdict.version if verdict else None}),
+        "speaker_form": forms.get("speaker_form")
+        or SpeakerCorrectForm(
+            initial={"speaker": claim.speaker_id, "role": getattr(claim.speaker, "role", "")}
+        ),
+        "correction_form": correction_form,
+        "correction_sources": correction_sources,
+        "conflict": forms.get("conflict"),
+    }
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
+@desk_view(VIEW_CLAIMS)
+def claim_detail(request, pk: int):
+    return render_claim(request, claim_for_page(pk))
+
+
+@desk_view(CHANGE_VERDICTS, post_only=True)
+def verdict_save(request, pk: int):
+    claim = claim_for_page(pk)
+    form = VerdictForm(request.POST)
+    formset = EvidenceSourceFormSet(request.POST, prefix="sources")
+    if not (form.is_valid() and formset.is_valid()):
+        messages.error(request, "The verdict was not saved: see the marked fields.")
+        return render_claim(request, claim, status=400, verdict_form=form, source_formset=formset)
+    try:
+        verdict = services.verdict_save(
+            claim=claim,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            rating=form.cleaned_data["rating"],
+            conclusion=form.cleaned_data["conclusion"],
+            explanation=form.cleaned_data["explanation"],
+            sources=sources_from(formset),
+        )
+    except services.VersionConflict as conflict:
+        return render_claim(
+            request,
+            claim,
+            status=409,
+            verdict_form=form,
+            source_formset=formset,
+            conflict=conflict.messages[0],
+        )
+    except (ValidationError, IllegalTransition) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return render_claim(request, claim, status=400, verdict_form=form, source_formset=formset)
+    if "submit" in request.POST:
+        attempt(
+            request,
+            lambda: services.verdict_act(
+                verdict=verdict,
+                actor=request.user,
+                action="submit",
+                expected_version=verdict.version,
+            ),
+            success="Verdict saved and submitted for review.",
+        )
+    else:
+        messages.success(request, "Draft saved.")
+    return redirect("claims:detail", pk=claim.pk)

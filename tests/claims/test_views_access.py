@@ -1,0 +1,176 @@
+"""Every review-desk view, for every role: who gets in, who is sent to log in, who gets 403."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
+    admin_user,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+ROLES = {
+    "anonymous": None,
+    "fact_checker": fact_checker,
+    "editor": editor,
+    "admin": admin_user,
+}
+
+
+@pytest.fixture
+def objects():
+    claim = ClaimFactory()
+    published = published_verdict()
+    return {
+        "claim": claim,
+        "published": published,
+        "speaker_slug": _speaker(claim),
+    }
+
+
+def _speaker(claim):
+    from tests.factories import SpeakerFactory
+
+    claim.speaker = SpeakerFactory(slug="ada-speaker")
+    claim.save()
+    return claim.speaker.slug
+
+
+# (url name, args from objects, status for fact_checker, editor, admin)
+READ_PAGES = [
+    ("claims:queue", lambda o: [], 200, 200, 200),
+    ("claims:detail", lambda o: [o["claim"].pk], 200, 200, 200),
+    ("claims:history", lambda o: [o["claim"].pk], 200, 200, 200),
+    ("claims:speaker_detail", lambda o: [o["speaker_slug"]], 200, 200, 200),
+    ("claims:review_queue", lambda o: [], 403, 200, 200),
+    ("claims:desk_history", lambda o: [], 403, 200, 200),
+    ("claims:dashboard", lambda o: [], 403, 200, 200),
+    ("articles:list", lambda o: [], 200, 200, 200),
+    ("articles:submit", lambda o: [], 200, 200, 200),
+    ("articles:detail", lambda o: [o["claim"].article_id], 200, 200, 200),
+    ("articles:status", lambda o: [o["claim"].article_id], 200, 200, 200),
+]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(
+    "name,args,checker_status,editor_status,admin_status",
+    READ_PAGES,
+    ids=[page[0] for page in READ_PAGES],
+)
+def test_each_page_answers_each_role_as_its_permissions_say(
+    client, objects, role, name, args, checker_status, editor_status, admin_status
+):
+    url = reverse(name, args=args(objects))
+    if ROLES[role] is not None:
+        client.force_login(ROLES[role]())
+    response = client.get(url)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        expected = {
+            "fact_checker": checker_status,
+            "editor": editor_status,
+            "admin": admin_status,
+        }[role]
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_the_public_page_of_a_published_verdict_is_open_to_everyone(client, objects, role):
+    if ROLES[role] is not None:
+        client.force_login(ROLES[role]())
+    response = client.get(reverse("claims:public", args=[objects["published"].pk]))
+    assert response.status_code == 200
+    assert b"application/ld+json" in response.content
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_an_unpublished_verdict_has_no_public_page(client, role):
+    verdict = submitted_verdict()
+    if ROLES[role] is not None:
+        client.force_login(ROLES[role]())
+    assert client.get(reverse("claims:public", args=[verdict.pk])).status_code == 404
+    assert client.get(reverse("claims:public", args=[999999])).status_code == 404
+
+
+EDITOR_ACTIONS = ["claims:publish", "claims:return", "claims:correct"]
+
+
+@pytest.mark.parametrize("name", EDITOR_ACTIONS)
+def test_fact_checkers_cannot_reach_editor_actions(client, name):
+    verdict = submitted_verdict()
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse(name, args=[verdict.claim_id]), {"version": verdict.version, "comment": "x"}
+    )
+    assert response.status_code == 403
+    verdict.refresh_from_db()
+    assert verdict.status == "submitted"
+
+
+ALL_ACTIONS = [
+    "claims:assign",
+    "claims:unassign",
+    "claims:dismiss",
+    "claims:reopen",
+    "claims:speaker",
+    "claims:verdict_save",
+    "claims:submit",
+    *EDITOR_ACTIONS,
+]
+
+
+@pytest.mark.parametrize("name", ALL_ACTIONS)
+def test_anonymous_visitors_cannot_act(client, name):
+    claim = ClaimFactory()
+    response = client.post(reverse(name, args=[claim.pk]), {})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    claim.refresh_from_db()
+    assert claim.status == "new" and claim.assignee is None
+
+
+@pytest.mark.parametrize("name", ALL_ACTIONS)
+def test_actions_refuse_get(client, name):
+    claim = ClaimFactory()
+    client.force_login(admin_user())
+    assert client.get(reverse(name, args=[claim.pk])).status_code == 405
+
+
+def test_a_user_without_a_desk_role_gets_403(client):
+    from tests.factories import UserFactory
+
+    claim = ClaimFactory()
+    client.force_login(UserFactory(is_staff=False))
+    assert client.get(reverse("claims:queue")).status_code == 403
+    assert client.get(reverse("claims:detail", args=[claim.pk])).status_code == 403
+    assert client.post(reverse("claims:assign", args=[claim.pk])).status_code == 403
+    claim.refresh_from_db()
+    assert claim.assignee is None
+
+
+def test_every_form_on_the_claim_page_carries_a_csrf_token(client):
+    verdict = submitted_verdict()
+    client.force_login(editor())
+    html = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert html.count('method="post"') == html.count("csrfmiddlewaretoken")
+    assert html.count('method="post"') >= 3
+
+
+def test_posts_without_a_csrf_token_are_refused(objects):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    claim = objects["claim"]
+    client.force_login(fact_checker())
+    assert client.post(reverse("claims:assign", args=[claim.pk])).status_code == 403
+    claim.refresh_from_db()
+    assert claim.assignee is None

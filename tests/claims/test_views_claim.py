@@ -1,0 +1,356 @@
+import pytest
+from django.urls import reverse
+
+from claims import services
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    ClaimEventKind,
+    ClaimOrigin,
+    ClaimStatus,
+    Sentence,
+    SpeakerAlias,
+    Verdict,
+    VerdictStatus,
+)
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    SpeakerFactory,
+    active_rating,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+BODY = (
+    "Opening paragraph about nothing.\n\n"
+    "The mayor spoke. Crime fell by 40 percent last year. Residents disagree.\n\n"
+    "Closing words."
+)
+
+
+@pytest.fixture
+def checker(client):
+    user = fact_checker(username="fc")
+    client.force_login(user)
+    return user
+
+
+def claim_in_body(body=BODY, sentence="Crime fell by 40 percent last year.", **fields):
+    article = ArticleFactory(body=body)
+    start = body.index(sentence)
+    return ClaimFactory(
+        article=article, start=start, end=start + len(sentence), text=sentence, **fields
+    )
+
+
+def add_sentences(article):
+    position, sentences = 0, []
+    for index, text in enumerate(
+        ["The mayor spoke.", "Crime fell by 40 percent last year.", "Residents disagree."]
+    ):
+        start = article.body.index(text, position)
+        position = start + len(text)
+        sentences.append(
+            Sentence.objects.create(
+                article=article,
+                index=index,
+                start=start,
+                end=position,
+                text=text,
+                check_worthiness=0.1 + index / 10,
+            )
+        )
+    return sentences
+
+
+def page(client, claim):
+    response = client.get(reverse("claims:detail", args=[claim.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def verdict_post(version=None, *, sources=(("https://a.example.org/x", "A report"),), **fields):
+    data = {
+        "version": "" if version is None else version,
+        "rating": fields.get("rating", active_rating("false").pk),
+        "conclusion": fields.get("conclusion", "Crime rose."),
+        "explanation": fields.get("explanation", "Police figures show a rise."),
+        "sources-TOTAL_FORMS": "3",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "1",
+        "sources-MAX_NUM_FORMS": "20",
+    }
+    for n, (url, title) in enumerate(sources):
+        data[f"sources-{n}-url"] = url
+        data[f"sources-{n}-title"] = title
+        data[f"sources-{n}-note"] = ""
+    if fields.get("submit"):
+        data["submit"] = "1"
+    return data
+
+
+# --- The page -------------------------------------------------------------------------------
+
+
+def test_the_claim_is_highlighted_inside_its_paragraph(client, checker):
+    claim = claim_in_body()
+    html = page(client, claim)
+    assert (
+        '<p class="paragraph">The mayor spoke. <mark>Crime fell by 40 percent last year.</mark>'
+        " Residents disagree.</p>"
+    ) in html
+    assert "Opening paragraph" not in html.split('class="paragraph"')[1].split("</p>")[0]
+
+
+def test_other_sentences_and_their_scores_are_behind_a_details_element(client, checker):
+    claim = claim_in_body()
+    add_sentences(claim.article)
+    html = page(client, claim)
+    details = html.split("<details>")[1].split("</details>")[0]
+    assert "Scores of the other sentences (2)" in details
+    assert "The mayor spoke." in details and "0.10" in details
+    assert "Crime fell by 40" not in details
+
+
+def test_the_speaker_role_and_earlier_rated_claims_are_shown(client, checker):
+    speaker = SpeakerFactory(name="Ada Mayor", role="Mayor of Springfield")
+    earlier = published_verdict(claim=ClaimFactory(speaker=speaker))
+    claim = claim_in_body(speaker=speaker)
+    html = page(client, claim)
+    assert "Ada Mayor" in html and "Mayor of Springfield" in html
+    assert earlier.claim.text in html
+    assert earlier.rating.label in html
+
+
+def test_hostile_article_text_is_escaped_everywhere(client, checker):
+    body = "Intro <b>bold</b>.\n\nHe said <script>alert('x')</script> cost 5 million. End."
+    claim = claim_in_body(body=body, sentence="He said <script>alert('x')</script> cost 5 million.")
+    html = page(client, claim)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    article_html = client.get(reverse("articles:detail", args=[claim.article_id])).content
+    assert b"<script>alert" not in article_html
+    queue_html = client.get(reverse("claims:queue")).content
+    assert b"<script>alert" not in queue_html and b"&lt;script&gt;" in queue_html
+
+
+def test_the_page_shows_the_history_timeline(client, checker):
+    claim = claim_in_body()
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.DETECTED,
+        to_status="new",
+        data={"model_version": "cw-7", "check_worthiness": 0.91},
+    )
+    services.claim_assign(claim=claim, actor=checker)
+    drafted_verdict(claim=claim, author=checker, conclusion="First wording.")
+    verdict = Verdict.objects.get(claim=claim)
+    services.verdict_save(
+        claim=claim,
+        actor=checker,
+        expected_version=verdict.version,
+        rating=active_rating("false"),
+        conclusion="Second wording.",
+        sources=[{"url": "https://a.example.org", "title": "A"}],
+    )
+    html = page(client, claim)
+    timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "Detected" in timeline and "model_version: cw-7" in timeline
+    assert "Assigned" in timeline and "fc" in timeline
+    assert "<del>First wording.</del>" in timeline and "<ins>Second wording.</ins>" in timeline
+    history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
+    assert "<ins>Second wording.</ins>" in history
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+def test_assign_to_me_and_unassign(client, checker):
+    claim = claim_in_body()
+    response = client.post(reverse("claims:assign", args=[claim.pk]))
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.assignee == checker and claim.status == ClaimStatus.IN_PROGRESS
+    assert "Unassign me" in page(client, claim)
+    client.post(reverse("claims:unassign", args=[claim.pk]))
+    claim.refresh_from_db()
+    assert claim.assignee is None and claim.status == ClaimStatus.NEW
+
+
+def test_dismissing_needs_a_reason_and_keeps_it(client, checker):
+    claim = claim_in_body()
+    response = client.post(reverse("claims:dismiss", args=[claim.pk]), {"reason": ""})
+    assert response.status_code == 400
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.NEW
+    client.post(reverse("claims:dismiss", args=[claim.pk]), {"reason": "An opinion."})
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DISMISSED and claim.dismissal_reason == "An opinion."
+    client.post(reverse("claims:reopen", args=[claim.pk]))
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.NEW
+
+
+def test_an_illegal_transition_through_a_view_changes_nothing_and_says_why(client, checker):
+    verdict = published_verdict(claim=claim_in_body())
+    claim = verdict.claim
+    before = ClaimEvent.objects.filter(claim=claim).count()
+    response = client.post(
+        reverse("claims:dismiss", args=[claim.pk]), {"reason": "Too late."}, follow=True
+    )
+    assert "Cannot dismiss a claim that is published." in response.content.decode()
+    response = client.post(reverse("claims:assign", args=[claim.pk]), follow=True)
+    assert "Cannot assign a claim that is published." in response.content.decode()
+    assert ClaimEvent.objects.filter(claim=claim).count() == before
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PUBLISHED
+
+
+def test_submitting_a_verdict_twice_is_refused(client, checker):
+    verdict = submitted_verdict(claim=claim_in_body(), author=checker)
+    response = client.post(
+        reverse("claims:submit", args=[verdict.claim_id]), {"version": verdict.version}, follow=True
+    )
+    assert "Cannot submit a verdict that is submitted for review." in response.content.decode()
+
+
+def test_a_draft_needs_at_least_one_source(client, checker):
+    claim = claim_in_body()
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]), verdict_post(sources=())
+    )
+    assert response.status_code == 400
+    assert "Please submit at least 1 form." in response.content.decode()
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+def test_saving_a_draft_stores_the_verdict_and_warns_about_a_single_source(client, checker):
+    claim = claim_in_body()
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]), verdict_post(), follow=True
+    )
+    assert "Draft saved." in response.content.decode()
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.conclusion == "Crime rose." and verdict.status == VerdictStatus.DRAFT
+    assert [s.url for s in verdict.sources.all()] == ["https://a.example.org/x"]
+    assert "Fewer than two independent sources" in response.content.decode()
+
+    two_domains = verdict_post(
+        verdict.version,
+        sources=[("https://a.example.org/x", "A"), ("https://www.b.example.net/y", "B")],
+    )
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]), two_domains, follow=True
+    )
+    assert "Fewer than two independent sources" not in response.content.decode()
+    assert verdict.sources.count() == 2
+
+
+def test_two_sources_on_the_same_site_still_warn(client, checker):
+    claim = claim_in_body()
+    same_site = verdict_post(
+        sources=[("https://a.example.org/1", "One"), ("https://www.a.example.org/2", "Two")]
+    )
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), same_site, follow=True)
+    assert "Fewer than two independent sources: 1 distinct domain" in response.content.decode()
+
+
+def test_save_and_submit_sends_the_verdict_for_review(client, checker):
+    claim = claim_in_body()
+    client.post(reverse("claims:verdict_save", args=[claim.pk]), verdict_post(submit=True))
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+    assert claim.verdict.status == VerdictStatus.SUBMITTED
+    html = page(client, claim)
+    assert 'name="conclusion"' not in html  # no longer editable while in review
+    assert "Approve and publish" not in html  # fact-checkers never see editor actions
+
+
+def test_a_stale_save_is_refused_with_who_and_when(client, checker):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker)
+    loaded_version = verdict.version
+    colleague = fact_checker(username="colleague")
+    services.verdict_save(
+        claim=claim,
+        actor=colleague,
+        expected_version=loaded_version,
+        rating=active_rating("false"),
+        conclusion="Colleague's wording.",
+        sources=[{"url": "https://c.example.org", "title": "C"}],
+    )
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        verdict_post(loaded_version, conclusion="My wording."),
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "changed by colleague at" in html and "reload" in html
+    assert 'value="My wording."' in html  # the typed text is not lost
+    verdict.refresh_from_db()
+    assert verdict.conclusion == "Colleague's wording."
+
+
+def test_a_stale_publish_is_refused(client):
+    verdict = submitted_verdict(claim=claim_in_body())
+    stale = verdict.version
+    boss = editor(username="boss")
+    services.verdict_return(verdict=verdict, actor=boss, comment="Fix it.")
+    client.force_login(editor(username="other-editor"))
+    response = client.post(reverse("claims:publish", args=[verdict.claim_id]), {"version": stale})
+    assert response.status_code == 409
+    assert "changed by boss at" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.RETURNED
+
+
+def test_the_author_sees_the_editors_return_comment(client, checker):
+    verdict = submitted_verdict(claim=claim_in_body(), author=checker)
+    services.verdict_return(verdict=verdict, actor=editor(), comment="Add the police source.")
+    html = page(client, verdict.claim)
+    assert "Returned by the editor:" in html and "Add the police source." in html
+    assert 'name="conclusion"' in html  # editable again
+
+
+def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):
+    article = ArticleFactory(body=BODY)
+    missed = add_sentences(article)[2]
+    response = client.post(reverse("claims:add", args=[missed.pk]))
+    claim = Claim.objects.get(article=article)
+    assert response["Location"] == reverse("claims:detail", args=[claim.pk])
+    assert claim.text == "Residents disagree." and claim.origin == ClaimOrigin.MANUAL
+    assert claim.events.get().kind == ClaimEventKind.ADDED
+    response = client.post(reverse("claims:add", args=[missed.pk]), follow=True)
+    assert "already a claim" in response.content.decode()
+    assert Claim.objects.filter(article=article).count() == 1
+
+
+def test_correcting_the_speaker_records_the_alias(client, checker):
+    claim = claim_in_body()
+    speaker = SpeakerFactory(name="Ada Lovelace")
+    client.post(
+        reverse("claims:speaker", args=[claim.pk]),
+        {"speaker": speaker.pk, "name": "the Countess", "role": "Mathematician"},
+    )
+    claim.refresh_from_db()
+    speaker.refresh_from_db()
+    assert claim.speaker == speaker and claim.edited_by_reviewer
+    assert speaker.role == "Mathematician"
+    assert SpeakerAlias.objects.filter(speaker=speaker, alias="the Countess").exists()
+    assert claim.events.get(kind=ClaimEventKind.SPEAKER_CORRECTED).data["to"] == "Ada Lovelace"
+
+
+def test_a_typed_new_speaker_is_created(client, checker):
+    claim = claim_in_body()
+    client.post(reverse("claims:speaker", args=[claim.pk]), {"name": "Grace Hopper", "role": ""})
+    claim.refresh_from_db()
+    assert claim.speaker.name == "Grace Hopper"
+    response = client.post(reverse("claims:speaker", args=[claim.pk]), {"name": ""})
+    assert response.status_code == 400

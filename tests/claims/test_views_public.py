@@ -1,0 +1,120 @@
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import services
+from claims.claimreview import claimreview_for
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    OutletFactory,
+    SpeakerFactory,
+    active_rating,
+    editor,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def jsonld_blocks(html: str) -> list[dict]:
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    return [json.loads(block) for block in found]
+
+
+@pytest.fixture
+def verdict():
+    article = ArticleFactory(
+        title="Mayor on crime",
+        body="Crime fell by 40 percent last year. Other text.",
+        url="https://news.example.com/mayor-crime",
+        outlet=OutletFactory(name="Example News", domain="news.example.com"),
+        published_at=timezone.make_aware(dt.datetime(2021, 6, 28, 18, 0)),
+    )
+    speaker = SpeakerFactory(name="Ada Mayor", role="Mayor of Springfield")
+    claim = ClaimFactory(article=article, speaker=speaker)
+    return published_verdict(claim=claim, rating=active_rating("false"))
+
+
+def test_the_public_page_carries_a_complete_claimreview(client, verdict, settings):
+    settings.FACTCHECK_ORG_NAME = "Example Checks"
+    settings.FACTCHECK_ORG_URL = "https://checks.example.org/"
+    response = client.get(reverse("claims:public", args=[verdict.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Crime fell by 40 percent last year." in html
+    assert '<span class="rating"' in html and ">False</span>" in html
+    [review] = jsonld_blocks(html)
+    ratings = verdict.rating.scale.ratings.values_list("value", flat=True)
+    assert review["@context"] == "https://schema.org"
+    assert review["@type"] == "ClaimReview"
+    assert review["url"] == f"http://testserver/fact-checks/{verdict.pk}/"
+    assert review["claimReviewed"] == "Crime fell by 40 percent last year."
+    assert review["datePublished"] == verdict.published_at.date().isoformat()
+    assert review["author"] == {
+        "@type": "Organization",
+        "name": "Example Checks",
+        "url": "https://checks.example.org/",
+    }
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": verdict.rating.value,
+        "bestRating": max(ratings),
+        "worstRating": min(ratings),
+        "alternateName": "False",
+    }
+    item = review["itemReviewed"]
+    assert item["@type"] == "Claim"
+    assert item["author"] == {
+        "@type": "Person",
+        "name": "Ada Mayor",
+        "jobTitle": "Mayor of Springfield",
+    }
+    assert item["datePublished"] == "2021-06-28"
+    assert item["appearance"]["url"] == "https://news.example.com/mayor-crime"
+    assert item["appearance"]["publisher"]["name"] == "Example News"
+    assert "correction" not in review
+
+
+def test_the_org_url_defaults_to_the_site(client, verdict):
+    review = claimreview_for(verdict, request_or_base_url="https://desk.example.org/")
+    assert review["author"]["url"] == "https://desk.example.org/"
+    assert review["url"] == f"https://desk.example.org/fact-checks/{verdict.pk}/"
+
+
+def test_corrections_appear_in_the_claimreview(client, verdict):
+    services.verdict_correct(
+        verdict=verdict,
+        editor=editor(),
+        expected_version=verdict.version,
+        note="The rating changed after new data.",
+        rating=active_rating("mostly-false"),
+        conclusion="Mostly wrong.",
+        explanation="",
+        sources=[{"url": "https://x.example.org", "title": "X"}],
+    )
+    [review] = jsonld_blocks(
+        client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    )
+    assert review["reviewRating"]["alternateName"] == "Mostly False"
+    [correction] = review["correction"]
+    assert correction["@type"] == "CorrectionComment"
+    assert correction["text"] == "The rating changed after new data."
+    assert correction["datePublished"] == review["dateModified"]
+
+
+def test_a_claim_cannot_break_out_of_the_jsonld_script(client):
+    text = 'He said </script><script>alert("x")</script> & more.'
+    article = ArticleFactory(body=text + " Tail.")
+    claim = ClaimFactory(article=article, start=0, end=len(text), text=text)
+    verdict = published_verdict(claim=claim)
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "<script>alert" not in html
+    assert html.count("</script>") == 1
+    [review] = jsonld_blocks(html)
+    assert review["claimReviewed"] == text

@@ -1,0 +1,142 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import services
+from claims.models import ClaimStatus
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    OutletFactory,
+    SpeakerFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def checker(client):
+    user = fact_checker(username="fc")
+    client.force_login(user)
+    return user
+
+
+def queue_texts(client, **params):
+    response = client.get(reverse("claims:queue"), params)
+    assert response.status_code == 200
+    return [claim.text for claim in response.context["page"]]
+
+
+def claim(text, **fields):
+    article = fields.pop("article", None) or ArticleFactory(body=text + " More text follows.")
+    return ClaimFactory(article=article, start=0, end=len(text), text=text, **fields)
+
+
+def test_the_queue_puts_priority_then_check_worthiness_first(client, checker):
+    claim("Low score claim.", check_worthiness=0.55)
+    claim("High score claim.", check_worthiness=0.95)
+    claim("Urgent claim.", check_worthiness=0.6, priority=5)
+    assert queue_texts(client) == ["Urgent claim.", "High score claim.", "Low score claim."]
+
+
+def test_the_default_queue_hides_published_dismissed_and_in_review_claims(client, checker):
+    claim("Open claim.")
+    claim("Dismissed claim.", status=ClaimStatus.DISMISSED)
+    submitted_verdict(claim=claim("Reviewed claim."))
+    assert queue_texts(client) == ["Open claim."]
+    assert queue_texts(client, status="dismissed") == ["Dismissed claim."]
+    assert queue_texts(client, status="in_review") == ["Reviewed claim."]
+    assert len(queue_texts(client, status="all")) == 3
+
+
+def test_the_queue_filters_by_speaker_outlet_date_and_score(client, checker):
+    reuters = OutletFactory(name="Reuters", domain="reuters.com")
+    old = ArticleFactory(
+        outlet=reuters,
+        body="Old claim. Filler.",
+        published_at=timezone.make_aware(dt.datetime(2020, 1, 5)),
+    )
+    claim("Old claim.", article=old, speaker=SpeakerFactory(name="Ada Lovelace"))
+    claim("New claim.", check_worthiness=0.6)
+    assert queue_texts(client, speaker="lovelace") == ["Old claim."]
+    assert queue_texts(client, outlet=reuters.pk) == ["Old claim."]
+    assert queue_texts(client, published_from="2020-01-01", published_to="2020-01-31") == [
+        "Old claim."
+    ]
+    assert queue_texts(client, published_from="2020-02-01") == []
+    assert queue_texts(client, score_min="0.5", score_max="0.7") == ["New claim."]
+
+
+def test_the_queue_filters_mine_and_unassigned(client, checker):
+    mine = claim("My claim.")
+    theirs = claim("Their claim.")
+    claim("Nobody's claim.")
+    services.claim_assign(claim=mine, actor=checker)
+    services.claim_assign(claim=theirs, actor=fact_checker(username="other"))
+    assert queue_texts(client, assignee="mine") == ["My claim."]
+    assert queue_texts(client, assignee="unassigned") == ["Nobody's claim."]
+
+
+def test_text_search_finds_words_in_claims(client, checker):
+    claim("Unemployment fell to four percent.")
+    claim("The bridge cost ten million.")
+    assert queue_texts(client, q="unemployment") == ["Unemployment fell to four percent."]
+    assert queue_texts(client, q="bridge") == ["The bridge cost ten million."]
+
+
+def test_invalid_filters_show_errors_instead_of_failing(client, checker):
+    claim("A claim.")
+    response = client.get(reverse("claims:queue"), {"score_min": "2"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["score_min"]
+
+
+def test_the_queue_is_paginated(client, checker):
+    article = ArticleFactory(body="x" * 400)
+    for n in range(30):
+        ClaimFactory(article=article, start=n * 10, end=n * 10 + 5, text=f"claim {n}")
+    first = client.get(reverse("claims:queue"))
+    assert len(first.context["page"]) == 25
+    second = client.get(reverse("claims:queue"), {"page": 2})
+    assert len(second.context["page"]) == 5
+    assert b'rel="prev"' in second.content
+
+
+def _fill(count, assignee):
+    for n in range(count):
+        speaker = SpeakerFactory()
+        made = ClaimFactory(speaker=speaker, assignee=assignee, status=ClaimStatus.IN_PROGRESS)
+        if n % 2:
+            from tests.factories import drafted_verdict
+
+            drafted_verdict(claim=made, author=assignee)
+
+
+def test_the_queue_runs_a_constant_number_of_queries(client, checker, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    params = {"assignee": "mine", "q": "council"}
+    _fill(3, checker)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("claims:queue"), params)
+    # Session, user, permissions, count, page, outlets for the filter: nothing per row.
+    assert len(few.captured_queries) <= 8
+    _fill(12, checker)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("claims:queue"), params)
+    assert len(response.context["page"]) == 15
+
+
+def test_the_editor_review_queue_lists_submitted_verdicts(client):
+    submitted = submitted_verdict()
+    client.force_login(editor())
+    response = client.get(reverse("claims:review_queue"))
+    assert list(response.context["page"]) == [submitted]
+    assert submitted.claim.text.encode() in response.content

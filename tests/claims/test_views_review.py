@@ -1,0 +1,160 @@
+import pytest
+from django.urls import reverse
+
+from claims.models import ClaimEventKind, ClaimStatus, Correction, VerdictStatus
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    active_rating,
+    admin_user,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def boss(client):
+    user = editor(username="boss")
+    client.force_login(user)
+    return user
+
+
+def detail(client, verdict):
+    return client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+
+
+def test_an_editor_publishes_a_submitted_verdict(client, boss):
+    verdict = submitted_verdict()
+    assert "Approve and publish" in detail(client, verdict)
+    response = client.post(
+        reverse("claims:publish", args=[verdict.claim_id]), {"version": verdict.version}
+    )
+    assert response.status_code == 302
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.PUBLISHED and verdict.editor == boss
+    assert verdict.claim.status == ClaimStatus.PUBLISHED
+    assert reverse("claims:public", args=[verdict.pk]) in detail(client, verdict)
+
+
+def test_an_editor_returns_a_verdict_with_a_comment(client, boss):
+    verdict = submitted_verdict()
+    url = reverse("claims:return", args=[verdict.claim_id])
+    response = client.post(url, {"version": verdict.version, "comment": ""})
+    assert response.status_code == 400
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED
+    client.post(url, {"version": verdict.version, "comment": "Second source, please."})
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.RETURNED
+    assert verdict.review_comment == "Second source, please."
+    assert verdict.claim.events.last().kind == ClaimEventKind.RETURNED
+
+
+def test_nobody_publishes_their_own_verdict_through_the_page(client, boss):
+    verdict = submitted_verdict(author=boss)
+    html = detail(client, verdict)
+    assert "You wrote this verdict: another editor must publish it." in html
+    response = client.post(
+        reverse("claims:publish", args=[verdict.claim_id]),
+        {"version": verdict.version},
+        follow=True,
+    )
+    assert "Nobody publishes their own verdict" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED
+
+
+def test_publishing_a_draft_is_an_illegal_transition(client, boss):
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict()
+    response = client.post(
+        reverse("claims:publish", args=[verdict.claim_id]),
+        {"version": verdict.version},
+        follow=True,
+    )
+    assert "Cannot publish a verdict that is draft." in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.DRAFT
+
+
+def test_an_admin_can_publish_too(client):
+    verdict = submitted_verdict()
+    client.force_login(admin_user())
+    client.post(reverse("claims:publish", args=[verdict.claim_id]), {"version": verdict.version})
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.PUBLISHED
+
+
+def correction_post(verdict, **fields):
+    data = {
+        "correct-version": verdict.version,
+        "correct-rating": fields.get("rating", active_rating("mostly-false").pk),
+        "correct-conclusion": "The figure is mostly wrong.",
+        "correct-explanation": "A revised reading.",
+        "correct-note": fields.get("note", "We misread the table; the rating changes."),
+        "correct-sources-TOTAL_FORMS": "1",
+        "correct-sources-INITIAL_FORMS": "0",
+        "correct-sources-MIN_NUM_FORMS": "1",
+        "correct-sources-MAX_NUM_FORMS": "20",
+        "correct-sources-0-url": "https://stats.example.org/table",
+        "correct-sources-0-title": "The table",
+        "correct-sources-0-note": "",
+    }
+    return data
+
+
+def test_correcting_a_published_verdict_keeps_the_old_version_and_a_public_note(client, boss):
+    verdict = published_verdict()
+    old_conclusion = verdict.conclusion
+    assert "Correct this published verdict" in detail(client, verdict)
+    response = client.post(
+        reverse("claims:correct", args=[verdict.claim_id]), correction_post(verdict)
+    )
+    assert response.status_code == 302
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.PUBLISHED
+    assert verdict.conclusion == "The figure is mostly wrong."
+    correction = Correction.objects.get(verdict=verdict)
+    assert correction.previous["conclusion"] == old_conclusion
+    assert correction.previous["rating"] == "False"
+    assert verdict.history.filter(conclusion=old_conclusion).exists()
+    assert verdict.claim.events.last().kind == ClaimEventKind.CORRECTED
+    public = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "We misread the table; the rating changes." in public
+    assert "previous rating: False" in public
+
+
+def test_a_correction_needs_a_note(client, boss):
+    verdict = published_verdict()
+    response = client.post(
+        reverse("claims:correct", args=[verdict.claim_id]), correction_post(verdict, note="")
+    )
+    assert response.status_code == 400
+    assert not Correction.objects.exists()
+
+
+def test_a_stale_correction_is_refused(client, boss):
+    verdict = published_verdict()
+    data = correction_post(verdict)
+    client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
+    assert response.status_code == 409
+    assert "changed by boss at" in response.content.decode()
+    assert Correction.objects.count() == 1
+
+
+def test_fact_checkers_see_no_review_or_correction_forms(client):
+    submitted = submitted_verdict()
+    published = published_verdict()
+    client.force_login(fact_checker())
+    assert "Approve and publish" not in detail(client, submitted)
+    assert "Return to author" not in detail(client, submitted)
+    assert "Correct this published verdict" not in detail(client, published)
+    response = client.post(
+        reverse("claims:correct", args=[published.claim_id]), correction_post(published)
+    )
+    assert response.status_code == 403
