@@ -157,8 +157,8 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
 def _line_label(text: str, sentence: SentenceSpan) -> Attribution | None:
     """The speaker label that opens the sentence's line, for every sentence on that line."""
     line_start = text.rfind("\n", 0, sentence.start) + 1
-    match = LINE_LABEL.match(text, line_start)
-    if match is None or match.end() > sentence.end:
+    match = LINE_LABEL.match(text[line_start : sentence.end])
+    if match is None:
         return None
     mention = match.group("mention")
     if (

@@ -169,3 +169,38 @@ def test_lenient_names_need_the_same_last_word():
     assert names_match("Antony Blinken", "Secretary of State Antony Blinken")
     assert names_match("Clinton", "Clinton, a Democrat,")
     assert not names_match("Hillary Clinton", "Clinton campaign")
+
+
+def test_two_apostrophes_work_as_quotation_marks():
+    attributions = attribute("''We are not done,'' Ms. Vance said. ''Not even close.''")
+    assert speaker_of(attributions, "''Not even close") == "Vance"
+
+
+def test_a_transcript_label_names_the_speaker_of_its_line():
+    attributions = attribute(
+        "HOST: Will you run again? Tell us.\nOKAFOR: I have not decided. Ask me in March."
+    )
+    assert speaker_of(attributions, "Tell us.") == "Host"
+    assert speaker_of(attributions, "Ask me in March.") == "Okafor"
+
+
+def test_a_dateline_is_not_the_speaker():
+    attributions = attribute(
+        "LISBON (Reuters) - Finance Minister Rui Costa said on Friday the budget would balance."
+    )
+    assert next(iter(attributions.values())).speaker == "Rui Costa"
+
+
+def test_according_to_wins_over_a_verb_in_the_same_sentence():
+    attributions = attribute("According to a state survey, most farmers said prices fell.")
+    assert next(iter(attributions.values())).speaker == "state survey"
+
+
+def test_a_speech_verb_wins_over_a_stance_verb():
+    attributions = attribute("Savers, the governor suggested, do not need to worry.")
+    assert next(iter(attributions.values())).speaker == "governor"
+
+
+def test_the_writer_speaking_in_the_first_person_is_narration():
+    attributions = attribute("I think the plan is sound. We expect a vote soon.")
+    assert list(attributions.values()) == [None, None]
