@@ -1,0 +1,112 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import AnalysisStatus, Article
+from claims.models import Claim
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    UserFactory,
+    fact_checker,
+    fast_password_hashing,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def checker(client):
+    user = fact_checker(username="fc")
+    client.force_login(user)
+    return user
+
+
+def submission(**fields):
+    return {
+        "title": "Council budget",
+        "outlet": "Springfield Times",
+        "url": "",
+        "published_on": "2024-05-02",
+        "body": "The council said the budget grew by 12 percent. Residents shrugged.",
+        **fields,
+    }
+
+
+def test_submitting_an_article_stores_it_and_runs_the_analysis(
+    client, checker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("articles:submit"), submission())
+    article = Article.objects.get()
+    assert response["Location"] == reverse("articles:detail", args=[article.pk])
+    assert article.created_by == checker and article.outlet.name == "Springfield Times"
+    assert article.published_at.date().isoformat() == "2024-05-02"
+    # Tests run Celery eagerly, so the (fake-model) analysis has already finished.
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE
+    assert Claim.objects.filter(article=article).exists()
+
+
+def test_a_submission_with_errors_shows_them(client, checker):
+    response = client.post(reverse("articles:submit"), submission(title="", url="not a url"))
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"title", "url"}
+    assert not Article.objects.exists()
+
+
+def test_a_duplicate_submission_leads_to_the_stored_article(client, checker):
+    client.post(reverse("articles:submit"), submission())
+    response = client.post(reverse("articles:submit"), submission(title="Again"), follow=True)
+    assert Article.objects.count() == 1
+    assert "already stored" in response.content.decode()
+
+
+def test_the_article_page_polls_its_status_while_the_analysis_runs(client, checker):
+    article = ArticleFactory(analysis_status=AnalysisStatus.RUNNING)
+    html = client.get(reverse("articles:detail", args=[article.pk])).content.decode()
+    assert 'data-in-progress="true"' in html and "factcheck/progress.js" in html
+    status = client.get(reverse("articles:status", args=[article.pk])).json()
+    assert status == {"status": "running", "label": "Running", "error": "", "finished": False}
+
+    article.analysis_status, article.analysis_error = AnalysisStatus.FAILED, "Model missing."
+    article.save()
+    status = client.get(reverse("articles:status", args=[article.pk])).json()
+    assert status["finished"] and status["error"] == "Model missing."
+    html = client.get(reverse("articles:detail", args=[article.pk])).content.decode()
+    assert "factcheck/progress.js" not in html and "Model missing." in html
+
+
+def test_hostile_article_titles_and_text_are_escaped_in_the_list_and_page(client, checker):
+    article = ArticleFactory(title="<script>alert(1)</script>", body="<img src=x onerror=alert(1)>")
+    listing = client.get(reverse("articles:list")).content.decode()
+    assert "<script>alert(1)</script>" not in listing and "&lt;script&gt;" in listing
+    page = client.get(reverse("articles:detail", args=[article.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_repeated_wrong_passwords_lock_the_account_out(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="victim")
+    url = reverse("login")
+    for _ in range(2):
+        response = client.post(url, {"username": "victim", "password": "wrong"})
+        assert response.status_code == 200
+        assert "didn't match" in response.content.decode()
+    response = client.post(url, {"username": "victim", "password": "wrong"})
+    assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
+    # Even the right password is refused while the lockout lasts.
+    response = client.post(url, {"username": "victim", "password": "correct horse battery"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_right_password_logs_in_and_force_login_still_works(client):
+    user = UserFactory(username="someone", groups=["Fact-checkers"])
+    response = client.post(
+        reverse("login"), {"username": "someone", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("claims:queue")).status_code == 200
+    client.logout()
+    client.force_login(user)
+    assert client.get(reverse("claims:queue")).status_code == 200

@@ -1,0 +1,83 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import services
+from claims.models import ClaimEvent
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
+    SpeakerFactory,
+    active_rating,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def boss(client):
+    user = editor(username="boss")
+    client.force_login(user)
+    return user
+
+
+def test_the_desk_history_filters_by_person_and_date(client, boss):
+    alice, bob = fact_checker(username="alice"), fact_checker(username="bob")
+    first, second = ClaimFactory(), ClaimFactory()
+    services.claim_assign(claim=first, actor=alice)
+    services.claim_assign(claim=second, actor=bob)
+    ClaimEvent.objects.filter(actor=bob).update(
+        created_at=timezone.make_aware(dt.datetime(2024, 3, 1, 12))
+    )
+    url = reverse("claims:desk_history")
+    everyone = client.get(url).context["page"]
+    assert {event.actor.username for event in everyone} == {"alice", "bob"}
+    only_alice = client.get(url, {"person": alice.pk}).context["page"]
+    assert [event.claim for event in only_alice] == [first]
+    march = client.get(url, {"date_from": "2024-03-01", "date_to": "2024-03-31"}).context["page"]
+    assert [event.actor for event in march] == [bob]
+    html = client.get(url, {"person": bob.pk}).content.decode()
+    assert "Assigned" in html and reverse("claims:history", args=[second.pk]) in html
+
+
+def test_the_speaker_page_shows_aliases_claims_and_a_rating_chart(client, boss):
+    speaker = services.speaker_resolve(name="Ada Mayor", role="Mayor", aliases=["the mayor"])
+    published_verdict(claim=ClaimFactory(speaker=speaker), rating=active_rating("false"))
+    published_verdict(claim=ClaimFactory(speaker=speaker), rating=active_rating("false"))
+    published_verdict(claim=ClaimFactory(speaker=speaker), rating=active_rating("true"))
+    ClaimFactory(speaker=speaker)
+    response = client.get(reverse("claims:speaker_detail", args=[speaker.slug]))
+    html = response.content.decode()
+    assert "Ada Mayor" in html and "Mayor" in html and "the mayor" in html
+    assert len(response.context["page"]) == 4
+    counts = {bar.label: bar.count for bar in response.context["distribution"]}
+    assert counts["False"] == 2 and counts["True"] == 1 and counts["Half True"] == 0
+    svg = html.split("<svg")[1].split("</svg>")[0]
+    assert 'role="img"' in svg and "False 2" in svg
+    assert svg.count("<rect") == len(counts)
+    widest = max(response.context["distribution"], key=lambda bar: bar.count)
+    assert widest.label == "False" and widest.width == 300
+
+
+def test_the_dashboard_counts_and_charts(client, boss):
+    speaker = SpeakerFactory(name="Most Checked")
+    verdict = published_verdict(claim=ClaimFactory(speaker=speaker))
+    ClaimFactory()
+    response = client.get(reverse("claims:dashboard"))
+    context = response.context
+    assert dict(context["status_counts"])["Published"] == 1
+    assert dict(context["status_counts"])["New"] == 1
+    assert context["median_to_publication"] is not None
+    assert context["published_count"] == 1
+    assert sum(bar.count for bar in context["week_bars"]) == 1
+    assert len(context["week_bars"]) == 12
+    assert context["week_bars"][-1].count == 1
+    assert [s.name for s in context["top_speakers"]] == ["Most Checked"]
+    html = response.content.decode()
+    assert "Verdicts published per week" in html and "<svg" in html
+    assert verdict.claim.speaker.name in html
