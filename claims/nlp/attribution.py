@@ -261,9 +261,9 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
         *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
         return _describe(subject, cue, history), None
-    if quote_share(sentence, quoted) >= DIRECT_QUOTE_SHARE:
+    if quote_share(sentence, quoted) > 0:
         # A quotation belongs to the subject of the sentence that carries it, whatever the verb:
-        # 'Trump leaned in and boomed: "..."'.
+        # 'Trump leaned in and boomed: "..."', 'Merkel hailed the deal as a "breakthrough."'.
         root = next((token for token in doc if token.dep_ == "ROOT"), None)
         subject = _subject_of(root) if root is not None else None
         if (
@@ -360,7 +360,9 @@ def _subject_of(token):
         subjects = [child for child in verb.children if child.dep_ in SUBJECT_DEPS]
         if subjects:
             subject = subjects[0]
-            if subject.dep_ == "nsubjpass" or subject.lower_ in ("there",):
+            # 'X was told that ...' is not X speaking; 'X was forced to ... and said' is.
+            passive_here = subject.dep_ == "nsubjpass" and verb.i == token.i
+            if passive_here or subject.lower_ in ("there",):
                 return None
             if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 # 'records ... in July, which showed' attaches to a date, not a speaker.
