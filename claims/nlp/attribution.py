@@ -136,11 +136,12 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
     quoted = quoted_mask(len(text), regions)
     docs = list(load_pipeline().pipe(sentence.text for sentence in sentences))
     history: list[Attribution] = []
+    labels: dict[int, Attribution | None] = {}
     own: list[Attribution | None] = []
     announced: list[Attribution | None] = []
     for sentence, doc in zip(sentences, docs, strict=True):
         attribution, announcer = _attribution_in_sentence(sentence, doc, quoted, history)
-        label = _line_label(text, sentence)
+        label = _line_label(text, sentence, doc, labels)
         if label is not None:
             attribution, announcer = label, None
         share = quote_share(sentence, quoted)
@@ -154,12 +155,28 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
     return results
 
 
-def _line_label(text: str, sentence: SentenceSpan) -> Attribution | None:
-    """The speaker label that opens the sentence's line, for every sentence on that line."""
+def _line_label(
+    text: str, sentence: SentenceSpan, doc, labels: dict[int, Attribution | None]
+) -> Attribution | None:
+    """The speaker label that opens the sentence's line, for every sentence on that line.
+
+    labels caches the decision per line, taken on the line's first sentence.
+    """
     line_start = text.rfind("\n", 0, sentence.start) + 1
+    if line_start in labels:
+        return labels[line_start]
+    labels[line_start] = None
     match = LINE_LABEL.match(text[line_start : sentence.end])
     if match is None:
         return None
+    # A title-case label must be a name ('Paul Ryan: ...'), not a topic ('Superdelegates: ...');
+    # capitals ('TAPPER: ...') are the transcript convention and need no check.
+    offset = line_start - sentence.start
+    if not match.group("mention").isupper():
+        start, end = match.span("mention")
+        span = doc.char_span(start + offset, end + offset, alignment_mode="expand")
+        if span is None or not any(t.ent_type_ in ("PERSON", "ORG") for t in span):
+            return None
     mention = match.group("mention")
     if (
         mention.lower() in NOT_LABELS
@@ -168,9 +185,10 @@ def _line_label(text: str, sentence: SentenceSpan) -> Attribution | None:
     ):
         return None
     speaker = mention.title() if mention.isupper() else mention
-    return Attribution(
+    labels[line_start] = Attribution(
         speaker=speaker, role="", kind="person", cue=":", is_direct_quote=False, mention=mention
     )
+    return labels[line_start]
 
 
 def _fill_quotations(
@@ -465,6 +483,10 @@ def _describe(subject, cue: str, history: list[Attribution]) -> Attribution | No
             role = clean_role(_mention_span(appositions[0]).text)
         return _person(person, role, cue, span.text, history)
     mention = span.text
+    known = _full_name(canonical_name(mention), history)
+    if known != canonical_name(mention):
+        # 'Trump' tagged as a common noun, after 'Donald Trump' spoke earlier in the article.
+        return _person((known, ""), "", cue, mention, history)
     kind = _kind_of(span, subject)
     return Attribution(
         speaker=canonical_name(mention),
