@@ -123,6 +123,8 @@ QUOTE_TAG_VERB_FIRST = re.compile(
 # A sentence with this share of its characters in quotation marks is a direct quote; partial
 # quotes ('said it would "study all legal options"') stay below it.
 DIRECT_QUOTE_SHARE = 0.3
+# How many sentences back an untagged quotation looks for its speaker.
+QUOTE_LOOKBACK = 1
 # A sentence this much inside quotation marks is speech even without a tag of its own.
 QUOTE_SENTENCE_SHARE = 0.5
 
@@ -247,8 +249,11 @@ def _neighbour_speaker(
         tag = sentences[following]
         if len(tag.text.split()) <= 8 and quote_share(tag, quoted) == 0:
             return own[following]
-    if index > 0:
-        return announced[index - 1] or results[index - 1]
+    # Otherwise the speaker of the sentences just before: a quotation after a narration
+    # sentence or two ('Blinken spoke to reporters in Rome. "We took necessary ..."').
+    for earlier in range(index - 1, max(index - 1 - QUOTE_LOOKBACK, -1), -1):
+        if announced[earlier] or results[earlier]:
+            return announced[earlier] or results[earlier]
     return None
 
 
