@@ -1,14 +1,23 @@
 """PolNeAR (political news attribution relations) reader and the speaker-attribution evaluation.
 
 The corpus lives outside the repository (see shared/data/attribution-polnear/PROVENANCE.md) and
-is read at run time; nothing from it is copied here.
+is read at run time; nothing from it is copied here. One annotator file per article: the first
+in sorted order.
 
 Gold: every sentence that overlaps the Content span of an attribution with a Source. A sentence
-that overlaps several Contents accepts any of their Sources. PolNeAR Sources are surface spans
-with no coreference, so many are pronouns ('he', 'who'). The headline figures skip sentences whose
-gold Sources are all pronouns (counted as pronoun_skipped); a second set of figures resolves
-them on the gold side instead, to the nearest earlier non-pronoun Source in the article
-('he', 'she', 'they', ...) or to the words right before a relative pronoun ('Trump, who said').
+that overlaps several Contents accepts any of their Sources.
+
+Match (lenient): the predicted speaker and the Source have the same normalised name, or one
+contains the other and the last words agree (speakers.names_match); both are first cut to their
+head phrase (before a comma or a relative pronoun). A prediction also matches any comma-separated
+part of the Source ('Carter's press secretary, Peter Cook,') and a Source that starts with it
+('early results of exit polls conducted by ...').
+
+Pronouns: PolNeAR Sources are surface spans with no coreference, so many are pronouns ('he',
+'who'). The headline figures skip sentences whose gold Sources are all pronouns (counted as
+pronoun_skipped). A second set of figures keeps them, resolved on the gold side only: to the
+nearest earlier non-pronoun Source in the article ('he', 'she', 'they', ...) or to the words
+just before a relative pronoun ('Trump, who said').
 """
 
 import re
