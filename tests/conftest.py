@@ -1,3 +1,4 @@
+import os
 import re
 from pathlib import Path
 
@@ -20,6 +21,16 @@ FAKE_THRESHOLD = 0.5
 
 def fake_score_sentences(texts, *, batch_size: int = 64):
     return [0.9 if _FACTUAL.search(text) else 0.1 for text in texts]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give each test run its own PostgreSQL database, so runs sharing a server don't collide."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("TEST", {})["NAME"] = f"test_{database['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)
