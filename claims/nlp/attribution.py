@@ -12,33 +12,28 @@ Pronoun subjects ('he said') resolve to the most recent earlier mention that fit
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan
 from claims.nlp.speakers import (
-    PRONOUN_KINDS,
+    Attribution,
     canonical_name,
     clean_role,
-    is_anonymous,
+    describe_subject,
+    kind_of,
+    person_in_label,
+    remember_subjects,
+    speaker_aliases,
     speaker_key,
-    split_title,
-    strip_possessive,
 )
+
+# The interface the rest of the project uses.
+__all__ = ["Attribution", "attribute_sentences", "speaker_aliases", "speaker_key"]
 
 
 def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
-
-
-@dataclass(frozen=True)
-class Attribution:
-    speaker: str
-    role: str
-    kind: str
-    cue: str
-    is_direct_quote: bool
-    mention: str
 
 
 # Lemmas of verbs that attribute their complement to their subject: the commonest cues in
@@ -101,8 +96,6 @@ NOT_SPEAKER_ENTITIES = frozenset(
 )
 RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
-# Parts of a subject that are not part of the speaker's mention.
-MENTION_EXCLUDED_DEPS = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"))
 COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘]")
 # The tag of a quotation when the parser misses it ('...,” Viguerie notes.'): a closing mark,
 # then a name and a verb, or a verb and a name. Pronouns are allowed in the first pattern.
@@ -154,7 +147,7 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
         if attribution is not None:
             attribution = replace(attribution, is_direct_quote=share >= DIRECT_QUOTE_SHARE)
             history.append(attribution)
-        _remember_subjects(doc, history, attribution)
+        remember_subjects(doc, history, attribution)
         own.append(attribution)
         announced.append(announcer)
     results = _fill_quotations(text, sentences, regions, quoted, own, announced)
@@ -287,7 +280,7 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
     if candidates:
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
         *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
-        return _describe(subject, cue, history), None
+        return describe_subject(subject, cue, history), None
     if quote_share(sentence, quoted) > 0:
         # A quotation belongs to the subject of the sentence that carries it, whatever the verb:
         # 'Trump leaned in and boomed: "..."', 'Merkel hailed the deal as a "breakthrough."'.
@@ -301,15 +294,15 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
             and subject.idx >= dateline_end
             and (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_)
         ):
-            return _describe(subject, root.lower_, history), None
+            return describe_subject(subject, root.lower_, history), None
     for pattern in (QUOTE_TAG_NAME_FIRST, QUOTE_TAG_VERB_FIRST):
         match = pattern.search(sentence.text)
         span = match and doc.char_span(*match.span("mention"), alignment_mode="expand")
         if span:
-            return _describe(span[-1], match.group("cue"), history), None
+            return describe_subject(span[-1], match.group("cue"), history), None
     if announcers:
         _, _, subject, lemma = min(announcers, key=lambda item: (item[0], item[1]))
-        return None, _describe(subject, lemma, history)
+        return None, describe_subject(subject, lemma, history)
     return None, None
 
 
@@ -443,167 +436,6 @@ def _depth(token) -> int:
     return depth
 
 
-def _mention_span(subject):
-    tokens = [subject]
-    stack = list(subject.children)
-    while stack:
-        child = stack.pop()
-        if child.dep_ in MENTION_EXCLUDED_DEPS and child.head.i == subject.i:
-            continue
-        if child.dep_ in ("relcl", "acl", "appos"):
-            continue
-        # 'Trump at the time said': a proper name takes no prepositional phrase except 'of'.
-        person = child.head.ent_type_ == "PERSON"
-        if child.dep_ == "prep" and person and child.lower_ != "of":
-            continue
-        tokens.append(child)
-        stack.extend(child.children)
-    start = min(token.i for token in tokens)
-    end = max(token.i for token in tokens) + 1
-    span = subject.doc[start:end]
-    while len(span) > 1 and span[-1].is_punct:
-        span = span[:-1]
-    while len(span) > 1 and span[0].is_punct:
-        span = span[1:]
-    return span
-
-
-def _describe(subject, cue: str, history: list[Attribution]) -> Attribution | None:
-    lowered = subject.lower_
-    if lowered in PRONOUN_KINDS:
-        antecedent = _resolve_pronoun(lowered, history + _subjects_before(subject))
-        if antecedent is None:
-            return None
-        return replace(antecedent, cue=cue, mention=subject.text)
-    span = _mention_span(subject)
-    appositions = [child for child in subject.children if child.dep_ == "appos"]
-    person = _person_in(span)
-    if person is None and appositions:
-        # 'White House Press Secretary, Jen Psaki' parses with the title as head.
-        apposition_span = _mention_span(appositions[0])
-        person = _person_in(apposition_span)
-        if person is not None:
-            role = clean_role(span.text)
-            return _person(person, role, cue, f"{span.text}, {apposition_span.text}", history)
-    if person is not None:
-        name, role_before = person
-        role = clean_role(role_before)
-        if not role and appositions:
-            role = clean_role(_mention_span(appositions[0]).text)
-        return _person(person, role, cue, span.text, history)
-    mention = span.text
-    known = _full_name(canonical_name(mention), history)
-    if known != canonical_name(mention):
-        # 'Trump' tagged as a common noun, after 'Donald Trump' spoke earlier in the article.
-        return _person((known, ""), "", cue, mention, history)
-    kind = _kind_of(span, subject)
-    return Attribution(
-        speaker=canonical_name(mention),
-        role="",
-        kind=kind,
-        cue=cue,
-        is_direct_quote=False,
-        mention=mention,
-    )
-
-
-def _person(person, role: str, cue: str, mention: str, history: list[Attribution]) -> Attribution:
-    name = _full_name(person[0], history)
-    return Attribution(
-        speaker=name, role=role, kind="person", cue=cue, is_direct_quote=False, mention=mention
-    )
-
-
-def _person_in(span) -> tuple[str, str] | None:
-    """Return (name, text before the name) when the mention names a person."""
-    for entity in span.doc.ents:
-        if entity.label_ == "PERSON" and entity.start >= span.start and entity.end <= span.end:
-            if entity.end < span.end and not span.doc[entity.end].is_punct:
-                # "Trump campaign", "Kasich's campaign": the person only modifies the head.
-                continue
-            words = entity.text.split()
-            name, title_inside = split_title(words)
-            if not name:
-                continue
-            before = span.doc[span.start : entity.start].text
-            role = f"{before} {title_inside}".strip() if title_inside else before
-            return strip_possessive(name), role
-    head = span.root
-    if (
-        head.pos_ == "PROPN"
-        and head.ent_type_ in ("", "PERSON")
-        and not _starts_with_determiner(span)
-    ):
-        name, role = split_title(span.text.split())
-        if name and 1 <= len(name.split()) <= 3 and all(word[0].isupper() for word in name.split()):
-            return strip_possessive(name), role
-    return None
-
-
-def _starts_with_determiner(span) -> bool:
-    return span[0].lower_ in ("the", "a", "an", "some", "many", "several")
-
-
-def _full_name(name: str, history: list[Attribution]) -> str:
-    """'Trump' after 'Donald Trump' in the same article is 'Donald Trump'."""
-    if len(name.split()) != 1:
-        return name
-    for earlier in reversed(history):
-        if earlier.kind == "person" and speaker_key(earlier.speaker).split()[-1:] == [
-            speaker_key(name)
-        ]:
-            return earlier.speaker
-    return name
-
-
-def _kind_of(span, subject) -> str:
-    if is_anonymous(span.text, subject.lemma_.lower()) and subject.pos_ != "PROPN":
-        return "anonymous"
-    if subject.tag_ in ("NNS", "NNPS") or any(child.dep_ == "conj" for child in subject.children):
-        return "group"
-    return "organisation"
-
-
-def _subjects_before(pronoun) -> list[Attribution]:
-    """Named subjects earlier in the pronoun's own sentence: 'Dayton backs Clinton, but he ...'."""
-    found: list[Attribution] = []
-    for token in pronoun.doc[: pronoun.i]:
-        if token.dep_ == "nsubj" and token.lower_ not in PRONOUN_KINDS:
-            described = _describe(token, "", [])
-            if described is not None:
-                found.append(described)
-    return found
-
-
-def _resolve_pronoun(pronoun: str, history: list[Attribution]) -> Attribution | None:
-    kinds = PRONOUN_KINDS[pronoun]
-    for earlier in reversed(history[-12:]):
-        if earlier.kind in kinds:
-            return earlier
-    return None
-
-
-def _remember_subjects(doc, history: list[Attribution], attribution: Attribution | None) -> None:
-    """Narration subjects are antecedents too: 'Trump went to Ohio. He said ...'."""
-    for token in doc:
-        if token.dep_ != "nsubj" or token.lower_ in PRONOUN_KINDS:
-            continue
-        span = _mention_span(token)
-        person = _person_in(span)
-        if person is not None and (attribution is None or attribution.speaker != person[0]):
-            name = _full_name(person[0], history)
-            history.append(
-                Attribution(
-                    speaker=name,
-                    role=clean_role(person[1]),
-                    kind="person",
-                    cue="",
-                    is_direct_quote=False,
-                    mention=span.text,
-                )
-            )
-
-
 def _colon_attribution(sentence: SentenceSpan, doc) -> Attribution | None:
     match = COLON_SPEAKER.match(sentence.text)
     if match is None or not any(char.isupper() for char in match.group("mention")):
@@ -618,7 +450,7 @@ def _colon_attribution(sentence: SentenceSpan, doc) -> Attribution | None:
     # 'The president noted ... and added: "..."' is a verb's attribution, not a colon's.
     if span is None or any(token.pos_ in ("VERB", "AUX") for token in span):
         return None
-    person = _person_in_any(span)
+    person = person_in_label(span)
     if person is not None:
         name, role = person
         return Attribution(
@@ -632,45 +464,8 @@ def _colon_attribution(sentence: SentenceSpan, doc) -> Attribution | None:
     return Attribution(
         speaker=canonical_name(mention),
         role="",
-        kind=_kind_of(span, span.root),
+        kind=kind_of(span, span.root),
         cue=":",
         is_direct_quote=True,
         mention=mention,
     )
-
-
-def _person_in_any(span) -> tuple[str, str] | None:
-    """A person in a colon prefix, the rest as role: 'White House Press Secretary, Jen Psaki'."""
-    for entity in span.doc.ents:
-        if entity.label_ == "PERSON" and entity.start >= span.start and entity.end <= span.end:
-            name, title_inside = split_title(entity.text.split())
-            if not name:
-                continue
-            rest = span.doc.text[span.start_char : entity.start_char] + title_inside
-            rest += span.doc.text[entity.end_char : span.end_char]
-            return strip_possessive(name), re.sub(r"\s+", " ", rest.replace(",", " ")).strip()
-    parts = [part.strip() for part in span.text.split(",") if part.strip()]
-    if len(parts) == 2 and all(word[:1].isupper() for word in parts[1].split()):
-        return parts[1], parts[0]
-    return None
-
-
-def speaker_aliases(attribution: Attribution) -> list[str]:
-    """Names under which the same speaker may appear in other articles, most specific first."""
-    aliases = [attribution.speaker]
-    if attribution.role:
-        aliases.append(f"{attribution.role} {attribution.speaker}")
-    if attribution.mention and attribution.mention not in aliases:
-        aliases.append(canonical_name(attribution.mention))
-    if attribution.kind == "person":
-        words = attribution.speaker.split()
-        if len(words) > 1:
-            aliases.append(words[-1])
-    unique = []
-    seen = set()
-    for alias in aliases:
-        key = speaker_key(alias)
-        if key and key not in seen:
-            seen.add(key)
-            unique.append(alias)
-    return unique

@@ -1,7 +1,12 @@
-"""Speaker names: canonical form, role, kind, and keys to match speakers across articles."""
+"""Speakers: who a subject names (canonical name, role, kind) and keys to match them across articles.
+
+attribution.py finds the cue and its subject; this module turns the subject's tokens into an
+Attribution, resolves pronouns against earlier speakers, and normalises names for matching.
+"""
 
 import re
 import unicodedata
+from dataclasses import dataclass, replace
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -114,3 +119,215 @@ def names_match(predicted: str, gold: str) -> bool:
 
 def strip_possessive(text: str) -> str:
     return POSSESSIVE.sub("", text.strip())
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str
+    role: str
+    kind: str
+    cue: str
+    is_direct_quote: bool
+    mention: str
+
+
+# Parts of a subject that are not part of the speaker's mention.
+MENTION_EXCLUDED_DEPS = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"))
+
+
+def _mention_span(subject):
+    tokens = [subject]
+    stack = list(subject.children)
+    while stack:
+        child = stack.pop()
+        if child.dep_ in MENTION_EXCLUDED_DEPS and child.head.i == subject.i:
+            continue
+        if child.dep_ in ("relcl", "acl", "appos"):
+            continue
+        # 'Trump at the time said': a proper name takes no prepositional phrase except 'of'.
+        person = child.head.ent_type_ == "PERSON"
+        if child.dep_ == "prep" and person and child.lower_ != "of":
+            continue
+        tokens.append(child)
+        stack.extend(child.children)
+    start = min(token.i for token in tokens)
+    end = max(token.i for token in tokens) + 1
+    span = subject.doc[start:end]
+    while len(span) > 1 and span[-1].is_punct:
+        span = span[:-1]
+    while len(span) > 1 and span[0].is_punct:
+        span = span[1:]
+    return span
+
+
+def describe_subject(subject, cue: str, history: list[Attribution]) -> Attribution | None:
+    lowered = subject.lower_
+    if lowered in PRONOUN_KINDS:
+        antecedent = _resolve_pronoun(lowered, history + _subjects_before(subject))
+        if antecedent is None:
+            return None
+        return replace(antecedent, cue=cue, mention=subject.text)
+    span = _mention_span(subject)
+    appositions = [child for child in subject.children if child.dep_ == "appos"]
+    person = _person_in(span)
+    if person is None and appositions:
+        # 'White House Press Secretary, Jen Psaki' parses with the title as head.
+        apposition_span = _mention_span(appositions[0])
+        person = _person_in(apposition_span)
+        if person is not None:
+            role = clean_role(span.text)
+            return _person(person, role, cue, f"{span.text}, {apposition_span.text}", history)
+    if person is not None:
+        name, role_before = person
+        role = clean_role(role_before)
+        if not role and appositions:
+            role = clean_role(_mention_span(appositions[0]).text)
+        return _person(person, role, cue, span.text, history)
+    mention = span.text
+    known = full_name(canonical_name(mention), history)
+    if known != canonical_name(mention):
+        # 'Trump' tagged as a common noun, after 'Donald Trump' spoke earlier in the article.
+        return _person((known, ""), "", cue, mention, history)
+    kind = kind_of(span, subject)
+    return Attribution(
+        speaker=canonical_name(mention),
+        role="",
+        kind=kind,
+        cue=cue,
+        is_direct_quote=False,
+        mention=mention,
+    )
+
+
+def _person(person, role: str, cue: str, mention: str, history: list[Attribution]) -> Attribution:
+    name = full_name(person[0], history)
+    return Attribution(
+        speaker=name, role=role, kind="person", cue=cue, is_direct_quote=False, mention=mention
+    )
+
+
+def _person_in(span) -> tuple[str, str] | None:
+    """Return (name, text before the name) when the mention names a person."""
+    for entity in span.doc.ents:
+        if entity.label_ == "PERSON" and entity.start >= span.start and entity.end <= span.end:
+            if entity.end < span.end and not span.doc[entity.end].is_punct:
+                # "Trump campaign", "Kasich's campaign": the person only modifies the head.
+                continue
+            words = entity.text.split()
+            name, title_inside = split_title(words)
+            if not name:
+                continue
+            before = span.doc[span.start : entity.start].text
+            role = f"{before} {title_inside}".strip() if title_inside else before
+            return strip_possessive(name), role
+    head = span.root
+    if (
+        head.pos_ == "PROPN"
+        and head.ent_type_ in ("", "PERSON")
+        and not _starts_with_determiner(span)
+    ):
+        name, role = split_title(span.text.split())
+        if name and 1 <= len(name.split()) <= 3 and all(word[0].isupper() for word in name.split()):
+            return strip_possessive(name), role
+    return None
+
+
+def _starts_with_determiner(span) -> bool:
+    return span[0].lower_ in ("the", "a", "an", "some", "many", "several")
+
+
+def full_name(name: str, history: list[Attribution]) -> str:
+    """'Trump' after 'Donald Trump' in the same article is 'Donald Trump'."""
+    if len(name.split()) != 1:
+        return name
+    for earlier in reversed(history):
+        if earlier.kind == "person" and speaker_key(earlier.speaker).split()[-1:] == [
+            speaker_key(name)
+        ]:
+            return earlier.speaker
+    return name
+
+
+def kind_of(span, subject) -> str:
+    if is_anonymous(span.text, subject.lemma_.lower()) and subject.pos_ != "PROPN":
+        return "anonymous"
+    if subject.tag_ in ("NNS", "NNPS") or any(child.dep_ == "conj" for child in subject.children):
+        return "group"
+    return "organisation"
+
+
+def _subjects_before(pronoun) -> list[Attribution]:
+    """Named subjects earlier in the pronoun's own sentence: 'Dayton backs Clinton, but he ...'."""
+    found: list[Attribution] = []
+    for token in pronoun.doc[: pronoun.i]:
+        if token.dep_ == "nsubj" and token.lower_ not in PRONOUN_KINDS:
+            described = describe_subject(token, "", [])
+            if described is not None:
+                found.append(described)
+    return found
+
+
+def _resolve_pronoun(pronoun: str, history: list[Attribution]) -> Attribution | None:
+    kinds = PRONOUN_KINDS[pronoun]
+    for earlier in reversed(history[-12:]):
+        if earlier.kind in kinds:
+            return earlier
+    return None
+
+
+def remember_subjects(doc, history: list[Attribution], attribution: Attribution | None) -> None:
+    """Narration subjects are antecedents too: 'Trump went to Ohio. He said ...'."""
+    for token in doc:
+        if token.dep_ != "nsubj" or token.lower_ in PRONOUN_KINDS:
+            continue
+        span = _mention_span(token)
+        person = _person_in(span)
+        if person is not None and (attribution is None or attribution.speaker != person[0]):
+            name = full_name(person[0], history)
+            history.append(
+                Attribution(
+                    speaker=name,
+                    role=clean_role(person[1]),
+                    kind="person",
+                    cue="",
+                    is_direct_quote=False,
+                    mention=span.text,
+                )
+            )
+
+
+def person_in_label(span) -> tuple[str, str] | None:
+    """A person in a colon prefix, the rest as role: 'White House Press Secretary, Jen Psaki'."""
+    for entity in span.doc.ents:
+        if entity.label_ == "PERSON" and entity.start >= span.start and entity.end <= span.end:
+            name, title_inside = split_title(entity.text.split())
+            if not name:
+                continue
+            rest = span.doc.text[span.start_char : entity.start_char] + title_inside
+            rest += span.doc.text[entity.end_char : span.end_char]
+            return strip_possessive(name), re.sub(r"\s+", " ", rest.replace(",", " ")).strip()
+    parts = [part.strip() for part in span.text.split(",") if part.strip()]
+    if len(parts) == 2 and all(word[:1].isupper() for word in parts[1].split()):
+        return parts[1], parts[0]
+    return None
+
+
+def speaker_aliases(attribution: Attribution) -> list[str]:
+    """Names under which the same speaker may appear in other articles, most specific first."""
+    aliases = [attribution.speaker]
+    if attribution.role:
+        aliases.append(f"{attribution.role} {attribution.speaker}")
+    if attribution.mention and attribution.mention not in aliases:
+        aliases.append(canonical_name(attribution.mention))
+    if attribution.kind == "person":
+        words = attribution.speaker.split()
+        if len(words) > 1:
+            aliases.append(words[-1])
+    unique = []
+    seen = set()
+    for alias in aliases:
+        key = speaker_key(alias)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(alias)
+    return unique
