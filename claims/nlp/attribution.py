@@ -80,7 +80,7 @@ KNOWN_LEMMAS = REPORTING_LEMMAS | ANNOUNCING_LEMMAS | SPEECH_ACT_VERBS
 # Subjects that never name a speaker ('you know', 'someone said', 'all I can say').
 NON_SPEAKERS = _word_set(
     """you someone anyone everyone everybody somebody anybody nobody all one us this these
-    those what there each both many i we me"""
+    those what there each both many i we me nothing something anything everything"""
 )
 # 'WASHINGTON (Reuters) -' and 'MACAU (AFP) –' open wire stories; they are not subjects.
 DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}\([A-Za-z. ]{2,25}\)\s*[–—-]+\s*")
@@ -102,7 +102,7 @@ COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘]
 _TAG_VERBS = (
     r"(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|noted|notes|argued|argues"
     r"|explained|explains|continued|continues|recalled|recalls|insisted|insists|tweeted|replied"
-    r"|answered|answers|warned|warns|[a-z]+ed)"
+    r"|answered|answers|warned|warns|shot back|fired back|[a-z]+ed)"
 )
 _TAG_NAME = (
     r"(?:the [a-z-]+(?: [a-z-]+)?|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}|he|she|they|it|we|I)"
@@ -271,6 +271,8 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
             subject = _name_before(token)
         if subject is None or subject.lower_ in NON_SPEAKERS or subject.idx < dateline_end:
             continue
+        if subject.pos_ in ("VERB", "AUX", "ADV", "ADP", "SCONJ"):
+            continue  # a clause or gerund ('Cross-referencing the records found') is no speaker
         depth = _depth(token)
         if cue == "announce":
             announcers.append((depth, token.i, subject, token.lemma_))

@@ -132,7 +132,11 @@ class Attribution:
 
 
 # Parts of a subject that are not part of the speaker's mention.
-MENTION_EXCLUDED_DEPS = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"))
+MENTION_EXCLUDED_DEPS = frozenset(
+    ("relcl", "acl", "appos", "punct", "advcl", "parataxis", "advmod", "cc")
+)
+# 'officials in the region', 'the head of the agency'; more is a parse gone wrong.
+MAX_WORDS_AFTER_HEAD = 8
 
 
 def _mention_span(subject):
@@ -151,11 +155,12 @@ def _mention_span(subject):
         tokens.append(child)
         stack.extend(child.children)
     start = min(token.i for token in tokens)
-    end = max(token.i for token in tokens) + 1
+    # A runaway parse can hang a whole clause on the subject; a speaker's name stays short.
+    end = min(max(token.i for token in tokens) + 1, subject.i + 1 + MAX_WORDS_AFTER_HEAD)
     span = subject.doc[start:end]
     while len(span) > 1 and span[-1].is_punct:
         span = span[:-1]
-    while len(span) > 1 and span[0].is_punct:
+    while len(span) > 1 and (span[0].is_punct or span[0].dep_ in ("advmod", "cc", "prep")):
         span = span[1:]
     return span
 
