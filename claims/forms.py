@@ -70,7 +70,7 @@ class VerdictForm(forms.Form):
 class EvidenceSourceForm(forms.Form):
     url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
     title = forms.CharField(max_length=500)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
 
 EvidenceSourceFormSet = forms.formset_factory(

@@ -163,6 +163,19 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     return entries
 
 
+def duration_text(duration: timedelta | None) -> str:
+    """A reader's duration: '2 days 3 hours', '5 hours 12 minutes', '40 seconds'."""
+    if duration is None:
+        return ""
+    seconds = int(duration.total_seconds())
+    days, seconds = divmod(seconds, 86_400)
+    hours, seconds = divmod(seconds, 3_600)
+    minutes, seconds = divmod(seconds, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (seconds, "second")]
+    shown = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
+    return " ".join(shown) or "under a second"
+
+
 def _plain(value) -> str:
     if value is None or value == "":
         return "—"
@@ -258,7 +271,7 @@ def dashboard_numbers() -> dict:
     )
     return {
         "status_counts": status_counts,
-        "median_to_publication": median,
+        "median_to_publication": duration_text(median),
         "published_count": len(durations),
         "week_bars": week_bars,
         "top_speakers": top_speakers,

@@ -1,0 +1,228 @@
+"""The main reviewer and editor journeys in a real browser: Playwright driving Debian's Chromium.
+
+`make install` puts Chromium at /usr/bin/chromium (apt packages chromium and chromium-driver);
+pip's playwright package brings only its driver, so nothing is downloaded. Screenshots of the
+main pages go to docs/screenshots/.
+"""
+
+import importlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from articles.models import Article, SourceKind
+from claims.models import Claim, Verdict, VerdictStatus
+from tests.factories import UserFactory, active_rating
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "correct horse battery"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is missing: `make install` installs the chromium package",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
+    # next to it (SynchronousOnlyOperation) although the calls stay synchronous. Set only while
+    # this module runs: `check --deploy` in other tests rightly rejects it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    contexts = []
+
+    def open_as(viewport=(1280, 900)):
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    expect(page.locator(".who")).to_have_text(username)
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def restore_migration_data():
+    """The rows the data migrations make (rating scale, roles), which a flush between
+    transactional tests removes; both migrations use get_or_create."""
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0002_default_rating_scale").install_default_scale(
+        apps, None
+    )
+    importlib.import_module("claims.migrations.0003_roles").create_roles(apps, None)
+
+
+@pytest.fixture
+def seeded():
+    restore_migration_data()
+    call_command("load_seeds", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    article = Article.objects.get(source_kind=SourceKind.SEED)
+    assert article.analysis_status == "done", article.analysis_error
+    UserFactory(username="factchecker", groups=["Fact-checkers"])
+    UserFactory(username="editor", groups=["Editors"])
+    return article
+
+
+def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
+    live_server, open_page, seeded
+):
+    base = live_server.url
+    top_claim = Claim.objects.filter(article=seeded).order_by(
+        "-priority", "-check_worthiness", "-created_at", "-id"
+    )[0]
+
+    # A fact-checker opens the top claim of the seed article from the queue.
+    checker = open_page()
+    log_in(checker, base, "factchecker")
+    checker.goto(f"{base}/claims/?outlet={seeded.outlet_id}")
+    shot(checker, "queue")
+    checker.locator("table.queue tbody tr").first.get_by_role("link").click()
+    checker.wait_for_url(re.compile(rf"/claims/{top_claim.pk}/$"))
+    assert checker.locator("p.paragraph mark").inner_text() == top_claim.text
+
+    # ...assigns it, writes a verdict with one source and submits it.
+    checker.get_by_role("button", name="Assign to me").click()
+    checker.get_by_label("Rating").select_option(label="Mostly True")
+    checker.get_by_label("Conclusion").fill("The strikes took place as the statement says.")
+    checker.get_by_label("Explanation").fill("The Pentagon and Iraqi officials both confirm it.")
+    checker.locator("#id_sources-0-url").fill("https://www.defense.gov/News/Releases/")
+    checker.locator("#id_sources-0-title").fill("Pentagon statement")
+    expect(checker.locator("[data-domain-warning]")).to_contain_text("1 distinct domain")
+    shot(checker, "claim-verdict-form")
+    checker.get_by_role("button", name="Save and submit for review").click()
+    checker.wait_for_load_state()
+    expect(checker.get_by_text("Verdict saved and submitted for review.")).to_be_visible()
+    verdict = Verdict.objects.get(claim=top_claim)
+    assert verdict.status == VerdictStatus.SUBMITTED
+    log_out(checker)
+
+    # An editor returns it once, with a comment.
+    boss = open_page()
+    log_in(boss, base, "editor")
+    boss.goto(f"{base}/review/")
+    shot(boss, "review-queue")
+    boss.get_by_role("link", name=re.compile(re.escape(top_claim.text[:40]))).click()
+    boss.get_by_label("Comment").fill("Add an independent second source, please.")
+    boss.get_by_role("button", name="Return to author").click()
+    expect(boss.get_by_text("Returned to the author.")).to_be_visible()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.RETURNED
+    log_out(boss)
+
+    # The fact-checker sees the comment, adds a second source and submits again.
+    log_in(checker, base, "factchecker")
+    checker.goto(f"{base}/claims/{top_claim.pk}/")
+    expect(checker.locator(".alert.returned")).to_contain_text(
+        "Add an independent second source, please."
+    )
+    checker.locator("#id_sources-1-url").fill("https://www.reuters.com/world/middle-east/")
+    checker.locator("#id_sources-1-title").fill("Reuters report")
+    expect(checker.locator("[data-domain-warning]")).to_be_hidden()  # two sites now
+    checker.get_by_role("button", name="Save and submit for review").click()
+    expect(checker.get_by_text("Verdict saved and submitted for review.")).to_be_visible()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED and verdict.sources.count() == 2
+
+    # The editor publishes it.
+    log_in(boss, base, "editor")
+    boss.goto(f"{base}/claims/{top_claim.pk}/")
+    shot(boss, "claim-editor-review")
+    boss.get_by_role("button", name="Approve and publish").click()
+    expect(boss.get_by_text("Published.", exact=True)).to_be_visible()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.PUBLISHED
+    boss.goto(f"{base}/dashboard/")
+    shot(boss, "dashboard")
+    if top_claim.speaker:
+        boss.goto(f"{base}/speakers/{top_claim.speaker.slug}/")
+        shot(boss, "speaker")
+
+    # Anyone can read the public page, with its rating and a valid ClaimReview.
+    visitor = open_page(viewport=(390, 844))  # a phone
+    visitor.goto(f"{base}/fact-checks/{verdict.pk}/")
+    assert visitor.locator(".verdict-rating .rating").inner_text() == "Mostly True"
+    review = json.loads(visitor.locator('script[type="application/ld+json"]').text_content())
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == top_claim.text
+    assert review["reviewRating"]["alternateName"] == "Mostly True"
+    assert review["reviewRating"]["ratingValue"] == active_rating("mostly-true").value
+    assert review["url"] == f"{base}/fact-checks/{verdict.pk}/"
+    assert review["itemReviewed"]["@type"] == "Claim"
+    shot(visitor, "public-verdict-phone")
+
+
+def test_an_article_pasted_in_the_form_shows_its_analysis_finish(live_server, open_page, seeded):
+    base = live_server.url
+    page = open_page()
+    log_in(page, base, "factchecker")
+    page.goto(f"{base}/articles/new/")
+    page.get_by_label("Title").fill("Council budget")
+    page.get_by_label("Outlet").fill("Springfield Times")
+    page.get_by_label("Publication date").fill("2024-05-02")
+    page.get_by_label("Article text").fill(
+        "The council said the budget grew by 12 percent, the mayor said. Residents shrugged."
+    )
+    shot(page, "article-submit")
+    page.get_by_role("button", name="Submit for analysis").click()
+    page.wait_for_url(re.compile(r"/articles/\d+/$"))
+    # Eager Celery analyses during the request; the page shows the finished state.
+    assert page.locator("#analysis-status").inner_text() == "Done"
+    assert page.get_by_role("link", name=re.compile(r"Claim #\d+")).count() >= 1
+    shot(page, "article")
