@@ -1,0 +1,23 @@
+// Keeps the "fewer than two independent sources" warning in step with the source URLs as they
+// are typed. The server computes the same count when the page loads.
+(function () {
+  "use strict";
+  var fieldset = document.querySelector("[data-source-fieldset]");
+  var warning = document.querySelector("[data-domain-warning]");
+  if (!fieldset || !warning) return;
+  var count = warning.querySelector("[data-domain-count]");
+
+  function update() {
+    var domains = new Set();
+    fieldset.querySelectorAll('input[type="url"]').forEach(function (input) {
+      try {
+        var host = new URL(input.value.trim()).hostname.toLowerCase();
+        if (host) domains.add(host.replace(/^www\./, ""));
+      } catch (error) { /* not a URL yet */ }
+    });
+    count.textContent = domains.size + " distinct domain" + (domains.size === 1 ? "" : "s");
+    warning.hidden = domains.size >= 2;
+  }
+  fieldset.addEventListener("input", update);
+  update();
+})();
