@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
+    active_rating,
     admin_user,
     editor,
     fact_checker,
@@ -174,3 +175,48 @@ def test_posts_without_a_csrf_token_are_refused(objects):
     assert client.post(reverse("claims:assign", args=[claim.pk])).status_code == 403
     claim.refresh_from_db()
     assert claim.assignee is None
+
+
+@pytest.mark.parametrize("role", ["fact_checker", "editor", "admin"])
+def test_every_desk_role_can_work_a_claim(client, role):
+    from claims.models import ClaimStatus
+
+    claim = ClaimFactory()
+    user = ROLES[role]()
+    client.force_login(user)
+    assert client.post(reverse("claims:assign", args=[claim.pk])).status_code == 302
+    claim.refresh_from_db()
+    assert claim.assignee == user and claim.status == ClaimStatus.IN_PROGRESS
+    data = {
+        "version": "",
+        "rating": active_rating("false").pk,
+        "conclusion": "Wrong.",
+        "explanation": "",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-0-url": "https://a.example.org",
+        "sources-0-title": "A",
+        "submit": "1",
+    }
+    assert client.post(reverse("claims:verdict_save", args=[claim.pk]), data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_editors_and_admins_can_return_and_publish(client, role):
+    from claims.models import VerdictStatus
+
+    returned, published = submitted_verdict(), submitted_verdict()
+    client.force_login(ROLES[role]())
+    client.post(
+        reverse("claims:return", args=[returned.claim_id]),
+        {"version": returned.version, "comment": "Again."},
+    )
+    client.post(
+        reverse("claims:publish", args=[published.claim_id]), {"version": published.version}
+    )
+    returned.refresh_from_db()
+    published.refresh_from_db()
+    assert returned.status == VerdictStatus.RETURNED
+    assert published.status == VerdictStatus.PUBLISHED
