@@ -110,13 +110,17 @@ def restore_migration_data():
 
 
 @pytest.fixture
-def seeded():
+def desk_users():
     restore_migration_data()
+    UserFactory(username="factchecker", groups=["Fact-checkers"])
+    UserFactory(username="editor", groups=["Editors"])
+
+
+@pytest.fixture
+def seeded(desk_users):
     call_command("load_seeds", stdout=open(os.devnull, "w"))  # noqa: SIM115
     article = Article.objects.get(source_kind=SourceKind.SEED)
     assert article.analysis_status == "done", article.analysis_error
-    UserFactory(username="factchecker", groups=["Fact-checkers"])
-    UserFactory(username="editor", groups=["Editors"])
     return article
 
 
@@ -208,7 +212,9 @@ def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
     shot(visitor, "public-verdict-phone")
 
 
-def test_an_article_pasted_in_the_form_shows_its_analysis_finish(live_server, open_page, seeded):
+def test_an_article_pasted_in_the_form_shows_its_analysis_finish(
+    live_server, open_page, desk_users
+):
     base = live_server.url
     page = open_page()
     log_in(page, base, "factchecker")
@@ -226,3 +232,26 @@ def test_an_article_pasted_in_the_form_shows_its_analysis_finish(live_server, op
     assert page.locator("#analysis-status").inner_text() == "Done"
     assert page.get_by_role("link", name=re.compile(r"Claim #\d+")).count() >= 1
     shot(page, "article")
+
+
+def test_the_article_page_follows_the_analysis_without_a_reload(live_server, open_page, desk_users):
+    from articles.models import AnalysisStatus
+
+    article = Article.objects.create(
+        title="Waiting for the worker",
+        body="The budget grew by 3 percent, the mayor said.",
+        content_hash="e2e-progress",
+        source_kind=SourceKind.PASTED,
+        analysis_status=AnalysisStatus.QUEUED,
+    )
+    page = open_page()
+    log_in(page, live_server.url, "factchecker")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    expect(page.locator("#analysis-status")).to_have_text("Queued")
+    Article.objects.filter(pk=article.pk).update(analysis_status=AnalysisStatus.RUNNING)
+    expect(page.locator("#analysis-status")).to_have_text("Running", timeout=10_000)
+    Article.objects.filter(pk=article.pk).update(
+        analysis_status=AnalysisStatus.FAILED, analysis_error="The model file is missing."
+    )
+    expect(page.locator("#analysis-error")).to_have_text("The model file is missing.")
+    expect(page.locator("#analysis-status")).to_have_text("Failed", timeout=15_000)
