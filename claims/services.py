@@ -358,8 +358,17 @@ def verdict_save(
             conclusion=conclusion,
             explanation=explanation,
         )
-        _replace_sources(verdict, list(sources))
+        sources = list(sources)
+        _replace_sources(verdict, sources)
+        # The draft's event names its sources, so the history shows when they changed.
+        event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
+        event.data = {**event.data, "sources": _source_urls(sources)}
+        event.save(update_fields=["data"])
     return verdict
+
+
+def _source_urls(sources: list[dict]) -> str:
+    return ", ".join(source["url"].strip() for source in sources)
 
 
 def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, comment: str = ""):
@@ -438,7 +447,11 @@ def verdict_correct(
             verdict=verdict,
             actor=editor,
             note=note,
-            data={"correction": correction.pk, "previous_rating": previous["rating"]},
+            data={
+                "correction": correction.pk,
+                "previous_rating": previous["rating"],
+                "sources": _source_urls(sources),
+            },
         )
     return correction
 
