@@ -126,6 +126,9 @@ def test_correcting_a_published_verdict_keeps_the_old_version_and_a_public_note(
     public = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
     assert "We misread the table; the rating changes." in public
     assert "previous rating: False" in public
+    history = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert "<del>False</del>" in history and "<ins>Mostly False</ins>" in history
+    assert "Correction published" in history
 
 
 def test_a_correction_needs_a_note(client, boss):
