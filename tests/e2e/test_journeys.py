@@ -137,7 +137,7 @@ def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
     log_in(checker, base, "factchecker")
     checker.goto(f"{base}/claims/?outlet={seeded.outlet_id}")
     shot(checker, "queue")
-    checker.locator("table.queue tbody tr").first.get_by_role("link").click()
+    checker.locator("table.queue tbody tr").first.get_by_role("link").first.click()
     checker.wait_for_url(re.compile(rf"/claims/{top_claim.pk}/$"))
     assert checker.locator("p.paragraph mark").inner_text() == top_claim.text
 
@@ -155,6 +155,9 @@ def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
     expect(checker.get_by_text("Verdict saved and submitted for review.")).to_be_visible()
     verdict = Verdict.objects.get(claim=top_claim)
     assert verdict.status == VerdictStatus.SUBMITTED
+    checker.set_viewport_size({"width": 390, "height": 844})
+    shot(checker, "claim-phone")
+    checker.set_viewport_size({"width": 1280, "height": 900})
     log_out(checker)
 
     # An editor returns it once, with a comment.
