@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
     "simple_history",
     "django.contrib.postgres",
     "axes",
@@ -170,6 +171,51 @@ ARTICLE_MAX_CHARS = env_int("ARTICLE_MAX_CHARS", 200_000, minimum=1)
 CHECKWORTHINESS_THRESHOLD = env_float("CHECKWORTHINESS_THRESHOLD", None)
 SHARED_DATA_DIR = Path(env_str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 SEEDS_DIR = BASE_DIR / "seeds"
+
+
+# --- API (claims/api/) ---------------------------------------------------------------------
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as '30/min' or '1000/hour'."""
+    raw = env_str(name, default).strip()
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(f"{name} must look like 30/min or 1000/hour, got {raw!r}")
+    return raw
+
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["claims.api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.auth.ReadScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.auth.AnonymousThrottle",
+        "claims.api.auth.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        # Anonymous clients may read published verdicts, slowly; everything else needs a token.
+        "anonymous": env_rate("API_THROTTLE_ANONYMOUS", "30/min"),
+        "token": env_rate("API_THROTTLE_TOKEN", "1200/min"),
+        "submit": env_rate("API_THROTTLE_SUBMIT", "120/hour"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.errors.api_exception_handler",
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check desk API",
+    "DESCRIPTION": (
+        "Published verdicts, the claims they rate, speakers, and article submission. "
+        "Send `Authorization: Bearer <key>` with a key that staff created in the admin; "
+        "published verdicts can also be read without a key, at a low rate."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

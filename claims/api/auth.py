@@ -1,0 +1,192 @@
+"""API tokens: creating and revoking them, authenticating requests, scopes and throttles.
+
+A key reads `fc_<prefix>_<secret>`. The prefix is stored in clear to find the row; only the
+SHA-256 of the whole key is stored. The secret has 256 bits of entropy, so a plain hash (no
+slow KDF) is enough: nobody brute-forces 2**256.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import exceptions, permissions, throttling
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.settings import api_settings
+
+from ..models import ApiToken
+
+KEY_PREFIX = "fc_"
+# Writing last_used_at on every request would turn each read into a write; a minute is precise
+# enough to tell a live client from a dead one.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def token_create(
+    *, name: str, user, can_read: bool = True, can_submit: bool = False, created_by=None
+) -> tuple[ApiToken, str]:
+    """Store a new token and return it with its key; the key is never retrievable again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("A token needs a name.")
+    with transaction.atomic():
+        while True:
+            prefix = secrets.token_hex(4)
+            if not ApiToken.objects.filter(prefix=prefix).exists():
+                break
+        key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+        token = ApiToken.objects.create(
+            name=name,
+            user=user,
+            prefix=prefix,
+            key_hash=_hash(key),
+            can_read=can_read,
+            can_submit=can_submit,
+            created_by=created_by,
+        )
+    return token, key
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=token.revoked_at
+        )
+    return token
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The token this key belongs to (revoked or not), or None."""
+    parts = key.split("_")
+    if len(parts) < 3 or f"{parts[0]}_" != KEY_PREFIX:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.key_hash, _hash(key)):
+        return None
+    return token
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <key>` (or `Token <key>`). No header: an anonymous request."""
+
+    keywords = (b"bearer", b"token")
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() not in self.keywords:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Malformed Authorization header: send `Authorization: Bearer <key>`."
+            )
+        try:
+            key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("The API key is not valid.") from None
+        token = token_for_key(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("The API key is not valid.")
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("This API key was revoked.")
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("The account behind this API key is disabled.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+def request_token(request) -> ApiToken | None:
+    return request.auth if isinstance(request.auth, ApiToken) else None
+
+
+def is_staff_client(request) -> bool:
+    token = request_token(request)
+    return token is not None and token.user.is_staff
+
+
+class ReadScope(permissions.BasePermission):
+    """Reading needs a token with the read scope; views that set `anonymous_reads = True`
+    (published verdicts) also answer requests without a token."""
+
+    message = "This API key does not have the read scope."
+
+    def has_permission(self, request, view):
+        token = request_token(request)
+        if token is None:
+            reading = request.method in permissions.SAFE_METHODS
+            if reading and getattr(view, "anonymous_reads", False):
+                return True
+            raise exceptions.NotAuthenticated(
+                "An API key is needed: send `Authorization: Bearer <key>`."
+            )
+        return token.can_read
+
+
+class SubmitScope(permissions.BasePermission):
+    """Writing articles needs the submit scope; reading an article needs read or submit."""
+
+    message = "This API key does not have the submit scope."
+
+    def has_permission(self, request, view):
+        token = request_token(request)
+        if token is None:
+            raise exceptions.NotAuthenticated(
+                "An API key is needed: send `Authorization: Bearer <key>`."
+            )
+        if request.method in permissions.SAFE_METHODS:
+            return token.can_read or token.can_submit
+        return token.can_submit
+
+
+class _SettingsRateThrottle(throttling.SimpleRateThrottle):
+    """Reads its rate when used, not at import, so settings overrides (tests, env) apply."""
+
+    def __init__(self):
+        pass
+
+    def allow_request(self, request, view):
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class AnonymousThrottle(_SettingsRateThrottle):
+    scope = "anonymous"
+
+    def get_cache_key(self, request, view):
+        if request_token(request) is not None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenThrottle(_SettingsRateThrottle):
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        token = request_token(request)
+        if token is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+class SubmitThrottle(TokenThrottle):
+    """Article submissions start model runs: a tighter, separate budget per token."""
+
+    scope = "submit"
+
+    def get_cache_key(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return None
+        return super().get_cache_key(request, view)

@@ -1,0 +1,170 @@
+"""OpenAPI pieces shared by the views: the error shape, examples and the auth scheme."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+from .serializers import VerdictMatchSerializer
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="Machine-readable code, e.g. invalid, not_found.")
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="On 400 and 413: the messages for each field.",
+    )
+    existing_url = serializers.URLField(required=False, help_text="On 409: the stored article.")
+    retry_after = serializers.IntegerField(
+        required=False, help_text="On 429: seconds to wait (also in the Retry-After header)."
+    )
+
+
+ERROR_EXAMPLES = {
+    400: OpenApiExample(
+        "Invalid input",
+        value={
+            "error": "invalid",
+            "detail": "The request has invalid fields.",
+            "fields": {"published_after": ["Enter a valid date/time."]},
+        },
+        status_codes=["400"],
+        response_only=True,
+    ),
+    401: OpenApiExample(
+        "Bad key",
+        value={"error": "authentication_failed", "detail": "The API key is not valid."},
+        status_codes=["401"],
+        response_only=True,
+    ),
+    403: OpenApiExample(
+        "Missing scope",
+        value={
+            "error": "permission_denied",
+            "detail": "This API key does not have the read scope.",
+        },
+        status_codes=["403"],
+        response_only=True,
+    ),
+    404: OpenApiExample(
+        "Not found",
+        value={"error": "not_found", "detail": "No Verdict matches the given query."},
+        status_codes=["404"],
+        response_only=True,
+    ),
+    409: OpenApiExample(
+        "Already stored",
+        value={
+            "error": "duplicate",
+            "detail": "This text is already stored as article #12 (Budget debate).",
+            "existing_url": "https://factcheck.example/api/v1/articles/12/",
+        },
+        status_codes=["409"],
+        response_only=True,
+    ),
+    413: OpenApiExample(
+        "Too long",
+        value={
+            "error": "too_large",
+            "detail": "The article text is too long.",
+            "fields": {
+                "body": ["The article text has 250,000 characters; the maximum is 200,000."]
+            },
+        },
+        status_codes=["413"],
+        response_only=True,
+    ),
+    429: OpenApiExample(
+        "Throttled",
+        value={
+            "error": "throttled",
+            "detail": "Request was throttled. Expected available in 12 seconds.",
+            "retry_after": 12,
+        },
+        status_codes=["429"],
+        response_only=True,
+    ),
+}
+ERROR_DESCRIPTIONS = {
+    400: "Invalid or unknown parameters, or an invalid body; `fields` says which.",
+    401: "The key is missing (where one is needed), malformed, unknown or revoked.",
+    403: "The key lacks the scope this endpoint needs.",
+    404: "No such object, or it is not published.",
+    409: "The article is already stored; `existing_url` points to it.",
+    413: "The article text (or the whole body) is too large.",
+    429: "Too many requests for this key (or address); see `retry_after`.",
+}
+
+
+def with_errors(success, *codes: int, success_status: int = 200) -> dict:
+    """The responses of an operation: its success and the errors it can answer with."""
+    responses = {success_status: success}
+    for code in sorted({400, 401, 403, 429, *codes}):
+        responses[code] = OpenApiResponse(
+            ErrorSerializer, description=ERROR_DESCRIPTIONS[code], examples=[ERROR_EXAMPLES[code]]
+        )
+    return responses
+
+
+# Published verdicts answer without a key too; `{}` says so in OpenAPI.
+OPTIONAL_AUTH = [{"apiKey": []}, {}]
+VERDICT_LIST_PARAMETERS: list = []
+
+CLAIMREVIEW_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="schema.org ClaimReview, as JSON-LD.",
+    examples=[
+        OpenApiExample(
+            "ClaimReview",
+            value={
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": "https://factcheck.example/fact-checks/42/",
+                "claimReviewed": "The budget grew by 40 percent.",
+                "datePublished": "2026-11-20",
+                "author": {
+                    "@type": "Organization",
+                    "name": "Fact-check desk",
+                    "url": "https://factcheck.example/",
+                },
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": 2,
+                    "bestRating": 6,
+                    "worstRating": 1,
+                    "alternateName": "False",
+                },
+                "itemReviewed": {
+                    "@type": "Claim",
+                    "author": {"@type": "Person", "name": "Jane Doe", "jobTitle": "Mayor"},
+                    "datePublished": "2026-11-18",
+                    "appearance": {
+                        "@type": "CreativeWork",
+                        "headline": "Council passes budget",
+                        "url": "https://news.example/budget",
+                    },
+                },
+            },
+        )
+    ],
+)
+
+SEARCH_RESPONSE = inline_serializer(
+    "VerdictSearchResult",
+    fields={"query": serializers.CharField(), "results": VerdictMatchSerializer(many=True)},
+)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "claims.api.auth.ApiTokenAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A key created by staff in the admin (API tokens). "
+            "`Authorization: Token <key>` works too.",
+        }

@@ -1,0 +1,85 @@
+"""One JSON shape for every API error:
+
+    {"error": "<code>", "detail": "<sentence for a person>", "fields": {"<field>": ["..."]}}
+
+`fields` appears on validation errors only; a 409 adds `existing_url`, a 429 `retry_after`.
+"""
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler, set_rollback
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+    def __init__(self, detail=None, *, fields=None):
+        super().__init__(detail)
+        self.fields = fields
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This resource already exists."
+    default_code = "duplicate"
+
+    def __init__(self, detail=None, *, existing_url: str):
+        super().__init__(detail)
+        self.existing_url = existing_url
+
+
+def _codes(exc) -> str:
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code
+
+
+def django_errors_to_fields(error: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): [
+                message for item in items for message in item.messages
+            ]
+            for field, items in error.error_dict.items()
+        }
+    return {"non_field_errors": list(error.messages)}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(django_errors_to_fields(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = {"error": "invalid", "detail": "The request has invalid fields.", "fields": fields}
+    else:
+        body = {"error": _codes(exc), "detail": str(exc.detail)}
+    if isinstance(exc, PayloadTooLarge) and exc.fields:
+        body["fields"] = exc.fields
+    if isinstance(exc, Conflict):
+        body["existing_url"] = exc.existing_url
+    if isinstance(exc, exceptions.Throttled):
+        body["retry_after"] = exc.wait and int(exc.wait + 0.999)
+    response.data = body
+    set_rollback()
+    return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """JSON 404 for any unknown path under /api/, instead of the site's HTML page."""
+    return JsonResponse(
+        {"error": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
+    )

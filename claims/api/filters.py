@@ -1,0 +1,183 @@
+"""Query-string filters of the list endpoints. Each one is backed by an index (see the
+add_api_tokens migration for the two that the models do not declare)."""
+
+import re
+from datetime import UTC, timedelta
+
+from django import forms
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+
+from ..models import ClaimStatus, Rating, SpeakerAlias
+from ..nlp.attribution import speaker_key
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ID = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only ("¹".isdigit() is true), within bigint
+SEARCH_CONFIG = "english"
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(filters.Filter):
+    field_class = forms.IntegerField
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601, converted to UTC here: PostgreSQL refuses offsets beyond ±15:59, which
+    Python accepts, so an odd offset must become a 400 rather than a database error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("The date is out of range.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
+def _rating_choices():
+    return sorted(set(Rating.objects.values_list("slug", "label")))
+
+
+def speaker_ids_matching(value: str) -> Q:
+    """A speaker given as an id, a slug or any of its names (matched like attribution does)."""
+    value = value.strip()
+    if _ID.match(value):
+        return Q(pk=int(value))
+    alias_speakers = SpeakerAlias.objects.filter(key=speaker_key(value)).values("speaker_id")
+    # Slug and alias key are indexed; the exact-name match covers speakers added in the admin
+    # without aliases (a scan, but of the speakers table, which stays small).
+    return Q(slug=value) | Q(pk__in=alias_speakers) | Q(name__iexact=value)
+
+
+def outlet_matching(value: str) -> Q:
+    value = value.strip().lower()
+    if _ID.match(value):
+        return Q(pk=int(value))
+    return Q(domain=value.removeprefix("www."))
+
+
+def text_search(queryset: QuerySet, field: str, text: str) -> QuerySet:
+    """Full-text match on PostgreSQL (GIN index on to_tsvector('english', claim text)); a
+    substring match elsewhere, which is what the SQLite development database can do."""
+    text = text.strip()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(field, config=SEARCH_CONFIG)
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.annotate(search=vector).filter(search=query)
+    return queryset.filter(**{f"{field}__icontains": text})
+
+
+def query_words(text: str, *, limit: int = 32) -> list[str]:
+    return [word.lower() for word in _WORD.findall(text)][:limit]
+
+
+class StrictFilterSet(filters.FilterSet):
+    """An empty value (`?rating=`) is a mistake to report, not a filter to drop silently."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if self.data.get(name) == "":
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class _SpeakerOutletFilters(StrictFilterSet):
+    """Shared by verdicts and claims; `prefix` is the path from the row to its claim."""
+
+    claim_path = ""
+
+    speaker = filters.CharFilter(
+        method="filter_speaker", max_length=300, help_text="Speaker id, slug or name."
+    )
+    outlet = filters.CharFilter(
+        method="filter_outlet", max_length=253, help_text="Outlet id or domain (reuters.com)."
+    )
+    language = filters.CharFilter(
+        method="filter_language", max_length=16, help_text="Article language code, e.g. en."
+    )
+    q = filters.CharFilter(
+        method="filter_q", max_length=500, help_text="Words the claim's text must contain."
+    )
+
+    def _path(self, name: str) -> str:
+        return f"{self.claim_path}{name}"
+
+    def filter_speaker(self, queryset, name, value):
+        from ..models import Speaker
+
+        speakers = Speaker.objects.filter(speaker_ids_matching(value)).values("pk")
+        return queryset.filter(**{f"{self._path('speaker')}__in": speakers})
+
+    def filter_outlet(self, queryset, name, value):
+        from articles.models import Outlet
+
+        outlets = Outlet.objects.filter(outlet_matching(value)).values("pk")
+        return queryset.filter(**{f"{self._path('article__outlet')}__in": outlets})
+
+    def filter_language(self, queryset, name, value):
+        value = value.strip().lower()
+        if not _LANGUAGE.match(value):
+            raise ValidationError({"language": ["Use a language code such as 'en' or 'pt-br'."]})
+        return queryset.filter(**{self._path("article__language"): value})
+
+    def filter_q(self, queryset, name, value):
+        if not query_words(value):
+            raise ValidationError({"q": ["Give at least one word to search for."]})
+        return text_search(queryset, self._path("text"), value)
+
+
+class VerdictFilter(_SpeakerOutletFilters):
+    claim_path = "claim__"
+
+    rating = filters.ChoiceFilter(
+        field_name="rating__slug", choices=_rating_choices, help_text="Rating slug, e.g. false."
+    )
+    published_after = UtcIsoDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date or date-time."
+    )
+    published_before = UtcIsoDateTimeFilter(
+        field_name="published_at", lookup_expr="lt", help_text="ISO 8601 date or date-time."
+    )
+    updated_since = UtcIsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only verdicts changed at or after this time (for incremental sync).",
+    )
+    max_age_days = IntegerFilter(
+        method="filter_max_age_days",
+        min_value=1,
+        max_value=36_500,
+        help_text="Only verdicts published in the last N days.",
+    )
+
+    def filter_max_age_days(self, queryset, name, value):
+        return queryset.filter(published_at__gte=timezone.now() - timedelta(days=value))
+
+
+class ClaimFilter(_SpeakerOutletFilters):
+    article = IntegerFilter(field_name="article_id", min_value=1, help_text="Article id.")
+    status = filters.ChoiceFilter(
+        choices=ClaimStatus.choices, help_text="Workflow status (staff keys see every status)."
+    )
+
+
+class SpeakerFilter(StrictFilterSet):
+    q = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=300, help_text="Part of a name."
+    )

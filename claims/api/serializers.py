@@ -1,0 +1,313 @@
+"""Output shapes of the API, and the one input shape (an article). Read-only everywhere else."""
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Article, Outlet
+
+from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
+
+
+def _absolute(request, name: str, pk: int) -> str:
+    return request.build_absolute_uri(reverse(name, args=[pk]))
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "name", "domain"]
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["slug", "label", "value"]
+
+
+class SpeakerBriefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Speaker
+        fields = ["id", "name", "slug", "role", "kind", "url"]
+
+    def get_url(self, speaker) -> str:
+        return _absolute(self.context["request"], "api:speaker-detail", speaker.pk)
+
+
+class ArticleBriefSerializer(serializers.ModelSerializer):
+    outlet = OutletSerializer(allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "url", "outlet", "published_at", "language"]
+
+
+class ClaimInVerdictSerializer(serializers.ModelSerializer):
+    speaker = SpeakerBriefSerializer(allow_null=True)
+    article = ArticleBriefSerializer()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "speaker", "is_direct_quote", "article"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceSource
+        fields = ["url", "title", "note", "accessed_on"]
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    claimreview_url = serializers.SerializerMethodField()
+    public_url = serializers.SerializerMethodField()
+    claim = ClaimInVerdictSerializer()
+    rating = RatingSerializer()
+    sources = SourceSerializer(many=True)
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "url",
+            "public_url",
+            "claimreview_url",
+            "claim",
+            "rating",
+            "conclusion",
+            "explanation",
+            "sources",
+            "published_at",
+            "updated_at",
+        ]
+
+    def get_url(self, verdict) -> str:
+        return _absolute(self.context["request"], "api:verdict-detail", verdict.pk)
+
+    def get_claimreview_url(self, verdict) -> str:
+        return _absolute(self.context["request"], "api:verdict-claimreview", verdict.pk)
+
+    def get_public_url(self, verdict) -> str:
+        return _absolute(self.context["request"], "claims:public", verdict.pk)
+
+    def to_representation(self, verdict):
+        """The same dict DRF's field walk builds from the declarations above, written out:
+        a list page serializes up to 100 verdicts and the generic walk (plus a reverse() per
+        URL) costs about ten times this. test_api_verdicts checks that the two agree."""
+        urls = self._url_prefixes()
+        claim, rating = verdict.claim, verdict.rating
+        article, speaker = claim.article, claim.speaker
+        outlet = article.outlet
+        return {
+            "id": verdict.pk,
+            "url": f"{urls['verdict']}{verdict.pk}/",
+            "public_url": f"{urls['public']}{verdict.pk}/",
+            "claimreview_url": f"{urls['verdict']}{verdict.pk}/claimreview/",
+            "claim": {
+                "id": claim.pk,
+                "text": claim.text,
+                "speaker": None
+                if speaker is None
+                else {
+                    "id": speaker.pk,
+                    "name": speaker.name,
+                    "slug": speaker.slug,
+                    "role": speaker.role,
+                    "kind": speaker.kind,
+                    "url": f"{urls['speaker']}{speaker.pk}/",
+                },
+                "is_direct_quote": claim.is_direct_quote,
+                "article": {
+                    "id": article.pk,
+                    "title": article.title,
+                    "url": article.url,
+                    "outlet": None
+                    if outlet is None
+                    else {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain},
+                    "published_at": _iso(article.published_at),
+                    "language": article.language,
+                },
+            },
+            "rating": {"slug": rating.slug, "label": rating.label, "value": rating.value},
+            "conclusion": verdict.conclusion,
+            "explanation": verdict.explanation,
+            "sources": [
+                {
+                    "url": source.url,
+                    "title": source.title,
+                    "note": source.note,
+                    "accessed_on": source.accessed_on.isoformat(),
+                }
+                for source in verdict.sources.all()
+            ],
+            "published_at": _iso(verdict.published_at),
+            "updated_at": _iso(verdict.updated_at),
+        }
+
+    def _url_prefixes(self) -> dict[str, str]:
+        cached = self.context.get("_url_prefixes")
+        if cached is None:
+            request = self.context["request"]
+            cached = {
+                name: request.build_absolute_uri(reverse(route, args=[0]))[: -len("0/")]
+                for name, route in (
+                    ("verdict", "api:verdict-detail"),
+                    ("speaker", "api:speaker-detail"),
+                    ("public", "claims:public"),
+                )
+            }
+            self.context["_url_prefixes"] = cached
+        return cached
+
+
+def _iso(value) -> str | None:
+    """A date-time as DRF writes it: ISO 8601 in the current time zone, UTC as 'Z'."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class VerdictMatchSerializer(serializers.Serializer):
+    score = serializers.FloatField(help_text="Similarity to the query, from 0 to 1.")
+    verdict = VerdictSerializer()
+
+
+class VerdictBriefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    rating = RatingSerializer()
+
+    class Meta:
+        model = Verdict
+        fields = ["id", "url", "rating", "conclusion", "published_at"]
+
+    def get_url(self, verdict) -> str:
+        return _absolute(self.context["request"], "api:verdict-detail", verdict.pk)
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as clients see it; `status` and a draft verdict's state are for staff only."""
+
+    url = serializers.SerializerMethodField()
+    speaker = SpeakerBriefSerializer(allow_null=True)
+    article = ArticleBriefSerializer()
+    verdict = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        required=False, help_text="Workflow status; only in answers to staff keys."
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "text",
+            "speaker",
+            "is_direct_quote",
+            "check_worthiness",
+            "article",
+            "verdict",
+            "status",
+            "created_at",
+        ]
+
+    def get_url(self, claim) -> str:
+        return _absolute(self.context["request"], "api:claim-detail", claim.pk)
+
+    @extend_schema_field(VerdictBriefSerializer(allow_null=True))
+    def get_verdict(self, claim):
+        verdict = getattr(claim, "verdict", None)
+        if verdict is None or not verdict.published_at or verdict.status != "published":
+            return None
+        return VerdictBriefSerializer(verdict, context=self.context).data
+
+    def to_representation(self, claim):
+        data = super().to_representation(claim)
+        if not self.context.get("staff"):
+            data.pop("status")
+        return data
+
+
+class SpeakerSerializer(SpeakerBriefSerializer):
+    rating_counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Published verdicts on this speaker's claims, by rating slug.",
+    )
+    published_verdicts = serializers.IntegerField()
+
+    class Meta(SpeakerBriefSerializer.Meta):
+        fields = [*SpeakerBriefSerializer.Meta.fields, "published_verdicts", "rating_counts"]
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: a number or a list where text belongs is a client bug."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ArticleSubmitSerializer(serializers.Serializer):
+    """What a client sends. The service does the real validation (and duplicate detection);
+    these fields only check types, so the messages stay in one place."""
+
+    title = StrictCharField(max_length=500, trim_whitespace=True)
+    body = StrictCharField(trim_whitespace=False, help_text="The article text, UTF-8.")
+    url = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    outlet_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    byline = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    language = serializers.RegexField(
+        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
+        max_length=16,
+        required=False,
+        default="en",
+        error_messages={"invalid": "Use a language code such as 'en' or 'pt-BR'."},
+    )
+
+    def validate_body(self, body: str) -> str:
+        if not body.strip():
+            raise serializers.ValidationError("The article text is empty.")
+        return body
+
+
+class ArticleAcceptedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_url = serializers.URLField()
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    outlet = OutletSerializer(allow_null=True)
+    status_url = serializers.SerializerMethodField()
+    claims = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "status_url",
+            "title",
+            "url",
+            "outlet",
+            "byline",
+            "published_at",
+            "language",
+            "source_kind",
+            "analysis_status",
+            "analysis_error",
+            "analysis_finished_at",
+            "created_at",
+            "claims",
+        ]
+
+    def get_status_url(self, article) -> str:
+        return _absolute(self.context["request"], "api:article-detail", article.pk)
+
+    @extend_schema_field(ClaimSerializer(many=True))
+    def get_claims(self, article):
+        return ClaimSerializer(self.context["claims"], many=True, context=self.context).data

@@ -1,0 +1,16 @@
+from django.urls import re_path
+from rest_framework.routers import SimpleRouter
+
+from .articles import ArticleViewSet
+from .errors import api_not_found
+from .views import ClaimViewSet, SpeakerViewSet, VerdictViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("verdicts", VerdictViewSet, basename="verdict")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("speakers", SpeakerViewSet, basename="speaker")
+router.register("articles", ArticleViewSet, basename="article")
+
+urlpatterns = [*router.urls, re_path(r"^.*$", api_not_found)]

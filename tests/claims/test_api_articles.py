@@ -1,0 +1,168 @@
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from articles.models import AnalysisStatus, Article, SourceKind
+from claims.models import Claim
+from tests.claims.test_api_support import (
+    client_with,
+    draft_verdict,
+    key_client,
+    make_key,
+    published_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "The mayor said the budget grew by 40 percent last year. "
+    "Residents were not surprised. "
+    "The council also said unemployment fell to 3 percent."
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def submitter():
+    token, key = make_key(read=False, submit=True, name="Newsroom plugin")
+    return token, client_with(key)
+
+
+def submit(client, **fields):
+    payload = {"title": "Council passes budget", "body": BODY, **fields}
+    return client.post("/api/v1/articles/", payload, format="json")
+
+
+def test_submitting_answers_202_with_a_status_url_and_the_analysis_runs(
+    submitter, django_capture_on_commit_callbacks
+):
+    token, client = submitter
+    # The analysis is queued on commit; with eager Celery it then runs in-process.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, url="https://news.example/budget?utm_source=x")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status_url"].endswith(f"/api/v1/articles/{body['id']}/")
+    assert response["Location"] == body["status_url"]
+
+    article = Article.objects.get(pk=body["id"])
+    assert article.source_kind == SourceKind.API
+    assert article.created_by == token.user
+    assert article.url == "https://news.example/budget"
+    # CELERY_TASK_ALWAYS_EAGER: the analysis ran when the submission committed.
+    assert article.analysis_status == AnalysisStatus.DONE
+    assert Claim.objects.filter(article=article).exists()
+
+    status = client.get(body["status_url"]).json()
+    assert status["analysis_status"] == "done"
+    assert status["claims"] == []  # nothing published yet: detected claims stay private
+
+
+def test_staff_see_the_detected_claims_with_their_status(
+    submitter, django_capture_on_commit_callbacks
+):
+    _, client = submitter
+    with django_capture_on_commit_callbacks(execute=True):
+        article_id = submit(client).json()["id"]
+    status = key_client(staff=True).get(f"/api/v1/articles/{article_id}/").json()
+    assert status["claims"] and all(claim["status"] == "new" for claim in status["claims"])
+
+
+def test_an_article_shows_its_published_claims_to_every_client():
+    verdict = published_verdict("The budget grew by 40 percent.")
+    draft_verdict("Crime fell by 10 percent.")
+    rows = key_client().get(f"/api/v1/articles/{verdict.claim.article_id}/").json()["claims"]
+    assert [row["id"] for row in rows] == [verdict.claim_id]
+    assert rows[0]["verdict"]["id"] == verdict.pk
+
+
+def test_a_duplicate_answers_409_with_the_existing_article_url(submitter):
+    _, client = submitter
+    first = submit(client).json()
+    again = submit(client, body="  " + BODY.replace(". ", ".\n\n") + "\n", title="Other title")
+    assert again.status_code == 409
+    assert again.json()["error"] == "duplicate"
+    assert again.json()["existing_url"] == first["status_url"]
+    same_url = submit(client, body="Different text entirely, 5 percent.", url="https://a.example/x")
+    assert same_url.status_code == 202
+    other_text = submit(client, body="Another text, 6 percent.", url="https://www.a.example/x/")
+    assert other_text.status_code == 409
+    assert other_text.json()["existing_url"] == same_url.json()["status_url"]
+    assert Article.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"body": BODY}, "title"),
+        ({"title": "T"}, "body"),
+        ({"title": "T", "body": "   \n  "}, "body"),
+        ({"title": "T", "body": 42}, "body"),
+        ({"title": ["T"], "body": BODY}, "title"),
+        ({"title": "T" * 501, "body": BODY}, "title"),
+        ({"title": "T", "body": BODY, "url": "ftp://x.example/a"}, "url"),
+        ({"title": "T", "body": BODY, "url": "not a url"}, "url"),
+        ({"title": "T", "body": BODY, "published_at": "yesterday"}, "published_at"),
+        ({"title": "T", "body": BODY, "language": "English!"}, "language"),
+        ({"title": "T", "body": "Nul \x00 inside, 4 percent."}, "body"),
+    ],
+)
+def test_bad_articles_are_400_with_field_messages_and_nothing_saved(submitter, payload, field):
+    _, client = submitter
+    response = client.post("/api/v1/articles/", payload, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid"
+    assert response.json()["fields"][field]
+    assert Article.objects.count() == 0
+
+
+@override_settings(ARTICLE_MAX_CHARS=100)
+def test_an_oversized_article_is_413_with_a_message_for_the_body(submitter):
+    _, client = submitter
+    response = submit(client, body="Word " * 50)
+    assert response.status_code == 413
+    assert "maximum is 100" in response.json()["fields"]["body"][0]
+    assert Article.objects.count() == 0
+
+
+def test_malformed_json_is_a_400_that_says_so(submitter):
+    _, client = submitter
+    response = client.post(
+        "/api/v1/articles/", '{"title": "T", "body": ', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "parse_error"
+    assert "JSON" in response.json()["detail"]
+
+
+def test_a_form_encoded_body_is_415(submitter):
+    _, client = submitter
+    response = client.post("/api/v1/articles/", {"title": "T", "body": BODY})
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
+
+
+def test_an_unknown_article_is_a_json_404(submitter):
+    _, client = submitter
+    assert client.get("/api/v1/articles/999999/").json()["error"] == "not_found"
+
+
+def test_submissions_have_their_own_tighter_budget(submitter):
+    from django.conf import settings
+
+    _, client = submitter
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "submit": "1/hour"}
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    with override_settings(REST_FRAMEWORK=rest):
+        first = submit(client)
+        second = submit(client, body="Another text, 6 percent.")
+        reading = client.get(first.json()["status_url"])
+    assert first.status_code == 202
+    assert second.status_code == 429 and second.json()["error"] == "throttled"
+    assert reading.status_code == 200

@@ -1,0 +1,246 @@
+import hashlib
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.settings import api_settings
+
+from claims.api.auth import token_revoke
+from claims.models import ApiToken
+from tests.claims.test_api_support import (
+    client_with,
+    draft_verdict,
+    key_client,
+    make_key,
+    published_verdict,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_only_a_hash_of_the_key_is_stored():
+    token, key = make_key()
+    assert key.startswith(f"fc_{token.prefix}_")
+    assert len(key) > 40
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert stored.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in str(ApiToken.objects.filter(pk=token.pk).values().get())
+
+
+def test_a_request_records_when_the_key_was_last_used():
+    token, key = make_key()
+    assert token.last_used_at is None
+    assert client_with(key).get("/api/v1/verdicts/").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Token"])
+def test_the_key_is_accepted_as_bearer_or_token(header):
+    _, key = make_key()
+    response = client_with().get("/api/v1/claims/", HTTP_AUTHORIZATION=f"{header} {key}")
+    assert response.status_code == 200
+
+
+# --- The permission matrix --------------------------------------------------------------------
+
+ANONYMOUS, READ, SUBMIT, REVOKED, STAFF, WRONG = (
+    "anonymous",
+    "read",
+    "submit",
+    "revoked",
+    "staff",
+    "wrong",
+)
+
+
+def client_for(who):
+    if who == ANONYMOUS:
+        return client_with()
+    if who == WRONG:
+        token, key = make_key()
+        return client_with(key[:-4] + "AAAA")
+    if who == REVOKED:
+        token, key = make_key()
+        token_revoke(token=token)
+        return client_with(key)
+    if who == SUBMIT:
+        return key_client(read=False, submit=True)
+    if who == STAFF:
+        return key_client(staff=True)
+    return key_client()
+
+
+MATRIX = [
+    # path template, anonymous, read, submit-only, revoked, staff, wrong key
+    ("/api/v1/verdicts/", 200, 200, 403, 401, 200, 401),
+    ("/api/v1/verdicts/{verdict}/", 200, 200, 403, 401, 200, 401),
+    ("/api/v1/verdicts/{verdict}/claimreview/", 200, 200, 403, 401, 200, 401),
+    ("/api/v1/verdicts/search/?q=budget", 200, 200, 403, 401, 200, 401),
+    ("/api/v1/claims/", 401, 200, 403, 401, 200, 401),
+    ("/api/v1/claims/{claim}/", 401, 200, 403, 401, 200, 401),
+    ("/api/v1/speakers/", 401, 200, 403, 401, 200, 401),
+    ("/api/v1/speakers/{speaker}/", 401, 200, 403, 401, 200, 401),
+    ("/api/v1/articles/{article}/", 401, 200, 200, 401, 200, 401),
+]
+WHO = [ANONYMOUS, READ, SUBMIT, REVOKED, STAFF, WRONG]
+
+
+@pytest.mark.parametrize(("path", "expected"), [(path, codes) for path, *codes in MATRIX])
+def test_permission_matrix_for_reads(path, expected):
+    from tests.factories import SpeakerFactory
+
+    verdict = published_verdict("The budget grew by 40 percent.", speaker=SpeakerFactory())
+    claim = verdict.claim
+    url = path.format(
+        verdict=verdict.pk, claim=claim.pk, speaker=claim.speaker_id, article=claim.article_id
+    )
+    responses = {who: client_for(who).get(url) for who in WHO}
+    codes = {who: response.status_code for who, response in responses.items()}
+    assert codes == dict(zip(WHO, expected, strict=True))
+    for response in responses.values():
+        if response.status_code >= 400:
+            assert set(response.json()) == {"error", "detail"}
+        if response.status_code == 401:
+            assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [(ANONYMOUS, 401), (READ, 403), (SUBMIT, 202), (REVOKED, 401), (WRONG, 401)],
+)
+def test_permission_matrix_for_submitting_an_article(who, expected):
+    response = client_for(who).post(
+        "/api/v1/articles/",
+        {"title": "Budget", "body": "The council said the budget grew by 12 percent."},
+        format="json",
+    )
+    assert response.status_code == expected, response.content
+
+
+def test_a_revoked_key_says_so():
+    token, key = make_key()
+    token_revoke(token=token)
+    response = client_with(key).get("/api/v1/verdicts/")
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "authentication_failed",
+        "detail": "This API key was revoked.",
+    }
+
+
+def test_a_key_of_a_disabled_account_is_refused():
+    token, key = make_key()
+    token.user.is_active = False
+    token.user.save()
+    assert client_with(key).get("/api/v1/verdicts/").status_code == 401
+
+
+def test_a_malformed_authorization_header_is_a_401_not_a_crash():
+    response = client_with().get("/api/v1/verdicts/", HTTP_AUTHORIZATION="Bearer a b c")
+    assert response.status_code == 401
+    response = client_with().get("/api/v1/verdicts/", HTTP_AUTHORIZATION="Bearer fc_nope")
+    assert response.status_code == 401
+
+
+# --- Errors ---------------------------------------------------------------------------------
+
+
+def test_unknown_api_paths_answer_json_404():
+    response = client_with().get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert client_with().get("/api/v2/verdicts/").json()["error"] == "not_found"
+
+
+def test_an_unpublished_verdict_is_a_json_404():
+    verdict = draft_verdict("The budget grew by 40 percent.")
+    response = key_client().get(f"/api/v1/verdicts/{verdict.pk}/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": "not_found",
+        "detail": "No Verdict matches the given query.",
+    }
+
+
+def test_a_wrong_method_is_a_json_405():
+    response = key_client().delete("/api/v1/verdicts/")
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+
+
+# --- Throttling -----------------------------------------------------------------------------
+
+
+def _rates(**rates):
+    return {**api_settings.DEFAULT_THROTTLE_RATES, **rates}
+
+
+def test_anonymous_clients_are_throttled_with_a_json_429_and_retry_after():
+    from django.conf import settings
+
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": _rates(anonymous="3/min")}
+    with override_settings(REST_FRAMEWORK=rest):
+        codes = [client_with().get("/api/v1/verdicts/").status_code for _ in range(4)]
+        response = client_with().get("/api/v1/verdicts/")
+        # A key has its own budget, untouched by the anonymous traffic.
+        with_key = key_client().get("/api/v1/verdicts/")
+    assert codes == [200, 200, 200, 429]
+    assert response.status_code == 429
+    body = response.json()
+    assert body["error"] == "throttled" and body["retry_after"] > 0
+    assert int(response["Retry-After"]) > 0
+    assert with_key.status_code == 200
+
+
+def test_each_key_has_its_own_budget():
+    from django.conf import settings
+
+    busy, other = key_client(), key_client()
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": _rates(token="2/min")}
+    with override_settings(REST_FRAMEWORK=rest):
+        codes = [busy.get("/api/v1/verdicts/").status_code for _ in range(3)]
+        other_code = other.get("/api/v1/verdicts/").status_code
+    assert codes == [200, 200, 429]
+    assert other_code == 200
+
+
+# --- Admin ------------------------------------------------------------------------------------
+
+
+def test_staff_create_a_token_in_the_admin_and_see_its_key_once(client):
+    admin = UserFactory(username="root", is_superuser=True)
+    partner = UserFactory(username="partner", is_staff=False)
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:claims_apitoken_add"),
+        {"name": "Partner site", "user": partner.pk, "can_read": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get(name="Partner site")
+    shown = [str(message) for message in response.context["messages"]]
+    key = next(word for text in shown for word in text.split() if word.startswith("fc_"))
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert token.created_by == admin and token.can_read and not token.can_submit
+    assert client_with(key).get("/api/v1/claims/").status_code == 200
+
+    change = client.get(reverse("admin:claims_apitoken_change", args=[token.pk]))
+    assert key not in change.content.decode()
+
+    client.post(
+        reverse("admin:claims_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert client_with(key).get("/api/v1/claims/").status_code == 401

@@ -1,0 +1,90 @@
+"""Helpers shared by the API tests (no tests here): keys, clients and published verdicts."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from claims.api.auth import token_create
+from claims.models import ClaimStatus, VerdictStatus
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceSourceFactory,
+    OutletFactory,
+    UserFactory,
+    VerdictFactory,
+    active_rating,
+)
+
+
+def make_key(*, read=True, submit=False, staff=False, name="Partner"):
+    user = UserFactory(is_staff=staff, password=None)
+    token, key = token_create(name=name, user=user, can_read=read, can_submit=submit)
+    return token, key
+
+
+def client_with(key: str | None = None) -> APIClient:
+    client = APIClient()
+    if key:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+def key_client(**scopes) -> APIClient:
+    return client_with(make_key(**scopes)[1])
+
+
+def claim_with_text(text: str, *, speaker=None, outlet=None, language="en", **fields):
+    body = f"{text} Residents were not surprised by any of it."
+    article = ArticleFactory(body=body, outlet=outlet or OutletFactory(), language=language)
+    return ClaimFactory(article=article, speaker=speaker, end=len(text), **fields)
+
+
+def published_verdict(
+    text: str | None = None,
+    *,
+    speaker=None,
+    outlet=None,
+    rating: str = "false",
+    published_at=None,
+    language: str = "en",
+):
+    """A published verdict written straight to the rows (the workflow has its own tests)."""
+    if text is None:
+        claim = ClaimFactory(speaker=speaker, status=ClaimStatus.PUBLISHED)
+    else:
+        claim = claim_with_text(
+            text, speaker=speaker, outlet=outlet, language=language, status=ClaimStatus.PUBLISHED
+        )
+    if outlet is not None and text is None:
+        claim.article.outlet = outlet
+        claim.article.save()
+    verdict = VerdictFactory(
+        claim=claim,
+        rating=active_rating(rating),
+        status=VerdictStatus.PUBLISHED,
+        published_at=published_at or timezone.now(),
+        author=_user(),
+        editor=_user(),
+    )
+    EvidenceSourceFactory(verdict=verdict)
+    return verdict
+
+
+def draft_verdict(text: str | None = None, *, status=VerdictStatus.SUBMITTED, **claim_fields):
+    claim = (
+        claim_with_text(text, status=ClaimStatus.IN_REVIEW, **claim_fields)
+        if text
+        else ClaimFactory(status=ClaimStatus.IN_REVIEW, **claim_fields)
+    )
+    return VerdictFactory(claim=claim, status=status, author=_user())
+
+
+def _user():
+    # No password: hashing one costs a noticeable slice of a test on a busy machine.
+    return UserFactory(password=None)
+
+
+def days_ago(days: float):
+    return timezone.now() - timedelta(days=days)

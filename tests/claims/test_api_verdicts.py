@@ -1,0 +1,318 @@
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from claims.claimreview import claimreview_for
+from claims.models import ClaimStatus, VerdictStatus
+from claims.services import speaker_resolve
+from tests.claims.test_api_support import (
+    client_with,
+    days_ago,
+    draft_verdict,
+    key_client,
+    published_verdict,
+)
+from tests.factories import OutletFactory, SpeakerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return key_client()
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_the_list_shows_published_verdicts_newest_first_with_their_claim_and_sources(api):
+    older = published_verdict("The budget grew by 40 percent.", published_at=days_ago(3))
+    newer = published_verdict("Crime fell by 10 percent.", published_at=days_ago(1))
+    response = api.get("/api/v1/verdicts/")
+    assert ids(response) == [newer.pk, older.pk]
+    first = response.json()["results"][0]
+    assert first["claim"]["text"] == "Crime fell by 10 percent."
+    assert first["rating"] == {"slug": "false", "label": "False", "value": 2}
+    assert first["sources"][0]["title"] == "Budget statistics"
+    assert first["claimreview_url"].endswith(f"/api/v1/verdicts/{newer.pk}/claimreview/")
+
+
+def test_unpublished_verdicts_never_leak_from_list_detail_search_or_claimreview(api):
+    published = published_verdict("The budget grew by 40 percent.")
+    hidden = [
+        draft_verdict(f"The budget grew by {number} percent.", status=status)
+        for number, status in zip(
+            (41, 42, 43),
+            (VerdictStatus.DRAFT, VerdictStatus.SUBMITTED, VerdictStatus.RETURNED),
+            strict=True,
+        )
+    ]
+    staff = key_client(staff=True)
+    for client in (api, staff, client_with()):
+        assert ids(client.get("/api/v1/verdicts/")) == [published.pk]
+        found = client.get("/api/v1/verdicts/search/?q=budget grew percent").json()["results"]
+        assert [match["verdict"]["id"] for match in found] == [published.pk]
+        for verdict in hidden:
+            assert client.get(f"/api/v1/verdicts/{verdict.pk}/").status_code == 404
+            assert client.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").status_code == 404
+    assert ids(api.get("/api/v1/verdicts/?q=budget")) == [published.pk]
+
+
+def test_filters_by_speaker_id_slug_or_any_of_its_names(api):
+    speaker = speaker_resolve(name="Antony Blinken", aliases=["Secretary Blinken"])
+    theirs = published_verdict("The deal was signed in 2020.", speaker=speaker)
+    published_verdict("The deal was signed in 2021.", speaker=SpeakerFactory())
+    for value in (speaker.pk, speaker.slug, "Antony Blinken", "secretary blinken"):
+        assert ids(api.get("/api/v1/verdicts/", {"speaker": value})) == [theirs.pk]
+    assert ids(api.get("/api/v1/verdicts/", {"speaker": "Nobody Known"})) == []
+
+
+def test_filters_by_rating_outlet_language_and_dates(api):
+    outlet = OutletFactory(domain="news.example")
+    true_one = published_verdict("Jobs rose by 3 percent.", rating="true", outlet=outlet)
+    old_false = published_verdict("Jobs rose by 30 percent.", published_at=days_ago(40))
+    french = published_verdict("Le budget a augmenté de 4 pour cent.", language="fr")
+
+    assert ids(api.get("/api/v1/verdicts/?rating=true")) == [true_one.pk]
+    assert ids(api.get("/api/v1/verdicts/?outlet=news.example")) == [true_one.pk]
+    assert ids(api.get("/api/v1/verdicts/?outlet=www.news.example")) == [true_one.pk]
+    assert ids(api.get(f"/api/v1/verdicts/?outlet={outlet.pk}")) == [true_one.pk]
+    assert ids(api.get("/api/v1/verdicts/?language=fr")) == [french.pk]
+    assert old_false.pk not in ids(api.get("/api/v1/verdicts/?max_age_days=30"))
+    before = days_ago(20).date().isoformat()
+    assert ids(api.get(f"/api/v1/verdicts/?published_before={before}")) == [old_false.pk]
+    assert old_false.pk not in ids(api.get(f"/api/v1/verdicts/?published_after={before}"))
+
+
+def test_updated_since_gives_only_verdicts_changed_since_then(api):
+    published_verdict("Jobs rose by 3 percent.")
+    mark = days_ago(0)
+    changed = published_verdict("Jobs rose by 4 percent.")
+    assert ids(api.get("/api/v1/verdicts/", {"updated_since": mark.isoformat()})) == [changed.pk]
+
+
+def test_q_finds_verdicts_by_the_words_of_their_claim(api):
+    budget = published_verdict("The council budget grew by 40 percent.")
+    published_verdict("Crime fell by 10 percent.")
+    assert ids(api.get("/api/v1/verdicts/?q=budget")) == [budget.pk]
+    assert ids(api.get("/api/v1/verdicts/?q=council budget")) == [budget.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("rating=sort-of-true", "rating"),
+        ("published_after=yesterday", "published_after"),
+        ("published_before=2024-13-45", "published_before"),
+        ("updated_since=not-a-date", "updated_since"),
+        ("max_age_days=0", "max_age_days"),
+        ("max_age_days=ten", "max_age_days"),
+        ("language=english!", "language"),
+        ("ordering=random", "ordering"),
+        ("q=%20%21%21", "q"),
+        ("speaker=" + "x" * 400, "speaker"),
+    ],
+)
+def test_bad_filter_values_are_400_with_a_message_for_the_field(api, query, field):
+    response = api.get(f"/api/v1/verdicts/?{query}")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["error"] == "invalid"
+    assert body["fields"][field] and all(isinstance(m, str) for m in body["fields"][field])
+
+
+def test_ordering_by_oldest_first(api):
+    older = published_verdict("Jobs rose by 3 percent.", published_at=days_ago(3))
+    newer = published_verdict("Jobs rose by 4 percent.", published_at=days_ago(1))
+    assert ids(api.get("/api/v1/verdicts/?ordering=published_at")) == [older.pk, newer.pk]
+
+
+def test_page_size_is_capped_rather_than_refused(api):
+    for number in range(3):
+        published_verdict(f"Jobs rose by {number} percent.")
+    response = api.get("/api/v1/verdicts/?page_size=2")
+    assert len(ids(response)) == 2 and response.json()["next"]
+    assert api.get("/api/v1/verdicts/?page_size=100000").status_code == 200
+
+
+def test_the_cursor_stays_stable_while_new_verdicts_are_published(api):
+    # Several verdicts share a publication time: the cursor must still not repeat or skip.
+    same_time = days_ago(2)
+    verdicts = [
+        published_verdict(f"Jobs rose by {n} percent.", published_at=same_time) for n in range(5)
+    ]
+    verdicts += [published_verdict(f"Jobs fell by {n} percent.") for n in range(3)]
+    expected = [v.pk for v in sorted(verdicts, key=lambda v: (v.published_at, v.pk), reverse=True)]
+
+    seen, url = [], "/api/v1/verdicts/?page_size=3"
+    while url:
+        page = api.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        # Someone publishes while the client pages: it must not shift the pages still to come.
+        published_verdict(f"New claim number {len(seen)} here.")
+        url = page["next"]
+    assert seen == expected
+
+
+def test_a_list_page_costs_the_same_queries_however_long_it_is(api, django_assert_num_queries):
+    for number in range(2):
+        published_verdict(f"Jobs rose by {number} percent.", speaker=SpeakerFactory())
+    api.get("/api/v1/verdicts/")  # the key's last-used time is written on first use
+
+    small = {}
+    for path in PATHS_WITH_LISTS:
+        with CaptureQueriesContext(connection) as context:
+            assert api.get(path).status_code == 200
+        small[path] = len(context.captured_queries)
+    for number in range(2, 12):
+        published_verdict(f"Jobs rose by {number} percent.", speaker=SpeakerFactory())
+    for path in PATHS_WITH_LISTS:
+        with django_assert_num_queries(small[path]):
+            response = api.get(path)
+        assert len(response.json()["results"]) >= 10 or "nowhere" in path
+    # key lookup, the page, its sources (+ the rating list a rating filter checks against)
+    assert small["/api/v1/verdicts/?page_size=50"] == 3
+    assert small["/api/v1/verdicts/?page_size=50&rating=false"] == 4
+
+
+PATHS_WITH_LISTS = [
+    "/api/v1/verdicts/?page_size=50",
+    "/api/v1/verdicts/?page_size=50&rating=false",
+    "/api/v1/verdicts/?page_size=50&q=jobs&outlet=nowhere.example&max_age_days=7",
+    "/api/v1/verdicts/search/?q=jobs rose&limit=50",
+    "/api/v1/claims/?page_size=50",
+    "/api/v1/speakers/?page_size=50",
+]
+
+
+def test_claimreview_is_the_same_dict_the_public_page_embeds(api):
+    speaker = speaker_resolve(name="Jane Doe", role="Mayor")
+    verdict = published_verdict("The budget grew by 40 percent.", speaker=speaker)
+    response = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/")
+    assert response.status_code == 200
+    request = RequestFactory().get("/")
+    assert response.json() == claimreview_for(verdict, request_or_base_url=request)
+    review = response.json()
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == "The budget grew by 40 percent."
+    assert review["reviewRating"]["alternateName"] == "False"
+    assert review["reviewRating"]["bestRating"] == 6 and review["reviewRating"]["worstRating"] == 1
+    assert review["itemReviewed"]["author"] == {
+        "@type": "Person",
+        "name": "Jane Doe",
+        "jobTitle": "Mayor",
+    }
+    assert review["url"].endswith(f"/fact-checks/{verdict.pk}/")
+
+
+def test_claimreview_can_be_asked_for_as_json_ld(api):
+    verdict = published_verdict("The budget grew by 40 percent.")
+    response = api.get(
+        f"/api/v1/verdicts/{verdict.pk}/claimreview/", HTTP_ACCEPT="application/ld+json"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/ld+json")
+
+
+def test_search_ranks_the_closest_published_claim_first_with_a_score(api):
+    close = published_verdict("The city council budget grew by 40 percent last year.")
+    loose = published_verdict("The budget of the football club is secret.")
+    unrelated = published_verdict("Unemployment is at a record low.")
+    response = api.get(
+        "/api/v1/verdicts/search/", {"q": "Has the council's budget really grown 40 percent?"}
+    )
+    results = response.json()["results"]
+    assert [match["verdict"]["id"] for match in results] == [close.pk, loose.pk]
+    assert unrelated.pk not in [match["verdict"]["id"] for match in results]
+    assert 0 < results[1]["score"] < results[0]["score"] <= 1
+
+
+@pytest.mark.parametrize("query", ["", "q=", "q=%3F%3F", "q=budget&limit=0", "q=budget&limit=51"])
+def test_search_needs_words_and_a_sane_limit(api, query):
+    response = api.get(f"/api/v1/verdicts/search/?{query}")
+    assert response.status_code == 400
+    assert response.json()["fields"]
+
+
+def test_published_verdicts_can_be_read_without_a_key():
+    verdict = published_verdict("The budget grew by 40 percent.")
+    assert ids(client_with().get("/api/v1/verdicts/")) == [verdict.pk]
+
+
+def test_the_next_link_carries_the_filters(api):
+    for number in range(3):
+        published_verdict(f"Jobs rose by {number} percent.", rating="true")
+    next_url = api.get("/api/v1/verdicts/?rating=true&page_size=2").json()["next"]
+    assert parse_qs(urlsplit(next_url).query)["rating"] == ["true"]
+
+
+def test_claims_of_published_verdicts_only_for_clients_and_everything_for_staff(api):
+    verdict = published_verdict("The budget grew by 40 percent.")
+    in_review = draft_verdict("Crime fell by 10 percent.").claim
+    client_rows = api.get("/api/v1/claims/").json()["results"]
+    assert [row["id"] for row in client_rows] == [verdict.claim_id]
+    assert "status" not in client_rows[0]
+    assert client_rows[0]["verdict"]["id"] == verdict.pk
+    assert api.get(f"/api/v1/claims/{in_review.pk}/").status_code == 404
+
+    staff = key_client(staff=True)
+    staff_rows = staff.get("/api/v1/claims/").json()["results"]
+    assert {row["id"]: row["status"] for row in staff_rows} == {
+        verdict.claim_id: ClaimStatus.PUBLISHED,
+        in_review.pk: ClaimStatus.IN_REVIEW,
+    }
+    in_review_row = staff.get(f"/api/v1/claims/{in_review.pk}/").json()
+    assert in_review_row["verdict"] is None  # a draft verdict is not shown, even to staff
+    assert ids(staff.get("/api/v1/claims/?status=in_review")) == [in_review.pk]
+
+
+def test_speakers_come_with_their_published_verdicts_by_rating(api):
+    speaker = SpeakerFactory(name="Jane Doe")
+    published_verdict("Jobs rose by 3 percent.", speaker=speaker, rating="true")
+    published_verdict("Jobs rose by 30 percent.", speaker=speaker, rating="false")
+    published_verdict("Jobs rose by 300 percent.", speaker=speaker, rating="false")
+    draft_verdict("Jobs rose by 3000 percent.", speaker=speaker)
+    unpublished_only = SpeakerFactory(name="Private Person")
+    draft_verdict("Crime fell by 10 percent.", speaker=unpublished_only)
+
+    rows = api.get("/api/v1/speakers/").json()["results"]
+    assert [row["name"] for row in rows] == ["Jane Doe"]
+    detail = api.get(f"/api/v1/speakers/{speaker.pk}/").json()
+    assert detail["published_verdicts"] == 3
+    assert detail["rating_counts"]["false"] == 2 and detail["rating_counts"]["true"] == 1
+    assert detail["rating_counts"]["pants-on-fire"] == 0
+    assert api.get(f"/api/v1/speakers/{unpublished_only.pk}/").status_code == 404
+    staff_rows = key_client(staff=True).get("/api/v1/speakers/").json()["results"]
+    staff_names = [row["name"] for row in staff_rows]
+    assert staff_names == ["Jane Doe", "Private Person"]
+
+
+def test_the_hand_written_verdict_output_matches_the_declared_serializer_fields():
+    from rest_framework import serializers
+    from rest_framework.request import Request
+
+    from claims.api.serializers import VerdictSerializer
+    from claims.api.views import published_verdicts
+
+    with_speaker = published_verdict("The budget grew by 40 percent.", speaker=SpeakerFactory())
+    without = published_verdict("Crime fell by 10 percent.")
+    without.claim.article.outlet = None
+    without.claim.article.save()
+    request = Request(RequestFactory().get("/api/v1/verdicts/"))
+    for verdict in published_verdicts().filter(pk__in=[with_speaker.pk, without.pk]):
+        serializer = VerdictSerializer(context={"request": request})
+        generic = serializers.ModelSerializer.to_representation(serializer, verdict)
+        assert serializer.to_representation(verdict) == generic
