@@ -79,6 +79,7 @@ def test_the_public_page_carries_a_complete_claimreview(client, verdict, setting
     assert item["appearance"]["url"] == "https://news.example.com/mayor-crime"
     assert item["appearance"]["publisher"]["name"] == "Example News"
     assert "correction" not in review
+    assert '<meta name="description" content="False: The figure is wrong.">' in html
 
 
 def test_the_org_url_defaults_to_the_site(client, verdict):
