@@ -1,8 +1,9 @@
 """Read endpoints: published verdicts (also as ClaimReview), claims and speakers."""
 
+import functools
+
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.functional import cached_property
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -18,10 +19,13 @@ from .auth import is_staff_client
 from .filters import SEARCH_CONFIG, ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
+    SOURCE_ROW_FIELDS,
+    VERDICT_ROW_FIELDS,
     ClaimSerializer,
     SpeakerSerializer,
     VerdictMatchSerializer,
     VerdictSerializer,
+    verdict_row_representation,
 )
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
@@ -104,7 +108,23 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = VerdictPagination
 
     def get_queryset(self):
+        if self.action == "list":
+            return Verdict.objects.published()  # read as rows in list(), see below
         return published_verdicts()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(queryset.values(*VERDICT_ROW_FIELDS))
+        sources: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+        for source in (
+            EvidenceSource.objects.filter(verdict_id__in=list(sources))
+            .order_by("id")
+            .values(*SOURCE_ROW_FIELDS)
+        ):
+            sources[source["verdict_id"]].append(source)
+        urls = VerdictSerializer(context=self.get_serializer_context())._url_prefixes()
+        data = [verdict_row_representation(row, sources[row["id"]], urls) for row in rows]
+        return self.get_paginated_response(data)
 
     @extend_schema(
         summary="A published verdict as schema.org ClaimReview (JSON-LD)",
@@ -124,8 +144,9 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Has this been checked? Published verdicts most similar to a statement",
-        description="Full-text ranking (PostgreSQL) of the claims behind published verdicts; "
-        "`score` runs from 0 (unrelated) towards 1.",
+        description="The published verdicts whose claims read most like the statement "
+        "(trigram similarity on PostgreSQL), best first; `score` runs from 0.1 (barely "
+        "related) to 1 (the same text). Weaker matches are left out.",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, required=True, description="A statement."),
             OpenApiParameter(
@@ -150,16 +171,37 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         return Response({"query": query, "results": data})
 
 
+# Below this a "match" shares little more than common letter runs with the statement.
+SEARCH_MIN_SCORE = 0.1
+
+
+@functools.cache
+def _has_trigram_index() -> bool:
+    """pg_trgm is created by the add_api_tokens migration where the database allows it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
 def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, float]]:
     words = query_words(text)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and _has_trigram_index():
+        from django.contrib.postgres.search import TrigramDistance
+
+        # Trigram similarity of the whole statement, nearest first straight from the GiST
+        # index: a statement worded a little differently from the checked claim still
+        # finds it, and common words cost nothing (an OR of full-text terms ranked every
+        # claim that says "percent").
+        rows = (
+            published_verdicts()
+            .annotate(distance=TrigramDistance("claim__text", text))
+            .order_by("distance")[:limit]
+        )
+        scored = [(verdict, round(1 - verdict.distance, 4)) for verdict in rows]
+    elif connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        # Any word may match (OR), and the rank rewards claims that share more of them: a
-        # statement worded differently from the checked claim should still find it.
-        query = SearchQuery(words[0], config=SEARCH_CONFIG)
-        for word in words[1:]:
-            query |= SearchQuery(word, config=SEARCH_CONFIG)
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         vector = SearchVector("claim__text", config=SEARCH_CONFIG)
         rows = (
             published_verdicts()
@@ -167,19 +209,19 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, float]]
             .filter(search=query)
             .order_by("-score", "-published_at", "-id")[:limit]
         )
-        return [(verdict, round(verdict.score, 4)) for verdict in rows]
-    # SQLite (development): candidates sharing a word, scored by the share of query words.
-    wanted = set(words)
-    candidates = Q()
-    for word in sorted(wanted, key=len, reverse=True)[:8]:
-        candidates |= Q(claim__text__icontains=word)
-    scored = []
-    for verdict in published_verdicts().filter(candidates).order_by("-published_at")[:500]:
-        score = len(wanted & set(query_words(verdict.claim.text, limit=10_000))) / len(wanted)
-        if score > 0:
-            scored.append((verdict, round(score, 4)))
-    scored.sort(key=lambda pair: (-pair[1], -pair[0].published_at.timestamp()))
-    return scored[:limit]
+        scored = [(verdict, round(verdict.score, 4)) for verdict in rows]
+    else:
+        # SQLite (development): candidates sharing a word, scored by the share of words.
+        wanted = set(words)
+        candidates = Q()
+        for word in sorted(wanted, key=len, reverse=True)[:8]:
+            candidates |= Q(claim__text__icontains=word)
+        scored = []
+        for verdict in published_verdicts().filter(candidates).order_by("-published_at")[:500]:
+            shared = wanted & set(query_words(verdict.claim.text, limit=10_000))
+            scored.append((verdict, round(len(shared) / len(wanted), 4)))
+        scored.sort(key=lambda pair: (-pair[1], -pair[0].published_at.timestamp()))
+    return [(verdict, score) for verdict, score in scored if score >= SEARCH_MIN_SCORE][:limit]
 
 
 @extend_schema_view(
@@ -214,25 +256,32 @@ def rating_slugs() -> list[str]:
     return sorted(set(Rating.objects.values_list("slug", flat=True)))
 
 
-def speakers_with_rating_counts(*, staff: bool, slugs: list[str]) -> QuerySet[Speaker]:
-    """Speakers annotated with their published verdicts per rating, in one query."""
-    published = Q(
-        claims__verdict__status=VerdictStatus.PUBLISHED,
-        claims__verdict__published_at__isnull=False,
-    )
-    counts = {
-        f"rating_{index}": Count(
-            "claims__verdict", filter=published & Q(claims__verdict__rating__slug=slug)
-        )
-        for index, slug in enumerate(slugs)
+def speakers_visible(*, staff: bool) -> QuerySet[Speaker]:
+    if staff:
+        return Speaker.objects.all()
+    # A speaker seen only in unpublished work stays private.
+    published = Verdict.objects.published().filter(claim__speaker=OuterRef("pk"))
+    return Speaker.objects.filter(Exists(published))
+
+
+def rating_counts_attach(speakers: list[Speaker], *, slugs: list[str]) -> None:
+    """Set `rating_counts` and `published_verdicts` on a page of speakers, in one query
+    over their published verdicts (not a GROUP BY over every claim)."""
+    counts: dict[int, dict[str, int]] = {
+        speaker.pk: dict.fromkeys(slugs, 0) for speaker in speakers
     }
-    speakers = Speaker.objects.annotate(
-        published_verdicts=Count("claims__verdict", filter=published), **counts
+    rows = (
+        Verdict.objects.published()
+        .filter(claim__speaker__in=list(counts))
+        .values_list("claim__speaker", "rating__slug")
+        .annotate(count=Count("id"))
+        .order_by()
     )
-    if not staff:
-        # A speaker seen only in unpublished work stays private.
-        speakers = speakers.filter(published_verdicts__gt=0)
-    return speakers
+    for speaker_id, slug, count in rows:
+        counts[speaker_id][slug] = counts[speaker_id].get(slug, 0) + count
+    for speaker in speakers:
+        speaker.rating_counts = counts[speaker.pk]
+        speaker.published_verdicts = sum(counts[speaker.pk].values())
 
 
 @extend_schema_view(
@@ -249,20 +298,15 @@ class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = SpeakerFilter
     pagination_class = SpeakerPagination
 
-    @cached_property
-    def slugs(self) -> list[str]:
-        return rating_slugs()
-
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
-            return Speaker.objects.none()
-        return speakers_with_rating_counts(staff=is_staff_client(self.request), slugs=self.slugs)
+        return speakers_visible(staff=is_staff_client(self.request))
 
-    def get_serializer(self, instance=None, *args, **kwargs):
-        slugs = self.slugs
-        rows = instance if kwargs.get("many") else [instance]
-        for speaker in rows or []:
-            speaker.rating_counts = {
-                slug: getattr(speaker, f"rating_{index}") for index, slug in enumerate(slugs)
-            }
-        return super().get_serializer(instance, *args, **kwargs)
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        rating_counts_attach(page, slugs=rating_slugs())
+        return page
+
+    def get_object(self):
+        speaker = super().get_object()
+        rating_counts_attach([speaker], slugs=rating_slugs())
+        return speaker

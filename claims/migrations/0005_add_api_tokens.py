@@ -2,26 +2,38 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
 
-# Indexes for two API filters that the models do not declare (see claims/api/filters.py): the
-# full-text search on claim text (PostgreSQL only; the expression matches SearchVector("text",
-# config="english") so the planner uses it) and the article language.
+# Indexes for API filters that the models do not declare (see claims/api/): full-text search
+# on claim text (PostgreSQL; the expression matches SearchVector("text", config="english") so
+# the planner uses it), trigram similarity for /verdicts/search/ (pg_trgm, where the database
+# lets us create it; the API falls back to full-text ranking without it), article language.
 CLAIM_TEXT_SEARCH_INDEX = (
     "CREATE INDEX IF NOT EXISTS claim_text_search_idx ON claims_claim "
     "USING gin (to_tsvector('english'::regconfig, COALESCE(text, '')))"
+)
+CLAIM_TEXT_TRIGRAM_INDEX = (
+    "CREATE INDEX IF NOT EXISTS claim_text_trgm_idx ON claims_claim USING gist (text gist_trgm_ops)"
 )
 
 
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CLAIM_TEXT_SEARCH_INDEX)
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DatabaseError:
+            pass  # not allowed to create extensions here: search uses full-text ranking
+        else:
+            schema_editor.execute(CLAIM_TEXT_TRIGRAM_INDEX)
     schema_editor.execute(
         "CREATE INDEX IF NOT EXISTS api_article_language_idx ON articles_article (language)"
     )
 
 
 def drop_indexes(apps, schema_editor):
+    schema_editor.execute("DROP INDEX IF EXISTS claim_text_trgm_idx")
     schema_editor.execute("DROP INDEX IF EXISTS claim_text_search_idx")
     schema_editor.execute("DROP INDEX IF EXISTS api_article_language_idx")
 

@@ -316,3 +316,12 @@ def test_the_hand_written_verdict_output_matches_the_declared_serializer_fields(
         serializer = VerdictSerializer(context={"request": request})
         generic = serializers.ModelSerializer.to_representation(serializer, verdict)
         assert serializer.to_representation(verdict) == generic
+
+
+def test_a_verdict_reads_the_same_in_the_list_and_on_its_own(api):
+    published_verdict("The budget grew by 40 percent.", speaker=SpeakerFactory())
+    without = published_verdict("Crime fell by 10 percent.")
+    without.claim.article.outlet = None
+    without.claim.article.save()
+    for row in api.get("/api/v1/verdicts/").json()["results"]:
+        assert api.get(row["url"]).json() == row
