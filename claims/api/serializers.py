@@ -10,8 +10,16 @@ from articles.models import Article, Outlet
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 
 
-def _absolute(request, name: str, pk: int) -> str:
-    return request.build_absolute_uri(reverse(name, args=[pk]))
+def _absolute(context: dict, name: str, pk: int) -> str:
+    """The absolute URL of route `name` for `pk`; reverse() runs once per route and request
+    (a list page would otherwise resolve the same pattern hundreds of times)."""
+    parts = context.setdefault("_absolute_parts", {})
+    if name not in parts:
+        url = context["request"].build_absolute_uri(reverse(name, args=[0]))
+        split = url.rindex("/0/")
+        parts[name] = (url[: split + 1], url[split + 2 :])
+    head, tail = parts[name]
+    return f"{head}{pk}{tail}"
 
 
 class OutletSerializer(serializers.ModelSerializer):
@@ -34,7 +42,7 @@ class SpeakerBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "role", "kind", "url"]
 
     def get_url(self, speaker) -> str:
-        return _absolute(self.context["request"], "api:speaker-detail", speaker.pk)
+        return _absolute(self.context, "api:speaker-detail", speaker.pk)
 
 
 class ArticleBriefSerializer(serializers.ModelSerializer):
@@ -85,13 +93,13 @@ class VerdictSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, verdict) -> str:
-        return _absolute(self.context["request"], "api:verdict-detail", verdict.pk)
+        return _absolute(self.context, "api:verdict-detail", verdict.pk)
 
     def get_claimreview_url(self, verdict) -> str:
-        return _absolute(self.context["request"], "api:verdict-claimreview", verdict.pk)
+        return _absolute(self.context, "api:verdict-claimreview", verdict.pk)
 
     def get_public_url(self, verdict) -> str:
-        return _absolute(self.context["request"], "claims:public", verdict.pk)
+        return _absolute(self.context, "claims:public", verdict.pk)
 
     def to_representation(self, verdict):
         """The same dict DRF's field walk builds from the declarations above, written out:
@@ -266,7 +274,7 @@ class VerdictBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "rating", "conclusion", "published_at"]
 
     def get_url(self, verdict) -> str:
-        return _absolute(self.context["request"], "api:verdict-detail", verdict.pk)
+        return _absolute(self.context, "api:verdict-detail", verdict.pk)
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -296,7 +304,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, claim) -> str:
-        return _absolute(self.context["request"], "api:claim-detail", claim.pk)
+        return _absolute(self.context, "api:claim-detail", claim.pk)
 
     @extend_schema_field(VerdictBriefSerializer(allow_null=True))
     def get_verdict(self, claim):
@@ -387,7 +395,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         ]
 
     def get_status_url(self, article) -> str:
-        return _absolute(self.context["request"], "api:article-detail", article.pk)
+        return _absolute(self.context, "api:article-detail", article.pk)
 
     @extend_schema_field(ClaimSerializer(many=True))
     def get_claims(self, article):
