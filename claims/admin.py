@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles.models import Article, SourceKind
 from articles.services import article_clean
 
-from . import services
+from . import services, verdicts
 from .models import (
     Claim,
     ClaimEvent,
@@ -403,7 +403,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            services.verdict_save_draft(
+            verdicts.verdict_save_draft(
                 claim=obj.claim,
                 actor=request.user,
                 expected_version=form.cleaned_data.get("expected_version"),
@@ -417,13 +417,13 @@ class VerdictAdmin(SimpleHistoryAdmin):
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._apply(
-            request, queryset, lambda v: services.verdict_submit(verdict=v, actor=request.user)
+            request, queryset, lambda v: verdicts.verdict_submit(verdict=v, actor=request.user)
         )
 
     @admin.action(description="Approve and publish", permissions=["publish"])
     def publish(self, request, queryset):
         self._apply(
-            request, queryset, lambda v: services.verdict_publish(verdict=v, editor=request.user)
+            request, queryset, lambda v: verdicts.verdict_publish(verdict=v, editor=request.user)
         )
 
     def _apply(self, request, queryset, action):

@@ -1,4 +1,6 @@
-"""Writes to claims, speakers and verdicts, and the entry point that turns articles into claims.
+"""Writes to claims and speakers, and the entry point that turns articles into claims.
+
+Verdicts have their own module, claims/verdicts.py.
 
 Views, API views, admin actions, tasks and commands all call these functions: one path for each
 change of state. Workflow moves go through claims.workflow.transition().
@@ -7,7 +9,7 @@ change of state. Workflow moves go through claims.workflow.transition().
 import logging
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,7 +26,6 @@ from .models import (
     SpeakerAlias,
     SpeakerKind,
     Verdict,
-    VerdictStatus,
 )
 from .nlp.attribution import speaker_key
 
@@ -141,7 +142,7 @@ def _unique_speaker_slug(name: str) -> str:
 # --- Claim workflow ----------------------------------------------------------------------------
 
 
-def _locked_claim(claim: Claim) -> Claim:
+def locked_claim(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
@@ -149,7 +150,7 @@ def claim_assign(*, claim: Claim, actor, assignee=None) -> Claim:
     """Assign the claim to `assignee` (default: the actor). Starts work on a new claim."""
     assignee = assignee or actor
     with transaction.atomic():
-        claim = _locked_claim(claim)
+        claim = locked_claim(claim)
         claim.assignee = assignee
         workflow.transition(
             ClaimEventKind.ASSIGNED,
@@ -162,7 +163,7 @@ def claim_assign(*, claim: Claim, actor, assignee=None) -> Claim:
 
 def claim_unassign(*, claim: Claim, actor) -> Claim:
     with transaction.atomic():
-        claim = _locked_claim(claim)
+        claim = locked_claim(claim)
         previous = claim.assignee
         claim.assignee = None
         has_draft = Verdict.objects.filter(claim=claim).exists()
@@ -181,7 +182,7 @@ def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
     if not reason:
         raise ValidationError({"reason": "Say why the claim is not check-worthy."})
     with transaction.atomic():
-        claim = _locked_claim(claim)
+        claim = locked_claim(claim)
         claim.dismissal_reason = reason
         workflow.transition(ClaimEventKind.DISMISSED, claim=claim, actor=actor, note=reason)
     return claim
@@ -189,271 +190,10 @@ def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
 
 def claim_reopen(*, claim: Claim, actor) -> Claim:
     with transaction.atomic():
-        claim = _locked_claim(claim)
+        claim = locked_claim(claim)
         claim.dismissal_reason = ""
         workflow.transition(ClaimEventKind.REOPENED, claim=claim, actor=actor)
     return claim
-
-
-# --- Verdict workflow --------------------------------------------------------------------------
-
-
-def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
-    with transaction.atomic():
-        claim = _locked_claim(verdict.claim)
-        verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        if verdict.rating_id is None or not verdict.conclusion.strip():
-            raise ValidationError("A verdict needs a rating and a conclusion before review.")
-        if not verdict.sources.exists():
-            raise ValidationError("A verdict needs at least one evidence source before review.")
-        verdict.submitted_at = timezone.now()
-        verdict.version += 1
-        verdict.updated_by = actor
-        workflow.transition(ClaimEventKind.SUBMITTED, claim=claim, verdict=verdict, actor=actor)
-    return verdict
-
-
-def verdict_return(*, verdict: Verdict, actor, comment: str) -> Verdict:
-    comment = (comment or "").strip()
-    if not actor.has_perm("claims.return_verdict"):
-        raise PermissionDenied("Only editors can return verdicts.")
-    if not comment:
-        raise ValidationError({"comment": "Tell the author what to change."})
-    with transaction.atomic():
-        claim = _locked_claim(verdict.claim)
-        verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        verdict.review_comment = comment
-        verdict.version += 1
-        verdict.updated_by = actor
-        workflow.transition(
-            ClaimEventKind.RETURNED, claim=claim, verdict=verdict, actor=actor, note=comment
-        )
-    return verdict
-
-
-def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
-    if not editor.has_perm("claims.publish_verdict"):
-        raise PermissionDenied("Only editors can publish verdicts.")
-    with transaction.atomic():
-        claim = _locked_claim(verdict.claim)
-        verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        if verdict.author_id == editor.pk:
-            raise PermissionDenied(
-                "Nobody publishes their own verdict: another editor must approve it."
-            )
-        verdict.editor = editor
-        verdict.published_at = timezone.now()
-        verdict.version += 1
-        verdict.updated_by = editor
-        workflow.transition(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict, actor=editor)
-    return verdict
-
-
-def verdict_is_public(verdict: Verdict) -> bool:
-    return verdict.status == VerdictStatus.PUBLISHED and verdict.published_at is not None
-
-
-class VersionConflict(ValidationError):
-    """Someone else saved the verdict since this editor loaded it."""
-
-
-def verdict_save_draft(
-    *,
-    claim: Claim,
-    actor,
-    expected_version: int | None,
-    rating=None,
-    conclusion: str = "",
-    explanation: str = "",
-) -> Verdict:
-    """Create or update the working draft of a claim's verdict, refusing stale saves."""
-    conclusion, explanation = (conclusion or "").strip(), (explanation or "").strip()
-    if rating is not None and not rating.scale.is_active:
-        raise ValidationError({"rating": "Choose a rating from the active scale."})
-    with transaction.atomic():
-        claim = _locked_claim(claim)
-        verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
-        if verdict is None:
-            verdict = Verdict(claim=claim, author=actor)
-        else:
-            if expected_version != verdict.version:
-                who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
-                when = timezone.localtime(verdict.updated_at).strftime("%Y-%m-%d %H:%M")
-                raise VersionConflict(
-                    f"This verdict was changed by {who} at {when} — reload to see their "
-                    "changes before saving yours.",
-                    code="conflict",
-                )
-            verdict.version += 1
-        verdict.rating = rating
-        verdict.conclusion = conclusion
-        verdict.explanation = explanation
-        verdict.updated_by = actor
-        if claim.assignee_id is None:
-            claim.assignee = actor
-        workflow.transition(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor)
-    return verdict
-
-
-# --- Review desk: sources, versioned actions, corrections, manual claims, speakers ------------
-
-
-def _version_conflict(verdict: Verdict) -> VersionConflict:
-    who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
-    when = timezone.localtime(verdict.updated_at).strftime("%Y-%m-%d %H:%M")
-    return VersionConflict(
-        f"This verdict was changed by {who} at {when} — reload to see their changes "
-        "before saving yours.",
-        code="conflict",
-    )
-
-
-def _locked_verdict(verdict: Verdict, expected_version: int | None) -> Verdict:
-    locked = (
-        Verdict.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .get(pk=verdict.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise _version_conflict(locked)
-    return locked
-
-
-def _replace_sources(verdict: Verdict, sources: list[dict]) -> None:
-    from .models import EvidenceSource
-
-    today = timezone.localdate()
-    verdict.sources.all().delete()
-    EvidenceSource.objects.bulk_create(
-        [
-            EvidenceSource(
-                verdict=verdict,
-                url=source["url"].strip(),
-                title=source["title"].strip(),
-                note=(source.get("note") or "").strip(),
-                accessed_on=source.get("accessed_on") or today,
-            )
-            for source in sources
-        ]
-    )
-
-
-def verdict_save(
-    *,
-    claim: Claim,
-    actor,
-    expected_version: int | None,
-    rating=None,
-    conclusion: str = "",
-    explanation: str = "",
-    sources: list[dict] = (),
-) -> Verdict:
-    """Save the draft and its evidence sources together, refusing stale saves."""
-    with transaction.atomic():
-        verdict = verdict_save_draft(
-            claim=claim,
-            actor=actor,
-            expected_version=expected_version,
-            rating=rating,
-            conclusion=conclusion,
-            explanation=explanation,
-        )
-        sources = list(sources)
-        _replace_sources(verdict, sources)
-        # The draft's event names its sources, so the history shows when they changed.
-        event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
-        event.data = {**event.data, "sources": _source_urls(sources)}
-        event.save(update_fields=["data"])
-    return verdict
-
-
-def _source_urls(sources: list[dict]) -> str:
-    return ", ".join(source["url"].strip() for source in sources)
-
-
-def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, comment: str = ""):
-    """Submit, return or publish the verdict as loaded at `expected_version`.
-
-    The row lock taken here is held by the action's own transaction, so nobody can save in
-    between the version check and the move.
-    """
-    actions = {
-        "submit": lambda v: verdict_submit(verdict=v, actor=actor),
-        "return": lambda v: verdict_return(verdict=v, actor=actor, comment=comment),
-        "publish": lambda v: verdict_publish(verdict=v, editor=actor),
-    }
-    if action not in actions:
-        raise ValueError(f"Unknown verdict action {action!r}.")
-    with transaction.atomic():
-        _locked_claim(verdict.claim)  # same lock order as the actions: claim, then verdict
-        locked = _locked_verdict(verdict, expected_version)
-        return actions[action](locked)
-
-
-def verdict_public_fields(verdict: Verdict) -> dict:
-    return {
-        "rating": verdict.rating.label if verdict.rating else "",
-        "conclusion": verdict.conclusion,
-        "explanation": verdict.explanation,
-        "sources": [
-            {"url": source.url, "title": source.title, "note": source.note}
-            for source in verdict.sources.all()
-        ],
-    }
-
-
-def verdict_correct(
-    *,
-    verdict: Verdict,
-    editor,
-    expected_version: int,
-    note: str,
-    rating,
-    conclusion: str,
-    explanation: str,
-    sources: list[dict],
-):
-    """Change a published verdict: keep what it said, record a dated public note, republish."""
-    from .models import Correction
-
-    note = (note or "").strip()
-    if not editor.has_perm("claims.publish_verdict"):
-        raise PermissionDenied("Only editors can correct published verdicts.")
-    if not note:
-        raise ValidationError({"note": "Say publicly what changed and why."})
-    if rating is None or not rating.scale.is_active:
-        raise ValidationError({"rating": "Choose a rating from the active scale."})
-    if not (conclusion or "").strip():
-        raise ValidationError({"conclusion": "A published verdict needs a conclusion."})
-    if not sources:
-        raise ValidationError("A published verdict needs at least one evidence source.")
-    with transaction.atomic():
-        claim = _locked_claim(verdict.claim)
-        verdict = _locked_verdict(verdict, expected_version)
-        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
-        previous = verdict_public_fields(verdict)
-        correction = Correction.objects.create(
-            verdict=verdict, note=note, previous=previous, created_by=editor
-        )
-        verdict.rating = rating
-        verdict.conclusion = conclusion.strip()
-        verdict.explanation = (explanation or "").strip()
-        verdict.version += 1
-        verdict.updated_by = editor
-        _replace_sources(verdict, sources)
-        workflow.transition(
-            ClaimEventKind.CORRECTED,
-            claim=claim,
-            verdict=verdict,
-            actor=editor,
-            note=note,
-            data={
-                "correction": correction.pk,
-                "previous_rating": previous["rating"],
-                "sources": _source_urls(sources),
-            },
-        )
-    return correction
 
 
 def claim_add_from_sentence(*, sentence, actor) -> Claim:
@@ -497,7 +237,7 @@ def claim_speaker_correct(
     if speaker is None and not name:
         raise ValidationError({"name": "Name the speaker."})
     with transaction.atomic():
-        claim = _locked_claim(claim)
+        claim = locked_claim(claim)
         previous = claim.speaker.name if claim.speaker else None
         if speaker is None:
             speaker = speaker_resolve(name=name, role=role.strip())

@@ -110,11 +110,11 @@ def admin_user(**kwargs):
 
 
 def drafted_verdict(*, claim=None, author=None, sources: int = 1, **fields) -> Verdict:
-    from claims import services
+    from claims import verdicts
 
     claim = claim or ClaimFactory()
     author = author or fact_checker()
-    return services.verdict_save(
+    return verdicts.verdict_save(
         claim=claim,
         actor=author,
         expected_version=None,
@@ -129,17 +129,17 @@ def drafted_verdict(*, claim=None, author=None, sources: int = 1, **fields) -> V
 
 
 def submitted_verdict(**kwargs) -> Verdict:
-    from claims import services
+    from claims import verdicts
 
     verdict = drafted_verdict(**kwargs)
-    return services.verdict_submit(verdict=verdict, actor=verdict.author)
+    return verdicts.verdict_submit(verdict=verdict, actor=verdict.author)
 
 
 def published_verdict(*, publisher=None, **kwargs) -> Verdict:
-    from claims import services
+    from claims import verdicts
 
     verdict = submitted_verdict(**kwargs)
-    return services.verdict_publish(verdict=verdict, editor=publisher or editor())
+    return verdicts.verdict_publish(verdict=verdict, editor=publisher or editor())
 
 
 @pytest.fixture

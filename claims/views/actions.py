@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 
-from .. import services
+from .. import services, verdicts
 from ..forms import (
     CorrectionForm,
     DismissForm,
@@ -117,14 +117,14 @@ def _verdict_action(request, pk: int, action: str, success: str, comment: str = 
         messages.error(request, "This claim has no verdict to act on.")
         return redirect("claims:detail", pk=pk)
     try:
-        services.verdict_act(
+        verdicts.verdict_act(
             verdict=verdict,
             actor=request.user,
             action=action,
             expected_version=form.cleaned_data["version"],
             comment=comment,
         )
-    except services.VersionConflict as conflict:
+    except verdicts.VersionConflict as conflict:
         return render_claim(request, claim, status=409, conflict=conflict.messages[0])
     except (IllegalTransition, ValidationError, PermissionDenied) as error:
         # PermissionDenied here is the second-pair-of-eyes rule, not a missing permission.
@@ -167,7 +167,7 @@ def verdict_correct(request, pk: int):
             request, claim, status=400, correction_form=form, correction_sources=formset
         )
     try:
-        services.verdict_correct(
+        verdicts.verdict_correct(
             verdict=verdict,
             editor=request.user,
             expected_version=form.cleaned_data["version"],
@@ -177,7 +177,7 @@ def verdict_correct(request, pk: int):
             explanation=form.cleaned_data["explanation"],
             sources=sources_from(formset),
         )
-    except services.VersionConflict as conflict:
+    except verdicts.VersionConflict as conflict:
         return render_claim(
             request,
             claim,

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import selectors, services
+from .. import selectors, verdicts
 from ..forms import (
     CorrectionForm,
     DismissForm,
@@ -152,7 +152,7 @@ def verdict_save(request, pk: int):
         messages.error(request, "The verdict was not saved: see the marked fields.")
         return render_claim(request, claim, status=400, verdict_form=form, source_formset=formset)
     try:
-        verdict = services.verdict_save(
+        verdict = verdicts.verdict_save(
             claim=claim,
             actor=request.user,
             expected_version=form.cleaned_data["version"],
@@ -161,7 +161,7 @@ def verdict_save(request, pk: int):
             explanation=form.cleaned_data["explanation"],
             sources=sources_from(formset),
         )
-    except services.VersionConflict as conflict:
+    except verdicts.VersionConflict as conflict:
         return render_claim(
             request,
             claim,
@@ -177,7 +177,7 @@ def verdict_save(request, pk: int):
     if "submit" in request.POST:
         attempt(
             request,
-            lambda: services.verdict_act(
+            lambda: verdicts.verdict_act(
                 verdict=verdict,
                 actor=request.user,
                 action="submit",

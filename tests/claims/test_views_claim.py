@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from claims import services
+from claims import services, verdicts
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -157,7 +157,7 @@ def test_the_page_shows_the_history_timeline(client, checker):
     services.claim_assign(claim=claim, actor=checker)
     drafted_verdict(claim=claim, author=checker, conclusion="First wording.")
     verdict = Verdict.objects.get(claim=claim)
-    services.verdict_save(
+    verdicts.verdict_save(
         claim=claim,
         actor=checker,
         expected_version=verdict.version,
@@ -287,7 +287,7 @@ def test_a_stale_save_is_refused_with_who_and_when(client, checker):
     verdict = drafted_verdict(claim=claim, author=checker)
     loaded_version = verdict.version
     colleague = fact_checker(username="colleague")
-    services.verdict_save(
+    verdicts.verdict_save(
         claim=claim,
         actor=colleague,
         expected_version=loaded_version,
@@ -311,7 +311,7 @@ def test_a_stale_publish_is_refused(client):
     verdict = submitted_verdict(claim=claim_in_body())
     stale = verdict.version
     boss = editor(username="boss")
-    services.verdict_return(verdict=verdict, actor=boss, comment="Fix it.")
+    verdicts.verdict_return(verdict=verdict, actor=boss, comment="Fix it.")
     client.force_login(editor(username="other-editor"))
     response = client.post(reverse("claims:publish", args=[verdict.claim_id]), {"version": stale})
     assert response.status_code == 409
@@ -322,7 +322,7 @@ def test_a_stale_publish_is_refused(client):
 
 def test_the_author_sees_the_editors_return_comment(client, checker):
     verdict = submitted_verdict(claim=claim_in_body(), author=checker)
-    services.verdict_return(verdict=verdict, actor=editor(), comment="Add the police source.")
+    verdicts.verdict_return(verdict=verdict, actor=editor(), comment="Add the police source.")
     html = page(client, verdict.claim)
     assert "Returned by the editor:" in html and "Add the police source." in html
     assert 'name="conclusion"' in html  # editable again

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import services
+from claims import verdicts
 from claims.claimreview import claimreview_for
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
@@ -89,7 +89,7 @@ def test_the_org_url_defaults_to_the_site(client, verdict):
 
 
 def test_corrections_appear_in_the_claimreview(client, verdict):
-    services.verdict_correct(
+    verdicts.verdict_correct(
         verdict=verdict,
         editor=editor(),
         expected_version=verdict.version,

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims import services
+from claims import services, verdicts
 from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, VerdictStatus
 from claims.workflow import IllegalTransition
 from tests.factories import ClaimFactory, EvidenceSourceFactory, editor, fact_checker
@@ -20,7 +20,7 @@ def boss():
 
 
 def draft(claim, author, **fields):
-    verdict = services.verdict_save_draft(
+    verdict = verdicts.verdict_save_draft(
         claim=claim,
         actor=author,
         expected_version=None,
@@ -46,13 +46,13 @@ def test_the_full_journey_records_every_transition_with_its_actor(checker, boss)
     claim = ClaimFactory()
     services.claim_assign(claim=claim, actor=checker)
     verdict = draft(claim, checker)
-    services.verdict_submit(verdict=verdict, actor=checker)
-    services.verdict_return(verdict=verdict, actor=boss, comment="Add a second source.")
+    verdicts.verdict_submit(verdict=verdict, actor=checker)
+    verdicts.verdict_return(verdict=verdict, actor=boss, comment="Add a second source.")
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.RETURNED
     assert verdict.review_comment == "Add a second source."
-    services.verdict_submit(verdict=verdict, actor=checker)
-    services.verdict_publish(verdict=verdict, editor=boss)
+    verdicts.verdict_submit(verdict=verdict, actor=checker)
+    verdicts.verdict_publish(verdict=verdict, editor=boss)
 
     claim.refresh_from_db()
     verdict.refresh_from_db()
@@ -75,45 +75,45 @@ def test_the_full_journey_records_every_transition_with_its_actor(checker, boss)
 def test_nobody_publishes_their_own_verdict(boss):
     claim = ClaimFactory()
     verdict = draft(claim, boss)
-    services.verdict_submit(verdict=verdict, actor=boss)
+    verdicts.verdict_submit(verdict=verdict, actor=boss)
     with pytest.raises(PermissionDenied, match="own verdict"):
-        services.verdict_publish(verdict=verdict, editor=boss)
+        verdicts.verdict_publish(verdict=verdict, editor=boss)
 
 
 def test_a_fact_checker_cannot_publish_or_return(checker):
     other = fact_checker(username="fc2")
     claim = ClaimFactory()
     verdict = draft(claim, other)
-    services.verdict_submit(verdict=verdict, actor=other)
+    verdicts.verdict_submit(verdict=verdict, actor=other)
     with pytest.raises(PermissionDenied):
-        services.verdict_publish(verdict=verdict, editor=checker)
+        verdicts.verdict_publish(verdict=verdict, editor=checker)
     with pytest.raises(PermissionDenied):
-        services.verdict_return(verdict=verdict, actor=checker, comment="No.")
+        verdicts.verdict_return(verdict=verdict, actor=checker, comment="No.")
 
 
 def test_publishing_a_draft_that_was_never_submitted_is_illegal(checker, boss):
     claim = ClaimFactory()
     verdict = draft(claim, checker)
     with pytest.raises(IllegalTransition, match="Cannot publish a verdict that is draft"):
-        services.verdict_publish(verdict=verdict, editor=boss)
+        verdicts.verdict_publish(verdict=verdict, editor=boss)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_PROGRESS
 
 
 def test_a_verdict_needs_a_source_before_review(checker):
     claim = ClaimFactory()
-    verdict = services.verdict_save_draft(
+    verdict = verdicts.verdict_save_draft(
         claim=claim, actor=checker, expected_version=None, rating=_rating(), conclusion="Wrong."
     )
     with pytest.raises(ValidationError, match="evidence source"):
-        services.verdict_submit(verdict=verdict, actor=checker)
+        verdicts.verdict_submit(verdict=verdict, actor=checker)
 
 
 def test_returning_needs_a_comment(checker, boss):
     verdict = draft(ClaimFactory(), checker)
-    services.verdict_submit(verdict=verdict, actor=checker)
+    verdicts.verdict_submit(verdict=verdict, actor=checker)
     with pytest.raises(ValidationError):
-        services.verdict_return(verdict=verdict, actor=boss, comment="  ")
+        verdicts.verdict_return(verdict=verdict, actor=boss, comment="  ")
 
 
 def test_dismissing_needs_a_reason_and_a_dismissed_claim_cannot_be_assigned(checker):
@@ -144,11 +144,11 @@ def test_a_stale_save_is_refused_with_who_changed_it(checker):
     claim = ClaimFactory()
     verdict = draft(claim, checker)
     loaded_version = verdict.version
-    services.verdict_save_draft(
+    verdicts.verdict_save_draft(
         claim=claim, actor=other, expected_version=loaded_version, conclusion="Mostly wrong."
     )
-    with pytest.raises(services.VersionConflict, match="changed by fc2 at .* reload"):
-        services.verdict_save_draft(
+    with pytest.raises(verdicts.VersionConflict, match="changed by fc2 at .* reload"):
+        verdicts.verdict_save_draft(
             claim=claim, actor=checker, expected_version=loaded_version, conclusion="Mine."
         )
     verdict.refresh_from_db()
@@ -159,7 +159,7 @@ def test_claim_and_verdict_changes_are_kept_in_history(checker):
     claim = ClaimFactory()
     services.claim_assign(claim=claim, actor=checker)
     verdict = draft(claim, checker)
-    services.verdict_save_draft(
+    verdicts.verdict_save_draft(
         claim=claim, actor=checker, expected_version=verdict.version, conclusion="Second take."
     )
     assert claim.history.count() >= 2
