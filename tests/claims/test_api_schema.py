@@ -1,6 +1,7 @@
 """The generated OpenAPI schema: valid, documented, and honoured by the API under fuzzing."""
 
 import os
+import re
 
 import pytest
 import schemathesis
@@ -62,6 +63,9 @@ def test_the_schema_and_the_docs_are_served():
     assert {"202", "400", "409", "413"} <= set(paths["/api/v1/articles/"]["post"]["responses"])
     docs = client_with().get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+    # The docs page works offline: its scripts come from the installed sidecar, not a CDN.
+    scripts = re.findall(rb'src="([^"]+)"', docs.content)
+    assert scripts and all(src.startswith(b"/static/") for src in scripts)
 
 
 @pytest.fixture
