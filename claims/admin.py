@@ -8,7 +8,9 @@ from articles.models import Article, SourceKind
 from articles.services import article_clean
 
 from . import services, verdicts
+from .api.auth import token_create, token_revoke
 from .models import (
+    ApiToken,
     Claim,
     ClaimEvent,
     EvidenceSource,
@@ -77,6 +79,19 @@ class ArticleAddForm(forms.ModelForm):
         else:
             cleaned["body"] = clean.body
         return cleaned
+
+
+class ReadOnlyAdminMixin:
+    """Records that only services write: browsable, never edited or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyInlineMixin:
@@ -443,7 +458,7 @@ def _messages(error) -> list[str]:
 
 
 @admin.register(Sentence)
-class SentenceAdmin(admin.ModelAdmin):
+class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: sentences are rewritten by each analysis."""
 
     list_display = ["text", "article", "speaker", "attribution_cue", "check_worthiness"]
@@ -454,15 +469,6 @@ class SentenceAdmin(admin.ModelAdmin):
     ]
     search_fields = ["text", "article__title"]
     list_select_related = ["article", "speaker"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EvidenceSource)
@@ -488,27 +494,15 @@ class RatingScaleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(admin.ModelAdmin):
+class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "claim", "actor", "from_status", "to_status"]
     list_filter = ["kind", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["claim__text", "note"]
     list_select_related = ["claim", "actor"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- API tokens --------------------------------------------------------------------------------
-# Appended as one block (imports included) so it stays apart from the review desk's admin.
-from .api.auth import token_create, token_revoke  # noqa: E402
-from .models import ApiToken  # noqa: E402
 
 
 @admin.register(ApiToken)
