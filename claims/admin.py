@@ -13,6 +13,7 @@ from .models import (
     ApiToken,
     Claim,
     ClaimEvent,
+    Correction,
     EvidenceSource,
     Rating,
     RatingScale,
@@ -346,6 +347,13 @@ class EvidenceSourceInline(admin.TabularInline):
     extra = 1
 
 
+class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Corrections are published from the claim page, where the old wording is kept."""
+
+    model = Correction
+    fields = ["created_at", "created_by", "note"]
+
+
 class VerdictAdminForm(forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -399,7 +407,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
         "expected_version",
         *readonly_fields[1:],
     ]
-    inlines = [EvidenceSourceInline]
+    inlines = [EvidenceSourceInline, CorrectionInline]
     actions = ["submit_for_review", "publish"]
 
     def has_add_permission(self, request):
