@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -82,6 +83,18 @@ class ArticleAddForm(forms.ModelForm):
         return cleaned
 
 
+class PublishedSetAdminMixin:
+    """Deleting articles or claims can remove published verdicts: let their readers know."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(verdicts.published_changed)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(verdicts.published_changed)
+
+
 class ReadOnlyAdminMixin:
     """Records that only services write: browsable, never edited or deleted by hand."""
 
@@ -120,7 +133,7 @@ class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PublishedSetAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "outlet",
@@ -268,7 +281,7 @@ class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(PublishedSetAdminMixin, SimpleHistoryAdmin):
     list_display = ["short_text", "speaker", "check_worthiness", "status", "assignee", "outlet"]
     list_filter = [
         "status",

@@ -4,6 +4,7 @@ Every change of status goes through claims.workflow.transition(); saves are opti
 locked on Verdict.version.
 """
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,22 @@ from .models import Claim, ClaimEventKind, Correction, EvidenceSource, Verdict, 
 from .services import locked_claim
 
 # --- Verdict workflow --------------------------------------------------------------------------
+
+
+# Readers of published verdicts (the API's list pages) cache what they serve under this number;
+# every change to the published set moves it on, so a new or corrected verdict shows at once.
+PUBLISHED_GENERATION_KEY = "verdicts:published-generation"
+
+
+def published_generation() -> int:
+    return cache.get_or_set(PUBLISHED_GENERATION_KEY, 1, timeout=None)
+
+
+def published_changed() -> None:
+    try:
+        cache.incr(PUBLISHED_GENERATION_KEY)
+    except ValueError:  # evicted or never read: any fresh number invalidates old entries
+        cache.set(PUBLISHED_GENERATION_KEY, published_generation() + 1, timeout=None)
 
 
 def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
@@ -63,6 +80,7 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         verdict.version += 1
         verdict.updated_by = editor
         workflow.transition(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict, actor=editor)
+        transaction.on_commit(published_changed)
     return verdict
 
 
@@ -260,4 +278,5 @@ def verdict_correct(
                 "sources": _source_urls(sources),
             },
         )
+        transaction.on_commit(published_changed)
     return correction

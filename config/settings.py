@@ -204,6 +204,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "claims.api.errors.api_exception_handler",
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
 }
+# Verdict list pages are cached this long at most; publishing or correcting clears them at once.
+API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 30, minimum=0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
     "DESCRIPTION": (

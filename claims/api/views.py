@@ -1,7 +1,10 @@
 """Read endpoints: published verdicts (also as ClaimReview), claims and speakers."""
 
 import functools
+import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +17,7 @@ from rest_framework.response import Response
 
 from ..claimreview import claimreview_for
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict, VerdictStatus
+from ..verdicts import published_generation
 from . import docs
 from .auth import is_staff_client
 from .filters import SEARCH_CONFIG, ClaimFilter, SpeakerFilter, VerdictFilter, query_words
@@ -73,6 +77,11 @@ class StrictQueryMixin:
             raise ValidationError({name: ["Unknown parameter."] for name in unknown})
 
 
+def _list_cache_key(request) -> str:
+    page = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"api:verdict-list:{published_generation()}:{page}"
+
+
 class SearchParameters(serializers.Serializer):
     q = serializers.CharField(max_length=1000, help_text="The statement to look for.")
     limit = serializers.IntegerField(
@@ -113,6 +122,17 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         return published_verdicts()
 
     def list(self, request, *args, **kwargs):
+        # Every client sees the same published list, and partners poll the same pages: serve
+        # them from the cache until the published set changes (or the entry expires, which
+        # bounds the drift of time-relative filters such as max_age_days).
+        key = _list_cache_key(request)
+        data = cache.get(key)
+        if data is None:
+            data = self._list_page(request).data
+            cache.set(key, data, settings.API_LIST_CACHE_SECONDS)
+        return Response(data)
+
+    def _list_page(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         rows = self.paginate_queryset(queryset.values(*VERDICT_ROW_FIELDS))
         sources: dict[int, list[dict]] = {row["id"]: [] for row in rows}
