@@ -2,6 +2,22 @@
 
 from pathlib import Path
 
+# The team's target for the shipped model, positive-class F1 on CheckThat! 2024 dev-test.
+TARGET_DEV_TEST_F1 = 0.85
+
+
+def _limits(figures: dict) -> str:
+    shipped = figures["int8_onnx"]["dev_test"]
+    fp32 = figures["fp32_onnx"]["dev_test"]
+    verdict = "reaches it" if shipped["f1"] >= TARGET_DEV_TEST_F1 else "does not reach it"
+    return (
+        f"- The team's target was dev-test F1 >= {TARGET_DEV_TEST_F1}; this model {verdict} "
+        f"({shipped['f1']:.3f}).\n  On dev-test it is precise ({shipped['precision']:.3f}) and "
+        f"finds {shipped['recall']:.0%} of the check-worthy sentences.\n"
+        f"- int8 quantisation costs {fp32['f1'] - shipped['f1']:.3f} F1 on dev-test against "
+        f"fp32 ({fp32['f1']:.3f}); the fp32 model is 90 MB, over the 25 MB the repository allows."
+    )
+
 
 def model_card_write(path: Path, *, metadata: dict) -> None:
     figures = metadata["figures"]
@@ -49,13 +65,12 @@ reported in the lab, so expect a lower F1 on new material.
 
 ## Limits
 
-- The team's target was dev-test F1 >= 0.85; this model does not reach it. On dev-test it is
-  very precise but misses about a quarter of the check-worthy sentences: dev-test (newer
-  debates, 34% Yes against dev's 23%) would need a lower threshold than dev picks.
-- Quantisation costs about 0.01 F1 on dev-test against fp32. Per-tensor and per-channel
-  quantisation were compared on dev F1 (0.925 and 0.930), and per-channel was kept. Both
-  variants' dev-test figures were printed at the time, so dev-test is not entirely untouched.
-- One epoch only: a 2-epoch run did not fit the time budget on the shared 2-core machine.
+{_limits(figures)}
+- Quantisation per channel rather than per tensor was chosen on dev F1 (0.930 against 0.925,
+  on an earlier one-epoch model); both variants' dev-test figures were printed at the time, so
+  dev-test is not entirely untouched.
+- Dev is in-distribution (ClaimBuster debates); dev-test comes from newer debates with 34% Yes
+  against dev's 23%, so a threshold chosen on dev trades recall for precision there.
 
 ## Training
 
