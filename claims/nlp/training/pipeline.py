@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from claims.nlp.training.finetune import TrainingSettings
 
 TRAIN_COMMAND = "python manage.py train_checkworthiness"
-SCORING_BATCH_SIZE = 64
+SCORING_BATCH_SIZE = checkworthiness.DEFAULT_BATCH_SIZE  # score as the worker does
 
 
 TRAINING_RECORD_FILE = "training.json"
