@@ -27,26 +27,22 @@ from .base import (
 from .claim import claim_for_page, render_claim, verdict_of
 
 
+def _claim_action(request, pk: int, action, *, success: str):
+    claim = get_object_or_404(Claim, pk=pk)
+    attempt(request, lambda: action(claim=claim, actor=request.user), success=success)
+    return redirect("claims:detail", pk=pk)
+
+
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_assign(request, pk: int):
-    claim = get_object_or_404(Claim, pk=pk)
-    attempt(
-        request,
-        lambda: services.claim_assign(claim=claim, actor=request.user),
-        success="The claim is assigned to you.",
+    return _claim_action(
+        request, pk, services.claim_assign, success="The claim is assigned to you."
     )
-    return redirect("claims:detail", pk=pk)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_unassign(request, pk: int):
-    claim = get_object_or_404(Claim, pk=pk)
-    attempt(
-        request,
-        lambda: services.claim_unassign(claim=claim, actor=request.user),
-        success="The claim is unassigned.",
-    )
-    return redirect("claims:detail", pk=pk)
+    return _claim_action(request, pk, services.claim_unassign, success="The claim is unassigned.")
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
@@ -67,13 +63,9 @@ def claim_dismiss(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_reopen(request, pk: int):
-    claim = get_object_or_404(Claim, pk=pk)
-    attempt(
-        request,
-        lambda: services.claim_reopen(claim=claim, actor=request.user),
-        success="The claim is back in the queue.",
+    return _claim_action(
+        request, pk, services.claim_reopen, success="The claim is back in the queue."
     )
-    return redirect("claims:detail", pk=pk)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
