@@ -164,8 +164,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # A prefetched, unacknowledged analysis would wait behind a long one; one at a time is fairer.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must fail fast when the broker is down so the web request can answer.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Publishing must fail fast when the broker is down so the web request can answer. A task whose
+# worker died unacknowledged (acks_late) is redelivered by Redis after the visibility timeout:
+# ten minutes, well above an analysis's few seconds, instead of the default hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=60),
+}
 
 # --- Analysis pipeline ----------------------------------------------------------------------
 ARTICLE_MAX_CHARS = env_int("ARTICLE_MAX_CHARS", 200_000, minimum=1)
