@@ -24,7 +24,7 @@ from .base import (
     desk_view,
     error_messages,
 )
-from .claim import claim_for_page, render_claim, verdict_of
+from .claim import claim_for_page, render_claim, save_or_render, verdict_of
 
 
 def _claim_action(request, pk: int, action, *, success: str):
@@ -158,8 +158,10 @@ def verdict_correct(request, pk: int):
         return render_claim(
             request, claim, status=400, correction_form=form, correction_sources=formset
         )
-    try:
-        verdicts.verdict_correct(
+    _, refused = save_or_render(
+        request,
+        claim,
+        lambda: verdicts.verdict_correct(
             verdict=verdict,
             editor=request.user,
             expected_version=form.cleaned_data["version"],
@@ -168,21 +170,11 @@ def verdict_correct(request, pk: int):
             conclusion=form.cleaned_data["conclusion"],
             explanation=form.cleaned_data["explanation"],
             sources=sources_from(formset),
-        )
-    except verdicts.VersionConflict as conflict:
-        return render_claim(
-            request,
-            claim,
-            status=409,
-            correction_form=form,
-            correction_sources=formset,
-            conflict=conflict.messages[0],
-        )
-    except (IllegalTransition, ValidationError) as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-        return render_claim(
-            request, claim, status=400, correction_form=form, correction_sources=formset
-        )
+        ),
+        correction_form=form,
+        correction_sources=formset,
+    )
+    if refused:
+        return refused
     messages.success(request, "Correction published.")
     return redirect("claims:detail", pk=pk)

@@ -143,6 +143,20 @@ def claim_detail(request, pk: int):
     return render_claim(request, claim_for_page(pk))
 
 
+def save_or_render(request, claim: Claim, save, **forms):
+    """Run a verdict save. If it is refused, also return the claim page with the typed forms:
+    409 with who changed it for a stale version, 400 with the reasons otherwise."""
+    try:
+        return save(), None
+    except verdicts.VersionConflict as conflict:
+        page = render_claim(request, claim, status=409, conflict=conflict.messages[0], **forms)
+        return None, page
+    except (ValidationError, IllegalTransition) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return None, render_claim(request, claim, status=400, **forms)
+
+
 @desk_view(CHANGE_VERDICTS, post_only=True)
 def verdict_save(request, pk: int):
     claim = claim_for_page(pk)
@@ -151,8 +165,10 @@ def verdict_save(request, pk: int):
     if not (form.is_valid() and formset.is_valid()):
         messages.error(request, "The verdict was not saved: see the marked fields.")
         return render_claim(request, claim, status=400, verdict_form=form, source_formset=formset)
-    try:
-        verdict = verdicts.verdict_save(
+    verdict, refused = save_or_render(
+        request,
+        claim,
+        lambda: verdicts.verdict_save(
             claim=claim,
             actor=request.user,
             expected_version=form.cleaned_data["version"],
@@ -160,20 +176,12 @@ def verdict_save(request, pk: int):
             conclusion=form.cleaned_data["conclusion"],
             explanation=form.cleaned_data["explanation"],
             sources=sources_from(formset),
-        )
-    except verdicts.VersionConflict as conflict:
-        return render_claim(
-            request,
-            claim,
-            status=409,
-            verdict_form=form,
-            source_formset=formset,
-            conflict=conflict.messages[0],
-        )
-    except (ValidationError, IllegalTransition) as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-        return render_claim(request, claim, status=400, verdict_form=form, source_formset=formset)
+        ),
+        verdict_form=form,
+        source_formset=formset,
+    )
+    if refused:
+        return refused
     if "submit" in request.POST:
         attempt(
             request,
