@@ -89,14 +89,28 @@ DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}\([A-Za-z. ]{2,25}\)\s*[–—-]
 LINE_LABEL = re.compile(r"^[\"“]?(?P<mention>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):\s+(?=\S)")
 NOT_LABELS = _word_set(
     """update updated note editor's watch video photos photo related read correction transcript
-    source sources breaking exclusive live poll question answer the latest"""
+    source sources breaking exclusive live question answer the latest"""
 )
+# Headline labels that name a source rather than a person: 'Poll: Trump ties Clinton'.
+LABEL_SOURCES = _word_set("poll polls survey study report newspaper analysis audit memo lawsuit")
 NOT_SPEAKER_ENTITIES = frozenset(
     ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "EVENT", "LAW")
 )
 RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
-COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘]")
+COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘']")
+# A name introducing a quotation after a dash or 'from', in digests: 'IOWA POLLS NOT WRONG -
+# Mark Blumenthal and Jon Cohen: "..."', '-More from Blumenthal and Cohen: "..."'.
+INLINE_COLON_SPEAKER = re.compile(
+    r"(?:\s[—–-]+\s*|\bfrom\s+)(?P<mention>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|of)){0,5}):"
+    r"\s*[\"“]"
+)
+# Labelled lines that make an article a transcript (see _continue_turns).
+MIN_TRANSCRIPT_LABELS = 2
+# Two people who speak together: 'Mark Blumenthal and Jon Cohen'.
+JOINT_NAMES = re.compile(
+    r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)* and [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*"
+)
 # The tag of a quotation when the parser misses it ('...,” Viguerie notes.'): a closing mark,
 # then a name and a verb, or a verb and a name. Pronouns are allowed in the first pattern.
 _TAG_VERBS = (
@@ -134,13 +148,14 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
     regions = quote_regions(text)
     quoted = quoted_mask(len(text), regions)
     docs = list(load_pipeline().pipe(sentence.text for sentence in sentences))
+    names = _names_in(docs)
     history: list[Attribution] = []
     labels: dict[int, Attribution | None] = {}
     own: list[Attribution | None] = []
     announced: list[Attribution | None] = []
     for sentence, doc in zip(sentences, docs, strict=True):
         attribution, announcer = _attribution_in_sentence(sentence, doc, quoted, history)
-        label = _line_label(text, sentence, doc, labels)
+        label = _line_label(text, sentence, doc, labels, names)
         if label is not None:
             attribution, announcer = label, None
         share = quote_share(sentence, quoted)
@@ -151,11 +166,58 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
         own.append(attribution)
         announced.append(announcer)
     results = _fill_quotations(text, sentences, regions, quoted, own, announced)
+    _continue_turns(text, sentences, labels, results)
     return results
 
 
+def _continue_turns(
+    text: str,
+    sentences: list[SentenceSpan],
+    labels: dict[int, Attribution | None],
+    results: list[Attribution | None],
+) -> None:
+    """In a transcript, paragraphs with no label of their own continue the last speaker's turn.
+
+    An article is a transcript when at least two lines after the headline open with a label
+    ('MATTHEWS: ...', 'Lopez: ...'); a paragraph that opens with an attribution of its own
+    ends the turn.
+    """
+    first_line = text.lstrip().split("\n", 1)[0]
+    headline_start = text.find(first_line) if first_line else 0
+    turns = {start: label for start, label in labels.items() if label and start > headline_start}
+    if len(turns) < MIN_TRANSCRIPT_LABELS:
+        return
+    paragraphs: dict[int, list[int]] = {}
+    for index, sentence in enumerate(sentences):
+        paragraphs.setdefault(text.rfind("\n", 0, sentence.start) + 1, []).append(index)
+    turn = None
+    for line_start, members in paragraphs.items():
+        if line_start in turns:
+            turn = turns[line_start]
+        elif results[members[0]] is not None:
+            turn = None
+        elif turn is not None:
+            for index in members:
+                if results[index] is None:
+                    results[index] = replace(turn, cue="transcript turn")
+
+
+def _names_in(docs) -> frozenset[str]:
+    """Last words of the people and bodies the article names: 'Lynch' for 'Loretta Lynch'."""
+    return frozenset(
+        entity.text.split()[-1].lower()
+        for doc in docs
+        for entity in doc.ents
+        if entity.label_ in ("PERSON", "ORG", "NORP")
+    )
+
+
 def _line_label(
-    text: str, sentence: SentenceSpan, doc, labels: dict[int, Attribution | None]
+    text: str,
+    sentence: SentenceSpan,
+    doc,
+    labels: dict[int, Attribution | None],
+    names: frozenset[str],
 ) -> Attribution | None:
     """The speaker label that opens the sentence's line, for every sentence on that line.
 
@@ -168,13 +230,19 @@ def _line_label(
     match = LINE_LABEL.match(text[line_start : sentence.end])
     if match is None:
         return None
-    # A title-case label must be a name ('Paul Ryan: ...'), not a topic ('Superdelegates: ...');
+    # A title-case label must be a name ('Paul Ryan: ...', or 'Lynch: ...' where the article
+    # names Loretta Lynch) or a source ('Poll: ...'), not a topic ('Superdelegates: ...');
     # capitals ('TAPPER: ...') are the transcript convention and need no check.
     offset = line_start - sentence.start
-    if not match.group("mention").isupper():
+    mention_words = match.group("mention").lower().split()
+    if not match.group("mention").isupper() and mention_words[-1] not in LABEL_SOURCES:
         start, end = match.span("mention")
         span = doc.char_span(start + offset, end + offset, alignment_mode="expand")
-        if span is None or not any(t.ent_type_ in ("PERSON", "ORG") for t in span):
+        if span is None:
+            return None
+        if not any(t.ent_type_ in ("PERSON", "ORG") for t in span) and (
+            mention_words[-1] not in names or not mention_words[-1][0].isalpha()
+        ):
             return None
     mention = match.group("mention")
     if (
@@ -184,8 +252,9 @@ def _line_label(
     ):
         return None
     speaker = mention.title() if mention.isupper() else mention
+    kind = "organisation" if mention_words[-1] in LABEL_SOURCES else "person"
     labels[line_start] = Attribution(
-        speaker=speaker, role="", kind="person", cue=":", is_direct_quote=False, mention=mention
+        speaker=speaker, role="", kind=kind, cue=":", is_direct_quote=False, mention=mention
     )
     return labels[line_start]
 
@@ -330,9 +399,11 @@ def _cue(token) -> str | None:
     if lemma not in REPORTING_LEMMAS:
         return None
     if lemma in PARTICLE_VERBS:
+        # The parser often hangs 'for' on the clause after it ('calling for rivals to drop out').
+        following = token.nbor().lower_ if token.i + 1 < len(token.doc) else ""
         particle = next(
             (child.lower_ for child in token.children if child.lower_ in PARTICLE_VERBS[lemma]),
-            None,
+            following if following in PARTICLE_VERBS[lemma] else None,
         )
         if particle:
             return f"{lowered} {particle}"
@@ -439,21 +510,21 @@ def _depth(token) -> int:
 
 
 def _colon_attribution(sentence: SentenceSpan, doc) -> Attribution | None:
-    match = COLON_SPEAKER.match(sentence.text)
+    match = INLINE_COLON_SPEAKER.search(sentence.text) or COLON_SPEAKER.match(sentence.text)
     if match is None or not any(char.isupper() for char in match.group("mention")):
         return None
     mention = match.group("mention").strip()
-    end = match.end("mention")
+    start, end = match.start("mention"), match.end("mention")
     # Headlines: 'CNN President On Trump: "..."' is the CNN president's.
     topic = re.search(r"\s+on\s+", mention, re.IGNORECASE)
     if topic is not None:
         mention, end = mention[: topic.start()], topic.start()
-    span = doc.char_span(0, end, alignment_mode="contract")
+    span = doc.char_span(start, end, alignment_mode="contract")
     # 'The president noted ... and added: "..."' is a verb's attribution, not a colon's.
     if span is None or any(token.pos_ in ("VERB", "AUX") for token in span):
         return None
     person = person_in_label(span)
-    if person is not None:
+    if person is not None and not JOINT_NAMES.fullmatch(mention):
         name, role = person
         return Attribution(
             speaker=name,

@@ -204,3 +204,58 @@ def test_a_speech_verb_wins_over_a_stance_verb():
 def test_the_writer_speaking_in_the_first_person_is_narration():
     attributions = attribute("I think the plan is sound. We expect a vote soon.")
     assert list(attributions.values()) == [None, None]
+
+
+def test_called_for_is_a_cue_even_when_the_parser_hangs_for_on_the_next_clause():
+    attributions = attribute(
+        "The senator, who won two states on Tuesday, is calling for her rivals to drop out.\n"
+    )
+
+    assert speaker_of(attributions, "The senator") == "senator"
+
+
+def test_a_headline_label_is_a_speaker_when_the_article_names_that_person():
+    attributions = attribute(
+        "Marsh: No outside influence on the inquiry.\n\n"
+        "Attorney General Dana Marsh spoke to reporters on Tuesday.\n\n"
+        "Superdelegates: How they work.\n"
+    )
+
+    assert speaker_of(attributions, "Marsh: No outside") == "Marsh"
+    assert speaker_of(attributions, "Superdelegates:") is None
+
+
+def test_a_poll_label_is_the_source_of_its_finding():
+    attribution = attribute("Poll: The governor leads the race by four points.\n")[
+        "Poll: The governor leads the race by four points."
+    ]
+
+    assert (attribution.speaker, attribution.kind) == ("Poll", "organisation")
+
+
+def test_a_name_after_a_dash_introduces_the_quotation_that_follows_it():
+    attributions = attribute(
+        "EARLY POLLS WERE NOT WRONG - Nora Fields and Omar Quist: “The surveys stopped too "
+        "soon. Late deciders broke the other way.”\n\n"
+        "Signs were there all along -More from Fields: “Our data show a late shift.”\n"
+    )
+
+    assert speaker_of(attributions, "EARLY POLLS") == "Nora Fields and Omar Quist"
+    assert speaker_of(attributions, "Late deciders") == "Nora Fields and Omar Quist"
+    assert speaker_of(attributions, "Signs were there") == "Fields"
+
+
+def test_in_a_transcript_an_unlabelled_paragraph_continues_the_last_speakers_turn():
+    attributions = attribute(
+        "Panel Weighs The Tax Plan.\n\n"
+        "Host Pat Doyle and analyst Kim Arlo discussed the plan on Sunday.\n\n"
+        "Doyle: It sounds great on paper.\n\n"
+        "But then I ask how it would work. Nobody can tell me.\n\n"
+        "Arlo: Well, the numbers are public.\n\n"
+        "The station said the segment would air again, a producer said.\n"
+    )
+
+    assert speaker_of(attributions, "But then I ask") == "Doyle"
+    assert speaker_of(attributions, "Nobody can tell me") == "Doyle"
+    assert speaker_of(attributions, "Arlo: Well") == "Arlo"
+    assert speaker_of(attributions, "The station said") != "Arlo"
