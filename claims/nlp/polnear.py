@@ -179,13 +179,20 @@ def gold_sources_by_sentence(
 
 
 def evaluate_attribution(
-    data_dir: Path, *, split: str = "dev", limit: int | None = None, keep_errors: int = 0
+    data_dir: Path,
+    *,
+    split: str = "dev",
+    limit: int | None = None,
+    keep_errors: int = 0,
+    stance_threshold: float | None = None,
 ) -> AttributionScores:
     """Speaker accuracy and coverage of attribute_sentences on a PolNeAR split."""
     scores = AttributionScores()
     for article in read_polnear(data_dir, split, limit):
         sentences = split_sentences(article.text)
-        predictions = attribute_sentences(article.text, sentences)
+        predictions = attribute_sentences(
+            article.text, sentences, stance_threshold=stance_threshold
+        )
         gold = gold_sources_by_sentence(article, sentences)
         scores.articles += 1
         scores.sentences += len(sentences)
@@ -218,7 +225,7 @@ def _score_sentence(
         scores.resolved_gold_sentences += 1
         if predicted is not None:
             scores.resolved_predicted += 1
-            scores.resolved_correct += any(_matches_gold(predicted.speaker, n) for n in resolved)
+            scores.resolved_correct += any(matches_gold(predicted.speaker, n) for n in resolved)
     if not named:
         scores.pronoun_skipped += 1
         return
@@ -228,13 +235,13 @@ def _score_sentence(
             scores.errors.append((sentence.text, "-", _describe_gold(gold_attributions)))
         return
     scores.predicted += 1
-    if any(_matches_gold(predicted.speaker, name) for name in named):
+    if any(matches_gold(predicted.speaker, name) for name in named):
         scores.correct += 1
     elif len(scores.errors) < keep_errors:
         scores.errors.append((sentence.text, predicted.speaker, _describe_gold(gold_attributions)))
 
 
-def _matches_gold(predicted: str, gold: str) -> bool:
+def matches_gold(predicted: str, gold: str) -> bool:
     """Lenient match against the Source or any part of its apposition.
 
     'Carter's press secretary, Peter Cook,' names one speaker twice; either name counts. A

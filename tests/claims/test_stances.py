@@ -1,0 +1,148 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from claims.nlp.attribution import attribute_sentences
+from claims.nlp.polnear import evaluate_attribution, parse_brat
+from claims.nlp.sentences import split_sentences
+from claims.nlp.stances import StanceModelUnavailable, load_stance_model
+from claims.nlp.training.stances import choose_threshold
+
+STANCE = "Senator Maria Lopez is campaigning against the plan to cut school funding."
+NARRATION = "Senator Maria Lopez arrived in Ohio on Tuesday."
+
+
+def speakers(text: str, **options) -> dict[str, tuple[str, str] | None]:
+    sentences = split_sentences(text)
+    return {
+        sentence.text: attribution and (attribution.speaker, attribution.cue)
+        for sentence, attribution in zip(
+            sentences, attribute_sentences(text, sentences, **options), strict=True
+        )
+    }
+
+
+def test_a_stance_belongs_to_its_subject_and_says_it_is_a_stance():
+    assert speakers(f"{STANCE}\n\n{NARRATION}\n") == {
+        STANCE: ("Maria Lopez", "campaigning (stance)"),
+        NARRATION: None,
+    }
+
+
+def test_a_threshold_above_one_turns_the_stance_model_off():
+    assert speakers(f"{STANCE}\n", stance_threshold=1.01) == {STANCE: None}
+
+
+def test_the_shipped_stance_model_loads_and_names_its_version():
+    model = load_stance_model()
+
+    assert model.version.startswith("stances-logreg-")
+    assert 0 < model.threshold < 1
+    assert len(model.weights) > 1000
+
+
+def test_a_missing_stance_model_says_how_to_rebuild_it(tmp_path):
+    with pytest.raises(StanceModelUnavailable, match="train_stance_model"):
+        load_stance_model(tmp_path / "model.json")
+
+
+def test_the_threshold_is_the_lowest_that_is_right_at_least_half_the_time():
+    table = [
+        {"threshold": 0.3, "accepted": 10, "correct": 4, "precision": 0.4},
+        {"threshold": 0.4, "accepted": 6, "correct": 3, "precision": 0.5},
+        {"threshold": 0.5, "accepted": 2, "correct": 2, "precision": 1.0},
+    ]
+
+    assert choose_threshold(table) == 0.4
+    assert choose_threshold([{"threshold": 0.3, "accepted": 0, "correct": 0, "precision": 0}]) == 1
+
+
+# A corpus in PolNeAR's layout, written for these tests: each article has one quoted statement
+# and one stance (attributed), and narration (not attributed).
+ARTICLE = (
+    "Mayor {name} spoke in {town} on Monday.\n\n"
+    '"We will rebuild the bridge," {name} said.\n\n'
+    "The {party} Party is campaigning against a new tax on {thing}.\n\n"
+    "The river flooded {town} last spring.\n"
+)
+
+
+def write_corpus(root: Path, split: str, count: int) -> None:
+    towns = ["Ashford", "Brill", "Colne", "Deal", "Eye", "Frome", "Goole", "Hythe"]
+    for number in range(count):
+        name = f"Ann Vale{number}"
+        text = ARTICLE.format(
+            name=name, town=towns[number], party=["Green", "Labour"][number % 2], thing="sugar"
+        )
+        folder = root / "attribution-polnear" / "data" / split
+        (folder / "text").mkdir(parents=True, exist_ok=True)
+        (folder / "attributions").mkdir(parents=True, exist_ok=True)
+        (folder / "text" / f"article{number}.txt").write_text(text, encoding="utf-8")
+        quote_start = text.index('"We')
+        quote_end = text.index(',"') + 1
+        source_start = text.index(name, quote_end)
+        party = text.index("The ", quote_end)
+        cue = text.index("is campaigning")
+        content_end = text.index("\n", cue)
+        annotation = "\n".join(
+            [
+                f"T1\tContent {quote_start} {quote_end}\t{text[quote_start:quote_end]}",
+                f"T2\tSource {source_start} {source_start + len(name)}\t{name}",
+                f"T3\tCue {source_start + len(name) + 1} {source_start + len(name) + 5}\tsaid",
+                f"T4\tSource {party} {cue - 1}\t{text[party : cue - 1]}",
+                f"T5\tCue {cue} {cue + 22}\tis campaigning against",
+                f"T6\tContent {cue + 23} {content_end}\t{text[cue + 23 : content_end]}",
+                "E1\tAttribution:T3 Source:T2 Cue:T3 Content:T1",
+                "E2\tAttribution:T5 Source:T4 Cue:T5 Content:T6",
+            ]
+        )
+        (folder / "attributions" / f"article{number}_ann1.ann").write_text(annotation + "\n")
+
+
+def test_brat_attributions_keep_their_source_and_content_spans(tmp_path):
+    write_corpus(tmp_path, "dev", 1)
+    folder = tmp_path / "attribution-polnear" / "data" / "dev"
+    text = (folder / "text" / "article0.txt").read_text()
+
+    attributions = parse_brat((folder / "attributions" / "article0_ann1.ann").read_text(), text)
+
+    assert [a.source for a in attributions] == ["Ann Vale0", "The Green Party"]
+    assert [a.cue for a in attributions] == ["said", "is campaigning against"]
+
+
+def test_the_evaluation_counts_speakers_that_match_polnear_sources(tmp_path):
+    write_corpus(tmp_path, "dev", 2)
+
+    scores = evaluate_attribution(tmp_path, split="dev")
+
+    # Per article: the quoted sentence and the stance sentence are attributed.
+    assert (scores.articles, scores.gold_sentences) == (2, 4)
+    assert (scores.predicted, scores.correct) == (4, 4)
+    assert scores.predicted_outside_gold == 0
+
+
+def test_training_learns_from_polnear_train_only_and_writes_a_model_and_card(tmp_path):
+    write_corpus(tmp_path, "train", 8)
+    output = tmp_path / "stances" / "model.json"
+
+    call_command("train_stance_model", data_dir=tmp_path, output=output)
+
+    model = json.loads(output.read_text())
+    assert model["training"]["articles"] == 8
+    assert model["training"]["positives"] > 0
+    assert model["weights"]
+    card = (output.parent / "MODEL_CARD.md").read_text()
+    assert model["version"] in card and "PolNeAR train" in card
+
+
+def test_training_without_the_corpus_says_where_it_looked(tmp_path):
+    with pytest.raises(CommandError, match="no PolNeAR train split"):
+        call_command("train_stance_model", data_dir=tmp_path, output=tmp_path / "model.json")
+
+
+def test_training_refuses_too_few_articles(tmp_path):
+    with pytest.raises(CommandError, match="at least 2"):
+        call_command("train_stance_model", data_dir=tmp_path, limit=1)
