@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: run test install lint format chromium
+.PHONY: run test install lint format chromium screenshots
 
 $(VENV)/.installed: requirements.txt requirements-models.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run make PYTHON=python3 ..."; exit 1; }
@@ -48,3 +48,7 @@ test: install chromium lint
 	 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$$($(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if s.connect_ex(("127.0.0.1",6379))==0 else "")' $(TEST_REDIS_URL))}" \
 	 sh -c 'echo "Tests on $${DATABASE_URL:-SQLite}, broker $${CELERY_BROKER_URL:-none (worker tests skipped)}"; \
 	   REDIS_URL="$$CELERY_BROKER_URL" CELERY_TASK_ALWAYS_EAGER=1 $(PY) -m pytest $(PYTEST_ARGS)'
+
+# Refresh docs/screenshots/ from the browser journeys (`make test` writes them to a temp folder).
+screenshots: install chromium
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots CELERY_TASK_ALWAYS_EAGER=1 $(PY) -m pytest -q tests/e2e
