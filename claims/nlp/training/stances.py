@@ -19,7 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from claims.nlp.attribution import stance_candidates
-from claims.nlp.polnear import gold_sources_by_sentence, is_pronoun, matches_gold, read_polnear
+from claims.nlp.polnear import (
+    gold_sources_by_sentence,
+    is_pronoun,
+    matches_gold,
+    polnear_split_dir,
+    read_polnear,
+)
 from claims.nlp.sentences import split_sentences
 
 # Features seen in fewer training sentences than this are dropped (names of rare words).
@@ -46,6 +52,17 @@ def stance_examples(data_dir: Path, *, split: str = "train", limit=None) -> Iter
             named = [a.source for a in gold[candidate.index] if not is_pronoun(a.source)]
             label = any(matches_gold(candidate.attribution.speaker, name) for name in named)
             yield StanceExample(article.name, candidate.features, label)
+
+
+def split_digest(data_dir: Path, split: str) -> str:
+    """sha256 over the names and bytes of a split's text and annotation files, in name order."""
+    digest = hashlib.sha256()
+    split_dir = polnear_split_dir(data_dir, split)
+    for path in sorted((split_dir / "text").iterdir()) + sorted(
+        (split_dir / "attributions").iterdir()
+    ):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _vocabulary(examples: list[StanceExample]) -> list[str]:
@@ -137,6 +154,7 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
         "weights": weights,
         "training": {
             "split": "PolNeAR train",
+            "data_sha256": split_digest(data_dir, "train"),
             "articles": len({example.article for example in examples}),
             "candidates": len(examples),
             "positives": int(labels.sum()),
