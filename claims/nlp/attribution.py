@@ -14,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
+from claims.nlp.headlines import capitalised_words, sentence_case
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan
 from claims.nlp.speakers import (
@@ -179,7 +180,8 @@ def _attribute(
 ) -> tuple[list[Attribution | None], list[StanceCandidate]]:
     regions = quote_regions(text)
     quoted = quoted_mask(len(text), regions)
-    docs = list(load_pipeline().pipe(sentence.text for sentence in sentences))
+    written = capitalised_words([sentence.text for sentence in sentences])
+    docs = list(load_pipeline().pipe(sentence_case(s.text, written) for s in sentences))
     names = _names_in(docs)
     history: list[Attribution] = []
     labels: dict[int, Attribution | None] = {}
@@ -209,12 +211,13 @@ def _attribute(
     for index, (holder, known, after_attribution) in holders.items():
         if results[index] is not None:
             continue
-        attribution = describe_subject(holder, f"{holder.head.lower_} (stance)", history[:known])
+        cue = f"{holder.root.lower_} (stance)"
+        attribution = describe_subject(holder.token, cue, history[:known])
         if attribution is not None:
             features = stance_features(
                 docs[index],
                 holder,
-                _lemma(holder.head),
+                _lemma(holder.root),
                 after_attribution=after_attribution,
                 kind=attribution.kind,
                 speaks_elsewhere=speaker_key(attribution.speaker) in speakers,

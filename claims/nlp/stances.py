@@ -22,6 +22,14 @@ MODEL_PATH = Path(__file__).resolve().parent / "artifacts" / "stances" / "model.
 # Subjects that can hold a stance: named people, bodies and groups, and noun phrases.
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
 NAMED_ENTITIES = frozenset(("PERSON", "ORG", "NORP", "GPE"))
+# Nouns whose owner holds a stance: "Sanders's plan", "Obama's decision", "Trump's claim".
+STANCE_NOUNS = frozenset(
+    """plan proposal decision campaign demand call claim argument promise position policy view
+    stance comment comments remark remarks statement criticism warning request offer pledge vow
+    idea vision message agenda response answer announcement endorsement support opposition
+    attack assessment prediction estimate analysis report study poll survey suggestion
+    insistence refusal decision approach strategy case""".split()  # noqa: SIM905
+)
 # Words too common or too vague to carry a position ('It is ...', 'There are ...').
 NOT_HOLDERS = frozenset(
     """it this that these those there what which who you i we he she they one all some
@@ -65,21 +73,43 @@ def load_stance_model(path: Path = MODEL_PATH) -> StanceModel:
         ) from error
 
 
-def stance_holder(doc):
-    """The subject of the sentence's main verb when it could hold a stance, else None."""
+@dataclass(frozen=True)
+class Holder:
+    """Who might hold the stance: the subject of the main verb ('Cruz is calling for ...'), the
+    owner of a stance noun in that subject ("Sanders's plan would raise ..."), or the agent of a
+    passive ('... deemed insufficient by Democrats')."""
+
+    token: object
+    root: object
+    role: str
+
+
+def stance_holder(doc) -> Holder | None:
     root = next((token for token in doc if token.dep_ == "ROOT"), None)
     if root is None:
         return None
+    agent = next((child for child in root.children if child.dep_ == "agent"), None)
+    if agent is not None:
+        by_whom = next((child for child in agent.children if child.dep_ == "pobj"), None)
+        if _can_hold(by_whom):
+            return Holder(by_whom, root, "agent")
     subject = next((child for child in root.children if child.dep_ in SUBJECT_DEPS), None)
-    if subject is None or subject.lower_ in NOT_HOLDERS:
+    if subject is None:
         return None
-    if subject.pos_ not in ("PROPN", "NOUN") and subject.ent_type_ not in NAMED_ENTITIES:
-        return None
-    return subject
+    owner = next((child for child in subject.children if child.dep_ == "poss"), None)
+    if subject.lemma_.lower() in STANCE_NOUNS and _can_hold(owner):
+        return Holder(owner, root, "possessor")
+    return Holder(subject, root, "subject") if _can_hold(subject) else None
+
+
+def _can_hold(token) -> bool:
+    if token is None or token.lower_ in NOT_HOLDERS:
+        return False
+    return token.pos_ in ("PROPN", "NOUN") or token.ent_type_ in NAMED_ENTITIES
 
 
 def stance_features(
-    doc, subject, lemma: str, *, after_attribution: bool, kind: str, speaks_elsewhere: bool
+    doc, holder: Holder, lemma: str, *, after_attribution: bool, kind: str, speaks_elsewhere: bool
 ) -> dict[str, float]:
     """Binary features of a sentence and its subject (names are stable: the model uses them).
 
@@ -88,8 +118,9 @@ def stance_features(
     (person, organisation, group, anonymous); speaks_elsewhere whether the subject is the speaker
     of another sentence of the article.
     """
-    root = subject.head
+    subject, root = holder.token, holder.root
     features = {
+        f"role={holder.role}": 1.0,
         f"lemma={lemma}": 1.0,
         f"root_tag={root.tag_}": 1.0,
         f"subject_dep={subject.dep_}": 1.0,

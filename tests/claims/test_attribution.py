@@ -259,3 +259,12 @@ def test_in_a_transcript_an_unlabelled_paragraph_continues_the_last_speakers_tur
     assert speaker_of(attributions, "Nobody can tell me") == "Doyle"
     assert speaker_of(attributions, "Arlo: Well") == "Arlo"
     assert speaker_of(attributions, "The station said") != "Arlo"
+
+
+def test_a_title_case_headline_is_attributed_like_a_sentence():
+    attributions = attribute(
+        "Senator Dana Whitfield Endorses Governor Tom Reyes.\n\n"
+        "Senator Dana Whitfield visited Governor Tom Reyes on Monday.\n"
+    )
+
+    assert speaker_of(attributions, "Senator Dana Whitfield Endorses") == "Dana Whitfield"

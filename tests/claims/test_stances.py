@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from claims.nlp.attribution import attribute_sentences
+from claims.nlp.attribution import attribute_sentences, stance_candidates
 from claims.nlp.polnear import evaluate_attribution, parse_brat
 from claims.nlp.sentences import split_sentences
 from claims.nlp.stances import StanceModelUnavailable, load_stance_model
@@ -146,3 +146,13 @@ def test_training_without_the_corpus_says_where_it_looked(tmp_path):
 def test_training_refuses_too_few_articles(tmp_path):
     with pytest.raises(CommandError, match="at least 2"):
         call_command("train_stance_model", data_dir=tmp_path, limit=1)
+
+
+def test_the_owner_of_a_plan_holds_the_stance_of_its_sentence():
+    sentences = split_sentences("Mr. Sanders's plan would raise $15 trillion in new taxes.\n")
+    (candidate,) = stance_candidates(
+        "Mr. Sanders's plan would raise $15 trillion in new taxes.\n", sentences
+    )
+
+    assert candidate.attribution.speaker == "Sanders"
+    assert candidate.features["role=possessor"] == 1.0
