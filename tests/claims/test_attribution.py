@@ -268,3 +268,19 @@ def test_a_title_case_headline_is_attributed_like_a_sentence():
     )
 
     assert speaker_of(attributions, "Senator Dana Whitfield Endorses") == "Dana Whitfield"
+
+
+def test_a_quotation_glued_to_its_reporting_verb_still_belongs_to_the_speaker():
+    attributions = attribute("Ryan said,“Look, these images have no place here. We reject them.”\n")
+
+    assert speaker_of(attributions, "Ryan said") == "Ryan"
+    assert speaker_of(attributions, "We reject them") == "Ryan"
+
+
+def test_a_kicker_in_capitals_does_not_hide_a_headline_label():
+    attributions = attribute(
+        "EXCLUSIVE – Roger Stone: Don’t Trust the Voting Machines.\n\n"
+        "Roger Stone, a longtime adviser, spoke to reporters on Monday.\n"
+    )
+
+    assert speaker_of(attributions, "EXCLUSIVE") == "Roger Stone"

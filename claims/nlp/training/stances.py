@@ -34,7 +34,8 @@ MIN_FEATURE_COUNT = 3
 REGULARISATION = 0.5
 FOLDS = 5
 MIN_PRECISION = 0.5
-THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(2, 19))
+# Every hundredth, so 'the lowest threshold' is not an artefact of a coarse grid.
+THRESHOLDS = tuple(round(0.01 * step, 2) for step in range(10, 91))
 
 
 @dataclass(frozen=True)
