@@ -2,6 +2,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from claims.nlp import checkworthiness
@@ -23,6 +24,11 @@ def fake_score_sentences(texts, *, batch_size: int = 64):
     return [0.9 if _FACTUAL.search(text) else 0.1 for text in texts]
 
 
+def fake_embed_sentences(texts, *, batch_size: int = 64):
+    """No sentence vector: the stance model then weighs the parse features alone."""
+    return np.zeros((len(texts), checkworthiness.EMBEDDING_SIZE), dtype=np.float32)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Give each test run its own PostgreSQL database, so runs sharing a server don't collide."""
@@ -39,6 +45,7 @@ def fake_checkworthiness_model(request, monkeypatch):
         yield None
         return
     monkeypatch.setattr(checkworthiness, "score_sentences", fake_score_sentences)
+    monkeypatch.setattr(checkworthiness, "embed_sentences", fake_embed_sentences)
     monkeypatch.setattr(
         checkworthiness,
         "model_info",

@@ -14,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
+from claims.nlp import checkworthiness
 from claims.nlp.headlines import capitalised_words, sentence_case
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan
@@ -173,10 +174,13 @@ def attribute_sentences(
     stance_threshold overrides the stance model's own (evaluation only; above 1 turns it off).
     """
     results, candidates = _attribute(text, sentences)
+    if not candidates:
+        return results
     model = load_stance_model()
     threshold = model.threshold if stance_threshold is None else stance_threshold
-    for candidate in candidates:
-        if model.probability(candidate.features) >= threshold:
+    vectors = checkworthiness.embed_sentences([sentences[c.index].text for c in candidates])
+    for candidate, vector in zip(candidates, vectors, strict=True):
+        if model.probability(candidate.features, vector) >= threshold:
             results[candidate.index] = candidate.attribution
     return results
 

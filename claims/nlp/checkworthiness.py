@@ -35,6 +35,9 @@ DEFAULT_THREADS = os.cpu_count() or 1
 # sentences/s against 129 for one batch of 24, and 1,000 debate sentences barely differ
 # (475 against 438 for batches of 64).
 DEFAULT_BATCH_SIZE = 8
+# The graph's second output (see training/export.py: onnx_expose_embedding).
+EMBEDDING_OUTPUT = "embedding"
+EMBEDDING_SIZE = 384
 
 
 class ModelUnavailable(RuntimeError):
@@ -63,6 +66,21 @@ def score_sentences(texts: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -
     )
 
 
+def embed_sentences(texts: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
+    """The model's mean-pooled sentence vectors, unit length, one row per text, in input order."""
+    if not texts:
+        return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
+    rows = _onnx_outputs(
+        session=_session(),
+        tokenizer=_tokenizer(),
+        texts=texts,
+        batch_size=batch_size,
+        output=EMBEDDING_OUTPUT,
+    )
+    vectors = np.stack(rows).astype(np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
 def onnx_scores(
     *,
     session: "onnxruntime.InferenceSession",
@@ -74,11 +92,18 @@ def onnx_scores(
 
     Shared with training, so the figures in the model card come from exactly this code path.
     """
+    rows = _onnx_outputs(
+        session=session, tokenizer=tokenizer, texts=texts, batch_size=batch_size, output="score"
+    )
+    return [float(value) for value in rows]
+
+
+def _onnx_outputs(*, session, tokenizer, texts: Sequence[str], batch_size: int, output: str):
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     token_ids = [encoding.ids for encoding in tokenizer.encode_batch(list(texts))]
     order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
-    scores = [0.0] * len(token_ids)
+    scores = [None] * len(token_ids)
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
         width = max(len(token_ids[i]) for i in batch)
@@ -88,11 +113,11 @@ def onnx_scores(
             ids = token_ids[index]
             input_ids[row, : len(ids)] = ids
             attention_mask[row, : len(ids)] = 1
-        (batch_scores,) = session.run(
-            ["score"], {"input_ids": input_ids, "attention_mask": attention_mask}
+        (batch_values,) = session.run(
+            [output], {"input_ids": input_ids, "attention_mask": attention_mask}
         )
-        for index, value in zip(batch, batch_scores.tolist(), strict=True):
-            scores[index] = float(value)
+        for index, value in zip(batch, batch_values, strict=True):
+            scores[index] = value
     return scores
 
 

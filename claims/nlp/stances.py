@@ -6,19 +6,25 @@ campaigning against ...'). The reporting-verb rules cannot list every such verb,
 sentences with a named subject are plain narration ('Obama banned waterboarding in 2009'). So a
 small logistic-regression model, trained on PolNeAR train by `train_stance_model`, decides for a
 sentence that no rule attributed whether its subject holds the stance it reports. Its features
-come from the dependency parse; its weights live in artifacts/stances/model.json with a model
-card beside it.
+come from the dependency parse and from the sentence vector of the check-worthiness model
+(checkworthiness.embed_sentences); its weights live in artifacts/stances/model.json with a
+model card beside it.
 
-Loaded lazily, once per process; plain Python at run time (a dot product over a few features).
+Loaded lazily, once per process; plain Python at run time (a dot product and a sigmoid).
 """
 
 import functools
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from claims.nlp.checkworthiness import METADATA_FILE
+from claims.nlp.checkworthiness import MODEL_DIR as CHECKWORTHINESS_DIR
+
 MODEL_PATH = Path(__file__).resolve().parent / "artifacts" / "stances" / "model.json"
+
 # Subjects that can hold a stance: named people, bodies and groups, and noun phrases.
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
 NAMED_ENTITIES = frozenset(("PERSON", "ORG", "NORP", "GPE"))
@@ -50,9 +56,19 @@ class StanceModel:
     threshold: float
     bias: float
     weights: dict[str, float]
+    # Weights of the check-worthiness model's sentence vector, and that model's version: the
+    # vector means nothing to another model.
+    embedding_weights: tuple[float, ...]
+    embedding_model: str
+    # The unit-length vector is multiplied by this before the weights apply, so it is fit on a
+    # par with the binary parse features under one regularisation strength.
+    embedding_scale: float
 
-    def probability(self, features: dict[str, float]) -> float:
+    def probability(self, features: dict[str, float], embedding: Sequence[float]) -> float:
         score = self.bias + sum(self.weights.get(name, 0.0) * v for name, v in features.items())
+        score += self.embedding_scale * sum(
+            weight * value for weight, value in zip(self.embedding_weights, embedding, strict=True)
+        )
         return 1 / (1 + math.exp(-score))
 
 
@@ -60,17 +76,34 @@ class StanceModel:
 def load_stance_model(path: Path = MODEL_PATH) -> StanceModel:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return StanceModel(
+        model = StanceModel(
             version=str(data["version"]),
             threshold=float(data["threshold"]),
             bias=float(data["bias"]),
             weights={str(name): float(weight) for name, weight in data["weights"].items()},
+            embedding_weights=tuple(float(weight) for weight in data["embedding_weights"]),
+            embedding_model=str(data["embedding_model"]),
+            embedding_scale=float(data["embedding_scale"]),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise StanceModelUnavailable(
             f"cannot read the stance model at {path}: {error}. "
             "Rebuild it with `python manage.py train_stance_model`."
         ) from error
+    shipped = checkworthiness_version()
+    if model.embedding_model != shipped:
+        raise StanceModelUnavailable(
+            f"the stance model at {path} was trained on the vectors of check-worthiness model "
+            f"{model.embedding_model}, not {shipped}. "
+            "Rebuild it with `python manage.py train_stance_model`."
+        )
+    return model
+
+
+def checkworthiness_version() -> str:
+    """The shipped check-worthiness model's version, read from its artefact's own metadata."""
+    metadata = json.loads((CHECKWORTHINESS_DIR / METADATA_FILE).read_text(encoding="utf-8"))
+    return str(metadata["version"])
 
 
 @dataclass(frozen=True)

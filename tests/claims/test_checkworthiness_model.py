@@ -80,6 +80,19 @@ def test_model_info_gives_the_shipped_version_and_threshold():
     assert 0.0 < info.threshold < 1.0
 
 
+@pytest.mark.model
+def test_sentence_vectors_are_unit_length_and_close_for_sentences_that_say_the_same(
+    offline_model,
+):
+    vectors = checkworthiness.embed_sentences(
+        [CLAIM, "Unemployment dropped to 3.5 percent last year.", COURTESY]
+    )
+
+    assert vectors.shape == (3, checkworthiness.EMBEDDING_SIZE)
+    assert vectors[0] @ vectors[0] == pytest.approx(1.0, abs=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
 def test_the_tsv_reader_handles_quoted_text_and_labels(tmp_path: Path):
     path = tmp_path / "sentences.tsv"
     path.write_text(

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from claims.nlp.attribution import attribute_sentences, stance_candidates
 from claims.nlp.polnear import evaluate_attribution, parse_brat
 from claims.nlp.sentences import split_sentences
-from claims.nlp.stances import StanceModelUnavailable, load_stance_model
+from claims.nlp.stances import MODEL_PATH, StanceModelUnavailable, load_stance_model
 from claims.nlp.training.stances import choose_threshold
 
 STANCE = "Senator Maria Lopez is campaigning against the plan to cut school funding."
@@ -25,6 +25,7 @@ def speakers(text: str, **options) -> dict[str, tuple[str, str] | None]:
     }
 
 
+@pytest.mark.model
 def test_a_stance_belongs_to_its_subject_and_says_it_is_a_stance():
     assert speakers(f"{STANCE}\n\n{NARRATION}\n") == {
         STANCE: ("Maria Lopez", "campaigning (stance)"),
@@ -47,6 +48,15 @@ def test_the_shipped_stance_model_loads_and_names_its_version():
 def test_a_missing_stance_model_says_how_to_rebuild_it(tmp_path):
     with pytest.raises(StanceModelUnavailable, match="train_stance_model"):
         load_stance_model(tmp_path / "model.json")
+
+
+def test_a_stance_model_fit_to_another_check_worthiness_model_is_refused(tmp_path):
+    shipped = json.loads(MODEL_PATH.read_text())
+    stale = tmp_path / "model.json"
+    stale.write_text(json.dumps({**shipped, "embedding_model": "minilm-l6-cw-19990101-00000000"}))
+
+    with pytest.raises(StanceModelUnavailable, match="19990101"):
+        load_stance_model(stale)
 
 
 def test_the_threshold_is_the_lowest_that_is_right_at_least_half_the_time():
@@ -113,6 +123,7 @@ def test_brat_attributions_keep_their_source_and_content_spans(tmp_path):
     assert [a.cue for a in attributions] == ["said", "is campaigning against"]
 
 
+@pytest.mark.model
 def test_the_evaluation_counts_speakers_that_match_polnear_sources(tmp_path):
     write_corpus(tmp_path, "dev", 2)
 

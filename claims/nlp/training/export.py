@@ -96,3 +96,36 @@ def onnx_quantize(*, fp32_path: Path, int8_path: Path) -> None:
         )
     finally:
         root_logger.setLevel(previous_level)
+
+
+# The mean-pooled sentence vector, the input of the linear head (see finetune.classifier_build).
+POOLING_NODE = "/classifier/Div"
+EMBEDDING_OUTPUT = "embedding"
+
+
+def onnx_expose_embedding(path: Path) -> None:
+    """Add the pooled sentence vector as a second output, named 'embedding'.
+
+    The stance model (claims/nlp/stances.py) reads it, so the worker gets sentence vectors from
+    the model it already runs. Scores are unchanged: the graph only gains an output.
+    """
+    import onnx
+
+    model = onnx.load(str(path))
+    if any(output.name == EMBEDDING_OUTPUT for output in model.graph.output):
+        return
+    pooling = next((node for node in model.graph.node if node.name == POOLING_NODE), None)
+    if pooling is None:
+        raise ValueError(f"{path}: no {POOLING_NODE} node; was the classifier's pooling renamed?")
+    model.graph.node.append(
+        onnx.helper.make_node(
+            "Identity", [pooling.output[0]], [EMBEDDING_OUTPUT], name="/embedding/Identity"
+        )
+    )
+    model.graph.output.append(
+        onnx.helper.make_tensor_value_info(
+            EMBEDDING_OUTPUT, onnx.TensorProto.FLOAT, ["batch", "hidden"]
+        )
+    )
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))

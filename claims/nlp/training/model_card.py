@@ -2,6 +2,10 @@
 
 from pathlib import Path
 
+OUTPUTS = (
+    "`score`; `embedding`, the mean-pooled sentence vector the head reads (the stance model "
+    "uses it; added to the graph after quantisation, so scores are unchanged)"
+)
 # The team's target for the shipped model, positive-class F1 on CheckThat! 2024 dev-test.
 TARGET_DEV_TEST_F1 = 0.85
 
@@ -50,6 +54,7 @@ positive-class F1 on CheckThat! 2024 dev; dev-test is only reported).
 | file | {file_row} |
 | max tokens | {metadata["max_length"]} (longer sentences are truncated) |
 | runtime | onnxruntime + tokenizers (tokenizer.json read from the backbone package); no PyTorch |
+| outputs | {OUTPUTS} |
 | created | {metadata["created"]} |
 
 ## Figures (positive class "Yes", the official CheckThat! 2024 Task 1 metric)

@@ -19,6 +19,7 @@ from claims.nlp.training.export import (
     FP32_WEIGHTS_FILE,
     fp32_weights_save,
     onnx_export,
+    onnx_expose_embedding,
     onnx_quantize,
 )
 from claims.nlp.training.metrics import (
@@ -92,6 +93,7 @@ def checkworthiness_artifact_package(
     fp32_onnx_path = cache_dir / FP32_ONNX_FILE
     model_path = artifact_dir / checkworthiness.MODEL_FILE
     onnx_quantize(fp32_path=fp32_onnx_path, int8_path=model_path)
+    onnx_expose_embedding(model_path)
     log(f"wrote {model_path} ({model_path.stat().st_size / 1e6:.1f} MB)")
 
     tokenizer = checkworthiness.tokenizer_load(checkworthiness.backbone_dir())

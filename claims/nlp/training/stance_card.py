@@ -2,6 +2,11 @@
 
 from pathlib import Path
 
+RUNTIME = (
+    "a dot product and a sigmoid, after the parse the rules already made and one pass of the "
+    "check-worthiness model over the candidate sentences"
+)
+
 
 def stance_model_card_write(path: Path, *, model: dict) -> None:
     training = model["training"]
@@ -17,8 +22,19 @@ def stance_model_card_write(path: Path, *, model: dict) -> None:
         "content words, sentence length, quotation marks, whether the sentence before was "
         "attributed, the subject's speaker kind and whether it speaks elsewhere in the article; "
         f"features seen in fewer than {training['min_feature_count']} training sentences are "
-        "dropped"
+        "dropped; and the sentence vector of check-worthiness model "
+        f"`{model['embedding_model']}` (384 numbers, unit length, times "
+        f"{model['embedding_scale']:g})"
     )
+    weights = (
+        f"{len(model['weights'])} parse-feature weights and {len(model['embedding_weights'])} "
+        "vector weights, in `model.json` beside this card"
+    )
+    tried = [
+        f"| {trial['regularisation_c']:g} | {trial['embedding_scale']:g} | "
+        f"{trial['threshold']:.2f} | {trial['correct']} |"
+        for trial in training["settings_tried"]
+    ]
     data = (
         f"PolNeAR train (`shared/data/attribution-polnear/data/train`, {training['articles']} "
         "articles, the first annotator file of each; sha256 of the split's files "
@@ -39,10 +55,10 @@ with the cue '<verb> (stance)', so reviewers can tell it from a quoted statement
 
 | item | value |
 | --- | --- |
-| model | logistic regression (scikit-learn, liblinear, L2, C = {training["regularisation_c"]}) |
+| model | logistic regression (scikit-learn, liblinear, L2, C = {training["regularisation_c"]:g}) |
 | features | {features} |
-| weights | {len(model["weights"])} non-zero, in `model.json` beside this card |
-| runtime | plain Python: a dot product and a sigmoid, after the parse the rules already made |
+| weights | {weights} |
+| runtime | {RUNTIME} |
 | data | {data} |
 | examples | {examples} |
 | seed | {training["seed"]} |
@@ -58,6 +74,14 @@ bar keeps the model right more often than wrong about the speakers it adds.
 | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
+The regularisation and the weight of the sentence vector come from the same cross-validation:
+each setting below gets its own threshold by that rule, and the one whose threshold adds the
+most right speakers is kept.
+
+| C | vector scale | threshold | attributed to the subject (cross-validated) |
+| --- | --- | --- | --- |
+{chr(10).join(tried)}
+
 ## Figures on PolNeAR dev
 `python manage.py evaluate_attribution --split dev` reports speaker accuracy and coverage with
 this model in place, and `--stance-threshold 1.01` without it; the README has the numbers.
@@ -68,6 +92,8 @@ this model in place, and `--stance-threshold 1.01` without it; the README has th
   counts some narration as attributed.
 - Only subjects that are nouns or named entities are considered; pronoun subjects ('He is
   pushing for ...') are left to the rules.
+- It reads the check-worthiness model's sentence vectors, so a retrained check-worthiness
+  model needs a retrained stance model; the loader refuses a mismatch.
 - English news from the 2016 US election campaign; other domains are untested.
 """
     path.write_text(text, encoding="utf-8")

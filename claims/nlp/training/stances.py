@@ -7,7 +7,12 @@ to that subject (the evaluation's lenient match). Dev is never read here.
 The threshold is chosen by five-fold cross-validation over train articles: the lowest at which
 at least MIN_PRECISION of the sentences the model accepts are attributed to their subject in
 PolNeAR. The rest it accepts are mostly narration that would get a speaker, so the bar keeps the
-model right more often than wrong about those it adds.
+model right more often than wrong about those it adds. The same cross-validation picks the
+regularisation and the weight of the sentence vector from a small grid: the setting whose
+threshold adds the most right speakers.
+
+Features: the binary parse features of stances.stance_features, and the check-worthiness
+model's sentence vector (checkworthiness.embed_sentences), so that model must be in place.
 """
 
 import hashlib
@@ -18,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from claims.nlp import checkworthiness
 from claims.nlp.attribution import stance_candidates
 from claims.nlp.polnear import (
     gold_sources_by_sentence,
@@ -27,11 +33,15 @@ from claims.nlp.polnear import (
     read_polnear,
 )
 from claims.nlp.sentences import split_sentences
+from claims.nlp.stances import checkworthiness_version
 
 # Features seen in fewer training sentences than this are dropped (names of rare words).
 MIN_FEATURE_COUNT = 3
-# L2 strength of the logistic regression, inverse (scikit-learn's C).
-REGULARISATION = 0.5
+# Candidate settings, chosen by the same cross-validation as the threshold: the inverse L2
+# strength (scikit-learn's C) and the scale of the unit-length sentence vector beside the binary
+# parse features.
+REGULARISATIONS = (0.25, 0.5, 1.0)
+EMBEDDING_SCALES = (1.0, 2.0, 4.0)
 FOLDS = 5
 MIN_PRECISION = 0.5
 # Every hundredth, so 'the lowest threshold' is not an artefact of a coarse grid.
@@ -41,6 +51,7 @@ THRESHOLDS = tuple(round(0.01 * step, 2) for step in range(10, 91))
 @dataclass(frozen=True)
 class StanceExample:
     article: str
+    text: str
     features: dict[str, float]
     label: bool
 
@@ -52,7 +63,8 @@ def stance_examples(data_dir: Path, *, split: str = "train", limit=None) -> Iter
         for candidate in stance_candidates(article.text, sentences):
             named = [a.source for a in gold[candidate.index] if not is_pronoun(a.source)]
             label = any(matches_gold(candidate.attribution.speaker, name) for name in named)
-            yield StanceExample(article.name, candidate.features, label)
+            text = sentences[candidate.index].text
+            yield StanceExample(article.name, text, candidate.features, label)
 
 
 def split_digest(data_dir: Path, split: str) -> str:
@@ -74,7 +86,13 @@ def _vocabulary(examples: list[StanceExample]) -> list[str]:
     return sorted(name for name, count in counts.items() if count >= MIN_FEATURE_COUNT)
 
 
-def _matrix(examples: list[StanceExample], vocabulary: list[str]):
+def _matrix(examples: list[StanceExample], vocabulary: list[str], vectors: np.ndarray, scale):
+    from scipy.sparse import hstack
+
+    return hstack([_feature_matrix(examples, vocabulary), scale * vectors]).tocsr()
+
+
+def _feature_matrix(examples: list[StanceExample], vocabulary: list[str]):
     from scipy.sparse import csr_matrix
 
     column = {name: index for index, name in enumerate(vocabulary)}
@@ -88,17 +106,28 @@ def _matrix(examples: list[StanceExample], vocabulary: list[str]):
     return csr_matrix((values, (rows, columns)), shape=(len(examples), len(vocabulary)))
 
 
-def _fit(examples: list[StanceExample], seed: int):
+@dataclass(frozen=True)
+class Settings:
+    regularisation: float
+    embedding_scale: float
+    seed: int
+
+
+def _fit(examples: list[StanceExample], vectors: np.ndarray, settings: Settings):
     from sklearn.linear_model import LogisticRegression
 
     vocabulary = _vocabulary(examples)
     labels = np.array([example.label for example in examples])
-    model = LogisticRegression(C=REGULARISATION, solver="liblinear", random_state=seed)
-    model.fit(_matrix(examples, vocabulary), labels)
+    model = LogisticRegression(
+        C=settings.regularisation, solver="liblinear", random_state=settings.seed
+    )
+    model.fit(_matrix(examples, vocabulary, vectors, settings.embedding_scale), labels)
     return vocabulary, model
 
 
-def cross_validated_probabilities(examples: list[StanceExample], seed: int) -> np.ndarray:
+def cross_validated_probabilities(
+    examples: list[StanceExample], vectors: np.ndarray, settings: Settings
+) -> np.ndarray:
     from sklearn.model_selection import GroupKFold
 
     labels = np.array([example.label for example in examples])
@@ -106,8 +135,13 @@ def cross_validated_probabilities(examples: list[StanceExample], seed: int) -> n
     probabilities = np.zeros(len(examples))
     for train_rows, test_rows in GroupKFold(FOLDS).split(labels, labels, groups):
         fold_train = [examples[i] for i in train_rows]
-        vocabulary, model = _fit(fold_train, seed)
-        test = _matrix([examples[i] for i in test_rows], vocabulary)
+        vocabulary, model = _fit(fold_train, vectors[train_rows], settings)
+        test = _matrix(
+            [examples[i] for i in test_rows],
+            vocabulary,
+            vectors[test_rows],
+            settings.embedding_scale,
+        )
         probabilities[test_rows] = model.predict_proba(test)[:, 1]
     return probabilities
 
@@ -138,21 +172,41 @@ def choose_threshold(table: list[dict]) -> float:
 def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
     """Fit on all train candidates; return the model's JSON document (weights and figures)."""
     examples = list(stance_examples(data_dir, split="train", limit=limit))
+    if not examples:
+        raise ValueError("no sentence of PolNeAR train is a stance candidate")
+    vectors = checkworthiness.embed_sentences([example.text for example in examples])
     labels = np.array([example.label for example in examples])
-    table = threshold_table(labels, cross_validated_probabilities(examples, seed))
-    threshold = choose_threshold(table)
-    vocabulary, model = _fit(examples, seed)
+    # Per setting: the threshold its cross-validation picks, and how many right speakers that
+    # threshold adds; the setting adding most wins (the first listed, on a tie).
+    trials = []
+    for regularisation in REGULARISATIONS:
+        for scale in EMBEDDING_SCALES:
+            settings = Settings(regularisation, scale, seed)
+            table = threshold_table(
+                labels, cross_validated_probabilities(examples, vectors, settings)
+            )
+            threshold = choose_threshold(table)
+            correct = next((r["correct"] for r in table if r["threshold"] == threshold), 0)
+            trials.append((correct, settings, table, threshold))
+    correct, settings, table, threshold = max(trials, key=lambda trial: trial[0])
+    vocabulary, model = _fit(examples, vectors, settings)
+    coefficients = model.coef_[0]
     weights = {
         name: round(float(weight), 6)
-        for name, weight in zip(vocabulary, model.coef_[0], strict=True)
+        for name, weight in zip(vocabulary, coefficients[: len(vocabulary)], strict=True)
         if abs(weight) >= 1e-6
     }
-    digest = hashlib.sha256(json.dumps(weights, sort_keys=True).encode()).hexdigest()[:8]
+    embedding_weights = [round(float(w), 6) for w in coefficients[len(vocabulary) :]]
+    fingerprint = json.dumps([weights, embedding_weights], sort_keys=True).encode()
+    digest = hashlib.sha256(fingerprint).hexdigest()[:8]
     return {
         "version": f"stances-logreg-{digest}",
         "threshold": threshold,
         "bias": round(float(model.intercept_[0]), 6),
         "weights": weights,
+        "embedding_weights": embedding_weights,
+        "embedding_model": checkworthiness_version(),
+        "embedding_scale": settings.embedding_scale,
         "training": {
             "split": "PolNeAR train",
             "data_sha256": split_digest(data_dir, "train"),
@@ -160,7 +214,16 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
             "candidates": len(examples),
             "positives": int(labels.sum()),
             "seed": seed,
-            "regularisation_c": REGULARISATION,
+            "regularisation_c": settings.regularisation,
+            "settings_tried": [
+                {
+                    "regularisation_c": trial_settings.regularisation,
+                    "embedding_scale": trial_settings.embedding_scale,
+                    "threshold": trial_threshold,
+                    "correct": trial_correct,
+                }
+                for trial_correct, trial_settings, _, trial_threshold in trials
+            ],
             "min_feature_count": MIN_FEATURE_COUNT,
             "min_precision": MIN_PRECISION,
             "folds": FOLDS,
