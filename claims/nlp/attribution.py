@@ -6,7 +6,10 @@ Per sentence, in order of trust:
 2. the speaker of the quotation the sentence lies in, found in another sentence of the same
    quotation (multi-sentence quotations, quotations over several paragraphs);
 3. for a sentence that is mostly quotation and has no speaker yet: a short tag sentence right after
-   it ('"..." \n Trump said.'), else the speaker announced or attributed in the sentence before.
+   it ('"..." \n Trump said.'), else the speaker announced or attributed in the sentence before;
+4. line labels and transcript turns (labels.py);
+5. for a sentence still without a speaker, its subject when the stance model (stances.py) says
+   the subject holds the stance the sentence reports.
 Pronoun subjects ('he said') resolve to the most recent earlier mention that fits.
 """
 
