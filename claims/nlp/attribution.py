@@ -7,7 +7,8 @@ Per sentence, in order of trust:
    quotation (multi-sentence quotations, quotations over several paragraphs);
 3. for a sentence that is mostly quotation and has no speaker yet: a short tag sentence right after
    it ('"..." \n Trump said.'), else the speaker announced or attributed in the sentence before;
-4. line labels and transcript turns (labels.py);
+4. a paragraph with no speaker after a transcript label continues that speaker's turn (a label
+   that opens a line, 'MATTHEWS: ...', takes precedence over 1; see labels.py);
 5. for a sentence still without a speaker, its subject when the stance model (stances.py) says
    the subject holds the stance the sentence reports.
 Pronoun subjects ('he said') resolve to the most recent earlier mention that fits.
