@@ -22,7 +22,7 @@ from claims.nlp import checkworthiness
 from claims.nlp.headlines import capitalised_words, sentence_case
 from claims.nlp.labels import colon_attribution, continue_turns, line_label, names_in
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
-from claims.nlp.sentences import SentenceSpan
+from claims.nlp.sentences import SentenceSpan, word_set
 from claims.nlp.speakers import (
     Attribution,
     describe_subject,
@@ -36,14 +36,10 @@ from claims.nlp.stances import load_stance_model, stance_features, stance_holder
 __all__ = ["Attribution", "attribute_sentences", "speaker_aliases", "speaker_key"]
 
 
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # Lemmas of verbs that attribute their complement to their subject: the commonest cues in
 # PolNeAR train (speech, writing, belief and intention verbs), kept where the word is a cue in
 # at least about half of its occurrences there.
-REPORTING_LEMMAS = _word_set(
+REPORTING_LEMMAS = word_set(
     """say tell add write note report announce suggest argue describe find show tweet think want
     continue declare explain acknowledge criticize believe accuse endorse urge cite claim
     state warn vow condemn insist promise reply respond recall agree conclude deny admit
@@ -63,7 +59,7 @@ REPORTING_LEMMAS = _word_set(
 )
 # Belief, intention and stance: attributions too, but an explicit speech verb in the same
 # sentence wins ('Voters, Clinton suggested, don't have to worry ...' is Clinton's).
-STANCE_LEMMAS = _word_set(
+STANCE_LEMMAS = word_set(
     """think want believe hope fear expect know feel plan seek worry wonder support oppose vote
     back prefer refuse consider view doubt suspect regard defend praise attack criticize endorse
     thank welcome congratulate encourage find show"""
@@ -75,14 +71,14 @@ PARTICLE_VERBS = {"call": {"on", "for"}, "point": {"out", "to"}}
 # 'Blinken spoke to reporters in Rome.' announces who speaks the next quotation.
 ANNOUNCING_LEMMAS = frozenset(["speak", "talk", "address", "brief", "interview"])
 # 'made the point', 'issued a statement', 'is making an impassioned case'.
-SPEECH_ACT_VERBS = _word_set("make issue give deliver offer release put")
-SPEECH_NOUNS = _word_set(
+SPEECH_ACT_VERBS = word_set("make issue give deliver offer release put")
+SPEECH_NOUNS = word_set(
     """point case argument claim promise pledge statement remarks comment comments accusation
     allegation prediction speech assessment warning appeal plea vow"""
 )
 KNOWN_LEMMAS = REPORTING_LEMMAS | ANNOUNCING_LEMMAS | SPEECH_ACT_VERBS
 # Subjects that never name a speaker ('you know', 'someone said', 'all I can say').
-NON_SPEAKERS = _word_set(
+NON_SPEAKERS = word_set(
     """you someone anyone everyone everybody somebody anybody nobody all one us this these
     those what there each both many i we me nothing something anything everything"""
 )

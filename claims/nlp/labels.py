@@ -5,13 +5,8 @@
 import re
 from dataclasses import replace
 
-from claims.nlp.sentences import SentenceSpan
+from claims.nlp.sentences import SentenceSpan, word_set
 from claims.nlp.speakers import Attribution, canonical_name, clean_role, kind_of, person_in_label
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
 
 # A speaker label at the start of a line: transcripts ('TAPPER: Do you think ...') and
 # headlines ('Paul Ryan: FBI Decision Defies Explanation').
@@ -19,12 +14,12 @@ def _word_set(words: str) -> frozenset[str]:
 LINE_LABEL = re.compile(
     r"^(?:[A-Z]{3,}\s+[–—-]\s+)?[\"“]?(?P<mention>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):\s+(?=\S)"
 )
-NOT_LABELS = _word_set(
+NOT_LABELS = word_set(
     """update updated note editor's watch video photos photo related read correction transcript
     source sources breaking exclusive live question answer the latest"""
 )
 # Headline labels that name a source rather than a person: 'Poll: Trump ties Clinton'.
-LABEL_SOURCES = _word_set("poll polls survey study report newspaper analysis audit memo lawsuit")
+LABEL_SOURCES = word_set("poll polls survey study report newspaper analysis audit memo lawsuit")
 COLON_SPEAKER = re.compile(r"^(?P<mention>[^:\"“”]{3,120}?)\s*:\s*[\"“‘']")
 # A name introducing a quotation after a dash or 'from', in digests: 'IOWA POLLS NOT WRONG -
 # Mark Blumenthal and Jon Cohen: "..."', '-More from Blumenthal and Cohen: "..."'.

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 
-def _word_set(words: str) -> frozenset[str]:
+def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
@@ -20,30 +20,30 @@ class SentenceSpan:
 
 
 # Abbreviations that precede a name or a number, so a period after them never ends a sentence.
-TITLE_ABBREVIATIONS = _word_set(
+TITLE_ABBREVIATIONS = word_set(
     """mr mrs ms dr gov sen rep reps sens gen lt col sgt capt cmdr adm maj cpl pvt prof rev hon
     pres supt atty insp det st mt ft vs v messrs mmes fr rt"""
 )
 # Month abbreviations and 'No.' are followed by a number ('Jan. 6', 'No. 10'); before anything
 # else they may end a sentence ('No. That is wrong.').
-NUMBER_ABBREVIATIONS = _word_set("""jan feb mar apr jun jul aug sep sept oct nov dec no nos""")
+NUMBER_ABBREVIATIONS = word_set("""jan feb mar apr jun jul aug sep sept oct nov dec no nos""")
 # Abbreviations that can end a sentence: split after them only when the next word is a typical
 # sentence opener ('... in the U.S. The next day ...').
-AMBIGUOUS_ABBREVIATIONS = _word_set(
+AMBIGUOUS_ABBREVIATIONS = word_set(
     """inc corp co ltd jr sr etc al bros llc plc a.m p.m u.s u.k u.n e.u d.c n.y l.a"""
 )
-SENTENCE_OPENERS = _word_set(
+SENTENCE_OPENERS = word_set(
     """the a an he she it they we i you his her its their our this that these those there but and
     or so yet then still however meanwhile in on at for after before when while if as since
     although though some many most both all no not one two three what why how who where mr mrs
     ms dr"""
 )
 # Reporting verbs that, right after a closing quotation, mark '"..." X said.' as one sentence.
-QUOTE_TAG_VERBS = _word_set(
+QUOTE_TAG_VERBS = word_set(
     """said says told tells added adds asked asks wrote writes tweeted replied responded
     continued explained noted argued insisted warned recalled joked shouted declared"""
 )
-WEEKDAYS_AND_TIME_WORDS = _word_set(
+WEEKDAYS_AND_TIME_WORDS = word_set(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight earlier
     later recently"""
 )

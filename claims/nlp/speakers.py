@@ -8,15 +8,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
+from claims.nlp.sentences import word_set
 
 # Courtesy titles carry no information worth keeping as a role.
 HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "madam"])
 # Words that make up a job title ('U.S. Secretary of State', 'White House Press Secretary').
-TITLE_WORDS = _word_set(
+TITLE_WORDS = word_set(
     """president vice secretary sen senator rep representative gov governor mayor minister prime
     chancellor chairman chairwoman chair speaker leader spokesman spokeswoman spokesperson
     press general attorney director chief deputy ambassador judge justice gen lt col sgt capt
@@ -26,7 +23,7 @@ TITLE_WORDS = _word_set(
     pollster host anchor reporter columnist editor of the and for republican democratic
     democrat gop campaign national security"""
 )
-ANONYMOUS_HEADS = _word_set(
+ANONYMOUS_HEADS = word_set(
     """source sources official officials aide aides person people insider insiders adviser
     advisers advisor advisors diplomat diplomats officer officers staffer staffers"""
 )
