@@ -32,6 +32,16 @@ class AnalysisStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class AnalysisProblem(models.TextChoices):
+    """Why an analysis is not done, as clients are told (the full text stays internal)."""
+
+    NONE = "", "None"
+    QUEUE_UNAVAILABLE = "queue_unavailable", "The task queue could not be reached"
+    RETRYING = "retrying", "Retrying after a temporary error"
+    STALLED = "stalled", "The worker running it stopped; it is being sent again"
+    FAILED = "failed", "The analysis failed"
+
+
 class ArticleQuerySet(models.QuerySet):
     def analysed(self):
         return self.filter(analysis_status=AnalysisStatus.DONE)
@@ -56,7 +66,10 @@ class Article(models.Model):
     analysis_status = models.CharField(
         max_length=16, choices=AnalysisStatus.choices, default=AnalysisStatus.QUEUED
     )
-    analysis_error = models.TextField(blank=True)
+    analysis_error = models.TextField(blank=True, help_text="Internal: for the desk and logs.")
+    analysis_problem = models.CharField(
+        max_length=32, choices=AnalysisProblem.choices, blank=True, default=""
+    )
     analysis_queued_at = models.DateTimeField(null=True, blank=True)
     analysis_started_at = models.DateTimeField(null=True, blank=True)
     analysis_finished_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, SourceKind
@@ -119,6 +120,30 @@ class ReadOnlyInlineMixin:
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceSaveAdminMixin:
+    """Change views whose save goes through a service. When the service refuses, the whole
+    change (inlines and the admin log entry included) is rolled back and the page says why,
+    instead of saving part of it under a "changed successfully" banner."""
+
+    def save_refused(self, request, error) -> None:
+        transaction.set_rollback(True)
+        request._service_save_refused = True
+        self.message_user(
+            request, "Nothing was saved: " + "; ".join(_messages(error)), level=messages.ERROR
+        )
+
+    def response_change(self, request, obj):
+        if getattr(request, "_service_save_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 class SentenceInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -243,7 +268,10 @@ class SpeakerAliasInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(SimpleHistoryAdmin):
+    """A rename or a new role shows on every published verdict of the speaker, so changing a
+    speaker needs `change_speaker` (editors) and leaves a history record."""
+
     list_display = ["name", "role", "kind", "claim_count"]
     list_filter = ["kind"]
     search_fields = ["name", "role", "aliases__alias"]
@@ -281,7 +309,7 @@ class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(PublishedSetAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ServiceSaveAdminMixin, PublishedSetAdminMixin, SimpleHistoryAdmin):
     list_display = ["short_text", "speaker", "check_worthiness", "status", "assignee", "outlet"]
     list_filter = [
         "status",
@@ -331,10 +359,27 @@ class ClaimAdmin(PublishedSetAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # claims come from analysis, or from a sentence on the review desk
 
+    def has_change_permission(self, request, obj=None):
+        # Submitted or published: part of the record, changed only by a correction.
+        if obj is not None and obj.is_record_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        if {"speaker", "attribution_cue", "is_direct_quote"} & set(form.changed_data):
-            obj.edited_by_reviewer = True
-        super().save_model(request, obj, form, change)
+        attribution = {"speaker", "attribution_cue", "is_direct_quote"} & set(form.changed_data)
+        try:
+            if attribution:
+                services.claim_attribution_edit(
+                    claim=obj,
+                    actor=request.user,
+                    speaker=obj.speaker,
+                    attribution_cue=obj.attribution_cue,
+                    is_direct_quote=obj.is_direct_quote,
+                )
+            if "priority" in form.changed_data:
+                Claim.objects.filter(pk=obj.pk).update(priority=obj.priority)
+        except (ValidationError, IllegalTransition) as error:
+            self.save_refused(request, error)
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
@@ -355,9 +400,23 @@ class ClaimAdmin(PublishedSetAdminMixin, SimpleHistoryAdmin):
 
 
 class EvidenceSourceInline(admin.TabularInline):
+    """Edited with a draft and saved by the same service as the desk; fixed once submitted."""
+
     model = EvidenceSource
     fields = ["url", "title", "note", "accessed_on"]
     extra = 1
+
+    def _editable(self, obj) -> bool:
+        return obj is None or not obj.is_locked
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -395,7 +454,7 @@ class VerdictAdminForm(forms.ModelForm):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
     form = VerdictAdminForm
     list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
     list_filter = ["status", "rating", "published_at"]
@@ -426,29 +485,49 @@ class VerdictAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # a verdict is drafted from its claim on the review desk
 
+    def has_change_permission(self, request, obj=None):
+        # Submitted or published: only review and the correction path change it.
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_publish_permission(self, request):
         return request.user.has_perm("claims.publish_verdict")
 
-    def get_readonly_fields(self, request, obj=None):
-        locked = obj is not None and obj.status in ("submitted", "published")
-        return (
-            [*self.readonly_fields, "rating", "conclusion", "explanation"]
-            if locked
-            else (self.readonly_fields)
-        )
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            return [name for name in fields if name != "expected_version"]
+        return fields
 
     def save_model(self, request, obj, form, change):
+        pass  # saved with its sources in save_related, through the desk's service
+
+    def save_related(self, request, form, formsets, change):
+        sources = [
+            {
+                "url": row.cleaned_data["url"],
+                "title": row.cleaned_data["title"],
+                "note": row.cleaned_data.get("note", ""),
+                "accessed_on": row.cleaned_data.get("accessed_on"),
+            }
+            for formset in formsets
+            if formset.model is EvidenceSource
+            for row in formset.forms
+            if row.cleaned_data.get("url") and not row.cleaned_data.get("DELETE")
+        ]
         try:
-            verdicts.verdict_save_draft(
-                claim=obj.claim,
+            verdicts.verdict_save(
+                claim=form.instance.claim,
                 actor=request.user,
                 expected_version=form.cleaned_data.get("expected_version"),
-                rating=obj.rating,
-                conclusion=obj.conclusion,
-                explanation=obj.explanation,
+                rating=form.cleaned_data.get("rating"),
+                conclusion=form.cleaned_data.get("conclusion", ""),
+                explanation=form.cleaned_data.get("explanation", ""),
+                sources=sources,
             )
         except (ValidationError, IllegalTransition) as error:
-            self.message_user(request, "; ".join(_messages(error)), level=messages.ERROR)
+            self.save_refused(request, error)
 
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -493,7 +572,9 @@ class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(EvidenceSource)
-class EvidenceSourceAdmin(admin.ModelAdmin):
+class EvidenceSourceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only: sources change with their verdict's draft, or through a correction."""
+
     list_display = ["title", "url", "verdict", "accessed_on"]
     search_fields = ["title", "url", "note"]
     list_select_related = ["verdict__claim"]
@@ -528,15 +609,29 @@ class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "user", "can_read", "can_submit", "last_used_at", "state"]
-    list_filter = ["can_read", "can_submit", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "can_read",
+        "can_submit",
+        "can_read_unpublished",
+        "last_used_at",
+        "state",
+    ]
+    list_filter = [
+        "can_read",
+        "can_submit",
+        "can_read_unpublished",
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     actions = ["revoke"]
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "user", "can_read", "can_submit"]
+        fields = ["name", "user", "can_read", "can_submit", "can_read_unpublished"]
         if obj is None:
             return fields
         return [*fields, "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
@@ -561,6 +656,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             user=obj.user,
             can_read=obj.can_read,
             can_submit=obj.can_submit,
+            can_read_unpublished=obj.can_read_unpublished,
             created_by=request.user,
         )
         obj.pk = token.pk

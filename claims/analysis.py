@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import AnalysisStatus, Article
+from articles.models import AnalysisProblem, AnalysisStatus, Article
 
 from .models import Claim, ClaimEvent, ClaimEventKind, ClaimOrigin, Sentence, Speaker
 from .nlp import checkworthiness, pipeline
@@ -41,6 +41,7 @@ def article_mark_running(*, article_id: int) -> None:
         analysis_started_at=timezone.now(),
         analysis_finished_at=None,
         analysis_error="",
+        analysis_problem=AnalysisProblem.NONE,
     )
 
 
@@ -48,6 +49,7 @@ def article_mark_failed(*, article_id: int, reason: str, retrying: bool = False)
     Article.objects.filter(pk=article_id).update(
         analysis_status=AnalysisStatus.QUEUED if retrying else AnalysisStatus.FAILED,
         analysis_error=reason[:5000],
+        analysis_problem=AnalysisProblem.RETRYING if retrying else AnalysisProblem.FAILED,
         analysis_finished_at=None if retrying else timezone.now(),
     )
 
@@ -65,12 +67,14 @@ def article_analyze(*, article_id: int) -> AnalysisResult:
         result = _sync_claims(article, analysed, speakers, version, threshold)
         article.analysis_status = AnalysisStatus.DONE
         article.analysis_error = ""
+        article.analysis_problem = AnalysisProblem.NONE
         article.analysis_finished_at = timezone.now()
         article.analysis_model_version = version
         article.save(
             update_fields=[
                 "analysis_status",
                 "analysis_error",
+                "analysis_problem",
                 "analysis_finished_at",
                 "analysis_model_version",
                 "updated_at",

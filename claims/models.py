@@ -20,6 +20,9 @@ class Speaker(models.Model):
     kind = models.CharField(max_length=16, choices=SpeakerKind.choices, default=SpeakerKind.PERSON)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A rename or a new role shows on every published verdict of the speaker: keep a record.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -87,6 +90,10 @@ class ClaimStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
+# Its verdict is submitted or published: the claim's text and attribution are part of the record.
+LOCKED_CLAIM_STATES = frozenset({ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED})
+
+
 class ClaimOrigin(models.TextChoices):
     MODEL = "model", "Detected by the model"
     MANUAL = "manual", "Added by a reviewer"
@@ -97,7 +104,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(status__in=[ClaimStatus.NEW, ClaimStatus.IN_PROGRESS])
 
     def published(self):
-        return self.filter(status=ClaimStatus.PUBLISHED)
+        """Claims whose verdict the public may read (the one definition, via the verdict)."""
+        return self.filter(published_verdict_q("verdict__"))
 
     def with_reviewer_work(self):
         """Claims a re-analysis must keep: someone has touched them."""
@@ -172,6 +180,11 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def is_record_locked(self) -> bool:
+        """Text, speaker, cue and quote flag change only through review or a correction."""
+        return self.status in LOCKED_CLAIM_STATES
+
 
 class RatingScale(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -218,9 +231,20 @@ class VerdictStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def published_verdict_q(prefix: str = "") -> Q:
+    """What the public may read. Every API view, public page, JSON-LD, search and template goes
+    through this (or Verdict.is_published for one row); `prefix` reaches it through a relation,
+    e.g. "verdict__" from claims."""
+    return Q(**{f"{prefix}status": VerdictStatus.PUBLISHED, f"{prefix}published_at__isnull": False})
+
+
+# A claim whose record is fixed: its verdict was submitted or published (see claims/workflow.py).
+LOCKED_VERDICT_STATES = frozenset({VerdictStatus.SUBMITTED, VerdictStatus.PUBLISHED})
+
+
 class VerdictQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=VerdictStatus.PUBLISHED, published_at__isnull=False)
+        return self.filter(published_verdict_q())
 
 
 class Verdict(models.Model):
@@ -283,6 +307,50 @@ class Verdict(models.Model):
     def __str__(self) -> str:
         return f"{self.rating or 'Unrated'}: {self.claim}"
 
+    @property
+    def is_published(self) -> bool:
+        """The row-level twin of VerdictQuerySet.published()."""
+        return self.status == VerdictStatus.PUBLISHED and self.published_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        """Submitted or published: content changes only through review or a correction."""
+        return self.status in LOCKED_VERDICT_STATES
+
+
+class ContributionKind(models.TextChoices):
+    DRAFT = "draft", "Wrote or changed the draft"
+    CORRECTION = "correction", "Wrote a correction"
+
+
+class VerdictContribution(models.Model):
+    """Who wrote or changed a verdict's wording, rating or sources, and in which version.
+
+    The four-eyes rule reads this set: nobody in it publishes the verdict.
+    """
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="contributions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdict_contributions"
+    )
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=ContributionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["verdict", "version", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verdict", "version", "user"], name="verdict_contribution_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ContributionKind.values), name="contribution_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on verdict {self.verdict_id} v{self.version}"
+
 
 class EvidenceSource(models.Model):
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="sources")
@@ -290,6 +358,8 @@ class EvidenceSource(models.Model):
     title = models.CharField(max_length=500)
     note = models.TextField(blank=True)
     accessed_on = models.DateField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -381,13 +451,18 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="api_tokens",
-        help_text="The account the client acts as: its submitted articles are recorded under it, "
-        "and a staff account's token sees unpublished claims with their status.",
+        help_text="The account the client acts as: its submitted articles are recorded under "
+        "it, and its keys may read those articles' status.",
     )
     prefix = models.CharField(max_length=16, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
     can_read = models.BooleanField(default=True, help_text="Read verdicts, claims and speakers.")
     can_submit = models.BooleanField(default=False, help_text="Submit articles for analysis.")
+    can_read_unpublished = models.BooleanField(
+        default=False,
+        help_text="Desk scope: also see unpublished claims with their status, every speaker and "
+        "every article. Only for the newsroom's own tools.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -18,7 +18,7 @@ from .models import (
     Sentence,
     Speaker,
     Verdict,
-    VerdictStatus,
+    published_verdict_q,
 )
 
 QUEUE_STATUSES = {
@@ -264,7 +264,7 @@ def dashboard_numbers() -> dict:
 
     top_speakers = list(
         Speaker.objects.annotate(
-            checked=Count("claims", filter=Q(claims__verdict__status=VerdictStatus.PUBLISHED))
+            checked=Count("claims", filter=published_verdict_q("claims__verdict__"))
         )
         .filter(checked__gt=0)
         .order_by("-checked", "name")[:10]

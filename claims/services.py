@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -93,12 +93,54 @@ def articles_requeue_stale(*, queued_for: timedelta, running_for: timedelta) -> 
 def speaker_resolve(
     *, name: str, role: str = "", kind: str = "", aliases: list[str] = ()
 ) -> Speaker:
-    """The Speaker these names belong to, created (with its aliases) when none matches."""
+    """The Speaker these names belong to, created (with its aliases) when none matches.
+
+    Safe under concurrent analyses: the primary alias key is unique, so two workers that meet
+    a new name at once create one speaker; the loser's insert fails inside a savepoint and it
+    reads the winner's row instead.
+    """
     names = [name, *aliases]
     keys = {speaker_key(alias): alias for alias in names if speaker_key(alias)}
     primary_key = speaker_key(name)
     if not primary_key:
         raise ValidationError("A speaker needs a name.")
+    for _attempt in range(SPEAKER_CREATE_ATTEMPTS):
+        speaker = _speaker_matching(primary_key, keys)
+        if speaker is not None:
+            if role and not speaker.role:
+                Speaker.objects.filter(pk=speaker.pk, role="").update(role=role)
+                speaker.role = role
+            break
+        try:
+            with transaction.atomic():
+                speaker = Speaker.objects.create(
+                    name=name,
+                    slug=_unique_speaker_slug(name),
+                    role=role,
+                    kind=kind if kind in SpeakerKind.values else SpeakerKind.PERSON,
+                )
+                SpeakerAlias.objects.create(
+                    speaker=speaker, alias=keys[primary_key], key=primary_key
+                )
+            break
+        except IntegrityError:
+            # Another transaction created this alias (or took the slug) first: read it again.
+            continue
+    else:
+        raise ValidationError(f"Could not store the speaker {name!r}: try again.")
+    SpeakerAlias.objects.bulk_create(
+        [SpeakerAlias(speaker=speaker, alias=alias, key=key) for key, alias in keys.items()],
+        ignore_conflicts=True,
+    )
+    return speaker
+
+
+# Each attempt either finds a committed alias or wins the insert; three cover a slug collision
+# on top of an alias race.
+SPEAKER_CREATE_ATTEMPTS = 3
+
+
+def _speaker_matching(primary_key: str, keys: dict[str, str]) -> Speaker | None:
     match = SpeakerAlias.objects.filter(key=primary_key).select_related("speaker").first()
     if match is None:
         match = (
@@ -107,28 +149,7 @@ def speaker_resolve(
             .order_by("id")
             .first()
         )
-    if match is not None:
-        speaker = match.speaker
-        if role and not speaker.role:
-            speaker.role = role
-            speaker.save(update_fields=["role"])
-    else:
-        speaker = Speaker.objects.create(
-            name=name,
-            slug=_unique_speaker_slug(name),
-            role=role,
-            kind=kind if kind in SpeakerKind.values else SpeakerKind.PERSON,
-        )
-    existing = set(SpeakerAlias.objects.filter(key__in=keys).values_list("key", flat=True))
-    SpeakerAlias.objects.bulk_create(
-        [
-            SpeakerAlias(speaker=speaker, alias=alias, key=key)
-            for key, alias in keys.items()
-            if key not in existing
-        ],
-        ignore_conflicts=True,
-    )
-    return speaker
+    return match.speaker if match is not None else None
 
 
 def _unique_speaker_slug(name: str) -> str:
@@ -245,9 +266,17 @@ def claim_speaker_correct(
             SpeakerAlias.objects.get_or_create(
                 key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
             )
-        if role.strip() and speaker.role != role.strip():
-            speaker.role = role.strip()
-            speaker.save(update_fields=["role"])
+        role = role.strip()
+        if role and speaker.role != role:
+            if speaker.role and not actor.has_perm("claims.change_speaker"):
+                raise ValidationError(
+                    {
+                        "role": f"{speaker.name} is listed as {speaker.role}: only an editor "
+                        "changes a speaker's role."
+                    }
+                )
+            speaker.role = role
+            speaker.save(update_fields=["role"])  # simple-history records who and when
         claim.speaker = speaker
         claim.edited_by_reviewer = True
         workflow.transition(
@@ -255,5 +284,36 @@ def claim_speaker_correct(
             claim=claim,
             actor=actor,
             data={"from": previous, "to": speaker.name, "written_as": name or speaker.name},
+        )
+    return claim
+
+
+def claim_attribution_edit(
+    *, claim: Claim, actor, speaker: Speaker | None, attribution_cue: str, is_direct_quote: bool
+) -> Claim:
+    """Change who said the claim and how (the admin's claim form). Refused once the claim's
+    verdict is submitted or published: from then on only a correction changes the record."""
+    with transaction.atomic():
+        claim = locked_claim(claim)
+        previous = {
+            "speaker": claim.speaker.name if claim.speaker else None,
+            "cue": claim.attribution_cue,
+            "direct_quote": claim.is_direct_quote,
+        }
+        claim.speaker = speaker
+        claim.attribution_cue = (attribution_cue or "").strip()
+        claim.is_direct_quote = bool(is_direct_quote)
+        claim.edited_by_reviewer = True
+        workflow.transition(
+            ClaimEventKind.SPEAKER_CORRECTED,
+            claim=claim,
+            actor=actor,
+            data={
+                "from": previous["speaker"],
+                "to": speaker.name if speaker else None,
+                "previous": previous,
+                "cue": claim.attribution_cue,
+                "direct_quote": claim.is_direct_quote,
+            },
         )
     return claim

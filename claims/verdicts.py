@@ -8,9 +8,18 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from . import workflow
-from .models import Claim, ClaimEventKind, Correction, EvidenceSource, Verdict, VerdictStatus
+from .models import (
+    Claim,
+    ClaimEventKind,
+    ContributionKind,
+    Correction,
+    EvidenceSource,
+    Verdict,
+    VerdictContribution,
+)
 from .services import locked_claim
 
 # --- Verdict workflow --------------------------------------------------------------------------
@@ -30,6 +39,43 @@ def published_changed() -> None:
         cache.incr(PUBLISHED_GENERATION_KEY)
     except ValueError:  # evicted or never read: any fresh number invalidates old entries
         cache.set(PUBLISHED_GENERATION_KEY, published_generation() + 1, timeout=None)
+
+
+# --- Four eyes ---------------------------------------------------------------------------------
+
+
+def verdict_contributor_ids(*, verdict: Verdict, kinds=tuple(ContributionKind.values)) -> set[int]:
+    """Everyone who wrote or changed the verdict's wording, rating or sources, in any version."""
+    contributors = set(
+        VerdictContribution.objects.filter(verdict=verdict, kind__in=kinds).values_list(
+            "user_id", flat=True
+        )
+    )
+    return contributors | {verdict.author_id}
+
+
+def verdict_publish_refusal(*, verdict: Verdict, user) -> str | None:
+    """Why `user` may not publish `verdict`, or None: the one rule the admin, the desk and the
+    API share."""
+    if not user.has_perm("claims.publish_verdict"):
+        return "Only editors can publish verdicts."
+    if user.pk in verdict_contributor_ids(verdict=verdict):
+        return (
+            "You wrote or changed this verdict's content: another editor must approve and "
+            "publish it."
+        )
+    return None
+
+
+def _contribution_record(*, verdict: Verdict, user, kind: str) -> None:
+    VerdictContribution.objects.get_or_create(
+        verdict=verdict, version=verdict.version, user=user, defaults={"kind": kind}
+    )
+
+
+def _content(verdict: Verdict) -> tuple:
+    sources = tuple(verdict.sources.order_by("id").values_list("url", "title", "note"))
+    return verdict.rating_id, verdict.conclusion, verdict.explanation, sources
 
 
 def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
@@ -71,10 +117,9 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        if verdict.author_id == editor.pk:
-            raise PermissionDenied(
-                "Nobody publishes their own verdict: another editor must approve it."
-            )
+        refusal = verdict_publish_refusal(verdict=verdict, user=editor)
+        if refusal:
+            raise PermissionDenied(refusal)
         verdict.editor = editor
         verdict.published_at = timezone.now()
         verdict.version += 1
@@ -82,10 +127,6 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         workflow.transition(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict, actor=editor)
         transaction.on_commit(published_changed)
     return verdict
-
-
-def verdict_is_public(verdict: Verdict) -> bool:
-    return verdict.status == VerdictStatus.PUBLISHED and verdict.published_at is not None
 
 
 class VersionConflict(ValidationError):
@@ -110,9 +151,11 @@ def verdict_save_draft(
         verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
         if verdict is None:
             verdict = Verdict(claim=claim, author=actor)
+            before = None
         else:
             if expected_version != verdict.version:
                 raise _version_conflict(verdict)
+            before = (verdict.rating_id, verdict.conclusion, verdict.explanation)
             verdict.version += 1
         verdict.rating = rating
         verdict.conclusion = conclusion
@@ -121,6 +164,8 @@ def verdict_save_draft(
         if claim.assignee_id is None:
             claim.assignee = actor
         workflow.transition(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor)
+        if before != (verdict.rating_id, verdict.conclusion, verdict.explanation):
+            _contribution_record(verdict=verdict, user=actor, kind=ContributionKind.DRAFT)
     return verdict
 
 
@@ -150,8 +195,9 @@ def _locked_verdict(verdict: Verdict, expected_version: int | None) -> Verdict:
 
 def _replace_sources(verdict: Verdict, sources: list[dict]) -> None:
     today = timezone.localdate()
-    verdict.sources.all().delete()
-    EvidenceSource.objects.bulk_create(
+    for old in verdict.sources.all():
+        old.delete()  # one by one, so each leaves its history record
+    bulk_create_with_history(
         [
             EvidenceSource(
                 verdict=verdict,
@@ -161,7 +207,8 @@ def _replace_sources(verdict: Verdict, sources: list[dict]) -> None:
                 accessed_on=source.get("accessed_on") or today,
             )
             for source in sources
-        ]
+        ],
+        EvidenceSource,
     )
 
 
@@ -177,6 +224,8 @@ def verdict_save(
 ) -> Verdict:
     """Save the draft and its evidence sources together, refusing stale saves."""
     with transaction.atomic():
+        before = Verdict.objects.filter(claim=claim).first()
+        before_content = _content(before) if before else None
         verdict = verdict_save_draft(
             claim=claim,
             actor=actor,
@@ -187,6 +236,8 @@ def verdict_save(
         )
         sources = list(sources)
         _replace_sources(verdict, sources)
+        if _content(verdict) != before_content:
+            _contribution_record(verdict=verdict, user=actor, kind=ContributionKind.DRAFT)
         # The draft's event names its sources, so the history shows when they changed.
         event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
         event.data = {**event.data, "sources": _source_urls(sources)}
@@ -256,6 +307,13 @@ def verdict_correct(
         claim = locked_claim(verdict.claim)
         verdict = _locked_verdict(verdict, expected_version)
         workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
+        # A correction is published by the editor who writes it, with a dated public note; it
+        # must not become a way to publish a draft one wrote, so draft authors may not correct.
+        if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+            raise PermissionDenied(
+                "You wrote or changed this verdict before it was published: another editor "
+                "must correct it."
+            )
         previous = verdict_public_fields(verdict)
         correction = Correction.objects.create(
             verdict=verdict, note=note, previous=previous, created_by=editor
@@ -266,6 +324,7 @@ def verdict_correct(
         verdict.version += 1
         verdict.updated_by = editor
         _replace_sources(verdict, sources)
+        _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
         workflow.transition(
             ClaimEventKind.CORRECTED,
             claim=claim,

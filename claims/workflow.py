@@ -40,9 +40,9 @@ MOVES: dict[str, Move] = {
         _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS), _states(ClaimStatus.DISMISSED)
     ),
     ClaimEventKind.REOPENED: Move(_states(ClaimStatus.DISMISSED), _states(ClaimStatus.NEW)),
-    ClaimEventKind.SPEAKER_CORRECTED: Move(
-        _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW), None
-    ),
+    # Once a verdict is submitted the claim's attribution is part of the record (it is what
+    # the editor approves): only a return to the author, or a correction, changes it.
+    ClaimEventKind.SPEAKER_CORRECTED: Move(_states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS), None),
     ClaimEventKind.DRAFTED: Move(
         _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS),
         _states(ClaimStatus.IN_PROGRESS),

@@ -6,16 +6,22 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from articles.models import Article, SourceKind
+from articles.models import SourceKind
 from articles.services import DuplicateArticle
 
 from .. import services
 from ..models import Claim
 from . import docs
-from .auth import SubmitScope, SubmitThrottle, is_staff_client, request_token
+from .auth import (
+    SubmitScope,
+    SubmitThrottle,
+    articles_visible,
+    reads_unpublished,
+    request_token,
+)
 from .errors import Conflict, PayloadTooLarge
 from .serializers import ArticleAcceptedSerializer, ArticleSerializer, ArticleSubmitSerializer
-from .views import PUBLISHED_VERDICT, StrictQueryMixin
+from .views import StrictQueryMixin
 
 
 @extend_schema_view(
@@ -53,8 +59,10 @@ class ArticleViewSet(
     StrictQueryMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [SubmitScope]
-    queryset = Article.objects.select_related("outlet")
     serializer_class = ArticleSerializer
+
+    def get_queryset(self):
+        return articles_visible(token=request_token(self.request)).select_related("outlet")
 
     def get_throttles(self):
         return [*super().get_throttles(), SubmitThrottle()]
@@ -63,7 +71,7 @@ class ArticleViewSet(
         return ArticleSubmitSerializer if self.action == "create" else ArticleSerializer
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "staff": is_staff_client(self.request)}
+        return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}
 
     def create(self, request, *args, **kwargs):
         submitted = ArticleSubmitSerializer(data=request.data)
@@ -84,9 +92,14 @@ class ArticleViewSet(
                 source_kind=SourceKind.API, created_by=request_token(request).user, **fields
             )
         except DuplicateArticle as duplicate:
+            token = request_token(request)
+            if articles_visible(token=token).filter(pk=duplicate.existing.pk).exists():
+                raise Conflict(
+                    duplicate.message, existing_url=self._status_url(duplicate.existing.pk)
+                ) from None
+            # Another client's article: say it is a repeat without naming it.
             raise Conflict(
-                duplicate.message,
-                existing_url=self._status_url(duplicate.existing.pk),
+                "This article is already stored (submitted by someone else).", existing_url=None
             ) from None
         status_url = self._status_url(article.pk)
         body = ArticleAcceptedSerializer(
@@ -99,8 +112,8 @@ class ArticleViewSet(
         claims = Claim.objects.filter(article=article).select_related(
             "speaker", "article__outlet", "verdict__rating"
         )
-        if not is_staff_client(request):
-            claims = claims.filter(PUBLISHED_VERDICT)
+        if not reads_unpublished(request):
+            claims = claims.published()
         context = {**self.get_serializer_context(), "claims": claims.order_by("start", "id")}
         return Response(ArticleSerializer(article, context=context).data)
 

@@ -11,10 +11,13 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.settings import api_settings
+
+from articles.models import Article
 
 from ..models import ApiToken
 
@@ -29,7 +32,13 @@ def _hash(key: str) -> str:
 
 
 def token_create(
-    *, name: str, user, can_read: bool = True, can_submit: bool = False, created_by=None
+    *,
+    name: str,
+    user,
+    can_read: bool = True,
+    can_submit: bool = False,
+    can_read_unpublished: bool = False,
+    created_by=None,
 ) -> tuple[ApiToken, str]:
     """Store a new token and return it with its key; the key is never retrievable again."""
     name = (name or "").strip()
@@ -48,6 +57,7 @@ def token_create(
             key_hash=_hash(key),
             can_read=can_read,
             can_submit=can_submit,
+            can_read_unpublished=can_read_unpublished,
             created_by=created_by,
         )
     return token, key
@@ -111,9 +121,19 @@ def request_token(request) -> ApiToken | None:
     return request.auth if isinstance(request.auth, ApiToken) else None
 
 
-def is_staff_client(request) -> bool:
+def reads_unpublished(request) -> bool:
+    """The desk scope is ticked on the key itself; the account's is_staff grants nothing here."""
     token = request_token(request)
-    return token is not None and token.user.is_staff
+    return token is not None and token.can_read_unpublished
+
+
+def articles_visible(*, token: ApiToken | None) -> QuerySet[Article]:
+    """The articles a client may read: those its account submitted, or all with the desk scope."""
+    if token is None:
+        return Article.objects.none()
+    if token.can_read_unpublished:
+        return Article.objects.all()
+    return Article.objects.filter(created_by=token.user_id)
 
 
 class ReadScope(permissions.BasePermission):

@@ -27,7 +27,7 @@ class Conflict(exceptions.APIException):
     default_detail = "This resource already exists."
     default_code = "duplicate"
 
-    def __init__(self, detail=None, *, existing_url: str):
+    def __init__(self, detail=None, *, existing_url: str | None):
         super().__init__(detail)
         self.existing_url = existing_url
 
@@ -69,7 +69,7 @@ def api_exception_handler(exc, context):
         body = {"error": _codes(exc), "detail": str(exc.detail)}
     if isinstance(exc, PayloadTooLarge) and exc.fields:
         body["fields"] = exc.fields
-    if isinstance(exc, Conflict):
+    if isinstance(exc, Conflict) and exc.existing_url:
         body["existing_url"] = exc.existing_url
     if isinstance(exc, exceptions.Throttled):
         body["retry_after"] = exc.wait and int(exc.wait + 0.999)

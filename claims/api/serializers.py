@@ -5,7 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.models import Article, Outlet
+from articles.models import AnalysisProblem, Article, Outlet
 
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 
@@ -309,7 +309,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     @extend_schema_field(VerdictBriefSerializer(allow_null=True))
     def get_verdict(self, claim):
         verdict = getattr(claim, "verdict", None)
-        if verdict is None or not verdict.published_at or verdict.status != "published":
+        if verdict is None or not verdict.is_published:
             return None
         return VerdictBriefSerializer(verdict, context=self.context).data
 
@@ -370,9 +370,18 @@ class ArticleAcceptedSerializer(serializers.Serializer):
     status_url = serializers.URLField()
 
 
+class AnalysisErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[c for c in AnalysisProblem.values if c])
+    message = serializers.CharField()
+
+
 class ArticleSerializer(serializers.ModelSerializer):
+    """An article's status. `analysis_error` is a reason code with a fixed sentence: the
+    internal text (exception messages, database errors) stays in the logs and the admin."""
+
     outlet = OutletSerializer(allow_null=True)
     status_url = serializers.SerializerMethodField()
+    analysis_error = serializers.SerializerMethodField()
     claims = serializers.SerializerMethodField()
 
     class Meta:
@@ -396,6 +405,13 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     def get_status_url(self, article) -> str:
         return _absolute(self.context, "api:article-detail", article.pk)
+
+    @extend_schema_field(AnalysisErrorSerializer(allow_null=True))
+    def get_analysis_error(self, article) -> dict | None:
+        if not article.analysis_problem:
+            return None
+        problem = AnalysisProblem(article.analysis_problem)
+        return {"code": problem.value, "message": f"{problem.label}."}
 
     @extend_schema_field(ClaimSerializer(many=True))
     def get_claims(self, article):

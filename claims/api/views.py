@@ -16,10 +16,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ..claimreview import claimreview_for
-from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict, VerdictStatus
+from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..verdicts import published_generation
 from . import docs
-from .auth import is_staff_client
+from .auth import reads_unpublished
 from .filters import SEARCH_CONFIG, ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
@@ -33,7 +33,6 @@ from .serializers import (
 )
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
-PUBLISHED_VERDICT = Q(verdict__status=VerdictStatus.PUBLISHED, verdict__published_at__isnull=False)
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -264,12 +263,12 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         claims = Claim.objects.select_related(
             "speaker", "article__outlet", "verdict__rating"
         ).order_by("-id")
-        if is_staff_client(self.request):
+        if reads_unpublished(self.request):
             return claims
-        return claims.filter(PUBLISHED_VERDICT)
+        return claims.published()
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "staff": is_staff_client(self.request)}
+        return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}
 
 
 def rating_slugs() -> list[str]:
@@ -319,7 +318,7 @@ class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = SpeakerPagination
 
     def get_queryset(self):
-        return speakers_visible(staff=is_staff_client(self.request))
+        return speakers_visible(staff=reads_unpublished(self.request))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -81,11 +81,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
     )
-    can_correct = (
-        user.has_perm(PUBLISH_VERDICTS)
-        and verdict is not None
-        and verdict.status == VerdictStatus.PUBLISHED
-    )
+    can_correct = user.has_perm(PUBLISH_VERDICTS) and verdict is not None and verdict.is_published
     verdict_form = forms.get("verdict_form") or VerdictForm(initial=initial)
     source_formset = forms.get("source_formset") or EvidenceSourceFormSet(
         initial=sources, prefix="sources"
@@ -119,7 +115,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_submit": can_edit_verdict and verdict is not None,
         "can_review": can_review,
         "can_correct": can_correct,
-        "is_own_verdict": verdict is not None and verdict.author_id == user.pk,
+        "publish_refusal": (
+            verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
+        ),
         "verdict_form": verdict_form,
         "source_formset": source_formset,
         "source_domains": selectors.source_domains(source_urls),

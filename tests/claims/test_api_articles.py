@@ -74,10 +74,12 @@ def test_staff_see_the_detected_claims_with_their_status(
     assert status["claims"] and all(claim["status"] == "new" for claim in status["claims"])
 
 
-def test_an_article_shows_its_published_claims_to_every_client():
+def test_an_article_shows_its_submitter_only_its_published_claims():
     verdict = published_verdict("The budget grew by 40 percent.")
     draft_verdict("Crime fell by 10 percent.")
-    rows = key_client().get(f"/api/v1/articles/{verdict.claim.article_id}/").json()["claims"]
+    token, key = make_key(submit=True)
+    Article.objects.filter(pk=verdict.claim.article_id).update(created_by=token.user)
+    rows = client_with(key).get(f"/api/v1/articles/{verdict.claim.article_id}/").json()["claims"]
     assert [row["id"] for row in rows] == [verdict.claim_id]
     assert rows[0]["verdict"]["id"] == verdict.pk
 

@@ -90,7 +90,8 @@ MATRIX = [
     ("/api/v1/claims/{claim}/", 401, 200, 403, 401, 200, 401),
     ("/api/v1/speakers/", 401, 200, 403, 401, 200, 401),
     ("/api/v1/speakers/{speaker}/", 401, 200, 403, 401, 200, 401),
-    ("/api/v1/articles/{article}/", 401, 200, 200, 401, 200, 401),
+    # Someone else's article (here: pasted at the desk): only the desk scope reads it.
+    ("/api/v1/articles/{article}/", 401, 404, 404, 401, 200, 401),
 ]
 WHO = [ANONYMOUS, READ, SUBMIT, REVOKED, STAFF, WRONG]
 

@@ -18,9 +18,12 @@ from tests.factories import (
 )
 
 
-def make_key(*, read=True, submit=False, staff=False, name="Partner"):
-    user = UserFactory(is_staff=staff, password=None)
-    token, key = token_create(name=name, user=user, can_read=read, can_submit=submit)
+def make_key(*, read=True, submit=False, staff=False, name="Partner", user=None):
+    """`staff`: the key has the desk scope (can_read_unpublished); its account is not staff."""
+    user = user or UserFactory(is_staff=False, password=None)
+    token, key = token_create(
+        name=name, user=user, can_read=read, can_submit=submit, can_read_unpublished=staff
+    )
     return token, key
 
 

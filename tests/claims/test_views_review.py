@@ -56,13 +56,14 @@ def test_an_editor_returns_a_verdict_with_a_comment(client, boss):
 def test_nobody_publishes_their_own_verdict_through_the_page(client, boss):
     verdict = submitted_verdict(author=boss)
     html = detail(client, verdict)
-    assert "You wrote this verdict: another editor must publish it." in html
+    refusal = "You wrote or changed this verdict&#x27;s content: another editor must approve"
+    assert refusal in html
     response = client.post(
         reverse("claims:publish", args=[verdict.claim_id]),
         {"version": verdict.version},
         follow=True,
     )
-    assert "Nobody publishes their own verdict" in response.content.decode()
+    assert refusal in response.content.decode()
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.SUBMITTED
 
