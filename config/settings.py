@@ -1,8 +1,8 @@
 """One settings module, driven by environment variables with safe development defaults.
 
-Zero configuration gives SQLite, in-process (eager) Celery tasks, a local-memory cache and
-DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL
-and REDIS_URL (see README.md, "Production settings").
+Zero configuration gives SQLite, in-process (eager) Celery tasks and a local-memory cache, with
+DEBUG off: `make run` sets DEBUG=1 for the demo. Production sets SECRET_KEY, ALLOWED_HOSTS,
+DATABASE_URL, CELERY_BROKER_URL and REDIS_URL (see README.md, "Production settings").
 """
 
 import os
@@ -65,7 +65,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105 (refused when DEBUG is off)
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a forgotten variable must not serve tracebacks to the internet.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if not DEBUG and (
     SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
@@ -75,6 +76,23 @@ if not DEBUG and (
         "or too repetitive: "
         "set SECRET_KEY to a long random value."
     )
+
+
+def env_proxies(name: str) -> int:
+    """How many reverse proxies stand in front of the app: 0/false (none), 1/true, or a count."""
+    raw = (os.environ.get(name) or "0").strip().lower()
+    if raw in _TRUE:
+        return 1
+    if raw in _FALSE:
+        return 0
+    return env_int(name, 0, minimum=0)
+
+
+# One setting for "behind a proxy": the security middleware trusts X-Forwarded-Proto, and the
+# API throttles and django-axes read the client address from X-Forwarded-For, only then.
+BEHIND_PROXY = env_proxies("BEHIND_PROXY")
+if "API_NUM_PROXIES" in os.environ:
+    raise ImproperlyConfigured("API_NUM_PROXIES is replaced by BEHIND_PROXY (number of proxies).")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -134,6 +152,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        # A persistent connection the server closed (restart, failover, idle timeout) is
+        # noticed before the request uses it, instead of answering that request with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -145,8 +166,10 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to process memory while Redis is away (config/cache.py says why).
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -154,6 +177,18 @@ else:
 
 # --- Celery: a real broker when CELERY_BROKER_URL is set, else tasks run in-process --------
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not env_str("CELERY_BROKER_URL"))
+# In production an analysis inside the web request would hit the server's time-out and leave
+# the article "running": without a broker, refuse to start unless in-process tasks are asked for.
+if (
+    not DEBUG
+    and not env_str("CELERY_BROKER_URL")
+    and not env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+):
+    raise ImproperlyConfigured(
+        "DEBUG is off but CELERY_BROKER_URL is not set: analyses would run inside web requests. "
+        "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0), or CELERY_TASK_ALWAYS_EAGER=1 "
+        "to run them in-process on purpose."
+    )
 # In-process tasks need no broker; an in-memory one keeps kombu from guessing an AMQP host.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -210,7 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.errors.api_exception_handler",
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
+    "NUM_PROXIES": BEHIND_PROXY,
 }
 # Verdict list pages are cached this long at most; publishing or correcting clears them at once.
 API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 30, minimum=0)
@@ -252,7 +287,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Its start-up banner would open every management command's output, JSON Lines included.
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else None
+AXES_IPWARE_PROXY_COUNT = BEHIND_PROXY or None
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -284,9 +319,7 @@ STORAGES = {
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Security (production defaults switch on when DEBUG is off) -----------------------------
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -303,4 +336,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+
+# --- Recovery of analyses (issue #10): heartbeats, stalled jobs, Celery beat ----------------
+# A worker running an analysis writes a heartbeat this often; a running article without one for
+# ANALYSIS_STALLED_SECONDS lost its worker, is shown as stalled and is sent again by the periodic
+# recovery, long before Redis would redeliver it (CELERY_VISIBILITY_TIMEOUT).
+ANALYSIS_HEARTBEAT_SECONDS = env_int("ANALYSIS_HEARTBEAT_SECONDS", 15, minimum=1)
+ANALYSIS_STALLED_SECONDS = env_int("ANALYSIS_STALLED_SECONDS", 60, minimum=2)
+if ANALYSIS_STALLED_SECONDS < 2 * ANALYSIS_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "ANALYSIS_STALLED_SECONDS must be at least twice ANALYSIS_HEARTBEAT_SECONDS, "
+        f"got {ANALYSIS_STALLED_SECONDS} and {ANALYSIS_HEARTBEAT_SECONDS}"
+    )
+# An article that never reached the broker (it was down) is sent again after this long.
+ANALYSIS_UNSENT_SECONDS = env_int("ANALYSIS_UNSENT_SECONDS", 60, minimum=0)
+ANALYSIS_RECOVER_EVERY_SECONDS = env_int("ANALYSIS_RECOVER_EVERY_SECONDS", 60, minimum=5)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "articles-recover-analyses": {
+        "task": "articles.tasks.recover_analyses",
+        "schedule": float(ANALYSIS_RECOVER_EVERY_SECONDS),
+    },
 }

@@ -1,6 +1,8 @@
 import os
 import re
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -27,6 +29,41 @@ def fake_score_sentences(texts, *, batch_size: int = 64):
 def fake_embed_sentences(texts, *, batch_size: int = 64):
     """No sentence vector: the stance model then weighs the parse features alone."""
     return np.zeros((len(texts), checkworthiness.EMBEDDING_SIZE), dtype=np.float32)
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ).close()
+    except OSError:
+        return False
+    return True
+
+
+def pytest_sessionstart(session):
+    """With CI=true the suite runs on what production runs, or not at all: no SQLite fallback,
+    no skipped worker tests."""
+    if os.environ.get("CI", "").lower() != "true":
+        return
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    problems = []
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL does not name PostgreSQL")
+    elif not _reachable(
+        f"postgres://{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}", 5432
+    ):
+        problems.append(f"PostgreSQL at {database['HOST']}:{database['PORT']} does not answer")
+    if not broker.startswith("redis://"):
+        problems.append("CELERY_BROKER_URL does not name Redis")
+    elif not _reachable(broker, 6379):
+        problems.append(f"Redis at {broker} does not answer")
+    if problems:
+        pytest.exit("CI=true but " + "; ".join(problems), returncode=3)
 
 
 @pytest.fixture(scope="session")

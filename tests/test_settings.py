@@ -9,11 +9,15 @@ PRODUCTION = {
     "SECRET_KEY": "test-only-9fQ!zP2wL#xV8mR$kN5bJ&hG7cD*sA4eY(uI1oT)qW6rE0",
     "ALLOWED_HOSTS": "factcheck.example.org",
     "DATABASE_URL": "postgres://factcheck@db.example.org:5432/factcheck",
+    "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "REDIS_URL": "redis://redis.example.org:6379/1",
 }
+# Variables of the test run that would leak into the child's settings.
+RUN_ONLY = {"SECRET_KEY", "CELERY_TASK_ALWAYS_EAGER", "CI", "BEHIND_PROXY"}
 
 
 def run_manage(*args: str, env: dict[str, str]):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "SECRET_KEY"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in RUN_ONLY}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
@@ -48,6 +52,76 @@ def test_zero_config_runs_tasks_in_process_on_sqlite():
         "-c",
         "from django.conf import settings; "
         "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER)",
-        env={"DATABASE_URL": "", "CELERY_BROKER_URL": ""},
+        env={"DEBUG": "1", "DATABASE_URL": "", "CELERY_BROKER_URL": ""},  # as `make run` sets
     )
     assert result.stdout.strip().endswith("django.db.backends.sqlite3 True"), result.stderr
+
+
+def _setting(name: str, env: dict[str, str]):
+    return run_manage(
+        "shell", "-c", f"from django.conf import settings; print(repr(settings.{name}))", env=env
+    )
+
+
+def test_debug_is_off_unless_set():
+    env = {key: value for key, value in PRODUCTION.items() if key != "DEBUG"}
+    result = _setting("DEBUG", env={**env, "DEBUG": ""})
+    assert result.stdout.strip().endswith("False"), result.stderr
+
+
+def test_production_without_a_broker_refuses_to_start():
+    env = {**PRODUCTION, "CELERY_BROKER_URL": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL is not set" in result.stderr
+
+
+def test_production_runs_tasks_in_process_only_when_asked_explicitly():
+    env = {**PRODUCTION, "CELERY_BROKER_URL": "", "CELERY_TASK_ALWAYS_EAGER": "1"}
+    result = _setting("CELERY_TASK_ALWAYS_EAGER", env=env)
+    assert result.stdout.strip().endswith("True"), result.stderr
+
+
+def test_one_proxy_setting_drives_the_security_middleware_the_throttles_and_axes():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SECURE_PROXY_SSL_HEADER, settings.REST_FRAMEWORK['NUM_PROXIES'], "
+        "settings.AXES_IPWARE_PROXY_COUNT)"
+    )
+    behind = run_manage("shell", "-c", code, env={**PRODUCTION, "BEHIND_PROXY": "1"})
+    assert behind.stdout.strip().endswith("('HTTP_X_FORWARDED_PROTO', 'https') 1 1"), behind.stderr
+    direct = run_manage("shell", "-c", code, env=PRODUCTION)
+    assert direct.stdout.strip().endswith("None 0 None"), direct.stderr
+    old = run_manage("check", env={**PRODUCTION, "API_NUM_PROXIES": "1"})
+    assert old.returncode != 0 and "replaced by BEHIND_PROXY" in old.stderr
+
+
+def test_database_connections_are_health_checked():
+    result = _setting("DATABASES['default']['CONN_HEALTH_CHECKS']", env=PRODUCTION)
+    assert result.stdout.strip().endswith("True"), result.stderr
+
+
+def test_with_ci_true_the_suite_fails_when_postgresql_or_redis_cannot_be_reached():
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in RUN_ONLY}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/test_settings.py::test_debug_is_off_unless_set",
+        ],
+        cwd=REPO,
+        env={
+            **clean,
+            "CI": "true",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "PostgreSQL at 127.0.0.1:1 does not answer" in result.stdout + result.stderr
+    assert "Redis at redis://127.0.0.1:1/0 does not answer" in result.stdout + result.stderr
