@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Outlet(models.Model):
@@ -74,6 +77,12 @@ class Article(models.Model):
     analysis_started_at = models.DateTimeField(null=True, blank=True)
     analysis_finished_at = models.DateTimeField(null=True, blank=True)
     analysis_model_version = models.CharField(max_length=100, blank=True)
+    # The job last handed to the broker: a job with another id is stale and does nothing, so a
+    # recovered analysis never runs twice. `sent_at` empty: it never reached the broker.
+    analysis_task_id = models.CharField(max_length=64, blank=True, editable=False)
+    analysis_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Written by the worker while it analyses; a silent running job lost its worker.
+    analysis_heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,3 +119,17 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def analysis_stalled(self) -> bool:
+        """Running, but its worker has been silent past ANALYSIS_STALLED_SECONDS."""
+        if self.analysis_status != AnalysisStatus.RUNNING:
+            return False
+        last = self.analysis_heartbeat_at or self.analysis_started_at
+        limit = timedelta(seconds=settings.ANALYSIS_STALLED_SECONDS)
+        return last is not None and timezone.now() - last > limit
+
+    @property
+    def analysis_problem_shown(self) -> str:
+        """The reason code to show: a silent worker reads as stalled before recovery runs."""
+        return AnalysisProblem.STALLED if self.analysis_stalled else self.analysis_problem

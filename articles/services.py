@@ -9,6 +9,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,9 +19,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import AnalysisStatus, Article, Outlet, SourceKind
+from .models import AnalysisProblem, AnalysisStatus, Article, Outlet, SourceKind
 
 logger = logging.getLogger(__name__)
 
@@ -212,19 +214,67 @@ def article_create(
         ) from None
 
 
+def article_edit_clean(*, article: Article, title: str, url: str) -> tuple[str, str]:
+    """Validate an edit of a stored article's title and URL the way a new article is validated:
+    the same normalisation, and the URL must not be another article's."""
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["A title is required."]
+    try:
+        url = url_normalize(url)
+    except ValidationError as error:
+        errors["url"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    if url:
+        existing = Article.objects.filter(url=url).exclude(pk=article.pk).first()
+        if existing:
+            raise DuplicateArticle(
+                f"An article with this URL is already stored as #{existing.pk} ({existing.title}).",
+                existing=existing,
+            )
+    return title, url
+
+
+def article_update(
+    *,
+    article: Article,
+    title: str,
+    url: str = "",
+    byline: str = "",
+    published_at: datetime | None = None,
+    language: str = "en",
+    outlet: Outlet | None = None,
+) -> Article:
+    """Save an edit of a stored article (the admin's change form); the body never changes."""
+    title, url = article_edit_clean(article=article, title=title, url=url)
+    article.title, article.url, article.outlet = title, url, outlet
+    article.byline = (byline or "").strip()
+    article.published_at = published_at
+    article.language = (language or "en").strip().lower()
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:  # lost a race for the URL with another edit or submission
+        raise ValidationError({"url": ["Another article took this URL meanwhile."]}) from None
+    return article
+
+
 # --- Articles in, analysis queued --------------------------------------------------------------
 
 BROKER_DOWN_MESSAGE = (
-    "The task queue could not be reached; the article stays queued and will be sent again "
-    "by `manage.py requeue_analysis`."
+    "The task queue could not be reached; the article stays queued and the periodic recovery "
+    "sends it again once the queue is back."
 )
 NO_ANALYSIS_MESSAGE = "No analysis is installed (the claims app registers it); nothing was queued."
 
-_analysis_sender: Callable[[int], None] | None = None
+_analysis_sender: Callable[[int, str], None] | None = None
 
 
-def analysis_sender_register(sender: Callable[[int], None]) -> None:
-    """Set how an article's analysis is queued: `sender(article_id)` sends it to the worker."""
+def analysis_sender_register(sender: Callable[[int, str], None]) -> None:
+    """Set how an article's analysis is queued: `sender(article_id, task_id)` hands the job to
+    the broker under that task id."""
     global _analysis_sender
     _analysis_sender = sender
 
@@ -238,41 +288,98 @@ def article_submit(*, queue: bool = True, **fields) -> Article:
     return article
 
 
-def article_queue_analysis(*, article: Article) -> None:
+def article_queue_analysis(
+    *, article: Article, problem: str = AnalysisProblem.NONE, reason: str = ""
+) -> str:
+    """Queue a new analysis job; any earlier job of the article becomes stale (it will find
+    another task id on the row and do nothing). Returns the new task id."""
+    task_id = str(uuid.uuid4())
     Article.objects.filter(pk=article.pk).update(
         analysis_status=AnalysisStatus.QUEUED,
         analysis_queued_at=timezone.now(),
-        analysis_error="",
+        analysis_error=reason,
+        analysis_problem=problem,
+        analysis_task_id=task_id,
+        analysis_sent_at=None,
+        analysis_heartbeat_at=None,
     )
     article.analysis_status = AnalysisStatus.QUEUED
+    article.analysis_task_id = task_id
     article_id = article.pk
-    transaction.on_commit(lambda: _send_analysis(article_id))
+    transaction.on_commit(lambda: _send_analysis(article_id, task_id))
+    return task_id
 
 
-def _send_analysis(article_id: int) -> None:
+def _send_analysis(article_id: int, task_id: str) -> None:
+    this_job = Article.objects.filter(pk=article_id, analysis_task_id=task_id)
     if _analysis_sender is None:
         logger.error("Could not queue analysis of article %s: no sender registered", article_id)
-        Article.objects.filter(pk=article_id).update(analysis_error=NO_ANALYSIS_MESSAGE)
+        this_job.update(analysis_error=NO_ANALYSIS_MESSAGE)
         return
     try:
-        _analysis_sender(article_id)
+        _analysis_sender(article_id, task_id)
     except Exception as error:  # kombu raises several types when the broker is away
         logger.error("Could not queue analysis of article %s: %s", article_id, error)
-        Article.objects.filter(pk=article_id, analysis_status=AnalysisStatus.QUEUED).update(
-            analysis_error=BROKER_DOWN_MESSAGE
+        this_job.filter(analysis_status=AnalysisStatus.QUEUED).update(
+            analysis_error=BROKER_DOWN_MESSAGE,
+            analysis_problem=AnalysisProblem.QUEUE_UNAVAILABLE,
         )
+    else:
+        this_job.update(analysis_sent_at=timezone.now())
 
 
-def articles_requeue_stale(*, queued_for: timedelta, running_for: timedelta) -> list[int]:
-    """Send again the analyses that never reached a worker or whose worker vanished."""
+@dataclass(frozen=True)
+class Recovery:
+    stalled: list[int]  # running, worker silent: shown as stalled and sent again
+    unsent: list[int]  # queued but never handed to the broker (it was down): sent now
+    resent: list[int]  # queued and sent, sent again on request (the broker lost its data)
+
+
+def articles_recover(
+    *, stalled_after: timedelta, unsent_after: timedelta, include_sent: bool = False
+) -> Recovery:
+    """Send again the analyses that never reached the broker or whose worker died.
+
+    A job still waiting in the broker is left alone (it has a send time), so a backlog is never
+    doubled. Runs on Celery beat (articles.tasks.recover_analyses); safe to run from several
+    places at once: rows are claimed with SKIP LOCKED and re-checked.
+    """
     now = timezone.now()
-    stale = Article.objects.filter(
-        analysis_status=AnalysisStatus.QUEUED, analysis_queued_at__lt=now - queued_for
-    ) | Article.objects.filter(
-        analysis_status=AnalysisStatus.RUNNING, analysis_started_at__lt=now - running_for
+    silent = Q(analysis_heartbeat_at__lt=now - stalled_after) | Q(
+        analysis_heartbeat_at__isnull=True, analysis_started_at__lt=now - stalled_after
     )
-    ids = list(stale.values_list("pk", flat=True))
-    for article in Article.objects.filter(pk__in=ids):
-        with transaction.atomic():
-            article_queue_analysis(article=article)
-    return ids
+    waiting = Q(analysis_status=AnalysisStatus.QUEUED, analysis_queued_at__lt=now - unsent_after)
+    groups = {
+        "stalled": Q(analysis_status=AnalysisStatus.RUNNING) & silent,
+        "unsent": waiting & Q(analysis_sent_at__isnull=True),
+        "resent": waiting & Q(analysis_sent_at__isnull=False) if include_sent else None,
+    }
+    found: dict[str, list[int]] = {name: [] for name in groups}
+    for name, condition in groups.items():
+        if condition is None:
+            continue
+        for pk in Article.objects.filter(condition).values_list("pk", flat=True):
+            with transaction.atomic():
+                article = (
+                    Article.objects.select_for_update(skip_locked=True)
+                    .filter(condition, pk=pk)
+                    .first()
+                )
+                if article is None:  # taken by the analysis or another recovery meanwhile
+                    continue
+                if name == "stalled":
+                    last = article.analysis_heartbeat_at or article.analysis_started_at
+                    reason = (
+                        f"The worker running the analysis stopped responding (last heard "
+                        f"{timezone.localtime(last):%Y-%m-%d %H:%M:%S}); sent again at "
+                        f"{timezone.localtime(now):%H:%M:%S}."
+                    )
+                    article_queue_analysis(
+                        article=article, problem=AnalysisProblem.STALLED, reason=reason
+                    )
+                else:
+                    article_queue_analysis(article=article)
+                found[name].append(pk)
+    for pk in found["stalled"]:
+        logger.warning("Analysis of article %s stalled (worker silent); sent again", pk)
+    return Recovery(**found)

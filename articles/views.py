@@ -1,4 +1,5 @@
 from datetime import datetime, time
+from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from . import services
 from .forms import ArticleSubmitForm
-from .models import AnalysisStatus, Article, SourceKind
+from .models import AnalysisProblem, AnalysisStatus, Article, SourceKind
 from .services import DuplicateArticle
 
 
@@ -50,7 +51,8 @@ def article_status(request, pk: int):
         {
             "status": article.analysis_status,
             "label": article.get_analysis_status_display(),
-            "error": article.analysis_error,
+            "error": article.analysis_error
+            or (AnalysisProblem.STALLED.label + "." if article.analysis_stalled else ""),
             "finished": not _in_progress(article),
         }
     )
@@ -64,7 +66,13 @@ def _in_progress(article: Article) -> bool:
 @permission_required("articles.add_article", raise_exception=True)
 def article_submit(request):
     form = ArticleSubmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    undecodable = _undecodable_fields(request) if request.method == "POST" else []
+    for field in undecodable:
+        form.add_error(
+            field if field in form.fields else None,
+            "This text is not valid UTF-8: save it as UTF-8 and try again.",
+        )
+    if request.method == "POST" and not undecodable and form.is_valid():
         data = form.cleaned_data
         published_on = data["published_on"]
         try:
@@ -89,3 +97,19 @@ def article_submit(request):
             messages.success(request, "Article stored; its analysis is queued.")
             return redirect("articles:detail", pk=article.pk)
     return render(request, "articles/article_submit.html", {"form": form})
+
+
+def _undecodable_fields(request) -> list[str]:
+    """Form fields whose bytes are not UTF-8. Django decodes them with replacement characters;
+    the API refuses such text, and so does the form, instead of storing the damage."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return []
+    # Latin-1 maps every byte to one character, so nothing is lost before the strict check.
+    pairs = parse_qsl(request.body.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    bad = []
+    for name, value in pairs:
+        try:
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(name)
+    return bad

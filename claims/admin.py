@@ -7,7 +7,13 @@ from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, SourceKind
-from articles.services import article_clean, article_queue_analysis, article_submit
+from articles.services import (
+    article_clean,
+    article_edit_clean,
+    article_queue_analysis,
+    article_submit,
+    article_update,
+)
 
 from . import services, verdicts
 from .api.auth import token_create, token_revoke
@@ -81,6 +87,28 @@ class ArticleAddForm(forms.ModelForm):
                 self.add_error(None, error)
         else:
             cleaned["body"] = clean.body
+        return cleaned
+
+
+class ArticleChangeForm(forms.ModelForm):
+    """An edit is validated as a new article is: normalised URL, no other article's URL."""
+
+    class Meta:
+        model = Article
+        fields = ["title", "outlet", "url", "byline", "published_at", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["title"], cleaned["url"] = article_edit_clean(
+                article=self.instance, title=cleaned.get("title", ""), url=cleaned.get("url", "")
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.error_dict.items():
+                    self.add_error(field if field in self.fields else None, field_errors)
+            else:
+                self.add_error("url", error)
         return cleaned
 
 
@@ -200,8 +228,7 @@ class ArticleAdmin(PublishedSetAdminMixin, admin.ModelAdmin):
         return article._claim_count
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = ArticleAddForm
+        kwargs["form"] = ArticleAddForm if obj is None else ArticleChangeForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -234,7 +261,16 @@ class ArticleAdmin(PublishedSetAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            article_update(
+                article=obj,
+                title=form.cleaned_data["title"],
+                url=form.cleaned_data.get("url", ""),
+                byline=form.cleaned_data.get("byline", ""),
+                published_at=form.cleaned_data.get("published_at"),
+                language=form.cleaned_data.get("language") or "en",
+                outlet=form.cleaned_data.get("outlet"),
+            )
+            return
         # A new article goes through the same service as every other way in.
         article = article_submit(
             title=form.cleaned_data["title"],

@@ -6,10 +6,13 @@ and running the analysis twice gives the same rows.
 """
 
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import AnalysisProblem, AnalysisStatus, Article
@@ -35,14 +38,61 @@ def checkworthiness_threshold() -> float:
     return configured if configured is not None else checkworthiness.model_info().threshold
 
 
-def article_mark_running(*, article_id: int) -> None:
-    Article.objects.filter(pk=article_id).update(
-        analysis_status=AnalysisStatus.RUNNING,
-        analysis_started_at=timezone.now(),
-        analysis_finished_at=None,
-        analysis_error="",
-        analysis_problem=AnalysisProblem.NONE,
+class Superseded(Exception):
+    """This job is not the article's current one (it was sent again, or already finished)."""
+
+
+def _this_job(article_id: int, task_id: str | None):
+    rows = Article.objects.filter(pk=article_id)
+    if task_id is None:  # called directly (tests, commands), not as a queued job
+        return rows
+    # An empty id: queued before jobs carried one.
+    return rows.filter(Q(analysis_task_id=task_id) | Q(analysis_task_id=""))
+
+
+def article_mark_running(*, article_id: int, task_id: str | None = None) -> None:
+    """Claim the work. A redelivered job (its worker died) claims it again; a stale or
+    finished one does not."""
+    now = timezone.now()
+    claimed = (
+        _this_job(article_id, task_id)
+        .filter(analysis_status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING])
+        .update(
+            analysis_status=AnalysisStatus.RUNNING,
+            analysis_started_at=now,
+            analysis_heartbeat_at=now,
+            analysis_finished_at=None,
+            analysis_error="",
+            analysis_problem=AnalysisProblem.NONE,
+        )
     )
+    if not claimed and task_id is not None:
+        raise Superseded(f"article {article_id}: job {task_id} is not the current one")
+
+
+@contextmanager
+def _heartbeat(article_id: int, task_id: str | None):
+    """While the pipeline runs, tell the recovery this worker is alive (its own connection)."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.ANALYSIS_HEARTBEAT_SECONDS):
+                _this_job(article_id, task_id).filter(
+                    analysis_status=AnalysisStatus.RUNNING
+                ).update(analysis_heartbeat_at=timezone.now())
+        except Exception:  # a missed beat only makes the recovery look sooner
+            logger.warning("Heartbeat of article %s failed", article_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{article_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def article_mark_failed(*, article_id: int, reason: str, retrying: bool = False) -> None:
@@ -54,14 +104,17 @@ def article_mark_failed(*, article_id: int, reason: str, retrying: bool = False)
     )
 
 
-def article_analyze(*, article_id: int) -> AnalysisResult:
+def article_analyze(*, article_id: int, task_id: str | None = None) -> AnalysisResult:
     article = Article.objects.get(pk=article_id)
-    article_mark_running(article_id=article_id)
-    analysed = pipeline.analyze_text(article.body)
+    article_mark_running(article_id=article_id, task_id=task_id)
+    with _heartbeat(article_id, task_id):
+        analysed = pipeline.analyze_text(article.body)
     version = checkworthiness.model_info().version
     threshold = checkworthiness_threshold()
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
+        if task_id is not None and article.analysis_task_id not in ("", task_id):
+            raise Superseded(f"article {article_id} was sent again while job {task_id} ran")
         speakers = _resolve_speakers(analysed)
         _replace_sentences(article, analysed, speakers, version)
         result = _sync_claims(article, analysed, speakers, version, threshold)

@@ -11,9 +11,9 @@ class ClaimsConfig(AppConfig):
         analysis_sender_register(_queue_analysis)
 
 
-def _queue_analysis(article_id: int) -> None:
+def _queue_analysis(article_id: int, task_id: str) -> None:
     # Imported on first use: the tasks module pulls in the NLP code, which a web process or a
     # management command should not load just to start.
     from .tasks import analyze_article
 
-    analyze_article.delay(article_id)
+    analyze_article.apply_async(args=[article_id], task_id=task_id)

@@ -18,9 +18,13 @@ MAX_RETRIES = 4
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
 def analyze_article(self, article_id: int) -> dict | None:
     try:
-        result = analysis.article_analyze(article_id=article_id)
+        result = analysis.article_analyze(article_id=article_id, task_id=self.request.id)
     except Article.DoesNotExist:
         logger.warning("Article %s vanished before its analysis ran", article_id)
+        return None
+    except analysis.Superseded as stale:
+        # Sent again by the recovery (or finished already): the current job does the work.
+        logger.info("Skipping a stale analysis job: %s", stale)
         return None
     except TRANSIENT_ERRORS as error:
         if self.request.retries < self.max_retries:

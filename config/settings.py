@@ -74,7 +74,7 @@ if not DEBUG and (
     raise ImproperlyConfigured(
         "DEBUG is off but SECRET_KEY is the development key, or shorter than 50 characters, "
         "or too repetitive: "
-        "set SECRET_KEY to a long random value."
+        "set SECRET_KEY to a long random value (or DEBUG=1 on a development machine)."
     )
 
 

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims.api.errors import api_not_found
 
+handler500 = "claims.api.errors.server_error"
+
 admin.site.site_header = "Fact-check desk — administration"
 admin.site.site_title = "Fact-check desk"
 

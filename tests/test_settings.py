@@ -114,6 +114,7 @@ def test_with_ci_true_the_suite_fails_when_postgresql_or_redis_cannot_be_reached
         cwd=REPO,
         env={
             **clean,
+            "DEBUG": "1",
             "CI": "true",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing",
             "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",

@@ -5,11 +5,22 @@
 `fields` appears on validation errors only; a 409 adds `existing_url`, a 429 `retry_after`.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
+
+logger = logging.getLogger(__name__)
+
+SERVER_ERROR = {
+    "error": "server_error",
+    "detail": "Something went wrong on our side; nothing was changed. Try again later.",
+}
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -60,7 +71,11 @@ def api_exception_handler(exc, context):
 
     response = exception_handler(exc, context)
     if response is None:
-        return None
+        # An unexpected error: the details go to the log, the client gets the usual JSON shape.
+        request = context.get("request")
+        logger.error("Unhandled API error on %s", getattr(request, "path", "?"), exc_info=exc)
+        set_rollback()
+        return Response(SERVER_ERROR, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
@@ -83,3 +98,11 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse(
         {"error": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
     )
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: JSON under /api/ (an error outside the API views, e.g. in a middleware),
+    the site's HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(SERVER_ERROR, status=500)
+    return defaults.server_error(request, *args, **kwargs)

@@ -1,5 +1,7 @@
 """Output shapes of the API, and the one input shape (an article). Read-only everywhere else."""
 
+from collections.abc import Mapping
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -363,6 +365,15 @@ class ArticleSubmitSerializer(serializers.Serializer):
             raise serializers.ValidationError("The article text is empty.")
         return body
 
+    def to_internal_value(self, data):
+        # `{"titel": ...}` is a client bug to name, as unknown query parameters are, not a
+        # field to drop in silence.
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
 
 class ArticleAcceptedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -408,9 +419,9 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AnalysisErrorSerializer(allow_null=True))
     def get_analysis_error(self, article) -> dict | None:
-        if not article.analysis_problem:
+        if not article.analysis_problem_shown:
             return None
-        problem = AnalysisProblem(article.analysis_problem)
+        problem = AnalysisProblem(article.analysis_problem_shown)
         return {"code": problem.value, "message": f"{problem.label}."}
 
     @extend_schema_field(ClaimSerializer(many=True))

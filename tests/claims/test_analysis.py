@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import AnalysisStatus
-from articles.services import article_submit
+from articles.services import article_queue_analysis, article_submit
 from claims import analysis
 from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimStatus, Sentence, Speaker
 from claims.services import claim_assign, claim_dismiss
@@ -24,6 +24,11 @@ def rows(article):
         .values_list("start", "end", "text", "speaker__name", "status")
     )
     return sentences, claims
+
+
+def queued_job(article) -> str:
+    """Queue the article as submitting does; the job's id is the one the worker would run."""
+    return article_queue_analysis(article=article)
 
 
 @pytest.fixture
@@ -120,7 +125,7 @@ def test_a_failure_while_writing_leaves_the_previous_rows_and_marks_the_article_
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(analysis, "_sync_claims", explode)
-    tasks.analyze_article.apply(args=[seed_article.pk])
+    tasks.analyze_article.apply(args=[seed_article.pk], task_id=queued_job(seed_article))
 
     seed_article.refresh_from_db()
     assert seed_article.analysis_status == AnalysisStatus.FAILED
@@ -138,7 +143,7 @@ def test_a_model_error_fails_the_article_with_the_reason_and_writes_nothing(
         raise checkworthiness.ModelUnavailable("model.onnx: check-worthiness model not found")
 
     monkeypatch.setattr(checkworthiness, "score_sentences", unavailable)
-    tasks.analyze_article.apply(args=[seed_article.pk])
+    tasks.analyze_article.apply(args=[seed_article.pk], task_id=queued_job(seed_article))
 
     seed_article.refresh_from_db()
     assert seed_article.analysis_status == AnalysisStatus.FAILED
@@ -155,7 +160,7 @@ def test_a_transient_database_error_puts_the_article_back_in_the_queue_for_a_ret
 
     calls = []
 
-    def flaky(*, article_id):
+    def flaky(*, article_id, task_id=None):
         calls.append(article_id)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
@@ -163,7 +168,7 @@ def test_a_transient_database_error_puts_the_article_back_in_the_queue_for_a_ret
 
     monkeypatch.setattr(analysis, "article_analyze", flaky)
     monkeypatch.setattr(tasks.analyze_article, "retry", _retry_now(tasks, seed_article.pk))
-    tasks.analyze_article.apply(args=[seed_article.pk])
+    tasks.analyze_article.apply(args=[seed_article.pk], task_id=queued_job(seed_article))
     assert calls == [seed_article.pk, seed_article.pk]
 
 
@@ -196,15 +201,17 @@ def test_an_unreachable_broker_keeps_the_article_queued_with_an_explanation(
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
 
-    working_delay = tasks.analyze_article.delay
-    monkeypatch.setattr(tasks.analyze_article, "delay", broker_down)
+    working_send = tasks.analyze_article.apply_async
+    monkeypatch.setattr(tasks.analyze_article, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         article = article_submit(title="T", body="Prices rose 5 percent.", source_kind="api")
     article.refresh_from_db()
     assert article.analysis_status == AnalysisStatus.QUEUED
-    assert "requeue_analysis" in article.analysis_error
+    assert article.analysis_problem == "queue_unavailable"
+    assert "recovery sends it again" in article.analysis_error
+    assert article.analysis_sent_at is None
 
-    monkeypatch.setattr(tasks.analyze_article, "delay", working_delay)
+    monkeypatch.setattr(tasks.analyze_article, "apply_async", working_send)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("requeue_analysis", "--queued-minutes", "0")
     article.refresh_from_db()

@@ -76,7 +76,7 @@ def test_nobody_publishes_their_own_verdict(boss):
     claim = ClaimFactory()
     verdict = draft(claim, boss)
     verdicts.verdict_submit(verdict=verdict, actor=boss)
-    with pytest.raises(PermissionDenied, match="own verdict"):
+    with pytest.raises(PermissionDenied, match="wrote or changed"):
         verdicts.verdict_publish(verdict=verdict, editor=boss)
 
 

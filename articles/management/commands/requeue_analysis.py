@@ -1,28 +1,59 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.services import articles_requeue_stale
+from articles.services import articles_recover
 
 
 class Command(BaseCommand):
     help = (
-        "Send again the analyses that never reached a worker (broker down) or whose worker "
-        "vanished. Safe to run from cron: analysis is idempotent."
+        "Send again the analyses that never reached the broker (it was down) or whose worker "
+        "died. Jobs still waiting in the broker are left alone. Celery beat runs the same "
+        "recovery every ANALYSIS_RECOVER_EVERY_SECONDS (articles.tasks.recover_analyses)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--queued-minutes", type=int, default=5)
-        parser.add_argument("--running-minutes", type=int, default=30)
+        parser.add_argument(
+            "--queued-minutes",
+            type=int,
+            default=None,
+            help="Send queued articles that never reached the broker after this long "
+            "(default: ANALYSIS_UNSENT_SECONDS).",
+        )
+        parser.add_argument(
+            "--stalled-seconds",
+            type=int,
+            default=None,
+            help="A running analysis whose worker is silent this long is stalled "
+            "(default: ANALYSIS_STALLED_SECONDS).",
+        )
+        parser.add_argument(
+            "--include-sent",
+            action="store_true",
+            help="Also send queued jobs that did reach the broker: only after the broker lost "
+            "its data, or a backlog doubles.",
+        )
 
-    def handle(self, *args, queued_minutes: int, running_minutes: int, **options):
-        if queued_minutes < 0 or running_minutes < 1:
-            raise CommandError("--queued-minutes must be >= 0 and --running-minutes >= 1.")
-        ids = articles_requeue_stale(
-            queued_for=timedelta(minutes=queued_minutes),
-            running_for=timedelta(minutes=running_minutes),
+    def handle(self, *args, queued_minutes, stalled_seconds, include_sent: bool, **options):
+        if (queued_minutes is not None and queued_minutes < 0) or (
+            stalled_seconds is not None and stalled_seconds < 1
+        ):
+            raise CommandError("--queued-minutes must be >= 0 and --stalled-seconds >= 1.")
+        unsent_after = (
+            timedelta(minutes=queued_minutes)
+            if queued_minutes is not None
+            else timedelta(seconds=settings.ANALYSIS_UNSENT_SECONDS)
         )
-        self.stdout.write(
-            f"Requeued {len(ids)} article(s){': ' if ids else ''}"
-            + ", ".join(f"#{pk}" for pk in ids)
+        recovery = articles_recover(
+            stalled_after=timedelta(seconds=stalled_seconds or settings.ANALYSIS_STALLED_SECONDS),
+            unsent_after=unsent_after,
+            include_sent=include_sent,
         )
+        for label, ids in (
+            ("stalled and sent again", recovery.stalled),
+            ("never reached the broker, sent", recovery.unsent),
+            ("sent again on request", recovery.resent),
+        ):
+            listed = ", ".join(f"#{pk}" for pk in ids)
+            self.stdout.write(f"{len(ids)} article(s) {label}{': ' if ids else ''}{listed}")
