@@ -552,6 +552,8 @@ class VerdictAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
             for row in formset.forms
             if row.cleaned_data.get("url") and not row.cleaned_data.get("DELETE")
         ]
+        for formset in formsets:  # saved by the service; the admin's change log reads these
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         try:
             verdicts.verdict_save(
                 claim=form.instance.claim,

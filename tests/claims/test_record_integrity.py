@@ -1,0 +1,296 @@
+"""Four eyes on content, and a published record that changes only through the correction path
+(issue #10, probe rows 1 and 2)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from claims import verdicts
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    ClaimEventKind,
+    EvidenceSource,
+    Verdict,
+    VerdictStatus,
+)
+from tests.claims.admin_forms import admin_save, change_form_fields
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    SpeakerFactory,
+    active_rating,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def verdict_form(verdict, **changes):
+    data = {
+        "version": verdict.version,
+        "rating": verdict.rating_id,
+        "conclusion": verdict.conclusion,
+        "explanation": verdict.explanation,
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-0-url": verdict.sources.first().url,
+        "sources-0-title": verdict.sources.first().title,
+    }
+    return {**data, **changes}
+
+
+# --- Four eyes ----------------------------------------------------------------------------
+
+
+def test_an_editor_who_rewrote_a_fact_checkers_draft_cannot_publish_it(client):
+    draft = drafted_verdict()
+    boss = editor()
+    client.force_login(boss)
+    rewritten = verdict_form(draft, conclusion="The figure is right after all.", submit="1")
+    rewritten["rating"] = active_rating("true").pk
+    assert (
+        client.post(reverse("claims:verdict_save", args=[draft.claim_id]), rewritten).status_code
+        == 302
+    )
+    draft.refresh_from_db()
+    assert draft.status == VerdictStatus.SUBMITTED and draft.author != boss
+
+    client.post(reverse("claims:publish", args=[draft.claim_id]), {"version": draft.version})
+    draft.refresh_from_db()
+    assert draft.status == VerdictStatus.SUBMITTED
+    with pytest.raises(PermissionDenied, match="wrote or changed"):
+        verdicts.verdict_publish(verdict=draft, editor=boss)
+
+    verdicts.verdict_publish(verdict=draft, editor=editor())
+    draft.refresh_from_db()
+    assert draft.status == VerdictStatus.PUBLISHED
+
+
+def test_changing_only_the_sources_makes_an_editor_a_contributor_too():
+    draft = drafted_verdict()
+    boss = editor()
+    verdicts.verdict_save(
+        claim=draft.claim,
+        actor=boss,
+        expected_version=draft.version,
+        rating=draft.rating,
+        conclusion=draft.conclusion,
+        explanation=draft.explanation,
+        sources=[{"url": "https://other.example.org/", "title": "Other", "note": ""}],
+    )
+    submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
+    assert verdicts.verdict_publish_refusal(verdict=submitted, user=boss)
+    assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
+
+
+def test_saving_a_draft_unchanged_does_not_count_as_writing_it():
+    draft = drafted_verdict()
+    boss = editor()
+    verdicts.verdict_save(
+        claim=draft.claim,
+        actor=boss,
+        expected_version=draft.version,
+        rating=draft.rating,
+        conclusion=draft.conclusion,
+        explanation=draft.explanation,
+        sources=[
+            {"url": s.url, "title": s.title, "note": s.note} for s in draft.sources.order_by("id")
+        ],
+    )
+    submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
+    assert verdicts.verdict_publish_refusal(verdict=submitted, user=boss) is None
+
+
+def test_the_admin_publish_action_applies_the_same_rule(client):
+    boss = editor()
+    verdict = submitted_verdict(author=boss)
+    client.force_login(boss)
+    client.post(
+        reverse("admin:claims_verdict_changelist"),
+        {"action": "publish", "_selected_action": [verdict.pk]},
+    )
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED
+
+
+def test_a_draft_author_cannot_publish_their_wording_through_a_correction():
+    boss = editor()
+    draft = drafted_verdict()
+    verdicts.verdict_save_draft(
+        claim=draft.claim,
+        actor=boss,
+        expected_version=draft.version,
+        rating=draft.rating,
+        conclusion="Rewritten by the editor.",
+    )
+    submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
+    published = verdicts.verdict_publish(verdict=submitted, editor=editor())
+    with pytest.raises(PermissionDenied, match="another editor must correct it"):
+        verdicts.verdict_correct(
+            verdict=published,
+            editor=boss,
+            expected_version=published.version,
+            note="Typo.",
+            rating=published.rating,
+            conclusion="Rewritten again.",
+            explanation="",
+            sources=[{"url": "https://a.example.org/", "title": "A"}],
+        )
+
+
+# --- The published record in the admin --------------------------------------------------------
+
+
+def test_a_fact_checker_cannot_change_a_published_claims_attribution_in_the_admin(client):
+    verdict = published_verdict()
+    claim = verdict.claim
+    claim.speaker = SpeakerFactory(name="Right Person")
+    claim.save()
+    events = ClaimEvent.objects.count()
+    client.force_login(fact_checker())
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    page = client.get(url).content.decode()
+    assert 'name="speaker"' not in page and 'name="attribution_cue"' not in page
+    response = client.post(
+        url,
+        {"speaker": SpeakerFactory(name="Wrong Person").pk, "attribution_cue": "x", "priority": 0},
+    )
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert claim.speaker.name == "Right Person" and claim.attribution_cue == ""
+    assert ClaimEvent.objects.count() == events
+
+
+def test_a_submitted_claim_is_locked_too(client):
+    verdict = submitted_verdict()
+    client.force_login(editor())
+    response = client.post(reverse("admin:claims_claim_change", args=[verdict.claim_id]), {})
+    assert response.status_code == 403
+
+
+def test_evidence_sources_are_read_only_in_the_admin(client):
+    verdict = published_verdict()
+    source = verdict.sources.get()
+    client.force_login(editor())
+    url = reverse("admin:claims_evidencesource_change", args=[source.pk])
+    assert client.get(url).status_code == 200  # viewable, with its history
+    response = client.post(url, {"url": "https://evil.example/", "title": "Swapped"})
+    assert response.status_code == 403
+    source.refresh_from_db()
+    assert source.url != "https://evil.example/"
+    assert (
+        client.get(reverse("admin:claims_evidencesource_history", args=[source.pk])).status_code
+        == 200
+    )
+
+
+def test_a_published_verdict_and_its_sources_cannot_be_changed_in_the_admin(client):
+    verdict = published_verdict()
+    client.force_login(editor())
+    url = reverse("admin:claims_verdict_change", args=[verdict.pk])
+    fields = change_form_fields(client, url)
+    assert "conclusion" not in fields and "sources-0-url" not in fields
+    response = client.post(url, {"conclusion": "Changed", "sources-0-url": "https://evil.example/"})
+    assert response.status_code == 403
+    verdict.refresh_from_db()
+    assert verdict.conclusion != "Changed"
+    assert not EvidenceSource.objects.filter(url="https://evil.example/").exists()
+
+
+def test_a_draft_saved_in_the_admin_goes_through_the_desk_service(client):
+    draft = drafted_verdict()
+    boss = editor()
+    client.force_login(boss)
+    url = reverse("admin:claims_verdict_change", args=[draft.pk])
+    response = admin_save(
+        client,
+        url,
+        conclusion="Edited in the admin.",
+        **{"sources-0-url": "https://b.example.org/"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.conclusion == "Edited in the admin." and draft.version == 2
+    assert list(draft.sources.values_list("url", flat=True)) == ["https://b.example.org/"]
+    assert draft.claim.events.filter(kind=ClaimEventKind.DRAFTED, actor=boss).exists()
+    assert boss.pk in verdicts.verdict_contributor_ids(verdict=draft)
+
+
+def test_a_refused_admin_save_saves_nothing_not_even_the_sources(client):
+    draft = drafted_verdict()
+    client.force_login(editor())
+    url = reverse("admin:claims_verdict_change", args=[draft.pk])
+    fields = change_form_fields(client, url)
+    # Someone saves in between: the admin's form is now stale.
+    verdicts.verdict_save_draft(
+        claim=draft.claim,
+        actor=draft.author,
+        expected_version=draft.version,
+        rating=draft.rating,
+        conclusion="Their change.",
+    )
+    fields.update({"conclusion": "Mine.", "sources-0-url": "https://mine.example/", "_save": "1"})
+    response = client.post(url, fields, follow=True)
+    assert "changed successfully" not in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.conclusion == "Their change."
+    assert not EvidenceSource.objects.filter(url="https://mine.example/").exists()
+
+
+def test_renaming_a_speaker_is_an_editors_action_and_leaves_history(client):
+    speaker = SpeakerFactory(name="Ann Example", role="Mayor")
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    client.force_login(fact_checker())
+    assert client.post(url, {"name": "Someone Else"}).status_code == 403
+    client.logout()
+    boss = editor()
+    client.force_login(boss)
+    assert admin_save(client, url, name="Ann Example-Smith").status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.name == "Ann Example-Smith"
+    change = speaker.history.latest()
+    assert change.history_user == boss and change.prev_record.name == "Ann Example"
+
+
+def test_a_fact_checker_cannot_retitle_a_speaker_from_the_desk(client):
+    from claims import services
+
+    claim = Claim.objects.get(pk=drafted_verdict().claim_id)
+    speaker = SpeakerFactory(name="Bo Example", role="Mayor")
+    with pytest.raises(Exception, match="only an editor"):
+        services.claim_speaker_correct(
+            claim=claim, actor=fact_checker(), name="", speaker=speaker, role="Governor"
+        )
+    speaker.refresh_from_db()
+    assert speaker.role == "Mayor"
+
+
+def test_an_admin_speaker_change_on_an_open_claim_is_on_the_desk_timeline(client):
+    draft = drafted_verdict()
+    checker = fact_checker()
+    client.force_login(checker)
+    speaker = SpeakerFactory(name="Cy Example")
+    url = reverse("admin:claims_claim_change", args=[draft.claim_id])
+    assert admin_save(client, url, speaker=str(speaker.pk)).status_code == 302
+    event = ClaimEvent.objects.get(claim_id=draft.claim_id, kind=ClaimEventKind.SPEAKER_CORRECTED)
+    assert event.actor == checker and event.data["to"] == "Cy Example"
+
+
+# --- One definition of published --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "published"),
+    [("draft", False), ("submitted", False), ("returned", False), ("published", True)],
+)
+def test_the_property_and_the_queryset_agree_on_what_is_published(status, published):
+    verdict = published_verdict()
+    Verdict.objects.filter(pk=verdict.pk).update(status=status)
+    verdict.refresh_from_db()
+    assert verdict.is_published is published
+    assert Verdict.objects.published().filter(pk=verdict.pk).exists() is published
+    assert Claim.objects.published().filter(pk=verdict.claim_id).exists() is published
