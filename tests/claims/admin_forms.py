@@ -54,13 +54,13 @@ def change_form_fields(client, url: str) -> dict[str, str]:
     return parser.fields
 
 
-def admin_save(client, url: str, **changes):
-    """POST the change form at `url` with `changes` applied (None removes a field)."""
-    fields = change_form_fields(client, url)
+def admin_save(client, page: str, **changes):
+    """POST the change form at `page` with `changes` applied (None removes a field)."""
+    fields = change_form_fields(client, page)
     for name, value in changes.items():
         if value is None:
             fields.pop(name, None)
         else:
             fields[name] = value
     fields["_save"] = "Save"
-    return client.post(url, fields)
+    return client.post(page, fields)
