@@ -1,0 +1,132 @@
+"""Recovery without doubling (issue #10, probe rows 7 and 8): jobs still in the broker are not
+sent again, a job whose worker died is shown as stalled and sent again, and a stale job does
+nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles import services
+from articles.models import AnalysisProblem, AnalysisStatus, Article
+from articles.tasks import recover_analyses
+from claims.models import Claim, Sentence
+from claims.tasks import analyze_article
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Record what reaches the broker instead of sending it."""
+    jobs: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        services, "_analysis_sender", lambda pk, task_id: jobs.append((pk, task_id))
+    )
+    return jobs
+
+
+def queue(article, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        task_id = services.article_queue_analysis(article=article)
+    return task_id
+
+
+def test_requeueing_during_a_backlog_leaves_the_jobs_waiting_in_the_broker(
+    sent, django_capture_on_commit_callbacks
+):
+    backlog = [ArticleFactory() for _ in range(5)]
+    for article in backlog:
+        queue(article, django_capture_on_commit_callbacks)
+    assert len(sent) == 5
+    assert all(a.analysis_sent_at for a in Article.objects.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("requeue_analysis", "--queued-minutes", "0")
+    assert len(sent) == 5  # nothing sent twice: the queue does not grow
+
+
+def test_an_article_that_never_reached_the_broker_is_sent_by_the_recovery(
+    monkeypatch, sent, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+
+    def broker_down(pk, task_id):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(services, "_analysis_sender", broker_down)
+    queue(article, django_capture_on_commit_callbacks)
+    article.refresh_from_db()
+    assert article.analysis_problem == AnalysisProblem.QUEUE_UNAVAILABLE
+    assert article.analysis_sent_at is None
+
+    monkeypatch.setattr(
+        services, "_analysis_sender", lambda pk, task_id: sent.append((pk, task_id))
+    )
+    Article.objects.filter(pk=article.pk).update(
+        analysis_queued_at=timezone.now() - timedelta(seconds=settings.ANALYSIS_UNSENT_SECONDS + 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = recover_analyses()
+    assert result["unsent"] == [article.pk] and len(sent) == 1
+    article.refresh_from_db()
+    assert article.analysis_sent_at is not None and article.analysis_problem == ""
+
+
+def test_a_stalled_analysis_is_shown_with_a_reason_and_its_old_job_does_nothing(
+    sent, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    old_job = queue(article, django_capture_on_commit_callbacks)
+    silent_since = timezone.now() - timedelta(seconds=settings.ANALYSIS_STALLED_SECONDS + 1)
+    Article.objects.filter(pk=article.pk).update(
+        analysis_status=AnalysisStatus.RUNNING,
+        analysis_started_at=silent_since,
+        analysis_heartbeat_at=silent_since,
+    )
+    article.refresh_from_db()
+    assert article.analysis_stalled  # shown as stalled before the recovery even runs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_analyses()["stalled"] == [article.pk]
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.QUEUED
+    assert article.analysis_problem == AnalysisProblem.STALLED
+    assert "stopped responding" in article.analysis_error
+    new_job = sent[-1][1]
+    assert new_job != old_job == sent[0][1]
+
+    analyze_article.apply(args=[article.pk], task_id=old_job)  # Redis redelivers the old one
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.QUEUED
+    assert not Sentence.objects.filter(article=article).exists()
+
+    analyze_article.apply(args=[article.pk], task_id=new_job)
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE and article.analysis_problem == ""
+
+
+def test_a_redelivered_job_finishes_what_its_dead_worker_started(
+    sent, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    job = queue(article, django_capture_on_commit_callbacks)
+    Article.objects.filter(pk=article.pk).update(analysis_status=AnalysisStatus.RUNNING)
+    analyze_article.apply(args=[article.pk], task_id=job)
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE
+    rows = list(Claim.objects.filter(article=article).values_list("start", "end"))
+    analyze_article.apply(args=[article.pk], task_id=job)  # delivered once more: a no-op
+    assert list(Claim.objects.filter(article=article).values_list("start", "end")) == rows
+
+
+def test_the_recovery_runs_on_celery_beat():
+    entry = settings.CELERY_BEAT_SCHEDULE["articles-recover-analyses"]
+    assert entry["task"] == "articles.tasks.recover_analyses"
+    assert entry["schedule"] == settings.ANALYSIS_RECOVER_EVERY_SECONDS
+    assert (
+        settings.ANALYSIS_STALLED_SECONDS + entry["schedule"]
+        < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    )

@@ -1,0 +1,67 @@
+"""Speakers created by two workers at once (issue #10, item 8): one speaker, no failed analysis."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from articles.models import AnalysisStatus, Article
+from claims import analysis
+from claims.models import Speaker, SpeakerAlias
+from claims.services import speaker_resolve
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(work, count: int = 2) -> list:
+    """Run `work(i)` in `count` threads started at the same moment; return results or errors."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs PostgreSQL's row locks (SQLite serialises writers)")
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # reported to the test, which asserts there is none
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_transactions_meeting_a_new_speaker_at_once_create_one():
+    def resolve(index):
+        with transaction.atomic():
+            speaker = speaker_resolve(name="Zora Example", role="Mayor", aliases=["Mayor Zora"])
+            time.sleep(0.3)  # hold the transaction open: the other one is inserting meanwhile
+            return speaker.pk
+
+    results = run_together(resolve, count=3)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(set(results)) == 1
+    assert Speaker.objects.filter(name="Zora Example").count() == 1
+    assert set(SpeakerAlias.objects.values_list("key", flat=True)) == {"zora example", "mayor zora"}
+
+
+def test_concurrent_analyses_quoting_the_same_new_speaker_both_finish():
+    articles = [
+        ArticleFactory(
+            body=f"Quinn Example said the budget grew by {n}0 percent. Residents shrugged {n}."
+        )
+        for n in range(1, 4)
+    ]
+    results = run_together(lambda i: analysis.article_analyze(article_id=articles[i].pk), count=3)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    statuses = set(Article.objects.values_list("analysis_status", flat=True))
+    assert statuses == {AnalysisStatus.DONE}
+    assert Speaker.objects.filter(name="Quinn Example").count() == 1
