@@ -147,10 +147,12 @@ def gunicorn(tmp_path: Path, **env: str):
 
 
 @contextmanager
-def celery_worker(tmp_path: Path, *, broker: str, pool: str = "solo", **env: str):
+def celery_worker(
+    tmp_path: Path, *, broker: str, pool: str = "solo", queue: str | None = None, **env: str
+):
     """A real worker process on `broker`; yields (process, queue, log path)."""
-    queue = f"test-{uuid.uuid4().hex[:10]}"
-    log = tmp_path / f"worker-{queue}.log"
+    queue = queue or f"test-{uuid.uuid4().hex[:10]}"
+    log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
     with log.open("w") as out:
         worker = subprocess.Popen(
             [

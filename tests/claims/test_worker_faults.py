@@ -1,0 +1,160 @@
+"""Analyses survive dead workers and a dead broker (issue #10, probe rows 6 to 8): real worker
+processes on a throwaway redis-server, killed with SIGKILL mid-analysis."""
+
+import os
+import signal
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from articles.models import AnalysisProblem, AnalysisStatus, Article
+from articles.services import article_submit
+from articles.tasks import recover_analyses
+from claims.models import Claim, Sentence
+from config.celery import app as celery_app
+from tests.processes import RedisServer, celery_worker, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.fault, pytest.mark.django_db(transaction=True)]
+
+# Long enough that the worker is still parsing and scoring when it is killed.
+LONG_BODY = "\n\n".join(
+    f"Councillor {n % 7} said the budget for district {n} grew by {n} percent in 2026."
+    for n in range(1, 1201)
+)
+FAST_HEARTBEAT = {"ANALYSIS_HEARTBEAT_SECONDS": "1", "ANALYSIS_STALLED_SECONDS": "3"}
+
+
+@contextmanager
+def publishing_to(broker: str, queue: str, settings):
+    """Make this test process send its jobs to `broker`/`queue` instead of running them."""
+    conf = celery_app.conf
+    names = ["broker_url", "broker_write_url", "broker_read_url", "task_default_queue"]
+    previous = {name: conf[name] for name in [*names, "task_always_eager"]}
+    conf.update({name: broker for name in names[:3]}, task_default_queue=queue)
+    conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    producers_reset()
+    try:
+        yield
+    finally:
+        conf.update(previous)
+        producers_reset()
+
+
+def producers_reset():
+    """Forget pooled broker connections (after a broker URL change or a broker restart)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def status_of(article) -> str:
+    return Article.objects.get(pk=article.pk).analysis_status
+
+
+def assert_analysed_once(article, log: Path):
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE, article.analysis_error
+    assert article.analysis_problem == AnalysisProblem.NONE
+    spans = list(Sentence.objects.filter(article=article).values_list("start", flat=True))
+    assert len(spans) == len(set(spans)) == 1200
+    claims = list(Claim.objects.filter(article=article).values_list("start", flat=True))
+    assert claims and len(claims) == len(set(claims))
+    assert log.read_text().count("succeeded") == 1
+
+
+def test_a_worker_child_killed_mid_analysis_is_redelivered_and_completes_once(tmp_path, settings):
+    with (
+        RedisServer(tmp_path) as redis,
+        celery_worker(tmp_path, broker=redis.url, pool="prefork") as (worker, queue, log),
+        publishing_to(redis.url, queue, settings),
+    ):
+        article = article_submit(title="Long", body=LONG_BODY, source_kind="api")
+        wait_for(lambda: status_of(article) == "running", timeout=60, what="running", log=log)
+        time.sleep(1)
+        (child,) = children_of(worker.pid)
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: status_of(article) == "done", timeout=240, what="redelivery", log=log)
+        assert "WorkerLostError" in log.read_text() or "SIGKILL" in log.read_text()
+        assert_analysed_once(article, log)
+
+
+def test_a_whole_worker_killed_mid_analysis_shows_stalled_and_recovers_long_before_redis_would(
+    tmp_path, settings
+):
+    settings.ANALYSIS_STALLED_SECONDS = 3
+    with RedisServer(tmp_path) as redis:
+        first = celery_worker(tmp_path, broker=redis.url, **FAST_HEARTBEAT)
+        with first as (worker, queue, log), publishing_to(redis.url, queue, settings):
+            article = article_submit(title="Long", body=LONG_BODY, source_kind="api")
+            wait_for(lambda: status_of(article) == "running", timeout=60, what="running", log=log)
+            time.sleep(1)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+            killed_at = time.monotonic()
+        wait_for(
+            lambda: Article.objects.get(pk=article.pk).analysis_stalled,
+            timeout=30,
+            what="the article to read as stalled",
+        )
+        with (
+            celery_worker(tmp_path, broker=redis.url, queue=queue) as (
+                _,
+                _,
+                second_log,
+            ),
+            publishing_to(redis.url, queue, settings),
+        ):
+            assert recover_analyses()["stalled"] == [article.pk]
+            article.refresh_from_db()
+            assert article.analysis_problem == AnalysisProblem.STALLED
+            assert "stopped responding" in article.analysis_error
+            wait_for(
+                lambda: status_of(article) == "done", timeout=240, what="recovery", log=second_log
+            )
+            recovered_in = time.monotonic() - killed_at
+        assert recovered_in < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        assert_analysed_once(article, second_log)
+
+
+def test_an_article_submitted_while_the_broker_is_down_is_analysed_once_it_is_back(
+    tmp_path, settings
+):
+    with (
+        RedisServer(tmp_path) as redis,
+        celery_worker(tmp_path, broker=redis.url) as (
+            _,
+            queue,
+            log,
+        ),
+        publishing_to(redis.url, queue, settings),
+    ):
+        redis.stop()
+        article = article_submit(
+            title="Budget", body="The mayor said the budget grew 12 percent.", source_kind="api"
+        )
+        article.refresh_from_db()
+        assert article.analysis_status == AnalysisStatus.QUEUED
+        assert article.analysis_problem == AnalysisProblem.QUEUE_UNAVAILABLE
+        assert article.analysis_sent_at is None
+        redis.start()
+        settings.ANALYSIS_UNSENT_SECONDS = 0
+        producers_reset()
+        assert recover_analyses()["unsent"] == [article.pk]
+        wait_for(lambda: status_of(article) == "done", timeout=180, what="analysis", log=log)
+        assert Claim.objects.filter(article=article).count() == 1
+        assert log.read_text().count("succeeded") == 1
