@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import selectors, verdicts
@@ -143,16 +143,18 @@ def claim_detail(request, pk: int):
 
 def save_or_render(request, claim: Claim, save, **forms):
     """Run a verdict save. If it is refused, also return the claim page with the typed forms:
-    409 with who changed it for a stale version, 400 with the reasons otherwise."""
+    409 with who changed it for a stale version, 403 when the four-eyes rule refuses the
+    user, 400 with the reasons otherwise."""
     try:
         return save(), None
     except verdicts.VersionConflict as conflict:
         page = render_claim(request, claim, status=409, conflict=conflict.messages[0], **forms)
         return None, page
-    except (ValidationError, IllegalTransition) as error:
+    except (ValidationError, IllegalTransition, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)
-        return None, render_claim(request, claim, status=400, **forms)
+        status = 403 if isinstance(error, PermissionDenied) else 400
+        return None, render_claim(request, claim, status=status, **forms)
 
 
 @desk_view(CHANGE_VERDICTS, post_only=True)

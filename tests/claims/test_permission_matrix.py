@@ -1,0 +1,359 @@
+"""Every role against every state-changing URL and admin change view, from one table.
+
+Each cell says what the role gets: sent to log in, 403, the change done, or refused by the
+service (allowed in, nothing changed). "done" and "refused" are read off the rows, not off the
+response, so a page that says "saved" without saving fails here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from claims import services, verdicts
+from claims.models import ApiToken, Claim, EvidenceSource, Speaker, Verdict, VerdictStatus
+from tests.claims.admin_forms import admin_save
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    SpeakerFactory,
+    UserFactory,
+    active_rating,
+    admin_user,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+LOGIN, FORBIDDEN, DONE, REFUSED = "login", 403, "done", "refused"
+ROLES = ["anonymous", "no_role", "fact_checker", "editor", "writer_editor", "admin"]
+
+
+@pytest.fixture
+def desk():
+    author = fact_checker()
+    writer = editor()  # an editor who rewrote the submitted and the published verdict's drafts
+    users = {
+        "anonymous": None,
+        "no_role": UserFactory(is_staff=True),
+        "fact_checker": fact_checker(),
+        "editor": editor(),
+        "writer_editor": writer,
+        "admin": admin_user(),
+    }
+
+    def rewritten(**kwargs):
+        draft = drafted_verdict(author=author, **kwargs)
+        return verdicts.verdict_save_draft(
+            claim=draft.claim,
+            actor=writer,
+            expected_version=draft.version,
+            rating=draft.rating,
+            conclusion="Rewritten by an editor.",
+        )
+
+    submitted = verdicts.verdict_submit(verdict=rewritten(), actor=author)
+    published = verdicts.verdict_publish(
+        verdict=verdicts.verdict_submit(verdict=rewritten(), actor=author), editor=editor()
+    )
+    open_claim = ClaimFactory()
+    assigned = services.claim_assign(claim=ClaimFactory(), actor=author)
+    dismissed = services.claim_dismiss(claim=ClaimFactory(), actor=author, reason="Opinion.")
+    return {
+        "assigned": assigned,
+        "dismissed": dismissed,
+        "users": users,
+        "open_claim": open_claim,
+        "dismissable": ClaimFactory(),
+        "draft": drafted_verdict(author=author),
+        "submitted": submitted,
+        "published": published,
+        "speaker": SpeakerFactory(name="Dee Example", role="Mayor"),
+        "article": ArticleFactory(title="Old title"),
+        "token": ApiToken.objects.create(name="Partner", user=author, prefix="p1", key_hash="x"),
+    }
+
+
+def _verdict(o, name) -> Verdict:
+    return Verdict.objects.get(pk=o[name].pk)
+
+
+def _verdict_post(o, name, **changes):
+    verdict = _verdict(o, name)
+    return {
+        "version": verdict.version,
+        "rating": active_rating("true").pk,
+        "conclusion": "Changed by the matrix.",
+        "explanation": "",
+        "note": "Corrected by the matrix.",
+        "comment": "Please check again.",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-0-url": "https://matrix.example.org/",
+        "sources-0-title": "Matrix",
+        "correct-sources-TOTAL_FORMS": "1",
+        "correct-sources-INITIAL_FORMS": "0",
+        "correct-sources-0-url": "https://matrix.example.org/",
+        "correct-sources-0-title": "Matrix",
+        "correct-version": verdict.version,
+        "correct-rating": active_rating("true").pk,
+        "correct-conclusion": "Changed by the matrix.",
+        "correct-explanation": "",
+        "correct-note": "Corrected by the matrix.",
+        **changes,
+    }
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A review-desk POST: `changed` tells from the rows whether it took effect."""
+
+    url: str
+    target: Callable[[dict], int]
+    data: Callable[[dict], dict]
+    changed: Callable[[dict], bool]
+
+
+@dataclass(frozen=True)
+class Admin:
+    """An admin change view, saved with `changes`: `changed` reads the row afterwards."""
+
+    view: str
+    target: Callable[[dict], int]
+    changes: dict
+    changed: Callable[[dict], bool]
+
+
+def claim(o, name) -> Claim:
+    return Claim.objects.get(pk=o[name].pk if isinstance(o[name], Claim) else o[name].claim_id)
+
+
+# (action, cells for: anonymous, no_role, fact_checker, editor, writer_editor, admin)
+MATRIX = [
+    (
+        Desk(
+            "articles:submit",
+            lambda o: None,
+            lambda o: {"title": "Matrix", "body": "The mayor said prices rose 7 percent."},
+            lambda o: Article.objects.filter(title="Matrix").exists(),
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:unassign",
+            lambda o: o["assigned"].pk,
+            lambda o: {},
+            lambda o: claim(o, "assigned").assignee_id is None,
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:reopen",
+            lambda o: o["dismissed"].pk,
+            lambda o: {},
+            lambda o: claim(o, "dismissed").status == "new",
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:assign",
+            lambda o: o["open_claim"].pk,
+            lambda o: {},
+            lambda o: claim(o, "open_claim").assignee_id is not None,
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:dismiss",
+            lambda o: o["dismissable"].pk,
+            lambda o: {"reason": "Opinion."},
+            lambda o: claim(o, "dismissable").status == "dismissed",
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:speaker",
+            lambda o: o["open_claim"].pk,
+            lambda o: {"name": "Eve Example"},
+            lambda o: claim(o, "open_claim").speaker is not None,
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:speaker",
+            lambda o: o["submitted"].claim_id,
+            lambda o: {"name": "Eve Example"},
+            lambda o: claim(o, "submitted").speaker is not None,
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, REFUSED, REFUSED, REFUSED],
+    ),
+    (
+        Desk(
+            "claims:verdict_save",
+            lambda o: o["draft"].claim_id,
+            lambda o: _verdict_post(o, "draft"),
+            lambda o: _verdict(o, "draft").conclusion == "Changed by the matrix.",
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:verdict_save",
+            lambda o: o["published"].claim_id,
+            lambda o: _verdict_post(o, "published"),
+            lambda o: _verdict(o, "published").conclusion == "Changed by the matrix.",
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, REFUSED, REFUSED, REFUSED],
+    ),
+    (
+        Desk(
+            "claims:submit",
+            lambda o: o["draft"].claim_id,
+            lambda o: {"version": _verdict(o, "draft").version},
+            lambda o: _verdict(o, "draft").status == VerdictStatus.SUBMITTED,
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:publish",
+            lambda o: o["submitted"].claim_id,
+            lambda o: {"version": _verdict(o, "submitted").version},
+            lambda o: _verdict(o, "submitted").status == VerdictStatus.PUBLISHED,
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
+    ),
+    (
+        Desk(
+            "claims:return",
+            lambda o: o["submitted"].claim_id,
+            lambda o: _verdict_post(o, "submitted"),
+            lambda o: _verdict(o, "submitted").status == VerdictStatus.RETURNED,
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:correct",
+            lambda o: o["published"].claim_id,
+            lambda o: _verdict_post(o, "published"),
+            lambda o: _verdict(o, "published").corrections.exists(),
+        ),
+        # The desk shows the claim page with the four-eyes reason, as a 403.
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE],
+    ),
+    (
+        Admin(
+            "admin:claims_claim_change",
+            lambda o: o["open_claim"].pk,
+            {"attribution_cue": "said"},
+            lambda o: claim(o, "open_claim").attribution_cue == "said",
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Admin(
+            "admin:claims_claim_change",
+            lambda o: o["published"].claim_id,
+            {"attribution_cue": "said"},
+            lambda o: claim(o, "published").attribution_cue == "said",
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    (
+        Admin(
+            "admin:claims_verdict_change",
+            lambda o: o["draft"].pk,
+            {"conclusion": "Admin edit."},
+            lambda o: _verdict(o, "draft").conclusion == "Admin edit.",
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Admin(
+            "admin:claims_verdict_change",
+            lambda o: o["published"].pk,
+            {"conclusion": "Admin edit."},
+            lambda o: _verdict(o, "published").conclusion == "Admin edit.",
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    (
+        Admin(
+            "admin:claims_evidencesource_change",
+            lambda o: o["published"].sources.get().pk,
+            {"title": "Swapped"},
+            lambda o: EvidenceSource.objects.filter(title="Swapped").exists(),
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    (
+        Admin(
+            "admin:claims_speaker_change",
+            lambda o: o["speaker"].pk,
+            {"role": "Governor"},
+            lambda o: Speaker.objects.get(pk=o["speaker"].pk).role == "Governor",
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        Admin(
+            "admin:articles_article_change",
+            lambda o: o["article"].pk,
+            {"title": "New title"},
+            lambda o: type(o["article"]).objects.get(pk=o["article"].pk).title == "New title",
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        Admin(
+            "admin:claims_apitoken_change",
+            lambda o: o["token"].pk,
+            {"can_submit": "on"},
+            lambda o: ApiToken.objects.get(pk=o["token"].pk).can_submit,
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE],
+    ),
+]
+CELLS = [
+    pytest.param(action, role, expected, id=f"{action.__class__.__name__}:{name}-{n}-{role}")
+    for n, (action, cells) in enumerate(MATRIX)
+    for name in [getattr(action, "url", None) or action.view]
+    for role, expected in zip(ROLES, cells, strict=True)
+]
+
+
+@pytest.mark.parametrize(("action", "role", "expected"), CELLS)
+def test_each_role_gets_what_the_matrix_says(client, desk, action, role, expected):
+    user = desk["users"][role]
+    if user is not None:
+        client.force_login(user)
+    if isinstance(action, Desk):
+        target = action.target(desk)
+        url = reverse(action.url, args=[] if target is None else [target])
+        response = client.post(url, action.data(desk))
+    else:
+        url = reverse(action.view, args=[action.target(desk)])
+        page = client.get(url)
+        response = admin_save(client, url, **action.changes) if page.status_code == 200 else page
+    if response.status_code == 302 and "login" in response["Location"]:
+        outcome = LOGIN
+    elif response.status_code == 403:
+        outcome = FORBIDDEN
+    else:
+        assert response.status_code in (200, 302, 400, 409), response.status_code
+        outcome = DONE if action.changed(desk) else REFUSED
+    assert outcome == expected
+    if outcome != DONE:
+        assert not action.changed(desk)
