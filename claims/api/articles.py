@@ -49,7 +49,7 @@ from .views import StrictQueryMixin
     ),
     retrieve=extend_schema(
         summary="An article's analysis status and its claims",
-        description="Staff keys see every claim with its status; other keys see the claims "
+        description="Desk-scope keys see every claim with its status; other keys see the claims "
         "that have a published verdict.",
         responses=docs.with_errors(ArticleSerializer, 404),
     ),

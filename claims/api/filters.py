@@ -173,7 +173,7 @@ class VerdictFilter(_SpeakerOutletFilters):
 class ClaimFilter(_SpeakerOutletFilters):
     article = IntegerFilter(field_name="article_id", min_value=1, help_text="Article id.")
     status = filters.ChoiceFilter(
-        choices=ClaimStatus.choices, help_text="Workflow status (staff keys see every status)."
+        choices=ClaimStatus.choices, help_text="Workflow status (desk-scope keys see every status)."
     )
 
 

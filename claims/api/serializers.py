@@ -287,7 +287,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     article = ArticleBriefSerializer()
     verdict = serializers.SerializerMethodField()
     status = serializers.CharField(
-        required=False, help_text="Workflow status; only in answers to staff keys."
+        required=False, help_text="Workflow status; only in answers to desk-scope keys."
     )
 
     class Meta:

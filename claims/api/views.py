@@ -246,7 +246,7 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, float]]
 @extend_schema_view(
     list=extend_schema(
         summary="Claims",
-        description="Staff keys see every claim with its workflow status; other keys see "
+        description="Desk-scope keys see every claim with its workflow status; other keys see "
         "only claims with a published verdict.",
         responses=docs.with_errors(ClaimSerializer(many=True), 400, 401, 403),
     ),
