@@ -224,13 +224,14 @@ def _create_detected_claim(article, sentence, speakers, version: str, threshold:
 
 
 def _rescore(claim: Claim, sentence, speakers, version: str) -> bool:
-    """Refresh the model's fields; leave what a reviewer edited alone."""
+    """Refresh the model's fields; leave what a reviewer edited alone, and the attribution of a
+    claim whose verdict is submitted or published (part of the record)."""
     if claim.model_version == version and claim.check_worthiness == sentence.check_worthiness:
         return False
     previous = {"model_version": claim.model_version, "check_worthiness": claim.check_worthiness}
     claim.check_worthiness = sentence.check_worthiness
     claim.model_version = version
-    if not claim.edited_by_reviewer:
+    if not claim.edited_by_reviewer and not claim.is_record_locked:
         attribution = sentence.attribution
         claim.speaker = speakers.get(attribution)
         claim.attribution_cue = attribution.cue if attribution else ""

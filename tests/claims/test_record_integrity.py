@@ -294,3 +294,25 @@ def test_the_property_and_the_queryset_agree_on_what_is_published(status, publis
     assert verdict.is_published is published
     assert Verdict.objects.published().filter(pk=verdict.pk).exists() is published
     assert Claim.objects.published().filter(pk=verdict.claim_id).exists() is published
+
+
+def test_a_reanalysis_with_a_new_model_leaves_a_published_claims_attribution_alone(
+    seed_text, monkeypatch
+):
+    from articles.models import Article
+    from claims import analysis
+    from claims.nlp import checkworthiness
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(body=seed_text)
+    analysis.article_analyze(article_id=article.pk)
+    quoted = Claim.objects.filter(article=article, speaker__isnull=False).first()
+    verdict = published_verdict(claim=quoted)
+    Claim.objects.filter(pk=quoted.pk).update(speaker=None, attribution_cue="")  # as published
+    newer = checkworthiness.ModelInfo(version="fake-keywords-2", threshold=0.5)
+    monkeypatch.setattr(checkworthiness, "model_info", lambda: newer)
+    analysis.article_analyze(article_id=Article.objects.get(pk=article.pk).pk)
+    quoted.refresh_from_db()
+    assert quoted.model_version == "fake-keywords-2"  # re-scored ...
+    assert quoted.speaker is None and quoted.attribution_cue == ""  # ... but not re-attributed
+    assert verdict.claim_id == quoted.pk
