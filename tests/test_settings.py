@@ -64,8 +64,8 @@ def _setting(name: str, env: dict[str, str]):
 
 
 def test_debug_is_off_unless_set():
-    env = {key: value for key, value in PRODUCTION.items() if key != "DEBUG"}
-    result = _setting("DEBUG", env={**env, "DEBUG": ""})
+    env = {key: value for key, value in PRODUCTION.items() if key != "DEBUG"}  # DEBUG unset
+    result = _setting("DEBUG", env=env)
     assert result.stdout.strip().endswith("False"), result.stderr
 
 
