@@ -1,4 +1,5 @@
-"""Speakers created by two workers at once (issue #10, item 8): one speaker, no failed analysis."""
+"""Races (issue #10, item 8): speakers created by two workers at once give one speaker and no
+failed analysis; identical submissions at once give one article."""
 
 import threading
 import time
@@ -65,3 +66,19 @@ def test_concurrent_analyses_quoting_the_same_new_speaker_both_finish():
     statuses = set(Article.objects.values_list("analysis_status", flat=True))
     assert statuses == {AnalysisStatus.DONE}
     assert Speaker.objects.filter(name="Quinn Example").count() == 1
+
+
+def test_identical_submissions_at_once_store_one_article_and_refuse_the_rest():
+    from articles.services import DuplicateArticle, article_submit
+
+    body = "The mayor said the budget grew by 40 percent. The council did not comment."
+
+    def submit(index):
+        return article_submit(title=f"Copy {index}", body=body, source_kind="api", queue=False)
+
+    results = run_together(submit, count=4)
+    stored = [r for r in results if isinstance(r, Article)]
+    refused = [r for r in results if isinstance(r, DuplicateArticle)]
+    assert len(stored) == 1 and len(refused) == 3, results
+    assert all(r.existing.pk == stored[0].pk for r in refused)
+    assert Article.objects.count() == 1
