@@ -182,6 +182,33 @@ SHARED_DATA_DIR = Path(env_str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared"
 SEEDS_DIR = BASE_DIR / "seeds"
 
 
+# --- Intake: URLs, feeds, bulk files, ClaimReview (articles/intake/) ---------------------------
+# Fetching refuses loopback, private, link-local and reserved addresses (SSRF). This lifts the
+# loopback and private part for tests and a local demo only; link-local (cloud metadata),
+# multicast and reserved addresses stay refused.
+INTAKE_ALLOW_PRIVATE_NETWORKS = env_bool("INTAKE_ALLOW_PRIVATE_NETWORKS", False)
+INTAKE_USER_AGENT = env_str(
+    "INTAKE_USER_AGENT", "FactCheckDesk/1.0 (fact-check intake; respects robots.txt)"
+)
+INTAKE_CONNECT_TIMEOUT = env_float("INTAKE_CONNECT_TIMEOUT", 5.0)
+INTAKE_READ_TIMEOUT = env_float("INTAKE_READ_TIMEOUT", 15.0)
+INTAKE_MAX_REDIRECTS = env_int("INTAKE_MAX_REDIRECTS", 5, minimum=0)
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
+# Less text than this is a cookie wall, a paywall or an index page, not an article.
+INTAKE_MIN_TEXT_CHARS = env_int("INTAKE_MIN_TEXT_CHARS", 200, minimum=1)
+INTAKE_IMPORT_MAX_BYTES = env_int("INTAKE_IMPORT_MAX_BYTES", 200_000_000, minimum=1024)
+INTAKE_FEED_MAX_BACKOFF_MINUTES = env_int("INTAKE_FEED_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
+# Celery beat (`celery -A config beat`) polls due feeds every minute and sends again the
+# intake jobs that never reached a worker or whose worker died.
+CELERY_BEAT_SCHEDULE = {
+    "poll-due-feeds": {"task": "articles.tasks.feeds_poll_due", "schedule": 60.0},
+    "requeue-stale-intake-jobs": {
+        "task": "articles.tasks.intake_jobs_requeue_stale",
+        "schedule": 300.0,
+    },
+}
+
+
 # --- API (claims/api/) ---------------------------------------------------------------------
 def env_rate(name: str, default: str) -> str:
     """A DRF throttle rate such as '30/min' or '1000/hour'."""

@@ -1,4 +1,5 @@
-"""Article submission (queues the analysis) and the article's status with its claims."""
+"""Article submission (queues the analysis, or an intake job for a URL sent alone), the
+article's status with its claims, and the intake job's status."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -6,14 +7,20 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from articles.models import Article, SourceKind
+from articles.intake.jobs import intake_job_submit
+from articles.models import Article, IntakeJob, SourceKind
 from articles.services import DuplicateArticle, article_submit
 
 from ..models import Claim
 from . import docs
 from .auth import SubmitScope, SubmitThrottle, is_staff_client, request_token
 from .errors import Conflict, PayloadTooLarge
-from .serializers import ArticleAcceptedSerializer, ArticleSerializer, ArticleSubmitSerializer
+from .serializers import (
+    ArticleAcceptedSerializer,
+    ArticleSerializer,
+    ArticleSubmitSerializer,
+    IntakeJobSerializer,
+)
 from .views import PUBLISHED_VERDICT, StrictQueryMixin
 
 
@@ -21,7 +28,10 @@ from .views import PUBLISHED_VERDICT, StrictQueryMixin
     create=extend_schema(
         summary="Submit an article for analysis",
         description="Stores the article and queues its analysis. Answers 202 at once; poll "
-        "`status_url` until `analysis_status` is `done` (or `failed`). Needs the submit scope.",
+        "`status_url` until `analysis_status` is `done` (or `failed`). A `url` sent without a "
+        "`body` is fetched by the desk instead: the 202 answer is then an intake job, whose "
+        "`status_url` says when the article is stored (or why it failed). Needs the submit "
+        "scope.",
         request=ArticleSubmitSerializer,
         responses=docs.with_errors(
             ArticleAcceptedSerializer, 400, 409, 413, success_status=status.HTTP_202_ACCEPTED
@@ -68,6 +78,8 @@ class ArticleViewSet(
         submitted = ArticleSubmitSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
         fields = submitted.validated_data
+        if not fields["body"].strip():
+            return self._fetch(fields)
         if len(fields["body"]) > settings.ARTICLE_MAX_CHARS:
             raise PayloadTooLarge(
                 "The article text is too long.",
@@ -103,5 +115,41 @@ class ArticleViewSet(
         context = {**self.get_serializer_context(), "claims": claims.order_by("start", "id")}
         return Response(ArticleSerializer(article, context=context).data)
 
+    def _fetch(self, fields) -> Response:
+        try:
+            job = intake_job_submit(
+                url=fields["url"],
+                outlet_name=fields["outlet_name"],
+                created_by=request_token(self.request).user,
+            )
+        except DuplicateArticle as duplicate:
+            raise Conflict(
+                duplicate.message, existing_url=self._status_url(duplicate.existing.pk)
+            ) from None
+        body = IntakeJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
+        )
+
     def _status_url(self, pk: int) -> str:
         return self.request.build_absolute_uri(reverse("api:article-detail", args=[pk]))
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="An intake job: a URL the desk is fetching",
+        description="`status` is queued, fetching, stored or failed; `reason` says why it "
+        "failed; `article_url` is the stored article (an existing one when `duplicate`). A key "
+        "sees the jobs of its own account; staff keys see all.",
+        responses=docs.with_errors(IntakeJobSerializer, 404),
+    )
+)
+class IntakeJobViewSet(StrictQueryMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [SubmitScope]
+    serializer_class = IntakeJobSerializer
+
+    def get_queryset(self):
+        jobs = IntakeJob.objects.all()
+        if not is_staff_client(self.request):
+            jobs = jobs.filter(created_by=request_token(self.request).user)
+        return jobs
