@@ -145,9 +145,8 @@ def import_row_clean(row: dict) -> dict:
     published_at = None
     if published_raw:
         try:
-            published_at = parse_datetime(published_raw)
-            if published_at is None and (day := parse_date(published_raw)) is not None:
-                published_at = day_at_noon(day)
+            day = parse_date(published_raw)
+            published_at = day_at_noon(day) if day else parse_datetime(published_raw)
         except ValueError:
             published_at = None
         if published_at is None:
