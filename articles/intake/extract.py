@@ -38,7 +38,8 @@ def article_extract(
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        deduplicate=True,
+        # No deduplicate=True: its cache lives for the whole process, so a worker would
+        # discard a page whose paragraphs it had seen a few times before (syndicated copies).
     )
     text = (document.text or "") if document is not None else ""
     title = ((document.title or "") if document is not None else "").strip()
