@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
-from .intake.feeds import feed_add
+from .intake.feeds import feed_add, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 
@@ -39,8 +40,18 @@ class IntakeJobAdmin(admin.ModelAdmin):
         self.message_user(request, f"Queued {retried} job(s) again.")
 
 
+class FeedAdminForm(forms.ModelForm):
+    class Meta:
+        model = Feed
+        fields = ["url", "outlet", "title", "poll_interval_minutes", "active"]
+
+    def clean_url(self):
+        return feed_url_clean(self.cleaned_data["url"])
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
+    form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
     list_filter = ["active"]
@@ -58,15 +69,14 @@ class FeedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        # A new feed goes through the same checks as the command and the editors' page.
-        try:
-            feed = feed_add(
-                url=obj.url,
-                outlet_domain=obj.outlet.domain if obj.outlet_id else "",
-                interval_minutes=obj.poll_interval_minutes,
-            )
-        except ValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from None
+        # A new feed goes through the same service as the command and the editors' page; the
+        # form has already run its checks.
+        feed = feed_add(
+            url=obj.url,
+            outlet_domain=obj.outlet.domain if obj.outlet_id else "",
+            outlet_name=obj.outlet.name if obj.outlet_id else "",
+            interval_minutes=obj.poll_interval_minutes,
+        )
         obj.pk = feed.pk
         obj.__dict__.update(feed.__dict__)
 

@@ -27,12 +27,10 @@ class ArticleSubmitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
         if not data.get("body", "").strip():
-            if not data.get("url"):
+            if not data.get("url") and "url" not in self.errors:
                 raise forms.ValidationError("Paste the article's text, or a URL to fetch it from.")
-        elif not data.get("title", "").strip():
+        elif not data.get("title", "").strip() and "title" not in self.errors:
             self.add_error("title", "A title is required with pasted text.")
         return data
 

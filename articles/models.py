@@ -117,7 +117,14 @@ class IntakeJobQuerySet(models.QuerySet):
 class IntakeJob(models.Model):
     """One request to take in a URL (pasted, from the API, a feed entry or an import row)."""
 
-    url = models.URLField(max_length=2000, help_text="The URL as submitted (normalised).")
+    url = models.URLField(
+        max_length=2000, help_text="Normalised, to recognise a URL already stored or in flight."
+    )
+    fetch_url = models.URLField(
+        max_length=2000,
+        help_text="The URL as submitted, which is what is fetched: normalising drops 'www.' "
+        "and trailing slashes, which some sites need.",
+    )
     source_kind = models.CharField(
         max_length=16, choices=SourceKind.choices, default=SourceKind.URL
     )

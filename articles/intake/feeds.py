@@ -35,14 +35,10 @@ def feed_add(
 ) -> Feed:
     """Subscribe to a feed. Raises ValidationError with per-field messages."""
     errors: dict[str, list[str]] = {}
-    refusal = url_refusal((url or "").strip())
-    if refusal:
-        errors["url"] = [refusal[0].upper() + refusal[1:] + "."]
-    else:
-        try:
-            url = url_normalize(url)
-        except ValidationError as error:
-            errors["url"] = error.messages
+    try:
+        url = feed_url_clean(url)
+    except ValidationError as error:
+        errors["url"] = error.messages
     if not isinstance(interval_minutes, int) or not 1 <= interval_minutes <= 7 * 24 * 60:
         errors["poll_interval_minutes"] = ["The interval is 1 minute to 7 days (10080 minutes)."]
     if not errors and Feed.objects.filter(url=url).exists():
@@ -52,6 +48,16 @@ def feed_add(
     with transaction.atomic():
         outlet = outlet_get_or_create(name=outlet_name, domain=outlet_domain)
         return Feed.objects.create(url=url, outlet=outlet, poll_interval_minutes=interval_minutes)
+
+
+def feed_url_clean(url: str) -> str:
+    """The feed's URL as it is fetched (as given: normalising could break it)."""
+    url = (url or "").strip()
+    refusal = url_refusal(url)
+    if refusal:
+        raise ValidationError(refusal[0].upper() + refusal[1:] + ".")
+    url_normalize(url)  # raises for a malformed URL
+    return url
 
 
 def feeds_due(*, now=None):

@@ -176,6 +176,10 @@ def _describe_type(content_type: str) -> str:
     return content_type or "of no stated type"
 
 
+def _read_timed_out() -> FetchError:
+    return FetchError(f"timed out after {settings.INTAKE_READ_TIMEOUT:g} s", transient=True)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:g} MB"
 
@@ -235,9 +239,7 @@ def _get(manager, url: str, headers: dict[str, str], timeout) -> urllib3.BaseHTT
             preload_content=False,
         )
     except ReadTimeoutError:
-        raise FetchError(
-            f"timed out after {settings.INTAKE_READ_TIMEOUT:g} s", transient=True
-        ) from None
+        raise _read_timed_out() from None
     except HTTPError as error:
         raise FetchError(f"the request failed: {error}", transient=True) from None
 
@@ -283,14 +285,10 @@ def _read_capped(response, max_bytes: int) -> bytes:
             if size > max_bytes:
                 raise FetchError(f"refused: the page is larger than {_megabytes(max_bytes)}")
             if time.monotonic() > deadline:
-                raise FetchError(
-                    f"timed out after {settings.INTAKE_READ_TIMEOUT:g} s", transient=True
-                )
+                raise _read_timed_out()
             chunks.append(chunk)
     except ReadTimeoutError:
-        raise FetchError(
-            f"timed out after {settings.INTAKE_READ_TIMEOUT:g} s", transient=True
-        ) from None
+        raise _read_timed_out() from None
     except HTTPError as error:
         raise FetchError(f"the download broke off: {error}", transient=True) from None
     return b"".join(chunks)

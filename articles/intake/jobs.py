@@ -43,10 +43,10 @@ def intake_job_submit(
     """A job for this URL, queued once committed. Raises ValidationError for a URL that is never
     fetched, DuplicateArticle when an article with this URL is already stored. A URL already in
     flight gives the job that is fetching it."""
-    url = (url or "").strip()
+    url = fetch_url = (url or "").strip()
     refusal = url_refusal(url)
     if refusal:
-        raise ValidationError({"url": [refusal[0].upper() + refusal[1:] + "."]}, code="url")
+        raise ValidationError({"url": [_sentence(refusal)]}, code="url")
     try:
         url = url_normalize(url)
     except ValidationError as error:
@@ -64,6 +64,7 @@ def intake_job_submit(
         with transaction.atomic():
             job = IntakeJob.objects.create(
                 url=url,
+                fetch_url=fetch_url[:2000],
                 source_kind=source_kind,
                 created_by=created_by,
                 feed=feed,
@@ -128,7 +129,7 @@ def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
     if not claimed:
         return JobOutcome(job)
     try:
-        page = fetch(job.url)
+        page = fetch(job.fetch_url or job.url)
         extracted = article_extract(
             page.body,
             url=page.url,

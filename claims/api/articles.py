@@ -150,6 +150,8 @@ class IntakeJobViewSet(StrictQueryMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         jobs = IntakeJob.objects.all()
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no key
+            return jobs
         if not is_staff_client(self.request):
             jobs = jobs.filter(created_by=request_token(self.request).user)
         return jobs

@@ -97,7 +97,7 @@ class IntakeServer:
 
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
-                path = self.path
+                path = self.path.split("?", 1)[0]  # like most sites, ignore tracking parameters
                 if path in server.hang_once:
                     time.sleep(server.hang_once.pop(path))
                 if path == "/slow":

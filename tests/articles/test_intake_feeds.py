@@ -11,7 +11,7 @@ from articles.intake.feeds import feed_add, feed_poll, feeds_claim_due
 from articles.models import Article, Feed, IntakeJob, IntakeStatus, SourceKind
 from config.celery import app as celery_app
 from tests.articles.conftest import FEED_ETAG, FEED_LAST_MODIFIED, feed_xml
-from tests.factories import editor, fact_checker
+from tests.factories import admin_user, editor, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +198,18 @@ def test_editors_add_feeds_on_the_page_and_fact_checkers_only_read(client, intak
     client.post(f"/intake/feeds/{feed.pk}/toggle/")
     feed.refresh_from_db()
     assert not feed.active
+
+
+def test_the_admin_adds_a_feed_through_the_same_checks(client, intake_server):
+    client.force_login(admin_user())
+    bad = client.post(
+        "/admin/articles/feed/add/",
+        {"url": "ftp://example.org/feed", "poll_interval_minutes": 30, "active": "on"},
+    )
+    assert bad.status_code == 200 and not Feed.objects.exists()
+    assert "Refused: only http and https addresses are fetched" in bad.content.decode()
+    client.post(
+        "/admin/articles/feed/add/",
+        {"url": intake_server.url("/feed.xml"), "poll_interval_minutes": 30, "active": "on"},
+    )
+    assert Feed.objects.get().url == intake_server.url("/feed.xml")

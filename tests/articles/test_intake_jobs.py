@@ -241,3 +241,13 @@ def test_the_api_refuses_an_empty_submission_and_hides_other_clients_jobs(intake
     assert response.status_code == 400 and "only http and https" in str(response.json())
     other = intake_job_submit(url=intake_server.url("/news/one"), queue=False)
     assert api.get(f"/api/v1/intake-jobs/{other.pk}/").status_code == 404
+
+
+def test_the_url_is_fetched_as_submitted_not_as_normalised(
+    intake_server, django_capture_on_commit_callbacks
+):
+    page = intake_server.responses["/news/one"][2].replace(b"/news/one", b"/news/slash/")
+    intake_server.set("/news/slash/", page)  # this server answers only with the slash
+    job = take_in(intake_server.url("/news/slash/"), django_capture_on_commit_callbacks)
+    assert job.url == intake_server.url("/news/slash") and job.status == IntakeStatus.STORED
+    assert intake_server.hits("/news/slash/") and not intake_server.hits("/news/slash")

@@ -2,30 +2,17 @@
 leaves the job 'fetching'; it is sent again and a second worker stores it. Nothing is lost."""
 
 import signal
-import uuid
 from datetime import timedelta
 
 import pytest
 
 from articles.intake.jobs import intake_job_submit, intake_jobs_requeue_stale
 from articles.models import IntakeJob, IntakeStatus
-from config.celery import app as celery_app
 from tests.workers import wait_for, worker_start, worker_stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 WORKER_ENV = {"INTAKE_ALLOW_PRIVATE_NETWORKS": "1", "INTAKE_READ_TIMEOUT": "120"}
-
-
-@pytest.fixture
-def worker_queue(settings):
-    queue = f"test-{uuid.uuid4().hex[:10]}"
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    yield queue
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
 
 
 def test_an_intake_job_survives_a_worker_that_dies(intake_server, worker_queue, tmp_path):

@@ -1,13 +1,10 @@
 """The analysis through a real Celery worker process on Redis, against the test database."""
 
-import uuid
-
 import pytest
 
 from articles.models import AnalysisStatus, Article
 from articles.services import article_submit
 from claims.models import Claim, Sentence
-from config.celery import app as celery_app
 from tests.workers import wait_for as _wait_for
 from tests.workers import worker_start, worker_stop
 
@@ -15,20 +12,11 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def celery_worker_process(tmp_path, settings):
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def celery_worker_process(tmp_path, worker_queue):
     log_path = tmp_path / "worker.log"
-    worker = worker_start(queue=queue, log_path=log_path)
-    try:
-        # This process publishes to the same queue instead of running tasks in-process.
-        previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-        celery_app.conf.task_always_eager = False
-        celery_app.conf.task_default_queue = queue
-        settings.CELERY_TASK_ALWAYS_EAGER = False
-        yield log_path
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-    finally:
-        worker_stop(worker)
+    worker = worker_start(queue=worker_queue, log_path=log_path)
+    yield log_path
+    worker_stop(worker)
 
 
 def test_the_seed_article_is_analysed_end_to_end_by_a_real_worker(celery_worker_process, seed_text):
