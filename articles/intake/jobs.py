@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Article, IntakeJob, IntakeStatus, SourceKind
@@ -114,15 +114,25 @@ def intake_job_retry(*, job: IntakeJob) -> IntakeJob:
     return job
 
 
+def fetch_lease() -> timedelta:
+    """Longer than any fetch can take (every hop and its robots.txt timing out), so a job
+    'fetching' for longer has lost its worker and a second delivery may take it over."""
+    hop = settings.INTAKE_CONNECT_TIMEOUT + 2 * settings.INTAKE_READ_TIMEOUT
+    return timedelta(seconds=2 * hop * (settings.INTAKE_MAX_REDIRECTS + 1))
+
+
 def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
     """Fetch, extract and store the job's page. Safe to run twice: a job already stored or failed
     is left alone, and a job left 'fetching' by a worker that died is taken over."""
+    now = timezone.now()
     claimed = IntakeJob.objects.filter(
-        pk=job_id, status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING]
+        Q(status=IntakeStatus.QUEUED)
+        | Q(status=IntakeStatus.FETCHING, started_at__lt=now - fetch_lease()),
+        pk=job_id,
     ).update(
         status=IntakeStatus.FETCHING,
         attempts=F("attempts") + 1,
-        started_at=timezone.now(),
+        started_at=now,
         reason="",
     )
     job = IntakeJob.objects.select_related("feed__outlet").get(pk=job_id)
@@ -163,6 +173,9 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
             created_by=job.created_by,
         )
     except DuplicateArticle as duplicate:
+        if IntakeJob.objects.filter(pk=job.pk, article=duplicate.existing).exists():
+            # A second delivery of this very job lost the race to the first: nothing to add.
+            return IntakeJob.objects.get(pk=job.pk)
         job.article, job.duplicate = duplicate.existing, True
         return _finish(job, IntakeStatus.STORED, duplicate.messages[0])
     except ValidationError as error:

@@ -1,8 +1,11 @@
 """URL intake jobs: submit, fetch, store, duplicates, failures with reasons, retry; and the
 form, API and command that start them."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from articles.intake import jobs
 from articles.intake.jobs import intake_job_retry, intake_job_submit
@@ -251,3 +254,17 @@ def test_the_url_is_fetched_as_submitted_not_as_normalised(
     job = take_in(intake_server.url("/news/slash/"), django_capture_on_commit_callbacks)
     assert job.url == intake_server.url("/news/slash") and job.status == IntakeStatus.STORED
     assert intake_server.hits("/news/slash/") and not intake_server.hits("/news/slash")
+
+
+def test_a_job_being_fetched_is_left_to_its_worker_until_its_lease_runs_out(intake_server):
+    job = intake_job_submit(url=intake_server.url("/news/two"), queue=False)
+    IntakeJob.objects.filter(pk=job.pk).update(
+        status=IntakeStatus.FETCHING, started_at=timezone.now(), attempts=1
+    )
+    assert jobs.intake_job_run(job_id=job.pk).job.status == IntakeStatus.FETCHING
+    assert intake_server.hits("/news/two") == []  # a second delivery did not fetch again
+    IntakeJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - jobs.fetch_lease() - timedelta(seconds=1)
+    )
+    taken_over = jobs.intake_job_run(job_id=job.pk).job
+    assert taken_over.status == IntakeStatus.STORED and taken_over.attempts == 2
