@@ -268,3 +268,13 @@ def test_a_job_being_fetched_is_left_to_its_worker_until_its_lease_runs_out(inta
     )
     taken_over = jobs.intake_job_run(job_id=job.pk).job
     assert taken_over.status == IntakeStatus.STORED and taken_over.attempts == 2
+
+
+def test_the_intake_page_pages_through_many_jobs_keeping_the_filter(client):
+    for n in range(55):
+        intake_job_submit(url=f"https://news.example/story-{n}", queue=False)
+    client.force_login(fact_checker())
+    page = client.get("/intake/?status=queued").content.decode()
+    assert "Page 1 of 2" in page and 'href="?status=queued&amp;page=2"' in page
+    assert "story-54" in page and "story-0<" not in page
+    assert "story-0<" in client.get("/intake/?status=queued&page=2").content.decode()
