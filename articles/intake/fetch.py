@@ -159,8 +159,10 @@ def url_refusal(url: str) -> str | None:
         parts.port  # noqa: B018 (raises ValueError for a malformed port)
     except ValueError:
         return f"refused: {url!r} is not a valid URL"
+    if not parts.scheme:
+        return "refused: the URL does not start with http:// or https://"
     if parts.scheme.lower() not in ("http", "https"):
-        return f"refused: only http and https addresses are fetched, not {parts.scheme or 'this'}:"
+        return f"refused: only http and https addresses are fetched, not {parts.scheme}://"
     if not parts.hostname:
         return "refused: the URL has no host"
     if parts.username or parts.password:

@@ -103,8 +103,11 @@ def test_addresses_are_classified(address, kind, settings):
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("ftp://example.org/file", "refused: only http and https addresses are fetched, not ftp:"),
-        ("file:///etc/passwd", "refused: only http and https addresses are fetched, not file:"),
+        (
+            "ftp://example.org/file",
+            "refused: only http and https addresses are fetched, not ftp://",
+        ),
+        ("file:///etc/passwd", "refused: only http and https addresses are fetched, not file://"),
         ("http://user:secret@example.org/", "refused: URLs with a user name or password"),
         ("http://10.1.2.3/", "refused: 10.1.2.3 resolves to a private address"),
     ],
