@@ -4,6 +4,7 @@ that a worker fetches, extracts and stores as an article; every step leaves a vi
 from dataclasses import dataclass
 from datetime import timedelta
 
+from courlan import extract_domain
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Article, IntakeJob, IntakeStatus, SourceKind
-from ..services import DuplicateArticle, article_submit, url_normalize
+from ..services import DuplicateArticle, article_submit, domain_from_url, url_normalize
 from .extract import ExtractionError, article_extract
 from .fetch import FetchError, fetch, url_refusal
 from .queue import task_send
@@ -157,7 +158,9 @@ def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
 
 
 def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
-    canonical = _usable_url(extracted.canonical_url) or _usable_url(fetched_url) or job.url
+    canonical = (
+        _same_site_url(extracted.canonical_url, fetched_url) or _usable_url(fetched_url) or job.url
+    )
     outlet = job.feed.outlet if job.feed_id and job.feed.outlet_id else None
     try:
         article = article_submit(
@@ -184,6 +187,20 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
         )
     job.article, job.duplicate = article, False
     return _finish(job, IntakeStatus.STORED, "")
+
+
+def _same_site_url(canonical: str, fetched_url: str) -> str:
+    """The page's canonical URL, if it is on the page's own site (an AMP or print copy, a
+    tracking variant). A page naming another site's article as canonical would otherwise make
+    that article look already stored when someone submits it."""
+    canonical = _usable_url(canonical)
+    if not canonical:
+        return ""
+    site, fetched_site = extract_domain(canonical), extract_domain(fetched_url)
+    if site and site == fetched_site:
+        return canonical
+    same_host = domain_from_url(canonical) == domain_from_url(fetched_url)
+    return canonical if same_host else ""
 
 
 def _usable_url(url: str) -> str:

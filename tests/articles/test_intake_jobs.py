@@ -278,3 +278,15 @@ def test_the_intake_page_pages_through_many_jobs_keeping_the_filter(client):
     assert "Page 1 of 2" in page and 'href="?status=queued&amp;page=2"' in page
     assert "story-54" in page and "story-0<" not in page
     assert "story-0<" in client.get("/intake/?status=queued&page=2").content.decode()
+
+
+def test_a_canonical_url_on_another_site_is_not_trusted(
+    intake_server, django_capture_on_commit_callbacks
+):
+    page = intake_server.responses["/news/one"][2].replace(
+        f"{intake_server.base}/news/one".encode(), b"https://www.reuters.com/world/budget"
+    )
+    intake_server.set("/copy/one", page)
+    job = take_in(intake_server.url("/copy/one"), django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.STORED
+    assert job.article.url == intake_server.url("/copy/one")
