@@ -210,8 +210,16 @@ def import_batch_create(
         created_by=created_by,
     )
     if queue:
-        transaction.on_commit(lambda: task_send("articles.tasks.import_batch_run", batch.pk))
+        transaction.on_commit(lambda: _send(batch.pk))
     return batch
+
+
+def _send(batch_id: int) -> None:
+    if not task_send("articles.tasks.import_batch_run", batch_id):
+        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+            error="The task queue could not be reached, so the import has not started; upload "
+            "the file again later or run `manage.py import_articles FILE`."
+        )
 
 
 def import_batch_run(
