@@ -167,6 +167,8 @@ def test_the_submit_form_takes_a_url_alone(
     assert (
         "Stored" in page.content.decode() and "Assembly votes on two plan" in page.content.decode()
     )
+    article = client.get(f"/articles/{job.article_id}/").content.decode()
+    assert "Fetched from a URL" in article
 
 
 def test_the_submit_form_needs_a_text_or_a_url(client):
