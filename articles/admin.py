@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from .models import Outlet
+from .intake.feeds import feed_add, feed_url_clean
+from .intake.jobs import intake_job_retry
+from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 
 # Article's admin lives in claims/admin.py: it shows sentences and claims and queues analyses,
 # and articles/ must not depend on claims/.
@@ -10,3 +14,89 @@ from .models import Outlet
 class OutletAdmin(admin.ModelAdmin):
     list_display = ["name", "domain"]
     search_fields = ["name", "domain"]
+
+
+@admin.register(IntakeJob)
+class IntakeJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
+    list_filter = ["status", "source_kind"]
+    search_fields = ["url", "reason"]
+    readonly_fields = [field.name for field in IntakeJob._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False  # jobs come from the submit form, the API, feeds and imports
+
+    @admin.action(description="Retry the failed jobs", permissions=["change"])
+    def retry(self, request, queryset):
+        retried = 0
+        for job in queryset.filter(status=IntakeStatus.FAILED):
+            try:
+                intake_job_retry(job=job)
+            except ValidationError as error:
+                self.message_user(request, f"#{job.pk}: {' '.join(error.messages)}", "warning")
+            else:
+                retried += 1
+        self.message_user(request, f"Queued {retried} job(s) again.")
+
+
+class FeedAdminForm(forms.ModelForm):
+    class Meta:
+        model = Feed
+        fields = ["url", "outlet", "title", "poll_interval_minutes", "active"]
+
+    def clean_url(self):
+        return feed_url_clean(self.cleaned_data["url"])
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    form = FeedAdminForm
+    list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
+    list_display += ["consecutive_failures", "last_error", "next_poll_at"]
+    list_filter = ["active"]
+    search_fields = ["url", "title"]
+    readonly_fields = [
+        "etag",
+        "last_modified",
+        "last_polled_at",
+        "last_success_at",
+        "last_error",
+        "consecutive_failures",
+        "next_poll_at",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # A new feed goes through the same service as the command and the editors' page; the
+        # form has already run its checks.
+        feed = feed_add(
+            url=obj.url,
+            outlet_domain=obj.outlet.domain if obj.outlet_id else "",
+            outlet_name=obj.outlet.name if obj.outlet_id else "",
+            interval_minutes=obj.poll_interval_minutes,
+        )
+        obj.pk = feed.pk
+        obj.__dict__.update(feed.__dict__)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "status", "total_rows", "stored", "skipped", "failed"]
+    list_display += ["created_by", "created_at"]
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
+
+    def has_add_permission(self, request):
+        return False  # uploaded on the bulk import page or with `manage.py import_articles`
+
+
+@admin.register(ExternalFactCheck)
+class ExternalFactCheckAdmin(admin.ModelAdmin):
+    """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
+
+    list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]
+    list_filter = ["publisher_name", "language"]
+    search_fields = ["claim_reviewed", "claimant", "publisher_name", "url"]
+    readonly_fields = ["identity", "imported_from", "raw", "imported_at", "updated_at"]

@@ -3,15 +3,16 @@ from django.conf import settings
 
 
 class ArticleSubmitForm(forms.Form):
-    title = forms.CharField(max_length=500)
-    outlet = forms.CharField(max_length=200, required=False, help_text="e.g. Reuters")
     url = forms.URLField(
         label="URL",
         max_length=2000,
         required=False,
         assume_scheme="https",
-        help_text="Optional: where the article was published.",
+        help_text="Paste a link alone and the desk fetches the article; with the text below, "
+        "it records where the article was published.",
     )
+    title = forms.CharField(max_length=500, required=False)
+    outlet = forms.CharField(max_length=200, required=False, help_text="e.g. Reuters")
     published_on = forms.DateField(
         label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -19,5 +20,37 @@ class ArticleSubmitForm(forms.Form):
         label="Article text",
         widget=forms.Textarea(attrs={"rows": 14}),
         max_length=settings.ARTICLE_MAX_CHARS,
-        help_text="Paste the full text; paragraphs separated by blank lines.",
+        required=False,
+        help_text="Paste the full text; paragraphs separated by blank lines. "
+        "Leave empty to fetch the URL.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("body", "").strip():
+            if not data.get("url") and "url" not in self.errors:
+                raise forms.ValidationError("Paste the article's text, or a URL to fetch it from.")
+        elif not data.get("title", "").strip() and "title" not in self.errors:
+            self.add_error("title", "A title is required with pasted text.")
+        return data
+
+    @property
+    def fetches_url(self) -> bool:
+        return not self.cleaned_data.get("body", "").strip()
+
+
+class FeedForm(forms.Form):
+    url = forms.URLField(label="Feed URL", max_length=2000, assume_scheme="https")
+    outlet = forms.CharField(
+        label="Outlet domain", max_length=253, required=False, help_text="e.g. reuters.com"
+    )
+    poll_interval_minutes = forms.IntegerField(
+        label="Poll every (minutes)", min_value=1, max_value=7 * 24 * 60, initial=30
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV with a header row, or JSON Lines (one object a line). Columns: title, "
+        "body or url, published_at, outlet, byline, language."
     )

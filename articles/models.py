@@ -133,3 +133,222 @@ class Article(models.Model):
     def analysis_problem_shown(self) -> str:
         """The reason code to show: a silent worker reads as stalled before recovery runs."""
         return AnalysisProblem.STALLED if self.analysis_stalled else self.analysis_problem
+
+
+# --- Intake: URL jobs, feeds, bulk imports, other fact-checkers' ClaimReview -------------------
+
+
+class IntakeStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    FETCHING = "fetching", "Fetching"
+    STORED = "stored", "Stored"
+    FAILED = "failed", "Failed"
+
+
+class IntakeJobQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING])
+
+
+class IntakeJob(models.Model):
+    """One request to take in a URL (pasted, from the API, a feed entry or an import row)."""
+
+    url = models.URLField(
+        max_length=2000, help_text="Normalised, to recognise a URL already stored or in flight."
+    )
+    fetch_url = models.URLField(
+        max_length=2000,
+        help_text="The URL as submitted, which is what is fetched: normalising drops 'www.' "
+        "and trailing slashes, which some sites need.",
+    )
+    source_kind = models.CharField(
+        max_length=16, choices=SourceKind.choices, default=SourceKind.URL
+    )
+    status = models.CharField(
+        max_length=16, choices=IntakeStatus.choices, default=IntakeStatus.QUEUED
+    )
+    reason = models.TextField(blank=True, help_text="Why it failed, in words a person reads.")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="intake_jobs"
+    )
+    duplicate = models.BooleanField(
+        default=False, help_text="The page was already stored; `article` is the existing one."
+    )
+    feed = models.ForeignKey(
+        "Feed", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    outlet_name = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="intake_jobs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IntakeJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=IntakeStatus.values), name="intakejob_status_valid"
+            ),
+            # Submitting a URL twice while the first is in flight gives the same job.
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=Q(status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING]),
+                name="intakejob_one_active_job_per_url",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=IntakeStatus.FAILED) | ~Q(reason=""),
+                name="intakejob_failure_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.get_status_display()})"
+
+
+class Feed(models.Model):
+    """An RSS or Atom subscription, polled by Celery beat (articles.tasks.feeds_poll_due)."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="feeds"
+    )
+    title = models.CharField(max_length=500, blank=True)
+    poll_interval_minutes = models.PositiveIntegerField(default=30)
+    active = models.BooleanField(default=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    next_poll_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: never polled, so due now."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(poll_interval_minutes__gte=1), name="feed_interval_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class FeedEntry(models.Model):
+    """An entry already seen in a feed, so the next poll skips it."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    key = models.CharField(max_length=2000, help_text="The entry's id, or its link.")
+    url = models.URLField(max_length=2000, blank=True)
+    job = models.ForeignKey(IntakeJob, null=True, blank=True, on_delete=models.SET_NULL)
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "key"], name="feedentry_unique_per_feed")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportBatch(models.Model):
+    """One uploaded CSV or JSON Lines file and its progress, row by row."""
+
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=8, choices=[("csv", "CSV"), ("jsonl", "JSON Lines")])
+    content = models.TextField(help_text="The file as uploaded (UTF-8).")
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="[{line, reason}] for every row that failed."
+    )
+    error = models.TextField(blank=True, help_text="Why the whole import stopped, if it did.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="importbatch_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ExternalFactCheck(models.Model):
+    """A ClaimReview published by another fact-checker. Never one of the desk's own verdicts:
+    it lives here, apart from claims.Verdict, and is always shown with its publisher."""
+
+    claim_reviewed = models.TextField(help_text="The claim as the publisher wrote it, plain text.")
+    claimant = models.CharField(max_length=500, blank=True)
+    claim_date = models.DateField(null=True, blank=True)
+    rating_text = models.CharField(max_length=500, blank=True, help_text="e.g. 'Mostly false'.")
+    rating_value = models.FloatField(null=True, blank=True)
+    best_rating = models.FloatField(null=True, blank=True)
+    worst_rating = models.FloatField(null=True, blank=True)
+    publisher_name = models.CharField(max_length=300)
+    publisher_url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField(max_length=2000, help_text="The fact-check's page.")
+    review_date = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    identity = models.CharField(
+        max_length=64, unique=True, editable=False, help_text="SHA-256 of URL and claim."
+    )
+    imported_from = models.CharField(max_length=2000, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-review_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(claim_reviewed=""), name="externalfactcheck_claim_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(publisher_name=""), name="externalfactcheck_has_publisher"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher_name}: {self.claim_reviewed[:80]}"

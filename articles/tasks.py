@@ -1,15 +1,85 @@
-"""Periodic jobs on articles, run by Celery beat (CELERY_BEAT_SCHEDULE in config/settings.py)."""
+"""Thin Celery tasks over articles/ services (intake, analysis recovery). They take ids and
+re-fetch rows; the periodic ones run on Celery beat (CELERY_BEAT_SCHEDULE in config/settings.py).
 
+The services are imported on first use: ArticlesConfig.ready() imports this module to register
+the task names, and the web process should not load trafilatura and feedparser just to start.
+"""
+
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 
-from .services import articles_recover
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def intake_fetch(self, job_id: int) -> str | None:
+    from .intake import jobs
+    from .models import IntakeJob
+
+    try:
+        outcome = jobs.intake_job_run(
+            job_id=job_id, final_attempt=self.request.retries >= self.max_retries
+        )
+    except IntakeJob.DoesNotExist:
+        logger.warning("Intake job %s vanished before it ran", job_id)
+        return None
+    except Exception as error:
+        logger.exception("Intake job %s failed", job_id)
+        jobs.intake_job_fail(job_id=job_id, reason=f"{type(error).__name__}: {error}")
+        return None
+    if outcome.retry:
+        raise self.retry(countdown=min(600, 30 * 2**self.request.retries))
+    return outcome.job.status
+
+
+@shared_task
+def intake_jobs_requeue_stale() -> int:
+    from .intake import jobs
+
+    return len(
+        jobs.intake_jobs_requeue_stale(
+            queued_for=timedelta(minutes=5), fetching_for=timedelta(minutes=15)
+        )
+    )
+
+
+@shared_task
+def feeds_poll_due() -> int:
+    """Beat's entry point: one task per due feed, so a slow feed never holds up the others."""
+    from .intake import feeds
+    from .intake.queue import task_send
+
+    due = feeds.feeds_claim_due()
+    for feed_id in due:
+        task_send("articles.tasks.feed_poll", feed_id)
+    return len(due)
+
+
+@shared_task(acks_late=True)
+def feed_poll(feed_id: int) -> dict | None:
+    from .intake import feeds
+    from .models import Feed
+
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return None
+    return feeds.feed_poll(feed=feed).__dict__
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def import_batch_run(batch_id: int) -> dict | None:
+    from .intake import bulk
+
+    return bulk.import_batch_run(batch_id=batch_id).__dict__
 
 
 @shared_task(ignore_result=True)
 def recover_analyses() -> dict:
+    from .services import articles_recover
+
     recovery = articles_recover(
         stalled_after=timedelta(seconds=settings.ANALYSIS_STALLED_SECONDS),
         unsent_after=timedelta(seconds=settings.ANALYSIS_UNSENT_SECONDS),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from . import services
 from .forms import ArticleSubmitForm
+from .intake.jobs import intake_job_submit
 from .models import AnalysisProblem, AnalysisStatus, Article, SourceKind
 from .services import DuplicateArticle
 
@@ -76,17 +77,22 @@ def article_submit(request):
         data = form.cleaned_data
         published_on = data["published_on"]
         try:
-            article = services.article_submit(
-                title=data["title"],
-                body=data["body"],
-                source_kind=SourceKind.PASTED,
-                outlet_name=data["outlet"],
-                url=data["url"],
-                published_at=timezone.make_aware(datetime.combine(published_on, time(12)))
-                if published_on
-                else None,
-                created_by=request.user,
-            )
+            if form.fetches_url:
+                job = intake_job_submit(
+                    url=data["url"], outlet_name=data["outlet"], created_by=request.user
+                )
+            else:
+                article = services.article_submit(
+                    title=data["title"],
+                    body=data["body"],
+                    source_kind=SourceKind.PASTED,
+                    outlet_name=data["outlet"],
+                    url=data["url"],
+                    published_at=timezone.make_aware(datetime.combine(published_on, time(12)))
+                    if published_on
+                    else None,
+                    created_by=request.user,
+                )
         except DuplicateArticle as duplicate:
             messages.info(request, duplicate.messages[0])
             return redirect("articles:detail", pk=duplicate.existing.pk)
@@ -94,6 +100,9 @@ def article_submit(request):
             for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            if form.fetches_url:
+                messages.success(request, "The page is queued for fetching.")
+                return redirect("articles:intake_job", pk=job.pk)
             messages.success(request, "Article stored; its analysis is queued.")
             return redirect("articles:detail", pk=article.pk)
     return render(request, "articles/article_submit.html", {"form": form})

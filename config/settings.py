@@ -217,6 +217,24 @@ SHARED_DATA_DIR = Path(env_str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared"
 SEEDS_DIR = BASE_DIR / "seeds"
 
 
+# --- Intake: URLs, feeds, bulk files, ClaimReview (articles/intake/) ---------------------------
+# Fetching refuses loopback, private, link-local and reserved addresses (SSRF). This lifts the
+# loopback and private part for tests and a local demo only; link-local (cloud metadata),
+# multicast and reserved addresses stay refused.
+INTAKE_ALLOW_PRIVATE_NETWORKS = env_bool("INTAKE_ALLOW_PRIVATE_NETWORKS", False)
+INTAKE_USER_AGENT = env_str(
+    "INTAKE_USER_AGENT", "FactCheckDesk/1.0 (fact-check intake; respects robots.txt)"
+)
+INTAKE_CONNECT_TIMEOUT = env_float("INTAKE_CONNECT_TIMEOUT", 5.0)
+INTAKE_READ_TIMEOUT = env_float("INTAKE_READ_TIMEOUT", 15.0)
+INTAKE_MAX_REDIRECTS = env_int("INTAKE_MAX_REDIRECTS", 5, minimum=0)
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
+# Less text than this is a cookie wall, a paywall or an index page, not an article.
+INTAKE_MIN_TEXT_CHARS = env_int("INTAKE_MIN_TEXT_CHARS", 200, minimum=1)
+INTAKE_IMPORT_MAX_BYTES = env_int("INTAKE_IMPORT_MAX_BYTES", 200_000_000, minimum=1024)
+INTAKE_FEED_MAX_BACKOFF_MINUTES = env_int("INTAKE_FEED_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
+
+
 # --- API (claims/api/) ---------------------------------------------------------------------
 def env_rate(name: str, default: str) -> str:
     """A DRF throttle rate such as '30/min' or '1000/hour'."""
@@ -353,8 +371,16 @@ if ANALYSIS_STALLED_SECONDS < 2 * ANALYSIS_HEARTBEAT_SECONDS:
 # An article that never reached the broker (it was down) is sent again after this long.
 ANALYSIS_UNSENT_SECONDS = env_int("ANALYSIS_UNSENT_SECONDS", 60, minimum=0)
 ANALYSIS_RECOVER_EVERY_SECONDS = env_int("ANALYSIS_RECOVER_EVERY_SECONDS", 60, minimum=5)
+
+# --- Celery beat (`celery -A config beat`): all periodic work, in one place -------------------
+# Due feeds are polled every minute; intake jobs that never reached a worker, or whose worker
+# died, are sent again every five minutes; stalled or unsent analyses are recovered.
 CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "poll-due-feeds": {"task": "articles.tasks.feeds_poll_due", "schedule": 60.0},
+    "requeue-stale-intake-jobs": {
+        "task": "articles.tasks.intake_jobs_requeue_stale",
+        "schedule": 300.0,
+    },
     "articles-recover-analyses": {
         "task": "articles.tasks.recover_analyses",
         "schedule": float(ANALYSIS_RECOVER_EVERY_SECONDS),

@@ -1,6 +1,7 @@
 import os
 import re
 import socket
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,3 +95,18 @@ def fake_checkworthiness_model(request, monkeypatch):
 @pytest.fixture
 def seed_text() -> str:
     return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def worker_queue(settings):
+    """A queue of this test's own, which this process publishes to instead of running tasks
+    in-process; start workers on it with worker_start()."""
+    from config.celery import app as celery_app
+
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    yield queue
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous

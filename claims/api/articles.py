@@ -1,4 +1,5 @@
-"""Article submission (queues the analysis) and the article's status with its claims."""
+"""Article submission (queues the analysis, or an intake job for a URL sent alone), the
+article's status with its claims, and the intake job's status."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -6,7 +7,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from articles.models import SourceKind
+from articles.intake.jobs import intake_job_submit
+from articles.models import IntakeJob, SourceKind
 from articles.services import DuplicateArticle, article_submit
 
 from ..models import Claim
@@ -19,7 +21,12 @@ from .auth import (
     request_token,
 )
 from .errors import Conflict, PayloadTooLarge
-from .serializers import ArticleAcceptedSerializer, ArticleSerializer, ArticleSubmitSerializer
+from .serializers import (
+    ArticleAcceptedSerializer,
+    ArticleSerializer,
+    ArticleSubmitSerializer,
+    IntakeJobSerializer,
+)
 from .views import StrictQueryMixin
 
 
@@ -27,7 +34,10 @@ from .views import StrictQueryMixin
     create=extend_schema(
         summary="Submit an article for analysis",
         description="Stores the article and queues its analysis. Answers 202 at once; poll "
-        "`status_url` until `analysis_status` is `done` (or `failed`). Needs the submit scope.",
+        "`status_url` until `analysis_status` is `done` (or `failed`). A `url` sent without a "
+        "`body` is fetched by the desk instead: the 202 answer is then an intake job, whose "
+        "`status_url` says when the article is stored (or why it failed). Needs the submit "
+        "scope.",
         request=ArticleSubmitSerializer,
         responses=docs.with_errors(
             ArticleAcceptedSerializer, 400, 409, 413, success_status=status.HTTP_202_ACCEPTED
@@ -76,6 +86,8 @@ class ArticleViewSet(
         submitted = ArticleSubmitSerializer(data=request.data)
         submitted.is_valid(raise_exception=True)
         fields = submitted.validated_data
+        if not fields["body"].strip():
+            return self._fetch(fields)
         if len(fields["body"]) > settings.ARTICLE_MAX_CHARS:
             raise PayloadTooLarge(
                 "The article text is too long.",
@@ -91,15 +103,7 @@ class ArticleViewSet(
                 source_kind=SourceKind.API, created_by=request_token(request).user, **fields
             )
         except DuplicateArticle as duplicate:
-            token = request_token(request)
-            if articles_visible(token=token).filter(pk=duplicate.existing.pk).exists():
-                raise Conflict(
-                    duplicate.message, existing_url=self._status_url(duplicate.existing.pk)
-                ) from None
-            # Another client's article: say it is a repeat without naming it.
-            raise Conflict(
-                "This article is already stored (submitted by someone else).", existing_url=None
-            ) from None
+            raise self._duplicate_conflict(duplicate) from None
         status_url = self._status_url(article.pk)
         body = ArticleAcceptedSerializer(
             {"id": article.pk, "status": article.analysis_status, "status_url": status_url}
@@ -116,5 +120,50 @@ class ArticleViewSet(
         context = {**self.get_serializer_context(), "claims": claims.order_by("start", "id")}
         return Response(ArticleSerializer(article, context=context).data)
 
+    def _fetch(self, fields) -> Response:
+        try:
+            job = intake_job_submit(
+                url=fields["url"],
+                outlet_name=fields["outlet_name"],
+                created_by=request_token(self.request).user,
+            )
+        except DuplicateArticle as duplicate:
+            raise self._duplicate_conflict(duplicate) from None
+        body = IntakeJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
+        )
+
+    def _duplicate_conflict(self, duplicate: DuplicateArticle) -> Conflict:
+        token = request_token(self.request)
+        if articles_visible(token=token).filter(pk=duplicate.existing.pk).exists():
+            return Conflict(duplicate.message, existing_url=self._status_url(duplicate.existing.pk))
+        # Another client's article: say it is a repeat without naming it.
+        return Conflict(
+            "This article is already stored (submitted by someone else).", existing_url=None
+        )
+
     def _status_url(self, pk: int) -> str:
         return self.request.build_absolute_uri(reverse("api:article-detail", args=[pk]))
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="An intake job: a URL the desk is fetching",
+        description="`status` is queued, fetching, stored or failed; `reason` says why it "
+        "failed; `article_url` is the stored article (an existing one when `duplicate`). A key "
+        "sees the jobs of its own account; staff keys see all.",
+        responses=docs.with_errors(IntakeJobSerializer, 404),
+    )
+)
+class IntakeJobViewSet(StrictQueryMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [SubmitScope]
+    serializer_class = IntakeJobSerializer
+
+    def get_queryset(self):
+        jobs = IntakeJob.objects.all()
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no key
+            return jobs
+        if not reads_unpublished(self.request):
+            jobs = jobs.filter(created_by=request_token(self.request).user)
+        return jobs

@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.models import AnalysisProblem, Article, Outlet
+from articles.models import AnalysisProblem, Article, IntakeJob, Outlet
 
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 
@@ -346,9 +346,20 @@ class ArticleSubmitSerializer(serializers.Serializer):
     """What a client sends. The service does the real validation (and duplicate detection);
     these fields only check types, so the messages stay in one place."""
 
-    title = StrictCharField(max_length=500, trim_whitespace=True)
-    body = StrictCharField(trim_whitespace=False, help_text="The article text, UTF-8.")
-    url = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=500, trim_whitespace=True, required=False, default="")
+    body = StrictCharField(
+        trim_whitespace=False,
+        required=False,
+        default="",
+        help_text="The article text, UTF-8. Leave it out to have the desk fetch `url`.",
+    )
+    url = StrictCharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where the article was published; sent alone, the desk fetches it.",
+    )
     outlet_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     byline = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -360,10 +371,15 @@ class ArticleSubmitSerializer(serializers.Serializer):
         error_messages={"invalid": "Use a language code such as 'en' or 'pt-BR'."},
     )
 
-    def validate_body(self, body: str) -> str:
-        if not body.strip():
-            raise serializers.ValidationError("The article text is empty.")
-        return body
+    def validate(self, data):
+        if not data["body"].strip():
+            if not data["url"].strip():
+                raise serializers.ValidationError(
+                    {"body": ["Send the article text, or a url alone to have it fetched."]}
+                )
+        elif not data["title"]:
+            raise serializers.ValidationError({"title": ["A title is required with a body."]})
+        return data
 
     def to_internal_value(self, data):
         # `{"titel": ...}` is a client bug to name, as unknown query parameters are, not a
@@ -373,6 +389,41 @@ class ArticleSubmitSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
+
+
+class IntakeJobSerializer(serializers.ModelSerializer):
+    """A URL being fetched: its status, the reason when it failed, the article once stored."""
+
+    status_url = serializers.SerializerMethodField()
+    article_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntakeJob
+        fields = [
+            "id",
+            "status_url",
+            "url",
+            "status",
+            "reason",
+            "duplicate",
+            "attempts",
+            "article_id",
+            "article_url",
+            "created_at",
+            "finished_at",
+        ]
+
+    def get_status_url(self, job) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:intake-job-detail", args=[job.pk])
+        )
+
+    def get_article_url(self, job) -> str | None:
+        if job.article_id is None:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("api:article-detail", args=[job.article_id])
+        )
 
 
 class ArticleAcceptedSerializer(serializers.Serializer):

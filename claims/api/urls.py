@@ -1,7 +1,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from .articles import ArticleViewSet
+from .articles import ArticleViewSet, IntakeJobViewSet
 from .errors import api_not_found
 from .views import ClaimViewSet, SpeakerViewSet, VerdictViewSet
 
@@ -12,5 +12,6 @@ router.register("verdicts", VerdictViewSet, basename="verdict")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("articles", ArticleViewSet, basename="article")
+router.register("intake-jobs", IntakeJobViewSet, basename="intake-job")
 
 urlpatterns = [*router.urls, re_path(r"^.*$", api_not_found)]

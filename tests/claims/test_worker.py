@@ -1,101 +1,22 @@
 """The analysis through a real Celery worker process on Redis, against the test database."""
 
-import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-
 import pytest
-from django.db import connection
 
 from articles.models import AnalysisStatus, Article
 from articles.services import article_submit
 from claims.models import Claim, Sentence
-from config.celery import app as celery_app
+from tests.workers import wait_for as _wait_for
+from tests.workers import worker_start, worker_stop
 
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the worker test needs PostgreSQL (a worker cannot see an in-memory DB)")
-    user = db["USER"] or "postgres"
-    auth = f"{user}:{db['PASSWORD']}" if db["PASSWORD"] else user
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
-def celery_worker_process(tmp_path, settings):
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker:
-        pytest.skip("the worker test needs CELERY_BROKER_URL (Redis)")
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def celery_worker_process(tmp_path, worker_queue):
     log_path = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "HF_HUB_OFFLINE": "1",
-    }
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "--queues",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel",
-                "INFO",
-                "--hostname",
-                f"{queue}@%h",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for(
-            lambda: "ready." in log_path.read_text(), timeout=90, what="worker start", log=log_path
-        )
-        # This process publishes to the same queue instead of running tasks in-process.
-        previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-        celery_app.conf.task_always_eager = False
-        celery_app.conf.task_default_queue = queue
-        settings.CELERY_TASK_ALWAYS_EAGER = False
-        yield log_path
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
-def _wait_for(condition, *, timeout: float, what: str, log: Path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-3000:]}")
+    worker = worker_start(queue=worker_queue, log_path=log_path)
+    yield log_path
+    worker_stop(worker)
 
 
 def test_the_seed_article_is_analysed_end_to_end_by_a_real_worker(celery_worker_process, seed_text):

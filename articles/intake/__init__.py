@@ -1,0 +1,12 @@
+"""Intake: how articles and other fact-checkers' work come in besides pasted text.
+
+    fetch.py        polite, bounded HTTP GET that refuses private addresses (SSRF), robots.txt
+    extract.py      HTML → article text and metadata (trafilatura)
+    jobs.py         URL intake jobs: submit, run, retry, requeue (services)
+    feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
+    bulk.py         CSV / JSON Lines files, validated row by row (services)
+    claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services)
+    views.py        the editor pages for jobs, feeds, imports
+
+May import Django, articles.models and articles.services; never claims/ (see articles/__init__.py).
+"""

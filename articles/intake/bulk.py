@@ -1,0 +1,296 @@
+"""Bulk import of articles from a CSV or JSON Lines file, row by row.
+
+Columns (CSV header) or keys (JSON Lines): title, body or url, published_at, outlet, byline,
+language. A row with a body is stored and analysed; a row with only a URL becomes an intake job.
+Every bad row is reported with its line number; re-importing a file stores nothing twice
+(the same text or URL is recognised and skipped).
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
+from ..services import DuplicateArticle, article_submit, url_normalize
+from .extract import day_at_noon
+from .jobs import intake_job_submit
+from .queue import task_send
+
+COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+MAX_REPORTED_ERRORS = 1000
+_CHUNK_ROWS = 100
+
+
+@dataclass
+class ImportProgress:
+    total: int
+    done: int = 0
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def file_format_for(file_name: str) -> str:
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValidationError(
+            f"{file_name!r} is neither CSV (.csv) nor JSON Lines (.jsonl, .ndjson)."
+        )
+    return FORMATS[suffix]
+
+
+def import_text_decode(data: bytes) -> str:
+    if len(data) > settings.INTAKE_IMPORT_MAX_BYTES:
+        raise ValidationError(
+            f"The file has {len(data):,} bytes; "
+            f"the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"The file is not valid UTF-8 (byte {error.start}): save it as UTF-8."
+        ) from None
+
+
+def import_rows(text: str, file_format: str) -> Iterator[tuple[int, dict | None, str]]:
+    """(line number, row, error) for every row; row is None when the line could not be read."""
+    if file_format == "csv":
+        yield from _csv_rows(text)
+    else:
+        yield from _jsonl_rows(text)
+
+
+def _csv_rows(text: str):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        return
+    except csv.Error as error:
+        raise ValidationError(f"Line 1: the CSV header cannot be read ({error}).") from None
+    _check_columns(header)
+    line = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield line, None, f"this line is not valid CSV ({error})"
+            line = reader.line_num + 1
+            continue
+        if any(value.strip() for value in values):
+            if len(values) != len(header):
+                yield line, None, f"{len(values)} fields where the header names {len(header)}"
+            else:
+                yield line, dict(zip(header, values, strict=True)), ""
+        line = reader.line_num + 1
+
+
+def _check_columns(names) -> None:
+    unknown = sorted(set(names) - set(COLUMNS))
+    if unknown:
+        raise ValidationError(
+            f"Unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}."
+        )
+    if "body" not in names and "url" not in names:
+        raise ValidationError("The file needs a body or a url column.")
+
+
+def _jsonl_rows(text: str):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
+            continue
+        if not isinstance(row, dict):
+            yield number, None, "each line must be one JSON object"
+            continue
+        unknown = sorted(set(row) - set(COLUMNS))
+        if unknown:
+            yield number, None, f"unknown key(s) {', '.join(unknown)}"
+            continue
+        if any(value is not None and not isinstance(value, str) for value in row.values()):
+            yield number, None, "every value must be a string"
+            continue
+        yield number, {key: value or "" for key, value in row.items()}, ""
+
+
+def import_row_clean(row: dict) -> dict:
+    """The row's fields as article_submit / intake_job_submit take them."""
+    body, url = (row.get("body") or "").strip(), (row.get("url") or "").strip()
+    title = (row.get("title") or "").strip()
+    if not body and not url:
+        raise ValidationError("the row has neither a body nor a url")
+    if body and not title:
+        raise ValidationError("a row with a body needs a title")
+    published_raw = (row.get("published_at") or "").strip()
+    published_at = None
+    if published_raw:
+        try:
+            day = parse_date(published_raw)
+            published_at = day_at_noon(day) if day else parse_datetime(published_raw)
+        except ValueError:
+            published_at = None
+        if published_at is None:
+            raise ValidationError(f"published_at {published_raw!r} is not an ISO 8601 date")
+        if timezone.is_naive(published_at):
+            published_at = timezone.make_aware(published_at)
+    language = (row.get("language") or "en").strip().lower()
+    if len(language) > 16:
+        raise ValidationError(f"language {language[:20]!r} is longer than 16 characters")
+    return {
+        "title": title,
+        "body": body,
+        "url": url,
+        "published_at": published_at,
+        "outlet_name": (row.get("outlet") or "").strip()[:200],
+        "byline": (row.get("byline") or "").strip()[:300],
+        "language": language,
+    }
+
+
+def import_row_store(fields: dict, *, created_by=None) -> bool:
+    """Store one clean row. True when something new was stored or queued, False when it was
+    already there. Raises ValidationError for a row the services refuse."""
+    try:
+        if fields["body"]:
+            article_submit(source_kind=SourceKind.IMPORT, created_by=created_by, **fields)
+            return True
+        url = url_normalize(fields["url"])
+        if IntakeJob.objects.filter(
+            Q(status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED]),
+            url=url,
+        ).exists():
+            return False
+        intake_job_submit(
+            url=url,
+            source_kind=SourceKind.IMPORT,
+            created_by=created_by,
+            outlet_name=fields["outlet_name"],
+        )
+        return True
+    except DuplicateArticle:
+        return False
+
+
+def import_batch_create(
+    *, file_name: str, data: bytes, created_by=None, queue: bool = True
+) -> ImportBatch:
+    """Check the file (format, size, encoding, header) and store it for the import task.
+    Raises ValidationError; the task is queued once the row is committed."""
+    file_format = file_format_for(file_name)
+    text = import_text_decode(data)
+    total = 0
+    for _line, _row, _error in import_rows(text, file_format):
+        total += 1
+    if total == 0:
+        raise ValidationError("The file has no rows.")
+    batch = ImportBatch.objects.create(
+        file_name=PurePath(file_name).name[:255],
+        file_format=file_format,
+        content=text,
+        total_rows=total,
+        created_by=created_by,
+    )
+    if queue:
+        transaction.on_commit(lambda: _send(batch.pk))
+    return batch
+
+
+def _send(batch_id: int) -> None:
+    if not task_send("articles.tasks.import_batch_run", batch_id):
+        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+            error="The task queue could not be reached, so the import has not started; upload "
+            "the file again later or run `manage.py import_articles FILE`."
+        )
+
+
+def import_batch_run(
+    *, batch_id: int, on_progress: Callable[[ImportProgress], None] | None = None
+) -> ImportProgress:
+    """Import the batch's rows. Safe to run again after a crash: rows already stored are
+    skipped, and the counts start over."""
+    if not ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).update(status=ImportStatus.RUNNING, rows_done=0, stored=0, skipped=0, failed=0, errors=[]):
+        batch = ImportBatch.objects.get(pk=batch_id)
+        return ImportProgress(
+            batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
+        )
+    batch = ImportBatch.objects.get(pk=batch_id)
+    progress = ImportProgress(total=batch.total_rows)
+    errors: list[dict] = []
+    rows = import_rows(batch.content, batch.file_format)
+    try:
+        while chunk := list(islice(rows, _CHUNK_ROWS)):
+            # One commit (one disk flush) per chunk instead of per row; every row still has its
+            # own savepoint in the services, so a refused row leaves the others in place.
+            with transaction.atomic():
+                for line, row, error in chunk:
+                    _import_one(batch, line, row, error, progress, errors)
+            _save_progress(batch_id, progress, errors)
+            if on_progress:
+                on_progress(progress)
+    except ValidationError as fatal:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportStatus.FAILED, error=" ".join(fatal.messages), finished_at=timezone.now()
+        )
+        raise
+    _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
+    return progress
+
+
+def _import_one(batch, line: int, row: dict | None, error: str, progress, errors) -> None:
+    if row is not None:
+        try:
+            stored = import_row_store(import_row_clean(row), created_by=batch.created_by)
+        except ValidationError as refusal:
+            error = "; ".join(_messages(refusal))
+        else:
+            progress.stored += stored
+            progress.skipped += not stored
+    if error:
+        progress.failed += 1
+        if len(errors) < MAX_REPORTED_ERRORS:
+            errors.append({"line": line, "reason": error})
+    progress.done += 1
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [
+            f"{field}: {message}" if field != "__all__" else message
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return error.messages
+
+
+def _save_progress(batch_id: int, progress: ImportProgress, errors, status=None) -> None:
+    fields = {
+        "rows_done": progress.done,
+        "stored": progress.stored,
+        "skipped": progress.skipped,
+        "failed": progress.failed,
+        "errors": errors,
+    }
+    if status:
+        fields.update(status=status, finished_at=timezone.now())
+    ImportBatch.objects.filter(pk=batch_id).update(**fields)

@@ -1,0 +1,194 @@
+"""Other fact-checkers' ClaimReview: read from a fact-check page's JSON-LD or microdata (extruct)
+or from a JSON file (one object, a list, a schema.org @graph, or a Fact Check Tools API export
+with "claims"), and stored as ExternalFactCheck rows, never as the desk's own verdicts."""
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+import extruct
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import strip_tags
+
+from ..models import ExternalFactCheck
+from ..services import url_normalize
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass
+class ClaimReviewImport:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+    items: list[ExternalFactCheck] = field(default_factory=list)
+
+
+def claimreviews_from_html(html: bytes | str, *, url: str) -> list[dict]:
+    """The ClaimReview items embedded in a page, as JSON-LD or microdata."""
+    data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True)
+    return [item for syntax in ("json-ld", "microdata") for item in _claimreviews(data[syntax])]
+
+
+def claimreviews_from_json(data) -> list[dict]:
+    """The ClaimReview items in a JSON document, as schema.org or Fact Check Tools API writes."""
+    if isinstance(data, dict) and isinstance(data.get("claims"), list):
+        return [item for claim in data["claims"] for item in _from_fact_check_tools(claim)]
+    return list(_claimreviews(data))
+
+
+def _claimreviews(node) -> Iterator[dict]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _claimreviews(item)
+    elif isinstance(node, dict):
+        types = node.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if "ClaimReview" in types:
+            yield node
+            return
+        for value in node.values():
+            if isinstance(value, list | dict):
+                yield from _claimreviews(value)
+
+
+def _from_fact_check_tools(claim) -> Iterator[dict]:
+    """A Fact Check Tools API claim becomes one schema.org-shaped ClaimReview per review."""
+    if not isinstance(claim, dict):
+        return
+    for review in claim.get("claimReview") or []:
+        if not isinstance(review, dict):
+            continue
+        publisher = review.get("publisher") or {}
+        site = publisher.get("site", "") if isinstance(publisher, dict) else ""
+        yield {
+            "@type": "ClaimReview",
+            "claimReviewed": claim.get("text", ""),
+            "itemReviewed": {
+                "@type": "Claim",
+                "author": {"name": claim.get("claimant", "")},
+                "datePublished": claim.get("claimDate", ""),
+            },
+            "author": {
+                "name": publisher.get("name", "") if isinstance(publisher, dict) else "",
+                "url": f"https://{site}" if site and "://" not in site else site,
+            },
+            "url": review.get("url", ""),
+            "datePublished": review.get("reviewDate", ""),
+            "reviewRating": {"alternateName": review.get("textualRating", "")},
+            "inLanguage": review.get("languageCode", ""),
+        }
+
+
+def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
+    """ExternalFactCheck fields from one ClaimReview. Raises ValidationError naming what is
+    missing."""
+    claim_reviewed = _text(item.get("claimReviewed"))
+    rating = _first(item.get("reviewRating"))
+    author = _first(item.get("author")) or _first(item.get("publisher"))
+    reviewed = _first(item.get("itemReviewed"))
+    publisher_name = _text(author.get("name")) if author else ""
+    url = _text(item.get("url")) or page_url
+    missing = [
+        name
+        for name, value in [("claimReviewed", claim_reviewed), ("author", publisher_name)]
+        if not value
+    ]
+    if missing:
+        raise ValidationError(f"the ClaimReview has no {' and no '.join(missing)}")
+    try:
+        url = url_normalize(url)
+    except ValidationError:
+        raise ValidationError(f"the ClaimReview's url {url!r} is not an http(s) URL") from None
+    if not url:
+        raise ValidationError("the ClaimReview has no url")
+    claimant = _first(reviewed.get("author")) if reviewed else {}
+    publisher_url = _text(author.get("url")) if author else ""
+    try:
+        publisher_url = url_normalize(publisher_url)
+    except ValidationError:
+        publisher_url = ""
+    return {
+        "claim_reviewed": claim_reviewed,
+        "claimant": _text(claimant.get("name") if claimant else "")[:500],
+        "claim_date": _date(reviewed.get("datePublished") if reviewed else None),
+        "rating_text": _text(rating.get("alternateName") or rating.get("name") if rating else "")[
+            :500
+        ],
+        "rating_value": _number(rating.get("ratingValue") if rating else None),
+        "best_rating": _number(rating.get("bestRating") if rating else None),
+        "worst_rating": _number(rating.get("worstRating") if rating else None),
+        "publisher_name": publisher_name[:300],
+        "publisher_url": publisher_url,
+        "url": url,
+        "review_date": _date(item.get("datePublished")),
+        "language": _language(item.get("inLanguage"))[:16],
+    }
+
+
+def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> ClaimReviewImport:
+    """Store (or refresh) each ClaimReview; the same review imported again updates its row."""
+    result = ClaimReviewImport()
+    for number, item in enumerate(items, start=1):
+        try:
+            fields = claimreview_clean(item, page_url=imported_from)
+        except ValidationError as error:
+            result.errors.append(f"ClaimReview {number}: {error.messages[0]}")
+            continue
+        with transaction.atomic():
+            factcheck, created = ExternalFactCheck.objects.update_or_create(
+                identity=_identity(fields["url"], fields["claim_reviewed"]),
+                defaults={**fields, "imported_from": imported_from[:2000], "raw": item},
+            )
+        result.created += created
+        result.updated += not created
+        result.items.append(factcheck)
+    return result
+
+
+def _identity(url: str, claim: str) -> str:
+    key = f"{url}\n{_WHITESPACE.sub(' ', claim).strip().casefold()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _first(value) -> dict:
+    if isinstance(value, list):
+        value = next((item for item in value if isinstance(item, dict)), None)
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        value = next((item for item in value if isinstance(item, str)), "")
+    if not isinstance(value, str):
+        return ""
+    # Plain text for search and embedding: some publishers put markup in claimReviewed.
+    return _WHITESPACE.sub(" ", strip_tags(value)).strip()
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value) -> date | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+        return moment.date() if moment else parse_date(text[:10])
+    except ValueError:
+        return None
+
+
+def _language(value) -> str:
+    if isinstance(value, dict):
+        value = value.get("alternateName") or value.get("name") or ""
+    return _text(value).lower()

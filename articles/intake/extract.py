@@ -1,0 +1,85 @@
+"""HTML → the article's text and metadata, with trafilatura. No Django models, no network."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import trafilatura
+from django.utils import timezone
+
+_HTML_LANG = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)")
+
+
+class ExtractionError(Exception):
+    """No article in the page; str() is the reason."""
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    title: str
+    body: str
+    byline: str
+    published_at: datetime | None
+    language: str
+    canonical_url: str
+    site_name: str
+
+
+def article_extract(
+    html: bytes, *, url: str, charset: str | None = None, min_chars: int = 200
+) -> ExtractedArticle:
+    """The main text (navigation, related links, cookie banners and footers dropped), with
+    paragraphs separated by blank lines, and the page's title, author, date and language."""
+    source = html.decode(charset, errors="replace") if _known_charset(charset) else html
+    document = trafilatura.bare_extraction(
+        source,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        # No deduplicate=True: its cache lives for the whole process, so a worker would
+        # discard a page whose paragraphs it had seen a few times before (syndicated copies).
+    )
+    text = (document.text or "") if document is not None else ""
+    title = ((document.title or "") if document is not None else "").strip()
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
+        paragraphs = paragraphs[1:]  # the headline repeated as the first line of the text
+    body = "\n\n".join(paragraphs)
+    if len(body) < min_chars:
+        raise ExtractionError(f"no article text found: {len(body)} characters extracted")
+    if not title:
+        raise ExtractionError("the page has no title")
+    match = _HTML_LANG.search(html[:5000] if isinstance(html, bytes) else b"")
+    return ExtractedArticle(
+        title=title[:500],
+        body=body,
+        byline=(document.author or "").strip()[:300],
+        published_at=_published(document.date),
+        language=(match.group(1).decode().lower().replace("_", "-") if match else "")[:16],
+        canonical_url=(document.url or "").strip(),
+        site_name=(document.sitename or "").strip(),
+    )
+
+
+def _known_charset(charset: str | None) -> bool:
+    if not charset:
+        return False
+    try:
+        "".encode(charset)
+    except LookupError:
+        return False
+    return True
+
+
+def _published(value: str | None) -> datetime | None:
+    try:
+        return day_at_noon(date.fromisoformat(value[:10])) if value else None
+    except ValueError:
+        return None
+
+
+def day_at_noon(day: date) -> datetime:
+    """A source gives a day; the desk stores a moment: noon of that day, as the submit form does."""
+    return timezone.make_aware(datetime.combine(day, time(12)))

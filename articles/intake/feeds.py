@@ -1,0 +1,167 @@
+"""RSS and Atom subscriptions: each new entry becomes a URL intake job.
+
+Polls use conditional GET (ETag / Last-Modified). A failing feed waits twice as long after each
+failure in a row (up to INTAKE_FEED_MAX_BACKOFF_MINUTES) and keeps its last error and last
+success for the editors' page; one feed's failure never stops the others.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import feedparser
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Feed, FeedEntry, SourceKind
+from ..services import DuplicateArticle, outlet_get_or_create, url_normalize
+from .fetch import FEED_TYPES, FetchError, fetch, url_refusal
+from .jobs import intake_job_submit
+
+
+@dataclass
+class FeedPollResult:
+    new: int = 0
+    skipped: int = 0
+    failed: int = 0
+    not_modified: bool = False
+    error: str = ""
+
+
+def feed_add(
+    *, url: str, outlet_domain: str = "", outlet_name: str = "", interval_minutes: int = 30
+) -> Feed:
+    """Subscribe to a feed. Raises ValidationError with per-field messages."""
+    errors: dict[str, list[str]] = {}
+    try:
+        url = feed_url_clean(url)
+    except ValidationError as error:
+        errors["url"] = error.messages
+    if not isinstance(interval_minutes, int) or not 1 <= interval_minutes <= 7 * 24 * 60:
+        errors["poll_interval_minutes"] = ["The interval is 1 minute to 7 days (10080 minutes)."]
+    if not errors and Feed.objects.filter(url=url).exists():
+        errors["url"] = ["This feed is already subscribed."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        outlet = outlet_get_or_create(name=outlet_name, domain=outlet_domain)
+        return Feed.objects.create(url=url, outlet=outlet, poll_interval_minutes=interval_minutes)
+
+
+def feed_url_clean(url: str) -> str:
+    """The feed's URL as it is fetched (as given: normalising could break it)."""
+    url = (url or "").strip()
+    refusal = url_refusal(url)
+    if refusal:
+        raise ValidationError(refusal[0].upper() + refusal[1:] + ".")
+    url_normalize(url)  # raises for a malformed URL
+    return url
+
+
+def feeds_due(*, now=None):
+    now = now or timezone.now()
+    return Feed.objects.filter(active=True).filter(
+        Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+    )
+
+
+def feeds_claim_due() -> list[int]:
+    """The due feeds' ids, each pushed one interval ahead so a second beat tick (or a second
+    beat) does not poll it again before its poll has run."""
+    now = timezone.now()
+    claimed = []
+    for feed in feeds_due(now=now).only("pk", "next_poll_at", "poll_interval_minutes"):
+        lease = now + timedelta(minutes=feed.poll_interval_minutes)
+        if Feed.objects.filter(pk=feed.pk, next_poll_at=feed.next_poll_at).update(
+            next_poll_at=lease
+        ):
+            claimed.append(feed.pk)
+    return claimed
+
+
+def feed_poll(*, feed: Feed) -> FeedPollResult:
+    """Poll one feed now and queue an intake job for every entry not seen before."""
+    now = timezone.now()
+    headers = {}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    result = FeedPollResult()
+    try:
+        page = fetch(feed.url, accept=FEED_TYPES, headers=headers)
+        if page.status == 304:
+            result.not_modified = True
+        else:
+            parsed = feedparser.parse(
+                page.body, response_headers={"content-location": page.url, **page.headers}
+            )
+            if not parsed.entries and (parsed.bozo or not parsed.feed):
+                raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
+            _take_entries(feed, parsed.entries, result)
+            feed.etag = page.headers.get("etag", "")[:500]
+            feed.last_modified = page.headers.get("last-modified", "")[:100]
+            feed.title = feed.title or (parsed.feed.get("title") or "").strip()[:500]
+    except FetchError as error:
+        feed.consecutive_failures += 1
+        wait = min(
+            feed.poll_interval_minutes * 2**feed.consecutive_failures,
+            settings.INTAKE_FEED_MAX_BACKOFF_MINUTES,
+        )
+        feed.next_poll_at = now + timedelta(minutes=wait)
+        feed.last_error = (
+            f"{error.reason[:1].upper()}{error.reason[1:]} ({feed.consecutive_failures} "
+            f"failure(s) in a row; next try in {wait} minutes)."
+        )
+        result.error = feed.last_error
+    else:
+        feed.consecutive_failures = 0
+        feed.last_error = ""
+        feed.last_success_at = now
+        feed.next_poll_at = now + timedelta(minutes=feed.poll_interval_minutes)
+    feed.last_polled_at = now
+    feed.save()
+    return result
+
+
+def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
+    outlet_name = feed.outlet.name if feed.outlet_id else ""
+    seen = set(
+        FeedEntry.objects.filter(feed=feed).values_list("key", flat=True)
+    )  # one query, not one per entry
+    for entry in entries:
+        link = (entry.get("link") or "").strip()
+        key = (entry.get("id") or link).strip()[:2000]
+        if not key:
+            result.failed += 1
+            continue
+        if key in seen:
+            result.skipped += 1
+            continue
+        seen.add(key)
+        try:
+            with transaction.atomic():
+                entry_row = FeedEntry.objects.create(feed=feed, key=key, url=link[:2000])
+                job = intake_job_submit(
+                    url=link, source_kind=SourceKind.FEED, feed=feed, outlet_name=outlet_name
+                )
+                entry_row.job = job
+                entry_row.save(update_fields=["job"])
+        except DuplicateArticle:
+            FeedEntry.objects.get_or_create(feed=feed, key=key, defaults={"url": link[:2000]})
+            result.skipped += 1
+        except IntegrityError:
+            result.skipped += 1  # another poll of this feed took the entry first
+        except ValidationError:
+            # A bad link fails the same way every time: remember it so it is counted once.
+            FeedEntry.objects.get_or_create(feed=feed, key=key, defaults={"url": ""})
+            result.failed += 1
+        else:
+            result.new += 1
+
+
+def feeds_poll_due() -> list[tuple[Feed, FeedPollResult]]:
+    """Poll every due feed once, in this process (the poll_feeds command)."""
+    return [(feed, feed_poll(feed=feed)) for feed in feeds_due().select_related("outlet")]

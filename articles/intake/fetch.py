@@ -1,0 +1,330 @@
+"""One HTTP GET that is polite (User-Agent, robots.txt), bounded (time-outs, redirects, size,
+content type) and refuses server-side request forgery.
+
+Every connection resolves the host itself, checks every address it resolves to, and connects to
+the address it checked, so a redirect or a DNS answer that changes between check and connect
+cannot reach a private network.
+"""
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass, field
+from urllib import robotparser
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from django.conf import settings
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError, ReadTimeoutError
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+    # Many sites serve their feeds with these; feedparser decides whether it is a feed.
+    "text/html",
+    "text/plain",
+    "application/octet-stream",
+)
+_REDIRECTS = {301, 302, 303, 307, 308}
+_CHUNK = 64 * 1024
+_ROBOTS_TTL = 600.0
+_robots_cache: dict[str, tuple[float, robotparser.RobotFileParser | None]] = {}
+_FRIENDLY_TYPES = {
+    "application/pdf": "a PDF",
+    "application/json": "JSON",
+    "application/zip": "a ZIP archive",
+    "application/msword": "a Word document",
+}
+
+
+class FetchError(Exception):
+    """The fetch gave no usable page. str() is a reason a person understands; `transient`
+    says whether trying again later may help (a time-out, a 503), `status` the HTTP answer."""
+
+    def __init__(self, reason: str, *, transient: bool = False, status: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # after redirects
+    status: int
+    content_type: str
+    charset: str | None
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def address_refusal(address: str) -> str | None:
+    """Why a connection to this IP address is refused, or None when it is allowed."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_global:
+        return None
+    if ip.is_loopback:
+        kind = "loopback"
+    elif ip.is_link_local:
+        return "link-local"  # cloud metadata services live here: never, whatever the setting
+    elif ip.is_unspecified or (ip.version == 4 and ip in ipaddress.ip_network("0.0.0.0/8")):
+        return "unspecified"
+    elif ip.is_reserved:
+        return "reserved"
+    else:
+        kind = "private"
+    return None if settings.INTAKE_ALLOW_PRIVATE_NETWORKS else kind
+
+
+def _connect(host: str, port: int, timeout, source_address, socket_options) -> socket.socket:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise FetchError(f"the host {host} could not be found", transient=True) from None
+    for *_, sockaddr in infos:
+        refusal = address_refusal(sockaddr[0])
+        if refusal:
+            raise FetchError(
+                f"refused: {host} resolves to a {refusal} address ({sockaddr[0]}); "
+                "only public internet addresses are fetched"
+            )
+    error: OSError | None = None
+    for family, socktype, proto, _, sockaddr in infos:
+        sock = socket.socket(family, socktype, proto)
+        try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            if isinstance(timeout, int | float):
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except TimeoutError:
+            sock.close()
+            raise FetchError(
+                f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s connecting to {host}",
+                transient=True,
+            ) from None
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise FetchError(f"could not connect to {host}: {error}", transient=True)
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect(
+            self._dns_host, self.port, self.timeout, self.source_address, self.socket_options
+        )
+
+
+class _GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect(
+            self._dns_host, self.port, self.timeout, self.source_address, self.socket_options
+        )
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+def _pool_manager() -> urllib3.PoolManager:
+    manager = urllib3.PoolManager(num_pools=20, maxsize=2)
+    manager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+    return manager
+
+
+def url_refusal(url: str) -> str | None:
+    """Why this URL is never fetched, judged from its text alone (the address is checked when
+    connecting)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a malformed port)
+    except ValueError:
+        return f"refused: {url!r} is not a valid URL"
+    if not parts.scheme:
+        return "refused: the URL does not start with http:// or https://"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"refused: only http and https addresses are fetched, not {parts.scheme}://"
+    if not parts.hostname:
+        return "refused: the URL has no host"
+    if parts.username or parts.password:
+        return "refused: URLs with a user name or password are not fetched"
+    return None
+
+
+def _describe_type(content_type: str) -> str:
+    if content_type in _FRIENDLY_TYPES:
+        return f"{_FRIENDLY_TYPES[content_type]} ({content_type})"
+    if content_type.startswith("image/"):
+        return f"an image ({content_type})"
+    return content_type or "of no stated type"
+
+
+def _read_timed_out() -> FetchError:
+    return FetchError(f"timed out after {settings.INTAKE_READ_TIMEOUT:g} s", transient=True)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g} MB"
+
+
+def fetch(
+    url: str,
+    *,
+    accept: tuple[str, ...] = HTML_TYPES,
+    headers: dict[str, str] | None = None,
+    check_robots: bool = True,
+    max_bytes: int | None = None,
+) -> FetchResult:
+    """GET `url` following at most INTAKE_MAX_REDIRECTS redirects, each one checked again.
+    Raises FetchError with the reason. A 304 Not Modified is returned, not raised."""
+    max_bytes = max_bytes or settings.INTAKE_MAX_BYTES
+    timeout = urllib3.Timeout(
+        connect=settings.INTAKE_CONNECT_TIMEOUT, read=settings.INTAKE_READ_TIMEOUT
+    )
+    request_headers = {
+        "User-Agent": settings.INTAKE_USER_AGENT,
+        "Accept": ", ".join(accept) + ", */*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+        **(headers or {}),
+    }
+    manager = _pool_manager()
+    current = url
+    try:
+        for _hop in range(settings.INTAKE_MAX_REDIRECTS + 1):
+            refusal = url_refusal(current)
+            if refusal:
+                raise FetchError(refusal)
+            if check_robots and not robots_allows(current):
+                raise FetchError(f"refused: the site's robots.txt disallows {current}")
+            response = _get(manager, current, request_headers, timeout)
+            if response.status in _REDIRECTS:
+                location = response.headers.get("Location")
+                response.release_conn()
+                if not location:
+                    raise FetchError(f"the page answered {response.status} without a Location")
+                current = urljoin(current, location)
+                continue
+            return _read(response, current, accept, max_bytes)
+        raise FetchError(f"more than {settings.INTAKE_MAX_REDIRECTS} redirects")
+    finally:
+        manager.clear()
+
+
+def _get(manager, url: str, headers: dict[str, str], timeout) -> urllib3.BaseHTTPResponse:
+    try:
+        return manager.request(
+            "GET",
+            url,
+            headers=headers,
+            timeout=timeout,
+            redirect=False,
+            retries=False,
+            preload_content=False,
+        )
+    except ReadTimeoutError:
+        raise _read_timed_out() from None
+    except HTTPError as error:
+        raise FetchError(f"the request failed: {error}", transient=True) from None
+
+
+def _read(response, url: str, accept: tuple[str, ...], max_bytes: int) -> FetchResult:
+    status = response.status
+    content_type, _, params = (response.headers.get("Content-Type") or "").partition(";")
+    content_type = content_type.strip().lower()
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip("\"'")
+    result_headers = {key.lower(): value for key, value in response.headers.items()}
+    try:
+        if status == 304:
+            return FetchResult(url, status, content_type, charset, b"", result_headers)
+        if status >= 400:
+            transient = status in (408, 425, 429) or status >= 500
+            raise FetchError(f"the page answered {status}", transient=transient, status=status)
+        if "*" not in accept and content_type not in accept:
+            raise FetchError(
+                f"refused: the address serves {_describe_type(content_type)}, not an HTML page"
+                if accept == HTML_TYPES
+                else f"refused: the address serves {_describe_type(content_type)}"
+            )
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(f"refused: the page is larger than {_megabytes(max_bytes)}")
+        body = _read_capped(response, max_bytes)
+    finally:
+        response.release_conn()
+    return FetchResult(url, status, content_type, charset, body, result_headers)
+
+
+def _read_capped(response, max_bytes: int) -> bytes:
+    # A server that trickles bytes never trips the per-read time-out; this bounds the whole body.
+    deadline = time.monotonic() + settings.INTAKE_READ_TIMEOUT
+    chunks, size = [], 0
+    try:
+        for chunk in response.stream(_CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(f"refused: the page is larger than {_megabytes(max_bytes)}")
+            if time.monotonic() > deadline:
+                raise _read_timed_out()
+            chunks.append(chunk)
+    except ReadTimeoutError:
+        raise _read_timed_out() from None
+    except HTTPError as error:
+        raise FetchError(f"the download broke off: {error}", transient=True) from None
+    return b"".join(chunks)
+
+
+def robots_allows(url: str) -> bool:
+    """RFC 9309: a missing robots.txt (4xx) allows everything; one that cannot be read (5xx,
+    network error) raises a transient FetchError, so the fetch is tried again later."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    cached = _robots_cache.get(origin)
+    if cached is None or cached[0] < time.monotonic():
+        cached = (time.monotonic() + _ROBOTS_TTL, _robots_load(origin))
+        _robots_cache[origin] = cached
+    parser = cached[1]
+    return True if parser is None else parser.can_fetch(settings.INTAKE_USER_AGENT, url)
+
+
+def _robots_load(origin: str) -> robotparser.RobotFileParser | None:
+    """The site's rules; None when it has none."""
+    try:
+        result = fetch(f"{origin}/robots.txt", accept=("*",), check_robots=False, max_bytes=500_000)
+    except FetchError as error:
+        if error.status is not None and 400 <= error.status < 500:
+            return None
+        if error.reason.startswith("refused:"):
+            raise
+        raise FetchError(
+            f"the site's robots.txt could not be read ({error.reason})", transient=True
+        ) from None
+    parser = robotparser.RobotFileParser()
+    parser.parse(result.body.decode(result.charset or "utf-8", errors="replace").splitlines())
+    return parser
+
+
+def robots_cache_clear() -> None:
+    _robots_cache.clear()

@@ -1,0 +1,248 @@
+"""URL intake jobs: a URL submitted (form, API, command, feed entry, import row) becomes a job
+that a worker fetches, extracts and stores as an article; every step leaves a visible status."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from courlan import extract_domain
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..models import Article, IntakeJob, IntakeStatus, SourceKind
+from ..services import DuplicateArticle, article_submit, domain_from_url, url_normalize
+from .extract import ExtractionError, article_extract
+from .fetch import FetchError, fetch, url_refusal
+from .queue import task_send
+
+FETCH_TASK = "articles.tasks.intake_fetch"
+BROKER_DOWN_REASON = (
+    "The task queue could not be reached; the job stays queued and is sent again by "
+    "`manage.py requeue_intake` (and by Celery beat)."
+)
+# A page that timed out or answered 503 is tried this many times before the job fails.
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    job: IntakeJob
+    retry: bool = False  # a transient failure: the caller may try again later
+
+
+def intake_job_submit(
+    *,
+    url: str,
+    source_kind: str = SourceKind.URL,
+    created_by=None,
+    feed=None,
+    outlet_name: str = "",
+    queue: bool = True,
+) -> IntakeJob:
+    """A job for this URL, queued once committed. Raises ValidationError for a URL that is never
+    fetched, DuplicateArticle when an article with this URL is already stored. A URL already in
+    flight gives the job that is fetching it."""
+    url = fetch_url = (url or "").strip()
+    refusal = url_refusal(url)
+    if refusal:
+        raise ValidationError({"url": [_sentence(refusal)]}, code="url")
+    try:
+        url = url_normalize(url)
+    except ValidationError as error:
+        raise ValidationError({"url": error.messages}) from None
+    existing = Article.objects.filter(url=url).first()
+    if existing is not None:
+        raise DuplicateArticle(
+            f"This URL is already stored as article #{existing.pk} ({existing.title}).",
+            existing=existing,
+        )
+    active = IntakeJob.objects.active().filter(url=url).first()
+    if active is not None:
+        return active
+    try:
+        with transaction.atomic():
+            job = IntakeJob.objects.create(
+                url=url,
+                fetch_url=fetch_url[:2000],
+                source_kind=source_kind,
+                created_by=created_by,
+                feed=feed,
+                outlet_name=outlet_name.strip()[:200],
+            )
+            if queue:
+                intake_job_queue(job=job)
+    except IntegrityError:
+        # Lost the race with the same URL submitted at the same moment: that job is ours too.
+        active = IntakeJob.objects.active().filter(url=url).first()
+        if active is None:
+            raise
+        return active
+    return job
+
+
+def intake_job_queue(*, job: IntakeJob) -> None:
+    now = timezone.now()
+    IntakeJob.objects.filter(pk=job.pk).update(
+        status=IntakeStatus.QUEUED, queued_at=now, reason="", finished_at=None
+    )
+    job.status, job.queued_at, job.reason, job.finished_at = IntakeStatus.QUEUED, now, "", None
+    job_id = job.pk
+    transaction.on_commit(lambda: _send(job_id))
+
+
+def _send(job_id: int) -> None:
+    if not task_send(FETCH_TASK, job_id):
+        IntakeJob.objects.filter(pk=job_id, status=IntakeStatus.QUEUED).update(
+            reason=BROKER_DOWN_REASON
+        )
+
+
+def intake_job_retry(*, job: IntakeJob) -> IntakeJob:
+    """Queue a failed job again (the attempts start over)."""
+    with transaction.atomic():
+        job = IntakeJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != IntakeStatus.FAILED:
+            raise ValidationError(
+                f"Only a failed job can be retried; this one is {job.get_status_display()}."
+            )
+        if IntakeJob.objects.active().filter(url=job.url).exists():
+            raise ValidationError("Another job is already fetching this URL.")
+        IntakeJob.objects.filter(pk=job.pk).update(attempts=0)
+        job.attempts = 0
+        intake_job_queue(job=job)
+    return job
+
+
+def fetch_lease() -> timedelta:
+    """Longer than any fetch can take (every hop and its robots.txt timing out), so a job
+    'fetching' for longer has lost its worker and a second delivery may take it over."""
+    hop = settings.INTAKE_CONNECT_TIMEOUT + 2 * settings.INTAKE_READ_TIMEOUT
+    return timedelta(seconds=2 * hop * (settings.INTAKE_MAX_REDIRECTS + 1))
+
+
+def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
+    """Fetch, extract and store the job's page. Safe to run twice: a job already stored or failed
+    is left alone, and a job left 'fetching' by a worker that died is taken over."""
+    now = timezone.now()
+    claimed = IntakeJob.objects.filter(
+        Q(status=IntakeStatus.QUEUED)
+        | Q(status=IntakeStatus.FETCHING, started_at__lt=now - fetch_lease()),
+        pk=job_id,
+    ).update(
+        status=IntakeStatus.FETCHING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        reason="",
+    )
+    job = IntakeJob.objects.select_related("feed__outlet").get(pk=job_id)
+    if not claimed:
+        return JobOutcome(job)
+    try:
+        page = fetch(job.fetch_url or job.url)
+        extracted = article_extract(
+            page.body,
+            url=page.url,
+            charset=page.charset,
+            min_chars=settings.INTAKE_MIN_TEXT_CHARS,
+        )
+    except FetchError as error:
+        if error.transient and not final_attempt and job.attempts < MAX_ATTEMPTS:
+            _finish(job, IntakeStatus.QUEUED, f"Will try again: {error.reason}.")
+            return JobOutcome(job, retry=True)
+        return JobOutcome(_finish(job, IntakeStatus.FAILED, _sentence(error.reason)))
+    except ExtractionError as error:
+        return JobOutcome(_finish(job, IntakeStatus.FAILED, _sentence(str(error))))
+    return JobOutcome(_store(job, page.url, extracted))
+
+
+def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
+    canonical = (
+        _same_site_url(extracted.canonical_url, fetched_url) or _usable_url(fetched_url) or job.url
+    )
+    outlet = job.feed.outlet if job.feed_id and job.feed.outlet_id else None
+    try:
+        article = article_submit(
+            title=extracted.title,
+            body=extracted.body,
+            source_kind=job.source_kind,
+            url=canonical,
+            outlet_name=job.outlet_name or (outlet.name if outlet else extracted.site_name),
+            outlet_domain=outlet.domain if outlet else "",
+            byline=extracted.byline,
+            published_at=extracted.published_at,
+            language=extracted.language or "en",
+            created_by=job.created_by,
+        )
+    except DuplicateArticle as duplicate:
+        if IntakeJob.objects.filter(pk=job.pk, article=duplicate.existing).exists():
+            # A second delivery of this very job lost the race to the first: nothing to add.
+            return IntakeJob.objects.get(pk=job.pk)
+        job.article, job.duplicate = duplicate.existing, True
+        return _finish(job, IntakeStatus.STORED, duplicate.messages[0])
+    except ValidationError as error:
+        return _finish(
+            job, IntakeStatus.FAILED, "The page could not be stored: " + " ".join(error.messages)
+        )
+    job.article, job.duplicate = article, False
+    return _finish(job, IntakeStatus.STORED, "")
+
+
+def _same_site_url(canonical: str, fetched_url: str) -> str:
+    """The page's canonical URL, if it is on the page's own site (an AMP or print copy, a
+    tracking variant). A page naming another site's article as canonical would otherwise make
+    that article look already stored when someone submits it."""
+    canonical = _usable_url(canonical)
+    if not canonical:
+        return ""
+    site, fetched_site = extract_domain(canonical), extract_domain(fetched_url)
+    if site and site == fetched_site:
+        return canonical
+    same_host = domain_from_url(canonical) == domain_from_url(fetched_url)
+    return canonical if same_host else ""
+
+
+def _usable_url(url: str) -> str:
+    try:
+        return url_normalize(url) if url and not url_refusal(url) else ""
+    except ValidationError:
+        return ""
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.strip().rstrip(".")
+    return reason[:1].upper() + reason[1:] + "."
+
+
+def _finish(job: IntakeJob, status: str, reason: str) -> IntakeJob:
+    job.status, job.reason = status, reason[:5000]
+    job.finished_at = None if status == IntakeStatus.QUEUED else timezone.now()
+    job.save(update_fields=["status", "reason", "finished_at", "article", "duplicate"])
+    return job
+
+
+def intake_job_fail(*, job_id: int, reason: str) -> None:
+    """The last word when the task itself broke: the job must not stay 'fetching' for ever."""
+    IntakeJob.objects.filter(
+        pk=job_id, status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING]
+    ).update(
+        status=IntakeStatus.FAILED, reason=_sentence(reason)[:5000], finished_at=timezone.now()
+    )
+
+
+def intake_jobs_requeue_stale(*, queued_for: timedelta, fetching_for: timedelta) -> list[int]:
+    """Send again the jobs that never reached a worker (broker down) or whose worker died
+    while fetching. Running a job twice is harmless (intake_job_run claims it)."""
+    now = timezone.now()
+    stale = IntakeJob.objects.filter(
+        status=IntakeStatus.QUEUED, queued_at__lt=now - queued_for
+    ) | IntakeJob.objects.filter(status=IntakeStatus.FETCHING, started_at__lt=now - fetching_for)
+    ids = list(stale.values_list("pk", flat=True))
+    for job in IntakeJob.objects.filter(pk__in=ids):
+        with transaction.atomic():
+            if job.status == IntakeStatus.FETCHING:
+                # Its worker is gone; the retry counts as a new attempt, not a failure.
+                job.status = IntakeStatus.QUEUED
+            intake_job_queue(job=job)
+    return ids

@@ -1,0 +1,167 @@
+"""Editor pages for intake: jobs with their status and reasons, feeds, bulk imports, and other
+fact-checkers' ClaimReview. Thin: every change goes through the intake services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ..forms import FeedForm, ImportUploadForm
+from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus
+from .bulk import import_batch_create
+from .feeds import feed_add
+from .jobs import intake_job_retry
+
+
+@login_required
+@permission_required("articles.view_intakejob", raise_exception=True)
+def intake_job_list(request):
+    jobs = IntakeJob.objects.select_related("article", "feed", "created_by")
+    status = request.GET.get("status", "")
+    if status in IntakeStatus.values:
+        jobs = jobs.filter(status=status)
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "articles/intake/job_list.html",
+        {"page": page, "status": status, "statuses": IntakeStatus.choices},
+    )
+
+
+@login_required
+@permission_required("articles.view_intakejob", raise_exception=True)
+def intake_job_detail(request, pk: int):
+    job = get_object_or_404(IntakeJob.objects.select_related("article", "feed"), pk=pk)
+    return render(request, "articles/intake/job_detail.html", {"job": job})
+
+
+@login_required
+@permission_required("articles.view_intakejob", raise_exception=True)
+def intake_job_status(request, pk: int):
+    job = get_object_or_404(IntakeJob, pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "reason": job.reason,
+            "article_id": job.article_id,
+            "finished": job.status in (IntakeStatus.STORED, IntakeStatus.FAILED),
+        }
+    )
+
+
+@require_POST
+@login_required
+@permission_required("articles.change_intakejob", raise_exception=True)
+def intake_job_retry_view(request, pk: int):
+    job = get_object_or_404(IntakeJob, pk=pk)
+    try:
+        intake_job_retry(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Job #{job.pk} is queued again.")
+    return redirect("articles:intake_job", pk=job.pk)
+
+
+@login_required
+@permission_required("articles.view_feed", raise_exception=True)
+def feed_list(request):
+    form = FeedForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("articles.add_feed"):
+            messages.error(request, "Only editors add feeds.")
+            return redirect("articles:feeds")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                feed = feed_add(
+                    url=data["url"],
+                    outlet_domain=data["outlet"],
+                    interval_minutes=data["poll_interval_minutes"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"Subscribed to {feed.url}; it is polled next minute.")
+                return redirect("articles:feeds")
+    feeds = Feed.objects.select_related("outlet")
+    return render(request, "articles/intake/feed_list.html", {"feeds": feeds, "form": form})
+
+
+@require_POST
+@login_required
+@permission_required("articles.change_feed", raise_exception=True)
+def feed_toggle(request, pk: int):
+    feed = get_object_or_404(Feed, pk=pk)
+    feed.active = not feed.active
+    feed.save(update_fields=["active"])
+    messages.success(request, f"{feed} is {'active' if feed.active else 'paused'}.")
+    return redirect("articles:feeds")
+
+
+@login_required
+@permission_required("articles.view_importbatch", raise_exception=True)
+def import_list(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.user.has_perm("articles.add_importbatch"):
+            messages.error(request, "You may not import files.")
+            return redirect("articles:imports")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                with transaction.atomic():
+                    batch = import_batch_create(
+                        file_name=upload.name, data=upload.read(), created_by=request.user
+                    )
+            except ValidationError as error:
+                form.add_error("file", error.messages)
+            else:
+                return redirect("articles:import", pk=batch.pk)
+    batches = ImportBatch.objects.defer("content").select_related("created_by")[:50]
+    return render(request, "articles/intake/import_list.html", {"batches": batches, "form": form})
+
+
+@login_required
+@permission_required("articles.view_importbatch", raise_exception=True)
+def import_detail(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
+    return render(request, "articles/intake/import_detail.html", {"batch": batch})
+
+
+@login_required
+@permission_required("articles.view_importbatch", raise_exception=True)
+def import_status(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "label": batch.get_status_display(),
+            "total": batch.total_rows,
+            "done": batch.rows_done,
+            "stored": batch.stored,
+            "skipped": batch.skipped,
+            "failed": batch.failed,
+            "error": batch.error,
+            "finished": batch.status in ("done", "failed"),
+        }
+    )
+
+
+@login_required
+@permission_required("articles.view_externalfactcheck", raise_exception=True)
+def external_factcheck_list(request):
+    factchecks = ExternalFactCheck.objects.defer("raw")
+    query = request.GET.get("q", "").strip()
+    if query:
+        factchecks = factchecks.filter(claim_reviewed__icontains=query)
+    page = Paginator(factchecks, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "articles/intake/external_factcheck_list.html", {"page": page, "q": query}
+    )

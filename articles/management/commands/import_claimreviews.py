@@ -1,0 +1,65 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.intake.claimreview import (
+    claimreviews_from_html,
+    claimreviews_from_json,
+    external_factchecks_store,
+)
+from articles.intake.fetch import FetchError, fetch
+
+
+class Command(BaseCommand):
+    help = (
+        "Import other fact-checkers' ClaimReview from fact-check pages (URL or saved .html: "
+        "JSON-LD and microdata) or JSON files (one object, a list, or a Fact Check Tools API "
+        "export). They are stored as external fact-checks, never as the desk's verdicts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("sources", nargs="+", help="URLs, .html or .json files")
+        parser.add_argument("--base-url", default="", help="The page's address, for .html files.")
+
+    def handle(self, *args, sources: list[str], base_url: str, **options):
+        failed = False
+        for source in sources:
+            try:
+                items = self._read(source, base_url)
+            except CommandError as error:
+                self.stderr.write(f"{source}: {error}")
+                failed = True
+                continue
+            result = external_factchecks_store(
+                items, imported_from=source if "://" in source else base_url
+            )
+            self.stdout.write(
+                f"{source}: {len(items)} ClaimReview found, {result.created} new, "
+                f"{result.updated} updated, {len(result.errors)} refused"
+            )
+            for error in result.errors:
+                self.stdout.write(f"  {error}")
+            failed = failed or (not result.items)
+        if failed:
+            raise CommandError("Some sources gave no ClaimReview (see above).")
+
+    def _read(self, source: str, base_url: str) -> list[dict]:
+        if source.startswith(("http://", "https://")):
+            try:
+                page = fetch(source)
+            except FetchError as error:
+                raise CommandError(error.reason) from None
+            return claimreviews_from_html(page.body, url=page.url)
+        path = Path(source)
+        if not path.is_file():
+            raise CommandError("no such file")
+        if path.suffix.lower() == ".json":
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                raise CommandError(f"not valid UTF-8 JSON ({error})") from None
+            return claimreviews_from_json(data)
+        if path.suffix.lower() in (".html", ".htm"):
+            return claimreviews_from_html(path.read_bytes(), url=base_url)
+        raise CommandError("give a URL, an .html or a .json file")

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from articles.intake.feeds import feeds_poll_due
+
+
+class Command(BaseCommand):
+    help = (
+        "Poll every due feed once (a feed never polled is due), in this process, and print per "
+        "feed how many entries were new, skipped and failed. New entries become intake jobs."
+    )
+
+    def handle(self, *args, **options):
+        polled = feeds_poll_due()
+        if not polled:
+            self.stdout.write("No feed is due.")
+        for feed, result in polled:
+            line = f"{feed.url}: {result.new} new, {result.skipped} skipped, {result.failed} failed"
+            if result.not_modified:
+                line += " (not modified)"
+            if result.error:
+                line += f"; error: {result.error}"
+            self.stdout.write(line)

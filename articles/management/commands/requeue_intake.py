@@ -1,0 +1,28 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.intake.jobs import intake_jobs_requeue_stale
+
+
+class Command(BaseCommand):
+    help = (
+        "Send again the intake jobs that never reached a worker (broker down) or whose worker "
+        "died while fetching. Celery beat runs the same every five minutes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--queued-minutes", type=int, default=5)
+        parser.add_argument("--fetching-minutes", type=int, default=15)
+
+    def handle(self, *args, queued_minutes: int, fetching_minutes: int, **options):
+        if queued_minutes < 0 or fetching_minutes < 0:
+            raise CommandError("--queued-minutes and --fetching-minutes must be >= 0.")
+        ids = intake_jobs_requeue_stale(
+            queued_for=timedelta(minutes=queued_minutes),
+            fetching_for=timedelta(minutes=fetching_minutes),
+        )
+        self.stdout.write(
+            f"Requeued {len(ids)} intake job(s){': ' if ids else ''}"
+            + ", ".join(f"#{pk}" for pk in ids)
+        )

@@ -1,0 +1,49 @@
+// Follows an intake job or a bulk import without a reload: the job's status and reason, the
+// import's progress bar and counts. Without JavaScript the pages still work with a reload.
+(function () {
+  "use strict";
+  function follow(box, update) {
+    if (!box || box.dataset.inProgress !== "true") return;
+    var delay = 1000;
+    function poll() {
+      fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (data) {
+            update(data);
+            if (data.finished) { window.location.reload(); return; }
+          }
+          delay = Math.min(delay * 1.2, 5000);
+          window.setTimeout(poll, delay);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, delay);
+  }
+
+  function setStatus(element, data) {
+    element.textContent = data.label;
+    element.className = "status status-" + data.status;
+  }
+
+  follow(document.getElementById("intake-job"), function (data) {
+    setStatus(document.getElementById("intake-status"), data);
+    document.getElementById("intake-reason").textContent = data.reason || "—";
+  });
+
+  follow(document.getElementById("import-progress"), function (data) {
+    setStatus(document.getElementById("import-status"), data);
+    var bar = document.getElementById("import-bar");
+    bar.max = data.total;
+    bar.value = data.done;
+    bar.textContent = data.done + " of " + data.total;
+    ["done", "stored", "skipped", "failed"].forEach(function (key) {
+      document.getElementById("import-" + key).textContent = data[key];
+    });
+    if (data.error) {
+      var box = document.getElementById("import-error");
+      box.textContent = data.error;
+      box.hidden = false;
+    }
+  });
+})();

@@ -1,0 +1,183 @@
+"""Bulk import: CSV and JSON Lines, bad rows with their line numbers, idempotent re-import,
+the task's progress, the page and the command."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from articles.intake.bulk import import_batch_create, import_batch_run
+from articles.models import Article, ImportBatch, ImportStatus, IntakeJob, SourceKind
+from tests.factories import UserFactory, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+CSV = """title,body,url,published_at,outlet,byline,language
+Budget grows,"The mayor said the budget grew by 40 percent.
+It was the largest rise in a decade.",https://news.example/budget,2026-11-18,News Example,Ada R,en
+No body or url,,,,,,
+Rail fares,Rail fares rose 20 percent in 2026.,,2026-11-19T08:30:00Z,,,en
+Bad date,Unemployment fell to 3 percent.,,18/11/2026,,,
+,A body without a title.,,,,,
+Lang,Prices rose 5 percent.,,,,,a-very-long-language-code
+"""
+
+
+def run_import(name: str, data: bytes, capture) -> ImportBatch:
+    with capture(execute=True):
+        batch = import_batch_create(file_name=name, data=data, created_by=None)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_a_csv_import_stores_good_rows_and_reports_bad_ones_by_line(
+    django_capture_on_commit_callbacks,
+):
+    batch = run_import("rows.csv", CSV.encode(), django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.DONE
+    assert (batch.total_rows, batch.rows_done) == (6, 6)
+    assert (batch.stored, batch.skipped, batch.failed) == (2, 0, 4)
+    assert batch.errors == [
+        {"line": 4, "reason": "the row has neither a body nor a url"},
+        {"line": 6, "reason": "published_at '18/11/2026' is not an ISO 8601 date"},
+        {"line": 7, "reason": "a row with a body needs a title"},
+        {"line": 8, "reason": "language 'a-very-long-language' is longer than 16 characters"},
+    ]
+    budget = Article.objects.get(title="Budget grows")
+    assert budget.source_kind == SourceKind.IMPORT
+    assert (
+        budget.body
+        == "The mayor said the budget grew by 40 percent.\nIt was the largest rise in a decade."
+    )
+    assert budget.url == "https://news.example/budget" and budget.byline == "Ada R"
+    assert budget.outlet.name == "News Example"
+    assert budget.published_at.isoformat() == "2026-11-18T12:00:00+00:00"
+    assert budget.analysis_status == "done"  # analysed like any other article
+
+
+def test_importing_the_same_file_again_stores_nothing_twice(django_capture_on_commit_callbacks):
+    run_import("rows.csv", CSV.encode(), django_capture_on_commit_callbacks)
+    again = run_import("rows-again.csv", CSV.encode(), django_capture_on_commit_callbacks)
+    assert (again.stored, again.skipped, again.failed) == (0, 2, 4)
+    assert Article.objects.count() == 2
+
+
+def test_a_jsonl_import_with_bad_lines(intake_server, django_capture_on_commit_callbacks):
+    lines = [
+        json.dumps({"title": "Jobs", "body": "Unemployment fell to 3 percent.", "language": "en"}),
+        "{not json",
+        "",
+        json.dumps(["a", "list"]),
+        json.dumps({"title": "X", "body": "Y", "colour": "red"}),
+        json.dumps({"title": "X", "body": 5}),
+        json.dumps({"url": intake_server.url("/news/one"), "outlet": "Assembly News"}),
+        json.dumps({"url": "ftp://example.org/a"}),
+    ]
+    batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
+    assert (batch.stored, batch.skipped, batch.failed) == (2, 0, 5)
+    assert [error["line"] for error in batch.errors] == [2, 4, 5, 6, 8]
+    assert batch.errors[0]["reason"].startswith("not valid JSON")
+    assert batch.errors[1]["reason"] == "each line must be one JSON object"
+    assert batch.errors[2]["reason"] == "unknown key(s) colour"
+    assert batch.errors[3]["reason"] == "every value must be a string"
+    assert batch.errors[4]["reason"] == "'ftp://example.org/a' is not a valid http(s) URL."
+    job = IntakeJob.objects.get()  # the URL row became an intake job, fetched and stored
+    assert job.source_kind == SourceKind.IMPORT and job.status == "stored"
+    assert job.article.outlet.name == "Assembly News"
+    again = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
+    assert (again.stored, again.skipped) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("rows.xlsx", b"x", "neither CSV (.csv) nor JSON Lines"),
+        ("rows.csv", b"\xff\xfe title", "not valid UTF-8 (byte 0)"),
+        ("rows.csv", b"title,colour\nA,red\n", "Unknown column(s) colour"),
+        ("rows.csv", b"title,byline\nA,B\n", "needs a body or a url column"),
+        ("rows.csv", b"title,body\n", "The file has no rows."),
+    ],
+)
+def test_a_file_that_cannot_be_imported_is_refused_whole(name, data, message):
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        import_batch_create(file_name=name, data=data)
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_task_reports_progress_as_it_goes(django_capture_on_commit_callbacks):
+    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(450))
+    batch = import_batch_create(file_name="many.csv", data=rows.encode(), queue=False)
+    seen = []
+
+    def saved(progress):  # what the page's progress bar reads at that moment
+        row = ImportBatch.objects.get(pk=batch.pk)
+        seen.append((progress.done, row.rows_done, row.stored))
+
+    progress = import_batch_run(batch_id=batch.pk, on_progress=saved)
+    assert len(seen) >= 3 and seen[-1] == (450, 450, 450)
+    assert all(done == saved_done < 450 for done, saved_done, _ in seen[:-1])
+    assert [done for done, _, _ in seen] == sorted(done for done, _, _ in seen)
+    assert (progress.stored, progress.failed) == (450, 0)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE and batch.rows_done == 450
+    assert import_batch_run(batch_id=batch.pk).stored == 450  # a finished batch is left alone
+
+
+def test_the_command_shows_progress_and_the_bad_lines(tmp_path, capsys):
+    path = tmp_path / "rows.csv"
+    path.write_text(CSV, encoding="utf-8")
+    call_command("import_articles", str(path))
+    output = capsys.readouterr().out
+    assert "[##############################] 6/6 rows · 2 stored · 0 skipped · 4 failed" in output
+    assert "line 6: published_at '18/11/2026' is not an ISO 8601 date" in output
+    assert "Imported rows.csv in" in output and "6 rows, 2 stored, 0 skipped, 4 failed." in output
+    with pytest.raises(CommandError, match="No file at"):
+        call_command("import_articles", str(tmp_path / "missing.csv"))
+
+
+def test_the_import_page_uploads_and_shows_a_progress_bar(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(fact_checker())
+    upload = SimpleUploadedFile("rows.csv", CSV.encode(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/intake/imports/", {"file": upload})
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == f"/intake/imports/{batch.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert '<progress id="import-bar" max="6" value="6">' in page
+    assert "published_at &#x27;18/11/2026&#x27; is not an ISO 8601 date" in page
+    status = client.get(f"/intake/imports/{batch.pk}/status/").json()
+    assert status == {
+        "status": "done",
+        "label": "Done",
+        "total": 6,
+        "done": 6,
+        "stored": 2,
+        "skipped": 0,
+        "failed": 4,
+        "error": "",
+        "finished": True,
+    }
+
+
+def test_the_import_page_refuses_a_bad_file_and_needs_the_permission(client):
+    client.force_login(fact_checker())
+    upload = SimpleUploadedFile("rows.txt", b"hello")
+    response = client.post("/intake/imports/", {"file": upload})
+    assert "neither CSV (.csv) nor JSON Lines" in response.content.decode()
+    client.force_login(UserFactory(is_staff=False))
+    assert client.get("/intake/imports/").status_code == 403
+
+
+def test_an_unreachable_broker_is_shown_on_the_import(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles.intake import bulk
+
+    monkeypatch.setattr(bulk, "task_send", lambda name, *args: False)
+    batch = run_import("rows.csv", CSV.encode(), django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.QUEUED
+    assert "task queue could not be reached" in batch.error

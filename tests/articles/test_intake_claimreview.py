@@ -1,0 +1,176 @@
+"""Other fact-checkers' ClaimReview: from a page's JSON-LD or microdata, and from JSON files."""
+
+import copy
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.intake.claimreview import (
+    claimreviews_from_html,
+    claimreviews_from_json,
+    external_factchecks_store,
+)
+from articles.models import ExternalFactCheck
+from claims.models import Verdict
+from tests.claims.test_api_support import client_with
+from tests.factories import UserFactory, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+RAIL_REVIEW = {
+    "@type": "ClaimReview",
+    "url": "https://checkers.example/rail-fares",
+    "claimReviewed": "Rail ticket prices rose by <b>20 percent</b> in 2026.",
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": "Ben Ortiz"},
+        "datePublished": "2026-11-17",
+    },
+    "author": {
+        "@type": "Organization",
+        "name": "Checkers Example",
+        "url": "https://checkers.example/",
+    },
+    "datePublished": "2026-11-20",
+    "inLanguage": "en",
+    "reviewRating": {
+        "@type": "Rating",
+        "ratingValue": "2",
+        "bestRating": "5",
+        "worstRating": "1",
+        "alternateName": "Mostly false",
+    },
+}
+JSON_LD = {
+    "@context": "https://schema.org",
+    "@graph": [{"@type": "WebPage", "name": "Fact check: rail fares"}, RAIL_REVIEW],
+}
+JSON_LD_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><title>Fact check: rail fares</title>'
+    f'<script type="application/ld+json">{json.dumps(JSON_LD)}</script></head>'
+    "<body><h1>Fact check: rail fares</h1></body></html>"
+)
+
+MICRODATA_PAGE = """<!DOCTYPE html><html lang="de"><head><title>Faktencheck</title></head><body>
+<div itemscope itemtype="https://schema.org/ClaimReview">
+  <link itemprop="url" href="https://pruefer.example/arbeitslosigkeit">
+  <meta itemprop="datePublished" content="2026-10-02">
+  <span itemprop="claimReviewed">Die Arbeitslosigkeit ist auf 3 Prozent gefallen.</span>
+  <div itemprop="author" itemscope itemtype="https://schema.org/Organization">
+    <span itemprop="name">Prüfer Example</span></div>
+  <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">
+    <span itemprop="alternateName">Richtig</span>
+    <meta itemprop="ratingValue" content="5"><meta itemprop="bestRating" content="5">
+  </div>
+</div></body></html>"""
+
+FACT_CHECK_TOOLS_EXPORT = {
+    "claims": [
+        {
+            "text": "The budget grew by 40 percent since 2020.",
+            "claimant": "The mayor",
+            "claimDate": "2026-11-18T00:00:00Z",
+            "claimReview": [
+                {
+                    "publisher": {"name": "Budget Watch", "site": "budgetwatch.example"},
+                    "url": "https://budgetwatch.example/checks/40-percent",
+                    "title": "Did the budget grow 40 percent?",
+                    "reviewDate": "2026-11-21T10:00:00Z",
+                    "textualRating": "Half true",
+                    "languageCode": "en",
+                }
+            ],
+        }
+    ]
+}
+
+
+def test_claimreview_is_read_from_a_pages_json_ld():
+    items = claimreviews_from_html(JSON_LD_PAGE, url="https://checkers.example/rail-fares")
+    result = external_factchecks_store(items, imported_from="https://checkers.example/rail-fares")
+    assert (result.created, result.updated, result.errors) == (1, 0, [])
+    check = ExternalFactCheck.objects.get()
+    assert check.claim_reviewed == "Rail ticket prices rose by 20 percent in 2026."  # no markup
+    assert check.claimant == "Ben Ortiz" and check.claim_date.isoformat() == "2026-11-17"
+    assert check.publisher_name == "Checkers Example"
+    assert check.publisher_url == "https://checkers.example/"
+    assert (check.rating_text, check.rating_value, check.best_rating, check.worst_rating) == (
+        "Mostly false",
+        2.0,
+        5.0,
+        1.0,
+    )
+    assert check.review_date.isoformat() == "2026-11-20" and check.language == "en"
+
+
+def test_claimreview_is_read_from_microdata():
+    items = claimreviews_from_html(MICRODATA_PAGE, url="https://pruefer.example/a")
+    external_factchecks_store(items, imported_from="https://pruefer.example/a")
+    check = ExternalFactCheck.objects.get()
+    assert check.claim_reviewed == "Die Arbeitslosigkeit ist auf 3 Prozent gefallen."
+    assert check.publisher_name == "Prüfer Example" and check.rating_text == "Richtig"
+    assert check.url == "https://pruefer.example/arbeitslosigkeit"
+
+
+def test_a_fact_check_tools_export_and_a_single_object_are_read():
+    items = claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT)
+    single = claimreviews_from_json(RAIL_REVIEW)
+    result = external_factchecks_store(items + single)
+    assert result.created == 2
+    check = ExternalFactCheck.objects.get(publisher_name="Budget Watch")
+    assert check.claim_reviewed == "The budget grew by 40 percent since 2020."
+    assert check.claimant == "The mayor" and check.rating_text == "Half true"
+    assert check.publisher_url == "https://budgetwatch.example/"
+    assert check.review_date.isoformat() == "2026-11-21"
+
+
+def test_importing_the_same_review_again_updates_it(tmp_path, capsys):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(FACT_CHECK_TOOLS_EXPORT), encoding="utf-8")
+    call_command("import_claimreviews", str(path))
+    corrected = copy.deepcopy(FACT_CHECK_TOOLS_EXPORT)
+    corrected["claims"][0]["claimReview"][0]["textualRating"] = "Mostly true"
+    path.write_text(json.dumps(corrected), encoding="utf-8")
+    call_command("import_claimreviews", str(path))
+    output = capsys.readouterr().out
+    assert "1 ClaimReview found, 1 new, 0 updated, 0 refused" in output
+    assert "1 ClaimReview found, 0 new, 1 updated, 0 refused" in output
+    assert ExternalFactCheck.objects.get().rating_text == "Mostly true"
+
+
+def test_the_command_imports_from_a_fact_check_page_url(intake_server, capsys):
+    intake_server.set("/checks/rail", JSON_LD_PAGE)
+    call_command("import_claimreviews", intake_server.url("/checks/rail"))
+    assert "1 ClaimReview found, 1 new" in capsys.readouterr().out
+    assert ExternalFactCheck.objects.get().imported_from == intake_server.url("/checks/rail")
+
+
+def test_the_command_reports_bad_sources_and_items(intake_server, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps([{"@type": "ClaimReview", "url": "https://x.example/a"}, {"@type": "Thing"}]),
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text("{nope", encoding="utf-8")
+    with pytest.raises(CommandError, match="Some sources gave no ClaimReview"):
+        call_command("import_claimreviews", str(bad), str(broken), intake_server.url("/missing"))
+    captured = capsys.readouterr()
+    assert "ClaimReview 1: the ClaimReview has no claimReviewed and no author" in captured.out
+    assert "not valid UTF-8 JSON" in captured.err
+    assert "the page answered 404" in captured.err
+    assert not ExternalFactCheck.objects.exists()
+
+
+def test_external_fact_checks_are_never_the_desks_verdicts(client):
+    external_factchecks_store(claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT))
+    assert not Verdict.objects.exists()
+    listing = client_with().get("/api/v1/verdicts/").json()
+    assert listing["results"] == []
+    client.force_login(fact_checker())
+    page = client.get("/intake/fact-checks/?q=budget").content.decode()
+    assert "<strong>Budget Watch</strong>" in page and "Half true" in page
+    assert "not this desk" in page
+    client.force_login(UserFactory(is_staff=False))
+    assert client.get("/intake/fact-checks/").status_code == 403

@@ -1,0 +1,215 @@
+"""Feeds: subscribing, polling with conditional GET, seen entries, back-off, the beat entry."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from articles.intake.feeds import feed_add, feed_poll, feeds_claim_due
+from articles.models import Article, Feed, IntakeJob, IntakeStatus, SourceKind
+from config.celery import app as celery_app
+from tests.articles.conftest import FEED_ETAG, FEED_LAST_MODIFIED, feed_xml
+from tests.factories import admin_user, editor, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_feed_and_poll_feeds_take_in_the_three_entries(
+    intake_server, capsys, django_capture_on_commit_callbacks
+):
+    call_command(
+        "add_feed", intake_server.url("/feed.xml"), "--outlet", "news.example", "--interval", "15"
+    )
+    feed = Feed.objects.get()
+    assert feed.poll_interval_minutes == 15 and feed.outlet.domain == "news.example"
+    capsys.readouterr()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("poll_feeds")
+    assert capsys.readouterr().out.strip() == (f"{feed.url}: 3 new, 0 skipped, 0 failed")
+    jobs = IntakeJob.objects.order_by("url")
+    assert [job.status for job in jobs] == [IntakeStatus.STORED] * 3
+    articles = Article.objects.order_by("title")
+    assert [article.title for article in articles] == [
+        "Assembly votes on one plan",
+        "Assembly votes on three plan",
+        "Assembly votes on two plan",
+    ]
+    assert {article.source_kind for article in articles} == {SourceKind.FEED}
+    assert {article.outlet.domain for article in articles} == {"news.example"}
+    feed.refresh_from_db()
+    assert feed.title == "News Example" and feed.last_success_at is not None
+    assert feed.next_poll_at > timezone.now() + timedelta(minutes=14)
+
+
+def test_the_next_poll_is_a_conditional_get_and_changes_nothing(intake_server):
+    feed = feed_add(url=intake_server.url("/feed.xml"))
+    first = feed_poll(feed=feed)
+    assert (first.new, first.not_modified) == (3, False)
+    feed.refresh_from_db()
+    assert feed.etag == FEED_ETAG and feed.last_modified == FEED_LAST_MODIFIED
+    second = feed_poll(feed=feed)
+    assert second.not_modified and second.new == 0
+    sent = intake_server.hits("/feed.xml")[-1]
+    assert sent["If-None-Match"] == FEED_ETAG
+    assert sent["If-Modified-Since"] == FEED_LAST_MODIFIED
+    assert IntakeJob.objects.count() == 3
+
+
+def test_entries_already_seen_are_skipped(intake_server):
+    intake_server.set(
+        "/plain-feed.xml", feed_xml(intake_server.base, ["one", "two"]), content_type="text/xml"
+    )
+    feed = feed_add(url=intake_server.url("/plain-feed.xml"))
+    assert feed_poll(feed=feed).new == 2
+    intake_server.set(
+        "/plain-feed.xml",
+        feed_xml(intake_server.base, ["one", "two", "three"]),
+        content_type="text/xml",
+    )
+    result = feed_poll(feed=feed)
+    assert (result.new, result.skipped, result.failed) == (1, 2, 0)
+    assert IntakeJob.objects.filter(feed=feed).count() == 3
+
+
+def test_an_entry_without_a_usable_link_counts_as_failed(intake_server):
+    intake_server.set(
+        "/odd-feed.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Odd</title>'
+        "<item><title>No link</title></item>"
+        "<item><title>FTP</title><link>ftp://example.org/x</link></item>"
+        f"<item><title>Fine</title><link>{intake_server.url('/news/one')}</link></item>"
+        "</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/odd-feed.xml"))
+    result = feed_poll(feed=feed)
+    assert (result.new, result.skipped, result.failed) == (1, 0, 2)
+    again = feed_poll(feed=feed)  # the bad link is remembered, not failed again and again
+    assert (again.new, again.skipped, again.failed) == (0, 2, 1)
+
+
+def test_a_failing_feed_backs_off_shows_its_error_and_does_not_block_the_others(
+    intake_server, capsys
+):
+    broken = feed_add(url=intake_server.url("/unavailable"), interval_minutes=10)
+    working = feed_add(url=intake_server.url("/feed.xml"))
+    call_command("poll_feeds")
+    output = capsys.readouterr().out
+    assert f"{working.url}: 3 new, 0 skipped, 0 failed" in output
+    assert f"{broken.url}: 0 new" in output and "error: The page answered 503" in output
+    broken.refresh_from_db()
+    assert broken.consecutive_failures == 1 and broken.last_success_at is None
+    assert broken.last_error == (
+        "The page answered 503 (1 failure(s) in a row; next try in 20 minutes)."
+    )
+    waits = []
+    for _ in range(3):
+        before = timezone.now()
+        feed_poll(feed=broken)
+        broken.refresh_from_db()
+        waits.append(round((broken.next_poll_at - before).total_seconds() / 60))
+    assert waits == [40, 80, 160]
+    intake_server.set("/unavailable", feed_xml(intake_server.base, []), content_type="text/xml")
+    feed_poll(feed=broken)
+    broken.refresh_from_db()
+    assert broken.consecutive_failures == 0 and broken.last_error == ""
+    assert broken.last_success_at is not None
+
+
+def test_the_back_off_has_a_ceiling(intake_server, settings):
+    settings.INTAKE_FEED_MAX_BACKOFF_MINUTES = 60
+    feed = feed_add(url=intake_server.url("/missing"), interval_minutes=50)
+    feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert "next try in 60 minutes" in feed.last_error
+
+
+def test_a_page_that_is_not_a_feed_is_an_error(intake_server):
+    pdf = feed_add(url=intake_server.url("/report.pdf"))
+    assert feed_poll(feed=pdf).error.startswith("Refused: the address serves a PDF")
+    page = feed_add(url=intake_server.url("/news/one"))
+    assert feed_poll(feed=page).error.startswith(
+        f"The address does not serve an RSS or Atom feed ({page.url})"
+    )
+
+
+def test_only_due_active_feeds_are_polled_and_claimed_once(intake_server, capsys):
+    due = feed_add(url=intake_server.url("/feed.xml"))
+    later = feed_add(url=intake_server.url("/other.xml"))
+    Feed.objects.filter(pk=later.pk).update(next_poll_at=timezone.now() + timedelta(hours=1))
+    feed_add(url=intake_server.url("/paused.xml"))
+    Feed.objects.filter(url__endswith="/paused.xml").update(active=False)
+    assert feeds_claim_due() == [due.pk]
+    assert feeds_claim_due() == []  # the first claim pushed it one interval ahead
+    capsys.readouterr()
+    call_command("poll_feeds")
+    assert capsys.readouterr().out.strip() == "No feed is due."
+
+
+def test_celery_beat_polls_due_feeds_every_minute():
+    schedule = django_settings.CELERY_BEAT_SCHEDULE
+    entry = schedule["poll-due-feeds"]
+    assert entry["task"] == "articles.tasks.feeds_poll_due" and entry["schedule"] == 60.0
+    assert celery_app.conf.beat_schedule == schedule
+    for item in schedule.values():
+        assert item["task"] in celery_app.tasks
+
+
+def test_the_beat_task_polls_each_due_feed(intake_server, django_capture_on_commit_callbacks):
+    feed_add(url=intake_server.url("/feed.xml"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert celery_app.tasks["articles.tasks.feeds_poll_due"].apply().get() == 1
+    assert IntakeJob.objects.filter(status=IntakeStatus.STORED).count() == 3
+
+
+def test_add_feed_refuses_bad_input(intake_server):
+    with pytest.raises(CommandError, match="only http and https"):
+        call_command("add_feed", "ftp://example.org/feed")
+    with pytest.raises(CommandError, match="1 minute to 7 days"):
+        call_command("add_feed", intake_server.url("/feed.xml"), "--interval", "0")
+    call_command("add_feed", intake_server.url("/feed.xml"))
+    with pytest.raises(CommandError, match="already subscribed"):
+        call_command("add_feed", intake_server.url("/feed.xml"))
+
+
+def test_editors_add_feeds_on_the_page_and_fact_checkers_only_read(client, intake_server):
+    client.force_login(fact_checker())
+    assert client.get("/intake/feeds/").status_code == 200
+    client.post(
+        "/intake/feeds/", {"url": intake_server.url("/feed.xml"), "poll_interval_minutes": 5}
+    )
+    assert not Feed.objects.exists()
+    client.force_login(editor())
+    response = client.post(
+        "/intake/feeds/",
+        {
+            "url": intake_server.url("/feed.xml"),
+            "outlet": "news.example",
+            "poll_interval_minutes": 5,
+        },
+    )
+    assert response.status_code == 302
+    feed = Feed.objects.get()
+    assert feed.poll_interval_minutes == 5
+    page = client.get("/intake/feeds/").content.decode()
+    assert feed.url in page and "never" in page  # not polled yet
+    client.post(f"/intake/feeds/{feed.pk}/toggle/")
+    feed.refresh_from_db()
+    assert not feed.active
+
+
+def test_the_admin_adds_a_feed_through_the_same_checks(client, intake_server):
+    client.force_login(admin_user())
+    bad = client.post(
+        "/admin/articles/feed/add/",
+        {"url": "ftp://example.org/feed", "poll_interval_minutes": 30, "active": "on"},
+    )
+    assert bad.status_code == 200 and not Feed.objects.exists()
+    assert "Refused: only http and https addresses are fetched" in bad.content.decode()
+    client.post(
+        "/admin/articles/feed/add/",
+        {"url": intake_server.url("/feed.xml"), "poll_interval_minutes": 30, "active": "on"},
+    )
+    assert Feed.objects.get().url == intake_server.url("/feed.xml")

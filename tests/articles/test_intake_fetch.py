@@ -1,0 +1,143 @@
+"""Safe fetching and extraction against the local test server."""
+
+import pytest
+
+from articles.intake.extract import ExtractionError, article_extract
+from articles.intake.fetch import FetchError, address_refusal, fetch
+
+
+def test_extraction_keeps_the_article_and_drops_the_boilerplate(intake_server):
+    page = fetch(intake_server.url("/news/budget"))
+    article = article_extract(page.body, url=page.url, charset=page.charset)
+    assert article.body.startswith("The city council passed its budget on Tuesday")
+    assert "rail ticket prices rose by 20 percent in 2026" in article.body
+    assert "spokesperson for the council said on Wednesday evening." in article.body
+    for boilerplate in ["cookies", "Subscribe", "Related stories", "Tram line", "Copyright"]:
+        assert boilerplate not in article.body
+    assert article.body.count("\n\n") == 3  # four paragraphs, separated by blank lines
+
+
+def test_extraction_reads_title_author_date_language_and_canonical_url(intake_server):
+    page = fetch(intake_server.url("/amp/budget"))
+    article = article_extract(page.body, url=page.url, charset=page.charset)
+    assert article.title == "Council passes budget after transport row"
+    assert article.byline == "Ada Reporter"
+    assert article.published_at.date().isoformat() == "2026-11-18"
+    assert article.language == "en-gb"
+    assert article.canonical_url == intake_server.url("/news/budget")
+
+
+def test_a_page_without_article_text_is_refused_with_the_count(intake_server):
+    page = fetch(intake_server.url("/short"))
+    with pytest.raises(ExtractionError, match=r"no article text found: \d+ characters extracted"):
+        article_extract(page.body, url=page.url, min_chars=200)
+
+
+def test_the_fetcher_sends_a_descriptive_user_agent(intake_server, settings):
+    fetch(intake_server.url("/news/one"))
+    assert intake_server.hits("/news/one")[0]["User-Agent"] == settings.INTAKE_USER_AGENT
+    assert "FactCheckDesk" in settings.INTAKE_USER_AGENT
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/missing", "the page answered 404"),
+        ("/report.pdf", "refused: the address serves a PDF (application/pdf), not an HTML page"),
+        ("/slow", "timed out after 1 s"),
+        ("/private/page", "refused: the site's robots.txt disallows"),
+    ],
+)
+def test_each_refusal_says_why(intake_server, path, reason):
+    with pytest.raises(FetchError) as refused:
+        fetch(intake_server.url(path))
+    assert str(refused.value).startswith(reason)
+
+
+def test_a_redirect_to_a_link_local_address_is_refused_even_with_private_networks_allowed(
+    intake_server,
+):
+    with pytest.raises(FetchError) as refused:
+        fetch(intake_server.url("/redirect-private"))
+    assert str(refused.value) == (
+        "refused: 169.254.169.254 resolves to a link-local address (169.254.169.254); "
+        "only public internet addresses are fetched"
+    )
+    assert intake_server.hits("/redirect-private")  # the first hop was fetched, the second not
+
+
+def test_without_the_setting_the_local_server_itself_is_refused(intake_server, settings):
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
+    with pytest.raises(FetchError, match=r"127\.0\.0\.1 resolves to a loopback address"):
+        fetch(intake_server.url("/news/budget"))
+    with pytest.raises(FetchError, match="localhost resolves to a loopback address"):
+        fetch(intake_server.url("/news/budget").replace("127.0.0.1", "localhost"))
+    assert intake_server.requests == []  # refused before connecting, robots.txt included
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("10.0.0.5", "private"),
+        ("172.16.3.4", "private"),
+        ("192.168.0.10", "private"),
+        ("fc00::1", "private"),
+        ("100.64.0.1", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("0.0.0.0", "unspecified"),  # noqa: S104
+        ("240.0.0.1", "reserved"),
+        ("224.0.0.1", "multicast"),
+        ("93.184.216.34", None),
+        ("2606:4700::1111", None),
+    ],
+)
+def test_addresses_are_classified(address, kind, settings):
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
+    assert address_refusal(address) == kind
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "ftp://example.org/file",
+            "refused: only http and https addresses are fetched, not ftp://",
+        ),
+        ("file:///etc/passwd", "refused: only http and https addresses are fetched, not file://"),
+        ("http://user:secret@example.org/", "refused: URLs with a user name or password"),
+        ("http://10.1.2.3/", "refused: 10.1.2.3 resolves to a private address"),
+    ],
+)
+def test_urls_that_are_never_fetched(url, reason, settings):
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
+    with pytest.raises(FetchError) as refused:
+        fetch(url)
+    assert str(refused.value).startswith(reason)
+
+
+def test_a_page_over_the_size_cap_is_refused(intake_server, settings):
+    settings.INTAKE_MAX_BYTES = 2000
+    with pytest.raises(FetchError, match="refused: the page is larger than 0.002 MB"):
+        fetch(intake_server.url("/news/budget"))
+
+
+def test_redirects_are_followed_up_to_the_limit(intake_server, settings):
+    intake_server.set("/r1", "", status=302, headers={"Location": "/r2"})
+    intake_server.set("/r2", "", status=302, headers={"Location": "/news/one"})
+    assert fetch(intake_server.url("/r1")).url == intake_server.url("/news/one")
+    settings.INTAKE_MAX_REDIRECTS = 1
+    with pytest.raises(FetchError, match="more than 1 redirects"):
+        fetch(intake_server.url("/r1"))
+
+
+def test_a_server_error_is_transient_and_a_404_is_not(intake_server):
+    with pytest.raises(FetchError) as unavailable:
+        fetch(intake_server.url("/unavailable"))
+    assert unavailable.value.transient and str(unavailable.value) == "the page answered 503"
+    with pytest.raises(FetchError) as missing:
+        fetch(intake_server.url("/missing"))
+    assert not missing.value.transient

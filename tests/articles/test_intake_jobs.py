@@ -1,0 +1,294 @@
+"""URL intake jobs: submit, fetch, store, duplicates, failures with reasons, retry; and the
+form, API and command that start them."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from articles.intake import jobs
+from articles.intake.jobs import intake_job_retry, intake_job_submit
+from articles.models import AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
+from articles.services import DuplicateArticle
+from tests.claims.test_api_support import client_with, make_key
+from tests.factories import UserFactory, fact_checker
+
+pytestmark = pytest.mark.django_db
+
+
+def take_in(url: str, capture, **kwargs) -> IntakeJob:
+    with capture(execute=True):
+        job = intake_job_submit(url=url, **kwargs)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_url_is_fetched_stored_as_a_url_article_and_analysed(
+    intake_server, django_capture_on_commit_callbacks
+):
+    job = take_in(
+        intake_server.url("/news/budget?utm_source=feed"), django_capture_on_commit_callbacks
+    )
+    assert job.status == IntakeStatus.STORED and job.reason == "" and not job.duplicate
+    article = job.article
+    assert article.source_kind == SourceKind.URL
+    assert article.title == "Council passes budget after transport row"
+    assert article.url == intake_server.url("/news/budget")
+    assert article.byline == "Ada Reporter"
+    assert article.published_at.date().isoformat() == "2026-11-18"
+    assert article.analysis_status == AnalysisStatus.DONE
+    assert article.claims.filter(text__contains="40 percent").exists()
+
+
+def test_the_same_canonical_url_is_not_stored_twice(
+    intake_server, django_capture_on_commit_callbacks
+):
+    first = take_in(intake_server.url("/news/budget"), django_capture_on_commit_callbacks)
+    copy = take_in(intake_server.url("/amp/budget"), django_capture_on_commit_callbacks)
+    assert copy.status == IntakeStatus.STORED and copy.duplicate
+    assert copy.article == first.article
+    assert f"already stored as #{first.article_id}" in copy.reason
+    assert Article.objects.count() == 1
+
+
+def test_a_url_already_stored_points_the_submitter_to_the_article(
+    intake_server, django_capture_on_commit_callbacks
+):
+    first = take_in(intake_server.url("/news/budget"), django_capture_on_commit_callbacks)
+    with pytest.raises(DuplicateArticle) as duplicate:
+        intake_job_submit(url=intake_server.url("/news/budget/"))
+    assert duplicate.value.existing == first.article
+
+
+def test_a_url_in_flight_gives_the_same_job(intake_server):
+    first = intake_job_submit(url=intake_server.url("/news/one"))
+    again = intake_job_submit(url=intake_server.url("/news/one?utm_campaign=x"))
+    assert again.pk == first.pk and IntakeJob.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/missing", "The page answered 404."),
+        ("/gone", "The page answered 410."),
+        ("/report.pdf", "Refused: the address serves a PDF (application/pdf), not an HTML page."),
+        ("/short", "No article text found: 34 characters extracted."),
+        ("/redirect-private", "Refused: 169.254.169.254 resolves to a link-local address"),
+    ],
+)
+def test_a_failed_job_keeps_a_reason_a_person_understands(
+    intake_server, django_capture_on_commit_callbacks, path, reason
+):
+    job = take_in(intake_server.url(path), django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.FAILED
+    assert job.reason.startswith(reason)
+    assert job.article is None and job.finished_at is not None
+
+
+def test_a_slow_page_is_tried_again_and_then_fails_with_the_time_out(
+    intake_server, django_capture_on_commit_callbacks
+):
+    intake_server.slow_seconds = 1.5
+    job = take_in(intake_server.url("/slow"), django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.FAILED
+    assert job.reason == "Timed out after 1 s."
+    assert job.attempts == jobs.MAX_ATTEMPTS
+    assert len(intake_server.hits("/slow")) == jobs.MAX_ATTEMPTS
+
+
+def test_a_failed_job_can_be_retried(intake_server, django_capture_on_commit_callbacks):
+    job = take_in(intake_server.url("/news/later"), django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.FAILED
+    intake_server.set(
+        "/news/later", intake_server.responses["/news/one"][2].replace(b"/news/one", b"/news/later")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_job_retry(job=job)
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED and job.article.url.endswith("/news/later")
+    with pytest.raises(Exception, match="Only a failed job can be retried"):
+        intake_job_retry(job=job)
+
+
+def test_an_unreachable_broker_leaves_the_job_queued_and_requeue_sends_it(
+    intake_server, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(jobs, "task_send", lambda name, *args: False)
+    job = take_in(intake_server.url("/news/two"), django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.QUEUED and "requeue_intake" in job.reason
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("requeue_intake", "--queued-minutes", "0")
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED
+
+
+def test_running_a_finished_job_again_changes_nothing(
+    intake_server, django_capture_on_commit_callbacks
+):
+    job = take_in(intake_server.url("/news/three"), django_capture_on_commit_callbacks)
+    outcome = jobs.intake_job_run(job_id=job.pk)  # a redelivered message
+    assert outcome.job.status == IntakeStatus.STORED and outcome.job.attempts == 1
+    assert Article.objects.count() == 1
+
+
+def test_fetch_url_prints_the_article_id(intake_server, capsys):
+    call_command("fetch_url", intake_server.url("/news/one"))
+    article = Article.objects.get()
+    assert capsys.readouterr().out.strip() == str(article.pk)
+    assert article.source_kind == SourceKind.URL
+
+
+def test_fetch_url_prints_the_reason_it_failed(intake_server):
+    with pytest.raises(CommandError, match=r"failed: The page answered 404\."):
+        call_command("fetch_url", intake_server.url("/missing"))
+    with pytest.raises(CommandError, match="only http and https"):
+        call_command("fetch_url", "ftp://example.org/x")
+
+
+def test_fetch_url_of_a_stored_url_prints_the_existing_id(intake_server, capsys):
+    call_command("fetch_url", intake_server.url("/news/one"))
+    first = capsys.readouterr().out.strip()
+    call_command("fetch_url", intake_server.url("/news/one"))
+    output = capsys.readouterr()
+    assert output.out.strip() == first and "already stored" in output.err
+
+
+def test_the_submit_form_takes_a_url_alone(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    client.force_login(fact_checker())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/articles/new/", {"url": intake_server.url("/news/two")})
+    job = IntakeJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/intake/jobs/{job.pk}/"
+    page = client.get(response["Location"])
+    assert (
+        "Stored" in page.content.decode() and "Assembly votes on two plan" in page.content.decode()
+    )
+    article = client.get(f"/articles/{job.article_id}/").content.decode()
+    assert "Fetched from a URL" in article
+
+
+def test_the_submit_form_needs_a_text_or_a_url(client):
+    client.force_login(fact_checker())
+    response = client.post("/articles/new/", {"title": "T"})
+    assert "Paste the article&#x27;s text, or a URL to fetch it from." in response.content.decode()
+    response = client.post("/articles/new/", {"body": "Prices rose 5 percent."})
+    assert "A title is required with pasted text." in response.content.decode()
+
+
+def test_the_submit_form_points_to_the_article_a_url_already_gave(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    first = take_in(intake_server.url("/news/one"), django_capture_on_commit_callbacks)
+    client.force_login(fact_checker())
+    response = client.post("/articles/new/", {"url": intake_server.url("/news/one")})
+    assert response["Location"] == f"/articles/{first.article_id}/"
+
+
+def test_the_intake_page_lists_jobs_with_status_and_reason(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    take_in(intake_server.url("/missing"), django_capture_on_commit_callbacks)
+    client.force_login(fact_checker())
+    page = client.get("/intake/?status=failed").content.decode()
+    assert "The page answered 404." in page and "Failed" in page
+
+
+def test_the_intake_pages_need_the_permission(client):
+    assert client.get("/intake/").status_code == 302  # to the log-in page
+    client.force_login(UserFactory(is_staff=False))
+    assert client.get("/intake/").status_code == 403
+    assert client.get("/intake/feeds/").status_code == 403
+    assert client.get("/intake/imports/").status_code == 403
+
+
+def test_the_retry_button_queues_a_failed_job(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    job = take_in(intake_server.url("/unavailable"), django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.FAILED and job.reason == "The page answered 503."
+    client.force_login(fact_checker())
+    intake_server.set("/unavailable", intake_server.responses["/news/three"][2])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/intake/jobs/{job.pk}/retry/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED
+
+
+def test_the_api_accepts_a_url_without_a_body(intake_server, django_capture_on_commit_callbacks):
+    token, key = make_key(read=False, submit=True)
+    api = client_with(key)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/articles/", {"url": intake_server.url("/news/three")}, format="json"
+        )
+    assert response.status_code == 202, response.json()
+    assert response.json()["status"] == "queued"
+    status = api.get(response["Location"]).json()
+    assert status["status"] == "stored" and status["reason"] == ""
+    article = Article.objects.get()
+    assert status["article_url"].endswith(f"/api/v1/articles/{article.pk}/")
+    assert article.created_by == token.user
+    again = api.post("/api/v1/articles/", {"url": intake_server.url("/news/three")}, format="json")
+    assert again.status_code == 409 and again.json()["existing_url"] == status["article_url"]
+
+
+def test_the_api_refuses_an_empty_submission_and_hides_other_clients_jobs(intake_server):
+    _, key = make_key(read=False, submit=True)
+    api = client_with(key)
+    response = api.post("/api/v1/articles/", {"title": "T"}, format="json")
+    assert response.status_code == 400 and "body" in response.json()["fields"]
+    response = api.post("/api/v1/articles/", {"url": "ftp://example.org/x"}, format="json")
+    assert response.status_code == 400 and "only http and https" in str(response.json())
+    other = intake_job_submit(url=intake_server.url("/news/one"), queue=False)
+    assert api.get(f"/api/v1/intake-jobs/{other.pk}/").status_code == 404
+
+
+def test_the_url_is_fetched_as_submitted_not_as_normalised(
+    intake_server, django_capture_on_commit_callbacks
+):
+    page = intake_server.responses["/news/one"][2].replace(b"/news/one", b"/news/slash/")
+    intake_server.set("/news/slash/", page)  # this server answers only with the slash
+    job = take_in(intake_server.url("/news/slash/"), django_capture_on_commit_callbacks)
+    assert job.url == intake_server.url("/news/slash") and job.status == IntakeStatus.STORED
+    assert intake_server.hits("/news/slash/") and not intake_server.hits("/news/slash")
+
+
+def test_a_job_being_fetched_is_left_to_its_worker_until_its_lease_runs_out(intake_server):
+    job = intake_job_submit(url=intake_server.url("/news/two"), queue=False)
+    IntakeJob.objects.filter(pk=job.pk).update(
+        status=IntakeStatus.FETCHING, started_at=timezone.now(), attempts=1
+    )
+    assert jobs.intake_job_run(job_id=job.pk).job.status == IntakeStatus.FETCHING
+    assert intake_server.hits("/news/two") == []  # a second delivery did not fetch again
+    IntakeJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - jobs.fetch_lease() - timedelta(seconds=1)
+    )
+    taken_over = jobs.intake_job_run(job_id=job.pk).job
+    assert taken_over.status == IntakeStatus.STORED and taken_over.attempts == 2
+
+
+def test_the_intake_page_pages_through_many_jobs_keeping_the_filter(client):
+    for n in range(55):
+        intake_job_submit(url=f"https://news.example/story-{n}", queue=False)
+    client.force_login(fact_checker())
+    page = client.get("/intake/?status=queued").content.decode()
+    assert "Page 1 of 2" in page and 'href="?status=queued&amp;page=2"' in page
+    assert "story-54" in page and "story-0<" not in page
+    assert "story-0<" in client.get("/intake/?status=queued&page=2").content.decode()
+
+
+def test_a_canonical_url_on_another_site_is_not_trusted(
+    intake_server, django_capture_on_commit_callbacks
+):
+    page = intake_server.responses["/news/one"][2].replace(
+        f"{intake_server.base}/news/one".encode(), b"https://www.reuters.com/world/budget"
+    )
+    intake_server.set("/copy/one", page)
+    job = take_in(intake_server.url("/copy/one"), django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.STORED
+    assert job.article.url == intake_server.url("/copy/one")

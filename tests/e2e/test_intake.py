@@ -1,0 +1,49 @@
+"""The bulk import page follows its task's progress live, in a real browser."""
+
+import importlib
+
+from django.apps import apps
+from playwright.sync_api import expect
+
+from articles.models import ImportBatch, ImportStatus
+from tests.e2e.test_journeys import (  # noqa: F401 (fixtures)
+    allow_orm_beside_playwright,
+    browser,
+    log_in,
+    open_page,
+    pytestmark,
+    restore_migration_data,
+)
+from tests.factories import UserFactory
+
+
+def test_the_import_page_shows_a_live_progress_bar(live_server, open_page):  # noqa: F811
+    restore_migration_data()
+    importlib.import_module("claims.migrations.0008_intake_roles").grant(apps, None)
+    UserFactory(username="factchecker", groups=["Fact-checkers"])
+    batch = ImportBatch.objects.create(
+        file_name="wire.csv",
+        file_format="csv",
+        content="title,body\n",
+        status=ImportStatus.RUNNING,
+        total_rows=10,
+        rows_done=2,
+        stored=2,
+    )
+    page = open_page()
+    log_in(page, live_server.url, "factchecker")
+    page.goto(f"{live_server.url}/intake/imports/{batch.pk}/")
+    expect(page.locator("#import-done")).to_have_text("2")
+
+    # The task moves on; the page follows without a reload.
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_done=7, stored=5, skipped=1, failed=1)
+    expect(page.locator("#import-done")).to_have_text("7")
+    expect(page.locator("#import-bar")).to_have_js_property("value", 7)
+    expect(page.locator("#import-stored")).to_have_text("5")
+    expect(page.locator("#import-failed")).to_have_text("1")
+
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        rows_done=10, stored=8, status=ImportStatus.DONE, errors=[{"line": 4, "reason": "bad"}]
+    )
+    expect(page.locator("#import-status")).to_have_text("Done")
+    expect(page.get_by_role("cell", name="bad")).to_be_visible()  # the reload lists bad rows
