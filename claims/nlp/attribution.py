@@ -16,6 +16,7 @@ Pronoun subjects ('he said') resolve to the most recent earlier mention that fit
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from claims.nlp import checkworthiness
@@ -139,19 +140,31 @@ class StanceCandidate:
 
 
 def attribute_sentences(
-    text: str, sentences: list[SentenceSpan], *, stance_threshold: float | None = None
+    text: str,
+    sentences: list[SentenceSpan],
+    *,
+    vectors: Sequence[Sequence[float]] | None = None,
+    stance_threshold: float | None = None,
 ) -> list[Attribution | None]:
     """Return the speaker of each sentence, or None for the article's own narration.
 
-    stance_threshold overrides the stance model's own (evaluation only; above 1 turns it off).
+    vectors are the check-worthiness model's sentence vectors, one per sentence, when the caller
+    has them already (pipeline.analyze_texts: one transformer pass for both); without them the
+    stance candidates are embedded here. stance_threshold overrides the stance model's own
+    (evaluation only; above 1 turns it off).
     """
     results, candidates = _attribute(text, sentences)
     if not candidates:
         return results
     model = load_stance_model()
     threshold = model.threshold if stance_threshold is None else stance_threshold
-    vectors = checkworthiness.embed_sentences([sentences[c.index].text for c in candidates])
-    for candidate, vector in zip(candidates, vectors, strict=True):
+    if vectors is None:
+        candidate_vectors = checkworthiness.embed_sentences(
+            [sentences[c.index].text for c in candidates]
+        )
+    else:
+        candidate_vectors = [vectors[c.index] for c in candidates]
+    for candidate, vector in zip(candidates, candidate_vectors, strict=True):
         if model.probability(candidate.features, vector) >= threshold:
             results[candidate.index] = candidate.attribution
     return results
