@@ -7,10 +7,12 @@ Per sentence, in order of trust:
    quotation (multi-sentence quotations, quotations over several paragraphs);
 3. for a sentence that is mostly quotation and has no speaker yet: a short tag sentence right after
    it ('"..." \n Trump said.'), else the speaker announced or attributed in the sentence before;
-4. a paragraph with no speaker after a transcript label continues that speaker's turn (a label
-   that opens a line, 'MATTHEWS: ...', takes precedence over 1; see labels.py);
+4. a label that opens a line ('MATTHEWS: ...', 'Paul Ryan: ...') speaks for that line and takes
+   precedence over 1 (see labels.py); it does not carry over to the lines after it;
 5. for a sentence still without a speaker, its subject when the stance model (stances.py) says
    the subject holds the stance the sentence reports.
+Narration stays narration (narration.py): page lines ('Advertisement'), reporting verbs that
+tell an action with nothing said ('voted for the bill'), and leads summing up several actors.
 Pronoun subjects ('he said') resolve to the most recent earlier mention that fits.
 """
 
@@ -20,8 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from claims.nlp import checkworthiness
+from claims.nlp.coreference import (
+    ArticleNames,
+    article_names,
+    resolve_attribution,
+    resolve_attributions,
+)
 from claims.nlp.headlines import capitalised_words, sentence_case
-from claims.nlp.labels import colon_attribution, continue_turns, line_label, names_in
+from claims.nlp.labels import colon_attribution, line_label, names_in
+from claims.nlp.narration import is_page_line, is_summary_lead, tells_content
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan, word_set
 from claims.nlp.speakers import (
@@ -137,6 +146,8 @@ class StanceCandidate:
     index: int
     attribution: Attribution
     features: dict[str, float]
+    # The attribution with its speaker resolved to a name, which it gets if the model accepts.
+    resolved: Attribution
 
 
 def attribute_sentences(
@@ -153,7 +164,7 @@ def attribute_sentences(
     stance candidates are embedded here. stance_threshold overrides the stance model's own
     (evaluation only; above 1 turns it off).
     """
-    results, candidates = _attribute(text, sentences)
+    results, candidates = rules_and_candidates(text, sentences)
     if not candidates:
         return results
     model = load_stance_model()
@@ -166,38 +177,55 @@ def attribute_sentences(
         candidate_vectors = [vectors[c.index] for c in candidates]
     for candidate, vector in zip(candidates, candidate_vectors, strict=True):
         if model.probability(candidate.features, vector) >= threshold:
-            results[candidate.index] = candidate.attribution
+            results[candidate.index] = candidate.resolved
     return results
 
 
 def stance_candidates(text: str, sentences: list[SentenceSpan]) -> list[StanceCandidate]:
     """The sentences the stance model decides on (see stances.py); used to train it."""
-    return _attribute(text, sentences)[1]
+    return rules_and_candidates(text, sentences)[1]
+
+
+def rules_and_candidates(
+    text: str, sentences: list[SentenceSpan]
+) -> tuple[list[Attribution | None], list[StanceCandidate]]:
+    """The rules' speakers, resolved to names (coreference.py), and the stance candidates."""
+    results, candidates, names = _attribute(text, sentences)
+    return resolve_attributions(results, names), candidates
 
 
 def _attribute(
     text: str, sentences: list[SentenceSpan]
-) -> tuple[list[Attribution | None], list[StanceCandidate]]:
+) -> tuple[list[Attribution | None], list[StanceCandidate], ArticleNames]:
     regions = quote_regions(text)
     quoted = quoted_mask(len(text), regions)
     written = capitalised_words([sentence.text for sentence in sentences])
     docs = list(load_pipeline().pipe(sentence_case(s.text, written) for s in sentences))
-    names = names_in(docs)
+    context = names_in(text, sentences, docs)
     history: list[Attribution] = []
     labels: dict[int, Attribution | None] = {}
     own: list[Attribution | None] = []
     announced: list[Attribution | None] = []
     holders = {}
     for sentence, doc in zip(sentences, docs, strict=True):
-        attribution, announcer = _attribution_in_sentence(sentence, doc, quoted, history)
-        label = line_label(text, sentence, doc, labels, names)
+        if is_page_line(_line_of(text, sentence)):
+            own.append(None)
+            announced.append(None)
+            continue
+        line_start = text.rfind("\n", 0, sentence.start) + 1
+        attribution, announcer = _attribution_in_sentence(
+            sentence, doc, quoted, history, context, line_start
+        )
+        label = line_label(text, sentence, doc, labels, context)
         if label is not None:
             attribution, announcer = label, None
         share = quote_share(sentence, quoted)
         if attribution is not None:
             attribution = replace(attribution, is_direct_quote=share >= DIRECT_QUOTE_SHARE)
             history.append(attribution)
-        holder = stance_holder(doc) if attribution is None else None
+        holder = None
+        if attribution is None and not is_summary_lead(doc):
+            holder = stance_holder(doc)
         if holder is not None:
             after_attribution = bool(own) and own[-1] is not None
             holders[len(own)] = (holder, len(history), after_attribution)
@@ -205,7 +233,7 @@ def _attribute(
         own.append(attribution)
         announced.append(announcer)
     results = _fill_quotations(text, sentences, regions, quoted, own, announced)
-    continue_turns(text, sentences, labels, results)
+    names = article_names(text, sentences, docs)
     speakers = {speaker_key(result.speaker) for result in results if result is not None}
     candidates = []
     for index, (holder, known, after_attribution) in holders.items():
@@ -222,8 +250,15 @@ def _attribute(
                 kind=attribution.kind,
                 speaks_elsewhere=speaker_key(attribution.speaker) in speakers,
             )
-            candidates.append(StanceCandidate(index, attribution, features))
-    return results, candidates
+            resolved = resolve_attribution(attribution, index, names)
+            candidates.append(StanceCandidate(index, attribution, features, resolved))
+    return results, candidates, names
+
+
+def _line_of(text: str, sentence: SentenceSpan) -> str:
+    start = text.rfind("\n", 0, sentence.start) + 1
+    end = text.find("\n", sentence.end)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def _fill_quotations(
@@ -286,9 +321,9 @@ def _neighbour_speaker(
     return None
 
 
-def _attribution_in_sentence(sentence, doc, quoted, history):
+def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start):
     """Return (attribution of this sentence, speaker it announces for the next sentence)."""
-    colon = colon_attribution(sentence, doc)
+    colon = colon_attribution(sentence, doc, context, line_start)
     if colon is not None:
         return colon, None
     candidates = []
@@ -312,9 +347,15 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         depth = _depth(token)
         if cue == "announce":
             announcers.append((depth, token.i, subject, token.lemma_))
-        else:
-            stance = _lemma(token) in STANCE_LEMMAS
-            candidates.append((stance, depth, token.i, subject, cue))
+            continue
+        if cue != "according to" and not tells_content(token, _lemma(token)):
+            continue
+        stance = _lemma(token) in STANCE_LEMMAS
+        candidates.append((stance, depth, token.i, subject, cue))
+    if candidates and all(c[0] for c in candidates) and is_summary_lead(doc):
+        # Only stance verbs ('is defending ... and the militias are vowing ...'): the actions
+        # of several actors, not what one of them said.
+        return None, None
     if candidates:
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
         *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
