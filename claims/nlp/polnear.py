@@ -69,6 +69,8 @@ class AttributionScores:
     pronoun_skipped: int = 0
     predicted: int = 0
     correct: int = 0
+    # The headline sentences, a speaker right when it is the Source or the name it stands for.
+    named_resolved_correct: int = 0
     # The same, with pronoun Sources resolved on the gold side and kept.
     resolved_gold_sentences: int = 0
     resolved_predicted: int = 0
@@ -84,6 +86,10 @@ class AttributionScores:
     @property
     def coverage(self) -> float:
         return self.predicted / self.gold_sentences if self.gold_sentences else 0.0
+
+    @property
+    def named_resolved_accuracy(self) -> float:
+        return self.named_resolved_correct / self.predicted if self.predicted else 0.0
 
     @property
     def resolved_accuracy(self) -> float:
@@ -250,6 +256,16 @@ def _name_for_description(attribution: GoldAttribution, article: PolnearArticle)
     return max(found, key=lambda m: m.start()).group("name") if found else None
 
 
+def named_resolved(gold_attributions: list[GoldAttribution], article: PolnearArticle) -> list[str]:
+    """The named (non-pronoun) Sources of a sentence with the names they stand for."""
+    return [
+        name
+        for a in gold_attributions
+        if not is_pronoun(a.source)
+        for name in resolved_names(a, article, article.attributions)
+    ]
+
+
 def acronym_of(name: str) -> str:
     """'Environmental Protection Agency' -> 'epa' (initials of its capitalised words)."""
     words = [word for word in re.findall(r"[A-Za-z][\w'’-]*", name) if word[0].isupper()]
@@ -335,6 +351,9 @@ def _score_sentence(
             scores.errors.append((sentence.text, "-", _describe_gold(gold_attributions)))
         return
     scores.predicted += 1
+    scores.named_resolved_correct += matches_resolved(
+        predicted.speaker, named_resolved(gold_attributions, article)
+    )
     if any(matches_gold(predicted.speaker, name) for name in named):
         scores.correct += 1
     elif len(scores.errors) < keep_errors:

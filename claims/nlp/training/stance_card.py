@@ -70,7 +70,8 @@ with the cue '<verb> (stance)', so reviewers can tell it from a quoted statement
 Chosen by {training["folds"]}-fold cross-validation over train articles, against the targets for
 the whole attribution on train: the rules alone give {rules["correct"]} right speakers of
 {rules["predicted"]} on {rules["articles"]} articles and {rules["narration"]} narration sentences a
-speaker (scored resolved, as `evaluate_attribution` does); the threshold is the lowest at which,
+speaker (the headline match of `evaluate_attribution`, against named sources); the threshold
+is the lowest at which,
 with the model's cross-validated decisions added, accuracy stays at or above
 {training["target_accuracy"]:.2f} and narration with a speaker at or below
 {training["max_narration_per_article"]:.2f} per article (1.0 turns the model off if none does).
