@@ -70,11 +70,14 @@ with the cue '<verb> (stance)', so reviewers can tell it from a quoted statement
 Chosen by {training["folds"]}-fold cross-validation over train articles, against the targets for
 the whole attribution on train: the rules alone give {rules["correct"]} right speakers of
 {rules["predicted"]} on {rules["articles"]} articles and {rules["narration"]} narration sentences a
-speaker (the headline match of `evaluate_attribution`, against named sources); the threshold
+speaker (sentences with a named source, a speaker right when it is that source or the name it
+stands for: the "named, resolved" figure of `evaluate_attribution`); the threshold
 is the lowest at which,
 with the model's cross-validated decisions added, accuracy stays at or above
 {training["target_accuracy"]:.2f} and narration with a speaker at or below
-{training["max_narration_per_article"]:.2f} per article (1.0 turns the model off if none does).
+{training["max_narration_per_article"]:.2f} per article, and at least
+{training["min_precision"]:.0%} of the sentences the model accepts are attributed to their
+subject in PolNeAR (1.0 turns the model off if none qualifies).
 
 | threshold | accepted (CV) | attributed to the subject | precision | accuracy, rules + model \
 | gold-sourced sentences added | narration with a speaker, rules + model |
