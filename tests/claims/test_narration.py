@@ -3,7 +3,9 @@ and the writer's own narration stays narration. Texts written for these tests.""
 
 import pytest
 
+from claims.nlp.attribution import attribute_sentences
 from claims.nlp.narration import is_page_line
+from claims.nlp.sentences import split_sentences
 from tests.claims.test_attribution import attribute as speakers
 from tests.claims.test_attribution import speaker_of
 
@@ -79,13 +81,12 @@ def test_a_carried_speaker_needs_a_quotation_that_continues():
     assert speaker_of(found, "The team flies") is None
 
 
-def test_reported_actions_with_nothing_said_stay_narration():
-    found = speakers(
-        "Lawmakers voted for the bill on Tuesday. "
-        "The agency responded to the flooding within hours."
-    )
-    assert speaker_of(found, "Lawmakers voted") is None
-    assert speaker_of(found, "The agency responded") is None
+def test_the_rules_read_no_speaker_from_reported_actions_with_nothing_said():
+    # The rules alone (the stance model off): on PolNeAR train it still takes 'voted for' as
+    # a position, as PolNeAR's annotators do.
+    text = "Lawmakers voted for the bill on Tuesday. The agency responded to the flooding."
+    sentences = split_sentences(text)
+    assert attribute_sentences(text, sentences, stance_threshold=1.01) == [None, None]
 
 
 @pytest.mark.model
