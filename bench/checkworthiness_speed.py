@@ -1,8 +1,9 @@
 """Sentences per second of the check-worthiness runtime next to plain PyTorch inference.
 
 Compares, in one run on this machine:
-- shipped: `claims.nlp.checkworthiness.score_sentences` (int8 ONNX, onnxruntime, length-sorted
-  batches of 64);
+- shipped: `claims.nlp.checkworthiness.score_and_embed_sentences`, what an analysis runs: int8
+  ONNX by onnxruntime, length-sorted batches of 8, one `session.run` per batch giving both the
+  score and the sentence vector the stance model reads;
 - plain: the same fine-tuned model in fp32 PyTorch (transformers AutoModel + the same head),
   padded batches of 32 in input order, loaded from the fp32 weights that
   `manage.py train_checkworthiness` leaves in var/checkworthiness/. Without those weights it
@@ -93,6 +94,25 @@ def plain_pytorch_scorer() -> tuple[str, Callable[[list[str]], list[float]]]:
     return description, score
 
 
+def shipped_score(texts: list[str]) -> list[float]:
+    return checkworthiness.score_and_embed_sentences(texts).scores
+
+
+def cpu_description() -> str:
+    """Model name and the vector instructions int8 inference leans on (VNNI above all)."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return "unknown CPU"
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    flags = re.search(r"^flags\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    present = set(flags.group(1).split()) if flags else set()
+    wanted = ("avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_int8")
+    return f"{model.group(1) if model else 'unknown CPU'}; " + ", ".join(
+        f"{flag} {'yes' if flag in present else 'no'}" for flag in wanted
+    )
+
+
 def sentences_per_second(
     score: Callable[[list[str]], list[float]], texts: list[str], *, repeats: int
 ) -> float:
@@ -119,7 +139,7 @@ def main() -> None:
     import torch
 
     started = time.perf_counter()
-    checkworthiness.score_sentences(["Warm-up sentence."])
+    shipped_score(["Warm-up sentence."])
     shipped_load_seconds = time.perf_counter() - started
     description, plain_score = plain_pytorch_scorer()
     article_name, article = article_sentences()
@@ -134,24 +154,23 @@ def main() -> None:
         f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f} "
         "(other work on the machine slows both sides)"
     )
+    print(f"CPU: {cpu_description()}")
     print(
-        f"shipped: {info.version}, int8 ONNX via score_sentences (first call incl. load "
+        f"shipped: {info.version}, int8 ONNX via score_and_embed_sentences (first call incl. load "
         f"{shipped_load_seconds:.2f}s)"
     )
     print(
         f"plain:   fp32 PyTorch, padded batches of {PLAIN_BATCH_SIZE} in input order; {description}"
     )
     for name, texts in workloads.items():
-        shipped = sentences_per_second(
-            checkworthiness.score_sentences, texts, repeats=arguments.repeats
-        )
+        shipped = sentences_per_second(shipped_score, texts, repeats=arguments.repeats)
         plain = sentences_per_second(plain_score, texts, repeats=arguments.repeats)
         print(
             f"{name}: shipped {shipped:.0f} sentences/s, plain {plain:.0f} sentences/s, "
             f"ratio {shipped / plain:.1f}x"
         )
     texts = workloads["1,000 CT24 dev + dev-test sentences"]
-    shipped_scores = checkworthiness.score_sentences(texts)
+    shipped_scores = shipped_score(texts)
     plain_scores = plain_score(texts)
     differences = [abs(a - b) for a, b in zip(shipped_scores, plain_scores, strict=True)]
     agreement = sum(

@@ -32,6 +32,10 @@ def fake_embed_sentences(texts, *, batch_size: int = 64):
     return np.zeros((len(texts), checkworthiness.EMBEDDING_SIZE), dtype=np.float32)
 
 
+def fake_score_and_embed_sentences(texts, *, batch_size: int = 64):
+    return checkworthiness.SentenceOutputs(fake_score_sentences(texts), fake_embed_sentences(texts))
+
+
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
@@ -84,6 +88,9 @@ def fake_checkworthiness_model(request, monkeypatch):
         return
     monkeypatch.setattr(checkworthiness, "score_sentences", fake_score_sentences)
     monkeypatch.setattr(checkworthiness, "embed_sentences", fake_embed_sentences)
+    monkeypatch.setattr(
+        checkworthiness, "score_and_embed_sentences", fake_score_and_embed_sentences
+    )
     monkeypatch.setattr(
         checkworthiness,
         "model_info",

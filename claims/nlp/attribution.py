@@ -7,22 +7,41 @@ Per sentence, in order of trust:
    quotation (multi-sentence quotations, quotations over several paragraphs);
 3. for a sentence that is mostly quotation and has no speaker yet: a short tag sentence right after
    it ('"..." \n Trump said.'), else the speaker announced or attributed in the sentence before;
-4. a paragraph with no speaker after a transcript label continues that speaker's turn (a label
-   that opens a line, 'MATTHEWS: ...', takes precedence over 1; see labels.py);
+4. a label that opens a line ('MATTHEWS: ...', 'Paul Ryan: ...') speaks for that line and takes
+   precedence over 1 (see labels.py); it does not carry over to the lines after it;
 5. for a sentence still without a speaker, its subject when the stance model (stances.py) says
    the subject holds the stance the sentence reports.
+Narration stays narration (narration.py): page lines ('Advertisement'), reporting verbs that
+tell an action with nothing said ('voted for the bill'), and leads summing up several actors.
 Pronoun subjects ('he said') resolve to the most recent earlier mention that fits.
 """
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from claims.nlp import checkworthiness
+from claims.nlp.coreference import (
+    ArticleNames,
+    article_names,
+    resolve_attribution,
+    resolve_attributions,
+)
+from claims.nlp.cues import (
+    NON_SPEAKERS,
+    STANCE_LEMMAS,
+    cue_of,
+    depth_of,
+    name_before,
+    subject_of,
+    verb_lemma,
+)
 from claims.nlp.headlines import capitalised_words, sentence_case
-from claims.nlp.labels import colon_attribution, continue_turns, line_label, names_in
+from claims.nlp.labels import colon_attribution, line_label, names_in
+from claims.nlp.narration import is_page_line, is_summary_lead, tells_content
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
-from claims.nlp.sentences import SentenceSpan, word_set
+from claims.nlp.sentences import SentenceSpan
 from claims.nlp.speakers import (
     Attribution,
     describe_subject,
@@ -36,59 +55,8 @@ from claims.nlp.stances import load_stance_model, stance_features, stance_holder
 __all__ = ["Attribution", "attribute_sentences", "speaker_aliases", "speaker_key"]
 
 
-# Lemmas of verbs that attribute their complement to their subject: the commonest cues in
-# PolNeAR train (speech, writing, belief and intention verbs), kept where the word is a cue in
-# at least about half of its occurrences there.
-REPORTING_LEMMAS = word_set(
-    """say tell add write note report announce suggest argue describe find show tweet think want
-    continue declare explain acknowledge criticize believe accuse endorse urge cite claim
-    state warn vow condemn insist promise reply respond recall agree conclude deny admit
-    confirm reveal predict fear hope pledge indicate denounce question dismiss reject blame
-    stress emphasize mention assert concede complain estimate reiterate repeat joke ask answer
-    post testify allege charge contend observe worry expect know feel defend praise propose
-    support oppose demand insist caution counter retort shout chant proclaim publish release
-    tout brag boast lament decry slam blast attack mock thank welcome acknowledge remark muse
-    wonder plan seek threaten vote pledge call point offer back regard prefer refuse discuss
-    highlight encourage congratulate express list detail recommend apologize clarify
-    characterize label brand dub challenge hail applaud reference invoke consider view doubt
-    suspect imply hint signal forecast project rate advise exclaim interrupt quip snap scoff
-    sneer gush rail fume plead boom chime decline refer echo remind voice email assure portray
-    lament retweet champion assail remember liken side comment yell weigh distance balk rebuke
-    lash recount speculate unveil testify imagine articulate outline spar react deride brush
-    rebut allude credit hail quote"""
-)
-# Belief, intention and stance: attributions too, but an explicit speech verb in the same
-# sentence wins ('Voters, Clinton suggested, don't have to worry ...' is Clinton's).
-STANCE_LEMMAS = word_set(
-    """think want believe hope fear expect know feel plan seek worry wonder support oppose vote
-    back prefer refuse consider view doubt suspect regard defend praise attack criticize endorse
-    thank welcome congratulate encourage find show"""
-)
-# 'call' and 'point' are reporting only with these particles or prepositions ('called on',
-# 'called for', 'pointed out', 'pointed to').
-PARTICLE_VERBS = {"call": {"on", "for"}, "point": {"out", "to"}}
-# Verbs that introduce a speaker without attributing the sentence itself:
-# 'Blinken spoke to reporters in Rome.' announces who speaks the next quotation.
-ANNOUNCING_LEMMAS = frozenset(["speak", "talk", "address", "brief", "interview"])
-# 'made the point', 'issued a statement', 'is making an impassioned case'.
-SPEECH_ACT_VERBS = word_set("make issue give deliver offer release put")
-SPEECH_NOUNS = word_set(
-    """point case argument claim promise pledge statement remarks comment comments accusation
-    allegation prediction speech assessment warning appeal plea vow"""
-)
-KNOWN_LEMMAS = REPORTING_LEMMAS | ANNOUNCING_LEMMAS | SPEECH_ACT_VERBS
-# Subjects that never name a speaker ('you know', 'someone said', 'all I can say').
-NON_SPEAKERS = word_set(
-    """you someone anyone everyone everybody somebody anybody nobody all one us this these
-    those what there each both many i we me nothing something anything everything"""
-)
 # 'WASHINGTON (Reuters) -' and 'MACAU (AFP) –' open wire stories; they are not subjects.
 DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}\([A-Za-z. ]{2,25}\)\s*[–—-]+\s*")
-NOT_SPEAKER_ENTITIES = frozenset(
-    ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "EVENT", "LAW")
-)
-RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
-SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
 # The tag of a quotation when the parser misses it ('...,” Viguerie notes.'): a closing mark,
 # then a name and a verb, or a verb and a name. Pronouns are allowed in the first pattern.
 _TAG_VERBS = (
@@ -136,55 +104,86 @@ class StanceCandidate:
     index: int
     attribution: Attribution
     features: dict[str, float]
+    # The attribution with its speaker resolved to a name, which it gets if the model accepts.
+    resolved: Attribution
 
 
 def attribute_sentences(
-    text: str, sentences: list[SentenceSpan], *, stance_threshold: float | None = None
+    text: str,
+    sentences: list[SentenceSpan],
+    *,
+    vectors: Sequence[Sequence[float]] | None = None,
+    stance_threshold: float | None = None,
 ) -> list[Attribution | None]:
     """Return the speaker of each sentence, or None for the article's own narration.
 
-    stance_threshold overrides the stance model's own (evaluation only; above 1 turns it off).
+    vectors are the check-worthiness model's sentence vectors, one per sentence, when the caller
+    has them already (pipeline.analyze_texts: one transformer pass for both); without them the
+    stance candidates are embedded here. stance_threshold overrides the stance model's own
+    (evaluation only; above 1 turns it off).
     """
-    results, candidates = _attribute(text, sentences)
+    results, candidates = rules_and_candidates(text, sentences)
     if not candidates:
         return results
     model = load_stance_model()
     threshold = model.threshold if stance_threshold is None else stance_threshold
-    vectors = checkworthiness.embed_sentences([sentences[c.index].text for c in candidates])
-    for candidate, vector in zip(candidates, vectors, strict=True):
+    if vectors is None:
+        candidate_vectors = checkworthiness.embed_sentences(
+            [sentences[c.index].text for c in candidates]
+        )
+    else:
+        candidate_vectors = [vectors[c.index] for c in candidates]
+    for candidate, vector in zip(candidates, candidate_vectors, strict=True):
         if model.probability(candidate.features, vector) >= threshold:
-            results[candidate.index] = candidate.attribution
+            results[candidate.index] = candidate.resolved
     return results
 
 
 def stance_candidates(text: str, sentences: list[SentenceSpan]) -> list[StanceCandidate]:
     """The sentences the stance model decides on (see stances.py); used to train it."""
-    return _attribute(text, sentences)[1]
+    return rules_and_candidates(text, sentences)[1]
+
+
+def rules_and_candidates(
+    text: str, sentences: list[SentenceSpan]
+) -> tuple[list[Attribution | None], list[StanceCandidate]]:
+    """The rules' speakers, resolved to names (coreference.py), and the stance candidates."""
+    results, candidates, names = _attribute(text, sentences)
+    return resolve_attributions(results, names), candidates
 
 
 def _attribute(
     text: str, sentences: list[SentenceSpan]
-) -> tuple[list[Attribution | None], list[StanceCandidate]]:
+) -> tuple[list[Attribution | None], list[StanceCandidate], ArticleNames]:
     regions = quote_regions(text)
     quoted = quoted_mask(len(text), regions)
     written = capitalised_words([sentence.text for sentence in sentences])
     docs = list(load_pipeline().pipe(sentence_case(s.text, written) for s in sentences))
-    names = names_in(docs)
+    context = names_in(text, sentences, docs)
     history: list[Attribution] = []
     labels: dict[int, Attribution | None] = {}
     own: list[Attribution | None] = []
     announced: list[Attribution | None] = []
     holders = {}
     for sentence, doc in zip(sentences, docs, strict=True):
-        attribution, announcer = _attribution_in_sentence(sentence, doc, quoted, history)
-        label = line_label(text, sentence, doc, labels, names)
+        if is_page_line(_line_of(text, sentence)):
+            own.append(None)
+            announced.append(None)
+            continue
+        line_start = text.rfind("\n", 0, sentence.start) + 1
+        attribution, announcer = _attribution_in_sentence(
+            sentence, doc, quoted, history, context, line_start
+        )
+        label = line_label(text, sentence, doc, labels, context)
         if label is not None:
             attribution, announcer = label, None
         share = quote_share(sentence, quoted)
         if attribution is not None:
             attribution = replace(attribution, is_direct_quote=share >= DIRECT_QUOTE_SHARE)
             history.append(attribution)
-        holder = stance_holder(doc) if attribution is None else None
+        holder = None
+        if attribution is None and not is_summary_lead(doc):
+            holder = stance_holder(doc)
         if holder is not None:
             after_attribution = bool(own) and own[-1] is not None
             holders[len(own)] = (holder, len(history), after_attribution)
@@ -192,7 +191,7 @@ def _attribute(
         own.append(attribution)
         announced.append(announcer)
     results = _fill_quotations(text, sentences, regions, quoted, own, announced)
-    continue_turns(text, sentences, labels, results)
+    names = article_names(text, sentences, docs)
     speakers = {speaker_key(result.speaker) for result in results if result is not None}
     candidates = []
     for index, (holder, known, after_attribution) in holders.items():
@@ -204,13 +203,20 @@ def _attribute(
             features = stance_features(
                 docs[index],
                 holder,
-                _lemma(holder.root),
+                verb_lemma(holder.root),
                 after_attribution=after_attribution,
                 kind=attribution.kind,
                 speaks_elsewhere=speaker_key(attribution.speaker) in speakers,
             )
-            candidates.append(StanceCandidate(index, attribution, features))
-    return results, candidates
+            resolved = resolve_attribution(attribution, index, names)
+            candidates.append(StanceCandidate(index, attribution, features, resolved))
+    return results, candidates, names
+
+
+def _line_of(text: str, sentence: SentenceSpan) -> str:
+    start = text.rfind("\n", 0, sentence.start) + 1
+    end = text.find("\n", sentence.end)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def _fill_quotations(
@@ -273,9 +279,9 @@ def _neighbour_speaker(
     return None
 
 
-def _attribution_in_sentence(sentence, doc, quoted, history):
+def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start):
     """Return (attribution of this sentence, speaker it announces for the next sentence)."""
-    colon = colon_attribution(sentence, doc)
+    colon = colon_attribution(sentence, doc, context, line_start)
     if colon is not None:
         return colon, None
     candidates = []
@@ -285,23 +291,29 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
     for token in doc:
         if quoted[sentence.start + token.idx]:
             continue
-        cue = _cue(token)
+        cue = cue_of(token)
         if cue is None:
             continue
-        subject = _subject_of(token)
+        subject = subject_of(token)
         if subject is not None and subject.idx < dateline_end:
             # The parser took the dateline's place name for the subject.
-            subject = _name_before(token)
+            subject = name_before(token)
         if subject is None or subject.lower_ in NON_SPEAKERS or subject.idx < dateline_end:
             continue
         if subject.pos_ in ("VERB", "AUX", "ADV", "ADP", "SCONJ"):
             continue  # a clause or gerund ('Cross-referencing the records found') is no speaker
-        depth = _depth(token)
+        depth = depth_of(token)
         if cue == "announce":
             announcers.append((depth, token.i, subject, token.lemma_))
-        else:
-            stance = _lemma(token) in STANCE_LEMMAS
-            candidates.append((stance, depth, token.i, subject, cue))
+            continue
+        if cue != "according to" and not tells_content(token, verb_lemma(token)):
+            continue
+        stance = verb_lemma(token) in STANCE_LEMMAS
+        candidates.append((stance, depth, token.i, subject, cue))
+    if candidates and all(c[0] for c in candidates) and is_summary_lead(doc):
+        # Only stance verbs ('is defending ... and the militias are vowing ...'): the actions
+        # of several actors, not what one of them said.
+        return None, None
     if candidates:
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
         *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
@@ -310,7 +322,7 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         # A quotation belongs to the subject of the sentence that carries it, whatever the verb:
         # 'Trump leaned in and boomed: "..."', 'Merkel hailed the deal as a "breakthrough."'.
         root = next((token for token in doc if token.dep_ == "ROOT"), None)
-        subject = _subject_of(root) if root is not None else None
+        subject = subject_of(root) if root is not None else None
         if (
             subject is not None
             and not quoted[sentence.start + subject.idx]
@@ -329,135 +341,3 @@ def _attribution_in_sentence(sentence, doc, quoted, history):
         _, _, subject, lemma = min(announcers, key=lambda item: (item[0], item[1]))
         return None, describe_subject(subject, lemma, history)
     return None, None
-
-
-def _cue(token) -> str | None:
-    lowered = token.lower_
-    if lowered == "according":
-        to = next((child for child in token.children if child.lower_ == "to"), None)
-        if to is None and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
-            to = token.nbor()
-        return "according to" if to is not None else None
-    if token.dep_ in ("amod", "compound") or not _is_verb(token):
-        return None
-    lemma = _lemma(token)
-    if lemma in ANNOUNCING_LEMMAS:
-        if any(child.lower_ in ("about", "of") for child in token.children):
-            return lowered
-        return "announce"
-    if lemma in SPEECH_ACT_VERBS:
-        speech = next((c for c in token.children if c.lemma_.lower() in SPEECH_NOUNS), None)
-        return (
-            f"{lowered} {speech.lower_}" if speech is not None and speech.dep_ == "dobj" else None
-        )
-    if lemma not in REPORTING_LEMMAS:
-        return None
-    if lemma in PARTICLE_VERBS:
-        # The parser often hangs 'for' on the clause after it ('calling for rivals to drop out').
-        following = token.nbor().lower_ if token.i + 1 < len(token.doc) else ""
-        particle = next(
-            (child.lower_ for child in token.children if child.lower_ in PARTICLE_VERBS[lemma]),
-            following if following in PARTICLE_VERBS[lemma] else None,
-        )
-        if particle:
-            return f"{lowered} {particle}"
-        # 'called to ban ...', 'calling Trump a fascist'.
-        if lemma == "call" and any(c.dep_ in ("xcomp", "oprd", "ccomp") for c in token.children):
-            return lowered
-        return None
-    return lowered
-
-
-def _is_verb(token) -> bool:
-    if token.pos_ in ("VERB", "AUX"):
-        return True
-    # Headline style fools the tagger: 'Trump predicts that ...' comes out as two nouns.
-    return token.dep_ == "ROOT" and any(child.dep_ == "ccomp" for child in token.children)
-
-
-def _lemma(token) -> str:
-    """The verb's lemma, checked against the lexicons: the lemmatiser gives 'hop' for 'hoping'."""
-    lemma = token.lemma_.lower()
-    if lemma in KNOWN_LEMMAS:
-        return lemma
-    form = token.lower_
-    for suffix, replacement in (
-        ("ing", "e"),
-        ("ing", ""),
-        ("ed", "e"),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-        ("ies", "y"),
-    ):
-        if form.endswith(suffix) and form[: -len(suffix)] + replacement in KNOWN_LEMMAS:
-            return form[: -len(suffix)] + replacement
-    return lemma
-
-
-def _subject_of(token):
-    if token.lower_ == "according":
-        to = next((child for child in token.children if child.lower_ == "to"), None)
-        if to is None:
-            to = token.nbor() if token.i + 1 < len(token.doc) else None
-        objects = [child for child in to.children if child.dep_ == "pobj"] if to else []
-        return objects[0] if objects else None
-    verb = token
-    for _ in range(4):
-        subjects = [child for child in verb.children if child.dep_ in SUBJECT_DEPS]
-        if subjects:
-            subject = subjects[0]
-            # 'X was told that ...' is not X speaking; 'X was forced to ... and said' is.
-            passive_here = subject.dep_ == "nsubjpass" and verb.i == token.i
-            if passive_here or subject.lower_ in ("there",):
-                return None
-            if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                # 'records ... in July, which showed' attaches to a date, not a speaker.
-                head = verb.head
-                is_name = (
-                    head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_SPEAKER_ENTITIES
-                )
-                return head if is_name else None
-            if subject.lower_ in RELATIVE_PRONOUNS:
-                return None
-            return subject
-        # Shared subjects: 'condemned ... and said', 'attacked Clinton, saying ...'.
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
-            verb = verb.head
-            continue
-        # 'Obama ended his list by saying ...'.
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-            verb = verb.head.head
-            continue
-        if verb.dep_ != "ROOT":
-            return None
-        compounds = [child for child in verb.children if child.dep_ == "compound"]
-        return compounds[-1] if compounds else _name_before(verb)
-    return None
-
-
-def _name_before(verb):
-    """A named entity right before a verb the parser left without a subject.
-
-    'Sen. Elizabeth Warren (D-MA) said ...' parses with Warren as an apposition elsewhere.
-    """
-    index = verb.i - 1
-    while index >= 0 and (verb.doc[index].is_punct or verb.doc[index].is_bracket):
-        index -= 1
-    if index >= 1 and verb.doc[index].text.isupper() and verb.doc[index - 1].text in "(-":
-        index = (
-            max((t.i for t in verb.doc[:index] if t.text == "("), default=index + 1) - 1
-        )  # a party-state tag such as '(D-MA)'
-    for token in reversed(verb.doc[max(index - 4, 0) : index + 1]):
-        if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
-            entity = next(e for e in verb.doc.ents if e.start <= token.i < e.end)
-            return entity.root
-    return None
-
-
-def _depth(token) -> int:
-    depth = 0
-    while token.head.i != token.i:
-        token = token.head
-        depth += 1
-    return depth

@@ -68,17 +68,34 @@ def score_sentences(texts: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -
 
 def embed_sentences(texts: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
     """The model's mean-pooled sentence vectors, unit length, one row per text, in input order."""
+    return score_and_embed_sentences(texts, batch_size=batch_size).vectors
+
+
+@dataclass(frozen=True)
+class SentenceOutputs:
+    """Both outputs of one pass: a score per text and its unit-length vector (row i, text i)."""
+
+    scores: list[float]
+    vectors: np.ndarray
+
+
+def score_and_embed_sentences(
+    texts: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE
+) -> SentenceOutputs:
+    """Score and sentence vector from one `session.run` per batch: each text goes through the
+    transformer once, so the analysis needs no second pass for the stance model."""
     if not texts:
-        return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
-    rows = _onnx_outputs(
+        return SentenceOutputs([], np.zeros((0, EMBEDDING_SIZE), dtype=np.float32))
+    scores, vectors = _onnx_outputs(
         session=_session(),
         tokenizer=_tokenizer(),
         texts=texts,
         batch_size=batch_size,
-        output=EMBEDDING_OUTPUT,
+        outputs=("score", EMBEDDING_OUTPUT),
     )
-    vectors = np.stack(rows).astype(np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    matrix = np.stack(vectors).astype(np.float32)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+    return SentenceOutputs([float(value) for value in scores], matrix)
 
 
 def onnx_scores(
@@ -92,18 +109,21 @@ def onnx_scores(
 
     Shared with training, so the figures in the model card come from exactly this code path.
     """
-    rows = _onnx_outputs(
-        session=session, tokenizer=tokenizer, texts=texts, batch_size=batch_size, output="score"
+    (rows,) = _onnx_outputs(
+        session=session, tokenizer=tokenizer, texts=texts, batch_size=batch_size, outputs=("score",)
     )
     return [float(value) for value in rows]
 
 
-def _onnx_outputs(*, session, tokenizer, texts: Sequence[str], batch_size: int, output: str):
+def _onnx_outputs(
+    *, session, tokenizer, texts: Sequence[str], batch_size: int, outputs: tuple[str, ...]
+) -> list[list]:
+    """One list per requested output, each in input order; one session.run per batch."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     token_ids = [encoding.ids for encoding in tokenizer.encode_batch(list(texts))]
     order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
-    scores = [None] * len(token_ids)
+    results = [[None] * len(token_ids) for _ in outputs]
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
         width = max(len(token_ids[i]) for i in batch)
@@ -113,12 +133,13 @@ def _onnx_outputs(*, session, tokenizer, texts: Sequence[str], batch_size: int, 
             ids = token_ids[index]
             input_ids[row, : len(ids)] = ids
             attention_mask[row, : len(ids)] = 1
-        (batch_values,) = session.run(
-            [output], {"input_ids": input_ids, "attention_mask": attention_mask}
+        batch_outputs = session.run(
+            list(outputs), {"input_ids": input_ids, "attention_mask": attention_mask}
         )
-        for index, value in zip(batch, batch_values, strict=True):
-            scores[index] = value
-    return scores
+        for result, values in zip(results, batch_outputs, strict=True):
+            for index, value in zip(batch, values, strict=True):
+                result[index] = value
+    return results
 
 
 def backbone_dir() -> Path:

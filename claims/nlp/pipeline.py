@@ -28,20 +28,23 @@ def analyze_text(text: str) -> list[AnalyzedSentence]:
 
 
 def analyze_texts(texts: list[str]) -> list[list[AnalyzedSentence]]:
-    """Several texts with one batched scoring call, so the model sees full batches."""
+    """Several texts with one batched model pass, so the model sees full batches.
+
+    Each sentence goes through the transformer once: the same call gives its check-worthiness
+    and the sentence vector the stance model reads.
+    """
     split = [split_sentences(text) for text in texts]
-    attributions = [
-        attribute_sentences(text, sents) for text, sents in zip(texts, split, strict=True)
-    ]
-    flat_scores = checkworthiness.score_sentences([s.text for sents in split for s in sents])
+    outputs = checkworthiness.score_and_embed_sentences([s.text for sents in split for s in sents])
     results, offset = [], 0
-    for sents, attrs in zip(split, attributions, strict=True):
-        scores = flat_scores[offset : offset + len(sents)]
+    for text, sents in zip(texts, split, strict=True):
+        scores = outputs.scores[offset : offset + len(sents)]
+        vectors = outputs.vectors[offset : offset + len(sents)]
         offset += len(sents)
+        attributions = attribute_sentences(text, sents, vectors=vectors)
         results.append(
             [
                 AnalyzedSentence(s.start, s.end, s.text, a, score)
-                for s, a, score in zip(sents, attrs, scores, strict=True)
+                for s, a, score in zip(sents, attributions, scores, strict=True)
             ]
         )
     return results

@@ -162,7 +162,34 @@ def _mention_span(subject):
     return span
 
 
+# Documents speak for whoever issued them: 'a statement e-mailed by X', 'a study by Y'.
+DOCUMENT_NOUNS = word_set(
+    """statement study report survey poll analysis letter memo email e-mail release post tweet
+    review audit filing complaint lawsuit document paper"""
+)
+
+
+def issuer_of(subject):
+    """Who issued a document subject: 'by X' or 'from X' under it, or its owner ("X's report")."""
+    if subject.lemma_.lower() not in DOCUMENT_NOUNS:
+        return None
+    for token in subject.subtree:
+        if token.dep_ == "poss" and token.head.i == subject.i:
+            return token
+        if token.lower_ in ("by", "from") and token.dep_ in ("agent", "prep"):
+            issuer = next((child for child in token.children if child.dep_ == "pobj"), None)
+            if issuer is not None and (issuer.pos_ == "PROPN" or issuer.ent_type_):
+                return issuer
+    return None
+
+
 def describe_subject(subject, cue: str, history: list[Attribution]) -> Attribution | None:
+    issuer = issuer_of(subject)
+    if issuer is not None:
+        described = describe_subject(issuer, cue, history)
+        if described is not None:
+            mention = subject.doc[subject.left_edge.i : issuer.right_edge.i + 1].text
+            return replace(described, mention=mention)
     lowered = subject.lower_
     if lowered in PRONOUN_KINDS:
         antecedent = _resolve_pronoun(lowered, history + _subjects_before(subject))
@@ -319,8 +346,11 @@ def speaker_aliases(attribution: Attribution) -> list[str]:
     aliases = [attribution.speaker]
     if attribution.role:
         aliases.append(f"{attribution.role} {attribution.speaker}")
-    if attribution.mention and attribution.mention not in aliases:
-        aliases.append(canonical_name(attribution.mention))
+    mention = canonical_name(attribution.mention or "")
+    # A name in the text ('EPA', 'Trump') is an alias; a description ('mayor') or a pronoun
+    # would join every mayor, or everyone, into one speaker.
+    if mention[:1].isupper() and mention.lower() not in PRONOUN_KINDS:
+        aliases.append(mention)
     if attribution.kind == "person":
         words = attribution.speaker.split()
         if len(words) > 1:

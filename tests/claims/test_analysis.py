@@ -6,7 +6,7 @@ from articles.services import article_queue_analysis, article_submit
 from claims import analysis
 from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimStatus, Sentence, Speaker
 from claims.services import claim_assign, claim_dismiss
-from tests.conftest import FAKE_VERSION
+from tests.conftest import FAKE_VERSION, fake_embed_sentences
 from tests.factories import ArticleFactory, fact_checker
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,10 @@ def test_reanalysis_with_a_new_model_rescores_and_keeps_reviewer_work(seed_artic
     # The new model finds nothing check-worthy: untouched claims go, worked ones stay.
     from claims.nlp import checkworthiness
 
-    monkeypatch.setattr(checkworthiness, "score_sentences", lambda texts, **kw: [0.2] * len(texts))
+    def nothing_check_worthy(texts, **kwargs):
+        return checkworthiness.SentenceOutputs([0.2] * len(texts), fake_embed_sentences(texts))
+
+    monkeypatch.setattr(checkworthiness, "score_and_embed_sentences", nothing_check_worthy)
     monkeypatch.setattr(
         checkworthiness, "model_info", lambda: checkworthiness.ModelInfo("fake-2", 0.5)
     )
@@ -142,7 +145,7 @@ def test_a_model_error_fails_the_article_with_the_reason_and_writes_nothing(
     def unavailable(texts, **kwargs):
         raise checkworthiness.ModelUnavailable("model.onnx: check-worthiness model not found")
 
-    monkeypatch.setattr(checkworthiness, "score_sentences", unavailable)
+    monkeypatch.setattr(checkworthiness, "score_and_embed_sentences", unavailable)
     tasks.analyze_article.apply(args=[seed_article.pk], task_id=queued_job(seed_article))
 
     seed_article.refresh_from_db()

@@ -75,11 +75,35 @@ def test_analyze_text_prints_one_json_line_per_file_with_exact_offsets(capsys, t
     assert record["path"] == str(first)
     text = first.read_text("utf-8")
     for sentence in record["sentences"]:
-        assert set(sentence) == {"start", "end", "text", "speaker", "check_worthiness"}
+        assert set(sentence) == {
+            "start",
+            "end",
+            "text",
+            "speaker",
+            "speaker_mention",
+            "check_worthiness",
+        }
         assert text[sentence["start"] : sentence["end"]] == sentence["text"]
         assert 0.0 <= sentence["check_worthiness"] <= 1.0
     assert record["sentences"][0]["speaker"] == "Café owners"
     assert json.loads(lines[1])["sentences"][0]["speaker"] is None
+    assert json.loads(lines[1])["sentences"][0]["speaker_mention"] is None
+
+
+def test_analyze_text_gives_the_resolved_name_and_the_words_it_was_read_from(capsys, tmp_path):
+    path = tmp_path / "bridge.txt"
+    path.write_text(
+        "Mayor Maria Lopez opened the bridge on Monday.\n"
+        "The crossing will cut commutes by half, the mayor said.\n",
+        "utf-8",
+    )
+    call_command("analyze_text", str(path), "--json")
+    sentences = json.loads(capsys.readouterr().out)["sentences"]
+    assert (sentences[1]["speaker"], sentences[1]["speaker_mention"]) == (
+        "Maria Lopez",
+        "the mayor",
+    )
+    assert (sentences[0]["speaker"], sentences[0]["speaker_mention"]) == (None, None)
 
 
 def test_analyze_text_refuses_a_file_that_is_not_utf8(tmp_path):

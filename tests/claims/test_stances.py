@@ -9,7 +9,7 @@ from claims.nlp.attribution import attribute_sentences, stance_candidates
 from claims.nlp.polnear import evaluate_attribution, parse_brat
 from claims.nlp.sentences import split_sentences
 from claims.nlp.stances import MODEL_PATH, StanceModelUnavailable, load_stance_model
-from claims.nlp.training.stances import choose_threshold
+from claims.nlp.training.stances import RuleFigures, choose_threshold
 
 STANCE = "Senator Maria Lopez is campaigning against the plan to cut school funding."
 NARRATION = "Senator Maria Lopez arrived in Ohio on Tuesday."
@@ -59,15 +59,22 @@ def test_a_stance_model_fit_to_another_check_worthiness_model_is_refused(tmp_pat
         load_stance_model(stale)
 
 
-def test_the_threshold_is_the_lowest_that_is_right_at_least_half_the_time():
+def test_the_threshold_is_the_lowest_that_keeps_both_targets_on_train():
+    rules = RuleFigures(articles=10, predicted=100, correct=93, narration=10)
     table = [
-        {"threshold": 0.3, "accepted": 10, "correct": 4, "precision": 0.4},
-        {"threshold": 0.4, "accepted": 6, "correct": 3, "precision": 0.5},
-        {"threshold": 0.5, "accepted": 2, "correct": 2, "precision": 1.0},
+        {"threshold": 0.3, "accepted": 30, "precision": 0.6, "accuracy": 0.90, "narration": 15},
+        {"threshold": 0.4, "accepted": 20, "precision": 0.6, "accuracy": 0.925, "narration": 25},
+        {"threshold": 0.5, "accepted": 12, "precision": 0.4, "accuracy": 0.924, "narration": 18},
+        {"threshold": 0.6, "accepted": 10, "precision": 0.5, "accuracy": 0.924, "narration": 18},
+        {"threshold": 0.7, "accepted": 5, "precision": 0.8, "accuracy": 0.93, "narration": 12},
     ]
 
-    assert choose_threshold(table) == 0.4
-    assert choose_threshold([{"threshold": 0.3, "accepted": 0, "correct": 0, "precision": 0}]) == 1
+    # 0.3 is not accurate enough, 0.4 gives too much narration (over 161/84 per article), the
+    # model is right less than half the time at 0.5.
+    assert choose_threshold(table, rules) == 0.6
+    assert choose_threshold(table[:2], rules) == 1.0
+    nothing = {"threshold": 0.3, "accepted": 0, "precision": 0, "accuracy": 1.0, "narration": 0}
+    assert choose_threshold([nothing], rules) == 1
 
 
 # A corpus in PolNeAR's layout, written for these tests: each article has one quoted statement

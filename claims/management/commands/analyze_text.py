@@ -47,7 +47,10 @@ def _json_line(path: str, sentences) -> str:
                     "start": s.start,
                     "end": s.end,
                     "text": s.text,
+                    # The resolved name ('Maria Lopez'), and the words of the text it was
+                    # read from ('the mayor'); both null for narration.
                     "speaker": s.speaker,
+                    "speaker_mention": s.attribution.mention if s.attribution else None,
                     "check_worthiness": round(s.check_worthiness, 6),
                 }
                 for s in sentences

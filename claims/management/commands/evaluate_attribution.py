@@ -62,7 +62,12 @@ class Command(BaseCommand):
             f"coverage {scores.coverage:.3f} ({scores.predicted}/{scores.gold_sentences})"
         )
         self.stdout.write(
-            f"pronouns resolved on the gold side: accuracy {scores.resolved_accuracy:.3f} "
+            f"named, resolved  accuracy {scores.named_resolved_accuracy:.3f} "
+            f"({scores.named_resolved_correct}/{scores.predicted})  (the headline sentences; a "
+            "speaker is right when it is the source or the name the source stands for)"
+        )
+        self.stdout.write(
+            f"all sources resolved, pronouns too: accuracy {scores.resolved_accuracy:.3f} "
             f"({scores.resolved_correct}/{scores.resolved_predicted})  coverage "
             f"{scores.resolved_coverage:.3f} "
             f"({scores.resolved_predicted}/{scores.resolved_gold_sentences})"

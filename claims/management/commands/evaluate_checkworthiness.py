@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.nlp.checkworthiness import ModelUnavailable
 from claims.nlp.training.data import DataFormatError
 from claims.nlp.training.pipeline import checkworthiness_model_evaluate
+from claims.nlp.training.protocol import protocol_evaluate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -18,6 +19,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--data-dir", type=Path, help="defaults to settings.SHARED_DATA_DIR")
+        parser.add_argument(
+            "--protocol",
+            action="store_true",
+            help="also the frozen validation protocol, new text and quoted forms "
+            "(claims/nlp/training/protocol.py)",
+        )
 
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
@@ -35,3 +42,18 @@ class Command(BaseCommand):
                 f"{name:<10} {scores.precision:<10.4f} {scores.recall:<7.4f} {scores.f1:<7.4f} "
                 f"{scores.support}"
             )
+        if not options["protocol"]:
+            return
+        try:
+            figures = protocol_evaluate(data_dir=data_dir)
+        except (DataFormatError, ModelUnavailable, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write("")
+        self.stdout.write("part: sentences (Yes)  P  R  F1  average precision  mean score of Yes")
+        for name, row in figures.items():
+            self.stdout.write(
+                f"{name}: {row['sentences']} ({row['positives']})  {row['precision']:.3f}  "
+                f"{row['recall']:.3f}  {row['f1']:.3f}  AP {row['average_precision']:.3f}  "
+                f"mean Yes {row['mean_positive_score']:.3f}"
+            )
+        self.stdout.write("rerun: python manage.py evaluate_checkworthiness --protocol")

@@ -68,6 +68,17 @@ PROVENANCE.md): TF-IDF + LR dev-test F1 0.778; frozen MiniLM embeddings + LR dev
 CheckThat! 2024 dev-test is much easier than the official (held-out) test set for every system
 reported in the lab, so expect a lower F1 on new material.
 
+## Validation protocol (frozen 2026-12-01)
+
+Any new candidate is chosen on CheckThat! 2024 train only: fitted on train without its fixed
+validation part (about 10%, by a hash of Sentence_id; `claims/nlp/training/protocol.py`), with its
+threshold and settings chosen on that part; dev and dev-test are then scored once per candidate
+and reported beside it. This model predates the protocol: it was trained on all of train (so its
+figure on the validation part is in-sample), its threshold was chosen on dev and dev-test was
+read while it was chosen. `python manage.py evaluate_checkworthiness --protocol` prints its
+figures there, on new text (CheckThat! 2019 speeches from 2017 on, labelled "was fact-checked",
+about 3% Yes, so not comparable with CT24's F1) and on dev-test sentences rewritten as quotations.
+
 ## Limits
 
 {_limits(figures)}

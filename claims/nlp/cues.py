@@ -1,0 +1,190 @@
+"""Reporting cues in a dependency parse: which verb attributes its content, and to whom.
+
+attribution.py walks each sentence with these; the lexicons were read off PolNeAR train.
+"""
+
+from claims.nlp.sentences import word_set
+
+# Lemmas of verbs that attribute their complement to their subject: the commonest cues in
+# PolNeAR train (speech, writing, belief and intention verbs), kept where the word is a cue in
+# at least about half of its occurrences there.
+REPORTING_LEMMAS = word_set(
+    """say tell add write note report announce suggest argue describe find show tweet think want
+    continue declare explain acknowledge criticize believe accuse endorse urge cite claim
+    state warn vow condemn insist promise reply respond recall agree conclude deny admit
+    confirm reveal predict fear hope pledge indicate denounce question dismiss reject blame
+    stress emphasize mention assert concede complain estimate reiterate repeat joke ask answer
+    post testify allege charge contend observe worry expect know feel defend praise propose
+    support oppose demand insist caution counter retort shout chant proclaim publish release
+    tout brag boast lament decry slam blast attack mock thank welcome acknowledge remark muse
+    wonder plan seek threaten vote pledge call point offer back regard prefer refuse discuss
+    highlight encourage congratulate express list detail recommend apologize clarify
+    characterize label brand dub challenge hail applaud reference invoke consider view doubt
+    suspect imply hint signal forecast project rate advise exclaim interrupt quip snap scoff
+    sneer gush rail fume plead boom chime decline refer echo remind voice email assure portray
+    lament retweet champion assail remember liken side comment yell weigh distance balk rebuke
+    lash recount speculate unveil testify imagine articulate outline spar react deride brush
+    rebut allude credit hail quote"""
+)
+# Belief, intention and stance: attributions too, but an explicit speech verb in the same
+# sentence wins ('Voters, Clinton suggested, don't have to worry ...' is Clinton's).
+STANCE_LEMMAS = word_set(
+    """think want believe hope fear expect know feel plan seek worry wonder support oppose vote
+    back prefer refuse consider view doubt suspect regard defend praise attack criticize endorse
+    thank welcome congratulate encourage find show"""
+)
+# 'call' and 'point' are reporting only with these particles or prepositions ('called on',
+# 'called for', 'pointed out', 'pointed to').
+PARTICLE_VERBS = {"call": {"on", "for"}, "point": {"out", "to"}}
+# Verbs that introduce a speaker without attributing the sentence itself:
+# 'Blinken spoke to reporters in Rome.' announces who speaks the next quotation.
+ANNOUNCING_LEMMAS = frozenset(["speak", "talk", "address", "brief", "interview"])
+# 'made the point', 'issued a statement', 'is making an impassioned case'.
+SPEECH_ACT_VERBS = word_set("make issue give deliver offer release put")
+SPEECH_NOUNS = word_set(
+    """point case argument claim promise pledge statement remarks comment comments accusation
+    allegation prediction speech assessment warning appeal plea vow"""
+)
+KNOWN_LEMMAS = REPORTING_LEMMAS | ANNOUNCING_LEMMAS | SPEECH_ACT_VERBS
+# Subjects that never name a speaker ('you know', 'someone said', 'all I can say').
+NON_SPEAKERS = word_set(
+    """you someone anyone everyone everybody somebody anybody nobody all one us this these
+    those what there each both many i we me nothing something anything everything"""
+)
+NOT_SPEAKER_ENTITIES = frozenset(
+    ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "EVENT", "LAW")
+)
+RELATIVE_PRONOUNS = frozenset(["who", "that", "which", "whom"])
+SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
+
+
+def cue_of(token) -> str | None:
+    lowered = token.lower_
+    if lowered == "according":
+        to = next((child for child in token.children if child.lower_ == "to"), None)
+        if to is None and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+            to = token.nbor()
+        return "according to" if to is not None else None
+    if token.dep_ in ("amod", "compound") or not is_verb(token):
+        return None
+    lemma = verb_lemma(token)
+    if lemma in ANNOUNCING_LEMMAS:
+        if any(child.lower_ in ("about", "of") for child in token.children):
+            return lowered
+        return "announce"
+    if lemma in SPEECH_ACT_VERBS:
+        speech = next((c for c in token.children if c.lemma_.lower() in SPEECH_NOUNS), None)
+        return (
+            f"{lowered} {speech.lower_}" if speech is not None and speech.dep_ == "dobj" else None
+        )
+    if lemma not in REPORTING_LEMMAS:
+        return None
+    if lemma in PARTICLE_VERBS:
+        # The parser often hangs 'for' on the clause after it ('calling for rivals to drop out').
+        following = token.nbor().lower_ if token.i + 1 < len(token.doc) else ""
+        particle = next(
+            (child.lower_ for child in token.children if child.lower_ in PARTICLE_VERBS[lemma]),
+            following if following in PARTICLE_VERBS[lemma] else None,
+        )
+        if particle:
+            return f"{lowered} {particle}"
+        # 'called to ban ...', 'calling Trump a fascist'.
+        if lemma == "call" and any(c.dep_ in ("xcomp", "oprd", "ccomp") for c in token.children):
+            return lowered
+        return None
+    return lowered
+
+
+def is_verb(token) -> bool:
+    if token.pos_ in ("VERB", "AUX"):
+        return True
+    # Headline style fools the tagger: 'Trump predicts that ...' comes out as two nouns.
+    return token.dep_ == "ROOT" and any(child.dep_ == "ccomp" for child in token.children)
+
+
+def verb_lemma(token) -> str:
+    """The verb's lemma, checked against the lexicons: the lemmatiser gives 'hop' for 'hoping'."""
+    lemma = token.lemma_.lower()
+    if lemma in KNOWN_LEMMAS:
+        return lemma
+    form = token.lower_
+    for suffix, replacement in (
+        ("ing", "e"),
+        ("ing", ""),
+        ("ed", "e"),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ies", "y"),
+    ):
+        if form.endswith(suffix) and form[: -len(suffix)] + replacement in KNOWN_LEMMAS:
+            return form[: -len(suffix)] + replacement
+    return lemma
+
+
+def subject_of(token):
+    if token.lower_ == "according":
+        to = next((child for child in token.children if child.lower_ == "to"), None)
+        if to is None:
+            to = token.nbor() if token.i + 1 < len(token.doc) else None
+        objects = [child for child in to.children if child.dep_ == "pobj"] if to else []
+        return objects[0] if objects else None
+    verb = token
+    for _ in range(4):
+        subjects = [child for child in verb.children if child.dep_ in SUBJECT_DEPS]
+        if subjects:
+            subject = subjects[0]
+            # 'X was told that ...' is not X speaking; 'X was forced to ... and said' is.
+            passive_here = subject.dep_ == "nsubjpass" and verb.i == token.i
+            if passive_here or subject.lower_ in ("there",):
+                return None
+            if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                # 'records ... in July, which showed' attaches to a date, not a speaker.
+                head = verb.head
+                is_name = (
+                    head.pos_ in ("NOUN", "PROPN") and head.ent_type_ not in NOT_SPEAKER_ENTITIES
+                )
+                return head if is_name else None
+            if subject.lower_ in RELATIVE_PRONOUNS:
+                return None
+            return subject
+        # Shared subjects: 'condemned ... and said', 'attacked Clinton, saying ...'.
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        # 'Obama ended his list by saying ...'.
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head
+            continue
+        if verb.dep_ != "ROOT":
+            return None
+        compounds = [child for child in verb.children if child.dep_ == "compound"]
+        return compounds[-1] if compounds else name_before(verb)
+    return None
+
+
+def name_before(verb):
+    """A named entity right before a verb the parser left without a subject.
+
+    'Sen. Elizabeth Warren (D-MA) said ...' parses with Warren as an apposition elsewhere.
+    """
+    index = verb.i - 1
+    while index >= 0 and (verb.doc[index].is_punct or verb.doc[index].is_bracket):
+        index -= 1
+    if index >= 1 and verb.doc[index].text.isupper() and verb.doc[index - 1].text in "(-":
+        index = (
+            max((t.i for t in verb.doc[:index] if t.text == "("), default=index + 1) - 1
+        )  # a party-state tag such as '(D-MA)'
+    for token in reversed(verb.doc[max(index - 4, 0) : index + 1]):
+        if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            entity = next(e for e in verb.doc.ents if e.start <= token.i < e.end)
+            return entity.root
+    return None
+
+
+def depth_of(token) -> int:
+    depth = 0
+    while token.head.i != token.i:
+        token = token.head
+        depth += 1
+    return depth
