@@ -1,18 +1,28 @@
-"""Writes to articles and outlets: every edge (admin, forms, API, commands) comes through here."""
+"""Writes to articles and outlets: every edge (admin, forms, API, commands) comes through here.
+
+Submitting an article stores it and queues its analysis. The analysis belongs to claims/, which
+articles/ never imports: claims registers how to queue it (`analysis_sender_register`, called
+from ClaimsConfig.ready()).
+"""
 
 import hashlib
+import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from .models import Article, Outlet, SourceKind
+from .models import AnalysisStatus, Article, Outlet, SourceKind
+
+logger = logging.getLogger(__name__)
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
@@ -168,8 +178,7 @@ def article_create(
 ) -> Article:
     """Validate and store one article. Raises ValidationError (DuplicateArticle for a repeat).
 
-    Queueing its analysis is the caller's business (claims.services.article_queue_analysis),
-    because articles never depend on claims.
+    It does not queue the analysis; `article_submit` does both.
     """
     clean = article_clean(title=title, body=body, source_kind=source_kind, url=url)
     try:
@@ -201,3 +210,69 @@ def article_create(
             f"This article is already stored as #{existing.pk} ({existing.title}).",
             existing=existing,
         ) from None
+
+
+# --- Articles in, analysis queued --------------------------------------------------------------
+
+BROKER_DOWN_MESSAGE = (
+    "The task queue could not be reached; the article stays queued and will be sent again "
+    "by `manage.py requeue_analysis`."
+)
+NO_ANALYSIS_MESSAGE = "No analysis is installed (the claims app registers it); nothing was queued."
+
+_analysis_sender: Callable[[int], None] | None = None
+
+
+def analysis_sender_register(sender: Callable[[int], None]) -> None:
+    """Set how an article's analysis is queued: `sender(article_id)` sends it to the worker."""
+    global _analysis_sender
+    _analysis_sender = sender
+
+
+def article_submit(*, queue: bool = True, **fields) -> Article:
+    """Store a new article and queue its analysis once the row is committed."""
+    with transaction.atomic():
+        article = article_create(**fields)
+        if queue:
+            article_queue_analysis(article=article)
+    return article
+
+
+def article_queue_analysis(*, article: Article) -> None:
+    Article.objects.filter(pk=article.pk).update(
+        analysis_status=AnalysisStatus.QUEUED,
+        analysis_queued_at=timezone.now(),
+        analysis_error="",
+    )
+    article.analysis_status = AnalysisStatus.QUEUED
+    article_id = article.pk
+    transaction.on_commit(lambda: _send_analysis(article_id))
+
+
+def _send_analysis(article_id: int) -> None:
+    if _analysis_sender is None:
+        logger.error("Could not queue analysis of article %s: no sender registered", article_id)
+        Article.objects.filter(pk=article_id).update(analysis_error=NO_ANALYSIS_MESSAGE)
+        return
+    try:
+        _analysis_sender(article_id)
+    except Exception as error:  # kombu raises several types when the broker is away
+        logger.error("Could not queue analysis of article %s: %s", article_id, error)
+        Article.objects.filter(pk=article_id, analysis_status=AnalysisStatus.QUEUED).update(
+            analysis_error=BROKER_DOWN_MESSAGE
+        )
+
+
+def articles_requeue_stale(*, queued_for: timedelta, running_for: timedelta) -> list[int]:
+    """Send again the analyses that never reached a worker or whose worker vanished."""
+    now = timezone.now()
+    stale = Article.objects.filter(
+        analysis_status=AnalysisStatus.QUEUED, analysis_queued_at__lt=now - queued_for
+    ) | Article.objects.filter(
+        analysis_status=AnalysisStatus.RUNNING, analysis_started_at__lt=now - running_for
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    for article in Article.objects.filter(pk__in=ids):
+        with transaction.atomic():
+            article_queue_analysis(article=article)
+    return ids

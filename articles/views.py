@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from . import services
 from .forms import ArticleSubmitForm
 from .models import AnalysisStatus, Article, SourceKind
 from .services import DuplicateArticle
@@ -62,15 +63,12 @@ def _in_progress(article: Article) -> bool:
 @login_required
 @permission_required("articles.add_article", raise_exception=True)
 def article_submit(request):
-    # The edge that accepts an article asks claims to store it and queue its analysis.
-    from claims.services import article_submit as submit
-
     form = ArticleSubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         published_on = data["published_on"]
         try:
-            article = submit(
+            article = services.article_submit(
                 title=data["title"],
                 body=data["body"],
                 source_kind=SourceKind.PASTED,

@@ -6,7 +6,7 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, SourceKind
-from articles.services import article_clean
+from articles.services import article_clean, article_queue_analysis, article_submit
 
 from . import services, verdicts
 from .api.auth import token_create, token_revoke
@@ -211,7 +211,7 @@ class ArticleAdmin(PublishedSetAdminMixin, admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         # A new article goes through the same service as every other way in.
-        article = services.article_submit(
+        article = article_submit(
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
             outlet_name=form.cleaned_data.get("outlet_name", ""),
@@ -228,7 +228,7 @@ class ArticleAdmin(PublishedSetAdminMixin, admin.ModelAdmin):
     @admin.action(description="Re-run analysis", permissions=["change"])
     def rerun_analysis(self, request, queryset):
         for article in queryset:
-            services.article_queue_analysis(article=article)
+            article_queue_analysis(article=article)
         self.message_user(request, f"Queued {queryset.count()} article(s) for analysis.")
 
 

@@ -1,4 +1,4 @@
-"""Writes to claims and speakers, and the entry point that turns articles into claims.
+"""Writes to claims and speakers.
 
 Verdicts have their own module, claims/verdicts.py.
 
@@ -6,16 +6,9 @@ Views, API views, admin actions, tasks and commands all call these functions: on
 change of state. Workflow moves go through claims.workflow.transition().
 """
 
-import logging
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
-
-from articles.models import AnalysisStatus, Article
-from articles.services import article_create
 
 from . import workflow
 from .models import (
@@ -28,64 +21,6 @@ from .models import (
     Verdict,
 )
 from .nlp.attribution import speaker_key
-
-logger = logging.getLogger(__name__)
-
-BROKER_DOWN_MESSAGE = (
-    "The task queue could not be reached; the article stays queued and will be sent again "
-    "by `manage.py requeue_analysis`."
-)
-
-
-# --- Articles in, analysis queued --------------------------------------------------------------
-
-
-def article_submit(*, queue: bool = True, **fields) -> Article:
-    """Store a new article and queue its analysis once the row is committed."""
-    with transaction.atomic():
-        article = article_create(**fields)
-        if queue:
-            article_queue_analysis(article=article)
-    return article
-
-
-def article_queue_analysis(*, article: Article) -> None:
-    Article.objects.filter(pk=article.pk).update(
-        analysis_status=AnalysisStatus.QUEUED,
-        analysis_queued_at=timezone.now(),
-        analysis_error="",
-    )
-    article.analysis_status = AnalysisStatus.QUEUED
-    article_id = article.pk
-    transaction.on_commit(lambda: _send_analysis(article_id))
-
-
-def _send_analysis(article_id: int) -> None:
-    from .tasks import analyze_article
-
-    try:
-        analyze_article.delay(article_id)
-    except Exception as error:  # kombu raises several types when the broker is away
-        logger.error("Could not queue analysis of article %s: %s", article_id, error)
-        Article.objects.filter(pk=article_id, analysis_status=AnalysisStatus.QUEUED).update(
-            analysis_error=BROKER_DOWN_MESSAGE
-        )
-
-
-def articles_requeue_stale(*, queued_for: timedelta, running_for: timedelta) -> list[int]:
-    """Send again the analyses that never reached a worker or whose worker vanished."""
-    now = timezone.now()
-    stale = Article.objects.filter(
-        analysis_status=AnalysisStatus.QUEUED, analysis_queued_at__lt=now - queued_for
-    ) | Article.objects.filter(
-        analysis_status=AnalysisStatus.RUNNING, analysis_started_at__lt=now - running_for
-    )
-    ids = list(stale.values_list("pk", flat=True))
-    for article in Article.objects.filter(pk__in=ids):
-        with transaction.atomic():
-            article_queue_analysis(article=article)
-    return ids
-
 
 # --- Speakers ----------------------------------------------------------------------------------
 

@@ -7,9 +7,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from articles.models import Article, SourceKind
-from articles.services import DuplicateArticle
+from articles.services import DuplicateArticle, article_submit
 
-from .. import services
 from ..models import Claim
 from . import docs
 from .auth import SubmitScope, SubmitThrottle, is_staff_client, request_token
@@ -80,7 +79,7 @@ class ArticleViewSet(
                 },
             )
         try:
-            article = services.article_submit(
+            article = article_submit(
                 source_kind=SourceKind.API, created_by=request_token(request).user, **fields
             )
         except DuplicateArticle as duplicate:

@@ -2,9 +2,10 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import AnalysisStatus
+from articles.services import article_submit
 from claims import analysis
 from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimStatus, Sentence, Speaker
-from claims.services import article_submit, claim_assign, claim_dismiss
+from claims.services import claim_assign, claim_dismiss
 from tests.conftest import FAKE_VERSION
 from tests.factories import ArticleFactory, fact_checker
 

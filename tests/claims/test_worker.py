@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 
 from articles.models import AnalysisStatus, Article
+from articles.services import article_submit
 from claims.models import Claim, Sentence
-from claims.services import article_submit
 from config.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[2]

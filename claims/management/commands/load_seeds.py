@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
 from articles.models import SourceKind
-from articles.services import DuplicateArticle
-from claims.services import article_submit
+from articles.services import DuplicateArticle, article_submit
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services import articles_requeue_stale
+from articles.services import articles_requeue_stale
 
 
 class Command(BaseCommand):
