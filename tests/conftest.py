@@ -57,3 +57,14 @@ def fake_checkworthiness_model(request, monkeypatch):
 @pytest.fixture
 def seed_text() -> str:
     return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def fresh_claim_matchers(settings):
+    """Each process keeps its matchers in memory; a test's rows vanish with its transaction."""
+    from claims.matching.store import corpora_forget
+
+    settings.MATCHING_SYNC_SECONDS = 0
+    corpora_forget()
+    yield
+    corpora_forget()

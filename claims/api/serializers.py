@@ -261,7 +261,15 @@ def _iso(value) -> str | None:
 
 
 class VerdictMatchSerializer(serializers.Serializer):
-    score = serializers.FloatField(help_text="Similarity to the query, from 0 to 1.")
+    score = serializers.FloatField(
+        help_text="Fused similarity to the query (vector and keyword), about 0 to 1."
+    )
+    level = serializers.ChoiceField(
+        choices=["suggested", "same_claim"],
+        allow_null=True,
+        help_text="same_claim: the desk would link it as the same statement; suggested: worth a "
+        "look; null: below both thresholds.",
+    )
     verdict = VerdictSerializer()
 
 

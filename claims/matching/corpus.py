@@ -17,7 +17,7 @@ from .retrieval import (
     LexicalStats,
     Matcher,
     MatchSettings,
-    text_clean,
+    embedding_text,
     text_vector_id,
     title_vector_id,
     tokens,
@@ -86,8 +86,8 @@ def corpus_matcher(
     if len(by_key) != len(documents):
         raise ValueError("document keys must be unique")
     titled = [document for document in documents if document.title.strip()]
-    texts = [text_clean(document.text) or document.text for document in documents]
-    texts += [text_clean(document.title) or document.title for document in titled]
+    texts = [embedding_text(document.text) for document in documents]
+    texts += [embedding_text(document.title) for document in titled]
     vectors = embed_cached(texts, embed=embed, cache_dir=cache_dir, tag=tag)
     ids = [text_vector_id(document.key) for document in documents]
     ids += [title_vector_id(document.key) for document in titled]

@@ -4,13 +4,14 @@ PyTorch and transformers are needed here only, never at run time.
 """
 
 import json
+import logging
 import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from claims.nlp.checkworthiness import backbone_dir, session_load, tokenizer_load
-from claims.nlp.training.export import ONNX_OPSET, onnx_quantize
+from claims.nlp.training.export import ONNX_OPSET
 
 from .embedding import DIMENSIONS, METADATA_FILE, MODEL_FILE, OUTPUT, file_sha256, onnx_embed
 
@@ -54,6 +55,31 @@ def onnx_export_pooled(*, source_dir: Path, onnx_path: Path) -> None:
         )
 
 
+def onnx_quantize_full_range(*, fp32_path: Path, int8_path: Path) -> None:
+    """Dynamic int8 of every MatMul and the embedding Gathers, per tensor, full 8-bit range.
+
+    Chosen on CheckThat! 2020 train MAP@5 of the vectors alone (raw tweets): 0.819 per tensor,
+    0.814 per channel, 0.796 per channel with the 7-bit range (`reduce_range`) the
+    check-worthiness model uses; fp32 reaches 0.822.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root_logger = logging.getLogger()
+    previous_level = root_logger.level
+    root_logger.setLevel(logging.WARNING)  # one INFO line per tensor otherwise
+    try:
+        quantize_dynamic(
+            model_input=str(fp32_path),
+            model_output=str(int8_path),
+            op_types_to_quantize=["MatMul", "Gather"],
+            weight_type=QuantType.QInt8,
+            per_channel=False,
+            reduce_range=False,
+        )
+    finally:
+        root_logger.setLevel(previous_level)
+
+
 def pytorch_reference(texts: list[str], *, source_dir: Path):
     """Vectors from the package's weights in PyTorch, to check the export against."""
     import torch
@@ -77,7 +103,7 @@ def matching_model_build(*, out_dir: Path, fp32_keep_path: Path, probe_texts: li
         fp32_path = Path(scratch) / "model.fp32.onnx"
         onnx_export_pooled(source_dir=source_dir, onnx_path=fp32_path)
         int8_path = out_dir / MODEL_FILE
-        onnx_quantize(fp32_path=fp32_path, int8_path=int8_path)
+        onnx_quantize_full_range(fp32_path=fp32_path, int8_path=int8_path)
         fp32_keep_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(fp32_path, fp32_keep_path)
     tokenizer = tokenizer_load(source_dir)
@@ -93,7 +119,7 @@ def matching_model_build(*, out_dir: Path, fp32_keep_path: Path, probe_texts: li
         "sha256": file_sha256(int8_path),
         "source": PACKAGE,
         "dimensions": DIMENSIONS,
-        "quantisation": "dynamic int8 (MatMul and Gather weights, per channel)",
+        "quantisation": "dynamic int8 (MatMul and Gather weights, per tensor, full range)",
         "min_cosine_to_pytorch_on_probe": agreement,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -141,6 +141,11 @@ def text_clean(text: str) -> str:
     return " ".join(text.replace("#", " ").split())
 
 
+def embedding_text(text: str) -> str:
+    """What gets embedded: the cleaned text, or the text itself when cleaning leaves nothing."""
+    return text_clean(text) or text
+
+
 def tokens(text: str) -> list[str]:
     words = _TOKEN.findall(text.lower().replace("n't", " not"))
     return [word for word in words if word not in STOPWORDS]
@@ -325,7 +330,7 @@ class Matcher:
         self.settings = settings or MatchSettings()
 
     def query_vector(self, query: str) -> np.ndarray:
-        return self.embed([text_clean(query) or query])[0]
+        return self.embed([embedding_text(query)])[0]
 
     def candidates(self, query: str, query_vector: np.ndarray, *, exclude=()) -> Candidates:
         wanted = self.settings.candidates + len(exclude)

@@ -1,6 +1,7 @@
 """MAP@5 of the claim matcher on CheckThat! 2020 Task 2, fitted on train, reported on dev."""
 
 import functools
+import json
 import os
 import time
 from pathlib import Path
@@ -87,4 +88,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{level:<11} {split:<6} {threshold:<10} {precision:<10.4f} ({right}/{total})"
             )
+        fields = ("claim_weight", "title_weight", "lexical_weight", "suggested", "same_claim")
+        path = embedding.MODEL_DIR / "match_settings.json"
+        values = {name: getattr(chosen, name) for name in fields}
+        path.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
+        self.stdout.write(f"wrote the fitted settings to {path}")
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
