@@ -223,14 +223,18 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         claims = Claim.objects.select_related(
-            "speaker", "article__outlet", "verdict__rating"
+            "speaker", "article__outlet", "verdict__rating", "group"
         ).order_by("-id")
         if is_staff_client(self.request):
             return claims
         return claims.filter(PUBLISHED_VERDICT)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "staff": is_staff_client(self.request)}
+        return {
+            **super().get_serializer_context(),
+            "staff": is_staff_client(self.request),
+            "with_group": self.action == "retrieve",
+        }
 
 
 def rating_slugs() -> list[str]:
