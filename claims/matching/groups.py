@@ -90,9 +90,8 @@ def suggestion_reject(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
         suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
         if suggestion.status != SuggestionStatus.OPEN:
             raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
-        group = _group_for(suggestion.candidate)
         event = ClaimGroupEvent.objects.create(
-            group=group,
+            group_id=suggestion.candidate.group_id or suggestion.claim.group_id,
             claim=suggestion.claim,
             kind=GroupEventKind.REJECTED,
             actor=actor,

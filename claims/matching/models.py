@@ -97,7 +97,10 @@ class GroupEventKind(models.TextChoices):
 class ClaimGroupEvent(models.Model):
     """Who changed a group, when, and the state before (`data["before"]`), so it can be undone."""
 
-    group = models.ForeignKey(ClaimGroup, on_delete=models.CASCADE, related_name="events")
+    # Empty for a rejected suggestion between two claims that belong to no group.
+    group = models.ForeignKey(
+        ClaimGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     claim = models.ForeignKey(
         "claims.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

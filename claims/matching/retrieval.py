@@ -29,8 +29,6 @@ LEVEL_LABELS = {SUGGESTED: "Suggested match", SAME_CLAIM: "Same claim"}
 MIN_WORDS_TO_AUTO_LINK = 8
 
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE)
-# A pasted tweet embed ends "— Name (@handle) January 6, 2020": the author, not the claim.
-_EMBED_TAIL = re.compile(r"\s[—–-]+\s[^—–]{0,80}\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor"})
@@ -135,8 +133,8 @@ STOPWORDS = frozenset(
 
 
 def text_clean(text: str) -> str:
-    """The words that carry the claim: links and a pasted embed's author line removed."""
-    text = _EMBED_TAIL.sub("", text)
+    """The words that carry the claim: links removed. A pasted tweet's author line ("— Name
+    (@handle) May 1, 2020") stays: dropping it cost 0.019 MAP@5 on CheckThat! 2020 train."""
     text = _URL.sub(" ", text)
     return " ".join(text.replace("#", " ").split())
 
@@ -250,21 +248,24 @@ def bm25_normalised(
     stats: LexicalStats,
     settings: MatchSettings,
 ) -> float:
-    """BM25 divided by the most the query could score (every word present, saturated), so a
-    value means the same for every query: the share of the query's weight the document covers."""
+    """BM25 divided by the query's BM25 against itself, capped at 1: the same text scores 1
+    for every query, so the value means the same across queries (thresholds need that)."""
     if not query_words or not document_words or stats.documents == 0:
         return 0.0
+    score = _bm25(query_words, Counter(document_words), len(document_words), stats, settings)
+    ceiling = _bm25(query_words, Counter(query_words), len(query_words), stats, settings)
+    return min(1.0, score / ceiling) if ceiling else 0.0
+
+
+def _bm25(query_words, counts: Counter, length: int, stats: LexicalStats, settings) -> float:
     k1, b = settings.bm25_k1, settings.bm25_b
     average = stats.total_length / stats.documents
-    counts = Counter(document_words)
-    length_norm = k1 * (1 - b + b * len(document_words) / average)
-    score = ceiling = 0.0
+    length_norm = k1 * (1 - b + b * length / average)
+    score = 0.0
     for word in set(query_words):
-        idf = stats.idf(word)
-        ceiling += idf * (k1 + 1)
         tf = counts.get(word, 0)
-        score += idf * tf * (k1 + 1) / (tf + length_norm)
-    return score / ceiling if ceiling else 0.0
+        score += stats.idf(word) * tf * (k1 + 1) / (tf + length_norm)
+    return score
 
 
 def match_level(score: float, query: str, candidate: str, settings: MatchSettings) -> str | None:

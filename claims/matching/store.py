@@ -96,7 +96,7 @@ def claim_embeddings_compute(*, claim_ids: list[int]) -> int:
     return len(stale)
 
 
-def _rows(corpus: str, since: datetime | None):
+def _rows(corpus: str, since: datetime | None, fields=("claim_id", "claim__text", "vector")):
     rows = ClaimEmbedding.objects.filter(model_version=embedding.model_info().version)
     if corpus == CHECKED:
         rows = rows.filter(
@@ -108,7 +108,7 @@ def _rows(corpus: str, since: datetime | None):
         if corpus == CHECKED:
             changed |= Q(claim__verdict__updated_at__gte=since)
         rows = rows.filter(changed)
-    return rows.values_list("claim_id", "claim__text", "vector").iterator(chunk_size=2000)
+    return rows.values_list(*fields).iterator(chunk_size=2000)
 
 
 @dataclass
@@ -188,8 +188,8 @@ def _corpus_load(corpus: str) -> LiveCorpus:
             live.index = VectorIndex.load(path)
             live.index.set_nprobe(settings.MATCHING_NPROBE)
             # Texts for BM25 come from the database; the vectors already sit in the snapshot.
-            rows = Claim.objects.filter(embedding__isnull=False)
-            for claim_id, text in rows.values_list("id", "text").iterator(chunk_size=5000):
+            rows = _rows(corpus, None, fields=("claim_id", "claim__text"))
+            for claim_id, text in rows:
                 key = claim_key(claim_id)
                 live.documents[key] = Document(key=key, text=text)
                 live.stats.add(key, tokens(text))

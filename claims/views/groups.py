@@ -92,8 +92,8 @@ def group_event_undo(request, pk: int):
         success="Undone.",
     )
     back = _claim_id_from(request, "next_claim")
-    if back:
-        return redirect("claims:detail", pk=back)
+    if back or not event.group_id:
+        return redirect("claims:detail", pk=back or event.claim_id)
     return redirect("claims:group_history", pk=event.group_id)
 
 
