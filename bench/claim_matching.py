@@ -3,8 +3,8 @@
     .venv/bin/python bench/claim_matching.py --claims 1000000
     .venv/bin/python bench/claim_matching.py --claims 100000 --nprobe 16 --queries 500
 
-Realistic vectors: real sentences (CheckThat! 2020 verified claims and titles, LIAR train and
-valid statements, CheckThat! 2024 train sentences; read from $SHARED_DATA_DIR, default
+Realistic vectors: about 32,000 real sentences (CheckThat! 2020 verified claims and titles,
+LIAR train and valid statements; read from $SHARED_DATA_DIR, default
 ../shared/data) are embedded with the shipped model, and the rest of the N are derived from
 them: a real vector mixed with a little of another real vector and a little noise, so each
 synthetic claim sits where a rewording or a close variant of a real claim would
@@ -54,9 +54,6 @@ def source_sentences() -> list[str]:
     texts += tsv_column(base / "checkthat2020-task2-en/verified_claims.docs.tsv", 2, header=True)
     texts += tsv_column(base / "liar/train.tsv", 2, header=False)
     texts += tsv_column(base / "liar/valid.tsv", 2, header=False)
-    texts += tsv_column(
-        base / "checkthat2024-task1-en/CT24_checkworthy_english_train.tsv", 1, header=True
-    )
     return list(dict.fromkeys(texts))
 
 

@@ -165,11 +165,17 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Has this been checked? Published verdicts most similar to a statement",
-        description="The published verdicts whose claims read most like the statement "
-        "(trigram similarity on PostgreSQL), best first; `score` runs from 0.1 (barely "
-        "related) to 1 (the same text). Weaker matches are left out.",
+        description="The published verdicts whose claims match the statement, best first: "
+        "sentence vectors (MiniLM) and keywords (BM25) fused into `score` (about 0 to 1; 1 is "
+        "the same text). `level` is `same_claim` where the desk would link the two as one "
+        "statement, `suggested` where a person should look; weaker matches are left out.",
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="A statement."),
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                required=True,
+                description="A statement, 1 to 2,000 characters.",
+            ),
             OpenApiParameter(
                 "limit", OpenApiTypes.INT, description=f"1 to {SEARCH_LIMIT_MAX}, default 10."
             ),

@@ -1,11 +1,14 @@
 """Claims across articles: sentence embeddings, retrieval, the vector index and claim groups.
 
-What each module owns and may import:
-- `embedding`: the all-MiniLM-L6-v2 ONNX model (loaded lazily, once per process). No Django.
-- `retrieval`: BM25 + vector search fused into one score, over plain documents. No Django.
-- `index`: the approximate-nearest-neighbour index (faiss) over the stored vectors. No Django.
-- `export`, `evaluation`: rebuilding the model and measuring retrieval (commands only).
-- `store`: the Django side: embeddings in PostgreSQL, the per-process matcher, match search.
-- `groups`: canonical claim groups and their events (services).
-Dependencies point one way: store/groups -> retrieval/index/embedding; claims.models below.
+What each module owns and may import (dependencies point down this list, never up):
+- `groups` (services: confirm, reject, merge, split, undo, apply a verdict), `linking` (the
+  worker's step after analysis), `selectors` (the desk's reads): Django, claims.models, store.
+- `store`: embeddings in PostgreSQL and each process's live matchers (Django).
+- `models`: ClaimEmbedding, ClaimGroup, MatchSuggestion, ClaimGroupEvent (imported by
+  claims.models; refers to Claim by name).
+- `corpus`, `evaluation`, `export`, `finetune`: matchers over files, the CheckThat! evaluation,
+  rebuilding the model (commands only; PyTorch in the last two only).
+- `retrieval` (BM25 + vectors, fused; levels), `index` (faiss), `embedding` (the ONNX model,
+  loaded lazily once per process): no Django.
+Articles come in through articles/; claims/ imports articles/, never the other way.
 """

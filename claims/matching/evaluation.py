@@ -14,7 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import corpus_matcher, embed_cached, tsv_read
-from .retrieval import Candidates, Document, Matcher, MatchSettings, match_level, text_clean
+from .retrieval import (
+    SAME_CLAIM,
+    Candidates,
+    Document,
+    Matcher,
+    MatchSettings,
+    embedding_text,
+    match_level,
+)
 
 VCLAIMS_FILE = "verified_claims.docs.tsv"
 SPLITS = ("train", "dev")
@@ -23,6 +31,7 @@ WEIGHT_GRID = [round(value, 2) for value in np.arange(0.0, 1.01, 0.1)]
 # suggestion is worth a reviewer's look when at least two in three are right.
 SAME_CLAIM_PRECISION = 0.99
 SUGGESTED_PRECISION = 0.67
+MIN_REACHED = 20
 
 
 @dataclass(frozen=True)
@@ -119,44 +128,46 @@ def stream_build(matcher: Matcher, split: Split, query_vectors, documents) -> St
     return Stream(np.array(scores), np.array(correct), queries, matches)
 
 
-def precision_at(stream: Stream, settings: MatchSettings, level: str) -> tuple[float, int, int]:
-    """(precision, right, total) of the searches whose best match reaches `level` or above."""
-    levels = [
-        match_level(score, query, match, settings)
-        for score, query, match in zip(
-            stream.scores, stream.query_texts, stream.match_texts, strict=True
+def precision_at(
+    stream: Stream, threshold: float, *, guards: MatchSettings | None = None
+) -> tuple[float, int, int]:
+    """(precision, right, reached) of the searches whose best match scores `threshold` or more;
+    with `guards`, only those the matcher would call the same claim (numbers, negation, length)."""
+    reached = stream.scores >= threshold
+    if guards is not None:
+        same = replace(guards, suggested=min(threshold, guards.suggested), same_claim=threshold)
+        reached &= np.array(
+            [
+                match_level(score, query, match, same) == SAME_CLAIM
+                for score, query, match in zip(
+                    stream.scores, stream.query_texts, stream.match_texts, strict=True
+                )
+            ]
         )
-    ]
-    reached = np.array(
-        [lvl is not None and (level != "same_claim" or lvl == level) for lvl in levels]
-    )
     total = int(reached.sum())
     right = int((reached & stream.correct).sum())
     return (right / total if total else 1.0), right, total
 
 
+def lowest_threshold(stream: Stream, target: float) -> float:
+    """The lowest score from which every threshold (with MIN_REACHED searches or more above it)
+    keeps the precision at `target`, so one lucky search cannot set it."""
+    grid = [round(value, 3) for value in np.arange(0.99, 0.2, -0.005)]
+    chosen = 1.0
+    for threshold in grid:
+        precision, _, reached = precision_at(stream, threshold)
+        if reached >= MIN_REACHED and precision < target:
+            break
+        chosen = threshold
+    return chosen
+
+
 def threshold_fit(stream: Stream, settings: MatchSettings) -> MatchSettings:
-    """The lowest thresholds whose precision on the stream reaches the targets."""
-    grid = [round(value, 3) for value in np.arange(0.3, 1.0, 0.005)]
-    suggested = next(
-        t
-        for t in grid
-        if precision_at(stream, replace(settings, suggested=t, same_claim=2.0), "suggested")[0]
-        >= SUGGESTED_PRECISION
+    return replace(
+        settings,
+        suggested=lowest_threshold(stream, SUGGESTED_PRECISION),
+        same_claim=lowest_threshold(stream, SAME_CLAIM_PRECISION),
     )
-    same = next(
-        (
-            t
-            for t in grid
-            if t >= suggested
-            and precision_at(
-                stream, replace(settings, suggested=suggested, same_claim=t), "same_claim"
-            )[0]
-            >= SAME_CLAIM_PRECISION
-        ),
-        1.0,
-    )
-    return replace(settings, suggested=suggested, same_claim=same)
 
 
 @dataclass
@@ -197,7 +208,7 @@ def matching_evaluate(
     matcher = corpus_matcher(documents, embed=embed, cache_dir=cache_dir, tag=tag)
     query_vectors = {
         name: embed_cached(
-            [text_clean(t) or t for t in splits[name].texts],
+            [embedding_text(t) for t in splits[name].texts],
             embed=embed,
             cache_dir=cache_dir,
             tag=tag,
@@ -253,8 +264,12 @@ def matching_evaluate(
     }
     fitted = threshold_fit(streams["train"], fitted)
     thresholds = []
-    for level, threshold in (("suggested", fitted.suggested), ("same_claim", fitted.same_claim)):
+    for level, threshold, guards in (
+        ("suggested", fitted.suggested, None),
+        ("same_claim (score only)", fitted.same_claim, None),
+        ("same_claim (with guards)", fitted.same_claim, fitted),
+    ):
         for name in SPLITS:
-            precision, right, total = precision_at(streams[name], fitted, level)
+            precision, right, total = precision_at(streams[name], threshold, guards=guards)
             thresholds.append((level, name, threshold, precision, right, total))
     return Report(rows, fitted, thresholds, candidate_recall)

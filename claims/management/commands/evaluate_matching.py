@@ -83,10 +83,14 @@ class Command(BaseCommand):
             "gold fact-check among the vector candidates: "
             + ", ".join(f"{name} {value:.4f}" for name, value in report.candidate_recall.items())
         )
-        self.stdout.write("level       split  threshold  precision  (right/reached)")
+        self.stdout.write(
+            "precision on a stream of half repeats, half new claims (each tweet searched with "
+            "and without its fact-check):"
+        )
+        self.stdout.write(f"{'level':<25} split  threshold  precision  (right/reached)")
         for level, split, threshold, precision, right, total in report.thresholds:
             self.stdout.write(
-                f"{level:<11} {split:<6} {threshold:<10} {precision:<10.4f} ({right}/{total})"
+                f"{level:<25} {split:<6} {threshold:<10} {precision:<10.4f} ({right}/{total})"
             )
         fields = ("claim_weight", "title_weight", "lexical_weight", "suggested", "same_claim")
         path = embedding.MODEL_DIR / "match_settings.json"
