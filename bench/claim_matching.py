@@ -4,16 +4,15 @@
     .venv/bin/python bench/claim_matching.py --claims 100000 --nprobe 16 --queries 500
 
 Realistic vectors: about 32,000 real sentences (CheckThat! 2020 verified claims and titles,
-LIAR train and valid statements; read from $SHARED_DATA_DIR, default
-../shared/data) are embedded with the shipped model, and the rest of the N are derived from
-them: a real vector mixed with a little of another real vector and a little noise, so each
-synthetic claim sits where a rewording or a close variant of a real claim would
-(cosine ~0.85-0.97 to its source). Queries are other real sentences (LIAR test, CheckThat!
-2020 dev tweets) that are not among the sources, each embedded on its own as a web request
-would. The index is claims.matching.index.VectorIndex, built exactly as `rebuild_match_index`
-builds it (IVF from MATCHING_IVF_MIN vectors); recall@10 is against exact search (faiss
-IndexFlatIP) over the same vectors. Embeddings of the real sentences are cached under
-var/bench-cache/.
+LIAR train and valid statements; read from $SHARED_DATA_DIR, default ../shared/data) are
+embedded with the shipped model, and the rest of the N are derived from them: a real vector
+mixed with a little of another real vector and a little noise, so each synthetic claim sits
+where a rewording or a close variant of a real claim would (the bench prints the spread of
+their cosines to their sources). Queries are other real sentences (LIAR test, CheckThat! 2020
+dev tweets) that are not among the sources, each embedded on its own as a web request would.
+The index is claims.matching.index.VectorIndex, built exactly as `rebuild_match_index` builds
+it (IVF from MATCHING_IVF_MIN vectors); recall@10 is against exact search (faiss IndexFlatIP)
+over the same vectors. Embeddings of the real sentences are cached under var/bench-cache/.
 """
 
 import argparse
@@ -77,11 +76,13 @@ def embedded(texts: list[str]) -> np.ndarray:
     return vectors
 
 
-def derived(real: np.ndarray, n: int, *, seed: int = 7) -> np.ndarray:
-    """The real vectors, then n - len(real) variants of them, unit length."""
+def derived(real: np.ndarray, n: int, *, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """The real vectors, then n - len(real) variants of them, unit length; and each variant's
+    cosine to the real vector it came from."""
     rng = np.random.default_rng(seed)
+    cosines = []
     if n <= len(real):
-        return real[rng.choice(len(real), size=n, replace=False)].copy()
+        return real[rng.choice(len(real), size=n, replace=False)].copy(), np.ones(1)
     out = np.empty((n, real.shape[1]), dtype=np.float32)
     out[: len(real)] = real
     chunk = 100_000
@@ -93,8 +94,10 @@ def derived(real: np.ndarray, n: int, *, seed: int = 7) -> np.ndarray:
         noise = rng.normal(0, 1, source.shape).astype(np.float32)
         noise *= rng.uniform(0.005, 0.025, (size, 1)).astype(np.float32)
         block = source + mix * other + noise
-        out[start : start + size] = block / np.linalg.norm(block, axis=1, keepdims=True)
-    return out
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        out[start : start + size] = block
+        cosines.append((block * source).sum(1))
+    return out, np.concatenate(cosines)
 
 
 def rss_mb() -> float:
@@ -118,7 +121,12 @@ def main() -> None:
     sources = source_sentences()
     real = embedded(sources)
     queries = query_sentences(set(sources), args.queries)
-    vectors = derived(real, args.claims)
+    vectors, cosines = derived(real, args.claims)
+    low, mid, high = np.percentile(cosines, [5, 50, 95])
+    print(
+        f"derived vectors' cosine to their real source: p5 {low:.3f}, median {mid:.3f}, "
+        f"p95 {high:.3f}"
+    )
     ids = np.arange(len(vectors), dtype=np.int64)
     print(f"{len(real)} real sentence vectors, {len(vectors)} claims, {len(queries)} queries")
     before = rss_mb()

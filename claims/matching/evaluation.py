@@ -149,25 +149,26 @@ def precision_at(
     return (right / total if total else 1.0), right, total
 
 
-def lowest_threshold(stream: Stream, target: float) -> float:
-    """The lowest score from which every threshold (with MIN_REACHED searches or more above it)
-    keeps the precision at `target`, so one lucky search cannot set it."""
-    grid = [round(value, 3) for value in np.arange(0.99, 0.2, -0.005)]
-    chosen = 1.0
+def lowest_threshold(stream: Stream, target: float) -> tuple[float, str]:
+    """The lowest score at which the precision reaches `target` with MIN_REACHED searches or
+    more above it; where no score does, the lowest above which the stream holds no mistake."""
+    grid = [round(value, 3) for value in np.arange(0.2, 1.0, 0.005)]
     for threshold in grid:
         precision, _, reached = precision_at(stream, threshold)
-        if reached >= MIN_REACHED and precision < target:
-            break
-        chosen = threshold
-    return chosen
+        if reached >= MIN_REACHED and precision >= target:
+            return threshold, f"precision >= {target} with >= {MIN_REACHED} searches above"
+    for threshold in grid:
+        precision, right, reached = precision_at(stream, threshold)
+        if right == reached:
+            return threshold, f"precision {target} not reached: no mistake above"
+    return 1.0, "no threshold"
 
 
-def threshold_fit(stream: Stream, settings: MatchSettings) -> MatchSettings:
-    return replace(
-        settings,
-        suggested=lowest_threshold(stream, SUGGESTED_PRECISION),
-        same_claim=lowest_threshold(stream, SAME_CLAIM_PRECISION),
-    )
+def threshold_fit(stream: Stream, settings: MatchSettings) -> tuple[MatchSettings, dict]:
+    suggested, suggested_rule = lowest_threshold(stream, SUGGESTED_PRECISION)
+    same, same_rule = lowest_threshold(stream, SAME_CLAIM_PRECISION)
+    fitted = replace(settings, suggested=suggested, same_claim=max(same, suggested))
+    return fitted, {"suggested": suggested_rule, "same_claim": same_rule}
 
 
 @dataclass
@@ -176,6 +177,7 @@ class Report:
     settings: MatchSettings
     thresholds: list[tuple[str, str, float, float, int, int]]  # level, split, t, precision, n
     candidate_recall: dict[str, float]
+    threshold_rules: dict[str, str]
 
 
 def matching_evaluate(
@@ -262,7 +264,7 @@ def matching_evaluate(
     streams = {
         name: stream_build(matcher, splits[name], query_vectors[name], documents) for name in SPLITS
     }
-    fitted = threshold_fit(streams["train"], fitted)
+    fitted, rules = threshold_fit(streams["train"], fitted)
     thresholds = []
     for level, threshold, guards in (
         ("suggested", fitted.suggested, None),
@@ -272,4 +274,4 @@ def matching_evaluate(
         for name in SPLITS:
             precision, right, total = precision_at(streams[name], threshold, guards=guards)
             thresholds.append((level, name, threshold, precision, right, total))
-    return Report(rows, fitted, thresholds, candidate_recall)
+    return Report(rows, fitted, thresholds, candidate_recall, rules)

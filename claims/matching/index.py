@@ -92,7 +92,16 @@ class VectorIndex:
         """(ids, similarities), each of shape (queries, k); id -1 where fewer than k exist."""
         if len(self) == 0:
             return np.full((len(queries), k), -1, dtype=np.int64), np.zeros((len(queries), k))
-        similarities, ids = self._index.search(np.ascontiguousarray(queries, np.float32), k)
+        faiss = _faiss()
+        threads = faiss.omp_get_max_threads()
+        if len(queries) == 1:
+            # One query gains nothing from OpenMP's threads and, on a busy machine, loses
+            # milliseconds waking them (8 ms against under 1 ms for 2,000 vectors here).
+            faiss.omp_set_num_threads(1)
+        try:
+            similarities, ids = self._index.search(np.ascontiguousarray(queries, np.float32), k)
+        finally:
+            faiss.omp_set_num_threads(threads)
         return ids, similarities
 
     def vectors(self, ids) -> list[np.ndarray | None]:

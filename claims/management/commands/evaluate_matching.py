@@ -79,8 +79,10 @@ class Command(BaseCommand):
             f"{chosen.title_weight} lexical_weight={chosen.lexical_weight} suggested="
             f"{chosen.suggested} same_claim={chosen.same_claim}"
         )
+        for level, rule in report.threshold_rules.items():
+            self.stdout.write(f"{level} threshold chosen on train: {rule}")
         self.stdout.write(
-            "gold fact-check among the vector candidates: "
+            "gold fact-check among the candidates: "
             + ", ".join(f"{name} {value:.4f}" for name, value in report.candidate_recall.items())
         )
         self.stdout.write(
