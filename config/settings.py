@@ -313,4 +313,4 @@ MATCHING_SYNC_SECONDS = env_float("MATCHING_SYNC_SECONDS", 2.0)
 # A rebuild makes an approximate (IVF) index from this many vectors on; exact search below.
 MATCHING_IVF_MIN = env_int("MATCHING_IVF_MIN", 100_000, minimum=1)
 # Inverted lists scanned per query (bench/claim_matching.py measures recall against it).
-MATCHING_NPROBE = env_int("MATCHING_NPROBE", 24, minimum=1)
+MATCHING_NPROBE = env_int("MATCHING_NPROBE", 64, minimum=1)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_NPROBE = 24
+DEFAULT_NPROBE = 64
 # Below this, exact search over every vector is fast enough (~100k vectors scan in a few ms)
 # and an IVF's lists would be too small to train.
 DEFAULT_IVF_MIN = 100_000

@@ -14,7 +14,7 @@ STATEMENT = "Unemployment in the state rose 20 percent between 2019 and 2021, th
 
 
 def article_with_claim(text: str):
-    article = ArticleFactory(body=text)
+    article = ArticleFactory(body=f"{text} Reported by desk {ArticleFactory._meta.model.objects.count()}.")
     return ClaimFactory(article=article, start=0, end=len(text), text=text)
 
 
