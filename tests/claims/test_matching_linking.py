@@ -14,7 +14,8 @@ STATEMENT = "Unemployment in the state rose 20 percent between 2019 and 2021, th
 
 
 def article_with_claim(text: str):
-    article = ArticleFactory(body=f"{text} Reported by desk {ArticleFactory._meta.model.objects.count()}.")
+    # A second sentence that differs, so two articles with the same claim are not one text.
+    article = ArticleFactory(body=f"{text} Report {Claim.objects.count()}.")
     return ClaimFactory(article=article, start=0, end=len(text), text=text)
 
 
