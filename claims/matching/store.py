@@ -11,6 +11,7 @@ process within seconds. Other sources (imported fact-checks) become more keys in
 `SOURCES` leaves room for them in the key space.
 """
 
+import functools
 import hashlib
 import json
 import threading
@@ -152,6 +153,7 @@ class LiveCorpus:
         )
 
 
+@functools.cache
 def match_settings() -> MatchSettings:
     """The fitted weights and thresholds, written by `evaluate_matching` into the model folder."""
     path = embedding.MODEL_DIR / "match_settings.json"

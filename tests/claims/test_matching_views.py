@@ -130,3 +130,16 @@ def test_the_speaker_page_counts_how_often_each_claim_was_made(client, checker):
     page = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
     assert f'data-repeats="{said_twice.pk}">2' in page
     assert f'data-repeats="{said_once.pk}">1' in page
+
+
+def test_a_claim_added_by_hand_gets_its_vector_from_the_matching_task(
+    client, checker, django_capture_on_commit_callbacks
+):
+    from claims.models import ClaimEmbedding, Sentence
+
+    text = "Residents say the new tram line doubled their commute."
+    article = ArticleFactory(body=text)
+    sentence = Sentence.objects.create(article=article, index=0, start=0, end=len(text), text=text)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("claims:add", args=[sentence.pk]))
+    assert ClaimEmbedding.objects.filter(claim__article=article).count() == 1
