@@ -39,6 +39,7 @@ run: export DEBUG := 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
+	$(PY) manage.py load_seeds --dir seeds/demo
 	$(PY) manage.py demo_users
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .models import SpeakerKind, Verdict
+from .models import Claim, SpeakerKind, Verdict
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -27,12 +27,10 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     item_reviewed = {"@type": "Claim", "author": _claim_author(claim)}
     if article.published_at:
         item_reviewed["datePublished"] = article.published_at.date().isoformat()
-    appearance = {"@type": "CreativeWork", "headline": article.title}
-    if article.url:
-        appearance["url"] = article.url
-    if article.outlet:
-        appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
-    item_reviewed["appearance"] = appearance
+    # Every article the canonical claim appeared in (claims/matching/), the first one first.
+    appearances = [_appearance(other.article) for other in claim_appearances(claim)]
+    item_reviewed["appearance"] = appearances
+    item_reviewed["firstAppearance"] = appearances[0]
 
     review = {
         "@context": "https://schema.org",
@@ -68,6 +66,29 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
             for correction in corrections
         ]
     return review
+
+
+def claim_appearances(claim) -> list:
+    """The claim and the other claims of its group, in the order they were published."""
+    if not claim.group_id:
+        return [claim]
+    others = (
+        Claim.objects.filter(group_id=claim.group_id)
+        .select_related("article__outlet", "speaker")
+        .order_by("article__published_at", "created_at", "pk")
+    )
+    return list(others)
+
+
+def _appearance(article) -> dict:
+    appearance = {"@type": "CreativeWork", "headline": article.title}
+    if article.url:
+        appearance["url"] = article.url
+    if article.published_at:
+        appearance["datePublished"] = article.published_at.date().isoformat()
+    if article.outlet:
+        appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
+    return appearance
 
 
 def _claim_author(claim) -> dict:

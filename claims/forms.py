@@ -40,6 +40,15 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")],
     )
+    repeats = forms.ChoiceField(
+        required=False,
+        label="Already checked",
+        choices=[
+            ("", "New work and repeats"),
+            ("new", "New work only"),
+            ("checked", "Repeats of a published fact-check"),
+        ],
+    )
 
 
 class DismissForm(forms.Form):

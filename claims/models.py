@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
+
+from .matching.models import (  # noqa: F401 (the app's models are all importable from here)
+    ClaimEmbedding,
+    ClaimGroup,
+    ClaimGroupEvent,
+    GroupEventKind,
+    GroupLink,
+    MatchSuggestion,
+    SuggestionStatus,
+)
 
 
 class SpeakerKind(models.TextChoices):
@@ -107,6 +117,13 @@ class ClaimQuerySet(models.QuerySet):
         """Claims whose verdict the public may read (the one definition, via the verdict)."""
         return self.filter(published_verdict_q("verdict__"))
 
+    def with_already_checked(self):
+        """`already_checked`: another claim of the same group has a published verdict."""
+        checked = self.model.objects.filter(
+            group=OuterRef("group"), group__isnull=False, status=ClaimStatus.PUBLISHED
+        ).exclude(pk=OuterRef("pk"))
+        return self.annotate(already_checked=Exists(checked))
+
     def with_reviewer_work(self):
         """Claims a re-analysis must keep: someone has touched them."""
         return self.filter(
@@ -149,10 +166,14 @@ class Claim(models.Model):
     edited_by_reviewer = models.BooleanField(
         default=False, help_text="A reviewer changed the text or speaker by hand."
     )
+    group = models.ForeignKey(
+        ClaimGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    group_link = models.CharField(max_length=16, choices=GroupLink.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["group", "group_link"])
     objects = ClaimQuerySet.as_manager()
 
     class Meta:

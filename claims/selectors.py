@@ -56,6 +56,11 @@ def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
         claims = claims.filter(assignee__isnull=True)
     if filters.get("q"):
         claims = claims_search(claims, filters["q"])
+    claims = claims.with_already_checked()
+    if filters.get("repeats") == "new":
+        claims = claims.filter(already_checked=False)
+    elif filters.get("repeats") == "checked":
+        claims = claims.filter(already_checked=True)
     return claims.order_by("-priority", "-check_worthiness", "-created_at", "-id")
 
 

@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from articles.models import Article
 
 from . import analysis
+from .matching.linking import article_claims_match
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,17 @@ def analyze_article(self, article_id: int) -> dict | None:
         logger.exception("Analysis of article %s failed", article_id)
         analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
         return None
+    match_article_claims.delay(article_id)
     return result.__dict__
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+def match_article_claims(self, article_id: int) -> dict:
+    """Embed the article's claims and link repeats (claims/matching/linking.py); idempotent."""
+    try:
+        return article_claims_match(article_id=article_id).__dict__
+    except TRANSIENT_ERRORS as error:
+        raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
 
 
 def _describe(error: BaseException) -> str:

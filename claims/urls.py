@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, claim, desk, public, queue
+from .views import actions, claim, desk, groups, public, queue
 
 app_name = "claims"
 
@@ -18,6 +18,13 @@ urlpatterns = [
     path("claims/<int:pk>/publish/", actions.verdict_publish, name="publish"),
     path("claims/<int:pk>/return/", actions.verdict_return, name="return"),
     path("claims/<int:pk>/correct/", actions.verdict_correct, name="correct"),
+    path("claims/<int:pk>/split/", groups.claim_split, name="split"),
+    path("claims/<int:pk>/merge/", groups.group_merge, name="merge"),
+    path("claims/<int:pk>/apply-verdict/", groups.claim_apply_verdict, name="apply_verdict"),
+    path("suggestions/<int:pk>/confirm/", groups.suggestion_confirm, name="suggestion_confirm"),
+    path("suggestions/<int:pk>/reject/", groups.suggestion_reject, name="suggestion_reject"),
+    path("group-events/<int:pk>/undo/", groups.group_event_undo, name="group_event_undo"),
+    path("canonical-claims/<int:pk>/", groups.group_history, name="group_history"),
     path("sentences/<int:sentence_pk>/claim/", actions.claim_add, name="add"),
     path("review/", queue.review_queue, name="review_queue"),
     path("history/", desk.desk_history, name="desk_history"),

@@ -386,3 +386,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(ANALYSIS_RECOVER_EVERY_SECONDS),
     },
 }
+
+# --- Claim matching (claims/matching/) -------------------------------------------------------
+# Where `rebuild_match_index` writes the vector index snapshots each process starts from.
+MATCHING_INDEX_DIR = Path(env_str("MATCHING_INDEX_DIR", str(BASE_DIR / "var" / "matching")))
+# How often a process asks PostgreSQL for vectors stored since it last looked.
+MATCHING_SYNC_SECONDS = env_float("MATCHING_SYNC_SECONDS", 2.0)
+# A rebuild makes an approximate (IVF) index from this many vectors on; exact search below.
+MATCHING_IVF_MIN = env_int("MATCHING_IVF_MIN", 100_000, minimum=1)
+# Inverted lists scanned per query (bench/claim_matching.py measures recall against it).
+MATCHING_NPROBE = env_int("MATCHING_NPROBE", 64, minimum=1)

@@ -117,3 +117,14 @@ def worker_queue(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     yield queue
     celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+
+
+@pytest.fixture(autouse=True)
+def fresh_claim_matchers(settings):
+    """Each process keeps its matchers in memory; a test's rows vanish with its transaction."""
+    from claims.matching.store import corpora_forget
+
+    settings.MATCHING_SYNC_SECONDS = 0
+    corpora_forget()
+    yield
+    corpora_forget()

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from articles.models import AnalysisProblem, Article, IntakeJob, Outlet
 
+from ..claimreview import claim_appearances
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 
 
@@ -263,7 +264,15 @@ def _iso(value) -> str | None:
 
 
 class VerdictMatchSerializer(serializers.Serializer):
-    score = serializers.FloatField(help_text="Similarity to the query, from 0 to 1.")
+    score = serializers.FloatField(
+        help_text="Fused similarity to the query (vector and keyword), about 0 to 1."
+    )
+    level = serializers.ChoiceField(
+        choices=["suggested", "same_claim"],
+        allow_null=True,
+        help_text="same_claim: the desk would link it as the same statement; suggested: worth a "
+        "look; null: below both thresholds.",
+    )
     verdict = VerdictSerializer()
 
 
@@ -319,7 +328,29 @@ class ClaimSerializer(serializers.ModelSerializer):
         data = super().to_representation(claim)
         if not self.context.get("staff"):
             data.pop("status")
+        if self.context.get("with_group"):
+            data["group"] = claim_group_data(claim, self.context)
         return data
+
+
+def claim_group_data(claim, context: dict) -> dict | None:
+    """The claim's canonical group and every appearance of it (the detail endpoint only: a
+    list page would pay one query per claim)."""
+    if not claim.group_id:
+        return None
+    return {
+        "id": claim.group_id,
+        "canonical_text": claim.group.canonical_text,
+        "appearances": [
+            {
+                "claim_id": other.pk,
+                "text": other.text,
+                "speaker": other.speaker.name if other.speaker else None,
+                "article": ArticleBriefSerializer(other.article, context=context).data,
+            }
+            for other in claim_appearances(claim)
+        ],
+    }
 
 
 class SpeakerSerializer(SpeakerBriefSerializer):

@@ -1,12 +1,10 @@
 """Read endpoints: published verdicts (also as ClaimReview), claims and speakers."""
 
-import functools
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -16,11 +14,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ..claimreview import claimreview_for
+from ..matching.retrieval import Match
+from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..verdicts import published_generation
 from . import docs
 from .auth import reads_unpublished
-from .filters import SEARCH_CONFIG, ClaimFilter, SpeakerFilter, VerdictFilter, query_words
+from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
     SOURCE_ROW_FIELDS,
@@ -33,6 +33,7 @@ from .serializers import (
 )
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
+SEARCH_QUERY_MAX = 2000
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -82,7 +83,7 @@ def _list_cache_key(request) -> str:
 
 
 class SearchParameters(serializers.Serializer):
-    q = serializers.CharField(max_length=1000, help_text="The statement to look for.")
+    q = serializers.CharField(max_length=SEARCH_QUERY_MAX, help_text="The statement to look for.")
     limit = serializers.IntegerField(
         min_value=1, max_value=SEARCH_LIMIT_MAX, default=SEARCH_LIMIT_DEFAULT, required=False
     )
@@ -163,11 +164,17 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Has this been checked? Published verdicts most similar to a statement",
-        description="The published verdicts whose claims read most like the statement "
-        "(trigram similarity on PostgreSQL), best first; `score` runs from 0.1 (barely "
-        "related) to 1 (the same text). Weaker matches are left out.",
+        description="The published verdicts whose claims match the statement, best first: "
+        "sentence vectors (MiniLM) and keywords (BM25) fused into `score` (about 0 to 1; 1 is "
+        "the same text). `level` is `same_claim` where the desk would link the two as one "
+        "statement, `suggested` where a person should look; weaker matches are left out.",
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="A statement."),
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                required=True,
+                description="A statement, 1 to 2,000 characters.",
+            ),
             OpenApiParameter(
                 "limit", OpenApiTypes.INT, description=f"1 to {SEARCH_LIMIT_MAX}, default 10."
             ),
@@ -183,64 +190,24 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         query, limit = params.validated_data["q"], params.validated_data["limit"]
         matches = verdicts_similar_to(query, limit=limit)
         data = VerdictMatchSerializer(
-            [{"score": score, "verdict": verdict} for verdict, score in matches],
+            [
+                {"score": match.score, "level": match.level, "verdict": verdict}
+                for verdict, match in matches
+            ],
             many=True,
             context=self.get_serializer_context(),
         ).data
         return Response({"query": query, "results": data})
 
 
-# Below this a "match" shares little more than common letter runs with the statement.
-SEARCH_MIN_SCORE = 0.1
-
-
-@functools.cache
-def _has_trigram_index() -> bool:
-    """pg_trgm is created by the add_api_tokens migration where the database allows it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        return cursor.fetchone() is not None
-
-
-def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, float]]:
-    words = query_words(text)
-    if connection.vendor == "postgresql" and _has_trigram_index():
-        from django.contrib.postgres.search import TrigramDistance
-
-        # Trigram similarity of the whole statement, nearest first straight from the GiST
-        # index: a statement worded a little differently from the checked claim still
-        # finds it, and common words cost nothing (an OR of full-text terms ranked every
-        # claim that says "percent").
-        rows = (
-            published_verdicts()
-            .annotate(distance=TrigramDistance("claim__text", text))
-            .order_by("distance")[:limit]
-        )
-        scored = [(verdict, round(1 - verdict.distance, 4)) for verdict in rows]
-    elif connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        vector = SearchVector("claim__text", config=SEARCH_CONFIG)
-        rows = (
-            published_verdicts()
-            .annotate(search=vector, score=SearchRank(vector, query, normalization=32))
-            .filter(search=query)
-            .order_by("-score", "-published_at", "-id")[:limit]
-        )
-        scored = [(verdict, round(verdict.score, 4)) for verdict in rows]
-    else:
-        # SQLite (development): candidates sharing a word, scored by the share of words.
-        wanted = set(words)
-        candidates = Q()
-        for word in sorted(wanted, key=len, reverse=True)[:8]:
-            candidates |= Q(claim__text__icontains=word)
-        scored = []
-        for verdict in published_verdicts().filter(candidates).order_by("-published_at")[:500]:
-            shared = wanted & set(query_words(verdict.claim.text, limit=10_000))
-            scored.append((verdict, round(len(shared) / len(wanted), 4)))
-        scored.sort(key=lambda pair: (-pair[1], -pair[0].published_at.timestamp()))
-    return [(verdict, score) for verdict, score in scored if score >= SEARCH_MIN_SCORE][:limit]
+def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]:
+    """Published verdicts whose claim the hybrid matcher finds for `text`, best first."""
+    # Below "suggested" a result is noise to a client asking "has this been checked?".
+    matches = [(c, m) for c, m in checked_search(text, limit=limit) if m.level is not None]
+    verdicts = published_verdicts().in_bulk(
+        [claim_id for claim_id, _ in matches], field_name="claim_id"
+    )
+    return [(verdicts[claim_id], match) for claim_id, match in matches if claim_id in verdicts]
 
 
 @extend_schema_view(
@@ -261,14 +228,18 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         claims = Claim.objects.select_related(
-            "speaker", "article__outlet", "verdict__rating"
+            "speaker", "article__outlet", "verdict__rating", "group"
         ).order_by("-id")
         if reads_unpublished(self.request):
             return claims
         return claims.published()
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}
+        return {
+            **super().get_serializer_context(),
+            "staff": reads_unpublished(self.request),
+            "with_group": self.action == "retrieve",
+        }
 
 
 def rating_slugs() -> list[str]:

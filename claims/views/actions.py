@@ -1,7 +1,10 @@
 """POST-only actions on a claim: each calls one service and returns to the claim page."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 
 from .. import services, verdicts
@@ -25,6 +28,8 @@ from .base import (
     error_messages,
 )
 from .claim import claim_for_page, render_claim, save_or_render, verdict_of
+
+logger = logging.getLogger(__name__)
 
 
 def _claim_action(request, pk: int, action, *, success: str):
@@ -98,7 +103,19 @@ def claim_add(request, sentence_pk: int):
             messages.error(request, message)
         return redirect("articles:detail", pk=sentence.article_id)
     messages.success(request, "Claim added to the queue.")
+    article_id = claim.article_id
+    transaction.on_commit(lambda: _queue_matching(article_id))
     return redirect("claims:detail", pk=claim.pk)
+
+
+def _queue_matching(article_id: int) -> None:
+    """The added claim gets its vector and its "seen before" from the worker, not here."""
+    from ..tasks import match_article_claims  # imported on use, as in ClaimsConfig
+
+    try:
+        match_article_claims.delay(article_id)
+    except Exception:  # the broker is down: `rebuild_match_index` embeds it later
+        logger.exception("Could not queue matching for article %s", article_id)
 
 
 def _verdict_action(request, pk: int, action: str, success: str, comment: str = ""):

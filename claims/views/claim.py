@@ -13,6 +13,7 @@ from ..forms import (
     VersionForm,
     sources_from,
 )
+from ..matching.selectors import seen_before
 from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
 from .base import (
@@ -34,6 +35,7 @@ def claim_for_page(pk: int) -> Claim:
         Claim.objects.select_related(
             "article",
             "article__outlet",
+            "group",
             "speaker",
             "assignee",
             "verdict",
@@ -108,6 +110,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "article": claim.article,
         "context": selectors.claim_context(claim),
         "earlier_claims": selectors.speaker_earlier_claims(claim),
+        "seen": seen_before(claim),
         "timeline": selectors.claim_timeline(claim),
         "corrections": verdict.corrections.select_related("created_by") if verdict else [],
         "can_change_claim": user.has_perm(CHANGE_CLAIMS),

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .. import selectors
 from ..forms import DeskHistoryFilterForm
+from ..matching.selectors import repeat_counts
 from ..models import Claim, Speaker
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, desk_view
 
@@ -45,6 +46,10 @@ def speaker_detail(request, slug: str):
         "article", "article__outlet", "verdict", "verdict__rating"
     ).order_by("-created_at")
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    counts = repeat_counts([claim.pk for claim in page])
+    for claim in page:
+        # Appearances of the same canonical claim, by anyone (the group's size).
+        claim.repeat_count = counts[claim.pk]
     distribution = selectors.speaker_rating_distribution(speaker)
     return render(
         request,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.api.auth import token_create
+from claims.matching.store import claim_embeddings_compute
 from claims.models import ClaimStatus, VerdictStatus
 from tests.factories import (
     ArticleFactory,
@@ -72,6 +73,8 @@ def published_verdict(
         editor=_user(),
     )
     EvidenceSourceFactory(verdict=verdict)
+    # What the worker does once analysis has made the claim: its vector, for the search.
+    claim_embeddings_compute(claim_ids=[claim.pk])
     return verdict
 
 

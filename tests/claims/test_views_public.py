@@ -76,8 +76,9 @@ def test_the_public_page_carries_a_complete_claimreview(client, verdict, setting
         "jobTitle": "Mayor of Springfield",
     }
     assert item["datePublished"] == "2021-06-28"
-    assert item["appearance"]["url"] == "https://news.example.com/mayor-crime"
-    assert item["appearance"]["publisher"]["name"] == "Example News"
+    assert item["appearance"][0]["url"] == "https://news.example.com/mayor-crime"
+    assert item["appearance"][0]["publisher"]["name"] == "Example News"
+    assert item["firstAppearance"] == item["appearance"][0]
     assert "correction" not in review
     assert '<meta name="description" content="False: The figure is wrong.">' in html
 

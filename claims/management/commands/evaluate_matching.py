@@ -1,0 +1,102 @@
+"""MAP@5 of the claim matcher on CheckThat! 2020 Task 2, fitted on train, reported on dev."""
+
+import functools
+import json
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.matching import embedding
+from claims.matching.corpus import TsvFormatError
+from claims.matching.evaluation import matching_evaluate
+from claims.nlp import checkworthiness
+from claims.nlp.checkworthiness import ModelUnavailable, session_load
+
+DATA_NAME = "checkthat2020-task2-en"
+
+
+class Command(BaseCommand):
+    help = "Fit fusion weights and thresholds on CheckThat! 2020 train; MAP@5 on train and dev."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir", type=Path, help="defaults to SHARED_DATA_DIR/" + DATA_NAME
+        )
+        parser.add_argument(
+            "--no-cache", action="store_true", help="re-embed everything (var/matching-cache)"
+        )
+
+    def handle(self, *args, **options):
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        data_dir = options["data_dir"] or (
+            Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
+            / DATA_NAME
+        )
+        fp32_path = settings.BASE_DIR / "var" / embedding.FP32_LOCAL_NAME
+        if not fp32_path.is_file():
+            raise CommandError(
+                f"{fp32_path} not found: run `python manage.py build_matching_model` first "
+                "(it keeps the fp32 export there for this comparison)"
+            )
+        fp32_session = session_load(fp32_path)
+        tokenizer = embedding.matching_tokenizer()
+        plain = functools.partial(
+            embedding.onnx_embed, session=fp32_session, tokenizer=tokenizer, batch_size=16
+        )
+        baselines = {
+            "plain MiniLM fp32, mean pooling, raw text": (
+                lambda texts: plain(texts=texts),
+                f"fp32-plain-t{embedding.MAX_TOKENS}",
+            ),
+            "check-worthiness model's sentence vector": (
+                checkworthiness.embed_sentences,
+                "cw-" + checkworthiness.model_info().version,
+            ),
+        }
+        started = time.monotonic()
+        try:
+            report = matching_evaluate(
+                data_dir=data_dir,
+                embed=embedding.embed_texts,
+                tag=f"{embedding.model_info().version}-t{embedding.MAX_TOKENS}",
+                baselines=baselines,
+                cache_dir=None
+                if options["no_cache"]
+                else settings.BASE_DIR / "var" / "matching-cache",
+            )
+        except (TsvFormatError, ModelUnavailable, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"data {data_dir}")
+        self.stdout.write(f"{'system':<48} {'train MAP@5':>11} {'dev MAP@5':>9}")
+        for name, train, dev in report.rows:
+            self.stdout.write(f"{name:<48} {train:>11.4f} {dev:>9.4f}")
+        chosen = report.settings
+        self.stdout.write(
+            f"fitted on train: claim_weight={chosen.claim_weight} title_weight="
+            f"{chosen.title_weight} lexical_weight={chosen.lexical_weight} suggested="
+            f"{chosen.suggested} same_claim={chosen.same_claim}"
+        )
+        for level, rule in report.threshold_rules.items():
+            self.stdout.write(f"{level} threshold chosen on train: {rule}")
+        self.stdout.write(
+            "gold fact-check among the candidates: "
+            + ", ".join(f"{name} {value:.4f}" for name, value in report.candidate_recall.items())
+        )
+        self.stdout.write(
+            "precision on a stream of half repeats, half new claims (each tweet searched with "
+            "and without its fact-check):"
+        )
+        self.stdout.write(f"{'level':<25} split  threshold  precision  (right/reached)")
+        for level, split, threshold, precision, right, total in report.thresholds:
+            self.stdout.write(
+                f"{level:<25} {split:<6} {threshold:<10} {precision:<10.4f} ({right}/{total})"
+            )
+        fields = ("claim_weight", "title_weight", "lexical_weight", "suggested", "same_claim")
+        path = embedding.MODEL_DIR / "match_settings.json"
+        values = {name: getattr(chosen, name) for name in fields}
+        path.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
+        self.stdout.write(f"wrote the fitted settings to {path}")
+        self.stdout.write(f"took {time.monotonic() - started:.0f} s")

@@ -1,0 +1,277 @@
+"""Fit the matcher on CheckThat! 2020 Task 2 train and report MAP@5 on dev, side by side.
+
+Weights and thresholds are chosen on train only; dev is scored once per system at the end.
+Thresholds are fitted on a simulated stream of half repeats and half new claims: each train
+tweet is searched once with its fact-check in the collection (a repeat) and once with it
+left out (a new claim, whose best match is by construction wrong).
+"""
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import corpus_matcher, embed_cached, tsv_read
+from .retrieval import (
+    SAME_CLAIM,
+    Candidates,
+    Document,
+    Matcher,
+    MatchSettings,
+    embedding_text,
+    match_level,
+)
+
+VCLAIMS_FILE = "verified_claims.docs.tsv"
+SPLITS = ("train", "dev")
+WEIGHT_GRID = [round(value, 2) for value in np.arange(0.0, 1.01, 0.1)]
+# Precision a newsroom can live with: an auto-link is wrong at most once in a hundred; a
+# suggestion is worth a reviewer's look when at least two in three are right.
+SAME_CLAIM_PRECISION = 0.99
+SUGGESTED_PRECISION = 0.67
+MIN_REACHED = 20
+
+
+@dataclass(frozen=True)
+class Split:
+    query_ids: list[str]
+    texts: list[str]
+    relevant: dict[str, set[int]]
+
+
+def checkthat_load(data_dir: Path) -> tuple[list[Document], list[str], dict[str, Split]]:
+    """Documents keyed by position, their original ids, and the query splits."""
+    rows = tsv_read(data_dir / VCLAIMS_FILE, ["", "vclaim", "title"])
+    vclaim_ids = [row[""] for row in rows]
+    position = {vclaim_id: i for i, vclaim_id in enumerate(vclaim_ids)}
+    documents = [
+        Document(key=i, text=row["vclaim"], title=row["title"]) for i, row in enumerate(rows)
+    ]
+    splits = {}
+    for name in SPLITS:
+        queries = tsv_read(data_dir / f"{name}.tweets.queries.tsv", ["", "tweet_content"])
+        relevant: dict[str, set[int]] = {}
+        qrels = (data_dir / f"{name}.tweet-vclaim-pairs.qrels").read_text(encoding="utf-8")
+        for line in qrels.splitlines():
+            query_id, _, vclaim_id, label = line.split("\t")
+            if label.strip() == "1":
+                relevant.setdefault(query_id, set()).add(position[vclaim_id])
+        splits[name] = Split(
+            query_ids=[row[""] for row in queries],
+            texts=[row["tweet_content"] for row in queries],
+            relevant=relevant,
+        )
+    return documents, vclaim_ids, splits
+
+
+def average_precision_at(ranked: list[int], relevant: set[int], k: int = 5) -> float:
+    hits, total = 0, 0.0
+    for rank, key in enumerate(ranked[:k], start=1):
+        if key in relevant:
+            hits += 1
+            total += hits / rank
+    return total / len(relevant) if relevant else 0.0
+
+
+def map_at_5(rankings: list[list[int]], split: Split) -> float:
+    scores = [
+        average_precision_at(ranking, split.relevant.get(query_id, set()))
+        for ranking, query_id in zip(rankings, split.query_ids, strict=True)
+    ]
+    return float(np.mean(scores))
+
+
+def exact_rankings(query_vectors: np.ndarray, document_vectors: np.ndarray) -> list[list[int]]:
+    similarities = query_vectors @ document_vectors.T
+    return [list(np.argsort(-row, kind="stable")[:5]) for row in similarities]
+
+
+def _ranking(found: Candidates, settings: MatchSettings) -> list[int]:
+    scores = found.fused(settings)
+    return [found.keys[i] for i in np.argsort(-scores, kind="stable")[:5]]
+
+
+def weights_fit(candidates: list[Candidates], split: Split, base: MatchSettings) -> MatchSettings:
+    best, best_score = base, -1.0
+    for claim, title, lexical in itertools.product(WEIGHT_GRID, repeat=3):
+        if claim + title + lexical == 0:
+            continue
+        trial = replace(base, claim_weight=claim, title_weight=title, lexical_weight=lexical)
+        score = map_at_5([_ranking(found, trial) for found in candidates], split)
+        if score > best_score + 1e-9:
+            best, best_score = trial, score
+    return best
+
+
+@dataclass(frozen=True)
+class Stream:
+    """Best match of each search in the simulated stream: its score and whether it is right."""
+
+    scores: np.ndarray
+    correct: np.ndarray
+    query_texts: list[str]
+    match_texts: list[str]
+
+
+def stream_build(matcher: Matcher, split: Split, query_vectors, documents) -> Stream:
+    scores, correct, queries, matches = [], [], [], []
+    for query_id, text, vector in zip(split.query_ids, split.texts, query_vectors, strict=True):
+        relevant = split.relevant.get(query_id, set())
+        for exclude in ((), relevant):
+            best = matcher.search_vector(text, vector, limit=1, exclude=exclude)[0]
+            scores.append(best.score)
+            correct.append(best.key in relevant)
+            queries.append(text)
+            matches.append(documents[best.key].text)
+    return Stream(np.array(scores), np.array(correct), queries, matches)
+
+
+def precision_at(
+    stream: Stream, threshold: float, *, guards: MatchSettings | None = None
+) -> tuple[float, int, int]:
+    """(precision, right, reached) of the searches whose best match scores `threshold` or more;
+    with `guards`, only those the matcher would call the same claim (numbers, negation, length)."""
+    reached = stream.scores >= threshold
+    if guards is not None:
+        same = replace(guards, suggested=min(threshold, guards.suggested), same_claim=threshold)
+        reached &= np.array(
+            [
+                match_level(score, query, match, same) == SAME_CLAIM
+                for score, query, match in zip(
+                    stream.scores, stream.query_texts, stream.match_texts, strict=True
+                )
+            ]
+        )
+    total = int(reached.sum())
+    right = int((reached & stream.correct).sum())
+    return (right / total if total else 1.0), right, total
+
+
+def lowest_threshold(stream: Stream, target: float) -> tuple[float, str]:
+    """The lowest score at which the precision reaches `target` with MIN_REACHED searches or
+    more above it; where no score does, the lowest above which the stream holds no mistake."""
+    grid = [round(value, 3) for value in np.arange(0.2, 1.0, 0.005)]
+    for threshold in grid:
+        precision, _, reached = precision_at(stream, threshold)
+        if reached >= MIN_REACHED and precision >= target:
+            return threshold, f"precision >= {target} with >= {MIN_REACHED} searches above"
+    for threshold in grid:
+        precision, right, reached = precision_at(stream, threshold)
+        if right == reached:
+            return threshold, f"precision {target} not reached: no mistake above"
+    return 1.0, "no threshold"
+
+
+def threshold_fit(stream: Stream, settings: MatchSettings) -> tuple[MatchSettings, dict]:
+    suggested, suggested_rule = lowest_threshold(stream, SUGGESTED_PRECISION)
+    same, same_rule = lowest_threshold(stream, SAME_CLAIM_PRECISION)
+    fitted = replace(settings, suggested=suggested, same_claim=max(same, suggested))
+    return fitted, {"suggested": suggested_rule, "same_claim": same_rule}
+
+
+@dataclass
+class Report:
+    rows: list[tuple[str, float, float]]  # system, train MAP@5, dev MAP@5
+    settings: MatchSettings
+    thresholds: list[tuple[str, str, float, float, int, int]]  # level, split, t, precision, n
+    candidate_recall: dict[str, float]
+    threshold_rules: dict[str, str]
+
+
+def matching_evaluate(
+    *,
+    data_dir: Path,
+    embed: Callable[[list[str]], np.ndarray],
+    tag: str,
+    baselines: dict[str, tuple[Callable[[list[str]], np.ndarray], str]],
+    cache_dir: Path | None,
+) -> Report:
+    documents, _, splits = checkthat_load(data_dir)
+    rows = []
+    # Plain sentence-vector baselines: raw tweet against raw claim, exact cosine, no fusion.
+    for name, (baseline_embed, baseline_tag) in baselines.items():
+        document_vectors = embed_cached(
+            [document.text for document in documents],
+            embed=baseline_embed,
+            cache_dir=cache_dir,
+            tag=baseline_tag,
+        )
+        figures = []
+        for split_name in SPLITS:
+            split = splits[split_name]
+            vectors = embed_cached(
+                split.texts, embed=baseline_embed, cache_dir=cache_dir, tag=baseline_tag
+            )
+            figures.append(map_at_5(exact_rankings(vectors, document_vectors), split))
+        rows.append((name, *figures))
+
+    matcher = corpus_matcher(documents, embed=embed, cache_dir=cache_dir, tag=tag)
+    query_vectors = {
+        name: embed_cached(
+            [embedding_text(t) for t in splits[name].texts],
+            embed=embed,
+            cache_dir=cache_dir,
+            tag=tag,
+        )
+        for name in SPLITS
+    }
+    candidates = {
+        name: [
+            matcher.candidates(text, vector)
+            for text, vector in zip(splits[name].texts, query_vectors[name], strict=True)
+        ]
+        for name in SPLITS
+    }
+    candidate_recall = {
+        name: float(
+            np.mean(
+                [
+                    bool(splits[name].relevant.get(query_id, set()) & set(found.keys))
+                    for query_id, found in zip(
+                        splits[name].query_ids, candidates[name], strict=True
+                    )
+                ]
+            )
+        )
+        for name in SPLITS
+    }
+    base = MatchSettings()
+    systems = {
+        "BM25 alone (candidates from vectors)": replace(
+            base, claim_weight=0, title_weight=0, lexical_weight=1
+        ),
+        "int8 MiniLM, claim vector alone": replace(
+            base, claim_weight=1, title_weight=0, lexical_weight=0
+        ),
+    }
+    fitted = weights_fit(candidates["train"], splits["train"], base)
+    systems["hybrid, weights fitted on train"] = fitted
+    for name, settings in systems.items():
+        rows.append(
+            (
+                name,
+                *[
+                    map_at_5(
+                        [_ranking(found, settings) for found in candidates[split]], splits[split]
+                    )
+                    for split in SPLITS
+                ],
+            )
+        )
+    matcher.settings = fitted
+    streams = {
+        name: stream_build(matcher, splits[name], query_vectors[name], documents) for name in SPLITS
+    }
+    fitted, rules = threshold_fit(streams["train"], fitted)
+    thresholds = []
+    for level, threshold, guards in (
+        ("suggested", fitted.suggested, None),
+        ("same_claim (score only)", fitted.same_claim, None),
+        ("same_claim (with guards)", fitted.same_claim, fitted),
+    ):
+        for name in SPLITS:
+            precision, right, total = precision_at(streams[name], threshold, guards=guards)
+            thresholds.append((level, name, threshold, precision, right, total))
+    return Report(rows, fitted, thresholds, candidate_recall, rules)

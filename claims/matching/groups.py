@@ -1,0 +1,243 @@
+"""Canonical claim groups: linking repeats, confirming, rejecting, merging, splitting, undoing.
+
+Every change is one transaction that records a ClaimGroupEvent with who, when, and each
+touched claim's group before the change (`data["before"]`), which is what undo restores.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .. import services
+from ..models import (
+    Claim,
+    ClaimGroup,
+    ClaimGroupEvent,
+    ClaimStatus,
+    GroupEventKind,
+    GroupLink,
+    MatchSuggestion,
+    SuggestionStatus,
+)
+
+
+class GroupActionRefused(ValidationError):
+    """The requested group change makes no sense (merging a group into itself, ...)."""
+
+
+def _before(claims) -> dict:
+    return {str(c.pk): [c.group_id, c.group_link] for c in claims}
+
+
+def _group_for(claim: Claim) -> ClaimGroup:
+    """The claim's group, founding one (the claim's wording is canonical) when it has none."""
+    if claim.group_id:
+        return claim.group
+    group = ClaimGroup.objects.create(canonical_claim=claim, canonical_text=claim.text)
+    Claim.objects.filter(pk=claim.pk).update(group=group, group_link=GroupLink.FOUNDER)
+    claim.group, claim.group_link = group, GroupLink.FOUNDER
+    return group
+
+
+def _locked(*claims: Claim) -> list[Claim]:
+    rows = Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]).order_by("pk")
+    by_pk = {c.pk: c for c in rows}
+    return [by_pk[c.pk] for c in claims]
+
+
+def claim_group_link(
+    *, claim: Claim, earlier: Claim, actor=None, kind: str = GroupEventKind.AUTO_LINKED
+) -> ClaimGroupEvent:
+    """Make `claim` an appearance of `earlier`'s group (auto-linked, or confirmed by `actor`)."""
+    with transaction.atomic():
+        claim, earlier = _locked(claim, earlier)
+        if claim.pk == earlier.pk:
+            raise GroupActionRefused("A claim cannot be a repeat of itself.")
+        if claim.group_id and claim.group_id == earlier.group_id:
+            raise GroupActionRefused("These claims are already in the same group.")
+        before = _before([claim, earlier])
+        group = _group_for(earlier)
+        link = GroupLink.AUTO if kind == GroupEventKind.AUTO_LINKED else GroupLink.CONFIRMED
+        Claim.objects.filter(pk=claim.pk).update(group=group, group_link=link)
+        _canonical_refresh(claim.group_id)
+        ClaimGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
+        return ClaimGroupEvent.objects.create(
+            group=group,
+            claim=claim,
+            kind=kind,
+            actor=actor,
+            data={"before": before, "earlier": earlier.pk},
+        )
+
+
+def suggestion_confirm(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
+    with transaction.atomic():
+        suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.status != SuggestionStatus.OPEN:
+            raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
+        event = claim_group_link(
+            claim=suggestion.claim,
+            earlier=suggestion.candidate,
+            actor=actor,
+            kind=GroupEventKind.CONFIRMED,
+        )
+        _suggestion_decide(suggestion, SuggestionStatus.CONFIRMED, actor, event)
+        return event
+
+
+def suggestion_reject(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
+    with transaction.atomic():
+        suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.status != SuggestionStatus.OPEN:
+            raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
+        event = ClaimGroupEvent.objects.create(
+            group_id=suggestion.candidate.group_id or suggestion.claim.group_id,
+            claim=suggestion.claim,
+            kind=GroupEventKind.REJECTED,
+            actor=actor,
+            data={"before": {}, "suggestion": suggestion.pk},
+        )
+        _suggestion_decide(suggestion, SuggestionStatus.REJECTED, actor, event)
+        return event
+
+
+def _suggestion_decide(suggestion, status, actor, event) -> None:
+    suggestion.status, suggestion.decided_by = status, actor
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    event.data["suggestion"] = suggestion.pk
+    event.save(update_fields=["data"])
+
+
+def group_merge(*, source: ClaimGroup, target: ClaimGroup, actor) -> ClaimGroupEvent:
+    """Every appearance of `source` joins `target`; `source` stays, empty, for its history."""
+    if source.pk == target.pk:
+        raise GroupActionRefused("A group cannot be merged into itself.")
+    with transaction.atomic():
+        members = list(Claim.objects.select_for_update().filter(group=source).order_by("pk"))
+        if not members:
+            raise GroupActionRefused("That group has no claims left to merge.")
+        before = _before(members)
+        Claim.objects.filter(pk__in=[c.pk for c in members]).update(
+            group=target, group_link=GroupLink.CONFIRMED
+        )
+        _canonical_refresh(source.pk)
+        ClaimGroup.objects.filter(pk=target.pk).update(updated_at=timezone.now())
+        return ClaimGroupEvent.objects.create(
+            group=target, kind=GroupEventKind.MERGED, actor=actor,
+            data={"before": before, "source": source.pk},
+        )  # fmt: skip
+
+
+def group_merge_into_claim(*, source: ClaimGroup, target_claim: Claim, actor) -> ClaimGroupEvent:
+    """Merge `source` into the group of `target_claim` (founding one when it has none)."""
+    if target_claim.group_id == source.pk:
+        raise GroupActionRefused(
+            "That claim is already one of this group's appearances; a group cannot be merged "
+            "into one of its own members."
+        )
+    with transaction.atomic():
+        (target_claim,) = _locked(target_claim)
+        return group_merge(source=source, target=_group_for(target_claim), actor=actor)
+
+
+def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
+    """Take `claim` out of its group: it was not a repeat after all."""
+    with transaction.atomic():
+        (claim,) = _locked(claim)
+        if not claim.group_id:
+            raise GroupActionRefused("This claim is not in a group.")
+        group_id = claim.group_id
+        before = _before([claim])
+        Claim.objects.filter(pk=claim.pk).update(group=None, group_link="")
+        _canonical_refresh(group_id)
+        return ClaimGroupEvent.objects.create(
+            group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor,
+            data={"before": before},
+        )  # fmt: skip
+
+
+def claim_apply_verdict(*, claim: Claim, checked: Claim, actor) -> ClaimGroupEvent:
+    """The repeat becomes an appearance of `checked`'s published fact-check, and leaves the
+    queue: it is dismissed as already checked."""
+    if checked.status != ClaimStatus.PUBLISHED:
+        raise GroupActionRefused("Only a published verdict can be applied to a repeat.")
+    with transaction.atomic():
+        if claim.group_id is None or claim.group_id != checked.group_id:
+            claim_group_link(
+                claim=claim, earlier=checked, actor=actor, kind=GroupEventKind.CONFIRMED
+            )
+        claim.refresh_from_db()
+        if claim.status in (ClaimStatus.NEW, ClaimStatus.IN_PROGRESS):
+            services.claim_dismiss(
+                claim=claim,
+                actor=actor,
+                reason=f"Already checked: a repeat of claim {checked.pk}, rated and published.",
+            )
+        return ClaimGroupEvent.objects.create(
+            group_id=claim.group_id, claim=claim, kind=GroupEventKind.VERDICT_APPLIED,
+            actor=actor, data={"before": {}, "checked": checked.pk},
+        )  # fmt: skip
+
+
+def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
+    """Put back the groups `event` changed, if nothing changed them since; record the undo."""
+    with transaction.atomic():
+        event = ClaimGroupEvent.objects.select_for_update().get(pk=event.pk)
+        if event.kind in (GroupEventKind.UNDONE, GroupEventKind.VERDICT_APPLIED):
+            raise GroupActionRefused(
+                "This event cannot be undone here (a dismissal is reopened from the claim)."
+            )
+        if event.undone_by_id:
+            raise GroupActionRefused("This change was already undone.")
+        before = event.data.get("before", {})
+        claims = list(Claim.objects.select_for_update().filter(pk__in=[int(pk) for pk in before]))
+        after = _after_of(event)
+        for claim in claims:
+            if claim.pk in after and claim.group_id != after[claim.pk]:
+                raise GroupActionRefused(
+                    "The group changed again since; undo the later changes first."
+                )
+        for claim in claims:
+            group_id, link = before[str(claim.pk)]
+            Claim.objects.filter(pk=claim.pk).update(group_id=group_id, group_link=link)
+        for group_id in {event.group_id, *(g for g, _ in before.values() if g)}:
+            _canonical_refresh(group_id)
+        suggestion_id = event.data.get("suggestion")
+        if suggestion_id:
+            MatchSuggestion.objects.filter(pk=suggestion_id).update(
+                status=SuggestionStatus.OPEN, decided_by=None, decided_at=None
+            )
+        undo = ClaimGroupEvent.objects.create(
+            group_id=event.group_id, claim=event.claim, kind=GroupEventKind.UNDONE, actor=actor,
+            data={"before": {}, "undoes": event.pk, "undone_kind": event.kind},
+        )  # fmt: skip
+        event.undone_by = undo
+        event.save(update_fields=["undone_by"])
+        return undo
+
+
+def _after_of(event: ClaimGroupEvent) -> dict[int, int | None]:
+    """Each touched claim's group right after `event` (the earlier claim keeps or founds one)."""
+    before = event.data.get("before", {})
+    if event.kind == GroupEventKind.SPLIT:
+        return {int(pk): None for pk in before}
+    if event.kind in (GroupEventKind.MERGED, GroupEventKind.AUTO_LINKED, GroupEventKind.CONFIRMED):
+        return {int(pk): event.group_id for pk in before}
+    return {}
+
+
+def _canonical_refresh(group_id: int | None) -> None:
+    """A group's canonical wording is its founder's, or its earliest member's once it left."""
+    if group_id is None:
+        return
+    group = ClaimGroup.objects.filter(pk=group_id).first()
+    if group is None:
+        return
+    members = Claim.objects.filter(group_id=group_id).order_by("created_at", "pk")
+    if group.canonical_claim_id and members.filter(pk=group.canonical_claim_id).exists():
+        return
+    first = members.first()
+    if first is not None:
+        group.canonical_claim, group.canonical_text = first, first.text
+        group.save(update_fields=["canonical_claim", "canonical_text", "updated_at"])

@@ -1,0 +1,87 @@
+"""After analysis: embed an article's claims, then link repeats and suggest likely ones.
+
+A claim whose best earlier match reaches "same claim" joins that claim's group on its own;
+matches at "suggested" become MatchSuggestion rows for a reviewer. Running it twice changes
+nothing: grouped claims are skipped, suggestions are unique per pair, and a pair a reviewer
+rejected (or a claim a reviewer split out) is never linked automatically again.
+"""
+
+from dataclasses import dataclass
+
+from ..models import (
+    Claim,
+    ClaimGroupEvent,
+    GroupEventKind,
+    MatchSuggestion,
+    SuggestionStatus,
+)
+from . import embedding
+from .groups import claim_group_link
+from .retrieval import SAME_CLAIM
+from .store import CLAIMS, claim_embeddings_compute, claim_key, key_claim_id, live_corpus
+
+SUGGESTIONS_PER_CLAIM = 5
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    embedded: int
+    linked: int
+    suggested: int
+
+
+def article_claims_match(*, article_id: int) -> LinkResult:
+    claim_ids = list(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
+    embedded = claim_embeddings_compute(claim_ids=claim_ids)
+    linked, suggested = claims_link(claim_ids=claim_ids)
+    return LinkResult(embedded, linked, suggested)
+
+
+def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
+    live = live_corpus(CLAIMS)
+    live.sync(force=True)
+    matcher = live.matcher()
+    split_out = set(
+        ClaimGroupEvent.objects.filter(
+            claim_id__in=claim_ids, kind=GroupEventKind.SPLIT, undone_by__isnull=True
+        ).values_list("claim_id", flat=True)
+    )
+    linked = suggested = 0
+    claims = Claim.objects.filter(pk__in=claim_ids, embedding__isnull=False).select_related(
+        "embedding"
+    )
+    for claim in claims.order_by("pk"):
+        same_article = Claim.objects.filter(article_id=claim.article_id).values_list(
+            "pk", flat=True
+        )
+        matches = matcher.search_vector(
+            claim.text,
+            embedding.vector_from_bytes(claim.embedding.vector),
+            limit=SUGGESTIONS_PER_CLAIM,
+            exclude={claim_key(pk) for pk in same_article},
+        )
+        rejected = set(
+            MatchSuggestion.objects.filter(
+                claim=claim, status=SuggestionStatus.REJECTED
+            ).values_list("candidate_id", flat=True)
+        )
+        for match in matches:
+            earlier_id = key_claim_id(match.key)
+            # Only earlier claims: a repeat points back to where the statement appeared first.
+            if match.level is None or earlier_id is None or earlier_id >= claim.pk:
+                continue
+            if earlier_id in rejected:
+                continue
+            can_link = claim.group_id is None and claim.pk not in split_out
+            if match.level == SAME_CLAIM and can_link:
+                claim_group_link(claim=claim, earlier=Claim.objects.get(pk=earlier_id))
+                claim.refresh_from_db(fields=["group", "group_link"])
+                linked += 1
+                continue
+            _, created = MatchSuggestion.objects.get_or_create(
+                claim=claim,
+                candidate_id=earlier_id,
+                defaults={"score": match.score, "level": match.level},
+            )
+            suggested += created
+    return linked, suggested

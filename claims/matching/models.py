@@ -1,0 +1,121 @@
+"""Rows of the matching layer: claim embeddings, canonical claim groups, suggestions, events.
+
+Claims are referred to by the string "claims.Claim", so claims/models.py can import this
+module without a cycle.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's sentence vector (384 little-endian float32), the source of truth for the index."""
+
+    claim = models.OneToOneField(
+        "claims.Claim", primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    vector = models.BinaryField()
+    model_version = models.CharField(max_length=100)
+    text_sha256 = models.CharField(max_length=64, help_text="Of the text the vector was made from.")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Embedding of claim {self.claim_id} ({self.model_version})"
+
+
+class ClaimGroup(models.Model):
+    """One canonical claim: the same statement wherever and by whomever it was made."""
+
+    canonical_claim = models.ForeignKey(
+        "claims.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    canonical_text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.canonical_text[:80]
+
+
+class GroupLink(models.TextChoices):
+    FOUNDER = "founder", "First appearance"
+    AUTO = "auto", "Linked automatically (same claim)"
+    CONFIRMED = "confirmed", "Confirmed by a reviewer"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class MatchSuggestion(models.Model):
+    """An earlier claim that reads like this one, above the "suggested" threshold."""
+
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="match_suggestions"
+    )
+    candidate = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    level = models.CharField(max_length=16)
+    status = models.CharField(
+        max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "candidate"], name="suggestion_unique"),
+            models.CheckConstraint(
+                condition=~Q(claim=models.F("candidate")), name="suggestion_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ~ {self.candidate_id} ({self.score:.2f})"
+
+
+class GroupEventKind(models.TextChoices):
+    AUTO_LINKED = "auto_linked", "Linked automatically"
+    CONFIRMED = "confirmed", "Match confirmed"
+    REJECTED = "rejected", "Match rejected"
+    MERGED = "merged", "Groups merged"
+    SPLIT = "split", "Split out"
+    VERDICT_APPLIED = "verdict_applied", "Published verdict applied"
+    UNDONE = "undone", "Undone"
+
+
+class ClaimGroupEvent(models.Model):
+    """Who changed a group, when, and the state before (`data["before"]`), so it can be undone."""
+
+    # Empty for a rejected suggestion between two claims that belong to no group.
+    group = models.ForeignKey(
+        ClaimGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    claim = models.ForeignKey(
+        "claims.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=GroupEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    undone_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undoes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — group {self.group_id}"

@@ -1,0 +1,108 @@
+"""Reads for the desk: a claim's "seen before" panel and a canonical claim's history."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from ..models import (
+    Claim,
+    ClaimGroup,
+    ClaimGroupEvent,
+    ClaimStatus,
+    MatchSuggestion,
+    SuggestionStatus,
+    Verdict,
+)
+from ..selectors import TimelineEntry, claim_timeline
+
+APPEARANCE_RELATED = ("article", "article__outlet", "speaker", "verdict", "verdict__rating")
+
+
+@dataclass
+class SeenBefore:
+    group: ClaimGroup | None
+    appearances: list[Claim]  # the group's other claims, earliest first
+    suggestions: list[MatchSuggestion]  # open suggestions, best first
+    checked: Claim | None  # an appearance whose verdict is published
+    events: list[ClaimGroupEvent]
+
+
+def published_verdict_of(claim: Claim) -> Verdict | None:
+    verdict = getattr(claim, "verdict", None)  # the reverse one-to-one raises AttributeError
+    if verdict is not None and verdict.status == "published" and verdict.published_at:
+        return verdict
+    return None
+
+
+def seen_before(claim: Claim) -> SeenBefore:
+    appearances = []
+    group = claim.group if claim.group_id else None
+    if group is not None:
+        appearances = list(
+            Claim.objects.filter(group=group)
+            .exclude(pk=claim.pk)
+            .select_related(*APPEARANCE_RELATED)
+            .order_by("created_at", "pk")
+        )
+    suggestions = list(
+        MatchSuggestion.objects.filter(claim=claim, status=SuggestionStatus.OPEN)
+        .select_related(*(f"candidate__{name}" for name in APPEARANCE_RELATED))
+        .order_by("-score")
+    )
+    checked = next(
+        (other for other in appearances if other.status == ClaimStatus.PUBLISHED),
+        None,
+    )
+    events = []
+    if group is not None:
+        events = list(
+            ClaimGroupEvent.objects.filter(group=group, claim=claim)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")[:5]
+        )
+    return SeenBefore(group, appearances, suggestions, checked, events)
+
+
+def group_appearances(group: ClaimGroup) -> list[Claim]:
+    return list(
+        Claim.objects.filter(group=group)
+        .select_related(*APPEARANCE_RELATED)
+        .order_by("article__published_at", "created_at", "pk")
+    )
+
+
+def group_timeline(group: ClaimGroup, appearances: list[Claim]) -> list[TimelineEntry]:
+    """Every member's workflow events and verdict versions, and every group change, in order."""
+    entries = []
+    for claim in appearances:
+        for entry in claim_timeline(claim):
+            entry.title = f"Claim #{claim.pk}: {entry.title}"
+            entries.append(entry)
+    for event in group.events.select_related("actor", "claim"):
+        details = [("claim", f"#{event.claim_id}")] if event.claim_id else []
+        if event.undone_by_id:
+            details.append(("undone", "yes"))
+        entries.append(
+            TimelineEntry(
+                at=event.created_at,
+                title=f"Group: {event.get_kind_display()}",
+                actor=event.actor.get_username() if event.actor else "the matcher",
+                details=details,
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def repeat_counts(claim_ids: list[int]) -> dict[int, int]:
+    """How many appearances each claim's group has (1 for a claim seen once)."""
+    groups = dict(
+        Claim.objects.filter(pk__in=claim_ids, group__isnull=False).values_list("pk", "group_id")
+    )
+    sizes = dict(
+        Claim.objects.filter(group_id__in=set(groups.values()))
+        .values_list("group_id")
+        .annotate(size=Count("id"))
+        .order_by()
+    )
+    return {pk: sizes.get(groups.get(pk), 1) for pk in claim_ids}

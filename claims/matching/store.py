@@ -1,0 +1,235 @@
+"""The Django side of matching: embeddings in PostgreSQL, and each process's live matchers.
+
+PostgreSQL holds every vector (ClaimEmbedding). Each web or worker process keeps two matchers
+in memory, built on first use from the snapshot `rebuild_match_index` writes (when there is
+one) plus the rows changed since:
+- CLAIMS: every claim with a vector, for "seen before" and grouping (desk only);
+- CHECKED: claims with a published verdict, for the public "has this been checked?" search.
+Before a search a matcher reads the rows changed since it last looked (at most every
+MATCHING_SYNC_SECONDS, one indexed query), so a claim the worker embeds is found by every
+process within seconds. Other sources (imported fact-checks) become more keys in CHECKED:
+`SOURCES` leaves room for them in the key space.
+"""
+
+import functools
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Claim, ClaimEmbedding, VerdictStatus
+from . import embedding
+from .index import VectorIndex
+from .retrieval import (
+    Document,
+    LexicalStats,
+    Match,
+    Matcher,
+    MatchSettings,
+    embedding_text,
+    text_vector_id,
+    tokens,
+)
+
+SOURCES = 4
+SOURCE_CLAIM = 0
+CLAIMS = "claims"
+CHECKED = "checked"
+# Rows committed a little after their timestamp (a transaction that ran long) are read again.
+SYNC_MARGIN = timedelta(seconds=60)
+EMBED_BATCH = 64
+
+
+def claim_key(claim_id: int) -> int:
+    return claim_id * SOURCES + SOURCE_CLAIM
+
+
+def key_claim_id(key: int) -> int | None:
+    return key // SOURCES if key % SOURCES == SOURCE_CLAIM else None
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def claim_embeddings_compute(*, claim_ids: list[int]) -> int:
+    """Embed the claims whose vector is missing or stale, in batches; returns how many.
+
+    Runs in the worker (never in a web request). Idempotent: an up-to-date row is left alone.
+    """
+    version = embedding.model_info().version
+    claims = list(Claim.objects.filter(pk__in=claim_ids).only("id", "text").order_by("id"))
+    current = {
+        row["claim_id"]: row["text_sha256"]
+        for row in ClaimEmbedding.objects.filter(
+            claim_id__in=[c.pk for c in claims], model_version=version
+        ).values("claim_id", "text_sha256")
+    }
+    stale = [c for c in claims if current.get(c.pk) != text_sha256(c.text)]
+    for start in range(0, len(stale), EMBED_BATCH):
+        batch = stale[start : start + EMBED_BATCH]
+        vectors = embedding.embed_texts([embedding_text(c.text) for c in batch])
+        rows = [
+            ClaimEmbedding(
+                claim_id=c.pk,
+                vector=embedding.vector_to_bytes(vector),
+                model_version=version,
+                text_sha256=text_sha256(c.text),
+            )
+            for c, vector in zip(batch, vectors, strict=True)
+        ]
+        with transaction.atomic():
+            ClaimEmbedding.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["claim"],
+                update_fields=["vector", "model_version", "text_sha256", "updated_at"],
+            )
+    return len(stale)
+
+
+def _rows(corpus: str, since: datetime | None, fields=("claim_id", "claim__text", "vector")):
+    rows = ClaimEmbedding.objects.filter(model_version=embedding.model_info().version)
+    if corpus == CHECKED:
+        rows = rows.filter(
+            claim__verdict__status=VerdictStatus.PUBLISHED,
+            claim__verdict__published_at__isnull=False,
+        )
+    if since is not None:
+        changed = Q(updated_at__gte=since)
+        if corpus == CHECKED:
+            changed |= Q(claim__verdict__updated_at__gte=since)
+        rows = rows.filter(changed)
+    return rows.values_list(*fields).iterator(chunk_size=2000)
+
+
+@dataclass
+class LiveCorpus:
+    name: str
+    index: VectorIndex
+    stats: LexicalStats
+    documents: dict[int, Document]
+    synced_until: datetime | None = None
+    checked_at: float = 0.0
+
+    def upsert(self, rows) -> None:
+        ids, vectors = [], []
+        for claim_id, text, vector in rows:
+            key = claim_key(claim_id)
+            previous = self.documents.get(key)
+            if previous is not None:
+                self.stats.remove(key, tokens(previous.text))
+            self.documents[key] = Document(key=key, text=text)
+            self.stats.add(key, tokens(text))
+            ids.append(text_vector_id(key))
+            vectors.append(embedding.vector_from_bytes(vector))
+        if ids:
+            self.index.add(np.array(ids, dtype=np.int64), np.stack(vectors))
+
+    def sync(self, *, force: bool = False) -> None:
+        if not force and time.monotonic() - self.checked_at < settings.MATCHING_SYNC_SECONDS:
+            return
+        started = timezone.now()
+        since = self.synced_until - SYNC_MARGIN if self.synced_until else None
+        self.upsert(_rows(self.name, since))
+        self.synced_until, self.checked_at = started, time.monotonic()
+
+    def matcher(self, settings_override: MatchSettings | None = None) -> Matcher:
+        return Matcher(
+            index=self.index,
+            documents=lambda keys: {k: self.documents[k] for k in keys if k in self.documents},
+            embed=embedding.embed_texts,
+            stats=self.stats,
+            settings=settings_override or match_settings(),
+        )
+
+
+@functools.cache
+def match_settings() -> MatchSettings:
+    """The fitted weights and thresholds, written by `evaluate_matching` into the model folder."""
+    path = embedding.MODEL_DIR / "match_settings.json"
+    if not path.is_file():
+        return MatchSettings()
+    return MatchSettings(**json.loads(path.read_text(encoding="utf-8")))
+
+
+_corpora: dict[str, LiveCorpus] = {}
+_lock = threading.Lock()
+
+
+def snapshot_path(corpus: str) -> Path:
+    return Path(settings.MATCHING_INDEX_DIR) / f"{corpus}.faiss"
+
+
+def live_corpus(corpus: str) -> LiveCorpus:
+    """This process's corpus, brought up to date (at most every MATCHING_SYNC_SECONDS)."""
+    with _lock:
+        live = _corpora.get(corpus)
+        if live is None:
+            live = _corpus_load(corpus)
+            _corpora[corpus] = live
+        live.sync()
+        return live
+
+
+def _corpus_load(corpus: str) -> LiveCorpus:
+    path = snapshot_path(corpus)
+    live = LiveCorpus(corpus, VectorIndex(embedding.DIMENSIONS), LexicalStats(), {})
+    if path.is_file():
+        marker = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        if marker.get("model_version") == embedding.model_info().version:
+            live.index = VectorIndex.load(path)
+            live.index.set_nprobe(settings.MATCHING_NPROBE)
+            # Texts for BM25 come from the database; the vectors already sit in the snapshot.
+            rows = _rows(corpus, None, fields=("claim_id", "claim__text"))
+            for claim_id, text in rows:
+                key = claim_key(claim_id)
+                live.documents[key] = Document(key=key, text=text)
+                live.stats.add(key, tokens(text))
+            live.synced_until = datetime.fromisoformat(marker["synced_until"])
+    return live
+
+
+def corpus_rebuild(corpus: str) -> int:
+    """Write a fresh snapshot of `corpus` from PostgreSQL; returns how many vectors it holds."""
+    started = timezone.now()
+    ids, vectors = [], []
+    for claim_id, _, vector in _rows(corpus, None):
+        ids.append(text_vector_id(claim_key(claim_id)))
+        vectors.append(embedding.vector_from_bytes(vector))
+    matrix = np.stack(vectors) if vectors else np.zeros((0, embedding.DIMENSIONS), np.float32)
+    index = VectorIndex.build(
+        np.array(ids, dtype=np.int64), matrix, ivf_min=settings.MATCHING_IVF_MIN
+    )
+    path = snapshot_path(corpus)
+    index.save(path)
+    marker = {"synced_until": started.isoformat(), "model_version": embedding.model_info().version}
+    path.with_suffix(".json").write_text(json.dumps(marker), encoding="utf-8")
+    return len(index)
+
+
+def corpora_forget() -> None:
+    """Drop this process's matchers (tests; a process that must reload a new snapshot)."""
+    with _lock:
+        _corpora.clear()
+
+
+def checked_search(query: str, *, limit: int) -> list[tuple[int, Match]]:
+    """(claim id, match) of published fact-checks for a query: the API's "has this been
+    checked?". One query embedding; the vectors it compares with were stored by the worker."""
+    matcher = live_corpus(CHECKED).matcher()
+    found = []
+    for match in matcher.search(query, limit=limit):
+        claim_id = key_claim_id(match.key)
+        if claim_id is not None:
+            found.append((claim_id, match))
+    return found

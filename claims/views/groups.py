@@ -1,0 +1,115 @@
+"""Repeats across articles: confirm or reject a suggested match, split, merge, undo, apply a
+published verdict to a repeat; and the editors' history page of a canonical claim."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ..matching import groups
+from ..matching.selectors import group_appearances, group_timeline
+from ..models import Claim, ClaimGroup, ClaimGroupEvent, MatchSuggestion
+from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, desk_view
+
+
+def _claim_id_from(request, name: str) -> int | None:
+    value = request.POST.get(name, "").strip().lstrip("#")
+    return int(value) if value.isdigit() else None
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def suggestion_confirm(request, pk: int):
+    suggestion = get_object_or_404(MatchSuggestion, pk=pk)
+    attempt(
+        request,
+        lambda: groups.suggestion_confirm(suggestion=suggestion, actor=request.user),
+        success="Confirmed: the claim is an appearance of the earlier one.",
+    )
+    return redirect("claims:detail", pk=suggestion.claim_id)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def suggestion_reject(request, pk: int):
+    suggestion = get_object_or_404(MatchSuggestion, pk=pk)
+    attempt(
+        request,
+        lambda: groups.suggestion_reject(suggestion=suggestion, actor=request.user),
+        success="Rejected: the two claims are not the same.",
+    )
+    return redirect("claims:detail", pk=suggestion.claim_id)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_split(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    attempt(
+        request,
+        lambda: groups.claim_split(claim=claim, actor=request.user),
+        success="The claim is split out of its group.",
+    )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def group_merge(request, pk: int):
+    claim = get_object_or_404(Claim.objects.select_related("group"), pk=pk)
+    target_id = _claim_id_from(request, "target")
+    if target_id is None:
+        messages.error(request, "Give the number of a claim to merge this group into.")
+        return redirect("claims:detail", pk=pk)
+    target = Claim.objects.filter(pk=target_id).first()
+    if target is None:
+        messages.error(request, f"There is no claim #{target_id}.")
+    elif claim.group is None:
+        messages.error(request, "This claim is not in a group; confirm a match instead.")
+    else:
+        attempt(
+            request,
+            lambda: groups.group_merge_into_claim(
+                source=claim.group, target_claim=target, actor=request.user
+            ),
+            success=f"The group is merged into the group of claim #{target_id}.",
+        )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_apply_verdict(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    checked = get_object_or_404(Claim, pk=_claim_id_from(request, "checked") or 0)
+    attempt(
+        request,
+        lambda: groups.claim_apply_verdict(claim=claim, checked=checked, actor=request.user),
+        success="The published verdict now covers this repeat; it leaves the queue.",
+    )
+    return redirect("claims:detail", pk=pk)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def group_event_undo(request, pk: int):
+    event = get_object_or_404(ClaimGroupEvent, pk=pk)
+    attempt(
+        request,
+        lambda: groups.group_event_undo(event=event, actor=request.user),
+        success="Undone.",
+    )
+    back = _claim_id_from(request, "next_claim")
+    if back or not event.group_id:
+        return redirect("claims:detail", pk=back or event.claim_id)
+    return redirect("claims:group_history", pk=event.group_id)
+
+
+@desk_view(PUBLISH_VERDICTS)
+def group_history(request, pk: int):
+    group = get_object_or_404(ClaimGroup.objects.select_related("canonical_claim"), pk=pk)
+    appearances = group_appearances(group)
+    speakers = list({c.speaker_id: c.speaker for c in appearances if c.speaker_id}.values())
+    return render(
+        request,
+        "claims/group_history.html",
+        {
+            "group": group,
+            "appearances": appearances,
+            "speakers": speakers,
+            "timeline": group_timeline(group, appearances),
+            "events": group.events.select_related("actor").order_by("-created_at", "-pk"),
+        },
+    )

@@ -1,0 +1,60 @@
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.model
+
+
+def write(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter="\t").writerows(rows)
+    return path
+
+
+@pytest.fixture
+def vclaims(tmp_path):
+    return write(
+        tmp_path / "vclaims.tsv",
+        [
+            ["vclaim_id", "vclaim", "title"],
+            ["v-jobs", "Unemployment rose 20 percent last year.", "Did joblessness rise?"],
+            ["v-moon", 'The moon landing was "staged" in a studio.', ""],
+            ["v-tax", "The new law raises taxes on every family.", "Tax law claims"],
+        ],
+    )
+
+
+def run(vclaims, queries):
+    out = io.StringIO()
+    call_command("match_claims", str(vclaims), str(queries), stdout=out)
+    return [line.split("\t") for line in out.getvalue().splitlines()]
+
+
+def test_it_prints_each_querys_claims_best_first_with_scores(tmp_path, vclaims):
+    queries = write(
+        tmp_path / "queries.tsv",
+        [
+            ["query_id", "text"],
+            ["q1", "Was the moon landing filmed in a studio?"],
+            ["q2", "Taxes go up for all families"],
+        ],
+    )
+    lines = run(vclaims, queries)
+    assert [line[0] for line in lines] == ["q1"] * 3 + ["q2"] * 3
+    assert lines[0][1] == "v-moon" and lines[3][1] == "v-tax"
+    first = [float(line[2]) for line in lines[:3]]
+    assert first == sorted(first, reverse=True)
+
+
+def test_it_names_a_missing_column(tmp_path, vclaims):
+    queries = write(tmp_path / "queries.tsv", [["id", "text"], ["q1", "Anything"]])
+    with pytest.raises(CommandError, match="query_id"):
+        run(vclaims, queries)
+
+
+def test_it_names_a_ragged_line(tmp_path, vclaims):
+    queries = write(tmp_path / "queries.tsv", [["query_id", "text"], ["q1", "a", "extra"]])
+    with pytest.raises(CommandError, match="line 2"):
+        run(vclaims, queries)

@@ -1,0 +1,139 @@
+"""Canonical claim groups: confirm, reject, merge, split, apply a verdict, undo; with events."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from claims.matching import groups
+from claims.models import (
+    Claim,
+    ClaimGroupEvent,
+    ClaimStatus,
+    GroupEventKind,
+    GroupLink,
+    MatchSuggestion,
+    SuggestionStatus,
+)
+from tests.factories import ArticleFactory, ClaimFactory, fact_checker, published_verdict
+
+pytestmark = pytest.mark.django_db
+
+
+def claim(text="Crime fell by 40 percent last year."):
+    return ClaimFactory(article=ArticleFactory(body=text), text=text)
+
+
+def suggestion(new, earlier, score=0.7):
+    return MatchSuggestion.objects.create(
+        claim=new, candidate=earlier, score=score, level="suggested"
+    )
+
+
+def fresh(row):
+    row.refresh_from_db()
+    return row
+
+
+def test_confirming_a_suggestion_makes_both_claims_one_group_with_the_earlier_wording():
+    earlier, new, reviewer = claim(), claim("Crime went down 40 percent."), fact_checker()
+    event = groups.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
+    earlier, new = fresh(earlier), fresh(new)
+    assert earlier.group_id == new.group_id is not None
+    assert new.group.canonical_text == earlier.text
+    assert (earlier.group_link, new.group_link) == (GroupLink.FOUNDER, GroupLink.CONFIRMED)
+    assert (event.kind, event.actor, event.claim) == (GroupEventKind.CONFIRMED, reviewer, new)
+    assert MatchSuggestion.objects.get().status == SuggestionStatus.CONFIRMED
+
+
+def test_rejecting_a_suggestion_records_who_and_links_nothing():
+    earlier, new, reviewer = claim(), claim("Crime rose 40 percent."), fact_checker()
+    event = groups.suggestion_reject(suggestion=suggestion(new, earlier), actor=reviewer)
+    assert fresh(new).group_id is None
+    assert (event.kind, event.actor) == (GroupEventKind.REJECTED, reviewer)
+    assert MatchSuggestion.objects.get().status == SuggestionStatus.REJECTED
+    with pytest.raises(ValidationError, match="already rejected"):
+        groups.suggestion_confirm(suggestion=MatchSuggestion.objects.get(), actor=reviewer)
+
+
+def test_splitting_a_claim_out_keeps_the_rest_of_the_group():
+    first, second, third, reviewer = (
+        claim(),
+        claim("B said it too."),
+        claim("C too."),
+        fact_checker(),
+    )
+    groups.claim_group_link(claim=second, earlier=first)
+    groups.claim_group_link(claim=third, earlier=first)
+    event = groups.claim_split(claim=fresh(second), actor=reviewer)
+    assert fresh(second).group_id is None
+    assert fresh(third).group_id == fresh(first).group_id
+    assert event.kind == GroupEventKind.SPLIT
+
+
+def test_splitting_out_the_canonical_claim_hands_the_wording_to_the_next_appearance():
+    first, second = claim(), claim("Crime was down by 40 percent.")
+    groups.claim_group_link(claim=second, earlier=first)
+    group = fresh(first).group
+    groups.claim_split(claim=fresh(first), actor=fact_checker())
+    group.refresh_from_db()
+    assert (group.canonical_claim, group.canonical_text) == (second, second.text)
+
+
+def test_merging_moves_every_appearance_and_can_be_undone():
+    a1, a2, b1, reviewer = claim(), claim("A2."), claim("B1."), fact_checker()
+    groups.claim_group_link(claim=a2, earlier=a1)
+    b2 = claim("B2.")
+    groups.claim_group_link(claim=b2, earlier=b1)
+    source, target = fresh(a1).group, fresh(b1).group
+    event = groups.group_merge(source=source, target=target, actor=reviewer)
+    assert set(Claim.objects.filter(group=target)) == {a1, a2, b1, b2}
+    undo = groups.group_event_undo(event=event, actor=reviewer)
+    assert set(Claim.objects.filter(group=source)) == {a1, a2}
+    assert set(Claim.objects.filter(group=target)) == {b1, b2}
+    assert (undo.kind, fresh(event).undone_by) == (GroupEventKind.UNDONE, undo)
+    with pytest.raises(ValidationError, match="already undone"):
+        groups.group_event_undo(event=fresh(event), actor=reviewer)
+
+
+def test_a_group_cannot_be_merged_into_itself_or_into_one_of_its_members():
+    first, second = claim(), claim("Again.")
+    groups.claim_group_link(claim=second, earlier=first)
+    group = fresh(first).group
+    with pytest.raises(ValidationError, match="into itself"):
+        groups.group_merge(source=group, target=group, actor=fact_checker())
+    with pytest.raises(ValidationError, match="its own members"):
+        groups.group_merge_into_claim(source=group, target_claim=fresh(second), actor=None)
+
+
+def test_undo_is_refused_once_a_later_change_moved_the_claim_again():
+    first, second, reviewer = claim(), claim("Second."), fact_checker()
+    link = groups.claim_group_link(claim=second, earlier=first)
+    groups.claim_split(claim=fresh(second), actor=reviewer)
+    with pytest.raises(ValidationError, match="changed again"):
+        groups.group_event_undo(event=link, actor=reviewer)
+
+
+def test_undoing_a_confirmation_reopens_the_suggestion():
+    earlier, new, reviewer = claim(), claim("Crime dropped 40 percent."), fact_checker()
+    event = groups.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
+    groups.group_event_undo(event=event, actor=reviewer)
+    assert fresh(new).group_id is None
+    assert MatchSuggestion.objects.get().status == SuggestionStatus.OPEN
+
+
+def test_applying_a_published_verdict_links_the_repeat_and_takes_it_out_of_the_queue():
+    verdict = published_verdict()
+    repeat, reviewer = claim("The same thing, said again."), fact_checker()
+    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=reviewer)
+    repeat = fresh(repeat)
+    assert repeat.group_id == fresh(verdict.claim).group_id
+    assert repeat.status == ClaimStatus.DISMISSED
+    assert ClaimGroupEvent.objects.filter(
+        kind=GroupEventKind.VERDICT_APPLIED, claim=repeat
+    ).exists()
+    assert Claim.objects.with_already_checked().get(pk=repeat.pk).already_checked
+
+
+def test_only_a_published_verdict_can_be_applied():
+    unpublished, repeat = claim(), claim("Again.")
+    with pytest.raises(ValidationError, match="published"):
+        groups.claim_apply_verdict(claim=repeat, checked=unpublished, actor=fact_checker())

@@ -1,0 +1,64 @@
+"""After analysis the worker's task embeds claims (PostgreSQL) and links repeats."""
+
+import pytest
+
+from claims import tasks
+from claims.matching import embedding
+from claims.matching.linking import article_claims_match
+from claims.models import Claim, ClaimEmbedding, GroupLink, MatchSuggestion
+from tests.factories import ArticleFactory, ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+STATEMENT = "Unemployment in the state rose 20 percent between 2019 and 2021, the governor said."
+
+
+def article_with_claim(text: str):
+    # A second sentence that differs, so two articles with the same claim are not one text.
+    article = ArticleFactory(body=f"{text} Report {Claim.objects.count()}.")
+    return ClaimFactory(article=article, start=0, end=len(text), text=text)
+
+
+def test_every_claim_of_an_analysed_article_gets_its_vector_once(seed_text):
+    article = ArticleFactory(body=seed_text)
+    tasks.analyze_article.delay(article.pk)
+    claims = Claim.objects.filter(article=article)
+    assert claims.exists()
+    assert ClaimEmbedding.objects.filter(claim__article=article).count() == claims.count()
+    stored = ClaimEmbedding.objects.filter(claim__article=article).first()
+    assert len(embedding.vector_from_bytes(stored.vector)) == embedding.DIMENSIONS
+    assert stored.model_version == embedding.model_info().version
+    assert article_claims_match(article_id=article.pk).embedded == 0
+
+
+def test_the_same_statement_in_a_later_article_joins_the_first_claims_group():
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    repeat = article_with_claim(STATEMENT)
+    result = article_claims_match(article_id=repeat.article_id)
+    first.refresh_from_db()
+    repeat.refresh_from_db()
+    assert result.linked == 1
+    assert repeat.group_id == first.group_id is not None
+    assert (first.group_link, repeat.group_link) == (GroupLink.FOUNDER, GroupLink.AUTO)
+    assert article_claims_match(article_id=repeat.article_id).linked == 0  # idempotent
+
+
+def test_a_repeat_with_another_number_is_only_suggested_to_a_reviewer():
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    other = article_with_claim(STATEMENT.replace("20 percent", "2 percent"))
+    article_claims_match(article_id=other.article_id)
+    other.refresh_from_db()
+    assert other.group_id is None
+    assert MatchSuggestion.objects.filter(claim=other, candidate=first).exists()
+
+
+def test_an_unrelated_claim_is_neither_linked_nor_suggested():
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    other = article_with_claim("The river flooded three villages after a week of heavy rain.")
+    article_claims_match(article_id=other.article_id)
+    other.refresh_from_db()
+    assert other.group_id is None
+    assert not MatchSuggestion.objects.filter(claim=other).exists()

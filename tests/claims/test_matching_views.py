@@ -1,0 +1,145 @@
+"""The "seen before" panel, the group actions through the client, the canonical claim's
+history page, the queue's "already checked" mark and the speaker page's repeat counts."""
+
+import pytest
+from django.urls import reverse
+
+from claims.matching import groups
+from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    SpeakerFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def claim(text="Crime fell by 40 percent last year.", **fields):
+    return ClaimFactory(article=ArticleFactory(body=text), text=text, **fields)
+
+
+@pytest.fixture
+def checker(client):
+    user = fact_checker(username="fc")
+    client.force_login(user)
+    return user
+
+
+def test_the_panel_shows_an_earlier_appearance_with_its_published_rating(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    assert "Seen before" in page
+    assert f'data-appearance="{verdict.claim.pk}"' in page
+    assert "Already checked." in page
+    assert f"Rated {verdict.rating.label} on {verdict.published_at:%-d %B %Y}" in page
+    assert "Apply the published verdict" in page
+
+
+def test_applying_the_verdict_from_the_panel_takes_the_repeat_out_of_the_queue(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    response = client.post(
+        reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk}
+    )
+    assert response.status_code == 302
+    repeat.refresh_from_db()
+    assert repeat.status == ClaimStatus.DISMISSED
+
+
+def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
+    earlier, new, other = claim(), claim("Crime went down 40 percent."), claim("Crime rose.")
+    confirm = MatchSuggestion.objects.create(
+        claim=new, candidate=earlier, score=0.7, level="suggested"
+    )
+    reject = MatchSuggestion.objects.create(
+        claim=new, candidate=other, score=0.6, level="suggested"
+    )
+    page = client.get(reverse("claims:detail", args=[new.pk])).content.decode()
+    assert f'data-suggestion="{confirm.pk}"' in page and f'data-suggestion="{reject.pk}"' in page
+    client.post(reverse("claims:suggestion_confirm", args=[confirm.pk]))
+    client.post(reverse("claims:suggestion_reject", args=[reject.pk]))
+    new.refresh_from_db()
+    assert new.group_id == Claim.objects.get(pk=earlier.pk).group_id
+    assert not Claim.objects.get(pk=other.pk).group_id
+
+
+def test_merging_a_group_into_one_of_its_members_is_refused_with_a_message(client, checker):
+    first, second = claim(), claim("Again.")
+    groups.claim_group_link(claim=second, earlier=first)
+    response = client.post(
+        reverse("claims:merge", args=[first.pk]), {"target": second.pk}, follow=True
+    )
+    assert "its own members" in response.content.decode()
+
+
+def test_group_actions_need_a_logged_in_desk_user(client):
+    first, second = claim(), claim("Again.")
+    groups.claim_group_link(claim=second, earlier=first)
+    response = client.post(reverse("claims:split", args=[second.pk]))
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert Claim.objects.get(pk=second.pk).group_id is not None
+
+
+def test_the_history_page_lists_every_appearance_speaker_and_group_change(client):
+    speaker_a, speaker_b = SpeakerFactory(name="Ann Able"), SpeakerFactory(name="Bob Baker")
+    verdict = published_verdict(claim=claim(speaker=speaker_a))
+    repeat = claim("Crime dropped by 40 percent last year.", speaker=speaker_b)
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim, kind=GroupEventKind.CONFIRMED)
+    client.force_login(editor(username="ed"))
+    group = Claim.objects.get(pk=repeat.pk).group
+    page = client.get(reverse("claims:group_history", args=[group.pk])).content.decode()
+    assert f'data-appearance="{verdict.claim.pk}"' in page
+    assert f'data-appearance="{repeat.pk}"' in page
+    assert "Ann Able" in page and "Bob Baker" in page
+    assert "Group: Match confirmed" in page
+    assert "Verdict version" in page and "Published" in page
+
+
+def test_the_history_page_is_for_editors(client, checker):
+    first, second = claim(), claim("Again.")
+    groups.claim_group_link(claim=second, earlier=first)
+    group = Claim.objects.get(pk=first.pk).group
+    assert client.get(reverse("claims:group_history", args=[group.pk])).status_code == 403
+
+
+def test_the_queue_marks_repeats_of_a_published_claim_and_filters_them(client, checker):
+    verdict = published_verdict()
+    repeat, fresh = claim("Crime dropped 40 percent last year."), claim("Taxes rose 3 percent.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    page = client.get(reverse("claims:queue")).content.decode()
+    assert page.count("data-already-checked") == 1
+    new_only = client.get(reverse("claims:queue"), {"repeats": "new"}).context["page"]
+    assert repeat not in list(new_only) and fresh in list(new_only)
+    checked = client.get(reverse("claims:queue"), {"repeats": "checked"}).context["page"]
+    assert list(checked) == [repeat]
+
+
+def test_the_speaker_page_counts_how_often_each_claim_was_made(client, checker):
+    speaker = SpeakerFactory()
+    said_twice = claim(speaker=speaker)
+    groups.claim_group_link(claim=claim("Crime fell 40 percent, again."), earlier=said_twice)
+    said_once = claim("Taxes rose 3 percent.", speaker=speaker)
+    page = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
+    assert f'data-repeats="{said_twice.pk}">2' in page
+    assert f'data-repeats="{said_once.pk}">1' in page
+
+
+def test_a_claim_added_by_hand_gets_its_vector_from_the_matching_task(
+    client, checker, django_capture_on_commit_callbacks
+):
+    from claims.models import ClaimEmbedding, Sentence
+
+    text = "Residents say the new tram line doubled their commute."
+    article = ArticleFactory(body=text)
+    sentence = Sentence.objects.create(article=article, index=0, start=0, end=len(text), text=text)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("claims:add", args=[sentence.pk]))
+    assert ClaimEmbedding.objects.filter(claim__article=article).count() == 1
