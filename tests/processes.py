@@ -4,6 +4,7 @@ Each runs on a free port of its own, so breaking it never touches the shared ser
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -146,14 +147,11 @@ def gunicorn(tmp_path: Path, **env: str):
             server.kill()
 
 
-@contextmanager
-def celery_worker(
-    tmp_path: Path, *, broker: str, pool: str = "solo", queue: str | None = None, **env: str
-):
-    """A real worker process on `broker`; yields (process, queue, log path)."""
-    queue = queue or f"test-{uuid.uuid4().hex[:10]}"
-    log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
-    with log.open("w") as out:
+def worker_spawn(
+    *, queue: str, log_path: Path, broker: str, pool: str = "solo", **env: str
+) -> subprocess.Popen:
+    """Start a real `celery worker` on `queue` and `broker`; return it once it is ready."""
+    with log_path.open("w") as out:
         worker = subprocess.Popen(
             [
                 sys.executable,
@@ -174,7 +172,7 @@ def celery_worker(
                 "--loglevel",
                 "INFO",
                 "--hostname",
-                f"{queue}@%h",
+                f"{queue}-{log_path.stem}@%h",
             ],
             cwd=REPO,
             env=child_env(
@@ -187,12 +185,39 @@ def celery_worker(
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_for(lambda: "ready." in log.read_text(), timeout=120, what="worker start", log=log)
+        wait_for(
+            lambda: "ready." in log_path.read_text(), timeout=120, what="worker start", log=log_path
+        )
+    except BaseException:
+        worker_stop(worker)
+        raise
+    return worker
+
+
+def worker_stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=30)
+
+
+def analyses_succeeded(log: Path) -> int:
+    """Analyses a worker finished; each is followed by its matching task, which is not one."""
+    return len(re.findall(r"analyze_article\[[^\]]+\] succeeded", log.read_text()))
+
+
+@contextmanager
+def celery_worker(
+    tmp_path: Path, *, broker: str, pool: str = "solo", queue: str | None = None, **env: str
+):
+    """A real worker process on `broker`; yields (process, queue, log path)."""
+    queue = queue or f"test-{uuid.uuid4().hex[:10]}"
+    log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
+    worker = worker_spawn(queue=queue, log_path=log, broker=broker, pool=pool, **env)
+    try:
         yield worker, queue, log
     finally:
-        if worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        worker_stop(worker)

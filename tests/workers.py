@@ -1,24 +1,17 @@
-"""Real Celery worker processes on Redis against the test database (no tests here)."""
+"""Real Celery worker processes on the suite's Redis, against the test database (no tests here).
+
+A thin layer over tests/processes.py, which starts every test process the same way.
+"""
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.processes import wait_for as _wait_for
+from tests.processes import worker_spawn, worker_stop
 
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the worker test needs PostgreSQL (a worker cannot see an in-memory DB)")
-    user = db["USER"] or "postgres"
-    auth = f"{user}:{db['PASSWORD']}" if db["PASSWORD"] else user
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+__all__ = ["broker_url", "wait_for", "worker_start", "worker_stop"]
 
 
 def broker_url() -> str:
@@ -29,66 +22,9 @@ def broker_url() -> str:
 
 
 def worker_start(*, queue: str, log_path: Path, env: dict[str, str] | None = None):
-    """Start `celery worker` on `queue` and wait until it is ready."""
-    full_env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "CELERY_BROKER_URL": broker_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "HF_HUB_OFFLINE": "1",
-        **(env or {}),
-    }
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "--queues",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel",
-                "INFO",
-                "--hostname",
-                f"{queue}-{log_path.stem}@%h",
-            ],
-            cwd=REPO,
-            env=full_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for(
-            lambda: "ready." in log_path.read_text(), timeout=90, what="worker start", log=log_path
-        )
-    except BaseException:
-        worker_stop(worker)
-        raise
-    return worker
-
-
-def worker_stop(worker) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=30)
+    """Start `celery worker` on `queue` and the suite's broker; wait until it is ready."""
+    return worker_spawn(queue=queue, log_path=log_path, broker=broker_url(), **(env or {}))
 
 
 def wait_for(condition, *, timeout: float, what: str, log: Path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-3000:]}")
+    _wait_for(condition, timeout=timeout, what=what, log=log)

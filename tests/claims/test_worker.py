@@ -1,16 +1,14 @@
 """The analysis through a real Celery worker process on Redis, against the test database."""
 
-import re
-
 import pytest
 
 from articles.models import AnalysisStatus, Article
 from articles.services import article_submit
 from claims.models import Claim, Sentence
+from tests.processes import analyses_succeeded
 from tests.workers import wait_for as _wait_for
 from tests.workers import worker_start, worker_stop
 
-ANALYSIS_DONE = re.compile(r"analyze_article\[[^\]]+\] succeeded")
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
@@ -60,7 +58,7 @@ def test_queueing_the_same_article_twice_through_the_worker_creates_no_duplicate
     analyze_article.delay(article.pk)
     _wait_for(
         # Count analyses only: each is followed by its matching task, which succeeds too.
-        lambda: len(ANALYSIS_DONE.findall(celery_worker_process.read_text())) >= 3,
+        lambda: analyses_succeeded(celery_worker_process) >= 3,
         timeout=120,
         what="the repeated analyses",
         log=celery_worker_process,
