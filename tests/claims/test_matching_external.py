@@ -12,8 +12,10 @@ from articles.models import ExternalFactCheck
 from claims import tasks
 from claims.matching import embedding
 from claims.matching.linking import article_claims_match
+from claims.matching.store import EXTERNAL, live_corpus
 from claims.models import Claim, ExternalFactCheckEmbedding
 from tests.claims.test_api_support import key_client
+from tests.claims.test_worker import _wait_for, celery_worker_process  # noqa: F401 (fixture)
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
@@ -144,3 +146,18 @@ def test_the_public_verdict_search_pages_and_claimreview_never_show_it(
     assert claimreview.status_code == 200 and "Checkers Example" not in claimreview.content.decode()
     found = key_client().get("/api/v1/verdicts/search/", {"q": PARAPHRASE}).json()["results"]
     assert [match["verdict"]["id"] for match in found] == [verdict.pk]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_embeds_an_import_and_this_process_then_finds_it(
+    celery_worker_process,  # noqa: F811
+):
+    factcheck = external_factchecks_store([REVIEW]).items[0]
+    _wait_for(
+        lambda: ExternalFactCheckEmbedding.objects.filter(factcheck=factcheck).exists(),
+        timeout=180,
+        what="the imported fact-check's vector",
+        log=celery_worker_process,
+    )
+    assert len(live_corpus(EXTERNAL).documents) == 1
