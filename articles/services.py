@@ -279,6 +279,35 @@ def analysis_sender_register(sender: Callable[[int, str], None]) -> None:
     _analysis_sender = sender
 
 
+# --- Imported fact-checks, their vectors queued ------------------------------------------------
+
+_factchecks_sender: Callable[[list[int]], None] | None = None
+
+
+def factchecks_sender_register(sender: Callable[[list[int]], None]) -> None:
+    """Set how imported fact-checks are queued for their vectors (claims registers it, as it
+    registers the analysis): `sender(factcheck_ids)` hands the job to the broker."""
+    global _factchecks_sender
+    _factchecks_sender = sender
+
+
+def factchecks_queue_matching(*, factcheck_ids: list[int]) -> None:
+    """After commit, queue the vectors of these fact-checks. If the queue is away they are only
+    logged: `rebuild_match_index` embeds every fact-check that lacks a vector."""
+
+    def send() -> None:
+        if _factchecks_sender is None:
+            logger.error("No sender registered for the vectors of imported fact-checks")
+            return
+        try:
+            _factchecks_sender(factcheck_ids)
+        except Exception as error:  # kombu raises several types when the broker is away
+            logger.error("Could not queue the vectors of imported fact-checks: %s", error)
+
+    if factcheck_ids:
+        transaction.on_commit(send)
+
+
 def article_submit(*, queue: bool = True, **fields) -> Article:
     """Store a new article and queue its analysis once the row is committed."""
     with transaction.atomic():

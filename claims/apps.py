@@ -6,9 +6,10 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self):
-        from articles.services import analysis_sender_register
+        from articles.services import analysis_sender_register, factchecks_sender_register
 
         analysis_sender_register(_queue_analysis)
+        factchecks_sender_register(_queue_factcheck_vectors)
 
 
 def _queue_analysis(article_id: int, task_id: str) -> None:
@@ -17,3 +18,9 @@ def _queue_analysis(article_id: int, task_id: str) -> None:
     from .tasks import analyze_article
 
     analyze_article.apply_async(args=[article_id], task_id=task_id)
+
+
+def _queue_factcheck_vectors(factcheck_ids: list[int]) -> None:
+    from .tasks import embed_external_factchecks
+
+    embed_external_factchecks.delay(factcheck_ids)

@@ -9,6 +9,7 @@ from .matching.models import (  # noqa: F401 (the app's models are all importabl
     ClaimEmbedding,
     ClaimGroup,
     ClaimGroupEvent,
+    ExternalFactCheckEmbedding,
     GroupEventKind,
     GroupLink,
     MatchSuggestion,

@@ -7,6 +7,7 @@ from articles.models import Article
 
 from . import analysis
 from .matching.linking import article_claims_match
+from .matching.store import external_embeddings_compute
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,15 @@ def match_article_claims(self, article_id: int) -> dict:
     """Embed the article's claims and link repeats (claims/matching/linking.py); idempotent."""
     try:
         return article_claims_match(article_id=article_id).__dict__
+    except TRANSIENT_ERRORS as error:
+        raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+def embed_external_factchecks(self, factcheck_ids: list[int]) -> int:
+    """Vectors for imported fact-checks, so the desk's "seen before" finds them; idempotent."""
+    try:
+        return external_embeddings_compute(factcheck_ids=factcheck_ids)
     except TRANSIENT_ERRORS as error:
         raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
 

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
 
 from ..models import ExternalFactCheck
-from ..services import url_normalize
+from ..services import factchecks_queue_matching, url_normalize
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -147,6 +147,7 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
         result.created += created
         result.updated += not created
         result.items.append(factcheck)
+    factchecks_queue_matching(factcheck_ids=[factcheck.pk for factcheck in result.items])
     return result
 
 

@@ -3,9 +3,10 @@
 What each module owns and may import (dependencies point down this list, never up):
 - `groups` (services: confirm, reject, merge, split, undo, apply a verdict), `linking` (the
   worker's step after analysis), `selectors` (the desk's reads): Django, claims.models, store.
-- `store`: embeddings in PostgreSQL and each process's live matchers (Django).
-- `models`: ClaimEmbedding, ClaimGroup, MatchSuggestion, ClaimGroupEvent (imported by
-  claims.models; refers to Claim by name).
+- `store`: embeddings in PostgreSQL (claims and imported fact-checks) and each process's live
+  matchers (Django; reads articles.models.ExternalFactCheck).
+- `models`: ClaimEmbedding, ExternalFactCheckEmbedding, ClaimGroup, MatchSuggestion,
+  ClaimGroupEvent (imported by claims.models; refers to Claim by name).
 - `corpus`, `evaluation`, `export`, `finetune`: matchers over files, the CheckThat! evaluation,
   rebuilding the model (commands only; PyTorch in the last two only).
 - `retrieval` (BM25 + vectors, fused; levels), `index` (faiss), `embedding` (the ONNX model,

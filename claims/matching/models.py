@@ -1,4 +1,5 @@
-"""Rows of the matching layer: claim embeddings, canonical claim groups, suggestions, events.
+"""Rows of the matching layer: embeddings (of claims and of imported fact-checks), canonical
+claim groups, suggestions, events.
 
 Claims are referred to by the string "claims.Claim", so claims/models.py can import this
 module without a cycle.
@@ -9,19 +10,42 @@ from django.db import models
 from django.db.models import Q
 
 
-class ClaimEmbedding(models.Model):
-    """A claim's sentence vector (384 little-endian float32), the source of truth for the index."""
+class StoredVector(models.Model):
+    """A sentence vector (384 little-endian float32), the source of truth for the index."""
 
-    claim = models.OneToOneField(
-        "claims.Claim", primary_key=True, on_delete=models.CASCADE, related_name="embedding"
-    )
     vector = models.BinaryField()
     model_version = models.CharField(max_length=100)
     text_sha256 = models.CharField(max_length=64, help_text="Of the text the vector was made from.")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
+    class Meta:
+        abstract = True
+
+
+class ClaimEmbedding(StoredVector):
+    """A claim's vector."""
+
+    claim = models.OneToOneField(
+        "claims.Claim", primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+
     def __str__(self) -> str:
         return f"Embedding of claim {self.claim_id} ({self.model_version})"
+
+
+class ExternalFactCheckEmbedding(StoredVector):
+    """The vector of another fact-checker's claimReviewed, for the desk's "seen before" only:
+    kept apart from ClaimEmbedding so it never enters the corpus of the desk's own verdicts."""
+
+    factcheck = models.OneToOneField(
+        "articles.ExternalFactCheck",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="embedding",
+    )
+
+    def __str__(self) -> str:
+        return f"Embedding of external fact-check {self.factcheck_id} ({self.model_version})"
 
 
 class ClaimGroup(models.Model):

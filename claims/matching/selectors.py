@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from articles.models import ExternalFactCheck
+
 from ..models import (
     Claim,
     ClaimGroup,
@@ -14,6 +16,10 @@ from ..models import (
     Verdict,
 )
 from ..selectors import TimelineEntry, claim_timeline
+from . import embedding
+from .store import external_matches
+
+EXTERNAL_PER_CLAIM = 5
 
 APPEARANCE_RELATED = ("article", "article__outlet", "speaker", "verdict", "verdict__rating")
 
@@ -25,6 +31,14 @@ class SeenBefore:
     suggestions: list[MatchSuggestion]  # open suggestions, best first
     checked: Claim | None  # an appearance whose verdict is published
     events: list[ClaimGroupEvent]
+    external: list["ExternalCheck"]  # other fact-checkers' reviews, never the desk's verdicts
+
+
+@dataclass
+class ExternalCheck:
+    factcheck: ExternalFactCheck
+    score: float
+    level: str
 
 
 def published_verdict_of(claim: Claim) -> Verdict | None:
@@ -60,7 +74,24 @@ def seen_before(claim: Claim) -> SeenBefore:
             .select_related("actor")
             .order_by("-created_at", "-pk")[:5]
         )
-    return SeenBefore(group, appearances, suggestions, checked, events)
+    return SeenBefore(group, appearances, suggestions, checked, events, external_checks(claim))
+
+
+def external_checks(claim: Claim) -> list[ExternalCheck]:
+    """Imported fact-checks that read like the claim, best first. Uses the claim's stored
+    vector: a claim the worker has not embedded yet has none to show."""
+    stored = getattr(claim, "embedding", None)  # the reverse one-to-one raises AttributeError
+    if stored is None or stored.model_version != embedding.model_info().version:
+        return []
+    found = external_matches(
+        embedding.vector_from_bytes(stored.vector), claim.text, limit=EXTERNAL_PER_CLAIM
+    )
+    factchecks = ExternalFactCheck.objects.in_bulk([pk for pk, _ in found])
+    return [
+        ExternalCheck(factchecks[pk], match.score, match.level)
+        for pk, match in found
+        if pk in factchecks
+    ]
 
 
 def group_appearances(group: ClaimGroup) -> list[Claim]:

@@ -7,8 +7,9 @@ one) plus the rows changed since:
 - CHECKED: claims with a published verdict, for the public "has this been checked?" search.
 Before a search a matcher reads the rows changed since it last looked (at most every
 MATCHING_SYNC_SECONDS, one indexed query), so a claim the worker embeds is found by every
-process within seconds. Other sources (imported fact-checks) become more keys in CHECKED:
-`SOURCES` leaves room for them in the key space.
+process within seconds. A third matcher, EXTERNAL, holds other fact-checkers' imported
+ClaimReview (ExternalFactCheckEmbedding) under keys of their own source (`SOURCES`); it is a
+corpus apart so they never reach CHECKED, the API or public pages as the desk's verdicts.
 """
 
 import functools
@@ -26,7 +27,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Claim, ClaimEmbedding, VerdictStatus
+from articles.models import ExternalFactCheck
+
+from ..models import Claim, ClaimEmbedding, ExternalFactCheckEmbedding, VerdictStatus
 from . import embedding
 from .index import VectorIndex
 from .retrieval import (
@@ -42,8 +45,10 @@ from .retrieval import (
 
 SOURCES = 4
 SOURCE_CLAIM = 0
+SOURCE_EXTERNAL = 1
 CLAIMS = "claims"
 CHECKED = "checked"
+EXTERNAL = "external"
 # Rows committed a little after their timestamp (a transaction that ran long) are read again.
 SYNC_MARGIN = timedelta(seconds=60)
 EMBED_BATCH = 64
@@ -57,6 +62,14 @@ def key_claim_id(key: int) -> int | None:
     return key // SOURCES if key % SOURCES == SOURCE_CLAIM else None
 
 
+def external_key(factcheck_id: int) -> int:
+    return factcheck_id * SOURCES + SOURCE_EXTERNAL
+
+
+def key_external_id(key: int) -> int | None:
+    return key // SOURCES if key % SOURCES == SOURCE_EXTERNAL else None
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -66,50 +79,75 @@ def claim_embeddings_compute(*, claim_ids: list[int]) -> int:
 
     Runs in the worker (never in a web request). Idempotent: an up-to-date row is left alone.
     """
+    texts = Claim.objects.filter(pk__in=claim_ids).order_by("id").values_list("id", "text")
+    return _embeddings_store(model=ClaimEmbedding, owner="claim", texts=list(texts))
+
+
+def external_embeddings_compute(*, factcheck_ids: list[int]) -> int:
+    """The same for imported fact-checks (their claimReviewed), in the worker or a command."""
+    texts = (
+        ExternalFactCheck.objects.filter(pk__in=factcheck_ids)
+        .order_by("id")
+        .values_list("id", "claim_reviewed")
+    )
+    return _embeddings_store(model=ExternalFactCheckEmbedding, owner="factcheck", texts=list(texts))
+
+
+def _embeddings_store(*, model, owner: str, texts: list[tuple[int, str]]) -> int:
     version = embedding.model_info().version
-    claims = list(Claim.objects.filter(pk__in=claim_ids).only("id", "text").order_by("id"))
-    current = {
-        row["claim_id"]: row["text_sha256"]
-        for row in ClaimEmbedding.objects.filter(
-            claim_id__in=[c.pk for c in claims], model_version=version
-        ).values("claim_id", "text_sha256")
-    }
-    stale = [c for c in claims if current.get(c.pk) != text_sha256(c.text)]
+    current = dict(
+        model.objects.filter(
+            **{f"{owner}_id__in": [pk for pk, _ in texts]}, model_version=version
+        ).values_list(f"{owner}_id", "text_sha256")
+    )
+    stale = [(pk, text) for pk, text in texts if current.get(pk) != text_sha256(text)]
     for start in range(0, len(stale), EMBED_BATCH):
         batch = stale[start : start + EMBED_BATCH]
-        vectors = embedding.embed_texts([embedding_text(c.text) for c in batch])
+        vectors = embedding.embed_texts([embedding_text(text) for _, text in batch])
         rows = [
-            ClaimEmbedding(
-                claim_id=c.pk,
+            model(
+                **{f"{owner}_id": pk},
                 vector=embedding.vector_to_bytes(vector),
                 model_version=version,
-                text_sha256=text_sha256(c.text),
+                text_sha256=text_sha256(text),
             )
-            for c, vector in zip(batch, vectors, strict=True)
+            for (pk, text), vector in zip(batch, vectors, strict=True)
         ]
         with transaction.atomic():
-            ClaimEmbedding.objects.bulk_create(
+            model.objects.bulk_create(
                 rows,
                 update_conflicts=True,
-                unique_fields=["claim"],
+                unique_fields=[owner],
                 update_fields=["vector", "model_version", "text_sha256", "updated_at"],
             )
     return len(stale)
 
 
-def _rows(corpus: str, since: datetime | None, fields=("claim_id", "claim__text", "vector")):
-    rows = ClaimEmbedding.objects.filter(model_version=embedding.model_info().version)
-    if corpus == CHECKED:
-        rows = rows.filter(
-            claim__verdict__status=VerdictStatus.PUBLISHED,
-            claim__verdict__published_at__isnull=False,
-        )
-    if since is not None:
-        changed = Q(updated_at__gte=since)
+def _rows(corpus: str, since: datetime | None, *, vectors: bool = True):
+    """(key, text, vector) of the corpus's current vectors, or (key, text) without vectors."""
+    version = embedding.model_info().version
+    if corpus == EXTERNAL:
+        rows = ExternalFactCheckEmbedding.objects.filter(model_version=version)
+        fields, key = ("factcheck_id", "factcheck__claim_reviewed"), external_key
+        if since is not None:
+            rows = rows.filter(updated_at__gte=since)
+    else:
+        rows = ClaimEmbedding.objects.filter(model_version=version)
+        fields, key = ("claim_id", "claim__text"), claim_key
         if corpus == CHECKED:
-            changed |= Q(claim__verdict__updated_at__gte=since)
-        rows = rows.filter(changed)
-    return rows.values_list(*fields).iterator(chunk_size=2000)
+            rows = rows.filter(
+                claim__verdict__status=VerdictStatus.PUBLISHED,
+                claim__verdict__published_at__isnull=False,
+            )
+        if since is not None:
+            changed = Q(updated_at__gte=since)
+            if corpus == CHECKED:
+                changed |= Q(claim__verdict__updated_at__gte=since)
+            rows = rows.filter(changed)
+    for row in rows.values_list(*fields, *(("vector",) if vectors else ())).iterator(
+        chunk_size=2000
+    ):
+        yield (key(row[0]), *row[1:])
 
 
 @dataclass
@@ -123,8 +161,7 @@ class LiveCorpus:
 
     def upsert(self, rows) -> None:
         ids, vectors = [], []
-        for claim_id, text, vector in rows:
-            key = claim_key(claim_id)
+        for key, text, vector in rows:
             previous = self.documents.get(key)
             if previous is not None:
                 self.stats.remove(key, tokens(previous.text))
@@ -190,9 +227,7 @@ def _corpus_load(corpus: str) -> LiveCorpus:
             live.index = VectorIndex.load(path)
             live.index.set_nprobe(settings.MATCHING_NPROBE)
             # Texts for BM25 come from the database; the vectors already sit in the snapshot.
-            rows = _rows(corpus, None, fields=("claim_id", "claim__text"))
-            for claim_id, text in rows:
-                key = claim_key(claim_id)
+            for key, text in _rows(corpus, None, vectors=False):
                 live.documents[key] = Document(key=key, text=text)
                 live.stats.add(key, tokens(text))
             live.synced_until = datetime.fromisoformat(marker["synced_until"])
@@ -203,8 +238,8 @@ def corpus_rebuild(corpus: str) -> int:
     """Write a fresh snapshot of `corpus` from PostgreSQL; returns how many vectors it holds."""
     started = timezone.now()
     ids, vectors = [], []
-    for claim_id, _, vector in _rows(corpus, None):
-        ids.append(text_vector_id(claim_key(claim_id)))
+    for key, _, vector in _rows(corpus, None):
+        ids.append(text_vector_id(key))
         vectors.append(embedding.vector_from_bytes(vector))
     matrix = np.stack(vectors) if vectors else np.zeros((0, embedding.DIMENSIONS), np.float32)
     index = VectorIndex.build(
@@ -232,4 +267,16 @@ def checked_search(query: str, *, limit: int) -> list[tuple[int, Match]]:
         claim_id = key_claim_id(match.key)
         if claim_id is not None:
             found.append((claim_id, match))
+    return found
+
+
+def external_matches(vector: np.ndarray, text: str, *, limit: int) -> list[tuple[int, Match]]:
+    """(external fact-check id, match) for a claim's stored vector, at "suggested" or above:
+    the desk's "checked by other fact-checkers". No embedding is computed here."""
+    matcher = live_corpus(EXTERNAL).matcher()
+    found = []
+    for match in matcher.search_vector(text, vector, limit=limit):
+        factcheck_id = key_external_id(match.key)
+        if factcheck_id is not None and match.level is not None:
+            found.append((factcheck_id, match))
     return found
