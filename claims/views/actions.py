@@ -17,13 +17,14 @@ from ..forms import (
     VersionForm,
     sources_from,
 )
-from ..models import Claim, Sentence
+from ..models import Sentence
 from ..workflow import IllegalTransition
 from .base import (
     CHANGE_CLAIMS,
     CHANGE_VERDICTS,
     PUBLISH_VERDICTS,
     attempt,
+    claim_action,
     desk_view,
     error_messages,
 )
@@ -32,22 +33,14 @@ from .claim import claim_for_page, render_claim, save_or_render, verdict_of
 logger = logging.getLogger(__name__)
 
 
-def _claim_action(request, pk: int, action, *, success: str):
-    claim = get_object_or_404(Claim, pk=pk)
-    attempt(request, lambda: action(claim=claim, actor=request.user), success=success)
-    return redirect("claims:detail", pk=pk)
-
-
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_assign(request, pk: int):
-    return _claim_action(
-        request, pk, services.claim_assign, success="The claim is assigned to you."
-    )
+    return claim_action(request, pk, services.claim_assign, success="The claim is assigned to you.")
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_unassign(request, pk: int):
-    return _claim_action(request, pk, services.claim_unassign, success="The claim is unassigned.")
+    return claim_action(request, pk, services.claim_unassign, success="The claim is unassigned.")
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
@@ -68,7 +61,7 @@ def claim_dismiss(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_reopen(request, pk: int):
-    return _claim_action(
+    return claim_action(
         request, pk, services.claim_reopen, success="The claim is back in the queue."
     )
 

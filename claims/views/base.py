@@ -4,8 +4,10 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from ..models import Claim
 from ..workflow import IllegalTransition
 
 VIEW_CLAIMS = "claims.view_claim"
@@ -42,3 +44,11 @@ def attempt(request, action: Callable[[], object], *, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def claim_action(request, pk: int, action, *, success: str):
+    """A claim action that is one service call `action(claim=..., actor=...)`; back to the
+    claim page."""
+    claim = get_object_or_404(Claim, pk=pk)
+    attempt(request, lambda: action(claim=claim, actor=request.user), success=success)
+    return redirect("claims:detail", pk=pk)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ..matching import groups
 from ..matching.selectors import group_appearances, group_timeline
 from ..models import Claim, ClaimGroup, ClaimGroupEvent, MatchSuggestion
-from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, desk_view
+from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_view
 
 
 def _claim_id_from(request, name: str) -> int | None:
@@ -39,13 +39,9 @@ def suggestion_reject(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_split(request, pk: int):
-    claim = get_object_or_404(Claim, pk=pk)
-    attempt(
-        request,
-        lambda: groups.claim_split(claim=claim, actor=request.user),
-        success="The claim is split out of its group.",
+    return claim_action(
+        request, pk, groups.claim_split, success="The claim is split out of its group."
     )
-    return redirect("claims:detail", pk=pk)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
