@@ -4,13 +4,20 @@ import json
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .models import Claim, SpeakerKind, Verdict
+from .models import (
+    Claim,
+    ClaimGroupEvent,
+    GroupEventKind,
+    SpeakerKind,
+    Verdict,
+    published_verdict_q,
+)
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -68,16 +75,28 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     return review
 
 
-def claim_appearances(claim) -> list:
-    """The claim and the other claims of its group, in the order they were published."""
+def claim_appearances(claim, *, public: bool = True) -> list:
+    """The claim and the other claims of its group, in the order they were published.
+
+    In public (ClaimReview, non-desk API keys) a sibling counts only once the desk stands behind
+    it: it has a published verdict of its own, or a reviewer applied this verdict to it. A
+    suggested or auto-linked repeat in someone's pasted article stays desk-only.
+    """
     if not claim.group_id:
         return [claim]
-    others = (
-        Claim.objects.filter(group_id=claim.group_id)
-        .select_related("article__outlet", "speaker")
-        .order_by("article__published_at", "created_at", "pk")
+    others = Claim.objects.filter(group_id=claim.group_id)
+    if public:
+        applied = ClaimGroupEvent.objects.filter(
+            claim=OuterRef("pk"), kind=GroupEventKind.VERDICT_APPLIED
+        )
+        others = others.filter(
+            Q(pk=claim.pk) | published_verdict_q("verdict__") | Q(Exists(applied))
+        )
+    return list(
+        others.select_related("article__outlet", "speaker").order_by(
+            "article__published_at", "created_at", "pk"
+        )
     )
-    return list(others)
 
 
 def _appearance(article) -> dict:

@@ -338,9 +338,12 @@ def claim_group_data(claim, context: dict) -> dict | None:
     list page would pay one query per claim)."""
     if not claim.group_id:
         return None
+    staff = bool(context.get("staff"))
+    appearances = claim_appearances(claim, public=not staff)
     return {
         "id": claim.group_id,
-        "canonical_text": claim.group.canonical_text,
+        # The canonical wording may come from a claim the public may not read.
+        "canonical_text": claim.group.canonical_text if staff else appearances[0].text,
         "appearances": [
             {
                 "claim_id": other.pk,
@@ -348,7 +351,7 @@ def claim_group_data(claim, context: dict) -> dict | None:
                 "speaker": other.speaker.name if other.speaker else None,
                 "article": ArticleBriefSerializer(other.article, context=context).data,
             }
-            for other in claim_appearances(claim)
+            for other in appearances
         ],
     }
 

@@ -163,6 +163,9 @@ def claim_apply_verdict(*, claim: Claim, checked: Claim, actor) -> ClaimGroupEve
     if checked.status != ClaimStatus.PUBLISHED:
         raise GroupActionRefused("Only a published verdict can be applied to a repeat.")
     with transaction.atomic():
+        # The caller's rows may predate a link made since (the page, a worker).
+        claim.refresh_from_db()
+        checked.refresh_from_db()
         if claim.group_id is None or claim.group_id != checked.group_id:
             claim_group_link(
                 claim=claim, earlier=checked, actor=actor, kind=GroupEventKind.CONFIRMED

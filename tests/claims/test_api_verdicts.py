@@ -10,13 +10,14 @@ from claims.claimreview import claimreview_for
 from claims.models import ClaimStatus, VerdictStatus
 from claims.services import speaker_resolve
 from tests.claims.test_api_support import (
+    claim_with_text,
     client_with,
     days_ago,
     draft_verdict,
     key_client,
     published_verdict,
 )
-from tests.factories import OutletFactory, SpeakerFactory
+from tests.factories import OutletFactory, SpeakerFactory, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -385,13 +386,23 @@ def test_search_results_carry_a_score_and_a_level_and_only_published_verdicts(ap
 
 
 def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
-    from claims.matching.groups import claim_group_link
+    from claims.matching.groups import claim_apply_verdict, claim_group_link
 
     verdict = published_verdict("The budget grew by 40 percent.")
-    repeat = draft_verdict("The budget grew 40 percent, the mayor said again.").claim
+    repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
     claim_group_link(claim=repeat, earlier=verdict.claim)
+    desk = key_client(staff=True).get(f"/api/v1/claims/{verdict.claim.pk}/").json()
+    assert desk["group"]["canonical_text"] == "The budget grew by 40 percent."
+    assert [a["claim_id"] for a in desk["group"]["appearances"]] == [verdict.claim.pk, repeat.pk]
+
+    # A repeat the desk has not stood behind stays desk-only.
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
-    assert detail["group"]["canonical_text"] == "The budget grew by 40 percent."
+    assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk]
+    review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+    assert len(review["itemReviewed"]["appearance"]) == 1
+
+    claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk, repeat.pk]
     review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
     assert len(review["itemReviewed"]["appearance"]) == 2
