@@ -26,9 +26,11 @@ def intake_fetch(self, job_id: int) -> str | None:
     except IntakeJob.DoesNotExist:
         logger.warning("Intake job %s vanished before it ran", job_id)
         return None
-    except Exception as error:
+    except Exception:
         logger.exception("Intake job %s failed", job_id)
-        jobs.intake_job_fail(job_id=job_id, reason=f"{type(error).__name__}: {error}")
+        # The reason reaches API clients: the exception text (a database error, say) stays in
+        # the log above.
+        jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
         return None
     if outcome.retry:
         raise self.retry(countdown=min(600, 30 * 2**self.request.retries))

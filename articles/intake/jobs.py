@@ -22,6 +22,8 @@ BROKER_DOWN_REASON = (
     "The task queue could not be reached; the job stays queued and is sent again by "
     "`manage.py requeue_intake` (and by Celery beat)."
 )
+INTERNAL_ERROR_REASON = "An internal error stopped the fetch; the desk's logs have the details."
+DUPLICATE_OF_OTHERS_REASON = "This page is already stored (submitted by someone else)."
 # A page that timed out or answered 503 is tried this many times before the job fails.
 MAX_ATTEMPTS = 3
 

@@ -7,10 +7,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
 from articles.models import AnalysisProblem, Article, IntakeJob, Outlet
 
 from ..claimreview import claim_appearances
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
+from .auth import articles_visible, request_token
 
 
 def _absolute(context: dict, name: str, pk: int) -> str:
@@ -458,6 +460,15 @@ class IntakeJobSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(
             reverse("api:article-detail", args=[job.article_id])
         )
+
+    def to_representation(self, job):
+        data = super().to_representation(job)
+        token = request_token(self.context["request"])
+        if job.article_id and not articles_visible(token=token).filter(pk=job.article_id).exists():
+            # The page was already stored by another client: say so without naming it, as the
+            # 409 for a duplicate body does.
+            data.update(article_id=None, article_url=None, reason=DUPLICATE_OF_OTHERS_REASON)
+        return data
 
 
 class ArticleAcceptedSerializer(serializers.Serializer):

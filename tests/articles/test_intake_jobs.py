@@ -292,3 +292,34 @@ def test_a_canonical_url_on_another_site_is_not_trusted(
     job = take_in(intake_server.url("/copy/one"), django_capture_on_commit_callbacks)
     assert job.status == IntakeStatus.STORED
     assert job.article.url == intake_server.url("/copy/one")
+
+
+def test_a_job_that_found_another_clients_article_does_not_name_it(
+    intake_server, django_capture_on_commit_callbacks
+):
+    first = take_in(intake_server.url("/news/budget"), django_capture_on_commit_callbacks)
+    _, key = make_key(read=False, submit=True)
+    api = client_with(key)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/articles/", {"url": intake_server.url("/amp/budget")}, format="json"
+        )
+    status = api.get(response["Location"]).json()
+    assert status["status"] == "stored" and status["duplicate"]
+    assert status["article_id"] is None and status["article_url"] is None
+    assert status["reason"] == "This page is already stored (submitted by someone else)."
+    assert first.article.title not in str(status)
+
+
+def test_an_unexpected_error_fails_the_job_without_its_internal_text(intake_server, monkeypatch):
+    from articles import tasks
+
+    def broken(**kwargs):
+        raise RuntimeError("connection to server at 10.0.0.5 failed: password rejected")
+
+    monkeypatch.setattr(jobs, "intake_job_run", broken)
+    job = intake_job_submit(url=intake_server.url("/news/one"), queue=False)
+    tasks.intake_fetch.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.FAILED
+    assert job.reason == jobs.INTERNAL_ERROR_REASON and "10.0.0.5" not in job.reason
