@@ -163,5 +163,7 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
 
 
 def feeds_poll_due() -> list[tuple[Feed, FeedPollResult]]:
-    """Poll every due feed once, in this process (the poll_feeds command)."""
-    return [(feed, feed_poll(feed=feed)) for feed in feeds_due().select_related("outlet")]
+    """Poll every due feed once, in this process (the poll_feeds command). The feeds are claimed
+    as beat claims them, so the command and a running beat never poll one feed twice."""
+    feeds = Feed.objects.filter(pk__in=feeds_claim_due()).select_related("outlet").order_by("url")
+    return [(feed, feed_poll(feed=feed)) for feed in feeds]
