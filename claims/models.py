@@ -120,9 +120,11 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_already_checked(self):
         """`already_checked`: another claim of the same group has a published verdict."""
-        checked = self.model.objects.filter(
-            group=OuterRef("group"), group__isnull=False, status=ClaimStatus.PUBLISHED
-        ).exclude(pk=OuterRef("pk"))
+        checked = (
+            self.model.objects.filter(group=OuterRef("group"), group__isnull=False)
+            .filter(published_verdict_q("verdict__"))
+            .exclude(pk=OuterRef("pk"))
+        )
         return self.annotate(already_checked=Exists(checked))
 
     def with_reviewer_work(self):

@@ -10,7 +10,6 @@ from ..models import (
     Claim,
     ClaimGroup,
     ClaimGroupEvent,
-    ClaimStatus,
     MatchSuggestion,
     SuggestionStatus,
     Verdict,
@@ -42,10 +41,9 @@ class ExternalCheck:
 
 
 def published_verdict_of(claim: Claim) -> Verdict | None:
-    verdict = getattr(claim, "verdict", None)  # the reverse one-to-one raises AttributeError
-    if verdict is not None and verdict.status == "published" and verdict.published_at:
-        return verdict
-    return None
+    """The claim's verdict if the public may read it (Verdict.is_published), else None."""
+    verdict = getattr(claim, "verdict", None)  # the reverse one-to-one raises when absent
+    return verdict if verdict is not None and verdict.is_published else None
 
 
 def seen_before(claim: Claim) -> SeenBefore:
@@ -64,7 +62,7 @@ def seen_before(claim: Claim) -> SeenBefore:
         .order_by("-score")
     )
     checked = next(
-        (other for other in appearances if other.status == ClaimStatus.PUBLISHED),
+        (other for other in appearances if published_verdict_of(other)),
         None,
     )
     events = []

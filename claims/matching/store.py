@@ -29,7 +29,12 @@ from django.utils import timezone
 
 from articles.models import ExternalFactCheck
 
-from ..models import Claim, ClaimEmbedding, ExternalFactCheckEmbedding, VerdictStatus
+from ..models import (
+    Claim,
+    ClaimEmbedding,
+    ExternalFactCheckEmbedding,
+    published_verdict_q,
+)
 from . import embedding
 from .index import VectorIndex
 from .retrieval import (
@@ -135,10 +140,7 @@ def _rows(corpus: str, since: datetime | None, *, vectors: bool = True):
         rows = ClaimEmbedding.objects.filter(model_version=version)
         fields, key = ("claim_id", "claim__text"), claim_key
         if corpus == CHECKED:
-            rows = rows.filter(
-                claim__verdict__status=VerdictStatus.PUBLISHED,
-                claim__verdict__published_at__isnull=False,
-            )
+            rows = rows.filter(published_verdict_q("claim__verdict__"))
         if since is not None:
             changed = Q(updated_at__gte=since)
             if corpus == CHECKED:
