@@ -36,6 +36,7 @@ def claim_for_page(pk: int) -> Claim:
             "article",
             "article__outlet",
             "group",
+            "embedding",
             "speaker",
             "assignee",
             "verdict",
