@@ -33,7 +33,13 @@ def test_the_seed_article_is_analysed_end_to_end_by_a_real_worker(celery_worker_
     military = Claim.objects.get(article=article, text__startswith="The U.S. military said")
     assert military.speaker.name == "U.S. military"
     assert military.model_version == article.analysis_model_version != ""
-    assert "succeeded" in celery_worker_process.read_text()
+    # The worker logs the task's success just after its last write: wait for the line.
+    _wait_for(
+        lambda: analyses_succeeded(celery_worker_process) == 1,
+        timeout=30,
+        what="the worker to log the analysis",
+        log=celery_worker_process,
+    )
 
 
 def test_queueing_the_same_article_twice_through_the_worker_creates_no_duplicates(
