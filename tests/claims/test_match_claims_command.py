@@ -48,6 +48,23 @@ def test_it_prints_each_querys_claims_best_first_with_scores(tmp_path, vclaims):
     assert first == sorted(first, reverse=True)
 
 
+def test_its_scores_are_the_apps_with_the_fitted_weights(tmp_path, vclaims):
+    from claims.matching import embedding
+    from claims.matching.corpus import corpus_matcher, tsv_read
+    from claims.matching.retrieval import Document, MatchSettings
+    from claims.matching.store import match_settings
+
+    query = "Was the moon landing filmed in a studio?"
+    queries = write(tmp_path / "queries.tsv", [["query_id", "text"], ["q1", query]])
+    printed = {vclaim_id: float(score) for _, vclaim_id, score in run(vclaims, queries)}
+    rows = tsv_read(vclaims, ["vclaim_id", "vclaim", "title"])
+    documents = [Document(key=i, text=r["vclaim"], title=r["title"]) for i, r in enumerate(rows)]
+    for settings, same in ((match_settings(), True), (MatchSettings(), False)):
+        matcher = corpus_matcher(documents, embed=embedding.embed_texts, settings=settings)
+        scores = {rows[m.key]["vclaim_id"]: m.score for m in matcher.search(query, limit=3)}
+        assert (scores == pytest.approx(printed, abs=1e-4)) is same
+
+
 def test_it_names_a_missing_column(tmp_path, vclaims):
     queries = write(tmp_path / "queries.tsv", [["id", "text"], ["q1", "Anything"]])
     with pytest.raises(CommandError, match="query_id"):

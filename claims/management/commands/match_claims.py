@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.matching import embedding
 from claims.matching.corpus import TsvFormatError, corpus_matcher, tsv_read
 from claims.matching.retrieval import Document
+from claims.matching.store import match_settings
 from claims.nlp.checkworthiness import ModelUnavailable
 
 RESULTS_PER_QUERY = 20
@@ -46,7 +47,10 @@ class Command(BaseCommand):
             for position, row in enumerate(vclaims)
         ]
         try:
-            matcher = corpus_matcher(documents, embed=embedding.embed_texts)
+            # The weights and thresholds the app's matchers use (store.match_settings).
+            matcher = corpus_matcher(
+                documents, embed=embedding.embed_texts, settings=match_settings()
+            )
         except ModelUnavailable as error:
             raise CommandError(str(error)) from error
         writer = csv.writer(self.stdout, delimiter="\t", lineterminator="\n")
