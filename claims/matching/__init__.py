@@ -9,7 +9,8 @@ What each module owns and may import (dependencies point down this list, never u
   ClaimGroupEvent (imported by claims.models; refers to Claim by name).
 - `corpus`, `evaluation`, `export`, `finetune`: matchers over files, the CheckThat! evaluation,
   rebuilding the model (commands only; PyTorch in the last two only).
-- `retrieval` (BM25 + vectors, fused; levels), `index` (faiss), `embedding` (the ONNX model,
-  loaded lazily once per process): no Django.
+- `rerank` (a learned re-ranker the evaluation measures; the app does not use it), `retrieval`
+  (BM25 + vectors, fused; levels), `index` (faiss), `embedding` (the ONNX model, loaded lazily
+  once per process): no Django.
 Articles come in through articles/; claims/ imports articles/, never the other way.
 """

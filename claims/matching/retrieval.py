@@ -291,6 +291,14 @@ class Candidates:
     title_cosine: np.ndarray
     lexical: np.ndarray
 
+    def subset(self, positions) -> "Candidates":
+        return Candidates(
+            [self.keys[i] for i in positions],
+            self.claim_cosine[positions],
+            self.title_cosine[positions],
+            self.lexical[positions],
+        )
+
     def fused(self, settings: MatchSettings) -> np.ndarray:
         total = settings.claim_weight + settings.title_weight + settings.lexical_weight
         return (

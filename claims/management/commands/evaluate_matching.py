@@ -19,7 +19,10 @@ DATA_NAME = "checkthat2020-task2-en"
 
 
 class Command(BaseCommand):
-    help = "Fit fusion weights and thresholds on CheckThat! 2020 train; MAP@5 on train and dev."
+    help = (
+        "Fit fusion weights and thresholds on CheckThat! 2020 train (and measure a learned "
+        "re-ranker); MAP@5 on train and dev."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
