@@ -112,16 +112,32 @@ class ArticleChangeForm(forms.ModelForm):
         return cleaned
 
 
-class PublishedSetAdminMixin:
-    """Deleting articles or claims can remove published verdicts: let their readers know."""
+class PublishedRecordDeleteMixin:
+    """A published verdict changes only through a correction: the admin deletes nothing it
+    stands on. The confirmation page lists the published verdicts as protected and says why,
+    which also stops the bulk "delete selected" action."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusal = verdicts.record_delete_refusal(objects=objs)
+        if refusal:
+            published = verdicts.published_verdicts_of(objects=objs)
+            protected = [*protected, *(f"Published verdict: {v.claim}" for v in published)]
+            self.message_user(request, refusal, level=messages.ERROR)
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
+        self._refuse_published([obj])
         super().delete_model(request, obj)
-        transaction.on_commit(verdicts.published_changed)
 
     def delete_queryset(self, request, queryset):
+        self._refuse_published(queryset)
         super().delete_queryset(request, queryset)
-        transaction.on_commit(verdicts.published_changed)
+
+    def _refuse_published(self, objs) -> None:
+        refusal = verdicts.record_delete_refusal(objects=objs)
+        if refusal:
+            raise PermissionDenied(refusal)
 
 
 class ReadOnlyAdminMixin:
@@ -186,7 +202,7 @@ class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishedSetAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(PublishedRecordDeleteMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "outlet",
@@ -304,7 +320,7 @@ class SpeakerAliasInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     """A rename or a new role shows on every published verdict of the speaker, so changing a
     speaker needs `change_speaker` (editors) and leaves a history record."""
 
@@ -345,7 +361,7 @@ class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceSaveAdminMixin, PublishedSetAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     list_display = ["short_text", "speaker", "check_worthiness", "status", "assignee", "outlet"]
     list_filter = [
         "status",
@@ -490,7 +506,7 @@ class VerdictAdminForm(forms.ModelForm):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(ServiceSaveAdminMixin, SimpleHistoryAdmin):
+class VerdictAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     form = VerdictAdminForm
     list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
     list_filter = ["status", "rating", "published_at"]

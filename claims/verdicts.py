@@ -41,6 +41,47 @@ def published_changed() -> None:
         cache.set(PUBLISHED_GENERATION_KEY, published_generation() + 1, timeout=None)
 
 
+# --- Deleting --------------------------------------------------------------------------------
+
+# What a published verdict hangs on, from each model the admin can delete: removing one of these
+# would remove the verdict (or, for a speaker, change who said it) outside the correction path.
+_PUBLISHED_VERDICT_THROUGH = {
+    "articles.Article": "claim__article",
+    "claims.Claim": "claim",
+    "claims.Verdict": "pk",
+    "claims.Speaker": "claim__speaker",
+}
+
+
+def published_verdicts_of(*, objects) -> list[Verdict]:
+    """The published verdicts that stand on these articles, claims, verdicts or speakers."""
+    objects = list(objects)
+    through = _PUBLISHED_VERDICT_THROUGH.get(objects[0]._meta.label) if objects else None
+    if through is None:
+        return []
+    return list(
+        Verdict.objects.published()
+        .filter(**{f"{through}__in": [obj.pk for obj in objects]})
+        .select_related("claim")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def record_delete_refusal(*, objects) -> str | None:
+    """Why `objects` may not be deleted, or None: a published verdict changes only through a
+    correction, so nothing it stands on is deleted (admin, bulk action, or any other path)."""
+    published = published_verdicts_of(objects=objects)
+    if not published:
+        return None
+    named = "; ".join(f"“{verdict.claim}”" for verdict in published[:3])
+    more = f" and {len(published) - 3} more" if len(published) > 3 else ""
+    return (
+        f"Nothing was deleted: it holds published verdicts (on {named}{more}), and a published "
+        "verdict changes only through a correction on its claim page."
+    )
+
+
 # --- Four eyes ---------------------------------------------------------------------------------
 
 

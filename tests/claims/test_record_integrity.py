@@ -16,8 +16,10 @@ from claims.models import (
 )
 from tests.claims.admin_forms import admin_save, change_form_fields
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
     SpeakerFactory,
     active_rating,
+    admin_user,
     drafted_verdict,
     editor,
     fact_checker,
@@ -278,6 +280,52 @@ def test_an_admin_speaker_change_on_an_open_claim_is_on_the_desk_timeline(client
     assert admin_save(client, url, speaker=str(speaker.pk)).status_code == 302
     event = ClaimEvent.objects.get(claim_id=draft.claim_id, kind=ClaimEventKind.SPEAKER_CORRECTED)
     assert event.actor == checker and event.data["to"] == "Cy Example"
+
+
+# --- Deleting what a published verdict stands on ---------------------------------------------
+
+
+def test_an_editor_cannot_delete_an_article_with_a_published_verdict(client):
+    verdict = published_verdict()
+    article = verdict.claim.article
+    client.force_login(editor())
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert "a published verdict changes only through a correction" in page
+    response = client.post(url, {"post": "yes"})
+    assert "changes only through a correction" in response.content.decode()
+    assert Verdict.objects.published().filter(pk=verdict.pk).exists()
+    assert Claim.objects.filter(article=article).exists()
+
+
+def test_the_bulk_delete_action_refuses_claims_with_a_published_verdict(client):
+    verdict = published_verdict()
+    open_claim = drafted_verdict().claim
+    client.force_login(admin_user())
+    response = client.post(
+        reverse("admin:claims_claim_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [verdict.claim_id, open_claim.pk],
+            "post": "yes",
+        },
+    )
+    assert "changes only through a correction" in response.content.decode()
+    assert Claim.objects.filter(pk__in=[verdict.claim_id, open_claim.pk]).count() == 2
+
+
+def test_an_admin_cannot_delete_a_published_verdict_or_its_speaker(client):
+    speaker = SpeakerFactory(name="Di Example")
+    verdict = published_verdict(claim=ClaimFactory(speaker=speaker))
+    client.force_login(admin_user())
+    for url in [
+        reverse("admin:claims_speaker_delete", args=[speaker.pk]),
+        reverse("admin:claims_verdict_delete", args=[verdict.pk]),
+    ]:
+        response = client.post(url, {"post": "yes"})
+        assert "changes only through a correction" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.is_published and verdict.claim.speaker == speaker
 
 
 # --- One definition of published --------------------------------------------------------------
