@@ -637,8 +637,32 @@ class EvidenceSourceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 # --- Ratings and history -----------------------------------------------------------------------
 
 
+class RatingForm(forms.ModelForm):
+    """A rating's label, slug, value and colour are what its published verdicts show (pages,
+    API, ClaimReview): once one uses it they are fixed, so the published record keeps what was
+    published. A new wording is a new rating."""
+
+    PUBLISHED_FIELDS = ("label", "slug", "value", "colour")
+
+    class Meta:
+        model = Rating
+        fields = ["label", "slug", "value", "colour", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in self.PUBLISHED_FIELDS if name in self.changed_data]
+        if self.instance.pk and changed and verdicts.rating_in_published_use(rating=self.instance):
+            raise ValidationError(
+                f"“{self.instance}” is the rating of published verdicts: its "
+                f"{', '.join(changed)} cannot change (a published verdict changes only through "
+                "a correction). Add a new rating instead."
+            )
+        return cleaned
+
+
 class RatingInline(admin.TabularInline):
     model = Rating
+    form = RatingForm
     fields = ["label", "slug", "value", "colour", "description"]
     extra = 0
 

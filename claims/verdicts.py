@@ -82,6 +82,10 @@ def record_delete_refusal(*, objects) -> str | None:
     )
 
 
+def rating_in_published_use(*, rating) -> bool:
+    return Verdict.objects.published().filter(rating=rating).exists()
+
+
 # --- Four eyes ---------------------------------------------------------------------------------
 
 

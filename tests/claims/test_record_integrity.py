@@ -364,3 +364,50 @@ def test_a_reanalysis_with_a_new_model_leaves_a_published_claims_attribution_alo
     assert quoted.model_version == "fake-keywords-2"  # re-scored ...
     assert quoted.speaker is None and quoted.attribution_cue == ""  # ... but not re-attributed
     assert verdict.claim_id == quoted.pk
+
+
+# --- Ratings of published verdicts ------------------------------------------------------------
+
+
+def _rating_row(fields: dict, rating) -> str:
+    """The inline form prefix ('ratings-3') of `rating` on its scale's change page."""
+    return next(
+        name.removesuffix("-id")
+        for name, value in fields.items()
+        if name.endswith("-id") and value == str(rating.pk)
+    )
+
+
+def test_the_label_of_a_rating_that_published_verdicts_use_cannot_be_edited(client):
+    verdict = published_verdict()
+    rating = verdict.rating
+    client.force_login(admin_user())
+    url = reverse("admin:claims_ratingscale_change", args=[rating.scale_id])
+    row = _rating_row(change_form_fields(client, url), rating)
+    response = admin_save(client, url, **{f"{row}-label": "Mostly harmless"})
+    assert response.status_code == 200
+    assert "is the rating of published verdicts" in response.content.decode()
+    rating.refresh_from_db()
+    assert rating.label != "Mostly harmless"
+    page = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert rating.label in page and "Mostly harmless" not in page
+
+
+def test_a_rating_no_published_verdict_uses_can_still_be_renamed_and_described(client):
+    rating = published_verdict().rating
+    unused = active_rating("true")
+    client.force_login(admin_user())
+    url = reverse("admin:claims_ratingscale_change", args=[rating.scale_id])
+    fields = change_form_fields(client, url)
+    response = admin_save(
+        client,
+        url,
+        **{
+            f"{_rating_row(fields, unused)}-label": "Accurate",
+            f"{_rating_row(fields, rating)}-description": "Clarified wording of the help text.",
+        },
+    )
+    assert response.status_code == 302
+    unused.refresh_from_db()
+    rating.refresh_from_db()
+    assert unused.label == "Accurate" and rating.description.startswith("Clarified")
