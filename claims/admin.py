@@ -8,8 +8,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, SourceKind
 from articles.services import (
+    ARTICLE_RECORD_FIELDS,
     article_clean,
     article_edit_clean,
+    article_is_record_locked,
     article_queue_analysis,
     article_submit,
     article_update,
@@ -99,9 +101,12 @@ class ArticleChangeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # A locked article's title and URL are read-only fields: not in the form at all.
+        title = cleaned.get("title", "") if "title" in self.fields else self.instance.title
+        url = cleaned.get("url", "") if "url" in self.fields else self.instance.url
         try:
             cleaned["title"], cleaned["url"] = article_edit_clean(
-                article=self.instance, title=cleaned.get("title", ""), url=cleaned.get("url", "")
+                article=self.instance, title=title, url=url
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -202,7 +207,7 @@ class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishedRecordDeleteMixin, admin.ModelAdmin):
+class ArticleAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "outlet",
@@ -270,22 +275,27 @@ class ArticleAdmin(PublishedRecordDeleteMixin, admin.ModelAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else []
+        if obj is None:
+            return []
+        if article_is_record_locked(obj):  # what its published verdicts show of it
+            return [*ARTICLE_RECORD_FIELDS, *self.readonly_fields]
+        return self.readonly_fields
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         if change:
-            article_update(
-                article=obj,
-                title=form.cleaned_data["title"],
-                url=form.cleaned_data.get("url", ""),
-                byline=form.cleaned_data.get("byline", ""),
-                published_at=form.cleaned_data.get("published_at"),
-                language=form.cleaned_data.get("language") or "en",
-                outlet=form.cleaned_data.get("outlet"),
-            )
+            # Read-only fields are not in the form: they keep the stored values.
+            stored = Article.objects.get(pk=obj.pk)
+            fields = {name: getattr(stored, name) for name in ARTICLE_RECORD_FIELDS}
+            fields |= {
+                name: form.cleaned_data[name] for name in fields if name in form.cleaned_data
+            }
+            try:
+                article_update(article=obj, byline=form.cleaned_data.get("byline", ""), **fields)
+            except ValidationError as error:  # its first verdict was published meanwhile
+                self.save_refused(request, error)
             return
         # A new article goes through the same service as every other way in.
         article = article_submit(

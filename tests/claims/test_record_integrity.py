@@ -2,7 +2,7 @@
 (issue #10, probe rows 1 and 2)."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from claims import verdicts
@@ -411,3 +411,34 @@ def test_a_rating_no_published_verdict_uses_can_still_be_renamed_and_described(c
     unused.refresh_from_db()
     rating.refresh_from_db()
     assert unused.label == "Accurate" and rating.description.startswith("Clarified")
+
+
+# --- The article of a published verdict -------------------------------------------------------
+
+
+def test_an_articles_title_and_url_are_read_only_once_a_verdict_on_it_is_published(client):
+    verdict = published_verdict()
+    article = verdict.claim.article
+    title, url = article.title, article.url
+    client.force_login(editor())
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    fields = change_form_fields(client, page)
+    assert "title" not in fields and "url" not in fields and "byline" in fields
+    response = client.post(
+        page, {**fields, "title": "Retitled", "url": "https://elsewhere.example/", "byline": "B"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.url, article.byline) == (title, url, "B")
+
+
+def test_the_article_service_refuses_to_retitle_an_article_with_a_published_verdict():
+    from articles.services import article_update
+
+    article = published_verdict().claim.article
+    with pytest.raises(ValidationError, match="part of the published record"):
+        article_update(article=article, title="Retitled", url=article.url)
+    article.refresh_from_db()
+    assert article.title != "Retitled"
+    open_article = submitted_verdict().claim.article
+    assert article_update(article=open_article, title="Retitled").title == "Retitled"
