@@ -323,3 +323,29 @@ def test_an_unexpected_error_fails_the_job_without_its_internal_text(intake_serv
     job.refresh_from_db()
     assert job.status == IntakeStatus.FAILED
     assert job.reason == jobs.INTERNAL_ERROR_REASON and "10.0.0.5" not in job.reason
+
+
+def test_a_url_another_client_is_fetching_answers_409_without_their_job():
+    theirs = intake_job_submit(
+        url="https://news.example/in-flight", created_by=UserFactory(), queue=False
+    )
+    _, key = make_key(read=False, submit=True)
+    api = client_with(key)
+    response = api.post(
+        "/api/v1/articles/", {"url": "https://news.example/in-flight"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "This URL is already being fetched (submitted by someone else)."
+    )
+    assert f"/intake-jobs/{theirs.pk}/" not in response.content.decode()
+    assert "Location" not in response
+
+
+def test_a_client_resubmitting_its_own_url_in_flight_gets_its_job_back():
+    token, key = make_key(read=False, submit=True)
+    mine = intake_job_submit(url="https://news.example/mine", created_by=token.user, queue=False)
+    api = client_with(key)
+    response = api.post("/api/v1/articles/", {"url": "https://news.example/mine"}, format="json")
+    assert response.status_code == 202 and response.json()["id"] == mine.pk
+    assert api.get(response["Location"]).status_code == 200
