@@ -74,7 +74,7 @@ def test_a_url_in_flight_gives_the_same_job(intake_server):
         ("/gone", "The page answered 410."),
         ("/report.pdf", "Refused: the address serves a PDF (application/pdf), not an HTML page."),
         ("/short", "No article text found: 34 characters extracted."),
-        ("/redirect-private", "Refused: 169.254.169.254 resolves to a link-local address"),
+        ("/redirect-private", "Refused: the address of 169.254.169.254 is not allowed"),
     ],
 )
 def test_a_failed_job_keeps_a_reason_a_person_understands(
