@@ -349,3 +349,47 @@ def test_a_client_resubmitting_its_own_url_in_flight_gets_its_job_back():
     response = api.post("/api/v1/articles/", {"url": "https://news.example/mine"}, format="json")
     assert response.status_code == 202 and response.json()["id"] == mine.pk
     assert api.get(response["Location"]).status_code == 200
+
+
+def _submitter():
+    """May submit and read articles, but not browse the intake jobs."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles", codename__in=["add_article", "view_article"]
+        )
+    )
+    return user
+
+
+def test_whoever_submits_a_url_on_the_desk_may_follow_their_job(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    someone_elses = intake_job_submit(
+        url="https://news.example/other", created_by=UserFactory(), queue=False
+    )
+    client.force_login(_submitter())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/articles/new/", {"url": intake_server.url("/news/two")})
+    job = IntakeJob.objects.get(url=intake_server.url("/news/two"))
+    assert response["Location"] == f"/intake/jobs/{job.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Assembly votes on two plan" in page.content.decode()
+    assert client.get(f"/intake/jobs/{job.pk}/status/").json()["status"] == "stored"
+    assert client.get(f"/intake/jobs/{someone_elses.pk}/").status_code == 404
+    assert client.get(f"/intake/jobs/{someone_elses.pk}/status/").status_code == 404
+    assert client.get("/intake/").status_code == 403
+
+
+def test_the_desk_form_says_when_someone_else_is_fetching_the_url(client):
+    theirs = intake_job_submit(
+        url="https://news.example/theirs", created_by=UserFactory(), queue=False
+    )
+    client.force_login(_submitter())
+    response = client.post("/articles/new/", {"url": "https://news.example/theirs"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This URL is already being fetched (submitted by someone else)." in page
+    assert f"/intake/jobs/{theirs.pk}/" not in page
