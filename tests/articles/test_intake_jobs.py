@@ -393,3 +393,15 @@ def test_the_desk_form_says_when_someone_else_is_fetching_the_url(client):
     page = response.content.decode()
     assert "This URL is already being fetched (submitted by someone else)." in page
     assert f"/intake/jobs/{theirs.pk}/" not in page
+
+
+def test_requeue_leaves_a_job_waiting_out_its_retry_countdown_alone(intake_server, capsys):
+    job = intake_job_submit(url=intake_server.url("/unavailable"))  # sent once committed
+    outcome = jobs.intake_job_run(job_id=job.pk)
+    assert outcome.job.status == IntakeStatus.QUEUED and "Will try again" in outcome.job.reason
+    call_command("requeue_intake", "--queued-minutes", "0")
+    assert capsys.readouterr().out.strip() == "Requeued 0 intake job(s)"
+    # The retry never came (its worker lost the message): once it is overdue, recovery sends it.
+    IntakeJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(seconds=1))
+    call_command("requeue_intake", "--queued-minutes", "0")
+    assert capsys.readouterr().out.strip() == f"Requeued 1 intake job(s): #{job.pk}"
