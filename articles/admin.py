@@ -6,8 +6,8 @@ from .intake.feeds import feed_add, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 
-# Article's admin lives in claims/admin.py: it shows sentences and claims and queues analyses,
-# and articles/ must not depend on claims/.
+# Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
+# analyses, and articles/ must not depend on claims/.
 
 
 @admin.register(Outlet)

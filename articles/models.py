@@ -149,6 +149,13 @@ class IntakeJobQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING])
 
+    def visible_to(self, user):
+        """The jobs a desk user may follow: every job with `view_intakejob`, else their own
+        (whoever may submit a URL may watch what became of it)."""
+        if user.has_perm("articles.view_intakejob"):
+            return self
+        return self.filter(created_by=user.pk) if user.is_authenticated else self.none()
+
 
 class IntakeJob(models.Model):
     """One request to take in a URL (pasted, from the API, a feed entry or an import row)."""

@@ -237,6 +237,24 @@ def article_edit_clean(*, article: Article, title: str, url: str) -> tuple[str, 
     return title, url
 
 
+# What a published verdict shows of its article (its page, the API, ClaimReview).
+ARTICLE_RECORD_FIELDS = ("title", "url", "outlet", "published_at", "language")
+
+_record_check: Callable[[Article], bool] | None = None
+
+
+def article_record_check_register(check: Callable[[Article], bool]) -> None:
+    """Set how to tell that an article is part of the published record: claims registers it
+    (one of the article's claims has a published verdict), as it registers the analysis."""
+    global _record_check
+    _record_check = check
+
+
+def article_is_record_locked(article: Article) -> bool:
+    """Its ARTICLE_RECORD_FIELDS are part of a published verdict and no longer change."""
+    return _record_check is not None and _record_check(article)
+
+
 def article_update(
     *,
     article: Article,
@@ -247,14 +265,27 @@ def article_update(
     language: str = "en",
     outlet: Outlet | None = None,
 ) -> Article:
-    """Save an edit of a stored article (the admin's change form); the body never changes."""
+    """Save an edit of a stored article (the admin's change form); the body never changes, nor
+    what a published verdict shows of the article."""
     title, url = article_edit_clean(article=article, title=title, url=url)
-    article.title, article.url, article.outlet = title, url, outlet
-    article.byline = (byline or "").strip()
-    article.published_at = published_at
-    article.language = (language or "en").strip().lower()
+    language = (language or "en").strip().lower()
     try:
         with transaction.atomic():
+            current = Article.objects.select_for_update().get(pk=article.pk)
+            wanted = {"title": title, "url": url, "outlet": outlet}
+            wanted |= {"published_at": published_at, "language": language}
+            changed = [
+                name for name in ARTICLE_RECORD_FIELDS if getattr(current, name) != wanted[name]
+            ]
+            if changed and article_is_record_locked(current):
+                raise ValidationError(
+                    "A published verdict shows this article's "
+                    f"{', '.join(name.replace('_', ' ') for name in changed)}: "
+                    "they are part of the published record and cannot change."
+                )
+            for name, value in wanted.items():
+                setattr(article, name, value)
+            article.byline = (byline or "").strip()
             article.save()
     except IntegrityError:  # lost a race for the URL with another edit or submission
         raise ValidationError({"url": ["Another article took this URL meanwhile."]}) from None

@@ -32,8 +32,8 @@ def intake_fetch(self, job_id: int) -> str | None:
         # the log above.
         jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
         return None
-    if outcome.retry:
-        raise self.retry(countdown=min(600, 30 * 2**self.request.retries))
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
     return outcome.job.status
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from . import services
 from .forms import ArticleSubmitForm
 from .intake.jobs import intake_job_submit
-from .models import AnalysisProblem, AnalysisStatus, Article, SourceKind
+from .models import AnalysisProblem, AnalysisStatus, Article, IntakeJob, SourceKind
 from .services import DuplicateArticle
 
 
@@ -100,11 +100,17 @@ def article_submit(request):
             for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            if form.fetches_url:
+            if form.fetches_url and not IntakeJob.objects.visible_to(request.user).contains(job):
+                # Someone else's job is fetching this URL: say so without leading to it.
+                form.add_error(
+                    "url", "This URL is already being fetched (submitted by someone else)."
+                )
+            elif form.fetches_url:
                 messages.success(request, "The page is queued for fetching.")
                 return redirect("articles:intake_job", pk=job.pk)
-            messages.success(request, "Article stored; its analysis is queued.")
-            return redirect("articles:detail", pk=article.pk)
+            else:
+                messages.success(request, "Article stored; its analysis is queued.")
+                return redirect("articles:detail", pk=article.pk)
     return render(request, "articles/article_submit.html", {"form": form})
 
 

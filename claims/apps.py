@@ -6,10 +6,15 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self):
-        from articles.services import analysis_sender_register, factchecks_sender_register
+        from articles.services import (
+            analysis_sender_register,
+            article_record_check_register,
+            factchecks_sender_register,
+        )
 
         analysis_sender_register(_queue_analysis)
         factchecks_sender_register(_queue_factcheck_vectors)
+        article_record_check_register(_article_has_published_verdicts)
 
 
 def _queue_analysis(article_id: int, task_id: str) -> None:
@@ -24,3 +29,9 @@ def _queue_factcheck_vectors(factcheck_ids: list[int]) -> None:
     from .tasks import embed_external_factchecks
 
     embed_external_factchecks.delay(factcheck_ids)
+
+
+def _article_has_published_verdicts(article) -> bool:
+    from .models import Claim
+
+    return Claim.objects.filter(article=article).published().exists()

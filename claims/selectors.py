@@ -129,43 +129,59 @@ _VERDICT_FIELDS = ["rating", "conclusion", "explanation", "status", "review_comm
 
 def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     """Workflow events and the verdict's saved versions (with what changed), oldest first."""
-    entries = [
-        TimelineEntry(
-            at=event.created_at,
-            title=event.get_kind_display(),
-            actor=event.actor.get_username() if event.actor else "the model",
-            note=event.note,
-            details=[(key, _plain(value)) for key, value in sorted(event.data.items())],
-        )
-        for event in claim.events.select_related("actor")
-    ]
-    verdict = Verdict.objects.filter(claim=claim).first()
-    if verdict is not None:
-        records = list(verdict.history.select_related("history_user").order_by("history_id"))
-        ratings = dict(Rating.objects.values_list("pk", "label"))
-        previous = None
-        for record in records:
-            changes = []
-            if previous is not None:
-                delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
-                for change in delta.changes:
-                    old, new = change.old, change.new
-                    if change.field == "rating":
-                        old, new = ratings.get(old, "—"), ratings.get(new, "—")
-                    changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
-            previous = record
-            if record.history_type == "~" and not changes:
-                continue
-            entries.append(
-                TimelineEntry(
-                    at=record.history_date,
-                    title=f"Verdict version {record.version}",
-                    actor=record.history_user.get_username() if record.history_user else "—",
-                    changes=changes,
-                )
+    return claims_timelines([claim])[claim.pk]
+
+
+def claims_timelines(claims: list[Claim]) -> dict[int, list[TimelineEntry]]:
+    """claim_timeline for many claims (a group's history) in four queries, not four a claim."""
+    entries: dict[int, list[TimelineEntry]] = {claim.pk: [] for claim in claims}
+    events = ClaimEvent.objects.filter(claim__in=list(entries)).select_related("actor")
+    for event in events.order_by("created_at", "id"):
+        entries[event.claim_id].append(
+            TimelineEntry(
+                at=event.created_at,
+                title=event.get_kind_display(),
+                actor=event.actor.get_username() if event.actor else "the model",
+                note=event.note,
+                details=[(key, _plain(value)) for key, value in sorted(event.data.items())],
             )
-    entries.sort(key=lambda entry: entry.at)
+        )
+    records_by_verdict: dict[int, list] = {}
+    current = Verdict.objects.filter(claim__in=list(entries)).values("pk")
+    history = Verdict.history.filter(id__in=current).select_related("history_user")
+    for record in history.order_by("history_id"):
+        records_by_verdict.setdefault(record.id, []).append(record)
+    ratings = dict(Rating.objects.values_list("pk", "label")) if records_by_verdict else {}
+    for records in records_by_verdict.values():
+        entries[records[0].claim_id].extend(_verdict_versions(records, ratings))
+    for timeline in entries.values():
+        timeline.sort(key=lambda entry: entry.at)
     return entries
+
+
+def _verdict_versions(records: list, ratings: dict[int, str]) -> list[TimelineEntry]:
+    versions, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
+            for change in delta.changes:
+                old, new = change.old, change.new
+                if change.field == "rating":
+                    old, new = ratings.get(old, "—"), ratings.get(new, "—")
+                changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
+        previous = record
+        if record.history_type == "~" and not changes:
+            continue
+        versions.append(
+            TimelineEntry(
+                at=record.history_date,
+                title=f"Verdict version {record.version}",
+                actor=record.history_user.get_username() if record.history_user else "—",
+                changes=changes,
+            )
+        )
+    return versions
 
 
 def duration_text(duration: timedelta | None) -> str:

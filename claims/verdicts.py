@@ -41,6 +41,51 @@ def published_changed() -> None:
         cache.set(PUBLISHED_GENERATION_KEY, published_generation() + 1, timeout=None)
 
 
+# --- Deleting --------------------------------------------------------------------------------
+
+# What a published verdict hangs on, from each model the admin can delete: removing one of these
+# would remove the verdict (or, for a speaker, change who said it) outside the correction path.
+_PUBLISHED_VERDICT_THROUGH = {
+    "articles.Article": "claim__article",
+    "claims.Claim": "claim",
+    "claims.Verdict": "pk",
+    "claims.Speaker": "claim__speaker",
+}
+
+
+def published_verdicts_of(*, objects) -> list[Verdict]:
+    """The published verdicts that stand on these articles, claims, verdicts or speakers."""
+    objects = list(objects)
+    through = _PUBLISHED_VERDICT_THROUGH.get(objects[0]._meta.label) if objects else None
+    if through is None:
+        return []
+    return list(
+        Verdict.objects.published()
+        .filter(**{f"{through}__in": [obj.pk for obj in objects]})
+        .select_related("claim")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def record_delete_refusal(*, objects) -> str | None:
+    """Why `objects` may not be deleted, or None: a published verdict changes only through a
+    correction, so nothing it stands on is deleted (admin, bulk action, or any other path)."""
+    published = published_verdicts_of(objects=objects)
+    if not published:
+        return None
+    named = "; ".join(f"“{verdict.claim}”" for verdict in published[:3])
+    more = f" and {len(published) - 3} more" if len(published) > 3 else ""
+    return (
+        f"Nothing was deleted: it holds published verdicts (on {named}{more}), and a published "
+        "verdict changes only through a correction on its claim page."
+    )
+
+
+def rating_in_published_use(*, rating) -> bool:
+    return Verdict.objects.published().filter(rating=rating).exists()
+
+
 # --- Four eyes ---------------------------------------------------------------------------------
 
 
@@ -143,30 +188,51 @@ def verdict_save_draft(
     explanation: str = "",
 ) -> Verdict:
     """Create or update the working draft of a claim's verdict, refusing stale saves."""
+    with transaction.atomic():
+        verdict, before = _draft_write(
+            claim=claim,
+            actor=actor,
+            expected_version=expected_version,
+            rating=rating,
+            conclusion=conclusion,
+            explanation=explanation,
+        )
+        _contribution_if_changed(verdict=verdict, user=actor, before=before)
+    return verdict
+
+
+def _draft_write(
+    *, claim: Claim, actor, expected_version: int | None, rating, conclusion: str, explanation: str
+) -> tuple[Verdict, tuple | None]:
+    """Write the draft's fields; return it with its content as it was (None if new)."""
     conclusion, explanation = (conclusion or "").strip(), (explanation or "").strip()
     if rating is not None and not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
-    with transaction.atomic():
-        claim = locked_claim(claim)
-        verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
-        if verdict is None:
-            verdict = Verdict(claim=claim, author=actor)
-            before = None
-        else:
-            if expected_version != verdict.version:
-                raise _version_conflict(verdict)
-            before = (verdict.rating_id, verdict.conclusion, verdict.explanation)
-            verdict.version += 1
-        verdict.rating = rating
-        verdict.conclusion = conclusion
-        verdict.explanation = explanation
-        verdict.updated_by = actor
-        if claim.assignee_id is None:
-            claim.assignee = actor
-        workflow.transition(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor)
-        if before != (verdict.rating_id, verdict.conclusion, verdict.explanation):
-            _contribution_record(verdict=verdict, user=actor, kind=ContributionKind.DRAFT)
-    return verdict
+    claim = locked_claim(claim)
+    verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
+    if verdict is None:
+        verdict = Verdict(claim=claim, author=actor)
+        before = None
+    else:
+        if expected_version != verdict.version:
+            raise _version_conflict(verdict)
+        before = _content(verdict)
+        verdict.version += 1
+    verdict.rating = rating
+    verdict.conclusion = conclusion
+    verdict.explanation = explanation
+    verdict.updated_by = actor
+    if claim.assignee_id is None:
+        claim.assignee = actor
+    workflow.transition(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor)
+    return verdict, before
+
+
+def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) -> None:
+    """The one definition of contributing to a version: its wording, rating or sources differ
+    from the version before (a new verdict always counts; saving it unchanged does not)."""
+    if _content(verdict) != before:
+        _contribution_record(verdict=verdict, user=user, kind=ContributionKind.DRAFT)
 
 
 # --- Sources, versioned actions, corrections --------------------------------------------------
@@ -224,9 +290,7 @@ def verdict_save(
 ) -> Verdict:
     """Save the draft and its evidence sources together, refusing stale saves."""
     with transaction.atomic():
-        before = Verdict.objects.filter(claim=claim).first()
-        before_content = _content(before) if before else None
-        verdict = verdict_save_draft(
+        verdict, before = _draft_write(
             claim=claim,
             actor=actor,
             expected_version=expected_version,
@@ -236,8 +300,7 @@ def verdict_save(
         )
         sources = list(sources)
         _replace_sources(verdict, sources)
-        if _content(verdict) != before_content:
-            _contribution_record(verdict=verdict, user=actor, kind=ContributionKind.DRAFT)
+        _contribution_if_changed(verdict=verdict, user=actor, before=before)
         # The draft's event names its sources, so the history shows when they changed.
         event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
         event.data = {**event.data, "sources": _source_urls(sources)}

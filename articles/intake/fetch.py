@@ -7,6 +7,7 @@ cannot reach a private network.
 """
 
 import ipaddress
+import logging
 import socket
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ FEED_TYPES = (
     "text/plain",
     "application/octet-stream",
 )
+logger = logging.getLogger(__name__)
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 _ROBOTS_TTL = 600.0
@@ -95,9 +97,14 @@ def _connect(host: str, port: int, timeout, source_address, socket_options) -> s
     for *_, sockaddr in infos:
         refusal = address_refusal(sockaddr[0])
         if refusal:
+            # The reason reaches the submitter (the desk, an API client): it must not map the
+            # desk's network for them, so what the host resolved to stays in the log.
+            logger.warning(
+                "Refused %s: it resolves to a %s address (%s)", host, refusal, sockaddr[0]
+            )
             raise FetchError(
-                f"refused: {host} resolves to a {refusal} address ({sockaddr[0]}); "
-                "only public internet addresses are fetched"
+                f"refused: the address of {host} is not allowed; only public internet addresses "
+                "are fetched"
             )
     error: OSError | None = None
     for family, socktype, proto, _, sockaddr in infos:

@@ -31,7 +31,12 @@ MAX_ATTEMPTS = 3
 @dataclass(frozen=True)
 class JobOutcome:
     job: IntakeJob
-    retry: bool = False  # a transient failure: the caller may try again later
+    retry_in: int | None = None  # a transient failure: try again in this many seconds
+
+
+def retry_countdown(attempts: int) -> int:
+    """Seconds before the next try after `attempts` tries: 30, 60, 120, ... at most 600."""
+    return min(600, 30 * 2 ** max(attempts - 1, 0))
 
 
 def intake_job_submit(
@@ -151,8 +156,12 @@ def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
         )
     except FetchError as error:
         if error.transient and not final_attempt and job.attempts < MAX_ATTEMPTS:
+            retry_in = retry_countdown(job.attempts)
+            # Queued again, due at a worker when the countdown ends: the recovery of jobs that
+            # never reached one counts from then, so it does not send a second copy meanwhile.
+            job.queued_at = timezone.now() + timedelta(seconds=retry_in)
             _finish(job, IntakeStatus.QUEUED, f"Will try again: {error.reason}.")
-            return JobOutcome(job, retry=True)
+            return JobOutcome(job, retry_in=retry_in)
         return JobOutcome(_finish(job, IntakeStatus.FAILED, _sentence(error.reason)))
     except ExtractionError as error:
         return JobOutcome(_finish(job, IntakeStatus.FAILED, _sentence(str(error))))
@@ -220,7 +229,7 @@ def _sentence(reason: str) -> str:
 def _finish(job: IntakeJob, status: str, reason: str) -> IntakeJob:
     job.status, job.reason = status, reason[:5000]
     job.finished_at = None if status == IntakeStatus.QUEUED else timezone.now()
-    job.save(update_fields=["status", "reason", "finished_at", "article", "duplicate"])
+    job.save(update_fields=["status", "reason", "finished_at", "queued_at", "article", "duplicate"])
     return job
 
 

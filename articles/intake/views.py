@@ -33,16 +33,15 @@ def intake_job_list(request):
 
 
 @login_required
-@permission_required("articles.view_intakejob", raise_exception=True)
 def intake_job_detail(request, pk: int):
-    job = get_object_or_404(IntakeJob.objects.select_related("article", "feed"), pk=pk)
+    jobs = IntakeJob.objects.visible_to(request.user).select_related("article", "feed")
+    job = get_object_or_404(jobs, pk=pk)
     return render(request, "articles/intake/job_detail.html", {"job": job})
 
 
 @login_required
-@permission_required("articles.view_intakejob", raise_exception=True)
 def intake_job_status(request, pk: int):
-    job = get_object_or_404(IntakeJob, pk=pk)
+    job = get_object_or_404(IntakeJob.objects.visible_to(request.user), pk=pk)
     return JsonResponse(
         {
             "status": job.status,

@@ -17,6 +17,7 @@ from .auth import (
     SubmitScope,
     SubmitThrottle,
     articles_visible,
+    intake_jobs_visible,
     reads_unpublished,
     request_token,
 )
@@ -36,7 +37,8 @@ from .views import StrictQueryMixin
         description="Stores the article and queues its analysis. Answers 202 at once; poll "
         "`status_url` until `analysis_status` is `done` (or `failed`). A `url` sent without a "
         "`body` is fetched by the desk instead: the 202 answer is then an intake job, whose "
-        "`status_url` says when the article is stored (or why it failed). Needs the submit "
+        "`status_url` says when the article is stored (or why it failed); a URL that another "
+        "client's job is already fetching answers 409, without that job. Needs the submit "
         "scope.",
         request=ArticleSubmitSerializer,
         responses=docs.with_errors(
@@ -129,6 +131,13 @@ class ArticleViewSet(
             )
         except DuplicateArticle as duplicate:
             raise self._duplicate_conflict(duplicate) from None
+        if not intake_jobs_visible(token=request_token(self.request)).filter(pk=job.pk).exists():
+            # Another client's job is fetching this URL: say so without handing over its id,
+            # which this key could not read anyway.
+            raise Conflict(
+                "This URL is already being fetched (submitted by someone else).",
+                existing_url=None,
+            )
         body = IntakeJobSerializer(job, context=self.get_serializer_context()).data
         return Response(
             body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
@@ -161,9 +170,6 @@ class IntakeJobViewSet(StrictQueryMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = IntakeJobSerializer
 
     def get_queryset(self):
-        jobs = IntakeJob.objects.all()
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no key
-            return jobs
-        if not reads_unpublished(self.request):
-            jobs = jobs.filter(created_by=request_token(self.request).user)
-        return jobs
+            return IntakeJob.objects.all()
+        return intake_jobs_visible(token=request_token(self.request))

@@ -17,7 +17,7 @@ from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.settings import api_settings
 
-from articles.models import Article
+from articles.models import Article, IntakeJob
 
 from ..models import ApiToken
 
@@ -134,6 +134,15 @@ def articles_visible(*, token: ApiToken | None) -> QuerySet[Article]:
     if token.can_read_unpublished:
         return Article.objects.all()
     return Article.objects.filter(created_by=token.user_id)
+
+
+def intake_jobs_visible(*, token: ApiToken | None) -> QuerySet[IntakeJob]:
+    """The intake jobs a client may follow: its account's, or all with the desk scope."""
+    if token is None:
+        return IntakeJob.objects.none()
+    if token.can_read_unpublished:
+        return IntakeJob.objects.all()
+    return IntakeJob.objects.filter(created_by=token.user_id)
 
 
 class ReadScope(permissions.BasePermission):

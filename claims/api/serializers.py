@@ -330,14 +330,39 @@ class ClaimSerializer(serializers.ModelSerializer):
         data = super().to_representation(claim)
         if not self.context.get("staff"):
             data.pop("status")
-        if self.context.get("with_group"):
-            data["group"] = claim_group_data(claim, self.context)
         return data
 
 
+class GroupAppearanceSerializer(serializers.Serializer):
+    claim_id = serializers.IntegerField()
+    text = serializers.CharField()
+    speaker = serializers.CharField(allow_null=True, help_text="The speaker's name.")
+    article = ArticleBriefSerializer()
+
+
+class ClaimGroupSerializer(serializers.Serializer):
+    """What claim_group_data returns, for the schema."""
+
+    id = serializers.IntegerField()
+    canonical_text = serializers.CharField()
+    appearances = GroupAppearanceSerializer(many=True)
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    """One claim, with its canonical group (not on list pages: one query per claim)."""
+
+    group = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "group"]
+
+    @extend_schema_field(ClaimGroupSerializer(allow_null=True))
+    def get_group(self, claim):
+        return claim_group_data(claim, self.context)
+
+
 def claim_group_data(claim, context: dict) -> dict | None:
-    """The claim's canonical group and every appearance of it (the detail endpoint only: a
-    list page would pay one query per claim)."""
+    """The claim's canonical group and every appearance of it (ClaimGroupSerializer's shape)."""
     if not claim.group_id:
         return None
     staff = bool(context.get("staff"))

@@ -25,6 +25,7 @@ from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagina
 from .serializers import (
     SOURCE_ROW_FIELDS,
     VERDICT_ROW_FIELDS,
+    ClaimDetailSerializer,
     ClaimSerializer,
     SpeakerSerializer,
     VerdictMatchSerializer,
@@ -218,7 +219,10 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]
         responses=docs.with_errors(ClaimSerializer(many=True), 400, 401, 403),
     ),
     retrieve=extend_schema(
-        summary="One claim", responses=docs.with_errors(ClaimSerializer, 401, 403, 404)
+        summary="One claim, with its canonical group",
+        description="`group` is the claim's canonical claim group with every appearance the "
+        "key may see (null when the claim is in no group).",
+        responses=docs.with_errors(ClaimDetailSerializer, 401, 403, 404),
     ),
 )
 class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
@@ -234,12 +238,11 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             return claims
         return claims.published()
 
+    def get_serializer_class(self):
+        return ClaimDetailSerializer if self.action == "retrieve" else ClaimSerializer
+
     def get_serializer_context(self):
-        return {
-            **super().get_serializer_context(),
-            "staff": reads_unpublished(self.request),
-            "with_group": self.action == "retrieve",
-        }
+        return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}
 
 
 def rating_slugs() -> list[str]:

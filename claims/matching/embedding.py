@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from claims.nlp.checkworthiness import backbone_dir, session_load, tokenizer_load
+from claims.nlp.onnx_batches import onnx_outputs
 
 MODEL_DIR = Path(__file__).resolve().parent / "artifacts" / "minilm"
 MODEL_FILE = "model.onnx"
@@ -51,24 +52,12 @@ def embed_texts(texts: list[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> np
 
 def onnx_embed(*, session, tokenizer, texts: list[str], batch_size: int) -> np.ndarray:
     """Shared with the export and the evaluation, so their figures come from this code path."""
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
+    (rows,) = onnx_outputs(
+        session=session, tokenizer=tokenizer, texts=texts, batch_size=batch_size, outputs=(OUTPUT,)
+    )
     vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    token_ids = [encoding.ids for encoding in tokenizer.encode_batch(list(texts))]
-    order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        width = max(len(token_ids[i]) for i in batch)
-        input_ids = np.zeros((len(batch), width), dtype=np.int64)
-        attention_mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, index in enumerate(batch):
-            ids = token_ids[index]
-            input_ids[row, : len(ids)] = ids
-            attention_mask[row, : len(ids)] = 1
-        (output,) = session.run(
-            [OUTPUT], {"input_ids": input_ids, "attention_mask": attention_mask}
-        )
-        vectors[batch] = output
+    if rows:
+        vectors[:] = np.stack(rows)
     return vectors
 
 

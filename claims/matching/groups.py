@@ -160,12 +160,12 @@ def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
 def claim_apply_verdict(*, claim: Claim, checked: Claim, actor) -> ClaimGroupEvent:
     """The repeat becomes an appearance of `checked`'s published fact-check, and leaves the
     queue: it is dismissed as already checked."""
-    if checked.status != ClaimStatus.PUBLISHED:
-        raise GroupActionRefused("Only a published verdict can be applied to a repeat.")
     with transaction.atomic():
         # The caller's rows may predate a link made since (the page, a worker).
         claim.refresh_from_db()
         checked.refresh_from_db()
+        if not Claim.objects.published().filter(pk=checked.pk).exists():
+            raise GroupActionRefused("Only a published verdict can be applied to a repeat.")
         if claim.group_id is None or claim.group_id != checked.group_id:
             claim_group_link(
                 claim=claim, earlier=checked, actor=actor, kind=GroupEventKind.CONFIRMED

@@ -6,6 +6,7 @@ nothing: grouped claims are skipped, suggestions are unique per pair, and a pair
 rejected (or a claim a reviewer split out) is never linked automatically again.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from ..models import (
@@ -47,30 +48,35 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
         ).values_list("claim_id", flat=True)
     )
     linked = suggested = 0
-    claims = Claim.objects.filter(pk__in=claim_ids, embedding__isnull=False).select_related(
-        "embedding"
+    claims = list(
+        Claim.objects.filter(pk__in=claim_ids, embedding__isnull=False)
+        .select_related("embedding")
+        .order_by("pk")
     )
-    for claim in claims.order_by("pk"):
-        same_article = Claim.objects.filter(article_id=claim.article_id).values_list(
-            "pk", flat=True
-        )
+    # What each claim's search leaves out, read for all of them at once (not two queries a claim).
+    same_article: dict[int, set[str]] = defaultdict(set)
+    siblings = Claim.objects.filter(article_id__in={claim.article_id for claim in claims})
+    for article_id, pk in siblings.values_list("article_id", "pk"):
+        same_article[article_id].add(claim_key(pk))
+    rejected: dict[int, set[int]] = defaultdict(set)
+    refusals = MatchSuggestion.objects.filter(
+        claim_id__in=[claim.pk for claim in claims], status=SuggestionStatus.REJECTED
+    )
+    for claim_id, candidate_id in refusals.values_list("claim_id", "candidate_id"):
+        rejected[claim_id].add(candidate_id)
+    for claim in claims:
         matches = matcher.search_vector(
             claim.text,
             embedding.vector_from_bytes(claim.embedding.vector),
             limit=SUGGESTIONS_PER_CLAIM,
-            exclude={claim_key(pk) for pk in same_article},
-        )
-        rejected = set(
-            MatchSuggestion.objects.filter(
-                claim=claim, status=SuggestionStatus.REJECTED
-            ).values_list("candidate_id", flat=True)
+            exclude=same_article[claim.article_id],
         )
         for match in matches:
             earlier_id = key_claim_id(match.key)
             # Only earlier claims: a repeat points back to where the statement appeared first.
             if match.level is None or earlier_id is None or earlier_id >= claim.pk:
                 continue
-            if earlier_id in rejected:
+            if earlier_id in rejected[claim.pk]:
                 continue
             can_link = claim.group_id is None and claim.pk not in split_out
             if match.level == SAME_CLAIM and can_link:

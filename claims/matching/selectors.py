@@ -14,7 +14,7 @@ from ..models import (
     SuggestionStatus,
     Verdict,
 )
-from ..selectors import TimelineEntry, claim_timeline
+from ..selectors import TimelineEntry, claims_timelines
 from . import embedding
 from .store import external_matches
 
@@ -103,9 +103,9 @@ def group_appearances(group: ClaimGroup) -> list[Claim]:
 def group_timeline(group: ClaimGroup, appearances: list[Claim]) -> list[TimelineEntry]:
     """Every member's workflow events and verdict versions, and every group change, in order."""
     entries = []
-    for claim in appearances:
-        for entry in claim_timeline(claim):
-            entry.title = f"Claim #{claim.pk}: {entry.title}"
+    for claim_id, timeline in claims_timelines(appearances).items():
+        for entry in timeline:
+            entry.title = f"Claim #{claim_id}: {entry.title}"
             entries.append(entry)
     for event in group.events.select_related("actor", "claim"):
         details = [("claim", f"#{event.claim_id}")] if event.claim_id else []

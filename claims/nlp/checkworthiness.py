@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .onnx_batches import onnx_outputs
+
 if TYPE_CHECKING:
     import onnxruntime
     from tokenizers import Tokenizer
@@ -86,7 +88,7 @@ def score_and_embed_sentences(
     transformer once, so the analysis needs no second pass for the stance model."""
     if not texts:
         return SentenceOutputs([], np.zeros((0, EMBEDDING_SIZE), dtype=np.float32))
-    scores, vectors = _onnx_outputs(
+    scores, vectors = onnx_outputs(
         session=_session(),
         tokenizer=_tokenizer(),
         texts=texts,
@@ -109,37 +111,10 @@ def onnx_scores(
 
     Shared with training, so the figures in the model card come from exactly this code path.
     """
-    (rows,) = _onnx_outputs(
+    (rows,) = onnx_outputs(
         session=session, tokenizer=tokenizer, texts=texts, batch_size=batch_size, outputs=("score",)
     )
     return [float(value) for value in rows]
-
-
-def _onnx_outputs(
-    *, session, tokenizer, texts: Sequence[str], batch_size: int, outputs: tuple[str, ...]
-) -> list[list]:
-    """One list per requested output, each in input order; one session.run per batch."""
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    token_ids = [encoding.ids for encoding in tokenizer.encode_batch(list(texts))]
-    order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
-    results = [[None] * len(token_ids) for _ in outputs]
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        width = max(len(token_ids[i]) for i in batch)
-        input_ids = np.zeros((len(batch), width), dtype=np.int64)
-        attention_mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, index in enumerate(batch):
-            ids = token_ids[index]
-            input_ids[row, : len(ids)] = ids
-            attention_mask[row, : len(ids)] = 1
-        batch_outputs = session.run(
-            list(outputs), {"input_ids": input_ids, "attention_mask": attention_mask}
-        )
-        for result, values in zip(results, batch_outputs, strict=True):
-            for index, value in zip(batch, values, strict=True):
-                result[index] = value
-    return results
 
 
 def backbone_dir() -> Path:

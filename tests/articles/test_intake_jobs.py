@@ -74,7 +74,7 @@ def test_a_url_in_flight_gives_the_same_job(intake_server):
         ("/gone", "The page answered 410."),
         ("/report.pdf", "Refused: the address serves a PDF (application/pdf), not an HTML page."),
         ("/short", "No article text found: 34 characters extracted."),
-        ("/redirect-private", "Refused: 169.254.169.254 resolves to a link-local address"),
+        ("/redirect-private", "Refused: the address of 169.254.169.254 is not allowed"),
     ],
 )
 def test_a_failed_job_keeps_a_reason_a_person_understands(
@@ -323,3 +323,85 @@ def test_an_unexpected_error_fails_the_job_without_its_internal_text(intake_serv
     job.refresh_from_db()
     assert job.status == IntakeStatus.FAILED
     assert job.reason == jobs.INTERNAL_ERROR_REASON and "10.0.0.5" not in job.reason
+
+
+def test_a_url_another_client_is_fetching_answers_409_without_their_job():
+    theirs = intake_job_submit(
+        url="https://news.example/in-flight", created_by=UserFactory(), queue=False
+    )
+    _, key = make_key(read=False, submit=True)
+    api = client_with(key)
+    response = api.post(
+        "/api/v1/articles/", {"url": "https://news.example/in-flight"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "This URL is already being fetched (submitted by someone else)."
+    )
+    assert f"/intake-jobs/{theirs.pk}/" not in response.content.decode()
+    assert "Location" not in response
+
+
+def test_a_client_resubmitting_its_own_url_in_flight_gets_its_job_back():
+    token, key = make_key(read=False, submit=True)
+    mine = intake_job_submit(url="https://news.example/mine", created_by=token.user, queue=False)
+    api = client_with(key)
+    response = api.post("/api/v1/articles/", {"url": "https://news.example/mine"}, format="json")
+    assert response.status_code == 202 and response.json()["id"] == mine.pk
+    assert api.get(response["Location"]).status_code == 200
+
+
+def _submitter():
+    """May submit and read articles, but not browse the intake jobs."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles", codename__in=["add_article", "view_article"]
+        )
+    )
+    return user
+
+
+def test_whoever_submits_a_url_on_the_desk_may_follow_their_job(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    someone_elses = intake_job_submit(
+        url="https://news.example/other", created_by=UserFactory(), queue=False
+    )
+    client.force_login(_submitter())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/articles/new/", {"url": intake_server.url("/news/two")})
+    job = IntakeJob.objects.get(url=intake_server.url("/news/two"))
+    assert response["Location"] == f"/intake/jobs/{job.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Assembly votes on two plan" in page.content.decode()
+    assert client.get(f"/intake/jobs/{job.pk}/status/").json()["status"] == "stored"
+    assert client.get(f"/intake/jobs/{someone_elses.pk}/").status_code == 404
+    assert client.get(f"/intake/jobs/{someone_elses.pk}/status/").status_code == 404
+    assert client.get("/intake/").status_code == 403
+
+
+def test_the_desk_form_says_when_someone_else_is_fetching_the_url(client):
+    theirs = intake_job_submit(
+        url="https://news.example/theirs", created_by=UserFactory(), queue=False
+    )
+    client.force_login(_submitter())
+    response = client.post("/articles/new/", {"url": "https://news.example/theirs"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This URL is already being fetched (submitted by someone else)." in page
+    assert f"/intake/jobs/{theirs.pk}/" not in page
+
+
+def test_requeue_leaves_a_job_waiting_out_its_retry_countdown_alone(intake_server, capsys):
+    job = intake_job_submit(url=intake_server.url("/unavailable"))  # sent once committed
+    outcome = jobs.intake_job_run(job_id=job.pk)
+    assert outcome.job.status == IntakeStatus.QUEUED and "Will try again" in outcome.job.reason
+    call_command("requeue_intake", "--queued-minutes", "0")
+    assert capsys.readouterr().out.strip() == "Requeued 0 intake job(s)"
+    # The retry never came (its worker lost the message): once it is overdue, recovery sends it.
+    IntakeJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(seconds=1))
+    call_command("requeue_intake", "--queued-minutes", "0")
+    assert capsys.readouterr().out.strip() == f"Requeued 1 intake job(s): #{job.pk}"

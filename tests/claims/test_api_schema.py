@@ -68,6 +68,26 @@ def test_the_schema_and_the_docs_are_served():
     assert scripts and all(src.startswith(b"/static/") for src in scripts)
 
 
+@pytest.mark.django_db
+def test_the_schema_describes_a_claims_group():
+    schema = client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    document = schema.json()
+
+    def resolve(node):
+        while "$ref" in node:
+            node = document["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    answer = document["paths"]["/api/v1/claims/{id}/"]["get"]["responses"]["200"]
+    claim = resolve(answer["content"]["application/json"]["schema"])
+    group = claim["properties"]["group"]
+    assert group.get("nullable") is True
+    group = resolve(group.get("allOf", [group])[0])
+    assert {"id", "canonical_text", "appearances"} <= set(group["properties"])
+    appearance = resolve(group["properties"]["appearances"]["items"])
+    assert {"claim_id", "text", "speaker", "article"} <= set(appearance["properties"])
+
+
 @pytest.fixture
 def api_schema(db):
     speaker = SpeakerFactory(name="Jane Doe")

@@ -137,3 +137,16 @@ def test_only_a_published_verdict_can_be_applied():
     unpublished, repeat = claim(), claim("Again.")
     with pytest.raises(ValidationError, match="published"):
         groups.claim_apply_verdict(claim=repeat, checked=unpublished, actor=fact_checker())
+
+
+def test_applying_goes_by_the_verdict_being_published_not_the_claims_status():
+    from claims.models import Verdict, VerdictStatus
+
+    verdict = published_verdict()
+    # A claim that says "published" over a verdict the public may not read (sent back, say).
+    Verdict.objects.filter(pk=verdict.pk).update(status=VerdictStatus.RETURNED)
+    assert fresh(verdict.claim).status == ClaimStatus.PUBLISHED
+    repeat = claim("Again.")
+    with pytest.raises(ValidationError, match="Only a published verdict"):
+        groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    assert fresh(repeat).status == ClaimStatus.NEW and fresh(repeat).group_id is None

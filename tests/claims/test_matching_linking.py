@@ -62,3 +62,30 @@ def test_an_unrelated_claim_is_neither_linked_nor_suggested():
     other.refresh_from_db()
     assert other.group_id is None
     assert not MatchSuggestion.objects.filter(claim=other).exists()
+
+
+def test_linking_an_articles_claims_reads_what_it_needs_once_not_per_claim(
+    django_assert_max_num_queries,
+):
+    from claims.matching.linking import claims_link
+
+    texts = [
+        "Unemployment in the state rose 20 percent between 2019 and 2021.",
+        "The river flooded three villages after a week of heavy rain.",
+        "The new stadium cost the city 400 million dollars.",
+        "Half of all teachers plan to leave the profession within five years.",
+        "The vaccine was tested on 40,000 volunteers before approval.",
+        "Rail fares rose faster than wages for the tenth year running.",
+        "The country exports more wine than any other in Europe.",
+        "Crime in the capital fell by a third after the new policing plan.",
+    ]
+    body = " ".join(texts)
+    article = ArticleFactory(body=body)
+    claims = []
+    for text in texts:
+        start = body.index(text)
+        claims.append(ClaimFactory(article=article, start=start, end=start + len(text), text=text))
+    article_claims_match(article_id=article.pk)  # embeds them
+    # Eight claims: two reads a claim (as it was) would pass this bound.
+    with django_assert_max_num_queries(10):
+        claims_link(claim_ids=[claim.pk for claim in claims])

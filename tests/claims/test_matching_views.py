@@ -143,3 +143,22 @@ def test_a_claim_added_by_hand_gets_its_vector_from_the_matching_task(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("claims:add", args=[sentence.pk]))
     assert ClaimEmbedding.objects.filter(claim__article=article).count() == 1
+
+
+def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    from tests.factories import drafted_verdict
+
+    first = published_verdict(claim=claim(speaker=SpeakerFactory())).claim
+    for n in range(8):
+        repeat = claim(f"Crime fell by 40 percent last year, take {n}.", speaker=SpeakerFactory())
+        drafted_verdict(claim=repeat)
+        groups.claim_group_link(claim=repeat, earlier=first)
+    client.force_login(editor(username="ed"))
+    url = reverse("claims:group_history", args=[Claim.objects.get(pk=first.pk).group_id])
+    # Nine appearances, each with events and verdict versions: a query per appearance (or
+    # four, as it was: 44 queries) would pass 14 by far.
+    with django_assert_max_num_queries(14):
+        page = client.get(url).content.decode()
+    assert page.count("data-appearance=") >= 9 and page.count("Verdict version") >= 9

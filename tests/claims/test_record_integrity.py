@@ -2,7 +2,7 @@
 (issue #10, probe rows 1 and 2)."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from claims import verdicts
@@ -16,8 +16,10 @@ from claims.models import (
 )
 from tests.claims.admin_forms import admin_save, change_form_fields
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
     SpeakerFactory,
     active_rating,
+    admin_user,
     drafted_verdict,
     editor,
     fact_checker,
@@ -280,6 +282,52 @@ def test_an_admin_speaker_change_on_an_open_claim_is_on_the_desk_timeline(client
     assert event.actor == checker and event.data["to"] == "Cy Example"
 
 
+# --- Deleting what a published verdict stands on ---------------------------------------------
+
+
+def test_an_editor_cannot_delete_an_article_with_a_published_verdict(client):
+    verdict = published_verdict()
+    article = verdict.claim.article
+    client.force_login(editor())
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert "a published verdict changes only through a correction" in page
+    response = client.post(url, {"post": "yes"})
+    assert "changes only through a correction" in response.content.decode()
+    assert Verdict.objects.published().filter(pk=verdict.pk).exists()
+    assert Claim.objects.filter(article=article).exists()
+
+
+def test_the_bulk_delete_action_refuses_claims_with_a_published_verdict(client):
+    verdict = published_verdict()
+    open_claim = drafted_verdict().claim
+    client.force_login(admin_user())
+    response = client.post(
+        reverse("admin:claims_claim_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [verdict.claim_id, open_claim.pk],
+            "post": "yes",
+        },
+    )
+    assert "changes only through a correction" in response.content.decode()
+    assert Claim.objects.filter(pk__in=[verdict.claim_id, open_claim.pk]).count() == 2
+
+
+def test_an_admin_cannot_delete_a_published_verdict_or_its_speaker(client):
+    speaker = SpeakerFactory(name="Di Example")
+    verdict = published_verdict(claim=ClaimFactory(speaker=speaker))
+    client.force_login(admin_user())
+    for url in [
+        reverse("admin:claims_speaker_delete", args=[speaker.pk]),
+        reverse("admin:claims_verdict_delete", args=[verdict.pk]),
+    ]:
+        response = client.post(url, {"post": "yes"})
+        assert "changes only through a correction" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.is_published and verdict.claim.speaker == speaker
+
+
 # --- One definition of published --------------------------------------------------------------
 
 
@@ -316,3 +364,81 @@ def test_a_reanalysis_with_a_new_model_leaves_a_published_claims_attribution_alo
     assert quoted.model_version == "fake-keywords-2"  # re-scored ...
     assert quoted.speaker is None and quoted.attribution_cue == ""  # ... but not re-attributed
     assert verdict.claim_id == quoted.pk
+
+
+# --- Ratings of published verdicts ------------------------------------------------------------
+
+
+def _rating_row(fields: dict, rating) -> str:
+    """The inline form prefix ('ratings-3') of `rating` on its scale's change page."""
+    return next(
+        name.removesuffix("-id")
+        for name, value in fields.items()
+        if name.endswith("-id") and value == str(rating.pk)
+    )
+
+
+def test_the_label_of_a_rating_that_published_verdicts_use_cannot_be_edited(client):
+    verdict = published_verdict()
+    rating = verdict.rating
+    client.force_login(admin_user())
+    url = reverse("admin:claims_ratingscale_change", args=[rating.scale_id])
+    row = _rating_row(change_form_fields(client, url), rating)
+    response = admin_save(client, url, **{f"{row}-label": "Mostly harmless"})
+    assert response.status_code == 200
+    assert "is the rating of published verdicts" in response.content.decode()
+    rating.refresh_from_db()
+    assert rating.label != "Mostly harmless"
+    page = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert rating.label in page and "Mostly harmless" not in page
+
+
+def test_a_rating_no_published_verdict_uses_can_still_be_renamed_and_described(client):
+    rating = published_verdict().rating
+    unused = active_rating("true")
+    client.force_login(admin_user())
+    url = reverse("admin:claims_ratingscale_change", args=[rating.scale_id])
+    fields = change_form_fields(client, url)
+    response = admin_save(
+        client,
+        url,
+        **{
+            f"{_rating_row(fields, unused)}-label": "Accurate",
+            f"{_rating_row(fields, rating)}-description": "Clarified wording of the help text.",
+        },
+    )
+    assert response.status_code == 302
+    unused.refresh_from_db()
+    rating.refresh_from_db()
+    assert unused.label == "Accurate" and rating.description.startswith("Clarified")
+
+
+# --- The article of a published verdict -------------------------------------------------------
+
+
+def test_an_articles_title_and_url_are_read_only_once_a_verdict_on_it_is_published(client):
+    verdict = published_verdict()
+    article = verdict.claim.article
+    title, url = article.title, article.url
+    client.force_login(editor())
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    fields = change_form_fields(client, page)
+    assert "title" not in fields and "url" not in fields and "byline" in fields
+    response = client.post(
+        page, {**fields, "title": "Retitled", "url": "https://elsewhere.example/", "byline": "B"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.url, article.byline) == (title, url, "B")
+
+
+def test_the_article_service_refuses_to_retitle_an_article_with_a_published_verdict():
+    from articles.services import article_update
+
+    article = published_verdict().claim.article
+    with pytest.raises(ValidationError, match="part of the published record"):
+        article_update(article=article, title="Retitled", url=article.url)
+    article.refresh_from_db()
+    assert article.title != "Retitled"
+    open_article = submitted_verdict().claim.article
+    assert article_update(article=open_article, title="Retitled").title == "Retitled"

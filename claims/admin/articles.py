@@ -1,0 +1,210 @@
+"""The Article admin. Registered in claims/ rather than articles/admin.py because it shows
+sentences and claims and queues analyses, and articles/ must not depend on claims/."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from articles.models import Article, SourceKind
+from articles.services import (
+    ARTICLE_RECORD_FIELDS,
+    article_clean,
+    article_edit_clean,
+    article_is_record_locked,
+    article_queue_analysis,
+    article_submit,
+    article_update,
+)
+
+from ..models import (
+    Claim,
+    Sentence,
+)
+from .base import (
+    PublishedRecordDeleteMixin,
+    ReadOnlyInlineMixin,
+    ServiceSaveAdminMixin,
+)
+
+
+class ArticleAddForm(forms.ModelForm):
+    body = forms.CharField(widget=forms.Textarea, required=False, help_text="Paste the text…")
+    body_file = forms.FileField(
+        required=False, label="…or upload a UTF-8 text file", help_text="Plain text (.txt)."
+    )
+    outlet_name = forms.CharField(required=False, label="Outlet name")
+
+    class Meta:
+        model = Article
+        fields = ["title", "url", "byline", "published_at", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("body_file")
+        body = upload.read() if upload else cleaned.get("body", "")
+        try:
+            clean = article_clean(
+                title=cleaned.get("title", ""),
+                body=body,
+                url=cleaned.get("url", ""),
+                source_kind=SourceKind.PASTED,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.error_dict.items():
+                    self.add_error(field if field in self.fields else None, field_errors)
+            else:
+                self.add_error(None, error)
+        else:
+            cleaned["body"] = clean.body
+        return cleaned
+
+
+class ArticleChangeForm(forms.ModelForm):
+    """An edit is validated as a new article is: normalised URL, no other article's URL."""
+
+    class Meta:
+        model = Article
+        fields = ["title", "outlet", "url", "byline", "published_at", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A locked article's title and URL are read-only fields: not in the form at all.
+        title = cleaned.get("title", "") if "title" in self.fields else self.instance.title
+        url = cleaned.get("url", "") if "url" in self.fields else self.instance.url
+        try:
+            cleaned["title"], cleaned["url"] = article_edit_clean(
+                article=self.instance, title=title, url=url
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_errors in error.error_dict.items():
+                    self.add_error(field if field in self.fields else None, field_errors)
+            else:
+                self.add_error("url", error)
+        return cleaned
+
+
+class SentenceInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = Sentence
+    fields = ["index", "text", "speaker", "attribution_cue", "check_worthiness"]
+
+
+class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = Claim
+    fields = ["text", "speaker", "check_worthiness", "status", "assignee"]
+    show_change_link = True
+
+
+@admin.register(Article)
+class ArticleAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "outlet",
+        "published_at",
+        "source_kind",
+        "analysis_status",
+        "claim_count",
+        "created_at",
+    ]
+    list_filter = ["analysis_status", "source_kind", "outlet", "language"]
+    search_fields = ["title", "url", "byline", "outlet__name"]
+    date_hierarchy = "created_at"
+    inlines = [ClaimInline, SentenceInline]
+    actions = ["rerun_analysis"]
+    readonly_fields = [
+        "body",
+        "content_hash",
+        "source_kind",
+        "analysis_status",
+        "analysis_error",
+        "analysis_queued_at",
+        "analysis_started_at",
+        "analysis_finished_at",
+        "analysis_model_version",
+        "created_by",
+        "created_at",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("outlet")
+            .annotate(_claim_count=Count("claims"))
+        )
+
+    @admin.display(description="Claims", ordering="_claim_count")
+    def claim_count(self, article):
+        return article._claim_count
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ArticleAddForm if obj is None else ArticleChangeForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [
+                "title",
+                "outlet_name",
+                "url",
+                "byline",
+                "published_at",
+                "language",
+                "body",
+                "body_file",
+            ]
+        return [
+            "title",
+            "outlet",
+            "url",
+            "byline",
+            "published_at",
+            "language",
+            *self.readonly_fields,
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if article_is_record_locked(obj):  # what its published verdicts show of it
+            return [*ARTICLE_RECORD_FIELDS, *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Read-only fields are not in the form: they keep the stored values.
+            stored = Article.objects.get(pk=obj.pk)
+            fields = {name: getattr(stored, name) for name in ARTICLE_RECORD_FIELDS}
+            fields |= {
+                name: form.cleaned_data[name] for name in fields if name in form.cleaned_data
+            }
+            try:
+                article_update(article=obj, byline=form.cleaned_data.get("byline", ""), **fields)
+            except ValidationError as error:  # its first verdict was published meanwhile
+                self.save_refused(request, error)
+            return
+        # A new article goes through the same service as every other way in.
+        article = article_submit(
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            outlet_name=form.cleaned_data.get("outlet_name", ""),
+            url=form.cleaned_data.get("url", ""),
+            byline=form.cleaned_data.get("byline", ""),
+            published_at=form.cleaned_data.get("published_at"),
+            language=form.cleaned_data.get("language") or "en",
+            source_kind=SourceKind.PASTED,
+            created_by=request.user,
+        )
+        obj.pk = article.pk
+        obj.__dict__.update(article.__dict__)
+
+    @admin.action(description="Re-run analysis", permissions=["change"])
+    def rerun_analysis(self, request, queryset):
+        for article in queryset:
+            article_queue_analysis(article=article)
+        self.message_user(request, f"Queued {queryset.count()} article(s) for analysis.")

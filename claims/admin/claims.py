@@ -1,0 +1,185 @@
+"""Speakers, claims, their sentences and workflow events."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import services
+from ..models import (
+    Claim,
+    ClaimEvent,
+    Sentence,
+    Speaker,
+    SpeakerAlias,
+    Verdict,
+)
+from ..workflow import IllegalTransition
+from .base import (
+    PublishedRecordDeleteMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    ScoreRangeFilter,
+    ServiceSaveAdminMixin,
+)
+
+# --- Speakers ----------------------------------------------------------------------------------
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    fields = ["alias", "key"]
+    readonly_fields = ["key"]
+    extra = 0
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
+    """A rename or a new role shows on every published verdict of the speaker, so changing a
+    speaker needs `change_speaker` (editors) and leaves a history record."""
+
+    list_display = ["name", "role", "kind", "claim_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "role", "aliases__alias"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SpeakerAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_claim_count=Count("claims"))
+
+    @admin.display(description="Claims", ordering="_claim_count")
+    def claim_count(self, speaker):
+        return speaker._claim_count
+
+    def save_formset(self, request, form, formset, change):
+        aliases = formset.save(commit=False)
+        for alias in aliases:
+            alias.key = services.speaker_key(alias.alias)
+            alias.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+class VerdictInline(ReadOnlyInlineMixin, admin.StackedInline):
+    model = Verdict
+    fields = ["status", "rating", "conclusion", "author", "editor", "published_at", "version"]
+    show_change_link = True
+
+
+class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ClaimEvent
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["short_text", "speaker", "check_worthiness", "status", "assignee", "outlet"]
+    list_filter = [
+        "status",
+        ScoreRangeFilter,
+        "origin",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("article__outlet", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["text", "speaker__name", "article__title"]
+    list_select_related = ["speaker", "assignee", "article__outlet"]
+    readonly_fields = [
+        "article",
+        "start",
+        "end",
+        "text",
+        "check_worthiness",
+        "model_version",
+        "origin",
+        "status",
+        "assignee",
+        "dismissal_reason",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [
+        *readonly_fields[:3],
+        "text",
+        "speaker",
+        "attribution_cue",
+        "is_direct_quote",
+        *readonly_fields[4:],
+        "priority",
+    ]
+    autocomplete_fields = ["speaker"]
+    inlines = [VerdictInline, ClaimEventInline]
+    actions = ["assign_to_me"]
+
+    @admin.display(description="Claim")
+    def short_text(self, claim):
+        return claim.text if len(claim.text) <= 90 else claim.text[:87] + "…"
+
+    @admin.display(description="Outlet", ordering="article__outlet__name")
+    def outlet(self, claim):
+        return claim.article.outlet
+
+    def has_add_permission(self, request):
+        return False  # claims come from analysis, or from a sentence on the review desk
+
+    def has_change_permission(self, request, obj=None):
+        # Submitted or published: part of the record, changed only by a correction.
+        if obj is not None and obj.is_record_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        attribution = {"speaker", "attribution_cue", "is_direct_quote"} & set(form.changed_data)
+        try:
+            if attribution:
+                services.claim_attribution_edit(
+                    claim=obj,
+                    actor=request.user,
+                    speaker=obj.speaker,
+                    attribution_cue=obj.attribution_cue,
+                    is_direct_quote=obj.is_direct_quote,
+                )
+            if "priority" in form.changed_data:
+                Claim.objects.filter(pk=obj.pk).update(priority=obj.priority)
+        except (ValidationError, IllegalTransition) as error:
+            self.save_refused(request, error)
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        done, refused = 0, []
+        for claim in queryset:
+            try:
+                services.claim_assign(claim=claim, actor=request.user)
+                done += 1
+            except IllegalTransition as error:
+                refused.append(f"#{claim.pk}: {error}")
+        if done:
+            self.message_user(request, f"Assigned {done} claim(s) to you.")
+        for message in refused:
+            self.message_user(request, message, level=messages.WARNING)
+
+
+@admin.register(Sentence)
+class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: sentences are rewritten by each analysis."""
+
+    list_display = ["text", "article", "speaker", "attribution_cue", "check_worthiness"]
+    list_filter = [
+        ScoreRangeFilter,
+        "is_direct_quote",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["text", "article__title"]
+    list_select_related = ["article", "speaker"]
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "kind", "claim", "actor", "from_status", "to_status"]
+    list_filter = ["kind", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["claim__text", "note"]
+    list_select_related = ["claim", "actor"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,79 @@
+"""API tokens: created here (the key is shown once), revoked, never deleted."""
+
+from django.contrib import admin, messages
+
+from ..api.auth import token_create, token_revoke
+from ..models import (
+    ApiToken,
+)
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "can_read",
+        "can_submit",
+        "can_read_unpublished",
+        "last_used_at",
+        "state",
+    ]
+    list_filter = [
+        "can_read",
+        "can_submit",
+        "can_read_unpublished",
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "user", "can_read", "can_submit", "can_read_unpublished"]
+        if obj is None:
+            return fields
+        return [*fields, "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["user", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    @admin.display(description="State", ordering="revoked_at")
+    def state(self, token):
+        return f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the row keeps who had access and when it was last used
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, key = token_create(
+            name=obj.name,
+            user=obj.user,
+            can_read=obj.can_read,
+            can_submit=obj.can_submit,
+            can_read_unpublished=obj.can_read_unpublished,
+            created_by=request.user,
+        )
+        obj.pk = token.pk
+        obj.__dict__.update(token.__dict__)
+        self.message_user(
+            request,
+            f"The key of “{token.name}” is {key} — copy it now: it is shown only this once "
+            "and only its hash is stored.",
+            level=messages.WARNING,
+        )
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            token_revoke(token=token)
+        self.message_user(request, f"Revoked {len(tokens)} token(s).")

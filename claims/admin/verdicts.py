@@ -1,0 +1,228 @@
+"""Verdicts with their evidence sources and corrections, and the rating scales."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import verdicts
+from ..models import (
+    Correction,
+    EvidenceSource,
+    Rating,
+    RatingScale,
+    Verdict,
+)
+from ..workflow import IllegalTransition
+from .base import (
+    PublishedRecordDeleteMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    ServiceSaveAdminMixin,
+    error_messages,
+)
+
+# --- Verdicts ----------------------------------------------------------------------------------
+
+
+class EvidenceSourceInline(admin.TabularInline):
+    """Edited with a draft and saved by the same service as the desk; fixed once submitted."""
+
+    model = EvidenceSource
+    fields = ["url", "title", "note", "accessed_on"]
+    extra = 1
+
+    def _editable(self, obj) -> bool:
+        return obj is None or not obj.is_locked
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Corrections are published from the claim page, where the old wording is kept."""
+
+    model = Correction
+    fields = ["created_at", "created_by", "note"]
+
+
+class VerdictAdminForm(forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Verdict
+        fields = ["rating", "conclusion", "explanation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+        if "rating" in self.fields:
+            self.fields["rating"].queryset = Rating.objects.filter(scale__is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        current = Verdict.objects.filter(pk=self.instance.pk).first()
+        if current is not None and expected is not None and current.version != expected:
+            who = current.updated_by.get_username() if current.updated_by else "someone"
+            raise ValidationError(
+                f"This verdict was changed by {who} at {current.updated_at:%Y-%m-%d %H:%M} "
+                "— reload to see their changes before saving yours."
+            )
+        return cleaned
+
+
+@admin.register(Verdict)
+class VerdictAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
+    form = VerdictAdminForm
+    list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
+    list_filter = ["status", "rating", "published_at"]
+    search_fields = ["claim__text", "conclusion", "explanation"]
+    list_select_related = ["claim", "rating", "author", "editor"]
+    readonly_fields = [
+        "claim",
+        "status",
+        "author",
+        "editor",
+        "submitted_at",
+        "published_at",
+        "version",
+        "review_comment",
+        "updated_by",
+    ]
+    fields = [
+        "claim",
+        "rating",
+        "conclusion",
+        "explanation",
+        "expected_version",
+        *readonly_fields[1:],
+    ]
+    inlines = [EvidenceSourceInline, CorrectionInline]
+    actions = ["submit_for_review", "publish"]
+
+    def has_add_permission(self, request):
+        return False  # a verdict is drafted from its claim on the review desk
+
+    def has_change_permission(self, request, obj=None):
+        # Submitted or published: only review and the correction path change it.
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("claims.publish_verdict")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            return [name for name in fields if name != "expected_version"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved with its sources in save_related, through the desk's service
+
+    def save_related(self, request, form, formsets, change):
+        sources = [
+            {
+                "url": row.cleaned_data["url"],
+                "title": row.cleaned_data["title"],
+                "note": row.cleaned_data.get("note", ""),
+                "accessed_on": row.cleaned_data.get("accessed_on"),
+            }
+            for formset in formsets
+            if formset.model is EvidenceSource
+            for row in formset.forms
+            if row.cleaned_data.get("url") and not row.cleaned_data.get("DELETE")
+        ]
+        for formset in formsets:  # saved by the service; the admin's change log reads these
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            verdicts.verdict_save(
+                claim=form.instance.claim,
+                actor=request.user,
+                expected_version=form.cleaned_data.get("expected_version"),
+                rating=form.cleaned_data.get("rating"),
+                conclusion=form.cleaned_data.get("conclusion", ""),
+                explanation=form.cleaned_data.get("explanation", ""),
+                sources=sources,
+            )
+        except (ValidationError, IllegalTransition) as error:
+            self.save_refused(request, error)
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._apply(
+            request, queryset, lambda v: verdicts.verdict_submit(verdict=v, actor=request.user)
+        )
+
+    @admin.action(description="Approve and publish", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._apply(
+            request, queryset, lambda v: verdicts.verdict_publish(verdict=v, editor=request.user)
+        )
+
+    def _apply(self, request, queryset, action):
+        for verdict in queryset.select_related("claim"):
+            try:
+                action(verdict)
+            except (ValidationError, IllegalTransition, PermissionDenied) as error:
+                self.message_user(
+                    request,
+                    f"#{verdict.pk}: {'; '.join(error_messages(error))}",
+                    level=messages.ERROR,
+                )
+            else:
+                self.message_user(request, f"#{verdict.pk}: done.")
+
+
+@admin.register(EvidenceSource)
+class EvidenceSourceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only: sources change with their verdict's draft, or through a correction."""
+
+    list_display = ["title", "url", "verdict", "accessed_on"]
+    search_fields = ["title", "url", "note"]
+    list_select_related = ["verdict__claim"]
+
+
+class RatingForm(forms.ModelForm):
+    """A rating's label, slug, value and colour are what its published verdicts show (pages,
+    API, ClaimReview): once one uses it they are fixed, so the published record keeps what was
+    published. A new wording is a new rating."""
+
+    PUBLISHED_FIELDS = ("label", "slug", "value", "colour")
+
+    class Meta:
+        model = Rating
+        fields = ["label", "slug", "value", "colour", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in self.PUBLISHED_FIELDS if name in self.changed_data]
+        if self.instance.pk and changed and verdicts.rating_in_published_use(rating=self.instance):
+            raise ValidationError(
+                f"“{self.instance}” is the rating of published verdicts: its "
+                f"{', '.join(changed)} cannot change (a published verdict changes only through "
+                "a correction). Add a new rating instead."
+            )
+        return cleaned
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    form = RatingForm
+    fields = ["label", "slug", "value", "colour", "description"]
+    extra = 0
+
+
+@admin.register(RatingScale)
+class RatingScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    inlines = [RatingInline]
