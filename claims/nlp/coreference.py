@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 
 from claims.nlp.sentences import SentenceSpan, word_set
 from claims.nlp.speakers import (
+    DOCUMENT_NOUNS,
     TITLE_WORDS,
     Attribution,
     canonical_name,
+    issuer_of,
     speaker_key,
     split_title,
     strip_possessive,
@@ -52,6 +54,12 @@ ACRONYM_IN_BRACKETS = re.compile(
     r"\((?P<acronym>[A-Z][A-Za-z&]{1,7})\)"
 )
 ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,7}$")
+# Verbs by which someone issues a document: 'Lopez posted a statement', 'the agency released a
+# report'; the first three make a post of their own ('Lopez wrote on Facebook').
+ISSUING_VERBS = word_set("post tweet write publish issue release send share")
+POSTING_VERBS = word_set("post tweet write")
+# Documents that stand for one another: 'she tweeted ... The post said ...'.
+POST_NOUNS = word_set("post tweet message")
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,16 @@ class NamedBody:
 
 
 @dataclass(frozen=True)
+class NamedDocument:
+    """A document the article says someone issued: noun is its head word ('statement')."""
+
+    index: int
+    noun: str
+    issuer: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class ArticleNames:
     """The people, bodies and pairs an article names, by sentence index, and its acronyms."""
 
@@ -76,6 +94,7 @@ class ArticleNames:
     pairs: tuple[NamedBody, ...]
     acronyms: dict[str, str]
     paragraphs: tuple[int, ...]
+    documents: tuple[NamedDocument, ...] = ()
 
 
 def acronym_of(name: str) -> str:
@@ -113,7 +132,56 @@ def article_names(text: str, sentences: list[SentenceSpan], docs) -> ArticleName
         acronyms.setdefault(acronym_of(body.name), body.name)
     acronyms.pop("", None)
     paragraphs = tuple(text.rfind("\n", 0, sentence.start) + 1 for sentence in sentences)
-    return ArticleNames(tuple(people), tuple(bodies), tuple(pairs), acronyms, paragraphs)
+    documents = tuple(
+        document for index, doc in enumerate(docs) for document in _documents_in(index, doc, people)
+    )
+    return ArticleNames(tuple(people), tuple(bodies), tuple(pairs), acronyms, paragraphs, documents)
+
+
+def _documents_in(index: int, doc, people: list[NamedPerson]) -> list[NamedDocument]:
+    """'a statement e-mailed by X', "X's report", 'X released a report', 'X wrote on Facebook'."""
+    found = []
+    for token in doc:
+        lemma = token.lemma_.lower()
+        issuer = None
+        noun = lemma
+        if lemma in DOCUMENT_NOUNS and token.pos_ in ("NOUN", "PROPN"):
+            issuer = issuer_of(token)
+            if issuer is None and token.dep_ == "dobj" and token.head.lemma_ in ISSUING_VERBS:
+                issuer = _subject(token.head)
+        elif token.pos_ == "VERB" and lemma in POSTING_VERBS:
+            issuer, noun = _subject(token), "post"
+        named = _issuer_name(issuer, index, people) if issuer is not None else None
+        if named is not None:
+            found.append(NamedDocument(index, noun, *named))
+    return found
+
+
+def last_words_agree(first: str, second: str) -> bool:
+    return speaker_key(first).split()[-1:] == speaker_key(second).split()[-1:]
+
+
+def _subject(verb):
+    return next((child for child in verb.children if child.dep_ == "nsubj"), None)
+
+
+def _issuer_name(token, index: int, people: list[NamedPerson]) -> tuple[str, str] | None:
+    if token.lower_ in ("he", "she"):
+        earlier = [p for p in people if p.index <= index]
+        return (earlier[-1].name, "person") if earlier else None
+    entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    if entity is None or entity.label_ not in ("PERSON", "ORG"):
+        return None
+    if entity.label_ == "ORG":
+        return canonical_name(strip_possessive(entity.text)), "organisation"
+    person = next((p for p in reversed(people) if p.index <= index), None)
+    name = strip_possessive(split_title(entity.text.split())[0])
+    if (
+        person is not None
+        and speaker_key(person.name).split()[-1:] == speaker_key(name).split()[-1:]
+    ):
+        name = person.name
+    return name, "person"
 
 
 def _entity_text(token) -> str:
@@ -170,6 +238,13 @@ def resolve_attribution(attribution: Attribution, index: int, names: ArticleName
     if not attribution.mention.lower().startswith(DEFINITE):
         return attribution  # 'a sitting justice' is someone, not someone named before
     head = _head(speaker)
+    if head in DOCUMENT_NOUNS:
+        # 'The post said ...': the post's author, named where the article first mentions it.
+        nouns = POST_NOUNS if head in POST_NOUNS else {head}
+        issued = [d for d in names.documents if d.index <= index and d.noun in nouns]
+        if issued:
+            return replace(attribution, speaker=issued[-1].issuer, kind=issued[-1].kind)
+        return attribution
     if head in PAIR_NOUNS:
         pair = next((p for p in reversed(names.pairs) if p.index <= index), None)
         if pair is not None:

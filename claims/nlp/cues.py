@@ -163,6 +163,41 @@ def subject_of(token):
     return None
 
 
+# 'One in four voters said', 'many of the delegates said': a share of a group is a speaker.
+SHARE_WORDS = word_set("one many each both all some most none few half")
+
+
+def can_speak(subject) -> bool:
+    """Whether a subject can be a speaker: not 'you' or 'someone', but 'one in four voters'."""
+    if subject.lower_ not in NON_SPEAKERS:
+        return True
+    if subject.lower_ not in SHARE_WORDS:
+        return False
+    group = next(
+        (
+            grandchild
+            for child in subject.children
+            if child.dep_ == "prep" and child.lower_ in ("in", "of")
+            for grandchild in child.children
+            if grandchild.dep_ == "pobj"
+        ),
+        None,
+    )
+    # 'One of the hardest things ...' is no group of people.
+    return group is not None and group.pos_ in ("NOUN", "PROPN") and group.lemma_ != "thing"
+
+
+def passive_agent(verb):
+    """The agent of a passive reporting verb: 'was first reported by BuzzFeed' -> BuzzFeed."""
+    if not any(child.dep_ == "nsubjpass" for child in verb.children) and verb.tag_ != "VBN":
+        return None
+    agent = next((child for child in verb.children if child.dep_ == "agent"), None)
+    by_whom = agent and next((child for child in agent.children if child.dep_ == "pobj"), None)
+    if by_whom is None or by_whom.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return by_whom
+
+
 def name_before(verb):
     """A named entity right before a verb the parser left without a subject.
 
