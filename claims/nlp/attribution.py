@@ -341,7 +341,9 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
         if cue is None:
             continue
         subject = subject_of(token)
-        if subject is None and cue != "announce":
+        agent = subject is None and cue != "announce"
+        if agent:
+            # 'was first reported by BuzzFeed': what was reported is the sentence's subject.
             subject = passive_agent(token)
         if subject is not None and subject.idx < dateline_end:
             # The parser took the dateline's place name for the subject.
@@ -359,7 +361,7 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
             # 'Cruz continued:' and 'Stone told the crowd:' introduce the quotation after them.
             announcers.append((depth, token.i, subject, token.lemma_))
             continue
-        if cue != "according to" and not tells_content(token, verb_lemma(token)):
+        if cue != "according to" and not agent and not tells_content(token, verb_lemma(token)):
             continue
         stance = verb_lemma(token) in STANCE_LEMMAS
         candidates.append((stance, depth, token.i, subject, cue))

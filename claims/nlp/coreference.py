@@ -10,8 +10,15 @@ Plain data in, plain data out: this module reads the spaCy docs attribution.py h
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from claims.nlp.genders import (
+    TITLE_WEIGHT,
+    genders_from_votes,
+    pronoun_gender,
+    sentence_votes,
+    word_gender,
+)
 from claims.nlp.sentences import SentenceSpan, word_set
 from claims.nlp.speakers import (
     DOCUMENT_NOUNS,
@@ -95,6 +102,8 @@ class ArticleNames:
     acronyms: dict[str, str]
     paragraphs: tuple[int, ...]
     documents: tuple[NamedDocument, ...] = ()
+    # speaker_key of a person's name -> 'female' or 'male', where the article shows it.
+    genders: dict[str, str] = field(default_factory=dict)
 
 
 def acronym_of(name: str) -> str:
@@ -106,14 +115,24 @@ def acronym_of(name: str) -> str:
 
 def article_names(text: str, sentences: list[SentenceSpan], docs) -> ArticleNames:
     people, bodies, pairs = [], [], []
+    votes: dict[str, int] = {}
     for index, doc in enumerate(docs):
+        here = set()
         for entity in doc.ents:
             if entity.label_ == "PERSON":
                 person = _named_person(index, entity, people)
                 if person is not None:
                     people.append(person)
+                    key = speaker_key(person.name)
+                    here.add(key)
+                    before = doc[entity.start - 1].text if entity.start else ""
+                    evidence = [before, *entity.text.split()[:1], *person.role.split()]
+                    titled = sum(word_gender(word) for word in evidence)
+                    votes[key] = votes.get(key, 0) + TITLE_WEIGHT * titled
             elif entity.label_ == "ORG":
                 bodies.append(NamedBody(index, canonical_name(strip_possessive(entity.text))))
+        for key, vote in sentence_votes(doc, here).items():
+            votes[key] = votes.get(key, 0) + vote
         for token in doc:
             partner = next((c for c in token.children if c.dep_ == "conj"), None)
             if (
@@ -135,7 +154,15 @@ def article_names(text: str, sentences: list[SentenceSpan], docs) -> ArticleName
     documents = tuple(
         document for index, doc in enumerate(docs) for document in _documents_in(index, doc, people)
     )
-    return ArticleNames(tuple(people), tuple(bodies), tuple(pairs), acronyms, paragraphs, documents)
+    return ArticleNames(
+        tuple(people),
+        tuple(bodies),
+        tuple(pairs),
+        acronyms,
+        paragraphs,
+        documents,
+        genders_from_votes(votes),
+    )
 
 
 def _documents_in(index: int, doc, people: list[NamedPerson]) -> list[NamedDocument]:
@@ -229,6 +256,8 @@ def resolve_attributions(
 
 def resolve_attribution(attribution: Attribution, index: int, names: ArticleNames) -> Attribution:
     """The attribution with its speaker replaced by the name the description stands for."""
+    if attribution.kind == "person" and pronoun_gender(attribution.mention):
+        return _agreeing_person(attribution, index, names)
     speaker = attribution.speaker.strip()
     key = speaker.upper().replace(".", "")
     if ACRONYM.match(speaker.replace(" ", "")) and key in names.acronyms:
@@ -265,6 +294,18 @@ def resolve_attribution(attribution: Attribution, index: int, names: ArticleName
                 attribution, speaker=person.name, kind="person", role=person.role or speaker
             )
     return attribution
+
+
+def _agreeing_person(attribution: Attribution, index: int, names: ArticleNames) -> Attribution:
+    """'she said' resolved to a man the article calls 'Mr.': the last person before who fits."""
+    wanted = pronoun_gender(attribution.mention)
+    if names.genders.get(speaker_key(attribution.speaker), wanted) == wanted:
+        return attribution
+    earlier = [p for p in names.people if p.index <= index]
+    fitting = [p for p in earlier if names.genders.get(speaker_key(p.name)) == wanted]
+    if not fitting:
+        return attribution
+    return replace(attribution, speaker=fitting[-1].name, role=fitting[-1].role)
 
 
 def _head(description: str) -> str:

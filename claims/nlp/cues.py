@@ -149,7 +149,8 @@ def subject_of(token):
                 return None
             return subject
         # Shared subjects: 'condemned ... and said', 'attacked Clinton, saying ...'.
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        # 'Voters are more likely to say ...' goes through the adjective.
+        if verb.dep_ in ("conj", "advcl", "xcomp", "acomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
         # 'Obama ended his list by saying ...'.

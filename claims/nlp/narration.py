@@ -39,6 +39,8 @@ PAGE_LINE_PATTERNS = (
     re.compile(r"^\(.{1,60}\)\.?$"),
     re.compile(r"^[A-Z0-9][A-Z0-9&'’-]+(?: [A-Z0-9&'’-]+){0,2}[.:]?$"),
 )
+# The outlet's own note on a story ("Editor's note: ..."): the publisher's voice, narration.
+EDITORS_NOTE = re.compile(r"^editor[’']?s[’']?\s+note\s*:", re.IGNORECASE)
 # Reporting verbs that tell an action, not what was said, when nothing follows them that could
 # be said (no clause, no quotation): 'voted for the bill', 'responded to the attack', 'found a
 # job', 'continues to lead', 'added 200 jobs', 'challenged the result'. On PolNeAR train these
@@ -61,7 +63,7 @@ def is_page_line(text: str) -> bool:
     """The whole line is page furniture ('Advertisement', 'Story continues below', a heading)."""
     line = text.strip()
     key = re.sub(r"[^\w\s']", "", line).strip().lower()
-    if key in PAGE_LINES:
+    if key in PAGE_LINES or EDITORS_NOTE.match(line):
         return True
     return len(line) < 80 and any(pattern.match(line) for pattern in PAGE_LINE_PATTERNS)
 

@@ -100,6 +100,16 @@ def test_reported_positions_stay_narration_with_the_shipped_models():
     assert [sentence.speaker for sentence in analysed] == [None, None]
 
 
+def test_an_editors_note_is_the_outlets_own_voice():
+    found = speakers(
+        "Editor's note: Councillor Omar Haddad is a landlord who has repeatedly pledged to cut "
+        "rents.\n"
+        "Voters in Leeds are more likely to say the bridge was a waste of money.\n"
+    )
+    assert speaker_of(found, "Editor's note") is None
+    assert speaker_of(found, "Voters in Leeds") == "Voters in Leeds"
+
+
 def test_what_goes_on_is_no_speech():
     text = (
         "The senator continues to lead in the polls. "

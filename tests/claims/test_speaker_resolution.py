@@ -158,6 +158,17 @@ RESOLVED = [
     ),
 ]
 
+
+def test_she_skips_a_man_the_article_calls_mr():
+    attribution = speaker_and_attribution(
+        "Ms. Rosa Malik, the health minister, opened the clinic on Friday. "
+        'Mr. Omar Haddad, the mayor, cut the ribbon. "We waited ten years for this," she said.',
+        '"We waited',
+    )
+    assert attribution.speaker == "Rosa Malik"
+    assert attribution.mention == "she"
+
+
 # Descriptions the article does not name stay as they are: nothing is invented.
 UNRESOLVED = [
     ("The mayor said the bridge would open in June.", "The mayor said", "mayor"),
