@@ -34,6 +34,8 @@ from claims.nlp.cues import (
     can_speak,
     cue_of,
     depth_of,
+    introduces,
+    name_after_quotation,
     name_before,
     passive_agent,
     subject_of,
@@ -42,7 +44,6 @@ from claims.nlp.cues import (
 from claims.nlp.headlines import capitalised_words, sentence_case
 from claims.nlp.labels import colon_attribution, line_label, names_in
 from claims.nlp.narration import (
-    has_clause,
     is_page_line,
     is_summary_lead,
     tells_action,
@@ -287,41 +288,6 @@ def _neighbour_speaker(
         if announced[earlier] or results[earlier]:
             return announced[earlier] or results[earlier]
     return None
-
-
-# 'Cruz told the crowd:' — at most this many words between the verb and the colon.
-MAX_WORDS_BEFORE_COLON = 5
-
-
-def introduces(verb) -> bool:
-    """A verb at the end of a sentence that ends in a colon, with nothing said under it ('Cruz
-    continued:', 'Stone told the crowd:'): it introduces the quotation after it."""
-    after = [t for t in verb.doc[verb.i + 1 :] if not t.is_punct]
-    subtree = {t.i for t in verb.subtree}
-    return (
-        not has_clause(verb)
-        and verb.dep_ not in ("advcl", "relcl", "ccomp", "xcomp")
-        and len(after) <= MAX_WORDS_BEFORE_COLON
-        and all(t.i in subtree for t in after)
-    )
-
-
-def name_after_quotation(verb, sentence_start: int, quoted: list[bool]):
-    """The first name after the last quotation before the verb: '"...," Mr. Daniloff, now 81,
-    said' -> Daniloff."""
-    last_quoted = max(
-        (t.i for t in verb.doc[: verb.i] if quoted[sentence_start + t.idx]), default=None
-    )
-    if last_quoted is None:
-        return None
-    between = [t for t in verb.doc[last_quoted + 1 : verb.i] if not quoted[sentence_start + t.idx]]
-    # A person first, then a body, then any proper noun ('Mr. Haddad' may be left untagged).
-    for wanted in (("PERSON",), ("ORG", "NORP")):
-        for token in between:
-            if token.ent_type_ in wanted:
-                entity = next(e for e in verb.doc.ents if e.start <= token.i < e.end)
-                return entity.root
-    return next((t for t in between if t.pos_ == "PROPN"), None)
 
 
 def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start):
