@@ -31,15 +31,24 @@ from claims.nlp.coreference import (
 from claims.nlp.cues import (
     NON_SPEAKERS,
     STANCE_LEMMAS,
+    can_speak,
     cue_of,
     depth_of,
+    introduces,
+    name_after_quotation,
     name_before,
+    passive_agent,
     subject_of,
     verb_lemma,
 )
 from claims.nlp.headlines import capitalised_words, sentence_case
 from claims.nlp.labels import colon_attribution, line_label, names_in
-from claims.nlp.narration import is_page_line, is_summary_lead, tells_content
+from claims.nlp.narration import (
+    is_page_line,
+    is_summary_lead,
+    tells_action,
+    tells_content,
+)
 from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan
 from claims.nlp.speakers import (
@@ -67,11 +76,13 @@ _TAG_VERBS = (
 _TAG_NAME = (
     r"(?:the [a-z-]+(?: [a-z-]+)?|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}|he|she|they|it|we|I)"
 )
+# The closing mark may be two apostrophes, as in the New York Times archive.
+_CLOSING = r"(?:''|[\"”’])"
 QUOTE_TAG_NAME_FIRST = re.compile(
-    rf"[,?!—–-]\s*[\"”’]\s+(?P<mention>{_TAG_NAME})\s+(?P<cue>{_TAG_VERBS})\b"
+    rf"[,?!—–-]\s*{_CLOSING}\s+(?P<mention>{_TAG_NAME})\s+(?P<cue>{_TAG_VERBS})\b"
 )
 QUOTE_TAG_VERB_FIRST = re.compile(
-    rf"[,?!—–-]\s*[\"”’]\s+(?P<cue>{_TAG_VERBS})\s+(?P<mention>{_TAG_NAME})"
+    rf"[,?!—–-]\s*{_CLOSING}\s+(?P<cue>{_TAG_VERBS})\s+(?P<mention>{_TAG_NAME})"
 )
 # A sentence with this share of its characters in quotation marks is a direct quote; partial
 # quotes ('said it would "study all legal options"') stay below it.
@@ -182,7 +193,7 @@ def _attribute(
             attribution = replace(attribution, is_direct_quote=share >= DIRECT_QUOTE_SHARE)
             history.append(attribution)
         holder = None
-        if attribution is None and not is_summary_lead(doc):
+        if attribution is None and not is_summary_lead(doc) and not tells_action(doc):
             holder = stance_holder(doc)
         if holder is not None:
             after_attribution = bool(own) and own[-1] is not None
@@ -288,6 +299,7 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
     announcers = []
     dateline = DATELINE.match(sentence.text)
     dateline_end = dateline.end() if dateline else 0
+    introduces_block = sentence.text.rstrip().endswith(":")
     for token in doc:
         if quoted[sentence.start + token.idx]:
             continue
@@ -295,18 +307,27 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
         if cue is None:
             continue
         subject = subject_of(token)
+        agent = subject is None and cue != "announce"
+        if agent:
+            # 'was first reported by BuzzFeed': what was reported is the sentence's subject.
+            subject = passive_agent(token)
         if subject is not None and subject.idx < dateline_end:
             # The parser took the dateline's place name for the subject.
             subject = name_before(token)
-        if subject is None or subject.lower_ in NON_SPEAKERS or subject.idx < dateline_end:
+        if subject is not None and cue != "according to" and quoted[sentence.start + subject.idx]:
+            # '"... the cost of inaction," said Dennis Ross': a word of the quotation is no
+            # speaker; a name between the quotation and the verb is, else the tag patterns below.
+            subject = name_after_quotation(token, sentence.start, quoted)
+        if subject is None or not can_speak(subject) or subject.idx < dateline_end:
             continue
         if subject.pos_ in ("VERB", "AUX", "ADV", "ADP", "SCONJ"):
             continue  # a clause or gerund ('Cross-referencing the records found') is no speaker
         depth = depth_of(token)
-        if cue == "announce":
+        if cue == "announce" or (introduces_block and introduces(token)):
+            # 'Cruz continued:' and 'Stone told the crowd:' introduce the quotation after them.
             announcers.append((depth, token.i, subject, token.lemma_))
             continue
-        if cue != "according to" and not tells_content(token, verb_lemma(token)):
+        if cue != "according to" and not agent and not tells_content(token, verb_lemma(token)):
             continue
         stance = verb_lemma(token) in STANCE_LEMMAS
         candidates.append((stance, depth, token.i, subject, cue))

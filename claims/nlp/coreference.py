@@ -10,13 +10,22 @@ Plain data in, plain data out: this module reads the spaCy docs attribution.py h
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from claims.nlp.genders import (
+    TITLE_WEIGHT,
+    genders_from_votes,
+    pronoun_gender,
+    sentence_votes,
+    word_gender,
+)
 from claims.nlp.sentences import SentenceSpan, word_set
 from claims.nlp.speakers import (
+    DOCUMENT_NOUNS,
     TITLE_WORDS,
     Attribution,
     canonical_name,
+    issuer_of,
     speaker_key,
     split_title,
     strip_possessive,
@@ -52,6 +61,12 @@ ACRONYM_IN_BRACKETS = re.compile(
     r"\((?P<acronym>[A-Z][A-Za-z&]{1,7})\)"
 )
 ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,7}$")
+# Verbs by which someone issues a document: 'Lopez posted a statement', 'the agency released a
+# report'; the first three make a post of their own ('Lopez wrote on Facebook').
+ISSUING_VERBS = word_set("post tweet write publish issue release send share")
+POSTING_VERBS = word_set("post tweet write")
+# Documents that stand for one another: 'she tweeted ... The post said ...'.
+POST_NOUNS = word_set("post tweet message")
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,16 @@ class NamedBody:
 
 
 @dataclass(frozen=True)
+class NamedDocument:
+    """A document the article says someone issued: noun is its head word ('statement')."""
+
+    index: int
+    noun: str
+    issuer: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class ArticleNames:
     """The people, bodies and pairs an article names, by sentence index, and its acronyms."""
 
@@ -76,6 +101,9 @@ class ArticleNames:
     pairs: tuple[NamedBody, ...]
     acronyms: dict[str, str]
     paragraphs: tuple[int, ...]
+    documents: tuple[NamedDocument, ...] = ()
+    # speaker_key of a person's name -> 'female' or 'male', where the article shows it.
+    genders: dict[str, str] = field(default_factory=dict)
 
 
 def acronym_of(name: str) -> str:
@@ -87,14 +115,24 @@ def acronym_of(name: str) -> str:
 
 def article_names(text: str, sentences: list[SentenceSpan], docs) -> ArticleNames:
     people, bodies, pairs = [], [], []
+    votes: dict[str, int] = {}
     for index, doc in enumerate(docs):
+        here = set()
         for entity in doc.ents:
             if entity.label_ == "PERSON":
                 person = _named_person(index, entity, people)
                 if person is not None:
                     people.append(person)
+                    key = speaker_key(person.name)
+                    here.add(key)
+                    before = doc[entity.start - 1].text if entity.start else ""
+                    evidence = [before, *entity.text.split()[:1], *person.role.split()]
+                    titled = sum(word_gender(word) for word in evidence)
+                    votes[key] = votes.get(key, 0) + TITLE_WEIGHT * titled
             elif entity.label_ == "ORG":
                 bodies.append(NamedBody(index, canonical_name(strip_possessive(entity.text))))
+        for key, vote in sentence_votes(doc, here).items():
+            votes[key] = votes.get(key, 0) + vote
         for token in doc:
             partner = next((c for c in token.children if c.dep_ == "conj"), None)
             if (
@@ -113,7 +151,64 @@ def article_names(text: str, sentences: list[SentenceSpan], docs) -> ArticleName
         acronyms.setdefault(acronym_of(body.name), body.name)
     acronyms.pop("", None)
     paragraphs = tuple(text.rfind("\n", 0, sentence.start) + 1 for sentence in sentences)
-    return ArticleNames(tuple(people), tuple(bodies), tuple(pairs), acronyms, paragraphs)
+    documents = tuple(
+        document for index, doc in enumerate(docs) for document in _documents_in(index, doc, people)
+    )
+    return ArticleNames(
+        tuple(people),
+        tuple(bodies),
+        tuple(pairs),
+        acronyms,
+        paragraphs,
+        documents,
+        genders_from_votes(votes),
+    )
+
+
+def _documents_in(index: int, doc, people: list[NamedPerson]) -> list[NamedDocument]:
+    """'a statement e-mailed by X', "X's report", 'X released a report', 'X wrote on Facebook'."""
+    found = []
+    for token in doc:
+        lemma = token.lemma_.lower()
+        issuer = None
+        noun = lemma
+        if lemma in DOCUMENT_NOUNS and token.pos_ in ("NOUN", "PROPN"):
+            issuer = issuer_of(token)
+            if issuer is None and token.dep_ == "dobj" and token.head.lemma_ in ISSUING_VERBS:
+                issuer = _subject(token.head)
+        elif token.pos_ == "VERB" and lemma in POSTING_VERBS:
+            issuer, noun = _subject(token), "post"
+        named = _issuer_name(issuer, index, people) if issuer is not None else None
+        if named is not None:
+            found.append(NamedDocument(index, noun, *named))
+    return found
+
+
+def last_words_agree(first: str, second: str) -> bool:
+    return speaker_key(first).split()[-1:] == speaker_key(second).split()[-1:]
+
+
+def _subject(verb):
+    return next((child for child in verb.children if child.dep_ == "nsubj"), None)
+
+
+def _issuer_name(token, index: int, people: list[NamedPerson]) -> tuple[str, str] | None:
+    if token.lower_ in ("he", "she"):
+        earlier = [p for p in people if p.index <= index]
+        return (earlier[-1].name, "person") if earlier else None
+    entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    if entity is None or entity.label_ not in ("PERSON", "ORG"):
+        return None
+    if entity.label_ == "ORG":
+        return canonical_name(strip_possessive(entity.text)), "organisation"
+    person = next((p for p in reversed(people) if p.index <= index), None)
+    name = strip_possessive(split_title(entity.text.split())[0])
+    if (
+        person is not None
+        and speaker_key(person.name).split()[-1:] == speaker_key(name).split()[-1:]
+    ):
+        name = person.name
+    return name, "person"
 
 
 def _entity_text(token) -> str:
@@ -161,6 +256,8 @@ def resolve_attributions(
 
 def resolve_attribution(attribution: Attribution, index: int, names: ArticleNames) -> Attribution:
     """The attribution with its speaker replaced by the name the description stands for."""
+    if attribution.kind == "person" and pronoun_gender(attribution.mention):
+        return _agreeing_person(attribution, index, names)
     speaker = attribution.speaker.strip()
     key = speaker.upper().replace(".", "")
     if ACRONYM.match(speaker.replace(" ", "")) and key in names.acronyms:
@@ -170,6 +267,13 @@ def resolve_attribution(attribution: Attribution, index: int, names: ArticleName
     if not attribution.mention.lower().startswith(DEFINITE):
         return attribution  # 'a sitting justice' is someone, not someone named before
     head = _head(speaker)
+    if head in DOCUMENT_NOUNS:
+        # 'The post said ...': the post's author, named where the article first mentions it.
+        nouns = POST_NOUNS if head in POST_NOUNS else {head}
+        issued = [d for d in names.documents if d.index <= index and d.noun in nouns]
+        if issued:
+            return replace(attribution, speaker=issued[-1].issuer, kind=issued[-1].kind)
+        return attribution
     if head in PAIR_NOUNS:
         pair = next((p for p in reversed(names.pairs) if p.index <= index), None)
         if pair is not None:
@@ -190,6 +294,18 @@ def resolve_attribution(attribution: Attribution, index: int, names: ArticleName
                 attribution, speaker=person.name, kind="person", role=person.role or speaker
             )
     return attribution
+
+
+def _agreeing_person(attribution: Attribution, index: int, names: ArticleNames) -> Attribution:
+    """'she said' resolved to a man the article calls 'Mr.': the last person before who fits."""
+    wanted = pronoun_gender(attribution.mention)
+    if names.genders.get(speaker_key(attribution.speaker), wanted) == wanted:
+        return attribution
+    earlier = [p for p in names.people if p.index <= index]
+    fitting = [p for p in earlier if names.genders.get(speaker_key(p.name)) == wanted]
+    if not fitting:
+        return attribution
+    return replace(attribution, speaker=fitting[-1].name, role=fitting[-1].role)
 
 
 def _head(description: str) -> str:

@@ -3,6 +3,7 @@
 attribution.py walks each sentence with these; the lexicons were read off PolNeAR train.
 """
 
+from claims.nlp.narration import has_clause
 from claims.nlp.sentences import word_set
 
 # Lemmas of verbs that attribute their complement to their subject: the commonest cues in
@@ -149,7 +150,8 @@ def subject_of(token):
                 return None
             return subject
         # Shared subjects: 'condemned ... and said', 'attacked Clinton, saying ...'.
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        # 'Voters are more likely to say ...' goes through the adjective.
+        if verb.dep_ in ("conj", "advcl", "xcomp", "acomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
         # 'Obama ended his list by saying ...'.
@@ -161,6 +163,41 @@ def subject_of(token):
         compounds = [child for child in verb.children if child.dep_ == "compound"]
         return compounds[-1] if compounds else name_before(verb)
     return None
+
+
+# 'One in four voters said', 'many of the delegates said': a share of a group is a speaker.
+SHARE_WORDS = word_set("one many each both all some most none few half")
+
+
+def can_speak(subject) -> bool:
+    """Whether a subject can be a speaker: not 'you' or 'someone', but 'one in four voters'."""
+    if subject.lower_ not in NON_SPEAKERS:
+        return True
+    if subject.lower_ not in SHARE_WORDS:
+        return False
+    group = next(
+        (
+            grandchild
+            for child in subject.children
+            if child.dep_ == "prep" and child.lower_ in ("in", "of")
+            for grandchild in child.children
+            if grandchild.dep_ == "pobj"
+        ),
+        None,
+    )
+    # 'One of the hardest things ...' is no group of people.
+    return group is not None and group.pos_ in ("NOUN", "PROPN") and group.lemma_ != "thing"
+
+
+def passive_agent(verb):
+    """The agent of a passive reporting verb: 'was first reported by BuzzFeed' -> BuzzFeed."""
+    if not any(child.dep_ == "nsubjpass" for child in verb.children) and verb.tag_ != "VBN":
+        return None
+    agent = next((child for child in verb.children if child.dep_ == "agent"), None)
+    by_whom = agent and next((child for child in agent.children if child.dep_ == "pobj"), None)
+    if by_whom is None or by_whom.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return by_whom
 
 
 def name_before(verb):
@@ -188,3 +225,38 @@ def depth_of(token) -> int:
         token = token.head
         depth += 1
     return depth
+
+
+# 'Cruz told the crowd:' — at most this many words between the verb and the colon.
+MAX_WORDS_BEFORE_COLON = 5
+
+
+def introduces(verb) -> bool:
+    """A verb at the end of a sentence that ends in a colon, with nothing said under it ('Cruz
+    continued:', 'Stone told the crowd:'): it introduces the quotation after it."""
+    after = [t for t in verb.doc[verb.i + 1 :] if not t.is_punct]
+    subtree = {t.i for t in verb.subtree}
+    return (
+        not has_clause(verb)
+        and verb.dep_ not in ("advcl", "relcl", "ccomp", "xcomp")
+        and len(after) <= MAX_WORDS_BEFORE_COLON
+        and all(t.i in subtree for t in after)
+    )
+
+
+def name_after_quotation(verb, sentence_start: int, quoted: list[bool]):
+    """The first name after the last quotation before the verb: '"...," Mr. Daniloff, now 81,
+    said' -> Daniloff."""
+    last_quoted = max(
+        (t.i for t in verb.doc[: verb.i] if quoted[sentence_start + t.idx]), default=None
+    )
+    if last_quoted is None:
+        return None
+    between = [t for t in verb.doc[last_quoted + 1 : verb.i] if not quoted[sentence_start + t.idx]]
+    # A person first, then a body, then any proper noun ('Mr. Haddad' may be left untagged).
+    for wanted in (("PERSON",), ("ORG", "NORP")):
+        for token in between:
+            if token.ent_type_ in wanted:
+                entity = next(e for e in verb.doc.ents if e.start <= token.i < e.end)
+                return entity.root
+    return next((t for t in between if t.pos_ == "PROPN"), None)

@@ -39,6 +39,8 @@ PAGE_LINE_PATTERNS = (
     re.compile(r"^\(.{1,60}\)\.?$"),
     re.compile(r"^[A-Z0-9][A-Z0-9&'’-]+(?: [A-Z0-9&'’-]+){0,2}[.:]?$"),
 )
+# The outlet's own note on a story ("Editor's note: ..."): the publisher's voice, narration.
+EDITORS_NOTE = re.compile(r"^editor[’']?s[’']?\s+note\s*:", re.IGNORECASE)
 # Reporting verbs that tell an action, not what was said, when nothing follows them that could
 # be said (no clause, no quotation): 'voted for the bill', 'responded to the attack', 'found a
 # job', 'continues to lead', 'added 200 jobs', 'challenged the result'. On PolNeAR train these
@@ -61,16 +63,23 @@ def is_page_line(text: str) -> bool:
     """The whole line is page furniture ('Advertisement', 'Story continues below', a heading)."""
     line = text.strip()
     key = re.sub(r"[^\w\s']", "", line).strip().lower()
-    if key in PAGE_LINES:
+    if key in PAGE_LINES or EDITORS_NOTE.match(line):
         return True
     return len(line) < 80 and any(pattern.match(line) for pattern in PAGE_LINE_PATTERNS)
 
 
+def has_clause(token) -> bool:
+    """A clause under the reporting verb says what was said ('said that ...', 'vowed to ...').
+
+    Under 'continue' an infinitive is what goes on, not what is said ('continues to lead').
+    """
+    deps = CONTENT_DEPS - {"xcomp"} if token.lemma_.lower() == "continue" else CONTENT_DEPS
+    return any(child.dep_ in deps for child in token.children)
+
+
 def has_content(token) -> bool:
     """The reporting verb has something said: a clause under it or a quotation in its sentence."""
-    if any(child.dep_ in CONTENT_DEPS for child in token.children):
-        return True
-    return any(t.is_quote for t in token.doc)
+    return has_clause(token) or any(t.is_quote for t in token.doc)
 
 
 def tells_content(token, lemma: str) -> bool:
@@ -83,6 +92,16 @@ def tells_content(token, lemma: str) -> bool:
     if has_content(token):
         return True
     return token.dep_ not in SUBORDINATE_DEPS and lemma not in NEEDS_CONTENT
+
+
+def tells_action(doc) -> bool:
+    """The main verb is a NEEDS_CONTENT verb with nothing said ('Lawmakers voted for the bill',
+    'The senator continues to lead'): the rules read no speaker from it, and neither may the
+    stance model."""
+    root = next((token for token in doc if token.dep_ == "ROOT"), None)
+    if root is None or root.lemma_.lower() not in NEEDS_CONTENT:
+        return False
+    return not has_content(root)
 
 
 def is_summary_lead(doc) -> bool:

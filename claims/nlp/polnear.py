@@ -23,7 +23,9 @@ never from the attribution code): for a pronoun, the nearest earlier non-pronoun
 article ('he', 'she', 'they', ...) or the words just before a relative pronoun ('Trump, who
 said'); for a description ('the mayor', 'the campaign'), the nearest earlier named Source with the
 description's head word in it ('Mayor Maria Lopez', 'the Clinton campaign'); for a document by
-someone ('a statement e-mailed by X', 'a study by Y'), that someone. An acronym and the name it
+someone ('a statement e-mailed by X', 'a study by Y'), that someone; for a description of a
+document ('the report', 'the statement'), who the text before it says issued it ("X's report",
+'a report by X', 'X released a report'). An acronym and the name it
 abbreviates ('EPA', 'Environmental Protection Agency') match each other.
 """
 
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from claims.nlp.attribution import Attribution, attribute_sentences
 from claims.nlp.sentences import SentenceSpan, split_sentences
-from claims.nlp.speakers import names_match, speaker_key
+from claims.nlp.speakers import DOCUMENT_NOUNS, names_match, speaker_key
 
 SPLITS = ("train", "dev", "annotator-training")
 PERSONAL_PRONOUNS = frozenset(
@@ -229,6 +231,9 @@ def resolved_names(
         named_in_text = _name_for_description(attribution, article)
         if named_in_text:
             names.append(named_in_text)
+        issuer = _issuer_of_document(head, attribution, article)
+        if issuer:
+            names.append(issuer)
     issued = ISSUED_BY.search(attribution.source)
     if issued is not None:
         names.append(issued.group("issuer"))
@@ -252,6 +257,23 @@ def _name_for_description(attribution: GoldAttribution, article: PolnearArticle)
         rf"(?i:{description})\s+{NAME}",
         rf"{NAME},\s+(?i:the|a|an)\s+(?i:{description})\b",
     )
+    found = [m for pattern in patterns for m in re.finditer(pattern, before)]
+    return max(found, key=lambda m: m.start()).group("name") if found else None
+
+
+def _issuer_of_document(head: str, attribution: GoldAttribution, article: PolnearArticle):
+    """Who issued the document a description names ('the report', 'the statement'), from the
+    text before it: "X's report", 'a report by X', 'X released a report'."""
+    if head not in DOCUMENT_NOUNS:
+        return None
+    noun = rf"{re.escape(head)}s?"
+    patterns = (
+        rf"{NAME}['’]s?\s+(?:[\w-]+\s+){{0,2}}{noun}\b",
+        rf"\b{noun}\s+(?:[\w-]+\s+)?(?:by|from)\s+(?:the\s+)?{NAME}",
+        rf"{NAME}\s+(?:released|issued|published|sent|posted|put out|wrote)\s+"
+        rf"(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){{0,2}}{noun}\b",
+    )
+    before = article.text[: attribution.source_start]
     found = [m for pattern in patterns for m in re.finditer(pattern, before)]
     return max(found, key=lambda m: m.start()).group("name") if found else None
 

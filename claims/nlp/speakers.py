@@ -149,6 +149,8 @@ def _mention_span(subject):
         person = child.head.ent_type_ == "PERSON"
         if child.dep_ == "prep" and person and child.lower_ != "of":
             continue
+        if child.dep_ == "prep" and child.lower_ == "as":
+            continue  # 'remembered by historians as a champion'
         tokens.append(child)
         stack.extend(child.children)
     start = min(token.i for token in tokens)
@@ -242,6 +244,8 @@ def _person_in(span) -> tuple[str, str] | None:
             if entity.end < span.end and not span.doc[entity.end].is_punct:
                 # "Trump campaign", "Kasich's campaign": the person only modifies the head.
                 continue
+            if _serves(entity, span.root):
+                continue
             words = entity.text.split()
             name, title_inside = split_title(words)
             if not name:
@@ -259,6 +263,22 @@ def _person_in(span) -> tuple[str, str] | None:
         if name and 1 <= len(name.split()) <= 3 and all(word[0].isupper() for word in name.split()):
             return strip_possessive(name), role
     return None
+
+
+# 'a spokesman for Mr. Clinton', 'an aide to Trump': the person is whom the speaker works for.
+SERVING_PREPOSITIONS = frozenset(("for", "to", "with", "close"))
+
+
+def _serves(entity, head) -> bool:
+    """The person hangs on a preposition under a common-noun head: not the speaker."""
+    if head.pos_ != "NOUN" or entity.start <= head.i < entity.end:
+        return False
+    preposition = entity.root.head
+    return (
+        preposition.dep_ in ("prep", "amod")
+        and preposition.lower_ in SERVING_PREPOSITIONS
+        and preposition.head.i == head.i
+    )
 
 
 def _starts_with_determiner(span) -> bool:

@@ -272,6 +272,33 @@ def test_a_kicker_in_capitals_does_not_hide_a_headline_label():
     assert speaker_of(attributions, "EXCLUSIVE") == "Roger Stone"
 
 
+def test_a_word_of_the_quotation_is_not_the_speaker_of_its_tag():
+    attributions = attribute(
+        '"Very good reporter, very good reporter this guy," Haddad, the frontrunner in Leeds by '
+        "a wide margin, said when asked."
+    )
+    assert next(iter(attributions.values())).speaker == "Haddad"
+
+
+def test_a_sentence_ending_in_a_colon_introduces_the_quotation_after_it():
+    attributions = attribute(
+        "Coach Dana Whitfield spoke after the final whistle.\n\n"
+        "Whitfield continued:\n\n"
+        '"We lost every second ball. Nobody ran. Next week will be different."\n\n'
+        "The team flies home on Sunday.\n"
+    )
+    assert speaker_of(attributions, "Whitfield continued:") is None
+    assert speaker_of(attributions, '"We lost every') == "Dana Whitfield"
+    assert speaker_of(attributions, "Nobody ran.") == "Dana Whitfield"
+    assert speaker_of(attributions, "Next week") == "Dana Whitfield"
+    assert speaker_of(attributions, "The team flies home") is None
+
+
+def test_the_agent_of_a_passive_reporting_verb_is_the_speaker():
+    attributions = attribute("The plan was rejected by 64 percent of voters in the county.")
+    assert next(iter(attributions.values())).speaker == "64 percent of voters in the county"
+
+
 # Every sentence of the seed article with its speaker, narration as None.
 SEED_SPEAKERS = [
     ("The United States on Monday strongly defended", None),

@@ -100,6 +100,33 @@ def test_reported_positions_stay_narration_with_the_shipped_models():
     assert [sentence.speaker for sentence in analysed] == [None, None]
 
 
+def test_an_editors_note_is_the_outlets_own_voice():
+    found = speakers(
+        "Editor's note: Councillor Omar Haddad is a landlord who has repeatedly pledged to cut "
+        "rents.\n"
+        "Voters in Leeds are more likely to say the bridge was a waste of money.\n"
+    )
+    assert speaker_of(found, "Editor's note") is None
+    assert speaker_of(found, "Voters in Leeds") == "Voters in Leeds"
+
+
+def test_what_goes_on_is_no_speech():
+    text = (
+        "The senator continues to lead in the polls. "
+        "Sales of the new model continue to grow in Europe."
+    )
+    sentences = split_sentences(text)
+    assert attribute_sentences(text, sentences, stance_threshold=1.01) == [None, None]
+
+
+def test_a_share_of_a_group_speaks_but_someone_does_not():
+    found = speakers(
+        "Many of the delegates said the vote was rushed.\nSomeone said the hall was too cold.\n"
+    )
+    assert speaker_of(found, "Many of the delegates") == "Many of the delegates"
+    assert speaker_of(found, "Someone said") is None
+
+
 def test_a_reported_action_with_something_said_is_attributed():
     found = speakers("Lawmakers voted to delay the bill, saying it needed more work.")
     assert speaker_of(found, "Lawmakers voted") == "Lawmakers"

@@ -123,11 +123,61 @@ RESOLVED = [
         '"We played badly,"',
         "Dana Whitfield",
     ),
+    (
+        "Councillor Maria Lopez wrote on Facebook on Sunday night. "
+        "The post said the library would close in May.",
+        "The post said",
+        "Maria Lopez",
+    ),
+    (
+        "Senator Paula Grant tweeted about the vote. The tweet said the bill was a mistake.",
+        "The tweet said",
+        "Paula Grant",
+    ),
+    (
+        "Greenfield Energy released a statement on Monday. "
+        "The statement said the pipeline had not leaked.",
+        "The statement said",
+        "Greenfield Energy",
+    ),
+    (
+        "The Health Ministry published a report on Tuesday.\n\n"
+        "According to the report, waiting times doubled in a year.",
+        "According to the report",
+        "Health Ministry",
+    ),
+    (
+        "The mayor's plan to close the library was first reported by the Leeds Gazette.",
+        "The mayor's plan",
+        "Leeds Gazette",
+    ),
+    (
+        "One in four voters in a county poll said the bridge should never have been built.",
+        "One in four voters",
+        "One in four voters in a county poll",
+    ),
 ]
+
+
+def test_she_skips_a_man_the_article_calls_mr():
+    attribution = speaker_and_attribution(
+        "Ms. Rosa Malik, the health minister, opened the clinic on Friday. "
+        'Mr. Omar Haddad, the mayor, cut the ribbon. "We waited ten years for this," she said.',
+        '"We waited',
+    )
+    assert attribution.speaker == "Rosa Malik"
+    assert attribution.mention == "she"
+
 
 # Descriptions the article does not name stay as they are: nothing is invented.
 UNRESOLVED = [
     ("The mayor said the bridge would open in June.", "The mayor said", "mayor"),
+    ("The post said the library would close in May.", "The post said", "post"),
+    (
+        "A spokesman for Mayor Maria Lopez said the library would stay open.",
+        "A spokesman for",
+        "spokesman for Mayor Maria Lopez",
+    ),
     (
         "Senator Paula Grant voted against the bill. The governor said he would sign it anyway.",
         "The governor said",

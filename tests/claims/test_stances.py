@@ -6,7 +6,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from claims.nlp.attribution import attribute_sentences, stance_candidates
-from claims.nlp.polnear import evaluate_attribution, parse_brat
+from claims.nlp.polnear import (
+    GoldAttribution,
+    PolnearArticle,
+    evaluate_attribution,
+    parse_brat,
+    resolved_names,
+)
 from claims.nlp.sentences import split_sentences
 from claims.nlp.stances import MODEL_PATH, StanceModelUnavailable, load_stance_model
 from claims.nlp.training.stances import RuleFigures, choose_threshold
@@ -140,6 +146,17 @@ def test_the_evaluation_counts_speakers_that_match_polnear_sources(tmp_path):
     assert (scores.articles, scores.gold_sentences) == (2, 4)
     assert (scores.predicted, scores.correct) == (4, 4)
     assert scores.predicted_outside_gold == 0
+
+
+def test_a_document_source_also_stands_for_who_the_text_says_issued_it():
+    text = "The Leeds Civic Trust released a report on Monday. The report said rents doubled."
+    source = GoldAttribution("The report", text.index("The report"), ((0, 1),), "said")
+    article = PolnearArticle("article", text, (source,))
+
+    assert resolved_names(source, article, article.attributions) == [
+        "The report",
+        "The Leeds Civic Trust",
+    ]
 
 
 def test_training_learns_from_polnear_train_only_and_writes_a_model_and_card(tmp_path):

@@ -92,6 +92,15 @@ most right speakers is kept.
 | --- | --- | --- | --- |
 {chr(10).join(tried)}
 
+## Protocol
+Everything this model depends on was chosen on PolNeAR train only: the attribution rules that
+decide which sentences are candidates (iterated on the first 300 train articles with the model
+off, then confirmed on all of train by the "rules alone" figures above), the features, the
+setting and the threshold (the cross-validation above). Dev is read once per final candidate,
+after training, by `evaluate_attribution`; nothing here was changed after reading it. Rerunning
+`{training["command"]}` alone rebuilds this model, its threshold and this card (needed whenever
+the check-worthiness model changes, since the sentence vector is that model's).
+
 ## Figures on PolNeAR dev
 `python manage.py evaluate_attribution --split dev` reports speaker accuracy and coverage with
 this model in place, and `--stance-threshold 1.01` without it; the README has the numbers.
@@ -102,6 +111,11 @@ this model in place, and `--stance-threshold 1.01` without it; the README has th
   counts some narration as attributed.
 - Only subjects that are nouns or named entities are considered; pronoun subjects ('He is
   pushing for ...') are left to the rules.
+- Reported actions and positions are what PolNeAR annotates as attributions, so the model still
+  gives some of them a speaker ('Senate Republicans are pressing ahead with ...'). Sentences
+  whose main verb the rules read as an action with nothing said ('Lawmakers voted for the
+  bill', 'The senator continues to lead') and leads that sum up several actors are not
+  candidates at all.
 - It reads the check-worthiness model's sentence vectors, so a retrained check-worthiness
   model needs a retrained stance model; the loader refuses a mismatch.
 - English news from the 2016 US election campaign; other domains are untested.
