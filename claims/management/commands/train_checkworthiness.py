@@ -43,6 +43,12 @@ class Command(BaseCommand):
             help="skip fine-tuning: re-quantise and re-evaluate the fp32 model in --cache-dir",
         )
         parser.add_argument(
+            "--candidate",
+            action="store_true",
+            help="train under the frozen protocol: fit on CT24 train without its validation "
+            "part and keep each epoch's weights in --cache-dir (claims/nlp/training/candidate.py)",
+        )
+        parser.add_argument(
             "--max-train-sentences",
             type=int,
             help="train on a random subsample, for quick experiments only",
@@ -68,6 +74,17 @@ class Command(BaseCommand):
             threads=options["threads"],
             max_train_sentences=options["max_train_sentences"],
         )
+        if options["candidate"] and not options["package_only"]:
+            from claims.nlp.training.candidate import candidate_train
+
+            record = candidate_train(
+                data_dir=data_dir,
+                cache_dir=options["cache_dir"],
+                settings=training_settings,
+                log=self.stdout.write,
+            )
+            self.stdout.write(f"candidate trained in {record['training_seconds']} s")
+            return
         try:
             if options["package_only"]:
                 metadata = checkworthiness_artifact_package(
