@@ -276,19 +276,26 @@ def _best_f1(labels: list[int], scores: list[float]) -> float:
 
 
 def platt_fit(scores: list[float], labels: list[int]) -> tuple[float, float]:
-    """Slope and intercept on the logit that minimise log loss (Newton's method, 2 parameters)."""
+    """Slope and intercept on the logit that minimise log loss (damped Newton, 2 parameters)."""
     p = np.clip(np.asarray(scores, dtype=np.float64), 1e-7, 1 - 1e-7)
-    x = np.log(p / (1 - p))
+    design = np.stack([np.log(p / (1 - p)), np.ones_like(p)], axis=1)
     y = np.asarray(labels, dtype=np.float64)
-    design = np.stack([x, np.ones_like(x)], axis=1)
+
+    def log_loss(params: np.ndarray) -> float:
+        z = design @ params
+        return float(np.mean(np.logaddexp(0, z) - y * z))
+
     params = np.array([1.0, 0.0])
-    for _ in range(50):
+    for _ in range(100):
         predicted = 1 / (1 + np.exp(-(design @ params)))
         gradient = design.T @ (predicted - y)
         hessian = (design * (predicted * (1 - predicted))[:, None]).T @ design
-        update = np.linalg.solve(hessian + 1e-9 * np.eye(2), gradient)
-        params -= update
-        if np.abs(update).max() < 1e-8:
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(2), gradient)
+        # A full Newton step can overshoot far from the optimum; halve it until the loss falls.
+        while log_loss(params - step) > log_loss(params) and np.abs(step).max() > 1e-12:
+            step /= 2
+        params -= step
+        if np.abs(step).max() < 1e-10:
             break
     return float(params[0]), float(params[1])
 
