@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/checkworthiness_speed.py  (no Django, no network)
 
 import argparse
 import csv
+import json
 import os
 import re
 import statistics
@@ -75,6 +76,10 @@ def plain_pytorch_scorer() -> tuple[str, Callable[[list[str]], list[float]]]:
             "speeds are comparable, not the scores"
         )
     tokenizer = AutoTokenizer.from_pretrained(str(backbone), local_files_only=True)
+    # A model calibrated in its graph (metadata "calibration") gets the same Platt scaling here,
+    # so both sides give comparable scores; the extra multiply-add costs nothing measurable.
+    calibration = shipped_metadata().get("calibration", {})
+    slope, intercept = calibration.get("slope", 1.0), calibration.get("intercept", 0.0)
 
     def score(texts: list[str]) -> list[float]:
         scores = []
@@ -88,10 +93,15 @@ def plain_pytorch_scorer() -> tuple[str, Callable[[list[str]], list[float]]]:
                     return_tensors="pt",
                 )
                 logits = model(batch["input_ids"], batch["attention_mask"])
-                scores += torch.sigmoid(logits).tolist()
+                scores += torch.sigmoid(logits * slope + intercept).tolist()
         return scores
 
     return description, score
+
+
+def shipped_metadata() -> dict:
+    path = checkworthiness.MODEL_DIR / checkworthiness.METADATA_FILE
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def shipped_score(texts: list[str]) -> list[float]:

@@ -43,6 +43,12 @@ class Command(BaseCommand):
             help="skip fine-tuning: re-quantise and re-evaluate the fp32 model in --cache-dir",
         )
         parser.add_argument(
+            "--candidate",
+            action="store_true",
+            help="train under the frozen protocol: fit on CT24 train without its validation "
+            "part and keep each epoch's weights in --cache-dir (claims/nlp/training/candidate.py)",
+        )
+        parser.add_argument(
             "--max-train-sentences",
             type=int,
             help="train on a random subsample, for quick experiments only",
@@ -68,6 +74,9 @@ class Command(BaseCommand):
             threads=options["threads"],
             max_train_sentences=options["max_train_sentences"],
         )
+        if options["candidate"]:
+            self._candidate(options, data_dir=data_dir, settings=training_settings)
+            return
         try:
             if options["package_only"]:
                 metadata = checkworthiness_artifact_package(
@@ -91,3 +100,41 @@ class Command(BaseCommand):
             f"{metadata['version']}: threshold {metadata['threshold']:.2f}, "
             f"dev-test F1 {shipped['dev_test']['f1']:.3f}, dev F1 {shipped['dev']['f1']:.3f}"
         )
+
+    def _candidate(self, options, *, data_dir: Path, settings) -> None:
+        """Train (or, with --package-only, package) a candidate under the frozen protocol."""
+        from claims.nlp.training.candidate import candidate_train
+        from claims.nlp.training.candidate_package import candidate_package
+
+        # A candidate replaces the shipped model only by the shipping rule in its model card,
+        # so it is written next to its weights unless another folder is named.
+        artifact_dir = options["output_dir"]
+        if artifact_dir == MODEL_DIR:
+            artifact_dir = options["cache_dir"] / "artifact"
+        try:
+            if not options["package_only"]:
+                record = candidate_train(
+                    data_dir=data_dir,
+                    cache_dir=options["cache_dir"],
+                    settings=settings,
+                    log=self.stdout.write,
+                )
+                self.stdout.write(
+                    f"candidate trained in {record['training_seconds']} s; package it with "
+                    "--candidate --package-only"
+                )
+                return
+            metadata = candidate_package(
+                data_dir=data_dir,
+                cache_dir=options["cache_dir"],
+                artifact_dir=artifact_dir,
+                log=self.stdout.write,
+            )
+        except DataFormatError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"wrote {artifact_dir}: {metadata['version']}")
+        for name, row in metadata["protocol"].items():
+            self.stdout.write(
+                f"{name}: P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f} "
+                f"AP {row['average_precision']:.3f}"
+            )

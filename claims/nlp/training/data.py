@@ -84,8 +84,8 @@ def checkworthiness_data_load(data_dir: Path) -> CheckworthinessData:
     train = checkthat_tsv_read(data_dir / CT24_TRAIN)
     dev = checkthat_tsv_read(data_dir / CT24_DEV)
     dev_test = checkthat_tsv_read(data_dir / CT24_DEV_TEST)
-    held_out_texts = {_normalised(s.text) for s in dev + dev_test}
-    train = [s for s in train if _normalised(s.text) not in held_out_texts]
+    held_out_texts = {text_key(s.text) for s in dev + dev_test}
+    train = [s for s in train if text_key(s.text) not in held_out_texts]
     return CheckworthinessData(
         train=train, dev=dev, dev_test=dev_test, files=(CT24_TRAIN, CT24_DEV, CT24_DEV_TEST)
     )
@@ -95,5 +95,6 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _normalised(text: str) -> str:
+def text_key(text: str) -> str:
+    """Lower-cased, whitespace-collapsed: the key under which two sentences count as the same."""
     return " ".join(text.lower().split())

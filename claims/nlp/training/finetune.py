@@ -113,7 +113,10 @@ def classifier_train(
     labels: Sequence[int],
     settings: TrainingSettings,
     log: Callable[[str], None] = print,
+    on_epoch_end: Callable[[int, "torch.nn.Module"], None] | None = None,
 ) -> "torch.nn.Module":
+    """Fine-tune and return the model in eval mode; on_epoch_end(epoch, model) gets each epoch's
+    weights (epochs counted from 1), for checkpoints chosen later on a validation part."""
     import torch
 
     torch.set_num_threads(settings.threads)
@@ -188,6 +191,10 @@ def classifier_train(
                     f"loss {running_loss / 100:.4f} elapsed {time.monotonic() - started:.0f}s"
                 )
                 running_loss = 0.0
+        if on_epoch_end is not None:
+            model.eval()
+            on_epoch_end(epoch + 1, model)
+            model.train()
     model.eval()
     return model
 

@@ -20,6 +20,7 @@ in-sample; only a model fitted on the rest can be scored there honestly.
 
 import csv
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from claims.nlp.training.data import Sentence
@@ -85,34 +86,41 @@ def quotation_variants(text: str) -> dict[str, str]:
     }
 
 
-def protocol_evaluate(*, data_dir: Path) -> dict[str, dict[str, float]]:
-    """The shipped model on the protocol's parts, the new text, and quoted forms of CT24 dev-test.
+def protocol_evaluate(
+    *,
+    data_dir: Path,
+    score: Callable[[list[str]], list[float]] | None = None,
+    threshold: float | None = None,
+    validation_name: str = "protocol validation (in-sample for the shipped model)",
+) -> dict[str, dict[str, float]]:
+    """A model on the protocol's parts, the new text, and quoted forms of CT24 dev-test.
 
-    Each figure is positive-class P/R/F1 at the shipped threshold, plus average precision.
+    The shipped model unless score and threshold name another (a candidate's artefact).
+    Each figure is positive-class P/R/F1 at the threshold, plus average precision.
     """
     from claims.nlp import checkworthiness
     from claims.nlp.training.data import checkworthiness_data_load
 
     data = checkworthiness_data_load(data_dir)
-    threshold = checkworthiness.model_info().threshold
+    if score is None:
+        score = checkworthiness.score_sentences
+        threshold = checkworthiness.model_info().threshold
     _, validation = protocol_split(data.train)
     known = {s.text.strip() for s in data.train + data.dev + data.dev_test}
     parts = {
-        "protocol validation (in-sample for the shipped model)": validation,
+        validation_name: validation,
         "CT24 dev-test": data.dev_test,
         "CT19 2017-2019 speeches (new text)": ct19_new_text(data_dir, known_texts=known),
     }
     figures = {}
     for name, sentences in parts.items():
         labels = [s.label for s in sentences]
-        scores = checkworthiness.score_sentences([s.text for s in sentences])
-        figures[name] = _figures(labels, scores, threshold)
+        figures[name] = _figures(labels, score([s.text for s in sentences]), threshold)
     # Quotation forms of dev-test: the same content, reported as speech.
     for form in QUOTATION_FORMS:
         texts = [quotation_variants(s.text)[form] for s in data.dev_test]
-        scores = checkworthiness.score_sentences(texts)
         figures[f"CT24 dev-test as {form}"] = _figures(
-            [s.label for s in data.dev_test], scores, threshold
+            [s.label for s in data.dev_test], score(texts), threshold
         )
     return figures
 
