@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from claims.nlp.training.model_card import item_table
+from claims.nlp.training.model_card import data_section, item_table
 
 # The model the candidate was measured against, on the two parts neither trained on
 # (its MODEL_CARD.md, `evaluate_checkworthiness --protocol`, 2026-12-01).
@@ -95,7 +95,6 @@ under `calibration`; the runtime reads calibrated scores straight from the graph
 
 def candidate_card_write(path: Path, *, metadata: dict) -> None:
     settings = metadata["settings"]
-    data_rows = [f"| `{name}` | `{sha}` |" for name, sha in metadata["data_files"].items()]
     text = f"""# Check-worthiness model `{metadata["version"]}`
 
 Scores a sentence in [0, 1] for how worth fact-checking it is; the score is calibrated (Platt
@@ -128,13 +127,5 @@ Rerun: `python manage.py evaluate_checkworthiness --protocol`. The CT19 speeches
 - Command: `{metadata["command"]}` (offline), then `{metadata["command"]} --package-only`
   (weights, quantisation, calibration and threshold on the validation part, then the scoring).
 
-## Data files (sha256)
-
-| file (under SHARED_DATA_DIR) | sha256 |
-| --- | --- |
-{chr(10).join(data_rows)}
-
-Licences: CheckThat! 2024 English data derives from ClaimBuster (CC BY 4.0); the lab's
-redistributions use CC BY-NC-SA 4.0, so treat the model as research / non-commercial.
-"""
+{data_section(metadata)}"""
     path.write_text(text, encoding="utf-8")

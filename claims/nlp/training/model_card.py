@@ -27,6 +27,20 @@ def item_table(metadata: dict) -> str:
 | created | {metadata["created"]} |"""
 
 
+def data_section(metadata: dict) -> str:
+    """The card's data files with their hashes, and the licence that follows from them."""
+    data_rows = [f"| `{name}` | `{sha}` |" for name, sha in metadata["data_files"].items()]
+    return f"""## Data files (sha256)
+
+| file (under SHARED_DATA_DIR) | sha256 |
+| --- | --- |
+{chr(10).join(data_rows)}
+
+Licences: CheckThat! 2024 English data derives from ClaimBuster (CC BY 4.0); the lab's
+redistributions use CC BY-NC-SA 4.0, so treat the model as research / non-commercial.
+"""
+
+
 def _limits(figures: dict) -> str:
     shipped = figures["int8_onnx"]["dev_test"]
     fp32 = figures["fp32_onnx"]["dev_test"]
@@ -52,7 +66,6 @@ def model_card_write(path: Path, *, metadata: dict) -> None:
                 f"| {label} | {split.replace('_', '-')} | {figures[name]['threshold']:.2f} | "
                 f"{scores['precision']:.3f} | {scores['recall']:.3f} | {scores['f1']:.3f} |"
             )
-    data_rows = [f"| `{name}` | `{sha}` |" for name, sha in metadata["data_files"].items()]
     text = f"""# Check-worthiness model `{metadata["version"]}`
 
 Scores a sentence in [0, 1] for how worth fact-checking it is. A sentence is a claim when its
@@ -112,13 +125,5 @@ about 3% Yes, so not comparable with CT24's F1) and on dev-test sentences rewrit
   Activation scales are computed per batch, so a sentence's score can move by about 0.01 with
   the other sentences in its batch.
 
-## Data files (sha256)
-
-| file (under SHARED_DATA_DIR) | sha256 |
-| --- | --- |
-{chr(10).join(data_rows)}
-
-Licences: CheckThat! 2024 English data derives from ClaimBuster (CC BY 4.0); the lab's
-redistributions use CC BY-NC-SA 4.0, so treat the model as research / non-commercial.
-"""
+{data_section(metadata)}"""
     path.write_text(text, encoding="utf-8")
