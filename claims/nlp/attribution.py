@@ -129,9 +129,9 @@ def attribute_sentences(
     """Return the speaker of each sentence, or None for the article's own narration.
 
     vectors are the check-worthiness model's sentence vectors, one per sentence, when the caller
-    has them already (pipeline.analyze_texts: one transformer pass for both); without them the
-    stance candidates are embedded here. stance_threshold overrides the stance model's own
-    (evaluation only; above 1 turns it off).
+    has them already (pipeline.analyze_texts: one transformer pass for both); without them every
+    sentence is embedded here, as in the worker, and the candidates' vectors taken from that.
+    stance_threshold overrides the stance model's own (evaluation only; above 1 turns it off).
     """
     results, candidates = rules_and_candidates(text, sentences)
     if not candidates:
@@ -139,11 +139,11 @@ def attribute_sentences(
     model = load_stance_model()
     threshold = model.threshold if stance_threshold is None else stance_threshold
     if vectors is None:
-        candidate_vectors = checkworthiness.embed_sentences(
-            [sentences[c.index].text for c in candidates]
-        )
-    else:
-        candidate_vectors = [vectors[c.index] for c in candidates]
+        # Every sentence of the text, as the worker's analysis embeds them: the int8 model sets
+        # its activation ranges per batch, so a candidate embedded with other company would get a
+        # slightly different vector (and perhaps another decision) than in the worker.
+        vectors = checkworthiness.embed_sentences([sentence.text for sentence in sentences])
+    candidate_vectors = [vectors[c.index] for c in candidates]
     for candidate, vector in zip(candidates, candidate_vectors, strict=True):
         if model.probability(candidate.features, vector) >= threshold:
             results[candidate.index] = candidate.resolved

@@ -39,6 +39,33 @@ def test_a_stance_belongs_to_its_subject_and_says_it_is_a_stance():
     }
 
 
+@pytest.mark.model
+def test_without_vectors_the_stance_model_reads_the_vectors_the_worker_would(monkeypatch):
+    # The int8 model sets activation ranges per batch, so the evaluation and training path
+    # (no vectors passed) must embed the whole article as the worker's analysis does.
+    from claims.nlp import attribution, pipeline
+
+    text = (
+        f"{STANCE}\n\n{NARRATION}\n\nThe plan would close twelve schools across the state by "
+        "2028, the district's budget office estimated in a report on Monday.\n"
+    )
+    seen = []
+    model = load_stance_model()
+
+    class Recording:
+        threshold = model.threshold
+
+        def probability(self, features, vector):
+            seen.append([round(float(value), 6) for value in vector])
+            return model.probability(features, vector)
+
+    monkeypatch.setattr(attribution, "load_stance_model", lambda: Recording())
+    pipeline.analyze_text(text)
+    in_the_worker, seen[:] = list(seen), []
+    attribute_sentences(text, split_sentences(text))
+    assert in_the_worker and seen == in_the_worker
+
+
 def test_a_threshold_above_one_turns_the_stance_model_off():
     assert speakers(f"{STANCE}\n", stance_threshold=1.01) == {STANCE: None}
 

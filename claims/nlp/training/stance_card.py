@@ -99,7 +99,10 @@ off, then confirmed on all of train by the "rules alone" figures above), the fea
 setting and the threshold (the cross-validation above). Dev is read once per final candidate,
 after training, by `evaluate_attribution`; nothing here was changed after reading it. Rerunning
 `{training["command"]}` alone rebuilds this model, its threshold and this card (needed whenever
-the check-worthiness model changes, since the sentence vector is that model's).
+the check-worthiness model changes, since the sentence vector is that model's). Training and
+the evaluation embed each article's sentences all together, as the worker's analysis does: the
+int8 model sets its activation ranges per batch, so a sentence embedded in other company gets a
+slightly different vector.
 
 ## Figures on PolNeAR dev
 `python manage.py evaluate_attribution --split dev` reports speaker accuracy and coverage with

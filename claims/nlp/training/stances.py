@@ -72,6 +72,9 @@ class StanceExample:
     on_gold: bool = False
     right: bool = False
     narration: bool = False
+    # The check-worthiness model's vector of the sentence, embedded with the rest of its
+    # article as the worker embeds it.
+    vector: "np.ndarray | None" = None
 
 
 @dataclass
@@ -101,6 +104,8 @@ def stance_examples(
                 if names:
                     rules.predicted += 1
                     rules.correct += matches_resolved(result.speaker, names)
+        if candidates:
+            vectors = checkworthiness.embed_sentences([sentence.text for sentence in sentences])
         for candidate in candidates:
             sources = [a.source for a in gold[candidate.index] if not is_pronoun(a.source)]
             label = any(matches_gold(candidate.attribution.speaker, name) for name in sources)
@@ -114,6 +119,7 @@ def stance_examples(
                 on_gold=bool(names),
                 right=matches_resolved(candidate.resolved.speaker, names),
                 narration=not gold[candidate.index],
+                vector=vectors[candidate.index],
             )
 
 
@@ -247,7 +253,7 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
     examples = list(stance_examples(data_dir, split="train", limit=limit, rules=rules))
     if not examples:
         raise ValueError("no sentence of PolNeAR train is a stance candidate")
-    vectors = checkworthiness.embed_sentences([example.text for example in examples])
+    vectors = np.stack([example.vector for example in examples])
     labels = np.array([example.label for example in examples])
     # Per setting: the threshold its cross-validation picks, and how many right speakers that
     # threshold adds; the setting adding most wins (the first listed, on a tie).
