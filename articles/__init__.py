@@ -2,5 +2,5 @@
 
 Dependency direction: claims/ depends on articles/, never the reverse. Nothing in articles/
 imports claims/; articles/ asks for an analysis through the sender that claims/ registers in
-ClaimsConfig.ready() (articles.services.analysis_sender_register).
+ClaimsConfig.ready() (articles.queueing.analysis_sender_register).
 """

@@ -80,7 +80,7 @@ def import_batch_run(batch_id: int) -> dict | None:
 
 @shared_task(ignore_result=True)
 def recover_analyses() -> dict:
-    from .services import articles_recover
+    from .queueing import articles_recover
 
     recovery = articles_recover(
         stalled_after=timedelta(seconds=settings.ANALYSIS_STALLED_SECONDS),

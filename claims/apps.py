@@ -6,11 +6,8 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self):
-        from articles.services import (
-            analysis_sender_register,
-            article_record_check_register,
-            factchecks_sender_register,
-        )
+        from articles.queueing import analysis_sender_register, factchecks_sender_register
+        from articles.services import article_record_check_register
 
         analysis_sender_register(_queue_analysis)
         factchecks_sender_register(_queue_factcheck_vectors)

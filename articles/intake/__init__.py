@@ -8,5 +8,6 @@
     claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services)
     views.py        the editor pages for jobs, feeds, imports
 
-May import Django, articles.models and articles.services; never claims/ (see articles/__init__.py).
+May import Django, articles.models, articles.services and articles.queueing; never claims/ (see
+articles/__init__.py).
 """

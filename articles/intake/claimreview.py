@@ -15,7 +15,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
 
 from ..models import ExternalFactCheck
-from ..services import factchecks_queue_matching, url_normalize
+from ..queueing import factchecks_queue_matching
+from ..services import url_normalize
 
 _WHITESPACE = re.compile(r"\s+")
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from articles.models import Article, SourceKind
+from articles.queueing import article_queue_analysis
 from articles.services import (
     ARTICLE_RECORD_FIELDS,
     article_clean,
     article_edit_clean,
     article_is_record_locked,
-    article_queue_analysis,
     article_submit,
     article_update,
 )

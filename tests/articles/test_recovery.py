@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import services
+from articles import queueing
 from articles.models import AnalysisProblem, AnalysisStatus, Article
 from articles.tasks import recover_analyses
 from claims.models import Claim, Sentence
@@ -24,14 +24,14 @@ def sent(monkeypatch):
     """Record what reaches the broker instead of sending it."""
     jobs: list[tuple[int, str]] = []
     monkeypatch.setattr(
-        services, "_analysis_sender", lambda pk, task_id: jobs.append((pk, task_id))
+        queueing, "_analysis_sender", lambda pk, task_id: jobs.append((pk, task_id))
     )
     return jobs
 
 
 def queue(article, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        task_id = services.article_queue_analysis(article=article)
+        task_id = queueing.article_queue_analysis(article=article)
     return task_id
 
 
@@ -56,14 +56,14 @@ def test_an_article_that_never_reached_the_broker_is_sent_by_the_recovery(
     def broker_down(pk, task_id):
         raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
 
-    monkeypatch.setattr(services, "_analysis_sender", broker_down)
+    monkeypatch.setattr(queueing, "_analysis_sender", broker_down)
     queue(article, django_capture_on_commit_callbacks)
     article.refresh_from_db()
     assert article.analysis_problem == AnalysisProblem.QUEUE_UNAVAILABLE
     assert article.analysis_sent_at is None
 
     monkeypatch.setattr(
-        services, "_analysis_sender", lambda pk, task_id: sent.append((pk, task_id))
+        queueing, "_analysis_sender", lambda pk, task_id: sent.append((pk, task_id))
     )
     Article.objects.filter(pk=article.pk).update(
         analysis_queued_at=timezone.now() - timedelta(seconds=settings.ANALYSIS_UNSENT_SECONDS + 1)

@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import AnalysisStatus
-from articles.services import article_queue_analysis, article_submit
+from articles.queueing import article_queue_analysis
+from articles.services import article_submit
 from claims import analysis
 from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimStatus, Sentence, Speaker
 from claims.services import claim_assign, claim_dismiss

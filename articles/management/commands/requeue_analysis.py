@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.services import articles_recover
+from articles.queueing import articles_recover
 
 
 class Command(BaseCommand):
