@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 
-from .. import verdicts
+from .. import record
 
 
 class ScoreRangeFilter(admin.SimpleListFilter):
@@ -35,9 +35,9 @@ class PublishedRecordDeleteMixin:
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refusal = verdicts.record_delete_refusal(objects=objs)
+        refusal = record.record_delete_refusal(objects=objs)
         if refusal:
-            published = verdicts.published_verdicts_of(objects=objs)
+            published = record.published_verdicts_of(objects=objs)
             protected = [*protected, *(f"Published verdict: {v.claim}" for v in published)]
             self.message_user(request, refusal, level=messages.ERROR)
         return deleted, counts, perms_needed, protected
@@ -51,7 +51,7 @@ class PublishedRecordDeleteMixin:
         super().delete_queryset(request, queryset)
 
     def _refuse_published(self, objs) -> None:
-        refusal = verdicts.record_delete_refusal(objects=objs)
+        refusal = record.record_delete_refusal(objects=objs)
         if refusal:
             raise PermissionDenied(refusal)
 

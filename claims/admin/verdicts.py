@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import verdicts
+from .. import record, verdicts
 from ..models import (
     Correction,
     EvidenceSource,
@@ -206,7 +206,7 @@ class RatingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         changed = [name for name in self.PUBLISHED_FIELDS if name in self.changed_data]
-        if self.instance.pk and changed and verdicts.rating_in_published_use(rating=self.instance):
+        if self.instance.pk and changed and record.rating_in_published_use(rating=self.instance):
             raise ValidationError(
                 f"“{self.instance}” is the rating of published verdicts: its "
                 f"{', '.join(changed)} cannot change (a published verdict changes only through "

@@ -17,7 +17,7 @@ from ..claimreview import claimreview_for
 from ..matching.retrieval import Match
 from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
-from ..verdicts import published_generation
+from ..record import published_generation
 from . import docs
 from .auth import reads_unpublished
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
