@@ -13,6 +13,12 @@ from articles.services import DuplicateArticle, article_submit
 
 from ..models import Claim
 from . import docs
+from .article_serializers import (
+    ArticleAcceptedSerializer,
+    ArticleSerializer,
+    ArticleSubmitSerializer,
+    IntakeJobSerializer,
+)
 from .auth import (
     SubmitScope,
     SubmitThrottle,
@@ -22,12 +28,6 @@ from .auth import (
     request_token,
 )
 from .errors import Conflict, PayloadTooLarge
-from .serializers import (
-    ArticleAcceptedSerializer,
-    ArticleSerializer,
-    ArticleSubmitSerializer,
-    IntakeJobSerializer,
-)
 from .views import StrictQueryMixin
 
 

@@ -23,15 +23,13 @@ from .auth import reads_unpublished
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
-    SOURCE_ROW_FIELDS,
-    VERDICT_ROW_FIELDS,
     ClaimDetailSerializer,
     ClaimSerializer,
     SpeakerSerializer,
     VerdictMatchSerializer,
     VerdictSerializer,
-    verdict_row_representation,
 )
+from .verdict_rows import SOURCE_ROW_FIELDS, VERDICT_ROW_FIELDS, verdict_row_representation
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
 SEARCH_QUERY_MAX = 2000

@@ -1,0 +1,170 @@
+"""What article clients send and get back: the one input shape (an article, or a URL alone),
+the intake job a URL becomes, and an article's status with its claims."""
+
+from collections.abc import Mapping
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
+from articles.models import AnalysisProblem, Article, IntakeJob
+
+from .auth import articles_visible, request_token
+from .serializers import ClaimSerializer, OutletSerializer, absolute_url
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: a number or a list where text belongs is a client bug."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ArticleSubmitSerializer(serializers.Serializer):
+    """What a client sends. The service does the real validation (and duplicate detection);
+    these fields only check types, so the messages stay in one place."""
+
+    title = StrictCharField(max_length=500, trim_whitespace=True, required=False, default="")
+    body = StrictCharField(
+        trim_whitespace=False,
+        required=False,
+        default="",
+        help_text="The article text, UTF-8. Leave it out to have the desk fetch `url`.",
+    )
+    url = StrictCharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where the article was published; sent alone, the desk fetches it.",
+    )
+    outlet_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    byline = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    language = serializers.RegexField(
+        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
+        max_length=16,
+        required=False,
+        default="en",
+        error_messages={"invalid": "Use a language code such as 'en' or 'pt-BR'."},
+    )
+
+    def validate(self, data):
+        if not data["body"].strip():
+            if not data["url"].strip():
+                raise serializers.ValidationError(
+                    {"body": ["Send the article text, or a url alone to have it fetched."]}
+                )
+        elif not data["title"]:
+            raise serializers.ValidationError({"title": ["A title is required with a body."]})
+        return data
+
+    def to_internal_value(self, data):
+        # `{"titel": ...}` is a client bug to name, as unknown query parameters are, not a
+        # field to drop in silence.
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class IntakeJobSerializer(serializers.ModelSerializer):
+    """A URL being fetched: its status, the reason when it failed, the article once stored."""
+
+    status_url = serializers.SerializerMethodField()
+    article_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntakeJob
+        fields = [
+            "id",
+            "status_url",
+            "url",
+            "status",
+            "reason",
+            "duplicate",
+            "attempts",
+            "article_id",
+            "article_url",
+            "created_at",
+            "finished_at",
+        ]
+
+    def get_status_url(self, job) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:intake-job-detail", args=[job.pk])
+        )
+
+    def get_article_url(self, job) -> str | None:
+        if job.article_id is None:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("api:article-detail", args=[job.article_id])
+        )
+
+    def to_representation(self, job):
+        data = super().to_representation(job)
+        token = request_token(self.context["request"])
+        if job.article_id and not articles_visible(token=token).filter(pk=job.article_id).exists():
+            # The page was already stored by another client: say so without naming it, as the
+            # 409 for a duplicate body does.
+            data.update(article_id=None, article_url=None, reason=DUPLICATE_OF_OTHERS_REASON)
+        return data
+
+
+class ArticleAcceptedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_url = serializers.URLField()
+
+
+class AnalysisErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[c for c in AnalysisProblem.values if c])
+    message = serializers.CharField()
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """An article's status. `analysis_error` is a reason code with a fixed sentence: the
+    internal text (exception messages, database errors) stays in the logs and the admin."""
+
+    outlet = OutletSerializer(allow_null=True)
+    status_url = serializers.SerializerMethodField()
+    analysis_error = serializers.SerializerMethodField()
+    claims = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "status_url",
+            "title",
+            "url",
+            "outlet",
+            "byline",
+            "published_at",
+            "language",
+            "source_kind",
+            "analysis_status",
+            "analysis_error",
+            "analysis_finished_at",
+            "created_at",
+            "claims",
+        ]
+
+    def get_status_url(self, article) -> str:
+        return absolute_url(self.context, "api:article-detail", article.pk)
+
+    @extend_schema_field(AnalysisErrorSerializer(allow_null=True))
+    def get_analysis_error(self, article) -> dict | None:
+        if not article.analysis_problem_shown:
+            return None
+        problem = AnalysisProblem(article.analysis_problem_shown)
+        return {"code": problem.value, "message": f"{problem.label}."}
+
+    @extend_schema_field(ClaimSerializer(many=True))
+    def get_claims(self, article):
+        return ClaimSerializer(self.context["claims"], many=True, context=self.context).data
