@@ -10,7 +10,7 @@ What each module owns and may import (dependencies point down this list, never u
 - `corpus`, `evaluation`, `export`, `finetune`: matchers over files, the CheckThat! evaluation,
   rebuilding the model (commands only; PyTorch in the last two only).
 - `rerank` (a learned re-ranker the evaluation measures; the app does not use it), `retrieval`
-  (BM25 + vectors, fused; levels), `index` (faiss), `embedding` (the ONNX model, loaded lazily
-  once per process): no Django.
+  (BM25 + vectors, fused; levels), `text` (cleaning, tokens, the number and negation guards),
+  `index` (faiss), `embedding` (the ONNX model, loaded lazily once per process): no Django.
 Articles come in through articles/; claims/ imports articles/, never the other way.
 """

@@ -17,11 +17,10 @@ from .retrieval import (
     LexicalStats,
     Matcher,
     MatchSettings,
-    embedding_text,
     text_vector_id,
     title_vector_id,
-    tokens,
 )
+from .text import embedding_text, tokens
 
 
 class TsvFormatError(ValueError):

@@ -23,9 +23,9 @@ from .retrieval import (
     Document,
     Matcher,
     MatchSettings,
-    embedding_text,
     match_level,
 )
+from .text import embedding_text
 
 VCLAIMS_FILE = "verified_claims.docs.tsv"
 SPLITS = ("train", "dev")

@@ -16,17 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .retrieval import (
-    STOPWORDS,
-    Candidates,
-    Document,
-    LexicalStats,
-    MatchSettings,
-    bm25_normalised,
-    numbers_in,
-    text_clean,
-    tokens,
-)
+from .retrieval import Candidates, Document, LexicalStats, MatchSettings, bm25_normalised
+from .text import STOPWORDS, numbers_in, text_clean, tokens
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+\b")
 _TAG = re.compile(r"[#@](\w+)")

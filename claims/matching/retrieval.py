@@ -8,11 +8,11 @@ the three with weights fitted on CheckThat! 2020 train (`MatchSettings`). The le
 that read alike but say something else (a different number, a negation).
 
 No Django here: documents are plain (key, text, title) rows, so other sources (imported
-fact-checks) are documents with their own keys.
+fact-checks) are documents with their own keys. How a text is cleaned, tokenised and compared
+for numbers and negation is claims.matching.text.
 """
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .index import VectorIndex
+from .text import embedding_text, is_negated, numbers_agree, text_clean, tokens, word_count
 
 SUGGESTED = "suggested"
 SAME_CLAIM = "same_claim"
@@ -27,146 +28,6 @@ SAME_CLAIM = "same_claim"
 LEVEL_LABELS = {SUGGESTED: "Suggested match", SAME_CLAIM: "Same claim"}
 # The issue's rule: a short text is too ambiguous to link without a person.
 MIN_WORDS_TO_AUTO_LINK = 8
-
-_URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE)
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor"})
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "with",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "my",
-        "me",
-        "him",
-        "them",
-        "us",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "shall",
-        "so",
-        "than",
-        "then",
-        "there",
-        "here",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "each",
-        "some",
-        "such",
-        "very",
-        "just",
-        "about",
-        "into",
-        "over",
-        "after",
-        "before",
-        "up",
-        "down",
-        "out",
-        "off",
-        "s",
-        "t",
-        "rt",
-        "via",
-        "amp",
-    ]
-)
-
-
-def text_clean(text: str) -> str:
-    """The words that carry the claim: links removed. A pasted tweet's author line ("— Name
-    (@handle) May 1, 2020") stays: dropping it cost 0.019 MAP@5 on CheckThat! 2020 train."""
-    text = _URL.sub(" ", text)
-    return " ".join(text.replace("#", " ").split())
-
-
-def embedding_text(text: str) -> str:
-    """What gets embedded: the cleaned text, or the text itself when cleaning leaves nothing."""
-    return text_clean(text) or text
-
-
-def tokens(text: str) -> list[str]:
-    words = _TOKEN.findall(text.lower().replace("n't", " not"))
-    return [word for word in words if word not in STOPWORDS]
-
-
-def word_count(text: str) -> int:
-    return len(text_clean(text).split())
-
-
-def numbers_in(text: str) -> frozenset[str]:
-    return frozenset(number.replace(",", "") for number in _NUMBER.findall(text))
-
-
-def numbers_agree(first: str, second: str) -> bool:
-    """The numbers of the text that has fewer all appear in the other ("rose 20 percent" is
-    not "rose 2 percent"; a longer text may add a date)."""
-    first_numbers, second_numbers = numbers_in(first), numbers_in(second)
-    return first_numbers <= second_numbers or second_numbers <= first_numbers
-
-
-def is_negated(text: str) -> bool:
-    words = _TOKEN.findall(text.lower().replace("n't", " not"))
-    return sum(word in _NEGATIONS for word in words) % 2 == 1
 
 
 @dataclass(frozen=True)

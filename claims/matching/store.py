@@ -43,10 +43,9 @@ from .retrieval import (
     Match,
     Matcher,
     MatchSettings,
-    embedding_text,
     text_vector_id,
-    tokens,
 )
+from .text import embedding_text, tokens
 
 SOURCES = 4
 SOURCE_CLAIM = 0

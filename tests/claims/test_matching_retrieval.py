@@ -4,15 +4,9 @@ import pytest
 
 from claims.matching import embedding
 from claims.matching.corpus import corpus_matcher
-from claims.matching.retrieval import (
-    SAME_CLAIM,
-    SUGGESTED,
-    Document,
-    is_negated,
-    numbers_agree,
-    text_clean,
-)
+from claims.matching.retrieval import SAME_CLAIM, SUGGESTED, Document
 from claims.matching.store import match_settings
+from claims.matching.text import is_negated, numbers_agree, text_clean
 
 pytestmark = pytest.mark.model
 
