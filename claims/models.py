@@ -16,6 +16,42 @@ from .matching.models import (  # noqa: F401 (the app's models are all importabl
     SuggestionStatus,
 )
 
+# --- Deleting what a published verdict stands on -------------------------------------------
+# A published verdict changes only through a correction, so no delete through the ORM (the
+# admin, a shell, a cascade from its article) removes it, its claim or its evidence, or changes
+# who said it. These on_delete handlers do what CASCADE or SET_NULL did unless a published
+# verdict is among the rows the delete reaches; then they raise ProtectedError naming those
+# verdicts (claims.record turns it into the refusal people read).
+
+
+def _refuse_published(verdicts: models.QuerySet) -> None:
+    published = list(verdicts.filter(published_verdict_q()).distinct().order_by("pk"))
+    if published:
+        raise models.ProtectedError(
+            "A published verdict stands on these rows; it changes only through a correction.",
+            published,
+        )
+
+
+def cascade_unless_published(collector, field, sub_objs, using):
+    """Verdict.claim: deleting a claim (or its article) deletes its verdict unless published."""
+    _refuse_published(sub_objs)
+    models.CASCADE(collector, field, sub_objs, using)
+
+
+def cascade_unless_verdict_published(collector, field, sub_objs, using):
+    """EvidenceSource.verdict: deleting a verdict deletes its sources unless it is published
+    (submitting and correcting need a source, so every published verdict reaches this)."""
+    _refuse_published(Verdict._base_manager.filter(sources__in=sub_objs))
+    models.CASCADE(collector, field, sub_objs, using)
+
+
+def set_null_unless_published(collector, field, sub_objs, using):
+    """Claim.speaker: deleting a speaker empties its claims' speaker unless one of them has a
+    published verdict (it would change who said it)."""
+    _refuse_published(Verdict._base_manager.filter(claim__in=sub_objs))
+    models.SET_NULL(collector, field, sub_objs, using)
+
 
 class SpeakerKind(models.TextChoices):
     PERSON = "person", "Person"
@@ -147,7 +183,7 @@ class Claim(models.Model):
         Speaker,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=set_null_unless_published,
         related_name="claims",
         help_text="Empty when the statement is the article's own narration.",
     )
@@ -272,7 +308,7 @@ class VerdictQuerySet(models.QuerySet):
 
 
 class Verdict(models.Model):
-    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="verdict")
+    claim = models.OneToOneField(Claim, on_delete=cascade_unless_published, related_name="verdict")
     rating = models.ForeignKey(
         Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="verdicts"
     )
@@ -377,7 +413,9 @@ class VerdictContribution(models.Model):
 
 
 class EvidenceSource(models.Model):
-    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="sources")
+    verdict = models.ForeignKey(
+        Verdict, on_delete=cascade_unless_verdict_published, related_name="sources"
+    )
     url = models.URLField(max_length=2000)
     title = models.CharField(max_length=500)
     note = models.TextField(blank=True)

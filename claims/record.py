@@ -1,11 +1,15 @@
 """The published record as readers and deletes see it: the generation number readers cache the
-published set under, what a published verdict stands on (so may not be deleted), and whether a
-rating is in published use.
+published set under, what a published verdict stands on (so may not be deleted) with the
+refusal people read, and whether a rating is in published use.
 
-Reads only (plus the cache counter); writes to verdicts are claims.verdicts.
+Reads only (plus the cache counter); writes to verdicts are claims.verdicts. The delete guards
+themselves are on_delete handlers in claims.models, so they hold on every ORM path.
 """
 
 from django.core.cache import cache
+from django.db import router
+from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 
 from .models import Verdict
 
@@ -27,35 +31,40 @@ def published_changed() -> None:
 
 # --- Deleting ----------------------------------------------------------------------------------
 
-# What a published verdict hangs on, from each model the admin can delete: removing one of these
-# would remove the verdict (or, for a speaker, change who said it) outside the correction path.
-_PUBLISHED_VERDICT_THROUGH = {
-    "articles.Article": "claim__article",
-    "claims.Claim": "claim",
-    "claims.Verdict": "pk",
-    "claims.Speaker": "claim__speaker",
-}
-
 
 def published_verdicts_of(*, objects) -> list[Verdict]:
-    """The published verdicts that stand on these articles, claims, verdicts or speakers."""
+    """The published verdicts that stand on these rows (articles, claims, verdicts, speakers):
+    what the on_delete guards in claims.models refuse to let a delete of `objects` reach. Found
+    by walking the delete's cascade without deleting, so the guards stay the one definition."""
     objects = list(objects)
-    through = _PUBLISHED_VERDICT_THROUGH.get(objects[0]._meta.label) if objects else None
-    if through is None:
+    if not objects:
         return []
-    return list(
-        Verdict.objects.published()
-        .filter(**{f"{through}__in": [obj.pk for obj in objects]})
-        .select_related("claim")
-        .order_by("pk")
-        .distinct()
-    )
+    collector = Collector(using=router.db_for_write(type(objects[0])))
+    try:
+        collector.collect(objects)
+    except ProtectedError as error:
+        return protected_published_verdicts(error)
+    return []
+
+
+def protected_published_verdicts(error: ProtectedError) -> list[Verdict]:
+    found = {obj for obj in error.protected_objects if isinstance(obj, Verdict)}
+    return sorted((verdict for verdict in found if verdict.is_published), key=lambda v: v.pk)
 
 
 def record_delete_refusal(*, objects) -> str | None:
     """Why `objects` may not be deleted, or None: a published verdict changes only through a
     correction, so nothing it stands on is deleted (admin, bulk action, or any other path)."""
-    published = published_verdicts_of(objects=objects)
+    return _refusal(published_verdicts_of(objects=objects))
+
+
+def delete_refusal(error: ProtectedError) -> str | None:
+    """The refusal to show for a delete that raised `error`, or None when no published verdict
+    caused it (another PROTECT foreign key did)."""
+    return _refusal(protected_published_verdicts(error))
+
+
+def _refusal(published: list[Verdict]) -> str | None:
     if not published:
         return None
     named = "; ".join(f"“{verdict.claim}”" for verdict in published[:3])

@@ -1,10 +1,14 @@
 """Shared pieces of the claims admin: list filters and the mixins that keep the published record
 as the services write it."""
 
+import functools
+
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from .. import record
 
@@ -30,30 +34,56 @@ class ScoreRangeFilter(admin.SimpleListFilter):
 
 class PublishedRecordDeleteMixin:
     """A published verdict changes only through a correction: the admin deletes nothing it
-    stands on. The confirmation page lists the published verdicts as protected and says why,
-    which also stops the bulk "delete selected" action."""
+    stands on. The on_delete guards in claims.models list the published verdicts as protected
+    on the confirmation page (which also stops the bulk "delete selected" action) and this says
+    why. A guard that fires at the delete itself (a verdict published after the page was drawn)
+    rolls the delete back, its log entries included, and the page says why instead of a 500."""
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         refusal = record.record_delete_refusal(objects=objs)
         if refusal:
-            published = record.published_verdicts_of(objects=objs)
-            protected = [*protected, *(f"Published verdict: {v.claim}" for v in published)]
             self.message_user(request, refusal, level=messages.ERROR)
         return deleted, counts, perms_needed, protected
 
-    def delete_model(self, request, obj):
-        self._refuse_published([obj])
-        super().delete_model(request, obj)
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)  # atomic
+        except ProtectedError as error:
+            self._say_refused(request, error)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[object_id],
+                    current_app=self.admin_site.name,
+                )
+            )
 
-    def delete_queryset(self, request, queryset):
-        self._refuse_published(queryset)
-        super().delete_queryset(request, queryset)
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            action, name, description = actions["delete_selected"]
+            actions[name] = (self._refusing_published(action), name, description)
+        return actions
 
-    def _refuse_published(self, objs) -> None:
-        refusal = record.record_delete_refusal(objects=objs)
-        if refusal:
-            raise PermissionDenied(refusal)
+    def _refusing_published(self, action):
+        @functools.wraps(action)
+        def run(modeladmin, request, queryset):
+            try:
+                with transaction.atomic():
+                    return action(modeladmin, request, queryset)
+            except ProtectedError as error:
+                self._say_refused(request, error)
+                return None  # the change list again
+
+        return run
+
+    def _say_refused(self, request, error: ProtectedError) -> None:
+        refusal = record.delete_refusal(error)
+        if refusal is None:
+            raise error
+        self.message_user(request, refusal, level=messages.ERROR)
 
 
 class ReadOnlyAdminMixin:

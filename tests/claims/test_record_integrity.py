@@ -2,10 +2,14 @@
 (issue #10, probe rows 1 and 2)."""
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.urls import reverse
 
-from claims import verdicts
+from articles.models import Article
+from claims import record, verdicts
+from claims.admin.base import PublishedRecordDeleteMixin
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -298,18 +302,27 @@ def test_an_editor_cannot_delete_an_article_with_a_published_verdict(client):
     assert Claim.objects.filter(article=article).exists()
 
 
+def test_the_delete_page_lists_the_published_verdict_as_protected(client):
+    speaker = SpeakerFactory(name="Gil Example")
+    verdict = published_verdict(claim=ClaimFactory(speaker=speaker))
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:claims_speaker_delete", args=[speaker.pk])).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    assert reverse("admin:claims_verdict_change", args=[verdict.pk]) in page
+    assert "a published verdict changes only through a correction" in page
+
+
+def bulk_delete_claims(client, pks, **kwargs):
+    """The admin's "delete selected" action, confirmed."""
+    data = {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
+    return client.post(reverse("admin:claims_claim_changelist"), data, **kwargs)
+
+
 def test_the_bulk_delete_action_refuses_claims_with_a_published_verdict(client):
     verdict = published_verdict()
     open_claim = drafted_verdict().claim
     client.force_login(admin_user())
-    response = client.post(
-        reverse("admin:claims_claim_changelist"),
-        {
-            "action": "delete_selected",
-            "_selected_action": [verdict.claim_id, open_claim.pk],
-            "post": "yes",
-        },
-    )
+    response = bulk_delete_claims(client, [verdict.claim_id, open_claim.pk])
     assert "changes only through a correction" in response.content.decode()
     assert Claim.objects.filter(pk__in=[verdict.claim_id, open_claim.pk]).count() == 2
 
@@ -326,6 +339,103 @@ def test_an_admin_cannot_delete_a_published_verdict_or_its_speaker(client):
         assert "changes only through a correction" in response.content.decode()
     verdict.refresh_from_db()
     assert verdict.is_published and verdict.claim.speaker == speaker
+
+
+def test_the_model_refuses_to_delete_an_article_claim_or_verdict_a_published_verdict_stands_on():
+    verdict = published_verdict()
+    claim, article = verdict.claim, verdict.claim.article
+    for delete in [
+        article.delete,
+        Article.objects.filter(pk=article.pk).delete,
+        Claim.objects.filter(pk=claim.pk).delete,
+        verdict.delete,
+        Verdict.objects.filter(pk=verdict.pk).delete,
+    ]:
+        with pytest.raises(ProtectedError) as refused:
+            delete()
+        assert refused.value.protected_objects == {verdict}
+        refusal = record.delete_refusal(refused.value)
+        assert refusal.startswith("Nothing was deleted: it holds published verdicts (on “")
+        assert claim.text[:40] in refusal
+    assert Verdict.objects.published().filter(pk=verdict.pk).exists()
+    assert EvidenceSource.objects.filter(verdict=verdict).count() == 1
+    assert Claim.objects.filter(pk=claim.pk, article=article).exists()
+
+
+def test_the_model_refuses_to_delete_the_speaker_of_a_published_claim():
+    speaker = SpeakerFactory(name="Ed Example")
+    verdict = published_verdict(claim=ClaimFactory(speaker=speaker))
+    with pytest.raises(ProtectedError):
+        speaker.delete()
+    verdict.claim.refresh_from_db()
+    assert verdict.claim.speaker == speaker
+
+
+def test_what_no_published_verdict_stands_on_is_still_deleted_with_its_rows():
+    draft, submitted = drafted_verdict(), submitted_verdict()
+    speaker = SpeakerFactory(name="Flo Example")
+    open_claim = ClaimFactory(speaker=speaker)
+    draft.claim.article.delete()
+    Verdict.objects.filter(pk=submitted.pk).delete()
+    speaker.delete()
+    assert not Verdict.objects.filter(pk__in=[draft.pk, submitted.pk]).exists()
+    assert not EvidenceSource.objects.filter(verdict_id__in=[draft.pk, submitted.pk]).exists()
+    assert not Claim.objects.filter(pk=draft.claim_id).exists()
+    assert Claim.objects.filter(pk=submitted.claim_id).exists()
+    open_claim.refresh_from_db()
+    assert open_claim.speaker is None
+
+
+def test_a_mixed_bulk_delete_deletes_nothing():
+    verdict = published_verdict()
+    draft = drafted_verdict()
+    with pytest.raises(ProtectedError):
+        Article.objects.filter(pk__in=[verdict.claim.article_id, draft.claim.article_id]).delete()
+    assert Claim.objects.filter(pk__in=[verdict.claim_id, draft.claim_id]).count() == 2
+
+
+@pytest.fixture
+def confirmation_drawn_before_publication(monkeypatch):
+    """The admin's confirmation listed nothing protected: the verdict was published after the
+    page was drawn, so only the guard at the delete itself stands in the way."""
+    monkeypatch.setattr(
+        PublishedRecordDeleteMixin,
+        "get_deleted_objects",
+        lambda self, objs, request: ([str(obj) for obj in objs], {}, set(), []),
+    )
+
+
+@pytest.mark.usefixtures("confirmation_drawn_before_publication")
+def test_a_delete_the_model_refuses_is_rolled_back_and_the_admin_says_why(client):
+    verdict = published_verdict()
+    article = verdict.claim.article
+    client.force_login(editor())
+    response = client.post(
+        reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+    page = response.content.decode()
+    assert "changes only through a correction" in page
+    assert "was deleted successfully" not in page
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+
+
+@pytest.mark.usefixtures("confirmation_drawn_before_publication")
+def test_a_bulk_delete_the_model_refuses_is_rolled_back_and_the_admin_says_why(client):
+    verdict = published_verdict()
+    open_claim = drafted_verdict().claim
+    client.force_login(admin_user())
+    response = bulk_delete_claims(client, [verdict.claim_id, open_claim.pk], follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "changes only through a correction" in page
+    assert "Successfully deleted" not in page
+    assert Claim.objects.filter(pk__in=[verdict.claim_id, open_claim.pk]).count() == 2
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
 
 
 # --- One definition of published --------------------------------------------------------------
