@@ -94,8 +94,16 @@ def article_submit(request):
                     created_by=request.user,
                 )
         except DuplicateArticle as duplicate:
-            messages.info(request, duplicate.messages[0])
-            return redirect("articles:detail", pk=duplicate.existing.pk)
+            if not request.user.has_perm("articles.view_article"):
+                # No link they cannot follow, and not the stored article's title.
+                form.add_error(
+                    None,
+                    f"This article is already stored (#{duplicate.existing.pk}) and is "
+                    "available to the desk.",
+                )
+            else:
+                messages.info(request, duplicate.messages[0])
+                return redirect("articles:detail", pk=duplicate.existing.pk)
         except ValidationError as error:
             for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
                 form.add_error(field if field in form.fields else None, errors)

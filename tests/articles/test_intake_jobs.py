@@ -12,7 +12,7 @@ from articles.intake.jobs import intake_job_retry, intake_job_submit
 from articles.models import AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
 from articles.services import DuplicateArticle
 from tests.claims.test_api_support import client_with, make_key
-from tests.factories import UserFactory, fact_checker
+from tests.factories import ArticleFactory, UserFactory, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -351,17 +351,27 @@ def test_a_client_resubmitting_its_own_url_in_flight_gets_its_job_back():
     assert api.get(response["Location"]).status_code == 200
 
 
-def _submitter():
+def _submitter(codenames=("add_article", "view_article")):
     """May submit and read articles, but not browse the intake jobs."""
     from django.contrib.auth.models import Permission
 
     user = UserFactory()
     user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles", codename__in=["add_article", "view_article"]
-        )
+        *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
     )
     return user
+
+
+def _blind_submitter():
+    """May submit articles, but not open them (nor browse the intake jobs)."""
+    return _submitter(codenames=["add_article"])
+
+
+def submit_on_the_desk(client, url: str, capture):
+    """The desk form with a URL alone, fetched at once: its answer and the job."""
+    with capture(execute=True):
+        response = client.post("/articles/new/", {"url": url})
+    return response, IntakeJob.objects.get(url=url)
 
 
 def test_whoever_submits_a_url_on_the_desk_may_follow_their_job(
@@ -371,9 +381,9 @@ def test_whoever_submits_a_url_on_the_desk_may_follow_their_job(
         url="https://news.example/other", created_by=UserFactory(), queue=False
     )
     client.force_login(_submitter())
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/articles/new/", {"url": intake_server.url("/news/two")})
-    job = IntakeJob.objects.get(url=intake_server.url("/news/two"))
+    response, job = submit_on_the_desk(
+        client, intake_server.url("/news/two"), django_capture_on_commit_callbacks
+    )
     assert response["Location"] == f"/intake/jobs/{job.pk}/"
     page = client.get(response["Location"])
     assert page.status_code == 200 and "Assembly votes on two plan" in page.content.decode()
@@ -381,6 +391,46 @@ def test_whoever_submits_a_url_on_the_desk_may_follow_their_job(
     assert client.get(f"/intake/jobs/{someone_elses.pk}/").status_code == 404
     assert client.get(f"/intake/jobs/{someone_elses.pk}/status/").status_code == 404
     assert client.get("/intake/").status_code == 403
+
+
+def test_a_submitter_who_cannot_open_articles_sees_where_the_article_stands_not_a_dead_link(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    client.force_login(_blind_submitter())
+    response, job = submit_on_the_desk(
+        client, intake_server.url("/news/two"), django_capture_on_commit_callbacks
+    )
+    article_url = f"/articles/{job.article_id}/"
+    assert client.get(article_url).status_code == 403  # the link would lead nowhere
+    page = client.get(response["Location"]).content.decode()
+    assert article_url not in page
+    assert f"Stored as article #{job.article_id}: analysed, and available to the desk." in page
+
+    Article.objects.filter(pk=job.article_id).update(analysis_status=AnalysisStatus.RUNNING)
+    page = client.get(response["Location"]).content.decode()
+    assert "being analysed; the desk reviews its claims once it is done." in page
+
+
+def test_a_submitter_who_may_open_articles_gets_the_link_on_the_job_page(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    client.force_login(_submitter())
+    response, job = submit_on_the_desk(
+        client, intake_server.url("/news/two"), django_capture_on_commit_callbacks
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert f'href="/articles/{job.article_id}/"' in page
+    assert "Stored as article" not in page
+
+
+def test_a_submitter_who_cannot_open_articles_is_told_of_a_duplicate_without_a_redirect(client):
+    stored = ArticleFactory(title="A headline only the desk sees")
+    client.force_login(_blind_submitter())
+    response = client.post("/articles/new/", {"title": "Mine", "body": stored.body})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"This article is already stored (#{stored.pk}) and is available to the desk." in page
+    assert stored.title not in page and f"/articles/{stored.pk}/" not in page
 
 
 def test_the_desk_form_says_when_someone_else_is_fetching_the_url(client):
