@@ -342,6 +342,31 @@ def test_a_url_another_client_is_fetching_answers_409_without_their_job():
     assert "Location" not in response
 
 
+@pytest.mark.parametrize(
+    "in_flight",
+    [
+        pytest.param(lambda: {"source_kind": SourceKind.FEED}, id="feed"),  # nobody's
+        pytest.param(
+            lambda: {"source_kind": SourceKind.IMPORT, "created_by": UserFactory()},
+            id="bulk import",
+        ),
+    ],
+)
+def test_a_url_a_feed_or_an_import_is_fetching_answers_409_without_that_job(in_flight):
+    url = "https://news.example/from-a-feed"
+    theirs = intake_job_submit(url=url, queue=False, **in_flight())
+    _, key = make_key(read=True, submit=True)
+    api = client_with(key)
+    response = api.post("/api/v1/articles/", {"url": url}, format="json")
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "This URL is already being fetched (submitted by someone else)."
+    )
+    assert response.json().get("existing_url") is None and "Location" not in response
+    assert f"/intake-jobs/{theirs.pk}/" not in response.content.decode()
+    assert api.get(f"/api/v1/intake-jobs/{theirs.pk}/").status_code == 404
+
+
 def test_a_client_resubmitting_its_own_url_in_flight_gets_its_job_back():
     token, key = make_key(read=False, submit=True)
     mine = intake_job_submit(url="https://news.example/mine", created_by=token.user, queue=False)
