@@ -7,8 +7,9 @@ What each module owns and may import (dependencies point down this list, never u
   matchers (Django; reads articles.models.ExternalFactCheck).
 - `models`: ClaimEmbedding, ExternalFactCheckEmbedding, ClaimGroup, MatchSuggestion,
   ClaimGroupEvent (imported by claims.models; refers to Claim by name).
-- `corpus`, `evaluation`, `export`, `finetune`: matchers over files, the CheckThat! evaluation,
-  rebuilding the model (commands only; PyTorch in the last two only).
+- `corpus`, `evaluation`, `holdout`, `export`, `finetune`: matchers over files, the CheckThat!
+  evaluation, the train-A/train-B comparison of fine-tuning recipes, rebuilding the model
+  (commands only; PyTorch in the last two only, and in `holdout` when it fine-tunes).
 - `rerank` (a learned re-ranker the evaluation measures; the app does not use it), `retrieval`
   (BM25 + vectors, fused; levels), `text` (cleaning, tokens, the number and negation guards),
   `index` (faiss), `embedding` (the ONNX model, loaded lazily once per process): no Django.

@@ -38,6 +38,9 @@ MIN_REACHED = 20
 # The re-ranker's cross-validation on train: folds of queries, fixed before any run.
 RERANK_FOLDS = 5
 RERANK_SEED = 0
+# Comparing fine-tuning recipes without dev: train split once by query, fixed before any run.
+HOLDOUT_SEED = 0
+HOLDOUT_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,26 @@ def checkthat_load(data_dir: Path) -> tuple[list[Document], list[str], dict[str,
             relevant=relevant,
         )
     return documents, vclaim_ids, splits
+
+
+def split_by_query(split: Split, *, seed: int = HOLDOUT_SEED, share: float = HOLDOUT_SHARE):
+    """(train-A, train-B): a seeded permutation of the queries in file order; the last `share`
+    of it (160 of CheckThat! 2020's 800 train tweets) is train-B."""
+    order = np.random.default_rng(seed).permutation(len(split.query_ids))
+    held = set(order[len(order) - round(len(order) * share) :].tolist())
+
+    def part(held_out: bool) -> Split:
+        positions = [i for i in range(len(split.query_ids)) if (i in held) == held_out]
+        ids = [split.query_ids[i] for i in positions]
+        return Split(
+            query_ids=ids,
+            texts=[split.texts[i] for i in positions],
+            relevant={
+                query_id: split.relevant[query_id] for query_id in ids if query_id in split.relevant
+            },
+        )
+
+    return part(False), part(True)
 
 
 def average_precision_at(ranked: list[int], relevant: set[int], k: int = 5) -> float:

@@ -103,25 +103,51 @@ def pytorch_reference(texts: list[str], *, source_dir: Path):
     return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
 
 
+def int8_export(*, source_dir: Path, encoder, int8_path: Path) -> None:
+    """`encoder` (the plain backbone when None) with its pooling, in int8, written whole or not
+    at all (a run stopped half-way leaves no model behind)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        fp32_path = Path(scratch) / "model.fp32.onnx"
+        onnx_export_pooled(source_dir=source_dir, onnx_path=fp32_path, encoder=encoder)
+        partial = Path(scratch) / "model.int8.onnx"
+        onnx_quantize_full_range(fp32_path=fp32_path, int8_path=partial)
+        int8_path.write_bytes(partial.read_bytes())
+
+
 def matching_model_build(
-    *, out_dir: Path, fp32_keep_path: Path, probe_texts: list[str], data_dir: Path | None, log=print
+    *,
+    out_dir: Path,
+    fp32_keep_path: Path,
+    probe_texts: list[str],
+    data_dir: Path | None,
+    hard_negatives: bool = False,
+    cache_dir: Path | None = None,
+    log=print,
 ) -> dict:
     """Export the plain model in fp32 (kept outside the repo, the evaluation's baseline), then
-    the model fine-tuned on `data_dir`'s train split (plain when None) in int8; write metadata."""
+    the model fine-tuned on `data_dir`'s train split (plain when None) in int8; write metadata.
+    With `hard_negatives`, the plain fp32 model's hybrid mines one wrong fact-check per tweet."""
     source_dir = backbone_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     fp32_keep_path.parent.mkdir(parents=True, exist_ok=True)
     onnx_export_pooled(source_dir=source_dir, onnx_path=fp32_keep_path)
     encoder = None
     if data_dir is not None:
-        from .finetune import encoder_finetune
+        from .evaluation import checkthat_load
+        from .finetune import encoder_finetune, recipe_pairs
 
-        encoder = encoder_finetune(source_dir=source_dir, data_dir=data_dir, log=log)
+        documents, _, splits = checkthat_load(data_dir)
+        pairs = recipe_pairs(
+            documents=documents,
+            split=splits["train"],
+            hard_negatives=hard_negatives,
+            plain_model_path=fp32_keep_path,
+            cache_dir=cache_dir,
+            log=log,
+        )
+        encoder = encoder_finetune(source_dir=source_dir, pairs=pairs, log=log)
     int8_path = out_dir / MODEL_FILE
-    with tempfile.TemporaryDirectory() as scratch:
-        tuned_fp32 = Path(scratch) / "model.fp32.onnx"
-        onnx_export_pooled(source_dir=source_dir, onnx_path=tuned_fp32, encoder=encoder)
-        onnx_quantize_full_range(fp32_path=tuned_fp32, int8_path=int8_path)
+    int8_export(source_dir=source_dir, encoder=encoder, int8_path=int8_path)
     tokenizer = matching_tokenizer()
     reference = pytorch_reference(probe_texts, source_dir=source_dir)
     vectors = onnx_embed(
@@ -137,5 +163,11 @@ def matching_model_build(
         "min_cosine_to_plain_pytorch_on_probe": round(float((vectors * reference).sum(1).min()), 4),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    if data_dir is not None:
+        metadata["recipe"] = (
+            "in-batch negatives + one mined hard negative per pair"
+            if hard_negatives
+            else "in-batch negatives"
+        )
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     return metadata

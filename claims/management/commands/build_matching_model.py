@@ -29,6 +29,12 @@ class Command(BaseCommand):
             "to SHARED_DATA_DIR/checkthat2020-task2-en",
         )
         parser.add_argument("--plain", action="store_true", help="export without fine-tuning")
+        parser.add_argument(
+            "--hard-negatives",
+            action="store_true",
+            help="add one mined hard negative per pair (the plain model's best-ranked wrong "
+            "fact-check) to the in-batch negatives",
+        )
 
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
@@ -36,6 +42,8 @@ class Command(BaseCommand):
             Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
             / "checkthat2020-task2-en"
         )
+        if options["plain"] and options["hard_negatives"]:
+            raise CommandError("--hard-negatives needs fine-tuning; drop --plain")
         if not options["plain"] and not data_dir.is_dir():
             raise CommandError(f"{data_dir}: no such folder (or pass --plain)")
         try:
@@ -44,6 +52,8 @@ class Command(BaseCommand):
                 fp32_keep_path=settings.BASE_DIR / "var" / FP32_LOCAL_NAME,
                 probe_texts=PROBE_TEXTS,
                 data_dir=None if options["plain"] else data_dir,
+                hard_negatives=options["hard_negatives"],
+                cache_dir=settings.BASE_DIR / "var" / "matching-cache",
                 log=self.stdout.write,
             )
         except (ModelUnavailable, ImportError) as error:

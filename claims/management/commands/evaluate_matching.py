@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.matching import embedding
 from claims.matching.corpus import TsvFormatError
 from claims.matching.evaluation import matching_evaluate
+from claims.matching.holdout import SHIP_MARGIN, recipes_compare
 from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import ModelUnavailable, session_load
 
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-cache", action="store_true", help="re-embed everything (var/matching-cache)"
         )
+        parser.add_argument(
+            "--train-holdout",
+            action="store_true",
+            help="compare the fine-tuning recipes without dev: fine-tune each on train-A "
+            "(seed-0 80%% of train by tweet) and score on train-B (models kept in "
+            "var/matching-holdout); writes no settings",
+        )
 
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
@@ -38,6 +46,10 @@ class Command(BaseCommand):
             Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
             / DATA_NAME
         )
+        cache_dir = None if options["no_cache"] else settings.BASE_DIR / "var" / "matching-cache"
+        if options["train_holdout"]:
+            self.holdout_report(data_dir, cache_dir)
+            return
         fp32_path = settings.BASE_DIR / "var" / embedding.FP32_LOCAL_NAME
         if not fp32_path.is_file():
             raise CommandError(
@@ -66,9 +78,7 @@ class Command(BaseCommand):
                 embed=embedding.embed_texts,
                 tag=f"{embedding.model_info().version}-t{embedding.MAX_TOKENS}",
                 baselines=baselines,
-                cache_dir=None
-                if options["no_cache"]
-                else settings.BASE_DIR / "var" / "matching-cache",
+                cache_dir=cache_dir,
             )
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
@@ -102,4 +112,36 @@ class Command(BaseCommand):
         values = {name: getattr(chosen, name) for name in fields}
         path.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
         self.stdout.write(f"wrote the fitted settings to {path}")
+        self.stdout.write(f"took {time.monotonic() - started:.0f} s")
+
+    def holdout_report(self, data_dir: Path, cache_dir: Path | None) -> None:
+        started = time.monotonic()
+        try:
+            rows = recipes_compare(
+                data_dir=data_dir,
+                work_dir=settings.BASE_DIR / "var" / "matching-holdout",
+                cache_dir=cache_dir,
+                log=self.stdout.write,
+            )
+        except (TsvFormatError, ModelUnavailable, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"data {data_dir} (train only; dev not read)")
+        self.stdout.write(
+            f"{'system':<40} {'hybrid A':>8} {'hybrid B':>8} {'claim A':>8} {'claim B':>8}  "
+            "weights fitted on train-A"
+        )
+        for row in rows:
+            chosen = row.settings
+            self.stdout.write(
+                f"{row.system:<40} {row.hybrid_a:>8.4f} {row.hybrid_b:>8.4f} {row.claim_a:>8.4f} "
+                f"{row.claim_b:>8.4f}  {chosen.claim_weight} / {chosen.title_weight} / "
+                f"{chosen.lexical_weight}"
+            )
+        baseline, candidate = rows[1], rows[2]
+        gain = candidate.hybrid_b - baseline.hybrid_b
+        verdict = "goes forward" if gain >= SHIP_MARGIN else "does not go forward"
+        self.stdout.write(
+            f"train-B hybrid gain of the hard negatives: {gain:+.4f} (rule: >= {SHIP_MARGIN}): "
+            f"the candidate {verdict}"
+        )
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
