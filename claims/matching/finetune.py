@@ -20,7 +20,8 @@ import numpy as np
 
 from .corpus import corpus_matcher, embed_cached
 from .evaluation import Split, weights_fit
-from .retrieval import Document, MatchSettings, embedding_text
+from .retrieval import Document, MatchSettings
+from .text import embedding_text
 
 EPOCHS = 2
 BATCH_SIZE = 32

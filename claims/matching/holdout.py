@@ -20,7 +20,8 @@ from pathlib import Path
 from .corpus import corpus_matcher, embed_cached
 from .embedding import MAX_TOKENS, file_sha256, matching_tokenizer, onnx_embed
 from .evaluation import Split, _ranking, checkthat_load, map_at_5, split_by_query, weights_fit
-from .retrieval import MatchSettings, embedding_text
+from .retrieval import MatchSettings
+from .text import embedding_text
 
 # Recipe name -> whether it adds the mined hard negative.
 RECIPES = {
