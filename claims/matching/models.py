@@ -1,7 +1,7 @@
 """Rows of the matching layer: embeddings (of claims and of imported fact-checks), canonical
 claim groups, suggestions, events.
 
-Claims are referred to by the string "claims.Claim", so claims/models.py can import this
+Claims are referred to by the string "claims.Claim", so claims/models/ can import this
 module without a cycle.
 """
 

@@ -1,0 +1,89 @@
+"""The claims app's models, one module per job (each says what it owns):
+
+- `published`: VerdictStatus, published_verdict_q() and the on_delete guards; imports only Django.
+- `speakers`: Speaker, SpeakerAlias.
+- `claims`: Sentence, Claim (imports speakers, published and claims/matching/models.py).
+- `verdicts`: RatingScale, Rating, Verdict, VerdictContribution, EvidenceSource, Correction.
+- `events`: ClaimEvent, the workflow's log.
+- `api_tokens`: ApiToken.
+Dependencies point up this list. The matching layer's rows live in claims/matching/models.py and
+are imported here too, so Django finds every model and `from claims.models import X` works.
+"""
+
+from ..matching.models import (
+    ClaimEmbedding,
+    ClaimGroup,
+    ClaimGroupEvent,
+    ExternalFactCheckEmbedding,
+    GroupEventKind,
+    GroupLink,
+    MatchSuggestion,
+    SuggestionStatus,
+)
+from .api_tokens import ApiToken, ApiTokenQuerySet
+from .claims import (
+    LOCKED_CLAIM_STATES,
+    Claim,
+    ClaimOrigin,
+    ClaimQuerySet,
+    ClaimStatus,
+    Sentence,
+)
+from .events import ClaimEvent, ClaimEventKind
+from .published import (
+    VerdictStatus,
+    cascade_unless_published,
+    cascade_unless_verdict_published,
+    published_verdict_q,
+    set_null_unless_published,
+)
+from .speakers import Speaker, SpeakerAlias, SpeakerKind
+from .verdicts import (
+    LOCKED_VERDICT_STATES,
+    ContributionKind,
+    Correction,
+    EvidenceSource,
+    Rating,
+    RatingScale,
+    Verdict,
+    VerdictContribution,
+    VerdictQuerySet,
+)
+
+__all__ = [
+    "LOCKED_CLAIM_STATES",
+    "LOCKED_VERDICT_STATES",
+    "ApiToken",
+    "ApiTokenQuerySet",
+    "Claim",
+    "ClaimEmbedding",
+    "ClaimEvent",
+    "ClaimEventKind",
+    "ClaimGroup",
+    "ClaimGroupEvent",
+    "ClaimOrigin",
+    "ClaimQuerySet",
+    "ClaimStatus",
+    "ContributionKind",
+    "Correction",
+    "EvidenceSource",
+    "ExternalFactCheckEmbedding",
+    "GroupEventKind",
+    "GroupLink",
+    "MatchSuggestion",
+    "Rating",
+    "RatingScale",
+    "Sentence",
+    "Speaker",
+    "SpeakerAlias",
+    "SpeakerKind",
+    "SuggestionStatus",
+    "Verdict",
+    "VerdictContribution",
+    "VerdictQuerySet",
+    "VerdictStatus",
+    "cascade_unless_published",
+    "cascade_unless_verdict_published",
+    "published_verdict_q",
+    "set_null_unless_published",
+]

@@ -1,0 +1,49 @@
+"""The review workflow's log: one ClaimEvent per transition (who did what to a claim, and when).
+claims/workflow.py writes them; the desk timeline reads them."""
+
+from django.conf import settings
+from django.db import models
+
+from .claims import Claim
+
+
+class ClaimEventKind(models.TextChoices):
+    DETECTED = "detected", "Detected"
+    RESCORED = "rescored", "Re-scored"
+    ADDED = "added", "Added by a reviewer"
+    ASSIGNED = "assigned", "Assigned"
+    UNASSIGNED = "unassigned", "Unassigned"
+    DISMISSED = "dismissed", "Dismissed"
+    REOPENED = "reopened", "Reopened"
+    SPEAKER_CORRECTED = "speaker_corrected", "Speaker corrected"
+    DRAFTED = "drafted", "Verdict drafted"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned to author"
+    PUBLISHED = "published", "Published"
+    CORRECTED = "corrected", "Correction published"
+
+
+class ClaimEvent(models.Model):
+    """One row per workflow transition: who did what to the claim, and when."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=ClaimEventKind.choices)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claim_events",
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["actor", "-created_at"], name="claim_event_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.claim_id}"

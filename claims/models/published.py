@@ -1,0 +1,67 @@
+"""What "published" means for a verdict, and the guards on what a published verdict stands on.
+
+Owns VerdictStatus, published_verdict_q() (the one definition of "the public may read it") and
+the on_delete handlers on Verdict.claim, EvidenceSource.verdict and Claim.speaker. Imports only
+Django, so claims.py and verdicts.py can both use it; migration 0011 names the handlers as
+claims.models.<handler>, which claims/models/__init__.py keeps importable.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+
+class VerdictStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned to author"
+    PUBLISHED = "published", "Published"
+
+
+def published_verdict_q(prefix: str = "") -> Q:
+    """What the public may read. Every API view, public page, JSON-LD, search and template goes
+    through this (or Verdict.is_published for one row); `prefix` reaches it through a relation,
+    e.g. "verdict__" from claims."""
+    return Q(**{f"{prefix}status": VerdictStatus.PUBLISHED, f"{prefix}published_at__isnull": False})
+
+
+# --- Deleting what a published verdict stands on -------------------------------------------
+# A published verdict changes only through a correction, so no delete through the ORM (the
+# admin, a shell, a cascade from its article) removes it, its claim or its evidence, or changes
+# who said it. These on_delete handlers do what CASCADE or SET_NULL did unless a published
+# verdict is among the rows the delete reaches; then they raise ProtectedError naming those
+# verdicts (claims.record turns it into the refusal people read).
+
+
+def _refuse_published(verdicts: models.QuerySet) -> None:
+    published = list(verdicts.filter(published_verdict_q()).distinct().order_by("pk"))
+    if published:
+        raise models.ProtectedError(
+            "A published verdict stands on these rows; it changes only through a correction.",
+            published,
+        )
+
+
+def _verdicts() -> models.QuerySet:
+    # Verdict is defined in verdicts.py, which imports this module: look it up when a delete runs.
+    return apps.get_model("claims", "Verdict")._base_manager.all()
+
+
+def cascade_unless_published(collector, field, sub_objs, using):
+    """Verdict.claim: deleting a claim (or its article) deletes its verdict unless published."""
+    _refuse_published(sub_objs)
+    models.CASCADE(collector, field, sub_objs, using)
+
+
+def cascade_unless_verdict_published(collector, field, sub_objs, using):
+    """EvidenceSource.verdict: deleting a verdict deletes its sources unless it is published
+    (submitting and correcting need a source, so every published verdict reaches this)."""
+    _refuse_published(_verdicts().filter(sources__in=sub_objs))
+    models.CASCADE(collector, field, sub_objs, using)
+
+
+def set_null_unless_published(collector, field, sub_objs, using):
+    """Claim.speaker: deleting a speaker empties its claims' speaker unless one of them has a
+    published verdict (it would change who said it)."""
+    _refuse_published(_verdicts().filter(claim__in=sub_objs))
+    models.SET_NULL(collector, field, sub_objs, using)

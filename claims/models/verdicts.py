@@ -1,0 +1,210 @@
+"""Verdicts and what they are made of: the rating scale and its ratings, the Verdict itself, who
+contributed to it, its evidence sources and the public corrections of a published one."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .claims import Claim
+from .published import (
+    VerdictStatus,
+    cascade_unless_published,
+    cascade_unless_verdict_published,
+    published_verdict_q,
+)
+
+
+class RatingScale(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_rating_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="ratings")
+    label = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    value = models.SmallIntegerField(help_text="schema.org ratingValue; higher is truer.")
+    colour = models.CharField(max_length=7, help_text="Hex colour, e.g. #2e7d32.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["scale", "-value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "slug"], name="rating_slug_unique"),
+            models.UniqueConstraint(fields=["scale", "value"], name="rating_value_unique"),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# A claim whose record is fixed: its verdict was submitted or published (see claims/workflow.py).
+LOCKED_VERDICT_STATES = frozenset({VerdictStatus.SUBMITTED, VerdictStatus.PUBLISHED})
+
+
+class VerdictQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_verdict_q())
+
+
+class Verdict(models.Model):
+    claim = models.OneToOneField(Claim, on_delete=cascade_unless_published, related_name="verdict")
+    rating = models.ForeignKey(
+        Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    conclusion = models.CharField(max_length=300, blank=True, help_text="One sentence.")
+    explanation = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_verdicts"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="edited_verdicts",
+    )
+    status = models.CharField(
+        max_length=16, choices=VerdictStatus.choices, default=VerdictStatus.DRAFT
+    )
+    review_comment = models.TextField(blank=True, help_text="The editor's note when returning.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic-locking counter.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = VerdictQuerySet.as_manager()
+
+    class Meta:
+        permissions = [
+            ("publish_verdict", "Can approve and publish verdicts"),
+            ("return_verdict", "Can return submitted verdicts to their author"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VerdictStatus.values), name="verdict_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=VerdictStatus.PUBLISHED)
+                | Q(published_at__isnull=False, rating__isnull=False, editor__isnull=False),
+                name="published_verdict_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="verdict_status_idx"),
+            models.Index(fields=["-updated_at"], name="verdict_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating or 'Unrated'}: {self.claim}"
+
+    @property
+    def is_published(self) -> bool:
+        """The row-level twin of VerdictQuerySet.published()."""
+        return self.status == VerdictStatus.PUBLISHED and self.published_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        """Submitted or published: content changes only through review or a correction."""
+        return self.status in LOCKED_VERDICT_STATES
+
+
+class ContributionKind(models.TextChoices):
+    DRAFT = "draft", "Wrote or changed the draft"
+    CORRECTION = "correction", "Wrote a correction"
+
+
+class VerdictContribution(models.Model):
+    """Who wrote or changed a verdict's wording, rating or sources, and in which version.
+
+    The four-eyes rule reads this set: nobody in it publishes the verdict.
+    """
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="contributions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdict_contributions"
+    )
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=ContributionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["verdict", "version", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verdict", "version", "user"], name="verdict_contribution_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ContributionKind.values), name="contribution_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on verdict {self.verdict_id} v{self.version}"
+
+
+class EvidenceSource(models.Model):
+    verdict = models.ForeignKey(
+        Verdict, on_delete=cascade_unless_verdict_published, related_name="sources"
+    )
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500)
+    note = models.TextField(blank=True)
+    accessed_on = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Correction(models.Model):
+    """A dated public note on a published verdict that changed (the IFCN corrections policy).
+
+    The verdict's earlier wording stays in its simple-history record; `previous` keeps the
+    public fields as they read before, so the note can say what changed without a join.
+    """
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(help_text="Public: what changed and why.")
+    previous = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdict_corrections"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of verdict {self.verdict_id} on {self.created_at:%Y-%m-%d}"
