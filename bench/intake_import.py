@@ -8,6 +8,10 @@ the worker's time, not the import's); the second import of the same file must st
 
     .venv/bin/python bench/intake_import.py
     .venv/bin/python bench/intake_import.py --rows 2000 --database-url postgres://...
+    .venv/bin/python bench/intake_import.py --rows 500 --url-rows 500
+
+`--url-rows N` adds N rows with only a URL: each becomes an intake job whose fetch task goes to
+the same unread queue, and the second import skips them as jobs in flight.
 
 Prints the wall time and rows per second of each run and the CPU it ran on.
 """
@@ -40,15 +44,20 @@ def parse_args():
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--url-rows", type=int, default=0, help="rows with only a URL (jobs)")
     return parser.parse_args()
 
 
-def write_csv(path: Path, rows: int) -> None:
+def write_csv(path: Path, rows: int, url_rows: int = 0) -> None:
     rng = random.Random(9)
     bad = set(rng.sample(range(rows), min(BAD_ROWS, rows)))
+    # Without URL rows the file is the one the published figures were measured on.
+    url_column = ["url"] if url_rows else []
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["title", "body", "published_at", "outlet", "byline", "language"])
+        writer.writerow(
+            ["title", "body", "published_at", "outlet", "byline", "language", *url_column]
+        )
         for n in range(rows):
             topic = rng.choice(TOPICS)
             sentences = [
@@ -65,8 +74,13 @@ def write_csv(path: Path, rows: int) -> None:
                     rng.choice(OUTLETS),
                     f"By {rng.choice(LAST)}",
                     "en",
+                    *[""] * len(url_column),
                 ]
             )
+        for n in range(url_rows):
+            outlet = rng.choice(OUTLETS)
+            page = f"https://news{n % 20}.example/{rng.choice(TOPICS).replace(' ', '-')}/{n}"
+            writer.writerow(["", "", "", outlet, "", "en", page])
 
 
 def run(env: dict[str, str], *args: str) -> tuple[float, str]:
@@ -110,7 +124,7 @@ def main():
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "articles.csv"
-        write_csv(path, args.rows)
+        write_csv(path, args.rows, args.url_rows)
         size = path.stat().st_size
         first, first_out = run(env, "import_articles", str(path))
         second, second_out = run(env, "import_articles", str(path))
@@ -119,13 +133,18 @@ def main():
     queued = redis.Redis.from_url(args.redis_url).llen(queue)
     redis.Redis.from_url(args.redis_url).delete(queue)
     print(f"CPU: {cpu_name()} ({os.cpu_count()} cores)")
-    print(f"File: {args.rows:,} rows, {size / 1e6:.1f} MB ({BAD_ROWS} rows with a bad date)")
-    print(f"First import:  {first:6.1f} s  {args.rows / first:6.0f} rows/s  ", end="")
+    total = args.rows + args.url_rows
+    print(
+        f"File: {total:,} rows ({args.url_rows:,} with only a URL), {size / 1e6:.1f} MB "
+        f"({min(BAD_ROWS, args.rows)} rows with a bad date)"
+    )
+    print(f"First import:  {first:6.1f} s  {total / first:6.0f} rows/s  ", end="")
     print(first_out.strip().splitlines()[-1])
-    print(f"Second import: {second:6.1f} s  {args.rows / second:6.0f} rows/s  ", end="")
+    print(f"Second import: {second:6.1f} s  {total / second:6.0f} rows/s  ", end="")
     print(second_out.strip().splitlines()[-1])
-    print(f"Analyses queued on Redis by the first import: {queued:,} (queue emptied)")
-    print(f"Rerun: .venv/bin/python bench/intake_import.py --rows {args.rows}")
+    print(f"Tasks queued on Redis by the first import: {queued:,} (queue emptied)")
+    rerun = f" --url-rows {args.url_rows}" if args.url_rows else ""
+    print(f"Rerun: .venv/bin/python bench/intake_import.py --rows {args.rows}{rerun}")
 
 
 if __name__ == "__main__":

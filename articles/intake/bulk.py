@@ -9,7 +9,7 @@ Every bad row is reported with its line number; re-importing a file stores nothi
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import PurePath
@@ -17,7 +17,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -31,6 +30,8 @@ COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 MAX_REPORTED_ERRORS = 1000
 _CHUNK_ROWS = 100
+# A URL with a job in one of these states is skipped: it is being fetched or has been stored.
+_IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
 
 
 @dataclass
@@ -166,18 +167,30 @@ def import_row_clean(row: dict) -> dict:
     }
 
 
-def import_row_store(fields: dict, *, created_by=None) -> bool:
+def import_urls_in_flight(urls: Iterable[str]) -> set[str]:
+    """The normalised URLs among `urls` that an intake job is fetching or has stored (one query)."""
+    urls = set(urls)
+    if not urls:
+        return set()
+    return set(
+        IntakeJob.objects.filter(status__in=_IN_FLIGHT, url__in=urls).values_list("url", flat=True)
+    )
+
+
+def import_row_store(fields: dict, *, created_by=None, in_flight: set[str] | None = None) -> bool:
     """Store one clean row. True when something new was stored or queued, False when it was
-    already there. Raises ValidationError for a row the services refuse."""
+    already there. Raises ValidationError for a row the services refuse.
+
+    `in_flight` is import_urls_in_flight() of the rows around this one, read once for them; a
+    URL queued here is added to it, so the same URL again in those rows is skipped."""
     try:
         if fields["body"]:
             article_submit(source_kind=SourceKind.IMPORT, created_by=created_by, **fields)
             return True
         url = url_normalize(fields["url"])
-        if IntakeJob.objects.filter(
-            Q(status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED]),
-            url=url,
-        ).exists():
+        if in_flight is None:
+            in_flight = import_urls_in_flight([url])
+        if url in in_flight:
             return False
         intake_job_submit(
             url=url,
@@ -185,9 +198,24 @@ def import_row_store(fields: dict, *, created_by=None) -> bool:
             created_by=created_by,
             outlet_name=fields["outlet_name"],
         )
+        in_flight.add(url)
         return True
     except DuplicateArticle:
         return False
+
+
+def _job_urls(chunk) -> Iterator[str]:
+    """The normalised URL of every row in `chunk` that would become an intake job."""
+    for _line, row, _error in chunk:
+        if (
+            row is not None
+            and (row.get("url") or "").strip()
+            and not (row.get("body") or "").strip()
+        ):
+            try:
+                yield url_normalize(row["url"])
+            except ValidationError:
+                continue  # the row is reported when it is stored
 
 
 def import_batch_create(
@@ -242,9 +270,11 @@ def import_batch_run(
         while chunk := list(islice(rows, _CHUNK_ROWS)):
             # One commit (one disk flush) per chunk instead of per row; every row still has its
             # own savepoint in the services, so a refused row leaves the others in place.
+            # The chunk's URLs with a job in flight are read in one query, not one per row.
             with transaction.atomic():
+                in_flight = import_urls_in_flight(_job_urls(chunk))
                 for line, row, error in chunk:
-                    _import_one(batch, line, row, error, progress, errors)
+                    _import_one(batch, line, row, error, progress, errors, in_flight)
             _save_progress(batch_id, progress, errors)
             if on_progress:
                 on_progress(progress)
@@ -257,10 +287,14 @@ def import_batch_run(
     return progress
 
 
-def _import_one(batch, line: int, row: dict | None, error: str, progress, errors) -> None:
+def _import_one(
+    batch, line: int, row: dict | None, error: str, progress, errors, in_flight: set[str]
+) -> None:
     if row is not None:
         try:
-            stored = import_row_store(import_row_clean(row), created_by=batch.created_by)
+            stored = import_row_store(
+                import_row_clean(row), created_by=batch.created_by, in_flight=in_flight
+            )
         except ValidationError as refusal:
             error = "; ".join(_messages(refusal))
         else:

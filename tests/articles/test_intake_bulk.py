@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.intake.bulk import import_batch_create, import_batch_run
 from articles.models import Article, ImportBatch, ImportStatus, IntakeJob, SourceKind
@@ -88,6 +90,40 @@ def test_a_jsonl_import_with_bad_lines(intake_server, django_capture_on_commit_c
     assert job.article.outlet.name == "Assembly News"
     again = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
     assert (again.stored, again.skipped) == (0, 2)
+
+
+def _import_without_fetching(name: str, data: str, capture):
+    batch = import_batch_create(file_name=name, data=data.encode(), queue=False)
+    with capture():  # the fetches are queued on commit; not sending them keeps the jobs queued
+        return import_batch_run(batch_id=batch.pk)
+
+
+def test_a_url_twice_in_one_file_becomes_one_job(django_capture_on_commit_callbacks):
+    rows = "url\nhttps://news.example/a\nhttps://www.news.example/a/\nhttps://news.example/b\n"
+    progress = _import_without_fetching("urls.csv", rows, django_capture_on_commit_callbacks)
+    assert (progress.stored, progress.skipped, progress.failed) == (2, 1, 0)
+    assert sorted(IntakeJob.objects.values_list("url", flat=True)) == [
+        "https://news.example/a",
+        "https://news.example/b",
+    ]
+
+
+def test_a_reimport_reads_the_jobs_in_flight_once_per_chunk_of_rows(
+    django_capture_on_commit_callbacks,
+):
+    rows = "url\n" + "".join(f"https://news.example/story-{n}\n" for n in range(150))
+    first = _import_without_fetching("urls.csv", rows, django_capture_on_commit_callbacks)
+    assert first.stored == 150
+    with CaptureQueriesContext(connection) as queries:
+        again = _import_without_fetching("again.csv", rows, django_capture_on_commit_callbacks)
+    assert (again.stored, again.skipped, again.failed) == (0, 150, 0)
+    assert IntakeJob.objects.count() == 150
+    job_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "articles_intakejob"' in query["sql"]
+    ]
+    assert len(job_reads) == 2  # 150 rows are two chunks of at most 100
 
 
 @pytest.mark.parametrize(
