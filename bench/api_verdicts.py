@@ -11,6 +11,10 @@ the main endpoints with wrk, printing p50/p95/p99 latency and requests per secon
 Needs PostgreSQL (default postgres://postgres@127.0.0.1:5432/factcheck_bench, created if
 missing), Redis for the throttle counters (default redis://127.0.0.1:6379/12) and wrk
 (`apt-get install -y wrk`). Target: p95 < 50 ms and >= 300 requests/s on the filtered list.
+
+The search endpoint reads the matcher of published claims, so the script embeds the published
+claims that lack a vector (the first run only; the vectors stay in the database) and writes
+their index snapshot to a folder of its own (SEARCH_INDEX_DIR), never the desk's.
 """
 
 import argparse
@@ -20,6 +24,7 @@ import random
 import re
 import secrets
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -30,6 +35,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+# The bench database's snapshot: written over the desk's var/matching, it would serve the bench's
+# vectors there.
+SEARCH_INDEX_DIR = REPO / "var" / "bench-matching"
 
 TOPICS = [
     "the city budget",
@@ -198,15 +206,16 @@ def fill(claims_wanted: int, verdicts_wanted: int) -> None:
         with cursor.copy(
             "COPY articles_article (id, title, outlet_id, byline, url, published_at, language, "
             "body, content_hash, source_kind, analysis_status, analysis_error, "
-            "analysis_model_version, created_at, updated_at) FROM STDIN"
+            "analysis_model_version, created_at, updated_at, analysis_problem, "
+            "analysis_task_id) FROM STDIN"
         ) as copy:
             for row in article_rows:
-                copy.write_row(row)
+                copy.write_row((*row, "", ""))
         with cursor.copy(
             'COPY claims_claim (id, article_id, start, "end", text, speaker_id, '
             "check_worthiness, status, created_at, updated_at, attribution_cue, "
             "is_direct_quote, model_version, origin, priority, dismissal_reason, "
-            "edited_by_reviewer) FROM STDIN"
+            "edited_by_reviewer, group_link) FROM STDIN"
         ) as copy:
             for cid, aid, start, end, text, sid, score, status, created in claim_rows:
                 copy.write_row(
@@ -228,6 +237,7 @@ def fill(claims_wanted: int, verdicts_wanted: int) -> None:
                         0,
                         "",
                         False,
+                        "",
                     )
                 )
         with cursor.copy(
@@ -284,6 +294,34 @@ def fill(claims_wanted: int, verdicts_wanted: int) -> None:
     )
 
 
+def ensure_search_index() -> None:
+    """What /verdicts/search/ reads: a current vector for every published claim and a snapshot
+    of them (the CHECKED corpus), as the worker and `rebuild_match_index` leave on the desk."""
+    from claims.matching import embedding
+    from claims.matching.store import CHECKED, claim_embeddings_compute, corpus_rebuild
+    from claims.models import Claim, ClaimEmbedding
+    from claims.nlp.checkworthiness import ModelUnavailable
+
+    try:
+        version = embedding.model_info().version
+        current = ClaimEmbedding.objects.filter(model_version=version).values("claim_id")
+        missing = list(
+            Claim.objects.published().exclude(pk__in=current).values_list("pk", flat=True)
+        )
+        if missing:
+            print(f"Embedding {len(missing):,} published claims for the search row (once) ...")
+            started = time.perf_counter()
+            for start in range(0, len(missing), 2000):
+                claim_embeddings_compute(claim_ids=missing[start : start + 2000])
+            print(f"  done in {time.perf_counter() - started:.0f} s.")
+        print(f"Search index: {corpus_rebuild(CHECKED):,} published claims in {SEARCH_INDEX_DIR}.")
+    except (ModelUnavailable, OSError) as error:
+        sys.exit(
+            f"The search row needs the matching model ({error}). Check "
+            "claims/matching/artifacts/minilm/ and that `manage.py rebuild_match_index` runs."
+        )
+
+
 def wait_for_port(port: int, *, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -326,12 +364,15 @@ def run_wrk(url: str, *, key: str | None, duration: int, connections: int, scrip
 
 def main():
     args = parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
     os.environ.update(
         DATABASE_URL=args.database_url,
         REDIS_URL=args.redis_url,
         DJANGO_SETTINGS_MODULE="config.settings",
         LOG_LEVEL="WARNING",
         DEBUG="1",  # this loader process only; the server below runs with DEBUG=0
+        MATCHING_INDEX_DIR=str(SEARCH_INDEX_DIR),  # here and in the server (it copies this env)
     )
     ensure_database(args.database_url, drop=args.refill)
 
@@ -345,6 +386,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     fill(args.claims, args.verdicts)
+    ensure_search_index()
 
     from django.contrib.auth import get_user_model
 
