@@ -357,7 +357,7 @@ def test_a_poll_named_beside_its_figures_is_their_source():
 def test_a_poll_or_record_that_shows_something_is_its_source_without_a_clause():
     found = rules_alone(
         "Recent polls show Maria Lopez with a double-digit lead.\n\n"
-        "A survey by the Leeds Institute in March found Lopez ahead by six points.\n"
+        "A survey by the Leeds Institute found Lopez ahead by six points.\n"
     )
     assert speaker_key(speaker_of(found, "Recent polls")) == "recent polls"
     assert speaker_of(found, "A survey by") == "Leeds Institute"
