@@ -2,7 +2,8 @@
 
 Per sentence, in order of trust:
 1. an attribution inside the sentence, outside any quotation: a reporting verb and its subject
-   ('X said', '..., said X', 'X told Reuters'), 'according to X', or 'X: "..."';
+   ('X said', '..., said X', 'X told Reuters'), 'according to X', 'X: "..."', or the poll a
+   sentence of figures cites ('In the new X poll, 40 percent back Y');
 2. the speaker of the quotation the sentence lies in, found in another sentence of the same
    quotation (multi-sentence quotations, quotations over several paragraphs);
 3. for a sentence that is mostly quotation and has no speaker yet: a short tag sentence right after
@@ -38,6 +39,8 @@ from claims.nlp.cues import (
     name_after_quotation,
     name_before,
     passive_agent,
+    poll_of_figures,
+    reports_finding,
     subject_of,
     verb_lemma,
 )
@@ -219,9 +222,47 @@ def _attribute(
                 kind=attribution.kind,
                 speaks_elsewhere=speaker_key(attribution.speaker) in speakers,
             )
+            features.update(
+                article_context(index, speaker_key(attribution.speaker), results, names.paragraphs)
+            )
             resolved = resolve_attribution(attribution, index, names)
             candidates.append(StanceCandidate(index, attribution, features, resolved))
     return results, candidates, names
+
+
+def article_context(
+    index: int, key: str, results: list[Attribution | None], paragraphs: tuple[int, ...]
+) -> dict[str, float]:
+    """Where a stance candidate stands among the rules' attributions: whether its subject speaks
+    just before or after it, in its paragraph, how often in the article; and where it lies."""
+
+    def same(result: Attribution | None) -> bool:
+        return result is not None and _same_speaker(speaker_key(result.speaker), key)
+
+    paragraph = paragraphs[index]
+    in_paragraph = [i for i, start in enumerate(paragraphs) if start == paragraph and i != index]
+    features = {f"position={min(index, 3)}": 1.0}
+    if index and same(results[index - 1]):
+        features["previous_same"] = 1.0
+        if paragraphs[index - 1] == paragraph:
+            features["previous_same_paragraph"] = 1.0
+    if index + 1 < len(results) and same(results[index + 1]):
+        features["next_same"] = 1.0
+    if any(same(results[i]) for i in in_paragraph):
+        features["paragraph_same"] = 1.0
+    if any(results[i] is not None for i in in_paragraph):
+        features["paragraph_attributed"] = 1.0
+    if not in_paragraph or in_paragraph[0] > index:
+        features["paragraph_first"] = 1.0
+    if len(in_paragraph) == 0:
+        features["paragraph_alone"] = 1.0
+    count = sum(same(result) for result in results)
+    features[f"speaks={min(count, 3)}"] = 1.0
+    return features
+
+
+def _same_speaker(first: str, second: str) -> bool:
+    return bool(first and second) and (first == second or first.split()[-1] == second.split()[-1])
 
 
 def _line_of(text: str, sentence: SentenceSpan) -> str:
@@ -327,7 +368,12 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
             # 'Cruz continued:' and 'Stone told the crowd:' introduce the quotation after them.
             announcers.append((depth, token.i, subject, token.lemma_))
             continue
-        if cue != "according to" and not agent and not tells_content(token, verb_lemma(token)):
+        if (
+            cue != "according to"
+            and not agent
+            and not tells_content(token, verb_lemma(token))
+            and not reports_finding(subject, verb_lemma(token))
+        ):
             continue
         stance = verb_lemma(token) in STANCE_LEMMAS
         candidates.append((stance, depth, token.i, subject, cue))
@@ -339,6 +385,9 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
         *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
         return describe_subject(subject, cue, history), None
+    poll = poll_of_figures(doc, sentence.start, quoted)
+    if poll is not None:
+        return describe_subject(poll, "in (poll)", history), None
     if quote_share(sentence, quoted) > 0:
         # A quotation belongs to the subject of the sentence that carries it, whatever the verb:
         # 'Trump leaned in and boomed: "..."', 'Merkel hailed the deal as a "breakthrough."'.

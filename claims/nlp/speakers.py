@@ -156,6 +156,11 @@ def _mention_span(subject):
     start = min(token.i for token in tokens)
     # A runaway parse can hang a whole clause on the subject; a speaker's name stays short.
     end = min(max(token.i for token in tokens) + 1, subject.i + 1 + MAX_WORDS_AFTER_HEAD)
+    # Nothing of a clause hung on the subject belongs to the name ('Beruff, a Scott ally, called
+    # Florida's standards "strong"' parses with 'called' under Beruff).
+    clauses = [c.i for c in subject.children if c.dep_ in ("acl", "relcl") and c.i > subject.i]
+    if clauses:
+        end = min(end, min(clauses))
     span = subject.doc[start:end]
     while len(span) > 1 and span[-1].is_punct:
         span = span[:-1]

@@ -332,3 +332,43 @@ def test_the_seed_article_gets_every_sentence_right_with_the_shipped_models():
     for sentence, (start, speaker) in zip(analysed, SEED_SPEAKERS, strict=True):
         assert sentence.text.startswith(start)
         assert sentence.speaker == speaker, sentence.text
+
+
+def rules_alone(text: str) -> dict[str, Attribution | None]:
+    sentences = split_sentences(text)
+    return {
+        sentence.text: attribution
+        for sentence, attribution in zip(
+            sentences, attribute_sentences(text, sentences, stance_threshold=1.01), strict=True
+        )
+    }
+
+
+def test_a_poll_named_beside_its_figures_is_their_source():
+    found = rules_alone(
+        "In the new Harbour Research poll, 40 percent of likely voters back Maria Lopez.\n\n"
+        "Lopez rose in the polls to 30 percent by the summer.\n"
+    )
+    assert speaker_key(speaker_of(found, "In the new Harbour")) == "new harbour research poll"
+    # Rising 'in the polls' is the writer's summary, not one poll's finding.
+    assert speaker_of(found, "Lopez rose") is None
+
+
+def test_a_poll_or_record_that_shows_something_is_its_source_without_a_clause():
+    found = rules_alone(
+        "Recent polls show Maria Lopez with a double-digit lead.\n\n"
+        "A survey by the Leeds Institute found Lopez ahead by six points.\n"
+    )
+    assert speaker_key(speaker_of(found, "Recent polls")) == "recent polls"
+    assert speaker_of(found, "A survey by") == "Leeds Institute"
+
+
+def test_a_reporting_verb_the_parser_hangs_on_its_subject_still_has_that_subject():
+    # The parser reads 'front-runner predicted' as a noun with a relative clause.
+    found = rules_alone(
+        "The GOP presidential front-runner predicted in March that if the senator ran for "
+        "president and lost, he would not be able to run for office again.\n"
+    )
+    attribution = found[next(iter(found))]
+    assert attribution is not None
+    assert speaker_key(attribution.speaker) == "gop presidential front runner"

@@ -218,3 +218,20 @@ def test_the_owner_of_a_plan_holds_the_stance_of_its_sentence():
 
     assert candidate.attribution.speaker == "Sanders"
     assert candidate.features["role=possessor"] == 1.0
+
+
+def test_a_stance_candidate_knows_whether_its_subject_spoke_just_before_in_its_paragraph():
+    from claims.nlp.attribution import Attribution, article_context
+
+    said = Attribution("Maria Lopez", "mayor", "person", "said", False, "Mayor Maria Lopez")
+    # Sentences 0 and 1 share a paragraph (it starts at 0); sentence 2 opens the next one.
+    results = [said, None, None]
+    paragraphs = (0, 0, 80)
+
+    beside = article_context(1, "lopez", results, paragraphs)
+    apart = article_context(2, "lopez", results, paragraphs)
+
+    assert beside["previous_same"] == beside["previous_same_paragraph"] == 1.0
+    assert "paragraph_first" not in beside
+    assert "previous_same" not in apart and apart["paragraph_first"] == 1.0
+    assert beside["speaks=1"] == apart["speaks=1"] == 1.0

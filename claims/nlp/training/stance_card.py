@@ -23,6 +23,10 @@ def stance_model_card_write(path: Path, *, model: dict) -> None:
         "its tag and children, the subject's entity type, part of speech, lemma and determiner, "
         "content words, sentence length, quotation marks, whether the sentence before was "
         "attributed, the subject's speaker kind and whether it speaks elsewhere in the article; "
+        "since round 4 of issue 11, where the sentence stands among the rules' attributions (its "
+        "subject speaking in the sentence before or after it or in its paragraph, how often it "
+        "speaks in the article, whether the paragraph has other attributions, the sentence's "
+        "position in the article and in its paragraph); "
         f"features seen in fewer than {training['min_feature_count']} training sentences are "
         "dropped; and the sentence vector of check-worthiness model "
         f"`{model['embedding_model']}` (384 numbers, unit length, times "
@@ -95,7 +99,8 @@ most right speakers is kept.
 ## Protocol
 Everything this model depends on was chosen on PolNeAR train only: the attribution rules that
 decide which sentences are candidates (iterated on the first 300 train articles with the model
-off, then confirmed on all of train by the "rules alone" figures above), the features, the
+off, then confirmed on all of train by the "rules alone" figures above; in round 4 of issue 11
+iterated on all of train, with the model's cross-validated decisions), the features, the
 setting and the threshold (the cross-validation above). Dev is read once per final candidate,
 after training, by `evaluate_attribution`; nothing here was changed after reading it. Rerunning
 `{training["command"]}` alone rebuilds this model, its threshold and this card (needed whenever
