@@ -27,10 +27,11 @@ def published_verdict_q(prefix: str = "") -> Q:
 
 # --- Deleting what a published verdict stands on -------------------------------------------
 # A published verdict changes only through a correction, so no delete through the ORM (the
-# admin, a shell, a cascade from its article) removes it, its claim or its evidence, or changes
-# who said it. These on_delete handlers do what CASCADE or SET_NULL did unless a published
-# verdict is among the rows the delete reaches; then they raise ProtectedError naming those
-# verdicts (claims.record turns it into the refusal people read).
+# admin, a shell, a cascade from its article) removes it or its claim, or changes who said it
+# (its evidence rows are replaced by a correction, so they are not guarded on their own). These
+# on_delete handlers do what CASCADE or SET_NULL did unless a published verdict is among the
+# rows the delete reaches; then they raise ProtectedError naming those verdicts (claims.record
+# turns it into the refusal people read).
 
 
 def _refuse_published(verdicts: models.QuerySet) -> None:
@@ -40,6 +41,17 @@ def _refuse_published(verdicts: models.QuerySet) -> None:
             "A published verdict stands on these rows; it changes only through a correction.",
             published,
         )
+
+
+def refuse_deleting_published(verdicts: models.QuerySet) -> None:
+    """A delete of these verdicts themselves: refused when one is published. The handlers below
+    only fire when a delete reaches a verdict from its claim or through its sources, and a
+    published verdict's sources can be deleted (a correction replaces them), so a verdict with
+    none left needs this guard on Verdict.delete() and its QuerySet's delete()."""
+    try:
+        _refuse_published(verdicts)
+    except models.ProtectedError as error:  # the shape the Collector raises: a set of rows
+        raise models.ProtectedError(error.args[0], set(error.protected_objects)) from None
 
 
 def _verdicts() -> models.QuerySet:

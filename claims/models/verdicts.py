@@ -12,6 +12,7 @@ from .published import (
     cascade_unless_published,
     cascade_unless_verdict_published,
     published_verdict_q,
+    refuse_deleting_published,
 )
 
 
@@ -60,6 +61,10 @@ LOCKED_VERDICT_STATES = frozenset({VerdictStatus.SUBMITTED, VerdictStatus.PUBLIS
 class VerdictQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_verdict_q())
+
+    def delete(self):
+        refuse_deleting_published(self)
+        return super().delete()
 
 
 class Verdict(models.Model):
@@ -121,6 +126,10 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating or 'Unrated'}: {self.claim}"
+
+    def delete(self, *args, **kwargs):
+        refuse_deleting_published(type(self)._base_manager.filter(pk=self.pk))
+        return super().delete(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:

@@ -386,6 +386,24 @@ def test_what_no_published_verdict_stands_on_is_still_deleted_with_its_rows():
     assert open_claim.speaker is None
 
 
+def test_a_published_verdict_with_no_source_left_is_still_not_deleted(client):
+    # A published verdict's sources can be deleted (a correction replaces them); with none left,
+    # no on_delete handler is reached when the verdict itself is deleted.
+    verdict = published_verdict()
+    EvidenceSource.objects.filter(verdict=verdict).delete()
+    for delete in [verdict.delete, Verdict.objects.filter(pk=verdict.pk).delete]:
+        with pytest.raises(ProtectedError) as refused:
+            delete()
+        assert refused.value.protected_objects == {verdict}
+    assert record.record_delete_refusal(objects=[verdict]).startswith("Nothing was deleted")
+    client.force_login(admin_user())
+    url = reverse("admin:claims_verdict_delete", args=[verdict.pk])
+    page = client.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    client.post(url, {"post": "yes"})
+    assert Verdict.objects.published().filter(pk=verdict.pk).exists()
+
+
 def test_a_mixed_bulk_delete_deletes_nothing():
     verdict = published_verdict()
     draft = drafted_verdict()
