@@ -32,10 +32,11 @@ def published_changed() -> None:
 # --- Deleting ----------------------------------------------------------------------------------
 
 
-def published_verdicts_of(*, objects) -> list[Verdict]:
-    """The published verdicts that stand on these rows (articles, claims, verdicts, speakers):
-    what the on_delete guards in claims.models refuse to let a delete of `objects` reach. Found
-    by walking the delete's cascade without deleting, so the guards stay the one definition."""
+def protected_verdicts_of(*, objects) -> list[Verdict]:
+    """The verdicts that stand on these rows (articles, claims, verdicts, speakers): published
+    ones, and submitted ones for who said their claim. What the on_delete guards in claims.models
+    refuse to let a delete of `objects` reach, found by walking the delete's cascade without
+    deleting, so the guards stay the one definition."""
     objects = list(objects)
     if not objects:
         return []
@@ -45,35 +46,42 @@ def published_verdicts_of(*, objects) -> list[Verdict]:
     try:
         collector.collect(objects)
     except ProtectedError as error:
-        found += protected_published_verdicts(error)
+        found += protected_verdicts(error)
     return sorted(set(found), key=lambda verdict: verdict.pk)
 
 
-def protected_published_verdicts(error: ProtectedError) -> list[Verdict]:
+def protected_verdicts(error: ProtectedError) -> list[Verdict]:
+    """The verdicts an on_delete guard refused for: published ones, and submitted ones whose
+    claim's speaker a delete would have emptied."""
     found = {obj for obj in error.protected_objects if isinstance(obj, Verdict)}
-    return sorted((verdict for verdict in found if verdict.is_published), key=lambda v: v.pk)
+    return sorted((verdict for verdict in found if verdict.is_locked), key=lambda v: v.pk)
 
 
 def record_delete_refusal(*, objects) -> str | None:
     """Why `objects` may not be deleted, or None: a published verdict changes only through a
     correction, so nothing it stands on is deleted (admin, bulk action, or any other path)."""
-    return _refusal(published_verdicts_of(objects=objects))
+    return _refusal(protected_verdicts_of(objects=objects))
 
 
 def delete_refusal(error: ProtectedError) -> str | None:
     """The refusal to show for a delete that raised `error`, or None when no published verdict
     caused it (another PROTECT foreign key did)."""
-    return _refusal(protected_published_verdicts(error))
+    return _refusal(protected_verdicts(error))
 
 
-def _refusal(published: list[Verdict]) -> str | None:
-    if not published:
+def _refusal(protected: list[Verdict]) -> str | None:
+    if not protected:
         return None
-    named = "; ".join(f"“{verdict.claim}”" for verdict in published[:3])
-    more = f" and {len(published) - 3} more" if len(published) > 3 else ""
+    named = "; ".join(f"“{verdict.claim}”" for verdict in protected[:3])
+    more = f" and {len(protected) - 3} more" if len(protected) > 3 else ""
+    if any(verdict.is_published for verdict in protected):
+        return (
+            f"Nothing was deleted: it holds published verdicts (on {named}{more}), and a "
+            "published verdict changes only through a correction on its claim page."
+        )
     return (
-        f"Nothing was deleted: it holds published verdicts (on {named}{more}), and a published "
-        "verdict changes only through a correction on its claim page."
+        f"Nothing was deleted: verdicts submitted for review stand on who said {named}{more}; "
+        "an editor returns or publishes them first."
     )
 
 

@@ -45,8 +45,8 @@ class PublishedRecordDeleteMixin:
         if refusal:
             self.message_user(request, refusal, level=messages.ERROR)
             if not protected:  # a published verdict with no source left: no guard listed it
-                published = record.published_verdicts_of(objects=objs)
-                protected = [f"Published verdict: {verdict.claim}" for verdict in published]
+                verdicts = record.protected_verdicts_of(objects=objs)
+                protected = [f"Published verdict: {verdict.claim}" for verdict in verdicts]
         return deleted, counts, perms_needed, protected
 
     def delete_view(self, request, object_id, extra_context=None):

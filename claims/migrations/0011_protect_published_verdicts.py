@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Empty when the statement is the article's own narration.",
                 null=True,
-                on_delete=claims.models.set_null_unless_published,
+                on_delete=claims.models.set_null_unless_on_record,
                 related_name="claims",
                 to="claims.speaker",
             ),

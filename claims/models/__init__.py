@@ -31,15 +31,15 @@ from .claims import (
 )
 from .events import ClaimEvent, ClaimEventKind
 from .published import (
+    LOCKED_VERDICT_STATES,
     VerdictStatus,
     cascade_unless_published,
     cascade_unless_verdict_published,
     published_verdict_q,
-    set_null_unless_published,
+    set_null_unless_on_record,
 )
 from .speakers import Speaker, SpeakerAlias, SpeakerKind
 from .verdicts import (
-    LOCKED_VERDICT_STATES,
     ContributionKind,
     Correction,
     EvidenceSource,
@@ -85,5 +85,5 @@ __all__ = [
     "cascade_unless_published",
     "cascade_unless_verdict_published",
     "published_verdict_q",
-    "set_null_unless_published",
+    "set_null_unless_on_record",
 ]

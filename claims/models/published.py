@@ -18,6 +18,10 @@ class VerdictStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# A claim whose record is fixed: its verdict was submitted or published (see claims/workflow.py).
+LOCKED_VERDICT_STATES = frozenset({VerdictStatus.SUBMITTED, VerdictStatus.PUBLISHED})
+
+
 def published_verdict_q(prefix: str = "") -> Q:
     """What the public may read. Every API view, public page, JSON-LD, search and template goes
     through this (or Verdict.is_published for one row); `prefix` reaches it through a relation,
@@ -27,11 +31,12 @@ def published_verdict_q(prefix: str = "") -> Q:
 
 # --- Deleting what a published verdict stands on -------------------------------------------
 # A published verdict changes only through a correction, so no delete through the ORM (the
-# admin, a shell, a cascade from its article) removes it or its claim, or changes who said it
-# (its evidence rows are replaced by a correction, so they are not guarded on their own). These
-# on_delete handlers do what CASCADE or SET_NULL did unless a published verdict is among the
-# rows the delete reaches; then they raise ProtectedError naming those verdicts (claims.record
-# turns it into the refusal people read).
+# admin, a shell, a cascade from its article) removes it or its claim, or changes who said it;
+# nor who said a claim whose verdict is submitted, since its record is fixed too. Its evidence
+# rows are replaced by a correction, so they are not guarded on their own. These on_delete
+# handlers do what CASCADE or SET_NULL did unless such a verdict is among the rows the delete
+# reaches; then they raise ProtectedError naming those verdicts (claims.record turns it into the
+# refusal people read).
 
 
 def _refuse_published(verdicts: models.QuerySet) -> None:
@@ -72,8 +77,15 @@ def cascade_unless_verdict_published(collector, field, sub_objs, using):
     models.CASCADE(collector, field, sub_objs, using)
 
 
-def set_null_unless_published(collector, field, sub_objs, using):
+def set_null_unless_on_record(collector, field, sub_objs, using):
     """Claim.speaker: deleting a speaker empties its claims' speaker unless one of them has a
-    published verdict (it would change who said it)."""
-    _refuse_published(_verdicts().filter(claim__in=sub_objs))
+    verdict submitted or published: who said it is part of that record, which an editor is
+    reviewing or the public reads."""
+    on_record = list(
+        _verdicts().filter(claim__in=sub_objs, status__in=LOCKED_VERDICT_STATES).order_by("pk")
+    )
+    if on_record:
+        raise models.ProtectedError(
+            "A submitted or published verdict stands on who said these claims.", on_record
+        )
     models.SET_NULL(collector, field, sub_objs, using)

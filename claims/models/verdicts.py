@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from .claims import Claim
 from .published import (
+    LOCKED_VERDICT_STATES,
     VerdictStatus,
     cascade_unless_published,
     cascade_unless_verdict_published,
@@ -52,10 +53,6 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-
-# A claim whose record is fixed: its verdict was submitted or published (see claims/workflow.py).
-LOCKED_VERDICT_STATES = frozenset({VerdictStatus.SUBMITTED, VerdictStatus.PUBLISHED})
 
 
 class VerdictQuerySet(models.QuerySet):

@@ -371,6 +371,21 @@ def test_the_model_refuses_to_delete_the_speaker_of_a_published_claim():
     assert verdict.claim.speaker == speaker
 
 
+def test_a_speaker_whose_claim_is_in_review_is_not_deleted_and_the_admin_says_why(client):
+    speaker = SpeakerFactory(name="Ina Example")
+    verdict = submitted_verdict(claim=ClaimFactory(speaker=speaker))
+    with pytest.raises(ProtectedError) as refused:
+        speaker.delete()
+    assert "submitted for review" in record.delete_refusal(refused.value)
+    client.force_login(admin_user())
+    response = client.post(
+        reverse("admin:claims_speaker_delete", args=[speaker.pk]), {"post": "yes"}, follow=True
+    )
+    assert "an editor returns or publishes them first" in response.content.decode()
+    verdict.claim.refresh_from_db()
+    assert verdict.claim.speaker == speaker
+
+
 def test_what_no_published_verdict_stands_on_is_still_deleted_with_its_rows():
     draft, submitted = drafted_verdict(), submitted_verdict()
     speaker = SpeakerFactory(name="Flo Example")
