@@ -222,6 +222,19 @@ class IntakeJob(models.Model):
     def __str__(self) -> str:
         return f"{self.url} ({self.get_status_display()})"
 
+    @property
+    def is_settled(self) -> bool:
+        """Nothing more will change on the job's page: it failed, or its article is stored and
+        that article's analysis has ended (done or failed)."""
+        if self.status == IntakeStatus.FAILED:
+            return True
+        if self.status != IntakeStatus.STORED:
+            return False
+        return self.article is None or self.article.analysis_status in (
+            AnalysisStatus.DONE,
+            AnalysisStatus.FAILED,
+        )
+
 
 class Feed(models.Model):
     """An RSS or Atom subscription, polled by Celery beat (articles.tasks.feeds_poll_due)."""

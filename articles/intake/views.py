@@ -41,7 +41,8 @@ def intake_job_detail(request, pk: int):
 
 @login_required
 def intake_job_status(request, pk: int):
-    job = get_object_or_404(IntakeJob.objects.visible_to(request.user), pk=pk)
+    jobs = IntakeJob.objects.visible_to(request.user).select_related("article")
+    job = get_object_or_404(jobs, pk=pk)
     return JsonResponse(
         {
             "status": job.status,
@@ -49,6 +50,8 @@ def intake_job_status(request, pk: int):
             "reason": job.reason,
             "article_id": job.article_id,
             "finished": job.status in (IntakeStatus.STORED, IntakeStatus.FAILED),
+            # The page also shows where the stored article's analysis stands: follow it too.
+            "settled": job.is_settled,
         }
     )
 

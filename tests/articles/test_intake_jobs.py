@@ -436,6 +436,24 @@ def test_a_submitter_who_cannot_open_articles_sees_where_the_article_stands_not_
     assert "being analysed; the desk reviews its claims once it is done." in page
 
 
+def test_the_job_page_keeps_following_a_stored_article_until_its_analysis_ends(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    client.force_login(_blind_submitter())
+    response, job = submit_on_the_desk(
+        client, intake_server.url("/news/two"), django_capture_on_commit_callbacks
+    )
+    status_url = f"/intake/jobs/{job.pk}/status/"
+    Article.objects.filter(pk=job.article_id).update(analysis_status=AnalysisStatus.RUNNING)
+    status = client.get(status_url).json()
+    assert status["finished"] and not status["settled"]
+    assert 'data-in-progress="true"' in client.get(response["Location"]).content.decode()
+
+    Article.objects.filter(pk=job.article_id).update(analysis_status=AnalysisStatus.DONE)
+    assert client.get(status_url).json()["settled"]
+    assert 'data-in-progress="false"' in client.get(response["Location"]).content.decode()
+
+
 def test_a_submitter_who_may_open_articles_gets_the_link_on_the_job_page(
     client, intake_server, django_capture_on_commit_callbacks
 ):

@@ -11,7 +11,9 @@
         .then(function (data) {
           if (data) {
             update(data);
-            if (data.finished) { window.location.reload(); return; }
+            // A job is settled once its article's analysis has ended too; an import has no
+            // such second stage.
+            if ("settled" in data ? data.settled : data.finished) { window.location.reload(); return; }
           }
           delay = Math.min(delay * 1.2, 5000);
           window.setTimeout(poll, delay);
