@@ -134,6 +134,17 @@ MENTION_EXCLUDED_DEPS = frozenset(
 )
 # 'officials in the region', 'the head of the agency'; more is a parse gone wrong.
 MAX_WORDS_AFTER_HEAD = 8
+# When something was said is no part of who said it: 'a Des Moines Register poll last month',
+# 'the Leeds Institute in March', 'Iowa residents on Monday'.
+TIME_PREPOSITIONS = word_set("in on at during since until through over after before by from")
+TIME_WORDS = word_set(
+    """today yesterday tonight tomorrow earlier recently lately now later ago time week weeks
+    month months year years day days weekend morning afternoon evening night"""
+)
+# Words a name never ends on; a cut at MAX_WORDS_AFTER_HEAD or before a clause can leave them
+# ('partisans and thinkers who', 'a study by economists at Duke University and').
+DANGLING_DEPS = frozenset(("cc", "det", "prep", "mark", "aux", "punct"))
+DANGLING_TAGS = frozenset(("WDT", "WP", "WP$", "PRP$"))
 
 
 def _mention_span(subject):
@@ -161,12 +172,78 @@ def _mention_span(subject):
     clauses = [c.i for c in subject.children if c.dep_ in ("acl", "relcl") and c.i > subject.i]
     if clauses:
         end = min(end, min(clauses))
+    end = _before_trailing_time(subject, end)
     span = subject.doc[start:end]
-    while len(span) > 1 and span[-1].is_punct:
+    while len(span) > 1 and _dangles(span):
         span = span[:-1]
     while len(span) > 1 and (span[0].is_punct or span[0].dep_ in ("advmod", "cc", "prep")):
         span = span[1:]
     return span
+
+
+def _dangles(span) -> bool:
+    token = span[-1]
+    if token.is_punct:
+        return True
+    # A capitalised word is a name's own ('Al From', 'Clinton Wades In'); a preposition with
+    # nothing under it is a particle ('a voice over'), not a phrase cut short, except the 'out'
+    # of 'a poll out Monday' once its day is cut.
+    particle = token.dep_ == "prep" and not list(token.children) and token.lower_ != "out"
+    # 'the University of' cut short is not 'the University': that would pass for another name.
+    in_name = token.dep_ == "prep" and token.head.pos_ == "PROPN"
+    if token.text[:1].isupper() or particle or in_name:
+        return False
+    if token.dep_ not in DANGLING_DEPS and token.tag_ not in DANGLING_TAGS:
+        return False
+    # Dropping 'and' from 'officials, including Director Michael Rogers and' would make the
+    # mention end on a person it only lists: leave such a mention as the parse gave it.
+    return not _ends_on_another_person(span[:-1])
+
+
+def _ends_on_another_person(span) -> bool:
+    last = span[-1]
+    return last.ent_type_ == "PERSON" and not any(
+        entity.start <= span.root.i < entity.end
+        for entity in span.doc.ents
+        if entity.start <= last.i < entity.end
+    )
+
+
+def _before_trailing_time(subject, end: int) -> int:
+    """Where the mention ends once a time phrase at its end is cut off.
+
+    Only a phrase after the head that reaches the end is cut: words before the head ('Monday
+    Night Football', 'the Sunday Times') and a phrase with more of the name after it stay.
+    """
+    cut = True
+    while cut:
+        cut = False
+        for token in subject.doc[subject.i + 1 : end]:
+            if (
+                token.right_edge.i + 1 >= end
+                and _tells_time(token)
+                and token.left_edge.i > subject.i
+            ):
+                end, cut = token.left_edge.i, True
+                break
+    return end
+
+
+def _tells_time(token) -> bool:
+    if token.dep_ == "prep":
+        return token.lower_ in TIME_PREPOSITIONS and any(
+            child.dep_ == "pobj" and (_is_date(child) or child.lemma_.lower() in TIME_WORDS)
+            for child in token.children
+        )
+    bare = token.dep_ in ("npadvmod", "nmod", "advmod", "appos", "amod")
+    if bare and (_is_date(token) or token.lower_ in TIME_WORDS):
+        return True
+    # 'a poll out Monday', 'the filings due Sunday night'
+    return token.lower_ in ("out", "due") and any(_is_date(child) for child in token.children)
+
+
+def _is_date(token) -> bool:
+    return token.ent_type_ in ("DATE", "TIME")
 
 
 # Documents speak for whoever issued them: 'a statement e-mailed by X', 'a study by Y'.
