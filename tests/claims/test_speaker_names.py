@@ -33,6 +33,11 @@ def speaker_of(text: str):
             "a council report",
         ),
         (
+            "The Sanders campaign on Monday said it had raised more than expected.",
+            "Sanders campaign",
+            "The Sanders campaign",
+        ),
+        (
             "Iowa residents on Monday said they were tired of the advertisements.",
             "Iowa residents",
             "Iowa residents",
