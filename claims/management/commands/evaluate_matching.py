@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.matching import embedding
 from claims.matching.corpus import TsvFormatError
-from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare
+from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.evaluation import matching_evaluate
 from claims.matching.holdout import SHIP_MARGIN, recipes_compare
 from claims.nlp import checkworthiness
@@ -49,6 +49,14 @@ class Command(BaseCommand):
             "fine-tuned on train-A (models kept in var/matching-holdout); writes no settings",
         )
 
+        parser.add_argument(
+            "--out-of-fold-settings",
+            action="store_true",
+            help="fit fusion weights and thresholds on out-of-fold cosines of train (two "
+            "fine-tunes on halves of train, kept in var/matching-holdout) instead of the "
+            "shipped model's in-sample ones, then score train and dev with them",
+        )
+
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
         data_dir = options["data_dir"] or (
@@ -84,13 +92,23 @@ class Command(BaseCommand):
             ),
         }
         started = time.monotonic()
+        fixed = None
         try:
+            if options["out_of_fold_settings"]:
+                fitted = out_of_fold_settings(
+                    data_dir=data_dir,
+                    work_dir=settings.BASE_DIR / "var" / "matching-holdout",
+                    cache_dir=cache_dir,
+                    log=self.stdout.write,
+                )
+                fixed = (fitted.settings, fitted.rules)
             report = matching_evaluate(
                 data_dir=data_dir,
                 embed=embedding.embed_texts,
                 tag=f"{embedding.model_info().version}-t{embedding.MAX_TOKENS}",
                 baselines=baselines,
                 cache_dir=cache_dir,
+                fixed=fixed,
             )
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
@@ -99,13 +117,14 @@ class Command(BaseCommand):
         for name, train, dev in report.rows:
             self.stdout.write(f"{name:<48} {train:>11.4f} {dev:>9.4f}")
         chosen = report.settings
+        fitted_on = "train, out of fold" if fixed else "train"
         self.stdout.write(
-            f"fitted on train: claim_weight={chosen.claim_weight} title_weight="
+            f"fitted on {fitted_on}: claim_weight={chosen.claim_weight} title_weight="
             f"{chosen.title_weight} lexical_weight={chosen.lexical_weight} suggested="
             f"{chosen.suggested} same_claim={chosen.same_claim}"
         )
         for level, rule in report.threshold_rules.items():
-            self.stdout.write(f"{level} threshold chosen on train: {rule}")
+            self.stdout.write(f"{level} threshold chosen on {fitted_on}: {rule}")
         self.stdout.write(
             "gold fact-check among the candidates: "
             + ", ".join(f"{name} {value:.4f}" for name, value in report.candidate_recall.items())
