@@ -276,7 +276,10 @@ def matching_evaluate(
     baselines: dict[str, tuple[Callable[[list[str]], np.ndarray], str]],
     cache_dir: Path | None,
     rerank_depth: int = DEFAULT_DEPTH,
+    fixed: tuple[MatchSettings, dict[str, str]] | None = None,
 ) -> Report:
+    """With `fixed` (settings and how their thresholds were chosen, e.g. fitted on
+    out-of-fold cosines by `claims.matching.crossfit`), no weight or threshold is refitted."""
     documents, _, splits = checkthat_load(data_dir)
     rows = []
     # Plain sentence-vector baselines: raw tweet against raw claim, exact cosine, no fusion.
@@ -335,8 +338,12 @@ def matching_evaluate(
             base, claim_weight=1, title_weight=0, lexical_weight=0
         ),
     }
-    fitted = weights_fit(candidates["train"], splits["train"], base)
-    systems["hybrid, weights fitted on train"] = fitted
+    if fixed is None:
+        fitted = weights_fit(candidates["train"], splits["train"], base)
+        systems["hybrid, weights fitted on train"] = fitted
+    else:
+        fitted = fixed[0]
+        systems["hybrid, weights fitted out of fold"] = fitted
     for name, settings in systems.items():
         rows.append(
             (
@@ -367,7 +374,10 @@ def matching_evaluate(
     streams = {
         name: stream_build(matcher, splits[name], query_vectors[name], documents) for name in SPLITS
     }
-    fitted, rules = threshold_fit(streams["train"], fitted)
+    if fixed is None:
+        fitted, rules = threshold_fit(streams["train"], fitted)
+    else:
+        rules = fixed[1]
     thresholds = []
     for level, threshold, guards in (
         ("suggested", fitted.suggested, None),

@@ -8,6 +8,10 @@ scored beside them for reference. The rule that decides, fixed before the first 
 hard-negative recipe goes forward only if its train-B hybrid MAP@5 beats the shipped recipe's
 by 0.01 or more.
 
+The same split judges fusion weights and thresholds fitted on out-of-fold cosines against
+in-sample ones (`claims.matching.crossfit`, `evaluate_matching --train-crossfit`; protocol and
+rule there). Its train-A model is this module's hard-negative model, under the same file name.
+
 Fine-tuned models are kept under `work_dir` (outside the repository) and reused when found, so
 a stopped run resumes where it was.
 """

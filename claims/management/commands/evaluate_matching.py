@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.matching import embedding
 from claims.matching.corpus import TsvFormatError
+from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.evaluation import matching_evaluate
 from claims.matching.holdout import SHIP_MARGIN, recipes_compare
 from claims.nlp import checkworthiness
@@ -40,6 +41,22 @@ class Command(BaseCommand):
             "var/matching-holdout); writes no settings",
         )
 
+        parser.add_argument(
+            "--train-crossfit",
+            action="store_true",
+            help="compare fusion weights and thresholds fitted in-sample against out-of-fold "
+            "(two fine-tunes on halves of train-A), both applied on train-B to the model "
+            "fine-tuned on train-A (models kept in var/matching-holdout); writes no settings",
+        )
+
+        parser.add_argument(
+            "--out-of-fold-settings",
+            action="store_true",
+            help="fit fusion weights and thresholds on out-of-fold cosines of train (two "
+            "fine-tunes on halves of train, kept in var/matching-holdout) instead of the "
+            "shipped model's in-sample ones, then score train and dev with them",
+        )
+
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
         data_dir = options["data_dir"] or (
@@ -49,6 +66,9 @@ class Command(BaseCommand):
         cache_dir = None if options["no_cache"] else settings.BASE_DIR / "var" / "matching-cache"
         if options["train_holdout"]:
             self.holdout_report(data_dir, cache_dir)
+            return
+        if options["train_crossfit"]:
+            self.crossfit_report(data_dir, cache_dir)
             return
         fp32_path = settings.BASE_DIR / "var" / embedding.FP32_LOCAL_NAME
         if not fp32_path.is_file():
@@ -72,13 +92,23 @@ class Command(BaseCommand):
             ),
         }
         started = time.monotonic()
+        fixed = None
         try:
+            if options["out_of_fold_settings"]:
+                fitted = out_of_fold_settings(
+                    data_dir=data_dir,
+                    work_dir=settings.BASE_DIR / "var" / "matching-holdout",
+                    cache_dir=cache_dir,
+                    log=self.stdout.write,
+                )
+                fixed = (fitted.settings, fitted.rules)
             report = matching_evaluate(
                 data_dir=data_dir,
                 embed=embedding.embed_texts,
                 tag=f"{embedding.model_info().version}-t{embedding.MAX_TOKENS}",
                 baselines=baselines,
                 cache_dir=cache_dir,
+                fixed=fixed,
             )
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
@@ -87,13 +117,14 @@ class Command(BaseCommand):
         for name, train, dev in report.rows:
             self.stdout.write(f"{name:<48} {train:>11.4f} {dev:>9.4f}")
         chosen = report.settings
+        fitted_on = "train, out of fold" if fixed else "train"
         self.stdout.write(
-            f"fitted on train: claim_weight={chosen.claim_weight} title_weight="
+            f"fitted on {fitted_on}: claim_weight={chosen.claim_weight} title_weight="
             f"{chosen.title_weight} lexical_weight={chosen.lexical_weight} suggested="
             f"{chosen.suggested} same_claim={chosen.same_claim}"
         )
         for level, rule in report.threshold_rules.items():
-            self.stdout.write(f"{level} threshold chosen on train: {rule}")
+            self.stdout.write(f"{level} threshold chosen on {fitted_on}: {rule}")
         self.stdout.write(
             "gold fact-check among the candidates: "
             + ", ".join(f"{name} {value:.4f}" for name, value in report.candidate_recall.items())
@@ -143,5 +174,48 @@ class Command(BaseCommand):
         self.stdout.write(
             f"train-B hybrid gain of the hard negatives: {gain:+.4f} (rule: >= {SHIP_MARGIN}): "
             f"the candidate {verdict}"
+        )
+        self.stdout.write(f"took {time.monotonic() - started:.0f} s")
+
+    def crossfit_report(self, data_dir: Path, cache_dir: Path | None) -> None:
+        started = time.monotonic()
+        try:
+            comparison = crossfit_compare(
+                data_dir=data_dir,
+                work_dir=settings.BASE_DIR / "var" / "matching-holdout",
+                cache_dir=cache_dir,
+                log=self.stdout.write,
+            )
+        except (TsvFormatError, ModelUnavailable, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"data {data_dir} (train only; dev not read)")
+        self.stdout.write(
+            f"{'fitted on train-A':<14} {'weights':<15} {'suggested':>9} {'same':>6} "
+            f"{'MAP@5 B':>8} {'suggested precision B':>22} {'same claim B':>13}"
+        )
+        for name, fitted, judged in (
+            ("in-sample", comparison.in_sample, comparison.judged_in_sample),
+            ("out-of-fold", comparison.out_of_fold, comparison.judged_out_of_fold),
+        ):
+            chosen = fitted.settings
+            weights = f"{chosen.claim_weight} / {chosen.title_weight} / {chosen.lexical_weight}"
+            suggested = (
+                f"{judged.suggested_precision:.4f} "
+                f"({judged.suggested_right}/{judged.suggested_reached})"
+            )
+            same = (
+                f"{judged.same_claim_precision:.3f} "
+                f"({judged.same_claim_right}/{judged.same_claim_reached})"
+            )
+            self.stdout.write(
+                f"{name:<14} {weights:<15} {chosen.suggested:>9} {chosen.same_claim:>6} "
+                f"{judged.hybrid_map:>8.4f} {suggested:>22} {same:>13}"
+            )
+            for level, rule in fitted.rules.items():
+                self.stdout.write(f"  {level}: {rule}")
+        verdict = "goes forward" if comparison.goes_forward else "does not go forward"
+        self.stdout.write(
+            f"rule (train-B MAP@5 at most {MAP_TOLERANCE} below in-sample, suggested precision "
+            f"closer to the target): out-of-fold {verdict}"
         )
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
