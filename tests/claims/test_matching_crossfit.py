@@ -3,6 +3,8 @@
 from dataclasses import replace
 
 import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
 
 from claims.matching import crossfit, embedding
 from claims.matching.corpus import corpus_matcher
@@ -148,3 +150,9 @@ def test_the_evaluation_keeps_settings_fitted_elsewhere(tmp_path):
     assert report.threshold_rules == rules
     assert "hybrid, weights fitted out of fold" in [row[0] for row in report.rows]
     assert {t[2] for t in report.thresholds if t[0] == "suggested"} == {0.25}
+
+
+@pytest.mark.parametrize("flag", ["--train-holdout", "--train-crossfit"])
+def test_the_train_only_comparisons_name_a_missing_data_set(tmp_path, flag):
+    with pytest.raises(CommandError, match="verified_claims.docs.tsv"):
+        call_command("evaluate_matching", flag, "--data-dir", str(tmp_path))

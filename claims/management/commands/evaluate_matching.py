@@ -145,10 +145,10 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote the fitted settings to {path}")
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
 
-    def holdout_report(self, data_dir: Path, cache_dir: Path | None) -> None:
-        started = time.monotonic()
+    def train_only(self, compare, data_dir: Path, cache_dir: Path | None):
+        """Run a comparison on train's fixed split (its models kept in var/matching-holdout)."""
         try:
-            rows = recipes_compare(
+            result = compare(
                 data_dir=data_dir,
                 work_dir=settings.BASE_DIR / "var" / "matching-holdout",
                 cache_dir=cache_dir,
@@ -157,6 +157,11 @@ class Command(BaseCommand):
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"data {data_dir} (train only; dev not read)")
+        return result
+
+    def holdout_report(self, data_dir: Path, cache_dir: Path | None) -> None:
+        started = time.monotonic()
+        rows = self.train_only(recipes_compare, data_dir, cache_dir)
         self.stdout.write(
             f"{'system':<40} {'hybrid A':>8} {'hybrid B':>8} {'claim A':>8} {'claim B':>8}  "
             "weights fitted on train-A"
@@ -179,16 +184,7 @@ class Command(BaseCommand):
 
     def crossfit_report(self, data_dir: Path, cache_dir: Path | None) -> None:
         started = time.monotonic()
-        try:
-            comparison = crossfit_compare(
-                data_dir=data_dir,
-                work_dir=settings.BASE_DIR / "var" / "matching-holdout",
-                cache_dir=cache_dir,
-                log=self.stdout.write,
-            )
-        except (TsvFormatError, ModelUnavailable, OSError) as error:
-            raise CommandError(str(error)) from error
-        self.stdout.write(f"data {data_dir} (train only; dev not read)")
+        comparison = self.train_only(crossfit_compare, data_dir, cache_dir)
         self.stdout.write(
             f"{'fitted on train-A':<14} {'weights':<15} {'suggested':>9} {'same':>6} "
             f"{'MAP@5 B':>8} {'suggested precision B':>22} {'same claim B':>13}"
