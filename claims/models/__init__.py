@@ -1,7 +1,7 @@
 """The claims app's models, one module per job (each says what it owns):
 
 - `published`: VerdictStatus, published_verdict_q() and the on_delete guards; imports only Django.
-- `speakers`: Speaker, SpeakerAlias.
+- `speakers`: Speaker, SpeakerAlias, SpeakerMerge.
 - `claims`: Sentence, Claim (imports speakers, published and claims/matching/models.py).
 - `verdicts`: RatingScale, Rating, Verdict, VerdictContribution, EvidenceSource, Correction.
 - `events`: ClaimEvent, the workflow's log.
@@ -38,7 +38,7 @@ from .published import (
     published_verdict_q,
     set_null_unless_on_record,
 )
-from .speakers import Speaker, SpeakerAlias, SpeakerKind
+from .speakers import Speaker, SpeakerAlias, SpeakerKind, SpeakerMerge
 from .verdicts import (
     ContributionKind,
     Correction,
@@ -77,6 +77,7 @@ __all__ = [
     "Speaker",
     "SpeakerAlias",
     "SpeakerKind",
+    "SpeakerMerge",
     "SuggestionStatus",
     "Verdict",
     "VerdictContribution",

@@ -16,6 +16,8 @@ class ClaimEventKind(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
     REOPENED = "reopened", "Reopened"
     SPEAKER_CORRECTED = "speaker_corrected", "Speaker corrected"
+    SPEAKER_MERGED = "speaker_merged", "Speaker merged"
+    SPEAKER_MERGE_UNDONE = "speaker_merge_undone", "Speaker merge undone"
     DRAFTED = "drafted", "Verdict drafted"
     SUBMITTED = "submitted", "Submitted for review"
     RETURNED = "returned", "Returned to author"

@@ -1,6 +1,7 @@
-"""Who says things: Speaker (with its simple-history record) and the SpeakerAlias rows that match
-the ways a name is written."""
+"""Who says things: Speaker (with its simple-history record), the SpeakerAlias rows that match
+the ways a name is written, and SpeakerMerge, the record of two speakers found to be one."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -25,6 +26,7 @@ class Speaker(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("merge_speaker", "Can merge two speakers into one")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=SpeakerKind.values), name="speaker_kind_valid"
@@ -47,3 +49,37 @@ class SpeakerAlias(models.Model):
 
     def __str__(self) -> str:
         return self.alias
+
+
+class SpeakerMerge(models.Model):
+    """One speaker folded into another ("Blinken" into "Antony Blinken"), kept so the desk can
+    see who did it and undo it: the merged speaker's fields and the rows that moved."""
+
+    target = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="merges_in")
+    source_name = models.CharField(max_length=300)
+    source_slug = models.SlugField(max_length=320)
+    source_role = models.CharField(max_length=300, blank=True)
+    source_kind = models.CharField(max_length=16, choices=SpeakerKind.choices)
+    # {"claims": [ids], "sentences": [ids], "aliases": [ids]}: what pointed at the source.
+    moved = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="speaker_merges",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speaker_merges_undone",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.target.name}"

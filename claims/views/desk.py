@@ -1,13 +1,14 @@
 """Histories, speakers and the dashboard."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import selectors
+from .. import selectors, speaker_merges
 from ..forms import DeskHistoryFilterForm
 from ..matching.selectors import repeat_counts
-from ..models import Claim, Speaker
-from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, desk_view
+from ..models import Claim, Speaker, SpeakerMerge
+from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view
 
 
 @desk_view(VIEW_CLAIMS)
@@ -51,6 +52,7 @@ def speaker_detail(request, slug: str):
         # Appearances of the same canonical claim, by anyone (the group's size).
         claim.repeat_count = counts[claim.pk]
     distribution = selectors.speaker_rating_distribution(speaker)
+    can_merge = request.user.has_perm(speaker_merges.MERGE_PERMISSION)
     return render(
         request,
         "claims/speaker_detail.html",
@@ -61,8 +63,47 @@ def speaker_detail(request, slug: str):
             "distribution": distribution,
             "chart_height": len(distribution) * 28,
             "rated": sum(bar.count for bar in distribution),
+            "can_merge": can_merge,
+            "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
+            "merges": speaker.merges_in.select_related("actor", "undone_by"),
         },
     )
+
+
+@desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
+def speaker_merge(request, slug: str):
+    """Merge this speaker into the one named in `target` (its address or its exact name)."""
+    source = get_object_or_404(Speaker, slug=slug)
+    wanted = request.POST.get("target", "").strip()
+    if not wanted:
+        messages.error(request, "Name the speaker to merge into.")
+        return redirect("claims:speaker_detail", slug=slug)
+    matches = list(Speaker.objects.filter(slug=wanted)) or list(
+        Speaker.objects.filter(name__iexact=wanted)[:2]
+    )
+    if len(matches) != 1:
+        found = "no speaker" if not matches else "more than one speaker"
+        messages.error(request, f"There is {found} called {wanted!r}: use its address.")
+        return redirect("claims:speaker_detail", slug=slug)
+    target = matches[0]
+    merged = attempt(
+        request,
+        lambda: speaker_merges.speaker_merge(source=source, target=target, actor=request.user),
+        success=f"{source.name} is merged into {target.name}. Undo it below if it was wrong.",
+    )
+    return redirect("claims:speaker_detail", slug=target.slug if merged else slug)
+
+
+@desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
+def speaker_merge_undo(request, pk: int):
+    merge = get_object_or_404(SpeakerMerge.objects.select_related("target"), pk=pk)
+    undone = attempt(
+        request,
+        lambda: speaker_merges.speaker_merge_undo(merge=merge, actor=request.user),
+        success=f"The merge is undone: {merge.source_name} is a speaker of its own again.",
+    )
+    slug = merge.source_slug if undone else merge.target.slug
+    return redirect("claims:speaker_detail", slug=slug)
 
 
 @desk_view(PUBLISH_VERDICTS)

@@ -74,6 +74,7 @@ def desk():
         "submitted": submitted,
         "published": published,
         "speaker": SpeakerFactory(name="Dee Example", role="Mayor"),
+        "speaker_twin": SpeakerFactory(name="Example"),
         "article": ArticleFactory(title="Old title"),
         "token": ApiToken.objects.create(name="Partner", user=author, prefix="p1", key_hash="x"),
     }
@@ -304,6 +305,15 @@ MATRIX = [
             lambda o: o["speaker"].pk,
             {"role": "Governor"},
             lambda o: Speaker.objects.get(pk=o["speaker"].pk).role == "Governor",
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:speaker_merge",
+            lambda o: o["speaker_twin"].slug,
+            lambda o: {"target": o["speaker"].slug},
+            lambda o: not Speaker.objects.filter(pk=o["speaker_twin"].pk).exists(),
         ),
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
     ),
