@@ -42,7 +42,15 @@ def desk_history(request):
 
 @desk_view("claims.view_speaker")
 def speaker_detail(request, slug: str):
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speaker = Speaker.objects.filter(slug=slug).first()
+    if speaker is None:
+        # A merged speaker's address leads to the speaker it was merged into.
+        merge = get_object_or_404(
+            SpeakerMerge.objects.filter(source_slug=slug, undone_at__isnull=True)
+            .select_related("target")
+            .order_by("-created_at")[:1]
+        )
+        return redirect("claims:speaker_detail", slug=merge.target.slug)
     claims = speaker.claims.select_related(
         "article", "article__outlet", "verdict", "verdict__rating"
     ).order_by("-created_at")

@@ -161,6 +161,10 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     page = client.get(response["Location"]).content.decode()
     assert "is merged into Antony Blinken" in page and "Merged into this speaker" in page
 
+    old_address = client.get(reverse("claims:speaker_detail", args=[short.slug]))
+    assert old_address["Location"] == reverse("claims:speaker_detail", args=[full.slug])
+    assert client.get(reverse("claims:speaker_detail", args=["nobody"])).status_code == 404
+
     merge = SpeakerMerge.objects.get()
     response = client.post(reverse("claims:speaker_merge_undo", args=[merge.pk]))
     assert response["Location"] == reverse("claims:speaker_detail", args=[short.slug])
