@@ -2,11 +2,10 @@
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.matching import crossfit, embedding
+from claims.matching import crossfit
 from claims.matching.corpus import corpus_matcher
 from claims.matching.crossfit import (
     Judged,
@@ -19,6 +18,7 @@ from claims.matching.crossfit import (
 )
 from claims.matching.evaluation import Split, matching_evaluate
 from claims.matching.retrieval import Document, MatchSettings
+from tests.claims.toy_embeddings import words_embedder
 
 VOCABULARY = ["unemployment", "state", "rose", "percent", "moon", "studio", "vaccine", "autism"]
 DOCUMENTS = [
@@ -39,19 +39,8 @@ QUERIES = Split(
 )
 
 
-def word_embed(texts, vocabulary=VOCABULARY):
-    """One dimension per word of a tiny vocabulary, so texts sharing words are near."""
-    vectors = np.zeros((len(texts), embedding.DIMENSIONS), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for column, word in enumerate(vocabulary):
-            vectors[row, column] = word in text.lower()
-        vectors[row, len(vocabulary)] = 0.1
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
-def blind_embed(texts):
-    """A model that sees nothing: every text gets the same vector."""
-    return word_embed(texts, vocabulary=[])
+word_embed = words_embedder(VOCABULARY)
+blind_embed = words_embedder([])  # a model that sees nothing: every text gets the same vector
 
 
 def view(embed, split):

@@ -1,11 +1,9 @@
 """The fine-tuning recipes' inputs: the fixed train split, the pairs and the mined negatives."""
 
-import numpy as np
-
-from claims.matching import embedding
 from claims.matching.evaluation import Split, split_by_query
 from claims.matching.finetune import hard_negatives_mine, training_pairs
 from claims.matching.retrieval import Document
+from tests.claims.toy_embeddings import words_embedder
 
 DOCUMENTS = [
     Document(key=0, text="Unemployment in the state rose 20 percent last year.", title="Jobs?"),
@@ -14,15 +12,9 @@ DOCUMENTS = [
 ]
 
 
-def word_embed(texts):
-    """One dimension per word of a tiny vocabulary, so texts sharing words are near."""
-    vocabulary = ["unemployment", "state", "rose", "percent", "moon", "studio", "jobless"]
-    vectors = np.zeros((len(texts), embedding.DIMENSIONS), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for column, word in enumerate(vocabulary):
-            vectors[row, column] = word in text.lower()
-        vectors[row, len(vocabulary)] = 0.1
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+word_embed = words_embedder(
+    ["unemployment", "state", "rose", "percent", "moon", "studio", "jobless"]
+)
 
 
 def test_the_train_split_is_fixed_disjoint_and_covers_every_tweet():

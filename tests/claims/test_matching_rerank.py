@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from claims.matching import embedding
 from claims.matching.corpus import corpus_matcher
 from claims.matching.evaluation import (
     Split,
@@ -15,19 +14,13 @@ from claims.matching.evaluation import (
 )
 from claims.matching.rerank import FEATURES, Reranker, candidate_features, reranker_fit
 from claims.matching.retrieval import Document
+from tests.claims.toy_embeddings import same_vector_embed
 
 CLAIMS = [
     Document(key=0, text="Unemployment in the state rose 20 percent last year."),
     Document(key=1, text="Joblessness went up by 2 percent.", title="Did jobless claims rise?"),
     Document(key=2, text="The moon landing was filmed in a studio in Nevada."),
 ]
-
-
-def same_vector_embed(texts):
-    """Every text gets the same vector: the cosines tie and only the words tell texts apart."""
-    vectors = np.zeros((len(texts), embedding.DIMENSIONS), dtype=np.float32)
-    vectors[:, 0] = 1.0
-    return vectors
 
 
 def weights_on(**weights) -> Reranker:
