@@ -20,6 +20,7 @@ from .models import (
     EvidenceSource,
     Verdict,
     VerdictContribution,
+    published_sources_replaceable,
 )
 from .record import published_changed
 from .services import locked_claim
@@ -324,7 +325,8 @@ def verdict_correct(
         verdict.explanation = (explanation or "").strip()
         verdict.version += 1
         verdict.updated_by = editor
-        _replace_sources(verdict, sources)
+        with published_sources_replaceable():
+            _replace_sources(verdict, sources)
         _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
         workflow.transition(
             ClaimEventKind.CORRECTED,

@@ -35,6 +35,7 @@ from .published import (
     VerdictStatus,
     cascade_unless_published,
     cascade_unless_verdict_published,
+    published_sources_replaceable,
     published_verdict_q,
     set_null_unless_on_record,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "VerdictStatus",
     "cascade_unless_published",
     "cascade_unless_verdict_published",
+    "published_sources_replaceable",
     "published_verdict_q",
     "set_null_unless_on_record",
 ]

@@ -6,6 +6,10 @@ Django, so claims.py and verdicts.py can both use it; migration 0011 names the h
 claims.models.<handler>, which claims/models/__init__.py keeps importable.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
@@ -33,7 +37,7 @@ def published_verdict_q(prefix: str = "") -> Q:
 # A published verdict changes only through a correction, so no delete through the ORM (the
 # admin, a shell, a cascade from its article) removes it or its claim, or changes who said it;
 # nor who said a claim whose verdict is submitted, since its record is fixed too. Its evidence
-# rows are replaced by a correction, so they are not guarded on their own. These on_delete
+# rows change only inside a correction (`published_sources_replaceable`). These on_delete
 # handlers do what CASCADE or SET_NULL did unless such a verdict is among the rows the delete
 # reaches; then they raise ProtectedError naming those verdicts (claims.record turns it into the
 # refusal people read).
@@ -89,3 +93,25 @@ def set_null_unless_on_record(collector, field, sub_objs, using):
             "A submitted or published verdict stands on who said these claims.", on_record
         )
     models.SET_NULL(collector, field, sub_objs, using)
+
+
+# --- A published verdict's evidence rows ----------------------------------------------------
+_replacing_sources: ContextVar[bool] = ContextVar("replacing_published_sources", default=False)
+
+
+@contextmanager
+def published_sources_replaceable() -> Iterator[None]:
+    """The correction service replaces a published verdict's sources: only inside this block
+    may evidence rows of a published verdict be added, changed or deleted."""
+    token = _replacing_sources.set(True)
+    try:
+        yield
+    finally:
+        _replacing_sources.reset(token)
+
+
+def refuse_changing_published_sources(verdict_ids) -> None:
+    """EvidenceSource's save, delete and its QuerySet's delete and update: refused when one of
+    these verdicts is published, outside a correction."""
+    if not _replacing_sources.get():
+        refuse_deleting_published(_verdicts().filter(pk__in=list(verdict_ids)))

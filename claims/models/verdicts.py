@@ -13,6 +13,7 @@ from .published import (
     cascade_unless_published,
     cascade_unless_verdict_published,
     published_verdict_q,
+    refuse_changing_published_sources,
     refuse_deleting_published,
 )
 
@@ -173,7 +174,30 @@ class VerdictContribution(models.Model):
         return f"{self.user} on verdict {self.verdict_id} v{self.version}"
 
 
+class EvidenceSourceQuerySet(models.QuerySet):
+    def _verdict_ids(self):
+        return self.values_list("verdict_id", flat=True).distinct()
+
+    def delete(self):
+        refuse_changing_published_sources(self._verdict_ids())
+        return super().delete()
+
+    def update(self, **kwargs):
+        refuse_changing_published_sources(self._verdict_ids())
+        if "verdict" in kwargs or "verdict_id" in kwargs:
+            target = kwargs.get("verdict_id", getattr(kwargs.get("verdict"), "pk", None))
+            refuse_changing_published_sources([target])
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        refuse_changing_published_sources({source.verdict_id for source in objs})
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class EvidenceSource(models.Model):
+    """A source a verdict cites. A published verdict's sources change only in a correction."""
+
     verdict = models.ForeignKey(
         Verdict, on_delete=cascade_unless_verdict_published, related_name="sources"
     )
@@ -183,12 +207,26 @@ class EvidenceSource(models.Model):
     accessed_on = models.DateField()
 
     history = HistoricalRecords()
+    objects = EvidenceSourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        verdict_ids = {self.verdict_id}
+        if self.pk is not None:
+            verdict_ids |= set(
+                type(self)._base_manager.filter(pk=self.pk).values_list("verdict_id", flat=True)
+            )
+        refuse_changing_published_sources(verdict_ids)
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_changing_published_sources([self.verdict_id])
+        return super().delete(*args, **kwargs)
 
 
 class Correction(models.Model):

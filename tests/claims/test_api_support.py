@@ -65,14 +65,12 @@ def published_verdict(
         claim.article.outlet = outlet
         claim.article.save()
     verdict = VerdictFactory(
-        claim=claim,
-        rating=active_rating(rating),
-        status=VerdictStatus.PUBLISHED,
-        published_at=published_at or timezone.now(),
-        author=_user(),
-        editor=_user(),
+        claim=claim, rating=active_rating(rating), status=VerdictStatus.SUBMITTED, author=_user()
     )
-    EvidenceSourceFactory(verdict=verdict)
+    EvidenceSourceFactory(verdict=verdict)  # before publication: then only a correction may
+    verdict.status, verdict.editor = VerdictStatus.PUBLISHED, _user()
+    verdict.published_at = published_at or timezone.now()
+    verdict.save()
     # What the worker does once analysis has made the claim: its vector, for the search.
     claim_embeddings_compute(claim_ids=[claim.pk])
     return verdict

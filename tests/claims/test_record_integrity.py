@@ -17,6 +17,7 @@ from claims.models import (
     EvidenceSource,
     Verdict,
     VerdictStatus,
+    published_sources_replaceable,
 )
 from tests.claims.admin_forms import admin_save, change_form_fields
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -401,11 +402,71 @@ def test_what_no_published_verdict_stands_on_is_still_deleted_with_its_rows():
     assert open_claim.speaker is None
 
 
-def test_a_published_verdict_with_no_source_left_is_still_not_deleted(client):
-    # A published verdict's sources can be deleted (a correction replaces them); with none left,
-    # no on_delete handler is reached when the verdict itself is deleted.
+def test_a_published_verdicts_sources_change_only_inside_a_correction():
     verdict = published_verdict()
-    EvidenceSource.objects.filter(verdict=verdict).delete()
+    source = verdict.sources.get()
+    title = source.title
+    draft_source = drafted_verdict().sources.get()
+    attempts = [
+        source.delete,
+        EvidenceSource.objects.filter(pk=source.pk).delete,
+        EvidenceSource.objects.filter(pk__in=[source.pk, draft_source.pk]).delete,
+        lambda: EvidenceSource.objects.filter(pk=source.pk).update(title="Swapped"),
+        lambda: EvidenceSource.objects.filter(pk=draft_source.pk).update(verdict=verdict),
+        lambda: setattr(source, "title", "Swapped") or source.save(),
+        lambda: EvidenceSource.objects.create(
+            verdict=verdict,
+            url="https://x.example.org/",
+            title="Added",
+            accessed_on=source.accessed_on,
+        ),
+        lambda: EvidenceSource.objects.bulk_create(
+            [
+                EvidenceSource(
+                    verdict=verdict,
+                    url="https://x.example.org/",
+                    title="Added",
+                    accessed_on=source.accessed_on,
+                )
+            ]
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ProtectedError) as refused:
+            attempt()
+        assert refused.value.protected_objects == {verdict}
+    source.refresh_from_db()
+    assert source.title == title and verdict.sources.count() == 1
+    assert EvidenceSource.objects.filter(pk=draft_source.pk).exists()
+    # A draft's sources stay the author's to change.
+    EvidenceSource.objects.filter(pk=draft_source.pk).update(title="Better title")
+    draft_source.delete()
+
+
+def test_a_correction_replaces_a_published_verdicts_sources():
+    verdict = published_verdict()
+    old = verdict.sources.get()
+    corrected = verdicts.verdict_correct(
+        verdict=verdict,
+        editor=editor(),
+        expected_version=verdict.version,
+        note="A better source.",
+        rating=verdict.rating,
+        conclusion=verdict.conclusion,
+        explanation=verdict.explanation,
+        sources=[{"url": "https://better.example.org/", "title": "Better"}],
+    ).verdict
+    assert list(corrected.sources.values_list("title", flat=True)) == ["Better"]
+    assert not EvidenceSource.objects.filter(pk=old.pk).exists()
+    assert EvidenceSource.history.filter(id=old.pk, history_type="-").exists()
+
+
+def test_a_published_verdict_with_no_source_left_is_still_not_deleted(client):
+    # With no sources left (only a correction could get there), no on_delete handler is
+    # reached when the verdict itself is deleted.
+    verdict = published_verdict()
+    with published_sources_replaceable():
+        EvidenceSource.objects.filter(verdict=verdict).delete()
     for delete in [verdict.delete, Verdict.objects.filter(pk=verdict.pk).delete]:
         with pytest.raises(ProtectedError) as refused:
             delete()
