@@ -12,6 +12,7 @@ from ..models import (
     Sentence,
     Speaker,
     SpeakerAlias,
+    SpeakerMerge,
     Verdict,
 )
 from ..workflow import IllegalTransition
@@ -58,6 +59,15 @@ class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
             alias.save()
         for deleted in formset.deleted_objects:
             deleted.delete()
+
+
+@admin.register(SpeakerMerge)
+class SpeakerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Merges are made and undone on the desk's speaker pages (claims.speaker_merges)."""
+
+    list_display = ["source_name", "target", "actor", "created_at", "undone_by", "undone_at"]
+    search_fields = ["source_name", "target__name"]
+    list_select_related = ["target", "actor", "undone_by"]
 
 
 # --- Claims ------------------------------------------------------------------------------------

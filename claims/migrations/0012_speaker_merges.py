@@ -8,17 +8,19 @@ from django.db import migrations, models
 
 def merging_to_editors(apps, schema_editor):
     """Merging two speakers changes the name on their published claims, as a rename does: an
-    editor's action."""
+    editor's action (and the admin's list of merges, an editor's to read)."""
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    permission = Permission.objects.get(content_type__app_label="claims", codename="merge_speaker")
+    permissions = Permission.objects.filter(
+        content_type__app_label="claims", codename__in=["merge_speaker", "view_speakermerge"]
+    )
     group = Group.objects.filter(name="Editors").first()
     if group is not None:
-        group.permissions.add(permission)
+        group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):

@@ -196,3 +196,19 @@ def test_fact_checkers_see_no_merge_tools_and_cannot_merge(client, pair):
     )
     assert response.status_code == 403
     assert SpeakerAlias.objects.filter(speaker=short).exists()
+
+
+def test_editors_read_the_merges_in_the_admin_and_nobody_edits_them(client, pair):
+    full, short = pair
+    boss = editor()
+    merge = speaker_merge(source=short, target=full, actor=boss)
+    assert boss.has_perm("claims.merge_speaker") and boss.has_perm("claims.view_speakermerge")
+    client.force_login(boss)
+    listing = client.get(reverse("admin:claims_speakermerge_changelist"))
+    assert listing.status_code == 200 and "Blinken" in listing.content.decode()
+    assert client.get(reverse("admin:claims_speakermerge_add")).status_code == 403
+    delete = reverse("admin:claims_speakermerge_delete", args=[merge.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    client.force_login(fact_checker())
+    assert client.get(reverse("admin:claims_speakermerge_changelist")).status_code == 403
+    assert SpeakerMerge.objects.filter(pk=merge.pk).exists()
