@@ -4,15 +4,27 @@ Analysis makes a new speaker for every name it cannot match to an alias, so the 
 "Blinken" beside "Antony Blinken" and "CDC" beside "Centers for Disease Control". A merge
 moves the claims, sentences and aliases of one speaker to the other and deletes the first; the
 SpeakerMerge row keeps what moved, so an editor can undo it. Each moved claim gets an event on
-its timeline. A merge keeps a published claim's speaker the same person under their canonical
-name, as a rename does; like a rename it is an editor's action (`claims.merge_speaker`).
+its timeline and a history record.
+
+Who said a claim whose verdict is submitted or published is part of the record (the same rule
+as claims.workflow's speaker corrections and the on_delete guard `set_null_unless_on_record`),
+so the speaker merged away must have no such claim: merge the other way round, into the
+speaker on record. For the same reason the kept speaker's role is filled in from the merged one
+only while the kept speaker has nothing on record, and an undo leaves a claim that has gone on
+record since with the speaker it was reviewed under.
+
+Lock order, merge and undo alike: the speakers, then the merge rows, then the claims.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from .models import (
+    LOCKED_VERDICT_STATES,
     Claim,
     ClaimEvent,
     ClaimEventKind,
@@ -31,18 +43,31 @@ def _require_permission(actor) -> None:
         raise PermissionDenied("Only an editor merges speakers.")
 
 
-def _claim_events(claim_ids, *, kind: str, actor, data: dict) -> None:
-    statuses = dict(Claim.objects.filter(pk__in=claim_ids).values_list("pk", "status"))
+def _on_record(claims) -> list[int]:
+    return list(
+        claims.filter(verdict__status__in=LOCKED_VERDICT_STATES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _claims_move(claims: list[Claim], *, to: Speaker, kind: str, actor, data: dict) -> None:
+    """Give these (locked) claims another speaker, with a history record and a timeline event
+    each; their status stays as it is."""
+    now = timezone.now()
+    for claim in claims:
+        claim.speaker, claim.updated_at = to, now
+    bulk_update_with_history(claims, Claim, ["speaker", "updated_at"], default_user=actor)
     ClaimEvent.objects.bulk_create(
         ClaimEvent(
-            claim_id=pk,
+            claim=claim,
             kind=kind,
-            from_status=status,
-            to_status=status,
+            from_status=claim.status,
+            to_status=claim.status,
             actor=actor,
             data=data,
         )
-        for pk, status in statuses.items()
+        for claim in claims
     )
 
 
@@ -52,7 +77,6 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
     if source.pk == target.pk:
         raise ValidationError("A speaker cannot be merged into itself.")
     with transaction.atomic():
-        # Lock both rows in id order so two merges of the same pair cannot interleave.
         locked = {
             speaker.pk: speaker
             for speaker in Speaker.objects.select_for_update()
@@ -62,10 +86,31 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
         if len(locked) != 2:
             raise ValidationError("One of the two speakers no longer exists.")
         source, target = locked[source.pk], locked[target.pk]
+        if source.kind != target.kind:
+            raise ValidationError(
+                f"{source.name} is listed as {source.get_kind_display().lower()} and "
+                f"{target.name} as {target.get_kind_display().lower()}: correct one of them "
+                "in the admin before merging."
+            )
+        earlier = list(SpeakerMerge.objects.select_for_update().filter(target=source))
+        claims = list(Claim.objects.select_for_update().filter(speaker=source).order_by("pk"))
+        on_record = _on_record(Claim.objects.filter(pk__in=[claim.pk for claim in claims]))
+        if on_record:
+            numbers = ", ".join(f"#{pk}" for pk in on_record[:5])
+            raise ValidationError(
+                f"{source.name} said claims whose verdict is submitted or published ({numbers}): "
+                f"who said them is part of the record. Merge {target.name} into "
+                f"{source.name} instead."
+            )
+        fills_role = bool(source.role and not target.role and not _on_record(target.claims))
         moved = {
-            "claims": list(Claim.objects.filter(speaker=source).values_list("pk", flat=True)),
+            "claims": [claim.pk for claim in claims],
             "sentences": list(Sentence.objects.filter(speaker=source).values_list("pk", flat=True)),
             "aliases": list(source.aliases.values_list("pk", flat=True)),
+            # Earlier merges into the source now point at the target, so they can still be
+            # undone; undoing this one points them back.
+            "merges": [merge.pk for merge in earlier],
+            "role_filled": fills_role,
         }
         merge = SpeakerMerge.objects.create(
             target=target,
@@ -76,16 +121,15 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
             moved=moved,
             actor=actor,
         )
-        Claim.objects.filter(pk__in=moved["claims"]).update(speaker=target)
-        Sentence.objects.filter(pk__in=moved["sentences"]).update(speaker=target)
+        SpeakerMerge.objects.filter(pk__in=moved["merges"]).update(target=target)
+        Sentence.objects.filter(pk__in=moved["sentences"], speaker=source).update(speaker=target)
         SpeakerAlias.objects.filter(pk__in=moved["aliases"]).update(speaker=target)
-        # Earlier merges into the source now point at the target, so they can still be undone.
-        SpeakerMerge.objects.filter(target=source).update(target=target)
-        if not target.role and source.role:
+        if fills_role:
             target.role = source.role
-            target.save(update_fields=["role"])
-        _claim_events(
-            moved["claims"],
+            target.save(update_fields=["role"])  # simple-history records who and when
+        _claims_move(
+            claims,
+            to=target,
             kind=ClaimEventKind.SPEAKER_MERGED,
             actor=actor,
             data={"from": source.name, "to": target.name, "merge": merge.pk},
@@ -94,15 +138,27 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
     return merge
 
 
-def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Speaker:
+@dataclass(frozen=True)
+class Undone:
+    speaker: Speaker
+    kept: list[int]  # claims that went on record since, left with the speaker they were under
+
+
+def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
     """Bring the merged speaker back with the rows that moved and still point at the target.
-    Rows a reviewer has since given another speaker stay where they are."""
+    Rows a reviewer has since given another speaker stay where they are, and so do claims whose
+    verdict has been submitted or published since."""
     _require_permission(actor)
     with transaction.atomic():
-        merge = SpeakerMerge.objects.select_for_update().select_related("target").get(pk=merge.pk)
+        target_id = SpeakerMerge.objects.filter(pk=merge.pk).values_list("target_id", flat=True)
+        target = Speaker.objects.select_for_update().filter(pk__in=target_id).first()
+        merge = SpeakerMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at is not None:
             raise ValidationError("This merge has already been undone.")
-        target = merge.target
+        if target is None or merge.target_id != target.pk:
+            raise ValidationError(
+                "The speaker this was merged into has been deleted or merged on: undo that first."
+            )
         slug = merge.source_slug
         if Speaker.objects.filter(slug=slug).exists():
             raise ValidationError(
@@ -114,33 +170,50 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Speaker:
             role=merge.source_role,
             kind=merge.source_kind,
         )
-        claims = list(
-            Claim.objects.filter(pk__in=merge.moved.get("claims", []), speaker=target).values_list(
-                "pk", flat=True
-            )
+        moved = merge.moved
+        if moved.get("role_filled") and target.role == merge.source_role:
+            target.role = ""
+            target.save(update_fields=["role"])
+        SpeakerMerge.objects.filter(pk__in=moved.get("merges", []), target=target).update(
+            target=restored
         )
-        Claim.objects.filter(pk__in=claims).update(speaker=restored)
-        Sentence.objects.filter(pk__in=merge.moved.get("sentences", []), speaker=target).update(
+        SpeakerAlias.objects.filter(pk__in=moved.get("aliases", []), speaker=target).update(
             speaker=restored
         )
-        SpeakerAlias.objects.filter(pk__in=merge.moved.get("aliases", []), speaker=target).update(
+        _name_alias_ensure(restored)
+        Sentence.objects.filter(pk__in=moved.get("sentences", []), speaker=target).update(
             speaker=restored
         )
-        if not restored.aliases.exists():
-            # Its aliases were deleted since: the name itself must still find it.
-            SpeakerAlias.objects.get_or_create(
-                key=speaker_key(restored.name),
-                defaults={"speaker": restored, "alias": restored.name},
-            )
-        _claim_events(
-            claims,
+        claims = Claim.objects.select_for_update().filter(
+            pk__in=moved.get("claims", []), speaker=target
+        )
+        kept = _on_record(claims)
+        _claims_move(
+            list(claims.exclude(pk__in=kept).order_by("pk")),
+            to=restored,
             kind=ClaimEventKind.SPEAKER_MERGE_UNDONE,
             actor=actor,
             data={"from": target.name, "to": restored.name, "merge": merge.pk},
         )
         merge.undone_by, merge.undone_at = actor, timezone.now()
         merge.save(update_fields=["undone_by", "undone_at"])
-    return restored
+    return Undone(speaker=restored, kept=kept)
+
+
+def _name_alias_ensure(restored: Speaker) -> None:
+    """The restored speaker's own name must find it again in the next analysis."""
+    key = speaker_key(restored.name)
+    alias, _ = SpeakerAlias.objects.get_or_create(
+        key=key, defaults={"speaker": restored, "alias": restored.name}
+    )
+    if alias.speaker_id != restored.pk:
+        raise ValidationError(
+            f"The spelling {alias.alias!r} now belongs to {alias.speaker.name}: move it back "
+            "in the admin before undoing."
+        )
+
+
+# --- Candidates --------------------------------------------------------------------------------
 
 
 def _initials(name: str) -> str:
@@ -160,7 +233,7 @@ def merge_candidates(speaker: Speaker, *, limit: int = 10) -> list[Speaker]:
     words = speaker.name.split()
     if not words:
         return []
-    others = Speaker.objects.exclude(pk=speaker.pk)
+    others = Speaker.objects.exclude(pk=speaker.pk).filter(kind=speaker.kind)
     found = list(others.filter(name__iendswith=f" {words[-1]}")[:limit])
     if len(words) > 1:
         found += others.filter(name__iexact=words[-1])[:limit]

@@ -31,6 +31,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterModelOptions(
+            name="evidencesource",
+            options={"base_manager_name": "objects", "ordering": ["id"]},
+        ),
+        migrations.AlterModelOptions(
             name="speaker",
             options={
                 "ordering": ["name"],
@@ -100,7 +104,8 @@ class Migration(migrations.Migration):
                 (
                     "target",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
                         related_name="merges_in",
                         to="claims.speaker",
                     ),

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 
@@ -55,8 +55,9 @@ def _refuse_published(verdicts: models.QuerySet) -> None:
 def refuse_deleting_published(verdicts: models.QuerySet) -> None:
     """A delete of these verdicts themselves: refused when one is published. The handlers below
     only fire when a delete reaches a verdict from its claim or through its sources, and a
-    published verdict's sources can be deleted (a correction replaces them), so a verdict with
-    none left needs this guard on Verdict.delete() and its QuerySet's delete()."""
+    correction may replace a published verdict's sources (`published_sources_replaceable`),
+    so a verdict with none left needs this guard on Verdict.delete() and its QuerySet's
+    delete()."""
     try:
         _refuse_published(verdicts)
     except models.ProtectedError as error:  # the shape the Collector raises: a set of rows
@@ -111,7 +112,12 @@ def published_sources_replaceable() -> Iterator[None]:
 
 
 def refuse_changing_published_sources(verdict_ids) -> None:
-    """EvidenceSource's save, delete and its QuerySet's delete and update: refused when one of
-    these verdicts is published, outside a correction."""
-    if not _replacing_sources.get():
-        refuse_deleting_published(_verdicts().filter(pk__in=list(verdict_ids)))
+    """EvidenceSource's save, delete and its QuerySet's delete, update (bulk_update too) and
+    bulk_create: refused when one of these verdicts is published, outside a correction. Inside
+    a transaction the verdicts are locked, so a publish cannot slip in between check and write."""
+    if _replacing_sources.get():
+        return
+    verdicts = _verdicts().filter(pk__in=list(verdict_ids))
+    if transaction.get_connection().in_atomic_block:
+        list(verdicts.select_for_update().order_by("pk").values_list("pk", flat=True))
+    refuse_deleting_published(verdicts)

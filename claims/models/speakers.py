@@ -55,7 +55,10 @@ class SpeakerMerge(models.Model):
     """One speaker folded into another ("Blinken" into "Antony Blinken"), kept so the desk can
     see who did it and undo it: the merged speaker's fields and the rows that moved."""
 
-    target = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="merges_in")
+    # Null once the kept speaker is deleted: the record stays, and there is nothing to undo.
+    target = models.ForeignKey(
+        Speaker, null=True, on_delete=models.SET_NULL, related_name="merges_in"
+    )
     source_name = models.CharField(max_length=300)
     source_slug = models.SlugField(max_length=320)
     source_role = models.CharField(max_length=300, blank=True)
@@ -82,4 +85,4 @@ class SpeakerMerge(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.source_name} → {self.target.name}"
+        return f"{self.source_name} → {self.target.name if self.target else 'a deleted speaker'}"

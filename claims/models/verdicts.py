@@ -2,7 +2,7 @@
 contributed to it, its evidence sources and the public corrections of a published one."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
@@ -183,11 +183,16 @@ class EvidenceSourceQuerySet(models.QuerySet):
         return super().delete()
 
     def update(self, **kwargs):
-        refuse_changing_published_sources(self._verdict_ids())
-        if "verdict" in kwargs or "verdict_id" in kwargs:
-            target = kwargs.get("verdict_id", getattr(kwargs.get("verdict"), "pk", None))
-            refuse_changing_published_sources([target])
-        return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            refuse_changing_published_sources(self._verdict_ids())
+            moves = "verdict" in kwargs or "verdict_id" in kwargs  # bulk_update comes here too
+            moved = list(self.values_list("pk", flat=True)) if moves else []
+            count = super().update(**kwargs)
+            if moved:
+                # Where the rows went (an id, a row or an expression): read after the write.
+                after = self.model._base_manager.using(self.db).filter(pk__in=moved)
+                refuse_changing_published_sources(after._verdict_ids())
+        return count
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -211,6 +216,9 @@ class EvidenceSource(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # Related managers (verdict.sources.add()) and other internals use the base manager:
+        # it is the guarded one too.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return self.title

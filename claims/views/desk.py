@@ -1,14 +1,16 @@
 """Histories, speakers and the dashboard."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import selectors, speaker_merges
 from ..forms import DeskHistoryFilterForm
 from ..matching.selectors import repeat_counts
 from ..models import Claim, Speaker, SpeakerMerge
-from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view
+from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
 
 @desk_view(VIEW_CLAIMS)
@@ -45,11 +47,9 @@ def speaker_detail(request, slug: str):
     speaker = Speaker.objects.filter(slug=slug).first()
     if speaker is None:
         # A merged speaker's address leads to the speaker it was merged into.
-        merge = get_object_or_404(
-            SpeakerMerge.objects.filter(source_slug=slug, undone_at__isnull=True)
-            .select_related("target")
-            .order_by("-created_at")[:1]
-        )
+        merge = _merged_into(slug)
+        if merge is None:
+            raise Http404("No such speaker.")
         return redirect("claims:speaker_detail", slug=merge.target.slug)
     claims = speaker.claims.select_related(
         "article", "article__outlet", "verdict", "verdict__rating"
@@ -78,10 +78,26 @@ def speaker_detail(request, slug: str):
     )
 
 
+def _merged_into(slug: str) -> SpeakerMerge | None:
+    """The standing merge that took this address away, if one did."""
+    return (
+        SpeakerMerge.objects.filter(source_slug=slug, undone_at__isnull=True, target__isnull=False)
+        .select_related("target")
+        .order_by("-created_at")
+        .first()
+    )
+
+
 @desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
 def speaker_merge(request, slug: str):
     """Merge this speaker into the one named in `target` (its address or its exact name)."""
-    source = get_object_or_404(Speaker, slug=slug)
+    source = Speaker.objects.filter(slug=slug).first()
+    if source is None:
+        done = _merged_into(slug)
+        if done is None:
+            raise Http404("No such speaker.")
+        messages.info(request, f"{done.source_name} is already merged into {done.target.name}.")
+        return redirect("claims:speaker_detail", slug=done.target.slug)
     wanted = request.POST.get("target", "").strip()
     if not wanted:
         messages.error(request, "Name the speaker to merge into.")
@@ -105,13 +121,20 @@ def speaker_merge(request, slug: str):
 @desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
 def speaker_merge_undo(request, pk: int):
     merge = get_object_or_404(SpeakerMerge.objects.select_related("target"), pk=pk)
-    undone = attempt(
-        request,
-        lambda: speaker_merges.speaker_merge_undo(merge=merge, actor=request.user),
-        success=f"The merge is undone: {merge.source_name} is a speaker of its own again.",
-    )
-    slug = merge.source_slug if undone else merge.target.slug
-    return redirect("claims:speaker_detail", slug=slug)
+    try:
+        undone = speaker_merges.speaker_merge_undo(merge=merge, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        if merge.target is None:
+            raise Http404("The speaker this was merged into is gone.") from None
+        return redirect("claims:speaker_detail", slug=merge.target.slug)
+    text = f"The merge is undone: {merge.source_name} is a speaker of its own again."
+    if undone.kept:
+        claims = ", ".join(f"#{pk}" for pk in undone.kept)
+        text += f" Claims {claims} stay with {merge.target.name}: their verdict went on record."
+    messages.success(request, text)
+    return redirect("claims:speaker_detail", slug=undone.speaker.slug)
 
 
 @desk_view(PUBLISH_VERDICTS)

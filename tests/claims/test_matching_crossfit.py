@@ -18,7 +18,7 @@ from claims.matching.crossfit import (
 )
 from claims.matching.evaluation import Split, matching_evaluate
 from claims.matching.retrieval import Document, MatchSettings
-from tests.claims.toy_embeddings import words_embedder
+from tests.claims.toy_embeddings import same_vector_embed, words_embedder
 
 VOCABULARY = ["unemployment", "state", "rose", "percent", "moon", "studio", "vaccine", "autism"]
 DOCUMENTS = [
@@ -40,7 +40,7 @@ QUERIES = Split(
 
 
 word_embed = words_embedder(VOCABULARY)
-blind_embed = words_embedder([])  # a model that sees nothing: every text gets the same vector
+blind_embed = same_vector_embed  # a model that sees nothing
 
 
 def view(embed, split):

@@ -13,7 +13,16 @@ from django.urls import reverse
 
 from articles.models import Article
 from claims import services, verdicts
-from claims.models import ApiToken, Claim, EvidenceSource, Speaker, Verdict, VerdictStatus
+from claims.models import (
+    ApiToken,
+    Claim,
+    EvidenceSource,
+    Speaker,
+    SpeakerMerge,
+    Verdict,
+    VerdictStatus,
+)
+from claims.speaker_merges import speaker_merge
 from tests.claims.admin_forms import admin_save
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
@@ -75,6 +84,9 @@ def desk():
         "published": published,
         "speaker": SpeakerFactory(name="Dee Example", role="Mayor"),
         "speaker_twin": SpeakerFactory(name="Example"),
+        "merge": speaker_merge(
+            source=SpeakerFactory(name="D. Example"), target=SpeakerFactory(), actor=editor()
+        ),
         "article": ArticleFactory(title="Old title"),
         "token": ApiToken.objects.create(name="Partner", user=author, prefix="p1", key_hash="x"),
     }
@@ -314,6 +326,15 @@ MATRIX = [
             lambda o: o["speaker_twin"].slug,
             lambda o: {"target": o["speaker"].slug},
             lambda o: not Speaker.objects.filter(pk=o["speaker_twin"].pk).exists(),
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:speaker_merge_undo",
+            lambda o: o["merge"].pk,
+            lambda o: {},
+            lambda o: SpeakerMerge.objects.get(pk=o["merge"].pk).undone_at is not None,
         ),
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
     ),

@@ -4,6 +4,7 @@
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
@@ -402,6 +403,11 @@ def test_what_no_published_verdict_stands_on_is_still_deleted_with_its_rows():
     assert open_claim.speaker is None
 
 
+def savepoint(action):
+    with transaction.atomic():
+        return action()
+
+
 def test_a_published_verdicts_sources_change_only_inside_a_correction():
     verdict = published_verdict()
     source = verdict.sources.get()
@@ -420,6 +426,20 @@ def test_a_published_verdicts_sources_change_only_inside_a_correction():
             title="Added",
             accessed_on=source.accessed_on,
         ),
+        lambda: EvidenceSource.objects.filter(pk=draft_source.pk).update(verdict=verdict.pk),
+        lambda: EvidenceSource.objects.filter(pk=draft_source.pk).update(verdict_id=verdict.pk),
+        # add() and bulk_update() run in an atomic block without a savepoint: a refusal spoils
+        # the caller's transaction (all of it rolls back), so they get a savepoint here.
+        lambda: savepoint(
+            lambda: EvidenceSource.objects.bulk_update(
+                [EvidenceSource(pk=draft_source.pk, verdict=verdict)], ["verdict"]
+            )
+        ),
+        lambda: savepoint(
+            lambda: verdict.sources.add(EvidenceSource.objects.get(pk=draft_source.pk))
+        ),
+        lambda: EvidenceSource._base_manager.filter(pk=source.pk).update(title="Swapped"),
+        lambda: EvidenceSource._base_manager.filter(pk=source.pk).delete(),
         lambda: EvidenceSource.objects.bulk_create(
             [
                 EvidenceSource(
@@ -437,7 +457,7 @@ def test_a_published_verdicts_sources_change_only_inside_a_correction():
         assert refused.value.protected_objects == {verdict}
     source.refresh_from_db()
     assert source.title == title and verdict.sources.count() == 1
-    assert EvidenceSource.objects.filter(pk=draft_source.pk).exists()
+    assert EvidenceSource.objects.get(pk=draft_source.pk).verdict_id == draft_source.verdict_id
     # A draft's sources stay the author's to change.
     EvidenceSource.objects.filter(pk=draft_source.pk).update(title="Better title")
     draft_source.delete()

@@ -23,6 +23,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     fact_checker,
     fast_password_hashing,
     published_verdict,
+    submitted_verdict,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -76,14 +77,50 @@ def test_a_merge_moves_claims_sentences_and_spellings_and_records_it(pair):
     assert merge.moved["claims"] == [claim.pk] and merge.moved["sentences"] == [sentence.pk]
 
 
-def test_a_published_claim_keeps_its_status_and_verdict_through_a_merge(pair):
+def test_a_speaker_on_record_is_not_merged_away_but_others_merge_into_it(pair):
     full, short = pair
+    boss = editor()
     verdict = published_verdict(claim=ClaimFactory(speaker=short))
-    speaker_merge(source=short, target=full, actor=editor())
-    claim = Claim.objects.get(pk=verdict.claim_id)
-    assert claim.speaker == full and claim.status == ClaimStatus.PUBLISHED
-    event = claim.events.get(kind=ClaimEventKind.SPEAKER_MERGED)
-    assert event.from_status == event.to_status == ClaimStatus.PUBLISHED
+    in_review = submitted_verdict(claim=ClaimFactory(speaker=short))
+    with pytest.raises(ValidationError, match="Merge Antony Blinken into Blinken instead"):
+        speaker_merge(source=short, target=full, actor=boss)
+    assert Claim.objects.get(pk=verdict.claim_id).speaker == short
+    assert Claim.objects.get(pk=in_review.claim_id).speaker == short
+    assert not SpeakerMerge.objects.exists()
+
+    open_claim = ClaimFactory(speaker=full)
+    speaker_merge(source=full, target=short, actor=boss)
+    published = Claim.objects.get(pk=verdict.claim_id)
+    assert published.speaker == short and published.status == ClaimStatus.PUBLISHED
+    assert not published.events.filter(kind=ClaimEventKind.SPEAKER_MERGED).exists()
+    open_claim.refresh_from_db()
+    assert open_claim.speaker == short
+    assert open_claim.history.first().speaker_id == short.pk  # a history record of the move
+
+
+def test_the_kept_speakers_role_is_filled_only_while_it_has_nothing_on_record(pair):
+    full, short = pair
+    boss = editor()
+    merge = speaker_merge(source=short, target=full, actor=boss)
+    full.refresh_from_db()
+    assert full.role == "Secretary of State"
+    speaker_merge_undo(merge=merge, actor=boss)
+    full.refresh_from_db()
+    assert full.role == ""  # the undo takes the filled-in role back
+
+    short = Speaker.objects.get(slug=short.slug)
+    published_verdict(claim=ClaimFactory(speaker=full))
+    speaker_merge(source=short, target=full, actor=boss)
+    full.refresh_from_db()
+    assert full.role == ""  # its published verdicts keep the role they were published with
+
+
+def test_a_person_is_not_merged_into_an_organisation(pair):
+    full, _ = pair
+    agency = services.speaker_resolve(name="State Department", kind="organisation")
+    with pytest.raises(ValidationError, match="correct one of them in the admin"):
+        speaker_merge(source=agency, target=full, actor=editor())
+    assert merge_candidates(agency) == []
 
 
 def test_merging_a_speaker_into_itself_or_without_the_permission_is_refused(pair):
@@ -104,8 +141,10 @@ def test_undo_brings_the_speaker_back_with_what_still_points_at_the_target(pair)
     other = SpeakerFactory(name="Someone Else")
     Claim.objects.filter(pk=reassigned.pk).update(speaker=other)  # a reviewer's later fix
 
-    restored = speaker_merge_undo(merge=merge, actor=boss)
+    undone = speaker_merge_undo(merge=merge, actor=boss)
+    restored = undone.speaker
 
+    assert undone.kept == []
     assert restored.name == "Blinken" and restored.slug == short.slug
     assert restored.role == "Secretary of State"
     moved.refresh_from_db(), reassigned.refresh_from_db()
@@ -119,18 +158,77 @@ def test_undo_brings_the_speaker_back_with_what_still_points_at_the_target(pair)
         speaker_merge_undo(merge=merge, actor=boss)
 
 
-def test_an_earlier_merge_can_still_be_undone_after_its_target_is_merged_on(pair):
+def test_chained_merges_undo_in_either_order(pair):
+    full, short = pair
+    boss = editor()
+    typo = services.speaker_resolve(name="Blinkin")
+    typo_claim, short_claim = ClaimFactory(speaker=typo), ClaimFactory(speaker=short)
+    first = speaker_merge(source=typo, target=short, actor=boss)
+    second = speaker_merge(source=Speaker.objects.get(slug=short.slug), target=full, actor=boss)
+    first.refresh_from_db()
+    assert first.target == full
+
+    # The earlier merge cannot be undone while the later one stands on its target...
+    restored_short = speaker_merge_undo(merge=second, actor=boss).speaker
+    first.refresh_from_db()
+    assert first.target == restored_short  # ...and undoing the later one points it back
+    typo_claim.refresh_from_db(), short_claim.refresh_from_db()
+    assert typo_claim.speaker == restored_short and short_claim.speaker == restored_short
+    restored_typo = speaker_merge_undo(merge=first, actor=boss).speaker
+    typo_claim.refresh_from_db()
+    assert typo_claim.speaker == restored_typo and restored_typo.name == "Blinkin"
+
+
+def test_an_earlier_merge_undoes_from_the_speaker_it_was_carried_to(pair):
     full, short = pair
     boss = editor()
     typo = services.speaker_resolve(name="Blinkin")
     claim = ClaimFactory(speaker=typo)
     first = speaker_merge(source=typo, target=short, actor=boss)
-    speaker_merge(source=short, target=full, actor=boss)
-    first.refresh_from_db()
-    assert first.target == full
-    restored = speaker_merge_undo(merge=first, actor=boss)
+    speaker_merge(source=Speaker.objects.get(slug=short.slug), target=full, actor=boss)
+    restored = speaker_merge_undo(merge=first, actor=boss).speaker
     claim.refresh_from_db()
     assert claim.speaker == restored and restored.name == "Blinkin"
+
+
+def test_undo_leaves_a_claim_that_went_on_record_since_and_says_so(pair):
+    full, short = pair
+    boss = editor()
+    claim = ClaimFactory(speaker=short)
+    merge = speaker_merge(source=short, target=full, actor=boss)
+    published_verdict(claim=Claim.objects.get(pk=claim.pk))
+    undone = speaker_merge_undo(merge=merge, actor=boss)
+    assert undone.kept == [claim.pk]
+    assert Claim.objects.get(pk=claim.pk).speaker == full
+
+
+def test_undo_is_refused_with_a_reason_when_it_cannot_be_done(pair):
+    full, short = pair
+    boss = editor()
+    merge = speaker_merge(source=short, target=full, actor=boss)
+    squatter = SpeakerFactory(name="Another Blinken", slug=short.slug)
+    with pytest.raises(ValidationError, match="now has the address 'blinken'"):
+        speaker_merge_undo(merge=merge, actor=boss)
+    squatter.delete()
+    SpeakerAlias.objects.filter(alias="Blinken").update(speaker=squatter_of_name())
+    with pytest.raises(ValidationError, match="now belongs to Somebody Else"):
+        speaker_merge_undo(merge=merge, actor=boss)
+    assert not Speaker.objects.filter(slug=short.slug).exists()  # nothing half-done
+    merge.refresh_from_db()
+    assert merge.undone_at is None
+
+    gone = speaker_merge(source=SpeakerFactory(name="Tony B"), target=full, actor=boss)
+    Speaker.objects.filter(pk=full.pk).delete()  # nothing of it on record
+    gone.refresh_from_db()
+    assert gone.target is None
+    with pytest.raises(ValidationError, match="has been deleted"):
+        speaker_merge_undo(merge=gone, actor=boss)
+    with pytest.raises(PermissionDenied):
+        speaker_merge_undo(merge=merge, actor=fact_checker())
+
+
+def squatter_of_name() -> Speaker:
+    return SpeakerFactory(name="Somebody Else")
 
 
 def test_candidates_are_surnames_and_initials_not_strangers():
@@ -165,10 +263,17 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     assert old_address["Location"] == reverse("claims:speaker_detail", args=[full.slug])
     assert client.get(reverse("claims:speaker_detail", args=["nobody"])).status_code == 404
 
+    again = client.post(
+        reverse("claims:speaker_merge", args=[short.slug]), {"target": full.name}, follow=True
+    )
+    assert "Blinken is already merged into Antony Blinken." in again.content.decode()
+
     merge = SpeakerMerge.objects.get()
-    response = client.post(reverse("claims:speaker_merge_undo", args=[merge.pk]))
-    assert response["Location"] == reverse("claims:speaker_detail", args=[short.slug])
+    response = client.post(reverse("claims:speaker_merge_undo", args=[merge.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("claims:speaker_detail", args=[short.slug])
+    assert "is a speaker of its own again" in response.content.decode()
     assert Speaker.objects.get(slug=short.slug).claims.count() == 1
+    assert client.get(reverse("claims:speaker_merge_undo", args=[merge.pk])).status_code == 405
 
 
 def test_the_merge_form_says_what_is_wrong(client, pair):

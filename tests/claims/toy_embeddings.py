@@ -23,8 +23,5 @@ def words_embedder(vocabulary: Sequence[str]):
     return embed
 
 
-def same_vector_embed(texts):
-    """Every text gets the same vector: the cosines tie and only the words tell texts apart."""
-    vectors = np.zeros((len(texts), embedding.DIMENSIONS), dtype=np.float32)
-    vectors[:, 0] = 1.0
-    return vectors
+# Every text gets the same vector: the cosines tie and only the words tell texts apart.
+same_vector_embed = words_embedder([])
