@@ -171,7 +171,8 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
             kind=merge.source_kind,
         )
         moved = merge.moved
-        if moved.get("role_filled") and target.role == merge.source_role:
+        role_back = moved.get("role_filled") and target.role == merge.source_role
+        if role_back and not _on_record(target.claims):
             target.role = ""
             target.save(update_fields=["role"])
         SpeakerMerge.objects.filter(pk__in=moved.get("merges", []), target=target).update(
