@@ -92,6 +92,8 @@ QUOTE_TAG_VERB_FIRST = re.compile(
 DIRECT_QUOTE_SHARE = 0.3
 # How many sentences back an untagged quotation looks for its speaker.
 QUOTE_LOOKBACK = 1
+# Marks that open a quotation (a tag does not start with one).
+QUOTE_OPENERS = "\"“'"
 # A sentence this much inside quotation marks is speech even without a tag of its own.
 QUOTE_SENTENCE_SHARE = 0.5
 
@@ -280,6 +282,8 @@ def _fill_quotations(
     announced: list[Attribution | None],
 ) -> list[Attribution | None]:
     region_speaker: dict[int, Attribution] = {}
+    # The tag the sentence splitter cut off after a quotation with no tag inside it.
+    tagged_after: dict[int, Attribution] = {}
     region_sentences: dict[int, list[int]] = {}
     for index, sentence in enumerate(sentences):
         for region_index, (start, end) in enumerate(regions):
@@ -291,6 +295,10 @@ def _fill_quotations(
             if own[index] is not None:
                 region_speaker[region_index] = own[index]
                 break
+        else:
+            tag = _tag_after(text, sentences, regions[region_index], members[-1] + 1, own)
+            if tag is not None:
+                tagged_after[region_index] = tag
     results = list(own)
     for index, sentence in enumerate(sentences):
         if results[index] is not None:
@@ -300,6 +308,8 @@ def _fill_quotations(
         speaker = next((region_speaker[r] for r in regions_here if r in region_speaker), None)
         if speaker is None and share >= QUOTE_SENTENCE_SHARE:
             speaker = _neighbour_speaker(index, sentences, own, announced, results, quoted)
+            if speaker is None:
+                speaker = next((tagged_after[r] for r in regions_here if r in tagged_after), None)
             if speaker is not None:
                 for region_index in regions_here:
                     region_speaker.setdefault(region_index, speaker)
@@ -307,7 +317,39 @@ def _fill_quotations(
             results[index] = replace(
                 speaker, cue="quote-continuation", is_direct_quote=share >= DIRECT_QUOTE_SHARE
             )
+    # A speaker found late in a quotation of several sentences (a tag after it: '"I am calling
+    # from the campaign. How are you today?" Miller, a retired worker, said.') is the speaker of
+    # its first sentences too, which the pass above had already left behind.
+    for index, sentence in enumerate(sentences):
+        share = quote_share(sentence, quoted)
+        if results[index] is not None or share < QUOTE_SENTENCE_SHARE:
+            continue
+        regions_here = [r for r, members in region_sentences.items() if index in members]
+        speaker = next((region_speaker[r] for r in regions_here if r in region_speaker), None)
+        if speaker is not None:
+            results[index] = replace(
+                speaker, cue="quote-continuation", is_direct_quote=share >= DIRECT_QUOTE_SHARE
+            )
     return results
+
+
+def _tag_after(
+    text: str,
+    sentences: list[SentenceSpan],
+    region: tuple[int, int],
+    following: int,
+    own: list[Attribution | None],
+) -> Attribution | None:
+    """The tag of a quotation that the sentence splitter cut off after its closing mark, on the
+    same line: '"You think I'm going to change?" Trump asked reporters during a news conference.'
+    It opens with its speaker or its verb, not with another quotation."""
+    if following >= len(sentences) or own[following] is None:
+        return None
+    tag = sentences[following]
+    between = text[region[1] : tag.start]
+    if between.strip() or "\n" in between or tag.text.lstrip()[:1] in QUOTE_OPENERS:
+        return None
+    return own[following]
 
 
 def _neighbour_speaker(
