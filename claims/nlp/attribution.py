@@ -56,6 +56,7 @@ from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan
 from claims.nlp.speakers import (
     Attribution,
+    canonical_name,
     describe_subject,
     remember_subjects,
     speaker_aliases,
@@ -97,6 +98,17 @@ QUOTE_OPENERS = "\"“'"
 # A sentence this much inside quotation marks is speech even without a tag of its own.
 QUOTE_SENTENCE_SHARE = 0.5
 
+
+# A source set off by commas inside the sentence it attributes, when the parser hangs the clause
+# on the verb the wrong way round: 'This sort of opining, CNN claimed, violates its code',
+# 'During the same stretch, F.A.A. records show, the Cessna has flown 216 hours'.
+PARENTHETICAL_SOURCE = re.compile(
+    r",\s+(?P<mention>(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+)\s+"
+    r"(?P<cue>said|says|added|adds|claimed|claims|argued|argues|noted|notes|wrote|writes"
+    r"|believes?|believed|contends?|contended|insists?|insisted|shows?|showed|suggests?"
+    r"|suggested|estimates?|estimated|predicts?|predicted|warns?|warned|explained|explains"
+    r"|recalled|recalls|acknowledged|conceded|reported|reports)\s*,\s+\S"
+)
 
 # Quotation marks glued to a word ('said,“Look') are split off, so the verb stays a verb.
 GLUED_QUOTE_INFIXES = (r"(?<=[\w,.:;!?])[“”\"]", r"[“”\"](?=\w)", r"(?<=\w)[,:](?=[“\"])")
@@ -373,6 +385,28 @@ def _neighbour_speaker(
     return None
 
 
+def _parenthetical_source(sentence, doc, quoted):
+    """(words, head, cue) of a source set off by commas mid-sentence (PARENTHETICAL_SOURCE), outside
+    quotation marks; the words between the commas must be a noun phrase and the cue a verb ('the
+    MSNBC, Fox and CNN morning shows, about one in three' is no source)."""
+    for match in PARENTHETICAL_SOURCE.finditer(sentence.text):
+        if quoted[sentence.start + match.start("mention")]:
+            continue
+        span = doc.char_span(*match.span("mention"), alignment_mode="contract")
+        cue = doc.char_span(*match.span("cue"), alignment_mode="contract")
+        if span is None or cue is None or cue.root.pos_ not in ("VERB", "AUX"):
+            continue
+        # The head noun: the last before a preposition ('the former CEO of Hewlett-Packard').
+        head_words = next((span[: t.i - span.start] for t in span if t.pos_ == "ADP"), span)
+        subject = head_words[-1] if len(head_words) else span.root
+        # Pronouns are left to the parser, which reads ', he said,' well; its subject would be
+        # taken for the antecedent here ('His leverage, they believe, ...').
+        if subject.pos_ not in ("NOUN", "PROPN") or not can_speak(subject):
+            continue
+        return span.text, subject, match.group("cue")
+    return None
+
+
 def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start):
     """Return (attribution of this sentence, speaker it announces for the next sentence)."""
     colon = colon_attribution(sentence, doc, context, line_start)
@@ -427,6 +461,15 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
         *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
         return describe_subject(subject, cue, history), None
+    parenthetical = _parenthetical_source(sentence, doc, quoted)
+    if parenthetical is not None:
+        words, subject, cue = parenthetical
+        attribution = describe_subject(subject, cue, history)
+        if attribution is not None and attribution.kind != "person":
+            # The parser leaves such a phrase in pieces ('F.A.A.' and 'records' both hang on
+            # 'show'), so the source is the whole phrase between the commas.
+            attribution = replace(attribution, speaker=canonical_name(words), mention=words)
+        return attribution, None
     poll = poll_of_figures(doc, sentence.start, quoted)
     if poll is not None:
         return describe_subject(poll, "in (poll)", history), None
