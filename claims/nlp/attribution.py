@@ -56,6 +56,7 @@ from claims.nlp.quotes import quote_regions, quote_share, quoted_mask
 from claims.nlp.sentences import SentenceSpan
 from claims.nlp.speakers import (
     Attribution,
+    canonical_name,
     describe_subject,
     remember_subjects,
     speaker_aliases,
@@ -92,9 +93,22 @@ QUOTE_TAG_VERB_FIRST = re.compile(
 DIRECT_QUOTE_SHARE = 0.3
 # How many sentences back an untagged quotation looks for its speaker.
 QUOTE_LOOKBACK = 1
+# Marks that open a quotation (a tag does not start with one).
+QUOTE_OPENERS = "\"“'"
 # A sentence this much inside quotation marks is speech even without a tag of its own.
 QUOTE_SENTENCE_SHARE = 0.5
 
+
+# A source set off by commas inside the sentence it attributes, when the parser hangs the clause
+# on the verb the wrong way round: 'This sort of opining, CNN claimed, violates its code',
+# 'During the same stretch, F.A.A. records show, the Cessna has flown 216 hours'.
+PARENTHETICAL_SOURCE = re.compile(
+    r",\s+(?P<mention>(?:[\w.'’-]+\s+){0,5}?[\w.'’-]+)\s+"
+    r"(?P<cue>said|says|added|adds|claimed|claims|argued|argues|noted|notes|wrote|writes"
+    r"|believes?|believed|contends?|contended|insists?|insisted|shows?|showed|suggests?"
+    r"|suggested|estimates?|estimated|predicts?|predicted|warns?|warned|explained|explains"
+    r"|recalled|recalls|acknowledged|conceded|reported|reports)\s*,\s+\S"
+)
 
 # Quotation marks glued to a word ('said,“Look') are split off, so the verb stays a verb.
 GLUED_QUOTE_INFIXES = (r"(?<=[\w,.:;!?])[“”\"]", r"[“”\"](?=\w)", r"(?<=\w)[,:](?=[“\"])")
@@ -280,6 +294,8 @@ def _fill_quotations(
     announced: list[Attribution | None],
 ) -> list[Attribution | None]:
     region_speaker: dict[int, Attribution] = {}
+    # The tag the sentence splitter cut off after a quotation with no tag inside it.
+    tagged_after: dict[int, Attribution] = {}
     region_sentences: dict[int, list[int]] = {}
     for index, sentence in enumerate(sentences):
         for region_index, (start, end) in enumerate(regions):
@@ -291,6 +307,10 @@ def _fill_quotations(
             if own[index] is not None:
                 region_speaker[region_index] = own[index]
                 break
+        else:
+            tag = _tag_after(text, sentences, regions[region_index], members[-1] + 1, own)
+            if tag is not None:
+                tagged_after[region_index] = tag
     results = list(own)
     for index, sentence in enumerate(sentences):
         if results[index] is not None:
@@ -300,6 +320,8 @@ def _fill_quotations(
         speaker = next((region_speaker[r] for r in regions_here if r in region_speaker), None)
         if speaker is None and share >= QUOTE_SENTENCE_SHARE:
             speaker = _neighbour_speaker(index, sentences, own, announced, results, quoted)
+            if speaker is None:
+                speaker = next((tagged_after[r] for r in regions_here if r in tagged_after), None)
             if speaker is not None:
                 for region_index in regions_here:
                     region_speaker.setdefault(region_index, speaker)
@@ -307,7 +329,39 @@ def _fill_quotations(
             results[index] = replace(
                 speaker, cue="quote-continuation", is_direct_quote=share >= DIRECT_QUOTE_SHARE
             )
+    # A speaker found late in a quotation of several sentences (a tag after it: '"I am calling
+    # from the campaign. How are you today?" Miller, a retired worker, said.') is the speaker of
+    # its first sentences too, which the pass above had already left behind.
+    for index, sentence in enumerate(sentences):
+        share = quote_share(sentence, quoted)
+        if results[index] is not None or share < QUOTE_SENTENCE_SHARE:
+            continue
+        regions_here = [r for r, members in region_sentences.items() if index in members]
+        speaker = next((region_speaker[r] for r in regions_here if r in region_speaker), None)
+        if speaker is not None:
+            results[index] = replace(
+                speaker, cue="quote-continuation", is_direct_quote=share >= DIRECT_QUOTE_SHARE
+            )
     return results
+
+
+def _tag_after(
+    text: str,
+    sentences: list[SentenceSpan],
+    region: tuple[int, int],
+    following: int,
+    own: list[Attribution | None],
+) -> Attribution | None:
+    """The tag of a quotation that the sentence splitter cut off after its closing mark, on the
+    same line: '"You think I'm going to change?" Trump asked reporters during a news conference.'
+    It opens with its speaker or its verb, not with another quotation."""
+    if following >= len(sentences) or own[following] is None:
+        return None
+    tag = sentences[following]
+    between = text[region[1] : tag.start]
+    if between.strip() or "\n" in between or tag.text.lstrip()[:1] in QUOTE_OPENERS:
+        return None
+    return own[following]
 
 
 def _neighbour_speaker(
@@ -328,6 +382,28 @@ def _neighbour_speaker(
     for earlier in range(index - 1, max(index - 1 - QUOTE_LOOKBACK, -1), -1):
         if announced[earlier] or results[earlier]:
             return announced[earlier] or results[earlier]
+    return None
+
+
+def _parenthetical_source(sentence, doc, quoted):
+    """(words, head, cue) of a source set off by commas mid-sentence (PARENTHETICAL_SOURCE), outside
+    quotation marks; the words between the commas must be a noun phrase and the cue a verb ('the
+    MSNBC, Fox and CNN morning shows, about one in three' is no source)."""
+    for match in PARENTHETICAL_SOURCE.finditer(sentence.text):
+        if quoted[sentence.start + match.start("mention")]:
+            continue
+        span = doc.char_span(*match.span("mention"), alignment_mode="contract")
+        cue = doc.char_span(*match.span("cue"), alignment_mode="contract")
+        if span is None or cue is None or cue.root.pos_ not in ("VERB", "AUX"):
+            continue
+        # The head noun: the last before a preposition ('the former CEO of Hewlett-Packard').
+        head_words = next((span[: t.i - span.start] for t in span if t.pos_ == "ADP"), span)
+        subject = head_words[-1] if len(head_words) else span.root
+        # Pronouns are left to the parser, which reads ', he said,' well; its subject would be
+        # taken for the antecedent here ('His leverage, they believe, ...').
+        if subject.pos_ not in ("NOUN", "PROPN") or not can_speak(subject):
+            continue
+        return span.text, subject, match.group("cue")
     return None
 
 
@@ -385,6 +461,15 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
         *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
         return describe_subject(subject, cue, history), None
+    parenthetical = _parenthetical_source(sentence, doc, quoted)
+    if parenthetical is not None:
+        words, subject, cue = parenthetical
+        attribution = describe_subject(subject, cue, history)
+        if attribution is not None and attribution.kind != "person":
+            # The parser leaves such a phrase in pieces ('F.A.A.' and 'records' both hang on
+            # 'show'), so the source is the whole phrase between the commas.
+            attribution = replace(attribution, speaker=canonical_name(words), mention=words)
+        return attribution, None
     poll = poll_of_figures(doc, sentence.start, quoted)
     if poll is not None:
         return describe_subject(poll, "in (poll)", history), None

@@ -372,3 +372,56 @@ def test_a_reporting_verb_the_parser_hangs_on_its_subject_still_has_that_subject
     attribution = found[next(iter(found))]
     assert attribution is not None
     assert speaker_key(attribution.speaker) == "gop presidential front runner"
+
+
+def test_a_tag_cut_off_after_a_quotation_of_several_sentences_names_all_of_them():
+    # The sentence splitter ends a sentence at '?"', so the long tag is a sentence of its own.
+    found = attribute(
+        "The phone bank opened at noon.\n\n"
+        '"I am calling from the Lopez campaign. How are you today?" Maria Chen, a retired '
+        "nurse from Leeds, said into the phone.\n\n"
+        "The calls went on until dark."
+    )
+    assert speaker_of(found, '"I am calling') == "Maria Chen"
+    assert speaker_of(found, "How are you today") == "Maria Chen"
+    assert speaker_of(found, "The phone bank") is None
+    assert speaker_of(found, "The calls went on") is None
+
+
+def test_a_quotation_does_not_take_the_speaker_of_the_next_paragraph_or_lend_it_to_narration():
+    # Proximity is no tag: the speaker of the next paragraph says something else.
+    apart = rules_alone(
+        "The phone bank opened at noon.\n\n"
+        '"I am calling from the Lopez campaign. How are you today?"\n\n'
+        "Maria Chen, a retired nurse from Leeds, said the calls were hard."
+    )
+    assert speaker_of(apart, '"I am calling') is None
+    assert speaker_of(apart, "How are you today") is None
+    # A narration sentence with a phrase in quotation marks stays the writer's.
+    scare_quote = rules_alone(
+        'Volunteers worked through the campaign\'s "friendly list." Maria Chen, a retired '
+        "nurse from Leeds, said the list was long."
+    )
+    assert speaker_of(scare_quote, "Volunteers worked") is None
+
+
+def test_a_source_set_off_by_commas_is_the_source_of_its_sentence():
+    # 'added' and 'claimed' need a clause of their own elsewhere ('added 200 jobs' is no speech);
+    # here the parser hangs the sentence's clause the other way round.
+    found = rules_alone(
+        "The season opens in September.\n\n"
+        "Time, Senator Maria Lopez added, was on their side.\n\n"
+        "This sort of opining, the Harbour Times claimed, breaks its code of practice.\n"
+    )
+    assert speaker_of(found, "Time, Senator") == "Maria Lopez"
+    assert speaker_key(speaker_of(found, "This sort of opining")) == "harbour times"
+    assert speaker_of(found, "The season opens") is None
+
+
+def test_commas_around_a_phrase_that_is_no_source_leave_the_sentence_to_the_writer():
+    found = rules_alone(
+        "On the Harbour and Leeds morning shows, about one in three of the voices were women.\n\n"
+        "The road ran through a tunnel where, it is said, smugglers once hid.\n"
+    )
+    assert speaker_of(found, "On the Harbour") is None
+    assert speaker_of(found, "The road ran") is None
