@@ -228,6 +228,34 @@ def _spelled_out(initials: str) -> str:
     return "^" + between.join(rf"{letter}\S*" for letter in initials) + "$"
 
 
+def possible_duplicates(*, limit: int = 200) -> list[tuple[Speaker, Speaker]]:
+    """Pairs across the whole desk, shorter name first: a surname alone and a full name ending
+    in it ("Blinken", "Antony Blinken"), or capitals and the name they abbreviate ("CDC",
+    "Centers for Disease Control"), of the same kind. Two full names that share a surname are
+    left out: they are usually two people. One query, then grouping in memory."""
+    speakers = list(Speaker.objects.only("pk", "name", "slug", "kind", "role"))
+    by_name: dict[tuple[str, str], list[Speaker]] = {}
+    for speaker in speakers:
+        by_name.setdefault((speaker.kind, speaker.name.lower()), []).append(speaker)
+    pairs = {}
+    for speaker in speakers:
+        words = speaker.name.split()
+        if len(words) < 2:
+            continue
+        shorter = list(by_name.get((speaker.kind, words[-1].lower()), []))
+        initials = _initials(speaker.name)
+        if len(initials) >= 2:
+            shorter += [
+                short
+                for short in by_name.get((speaker.kind, initials.lower()), [])
+                if short.name.isupper()
+            ]
+        for short in shorter:
+            pairs[(short.pk, speaker.pk)] = (short, speaker)
+    ordered = sorted(pairs.values(), key=lambda pair: (pair[0].name, pair[1].name))
+    return ordered[:limit]
+
+
 def merge_candidates(speaker: Speaker, *, limit: int = 10) -> list[Speaker]:
     """Speakers that may be this one: one name is the other's last word ("Blinken" / "Antony
     Blinken"), or one is the other's initials ("CDC" / "Centers for Disease Control")."""

@@ -30,6 +30,7 @@ urlpatterns = [
     path("history/", desk.desk_history, name="desk_history"),
     path("speakers/<slug:slug>/", desk.speaker_detail, name="speaker_detail"),
     path("speakers/<slug:slug>/merge/", desk.speaker_merge, name="speaker_merge"),
+    path("speaker-duplicates/", desk.speaker_duplicates, name="speaker_duplicates"),
     path("speaker-merges/<int:pk>/undo/", desk.speaker_merge_undo, name="speaker_merge_undo"),
     path("dashboard/", desk.dashboard, name="dashboard"),
     path("fact-checks/<int:pk>/", public.verdict_public, name="public"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -76,6 +77,22 @@ def speaker_detail(request, slug: str):
             "merges": speaker.merges_in.select_related("actor", "undone_by"),
         },
     )
+
+
+@desk_view(speaker_merges.MERGE_PERMISSION)
+def speaker_duplicates(request):
+    pairs = speaker_merges.possible_duplicates()
+    ids = {speaker.pk for pair in pairs for speaker in pair}
+    counts = dict(
+        Speaker.objects.filter(pk__in=ids)
+        .annotate(count=Count("claims"))
+        .values_list("pk", "count")
+    )
+    rows = [
+        {"one": one, "other": other, "one_claims": counts[one.pk], "other_claims": counts[other.pk]}
+        for one, other in pairs
+    ]
+    return render(request, "claims/speaker_duplicates.html", {"pairs": rows})
 
 
 def _merged_into(slug: str) -> SpeakerMerge | None:

@@ -317,3 +317,34 @@ def test_editors_read_the_merges_in_the_admin_and_nobody_edits_them(client, pair
     client.force_login(fact_checker())
     assert client.get(reverse("admin:claims_speakermerge_changelist")).status_code == 403
     assert SpeakerMerge.objects.filter(pk=merge.pk).exists()
+
+
+def test_the_duplicates_page_pairs_surnames_and_initials_but_not_two_people():
+    from claims.speaker_merges import possible_duplicates
+
+    full, short = SpeakerFactory(name="Antony Blinken"), SpeakerFactory(name="Blinken")
+    agency = SpeakerFactory(name="Centers for Disease Control", kind="organisation")
+    initials = SpeakerFactory(name="CDC", kind="organisation")
+    SpeakerFactory(name="Joe Biden"), SpeakerFactory(name="Hunter Biden")
+    SpeakerFactory(name="Cdc")  # a person's odd name is not an agency's initials
+    SpeakerFactory(name="Control", kind="organisation")
+    control = Speaker.objects.get(name="Control")
+    assert possible_duplicates() == [(short, full), (initials, agency), (control, agency)]
+
+
+def test_editors_merge_from_the_duplicates_page_and_others_cannot_see_it(client):
+    full, short = SpeakerFactory(name="Antony Blinken"), SpeakerFactory(name="Blinken")
+    ClaimFactory(speaker=short), ClaimFactory(speaker=full), ClaimFactory(speaker=full)
+    url = reverse("claims:speaker_duplicates")
+    client.force_login(fact_checker())
+    assert client.get(url).status_code == 403
+    client.force_login(editor())
+    page = client.get(url).content.decode()
+    assert "Blinken</a> <small>(1 claim)</small>" in page
+    assert "Antony Blinken</a> <small>(2 claims)</small>" in page
+    assert (
+        "Merge Blinken into Antony Blinken" in page and "Merge Antony Blinken into Blinken" in page
+    )
+    assert url in client.get(reverse("claims:dashboard")).content.decode()
+    client.post(reverse("claims:speaker_merge", args=[short.slug]), {"target": full.slug})
+    assert "No likely duplicates." in client.get(url).content.decode()
