@@ -92,17 +92,24 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
                 f"{target.name} as {target.get_kind_display().lower()}: correct one of them "
                 "in the admin before merging."
             )
-        earlier = list(SpeakerMerge.objects.select_for_update().filter(target=source))
+        earlier = list(
+            SpeakerMerge.objects.select_for_update().filter(target=source, undone_at__isnull=True)
+        )
         claims = list(Claim.objects.select_for_update().filter(speaker=source).order_by("pk"))
         on_record = _on_record(Claim.objects.filter(pk__in=[claim.pk for claim in claims]))
+        target_on_record = bool(_on_record(target.claims))
         if on_record:
             numbers = ", ".join(f"#{pk}" for pk in on_record[:5])
+            instead = (
+                "Both speakers have such claims, so neither can be merged away."
+                if target_on_record
+                else f"Merge {target.name} into {source.name} instead."
+            )
             raise ValidationError(
                 f"{source.name} said claims whose verdict is submitted or published ({numbers}): "
-                f"who said them is part of the record. Merge {target.name} into "
-                f"{source.name} instead."
+                f"who said them is part of the record. {instead}"
             )
-        fills_role = bool(source.role and not target.role and not _on_record(target.claims))
+        fills_role = bool(source.role and not target.role and not target_on_record)
         moved = {
             "claims": [claim.pk for claim in claims],
             "sentences": list(Sentence.objects.filter(speaker=source).values_list("pk", flat=True)),
@@ -155,10 +162,13 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
         merge = SpeakerMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at is not None:
             raise ValidationError("This merge has already been undone.")
-        if target is None or merge.target_id != target.pk:
+        if merge.target_id is None:
             raise ValidationError(
-                "The speaker this was merged into has been deleted or merged on: undo that first."
+                f"The speaker {merge.source_name} was merged into has been deleted: there is "
+                "nothing to undo."
             )
+        if target is None or merge.target_id != target.pk:
+            raise ValidationError("The speakers changed while undoing: try again.")
         slug = merge.source_slug
         if Speaker.objects.filter(slug=slug).exists():
             raise ValidationError(
@@ -202,16 +212,12 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
 
 
 def _name_alias_ensure(restored: Speaker) -> None:
-    """The restored speaker's own name must find it again in the next analysis."""
+    """The restored speaker's own name finds it again in the next analysis, unless another
+    speaker answers to that spelling (it may always have: a speaker added in the admin before
+    it had aliases); then it stays with that speaker, as before the merge."""
     key = speaker_key(restored.name)
-    alias, _ = SpeakerAlias.objects.get_or_create(
-        key=key, defaults={"speaker": restored, "alias": restored.name}
-    )
-    if alias.speaker_id != restored.pk:
-        raise ValidationError(
-            f"The spelling {alias.alias!r} now belongs to {alias.speaker.name}: move it back "
-            "in the admin before undoing."
-        )
+    if key and not SpeakerAlias.objects.filter(key=key).exists():
+        SpeakerAlias.objects.create(speaker=restored, alias=restored.name, key=key)
 
 
 # --- Candidates --------------------------------------------------------------------------------

@@ -59,11 +59,18 @@ def import_text_decode(data: bytes) -> str:
             f"the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
             f"The file is not valid UTF-8 (byte {error.start}): save it as UTF-8."
         ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationError(
+            f"Line {line} holds a null character, which no text can store: the file may be "
+            "UTF-16 or not text at all. Save it as UTF-8 text."
+        )
+    return text
 
 
 def import_rows(text: str, file_format: str) -> Iterator[tuple[int, dict | None, str]]:

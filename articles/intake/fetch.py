@@ -174,6 +174,22 @@ def url_refusal(url: str) -> str | None:
         return "refused: the URL has no host"
     if parts.username or parts.password:
         return "refused: URLs with a user name or password are not fetched"
+    return _literal_address_refusal(parts.hostname.lower())
+
+
+def _literal_address_refusal(host: str) -> str | None:
+    """A host written as an IP address (or localhost) is judged now, so the submitter hears at
+    once; a name is judged on what it resolves to, when connecting."""
+    address = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+    try:
+        refusal = address_refusal(address.strip("[]"))
+    except ValueError:
+        return None  # a name, not an address
+    if refusal:
+        return (
+            f"refused: the address of {host} is not allowed; only public internet addresses "
+            "are fetched"
+        )
     return None
 
 

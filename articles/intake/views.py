@@ -160,7 +160,8 @@ def import_status(request, pk: int):
 @permission_required("articles.view_externalfactcheck", raise_exception=True)
 def external_factcheck_list(request):
     factchecks = ExternalFactCheck.objects.defer("raw")
-    query = request.GET.get("q", "").strip()
+    # A search box: characters no stored text can hold (NUL) are dropped, not an error page.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:500]
     if query:
         factchecks = factchecks.filter(claim_reviewed__icontains=query)
     page = Paginator(factchecks, 50).get_page(request.GET.get("page"))

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
@@ -27,8 +28,34 @@ from .base import (
 # --- Speakers ----------------------------------------------------------------------------------
 
 
+class SpeakerAliasFormSet(BaseInlineFormSet):
+    """A spelling belongs to one speaker: say which one has it, rather than fail on save."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            alias = form.cleaned_data.get("alias")
+            if not alias:
+                continue
+            key = services.speaker_key(alias)
+            if not key:
+                form.add_error("alias", "A spelling needs letters or digits.")
+                continue
+            owner = SpeakerAlias.objects.filter(key=key).exclude(pk=form.instance.pk).first()
+            if key in seen or (owner is not None and owner.speaker_id != self.instance.pk):
+                holder = owner.speaker.name if owner is not None else "another row here"
+                form.add_error("alias", f"{alias!s} is already a spelling of {holder}.")
+            elif owner is not None:
+                form.add_error("alias", f"{alias!s} is already one of this speaker's spellings.")
+            seen.add(key)
+
+
 class SpeakerAliasInline(admin.TabularInline):
     model = SpeakerAlias
+    formset = SpeakerAliasFormSet
     fields = ["alias", "key"]
     readonly_fields = ["key"]
     extra = 0
@@ -51,6 +78,15 @@ class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     @admin.display(description="Claims", ordering="_claim_count")
     def claim_count(self, speaker):
         return speaker._claim_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Analysis finds speakers by their spellings: a speaker added or renamed here answers
+        # to its name, unless another speaker already does.
+        speaker = form.instance
+        key = services.speaker_key(speaker.name)
+        if key and not SpeakerAlias.objects.filter(key=key).exists():
+            SpeakerAlias.objects.create(speaker=speaker, alias=speaker.name, key=key)
 
     def save_formset(self, request, form, formset, change):
         aliases = formset.save(commit=False)

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import Truncator
 
 from .. import selectors, speaker_merges
 from ..forms import DeskHistoryFilterForm
@@ -95,6 +96,9 @@ def speaker_duplicates(request):
     return render(request, "claims/speaker_duplicates.html", {"pairs": rows})
 
 
+MERGE_TARGET_MAX = 320  # Speaker.slug's length, and more than any name needs
+
+
 def _merged_into(slug: str) -> SpeakerMerge | None:
     """The standing merge that took this address away, if one did."""
     return (
@@ -116,15 +120,20 @@ def speaker_merge(request, slug: str):
         messages.info(request, f"{done.source_name} is already merged into {done.target.name}.")
         return redirect("claims:speaker_detail", slug=done.target.slug)
     wanted = request.POST.get("target", "").strip()
-    if not wanted:
-        messages.error(request, "Name the speaker to merge into.")
+    if not wanted or "\x00" in wanted or len(wanted) > MERGE_TARGET_MAX:
+        messages.error(
+            request,
+            f"Name the speaker to merge into: a name or address of at most {MERGE_TARGET_MAX} "
+            "characters.",
+        )
         return redirect("claims:speaker_detail", slug=slug)
     matches = list(Speaker.objects.filter(slug=wanted)) or list(
         Speaker.objects.filter(name__iexact=wanted)[:2]
     )
     if len(matches) != 1:
         found = "no speaker" if not matches else "more than one speaker"
-        messages.error(request, f"There is {found} called {wanted!r}: use its address.")
+        shown = Truncator(wanted).chars(80)
+        messages.error(request, f"There is {found} called “{shown}”: use its address.")
         return redirect("claims:speaker_detail", slug=slug)
     target = matches[0]
     merged = attempt(
@@ -144,12 +153,17 @@ def speaker_merge_undo(request, pk: int):
         for message in error_messages(error):
             messages.error(request, message)
         if merge.target is None:
-            raise Http404("The speaker this was merged into is gone.") from None
+            return redirect("claims:speaker_duplicates")
         return redirect("claims:speaker_detail", slug=merge.target.slug)
     text = f"The merge is undone: {merge.source_name} is a speaker of its own again."
     if undone.kept:
         claims = ", ".join(f"#{pk}" for pk in undone.kept)
-        text += f" Claims {claims} stay with {merge.target.name}: their verdict went on record."
+        if len(undone.kept) == 1:
+            text += f" Claim {claims} stays with {merge.target.name}: its verdict went on record."
+        else:
+            text += (
+                f" Claims {claims} stay with {merge.target.name}: their verdicts went on record."
+            )
     messages.success(request, text)
     return redirect("claims:speaker_detail", slug=undone.speaker.slug)
 

@@ -131,6 +131,7 @@ def test_a_reimport_reads_the_jobs_in_flight_once_per_chunk_of_rows(
     [
         ("rows.xlsx", b"x", "neither CSV (.csv) nor JSON Lines"),
         ("rows.csv", b"\xff\xfe title", "not valid UTF-8 (byte 0)"),
+        ("rows.csv", b"title,body\nT\x00,The mayor said it.\n", "Line 2 holds a null character"),
         ("rows.csv", b"title,colour\nA,red\n", "Unknown column(s) colour"),
         ("rows.csv", b"title,byline\nA,B\n", "needs a body or a url column"),
         ("rows.csv", b"title,body\n", "The file has no rows."),

@@ -172,5 +172,7 @@ def test_external_fact_checks_are_never_the_desks_verdicts(client):
     page = client.get("/intake/fact-checks/?q=budget").content.decode()
     assert "<strong>Budget Watch</strong>" in page and "Half true" in page
     assert "not this desk" in page
+    odd = client.get("/intake/fact-checks/", {"q": "bud\x00get"})  # no stored text holds a NUL
+    assert odd.status_code == 200 and "<strong>Budget Watch</strong>" in odd.content.decode()
     client.force_login(UserFactory(is_staff=False))
     assert client.get("/intake/fact-checks/").status_code == 403

@@ -248,6 +248,25 @@ def test_the_api_refuses_an_empty_submission_and_hides_other_clients_jobs(intake
     assert api.get(f"/api/v1/intake-jobs/{other.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("url", "private_allowed"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", True),  # cloud metadata: never
+        ("http://127.0.0.1:8077/admin/", False),
+        ("http://localhost/admin/", False),
+        ("http://[::1]/", False),
+        ("http://10.0.0.7/intranet", False),
+    ],
+)
+def test_an_address_that_is_never_fetched_is_refused_at_submission(settings, url, private_allowed):
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = private_allowed
+    _, key = make_key(read=False, submit=True)
+    response = client_with(key).post("/api/v1/articles/", {"url": url}, format="json")
+    assert response.status_code == 400
+    assert "only public internet addresses are fetched" in str(response.json())
+    assert not IntakeJob.objects.exists()
+
+
 def test_the_url_is_fetched_as_submitted_not_as_normalised(
     intake_server, django_capture_on_commit_callbacks
 ):

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from claims import services
 from claims.models import ClaimStatus
 from tests.factories import (
     ArticleFactory,
@@ -138,3 +139,33 @@ def test_the_article_page_shows_sentences_and_claims_escaped(client):
     page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
     assert b"<script>alert(1)</script>" not in page
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_speaker_added_in_the_admin_answers_to_its_name_and_spellings_stay_unique(client):
+    from claims.models import Speaker, SpeakerAlias
+
+    other = services.speaker_resolve(name="Jen Psaki", aliases=["Psaki"])
+    login(client, editor())
+    url = reverse("admin:claims_speaker_add")
+    data = {
+        "name": "Antony Blinken",
+        "slug": "antony-blinken",
+        "role": "",
+        "kind": "person",
+        "aliases-TOTAL_FORMS": "1",
+        "aliases-INITIAL_FORMS": "0",
+        "aliases-0-alias": "Psaki",
+    }
+    page = client.post(url, data)
+    assert page.status_code == 200  # the form again, with the reason
+    assert "Psaki is already a spelling of Jen Psaki." in page.content.decode()
+    assert not Speaker.objects.filter(slug="antony-blinken").exists()
+    data["aliases-0-alias"] = "Tony Blinken"
+    assert client.post(url, data).status_code == 302
+    speaker = Speaker.objects.get(slug="antony-blinken")
+    assert set(speaker.aliases.values_list("alias", flat=True)) == {
+        "Antony Blinken",
+        "Tony Blinken",
+    }
+    assert services.speaker_resolve(name="Antony Blinken") == speaker
+    assert SpeakerAlias.objects.get(alias="Psaki").speaker == other
