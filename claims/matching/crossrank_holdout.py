@@ -20,6 +20,13 @@ Protocol, fixed and committed on 2026-12-02 before any train-B figure was read (
    MiniLM and the shipped hybrid (`cross_encoder_dev`). It ships only if the dev hybrid +
    cross-encoder scores at least `SHIP_MARGIN` (0.01) above the shipped hybrid's 0.8755.
 
+Second candidate, declared on 2026-12-02 after the first was judged (one epoch: train-B hybrid
+0.8924, hybrid + cross-encoder 0.8749, cross-encoder alone 0.6942, so it did not go forward;
+its training loss was still falling): the same recipe, split, depth, fusion and rule with 3
+epochs (`--cross-encoder-epochs 3`), fixed before its run. Two candidates judged on the same
+160 tweets: the better of them is the more optimistic figure. Its dev read (step 4) does not fit
+in the time left today; if it goes forward, that is the next step, by the same rule.
+
 Models are kept under `work_dir` (outside the repository) and reused when found, so a stopped
 run resumes where it was.
 """
@@ -34,6 +41,7 @@ import numpy as np
 from .corpus import corpus_matcher, embed_cached
 from .crossrank import (
     DEPTH,
+    EPOCHS,
     candidate_text,
     cross_encoder_export,
     cross_encoder_train,
@@ -110,13 +118,13 @@ def reranked_judge(*, split: Split, top: list[Candidates], documents, session, t
     )
 
 
-def cross_encoder_model(*, path: Path, groups, source_dir: Path, log) -> Path:
+def cross_encoder_model(*, path: Path, groups, source_dir: Path, epochs: int, log) -> Path:
     if path.is_file():
         log(f"cross-encoder: reusing {path}")
         return path
     started = time.monotonic()
-    log(f"cross-encoder: training on {len(groups)} tweets' candidate lists")
-    model = cross_encoder_train(source_dir=source_dir, groups=groups, log=log)
+    log(f"cross-encoder: training on {len(groups)} tweets' candidate lists, {epochs} epoch(s)")
+    model = cross_encoder_train(source_dir=source_dir, groups=groups, epochs=epochs, log=log)
     cross_encoder_export(model=model, int8_path=path)
     log(f"cross-encoder: trained and exported in {time.monotonic() - started:.0f} s")
     return path
@@ -129,7 +137,9 @@ class HoldoutResult:
     goes_forward: bool
 
 
-def cross_encoder_holdout(*, data_dir: Path, work_dir: Path, cache_dir: Path | None, log=print):
+def cross_encoder_holdout(
+    *, data_dir: Path, work_dir: Path, cache_dir: Path | None, epochs: int = EPOCHS, log=print
+):
     """Steps 1 to 3 of the protocol (module docstring); dev is not read."""
     from claims.nlp.checkworthiness import session_load
 
@@ -161,9 +171,10 @@ def cross_encoder_holdout(*, data_dir: Path, work_dir: Path, cache_dir: Path | N
     top_a = [top_candidates(found, settings) for found in found_a]
     _, top_b = candidate_lists(matcher, train_b, vectors["b"], settings)
     path = cross_encoder_model(
-        path=work_dir / f"cross-encoder-train-a-d{DEPTH}.onnx",
+        path=work_dir / f"cross-encoder-train-a-d{DEPTH}-e{epochs}.onnx",
         groups=groups_for(train_a, top_a, documents),
         source_dir=models.source_dir,
+        epochs=epochs,
         log=log,
     )
     judged = reranked_judge(
@@ -192,6 +203,7 @@ def cross_encoder_dev(
     embed,
     tag: str,
     settings: MatchSettings,
+    epochs: int = EPOCHS,
     log=print,
 ) -> DevResult:
     """Step 4: trained on all train's candidate lists from the shipped model (`embed`, `tag`)
@@ -215,9 +227,10 @@ def cross_encoder_dev(
         )
         tops[name] = candidate_lists(matcher, split, vectors, settings)[1]
     path = cross_encoder_model(
-        path=work_dir / f"cross-encoder-train-d{DEPTH}.onnx",
+        path=work_dir / f"cross-encoder-train-d{DEPTH}-e{epochs}.onnx",
         groups=groups_for(splits["train"], tops["train"], documents),
         source_dir=source_dir,
+        epochs=epochs,
         log=log,
     )
     session, tokenizer = session_load(path), pair_tokenizer(source_dir)

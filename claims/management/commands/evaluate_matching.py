@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.matching import embedding
 from claims.matching.corpus import TsvFormatError
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
-from claims.matching.crossrank import DEPTH
+from claims.matching.crossrank import DEPTH, EPOCHS
 from claims.matching.crossrank_holdout import (
     FORWARD_MARGIN,
     SHIP_MARGIN,
@@ -80,6 +80,12 @@ class Command(BaseCommand):
             "read dev once: plain MiniLM, the shipped hybrid, hybrid + cross-encoder; writes "
             "no settings",
         )
+        parser.add_argument(
+            "--cross-encoder-epochs",
+            type=int,
+            default=EPOCHS,
+            help=f"epochs of the cross-encoder's training (default {EPOCHS})",
+        )
 
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
@@ -94,11 +100,14 @@ class Command(BaseCommand):
         if options["train_crossfit"]:
             self.crossfit_report(data_dir, cache_dir)
             return
+        epochs = options["cross_encoder_epochs"]
+        if epochs < 1:
+            raise CommandError("--cross-encoder-epochs must be at least 1")
         if options["train_cross_encoder"]:
-            self.cross_encoder_report(data_dir, cache_dir)
+            self.cross_encoder_report(data_dir, cache_dir, epochs)
             return
         if options["cross_encoder_dev"]:
-            self.cross_encoder_dev_report(data_dir, cache_dir)
+            self.cross_encoder_dev_report(data_dir, cache_dir, epochs)
             return
         fp32_path = settings.BASE_DIR / "var" / embedding.FP32_LOCAL_NAME
         if not fp32_path.is_file():
@@ -260,13 +269,14 @@ class Command(BaseCommand):
             f"{'gold@' + str(DEPTH):>9}  cross-encoder p50 / p95 a query"
         )
 
-    def cross_encoder_report(self, data_dir: Path, cache_dir: Path | None) -> None:
+    def cross_encoder_report(self, data_dir: Path, cache_dir: Path | None, epochs: int) -> None:
         started = time.monotonic()
-        result = self.train_only(cross_encoder_holdout, data_dir, cache_dir)
+        compare = functools.partial(cross_encoder_holdout, epochs=epochs)
+        result = self.train_only(compare, data_dir, cache_dir)
         chosen = result.settings
         self.stdout.write(
             f"fusion weights fitted on train-A: {chosen.claim_weight} / {chosen.title_weight} / "
-            f"{chosen.lexical_weight}; cross-encoder trained on train-A"
+            f"{chosen.lexical_weight}; cross-encoder trained on train-A, {epochs} epoch(s)"
         )
         self.reranked_header()
         self.reranked_write("train-B", result.train_b)
@@ -278,7 +288,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
 
-    def cross_encoder_dev_report(self, data_dir: Path, cache_dir: Path | None) -> None:
+    def cross_encoder_dev_report(self, data_dir: Path, cache_dir: Path | None, epochs: int) -> None:
         from claims.matching.store import match_settings
 
         started = time.monotonic()
@@ -290,6 +300,7 @@ class Command(BaseCommand):
                 embed=embedding.embed_texts,
                 tag=f"{embedding.model_info().version}-t{embedding.MAX_TOKENS}",
                 settings=match_settings(),
+                epochs=epochs,
                 log=self.stdout.write,
             )
         except (TsvFormatError, ModelUnavailable, OSError) as error:
