@@ -4,7 +4,9 @@ The cross-encoder reads the query and one candidate together (all-MiniLM-L6-v2's
 "[CLS] query [SEP] claim — title [SEP]", mean pooling, one linear output) and scores how well
 they match. It re-orders the hybrid's best `DEPTH` candidates by reciprocal rank fusion of the
 hybrid's ranking and its own (`rrf_order`; no weight to fit, so nothing is chosen on held-out
-tweets). Whether it is worth it is measured by `claims.matching.crossrank_holdout`.
+tweets). Whether it is worth it is measured by `claims.matching.crossrank_holdout`: on
+2026-12-02 it lost MAP@5 on train-B (README "Matching figures"), so the app's matcher does not
+use it.
 
 Recipe, fixed on 2026-12-02 before any run (no search): each training query's group is its
 right fact-check(s) and `NEGATIVES` wrong ones drawn afresh each epoch from the hybrid's best

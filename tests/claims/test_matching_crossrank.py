@@ -163,3 +163,15 @@ def test_the_judge_scores_hybrid_cross_encoder_and_their_fusion_apart():
 def test_the_cross_encoder_runs_name_a_missing_data_set(tmp_path, flag):
     with pytest.raises(CommandError, match="verified_claims.docs.tsv"):
         call_command("evaluate_matching", flag, "--data-dir", str(tmp_path))
+
+
+def test_the_cross_encoder_needs_at_least_one_epoch(tmp_path):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command(
+            "evaluate_matching",
+            "--train-cross-encoder",
+            "--cross-encoder-epochs",
+            "0",
+            "--data-dir",
+            str(tmp_path),
+        )
