@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from claims.matching import crossrank_holdout, embedding
 from claims.matching.crossrank import (
     MAX_TOKENS,
     OUTPUT,
@@ -15,9 +16,10 @@ from claims.matching.crossrank import (
     rrf_order,
     top_candidates,
 )
-from claims.matching.crossrank_holdout import reranked_judge
+from claims.matching.crossrank_holdout import cross_encoder_dev, reranked_judge
 from claims.matching.evaluation import Split
 from claims.matching.retrieval import Candidates, Document, MatchSettings
+from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import backbone_dir
 
 DOCUMENTS = [
@@ -175,3 +177,62 @@ def test_the_cross_encoder_needs_at_least_one_epoch(tmp_path):
             "--data-dir",
             str(tmp_path),
         )
+
+
+def word_embed(texts):
+    """One dimension per word of the documents' topics, so texts sharing them are near."""
+    vocabulary = ["moon", "vaccine", "taxes", "cat"]
+    vectors = np.zeros((len(texts), embedding.DIMENSIONS), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for column, word in enumerate(vocabulary):
+            vectors[row, column] = word in text.lower()
+        vectors[row, len(vocabulary)] = 0.1
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_the_dev_read_trains_on_train_and_scores_dev_beside_plain_and_hybrid(tmp_path, monkeypatch):
+    data, work = tmp_path / "data", tmp_path / "work"
+    data.mkdir()
+    work.mkdir()
+    lines = ["\tvclaim\ttitle"] + [f"{d.key}\t{d.text}\t{d.title}" for d in DOCUMENTS]
+    (data / "verified_claims.docs.tsv").write_text("\n".join(lines) + "\n")
+    tweets = {
+        "train": ["the moon landing was staged", "vaccines and autism", "a cat mayor"],
+        "dev": ["moon landing in a studio", "taxes went up"],
+    }
+    gold = {"train": [0, 1, 3], "dev": [0, 2]}
+    for name, texts in tweets.items():
+        rows = ["\ttweet_content"] + [f"{name}-{i}\t{text}" for i, text in enumerate(texts)]
+        (data / f"{name}.tweets.queries.tsv").write_text("\n".join(rows) + "\n")
+        qrels = [f"{name}-{i}\t0\t{key}\t1" for i, key in enumerate(gold[name])]
+        (data / f"{name}.tweet-vclaim-pairs.qrels").write_text("\n".join(qrels) + "\n")
+    (work / "plain-fp32.onnx").write_bytes(b"not read: session_load is replaced")
+    trained = []
+
+    def model_fake(*, path, groups, source_dir, epochs, log):
+        trained.append(([group.query for group in groups], epochs, path.name))
+        return path
+
+    monkeypatch.setattr(crossrank_holdout, "cross_encoder_model", model_fake)
+    monkeypatch.setattr(
+        checkworthiness, "session_load", lambda path, **options: WordOverlapSession()
+    )
+    monkeypatch.setattr(
+        embedding, "onnx_embed", lambda *, session, tokenizer, texts, batch_size: word_embed(texts)
+    )
+    result = cross_encoder_dev(
+        data_dir=data,
+        work_dir=work,
+        cache_dir=None,
+        embed=word_embed,
+        tag="test",
+        settings=MatchSettings(),
+        epochs=2,
+        log=lambda line: None,
+    )
+    # Trained once, on train's tweets only; dev is what it is scored on.
+    assert trained == [(tweets["train"], 2, "cross-encoder-train-d20-e2.onnx")]
+    assert result.plain_dev == 1.0
+    assert result.dev.hybrid == 1.0
+    assert result.dev.gold_in_depth == 1.0
+    assert result.ships == (result.dev.fused >= 0.8755 + 0.01)
