@@ -28,6 +28,10 @@ epochs (`--cross-encoder-epochs 3`), fixed before its run. Two candidates judged
 in the time left today; if it goes forward, that is the next step, by the same rule.
 Result: 3 epochs scored hybrid 0.8924, hybrid + cross-encoder 0.8819, cross-encoder alone 0.8290;
 it did not go forward either, and dev was not read (README "Matching figures").
+Third candidate, declared after the second was judged and before its run: the same with 6
+epochs (`--cross-encoder-epochs 6`), same rule; the cross-encoder alone was still improving
+(0.694 after one epoch, 0.829 after three). A third look at the same 160 tweets; its dev read
+does not fit in the time left today either.
 
 Models are kept under `work_dir` (outside the repository) and reused when found, so a stopped
 run resumes where it was.
