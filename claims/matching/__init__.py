@@ -10,8 +10,12 @@ What each module owns and may import (dependencies point down this list, never u
 - `corpus`, `evaluation`, `holdout`, `export`, `finetune`: matchers over files, the CheckThat!
   evaluation, the train-A/train-B comparison of fine-tuning recipes, rebuilding the model
   (commands only; PyTorch in the last two only, and in `holdout` when it fine-tunes).
-- `rerank` (a learned re-ranker the evaluation measures; the app does not use it), `retrieval`
-  (BM25 + vectors, fused; levels), `text` (cleaning, tokens, the number and negation guards),
-  `index` (faiss), `embedding` (the ONNX model, loaded lazily once per process): no Django.
+- `crossrank_holdout`: the train-A/train-B judgement of the cross-encoder, then its dev read
+  (commands only; PyTorch when it trains).
+- `rerank` (a learned re-ranker the evaluation measures; the app does not use it), `crossrank`
+  (a cross-encoder re-ranker measured on train-B, not shipped; PyTorch only to train it),
+  `retrieval` (BM25 + vectors, fused; levels), `text` (cleaning, tokens, the number and
+  negation guards), `index` (faiss), `embedding` (the ONNX model, loaded lazily once per
+  process): no Django.
 Articles come in through articles/; claims/ imports articles/, never the other way.
 """

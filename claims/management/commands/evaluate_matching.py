@@ -12,8 +12,17 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.matching import embedding
 from claims.matching.corpus import TsvFormatError
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
+from claims.matching.crossrank import DEPTH, EPOCHS
+from claims.matching.crossrank_holdout import (
+    FORWARD_MARGIN,
+    SHIP_MARGIN,
+    SHIPPED_DEV_MAP,
+    cross_encoder_dev,
+    cross_encoder_holdout,
+)
 from claims.matching.evaluation import matching_evaluate
-from claims.matching.holdout import SHIP_MARGIN, recipes_compare
+from claims.matching.holdout import SHIP_MARGIN as RECIPE_MARGIN
+from claims.matching.holdout import recipes_compare
 from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import ModelUnavailable, session_load
 
@@ -57,6 +66,27 @@ class Command(BaseCommand):
             "shipped model's in-sample ones, then score train and dev with them",
         )
 
+        parser.add_argument(
+            "--train-cross-encoder",
+            action="store_true",
+            help="measure a cross-encoder re-ranker without dev: trained on train-A's hybrid "
+            "candidates (the bi-encoder fine-tuned on train-A), judged on train-B (models kept "
+            "in var/matching-holdout); writes no settings",
+        )
+        parser.add_argument(
+            "--cross-encoder-dev",
+            action="store_true",
+            help="train the cross-encoder on all train's candidates from the shipped model and "
+            "read dev once: plain MiniLM, the shipped hybrid, hybrid + cross-encoder; writes "
+            "no settings",
+        )
+        parser.add_argument(
+            "--cross-encoder-epochs",
+            type=int,
+            default=EPOCHS,
+            help=f"epochs of the cross-encoder's training (default {EPOCHS})",
+        )
+
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
         data_dir = options["data_dir"] or (
@@ -69,6 +99,15 @@ class Command(BaseCommand):
             return
         if options["train_crossfit"]:
             self.crossfit_report(data_dir, cache_dir)
+            return
+        epochs = options["cross_encoder_epochs"]
+        if epochs < 1:
+            raise CommandError("--cross-encoder-epochs must be at least 1")
+        if options["train_cross_encoder"]:
+            self.cross_encoder_report(data_dir, cache_dir, epochs)
+            return
+        if options["cross_encoder_dev"]:
+            self.cross_encoder_dev_report(data_dir, cache_dir, epochs)
             return
         fp32_path = settings.BASE_DIR / "var" / embedding.FP32_LOCAL_NAME
         if not fp32_path.is_file():
@@ -175,9 +214,9 @@ class Command(BaseCommand):
             )
         baseline, candidate = rows[1], rows[2]
         gain = candidate.hybrid_b - baseline.hybrid_b
-        verdict = "goes forward" if gain >= SHIP_MARGIN else "does not go forward"
+        verdict = "goes forward" if gain >= RECIPE_MARGIN else "does not go forward"
         self.stdout.write(
-            f"train-B hybrid gain of the hard negatives: {gain:+.4f} (rule: >= {SHIP_MARGIN}): "
+            f"train-B hybrid gain of the hard negatives: {gain:+.4f} (rule: >= {RECIPE_MARGIN}): "
             f"the candidate {verdict}"
         )
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
@@ -213,5 +252,67 @@ class Command(BaseCommand):
         self.stdout.write(
             f"rule (train-B MAP@5 at most {MAP_TOLERANCE} below in-sample, suggested precision "
             f"closer to the target): out-of-fold {verdict}"
+        )
+        self.stdout.write(f"took {time.monotonic() - started:.0f} s")
+
+    def reranked_write(self, name: str, figures) -> None:
+        self.stdout.write(
+            f"{name:<28} {figures.hybrid:>8.4f} {figures.fused:>16.4f} "
+            f"{figures.cross_alone:>14.4f} "
+            f"{figures.gold_in_depth:>9.4f}  {figures.latency_p50_ms:.0f} / "
+            f"{figures.latency_p95_ms:.0f} ms"
+        )
+
+    def reranked_header(self) -> None:
+        self.stdout.write(
+            f"{'MAP@5':<28} {'hybrid':>8} {'hybrid + cross':>16} {'cross alone':>14} "
+            f"{'gold@' + str(DEPTH):>9}  cross-encoder p50 / p95 a query"
+        )
+
+    def cross_encoder_report(self, data_dir: Path, cache_dir: Path | None, epochs: int) -> None:
+        started = time.monotonic()
+        compare = functools.partial(cross_encoder_holdout, epochs=epochs)
+        result = self.train_only(compare, data_dir, cache_dir)
+        chosen = result.settings
+        self.stdout.write(
+            f"fusion weights fitted on train-A: {chosen.claim_weight} / {chosen.title_weight} / "
+            f"{chosen.lexical_weight}; cross-encoder trained on train-A, {epochs} epoch(s)"
+        )
+        self.reranked_header()
+        self.reranked_write("train-B", result.train_b)
+        gain = result.train_b.fused - result.train_b.hybrid
+        verdict = "goes forward" if result.goes_forward else "does not go forward"
+        self.stdout.write(
+            f"train-B gain of hybrid + cross-encoder: {gain:+.4f} (rule: >= {FORWARD_MARGIN}): "
+            f"the cross-encoder {verdict}"
+        )
+        self.stdout.write(f"took {time.monotonic() - started:.0f} s")
+
+    def cross_encoder_dev_report(self, data_dir: Path, cache_dir: Path | None, epochs: int) -> None:
+        from claims.matching.store import match_settings
+
+        started = time.monotonic()
+        try:
+            result = cross_encoder_dev(
+                data_dir=data_dir,
+                work_dir=settings.BASE_DIR / "var" / "matching-holdout",
+                cache_dir=cache_dir,
+                embed=embedding.embed_texts,
+                tag=f"{embedding.model_info().version}-t{embedding.MAX_TOKENS}",
+                settings=match_settings(),
+                epochs=epochs,
+                log=self.stdout.write,
+            )
+        except (TsvFormatError, ModelUnavailable, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"data {data_dir}; dev read once")
+        self.stdout.write(f"plain MiniLM fp32 (raw text, exact cosine), dev {result.plain_dev:.4f}")
+        self.reranked_header()
+        self.reranked_write("dev", result.dev)
+        verdict = "ships" if result.ships else "does not ship"
+        self.stdout.write(
+            f"dev hybrid + cross-encoder {result.dev.fused:.4f} against the shipped hybrid's "
+            f"{SHIPPED_DEV_MAP} (rule: >= +{SHIP_MARGIN}): the cross-encoder {verdict} "
+            f"(model {result.model_path})"
         )
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
