@@ -21,6 +21,7 @@ from claims.matching.evaluation import Split
 from claims.matching.retrieval import Candidates, Document, MatchSettings
 from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import backbone_dir
+from tests.claims.toy_embeddings import words_embedder
 
 DOCUMENTS = [
     Document(key=0, text="The moon landing was filmed in a studio.", title="Moon hoax"),
@@ -179,15 +180,8 @@ def test_the_cross_encoder_needs_at_least_one_epoch(tmp_path):
         )
 
 
-def word_embed(texts):
-    """One dimension per word of the documents' topics, so texts sharing them are near."""
-    vocabulary = ["moon", "vaccine", "taxes", "cat"]
-    vectors = np.zeros((len(texts), embedding.DIMENSIONS), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for column, word in enumerate(vocabulary):
-            vectors[row, column] = word in text.lower()
-        vectors[row, len(vocabulary)] = 0.1
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+# One dimension per word of the documents' topics, so texts sharing them are near.
+word_embed = words_embedder(["moon", "vaccine", "taxes", "cat"])
 
 
 def test_the_dev_read_trains_on_train_and_scores_dev_beside_plain_and_hybrid(tmp_path, monkeypatch):
