@@ -123,6 +123,7 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
             target=target,
             source_name=source.name,
             source_slug=source.slug,
+            source_pk=source.pk,
             source_role=source.role,
             source_kind=source.kind,
             moved=moved,
@@ -174,7 +175,10 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
             raise ValidationError(
                 f"Another speaker now has the address {slug!r}: rename it before undoing."
             )
+        # Ids are never handed out twice, so the old one is free unless someone chose it.
+        same_id = merge.source_pk and not Speaker.objects.filter(pk=merge.source_pk).exists()
         restored = Speaker.objects.create(
+            pk=merge.source_pk if same_id else None,
             name=merge.source_name,
             slug=slug,
             role=merge.source_role,
@@ -209,6 +213,14 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
         merge.undone_by, merge.undone_at = actor, timezone.now()
         merge.save(update_fields=["undone_by", "undone_at"])
     return Undone(speaker=restored, kept=kept)
+
+
+def merged_into(*, slug: str | None = None, pk: int | None = None) -> SpeakerMerge | None:
+    """The standing merge that took this address (desk slug or API id) away, if one did; after
+    chained merges its target is the speaker kept last."""
+    merges = SpeakerMerge.objects.filter(undone_at__isnull=True, target__isnull=False)
+    merges = merges.filter(source_slug=slug) if slug is not None else merges.filter(source_pk=pk)
+    return merges.select_related("target").order_by("-created_at", "-id").first()
 
 
 def _name_alias_ensure(restored: Speaker) -> None:

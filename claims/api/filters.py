@@ -91,8 +91,14 @@ class StrictFilterSet(filters.FilterSet):
     def is_valid(self):
         valid = super().is_valid()
         for name in self.filters:
-            if self.data.get(name) == "":
+            value = self.data.get(name)
+            if value == "":
                 self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+            elif value and "\x00" in value:
+                # A choice's error quotes the value; a NUL is not something to send back.
+                self.form.errors.pop(name, None)
+                self.form.add_error(name, "Null characters are not allowed.")
                 valid = False
         return valid
 

@@ -1,9 +1,14 @@
 """Cursor pagination on a stable key, so a client paging through verdicts while new ones are
 published sees no row twice and misses none (new rows land before its first page)."""
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+# What DRF's cursors are made of: URL-safe base64.
+_CURSOR = re.compile(r"[A-Za-z0-9_\-]+={0,2}")
 
 
 class StableCursorPagination(CursorPagination):
@@ -41,6 +46,13 @@ class StableCursorPagination(CursorPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def decode_cursor(self, request):
+        raw = request.query_params.get(self.cursor_query_param)
+        # DRF reads a value that decodes to nothing ('', '%00') as the first page; a client
+        # that sent one has a broken link and should hear so.
+        if raw is not None and not _CURSOR.fullmatch(raw):
+            raise ValidationError(
+                {self.cursor_query_param: ["Invalid cursor: use the `next` or `previous` link."]}
+            )
         try:
             return super().decode_cursor(request)
         except NotFound:

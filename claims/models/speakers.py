@@ -61,6 +61,9 @@ class SpeakerMerge(models.Model):
     )
     source_name = models.CharField(max_length=300)
     source_slug = models.SlugField(max_length=320)
+    # The merged speaker's id, so the API's old address redirects and an undo brings the speaker
+    # back under it (null on merges recorded before it was kept).
+    source_pk = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     source_role = models.CharField(max_length=300, blank=True)
     source_kind = models.CharField(max_length=16, choices=SpeakerKind.choices)
     # {"claims": [ids], "sentences": [ids], "aliases": [ids]}: what pointed at the source.

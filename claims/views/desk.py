@@ -49,7 +49,7 @@ def speaker_detail(request, slug: str):
     speaker = Speaker.objects.filter(slug=slug).first()
     if speaker is None:
         # A merged speaker's address leads to the speaker it was merged into.
-        merge = _merged_into(slug)
+        merge = speaker_merges.merged_into(slug=slug)
         if merge is None:
             raise Http404("No such speaker.")
         return redirect("claims:speaker_detail", slug=merge.target.slug)
@@ -99,22 +99,12 @@ def speaker_duplicates(request):
 MERGE_TARGET_MAX = 320  # Speaker.slug's length, and more than any name needs
 
 
-def _merged_into(slug: str) -> SpeakerMerge | None:
-    """The standing merge that took this address away, if one did."""
-    return (
-        SpeakerMerge.objects.filter(source_slug=slug, undone_at__isnull=True, target__isnull=False)
-        .select_related("target")
-        .order_by("-created_at")
-        .first()
-    )
-
-
 @desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
 def speaker_merge(request, slug: str):
     """Merge this speaker into the one named in `target` (its address or its exact name)."""
     source = Speaker.objects.filter(slug=slug).first()
     if source is None:
-        done = _merged_into(slug)
+        done = speaker_merges.merged_into(slug=slug)
         if done is None:
             raise Http404("No such speaker.")
         messages.info(request, f"{done.source_name} is already merged into {done.target.name}.")

@@ -125,6 +125,11 @@ def test_q_finds_verdicts_by_the_words_of_their_claim(api):
         ("ordering=random", "ordering"),
         ("q=%20%21%21", "q"),
         ("speaker=" + "x" * 400, "speaker"),
+        ("rating=fal%00se", "rating"),
+        ("ordering=-id%00", "ordering"),
+        ("cursor=%00", "cursor"),
+        ("cursor=", "cursor"),
+        ("cursor=not%20base64!", "cursor"),
     ],
 )
 def test_bad_filter_values_are_400_with_a_message_for_the_field(api, query, field):
@@ -133,6 +138,7 @@ def test_bad_filter_values_are_400_with_a_message_for_the_field(api, query, fiel
     body = response.json()
     assert body["error"] == "invalid"
     assert body["fields"][field] and all(isinstance(m, str) for m in body["fields"][field])
+    assert "\\u0000" not in response.content.decode()  # the error never echoes a NUL back
 
 
 def test_ordering_by_oldest_first(api):

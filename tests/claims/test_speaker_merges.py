@@ -16,6 +16,7 @@ from claims.models import (
     SpeakerMerge,
 )
 from claims.speaker_merges import merge_candidates, speaker_merge, speaker_merge_undo
+from tests.claims.test_api_support import key_client
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
@@ -220,6 +221,28 @@ def test_undo_is_refused_with_a_reason_when_it_cannot_be_done(pair):
         speaker_merge_undo(merge=gone, actor=boss)
     with pytest.raises(PermissionDenied):
         speaker_merge_undo(merge=merge, actor=fact_checker())
+
+
+def test_the_api_id_of_a_merged_speaker_leads_to_the_kept_one_until_undone(pair):
+    full, short = pair
+    boss = editor()
+    ClaimFactory(speaker=short)
+    old_id = short.pk
+    desk, public = key_client(staff=True), key_client()
+    merge = speaker_merge(source=short, target=full, actor=boss)
+    assert merge.source_pk == old_id
+
+    response = desk.get(f"/api/v1/speakers/{old_id}/?format=json")
+    assert response.status_code == 302  # not permanent: an undo brings the id back
+    assert response["Location"] == f"/api/v1/speakers/{full.pk}/?format=json"
+    assert desk.get(response["Location"]).json()["name"] == "Antony Blinken"
+    # The public never saw the merged speaker (it had no published claim), so nor the merge.
+    assert public.get(f"/api/v1/speakers/{old_id}/").status_code == 404
+    assert desk.get("/api/v1/speakers/99999999999999/").status_code == 404
+
+    restored = speaker_merge_undo(merge=merge, actor=boss).speaker
+    assert restored.pk == old_id
+    assert desk.get(f"/api/v1/speakers/{old_id}/").json()["name"] == "Blinken"
 
 
 def test_undo_leaves_a_spelling_that_another_speaker_answers_to():
