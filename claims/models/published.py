@@ -100,15 +100,48 @@ def set_null_unless_on_record(collector, field, sub_objs, using):
 _replacing_sources: ContextVar[bool] = ContextVar("replacing_published_sources", default=False)
 
 
+# The database's twin of the flag, read by PostgreSQL's trigger (migration 0014).
+_REPLACING_SETTING = "factcheck.replacing_sources"
+
+
+def _database_flag(value: str) -> None:
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # is_local: it ends with the transaction even if the reset below never runs.
+            cursor.execute("SELECT set_config(%s, %s, true)", [_REPLACING_SETTING, value])
+
+
 @contextmanager
 def published_sources_replaceable() -> Iterator[None]:
     """The correction service replaces a published verdict's sources: only inside this block
-    may evidence rows of a published verdict be added, changed or deleted."""
+    (one transaction) may evidence rows of a published verdict be added, changed or deleted."""
+    outermost = not _replacing_sources.get()
     token = _replacing_sources.set(True)
     try:
-        yield
+        # On an error the block's savepoint is rolled back, and the setting with it.
+        with transaction.atomic():
+            if outermost:
+                _database_flag("on")
+            yield
+            if outermost:
+                _database_flag("off")
     finally:
         _replacing_sources.reset(token)
+
+
+@contextmanager
+def database_guard_lifted_for_orm_check() -> Iterator[None]:
+    """For an update that can only be checked once written (rows moved to another verdict by an
+    expression): the trigger stands aside, the ORM checks after the write, and a refusal rolls
+    the block's savepoint back, the write and the setting with it."""
+    lift = not _replacing_sources.get()
+    with transaction.atomic():
+        if lift:
+            _database_flag("on")
+        yield
+        if lift:
+            _database_flag("off")
 
 
 def refuse_changing_published_sources(verdict_ids) -> None:

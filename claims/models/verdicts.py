@@ -12,6 +12,7 @@ from .published import (
     VerdictStatus,
     cascade_unless_published,
     cascade_unless_verdict_published,
+    database_guard_lifted_for_orm_check,
     published_verdict_q,
     refuse_changing_published_sources,
     refuse_deleting_published,
@@ -186,9 +187,11 @@ class EvidenceSourceQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             refuse_changing_published_sources(self._verdict_ids())
             moves = "verdict" in kwargs or "verdict_id" in kwargs  # bulk_update comes here too
-            moved = list(self.values_list("pk", flat=True)) if moves else []
-            count = super().update(**kwargs)
-            if moved:
+            if not moves:
+                return super().update(**kwargs)
+            moved = list(self.values_list("pk", flat=True))
+            with database_guard_lifted_for_orm_check():
+                count = super().update(**kwargs)
                 # Where the rows went (an id, a row or an expression): read after the write.
                 after = self.model._base_manager.using(self.db).filter(pk__in=moved)
                 refuse_changing_published_sources(after._verdict_ids())

@@ -3,8 +3,9 @@
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
+from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
@@ -461,6 +462,51 @@ def test_a_published_verdicts_sources_change_only_inside_a_correction():
     # A draft's sources stay the author's to change.
     EvidenceSource.objects.filter(pk=draft_source.pk).update(title="Better title")
     draft_source.delete()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's (migration 0014)"
+)
+def test_the_database_refuses_raw_sql_and_loaddata_on_a_published_verdicts_sources(tmp_path):
+    from django.core.management import call_command
+
+    verdict = published_verdict()
+    source = verdict.sources.get()
+    draft_source = drafted_verdict().sources.get()
+    raw = [
+        ("UPDATE claims_evidencesource SET title = 'Swapped' WHERE id = %s", [source.pk]),
+        ("DELETE FROM claims_evidencesource WHERE id = %s", [source.pk]),
+        (
+            "UPDATE claims_evidencesource SET verdict_id = %s WHERE id = %s",
+            [verdict.pk, draft_source.pk],
+        ),
+        (
+            "INSERT INTO claims_evidencesource (verdict_id, url, title, note, accessed_on)"
+            " SELECT verdict_id, url, 'Added', note, accessed_on FROM claims_evidencesource"
+            " WHERE id = %s",
+            [source.pk],
+        ),
+    ]
+    for sql, params in raw:
+        refused = pytest.raises(IntegrityError, match="changes only through a correction")
+        with refused, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    # A fixture that rewrites the row is refused the same way.
+    fixture = tmp_path / "swap.json"
+    source.title = "Swapped by a fixture"
+    fixture.write_text(serializers.serialize("json", [source]))
+    refused = pytest.raises(IntegrityError, match="changes only through a correction")
+    with refused, transaction.atomic():
+        call_command("loaddata", str(fixture), verbosity=0)
+    source.refresh_from_db()
+    assert source.title != "Swapped by a fixture" and verdict.sources.count() == 1
+    # The setting lives only inside the correction's block, and a draft's rows stay free.
+    with published_sources_replaceable(), connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_evidencesource SET note = 'ok' WHERE id = %s", [source.pk])
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_evidencesource SET note = 'no' WHERE id = %s", [source.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM claims_evidencesource WHERE id = %s", [draft_source.pk])
 
 
 def test_a_correction_replaces_a_published_verdicts_sources():
