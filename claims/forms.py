@@ -107,11 +107,14 @@ class ReturnForm(VersionForm):
     )
 
 
+CORRECTION_NOTE_MAX = 5000
+
+
 class CorrectionForm(VerdictForm):
     note = forms.CharField(
         label="Correction note (public)",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=CORRECTION_NOTE_MAX,
         help_text="What changed and why; shown with the date on the public page.",
     )
 

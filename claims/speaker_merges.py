@@ -8,10 +8,12 @@ its timeline and a history record.
 
 Who said a claim whose verdict is submitted or published is part of the record (the same rule
 as claims.workflow's speaker corrections and the on_delete guard `set_null_unless_on_record`),
-so the speaker merged away must have no such claim: merge the other way round, into the
-speaker on record. For the same reason the kept speaker's role is filled in from the merged one
-only while the kept speaker has nothing on record, and an undo leaves a claim that has gone on
-record since with the speaker it was reviewed under.
+so a speaker with such claims is merged away only with a public correction note, which each
+of its published verdicts gets as a correction (the claims in review get it on their timeline);
+otherwise merge the other way round, into the speaker on record. For the same reason the kept
+speaker's role is filled in from the merged one only while the kept speaker has nothing on
+record, and an undo leaves a claim on record with the speaker it is now published or reviewed
+under (it would take another correction to move it back).
 
 Lock order, merge and undo alike: the speakers, then the merge rows, then the claims.
 """
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from . import verdicts
 from .models import (
     LOCKED_VERDICT_STATES,
     Claim,
@@ -71,9 +74,15 @@ def _claims_move(claims: list[Claim], *, to: Speaker, kind: str, actor, data: di
     )
 
 
-def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
-    """Fold `source` into `target`: its claims, sentences and aliases become the target's."""
+def speaker_merge(
+    *, source: Speaker, target: Speaker, actor, correction_note: str = ""
+) -> SpeakerMerge:
+    """Fold `source` into `target`: its claims, sentences and aliases become the target's.
+
+    A source with claims on record is merged only with `correction_note`, which each of its
+    published verdicts gets as a public correction (verdicts.verdicts_speaker_correct)."""
     _require_permission(actor)
+    correction_note = (correction_note or "").strip()
     if source.pk == target.pk:
         raise ValidationError("A speaker cannot be merged into itself.")
     with transaction.atomic():
@@ -98,12 +107,13 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
         claims = list(Claim.objects.select_for_update().filter(speaker=source).order_by("pk"))
         on_record = _on_record(Claim.objects.filter(pk__in=[claim.pk for claim in claims]))
         target_on_record = bool(_on_record(target.claims))
-        if on_record:
+        if on_record and not correction_note:
             numbers = ", ".join(f"#{pk}" for pk in on_record[:5])
+            note = "give a public correction note, which each published verdict gets."
             instead = (
-                "Both speakers have such claims, so neither can be merged away."
+                f"Both speakers have such claims: to merge them, {note}"
                 if target_on_record
-                else f"Merge {target.name} into {source.name} instead."
+                else f"Merge {target.name} into {source.name} instead, or {note}"
             )
             raise ValidationError(
                 f"{source.name} said claims whose verdict is submitted or published ({numbers}): "
@@ -142,6 +152,14 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
             actor=actor,
             data={"from": source.name, "to": target.name, "merge": merge.pk},
         )
+        if on_record:
+            locked_on_record = [claim for claim in claims if claim.pk in set(on_record)]
+            verdicts.verdicts_speaker_correct(
+                claims=locked_on_record,
+                editor=actor,
+                note=correction_note,
+                previous_speaker=source.name,
+            )
         source.delete()
     return merge
 
@@ -149,7 +167,7 @@ def speaker_merge(*, source: Speaker, target: Speaker, actor) -> SpeakerMerge:
 @dataclass(frozen=True)
 class Undone:
     speaker: Speaker
-    kept: list[int]  # claims that went on record since, left with the speaker they were under
+    kept: list[int]  # claims on record now, left with the speaker they were reviewed under
 
 
 def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:

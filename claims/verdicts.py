@@ -21,6 +21,7 @@ from .models import (
     Verdict,
     VerdictContribution,
     published_sources_replaceable,
+    published_verdict_q,
 )
 from .record import published_changed
 from .services import locked_claim
@@ -342,3 +343,49 @@ def verdict_correct(
         )
         transaction.on_commit(published_changed)
     return correction
+
+
+def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous_speaker: str):
+    """These claims now name another speaker record for the same person (a speaker merge):
+    each published verdict among them gets a dated public correction saying so, a new version
+    and the editor as its corrector. The same four-eyes rule as verdict_correct: an editor who
+    wrote a draft of one of them leaves it to another editor.
+
+    Call inside the caller's transaction, the claims locked and already given their new
+    speaker in memory (the transition saves them as they are)."""
+    by_id = {claim.pk: claim for claim in claims}
+    locked = list(
+        Verdict.objects.select_for_update(of=("self",))
+        .filter(published_verdict_q(), claim__in=list(by_id))
+        .order_by("pk")
+    )
+    if locked and not editor.has_perm("claims.publish_verdict"):
+        raise PermissionDenied("Only editors can correct published verdicts.")
+    for verdict in locked:
+        if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+            raise PermissionDenied(
+                f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
+                "published: another editor must make this correction."
+            )
+    corrections = []
+    for verdict in locked:
+        claim = by_id[verdict.claim_id]
+        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
+        correction = Correction.objects.create(
+            verdict=verdict, note=note, previous={"speaker": previous_speaker}, created_by=editor
+        )
+        verdict.version += 1
+        verdict.updated_by = editor
+        _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
+        workflow.transition(
+            ClaimEventKind.CORRECTED,
+            claim=claim,
+            verdict=verdict,
+            actor=editor,
+            note=note,
+            data={"correction": correction.pk, "previous_speaker": previous_speaker},
+        )
+        corrections.append(correction)
+    if corrections:
+        transaction.on_commit(published_changed)
+    return corrections

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
 from .. import selectors, speaker_merges
-from ..forms import DeskHistoryFilterForm
+from ..forms import CORRECTION_NOTE_MAX, DeskHistoryFilterForm
 from ..matching.selectors import repeat_counts
-from ..models import Claim, Speaker, SpeakerMerge
+from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
 
@@ -63,6 +63,7 @@ def speaker_detail(request, slug: str):
         claim.repeat_count = counts[claim.pk]
     distribution = selectors.speaker_rating_distribution(speaker)
     can_merge = request.user.has_perm(speaker_merges.MERGE_PERMISSION)
+    on_record = can_merge and speaker.claims.filter(verdict__status__in=LOCKED_VERDICT_STATES)
     return render(
         request,
         "claims/speaker_detail.html",
@@ -74,6 +75,8 @@ def speaker_detail(request, slug: str):
             "chart_height": len(distribution) * 28,
             "rated": sum(bar.count for bar in distribution),
             "can_merge": can_merge,
+            "on_record_count": on_record.count() if can_merge else 0,
+            "correction_note_max": CORRECTION_NOTE_MAX,
             "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
             "merges": speaker.merges_in.select_related("actor", "undone_by"),
         },
@@ -110,6 +113,13 @@ def speaker_merge(request, slug: str):
         messages.info(request, f"{done.source_name} is already merged into {done.target.name}.")
         return redirect("claims:speaker_detail", slug=done.target.slug)
     wanted = request.POST.get("target", "").strip()
+    correction_note = request.POST.get("correction_note", "").strip()
+    if "\x00" in correction_note or len(correction_note) > CORRECTION_NOTE_MAX:
+        messages.error(
+            request,
+            f"The correction note must be plain text of at most {CORRECTION_NOTE_MAX} characters.",
+        )
+        return redirect("claims:speaker_detail", slug=slug)
     if not wanted or "\x00" in wanted or len(wanted) > MERGE_TARGET_MAX:
         messages.error(
             request,
@@ -128,7 +138,12 @@ def speaker_merge(request, slug: str):
     target = matches[0]
     merged = attempt(
         request,
-        lambda: speaker_merges.speaker_merge(source=source, target=target, actor=request.user),
+        lambda: speaker_merges.speaker_merge(
+            source=source,
+            target=target,
+            actor=request.user,
+            correction_note=correction_note,
+        ),
         success=f"{source.name} is merged into {target.name}. Undo it below if it was wrong.",
     )
     return redirect("claims:speaker_detail", slug=target.slug if merged else slug)
@@ -149,11 +164,9 @@ def speaker_merge_undo(request, pk: int):
     if undone.kept:
         claims = ", ".join(f"#{pk}" for pk in undone.kept)
         if len(undone.kept) == 1:
-            text += f" Claim {claims} stays with {merge.target.name}: its verdict went on record."
+            text += f" Claim {claims} stays with {merge.target.name}: its verdict is on record."
         else:
-            text += (
-                f" Claims {claims} stay with {merge.target.name}: their verdicts went on record."
-            )
+            text += f" Claims {claims} stay with {merge.target.name}: their verdicts are on record."
     messages.success(request, text)
     return redirect("claims:speaker_detail", slug=undone.speaker.slug)
 

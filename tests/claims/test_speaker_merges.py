@@ -255,13 +255,64 @@ def test_undo_leaves_a_spelling_that_another_speaker_answers_to():
     assert services.speaker_resolve(name="Psaki") == full  # as before the merge
 
 
-def test_neither_speaker_is_merged_away_when_both_are_on_record(pair):
+def test_when_both_are_on_record_a_merge_needs_a_public_correction_note(pair):
     full, short = pair
     published_verdict(claim=ClaimFactory(speaker=short))
     published_verdict(claim=ClaimFactory(speaker=full))
     for source, target in [(short, full), (full, short)]:
-        with pytest.raises(ValidationError, match="neither can be merged away"):
-            speaker_merge(source=source, target=target, actor=editor())
+        for note in ["", "   "]:
+            refused = pytest.raises(
+                ValidationError, match="to merge them, give a public correction"
+            )
+            with refused:
+                speaker_merge(source=source, target=target, actor=editor(), correction_note=note)
+    assert not SpeakerMerge.objects.exists()
+
+
+def test_a_speaker_on_record_merges_away_with_a_public_correction(client, pair):
+    full, short = pair
+    boss = editor()
+    published = published_verdict(claim=ClaimFactory(speaker=short))
+    published_verdict(claim=ClaimFactory(speaker=full))
+    in_review = submitted_verdict(claim=ClaimFactory(speaker=short))
+    version = published.version
+    note = "Blinken and Antony Blinken are the same person: the record now names him once."
+
+    merge = speaker_merge(source=short, target=full, actor=boss, correction_note=f"  {note} ")
+
+    published.refresh_from_db(), in_review.refresh_from_db()
+    assert published.claim.speaker == full and in_review.claim.speaker == full
+    assert published.is_published and published.claim.status == ClaimStatus.PUBLISHED
+    assert published.version == version + 1 and published.updated_by == boss
+    correction = published.corrections.get()
+    assert correction.note == note and correction.created_by == boss
+    assert correction.previous == {"speaker": "Blinken"}
+    event = published.claim.events.get(kind=ClaimEventKind.CORRECTED)
+    assert event.actor == boss and event.data["previous_speaker"] == "Blinken"
+    assert published.claim.events.filter(kind=ClaimEventKind.SPEAKER_MERGED).exists()
+    # A verdict in review is not published: its timeline says so, no public correction.
+    assert not in_review.corrections.exists()
+    assert in_review.claim.events.filter(kind=ClaimEventKind.SPEAKER_MERGED).exists()
+
+    page = client.get(reverse("claims:public", args=[published.pk])).content.decode()
+    assert note in page and "previously attributed to: Blinken" in page
+    assert "Antony Blinken" in page
+
+    # An undo leaves claims on record with the speaker they are now published under.
+    undone = speaker_merge_undo(merge=merge, actor=boss)
+    assert sorted(undone.kept) == sorted([published.claim_id, in_review.claim_id])
+    assert Claim.objects.get(pk=published.claim_id).speaker == full
+
+
+def test_an_editor_who_wrote_a_published_verdict_leaves_its_correction_to_another(pair):
+    full, short = pair
+    writer = editor()
+    published = published_verdict(claim=ClaimFactory(speaker=short), author=writer)
+    with pytest.raises(PermissionDenied, match="another editor must make this correction"):
+        speaker_merge(source=short, target=full, actor=writer, correction_note="Same man.")
+    assert Claim.objects.get(pk=published.claim_id).speaker == short
+    assert Speaker.objects.filter(pk=short.pk).exists() and not SpeakerMerge.objects.exists()
+    assert not published.corrections.exists()
 
 
 def test_an_undone_merge_does_not_follow_a_later_merge(pair):
@@ -396,3 +447,31 @@ def test_editors_merge_from_the_duplicates_page_and_others_cannot_see_it(client)
     assert url in client.get(reverse("claims:dashboard")).content.decode()
     client.post(reverse("claims:speaker_merge", args=[short.slug]), {"target": full.slug})
     assert "No likely duplicates." in client.get(url).content.decode()
+
+
+def test_the_speaker_page_asks_for_a_correction_note_only_when_claims_are_on_record(
+    client, pair
+):
+    full, short = pair
+    client.force_login(editor())
+    page = client.get(reverse("claims:speaker_detail", args=[short.slug])).content.decode()
+    assert 'name="correction_note"' not in page
+    published = published_verdict(claim=ClaimFactory(speaker=short))
+    page = client.get(reverse("claims:speaker_detail", args=[short.slug])).content.decode()
+    assert 'name="correction_note"' in page and "said 1 claim whose verdict" in page
+
+    url = reverse("claims:speaker_merge", args=[short.slug])
+    for note, message in [
+        ("", "give a public correction note"),
+        ("Same\x00man", "plain text of at most 5000 characters"),
+        ("x" * 5001, "plain text of at most 5000 characters"),
+    ]:
+        response = client.post(url, {"target": full.slug, "correction_note": note}, follow=True)
+        assert message in response.content.decode().replace("&#x27;", "'")
+    assert Claim.objects.get(pk=published.claim_id).speaker == short
+
+    response = client.post(
+        url, {"target": full.slug, "correction_note": "One person, two records."}, follow=True
+    )
+    assert "Blinken is merged into Antony Blinken" in response.content.decode()
+    assert published.corrections.get().note == "One person, two records."
