@@ -283,6 +283,27 @@ def verdict_public_fields(verdict: Verdict) -> dict:
     }
 
 
+def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
+    # A correction is published by the editor who writes it, with a dated public note; it must
+    # not become a way to publish a draft one wrote, so draft authors may not correct.
+    if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+        raise PermissionDenied(
+            f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
+            "published: another editor must correct it."
+        )
+
+
+def _correction_republish(*, claim: Claim, verdict: Verdict, editor, note: str, data: dict):
+    """The steps every correction ends with: a new version, the editor recorded as corrector,
+    and the 'corrected' event (claim and verdict saved as they are in memory)."""
+    verdict.version += 1
+    verdict.updated_by = editor
+    _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
+    workflow.transition(
+        ClaimEventKind.CORRECTED, claim=claim, verdict=verdict, actor=editor, note=note, data=data
+    )
+
+
 def verdict_correct(
     *,
     verdict: Verdict,
@@ -310,13 +331,7 @@ def verdict_correct(
         claim = locked_claim(verdict.claim)
         verdict = _locked_verdict(verdict, expected_version)
         workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
-        # A correction is published by the editor who writes it, with a dated public note; it
-        # must not become a way to publish a draft one wrote, so draft authors may not correct.
-        if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-            raise PermissionDenied(
-                "You wrote or changed this verdict before it was published: another editor "
-                "must correct it."
-            )
+        _refuse_correcting_own_draft(verdict=verdict, editor=editor)
         previous = verdict_public_fields(verdict)
         correction = Correction.objects.create(
             verdict=verdict, note=note, previous=previous, created_by=editor
@@ -324,16 +339,12 @@ def verdict_correct(
         verdict.rating = rating
         verdict.conclusion = conclusion.strip()
         verdict.explanation = (explanation or "").strip()
-        verdict.version += 1
-        verdict.updated_by = editor
         with published_sources_replaceable():
             _replace_sources(verdict, sources)
-        _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
-        workflow.transition(
-            ClaimEventKind.CORRECTED,
+        _correction_republish(
             claim=claim,
             verdict=verdict,
-            actor=editor,
+            editor=editor,
             note=note,
             data={
                 "correction": correction.pk,
@@ -362,11 +373,7 @@ def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous
     if locked and not editor.has_perm("claims.publish_verdict"):
         raise PermissionDenied("Only editors can correct published verdicts.")
     for verdict in locked:
-        if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-            raise PermissionDenied(
-                f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
-                "published: another editor must make this correction."
-            )
+        _refuse_correcting_own_draft(verdict=verdict, editor=editor)
     corrections = []
     for verdict in locked:
         claim = by_id[verdict.claim_id]
@@ -374,14 +381,10 @@ def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous
         correction = Correction.objects.create(
             verdict=verdict, note=note, previous={"speaker": previous_speaker}, created_by=editor
         )
-        verdict.version += 1
-        verdict.updated_by = editor
-        _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
-        workflow.transition(
-            ClaimEventKind.CORRECTED,
+        _correction_republish(
             claim=claim,
             verdict=verdict,
-            actor=editor,
+            editor=editor,
             note=note,
             data={"correction": correction.pk, "previous_speaker": previous_speaker},
         )

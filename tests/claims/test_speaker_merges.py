@@ -308,7 +308,7 @@ def test_an_editor_who_wrote_a_published_verdict_leaves_its_correction_to_anothe
     full, short = pair
     writer = editor()
     published = published_verdict(claim=ClaimFactory(speaker=short), author=writer)
-    with pytest.raises(PermissionDenied, match="another editor must make this correction"):
+    with pytest.raises(PermissionDenied, match="another editor must correct it"):
         speaker_merge(source=short, target=full, actor=writer, correction_note="Same man.")
     assert Claim.objects.get(pk=published.claim_id).speaker == short
     assert Speaker.objects.filter(pk=short.pk).exists() and not SpeakerMerge.objects.exists()
@@ -449,9 +449,7 @@ def test_editors_merge_from_the_duplicates_page_and_others_cannot_see_it(client)
     assert "No likely duplicates." in client.get(url).content.decode()
 
 
-def test_the_speaker_page_asks_for_a_correction_note_only_when_claims_are_on_record(
-    client, pair
-):
+def test_the_speaker_page_asks_for_a_correction_note_only_when_claims_are_on_record(client, pair):
     full, short = pair
     client.force_login(editor())
     page = client.get(reverse("claims:speaker_detail", args=[short.slug])).content.decode()
