@@ -165,3 +165,21 @@ class DeskHistoryFilterForm(forms.Form):
             .distinct()
             .order_by("username")
         )
+
+
+class PublicSearchForm(forms.Form):
+    """The public index of fact-checks: words of the claim, and a rating in use."""
+
+    q = forms.CharField(required=False, label="Search fact-checks", max_length=200)
+    rating = forms.ChoiceField(
+        required=False,
+        label="Rating",
+        error_messages={"invalid_choice": "Choose one of the ratings listed."},
+    )
+
+    def __init__(self, *args, rating_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", "Any rating"), *rating_choices]
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())

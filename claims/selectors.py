@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -297,3 +297,30 @@ def dashboard_numbers() -> dict:
         "week_bars": week_bars,
         "top_speakers": top_speakers,
     }
+
+
+def published_index(*, q: str = "", rating: str = "") -> QuerySet[Verdict]:
+    """Published verdicts for the public index and its feed, newest first (only what
+    Verdict.objects.published() lets the public read)."""
+    verdicts = Verdict.objects.published().select_related(
+        "claim", "claim__speaker", "claim__article__outlet", "rating"
+    )
+    if rating:
+        verdicts = verdicts.filter(rating__slug=rating)
+    if q:
+        matching = claims_search(Claim.objects.all(), q).values("pk")
+        verdicts = verdicts.filter(claim__in=matching)
+    return verdicts.annotate(corrected_at=Max("corrections__created_at")).order_by(
+        "-published_at", "-id"
+    )
+
+
+def published_rating_choices() -> list[tuple[str, str]]:
+    """The ratings that published verdicts use, as (slug, label)."""
+    rows = (
+        Verdict.objects.published()
+        .values_list("rating__slug", "rating__label")
+        .distinct()
+        .order_by("rating__label")
+    )
+    return [(slug, label) for slug, label in rows if slug]

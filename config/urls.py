@@ -1,14 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims.api.errors import api_not_found
+from claims.views.public import PublishedVerdictsSitemap
 
 handler500 = "claims.api.errors.server_error"
 
 admin.site.site_header = "Fact-check desk — administration"
 admin.site.site_title = "Fact-check desk"
+
+# Published fact-check pages only; an index of sections, each paged at the sitemap's limit.
+sitemaps = {"fact-checks": PublishedVerdictsSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -27,6 +32,13 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", include("claims.urls")),
     path("", include("articles.urls")),

@@ -1,11 +1,25 @@
-from django.shortcuts import get_object_or_404, render
+"""Open to everyone, and only for published verdicts: each fact-check's page, their index, an
+Atom feed and a sitemap. What the public may read is Verdict.objects.published() throughout."""
 
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
+
+from .. import selectors
 from ..claimreview import claimreview_for, jsonld_script
+from ..forms import PublicSearchForm
 from ..models import Verdict
+
+INDEX_PAGE_SIZE = 20
+FEED_ITEMS = 30
 
 
 def verdict_public(request, pk: int):
-    """Open to everyone, and only for published verdicts (404 for anything else)."""
+    """404 for anything not published."""
     verdict = get_object_or_404(
         Verdict.objects.published().select_related(
             "claim", "claim__speaker", "claim__article", "claim__article__outlet", "rating"
@@ -24,3 +38,73 @@ def verdict_public(request, pk: int):
             "jsonld": jsonld_script(review),
         },
     )
+
+
+def verdict_index(request):
+    """Published fact-checks, newest first, searchable by the claim's words and the rating."""
+    ratings = selectors.published_rating_choices()
+    form = PublicSearchForm(request.GET or None, rating_choices=ratings)
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "page": None, "query": ""}
+        return render(request, "claims/verdict_index.html", context, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
+    verdicts = selectors.published_index(q=filters.get("q", ""), rating=filters.get("rating", ""))
+    page = Paginator(verdicts, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "claims/verdict_index.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searching": bool(filters.get("q") or filters.get("rating")),
+        },
+    )
+
+
+class PublishedVerdictsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Fact-checks"
+    subtitle = "The newest published fact-checks, with their rating."
+
+    def link(self):
+        return reverse("claims:public_index")
+
+    def items(self):
+        return selectors.published_index()[:FEED_ITEMS]
+
+    def item_title(self, verdict):
+        rating = verdict.rating.label if verdict.rating else "Rated"
+        return f"{rating}: {Truncator(verdict.claim.text).chars(120)}"
+
+    def item_description(self, verdict):
+        return verdict.conclusion
+
+    def item_link(self, verdict):
+        return reverse("claims:public", args=[verdict.pk])
+
+    def item_pubdate(self, verdict):
+        return verdict.published_at
+
+    def item_updateddate(self, verdict):
+        return verdict.corrected_at or verdict.published_at
+
+    def item_author_name(self, verdict):
+        speaker = verdict.claim.speaker
+        return speaker.name if speaker else None
+
+
+class PublishedVerdictsSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return selectors.published_index()
+
+    def location(self, verdict):
+        return reverse("claims:public", args=[verdict.pk])
+
+    def lastmod(self, verdict):
+        return verdict.corrected_at or verdict.published_at

@@ -1,0 +1,144 @@
+"""The public index of fact-checks, its Atom feed and the sitemap: published verdicts only."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import verdicts
+from tests.claims.test_api_support import claim_with_text
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    SpeakerFactory,
+    active_rating,
+    drafted_verdict,
+    editor,
+    fast_password_hashing,
+    published_verdict,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def _published(text: str, *, days_ago: int, rating: str = "false", speaker=None):
+    verdict = published_verdict(
+        claim=claim_with_text(text, speaker=speaker), rating=active_rating(rating)
+    )
+    when = timezone.now() - dt.timedelta(days=days_ago)
+    type(verdict).objects.filter(pk=verdict.pk).update(published_at=when)
+    verdict.refresh_from_db()
+    return verdict
+
+
+@pytest.fixture
+def desk():
+    """Two published verdicts, and a draft and a submitted one the public must never see."""
+    older = _published("Unemployment rose by 20 percent in Springfield.", days_ago=3)
+    newer = _published(
+        "The council budget doubled since 2019.",
+        days_ago=1,
+        rating="true",
+        speaker=SpeakerFactory(name="Ada Mayor"),
+    )
+    draft = drafted_verdict(claim=claim_with_text("Secret draft about the harbour tunnel."))
+    in_review = submitted_verdict(claim=claim_with_text("Pending review about school meals."))
+    return {"older": older, "newer": newer, "draft": draft, "in_review": in_review}
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'href="(/fact-checks/\d+/)"', html)
+
+
+def test_the_index_lists_published_fact_checks_newest_first_for_anyone(client, desk):
+    response = client.get(reverse("claims:public_index"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _links(html) == [
+        reverse("claims:public", args=[desk["newer"].pk]),
+        reverse("claims:public", args=[desk["older"].pk]),
+    ]
+    assert "Claimed by Ada Mayor" in html and "2 fact-checks" in html
+    for hidden in ["harbour tunnel", "school meals"]:
+        assert hidden not in html
+    # Searching for an unpublished claim's words finds nothing either.
+    for words in ["harbour tunnel", "school meals"]:
+        found = client.get(reverse("claims:public_index"), {"q": words}).content.decode()
+        assert _links(found) == [] and "No published fact-check matches this search" in found
+
+
+def test_the_index_searches_by_words_and_filters_by_rating(client, desk):
+    url = reverse("claims:public_index")
+    assert _links(client.get(url, {"q": "council budget"}).content.decode()) == [
+        reverse("claims:public", args=[desk["newer"].pk])
+    ]
+    assert _links(client.get(url, {"rating": "false"}).content.decode()) == [
+        reverse("claims:public", args=[desk["older"].pk])
+    ]
+    page = client.get(url).content.decode()
+    # Only the ratings published verdicts use are offered.
+    assert '<option value="true">' in page and '<option value="false">' in page
+    assert '<option value="mostly-true">' not in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "x" * 201}, "at most 200 characters"),
+        ({"q": "nul\x00byte"}, "Null characters are not allowed"),
+        ({"rating": "made-up"}, "Choose one of the ratings listed."),
+        ({"rating": "<script>"}, "Choose one of the ratings listed."),
+    ],
+)
+def test_bad_searches_are_a_400_that_says_what_is_wrong(client, desk, params, message):
+    response = client.get(reverse("claims:public_index"), params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_the_index_pages_and_a_page_past_the_end_shows_the_last(client, desk, monkeypatch):
+    from claims.views import public
+
+    monkeypatch.setattr(public, "INDEX_PAGE_SIZE", 1)
+    url = reverse("claims:public_index")
+    first = client.get(url, {"rating": "false", "page": "1"}).content.decode()
+    assert "Page 1" not in first  # one result, one page
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert _links(second) == [reverse("claims:public", args=[desk["older"].pk])]
+    assert "?page=1" in second
+    assert _links(client.get(url, {"page": "999"}).content.decode()) == _links(second)
+    assert client.get(url, {"page": "nonsense"}).status_code == 200
+
+
+def test_the_feed_is_atom_with_published_fact_checks_only(client, desk):
+    verdicts.verdict_correct(
+        verdict=desk["older"],
+        editor=editor(),
+        expected_version=desk["older"].version,
+        note="A better source.",
+        rating=active_rating("false"),
+        conclusion="Still wrong <script>alert(1)</script>",
+        explanation="",
+        sources=[{"url": "https://better.example.org/", "title": "Better"}],
+    )
+    response = client.get(reverse("claims:public_feed"))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert body.count("<entry>") == 2
+    assert f"/fact-checks/{desk['newer'].pk}/" in body and "True: The council budget" in body
+    assert "harbour tunnel" not in body and "school meals" not in body
+    assert "<script>" not in body and "&lt;script&gt;" in body  # text, never markup
+    assert "<name>Ada Mayor</name>" in body
+
+
+def test_the_sitemap_lists_published_fact_check_pages_only(client, desk):
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-fact-checks.xml" in index
+    section = client.get("/sitemap-fact-checks.xml").content.decode()
+    for key in ["older", "newer"]:
+        assert f"/fact-checks/{desk[key].pk}/</loc>" in section
+    for key in ["draft", "in_review"]:
+        assert f"/fact-checks/{desk[key].pk}/" not in section
+    assert section.count("<lastmod>") == 2
