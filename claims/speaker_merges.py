@@ -35,6 +35,7 @@ from .models import (
     Speaker,
     SpeakerAlias,
     SpeakerMerge,
+    Verdict,
 )
 from .nlp.attribution import speaker_key
 
@@ -128,6 +129,11 @@ def speaker_merge(
             # undone; undoing this one points them back.
             "merges": [merge.pk for merge in earlier],
             "role_filled": fills_role,
+            # The public could read this speaker (a published claim): its API id stays a
+            # public address, redirected to the speaker kept.
+            "public": Claim.objects.filter(
+                pk__in=on_record, verdict__in=Verdict.objects.published()
+            ).exists(),
         }
         merge = SpeakerMerge.objects.create(
             target=target,
@@ -153,7 +159,8 @@ def speaker_merge(
             data={"from": source.name, "to": target.name, "merge": merge.pk},
         )
         if on_record:
-            locked_on_record = [claim for claim in claims if claim.pk in set(on_record)]
+            on_record_ids = set(on_record)
+            locked_on_record = [claim for claim in claims if claim.pk in on_record_ids]
             verdicts.verdicts_speaker_correct(
                 claims=locked_on_record,
                 editor=actor,

@@ -309,13 +309,13 @@ class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         try:
             return super().retrieve(request, *args, **kwargs)
         except Http404:
-            # A merged speaker's id leads to the speaker it was merged into. Only staff saw it:
-            # a speaker of published claims is never merged away. Not permanent: an undo
-            # brings the old id back.
+            # A merged speaker's id leads to the speaker it was merged into, for whoever could
+            # read it: the desk scope, or anyone when it had published claims. Not permanent:
+            # an undo brings the old id back.
             pk = str(kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
             known = pk.isdigit() and len(pk) < 11  # past any id the database hands out
             merge = speaker_merges.merged_into(pk=int(pk)) if known else None
-            if merge is None or not reads_unpublished(request):
+            if merge is None or not (reads_unpublished(request) or merge.moved.get("public")):
                 raise
             location = reverse("api:speaker-detail", kwargs={"pk": merge.target_id})
             query = request.META.get("QUERY_STRING", "")

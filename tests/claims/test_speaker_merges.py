@@ -297,6 +297,10 @@ def test_a_speaker_on_record_merges_away_with_a_public_correction(client, pair):
     page = client.get(reverse("claims:public", args=[published.pk])).content.decode()
     assert note in page and "previously attributed to: Blinken" in page
     assert "Antony Blinken" in page
+    # The public could read Blinken: its API id now leads anyone to the speaker kept.
+    response = key_client().get(f"/api/v1/speakers/{short.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/api/v1/speakers/{full.pk}/"
 
     # An undo leaves claims on record with the speaker they are now published under.
     undone = speaker_merge_undo(merge=merge, actor=boss)
