@@ -113,35 +113,30 @@ def _database_flag(value: str) -> None:
 
 
 @contextmanager
-def published_sources_replaceable() -> Iterator[None]:
-    """The correction service replaces a published verdict's sources: only inside this block
-    (one transaction) may evidence rows of a published verdict be added, changed or deleted."""
-    outermost = not _replacing_sources.get()
-    token = _replacing_sources.set(True)
-    try:
-        # On an error the block's savepoint is rolled back, and the setting with it.
-        with transaction.atomic():
-            if outermost:
-                _database_flag("on")
-            yield
-            if outermost:
-                _database_flag("off")
-    finally:
-        _replacing_sources.reset(token)
-
-
-@contextmanager
-def database_guard_lifted_for_orm_check() -> Iterator[None]:
-    """For an update that can only be checked once written (rows moved to another verdict by an
-    expression): the trigger stands aside, the ORM checks after the write, and a refusal rolls
-    the block's savepoint back, the write and the setting with it."""
-    lift = not _replacing_sources.get()
+def database_guard_lifted() -> Iterator[None]:
+    """One transaction block in which PostgreSQL's trigger lets a published verdict's evidence
+    rows change: for the correction (below), and for an ORM update that can only be checked
+    once written (rows moved by an expression), which checks after the write. On an error the
+    block's savepoint is rolled back, and the setting with it."""
+    lift = not _replacing_sources.get()  # inside a correction it is lifted already
     with transaction.atomic():
         if lift:
             _database_flag("on")
         yield
         if lift:
             _database_flag("off")
+
+
+@contextmanager
+def published_sources_replaceable() -> Iterator[None]:
+    """The correction service replaces a published verdict's sources: only inside this block
+    (one transaction) may evidence rows of a published verdict be added, changed or deleted."""
+    with database_guard_lifted():
+        token = _replacing_sources.set(True)
+        try:
+            yield
+        finally:
+            _replacing_sources.reset(token)
 
 
 def refuse_changing_published_sources(verdict_ids) -> None:

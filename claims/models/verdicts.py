@@ -12,7 +12,7 @@ from .published import (
     VerdictStatus,
     cascade_unless_published,
     cascade_unless_verdict_published,
-    database_guard_lifted_for_orm_check,
+    database_guard_lifted,
     published_verdict_q,
     refuse_changing_published_sources,
     refuse_deleting_published,
@@ -190,7 +190,7 @@ class EvidenceSourceQuerySet(models.QuerySet):
             if not moves:
                 return super().update(**kwargs)
             moved = list(self.values_list("pk", flat=True))
-            with database_guard_lifted_for_orm_check():
+            with database_guard_lifted():
                 count = super().update(**kwargs)
                 # Where the rows went (an id, a row or an expression): read after the write.
                 after = self.model._base_manager.using(self.db).filter(pk__in=moved)
