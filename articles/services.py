@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -50,6 +50,26 @@ def body_normalize(body: str | bytes) -> str:
     return body.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def is_blank(text: str) -> bool:
+    """True when nothing in `text` would show: only white space and invisible format characters
+    (zero-width spaces and joiners, bidi marks, a byte-order mark)."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
+def published_at_refusal(published_at: datetime | None) -> str | None:
+    """Why a publication moment cannot be stored, or None. A naive one is read as UTC."""
+    if published_at is None:
+        return None
+    # PostgreSQL stores such a moment, but Python cannot read it back: every page that lists
+    # the article would fail.
+    if published_at.tzinfo is not None:
+        try:
+            published_at.astimezone(UTC)
+        except OverflowError:  # before year 1 or after 9999 once in UTC
+            return "The publication date is out of range (years 1 to 9999 in UTC)."
+    return None
+
+
 def body_content_hash(body: str) -> str:
     """Hash that ignores differences in spacing, so a re-pasted copy is recognised."""
     collapsed = _WHITESPACE.sub(" ", body).strip()
@@ -69,6 +89,8 @@ def url_normalize(url: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     default_port = {"http": 80, "https": 443}[parts.scheme.lower()]
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     netloc = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
     query = urlencode(
         sorted(
@@ -110,13 +132,18 @@ class CleanArticle:
 
 
 def article_clean(
-    *, title: str, body: str | bytes, source_kind: str, url: str = ""
+    *,
+    title: str,
+    body: str | bytes,
+    source_kind: str,
+    url: str = "",
+    published_at: datetime | None = None,
 ) -> CleanArticle:
     """Validate an article before it is stored. Raises ValidationError with per-field messages,
     or DuplicateArticle when the same text or URL is already stored."""
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
-    if not title:
+    if is_blank(title):
         errors.setdefault("title", []).append("A title is required.")
     elif len(title) > Article._meta.get_field("title").max_length:
         errors.setdefault("title", []).append("The title is longer than 500 characters.")
@@ -129,7 +156,7 @@ def article_clean(
         errors.setdefault("body", []).extend(error.messages)
         body = ""
     else:
-        if not body:
+        if is_blank(body):
             errors.setdefault("body", []).append("The article text is empty.")
         elif len(body) > settings.ARTICLE_MAX_CHARS:
             errors.setdefault("body", []).append(
@@ -140,6 +167,9 @@ def article_clean(
         url = url_normalize(url)
     except ValidationError as error:
         errors.setdefault("url", []).extend(error.messages)
+    refusal = published_at_refusal(published_at)
+    if refusal:
+        errors.setdefault("published_at", []).append(refusal)
     if errors:
         raise ValidationError(errors)
 
@@ -177,7 +207,9 @@ def article_create(
 
     It does not queue the analysis; `article_submit` does both.
     """
-    clean = article_clean(title=title, body=body, source_kind=source_kind, url=url)
+    clean = article_clean(
+        title=title, body=body, source_kind=source_kind, url=url, published_at=published_at
+    )
     try:
         with transaction.atomic():
             outlet = outlet_get_or_create(

@@ -105,7 +105,11 @@ def article_submit(request):
                 messages.info(request, duplicate.messages[0])
                 return redirect("articles:detail", pk=duplicate.existing.pk)
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+            # Not getattr(error, "error_dict", {None: error.error_list}): the default is built
+            # first, and a per-field error (a refused URL) has no error_list.
+            has_fields = hasattr(error, "error_dict")
+            by_field = error.error_dict if has_fields else {None: error.error_list}
+            for field, errors in by_field.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if form.fetches_url and not IntakeJob.objects.visible_to(request.user).contains(job):

@@ -9,6 +9,7 @@ Every bad row is reported with its line number; re-importing a file stores nothi
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -32,6 +33,7 @@ MAX_REPORTED_ERRORS = 1000
 _CHUNK_ROWS = 100
 # A URL with a job in one of these states is skipped: it is being fetched or has been stored.
 _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -127,8 +129,16 @@ def _jsonl_rows(text: str):
         except json.JSONDecodeError as error:
             yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
             continue
+        except RecursionError:  # the json module recurses once per level of nesting
+            yield number, None, "not valid JSON (nested too deeply)"
+            continue
         if not isinstance(row, dict):
             yield number, None, "each line must be one JSON object"
+            continue
+        # Before the keys are named in an error: the errors are stored as text too.
+        unstorable = _unstorable_value(row)
+        if unstorable:
+            yield number, None, unstorable
             continue
         unknown = sorted(set(row) - set(COLUMNS))
         if unknown:
@@ -138,6 +148,29 @@ def _jsonl_rows(text: str):
             yield number, None, "every value must be a string"
             continue
         yield number, {key: value or "" for key, value in row.items()}, ""
+
+
+def _unstorable_value(row: dict) -> str | None:
+    """Why a key or value decoded from JSON escapes cannot be stored as text: "\\u0000" gives a
+    NUL, which PostgreSQL refuses, and "\\ud800" half a surrogate pair, which is not UTF-8. (A
+    CSV file cannot hold either: the whole file was decoded as UTF-8 and checked for NUL.)"""
+    for key, value in row.items():
+        for name, text in (("a key", key), (key, value)):
+            if not isinstance(text, str) or not text:
+                continue
+            if "\x00" in text:
+                return f"{_printable(name)} holds a null character, which no text can store"
+            surrogate = _SURROGATE.search(text)
+            if surrogate:
+                return (
+                    f"{_printable(name)} holds a lone surrogate "
+                    f"(U+{ord(surrogate.group()):04X}), which is not text"
+                )
+    return None
+
+
+def _printable(name: str) -> str:
+    return name if name.isprintable() and not _SURROGATE.search(name) else ascii(name)
 
 
 def import_row_clean(row: dict) -> dict:

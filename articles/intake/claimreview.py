@@ -29,10 +29,16 @@ class ClaimReviewImport:
     items: list[ExternalFactCheck] = field(default_factory=list)
 
 
+TOO_DEEP = "the document is nested too deeply to read"
+
+
 def claimreviews_from_html(html: bytes | str, *, url: str) -> list[dict]:
     """The ClaimReview items embedded in a page, as JSON-LD or microdata."""
-    data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True)
-    return [item for syntax in ("json-ld", "microdata") for item in _claimreviews(data[syntax])]
+    try:
+        data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True)
+        return [item for syntax in ("json-ld", "microdata") for item in _claimreviews(data[syntax])]
+    except RecursionError:  # extruct's json.loads recurses once per level of a page's JSON-LD
+        raise ValidationError(TOO_DEEP) from None
 
 
 def claimreviews_from_json(data) -> list[dict]:

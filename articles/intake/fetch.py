@@ -67,11 +67,38 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address that a translator (NAT64, SIIT)
+# connects to.
+_TRANSLATED = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+)
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, translated, NAT64, 6to4, Teredo,
+    the deprecated IPv4-compatible form): the network would take a connection there, so that
+    is what is judged. Python counts most of these forms as global whatever they carry."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if any(ip in network for network in _TRANSLATED) or (
+        ip in _IPV4_COMPATIBLE and int(ip) > 1  # not :: or ::1, judged as they are
+    ):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]  # (server, client): the client is where the packets go
+    return None
+
+
 def address_refusal(address: str) -> str | None:
     """Why a connection to this IP address is refused, or None when it is allowed."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        ip = _carried_ipv4(ip) or ip
     if ip.is_multicast:
         return "multicast"
     if ip.is_global:

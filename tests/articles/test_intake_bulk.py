@@ -218,3 +218,49 @@ def test_an_unreachable_broker_is_shown_on_the_import(
     batch = run_import("rows.csv", CSV.encode(), django_capture_on_commit_callbacks)
     assert batch.status == ImportStatus.QUEUED
     assert "task queue could not be reached" in batch.error
+
+
+def test_jsonl_lines_that_no_text_column_can_store_are_bad_rows_not_a_crash(
+    django_capture_on_commit_callbacks,
+):
+    # json.loads turns these escapes into a lone surrogate and a NUL, which PostgreSQL cannot
+    # store, and a deeply nested line into a RecursionError: each is one bad line.
+    lines = [
+        json.dumps({"title": "Jobs", "body": "Unemployment fell to 3 percent."}),
+        '{"title": "Half a pair \\ud800", "body": "Prices rose 5 percent."}',
+        '{"title": "Nul", "body": "Rents rose 9 percent.\\u0000"}',
+        "[" * 100_000 + "]" * 100_000,
+        '{"\\udc00x": "a key", "body": "Wages rose 4 percent."}',
+        '{"ti\\u0000tle": "a key", "body": "Taxes rose 2 percent."}',
+        json.dumps({"title": "Rail", "body": "Rail fares rose 20 percent in 2026."}),
+    ]
+    batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.DONE
+    assert (batch.stored, batch.skipped, batch.failed) == (2, 0, 5)
+    assert batch.errors == [
+        {"line": 2, "reason": "title holds a lone surrogate (U+D800), which is not text"},
+        {"line": 3, "reason": "body holds a null character, which no text can store"},
+        {"line": 4, "reason": "not valid JSON (nested too deeply)"},
+        {"line": 5, "reason": "a key holds a lone surrogate (U+DC00), which is not text"},
+        {"line": 6, "reason": "a key holds a null character, which no text can store"},
+    ]
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Jobs", "Rail"]
+
+
+def test_a_published_at_past_year_9999_in_utc_is_a_bad_row_and_the_article_list_still_works(
+    client, django_capture_on_commit_callbacks
+):
+    # 9999-12-31T23:59-05:00 is 10000-01-01 in UTC: PostgreSQL stores it, Python cannot read
+    # it back, so one such row would break every page that lists articles.
+    lines = [
+        json.dumps({"title": "Late", "body": "Debt rose 12 percent.", "published_at": day})
+        for day in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00")
+    ]
+    batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
+    assert (batch.stored, batch.failed) == (0, 2)
+    assert [error["reason"] for error in batch.errors] == [
+        "published_at: The publication date is out of range (years 1 to 9999 in UTC).",
+        "published_at: The publication date is out of range (years 1 to 9999 in UTC).",
+    ]
+    client.force_login(fact_checker())
+    assert client.get("/").status_code == 200

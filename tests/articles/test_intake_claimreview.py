@@ -163,6 +163,30 @@ def test_the_command_reports_bad_sources_and_items(intake_server, tmp_path, caps
     assert not ExternalFactCheck.objects.exists()
 
 
+def test_a_source_nested_too_deeply_is_reported_not_a_traceback(tmp_path, capsys):
+    # json.loads (the command's and extruct's) recurses once per level: RecursionError.
+    deep_json = tmp_path / "deep.json"
+    deep_json.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    deep_page = tmp_path / "deep.html"
+    deep_page.write_text(
+        '<html><head><script type="application/ld+json">'
+        + "[" * 100_000
+        + "]" * 100_000
+        + "</script></head><body>x</body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="Some sources gave no ClaimReview"):
+        call_command(
+            "import_claimreviews",
+            str(deep_json),
+            str(deep_page),
+            "--base-url",
+            "https://x.example/",
+        )
+    assert capsys.readouterr().err.count("nested too deeply") == 2
+    assert not ExternalFactCheck.objects.exists()
+
+
 def test_external_fact_checks_are_never_the_desks_verdicts(client):
     external_factchecks_store(claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT))
     assert not Verdict.objects.exists()

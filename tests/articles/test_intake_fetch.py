@@ -95,6 +95,18 @@ def test_without_the_setting_the_local_server_itself_is_refused(intake_server, s
         ("224.0.0.1", "multicast"),
         ("93.184.216.34", None),
         ("2606:4700::1111", None),
+        # IPv6 forms that carry an IPv4 address: judged by the address they carry, since a
+        # NAT64 gateway or a 6to4 relay would take the connection there.
+        ("64:ff9b::a9fe:a9fe", "link-local"),  # NAT64, well-known prefix
+        ("64:ff9b::7f00:1", "loopback"),
+        ("64:ff9b:1::a00:5", "private"),  # NAT64, local-use prefix
+        ("::ffff:0:7f00:1", "loopback"),  # IPv4-translated (SIIT)
+        ("2002:a9fe:a9fe::", "link-local"),  # 6to4
+        ("2002:7f00:1::1", "loopback"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),  # Teredo, client 127.0.0.1
+        ("::127.0.0.1", "loopback"),  # IPv4-compatible (deprecated)
+        ("::a9fe:a9fe", "link-local"),
+        ("64:ff9b::5db8:d822", None),  # NAT64 of a public address stays allowed
     ],
 )
 def test_addresses_are_classified(address, kind, settings):

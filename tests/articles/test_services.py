@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -102,3 +104,46 @@ def test_content_hash_ignores_whitespace_only():
 def test_url_normalize_rejects_other_schemes():
     with pytest.raises(ValidationError):
         url_normalize("ftp://example.com/file")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # Valid in Python, but 10000-01-01 and year 0 in UTC: PostgreSQL would store them and
+        # every later read of the row would fail.
+        datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=5))),
+    ],
+)
+def test_it_rejects_a_publication_date_outside_the_years_that_can_be_read_back(moment):
+    with pytest.raises(ValidationError) as error:
+        create(published_at=moment)
+    assert error.value.message_dict["published_at"] == [
+        "The publication date is out of range (years 1 to 9999 in UTC)."
+    ]
+    assert Article.objects.count() == 0
+
+
+def test_the_last_moment_of_year_9999_in_utc_is_accepted():
+    moment = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    assert create(published_at=moment).published_at == moment
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "fields"),
+    [
+        ("\u200b\u200b", "The council said the budget grew by 4 percent.", {"title"}),
+        ("\u202e\u2066", "The council said the budget grew by 4 percent.", {"title"}),
+        ("Council budget", "\u200b\ufeff\u2060 \u200d\n\u00a0", {"body"}),
+    ],
+)
+def test_text_made_only_of_invisible_characters_is_empty(title, body, fields):
+    with pytest.raises(ValidationError) as error:
+        create(title=title, body=body)
+    assert set(error.value.message_dict) == fields
+    assert Article.objects.count() == 0
+
+
+def test_url_normalize_keeps_the_brackets_of_an_ipv6_host():
+    assert url_normalize("http://[2001:db8::1]/a/") == "http://[2001:db8::1]/a"
+    assert url_normalize("https://[2001:DB8::1]:8443/a") == "https://[2001:db8::1]:8443/a"

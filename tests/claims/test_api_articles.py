@@ -143,6 +143,19 @@ def test_malformed_json_is_a_400_that_says_so(submitter):
     assert "JSON" in response.json()["detail"]
 
 
+def test_json_nested_too_deeply_is_a_400_not_a_server_error(submitter):
+    _, client = submitter
+    # The json module recurses per level and raises RecursionError, not a ValueError.
+    nested = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/v1/articles/", nested, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "parse_error",
+        "detail": "JSON parse error - the document is nested too deeply.",
+    }
+    assert Article.objects.count() == 0
+
+
 def test_a_form_encoded_body_is_415(submitter):
     _, client = submitter
     response = client.post("/api/v1/articles/", {"title": "T", "body": BODY})

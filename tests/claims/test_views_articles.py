@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import AnalysisStatus, Article
+from articles.models import AnalysisStatus, Article, IntakeJob
 from claims.models import Claim
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
@@ -51,6 +51,29 @@ def test_a_submission_with_errors_shows_them(client, checker):
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"title", "url"}
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        # The services refuse these with per-field errors after the form accepted them.
+        (
+            {"url": "http://169.254.169.254/latest/meta-data/", "body": "", "title": ""},
+            "url",
+            "the address of 169.254.169.254 is not allowed",
+        ),
+        ({"url": "http://[::1]/admin", "body": "", "title": ""}, "url", "is not allowed"),
+        ({"body": "\u200b\u200b\u2060"}, "body", "The article text is empty."),
+    ],
+)
+def test_a_submission_the_services_refuse_shows_their_reason_on_the_form(
+    client, checker, fields, field, message, settings
+):
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
+    response = client.post(reverse("articles:submit"), submission(**fields))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Article.objects.exists() and not IntakeJob.objects.exists()
 
 
 def test_a_duplicate_submission_leads_to_the_stored_article(client, checker):

@@ -1,9 +1,11 @@
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.intake.claimreview import (
+    TOO_DEEP,
     claimreviews_from_html,
     claimreviews_from_json,
     external_factchecks_store,
@@ -45,6 +47,12 @@ class Command(BaseCommand):
             raise CommandError("Some sources gave no ClaimReview (see above).")
 
     def _read(self, source: str, base_url: str) -> list[dict]:
+        try:
+            return self._read_items(source, base_url)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+
+    def _read_items(self, source: str, base_url: str) -> list[dict]:
         if source.startswith(("http://", "https://")):
             try:
                 page = fetch(source)
@@ -59,6 +67,8 @@ class Command(BaseCommand):
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise CommandError(f"not valid UTF-8 JSON ({error})") from None
+            except RecursionError:  # json.loads recurses once per level
+                raise CommandError(TOO_DEEP) from None
             return claimreviews_from_json(data)
         if path.suffix.lower() in (".html", ".htm"):
             return claimreviews_from_html(path.read_bytes(), url=base_url)
