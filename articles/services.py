@@ -103,6 +103,27 @@ def url_normalize(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
 
 
+# A BCP 47 language with an optional region or script, lower-cased: 'en', 'pt-br', 'zh-hant'.
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+# A host name: dot-separated labels of letters, digits and inner hyphens (IDNs as punycode).
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def language_refusal(language: str) -> str | None:
+    """Why this is not a language code, or None (given lower-cased)."""
+    if LANGUAGE_CODE.match(language):
+        return None
+    return "Use a language code such as 'en' or 'pt-br'."
+
+
+def outlet_domain_refusal(domain: str) -> str | None:
+    """Why this is not an outlet's domain, or None (given lower-cased, without 'www.')."""
+    labels = domain.split(".")
+    if len(domain) <= 253 and len(labels) >= 2 and all(map(_HOST_LABEL.match, labels)):
+        return None
+    return "Give the outlet's domain, such as reuters.com."
+
+
 def domain_from_url(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
@@ -210,6 +231,18 @@ def article_create(
     clean = article_clean(
         title=title, body=body, source_kind=source_kind, url=url, published_at=published_at
     )
+    language = (language or "en").strip().lower()
+    outlet_domain = outlet_domain.strip().lower().removeprefix("www.")
+    errors = {
+        field: [refusal]
+        for field, refusal in [
+            ("language", language_refusal(language)),
+            ("outlet", outlet_domain and outlet_domain_refusal(outlet_domain)),
+        ]
+        if refusal
+    }
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             outlet = outlet_get_or_create(
@@ -225,7 +258,7 @@ def article_create(
                 url=clean.url,
                 byline=byline.strip(),
                 published_at=published_at,
-                language=(language or "en").strip().lower(),
+                language=language,
                 created_by=created_by,
             )
     except IntegrityError:

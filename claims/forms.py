@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from articles.models import Outlet
+from articles.services import is_blank
 
 from .models import Rating, Speaker
 from .selectors import QUEUE_STATUSES
@@ -145,7 +146,10 @@ class SpeakerCorrectForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("speaker") and not (cleaned.get("name") or "").strip():
+        for field in ["name", "role"]:
+            if is_blank(cleaned.get(field) or ""):  # zero-width and bidi marks show nothing
+                cleaned[field] = ""
+        if not cleaned.get("speaker") and not cleaned.get("name"):
             raise forms.ValidationError("Name the speaker.")
         return cleaned
 

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from articles.services import is_blank
+
 from . import workflow
 from .models import (
     Claim,
@@ -189,7 +191,7 @@ def claim_speaker_correct(
 ) -> Claim:
     """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
     the next analysis attributes it the same way."""
-    name = (name or "").strip()
+    name = "" if is_blank(name or "") else name.strip()
     if speaker is None and not name:
         raise ValidationError({"name": "Name the speaker."})
     with transaction.atomic():

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
-from ..services import DuplicateArticle, article_submit, url_normalize
+from ..services import DuplicateArticle, article_submit, language_refusal, url_normalize
 from .extract import day_at_noon
 from .jobs import intake_job_submit
 from .queue import task_send
@@ -194,8 +194,10 @@ def import_row_clean(row: dict) -> dict:
         if timezone.is_naive(published_at):
             published_at = timezone.make_aware(published_at)
     language = (row.get("language") or "en").strip().lower()
-    if len(language) > 16:
-        raise ValidationError(f"language {language[:20]!r} is longer than 16 characters")
+    if language_refusal(language):
+        raise ValidationError(
+            f"language {language[:20]!r} is not a language code such as 'en' or 'pt-br'"
+        )
     return {
         "title": title,
         "body": body,

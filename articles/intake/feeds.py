@@ -16,7 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Feed, FeedEntry, SourceKind
-from ..services import DuplicateArticle, outlet_get_or_create, url_normalize
+from ..services import (
+    DuplicateArticle,
+    outlet_domain_refusal,
+    outlet_get_or_create,
+    url_normalize,
+)
 from .fetch import FEED_TYPES, FetchError, fetch, url_refusal
 from .jobs import intake_job_submit
 
@@ -39,6 +44,9 @@ def feed_add(
         url = feed_url_clean(url)
     except ValidationError as error:
         errors["url"] = error.messages
+    outlet_domain = (outlet_domain or "").strip().lower().removeprefix("www.")
+    if outlet_domain and outlet_domain_refusal(outlet_domain):
+        errors["outlet"] = [outlet_domain_refusal(outlet_domain)]
     if not isinstance(interval_minutes, int) or not 1 <= interval_minutes <= 7 * 24 * 60:
         errors["poll_interval_minutes"] = ["The interval is 1 minute to 7 days (10080 minutes)."]
     if not errors and Feed.objects.filter(url=url).exists():

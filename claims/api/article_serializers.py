@@ -1,6 +1,7 @@
 """What article clients send and get back: the one input shape (an article, or a URL alone),
 the intake job a URL becomes, and an article's status with its claims."""
 
+import re
 from collections.abc import Mapping
 
 from django.urls import reverse
@@ -9,6 +10,7 @@ from rest_framework import serializers
 
 from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
 from articles.models import AnalysisProblem, Article, IntakeJob
+from articles.services import LANGUAGE_CODE
 
 from .auth import articles_visible, request_token
 from .serializers import ClaimSerializer, OutletSerializer, absolute_url
@@ -45,7 +47,7 @@ class ArticleSubmitSerializer(serializers.Serializer):
     byline = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     language = serializers.RegexField(
-        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
+        re.compile(LANGUAGE_CODE.pattern, re.IGNORECASE),  # stored lower-cased
         max_length=16,
         required=False,
         default="en",

@@ -14,10 +14,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from articles.services import language_refusal
+
 from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
 
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ID = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only ("¹".isdigit() is true), within bigint
 SEARCH_CONFIG = "english"
@@ -138,7 +139,7 @@ class _SpeakerOutletFilters(StrictFilterSet):
 
     def filter_language(self, queryset, name, value):
         value = value.strip().lower()
-        if not _LANGUAGE.match(value):
+        if language_refusal(value):
             raise ValidationError({"language": ["Use a language code such as 'en' or 'pt-br'."]})
         return queryset.filter(**{self._path("article__language"): value})
 

@@ -45,7 +45,11 @@ def test_a_csv_import_stores_good_rows_and_reports_bad_ones_by_line(
         {"line": 4, "reason": "the row has neither a body nor a url"},
         {"line": 6, "reason": "published_at '18/11/2026' is not an ISO 8601 date"},
         {"line": 7, "reason": "a row with a body needs a title"},
-        {"line": 8, "reason": "language 'a-very-long-language' is longer than 16 characters"},
+        {
+            "line": 8,
+            "reason": "language 'a-very-long-language' is not a language code such as 'en' or "
+            "'pt-br'",
+        },
     ]
     budget = Article.objects.get(title="Budget grows")
     assert budget.source_kind == SourceKind.IMPORT
@@ -264,3 +268,16 @@ def test_a_published_at_past_year_9999_in_utc_is_a_bad_row_and_the_article_list_
     ]
     client.force_login(fact_checker())
     assert client.get("/").status_code == 200
+
+
+def test_a_row_whose_language_is_not_a_language_code_is_refused(
+    django_capture_on_commit_callbacks,
+):
+    rows = (
+        "title,body,language\nA,Prices rose 6 percent.,<script>\nB,Prices rose 7 percent.,PT-BR\n"
+    )
+    batch = run_import("lang.csv", rows.encode(), django_capture_on_commit_callbacks)
+    assert batch.errors == [
+        {"line": 2, "reason": "language '<script>' is not a language code such as 'en' or 'pt-br'"}
+    ]
+    assert Article.objects.get().language == "pt-br"

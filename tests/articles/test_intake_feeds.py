@@ -182,17 +182,25 @@ def test_editors_add_feeds_on_the_page_and_fact_checkers_only_read(client, intak
     )
     assert not Feed.objects.exists()
     client.force_login(editor())
+    for domain in ["<script>x", "news example.com", "-news.example", "localhost"]:
+        response = client.post(
+            "/intake/feeds/",
+            {"url": intake_server.url("/feed.xml"), "outlet": domain, "poll_interval_minutes": 5},
+        )
+        assert response.status_code == 200
+        assert "Give the outlet&#x27;s domain, such as reuters.com." in response.content.decode()
+    assert not Feed.objects.exists()
     response = client.post(
         "/intake/feeds/",
         {
             "url": intake_server.url("/feed.xml"),
-            "outlet": "news.example",
+            "outlet": "www.News.Example",
             "poll_interval_minutes": 5,
         },
     )
     assert response.status_code == 302
     feed = Feed.objects.get()
-    assert feed.poll_interval_minutes == 5
+    assert feed.poll_interval_minutes == 5 and feed.outlet.domain == "news.example"
     page = client.get("/intake/feeds/").content.decode()
     assert feed.url in page and "never" in page  # not polled yet
     client.post(f"/intake/feeds/{feed.pk}/toggle/")

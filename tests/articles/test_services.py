@@ -82,6 +82,18 @@ def test_it_reports_every_bad_field_at_once():
     assert set(error.value.message_dict) == {"title", "body", "url", "source_kind"}
 
 
+def test_a_language_or_outlet_domain_that_is_not_one_is_refused_by_name():
+    with pytest.raises(ValidationError) as error:
+        create(language="<script>", outlet_domain="not a domain")
+    assert error.value.message_dict == {
+        "language": ["Use a language code such as 'en' or 'pt-br'."],
+        "outlet": ["Give the outlet's domain, such as reuters.com."],
+    }
+    assert not Article.objects.exists()
+    article = create(language=" PT-BR ", outlet_domain="WWW.Example.co.uk")
+    assert article.language == "pt-br" and article.outlet.domain == "example.co.uk"
+
+
 def test_the_database_refuses_duplicate_content_even_without_the_service():
     article = ArticleFactory()
     with pytest.raises(IntegrityError):

@@ -363,3 +363,9 @@ def test_a_typed_new_speaker_is_created(client, checker):
     assert claim.speaker.name == "Grace Hopper"
     response = client.post(reverse("claims:speaker", args=[claim.pk]), {"name": ""})
     assert response.status_code == 400
+    # A name of only invisible characters (zero-width spaces, a bidi override) is no name.
+    for invisible in ["\u200b\u200b", "\u202e", "\ufeff \u200d"]:
+        response = client.post(reverse("claims:speaker", args=[claim.pk]), {"name": invisible})
+        assert response.status_code == 400 and "Name the speaker" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.speaker.name == "Grace Hopper"
