@@ -79,16 +79,25 @@ def claim_appearances(claim, *, public: bool = True) -> list:
     """The claim and the other claims of its group, in the order they were published.
 
     In public (ClaimReview, non-desk API keys) a sibling counts only once the desk stands behind
-    it: it has a published verdict of its own, or a reviewer applied this verdict to it. A
-    suggested or auto-linked repeat in someone's pasted article stays desk-only.
+    it: it has a published verdict of its own, or a reviewer applied this verdict to it and has
+    not split it out since. A suggested or auto-linked repeat in someone's pasted article stays
+    desk-only.
     """
     if not claim.group_id:
         return [claim]
     others = Claim.objects.filter(group_id=claim.group_id)
     if public:
+        # An application counts while the claim has not been split out since (an undone split
+        # never took it out); linked again later, it needs the verdict applied again.
+        split_since = ClaimGroupEvent.objects.filter(
+            claim=OuterRef("claim"),
+            kind=GroupEventKind.SPLIT,
+            undone_by__isnull=True,
+            pk__gt=OuterRef("pk"),
+        )
         applied = ClaimGroupEvent.objects.filter(
             claim=OuterRef("pk"), kind=GroupEventKind.VERDICT_APPLIED
-        )
+        ).exclude(Exists(split_since))
         others = others.filter(
             Q(pk=claim.pk) | published_verdict_q("verdict__") | Q(Exists(applied))
         )

@@ -17,7 +17,7 @@ from tests.claims.test_api_support import (
     key_client,
     published_verdict,
 )
-from tests.factories import OutletFactory, SpeakerFactory, fact_checker
+from tests.factories import OutletFactory, SpeakerFactory, editor, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -392,7 +392,12 @@ def test_search_results_carry_a_score_and_a_level_and_only_published_verdicts(ap
 
 
 def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
-    from claims.matching.groups import claim_apply_verdict, claim_group_link
+    from claims.matching.groups import (
+        claim_apply_verdict,
+        claim_group_link,
+        claim_split,
+        group_event_undo,
+    )
 
     verdict = published_verdict("The budget grew by 40 percent.")
     repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
@@ -413,3 +418,17 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
     review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
     assert len(review["itemReviewed"]["appearance"]) == 2
     assert review["itemReviewed"]["firstAppearance"] == review["itemReviewed"]["appearance"][0]
+
+    # Split out (not a repeat after all) and later linked again: the desk has not applied the
+    # verdict since, so the public does not see it as an appearance.
+    claim_split(claim=repeat, actor=fact_checker())
+    claim_group_link(claim=repeat, earlier=verdict.claim)
+    detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
+    assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk]
+    # A split that is undone never took the repeat out: the application stands.
+    other = claim_with_text("The budget grew by 40 percent, again.")
+    claim_apply_verdict(claim=other, checked=verdict.claim, actor=fact_checker())
+    group_event_undo(event=claim_split(claim=other, actor=fact_checker()), actor=editor())
+    public_ids = [verdict.claim.pk, other.pk]
+    detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
+    assert [a["claim_id"] for a in detail["group"]["appearances"]] == public_ids
