@@ -52,6 +52,32 @@ class QueueFilterForm(forms.Form):
     )
 
 
+class QueueBulkForm(forms.Form):
+    """One action on the claims ticked in the queue (claims.services.claims_bulk_act)."""
+
+    claims = forms.TypedMultipleChoiceField(coerce=int, required=True, label="Claims")
+    action = forms.ChoiceField(
+        choices=[
+            ("assign", "Assign to me"),
+            ("unassign", "Unassign"),
+            ("dismiss", "Dismiss as not check-worthy"),
+        ],
+        label="With the selected claims",
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Reason (for a dismissal)",
+        help_text="Kept as training data.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id: the service reports a claim that is gone, one by one.
+        self.fields["claims"].valid_value = lambda value: str(value).isdigit() and len(value) < 11
+        self.fields["claims"].error_messages["required"] = "Select the claims first."
+
+
 class DismissForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),

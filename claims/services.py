@@ -6,7 +6,9 @@ Views, API views, admin actions, tasks and commands all call these functions: on
 change of state. Workflow moves go through claims.workflow.transition().
 """
 
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -254,3 +256,44 @@ def claim_attribution_edit(
             },
         )
     return claim
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    done: list[int]
+    refused: dict[int, str]  # claim id -> why, in the words the claim page would show
+
+
+BULK_ACTIONS = ("assign", "unassign", "dismiss")
+BULK_MAX = 100
+
+
+def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "") -> BulkOutcome:
+    """One queue action on many claims, each through its own service call and transaction: a
+    claim the workflow refuses (its verdict is in review, it is dismissed already) is reported
+    and the others go ahead."""
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": f"Choose one of: {', '.join(BULK_ACTIONS)}."})
+    if not claim_ids or len(claim_ids) > BULK_MAX:
+        raise ValidationError({"claims": f"Select from 1 to {BULK_MAX} claims."})
+    if action == "dismiss" and not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the claims are not check-worthy."})
+    calls = {
+        "assign": lambda claim: claim_assign(claim=claim, actor=actor),
+        "unassign": lambda claim: claim_unassign(claim=claim, actor=actor),
+        "dismiss": lambda claim: claim_dismiss(claim=claim, actor=actor, reason=reason),
+    }
+    claims = {claim.pk: claim for claim in Claim.objects.filter(pk__in=claim_ids)}
+    done, refused = [], {}
+    for pk in sorted(set(claim_ids)):
+        claim = claims.get(pk)
+        if claim is None:
+            refused[pk] = "No such claim."
+            continue
+        try:
+            calls[action](claim)
+        except (workflow.IllegalTransition, ValidationError, PermissionDenied) as error:
+            refused[pk] = " ".join(getattr(error, "messages", None) or [str(error)])
+        else:
+            done.append(pk)
+    return BulkOutcome(done=done, refused=refused)

@@ -6,6 +6,7 @@ app_name = "claims"
 
 urlpatterns = [
     path("claims/", queue.claim_queue, name="queue"),
+    path("claims/bulk/", queue.claim_queue_bulk, name="queue_bulk"),
     path("claims/<int:pk>/", claim.claim_detail, name="detail"),
     path("claims/<int:pk>/history/", desk.claim_history, name="history"),
     path("claims/<int:pk>/assign/", actions.claim_assign, name="assign"),

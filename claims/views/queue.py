@@ -1,10 +1,14 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from .. import selectors
-from ..forms import QueueFilterForm
+from .. import selectors, services
+from ..forms import QueueBulkForm, QueueFilterForm
 from ..models import Verdict, VerdictStatus
-from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, desk_view
+from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, VIEW_CLAIMS, desk_view, error_messages
 
 PAGE_SIZE = 25
 
@@ -20,8 +24,53 @@ def claim_queue(request):
     return render(
         request,
         "claims/queue.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "bulk_form": QueueBulkForm(),
+            "can_act": request.user.has_perm(CHANGE_CLAIMS),
+        },
     )
+
+
+BULK_DONE = {
+    "assign": "assigned to you",
+    "unassign": "unassigned",
+    "dismiss": "dismissed as not check-worthy",
+}
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def claim_queue_bulk(request):
+    """The queue's 'with the selected claims' action; back to the same queue page."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("claims:queue")
+    form = QueueBulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(back)
+    action = form.cleaned_data["action"]
+    try:
+        outcome = services.claims_bulk_act(
+            claim_ids=form.cleaned_data["claims"],
+            action=action,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return redirect(back)
+    if outcome.done:
+        count = len(outcome.done)
+        messages.success(request, f"{count} claim{'s' * (count != 1)} {BULK_DONE[action]}.")
+    for pk, why in outcome.refused.items():
+        messages.error(request, f"Claim #{pk}: {why}")
+    return redirect(back)
 
 
 @desk_view(PUBLISH_VERDICTS)

@@ -140,3 +140,85 @@ def test_the_editor_review_queue_lists_submitted_verdicts(client):
     response = client.get(reverse("claims:review_queue"))
     assert list(response.context["page"]) == [submitted]
     assert submitted.claim.text.encode() in response.content
+
+
+# --- Acting on several claims at once ----------------------------------------------------------
+
+
+def _bulk(client, ids, action, **fields):
+    data = {"claims": [str(pk) for pk in ids], "action": action, **fields}
+    return client.post(reverse("claims:queue_bulk"), data, follow=True)
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_fact_checker_assigns_several_claims_at_once_and_unassigns_them(client, checker):
+    first, second = claim("Taxes rose 4 percent."), claim("Crime fell 3 percent.")
+    page = client.get(reverse("claims:queue")).content.decode()
+    assert f'name="claims" value="{first.pk}"' in page and "With the selected claims" in page
+
+    response = _bulk(client, [first.pk, second.pk], "assign", next="/claims/?q=percent")
+    assert response.redirect_chain[-1][0] == "/claims/?q=percent"
+    assert _messages(response) == ["2 claims assigned to you."]
+    for one in (first, second):
+        one.refresh_from_db()
+        assert one.assignee == checker and one.status == ClaimStatus.IN_PROGRESS
+    assert _messages(_bulk(client, [first.pk], "unassign")) == ["1 claim unassigned."]
+    first.refresh_from_db()
+    assert first.assignee is None
+
+
+def test_a_bulk_dismissal_needs_a_reason_and_reports_each_claim_it_could_not_dismiss(
+    client, checker
+):
+    open_claim = claim("Rents doubled in a year.")
+    in_review = submitted_verdict(claim=claim("Wages rose 9 percent.")).claim
+    assert _messages(_bulk(client, [open_claim.pk], "dismiss", reason="  ")) == [
+        "Say why the claims are not check-worthy."
+    ]
+    open_claim.refresh_from_db()
+    assert open_claim.status == ClaimStatus.NEW
+
+    response = _bulk(client, [open_claim.pk, in_review.pk, 999999], "dismiss", reason="Opinion.")
+    shown = _messages(response)
+    assert shown[0] == "1 claim dismissed as not check-worthy."
+    assert shown[1].startswith(f"Claim #{in_review.pk}: ") and len(shown) == 3
+    assert shown[2] == "Claim #999999: No such claim."
+    open_claim.refresh_from_db(), in_review.refresh_from_db()
+    assert open_claim.status == ClaimStatus.DISMISSED and open_claim.dismissal_reason == "Opinion."
+    assert in_review.status == ClaimStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"action": "assign"}, "Select the claims first."),
+        ({"claims": ["abc"], "action": "assign"}, "Select a valid choice."),
+        ({"claims": ["1"], "action": "publish"}, "Select a valid choice."),
+        ({"claims": [str(n) for n in range(1, 102)], "action": "assign"}, "from 1 to 100 claims"),
+    ],
+)
+def test_bad_bulk_requests_say_what_is_wrong_and_change_nothing(client, checker, data, message):
+    existing = claim("Fares rose 5 percent.")
+    response = client.post(reverse("claims:queue_bulk"), data, follow=True)
+    assert any(message in shown for shown in _messages(response))
+    existing.refresh_from_db()
+    assert existing.assignee is None
+
+
+def test_bulk_actions_go_back_only_to_this_site_and_need_the_permission(client, checker):
+    one = claim("Bus fares fell 2 percent.")
+    response = client.post(
+        reverse("claims:queue_bulk"),
+        {"claims": [one.pk], "action": "assign", "next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == reverse("claims:queue")
+    assert client.get(reverse("claims:queue_bulk")).status_code == 405
+    client.logout()
+    assert client.post(reverse("claims:queue_bulk"), {"claims": [one.pk]}).status_code == 302
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
+    assert client.post(reverse("claims:queue_bulk"), {"claims": [one.pk]}).status_code == 403
