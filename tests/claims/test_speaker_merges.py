@@ -245,6 +245,22 @@ def test_the_api_id_of_a_merged_speaker_leads_to_the_kept_one_until_undone(pair)
     assert desk.get(f"/api/v1/speakers/{old_id}/").json()["name"] == "Blinken"
 
 
+@pytest.mark.parametrize("zero", ["\uff10", "\u0660"])  # fullwidth, Arabic-Indic
+def test_a_speaker_id_in_other_digits_is_a_404_not_a_merged_speaker(pair, zero):
+    full, short = pair
+    ClaimFactory(speaker=short)
+    speaker_merge(source=short, target=full, actor=editor())
+    desk = key_client(staff=True)
+    assert desk.get(f"/api/v1/speakers/{short.pk}/").status_code == 302
+    # The same number in other digits is no speaker's address; "²" passes str.isdigit() but
+    # not int().
+    other_digits = str(short.pk).translate({ord("0") + n: ord(zero) + n for n in range(10)})
+    for odd_id in [other_digits, "\u00b2"]:
+        response = desk.get(f"/api/v1/speakers/{odd_id}/")
+        assert response.status_code == 404
+        assert response.json()["error"] == "not_found"
+
+
 def test_undo_leaves_a_spelling_that_another_speaker_answers_to():
     boss = editor()
     full = services.speaker_resolve(name="Jen Psaki", aliases=["Psaki"])
