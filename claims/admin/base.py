@@ -41,6 +41,10 @@ class PublishedRecordDeleteMixin:
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Rows whose admin is read-only (sources, sentences, timeline events: only services
+        # write them) cannot be deleted by hand, but they go with the verdict or article the
+        # user may delete; Django's check would otherwise forbid deleting any of those.
+        perms_needed = perms_needed - self._read_only_names()
         refusal = record.record_delete_refusal(objects=objs)
         if refusal:
             self.message_user(request, refusal, level=messages.ERROR)
@@ -48,6 +52,13 @@ class PublishedRecordDeleteMixin:
                 verdicts = record.protected_verdicts_of(objects=objs)
                 protected = [f"Published verdict: {verdict.claim}" for verdict in verdicts]
         return deleted, counts, perms_needed, protected
+
+    def _read_only_names(self) -> set[str]:
+        return {
+            str(model._meta.verbose_name)
+            for model, model_admin in self.admin_site._registry.items()
+            if isinstance(model_admin, ReadOnlyAdminMixin)
+        }
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
