@@ -192,6 +192,32 @@ def test_an_earlier_merge_undoes_from_the_speaker_it_was_carried_to(pair):
     assert claim.speaker == restored and restored.name == "Blinkin"
 
 
+def test_undoing_a_later_merge_leaves_what_an_undone_earlier_one_had_carried(pair):
+    # Blinkin → Blinken, Blinken → Antony Blinken; the first is undone and Blinkin merged
+    # straight into Antony Blinken. Undoing the second merge brings back Blinken's own rows,
+    # not Blinkin's, which came to it only through the merge undone since.
+    full, short = pair
+    boss = editor()
+    typo = services.speaker_resolve(name="Blinkin")
+    typo_claim, short_claim = ClaimFactory(speaker=typo), ClaimFactory(speaker=short)
+    typo_sentence = _sentence_of(typo_claim, typo)
+    first = speaker_merge(source=typo, target=short, actor=boss)
+    second = speaker_merge(source=Speaker.objects.get(slug=short.slug), target=full, actor=boss)
+    typo = speaker_merge_undo(merge=first, actor=boss).speaker
+    third = speaker_merge(source=typo, target=full, actor=boss)
+
+    restored_short = speaker_merge_undo(merge=second, actor=boss).speaker
+
+    typo_claim.refresh_from_db(), short_claim.refresh_from_db(), typo_sentence.refresh_from_db()
+    assert short_claim.speaker == restored_short
+    assert typo_claim.speaker_id == full.pk and typo_sentence.speaker_id == full.pk
+    assert SpeakerAlias.objects.get(key="blinkin").speaker_id == full.pk
+    assert SpeakerAlias.objects.get(key="blinken").speaker_id == restored_short.pk
+    typo = speaker_merge_undo(merge=third, actor=boss).speaker
+    typo_claim.refresh_from_db()
+    assert typo_claim.speaker == typo and typo.name == "Blinkin"
+
+
 def test_undo_leaves_a_claim_that_went_on_record_since_and_says_so(pair):
     full, short = pair
     boss = editor()
