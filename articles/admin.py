@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .intake.feeds import feed_add, feed_url_clean
+from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 from .services import outlet_domain_refusal
@@ -64,6 +64,15 @@ class FeedAdminForm(forms.ModelForm):
 
     def clean_url(self):
         return feed_url_clean(self.cleaned_data["url"])
+
+    def clean_poll_interval_minutes(self):
+        # feed_add refuses the rest too, but only after this form said yes (a 500 on add), and
+        # a change does not go through it.
+        minutes = self.cleaned_data["poll_interval_minutes"]
+        refusal = feed_interval_refusal(minutes)
+        if refusal:
+            raise ValidationError(refusal)
+        return minutes
 
 
 @admin.register(Feed)
