@@ -4,6 +4,7 @@ as the services write it."""
 import functools
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -148,6 +149,34 @@ class ServiceSaveAdminMixin:
         if getattr(request, "_service_save_refused", False):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+
+class _IdCheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's widget looks the posted value up to draw the form again, and a value that is no
+    id ("abc", "1.5") raised there: a 500 instead of the form's "Select a valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        ids = []
+        for one in value:
+            try:
+                target.to_python(one)
+            except ValidationError:
+                continue
+            ids.append(one)
+        return super().optgroups(name, ids, attr)
+
+
+class AutocompleteIdsCheckedMixin:
+    """For a ModelAdmin with autocomplete_fields: a posted value that is no id is the field's
+    error, as with a plain select."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _IdCheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def error_messages(error) -> list[str]:
