@@ -25,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from articles.services import is_blank
+
 from . import verdicts
 from .models import (
     LOCKED_VERDICT_STATES,
@@ -83,7 +85,8 @@ def speaker_merge(
     A source with claims on record is merged only with `correction_note`, which each of its
     published verdicts gets as a public correction (verdicts.verdicts_speaker_correct)."""
     _require_permission(actor)
-    correction_note = (correction_note or "").strip()
+    # A public note must show: zero-width and bidi marks alone say nothing.
+    correction_note = "" if is_blank(correction_note or "") else correction_note.strip()
     if source.pk == target.pk:
         raise ValidationError("A speaker cannot be merged into itself.")
     with transaction.atomic():

@@ -127,6 +127,23 @@ def test_the_admin_publish_action_applies_the_same_rule(client):
     assert verdict.status == VerdictStatus.SUBMITTED
 
 
+@pytest.mark.parametrize("note", ["", "  ", "\u200b", "\ufeff\u200e "])
+def test_a_correction_needs_a_note_that_shows(note):
+    published = published_verdict()
+    with pytest.raises(ValidationError, match="Say publicly what changed and why."):
+        verdicts.verdict_correct(
+            verdict=published,
+            editor=editor(),
+            expected_version=published.version,
+            note=note,
+            rating=published.rating,
+            conclusion="Corrected.",
+            explanation="",
+            sources=[{"url": "https://better.example.org/", "title": "Better"}],
+        )
+    assert not published.corrections.exists()
+
+
 def test_a_draft_author_cannot_publish_their_wording_through_a_correction():
     boss = editor()
     draft = drafted_verdict()

@@ -302,7 +302,7 @@ def test_when_both_are_on_record_a_merge_needs_a_public_correction_note(pair):
     published_verdict(claim=ClaimFactory(speaker=short))
     published_verdict(claim=ClaimFactory(speaker=full))
     for source, target in [(short, full), (full, short)]:
-        for note in ["", "   "]:
+        for note in ["", "   ", "\u200b\u200f"]:  # a zero-width space and a bidi mark show nothing
             refused = pytest.raises(
                 ValidationError, match="to merge them, give a public correction"
             )
