@@ -2,16 +2,33 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .intake.feeds import feed_add, feed_url_clean
+from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
+from .services import outlet_domain_refusal
 
 # Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
 # analyses, and articles/ must not depend on claims/.
 
 
+class OutletAdminForm(forms.ModelForm):
+    class Meta:
+        model = Outlet
+        fields = ["name", "domain"]
+
+    def clean_domain(self):
+        # Stored as every intake path stores it (articles.services.outlet_get_or_create), so
+        # "www.Reuters.com" is the outlet reuters.com already is, not a second one.
+        domain = self.cleaned_data["domain"].strip().lower().removeprefix("www.")
+        refusal = outlet_domain_refusal(domain)
+        if refusal:
+            raise ValidationError(refusal)
+        return domain
+
+
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
+    form = OutletAdminForm
     list_display = ["name", "domain"]
     search_fields = ["name", "domain"]
 
@@ -47,6 +64,15 @@ class FeedAdminForm(forms.ModelForm):
 
     def clean_url(self):
         return feed_url_clean(self.cleaned_data["url"])
+
+    def clean_poll_interval_minutes(self):
+        # feed_add refuses the rest too, but only after this form said yes (a 500 on add), and
+        # a change does not go through it.
+        minutes = self.cleaned_data["poll_interval_minutes"]
+        refusal = feed_interval_refusal(minutes)
+        if refusal:
+            raise ValidationError(refusal)
+        return minutes
 
 
 @admin.register(Feed)

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from articles.services import is_blank
+
 from . import verdicts
 from .models import (
     LOCKED_VERDICT_STATES,
@@ -83,7 +85,8 @@ def speaker_merge(
     A source with claims on record is merged only with `correction_note`, which each of its
     published verdicts gets as a public correction (verdicts.verdicts_speaker_correct)."""
     _require_permission(actor)
-    correction_note = (correction_note or "").strip()
+    # A public note must show: zero-width and bidi marks alone say nothing.
+    correction_note = "" if is_blank(correction_note or "") else correction_note.strip()
     if source.pk == target.pk:
         raise ValidationError("A speaker cannot be merged into itself.")
     with transaction.atomic():
@@ -210,6 +213,7 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
             kind=merge.source_kind,
         )
         moved = merge.moved
+        carried_off = _carried_off(moved)
         role_back = moved.get("role_filled") and target.role == merge.source_role
         if role_back and not _on_record(target.claims):
             target.role = ""
@@ -217,15 +221,15 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
         SpeakerMerge.objects.filter(pk__in=moved.get("merges", []), target=target).update(
             target=restored
         )
-        SpeakerAlias.objects.filter(pk__in=moved.get("aliases", []), speaker=target).update(
-            speaker=restored
-        )
+        SpeakerAlias.objects.filter(
+            pk__in=_own(moved, carried_off, "aliases"), speaker=target
+        ).update(speaker=restored)
         _name_alias_ensure(restored)
-        Sentence.objects.filter(pk__in=moved.get("sentences", []), speaker=target).update(
-            speaker=restored
-        )
+        Sentence.objects.filter(
+            pk__in=_own(moved, carried_off, "sentences"), speaker=target
+        ).update(speaker=restored)
         claims = Claim.objects.select_for_update().filter(
-            pk__in=moved.get("claims", []), speaker=target
+            pk__in=_own(moved, carried_off, "claims"), speaker=target
         )
         kept = _on_record(claims)
         _claims_move(
@@ -238,6 +242,30 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
         merge.undone_by, merge.undone_at = actor, timezone.now()
         merge.save(update_fields=["undone_by", "undone_at"])
     return Undone(speaker=restored, kept=kept)
+
+
+def _carried_off(moved: dict) -> dict[str, set[int]]:
+    """Rows a merge moved only because an earlier merge had brought them to its source, where
+    that earlier merge has been undone since: they went back with it, so they are not this
+    merge's to bring back (a later merge may have taken them to the target again). Followed
+    down the chain, since an earlier merge's own `moved` holds the rows of those before it."""
+    gone: dict[str, set[int]] = {"claims": set(), "sentences": set(), "aliases": set()}
+    pending, seen = set(moved.get("merges", [])), set()
+    while pending:
+        seen |= pending
+        earlier = list(SpeakerMerge.objects.filter(pk__in=pending).only("moved", "undone_at"))
+        pending = set()
+        for other in earlier:
+            if other.undone_at is not None:
+                for rows in gone:
+                    gone[rows].update(other.moved.get(rows, []))
+            else:
+                pending |= set(other.moved.get("merges", [])) - seen
+    return gone
+
+
+def _own(moved: dict, carried_off: dict[str, set[int]], rows: str) -> list[int]:
+    return [pk for pk in moved.get(rows, []) if pk not in carried_off[rows]]
 
 
 def merged_into(*, slug: str | None = None, pk: int | None = None) -> SpeakerMerge | None:

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from articles.services import is_blank
+
 from . import workflow
 from .models import (
     Claim,
@@ -316,7 +318,7 @@ def verdict_correct(
     sources: list[dict],
 ):
     """Change a published verdict: keep what it said, record a dated public note, republish."""
-    note = (note or "").strip()
+    note = "" if is_blank(note or "") else note.strip()  # zero-width marks alone say nothing
     if not editor.has_perm("claims.publish_verdict"):
         raise PermissionDenied("Only editors can correct published verdicts.")
     if not note:

@@ -35,6 +35,16 @@ class FeedPollResult:
     error: str = ""
 
 
+FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
+
+
+def feed_interval_refusal(minutes) -> str | None:
+    """Why this is not a feed's polling interval, or None: the rule of feed_add and the admin."""
+    if isinstance(minutes, int) and 1 <= minutes <= FEED_INTERVAL_MAX_MINUTES:
+        return None
+    return f"The interval is 1 minute to 7 days ({FEED_INTERVAL_MAX_MINUTES} minutes)."
+
+
 def feed_add(
     *, url: str, outlet_domain: str = "", outlet_name: str = "", interval_minutes: int = 30
 ) -> Feed:
@@ -47,8 +57,8 @@ def feed_add(
     outlet_domain = (outlet_domain or "").strip().lower().removeprefix("www.")
     if outlet_domain and outlet_domain_refusal(outlet_domain):
         errors["outlet"] = [outlet_domain_refusal(outlet_domain)]
-    if not isinstance(interval_minutes, int) or not 1 <= interval_minutes <= 7 * 24 * 60:
-        errors["poll_interval_minutes"] = ["The interval is 1 minute to 7 days (10080 minutes)."]
+    if feed_interval_refusal(interval_minutes):
+        errors["poll_interval_minutes"] = [feed_interval_refusal(interval_minutes)]
     if not errors and Feed.objects.filter(url=url).exists():
         errors["url"] = ["This feed is already subscribed."]
     if errors:

@@ -319,7 +319,8 @@ def _read(response, url: str, accept: tuple[str, ...], max_bytes: int) -> FetchR
                 else f"refused: the address serves {_describe_type(content_type)}"
             )
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
+        # ASCII digits only: a server may send "²", which passes isdigit() but not int().
+        if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(f"refused: the page is larger than {_megabytes(max_bytes)}")
         body = _read_capped(response, max_bytes)
     finally:

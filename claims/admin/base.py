@@ -4,6 +4,7 @@ as the services write it."""
 import functools
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -41,6 +42,10 @@ class PublishedRecordDeleteMixin:
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Rows whose admin is read-only (sources, sentences, timeline events: only services
+        # write them) cannot be deleted by hand, but they go with the verdict or article the
+        # user may delete; Django's check would otherwise forbid deleting any of those.
+        perms_needed = perms_needed - self._read_only_names()
         refusal = record.record_delete_refusal(objects=objs)
         if refusal:
             self.message_user(request, refusal, level=messages.ERROR)
@@ -48,6 +53,13 @@ class PublishedRecordDeleteMixin:
                 verdicts = record.protected_verdicts_of(objects=objs)
                 protected = [f"Published verdict: {verdict.claim}" for verdict in verdicts]
         return deleted, counts, perms_needed, protected
+
+    def _read_only_names(self) -> set[str]:
+        return {
+            str(model._meta.verbose_name)
+            for model, model_admin in self.admin_site._registry.items()
+            if isinstance(model_admin, ReadOnlyAdminMixin)
+        }
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
@@ -137,6 +149,34 @@ class ServiceSaveAdminMixin:
         if getattr(request, "_service_save_refused", False):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+
+class _IdCheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's widget looks the posted value up to draw the form again, and a value that is no
+    id ("abc", "1.5") raised there: a 500 instead of the form's "Select a valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        ids = []
+        for one in value:
+            try:
+                target.to_python(one)
+            except ValidationError:
+                continue
+            ids.append(one)
+        return super().optgroups(name, ids, attr)
+
+
+class AutocompleteIdsCheckedMixin:
+    """For a ModelAdmin with autocomplete_fields: a posted value that is no id is the field's
+    error, as with a plain select."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _IdCheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def error_messages(error) -> list[str]:

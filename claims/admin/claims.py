@@ -18,6 +18,7 @@ from ..models import (
 )
 from ..workflow import IllegalTransition
 from .base import (
+    AutocompleteIdsCheckedMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
@@ -121,7 +122,12 @@ class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
+class ClaimAdmin(
+    AutocompleteIdsCheckedMixin,
+    ServiceSaveAdminMixin,
+    PublishedRecordDeleteMixin,
+    SimpleHistoryAdmin,
+):
     list_display = ["short_text", "speaker", "check_worthiness", "status", "assignee", "outlet"]
     list_filter = [
         "status",

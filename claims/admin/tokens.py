@@ -6,12 +6,13 @@ from ..api.auth import token_create, token_revoke
 from ..models import (
     ApiToken,
 )
+from .base import AutocompleteIdsCheckedMixin
 
 # --- API tokens --------------------------------------------------------------------------------
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AutocompleteIdsCheckedMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "prefix",

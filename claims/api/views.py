@@ -313,7 +313,9 @@ class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             # read it: the desk scope, or anyone when it had published claims. Not permanent:
             # an undo brings the old id back.
             pk = str(kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-            known = pk.isdigit() and len(pk) < 11  # past any id the database hands out
+            # ASCII digits only ("²".isdigit() is true, and int() reads "١" as 1), short of
+            # any id the database hands out.
+            known = pk.isascii() and pk.isdigit() and len(pk) < 11
             merge = speaker_merges.merged_into(pk=int(pk)) if known else None
             if merge is None or not (reads_unpublished(request) or merge.moved.get("public")):
                 raise

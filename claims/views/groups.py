@@ -12,7 +12,8 @@ from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_v
 
 def _claim_id_from(request, name: str) -> int | None:
     value = request.POST.get(name, "").strip().lstrip("#")
-    return int(value) if value.isdigit() else None
+    # ASCII digits only: "²".isdigit() is true but int() refuses it, and int() reads "١" as 1.
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

@@ -1,6 +1,8 @@
 """Open to everyone, and only for published verdicts: each fact-check's page, their index, an
 Atom feed and a sitemap. What the public may read is Verdict.objects.published() throughout."""
 
+import re
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
@@ -16,6 +18,15 @@ from ..models import Verdict
 
 INDEX_PAGE_SIZE = 20
 FEED_ITEMS = 30
+
+# What XML 1.0 cannot carry. Article text (and so a claim, its speaker's name, a conclusion
+# quoting it) may hold such a character; the feed leaves it out instead of failing for every
+# reader (Django refuses the C0 controls with a 500, and would write U+FFFE/U+FFFF as is).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def verdict_public(request, pk: int):
@@ -77,10 +88,10 @@ class PublishedVerdictsFeed(Feed):
 
     def item_title(self, verdict):
         rating = verdict.rating.label if verdict.rating else "Rated"
-        return f"{rating}: {Truncator(verdict.claim.text).chars(120)}"
+        return _xml_text(f"{rating}: {Truncator(verdict.claim.text).chars(120)}")
 
     def item_description(self, verdict):
-        return verdict.conclusion
+        return _xml_text(verdict.conclusion)
 
     def item_link(self, verdict):
         return reverse("claims:public", args=[verdict.pk])
@@ -93,7 +104,7 @@ class PublishedVerdictsFeed(Feed):
 
     def item_author_name(self, verdict):
         speaker = verdict.claim.speaker
-        return speaker.name if speaker else None
+        return _xml_text(speaker.name) if speaker else None
 
 
 class PublishedVerdictsSitemap(Sitemap):

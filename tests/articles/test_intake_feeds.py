@@ -221,3 +221,20 @@ def test_the_admin_adds_a_feed_through_the_same_checks(client, intake_server):
         {"url": intake_server.url("/feed.xml"), "poll_interval_minutes": 30, "active": "on"},
     )
     assert Feed.objects.get().url == intake_server.url("/feed.xml")
+
+
+@pytest.mark.parametrize("minutes", [10081, 2147483647])
+def test_the_admin_keeps_a_feed_interval_within_a_week_on_add_and_change(client, minutes):
+    client.force_login(admin_user())
+    fields = {"url": "https://news.example/feed.xml", "active": "on"}
+    added = client.post("/admin/articles/feed/add/", {**fields, "poll_interval_minutes": minutes})
+    assert added.status_code == 200 and not Feed.objects.exists()
+    assert "The interval is 1 minute to 7 days (10080 minutes)." in added.content.decode()
+    feed = feed_add(url=fields["url"], interval_minutes=30)
+    changed = client.post(
+        f"/admin/articles/feed/{feed.pk}/change/", {**fields, "poll_interval_minutes": minutes}
+    )
+    assert changed.status_code == 200
+    assert "The interval is 1 minute to 7 days (10080 minutes)." in changed.content.decode()
+    feed.refresh_from_db()
+    assert feed.poll_interval_minutes == 30

@@ -139,6 +139,14 @@ def test_a_page_over_the_size_cap_is_refused(intake_server, settings):
         fetch(intake_server.url("/news/budget"))
 
 
+def test_a_content_length_in_other_digits_is_ignored_like_any_unreadable_one(intake_server):
+    # "²" passes str.isdigit() but not int(); urllib3 ignores such a length and so do we.
+    intake_server.set("/odd-length", "<html><body><p>Fine.</p></body></html>")
+    intake_server.responses["/odd-length"][1]["Content-Length"] = "\u00b2"
+    fetched = fetch(intake_server.url("/odd-length"))
+    assert fetched.status == 200 and b"Fine." in fetched.body
+
+
 def test_redirects_are_followed_up_to_the_limit(intake_server, settings):
     intake_server.set("/r1", "", status=302, headers={"Location": "/r2"})
     intake_server.set("/r2", "", status=302, headers={"Location": "/news/one"})

@@ -4,6 +4,7 @@ from django.urls import reverse
 from articles.models import Article
 from claims import services
 from claims.models import ClaimStatus
+from tests.claims.admin_forms import change_form_fields
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -169,3 +170,21 @@ def test_a_speaker_added_in_the_admin_answers_to_its_name_and_spellings_stay_uni
     }
     assert services.speaker_resolve(name="Antony Blinken") == speaker
     assert SpeakerAlias.objects.get(alias="Psaki").speaker == other
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "2\x00"])
+def test_an_autocomplete_field_given_no_id_is_a_form_error_not_a_500(client, value):
+    # The admin draws the form again with what was posted; its autocomplete widget looked the
+    # value up as an id and failed.
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    login(client, admin)
+    token = client.post(
+        reverse("admin:claims_apitoken_add"), {"name": "Partner", "user": value, "can_read": "on"}
+    )
+    assert token.status_code == 200
+    assert 'class="errorlist' in token.content.decode()
+    claim = ClaimFactory()
+    page = reverse("admin:claims_claim_change", args=[claim.pk])
+    changed = client.post(page, {**change_form_fields(client, page), "speaker": value})
+    assert changed.status_code == 200
+    assert 'class="errorlist' in changed.content.decode()

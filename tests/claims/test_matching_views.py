@@ -54,6 +54,20 @@ def test_applying_the_verdict_from_the_panel_takes_the_repeat_out_of_the_queue(c
     assert repeat.status == ClaimStatus.DISMISSED
 
 
+@pytest.mark.parametrize("number", ["\u00b2", "\u0661"])
+def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checker, number):
+    # "²" passes str.isdigit() but int() refuses it; "١" is no claim number a reader types.
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    merged = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": number})
+    assert merged.status_code == 302
+    page = client.get(merged["Location"]).content.decode()
+    assert "Give the number of a claim to merge this group into." in page
+    applied = client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": number})
+    assert applied.status_code == 404
+
+
 def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
     earlier, new, other = claim(), claim("Crime went down 40 percent."), claim("Crime rose.")
     confirm = MatchSuggestion.objects.create(

@@ -10,13 +10,14 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from articles.models import Article
-from claims import record, verdicts
+from claims import record, services, verdicts
 from claims.admin.base import PublishedRecordDeleteMixin
 from claims.models import (
     Claim,
     ClaimEvent,
     ClaimEventKind,
     EvidenceSource,
+    Sentence,
     Verdict,
     VerdictStatus,
     published_sources_replaceable,
@@ -124,6 +125,23 @@ def test_the_admin_publish_action_applies_the_same_rule(client):
     )
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("note", ["", "  ", "\u200b", "\ufeff\u200e "])
+def test_a_correction_needs_a_note_that_shows(note):
+    published = published_verdict()
+    with pytest.raises(ValidationError, match="Say publicly what changed and why."):
+        verdicts.verdict_correct(
+            verdict=published,
+            editor=editor(),
+            expected_version=published.version,
+            note=note,
+            rating=published.rating,
+            conclusion="Corrected.",
+            explanation="",
+            sources=[{"url": "https://better.example.org/", "title": "Better"}],
+        )
+    assert not published.corrections.exists()
 
 
 def test_a_draft_author_cannot_publish_their_wording_through_a_correction():
@@ -303,6 +321,36 @@ def test_an_editor_cannot_delete_an_article_with_a_published_verdict(client):
     assert "changes only through a correction" in response.content.decode()
     assert Verdict.objects.published().filter(pk=verdict.pk).exists()
     assert Claim.objects.filter(article=article).exists()
+
+
+def test_read_only_rows_go_with_the_draft_verdict_or_article_deleted_in_the_admin(client):
+    # Sources, sentences and timeline events have read-only admins (only services write them):
+    # they go with a verdict or an article that the user may delete, they do not forbid it.
+    draft = drafted_verdict(sources=2)
+    client.force_login(admin_user())
+    url = reverse("admin:claims_verdict_delete", args=[draft.pk])
+    assert "permission to delete the following types" not in client.get(url).content.decode()
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Verdict.objects.filter(pk=draft.pk).exists()
+    assert not EvidenceSource.objects.filter(verdict_id=draft.pk).exists()
+
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=fact_checker())  # an event on its timeline
+    article = claim.article
+    Sentence.objects.create(article=article, index=0, start=0, end=claim.end, text=claim.text)
+    client.force_login(editor())
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not ClaimEvent.objects.filter(claim_id=claim.pk).exists()
+
+
+def test_a_fact_checker_still_cannot_delete_a_draft_verdict_in_the_admin(client):
+    draft = drafted_verdict()
+    client.force_login(fact_checker())
+    url = reverse("admin:claims_verdict_delete", args=[draft.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Verdict.objects.filter(pk=draft.pk).exists()
 
 
 def test_the_delete_page_lists_the_published_verdict_as_protected(client):

@@ -192,6 +192,32 @@ def test_an_earlier_merge_undoes_from_the_speaker_it_was_carried_to(pair):
     assert claim.speaker == restored and restored.name == "Blinkin"
 
 
+def test_undoing_a_later_merge_leaves_what_an_undone_earlier_one_had_carried(pair):
+    # Blinkin → Blinken, Blinken → Antony Blinken; the first is undone and Blinkin merged
+    # straight into Antony Blinken. Undoing the second merge brings back Blinken's own rows,
+    # not Blinkin's, which came to it only through the merge undone since.
+    full, short = pair
+    boss = editor()
+    typo = services.speaker_resolve(name="Blinkin")
+    typo_claim, short_claim = ClaimFactory(speaker=typo), ClaimFactory(speaker=short)
+    typo_sentence = _sentence_of(typo_claim, typo)
+    first = speaker_merge(source=typo, target=short, actor=boss)
+    second = speaker_merge(source=Speaker.objects.get(slug=short.slug), target=full, actor=boss)
+    typo = speaker_merge_undo(merge=first, actor=boss).speaker
+    third = speaker_merge(source=typo, target=full, actor=boss)
+
+    restored_short = speaker_merge_undo(merge=second, actor=boss).speaker
+
+    typo_claim.refresh_from_db(), short_claim.refresh_from_db(), typo_sentence.refresh_from_db()
+    assert short_claim.speaker == restored_short
+    assert typo_claim.speaker_id == full.pk and typo_sentence.speaker_id == full.pk
+    assert SpeakerAlias.objects.get(key="blinkin").speaker_id == full.pk
+    assert SpeakerAlias.objects.get(key="blinken").speaker_id == restored_short.pk
+    typo = speaker_merge_undo(merge=third, actor=boss).speaker
+    typo_claim.refresh_from_db()
+    assert typo_claim.speaker == typo and typo.name == "Blinkin"
+
+
 def test_undo_leaves_a_claim_that_went_on_record_since_and_says_so(pair):
     full, short = pair
     boss = editor()
@@ -245,6 +271,22 @@ def test_the_api_id_of_a_merged_speaker_leads_to_the_kept_one_until_undone(pair)
     assert desk.get(f"/api/v1/speakers/{old_id}/").json()["name"] == "Blinken"
 
 
+@pytest.mark.parametrize("zero", ["\uff10", "\u0660"])  # fullwidth, Arabic-Indic
+def test_a_speaker_id_in_other_digits_is_a_404_not_a_merged_speaker(pair, zero):
+    full, short = pair
+    ClaimFactory(speaker=short)
+    speaker_merge(source=short, target=full, actor=editor())
+    desk = key_client(staff=True)
+    assert desk.get(f"/api/v1/speakers/{short.pk}/").status_code == 302
+    # The same number in other digits is no speaker's address; "²" passes str.isdigit() but
+    # not int().
+    other_digits = str(short.pk).translate({ord("0") + n: ord(zero) + n for n in range(10)})
+    for odd_id in [other_digits, "\u00b2"]:
+        response = desk.get(f"/api/v1/speakers/{odd_id}/")
+        assert response.status_code == 404
+        assert response.json()["error"] == "not_found"
+
+
 def test_undo_leaves_a_spelling_that_another_speaker_answers_to():
     boss = editor()
     full = services.speaker_resolve(name="Jen Psaki", aliases=["Psaki"])
@@ -260,7 +302,7 @@ def test_when_both_are_on_record_a_merge_needs_a_public_correction_note(pair):
     published_verdict(claim=ClaimFactory(speaker=short))
     published_verdict(claim=ClaimFactory(speaker=full))
     for source, target in [(short, full), (full, short)]:
-        for note in ["", "   "]:
+        for note in ["", "   ", "\u200b\u200f"]:  # a zero-width space and a bidi mark show nothing
             refused = pytest.raises(
                 ValidationError, match="to merge them, give a public correction"
             )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
@@ -142,3 +143,23 @@ def test_the_sitemap_lists_published_fact_check_pages_only(client, desk):
     for key in ["draft", "in_review"]:
         assert f"/fact-checks/{desk[key].pk}/" not in section
     assert section.count("<lastmod>") == 2
+
+
+def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characters(client):
+    # An article's text may carry characters XML 1.0 cannot hold (a bell, a form feed, a
+    # non-character); the claim, the conclusion and the speaker's name come from it.
+    speaker = SpeakerFactory(name="Bob\x08 Jones")
+    verdict = _published(
+        "Taxes rose\x07 by 25\x0c percent\ufffe in 2024.", days_ago=1, speaker=speaker
+    )
+    type(verdict).objects.filter(pk=verdict.pk).update(conclusion="They did not\x1b rise.")
+
+    response = client.get(reverse("claims:public_feed"))
+
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
+    atom = "{http://www.w3.org/2005/Atom}"
+    (entry,) = feed.findall(f"{atom}entry")
+    assert entry.findtext(f"{atom}title") == "False: Taxes rose by 25 percent in 2024."
+    assert entry.findtext(f"{atom}summary") == "They did not rise."
+    assert entry.findtext(f"{atom}author/{atom}name") == "Bob Jones"

@@ -1,0 +1,37 @@
+"""The articles app's admin pages: outlets keep the one rule for a domain."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Outlet
+from tests.factories import OutletFactory, editor, fast_password_hashing  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def _add(client, name: str, domain: str):
+    return client.post(reverse("admin:articles_outlet_add"), {"name": name, "domain": domain})
+
+
+def test_an_outlet_added_in_the_admin_gets_its_domain_as_every_other_path_stores_it(client):
+    client.force_login(editor())
+    assert _add(client, "Ex News", " WWW.Ex-News.Example ").status_code == 302
+    assert Outlet.objects.get(name="Ex News").domain == "ex-news.example"
+
+
+def test_a_second_spelling_of_a_known_domain_is_not_a_second_outlet(client):
+    OutletFactory(name="Reuters", domain="reuters.com")
+    client.force_login(editor())
+    response = _add(client, "Reuters again", "www.Reuters.COM")
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Outlet.objects.filter(domain__iexact="reuters.com").count() == 1
+
+
+@pytest.mark.parametrize("domain", ["a b", "<b>x</b>", "localhost", "https://ex.example/"])
+def test_what_is_no_domain_is_refused_with_the_rule(client, domain):
+    client.force_login(editor())
+    response = _add(client, "Odd", domain)
+    assert response.status_code == 200
+    assert "Give the outlet&#x27;s domain, such as reuters.com." in response.content.decode()
+    assert not Outlet.objects.filter(name="Odd").exists()
