@@ -266,6 +266,6 @@ def backbone_scout(
     return ScoutRow(backbone, train_claim, holdout, speed, embed_seconds)
 
 
-def vectors_megabytes(*, dimensions: int, claims: int, titled_share: float = 1.0) -> float:
-    """float32 vectors of `claims` claims, each with its claim and (where titled) title vector."""
-    return claims * (1 + titled_share) * dimensions * 4 / 1e6
+def vectors_megabytes(*, dimensions: int, vectors: int) -> float:
+    """float32 storage of `vectors` vectors (the index holds about as much again)."""
+    return vectors * dimensions * 4 / 1e6

@@ -124,6 +124,6 @@ def test_scouting_scores_the_claim_vector_and_the_held_out_hybrid():
 
 
 def test_vector_memory_doubles_from_384_to_768_dimensions():
-    small = backbones.vectors_megabytes(dimensions=384, claims=1_000_000)
-    assert small == pytest.approx(3072.0)
-    assert backbones.vectors_megabytes(dimensions=768, claims=1_000_000) == 2 * small
+    small = backbones.vectors_megabytes(dimensions=384, vectors=1_000_000)
+    assert small == pytest.approx(1536.0)
+    assert backbones.vectors_megabytes(dimensions=768, vectors=1_000_000) == 2 * small
