@@ -12,6 +12,8 @@ What each module owns and may import (dependencies point down this list, never u
   (commands only; PyTorch in the last two only, and in `holdout` when it fine-tunes).
 - `crossrank_holdout`: the train-A/train-B judgement of the cross-encoder, then its dev read
   (commands only; PyTorch when it trains).
+- `backbones`: plain MiniLM against plain all-mpnet-base-v2 on train only, for
+  bench/matching_backbones.py (PyTorch; not used by the app, never reads dev).
 - `rerank` (a learned re-ranker the evaluation measures; the app does not use it), `crossrank`
   (a cross-encoder re-ranker measured on train-B, not shipped; PyTorch only to train it),
   `retrieval` (BM25 + vectors, fused; levels), `text` (cleaning, tokens, the number and

@@ -50,16 +50,22 @@ class Split:
     relevant: dict[str, set[int]]
 
 
-def checkthat_load(data_dir: Path) -> tuple[list[Document], list[str], dict[str, Split]]:
-    """Documents keyed by position, their original ids, and the query splits."""
+def checkthat_load(
+    data_dir: Path, *, splits: tuple[str, ...] = SPLITS
+) -> tuple[list[Document], list[str], dict[str, Split]]:
+    """Documents keyed by position, their original ids, and the query splits named in `splits`
+    (only their files are opened: the train-only scouting never opens dev's)."""
+    unknown = [name for name in splits if name not in SPLITS]
+    if unknown:
+        raise ValueError(f"unknown split(s) {', '.join(unknown)}; expected some of {SPLITS}")
     rows = tsv_read(data_dir / VCLAIMS_FILE, ["", "vclaim", "title"])
     vclaim_ids = [row[""] for row in rows]
     position = {vclaim_id: i for i, vclaim_id in enumerate(vclaim_ids)}
     documents = [
         Document(key=i, text=row["vclaim"], title=row["title"]) for i, row in enumerate(rows)
     ]
-    splits = {}
-    for name in SPLITS:
+    loaded = {}
+    for name in splits:
         queries = tsv_read(data_dir / f"{name}.tweets.queries.tsv", ["", "tweet_content"])
         relevant: dict[str, set[int]] = {}
         qrels = (data_dir / f"{name}.tweet-vclaim-pairs.qrels").read_text(encoding="utf-8")
@@ -67,12 +73,12 @@ def checkthat_load(data_dir: Path) -> tuple[list[Document], list[str], dict[str,
             query_id, _, vclaim_id, label = line.split("\t")
             if label.strip() == "1":
                 relevant.setdefault(query_id, set()).add(position[vclaim_id])
-        splits[name] = Split(
+        loaded[name] = Split(
             query_ids=[row[""] for row in queries],
             texts=[row["tweet_content"] for row in queries],
             relevant=relevant,
         )
-    return documents, vclaim_ids, splits
+    return documents, vclaim_ids, loaded
 
 
 def split_by_query(split: Split, *, seed: int = HOLDOUT_SEED, share: float = HOLDOUT_SHARE):
