@@ -180,6 +180,14 @@ class SpeakerCorrectForm(forms.Form):
         return cleaned
 
 
+class SpeakerEditForm(forms.Form):
+    name = forms.CharField(max_length=300)
+    role = forms.CharField(max_length=300, required=False)
+    correction_note = forms.CharField(
+        max_length=CORRECTION_NOTE_MAX, required=False, label="Correction note (public)"
+    )
+
+
 class DeskHistoryFilterForm(forms.Form):
     person = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"

@@ -324,3 +324,9 @@ def published_rating_choices() -> list[tuple[str, str]]:
         .order_by("rating__label")
     )
     return [(slug, label) for slug, label in rows if slug]
+
+
+def speaker_is_public(speaker: Speaker) -> bool:
+    """Its name and role show on a published fact-check (public page, ClaimReview, API), so
+    they change only with a public correction (claims.speaker_edits)."""
+    return Verdict.objects.published().filter(claim__speaker=speaker).exists()

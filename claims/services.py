@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from articles.services import is_blank
 
-from . import workflow
+from . import selectors, workflow
 from .models import (
     Claim,
     ClaimEventKind,
@@ -46,7 +46,8 @@ def speaker_resolve(
     for _attempt in range(SPEAKER_CREATE_ATTEMPTS):
         speaker = _speaker_matching(primary_key, keys)
         if speaker is not None:
-            if role and not speaker.role:
+            # A role shown on published fact-checks changes only with a correction.
+            if role and not speaker.role and not selectors.speaker_is_public(speaker):
                 Speaker.objects.filter(pk=speaker.pk, role="").update(role=role)
                 speaker.role = role
             break
@@ -207,6 +208,14 @@ def claim_speaker_correct(
             )
         role = role.strip()
         if role and speaker.role != role:
+            if selectors.speaker_is_public(speaker):
+                raise ValidationError(
+                    {
+                        "role": f"{speaker.name} is named on published fact-checks"
+                        f"{' as ' + speaker.role if speaker.role else ''}: correct the role on "
+                        "the speaker's page, with a public correction note."
+                    }
+                )
             if speaker.role and not actor.has_perm("claims.change_speaker"):
                 raise ValidationError(
                     {

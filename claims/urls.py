@@ -31,6 +31,7 @@ urlpatterns = [
     path("history/", desk.desk_history, name="desk_history"),
     path("speakers/<slug:slug>/", desk.speaker_detail, name="speaker_detail"),
     path("speakers/<slug:slug>/merge/", desk.speaker_merge, name="speaker_merge"),
+    path("speakers/<slug:slug>/edit/", desk.speaker_edit, name="speaker_edit"),
     path("speaker-duplicates/", desk.speaker_duplicates, name="speaker_duplicates"),
     path("speaker-merges/<int:pk>/undo/", desk.speaker_merge_undo, name="speaker_merge_undo"),
     path("dashboard/", desk.dashboard, name="dashboard"),

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     Claim,
     ClaimEvent,
@@ -64,8 +64,11 @@ class SpeakerAliasInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
-    """A rename or a new role shows on every published verdict of the speaker, so changing a
-    speaker needs `change_speaker` (editors) and leaves a history record."""
+    """Changing a speaker needs `change_speaker` (editors) and leaves a history record. Once a
+    published fact-check names the speaker, its name, role and kind are read-only here: they
+    are corrected on the desk's speaker page with a public note (claims.speaker_edits)."""
+
+    RECORD_FIELDS = ["name", "role", "kind"]
 
     list_display = ["name", "role", "kind", "claim_count"]
     list_filter = ["kind"]
@@ -75,6 +78,27 @@ class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_claim_count=Count("claims"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and selectors.speaker_is_public(obj):
+            fields += self.RECORD_FIELDS
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and selectors.speaker_is_public(obj):
+            return {}  # its name is read-only
+        return super().get_prepopulated_fields(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        speaker = self.get_object(request, object_id)
+        if request.method == "GET" and speaker and selectors.speaker_is_public(speaker):
+            messages.info(
+                request,
+                f"{speaker.name} is named on published fact-checks: correct the name or role on "
+                "the desk's speaker page, with a public correction note.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Claims", ordering="_claim_count")
     def claim_count(self, speaker):

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
-from .. import selectors, speaker_merges
-from ..forms import CORRECTION_NOTE_MAX, DeskHistoryFilterForm
+from .. import selectors, speaker_edits, speaker_merges
+from ..forms import CORRECTION_NOTE_MAX, DeskHistoryFilterForm, SpeakerEditForm
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
@@ -75,6 +75,8 @@ def speaker_detail(request, slug: str):
             "chart_height": len(distribution) * 28,
             "rated": sum(bar.count for bar in distribution),
             "can_merge": can_merge,
+            "can_edit": request.user.has_perm(speaker_edits.EDIT_PERMISSION),
+            "is_public": selectors.speaker_is_public(speaker),
             "on_record_count": on_record.count() if can_merge else 0,
             "correction_note_max": CORRECTION_NOTE_MAX,
             "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
@@ -147,6 +149,38 @@ def speaker_merge(request, slug: str):
         success=f"{source.name} is merged into {target.name}. Undo it below if it was wrong.",
     )
     return redirect("claims:speaker_detail", slug=target.slug if merged else slug)
+
+
+@desk_view(speaker_edits.EDIT_PERMISSION, post_only=True)
+def speaker_edit(request, slug: str):
+    """Correct the speaker's name or role (with a public note once a fact-check names it)."""
+    speaker = get_object_or_404(Speaker, slug=slug)
+    form = SpeakerEditForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("claims:speaker_detail", slug=slug)
+    data = form.cleaned_data
+    try:
+        corrections = speaker_edits.speaker_edit(
+            speaker=speaker,
+            actor=request.user,
+            name=data["name"],
+            role=data["role"],
+            correction_note=data["correction_note"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return redirect("claims:speaker_detail", slug=slug)
+    text = "The speaker's name and role are corrected."
+    if corrections:
+        count = len(corrections)
+        carry = "fact-check carries" if count == 1 else "fact-checks carry"
+        text += f" {count} published {carry} the correction note."
+    messages.success(request, text)
+    return redirect("claims:speaker_detail", slug=slug)
 
 
 @desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)

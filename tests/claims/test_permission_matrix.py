@@ -70,6 +70,8 @@ def desk():
     published = verdicts.verdict_publish(
         verdict=verdicts.verdict_submit(verdict=rewritten(), actor=author), editor=editor()
     )
+    public_speaker = SpeakerFactory(name="Dee Public", role="Senator")
+    Claim.objects.filter(pk=published.claim_id).update(speaker=public_speaker)
     open_claim = ClaimFactory()
     assigned = services.claim_assign(claim=ClaimFactory(), actor=author)
     dismissed = services.claim_dismiss(claim=ClaimFactory(), actor=author, reason="Opinion.")
@@ -83,6 +85,7 @@ def desk():
         "submitted": submitted,
         "published": published,
         "speaker": SpeakerFactory(name="Dee Example", role="Mayor"),
+        "public_speaker": public_speaker,
         "speaker_twin": SpeakerFactory(name="Example"),
         "merge": speaker_merge(
             source=SpeakerFactory(name="D. Example"), target=SpeakerFactory(), actor=editor()
@@ -328,6 +331,25 @@ MATRIX = [
             lambda o: not Speaker.objects.filter(pk=o["speaker_twin"].pk).exists(),
         ),
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:speaker_edit",
+            lambda o: o["public_speaker"].slug,
+            lambda o: {"name": "Dee Public", "role": "Senator (D)", "correction_note": "Party."},
+            lambda o: Speaker.objects.get(pk=o["public_speaker"].pk).role == "Senator (D)",
+        ),
+        # The writer-editor rewrote the published verdict's draft: another editor corrects it.
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
+    ),
+    (
+        Desk(
+            "claims:queue_bulk",
+            lambda o: None,
+            lambda o: {"claims": [o["open_claim"].pk], "action": "assign"},
+            lambda o: claim(o, "open_claim").assignee_id is not None,
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
     ),
     (
         Desk(

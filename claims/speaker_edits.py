@@ -1,0 +1,76 @@
+"""Correcting a speaker's name or role, which every published fact-check of its claims shows.
+
+Once a speaker has a published claim, its name and role are part of the published record (the
+public page, ClaimReview's author and jobTitle, the API). They change only here, with a public
+correction note that each of those verdicts gets as a dated correction, a new version and the
+editor as corrector (claims.verdicts.verdicts_speaker_correct, the four-eyes rule included). A
+speaker with nothing published is corrected without a note. The admin leaves a public
+speaker's name and role read-only and points here; analysis and the claim page never change
+them (claims.services).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from articles.services import is_blank
+
+from . import selectors, verdicts
+from .models import Claim, Speaker, SpeakerAlias, Verdict
+from .nlp.attribution import speaker_key
+
+EDIT_PERMISSION = "claims.change_speaker"
+NAME_MAX = 300
+
+
+def speaker_label(name: str, role: str) -> str:
+    """How a published fact-check named the speaker: 'Ann Example, Mayor of Springfield'."""
+    return f"{name}, {role}" if role else name
+
+
+def speaker_edit(*, speaker: Speaker, actor, name: str, role: str, correction_note: str = ""):
+    """Give the speaker a corrected name and role. Returns the corrections made (one per
+    published verdict of its claims; none for a speaker with nothing published)."""
+    if not actor.has_perm(EDIT_PERMISSION):
+        raise PermissionDenied("Only an editor corrects a speaker's name or role.")
+    name = "" if is_blank(name or "") else name.strip()
+    role = "" if is_blank(role or "") else role.strip()
+    note = "" if is_blank(correction_note or "") else correction_note.strip()
+    errors = {}
+    if not name:
+        errors["name"] = ["Give the speaker's name."]
+    elif len(name) > NAME_MAX:
+        errors["name"] = [f"The name is longer than {NAME_MAX} characters."]
+    if len(role) > NAME_MAX:
+        errors["role"] = [f"The role is longer than {NAME_MAX} characters."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        if (name, role) == (speaker.name, speaker.role):
+            raise ValidationError("Nothing changed: the name and role are as they were.")
+        before = speaker_label(speaker.name, speaker.role)
+        public = selectors.speaker_is_public(speaker)
+        if public and not note:
+            raise ValidationError(
+                {
+                    "correction_note": [
+                        f"{speaker.name} is named on published fact-checks: give a public "
+                        "correction note, which each of them gets."
+                    ]
+                }
+            )
+        speaker.name, speaker.role = name, role
+        speaker.save(update_fields=["name", "role"])  # simple-history records who and when
+        key = speaker_key(name)
+        if key and not SpeakerAlias.objects.filter(key=key).exists():
+            SpeakerAlias.objects.create(speaker=speaker, alias=name, key=key)
+        if not public:
+            return []
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(speaker=speaker, verdict__in=Verdict.objects.published())
+            .order_by("pk")
+        )
+        return verdicts.verdicts_speaker_correct(
+            claims=claims, editor=actor, note=note, previous_speaker=before
+        )

@@ -1,0 +1,128 @@
+"""Correcting a speaker's name or role: free while nothing published names it, a public
+correction on each published fact-check once something does."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from claims import services
+from claims.models import ClaimEventKind, Speaker
+from claims.speaker_edits import speaker_edit
+from tests.claims.admin_forms import admin_save
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
+    SpeakerFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def mayor():
+    return services.speaker_resolve(name="Ann Exampel", role="Mayor")
+
+
+def test_a_speaker_nothing_published_names_is_corrected_without_a_note(mayor):
+    claim = ClaimFactory(speaker=mayor)
+    assert speaker_edit(speaker=mayor, actor=editor(), name="Ann Example", role="Mayor") == []
+    mayor.refresh_from_db()
+    assert mayor.name == "Ann Example" and mayor.history.latest().prev_record.name == "Ann Exampel"
+    # Both spellings find the speaker in the next analysis.
+    assert services.speaker_resolve(name="Ann Example") == mayor
+    assert services.speaker_resolve(name="Ann Exampel") == mayor
+    assert not claim.events.filter(kind=ClaimEventKind.CORRECTED).exists()
+
+
+def test_a_published_speaker_is_corrected_only_with_a_public_note_on_each_fact_check(client, mayor):
+    boss = editor()
+    first = published_verdict(claim=ClaimFactory(speaker=mayor))
+    second = published_verdict(claim=ClaimFactory(speaker=mayor))
+    in_review = submitted_verdict(claim=ClaimFactory(speaker=mayor))
+    version = first.version
+    for note in ["", " \u200b "]:
+        with pytest.raises(ValidationError, match="give a public correction note"):
+            speaker_edit(
+                speaker=mayor, actor=boss, name="Ann Example", role="Mayor", correction_note=note
+            )
+    mayor.refresh_from_db()
+    assert mayor.name == "Ann Exampel"
+
+    corrections = speaker_edit(
+        speaker=mayor,
+        actor=boss,
+        name="Ann Example",
+        role="Mayor of Springfield",
+        correction_note="The mayor's name was misspelt.",
+    )
+    assert sorted(c.verdict_id for c in corrections) == sorted([first.pk, second.pk])
+    first.refresh_from_db()
+    assert first.version == version + 1 and first.updated_by == boss
+    correction = first.corrections.get()
+    assert correction.previous == {"speaker": "Ann Exampel, Mayor"}
+    assert correction.created_by == boss
+    assert not in_review.corrections.exists()
+    page = client.get(reverse("claims:public", args=[first.pk])).content.decode()
+    assert "Ann Example, Mayor of Springfield" in page
+    assert "previously attributed to: Ann Exampel, Mayor" in page
+    assert "The mayor&#x27;s name was misspelt." in page
+
+
+def test_nothing_else_changes_a_published_speakers_name_or_role(client, mayor):
+    published_verdict(claim=ClaimFactory(speaker=mayor))
+    boss = editor()
+    # The claim page's speaker correction may not change the role...
+    claim = ClaimFactory(speaker=None)
+    with pytest.raises(ValidationError, match="correct the role on the speaker's page"):
+        services.claim_speaker_correct(
+            claim=claim, actor=boss, speaker=mayor, name="", role="Former mayor"
+        )
+    # ...nor analysis fill in a role it lacks.
+    quiet = services.speaker_resolve(name="Bo Quiet")
+    published_verdict(claim=ClaimFactory(speaker=quiet))
+    services.speaker_resolve(name="Bo Quiet", role="Senator")
+    quiet.refresh_from_db()
+    assert quiet.role == ""
+    # The admin shows the name, role and kind read-only and says where to correct them.
+    client.force_login(boss)
+    url = reverse("admin:claims_speaker_change", args=[mayor.pk])
+    page = client.get(url).content.decode()
+    assert 'name="name"' not in page and "correct the name or role on the desk" in page
+    admin_save(client, url, name="Someone Else")
+    mayor.refresh_from_db()
+    assert mayor.name == "Ann Exampel" and mayor.role == "Mayor"
+
+
+def test_the_speaker_page_corrects_a_name_for_editors_only(client, mayor):
+    published = published_verdict(claim=ClaimFactory(speaker=mayor))
+    url = reverse("claims:speaker_edit", args=[mayor.slug])
+    client.force_login(fact_checker())
+    page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
+    assert "Correct the name or role" not in page
+    assert client.post(url, {"name": "X"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        speaker_edit(speaker=mayor, actor=fact_checker(), name="X", role="")
+
+    client.force_login(editor())
+    page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
+    assert "Correct the name or role" in page and 'name="correction_note"' in page
+    for data, message in [
+        ({"name": "", "role": ""}, "This field is required."),
+        ({"name": "Ann Exampel", "role": "Mayor"}, "Nothing changed"),
+        ({"name": "Ann Example", "role": "Mayor"}, "give a public correction note"),
+        ({"name": "x" * 301, "role": ""}, "at most 300 characters"),
+    ]:
+        response = client.post(url, data, follow=True)
+        assert message in response.content.decode().replace("&#x27;", "'")
+    response = client.post(
+        url,
+        {"name": "Ann Example", "role": "Mayor", "correction_note": "Spelling."},
+        follow=True,
+    )
+    assert "1 published fact-check carries the correction note" in response.content.decode()
+    assert Speaker.objects.get(pk=mayor.pk).name == "Ann Example"
+    assert published.corrections.get().note == "Spelling."
