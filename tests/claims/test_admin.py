@@ -10,6 +10,7 @@ from tests.factories import (
     ClaimFactory,
     EvidenceSourceFactory,
     UserFactory,
+    admin_user,
     editor,
     fact_checker,
 )
@@ -188,3 +189,12 @@ def test_an_autocomplete_field_given_no_id_is_a_form_error_not_a_500(client, val
     changed = client.post(page, {**change_form_fields(client, page), "speaker": value})
     assert changed.status_code == 200
     assert 'class="errorlist' in changed.content.decode()
+
+
+def test_a_nul_in_an_admin_list_filter_or_search_is_a_400_not_a_database_error(client):
+    client.force_login(admin_user())
+    for query in ["status__exact=%00", "q=ab%00c", "o=1%00", "%00=1"]:
+        response = client.get(f"/admin/claims/claim/?{query}")
+        assert response.status_code == 400, query
+        assert b"NUL character" in response.content
+    assert client.get("/admin/claims/claim/?status__exact=new").status_code == 200
