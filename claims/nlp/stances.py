@@ -12,7 +12,8 @@ model card beside it.
 
 Loaded lazily, once per process; plain Python at run time (a dot product and a sigmoid). Since
 round 7 of issue 11 the model may also weigh pairs of features ('lemma=push&kind=group'), listed
-in model.json as prefix pairs and formed here from the same binary features (crossed_features).
+in model.json as prefix pairs and formed here from the same binary features (crossed_features);
+the shipped model has none (round 7 measured a model with pairs and did not ship it: README).
 """
 
 import functools

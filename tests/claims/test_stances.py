@@ -242,6 +242,20 @@ def test_training_learns_from_polnear_train_only_and_writes_a_model_and_card(tmp
     assert model["version"] in card and "PolNeAR train" in card
 
 
+def test_round_sevens_candidate_trains_with_feature_pairs_and_says_so(tmp_path):
+    write_corpus(tmp_path, "train", 8)
+    output = tmp_path / "stances" / "model.json"
+
+    call_command("train_stance_model", data_dir=tmp_path, output=output, feature_pairs=True)
+
+    model = json.loads(output.read_text())
+    assert ["lemma=", "kind="] in model["crosses"]
+    assert any("&" in name for name in model["weights"])
+    assert model["training"]["command"].endswith("--feature-pairs")
+    assert "round 7" in (output.parent / "MODEL_CARD.md").read_text()
+    assert load_stance_model(output).crosses == tuple(map(tuple, model["crosses"]))
+
+
 def test_training_without_the_corpus_says_where_it_looked(tmp_path):
     with pytest.raises(CommandError, match="no PolNeAR train split"):
         call_command("train_stance_model", data_dir=tmp_path, output=tmp_path / "model.json")

@@ -17,9 +17,9 @@ enough to hold every system near 0.85.)
 The same cross-validation picks the regularisation and the weight of the sentence
 vector from a small grid: the setting whose threshold adds the most right speakers.
 
-Features: the binary parse features of stances.stance_features, the pairs of them that CROSSES
-names (stances.crossed_features), and the check-worthiness model's sentence vector
-(checkworthiness.embed_sentences), so that model must be in place.
+Features: the binary parse features of stances.stance_features (with feature_pairs, also the
+pairs of them that CROSSES names, stances.crossed_features), and the check-worthiness model's
+sentence vector (checkworthiness.embed_sentences), so that model must be in place.
 """
 
 import hashlib
@@ -49,19 +49,22 @@ MIN_FEATURE_COUNT = 3
 # Candidate settings, chosen by the same cross-validation as the threshold: the inverse L2
 # strength (scikit-learn's C) and the scale of the unit-length sentence vector beside the binary
 # parse features.
-REGULARISATIONS = (0.1, 0.15, 0.25, 0.5)
-EMBEDDING_SCALES = (2.0, 4.0)
-# Feature pairs weighed together (round 7 of issue 11, chosen by this cross-validation on train):
-# the root verb with the subject's speaker kind and with its role, and the subject's kind with
-# whether it spoke in the sentence before and how often it speaks in the article. Whether a verb
-# reports a stance depends on who does it ('campaigners are pushing' against 'Smith pushed the
-# door'); one weight per feature cannot say that. README, round 7, has what they bought.
+REGULARISATIONS = (0.25, 0.5, 1.0)
+EMBEDDING_SCALES = (1.0, 2.0, 4.0)
+# Round 7 of issue 11's candidate (`train_stance_model --feature-pairs`; measured, not shipped:
+# README, round 7): feature pairs weighed together, the root verb with the subject's speaker
+# kind and with its role, and the kind with whether the subject spoke in the sentence before
+# and how often it speaks in the article, since whether a verb reports a stance depends on who
+# does it ('campaigners are pushing' against 'Smith pushed the door'), which one weight per
+# feature cannot say; and its grid, where the extra weights want a stronger regularisation.
 CROSSES = (
     ("lemma=", "kind="),
     ("lemma=", "role="),
     ("kind=", "previous_same"),
     ("kind=", "speaks="),
 )
+PAIRS_REGULARISATIONS = (0.1, 0.15, 0.25, 0.5)
+PAIRS_EMBEDDING_SCALES = (2.0, 4.0)
 FOLDS = 5
 # And, as before issue 11, the speakers the model adds must be PolNeAR's at least half the time.
 MIN_PRECISION = 0.5
@@ -259,11 +262,18 @@ def choose_threshold(table: list[dict], rules: RuleFigures) -> float:
     return 1.0
 
 
-def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
-    """Fit on all train candidates; return the model's JSON document (weights and figures)."""
+def train_stance_model(
+    data_dir: Path, *, seed: int = 13, limit=None, feature_pairs: bool = False
+) -> dict:
+    """Fit on all train candidates; return the model's JSON document (weights and figures).
+
+    feature_pairs trains round 7's candidate: CROSSES and its grid."""
+    crosses = CROSSES if feature_pairs else ()
+    regularisations = PAIRS_REGULARISATIONS if feature_pairs else REGULARISATIONS
+    scales = PAIRS_EMBEDDING_SCALES if feature_pairs else EMBEDDING_SCALES
     rules = RuleFigures()
     examples = [
-        replace(example, features=crossed_features(example.features, CROSSES))
+        replace(example, features=crossed_features(example.features, crosses))
         for example in stance_examples(data_dir, split="train", limit=limit, rules=rules)
     ]
     if not examples:
@@ -273,8 +283,8 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
     # Per setting: the threshold its cross-validation picks, and how many right speakers that
     # threshold adds; the setting adding most wins (the first listed, on a tie).
     trials = []
-    for regularisation in REGULARISATIONS:
-        for scale in EMBEDDING_SCALES:
+    for regularisation in regularisations:
+        for scale in scales:
             settings = Settings(regularisation, scale, seed)
             table = threshold_table(
                 examples, cross_validated_probabilities(examples, vectors, settings), rules
@@ -291,7 +301,10 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
         if abs(weight) >= 1e-6
     }
     embedding_weights = [round(float(w), 6) for w in coefficients[len(vocabulary) :]]
-    fingerprint = json.dumps([weights, embedding_weights, CROSSES], sort_keys=True).encode()
+    # Without pairs, the fingerprint of the models trained before round 7.
+    fingerprint = json.dumps(
+        [weights, embedding_weights, *([crosses] if crosses else [])], sort_keys=True
+    ).encode()
     digest = hashlib.sha256(fingerprint).hexdigest()[:8]
     return {
         "version": f"stances-logreg-{digest}",
@@ -301,7 +314,7 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
         "embedding_weights": embedding_weights,
         "embedding_model": checkworthiness_version(),
         "embedding_scale": settings.embedding_scale,
-        "crosses": [list(pair) for pair in CROSSES],
+        "crosses": [list(pair) for pair in crosses],
         "training": {
             "split": "PolNeAR train",
             "data_sha256": split_digest(data_dir, "train"),
