@@ -10,7 +10,10 @@ come from the dependency parse and from the sentence vector of the check-worthin
 (checkworthiness.embed_sentences); its weights live in artifacts/stances/model.json with a
 model card beside it.
 
-Loaded lazily, once per process; plain Python at run time (a dot product and a sigmoid).
+Loaded lazily, once per process; plain Python at run time (a dot product and a sigmoid). Since
+round 7 of issue 11 the model may also weigh pairs of features ('lemma=push&kind=group'), listed
+in model.json as prefix pairs and formed here from the same binary features (crossed_features);
+the shipped model has none (round 7 measured a model with pairs and did not ship it: README).
 """
 
 import functools
@@ -63,8 +66,12 @@ class StanceModel:
     # The unit-length vector is multiplied by this before the weights apply, so it is fit on a
     # par with the binary parse features under one regularisation strength.
     embedding_scale: float
+    # Prefix pairs whose features are also weighed together (see crossed_features); none in a
+    # model trained before round 7.
+    crosses: tuple[tuple[str, str], ...] = ()
 
     def probability(self, features: dict[str, float], embedding: Sequence[float]) -> float:
+        features = crossed_features(features, self.crosses)
         score = self.bias + sum(self.weights.get(name, 0.0) * v for name, v in features.items())
         score += self.embedding_scale * sum(
             weight * value for weight, value in zip(self.embedding_weights, embedding, strict=True)
@@ -84,6 +91,7 @@ def load_stance_model(path: Path = MODEL_PATH) -> StanceModel:
             embedding_weights=tuple(float(weight) for weight in data["embedding_weights"]),
             embedding_model=str(data["embedding_model"]),
             embedding_scale=float(data["embedding_scale"]),
+            crosses=tuple((str(first), str(second)) for first, second in data.get("crosses", ())),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise StanceModelUnavailable(
@@ -98,6 +106,25 @@ def load_stance_model(path: Path = MODEL_PATH) -> StanceModel:
             "Rebuild it with `python manage.py train_stance_model`."
         )
     return model
+
+
+def crossed_features(
+    features: dict[str, float], crosses: Sequence[tuple[str, str]]
+) -> dict[str, float]:
+    """The features plus, for each prefix pair, the product of every two features named with
+    those prefixes: a verb can mean a stance for a group ('Democrats are pushing for ...') and
+    an action for a person, which one weight per feature cannot say."""
+    if not crosses:
+        return features
+    crossed = dict(features)
+    for first, second in crosses:
+        for name, value in features.items():
+            if not name.startswith(first):
+                continue
+            for other, other_value in features.items():
+                if other.startswith(second):
+                    crossed[f"{name}&{other}"] = value * other_value
+    return crossed
 
 
 def checkworthiness_version() -> str:

@@ -14,7 +14,12 @@ from claims.nlp.polnear import (
     resolved_names,
 )
 from claims.nlp.sentences import split_sentences
-from claims.nlp.stances import MODEL_PATH, StanceModelUnavailable, load_stance_model
+from claims.nlp.stances import (
+    MODEL_PATH,
+    StanceModelUnavailable,
+    crossed_features,
+    load_stance_model,
+)
 from claims.nlp.training.stances import RuleFigures, choose_threshold
 
 STANCE = "Senator Maria Lopez is campaigning against the plan to cut school funding."
@@ -90,6 +95,43 @@ def test_a_stance_model_fit_to_another_check_worthiness_model_is_refused(tmp_pat
 
     with pytest.raises(StanceModelUnavailable, match="19990101"):
         load_stance_model(stale)
+
+
+def test_a_verb_is_also_weighed_together_with_who_does_it():
+    features = {"lemma=push": 1.0, "kind=group": 1.0, "role=subject": 1.0, "has_quote": 1.0}
+
+    crossed = crossed_features(features, [("lemma=", "kind="), ("lemma=", "role=")])
+
+    assert crossed == {
+        **features,
+        "lemma=push&kind=group": 1.0,
+        "lemma=push&role=subject": 1.0,
+    }
+    assert crossed_features(features, []) == features
+
+
+def test_a_model_with_feature_pairs_scores_the_pair_not_its_parts(tmp_path):
+    shipped = json.loads(MODEL_PATH.read_text())
+    path = tmp_path / "model.json"
+    path.write_text(
+        json.dumps(
+            {
+                **shipped,
+                "bias": 0.0,
+                "weights": {"lemma=push&kind=group": 2.0},
+                "embedding_weights": [0.0] * len(shipped["embedding_weights"]),
+                "crosses": [["lemma=", "kind="]],
+            }
+        )
+    )
+    model = load_stance_model(path)
+    vector = [0.0] * len(shipped["embedding_weights"])
+
+    group = model.probability({"lemma=push": 1.0, "kind=group": 1.0}, vector)
+    person = model.probability({"lemma=push": 1.0, "kind=person": 1.0}, vector)
+
+    assert model.crosses == (("lemma=", "kind="),)
+    assert group > 0.85 and person == 0.5
 
 
 def test_the_threshold_is_the_lowest_that_keeps_both_targets_on_train():
@@ -198,6 +240,20 @@ def test_training_learns_from_polnear_train_only_and_writes_a_model_and_card(tmp
     assert model["weights"]
     card = (output.parent / "MODEL_CARD.md").read_text()
     assert model["version"] in card and "PolNeAR train" in card
+
+
+def test_round_sevens_candidate_trains_with_feature_pairs_and_says_so(tmp_path):
+    write_corpus(tmp_path, "train", 8)
+    output = tmp_path / "stances" / "model.json"
+
+    call_command("train_stance_model", data_dir=tmp_path, output=output, feature_pairs=True)
+
+    model = json.loads(output.read_text())
+    assert ["lemma=", "kind="] in model["crosses"]
+    assert any("&" in name for name in model["weights"])
+    assert model["training"]["command"].endswith("--feature-pairs")
+    assert "round 7" in (output.parent / "MODEL_CARD.md").read_text()
+    assert load_stance_model(output).crosses == tuple(map(tuple, model["crosses"]))
 
 
 def test_training_without_the_corpus_says_where_it_looked(tmp_path):

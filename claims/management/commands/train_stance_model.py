@@ -23,8 +23,14 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=MODEL_PATH)
         parser.add_argument("--seed", type=int, default=13)
         parser.add_argument("--limit", type=int, help="train on the first N articles only")
+        parser.add_argument(
+            "--feature-pairs",
+            action="store_true",
+            help="round 7's candidate: also weigh the feature pairs of CROSSES, with its own grid "
+            "(measured, not shipped: README, round 7)",
+        )
 
-    def handle(self, *args, data_dir, output: Path, seed: int, limit, **options):
+    def handle(self, *args, data_dir, output: Path, seed: int, limit, feature_pairs, **options):
         from claims.nlp.training.stance_card import stance_model_card_write
         from claims.nlp.training.stances import train_stance_model
 
@@ -34,13 +40,17 @@ class Command(BaseCommand):
             getattr(settings, "SHARED_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data")
         )
         try:
-            model = train_stance_model(data_dir, seed=seed, limit=limit)
+            model = train_stance_model(
+                data_dir, seed=seed, limit=limit, feature_pairs=feature_pairs
+            )
         except FileNotFoundError as error:
             raise CommandError(f"{error}. Pass --data-dir or set SHARED_DATA_DIR.") from error
         except ValueError as error:
             raise CommandError(f"Cannot train the stance model: {error}") from error
-        model["training"]["command"] = "python manage.py train_stance_model" + (
-            f" --seed {seed}" if seed != 13 else ""
+        model["training"]["command"] = (
+            "python manage.py train_stance_model"
+            + (f" --seed {seed}" if seed != 13 else "")
+            + (" --feature-pairs" if feature_pairs else "")
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")

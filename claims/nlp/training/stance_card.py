@@ -32,6 +32,13 @@ def stance_model_card_write(path: Path, *, model: dict) -> None:
         f"`{model['embedding_model']}` (384 numbers, unit length, times "
         f"{model['embedding_scale']:g})"
     )
+    crosses = model.get("crosses", [])
+    if crosses:
+        pairs = ", ".join(f"`{first}*` with `{second}*`" for first, second in crosses)
+        features += (
+            "; since round 7 of issue 11, also every pair of features named with these prefixes "
+            f"(one binary feature per pair present in the sentence): {pairs}"
+        )
     weights = (
         f"{len(model['weights'])} parse-feature weights and {len(model['embedding_weights'])} "
         "vector weights, in `model.json` beside this card"

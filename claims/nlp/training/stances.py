@@ -17,14 +17,15 @@ enough to hold every system near 0.85.)
 The same cross-validation picks the regularisation and the weight of the sentence
 vector from a small grid: the setting whose threshold adds the most right speakers.
 
-Features: the binary parse features of stances.stance_features, and the check-worthiness
-model's sentence vector (checkworthiness.embed_sentences), so that model must be in place.
+Features: the binary parse features of stances.stance_features (with feature_pairs, also the
+pairs of them that CROSSES names, stances.crossed_features), and the check-worthiness model's
+sentence vector (checkworthiness.embed_sentences), so that model must be in place.
 """
 
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,7 @@ from claims.nlp.polnear import (
     read_polnear,
 )
 from claims.nlp.sentences import split_sentences
-from claims.nlp.stances import checkworthiness_version
+from claims.nlp.stances import checkworthiness_version, crossed_features
 
 # Features seen in fewer training sentences than this are dropped (names of rare words).
 MIN_FEATURE_COUNT = 3
@@ -50,6 +51,20 @@ MIN_FEATURE_COUNT = 3
 # parse features.
 REGULARISATIONS = (0.25, 0.5, 1.0)
 EMBEDDING_SCALES = (1.0, 2.0, 4.0)
+# Round 7 of issue 11's candidate (`train_stance_model --feature-pairs`; measured, not shipped:
+# README, round 7): feature pairs weighed together, the root verb with the subject's speaker
+# kind and with its role, and the kind with whether the subject spoke in the sentence before
+# and how often it speaks in the article, since whether a verb reports a stance depends on who
+# does it ('campaigners are pushing' against 'Smith pushed the door'), which one weight per
+# feature cannot say; and its grid, where the extra weights want a stronger regularisation.
+CROSSES = (
+    ("lemma=", "kind="),
+    ("lemma=", "role="),
+    ("kind=", "previous_same"),
+    ("kind=", "speaks="),
+)
+PAIRS_REGULARISATIONS = (0.1, 0.15, 0.25, 0.5)
+PAIRS_EMBEDDING_SCALES = (2.0, 4.0)
 FOLDS = 5
 # And, as before issue 11, the speakers the model adds must be PolNeAR's at least half the time.
 MIN_PRECISION = 0.5
@@ -247,10 +262,20 @@ def choose_threshold(table: list[dict], rules: RuleFigures) -> float:
     return 1.0
 
 
-def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
-    """Fit on all train candidates; return the model's JSON document (weights and figures)."""
+def train_stance_model(
+    data_dir: Path, *, seed: int = 13, limit=None, feature_pairs: bool = False
+) -> dict:
+    """Fit on all train candidates; return the model's JSON document (weights and figures).
+
+    feature_pairs trains round 7's candidate: CROSSES and its grid."""
+    crosses = CROSSES if feature_pairs else ()
+    regularisations = PAIRS_REGULARISATIONS if feature_pairs else REGULARISATIONS
+    scales = PAIRS_EMBEDDING_SCALES if feature_pairs else EMBEDDING_SCALES
     rules = RuleFigures()
-    examples = list(stance_examples(data_dir, split="train", limit=limit, rules=rules))
+    examples = [
+        replace(example, features=crossed_features(example.features, crosses))
+        for example in stance_examples(data_dir, split="train", limit=limit, rules=rules)
+    ]
     if not examples:
         raise ValueError("no sentence of PolNeAR train is a stance candidate")
     vectors = np.stack([example.vector for example in examples])
@@ -258,8 +283,8 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
     # Per setting: the threshold its cross-validation picks, and how many right speakers that
     # threshold adds; the setting adding most wins (the first listed, on a tie).
     trials = []
-    for regularisation in REGULARISATIONS:
-        for scale in EMBEDDING_SCALES:
+    for regularisation in regularisations:
+        for scale in scales:
             settings = Settings(regularisation, scale, seed)
             table = threshold_table(
                 examples, cross_validated_probabilities(examples, vectors, settings), rules
@@ -276,7 +301,10 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
         if abs(weight) >= 1e-6
     }
     embedding_weights = [round(float(w), 6) for w in coefficients[len(vocabulary) :]]
-    fingerprint = json.dumps([weights, embedding_weights], sort_keys=True).encode()
+    # Without pairs, the fingerprint of the models trained before round 7.
+    fingerprint = json.dumps(
+        [weights, embedding_weights, *([crosses] if crosses else [])], sort_keys=True
+    ).encode()
     digest = hashlib.sha256(fingerprint).hexdigest()[:8]
     return {
         "version": f"stances-logreg-{digest}",
@@ -286,6 +314,7 @@ def train_stance_model(data_dir: Path, *, seed: int = 13, limit=None) -> dict:
         "embedding_weights": embedding_weights,
         "embedding_model": checkworthiness_version(),
         "embedding_scale": settings.embedding_scale,
+        "crosses": [list(pair) for pair in crosses],
         "training": {
             "split": "PolNeAR train",
             "data_sha256": split_digest(data_dir, "train"),
