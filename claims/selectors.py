@@ -18,6 +18,7 @@ from .models import (
     Sentence,
     Speaker,
     Verdict,
+    VerdictStatus,
     published_verdict_q,
 )
 
@@ -330,3 +331,14 @@ def speaker_is_public(speaker: Speaker) -> bool:
     """Its name and role show on a published fact-check (public page, ClaimReview, API), so
     they change only with a public correction (claims.speaker_edits)."""
     return Verdict.objects.published().filter(claim__speaker=speaker).exists()
+
+
+def verdicts_returned_to(user, *, limit: int = 5) -> tuple[int, list[Verdict]]:
+    """The verdicts an editor sent back to `user` that still wait for changes: how many, and
+    the oldest few (they have waited longest)."""
+    returned = Verdict.objects.filter(status=VerdictStatus.RETURNED, author=user)
+    count = returned.count()
+    oldest = (
+        list(returned.select_related("claim").order_by("updated_at", "pk")[:limit]) if count else []
+    )
+    return count, oldest

@@ -30,6 +30,7 @@ def claim_queue(request):
             "query": query.urlencode(),
             "bulk_form": QueueBulkForm(),
             "can_act": request.user.has_perm(CHANGE_CLAIMS),
+            "returned": selectors.verdicts_returned_to(request.user),
         },
     )
 

@@ -222,3 +222,23 @@ def test_bulk_actions_go_back_only_to_this_site_and_need_the_permission(client, 
 
     client.force_login(UserFactory(is_staff=True))
     assert client.post(reverse("claims:queue_bulk"), {"claims": [one.pk]}).status_code == 403
+
+
+def test_the_queue_shows_the_author_the_verdicts_returned_to_them(client, checker):
+    from claims import verdicts
+    from tests.factories import drafted_verdict
+
+    mine = drafted_verdict(claim=claim("Parking fees tripled."), author=checker)
+    mine = verdicts.verdict_submit(verdict=mine, actor=checker)
+    verdicts.verdict_return(verdict=mine, actor=editor(), comment="A second <b>source</b>, please.")
+    someone_elses = submitted_verdict(claim=claim("Ferries doubled."))
+    verdicts.verdict_return(verdict=someone_elses, actor=editor(), comment="Not yours.")
+
+    page = client.get(reverse("claims:queue")).content.decode()
+    assert "Returned to you: 1 verdict to rework" in page
+    notice = page.split('<h2 id="returned-heading">')[1].split("</section>")[0]
+    assert "Parking fees tripled." in notice and "Ferries doubled." not in notice
+    assert "A second &lt;b&gt;source&lt;/b&gt;, please." in page  # the comment, as text
+    assert "Not yours." not in page
+    client.force_login(editor())
+    assert "Returned to you" not in client.get(reverse("claims:queue")).content.decode()
