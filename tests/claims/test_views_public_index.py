@@ -163,3 +163,9 @@ def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characte
     assert entry.findtext(f"{atom}title") == "False: Taxes rose by 25 percent in 2024."
     assert entry.findtext(f"{atom}summary") == "They did not rise."
     assert entry.findtext(f"{atom}author/{atom}name") == "Bob Jones"
+
+
+def test_a_visitor_finds_the_log_in_link_except_on_the_log_in_page(client, desk):
+    assert '<a href="/accounts/login/">Log in</a>' in client.get("/fact-checks/").content.decode()
+    login_page = client.get("/accounts/login/").content.decode()
+    assert '<a href="/accounts/login/">Log in</a>' not in login_page
