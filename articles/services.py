@@ -111,7 +111,7 @@ _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 def language_refusal(language: str) -> str | None:
     """Why this is not a language code, or None (given lower-cased)."""
-    if LANGUAGE_CODE.match(language):
+    if LANGUAGE_CODE.fullmatch(language):
         return None
     return "Use a language code such as 'en' or 'pt-br'."
 
@@ -119,7 +119,7 @@ def language_refusal(language: str) -> str | None:
 def outlet_domain_refusal(domain: str) -> str | None:
     """Why this is not an outlet's domain, or None (given lower-cased, without 'www.')."""
     labels = domain.split(".")
-    if len(domain) <= 253 and len(labels) >= 2 and all(map(_HOST_LABEL.match, labels)):
+    if len(domain) <= 253 and len(labels) >= 2 and all(map(_HOST_LABEL.fullmatch, labels)):
         return None
     return "Give the outlet's domain, such as reuters.com."
 

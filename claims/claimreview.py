@@ -79,19 +79,20 @@ def claim_appearances(claim, *, public: bool = True) -> list:
     """The claim and the other claims of its group, in the order they were published.
 
     In public (ClaimReview, non-desk API keys) a sibling counts only once the desk stands behind
-    it: it has a published verdict of its own, or a reviewer applied this verdict to it and has
-    not split it out since. A suggested or auto-linked repeat in someone's pasted article stays
-    desk-only.
+    it: it has a published verdict of its own, or a reviewer applied this verdict to it and it
+    has not been split out or linked elsewhere since. A suggested or auto-linked repeat in
+    someone's pasted article stays desk-only.
     """
     if not claim.group_id:
         return [claim]
     others = Claim.objects.filter(group_id=claim.group_id)
     if public:
-        # An application counts while the claim has not been split out since (an undone split
-        # never took it out); linked again later, it needs the verdict applied again.
+        # An application counts while the claim has not left since: split out, or linked to
+        # another claim's group (an undone move never took it out). Back in a group later, it
+        # needs the verdict applied again. A merge of whole groups keeps it with its group.
         split_since = ClaimGroupEvent.objects.filter(
             claim=OuterRef("claim"),
-            kind=GroupEventKind.SPLIT,
+            kind__in=[GroupEventKind.SPLIT, GroupEventKind.CONFIRMED, GroupEventKind.AUTO_LINKED],
             undone_by__isnull=True,
             pk__gt=OuterRef("pk"),
         )

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from articles.models import Outlet
 from articles.services import is_blank
 
+from .ids import is_id
 from .models import Rating, Speaker
 from .selectors import QUEUE_STATUSES
 
@@ -74,7 +75,7 @@ class QueueBulkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any id: the service reports a claim that is gone, one by one.
-        self.fields["claims"].valid_value = lambda value: str(value).isdigit() and len(value) < 11
+        self.fields["claims"].valid_value = lambda value: is_id(str(value))
         self.fields["claims"].error_messages["required"] = "Select the claims first."
 
 

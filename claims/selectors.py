@@ -303,9 +303,7 @@ def dashboard_numbers() -> dict:
 def published_index(*, q: str = "", rating: str = "") -> QuerySet[Verdict]:
     """Published verdicts for the public index and its feed, newest first (only what
     Verdict.objects.published() lets the public read)."""
-    verdicts = Verdict.objects.published().select_related(
-        "claim", "claim__speaker", "claim__article__outlet", "rating"
-    )
+    verdicts = Verdict.objects.published().select_related("claim", "claim__speaker", "rating")
     if rating:
         verdicts = verdicts.filter(rating__slug=rating)
     if q:

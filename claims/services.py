@@ -46,10 +46,8 @@ def speaker_resolve(
     for _attempt in range(SPEAKER_CREATE_ATTEMPTS):
         speaker = _speaker_matching(primary_key, keys)
         if speaker is not None:
-            # A role shown on published fact-checks changes only with a correction.
-            if role and not speaker.role and not selectors.speaker_is_public(speaker):
-                Speaker.objects.filter(pk=speaker.pk, role="").update(role=role)
-                speaker.role = role
+            if role and not speaker.role:
+                _role_fill(speaker, role)
             break
         try:
             with transaction.atomic():
@@ -139,7 +137,7 @@ def claim_unassign(*, claim: Claim, actor) -> Claim:
 
 
 def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
-    reason = (reason or "").strip()
+    reason = "" if is_blank(reason or "") else reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the claim is not check-worthy."})
     with transaction.atomic():
@@ -189,6 +187,17 @@ def claim_add_from_sentence(*, sentence, actor) -> Claim:
     return claim
 
 
+def _role_fill(speaker: Speaker, role: str) -> None:
+    """Give a speaker without a role the one analysis read, unless published fact-checks name it
+    (their role changes only with a correction). Under the speaker's lock, which publishing
+    takes too, so a publication cannot slip in between the check and the write."""
+    with transaction.atomic():
+        locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        if not locked.role and not selectors.speaker_is_public(locked):
+            Speaker.objects.filter(pk=speaker.pk).update(role=role)
+            speaker.role = role
+
+
 def claim_speaker_correct(
     *, claim: Claim, actor, name: str, role: str = "", speaker: Speaker | None = None
 ) -> Claim:
@@ -198,11 +207,13 @@ def claim_speaker_correct(
     if speaker is None and not name:
         raise ValidationError({"name": "Name the speaker."})
     with transaction.atomic():
-        claim = locked_claim(claim)
-        previous = claim.speaker.name if claim.speaker else None
         if speaker is None:
             speaker = speaker_resolve(name=name, role=role.strip())
-        elif name and speaker_key(name):
+        # Lock order: the speaker, then the claim (as merges, edits and publishing take them).
+        speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        claim = locked_claim(claim)
+        previous = claim.speaker.name if claim.speaker else None
+        if name and speaker_key(name):
             SpeakerAlias.objects.get_or_create(
                 key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
             )
@@ -285,7 +296,7 @@ def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "
         raise ValidationError({"action": f"Choose one of: {', '.join(BULK_ACTIONS)}."})
     if not claim_ids or len(claim_ids) > BULK_MAX:
         raise ValidationError({"claims": f"Select from 1 to {BULK_MAX} claims."})
-    if action == "dismiss" and not (reason or "").strip():
+    if action == "dismiss" and is_blank(reason or ""):
         raise ValidationError({"reason": "Say why the claims are not check-worthy."})
     calls = {
         "assign": lambda claim: claim_assign(claim=claim, actor=actor),

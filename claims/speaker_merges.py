@@ -40,6 +40,7 @@ from .models import (
     Verdict,
 )
 from .nlp.attribution import speaker_key
+from .speaker_edits import speaker_label
 
 MERGE_PERMISSION = "claims.merge_speaker"
 
@@ -132,6 +133,7 @@ def speaker_merge(
             # undone; undoing this one points them back.
             "merges": [merge.pk for merge in earlier],
             "role_filled": fills_role,
+            "note": correction_note,
             # The public could read this speaker (a published claim): its API id stays a
             # public address, redirected to the speaker kept.
             "public": Claim.objects.filter(
@@ -159,7 +161,12 @@ def speaker_merge(
             to=target,
             kind=ClaimEventKind.SPEAKER_MERGED,
             actor=actor,
-            data={"from": source.name, "to": target.name, "merge": merge.pk},
+            data={
+                "from": source.name,
+                "to": target.name,
+                "merge": merge.pk,
+                **({"note": correction_note} if correction_note else {}),
+            },
         )
         if on_record:
             on_record_ids = set(on_record)
@@ -168,7 +175,7 @@ def speaker_merge(
                 claims=locked_on_record,
                 editor=actor,
                 note=correction_note,
-                previous_speaker=source.name,
+                previous_speaker=speaker_label(source.name, source.role),
             )
         source.delete()
     return merge

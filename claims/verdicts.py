@@ -20,8 +20,10 @@ from .models import (
     ContributionKind,
     Correction,
     EvidenceSource,
+    Speaker,
     Verdict,
     VerdictContribution,
+    VerdictStatus,
     published_sources_replaceable,
     published_verdict_q,
 )
@@ -102,7 +104,14 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
     if not editor.has_perm("claims.publish_verdict"):
         raise PermissionDenied("Only editors can publish verdicts.")
     with transaction.atomic():
+        # Publishing makes the speaker part of the public record, so it takes the speaker's
+        # lock first (the order merges and speaker edits use): an edit that found the speaker
+        # unpublished cannot be overtaken.
+        speaker_id = Claim.objects.filter(pk=verdict.claim_id).values_list("speaker_id", flat=True)
+        speaker = Speaker.objects.select_for_update().filter(pk__in=speaker_id).first()
         claim = locked_claim(verdict.claim)
+        if claim.speaker_id != (speaker.pk if speaker else None):
+            raise ValidationError("The claim's speaker changed while publishing: try again.")
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
         refusal = verdict_publish_refusal(verdict=verdict, user=editor)
         if refusal:
@@ -364,9 +373,17 @@ def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous
     and the editor as its corrector. The same four-eyes rule as verdict_correct: an editor who
     wrote a draft of one of them leaves it to another editor.
 
+    A verdict in review among them is not public, but its record changed under the editor:
+    the editor becomes a contributor, so another editor publishes it.
+
     Call inside the caller's transaction, the claims locked and already given their new
     speaker in memory (the transition saves them as they are)."""
     by_id = {claim.pk: claim for claim in claims}
+    in_review = Verdict.objects.select_for_update(of=("self",)).filter(
+        claim__in=list(by_id), status=VerdictStatus.SUBMITTED
+    )
+    for verdict in in_review.order_by("pk"):
+        _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
     locked = list(
         Verdict.objects.select_for_update(of=("self",))
         .filter(published_verdict_q(), claim__in=list(by_id))

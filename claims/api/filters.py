@@ -16,11 +16,11 @@ from rest_framework.exceptions import ValidationError
 
 from articles.services import language_refusal
 
+from ..ids import is_id
 from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_ID = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only ("¹".isdigit() is true), within bigint
 SEARCH_CONFIG = "english"
 
 
@@ -54,7 +54,7 @@ def _rating_choices():
 def speaker_ids_matching(value: str) -> Q:
     """A speaker given as an id, a slug or any of its names (matched like attribution does)."""
     value = value.strip()
-    if _ID.match(value):
+    if is_id(value):
         return Q(pk=int(value))
     alias_speakers = SpeakerAlias.objects.filter(key=speaker_key(value)).values("speaker_id")
     # Slug and alias key are indexed; the exact-name match covers speakers added in the admin
@@ -64,7 +64,7 @@ def speaker_ids_matching(value: str) -> Q:
 
 def outlet_matching(value: str) -> Q:
     value = value.strip().lower()
-    if _ID.match(value):
+    if is_id(value):
         return Q(pk=int(value))
     return Q(domain=value.removeprefix("www."))
 

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
-# What DRF's cursors are made of: URL-safe base64.
-_CURSOR = re.compile(r"[A-Za-z0-9_\-]+={0,2}")
+# What DRF's cursors are made of: standard base64 (b64encode), which the query string carries
+# percent-encoded; the URL-safe letters too, in case a client re-encodes them.
+_CURSOR = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
 
 
 class StableCursorPagination(CursorPagination):

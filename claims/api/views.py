@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from .. import speaker_merges
 from ..claimreview import claimreview_for
+from ..ids import is_id
 from ..matching.retrieval import Match
 from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
@@ -313,10 +314,7 @@ class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             # read it: the desk scope, or anyone when it had published claims. Not permanent:
             # an undo brings the old id back.
             pk = str(kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-            # ASCII digits only ("²".isdigit() is true, and int() reads "١" as 1), short of
-            # any id the database hands out.
-            known = pk.isascii() and pk.isdigit() and len(pk) < 11
-            merge = speaker_merges.merged_into(pk=int(pk)) if known else None
+            merge = speaker_merges.merged_into(pk=int(pk)) if is_id(pk) else None
             if merge is None or not (reads_unpublished(request) or merge.moved.get("public")):
                 raise
             location = reverse("api:speaker-detail", kwargs={"pk": merge.target_id})

@@ -4,7 +4,8 @@ The ORM refuses changes outside a correction (claims.models.published), but `loa
 and a psql session do not go through it. This trigger refuses them too, unless the transaction
 has set `factcheck.replacing_sources` to 'on', which published_sources_replaceable() does for
 the correction service. "Published" is spelled as published_verdict_q() defines it. SQLite, the
-zero-config development database, keeps the ORM guard only.
+zero-config development database, keeps the ORM guard only. It stops mistakes, not a person with
+database access (who can set the variable too); a data-only restore needs --disable-triggers.
 """
 
 from django.db import migrations

@@ -12,6 +12,7 @@ from .. import selectors, speaker_edits, speaker_merges
 from ..forms import CORRECTION_NOTE_MAX, DeskHistoryFilterForm, SpeakerEditForm
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
+from ..workflow import IllegalTransition
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
 
@@ -170,7 +171,7 @@ def speaker_edit(request, slug: str):
             role=data["role"],
             correction_note=data["correction_note"],
         )
-    except (ValidationError, PermissionDenied) as error:
+    except (ValidationError, PermissionDenied, IllegalTransition) as error:
         for message in error_messages(error):
             messages.error(request, message)
         return redirect("claims:speaker_detail", slug=slug)

@@ -4,6 +4,7 @@ published verdict to a repeat; and the editors' history page of a canonical clai
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from ..ids import is_id
 from ..matching import groups
 from ..matching.selectors import group_appearances, group_timeline
 from ..models import Claim, ClaimGroup, ClaimGroupEvent, MatchSuggestion
@@ -12,8 +13,7 @@ from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_v
 
 def _claim_id_from(request, name: str) -> int | None:
     value = request.POST.get(name, "").strip().lstrip("#")
-    # ASCII digits only: "²".isdigit() is true but int() refuses it, and int() reads "١" as 1.
-    return int(value) if value.isascii() and value.isdigit() else None
+    return int(value) if is_id(value) else None
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .. import selectors
@@ -91,7 +92,8 @@ class PublishedVerdictsFeed(Feed):
         return _xml_text(f"{rating}: {Truncator(verdict.claim.text).chars(120)}")
 
     def item_description(self, verdict):
-        return _xml_text(verdict.conclusion)
+        # Atom's summary is type="html": readers parse it, so the plain text is escaped first.
+        return escape(_xml_text(verdict.conclusion))
 
     def item_link(self, verdict):
         return reverse("claims:public", args=[verdict.pk])

@@ -46,7 +46,9 @@ BULK_DONE = {
 def claim_queue_bulk(request):
     """The queue's 'with the selected claims' action; back to the same queue page."""
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("claims:queue")
     form = QueueBulkForm(request.POST)
     if not form.is_valid():

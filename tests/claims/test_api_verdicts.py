@@ -312,6 +312,21 @@ def test_speakers_come_with_their_published_verdicts_by_rating(api):
     assert staff_names == ["Jane Doe", "Private Person"]
 
 
+def test_a_cursor_in_standard_base64_is_followed_like_any_other(api):
+    # DRF writes cursors with b64encode: a name such as 'Ann~Lee' gives a '+' in it.
+    for name in ["Ann~Lee", "Ann~Lee?", "Zed Zulu"]:
+        published_verdict(f"{name} says jobs rose 3 percent.", speaker=SpeakerFactory(name=name))
+    client = key_client(staff=True)
+    seen, url = [], "/api/v1/speakers/?page_size=1"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        seen += [row["name"] for row in body["results"]]
+        url = body["next"]
+    assert seen == ["Ann~Lee", "Ann~Lee?", "Zed Zulu"]
+
+
 def test_the_hand_written_verdict_output_matches_the_declared_serializer_fields():
     from rest_framework import serializers
     from rest_framework.request import Request
@@ -432,3 +447,9 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
     public_ids = [verdict.claim.pk, other.pk]
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == public_ids
+    # Linked into another fact-check's group, it is no appearance of that one either: nobody
+    # applied that verdict to it.
+    second = published_verdict("The harbour tunnel cost 2 billion.")
+    claim_group_link(claim=other, earlier=second.claim)
+    review = api.get(f"/api/v1/verdicts/{second.pk}/claimreview/").json()
+    assert len(review["itemReviewed"]["appearance"]) == 1

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from claims import services
+from claims import services, verdicts
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -328,16 +328,22 @@ def test_a_speaker_on_record_merges_away_with_a_public_correction(client, pair):
     assert published.version == version + 1 and published.updated_by == boss
     correction = published.corrections.get()
     assert correction.note == note and correction.created_by == boss
-    assert correction.previous == {"speaker": "Blinken"}
+    # As the fact-check named him: with his role.
+    assert correction.previous == {"speaker": "Blinken, Secretary of State"}
     event = published.claim.events.get(kind=ClaimEventKind.CORRECTED)
-    assert event.actor == boss and event.data["previous_speaker"] == "Blinken"
+    assert event.actor == boss
+    assert event.data["previous_speaker"] == "Blinken, Secretary of State"
     assert published.claim.events.filter(kind=ClaimEventKind.SPEAKER_MERGED).exists()
-    # A verdict in review is not published: its timeline says so, no public correction.
+    # A verdict in review is not public: its timeline carries the note, no public correction,
+    # and the editor who changed its record is a contributor, so another editor publishes it.
     assert not in_review.corrections.exists()
-    assert in_review.claim.events.filter(kind=ClaimEventKind.SPEAKER_MERGED).exists()
+    merged = in_review.claim.events.get(kind=ClaimEventKind.SPEAKER_MERGED)
+    assert merged.data["note"] == note and merge.moved["note"] == note
+    refusal = verdicts.verdict_publish_refusal(verdict=in_review, user=boss)
+    assert refusal and "another editor" in refusal
 
     page = client.get(reverse("claims:public", args=[published.pk])).content.decode()
-    assert note in page and "previously attributed to: Blinken" in page
+    assert note in page and "previously attributed to: Blinken, Secretary of State" in page
     assert "Antony Blinken" in page
     # The public could read Blinken: its API id now leads anyone to the speaker kept.
     response = key_client().get(f"/api/v1/speakers/{short.pk}/")
