@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
-from .services import outlet_domain_refusal
+from .services import outlet_domain_normalize, outlet_domain_refusal
 
 # Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
 # analyses, and articles/ must not depend on claims/.
@@ -19,7 +19,7 @@ class OutletAdminForm(forms.ModelForm):
     def clean_domain(self):
         # Stored as every intake path stores it (articles.services.outlet_get_or_create), so
         # "www.Reuters.com" is the outlet reuters.com already is, not a second one.
-        domain = self.cleaned_data["domain"].strip().lower().removeprefix("www.")
+        domain = outlet_domain_normalize(self.cleaned_data["domain"])
         refusal = outlet_domain_refusal(domain)
         if refusal:
             raise ValidationError(refusal)

@@ -124,12 +124,17 @@ def outlet_domain_refusal(domain: str) -> str | None:
     return "Give the outlet's domain, such as reuters.com."
 
 
+def outlet_domain_normalize(domain: str) -> str:
+    """An outlet's domain as it is stored: trimmed, lower-case, without 'www.'."""
+    return (domain or "").strip().lower().removeprefix("www.")
+
+
 def domain_from_url(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return outlet_domain_normalize(urlsplit(url).hostname or "")
 
 
 def outlet_get_or_create(*, name: str = "", domain: str = "") -> Outlet | None:
-    name, domain = name.strip(), domain.strip().lower().removeprefix("www.")
+    name, domain = name.strip(), outlet_domain_normalize(domain)
     if not domain and not name:
         return None
     if domain:
@@ -232,7 +237,7 @@ def article_create(
         title=title, body=body, source_kind=source_kind, url=url, published_at=published_at
     )
     language = (language or "en").strip().lower()
-    outlet_domain = outlet_domain.strip().lower().removeprefix("www.")
+    outlet_domain = outlet_domain_normalize(outlet_domain)
     errors = {
         field: [refusal]
         for field, refusal in [

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ..models import Feed, FeedEntry, SourceKind
 from ..services import (
     DuplicateArticle,
+    outlet_domain_normalize,
     outlet_domain_refusal,
     outlet_get_or_create,
     url_normalize,
@@ -54,7 +55,7 @@ def feed_add(
         url = feed_url_clean(url)
     except ValidationError as error:
         errors["url"] = error.messages
-    outlet_domain = (outlet_domain or "").strip().lower().removeprefix("www.")
+    outlet_domain = outlet_domain_normalize(outlet_domain)
     if outlet_domain and outlet_domain_refusal(outlet_domain):
         errors["outlet"] = [outlet_domain_refusal(outlet_domain)]
     if feed_interval_refusal(interval_minutes):
