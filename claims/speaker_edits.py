@@ -4,7 +4,8 @@ Once a speaker has a published claim, its name and role are part of the publishe
 public page, ClaimReview's author and jobTitle, the API). They change only here, with a public
 correction note that each of those verdicts gets as a dated correction, a new version and the
 editor as corrector (claims.verdicts.verdicts_speaker_correct, the four-eyes rule included). A
-speaker with nothing published is corrected without a note. The admin leaves a public
+speaker with nothing published is corrected without a note; a verdict in review of its claims
+makes the editor a contributor, so another editor publishes it. The admin leaves a public
 speaker's name and role read-only and points here; analysis and the claim page never change
 them (claims.services).
 """
@@ -15,7 +16,7 @@ from django.db import transaction
 from articles.services import is_blank
 
 from . import selectors, verdicts
-from .models import Claim, Speaker, SpeakerAlias, Verdict
+from .models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerAlias
 from .nlp.attribution import speaker_key
 
 EDIT_PERMISSION = "claims.change_speaker"
@@ -64,11 +65,11 @@ def speaker_edit(*, speaker: Speaker, actor, name: str, role: str, correction_no
         key = speaker_key(name)
         if key and not SpeakerAlias.objects.filter(key=key).exists():
             SpeakerAlias.objects.create(speaker=speaker, alias=name, key=key)
-        if not public:
-            return []
+        # Published verdicts get the correction; one in review gets the editor as a
+        # contributor, since its record changed under them (another editor publishes it).
         claims = list(
             Claim.objects.select_for_update()
-            .filter(speaker=speaker, verdict__in=Verdict.objects.published())
+            .filter(speaker=speaker, verdict__status__in=LOCKED_VERDICT_STATES)
             .order_by("pk")
         )
         return verdicts.verdicts_speaker_correct(

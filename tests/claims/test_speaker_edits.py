@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from claims import services
+from claims import services, verdicts
 from claims.models import ClaimEventKind, Speaker
 from claims.speaker_edits import speaker_edit
 from tests.claims.admin_forms import admin_save
@@ -66,6 +66,8 @@ def test_a_published_speaker_is_corrected_only_with_a_public_note_on_each_fact_c
     assert correction.previous == {"speaker": "Ann Exampel, Mayor"}
     assert correction.created_by == boss
     assert not in_review.corrections.exists()
+    # Its record changed under this editor: another editor publishes it.
+    assert "another editor" in verdicts.verdict_publish_refusal(verdict=in_review, user=boss)
     page = client.get(reverse("claims:public", args=[first.pk])).content.decode()
     assert "Ann Example, Mayor of Springfield" in page
     assert "previously attributed to: Ann Exampel, Mayor" in page
