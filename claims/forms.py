@@ -5,7 +5,7 @@ from articles.models import Outlet
 from articles.services import is_blank
 
 from .ids import is_id
-from .models import Rating, Speaker
+from .models import Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_STATUSES
 
 
@@ -184,6 +184,7 @@ class SpeakerCorrectForm(forms.Form):
 class SpeakerEditForm(forms.Form):
     name = forms.CharField(max_length=300)
     role = forms.CharField(max_length=300, required=False)
+    kind = forms.ChoiceField(choices=SpeakerKind.choices, required=False)
     correction_note = forms.CharField(
         max_length=CORRECTION_NOTE_MAX, required=False, label="Correction note (public)"
     )

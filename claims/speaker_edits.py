@@ -16,7 +16,7 @@ from django.db import transaction
 from articles.services import is_blank
 
 from . import selectors, verdicts
-from .models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerAlias
+from .models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerAlias, SpeakerKind
 from .nlp.attribution import speaker_key
 
 EDIT_PERMISSION = "claims.change_speaker"
@@ -28,9 +28,23 @@ def speaker_label(name: str, role: str) -> str:
     return f"{name}, {role}" if role else name
 
 
-def speaker_edit(*, speaker: Speaker, actor, name: str, role: str, correction_note: str = ""):
-    """Give the speaker a corrected name and role. Returns the corrections made (one per
-    published verdict of its claims; none for a speaker with nothing published)."""
+def speaker_on_record(speaker: Speaker) -> bool:
+    """A claim of the speaker has a verdict in review or published: edits go through here."""
+    return Claim.objects.filter(speaker=speaker, verdict__status__in=LOCKED_VERDICT_STATES).exists()
+
+
+def speaker_edit(
+    *,
+    speaker: Speaker,
+    actor,
+    name: str,
+    role: str,
+    kind: str | None = None,
+    correction_note: str = "",
+):
+    """Give the speaker a corrected name, role and kind (person or organisation: ClaimReview's
+    author type). Returns the corrections made (one per published verdict of its claims; none
+    for a speaker with nothing published)."""
     if not actor.has_perm(EDIT_PERMISSION):
         raise PermissionDenied("Only an editor corrects a speaker's name or role.")
     name = "" if is_blank(name or "") else name.strip()
@@ -43,12 +57,15 @@ def speaker_edit(*, speaker: Speaker, actor, name: str, role: str, correction_no
         errors["name"] = [f"The name is longer than {NAME_MAX} characters."]
     if len(role) > NAME_MAX:
         errors["role"] = [f"The role is longer than {NAME_MAX} characters."]
+    if kind is not None and kind not in SpeakerKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(SpeakerKind.values)}."]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
-        if (name, role) == (speaker.name, speaker.role):
-            raise ValidationError("Nothing changed: the name and role are as they were.")
+        kind = speaker.kind if kind is None else kind
+        if (name, role, kind) == (speaker.name, speaker.role, speaker.kind):
+            raise ValidationError("Nothing changed: the name, role and kind are as they were.")
         before = speaker_label(speaker.name, speaker.role)
         public = selectors.speaker_is_public(speaker)
         if public and not note:
@@ -60,8 +77,8 @@ def speaker_edit(*, speaker: Speaker, actor, name: str, role: str, correction_no
                     ]
                 }
             )
-        speaker.name, speaker.role = name, role
-        speaker.save(update_fields=["name", "role"])  # simple-history records who and when
+        speaker.name, speaker.role, speaker.kind = name, role, kind
+        speaker.save(update_fields=["name", "role", "kind"])  # simple-history: who and when
         key = speaker_key(name)
         if key and not SpeakerAlias.objects.filter(key=key).exists():
             SpeakerAlias.objects.create(speaker=speaker, alias=name, key=key)

@@ -104,7 +104,7 @@ def speaker_merge(
             raise ValidationError(
                 f"{source.name} is listed as {source.get_kind_display().lower()} and "
                 f"{target.name} as {target.get_kind_display().lower()}: correct one of them "
-                "in the admin before merging."
+                "on its speaker page before merging."
             )
         earlier = list(
             SpeakerMerge.objects.select_for_update().filter(target=source, undone_at__isnull=True)

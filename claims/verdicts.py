@@ -67,9 +67,21 @@ def _content(verdict: Verdict) -> tuple:
     return verdict.rating_id, verdict.conclusion, verdict.explanation, sources
 
 
+def _locked_speaker_and_claim(claim_id: int) -> Claim:
+    """Lock the claim's speaker, then the claim: the order merges, speaker edits and the claim
+    page's speaker correction use. Publishing (and submitting) puts the speaker on the record,
+    so a speaker edit that found it off the record cannot be overtaken."""
+    speaker_id = Claim.objects.filter(pk=claim_id).values_list("speaker_id", flat=True)
+    speaker = Speaker.objects.select_for_update().filter(pk__in=speaker_id).first()
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    if claim.speaker_id != (speaker.pk if speaker else None):
+        raise ValidationError("The claim's speaker changed meanwhile: try again.")
+    return claim
+
+
 def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
     with transaction.atomic():
-        claim = locked_claim(verdict.claim)
+        claim = _locked_speaker_and_claim(verdict.claim_id)  # it goes on the record
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
         if verdict.rating_id is None or not verdict.conclusion.strip():
             raise ValidationError("A verdict needs a rating and a conclusion before review.")
@@ -104,14 +116,7 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
     if not editor.has_perm("claims.publish_verdict"):
         raise PermissionDenied("Only editors can publish verdicts.")
     with transaction.atomic():
-        # Publishing makes the speaker part of the public record, so it takes the speaker's
-        # lock first (the order merges and speaker edits use): an edit that found the speaker
-        # unpublished cannot be overtaken.
-        speaker_id = Claim.objects.filter(pk=verdict.claim_id).values_list("speaker_id", flat=True)
-        speaker = Speaker.objects.select_for_update().filter(pk__in=speaker_id).first()
-        claim = locked_claim(verdict.claim)
-        if claim.speaker_id != (speaker.pk if speaker else None):
-            raise ValidationError("The claim's speaker changed while publishing: try again.")
+        claim = _locked_speaker_and_claim(verdict.claim_id)
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
         refusal = verdict_publish_refusal(verdict=verdict, user=editor)
         if refusal:
@@ -277,7 +282,8 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
     if action not in actions:
         raise ValueError(f"Unknown verdict action {action!r}.")
     with transaction.atomic():
-        locked_claim(verdict.claim)  # same lock order as the actions: claim, then verdict
+        # The actions' own lock order: the speaker, the claim, then the verdict.
+        _locked_speaker_and_claim(verdict.claim_id)
         locked = _locked_verdict(verdict, expected_version)
         return actions[action](locked)
 

@@ -11,7 +11,7 @@ class AdminNulGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/admin/") and any(
+        if request.path_info.startswith("/admin/") and any(
             "\x00" in key or "\x00" in value
             for key, values in request.GET.lists()
             for value in values

@@ -146,3 +146,16 @@ def published_verdict(*, publisher=None, **kwargs) -> Verdict:
 def fast_password_hashing(settings):
     """Import into a test module that creates many users: PBKDF2 costs ~0.4 s a user here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def restore_migration_data():
+    """The rows the data migrations make (rating scale, roles), which a flush between
+    transactional tests removes; both migrations use get_or_create."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0002_default_rating_scale").install_default_scale(
+        apps, None
+    )
+    importlib.import_module("claims.migrations.0003_roles").create_roles(apps, None)

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import selectors, services
+from .. import services, speaker_edits
 from ..models import (
     Claim,
     ClaimEvent,
@@ -65,8 +65,10 @@ class SpeakerAliasInline(admin.TabularInline):
 @admin.register(Speaker)
 class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     """Changing a speaker needs `change_speaker` (editors) and leaves a history record. Once a
-    published fact-check names the speaker, its name, role and kind are read-only here: they
-    are corrected on the desk's speaker page with a public note (claims.speaker_edits)."""
+    claim of the speaker is on record (a verdict in review or published), its name, role and
+    kind are read-only here: they are corrected on the desk's speaker page, which records the
+    editor as a contributor and, for published fact-checks, asks for a public note
+    (claims.speaker_edits)."""
 
     RECORD_FIELDS = ["name", "role", "kind"]
 
@@ -81,24 +83,38 @@ class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and selectors.speaker_is_public(obj):
+        if obj is not None and speaker_edits.speaker_on_record(obj):
             fields += self.RECORD_FIELDS
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and selectors.speaker_is_public(obj):
+        if obj is not None and speaker_edits.speaker_on_record(obj):
             return {}  # its name is read-only
         return super().get_prepopulated_fields(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         speaker = self.get_object(request, object_id)
-        if request.method == "GET" and speaker and selectors.speaker_is_public(speaker):
+        if request.method == "GET" and speaker and speaker_edits.speaker_on_record(speaker):
             messages.info(
                 request,
-                f"{speaker.name} is named on published fact-checks: correct the name or role on "
-                "the desk's speaker page, with a public correction note.",
+                f"{speaker.name} is named on claims in review or published: correct the name, "
+                "role or kind on the desk's speaker page.",
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change and set(form.changed_data) & set(self.RECORD_FIELDS):
+            # The form was drawn before a claim went on record: keep what the record shows.
+            locked = Speaker.objects.select_for_update().get(pk=obj.pk)
+            if speaker_edits.speaker_on_record(locked):
+                for field in self.RECORD_FIELDS:
+                    setattr(obj, field, getattr(locked, field))
+                messages.warning(
+                    request,
+                    f"{locked.name} went on the record meanwhile: its name, role and kind are "
+                    "unchanged; correct them on the desk's speaker page.",
+                )
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Claims", ordering="_claim_count")
     def claim_count(self, speaker):

@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from .. import selectors, speaker_edits, speaker_merges
 from ..forms import CORRECTION_NOTE_MAX, DeskHistoryFilterForm, SpeakerEditForm
 from ..matching.selectors import repeat_counts
-from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
+from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
 from ..workflow import IllegalTransition
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
@@ -77,6 +77,7 @@ def speaker_detail(request, slug: str):
             "rated": sum(bar.count for bar in distribution),
             "can_merge": can_merge,
             "can_edit": request.user.has_perm(speaker_edits.EDIT_PERMISSION),
+            "speaker_kinds": SpeakerKind.choices,
             "is_public": selectors.speaker_is_public(speaker),
             "on_record_count": on_record.count() if can_merge else 0,
             "correction_note_max": CORRECTION_NOTE_MAX,
@@ -169,13 +170,14 @@ def speaker_edit(request, slug: str):
             actor=request.user,
             name=data["name"],
             role=data["role"],
+            kind=data["kind"] or None,
             correction_note=data["correction_note"],
         )
     except (ValidationError, PermissionDenied, IllegalTransition) as error:
         for message in error_messages(error):
             messages.error(request, message)
         return redirect("claims:speaker_detail", slug=slug)
-    text = "The speaker's name and role are corrected."
+    text = "The speaker's name, role and kind are corrected."
     if corrections:
         count = len(corrections)
         carry = "fact-check carries" if count == 1 else "fact-checks carry"

@@ -82,3 +82,32 @@ def test_identical_submissions_at_once_store_one_article_and_refuse_the_rest():
     assert len(stored) == 1 and len(refused) == 3, results
     assert all(r.existing.pk == stored[0].pk for r in refused)
     assert Article.objects.count() == 1
+
+
+def test_publishing_while_the_speaker_is_being_corrected_waits_instead_of_deadlocking():
+    """A speaker edit or merge locks the speaker, then its claims; publishing takes the same
+    order, so the two wait for each other instead of deadlocking."""
+    from claims import verdicts
+    from claims.models import Claim, ClaimStatus
+    from tests.factories import ClaimFactory, editor, restore_migration_data, submitted_verdict
+
+    restore_migration_data()  # the roles and the rating scale, flushed by transactional tests
+    speaker = Speaker.objects.create(name="Lock Example", slug="lock-example")
+    verdict = submitted_verdict(claim=ClaimFactory(speaker=speaker))
+    publisher = editor()
+
+    def work(index):
+        if index == 0:  # as speaker_edit does: the speaker, a pause, then the claims
+            with transaction.atomic():
+                Speaker.objects.select_for_update().get(pk=speaker.pk)
+                time.sleep(0.5)
+                list(Claim.objects.select_for_update().filter(speaker=speaker))
+            return "edited"
+        time.sleep(0.1)  # the edit holds the speaker first
+        return verdicts.verdict_act(
+            verdict=verdict, actor=publisher, action="publish", expected_version=verdict.version
+        )
+
+    results = run_together(work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Claim.objects.get(pk=verdict.claim_id).status == ClaimStatus.PUBLISHED

@@ -93,10 +93,30 @@ def test_nothing_else_changes_a_published_speakers_name_or_role(client, mayor):
     client.force_login(boss)
     url = reverse("admin:claims_speaker_change", args=[mayor.pk])
     page = client.get(url).content.decode()
-    assert 'name="name"' not in page and "correct the name or role on the desk" in page
+    assert 'name="name"' not in page and "correct the name, role or kind on the desk" in page
     admin_save(client, url, name="Someone Else")
     mayor.refresh_from_db()
     assert mayor.name == "Ann Exampel" and mayor.role == "Mayor"
+
+
+def test_a_speaker_of_a_claim_in_review_is_corrected_on_the_desk_only(client):
+    """Not public yet, but its record is under review: the admin leaves name, role and kind
+    alone, and the desk records the editor as a contributor (another editor publishes)."""
+    boss = editor()
+    speaker = services.speaker_resolve(name="Cy Review", role="Mayor")
+    in_review = submitted_verdict(claim=ClaimFactory(speaker=speaker))
+    client.force_login(boss)
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    assert 'name="name"' not in client.get(url).content.decode()
+    corrections = speaker_edit(
+        speaker=speaker, actor=boss, name="Cy Review", role="Mayor", kind="organisation"
+    )
+    assert corrections == []  # nothing published: no public correction, no note needed
+    speaker.refresh_from_db()
+    assert speaker.kind == "organisation"
+    assert "another editor" in verdicts.verdict_publish_refusal(verdict=in_review, user=boss)
+    with pytest.raises(ValidationError, match="Choose one of"):
+        speaker_edit(speaker=speaker, actor=boss, name="Cy Review", role="", kind="robot")
 
 
 def test_the_speaker_page_corrects_a_name_for_editors_only(client, mayor):
@@ -104,14 +124,14 @@ def test_the_speaker_page_corrects_a_name_for_editors_only(client, mayor):
     url = reverse("claims:speaker_edit", args=[mayor.slug])
     client.force_login(fact_checker())
     page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
-    assert "Correct the name or role" not in page
+    assert "Correct the name, role or kind" not in page
     assert client.post(url, {"name": "X"}).status_code == 403
     with pytest.raises(PermissionDenied):
         speaker_edit(speaker=mayor, actor=fact_checker(), name="X", role="")
 
     client.force_login(editor())
     page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
-    assert "Correct the name or role" in page and 'name="correction_note"' in page
+    assert "Correct the name, role or kind" in page and 'name="correction_note"' in page
     for data, message in [
         ({"name": "", "role": ""}, "This field is required."),
         ({"name": "Ann Exampel", "role": "Mayor"}, "Nothing changed"),
@@ -128,3 +148,19 @@ def test_the_speaker_page_corrects_a_name_for_editors_only(client, mayor):
     assert "1 published fact-check carries the correction note" in response.content.decode()
     assert Speaker.objects.get(pk=mayor.pk).name == "Ann Example"
     assert published.corrections.get().note == "Spelling."
+
+
+def test_an_admin_form_drawn_before_the_speaker_went_on_record_changes_no_record_field(client):
+    from tests.claims.admin_forms import change_form_fields
+
+    speaker = services.speaker_resolve(name="Di Later", role="Mayor")
+    client.force_login(editor())
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    fields = change_form_fields(client, url)  # drawn while nothing is on record
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    fields.update({"name": "Someone Else", "role": "Governor", "_save": "1"})
+    # The fields are read-only when the post arrives (and save_model checks again under the
+    # speaker's lock for a publication in between): the record's fields stay.
+    client.post(url, fields)
+    speaker.refresh_from_db()
+    assert (speaker.name, speaker.role) == ("Di Later", "Mayor")

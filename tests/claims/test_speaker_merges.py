@@ -119,7 +119,7 @@ def test_the_kept_speakers_role_is_filled_only_while_it_has_nothing_on_record(pa
 def test_a_person_is_not_merged_into_an_organisation(pair):
     full, _ = pair
     agency = services.speaker_resolve(name="State Department", kind="organisation")
-    with pytest.raises(ValidationError, match="correct one of them in the admin"):
+    with pytest.raises(ValidationError, match="correct one of them on its speaker page"):
         speaker_merge(source=agency, target=full, actor=editor())
     assert merge_candidates(agency) == []
 

@@ -6,7 +6,6 @@ main pages go to a temporary folder, so a test run leaves the tree clean; `make 
 refreshes the ones in docs/screenshots/ (SCREENSHOTS_DIR picks the folder).
 """
 
-import importlib
 import json
 import os
 import re
@@ -19,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from articles.models import Article, SourceKind
 from claims.models import Claim, Verdict, VerdictStatus
-from tests.factories import UserFactory, active_rating
+from tests.factories import UserFactory, active_rating, restore_migration_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(
@@ -100,17 +99,6 @@ def log_in(page, base_url: str, username: str) -> None:
 def log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
-
-
-def restore_migration_data():
-    """The rows the data migrations make (rating scale, roles), which a flush between
-    transactional tests removes; both migrations use get_or_create."""
-    from django.apps import apps
-
-    importlib.import_module("claims.migrations.0002_default_rating_scale").install_default_scale(
-        apps, None
-    )
-    importlib.import_module("claims.migrations.0003_roles").create_roles(apps, None)
 
 
 @pytest.fixture
