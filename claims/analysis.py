@@ -173,7 +173,12 @@ def _replace_sentences(article, analysed, speakers, version: str) -> None:
 
 
 def _sync_claims(article, analysed, speakers, version: str, threshold: float) -> AnalysisResult:
-    existing = {(claim.start, claim.end): claim for claim in Claim.objects.filter(article=article)}
+    # Locked (after the speakers, as every writer orders them): a claim published or taken into
+    # review meanwhile is saved with its own status and attribution, never a stale copy.
+    existing = {
+        (claim.start, claim.end): claim
+        for claim in Claim.objects.select_for_update().filter(article=article).order_by("pk")
+    }
     kept_with_work = set(
         Claim.objects.filter(article=article).with_reviewer_work().values_list("start", "end")
     )
@@ -223,6 +228,17 @@ def _create_detected_claim(article, sentence, speakers, version: str, threshold:
     )
 
 
+# What a re-analysis may write on an existing claim (the attribution only while no reviewer
+# edited it and it is not on record).
+RESCORED_FIELDS = (
+    "check_worthiness",
+    "model_version",
+    "speaker",
+    "attribution_cue",
+    "is_direct_quote",
+)
+
+
 def _rescore(claim: Claim, sentence, speakers, version: str) -> bool:
     """Refresh the model's fields; leave what a reviewer edited alone, and the attribution of a
     claim whose verdict is submitted or published (part of the record)."""
@@ -236,7 +252,7 @@ def _rescore(claim: Claim, sentence, speakers, version: str) -> bool:
         claim.speaker = speakers.get(attribution)
         claim.attribution_cue = attribution.cue if attribution else ""
         claim.is_direct_quote = bool(attribution and attribution.is_direct_quote)
-    claim.save()
+    claim.save(update_fields=[*RESCORED_FIELDS, "updated_at"])
     ClaimEvent.objects.create(
         claim=claim,
         kind=ClaimEventKind.RESCORED,

@@ -684,6 +684,25 @@ def test_a_reanalysis_with_a_new_model_leaves_a_published_claims_attribution_alo
     assert verdict.claim_id == quoted.pk
 
 
+def test_a_rescore_writes_only_the_models_fields_never_a_stale_status(seed_text):
+    """A re-analysis that read a claim before it was published must not save its old status
+    back: the rescore writes the model's fields only (and the analysis locks the claims)."""
+    from types import SimpleNamespace
+
+    from claims import analysis
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(body=seed_text)
+    analysis.article_analyze(article_id=article.pk)
+    stale = Claim.objects.filter(article=article).first()  # read before the publication
+    published_verdict(claim=stale)
+    sentence = SimpleNamespace(check_worthiness=0.123, attribution=None)
+    assert analysis._rescore(stale, sentence, {}, version="fake-keywords-3")
+    fresh = Claim.objects.get(pk=stale.pk)
+    assert fresh.status == "published" and fresh.verdict.is_published
+    assert fresh.model_version == "fake-keywords-3" and fresh.check_worthiness == 0.123
+
+
 # --- Ratings of published verdicts ------------------------------------------------------------
 
 
