@@ -66,13 +66,19 @@ def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
 
 
 def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """Claims whose words match `text`, or whose speaker is called that (by name or alias):
+    the same on every database."""
+    speakers = Speaker.objects.filter(
+        Q(name__icontains=text) | Q(aliases__alias__icontains=text)
+    ).values("pk")
+    by_speaker = Q(speaker_id__in=speakers)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         vector = SearchVector("text", config="english")
         query = SearchQuery(text, config="english", search_type="websearch")
-        return claims.annotate(search=vector).filter(search=query)
-    return claims.filter(Q(text__icontains=text) | Q(speaker__name__icontains=text))
+        return claims.annotate(search=vector).filter(Q(search=query) | by_speaker)
+    return claims.filter(Q(text__icontains=text) | by_speaker)
 
 
 @dataclass

@@ -90,6 +90,18 @@ def test_text_search_finds_words_in_claims(client, checker):
     assert queue_texts(client, q="bridge") == ["The bridge cost ten million."]
 
 
+def test_text_search_finds_claims_by_their_speakers_name_or_alias_on_every_database(
+    client, checker
+):
+    blinken = SpeakerFactory(name="Antony Blinken")
+    blinken.aliases.create(alias="Blinken", key="blinken-alias-for-search")
+    claim("Talks resume on Monday.", speaker=blinken)
+    claim("The bridge cost ten million.", speaker=SpeakerFactory(name="Maria Lopez"))
+    assert queue_texts(client, q="Antony Blinken") == ["Talks resume on Monday."]
+    assert queue_texts(client, q="blinken") == ["Talks resume on Monday."]
+    assert queue_texts(client, q="lopez") == ["The bridge cost ten million."]
+
+
 def test_invalid_filters_show_errors_instead_of_failing(client, checker):
     claim("A claim.")
     response = client.get(reverse("claims:queue"), {"score_min": "2"})
