@@ -1,20 +1,49 @@
 """Request guards that sit in front of code we do not own."""
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
+from django.urls import Resolver404, resolve
 
 
-class AdminNulGuardMiddleware:
-    """The admin's list filters and search hand query values to PostgreSQL, which refuses a NUL
-    character with an error (a 500). No admin URL takes one, so it is a 400 here instead."""
+class AdminInputGuardMiddleware:
+    """Two inputs the Django admin hands to the database unchecked, which answers with an error
+    (a 500): a NUL character in a list filter or search (PostgreSQL refuses it; no admin URL
+    takes one), and a row id of the wrong type in a change-list action's `_selected_action`
+    (the admin filters `pk__in` with it). Both are a 400 here that says what is wrong."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith("/admin/") and any(
-            "\x00" in key or "\x00" in value
-            for key, values in request.GET.lists()
-            for value in values
-        ):
-            return HttpResponseBadRequest("A query parameter holds a NUL character.")
+        if request.path_info.startswith("/admin/"):
+            refusal = _nul_refusal(request) or _selected_rows_refusal(request)
+            if refusal:
+                return HttpResponseBadRequest(refusal)
         return self.get_response(request)
+
+
+def _nul_refusal(request) -> str | None:
+    if any(
+        "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
+    ):
+        return "A query parameter holds a NUL character."
+    return None
+
+
+def _selected_rows_refusal(request) -> str | None:
+    if request.method != "POST" or "_selected_action" not in request.POST:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    model_admin = getattr(match.func, "model_admin", None)  # set on every ModelAdmin URL
+    if model_admin is None or not (match.url_name or "").endswith("_changelist"):
+        return None
+    model = model_admin.model
+    for value in request.POST.getlist("_selected_action"):
+        try:
+            model._meta.pk.to_python(value)
+        except ValidationError:
+            return f"{value[:40]!r} is not a row id of {model._meta.verbose_name_plural}."
+    return None

@@ -198,3 +198,19 @@ def test_a_nul_in_an_admin_list_filter_or_search_is_a_400_not_a_database_error(c
         assert response.status_code == 400, query
         assert b"NUL character" in response.content
     assert client.get("/admin/claims/claim/?status__exact=new").status_code == 200
+
+
+def test_an_admin_action_on_a_row_id_that_is_not_a_number_is_a_400_not_a_500(client):
+    client.force_login(admin_user())
+    for page, action in [
+        ("/admin/claims/claim/", "assign_to_me"),
+        ("/admin/articles/intakejob/", "retry"),
+    ]:
+        response = client.post(page, {"action": action, "_selected_action": ["1", "x1"]})
+        assert response.status_code == 400, page
+        assert b"not a row id" in response.content
+    claim = ClaimFactory()
+    done = client.post(
+        "/admin/claims/claim/", {"action": "assign_to_me", "_selected_action": [str(claim.pk)]}
+    )
+    assert done.status_code == 302
