@@ -194,7 +194,9 @@ def _role_fill(speaker: Speaker, role: str) -> None:
     with transaction.atomic():
         locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
         if not locked.role and not selectors.speaker_is_public(locked):
-            Speaker.objects.filter(pk=speaker.pk).update(role=role)
+            locked.role = role
+            locked._change_reason = "Role read by analysis"  # the speaker's history says why
+            locked.save(update_fields=["role"])
             speaker.role = role
 
 

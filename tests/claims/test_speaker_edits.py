@@ -74,6 +74,14 @@ def test_a_published_speaker_is_corrected_only_with_a_public_note_on_each_fact_c
     assert "The mayor&#x27;s name was misspelt." in page
 
 
+def test_a_role_analysis_fills_in_is_in_the_speakers_history():
+    quiet = services.speaker_resolve(name="Bo Quiet")
+    services.speaker_resolve(name="Bo Quiet", role="Senator")
+    latest = quiet.history.latest()
+    assert latest.role == "Senator" and latest.history_type == "~"
+    assert latest.history_change_reason == "Role read by analysis"
+
+
 def test_nothing_else_changes_a_published_speakers_name_or_role(client, mayor):
     published_verdict(claim=ClaimFactory(speaker=mayor))
     boss = editor()
