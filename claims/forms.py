@@ -123,6 +123,19 @@ def sources_from(formset) -> list[dict]:
     ]
 
 
+class ClaimNoteForm(forms.Form):
+    """The fields only; claims.notes.claim_note_add holds the rules and says what is wrong."""
+
+    text = forms.CharField(
+        label="Note",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who you asked, what a source said, where a figure comes from. Desk only.",
+    )
+    link = forms.CharField(label="Link (optional)", required=False, strip=False)
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

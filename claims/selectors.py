@@ -13,6 +13,7 @@ from django.utils import timezone
 from .models import (
     Claim,
     ClaimEvent,
+    ClaimNote,
     ClaimStatus,
     Rating,
     Sentence,
@@ -134,14 +135,26 @@ class TimelineEntry:
 _VERDICT_FIELDS = ["rating", "conclusion", "explanation", "status", "review_comment"]
 
 
-def claim_timeline(claim: Claim) -> list[TimelineEntry]:
-    """Workflow events and the verdict's saved versions (with what changed), oldest first."""
-    return claims_timelines([claim])[claim.pk]
+def claim_timeline(claim: Claim, *, notes: bool = True) -> list[TimelineEntry]:
+    """Workflow events, the verdict's saved versions (with what changed) and, unless the page
+    lists them apart, the research notes; oldest first. Desk pages only."""
+    return claims_timelines([claim], notes=notes)[claim.pk]
 
 
-def claims_timelines(claims: list[Claim]) -> dict[int, list[TimelineEntry]]:
-    """claim_timeline for many claims (a group's history) in four queries, not four a claim."""
+def claims_timelines(claims: list[Claim], *, notes: bool = True) -> dict[int, list[TimelineEntry]]:
+    """claim_timeline for many claims (a group's history) in five queries, not five a claim."""
     entries: dict[int, list[TimelineEntry]] = {claim.pk: [] for claim in claims}
+    if notes:
+        for note in ClaimNote.objects.filter(claim__in=list(entries)).select_related("author"):
+            entries[note.claim_id].append(
+                TimelineEntry(
+                    at=note.created_at,
+                    title="Research note",
+                    actor=note.author.get_username(),
+                    note=note.text,
+                    details=[("link", note.link)] if note.link else [],
+                )
+            )
     events = ClaimEvent.objects.filter(claim__in=list(entries)).select_related("actor")
     for event in events.order_by("created_at", "id"):
         entries[event.claim_id].append(

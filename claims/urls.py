@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, claim, desk, groups, public, queue
+from .views import actions, claim, desk, groups, notes, public, queue
 
 app_name = "claims"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("claims/<int:pk>/publish/", actions.verdict_publish, name="publish"),
     path("claims/<int:pk>/return/", actions.verdict_return, name="return"),
     path("claims/<int:pk>/correct/", actions.verdict_correct, name="correct"),
+    path("claims/<int:pk>/notes/", notes.claim_note_add, name="note_add"),
+    path("notes/<int:pk>/remove/", notes.claim_note_remove, name="note_remove"),
     path("claims/<int:pk>/split/", groups.claim_split, name="split"),
     path("claims/<int:pk>/merge/", groups.group_merge, name="merge"),
     path("claims/<int:pk>/apply-verdict/", groups.claim_apply_verdict, name="apply_verdict"),

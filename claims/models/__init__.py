@@ -5,6 +5,7 @@
 - `claims`: Sentence, Claim (imports speakers, published and claims/matching/models.py).
 - `verdicts`: RatingScale, Rating, Verdict, VerdictContribution, EvidenceSource, Correction.
 - `events`: ClaimEvent, the workflow's log.
+- `notes`: ClaimNote, the desk's research notes on a claim.
 - `api_tokens`: ApiToken.
 Dependencies point up this list. The matching layer's rows live in claims/matching/models.py and
 are imported here too, so Django finds every model and `from claims.models import X` works.
@@ -30,6 +31,7 @@ from .claims import (
     Sentence,
 )
 from .events import ClaimEvent, ClaimEventKind
+from .notes import NOTE_MAX_LENGTH, ClaimNote
 from .published import (
     LOCKED_VERDICT_STATES,
     VerdictStatus,
@@ -54,6 +56,7 @@ from .verdicts import (
 __all__ = [
     "LOCKED_CLAIM_STATES",
     "LOCKED_VERDICT_STATES",
+    "NOTE_MAX_LENGTH",
     "ApiToken",
     "ApiTokenQuerySet",
     "Claim",
@@ -62,6 +65,7 @@ __all__ = [
     "ClaimEventKind",
     "ClaimGroup",
     "ClaimGroupEvent",
+    "ClaimNote",
     "ClaimOrigin",
     "ClaimQuerySet",
     "ClaimStatus",

@@ -23,6 +23,7 @@ class ClaimEventKind(models.TextChoices):
     RETURNED = "returned", "Returned to author"
     PUBLISHED = "published", "Published"
     CORRECTED = "corrected", "Correction published"
+    NOTE_REMOVED = "note_removed", "Research note removed"
 
 
 class ClaimEvent(models.Model):

@@ -16,6 +16,7 @@ from claims import services, verdicts
 from claims.models import (
     ApiToken,
     Claim,
+    ClaimNote,
     EvidenceSource,
     Speaker,
     SpeakerMerge,
@@ -92,6 +93,9 @@ def desk():
         ),
         "article": ArticleFactory(title="Old title"),
         "token": ApiToken.objects.create(name="Partner", user=author, prefix="p1", key_hash="x"),
+        "note": ClaimNote.objects.create(
+            claim=open_claim, author=users["fact_checker"], text="Called the ministry."
+        ),
     }
 
 
@@ -359,6 +363,25 @@ MATRIX = [
             lambda o: SpeakerMerge.objects.get(pk=o["merge"].pk).undone_at is not None,
         ),
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:note_add",
+            lambda o: o["open_claim"].pk,
+            lambda o: {"text": "Asked the press office.", "link": "https://gov.example.org/"},
+            lambda o: ClaimNote.objects.filter(text="Asked the press office.").exists(),
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        # Only its author takes a note back: everyone else with the desk's role is refused.
+        Desk(
+            "claims:note_remove",
+            lambda o: o["note"].pk,
+            lambda o: {},
+            lambda o: not ClaimNote.objects.filter(pk=o["note"].pk).exists(),
+        ),
+        [LOGIN, FORBIDDEN, DONE, REFUSED, REFUSED, REFUSED],
     ),
     (
         Admin(

@@ -1,0 +1,50 @@
+"""Research notes on a claim: the desk writes them, reads them on the claim and history pages,
+and an author may take back their own (the removal stays on the claim's timeline, without the
+text, which may be why it was removed). Nothing public reads them."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from articles.services import is_blank
+
+from .models import NOTE_MAX_LENGTH, Claim, ClaimEvent, ClaimEventKind, ClaimNote
+
+ADD_NOTES = "claims.add_claimnote"
+_LINK = URLValidator(schemes=["http", "https"], message="A link must be an http or https address.")
+
+
+def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimNote:
+    if not author.has_perm(ADD_NOTES):
+        raise PermissionDenied("Only the desk writes research notes.")
+    text = (text or "").strip()
+    link = (link or "").strip()
+    if is_blank(text):
+        raise ValidationError({"text": "Write what you found or did."})
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"text": f"A note holds at most {NOTE_MAX_LENGTH:,} characters ({len(text):,} given)."}
+        )
+    if "\x00" in text or "\x00" in link:
+        raise ValidationError("The note contains NUL characters.")
+    if link:
+        if len(link) > 2000:
+            raise ValidationError({"link": "A link holds at most 2,000 characters."})
+        try:
+            _LINK(link)
+        except ValidationError as error:
+            raise ValidationError({"link": error.messages}) from None
+    return ClaimNote.objects.create(claim=claim, author=author, text=text, link=link)
+
+
+def claim_note_remove(*, note: ClaimNote, actor) -> None:
+    if note.author_id != actor.pk or not actor.has_perm(ADD_NOTES):
+        raise PermissionDenied("Only the note's author can remove it.")
+    with transaction.atomic():
+        ClaimEvent.objects.create(
+            claim_id=note.claim_id,
+            kind=ClaimEventKind.NOTE_REMOVED,
+            actor=actor,
+            data={"written": note.created_at.isoformat(timespec="minutes")},
+        )
+        note.delete()

@@ -1,0 +1,48 @@
+"""Research notes on the claim page: add one, or take back one's own (claims.notes)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from .. import notes
+from ..forms import ClaimNoteForm
+from ..models import ClaimNote
+from .base import desk_view, error_messages
+from .claim import claim_for_page, render_claim
+
+
+@desk_view(notes.ADD_NOTES, post_only=True)
+def claim_note_add(request, pk: int):
+    claim = claim_for_page(pk)
+    form = ClaimNoteForm(request.POST)
+    form.is_valid()  # plain text fields: the service checks them
+    try:
+        notes.claim_note_add(
+            claim=claim,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            link=form.cleaned_data["link"],
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, field_errors in error.error_dict.items():
+                form.add_error(field, field_errors)
+        else:
+            form.add_error(None, error)
+        return render_claim(request, claim, status=400, note_form=form)
+    messages.success(request, "Note added.")
+    return redirect(reverse("claims:detail", args=[claim.pk]) + "#notes-heading")
+
+
+@desk_view(notes.ADD_NOTES, post_only=True)
+def claim_note_remove(request, pk: int):
+    note = get_object_or_404(ClaimNote, pk=pk)
+    try:
+        notes.claim_note_remove(note=note, actor=request.user)
+    except PermissionDenied as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return redirect("claims:detail", pk=note.claim_id)
+    messages.success(request, "Note removed; the claim's history records that it was.")
+    return redirect("claims:detail", pk=note.claim_id)

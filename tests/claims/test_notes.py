@@ -1,0 +1,131 @@
+"""Research notes on a claim: written and read on the desk, taken back only by their author,
+never shown to the public or through the API."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from claims import notes
+from claims.models import ClaimEvent, ClaimEventKind, ClaimNote
+from tests.claims.test_api_support import key_client
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
+    UserFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def checker(client):
+    user = fact_checker(username="fc")
+    client.force_login(user)
+    return user
+
+
+def add(client, claim, **data):
+    return client.post(reverse("claims:note_add", args=[claim.pk]), data)
+
+
+def test_a_note_shows_on_the_claim_page_with_its_author_link_and_on_the_history_page(
+    client, checker
+):
+    claim = ClaimFactory()
+    response = add(
+        client, claim, text="Called the ministry: figures out Friday.", link="https://gov.example/"
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#notes-heading")
+    note = ClaimNote.objects.get()
+    assert (note.claim, note.author, note.link) == (claim, checker, "https://gov.example/")
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Called the ministry: figures out Friday." in page
+    assert 'href="https://gov.example/" rel="noopener noreferrer nofollow"' in page
+    assert "Remove my note" in page
+    history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
+    assert "Research note" in history and "Called the ministry" in history
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"text": ""}, "text", "Write what you found or did."),
+        ({"text": " \u200b\n"}, "text", "Write what you found or did."),
+        ({"text": "x" * 5001}, "text", "at most 5,000 characters (5,001 given)"),
+        ({"text": "Seen.", "link": "javascript:alert(1)"}, "link", "http or https"),
+        ({"text": "Seen.", "link": "not a link"}, "link", "http or https"),
+    ],
+)
+def test_a_bad_note_is_a_400_that_says_why_and_keeps_what_was_typed(
+    client, checker, data, field, message
+):
+    claim = ClaimFactory()
+    response = add(client, claim, **data)
+    assert response.status_code == 400
+    assert any(message in error for error in response.context["note_form"].errors[field])
+    assert response.context["note_form"]["text"].value() == data["text"]
+    assert not ClaimNote.objects.exists()
+
+
+def test_a_nul_in_a_note_is_refused():
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError, match="NUL"):
+        notes.claim_note_add(claim=claim, author=fact_checker(), text="a\x00b")
+
+
+def test_note_text_is_escaped_never_rendered_as_html(client, checker):
+    claim = ClaimFactory()
+    add(client, claim, text="<script>alert(1)</script>")
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_only_the_author_removes_a_note_and_the_removal_stays_on_the_timeline(client, checker):
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Source asked for anonymity.")
+    with pytest.raises(PermissionDenied, match="Only the note's author"):
+        notes.claim_note_remove(note=note, actor=editor())
+    client.force_login(fact_checker(username="other"))
+    refused = client.post(reverse("claims:note_remove", args=[note.pk]), follow=True)
+    assert "Only the note&#x27;s author can remove it." in refused.content.decode()
+    assert ClaimNote.objects.filter(pk=note.pk).exists()
+
+    client.force_login(checker)
+    client.post(reverse("claims:note_remove", args=[note.pk]))
+    assert not ClaimNote.objects.exists()
+    event = ClaimEvent.objects.get(claim=claim, kind=ClaimEventKind.NOTE_REMOVED)
+    assert event.actor == checker
+    history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
+    assert "Research note removed" in history
+    assert "Source asked for anonymity." not in history
+
+
+def test_a_user_without_a_desk_role_neither_reads_nor_writes_notes(client):
+    claim = ClaimFactory()
+    notes.claim_note_add(claim=claim, author=fact_checker(), text="Internal lead.")
+    client.force_login(UserFactory(is_staff=False))
+    assert add(client, claim, text="Hi.").status_code == 403
+    assert client.get(reverse("claims:detail", args=[claim.pk])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        notes.claim_note_add(claim=claim, author=UserFactory(), text="Hi.")
+    assert ClaimNote.objects.count() == 1
+
+
+def test_notes_never_reach_the_public_page_the_claimreview_or_the_api(client):
+    verdict = published_verdict()
+    notes.claim_note_add(claim=verdict.claim, author=fact_checker(), text="Internal lead XYZZY.")
+    public = client.get(reverse("claims:public", args=[verdict.pk]))
+    assert public.status_code == 200 and "XYZZY" not in public.content.decode()
+    desk_scope = key_client(staff=True)
+    for url in [
+        f"/api/v1/verdicts/{verdict.pk}/",
+        f"/api/v1/verdicts/{verdict.pk}/claimreview/",
+        f"/api/v1/claims/{verdict.claim_id}/",
+    ]:
+        response = desk_scope.get(url)
+        assert response.status_code == 200, url
+        assert "XYZZY" not in response.content.decode(), url
