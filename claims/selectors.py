@@ -319,6 +319,33 @@ def dashboard_numbers() -> dict:
     }
 
 
+@dataclass
+class PublicCorrection:
+    created_at: datetime
+    note: str
+    previous_rating: str = ""  # only when this correction changed the rating
+    previous_speaker: str = ""  # only when it changed who the claim is attributed to
+
+
+def public_corrections(verdict: Verdict) -> list[PublicCorrection]:
+    """The verdict's corrections, oldest first, each saying what it changed. A correction keeps
+    the public fields as they read before it: the rating after it is the next content
+    correction's "before", or the verdict's rating for the last one."""
+    corrections = list(verdict.corrections.all())
+    rating_after = verdict.rating.label if verdict.rating else ""
+    shown = []
+    for correction in reversed(corrections):
+        previous = correction.previous or {}
+        entry = PublicCorrection(correction.created_at, correction.note)
+        if "rating" in previous:
+            if previous["rating"] != rating_after:
+                entry.previous_rating = previous["rating"]
+            rating_after = previous["rating"]
+        entry.previous_speaker = previous.get("speaker") or ""
+        shown.append(entry)
+    return shown[::-1]
+
+
 def published_index(*, q: str = "", rating: str = "") -> QuerySet[Verdict]:
     """Published verdicts for the public index and its feed, newest first (only what
     Verdict.objects.published() lets the public read)."""

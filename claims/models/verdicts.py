@@ -244,7 +244,9 @@ class Correction(models.Model):
     """A dated public note on a published verdict that changed (the IFCN corrections policy).
 
     The verdict's earlier wording stays in its simple-history record; `previous` keeps the
-    public fields as they read before, so the note can say what changed without a join.
+    public fields the correction could change, as they read before: rating, conclusion,
+    explanation and sources for a correction of the verdict, {"speaker": name} for one of who
+    said it (a speaker merge or rename). claims.selectors.public_corrections reads both.
     """
 
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")

@@ -46,7 +46,7 @@ def verdict_public(request, pk: int):
             "verdict": verdict,
             "claim": verdict.claim,
             "sources": verdict.sources.all(),
-            "corrections": verdict.corrections.all(),
+            "corrections": selectors.public_corrections(verdict),
             "jsonld": jsonld_script(review),
         },
     )

@@ -120,3 +120,27 @@ def test_a_claim_cannot_break_out_of_the_jsonld_script(client):
     assert html.count("</script>") == 1
     [review] = jsonld_blocks(html)
     assert review["claimReviewed"] == text
+
+
+def test_a_correction_names_the_previous_rating_only_when_it_changed_the_rating(client, verdict):
+    def correct(rating, note):
+        fresh = type(verdict).objects.get(pk=verdict.pk)
+        verdicts.verdict_correct(
+            verdict=fresh,
+            editor=editor(),
+            expected_version=fresh.version,
+            note=note,
+            rating=active_rating(rating),
+            conclusion=f"Conclusion after: {note}",
+            explanation="",
+            sources=[{"url": "https://x.example.org", "title": "X"}],
+        )
+
+    before = verdict.rating.label
+    correct(verdict.rating.slug, "A typo in the conclusion.")
+    correct("mostly-false", "New data changed the rating.")
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    typo = html[html.rindex("A typo in the conclusion.") :].split("</li>")[0]
+    rerated = html[html.rindex("New data changed the rating.") :].split("</li>")[0]
+    assert "previous rating" not in typo
+    assert f"(previous rating: {before})" in rerated
