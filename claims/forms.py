@@ -220,6 +220,27 @@ class DeskHistoryFilterForm(forms.Form):
         )
 
 
+class VerdictExportForm(forms.Form):
+    """The period of the published fact-checks spreadsheet (both ends optional, inclusive)."""
+
+    date_from = forms.DateField(
+        required=False, label="Published from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The period ends before it starts.")
+        unknown = sorted(set(self.data) - set(self.fields))
+        if unknown:
+            raise forms.ValidationError(f"Unknown parameter: {', '.join(unknown)}.")
+        return cleaned
+
+
 class PublicSearchForm(forms.Form):
     """The public index of fact-checks: words of the claim, and a rating in use."""
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("speaker-duplicates/", desk.speaker_duplicates, name="speaker_duplicates"),
     path("speaker-merges/<int:pk>/undo/", desk.speaker_merge_undo, name="speaker_merge_undo"),
     path("dashboard/", desk.dashboard, name="dashboard"),
+    path("dashboard/fact-checks.csv", desk.verdict_export, name="verdict_export"),
     path("fact-checks/", public.verdict_index, name="public_index"),
     path("fact-checks/feed/", public.PublishedVerdictsFeed(), name="public_feed"),
     path("fact-checks/<int:pk>/", public.verdict_public, name="public"),

@@ -4,12 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
-from .. import selectors, speaker_edits, speaker_merges
-from ..forms import CORRECTION_NOTE_MAX, DeskHistoryFilterForm, SpeakerEditForm
+from .. import exports, selectors, speaker_edits, speaker_merges
+from ..forms import (
+    CORRECTION_NOTE_MAX,
+    DeskHistoryFilterForm,
+    SpeakerEditForm,
+    VerdictExportForm,
+)
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
 from ..workflow import IllegalTransition
@@ -210,4 +215,29 @@ def speaker_merge_undo(request, pk: int):
 
 @desk_view(PUBLISH_VERDICTS)
 def dashboard(request):
-    return render(request, "claims/dashboard.html", selectors.dashboard_numbers())
+    return render(
+        request,
+        "claims/dashboard.html",
+        {**selectors.dashboard_numbers(), "export_form": VerdictExportForm()},
+    )
+
+
+@desk_view(PUBLISH_VERDICTS)
+def verdict_export(request):
+    """Published fact-checks of a period as CSV, for the newsroom's spreadsheets."""
+    form = VerdictExportForm(request.GET)
+    if not form.is_valid():
+        problems = [
+            message if field == "__all__" else f"{form.fields[field].label}: {message}"
+            for field, errors in form.errors.items()
+            for message in errors
+        ]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain")
+    start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    rows = exports.published_verdict_rows(
+        date_from=start, date_to=end, absolute_url=request.build_absolute_uri
+    )
+    name = f"fact-checks-{start or 'start'}-to-{end or 'now'}.csv"
+    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -53,6 +53,7 @@ READ_PAGES = [
     ("claims:desk_history", lambda o: [], 403, 200, 200),
     ("claims:dashboard", lambda o: [], 403, 200, 200),
     ("claims:speaker_duplicates", lambda o: [], 403, 200, 200),
+    ("claims:verdict_export", lambda o: [], 403, 200, 200),
     ("articles:list", lambda o: [], 200, 200, 200),
     ("articles:submit", lambda o: [], 200, 200, 200),
     ("articles:detail", lambda o: [o["claim"].article_id], 200, 200, 200),

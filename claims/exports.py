@@ -1,0 +1,84 @@
+"""The editors' spreadsheet of published fact-checks (for partner reports and the newsroom's own
+counts): the rows `Verdict.objects.published()` gives, one per verdict, as CSV cells that a
+spreadsheet reads as text, never as a formula."""
+
+import csv
+from collections.abc import Iterator
+from datetime import date
+
+from django.db.models import Count
+from django.urls import reverse
+
+from .models import Verdict
+
+COLUMNS = [
+    "fact_check_id",
+    "public_url",
+    "claim",
+    "speaker",
+    "outlet",
+    "article_url",
+    "rating",
+    "conclusion",
+    "published_at",
+    "corrections",
+    "author",
+    "editor",
+]
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def published_verdict_rows(
+    *, date_from: date | None, date_to: date | None, absolute_url
+) -> Iterator[list[str]]:
+    """The header, then each published verdict of the period (by publication day in the
+    desk's TIME_ZONE), oldest first. `absolute_url(path)` makes the public page's address."""
+    verdicts = (
+        Verdict.objects.published()
+        .select_related(
+            "claim", "claim__speaker", "claim__article", "claim__article__outlet", "rating"
+        )
+        .select_related("author", "editor")
+        .annotate(correction_count=Count("corrections"))
+        .order_by("published_at", "pk")
+    )
+    if date_from:
+        verdicts = verdicts.filter(published_at__date__gte=date_from)
+    if date_to:
+        verdicts = verdicts.filter(published_at__date__lte=date_to)
+    yield COLUMNS
+    for verdict in verdicts.iterator(chunk_size=500):
+        claim, article = verdict.claim, verdict.claim.article
+        yield [
+            spreadsheet_text(cell)
+            for cell in [
+                verdict.pk,
+                absolute_url(reverse("claims:public", args=[verdict.pk])),
+                claim.text,
+                claim.speaker.name if claim.speaker else "",
+                article.outlet.name if article.outlet else "",
+                article.url,
+                verdict.rating.label,
+                verdict.conclusion,
+                verdict.published_at.isoformat(timespec="seconds"),
+                verdict.correction_count,
+                verdict.author.get_username() if verdict.author else "",
+                verdict.editor.get_username() if verdict.editor else "",
+            ]
+        ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    return (writer.writerow(row) for row in rows)

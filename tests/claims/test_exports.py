@@ -1,0 +1,95 @@
+"""The editors' CSV of published fact-checks: what it holds, what it leaves out, bad periods."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.exports import spreadsheet_text
+from claims.models import Verdict
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    SpeakerFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+    submitted_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def published_on(day: dt.date, text: str, **claim_fields) -> Verdict:
+    article = ArticleFactory(body=text + " More.", url=f"https://news.example/{day}")
+    claim = ClaimFactory(article=article, start=0, end=len(text), text=text, **claim_fields)
+    verdict = published_verdict(claim=claim)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=moment)
+    return verdict
+
+
+def export(client, **params):
+    response = client.get(reverse("claims:verdict_export"), params)
+    body = b"".join(response.streaming_content).decode() if response.streaming else ""
+    return response, list(csv.reader(io.StringIO(body)))
+
+
+def test_editors_download_the_published_fact_checks_of_a_period_oldest_first(client):
+    client.force_login(editor())
+    may = published_on(
+        dt.date(2026, 5, 3), "Crime fell by 40 percent.", speaker=SpeakerFactory(name="Ada Mayor")
+    )
+    june = published_on(dt.date(2026, 6, 1), "Taxes doubled.")
+    published_on(dt.date(2026, 7, 9), "Out of the period.")
+    submitted_verdict()  # in review: never exported
+    response, rows = export(client, date_from="2026-05-01", date_to="2026-06-30")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert 'filename="fact-checks-2026-05-01-to-2026-06-30.csv"' in response["Content-Disposition"]
+    header, *data = rows
+    assert header[:3] == ["fact_check_id", "public_url", "claim"]
+    assert [row[0] for row in data] == [str(may.pk), str(june.pk)]
+    first = dict(zip(header, data[0], strict=True))
+    assert first["public_url"] == f"http://testserver/fact-checks/{may.pk}/"
+    assert (first["claim"], first["speaker"]) == ("Crime fell by 40 percent.", "Ada Mayor")
+    assert first["rating"] == may.rating.label and first["corrections"] == "0"
+    assert first["published_at"].startswith("2026-05-03T12:00")
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(client):
+    client.force_login(editor())
+    published_on(dt.date(2026, 5, 3), '=HYPERLINK("http://evil.example","click")')
+    _, (header, row) = export(client)
+    assert row[header.index("claim")] == '\'=HYPERLINK("http://evil.example","click")'
+    assert spreadsheet_text("-2 percent") == "'-2 percent"
+    assert spreadsheet_text("Plain.") == "Plain."
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "2026-13-01"}, "Published from: Enter a valid date."),
+        ({"date_from": "2026-06-02", "date_to": "2026-06-01"}, "ends before it starts"),
+        ({"format": "xlsx"}, "Unknown parameter: format."),
+    ],
+)
+def test_a_bad_period_is_a_400_that_says_why(client, params, message):
+    client.force_login(editor())
+    response = client.get(reverse("claims:verdict_export"), params)
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_only_editors_export(client):
+    assert client.get(reverse("claims:verdict_export"))["Location"].startswith("/accounts/login/")
+    client.force_login(fact_checker())
+    assert client.get(reverse("claims:verdict_export")).status_code == 403
+
+
+def test_the_dashboard_offers_the_download(client):
+    client.force_login(editor())
+    page = client.get(reverse("claims:dashboard")).content.decode()
+    assert f'action="{reverse("claims:verdict_export")}"' in page and "Download CSV" in page
