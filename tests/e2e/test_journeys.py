@@ -135,6 +135,12 @@ def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
 
     # ...assigns it, writes a verdict with one source and submits it.
     checker.get_by_role("button", name="Assign to me").click()
+    # ...keeps a research note of whom she asked...
+    checker.locator("#id_text").fill("Asked the Pentagon press office; reply by 5 pm.")
+    checker.locator("#id_link").fill("https://www.defense.gov/News/")
+    checker.get_by_role("button", name="Add note").click()
+    expect(checker.get_by_text("Note added.")).to_be_visible()
+    expect(checker.locator("ol.notes")).to_contain_text("Asked the Pentagon press office")
     checker.get_by_label("Rating").select_option(label="Mostly True")
     checker.get_by_label("Conclusion").fill("The strikes took place as the statement says.")
     checker.get_by_label("Explanation").fill("The Pentagon and Iraqi officials both confirm it.")
