@@ -88,7 +88,8 @@ class ClaimQuerySet(models.QuerySet):
             | Q(verdict__isnull=False)
             | Q(edited_by_reviewer=True)
             | ~Q(status=ClaimStatus.NEW)
-        )
+            | Q(notes__isnull=False)  # a research note is work too
+        ).distinct()
 
 
 class Claim(models.Model):

@@ -6,6 +6,7 @@ from articles.queueing import article_queue_analysis
 from articles.services import article_submit
 from claims import analysis
 from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimStatus, Sentence, Speaker
+from claims.notes import claim_note_add
 from claims.services import claim_assign, claim_dismiss
 from tests.conftest import FAKE_VERSION, fake_embed_sentences
 from tests.factories import ArticleFactory, fact_checker
@@ -94,6 +95,8 @@ def test_reanalysis_with_a_new_model_rescores_and_keeps_reviewer_work(seed_artic
     dismissed = Claim.objects.get(text__startswith="Two anonymous U.S. officials")
     claim_dismiss(claim=dismissed, actor=reviewer, reason="Sourcing only")
     untouched = Claim.objects.get(text__startswith="Iraq's government condemned")
+    noted = Claim.objects.exclude(pk__in=[worked.pk, dismissed.pk, untouched.pk]).first()
+    claim_note_add(claim=noted, author=reviewer, text="Asked the Pentagon for the figures.")
 
     # The new model finds nothing check-worthy: untouched claims go, worked ones stay.
     from claims.nlp import checkworthiness
@@ -108,6 +111,7 @@ def test_reanalysis_with_a_new_model_rescores_and_keeps_reviewer_work(seed_artic
     result = analysis.article_analyze(article_id=seed_article.pk)
 
     assert not Claim.objects.filter(pk=untouched.pk).exists()
+    assert noted.notes.get().text == "Asked the Pentagon for the figures."  # research kept
     worked.refresh_from_db()
     dismissed.refresh_from_db()
     assert (worked.check_worthiness, worked.model_version) == (0.2, "fake-2")
