@@ -149,8 +149,8 @@ def fast_password_hashing(settings):
 
 
 def restore_migration_data():
-    """The rows the data migrations make (rating scale, roles), which a flush between
-    transactional tests removes; both migrations use get_or_create."""
+    """The rows the data migrations make (rating scale, roles and their permissions), which a
+    flush between transactional tests removes; each of those migrations is idempotent."""
     import importlib
 
     from django.apps import apps
@@ -158,4 +158,10 @@ def restore_migration_data():
     importlib.import_module("claims.migrations.0002_default_rating_scale").install_default_scale(
         apps, None
     )
-    importlib.import_module("claims.migrations.0003_roles").create_roles(apps, None)
+    migration = lambda name: importlib.import_module(f"claims.migrations.{name}")  # noqa: E731
+    migration("0003_roles").create_roles(apps, None)
+    # Later migrations that change the roles' permissions, in migration order.
+    migration("0007_integrity_of_the_record").speaker_changes_to_editors(apps, None)
+    migration("0008_intake_roles").grant(apps, None)
+    migration("0012_speaker_merges").merging_to_editors(apps, None)
+    migration("0015_add_claim_notes").notes_to_the_desk(apps, None)

@@ -1,0 +1,26 @@
+"""The desk's roles as the migrations leave them, and as tests that flush the database get them
+back (tests/factories.restore_migration_data)."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import restore_migration_data
+
+pytestmark = pytest.mark.django_db
+
+
+def role_permissions() -> dict[str, set[str]]:
+    return {
+        group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        for group in Group.objects.prefetch_related("permissions__content_type")
+    }
+
+
+def test_a_flushed_database_gets_back_exactly_the_roles_the_migrations_made():
+    migrated = role_permissions()
+    assert "claims.add_claimnote" in migrated["Fact-checkers"]
+    assert "claims.change_speaker" not in migrated["Fact-checkers"]
+    assert "claims.merge_speaker" in migrated["Editors"]
+    Group.objects.all().delete()
+    restore_migration_data()
+    assert role_permissions() == migrated
