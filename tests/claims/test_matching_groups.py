@@ -150,3 +150,18 @@ def test_applying_goes_by_the_verdict_being_published_not_the_claims_status():
     with pytest.raises(ValidationError, match="Only a published verdict"):
         groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
     assert fresh(repeat).status == ClaimStatus.NEW and fresh(repeat).group_id is None
+
+
+@pytest.mark.parametrize("own", ["submitted", "published"])
+def test_a_verdict_is_not_applied_to_a_claim_whose_own_verdict_is_in_review_or_published(own):
+    from claims.claimreview import claim_appearances
+    from tests.factories import submitted_verdict
+
+    verdict = published_verdict()
+    repeat = (submitted_verdict if own == "submitted" else published_verdict)().claim
+    # Applied, it would be a public appearance of the other fact-check before an editor has
+    # decided on its own verdict (or a second fact-check of a claim already rated).
+    with pytest.raises(ValidationError, match="own verdict"):
+        groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    assert fresh(repeat).group_id is None
+    assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
