@@ -165,3 +165,19 @@ def test_a_verdict_is_not_applied_to_a_claim_whose_own_verdict_is_in_review_or_p
         groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
     assert fresh(repeat).group_id is None
     assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
+
+
+def test_a_repeat_reopened_after_a_verdict_was_applied_is_no_longer_a_public_appearance():
+    from claims import services
+    from claims.claimreview import claim_appearances
+    from tests.factories import drafted_verdict
+
+    verdict = published_verdict()
+    repeat, reviewer = claim("The same thing, said again."), fact_checker()
+    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=reviewer)
+    assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim))]
+    # Reopened, the desk no longer says the published fact-check covers it: it is checked anew.
+    services.claim_reopen(claim=fresh(repeat), actor=reviewer)
+    drafted_verdict(claim=fresh(repeat), author=reviewer, conclusion="Still in draft.")
+    assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
+    assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim), public=False)]
