@@ -5,7 +5,12 @@ from django.core.exceptions import ValidationError
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
-from .services import outlet_domain_normalize, outlet_domain_refusal
+from .services import (
+    OUTLET_RECORD_FIELDS,
+    outlet_domain_normalize,
+    outlet_domain_refusal,
+    outlet_is_record_locked,
+)
 
 # Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
 # analyses, and articles/ must not depend on claims/.
@@ -24,6 +29,17 @@ class OutletAdminForm(forms.ModelForm):
         if refusal:
             raise ValidationError(refusal)
         return domain
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in OUTLET_RECORD_FIELDS if name in self.changed_data]
+        if self.instance.pk and changed and outlet_is_record_locked(self.instance):
+            raise ValidationError(
+                f"Published fact-checks name {self.instance.name} as the outlet of the articles "
+                f"they check: its {' and '.join(changed)} cannot change (a published verdict "
+                "changes only through a correction)."
+            )
+        return cleaned
 
 
 @admin.register(Outlet)

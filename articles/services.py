@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from .models import Article, Outlet, SourceKind
 from .queueing import article_queue_analysis
@@ -305,19 +306,29 @@ def article_edit_clean(*, article: Article, title: str, url: str) -> tuple[str, 
 # What a published verdict shows of its article (its page, the API, ClaimReview).
 ARTICLE_RECORD_FIELDS = ("title", "url", "outlet", "published_at", "language")
 
-_record_check: Callable[[Article], bool] | None = None
+# What a published verdict shows of its article's outlet (the page, the API, ClaimReview's
+# publisher): editing the outlet row would change every such verdict without a correction.
+OUTLET_RECORD_FIELDS = ("name", "domain")
+
+_record_check: Callable[[QuerySet[Article]], bool] | None = None
 
 
-def article_record_check_register(check: Callable[[Article], bool]) -> None:
-    """Set how to tell that an article is part of the published record: claims registers it
-    (one of the article's claims has a published verdict), as it registers the analysis."""
+def article_record_check_register(check: Callable[[QuerySet[Article]], bool]) -> None:
+    """Set how to tell that one of these articles is part of the published record: claims
+    registers it (a claim of one of them has a published verdict), as it registers the
+    analysis."""
     global _record_check
     _record_check = check
 
 
 def article_is_record_locked(article: Article) -> bool:
     """Its ARTICLE_RECORD_FIELDS are part of a published verdict and no longer change."""
-    return _record_check is not None and _record_check(article)
+    return _record_check is not None and _record_check(Article.objects.filter(pk=article.pk))
+
+
+def outlet_is_record_locked(outlet: Outlet) -> bool:
+    """Its OUTLET_RECORD_FIELDS are part of a published verdict and no longer change."""
+    return _record_check is not None and _record_check(Article.objects.filter(outlet=outlet))
 
 
 def article_update(

@@ -28,7 +28,7 @@ def _queue_factcheck_vectors(factcheck_ids: list[int]) -> None:
     embed_external_factchecks.delay(factcheck_ids)
 
 
-def _article_has_published_verdicts(article) -> bool:
+def _article_has_published_verdicts(articles) -> bool:
     from .models import Claim
 
-    return Claim.objects.filter(article=article).published().exists()
+    return Claim.objects.filter(article__in=articles).published().exists()

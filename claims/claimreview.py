@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from .models import (
     Claim,
     ClaimGroupEvent,
+    ClaimStatus,
     GroupEventKind,
     SpeakerKind,
     Verdict,
@@ -80,7 +81,7 @@ def claim_appearances(claim, *, public: bool = True) -> list:
 
     In public (ClaimReview, non-desk API keys) a sibling counts only once the desk stands behind
     it: it has a published verdict of its own, or a reviewer applied this verdict to it and it
-    has not been split out or linked elsewhere since. A suggested or auto-linked repeat in
+    has not been split out, linked elsewhere or reopened since. A suggested or auto-linked repeat in
     someone's pasted article stays desk-only.
     """
     if not claim.group_id:
@@ -99,9 +100,10 @@ def claim_appearances(claim, *, public: bool = True) -> list:
         applied = ClaimGroupEvent.objects.filter(
             claim=OuterRef("pk"), kind=GroupEventKind.VERDICT_APPLIED
         ).exclude(Exists(split_since))
-        others = others.filter(
-            Q(pk=claim.pk) | published_verdict_q("verdict__") | Q(Exists(applied))
-        )
+        # Applying dismisses the repeat as already checked; reopened, it is checked anew and
+        # the application no longer speaks for it.
+        still_applied = Q(Exists(applied), status=ClaimStatus.DISMISSED)
+        others = others.filter(Q(pk=claim.pk) | published_verdict_q("verdict__") | still_applied)
     return list(
         others.select_related("article__outlet", "speaker").order_by(
             "article__published_at", "created_at", "pk"

@@ -7,6 +7,7 @@ readers' cache generation) is claims.record.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -215,7 +216,25 @@ def _locked_verdict(verdict: Verdict, expected_version: int | None) -> Verdict:
     return locked
 
 
+# What a source may link: the public page makes each one a link, so never javascript: or data:.
+_source_url_check = URLValidator(schemes=["http", "https"])
+
+
+def _sources_check(sources: list[dict]) -> None:
+    for number, source in enumerate(sources, start=1):
+        url = (source.get("url") or "").strip()
+        try:
+            _source_url_check(url)
+        except ValidationError:
+            raise ValidationError(
+                {"sources": [f"Source {number}: give its http(s) address, not {url!r}."]}
+            ) from None
+        if not (source.get("title") or "").strip():
+            raise ValidationError({"sources": [f"Source {number}: give its title."]})
+
+
 def _replace_sources(verdict: Verdict, sources: list[dict]) -> None:
+    _sources_check(sources)
     today = timezone.localdate()
     for old in verdict.sources.all():
         old.delete()  # one by one, so each leaves its history record

@@ -5,7 +5,7 @@ import functools
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
@@ -112,6 +112,22 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HistoryReadOnlyMixin:
+    """For a SimpleHistoryAdmin: a past version can be read, never posted back. simple-history's
+    page for one version is a revert form whose POST saves that version as it was, asking only
+    for the view permission (SIMPLE_HISTORY_REVERT_DISABLED merely hides its button): a fact-
+    checker could put back a speaker's name a public correction had fixed, or an editor a
+    source into a verdict in review, past the services, the record guards and the four-eyes
+    rule. Changes go through the change form or the desk, as everywhere else."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied(
+                "History is a record: an earlier version cannot be saved back from here."
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyInlineMixin:

@@ -19,6 +19,7 @@ from ..models import (
 from ..workflow import IllegalTransition
 from .base import (
     AutocompleteIdsCheckedMixin,
+    HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
@@ -63,7 +64,7 @@ class SpeakerAliasInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
+class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     """Changing a speaker needs `change_speaker` (editors) and leaves a history record. Once a
     claim of the speaker is on record (a verdict in review or published), its name, role and
     kind are read-only here: they are corrected on the desk's speaker page, which records the
@@ -75,7 +76,9 @@ class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "role", "kind", "claim_count"]
     list_filter = ["kind"]
     search_fields = ["name", "role", "aliases__alias"]
-    prepopulated_fields = {"slug": ["name"]}
+    # Through get_prepopulated_fields only: simple-history's version page reads this attribute
+    # as is, and a name read-only there (on record) made it a 500.
+    prepopulated_fields = {}
     inlines = [SpeakerAliasInline]
 
     def get_queryset(self, request):
@@ -90,7 +93,7 @@ class SpeakerAdmin(PublishedRecordDeleteMixin, SimpleHistoryAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         if obj is not None and speaker_edits.speaker_on_record(obj):
             return {}  # its name is read-only
-        return super().get_prepopulated_fields(request, obj)
+        return {"slug": ["name"]}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         speaker = self.get_object(request, object_id)
@@ -164,6 +167,7 @@ class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 @admin.register(Claim)
 class ClaimAdmin(
     AutocompleteIdsCheckedMixin,
+    HistoryReadOnlyMixin,
     ServiceSaveAdminMixin,
     PublishedRecordDeleteMixin,
     SimpleHistoryAdmin,

@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..workflow import IllegalTransition
 from .base import (
+    HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
@@ -80,7 +81,9 @@ class VerdictAdminForm(forms.ModelForm):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
+class VerdictAdmin(
+    HistoryReadOnlyMixin, ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin
+):
     form = VerdictAdminForm
     list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
     list_filter = ["status", "rating", "published_at"]
@@ -184,7 +187,7 @@ class VerdictAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHist
 
 
 @admin.register(EvidenceSource)
-class EvidenceSourceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class EvidenceSourceAdmin(HistoryReadOnlyMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: sources change with their verdict's draft, or through a correction."""
 
     list_display = ["title", "url", "verdict", "accessed_on"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .. import services
 from ..models import (
+    LOCKED_VERDICT_STATES,
     Claim,
     ClaimGroup,
     ClaimGroupEvent,
@@ -18,6 +19,7 @@ from ..models import (
     GroupLink,
     MatchSuggestion,
     SuggestionStatus,
+    Verdict,
 )
 
 
@@ -166,6 +168,14 @@ def claim_apply_verdict(*, claim: Claim, checked: Claim, actor) -> ClaimGroupEve
         checked.refresh_from_db()
         if not Claim.objects.published().filter(pk=checked.pk).exists():
             raise GroupActionRefused("Only a published verdict can be applied to a repeat.")
+        # Applied, the claim shows publicly as an appearance of `checked`: not while an editor
+        # has yet to decide on its own verdict, nor once it has a fact-check of its own.
+        own = Verdict.objects.filter(claim=claim, status__in=LOCKED_VERDICT_STATES).first()
+        if own is not None:
+            raise GroupActionRefused(
+                f"Claim #{claim.pk} has its own verdict {own.get_status_display().lower()}: "
+                "it is not a repeat to cover with another fact-check."
+            )
         if claim.group_id is None or claim.group_id != checked.group_id:
             claim_group_link(
                 claim=claim, earlier=checked, actor=actor, kind=GroupEventKind.CONFIRMED

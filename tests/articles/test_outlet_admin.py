@@ -35,3 +35,32 @@ def test_what_is_no_domain_is_refused_with_the_rule(client, domain):
     assert response.status_code == 200
     assert "Give the outlet&#x27;s domain, such as reuters.com." in response.content.decode()
     assert not Outlet.objects.filter(name="Odd").exists()
+
+
+def _published_under(outlet):
+    from tests.factories import ArticleFactory, ClaimFactory, published_verdict
+
+    return published_verdict(claim=ClaimFactory(article=ArticleFactory(outlet=outlet)))
+
+
+def test_an_outlet_a_published_fact_check_names_keeps_its_name_and_domain(client):
+    outlet = OutletFactory(name="Ex News", domain="ex-news.example")
+    verdict = _published_under(outlet)
+    client.force_login(editor())
+    url = reverse("admin:articles_outlet_change", args=[outlet.pk])
+    response = client.post(url, {"name": "Someone Else", "domain": "else.example"})
+    assert response.status_code == 200
+    assert "published" in response.content.decode()
+    outlet.refresh_from_db()
+    assert (outlet.name, outlet.domain) == ("Ex News", "ex-news.example")
+    page = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "Someone Else" not in page and "Ex News" in page
+
+
+def test_an_outlet_no_published_fact_check_names_can_still_be_renamed(client):
+    outlet = OutletFactory(name="Ex Nwes", domain="ex-news.example")
+    client.force_login(editor())
+    url = reverse("admin:articles_outlet_change", args=[outlet.pk])
+    assert client.post(url, {"name": "Ex News", "domain": "ex-news.example"}).status_code == 302
+    outlet.refresh_from_db()
+    assert outlet.name == "Ex News"

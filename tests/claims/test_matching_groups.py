@@ -150,3 +150,34 @@ def test_applying_goes_by_the_verdict_being_published_not_the_claims_status():
     with pytest.raises(ValidationError, match="Only a published verdict"):
         groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
     assert fresh(repeat).status == ClaimStatus.NEW and fresh(repeat).group_id is None
+
+
+@pytest.mark.parametrize("own", ["submitted", "published"])
+def test_a_verdict_is_not_applied_to_a_claim_whose_own_verdict_is_in_review_or_published(own):
+    from claims.claimreview import claim_appearances
+    from tests.factories import submitted_verdict
+
+    verdict = published_verdict()
+    repeat = (submitted_verdict if own == "submitted" else published_verdict)().claim
+    # Applied, it would be a public appearance of the other fact-check before an editor has
+    # decided on its own verdict (or a second fact-check of a claim already rated).
+    with pytest.raises(ValidationError, match="own verdict"):
+        groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    assert fresh(repeat).group_id is None
+    assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
+
+
+def test_a_repeat_reopened_after_a_verdict_was_applied_is_no_longer_a_public_appearance():
+    from claims import services
+    from claims.claimreview import claim_appearances
+    from tests.factories import drafted_verdict
+
+    verdict = published_verdict()
+    repeat, reviewer = claim("The same thing, said again."), fact_checker()
+    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=reviewer)
+    assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim))]
+    # Reopened, the desk no longer says the published fact-check covers it: it is checked anew.
+    services.claim_reopen(claim=fresh(repeat), actor=reviewer)
+    drafted_verdict(claim=fresh(repeat), author=reviewer, conclusion="Still in draft.")
+    assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
+    assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim), public=False)]

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims import services, verdicts
-from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, VerdictStatus
+from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from claims.workflow import IllegalTransition
 from tests.factories import ClaimFactory, EvidenceSourceFactory, editor, fact_checker
 
@@ -167,3 +167,43 @@ def test_claim_and_verdict_changes_are_kept_in_history(checker):
         verdict.history.order_by("history_date").values_list("conclusion", flat=True)
     )
     assert conclusions[0] == "The figure is wrong." and conclusions[-1] == "Second take."
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>x</script>", ""])
+def test_a_source_that_is_no_web_address_is_refused_by_the_service_itself(url):
+    # The desk form and the admin check the URL too, but the service is the one path every
+    # writer shares, and the public page links each source.
+    from tests.factories import active_rating
+
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError):
+        verdicts.verdict_save(
+            claim=claim,
+            actor=fact_checker(),
+            expected_version=None,
+            rating=active_rating("false"),
+            conclusion="Wrong.",
+            sources=[{"url": url, "title": "Report"}],
+        )
+    assert not claim.events.exists()
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+def test_a_correction_cannot_link_a_script_as_its_source():
+    from tests.factories import active_rating, published_verdict
+
+    verdict = published_verdict()
+    with pytest.raises(ValidationError):
+        verdicts.verdict_correct(
+            verdict=verdict,
+            editor=editor(),
+            expected_version=verdict.version,
+            note="New source.",
+            rating=active_rating("false"),
+            conclusion="Wrong.",
+            explanation="",
+            sources=[{"url": "javascript:alert(1)", "title": "Report"}],
+        )
+    verdict.refresh_from_db()
+    assert not verdict.corrections.exists()
+    assert [s.url for s in verdict.sources.all()] == ["https://source0.example.org/report"]

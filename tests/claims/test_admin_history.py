@@ -1,0 +1,96 @@
+"""The admin's history pages are a record to read: posting one of simple-history's "revert"
+forms must not save an earlier version (it bypasses the workflow, the record guards and the
+permissions: a view permission is all simple-history asks for)."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims import services, verdicts
+from claims.models import EvidenceSource
+from claims.speaker_edits import speaker_edit
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def _revert_url(obj, version) -> str:
+    name = f"admin:{obj._meta.app_label}_{obj._meta.model_name}_simple_history"
+    return reverse(name, args=[obj.pk, version.history_id])
+
+
+def test_a_fact_checker_cannot_revert_a_corrected_speaker_name_from_the_admin_history(client):
+    speaker = services.speaker_resolve(name="Ann Exampel", role="Mayor")
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    speaker_edit(
+        speaker=speaker,
+        actor=editor(),
+        name="Ann Example",
+        role="Mayor",
+        correction_note="We misspelt the mayor's name.",
+    )
+    misspelt = speaker.history.filter(name="Ann Exampel").earliest()
+    client.force_login(fact_checker())
+    response = client.post(
+        _revert_url(speaker, misspelt),
+        {"slug": speaker.slug, "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 403
+    speaker.refresh_from_db()
+    assert speaker.name == "Ann Example"
+
+
+def test_an_editor_cannot_bring_back_a_source_of_a_verdict_in_review_from_its_history(client):
+    draft = drafted_verdict()
+    draft = verdicts.verdict_save(
+        claim=draft.claim,
+        actor=draft.author,
+        expected_version=draft.version,
+        rating=draft.rating,
+        conclusion=draft.conclusion,
+        sources=[{"url": "https://example.org/new", "title": "New"}],
+    )
+    verdict = verdicts.verdict_submit(verdict=draft, actor=draft.author)
+    replaced = EvidenceSource.history.get(verdict_id=verdict.pk, history_type="-")
+    client.force_login(editor())
+    fields = {"verdict": verdict.pk, "url": replaced.url, "title": replaced.title}
+    response = client.post(
+        _revert_url(replaced.instance, replaced),
+        {**fields, "note": "", "accessed_on": str(replaced.accessed_on)},
+    )
+    assert response.status_code == 403
+    assert list(verdict.sources.values_list("url", flat=True)) == ["https://example.org/new"]
+
+
+def test_an_old_version_of_a_speaker_on_record_can_still_be_read(client):
+    speaker = services.speaker_resolve(name="Ann Exampel", role="Mayor")
+    published_verdict(claim=ClaimFactory(speaker=speaker))
+    version = speaker.history.earliest()
+    client.force_login(editor())
+    response = client.get(_revert_url(speaker, version))
+    assert response.status_code == 200
+    assert "Ann Exampel" in response.content.decode()
+
+
+def test_every_admin_with_history_refuses_reverts():
+    from claims.admin.base import HistoryReadOnlyMixin
+
+    with_history = [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    ]
+    assert with_history
+    assert [
+        type(model_admin).__name__
+        for model_admin in with_history
+        if not isinstance(model_admin, HistoryReadOnlyMixin)
+    ] == []
