@@ -69,9 +69,9 @@ class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHisto
     claim of the speaker is on record (a verdict in review or published), its name, role and
     kind are read-only here: they are corrected on the desk's speaker page, which records the
     editor as a contributor and, for published fact-checks, asks for a public note
-    (claims.speaker_edits)."""
+    (claims.speaker_edits). Its slug too: the API and the desk's links carry it."""
 
-    RECORD_FIELDS = ["name", "role", "kind"]
+    RECORD_FIELDS = ["name", "slug", "role", "kind"]
 
     list_display = ["name", "role", "kind", "claim_count"]
     list_filter = ["kind"]
@@ -114,8 +114,8 @@ class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHisto
                     setattr(obj, field, getattr(locked, field))
                 messages.warning(
                     request,
-                    f"{locked.name} went on the record meanwhile: its name, role and kind are "
-                    "unchanged; correct them on the desk's speaker page.",
+                    f"{locked.name} went on the record meanwhile: its name, slug, role and kind "
+                    "are unchanged; correct them on the desk's speaker page.",
                 )
         super().save_model(request, obj, form, change)
 

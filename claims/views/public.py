@@ -48,6 +48,7 @@ def verdict_public(request, pk: int):
             "sources": verdict.sources.all(),
             "corrections": selectors.public_corrections(verdict),
             "jsonld": jsonld_script(review),
+            "canonical_url": review["url"],
         },
     )
 

@@ -102,9 +102,11 @@ def test_nothing_else_changes_a_published_speakers_name_or_role(client, mayor):
     url = reverse("admin:claims_speaker_change", args=[mayor.pk])
     page = client.get(url).content.decode()
     assert 'name="name"' not in page and "correct the name, role or kind on the desk" in page
-    admin_save(client, url, name="Someone Else")
+    assert 'name="slug"' not in page  # its address is in the API and the published pages
+    slug = mayor.slug
+    admin_save(client, url, name="Someone Else", slug="someone-else")
     mayor.refresh_from_db()
-    assert mayor.name == "Ann Exampel" and mayor.role == "Mayor"
+    assert mayor.name == "Ann Exampel" and mayor.role == "Mayor" and mayor.slug == slug
 
 
 def test_a_speaker_of_a_claim_in_review_is_corrected_on_the_desk_only(client):

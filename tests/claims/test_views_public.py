@@ -144,3 +144,8 @@ def test_a_correction_names_the_previous_rating_only_when_it_changed_the_rating(
     rerated = html[html.rindex("New data changed the rating.") :].split("</li>")[0]
     assert "previous rating" not in typo
     assert f"(previous rating: {before})" in rerated
+
+
+def test_the_canonical_address_is_the_fact_checks_own_without_the_query(client, verdict):
+    html = client.get(reverse("claims:public", args=[verdict.pk]), {"utm": "x"}).content.decode()
+    assert f'<link rel="canonical" href="http://testserver/fact-checks/{verdict.pk}/">' in html
