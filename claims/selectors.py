@@ -135,13 +135,14 @@ class TimelineEntry:
 _VERDICT_FIELDS = ["rating", "conclusion", "explanation", "status", "review_comment"]
 
 
-def claim_timeline(claim: Claim, *, notes: bool = True) -> list[TimelineEntry]:
-    """Workflow events, the verdict's saved versions (with what changed) and, unless the page
-    lists them apart, the research notes; oldest first. Desk pages only."""
+def claim_timeline(claim: Claim, *, notes: bool) -> list[TimelineEntry]:
+    """Workflow events, the verdict's saved versions (with what changed) and, with `notes`, the
+    research notes; oldest first. Desk pages only: `notes` is claims.notes.notes_readable_by
+    the reader, or False where the page lists them apart."""
     return claims_timelines([claim], notes=notes)[claim.pk]
 
 
-def claims_timelines(claims: list[Claim], *, notes: bool = True) -> dict[int, list[TimelineEntry]]:
+def claims_timelines(claims: list[Claim], *, notes: bool) -> dict[int, list[TimelineEntry]]:
     """claim_timeline for many claims (a group's history) in five queries, not five a claim."""
     entries: dict[int, list[TimelineEntry]] = {claim.pk: [] for claim in claims}
     if notes:

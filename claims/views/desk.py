@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
-from .. import exports, selectors, speaker_edits, speaker_merges
+from .. import exports, notes, selectors, speaker_edits, speaker_merges
 from ..forms import (
     CORRECTION_NOTE_MAX,
     DeskHistoryFilterForm,
@@ -27,7 +27,12 @@ def claim_history(request, pk: int):
     return render(
         request,
         "claims/claim_history.html",
-        {"claim": claim, "timeline": selectors.claim_timeline(claim)},
+        {
+            "claim": claim,
+            "timeline": selectors.claim_timeline(
+                claim, notes=notes.notes_readable_by(request.user)
+            ),
+        },
     )
 
 
