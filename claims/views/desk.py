@@ -243,6 +243,8 @@ def verdict_export(request):
         date_from=start, date_to=end, absolute_url=request.build_absolute_uri
     )
     name = f"fact-checks-{start or 'start'}-to-{end or 'now'}.csv"
-    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv")
+    response = StreamingHttpResponse(
+        exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
