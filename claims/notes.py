@@ -56,7 +56,12 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
             _LINK(link)
         except ValidationError as error:
             raise ValidationError({"link": error.messages}) from None
-    return ClaimNote.objects.create(claim=claim, author=author, text=text, link=link)
+    with transaction.atomic():
+        # Under the claim's lock, which a re-analysis holds while it decides what to remove:
+        # a note then waits for it, and a claim it removed is a clear refusal, not a 500.
+        if Claim.objects.select_for_update().filter(pk=claim.pk).first() is None:
+            raise ValidationError("This claim no longer exists: a re-analysis removed it.")
+        return ClaimNote.objects.create(claim=claim, author=author, text=text, link=link)
 
 
 def claim_note_remove(*, note: ClaimNote, actor) -> None:
