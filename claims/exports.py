@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import Verdict
 
@@ -25,13 +26,18 @@ COLUMNS = [
     "author",
     "editor",
 ]
-# A cell a spreadsheet would run as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): one that starts with a
+# tab or a line break, or with these also behind leading whitespace, which some spreadsheets
+# skip before reading a formula.
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROL_START = ("\t", "\r", "\n")
 
 
 def spreadsheet_text(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if text.startswith(_CONTROL_START) or text.lstrip().startswith(_FORMULA_START):
+        return "'" + text
+    return text
 
 
 def published_verdict_rows(
@@ -66,7 +72,8 @@ def published_verdict_rows(
                 article.url,
                 verdict.rating.label,
                 verdict.conclusion,
-                verdict.published_at.isoformat(timespec="seconds"),
+                # In the desk's time zone, as the period is read: a row of 4 May says 4 May.
+                timezone.localtime(verdict.published_at).isoformat(timespec="seconds"),
                 verdict.correction_count,
                 verdict.author.get_username() if verdict.author else "",
                 verdict.editor.get_username() if verdict.editor else "",

@@ -135,6 +135,13 @@ class ClaimNoteForm(forms.Form):
     )
     link = forms.CharField(label="Link (optional)", required=False, strip=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # CharField refuses a NUL on its own, which would leave the value out of
+            # cleaned_data; the service refuses it with the note's message instead.
+            field.validators = []
+
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)

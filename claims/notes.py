@@ -1,6 +1,8 @@
 """Research notes on a claim: the desk writes them, reads them on the claim and history pages,
 and an author may take back their own (the removal stays on the claim's timeline, without the
-text, which may be why it was removed). Nothing public reads them."""
+text, which may be why it was removed). Nothing public reads them.
+
+Who may read, write and take back a note is decided here, for every page that shows one."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -11,7 +13,27 @@ from articles.services import is_blank
 from .models import NOTE_MAX_LENGTH, Claim, ClaimEvent, ClaimEventKind, ClaimNote
 
 ADD_NOTES = "claims.add_claimnote"
+READ_NOTES = "claims.view_claimnote"
 _LINK = URLValidator(schemes=["http", "https"], message="A link must be an http or https address.")
+
+
+def notes_readable_by(user) -> bool:
+    return user.has_perm(READ_NOTES)
+
+
+def note_removable_by(note: ClaimNote, user) -> bool:
+    return note.author_id == user.pk and user.has_perm(ADD_NOTES)
+
+
+def claim_notes_for(claim: Claim, user) -> list[ClaimNote] | None:
+    """The claim's notes, oldest first, each with `removable` for this user; None when the user
+    may not read notes at all (the page leaves the section out)."""
+    if not notes_readable_by(user):
+        return None
+    shown = list(claim.notes.select_related("author"))
+    for note in shown:
+        note.removable = note_removable_by(note, user)
+    return shown
 
 
 def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimNote:
@@ -19,14 +41,14 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
         raise PermissionDenied("Only the desk writes research notes.")
     text = (text or "").strip()
     link = (link or "").strip()
+    if "\x00" in text or "\x00" in link:
+        raise ValidationError("The note contains NUL characters.")
     if is_blank(text):
         raise ValidationError({"text": "Write what you found or did."})
     if len(text) > NOTE_MAX_LENGTH:
         raise ValidationError(
             {"text": f"A note holds at most {NOTE_MAX_LENGTH:,} characters ({len(text):,} given)."}
         )
-    if "\x00" in text or "\x00" in link:
-        raise ValidationError("The note contains NUL characters.")
     if link:
         if len(link) > 2000:
             raise ValidationError({"link": "A link holds at most 2,000 characters."})
@@ -34,17 +56,25 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
             _LINK(link)
         except ValidationError as error:
             raise ValidationError({"link": error.messages}) from None
-    return ClaimNote.objects.create(claim=claim, author=author, text=text, link=link)
+    with transaction.atomic():
+        # Under the claim's lock, which a re-analysis holds while it decides what to remove:
+        # a note then waits for it, and a claim it removed is a clear refusal, not a 500.
+        if Claim.objects.select_for_update().filter(pk=claim.pk).first() is None:
+            raise ValidationError("This claim no longer exists: a re-analysis removed it.")
+        return ClaimNote.objects.create(claim=claim, author=author, text=text, link=link)
 
 
 def claim_note_remove(*, note: ClaimNote, actor) -> None:
-    if note.author_id != actor.pk or not actor.has_perm(ADD_NOTES):
+    if not note_removable_by(note, actor):
         raise PermissionDenied("Only the note's author can remove it.")
     with transaction.atomic():
+        # Locked, so two removals at once (a double click, a second tab) record one removal.
+        if ClaimNote.objects.select_for_update().filter(pk=note.pk).first() is None:
+            raise ValidationError("This note was already removed.")
         ClaimEvent.objects.create(
             claim_id=note.claim_id,
             kind=ClaimEventKind.NOTE_REMOVED,
             actor=actor,
             data={"written": note.created_at.isoformat(timespec="minutes")},
         )
-        note.delete()
+        ClaimNote.objects.filter(pk=note.pk).delete()

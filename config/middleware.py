@@ -18,7 +18,9 @@ class AdminInputGuardMiddleware:
         if request.path_info.startswith("/admin/"):
             refusal = _nul_refusal(request) or _selected_rows_refusal(request)
             if refusal:
-                return HttpResponseBadRequest(refusal)
+                # Plain text: the refusal quotes what was sent, and this runs before the CSRF
+                # check, so as HTML a page elsewhere could post a script here and have it run.
+                return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

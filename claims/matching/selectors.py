@@ -100,10 +100,13 @@ def group_appearances(group: ClaimGroup) -> list[Claim]:
     )
 
 
-def group_timeline(group: ClaimGroup, appearances: list[Claim]) -> list[TimelineEntry]:
-    """Every member's workflow events and verdict versions, and every group change, in order."""
+def group_timeline(
+    group: ClaimGroup, appearances: list[Claim], *, notes: bool
+) -> list[TimelineEntry]:
+    """Every member's workflow events and verdict versions (and research notes, with `notes`:
+    claims.notes.notes_readable_by the reader), and every group change, in order."""
     entries = []
-    for claim_id, timeline in claims_timelines(appearances).items():
+    for claim_id, timeline in claims_timelines(appearances, notes=notes).items():
         for entry in timeline:
             entry.title = f"Claim #{claim_id}: {entry.title}"
             entries.append(entry)

@@ -14,7 +14,6 @@ VIEW_CLAIMS = "claims.view_claim"
 CHANGE_CLAIMS = "claims.change_claim"
 CHANGE_VERDICTS = "claims.change_verdict"
 PUBLISH_VERDICTS = "claims.publish_verdict"
-VIEW_NOTES = "claims.view_claimnote"
 
 
 def desk_view(permission: str, *, post_only: bool = False):

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import selectors, verdicts
+from .. import notes, selectors, verdicts
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
@@ -22,7 +22,6 @@ from .base import (
     CHANGE_VERDICTS,
     PUBLISH_VERDICTS,
     VIEW_CLAIMS,
-    VIEW_NOTES,
     attempt,
     desk_view,
     error_messages,
@@ -114,8 +113,8 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "context": selectors.claim_context(claim),
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
-        "timeline": selectors.claim_timeline(claim, notes=False),
-        "notes": claim.notes.select_related("author") if user.has_perm(VIEW_NOTES) else None,
+        "timeline": selectors.claim_timeline(claim, notes=False),  # listed apart, below
+        "notes": notes.claim_notes_for(claim, user),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
         "corrections": verdict.corrections.select_related("created_by") if verdict else [],
         "can_change_claim": user.has_perm(CHANGE_CLAIMS),

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
-from .. import exports, selectors, speaker_edits, speaker_merges
+from .. import exports, notes, selectors, speaker_edits, speaker_merges
 from ..forms import (
     CORRECTION_NOTE_MAX,
     DeskHistoryFilterForm,
@@ -27,7 +27,12 @@ def claim_history(request, pk: int):
     return render(
         request,
         "claims/claim_history.html",
-        {"claim": claim, "timeline": selectors.claim_timeline(claim)},
+        {
+            "claim": claim,
+            "timeline": selectors.claim_timeline(
+                claim, notes=notes.notes_readable_by(request.user)
+            ),
+        },
     )
 
 
@@ -238,6 +243,8 @@ def verdict_export(request):
         date_from=start, date_to=end, absolute_url=request.build_absolute_uri
     )
     name = f"fact-checks-{start or 'start'}-to-{end or 'now'}.csv"
-    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv")
+    response = StreamingHttpResponse(
+        exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -4,6 +4,7 @@ published verdict to a repeat; and the editors' history page of a canonical clai
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from .. import notes
 from ..ids import is_id
 from ..matching import groups
 from ..matching.selectors import group_appearances, group_timeline
@@ -106,7 +107,9 @@ def group_history(request, pk: int):
             "group": group,
             "appearances": appearances,
             "speakers": speakers,
-            "timeline": group_timeline(group, appearances),
+            "timeline": group_timeline(
+                group, appearances, notes=notes.notes_readable_by(request.user)
+            ),
             "events": group.events.select_related("actor").order_by("-created_at", "-pk"),
         },
     )

@@ -1,14 +1,14 @@
 """Research notes on the claim page: add one, or take back one's own (claims.notes)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from .. import notes
 from ..forms import ClaimNoteForm
 from ..models import ClaimNote
-from .base import desk_view, error_messages
+from .base import attempt, desk_view
 from .claim import claim_for_page, render_claim
 
 
@@ -38,11 +38,9 @@ def claim_note_add(request, pk: int):
 @desk_view(notes.ADD_NOTES, post_only=True)
 def claim_note_remove(request, pk: int):
     note = get_object_or_404(ClaimNote, pk=pk)
-    try:
-        notes.claim_note_remove(note=note, actor=request.user)
-    except PermissionDenied as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-        return redirect("claims:detail", pk=note.claim_id)
-    messages.success(request, "Note removed; the claim's history records that it was.")
+    attempt(
+        request,
+        lambda: notes.claim_note_remove(note=note, actor=request.user),
+        success="Note removed; the claim's history records that it was.",
+    )
     return redirect("claims:detail", pk=note.claim_id)

@@ -214,3 +214,14 @@ def test_an_admin_action_on_a_row_id_that_is_not_a_number_is_a_400_not_a_500(cli
         "/admin/claims/claim/", {"action": "assign_to_me", "_selected_action": [str(claim.pk)]}
     )
     assert done.status_code == 302
+
+
+def test_a_refused_admin_row_id_is_sent_back_as_plain_text_never_as_html(client):
+    # The guard answers before the CSRF check, so a page elsewhere can post this here: an HTML
+    # answer that echoes the value would run the attacker's script on the admin's origin.
+    payload = "<svg onload=alert(document.domain)>"
+    response = client.post("/admin/claims/claim/", {"action": "x", "_selected_action": payload})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    nul = client.get("/admin/claims/claim/", {"q": "a\x00"})
+    assert nul.status_code == 400 and nul["Content-Type"].startswith("text/plain")

@@ -48,7 +48,7 @@ def test_editors_download_the_published_fact_checks_of_a_period_oldest_first(cli
     published_on(dt.date(2026, 7, 9), "Out of the period.")
     submitted_verdict()  # in review: never exported
     response, rows = export(client, date_from="2026-05-01", date_to="2026-06-30")
-    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'filename="fact-checks-2026-05-01-to-2026-06-30.csv"' in response["Content-Disposition"]
     header, *data = rows
     assert header[:3] == ["fact_check_id", "public_url", "claim"]
@@ -93,3 +93,32 @@ def test_the_dashboard_offers_the_download(client):
     client.force_login(editor())
     page = client.get(reverse("claims:dashboard")).content.decode()
     assert f'action="{reverse("claims:verdict_export")}"' in page and "Download CSV" in page
+
+
+def test_the_publication_time_is_written_in_the_desks_time_zone_as_the_period_is_read(
+    client, settings
+):
+    settings.TIME_ZONE = "Europe/Berlin"
+    verdict = published_on(dt.date(2026, 5, 3), "Late-night claim.")
+    late = dt.datetime(2026, 5, 3, 23, 30, tzinfo=dt.UTC)  # 4 May, 01:30 in Berlin
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=late)
+    client.force_login(editor())
+    _, (header, row) = export(client, date_from="2026-05-04", date_to="2026-05-04")
+    assert row[header.index("published_at")] == "2026-05-04T01:30:00+02:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [" =1+2", "  +1", "\n=1+2", "\u00a0@SUM(A1)", "\t=1", "\r=1", "\n-1"],
+)
+def test_a_formula_behind_leading_whitespace_is_kept_as_text_too(text):
+    assert spreadsheet_text(text) == "'" + text
+    assert spreadsheet_text("  Plain words.") == "  Plain words."
+
+
+def test_the_csv_says_it_is_utf8(client):
+    client.force_login(editor())
+    published_on(dt.date(2026, 5, 3), "Zoë said café prices doubled.")
+    response, rows = export(client)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert rows[1][2] == "Zoë said café prices doubled."

@@ -129,3 +129,65 @@ def test_notes_never_reach_the_public_page_the_claimreview_or_the_api(client):
         response = desk_scope.get(url)
         assert response.status_code == 200, url
         assert "XYZZY" not in response.content.decode(), url
+
+
+def user_with(*codenames):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
+    )
+    return user
+
+
+def test_a_desk_user_without_the_notes_permission_reads_no_note_on_any_history_page(client):
+    from claims.matching import groups
+
+    first, second = ClaimFactory(), ClaimFactory(text="Again.")
+    groups.claim_group_link(claim=second, earlier=first)
+    notes.claim_note_add(claim=first, author=fact_checker(), text="Internal lead XYZZY.")
+    group_id = type(first).objects.get(pk=first.pk).group_id
+    pages = [
+        reverse("claims:detail", args=[first.pk]),
+        reverse("claims:history", args=[first.pk]),
+        reverse("claims:group_history", args=[group_id]),
+    ]
+    client.force_login(user_with("view_claim", "publish_verdict"))
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "XYZZY" not in response.content.decode(), url
+    client.force_login(editor())
+    for url in pages:
+        assert "XYZZY" in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("field", ["text", "link"])
+def test_a_nul_in_a_posted_note_is_a_400_that_says_why(client, checker, field):
+    claim = ClaimFactory()
+    data = {"text": "Seen.", "link": "https://gov.example/"}
+    data[field] += "\x00"
+    response = add(client, claim, **data)
+    assert response.status_code == 400
+    assert "NUL" in " ".join(response.context["note_form"].non_field_errors())
+    assert not ClaimNote.objects.exists()
+
+
+def test_a_note_removed_twice_is_recorded_once(checker):
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Source asked for anonymity.")
+    stale = ClaimNote.objects.get(pk=note.pk)  # a second tab, or a double click in flight
+    notes.claim_note_remove(note=note, actor=checker)
+    with pytest.raises(ValidationError, match="already removed"):
+        notes.claim_note_remove(note=stale, actor=checker)
+    assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEventKind.NOTE_REMOVED).count() == 1
+
+
+def test_only_the_author_is_offered_the_remove_button(client, checker):
+    claim = ClaimFactory()
+    notes.claim_note_add(claim=claim, author=checker, text="Mine.")
+    notes.claim_note_add(claim=claim, author=fact_checker(), text="Theirs.")
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert page.count("Remove my note") == 1
+    assert page.index("Mine.") < page.index("Remove my note") < page.index("Theirs.")

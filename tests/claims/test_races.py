@@ -5,13 +5,14 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
 from articles.models import AnalysisStatus, Article
-from claims import analysis
-from claims.models import Speaker, SpeakerAlias
+from claims import analysis, notes
+from claims.models import Claim, ClaimNote, Speaker, SpeakerAlias
 from claims.services import speaker_resolve
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,3 +112,24 @@ def test_publishing_while_the_speaker_is_being_corrected_waits_instead_of_deadlo
     results = run_together(work)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Claim.objects.get(pk=verdict.claim_id).status == ClaimStatus.PUBLISHED
+
+
+def test_a_note_written_while_a_reanalysis_removes_its_claim_is_refused_with_a_reason():
+    # A superuser: the desk's groups and permissions do not survive the other tests' flush.
+    claim, author = ClaimFactory(), UserFactory(is_superuser=True)
+
+    def race(index):
+        if index == 0:  # the re-analysis: it holds the claim's lock, then removes the claim
+            with transaction.atomic():
+                Claim.objects.select_for_update().get(pk=claim.pk)
+                time.sleep(0.5)
+                Claim.objects.filter(pk=claim.pk).delete()
+            return "removed"
+        time.sleep(0.1)
+        return notes.claim_note_add(claim=claim, author=author, text="Asked the ministry.")
+
+    removed, written = run_together(race)
+    assert removed == "removed"
+    assert isinstance(written, ValidationError), written
+    assert "no longer" in written.messages[0]
+    assert not ClaimNote.objects.exists()
