@@ -87,5 +87,9 @@ class _Echo:
 
 
 def csv_lines(rows) -> Iterator[str]:
+    """The CSV text, starting with a byte-order mark: Excel, the newsroom's usual reader, takes
+    a file without one for the local code page and garbles every accent."""
     writer = csv.writer(_Echo())
-    return (writer.writerow(row) for row in rows)
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)

@@ -247,4 +247,5 @@ def verdict_export(request):
         exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"  # desk-only names: no shared cache keeps it
     return response

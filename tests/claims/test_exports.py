@@ -35,7 +35,7 @@ def published_on(day: dt.date, text: str, **claim_fields) -> Verdict:
 
 def export(client, **params):
     response = client.get(reverse("claims:verdict_export"), params)
-    body = b"".join(response.streaming_content).decode() if response.streaming else ""
+    body = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else ""
     return response, list(csv.reader(io.StringIO(body)))
 
 
@@ -122,3 +122,12 @@ def test_the_csv_says_it_is_utf8(client):
     response, rows = export(client)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert rows[1][2] == "Zoë said café prices doubled."
+
+
+def test_the_csv_opens_in_excel_with_its_accents_and_is_never_cached(client):
+    client.force_login(editor())
+    published_on(dt.date(2026, 5, 3), "Le ministère a dépensé 40 millions.")
+    response = client.get(reverse("claims:verdict_export"))
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode()) and "ministère".encode() in raw
+    assert response["Cache-Control"] == "private, no-store"
