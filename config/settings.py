@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.log import DEFAULT_LOGGING
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -351,10 +352,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Every line reaches the console once, through the root handler. Django's own "django" logger
+# writes to the console as well when DEBUG is on, so `make run` printed each of its lines (and a
+# 403's traceback) twice: here it keeps only mail_admins. Naming "django" resets the loggers
+# under it, so runserver's "django.server" is restated as Django defines it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": DEFAULT_LOGGING["filters"],
+    "formatters": DEFAULT_LOGGING["formatters"],
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": DEFAULT_LOGGING["handlers"]["django.server"],
+        "mail_admins": DEFAULT_LOGGING["handlers"]["mail_admins"],
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

@@ -126,3 +126,10 @@ def test_with_ci_true_the_suite_fails_when_postgresql_or_redis_cannot_be_reached
     assert result.returncode == 3, result.stdout + result.stderr
     assert "PostgreSQL at 127.0.0.1:1 does not answer" in result.stdout + result.stderr
     assert "Redis at redis://127.0.0.1:1/0 does not answer" in result.stdout + result.stderr
+
+
+def test_a_django_log_line_is_written_once_with_debug_on_and_off():
+    code = "import logging; logging.getLogger('django.request').warning('Forbidden: marker')"
+    for env in ({"DEBUG": "1", "DATABASE_URL": "", "CELERY_BROKER_URL": ""}, PRODUCTION):
+        result = run_manage("shell", "-c", code, env=env)
+        assert result.stderr.count("Forbidden: marker") == 1, (env["DEBUG"], result.stderr)

@@ -63,6 +63,23 @@ def test_demo_users_get_their_roles_and_keep_passwords_on_a_second_run(
     assert User.objects.get(username="editor").check_password("an editor's long passphrase")
 
 
+def test_demo_credentials_list_only_the_passwords_that_work_after_the_database_is_reset(
+    capsys, settings, tmp_path
+):
+    settings.BASE_DIR = tmp_path
+    call_command("demo_users")
+    User = get_user_model()
+    User.objects.filter(username__in=["editor", "factchecker"]).delete()  # var/db.sqlite3 removed
+    call_command("demo_users")
+    capsys.readouterr()
+
+    lines = (tmp_path / "var" / "demo-credentials.txt").read_text("utf-8").splitlines()
+    logins = dict(line.split(" / ", 1) for line in lines)
+    assert len(logins) == len(lines) == 3
+    for username, password in logins.items():
+        assert User.objects.get(username=username).check_password(password)
+
+
 def test_analyze_text_prints_one_json_line_per_file_with_exact_offsets(capsys, tmp_path):
     first = tmp_path / "a.txt"
     first.write_text("Café owners said prices rose 7 percent.\nThanks for reading.", "utf-8")

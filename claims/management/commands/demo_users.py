@@ -43,8 +43,17 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=group_name))
             lines.append(f"{username} / {password}")
         if lines:
-            with credentials_file.open("a", encoding="utf-8") as handle:
-                handle.write("\n".join(lines) + "\n")
+            # A user made again (the database was reset) replaces its old line: the file lists
+            # only passwords that work, and a stale one tried first would count towards axes.
+            created = {line.split(" / ", 1)[0] for line in lines}
+            kept = []
+            if credentials_file.exists():
+                kept = [
+                    line
+                    for line in credentials_file.read_text(encoding="utf-8").splitlines()
+                    if line.split(" / ", 1)[0] not in created
+                ]
+            credentials_file.write_text("\n".join(kept + lines) + "\n", encoding="utf-8")
             credentials_file.chmod(0o600)
             self.stdout.write(self.style.SUCCESS("Demo logins (shown once; kept in var/):"))
             for line in lines:
