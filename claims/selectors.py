@@ -170,6 +170,8 @@ def _verdict_versions(records: list, ratings: dict[int, str]) -> list[TimelineEn
                 old, new = change.old, change.new
                 if change.field == "rating":
                     old, new = ratings.get(old, "—"), ratings.get(new, "—")
+                elif change.field == "status":
+                    old, new = _verdict_status_label(old), _verdict_status_label(new)
                 changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
         previous = record
         if record.history_type == "~" and not changes:
@@ -196,6 +198,10 @@ def duration_text(duration: timedelta | None) -> str:
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (seconds, "second")]
     shown = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
     return " ".join(shown) or "under a second"
+
+
+def _verdict_status_label(value: str | None) -> str | None:
+    return VerdictStatus(value).label if value in VerdictStatus.values else value
 
 
 def _plain(value) -> str:
