@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -369,3 +371,28 @@ def test_a_typed_new_speaker_is_created(client, checker):
         assert response.status_code == 400 and "Name the speaker" in response.content.decode()
     claim.refresh_from_db()
     assert claim.speaker.name == "Grace Hopper"
+
+
+def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # no summer time: always JST
+    claim = claim_in_body()
+    services.claim_assign(claim=claim, actor=checker)
+    verdict = drafted_verdict(claim=claim, author=checker)
+    html = page(client, claim)
+    timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert re.search(r"\d{2}:\d{2} JST</time>", timeline)
+    assert re.search(r"last saved by fc \d+ \w+ \d{4} \d{2}:\d{2} JST", html)
+    stale = verdict.version
+    verdicts.verdict_save(
+        claim=claim,
+        actor=fact_checker(username="colleague"),
+        expected_version=stale,
+        rating=active_rating("false"),
+        conclusion="Colleague's wording.",
+        explanation="",
+        sources=[{"url": "https://c.example.org", "title": "C"}],
+    )
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]), verdict_post(stale, conclusion="Mine.")
+    )
+    assert re.search(r"changed by colleague at \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST", response.text)
