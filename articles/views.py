@@ -4,6 +4,7 @@ from urllib.parse import parse_qsl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,8 @@ from .intake.jobs import intake_job_submit
 from .models import AnalysisProblem, AnalysisStatus, Article, IntakeJob, SourceKind
 from .services import DuplicateArticle
 
+ARTICLE_PAGE_SIZE = 50
+
 
 @login_required
 @permission_required("articles.view_article", raise_exception=True)
@@ -22,9 +25,10 @@ def article_list(request):
     articles = (
         Article.objects.select_related("outlet")
         .annotate(claim_count=Count("claims"))
-        .order_by("-created_at")[:200]
+        .order_by("-created_at", "-pk")
     )
-    return render(request, "articles/article_list.html", {"articles": articles})
+    page = Paginator(articles, ARTICLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page": page})
 
 
 @login_required
