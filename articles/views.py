@@ -70,7 +70,9 @@ def _in_progress(article: Article) -> bool:
 @login_required
 @permission_required("articles.add_article", raise_exception=True)
 def article_submit(request):
-    form = ArticleSubmitForm(request.POST or None)
+    # A failed URL job links here with its URL and outlet, so pasting the text keeps them.
+    initial = {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
+    form = ArticleSubmitForm(request.POST or None, initial=initial)
     undecodable = _undecodable_fields(request) if request.method == "POST" else []
     for field in undecodable:
         form.add_error(
