@@ -21,7 +21,6 @@ from .base import (
     CHANGE_VERDICTS,
     PUBLISH_VERDICTS,
     VIEW_CLAIMS,
-    attempt,
     desk_view,
     error_messages,
 )
@@ -187,16 +186,19 @@ def verdict_save(request, pk: int):
     if refused:
         return refused
     if "submit" in request.POST:
-        attempt(
-            request,
-            lambda: verdicts.verdict_act(
+        try:
+            verdicts.verdict_act(
                 verdict=verdict,
                 actor=request.user,
                 action="submit",
                 expected_version=verdict.version,
-            ),
-            success="Verdict saved and submitted for review.",
-        )
+            )
+        except (IllegalTransition, ValidationError, PermissionDenied) as error:
+            # The save went through: say so, or the author retypes a draft that is kept.
+            for message in error_messages(error):
+                messages.error(request, f"The draft is saved but not submitted. {message}")
+        else:
+            messages.success(request, "Verdict saved and submitted for review.")
     else:
         messages.success(request, "Draft saved.")
     return redirect("claims:detail", pk=claim.pk)

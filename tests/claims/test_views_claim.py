@@ -396,3 +396,22 @@ def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, setting
         reverse("claims:verdict_save", args=[claim.pk]), verdict_post(stale, conclusion="Mine.")
     )
     assert re.search(r"changed by colleague at \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST", response.text)
+
+
+def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submitted(
+    client, checker
+):
+    claim = claim_in_body()
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        verdict_post(rating="", submit=True),
+        follow=True,
+    )
+    claim.refresh_from_db()
+    assert claim.verdict.status == VerdictStatus.DRAFT
+    assert claim.verdict.conclusion == "Crime rose."
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "The draft is saved but not submitted. "
+        "A verdict needs a rating and a conclusion before review."
+    ]
