@@ -146,3 +146,11 @@ def test_the_article_list_pages_through_every_article_newest_first(client, check
     last = client.get(reverse("articles:list"), {"page": last_page})
     assert reverse("articles:detail", args=[oldest.pk]) in last.text
     assert 'rel="prev"' in last.text
+
+
+def test_a_field_error_is_the_description_its_input_points_to(client, checker):
+    response = client.post(reverse("articles:submit"), submission(title=""))
+    html = response.content.decode()
+    assert 'aria-describedby="id_title_error"' in html and 'aria-invalid="true"' in html
+    error = html.split('id="id_title_error"')[1].split("</div>")[0]
+    assert "A title is required with pasted text." in error
