@@ -154,3 +154,13 @@ def test_a_field_error_is_the_description_its_input_points_to(client, checker):
     assert 'aria-describedby="id_title_error"' in html and 'aria-invalid="true"' in html
     error = html.split('id="id_title_error"')[1].split("</div>")[0]
     assert "A title is required with pasted text." in error
+
+
+def test_a_failed_log_in_keeps_the_username_and_puts_the_cursor_on_the_password(client):
+    UserFactory(username="reporter")
+    response = client.post(reverse("login"), {"username": "reporter", "password": "wrong"})
+    html = response.content.decode()
+    username = html.split('id="id_username"')[1].split(">")[0]
+    password = html.split('id="id_password"')[1].split(">")[0]
+    assert 'value="reporter"' in username and "autofocus" not in username
+    assert "autofocus" in password and "value=" not in password
