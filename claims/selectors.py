@@ -32,7 +32,8 @@ QUEUE_STATUSES = {
 def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
     """Claims for the fact-checker queue, highest priority and check-worthiness first.
 
-    `filters` is a validated QueueFilterForm's cleaned_data; empty values filter nothing.
+    `filters` is a QueueFilterForm's cleaned_data (the fields that validated); empty values
+    filter nothing.
     """
     claims = Claim.objects.select_related(
         "article", "article__outlet", "speaker", "assignee", "verdict", "verdict__rating"

@@ -16,7 +16,9 @@ PAGE_SIZE = 25
 @desk_view(VIEW_CLAIMS)
 def claim_queue(request):
     form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    # A filter the form refuses is left out (its error shows beside it); the others apply.
+    filters = getattr(form, "cleaned_data", {})
     claims = selectors.claim_queue(user=request.user, filters=filters)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

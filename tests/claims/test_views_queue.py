@@ -97,6 +97,16 @@ def test_invalid_filters_show_errors_instead_of_failing(client, checker):
     assert response.context["form"].errors["score_min"]
 
 
+def test_one_invalid_filter_leaves_the_others_applied_and_says_it_is_left_out(client, checker):
+    claim("Likely claim.", check_worthiness=0.95)
+    claim("Unlikely claim.", check_worthiness=0.55)
+    response = client.get(reverse("claims:queue"), {"score_min": "0.9", "score_max": "7"})
+    assert [c.text for c in response.context["page"]] == ["Likely claim."]
+    assert response.context["form"].errors["score_max"]
+    assert "1 claim, highest priority" in response.text
+    assert "The marked filter is left out until it is corrected." in response.text
+
+
 def test_the_queue_is_paginated(client, checker):
     article = ArticleFactory(body="x" * 400)
     for n in range(30):
