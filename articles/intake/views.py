@@ -126,8 +126,9 @@ def import_list(request):
                 form.add_error("file", error.messages)
             else:
                 return redirect("articles:import", pk=batch.pk)
-    batches = ImportBatch.objects.defer("content").select_related("created_by")[:50]
-    return render(request, "articles/intake/import_list.html", {"batches": batches, "form": form})
+    batches = ImportBatch.objects.defer("content").select_related("created_by")
+    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    return render(request, "articles/intake/import_list.html", {"page": page, "form": form})
 
 
 @login_required

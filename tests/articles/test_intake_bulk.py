@@ -281,3 +281,15 @@ def test_a_row_whose_language_is_not_a_language_code_is_refused(
         {"line": 2, "reason": "language '<script>' is not a language code such as 'en' or 'pt-br'"}
     ]
     assert Article.objects.get().language == "pt-br"
+
+
+def test_the_import_list_pages_back_to_the_oldest_import(client):
+    ImportBatch.objects.bulk_create(
+        ImportBatch(file_name=f"wire-{n:03}.csv", file_format="csv", content="title,body\n")
+        for n in range(60)
+    )
+    client.force_login(fact_checker())
+    first = client.get("/intake/imports/").content.decode()
+    assert "wire-059.csv" in first and "wire-000.csv" not in first
+    assert 'rel="next"' in first
+    assert "wire-000.csv" in client.get("/intake/imports/?page=2").content.decode()
