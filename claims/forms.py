@@ -110,8 +110,30 @@ class EvidenceSourceForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
 
+class BaseEvidenceSourceFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": "Give at least %(num)d evidence source.",
+        "too_many_forms": "Give at most %(num)d evidence sources.",
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this source"
+
+
 EvidenceSourceFormSet = forms.formset_factory(
-    EvidenceSourceForm, extra=2, min_num=1, validate_min=True, max_num=20, validate_max=True
+    EvidenceSourceForm,
+    formset=BaseEvidenceSourceFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    max_num=20,
+    validate_max=True,
+    # A saved source is taken off with its box: emptying its fields only marks them required.
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 

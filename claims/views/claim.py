@@ -93,7 +93,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         source_urls = [
             form.cleaned_data.get("url", "")
             for form in source_formset.forms
-            if getattr(form, "cleaned_data", None)
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
     correction_form = None
     correction_sources = None

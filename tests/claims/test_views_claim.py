@@ -236,7 +236,7 @@ def test_a_draft_needs_at_least_one_source(client, checker):
         reverse("claims:verdict_save", args=[claim.pk]), verdict_post(sources=())
     )
     assert response.status_code == 400
-    assert "Please submit at least 1 form." in response.content.decode()
+    assert "Give at least 1 evidence source." in response.content.decode()
     assert not Verdict.objects.filter(claim=claim).exists()
 
 
@@ -415,3 +415,35 @@ def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submit
         "The draft is saved but not submitted. "
         "A verdict needs a rating and a conclusion before review."
     ]
+
+
+def test_a_source_is_removed_from_a_draft_with_its_remove_box(client, checker):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker, sources=2)
+    html = page(client, claim)
+    assert 'name="sources-0-DELETE"' in html and "Remove this source" in html
+    assert 'name="sources-2-DELETE"' not in html  # the blank extra forms have nothing to remove
+    data = verdict_post(
+        verdict.version,
+        sources=(
+            ("https://source0.example.org/report", "Report 0"),
+            ("https://source1.example.org/report", "Report 1"),
+        ),
+    )
+    data.update({"sources-TOTAL_FORMS": "4", "sources-INITIAL_FORMS": "2"})
+    data.update({"sources-1-url": "", "sources-1-title": "", "sources-1-DELETE": "on"})
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data)
+    assert response.status_code == 302
+    assert [source.title for source in verdict.sources.all()] == ["Report 0"]
+
+
+def test_removing_every_source_is_refused_and_keeps_them(client, checker):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker, sources=1)
+    data = verdict_post(verdict.version, sources=(("https://source0.example.org/report", "R"),))
+    data.update({"sources-TOTAL_FORMS": "3", "sources-INITIAL_FORMS": "1"})
+    data["sources-0-DELETE"] = "on"
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data)
+    assert response.status_code == 400
+    assert "Give at least 1 evidence source." in response.content.decode()
+    assert verdict.sources.count() == 1
