@@ -117,6 +117,7 @@ def test_repeated_wrong_passwords_lock_the_account_out(client, settings):
     response = client.post(url, {"username": "victim", "password": "wrong"})
     assert response.status_code == 429
     assert "Too many failed log-ins" in response.content.decode()
+    assert "locked for 15 minutes" in response.content.decode()
     # Even the right password is refused while the lockout lasts.
     response = client.post(url, {"username": "victim", "password": "correct horse battery"})
     assert response.status_code == 429
@@ -164,3 +165,19 @@ def test_a_failed_log_in_keeps_the_username_and_puts_the_cursor_on_the_password(
     password = html.split('id="id_password"')[1].split(">")[0]
     assert 'value="reporter"' in username and "autofocus" not in username
     assert "autofocus" in password and "value=" not in password
+
+
+def test_a_changed_password_leads_back_to_the_desk(client):
+    user = UserFactory(username="someone", groups=["Fact-checkers"])
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct horse battery",
+            "new_password1": "a much longer passphrase 42",
+            "new_password2": "a much longer passphrase 42",
+        },
+        follow=True,
+    )
+    assert "Your password was changed." in response.text
+    assert f'href="{reverse("claims:queue")}"' in response.text.split("<main")[1]
