@@ -180,6 +180,8 @@ class SpeakerCorrectForm(forms.Form):
         required=False,
         empty_label="— a new or typed speaker —",
         label="Existing speaker",
+        help_text="Those named in this article. For anyone else, type the name below: a known "
+        "name or spelling finds its speaker.",
     )
     name = forms.CharField(
         max_length=300,
@@ -192,6 +194,12 @@ class SpeakerCorrectForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["speaker"].queryset = Speaker.objects.all()
+
+    def offer(self, speakers) -> None:
+        """List only `speakers` (a desk has thousands: the rest are found by typing a name);
+        any speaker's id is still accepted."""
+        field = self.fields["speaker"]
+        field.widget.choices = [("", field.empty_label)] + [(s.pk, s.name) for s in speakers]
 
     def clean(self):
         cleaned = super().clean()

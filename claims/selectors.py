@@ -116,6 +116,17 @@ def speaker_earlier_claims(claim: Claim, *, limit: int = 10) -> list[Claim]:
     )
 
 
+def speakers_offered_for(claim: Claim, *, also: list[int] = ()) -> QuerySet[Speaker]:
+    """The speakers a claim's speaker correction lists: those of its article's sentences, its
+    own, and any of `also` (a choice being shown again), by name."""
+    ids = [pk for pk in [claim.speaker_id, *also] if pk]
+    return (
+        Speaker.objects.filter(Q(sentences__article_id=claim.article_id) | Q(pk__in=ids))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 @dataclass
 class TimelineEntry:
     at: datetime

@@ -13,6 +13,7 @@ from ..forms import (
     VersionForm,
     sources_from,
 )
+from ..ids import is_id
 from ..matching.selectors import seen_before
 from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
@@ -128,15 +129,22 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "return_form": forms.get("return_form")
         or ReturnForm(initial={"version": verdict.version if verdict else None}),
         "version_form": VersionForm(initial={"version": verdict.version if verdict else None}),
-        "speaker_form": forms.get("speaker_form")
-        or SpeakerCorrectForm(
-            initial={"speaker": claim.speaker_id, "role": getattr(claim.speaker, "role", "")}
-        ),
+        "speaker_form": speaker_form_for(claim, forms.get("speaker_form")),
         "correction_form": correction_form,
         "correction_sources": correction_sources,
         "conflict": forms.get("conflict"),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
+
+
+def speaker_form_for(claim: Claim, form: SpeakerCorrectForm | None) -> SpeakerCorrectForm:
+    """The speaker correction, listing the article's speakers (and a choice posted again)."""
+    if form is None:
+        initial = {"speaker": claim.speaker_id, "role": getattr(claim.speaker, "role", "")}
+        form = SpeakerCorrectForm(initial=initial)
+    chosen = str(form["speaker"].value() or "") if form.is_bound else ""
+    form.offer(selectors.speakers_offered_for(claim, also=[int(chosen)] if is_id(chosen) else []))
+    return form
 
 
 @desk_view(VIEW_CLAIMS)

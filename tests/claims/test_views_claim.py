@@ -358,6 +358,26 @@ def test_correcting_the_speaker_records_the_alias(client, checker):
     assert claim.events.get(kind=ClaimEventKind.SPEAKER_CORRECTED).data["to"] == "Ada Lovelace"
 
 
+def test_the_speaker_list_offers_the_article_s_speakers_and_a_typed_name_finds_the_rest(
+    client, checker
+):
+    claim = claim_in_body()
+    in_article = SpeakerFactory(name="Mayor Quimby")
+    Sentence.objects.create(
+        article=claim.article, index=0, start=0, end=5, text="Openi", speaker=in_article
+    )
+    elsewhere = services.speaker_resolve(name="Ada Lovelace")
+    SpeakerFactory.create_batch(30)  # a desk's thousands of speakers stay out of the page
+    html = page(client, claim)
+    options = html.split('name="speaker"')[1].split("</select>")[0]
+    assert f'value="{in_article.pk}"' in options and "Ada Lovelace" not in options
+    assert options.count("<option") == 2  # the empty choice and the article's speaker
+    client.post(reverse("claims:speaker", args=[claim.pk]), {"name": "Ada Lovelace"})
+    claim.refresh_from_db()
+    assert claim.speaker == elsewhere
+    assert "Ada Lovelace" in page(client, claim).split('name="speaker"')[1].split("</select>")[0]
+
+
 def test_a_typed_new_speaker_is_created(client, checker):
     claim = claim_in_body()
     client.post(reverse("claims:speaker", args=[claim.pk]), {"name": "Grace Hopper", "role": ""})
