@@ -188,6 +188,7 @@ def test_the_import_page_uploads_and_shows_a_progress_bar(
     batch = ImportBatch.objects.get()
     assert response["Location"] == f"/intake/imports/{batch.pk}/"
     page = client.get(response["Location"]).content.decode()
+    assert "rows.csv: 6 rows queued for import." in page
     assert '<progress id="import-bar" max="6" value="6">' in page
     assert "published_at &#x27;18/11/2026&#x27; is not an ISO 8601 date" in page
     status = client.get(f"/intake/imports/{batch.pk}/status/").json()
