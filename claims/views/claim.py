@@ -24,6 +24,7 @@ from .base import (
     VIEW_CLAIMS,
     desk_view,
     error_messages,
+    queue_view_url,
 )
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
@@ -107,6 +108,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         )
     context = {
         "claim": claim,
+        "queue_url": queue_view_url(request),
         "verdict": verdict,
         "article": claim.article,
         "context": selectors.claim_context(claim),

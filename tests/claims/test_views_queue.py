@@ -134,6 +134,8 @@ def test_the_queue_runs_a_constant_number_of_queries(client, checker, django_ass
 
     params = {"assignee": "mine", "q": "council"}
     _fill(3, checker)
+    # A new view of the queue is written to the session once (for the claim page's way back).
+    client.get(reverse("claims:queue"), params)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("claims:queue"), params)
     # Session, user, permissions, count, page, outlets for the filter: nothing per row.
@@ -252,3 +254,13 @@ def test_the_queue_shows_the_author_the_verdicts_returned_to_them(client, checke
     assert "Not yours." not in page
     client.force_login(editor())
     assert "Returned to you" not in client.get(reverse("claims:queue")).content.decode()
+
+
+def test_the_claim_page_leads_back_to_the_queue_as_it_was_filtered(client, checker):
+    opened = claim("Ada's claim.", speaker=SpeakerFactory(name="Ada Lovelace"))
+    client.get(reverse("claims:queue"), {"speaker": "Ada", "status": "all"})
+    page = client.get(reverse("claims:detail", args=[opened.pk])).content.decode()
+    assert f'<a href="{reverse("claims:queue")}?speaker=Ada&amp;status=all">← Queue</a>' in page
+    client.get(reverse("claims:queue"))
+    page = client.get(reverse("claims:detail", args=[opened.pk])).content.decode()
+    assert f'<a href="{reverse("claims:queue")}">← Queue</a>' in page
