@@ -181,3 +181,14 @@ def test_a_correction_can_take_a_wrong_source_off_the_published_verdict(client, 
     assert response.status_code == 302
     public = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
     assert "The table" in public and "Report 1" not in public
+
+
+def test_a_publish_without_the_page_s_version_says_to_reload_not_that_there_is_no_verdict(
+    client, boss
+):
+    verdict = submitted_verdict()
+    response = client.post(reverse("claims:publish", args=[verdict.claim_id]), {}, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["The page was out of date: reload it and try again."]
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED
