@@ -4,6 +4,7 @@ from urllib.parse import parse_qsl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,8 @@ from .intake.jobs import intake_job_submit
 from .models import AnalysisProblem, AnalysisStatus, Article, IntakeJob, SourceKind
 from .services import DuplicateArticle
 
+ARTICLE_PAGE_SIZE = 50
+
 
 @login_required
 @permission_required("articles.view_article", raise_exception=True)
@@ -22,9 +25,10 @@ def article_list(request):
     articles = (
         Article.objects.select_related("outlet")
         .annotate(claim_count=Count("claims"))
-        .order_by("-created_at")[:200]
+        .order_by("-created_at", "-pk")
     )
-    return render(request, "articles/article_list.html", {"articles": articles})
+    page = Paginator(articles, ARTICLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/article_list.html", {"page": page})
 
 
 @login_required
@@ -66,7 +70,9 @@ def _in_progress(article: Article) -> bool:
 @login_required
 @permission_required("articles.add_article", raise_exception=True)
 def article_submit(request):
-    form = ArticleSubmitForm(request.POST or None)
+    # A failed URL job links here with its URL and outlet, so pasting the text keeps them.
+    initial = {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
+    form = ArticleSubmitForm(request.POST or None, initial=initial)
     undecodable = _undecodable_fields(request) if request.method == "POST" else []
     for field in undecodable:
         form.add_error(

@@ -110,8 +110,30 @@ class EvidenceSourceForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
 
+class BaseEvidenceSourceFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": "Give at least %(num)d evidence source.",
+        "too_many_forms": "Give at most %(num)d evidence sources.",
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this source"
+
+
 EvidenceSourceFormSet = forms.formset_factory(
-    EvidenceSourceForm, extra=2, min_num=1, validate_min=True, max_num=20, validate_max=True
+    EvidenceSourceForm,
+    formset=BaseEvidenceSourceFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    max_num=20,
+    validate_max=True,
+    # A saved source is taken off with its box: emptying its fields only marks them required.
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 
@@ -178,6 +200,8 @@ class SpeakerCorrectForm(forms.Form):
         required=False,
         empty_label="— a new or typed speaker —",
         label="Existing speaker",
+        help_text="Those named in this article. For anyone else, type the name below: a known "
+        "name or spelling finds its speaker.",
     )
     name = forms.CharField(
         max_length=300,
@@ -190,6 +214,12 @@ class SpeakerCorrectForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["speaker"].queryset = Speaker.objects.all()
+
+    def offer(self, speakers) -> None:
+        """List only `speakers` (a desk has thousands: the rest are found by typing a name);
+        any speaker's id is still accepted."""
+        field = self.fields["speaker"]
+        field.widget.choices = [("", field.empty_label)] + [(s.pk, s.name) for s in speakers]
 
     def clean(self):
         cleaned = super().clean()

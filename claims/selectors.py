@@ -33,7 +33,8 @@ QUEUE_STATUSES = {
 def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
     """Claims for the fact-checker queue, highest priority and check-worthiness first.
 
-    `filters` is a validated QueueFilterForm's cleaned_data; empty values filter nothing.
+    `filters` is a QueueFilterForm's cleaned_data (the fields that validated); empty values
+    filter nothing.
     """
     claims = Claim.objects.select_related(
         "article", "article__outlet", "speaker", "assignee", "verdict", "verdict__rating"
@@ -128,6 +129,17 @@ def speaker_earlier_claims(claim: Claim, *, limit: int = 10) -> list[Claim]:
     )
 
 
+def speakers_offered_for(claim: Claim, *, also: list[int] = ()) -> QuerySet[Speaker]:
+    """The speakers a claim's speaker correction lists: those of its article's sentences, its
+    own, and any of `also` (a choice being shown again), by name."""
+    ids = [pk for pk in [claim.speaker_id, *also] if pk]
+    return (
+        Speaker.objects.filter(Q(sentences__article_id=claim.article_id) | Q(pk__in=ids))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 @dataclass
 class TimelineEntry:
     at: datetime
@@ -196,6 +208,8 @@ def _verdict_versions(records: list, ratings: dict[int, str]) -> list[TimelineEn
                 old, new = change.old, change.new
                 if change.field == "rating":
                     old, new = ratings.get(old, "—"), ratings.get(new, "—")
+                elif change.field == "status":
+                    old, new = _verdict_status_label(old), _verdict_status_label(new)
                 changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
         previous = record
         if record.history_type == "~" and not changes:
@@ -222,6 +236,10 @@ def duration_text(duration: timedelta | None) -> str:
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (seconds, "second")]
     shown = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
     return " ".join(shown) or "under a second"
+
+
+def _verdict_status_label(value: str | None) -> str | None:
+    return VerdictStatus(value).label if value in VerdictStatus.values else value
 
 
 def _plain(value) -> str:

@@ -197,7 +197,7 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
 
 def _version_conflict(verdict: Verdict) -> VersionConflict:
     who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
-    when = timezone.localtime(verdict.updated_at).strftime("%Y-%m-%d %H:%M")
+    when = timezone.localtime(verdict.updated_at).strftime("%Y-%m-%d %H:%M %Z")
     return VersionConflict(
         f"This verdict was changed by {who} at {when} — reload to see their changes "
         "before saving yours.",

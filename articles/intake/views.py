@@ -125,9 +125,14 @@ def import_list(request):
             except ValidationError as error:
                 form.add_error("file", error.messages)
             else:
+                rows = batch.total_rows
+                messages.success(
+                    request, f"{batch.file_name}: {rows} row{'s' * (rows != 1)} queued for import."
+                )
                 return redirect("articles:import", pk=batch.pk)
-    batches = ImportBatch.objects.defer("content").select_related("created_by")[:50]
-    return render(request, "articles/intake/import_list.html", {"batches": batches, "form": form})
+    batches = ImportBatch.objects.defer("content").select_related("created_by")
+    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    return render(request, "articles/intake/import_list.html", {"page": page, "form": form})
 
 
 @login_required

@@ -4,7 +4,7 @@ claims/workflow.py writes them; the desk timeline reads them."""
 from django.conf import settings
 from django.db import models
 
-from .claims import Claim
+from .claims import Claim, ClaimStatus
 
 
 class ClaimEventKind(models.TextChoices):
@@ -50,3 +50,16 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.claim_id}"
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    # A status no longer in ClaimStatus (an old row) is shown as stored rather than dropped.
+    return ClaimStatus(value).label if value in ClaimStatus.values else value

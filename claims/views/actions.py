@@ -115,8 +115,11 @@ def _verdict_action(request, pk: int, action: str, success: str, comment: str = 
     claim = claim_for_page(pk)
     verdict = verdict_of(claim)
     form = VersionForm(request.POST)
-    if verdict is None or not form.is_valid():
+    if verdict is None:
         messages.error(request, "This claim has no verdict to act on.")
+        return redirect("claims:detail", pk=pk)
+    if not form.is_valid():  # the page's version field is missing: not drawn by this desk
+        messages.error(request, "The page was out of date: reload it and try again.")
         return redirect("claims:detail", pk=pk)
     try:
         verdicts.verdict_act(

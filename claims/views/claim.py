@@ -14,6 +14,7 @@ from ..forms import (
     VersionForm,
     sources_from,
 )
+from ..ids import is_id
 from ..matching.selectors import seen_before
 from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
@@ -22,9 +23,9 @@ from .base import (
     CHANGE_VERDICTS,
     PUBLISH_VERDICTS,
     VIEW_CLAIMS,
-    attempt,
     desk_view,
     error_messages,
+    queue_view_url,
 )
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
@@ -95,7 +96,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         source_urls = [
             form.cleaned_data.get("url", "")
             for form in source_formset.forms
-            if getattr(form, "cleaned_data", None)
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
     correction_form = None
     correction_sources = None
@@ -108,6 +109,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         )
     context = {
         "claim": claim,
+        "queue_url": queue_view_url(request),
         "verdict": verdict,
         "article": claim.article,
         "context": selectors.claim_context(claim),
@@ -132,15 +134,22 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "return_form": forms.get("return_form")
         or ReturnForm(initial={"version": verdict.version if verdict else None}),
         "version_form": VersionForm(initial={"version": verdict.version if verdict else None}),
-        "speaker_form": forms.get("speaker_form")
-        or SpeakerCorrectForm(
-            initial={"speaker": claim.speaker_id, "role": getattr(claim.speaker, "role", "")}
-        ),
+        "speaker_form": speaker_form_for(claim, forms.get("speaker_form")),
         "correction_form": correction_form,
         "correction_sources": correction_sources,
         "conflict": forms.get("conflict"),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
+
+
+def speaker_form_for(claim: Claim, form: SpeakerCorrectForm | None) -> SpeakerCorrectForm:
+    """The speaker correction, listing the article's speakers (and a choice posted again)."""
+    if form is None:
+        initial = {"speaker": claim.speaker_id, "role": getattr(claim.speaker, "role", "")}
+        form = SpeakerCorrectForm(initial=initial)
+    chosen = str(form["speaker"].value() or "") if form.is_bound else ""
+    form.offer(selectors.speakers_offered_for(claim, also=[int(chosen)] if is_id(chosen) else []))
+    return form
 
 
 @desk_view(VIEW_CLAIMS)
@@ -190,16 +199,19 @@ def verdict_save(request, pk: int):
     if refused:
         return refused
     if "submit" in request.POST:
-        attempt(
-            request,
-            lambda: verdicts.verdict_act(
+        try:
+            verdicts.verdict_act(
                 verdict=verdict,
                 actor=request.user,
                 action="submit",
                 expected_version=verdict.version,
-            ),
-            success="Verdict saved and submitted for review.",
-        )
+            )
+        except (IllegalTransition, ValidationError, PermissionDenied) as error:
+            # The save went through: say so, or the author retypes a draft that is kept.
+            for message in error_messages(error):
+                messages.error(request, f"The draft is saved but not submitted. {message}")
+        else:
+            messages.success(request, "Verdict saved and submitted for review.")
     else:
         messages.success(request, "Draft saved.")
     return redirect("claims:detail", pk=claim.pk)

@@ -8,7 +8,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from .. import selectors, services
 from ..forms import QueueBulkForm, QueueFilterForm
 from ..models import Verdict, VerdictStatus
-from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, VIEW_CLAIMS, desk_view, error_messages
+from .base import (
+    CHANGE_CLAIMS,
+    PUBLISH_VERDICTS,
+    VIEW_CLAIMS,
+    desk_view,
+    error_messages,
+    queue_view_remember,
+)
 
 PAGE_SIZE = 25
 
@@ -16,9 +23,12 @@ PAGE_SIZE = 25
 @desk_view(VIEW_CLAIMS)
 def claim_queue(request):
     form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    # A filter the form refuses is left out (its error shows beside it); the others apply.
+    filters = getattr(form, "cleaned_data", {})
     claims = selectors.claim_queue(user=request.user, filters=filters)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    queue_view_remember(request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

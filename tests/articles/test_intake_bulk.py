@@ -188,6 +188,7 @@ def test_the_import_page_uploads_and_shows_a_progress_bar(
     batch = ImportBatch.objects.get()
     assert response["Location"] == f"/intake/imports/{batch.pk}/"
     page = client.get(response["Location"]).content.decode()
+    assert "rows.csv: 6 rows queued for import." in page
     assert '<progress id="import-bar" max="6" value="6">' in page
     assert "published_at &#x27;18/11/2026&#x27; is not an ISO 8601 date" in page
     status = client.get(f"/intake/imports/{batch.pk}/status/").json()
@@ -281,3 +282,15 @@ def test_a_row_whose_language_is_not_a_language_code_is_refused(
         {"line": 2, "reason": "language '<script>' is not a language code such as 'en' or 'pt-br'"}
     ]
     assert Article.objects.get().language == "pt-br"
+
+
+def test_the_import_list_pages_back_to_the_oldest_import(client):
+    ImportBatch.objects.bulk_create(
+        ImportBatch(file_name=f"wire-{n:03}.csv", file_format="csv", content="title,body\n")
+        for n in range(60)
+    )
+    client.force_login(fact_checker())
+    first = client.get("/intake/imports/").content.decode()
+    assert "wire-059.csv" in first and "wire-000.csv" not in first
+    assert 'rel="next"' in first
+    assert "wire-000.csv" in client.get("/intake/imports/?page=2").content.decode()

@@ -517,3 +517,36 @@ def test_requeue_leaves_a_job_waiting_out_its_retry_countdown_alone(intake_serve
     IntakeJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(seconds=1))
     call_command("requeue_intake", "--queued-minutes", "0")
     assert capsys.readouterr().out.strip() == f"Requeued 1 intake job(s): #{job.pk}"
+
+
+def test_a_failed_url_leads_to_the_submit_form_with_the_url_and_outlet_kept(client):
+    user = fact_checker()
+    job = IntakeJob.objects.create(
+        url="https://news.example/story?id=7&lang=en",
+        outlet_name="News Example",
+        status=IntakeStatus.FAILED,
+        reason="The host news.example could not be found.",
+        created_by=user,
+    )
+    client.force_login(user)
+    page = client.get(f"/intake/jobs/{job.pk}/").content.decode()
+    link = (
+        "/articles/new/?url=https%3A//news.example/story%3Fid%3D7%26lang%3Den"
+        "&amp;outlet=News%20Example"
+    )
+    assert f'href="{link}"' in page and "Paste the article" in page
+    form = client.get("/articles/new/", {"url": job.url, "outlet": job.outlet_name}).context["form"]
+    assert form["url"].value() == job.url and form["outlet"].value() == "News Example"
+    assert not form.is_bound  # nothing is submitted, and no error shows, until the user sends it
+    response = client.post(
+        "/articles/new/",
+        {
+            "url": job.url,
+            "outlet": job.outlet_name,
+            "title": "Story seven",
+            "body": "The minister said exports rose 4 percent.",
+        },
+    )
+    article = Article.objects.get()
+    assert response["Location"] == f"/articles/{article.pk}/"
+    assert article.url.startswith("https://news.example/story")

@@ -176,3 +176,14 @@ def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         page = client.get(url).content.decode()
     assert page.count("data-appearance=") >= 9 and page.count("Verdict version") >= 9
+
+
+def test_the_already_checked_note_links_to_the_checked_claim_and_its_public_page(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    note = page.split("<strong>Already checked.</strong>")[1].split("</p>")[0]
+    assert f'href="{reverse("claims:detail", args=[verdict.claim.pk])}"' in note
+    assert f'href="{reverse("claims:public", args=[verdict.pk])}"' in note

@@ -222,3 +222,22 @@ def test_editors_and_admins_can_return_and_publish(client, role):
     published.refresh_from_db()
     assert returned.status == VerdictStatus.RETURNED
     assert published.status == VerdictStatus.PUBLISHED
+
+
+def test_a_refused_page_keeps_the_desk_around_it_and_says_what_to_do(client):
+    client.force_login(fact_checker(username="fc"))
+    response = client.get(reverse("claims:review_queue"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<nav aria-label="Main">' in html and "fc" in html
+    assert "<h1>You cannot open this page</h1>" in html
+    assert f'href="{reverse("claims:queue")}"' in html
+
+
+def test_a_missing_page_keeps_the_site_around_it_and_leads_back(client):
+    response = client.get(reverse("claims:public", args=[999_999]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<nav aria-label="Main">' in html
+    assert "<h1>Page not found</h1>" in html
+    assert f'href="{reverse("claims:public_index")}"' in html

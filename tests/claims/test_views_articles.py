@@ -117,6 +117,7 @@ def test_repeated_wrong_passwords_lock_the_account_out(client, settings):
     response = client.post(url, {"username": "victim", "password": "wrong"})
     assert response.status_code == 429
     assert "Too many failed log-ins" in response.content.decode()
+    assert "locked for 15 minutes" in response.content.decode()
     # Even the right password is refused while the lockout lasts.
     response = client.post(url, {"username": "victim", "password": "correct horse battery"})
     assert response.status_code == 429
@@ -133,3 +134,50 @@ def test_the_right_password_logs_in_and_force_login_still_works(client):
     client.logout()
     client.force_login(user)
     assert client.get(reverse("claims:queue")).status_code == 200
+
+
+def test_the_article_list_pages_through_every_article_newest_first(client, checker):
+    oldest = ArticleFactory(title="The oldest article")
+    ArticleFactory.create_batch(200)
+    first = client.get(reverse("articles:list"))
+    assert "The oldest article" not in first.text
+    assert "201 articles, newest first" in first.text
+    assert 'rel="next"' in first.text
+    last_page = first.context["page"].paginator.num_pages
+    last = client.get(reverse("articles:list"), {"page": last_page})
+    assert reverse("articles:detail", args=[oldest.pk]) in last.text
+    assert 'rel="prev"' in last.text
+
+
+def test_a_field_error_is_the_description_its_input_points_to(client, checker):
+    response = client.post(reverse("articles:submit"), submission(title=""))
+    html = response.content.decode()
+    assert 'aria-describedby="id_title_error"' in html and 'aria-invalid="true"' in html
+    error = html.split('id="id_title_error"')[1].split("</div>")[0]
+    assert "A title is required with pasted text." in error
+
+
+def test_a_failed_log_in_keeps_the_username_and_puts_the_cursor_on_the_password(client):
+    UserFactory(username="reporter")
+    response = client.post(reverse("login"), {"username": "reporter", "password": "wrong"})
+    html = response.content.decode()
+    username = html.split('id="id_username"')[1].split(">")[0]
+    password = html.split('id="id_password"')[1].split(">")[0]
+    assert 'value="reporter"' in username and "autofocus" not in username
+    assert "autofocus" in password and "value=" not in password
+
+
+def test_a_changed_password_leads_back_to_the_desk(client):
+    user = UserFactory(username="someone", groups=["Fact-checkers"])
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct horse battery",
+            "new_password1": "a much longer passphrase 42",
+            "new_password2": "a much longer passphrase 42",
+        },
+        follow=True,
+    )
+    assert "Your password was changed." in response.text
+    assert f'href="{reverse("claims:queue")}"' in response.text.split("<main")[1]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -234,7 +236,7 @@ def test_a_draft_needs_at_least_one_source(client, checker):
         reverse("claims:verdict_save", args=[claim.pk]), verdict_post(sources=())
     )
     assert response.status_code == 400
-    assert "Please submit at least 1 form." in response.content.decode()
+    assert "Give at least 1 evidence source." in response.content.decode()
     assert not Verdict.objects.filter(claim=claim).exists()
 
 
@@ -356,6 +358,26 @@ def test_correcting_the_speaker_records_the_alias(client, checker):
     assert claim.events.get(kind=ClaimEventKind.SPEAKER_CORRECTED).data["to"] == "Ada Lovelace"
 
 
+def test_the_speaker_list_offers_the_article_s_speakers_and_a_typed_name_finds_the_rest(
+    client, checker
+):
+    claim = claim_in_body()
+    in_article = SpeakerFactory(name="Mayor Quimby")
+    Sentence.objects.create(
+        article=claim.article, index=0, start=0, end=5, text="Openi", speaker=in_article
+    )
+    elsewhere = services.speaker_resolve(name="Ada Lovelace")
+    SpeakerFactory.create_batch(30)  # a desk's thousands of speakers stay out of the page
+    html = page(client, claim)
+    options = html.split('name="speaker"')[1].split("</select>")[0]
+    assert f'value="{in_article.pk}"' in options and "Ada Lovelace" not in options
+    assert options.count("<option") == 2  # the empty choice and the article's speaker
+    client.post(reverse("claims:speaker", args=[claim.pk]), {"name": "Ada Lovelace"})
+    claim.refresh_from_db()
+    assert claim.speaker == elsewhere
+    assert "Ada Lovelace" in page(client, claim).split('name="speaker"')[1].split("</select>")[0]
+
+
 def test_a_typed_new_speaker_is_created(client, checker):
     claim = claim_in_body()
     client.post(reverse("claims:speaker", args=[claim.pk]), {"name": "Grace Hopper", "role": ""})
@@ -369,3 +391,79 @@ def test_a_typed_new_speaker_is_created(client, checker):
         assert response.status_code == 400 and "Name the speaker" in response.content.decode()
     claim.refresh_from_db()
     assert claim.speaker.name == "Grace Hopper"
+
+
+def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # no summer time: always JST
+    claim = claim_in_body()
+    services.claim_assign(claim=claim, actor=checker)
+    verdict = drafted_verdict(claim=claim, author=checker)
+    html = page(client, claim)
+    timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert re.search(r"\d{2}:\d{2} JST</time>", timeline)
+    assert re.search(r"last saved by fc \d+ \w+ \d{4} \d{2}:\d{2} JST", html)
+    stale = verdict.version
+    verdicts.verdict_save(
+        claim=claim,
+        actor=fact_checker(username="colleague"),
+        expected_version=stale,
+        rating=active_rating("false"),
+        conclusion="Colleague's wording.",
+        explanation="",
+        sources=[{"url": "https://c.example.org", "title": "C"}],
+    )
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]), verdict_post(stale, conclusion="Mine.")
+    )
+    assert re.search(r"changed by colleague at \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST", response.text)
+
+
+def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submitted(
+    client, checker
+):
+    claim = claim_in_body()
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        verdict_post(rating="", submit=True),
+        follow=True,
+    )
+    claim.refresh_from_db()
+    assert claim.verdict.status == VerdictStatus.DRAFT
+    assert claim.verdict.conclusion == "Crime rose."
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "The draft is saved but not submitted. "
+        "A verdict needs a rating and a conclusion before review."
+    ]
+
+
+def test_a_source_is_removed_from_a_draft_with_its_remove_box(client, checker):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker, sources=2)
+    html = page(client, claim)
+    assert 'name="sources-0-DELETE"' in html and "Remove this source" in html
+    assert 'name="sources-2-DELETE"' not in html  # the blank extra forms have nothing to remove
+    data = verdict_post(
+        verdict.version,
+        sources=(
+            ("https://source0.example.org/report", "Report 0"),
+            ("https://source1.example.org/report", "Report 1"),
+        ),
+    )
+    data.update({"sources-TOTAL_FORMS": "4", "sources-INITIAL_FORMS": "2"})
+    data.update({"sources-1-url": "", "sources-1-title": "", "sources-1-DELETE": "on"})
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data)
+    assert response.status_code == 302
+    assert [source.title for source in verdict.sources.all()] == ["Report 0"]
+
+
+def test_removing_every_source_is_refused_and_keeps_them(client, checker):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker, sources=1)
+    data = verdict_post(verdict.version, sources=(("https://source0.example.org/report", "R"),))
+    data.update({"sources-TOTAL_FORMS": "3", "sources-INITIAL_FORMS": "1"})
+    data["sources-0-DELETE"] = "on"
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data)
+    assert response.status_code == 400
+    assert "Give at least 1 evidence source." in response.content.decode()
+    assert verdict.sources.count() == 1

@@ -92,3 +92,20 @@ def test_durations_read_like_a_person_wrote_them():
     assert duration_text(timedelta(hours=1, minutes=1)) == "1 hour 1 minute"
     assert duration_text(timedelta(seconds=40)) == "40 seconds"
     assert duration_text(timedelta(0)) == "under a second"
+
+
+def test_the_desk_history_names_statuses_as_the_desk_does_not_by_their_codes(client, boss):
+    published_verdict(publisher=boss)
+    html = client.get(reverse("claims:desk_history")).content.decode()
+    assert "(In review → Published)" in html
+    assert "in_review" not in html and "in_progress" not in html
+
+
+def test_the_claim_timeline_names_a_verdict_status_change_by_its_label(client, boss):
+    verdict = published_verdict(publisher=boss)
+    timeline = client.get(reverse("claims:history", args=[verdict.claim_id])).context["timeline"]
+    status_changes = [
+        (old, new) for entry in timeline for name, old, new in entry.changes if name == "status"
+    ]
+    assert ("Draft", "Submitted for review") in status_changes
+    assert ("Submitted for review", "Published") in status_changes

@@ -122,6 +122,16 @@ def test_invalid_filters_show_errors_instead_of_failing(client, checker):
     assert response.context["form"].errors["score_min"]
 
 
+def test_one_invalid_filter_leaves_the_others_applied_and_says_it_is_left_out(client, checker):
+    claim("Likely claim.", check_worthiness=0.95)
+    claim("Unlikely claim.", check_worthiness=0.55)
+    response = client.get(reverse("claims:queue"), {"score_min": "0.9", "score_max": "7"})
+    assert [c.text for c in response.context["page"]] == ["Likely claim."]
+    assert response.context["form"].errors["score_max"]
+    assert "1 claim, highest priority" in response.text
+    assert "The marked filter is left out until it is corrected." in response.text
+
+
 def test_the_queue_is_paginated(client, checker):
     article = ArticleFactory(body="x" * 400)
     for n in range(30):
@@ -149,6 +159,8 @@ def test_the_queue_runs_a_constant_number_of_queries(client, checker, django_ass
 
     params = {"assignee": "mine", "q": "council"}
     _fill(3, checker)
+    # A new view of the queue is written to the session once (for the claim page's way back).
+    client.get(reverse("claims:queue"), params)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("claims:queue"), params)
     # Session, user, permissions, count, page, outlets for the filter: nothing per row.
@@ -267,3 +279,13 @@ def test_the_queue_shows_the_author_the_verdicts_returned_to_them(client, checke
     assert "Not yours." not in page
     client.force_login(editor())
     assert "Returned to you" not in client.get(reverse("claims:queue")).content.decode()
+
+
+def test_the_claim_page_leads_back_to_the_queue_as_it_was_filtered(client, checker):
+    opened = claim("Ada's claim.", speaker=SpeakerFactory(name="Ada Lovelace"))
+    client.get(reverse("claims:queue"), {"speaker": "Ada", "status": "all"})
+    page = client.get(reverse("claims:detail", args=[opened.pk])).content.decode()
+    assert f'<a href="{reverse("claims:queue")}?speaker=Ada&amp;status=all">← Queue</a>' in page
+    client.get(reverse("claims:queue"))
+    page = client.get(reverse("claims:detail", args=[opened.pk])).content.decode()
+    assert f'<a href="{reverse("claims:queue")}">← Queue</a>' in page

@@ -162,3 +162,33 @@ def test_fact_checkers_see_no_review_or_correction_forms(client):
         reverse("claims:correct", args=[published.claim_id]), correction_post(published)
     )
     assert response.status_code == 403
+
+
+def test_a_correction_can_take_a_wrong_source_off_the_published_verdict(client, boss):
+    verdict = published_verdict(sources=2)
+    data = correction_post(verdict, note="The second report was about another city.")
+    data.update(
+        {
+            "correct-sources-TOTAL_FORMS": "2",
+            "correct-sources-INITIAL_FORMS": "2",
+            "correct-sources-1-url": "https://source1.example.org/report",
+            "correct-sources-1-title": "Report 1",
+            "correct-sources-1-note": "",
+            "correct-sources-1-DELETE": "on",
+        }
+    )
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
+    assert response.status_code == 302
+    public = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "The table" in public and "Report 1" not in public
+
+
+def test_a_publish_without_the_page_s_version_says_to_reload_not_that_there_is_no_verdict(
+    client, boss
+):
+    verdict = submitted_verdict()
+    response = client.post(reverse("claims:publish", args=[verdict.claim_id]), {}, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["The page was out of date: reload it and try again."]
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED
