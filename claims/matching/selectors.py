@@ -28,6 +28,7 @@ class SeenBefore:
     group: ClaimGroup | None
     appearances: list[Claim]  # the group's other claims, earliest first
     suggestions: list[MatchSuggestion]  # open suggestions, best first
+    later: list[MatchSuggestion]  # open suggestions of later claims that may repeat this one
     checked: Claim | None  # an appearance whose verdict is published
     events: list[ClaimGroupEvent]
     external: list["ExternalCheck"]  # other fact-checkers' reviews, never the desk's verdicts
@@ -61,6 +62,13 @@ def seen_before(claim: Claim) -> SeenBefore:
         .select_related(*(f"candidate__{name}" for name in APPEARANCE_RELATED))
         .order_by("-score")
     )
+    # The other side of a suggestion: whoever works the earlier claim sees its possible
+    # repeats too, before anyone confirms them on the later claim's page.
+    later = list(
+        MatchSuggestion.objects.filter(candidate=claim, status=SuggestionStatus.OPEN)
+        .select_related(*(f"claim__{name}" for name in APPEARANCE_RELATED))
+        .order_by("-score", "pk")
+    )
     checked = next(
         (other for other in appearances if published_verdict_of(other)),
         None,
@@ -72,7 +80,9 @@ def seen_before(claim: Claim) -> SeenBefore:
             .select_related("actor")
             .order_by("-created_at", "-pk")[:5]
         )
-    return SeenBefore(group, appearances, suggestions, checked, events, external_checks(claim))
+    return SeenBefore(
+        group, appearances, suggestions, later, checked, events, external_checks(claim)
+    )
 
 
 def external_checks(claim: Claim) -> list[ExternalCheck]:

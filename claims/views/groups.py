@@ -17,6 +17,13 @@ def _claim_id_from(request, name: str) -> int | None:
     return int(value) if is_id(value) else None
 
 
+def _back_to(request, suggestion: MatchSuggestion) -> int:
+    """The page the suggestion was decided from: either of its two claims (the later one's by
+    default)."""
+    back = _claim_id_from(request, "next_claim")
+    return back if back in (suggestion.claim_id, suggestion.candidate_id) else suggestion.claim_id
+
+
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def suggestion_confirm(request, pk: int):
     suggestion = get_object_or_404(MatchSuggestion, pk=pk)
@@ -25,7 +32,7 @@ def suggestion_confirm(request, pk: int):
         lambda: groups.suggestion_confirm(suggestion=suggestion, actor=request.user),
         success="Confirmed: the claim is an appearance of the earlier one.",
     )
-    return redirect("claims:detail", pk=suggestion.claim_id)
+    return redirect("claims:detail", pk=_back_to(request, suggestion))
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
@@ -36,7 +43,7 @@ def suggestion_reject(request, pk: int):
         lambda: groups.suggestion_reject(suggestion=suggestion, actor=request.user),
         success="Rejected: the two claims are not the same.",
     )
-    return redirect("claims:detail", pk=suggestion.claim_id)
+    return redirect("claims:detail", pk=_back_to(request, suggestion))
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

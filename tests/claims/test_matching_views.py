@@ -85,6 +85,32 @@ def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
     assert not Claim.objects.get(pk=other.pk).group_id
 
 
+def test_the_earlier_claims_panel_shows_a_possible_later_repeat_and_decides_it_there(
+    client, checker
+):
+    earlier, later = claim(), claim("Crime went down 40 percent last year, the mayor said.")
+    suggestion = MatchSuggestion.objects.create(
+        claim=later, candidate=earlier, score=0.71, level="suggested"
+    )
+    page = client.get(reverse("claims:detail", args=[earlier.pk])).content.decode()
+    item = page[page.index(f'data-suggestion="{suggestion.pk}"') :].split("</li>")[0]
+    assert "Possible later repeat · 0.71" in item
+    assert reverse("claims:detail", args=[later.pk]) in item
+    response = client.post(
+        reverse("claims:suggestion_confirm", args=[suggestion.pk]), {"next_claim": earlier.pk}
+    )
+    assert response["Location"] == reverse("claims:detail", args=[earlier.pk])
+    assert Claim.objects.get(pk=later.pk).group_id == Claim.objects.get(pk=earlier.pk).group_id
+    # Back to a claim the suggestion is not about is not a place to go: the later claim's page.
+    other = MatchSuggestion.objects.create(
+        claim=claim("Crime fell."), candidate=earlier, score=0.6, level="suggested"
+    )
+    response = client.post(
+        reverse("claims:suggestion_reject", args=[other.pk]), {"next_claim": later.pk}
+    )
+    assert response["Location"] == reverse("claims:detail", args=[other.claim_id])
+
+
 def test_merging_a_group_into_one_of_its_members_is_refused_with_a_message(client, checker):
     first, second = claim(), claim("Again.")
     groups.claim_group_link(claim=second, earlier=first)
