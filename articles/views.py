@@ -129,7 +129,9 @@ def article_submit(request):
             else:
                 messages.success(request, "Article stored; its analysis is queued.")
                 return redirect("articles:detail", pk=article.pk)
-    return render(request, "articles/article_submit.html", {"form": form})
+    # A form sent back with its errors is a 400, as on every desk form.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "articles/article_submit.html", {"form": form}, status=status)
 
 
 def _undecodable_fields(request) -> list[str]:

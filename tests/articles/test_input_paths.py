@@ -16,7 +16,7 @@ def test_the_web_form_refuses_bytes_that_are_not_utf8(client):
     response = client.post(
         reverse("articles:submit"), body, content_type="application/x-www-form-urlencoded"
     )
-    assert response.status_code == 200  # the form again, with the reason
+    assert response.status_code == 400  # the form again, with the reason
     assert "not valid UTF-8" in response.content.decode()
     assert not Article.objects.exists()
 

@@ -489,7 +489,7 @@ def test_a_submitter_who_cannot_open_articles_is_told_of_a_duplicate_without_a_r
     stored = ArticleFactory(title="A headline only the desk sees")
     client.force_login(_blind_submitter())
     response = client.post("/articles/new/", {"title": "Mine", "body": stored.body})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert f"This article is already stored (#{stored.pk}) and is available to the desk." in page
     assert stored.title not in page and f"/articles/{stored.pk}/" not in page
@@ -501,7 +501,7 @@ def test_the_desk_form_says_when_someone_else_is_fetching_the_url(client):
     )
     client.force_login(_submitter())
     response = client.post("/articles/new/", {"url": "https://news.example/theirs"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "This URL is already being fetched (submitted by someone else)." in page
     assert f"/intake/jobs/{theirs.pk}/" not in page

@@ -48,7 +48,7 @@ def test_submitting_an_article_stores_it_and_runs_the_analysis(
 
 def test_a_submission_with_errors_shows_them(client, checker):
     response = client.post(reverse("articles:submit"), submission(title="", url="not a url"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors.keys() == {"title", "url"}
     assert not Article.objects.exists()
 
@@ -71,7 +71,7 @@ def test_a_submission_the_services_refuse_shows_their_reason_on_the_form(
 ):
     settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
     response = client.post(reverse("articles:submit"), submission(**fields))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert not Article.objects.exists() and not IntakeJob.objects.exists()
 
