@@ -1,6 +1,7 @@
 """Safe fetching and extraction against the local test server."""
 
 import socket
+import time
 
 import pytest
 
@@ -176,3 +177,44 @@ def test_a_refusal_does_not_say_what_the_host_resolved_to(settings, monkeypatch,
         "addresses are fetched"
     )
     assert "10.20.30.40" in caplog.text  # for the desk's operators, in the log only
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        pytest.param(b"HTTP/1.1 200 OK\r\nX-Padding: ", id="headers"),
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n",
+            id="body",
+        ),
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>", id="no-length"
+        ),
+    ],
+)
+def test_a_server_that_trickles_its_answer_times_out_within_the_read_time_out(drip_server, prefix):
+    server = drip_server(prefix)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as timed_out:
+        fetch(server.base + "/page", check_robots=False)
+    # The 1 s read time-out bounds the headers, and then the body, as a whole.
+    assert time.monotonic() - started < 4
+    assert str(timed_out.value) == "timed out after 1 s" and timed_out.value.transient
+
+
+def test_a_redirect_to_a_malformed_address_is_refused_with_the_reason(intake_server):
+    intake_server.set("/bad-redirect", "", status=302, headers={"Location": "http://[::1/x"})
+    with pytest.raises(FetchError) as refused:
+        fetch(intake_server.url("/bad-redirect"))
+    assert str(refused.value) == "refused: the page redirected to an address that is not a URL"
+    assert not refused.value.transient
+
+
+def test_a_page_of_no_stated_type_is_refused_in_plain_words(intake_server):
+    intake_server.set("/untyped", "<html><body><p>Text.</p></body></html>", content_type="")
+    intake_server.responses["/untyped"][1].pop("Content-Type")
+    with pytest.raises(FetchError) as refused:
+        fetch(intake_server.url("/untyped"))
+    assert str(refused.value) == (
+        "refused: the address serves content of no stated type, not an HTML page"
+    )
