@@ -122,7 +122,8 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             _take_entries(feed, parsed.entries, result)
             feed.etag = page.headers.get("etag", "")[:500]
             feed.last_modified = page.headers.get("last-modified", "")[:100]
-            feed.title = feed.title or (parsed.feed.get("title") or "").strip()[:500]
+            title = (parsed.feed.get("title") or "").replace("\x00", "").strip()
+            feed.title = feed.title or title[:500]
     except FetchError as error:
         feed.consecutive_failures += 1
         wait = min(
@@ -152,7 +153,8 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
     )  # one query, not one per entry
     for entry in entries:
         link = (entry.get("link") or "").strip()
-        key = (entry.get("id") or link).strip()[:2000]
+        # A NUL (XML's &#0;) cannot be stored: dropped from the key, a link with one is refused.
+        key = (entry.get("id") or link).replace("\x00", "").strip()[:2000]
         if not key:
             result.failed += 1
             continue
@@ -162,7 +164,10 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
         seen.add(key)
         try:
             with transaction.atomic():
-                entry_row = FeedEntry.objects.create(feed=feed, key=key, url=link[:2000])
+                # The link is stored as written, less a NUL: intake_job_submit refuses it then.
+                entry_row = FeedEntry.objects.create(
+                    feed=feed, key=key, url=link.replace("\x00", "")[:2000]
+                )
                 job = intake_job_submit(
                     url=link, source_kind=SourceKind.FEED, feed=feed, outlet_name=outlet_name
                 )

@@ -13,6 +13,7 @@ import logging
 import socket
 import threading
 import time
+import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib import robotparser
@@ -240,6 +241,10 @@ def _pool_manager() -> urllib3.PoolManager:
 def url_refusal(url: str) -> str | None:
     """Why this URL is never fetched, judged from its text alone (the address is checked when
     connecting)."""
+    control = next((char for char in url if unicodedata.category(char) == "Cc"), None)
+    if control is not None:
+        # A NUL cannot be stored, and http.client refuses any control character anyway.
+        return f"refused: the URL holds a control character (U+{ord(control):04X})"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a malformed port)

@@ -125,6 +125,8 @@ def test_addresses_are_classified(address, kind, settings):
         ("file:///etc/passwd", "refused: only http and https addresses are fetched, not file://"),
         ("http://user:secret@example.org/", "refused: URLs with a user name or password"),
         ("http://10.1.2.3/", "refused: the address of 10.1.2.3 is not allowed"),
+        ("http://example.org/a\x00b", "refused: the URL holds a control character (U+0000)"),
+        ("http://example.org/\x7f", "refused: the URL holds a control character (U+007F)"),
     ],
 )
 def test_urls_that_are_never_fetched(url, reason, settings):
