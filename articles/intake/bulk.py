@@ -9,7 +9,6 @@ Every bad row is reported with its line number; re-importing a file stores nothi
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -26,6 +25,7 @@ from ..services import DuplicateArticle, article_submit, language_refusal, url_n
 from .extract import day_at_noon
 from .jobs import intake_job_submit
 from .queue import task_send
+from .storable import json_unstorable
 
 COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -33,7 +33,6 @@ MAX_REPORTED_ERRORS = 1000
 _CHUNK_ROWS = 100
 # A URL with a job in one of these states is skipped: it is being fetched or has been stored.
 _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -136,7 +135,7 @@ def _jsonl_rows(text: str):
             yield number, None, "each line must be one JSON object"
             continue
         # Before the keys are named in an error: the errors are stored as text too.
-        unstorable = _unstorable_value(row)
+        unstorable = json_unstorable(row)
         if unstorable:
             yield number, None, unstorable
             continue
@@ -148,29 +147,6 @@ def _jsonl_rows(text: str):
             yield number, None, "every value must be a string"
             continue
         yield number, {key: value or "" for key, value in row.items()}, ""
-
-
-def _unstorable_value(row: dict) -> str | None:
-    """Why a key or value decoded from JSON escapes cannot be stored as text: "\\u0000" gives a
-    NUL, which PostgreSQL refuses, and "\\ud800" half a surrogate pair, which is not UTF-8. (A
-    CSV file cannot hold either: the whole file was decoded as UTF-8 and checked for NUL.)"""
-    for key, value in row.items():
-        for name, text in (("a key", key), (key, value)):
-            if not isinstance(text, str) or not text:
-                continue
-            if "\x00" in text:
-                return f"{_printable(name)} holds a null character, which no text can store"
-            surrogate = _SURROGATE.search(text)
-            if surrogate:
-                return (
-                    f"{_printable(name)} holds a lone surrogate "
-                    f"(U+{ord(surrogate.group()):04X}), which is not text"
-                )
-    return None
-
-
-def _printable(name: str) -> str:
-    return name if name.isprintable() and not _SURROGATE.search(name) else ascii(name)
 
 
 def import_row_clean(row: dict) -> dict:

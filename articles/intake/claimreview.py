@@ -3,6 +3,7 @@ or from a JSON file (one object, a list, a schema.org @graph, or a Fact Check To
 with "claims"), and stored as ExternalFactCheck rows, never as the desk's own verdicts."""
 
 import hashlib
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.utils.html import strip_tags
 from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
 from ..services import url_normalize
+from .storable import json_unstorable
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -65,13 +67,13 @@ def _claimreviews(node) -> Iterator[dict]:
 
 def _from_fact_check_tools(claim) -> Iterator[dict]:
     """A Fact Check Tools API claim becomes one schema.org-shaped ClaimReview per review."""
-    if not isinstance(claim, dict):
+    if not isinstance(claim, dict) or not isinstance(claim.get("claimReview"), list):
         return
-    for review in claim.get("claimReview") or []:
+    for review in claim["claimReview"]:
         if not isinstance(review, dict):
             continue
-        publisher = review.get("publisher") or {}
-        site = publisher.get("site", "") if isinstance(publisher, dict) else ""
+        publisher = _first(review.get("publisher"))
+        site = _text(publisher.get("site"))
         yield {
             "@type": "ClaimReview",
             "claimReviewed": claim.get("text", ""),
@@ -81,7 +83,7 @@ def _from_fact_check_tools(claim) -> Iterator[dict]:
                 "datePublished": claim.get("claimDate", ""),
             },
             "author": {
-                "name": publisher.get("name", "") if isinstance(publisher, dict) else "",
+                "name": publisher.get("name", ""),
                 "url": f"https://{site}" if site and "://" not in site else site,
             },
             "url": review.get("url", ""),
@@ -126,9 +128,7 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
         "rating_text": _text(rating.get("alternateName") or rating.get("name") if rating else "")[
             :500
         ],
-        "rating_value": _number(rating.get("ratingValue") if rating else None),
-        "best_rating": _number(rating.get("bestRating") if rating else None),
-        "worst_rating": _number(rating.get("worstRating") if rating else None),
+        **_rating_numbers(rating),
         "publisher_name": publisher_name[:300],
         "publisher_url": publisher_url,
         "url": url,
@@ -141,6 +141,12 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
     """Store (or refresh) each ClaimReview; the same review imported again updates its row."""
     result = ClaimReviewImport()
     for number, item in enumerate(items, start=1):
+        # The whole item is kept (`raw`), so a NUL anywhere in it refuses it, not only in the
+        # fields read.
+        unstorable = json_unstorable(item)
+        if unstorable:
+            result.errors.append(f"ClaimReview {number}: {unstorable}")
+            continue
         try:
             fields = claimreview_clean(item, page_url=imported_from)
         except ValidationError as error:
@@ -178,11 +184,25 @@ def _text(value) -> str:
     return _WHITESPACE.sub(" ", strip_tags(value)).strip()
 
 
+def _rating_numbers(rating: dict) -> dict:
+    """ratingValue, bestRating and worstRating as numbers; a value outside the scale it names
+    (99 of 5) is left out, so no page shows it, and the rating text stands alone."""
+    value = _number(rating.get("ratingValue"))
+    best, worst = _number(rating.get("bestRating")), _number(rating.get("worstRating"))
+    bounds = [bound for bound in (best, worst) if bound is not None]
+    if value is not None and len(bounds) == 2 and not min(bounds) <= value <= max(bounds):
+        value = None
+    return {"rating_value": value, "best_rating": best, "worst_rating": worst}
+
+
 def _number(value) -> float | None:
+    if isinstance(value, bool):  # JSON's true is no rating
+        return None
     try:
-        return float(value) if value not in (None, "") else None
+        number = float(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _date(value) -> date | None:

@@ -64,7 +64,7 @@ class Command(BaseCommand):
             raise CommandError("no such file")
         if path.suffix.lower() == ".json":
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is fine
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise CommandError(f"not valid UTF-8 JSON ({error})") from None
             except RecursionError:  # json.loads recurses once per level
