@@ -9,6 +9,7 @@ Every bad row is reported with its line number; re-importing a file stores nothi
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -27,9 +28,14 @@ from .jobs import intake_job_submit
 from .queue import task_send
 from .storable import json_unstorable
 
+logger = logging.getLogger(__name__)
 COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 MAX_REPORTED_ERRORS = 1000
+INTERNAL_ERROR = (
+    "An internal error stopped the import after {done} of {total} rows; the desk's logs have "
+    "the details. Import the file again to store the rest: rows already stored are skipped."
+)
 _CHUNK_ROWS = 100
 # A URL with a job in one of these states is skipped: it is being fetched or has been stored.
 _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
@@ -83,6 +89,10 @@ def import_rows(text: str, file_format: str) -> Iterator[tuple[int, dict | None,
 
 
 def _csv_rows(text: str):
+    # The csv module refuses fields over 131,072 characters unless told otherwise; an article
+    # may be longer (ARTICLE_MAX_CHARS), and no field is longer than the file, which is capped.
+    # (The limit is the module's, for the whole process: only ever raised here.)
+    csv.field_size_limit(max(csv.field_size_limit(), settings.INTAKE_IMPORT_MAX_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -110,6 +120,11 @@ def _csv_rows(text: str):
 
 
 def _check_columns(names) -> None:
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValidationError(
+            f"The column {', '.join(twice)} is named twice in the header; name each column once."
+        )
     unknown = sorted(set(names) - set(COLUMNS))
     if unknown:
         raise ValidationError(
@@ -120,7 +135,9 @@ def _check_columns(names) -> None:
 
 
 def _jsonl_rows(text: str):
-    for number, line in enumerate(text.splitlines(), start=1):
+    # "\n" alone ends a line: str.splitlines() would also cut at U+2028, U+0085 or a form
+    # feed, which may stand unescaped inside a JSON string. (json.loads ignores a "\r".)
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -301,8 +318,23 @@ def import_batch_run(
             status=ImportStatus.FAILED, error=" ".join(fatal.messages), finished_at=timezone.now()
         )
         raise
+    except Exception:
+        # The chunk that broke was rolled back whole; the chunks before it are committed and
+        # their counts saved. Without this the batch would show "running" for ever. The
+        # exception text (a database error, say) goes to the log, not the page.
+        logger.exception("Import batch %s stopped", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportStatus.FAILED,
+            error=INTERNAL_ERROR.format(done=_saved_rows(batch_id), total=progress.total),
+            finished_at=timezone.now(),
+        )
+        raise
     _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
     return progress
+
+
+def _saved_rows(batch_id: int) -> int:
+    return ImportBatch.objects.filter(pk=batch_id).values_list("rows_done", flat=True).get()
 
 
 def _import_one(
