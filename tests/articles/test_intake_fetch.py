@@ -220,3 +220,38 @@ def test_a_page_of_no_stated_type_is_refused_in_plain_words(intake_server):
     assert str(refused.value) == (
         "refused: the address serves content of no stated type, not an HTML page"
     )
+
+
+FRENCH_PAGE = (
+    '<!DOCTYPE html><html lang="fr"><head>{meta}<title>Café crème</title></head><body>'
+    "<article><p>"
+    + "Le ministre a déclaré que le chômage a baissé de douze pour cent l'année dernière. " * 4
+    + "</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "meta", "content_type"),
+    [
+        # Many servers label every page ISO-8859-1 by default; the page is UTF-8.
+        ("utf-8", "", "text/html; charset=iso-8859-1"),
+        # A Latin-1 page behind a server that says UTF-8: the page's own <meta> is right.
+        ("iso-8859-1", '<meta charset="iso-8859-1">', "text/html; charset=utf-8"),
+        (
+            "windows-1252",
+            '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+            "text/html; charset=UTF-8",
+        ),
+        ("iso-8859-1", "", "text/html; charset=iso-8859-1"),  # labelled right, of course
+    ],
+)
+def test_a_page_whose_charset_is_mislabelled_is_read_in_its_real_encoding(
+    intake_server, encoding, meta, content_type
+):
+    intake_server.set(
+        "/fr", FRENCH_PAGE.format(meta=meta).encode(encoding), content_type=content_type
+    )
+    page = fetch(intake_server.url("/fr"))
+    article = article_extract(page.body, url=page.url, charset=page.charset)
+    assert article.title == "Café crème"
+    assert article.body.startswith("Le ministre a déclaré que le chômage a baissé")
