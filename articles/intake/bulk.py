@@ -59,12 +59,17 @@ def file_format_for(file_name: str) -> str:
     return FORMATS[suffix]
 
 
-def import_text_decode(data: bytes) -> str:
-    if len(data) > settings.INTAKE_IMPORT_MAX_BYTES:
+def import_size_check(size: int) -> None:
+    """Raises ValidationError for a file over INTAKE_IMPORT_MAX_BYTES. The page and the command
+    ask before reading the file, so a huge one is never held in memory."""
+    if size > settings.INTAKE_IMPORT_MAX_BYTES:
         raise ValidationError(
-            f"The file has {len(data):,} bytes; "
-            f"the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
+            f"The file has {size:,} bytes; the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
         )
+
+
+def import_text_decode(data: bytes) -> str:
+    import_size_check(len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -346,3 +346,30 @@ def test_an_unexpected_error_halfway_fails_the_import_and_keeps_the_rows_before_
         "An internal error stopped the import after 100 of 250 rows; the desk's logs have the "
         "details. Import the file again to store the rest: rows already stored are skipped."
     )
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read_into_memory(
+    client, settings, tmp_path, monkeypatch, capsys
+):
+    from django.core.files.uploadedfile import UploadedFile
+
+    settings.INTAKE_IMPORT_MAX_BYTES = 1024
+    reads = []
+
+    def read(self):  # UploadedFile.read is a property handing over the file's read
+        if not isinstance(self, SimpleUploadedFile):  # the test client's, not the view's
+            reads.append(self.name)
+        return self.file.read
+
+    monkeypatch.setattr(UploadedFile, "read", property(read))
+    client.force_login(fact_checker())
+    big = b"title,body\n" + b"A,Prices rose 5 percent.\n" * 100
+    response = client.post("/intake/imports/", {"file": SimpleUploadedFile("rows.csv", big)})
+    assert "The file has 2,511 bytes; the maximum is 1,024." in response.content.decode()
+    assert reads == [] and not ImportBatch.objects.exists()
+
+    path = tmp_path / "rows.csv"
+    path.write_bytes(big)
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read whole"))
+    with pytest.raises(CommandError, match="The file has 2,511 bytes; the maximum is 1,024."):
+        call_command("import_articles", str(path))
