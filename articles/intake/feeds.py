@@ -5,6 +5,7 @@ failure in a row (up to INTAKE_FEED_MAX_BACKOFF_MINUTES) and keeps its last erro
 success for the editors' page; one feed's failure never stops the others.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,6 +38,8 @@ class FeedPollResult:
 
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
+INTERNAL_ERROR_REASON = "an internal error stopped the poll; the desk's logs have the details"
+logger = logging.getLogger(__name__)
 
 
 def feed_interval_refusal(minutes) -> str | None:
@@ -124,7 +127,12 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             feed.last_modified = page.headers.get("last-modified", "")[:100]
             title = (parsed.feed.get("title") or "").replace("\x00", "").strip()
             feed.title = feed.title or title[:500]
-    except FetchError as error:
+    except Exception as error:
+        if not isinstance(error, FetchError):
+            # Any other error would leave the feed unsaved, its page silent and the poll
+            # failing the same way at each interval. Its text stays in the log.
+            logger.exception("Polling feed %s failed", feed.pk)
+            error = FetchError(INTERNAL_ERROR_REASON)
         feed.consecutive_failures += 1
         wait = min(
             feed.poll_interval_minutes * 2**feed.consecutive_failures,

@@ -110,6 +110,31 @@ def test_null_characters_in_a_feed_are_a_bad_link_or_dropped_not_a_crash(intake_
     assert (again.new, again.skipped, again.failed) == (0, 2, 0)
 
 
+def test_an_unexpected_error_in_a_poll_is_the_feeds_last_error_not_a_silent_crash(
+    intake_server, monkeypatch, caplog
+):
+    from articles.intake import feeds
+
+    def broken_submit(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(feeds, "intake_job_submit", broken_submit)
+    feed = feed_add(url=intake_server.url("/feed.xml"), interval_minutes=10)
+    result = feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.consecutive_failures == 1 and feed.last_success_at is None
+    assert (
+        feed.last_error
+        == result.error
+        == (
+            "An internal error stopped the poll; the desk's logs have the details (1 failure(s) "
+            "in a row; next try in 20 minutes)."
+        )
+    )
+    assert "the database went away" in caplog.text  # for the operators, in the log only
+    assert not IntakeJob.objects.exists()
+
+
 def test_a_failing_feed_backs_off_shows_its_error_and_does_not_block_the_others(
     intake_server, capsys
 ):
