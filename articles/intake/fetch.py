@@ -23,7 +23,8 @@ import urllib3
 from django.conf import settings
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import HTTPError, LocationParseError, ReadTimeoutError
+from urllib3.util import parse_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -248,7 +249,8 @@ def url_refusal(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a malformed port)
-    except ValueError:
+        parse_url(url)  # urllib3's reading, which the request uses: a space in the host, say
+    except (ValueError, LocationParseError):
         return f"refused: {url!r} is not a valid URL"
     if not parts.scheme:
         return "refused: the URL does not start with http:// or https://"

@@ -204,12 +204,21 @@ def test_a_server_that_trickles_its_answer_times_out_within_the_read_time_out(dr
     assert str(timed_out.value) == "timed out after 1 s" and timed_out.value.transient
 
 
-def test_a_redirect_to_a_malformed_address_is_refused_with_the_reason(intake_server):
-    intake_server.set("/bad-redirect", "", status=302, headers={"Location": "http://[::1/x"})
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("http://[::1/x", "refused: the page redirected to an address that is not a URL"),
+        ("http://a b.example/", "refused: 'http://a b.example/' is not a valid URL"),
+    ],
+)
+def test_a_redirect_to_a_malformed_address_is_refused_with_the_reason(
+    intake_server, location, reason
+):
+    intake_server.set("/bad-redirect", "", status=302, headers={"Location": location})
     with pytest.raises(FetchError) as refused:
         fetch(intake_server.url("/bad-redirect"))
-    assert str(refused.value) == "refused: the page redirected to an address that is not a URL"
-    assert not refused.value.transient
+    assert str(refused.value) == reason
+    assert not refused.value.transient  # tried again, it would fail the same way
 
 
 def test_a_page_of_no_stated_type_is_refused_in_plain_words(intake_server):
