@@ -3,6 +3,7 @@ or from a JSON file (one object, a list, a schema.org @graph, or a Fact Check To
 with "claims"), and stored as ExternalFactCheck rows, never as the desk's own verdicts."""
 
 import hashlib
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -10,14 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import extruct
+import jstyleson
+import lxml.etree
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
+from extruct.jsonld import HTML_OR_JS_COMMENTLINE
+from extruct.utils import parse_html
 
 from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
 from ..services import url_normalize
+from .extract import page_encoding
 from .storable import json_unstorable
 
 _WHITESPACE = re.compile(r"\s+")
@@ -34,13 +40,49 @@ class ClaimReviewImport:
 TOO_DEEP = "the document is nested too deeply to read"
 
 
-def claimreviews_from_html(html: bytes | str, *, url: str) -> list[dict]:
-    """The ClaimReview items embedded in a page, as JSON-LD or microdata."""
+def claimreviews_from_html(
+    html: bytes | str, *, url: str, charset: str | None = None
+) -> list[dict]:
+    """The ClaimReview items embedded in a page, as JSON-LD or microdata. A JSON-LD block that
+    is not valid JSON is passed over (pages carry many, for other purposes); it is named only
+    when the page gives no ClaimReview."""
+    if isinstance(html, bytes):
+        encoding = page_encoding(html, charset) or "utf-8"
+    else:
+        html, encoding = html.encode("utf-8"), "utf-8"
     try:
-        data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True)
-        return [item for syntax in ("json-ld", "microdata") for item in _claimreviews(data[syntax])]
-    except RecursionError:  # extruct's json.loads recurses once per level of a page's JSON-LD
+        tree = parse_html(html, encoding=encoding)
+    except (lxml.etree.ParserError, ValueError):
+        raise ValidationError("the page is empty") from None
+    try:
+        blocks, broken = _json_ld_blocks(tree)
+        microdata = extruct.extract(tree, base_url=url, syntaxes=["microdata"], uniform=True)
+    except RecursionError:  # json.loads recurses once per level of a page's JSON-LD
         raise ValidationError(TOO_DEEP) from None
+    items = [*_claimreviews(blocks), *_claimreviews(microdata["microdata"])]
+    if not items and broken:
+        raise ValidationError(
+            f"JSON-LD block {broken[0][0]} of the page is not valid JSON ({broken[0][1]}), and "
+            "no other block holds a ClaimReview"
+        )
+    return items
+
+
+def _json_ld_blocks(tree) -> tuple[list, list[tuple[int, str]]]:
+    """Every JSON-LD block that reads as JSON, and (number, reason) for those that do not."""
+    blocks, broken = [], []
+    for number, node in enumerate(tree.xpath('//script[@type="application/ld+json"]'), 1):
+        script = node.xpath("string()")
+        try:
+            blocks.append(json.loads(script, strict=False))
+            continue
+        except json.JSONDecodeError as error:
+            reason = f"{error.msg} at line {error.lineno} column {error.colno}"
+        try:  # as extruct reads them: comments and trailing commas are common
+            blocks.append(jstyleson.loads(HTML_OR_JS_COMMENTLINE.sub("", script), strict=False))
+        except ValueError:
+            broken.append((number, reason))
+    return blocks, broken
 
 
 def claimreviews_from_json(data) -> list[dict]:

@@ -65,12 +65,12 @@ def article_extract(
     )
 
 
-def _page_text(html: bytes, charset: str | None) -> str | bytes:
-    """The page as text, or the bytes for trafilatura to guess. Valid UTF-8 is read as UTF-8
-    whatever the header says: servers that label every page ISO-8859-1 are common, and text in
-    a legacy encoding is practically never valid UTF-8. A header the bytes contradict (a
-    Latin-1 page served as UTF-8) gives way to the page's own <meta> charset: decoding with
-    errors replaced would have stored "caf\ufffd" for good."""
+def page_encoding(html: bytes, charset: str | None) -> str | None:
+    """The encoding the page's bytes are really in, or None to let a parser guess. Valid UTF-8
+    is read as UTF-8 whatever the header says: servers that label every page ISO-8859-1 are
+    common, and text in a legacy encoding is practically never valid UTF-8. A header the bytes
+    contradict (a Latin-1 page served as UTF-8) gives way to the page's own <meta> charset:
+    decoding with errors replaced would have stored "caf\ufffd" for good."""
     declared = _codec(charset)
     if declared and declared.startswith(("utf-16", "utf-32")):
         candidates = [declared]  # their ASCII bytes alternate with NULs: valid UTF-8 too
@@ -80,10 +80,17 @@ def _page_text(html: bytes, charset: str | None) -> str | bytes:
     for encoding in candidates:
         if encoding:
             try:
-                return html.decode(encoding)
+                html.decode(encoding)
             except UnicodeDecodeError:
                 continue
-    return html
+            return encoding
+    return None
+
+
+def _page_text(html: bytes, charset: str | None) -> str | bytes:
+    """The page as text, or the bytes for trafilatura to guess."""
+    encoding = page_encoding(html, charset)
+    return html.decode(encoding) if encoding else html
 
 
 def _codec(charset: str | None) -> str | None:

@@ -278,3 +278,50 @@ def test_a_json_file_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(RAIL_REVIEW).encode("utf-8"))
     call_command("import_claimreviews", str(path))
     assert "1 ClaimReview found, 1 new" in capsys.readouterr().out
+
+
+def test_a_broken_json_ld_block_does_not_hide_the_pages_claimreview():
+    page = JSON_LD_PAGE.replace(
+        "<head>",
+        '<head><script type="application/ld+json">{"@type": "WebSite", "name": </script>',
+        1,
+    )
+    items = claimreviews_from_html(page, url="https://checkers.example/rail-fares")
+    assert [item["url"] for item in items] == ["https://checkers.example/rail-fares"]
+    # extruct's leniency stays: a comment line and a trailing comma are read.
+    trailing_comma = json.dumps(RAIL_REVIEW)[:-1] + ",}"
+    lenient = JSON_LD_PAGE.replace(json.dumps(JSON_LD), f"\n// fact check\n{trailing_comma}")
+    assert len(claimreviews_from_html(lenient, url="https://checkers.example/")) == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        (
+            '<html><head><script type="application/ld+json">{broken</script></head>'
+            "<body>x</body></html>",
+            "JSON-LD block 1 of the page is not valid JSON",
+        ),
+        ("", "the page is empty"),
+    ],
+)
+def test_a_page_with_only_broken_json_ld_or_nothing_at_all_says_so(tmp_path, capsys, page, reason):
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(CommandError, match="Some sources gave no ClaimReview"):
+        call_command("import_claimreviews", str(path), "--base-url", "https://x.example/")
+    assert reason in capsys.readouterr().err
+
+
+def test_a_fact_check_page_is_read_in_its_own_charset(intake_server, capsys):
+    page = JSON_LD_PAGE.replace("<head>", '<head><meta charset="iso-8859-1">').replace(
+        "Rail ticket prices", "Les tarifs ferroviaires (café)"
+    )
+    intake_server.set(
+        "/checks/fr", page.encode("iso-8859-1"), content_type="text/html; charset=iso-8859-1"
+    )
+    call_command("import_claimreviews", intake_server.url("/checks/fr"))
+    assert "1 ClaimReview found, 1 new" in capsys.readouterr().out
+    assert ExternalFactCheck.objects.get().claim_reviewed.startswith(
+        "Les tarifs ferroviaires (café) rose by 20 percent"
+    )

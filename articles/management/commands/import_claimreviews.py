@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 page = fetch(source)
             except FetchError as error:
                 raise CommandError(error.reason) from None
-            return claimreviews_from_html(page.body, url=page.url)
+            return claimreviews_from_html(page.body, url=page.url, charset=page.charset)
         path = Path(source)
         if not path.is_file():
             raise CommandError("no such file")
