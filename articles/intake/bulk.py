@@ -118,7 +118,12 @@ def _csv_rows(text: str):
             continue
         if any(value.strip() for value in values):
             if len(values) != len(header):
-                yield line, None, f"{len(values)} fields where the header names {len(header)}"
+                reason = f"{len(values)} fields where the header names {len(header)}"
+                # A body may span lines, but a row that spans them with the wrong field count
+                # is most often a quote left open, which swallowed the rows after it.
+                if reader.line_num > line:
+                    reason += f" (the row runs on to line {reader.line_num}: is a quote left open?)"
+                yield line, None, reason
             else:
                 yield line, dict(zip(header, values, strict=True)), ""
         line = reader.line_num + 1

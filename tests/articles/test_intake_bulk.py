@@ -373,3 +373,17 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read_into_memory(
     monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read whole"))
     with pytest.raises(CommandError, match="The file has 2,511 bytes; the maximum is 1,024."):
         call_command("import_articles", str(path))
+
+
+def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_callbacks):
+    # The csv module reads on to the end of the file for the closing quote: the rows after it
+    # are inside that one row, and the reason must say so, not only count its fields.
+    rows = 'title,body\n"Open,Prices rose 5 percent.\nB,Rents rose 9 percent.\nC,Taxes rose.\n'
+    batch = run_import("rows.csv", rows.encode(), django_capture_on_commit_callbacks)
+    assert batch.errors == [
+        {
+            "line": 2,
+            "reason": "1 fields where the header names 2 (the row runs on to line 4: "
+            "is a quote left open?)",
+        }
+    ]
