@@ -6,6 +6,7 @@
     feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
     bulk.py         CSV / JSON Lines files, validated row by row (services)
     claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services)
+    storable.py     whether text decoded from JSON can be stored (NUL, lone surrogates)
     views.py        the editor pages for jobs, feeds, imports
 
 May import Django, articles.models, articles.services and articles.queueing; never claims/ (see

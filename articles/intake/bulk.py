@@ -9,7 +9,7 @@ Every bad row is reported with its line number; re-importing a file stores nothi
 import csv
 import io
 import json
-import re
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -26,14 +26,19 @@ from ..services import DuplicateArticle, article_submit, language_refusal, url_n
 from .extract import day_at_noon
 from .jobs import intake_job_submit
 from .queue import task_send
+from .storable import json_unstorable
 
+logger = logging.getLogger(__name__)
 COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 MAX_REPORTED_ERRORS = 1000
+INTERNAL_ERROR = (
+    "An internal error stopped the import after {done} of {total} rows; the desk's logs have "
+    "the details. Import the file again to store the rest: rows already stored are skipped."
+)
 _CHUNK_ROWS = 100
 # A URL with a job in one of these states is skipped: it is being fetched or has been stored.
 _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -54,12 +59,17 @@ def file_format_for(file_name: str) -> str:
     return FORMATS[suffix]
 
 
-def import_text_decode(data: bytes) -> str:
-    if len(data) > settings.INTAKE_IMPORT_MAX_BYTES:
+def import_size_check(size: int) -> None:
+    """Raises ValidationError for a file over INTAKE_IMPORT_MAX_BYTES. The page and the command
+    ask before reading the file, so a huge one is never held in memory."""
+    if size > settings.INTAKE_IMPORT_MAX_BYTES:
         raise ValidationError(
-            f"The file has {len(data):,} bytes; "
-            f"the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
+            f"The file has {size:,} bytes; the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
         )
+
+
+def import_text_decode(data: bytes) -> str:
+    import_size_check(len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -84,6 +94,10 @@ def import_rows(text: str, file_format: str) -> Iterator[tuple[int, dict | None,
 
 
 def _csv_rows(text: str):
+    # The csv module refuses fields over 131,072 characters unless told otherwise; an article
+    # may be longer (ARTICLE_MAX_CHARS), and no field is longer than the file, which is capped.
+    # (The limit is the module's, for the whole process: only ever raised here.)
+    csv.field_size_limit(max(csv.field_size_limit(), settings.INTAKE_IMPORT_MAX_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -104,13 +118,23 @@ def _csv_rows(text: str):
             continue
         if any(value.strip() for value in values):
             if len(values) != len(header):
-                yield line, None, f"{len(values)} fields where the header names {len(header)}"
+                reason = f"{len(values)} fields where the header names {len(header)}"
+                # A body may span lines, but a row that spans them with the wrong field count
+                # is most often a quote left open, which swallowed the rows after it.
+                if reader.line_num > line:
+                    reason += f" (the row runs on to line {reader.line_num}: is a quote left open?)"
+                yield line, None, reason
             else:
                 yield line, dict(zip(header, values, strict=True)), ""
         line = reader.line_num + 1
 
 
 def _check_columns(names) -> None:
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValidationError(
+            f"The column {', '.join(twice)} is named twice in the header; name each column once."
+        )
     unknown = sorted(set(names) - set(COLUMNS))
     if unknown:
         raise ValidationError(
@@ -121,7 +145,9 @@ def _check_columns(names) -> None:
 
 
 def _jsonl_rows(text: str):
-    for number, line in enumerate(text.splitlines(), start=1):
+    # "\n" alone ends a line: str.splitlines() would also cut at U+2028, U+0085 or a form
+    # feed, which may stand unescaped inside a JSON string. (json.loads ignores a "\r".)
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -136,7 +162,7 @@ def _jsonl_rows(text: str):
             yield number, None, "each line must be one JSON object"
             continue
         # Before the keys are named in an error: the errors are stored as text too.
-        unstorable = _unstorable_value(row)
+        unstorable = json_unstorable(row)
         if unstorable:
             yield number, None, unstorable
             continue
@@ -148,29 +174,6 @@ def _jsonl_rows(text: str):
             yield number, None, "every value must be a string"
             continue
         yield number, {key: value or "" for key, value in row.items()}, ""
-
-
-def _unstorable_value(row: dict) -> str | None:
-    """Why a key or value decoded from JSON escapes cannot be stored as text: "\\u0000" gives a
-    NUL, which PostgreSQL refuses, and "\\ud800" half a surrogate pair, which is not UTF-8. (A
-    CSV file cannot hold either: the whole file was decoded as UTF-8 and checked for NUL.)"""
-    for key, value in row.items():
-        for name, text in (("a key", key), (key, value)):
-            if not isinstance(text, str) or not text:
-                continue
-            if "\x00" in text:
-                return f"{_printable(name)} holds a null character, which no text can store"
-            surrogate = _SURROGATE.search(text)
-            if surrogate:
-                return (
-                    f"{_printable(name)} holds a lone surrogate "
-                    f"(U+{ord(surrogate.group()):04X}), which is not text"
-                )
-    return None
-
-
-def _printable(name: str) -> str:
-    return name if name.isprintable() and not _SURROGATE.search(name) else ascii(name)
 
 
 def import_row_clean(row: dict) -> dict:
@@ -325,8 +328,23 @@ def import_batch_run(
             status=ImportStatus.FAILED, error=" ".join(fatal.messages), finished_at=timezone.now()
         )
         raise
+    except Exception:
+        # The chunk that broke was rolled back whole; the chunks before it are committed and
+        # their counts saved. Without this the batch would show "running" for ever. The
+        # exception text (a database error, say) goes to the log, not the page.
+        logger.exception("Import batch %s stopped", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportStatus.FAILED,
+            error=INTERNAL_ERROR.format(done=_saved_rows(batch_id), total=progress.total),
+            finished_at=timezone.now(),
+        )
+        raise
     _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
     return progress
+
+
+def _saved_rows(batch_id: int) -> int:
+    return ImportBatch.objects.filter(pk=batch_id).values_list("rows_done", flat=True).get()
 
 
 def _import_one(

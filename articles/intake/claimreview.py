@@ -3,20 +3,28 @@ or from a JSON file (one object, a list, a schema.org @graph, or a Fact Check To
 with "claims"), and stored as ExternalFactCheck rows, never as the desk's own verdicts."""
 
 import hashlib
+import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 import extruct
+import jstyleson
+import lxml.etree
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
+from extruct.jsonld import HTML_OR_JS_COMMENTLINE
+from extruct.utils import parse_html
 
 from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
 from ..services import url_normalize
+from .extract import page_encoding
+from .storable import json_unstorable
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -32,13 +40,49 @@ class ClaimReviewImport:
 TOO_DEEP = "the document is nested too deeply to read"
 
 
-def claimreviews_from_html(html: bytes | str, *, url: str) -> list[dict]:
-    """The ClaimReview items embedded in a page, as JSON-LD or microdata."""
+def claimreviews_from_html(
+    html: bytes | str, *, url: str, charset: str | None = None
+) -> list[dict]:
+    """The ClaimReview items embedded in a page, as JSON-LD or microdata. A JSON-LD block that
+    is not valid JSON is passed over (pages carry many, for other purposes); it is named only
+    when the page gives no ClaimReview."""
+    if isinstance(html, bytes):
+        encoding = page_encoding(html, charset) or "utf-8"
+    else:
+        html, encoding = html.encode("utf-8"), "utf-8"
     try:
-        data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True)
-        return [item for syntax in ("json-ld", "microdata") for item in _claimreviews(data[syntax])]
-    except RecursionError:  # extruct's json.loads recurses once per level of a page's JSON-LD
+        tree = parse_html(html, encoding=encoding)
+    except (lxml.etree.ParserError, ValueError):
+        raise ValidationError("the page is empty") from None
+    try:
+        blocks, broken = _json_ld_blocks(tree)
+        microdata = extruct.extract(tree, base_url=url, syntaxes=["microdata"], uniform=True)
+    except RecursionError:  # json.loads recurses once per level of a page's JSON-LD
         raise ValidationError(TOO_DEEP) from None
+    items = [*_claimreviews(blocks), *_claimreviews(microdata["microdata"])]
+    if not items and broken:
+        raise ValidationError(
+            f"JSON-LD block {broken[0][0]} of the page is not valid JSON ({broken[0][1]}), and "
+            "no other block holds a ClaimReview"
+        )
+    return items
+
+
+def _json_ld_blocks(tree) -> tuple[list, list[tuple[int, str]]]:
+    """Every JSON-LD block that reads as JSON, and (number, reason) for those that do not."""
+    blocks, broken = [], []
+    for number, node in enumerate(tree.xpath('//script[@type="application/ld+json"]'), 1):
+        script = node.xpath("string()")
+        try:
+            blocks.append(json.loads(script, strict=False))
+            continue
+        except json.JSONDecodeError as error:
+            reason = f"{error.msg} at line {error.lineno} column {error.colno}"
+        try:  # as extruct reads them: comments and trailing commas are common
+            blocks.append(jstyleson.loads(HTML_OR_JS_COMMENTLINE.sub("", script), strict=False))
+        except ValueError:
+            broken.append((number, reason))
+    return blocks, broken
 
 
 def claimreviews_from_json(data) -> list[dict]:
@@ -65,13 +109,13 @@ def _claimreviews(node) -> Iterator[dict]:
 
 def _from_fact_check_tools(claim) -> Iterator[dict]:
     """A Fact Check Tools API claim becomes one schema.org-shaped ClaimReview per review."""
-    if not isinstance(claim, dict):
+    if not isinstance(claim, dict) or not isinstance(claim.get("claimReview"), list):
         return
-    for review in claim.get("claimReview") or []:
+    for review in claim["claimReview"]:
         if not isinstance(review, dict):
             continue
-        publisher = review.get("publisher") or {}
-        site = publisher.get("site", "") if isinstance(publisher, dict) else ""
+        publisher = _first(review.get("publisher"))
+        site = _text(publisher.get("site"))
         yield {
             "@type": "ClaimReview",
             "claimReviewed": claim.get("text", ""),
@@ -81,7 +125,7 @@ def _from_fact_check_tools(claim) -> Iterator[dict]:
                 "datePublished": claim.get("claimDate", ""),
             },
             "author": {
-                "name": publisher.get("name", "") if isinstance(publisher, dict) else "",
+                "name": publisher.get("name", ""),
                 "url": f"https://{site}" if site and "://" not in site else site,
             },
             "url": review.get("url", ""),
@@ -126,9 +170,7 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
         "rating_text": _text(rating.get("alternateName") or rating.get("name") if rating else "")[
             :500
         ],
-        "rating_value": _number(rating.get("ratingValue") if rating else None),
-        "best_rating": _number(rating.get("bestRating") if rating else None),
-        "worst_rating": _number(rating.get("worstRating") if rating else None),
+        **_rating_numbers(rating),
         "publisher_name": publisher_name[:300],
         "publisher_url": publisher_url,
         "url": url,
@@ -141,6 +183,12 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
     """Store (or refresh) each ClaimReview; the same review imported again updates its row."""
     result = ClaimReviewImport()
     for number, item in enumerate(items, start=1):
+        # The whole item is kept (`raw`), so a NUL anywhere in it refuses it, not only in the
+        # fields read.
+        unstorable = json_unstorable(item)
+        if unstorable:
+            result.errors.append(f"ClaimReview {number}: {unstorable}")
+            continue
         try:
             fields = claimreview_clean(item, page_url=imported_from)
         except ValidationError as error:
@@ -178,11 +226,25 @@ def _text(value) -> str:
     return _WHITESPACE.sub(" ", strip_tags(value)).strip()
 
 
+def _rating_numbers(rating: dict) -> dict:
+    """ratingValue, bestRating and worstRating as numbers; a value outside the scale it names
+    (99 of 5) is left out, so no page shows it, and the rating text stands alone."""
+    value = _number(rating.get("ratingValue"))
+    best, worst = _number(rating.get("bestRating")), _number(rating.get("worstRating"))
+    bounds = [bound for bound in (best, worst) if bound is not None]
+    if value is not None and len(bounds) == 2 and not min(bounds) <= value <= max(bounds):
+        value = None
+    return {"rating_value": value, "best_rating": best, "worst_rating": worst}
+
+
 def _number(value) -> float | None:
+    if isinstance(value, bool):  # JSON's true is no rating
+        return None
     try:
-        return float(value) if value not in (None, "") else None
+        number = float(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _date(value) -> date | None:

@@ -1,5 +1,6 @@
 """HTML → the article's text and metadata, with trafilatura. No Django models, no network."""
 
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -7,6 +8,7 @@ from datetime import date, datetime, time
 import trafilatura
 from django.utils import timezone
 
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _HTML_LANG = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)")
 
 
@@ -30,7 +32,7 @@ def article_extract(
 ) -> ExtractedArticle:
     """The main text (navigation, related links, cookie banners and footers dropped), with
     paragraphs separated by blank lines, and the page's title, author, date and language."""
-    source = html.decode(charset, errors="replace") if _known_charset(charset) else html
+    source = _page_text(html, charset)
     document = trafilatura.bare_extraction(
         source,
         url=url,
@@ -63,14 +65,41 @@ def article_extract(
     )
 
 
-def _known_charset(charset: str | None) -> bool:
+def page_encoding(html: bytes, charset: str | None) -> str | None:
+    """The encoding the page's bytes are really in, or None to let a parser guess. Valid UTF-8
+    is read as UTF-8 whatever the header says: servers that label every page ISO-8859-1 are
+    common, and text in a legacy encoding is practically never valid UTF-8. A header the bytes
+    contradict (a Latin-1 page served as UTF-8) gives way to the page's own <meta> charset:
+    decoding with errors replaced would have stored "caf\ufffd" for good."""
+    declared = _codec(charset)
+    if declared and declared.startswith(("utf-16", "utf-32")):
+        candidates = [declared]  # their ASCII bytes alternate with NULs: valid UTF-8 too
+    else:
+        meta = _META_CHARSET.search(html[:4096])
+        candidates = ["utf-8", declared, _codec(meta.group(1).decode("ascii")) if meta else None]
+    for encoding in candidates:
+        if encoding:
+            try:
+                html.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    return None
+
+
+def _page_text(html: bytes, charset: str | None) -> str | bytes:
+    """The page as text, or the bytes for trafilatura to guess."""
+    encoding = page_encoding(html, charset)
+    return html.decode(encoding) if encoding else html
+
+
+def _codec(charset: str | None) -> str | None:
     if not charset:
-        return False
+        return None
     try:
-        "".encode(charset)
+        return codecs.lookup(charset).name
     except LookupError:
-        return False
-    return True
+        return None
 
 
 def _published(value: str | None) -> datetime | None:

@@ -5,6 +5,7 @@ failure in a row (up to INTAKE_FEED_MAX_BACKOFF_MINUTES) and keeps its last erro
 success for the editors' page; one feed's failure never stops the others.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,6 +38,8 @@ class FeedPollResult:
 
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
+INTERNAL_ERROR_REASON = "an internal error stopped the poll; the desk's logs have the details"
+logger = logging.getLogger(__name__)
 
 
 def feed_interval_refusal(minutes) -> str | None:
@@ -122,8 +125,14 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             _take_entries(feed, parsed.entries, result)
             feed.etag = page.headers.get("etag", "")[:500]
             feed.last_modified = page.headers.get("last-modified", "")[:100]
-            feed.title = feed.title or (parsed.feed.get("title") or "").strip()[:500]
-    except FetchError as error:
+            title = (parsed.feed.get("title") or "").replace("\x00", "").strip()
+            feed.title = feed.title or title[:500]
+    except Exception as error:
+        if not isinstance(error, FetchError):
+            # Any other error would leave the feed unsaved, its page silent and the poll
+            # failing the same way at each interval. Its text stays in the log.
+            logger.exception("Polling feed %s failed", feed.pk)
+            error = FetchError(INTERNAL_ERROR_REASON)
         feed.consecutive_failures += 1
         wait = min(
             feed.poll_interval_minutes * 2**feed.consecutive_failures,
@@ -152,7 +161,8 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
     )  # one query, not one per entry
     for entry in entries:
         link = (entry.get("link") or "").strip()
-        key = (entry.get("id") or link).strip()[:2000]
+        # A NUL (XML's &#0;) cannot be stored: dropped from the key, a link with one is refused.
+        key = (entry.get("id") or link).replace("\x00", "").strip()[:2000]
         if not key:
             result.failed += 1
             continue
@@ -162,7 +172,10 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
         seen.add(key)
         try:
             with transaction.atomic():
-                entry_row = FeedEntry.objects.create(feed=feed, key=key, url=link[:2000])
+                # The link is stored as written, less a NUL: intake_job_submit refuses it then.
+                entry_row = FeedEntry.objects.create(
+                    feed=feed, key=key, url=link.replace("\x00", "")[:2000]
+                )
                 job = intake_job_submit(
                     url=link, source_kind=SourceKind.FEED, feed=feed, outlet_name=outlet_name
                 )

@@ -3,13 +3,18 @@ content type) and refuses server-side request forgery.
 
 Every connection resolves the host itself, checks every address it resolves to, and connects to
 the address it checked, so a redirect or a DNS answer that changes between check and connect
-cannot reach a private network.
+cannot reach a private network. A watchdog closes the connection once the read time-out has
+passed for the answer's headers, and again for its body, however slowly the server trickles.
 """
 
+import contextlib
 import ipaddress
 import logging
 import socket
+import threading
 import time
+import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib import robotparser
 from urllib.parse import urljoin, urlsplit
@@ -18,7 +23,8 @@ import urllib3
 from django.conf import settings
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import HTTPError, LocationParseError, ReadTimeoutError
+from urllib3.util import parse_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -116,6 +122,51 @@ def address_refusal(address: str) -> str | None:
     return None if settings.INTAKE_ALLOW_PRIVATE_NETWORKS else kind
 
 
+class _Deadline:
+    """Shuts the connection down when the read time-out has passed. The socket time-out bounds
+    each read, but a server sending a byte a second never trips it: this bounds the headers as a
+    whole (from the connection on) and then the body (restart())."""
+
+    def __init__(self):
+        self.expired = False
+        self._lock = threading.Lock()
+        self._watched: socket.socket | None = None
+        self._timer: threading.Timer | None = None
+
+    def watch(self, sock: socket.socket) -> None:
+        # A duplicate descriptor of the same connection: TLS wraps (and detaches) the socket
+        # object, and shutting the connection down through any descriptor wakes the reader.
+        with self._lock:
+            self._watched = sock.dup()
+        self.restart()
+
+    def restart(self) -> None:
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+            self._timer = threading.Timer(settings.INTAKE_READ_TIMEOUT, self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            if self._watched is not None:
+                with contextlib.suppress(OSError):
+                    self._watched.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+            if self._watched is not None:
+                self._watched.close()
+                self._watched = None
+
+
+_deadline: ContextVar[_Deadline | None] = ContextVar("intake_fetch_deadline", default=None)
+
+
 def _connect(host: str, port: int, timeout, source_address, socket_options) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -144,6 +195,9 @@ def _connect(host: str, port: int, timeout, source_address, socket_options) -> s
             if source_address:
                 sock.bind(source_address)
             sock.connect(sockaddr)
+            deadline = _deadline.get()
+            if deadline is not None:
+                deadline.watch(sock)
             return sock
         except TimeoutError:
             sock.close()
@@ -188,10 +242,15 @@ def _pool_manager() -> urllib3.PoolManager:
 def url_refusal(url: str) -> str | None:
     """Why this URL is never fetched, judged from its text alone (the address is checked when
     connecting)."""
+    control = next((char for char in url if unicodedata.category(char) == "Cc"), None)
+    if control is not None:
+        # A NUL cannot be stored, and http.client refuses any control character anyway.
+        return f"refused: the URL holds a control character (U+{ord(control):04X})"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a malformed port)
-    except ValueError:
+        parse_url(url)  # urllib3's reading, which the request uses: a space in the host, say
+    except (ValueError, LocationParseError):
         return f"refused: {url!r} is not a valid URL"
     if not parts.scheme:
         return "refused: the URL does not start with http:// or https://"
@@ -225,7 +284,7 @@ def _describe_type(content_type: str) -> str:
         return f"{_FRIENDLY_TYPES[content_type]} ({content_type})"
     if content_type.startswith("image/"):
         return f"an image ({content_type})"
-    return content_type or "of no stated type"
+    return content_type or "content of no stated type"
 
 
 def _read_timed_out() -> FetchError:
@@ -256,30 +315,53 @@ def fetch(
         "Accept-Encoding": "gzip, deflate",
         **(headers or {}),
     }
-    manager = _pool_manager()
     current = url
+    for _redirect in range(settings.INTAKE_MAX_REDIRECTS + 1):
+        refusal = url_refusal(current)
+        if refusal:
+            raise FetchError(refusal)
+        if check_robots and not robots_allows(current):
+            raise FetchError(f"refused: the site's robots.txt disallows {current}")
+        response = _hop(current, accept, request_headers, timeout, max_bytes)
+        if isinstance(response, FetchResult):
+            return response
+        current = response
+    raise FetchError(f"more than {settings.INTAKE_MAX_REDIRECTS} redirects")
+
+
+def _hop(url: str, accept, headers, timeout, max_bytes: int) -> FetchResult | str:
+    """One request: the page, or where it redirects to. A manager of its own, so the watchdog
+    sees the connection open (a kept-alive one would be reused unwatched)."""
+    manager = _pool_manager()
+    deadline = _Deadline()
+    token = _deadline.set(deadline)
     try:
-        for _hop in range(settings.INTAKE_MAX_REDIRECTS + 1):
-            refusal = url_refusal(current)
-            if refusal:
-                raise FetchError(refusal)
-            if check_robots and not robots_allows(current):
-                raise FetchError(f"refused: the site's robots.txt disallows {current}")
-            response = _get(manager, current, request_headers, timeout)
-            if response.status in _REDIRECTS:
-                location = response.headers.get("Location")
-                response.release_conn()
-                if not location:
-                    raise FetchError(f"the page answered {response.status} without a Location")
-                current = urljoin(current, location)
-                continue
-            return _read(response, current, accept, max_bytes)
-        raise FetchError(f"more than {settings.INTAKE_MAX_REDIRECTS} redirects")
+        response = _get(manager, url, headers, timeout, deadline)
+        if deadline.expired:  # the headers broke off where the watchdog shut the connection
+            response.release_conn()
+            raise _read_timed_out()
+        if response.status in _REDIRECTS:
+            location = response.headers.get("Location")
+            response.release_conn()
+            if not location:
+                raise FetchError(f"the page answered {response.status} without a Location")
+            try:
+                return urljoin(url, location)
+            except ValueError:  # "http://[::1" and the like
+                raise FetchError(
+                    "refused: the page redirected to an address that is not a URL"
+                ) from None
+        deadline.restart()
+        return _read(response, url, accept, max_bytes, deadline)
     finally:
+        _deadline.reset(token)
+        deadline.close()
         manager.clear()
 
 
-def _get(manager, url: str, headers: dict[str, str], timeout) -> urllib3.BaseHTTPResponse:
+def _get(
+    manager, url: str, headers: dict[str, str], timeout, deadline: _Deadline
+) -> urllib3.BaseHTTPResponse:
     try:
         return manager.request(
             "GET",
@@ -293,10 +375,14 @@ def _get(manager, url: str, headers: dict[str, str], timeout) -> urllib3.BaseHTT
     except ReadTimeoutError:
         raise _read_timed_out() from None
     except HTTPError as error:
+        if deadline.expired:
+            raise _read_timed_out() from None
         raise FetchError(f"the request failed: {error}", transient=True) from None
 
 
-def _read(response, url: str, accept: tuple[str, ...], max_bytes: int) -> FetchResult:
+def _read(
+    response, url: str, accept: tuple[str, ...], max_bytes: int, deadline: _Deadline
+) -> FetchResult:
     status = response.status
     content_type, _, params = (response.headers.get("Content-Type") or "").partition(";")
     content_type = content_type.strip().lower()
@@ -322,28 +408,28 @@ def _read(response, url: str, accept: tuple[str, ...], max_bytes: int) -> FetchR
         # ASCII digits only: a server may send "²", which passes isdigit() but not int().
         if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(f"refused: the page is larger than {_megabytes(max_bytes)}")
-        body = _read_capped(response, max_bytes)
+        body = _read_capped(response, max_bytes, deadline)
     finally:
         response.release_conn()
     return FetchResult(url, status, content_type, charset, body, result_headers)
 
 
-def _read_capped(response, max_bytes: int) -> bytes:
-    # A server that trickles bytes never trips the per-read time-out; this bounds the whole body.
-    deadline = time.monotonic() + settings.INTAKE_READ_TIMEOUT
+def _read_capped(response, max_bytes: int, deadline: _Deadline) -> bytes:
     chunks, size = [], 0
     try:
         for chunk in response.stream(_CHUNK, decode_content=True):
             size += len(chunk)
             if size > max_bytes:
                 raise FetchError(f"refused: the page is larger than {_megabytes(max_bytes)}")
-            if time.monotonic() > deadline:
-                raise _read_timed_out()
             chunks.append(chunk)
     except ReadTimeoutError:
         raise _read_timed_out() from None
     except HTTPError as error:
+        if deadline.expired:
+            raise _read_timed_out() from None
         raise FetchError(f"the download broke off: {error}", transient=True) from None
+    if deadline.expired:  # without a Content-Length, the watchdog's shutdown reads as the end
+        raise _read_timed_out()
     return b"".join(chunks)
 
 

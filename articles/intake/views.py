@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms import FeedForm, ImportUploadForm
 from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus
-from .bulk import import_batch_create
+from .bulk import import_batch_create, import_size_check
 from .feeds import feed_add
 from .jobs import intake_job_retry
 
@@ -118,6 +118,7 @@ def import_list(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
+                import_size_check(upload.size)
                 with transaction.atomic():
                     batch = import_batch_create(
                         file_name=upload.name, data=upload.read(), created_by=request.user

@@ -2,6 +2,7 @@
 page, a redirect to a private address, a PDF. Nothing reaches the internet."""
 
 import contextlib
+import socket
 import threading
 import time
 from email.utils import formatdate
@@ -162,6 +163,53 @@ def _default_pages(server: IntakeServer) -> None:
     )
     server.set("/gone", "", status=410)
     server.set("/unavailable", "Try later", status=503, content_type="text/plain")
+
+
+class DripServer:
+    """A server that answers every request with `prefix` at once and then one byte of `drip`
+    every `interval` seconds until the client hangs up: the slow-loris answer no per-read
+    time-out catches."""
+
+    def __init__(self, prefix: bytes, drip: bytes = b"a", interval: float = 0.05):
+        self.prefix, self.drip, self.interval = prefix, drip, interval
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.base = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self._closed.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection):
+        with connection, contextlib.suppress(OSError):
+            connection.recv(65536)
+            connection.sendall(self.prefix)
+            while not self._closed.wait(self.interval):
+                connection.sendall(self.drip)
+
+    def close(self):
+        self._closed.set()
+        self._listener.close()
+
+
+@pytest.fixture
+def drip_server(intake_server):
+    """Start one with drip_server(prefix, drip); private addresses allowed and a read time-out
+    of 1 s, as for intake_server. The server's robots.txt is never asked for."""
+    servers = []
+
+    def start(prefix: bytes, drip: bytes = b"a") -> DripServer:
+        servers.append(DripServer(prefix, drip))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
 
 
 @pytest.fixture(scope="session")

@@ -294,3 +294,109 @@ def test_the_import_list_pages_back_to_the_oldest_import(client):
     assert "wire-059.csv" in first and "wire-000.csv" not in first
     assert 'rel="next"' in first
     assert "wire-000.csv" in client.get("/intake/imports/?page=2").content.decode()
+
+
+def test_a_csv_body_longer_than_the_csv_modules_field_limit_is_stored(settings):
+    # Python's csv reader refuses fields over 131,072 characters by default; articles may be
+    # longer (ARTICLE_MAX_CHARS), and a longer one gets the article's own message.
+    settings.ARTICLE_MAX_CHARS = 200_000
+    long_body = "The budget rose by 12 percent. " * 5000  # 155,000 characters
+    rows = f"title,body\nLong,{long_body}\nTooLong,{long_body * 2}\nShort,Rents rose 9 percent.\n"
+    # Not queued: the analyses of such long texts are not what this test is about.
+    batch = import_batch_create(file_name="rows.csv", data=rows.encode(), queue=False)
+    import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.stored, batch.failed) == (2, 1)
+    assert batch.errors[0]["line"] == 3 and "field limit" not in batch.errors[0]["reason"]
+    assert "characters" in batch.errors[0]["reason"]
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Long", "Short"]
+
+
+def test_json_lines_are_split_at_newlines_only(django_capture_on_commit_callbacks):
+    # U+2028, U+0085 and a form feed may stand unescaped inside a JSON string
+    # (ensure_ascii=False writes them so); str.splitlines() would cut the line there.
+    lines = [
+        json.dumps(
+            {"title": "Line\u2028separator", "body": "Wages rose 4 percent."}, ensure_ascii=False
+        ),
+        json.dumps(
+            {"title": "Next\u0085line", "body": "Taxes rose 2 percent."}, ensure_ascii=False
+        ),
+        json.dumps({"title": "Rail", "body": "Rail fares rose 20 percent."}),
+    ]
+    data = "\r\n".join(lines).encode()
+    batch = run_import("rows.jsonl", data, django_capture_on_commit_callbacks)
+    assert (batch.total_rows, batch.stored, batch.failed) == (3, 3, 0)
+
+
+def test_a_csv_header_naming_a_column_twice_is_refused(django_capture_on_commit_callbacks):
+    with pytest.raises(ValidationError, match="The column body is named twice"):
+        import_batch_create(file_name="rows.csv", data=b"title,body,body\nA,One,Two\n")
+
+
+def test_an_unexpected_error_halfway_fails_the_import_and_keeps_the_rows_before_its_chunk(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles.intake import bulk
+
+    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(250))
+    batch = import_batch_create(file_name="many.csv", data=rows.encode(), queue=False)
+    real_store = bulk.import_row_store
+
+    def store(fields, **kwargs):
+        if fields["title"] == "Row 150":
+            raise RuntimeError("the database went away")
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", store)
+    with pytest.raises(RuntimeError):
+        import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    # The first chunk of 100 rows is committed; the chunk that broke is rolled back whole.
+    assert batch.status == ImportStatus.FAILED and batch.finished_at is not None
+    assert Article.objects.count() == batch.stored == batch.rows_done == 100
+    assert batch.error == (
+        "An internal error stopped the import after 100 of 250 rows; the desk's logs have the "
+        "details. Import the file again to store the rest: rows already stored are skipped."
+    )
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read_into_memory(
+    client, settings, tmp_path, monkeypatch, capsys
+):
+    from django.core.files.uploadedfile import UploadedFile
+
+    settings.INTAKE_IMPORT_MAX_BYTES = 1024
+    reads = []
+
+    def read(self):  # UploadedFile.read is a property handing over the file's read
+        if not isinstance(self, SimpleUploadedFile):  # the test client's, not the view's
+            reads.append(self.name)
+        return self.file.read
+
+    monkeypatch.setattr(UploadedFile, "read", property(read))
+    client.force_login(fact_checker())
+    big = b"title,body\n" + b"A,Prices rose 5 percent.\n" * 100
+    response = client.post("/intake/imports/", {"file": SimpleUploadedFile("rows.csv", big)})
+    assert "The file has 2,511 bytes; the maximum is 1,024." in response.content.decode()
+    assert reads == [] and not ImportBatch.objects.exists()
+
+    path = tmp_path / "rows.csv"
+    path.write_bytes(big)
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read whole"))
+    with pytest.raises(CommandError, match="The file has 2,511 bytes; the maximum is 1,024."):
+        call_command("import_articles", str(path))
+
+
+def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_callbacks):
+    # The csv module reads on to the end of the file for the closing quote: the rows after it
+    # are inside that one row, and the reason must say so, not only count its fields.
+    rows = 'title,body\n"Open,Prices rose 5 percent.\nB,Rents rose 9 percent.\nC,Taxes rose.\n'
+    batch = run_import("rows.csv", rows.encode(), django_capture_on_commit_callbacks)
+    assert batch.errors == [
+        {
+            "line": 2,
+            "reason": "1 fields where the header names 2 (the row runs on to line 4: "
+            "is a quote left open?)",
+        }
+    ]

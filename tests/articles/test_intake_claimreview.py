@@ -200,3 +200,128 @@ def test_external_fact_checks_are_never_the_desks_verdicts(client):
     assert odd.status_code == 200 and "<strong>Budget Watch</strong>" in odd.content.decode()
     client.force_login(UserFactory(is_staff=False))
     assert client.get("/intake/fact-checks/").status_code == 403
+
+
+def review(url: str, **changes) -> dict:
+    return {**copy.deepcopy(RAIL_REVIEW), "url": url, **changes}
+
+
+def test_a_review_holding_text_no_column_can_store_is_refused_and_the_rest_stored():
+    # JSON's "\u0000" is a NUL (PostgreSQL stores none, in text or jsonb) and "\ud800" half a
+    # surrogate pair (not UTF-8): each refuses its own review, not the whole import.
+    items = [
+        review("https://x.example/nul", claimReviewed="Rail fares\u0000 rose."),
+        review("https://x.example/nul-in-raw", extra={"note": "a\u0000b"}),
+        review("https://x.example/surrogate", claimReviewed="Rail fares rose \ud800."),
+        review("https://x.example/fine"),
+    ]
+    result = external_factchecks_store(items)
+    assert result.errors == [
+        "ClaimReview 1: claimReviewed holds a null character, which no text can store",
+        "ClaimReview 2: extra.note holds a null character, which no text can store",
+        "ClaimReview 3: claimReviewed holds a lone surrogate (U+D800), which is not text",
+    ]
+    assert list(ExternalFactCheck.objects.values_list("url", flat=True)) == [
+        "https://x.example/fine"
+    ]
+
+
+def test_a_fact_check_tools_export_with_odd_types_is_read_not_a_traceback():
+    export = {
+        "claims": [
+            {"text": "One.", "claimReview": 5},
+            {
+                "text": "Two.",
+                "claimReview": [
+                    "not a review",
+                    {
+                        "publisher": {"name": "Watch", "site": 5},
+                        "url": "https://watch.example/two",
+                        "textualRating": ["False"],
+                    },
+                ],
+            },
+            7,
+        ]
+    }
+    items = claimreviews_from_json(export)
+    assert [item["url"] for item in items] == ["https://watch.example/two"]
+    stored = external_factchecks_store(items).items[0]
+    assert (stored.publisher_name, stored.publisher_url, stored.rating_text) == (
+        "Watch",
+        "",
+        "False",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rating", "stored"),
+    [
+        ({"ratingValue": "2", "bestRating": "5", "worstRating": "1"}, (2.0, 5.0, 1.0)),
+        ({"ratingValue": 99, "bestRating": 5, "worstRating": 1}, (None, 5.0, 1.0)),
+        ({"ratingValue": 4, "bestRating": 1, "worstRating": 5}, (4.0, 1.0, 5.0)),  # low is best
+        ({"ratingValue": "NaN"}, (None, None, None)),
+        ({"ratingValue": "1e999", "bestRating": "Infinity"}, (None, None, None)),
+        ({"ratingValue": True}, (None, None, None)),
+    ],
+)
+def test_rating_numbers_that_are_not_on_the_scale_are_left_out(rating, stored):
+    item = review("https://x.example/rating", reviewRating={"alternateName": "False", **rating})
+    factcheck = external_factchecks_store([item]).items[0]
+    factcheck.refresh_from_db()
+    assert (factcheck.rating_value, factcheck.best_rating, factcheck.worst_rating) == stored
+    assert factcheck.rating_text == "False"
+
+
+def test_a_json_file_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    path = tmp_path / "reviews.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(RAIL_REVIEW).encode("utf-8"))
+    call_command("import_claimreviews", str(path))
+    assert "1 ClaimReview found, 1 new" in capsys.readouterr().out
+
+
+def test_a_broken_json_ld_block_does_not_hide_the_pages_claimreview():
+    page = JSON_LD_PAGE.replace(
+        "<head>",
+        '<head><script type="application/ld+json">{"@type": "WebSite", "name": </script>',
+        1,
+    )
+    items = claimreviews_from_html(page, url="https://checkers.example/rail-fares")
+    assert [item["url"] for item in items] == ["https://checkers.example/rail-fares"]
+    # extruct's leniency stays: a comment line and a trailing comma are read.
+    trailing_comma = json.dumps(RAIL_REVIEW)[:-1] + ",}"
+    lenient = JSON_LD_PAGE.replace(json.dumps(JSON_LD), f"\n// fact check\n{trailing_comma}")
+    assert len(claimreviews_from_html(lenient, url="https://checkers.example/")) == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        (
+            '<html><head><script type="application/ld+json">{broken</script></head>'
+            "<body>x</body></html>",
+            "JSON-LD block 1 of the page is not valid JSON",
+        ),
+        ("", "the page is empty"),
+    ],
+)
+def test_a_page_with_only_broken_json_ld_or_nothing_at_all_says_so(tmp_path, capsys, page, reason):
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(CommandError, match="Some sources gave no ClaimReview"):
+        call_command("import_claimreviews", str(path), "--base-url", "https://x.example/")
+    assert reason in capsys.readouterr().err
+
+
+def test_a_fact_check_page_is_read_in_its_own_charset(intake_server, capsys):
+    page = JSON_LD_PAGE.replace("<head>", '<head><meta charset="iso-8859-1">').replace(
+        "Rail ticket prices", "Les tarifs ferroviaires (café)"
+    )
+    intake_server.set(
+        "/checks/fr", page.encode("iso-8859-1"), content_type="text/html; charset=iso-8859-1"
+    )
+    call_command("import_claimreviews", intake_server.url("/checks/fr"))
+    assert "1 ClaimReview found, 1 new" in capsys.readouterr().out
+    assert ExternalFactCheck.objects.get().claim_reviewed.startswith(
+        "Les tarifs ferroviaires (café) rose by 20 percent"
+    )

@@ -90,6 +90,51 @@ def test_an_entry_without_a_usable_link_counts_as_failed(intake_server):
     assert (again.new, again.skipped, again.failed) == (0, 2, 1)
 
 
+def test_null_characters_in_a_feed_are_a_bad_link_or_dropped_not_a_crash(intake_server):
+    # XML may spell a NUL as &#0;; feedparser passes it on, PostgreSQL stores no NUL.
+    intake_server.set(
+        "/nul-feed.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>News&#0; Example</title>'
+        f"<item><link>{intake_server.url('/news/one')}</link><guid>one&#0;</guid></item>"
+        f"<item><link>{intake_server.url('/news/two')}&#0;</link><guid>two</guid></item>"
+        "</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/nul-feed.xml"))
+    result = feed_poll(feed=feed)
+    assert (result.new, result.skipped, result.failed, result.error) == (1, 0, 1, "")
+    feed.refresh_from_db()
+    assert feed.title == "News Example" and feed.last_success_at is not None
+    assert list(IntakeJob.objects.values_list("url", flat=True)) == [intake_server.url("/news/one")]
+    again = feed_poll(feed=feed)  # both remembered, as any refused link is
+    assert (again.new, again.skipped, again.failed) == (0, 2, 0)
+
+
+def test_an_unexpected_error_in_a_poll_is_the_feeds_last_error_not_a_silent_crash(
+    intake_server, monkeypatch, caplog
+):
+    from articles.intake import feeds
+
+    def broken_submit(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(feeds, "intake_job_submit", broken_submit)
+    feed = feed_add(url=intake_server.url("/feed.xml"), interval_minutes=10)
+    result = feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.consecutive_failures == 1 and feed.last_success_at is None
+    assert (
+        feed.last_error
+        == result.error
+        == (
+            "An internal error stopped the poll; the desk's logs have the details (1 failure(s) "
+            "in a row; next try in 20 minutes)."
+        )
+    )
+    assert "the database went away" in caplog.text  # for the operators, in the log only
+    assert not IntakeJob.objects.exists()
+
+
 def test_a_failing_feed_backs_off_shows_its_error_and_does_not_block_the_others(
     intake_server, capsys
 ):

@@ -1,6 +1,7 @@
 """Safe fetching and extraction against the local test server."""
 
 import socket
+import time
 
 import pytest
 
@@ -124,6 +125,8 @@ def test_addresses_are_classified(address, kind, settings):
         ("file:///etc/passwd", "refused: only http and https addresses are fetched, not file://"),
         ("http://user:secret@example.org/", "refused: URLs with a user name or password"),
         ("http://10.1.2.3/", "refused: the address of 10.1.2.3 is not allowed"),
+        ("http://example.org/a\x00b", "refused: the URL holds a control character (U+0000)"),
+        ("http://example.org/\x7f", "refused: the URL holds a control character (U+007F)"),
     ],
 )
 def test_urls_that_are_never_fetched(url, reason, settings):
@@ -176,3 +179,88 @@ def test_a_refusal_does_not_say_what_the_host_resolved_to(settings, monkeypatch,
         "addresses are fetched"
     )
     assert "10.20.30.40" in caplog.text  # for the desk's operators, in the log only
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        pytest.param(b"HTTP/1.1 200 OK\r\nX-Padding: ", id="headers"),
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n",
+            id="body",
+        ),
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>", id="no-length"
+        ),
+    ],
+)
+def test_a_server_that_trickles_its_answer_times_out_within_the_read_time_out(drip_server, prefix):
+    server = drip_server(prefix)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as timed_out:
+        fetch(server.base + "/page", check_robots=False)
+    # The 1 s read time-out bounds the headers, and then the body, as a whole.
+    assert time.monotonic() - started < 4
+    assert str(timed_out.value) == "timed out after 1 s" and timed_out.value.transient
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("http://[::1/x", "refused: the page redirected to an address that is not a URL"),
+        ("http://a b.example/", "refused: 'http://a b.example/' is not a valid URL"),
+    ],
+)
+def test_a_redirect_to_a_malformed_address_is_refused_with_the_reason(
+    intake_server, location, reason
+):
+    intake_server.set("/bad-redirect", "", status=302, headers={"Location": location})
+    with pytest.raises(FetchError) as refused:
+        fetch(intake_server.url("/bad-redirect"))
+    assert str(refused.value) == reason
+    assert not refused.value.transient  # tried again, it would fail the same way
+
+
+def test_a_page_of_no_stated_type_is_refused_in_plain_words(intake_server):
+    intake_server.set("/untyped", "<html><body><p>Text.</p></body></html>", content_type="")
+    intake_server.responses["/untyped"][1].pop("Content-Type")
+    with pytest.raises(FetchError) as refused:
+        fetch(intake_server.url("/untyped"))
+    assert str(refused.value) == (
+        "refused: the address serves content of no stated type, not an HTML page"
+    )
+
+
+FRENCH_PAGE = (
+    '<!DOCTYPE html><html lang="fr"><head>{meta}<title>Café crème</title></head><body>'
+    "<article><p>"
+    + "Le ministre a déclaré que le chômage a baissé de douze pour cent l'année dernière. " * 4
+    + "</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "meta", "content_type"),
+    [
+        # Many servers label every page ISO-8859-1 by default; the page is UTF-8.
+        ("utf-8", "", "text/html; charset=iso-8859-1"),
+        # A Latin-1 page behind a server that says UTF-8: the page's own <meta> is right.
+        ("iso-8859-1", '<meta charset="iso-8859-1">', "text/html; charset=utf-8"),
+        (
+            "windows-1252",
+            '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+            "text/html; charset=UTF-8",
+        ),
+        ("iso-8859-1", "", "text/html; charset=iso-8859-1"),  # labelled right, of course
+    ],
+)
+def test_a_page_whose_charset_is_mislabelled_is_read_in_its_real_encoding(
+    intake_server, encoding, meta, content_type
+):
+    intake_server.set(
+        "/fr", FRENCH_PAGE.format(meta=meta).encode(encoding), content_type=content_type
+    )
+    page = fetch(intake_server.url("/fr"))
+    article = article_extract(page.body, url=page.url, charset=page.charset)
+    assert article.title == "Café crème"
+    assert article.body.startswith("Le ministre a déclaré que le chômage a baissé")

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.intake.bulk import import_batch_create, import_batch_run
+from articles.intake.bulk import import_batch_create, import_batch_run, import_size_check
 from articles.models import ImportBatch
 
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"No file at {path}.")
         try:
             # The command imports here and now; the task the service queues finds it done.
+            import_size_check(path.stat().st_size)
             batch = import_batch_create(file_name=path.name, data=path.read_bytes(), queue=False)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

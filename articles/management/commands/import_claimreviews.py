@@ -58,13 +58,13 @@ class Command(BaseCommand):
                 page = fetch(source)
             except FetchError as error:
                 raise CommandError(error.reason) from None
-            return claimreviews_from_html(page.body, url=page.url)
+            return claimreviews_from_html(page.body, url=page.url, charset=page.charset)
         path = Path(source)
         if not path.is_file():
             raise CommandError("no such file")
         if path.suffix.lower() == ".json":
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is fine
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise CommandError(f"not valid UTF-8 JSON ({error})") from None
             except RecursionError:  # json.loads recurses once per level
