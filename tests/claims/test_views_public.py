@@ -149,3 +149,13 @@ def test_a_correction_names_the_previous_rating_only_when_it_changed_the_rating(
 def test_the_canonical_address_is_the_fact_checks_own_without_the_query(client, verdict):
     html = client.get(reverse("claims:public", args=[verdict.pk]), {"utm": "x"}).content.decode()
     assert f'<link rel="canonical" href="http://testserver/fact-checks/{verdict.pk}/">' in html
+
+
+def test_the_desk_gets_a_link_from_the_public_page_to_the_claim_and_visitors_do_not(
+    client, verdict
+):
+    desk_link = f'href="{reverse("claims:detail", args=[verdict.claim_id])}"'
+    url = reverse("claims:public", args=[verdict.pk])
+    assert desk_link not in client.get(url).content.decode()
+    client.force_login(editor())
+    assert desk_link in client.get(url).content.decode()
