@@ -5,6 +5,7 @@ DEBUG off: `make run` sets DEBUG=1 for the demo. Production sets SECRET_KEY, ALL
 DATABASE_URL, CELERY_BROKER_URL and REDIS_URL (see README.md, "Production settings").
 """
 
+import math
 import os
 from pathlib import Path
 
@@ -55,6 +56,17 @@ def env_float(name: str, default: float | None) -> float | None:
         return float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A duration: a positive, finite number of seconds (the fetch watchdog's timer cannot wait
+    for ever, and urllib3 refuses 0 on every request rather than at start)."""
+    value = env_float(name, default)
+    if not 0 < value < math.inf:  # also false for nan
+        raise ImproperlyConfigured(
+            f"{name} must be a positive number of seconds, got {os.environ[name]!r}"
+        )
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -228,8 +240,8 @@ INTAKE_ALLOW_PRIVATE_NETWORKS = env_bool("INTAKE_ALLOW_PRIVATE_NETWORKS", False)
 INTAKE_USER_AGENT = env_str(
     "INTAKE_USER_AGENT", "FactCheckDesk/1.0 (fact-check intake; respects robots.txt)"
 )
-INTAKE_CONNECT_TIMEOUT = env_float("INTAKE_CONNECT_TIMEOUT", 5.0)
-INTAKE_READ_TIMEOUT = env_float("INTAKE_READ_TIMEOUT", 15.0)
+INTAKE_CONNECT_TIMEOUT = env_seconds("INTAKE_CONNECT_TIMEOUT", 5.0)
+INTAKE_READ_TIMEOUT = env_seconds("INTAKE_READ_TIMEOUT", 15.0)
 INTAKE_MAX_REDIRECTS = env_int("INTAKE_MAX_REDIRECTS", 5, minimum=0)
 INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
 # Less text than this is a cookie wall, a paywall or an index page, not an article.
