@@ -105,6 +105,7 @@ class FeedAdmin(admin.ModelAdmin):
         "last_success_at",
         "last_error",
         "consecutive_failures",
+        "entries_left",
         "next_poll_at",
     ]
 

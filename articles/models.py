@@ -252,6 +252,9 @@ class Feed(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    entries_left = models.PositiveIntegerField(
+        default=0, help_text="New entries the last poll left for later polls (over the cap)."
+    )
     next_poll_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty: never polled, so due now."
     )

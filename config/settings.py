@@ -248,6 +248,9 @@ INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
 INTAKE_MIN_TEXT_CHARS = env_int("INTAKE_MIN_TEXT_CHARS", 200, minimum=1)
 INTAKE_IMPORT_MAX_BYTES = env_int("INTAKE_IMPORT_MAX_BYTES", 200_000_000, minimum=1024)
 INTAKE_FEED_MAX_BACKOFF_MINUTES = env_int("INTAKE_FEED_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
+# New entries taken from one feed in one poll (newest first); the rest wait for later polls, so an
+# archive feed of 10,000 entries does not queue 10,000 fetches in one task.
+INTAKE_FEED_MAX_ENTRIES_PER_POLL = env_int("INTAKE_FEED_MAX_ENTRIES_PER_POLL", 50, minimum=1)
 
 
 # --- API (claims/api/) ---------------------------------------------------------------------

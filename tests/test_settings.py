@@ -145,3 +145,9 @@ def test_a_fetch_time_out_that_is_not_a_positive_number_fails_loudly(name, value
     result = run_manage("check", env={"DEBUG": "1", name: value})
     assert result.returncode != 0
     assert f"{name} must be a positive number of seconds, got {value!r}" in result.stderr
+
+
+def test_a_feed_entry_cap_below_one_fails_loudly():
+    result = run_manage("check", env={"DEBUG": "1", "INTAKE_FEED_MAX_ENTRIES_PER_POLL": "0"})
+    assert result.returncode != 0
+    assert "INTAKE_FEED_MAX_ENTRIES_PER_POLL must be at least 1, got 0" in result.stderr

@@ -1,10 +1,13 @@
 """RSS and Atom subscriptions: each new entry becomes a URL intake job.
 
-Polls use conditional GET (ETag / Last-Modified). A failing feed waits twice as long after each
-failure in a row (up to INTAKE_FEED_MAX_BACKOFF_MINUTES) and keeps its last error and last
-success for the editors' page; one feed's failure never stops the others.
+Polls use conditional GET (ETag / Last-Modified). One poll takes at most
+INTAKE_FEED_MAX_ENTRIES_PER_POLL new entries, newest first; the rest wait for the next polls,
+which then fetch the feed in full (a 304 would hide them). A failing feed waits twice as long
+after each failure in a row (up to INTAKE_FEED_MAX_BACKOFF_MINUTES) and keeps its last error
+and last success for the editors' page; one feed's failure never stops the others.
 """
 
+import calendar
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +36,7 @@ class FeedPollResult:
     new: int = 0
     skipped: int = 0
     failed: int = 0
+    left: int = 0  # new entries over the cap, for later polls
     not_modified: bool = False
     error: str = ""
 
@@ -123,8 +127,10 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             if not parsed.entries and (parsed.bozo or not parsed.feed):
                 raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
             _take_entries(feed, parsed.entries, result)
-            feed.etag = page.headers.get("etag", "")[:500]
-            feed.last_modified = page.headers.get("last-modified", "")[:100]
+            feed.entries_left = result.left
+            # With entries left, the next poll must read the feed again, changed or not.
+            feed.etag = "" if result.left else page.headers.get("etag", "")[:500]
+            feed.last_modified = "" if result.left else page.headers.get("last-modified", "")[:100]
             title = (parsed.feed.get("title") or "").replace("\x00", "").strip()
             feed.title = feed.title or title[:500]
     except Exception as error:
@@ -154,22 +160,46 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
     return result
 
 
+def _entry_key(entry) -> str:
+    link = (entry.get("link") or "").strip()
+    # A NUL (XML's &#0;) cannot be stored: dropped from the key, a link with one is refused.
+    return (entry.get("id") or link).replace("\x00", "").strip()[:2000]
+
+
+def _newest_first(entries: list) -> list:
+    """Dated entries newest first, then the undated ones in the feed's order (feeds usually
+    list the newest first, but not all do)."""
+
+    def published(entry) -> int | None:
+        moment = entry.get("published_parsed") or entry.get("updated_parsed")
+        return calendar.timegm(moment) if moment else None
+
+    dated = [entry for entry in entries if published(entry) is not None]
+    undated = [entry for entry in entries if published(entry) is None]
+    return sorted(dated, key=published, reverse=True) + undated
+
+
 def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
     outlet_name = feed.outlet.name if feed.outlet_id else ""
     seen = set(
         FeedEntry.objects.filter(feed=feed).values_list("key", flat=True)
     )  # one query, not one per entry
+    fresh, fresh_keys = [], set()
     for entry in entries:
-        link = (entry.get("link") or "").strip()
-        # A NUL (XML's &#0;) cannot be stored: dropped from the key, a link with one is refused.
-        key = (entry.get("id") or link).replace("\x00", "").strip()[:2000]
+        key = _entry_key(entry)
         if not key:
             result.failed += 1
-            continue
-        if key in seen:
+        elif key in seen or key in fresh_keys:
             result.skipped += 1
-            continue
-        seen.add(key)
+        else:
+            fresh_keys.add(key)
+            fresh.append(entry)
+    fresh = _newest_first(fresh)
+    cap = settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL
+    result.left = max(len(fresh) - cap, 0)
+    for entry in fresh[:cap]:
+        link = (entry.get("link") or "").strip()
+        key = _entry_key(entry)
         try:
             with transaction.atomic():
                 # The link is stored as written, less a NUL: intake_job_submit refuses it then.

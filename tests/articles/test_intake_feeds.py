@@ -283,3 +283,57 @@ def test_the_admin_keeps_a_feed_interval_within_a_week_on_add_and_change(client,
     assert "The interval is 1 minute to 7 days (10080 minutes)." in changed.content.decode()
     feed.refresh_from_db()
     assert feed.poll_interval_minutes == 30
+
+
+def _dated_feed(base: str, entries: list[tuple[str, str | None]]) -> str:
+    items = "".join(
+        f"<item><title>Story {slug}</title><link>{base}/news/{slug}</link><guid>{slug}</guid>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
+        for slug, date in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Big</title><link>{base}/</link>{items}</channel></rss>"
+    )
+
+
+def test_a_poll_takes_at_most_the_cap_newest_first_and_leaves_the_rest_for_later_polls(
+    intake_server, settings, client, capsys
+):
+    settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL = 3
+    # Out of order, as some feeds are; one entry says no date and comes after the dated ones.
+    entries = [
+        ("e2", "Tue, 03 Nov 2026 08:00:00 GMT"),
+        ("e5", "Fri, 06 Nov 2026 08:00:00 GMT"),
+        ("undated", None),
+        ("e1", "Mon, 02 Nov 2026 08:00:00 GMT"),
+        ("e4", "Thu, 05 Nov 2026 08:00:00 GMT"),
+        ("e3", "Wed, 04 Nov 2026 08:00:00 GMT"),
+    ]
+    intake_server.set(
+        "/big.xml",
+        _dated_feed(intake_server.base, entries),
+        content_type="application/rss+xml",
+        headers={"ETag": '"big-v1"'},
+    )
+    feed = feed_add(url=intake_server.url("/big.xml"))
+    capsys.readouterr()
+    call_command("poll_feeds")
+    assert capsys.readouterr().out.strip() == (
+        f"{feed.url}: 3 new, 0 skipped, 0 failed, 3 left for later polls"
+    )
+    taken = set(IntakeJob.objects.values_list("url", flat=True))
+    assert taken == {intake_server.url(f"/news/{slug}") for slug in ["e5", "e4", "e3"]}
+    feed.refresh_from_db()
+    assert feed.entries_left == 3
+    client.force_login(fact_checker())
+    assert "3 entries left for later polls" in client.get("/intake/feeds/").content.decode()
+    # The feed has not changed, but a conditional GET would hide the entries left: not sent.
+    second = feed_poll(feed=feed)
+    assert "If-None-Match" not in intake_server.hits("/big.xml")[-1]
+    assert (second.new, second.skipped, second.left) == (3, 3, 0)
+    assert IntakeJob.objects.filter(url=intake_server.url("/news/undated")).exists()
+    feed.refresh_from_db()
+    assert feed.entries_left == 0 and feed.etag == '"big-v1"'
+    assert "left for later polls" not in client.get("/intake/feeds/").content.decode()
