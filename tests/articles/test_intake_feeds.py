@@ -337,3 +337,66 @@ def test_a_poll_takes_at_most_the_cap_newest_first_and_leaves_the_rest_for_later
     feed.refresh_from_db()
     assert feed.entries_left == 0 and feed.etag == '"big-v1"'
     assert "left for later polls" not in client.get("/intake/feeds/").content.decode()
+
+
+def _guid_feed(base: str, entries: list[tuple[str, str, str | None]]) -> str:
+    items = "".join(
+        f"<item><title>Story</title><link>{base}{path}</link>"
+        f"<guid isPermaLink='false'>{guid}</guid>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
+        for guid, path, date in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Reused</title><link>{base}/</link>{items}</channel></rss>"
+    )
+
+
+def test_a_guid_given_to_another_link_takes_the_later_link_and_warns(intake_server, client, capsys):
+    base = intake_server.base
+    # In one poll: the later of two entries with one GUID (by date) is the update, and taken.
+    intake_server.set(
+        "/reused.xml",
+        _guid_feed(
+            base,
+            [
+                ("story-1", "/news/one", "Mon, 02 Nov 2026 08:00:00 GMT"),
+                ("story-1", "/news/two", "Tue, 03 Nov 2026 08:00:00 GMT"),
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/reused.xml"))
+    capsys.readouterr()
+    call_command("poll_feeds")
+    assert capsys.readouterr().out.strip() == (
+        f"{feed.url}: 1 new, 0 skipped, 0 failed, 1 with a reused GUID"
+    )
+    assert list(IntakeJob.objects.values_list("url", flat=True)) == [base + "/news/two"]
+    feed.refresh_from_db()
+    assert feed.last_warning == (
+        "The feed gave one GUID to different links (1 time); the later link was taken as an "
+        f"update of the story (GUID 'story-1': {base}/news/one, then {base}/news/two). A feed "
+        "that reuses GUIDs is broken: its publisher should be told."
+    )
+    client.force_login(fact_checker())
+    assert (
+        "The feed gave one GUID to different links" in client.get("/intake/feeds/").content.decode()
+    )
+    # In a later poll: the GUID already taken comes back with a new link, an update: taken too.
+    intake_server.set(
+        "/reused.xml",
+        _guid_feed(base, [("story-1", "/news/three", None)]),
+        content_type="application/rss+xml",
+    )
+    result = feed_poll(feed=feed)
+    assert (result.new, result.skipped, result.reused_guids) == (1, 0, 1)
+    assert IntakeJob.objects.filter(url=base + "/news/three").exists()
+    feed.refresh_from_db()
+    assert f"GUID 'story-1': {base}/news/two, then {base}/news/three" in feed.last_warning
+    # Unchanged, it is simply seen: skipped, and the warning goes.
+    again = feed_poll(feed=feed)
+    assert (again.new, again.skipped, again.reused_guids) == (0, 1, 0)
+    feed.refresh_from_db()
+    assert feed.last_warning == ""

@@ -18,6 +18,8 @@ class Command(BaseCommand):
             line = f"{feed.url}: {result.new} new, {result.skipped} skipped, {result.failed} failed"
             if result.left:
                 line += f", {result.left} left for later polls"
+            if result.reused_guids:
+                line += f", {result.reused_guids} with a reused GUID"
             if result.not_modified:
                 line += " (not modified)"
             if result.error:
