@@ -11,6 +11,7 @@ import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from xml.sax import SAXParseException
 
 import feedparser
 from django.conf import settings
@@ -129,6 +130,8 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             if not parsed.entries and (parsed.bozo or not parsed.feed):
                 raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
             _take_entries(feed, parsed.entries, result)
+            if _malformation(parsed):
+                result.warnings.insert(0, _malformation(parsed))
             feed.entries_left = result.left
             feed.last_warning = " ".join(result.warnings)
             # With entries left, the next poll must read the feed again, changed or not.
@@ -161,6 +164,26 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
     feed.last_polled_at = now
     feed.save()
     return result
+
+
+def _malformation(parsed) -> str | None:
+    """A warning for a feed feedparser read leniently (its bozo flag): the entries are kept, but
+    some may be missing or garbled, and its publisher can mend it. A feed served as HTML or
+    plain text is no warning: the desk accepts those types, and the XML itself is fine."""
+    error = parsed.get("bozo_exception")
+    if not parsed.get("bozo") or isinstance(error, feedparser.NonXMLContentType):
+        return None
+    if isinstance(error, SAXParseException):
+        where = f"line {error.getLineNumber()}, column {error.getColumnNumber()}"
+        fault = f"is not well-formed XML ({where}: {error.getMessage()})"
+    else:  # a wrong charset declared, an undeclared namespace
+        fault = f"has a fault ({(str(error) or type(error).__name__)[:300]})"
+    count = len(parsed.entries)
+    entries = f"its {count} entries were" if count != 1 else "its one entry was"
+    return (
+        f"The feed {fault}; {entries} read as well as they could be, and some may be missing "
+        "or garbled."
+    )
 
 
 def _entry_key(entry) -> str:

@@ -400,3 +400,28 @@ def test_a_guid_given_to_another_link_takes_the_later_link_and_warns(intake_serv
     assert (again.new, again.skipped, again.reused_guids) == (0, 1, 0)
     feed.refresh_from_db()
     assert feed.last_warning == ""
+
+
+def test_a_malformed_feed_that_still_gives_entries_is_read_with_a_warning(intake_server, client):
+    base = intake_server.base
+    # An unescaped ampersand, the commonest fault: feedparser's lenient parser reads on.
+    broken = feed_xml(base, ["one", "two"]).replace("News Example", "News & Example")
+    intake_server.set("/broken.xml", broken, content_type="application/rss+xml")
+    feed = feed_add(url=intake_server.url("/broken.xml"))
+    result = feed_poll(feed=feed)
+    assert (result.new, result.error) == (2, "")
+    feed.refresh_from_db()
+    assert feed.last_error == "" and feed.last_success_at is not None
+    assert feed.last_warning.startswith("The feed is not well-formed XML (line 1, column ")
+    assert feed.last_warning.endswith(
+        "not well-formed (invalid token)); its 2 entries were read as well as they could be, "
+        "and some may be missing or garbled."
+    )
+    client.force_login(fact_checker())
+    page = client.get("/intake/feeds/").content.decode()
+    assert "Warning: The feed is not well-formed XML" in page
+    # Mended, the next poll clears the warning; a feed served as HTML is no warning at all.
+    intake_server.set("/broken.xml", feed_xml(base, ["one", "two"]), content_type="text/html")
+    feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.last_warning == ""
