@@ -24,7 +24,7 @@ from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
 from ..services import url_normalize
 from .extract import page_encoding
-from .storable import json_unstorable
+from .storable import json_unstorable, storable_line
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -246,7 +246,7 @@ def _text(value) -> str:
     if not isinstance(value, str):
         return ""
     # Plain text for search and embedding: some publishers put markup in claimReviewed.
-    return _WHITESPACE.sub(" ", strip_tags(value)).strip()
+    return storable_line(_WHITESPACE.sub(" ", strip_tags(value)))
 
 
 def _rating_numbers(rating: dict) -> dict:

@@ -30,6 +30,7 @@ from ..services import (
 )
 from .fetch import FEED_TYPES, FetchError, fetch, url_refusal
 from .jobs import intake_job_submit
+from .storable import storable_line
 
 
 @dataclass
@@ -137,7 +138,7 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             # With entries left, the next poll must read the feed again, changed or not.
             feed.etag = "" if result.left else page.headers.get("etag", "")[:500]
             feed.last_modified = "" if result.left else page.headers.get("last-modified", "")[:100]
-            title = (parsed.feed.get("title") or "").replace("\x00", "").strip()
+            title = storable_line((parsed.feed.get("title") or "").replace("\x00", ""))
             feed.title = feed.title or title[:500]
     except Exception as error:
         if not isinstance(error, FetchError):

@@ -371,3 +371,21 @@ def test_each_cap_fits_its_column():
         "claimant",
         "language",
     }
+
+
+def test_control_characters_in_a_reviews_texts_are_never_stored():
+    item = review(
+        "https://x.example/controls",
+        claimReviewed="Rail\u0001 fares\u000b rose\u007f.",
+        author={"name": "Checkers\u001fExample"},
+        itemReviewed={"author": {"name": "\u0007Ben Ortiz"}},
+        reviewRating={"alternateName": "Mostly\u0085false"},
+    )
+    result = external_factchecks_store([item])
+    assert result.errors == []
+    stored = ExternalFactCheck.objects.get()
+    assert (stored.claim_reviewed, stored.publisher_name) == (
+        "Rail fares rose.",
+        "Checkers Example",
+    )
+    assert (stored.claimant, stored.rating_text) == ("Ben Ortiz", "Mostly false")

@@ -425,3 +425,17 @@ def test_a_malformed_feed_that_still_gives_entries_is_read_with_a_warning(intake
     feed_poll(feed=feed)
     feed.refresh_from_db()
     assert feed.last_warning == ""
+
+
+def test_control_characters_in_a_feeds_title_are_never_stored(intake_server):
+    intake_server.set(
+        "/controls.xml",
+        feed_xml(intake_server.base, ["one"]).replace(
+            "<title>News Example</title>", "<title>News&#x1f;Example&#7;&#x7f;</title>"
+        ),
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/controls.xml"))
+    feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.title == "News Example"
