@@ -301,3 +301,18 @@ def test_a_page_whose_charset_is_mislabelled_is_read_in_its_real_encoding(
     article = article_extract(page.body, url=page.url, charset=page.charset)
     assert article.title == "Café crème"
     assert article.body.startswith("Le ministre a déclaré que le chômage a baissé")
+
+
+def test_the_robots_cache_of_a_long_running_worker_stays_bounded(monkeypatch):
+    from articles.intake import fetch as fetching
+
+    loaded = []
+    monkeypatch.setattr(fetching, "_robots_load", lambda origin: loaded.append(origin))
+    monkeypatch.setattr(fetching, "_ROBOTS_CACHE_MAX", 3)
+    fetching.robots_cache_clear()
+    for number in range(10):
+        assert fetching.robots_allows(f"https://site{number}.example/page")
+    assert list(fetching._robots_cache) == [f"https://site{n}.example" for n in (7, 8, 9)]
+    assert fetching.robots_allows("https://site9.example/other")  # still cached: not loaded
+    assert len(loaded) == 10
+    fetching.robots_cache_clear()
