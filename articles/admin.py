@@ -104,7 +104,9 @@ class FeedAdmin(admin.ModelAdmin):
         "last_polled_at",
         "last_success_at",
         "last_error",
+        "last_warning",
         "consecutive_failures",
+        "entries_left",
         "next_poll_at",
     ]
 

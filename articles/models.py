@@ -251,7 +251,13 @@ class Feed(models.Model):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    last_warning = models.TextField(
+        blank=True, help_text="What the last full read of the feed found wrong but worked around."
+    )
     consecutive_failures = models.PositiveIntegerField(default=0)
+    entries_left = models.PositiveIntegerField(
+        default=0, help_text="New entries the last poll left for later polls (over the cap)."
+    )
     next_poll_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty: never polled, so due now."
     )

@@ -5,6 +5,7 @@ DEBUG off: `make run` sets DEBUG=1 for the demo. Production sets SECRET_KEY, ALL
 DATABASE_URL, CELERY_BROKER_URL and REDIS_URL (see README.md, "Production settings").
 """
 
+import math
 import os
 from pathlib import Path
 
@@ -55,6 +56,17 @@ def env_float(name: str, default: float | None) -> float | None:
         return float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A duration: a positive, finite number of seconds (the fetch watchdog's timer cannot wait
+    for ever, and urllib3 refuses 0 on every request rather than at start)."""
+    value = env_float(name, default)
+    if not 0 < value < math.inf:  # also false for nan
+        raise ImproperlyConfigured(
+            f"{name} must be a positive number of seconds, got {os.environ[name]!r}"
+        )
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -228,14 +240,17 @@ INTAKE_ALLOW_PRIVATE_NETWORKS = env_bool("INTAKE_ALLOW_PRIVATE_NETWORKS", False)
 INTAKE_USER_AGENT = env_str(
     "INTAKE_USER_AGENT", "FactCheckDesk/1.0 (fact-check intake; respects robots.txt)"
 )
-INTAKE_CONNECT_TIMEOUT = env_float("INTAKE_CONNECT_TIMEOUT", 5.0)
-INTAKE_READ_TIMEOUT = env_float("INTAKE_READ_TIMEOUT", 15.0)
+INTAKE_CONNECT_TIMEOUT = env_seconds("INTAKE_CONNECT_TIMEOUT", 5.0)
+INTAKE_READ_TIMEOUT = env_seconds("INTAKE_READ_TIMEOUT", 15.0)
 INTAKE_MAX_REDIRECTS = env_int("INTAKE_MAX_REDIRECTS", 5, minimum=0)
 INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
 # Less text than this is a cookie wall, a paywall or an index page, not an article.
 INTAKE_MIN_TEXT_CHARS = env_int("INTAKE_MIN_TEXT_CHARS", 200, minimum=1)
 INTAKE_IMPORT_MAX_BYTES = env_int("INTAKE_IMPORT_MAX_BYTES", 200_000_000, minimum=1024)
 INTAKE_FEED_MAX_BACKOFF_MINUTES = env_int("INTAKE_FEED_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
+# New entries taken from one feed in one poll (newest first); the rest wait for later polls, so an
+# archive feed of 10,000 entries does not queue 10,000 fetches in one task.
+INTAKE_FEED_MAX_ENTRIES_PER_POLL = env_int("INTAKE_FEED_MAX_ENTRIES_PER_POLL", 50, minimum=1)
 
 
 # --- API (claims/api/) ---------------------------------------------------------------------

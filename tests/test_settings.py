@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DEBUG": "0",
@@ -133,3 +135,19 @@ def test_a_django_log_line_is_written_once_with_debug_on_and_off():
     for env in ({"DEBUG": "1", "DATABASE_URL": "", "CELERY_BROKER_URL": ""}, PRODUCTION):
         result = run_manage("shell", "-c", code, env=env)
         assert result.stderr.count("Forbidden: marker") == 1, (env["DEBUG"], result.stderr)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "inf", "nan"])
+@pytest.mark.parametrize("name", ["INTAKE_CONNECT_TIMEOUT", "INTAKE_READ_TIMEOUT"])
+def test_a_fetch_time_out_that_is_not_a_positive_number_fails_loudly(name, value):
+    # 0 or less failed every fetch with a ValueError; inf killed the fetch watchdog's timer
+    # (an OverflowError in its thread) and left a trickling server unbounded.
+    result = run_manage("check", env={"DEBUG": "1", name: value})
+    assert result.returncode != 0
+    assert f"{name} must be a positive number of seconds, got {value!r}" in result.stderr
+
+
+def test_a_feed_entry_cap_below_one_fails_loudly():
+    result = run_manage("check", env={"DEBUG": "1", "INTAKE_FEED_MAX_ENTRIES_PER_POLL": "0"})
+    assert result.returncode != 0
+    assert "INTAKE_FEED_MAX_ENTRIES_PER_POLL must be at least 1, got 0" in result.stderr

@@ -26,7 +26,7 @@ from ..services import DuplicateArticle, article_submit, language_refusal, url_n
 from .extract import day_at_noon
 from .jobs import intake_job_submit
 from .queue import task_send
-from .storable import json_unstorable
+from .storable import json_unstorable, storable_line
 
 logger = logging.getLogger(__name__)
 COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
@@ -179,7 +179,7 @@ def _jsonl_rows(text: str):
 def import_row_clean(row: dict) -> dict:
     """The row's fields as article_submit / intake_job_submit take them."""
     body, url = (row.get("body") or "").strip(), (row.get("url") or "").strip()
-    title = (row.get("title") or "").strip()
+    title = storable_line(row.get("title") or "")
     if not body and not url:
         raise ValidationError("the row has neither a body nor a url")
     if body and not title:
@@ -206,8 +206,8 @@ def import_row_clean(row: dict) -> dict:
         "body": body,
         "url": url,
         "published_at": published_at,
-        "outlet_name": (row.get("outlet") or "").strip()[:200],
-        "byline": (row.get("byline") or "").strip()[:300],
+        "outlet_name": storable_line(row.get("outlet") or "")[:200],
+        "byline": storable_line(row.get("byline") or "")[:300],
         "language": language,
     }
 

@@ -24,7 +24,7 @@ from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
 from ..services import url_normalize
 from .extract import page_encoding
-from .storable import json_unstorable
+from .storable import json_unstorable, storable_line
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -38,6 +38,24 @@ class ClaimReviewImport:
 
 
 TOO_DEEP = "the document is nested too deeply to read"
+# The most characters kept of each text a ClaimReview gives, with why: (where the ClaimReview
+# says it, model field, cap, reason). Longer refuses the review, naming the field: cutting a
+# claim or a rating could change what it says, and a longer address is cut to a wrong one.
+TEXT_CAPS = [
+    (
+        "claimReviewed",
+        "claim_reviewed",
+        2000,
+        "a claim reviewed is a sentence or two: a longer text is most likely the article, "
+        "not the claim",
+    ),
+    ("url", "url", 2000, "longer addresses are not links a reader can follow"),
+    ("author.url", "publisher_url", 2000, "longer addresses are not links a reader can follow"),
+    ("reviewRating", "rating_text", 500, "a rating is a word or a phrase"),
+    ("author", "publisher_name", 300, "a publisher's name"),
+    ("itemReviewed.author", "claimant", 500, "a claimant's name"),
+    ("inLanguage", "language", 16, "a language code such as 'en' or 'pt-br'"),
+]
 
 
 def claimreviews_from_html(
@@ -163,20 +181,25 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
         publisher_url = url_normalize(publisher_url)
     except ValidationError:
         publisher_url = ""
-    return {
+    fields = {
         "claim_reviewed": claim_reviewed,
-        "claimant": _text(claimant.get("name") if claimant else "")[:500],
+        "claimant": _text(claimant.get("name") if claimant else ""),
         "claim_date": _date(reviewed.get("datePublished") if reviewed else None),
-        "rating_text": _text(rating.get("alternateName") or rating.get("name") if rating else "")[
-            :500
-        ],
+        "rating_text": _text(rating.get("alternateName") or rating.get("name") if rating else ""),
         **_rating_numbers(rating),
-        "publisher_name": publisher_name[:300],
+        "publisher_name": publisher_name,
         "publisher_url": publisher_url,
         "url": url,
         "review_date": _date(item.get("datePublished")),
-        "language": _language(item.get("inLanguage"))[:16],
+        "language": _language(item.get("inLanguage")),
     }
+    for name, field_name, cap, reason in TEXT_CAPS:
+        if len(fields[field_name]) > cap:
+            raise ValidationError(
+                f"{name} has {len(fields[field_name]):,} characters; the most kept is {cap:,} "
+                f"({reason})"
+            )
+    return fields
 
 
 def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> ClaimReviewImport:
@@ -223,7 +246,7 @@ def _text(value) -> str:
     if not isinstance(value, str):
         return ""
     # Plain text for search and embedding: some publishers put markup in claimReviewed.
-    return _WHITESPACE.sub(" ", strip_tags(value)).strip()
+    return storable_line(_WHITESPACE.sub(" ", strip_tags(value)))
 
 
 def _rating_numbers(rating: dict) -> dict:

@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 import trafilatura
 from django.utils import timezone
 
+from .storable import storable_line
+
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _HTML_LANG = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)")
 
@@ -44,7 +46,7 @@ def article_extract(
         # discard a page whose paragraphs it had seen a few times before (syndicated copies).
     )
     text = (document.text or "") if document is not None else ""
-    title = ((document.title or "") if document is not None else "").strip()
+    title = storable_line((document.title or "") if document is not None else "")
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
     if paragraphs and title and paragraphs[0].casefold() == title.casefold():
         paragraphs = paragraphs[1:]  # the headline repeated as the first line of the text
@@ -57,7 +59,7 @@ def article_extract(
     return ExtractedArticle(
         title=title[:500],
         body=body,
-        byline=(document.author or "").strip()[:300],
+        byline=storable_line(document.author or "")[:300],
         published_at=_published(document.date),
         language=(match.group(1).decode().lower().replace("_", "-") if match else "")[:16],
         canonical_url=(document.url or "").strip(),

@@ -1,13 +1,17 @@
 """RSS and Atom subscriptions: each new entry becomes a URL intake job.
 
-Polls use conditional GET (ETag / Last-Modified). A failing feed waits twice as long after each
-failure in a row (up to INTAKE_FEED_MAX_BACKOFF_MINUTES) and keeps its last error and last
-success for the editors' page; one feed's failure never stops the others.
+Polls use conditional GET (ETag / Last-Modified). One poll takes at most
+INTAKE_FEED_MAX_ENTRIES_PER_POLL new entries, newest first; the rest wait for the next polls,
+which then fetch the feed in full (a 304 would hide them). A failing feed waits twice as long
+after each failure in a row (up to INTAKE_FEED_MAX_BACKOFF_MINUTES) and keeps its last error
+and last success for the editors' page; one feed's failure never stops the others.
 """
 
+import calendar
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from xml.sax import SAXParseException
 
 import feedparser
 from django.conf import settings
@@ -26,6 +30,7 @@ from ..services import (
 )
 from .fetch import FEED_TYPES, FetchError, fetch, url_refusal
 from .jobs import intake_job_submit
+from .storable import storable_line
 
 
 @dataclass
@@ -33,8 +38,11 @@ class FeedPollResult:
     new: int = 0
     skipped: int = 0
     failed: int = 0
+    left: int = 0  # new entries over the cap, for later polls
+    reused_guids: int = 0  # entries whose GUID another link has (had) in this feed
     not_modified: bool = False
     error: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
@@ -123,9 +131,14 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             if not parsed.entries and (parsed.bozo or not parsed.feed):
                 raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
             _take_entries(feed, parsed.entries, result)
-            feed.etag = page.headers.get("etag", "")[:500]
-            feed.last_modified = page.headers.get("last-modified", "")[:100]
-            title = (parsed.feed.get("title") or "").replace("\x00", "").strip()
+            if _malformation(parsed):
+                result.warnings.insert(0, _malformation(parsed))
+            feed.entries_left = result.left
+            feed.last_warning = " ".join(result.warnings)
+            # With entries left, the next poll must read the feed again, changed or not.
+            feed.etag = "" if result.left else page.headers.get("etag", "")[:500]
+            feed.last_modified = "" if result.left else page.headers.get("last-modified", "")[:100]
+            title = storable_line((parsed.feed.get("title") or "").replace("\x00", ""))
             feed.title = feed.title or title[:500]
     except Exception as error:
         if not isinstance(error, FetchError):
@@ -154,44 +167,132 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
     return result
 
 
+def _malformation(parsed) -> str | None:
+    """A warning for a feed feedparser read leniently (its bozo flag): the entries are kept, but
+    some may be missing or garbled, and its publisher can mend it. A feed served as HTML or
+    plain text is no warning: the desk accepts those types, and the XML itself is fine."""
+    error = parsed.get("bozo_exception")
+    if not parsed.get("bozo") or isinstance(error, feedparser.NonXMLContentType):
+        return None
+    if isinstance(error, SAXParseException):
+        where = f"line {error.getLineNumber()}, column {error.getColumnNumber()}"
+        fault = f"is not well-formed XML ({where}: {error.getMessage()})"
+    else:  # a wrong charset declared, an undeclared namespace
+        fault = f"has a fault ({(str(error) or type(error).__name__)[:300]})"
+    count = len(parsed.entries)
+    entries = f"its {count} entries were" if count != 1 else "its one entry was"
+    return (
+        f"The feed {fault}; {entries} read as well as they could be, and some may be missing "
+        "or garbled."
+    )
+
+
+def _entry_key(entry) -> str:
+    # A NUL (XML's &#0;) cannot be stored: dropped from the key, a link with one is refused.
+    return (entry.get("id") or _entry_link(entry)).replace("\x00", "").strip()[:2000]
+
+
+def _entry_link(entry) -> str:
+    return (entry.get("link") or "").strip()
+
+
+def _stored_link(link: str) -> str:
+    # The link is stored as written, less a NUL: intake_job_submit refuses it then.
+    return link.replace("\x00", "")[:2000]
+
+
+def _newest_first(entries: list) -> list:
+    """Dated entries newest first, then the undated ones in the feed's order (feeds usually
+    list the newest first, but not all do)."""
+
+    def published(entry) -> int | None:
+        moment = entry.get("published_parsed") or entry.get("updated_parsed")
+        return calendar.timegm(moment) if moment else None
+
+    dated = [entry for entry in entries if published(entry) is not None]
+    undated = [entry for entry in entries if published(entry) is None]
+    return sorted(dated, key=published, reverse=True) + undated
+
+
 def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
+    """Queue the new entries. A GUID (the entry's key) seen with another link is a broken feed,
+    and the later link probably an update of the story (a corrected slug, a moved page): the
+    later link is taken, the entry remembers it, and the feed's warning says so."""
     outlet_name = feed.outlet.name if feed.outlet_id else ""
-    seen = set(
-        FeedEntry.objects.filter(feed=feed).values_list("key", flat=True)
-    )  # one query, not one per entry
+    # One query, not one per entry. A link remembered as "" (a bad one, before links were kept)
+    # is compared with nothing.
+    seen = dict(FeedEntry.objects.filter(feed=feed).values_list("key", "url"))
+    by_key: dict[str, list] = {}
     for entry in entries:
-        link = (entry.get("link") or "").strip()
-        # A NUL (XML's &#0;) cannot be stored: dropped from the key, a link with one is refused.
-        key = (entry.get("id") or link).replace("\x00", "").strip()[:2000]
+        key = _entry_key(entry)
         if not key:
             result.failed += 1
-            continue
-        if key in seen:
-            result.skipped += 1
-            continue
-        seen.add(key)
-        try:
-            with transaction.atomic():
-                # The link is stored as written, less a NUL: intake_job_submit refuses it then.
-                entry_row = FeedEntry.objects.create(
-                    feed=feed, key=key, url=link.replace("\x00", "")[:2000]
-                )
-                job = intake_job_submit(
-                    url=link, source_kind=SourceKind.FEED, feed=feed, outlet_name=outlet_name
-                )
-                entry_row.job = job
-                entry_row.save(update_fields=["job"])
-        except DuplicateArticle:
-            FeedEntry.objects.get_or_create(feed=feed, key=key, defaults={"url": link[:2000]})
-            result.skipped += 1
-        except IntegrityError:
-            result.skipped += 1  # another poll of this feed took the entry first
-        except ValidationError:
-            # A bad link fails the same way every time: remember it so it is counted once.
-            FeedEntry.objects.get_or_create(feed=feed, key=key, defaults={"url": ""})
-            result.failed += 1
+        elif any(_entry_link(other) == _entry_link(entry) for other in by_key.get(key, [])):
+            result.skipped += 1  # the same entry twice
         else:
-            result.new += 1
+            by_key.setdefault(key, []).append(entry)
+    reused: list[tuple[str, str, str]] = []  # (GUID, earlier link, later link)
+    fresh = []
+    for key, candidates in by_key.items():
+        later = _newest_first(candidates)[0]
+        for earlier in [entry for entry in candidates if entry is not later]:
+            reused.append((key, _entry_link(earlier), _entry_link(later)))
+        if key not in seen:
+            fresh.append(later)
+        elif seen[key] in ("", _stored_link(_entry_link(later))):
+            result.skipped += 1
+        else:
+            reused.append((key, seen[key], _entry_link(later)))
+            fresh.append(later)
+    fresh = _newest_first(fresh)
+    cap = settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL
+    result.left = max(len(fresh) - cap, 0)
+    for entry in fresh[:cap]:
+        result_kind = _take_entry(feed, entry, seen, outlet_name)
+        setattr(result, result_kind, getattr(result, result_kind) + 1)
+    if reused:
+        result.reused_guids = len(reused)
+        key, earlier, later = reused[0]
+        times = f"{len(reused)} time{'s' if len(reused) > 1 else ''}"
+        result.warnings.append(
+            f"The feed gave one GUID to different links ({times}); the later link was taken as an "
+            f"update of the story (GUID {key!r}: {earlier}, then {later}). A feed that reuses "
+            "GUIDs is broken: its publisher should be told."
+        )
+
+
+def _take_entry(feed: Feed, entry, seen: dict[str, str], outlet_name: str) -> str:
+    """Queue one entry: "new", "skipped" or "failed"."""
+    key, link = _entry_key(entry), _entry_link(entry)
+    try:
+        with transaction.atomic():
+            if key in seen:  # a GUID given to another link: the entry follows the later one
+                entry_row = FeedEntry.objects.get(feed=feed, key=key)
+                entry_row.url, entry_row.job = _stored_link(link), None
+                entry_row.save(update_fields=["url", "job"])
+            else:
+                entry_row = FeedEntry.objects.create(feed=feed, key=key, url=_stored_link(link))
+            job = intake_job_submit(
+                url=link, source_kind=SourceKind.FEED, feed=feed, outlet_name=outlet_name
+            )
+            entry_row.job = job
+            entry_row.save(update_fields=["job"])
+    except DuplicateArticle:
+        _remember(feed, key, link)
+        return "skipped"
+    except IntegrityError:
+        return "skipped"  # another poll of this feed took the entry first
+    except ValidationError:
+        # A bad link fails the same way every time: remember it so it is counted once.
+        _remember(feed, key, link)
+        return "failed"
+    return "new"
+
+
+def _remember(feed: Feed, key: str, link: str) -> None:
+    FeedEntry.objects.update_or_create(
+        feed=feed, key=key, defaults={"url": _stored_link(link), "job": None}
+    )
 
 
 def feeds_poll_due() -> list[tuple[Feed, FeedPollResult]]:

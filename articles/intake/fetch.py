@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 _ROBOTS_TTL = 600.0
+# Origins remembered at once: a worker polling feeds for months meets many sites, and each
+# entry outlives its TTL until the same site is asked again.
+_ROBOTS_CACHE_MAX = 1000
 _robots_cache: dict[str, tuple[float, robotparser.RobotFileParser | None]] = {}
 _FRIENDLY_TYPES = {
     "application/pdf": "a PDF",
@@ -441,7 +444,9 @@ def robots_allows(url: str) -> bool:
     cached = _robots_cache.get(origin)
     if cached is None or cached[0] < time.monotonic():
         cached = (time.monotonic() + _ROBOTS_TTL, _robots_load(origin))
+        _robots_cache.pop(origin, None)  # re-inserted last: the order is the age
         _robots_cache[origin] = cached
+        _robots_cache_prune()
     parser = cached[1]
     return True if parser is None else parser.can_fetch(settings.INTAKE_USER_AGENT, url)
 
@@ -461,6 +466,14 @@ def _robots_load(origin: str) -> robotparser.RobotFileParser | None:
     parser = robotparser.RobotFileParser()
     parser.parse(result.body.decode(result.charset or "utf-8", errors="replace").splitlines())
     return parser
+
+
+def _robots_cache_prune() -> None:
+    now = time.monotonic()
+    # A copy: another thread of a threaded worker may be adding its own origin meanwhile.
+    for origin, (expires, _) in list(_robots_cache.items()):
+        if expires < now or len(_robots_cache) > _ROBOTS_CACHE_MAX:
+            _robots_cache.pop(origin, None)
 
 
 def robots_cache_clear() -> None:

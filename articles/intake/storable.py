@@ -1,10 +1,25 @@
-"""Whether text decoded from JSON can be stored: JSON's "\\u0000" gives a NUL, which PostgreSQL
-refuses in text and jsonb alike, and "\\ud800" half a surrogate pair, which is not UTF-8. The
-one rule for bulk rows and ClaimReview; no Django, no database."""
+"""Whether text from outside can be stored. JSON's "\\u0000" gives a NUL, which PostgreSQL
+refuses in text and jsonb alike, and "\\ud800" half a surrogate pair, which is not UTF-8: a
+document holding either is refused (json_unstorable). Other control characters in a one-line
+text (a title, a name) are dropped (storable_line). The one rule for bulk rows, feeds and
+ClaimReview; no Django, no database."""
 
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The control characters but NUL (its own rule) and tab, line feed and carriage return (which
+# the callers treat as whitespace): C0, DEL and C1 (U+0080 to U+009F, common in text mis-decoded
+# as Latin-1). Those Python counts as whitespace break a line or separate fields (a vertical
+# tab is how spreadsheets export a line break inside a cell): a space, so words stay apart.
+_SPACING_CONTROLS = re.compile("[ \t]*[\x0b\x0c\x1c-\x1f\x85]+[ \t]*")
+_OTHER_CONTROLS = re.compile("[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def storable_line(text: str) -> str:
+    """A title or a name as stored, without control characters. Dropped rather than refused:
+    invisible, they carry nothing a reader sees (refusing would lose the row or the review for
+    them), but they would make two spellings of one outlet or title differ."""
+    return _SPACING_CONTROLS.sub(" ", _OTHER_CONTROLS.sub("", text)).strip()
 
 
 def json_unstorable(value) -> str | None:

@@ -167,8 +167,11 @@ def _default_pages(server: IntakeServer) -> None:
 
 class DripServer:
     """A server that answers every request with `prefix` at once and then one byte of `drip`
-    every `interval` seconds until the client hangs up: the slow-loris answer no per-read
-    time-out catches."""
+    every `interval` seconds until the client hangs up, or `gives_up_after` seconds have passed
+    (so a fetch the watchdog fails to stop ends the test instead of hanging it): the slow-loris
+    answer no per-read time-out catches."""
+
+    gives_up_after = 30.0
 
     def __init__(self, prefix: bytes, drip: bytes = b"a", interval: float = 0.05):
         self.prefix, self.drip, self.interval = prefix, drip, interval
@@ -189,7 +192,8 @@ class DripServer:
         with connection, contextlib.suppress(OSError):
             connection.recv(65536)
             connection.sendall(self.prefix)
-            while not self._closed.wait(self.interval):
+            until = time.monotonic() + self.gives_up_after
+            while not self._closed.wait(self.interval) and time.monotonic() < until:
                 connection.sendall(self.drip)
 
     def close(self):

@@ -400,3 +400,32 @@ def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_cal
             "is a quote left open?)",
         }
     ]
+
+
+def test_control_characters_in_a_rows_title_outlet_and_byline_are_never_stored(
+    django_capture_on_commit_callbacks,
+):
+    # A vertical tab is how spreadsheets export a line break inside a cell; the others are
+    # invisible leftovers of broken encodings. Each run becomes one space.
+    row = {
+        "title": "Budget\x0bvote\x01\x02 passes\x7f",
+        "body": "The assembly passed the budget on Monday by a wide margin.",
+        "outlet": "News\x1fExample\x85",
+        "byline": "\x07Ada R",
+    }
+    csv_text = (
+        "title,body,outlet,byline\n"
+        + ",".join(value.replace("budget", "fare plan") for value in row.values()).replace(
+            "Budget", "Fares"
+        )
+        + "\n"
+    )
+    _import_without_fetching(
+        "rows.jsonl", json.dumps(row) + "\n", django_capture_on_commit_callbacks
+    )
+    _import_without_fetching("rows.csv", csv_text, django_capture_on_commit_callbacks)
+    stored = Article.objects.order_by("title")
+    assert [(article.title, article.outlet.name, article.byline) for article in stored] == [
+        ("Budget vote passes", "News Example", "Ada R"),
+        ("Fares vote passes", "News Example", "Ada R"),
+    ]

@@ -325,3 +325,67 @@ def test_a_fact_check_page_is_read_in_its_own_charset(intake_server, capsys):
     assert ExternalFactCheck.objects.get().claim_reviewed.startswith(
         "Les tarifs ferroviaires (café) rose by 20 percent"
     )
+
+
+def test_every_text_field_over_its_cap_refuses_its_review_naming_the_field_and_the_cap():
+    long_url = "https://x.example/" + "a" * 2000  # Django's URL check allows 2,048 characters
+    items = [
+        review("https://x.example/long-claim", claimReviewed="Rail fares rose. " * 200),
+        review(long_url),
+        review(
+            "https://x.example/long-rating",
+            reviewRating={"alternateName": "False" + " indeed" * 100},
+        ),
+        review("https://x.example/long-publisher", author={"name": "Checkers " * 40}),
+        review("https://x.example/long-claimant", itemReviewed={"author": {"name": "B" * 501}}),
+        review("https://x.example/claim-at-the-cap", claimReviewed="r" * 2000),
+    ]
+    result = external_factchecks_store(items)
+    assert result.errors == [
+        "ClaimReview 1: claimReviewed has 3,399 characters; the most kept is 2,000 (a claim "
+        "reviewed is a sentence or two: a longer text is most likely the article, not the claim)",
+        "ClaimReview 2: url has 2,018 characters; the most kept is 2,000 (longer addresses are "
+        "not links a reader can follow)",
+        "ClaimReview 3: reviewRating has 705 characters; the most kept is 500 (a rating is a "
+        "word or a phrase)",
+        "ClaimReview 4: author has 359 characters; the most kept is 300 (a publisher's name)",
+        "ClaimReview 5: itemReviewed.author has 501 characters; the most kept is 500 (a "
+        "claimant's name)",
+    ]
+    stored = ExternalFactCheck.objects.get()
+    assert stored.claim_reviewed == "r" * 2000
+
+
+def test_each_cap_fits_its_column():
+    from articles.intake.claimreview import TEXT_CAPS
+
+    for _name, field_name, cap, _reason in TEXT_CAPS:
+        column = ExternalFactCheck._meta.get_field(field_name).max_length
+        assert column is None or cap <= column, field_name
+    assert {field_name for _, field_name, _, _ in TEXT_CAPS} == {
+        "claim_reviewed",
+        "url",
+        "publisher_url",
+        "rating_text",
+        "publisher_name",
+        "claimant",
+        "language",
+    }
+
+
+def test_control_characters_in_a_reviews_texts_are_never_stored():
+    item = review(
+        "https://x.example/controls",
+        claimReviewed="Rail\u0001 fares\u000b rose\u007f.",
+        author={"name": "Checkers\u001fExample"},
+        itemReviewed={"author": {"name": "\u0007Ben Ortiz"}},
+        reviewRating={"alternateName": "Mostly\u0085false"},
+    )
+    result = external_factchecks_store([item])
+    assert result.errors == []
+    stored = ExternalFactCheck.objects.get()
+    assert (stored.claim_reviewed, stored.publisher_name) == (
+        "Rail fares rose.",
+        "Checkers Example",
+    )
+    assert (stored.claimant, stored.rating_text) == ("Ben Ortiz", "Mostly false")

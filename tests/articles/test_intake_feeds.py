@@ -283,3 +283,159 @@ def test_the_admin_keeps_a_feed_interval_within_a_week_on_add_and_change(client,
     assert "The interval is 1 minute to 7 days (10080 minutes)." in changed.content.decode()
     feed.refresh_from_db()
     assert feed.poll_interval_minutes == 30
+
+
+def _dated_feed(base: str, entries: list[tuple[str, str | None]]) -> str:
+    items = "".join(
+        f"<item><title>Story {slug}</title><link>{base}/news/{slug}</link><guid>{slug}</guid>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
+        for slug, date in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Big</title><link>{base}/</link>{items}</channel></rss>"
+    )
+
+
+def test_a_poll_takes_at_most_the_cap_newest_first_and_leaves_the_rest_for_later_polls(
+    intake_server, settings, client, capsys
+):
+    settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL = 3
+    # Out of order, as some feeds are; one entry says no date and comes after the dated ones.
+    entries = [
+        ("e2", "Tue, 03 Nov 2026 08:00:00 GMT"),
+        ("e5", "Fri, 06 Nov 2026 08:00:00 GMT"),
+        ("undated", None),
+        ("e1", "Mon, 02 Nov 2026 08:00:00 GMT"),
+        ("e4", "Thu, 05 Nov 2026 08:00:00 GMT"),
+        ("e3", "Wed, 04 Nov 2026 08:00:00 GMT"),
+    ]
+    intake_server.set(
+        "/big.xml",
+        _dated_feed(intake_server.base, entries),
+        content_type="application/rss+xml",
+        headers={"ETag": '"big-v1"'},
+    )
+    feed = feed_add(url=intake_server.url("/big.xml"))
+    capsys.readouterr()
+    call_command("poll_feeds")
+    assert capsys.readouterr().out.strip() == (
+        f"{feed.url}: 3 new, 0 skipped, 0 failed, 3 left for later polls"
+    )
+    taken = set(IntakeJob.objects.values_list("url", flat=True))
+    assert taken == {intake_server.url(f"/news/{slug}") for slug in ["e5", "e4", "e3"]}
+    feed.refresh_from_db()
+    assert feed.entries_left == 3
+    client.force_login(fact_checker())
+    assert "3 entries left for later polls" in client.get("/intake/feeds/").content.decode()
+    # The feed has not changed, but a conditional GET would hide the entries left: not sent.
+    second = feed_poll(feed=feed)
+    assert "If-None-Match" not in intake_server.hits("/big.xml")[-1]
+    assert (second.new, second.skipped, second.left) == (3, 3, 0)
+    assert IntakeJob.objects.filter(url=intake_server.url("/news/undated")).exists()
+    feed.refresh_from_db()
+    assert feed.entries_left == 0 and feed.etag == '"big-v1"'
+    assert "left for later polls" not in client.get("/intake/feeds/").content.decode()
+
+
+def _guid_feed(base: str, entries: list[tuple[str, str, str | None]]) -> str:
+    items = "".join(
+        f"<item><title>Story</title><link>{base}{path}</link>"
+        f"<guid isPermaLink='false'>{guid}</guid>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + "</item>"
+        for guid, path, date in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Reused</title><link>{base}/</link>{items}</channel></rss>"
+    )
+
+
+def test_a_guid_given_to_another_link_takes_the_later_link_and_warns(intake_server, client, capsys):
+    base = intake_server.base
+    # In one poll: the later of two entries with one GUID (by date) is the update, and taken.
+    intake_server.set(
+        "/reused.xml",
+        _guid_feed(
+            base,
+            [
+                ("story-1", "/news/one", "Mon, 02 Nov 2026 08:00:00 GMT"),
+                ("story-1", "/news/two", "Tue, 03 Nov 2026 08:00:00 GMT"),
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/reused.xml"))
+    capsys.readouterr()
+    call_command("poll_feeds")
+    assert capsys.readouterr().out.strip() == (
+        f"{feed.url}: 1 new, 0 skipped, 0 failed, 1 with a reused GUID"
+    )
+    assert list(IntakeJob.objects.values_list("url", flat=True)) == [base + "/news/two"]
+    feed.refresh_from_db()
+    assert feed.last_warning == (
+        "The feed gave one GUID to different links (1 time); the later link was taken as an "
+        f"update of the story (GUID 'story-1': {base}/news/one, then {base}/news/two). A feed "
+        "that reuses GUIDs is broken: its publisher should be told."
+    )
+    client.force_login(fact_checker())
+    assert (
+        "The feed gave one GUID to different links" in client.get("/intake/feeds/").content.decode()
+    )
+    # In a later poll: the GUID already taken comes back with a new link, an update: taken too.
+    intake_server.set(
+        "/reused.xml",
+        _guid_feed(base, [("story-1", "/news/three", None)]),
+        content_type="application/rss+xml",
+    )
+    result = feed_poll(feed=feed)
+    assert (result.new, result.skipped, result.reused_guids) == (1, 0, 1)
+    assert IntakeJob.objects.filter(url=base + "/news/three").exists()
+    feed.refresh_from_db()
+    assert f"GUID 'story-1': {base}/news/two, then {base}/news/three" in feed.last_warning
+    # Unchanged, it is simply seen: skipped, and the warning goes.
+    again = feed_poll(feed=feed)
+    assert (again.new, again.skipped, again.reused_guids) == (0, 1, 0)
+    feed.refresh_from_db()
+    assert feed.last_warning == ""
+
+
+def test_a_malformed_feed_that_still_gives_entries_is_read_with_a_warning(intake_server, client):
+    base = intake_server.base
+    # An unescaped ampersand, the commonest fault: feedparser's lenient parser reads on.
+    broken = feed_xml(base, ["one", "two"]).replace("News Example", "News & Example")
+    intake_server.set("/broken.xml", broken, content_type="application/rss+xml")
+    feed = feed_add(url=intake_server.url("/broken.xml"))
+    result = feed_poll(feed=feed)
+    assert (result.new, result.error) == (2, "")
+    feed.refresh_from_db()
+    assert feed.last_error == "" and feed.last_success_at is not None
+    assert feed.last_warning.startswith("The feed is not well-formed XML (line 1, column ")
+    assert feed.last_warning.endswith(
+        "not well-formed (invalid token)); its 2 entries were read as well as they could be, "
+        "and some may be missing or garbled."
+    )
+    client.force_login(fact_checker())
+    page = client.get("/intake/feeds/").content.decode()
+    assert "Warning: The feed is not well-formed XML" in page
+    # Mended, the next poll clears the warning; a feed served as HTML is no warning at all.
+    intake_server.set("/broken.xml", feed_xml(base, ["one", "two"]), content_type="text/html")
+    feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.last_warning == ""
+
+
+def test_control_characters_in_a_feeds_title_are_never_stored(intake_server):
+    intake_server.set(
+        "/controls.xml",
+        feed_xml(intake_server.base, ["one"]).replace(
+            "<title>News Example</title>", "<title>News&#x1f;Example&#7;&#x7f;</title>"
+        ),
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/controls.xml"))
+    feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.title == "News Example"

@@ -1,6 +1,8 @@
 """Safe fetching and extraction against the local test server."""
 
+import contextlib
 import socket
+import threading
 import time
 
 import pytest
@@ -194,14 +196,49 @@ def test_a_refusal_does_not_say_what_the_host_resolved_to(settings, monkeypatch,
         ),
     ],
 )
-def test_a_server_that_trickles_its_answer_times_out_within_the_read_time_out(drip_server, prefix):
+def test_a_server_that_trickles_its_answer_times_out_within_the_read_time_out(
+    drip_server, prefix, settings
+):
     server = drip_server(prefix)
     started = time.monotonic()
     with pytest.raises(FetchError) as timed_out:
         fetch(server.base + "/page", check_robots=False)
-    # The 1 s read time-out bounds the headers, and then the body, as a whole.
-    assert time.monotonic() - started < 4
+    # The code's own bound: the connect time-out, then the 1 s read time-out for the headers
+    # and again for the body. The server would trickle on for 30 s: a fetch that waited for it
+    # fails here, however loaded the machine, and none passes by luck.
+    bound = settings.INTAKE_CONNECT_TIMEOUT + 2 * settings.INTAKE_READ_TIMEOUT
+    assert time.monotonic() - started < bound + 5 < server.gives_up_after
     assert str(timed_out.value) == "timed out after 1 s" and timed_out.value.transient
+
+
+def _pending_timers() -> list[threading.Timer]:
+    return [
+        thread
+        for thread in threading.enumerate()
+        if isinstance(thread, threading.Timer) and not thread.finished.is_set()
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/news/one", "/gone", "/unavailable", "/report.pdf", "/redirect-private", "/slow"]
+)
+def test_no_watchdog_timer_outlives_a_fetch_whatever_its_end(intake_server, settings, path):
+    settings.INTAKE_READ_TIMEOUT = 10.0  # a timer left running would still be pending below
+    intake_server.slow_seconds = 0.2
+    with contextlib.suppress(FetchError):
+        fetch(intake_server.url(path))
+    assert _pending_timers() == []
+
+
+def test_no_watchdog_timer_outlives_a_trickling_server_or_a_refused_connection(drip_server):
+    with pytest.raises(FetchError):
+        fetch(drip_server(b"HTTP/1.1 200 OK\r\nX-Padding: ").base + "/page", check_robots=False)
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with pytest.raises(FetchError, match="could not connect"):
+        fetch(f"http://127.0.0.1:{port}/page", check_robots=False)
+    assert _pending_timers() == []
 
 
 @pytest.mark.parametrize(
@@ -264,3 +301,18 @@ def test_a_page_whose_charset_is_mislabelled_is_read_in_its_real_encoding(
     article = article_extract(page.body, url=page.url, charset=page.charset)
     assert article.title == "Café crème"
     assert article.body.startswith("Le ministre a déclaré que le chômage a baissé")
+
+
+def test_the_robots_cache_of_a_long_running_worker_stays_bounded(monkeypatch):
+    from articles.intake import fetch as fetching
+
+    loaded = []
+    monkeypatch.setattr(fetching, "_robots_load", lambda origin: loaded.append(origin))
+    monkeypatch.setattr(fetching, "_ROBOTS_CACHE_MAX", 3)
+    fetching.robots_cache_clear()
+    for number in range(10):
+        assert fetching.robots_allows(f"https://site{number}.example/page")
+    assert list(fetching._robots_cache) == [f"https://site{n}.example" for n in (7, 8, 9)]
+    assert fetching.robots_allows("https://site9.example/other")  # still cached: not loaded
+    assert len(loaded) == 10
+    fetching.robots_cache_clear()

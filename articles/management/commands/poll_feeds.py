@@ -6,7 +6,8 @@ from articles.intake.feeds import feeds_poll_due
 class Command(BaseCommand):
     help = (
         "Poll every due feed once (a feed never polled is due), in this process, and print per "
-        "feed how many entries were new, skipped and failed. New entries become intake jobs."
+        "feed how many entries were new, skipped, failed and left for later polls (over "
+        "INTAKE_FEED_MAX_ENTRIES_PER_POLL). New entries become intake jobs."
     )
 
     def handle(self, *args, **options):
@@ -15,6 +16,10 @@ class Command(BaseCommand):
             self.stdout.write("No feed is due.")
         for feed, result in polled:
             line = f"{feed.url}: {result.new} new, {result.skipped} skipped, {result.failed} failed"
+            if result.left:
+                line += f", {result.left} left for later polls"
+            if result.reused_guids:
+                line += f", {result.reused_guids} with a reused GUID"
             if result.not_modified:
                 line += " (not modified)"
             if result.error:
