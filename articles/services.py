@@ -19,6 +19,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
+from .intake.storable import storable_line
 from .models import Article, Outlet, SourceKind
 from .queueing import article_queue_analysis
 
@@ -135,7 +136,7 @@ def domain_from_url(url: str) -> str:
 
 
 def outlet_get_or_create(*, name: str = "", domain: str = "") -> Outlet | None:
-    name, domain = name.strip(), outlet_domain_normalize(domain)
+    name, domain = storable_line(name or ""), outlet_domain_normalize(domain)
     if not domain and not name:
         return None
     if domain:
@@ -169,7 +170,7 @@ def article_clean(
     """Validate an article before it is stored. Raises ValidationError with per-field messages,
     or DuplicateArticle when the same text or URL is already stored."""
     errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
+    title = storable_line(title or "")
     if is_blank(title):
         errors.setdefault("title", []).append("A title is required.")
     elif len(title) > Article._meta.get_field("title").max_length:
@@ -284,8 +285,8 @@ def article_edit_clean(*, article: Article, title: str, url: str) -> tuple[str, 
     """Validate an edit of a stored article's title and URL the way a new article is validated:
     the same normalisation, and the URL must not be another article's."""
     errors: dict[str, list[str]] = {}
-    title = (title or "").strip()
-    if not title:
+    title = storable_line(title or "")
+    if is_blank(title):
         errors["title"] = ["A title is required."]
     try:
         url = url_normalize(url)

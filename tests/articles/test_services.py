@@ -159,3 +159,11 @@ def test_text_made_only_of_invisible_characters_is_empty(title, body, fields):
 def test_url_normalize_keeps_the_brackets_of_an_ipv6_host():
     assert url_normalize("http://[2001:db8::1]/a/") == "http://[2001:db8::1]/a"
     assert url_normalize("https://[2001:DB8::1]:8443/a") == "https://[2001:db8::1]:8443/a"
+
+
+def test_control_characters_in_a_typed_title_or_outlet_are_never_stored():
+    article = create(title="Council\x0bbudget\x07", outlet_name="The\x1b Daily\x7f")
+    assert article.title == "Council budget"
+    assert article.outlet.name == "The Daily"
+    with pytest.raises(ValidationError, match="A title is required"):
+        create(title="\x01\x02", body="Another text about 5 percent.")
