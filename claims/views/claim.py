@@ -86,6 +86,11 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
     )
+    can_withdraw = (
+        verdict is not None
+        and verdict.status == VerdictStatus.SUBMITTED
+        and verdicts.verdict_withdraw_refusal(verdict=verdict, user=user) is None
+    )
     can_correct = user.has_perm(PUBLISH_VERDICTS) and verdict is not None and verdict.is_published
     verdict_form = forms.get("verdict_form") or VerdictForm(initial=initial)
     source_formset = forms.get("source_formset") or EvidenceSourceFormSet(
@@ -123,6 +128,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_edit_verdict": can_edit_verdict,
         "can_submit": can_edit_verdict and verdict is not None,
         "can_review": can_review,
+        "can_withdraw": can_withdraw,
         "can_correct": can_correct,
         "publish_refusal": (
             verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None

@@ -246,6 +246,17 @@ MATRIX = [
         [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
     ),
     (
+        # Its author or someone who wrote part of its draft (the writer-editor) withdraws it;
+        # anyone else is refused by the service, an editor told to return it instead.
+        Desk(
+            "claims:withdraw",
+            lambda o: o["submitted"].claim_id,
+            lambda o: {"version": _verdict(o, "submitted").version},
+            lambda o: _verdict(o, "submitted").status == VerdictStatus.DRAFT,
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, REFUSED, DONE, REFUSED],
+    ),
+    (
         Desk(
             "claims:publish",
             lambda o: o["submitted"].claim_id,
