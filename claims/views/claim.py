@@ -15,7 +15,7 @@ from ..forms import (
     sources_from,
 )
 from ..ids import is_id
-from ..matching.selectors import seen_before
+from ..matching.selectors import claim_covered_by, seen_before
 from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
 from .base import (
@@ -120,6 +120,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "context": selectors.claim_context(claim),
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
+        "covered_by": claim_covered_by(claim),
         "timeline": selectors.claim_timeline(claim, notes=False),  # listed apart, below
         "notes": notes.claim_notes_for(claim, user),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
