@@ -43,6 +43,7 @@ def claim_queue(request):
             "page": page,
             "query": query.urlencode(),
             "bulk_form": QueueBulkForm(),
+            "order": selectors.QUEUE_SORTS[filters.get("sort") or ""][1],
             "bulk_kept": request.session.pop(BULK_KEPT_KEY, None) or {},
             "can_act": request.user.has_perm(CHANGE_CLAIMS),
             "returned": selectors.verdicts_returned_to(request.user),

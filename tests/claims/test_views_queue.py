@@ -348,3 +348,53 @@ def test_claims_bulk_act_refuses_a_reason_for_an_action_that_does_not_use_one(ch
         claim_ids=[one.pk], action="assign", actor=checker, reason="  "
     )
     assert outcome.done == [one.pk]
+
+
+# --- Order ------------------------------------------------------------------------------------
+
+
+def test_the_queue_sorts_by_score_newest_article_or_oldest_detected(client, checker):
+    def at(day):
+        return timezone.make_aware(dt.datetime(2026, 5, day, 12))
+
+    old = claim(
+        "Old article claim.",
+        check_worthiness=0.95,
+        article=ArticleFactory(body="Old article claim.", published_at=at(1)),
+    )
+    new = claim(
+        "New article claim.",
+        check_worthiness=0.6,
+        article=ArticleFactory(body="New article claim.", published_at=at(20)),
+    )
+    undated = claim(
+        "Undated article claim.",
+        check_worthiness=0.7,
+        article=ArticleFactory(body="Undated article claim.", published_at=None),
+    )
+    Claim.objects.filter(pk=new.pk).update(created_at=at(2))
+    Claim.objects.filter(pk=undated.pk).update(created_at=at(3))
+    Claim.objects.filter(pk=old.pk).update(created_at=at(4))
+
+    assert queue_texts(client) == [old.text, undated.text, new.text]
+    assert queue_texts(client, sort="newest_article") == [new.text, old.text, undated.text]
+    assert queue_texts(client, sort="oldest_detected") == [new.text, undated.text, old.text]
+    response = client.get(reverse("claims:queue"), {"sort": "newest_article"})
+    assert "3 claims, newest article first." in response.text
+
+
+def test_an_unknown_sort_is_marked_and_left_out_and_the_other_filters_apply(client, checker):
+    claim("Likely claim.", check_worthiness=0.95)
+    claim("Unlikely claim.", check_worthiness=0.55)
+    response = client.get(reverse("claims:queue"), {"sort": "-id; drop", "score_min": "0.9"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["sort"]
+    assert [c.text for c in response.context["page"]] == ["Likely claim."]
+    assert "1 claim, highest priority and check-worthiness first." in response.text
+
+
+def test_the_next_page_keeps_the_chosen_order(client, checker):
+    for n in range(30):
+        claim(f"Claim number {n}.")
+    page = client.get(reverse("claims:queue"), {"sort": "oldest_detected"}).content.decode()
+    assert "sort=oldest_detected&amp;page=2" in page
