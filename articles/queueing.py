@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -58,6 +59,27 @@ def article_queue_analysis(
     article.analysis_task_id = task_id
     article_id = article.pk
     transaction.on_commit(lambda: _send_analysis(article_id, task_id))
+    return task_id
+
+
+ANALYSIS_IN_PROGRESS = (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+
+
+def article_analysis_rerun(*, article: Article) -> str:
+    """Analyse a done or failed article again: the admin's "Re-run analysis" and the article
+    page's button. Refused while an analysis is queued or running, under the row's lock: a
+    second job would only make the first one stale (a stalled one is sent again by
+    `articles_recover`). Returns the new task id."""
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if locked.analysis_status in ANALYSIS_IN_PROGRESS:
+            raise ValidationError(
+                f"The analysis of this article is {locked.get_analysis_status_display().lower()}"
+                " already: wait for it to finish before running it again.",
+                code="in_progress",
+            )
+        task_id = article_queue_analysis(article=locked)
+    article.analysis_status, article.analysis_task_id = locked.analysis_status, task_id
     return task_id
 
 

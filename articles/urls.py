@@ -10,6 +10,7 @@ urlpatterns = [
     path("articles/new/", views.article_submit, name="submit"),
     path("articles/<int:pk>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/status/", views.article_status, name="status"),
+    path("articles/<int:pk>/analyse-again/", views.article_analyse_again, name="analyse_again"),
     path("intake/", intake.intake_job_list, name="intake"),
     path("intake/jobs/<int:pk>/", intake.intake_job_detail, name="intake_job"),
     path("intake/jobs/<int:pk>/status/", intake.intake_job_status, name="intake_job_status"),

@@ -9,11 +9,13 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ArticleSubmitForm
 from .intake.jobs import intake_job_submit
-from .models import AnalysisProblem, AnalysisStatus, Article, IntakeJob, SourceKind
+from .models import AnalysisProblem, Article, IntakeJob, SourceKind
+from .queueing import ANALYSIS_IN_PROGRESS, article_analysis_rerun
 from .services import DuplicateArticle
 
 ARTICLE_PAGE_SIZE = 50
@@ -43,8 +45,31 @@ def article_detail(request, pk: int):
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "rows": rows, "in_progress": _in_progress(article)},
+        {
+            "article": article,
+            "rows": rows,
+            "in_progress": _in_progress(article),
+            # The admin's "Re-run analysis" action needs this permission too.
+            "can_analyse_again": request.user.has_perm(RERUN_ANALYSIS),
+        },
     )
+
+
+RERUN_ANALYSIS = "articles.change_article"
+
+
+@login_required
+@permission_required(RERUN_ANALYSIS, raise_exception=True)
+@require_POST
+def article_analyse_again(request, pk: int):
+    article = get_object_or_404(Article, pk=pk)
+    try:
+        article_analysis_rerun(article=article)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "The analysis is queued again; this page updates by itself.")
+    return redirect("articles:detail", pk=pk)
 
 
 @login_required
@@ -64,7 +89,7 @@ def article_status(request, pk: int):
 
 
 def _in_progress(article: Article) -> bool:
-    return article.analysis_status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+    return article.analysis_status in ANALYSIS_IN_PROGRESS
 
 
 @login_required

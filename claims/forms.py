@@ -6,7 +6,7 @@ from articles.services import is_blank
 
 from .ids import is_id
 from .models import Rating, Speaker, SpeakerKind
-from .selectors import QUEUE_STATUSES
+from .selectors import QUEUE_SORTS, QUEUE_STATUSES
 
 
 class QueueFilterForm(forms.Form):
@@ -50,6 +50,11 @@ class QueueFilterForm(forms.Form):
             ("new", "New work only"),
             ("checked", "Repeats of a published fact-check"),
         ],
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        label="Order",
+        choices=[(key, label) for key, (label, _, _) in QUEUE_SORTS.items()],
     )
 
 

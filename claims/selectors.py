@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -64,7 +64,25 @@ def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
         claims = claims.filter(already_checked=False)
     elif filters.get("repeats") == "checked":
         claims = claims.filter(already_checked=True)
-    return claims.order_by("-priority", "-check_worthiness", "-created_at", "-id")
+    _, _, order = QUEUE_SORTS.get(filters.get("sort") or "", QUEUE_SORTS[""])
+    return claims.order_by(*order)
+
+
+# The queue's orders: (the choice, what the page says, the ORDER BY); each ends on the id, so
+# pages never overlap. An article without a publication date goes after the dated ones.
+QUEUE_SORTS = {
+    "": (
+        "Priority and score",
+        "highest priority and check-worthiness first",
+        ("-priority", "-check_worthiness", "-created_at", "-id"),
+    ),
+    "newest_article": (
+        "Newest article",
+        "newest article first",
+        (F("article__published_at").desc(nulls_last=True), "-article_id", "-priority", "-id"),
+    ),
+    "oldest_detected": ("Oldest detected", "oldest detected first", ("created_at", "id")),
+}
 
 
 def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:

@@ -300,6 +300,14 @@ def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "
         raise ValidationError({"claims": f"Select from 1 to {BULK_MAX} claims."})
     if action == "dismiss" and is_blank(reason or ""):
         raise ValidationError({"reason": "Say why the claims are not check-worthy."})
+    if action != "dismiss" and not is_blank(reason or ""):
+        # Typed for a dismissal with another action still chosen: refused, not dropped unseen.
+        raise ValidationError(
+            {
+                "reason": "A reason is used only to dismiss claims: choose the dismissal, or "
+                f"clear the reason to {action} them."
+            }
+        )
     calls = {
         "assign": lambda claim: claim_assign(claim=claim, actor=actor),
         "unassign": lambda claim: claim_unassign(claim=claim, actor=actor),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("claims/<int:pk>/speaker/", actions.claim_speaker, name="speaker"),
     path("claims/<int:pk>/verdict/", claim.verdict_save, name="verdict_save"),
     path("claims/<int:pk>/submit/", actions.verdict_submit, name="submit"),
+    path("claims/<int:pk>/withdraw/", actions.verdict_withdraw, name="withdraw"),
     path("claims/<int:pk>/publish/", actions.verdict_publish, name="publish"),
     path("claims/<int:pk>/return/", actions.verdict_return, name="return"),
     path("claims/<int:pk>/correct/", actions.verdict_correct, name="correct"),

@@ -57,6 +57,21 @@ def verdict_publish_refusal(*, verdict: Verdict, user) -> str | None:
     return None
 
 
+def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
+    """Why `user` may not withdraw `verdict` from review, or None: the one rule the claim page
+    and the service share (whether it is still in review is the workflow's to say)."""
+    if not user.has_perm("claims.change_verdict"):
+        return "Only fact-checkers and editors can withdraw verdicts."
+    if user.pk not in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+        if user.has_perm("claims.return_verdict"):
+            return (
+                "Only its author, or someone who wrote part of the draft, withdraws a verdict: "
+                "return it to the author with a comment instead."
+            )
+        return "Only its author, or someone who wrote part of the draft, withdraws a verdict."
+    return None
+
+
 def _contribution_record(*, verdict: Verdict, user, kind: str) -> None:
     VerdictContribution.objects.get_or_create(
         verdict=verdict, version=verdict.version, user=user, defaults={"kind": kind}
@@ -110,6 +125,22 @@ def verdict_return(*, verdict: Verdict, actor, comment: str) -> Verdict:
         workflow.transition(
             ClaimEventKind.RETURNED, claim=claim, verdict=verdict, actor=actor, note=comment
         )
+    return verdict
+
+
+def verdict_withdraw(*, verdict: Verdict, actor) -> Verdict:
+    """The author takes a submitted verdict back before an editor acts: a draft again, the
+    claim back in progress."""
+    with transaction.atomic():
+        claim = _locked_speaker_and_claim(verdict.claim_id)  # the lock order of verdict_act
+        verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
+        workflow.check(ClaimEventKind.WITHDRAWN, claim=claim, verdict=verdict)
+        refusal = verdict_withdraw_refusal(verdict=verdict, user=actor)
+        if refusal:
+            raise PermissionDenied(refusal)
+        verdict.version += 1
+        verdict.updated_by = actor
+        workflow.transition(ClaimEventKind.WITHDRAWN, claim=claim, verdict=verdict, actor=actor)
     return verdict
 
 
@@ -288,13 +319,14 @@ def _source_urls(sources: list[dict]) -> str:
 
 
 def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, comment: str = ""):
-    """Submit, return or publish the verdict as loaded at `expected_version`.
+    """Submit, withdraw, return or publish the verdict as loaded at `expected_version`.
 
     The row lock taken here is held by the action's own transaction, so nobody can save in
     between the version check and the move.
     """
     actions = {
         "submit": lambda v: verdict_submit(verdict=v, actor=actor),
+        "withdraw": lambda v: verdict_withdraw(verdict=v, actor=actor),
         "return": lambda v: verdict_return(verdict=v, actor=actor, comment=comment),
         "publish": lambda v: verdict_publish(verdict=v, editor=actor),
     }

@@ -61,6 +61,14 @@ MOVES: dict[str, Move] = {
         verdict_from=_states(VerdictStatus.SUBMITTED),
         verdict_to=VerdictStatus.RETURNED,
     ),
+    # The author takes a submitted verdict back before an editor acts on it: a draft again,
+    # theirs to edit (an editor who wants changes returns it with a comment instead).
+    ClaimEventKind.WITHDRAWN: Move(
+        _states(ClaimStatus.IN_REVIEW),
+        _states(ClaimStatus.IN_PROGRESS),
+        verdict_from=_states(VerdictStatus.SUBMITTED),
+        verdict_to=VerdictStatus.DRAFT,
+    ),
     ClaimEventKind.PUBLISHED: Move(
         _states(ClaimStatus.IN_REVIEW),
         _states(ClaimStatus.PUBLISHED),
@@ -85,8 +93,23 @@ ACTION_NAMES = {
     ClaimEventKind.DRAFTED: "edit the verdict of",
     ClaimEventKind.SUBMITTED: "submit",
     ClaimEventKind.RETURNED: "return",
+    ClaimEventKind.WITHDRAWN: "withdraw",
     ClaimEventKind.PUBLISHED: "publish",
     ClaimEventKind.CORRECTED: "correct",
+}
+
+# Why a move is refused from a state, where "Cannot withdraw a verdict that is published" would
+# leave the reader asking what to do instead.
+REFUSALS = {
+    (ClaimEventKind.WITHDRAWN, VerdictStatus.PUBLISHED): (
+        "This verdict is published: it cannot be withdrawn, only corrected by an editor."
+    ),
+    (ClaimEventKind.WITHDRAWN, VerdictStatus.RETURNED): (
+        "An editor has returned this verdict already: it is a draft again, to edit and resubmit."
+    ),
+    (ClaimEventKind.WITHDRAWN, VerdictStatus.DRAFT): (
+        "This verdict is not submitted for review: there is nothing to withdraw."
+    ),
 }
 
 
@@ -98,7 +121,8 @@ def check(kind: str, *, claim, verdict=None) -> Move:
             raise IllegalTransition(f"Cannot {action} this claim: it has no verdict yet.")
         if verdict.status not in move.verdict_from:
             raise IllegalTransition(
-                f"Cannot {action} a verdict that is {verdict.get_status_display().lower()}."
+                REFUSALS.get((kind, verdict.status))
+                or f"Cannot {action} a verdict that is {verdict.get_status_display().lower()}."
             )
     if claim.status not in move.claim_from:
         raise IllegalTransition(

@@ -2,12 +2,12 @@
 sentences and claims and queues analyses, and articles/ must not depend on claims/."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from articles.models import Article, SourceKind
-from articles.queueing import article_queue_analysis
+from articles.queueing import article_analysis_rerun
 from articles.services import (
     ARTICLE_RECORD_FIELDS,
     article_clean,
@@ -205,6 +205,12 @@ class ArticleAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.Mode
 
     @admin.action(description="Re-run analysis", permissions=["change"])
     def rerun_analysis(self, request, queryset):
-        for article in queryset:
-            article_queue_analysis(article=article)
-        self.message_user(request, f"Queued {queryset.count()} article(s) for analysis.")
+        queued = 0
+        for article in queryset.order_by("pk"):
+            try:
+                article_analysis_rerun(article=article)
+            except ValidationError as error:
+                self.message_user(request, f"{article}: {error.messages[0]}", messages.WARNING)
+            else:
+                queued += 1
+        self.message_user(request, f"Queued {queued} article(s) for analysis.")

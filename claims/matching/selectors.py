@@ -8,8 +8,11 @@ from articles.models import ExternalFactCheck
 
 from ..models import (
     Claim,
+    ClaimEventKind,
     ClaimGroup,
     ClaimGroupEvent,
+    ClaimStatus,
+    GroupEventKind,
     MatchSuggestion,
     SuggestionStatus,
     Verdict,
@@ -82,6 +85,33 @@ def seen_before(claim: Claim) -> SeenBefore:
         )
     return SeenBefore(
         group, appearances, suggestions, later, checked, events, external_checks(claim)
+    )
+
+
+def claim_covered_by(claim: Claim) -> Claim | None:
+    """The claim whose published fact-check was applied to this repeat (claim_apply_verdict),
+    while that still stands: the repeat is dismissed, not reopened since, and still in that
+    claim's group (a split says it is not a repeat after all)."""
+    if claim.status != ClaimStatus.DISMISSED or claim.group_id is None:
+        return None
+    applied = (
+        ClaimGroupEvent.objects.filter(claim=claim, kind=GroupEventKind.VERDICT_APPLIED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    checked_id = applied.data.get("checked") if applied is not None else None
+    if not isinstance(checked_id, int):
+        return None
+    reopened = claim.events.filter(
+        kind=ClaimEventKind.REOPENED, created_at__gt=applied.created_at
+    ).exists()
+    if reopened:
+        return None
+    return (
+        Claim.objects.published()
+        .filter(pk=checked_id, group_id=claim.group_id)
+        .select_related("verdict", "verdict__rating")
+        .first()
     )
 
 

@@ -21,6 +21,7 @@ class ClaimEventKind(models.TextChoices):
     DRAFTED = "drafted", "Verdict drafted"
     SUBMITTED = "submitted", "Submitted for review"
     RETURNED = "returned", "Returned to author"
+    WITHDRAWN = "withdrawn", "Withdrawn by the author"
     PUBLISHED = "published", "Published"
     CORRECTED = "corrected", "Correction published"
     NOTE_REMOVED = "note_removed", "Research note removed"

@@ -145,6 +145,13 @@ def verdict_submit(request, pk: int):
     return _verdict_action(request, pk, "submit", "Submitted for review.")
 
 
+@desk_view(CHANGE_VERDICTS, post_only=True)
+def verdict_withdraw(request, pk: int):
+    return _verdict_action(
+        request, pk, "withdraw", "Withdrawn from review: the verdict is a draft again."
+    )
+
+
 @desk_view(PUBLISH_VERDICTS, post_only=True)
 def verdict_publish(request, pk: int):
     return _verdict_action(request, pk, "publish", "Published.")

@@ -15,7 +15,7 @@ from ..forms import (
     sources_from,
 )
 from ..ids import is_id
-from ..matching.selectors import seen_before
+from ..matching.selectors import claim_covered_by, seen_before
 from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
 from .base import (
@@ -86,6 +86,11 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
     )
+    can_withdraw = (
+        verdict is not None
+        and verdict.status == VerdictStatus.SUBMITTED
+        and verdicts.verdict_withdraw_refusal(verdict=verdict, user=user) is None
+    )
     can_correct = user.has_perm(PUBLISH_VERDICTS) and verdict is not None and verdict.is_published
     verdict_form = forms.get("verdict_form") or VerdictForm(initial=initial)
     source_formset = forms.get("source_formset") or EvidenceSourceFormSet(
@@ -115,6 +120,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "context": selectors.claim_context(claim),
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
+        "covered_by": claim_covered_by(claim),
         "timeline": selectors.claim_timeline(claim, notes=False),  # listed apart, below
         "notes": notes.claim_notes_for(claim, user),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
@@ -123,6 +129,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_edit_verdict": can_edit_verdict,
         "can_submit": can_edit_verdict and verdict is not None,
         "can_review": can_review,
+        "can_withdraw": can_withdraw,
         "can_correct": can_correct,
         "publish_refusal": (
             verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None

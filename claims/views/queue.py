@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from .. import selectors, services
 from ..forms import QueueBulkForm, QueueFilterForm
+from ..ids import is_id
 from ..models import Verdict, VerdictStatus
 from .base import (
     CHANGE_CLAIMS,
@@ -18,6 +19,9 @@ from .base import (
 )
 
 PAGE_SIZE = 25
+
+# A refused bulk action's ticked claims, action and reason, shown once on the queue it returns to.
+BULK_KEPT_KEY = "claims.queue_bulk_kept"
 
 
 @desk_view(VIEW_CLAIMS)
@@ -39,6 +43,8 @@ def claim_queue(request):
             "page": page,
             "query": query.urlencode(),
             "bulk_form": QueueBulkForm(),
+            "order": selectors.QUEUE_SORTS[filters.get("sort") or ""][1],
+            "bulk_kept": request.session.pop(BULK_KEPT_KEY, None) or {},
             "can_act": request.user.has_perm(CHANGE_CLAIMS),
             "returned": selectors.verdicts_returned_to(request.user),
         },
@@ -65,7 +71,7 @@ def claim_queue_bulk(request):
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-        return redirect(back)
+        return _bulk_refused(request, back)
     action = form.cleaned_data["action"]
     try:
         outcome = services.claims_bulk_act(
@@ -77,12 +83,23 @@ def claim_queue_bulk(request):
     except ValidationError as error:
         for message in error_messages(error):
             messages.error(request, message)
-        return redirect(back)
+        return _bulk_refused(request, back)
     if outcome.done:
         count = len(outcome.done)
         messages.success(request, f"{count} claim{'s' * (count != 1)} {BULK_DONE[action]}.")
     for pk, why in outcome.refused.items():
         messages.error(request, f"Claim #{pk}: {why}")
+    return redirect(back)
+
+
+def _bulk_refused(request, back: str):
+    """Nothing was done: back to the queue with the same claims ticked and the reason kept, so
+    the fact-checker corrects the one thing refused instead of ticking everything again."""
+    request.session[BULK_KEPT_KEY] = {
+        "claims": sorted({int(pk) for pk in request.POST.getlist("claims") if is_id(pk)}),
+        "action": request.POST.get("action", "") if request.POST.get("action") in BULK_DONE else "",
+        "reason": request.POST.get("reason", "")[: QueueBulkForm.base_fields["reason"].max_length],
+    }
     return redirect(back)
 
 

@@ -130,3 +130,34 @@ def test_the_recovery_runs_on_celery_beat():
         settings.ANALYSIS_STALLED_SECONDS + entry["schedule"]
         < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     )
+
+
+# --- Running a finished analysis again (the article page and the admin action) ----------------
+
+
+@pytest.mark.parametrize("status", [AnalysisStatus.DONE, AnalysisStatus.FAILED])
+def test_a_finished_or_failed_analysis_is_queued_again_once(
+    status, sent, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(analysis_status=status, analysis_error="Model missing.")
+    with django_capture_on_commit_callbacks(execute=True):
+        task_id = queueing.article_analysis_rerun(article=article)
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.analysis_status == AnalysisStatus.QUEUED and stored.analysis_error == ""
+    assert sent == [(article.pk, task_id)]
+
+
+@pytest.mark.parametrize("status", [AnalysisStatus.QUEUED, AnalysisStatus.RUNNING])
+def test_an_analysis_queued_or_running_is_not_queued_a_second_time(
+    status, sent, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    article = ArticleFactory(analysis_status=status, analysis_task_id="first-job")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError, match=f"is {status.label.lower()} already: wait"),
+    ):
+        queueing.article_analysis_rerun(article=article)
+    assert Article.objects.get(pk=article.pk).analysis_task_id == "first-job"
+    assert sent == []

@@ -225,3 +225,25 @@ def test_a_refused_admin_row_id_is_sent_back_as_plain_text_never_as_html(client)
     assert response["Content-Type"].startswith("text/plain")
     nul = client.get("/admin/claims/claim/", {"q": "a\x00"})
     assert nul.status_code == 400 and nul["Content-Type"].startswith("text/plain")
+
+
+def test_the_admin_s_re_run_action_queues_finished_analyses_and_names_those_still_running(
+    client, django_capture_on_commit_callbacks
+):
+    from articles.models import AnalysisStatus
+
+    done = ArticleFactory(title="Done one", analysis_status=AnalysisStatus.DONE)
+    running = ArticleFactory(
+        title="Running one", analysis_status=AnalysisStatus.RUNNING, analysis_task_id="job-1"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, editor()).post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "rerun_analysis", "_selected_action": [done.pk, running.pk]},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "Queued 1 article(s) for analysis." in html
+    assert "Running one: The analysis of this article is running already" in html
+    assert Article.objects.get(pk=running.pk).analysis_task_id == "job-1"
+    assert Article.objects.get(pk=done.pk).analysis_task_id not in ("", "job-1")

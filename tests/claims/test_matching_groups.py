@@ -181,3 +181,16 @@ def test_a_repeat_reopened_after_a_verdict_was_applied_is_no_longer_a_public_app
     drafted_verdict(claim=fresh(repeat), author=reviewer, conclusion="Still in draft.")
     assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
     assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim), public=False)]
+
+
+def test_an_applied_repeat_is_covered_by_the_checked_claim_until_it_is_split_out():
+    from claims.matching.selectors import claim_covered_by
+
+    verdict, reviewer = published_verdict(), fact_checker()
+    repeat = claim("Crime went down 40 percent.")
+    assert claim_covered_by(repeat) is None
+    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=reviewer)
+    assert claim_covered_by(fresh(repeat)) == verdict.claim
+    groups.claim_split(claim=fresh(repeat), actor=reviewer)
+    assert fresh(repeat).status == ClaimStatus.DISMISSED
+    assert claim_covered_by(fresh(repeat)) is None  # split out: not a repeat after all

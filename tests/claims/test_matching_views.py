@@ -213,3 +213,50 @@ def test_the_already_checked_note_links_to_the_checked_claim_and_its_public_page
     note = page.split("<strong>Already checked.</strong>")[1].split("</p>")[0]
     assert f'href="{reverse("claims:detail", args=[verdict.claim.pk])}"' in note
     assert f'href="{reverse("claims:public", args=[verdict.pk])}"' in note
+
+
+def verdict_section(page: str) -> str:
+    return page.split('id="verdict-heading"')[1].split('id="notes-heading"')[0]
+
+
+def test_an_applied_repeat_s_verdict_section_says_which_fact_check_covers_it(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
+
+    section = verdict_section(
+        client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    )
+    assert "Covered by the published fact-check of" in section
+    assert f"claim #{verdict.claim.pk}</a>" in section
+    assert f"Rated {verdict.rating.label} on" in section
+    assert f"{verdict.published_at:%-d %B %Y}" in section
+    assert f'href="{reverse("claims:detail", args=[verdict.claim.pk])}"' in section
+    assert f'href="{reverse("claims:public", args=[verdict.pk])}"' in section
+    assert "No verdict yet" not in section
+
+
+def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_be_covered(
+    client, checker
+):
+    from claims import services
+
+    verdict = published_verdict()
+    by_hand = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=by_hand, earlier=verdict.claim)
+    services.claim_dismiss(claim=by_hand, actor=checker, reason="Opinion.")
+    section = verdict_section(
+        client.get(reverse("claims:detail", args=[by_hand.pk])).content.decode()
+    )
+    assert "No verdict yet. The claim is dismissed." in section and "Covered by" not in section
+
+    repeat = claim("Crime went down 40 percent last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=checker)
+    services.claim_reopen(claim=repeat, actor=checker)
+    services.claim_dismiss(claim=repeat, actor=checker, reason="Not a repeat after all: opinion.")
+    section = verdict_section(
+        client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    )
+    assert "Covered by" not in section and "The claim is dismissed." in section

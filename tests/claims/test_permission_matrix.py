@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import AnalysisStatus, Article
 from claims import services, verdicts
 from claims.models import (
     ApiToken,
@@ -92,6 +92,7 @@ def desk():
             source=SpeakerFactory(name="D. Example"), target=SpeakerFactory(), actor=editor()
         ),
         "article": ArticleFactory(title="Old title"),
+        "analysed": ArticleFactory(analysis_status=AnalysisStatus.DONE),
         "token": ApiToken.objects.create(name="Partner", user=author, prefix="p1", key_hash="x"),
         "note": ClaimNote.objects.create(
             claim=open_claim, author=users["fact_checker"], text="Called the ministry."
@@ -246,6 +247,17 @@ MATRIX = [
         [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
     ),
     (
+        # Its author or someone who wrote part of its draft (the writer-editor) withdraws it;
+        # anyone else is refused by the service, an editor told to return it instead.
+        Desk(
+            "claims:withdraw",
+            lambda o: o["submitted"].claim_id,
+            lambda o: {"version": _verdict(o, "submitted").version},
+            lambda o: _verdict(o, "submitted").status == VerdictStatus.DRAFT,
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, REFUSED, DONE, REFUSED],
+    ),
+    (
         Desk(
             "claims:publish",
             lambda o: o["submitted"].claim_id,
@@ -381,6 +393,18 @@ MATRIX = [
             lambda o: o["note"].pk,
             lambda o: {},
             lambda o: not ClaimNote.objects.filter(pk=o["note"].pk).exists(),
+        ),
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        # The permission of the admin's "Re-run analysis" (articles.change_article).
+        Desk(
+            "articles:analyse_again",
+            lambda o: o["analysed"].pk,
+            lambda o: {},
+            lambda o: (
+                Article.objects.get(pk=o["analysed"].pk).analysis_status == AnalysisStatus.QUEUED
+            ),
         ),
         [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
     ),

@@ -133,3 +133,31 @@ def test_a_note_written_while_a_reanalysis_removes_its_claim_is_refused_with_a_r
     assert isinstance(written, ValidationError), written
     assert "no longer" in written.messages[0]
     assert not ClaimNote.objects.exists()
+
+
+def test_a_withdrawal_and_a_publication_at_once_leave_one_of_them_done_and_the_other_refused():
+    """Both load the submitted verdict at one version; they take the same locks in the same
+    order, so the second waits, finds the version moved on and is refused, and the claim's
+    status matches its verdict's."""
+    from claims import verdicts
+    from claims.models import ClaimStatus, Verdict, VerdictStatus
+    from tests.factories import editor, restore_migration_data, submitted_verdict
+
+    restore_migration_data()
+    verdict = submitted_verdict()
+    publisher = editor()
+
+    def work(index):
+        actor, action = (verdict.author, "withdraw") if index == 0 else (publisher, "publish")
+        return verdicts.verdict_act(
+            verdict=verdict, actor=actor, action=action, expected_version=verdict.version
+        )
+
+    results = run_together(work)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], verdicts.VersionConflict), results
+    verdict = Verdict.objects.select_related("claim").get(pk=verdict.pk)
+    assert (verdict.status, verdict.claim.status) in {
+        (VerdictStatus.DRAFT, ClaimStatus.IN_PROGRESS),
+        (VerdictStatus.PUBLISHED, ClaimStatus.PUBLISHED),
+    }

@@ -181,3 +181,43 @@ def test_a_changed_password_leads_back_to_the_desk(client):
     )
     assert "Your password was changed." in response.text
     assert f'href="{reverse("claims:queue")}"' in response.text.split("<main")[1]
+
+
+def test_the_article_page_runs_a_failed_analysis_again_through_the_queue(
+    client, checker, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(body="The council said the budget grew by 12 percent.")
+    article.analysis_status, article.analysis_error = AnalysisStatus.FAILED, "Model missing."
+    article.save()
+    page = reverse("articles:detail", args=[article.pk])
+    assert "Run the analysis again" in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("articles:analyse_again", args=[article.pk]))
+    assert response["Location"] == page
+    # Tests run Celery eagerly: the analysis the button queued has run.
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE and article.analysis_error == ""
+    assert Claim.objects.filter(article=article).exists()
+    html = client.get(page).content.decode()
+    assert "The analysis is queued again" in html and "Run the analysis again" in html
+
+
+def test_while_an_analysis_is_queued_the_page_says_so_and_a_second_one_is_refused(client, checker):
+    article = ArticleFactory(analysis_status=AnalysisStatus.QUEUED, analysis_task_id="first-job")
+    page = reverse("articles:detail", args=[article.pk])
+    html = client.get(page).content.decode()
+    assert "Run the analysis again" not in html
+    assert "An analysis is queued: it can be run again once it has finished." in html
+    response = client.post(reverse("articles:analyse_again", args=[article.pk]), follow=True)
+    assert "The analysis of this article is queued already" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).analysis_task_id == "first-job"
+
+
+def test_running_the_analysis_again_needs_the_admin_action_s_permission(client):
+    article = ArticleFactory(analysis_status=AnalysisStatus.DONE)
+    client.force_login(UserFactory(is_staff=True))
+    response = client.post(reverse("articles:analyse_again", args=[article.pk]))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).analysis_status == AnalysisStatus.DONE
+    client.force_login(fact_checker())
+    assert client.get(reverse("articles:analyse_again", args=[article.pk])).status_code == 405

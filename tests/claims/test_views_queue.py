@@ -289,3 +289,112 @@ def test_the_claim_page_leads_back_to_the_queue_as_it_was_filtered(client, check
     client.get(reverse("claims:queue"))
     page = client.get(reverse("claims:detail", args=[opened.pk])).content.decode()
     assert f'<a href="{reverse("claims:queue")}">← Queue</a>' in page
+
+
+def test_a_refused_bulk_dismissal_returns_with_the_same_claims_ticked_and_the_reason_kept(
+    client, checker
+):
+    first, second, other = (
+        claim("Rents rose 90 percent in a year."),
+        claim("Fares rose 5 percent."),
+        claim("Bus fares fell 2 percent."),
+    )
+    response = _bulk(
+        client, [first.pk, second.pk], "dismiss", reason="\u200b", next="/claims/?q=percent"
+    )
+    assert response.redirect_chain[-1][0] == "/claims/?q=percent"
+    assert _messages(response) == ["Say why the claims are not check-worthy."]
+    page = response.content.decode()
+    assert f'value="{first.pk}" data-claim-box checked' in page
+    assert f'value="{second.pk}" data-claim-box checked' in page
+    assert f'value="{other.pk}" data-claim-box aria-label' in page  # not ticked
+    assert '<option value="dismiss" selected>' in page
+    assert 'name="reason" maxlength="2000" value="\u200b"' in page
+    # Shown once: the next visit is the plain queue again.
+    again = client.get("/claims/?q=percent").content.decode()
+    assert (
+        "data-claim-box checked" not in again and '<option value="dismiss" selected>' not in again
+    )
+    for one in (first, second):
+        one.refresh_from_db()
+        assert one.status == ClaimStatus.NEW
+
+
+def test_a_reason_typed_for_another_bulk_action_is_refused_not_dropped(client, checker):
+    one = claim("Rents doubled in a year.")
+    response = _bulk(client, [one.pk], "assign", reason="Opinion, not a fact.")
+    assert _messages(response) == [
+        "A reason is used only to dismiss claims: choose the dismissal, or clear the reason to "
+        "assign them."
+    ]
+    page = response.content.decode()
+    assert f'value="{one.pk}" data-claim-box checked' in page
+    assert 'value="Opinion, not a fact."' in page and '<option value="assign" selected>' in page
+    one.refresh_from_db()
+    assert one.assignee is None and one.status == ClaimStatus.NEW
+
+
+def test_claims_bulk_act_refuses_a_reason_for_an_action_that_does_not_use_one(checker):
+    from django.core.exceptions import ValidationError
+
+    from claims import services
+
+    one = claim("Rents doubled in a year.")
+    with pytest.raises(ValidationError, match="used only to dismiss"):
+        services.claims_bulk_act(
+            claim_ids=[one.pk], action="unassign", actor=checker, reason="Opinion."
+        )
+    outcome = services.claims_bulk_act(
+        claim_ids=[one.pk], action="assign", actor=checker, reason="  "
+    )
+    assert outcome.done == [one.pk]
+
+
+# --- Order ------------------------------------------------------------------------------------
+
+
+def test_the_queue_sorts_by_score_newest_article_or_oldest_detected(client, checker):
+    def at(day):
+        return timezone.make_aware(dt.datetime(2026, 5, day, 12))
+
+    old = claim(
+        "Old article claim.",
+        check_worthiness=0.95,
+        article=ArticleFactory(body="Old article claim.", published_at=at(1)),
+    )
+    new = claim(
+        "New article claim.",
+        check_worthiness=0.6,
+        article=ArticleFactory(body="New article claim.", published_at=at(20)),
+    )
+    undated = claim(
+        "Undated article claim.",
+        check_worthiness=0.7,
+        article=ArticleFactory(body="Undated article claim.", published_at=None),
+    )
+    Claim.objects.filter(pk=new.pk).update(created_at=at(2))
+    Claim.objects.filter(pk=undated.pk).update(created_at=at(3))
+    Claim.objects.filter(pk=old.pk).update(created_at=at(4))
+
+    assert queue_texts(client) == [old.text, undated.text, new.text]
+    assert queue_texts(client, sort="newest_article") == [new.text, old.text, undated.text]
+    assert queue_texts(client, sort="oldest_detected") == [new.text, undated.text, old.text]
+    response = client.get(reverse("claims:queue"), {"sort": "newest_article"})
+    assert "3 claims, newest article first." in response.text
+
+
+def test_an_unknown_sort_is_marked_and_left_out_and_the_other_filters_apply(client, checker):
+    claim("Likely claim.", check_worthiness=0.95)
+    claim("Unlikely claim.", check_worthiness=0.55)
+    response = client.get(reverse("claims:queue"), {"sort": "-id; drop", "score_min": "0.9"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["sort"]
+    assert [c.text for c in response.context["page"]] == ["Likely claim."]
+    assert "1 claim, highest priority and check-worthiness first." in response.text
+
+
+def test_the_next_page_keeps_the_chosen_order(client, checker):
+    for n in range(30):
+        claim(f"Claim number {n}.")
+    page = client.get(reverse("claims:queue"), {"sort": "oldest_detected"}).content.decode()
+    assert "sort=oldest_detected&amp;page=2" in page

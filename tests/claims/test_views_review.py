@@ -192,3 +192,63 @@ def test_a_publish_without_the_page_s_version_says_to_reload_not_that_there_is_n
     assert shown == ["The page was out of date: reload it and try again."]
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.SUBMITTED
+
+
+def test_the_author_withdraws_a_submission_from_the_claim_page_and_the_review_queue_drops_it(
+    client,
+):
+    author = fact_checker(username="author")
+    verdict = submitted_verdict(author=author)
+    reviewer = editor(username="reviewer")
+    client.force_login(reviewer)
+    queue = reverse("claims:review_queue")
+    assert verdict.claim.text[:40] in client.get(queue).content.decode()
+    assert "Withdraw from review" not in detail(client, verdict)  # an editor returns instead
+
+    client.force_login(author)
+    assert "Withdraw from review" in detail(client, verdict)
+    response = client.post(
+        reverse("claims:withdraw", args=[verdict.claim_id]),
+        {"version": verdict.version},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Withdrawn from review: the verdict is a draft again." in html
+    assert "Save and submit for review" in html  # editable again
+    assert "Withdrawn by the author" in html  # the history says so, with who
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.DRAFT
+    assert verdict.claim.status == ClaimStatus.IN_PROGRESS
+    assert verdict.claim.events.last().actor == author
+
+    client.force_login(reviewer)
+    assert verdict.claim.text[:40] not in client.get(queue).content.decode()
+
+
+def test_another_fact_checker_gets_no_withdraw_button_and_is_refused(client):
+    verdict = submitted_verdict()
+    client.force_login(fact_checker(username="colleague"))
+    assert "Withdraw from review" not in detail(client, verdict)
+    response = client.post(
+        reverse("claims:withdraw", args=[verdict.claim_id]),
+        {"version": verdict.version},
+        follow=True,
+    )
+    assert "Only its author, or someone who wrote part of the draft" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED
+
+
+def test_withdrawing_a_published_verdict_is_refused_with_a_clear_message(client):
+    verdict = published_verdict()
+    client.force_login(verdict.author)
+    html = detail(client, verdict)
+    assert "Withdraw from review" not in html
+    response = client.post(
+        reverse("claims:withdraw", args=[verdict.claim_id]),
+        {"version": verdict.version},
+        follow=True,
+    )
+    assert "This verdict is published: it cannot be withdrawn" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.PUBLISHED

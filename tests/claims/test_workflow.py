@@ -207,3 +207,90 @@ def test_a_correction_cannot_link_a_script_as_its_source():
     verdict.refresh_from_db()
     assert not verdict.corrections.exists()
     assert [s.url for s in verdict.sources.all()] == ["https://source0.example.org/report"]
+
+
+# --- Withdrawing a submission ----------------------------------------------------------------
+
+
+def test_the_author_withdraws_a_submitted_verdict_back_to_an_editable_draft(checker):
+    claim = ClaimFactory()
+    verdict = draft(claim, checker)
+    submitted = verdicts.verdict_submit(verdict=verdict, actor=checker)
+
+    withdrawn = verdicts.verdict_withdraw(verdict=submitted, actor=checker)
+
+    claim.refresh_from_db()
+    assert withdrawn.status == VerdictStatus.DRAFT
+    assert withdrawn.version == submitted.version + 1
+    assert claim.status == ClaimStatus.IN_PROGRESS
+    event = claim.events.last()
+    assert event.kind == ClaimEventKind.WITHDRAWN
+    assert event.get_kind_display() == "Withdrawn by the author"
+    assert event.actor == checker and event.created_at is not None
+    assert (event.from_status, event.to_status) == (ClaimStatus.IN_REVIEW, ClaimStatus.IN_PROGRESS)
+    # A draft again: the author saves and submits it as before.
+    again = verdicts.verdict_save_draft(
+        claim=claim,
+        actor=checker,
+        expected_version=withdrawn.version,
+        rating=_rating(),
+        conclusion="The figure is wrong by half.",
+    )
+    assert verdicts.verdict_submit(verdict=again, actor=checker).status == VerdictStatus.SUBMITTED
+
+
+def test_someone_who_wrote_part_of_the_draft_may_withdraw_it_too(checker, boss):
+    claim = ClaimFactory()
+    verdict = draft(claim, checker)
+    verdicts.verdict_save_draft(
+        claim=claim,
+        actor=boss,
+        expected_version=verdict.version,
+        rating=_rating(),
+        conclusion="Rewritten by the editor.",
+    )
+    submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=verdict.pk), actor=checker)
+    assert verdicts.verdict_withdraw(verdict=submitted, actor=boss).status == VerdictStatus.DRAFT
+
+
+def test_nobody_else_withdraws_a_verdict_and_an_editor_is_told_to_return_it(checker, boss):
+    verdict = verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker)
+    with pytest.raises(PermissionDenied, match="Only its author"):
+        verdicts.verdict_withdraw(verdict=verdict, actor=fact_checker(username="fc2"))
+    with pytest.raises(PermissionDenied, match="return it to the author with a comment instead"):
+        verdicts.verdict_withdraw(verdict=verdict, actor=boss)
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED
+    assert verdict.claim.status == ClaimStatus.IN_REVIEW
+    assert ClaimEventKind.WITHDRAWN not in kinds(verdict.claim)
+
+
+def test_a_published_or_returned_verdict_cannot_be_withdrawn(checker, boss):
+    published = verdicts.verdict_publish(
+        verdict=verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker),
+        editor=boss,
+    )
+    with pytest.raises(IllegalTransition, match="published: it cannot be withdrawn"):
+        verdicts.verdict_withdraw(verdict=published, actor=checker)
+    returned = verdicts.verdict_return(
+        verdict=verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker),
+        actor=boss,
+        comment="Add a source.",
+    )
+    with pytest.raises(IllegalTransition, match="returned this verdict already"):
+        verdicts.verdict_withdraw(verdict=returned, actor=checker)
+    assert Verdict.objects.get(pk=published.pk).status == VerdictStatus.PUBLISHED
+    assert Verdict.objects.get(pk=returned.pk).status == VerdictStatus.RETURNED
+    assert not ClaimEvent.objects.filter(kind=ClaimEventKind.WITHDRAWN).exists()
+
+
+def test_a_withdrawal_of_a_version_already_acted_on_is_refused_with_who_acted(checker, boss):
+    verdict = verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker)
+    verdicts.verdict_act(
+        verdict=verdict, actor=boss, action="publish", expected_version=verdict.version
+    )
+    with pytest.raises(verdicts.VersionConflict, match="changed by ed"):
+        verdicts.verdict_act(
+            verdict=verdict, actor=checker, action="withdraw", expected_version=verdict.version
+        )
+    assert Verdict.objects.get(pk=verdict.pk).status == VerdictStatus.PUBLISHED
