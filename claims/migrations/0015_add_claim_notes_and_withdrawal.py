@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                     ("drafted", "Verdict drafted"),
                     ("submitted", "Submitted for review"),
                     ("returned", "Returned to author"),
+                    ("withdrawn", "Withdrawn by the author"),
                     ("published", "Published"),
                     ("corrected", "Correction published"),
                     ("note_removed", "Research note removed"),
