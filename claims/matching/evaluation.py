@@ -283,9 +283,11 @@ def matching_evaluate(
     cache_dir: Path | None,
     rerank_depth: int = DEFAULT_DEPTH,
     fixed: tuple[MatchSettings, dict[str, str]] | None = None,
+    fixed_name: str = "hybrid, weights fitted out of fold",
 ) -> Report:
     """With `fixed` (settings and how their thresholds were chosen, e.g. fitted on
-    out-of-fold cosines by `claims.matching.crossfit`), no weight or threshold is refitted."""
+    out-of-fold cosines by `claims.matching.crossfit`, or the shipped ones), no weight or
+    threshold is refitted; its hybrid row is called `fixed_name`."""
     documents, _, splits = checkthat_load(data_dir)
     rows = []
     # Plain sentence-vector baselines: raw tweet against raw claim, exact cosine, no fusion.
@@ -349,7 +351,7 @@ def matching_evaluate(
         systems["hybrid, weights fitted on train"] = fitted
     else:
         fitted = fixed[0]
-        systems["hybrid, weights fitted out of fold"] = fitted
+        systems[fixed_name] = fitted
     for name, settings in systems.items():
         rows.append(
             (

@@ -114,6 +114,13 @@ def int8_export(*, source_dir: Path, encoder, int8_path: Path) -> None:
         int8_path.write_bytes(partial.read_bytes())
 
 
+def plain_fp32_export(*, onnx_path: Path) -> None:
+    """The plain (not fine-tuned) MiniLM in fp32: the evaluation's baseline and the model that
+    mines hard negatives. Kept outside the repository (90 MB); needs requirements-train.txt."""
+    onnx_path.parent.mkdir(parents=True, exist_ok=True)
+    onnx_export_pooled(source_dir=backbone_dir(), onnx_path=onnx_path)
+
+
 def matching_model_build(
     *,
     out_dir: Path,
@@ -129,8 +136,7 @@ def matching_model_build(
     With `hard_negatives`, the plain fp32 model's hybrid mines one wrong fact-check per tweet."""
     source_dir = backbone_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
-    fp32_keep_path.parent.mkdir(parents=True, exist_ok=True)
-    onnx_export_pooled(source_dir=source_dir, onnx_path=fp32_keep_path)
+    plain_fp32_export(onnx_path=fp32_keep_path)
     encoder = None
     if data_dir is not None:
         from .evaluation import checkthat_load

@@ -21,8 +21,10 @@ from claims.matching.crossrank_holdout import (
     cross_encoder_holdout,
 )
 from claims.matching.evaluation import matching_evaluate
+from claims.matching.export import plain_fp32_export
 from claims.matching.holdout import SHIP_MARGIN as RECIPE_MARGIN
 from claims.matching.holdout import recipes_compare
+from claims.matching.store import match_settings
 from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import ModelUnavailable, session_load
 
@@ -64,6 +66,19 @@ class Command(BaseCommand):
             help="fit fusion weights and thresholds on out-of-fold cosines of train (two "
             "fine-tunes on halves of train, kept in var/matching-holdout) instead of the "
             "shipped model's in-sample ones, then score train and dev with them",
+        )
+
+        parser.add_argument(
+            "--shipped",
+            action="store_true",
+            help="score train and dev with the shipped weights and thresholds "
+            "(match_settings.json) as they are, fitting nothing: reproduces the README's figures",
+        )
+        parser.add_argument(
+            "--write-settings",
+            action="store_true",
+            help="write the weights and thresholds fitted here into match_settings.json, which "
+            "the app reads (without it the shipped settings are left alone)",
         )
 
         parser.add_argument(
@@ -109,12 +124,20 @@ class Command(BaseCommand):
         if options["cross_encoder_dev"]:
             self.cross_encoder_dev_report(data_dir, cache_dir, epochs)
             return
+        if options["shipped"] and (options["out_of_fold_settings"] or options["write_settings"]):
+            raise CommandError(
+                "--shipped fits nothing: drop --out-of-fold-settings / --write-settings"
+            )
         fp32_path = settings.BASE_DIR / "var" / embedding.FP32_LOCAL_NAME
         if not fp32_path.is_file():
-            raise CommandError(
-                f"{fp32_path} not found: run `python manage.py build_matching_model` first "
-                "(it keeps the fp32 export there for this comparison)"
-            )
+            self.stdout.write(f"exporting the plain fp32 baseline to {fp32_path}")
+            try:
+                plain_fp32_export(onnx_path=fp32_path)
+            except ImportError as error:
+                raise CommandError(
+                    f"the plain baseline needs the training packages ({error}): "
+                    "pip install -r requirements-train.txt"
+                ) from error
         fp32_session = session_load(fp32_path)
         tokenizer = embedding.matching_tokenizer()
         plain = functools.partial(
@@ -132,6 +155,11 @@ class Command(BaseCommand):
         }
         started = time.monotonic()
         fixed = None
+        fixed_name = "hybrid, weights fitted out of fold"
+        if options["shipped"]:
+            shipped_from = "the shipped match_settings.json (not refitted here)"
+            fixed = (match_settings(), {"suggested": shipped_from, "same_claim": shipped_from})
+            fixed_name = "hybrid as shipped (match_settings.json)"
         try:
             if options["out_of_fold_settings"]:
                 fitted = out_of_fold_settings(
@@ -148,6 +176,7 @@ class Command(BaseCommand):
                 baselines=baselines,
                 cache_dir=cache_dir,
                 fixed=fixed,
+                fixed_name=fixed_name,
             )
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
@@ -157,6 +186,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<48} {train:>11.4f} {dev:>9.4f}")
         chosen = report.settings
         fitted_on = "train, out of fold" if fixed else "train"
+        if options["shipped"]:
+            fitted_on = "shipped"
         self.stdout.write(
             f"fitted on {fitted_on}: claim_weight={chosen.claim_weight} title_weight="
             f"{chosen.title_weight} lexical_weight={chosen.lexical_weight} suggested="
@@ -177,11 +208,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{level:<25} {split:<6} {threshold:<10} {precision:<10.4f} ({right}/{total})"
             )
-        fields = ("claim_weight", "title_weight", "lexical_weight", "suggested", "same_claim")
         path = embedding.MODEL_DIR / "match_settings.json"
-        values = {name: getattr(chosen, name) for name in fields}
-        path.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
-        self.stdout.write(f"wrote the fitted settings to {path}")
+        if options["write_settings"]:
+            fields = ("claim_weight", "title_weight", "lexical_weight", "suggested", "same_claim")
+            values = {name: getattr(chosen, name) for name in fields}
+            path.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
+            self.stdout.write(f"wrote the fitted settings to {path}")
+        elif not options["shipped"]:
+            self.stdout.write(f"{path} left as it is (--write-settings ships these)")
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
 
     def train_only(self, compare, data_dir: Path, cache_dir: Path | None):
