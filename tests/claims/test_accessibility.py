@@ -9,6 +9,7 @@ from claims.models import Claim, Speaker
 from tests.a11y import assert_accessible, error_summary, text_of
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     SpeakerFactory,
+    UserFactory,
     editor,
     fact_checker,
     fast_password_hashing,
@@ -197,3 +198,33 @@ def test_log_in_and_password_change_pages_are_accessible(client, desk):
 
 def test_a_missing_page_is_accessible(client, desk):
     assert_accessible(client.get("/no-such-page/"), title="Page not found", status=404)
+
+
+def test_a_published_claim_with_its_correction_form_is_accessible_to_an_editor(client, desk):
+    as_editor(client)
+    claim = desk["published"].claim
+    soup = assert_accessible(
+        client.get(reverse("claims:detail", args=[claim.pk])), title=f"Claim #{claim.pk}"
+    )
+    assert soup.find("summary", string="Correct this published verdict") is not None
+    # The several forms on the page each carry their version without repeating an id.
+    versions = soup.find_all("input", attrs={"name": ["version", "correct-version"]})
+    assert versions and not any(version.has_attr("id") for version in versions)
+
+
+def test_a_dismissed_claim_and_a_failed_dismissal_are_accessible(client, desk):
+    claim = Claim.objects.filter(article=desk["article"], verdict__isnull=True).first()
+    failed = client.post(reverse("claims:dismiss", args=[claim.pk]), {"reason": ""})
+    soup = assert_accessible(failed, title=f"Claim #{claim.pk}", status=400)
+    assert "#id_reason" in {link["href"] for link in error_summary(soup).find_all("a")}
+    # The form sits in a disclosure; it comes back open so the summary and field are seen.
+    assert soup.find(id="id_reason").find_parent("details").has_attr("open")
+    client.post(reverse("claims:dismiss", args=[claim.pk]), {"reason": "An opinion."})
+    assert_accessible(
+        client.get(reverse("claims:detail", args=[claim.pk])), title=f"Claim #{claim.pk}"
+    )
+
+
+def test_the_no_access_page_is_accessible(client, desk):
+    client.force_login(UserFactory(username="nobody", is_staff=False))
+    assert_accessible(client.get(reverse("claims:queue")), title="No access", status=403)
