@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from claims.matching import groups
 from claims.models import Claim, Speaker
 from tests.a11y import assert_accessible, error_summary, text_of
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -38,12 +39,21 @@ def desk(client, django_capture_on_commit_callbacks):
             {"title": "Crime figures", "outlet": "Springfield Times", "body": BODY},
         )
     article = Article.objects.get()
-    first, second = Claim.objects.filter(article=article).order_by("start")[:2]
+    first, second, third = Claim.objects.filter(article=article).order_by("start")[:3]
     speaker = SpeakerFactory(name="Jane Mayor", slug="jane-mayor")
     Claim.objects.filter(pk=first.pk).update(speaker=speaker)
     published = published_verdict(claim=first, author=fact_checker(username="writer"), sources=2)
     submitted_verdict(claim=second, author=fact_checker(username="other"))
-    return {"checker": checker, "article": article, "published": published, "second": second}
+    # A repeat of the published claim: its page shows the "seen before" panel and its actions.
+    groups.claim_group_link(claim=third, earlier=first)
+    SpeakerFactory(name="Mayor", slug="mayor-short")  # a likely duplicate of Jane Mayor
+    return {
+        "checker": checker,
+        "article": article,
+        "published": published,
+        "second": second,
+        "repeat": third,
+    }
 
 
 def as_editor(client):
@@ -132,19 +142,21 @@ def test_the_editors_pages_are_accessible(client, desk, name, title):
 def test_the_speaker_claim_and_group_history_pages_are_accessible(client, desk):
     as_editor(client)
     speaker = Speaker.objects.get(slug="jane-mayor")
-    assert_accessible(
+    soup = assert_accessible(
         client.get(reverse("claims:speaker_detail", args=[speaker.slug])), title="Jane Mayor"
     )
+    # The merge buttons of the likely duplicate say which way each merges.
+    assert "Merge Jane Mayor into Mayor" in [text_of(b) for b in soup.find_all("button")]
     claim = desk["published"].claim
     assert_accessible(
         client.get(reverse("claims:history", args=[claim.pk])), title=f"claim #{claim.pk}"
     )
     claim.refresh_from_db()
-    if claim.group_id:
-        assert_accessible(
-            client.get(reverse("claims:group_history", args=[claim.group_id])),
-            title=f"Canonical claim #{claim.group_id}",
-        )
+    soup = assert_accessible(
+        client.get(reverse("claims:group_history", args=[claim.group_id])),
+        title=f"Canonical claim #{claim.group_id}",
+    )
+    assert len(soup.find("table").tbody.find_all("tr")) == 2
 
 
 def test_the_public_pages_are_accessible_to_a_visitor(client, desk):
@@ -228,3 +240,13 @@ def test_a_dismissed_claim_and_a_failed_dismissal_are_accessible(client, desk):
 def test_the_no_access_page_is_accessible(client, desk):
     client.force_login(UserFactory(username="nobody", is_staff=False))
     assert_accessible(client.get(reverse("claims:queue")), title="No access", status=403)
+
+
+def test_a_repeat_of_a_published_claim_shows_an_accessible_seen_before_panel(client, desk):
+    claim = desk["repeat"]
+    soup = assert_accessible(
+        client.get(reverse("claims:detail", args=[claim.pk])), title=f"Claim #{claim.pk}"
+    )
+    panel = soup.find("section", class_="seen-before")
+    assert "Already checked" in text_of(panel)
+    assert panel.find("input", attrs={"name": "target"}) is not None
