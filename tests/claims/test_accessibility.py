@@ -250,3 +250,10 @@ def test_a_repeat_of_a_published_claim_shows_an_accessible_seen_before_panel(cli
     panel = soup.find("section", class_="seen-before")
     assert "Already checked" in text_of(panel)
     assert panel.find("input", attrs={"name": "target"}) is not None
+
+
+def test_a_refused_bulk_action_is_an_alert_that_says_it_is_an_error(client, desk):
+    response = client.post(reverse("claims:queue_bulk"), {"action": "assign"}, follow=True)
+    soup = assert_accessible(response, title="Claim queue")
+    [alert] = soup.find_all(class_="messages", attrs={"role": "alert"})
+    assert text_of(alert) == "Error: Select the claims first."
