@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ..colours import readable_text_colour
 from .claims import Claim
 from .published import (
     LOCKED_VERDICT_STATES,
@@ -55,6 +56,12 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def text_colour(self) -> str:
+        """The badge's label colour: the colour itself is the editor's choice, its legibility
+        is not (WCAG 1.4.3)."""
+        return readable_text_colour(self.colour)
 
 
 class VerdictQuerySet(models.QuerySet):
