@@ -1,5 +1,6 @@
 """The Content-Security-Policy every response carries, and the pages that must keep working
-under it: none runs an inline script, so an injected one would not run either."""
+under it: none runs an inline script, so an injected one would not run either. And no cache
+keeps a page answered to a signed-in person."""
 
 import re
 
@@ -65,3 +66,17 @@ def test_the_api_docs_load_their_start_up_script_as_a_file(client):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in script.content
+
+
+def test_no_cache_keeps_a_page_shown_to_someone_signed_in(client):
+    verdict = published_verdict()
+    public = reverse("claims:public", args=[verdict.pk])
+    assert "no-store" not in client.get(public).get("Cache-Control", "")
+    client.force_login(fact_checker())
+    for path in [
+        reverse("claims:detail", args=[verdict.claim_id]),
+        reverse("claims:queue"),
+        public,
+    ]:
+        cache_control = client.get(path)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, path
