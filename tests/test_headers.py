@@ -80,3 +80,10 @@ def test_no_cache_keeps_a_page_shown_to_someone_signed_in(client):
     ]:
         cache_control = client.get(path)["Cache-Control"]
         assert "no-store" in cache_control and "private" in cache_control, path
+
+
+def test_an_answer_given_before_the_views_carries_the_policy_too(client):
+    # The admin's input guard answers a NUL in a query string itself, before any view runs.
+    response = client.get("/admin/claims/claim/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "script-src 'self'" in response["Content-Security-Policy"]
