@@ -166,9 +166,15 @@ def article_clean(
     source_kind: str,
     url: str = "",
     published_at: datetime | None = None,
+    language: str | None = None,
+    outlet_domain: str = "",
 ) -> CleanArticle:
     """Validate an article before it is stored. Raises ValidationError with per-field messages,
-    or DuplicateArticle when the same text or URL is already stored."""
+    or DuplicateArticle when the same text or URL is already stored.
+
+    Every field is checked before the repeat: a client may not read another's article, and a
+    refusal that came after "already stored" would tell it the text is stored without storing
+    its own (`language` and `outlet_domain` given lower-cased, as article_create does)."""
     errors: dict[str, list[str]] = {}
     title = storable_line(title or "")
     if is_blank(title):
@@ -198,6 +204,12 @@ def article_clean(
     refusal = published_at_refusal(published_at)
     if refusal:
         errors.setdefault("published_at", []).append(refusal)
+    for field, refusal in [
+        ("language", language is not None and language_refusal(language)),
+        ("outlet", outlet_domain and outlet_domain_refusal(outlet_domain)),
+    ]:
+        if refusal:
+            errors.setdefault(field, []).append(refusal)
     if errors:
         raise ValidationError(errors)
 
@@ -235,21 +247,17 @@ def article_create(
 
     It does not queue the analysis; `article_submit` does both.
     """
-    clean = article_clean(
-        title=title, body=body, source_kind=source_kind, url=url, published_at=published_at
-    )
     language = (language or "en").strip().lower()
     outlet_domain = outlet_domain_normalize(outlet_domain)
-    errors = {
-        field: [refusal]
-        for field, refusal in [
-            ("language", language_refusal(language)),
-            ("outlet", outlet_domain and outlet_domain_refusal(outlet_domain)),
-        ]
-        if refusal
-    }
-    if errors:
-        raise ValidationError(errors)
+    clean = article_clean(
+        title=title,
+        body=body,
+        source_kind=source_kind,
+        url=url,
+        published_at=published_at,
+        language=language,
+        outlet_domain=outlet_domain,
+    )
     try:
         with transaction.atomic():
             outlet = outlet_get_or_create(

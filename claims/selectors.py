@@ -85,11 +85,16 @@ QUEUE_SORTS = {
 }
 
 
-def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
-    """Claims whose words match `text`, or whose speaker is called that (by name or alias):
-    the same on every database."""
+def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:
+    """Claims whose words match `text`, or whose speaker is called that (by name, or with
+    `aliases` by any spelling the desk recorded): the same on every database.
+
+    The public index passes aliases=False: a speaker's spellings come from every article the
+    desk analysed (pasted ones too), corrections and merges, and a substring match on them
+    would let anyone spell a desk-only one out; the name is what published pages show."""
+    by_name = Q(name__icontains=text)
     speakers = Speaker.objects.filter(
-        Q(name__icontains=text) | Q(aliases__alias__icontains=text)
+        by_name | Q(aliases__alias__icontains=text) if aliases else by_name
     ).values("pk")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -396,7 +401,7 @@ def published_index(*, q: str = "", rating: str = "") -> QuerySet[Verdict]:
     if rating:
         verdicts = verdicts.filter(rating__slug=rating)
     if q:
-        matching = claims_search(Claim.objects.all(), q).values("pk")
+        matching = claims_search(Claim.objects.all(), q, aliases=False).values("pk")
         verdicts = verdicts.filter(claim__in=matching)
     return verdicts.annotate(corrected_at=Max("corrections__created_at")).order_by(
         "-published_at", "-id"

@@ -23,7 +23,7 @@ from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..record import published_generation
 from . import docs
-from .auth import reads_unpublished
+from .auth import ReadScope, reads_unpublished
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
@@ -113,6 +113,9 @@ class SearchParameters(serializers.Serializer):
     ),
 )
 class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+    # Stated on each view rather than left to DEFAULT_PERMISSION_CLASSES: a change of that
+    # setting must not quietly open the desk-scope reads (test_every_api_view_states_...).
+    permission_classes = [ReadScope]
     anonymous_reads = True
     extra_query_params = {"search": {"q", "limit"}}
     serializer_class = VerdictSerializer
@@ -228,6 +231,7 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]
     ),
 )
 class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScope]
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
     pagination_class = StableCursorPagination
@@ -289,6 +293,7 @@ def rating_counts_attach(speakers: list[Speaker], *, slugs: list[str]) -> None:
     ),
 )
 class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadScope]
     serializer_class = SpeakerSerializer
     filterset_class = SpeakerFilter
     pagination_class = SpeakerPagination

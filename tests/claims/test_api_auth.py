@@ -245,3 +245,13 @@ def test_staff_create_a_token_in_the_admin_and_see_its_key_once(client):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert client_with(key).get("/api/v1/claims/").status_code == 401
+
+
+def test_every_api_view_states_its_own_permission():
+    # Left to DEFAULT_PERMISSION_CLASSES, a view's permission is whatever that setting says
+    # when the class is defined; each view names its scope instead.
+    from claims.api.urls import router
+
+    for prefix, viewset, _ in router.registry:
+        assert "permission_classes" in vars(viewset), prefix
+        assert viewset.permission_classes, prefix

@@ -50,6 +50,18 @@ def test_a_duplicate_of_another_clients_article_does_not_name_it():
     assert "Desk-only" not in str(body) and "#" not in body["detail"]
 
 
+def test_a_refused_submission_never_says_whether_another_clients_text_is_stored():
+    # A 409 for a refused submission would be an existence probe that stores nothing: the
+    # text is checked for a repeat only once everything else about it is acceptable.
+    ArticleFactory(body=BODY, title="Desk-only working title")
+    client = client_with(make_key(submit=True)[1])
+    # "ſ" (long s) passes the serializer's case-insensitive pattern, not the service's check.
+    response = submit(client, language="\u017fv")
+    assert response.status_code == 400, response.json()
+    assert set(response.json()["fields"]) == {"language"}
+    assert Article.objects.count() == 1
+
+
 def test_the_desk_scope_is_on_the_key_not_the_accounts_staff_flag():
     verdict = draft_verdict("Crime fell by 10 percent.")
     staff_user = UserFactory(is_staff=True, is_superuser=True, password=None)

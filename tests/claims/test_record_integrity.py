@@ -97,6 +97,39 @@ def test_changing_only_the_sources_makes_an_editor_a_contributor_too():
     assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
 
 
+def test_an_editor_who_changed_the_draft_once_stays_a_contributor_whatever_came_after():
+    # Their words were rewritten by the author, the verdict returned, withdrawn and resubmitted:
+    # the editor still wrote part of it, and may not publish any later version.
+    draft = drafted_verdict()
+    boss, checker = editor(), draft.author
+
+    def save(verdict, actor, conclusion):
+        return verdicts.verdict_save(
+            claim=verdict.claim,
+            actor=actor,
+            expected_version=verdict.version,
+            rating=verdict.rating,
+            conclusion=conclusion,
+            explanation=verdict.explanation,
+            sources=[{"url": s.url, "title": s.title} for s in verdict.sources.order_by("id")],
+        )
+
+    draft = save(draft, boss, "The editor's wording.")
+    draft = save(draft, checker, "The figure is wrong.")  # back to the author's words
+    draft = verdicts.verdict_submit(verdict=draft, actor=checker)
+    returner = editor()
+    draft = verdicts.verdict_return(verdict=draft, actor=returner, comment="One more source.")
+    draft = save(draft, checker, "The figure is wrong, twice over.")
+    draft = verdicts.verdict_submit(verdict=draft, actor=checker)
+    draft = verdicts.verdict_withdraw(verdict=draft, actor=checker)
+    draft = verdicts.verdict_submit(verdict=draft, actor=checker)
+    with pytest.raises(PermissionDenied, match="wrote or changed"):
+        verdicts.verdict_publish(verdict=draft, editor=boss)
+    # Returning it wrote nothing: the editor who asked for a source may publish it.
+    verdicts.verdict_publish(verdict=draft, editor=returner)
+    assert Verdict.objects.get(pk=draft.pk).status == VerdictStatus.PUBLISHED
+
+
 def test_saving_a_draft_unchanged_does_not_count_as_writing_it():
     draft = drafted_verdict()
     boss = editor()

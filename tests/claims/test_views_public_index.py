@@ -171,3 +171,17 @@ def test_a_visitor_finds_the_log_in_link_except_on_the_log_in_page(client, desk)
     assert '<a href="/accounts/login/">Log in</a>' in client.get("/fact-checks/").content.decode()
     login_page = client.get("/accounts/login/").content.decode()
     assert '<a href="/accounts/login/">Log in</a>' not in login_page
+
+
+def test_the_public_search_matches_a_speakers_public_name_but_never_a_desk_only_spelling(
+    client, desk
+):
+    # A spelling the desk recorded (an analysis of a pasted article, a speaker correction, a
+    # merge) is desk-only: a substring search over aliases would let anyone spell it out.
+    speaker = desk["newer"].claim.speaker
+    speaker.aliases.create(alias="Adelaide Whistleblower-Source", key="adelaide whistleblower")
+    url = reverse("claims:public_index")
+    assert _links(client.get(url, {"q": "Whistleblower"}).content.decode()) == []
+    assert _links(client.get(url, {"q": "Ada Mayor"}).content.decode()) == [
+        reverse("claims:public", args=[desk["newer"].pk])
+    ]
