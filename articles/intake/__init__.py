@@ -1,6 +1,8 @@
 """Intake: how articles and other fact-checkers' work come in besides pasted text.
 
-    fetch.py        polite, bounded HTTP GET that refuses private addresses (SSRF), robots.txt
+    fetch.py        polite, bounded HTTP GET that refuses private addresses (SSRF): the entry
+                    point, over addresses.py (the SSRF rule), connection.py (bounded lookup,
+                    pinned connection, watchdog), download.py (the GET), robots.py, errors.py
     extract.py      HTML → article text and metadata (trafilatura)
     jobs.py         URL intake jobs: submit, run, retry, requeue (services)
     feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
