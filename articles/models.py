@@ -168,6 +168,11 @@ class IntakeJob(models.Model):
         help_text="The URL as submitted, which is what is fetched: normalising drops 'www.' "
         "and trailing slashes, which some sites need.",
     )
+    fetched_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="Where the last fetch ended, after redirects (what its reason speaks of).",
+    )
     source_kind = models.CharField(
         max_length=16, choices=SourceKind.choices, default=SourceKind.URL
     )

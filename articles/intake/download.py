@@ -51,16 +51,21 @@ def get(
     )
     current = url
     for _redirect in range(settings.INTAKE_MAX_REDIRECTS + 1):
-        refusal = url_refusal(current)
-        if refusal:
-            raise FetchError(refusal)
-        if before_hop is not None:
-            before_hop(current)
-        response = _hop(current, accept, headers, timeout, max_bytes)
+        try:
+            refusal = url_refusal(current)
+            if refusal:
+                raise FetchError(refusal)
+            if before_hop is not None:
+                before_hop(current)
+            response = _hop(current, accept, headers, timeout, max_bytes)
+        except FetchError as error:
+            # The reason may name a host the submitter never wrote (a redirect's): say where.
+            error.url = error.url or current
+            raise
         if isinstance(response, FetchResult):
             return response
         current = response
-    raise FetchError(f"more than {settings.INTAKE_MAX_REDIRECTS} redirects")
+    raise FetchError(f"more than {settings.INTAKE_MAX_REDIRECTS} redirects", url=current)
 
 
 def _describe_type(content_type: str) -> str:

@@ -52,7 +52,9 @@ def _robots_load(origin: str) -> robotparser.RobotFileParser | None:
         if error.reason.startswith("refused:"):
             raise
         raise FetchError(
-            f"the site's robots.txt could not be read ({error.reason})", transient=True
+            f"the site's robots.txt could not be read ({error.reason})",
+            transient=True,
+            url=error.url,
         ) from None
     parser = robotparser.RobotFileParser()
     parser.parse(result.body.decode(result.charset or "utf-8", errors="replace").splitlines())
