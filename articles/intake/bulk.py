@@ -3,9 +3,12 @@
 Columns (CSV header) or keys (JSON Lines): title, body or url, published_at, outlet, byline,
 language. A row with a body is stored and analysed; a row with only a URL becomes an intake job.
 Every bad row is reported with its line number; re-importing a file stores nothing twice
-(the same text or URL is recognised and skipped).
+(the same text or URL is recognised and skipped). The file is kept in the database in pieces
+(ImportChunk) until the import is done, and read a piece at a time, so memory and row size stay
+bounded whatever the file's size.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -14,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import PurePath
+from typing import BinaryIO, TextIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
+from ..models import ImportBatch, ImportChunk, ImportStatus, IntakeJob, IntakeStatus, SourceKind
 from ..services import DuplicateArticle, article_submit, language_refusal, url_normalize
 from .extract import day_at_noon
 from .jobs import intake_job_submit
@@ -37,6 +41,10 @@ INTERNAL_ERROR = (
     "the details. Import the file again to store the rest: rows already stored are skipped."
 )
 _CHUNK_ROWS = 100
+# The file is stored and read in pieces of this size: what one import holds of it in memory,
+# whatever the file's size (up to INTAKE_IMPORT_MAX_BYTES), and the largest row it writes.
+CHUNK_BYTES = 256 * 1024
+_READ_BYTES = 64 * 1024
 # A URL with a job in one of these states is skipped: it is being fetched or has been stored.
 _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
 
@@ -68,24 +76,84 @@ def import_size_check(size: int) -> None:
         )
 
 
-def import_text_decode(data: bytes) -> str:
-    import_size_check(len(data))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+def _chunks_store(batch: ImportBatch, source: BinaryIO) -> None:
+    """Check the file is UTF-8 text without a NUL and within the cap, as it is stored in pieces
+    of CHUNK_BYTES: never the whole file in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()  # strict
+    offset, lines, number = 0, 1, 0
+    while block := source.read(CHUNK_BYTES):
+        if offset + len(block) > settings.INTAKE_IMPORT_MAX_BYTES:
+            import_size_check(offset + len(block))  # a file that grew after it was measured
+        # The byte-order mark is kept in the piece and skipped by the reader (utf-8-sig).
+        bom = len(codecs.BOM_UTF8) if offset == 0 and block.startswith(codecs.BOM_UTF8) else 0
+        pending = len(decoder.getstate()[0])  # bytes of a character the last piece cut
+        try:
+            text = decoder.decode(block[bom:])
+        except UnicodeDecodeError as error:
+            where = offset + bom - pending + error.start
+            raise ValidationError(
+                f"The file is not valid UTF-8 (byte {where}): save it as UTF-8."
+            ) from None
+        if "\x00" in text:
+            line = lines + text.count("\n", 0, text.index("\x00"))
+            raise ValidationError(
+                f"Line {line} holds a null character, which no text can store: the file may be "
+                "UTF-16 or not text at all. Save it as UTF-8 text."
+            )
+        lines += text.count("\n")
+        ImportChunk.objects.create(batch=batch, number=number, data=block)
+        number += 1
+        offset += len(block)
+    if decoder.getstate()[0]:
         raise ValidationError(
-            f"The file is not valid UTF-8 (byte {error.start}): save it as UTF-8."
-        ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValidationError(
-            f"Line {line} holds a null character, which no text can store: the file may be "
-            "UTF-16 or not text at all. Save it as UTF-8 text."
+            f"The file is not valid UTF-8 (byte {offset - len(decoder.getstate()[0])}): the "
+            "file ends inside a character. Save it as UTF-8."
         )
-    return text
 
 
-def import_rows(text: str, file_format: str) -> Iterator[tuple[int, dict | None, str]]:
+class _ChunkReader(io.RawIOBase):
+    """The stored pieces of a batch's file, read as one stream, one piece in memory at once."""
+
+    def __init__(self, batch_id: int):
+        self._ids = iter(
+            ImportChunk.objects.filter(batch_id=batch_id)
+            .order_by("number")
+            .values_list("pk", flat=True)
+        )
+        self._piece = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._piece:
+            chunk_id = next(self._ids, None)
+            if chunk_id is None:
+                return 0
+            data = ImportChunk.objects.values_list("data", flat=True).get(pk=chunk_id)
+            self._piece = memoryview(bytes(data))
+        size = min(len(target), len(self._piece))
+        target[:size] = self._piece[:size]
+        self._piece = self._piece[size:]
+        return size
+
+
+def import_text(batch: ImportBatch) -> TextIO:
+    """The batch's file as text, read piece by piece; a batch stored before the pieces were kept
+    its content."""
+    # csv reads its own line endings ("\r", "\r\n" or "\n"); in JSON Lines "\n" alone ends a
+    # line: splitting also at U+2028, U+0085 or a form feed would cut JSON strings that hold one.
+    newline = "" if batch.file_format == "csv" else "\n"
+    if not ImportChunk.objects.filter(batch_id=batch.pk).exists():
+        return io.StringIO(batch.content, newline=newline)
+    return io.TextIOWrapper(
+        io.BufferedReader(_ChunkReader(batch.pk), buffer_size=_READ_BYTES),
+        encoding="utf-8-sig",
+        newline=newline,
+    )
+
+
+def import_rows(text: TextIO, file_format: str) -> Iterator[tuple[int, dict | None, str]]:
     """(line number, row, error) for every row; row is None when the line could not be read."""
     if file_format == "csv":
         yield from _csv_rows(text)
@@ -93,12 +161,12 @@ def import_rows(text: str, file_format: str) -> Iterator[tuple[int, dict | None,
         yield from _jsonl_rows(text)
 
 
-def _csv_rows(text: str):
+def _csv_rows(text: TextIO):
     # The csv module refuses fields over 131,072 characters unless told otherwise; an article
     # may be longer (ARTICLE_MAX_CHARS), and no field is longer than the file, which is capped.
     # (The limit is the module's, for the whole process: only ever raised here.)
     csv.field_size_limit(max(csv.field_size_limit(), settings.INTAKE_IMPORT_MAX_BYTES))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
@@ -144,10 +212,9 @@ def _check_columns(names) -> None:
         raise ValidationError("The file needs a body or a url column.")
 
 
-def _jsonl_rows(text: str):
-    # "\n" alone ends a line: str.splitlines() would also cut at U+2028, U+0085 or a form
-    # feed, which may stand unescaped inside a JSON string. (json.loads ignores a "\r".)
-    for number, line in enumerate(text.split("\n"), start=1):
+def _jsonl_rows(text: TextIO):
+    # Read with newline="\n" (import_text): json.loads ignores the "\r" of a "\r\n".
+    for number, line in enumerate(text, start=1):
         if not line.strip():
             continue
         try:
@@ -264,24 +331,27 @@ def _job_urls(chunk) -> Iterator[str]:
 
 
 def import_batch_create(
-    *, file_name: str, data: bytes, created_by=None, queue: bool = True
+    *, file_name: str, data: bytes | BinaryIO, created_by=None, queue: bool = True
 ) -> ImportBatch:
-    """Check the file (format, size, encoding, header) and store it for the import task.
-    Raises ValidationError; the task is queued once the row is committed."""
+    """Check the file (format, size, encoding, header) and store it, in pieces, for the import
+    task. `data` is the file's bytes or a binary file (an upload, an open file), read a piece at
+    a time. Raises ValidationError, storing nothing; the task is queued once committed."""
     file_format = file_format_for(file_name)
-    text = import_text_decode(data)
-    total = 0
-    for _line, _row, _error in import_rows(text, file_format):
-        total += 1
-    if total == 0:
-        raise ValidationError("The file has no rows.")
-    batch = ImportBatch.objects.create(
-        file_name=PurePath(file_name).name[:255],
-        file_format=file_format,
-        content=text,
-        total_rows=total,
-        created_by=created_by,
-    )
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=PurePath(file_name).name[:255],
+            file_format=file_format,
+            created_by=created_by,
+        )
+        _chunks_store(batch, source)
+        total = 0
+        for _line, _row, _error in import_rows(import_text(batch), file_format):
+            total += 1
+        if total == 0:
+            raise ValidationError("The file has no rows.")
+        batch.total_rows = total
+        batch.save(update_fields=["total_rows"])
     if queue:
         transaction.on_commit(lambda: _send(batch.pk))
     return batch
@@ -310,7 +380,7 @@ def import_batch_run(
     batch = ImportBatch.objects.get(pk=batch_id)
     progress = ImportProgress(total=batch.total_rows)
     errors: list[dict] = []
-    rows = import_rows(batch.content, batch.file_format)
+    rows = import_rows(import_text(batch), batch.file_format)
     try:
         while chunk := list(islice(rows, _CHUNK_ROWS)):
             # One commit (one disk flush) per chunk instead of per row; every row still has its
@@ -339,7 +409,11 @@ def import_batch_run(
             finished_at=timezone.now(),
         )
         raise
-    _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
+    with transaction.atomic():
+        _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
+        # Every row is stored or reported: the file has served. Until now a worker that died
+        # left it for the next delivery of the task (acks_late), which skips the rows stored.
+        ImportChunk.objects.filter(batch_id=batch_id).delete()
     return progress
 
 
