@@ -94,7 +94,8 @@ def url_refusal(url: str) -> str | None:
 def _literal_address_refusal(host: str) -> str | None:
     """A host written as an IP address (or localhost) is judged now, so the submitter hears at
     once; a name is judged on what it resolves to, when connecting."""
-    address = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+    name = host.rstrip(".")  # "localhost." is the same name, fully qualified
+    address = "127.0.0.1" if name == "localhost" or name.endswith(".localhost") else host
     try:
         refusal = address_refusal(address.strip("[]"))
     except ValueError:

@@ -1,5 +1,6 @@
 """Feeds: subscribing, polling with conditional GET, seen entries, back-off, the beat entry."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -476,3 +477,35 @@ def test_control_characters_in_a_feeds_title_are_never_stored(intake_server):
     feed_poll(feed=feed)
     feed.refresh_from_db()
     assert feed.title == "News Example"
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{level} "' + f"&lol{level - 1 if level > 2 else ''};" * 10 + '">'
+        for level in range(2, 10)
+    )
+    + ']><rss version="2.0"><channel><title>&lol9;</title>'
+    "<item><title>x</title><link>{link}</link></item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_feed_declaring_its_own_entities_is_refused_before_it_is_expanded(
+    intake_server, encoding
+):
+    # 1 kB that expat expands to 8 MB of text before its own guard stops it: seconds of a
+    # worker's CPU and tens of MB for every poll, measured before the refusal.
+    body = BILLION_LAUGHS.replace("{link}", intake_server.url("/news/one"))
+    if encoding == "utf-16":
+        body = body.replace('version="1.0"?>', 'version="1.0" encoding="utf-16"?>')
+    intake_server.set("/laughs.xml", body.encode(encoding), content_type="application/rss+xml")
+    feed = feed_add(url=intake_server.url("/laughs.xml"))
+    started = time.monotonic()
+    result = feed_poll(feed=feed)
+    assert time.monotonic() - started < 2
+    assert result.new == 0 and not IntakeJob.objects.exists()
+    assert result.error.startswith(
+        "Refused: the feed declares its own XML entities (<!ENTITY>), which can expand a small "
+        "file into gigabytes; no feed needs them (1 failure(s) in a row"
+    )

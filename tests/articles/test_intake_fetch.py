@@ -129,6 +129,9 @@ def test_addresses_are_classified(address, kind, settings):
         ("http://10.1.2.3/", "refused: the address of 10.1.2.3 is not allowed"),
         ("http://example.org/a\x00b", "refused: the URL holds a control character (U+0000)"),
         ("http://example.org/\x7f", "refused: the URL holds a control character (U+007F)"),
+        # The fully qualified spelling of localhost is localhost too, judged before any lookup.
+        ("http://localhost./", "refused: the address of localhost. is not allowed"),
+        ("http://news.localhost./", "refused: the address of news.localhost. is not allowed"),
     ],
 )
 def test_urls_that_are_never_fetched(url, reason, settings):
