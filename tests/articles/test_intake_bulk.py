@@ -537,3 +537,23 @@ def test_the_file_is_checked_across_the_edges_of_its_pieces(data, message):
     with pytest.raises(ValidationError, match=re.escape(message)):
         import_batch_create(file_name="edges.csv", data=data, queue=False)
     assert not ImportBatch.objects.exists() and not ImportChunk.objects.exists()
+
+
+def test_a_spreadsheets_csv_with_a_bom_and_crlf_cut_at_a_piece_edge_reads_as_written():
+    head = b"\xef\xbb\xbftitle,body\r\n"
+    row_bytes = 2383  # (CHUNK_BYTES + 1 - len(head)) / 110: the 110th row's "\r\n" is cut
+
+    def row(n: int) -> bytes:
+        start = f"Row {n:03},Prices rose {n} percent in the year to March"
+        return (start + "." * (row_bytes - len(start) - 3) + "!\r\n").encode()
+
+    data = head + b"".join(row(n) for n in range(111))
+    assert data[CHUNK_BYTES - 1 : CHUNK_BYTES + 1] == b"\r\n"
+    batch = import_batch_create(file_name="excel.csv", data=data, queue=False)
+    assert batch.total_rows == 111
+    progress = import_batch_run(batch_id=batch.pk)
+    assert (progress.stored, progress.failed) == (111, 0)
+    cut = Article.objects.get(title="Row 109")
+    assert cut.body.startswith("Prices rose 109 percent") and cut.body.endswith(".!")
+    assert Article.objects.filter(title="Row 110").exists()
+    assert not Article.objects.filter(body__contains="\r").exists()
