@@ -265,19 +265,31 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
             by_key.setdefault(key, []).append(entry)
     reused: list[tuple[str, str, str]] = []  # (GUID, earlier link, later link)
     keys: dict[int, str] = {}  # id(entry) -> the key a new entry is remembered under
+    further: list[tuple[object, str, str]] = []  # (entry, GUID, link) of further links
     for key, candidates in by_key.items():
         first = seen.get(key)  # the link the GUID is remembered with
         for entry in reversed(_newest_first(candidates)):  # oldest first: it keeps the GUID
             link = _stored_link(_entry_link(entry))
-            if seen.get(key) in ("", link) or (link and seen.get(link) == link):
+            others = _further_keys(key, link)
+            if seen.get(key) in ("", link) or any(seen.get(other) == link for other in others):
                 result.skipped += 1
             elif first is None:
                 keys[id(entry)], first = key, link
             elif link:
-                keys[id(entry)] = link
+                further.append((entry, key, link))
                 reused.append((key, first, link))
             else:
                 result.failed += 1  # a further entry under the GUID, with no link to know it by
+    # A further link is known by its own text, unless that is another entry's GUID (an old
+    # permalink, say), remembered or taken in this poll: then by GUID and link together.
+    taken = set(seen) | set(keys.values())
+    for entry, key, link in further:
+        free = [other for other in _further_keys(key, link) if other not in taken]
+        if free:
+            keys[id(entry)] = free[0]
+            taken.add(free[0])
+        else:
+            result.skipped += 1  # the very GUID and link twice, as far as 2,000 characters tell
     fresh = _newest_first([entry for entries in by_key.values() for entry in entries])
     fresh = [entry for entry in fresh if id(entry) in keys]
     cap = settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL
@@ -294,6 +306,11 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
             f"story of its own (GUID {key!r}: {earlier}, then {later}). A feed that reuses "
             "GUIDs is broken: its publisher should be told."
         )
+
+
+def _further_keys(key: str, link: str) -> tuple[str, str]:
+    """The keys a further link under GUID `key` may be remembered by, in order of preference."""
+    return link, f"{key} {link}"[:2000]
 
 
 def _take_entry(feed: Feed, entry, key: str, outlet_name: str) -> str:

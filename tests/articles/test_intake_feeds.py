@@ -509,3 +509,23 @@ def test_a_feed_declaring_its_own_entities_is_refused_before_it_is_expanded(
         "Refused: the feed declares its own XML entities (<!ENTITY>), which can expand a small "
         "file into gigabytes; no feed needs them (1 failure(s) in a row"
     )
+
+
+def test_a_reused_guids_further_link_is_taken_even_when_another_guid_is_that_link(intake_server):
+    base = intake_server.base
+    # An entry whose GUID is the text of a URL (an old permalink) other than its own link, and a
+    # second story whose link is that URL, under a GUID given to another link as well.
+    entries = [
+        (f"{base}/news/one", "/news/two", "Mon, 02 Nov 2026 08:00:00 GMT"),
+        ("story-9", "/news/three", "Mon, 02 Nov 2026 08:00:00 GMT"),
+        ("story-9", "/news/one", "Tue, 03 Nov 2026 08:00:00 GMT"),
+    ]
+    intake_server.set("/clash.xml", _guid_feed(base, entries), content_type="application/rss+xml")
+    feed = feed_add(url=intake_server.url("/clash.xml"))
+    first = feed_poll(feed=feed)
+    assert (first.new, first.skipped, first.failed, first.reused_guids) == (3, 0, 0, 1)
+    assert set(IntakeJob.objects.values_list("url", flat=True)) == {
+        f"{base}/news/{slug}" for slug in ("one", "two", "three")
+    }
+    again = feed_poll(feed=feed)
+    assert (again.new, again.skipped) == (0, 3)
