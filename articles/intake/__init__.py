@@ -7,6 +7,7 @@
     jobs.py         URL intake jobs: submit, run, retry, requeue (services)
     feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
     bulk.py         CSV / JSON Lines files, validated row by row (services)
+    bulkfile.py     a bulk file's check, storage in pieces and reading back, row parsing
     claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services)
     storable.py     whether text decoded from JSON can be stored (NUL, lone surrogates)
     views.py        the editor pages for jobs, feeds, imports

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.intake.bulk import CHUNK_BYTES, import_batch_create, import_batch_run
+from articles.intake.bulk import import_batch_create, import_batch_run
+from articles.intake.bulkfile import CHUNK_BYTES
 from articles.models import (
     Article,
     ImportBatch,
