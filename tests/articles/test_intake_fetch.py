@@ -380,3 +380,25 @@ def test_a_watchdog_that_cannot_start_closes_the_new_connection(intake_server, m
     )
     assert failed.value.transient
     assert opened and all(sock.fileno() == -1 for sock in opened)
+
+
+def test_a_lookup_thread_that_cannot_start_fails_the_fetch_as_transient(intake_server, monkeypatch):
+    real_thread = threading.Thread
+
+    class NoLookupThreads(real_thread):
+        def start(self):
+            if self.name.startswith("intake-lookup-"):
+                raise RuntimeError("can't start new thread")
+            super().start()
+
+    monkeypatch.setattr(threading, "Thread", NoLookupThreads)
+    for _ in range(40):  # more than the lookups allowed at once
+        with pytest.raises(FetchError) as failed:
+            fetch(intake_server.url("/news/one"), check_robots=False)
+    assert str(failed.value) == (
+        "the worker could not start a thread for the fetch (too many threads)"
+    )
+    assert failed.value.transient
+    monkeypatch.undo()
+    # Each failure gave its lookup slot back: the next fetch is not starved of lookups.
+    assert fetch(intake_server.url("/news/one"), check_robots=False).status == 200
