@@ -168,6 +168,11 @@ class IntakeJob(models.Model):
         help_text="The URL as submitted, which is what is fetched: normalising drops 'www.' "
         "and trailing slashes, which some sites need.",
     )
+    fetched_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="Where the last fetch ended, after redirects (what its reason speaks of).",
+    )
     source_kind = models.CharField(
         max_length=16, choices=SourceKind.choices, default=SourceKind.URL
     )
@@ -305,7 +310,10 @@ class ImportBatch(models.Model):
 
     file_name = models.CharField(max_length=255)
     file_format = models.CharField(max_length=8, choices=[("csv", "CSV"), ("jsonl", "JSON Lines")])
-    content = models.TextField(help_text="The file as uploaded (UTF-8).")
+    content = models.TextField(
+        blank=True,
+        help_text="Before the file was kept in pieces (ImportChunk): the file as uploaded.",
+    )
     status = models.CharField(
         max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
@@ -339,6 +347,25 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ImportChunk(models.Model):
+    """One piece of an uploaded bulk file, in order. The file is kept in the database, where a
+    worker on any machine reads it and the batch's transaction stores it whole or not at all,
+    in pieces so that no row, and no read, holds the whole of a 200 MB file. Deleted once the
+    import is done; kept while it runs, so a worker that dies mid-import loses nothing."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField(help_text="Bytes of the file as uploaded (UTF-8).")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="importchunk_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.number}"
 
 
 class ExternalFactCheck(models.Model):

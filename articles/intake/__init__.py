@@ -1,10 +1,13 @@
 """Intake: how articles and other fact-checkers' work come in besides pasted text.
 
-    fetch.py        polite, bounded HTTP GET that refuses private addresses (SSRF), robots.txt
+    fetch.py        polite, bounded HTTP GET that refuses private addresses (SSRF): the entry
+                    point, over addresses.py (the SSRF rule), connection.py (bounded lookup,
+                    pinned connection, watchdog), download.py (the GET), robots.py, errors.py
     extract.py      HTML → article text and metadata (trafilatura)
     jobs.py         URL intake jobs: submit, run, retry, requeue (services)
     feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
     bulk.py         CSV / JSON Lines files, validated row by row (services)
+    bulkfile.py     a bulk file's check, storage in pieces and reading back, row parsing
     claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services)
     storable.py     whether text decoded from JSON can be stored (NUL, lone surrogates)
     views.py        the editor pages for jobs, feeds, imports

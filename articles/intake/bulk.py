@@ -3,34 +3,38 @@
 Columns (CSV header) or keys (JSON Lines): title, body or url, published_at, outlet, byline,
 language. A row with a body is stored and analysed; a row with only a URL becomes an intake job.
 Every bad row is reported with its line number; re-importing a file stores nothing twice
-(the same text or URL is recognised and skipped).
+(the same text or URL is recognised and skipped). The file itself (kept in pieces until the
+import is done, read a piece at a time) is bulkfile.py's.
 """
 
-import csv
 import io
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import PurePath
+from typing import BinaryIO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
+from ..models import ImportBatch, ImportChunk, ImportStatus, IntakeJob, IntakeStatus, SourceKind
 from ..services import DuplicateArticle, article_submit, language_refusal, url_normalize
+from .bulkfile import (  # noqa: F401 (import_size_check: for the page and the command)
+    file_format_for,
+    import_rows,
+    import_size_check,
+    import_text,
+    store_chunks,
+)
 from .extract import day_at_noon
 from .jobs import intake_job_submit
 from .queue import task_send
-from .storable import json_unstorable, storable_line
+from .storable import storable_line
 
 logger = logging.getLogger(__name__)
-COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 MAX_REPORTED_ERRORS = 1000
 INTERNAL_ERROR = (
     "An internal error stopped the import after {done} of {total} rows; the desk's logs have "
@@ -48,132 +52,6 @@ class ImportProgress:
     stored: int = 0
     skipped: int = 0
     failed: int = 0
-
-
-def file_format_for(file_name: str) -> str:
-    suffix = PurePath(file_name).suffix.lower()
-    if suffix not in FORMATS:
-        raise ValidationError(
-            f"{file_name!r} is neither CSV (.csv) nor JSON Lines (.jsonl, .ndjson)."
-        )
-    return FORMATS[suffix]
-
-
-def import_size_check(size: int) -> None:
-    """Raises ValidationError for a file over INTAKE_IMPORT_MAX_BYTES. The page and the command
-    ask before reading the file, so a huge one is never held in memory."""
-    if size > settings.INTAKE_IMPORT_MAX_BYTES:
-        raise ValidationError(
-            f"The file has {size:,} bytes; the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
-        )
-
-
-def import_text_decode(data: bytes) -> str:
-    import_size_check(len(data))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"The file is not valid UTF-8 (byte {error.start}): save it as UTF-8."
-        ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValidationError(
-            f"Line {line} holds a null character, which no text can store: the file may be "
-            "UTF-16 or not text at all. Save it as UTF-8 text."
-        )
-    return text
-
-
-def import_rows(text: str, file_format: str) -> Iterator[tuple[int, dict | None, str]]:
-    """(line number, row, error) for every row; row is None when the line could not be read."""
-    if file_format == "csv":
-        yield from _csv_rows(text)
-    else:
-        yield from _jsonl_rows(text)
-
-
-def _csv_rows(text: str):
-    # The csv module refuses fields over 131,072 characters unless told otherwise; an article
-    # may be longer (ARTICLE_MAX_CHARS), and no field is longer than the file, which is capped.
-    # (The limit is the module's, for the whole process: only ever raised here.)
-    csv.field_size_limit(max(csv.field_size_limit(), settings.INTAKE_IMPORT_MAX_BYTES))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return
-    except csv.Error as error:
-        raise ValidationError(f"Line 1: the CSV header cannot be read ({error}).") from None
-    _check_columns(header)
-    line = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield line, None, f"this line is not valid CSV ({error})"
-            line = reader.line_num + 1
-            continue
-        if any(value.strip() for value in values):
-            if len(values) != len(header):
-                reason = f"{len(values)} fields where the header names {len(header)}"
-                # A body may span lines, but a row that spans them with the wrong field count
-                # is most often a quote left open, which swallowed the rows after it.
-                if reader.line_num > line:
-                    reason += f" (the row runs on to line {reader.line_num}: is a quote left open?)"
-                yield line, None, reason
-            else:
-                yield line, dict(zip(header, values, strict=True)), ""
-        line = reader.line_num + 1
-
-
-def _check_columns(names) -> None:
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise ValidationError(
-            f"The column {', '.join(twice)} is named twice in the header; name each column once."
-        )
-    unknown = sorted(set(names) - set(COLUMNS))
-    if unknown:
-        raise ValidationError(
-            f"Unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}."
-        )
-    if "body" not in names and "url" not in names:
-        raise ValidationError("The file needs a body or a url column.")
-
-
-def _jsonl_rows(text: str):
-    # "\n" alone ends a line: str.splitlines() would also cut at U+2028, U+0085 or a form
-    # feed, which may stand unescaped inside a JSON string. (json.loads ignores a "\r".)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
-            continue
-        except RecursionError:  # the json module recurses once per level of nesting
-            yield number, None, "not valid JSON (nested too deeply)"
-            continue
-        if not isinstance(row, dict):
-            yield number, None, "each line must be one JSON object"
-            continue
-        # Before the keys are named in an error: the errors are stored as text too.
-        unstorable = json_unstorable(row)
-        if unstorable:
-            yield number, None, unstorable
-            continue
-        unknown = sorted(set(row) - set(COLUMNS))
-        if unknown:
-            yield number, None, f"unknown key(s) {', '.join(unknown)}"
-            continue
-        if any(value is not None and not isinstance(value, str) for value in row.values()):
-            yield number, None, "every value must be a string"
-            continue
-        yield number, {key: value or "" for key, value in row.items()}, ""
 
 
 def import_row_clean(row: dict) -> dict:
@@ -264,24 +142,27 @@ def _job_urls(chunk) -> Iterator[str]:
 
 
 def import_batch_create(
-    *, file_name: str, data: bytes, created_by=None, queue: bool = True
+    *, file_name: str, data: bytes | BinaryIO, created_by=None, queue: bool = True
 ) -> ImportBatch:
-    """Check the file (format, size, encoding, header) and store it for the import task.
-    Raises ValidationError; the task is queued once the row is committed."""
+    """Check the file (format, size, encoding, header) and store it, in pieces, for the import
+    task. `data` is the file's bytes or a binary file (an upload, an open file), read a piece at
+    a time. Raises ValidationError, storing nothing; the task is queued once committed."""
     file_format = file_format_for(file_name)
-    text = import_text_decode(data)
-    total = 0
-    for _line, _row, _error in import_rows(text, file_format):
-        total += 1
-    if total == 0:
-        raise ValidationError("The file has no rows.")
-    batch = ImportBatch.objects.create(
-        file_name=PurePath(file_name).name[:255],
-        file_format=file_format,
-        content=text,
-        total_rows=total,
-        created_by=created_by,
-    )
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=PurePath(file_name).name[:255],
+            file_format=file_format,
+            created_by=created_by,
+        )
+        store_chunks(batch, source)
+        total = 0
+        for _line, _row, _error in import_rows(import_text(batch), file_format):
+            total += 1
+        if total == 0:
+            raise ValidationError("The file has no rows.")
+        batch.total_rows = total
+        batch.save(update_fields=["total_rows"])
     if queue:
         transaction.on_commit(lambda: _send(batch.pk))
     return batch
@@ -310,7 +191,7 @@ def import_batch_run(
     batch = ImportBatch.objects.get(pk=batch_id)
     progress = ImportProgress(total=batch.total_rows)
     errors: list[dict] = []
-    rows = import_rows(batch.content, batch.file_format)
+    rows = import_rows(import_text(batch), batch.file_format)
     try:
         while chunk := list(islice(rows, _CHUNK_ROWS)):
             # One commit (one disk flush) per chunk instead of per row; every row still has its
@@ -339,7 +220,11 @@ def import_batch_run(
             finished_at=timezone.now(),
         )
         raise
-    _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
+    with transaction.atomic():
+        _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
+        # Every row is stored or reported: the file has served. Until now a worker that died
+        # left it for the next delivery of the task (acks_late), which skips the rows stored.
+        ImportChunk.objects.filter(batch_id=batch_id).delete()
     return progress
 
 

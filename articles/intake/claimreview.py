@@ -24,7 +24,7 @@ from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
 from ..services import url_normalize
 from .extract import page_encoding
-from .storable import json_unstorable, storable_line
+from .storable import json_controls_dropped, json_unstorable, storable_line
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -220,7 +220,12 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
         with transaction.atomic():
             factcheck, created = ExternalFactCheck.objects.update_or_create(
                 identity=_identity(fields["url"], fields["claim_reviewed"]),
-                defaults={**fields, "imported_from": imported_from[:2000], "raw": item},
+                defaults={
+                    **fields,
+                    "imported_from": imported_from[:2000],
+                    # Kept as published, less the control characters no field keeps either.
+                    "raw": json_controls_dropped(item),
+                },
             )
         result.created += created
         result.updated += not created

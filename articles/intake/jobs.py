@@ -147,7 +147,12 @@ def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
     if not claimed:
         return JobOutcome(job)
     try:
-        page = fetch(job.fetch_url or job.url)
+        try:
+            page = fetch(job.fetch_url or job.url)
+        except FetchError as error:
+            job.fetched_url = error.url[:2000]
+            raise
+        job.fetched_url = page.url[:2000]
         extracted = article_extract(
             page.body,
             url=page.url,
@@ -229,7 +234,17 @@ def _sentence(reason: str) -> str:
 def _finish(job: IntakeJob, status: str, reason: str) -> IntakeJob:
     job.status, job.reason = status, reason[:5000]
     job.finished_at = None if status == IntakeStatus.QUEUED else timezone.now()
-    job.save(update_fields=["status", "reason", "finished_at", "queued_at", "article", "duplicate"])
+    job.save(
+        update_fields=[
+            "status",
+            "reason",
+            "finished_at",
+            "queued_at",
+            "article",
+            "duplicate",
+            "fetched_url",
+        ]
+    )
     return job
 
 

@@ -1,7 +1,8 @@
 """Whether text from outside can be stored. JSON's "\\u0000" gives a NUL, which PostgreSQL
 refuses in text and jsonb alike, and "\\ud800" half a surrogate pair, which is not UTF-8: a
 document holding either is refused (json_unstorable). Other control characters in a one-line
-text (a title, a name) are dropped (storable_line). The one rule for bulk rows, feeds and
+text (a title, a name) are dropped (storable_line), and so in a document kept whole
+(json_controls_dropped, for a ClaimReview's raw JSON). The one rule for bulk rows, feeds and
 ClaimReview; no Django, no database."""
 
 import re
@@ -19,7 +20,36 @@ def storable_line(text: str) -> str:
     """A title or a name as stored, without control characters. Dropped rather than refused:
     invisible, they carry nothing a reader sees (refusing would lose the row or the review for
     them), but they would make two spellings of one outlet or title differ."""
-    return _SPACING_CONTROLS.sub(" ", _OTHER_CONTROLS.sub("", text)).strip()
+    return _controls_dropped(text).strip()
+
+
+def _controls_dropped(text: str) -> str:
+    return _SPACING_CONTROLS.sub(" ", _OTHER_CONTROLS.sub("", text))
+
+
+def json_controls_dropped(value):
+    """A copy of a JSON document (any depth) with the control characters of every string, keys
+    too, dropped by the rule of storable_line (only the trimming is left out: the document is
+    kept as it came). For a document kept whole, such as a ClaimReview's `raw`."""
+    root = [value]
+    stack = [(root, 0)]  # (container, index): not recursive, like json_unstorable
+    while stack:
+        container, index = stack.pop()
+        node = container[index]
+        if isinstance(node, dict):
+            copy = {
+                _controls_dropped(key) if isinstance(key, str) else key: child
+                for key, child in node.items()
+            }
+            container[index] = copy
+            stack.extend((copy, key) for key in copy)
+        elif isinstance(node, list):
+            copy = list(node)
+            container[index] = copy
+            stack.extend((copy, position) for position in range(len(copy)))
+        elif isinstance(node, str):
+            container[index] = _controls_dropped(node)
+    return root[0]
 
 
 def json_unstorable(value) -> str | None:

@@ -121,7 +121,7 @@ def import_list(request):
                 import_size_check(upload.size)
                 with transaction.atomic():
                     batch = import_batch_create(
-                        file_name=upload.name, data=upload.read(), created_by=request.user
+                        file_name=upload.name, data=upload, created_by=request.user
                     )
             except ValidationError as error:
                 form.add_error("file", error.messages)

@@ -389,3 +389,25 @@ def test_control_characters_in_a_reviews_texts_are_never_stored():
         "Checkers Example",
     )
     assert (stored.claimant, stored.rating_text) == ("Ben Ortiz", "Mostly false")
+
+
+def test_the_raw_review_kept_has_its_control_characters_dropped_by_the_same_rule():
+    item = review(
+        "https://x.example/raw-controls",
+        claimReviewed="Rail\u0001 fares\u000b rose\u007f.",
+        author={"name": "Checkers\u001fExample"},
+        reviewBody="Line one.\nLine\u0007 two\u0085three\u009b.",
+        **{"note\u0002": ["deep\u0003", {"deeper": "x\u001cy"}]},
+    )
+    result = external_factchecks_store([item])
+    assert result.errors == []
+    stored = ExternalFactCheck.objects.get()
+    stored.refresh_from_db()  # as the JSON column gives it back
+    text = json.dumps(stored.raw, ensure_ascii=False)
+    controls = [char for char in text if ord(char) < 32 or 127 <= ord(char) < 160]
+    assert controls == []
+    # The rule of the fields: dropped, or a space where they part words; line breaks kept.
+    assert stored.raw["claimReviewed"] == "Rail fares rose."
+    assert stored.raw["author"]["name"] == "Checkers Example"
+    assert stored.raw["reviewBody"] == "Line one.\nLine two three."
+    assert stored.raw["note"] == ["deep", {"deeper": "x y"}]

@@ -1,5 +1,6 @@
 """Feeds: subscribing, polling with conditional GET, seen entries, back-off, the beat entry."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -353,16 +354,18 @@ def _guid_feed(base: str, entries: list[tuple[str, str, str | None]]) -> str:
     )
 
 
-def test_a_guid_given_to_another_link_takes_the_later_link_and_warns(intake_server, client, capsys):
+def test_a_guid_given_to_another_link_takes_every_link_as_its_own_story_and_warns(
+    intake_server, client, capsys
+):
     base = intake_server.base
-    # In one poll: the later of two entries with one GUID (by date) is the update, and taken.
+    # In one poll: two entries with one GUID and different links are two stories: both taken.
     intake_server.set(
         "/reused.xml",
         _guid_feed(
             base,
             [
-                ("story-1", "/news/one", "Mon, 02 Nov 2026 08:00:00 GMT"),
                 ("story-1", "/news/two", "Tue, 03 Nov 2026 08:00:00 GMT"),
+                ("story-1", "/news/one", "Mon, 02 Nov 2026 08:00:00 GMT"),
             ],
         ),
         content_type="application/rss+xml",
@@ -371,35 +374,70 @@ def test_a_guid_given_to_another_link_takes_the_later_link_and_warns(intake_serv
     capsys.readouterr()
     call_command("poll_feeds")
     assert capsys.readouterr().out.strip() == (
-        f"{feed.url}: 1 new, 0 skipped, 0 failed, 1 with a reused GUID"
+        f"{feed.url}: 2 new, 0 skipped, 0 failed, 1 with a reused GUID"
     )
-    assert list(IntakeJob.objects.values_list("url", flat=True)) == [base + "/news/two"]
+    assert set(IntakeJob.objects.values_list("url", flat=True)) == {
+        base + "/news/one",
+        base + "/news/two",
+    }
     feed.refresh_from_db()
     assert feed.last_warning == (
-        "The feed gave one GUID to different links (1 time); the later link was taken as an "
-        f"update of the story (GUID 'story-1': {base}/news/one, then {base}/news/two). A feed "
-        "that reuses GUIDs is broken: its publisher should be told."
+        "The feed gave one GUID to different links (1 time); each link was taken as a story of "
+        f"its own (GUID 'story-1': {base}/news/one, then {base}/news/two). A feed that reuses "
+        "GUIDs is broken: its publisher should be told."
     )
     client.force_login(fact_checker())
     assert (
         "The feed gave one GUID to different links" in client.get("/intake/feeds/").content.decode()
     )
-    # In a later poll: the GUID already taken comes back with a new link, an update: taken too.
+    # Polled again unchanged, both are known: nothing queued twice, and the warning goes.
+    again = feed_poll(feed=feed)
+    assert (again.new, again.skipped, again.reused_guids) == (0, 2, 0)
+    feed.refresh_from_db()
+    assert feed.last_warning == ""
+    # In a later poll: the GUID comes back with a third link, a story of its own: taken too.
     intake_server.set(
         "/reused.xml",
-        _guid_feed(base, [("story-1", "/news/three", None)]),
+        _guid_feed(
+            base,
+            [("story-1", "/news/three", None), ("story-1", "/news/two", None)],
+        ),
         content_type="application/rss+xml",
     )
     result = feed_poll(feed=feed)
-    assert (result.new, result.skipped, result.reused_guids) == (1, 0, 1)
+    assert (result.new, result.skipped, result.reused_guids) == (1, 1, 1)
     assert IntakeJob.objects.filter(url=base + "/news/three").exists()
     feed.refresh_from_db()
-    assert f"GUID 'story-1': {base}/news/two, then {base}/news/three" in feed.last_warning
+    assert f"GUID 'story-1': {base}/news/one, then {base}/news/three" in feed.last_warning
     # Unchanged, it is simply seen: skipped, and the warning goes.
-    again = feed_poll(feed=feed)
-    assert (again.new, again.skipped, again.reused_guids) == (0, 1, 0)
-    feed.refresh_from_db()
-    assert feed.last_warning == ""
+    last = feed_poll(feed=feed)
+    assert (last.new, last.skipped, last.reused_guids) == (0, 2, 0)
+    assert IntakeJob.objects.count() == 3
+
+
+def test_a_feed_with_entries_left_is_polled_again_at_the_next_beat_until_drained(
+    intake_server, settings
+):
+    settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL = 2
+    intake_server.set(
+        "/backlog.xml",
+        _dated_feed(intake_server.base, [(f"b{n}", None) for n in range(5)]),
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/backlog.xml"), interval_minutes=120)
+    polls = []
+    for _poll in range(3):
+        before = timezone.now()
+        result = feed_poll(feed=feed)
+        feed.refresh_from_db()
+        polls.append((result.new, result.left, feed.next_poll_at - before))
+    minute, interval = timedelta(minutes=1), timedelta(minutes=120)
+    assert [(new, left) for new, left, _ in polls] == [(2, 3), (2, 1), (1, 0)]
+    # With entries left, the next beat (a minute); drained, the feed's own interval again.
+    assert minute <= polls[0][2] < minute + timedelta(seconds=30)
+    assert minute <= polls[1][2] < minute + timedelta(seconds=30)
+    assert interval <= polls[2][2] < interval + timedelta(seconds=30)
+    assert IntakeJob.objects.count() == 5
 
 
 def test_a_malformed_feed_that_still_gives_entries_is_read_with_a_warning(intake_server, client):
@@ -439,3 +477,55 @@ def test_control_characters_in_a_feeds_title_are_never_stored(intake_server):
     feed_poll(feed=feed)
     feed.refresh_from_db()
     assert feed.title == "News Example"
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{level} "' + f"&lol{level - 1 if level > 2 else ''};" * 10 + '">'
+        for level in range(2, 10)
+    )
+    + ']><rss version="2.0"><channel><title>&lol9;</title>'
+    "<item><title>x</title><link>{link}</link></item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_feed_declaring_its_own_entities_is_refused_before_it_is_expanded(
+    intake_server, encoding
+):
+    # 1 kB that expat expands to 8 MB of text before its own guard stops it: seconds of a
+    # worker's CPU and tens of MB for every poll, measured before the refusal.
+    body = BILLION_LAUGHS.replace("{link}", intake_server.url("/news/one"))
+    if encoding == "utf-16":
+        body = body.replace('version="1.0"?>', 'version="1.0" encoding="utf-16"?>')
+    intake_server.set("/laughs.xml", body.encode(encoding), content_type="application/rss+xml")
+    feed = feed_add(url=intake_server.url("/laughs.xml"))
+    started = time.monotonic()
+    result = feed_poll(feed=feed)
+    assert time.monotonic() - started < 2
+    assert result.new == 0 and not IntakeJob.objects.exists()
+    assert result.error.startswith(
+        "Refused: the feed declares its own XML entities (<!ENTITY>), which can expand a small "
+        "file into gigabytes; no feed needs them (1 failure(s) in a row"
+    )
+
+
+def test_a_reused_guids_further_link_is_taken_even_when_another_guid_is_that_link(intake_server):
+    base = intake_server.base
+    # An entry whose GUID is the text of a URL (an old permalink) other than its own link, and a
+    # second story whose link is that URL, under a GUID given to another link as well.
+    entries = [
+        (f"{base}/news/one", "/news/two", "Mon, 02 Nov 2026 08:00:00 GMT"),
+        ("story-9", "/news/three", "Mon, 02 Nov 2026 08:00:00 GMT"),
+        ("story-9", "/news/one", "Tue, 03 Nov 2026 08:00:00 GMT"),
+    ]
+    intake_server.set("/clash.xml", _guid_feed(base, entries), content_type="application/rss+xml")
+    feed = feed_add(url=intake_server.url("/clash.xml"))
+    first = feed_poll(feed=feed)
+    assert (first.new, first.skipped, first.failed, first.reused_guids) == (3, 0, 0, 1)
+    assert set(IntakeJob.objects.values_list("url", flat=True)) == {
+        f"{base}/news/{slug}" for slug in ("one", "two", "three")
+    }
+    again = feed_poll(feed=feed)
+    assert (again.new, again.skipped) == (0, 3)

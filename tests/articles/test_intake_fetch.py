@@ -129,6 +129,9 @@ def test_addresses_are_classified(address, kind, settings):
         ("http://10.1.2.3/", "refused: the address of 10.1.2.3 is not allowed"),
         ("http://example.org/a\x00b", "refused: the URL holds a control character (U+0000)"),
         ("http://example.org/\x7f", "refused: the URL holds a control character (U+007F)"),
+        # The fully qualified spelling of localhost is localhost too, judged before any lookup.
+        ("http://localhost./", "refused: the address of localhost. is not allowed"),
+        ("http://news.localhost./", "refused: the address of news.localhost. is not allowed"),
     ],
 )
 def test_urls_that_are_never_fetched(url, reason, settings):
@@ -304,7 +307,7 @@ def test_a_page_whose_charset_is_mislabelled_is_read_in_its_real_encoding(
 
 
 def test_the_robots_cache_of_a_long_running_worker_stays_bounded(monkeypatch):
-    from articles.intake import fetch as fetching
+    from articles.intake import robots as fetching
 
     loaded = []
     monkeypatch.setattr(fetching, "_robots_load", lambda origin: loaded.append(origin))
@@ -316,3 +319,86 @@ def test_the_robots_cache_of_a_long_running_worker_stays_bounded(monkeypatch):
     assert fetching.robots_allows("https://site9.example/other")  # still cached: not loaded
     assert len(loaded) == 10
     fetching.robots_cache_clear()
+
+
+def test_a_resolver_that_hangs_fails_the_fetch_within_the_connect_time_out(settings, monkeypatch):
+    settings.INTAKE_CONNECT_TIMEOUT = 0.5
+    release = threading.Event()
+
+    def hanging_lookup(*args, **kwargs):
+        release.wait(30)  # a resolver that never answers; released when the test ends
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_lookup)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as timed_out:
+            fetch("http://hangs.example/page", check_robots=False)
+    finally:
+        release.set()
+    # 0.5 s, plus the machine's slack: an unbounded lookup would wait the 30 s.
+    assert time.monotonic() - started < 5
+    assert str(timed_out.value) == "timed out after 0.5 s looking up the host hangs.example"
+    assert timed_out.value.transient
+
+
+def test_the_address_checked_is_the_one_connected_to_after_a_slow_lookup(settings, monkeypatch):
+    # A lookup that answers late (but in time) still has its answer checked: the SSRF guard
+    # holds through the bounded lookup.
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
+    internal = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", 80))]
+
+    def slow_lookup(*args, **kwargs):
+        time.sleep(0.2)
+        return internal
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    with pytest.raises(FetchError, match="the address of intranet.example is not allowed"):
+        fetch("http://intranet.example/", check_robots=False)
+
+
+def test_a_watchdog_that_cannot_start_closes_the_new_connection(intake_server, monkeypatch):
+    opened: list[socket.socket] = []
+    real_socket = socket.socket
+
+    class RecordingSocket(real_socket):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if kwargs.get("fileno") is None and len(args) < 4:  # ours, not an accepted one
+                opened.append(self)
+
+    class NoThreads(threading.Timer):
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(socket, "socket", RecordingSocket)
+    monkeypatch.setattr(threading, "Timer", NoThreads)
+    with pytest.raises(FetchError) as failed:
+        fetch(intake_server.url("/news/one"), check_robots=False)
+    assert str(failed.value) == (
+        "the worker could not start a thread for the fetch (too many threads)"
+    )
+    assert failed.value.transient
+    assert opened and all(sock.fileno() == -1 for sock in opened)
+
+
+def test_a_lookup_thread_that_cannot_start_fails_the_fetch_as_transient(intake_server, monkeypatch):
+    real_thread = threading.Thread
+
+    class NoLookupThreads(real_thread):
+        def start(self):
+            if self.name.startswith("intake-lookup-"):
+                raise RuntimeError("can't start new thread")
+            super().start()
+
+    monkeypatch.setattr(threading, "Thread", NoLookupThreads)
+    for _ in range(40):  # more than the lookups allowed at once
+        with pytest.raises(FetchError) as failed:
+            fetch(intake_server.url("/news/one"), check_robots=False)
+    assert str(failed.value) == (
+        "the worker could not start a thread for the fetch (too many threads)"
+    )
+    assert failed.value.transient
+    monkeypatch.undo()
+    # Each failure gave its lookup slot back: the next fetch is not starved of lookups.
+    assert fetch(intake_server.url("/news/one"), check_robots=False).status == 200

@@ -550,3 +550,28 @@ def test_a_failed_url_leads_to_the_submit_form_with_the_url_and_outlet_kept(clie
     article = Article.objects.get()
     assert response["Location"] == f"/articles/{article.pk}/"
     assert article.url.startswith("https://news.example/story")
+
+
+def test_the_job_page_shows_the_url_submitted_and_where_the_fetch_ended(
+    intake_server, client, django_capture_on_commit_callbacks
+):
+    port = intake_server.base.rsplit(":", 1)[1]
+    # The failure names the host the redirect went to, which the submitter never wrote.
+    intake_server.set(
+        "/moved", "", status=302, headers={"Location": f"http://localhost:{port}/gone"}
+    )
+    submitted = intake_server.url("/moved?utm_source=feed")
+    job = take_in(submitted, django_capture_on_commit_callbacks)
+    assert job.status == IntakeStatus.FAILED and job.reason == "The page answered 410."
+    assert job.fetch_url == submitted and job.url == intake_server.url("/moved")
+    assert job.fetched_url == f"http://localhost:{port}/gone"
+    client.force_login(fact_checker())
+    page = client.get(f"/intake/jobs/{job.pk}/").content.decode()
+    assert f'<dt>URL submitted</dt><dd class="url">{submitted}</dd>' in page.replace("&amp;", "&")
+    assert f"http://localhost:{port}/gone (where the fetch ended" in page
+    listing = client.get("/intake/").content.decode()
+    assert f"→ http://localhost:{port}/gone" in listing
+    # A fetch that ends where it began says it once.
+    stored = take_in(intake_server.url("/news/one"), django_capture_on_commit_callbacks)
+    assert stored.fetched_url == intake_server.url("/news/one")
+    assert "URL fetched" not in client.get(f"/intake/jobs/{stored.pk}/").content.decode()

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         try:
             # The command imports here and now; the task the service queues finds it done.
             import_size_check(path.stat().st_size)
-            batch = import_batch_create(file_name=path.name, data=path.read_bytes(), queue=False)
+            with path.open("rb") as source:  # read a piece at a time, not whole
+                batch = import_batch_create(file_name=path.name, data=source, queue=False)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         started = time.monotonic()

@@ -1,0 +1,210 @@
+"""A bulk file as the desk keeps and reads it: its format (from the name), its size cap, its
+check (UTF-8, no NUL) while it is stored in pieces (ImportChunk), and its rows read back a piece
+at a time, CSV or JSON Lines, each with its line number. bulk.py cleans and stores the rows.
+"""
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import PurePath
+from typing import BinaryIO, TextIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from ..models import ImportBatch, ImportChunk
+from .storable import json_unstorable
+
+COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# The file is stored and read in pieces of this size: what one import holds of it in memory,
+# whatever the file's size (up to INTAKE_IMPORT_MAX_BYTES), and the largest row it writes.
+CHUNK_BYTES = 256 * 1024
+_READ_BYTES = 64 * 1024
+
+
+def file_format_for(file_name: str) -> str:
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValidationError(
+            f"{file_name!r} is neither CSV (.csv) nor JSON Lines (.jsonl, .ndjson)."
+        )
+    return FORMATS[suffix]
+
+
+def import_size_check(size: int) -> None:
+    """Raises ValidationError for a file over INTAKE_IMPORT_MAX_BYTES. The page and the command
+    ask before reading the file, so a huge one is never held in memory."""
+    if size > settings.INTAKE_IMPORT_MAX_BYTES:
+        raise ValidationError(
+            f"The file has {size:,} bytes; the maximum is {settings.INTAKE_IMPORT_MAX_BYTES:,}."
+        )
+
+
+def store_chunks(batch: ImportBatch, source: BinaryIO) -> None:
+    """Check the file is UTF-8 text without a NUL and within the cap, as it is stored in pieces
+    of CHUNK_BYTES: never the whole file in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()  # strict
+    offset, lines, number = 0, 1, 0
+    while block := source.read(CHUNK_BYTES):
+        if offset + len(block) > settings.INTAKE_IMPORT_MAX_BYTES:
+            import_size_check(offset + len(block))  # a file that grew after it was measured
+        # The byte-order mark is kept in the piece and skipped by the reader (utf-8-sig).
+        bom = len(codecs.BOM_UTF8) if offset == 0 and block.startswith(codecs.BOM_UTF8) else 0
+        pending = len(decoder.getstate()[0])  # bytes of a character the last piece cut
+        try:
+            text = decoder.decode(block[bom:])
+        except UnicodeDecodeError as error:
+            where = offset + bom - pending + error.start
+            raise ValidationError(
+                f"The file is not valid UTF-8 (byte {where}): save it as UTF-8."
+            ) from None
+        if "\x00" in text:
+            line = lines + text.count("\n", 0, text.index("\x00"))
+            raise ValidationError(
+                f"Line {line} holds a null character, which no text can store: the file may be "
+                "UTF-16 or not text at all. Save it as UTF-8 text."
+            )
+        lines += text.count("\n")
+        ImportChunk.objects.create(batch=batch, number=number, data=block)
+        number += 1
+        offset += len(block)
+    if decoder.getstate()[0]:
+        raise ValidationError(
+            f"The file is not valid UTF-8 (byte {offset - len(decoder.getstate()[0])}): the "
+            "file ends inside a character. Save it as UTF-8."
+        )
+
+
+class _ChunkReader(io.RawIOBase):
+    """The stored pieces of a batch's file, read as one stream, one piece in memory at once."""
+
+    def __init__(self, batch_id: int):
+        self._ids = iter(
+            ImportChunk.objects.filter(batch_id=batch_id)
+            .order_by("number")
+            .values_list("pk", flat=True)
+        )
+        self._piece = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._piece:
+            chunk_id = next(self._ids, None)
+            if chunk_id is None:
+                return 0
+            data = ImportChunk.objects.values_list("data", flat=True).get(pk=chunk_id)
+            self._piece = memoryview(bytes(data))
+        size = min(len(target), len(self._piece))
+        target[:size] = self._piece[:size]
+        self._piece = self._piece[size:]
+        return size
+
+
+def import_text(batch: ImportBatch) -> TextIO:
+    """The batch's file as text, read piece by piece; a batch stored before the pieces were kept
+    its content."""
+    # csv reads its own line endings ("\r", "\r\n" or "\n"); in JSON Lines "\n" alone ends a
+    # line: splitting also at U+2028, U+0085 or a form feed would cut JSON strings that hold one.
+    newline = "" if batch.file_format == "csv" else "\n"
+    if not ImportChunk.objects.filter(batch_id=batch.pk).exists():
+        return io.StringIO(batch.content, newline=newline)
+    return io.TextIOWrapper(
+        io.BufferedReader(_ChunkReader(batch.pk), buffer_size=_READ_BYTES),
+        encoding="utf-8-sig",
+        newline=newline,
+    )
+
+
+def import_rows(text: TextIO, file_format: str) -> Iterator[tuple[int, dict | None, str]]:
+    """(line number, row, error) for every row; row is None when the line could not be read."""
+    if file_format == "csv":
+        yield from _csv_rows(text)
+    else:
+        yield from _jsonl_rows(text)
+
+
+def _csv_rows(text: TextIO):
+    # The csv module refuses fields over 131,072 characters unless told otherwise; an article
+    # may be longer (ARTICLE_MAX_CHARS), and no field is longer than the file, which is capped.
+    # (The limit is the module's, for the whole process: only ever raised here.)
+    csv.field_size_limit(max(csv.field_size_limit(), settings.INTAKE_IMPORT_MAX_BYTES))
+    reader = csv.reader(text)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        return
+    except csv.Error as error:
+        raise ValidationError(f"Line 1: the CSV header cannot be read ({error}).") from None
+    _check_columns(header)
+    line = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield line, None, f"this line is not valid CSV ({error})"
+            line = reader.line_num + 1
+            continue
+        if any(value.strip() for value in values):
+            if len(values) != len(header):
+                reason = f"{len(values)} fields where the header names {len(header)}"
+                # A body may span lines, but a row that spans them with the wrong field count
+                # is most often a quote left open, which swallowed the rows after it.
+                if reader.line_num > line:
+                    reason += f" (the row runs on to line {reader.line_num}: is a quote left open?)"
+                yield line, None, reason
+            else:
+                yield line, dict(zip(header, values, strict=True)), ""
+        line = reader.line_num + 1
+
+
+def _check_columns(names) -> None:
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValidationError(
+            f"The column {', '.join(twice)} is named twice in the header; name each column once."
+        )
+    unknown = sorted(set(names) - set(COLUMNS))
+    if unknown:
+        raise ValidationError(
+            f"Unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}."
+        )
+    if "body" not in names and "url" not in names:
+        raise ValidationError("The file needs a body or a url column.")
+
+
+def _jsonl_rows(text: TextIO):
+    # Read with newline="\n" (import_text): json.loads ignores the "\r" of a "\r\n".
+    for number, line in enumerate(text, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
+            continue
+        except RecursionError:  # the json module recurses once per level of nesting
+            yield number, None, "not valid JSON (nested too deeply)"
+            continue
+        if not isinstance(row, dict):
+            yield number, None, "each line must be one JSON object"
+            continue
+        # Before the keys are named in an error: the errors are stored as text too.
+        unstorable = json_unstorable(row)
+        if unstorable:
+            yield number, None, unstorable
+            continue
+        unknown = sorted(set(row) - set(COLUMNS))
+        if unknown:
+            yield number, None, f"unknown key(s) {', '.join(unknown)}"
+            continue
+        if any(value is not None and not isinstance(value, str) for value in row.values()):
+            yield number, None, "every value must be a string"
+            continue
+        yield number, {key: value or "" for key, value in row.items()}, ""

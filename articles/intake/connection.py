@@ -1,0 +1,207 @@
+"""The connections intake opens, and nothing of HTTP: the host looked up within a deadline,
+every address it resolves to checked against the SSRF rule (addresses.py), and the connection
+made to the very address checked, so neither a redirect nor a DNS answer that changes between
+check and connect reaches a private network. The watchdog (_Deadline) shuts a connection down
+once the read time-out has passed. download.py makes the requests over these connections.
+
+INTAKE_CONNECT_TIMEOUT bounds looking the host up and connecting to it, together: a resolver
+that hangs, or a host with many addresses that all time out, holds a worker no longer.
+"""
+
+import contextlib
+import logging
+import socket
+import threading
+import time
+from contextvars import ContextVar
+
+import urllib3
+from django.conf import settings
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from .addresses import address_refusal, host_refusal
+from .errors import FetchError
+
+logger = logging.getLogger(__name__)
+# Lookups running at once. The C resolver cannot be interrupted, so a lookup that overruns
+# its deadline is abandoned, not stopped; a resolver that hangs for ever would otherwise pile
+# up one thread per fetch.
+_MAX_LOOKUPS = 32
+_lookups = threading.BoundedSemaphore(_MAX_LOOKUPS)
+TOO_MANY_THREADS = "the worker could not start a thread for the fetch (too many threads)"
+
+
+def _lookup_timed_out(host: str) -> FetchError:
+    return FetchError(
+        f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s looking up the host {host}",
+        transient=True,
+    )
+
+
+def resolve(host: str, port: int, *, deadline: float) -> list:
+    """socket.getaddrinfo for a stream connection, given up at `deadline` (time.monotonic())."""
+    if not _lookups.acquire(timeout=max(deadline - time.monotonic(), 0)):
+        raise _lookup_timed_out(host)
+    outcome: dict = {}
+    done = threading.Event()
+
+    def lookup():
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:  # a label over 63 characters is a UnicodeError
+            outcome["error"] = error
+        finally:
+            _lookups.release()
+            done.set()
+
+    try:
+        threading.Thread(target=lookup, name=f"intake-lookup-{host}", daemon=True).start()
+    except RuntimeError:
+        _lookups.release()
+        raise FetchError(TOO_MANY_THREADS, transient=True) from None
+    if not done.wait(max(deadline - time.monotonic(), 0)):
+        raise _lookup_timed_out(host)
+    if "error" in outcome:
+        raise FetchError(f"the host {host} could not be found", transient=True)
+    return outcome["infos"]
+
+
+class _Deadline:
+    """Shuts the connection down when the read time-out has passed. The socket time-out bounds
+    each read, but a server sending a byte a second never trips it: this bounds the headers as a
+    whole (from the connection on) and then the body (restart())."""
+
+    def __init__(self):
+        self.expired = False
+        self._lock = threading.Lock()
+        self._watched: socket.socket | None = None
+        self._timer: threading.Timer | None = None
+
+    def watch(self, sock: socket.socket) -> None:
+        # A duplicate descriptor of the same connection: TLS wraps (and detaches) the socket
+        # object, and shutting the connection down through any descriptor wakes the reader.
+        with self._lock:
+            self._watched = sock.dup()
+        self.restart()
+
+    def restart(self) -> None:
+        """Raises a transient FetchError when the timer's thread cannot start (a worker at its
+        thread limit): a fetch without its watchdog could hang, so none is made."""
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+            self._timer = threading.Timer(settings.INTAKE_READ_TIMEOUT, self._expire)
+            self._timer.daemon = True
+            try:
+                self._timer.start()
+            except RuntimeError:
+                self._timer = None
+                raise FetchError(TOO_MANY_THREADS, transient=True) from None
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            if self._watched is not None:
+                with contextlib.suppress(OSError):
+                    self._watched.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+            if self._watched is not None:
+                self._watched.close()
+                self._watched = None
+
+
+_deadline: ContextVar[_Deadline | None] = ContextVar("intake_fetch_deadline", default=None)
+
+
+def _connect(host: str, port: int, timeout, source_address, socket_options) -> socket.socket:
+    connect_timeout = timeout if isinstance(timeout, int | float) else None
+    deadline = time.monotonic() + (connect_timeout or settings.INTAKE_CONNECT_TIMEOUT)
+    infos = resolve(host, port, deadline=deadline)
+    for *_, sockaddr in infos:
+        refusal = address_refusal(sockaddr[0])
+        if refusal:
+            # The reason reaches the submitter (the desk, an API client): it must not map the
+            # desk's network for them, so what the host resolved to stays in the log.
+            logger.warning(
+                "Refused %s: it resolves to a %s address (%s)", host, refusal, sockaddr[0]
+            )
+            raise FetchError(host_refusal(host))
+    error: OSError | None = None
+    for family, socktype, proto, _, sockaddr in infos:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        sock = socket.socket(family, socktype, proto)
+        try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            sock.settimeout(remaining)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            watchdog = _deadline.get()
+            if watchdog is not None:
+                watchdog.watch(sock)
+            return sock
+        except TimeoutError:
+            sock.close()
+            error = None
+            break
+        except OSError as exc:
+            sock.close()
+            error = exc
+        except BaseException:  # the watchdog could not start, or anything else: no socket left
+            sock.close()
+            raise
+    if error is not None:
+        raise FetchError(f"could not connect to {host}: {error}", transient=True)
+    raise FetchError(
+        f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s connecting to {host}",
+        transient=True,
+    )
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect(
+            self._dns_host, self.port, self.timeout, self.source_address, self.socket_options
+        )
+
+
+class _GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connect(
+            self._dns_host, self.port, self.timeout, self.source_address, self.socket_options
+        )
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+def pool_manager() -> urllib3.PoolManager:
+    """A manager whose every connection is guarded as above."""
+    manager = urllib3.PoolManager(num_pools=20, maxsize=2)
+    manager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+    return manager
+
+
+@contextlib.contextmanager
+def watched():
+    """A watchdog for the connections opened inside the block (one request's)."""
+    deadline = _Deadline()
+    token = _deadline.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _deadline.reset(token)
+        deadline.close()
