@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import notes, selectors, verdicts
+from .. import notes, selectors, timeline, verdicts
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
@@ -30,6 +30,8 @@ from .base import (
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
 EDITABLE_VERDICT = {VerdictStatus.DRAFT, VerdictStatus.RETURNED}
+# The claim page shows the latest of its history; the history page pages through all of it.
+CLAIM_PAGE_TIMELINE = 10
 
 
 def claim_for_page(pk: int) -> Claim:
@@ -112,6 +114,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         correction_sources = forms.get("correction_sources") or EvidenceSourceFormSet(
             initial=sources, prefix="correct-sources"
         )
+    latest, timeline_total = timeline.claim_timeline_latest(claim, count=CLAIM_PAGE_TIMELINE)
     context = {
         "claim": claim,
         "queue_url": queue_view_url(request),
@@ -121,7 +124,8 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
         "covered_by": claim_covered_by(claim),
-        "timeline": selectors.claim_timeline(claim, notes=False),  # listed apart, below
+        "timeline": latest,  # notes are listed apart, below
+        "timeline_total": timeline_total,
         "notes": notes.claim_notes_for(claim, user),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
         "corrections": verdict.corrections.select_related("created_by") if verdict else [],

@@ -4,10 +4,10 @@ published verdict to a repeat; and the editors' history page of a canonical clai
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import notes
+from .. import notes, timeline
 from ..ids import is_id
 from ..matching import groups
-from ..matching.selectors import group_appearances, group_timeline
+from ..matching.selectors import group_appearances
 from ..models import Claim, ClaimGroup, ClaimGroupEvent, MatchSuggestion
 from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_view
 
@@ -107,6 +107,12 @@ def group_history(request, pk: int):
     group = get_object_or_404(ClaimGroup.objects.select_related("canonical_claim"), pk=pk)
     appearances = group_appearances(group)
     speakers = list({c.speaker_id: c.speaker for c in appearances if c.speaker_id}.values())
+    page = timeline.group_timeline_page(
+        group,
+        [claim.pk for claim in appearances],
+        notes=notes.notes_readable_by(request.user),
+        number=request.GET.get("page"),
+    )
     return render(
         request,
         "claims/group_history.html",
@@ -114,9 +120,8 @@ def group_history(request, pk: int):
             "group": group,
             "appearances": appearances,
             "speakers": speakers,
-            "timeline": group_timeline(
-                group, appearances, notes=notes.notes_readable_by(request.user)
-            ),
+            "page": page,
+            "timeline": page.object_list,
             "events": group.events.select_related("actor").order_by("-created_at", "-pk"),
         },
     )

@@ -439,3 +439,17 @@ def test_control_characters_in_a_feeds_title_are_never_stored(intake_server):
     feed_poll(feed=feed)
     feed.refresh_from_db()
     assert feed.title == "News Example"
+
+
+def test_the_feed_list_pages_and_a_toggle_returns_to_the_page_it_was_on(client):
+    Feed.objects.bulk_create(Feed(url=f"https://news.example/feed-{n:02}.xml") for n in range(55))
+    client.force_login(editor())
+    page = client.get("/intake/feeds/").content.decode()
+    assert '<nav class="pagination" aria-label="Feed pages">' in page and "Page 1 of 2" in page
+    assert "feed-49.xml" in page and "feed-50.xml" not in page
+    second = client.get("/intake/feeds/", {"page": "2"}).content.decode()
+    assert "feed-54.xml" in second and "feed-00.xml" not in second
+    feed = Feed.objects.get(url="https://news.example/feed-54.xml")
+    response = client.post(f"/intake/feeds/{feed.pk}/toggle/", {"page": "2"})
+    assert response.status_code == 302 and response.url == "/intake/feeds/?page=2"
+    assert client.post(f"/intake/feeds/{feed.pk}/toggle/", {"page": "²"}).url == "/intake/feeds/"
