@@ -209,6 +209,8 @@ def verdict_save(request, pk: int):
     )
     if refused:
         return refused
+    # The service writes nothing for a save that changes nothing; the version tells.
+    unchanged = verdict.version == form.cleaned_data["version"]
     if "submit" in request.POST:
         try:
             verdicts.verdict_act(
@@ -222,7 +224,10 @@ def verdict_save(request, pk: int):
             for message in error_messages(error):
                 messages.error(request, f"The draft is saved but not submitted. {message}")
         else:
-            messages.success(request, "Verdict saved and submitted for review.")
+            done = "Nothing changed in the draft; it is" if unchanged else "Verdict saved and"
+            messages.success(request, f"{done} submitted for review.")
+    elif unchanged:
+        messages.info(request, "Nothing changed: the draft is as it was, and its history too.")
     else:
         messages.success(request, "Draft saved.")
     return redirect("claims:detail", pk=claim.pk)
