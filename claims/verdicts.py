@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles.services import is_blank
+from articles.times import desk_time
 
 from . import workflow
 from .models import (
@@ -271,7 +272,7 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
 
 def _version_conflict(verdict: Verdict) -> VersionConflict:
     who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
-    when = timezone.localtime(verdict.updated_at).strftime("%Y-%m-%d %H:%M %Z")
+    when = desk_time(verdict.updated_at)
     return VersionConflict(
         f"This verdict was changed by {who} at {when} — reload to see their changes "
         "before saving yours.",

@@ -483,7 +483,7 @@ def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, setting
     response = client.post(
         reverse("claims:verdict_save", args=[claim.pk]), verdict_post(stale, conclusion="Mine.")
     )
-    assert re.search(r"changed by colleague at \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST", response.text)
+    assert re.search(r"changed by colleague at \d{1,2} \w{3} \d{4} \d{2}:\d{2} JST", response.text)
 
 
 def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submitted(
