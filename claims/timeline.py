@@ -62,14 +62,14 @@ def claim_timeline_latest(claim: Claim, *, count: int) -> tuple[list[TimelineEnt
 
 def group_timeline_page(
     group: ClaimGroup,
-    claim_ids: list[int],
+    claim_ids: list[int] | QuerySet,
     *,
     notes: bool,
     number=1,
     per_page: int = TIMELINE_PAGE_SIZE,
 ) -> Page:
-    """claim_timeline_page for every appearance in `claim_ids` (each entry names its claim) and
-    the group's own changes."""
+    """claim_timeline_page for every appearance in `claim_ids` (ids, or a query of them; each
+    entry names its claim) and the group's own changes."""
     sources = _Sources(claim_ids, notes=notes, group=group, name_claims=True)
     return _page(sources, number=number, per_page=per_page)
 
@@ -83,7 +83,7 @@ def _page(sources: "_Sources", *, number, per_page: int) -> Page:
 
 class _Sources:
     def __init__(self, claim_ids, *, notes: bool, group=None, name_claims: bool = False):
-        self.claim_ids = list(claim_ids)
+        self.claim_ids = claim_ids  # a list of ids, or a query of them (a group's members)
         self.notes = notes
         self.group = group
         self.name_claims = name_claims

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from articles.models import ExternalFactCheck
 
@@ -14,6 +14,7 @@ from ..models import (
     ClaimStatus,
     GroupEventKind,
     MatchSuggestion,
+    Speaker,
     SuggestionStatus,
     Verdict,
 )
@@ -131,12 +132,18 @@ def external_checks(claim: Claim) -> list[ExternalCheck]:
     ]
 
 
-def group_appearances(group: ClaimGroup) -> list[Claim]:
-    return list(
+def group_appearances(group: ClaimGroup) -> QuerySet[Claim]:
+    """The group's claims in the order they were published (a page of them at a time)."""
+    return (
         Claim.objects.filter(group=group)
         .select_related(*APPEARANCE_RELATED)
         .order_by("article__published_at", "created_at", "pk")
     )
+
+
+def group_speakers(group: ClaimGroup) -> QuerySet[Speaker]:
+    """Everyone who made the group's claim, by name (the articles' narration is nobody)."""
+    return Speaker.objects.filter(claims__group=group).distinct().order_by("name", "pk")
 
 
 def repeat_counts(claim_ids: list[int]) -> dict[int, int]:

@@ -125,3 +125,21 @@ def test_the_intake_pager_template_is_gone():
 
     with pytest.raises(TemplateDoesNotExist):
         get_template("articles/intake/_pager.html")
+
+
+def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timeline_page(client):
+    first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
+    repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
+    groups.claim_group_link(claim=repeat, earlier=first)
+    group_id = Claim.objects.get(pk=first.pk).group_id
+    for n in range(53):
+        ClaimFactory(article=ArticleFactory(body=f"Crime fell, take {n}."), group_id=group_id)
+    client.force_login(editor())
+    url = reverse("claims:group_history", args=[group_id])
+    html = client.get(url).content.decode()
+    assert "Appearances (55)" in html and html.count("data-appearance=") == 50
+    assert '<nav class="pagination" aria-label="Appearance pages">' in html
+    assert 'href="?appearances=2"' in html
+    html = client.get(url, {"page": "1", "appearances": "2"}).content.decode()
+    assert html.count("data-appearance=") == 5
+    assert 'href="?page=1&amp;appearances=1" rel="prev"' in html
