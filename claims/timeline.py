@@ -203,7 +203,7 @@ def _group_event_entry(event: ClaimGroupEvent) -> TimelineEntry:
 def _verdict_versions(records: list, ratings: dict[int, str]) -> list[tuple[int, TimelineEntry]]:
     versions, previous = [], None
     for record in records:
-        changes = []
+        changes, new_version = [], previous is None or record.version != previous.version
         if previous is not None:
             delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
             for change in delta.changes:
@@ -214,8 +214,10 @@ def _verdict_versions(records: list, ratings: dict[int, str]) -> list[tuple[int,
                     old, new = _verdict_status_label(old), _verdict_status_label(new)
                 changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
         previous = record
-        if record.history_type == "~" and not changes:
+        if record.history_type == "~" and not changes and not new_version:
             continue  # a save that changed nothing the desk reads (a timestamp)
+        # A new version with no field changed changed its sources: the "Verdict drafted" entry
+        # beside it lists them. Shown, so the versions read 1, 2, 3 with none missing.
         entry = TimelineEntry(
             at=record.history_date,
             title=f"Verdict version {record.version}",

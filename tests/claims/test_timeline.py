@@ -143,3 +143,27 @@ def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timelin
     html = client.get(url, {"page": "1", "appearances": "2"}).content.decode()
     assert html.count("data-appearance=") == 5
     assert 'href="?page=1&amp;appearances=1" rel="prev"' in html
+
+
+def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_is_missing():
+    from claims import verdicts
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict()
+    verdicts.verdict_save(
+        claim=verdict.claim,
+        actor=verdict.author,
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion=verdict.conclusion,
+        explanation=verdict.explanation,
+        sources=[{"url": "https://other.example.net/data", "title": "Other data"}],
+    )
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    titles = [entry.title for entry in entries]
+    assert [t for t in titles if t.startswith("Verdict version")] == [
+        "Verdict version 1",
+        "Verdict version 2",
+    ]
+    drafted = [entry for entry in entries if entry.title == "Verdict drafted"][-1]
+    assert ("sources", "https://other.example.net/data") in drafted.details
