@@ -24,7 +24,8 @@ from .models import (
 )
 
 QUEUE_STATUSES = {
-    "": ("Awaiting review (new and in progress)", [ClaimStatus.NEW, ClaimStatus.IN_PROGRESS]),
+    # "Open", not "awaiting review": in review is the status of a claim an editor has.
+    "": ("Open (new and in progress)", [ClaimStatus.NEW, ClaimStatus.IN_PROGRESS]),
     **{status.value: (status.label, [status.value]) for status in ClaimStatus},
     "all": ("Any status", list(ClaimStatus.values)),
 }
