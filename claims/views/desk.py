@@ -23,7 +23,7 @@ from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messa
 
 @desk_view(VIEW_CLAIMS)
 def claim_history(request, pk: int):
-    claim = get_object_or_404(Claim.objects.select_related("article", "speaker"), pk=pk)
+    claim = get_object_or_404(Claim.objects.select_related("article", "speaker", "verdict"), pk=pk)
     page = timeline.claim_timeline_page(
         claim, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
     )

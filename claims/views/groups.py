@@ -125,6 +125,7 @@ def group_history(request, pk: int):
             "group": group,
             "appearances": appearances,
             "speakers": group_speakers(group),
+            "narrated": Claim.objects.filter(group=group, speaker__isnull=True).exists(),
             "events": Paginator(changes, GROUP_PAGE_SIZE).get_page(request.GET.get("changes")),
             "page": page,
             "timeline": page.object_list,

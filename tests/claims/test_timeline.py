@@ -167,3 +167,33 @@ def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_
     ]
     drafted = [entry for entry in entries if entry.title == "Verdict drafted"][-1]
     assert ("sources", "https://other.example.net/data") in drafted.details
+
+
+def test_a_published_claim_s_history_links_its_public_page(client):
+    verdict = published_verdict()
+    client.force_login(editor())
+    html = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert (
+        f'Published · <a href="{reverse("claims:public", args=[verdict.pk])}">Public page</a>'
+        in html
+    )
+    draft = ClaimFactory()
+    html = client.get(reverse("claims:history", args=[draft.pk])).content.decode()
+    assert "Public page" not in html and '<p class="meta">New</p>' in html
+
+
+def test_the_group_history_names_the_narration_beside_the_speakers(client):
+    from tests.factories import SpeakerFactory
+
+    said = ClaimFactory(
+        article=ArticleFactory(body="Crime fell by 40 percent."), speaker=SpeakerFactory(name="Ann")
+    )
+    narrated = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."), speaker=None)
+    groups.claim_group_link(claim=narrated, earlier=said)
+    client.force_login(editor())
+    url = reverse("claims:group_history", args=[Claim.objects.get(pk=said.pk).group_id])
+    section = (
+        client.get(url).content.decode().split('id="speakers-heading"')[1].split("</section>")[0]
+    )
+    assert ">Ann</a>" in section and "the articles&#x27; own narration" not in section
+    assert "and, without a speaker, the articles' own narration" in section
