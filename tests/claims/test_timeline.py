@@ -195,5 +195,5 @@ def test_the_group_history_names_the_narration_beside_the_speakers(client):
     section = (
         client.get(url).content.decode().split('id="speakers-heading"')[1].split("</section>")[0]
     )
-    assert ">Ann</a>" in section and "the articles&#x27; own narration" not in section
+    assert ">Ann</a>" in section and "Only the articles' own narration." not in section
     assert "and, without a speaker, the articles' own narration" in section
