@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import AnalysisProblem, AnalysisStatus, Article
+from .times import desk_time
 
 logger = logging.getLogger(__name__)
 
@@ -144,8 +145,8 @@ def articles_recover(
                     last = article.analysis_heartbeat_at or article.analysis_started_at
                     reason = (
                         f"The worker running the analysis stopped responding (last heard "
-                        f"{timezone.localtime(last):%Y-%m-%d %H:%M:%S}); sent again at "
-                        f"{timezone.localtime(now):%H:%M:%S}."
+                        f"{desk_time(last, seconds=True)}); sent again at "
+                        f"{desk_time(now, seconds=True)}."
                     )
                     article_queue_analysis(
                         article=article, problem=AnalysisProblem.STALLED, reason=reason

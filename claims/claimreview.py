@@ -32,7 +32,12 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     rating = verdict.rating
     bounds = rating.scale.ratings.aggregate(best=Max("value"), worst=Min("value"))
 
-    item_reviewed = {"@type": "Claim", "author": _claim_author(claim)}
+    item_reviewed = {"@type": "Claim"}
+    if claim.speaker is not None:
+        item_reviewed["author"] = _claim_author(claim.speaker)
+    # A narration claim (no speaker) is the article's own statement: its outlet published it,
+    # which `appearance.publisher` says; naming the outlet (or "Unknown") as the Claim's author
+    # would credit someone with making a claim the desk never attributed.
     if article.published_at:
         item_reviewed["datePublished"] = article.published_at.date().isoformat()
     # Every article the canonical claim appeared in (claims/matching/), the first one first.
@@ -122,11 +127,7 @@ def _appearance(article) -> dict:
     return appearance
 
 
-def _claim_author(claim) -> dict:
-    speaker = claim.speaker
-    if speaker is None:
-        outlet = claim.article.outlet
-        return {"@type": "Organization", "name": outlet.name if outlet else "Unknown"}
+def _claim_author(speaker) -> dict:
     kind = "Person" if speaker.kind == SpeakerKind.PERSON else "Organization"
     author = {"@type": kind, "name": speaker.name}
     if speaker.role and kind == "Person":

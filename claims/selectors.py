@@ -1,4 +1,5 @@
-"""Read helpers for the review desk: the queue, a claim's context and history, the dashboard."""
+"""Read helpers for the review desk: the queue, a claim's context, the dashboard (a claim's
+history is claims.timeline)."""
 
 import statistics
 from dataclasses import dataclass, field
@@ -13,7 +14,6 @@ from django.utils import timezone
 from .models import (
     Claim,
     ClaimEvent,
-    ClaimNote,
     ClaimStatus,
     Rating,
     Sentence,
@@ -24,7 +24,8 @@ from .models import (
 )
 
 QUEUE_STATUSES = {
-    "": ("Awaiting review (new and in progress)", [ClaimStatus.NEW, ClaimStatus.IN_PROGRESS]),
+    # "Open", not "awaiting review": in review is the status of a claim an editor has.
+    "": ("Open (new and in progress)", [ClaimStatus.NEW, ClaimStatus.IN_PROGRESS]),
     **{status.value: (status.label, [status.value]) for status in ClaimStatus},
     "all": ("Any status", list(ClaimStatus.values)),
 }
@@ -163,91 +164,6 @@ def speakers_offered_for(claim: Claim, *, also: list[int] = ()) -> QuerySet[Spea
     )
 
 
-@dataclass
-class TimelineEntry:
-    at: datetime
-    title: str
-    actor: str
-    note: str = ""
-    details: list[tuple[str, str]] = field(default_factory=list)
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-_VERDICT_FIELDS = ["rating", "conclusion", "explanation", "status", "review_comment"]
-
-
-def claim_timeline(claim: Claim, *, notes: bool) -> list[TimelineEntry]:
-    """Workflow events, the verdict's saved versions (with what changed) and, with `notes`, the
-    research notes; oldest first. Desk pages only: `notes` is claims.notes.notes_readable_by
-    the reader, or False where the page lists them apart."""
-    return claims_timelines([claim], notes=notes)[claim.pk]
-
-
-def claims_timelines(claims: list[Claim], *, notes: bool) -> dict[int, list[TimelineEntry]]:
-    """claim_timeline for many claims (a group's history) in five queries, not five a claim."""
-    entries: dict[int, list[TimelineEntry]] = {claim.pk: [] for claim in claims}
-    if notes:
-        for note in ClaimNote.objects.filter(claim__in=list(entries)).select_related("author"):
-            entries[note.claim_id].append(
-                TimelineEntry(
-                    at=note.created_at,
-                    title="Research note",
-                    actor=note.author.get_username(),
-                    note=note.text,
-                    details=[("link", note.link)] if note.link else [],
-                )
-            )
-    events = ClaimEvent.objects.filter(claim__in=list(entries)).select_related("actor")
-    for event in events.order_by("created_at", "id"):
-        entries[event.claim_id].append(
-            TimelineEntry(
-                at=event.created_at,
-                title=event.get_kind_display(),
-                actor=event.actor.get_username() if event.actor else "the model",
-                note=event.note,
-                details=[(key, _plain(value)) for key, value in sorted(event.data.items())],
-            )
-        )
-    records_by_verdict: dict[int, list] = {}
-    current = Verdict.objects.filter(claim__in=list(entries)).values("pk")
-    history = Verdict.history.filter(id__in=current).select_related("history_user")
-    for record in history.order_by("history_id"):
-        records_by_verdict.setdefault(record.id, []).append(record)
-    ratings = dict(Rating.objects.values_list("pk", "label")) if records_by_verdict else {}
-    for records in records_by_verdict.values():
-        entries[records[0].claim_id].extend(_verdict_versions(records, ratings))
-    for timeline in entries.values():
-        timeline.sort(key=lambda entry: entry.at)
-    return entries
-
-
-def _verdict_versions(records: list, ratings: dict[int, str]) -> list[TimelineEntry]:
-    versions, previous = [], None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
-            for change in delta.changes:
-                old, new = change.old, change.new
-                if change.field == "rating":
-                    old, new = ratings.get(old, "—"), ratings.get(new, "—")
-                elif change.field == "status":
-                    old, new = _verdict_status_label(old), _verdict_status_label(new)
-                changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
-        previous = record
-        if record.history_type == "~" and not changes:
-            continue
-        versions.append(
-            TimelineEntry(
-                at=record.history_date,
-                title=f"Verdict version {record.version}",
-                actor=record.history_user.get_username() if record.history_user else "—",
-                changes=changes,
-            )
-        )
-    return versions
-
-
 def duration_text(duration: timedelta | None) -> str:
     """A reader's duration: '2 days 3 hours', '5 hours 12 minutes', '40 seconds'."""
     if duration is None:
@@ -259,16 +175,6 @@ def duration_text(duration: timedelta | None) -> str:
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (seconds, "second")]
     shown = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
     return " ".join(shown) or "under a second"
-
-
-def _verdict_status_label(value: str | None) -> str | None:
-    return VerdictStatus(value).label if value in VerdictStatus.values else value
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return str(value)
 
 
 def events_for_desk(*, actor=None, date_from=None, date_to=None) -> QuerySet[ClaimEvent]:

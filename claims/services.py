@@ -215,11 +215,16 @@ def claim_speaker_correct(
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
         claim = locked_claim(claim)
         previous = claim.speaker.name if claim.speaker else None
+        new_alias = False
         if name and speaker_key(name):
-            SpeakerAlias.objects.get_or_create(
+            _, new_alias = SpeakerAlias.objects.get_or_create(
                 key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
             )
         role = role.strip()
+        if claim.speaker_id == speaker.pk and not new_alias and role in ("", speaker.role):
+            raise workflow.NothingChanged(
+                f"Nothing changed: {speaker.name} is the speaker already."
+            )
         if role and speaker.role != role:
             if selectors.speaker_is_public(speaker):
                 raise ValidationError(
@@ -261,6 +266,11 @@ def claim_attribution_edit(
             "cue": claim.attribution_cue,
             "direct_quote": claim.is_direct_quote,
         }
+        wanted = (speaker.pk if speaker else None, (attribution_cue or "").strip())
+        if (claim.speaker_id, claim.attribution_cue) == wanted and claim.is_direct_quote == bool(
+            is_direct_quote
+        ):
+            raise workflow.NothingChanged("Nothing changed: the attribution is as it was.")
         claim.speaker = speaker
         claim.attribution_cue = (attribution_cue or "").strip()
         claim.is_direct_quote = bool(is_direct_quote)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from articles.services import is_blank
+from articles.times import desk_time
 
 from . import workflow
 from .models import (
@@ -175,7 +176,8 @@ def verdict_save_draft(
     conclusion: str = "",
     explanation: str = "",
 ) -> Verdict:
-    """Create or update the working draft of a claim's verdict, refusing stale saves."""
+    """Create or update the working draft of a claim's verdict, refusing stale saves. A save
+    that changes nothing writes nothing (verdict_save)."""
     with transaction.atomic():
         verdict, before = _draft_write(
             claim=claim,
@@ -184,18 +186,31 @@ def verdict_save_draft(
             rating=rating,
             conclusion=conclusion,
             explanation=explanation,
+            sources=None,
         )
-        _contribution_if_changed(verdict=verdict, user=actor, before=before)
+        if verdict.version != expected_version:
+            _contribution_if_changed(verdict=verdict, user=actor, before=before)
     return verdict
 
 
 def _draft_write(
-    *, claim: Claim, actor, expected_version: int | None, rating, conclusion: str, explanation: str
+    *,
+    claim: Claim,
+    actor,
+    expected_version: int | None,
+    rating,
+    conclusion: str,
+    explanation: str,
+    sources: list[dict] | None,
 ) -> tuple[Verdict, tuple | None]:
-    """Write the draft's fields; return it with its content as it was (None if new)."""
+    """Write the draft's fields; return it with its content as it was (None if new). When the
+    rating, wording and `sources` (None: kept as they are) are what the draft holds already,
+    nothing is written and the version stays `expected_version`."""
     conclusion, explanation = (conclusion or "").strip(), (explanation or "").strip()
     if rating is not None and not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
+    if sources is not None:
+        _sources_check(sources)
     claim = locked_claim(claim)
     verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
     if verdict is None:
@@ -205,6 +220,10 @@ def _draft_write(
         if expected_version != verdict.version:
             raise _version_conflict(verdict)
         before = _content(verdict)
+        if _unchanged(verdict, rating, conclusion, explanation, sources):
+            # Still refused where an edit would be (a verdict in review or published).
+            workflow.check(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict)
+            return verdict, before
         verdict.version += 1
     verdict.rating = rating
     verdict.conclusion = conclusion
@@ -214,6 +233,31 @@ def _draft_write(
         claim.assignee = actor
     workflow.transition(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor)
     return verdict, before
+
+
+def _unchanged(verdict: Verdict, rating, conclusion: str, explanation: str, sources) -> bool:
+    """Whether a save would leave the draft as it is: the same rating and wording, and the same
+    sources in the same order (a source's access date counts only where the save gives one:
+    the desk's form does not, and a save gives a new source today's)."""
+    fields = (rating.pk if rating else None, conclusion, explanation)
+    if (verdict.rating_id, verdict.conclusion, verdict.explanation) != fields:
+        return False
+    if sources is None:
+        return True
+    stored = list(verdict.sources.order_by("id").values_list("url", "title", "note", "accessed_on"))
+    if len(stored) != len(sources):
+        return False
+    for (url, title, note, accessed_on), source in zip(stored, sources, strict=True):
+        given = (
+            source["url"].strip(),
+            source["title"].strip(),
+            (source.get("note") or "").strip(),
+        )
+        if (url, title, note) != given:
+            return False
+        if source.get("accessed_on") and source["accessed_on"] != accessed_on:
+            return False
+    return True
 
 
 def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) -> None:
@@ -228,7 +272,7 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
 
 def _version_conflict(verdict: Verdict) -> VersionConflict:
     who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
-    when = timezone.localtime(verdict.updated_at).strftime("%Y-%m-%d %H:%M %Z")
+    when = desk_time(verdict.updated_at)
     return VersionConflict(
         f"This verdict was changed by {who} at {when} — reload to see their changes "
         "before saving yours.",
@@ -294,7 +338,12 @@ def verdict_save(
     explanation: str = "",
     sources: list[dict] = (),
 ) -> Verdict:
-    """Save the draft and its evidence sources together, refusing stale saves."""
+    """Save the draft and its evidence sources together, refusing stale saves.
+
+    A save that changes nothing (the same rating, wording and sources) writes nothing: no
+    version, no timeline entry, no new source rows; the verdict comes back at
+    `expected_version`, which is how a caller tells the user nothing changed."""
+    sources = list(sources)
     with transaction.atomic():
         verdict, before = _draft_write(
             claim=claim,
@@ -303,8 +352,10 @@ def verdict_save(
             rating=rating,
             conclusion=conclusion,
             explanation=explanation,
+            sources=sources,
         )
-        sources = list(sources)
+        if verdict.version == expected_version:
+            return verdict
         _replace_sources(verdict, sources)
         _contribution_if_changed(verdict=verdict, user=actor, before=before)
         # The draft's event names its sources, so the history shows when they changed.

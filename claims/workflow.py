@@ -14,6 +14,11 @@ class IllegalTransition(Exception):
     """The requested action is not allowed from the claim's current state."""
 
 
+class NothingChanged(Exception):
+    """An edit that would leave the claim as it is: nothing is written and no event recorded,
+    so the timeline lists only real changes; the caller tells the user so."""
+
+
 @dataclass(frozen=True)
 class Move:
     claim_from: frozenset[str]

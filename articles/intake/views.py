@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ..forms import FeedForm, ImportUploadForm
@@ -15,6 +16,8 @@ from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStat
 from .bulk import import_batch_create, import_size_check
 from .feeds import feed_add
 from .jobs import intake_job_retry
+
+FEED_PAGE_SIZE = 50
 
 
 @login_required
@@ -93,7 +96,8 @@ def feed_list(request):
                 messages.success(request, f"Subscribed to {feed.url}; it is polled next minute.")
                 return redirect("articles:feeds")
     feeds = Feed.objects.select_related("outlet")
-    return render(request, "articles/intake/feed_list.html", {"feeds": feeds, "form": form})
+    page = Paginator(feeds, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/intake/feed_list.html", {"page": page, "form": form})
 
 
 @require_POST
@@ -104,7 +108,10 @@ def feed_toggle(request, pk: int):
     feed.active = not feed.active
     feed.save(update_fields=["active"])
     messages.success(request, f"{feed} is {'active' if feed.active else 'paused'}.")
-    return redirect("articles:feeds")
+    # Back to the page the feed was listed on, not the first of many.
+    page = request.POST.get("page", "")
+    back = page.isascii() and page.isdigit() and len(page) <= 6  # any other value: page one
+    return redirect(reverse("articles:feeds") + (f"?page={page}" if back else ""))
 
 
 @login_required

@@ -16,7 +16,7 @@ from ..models import (
     SpeakerMerge,
     Verdict,
 )
-from ..workflow import IllegalTransition
+from ..workflow import IllegalTransition, NothingChanged
 from .base import (
     AutocompleteIdsCheckedMixin,
     HistoryReadOnlyMixin,
@@ -231,13 +231,16 @@ class ClaimAdmin(
         attribution = {"speaker", "attribution_cue", "is_direct_quote"} & set(form.changed_data)
         try:
             if attribution:
-                services.claim_attribution_edit(
-                    claim=obj,
-                    actor=request.user,
-                    speaker=obj.speaker,
-                    attribution_cue=obj.attribution_cue,
-                    is_direct_quote=obj.is_direct_quote,
-                )
+                try:
+                    services.claim_attribution_edit(
+                        claim=obj,
+                        actor=request.user,
+                        speaker=obj.speaker,
+                        attribution_cue=obj.attribution_cue,
+                        is_direct_quote=obj.is_direct_quote,
+                    )
+                except NothingChanged as unchanged:  # a cue that differed in spaces only
+                    self.message_user(request, str(unchanged), level=messages.INFO)
             if "priority" in form.changed_data:
                 Claim.objects.filter(pk=obj.pk).update(priority=obj.priority)
         except (ValidationError, IllegalTransition) as error:

@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.times import desk_time
+
 from .. import record, verdicts
 from ..models import (
     Correction,
@@ -74,7 +76,7 @@ class VerdictAdminForm(forms.ModelForm):
         if current is not None and expected is not None and current.version != expected:
             who = current.updated_by.get_username() if current.updated_by else "someone"
             raise ValidationError(
-                f"This verdict was changed by {who} at {current.updated_at:%Y-%m-%d %H:%M} "
+                f"This verdict was changed by {who} at {desk_time(current.updated_at)} "
                 "— reload to see their changes before saving yours."
             )
         return cleaned

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from articles.models import ExternalFactCheck
 
@@ -14,10 +14,10 @@ from ..models import (
     ClaimStatus,
     GroupEventKind,
     MatchSuggestion,
+    Speaker,
     SuggestionStatus,
     Verdict,
 )
-from ..selectors import TimelineEntry, claims_timelines
 from . import embedding
 from .store import external_matches
 
@@ -132,38 +132,18 @@ def external_checks(claim: Claim) -> list[ExternalCheck]:
     ]
 
 
-def group_appearances(group: ClaimGroup) -> list[Claim]:
-    return list(
+def group_appearances(group: ClaimGroup) -> QuerySet[Claim]:
+    """The group's claims in the order they were published (a page of them at a time)."""
+    return (
         Claim.objects.filter(group=group)
         .select_related(*APPEARANCE_RELATED)
         .order_by("article__published_at", "created_at", "pk")
     )
 
 
-def group_timeline(
-    group: ClaimGroup, appearances: list[Claim], *, notes: bool
-) -> list[TimelineEntry]:
-    """Every member's workflow events and verdict versions (and research notes, with `notes`:
-    claims.notes.notes_readable_by the reader), and every group change, in order."""
-    entries = []
-    for claim_id, timeline in claims_timelines(appearances, notes=notes).items():
-        for entry in timeline:
-            entry.title = f"Claim #{claim_id}: {entry.title}"
-            entries.append(entry)
-    for event in group.events.select_related("actor", "claim"):
-        details = [("claim", f"#{event.claim_id}")] if event.claim_id else []
-        if event.undone_by_id:
-            details.append(("undone", "yes"))
-        entries.append(
-            TimelineEntry(
-                at=event.created_at,
-                title=f"Group: {event.get_kind_display()}",
-                actor=event.actor.get_username() if event.actor else "the matcher",
-                details=details,
-            )
-        )
-    entries.sort(key=lambda entry: entry.at)
-    return entries
+def group_speakers(group: ClaimGroup) -> QuerySet[Speaker]:
+    """Everyone who made the group's claim, by name (the articles' narration is nobody)."""
+    return Speaker.objects.filter(claims__group=group).distinct().order_by("name", "pk")
 
 
 def repeat_counts(claim_ids: list[int]) -> dict[int, int]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ..models import Claim
-from ..workflow import IllegalTransition
+from ..workflow import IllegalTransition, NothingChanged
 
 VIEW_CLAIMS = "claims.view_claim"
 CHANGE_CLAIMS = "claims.change_claim"
@@ -39,9 +39,13 @@ def error_messages(error: Exception) -> list[str]:
 
 
 def attempt(request, action: Callable[[], object], *, success: str) -> bool:
-    """Run a service call; report refusals as messages instead of errors pages."""
+    """Run a service call; report refusals (and an edit that changed nothing) as messages
+    instead of error pages."""
     try:
         action()
+    except NothingChanged as unchanged:
+        messages.info(request, str(unchanged))
+        return False
     except (IllegalTransition, ValidationError, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)

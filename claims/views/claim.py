@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import notes, selectors, verdicts
+from .. import notes, selectors, timeline, verdicts
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
@@ -30,6 +30,8 @@ from .base import (
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
 EDITABLE_VERDICT = {VerdictStatus.DRAFT, VerdictStatus.RETURNED}
+# The claim page shows the latest of its history; the history page pages through all of it.
+CLAIM_PAGE_TIMELINE = 10
 
 
 def claim_for_page(pk: int) -> Claim:
@@ -112,6 +114,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         correction_sources = forms.get("correction_sources") or EvidenceSourceFormSet(
             initial=sources, prefix="correct-sources"
         )
+    latest, timeline_total = timeline.claim_timeline_latest(claim, count=CLAIM_PAGE_TIMELINE)
     context = {
         "claim": claim,
         "queue_url": queue_view_url(request),
@@ -121,7 +124,8 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
         "covered_by": claim_covered_by(claim),
-        "timeline": selectors.claim_timeline(claim, notes=False),  # listed apart, below
+        "timeline": latest,  # notes are listed apart, below
+        "timeline_total": timeline_total,
         "notes": notes.claim_notes_for(claim, user),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
         "corrections": verdict.corrections.select_related("created_by") if verdict else [],
@@ -205,6 +209,8 @@ def verdict_save(request, pk: int):
     )
     if refused:
         return refused
+    # The service writes nothing for a save that changes nothing; the version tells.
+    unchanged = verdict.version == form.cleaned_data["version"]
     if "submit" in request.POST:
         try:
             verdicts.verdict_act(
@@ -218,7 +224,10 @@ def verdict_save(request, pk: int):
             for message in error_messages(error):
                 messages.error(request, f"The draft is saved but not submitted. {message}")
         else:
-            messages.success(request, "Verdict saved and submitted for review.")
+            done = "Nothing changed in the draft; it is" if unchanged else "Verdict saved and"
+            messages.success(request, f"{done} submitted for review.")
+    elif unchanged:
+        messages.info(request, "Nothing changed: the draft is as it was, and its history too.")
     else:
         messages.success(request, "Draft saved.")
     return redirect("claims:detail", pk=claim.pk)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
-from .. import exports, notes, selectors, speaker_edits, speaker_merges
+from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
 from ..forms import (
     CORRECTION_NOTE_MAX,
     DeskHistoryFilterForm,
@@ -23,16 +23,14 @@ from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messa
 
 @desk_view(VIEW_CLAIMS)
 def claim_history(request, pk: int):
-    claim = get_object_or_404(Claim.objects.select_related("article", "speaker"), pk=pk)
+    claim = get_object_or_404(Claim.objects.select_related("article", "speaker", "verdict"), pk=pk)
+    page = timeline.claim_timeline_page(
+        claim, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
+    )
     return render(
         request,
         "claims/claim_history.html",
-        {
-            "claim": claim,
-            "timeline": selectors.claim_timeline(
-                claim, notes=notes.notes_readable_by(request.user)
-            ),
-        },
+        {"claim": claim, "page": page, "timeline": page.object_list},
     )
 
 
@@ -46,12 +44,10 @@ def desk_history(request):
         date_to=filters.get("date_to"),
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "claims/desk_history.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 

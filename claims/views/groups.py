@@ -2,14 +2,17 @@
 published verdict to a repeat; and the editors' history page of a canonical claim."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import notes
+from .. import notes, timeline
 from ..ids import is_id
 from ..matching import groups
-from ..matching.selectors import group_appearances, group_timeline
+from ..matching.selectors import group_appearances, group_speakers
 from ..models import Claim, ClaimGroup, ClaimGroupEvent, MatchSuggestion
 from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_view
+
+GROUP_PAGE_SIZE = 50
 
 
 def _claim_id_from(request, name: str) -> int | None:
@@ -104,19 +107,27 @@ def group_event_undo(request, pk: int):
 
 @desk_view(PUBLISH_VERDICTS)
 def group_history(request, pk: int):
+    """A page each of appearances, group changes and the timeline (a viral claim has
+    thousands of each): three pagers, each with its own query parameter."""
     group = get_object_or_404(ClaimGroup.objects.select_related("canonical_claim"), pk=pk)
-    appearances = group_appearances(group)
-    speakers = list({c.speaker_id: c.speaker for c in appearances if c.speaker_id}.values())
+    members = Claim.objects.filter(group=group).values("pk")
+    appearances = Paginator(group_appearances(group), GROUP_PAGE_SIZE).get_page(
+        request.GET.get("appearances")
+    )
+    changes = group.events.select_related("actor").order_by("-created_at", "-pk")
+    page = timeline.group_timeline_page(
+        group, members, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
+    )
     return render(
         request,
         "claims/group_history.html",
         {
             "group": group,
             "appearances": appearances,
-            "speakers": speakers,
-            "timeline": group_timeline(
-                group, appearances, notes=notes.notes_readable_by(request.user)
-            ),
-            "events": group.events.select_related("actor").order_by("-created_at", "-pk"),
+            "speakers": group_speakers(group),
+            "narrated": Claim.objects.filter(group=group, speaker__isnull=True).exists(),
+            "events": Paginator(changes, GROUP_PAGE_SIZE).get_page(request.GET.get("changes")),
+            "page": page,
+            "timeline": page.object_list,
         },
     )

@@ -58,20 +58,17 @@ def verdict_index(request):
     ratings = selectors.published_rating_choices()
     form = PublicSearchForm(request.GET or None, rating_choices=ratings)
     if form.is_bound and not form.is_valid():
-        context = {"form": form, "page": None, "query": ""}
+        context = {"form": form, "page": None}
         return render(request, "claims/verdict_index.html", context, status=400)
     filters = form.cleaned_data if form.is_bound else {}
     verdicts = selectors.published_index(q=filters.get("q", ""), rating=filters.get("rating", ""))
     page = Paginator(verdicts, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "claims/verdict_index.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "searching": bool(filters.get("q") or filters.get("rating")),
         },
     )

@@ -33,15 +33,12 @@ def claim_queue(request):
     claims = selectors.claim_queue(user=request.user, filters=filters)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     queue_view_remember(request)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "claims/queue.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "bulk_form": QueueBulkForm(),
             "order": selectors.QUEUE_SORTS[filters.get("sort") or ""][1],
             "bulk_kept": request.session.pop(BULK_KEPT_KEY, None) or {},

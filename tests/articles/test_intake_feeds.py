@@ -529,3 +529,17 @@ def test_a_reused_guids_further_link_is_taken_even_when_another_guid_is_that_lin
     }
     again = feed_poll(feed=feed)
     assert (again.new, again.skipped) == (0, 3)
+
+
+def test_the_feed_list_pages_and_a_toggle_returns_to_the_page_it_was_on(client):
+    Feed.objects.bulk_create(Feed(url=f"https://news.example/feed-{n:02}.xml") for n in range(55))
+    client.force_login(editor())
+    page = client.get("/intake/feeds/").content.decode()
+    assert '<nav class="pagination" aria-label="Feed pages">' in page and "Page 1 of 2" in page
+    assert "feed-49.xml" in page and "feed-50.xml" not in page
+    second = client.get("/intake/feeds/", {"page": "2"}).content.decode()
+    assert "feed-54.xml" in second and "feed-00.xml" not in second
+    feed = Feed.objects.get(url="https://news.example/feed-54.xml")
+    response = client.post(f"/intake/feeds/{feed.pk}/toggle/", {"page": "2"})
+    assert response.status_code == 302 and response.url == "/intake/feeds/?page=2"
+    assert client.post(f"/intake/feeds/{feed.pk}/toggle/", {"page": "²"}).url == "/intake/feeds/"

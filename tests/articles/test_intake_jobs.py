@@ -297,6 +297,7 @@ def test_the_intake_page_pages_through_many_jobs_keeping_the_filter(client):
     client.force_login(fact_checker())
     page = client.get("/intake/?status=queued").content.decode()
     assert "Page 1 of 2" in page and 'href="?status=queued&amp;page=2"' in page
+    assert '<nav class="pagination" aria-label="Pages">' in page  # the desk's one pager
     assert "story-54" in page and "story-0<" not in page
     assert "story-0<" in client.get("/intake/?status=queued&page=2").content.decode()
 

@@ -2,7 +2,7 @@
 sent again, a job whose worker died is shown as stalled and sent again, and a stale job does
 nothing."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -33,6 +33,26 @@ def queue(article, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         task_id = queueing.article_queue_analysis(article=article)
     return task_id
+
+
+def test_a_stalled_analysis_s_reason_states_its_times_in_the_desk_s_time_zone(
+    sent, settings, django_capture_on_commit_callbacks
+):
+    settings.TIME_ZONE = "Europe/Berlin"
+    article = ArticleFactory()
+    queue(article, django_capture_on_commit_callbacks)
+    last_heard = datetime(2026, 1, 15, 12, 0, 5, tzinfo=UTC)  # 13:00:05 in Berlin, in winter
+    Article.objects.filter(pk=article.pk).update(
+        analysis_status=AnalysisStatus.RUNNING,
+        analysis_started_at=last_heard,
+        analysis_heartbeat_at=last_heard,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_analyses()
+    article.refresh_from_db()
+    assert "(last heard 15 Jan 2026 13:00:05 CET); sent again at " in article.analysis_error
+    sent_again = article.analysis_error.split("sent again at ")[1]
+    assert sent_again.endswith((" CET.", " CEST.")) and " UTC" not in article.analysis_error
 
 
 def test_requeueing_during_a_backlog_leaves_the_jobs_waiting_in_the_broker(

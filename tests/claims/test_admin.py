@@ -247,3 +247,27 @@ def test_the_admin_s_re_run_action_queues_finished_analyses_and_names_those_stil
     assert "Running one: The analysis of this article is running already" in html
     assert Article.objects.get(pk=running.pk).analysis_task_id == "job-1"
     assert Article.objects.get(pk=done.pk).analysis_task_id not in ("", "job-1")
+
+
+def test_the_admin_s_stale_save_names_the_time_in_the_desk_s_time_zone(settings):
+    from datetime import UTC, datetime
+
+    from claims.admin.verdicts import VerdictAdminForm
+    from claims.models import Verdict
+    from tests.factories import drafted_verdict
+
+    settings.TIME_ZONE = "Asia/Tokyo"
+    verdict = drafted_verdict()
+    saved_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 08:30 the next day in Tokyo
+    Verdict.objects.filter(pk=verdict.pk).update(updated_at=saved_at, version=verdict.version + 1)
+    form = VerdictAdminForm(
+        data={
+            "rating": verdict.rating_id,
+            "conclusion": "Mine.",
+            "explanation": "",
+            "expected_version": verdict.version,
+        },
+        instance=verdict,
+    )
+    assert not form.is_valid()
+    assert "at 2 Mar 2026 08:30 JST — reload" in form.non_field_errors()[0]

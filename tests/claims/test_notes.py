@@ -203,3 +203,9 @@ def test_a_fact_checker_is_offered_to_remove_their_own_notes_an_editor_any(clien
     client.force_login(editor())
     page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert page.count("Remove note<") == 2
+
+
+def test_a_claim_without_notes_says_so_in_a_sentence_not_as_note_number_one(client, checker):
+    html = client.get(reverse("claims:detail", args=[ClaimFactory().pk])).content.decode()
+    section = html.split('id="notes-heading"')[1].split("</section>")[0]
+    assert '<p class="muted">No notes yet.</p>' in section and '<ol class="notes">' not in section

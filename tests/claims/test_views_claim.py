@@ -15,6 +15,7 @@ from claims.models import (
     Verdict,
     VerdictStatus,
 )
+from claims.workflow import IllegalTransition, NothingChanged
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
@@ -263,6 +264,73 @@ def test_saving_a_draft_stores_the_verdict_and_warns_about_a_single_source(clien
     assert verdict.sources.count() == 2
 
 
+def test_saving_a_draft_unchanged_adds_nothing_to_its_history_and_says_so(client, checker):
+    claim = claim_in_body()
+    url = reverse("claims:verdict_save", args=[claim.pk])
+    assert "Draft saved." in client.post(url, verdict_post(), follow=True).text
+    verdict = Verdict.objects.get(claim=claim)
+    events, versions = claim.events.count(), verdict.history.count()
+    sources = list(verdict.sources.values_list("pk", "accessed_on"))
+    response = client.post(url, verdict_post(verdict.version), follow=True)
+    html = response.content.decode()
+    assert "Nothing changed: the draft is as it was, and its history too." in html
+    assert "Draft saved." not in html
+    verdict.refresh_from_db()
+    assert verdict.version == 1 and verdict.history.count() == versions
+    assert claim.events.count() == events
+    assert list(verdict.sources.values_list("pk", "accessed_on")) == sources
+    # A changed source's note is a change: saved, with its timeline entry.
+    changed = verdict_post(verdict.version)
+    changed["sources-0-note"] = "Table 3."
+    assert "Draft saved." in client.post(url, changed, follow=True).content.decode()
+    assert claim.events.count() == events + 1 and Verdict.objects.get(pk=verdict.pk).version == 2
+
+
+def test_submitting_an_unchanged_draft_submits_it_without_a_draft_entry(client, checker):
+    claim = claim_in_body()
+    url = reverse("claims:verdict_save", args=[claim.pk])
+    client.post(url, verdict_post(), follow=True)
+    response = client.post(url, verdict_post(1, submit=True), follow=True)
+    assert "Nothing changed in the draft; it is submitted for review." in response.text
+    kinds = list(claim.events.values_list("kind", flat=True))
+    assert kinds.count(ClaimEventKind.DRAFTED) == 1 and kinds[-1] == ClaimEventKind.SUBMITTED
+
+
+def test_an_unchanged_save_of_a_verdict_in_review_is_still_refused():
+    verdict = submitted_verdict()
+    source = verdict.sources.get()
+    with pytest.raises(IllegalTransition):
+        verdicts.verdict_save(
+            claim=verdict.claim,
+            actor=verdict.author,
+            expected_version=verdict.version,
+            rating=verdict.rating,
+            conclusion=verdict.conclusion,
+            explanation=verdict.explanation,
+            sources=[{"url": source.url, "title": source.title, "note": source.note}],
+        )
+
+
+def test_correcting_the_speaker_to_the_same_speaker_records_nothing(client, checker):
+    speaker = SpeakerFactory(name="Ada Mayor", role="Mayor")
+    claim = claim_in_body(speaker=speaker)
+    events = claim.events.count()
+    response = client.post(
+        reverse("claims:speaker", args=[claim.pk]), {"speaker": speaker.pk}, follow=True
+    )
+    assert "Nothing changed: Ada Mayor is the speaker already." in response.text
+    assert claim.events.count() == events
+    with pytest.raises(NothingChanged):
+        services.claim_attribution_edit(
+            claim=claim,
+            actor=checker,
+            speaker=speaker,
+            attribution_cue=f" {claim.attribution_cue} ",
+            is_direct_quote=claim.is_direct_quote,
+        )
+    assert claim.events.count() == events
+
+
 def test_two_sources_on_the_same_site_still_warn(client, checker):
     claim = claim_in_body()
     same_site = verdict_post(
@@ -415,7 +483,7 @@ def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, setting
     response = client.post(
         reverse("claims:verdict_save", args=[claim.pk]), verdict_post(stale, conclusion="Mine.")
     )
-    assert re.search(r"changed by colleague at \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST", response.text)
+    assert re.search(r"changed by colleague at \d{1,2} \w{3} \d{4} \d{2}:\d{2} JST", response.text)
 
 
 def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submitted(

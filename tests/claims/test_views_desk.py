@@ -109,3 +109,12 @@ def test_the_claim_timeline_names_a_verdict_status_change_by_its_label(client, b
     ]
     assert ("Draft", "Submitted for review") in status_changes
     assert ("Submitted for review", "Published") in status_changes
+
+
+def test_a_speaker_with_nothing_published_gets_a_sentence_not_a_chart_of_zeros(client, boss):
+    speaker = SpeakerFactory(name="Ada Mayor")
+    ClaimFactory(speaker=speaker)
+    html = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
+    section = html.split('id="ratings-heading"')[1].split("</section>")[0]
+    assert "<svg" not in section
+    assert "None of Ada Mayor's claims has a published fact-check yet." in section

@@ -161,3 +161,33 @@ def test_the_desk_gets_a_link_from_the_public_page_to_the_claim_and_visitors_do_
     assert desk_link not in client.get(url).content.decode()
     client.force_login(editor())
     assert desk_link in client.get(url).content.decode()
+
+
+def test_a_narration_claim_is_published_by_its_outlet_not_claimed_by_it(client):
+    article = ArticleFactory(
+        title="Crime in Springfield",
+        body="Crime fell by 40 percent last year. Other text.",
+        url="https://news.example.com/crime",
+        outlet=OutletFactory(name="Example News", domain="news.example.com"),
+        published_at=timezone.make_aware(dt.datetime(2021, 6, 28, 18, 0)),
+    )
+    verdict = published_verdict(claim=ClaimFactory(article=article, speaker=None))
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "Claimed by" not in html
+    assert (
+        'Stated in the article <a href="https://news.example.com/crime" rel="noopener noreferrer">'
+        "Crime in Springfield</a>, published by Example News on 28 June 2021." in html
+    )
+    [review] = jsonld_blocks(html)
+    item = review["itemReviewed"]
+    assert "author" not in item  # nobody is credited with a claim the desk did not attribute
+    assert item["appearance"][0]["publisher"] == {"@type": "Organization", "name": "Example News"}
+
+
+def test_a_narration_claim_without_an_outlet_names_no_author_at_all(client):
+    article = ArticleFactory(body="Crime fell by 40 percent last year.", outlet=None, url="")
+    verdict = published_verdict(claim=ClaimFactory(article=article, speaker=None))
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert f"Stated in the article “{article.title}”." in html
+    [review] = jsonld_blocks(html)
+    assert "author" not in review["itemReviewed"] and "Unknown" not in json.dumps(review)

@@ -398,3 +398,12 @@ def test_the_next_page_keeps_the_chosen_order(client, checker):
         claim(f"Claim number {n}.")
     page = client.get(reverse("claims:queue"), {"sort": "oldest_detected"}).content.decode()
     assert "sort=oldest_detected&amp;page=2" in page
+
+
+def test_the_default_status_filter_is_called_open_not_awaiting_review(client, checker):
+    # "In review" is the status of a claim whose verdict waits for an editor: the default
+    # filter, new and in-progress claims, must not read like it.
+    html = client.get(reverse("claims:queue")).content.decode()
+    status = html.split('name="status"')[1].split("</select>")[0]
+    assert '<option value="" selected>Open (new and in progress)</option>' in status
+    assert "Awaiting review" not in html

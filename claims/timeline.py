@@ -1,0 +1,238 @@
+"""The desk's timeline of a claim, or of a canonical claim's appearances: workflow events, the
+verdict's saved versions (with what changed), research notes and group changes, in one time
+order, read a page at a time.
+
+A claim can gather thousands of events (re-scoring, assignment churn, a long correction history),
+so the merged order is kept in the database: one UNION of (when, source, id) keys is counted and
+sliced, and only the page's rows are read and turned into entries. Desk pages only: nothing public
+reads a timeline. Imports claims.models only."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, IntegerField, QuerySet, Value
+
+from .models import (
+    Claim,
+    ClaimEvent,
+    ClaimGroup,
+    ClaimGroupEvent,
+    ClaimNote,
+    Rating,
+    Verdict,
+    VerdictStatus,
+)
+
+TIMELINE_PAGE_SIZE = 50
+
+# The sources of the merged order; at the same instant they follow in this order.
+_NOTE, _EVENT, _VERSION, _GROUP_EVENT = range(4)
+
+_VERDICT_FIELDS = ["rating", "conclusion", "explanation", "status", "review_comment"]
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    title: str
+    actor: str
+    note: str = ""
+    details: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def claim_timeline_page(
+    claim: Claim, *, notes: bool, number=1, per_page: int = TIMELINE_PAGE_SIZE
+) -> Page:
+    """Page `number` (as the query string gave it: a bad or too large one is the last page) of
+    the claim's timeline, oldest first; its object_list holds TimelineEntry rows. `notes`
+    (claims.notes.notes_readable_by the reader) adds the research notes."""
+    return _page(_Sources([claim.pk], notes=notes), number=number, per_page=per_page)
+
+
+def claim_timeline_latest(claim: Claim, *, count: int) -> tuple[list[TimelineEntry], int]:
+    """The claim's `count` latest entries (oldest of them first) without research notes, which
+    the claim page lists apart; and how many entries the whole timeline has."""
+    sources = _Sources([claim.pk], notes=False)
+    keys = sources.keys()
+    latest = list(keys.order_by("-at", "-source", "-key")[:count])[::-1]
+    return sources.entries(latest), keys.count()
+
+
+def group_timeline_page(
+    group: ClaimGroup,
+    claim_ids: list[int] | QuerySet,
+    *,
+    notes: bool,
+    number=1,
+    per_page: int = TIMELINE_PAGE_SIZE,
+) -> Page:
+    """claim_timeline_page for every appearance in `claim_ids` (ids, or a query of them; each
+    entry names its claim) and the group's own changes."""
+    sources = _Sources(claim_ids, notes=notes, group=group, name_claims=True)
+    return _page(sources, number=number, per_page=per_page)
+
+
+def _page(sources: "_Sources", *, number, per_page: int) -> Page:
+    keys = sources.keys().order_by("at", "source", "key")
+    page = Paginator(keys, per_page).get_page(number)
+    page.object_list = sources.entries(list(page.object_list))
+    return page
+
+
+class _Sources:
+    def __init__(self, claim_ids, *, notes: bool, group=None, name_claims: bool = False):
+        self.claim_ids = claim_ids  # a list of ids, or a query of them (a group's members)
+        self.notes = notes
+        self.group = group
+        self.name_claims = name_claims
+        self._versions: dict[int, TimelineEntry] | None = None
+        self._version_claims: dict[int, int] = {}
+
+    def keys(self) -> QuerySet:
+        """(at, source, key) of every entry, as one UNION the database orders and slices."""
+
+        def tagged(rows: QuerySet, at: str, source: int, key: str) -> QuerySet:
+            # A UNION matches columns by position: every part selects (at, source, key).
+            return (
+                rows.order_by()
+                .annotate(at=F(at), source=Value(source, IntegerField()), key=F(key))
+                .values_list("at", "source", "key")
+            )
+
+        parts = [
+            tagged(
+                ClaimEvent.objects.filter(claim_id__in=self.claim_ids), "created_at", _EVENT, "id"
+            )
+        ]
+        if self.notes:
+            notes = ClaimNote.objects.filter(claim_id__in=self.claim_ids)
+            parts.append(tagged(notes, "created_at", _NOTE, "id"))
+        versions = Verdict.history.filter(history_id__in=list(self.versions()))
+        parts.append(tagged(versions, "history_date", _VERSION, "history_id"))
+        if self.group is not None:
+            group_events = ClaimGroupEvent.objects.filter(group=self.group)
+            parts.append(tagged(group_events, "created_at", _GROUP_EVENT, "id"))
+        first, *rest = parts
+        return first.union(*rest, all=True)
+
+    def versions(self) -> dict[int, TimelineEntry]:
+        """The verdicts' saved versions that changed something the desk reads, by history id.
+        Worked out from every version (each is shown against the one before it); a verdict has
+        one version a save, far fewer than a busy claim has events."""
+        if self._versions is None:
+            current = Verdict.objects.filter(claim_id__in=self.claim_ids).values("pk")
+            history = Verdict.history.filter(id__in=current).select_related("history_user")
+            by_verdict: dict[int, list] = {}
+            for record in history.order_by("history_id"):
+                by_verdict.setdefault(record.id, []).append(record)
+            ratings = dict(Rating.objects.values_list("pk", "label")) if by_verdict else {}
+            self._versions = {}
+            for records in by_verdict.values():
+                for history_id, entry in _verdict_versions(records, ratings):
+                    self._versions[history_id] = entry
+                    self._version_claims[history_id] = records[0].claim_id
+        return self._versions
+
+    def entries(self, keys: list[tuple]) -> list[TimelineEntry]:
+        """The entries of these keys, in their order: a query a source, not one a row."""
+        wanted: dict[int, list[int]] = {}
+        for _, source, key in keys:
+            wanted.setdefault(source, []).append(key)
+        rows = {
+            _EVENT: ClaimEvent.objects.select_related("actor").in_bulk(wanted.get(_EVENT, [])),
+            _NOTE: ClaimNote.objects.select_related("author").in_bulk(wanted.get(_NOTE, [])),
+            _GROUP_EVENT: ClaimGroupEvent.objects.select_related("actor").in_bulk(
+                wanted.get(_GROUP_EVENT, [])
+            ),
+        }
+        versions = self.versions() if _VERSION in wanted else {}
+        shown = []
+        for _, source, key in keys:
+            if source == _VERSION:
+                shown.append(self._named(versions[key], self._version_claims[key]))
+            elif source == _EVENT:
+                event = rows[_EVENT][key]
+                shown.append(self._named(_event_entry(event), event.claim_id))
+            elif source == _NOTE:
+                note = rows[_NOTE][key]
+                shown.append(self._named(_note_entry(note), note.claim_id))
+            else:
+                shown.append(_group_event_entry(rows[_GROUP_EVENT][key]))
+        return shown
+
+    def _named(self, entry: TimelineEntry, claim_id: int) -> TimelineEntry:
+        if self.name_claims:
+            return TimelineEntry(**{**entry.__dict__, "title": f"Claim #{claim_id}: {entry.title}"})
+        return entry
+
+
+def _event_entry(event: ClaimEvent) -> TimelineEntry:
+    return TimelineEntry(
+        at=event.created_at,
+        title=event.get_kind_display(),
+        actor=event.actor.get_username() if event.actor else "the model",
+        note=event.note,
+        details=[(key, _plain(value)) for key, value in sorted(event.data.items())],
+    )
+
+
+def _note_entry(note: ClaimNote) -> TimelineEntry:
+    return TimelineEntry(
+        at=note.created_at,
+        title="Research note",
+        actor=note.author.get_username(),
+        note=note.text,
+        details=[("link", note.link)] if note.link else [],
+    )
+
+
+def _group_event_entry(event: ClaimGroupEvent) -> TimelineEntry:
+    details = [("claim", f"#{event.claim_id}")] if event.claim_id else []
+    if event.undone_by_id:
+        details.append(("undone", "yes"))
+    return TimelineEntry(
+        at=event.created_at,
+        title=f"Group: {event.get_kind_display()}",
+        actor=event.actor.get_username() if event.actor else "the matcher",
+        details=details,
+    )
+
+
+def _verdict_versions(records: list, ratings: dict[int, str]) -> list[tuple[int, TimelineEntry]]:
+    versions, previous = [], None
+    for record in records:
+        changes, new_version = [], previous is None or record.version != previous.version
+        if previous is not None:
+            delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
+            for change in delta.changes:
+                old, new = change.old, change.new
+                if change.field == "rating":
+                    old, new = ratings.get(old, "—"), ratings.get(new, "—")
+                elif change.field == "status":
+                    old, new = _verdict_status_label(old), _verdict_status_label(new)
+                changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
+        previous = record
+        if record.history_type == "~" and not changes and not new_version:
+            continue  # a save that changed nothing the desk reads (a timestamp)
+        # A new version with no field changed changed its sources: the "Verdict drafted" entry
+        # beside it lists them. Shown, so the versions read 1, 2, 3 with none missing.
+        entry = TimelineEntry(
+            at=record.history_date,
+            title=f"Verdict version {record.version}",
+            actor=record.history_user.get_username() if record.history_user else "—",
+            changes=changes,
+        )
+        versions.append((record.history_id, entry))
+    return versions
+
+
+def _verdict_status_label(value: str | None) -> str | None:
+    return VerdictStatus(value).label if value in VerdictStatus.values else value
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)

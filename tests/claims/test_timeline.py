@@ -1,0 +1,199 @@
+"""A claim's (and a canonical claim's) timeline, a page at a time: the history pages, the claim
+page's latest entries, and the one pager they share with the desk's other lists."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import notes, services, timeline
+from claims.matching import groups
+from claims.models import Claim, ClaimEvent, ClaimEventKind
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def rescored(claim, count: int) -> None:
+    ClaimEvent.objects.bulk_create(
+        ClaimEvent(claim=claim, kind=ClaimEventKind.RESCORED, note=f"pass {n}")
+        for n in range(count)
+    )
+
+
+def test_a_claim_with_thousands_of_events_shows_one_page_of_its_history_in_few_queries(
+    client, django_assert_max_num_queries
+):
+    claim = ClaimFactory()
+    rescored(claim, 2000)
+    client.force_login(editor())
+    url = reverse("claims:history", args=[claim.pk])
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    page = response.context["timeline"]
+    assert [entry.note for entry in page[:2]] == ["pass 0", "pass 1"]  # oldest first, as before
+    assert len(page) == timeline.TIMELINE_PAGE_SIZE
+    html = response.content.decode()
+    assert "Entries 1–50 of 2000, oldest first." in html
+    assert '<nav class="pagination" aria-label="History pages">' in html
+    assert "Page 1 of 40" in html and 'href="?page=2"' in html and 'href="?page=40"' in html
+    last = client.get(url, {"page": "40"}).context["timeline"]
+    assert last[-1].note == "pass 1999"
+    assert client.get(url, {"page": "nonsense"}).context["timeline"][0].note == "pass 0"
+
+
+def test_every_entry_of_a_mixed_history_is_on_exactly_one_page_in_time_order():
+    checker = fact_checker()
+    claim = ClaimFactory()
+    for n in range(4):
+        notes.claim_note_add(claim=claim, author=checker, text=f"Asked source {n}.")
+        services.claim_assign(claim=Claim.objects.get(pk=claim.pk), actor=checker)
+        services.claim_unassign(claim=Claim.objects.get(pk=claim.pk), actor=checker)
+    published_verdict(claim=Claim.objects.get(pk=claim.pk), author=checker)
+    whole = timeline.claim_timeline_page(claim, notes=True, per_page=1000).object_list
+    paged, number = [], 1
+    while True:
+        page = timeline.claim_timeline_page(claim, notes=True, number=number, per_page=3)
+        paged.extend(page.object_list)
+        if not page.has_next():
+            break
+        number += 1
+    assert paged == whole and page.paginator.count == len(whole)
+    assert [entry.at for entry in paged] == sorted(entry.at for entry in paged)
+    titles = [entry.title for entry in paged]
+    assert titles.count("Research note") == 4
+    assert titles.count("Assigned") == 4 and titles.count("Unassigned") == 4
+    assert any(title.startswith("Verdict version") for title in titles)
+    events = ClaimEvent.objects.filter(claim=claim).count()
+    versions = sum(title.startswith("Verdict version") for title in titles)
+    assert len(paged) == events + 4 + versions
+    without_notes = timeline.claim_timeline_page(claim, notes=False, per_page=1000)
+    assert "Research note" not in [entry.title for entry in without_notes]
+
+
+def test_the_claim_page_shows_the_latest_entries_and_links_to_the_whole_history(client):
+    claim = ClaimFactory()
+    rescored(claim, 15)
+    client.force_login(fact_checker())
+    response = client.get(reverse("claims:detail", args=[claim.pk]))
+    shown = [entry.note for entry in response.context["timeline"]]
+    assert shown == [f"pass {n}" for n in range(5, 15)]
+    html = response.content.decode()
+    assert "The latest 10 of 15 entries." in html
+    assert reverse("claims:history", args=[claim.pk]) in html
+
+
+def test_the_group_history_pages_its_timeline_and_names_each_entry_s_claim(client):
+    first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
+    repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
+    groups.claim_group_link(claim=repeat, earlier=first)
+    rescored(first, 60)
+    ClaimEvent.objects.filter(claim=first).update(created_at=timezone.now() - dt.timedelta(days=1))
+    client.force_login(editor())
+    url = reverse("claims:group_history", args=[Claim.objects.get(pk=first.pk).group_id])
+    response = client.get(url)
+    entries = response.context["timeline"]
+    assert len(entries) == 50 and entries[0].title == f"Claim #{first.pk}: Re-scored"
+    html = response.content.decode()
+    assert '<nav class="pagination" aria-label="Timeline pages">' in html and "Page 1 of 2" in html
+    second = client.get(url, {"page": "2"}).context["timeline"]
+    assert second[-1].title.startswith("Group: ")  # the link came after the day-old events
+
+
+def test_the_pager_keeps_the_filters_and_every_list_uses_it(client):
+    boss = editor()
+    for _ in range(55):
+        services.claim_assign(claim=ClaimFactory(), actor=boss)
+    client.force_login(boss)
+    html = client.get(reverse("claims:desk_history"), {"person": boss.pk}).content.decode()
+    assert f'href="?person={boss.pk}&amp;page=2"' in html and "Page 1 of 2" in html
+    html = client.get(reverse("claims:desk_history"), {"person": boss.pk, "page": 2}).text
+    assert f'href="?person={boss.pk}&amp;page=1" rel="prev"' in html
+
+
+def test_the_intake_pager_template_is_gone():
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    with pytest.raises(TemplateDoesNotExist):
+        get_template("articles/intake/_pager.html")
+
+
+def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timeline_page(client):
+    first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
+    repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
+    groups.claim_group_link(claim=repeat, earlier=first)
+    group_id = Claim.objects.get(pk=first.pk).group_id
+    for n in range(53):
+        ClaimFactory(article=ArticleFactory(body=f"Crime fell, take {n}."), group_id=group_id)
+    client.force_login(editor())
+    url = reverse("claims:group_history", args=[group_id])
+    html = client.get(url).content.decode()
+    assert "Appearances (55)" in html and html.count("data-appearance=") == 50
+    assert '<nav class="pagination" aria-label="Appearance pages">' in html
+    assert 'href="?appearances=2"' in html
+    html = client.get(url, {"page": "1", "appearances": "2"}).content.decode()
+    assert html.count("data-appearance=") == 5
+    assert 'href="?page=1&amp;appearances=1" rel="prev"' in html
+
+
+def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_is_missing():
+    from claims import verdicts
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict()
+    verdicts.verdict_save(
+        claim=verdict.claim,
+        actor=verdict.author,
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion=verdict.conclusion,
+        explanation=verdict.explanation,
+        sources=[{"url": "https://other.example.net/data", "title": "Other data"}],
+    )
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    titles = [entry.title for entry in entries]
+    assert [t for t in titles if t.startswith("Verdict version")] == [
+        "Verdict version 1",
+        "Verdict version 2",
+    ]
+    drafted = [entry for entry in entries if entry.title == "Verdict drafted"][-1]
+    assert ("sources", "https://other.example.net/data") in drafted.details
+
+
+def test_a_published_claim_s_history_links_its_public_page(client):
+    verdict = published_verdict()
+    client.force_login(editor())
+    html = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert (
+        f'Published · <a href="{reverse("claims:public", args=[verdict.pk])}">Public page</a>'
+        in html
+    )
+    draft = ClaimFactory()
+    html = client.get(reverse("claims:history", args=[draft.pk])).content.decode()
+    assert "Public page" not in html and '<p class="meta">New</p>' in html
+
+
+def test_the_group_history_names_the_narration_beside_the_speakers(client):
+    from tests.factories import SpeakerFactory
+
+    said = ClaimFactory(
+        article=ArticleFactory(body="Crime fell by 40 percent."), speaker=SpeakerFactory(name="Ann")
+    )
+    narrated = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."), speaker=None)
+    groups.claim_group_link(claim=narrated, earlier=said)
+    client.force_login(editor())
+    url = reverse("claims:group_history", args=[Claim.objects.get(pk=said.pk).group_id])
+    section = (
+        client.get(url).content.decode().split('id="speakers-heading"')[1].split("</section>")[0]
+    )
+    assert ">Ann</a>" in section and "Only the articles' own narration." not in section
+    assert "and, without a speaker, the articles' own narration" in section
