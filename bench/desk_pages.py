@@ -11,8 +11,10 @@ process through Django's test client (the whole middleware stack, templates rend
 network and no server in between), logged in as a fact-checker or an editor, with DEBUG off,
 the API's list cache off (API_LIST_CACHE_SECONDS=0) and the throttles out of the way. Each page
 is requested once to warm up, then --runs times; it prints the SQL queries of one request, the
-median and p95 of the time the request took (Django's work and PostgreSQL's), and the slowest
-query of the first timed run. Times move with the machine's load: compare rows of one run.
+median and p95 of the time the request took (Django's work and PostgreSQL's), the median CPU
+time of this process (Django's own work: less sensitive to a busy machine than the wall time),
+the median time spent waiting on the queries, and the slowest query of the first timed run.
+Times move with the machine's load: compare rows of one run, or runs taken back to back.
 """
 
 import argparse
@@ -23,6 +25,7 @@ import statistics
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -125,20 +128,39 @@ def measure(client, url: str, headers: dict, runs: int):
     response = client.get(url, **headers)  # warm-up: templates compiled, caches filled
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
-    times, captured = [], None
+    times, cpu, sql, captured = [], [], [], None
     for _ in range(runs):
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, **headers)
             if hasattr(response, "streaming_content"):
                 b"".join(response.streaming_content)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        sql.append(sum(float(query["time"]) for query in queries.captured_queries) * 1000)
         if captured is None:
             captured = list(queries.captured_queries)
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return len(captured), statistics.median(times), p95, captured
+    return Timing(
+        queries=len(captured),
+        median_ms=statistics.median(times),
+        p95_ms=p95,
+        cpu_ms=statistics.median(cpu),
+        sql_ms=statistics.median(sql),
+        captured=captured,
+    )
+
+
+@dataclass
+class Timing:
+    queries: int
+    median_ms: float  # wall time of the request, in this process and PostgreSQL's
+    p95_ms: float
+    cpu_ms: float  # this process's CPU time: Django's own work, less sensitive to a busy machine
+    sql_ms: float  # the queries' time as the client waited for them
+    captured: list
 
 
 def profile(client, url: str, headers: dict) -> None:
@@ -237,16 +259,21 @@ def main():
         f"CPU {cpu}, {os.cpu_count()} cores, load average "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; {args.runs} timed runs a page\n"
     )
-    print("| page | queries | median ms | p95 ms | slowest query ms |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| page | queries | median ms | p95 ms | Django CPU ms | SQL ms | slowest query ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, who, url, headers in pages():
         if args.only and args.only not in name:
             continue
         headers = {**headers, **(api_headers if who == "api" else {})}
-        count, median, p95, captured = measure(clients[who], url, headers, args.runs)
+        timing = measure(clients[who], url, headers, args.runs)
+        captured = timing.captured
         slowest = max(captured, key=lambda q: float(q["time"]), default=None)
         slowest_ms = float(slowest["time"]) * 1000 if slowest else 0
-        print(f"| {name} | {count} | {median:.1f} | {p95:.1f} | {slowest_ms:.1f} |", flush=True)
+        print(
+            f"| {name} | {timing.queries} | {timing.median_ms:.1f} | {timing.p95_ms:.1f} | "
+            f"{timing.cpu_ms:.1f} | {timing.sql_ms:.1f} | {slowest_ms:.1f} |",
+            flush=True,
+        )
         if args.show_sql:
             for query in captured:
                 print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
