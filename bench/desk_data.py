@@ -7,11 +7,13 @@ PostgreSQL database. Seeded, so two fills of the same size give the same rows. W
 for N claims:
 
 - N / 10 articles (ten claims and two other sentences each) from 50 outlets, dated over three
-  years; one sentence row per claim, as analysis leaves them;
-- 2,000 speakers (with an alias each), claims spread over them unevenly (a few speakers say a
-  lot: the busiest has about 5% of the claims, as a head of government would);
-- claims in every state: about 45% new, 15% in progress (a third with a draft, some returned
-  by an editor), 5% in review, 20% published, 15% dismissed; priorities, assignees;
+  years; a sentence row for each of the twelve, as analysis leaves them;
+- 2,000 speakers (with an alias each), 85% of claims spread over them unevenly, 1/rank (a few
+  speakers say a lot: the busiest has about a tenth of the claims, as a head of government
+  would); the rest are the article's own narration;
+- claims in every state: about 45% new, 15% in progress (half of them with a verdict, a draft
+  or one an editor returned), 5% in review, 20% published, 15% dismissed; priorities,
+  assignees;
 - verdicts with one or two sources, their simple-history versions, 5% of published ones
   corrected once;
 - workflow events for each transition (detected, assigned, drafted, submitted, returned,
