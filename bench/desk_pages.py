@@ -4,17 +4,18 @@
     .venv/bin/python bench/desk_pages.py --runs 15 --only queue
     .venv/bin/python bench/desk_pages.py --claims 5000 --refill --database-url postgres://...
 
-Fills a separate PostgreSQL database (default fc_h6_bench, created if missing; later runs reuse
-it) with bench/desk_data.fill: --claims claims over claims/10 articles, 2,000 speakers, every
-claim and verdict state, repeat groups, events and notes. Then it requests each page in this
-process through Django's test client (the whole middleware stack, templates rendered, no
-network and no server in between), logged in as a fact-checker or an editor, with DEBUG off,
-the API's list cache off (API_LIST_CACHE_SECONDS=0) and the throttles out of the way. Each page
-is requested once to warm up, then --runs times; it prints the SQL queries of one request, the
-median and p95 of the time the request took (Django's work and PostgreSQL's), the median CPU
-time of this process (Django's own work: less sensitive to a busy machine than the wall time),
-the median time spent waiting on the queries, and the slowest query of the first timed run.
-Times move with the machine's load: compare rows of one run, or runs taken back to back.
+Fills a separate PostgreSQL database (default factcheck_bench_desk, created if missing; later
+runs reuse it) with bench/desk_data.fill: --claims claims over claims/10 articles, 2,000
+speakers, every claim and verdict state, repeat groups, events and notes. Then it requests each
+page in this process through Django's test client (the whole middleware stack, templates
+rendered, no network and no server in between), logged in as a fact-checker or an editor, with
+DEBUG off, the API's list cache off (API_LIST_CACHE_SECONDS=0) and the throttles out of the way.
+Each page is requested once to warm up, then --runs times; it prints the SQL queries of one
+request, the median and p95 of the time the request took (Django's work and PostgreSQL's), the
+median CPU time of this process (Django's own work: less sensitive to a busy machine than the
+wall time), the median time spent waiting on the queries, and the slowest query of the first
+timed run. Times move with the machine's load: compare rows of one run, or runs taken back to
+back.
 """
 
 import argparse
@@ -35,7 +36,9 @@ sys.path.insert(0, str(REPO / "bench"))
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/fc_h6_bench")
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench_desk"
+    )
     parser.add_argument("--claims", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=9, help="timed requests per page")
     parser.add_argument("--refill", action="store_true", help="drop and rebuild the data")
