@@ -112,7 +112,8 @@ class PublishedVerdictsSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return selectors.published_index()
+        # A section lists 5,000 addresses: only what location() and lastmod() read.
+        return selectors.published_index().select_related(None).only("id", "published_at")
 
     def location(self, verdict):
         return reverse("claims:public", args=[verdict.pk])

@@ -221,3 +221,14 @@ def test_running_the_analysis_again_needs_the_admin_action_s_permission(client):
     assert Article.objects.get(pk=article.pk).analysis_status == AnalysisStatus.DONE
     client.force_login(fact_checker())
     assert client.get(reverse("articles:analyse_again", args=[article.pk])).status_code == 405
+
+
+def test_the_article_list_counts_each_article_s_claims(client, checker):
+    # Counted for the page's articles in a query of their own (articles.views.article_list).
+    busy = ArticleFactory(title="Busy")
+    ArticleFactory(title="Quiet")
+    for start in (0, 10, 20):
+        Claim.objects.create(article=busy, start=start, end=start + 5, text=busy.body[:5])
+    page = client.get(reverse("articles:list")).context["page"]
+    counts = {article.title: article.claim_count for article in page}
+    assert counts == {"Busy": 3, "Quiet": 0}

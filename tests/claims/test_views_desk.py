@@ -118,3 +118,31 @@ def test_a_speaker_with_nothing_published_gets_a_sentence_not_a_chart_of_zeros(c
     section = html.split('id="ratings-heading"')[1].split("</section>")[0]
     assert "<svg" not in section
     assert "None of Ada Mayor's claims has a published fact-check yet." in section
+
+
+def test_the_dashboard_median_is_the_middle_time_to_publication(client, boss):
+    # PostgreSQL computes it (percentile_cont), SQLite in Python: the same figure either way.
+    hours = [1, 3, 8]
+    for taken in hours:
+        verdict = published_verdict(claim=ClaimFactory())
+        type(verdict).objects.filter(pk=verdict.pk).update(
+            published_at=verdict.claim.created_at + dt.timedelta(hours=taken)
+        )
+    assert client.get(reverse("claims:dashboard")).context["median_to_publication"] == "3 hours"
+    verdict = published_verdict(claim=ClaimFactory())
+    type(verdict).objects.filter(pk=verdict.pk).update(
+        published_at=verdict.claim.created_at + dt.timedelta(hours=12)
+    )
+    # An even count: the mean of the two middle times (3 and 8 hours).
+    context = client.get(reverse("claims:dashboard")).context
+    assert context["median_to_publication"] == "5 hours 30 minutes"
+    assert context["published_count"] == 4
+
+
+def test_the_desk_history_offers_only_people_who_did_something(client, boss):
+    alice, idle = fact_checker(username="alice"), fact_checker(username="idle")
+    for _ in range(3):
+        services.claim_assign(claim=ClaimFactory(), actor=alice)
+    form = client.get(reverse("claims:desk_history")).context["form"]
+    offered = list(form.fields["person"].queryset)
+    assert offered == [alice] and idle not in offered

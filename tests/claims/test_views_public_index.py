@@ -185,3 +185,34 @@ def test_the_public_search_matches_a_speakers_public_name_but_never_a_desk_only_
     assert _links(client.get(url, {"q": "Ada Mayor"}).content.decode()) == [
         reverse("claims:public", args=[desk["newer"].pk])
     ]
+
+
+def test_the_sitemap_and_feed_date_a_fact_check_by_its_latest_correction(client, desk):
+    verdict = desk["older"]
+    for note in ["A better source.", "A second look."]:
+        verdicts.verdict_correct(
+            verdict=verdict,
+            editor=editor(),
+            expected_version=verdict.version,
+            note=note,
+            rating=active_rating("false"),
+            conclusion="Still wrong.",
+            explanation="",
+            sources=[{"url": "https://better.example.org/", "title": "Better"}],
+        )
+        verdict.refresh_from_db()
+    first, latest = verdict.corrections.order_by("created_at")
+    type(first).objects.filter(pk=first.pk).update(
+        created_at=latest.created_at - dt.timedelta(days=2)
+    )
+    section = client.get("/sitemap-fact-checks.xml").content.decode()
+    entry = section.split(f"/fact-checks/{verdict.pk}/</loc>")[1].split("</url>")[0]
+    assert f"<lastmod>{latest.created_at.date().isoformat()}</lastmod>" in entry
+    feed = ElementTree.fromstring(client.get(reverse("claims:public_feed")).content)  # noqa: S314
+    atom = "{http://www.w3.org/2005/Atom}"
+    updated = {
+        item.find(f"{atom}link").get("href"): item.find(f"{atom}updated").text
+        for item in feed.iter(f"{atom}entry")
+    }
+    shown = updated[f"http://testserver/fact-checks/{verdict.pk}/"]
+    assert dt.datetime.fromisoformat(shown) == latest.created_at
