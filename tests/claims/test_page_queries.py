@@ -168,7 +168,7 @@ DESK_PAGES = {
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        14,
+        18,  # three pagers (appearances, group changes, timeline), each with its count
     ),
     "speaker page": (
         "boss",
