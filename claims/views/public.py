@@ -3,6 +3,7 @@ Atom feed and a sitemap. What the public may read is Verdict.objects.published()
 
 import re
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
@@ -89,9 +90,19 @@ class PublishedVerdictsFeed(Feed):
         rating = verdict.rating.label if verdict.rating else "Rated"
         return _xml_text(f"{rating}: {Truncator(verdict.claim.text).chars(120)}")
 
+    # The entries are our fact-checks, so the feed's author is the publishing organisation;
+    # whoever made the claim is named in each summary.
+    def author_name(self):
+        return _xml_text(settings.FACTCHECK_ORG_NAME)
+
+    def author_link(self):
+        return settings.FACTCHECK_ORG_URL or None
+
     def item_description(self, verdict):
         # Atom's summary is type="html": readers parse it, so the plain text is escaped first.
-        return escape(_xml_text(verdict.conclusion))
+        speaker = verdict.claim.speaker
+        claimed = f"Claimed by {speaker.name}. " if speaker else ""
+        return escape(_xml_text(claimed + verdict.conclusion))
 
     def item_link(self, verdict):
         return reverse("claims:public", args=[verdict.pk])
@@ -101,10 +112,6 @@ class PublishedVerdictsFeed(Feed):
 
     def item_updateddate(self, verdict):
         return verdict.corrected_at or verdict.published_at
-
-    def item_author_name(self, verdict):
-        speaker = verdict.claim.speaker
-        return _xml_text(speaker.name) if speaker else None
 
 
 class PublishedVerdictsSitemap(Sitemap):

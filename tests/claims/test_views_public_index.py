@@ -133,7 +133,7 @@ def test_the_feed_is_atom_with_published_fact_checks_only(client, desk):
     # The summary is type="html": the conclusion is escaped for HTML, then for XML, so a
     # reader shows the text and never runs it.
     assert "<script>" not in body and "&amp;lt;script&amp;gt;" in body
-    assert "<name>Ada Mayor</name>" in body
+    assert "Claimed by Ada Mayor. " in body and "<name>Ada Mayor</name>" not in body
 
 
 def test_the_sitemap_lists_published_fact_check_pages_only(client, desk):
@@ -163,8 +163,25 @@ def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characte
     atom = "{http://www.w3.org/2005/Atom}"
     (entry,) = feed.findall(f"{atom}entry")
     assert entry.findtext(f"{atom}title") == "False: Taxes rose by 25 percent in 2024."
-    assert entry.findtext(f"{atom}summary") == "They did not rise."
-    assert entry.findtext(f"{atom}author/{atom}name") == "Bob Jones"
+    assert entry.findtext(f"{atom}summary") == "Claimed by Bob Jones. They did not rise."
+
+
+def test_the_feed_is_written_by_the_fact_checkers_and_names_who_made_each_claim(client, settings):
+    settings.FACTCHECK_ORG_NAME = "Example Checks"
+    settings.FACTCHECK_ORG_URL = "https://checks.example"
+    _published(
+        "Taxes rose by 25 percent in 2024.", days_ago=1, speaker=SpeakerFactory(name="Ann Lee")
+    )
+    _published("Crime fell by half in 2025.", days_ago=2, speaker=None)
+    feed = ElementTree.fromstring(client.get(reverse("claims:public_feed")).content)  # noqa: S314
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.findtext(f"{atom}author/{atom}name") == "Example Checks"
+    assert feed.findtext(f"{atom}author/{atom}uri") == "https://checks.example"
+    newer, older = feed.findall(f"{atom}entry")
+    # No entry names its own author: each is the organisation's, as the feed says.
+    assert newer.find(f"{atom}author") is None and older.find(f"{atom}author") is None
+    assert newer.findtext(f"{atom}summary").startswith("Claimed by Ann Lee. ")
+    assert "Claimed by" not in older.findtext(f"{atom}summary")
 
 
 def test_a_visitor_finds_the_log_in_link_except_on_the_log_in_page(client, desk):
