@@ -164,3 +164,47 @@ def test_an_article_submitted_while_the_broker_is_down_is_analysed_once_it_is_ba
         wait_for(lambda: status_of(article) == "done", timeout=180, what="analysis", log=log)
         assert Claim.objects.filter(article=article).count() == 1
         assert_logged_once(log)
+
+
+def terminate_backends(marker: str) -> int:
+    """Close, from PostgreSQL's side, every connection a process opened under this name."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = %s AND pid <> pg_backend_pid()",
+            [marker],
+        )
+        return cursor.rowcount
+
+
+def test_an_analysis_whose_database_connection_dies_is_retried_on_a_new_one(tmp_path, settings):
+    from django.db import connection
+
+    from tests.processes import database_url_for_tests
+
+    marker = f"dbdrop_{connection.settings_dict['NAME']}"[:60]
+    env = {
+        # Persistent connections, as in production: the dead one must not be used again.
+        "DATABASE_URL": database_url_for_tests(application_name=marker),
+        "DATABASE_CONN_MAX_AGE": "600",
+        **FAST_HEARTBEAT,
+    }
+    with (
+        RedisServer(tmp_path) as redis,
+        celery_worker(tmp_path, broker=redis.url, **env) as (_, queue, log),
+        publishing_to(redis.url, queue, settings),
+    ):
+        body = "\n\n".join(LONG_BODY.split("\n\n")[:300])  # a few seconds' analysis
+        article = article_submit(title="Long", body=body, source_kind="api")
+        wait_for(lambda: status_of(article) == "running", timeout=60, what="running", log=log)
+        assert terminate_backends(marker) >= 1  # while the pipeline runs, before the write
+        wait_for(lambda: status_of(article) == "done", timeout=120, what="the retry", log=log)
+        # Retried by the task on a new connection (not left to the stalled-job recovery).
+        assert "Retry in 5s: OperationalError" in log.read_text()
+        spans = list(Sentence.objects.filter(article=article).values_list("start", flat=True))
+        assert len(spans) == len(set(spans)) == 300
+        claims = list(Claim.objects.filter(article=article).values_list("start", flat=True))
+        assert claims and len(claims) == len(set(claims))
+        assert_logged_once(log)
