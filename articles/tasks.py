@@ -78,6 +78,13 @@ def import_batch_run(batch_id: int) -> dict | None:
     return bulk.import_batch_run(batch_id=batch_id).__dict__
 
 
+@shared_task
+def import_batches_recover() -> int:
+    from .intake.import_recovery import import_batches_recover
+
+    return len(import_batches_recover(queued_for=timedelta(minutes=5)))
+
+
 @shared_task(ignore_result=True)
 def recover_analyses() -> dict:
     from .queueing import articles_recover
