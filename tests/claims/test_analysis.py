@@ -265,3 +265,36 @@ def test_the_heartbeat_outlives_its_database_connection_being_closed(settings):
             assert cursor.rowcount >= 1
         closed_at = timezone.now()
         assert wait_for_beat_after(closed_at), "the heartbeat stopped with its connection"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("model_bytes", "reason"),
+    [(None, "check-worthiness model not found"), (b"not an onnx graph", "INVALID_PROTOBUF")],
+)
+def test_a_missing_or_corrupt_model_file_fails_the_article_once_with_the_reason(
+    model_bytes, reason, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The real loader, not a stand-in: the article says why, and the job is not retried (the
+    same file fails the same way), so a broken artefact never becomes a crash loop."""
+    import shutil
+
+    from claims import tasks
+    from claims.nlp import checkworthiness
+
+    shutil.copy(checkworthiness.MODEL_DIR / checkworthiness.METADATA_FILE, tmp_path)
+    if model_bytes is not None:
+        (tmp_path / checkworthiness.MODEL_FILE).write_bytes(model_bytes)
+    monkeypatch.setattr(checkworthiness, "MODEL_DIR", tmp_path)
+    checkworthiness._session.cache_clear()
+    retries = []
+    monkeypatch.setattr(tasks.analyze_article, "retry", lambda **kwargs: retries.append(kwargs))
+    article = ArticleFactory(body="The mayor said the budget grew 12 percent in 2024.")
+    try:
+        tasks.analyze_article.apply(args=[article.pk], task_id=queued_job(article))
+    finally:
+        checkworthiness._session.cache_clear()  # the next test loads the shipped model again
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.FAILED
+    assert reason in article.analysis_error
+    assert retries == [] and not Sentence.objects.filter(article=article).exists()
