@@ -1,12 +1,14 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from articles.models import Article
 
 from . import analysis
-from .matching.linking import article_claims_match
+from .matching.linking import article_claims_match, articles_with_unembedded_claims
 from .matching.store import external_embeddings_compute
 
 logger = logging.getLogger(__name__)
@@ -15,6 +17,8 @@ logger = logging.getLogger(__name__)
 # a broken model file) fails the same way every time, so the article is marked failed at once.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 4
+# A claim without a vector for this long lost its matching job; well past a normal backlog.
+UNEMBEDDED_AFTER = timedelta(minutes=10)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -42,8 +46,19 @@ def analyze_article(self, article_id: int) -> dict | None:
         logger.exception("Analysis of article %s failed", article_id)
         analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
         return None
-    match_article_claims.delay(article_id)
+    matching_send(article_id)
     return result.__dict__
+
+
+def matching_send(article_id: int) -> bool:
+    """Queue the article's matching. The analysis is done and stays done if the broker blinks
+    now: match_unembedded_claims (beat) sends the matching later."""
+    try:
+        match_article_claims.delay(article_id)
+    except Exception:  # kombu raises several types when the broker is away
+        logger.exception("Could not queue matching for article %s", article_id)
+        return False
+    return True
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -53,6 +68,13 @@ def match_article_claims(self, article_id: int) -> dict:
         return article_claims_match(article_id=article_id).__dict__
     except TRANSIENT_ERRORS as error:
         raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+
+
+@shared_task(ignore_result=True)
+def match_unembedded_claims() -> list[int]:
+    """Beat: send again the matching of articles whose claims are still without a vector."""
+    article_ids = articles_with_unembedded_claims(created_before=timezone.now() - UNEMBEDDED_AFTER)
+    return [article_id for article_id in article_ids if matching_send(article_id)]
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)

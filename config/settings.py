@@ -415,6 +415,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "recover-imports": {"task": "articles.tasks.import_batches_recover", "schedule": 300.0},
+    # Claims still without a vector ten minutes on (their matching job was lost) are matched.
+    "match-unembedded-claims": {"task": "claims.tasks.match_unembedded_claims", "schedule": 300.0},
     "articles-recover-analyses": {
         "task": "articles.tasks.recover_analyses",
         "schedule": float(ANALYSIS_RECOVER_EVERY_SECONDS),

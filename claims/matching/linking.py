@@ -8,6 +8,7 @@ rejected (or a claim a reviewer split out) is never linked automatically again.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..models import (
     Claim,
@@ -36,6 +37,17 @@ def article_claims_match(*, article_id: int) -> LinkResult:
     embedded = claim_embeddings_compute(claim_ids=claim_ids)
     linked, suggested = claims_link(claim_ids=claim_ids)
     return LinkResult(embedded, linked, suggested)
+
+
+def articles_with_unembedded_claims(*, created_before: datetime, limit: int = 200) -> list[int]:
+    """Articles with a claim still without a vector though it was made before `created_before`:
+    its matching job never ran to the end (the broker was down when it was queued, the worker
+    died and Redis has not redelivered it yet, the retries ran out). The beat task sends their
+    matching again; a job that meanwhile ran makes the second one a no-op."""
+    unembedded = Claim.objects.filter(embedding__isnull=True, created_at__lt=created_before)
+    return list(
+        unembedded.order_by("article_id").values_list("article_id", flat=True).distinct()[:limit]
+    )
 
 
 def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:

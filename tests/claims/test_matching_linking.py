@@ -89,3 +89,57 @@ def test_linking_an_articles_claims_reads_what_it_needs_once_not_per_claim(
     # Eight claims: two reads a claim (as it was) would pass this bound.
     with django_assert_max_num_queries(10):
         claims_link(claim_ids=[claim.pk for claim in claims])
+
+
+# --- Claims whose matching job was lost --------------------------------------------------------
+
+
+@pytest.fixture
+def matching_sent(monkeypatch):
+    """The articles whose matching reaches the broker (not run)."""
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.match_article_claims, "delay", sent.append)
+    return sent
+
+
+def made_minutes_ago(claim, minutes: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Claim.objects.filter(pk=claim.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_claims_left_without_a_vector_have_their_matching_sent_again_by_beat(
+    matching_sent, settings
+):
+    lost = article_with_claim(STATEMENT)
+    made_minutes_ago(lost, 11)
+    fresh = article_with_claim("Rents rose 9 percent last year, the council said.")
+    made_minutes_ago(fresh, 1)  # its job is probably still waiting in the queue
+    assert tasks.match_unembedded_claims() == [lost.article_id]
+    assert matching_sent == [lost.article_id]
+
+    article_claims_match(article_id=lost.article_id)  # the job that was sent, run
+    assert tasks.match_unembedded_claims() == []
+    assert settings.CELERY_BEAT_SCHEDULE["match-unembedded-claims"]["task"] == (
+        "claims.tasks.match_unembedded_claims"
+    )
+
+
+def test_an_analysis_stays_done_when_its_matching_cannot_be_queued(monkeypatch, seed_text):
+    from articles.models import AnalysisStatus
+
+    def broker_down(article_id):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.match_article_claims, "delay", broker_down)
+    article = ArticleFactory(body=seed_text)
+    result = tasks.analyze_article.apply(args=[article.pk])
+    article.refresh_from_db()
+    assert result.successful() and result.result["claims_created"] > 0
+    assert article.analysis_status == AnalysisStatus.DONE
+    assert not ClaimEmbedding.objects.filter(claim__article=article).exists()
+    Claim.objects.filter(article=article).update(created_at=article.created_at.replace(year=2020))
+    monkeypatch.setattr(tasks.match_article_claims, "delay", lambda article_id: None)
+    assert tasks.match_unembedded_claims() == [article.pk]  # beat finds it later
