@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from articles.models import Article
+from config.celery import drop_broken_database_connection
 
 from . import analysis
 from .matching.linking import article_claims_match, articles_with_unembedded_claims
@@ -33,6 +34,7 @@ def analyze_article(self, article_id: int) -> dict | None:
         logger.info("Skipping a stale analysis job: %s", stale)
         return None
     except TRANSIENT_ERRORS as error:
+        drop_broken_database_connection()
         if self.request.retries < self.max_retries:
             analysis.article_mark_failed(
                 article_id=article_id,
@@ -44,6 +46,7 @@ def analyze_article(self, article_id: int) -> dict | None:
         raise
     except Exception as error:
         logger.exception("Analysis of article %s failed", article_id)
+        drop_broken_database_connection()
         analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
         return None
     matching_send(article_id)
