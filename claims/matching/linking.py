@@ -18,7 +18,7 @@ from ..models import (
     SuggestionStatus,
 )
 from . import embedding
-from .groups import claim_group_link
+from .groups import GroupActionRefused, claim_group_link
 from .retrieval import SAME_CLAIM
 from .store import CLAIMS, claim_embeddings_compute, claim_key, key_claim_id, live_corpus
 
@@ -92,7 +92,12 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
                 continue
             can_link = claim.group_id is None and claim.pk not in split_out
             if match.level == SAME_CLAIM and can_link:
-                claim_group_link(claim=claim, earlier=Claim.objects.get(pk=earlier_id))
+                try:
+                    claim_group_link(claim=claim, earlier=Claim.objects.get(pk=earlier_id))
+                except GroupActionRefused:
+                    # A second delivery of this job, running alongside, linked it first.
+                    claim.refresh_from_db(fields=["group", "group_link"])
+                    continue
                 claim.refresh_from_db(fields=["group", "group_link"])
                 linked += 1
                 continue

@@ -143,3 +143,25 @@ def test_an_analysis_stays_done_when_its_matching_cannot_be_queued(monkeypatch, 
     Claim.objects.filter(article=article).update(created_at=article.created_at.replace(year=2020))
     monkeypatch.setattr(tasks.match_article_claims, "delay", lambda article_id: None)
     assert tasks.match_unembedded_claims() == [article.pk]  # beat finds it later
+
+
+def test_a_second_delivery_that_loses_the_race_to_link_a_repeat_finishes_without_an_error(
+    monkeypatch,
+):
+    from claims.matching import groups, linking
+
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    repeat = article_with_claim(STATEMENT)
+    real_link = groups.claim_group_link
+
+    def the_other_delivery_links_it_first(*, claim, earlier, **kwargs):
+        real_link(claim=claim, earlier=earlier, **kwargs)  # between our read and our lock
+        return real_link(claim=claim, earlier=earlier, **kwargs)
+
+    monkeypatch.setattr(linking, "claim_group_link", the_other_delivery_links_it_first)
+    result = article_claims_match(article_id=repeat.article_id)
+    repeat.refresh_from_db()
+    first.refresh_from_db()
+    assert repeat.group_id == first.group_id and repeat.group_link == GroupLink.AUTO
+    assert result.linked == 0  # linked by the other delivery, not counted twice
