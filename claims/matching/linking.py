@@ -83,10 +83,14 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
             limit=SUGGESTIONS_PER_CLAIM,
             exclude=same_article[claim.article_id],
         )
+        # This process's index still holds the vectors of claims deleted since it read them.
+        found = {key_claim_id(match.key) for match in matches} - {None}
+        existing = set(Claim.objects.filter(pk__in=found).values_list("pk", flat=True))
+        live.forget([claim_key(pk) for pk in found - existing])
         for match in matches:
             earlier_id = key_claim_id(match.key)
             # Only earlier claims: a repeat points back to where the statement appeared first.
-            if match.level is None or earlier_id is None or earlier_id >= claim.pk:
+            if match.level is None or earlier_id not in existing or earlier_id >= claim.pk:
                 continue
             if earlier_id in rejected[claim.pk]:
                 continue

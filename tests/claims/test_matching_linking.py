@@ -5,6 +5,7 @@ import pytest
 from claims import tasks
 from claims.matching import embedding
 from claims.matching.linking import article_claims_match
+from claims.matching.store import CLAIMS, claim_key, live_corpus
 from claims.models import Claim, ClaimEmbedding, GroupLink, MatchSuggestion
 from tests.factories import ArticleFactory, ClaimFactory
 
@@ -165,3 +166,17 @@ def test_a_second_delivery_that_loses_the_race_to_link_a_repeat_finishes_without
     first.refresh_from_db()
     assert repeat.group_id == first.group_id and repeat.group_link == GroupLink.AUTO
     assert result.linked == 0  # linked by the other delivery, not counted twice
+
+
+def test_a_repeat_of_a_claim_deleted_since_this_process_indexed_it_is_matched_without_an_error():
+    """A worker's index keeps a removed claim's vector until its next snapshot (a re-analysis
+    dropped the claim, an editor deleted the article); its matching must not crash on it."""
+    gone = article_with_claim(STATEMENT)
+    article_claims_match(article_id=gone.article_id)  # now in this process's index
+    gone.article.delete()
+    repeat = article_with_claim(STATEMENT)
+    result = article_claims_match(article_id=repeat.article_id)
+    repeat.refresh_from_db()
+    assert result.embedded == 1 and result.linked == result.suggested == 0
+    assert repeat.group_id is None and not MatchSuggestion.objects.exists()
+    assert claim_key(gone.pk) not in live_corpus(CLAIMS).documents  # and this index forgot it
