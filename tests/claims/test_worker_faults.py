@@ -208,3 +208,40 @@ def test_an_analysis_whose_database_connection_dies_is_retried_on_a_new_one(tmp_
         claims = list(Claim.objects.filter(article=article).values_list("start", flat=True))
         assert claims and len(claims) == len(set(claims))
         assert_logged_once(log)
+
+
+def test_a_worker_killed_mid_embedding_leaves_whole_vectors_and_beat_finishes_the_rest(
+    tmp_path, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.matching.store import CLAIMS, live_corpus
+    from claims.models import ClaimEmbedding
+    from claims.tasks import match_unembedded_claims
+
+    body = "\n\n".join(LONG_BODY.split("\n\n")[:600])
+    with RedisServer(tmp_path) as redis:
+        with (
+            celery_worker(tmp_path, broker=redis.url) as (worker, queue, log),
+            publishing_to(redis.url, queue, settings),
+        ):
+            article = article_submit(title="Long", body=body, source_kind="api")
+            embedded = ClaimEmbedding.objects.filter(claim__article=article)
+            wait_for(lambda: embedded.exists(), timeout=120, what="the first vectors", log=log)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+        claims = Claim.objects.filter(article=article)
+        assert 0 < embedded.count() < claims.count() == 600  # killed halfway through
+        # Ten minutes on, Redis has not redelivered it yet (visibility timeout): beat's turn.
+        claims.update(created_at=timezone.now() - timedelta(minutes=11))
+        with (
+            celery_worker(tmp_path, broker=redis.url, queue=queue) as (_, _, second_log),
+            publishing_to(redis.url, queue, settings),
+        ):
+            assert match_unembedded_claims() == [article.pk]
+            wait_for(lambda: embedded.count() == 600, timeout=120, what="the rest", log=second_log)
+    assert match_unembedded_claims() == []
+    # One vector per claim (the claim is the vector's key), and this process finds them all.
+    assert len(live_corpus(CLAIMS).documents) == 600
