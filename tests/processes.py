@@ -132,7 +132,7 @@ def gunicorn(tmp_path: Path, **env: str):
                 "60",
             ],
             cwd=REPO,
-            env=child_env(CELERY_TASK_ALWAYS_EAGER="1", **env),
+            env=child_env(**{"CELERY_TASK_ALWAYS_EAGER": "1", **env}),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
