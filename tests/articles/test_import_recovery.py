@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
@@ -14,7 +15,7 @@ from articles.intake import bulk, import_recovery
 from articles.intake.bulk import import_batch_create, import_batch_run
 from articles.intake.import_recovery import import_batches_recover
 from articles.models import Article, ImportBatch, ImportStatus
-from tests.factories import fact_checker
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,12 @@ def broker_down(monkeypatch):
 
 
 def upload(client):
-    client.force_login(fact_checker())
+    # Permissions, not the role: a transactional test's flush removed the migrations' groups.
+    user = UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_importbatch", "add_importbatch"])
+    )
+    client.force_login(user)
     response = client.post(
         "/intake/imports/", {"file": SimpleUploadedFile("rows.csv", ROWS.encode())}, follow=True
     )
