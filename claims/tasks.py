@@ -2,10 +2,12 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import Reject
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from articles.models import Article
+from articles.queueing import article_analysis_unsent
 from config.celery import drop_broken_database_connection
 
 from . import analysis
@@ -41,7 +43,13 @@ def analyze_article(self, article_id: int) -> dict | None:
                 reason=f"Retrying after a temporary error: {error}",
                 retrying=True,
             )
-            raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+            try:
+                raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries))
+            except Reject:
+                # Celery could not send the retry (the broker is away too) and drops the job:
+                # without this the article would read 'queued' for ever.
+                article_analysis_unsent(article_id=article_id)
+                raise
         analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
         raise
     except Exception as error:

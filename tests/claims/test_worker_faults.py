@@ -245,3 +245,46 @@ def test_a_worker_killed_mid_embedding_leaves_whole_vectors_and_beat_finishes_th
     assert match_unembedded_claims() == []
     # One vector per claim (the claim is the vector's key), and this process finds them all.
     assert len(live_corpus(CLAIMS).documents) == 600
+
+
+def test_an_analysis_whose_retry_cannot_reach_the_broker_is_left_to_the_recovery(
+    tmp_path, settings, monkeypatch
+):
+    """The worker's machine loses the network: the database fails, then so does sending the
+    retry, and Celery drops the job. The article must not read 'queued' for ever."""
+    from celery.exceptions import Reject
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    from articles import queueing
+    from claims import analysis, tasks
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(
+        analysis_status=AnalysisStatus.QUEUED, analysis_sent_at=timezone.now()
+    )
+
+    def database_gone(*, article_id, task_id=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(analysis, "article_analyze", database_gone)
+    with RedisServer(tmp_path) as redis, publishing_to(redis.url, "unused", settings):
+        redis.stop()
+        # As a worker runs it (not called directly, which would skip the retry's send).
+        task = tasks.analyze_article
+        task.push_request(id="the-job", args=[article.pk], kwargs={}, called_directly=False)
+        try:
+            with pytest.raises(Reject):
+                task.run(article.pk)
+        finally:
+            task.pop_request()
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.QUEUED
+    assert article.analysis_problem == AnalysisProblem.QUEUE_UNAVAILABLE
+    assert article.analysis_sent_at is None  # so the recovery of unsent jobs takes it
+
+    sent = []
+    monkeypatch.setattr(queueing, "_analysis_sender", lambda pk, task_id: sent.append(pk))
+    settings.ANALYSIS_UNSENT_SECONDS = 0
+    assert recover_analyses()["unsent"] == [article.pk] and sent == [article.pk]
