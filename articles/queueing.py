@@ -102,6 +102,18 @@ def _send_analysis(article_id: int, task_id: str) -> None:
         this_job.update(analysis_sent_at=timezone.now())
 
 
+def article_analysis_unsent(*, article_id: int) -> None:
+    """The job's retry could not reach the broker (it went away with the database): the job is
+    gone, so the article is left to the recovery of unsent analyses, as if submitted while the
+    broker was down."""
+    Article.objects.filter(pk=article_id, analysis_status=AnalysisStatus.QUEUED).update(
+        analysis_sent_at=None,
+        analysis_queued_at=timezone.now(),
+        analysis_error=BROKER_DOWN_MESSAGE,
+        analysis_problem=AnalysisProblem.QUEUE_UNAVAILABLE,
+    )
+
+
 @dataclass(frozen=True)
 class Recovery:
     stalled: list[int]  # running, worker silent: shown as stalled and sent again

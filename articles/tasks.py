@@ -10,6 +10,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from config.celery import drop_broken_database_connection
 
 logger = logging.getLogger(__name__)
 
@@ -19,15 +22,27 @@ def intake_fetch(self, job_id: int) -> str | None:
     from .intake import jobs
     from .models import IntakeJob
 
+    final_attempt = self.request.retries >= self.max_retries
     try:
-        outcome = jobs.intake_job_run(
-            job_id=job_id, final_attempt=self.request.retries >= self.max_retries
-        )
+        outcome = jobs.intake_job_run(job_id=job_id, final_attempt=final_attempt)
     except IntakeJob.DoesNotExist:
         logger.warning("Intake job %s vanished before it ran", job_id)
         return None
+    except (OperationalError, InterfaceError) as error:
+        drop_broken_database_connection()
+        if not final_attempt:
+            logger.warning("Intake job %s: database error, retrying: %s", job_id, error)
+            retry_in = jobs.retry_countdown(self.request.retries + 1)
+            jobs.intake_job_retry_later(
+                job_id=job_id, reason=jobs.DATABASE_RETRY_REASON, retry_in=retry_in
+            )
+            raise self.retry(exc=error, countdown=retry_in) from error
+        logger.exception("Intake job %s failed", job_id)
+        jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
+        return None
     except Exception:
         logger.exception("Intake job %s failed", job_id)
+        drop_broken_database_connection()
         # The reason reaches API clients: the exception text (a database error, say) stays in
         # the log above.
         jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
@@ -76,6 +91,13 @@ def import_batch_run(batch_id: int) -> dict | None:
     from .intake import bulk
 
     return bulk.import_batch_run(batch_id=batch_id).__dict__
+
+
+@shared_task
+def import_batches_recover() -> int:
+    from .intake.import_recovery import import_batches_recover
+
+    return len(import_batches_recover(queued_for=timedelta(minutes=5)))
 
 
 @shared_task(ignore_result=True)

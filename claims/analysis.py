@@ -78,11 +78,16 @@ def _heartbeat(article_id: int, task_id: str | None):
     def beat():
         try:
             while not stop.wait(settings.ANALYSIS_HEARTBEAT_SECONDS):
-                _this_job(article_id, task_id).filter(
-                    analysis_status=AnalysisStatus.RUNNING
-                ).update(analysis_heartbeat_at=timezone.now())
-        except Exception:  # a missed beat only makes the recovery look sooner
-            logger.warning("Heartbeat of article %s failed", article_id, exc_info=True)
+                try:
+                    _this_job(article_id, task_id).filter(
+                        analysis_status=AnalysisStatus.RUNNING
+                    ).update(analysis_heartbeat_at=timezone.now())
+                except Exception:
+                    # One missed beat is harmless; stopping would make a long analysis look
+                    # stalled and be sent again while it still runs. The connection may be the
+                    # broken part (PostgreSQL restarted): the next beat opens a new one.
+                    logger.warning("Heartbeat of article %s failed", article_id, exc_info=True)
+                    connection.close()
         finally:
             connection.close()
 

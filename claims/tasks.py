@@ -1,12 +1,17 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import Reject
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from articles.models import Article
+from articles.queueing import article_analysis_unsent
+from config.celery import drop_broken_database_connection
 
 from . import analysis
-from .matching.linking import article_claims_match
+from .matching.linking import article_claims_match, articles_with_unembedded_claims
 from .matching.store import external_embeddings_compute
 
 logger = logging.getLogger(__name__)
@@ -15,6 +20,8 @@ logger = logging.getLogger(__name__)
 # a broken model file) fails the same way every time, so the article is marked failed at once.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 4
+# A claim without a vector for this long lost its matching job; well past a normal backlog.
+UNEMBEDDED_AFTER = timedelta(minutes=10)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -29,21 +36,40 @@ def analyze_article(self, article_id: int) -> dict | None:
         logger.info("Skipping a stale analysis job: %s", stale)
         return None
     except TRANSIENT_ERRORS as error:
+        drop_broken_database_connection()
         if self.request.retries < self.max_retries:
             analysis.article_mark_failed(
                 article_id=article_id,
                 reason=f"Retrying after a temporary error: {error}",
                 retrying=True,
             )
-            raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+            try:
+                raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries))
+            except Reject:
+                # Celery could not send the retry (the broker is away too) and drops the job:
+                # without this the article would read 'queued' for ever.
+                article_analysis_unsent(article_id=article_id)
+                raise
         analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
         raise
     except Exception as error:
         logger.exception("Analysis of article %s failed", article_id)
+        drop_broken_database_connection()
         analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
         return None
-    match_article_claims.delay(article_id)
+    matching_send(article_id)
     return result.__dict__
+
+
+def matching_send(article_id: int) -> bool:
+    """Queue the article's matching. The analysis is done and stays done if the broker blinks
+    now: match_unembedded_claims (beat) sends the matching later."""
+    try:
+        match_article_claims.delay(article_id)
+    except Exception:  # kombu raises several types when the broker is away
+        logger.exception("Could not queue matching for article %s", article_id)
+        return False
+    return True
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -53,6 +79,13 @@ def match_article_claims(self, article_id: int) -> dict:
         return article_claims_match(article_id=article_id).__dict__
     except TRANSIENT_ERRORS as error:
         raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+
+
+@shared_task(ignore_result=True)
+def match_unembedded_claims() -> list[int]:
+    """Beat: send again the matching of articles whose claims are still without a vector."""
+    article_ids = articles_with_unembedded_claims(created_before=timezone.now() - UNEMBEDDED_AFTER)
+    return [article_id for article_id in article_ids if matching_send(article_id)]
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)

@@ -9,3 +9,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def drop_broken_database_connection() -> None:
+    """Call before a task records a failure after a database error: PostgreSQL may have closed
+    the connection (a restart, a failover), and Django would otherwise send the failure down
+    the dead connection and lose it. A usable connection is kept; inside a transaction nothing
+    is done (the transaction's end deals with it)."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()

@@ -420,13 +420,17 @@ ANALYSIS_RECOVER_EVERY_SECONDS = env_int("ANALYSIS_RECOVER_EVERY_SECONDS", 60, m
 
 # --- Celery beat (`celery -A config beat`): all periodic work, in one place -------------------
 # Due feeds are polled every minute; intake jobs that never reached a worker, or whose worker
-# died, are sent again every five minutes; stalled or unsent analyses are recovered.
+# died, are sent again every five minutes, and so are bulk imports nobody runs (the broker was
+# down at upload, or the worker died); stalled or unsent analyses are recovered.
 CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "articles.tasks.feeds_poll_due", "schedule": 60.0},
     "requeue-stale-intake-jobs": {
         "task": "articles.tasks.intake_jobs_requeue_stale",
         "schedule": 300.0,
     },
+    "recover-imports": {"task": "articles.tasks.import_batches_recover", "schedule": 300.0},
+    # Claims still without a vector ten minutes on (their matching job was lost) are matched.
+    "match-unembedded-claims": {"task": "claims.tasks.match_unembedded_claims", "schedule": 300.0},
     "articles-recover-analyses": {
         "task": "articles.tasks.recover_analyses",
         "schedule": float(ANALYSIS_RECOVER_EVERY_SECONDS),

@@ -132,7 +132,7 @@ def gunicorn(tmp_path: Path, **env: str):
                 "60",
             ],
             cwd=REPO,
-            env=child_env(CELERY_TASK_ALWAYS_EAGER="1", **env),
+            env=child_env(**{"CELERY_TASK_ALWAYS_EAGER": "1", **env}),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -176,10 +176,12 @@ def worker_spawn(
             ],
             cwd=REPO,
             env=child_env(
-                DATABASE_CONN_MAX_AGE="0",
-                CELERY_BROKER_URL=broker,
-                CELERY_TASK_DEFAULT_QUEUE=queue,
-                **env,
+                **{
+                    "DATABASE_CONN_MAX_AGE": "0",
+                    "CELERY_BROKER_URL": broker,
+                    "CELERY_TASK_DEFAULT_QUEUE": queue,
+                    **env,  # a test may ask for persistent connections, as in production
+                }
             ),
             stdout=out,
             stderr=subprocess.STDOUT,

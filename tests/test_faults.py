@@ -1,9 +1,11 @@
 """The web app under real faults (issue #10, probe rows 4 and 5): the cache Redis stops, and
-PostgreSQL closes the persistent connections of a gunicorn worker."""
+PostgreSQL closes the persistent connections of a gunicorn worker, and the broker is down when
+clients submit through the API."""
 
 import json
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -60,3 +62,67 @@ def test_a_request_after_postgresql_closed_the_workers_connection_is_answered(tm
         status, kind, body = get(f"{base}/api/v1/verdicts/")
         assert status == 200, body[:500]
         assert json.loads(body)["results"] == []  # read from the database (none published)
+
+
+def api(url: str, key: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(  # noqa: S310 (a local server)
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_api_submissions_while_the_broker_is_down_are_kept_said_and_sent_once_it_is_back(
+    tmp_path, settings
+):
+    import time
+    import uuid
+
+    import redis as redis_client
+
+    from articles.intake.jobs import intake_jobs_requeue_stale
+    from articles.queueing import articles_recover
+    from tests.claims.test_api_support import make_key
+    from tests.claims.test_worker_faults import producers_reset, publishing_to
+
+    _, key = make_key(submit=True, staff=True)
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    with RedisServer(tmp_path) as broker:
+        env = {
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "CELERY_BROKER_URL": broker.url,
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+        }
+        with gunicorn(tmp_path, **env) as (base, log):
+            broker.stop()
+            started = time.monotonic()
+            status, article = api(
+                f"{base}/api/v1/articles/",
+                key,
+                {"title": "Budget", "body": "The mayor said the budget grew 12 percent."},
+            )
+            status_url, took = article.get("status_url"), time.monotonic() - started
+            assert status == 202 and article["status"] == "queued", log.read_text()[-2000:]
+            assert took < 10  # publishing fails fast: the client is answered, not left hanging
+            status, job = api(f"{base}/api/v1/articles/", key, {"url": "http://127.0.0.1:9/a"})
+            assert status == 202 and job["status"] == "queued"
+            # What the client reads back says why nothing runs yet.
+            _, stored = api(status_url, key)
+            assert stored["analysis_error"]["code"] == "queue_unavailable"
+            _, job = api(job["status_url"], key)
+            assert "task queue could not be reached" in job["reason"]
+        broker.start()
+        with publishing_to(broker.url, queue, settings):
+            producers_reset()
+            assert articles_recover(
+                stalled_after=timedelta(minutes=1), unsent_after=timedelta(0)
+            ).unsent == [article["id"]]
+            assert intake_jobs_requeue_stale(
+                queued_for=timedelta(0), fetching_for=timedelta(minutes=15)
+            ) == [job["id"]]
+        assert redis_client.Redis.from_url(broker.url).llen(queue) == 2  # both in the queue now

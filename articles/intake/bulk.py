@@ -30,8 +30,8 @@ from .bulkfile import (  # noqa: F401 (import_size_check: for the page and the c
     store_chunks,
 )
 from .extract import day_at_noon
+from .import_recovery import import_batch_lock, import_batch_send
 from .jobs import intake_job_submit
-from .queue import task_send
 from .storable import storable_line
 
 logger = logging.getLogger(__name__)
@@ -164,44 +164,47 @@ def import_batch_create(
         batch.total_rows = total
         batch.save(update_fields=["total_rows"])
     if queue:
-        transaction.on_commit(lambda: _send(batch.pk))
+        transaction.on_commit(lambda: import_batch_send(batch.pk))
     return batch
-
-
-def _send(batch_id: int) -> None:
-    if not task_send("articles.tasks.import_batch_run", batch_id):
-        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
-            error="The task queue could not be reached, so the import has not started; upload "
-            "the file again later or run `manage.py import_articles FILE`."
-        )
 
 
 def import_batch_run(
     *, batch_id: int, on_progress: Callable[[ImportProgress], None] | None = None
 ) -> ImportProgress:
-    """Import the batch's rows. Safe to run again after a crash: rows already stored are
-    skipped, and the counts start over."""
-    if not ImportBatch.objects.filter(
-        pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
-    ).update(status=ImportStatus.RUNNING, rows_done=0, stored=0, skipped=0, failed=0, errors=[]):
-        batch = ImportBatch.objects.get(pk=batch_id)
-        return ImportProgress(
-            batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
-        )
+    """Import the batch's rows, once. A second run while one is running does nothing (it
+    holds the batch's lock); a run after its worker died resumes after the last committed
+    chunk, whose rows and counts were committed together, so every row counts once."""
+    with import_batch_lock(batch_id) as ours:
+        if ours and ImportBatch.objects.filter(
+            pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+        ).update(status=ImportStatus.RUNNING, error=""):
+            return _run(batch_id, on_progress)
     batch = ImportBatch.objects.get(pk=batch_id)
-    progress = ImportProgress(total=batch.total_rows)
-    errors: list[dict] = []
-    rows = import_rows(import_text(batch), batch.file_format)
+    return ImportProgress(
+        batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
+    )
+
+
+def _run(batch_id: int, on_progress) -> ImportProgress:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    progress = ImportProgress(
+        batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
+    )
+    errors: list[dict] = list(batch.errors)
+    # Rows a dead run committed are not read again: the file is the same, so are its rows.
+    rows = islice(import_rows(import_text(batch), batch.file_format), batch.rows_done, None)
     try:
         while chunk := list(islice(rows, _CHUNK_ROWS)):
             # One commit (one disk flush) per chunk instead of per row; every row still has its
             # own savepoint in the services, so a refused row leaves the others in place.
             # The chunk's URLs with a job in flight are read in one query, not one per row.
+            # The counts are committed with the rows, so a crash never leaves one without
+            # the other.
             with transaction.atomic():
                 in_flight = import_urls_in_flight(_job_urls(chunk))
                 for line, row, error in chunk:
                     _import_one(batch, line, row, error, progress, errors, in_flight)
-            _save_progress(batch_id, progress, errors)
+                _save_progress(batch_id, progress, errors)
             if on_progress:
                 on_progress(progress)
     except ValidationError as fatal:

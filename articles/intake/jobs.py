@@ -23,6 +23,7 @@ BROKER_DOWN_REASON = (
     "`manage.py requeue_intake` (and by Celery beat)."
 )
 INTERNAL_ERROR_REASON = "An internal error stopped the fetch; the desk's logs have the details."
+DATABASE_RETRY_REASON = "Will try again: the database could not be reached"
 DUPLICATE_OF_OTHERS_REASON = "This page is already stored (submitted by someone else)."
 # A page that timed out or answered 503 is tried this many times before the job fails.
 MAX_ATTEMPTS = 3
@@ -254,6 +255,18 @@ def intake_job_fail(*, job_id: int, reason: str) -> None:
         pk=job_id, status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING]
     ).update(
         status=IntakeStatus.FAILED, reason=_sentence(reason)[:5000], finished_at=timezone.now()
+    )
+
+
+def intake_job_retry_later(*, job_id: int, reason: str, retry_in: int) -> None:
+    """The task broke on a transient error (the database blinked): the job is queued again for
+    the task's own retry, due in `retry_in` seconds, so the stale-job recovery leaves it be."""
+    IntakeJob.objects.filter(
+        pk=job_id, status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING]
+    ).update(
+        status=IntakeStatus.QUEUED,
+        reason=_sentence(reason)[:5000],
+        queued_at=timezone.now() + timedelta(seconds=retry_in),
     )
 
 

@@ -134,8 +134,12 @@ def import_list(request):
                 form.add_error("file", error.messages)
             else:
                 rows = batch.total_rows
-                messages.success(
-                    request, f"{batch.file_name}: {rows} row{'s' * (rows != 1)} queued for import."
+                batch.refresh_from_db(fields=["error"])  # the send ran on commit
+                said = messages.warning if batch.error else messages.success
+                said(
+                    request,
+                    f"{batch.file_name}: {rows} row{'s' * (rows != 1)} queued for import."
+                    + (f" {batch.error}" if batch.error else ""),
                 )
                 return redirect("articles:import", pk=batch.pk)
     batches = ImportBatch.objects.defer("content").select_related("created_by")

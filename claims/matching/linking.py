@@ -8,6 +8,7 @@ rejected (or a claim a reviewer split out) is never linked automatically again.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..models import (
     Claim,
@@ -17,7 +18,7 @@ from ..models import (
     SuggestionStatus,
 )
 from . import embedding
-from .groups import claim_group_link
+from .groups import GroupActionRefused, claim_group_link
 from .retrieval import SAME_CLAIM
 from .store import CLAIMS, claim_embeddings_compute, claim_key, key_claim_id, live_corpus
 
@@ -36,6 +37,17 @@ def article_claims_match(*, article_id: int) -> LinkResult:
     embedded = claim_embeddings_compute(claim_ids=claim_ids)
     linked, suggested = claims_link(claim_ids=claim_ids)
     return LinkResult(embedded, linked, suggested)
+
+
+def articles_with_unembedded_claims(*, created_before: datetime, limit: int = 200) -> list[int]:
+    """Articles with a claim still without a vector though it was made before `created_before`:
+    its matching job never ran to the end (the broker was down when it was queued, the worker
+    died and Redis has not redelivered it yet, the retries ran out). The beat task sends their
+    matching again; a job that meanwhile ran makes the second one a no-op."""
+    unembedded = Claim.objects.filter(embedding__isnull=True, created_at__lt=created_before)
+    return list(
+        unembedded.order_by("article_id").values_list("article_id", flat=True).distinct()[:limit]
+    )
 
 
 def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
@@ -71,16 +83,25 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
             limit=SUGGESTIONS_PER_CLAIM,
             exclude=same_article[claim.article_id],
         )
+        # This process's index still holds the vectors of claims deleted since it read them.
+        found = {key_claim_id(match.key) for match in matches} - {None}
+        existing = set(Claim.objects.filter(pk__in=found).values_list("pk", flat=True))
+        live.forget([claim_key(pk) for pk in found - existing])
         for match in matches:
             earlier_id = key_claim_id(match.key)
             # Only earlier claims: a repeat points back to where the statement appeared first.
-            if match.level is None or earlier_id is None or earlier_id >= claim.pk:
+            if match.level is None or earlier_id not in existing or earlier_id >= claim.pk:
                 continue
             if earlier_id in rejected[claim.pk]:
                 continue
             can_link = claim.group_id is None and claim.pk not in split_out
             if match.level == SAME_CLAIM and can_link:
-                claim_group_link(claim=claim, earlier=Claim.objects.get(pk=earlier_id))
+                try:
+                    claim_group_link(claim=claim, earlier=Claim.objects.get(pk=earlier_id))
+                except GroupActionRefused:
+                    # A second delivery of this job, running alongside, linked it first.
+                    claim.refresh_from_db(fields=["group", "group_link"])
+                    continue
                 claim.refresh_from_db(fields=["group", "group_link"])
                 linked += 1
                 continue

@@ -173,6 +173,15 @@ class LiveCorpus:
         if ids:
             self.index.add(np.array(ids, dtype=np.int64), np.stack(vectors))
 
+    def forget(self, keys) -> None:
+        """Drop keys whose rows are gone (a deleted claim). The catch-up only reads rows that
+        exist, so a process learns of a removal when a search meets one."""
+        with _lock:
+            gone = [key for key in keys if key in self.documents]
+            for key in gone:
+                self.stats.remove(key, tokens(self.documents.pop(key).text))
+            self.index.remove(np.array([text_vector_id(key) for key in gone], dtype=np.int64))
+
     def sync(self, *, force: bool = False) -> None:
         if not force and time.monotonic() - self.checked_at < settings.MATCHING_SYNC_SECONDS:
             return

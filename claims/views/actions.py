@@ -1,7 +1,5 @@
 """POST-only actions on a claim: each calls one service and returns to the claim page."""
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,8 +27,6 @@ from .base import (
     error_messages,
 )
 from .claim import claim_for_page, render_claim, save_or_render, verdict_of
-
-logger = logging.getLogger(__name__)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
@@ -102,13 +98,11 @@ def claim_add(request, sentence_pk: int):
 
 
 def _queue_matching(article_id: int) -> None:
-    """The added claim gets its vector and its "seen before" from the worker, not here."""
-    from ..tasks import match_article_claims  # imported on use, as in ClaimsConfig
+    """The added claim gets its vector and its "seen before" from the worker, not here; with
+    the broker down, the beat task match_unembedded_claims sends it later."""
+    from ..tasks import matching_send  # imported on use, as in ClaimsConfig
 
-    try:
-        match_article_claims.delay(article_id)
-    except Exception:  # the broker is down: `rebuild_match_index` embeds it later
-        logger.exception("Could not queue matching for article %s", article_id)
+    matching_send(article_id)
 
 
 def _verdict_action(request, pk: int, action: str, success: str, comment: str = ""):

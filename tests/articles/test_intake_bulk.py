@@ -228,9 +228,9 @@ def test_the_import_page_refuses_a_bad_file_and_needs_the_permission(client):
 def test_an_unreachable_broker_is_shown_on_the_import(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    from articles.intake import bulk
+    from articles.intake import import_recovery
 
-    monkeypatch.setattr(bulk, "task_send", lambda name, *args: False)
+    monkeypatch.setattr(import_recovery, "task_send", lambda name, *args: False)
     batch = run_import("rows.csv", CSV.encode(), django_capture_on_commit_callbacks)
     assert batch.status == ImportStatus.QUEUED
     assert "task queue could not be reached" in batch.error

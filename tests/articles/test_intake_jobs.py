@@ -576,3 +576,33 @@ def test_the_job_page_shows_the_url_submitted_and_where_the_fetch_ended(
     stored = take_in(intake_server.url("/news/one"), django_capture_on_commit_callbacks)
     assert stored.fetched_url == intake_server.url("/news/one")
     assert "URL fetched" not in client.get(f"/intake/jobs/{stored.pk}/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_database_connection_dies_mid_fetch_is_retried_on_a_new_one(
+    intake_server, monkeypatch
+):
+    """PostgreSQL closes the worker's connection while it fetches (a restart, a failover): the
+    job is not marked failed down the dead connection (it stayed 'fetching'), but retried."""
+    from django.db import connection
+
+    from articles import tasks
+
+    if connection.vendor != "postgresql":
+        pytest.skip("closes a connection from PostgreSQL's side")
+    real_fetch, fetches = jobs.fetch, []
+
+    def fetch_while_postgresql_restarts(url, **kwargs):
+        fetches.append(url)
+        if len(fetches) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return real_fetch(url, **kwargs)
+
+    monkeypatch.setattr(jobs, "fetch", fetch_while_postgresql_restarts)
+    job = intake_job_submit(url=intake_server.url("/news/one"), queue=False)
+    tasks.intake_fetch.apply(args=[job.pk])  # an eager retry runs at once
+    job.refresh_from_db()
+    assert len(fetches) == 2
+    assert job.status == IntakeStatus.STORED, job.reason
+    assert job.attempts == 2 and job.article.title == "Assembly votes on one plan"

@@ -58,3 +58,51 @@ def test_an_intake_job_survives_a_worker_that_dies(intake_server, worker_queue, 
     assert job.attempts == 2
     assert job.article.title == "Assembly votes on one plan"
     assert len(intake_server.hits("/news/one")) == 2
+
+
+@pytest.mark.fault
+def test_an_import_whose_worker_is_killed_is_resumed_by_the_recovery_and_counts_rows_once(
+    tmp_path, settings
+):
+    import redis as redis_client
+
+    from articles.intake.bulk import import_batch_create
+    from articles.intake.import_recovery import import_batches_recover
+    from articles.models import Article, ImportBatch, ImportStatus
+    from tests.claims.test_worker_faults import publishing_to
+    from tests.processes import RedisServer, celery_worker
+
+    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(600))
+
+    def batch():
+        return ImportBatch.objects.get()
+
+    with RedisServer(tmp_path) as redis:
+        with (
+            celery_worker(tmp_path, broker=redis.url) as (worker, queue, log),
+            publishing_to(redis.url, queue, settings),
+        ):
+            import_batch_create(file_name="wire.csv", data=rows.encode())
+            wait_for(lambda: batch().rows_done >= 100, timeout=60, what="a chunk", log=log)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+        killed = batch()
+        assert killed.status == ImportStatus.RUNNING and 100 <= killed.rows_done < 600
+        # The analyses the first chunks queued would keep the next worker busy for minutes.
+        redis_client.Redis.from_url(redis.url).delete(queue)
+        with (
+            celery_worker(tmp_path, broker=redis.url, queue=queue) as (_, _, second_log),
+            publishing_to(redis.url, queue, settings),
+        ):
+            assert import_batches_recover(queued_for=timedelta(minutes=5)) == [killed.pk]
+            wait_for(
+                lambda: batch().status != ImportStatus.RUNNING,
+                timeout=120,
+                what="the resumed import",
+                log=second_log,
+            )
+    done = batch()
+    assert done.status == ImportStatus.DONE, done.error
+    assert (done.rows_done, done.stored, done.skipped, done.failed) == (600, 600, 0, 0)
+    titles = list(Article.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles)) == 600

@@ -224,3 +224,77 @@ def test_an_unreachable_broker_keeps_the_article_queued_with_an_explanation(
         call_command("requeue_analysis", "--queued-minutes", "0")
     article.refresh_from_db()
     assert article.analysis_status == AnalysisStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_outlives_its_database_connection_being_closed(settings):
+    """PostgreSQL closes the heartbeat's connection (a restart, a failover): the next beats come
+    on a new one, so a long analysis is not taken for a stalled one and sent again."""
+    import time
+
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("closes a connection from PostgreSQL's side")
+    settings.ANALYSIS_HEARTBEAT_SECONDS = 0.2
+    article = ArticleFactory()
+    task_id = "the-running-job"
+    type(article).objects.filter(pk=article.pk).update(analysis_task_id=task_id)
+    analysis.article_mark_running(article_id=article.pk, task_id=task_id)
+
+    def heartbeat_at():
+        article.refresh_from_db(fields=["analysis_heartbeat_at"])
+        return article.analysis_heartbeat_at
+
+    def wait_for_beat_after(moment):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if heartbeat_at() > moment:
+                return True
+            time.sleep(0.1)
+        return False
+
+    with analysis._heartbeat(article.pk, task_id):
+        assert wait_for_beat_after(heartbeat_at())  # the thread has its own connection now
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.rowcount >= 1
+        closed_at = timezone.now()
+        assert wait_for_beat_after(closed_at), "the heartbeat stopped with its connection"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("model_bytes", "reason"),
+    [(None, "check-worthiness model not found"), (b"not an onnx graph", "INVALID_PROTOBUF")],
+)
+def test_a_missing_or_corrupt_model_file_fails_the_article_once_with_the_reason(
+    model_bytes, reason, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The real loader, not a stand-in: the article says why, and the job is not retried (the
+    same file fails the same way), so a broken artefact never becomes a crash loop."""
+    import shutil
+
+    from claims import tasks
+    from claims.nlp import checkworthiness
+
+    shutil.copy(checkworthiness.MODEL_DIR / checkworthiness.METADATA_FILE, tmp_path)
+    if model_bytes is not None:
+        (tmp_path / checkworthiness.MODEL_FILE).write_bytes(model_bytes)
+    monkeypatch.setattr(checkworthiness, "MODEL_DIR", tmp_path)
+    checkworthiness._session.cache_clear()
+    retries = []
+    monkeypatch.setattr(tasks.analyze_article, "retry", lambda **kwargs: retries.append(kwargs))
+    article = ArticleFactory(body="The mayor said the budget grew 12 percent in 2024.")
+    try:
+        tasks.analyze_article.apply(args=[article.pk], task_id=queued_job(article))
+    finally:
+        checkworthiness._session.cache_clear()  # the next test loads the shipped model again
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.FAILED
+    assert reason in article.analysis_error
+    assert retries == [] and not Sentence.objects.filter(article=article).exists()

@@ -5,6 +5,7 @@ import pytest
 from claims import tasks
 from claims.matching import embedding
 from claims.matching.linking import article_claims_match
+from claims.matching.store import CLAIMS, claim_key, live_corpus
 from claims.models import Claim, ClaimEmbedding, GroupLink, MatchSuggestion
 from tests.factories import ArticleFactory, ClaimFactory
 
@@ -89,3 +90,93 @@ def test_linking_an_articles_claims_reads_what_it_needs_once_not_per_claim(
     # Eight claims: two reads a claim (as it was) would pass this bound.
     with django_assert_max_num_queries(10):
         claims_link(claim_ids=[claim.pk for claim in claims])
+
+
+# --- Claims whose matching job was lost --------------------------------------------------------
+
+
+@pytest.fixture
+def matching_sent(monkeypatch):
+    """The articles whose matching reaches the broker (not run)."""
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.match_article_claims, "delay", sent.append)
+    return sent
+
+
+def made_minutes_ago(claim, minutes: int):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Claim.objects.filter(pk=claim.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_claims_left_without_a_vector_have_their_matching_sent_again_by_beat(
+    matching_sent, settings
+):
+    lost = article_with_claim(STATEMENT)
+    made_minutes_ago(lost, 11)
+    fresh = article_with_claim("Rents rose 9 percent last year, the council said.")
+    made_minutes_ago(fresh, 1)  # its job is probably still waiting in the queue
+    assert tasks.match_unembedded_claims() == [lost.article_id]
+    assert matching_sent == [lost.article_id]
+
+    article_claims_match(article_id=lost.article_id)  # the job that was sent, run
+    assert tasks.match_unembedded_claims() == []
+    assert settings.CELERY_BEAT_SCHEDULE["match-unembedded-claims"]["task"] == (
+        "claims.tasks.match_unembedded_claims"
+    )
+
+
+def test_an_analysis_stays_done_when_its_matching_cannot_be_queued(monkeypatch, seed_text):
+    from articles.models import AnalysisStatus
+
+    def broker_down(article_id):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.match_article_claims, "delay", broker_down)
+    article = ArticleFactory(body=seed_text)
+    result = tasks.analyze_article.apply(args=[article.pk])
+    article.refresh_from_db()
+    assert result.successful() and result.result["claims_created"] > 0
+    assert article.analysis_status == AnalysisStatus.DONE
+    assert not ClaimEmbedding.objects.filter(claim__article=article).exists()
+    Claim.objects.filter(article=article).update(created_at=article.created_at.replace(year=2020))
+    monkeypatch.setattr(tasks.match_article_claims, "delay", lambda article_id: None)
+    assert tasks.match_unembedded_claims() == [article.pk]  # beat finds it later
+
+
+def test_a_second_delivery_that_loses_the_race_to_link_a_repeat_finishes_without_an_error(
+    monkeypatch,
+):
+    from claims.matching import groups, linking
+
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    repeat = article_with_claim(STATEMENT)
+    real_link = groups.claim_group_link
+
+    def the_other_delivery_links_it_first(*, claim, earlier, **kwargs):
+        real_link(claim=claim, earlier=earlier, **kwargs)  # between our read and our lock
+        return real_link(claim=claim, earlier=earlier, **kwargs)
+
+    monkeypatch.setattr(linking, "claim_group_link", the_other_delivery_links_it_first)
+    result = article_claims_match(article_id=repeat.article_id)
+    repeat.refresh_from_db()
+    first.refresh_from_db()
+    assert repeat.group_id == first.group_id and repeat.group_link == GroupLink.AUTO
+    assert result.linked == 0  # linked by the other delivery, not counted twice
+
+
+def test_a_repeat_of_a_claim_deleted_since_this_process_indexed_it_is_matched_without_an_error():
+    """A worker's index keeps a removed claim's vector until its next snapshot (a re-analysis
+    dropped the claim, an editor deleted the article); its matching must not crash on it."""
+    gone = article_with_claim(STATEMENT)
+    article_claims_match(article_id=gone.article_id)  # now in this process's index
+    gone.article.delete()
+    repeat = article_with_claim(STATEMENT)
+    result = article_claims_match(article_id=repeat.article_id)
+    repeat.refresh_from_db()
+    assert result.embedded == 1 and result.linked == result.suggested == 0
+    assert repeat.group_id is None and not MatchSuggestion.objects.exists()
+    assert claim_key(gone.pk) not in live_corpus(CLAIMS).documents  # and this index forgot it

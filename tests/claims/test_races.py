@@ -161,3 +161,20 @@ def test_a_withdrawal_and_a_publication_at_once_leave_one_of_them_done_and_the_o
         (VerdictStatus.DRAFT, ClaimStatus.IN_PROGRESS),
         (VerdictStatus.PUBLISHED, ClaimStatus.PUBLISHED),
     }
+
+
+def test_the_same_analysis_job_delivered_twice_at_once_writes_its_rows_once():
+    """acks_late: Redis may hand a job to a second worker while the first still runs it."""
+    from claims.models import Sentence
+
+    body = " ".join(f"The mayor said taxes rose {n} percent in district {n}." for n in range(40))
+    article = ArticleFactory(body=body)
+    Article.objects.filter(pk=article.pk).update(analysis_task_id="the-job")
+    results = run_together(
+        lambda index: analysis.article_analyze(article_id=article.pk, task_id="the-job")
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(result.claims_created for result in results) == Claim.objects.count() > 0
+    spans = list(Sentence.objects.filter(article=article).values_list("start", flat=True))
+    assert len(spans) == len(set(spans)) == results[0].sentences
+    assert Article.objects.get(pk=article.pk).analysis_status == AnalysisStatus.DONE

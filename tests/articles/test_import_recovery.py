@@ -1,0 +1,159 @@
+"""Bulk imports under faults: the broker down at upload, a second delivery while one runs, a
+worker that dies halfway. Each import runs once, every row counted once, and nothing stays
+'queued' or 'running' for ever."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from articles.intake import bulk, import_recovery
+from articles.intake.bulk import import_batch_create, import_batch_run
+from articles.intake.import_recovery import import_batches_recover
+from articles.models import Article, ImportBatch, ImportStatus
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROWS = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent in 2026.\n" for n in range(250))
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """What reaches the broker (nothing is run)."""
+    batches: list[int] = []
+
+    def send(name, *args):
+        batches.append(args[0])
+        return True
+
+    monkeypatch.setattr(import_recovery, "task_send", send)
+    return batches
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    monkeypatch.setattr(import_recovery, "task_send", lambda name, *args: False)
+
+
+def upload(client):
+    # Permissions, not the role: a transactional test's flush removed the migrations' groups.
+    user = UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_importbatch", "add_importbatch"])
+    )
+    client.force_login(user)
+    response = client.post(
+        "/intake/imports/", {"file": SimpleUploadedFile("rows.csv", ROWS.encode())}, follow=True
+    )
+    return ImportBatch.objects.get(), response.content.decode()
+
+
+# Real commits: the view's transaction sends the batch as it commits, before it answers.
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_while_the_broker_is_down_is_kept_and_says_it_is_sent_later(client, broker_down):
+    batch, page = upload(client)
+    assert batch.status == ImportStatus.QUEUED and batch.total_rows == 250
+    assert batch.error == import_recovery.BROKER_DOWN_ERROR
+    assert "sent again automatically once the queue is back" in page
+    assert "upload the file again" not in page
+
+
+def test_the_recovery_sends_an_import_that_never_reached_the_broker_and_it_runs_once(
+    monkeypatch, sent, django_capture_on_commit_callbacks
+):
+    broker_back = import_recovery.task_send
+    monkeypatch.setattr(import_recovery, "task_send", lambda name, *args: False)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_batch_create(file_name="rows.csv", data=ROWS.encode())
+    assert ImportBatch.objects.get(pk=batch.pk).error == import_recovery.BROKER_DOWN_ERROR
+    monkeypatch.setattr(import_recovery, "task_send", broker_back)
+
+    assert import_batches_recover(queued_for=timedelta(minutes=5)) == []  # not stale yet
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    import_batches_recover(queued_for=timedelta(minutes=5))
+    assert sent == [batch.pk]
+
+    with django_capture_on_commit_callbacks():  # the analyses are queued, not run
+        progress = import_batch_run(batch_id=batch.pk)
+        again = import_batch_run(batch_id=batch.pk)  # the recovery's copy, delivered late
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE and batch.error == ""
+    assert progress.stored == again.stored == batch.stored == Article.objects.count() == 250
+    assert import_batches_recover(queued_for=timedelta(0)) == []  # done: left alone
+    assert sent == [batch.pk]
+
+
+class WorkerDied(BaseException):
+    """A stand-in for SIGKILL: not an Exception, so no handler runs and nothing is marked."""
+
+
+def test_a_run_whose_worker_died_resumes_after_its_last_chunk_and_counts_each_row_once(
+    monkeypatch, sent, django_capture_on_commit_callbacks
+):
+    batch = import_batch_create(file_name="many.csv", data=ROWS.encode(), queue=False)
+    real_store = bulk.import_row_store
+
+    def dies_at_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150":
+            raise WorkerDied
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", dies_at_row_150)
+    with django_capture_on_commit_callbacks(), pytest.raises(WorkerDied):
+        import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    # The first chunk's rows and counts were committed together; the second chunk not at all.
+    assert batch.status == ImportStatus.RUNNING
+    assert batch.rows_done == batch.stored == Article.objects.count() == 100
+
+    assert import_batches_recover(queued_for=timedelta(minutes=5)) == [batch.pk]
+    monkeypatch.setattr(bulk, "import_row_store", real_store)
+    with django_capture_on_commit_callbacks():
+        progress = import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE
+    assert (progress.stored, progress.skipped, progress.failed) == (250, 0, 0)
+    assert (batch.rows_done, batch.stored, batch.skipped) == (250, 250, 0)
+    assert Article.objects.count() == 250
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_delivery_while_the_import_runs_does_nothing_and_is_not_sent_again(sent):
+    if connection.vendor != "postgresql":
+        pytest.skip("the lock is PostgreSQL's")
+    batch = import_batch_create(file_name="many.csv", data=ROWS.encode(), queue=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    holding, release = threading.Event(), threading.Event()
+
+    def running_elsewhere():  # another worker's connection, in the middle of the run
+        try:
+            with import_recovery.import_batch_lock(batch.pk) as held:
+                assert held
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=running_elsewhere)
+    other.start()
+    try:
+        assert holding.wait(30)
+        progress = import_batch_run(batch_id=batch.pk)
+        assert progress.done == 0 and not Article.objects.exists()
+        assert import_batches_recover(queued_for=timedelta(0)) == []  # alive: not sent
+    finally:
+        release.set()
+        other.join(30)
+    # Its worker gone (the lock freed with its connection), the batch is sent again.
+    assert import_batches_recover(queued_for=timedelta(0)) == [batch.pk]
+    assert sent == [batch.pk]
+
+
+def test_the_import_recovery_runs_on_celery_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["recover-imports"]
+    assert entry["task"] == "articles.tasks.import_batches_recover"
