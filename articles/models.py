@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -114,7 +114,10 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["analysis_status", "-created_at"]),
             models.Index(fields=["outlet", "-published_at"]),
-            models.Index(fields=["-published_at"]),
+            # The queue's "newest article" order (claims.selectors.QUEUE_SORTS): undated last.
+            models.Index(
+                F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:

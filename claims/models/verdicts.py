@@ -128,6 +128,8 @@ class Verdict(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="verdict_status_idx"),
             models.Index(fields=["-updated_at"], name="verdict_updated_idx"),
+            # The editors' review queue: submitted verdicts, oldest submission first.
+            models.Index(fields=["status", "submitted_at", "id"], name="verdict_submitted_idx"),
         ]
 
     def __str__(self) -> str:
