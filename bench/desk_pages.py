@@ -190,11 +190,11 @@ def explain(sql: str) -> str:
     return f"    {sql[:400]}\n{plan}"
 
 
-def main():
-    args = parse_args()
+def django_setup(*, database_url: str, refill: bool, claims: int) -> None:
+    """Django on the bench database, DEBUG off, migrated and filled (once)."""
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
     os.environ.update(
-        DATABASE_URL=args.database_url,
+        DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -209,7 +209,7 @@ def main():
         LOG_LEVEL="WARNING",
     )
     os.environ.pop("REDIS_URL", None)  # process-local cache: nothing shared with the desk
-    ensure_database(args.database_url, drop=args.refill)
+    ensure_database(database_url, drop=refill)
 
     import django
 
@@ -223,17 +223,25 @@ def main():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     from desk_data import fill
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
+
+    from claims.models import Claim
+
+    call_command("migrate", verbosity=0)
+    if not Claim.objects.exists():
+        counts = fill(claims=claims)
+        print("Filled: " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
+
+
+def main():
+    args = parse_args()
+    django_setup(database_url=args.database_url, refill=args.refill, claims=args.claims)
+    from django.contrib.auth import get_user_model
     from django.test import Client
 
     from claims.api.auth import token_create
     from claims.models import Claim
 
-    call_command("migrate", verbosity=0)
-    if not Claim.objects.exists():
-        counts = fill(claims=args.claims)
-        print("Filled: " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
     users = get_user_model().objects
     clients = {"anonymous": Client()}
     for who, name in (("checker", "bench-checker-0"), ("editor", "bench-editor-0")):

@@ -97,6 +97,15 @@ QUEUE_SORTS = {
 }
 
 
+def review_queue() -> QuerySet[Verdict]:
+    """Submitted verdicts for the editors, oldest submission first (index verdict_submitted_idx)."""
+    return (
+        Verdict.objects.filter(status=VerdictStatus.SUBMITTED)
+        .select_related("claim", "claim__speaker", "claim__article", "author", "rating")
+        .order_by("submitted_at", "id")
+    )
+
+
 def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:
     """Claims whose words match `text`, or whose speaker is called that (by name, or with
     `aliases` by any spelling the desk recorded): the same on every database.

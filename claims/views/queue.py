@@ -8,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from .. import selectors, services
 from ..forms import QueueBulkForm, QueueFilterForm
 from ..ids import is_id
-from ..models import Verdict, VerdictStatus
 from .base import (
     CHANGE_CLAIMS,
     PUBLISH_VERDICTS,
@@ -102,10 +101,5 @@ def _bulk_refused(request, back: str):
 
 @desk_view(PUBLISH_VERDICTS)
 def review_queue(request):
-    verdicts = (
-        Verdict.objects.filter(status=VerdictStatus.SUBMITTED)
-        .select_related("claim", "claim__speaker", "claim__article", "author", "rating")
-        .order_by("submitted_at", "id")
-    )
-    page = Paginator(verdicts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "claims/review_queue.html", {"page": page})
