@@ -53,7 +53,9 @@ class OutletAdmin(admin.ModelAdmin):
 class IntakeJobAdmin(admin.ModelAdmin):
     list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
     list_filter = ["status", "source_kind"]
-    search_fields = ["url", "reason"]
+    search_fields = ["url", "reason", "outlet_name"]
+    list_select_related = ["article"]
+    date_hierarchy = "created_at"
     readonly_fields = [field.name for field in IntakeJob._meta.fields]
     actions = ["retry"]
 
@@ -97,7 +99,8 @@ class FeedAdmin(admin.ModelAdmin):
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
     list_filter = ["active"]
-    search_fields = ["url", "title"]
+    search_fields = ["url", "title", "outlet__name", "outlet__domain"]
+    list_select_related = ["outlet"]
     readonly_fields = [
         "etag",
         "last_modified",
@@ -129,6 +132,8 @@ class FeedAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["file_name", "status", "total_rows", "stored", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
+    list_select_related = ["created_by"]
+    search_fields = ["file_name"]
     exclude = ["content"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
 

@@ -90,11 +90,17 @@ class SentenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Sentence
     fields = ["index", "text", "speaker", "attribution_cue", "check_worthiness"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
 
 class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Claim
     fields = ["text", "speaker", "check_worthiness", "status", "assignee"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker", "assignee")
 
 
 @admin.register(Article)

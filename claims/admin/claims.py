@@ -10,6 +10,7 @@ from .. import services, speaker_edits
 from ..models import (
     Claim,
     ClaimEvent,
+    ClaimNote,
     Sentence,
     Speaker,
     SpeakerAlias,
@@ -163,6 +164,20 @@ class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ClaimEvent
     fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ClaimNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The desk's research notes, for those who may read them (view_claimnote): written and
+    taken back on the claim page (claims.notes), which records the removal."""
+
+    model = ClaimNote
+    fields = ["created_at", "author", "text", "link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
 
 @admin.register(Claim)
 class ClaimAdmin(
@@ -177,12 +192,20 @@ class ClaimAdmin(
         "status",
         ScoreRangeFilter,
         "origin",
-        ("speaker", admin.RelatedOnlyFieldListFilter),
+        # Not by speaker: thousands of them would be a sidebar nobody reads; search finds
+        # a speaker by name or any spelling.
         ("article__outlet", admin.RelatedOnlyFieldListFilter),
         ("assignee", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["text", "speaker__name", "article__title"]
+    search_fields = [
+        "text",
+        "speaker__name",
+        "speaker__aliases__alias",
+        "article__title",
+        "article__outlet__name",
+    ]
     list_select_related = ["speaker", "assignee", "article__outlet"]
+    date_hierarchy = "created_at"
     readonly_fields = [
         "article",
         "start",
@@ -207,7 +230,7 @@ class ClaimAdmin(
         "priority",
     ]
     autocomplete_fields = ["speaker"]
-    inlines = [VerdictInline, ClaimEventInline]
+    inlines = [VerdictInline, ClaimNoteInline, ClaimEventInline]
     actions = ["assign_to_me"]
 
     @admin.display(description="Claim")
@@ -266,9 +289,8 @@ class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [
         ScoreRangeFilter,
         "is_direct_quote",
-        ("speaker", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["text", "article__title"]
+    search_fields = ["text", "article__title", "speaker__name", "speaker__aliases__alias"]
     list_select_related = ["article", "speaker"]
 
 

@@ -52,6 +52,9 @@ class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Correction
     fields = ["created_at", "created_by", "note"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
 
 class VerdictAdminForm(forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -87,8 +90,18 @@ class VerdictAdmin(
     form = VerdictAdminForm
     list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
     list_filter = ["status", "rating", "published_at"]
-    search_fields = ["claim__text", "conclusion", "explanation"]
+    search_fields = [
+        "claim__text",
+        "conclusion",
+        "explanation",
+        "claim__speaker__name",
+        "claim__speaker__aliases__alias",
+        "claim__article__title",
+        "claim__article__outlet__name",
+    ]
     list_select_related = ["claim", "rating", "author", "editor"]
+    ordering = ["-updated_at", "-pk"]  # what the desk touched last
+    date_hierarchy = "published_at"
     readonly_fields = [
         "claim",
         "status",
@@ -192,7 +205,7 @@ class EvidenceSourceAdmin(HistoryReadOnlyMixin, ReadOnlyAdminMixin, SimpleHistor
 
     list_display = ["title", "url", "verdict", "accessed_on"]
     search_fields = ["title", "url", "note"]
-    list_select_related = ["verdict__claim"]
+    list_select_related = ["verdict__claim", "verdict__rating"]
 
 
 class RatingForm(forms.ModelForm):
