@@ -195,5 +195,41 @@ class AutocompleteIdsCheckedMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class _SelectionRefused(Exception):
+    pass
+
+
+def apply_to_selection(modeladmin, request, rows, call, *, refusals, label, done, nothing) -> bool:
+    """An admin action on a selection, all or nothing: each row goes through its service in
+    turn, and if any is refused the whole selection is rolled back (events and all) and the
+    page lists every refusal under `nothing` ("Nothing was published"), so a selection is never
+    left half done. Returns whether it applied. `done` is formatted with the row count."""
+    refused = []
+    try:
+        with transaction.atomic():
+            count = 0
+            for row in rows:
+                try:
+                    with transaction.atomic():  # a refused row's writes go; later rows are tried
+                        call(row)
+                except refusals as error:
+                    refused.append(f"{label(row)}: {'; '.join(error_messages(error))}")
+                count += 1
+            if refused:
+                raise _SelectionRefused
+    except _SelectionRefused:
+        modeladmin.message_user(
+            request,
+            f"{nothing}: {len(refused)} of the {count} selected were refused (below). Deselect or "
+            "fix them and run the action again.",
+            messages.ERROR,
+        )
+        for message in refused:
+            modeladmin.message_user(request, message, messages.ERROR)
+        return False
+    modeladmin.message_user(request, done.format(count=count), messages.SUCCESS)
+    return True
+
+
 def error_messages(error) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]

@@ -1,7 +1,7 @@
 """Speakers, claims, their sentences and workflow events."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,6 +26,7 @@ from .base import (
     ReadOnlyInlineMixin,
     ScoreRangeFilter,
     ServiceSaveAdminMixin,
+    apply_to_selection,
 )
 
 # --- Speakers ----------------------------------------------------------------------------------
@@ -268,17 +269,16 @@ class ClaimAdmin(
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        done, refused = 0, []
-        for claim in queryset:
-            try:
-                services.claim_assign(claim=claim, actor=request.user)
-                done += 1
-            except IllegalTransition as error:
-                refused.append(f"#{claim.pk}: {error}")
-        if done:
-            self.message_user(request, f"Assigned {done} claim(s) to you.")
-        for message in refused:
-            self.message_user(request, message, level=messages.WARNING)
+        apply_to_selection(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda claim: services.claim_assign(claim=claim, actor=request.user),
+            refusals=(IllegalTransition, ValidationError, PermissionDenied),
+            label=lambda claim: f"“{claim}”",
+            done="Assigned {count} claim(s) to you.",
+            nothing="Nothing was assigned",
+        )
 
 
 @admin.register(Sentence)

@@ -1,7 +1,7 @@
 """Verdicts with their evidence sources and corrections, and the rating scales."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,7 +20,7 @@ from .base import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
-    error_messages,
+    apply_to_selection,
 )
 
 # --- Verdicts ----------------------------------------------------------------------------------
@@ -176,27 +176,34 @@ class VerdictAdmin(
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._apply(
-            request, queryset, lambda v: verdicts.verdict_submit(verdict=v, actor=request.user)
+            request,
+            queryset,
+            lambda v: verdicts.verdict_submit(verdict=v, actor=request.user),
+            done="Submitted {count} verdict(s) for review.",
+            nothing="Nothing was submitted",
         )
 
     @admin.action(description="Approve and publish", permissions=["publish"])
     def publish(self, request, queryset):
         self._apply(
-            request, queryset, lambda v: verdicts.verdict_publish(verdict=v, editor=request.user)
+            request,
+            queryset,
+            lambda v: verdicts.verdict_publish(verdict=v, editor=request.user),
+            done="Published {count} verdict(s).",
+            nothing="Nothing was published",
         )
 
-    def _apply(self, request, queryset, action):
-        for verdict in queryset.select_related("claim"):
-            try:
-                action(verdict)
-            except (ValidationError, IllegalTransition, PermissionDenied) as error:
-                self.message_user(
-                    request,
-                    f"#{verdict.pk}: {'; '.join(error_messages(error))}",
-                    level=messages.ERROR,
-                )
-            else:
-                self.message_user(request, f"#{verdict.pk}: done.")
+    def _apply(self, request, queryset, action, *, done, nothing):
+        apply_to_selection(
+            self,
+            request,
+            queryset.select_related("claim").order_by("pk"),
+            action,
+            refusals=(ValidationError, IllegalTransition, PermissionDenied),
+            label=lambda verdict: f"“{verdict.claim}”",
+            done=done,
+            nothing=nothing,
+        )
 
 
 @admin.register(EvidenceSource)
