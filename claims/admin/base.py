@@ -49,9 +49,17 @@ class PublishedRecordDeleteMixin:
         refusal = record.record_delete_refusal(objects=objs)
         if refusal:
             self.message_user(request, refusal, level=messages.ERROR)
-            if not protected:  # a published verdict with no source left: no guard listed it
+            # The page lists what stands in the way, not a permission the user could not use
+            # anyway (an editor may not delete verdicts, and this delete is refused for all).
+            perms_needed = set()
+            if not protected:  # a published verdict with no source left, or research notes
                 verdicts = record.protected_verdicts_of(objects=objs)
                 protected = [f"Published verdict: {verdict.claim}" for verdict in verdicts]
+                if not verdicts:
+                    protected = [
+                        f"Claim with research notes: {claim}"
+                        for claim in record.claims_with_notes_of(objects=objs)
+                    ]
         return deleted, counts, perms_needed, protected
 
     def _read_only_names(self) -> set[str]:
