@@ -22,6 +22,7 @@ from ..models import (
     Sentence,
 )
 from .base import (
+    AutocompleteIdsCheckedMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
@@ -104,7 +105,9 @@ class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    AutocompleteIdsCheckedMixin, ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "outlet",
@@ -117,6 +120,7 @@ class ArticleAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.Mode
     list_filter = ["analysis_status", "source_kind", "outlet", "language"]
     search_fields = ["title", "url", "byline", "outlet__name"]
     date_hierarchy = "created_at"
+    autocomplete_fields = ["outlet"]  # one outlet per domain: thousands, with feeds and imports
     inlines = [ClaimInline, SentenceInline]
     actions = ["rerun_analysis"]
     readonly_fields = [

@@ -162,3 +162,22 @@ def test_a_claim_form_offers_its_speaker_by_search_not_as_a_select_of_every_spea
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     assert "data-autocomplete-light-url" in page or "admin-autocomplete" in page
     assert page.count("<option") < 5
+
+
+def test_an_article_form_offers_its_outlet_by_search_not_as_a_select_of_every_outlet(client):
+    article = ArticleFactory()
+    for _ in range(30):
+        OutletFactory()
+    client.force_login(fact_checker())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert "admin-autocomplete" in page
+    assert page.count("<option") < 10
+    search = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "outlet", "term": "Out"},
+    )
+    assert search.status_code == 200 and len(search.json()["results"]) > 10
+    response = client.post(url, {"title": article.title, "outlet": "abc", "language": "en"})
+    assert response.status_code == 200  # the form again, with the field's error
+    assert "Select a valid choice" in response.content.decode()
