@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
@@ -45,8 +46,18 @@ class OutletAdminForm(forms.ModelForm):
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
     form = OutletAdminForm
-    list_display = ["name", "domain"]
+    list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
+
+    def get_queryset(self, request):
+        # Ordered again: a GROUP BY drops the model's default order, and the article form's
+        # outlet search pages through this.
+        counted = super().get_queryset(request).annotate(_article_count=Count("articles"))
+        return counted.order_by(*Outlet._meta.ordering)
+
+    @admin.display(description="Articles", ordering="_article_count")
+    def article_count(self, outlet):
+        return outlet._article_count
 
 
 @admin.register(IntakeJob)

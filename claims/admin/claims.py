@@ -84,7 +84,10 @@ class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHisto
     inlines = [SpeakerAliasInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_claim_count=Count("claims"))
+        # Ordered again: a GROUP BY drops the model's default order, and the claim form's
+        # speaker search pages through this.
+        counted = super().get_queryset(request).annotate(_claim_count=Count("claims"))
+        return counted.order_by(*Speaker._meta.ordering, "pk")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

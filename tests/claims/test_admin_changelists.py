@@ -70,6 +70,7 @@ ROWS = {
     "claims_evidencesource": _verdicts,
     "claims_claimevent": _claims,
     "claims_speaker": lambda n: [SpeakerFactory() for _ in range(n)],
+    "articles_outlet": lambda n: [ArticleFactory() for _ in range(n)],
     "articles_intakejob": _intake_jobs,
     "articles_feed": _feeds,
     "articles_importbatch": _import_batches,
