@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Feed, ImportBatch, IntakeJob, IntakeStatus
 from claims import notes, services
-from claims.models import ClaimEvent, SpeakerAlias
+from claims.models import ClaimEvent, Sentence, SpeakerAlias
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -107,8 +107,12 @@ def test_an_article_page_runs_as_many_queries_for_many_claims_as_for_a_few(
 
     def claims(span):
         for start, end in span:
-            claim = ClaimFactory(article=article, start=start, end=end, speaker=SpeakerFactory())
+            speaker = SpeakerFactory()
+            claim = ClaimFactory(article=article, start=start, end=end, speaker=speaker)
             services.claim_assign(claim=claim, actor=checker)
+            Sentence.objects.create(
+                article=article, index=start, start=start, end=end, text=claim.text, speaker=speaker
+            )
 
     spans = list(zip([0, *[end + 1 for end in ends[:-1]]], ends, strict=True))
     url = reverse("admin:articles_article_change", args=[article.pk])
