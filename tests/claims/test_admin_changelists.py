@@ -186,3 +186,13 @@ def test_an_article_form_offers_its_outlet_by_search_not_as_a_select_of_every_ou
     response = client.post(url, {"title": article.title, "outlet": "abc", "language": "en"})
     assert response.status_code == 200  # the form again, with the field's error
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_claim_page_shows_its_research_notes_escaped_and_read_only(client):
+    claim = ClaimFactory()
+    notes.claim_note_add(claim=claim, author=fact_checker(), text="<b>Call back</b> the ministry")
+    client.force_login(fact_checker())
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert "&lt;b&gt;Call back&lt;/b&gt; the ministry" in page
+    assert "<b>Call back</b>" not in page
+    assert 'name="notes-0-text"' not in page
