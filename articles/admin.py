@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
@@ -45,15 +46,27 @@ class OutletAdminForm(forms.ModelForm):
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
     form = OutletAdminForm
-    list_display = ["name", "domain"]
+    list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
+
+    def get_queryset(self, request):
+        # Ordered again: a GROUP BY drops the model's default order, and the article form's
+        # outlet search pages through this.
+        counted = super().get_queryset(request).annotate(_article_count=Count("articles"))
+        return counted.order_by(*Outlet._meta.ordering)
+
+    @admin.display(description="Articles", ordering="_article_count")
+    def article_count(self, outlet):
+        return outlet._article_count
 
 
 @admin.register(IntakeJob)
 class IntakeJobAdmin(admin.ModelAdmin):
     list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
     list_filter = ["status", "source_kind"]
-    search_fields = ["url", "reason"]
+    search_fields = ["url", "reason", "outlet_name"]
+    list_select_related = ["article"]
+    date_hierarchy = "created_at"
     readonly_fields = [field.name for field in IntakeJob._meta.fields]
     actions = ["retry"]
 
@@ -97,7 +110,8 @@ class FeedAdmin(admin.ModelAdmin):
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
     list_filter = ["active"]
-    search_fields = ["url", "title"]
+    search_fields = ["url", "title", "outlet__name", "outlet__domain"]
+    list_select_related = ["outlet"]
     readonly_fields = [
         "etag",
         "last_modified",
@@ -129,6 +143,8 @@ class FeedAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["file_name", "status", "total_rows", "stored", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
+    list_select_related = ["created_by"]
+    search_fields = ["file_name"]
     exclude = ["content"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
 

@@ -11,7 +11,7 @@ from django.db import router
 from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
 
-from .models import Verdict
+from .models import Claim, ClaimNote, Verdict
 
 # Readers of published verdicts (the API's list pages) cache what they serve under this number;
 # every change to the published set moves it on, so a new or corrected verdict shows at once.
@@ -57,10 +57,43 @@ def protected_verdicts(error: ProtectedError) -> list[Verdict]:
     return sorted((verdict for verdict in found if verdict.is_locked), key=lambda v: v.pk)
 
 
+def claims_with_notes_of(*, objects) -> list[Claim]:
+    """The claims with research notes that a delete of `objects` would take with it, found by
+    the same dry run of the cascade. Call once no published verdict stands in the way (that
+    cascade raises). A note is the desk's research (what a source said, whom to call back): the
+    desk takes one back on the claim page, which keeps the removal on the timeline; a delete
+    would drop it with nothing to say so, which is why the admin refuses it (as a re-analysis
+    keeps a claim with notes: ClaimQuerySet.with_reviewer_work)."""
+    objects = list(objects)
+    if not objects:
+        return []
+    collector = Collector(using=router.db_for_write(type(objects[0])))
+    collector.collect(objects)
+    claim_ids = {note.claim_id for note in collector.data.get(ClaimNote, ())}
+    for queryset in collector.fast_deletes:
+        if queryset.model is ClaimNote:
+            claim_ids |= set(queryset.values_list("claim_id", flat=True))
+    return list(Claim.objects.filter(pk__in=claim_ids).order_by("pk"))
+
+
 def record_delete_refusal(*, objects) -> str | None:
-    """Why `objects` may not be deleted, or None: a published verdict changes only through a
-    correction, so nothing it stands on is deleted (admin, bulk action, or any other path)."""
-    return _refusal(protected_verdicts_of(objects=objects))
+    """Why `objects` may not be deleted in the admin (its delete page and the bulk action), or
+    None: a published verdict changes only through a correction, so nothing it stands on is
+    deleted; and research notes are not deleted unseen with their claim."""
+    objects = list(objects)
+    refusal = _refusal(protected_verdicts_of(objects=objects))
+    if refusal:
+        return refusal
+    with_notes = claims_with_notes_of(objects=objects)
+    if not with_notes:
+        return None
+    named = "; ".join(f"“{claim}”" for claim in with_notes[:3])
+    more = f" and {len(with_notes) - 3} more" if len(with_notes) > 3 else ""
+    return (
+        f"Nothing was deleted: the desk's research notes on {named}{more} would go with it, "
+        "and nothing would record them. Their author or an editor takes them back on the "
+        "claim page first."
+    )
 
 
 def delete_refusal(error: ProtectedError) -> str | None:

@@ -22,6 +22,7 @@ from ..models import (
     Sentence,
 )
 from .base import (
+    AutocompleteIdsCheckedMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
@@ -90,15 +91,23 @@ class SentenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Sentence
     fields = ["index", "text", "speaker", "attribution_cue", "check_worthiness"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
 
 class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Claim
     fields = ["text", "speaker", "check_worthiness", "status", "assignee"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker", "assignee")
+
 
 @admin.register(Article)
-class ArticleAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    AutocompleteIdsCheckedMixin, ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "outlet",
@@ -111,6 +120,7 @@ class ArticleAdmin(ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.Mode
     list_filter = ["analysis_status", "source_kind", "outlet", "language"]
     search_fields = ["title", "url", "byline", "outlet__name"]
     date_hierarchy = "created_at"
+    autocomplete_fields = ["outlet"]  # one outlet per domain: thousands, with feeds and imports
     inlines = [ClaimInline, SentenceInline]
     actions = ["rerun_analysis"]
     readonly_fields = [

@@ -49,9 +49,17 @@ class PublishedRecordDeleteMixin:
         refusal = record.record_delete_refusal(objects=objs)
         if refusal:
             self.message_user(request, refusal, level=messages.ERROR)
-            if not protected:  # a published verdict with no source left: no guard listed it
+            # The page lists what stands in the way, not a permission the user could not use
+            # anyway (an editor may not delete verdicts, and this delete is refused for all).
+            perms_needed = set()
+            if not protected:  # a published verdict with no source left, or research notes
                 verdicts = record.protected_verdicts_of(objects=objs)
                 protected = [f"Published verdict: {verdict.claim}" for verdict in verdicts]
+                if not verdicts:
+                    protected = [
+                        f"Claim with research notes: {claim}"
+                        for claim in record.claims_with_notes_of(objects=objs)
+                    ]
         return deleted, counts, perms_needed, protected
 
     def _read_only_names(self) -> set[str]:
@@ -193,6 +201,42 @@ class AutocompleteIdsCheckedMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class _SelectionRefused(Exception):
+    pass
+
+
+def apply_to_selection(modeladmin, request, rows, call, *, refusals, label, done, nothing) -> bool:
+    """An admin action on a selection, all or nothing: each row goes through its service in
+    turn, and if any is refused the whole selection is rolled back (events and all) and the
+    page lists every refusal under `nothing` ("Nothing was published"), so a selection is never
+    left half done. Returns whether it applied. `done` is formatted with the row count."""
+    refused = []
+    try:
+        with transaction.atomic():
+            count = 0
+            for row in rows:
+                try:
+                    with transaction.atomic():  # a refused row's writes go; later rows are tried
+                        call(row)
+                except refusals as error:
+                    refused.append(f"{label(row)}: {'; '.join(error_messages(error))}")
+                count += 1
+            if refused:
+                raise _SelectionRefused
+    except _SelectionRefused:
+        modeladmin.message_user(
+            request,
+            f"{nothing}: {len(refused)} of the {count} selected were refused (below). Deselect or "
+            "fix them and run the action again.",
+            messages.ERROR,
+        )
+        for message in refused:
+            modeladmin.message_user(request, message, messages.ERROR)
+        return False
+    modeladmin.message_user(request, done.format(count=count), messages.SUCCESS)
+    return True
 
 
 def error_messages(error) -> list[str]:

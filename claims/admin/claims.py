@@ -1,7 +1,7 @@
 """Speakers, claims, their sentences and workflow events."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,6 +10,7 @@ from .. import services, speaker_edits
 from ..models import (
     Claim,
     ClaimEvent,
+    ClaimNote,
     Sentence,
     Speaker,
     SpeakerAlias,
@@ -25,6 +26,7 @@ from .base import (
     ReadOnlyInlineMixin,
     ScoreRangeFilter,
     ServiceSaveAdminMixin,
+    apply_to_selection,
 )
 
 # --- Speakers ----------------------------------------------------------------------------------
@@ -82,7 +84,10 @@ class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHisto
     inlines = [SpeakerAliasInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_claim_count=Count("claims"))
+        # Ordered again: a GROUP BY drops the model's default order, and the claim form's
+        # speaker search pages through this.
+        counted = super().get_queryset(request).annotate(_claim_count=Count("claims"))
+        return counted.order_by(*Speaker._meta.ordering, "pk")
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -163,6 +168,20 @@ class ClaimEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ClaimEvent
     fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ClaimNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The desk's research notes, for those who may read them (view_claimnote): written and
+    taken back on the claim page (claims.notes), which records the removal."""
+
+    model = ClaimNote
+    fields = ["created_at", "author", "text", "link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
 
 @admin.register(Claim)
 class ClaimAdmin(
@@ -177,12 +196,20 @@ class ClaimAdmin(
         "status",
         ScoreRangeFilter,
         "origin",
-        ("speaker", admin.RelatedOnlyFieldListFilter),
+        # Not by speaker: thousands of them would be a sidebar nobody reads; search finds
+        # a speaker by name or any spelling.
         ("article__outlet", admin.RelatedOnlyFieldListFilter),
         ("assignee", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["text", "speaker__name", "article__title"]
+    search_fields = [
+        "text",
+        "speaker__name",
+        "speaker__aliases__alias",
+        "article__title",
+        "article__outlet__name",
+    ]
     list_select_related = ["speaker", "assignee", "article__outlet"]
+    date_hierarchy = "created_at"
     readonly_fields = [
         "article",
         "start",
@@ -207,7 +234,7 @@ class ClaimAdmin(
         "priority",
     ]
     autocomplete_fields = ["speaker"]
-    inlines = [VerdictInline, ClaimEventInline]
+    inlines = [VerdictInline, ClaimNoteInline, ClaimEventInline]
     actions = ["assign_to_me"]
 
     @admin.display(description="Claim")
@@ -248,17 +275,16 @@ class ClaimAdmin(
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        done, refused = 0, []
-        for claim in queryset:
-            try:
-                services.claim_assign(claim=claim, actor=request.user)
-                done += 1
-            except IllegalTransition as error:
-                refused.append(f"#{claim.pk}: {error}")
-        if done:
-            self.message_user(request, f"Assigned {done} claim(s) to you.")
-        for message in refused:
-            self.message_user(request, message, level=messages.WARNING)
+        apply_to_selection(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda claim: services.claim_assign(claim=claim, actor=request.user),
+            refusals=(IllegalTransition, ValidationError, PermissionDenied),
+            label=lambda claim: f"“{claim}”",
+            done="Assigned {count} claim(s) to you.",
+            nothing="Nothing was assigned",
+        )
 
 
 @admin.register(Sentence)
@@ -269,9 +295,8 @@ class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [
         ScoreRangeFilter,
         "is_direct_quote",
-        ("speaker", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["text", "article__title"]
+    search_fields = ["text", "article__title", "speaker__name", "speaker__aliases__alias"]
     list_select_related = ["article", "speaker"]
 
 

@@ -1,7 +1,7 @@
 """Verdicts with their evidence sources and corrections, and the rating scales."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -22,7 +22,7 @@ from .base import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
-    error_messages,
+    apply_to_selection,
 )
 
 # --- Verdicts ----------------------------------------------------------------------------------
@@ -53,6 +53,9 @@ class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
 
     model = Correction
     fields = ["created_at", "created_by", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
 
 
 class VerdictAdminForm(forms.ModelForm):
@@ -89,8 +92,18 @@ class VerdictAdmin(
     form = VerdictAdminForm
     list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
     list_filter = ["status", "rating", "published_at"]
-    search_fields = ["claim__text", "conclusion", "explanation"]
+    search_fields = [
+        "claim__text",
+        "conclusion",
+        "explanation",
+        "claim__speaker__name",
+        "claim__speaker__aliases__alias",
+        "claim__article__title",
+        "claim__article__outlet__name",
+    ]
     list_select_related = ["claim", "rating", "author", "editor"]
+    ordering = ["-updated_at", "-pk"]  # what the desk touched last
+    date_hierarchy = "published_at"
     readonly_fields = [
         "claim",
         "status",
@@ -165,27 +178,34 @@ class VerdictAdmin(
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._apply(
-            request, queryset, lambda v: verdicts.verdict_submit(verdict=v, actor=request.user)
+            request,
+            queryset,
+            lambda v: verdicts.verdict_submit(verdict=v, actor=request.user),
+            done="Submitted {count} verdict(s) for review.",
+            nothing="Nothing was submitted",
         )
 
     @admin.action(description="Approve and publish", permissions=["publish"])
     def publish(self, request, queryset):
         self._apply(
-            request, queryset, lambda v: verdicts.verdict_publish(verdict=v, editor=request.user)
+            request,
+            queryset,
+            lambda v: verdicts.verdict_publish(verdict=v, editor=request.user),
+            done="Published {count} verdict(s).",
+            nothing="Nothing was published",
         )
 
-    def _apply(self, request, queryset, action):
-        for verdict in queryset.select_related("claim"):
-            try:
-                action(verdict)
-            except (ValidationError, IllegalTransition, PermissionDenied) as error:
-                self.message_user(
-                    request,
-                    f"#{verdict.pk}: {'; '.join(error_messages(error))}",
-                    level=messages.ERROR,
-                )
-            else:
-                self.message_user(request, f"#{verdict.pk}: done.")
+    def _apply(self, request, queryset, action, *, done, nothing):
+        apply_to_selection(
+            self,
+            request,
+            queryset.select_related("claim").order_by("pk"),
+            action,
+            refusals=(ValidationError, IllegalTransition, PermissionDenied),
+            label=lambda verdict: f"“{verdict.claim}”",
+            done=done,
+            nothing=nothing,
+        )
 
 
 @admin.register(EvidenceSource)
@@ -194,7 +214,7 @@ class EvidenceSourceAdmin(HistoryReadOnlyMixin, ReadOnlyAdminMixin, SimpleHistor
 
     list_display = ["title", "url", "verdict", "accessed_on"]
     search_fields = ["title", "url", "note"]
-    list_select_related = ["verdict__claim"]
+    list_select_related = ["verdict__claim", "verdict__rating"]
 
 
 class RatingForm(forms.ModelForm):

@@ -1,0 +1,198 @@
+"""The admin's change lists and change forms as the desk uses them: a page's queries do not grow
+with its rows, search finds what people type, and a big table is never drawn as a select."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Feed, ImportBatch, IntakeJob, IntakeStatus
+from claims import notes, services
+from claims.models import ClaimEvent, Sentence, SpeakerAlias
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    OutletFactory,
+    SpeakerFactory,
+    UserFactory,
+    admin_user,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    published_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+_numbers = itertools.count()
+
+
+def _claims(n):
+    checker = fact_checker()
+    for _ in range(n):
+        claim = ClaimFactory(speaker=SpeakerFactory())
+        services.claim_assign(claim=claim, actor=checker)
+
+
+def _verdicts(n):
+    for _ in range(n):
+        published_verdict(claim=ClaimFactory(speaker=SpeakerFactory()))
+
+
+def _intake_jobs(n):
+    for number in itertools.islice(_numbers, n):
+        IntakeJob.objects.create(
+            url=f"https://news{number}.example/story",
+            fetch_url=f"https://news{number}.example/story",
+            status=IntakeStatus.STORED,
+            article=ArticleFactory(),
+            created_by=UserFactory(),
+        )
+
+
+def _feeds(n):
+    for number in itertools.islice(_numbers, n):
+        Feed.objects.create(url=f"https://news{number}.example/feed", outlet=OutletFactory())
+
+
+def _import_batches(n):
+    for number in itertools.islice(_numbers, n):
+        ImportBatch.objects.create(
+            file_name=f"batch{number}.csv", file_format="csv", content="", created_by=UserFactory()
+        )
+
+
+ROWS = {
+    "articles_article": lambda n: [ClaimFactory() for _ in range(n)],
+    "claims_claim": _claims,
+    "claims_verdict": _verdicts,
+    "claims_evidencesource": _verdicts,
+    "claims_claimevent": _claims,
+    "claims_speaker": lambda n: [SpeakerFactory() for _ in range(n)],
+    "articles_outlet": lambda n: [ArticleFactory() for _ in range(n)],
+    "articles_intakejob": _intake_jobs,
+    "articles_feed": _feeds,
+    "articles_importbatch": _import_batches,
+}
+
+
+def _page_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_a_change_list_runs_as_many_queries_for_many_rows_as_for_a_few(
+    client, name, django_assert_max_num_queries
+):
+    client.force_login(admin_user())
+    url = reverse(f"admin:{name}_changelist")
+    ROWS[name](2)
+    few = _page_queries(client, url)
+    ROWS[name](10)
+    with django_assert_max_num_queries(few):
+        assert client.get(url).status_code == 200
+
+
+def test_an_article_page_runs_as_many_queries_for_many_claims_as_for_a_few(
+    client, django_assert_max_num_queries
+):
+    article = ArticleFactory(
+        body=" ".join(f"Sentence number {n} says the budget grew." for n in range(12))
+    )
+    checker = fact_checker()
+    ends = [index + 1 for index, char in enumerate(article.body) if char == "."]
+
+    def claims(span):
+        for start, end in span:
+            speaker = SpeakerFactory()
+            claim = ClaimFactory(article=article, start=start, end=end, speaker=speaker)
+            services.claim_assign(claim=claim, actor=checker)
+            Sentence.objects.create(
+                article=article, index=start, start=start, end=end, text=claim.text, speaker=speaker
+            )
+
+    spans = list(zip([0, *[end + 1 for end in ends[:-1]]], ends, strict=True))
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(editor())
+    claims(spans[:2])
+    few = _page_queries(client, url)
+    claims(spans[2:])
+    with django_assert_max_num_queries(few):
+        assert client.get(url).status_code == 200
+
+
+def test_a_claim_page_runs_as_many_queries_for_a_long_timeline_as_for_a_short_one(
+    client, django_assert_max_num_queries
+):
+    claim = ClaimFactory()
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    client.force_login(editor())
+
+    def events(n):
+        for _ in range(n):
+            ClaimEvent.objects.create(claim=claim, kind="assigned", actor=UserFactory())
+            notes.claim_note_add(claim=claim, author=fact_checker(), text="Called the office.")
+
+    events(2)
+    few = _page_queries(client, url)
+    events(10)
+    with django_assert_max_num_queries(few):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["Sec. Blinken", "Daily Planet"])
+def test_the_claim_and_verdict_lists_find_a_claim_by_a_speaker_s_spelling_or_its_outlet(
+    client, query
+):
+    speaker = SpeakerFactory(name="Antony Blinken")
+    SpeakerAlias.objects.create(speaker=speaker, alias="Sec. Blinken", key="sec blinken")
+    article = ArticleFactory(outlet=OutletFactory(name="Daily Planet", domain="planet.example"))
+    found = drafted_verdict(claim=ClaimFactory(article=article, speaker=speaker)).claim
+    other = drafted_verdict(claim=ClaimFactory(speaker=SpeakerFactory())).claim
+    client.force_login(fact_checker())
+    for name in ["claims_claim", "claims_verdict"]:
+        page = client.get(reverse(f"admin:{name}_changelist"), {"q": query}).content.decode()
+        assert found.text in page
+        assert other.text not in page
+
+
+def test_a_claim_form_offers_its_speaker_by_search_not_as_a_select_of_every_speaker(client):
+    for _ in range(30):
+        SpeakerFactory()
+    claim = ClaimFactory()
+    client.force_login(editor())
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert "data-autocomplete-light-url" in page or "admin-autocomplete" in page
+    assert page.count("<option") < 5
+
+
+def test_an_article_form_offers_its_outlet_by_search_not_as_a_select_of_every_outlet(client):
+    article = ArticleFactory()
+    for _ in range(30):
+        OutletFactory()
+    client.force_login(fact_checker())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert "admin-autocomplete" in page
+    assert page.count("<option") < 10
+    search = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "outlet", "term": "Out"},
+    )
+    assert search.status_code == 200 and len(search.json()["results"]) > 10
+    response = client.post(url, {"title": article.title, "outlet": "abc", "language": "en"})
+    assert response.status_code == 200  # the form again, with the field's error
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_claim_page_shows_its_research_notes_escaped_and_read_only(client):
+    claim = ClaimFactory()
+    notes.claim_note_add(claim=claim, author=fact_checker(), text="<b>Call back</b> the ministry")
+    client.force_login(fact_checker())
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert "&lt;b&gt;Call back&lt;/b&gt; the ministry" in page
+    assert "<b>Call back</b>" not in page
+    assert 'name="notes-0-text"' not in page

@@ -1,0 +1,106 @@
+"""What deleting an article, a claim or an outlet does in the admin, as each role: published
+work and research notes are never taken along, and the confirmation page says why."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Outlet
+from claims import notes
+from claims.models import Claim, ClaimNote
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    admin_user,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+NOTES_REFUSAL = "research notes on"
+
+
+def noted_claim(**kwargs):
+    claim = ClaimFactory(**kwargs)
+    note = notes.claim_note_add(claim=claim, author=fact_checker(), text="The mayor's office")
+    return claim, note
+
+
+def test_an_editor_cannot_delete_a_claim_with_research_notes(client):
+    claim, note = noted_claim()
+    client.force_login(editor())
+    url = reverse("admin:claims_claim_delete", args=[claim.pk])
+    page = client.get(url).content.decode()
+    assert NOTES_REFUSAL in page
+    assert "Claim with research notes" in page
+    assert "Cannot delete" in page  # no "Yes, I'm sure" button
+    page = client.post(url, {"post": "yes"}).content.decode()
+    assert NOTES_REFUSAL in page
+    assert ClaimNote.objects.filter(pk=note.pk).exists()
+
+
+def test_deleting_the_article_of_a_claim_with_notes_is_refused_too(client):
+    claim, _ = noted_claim()
+    client.force_login(editor())
+    url = reverse("admin:articles_article_delete", args=[claim.article_id])
+    assert NOTES_REFUSAL in client.post(url, {"post": "yes"}).content.decode()
+    assert Article.objects.filter(pk=claim.article_id).exists()
+
+
+def test_a_bulk_delete_with_one_noted_claim_deletes_none(client):
+    noted, _ = noted_claim()
+    plain = ClaimFactory()
+    client.force_login(editor())
+    response = client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "delete_selected", "_selected_action": [noted.pk, plain.pk], "post": "yes"},
+    )
+    assert NOTES_REFUSAL in response.content.decode()
+    assert Claim.objects.filter(pk__in=[noted.pk, plain.pk]).count() == 2
+
+
+def test_once_its_notes_are_taken_back_on_the_desk_a_claim_can_be_deleted(client):
+    claim, note = noted_claim()
+    desk_editor = editor()
+    notes.claim_note_remove(note=note, actor=desk_editor)
+    client.force_login(desk_editor)
+    url = reverse("admin:claims_claim_delete", args=[claim.pk])
+    page = client.get(url).content.decode()
+    assert NOTES_REFUSAL not in page and "Claim event" in page  # the confirmation lists them
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_an_editor_is_told_a_published_claim_is_the_record_not_that_a_permission_is_missing(
+    client,
+):
+    verdict = published_verdict()
+    client.force_login(editor())
+    page = client.get(reverse("admin:claims_claim_delete", args=[verdict.claim_id])).content
+    page = page.decode()
+    assert "changes only through a correction" in page
+    assert "Published verdict" in page or "Verdict:" in page
+    assert "permission to delete the following types" not in page
+
+
+def test_a_fact_checker_deletes_no_claim_article_or_outlet(client):
+    claim = ClaimFactory()
+    client.force_login(fact_checker())
+    for url in [
+        reverse("admin:claims_claim_delete", args=[claim.pk]),
+        reverse("admin:articles_article_delete", args=[claim.article_id]),
+        reverse("admin:articles_outlet_delete", args=[claim.article.outlet_id]),
+    ]:
+        assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_an_outlet_with_articles_is_not_deleted_even_by_an_administrator(client):
+    article = ArticleFactory()
+    client.force_login(admin_user())
+    url = reverse("admin:articles_outlet_delete", args=[article.outlet_id])
+    page = client.get(url).content.decode()
+    assert "protected related objects" in page and article.title in page
+    client.post(url, {"post": "yes"})
+    assert Outlet.objects.filter(pk=article.outlet_id).exists()
