@@ -28,31 +28,15 @@ import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+from api_verdicts import TOPICS as API_TOPICS
+
 SPEAKERS = 2_000
 OUTLETS = 50
 CLAIMS_PER_ARTICLE = 10
 BATCH = 2_000
 
-TOPICS = [
-    "the city budget",
-    "unemployment",
-    "violent crime",
-    "inflation",
-    "hospital waiting times",
-    "the housing shortage",
-    "fuel prices",
-    "school funding",
-    "the trade deficit",
-    "carbon emissions",
-    "police numbers",
-    "rail ticket prices",
-    "child poverty",
-    "the minimum wage",
-    "military spending",
-    "vaccination rates",
-    "asylum applications",
-    "electricity bills",
-]
+# The API bench's topics (one vocabulary for the benches' made-up claims) and three more.
+TOPICS = [*API_TOPICS, "vaccination rates", "asylum applications", "electricity bills"]
 VERBS = ["grew", "fell", "doubled", "rose", "dropped", "climbed", "shrank", "halved"]
 FIRST = [
     "Anna", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas",
