@@ -181,6 +181,18 @@ def test_a_page_that_is_not_a_feed_is_an_error(intake_server):
     )
 
 
+def test_a_json_feed_is_refused_by_name_not_read_as_a_broken_rss_feed(intake_server):
+    # feedparser reads RSS and Atom only: a JSON Feed would give no entries and a reason that
+    # sends the editor looking for a fault in the site's feed.
+    body = '{"version": "https://jsonfeed.org/version/1.1", "title": "News", "items": []}'
+    intake_server.set("/feed.json", body, content_type="application/feed+json")
+    feed = feed_add(url=intake_server.url("/feed.json"))
+    assert feed_poll(feed=feed).error.startswith(
+        "Refused: the address serves a JSON Feed, which is not read (subscribe to its RSS or "
+        "Atom feed) (application/feed+json)"
+    )
+
+
 def test_only_due_active_feeds_are_polled_and_claimed_once(intake_server, capsys):
     due = feed_add(url=intake_server.url("/feed.xml"))
     later = feed_add(url=intake_server.url("/other.xml"))
