@@ -214,6 +214,14 @@ def _draft_write(
     claim = locked_claim(claim)
     verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
     if verdict is None:
+        if expected_version is not None:
+            # The verdict this editor loaded was deleted since. Starting a new one at version
+            # 1 would read as "nothing changed" to a caller that loaded version 1, and its
+            # sources would never be saved: refused as a stale save, the typed form kept.
+            raise VersionConflict(
+                "The verdict you were editing was deleted since you loaded the page — reload "
+                "to start a new one."
+            )
         verdict = Verdict(claim=claim, author=actor)
         before = None
     else:

@@ -151,3 +151,24 @@ def test_a_feed_entry_cap_below_one_fails_loudly():
     result = run_manage("check", env={"DEBUG": "1", "INTAKE_FEED_MAX_ENTRIES_PER_POLL": "0"})
     assert result.returncode != 0
     assert "INTAKE_FEED_MAX_ENTRIES_PER_POLL must be at least 1, got 0" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_desk_sign_in_lasts_a_working_day_not_two_weeks(client):
+    from tests.factories import fact_checker
+
+    user = fact_checker()
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    assert int(response.cookies["sessionid"]["max-age"]) == 12 * 60 * 60
+
+
+def test_the_session_length_is_a_setting_and_fails_loudly_when_malformed():
+    show = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    result = run_manage("shell", "-c", show, env={"DEBUG": "1", "SESSION_COOKIE_AGE": "3600"})
+    assert result.stdout.strip().splitlines()[-1] == "3600", result.stderr
+    result = run_manage("check", env={"DEBUG": "1", "SESSION_COOKIE_AGE": "8h"})
+    assert result.returncode != 0
+    assert "SESSION_COOKIE_AGE must be an integer, got '8h'" in result.stderr

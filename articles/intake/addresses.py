@@ -60,10 +60,12 @@ def address_refusal(address: str) -> str | None:
 
 
 def host_refusal(host: str) -> str:
-    """The reason given when a host's address is refused: it must not map the desk's network
-    for the submitter, so it never says what the host resolved to."""
+    """The reason given when a host's address is refused, and when the name does not exist:
+    it must not map the desk's network for the submitter (an API key, say), so it tells
+    neither what the host resolved to nor whether an internal name exists. The log has which."""
     return (
-        f"refused: the address of {host} is not allowed; only public internet addresses are fetched"
+        f"refused: the host {host} could not be found or its address is not allowed; "
+        "only public internet addresses are fetched"
     )
 
 
@@ -100,4 +102,9 @@ def _literal_address_refusal(host: str) -> str | None:
         refusal = address_refusal(address.strip("[]"))
     except ValueError:
         return None  # a name, not an address
-    return host_refusal(host) if refusal else None
+    if not refusal:
+        return None
+    # Written as an address, there is no name whose existence the answer could give away.
+    return (
+        f"refused: the address of {host} is not allowed; only public internet addresses are fetched"
+    )

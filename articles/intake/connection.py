@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 # up one thread per fetch.
 _MAX_LOOKUPS = 32
 _lookups = threading.BoundedSemaphore(_MAX_LOOKUPS)
+# getaddrinfo's answers for a name that does not exist (EAI_NODATA: exists, has no address).
+_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 TOO_MANY_THREADS = "the worker could not start a thread for the fetch (too many threads)"
 
 
@@ -62,8 +64,15 @@ def resolve(host: str, port: int, *, deadline: float) -> list:
         raise FetchError(TOO_MANY_THREADS, transient=True) from None
     if not done.wait(max(deadline - time.monotonic(), 0)):
         raise _lookup_timed_out(host)
-    if "error" in outcome:
-        raise FetchError(f"the host {host} could not be found", transient=True)
+    error = outcome.get("error")
+    if isinstance(error, UnicodeError) or getattr(error, "errno", None) in _NO_SUCH_NAME:
+        # Said as a refused address is: a different answer would tell the submitter whether
+        # an internal name exists. A name that does not exist is not tried again either (the
+        # two would differ in status), while a lookup that failed for now is.
+        logger.warning("Refused %s: no such name (%s)", host, error)
+        raise FetchError(host_refusal(host))
+    if error is not None:
+        raise FetchError(f"the host {host} could not be looked up for now", transient=True)
     return outcome["infos"]
 
 

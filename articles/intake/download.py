@@ -21,6 +21,7 @@ _CHUNK = 64 * 1024
 _FRIENDLY_TYPES = {
     "application/pdf": "a PDF",
     "application/json": "JSON",
+    "application/feed+json": "a JSON Feed, which is not read (subscribe to its RSS or Atom feed)",
     "application/zip": "a ZIP archive",
     "application/msword": "a Word document",
 }

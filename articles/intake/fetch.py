@@ -33,7 +33,8 @@ FEED_TYPES = (
     "application/rdf+xml",
     "application/xml",
     "text/xml",
-    "application/feed+json",
+    # Not application/feed+json: feedparser reads no JSON Feed, and a server choosing by
+    # Accept would send one. It is refused with its name instead (download._FRIENDLY_TYPES).
     # Many sites serve their feeds with these; feedparser decides whether it is a feed.
     "text/html",
     "text/plain",

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 
 from articles.models import Article, IntakeJob
 
-from ..models import ApiToken
+from ..models import ApiToken, Speaker, Verdict
 
 KEY_PREFIX = "fc_"
 # Writing last_used_at on every request would turn each read into a write; a minute is precise
@@ -143,6 +143,16 @@ def intake_jobs_visible(*, token: ApiToken | None) -> QuerySet[IntakeJob]:
     if token.can_read_unpublished:
         return IntakeJob.objects.all()
     return IntakeJob.objects.filter(created_by=token.user_id)
+
+
+def speakers_visible(*, staff: bool) -> QuerySet[Speaker]:
+    """The speakers a client may read (/speakers/, and a name in a claim group's appearances):
+    all with the desk scope, else those with a published verdict on one of their claims."""
+    if staff:
+        return Speaker.objects.all()
+    # A speaker seen only in unpublished work stays private.
+    published = Verdict.objects.published().filter(claim__speaker=OuterRef("pk"))
+    return Speaker.objects.filter(Exists(published))
 
 
 class ReadScope(permissions.BasePermission):

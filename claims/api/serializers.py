@@ -13,6 +13,7 @@ from articles.models import Article, Outlet
 
 from ..claimreview import claim_appearances
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
+from .auth import speakers_visible
 from .verdict_rows import verdict_row, verdict_row_representation
 
 
@@ -204,7 +205,10 @@ class ClaimSerializer(serializers.ModelSerializer):
 class GroupAppearanceSerializer(serializers.Serializer):
     claim_id = serializers.IntegerField()
     text = serializers.CharField()
-    speaker = serializers.CharField(allow_null=True, help_text="The speaker's name.")
+    speaker = serializers.CharField(
+        allow_null=True,
+        help_text="The speaker's name; null for narration and for a speaker the key may not read.",
+    )
     article = ArticleBriefSerializer()
 
 
@@ -235,6 +239,11 @@ def claim_group_data(claim, context: dict) -> dict | None:
         return None
     staff = bool(context.get("staff"))
     appearances = claim_appearances(claim, public=not staff)
+    # A repeat the desk applied a verdict to is public, its speaker not always: named only
+    # where /speakers/{id} would answer for that key.
+    speaker_ids = {other.speaker_id for other in appearances} - {None}
+    visible = speakers_visible(staff=staff).filter(pk__in=speaker_ids)
+    named = speaker_ids if staff else set(visible.values_list("pk", flat=True))
     return {
         "id": claim.group_id,
         # The canonical wording may come from a claim the public may not read.
@@ -243,7 +252,7 @@ def claim_group_data(claim, context: dict) -> dict | None:
             {
                 "claim_id": other.pk,
                 "text": other.text,
-                "speaker": other.speaker.name if other.speaker else None,
+                "speaker": other.speaker.name if other.speaker_id in named else None,
                 "article": ArticleBriefSerializer(other.article, context=context).data,
             }
             for other in appearances

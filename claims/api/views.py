@@ -4,7 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +23,7 @@ from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..record import published_generation
 from . import docs
-from .auth import ReadScope, reads_unpublished
+from .auth import ReadScope, reads_unpublished, speakers_visible
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
@@ -253,14 +253,6 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
 def rating_slugs() -> list[str]:
     return sorted(set(Rating.objects.values_list("slug", flat=True)))
-
-
-def speakers_visible(*, staff: bool) -> QuerySet[Speaker]:
-    if staff:
-        return Speaker.objects.all()
-    # A speaker seen only in unpublished work stays private.
-    published = Verdict.objects.published().filter(claim__speaker=OuterRef("pk"))
-    return Speaker.objects.filter(Exists(published))
 
 
 def rating_counts_attach(speakers: list[Speaker], *, slugs: list[str]) -> None:

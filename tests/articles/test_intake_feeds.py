@@ -181,6 +181,18 @@ def test_a_page_that_is_not_a_feed_is_an_error(intake_server):
     )
 
 
+def test_a_json_feed_is_refused_by_name_not_read_as_a_broken_rss_feed(intake_server):
+    # feedparser reads RSS and Atom only: a JSON Feed would give no entries and a reason that
+    # sends the editor looking for a fault in the site's feed.
+    body = '{"version": "https://jsonfeed.org/version/1.1", "title": "News", "items": []}'
+    intake_server.set("/feed.json", body, content_type="application/feed+json")
+    feed = feed_add(url=intake_server.url("/feed.json"))
+    assert feed_poll(feed=feed).error.startswith(
+        "Refused: the address serves a JSON Feed, which is not read (subscribe to its RSS or "
+        "Atom feed) (application/feed+json)"
+    )
+
+
 def test_only_due_active_feeds_are_polled_and_claimed_once(intake_server, capsys):
     due = feed_add(url=intake_server.url("/feed.xml"))
     later = feed_add(url=intake_server.url("/other.xml"))
@@ -490,15 +502,17 @@ BILLION_LAUGHS = (
 )
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+# UTF-32 and EBCDIC (cp037): feedparser transcodes them to UTF-8 for expat, so their bytes of
+# "<!ENTITY" are no UTF-8 or UTF-16 ones and must still be found.
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32", "cp037"])
 def test_a_feed_declaring_its_own_entities_is_refused_before_it_is_expanded(
     intake_server, encoding
 ):
     # 1 kB that expat expands to 8 MB of text before its own guard stops it: seconds of a
     # worker's CPU and tens of MB for every poll, measured before the refusal.
     body = BILLION_LAUGHS.replace("{link}", intake_server.url("/news/one"))
-    if encoding == "utf-16":
-        body = body.replace('version="1.0"?>', 'version="1.0" encoding="utf-16"?>')
+    if encoding != "utf-8":
+        body = body.replace('version="1.0"?>', f'version="1.0" encoding="{encoding}"?>')
     intake_server.set("/laughs.xml", body.encode(encoding), content_type="application/rss+xml")
     feed = feed_add(url=intake_server.url("/laughs.xml"))
     started = time.monotonic()

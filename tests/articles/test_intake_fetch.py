@@ -180,10 +180,52 @@ def test_a_refusal_does_not_say_what_the_host_resolved_to(settings, monkeypatch,
     with pytest.raises(FetchError) as refused:
         fetch("http://intranet.example/")
     assert str(refused.value) == (
-        "refused: the address of intranet.example is not allowed; only public internet "
-        "addresses are fetched"
+        "refused: the host intranet.example could not be found or its address is not allowed; "
+        "only public internet addresses are fetched"
     )
     assert "10.20.30.40" in caplog.text  # for the desk's operators, in the log only
+
+
+def test_an_internal_name_and_a_missing_name_get_the_same_final_refusal(
+    settings, monkeypatch, caplog
+):
+    # An API key must not learn from the answer whether a name exists inside the desk's
+    # network: the reason and its finality are the same for both.
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
+    internal = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", 80))]
+
+    def lookup(host, *args, **kwargs):
+        if host == "intranet.example":
+            return internal
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    refusals = []
+    for host in ("intranet.example", "nowhere.example"):
+        with pytest.raises(FetchError) as refused:
+            fetch(f"http://{host}/")  # robots.txt first: it must not wrap the refusal
+        refusals.append((str(refused.value).replace(host, "HOST"), refused.value.transient))
+    assert (
+        refusals[0]
+        == refusals[1]
+        == (
+            "refused: the host HOST could not be found or its address is not allowed; only public "
+            "internet addresses are fetched",
+            False,
+        )
+    )
+    assert "no such name" in caplog.text and "10.20.30.40" in caplog.text
+
+
+def test_a_lookup_that_fails_for_now_is_tried_again(monkeypatch):
+    def lookup(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    with pytest.raises(FetchError) as failed:
+        fetch("http://news.example/", check_robots=False)
+    assert failed.value.transient
+    assert str(failed.value) == "the host news.example could not be looked up for now"
 
 
 @pytest.mark.parametrize(
@@ -353,7 +395,10 @@ def test_the_address_checked_is_the_one_connected_to_after_a_slow_lookup(setting
         return internal
 
     monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
-    with pytest.raises(FetchError, match="the address of intranet.example is not allowed"):
+    with pytest.raises(
+        FetchError,
+        match="the host intranet.example could not be found or its address is not allowed",
+    ):
         fetch("http://intranet.example/", check_robots=False)
 
 

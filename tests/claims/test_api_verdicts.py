@@ -453,3 +453,25 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
     claim_group_link(claim=other, earlier=second.claim)
     review = api.get(f"/api/v1/verdicts/{second.pk}/claimreview/").json()
     assert len(review["itemReviewed"]["appearance"]) == 1
+
+
+def test_an_applied_repeat_names_its_speaker_only_where_the_speaker_is_readable(api):
+    from claims.matching.groups import claim_apply_verdict, claim_group_link
+
+    verdict = published_verdict("The budget grew by 40 percent.", speaker=SpeakerFactory())
+    unpublished_speaker = SpeakerFactory(name="Councillor Draft")
+    repeat = claim_with_text("The budget grew 40 percent, again.", speaker=unpublished_speaker)
+    claim_group_link(claim=repeat, earlier=verdict.claim)
+    claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+
+    # One visibility rule: the key that gets 404 for the speaker does not read its name.
+    assert api.get(f"/api/v1/speakers/{unpublished_speaker.pk}/").status_code == 404
+    detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
+    names = {a["claim_id"]: a["speaker"] for a in detail["group"]["appearances"]}
+    assert names == {verdict.claim.pk: verdict.claim.speaker.name, repeat.pk: None}
+
+    desk = key_client(staff=True)
+    assert desk.get(f"/api/v1/speakers/{unpublished_speaker.pk}/").status_code == 200
+    detail = desk.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
+    names = {a["claim_id"]: a["speaker"] for a in detail["group"]["appearances"]}
+    assert names[repeat.pk] == "Councillor Draft"

@@ -148,6 +148,24 @@ def test_saving_a_draft_unchanged_does_not_count_as_writing_it():
     assert verdicts.verdict_publish_refusal(verdict=submitted, user=boss) is None
 
 
+def test_saving_a_verdict_deleted_since_it_was_loaded_is_refused_not_half_saved():
+    draft = drafted_verdict()
+    claim, loaded = draft.claim, draft.version
+    Verdict.objects.filter(pk=draft.pk).delete()  # an unpublished draft, in the admin
+    with pytest.raises(verdicts.VersionConflict, match="was deleted since you loaded"):
+        verdicts.verdict_save(
+            claim=claim,
+            actor=fact_checker(),
+            expected_version=loaded,
+            rating=active_rating("false"),
+            conclusion="Rewritten.",
+            explanation="",
+            sources=[{"url": "https://stats.example.org/", "title": "Stats"}],
+        )
+    # Nothing half-written: no verdict without the sources the save carried.
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
 def test_the_admin_publish_action_applies_the_same_rule(client):
     boss = editor()
     verdict = submitted_verdict(author=boss)
