@@ -52,14 +52,13 @@ class PublishedRecordDeleteMixin:
             # The page lists what stands in the way, not a permission the user could not use
             # anyway (an editor may not delete verdicts, and this delete is refused for all).
             perms_needed = set()
-            if not protected:  # a published verdict with no source left, or research notes
-                verdicts = record.protected_verdicts_of(objects=objs)
+            verdicts = record.protected_verdicts_of(objects=objs)
+            if verdicts and not protected:  # a published verdict with no source left
                 protected = [f"Published verdict: {verdict.claim}" for verdict in verdicts]
-                if not verdicts:
-                    protected = [
-                        f"Claim with research notes: {claim}"
-                        for claim in record.claims_with_notes_of(objects=objs)
-                    ]
+            elif not verdicts:
+                # The claims, not Django's "Claim note: Note on claim 5 by 3".
+                noted = record.claims_with_notes_of(objects=objs)
+                protected = [f"Claim with research notes: {claim}" for claim in noted] or protected
         return deleted, counts, perms_needed, protected
 
     def _read_only_names(self) -> set[str]:
