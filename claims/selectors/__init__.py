@@ -9,7 +9,8 @@ is claims.timeline; matching's reads are claims.matching.selectors). Callers kee
 - speakers: a speaker's published ratings, whether its name is public
 - public: the published index, its rating choices, a verdict's public corrections
 
-Imports claims.models only.
+Imports claims.models, and claims.record for the published generation the dashboard caches
+under.
 """
 
 from .claim_page import (
@@ -19,7 +20,15 @@ from .claim_page import (
     speaker_earlier_claims,
     speakers_offered_for,
 )
-from .dashboard import Bar, bars, dashboard_numbers, duration_text, events_for_desk
+from .dashboard import (
+    Bar,
+    TopSpeaker,
+    bars,
+    dashboard_numbers,
+    duration_text,
+    events_for_desk,
+    top_speakers,
+)
 from .public import (
     PublicCorrection,
     public_corrections,
@@ -36,6 +45,7 @@ __all__ = [
     "Bar",
     "ClaimContext",
     "PublicCorrection",
+    "TopSpeaker",
     "bars",
     "claim_context",
     "claim_queue",
@@ -52,5 +62,6 @@ __all__ = [
     "speaker_is_public",
     "speaker_rating_distribution",
     "speakers_offered_for",
+    "top_speakers",
     "verdicts_returned_to",
 ]
