@@ -40,9 +40,9 @@ def published_verdict_q(prefix: str = "") -> Q:
 # admin, a shell, a cascade from its article) removes it or its claim, or changes who said it;
 # nor who said a claim whose verdict is submitted, since its record is fixed too. Its evidence
 # rows change only inside a correction (`published_sources_replaceable`). These on_delete
-# handlers do what CASCADE or SET_NULL did unless such a verdict is among the rows the delete
-# reaches; then they raise ProtectedError naming those verdicts (claims.record turns it into the
-# refusal people read).
+# handlers do what CASCADE did unless such a verdict is among the rows the delete reaches; then
+# they raise ProtectedError naming those verdicts (claims.record turns it into the refusal
+# people read). Two more refuse outright, below: a speaker with claims, a claim with notes.
 
 
 def _refuse_published(verdicts: models.QuerySet) -> None:
