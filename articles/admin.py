@@ -112,6 +112,9 @@ class FeedAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["url", "title", "outlet__name", "outlet__domain"]
     list_select_related = ["outlet"]
+    # An id box with a lookup, not a select of every outlet (one per domain: thousands); a raw
+    # id and not autocomplete, since a posted value that is no id is then a plain form error.
+    raw_id_fields = ["outlet"]
     readonly_fields = [
         "etag",
         "last_modified",

@@ -3,7 +3,8 @@ published set under, what a published verdict stands on (so may not be deleted) 
 refusal people read, and whether a rating is in published use.
 
 Reads only (plus the cache counter); writes to verdicts are claims.verdicts. The delete guards
-themselves are on_delete handlers in claims.models, so they hold on every ORM path.
+themselves are on_delete handlers in claims.models (published verdicts, research notes, who said
+a claim), so they hold on every ORM path; this module only says which one refused.
 """
 
 from django.core.cache import cache
@@ -32,88 +33,110 @@ def published_changed() -> None:
 # --- Deleting ----------------------------------------------------------------------------------
 
 
+def _protected_by_delete(objects: list) -> list:
+    """The rows the on_delete guards in claims.models name when a delete of `objects` reaches
+    them, found by walking the delete's cascade without deleting, so the guards stay the one
+    definition."""
+    collector = Collector(using=router.db_for_write(type(objects[0])))
+    try:
+        collector.collect(objects)
+    except ProtectedError as error:
+        return list(error.protected_objects)
+    return []
+
+
 def protected_verdicts_of(*, objects) -> list[Verdict]:
     """The verdicts that stand on these rows (articles, claims, verdicts, speakers): published
-    ones, and submitted ones for who said their claim. What the on_delete guards in claims.models
-    refuse to let a delete of `objects` reach, found by walking the delete's cascade without
-    deleting, so the guards stay the one definition."""
+    ones, and submitted ones for who said their claim."""
     objects = list(objects)
     if not objects:
         return []
     # A published verdict deleted itself: refused by Verdict.delete(), not by the cascade.
     found = [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
-    collector = Collector(using=router.db_for_write(type(objects[0])))
-    try:
-        collector.collect(objects)
-    except ProtectedError as error:
-        found += protected_verdicts(error)
-    return sorted(set(found), key=lambda verdict: verdict.pk)
+    return sorted(set(found + _locked(_protected_by_delete(objects))), key=lambda v: v.pk)
 
 
 def protected_verdicts(error: ProtectedError) -> list[Verdict]:
     """The verdicts an on_delete guard refused for: published ones, and submitted ones whose
     claim's speaker a delete would have emptied."""
-    found = {obj for obj in error.protected_objects if isinstance(obj, Verdict)}
-    return sorted((verdict for verdict in found if verdict.is_locked), key=lambda v: v.pk)
+    return sorted(set(_locked(error.protected_objects)), key=lambda v: v.pk)
+
+
+def _locked(protected) -> list[Verdict]:
+    return [obj for obj in protected if isinstance(obj, Verdict) and obj.is_locked]
 
 
 def claims_with_notes_of(*, objects) -> list[Claim]:
-    """The claims with research notes that a delete of `objects` would take with it, found by
-    the same dry run of the cascade. Call once no published verdict stands in the way (that
-    cascade raises). A note is the desk's research (what a source said, whom to call back): the
-    desk takes one back on the claim page, which keeps the removal on the timeline; a delete
-    would drop it with nothing to say so, which is why the admin refuses it (as a re-analysis
-    keeps a claim with notes: ClaimQuerySet.with_reviewer_work)."""
+    """The claims with research notes that a delete of `objects` would take with it (the guard
+    on ClaimNote.claim refuses it). A note is the desk's research (what a source said, whom to
+    call back): the desk takes one back on the claim page, which keeps the removal on the
+    timeline (as a re-analysis keeps a claim with notes: ClaimQuerySet.with_reviewer_work)."""
     objects = list(objects)
-    if not objects:
-        return []
-    collector = Collector(using=router.db_for_write(type(objects[0])))
-    collector.collect(objects)
-    claim_ids = {note.claim_id for note in collector.data.get(ClaimNote, ())}
-    for queryset in collector.fast_deletes:
-        if queryset.model is ClaimNote:
-            claim_ids |= set(queryset.values_list("claim_id", flat=True))
-    return list(Claim.objects.filter(pk__in=claim_ids).order_by("pk"))
+    return _noted_claims(_protected_by_delete(objects)) if objects else []
+
+
+def _noted_claims(protected) -> list[Claim]:
+    claim_ids = {obj.claim_id for obj in protected if isinstance(obj, ClaimNote)}
+    return list(Claim.objects.filter(pk__in=claim_ids).order_by("pk")) if claim_ids else []
 
 
 def record_delete_refusal(*, objects) -> str | None:
     """Why `objects` may not be deleted in the admin (its delete page and the bulk action), or
     None: a published verdict changes only through a correction, so nothing it stands on is
-    deleted; and research notes are not deleted unseen with their claim."""
+    deleted; research notes are not deleted unseen with their claim; and a speaker's claims
+    keep who said them. The on_delete guards in claims.models hold the rules on every path;
+    this only says which one refused."""
     objects = list(objects)
-    refusal = _refusal(protected_verdicts_of(objects=objects))
-    if refusal:
-        return refusal
-    with_notes = claims_with_notes_of(objects=objects)
-    if not with_notes:
+    if not objects:
         return None
-    named = "; ".join(f"“{claim}”" for claim in with_notes[:3])
-    more = f" and {len(with_notes) - 3} more" if len(with_notes) > 3 else ""
-    return (
-        f"Nothing was deleted: the desk's research notes on {named}{more} would go with it, "
-        "and nothing would record them. Their author or an editor takes them back on the "
-        "claim page first."
-    )
+    protected = _protected_by_delete(objects)
+    protected += [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
+    return _refusal_of(protected)
 
 
 def delete_refusal(error: ProtectedError) -> str | None:
-    """The refusal to show for a delete that raised `error`, or None when no published verdict
-    caused it (another PROTECT foreign key did)."""
-    return _refusal(protected_verdicts(error))
+    """The refusal to show for a delete that raised `error`, or None when no guard of the
+    record caused it (another PROTECT foreign key did)."""
+    return _refusal_of(list(error.protected_objects))
+
+
+def _refusal_of(protected: list) -> str | None:
+    refusal = _refusal(sorted(set(_locked(protected)), key=lambda v: v.pk))
+    if refusal:
+        return refusal
+    with_notes = _noted_claims(protected)
+    if with_notes:
+        return (
+            f"Nothing was deleted: the desk's research notes on {_named(with_notes)} would go "
+            "with it, and nothing would record them. Their author or an editor takes them back "
+            "on the claim page first."
+        )
+    attributed = sorted({obj for obj in protected if isinstance(obj, Claim)}, key=lambda c: c.pk)
+    if attributed:
+        return (
+            f"Nothing was deleted: {_named(attributed)} would lose who said them, with nothing "
+            "on their timelines. Merge the speaker into the right one on its desk page, or "
+            "correct those claims' speaker on their claim pages, first."
+        )
+    return None
+
+
+def _named(rows: list) -> str:
+    named = "; ".join(f"“{row}”" for row in rows[:3])
+    return named + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
 
 
 def _refusal(protected: list[Verdict]) -> str | None:
     if not protected:
         return None
-    named = "; ".join(f"“{verdict.claim}”" for verdict in protected[:3])
-    more = f" and {len(protected) - 3} more" if len(protected) > 3 else ""
+    named = _named([verdict.claim for verdict in protected])
     if any(verdict.is_published for verdict in protected):
         return (
-            f"Nothing was deleted: it holds published verdicts (on {named}{more}), and a "
+            f"Nothing was deleted: it holds published verdicts (on {named}), and a "
             "published verdict changes only through a correction on its claim page."
         )
     return (
-        f"Nothing was deleted: verdicts submitted for review stand on who said {named}{more}; "
+        f"Nothing was deleted: verdicts submitted for review stand on who said {named}; "
         "an editor returns or publishes them first."
     )
 

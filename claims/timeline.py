@@ -19,6 +19,7 @@ from .models import (
     ClaimGroup,
     ClaimGroupEvent,
     ClaimNote,
+    EvidenceSource,
     Rating,
     Verdict,
     VerdictStatus,
@@ -128,9 +129,17 @@ class _Sources:
             for record in history.order_by("history_id"):
                 by_verdict.setdefault(record.id, []).append(record)
             ratings = dict(Rating.objects.values_list("pk", "label")) if by_verdict else {}
+            sources: dict[int, list] = {}
+            if by_verdict:
+                source_history = EvidenceSource.history.filter(verdict_id__in=list(by_verdict))
+                for row in source_history.order_by("history_date", "history_id").values(
+                    "id", "verdict_id", "url", "title", "history_type", "history_date"
+                ):
+                    sources.setdefault(row["verdict_id"], []).append(row)
             self._versions = {}
-            for records in by_verdict.values():
-                for history_id, entry in _verdict_versions(records, ratings):
+            for verdict_id, records in by_verdict.items():
+                found = _verdict_versions(records, ratings, sources.get(verdict_id, []))
+                for history_id, entry in found:
                     self._versions[history_id] = entry
                     self._version_claims[history_id] = records[0].claim_id
         return self._versions
@@ -200,9 +209,17 @@ def _group_event_entry(event: ClaimGroupEvent) -> TimelineEntry:
     )
 
 
-def _verdict_versions(records: list, ratings: dict[int, str]) -> list[tuple[int, TimelineEntry]]:
+# A version whose rating, wording, status and sources read as before its predecessor's: a save
+# from before unchanged saves wrote nothing, or a speaker correction (its event says so).
+UNCHANGED_VERSION_NOTE = "Saved without a change to its rating, wording or sources."
+
+
+def _verdict_versions(
+    records: list, ratings: dict[int, str], source_rows: list[dict]
+) -> list[tuple[int, TimelineEntry]]:
+    sources = _sources_of_versions(records, source_rows)
     versions, previous = [], None
-    for record in records:
+    for position, record in enumerate(records):
         changes, new_version = [], previous is None or record.version != previous.version
         if previous is not None:
             delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
@@ -213,19 +230,42 @@ def _verdict_versions(records: list, ratings: dict[int, str]) -> list[tuple[int,
                 elif change.field == "status":
                     old, new = _verdict_status_label(old), _verdict_status_label(new)
                 changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
+            if sources[position] != sources[position - 1]:
+                changes.append(
+                    ("sources", _plain(sources[position - 1]), _plain(sources[position]))
+                )
         previous = record
         if record.history_type == "~" and not changes and not new_version:
             continue  # a save that changed nothing the desk reads (a timestamp)
-        # A new version with no field changed changed its sources: the "Verdict drafted" entry
-        # beside it lists them. Shown, so the versions read 1, 2, 3 with none missing.
+        # A new version that changed nothing is still shown, saying so, so the versions read
+        # 1, 2, 3 with none missing.
         entry = TimelineEntry(
             at=record.history_date,
             title=f"Verdict version {record.version}",
             actor=record.history_user.get_username() if record.history_user else "—",
+            note=UNCHANGED_VERSION_NOTE if position and new_version and not changes else "",
             changes=changes,
         )
         versions.append((record.history_id, entry))
     return versions
+
+
+def _sources_of_versions(records: list, source_rows: list[dict]) -> list[str]:
+    """The verdict's sources as each of its history `records` left them ("Title <url>", by
+    id). A save writes the verdict and then replaces its sources, so a record's sources are
+    those written before the next record of the verdict (all of them, for the last)."""
+    shown, live, rows = [], {}, iter(source_rows)
+    row = next(rows, None)
+    for position, _ in enumerate(records):
+        until = records[position + 1].history_date if position + 1 < len(records) else None
+        while row is not None and (until is None or row["history_date"] < until):
+            if row["history_type"] == "-":
+                live.pop(row["id"], None)
+            else:
+                live[row["id"]] = f"{row['title']} <{row['url']}>"
+            row = next(rows, None)
+        shown.append(", ".join(live[pk] for pk in sorted(live)))
+    return shown
 
 
 def _verdict_status_label(value: str | None) -> str | None:

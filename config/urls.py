@@ -5,15 +5,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from claims.api.errors import api_not_found
-from claims.views.public import PublishedVerdictsSitemap
+from claims.views.public import SITEMAPS, sitemap_section
 
 handler500 = "claims.api.errors.server_error"
 
 admin.site.site_header = "Fact-check desk — administration"
 admin.site.site_title = "Fact-check desk"
-
-# Published fact-check pages only; an index of sections, each paged at the sitemap's limit.
-sitemaps = {"fact-checks": PublishedVerdictsSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -35,13 +32,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap-index"),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": sitemaps},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    # Django's section view, cached per published generation; its name is what the index
+    # reverses for each section's address.
+    path("sitemap-<section>.xml", sitemap_section, name="django.contrib.sitemaps.views.sitemap"),
     path("", include("claims.urls")),
     path("", include("articles.urls")),
 ]

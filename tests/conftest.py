@@ -120,6 +120,17 @@ def worker_queue(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_published_generation():
+    """What is cached under the published generation (claims.record: the API's list pages, the
+    dashboard's top speakers) starts afresh in each test: a test's verdicts roll back with it,
+    and the on_commit that moves the generation on never runs inside its transaction unless
+    the test captures it."""
+    from claims.record import published_changed
+
+    published_changed()
+
+
+@pytest.fixture(autouse=True)
 def fresh_claim_matchers(settings):
     """Each process keeps its matchers in memory; a test's rows vanish with its transaction."""
     from claims.matching.store import corpora_forget

@@ -25,6 +25,7 @@ from .base import (
     AutocompleteIdsCheckedMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyInlineMixin,
+    RefusedActionMixin,
     ServiceSaveAdminMixin,
 )
 
@@ -106,7 +107,11 @@ class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    AutocompleteIdsCheckedMixin, ServiceSaveAdminMixin, PublishedRecordDeleteMixin, admin.ModelAdmin
+    RefusedActionMixin,
+    AutocompleteIdsCheckedMixin,
+    ServiceSaveAdminMixin,
+    PublishedRecordDeleteMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "title",

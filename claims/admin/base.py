@@ -52,14 +52,13 @@ class PublishedRecordDeleteMixin:
             # The page lists what stands in the way, not a permission the user could not use
             # anyway (an editor may not delete verdicts, and this delete is refused for all).
             perms_needed = set()
-            if not protected:  # a published verdict with no source left, or research notes
-                verdicts = record.protected_verdicts_of(objects=objs)
+            verdicts = record.protected_verdicts_of(objects=objs)
+            if verdicts and not protected:  # a published verdict with no source left
                 protected = [f"Published verdict: {verdict.claim}" for verdict in verdicts]
-                if not verdicts:
-                    protected = [
-                        f"Claim with research notes: {claim}"
-                        for claim in record.claims_with_notes_of(objects=objs)
-                    ]
+            elif not verdicts:
+                # The claims, not Django's "Claim note: Note on claim 5 by 3".
+                noted = record.claims_with_notes_of(objects=objs)
+                protected = [f"Claim with research notes: {claim}" for claim in noted] or protected
         return deleted, counts, perms_needed, protected
 
     def _read_only_names(self) -> set[str]:
@@ -107,6 +106,31 @@ class PublishedRecordDeleteMixin:
         if refusal is None:
             raise error
         self.message_user(request, refusal, level=messages.ERROR)
+
+
+class RefusedActionMixin:
+    """An action the user may not run, posted anyway (a forged form, or a page drawn before a
+    role changed), is refused with a message naming it, not Django's "No action selected.",
+    which reads as if the click were lost. `action_refusals` gives an action its own words."""
+
+    action_refusals: dict[str, str] = {}
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "action" in request.POST:
+            refusal = self._action_refusal(request, request.POST["action"])
+            if refusal:
+                self.message_user(request, refusal, level=messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+    def _action_refusal(self, request, name: str) -> str | None:
+        if name in self.get_actions(request):
+            return None
+        declared = filter(None, (self.get_action(action) for action in self.actions or []))
+        description = next((text for _, known, text in declared if known == name), None)
+        if description is None:  # no such action at all: Django's own answer
+            return None
+        return self.action_refusals.get(name) or f"You may not “{description}”: nothing changed."
 
 
 class ReadOnlyAdminMixin:

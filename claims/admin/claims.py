@@ -24,6 +24,7 @@ from .base import (
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
+    RefusedActionMixin,
     ScoreRangeFilter,
     ServiceSaveAdminMixin,
     apply_to_selection,
@@ -185,6 +186,7 @@ class ClaimNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(
+    RefusedActionMixin,
     AutocompleteIdsCheckedMixin,
     HistoryReadOnlyMixin,
     ServiceSaveAdminMixin,

@@ -6,13 +6,13 @@ from ..api.auth import token_create, token_revoke
 from ..models import (
     ApiToken,
 )
-from .base import AutocompleteIdsCheckedMixin
+from .base import AutocompleteIdsCheckedMixin, RefusedActionMixin
 
 # --- API tokens --------------------------------------------------------------------------------
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AutocompleteIdsCheckedMixin, admin.ModelAdmin):
+class ApiTokenAdmin(RefusedActionMixin, AutocompleteIdsCheckedMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "prefix",

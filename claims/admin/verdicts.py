@@ -21,6 +21,7 @@ from .base import (
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
+    RefusedActionMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
 )
@@ -87,7 +88,11 @@ class VerdictAdminForm(forms.ModelForm):
 
 @admin.register(Verdict)
 class VerdictAdmin(
-    HistoryReadOnlyMixin, ServiceSaveAdminMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin
+    RefusedActionMixin,
+    HistoryReadOnlyMixin,
+    ServiceSaveAdminMixin,
+    PublishedRecordDeleteMixin,
+    SimpleHistoryAdmin,
 ):
     form = VerdictAdminForm
     list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
@@ -125,6 +130,9 @@ class VerdictAdmin(
     ]
     inlines = [EvidenceSourceInline, CorrectionInline]
     actions = ["submit_for_review", "publish"]
+    action_refusals = {
+        "publish": "Only editors approve and publish verdicts: nothing was published.",
+    }
 
     def has_add_permission(self, request):
         return False  # a verdict is drafted from its claim on the review desk

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from articles.models import Article
 
 from ..matching.models import ClaimGroup, GroupLink
-from .published import published_verdict_q, set_null_unless_on_record
+from .published import protect_attributed_claims, published_verdict_q
 from .speakers import Speaker
 
 
@@ -101,7 +101,7 @@ class Claim(models.Model):
         Speaker,
         null=True,
         blank=True,
-        on_delete=set_null_unless_on_record,
+        on_delete=protect_attributed_claims,
         related_name="claims",
         help_text="Empty when the statement is the article's own narration.",
     )

@@ -6,12 +6,13 @@ from django.db import models
 from django.db.models import Q
 
 from .claims import Claim
+from .published import protect_research_notes
 
 NOTE_MAX_LENGTH = 5000
 
 
 class ClaimNote(models.Model):
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="notes")
+    claim = models.ForeignKey(Claim, on_delete=protect_research_notes, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_notes"
     )

@@ -1,7 +1,9 @@
 """What "published" means for a verdict, and the guards on what a published verdict stands on.
 
 Owns VerdictStatus, published_verdict_q() (the one definition of "the public may read it") and
-the on_delete handlers on Verdict.claim, EvidenceSource.verdict and Claim.speaker. Imports only
+the on_delete handlers on Verdict.claim, EvidenceSource.verdict, Claim.speaker and
+ClaimNote.claim (the last two refuse outright: nothing may blank who said a claim or drop a
+research note without a trace). Imports only
 Django, so claims.py and verdicts.py can both use it; migration 0011 names the handlers as
 claims.models.<handler>, which claims/models/__init__.py keeps importable.
 """
@@ -38,9 +40,9 @@ def published_verdict_q(prefix: str = "") -> Q:
 # admin, a shell, a cascade from its article) removes it or its claim, or changes who said it;
 # nor who said a claim whose verdict is submitted, since its record is fixed too. Its evidence
 # rows change only inside a correction (`published_sources_replaceable`). These on_delete
-# handlers do what CASCADE or SET_NULL did unless such a verdict is among the rows the delete
-# reaches; then they raise ProtectedError naming those verdicts (claims.record turns it into the
-# refusal people read).
+# handlers do what CASCADE did unless such a verdict is among the rows the delete reaches; then
+# they raise ProtectedError naming those verdicts (claims.record turns it into the refusal
+# people read). Two more refuse outright, below: a speaker with claims, a claim with notes.
 
 
 def _refuse_published(verdicts: models.QuerySet) -> None:
@@ -83,17 +85,47 @@ def cascade_unless_verdict_published(collector, field, sub_objs, using):
 
 
 def set_null_unless_on_record(collector, field, sub_objs, using):
-    """Claim.speaker: deleting a speaker empties its claims' speaker unless one of them has a
-    verdict submitted or published: who said it is part of that record, which an editor is
-    reviewing or the public reads."""
+    """Claim.speaker's handler until migration 0017 (protect_attributed_claims replaced it);
+    kept because migration 0011 names it."""
+    _refuse_on_record(sub_objs)
+    models.SET_NULL(collector, field, sub_objs, using)
+
+
+def _refuse_on_record(claims) -> None:
     on_record = list(
-        _verdicts().filter(claim__in=sub_objs, status__in=LOCKED_VERDICT_STATES).order_by("pk")
+        _verdicts().filter(claim__in=claims, status__in=LOCKED_VERDICT_STATES).order_by("pk")
     )
     if on_record:
         raise models.ProtectedError(
             "A submitted or published verdict stands on who said these claims.", on_record
         )
-    models.SET_NULL(collector, field, sub_objs, using)
+
+
+def protect_attributed_claims(collector, field, sub_objs, using):
+    """Claim.speaker: a speaker with claims is not deleted. Who said a claim is part of its
+    record, and emptying it in a delete would leave no event on the claim's timeline (nor any
+    way back). The desk merges the speaker into the right one (claims.speaker_merges: an event
+    on each claim, and undoable) or corrects each claim's speaker on its page, then deletes it.
+    The verdicts submitted or published are named when there are any (their refusal says who
+    must act), else the claims."""
+    _refuse_on_record(sub_objs)
+    raise models.ProtectedError(
+        "Claims are attributed to this speaker; merge it or correct their speaker first.",
+        list(sub_objs),
+    )
+
+
+def protect_research_notes(collector, field, sub_objs, using):
+    """ClaimNote.claim: deleting a claim (or its article) that has research notes is refused.
+    A note is the desk's research (what a source said, whom to call back); the desk takes one
+    back on the claim page (claims.notes), which records the removal on the timeline, while a
+    delete would drop it with nothing to say so. A guard here, not in the admin only, so a
+    shell, a script or a cascade from the article cannot do it either; claims.record turns the
+    error into the refusal people read."""
+    raise models.ProtectedError(
+        "Research notes stand on these claims; their author or an editor takes them back first.",
+        list(sub_objs),
+    )
 
 
 # --- A published verdict's evidence rows ----------------------------------------------------

@@ -255,7 +255,7 @@ class Correction(models.Model):
     The verdict's earlier wording stays in its simple-history record; `previous` keeps the
     public fields the correction could change, as they read before: rating, conclusion,
     explanation and sources for a correction of the verdict, {"speaker": name} for one of who
-    said it (a speaker merge or rename). claims.selectors.public_corrections reads both.
+    said it (a speaker merge or rename). claims.selectors.public.public_corrections reads both.
     """
 
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")

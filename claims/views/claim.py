@@ -60,7 +60,7 @@ def verdict_of(claim: Claim) -> Verdict | None:
         return None
 
 
-def verdict_initial(verdict: Verdict | None) -> tuple[dict, list[dict]]:
+def verdict_initial(verdict: Verdict | None, sources: list) -> tuple[dict, list[dict]]:
     if verdict is None:
         return {}, []
     fields = {
@@ -69,15 +69,16 @@ def verdict_initial(verdict: Verdict | None) -> tuple[dict, list[dict]]:
         "conclusion": verdict.conclusion,
         "explanation": verdict.explanation,
     }
-    sources = [{"url": s.url, "title": s.title, "note": s.note} for s in verdict.sources.all()]
-    return fields, sources
+    return fields, [{"url": s.url, "title": s.title, "note": s.note} for s in sources]
 
 
 def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     """The claim page; `forms` replaces a default (unbound) form with a bound, invalid one."""
     verdict = verdict_of(claim)
     user = request.user
-    initial, sources = verdict_initial(verdict)
+    # Read once: the forms' initial rows and the page's list of sources are the same rows.
+    verdict_sources = list(verdict.sources.all()) if verdict else []
+    initial, sources = verdict_initial(verdict, verdict_sources)
     can_edit_verdict = (
         user.has_perm(CHANGE_VERDICTS)
         and claim.status in EDITABLE_CLAIM
@@ -119,6 +120,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "claim": claim,
         "queue_url": queue_view_url(request),
         "verdict": verdict,
+        "verdict_sources": verdict_sources,
         "article": claim.article,
         "context": selectors.claim_context(claim),
         "earlier_claims": selectors.speaker_earlier_claims(claim),

@@ -5,8 +5,11 @@ import re
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -17,6 +20,7 @@ from .. import selectors
 from ..claimreview import claimreview_for, jsonld_script
 from ..forms import PublicSearchForm
 from ..models import Verdict
+from ..record import published_generation
 
 INDEX_PAGE_SIZE = 20
 FEED_ITEMS = 30
@@ -127,3 +131,36 @@ class PublishedVerdictsSitemap(Sitemap):
 
     def lastmod(self, verdict):
         return verdict.corrected_at or verdict.published_at
+
+
+# Published fact-check pages only; an index of sections, each paged at the sitemap's limit.
+SITEMAPS = {"fact-checks": PublishedVerdictsSitemap}
+# A day: an entry outlives its generation only as garbage; the next one is a fresh key.
+SITEMAP_CACHE_SECONDS = 86_400
+
+
+def sitemap_section(request, section: str):
+    """One page of a sitemap section, as Django's sitemap view writes it, rendered once per
+    published generation (claims.record): 5,000 addresses cost about half a second of CPU, most
+    of it Django's sitemap template, and crawlers fetch them often. Only a publication or a
+    correction (a new lastmod) changes a section, and each moves the generation on, so a
+    cached page never lists or dates anything the published record does not. The key names the
+    scheme and host too, since the addresses are absolute. A page number that is not plain
+    digits (a 404, or Django's own answer) is not cached."""
+    page = request.GET.get("p", "1")
+    key = None
+    if section in SITEMAPS and page.isdigit() and len(page) <= 6:
+        origin = f"{request.scheme}://{request.get_host()}"
+        key = f"sitemap:{published_generation()}:{section}:{int(page)}:{origin}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, last_modified = cached
+            response = HttpResponse(content, content_type="application/xml")
+            if last_modified:
+                response["Last-Modified"] = last_modified
+            return response
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section).render()
+    if key and response.status_code == 200:
+        entry = (response.content, response.get("Last-Modified"))
+        cache.set(key, entry, timeout=SITEMAP_CACHE_SECONDS)
+    return response

@@ -64,3 +64,19 @@ def test_an_outlet_no_published_fact_check_names_can_still_be_renamed(client):
     assert client.post(url, {"name": "Ex News", "domain": "ex-news.example"}).status_code == 302
     outlet.refresh_from_db()
     assert outlet.name == "Ex News"
+
+
+def test_the_feed_form_asks_for_an_outlet_by_id_instead_of_listing_every_outlet(client):
+    from tests.factories import admin_user
+
+    OutletFactory(name="Listed Nowhere Gazette", domain="gazette.example")
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:articles_feed_add")).content.decode()
+    assert 'name="outlet"' in page and "vForeignKeyRawIdAdminField" in page
+    assert "Listed Nowhere Gazette" not in page
+    response = client.post(
+        reverse("admin:articles_feed_add"),
+        {"url": "https://gazette.example/feed", "outlet": "not-an-id", "poll_interval_minutes": 60},
+    )
+    assert response.status_code == 200
+    assert "outlet" in response.context["adminform"].form.errors

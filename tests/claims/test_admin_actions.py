@@ -91,11 +91,18 @@ def test_submitting_a_selection_with_a_draft_that_has_no_source_submits_none(cli
     ]
 
 
-def test_a_fact_checker_posting_the_publish_action_anyway_changes_nothing(client):
+def test_a_fact_checker_posting_the_publish_action_anyway_changes_nothing_and_is_told_why(client):
     verdict = submitted_verdict()
     client.force_login(fact_checker())
-    client.post(VERDICTS, {"action": "publish", "_selected_action": [verdict.pk]})
+    shown = act(client, VERDICTS, "publish", [verdict])
+    assert shown == ["Only editors approve and publish verdicts: nothing was published."]
     assert statuses([verdict]) == [VerdictStatus.SUBMITTED]
+
+
+def test_an_action_nobody_declared_still_gets_django_s_answer(client):
+    verdict = submitted_verdict()
+    client.force_login(fact_checker())
+    assert act(client, VERDICTS, "delete_view", [verdict]) == ["No action selected."]
 
 
 def test_assign_to_me_on_a_selection_with_a_dismissed_claim_assigns_none(client):

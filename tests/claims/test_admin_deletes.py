@@ -2,14 +2,16 @@
 work and research notes are never taken along, and the confirmation page says why."""
 
 import pytest
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from articles.models import Article, Outlet
-from claims import notes
-from claims.models import Claim, ClaimNote
+from claims import notes, record
+from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimNote, Speaker
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
+    SpeakerFactory,
     admin_user,
     editor,
     fact_checker,
@@ -104,3 +106,41 @@ def test_an_outlet_with_articles_is_not_deleted_even_by_an_administrator(client)
     assert "protected related objects" in page and article.title in page
     client.post(url, {"post": "yes"})
     assert Outlet.objects.filter(pk=article.outlet_id).exists()
+
+
+def test_no_orm_path_deletes_a_claim_with_research_notes_or_its_article():
+    claim, note = noted_claim()
+    for delete in [
+        claim.delete,
+        Claim.objects.filter(pk=claim.pk).delete,
+        claim.article.delete,
+        Article.objects.filter(pk=claim.article_id).delete,
+    ]:
+        with pytest.raises(ProtectedError) as refused:
+            delete()
+        assert refused.value.protected_objects == {note}
+        assert NOTES_REFUSAL in record.delete_refusal(refused.value)
+    assert ClaimNote.objects.filter(pk=note.pk).exists()
+
+
+def test_a_speaker_with_claims_is_not_deleted_so_no_claim_loses_who_said_it_unrecorded(client):
+    speaker = SpeakerFactory(name="Gus Example")
+    claims = [ClaimFactory(speaker=speaker), ClaimFactory(speaker=speaker)]
+    with pytest.raises(ProtectedError) as refused:
+        speaker.delete()
+    assert refused.value.protected_objects == set(claims)
+    client.force_login(admin_user())
+    url = reverse("admin:claims_speaker_delete", args=[speaker.pk])
+    assert "Merge the speaker into the right one" in client.get(url).content.decode()
+    page = client.post(url, {"post": "yes"}, follow=True).content.decode()
+    assert "would lose who said them" in page
+    assert Speaker.objects.filter(pk=speaker.pk).exists()
+    assert Claim.objects.filter(speaker=speaker).count() == 2
+    assert not ClaimEvent.objects.filter(kind=ClaimEventKind.SPEAKER_MERGED).exists()
+
+
+def test_a_speaker_without_claims_is_still_deleted(client):
+    speaker = SpeakerFactory(name="Hal Example")
+    client.force_login(admin_user())
+    assert client.post(reverse("admin:claims_speaker_delete", args=[speaker.pk]), {"post": "yes"})
+    assert not Speaker.objects.filter(pk=speaker.pk).exists()

@@ -164,11 +164,15 @@ DESK_PAGES = {
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
         22,
     ),
-    "claim history": ("boss", lambda d: reverse("claims:history", args=[d.first.pk]), 11),
+    "claim history": (
+        "boss",
+        lambda d: reverse("claims:history", args=[d.first.pk]),
+        12,  # the verdict's source history, for what each version changed
+    ),
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        18,  # three pagers (appearances, group changes, timeline), each with its count
+        19,  # three pagers (appearances, group changes, timeline), each with its count
     ),
     "speaker page": (
         "boss",

@@ -150,6 +150,7 @@ def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_
     from tests.factories import drafted_verdict
 
     verdict = drafted_verdict()
+    old_source = verdict.sources.get()
     verdicts.verdict_save(
         claim=verdict.claim,
         actor=verdict.author,
@@ -167,6 +168,39 @@ def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_
     ]
     drafted = [entry for entry in entries if entry.title == "Verdict drafted"][-1]
     assert ("sources", "https://other.example.net/data") in drafted.details
+    second = [entry for entry in entries if entry.title == "Verdict version 2"][0]
+    assert second.changes == [
+        (
+            "sources",
+            f"{old_source.title} <{old_source.url}>",
+            "Other data <https://other.example.net/data>",
+        )
+    ]
+    assert second.note == ""
+
+
+def test_an_old_version_that_changed_nothing_says_so_instead_of_an_empty_entry(client):
+    from claims.models import EvidenceSource
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict()
+    # As a save did before unchanged saves wrote nothing: a new version, the same sources
+    # deleted and written again.
+    verdict.version += 1
+    verdict.save()
+    for source in list(verdict.sources.all()):
+        source.delete()
+        EvidenceSource.objects.create(
+            verdict=verdict, url=source.url, title=source.title, accessed_on=source.accessed_on
+        )
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    first, second = [entry for entry in entries if entry.title.startswith("Verdict version")]
+    assert (first.title, first.note) == ("Verdict version 1", "")
+    assert (second.title, second.changes) == ("Verdict version 2", [])
+    assert second.note == timeline.UNCHANGED_VERSION_NOTE
+    client.force_login(editor())
+    page = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert "Saved without a change to its rating, wording or sources." in page
 
 
 def test_a_published_claim_s_history_links_its_public_page(client):

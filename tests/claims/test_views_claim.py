@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import services, verdicts
@@ -329,6 +331,20 @@ def test_correcting_the_speaker_to_the_same_speaker_records_nothing(client, chec
             is_direct_quote=claim.is_direct_quote,
         )
     assert claim.events.count() == events
+
+
+@pytest.mark.parametrize("state", ["drafted", "published"])
+def test_the_claim_page_reads_the_verdicts_sources_once_and_lists_them(client, state):
+    verdict = (published_verdict if state == "published" else drafted_verdict)(sources=2)
+    client.force_login(editor())
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "claims_evidencesource"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    for source in verdict.sources.all():
+        assert source.url in page
 
 
 def test_two_sources_on_the_same_site_still_warn(client, checker):

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,6 +83,32 @@ def test_the_dashboard_counts_and_charts(client, boss):
     html = response.content.decode()
     assert "Verdicts published per week" in html and "<svg" in html
     assert verdict.claim.speaker.name in html
+
+
+def test_the_dashboards_top_speakers_are_read_once_until_a_verdict_is_published(
+    client, boss, django_capture_on_commit_callbacks
+):
+    ann, bo = SpeakerFactory(name="Ann Often"), SpeakerFactory(name="Bo Seldom")
+    with django_capture_on_commit_callbacks(execute=True):
+        published_verdict(claim=ClaimFactory(speaker=ann))
+        published_verdict(claim=ClaimFactory(speaker=ann))
+        published_verdict(claim=ClaimFactory(speaker=bo))
+    ClaimFactory(speaker=bo)  # an open claim counts for nothing
+    url = reverse("claims:dashboard")
+    assert [(s.name, s.checked) for s in client.get(url).context["top_speakers"]] == [
+        ("Ann Often", 2),
+        ("Bo Seldom", 1),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if '"claims_speaker"' in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        published_verdict(claim=ClaimFactory(speaker=bo))
+        published_verdict(claim=ClaimFactory(speaker=bo))
+    assert [(s.name, s.checked) for s in client.get(url).context["top_speakers"]] == [
+        ("Bo Seldom", 3),
+        ("Ann Often", 2),
+    ]
 
 
 def test_durations_read_like_a_person_wrote_them():

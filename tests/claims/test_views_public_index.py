@@ -147,6 +147,26 @@ def test_the_sitemap_lists_published_fact_check_pages_only(client, desk):
     assert section.count("<lastmod>") == 2
 
 
+def test_a_sitemap_section_is_rendered_once_until_the_published_record_changes(
+    client, desk, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    first = client.get("/sitemap-fact-checks.xml")
+    with django_assert_num_queries(0):
+        again = client.get("/sitemap-fact-checks.xml")
+    assert again.content == first.content and again["Content-Type"] == "application/xml"
+    assert again["Last-Modified"] == first["Last-Modified"]
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = published_verdict(claim=claim_with_text("The bridge cost twice the estimate."))
+        verdicts.verdict_submit(verdict=desk["draft"], actor=desk["draft"].author)
+    section = client.get("/sitemap-fact-checks.xml").content.decode()
+    assert f"/fact-checks/{fresh.pk}/</loc>" in section and section.count("<loc>") == 3
+    for key in ["draft", "in_review"]:
+        assert f"/fact-checks/{desk[key].pk}/" not in section
+    assert client.get("/sitemap-fact-checks.xml?p=2").status_code == 404
+    assert client.get("/sitemap-fact-checks.xml?p=x").status_code == 404
+    assert client.get("/sitemap-other.xml").status_code == 404
+
+
 def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characters(client):
     # An article's text may carry characters XML 1.0 cannot hold (a bell, a form feed, a
     # non-character); the claim, the conclusion and the speaker's name come from it.

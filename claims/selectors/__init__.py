@@ -1,0 +1,67 @@
+"""Read helpers for the review desk and the public pages, one module a job (a claim's history
+is claims.timeline; matching's reads are claims.matching.selectors). Callers keep
+`from claims import selectors; selectors.claim_queue(...)`: the names are re-exported here.
+
+- queue: the fact-checker queue, the review queue, verdicts returned to their author
+- search: word and speaker search over claims (queue and public index)
+- claim_page: the claim page's context, earlier claims, offered speakers, source domains
+- dashboard: the dashboard's numbers and charts, the desk's activity log
+- speakers: a speaker's published ratings, whether its name is public
+- public: the published index, its rating choices, a verdict's public corrections
+
+Imports claims.models, and claims.record for the published generation the dashboard caches
+under.
+"""
+
+from .claim_page import (
+    ClaimContext,
+    claim_context,
+    source_domains,
+    speaker_earlier_claims,
+    speakers_offered_for,
+)
+from .dashboard import (
+    Bar,
+    TopSpeaker,
+    bars,
+    dashboard_numbers,
+    duration_text,
+    events_for_desk,
+    top_speakers,
+)
+from .public import (
+    PublicCorrection,
+    public_corrections,
+    published_index,
+    published_rating_choices,
+)
+from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
+from .search import claims_search
+from .speakers import speaker_is_public, speaker_rating_distribution
+
+__all__ = [
+    "QUEUE_SORTS",
+    "QUEUE_STATUSES",
+    "Bar",
+    "ClaimContext",
+    "PublicCorrection",
+    "TopSpeaker",
+    "bars",
+    "claim_context",
+    "claim_queue",
+    "claims_search",
+    "dashboard_numbers",
+    "duration_text",
+    "events_for_desk",
+    "public_corrections",
+    "published_index",
+    "published_rating_choices",
+    "review_queue",
+    "source_domains",
+    "speaker_earlier_claims",
+    "speaker_is_public",
+    "speaker_rating_distribution",
+    "speakers_offered_for",
+    "top_speakers",
+    "verdicts_returned_to",
+]

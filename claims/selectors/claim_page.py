@@ -1,0 +1,65 @@
+"""What the claim page reads besides the claim: the paragraph around it, the speaker's earlier
+claims, the speakers a correction offers and the domains of the verdict's sources."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.db.models import Q, QuerySet
+
+from ..models import Claim, Sentence, Speaker
+
+
+@dataclass
+class ClaimContext:
+    before: str
+    claim: str
+    after: str
+    other_sentences: list[Sentence] = field(default_factory=list)
+
+
+def claim_context(claim: Claim) -> ClaimContext:
+    """The paragraph around the claim, split so the template can mark the claim (escaped)."""
+    body = claim.article.body
+    paragraph_start = body.rfind("\n", 0, claim.start) + 1
+    paragraph_end = body.find("\n", claim.end)
+    if paragraph_end == -1:
+        paragraph_end = len(body)
+    others = list(
+        Sentence.objects.filter(article_id=claim.article_id)
+        .exclude(start=claim.start, end=claim.end)
+        .select_related("speaker")
+        .order_by("start")
+    )
+    return ClaimContext(
+        before=body[paragraph_start : claim.start],
+        claim=body[claim.start : claim.end],
+        after=body[claim.end : paragraph_end],
+        other_sentences=others,
+    )
+
+
+def speaker_earlier_claims(claim: Claim, *, limit: int = 10) -> list[Claim]:
+    if claim.speaker_id is None:
+        return []
+    return list(
+        Claim.objects.filter(speaker_id=claim.speaker_id)
+        .exclude(pk=claim.pk)
+        .select_related("article", "verdict", "verdict__rating")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def speakers_offered_for(claim: Claim, *, also: list[int] = ()) -> QuerySet[Speaker]:
+    """The speakers a claim's speaker correction lists: those of its article's sentences, its
+    own, and any of `also` (a choice being shown again), by name."""
+    ids = [pk for pk in [claim.speaker_id, *also] if pk]
+    # A subquery on the article's sentences, not an OR across a join with DISTINCT: that form
+    # reads every sentence of every article (60,000 in bench/desk_pages.py) on each claim page.
+    in_article = Sentence.objects.filter(article_id=claim.article_id).values("speaker_id")
+    return Speaker.objects.filter(Q(pk__in=in_article) | Q(pk__in=ids)).order_by("name", "pk")
+
+
+def source_domains(urls: list[str]) -> set[str]:
+    return {(urlsplit(url).hostname or "").lower().removeprefix("www.") for url in urls if url} - {
+        ""
+    }

@@ -1,0 +1,33 @@
+"""Word and speaker search over claims, shared by the desk queue and the public index."""
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from ..models import Claim, Speaker
+
+
+def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:
+    """Claims whose words match `text`, or whose speaker is called that (by name, or with
+    `aliases` by any spelling the desk recorded): the same on every database.
+
+    The public index passes aliases=False: a speaker's spellings come from every article the
+    desk analysed (pasted ones too), corrections and merges, and a substring match on them
+    would let anyone spell a desk-only one out; the name is what published pages show."""
+    by_name = Q(name__icontains=text)
+    speakers = Speaker.objects.filter(
+        by_name | Q(aliases__alias__icontains=text) if aliases else by_name
+    ).values("pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("text", config="english")
+        query = SearchQuery(text, config="english", search_type="websearch")
+        by_words = Claim.objects.annotate(search=vector).filter(search=query)
+    else:
+        by_words = Claim.objects.filter(text__icontains=text)
+    by_speaker = Claim.objects.filter(speaker_id__in=speakers)
+    # A union, not an OR in one WHERE: an OR of the two lets PostgreSQL use neither the GIN
+    # index on the text nor the speaker index, and it reads every claim.
+    # (Unordered: SQLite refuses an ORDER BY, the model's default, in a union's parts.)
+    matching = by_words.order_by().values("pk").union(by_speaker.order_by().values("pk"))
+    return claims.filter(pk__in=matching)
