@@ -414,6 +414,8 @@ class ExternalFactCheck(models.Model):
 
     class Meta:
         ordering = ["-review_date", "-id"]
+        # The matching sweeper's window: fact-checks stored lately whose vector job was lost.
+        indexes = [models.Index(fields=["updated_at"], name="externalfactcheck_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(claim_reviewed=""), name="externalfactcheck_claim_not_empty"
