@@ -216,3 +216,47 @@ def test_a_database_error_mid_import_is_retried_and_resumes_after_the_rows_kept(
     assert "after 100 rows" in error and "Import the file again" not in error
     assert batch.status == ImportStatus.DONE and batch.error == ""
     assert batch.rows_done == batch.stored == Article.objects.count() == 250
+
+
+def test_an_import_whose_database_stays_away_through_every_retry_fails_saying_what_was_kept(
+    monkeypatch,
+):
+    from django.db import OperationalError
+
+    from articles import queueing, tasks
+
+    monkeypatch.setattr(queueing, "_analysis_sender", lambda article_id, task_id: None)
+    batch = import_batch_create(file_name="many.csv", data=ROWS.encode(), queue=False)
+    real_store, tries = bulk.import_row_store, []
+
+    def database_gone_from_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150":
+            tries.append(1)
+            raise OperationalError("could not connect to server")
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", database_gone_from_row_150)
+    tasks.import_batch_run.apply(args=[batch.pk])  # eager: the three retries run at once
+    batch.refresh_from_db()
+    assert len(tries) == 4 and batch.status == ImportStatus.FAILED
+    assert batch.error == bulk.INTERNAL_ERROR.format(done=100, total=250)
+    assert batch.rows_done == batch.stored == Article.objects.count() == 100
+
+
+def test_the_command_fails_an_import_whose_database_goes_away_and_says_so(monkeypatch, tmp_path):
+    from django.core.management import CommandError, call_command
+    from django.db import OperationalError
+
+    path = tmp_path / "many.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    real_store = bulk.import_row_store
+
+    def database_gone_at_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150":
+            raise OperationalError("could not connect to server")
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", database_gone_at_row_150)
+    with pytest.raises(CommandError, match="stopped the import after 100 of 250 rows"):
+        call_command("import_articles", str(path))
+    assert ImportBatch.objects.get().status == ImportStatus.FAILED
