@@ -118,6 +118,9 @@ class Article(models.Model):
             models.Index(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
             ),
+            # The matching sweeper's window: articles analysed lately whose claims lack a vector
+            # (claims.matching.linking.articles_with_unembedded_claims), not every claim.
+            models.Index(fields=["analysis_finished_at"], name="article_analysed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +206,12 @@ class IntakeJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the broker took the job's last message; empty while it never reached it.",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -320,7 +329,9 @@ class ImportBatch(models.Model):
     status = models.CharField(
         max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
-    total_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty until the import task has counted the rows."
+    )
     rows_done = models.PositiveIntegerField(default=0)
     stored = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
@@ -337,6 +348,12 @@ class ImportBatch(models.Model):
         related_name="import_batches",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the broker took the import's last message; empty while it never did.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -397,6 +414,8 @@ class ExternalFactCheck(models.Model):
 
     class Meta:
         ordering = ["-review_date", "-id"]
+        # The matching sweeper's window: fact-checks stored lately whose vector job was lost.
+        indexes = [models.Index(fields=["updated_at"], name="externalfactcheck_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(claim_reviewed=""), name="externalfactcheck_claim_not_empty"

@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import Reject
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -36,7 +37,7 @@ def intake_fetch(self, job_id: int) -> str | None:
             jobs.intake_job_retry_later(
                 job_id=job_id, reason=jobs.DATABASE_RETRY_REASON, retry_in=retry_in
             )
-            raise self.retry(exc=error, countdown=retry_in) from error
+            _retry(self, error, retry_in, unsent=lambda: jobs.intake_job_unsent(job_id=job_id))
         logger.exception("Intake job %s failed", job_id)
         jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
         return None
@@ -48,8 +49,18 @@ def intake_fetch(self, job_id: int) -> str | None:
         jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
         return None
     if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in)
+        _retry(self, None, outcome.retry_in, unsent=lambda: jobs.intake_job_unsent(job_id=job_id))
     return outcome.job.status
+
+
+def _retry(task, error, countdown: int, *, unsent) -> None:
+    """Raise the task's retry. When it cannot be sent (the broker is away too), Celery drops
+    the job: `unsent()` leaves the row to its recovery instead of 'queued' and presumed sent."""
+    try:
+        raise task.retry(exc=error, countdown=countdown)
+    except Reject:
+        unsent()
+        raise
 
 
 @shared_task
@@ -86,11 +97,25 @@ def feed_poll(feed_id: int) -> dict | None:
     return feeds.feed_poll(feed=feed).__dict__
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def import_batch_run(batch_id: int) -> dict | None:
-    from .intake import bulk
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def import_batch_run(self, batch_id: int) -> dict | None:
+    from .intake import bulk, jobs
+    from .intake.import_recovery import import_batch_unsent
 
-    return bulk.import_batch_run(batch_id=batch_id).__dict__
+    try:
+        return bulk.import_batch_run(batch_id=batch_id).__dict__
+    except bulk.DATABASE_ERRORS as error:
+        # The chunk it hit was rolled back; the rows before it are kept, and the retry resumes
+        # after them (intake jobs wait out a database error the same way).
+        drop_broken_database_connection()
+        if self.request.retries < self.max_retries:
+            logger.warning("Import batch %s: database error, retrying: %s", batch_id, error)
+            retry_in = jobs.retry_countdown(self.request.retries + 1)
+            bulk.import_batch_retry_later(batch_id=batch_id, retry_in=retry_in)
+            _retry(self, error, retry_in, unsent=lambda: import_batch_unsent(batch_id=batch_id))
+        logger.exception("Import batch %s stopped", batch_id)
+        bulk.import_batch_fail(batch_id=batch_id)
+        return None
 
 
 @shared_task

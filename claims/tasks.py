@@ -11,7 +11,11 @@ from articles.queueing import article_analysis_unsent
 from config.celery import drop_broken_database_connection
 
 from . import analysis
-from .matching.linking import article_claims_match, articles_with_unembedded_claims
+from .matching.linking import (
+    article_claims_match,
+    articles_with_unembedded_claims,
+    factchecks_without_vectors,
+)
 from .matching.store import external_embeddings_compute
 
 logger = logging.getLogger(__name__)
@@ -22,6 +26,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 MAX_RETRIES = 4
 # A claim without a vector for this long lost its matching job; well past a normal backlog.
 UNEMBEDDED_AFTER = timedelta(minutes=10)
+# The sweeper looks this far back and no further: a broker away for longer is an outage for
+# `rebuild_match_index`, and a claim whose vector cannot be made is tried ~300 times, not for ever.
+SWEEP_WINDOW = timedelta(days=1)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -83,8 +90,18 @@ def match_article_claims(self, article_id: int) -> dict:
 
 @shared_task(ignore_result=True)
 def match_unembedded_claims() -> list[int]:
-    """Beat: send again the matching of articles whose claims are still without a vector."""
-    article_ids = articles_with_unembedded_claims(created_before=timezone.now() - UNEMBEDDED_AFTER)
+    """Beat: send again the matching of articles whose claims are still without a vector (not
+    embedded, or embedded and not linked: the two commit together), and the vectors of
+    imported fact-checks still without one. Returns the articles sent."""
+    now = timezone.now()
+    window = {"since": now - SWEEP_WINDOW}
+    factcheck_ids = factchecks_without_vectors(changed_before=now - UNEMBEDDED_AFTER, **window)
+    if factcheck_ids:
+        try:
+            embed_external_factchecks.delay(factcheck_ids)
+        except Exception:  # kombu raises several types when the broker is away
+            logger.exception("Could not queue the vectors of %s fact-checks", len(factcheck_ids))
+    article_ids = articles_with_unembedded_claims(created_before=now - UNEMBEDDED_AFTER, **window)
     return [article_id for article_id in article_ids if matching_send(article_id)]
 
 

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -40,6 +40,13 @@ INTERNAL_ERROR = (
     "An internal error stopped the import after {done} of {total} rows; the desk's logs have "
     "the details. Import the file again to store the rest: rows already stored are skipped."
 )
+DATABASE_RETRY_ERROR = (
+    "The database could not be reached after {done} rows; the import tries again in {seconds} s "
+    "and goes on from there (the rows already stored are kept)."
+)
+# An error of the database itself (it restarted, the network blinked): the import waits and
+# goes on, instead of failing for a fault that is over in seconds.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 _CHUNK_ROWS = 100
 # A URL with a job in one of these states is skipped: it is being fetched or has been stored.
 _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
@@ -47,7 +54,7 @@ _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
 
 @dataclass
 class ImportProgress:
-    total: int
+    total: int | None  # None while the rows are being counted
     done: int = 0
     stored: int = 0
     skipped: int = 0
@@ -144,9 +151,11 @@ def _job_urls(chunk) -> Iterator[str]:
 def import_batch_create(
     *, file_name: str, data: bytes | BinaryIO, created_by=None, queue: bool = True
 ) -> ImportBatch:
-    """Check the file (format, size, encoding, header) and store it, in pieces, for the import
-    task. `data` is the file's bytes or a binary file (an upload, an open file), read a piece at
-    a time. Raises ValidationError, storing nothing; the task is queued once committed."""
+    """Check the file (format, size, encoding, header, a first row) and store it, in pieces,
+    for the import task. `data` is the file's bytes or a binary file (an upload, an open file),
+    read a piece at a time. Raises ValidationError, storing nothing; the task is queued once
+    committed. The rows are counted by the task (import_rows_count): reading a 200 MB file
+    through would hold the upload's request past a web server's time-out."""
     file_format = file_format_for(file_name)
     source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     with transaction.atomic():
@@ -156,16 +165,47 @@ def import_batch_create(
             created_by=created_by,
         )
         store_chunks(batch, source)
-        total = 0
-        for _line, _row, _error in import_rows(import_text(batch), file_format):
-            total += 1
-        if total == 0:
+        # Reading the first row checks the header (CSV) and that there is a row at all.
+        if next(import_rows(import_text(batch), file_format), None) is None:
             raise ValidationError("The file has no rows.")
-        batch.total_rows = total
-        batch.save(update_fields=["total_rows"])
     if queue:
         transaction.on_commit(lambda: import_batch_send(batch.pk))
     return batch
+
+
+def import_rows_count(*, batch_id: int) -> int:
+    """Count the batch's rows, once (a resumed run finds them counted), for its progress."""
+    batch = ImportBatch.objects.defer("content").get(pk=batch_id)
+    if batch.total_rows is None:
+        batch.total_rows = sum(1 for _ in import_rows(import_text(batch), batch.file_format))
+        ImportBatch.objects.filter(pk=batch_id).update(total_rows=batch.total_rows)
+    return batch.total_rows
+
+
+def import_batch_retry_later(*, batch_id: int, retry_in: int) -> None:
+    """The import stopped on a database error (the task retries it in `retry_in` seconds): it
+    is queued again, saying so, and resumes after its last committed chunk."""
+    done = _saved_rows(batch_id)
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).update(
+        status=ImportStatus.QUEUED,
+        error=DATABASE_RETRY_ERROR.format(done=done, seconds=retry_in),
+        sent_at=timezone.now(),
+    )
+
+
+def import_batch_fail(*, batch_id: int) -> None:
+    """The last word when the import cannot go on (the database stayed away through every
+    retry): failed, saying how many rows were kept, so it never reads 'running' for ever."""
+    batch = ImportBatch.objects.defer("content").get(pk=batch_id)
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).update(
+        status=ImportStatus.FAILED,
+        error=INTERNAL_ERROR.format(done=batch.rows_done, total=batch.total_rows or "?"),
+        finished_at=timezone.now(),
+    )
 
 
 def import_batch_run(
@@ -194,6 +234,7 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
     # Rows a dead run committed are not read again: the file is the same, so are its rows.
     rows = islice(import_rows(import_text(batch), batch.file_format), batch.rows_done, None)
     try:
+        progress.total = import_rows_count(batch_id=batch_id)
         while chunk := list(islice(rows, _CHUNK_ROWS)):
             # One commit (one disk flush) per chunk instead of per row; every row still has its
             # own savepoint in the services, so a refused row leaves the others in place.
@@ -211,6 +252,10 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
         ImportBatch.objects.filter(pk=batch_id).update(
             status=ImportStatus.FAILED, error=" ".join(fatal.messages), finished_at=timezone.now()
         )
+        raise
+    except DATABASE_ERRORS:
+        # Nothing is written down a connection that may be dead: the caller (the task, with
+        # its retry, or the command) records what happens next on a new one.
         raise
     except Exception:
         # The chunk that broke was rolled back whole; the chunks before it are committed and

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import ImportBatch, ImportStatus
-from .queue import task_send
+from .queue import not_in_broker, task_send
 
 logger = logging.getLogger(__name__)
 IMPORT_TASK = "articles.tasks.import_batch_run"
@@ -61,22 +61,33 @@ def import_batch_is_running(batch_id: int) -> bool:
 
 
 def import_batch_send(batch_id: int) -> bool:
-    """Hand the batch to the broker; when it cannot be reached, say so on the batch."""
+    """Hand the batch to the broker (and note when); when it cannot be reached, say so on the
+    batch."""
     if task_send(IMPORT_TASK, batch_id):
+        ImportBatch.objects.filter(pk=batch_id).update(sent_at=timezone.now())
         return True
-    ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
-        error=BROKER_DOWN_ERROR
-    )
+    import_batch_unsent(batch_id=batch_id)
     return False
 
 
-def import_batches_recover(*, queued_for: timedelta) -> list[int]:
-    """Send again the imports nobody runs: queued for longer than `queued_for` (the broker was
-    down, or lost the job), or marked running by a worker that died. A batch still waiting in
-    the broker may be sent twice; the second copy finds it running or done and does nothing."""
-    stale = Q(status=ImportStatus.QUEUED, created_at__lt=timezone.now() - queued_for) | Q(
-        status=ImportStatus.RUNNING
+def import_batch_unsent(*, batch_id: int) -> None:
+    """The batch's message never reached the broker (at upload, or the task's retry): it stays
+    queued, says so, and is sent again by the recovery at its next run."""
+    ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+        sent_at=None, error=BROKER_DOWN_ERROR
     )
+
+
+def import_batches_recover(*, queued_for: timedelta) -> list[int]:
+    """Send again the imports nobody runs: queued for longer than `queued_for` and never sent
+    (the broker was down) or sent so long ago that the message is presumed lost (the same rule
+    as intake jobs', queue.not_in_broker), or marked running by a worker that died. A batch
+    waiting in the broker behind a backlog is left there; a copy sent anyway (the first was
+    only late) finds it running or done and does nothing."""
+    now = timezone.now()
+    stale = Q(
+        not_in_broker(now=now), status=ImportStatus.QUEUED, created_at__lt=now - queued_for
+    ) | Q(status=ImportStatus.RUNNING)
     sent = []
     for pk in ImportBatch.objects.filter(stale).order_by("pk").values_list("pk", flat=True):
         if import_batch_is_running(pk):

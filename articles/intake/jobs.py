@@ -15,7 +15,7 @@ from ..models import Article, IntakeJob, IntakeStatus, SourceKind
 from ..services import DuplicateArticle, article_submit, domain_from_url, url_normalize
 from .extract import ExtractionError, article_extract
 from .fetch import FetchError, fetch, url_refusal
-from .queue import task_send
+from .queue import not_in_broker, task_send
 
 FETCH_TASK = "articles.tasks.intake_fetch"
 BROKER_DOWN_REASON = (
@@ -93,18 +93,21 @@ def intake_job_submit(
 def intake_job_queue(*, job: IntakeJob) -> None:
     now = timezone.now()
     IntakeJob.objects.filter(pk=job.pk).update(
-        status=IntakeStatus.QUEUED, queued_at=now, reason="", finished_at=None
+        status=IntakeStatus.QUEUED, queued_at=now, sent_at=None, reason="", finished_at=None
     )
     job.status, job.queued_at, job.reason, job.finished_at = IntakeStatus.QUEUED, now, "", None
+    job.sent_at = None
     job_id = job.pk
     transaction.on_commit(lambda: _send(job_id))
 
 
 def _send(job_id: int) -> None:
-    if not task_send(FETCH_TASK, job_id):
-        IntakeJob.objects.filter(pk=job_id, status=IntakeStatus.QUEUED).update(
-            reason=BROKER_DOWN_REASON
-        )
+    this_job = IntakeJob.objects.filter(pk=job_id, status=IntakeStatus.QUEUED)
+    if task_send(FETCH_TASK, job_id):
+        # The broker has it: the recovery leaves it there (not_in_broker) however long it waits.
+        this_job.update(sent_at=timezone.now())
+    else:
+        this_job.update(reason=BROKER_DOWN_REASON)
 
 
 def intake_job_retry(*, job: IntakeJob) -> IntakeJob:
@@ -235,12 +238,15 @@ def _sentence(reason: str) -> str:
 def _finish(job: IntakeJob, status: str, reason: str) -> IntakeJob:
     job.status, job.reason = status, reason[:5000]
     job.finished_at = None if status == IntakeStatus.QUEUED else timezone.now()
+    if status == IntakeStatus.QUEUED:
+        job.sent_at = timezone.now()  # the task sends its retry now (intake_job_unsent if not)
     job.save(
         update_fields=[
             "status",
             "reason",
             "finished_at",
             "queued_at",
+            "sent_at",
             "article",
             "duplicate",
             "fetched_url",
@@ -267,15 +273,27 @@ def intake_job_retry_later(*, job_id: int, reason: str, retry_in: int) -> None:
         status=IntakeStatus.QUEUED,
         reason=_sentence(reason)[:5000],
         queued_at=timezone.now() + timedelta(seconds=retry_in),
+        sent_at=timezone.now(),
+    )
+
+
+def intake_job_unsent(*, job_id: int) -> None:
+    """The task's retry could not reach the broker (it went away with the database) and
+    Celery dropped the job: it is left to the recovery, as if submitted while the broker was
+    down, instead of waiting to be presumed lost."""
+    IntakeJob.objects.filter(pk=job_id, status=IntakeStatus.QUEUED).update(
+        sent_at=None, queued_at=timezone.now(), reason=BROKER_DOWN_REASON
     )
 
 
 def intake_jobs_requeue_stale(*, queued_for: timedelta, fetching_for: timedelta) -> list[int]:
-    """Send again the jobs that never reached a worker (broker down) or whose worker died
-    while fetching. Running a job twice is harmless (intake_job_run claims it)."""
+    """Send again the jobs that never reached the broker (it was down) or whose message is
+    presumed lost, and those whose worker died while fetching. A job waiting in the broker is
+    left there, so a backlog does not grow at every run. Running a job twice is harmless
+    (intake_job_run claims it)."""
     now = timezone.now()
     stale = IntakeJob.objects.filter(
-        status=IntakeStatus.QUEUED, queued_at__lt=now - queued_for
+        not_in_broker(now=now), status=IntakeStatus.QUEUED, queued_at__lt=now - queued_for
     ) | IntakeJob.objects.filter(status=IntakeStatus.FETCHING, started_at__lt=now - fetching_for)
     ids = list(stale.values_list("pk", flat=True))
     for job in IntakeJob.objects.filter(pk__in=ids):

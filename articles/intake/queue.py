@@ -1,14 +1,37 @@
-"""Queue this app's Celery tasks by name.
+"""Queue this app's Celery tasks by name, and the one rule for when a job the broker took is
+presumed lost.
 
 The services that queue work never import articles/tasks.py, which imports them: that would be
 an import cycle. ArticlesConfig.ready() imports the tasks module so the names are registered.
 """
 
 import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
 
 from config.celery import app
 
 logger = logging.getLogger(__name__)
+
+# A message waits in Redis until a worker takes it, however long the backlog; one a worker took
+# and lost (the worker died) is back within the visibility timeout. So a job sent this long ago
+# and still queued is presumed lost (Redis lost its data, a retry's message went with a dead
+# worker) and sent again; one sent more lately is left where it is, so a backlog is not doubled
+# every time the recovery runs.
+PRESUMED_LOST_AFTER = timedelta(hours=1)
+
+
+def presumed_lost_after() -> timedelta:
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return max(PRESUMED_LOST_AFTER, timedelta(seconds=2 * visibility))
+
+
+def not_in_broker(*, now: datetime) -> Q:
+    """The queued jobs the recoveries may send again (intake jobs, imports; their `sent_at`):
+    never sent (the broker was down), or sent so long ago that the message is presumed lost."""
+    return Q(sent_at__isnull=True) | Q(sent_at__lt=now - presumed_lost_after())
 
 
 def task_send(name: str, *args) -> bool:

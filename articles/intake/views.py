@@ -133,12 +133,13 @@ def import_list(request):
             except ValidationError as error:
                 form.add_error("file", error.messages)
             else:
-                rows = batch.total_rows
                 batch.refresh_from_db(fields=["error"])  # the send ran on commit
                 said = messages.warning if batch.error else messages.success
+                # The rows are counted by the import task, not here (a big file would hold
+                # the request past the web server's time-out).
                 said(
                     request,
-                    f"{batch.file_name}: {rows} row{'s' * (rows != 1)} queued for import."
+                    f"{batch.file_name} queued for import; its rows are counted as it starts."
                     + (f" {batch.error}" if batch.error else ""),
                 )
                 return redirect("articles:import", pk=batch.pk)
@@ -162,7 +163,7 @@ def import_status(request, pk: int):
         {
             "status": batch.status,
             "label": batch.get_status_display(),
-            "total": batch.total_rows,
+            "total": batch.total_rows,  # null while the rows are being counted
             "done": batch.rows_done,
             "stored": batch.stored,
             "skipped": batch.skipped,

@@ -2,7 +2,8 @@
 
 What each module owns and may import (dependencies point down this list, never up):
 - `groups` (services: confirm, reject, merge, split, undo, apply a verdict), `linking` (the
-  worker's step after analysis), `selectors` (the desk's reads): Django, claims.models, store.
+  worker's step after analysis, and its sweeper), `selectors` (the desk's reads): Django,
+  claims.models, store (and articles.models, for the sweeper's windows).
 - `store`: embeddings in PostgreSQL (claims and imported fact-checks) and each process's live
   matchers (Django; reads articles.models.ExternalFactCheck).
 - `models`: ClaimEmbedding, ExternalFactCheckEmbedding, ClaimGroup, MatchSuggestion,

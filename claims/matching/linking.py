@@ -4,11 +4,17 @@ A claim whose best earlier match reaches "same claim" joins that claim's group o
 matches at "suggested" become MatchSuggestion rows for a reviewer. Running it twice changes
 nothing: grouped claims are skipped, suggestions are unique per pair, and a pair a reviewer
 rejected (or a claim a reviewer split out) is never linked automatically again.
+
+A claim's vector and its linking are committed together (one transaction a batch), so a claim
+with a vector has been linked, and one without has work left: the beat's sweeper
+(articles_with_unembedded_claims) finds both a lost embedding and a lost linking that way.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+
+from articles.models import Article, ExternalFactCheck
 
 from ..models import (
     Claim,
@@ -34,19 +40,66 @@ class LinkResult:
 
 def article_claims_match(*, article_id: int) -> LinkResult:
     claim_ids = list(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
-    embedded = claim_embeddings_compute(claim_ids=claim_ids)
-    linked, suggested = claims_link(claim_ids=claim_ids)
+    linked = suggested = 0
+    done: set[int] = set()
+
+    def link(batch_ids: list[int]) -> None:  # in the batch's transaction, with its vectors
+        nonlocal linked, suggested
+        more_linked, more_suggested = claims_link(claim_ids=batch_ids)
+        linked, suggested = linked + more_linked, suggested + more_suggested
+        done.update(batch_ids)
+
+    embedded = claim_embeddings_compute(claim_ids=claim_ids, then=link)
+    # Claims whose vector was up to date: looked up again, which changes nothing where they
+    # were linked already (a second delivery, a re-analysis keeping reviewed claims).
+    rest = [pk for pk in claim_ids if pk not in done]
+    if rest:
+        more_linked, more_suggested = claims_link(claim_ids=rest)
+        linked, suggested = linked + more_linked, suggested + more_suggested
     return LinkResult(embedded, linked, suggested)
 
 
-def articles_with_unembedded_claims(*, created_before: datetime, limit: int = 200) -> list[int]:
-    """Articles with a claim still without a vector though it was made before `created_before`:
-    its matching job never ran to the end (the broker was down when it was queued, the worker
-    died and Redis has not redelivered it yet, the retries ran out). The beat task sends their
-    matching again; a job that meanwhile ran makes the second one a no-op."""
-    unembedded = Claim.objects.filter(embedding__isnull=True, created_at__lt=created_before)
+def articles_with_unembedded_claims(
+    *, created_before: datetime, since: datetime, limit: int = 200
+) -> list[int]:
+    """Articles analysed between `since` and `created_before` with a claim still without a
+    vector: its matching job never ran to the end (the broker was down when it was queued or at
+    a retry, the worker died and Redis has not redelivered it yet, the retries ran out). The
+    beat task sends their matching again; a job that meanwhile ran makes the second one a no-op.
+
+    Only a window of articles is read (the index on their analysis time, then each one's
+    claims), not every claim: at a million claims the anti-join over all of them ran at every
+    beat, and a claim whose vector can never be made was sent again for ever. Newest first, so
+    claims that keep failing age out of the window instead of holding up newer ones."""
+    # Two queries, not one with EXISTS: joined, PostgreSQL's planner picked a parallel scan of
+    # every article over the index (measured at a million claims; README "Matching").
+    recent = list(
+        Article.objects.filter(
+            analysis_finished_at__gte=since, analysis_finished_at__lt=created_before
+        )
+        .order_by("-analysis_finished_at")
+        .values_list("pk", flat=True)
+    )
+    pending = set(
+        Claim.objects.filter(article_id__in=recent, embedding__isnull=True)
+        .order_by()
+        .values_list("article_id", flat=True)
+    )
+    return [pk for pk in recent if pk in pending][:limit]
+
+
+def factchecks_without_vectors(
+    *, changed_before: datetime, since: datetime, limit: int = 1000
+) -> list[int]:
+    """Imported fact-checks stored or updated between `since` and `changed_before` and still
+    without a vector: their embedding job was lost (the queue was away at import or at a
+    retry). Read through the index on `updated_at`, as the claims' window."""
     return list(
-        unembedded.order_by("article_id").values_list("article_id", flat=True).distinct()[:limit]
+        ExternalFactCheck.objects.filter(
+            updated_at__gte=since, updated_at__lt=changed_before, embedding__isnull=True
+        )
+        .order_by("-updated_at")
+        .values_list("pk", flat=True)[:limit]
     )
 
 

@@ -17,6 +17,7 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -78,13 +79,17 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def claim_embeddings_compute(*, claim_ids: list[int]) -> int:
+def claim_embeddings_compute(
+    *, claim_ids: list[int], then: Callable[[list[int]], None] | None = None
+) -> int:
     """Embed the claims whose vector is missing or stale, in batches; returns how many.
+    `then(batch_ids)` runs inside each batch's transaction, so what it writes (the linking)
+    commits with the vectors or not at all.
 
     Runs in the worker (never in a web request). Idempotent: an up-to-date row is left alone.
     """
     texts = Claim.objects.filter(pk__in=claim_ids).order_by("id").values_list("id", "text")
-    return _embeddings_store(model=ClaimEmbedding, owner="claim", texts=list(texts))
+    return _embeddings_store(model=ClaimEmbedding, owner="claim", texts=list(texts), then=then)
 
 
 def external_embeddings_compute(*, factcheck_ids: list[int]) -> int:
@@ -97,7 +102,7 @@ def external_embeddings_compute(*, factcheck_ids: list[int]) -> int:
     return _embeddings_store(model=ExternalFactCheckEmbedding, owner="factcheck", texts=list(texts))
 
 
-def _embeddings_store(*, model, owner: str, texts: list[tuple[int, str]]) -> int:
+def _embeddings_store(*, model, owner: str, texts: list[tuple[int, str]], then=None) -> int:
     version = embedding.model_info().version
     current = dict(
         model.objects.filter(
@@ -124,6 +129,8 @@ def _embeddings_store(*, model, owner: str, texts: list[tuple[int, str]]) -> int
                 unique_fields=[owner],
                 update_fields=["vector", "model_version", "text_sha256", "updated_at"],
             )
+            if then is not None:
+                then([pk for pk, _ in batch])
     return len(stale)
 
 

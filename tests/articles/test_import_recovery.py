@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.intake import bulk, import_recovery
 from articles.intake.bulk import import_batch_create, import_batch_run
 from articles.intake.import_recovery import import_batches_recover
+from articles.intake.queue import presumed_lost_after
 from articles.models import Article, ImportBatch, ImportStatus
 from tests.factories import UserFactory
 
@@ -57,7 +58,7 @@ def upload(client):
 @pytest.mark.django_db(transaction=True)
 def test_an_upload_while_the_broker_is_down_is_kept_and_says_it_is_sent_later(client, broker_down):
     batch, page = upload(client)
-    assert batch.status == ImportStatus.QUEUED and batch.total_rows == 250
+    assert batch.status == ImportStatus.QUEUED and batch.total_rows is None  # counted by the task
     assert batch.error == import_recovery.BROKER_DOWN_ERROR
     assert "sent again automatically once the queue is back" in page
     assert "upload the file again" not in page
@@ -157,3 +158,105 @@ def test_a_second_delivery_while_the_import_runs_does_nothing_and_is_not_sent_ag
 def test_the_import_recovery_runs_on_celery_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["recover-imports"]
     assert entry["task"] == "articles.tasks.import_batches_recover"
+
+
+def test_the_recovery_leaves_an_import_waiting_in_the_broker_and_resends_one_presumed_lost(
+    sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_batch_create(file_name="rows.csv", data=ROWS.encode())
+    assert sent == [batch.pk] and ImportBatch.objects.get(pk=batch.pk).sent_at is not None
+    # Behind a backlog for ten minutes: still in the broker, not sent a second time.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert import_batches_recover(queued_for=timedelta(minutes=5)) == []
+    assert sent == [batch.pk]
+    # Sent so long ago that the message is presumed lost (Redis lost its data): sent again.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        sent_at=timezone.now() - presumed_lost_after() - timedelta(minutes=1)
+    )
+    assert import_batches_recover(queued_for=timedelta(minutes=5)) == [batch.pk]
+    assert sent == [batch.pk, batch.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_mid_import_is_retried_and_resumes_after_the_rows_kept(monkeypatch):
+    """PostgreSQL closes the worker's connection halfway (a restart, a failover): the import is
+    not failed (nor the user told to import again) but retried, and every row counts once."""
+    from articles import queueing, tasks
+
+    if connection.vendor != "postgresql":
+        pytest.skip("closes a connection from PostgreSQL's side")
+    monkeypatch.setattr(queueing, "_analysis_sender", lambda article_id, task_id: None)
+    batch = import_batch_create(file_name="many.csv", data=ROWS.encode(), queue=False)
+    real_store, states = bulk.import_row_store, []
+
+    def postgresql_restarts_at_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150" and not states:
+            states.append(ImportBatch.objects.values_list("rows_done", flat=True).get())
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", postgresql_restarts_at_row_150)
+    retried = []
+    real_retry_later = bulk.import_batch_retry_later
+
+    def retry_later(*, batch_id, retry_in):
+        real_retry_later(batch_id=batch_id, retry_in=retry_in)
+        retried.append(ImportBatch.objects.values_list("status", "error").get(pk=batch_id))
+
+    monkeypatch.setattr(bulk, "import_batch_retry_later", retry_later)
+    tasks.import_batch_run.apply(args=[batch.pk])  # an eager retry runs at once
+    batch.refresh_from_db()
+    assert states == [100]
+    status, error = retried[0]
+    assert status == ImportStatus.QUEUED and "tries again in 30 s" in error
+    assert "after 100 rows" in error and "Import the file again" not in error
+    assert batch.status == ImportStatus.DONE and batch.error == ""
+    assert batch.rows_done == batch.stored == Article.objects.count() == 250
+
+
+def test_an_import_whose_database_stays_away_through_every_retry_fails_saying_what_was_kept(
+    monkeypatch,
+):
+    from django.db import OperationalError
+
+    from articles import queueing, tasks
+
+    monkeypatch.setattr(queueing, "_analysis_sender", lambda article_id, task_id: None)
+    batch = import_batch_create(file_name="many.csv", data=ROWS.encode(), queue=False)
+    real_store, tries = bulk.import_row_store, []
+
+    def database_gone_from_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150":
+            tries.append(1)
+            raise OperationalError("could not connect to server")
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", database_gone_from_row_150)
+    tasks.import_batch_run.apply(args=[batch.pk])  # eager: the three retries run at once
+    batch.refresh_from_db()
+    assert len(tries) == 4 and batch.status == ImportStatus.FAILED
+    assert batch.error == bulk.INTERNAL_ERROR.format(done=100, total=250)
+    assert batch.rows_done == batch.stored == Article.objects.count() == 100
+
+
+def test_the_command_fails_an_import_whose_database_goes_away_and_says_so(monkeypatch, tmp_path):
+    from django.core.management import CommandError, call_command
+    from django.db import OperationalError
+
+    path = tmp_path / "many.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    real_store = bulk.import_row_store
+
+    def database_gone_at_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150":
+            raise OperationalError("could not connect to server")
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", database_gone_at_row_150)
+    with pytest.raises(CommandError, match="stopped the import after 100 of 250 rows"):
+        call_command("import_articles", str(path))
+    assert ImportBatch.objects.get().status == ImportStatus.FAILED

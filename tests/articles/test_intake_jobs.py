@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.intake import jobs
 from articles.intake.jobs import intake_job_retry, intake_job_submit
+from articles.intake.queue import presumed_lost_after
 from articles.models import AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
 from articles.services import DuplicateArticle
 from tests.claims.test_api_support import client_with, make_key
@@ -514,10 +515,82 @@ def test_requeue_leaves_a_job_waiting_out_its_retry_countdown_alone(intake_serve
     assert outcome.job.status == IntakeStatus.QUEUED and "Will try again" in outcome.job.reason
     call_command("requeue_intake", "--queued-minutes", "0")
     assert capsys.readouterr().out.strip() == "Requeued 0 intake job(s)"
-    # The retry never came (its worker lost the message): once it is overdue, recovery sends it.
+    # Overdue, but its retry's message was sent lately: it is with the broker (or a worker),
+    # which delivers it; the recovery does not add a second copy.
     IntakeJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(seconds=1))
     call_command("requeue_intake", "--queued-minutes", "0")
+    assert capsys.readouterr().out.strip() == "Requeued 0 intake job(s)"
+    # The retry never came and was sent so long ago that it is presumed lost: sent again.
+    IntakeJob.objects.filter(pk=job.pk).update(
+        sent_at=timezone.now() - presumed_lost_after() - timedelta(seconds=1)
+    )
+    call_command("requeue_intake", "--queued-minutes", "0")
     assert capsys.readouterr().out.strip() == f"Requeued 1 intake job(s): #{job.pk}"
+
+
+def test_requeue_leaves_jobs_waiting_in_the_broker_so_a_backlog_does_not_grow(
+    intake_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(jobs, "task_send", lambda name, *args: sent.append(args[0]) or True)
+    with django_capture_on_commit_callbacks(execute=True):
+        backlog = [intake_job_submit(url=intake_server.url(f"/news/{n}")) for n in range(3)]
+    assert sent == [job.pk for job in backlog]
+    # Ten minutes behind a backlog, no worker has taken them yet.
+    IntakeJob.objects.update(queued_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            jobs.intake_jobs_requeue_stale(
+                queued_for=timedelta(minutes=5), fetching_for=timedelta(minutes=15)
+            )
+            == []
+        )
+    assert len(sent) == 3  # the queue did not grow
+    # One was sent so long ago that its message is presumed lost; one never reached the broker.
+    lost, unsent, waiting = backlog
+    IntakeJob.objects.filter(pk=lost.pk).update(
+        sent_at=timezone.now() - presumed_lost_after() - timedelta(minutes=1)
+    )
+    IntakeJob.objects.filter(pk=unsent.pk).update(sent_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = jobs.intake_jobs_requeue_stale(
+            queued_for=timedelta(minutes=5), fetching_for=timedelta(minutes=15)
+        )
+    assert sorted(again) == sorted([lost.pk, unsent.pk]) and sorted(sent[3:]) == sorted(again)
+    assert IntakeJob.objects.get(pk=waiting.pk).sent_at is not None
+    assert all(
+        IntakeJob.objects.get(pk=pk).sent_at > timezone.now() - timedelta(minutes=1) for pk in again
+    )
+
+
+def test_a_job_whose_retry_cannot_reach_the_broker_is_left_to_the_recovery(
+    intake_server, tmp_path, settings, monkeypatch
+):
+    """The fetch timed out and the broker went away too: Celery drops the retry. The job must
+    not read 'queued' (and sent) until it is presumed lost, but go to the next recovery."""
+    from celery.exceptions import Reject
+
+    from articles import tasks
+    from tests.claims.test_worker_faults import publishing_to
+    from tests.processes import RedisServer
+
+    job = intake_job_submit(url=intake_server.url("/unavailable"), queue=False)
+    with RedisServer(tmp_path) as redis, publishing_to(redis.url, "unused", settings):
+        redis.stop()
+        task = tasks.intake_fetch  # as a worker runs it: not called directly, so it sends
+        task.push_request(id="the-job", args=[job.pk], kwargs={}, called_directly=False)
+        try:
+            with pytest.raises(Reject):
+                task.run(job.pk)
+        finally:
+            task.pop_request()
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.QUEUED and job.sent_at is None
+    assert job.reason == jobs.BROKER_DOWN_REASON
+    monkeypatch.setattr(jobs, "task_send", lambda name, *args: True)
+    assert jobs.intake_jobs_requeue_stale(
+        queued_for=timedelta(0), fetching_for=timedelta(minutes=15)
+    ) == [job.pk]
 
 
 def test_a_failed_url_leads_to_the_submit_form_with_the_url_and_outlet_kept(client):

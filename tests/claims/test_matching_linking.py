@@ -2,6 +2,7 @@
 
 import pytest
 
+from articles.models import Article, ExternalFactCheck
 from claims import tasks
 from claims.matching import embedding
 from claims.matching.linking import article_claims_match
@@ -104,11 +105,14 @@ def matching_sent(monkeypatch):
 
 
 def made_minutes_ago(claim, minutes: int):
+    """The claim, and its article's analysis, `minutes` ago (the sweeper reads the latter)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    Claim.objects.filter(pk=claim.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+    then = timezone.now() - timedelta(minutes=minutes)
+    Claim.objects.filter(pk=claim.pk).update(created_at=then)
+    Article.objects.filter(pk=claim.article_id).update(analysis_finished_at=then)
 
 
 def test_claims_left_without_a_vector_have_their_matching_sent_again_by_beat(
@@ -141,7 +145,9 @@ def test_an_analysis_stays_done_when_its_matching_cannot_be_queued(monkeypatch, 
     assert result.successful() and result.result["claims_created"] > 0
     assert article.analysis_status == AnalysisStatus.DONE
     assert not ClaimEmbedding.objects.filter(claim__article=article).exists()
-    Claim.objects.filter(article=article).update(created_at=article.created_at.replace(year=2020))
+    Article.objects.filter(pk=article.pk).update(
+        analysis_finished_at=article.analysis_finished_at - tasks.UNEMBEDDED_AFTER
+    )
     monkeypatch.setattr(tasks.match_article_claims, "delay", lambda article_id: None)
     assert tasks.match_unembedded_claims() == [article.pk]  # beat finds it later
 
@@ -180,3 +186,82 @@ def test_a_repeat_of_a_claim_deleted_since_this_process_indexed_it_is_matched_wi
     assert result.embedded == 1 and result.linked == result.suggested == 0
     assert repeat.group_id is None and not MatchSuggestion.objects.exists()
     assert claim_key(gone.pk) not in live_corpus(CLAIMS).documents  # and this index forgot it
+
+
+def test_the_sweeper_gives_up_on_claims_older_than_its_window(matching_sent):
+    """A claim whose vector can never be made is not sent again for ever: after a day it is
+    left to `rebuild_match_index`."""
+    stuck = article_with_claim(STATEMENT)
+    made_minutes_ago(stuck, int(tasks.SWEEP_WINDOW.total_seconds() // 60) + 5)
+    recent = article_with_claim("Rents rose 9 percent last year, the council said.")
+    made_minutes_ago(recent, 60)
+    assert tasks.match_unembedded_claims() == [recent.article_id]
+    assert matching_sent == [recent.article_id]
+
+
+def test_a_linking_lost_after_the_vectors_were_made_is_found_and_sent_again(
+    monkeypatch, matching_sent
+):
+    """The worker embeds, then the database (and the broker, for the retry) go away while it
+    links: the vectors roll back with the linking, so the sweeper still sees the work left."""
+    from django.db import OperationalError
+
+    from claims.matching import linking
+
+    earlier = article_with_claim(STATEMENT)
+    article_claims_match(article_id=earlier.article_id)
+    repeat = article_with_claim(STATEMENT)
+    real_link = linking.claims_link
+
+    def database_gone(*, claim_ids):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(linking, "claims_link", database_gone)
+    with pytest.raises(OperationalError):
+        article_claims_match(article_id=repeat.article_id)
+    assert not ClaimEmbedding.objects.filter(claim=repeat).exists()
+    made_minutes_ago(repeat, 11)
+    assert tasks.match_unembedded_claims() == [repeat.article_id]
+
+    monkeypatch.setattr(linking, "claims_link", real_link)
+    article_claims_match(article_id=repeat.article_id)  # the job the sweeper sent, run
+    repeat.refresh_from_db()
+    assert (
+        repeat.group_id is not None and repeat.group_id == Claim.objects.get(pk=earlier.pk).group_id
+    )
+    assert tasks.match_unembedded_claims() == []
+
+
+def test_imported_fact_checks_whose_vector_job_was_lost_are_embedded_by_the_sweeper(
+    monkeypatch,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.models import ExternalFactCheckEmbedding
+
+    def factcheck(n: int, minutes: int) -> ExternalFactCheck:
+        row = ExternalFactCheck.objects.create(
+            claim_reviewed=f"The bridge cost {n} million pounds.",
+            publisher_name="Checkers Example",
+            url=f"https://checkers.example/{n}",
+            identity=str(n) * 64,
+        )
+        then = timezone.now() - timedelta(minutes=minutes)
+        ExternalFactCheck.objects.filter(pk=row.pk).update(updated_at=then)
+        return row
+
+    lost, fresh = factcheck(1, 11), factcheck(2, 1)  # fresh: its job may still be queued
+    too_old = factcheck(3, int(tasks.SWEEP_WINDOW.total_seconds() // 60) + 5)
+    sent = []
+    real_delay = tasks.embed_external_factchecks.delay
+    monkeypatch.setattr(
+        tasks.embed_external_factchecks, "delay", lambda ids: sent.append(ids) or real_delay(ids)
+    )
+    tasks.match_unembedded_claims()
+    assert sent == [[lost.pk]]  # eager: it ran
+    embedded = set(ExternalFactCheckEmbedding.objects.values_list("factcheck_id", flat=True))
+    assert embedded == {lost.pk} and fresh.pk not in embedded and too_old.pk not in embedded
+    tasks.match_unembedded_claims()
+    assert sent == [[lost.pk]]

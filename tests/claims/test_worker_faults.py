@@ -236,6 +236,9 @@ def test_a_worker_killed_mid_embedding_leaves_whole_vectors_and_beat_finishes_th
         assert 0 < embedded.count() < claims.count() == 600  # killed halfway through
         # Ten minutes on, Redis has not redelivered it yet (visibility timeout): beat's turn.
         claims.update(created_at=timezone.now() - timedelta(minutes=11))
+        Article.objects.filter(pk=article.pk).update(
+            analysis_finished_at=timezone.now() - timedelta(minutes=11)
+        )
         with (
             celery_worker(tmp_path, broker=redis.url, queue=queue) as (_, _, second_log),
             publishing_to(redis.url, queue, settings),

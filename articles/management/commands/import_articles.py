@@ -4,8 +4,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.intake.bulk import import_batch_create, import_batch_run, import_size_check
+from articles.intake.bulk import (
+    DATABASE_ERRORS,
+    import_batch_create,
+    import_batch_fail,
+    import_batch_run,
+    import_size_check,
+)
 from articles.models import ImportBatch
+from config.celery import drop_broken_database_connection
 
 
 class Command(BaseCommand):
@@ -34,12 +41,12 @@ class Command(BaseCommand):
         shown_tenths = set()
 
         def show(progress):
-            tenth = 10 * progress.done // max(progress.total, 1)
+            tenth = 10 * progress.done // max(progress.total or 0, 1)
             if not interactive and tenth in shown_tenths:
                 return  # a log file gets a line per tenth, a terminal a redrawn bar
             shown_tenths.add(tenth)
             width = 30
-            filled = width * progress.done // max(progress.total, 1)
+            filled = width * progress.done // max(progress.total or 0, 1)
             line = (
                 f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} rows"
                 f" · {progress.stored} stored · {progress.skipped} skipped"
@@ -49,7 +56,14 @@ class Command(BaseCommand):
                 ("\r" + line) if interactive else line, ending="" if interactive else "\n"
             )
 
-        progress = import_batch_run(batch_id=batch.pk, on_progress=show)
+        try:
+            progress = import_batch_run(batch_id=batch.pk, on_progress=show)
+        except DATABASE_ERRORS as error:
+            # Here nobody retries (the worker's task does): say so, on a new connection.
+            drop_broken_database_connection()
+            import_batch_fail(batch_id=batch.pk)
+            failed = ImportBatch.objects.values_list("error", flat=True).get(pk=batch.pk)
+            raise CommandError(f"{failed} ({type(error).__name__})") from None
         if interactive:
             self.stdout.write("")
         batch = ImportBatch.objects.get(pk=batch.pk)

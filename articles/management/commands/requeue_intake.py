@@ -7,8 +7,9 @@ from articles.intake.jobs import intake_jobs_requeue_stale
 
 class Command(BaseCommand):
     help = (
-        "Send again the intake jobs that never reached a worker (broker down) or whose worker "
-        "died while fetching. Celery beat runs the same every five minutes."
+        "Send again the intake jobs that never reached the broker (it was down) or whose message "
+        "is presumed lost, and those whose worker died while fetching; jobs waiting in the "
+        "broker are left there. Celery beat runs the same every five minutes."
     )
 
     def add_arguments(self, parser):

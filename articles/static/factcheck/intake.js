@@ -36,9 +36,17 @@
   follow(document.getElementById("import-progress"), function (data) {
     setStatus(document.getElementById("import-status"), data);
     var bar = document.getElementById("import-bar");
-    bar.max = data.total;
-    bar.value = data.done;
-    bar.textContent = data.done + " of " + data.total;
+    if (data.total === null) {
+      // Still counting: an indeterminate bar (no value), not "0 of 0".
+      bar.removeAttribute("value");
+      bar.textContent = "counting rows…";
+      document.getElementById("import-total").textContent = "… (counting rows…)";
+    } else {
+      bar.max = data.total;
+      bar.value = data.done;
+      bar.textContent = data.done + " of " + data.total;
+      document.getElementById("import-total").textContent = data.total;
+    }
     ["done", "stored", "skipped", "failed"].forEach(function (key) {
       document.getElementById("import-" + key).textContent = data[key];
     });
