@@ -3,7 +3,7 @@
 Once a speaker has a published claim, its name and role are part of the published record (the
 public page, ClaimReview's author and jobTitle, the API). They change only here, with a public
 correction note that each of those verdicts gets as a dated correction, a new version and the
-editor as corrector (claims.verdicts.verdicts_speaker_correct, the four-eyes rule included). A
+editor as corrector (claims.corrections.verdicts_speaker_correct, the four-eyes rule included). A
 speaker with nothing published is corrected without a note; a verdict in review of its claims
 makes the editor a contributor, so another editor publishes it. The admin leaves a public
 speaker's name and role read-only and points here; analysis and the claim page never change
@@ -15,7 +15,7 @@ from django.db import transaction
 
 from articles.services import is_blank
 
-from . import selectors, verdicts
+from . import corrections, selectors
 from .models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerAlias, SpeakerKind
 from .nlp.attribution import speaker_key
 
@@ -89,6 +89,6 @@ def speaker_edit(
             .filter(speaker=speaker, verdict__status__in=LOCKED_VERDICT_STATES)
             .order_by("pk")
         )
-        return verdicts.verdicts_speaker_correct(
+        return corrections.verdicts_speaker_correct(
             claims=claims, editor=actor, note=note, previous_speaker=before
         )

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_update_with_history
 
 from articles.services import is_blank
 
-from . import verdicts
+from . import corrections
 from .models import (
     LOCKED_VERDICT_STATES,
     Claim,
@@ -84,7 +84,7 @@ def speaker_merge(
     """Fold `source` into `target`: its claims, sentences and aliases become the target's.
 
     A source with claims on record is merged only with `correction_note`, which each of its
-    published verdicts gets as a public correction (verdicts.verdicts_speaker_correct)."""
+    published verdicts gets as a public correction (corrections.verdicts_speaker_correct)."""
     _require_permission(actor)
     # A public note must show: zero-width and bidi marks alone say nothing.
     correction_note = "" if is_blank(correction_note or "") else correction_note.strip()
@@ -171,7 +171,7 @@ def speaker_merge(
         if on_record:
             on_record_ids = set(on_record)
             locked_on_record = [claim for claim in claims if claim.pk in on_record_ids]
-            verdicts.verdicts_speaker_correct(
+            corrections.verdicts_speaker_correct(
                 claims=locked_on_record,
                 editor=actor,
                 note=correction_note,

@@ -1,5 +1,5 @@
-"""Writes to verdicts: drafts with their sources, review, publication and corrections, and the
-four-eyes rule on who may publish.
+"""Writes to verdicts: drafts with their sources, review and publication, and the four-eyes
+rule on who may publish. Corrections of published verdicts are claims.corrections.
 
 Every change of status goes through claims.workflow.transition(); saves are optimistically
 locked on Verdict.version. What the published record protects (deletes, ratings in use, the
@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from articles.services import is_blank
 from articles.times import desk_time
 
 from . import workflow
@@ -20,14 +19,10 @@ from .models import (
     Claim,
     ClaimEventKind,
     ContributionKind,
-    Correction,
     EvidenceSource,
     Speaker,
     Verdict,
     VerdictContribution,
-    VerdictStatus,
-    published_sources_replaceable,
-    published_verdict_q,
 )
 from .record import published_changed
 from .services import locked_claim
@@ -73,7 +68,7 @@ def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
     return None
 
 
-def _contribution_record(*, verdict: Verdict, user, kind: str) -> None:
+def contribution_record(*, verdict: Verdict, user, kind: str) -> None:
     VerdictContribution.objects.get_or_create(
         verdict=verdict, version=verdict.version, user=user, defaults={"kind": kind}
     )
@@ -272,7 +267,7 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
     """The one definition of contributing to a version: its wording, rating or sources differ
     from the version before (a new verdict always counts; saving it unchanged does not)."""
     if _content(verdict) != before:
-        _contribution_record(verdict=verdict, user=user, kind=ContributionKind.DRAFT)
+        contribution_record(verdict=verdict, user=user, kind=ContributionKind.DRAFT)
 
 
 # --- Sources, versioned actions, corrections --------------------------------------------------
@@ -288,7 +283,7 @@ def _version_conflict(verdict: Verdict) -> VersionConflict:
     )
 
 
-def _locked_verdict(verdict: Verdict, expected_version: int | None) -> Verdict:
+def verdict_locked(verdict: Verdict, expected_version: int | None) -> Verdict:
     locked = (
         Verdict.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -316,7 +311,7 @@ def _sources_check(sources: list[dict]) -> None:
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
 
 
-def _replace_sources(verdict: Verdict, sources: list[dict]) -> None:
+def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
     _sources_check(sources)
     today = timezone.localdate()
     for old in verdict.sources.all():
@@ -364,16 +359,16 @@ def verdict_save(
         )
         if verdict.version == expected_version:
             return verdict
-        _replace_sources(verdict, sources)
+        sources_replace(verdict, sources)
         _contribution_if_changed(verdict=verdict, user=actor, before=before)
         # The draft's event names its sources, so the history shows when they changed.
         event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
-        event.data = {**event.data, "sources": _source_urls(sources)}
+        event.data = {**event.data, "sources": source_urls(sources)}
         event.save(update_fields=["data"])
     return verdict
 
 
-def _source_urls(sources: list[dict]) -> str:
+def source_urls(sources: list[dict]) -> str:
     return ", ".join(source["url"].strip() for source in sources)
 
 
@@ -394,136 +389,5 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
     with transaction.atomic():
         # The actions' own lock order: the speaker, the claim, then the verdict.
         _locked_speaker_and_claim(verdict.claim_id)
-        locked = _locked_verdict(verdict, expected_version)
+        locked = verdict_locked(verdict, expected_version)
         return actions[action](locked)
-
-
-def verdict_public_fields(verdict: Verdict) -> dict:
-    return {
-        "rating": verdict.rating.label if verdict.rating else "",
-        "conclusion": verdict.conclusion,
-        "explanation": verdict.explanation,
-        "sources": [
-            {"url": source.url, "title": source.title, "note": source.note}
-            for source in verdict.sources.all()
-        ],
-    }
-
-
-def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
-    # A correction is published by the editor who writes it, with a dated public note; it must
-    # not become a way to publish a draft one wrote, so draft authors may not correct.
-    if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        raise PermissionDenied(
-            f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
-            "published: another editor must correct it."
-        )
-
-
-def _correction_republish(*, claim: Claim, verdict: Verdict, editor, note: str, data: dict):
-    """The steps every correction ends with: a new version, the editor recorded as corrector,
-    and the 'corrected' event (claim and verdict saved as they are in memory)."""
-    verdict.version += 1
-    verdict.updated_by = editor
-    _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
-    workflow.transition(
-        ClaimEventKind.CORRECTED, claim=claim, verdict=verdict, actor=editor, note=note, data=data
-    )
-
-
-def verdict_correct(
-    *,
-    verdict: Verdict,
-    editor,
-    expected_version: int,
-    note: str,
-    rating,
-    conclusion: str,
-    explanation: str,
-    sources: list[dict],
-):
-    """Change a published verdict: keep what it said, record a dated public note, republish."""
-    note = "" if is_blank(note or "") else note.strip()  # zero-width marks alone say nothing
-    if not editor.has_perm("claims.publish_verdict"):
-        raise PermissionDenied("Only editors can correct published verdicts.")
-    if not note:
-        raise ValidationError({"note": "Say publicly what changed and why."})
-    if rating is None or not rating.scale.is_active:
-        raise ValidationError({"rating": "Choose a rating from the active scale."})
-    if not (conclusion or "").strip():
-        raise ValidationError({"conclusion": "A published verdict needs a conclusion."})
-    if not sources:
-        raise ValidationError("A published verdict needs at least one evidence source.")
-    with transaction.atomic():
-        claim = locked_claim(verdict.claim)
-        verdict = _locked_verdict(verdict, expected_version)
-        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
-        _refuse_correcting_own_draft(verdict=verdict, editor=editor)
-        previous = verdict_public_fields(verdict)
-        correction = Correction.objects.create(
-            verdict=verdict, note=note, previous=previous, created_by=editor
-        )
-        verdict.rating = rating
-        verdict.conclusion = conclusion.strip()
-        verdict.explanation = (explanation or "").strip()
-        with published_sources_replaceable():
-            _replace_sources(verdict, sources)
-        _correction_republish(
-            claim=claim,
-            verdict=verdict,
-            editor=editor,
-            note=note,
-            data={
-                "correction": correction.pk,
-                "previous_rating": previous["rating"],
-                "sources": _source_urls(sources),
-            },
-        )
-        transaction.on_commit(published_changed)
-    return correction
-
-
-def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous_speaker: str):
-    """These claims now name another speaker record for the same person (a speaker merge):
-    each published verdict among them gets a dated public correction saying so, a new version
-    and the editor as its corrector. The same four-eyes rule as verdict_correct: an editor who
-    wrote a draft of one of them leaves it to another editor.
-
-    A verdict in review among them is not public, but its record changed under the editor:
-    the editor becomes a contributor, so another editor publishes it.
-
-    Call inside the caller's transaction, the claims locked and already given their new
-    speaker in memory (the transition saves them as they are)."""
-    by_id = {claim.pk: claim for claim in claims}
-    in_review = Verdict.objects.select_for_update(of=("self",)).filter(
-        claim__in=list(by_id), status=VerdictStatus.SUBMITTED
-    )
-    for verdict in in_review.order_by("pk"):
-        _contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
-    locked = list(
-        Verdict.objects.select_for_update(of=("self",))
-        .filter(published_verdict_q(), claim__in=list(by_id))
-        .order_by("pk")
-    )
-    if locked and not editor.has_perm("claims.publish_verdict"):
-        raise PermissionDenied("Only editors can correct published verdicts.")
-    for verdict in locked:
-        _refuse_correcting_own_draft(verdict=verdict, editor=editor)
-    corrections = []
-    for verdict in locked:
-        claim = by_id[verdict.claim_id]
-        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
-        correction = Correction.objects.create(
-            verdict=verdict, note=note, previous={"speaker": previous_speaker}, created_by=editor
-        )
-        _correction_republish(
-            claim=claim,
-            verdict=verdict,
-            editor=editor,
-            note=note,
-            data={"correction": correction.pk, "previous_speaker": previous_speaker},
-        )
-        corrections.append(correction)
-    if corrections:
-        transaction.on_commit(published_changed)
-    return corrections

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 
-from .. import services, verdicts
+from .. import corrections, services, verdicts
 from ..forms import (
     CorrectionForm,
     DismissForm,
@@ -175,7 +175,7 @@ def verdict_correct(request, pk: int):
     _, refused = save_or_render(
         request,
         claim,
-        lambda: verdicts.verdict_correct(
+        lambda: corrections.verdict_correct(
             verdict=verdict,
             editor=request.user,
             expected_version=form.cleaned_data["version"],

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from claims import notes, services, verdicts
+from claims import corrections, notes, services
 from claims.api.auth import token_create
 from claims.matching.groups import claim_group_link
 from claims.models import Claim, MatchSuggestion, Sentence
@@ -94,7 +94,7 @@ def grow(desk: Desk, count: int) -> None:
         desk.claims.append(claim)
     if not desk.published[0].corrections.exists():
         verdict = desk.published[0]
-        verdicts.verdict_correct(
+        corrections.verdict_correct(
             verdict=verdict,
             editor=editor(username="second-editor"),
             expected_version=verdict.version,

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from articles.models import Article
-from claims import record, services, verdicts
+from claims import corrections, record, services, verdicts
 from claims.admin.base import PublishedRecordDeleteMixin
 from claims.models import (
     Claim,
@@ -183,7 +183,7 @@ def test_the_admin_publish_action_applies_the_same_rule(client):
 def test_a_correction_needs_a_note_that_shows(note):
     published = published_verdict()
     with pytest.raises(ValidationError, match="Say publicly what changed and why."):
-        verdicts.verdict_correct(
+        corrections.verdict_correct(
             verdict=published,
             editor=editor(),
             expected_version=published.version,
@@ -209,7 +209,7 @@ def test_a_draft_author_cannot_publish_their_wording_through_a_correction():
     submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
     published = verdicts.verdict_publish(verdict=submitted, editor=editor())
     with pytest.raises(PermissionDenied, match="another editor must correct it"):
-        verdicts.verdict_correct(
+        corrections.verdict_correct(
             verdict=published,
             editor=boss,
             expected_version=published.version,
@@ -610,7 +610,7 @@ def test_the_database_refuses_raw_sql_and_loaddata_on_a_published_verdicts_sourc
 def test_a_correction_replaces_a_published_verdicts_sources():
     verdict = published_verdict()
     old = verdict.sources.get()
-    corrected = verdicts.verdict_correct(
+    corrected = corrections.verdict_correct(
         verdict=verdict,
         editor=editor(),
         expected_version=verdict.version,

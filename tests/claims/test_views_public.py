@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import verdicts
+from claims import corrections
 from claims.claimreview import claimreview_for
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
@@ -90,7 +90,7 @@ def test_the_org_url_defaults_to_the_site(client, verdict):
 
 
 def test_corrections_appear_in_the_claimreview(client, verdict):
-    verdicts.verdict_correct(
+    corrections.verdict_correct(
         verdict=verdict,
         editor=editor(),
         expected_version=verdict.version,
@@ -127,7 +127,7 @@ def test_a_claim_cannot_break_out_of_the_jsonld_script(client):
 def test_a_correction_names_the_previous_rating_only_when_it_changed_the_rating(client, verdict):
     def correct(rating, note):
         fresh = type(verdict).objects.get(pk=verdict.pk)
-        verdicts.verdict_correct(
+        corrections.verdict_correct(
             verdict=fresh,
             editor=editor(),
             expected_version=fresh.version,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import verdicts
+from claims import corrections, verdicts
 from tests.claims.test_api_support import claim_with_text
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     SpeakerFactory,
@@ -114,7 +114,7 @@ def test_the_index_pages_and_a_page_past_the_end_shows_the_last(client, desk, mo
 
 
 def test_the_feed_is_atom_with_published_fact_checks_only(client, desk):
-    verdicts.verdict_correct(
+    corrections.verdict_correct(
         verdict=desk["older"],
         editor=editor(),
         expected_version=desk["older"].version,
@@ -227,7 +227,7 @@ def test_the_public_search_matches_a_speakers_public_name_but_never_a_desk_only_
 def test_the_sitemap_and_feed_date_a_fact_check_by_its_latest_correction(client, desk):
     verdict = desk["older"]
     for note in ["A better source.", "A second look."]:
-        verdicts.verdict_correct(
+        corrections.verdict_correct(
             verdict=verdict,
             editor=editor(),
             expected_version=verdict.version,

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims import services, verdicts
+from claims import corrections, services, verdicts
 from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from claims.workflow import IllegalTransition
 from tests.factories import ClaimFactory, EvidenceSourceFactory, editor, fact_checker
@@ -194,7 +194,7 @@ def test_a_correction_cannot_link_a_script_as_its_source():
 
     verdict = published_verdict()
     with pytest.raises(ValidationError):
-        verdicts.verdict_correct(
+        corrections.verdict_correct(
             verdict=verdict,
             editor=editor(),
             expected_version=verdict.version,

@@ -1,0 +1,160 @@
+"""Corrections: a published verdict changes only here, with a dated public note, a new version
+and the correcting editor recorded; the four-eyes rule of claims.verdicts holds (an editor who
+wrote a draft of the verdict leaves the correction to another editor)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from articles.services import is_blank
+
+from . import workflow
+from .models import (
+    Claim,
+    ClaimEventKind,
+    ContributionKind,
+    Correction,
+    Verdict,
+    VerdictStatus,
+    published_sources_replaceable,
+    published_verdict_q,
+)
+from .record import published_changed
+from .services import locked_claim
+from .verdicts import (
+    contribution_record,
+    source_urls,
+    sources_replace,
+    verdict_contributor_ids,
+    verdict_locked,
+)
+
+
+def verdict_public_fields(verdict: Verdict) -> dict:
+    return {
+        "rating": verdict.rating.label if verdict.rating else "",
+        "conclusion": verdict.conclusion,
+        "explanation": verdict.explanation,
+        "sources": [
+            {"url": source.url, "title": source.title, "note": source.note}
+            for source in verdict.sources.all()
+        ],
+    }
+
+
+def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
+    # A correction is published by the editor who writes it, with a dated public note; it must
+    # not become a way to publish a draft one wrote, so draft authors may not correct.
+    if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+        raise PermissionDenied(
+            f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
+            "published: another editor must correct it."
+        )
+
+
+def _correction_republish(*, claim: Claim, verdict: Verdict, editor, note: str, data: dict):
+    """The steps every correction ends with: a new version, the editor recorded as corrector,
+    and the 'corrected' event (claim and verdict saved as they are in memory)."""
+    verdict.version += 1
+    verdict.updated_by = editor
+    contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
+    workflow.transition(
+        ClaimEventKind.CORRECTED, claim=claim, verdict=verdict, actor=editor, note=note, data=data
+    )
+
+
+def verdict_correct(
+    *,
+    verdict: Verdict,
+    editor,
+    expected_version: int,
+    note: str,
+    rating,
+    conclusion: str,
+    explanation: str,
+    sources: list[dict],
+):
+    """Change a published verdict: keep what it said, record a dated public note, republish."""
+    note = "" if is_blank(note or "") else note.strip()  # zero-width marks alone say nothing
+    if not editor.has_perm("claims.publish_verdict"):
+        raise PermissionDenied("Only editors can correct published verdicts.")
+    if not note:
+        raise ValidationError({"note": "Say publicly what changed and why."})
+    if rating is None or not rating.scale.is_active:
+        raise ValidationError({"rating": "Choose a rating from the active scale."})
+    if not (conclusion or "").strip():
+        raise ValidationError({"conclusion": "A published verdict needs a conclusion."})
+    if not sources:
+        raise ValidationError("A published verdict needs at least one evidence source.")
+    with transaction.atomic():
+        claim = locked_claim(verdict.claim)
+        verdict = verdict_locked(verdict, expected_version)
+        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
+        _refuse_correcting_own_draft(verdict=verdict, editor=editor)
+        previous = verdict_public_fields(verdict)
+        correction = Correction.objects.create(
+            verdict=verdict, note=note, previous=previous, created_by=editor
+        )
+        verdict.rating = rating
+        verdict.conclusion = conclusion.strip()
+        verdict.explanation = (explanation or "").strip()
+        with published_sources_replaceable():
+            sources_replace(verdict, sources)
+        _correction_republish(
+            claim=claim,
+            verdict=verdict,
+            editor=editor,
+            note=note,
+            data={
+                "correction": correction.pk,
+                "previous_rating": previous["rating"],
+                "sources": source_urls(sources),
+            },
+        )
+        transaction.on_commit(published_changed)
+    return correction
+
+
+def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous_speaker: str):
+    """These claims now name another speaker record for the same person (a speaker merge):
+    each published verdict among them gets a dated public correction saying so, a new version
+    and the editor as its corrector. The same four-eyes rule as verdict_correct: an editor who
+    wrote a draft of one of them leaves it to another editor.
+
+    A verdict in review among them is not public, but its record changed under the editor:
+    the editor becomes a contributor, so another editor publishes it.
+
+    Call inside the caller's transaction, the claims locked and already given their new
+    speaker in memory (the transition saves them as they are)."""
+    by_id = {claim.pk: claim for claim in claims}
+    in_review = Verdict.objects.select_for_update(of=("self",)).filter(
+        claim__in=list(by_id), status=VerdictStatus.SUBMITTED
+    )
+    for verdict in in_review.order_by("pk"):
+        contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
+    locked = list(
+        Verdict.objects.select_for_update(of=("self",))
+        .filter(published_verdict_q(), claim__in=list(by_id))
+        .order_by("pk")
+    )
+    if locked and not editor.has_perm("claims.publish_verdict"):
+        raise PermissionDenied("Only editors can correct published verdicts.")
+    for verdict in locked:
+        _refuse_correcting_own_draft(verdict=verdict, editor=editor)
+    corrections = []
+    for verdict in locked:
+        claim = by_id[verdict.claim_id]
+        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
+        correction = Correction.objects.create(
+            verdict=verdict, note=note, previous={"speaker": previous_speaker}, created_by=editor
+        )
+        _correction_republish(
+            claim=claim,
+            verdict=verdict,
+            editor=editor,
+            note=note,
+            data={"correction": correction.pk, "previous_speaker": previous_speaker},
+        )
+        corrections.append(correction)
+    if corrections:
+        transaction.on_commit(published_changed)
+    return corrections
