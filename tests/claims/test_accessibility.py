@@ -87,6 +87,9 @@ def test_the_claim_page_with_the_verdict_form_is_accessible(client, desk):
     )
     assert soup.find(attrs={"data-error-summary": True}) is None
     assert soup.find("label", attrs={"for": "id_rating"}) is not None
+    # The empty choice says what to do, not Django's "---------".
+    first = soup.find(id="id_rating").find("option")
+    assert first["value"] == "" and text_of(first) == "Choose a rating"
 
 
 def test_each_evidence_source_is_a_group_named_by_its_number(client, desk):
