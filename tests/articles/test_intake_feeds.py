@@ -273,6 +273,8 @@ def test_the_feeds_page_says_how_a_feed_is_polled_here(client, intake_server, se
     assert ("it is polled next minute." in page) is scheduled
     assert ("DEBUG=1 .venv/bin/python manage.py poll_feeds" in page) is not scheduled
     assert ("data-polled-by-hand" in page) is not scheduled
+    # A feed not polled yet has no title: its URL is not pushed below an empty first line.
+    assert f'<td><span class="url">{intake_server.url("/feed.xml")}</span></td>' in page
 
 
 def test_the_admin_adds_a_feed_through_the_same_checks(client, intake_server):
