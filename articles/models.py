@@ -134,7 +134,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["analysis_status", "-created_at"]),
             models.Index(fields=["outlet", "-published_at"]),
-            # The queue's "newest article" order (claims.selectors.QUEUE_SORTS): undated last.
+            # The queue's "newest article" order (claims.selectors.queue.QUEUE_SORTS): undated last.
             NullsLastIndex(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
             ),
