@@ -99,7 +99,10 @@ def active_ratings():
 
 class VerdictForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    rating = forms.ModelChoiceField(queryset=active_ratings(), required=False)
+    # Not Django's "---------": the first thing a fact-checker reads in the rating list.
+    rating = forms.ModelChoiceField(
+        queryset=active_ratings(), required=False, empty_label="Choose a rating"
+    )
     conclusion = forms.CharField(
         max_length=300, required=False, help_text="One sentence: what is true?"
     )

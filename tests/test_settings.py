@@ -59,6 +59,19 @@ def test_zero_config_runs_tasks_in_process_on_sqlite():
     assert result.stdout.strip().endswith("django.db.backends.sqlite3 True"), result.stderr
 
 
+def test_zero_config_migrates_a_fresh_sqlite_database(tmp_path):
+    # `make run`'s first step on a new machine; PostgreSQL-only SQL in a migration (NULLS LAST
+    # in an index) once stopped it here, unseen by a suite that runs on PostgreSQL.
+    database = tmp_path / "db.sqlite3"
+    result = run_manage(
+        "migrate",
+        "--noinput",
+        env={"DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}", "CELERY_BROKER_URL": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "articles.0007_article_newest_index... OK" in result.stdout
+
+
 def _setting(name: str, env: dict[str, str]):
     return run_manage(
         "shell", "-c", f"from django.conf import settings; print(repr(settings.{name}))", env=env

@@ -1,6 +1,7 @@
 """Editor pages for intake: jobs with their status and reasons, feeds, bulk imports, and other
 fact-checkers' ClaimReview. Thin: every change goes through the intake services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -18,6 +19,17 @@ from .feeds import feed_add
 from .jobs import intake_job_retry
 
 FEED_PAGE_SIZE = 50
+POLL_FEEDS_BY_HAND = (
+    "No Celery beat runs beside this desk (it has no broker, as in the zero-config demo), so "
+    "feeds are not polled on their own: run manage.py poll_feeds with the desk's settings to "
+    "poll the due ones (on the demo: DEBUG=1 .venv/bin/python manage.py poll_feeds)."
+)
+
+
+def feeds_polled_on_schedule() -> bool:
+    """Whether a beat can poll the feeds: without CELERY_BROKER_URL (settings then fall back to
+    the in-memory broker and run tasks in-process) nothing runs on a schedule."""
+    return not settings.CELERY_BROKER_URL.startswith("memory://")
 
 
 @login_required
@@ -93,11 +105,24 @@ def feed_list(request):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, f"Subscribed to {feed.url}; it is polled next minute.")
+                if feeds_polled_on_schedule():
+                    messages.success(
+                        request, f"Subscribed to {feed.url}; it is polled next minute."
+                    )
+                else:
+                    messages.success(request, f"Subscribed to {feed.url}. {POLL_FEEDS_BY_HAND}")
                 return redirect("articles:feeds")
     feeds = Feed.objects.select_related("outlet")
     page = Paginator(feeds, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/intake/feed_list.html", {"page": page, "form": form})
+    return render(
+        request,
+        "articles/intake/feed_list.html",
+        {
+            "page": page,
+            "form": form,
+            "polled_by_hand": None if feeds_polled_on_schedule() else POLL_FEEDS_BY_HAND,
+        },
+    )
 
 
 @require_POST

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+import articles.models
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -17,7 +19,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="article",
-            index=models.Index(
+            # NullsLastIndex (not models.Index, as first generated): SQLite refuses NULLS LAST
+            # in CREATE INDEX, which stopped `make run`; the SQL on PostgreSQL is the same.
+            index=articles.models.NullsLastIndex(
                 models.OrderBy(models.F("published_at"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("id"), descending=True),
                 name="article_newest_idx",

@@ -266,6 +266,29 @@ def test_editors_add_feeds_on_the_page_and_fact_checkers_only_read(client, intak
     assert not feed.active
 
 
+@pytest.mark.parametrize("scheduled", [True, False])
+def test_the_feeds_page_says_how_a_feed_is_polled_here(client, intake_server, settings, scheduled):
+    # The zero-config demo has no broker and so no beat: "polled next minute" was never true
+    # there, and a newsroom trying it waited for entries that never came.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0" if scheduled else "memory://localhost/"
+    client.force_login(editor())
+    response = client.post(
+        "/intake/feeds/",
+        {
+            "url": intake_server.url("/feed.xml"),
+            "outlet": "news.example",
+            "poll_interval_minutes": 5,
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert ("it is polled next minute." in page) is scheduled
+    assert ("DEBUG=1 .venv/bin/python manage.py poll_feeds" in page) is not scheduled
+    assert ("data-polled-by-hand" in page) is not scheduled
+    # A feed not polled yet has no title: its URL is not pushed below an empty first line.
+    assert f'<td><span class="url">{intake_server.url("/feed.xml")}</span></td>' in page
+
+
 def test_the_admin_adds_a_feed_through_the_same_checks(client, intake_server):
     client.force_login(admin_user())
     bad = client.post(

@@ -13,7 +13,7 @@ from articles.intake.queue import presumed_lost_after
 from articles.models import AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
 from articles.services import DuplicateArticle
 from tests.claims.test_api_support import client_with, make_key
-from tests.factories import ArticleFactory, UserFactory, fact_checker
+from tests.factories import ArticleFactory, UserFactory, fact_checker, restore_migration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -679,3 +679,33 @@ def test_a_job_whose_database_connection_dies_mid_fetch_is_retried_on_a_new_one(
     assert len(fetches) == 2
     assert job.status == IntakeStatus.STORED, job.reason
     assert job.attempts == 2 and job.article.title == "Assembly votes on one plan"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_message_after_a_submission_says_what_it_became_when_tasks_run_in_the_request(
+    client, intake_server
+):
+    # Without a broker (the zero-config demo) the fetch and the analysis run inside the
+    # request: "queued for fetching" then sat above a job page that said "Stored".
+    restore_migration_data()  # an earlier transactional test flushed the groups
+    client.force_login(fact_checker())
+    fetched = client.post("/articles/new/", {"url": intake_server.url("/news/one")}, follow=True)
+    page = fetched.content.decode()
+    assert IntakeJob.objects.get().status == IntakeStatus.STORED
+    assert "The page was fetched and stored." in page and "queued for fetching" not in page
+    missing = client.post("/articles/new/", {"url": intake_server.url("/missing")}, follow=True)
+    assert "The page could not be taken in: the reason is below." in missing.content.decode()
+    pasted = client.post(
+        "/articles/new/",
+        {"title": "Rates", "body": "The mayor said rates rose by 40 percent last year."},
+        follow=True,
+    )
+    assert Article.objects.get(title="Rates").analysis_status == AnalysisStatus.DONE
+    assert "Article stored and analysed." in pasted.content.decode()
+
+
+def test_the_message_after_a_submission_says_queued_while_it_is(client, intake_server):
+    # With a broker the job waits for a worker (here: the commit never comes, inside the test).
+    client.force_login(fact_checker())
+    page = client.post("/articles/new/", {"url": intake_server.url("/news/one")}, follow=True)
+    assert "The page is queued for fetching." in page.content.decode()

@@ -87,6 +87,22 @@ def test_the_claim_page_with_the_verdict_form_is_accessible(client, desk):
     )
     assert soup.find(attrs={"data-error-summary": True}) is None
     assert soup.find("label", attrs={"for": "id_rating"}) is not None
+    # The empty choice says what to do, not Django's "---------".
+    first = soup.find(id="id_rating").find("option")
+    assert first["value"] == "" and text_of(first) == "Choose a rating"
+
+
+def test_each_evidence_source_is_a_group_named_by_its_number(client, desk):
+    # Three sources each have a "URL", a "Title" and a "Note": read alone, the labels did not
+    # say which source a field belongs to.
+    claim = Claim.objects.filter(article=desk["article"], verdict__isnull=True).first()
+    soup = assert_accessible(
+        client.get(reverse("claims:detail", args=[claim.pk])), title=f"Claim #{claim.pk}"
+    )
+    for number in (1, 2, 3):
+        url = soup.find(attrs={"name": f"sources-{number - 1}-url"})
+        group = url.find_parent(attrs={"role": "group"})
+        assert text_of(soup.find(id=group["aria-labelledby"])) == f"Source {number}"
 
 
 def test_a_failed_correction_names_each_wrong_field_at_the_top(client, desk):
@@ -112,6 +128,8 @@ def test_a_failed_correction_names_each_wrong_field_at_the_top(client, desk):
     wrong = {soup.find(id=link["href"][1:])["name"] for link in summary.find_all("a")}
     assert {"correct-rating", "correct-conclusion", "correct-note"} <= wrong
     assert {"correct-sources-0-url", "correct-sources-0-title"} <= wrong
+    # A source's field is named as on the form ("URL"), not lowercased ("url").
+    assert "Source 1, URL: Enter a valid URL." in [text_of(link) for link in summary("a")]
     # The fields required for a correction say so where they are.
     note = soup.find(attrs={"name": "correct-note"})
     assert "(required)" in text_of(soup.find("label", attrs={"for": note["id"]}))

@@ -1,8 +1,11 @@
 """The "seen before" panel, the group actions through the client, the canonical claim's
 history page, the queue's "already checked" mark and the speaker page's repeat counts."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.matching import groups
 from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion
@@ -83,6 +86,34 @@ def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
     new.refresh_from_db()
     assert new.group_id == Claim.objects.get(pk=earlier.pk).group_id
     assert not Claim.objects.get(pk=other.pk).group_id
+
+
+def test_a_suggested_match_is_dated_by_its_article_as_an_appearance_is(client, checker):
+    # It showed the day the desk detected the candidate (today), beside appearances dated by
+    # their article: a Reuters story of June 2021 read as one of this week.
+    speaker = SpeakerFactory(name="U.S. military")
+    dated = ClaimFactory(
+        article=ArticleFactory(published_at=datetime(2021, 6, 28, 9, tzinfo=UTC)),
+        text="The U.S. military said it hit two sites.",
+        speaker=speaker,
+    )
+    undated = claim("The U.S. military said it struck two sites.")
+    new = claim("The Pentagon said American forces hit two sites.", speaker=speaker)
+    for candidate in (dated, undated):
+        MatchSuggestion.objects.create(claim=new, candidate=candidate, score=0.7, level="suggested")
+    page = client.get(reverse("claims:detail", args=[new.pk])).content.decode()
+    today = f"{timezone.localdate():%-d %b %Y}"
+    items = {
+        candidate: " ".join(
+            page.split(f'data-suggestion="{suggestion}"')[1].split("</li>")[0].split()
+        )
+        for candidate, suggestion in MatchSuggestion.objects.values_list("candidate", "pk")
+    }
+    assert "· 28 Jun 2021 ·" in items[dated.pk] and today not in items[dated.pk]
+    assert f"· detected {today} ·" in items[undated.pk]
+    # The speaker's other claims follow the same rule.
+    earlier = page.split('id="earlier-heading"')[1]
+    assert "28 Jun 2021 ·" in " ".join(earlier.split())
 
 
 def test_the_earlier_claims_panel_shows_a_possible_later_repeat_and_decides_it_there(

@@ -252,3 +252,15 @@ def test_withdrawing_a_published_verdict_is_refused_with_a_clear_message(client)
     assert "This verdict is published: it cannot be withdrawn" in response.content.decode()
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.PUBLISHED
+
+
+def test_the_review_queue_says_how_many_wait_and_in_which_order(client, boss):
+    # Every other desk list says how many rows it holds and their order; this one did not.
+    first, second = submitted_verdict(), submitted_verdict()
+    page = client.get(reverse("claims:review_queue")).content.decode()
+    assert "2 verdicts, oldest submission first." in page
+    assert page.index(first.claim.text) < page.index(second.claim.text)
+    first.delete()
+    second.delete()
+    page = client.get(reverse("claims:review_queue")).content.decode()
+    assert "Nothing to review." in page and "oldest submission first" not in page
