@@ -329,7 +329,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = BEHIND_PROXY or None
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# The desk works its queue: that is where a sign-in lands (unless a ?next= page asked first).
+LOGIN_REDIRECT_URL = "claims:queue"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Public fact-checks: the organisation named as author of every ClaimReview --------------

@@ -52,7 +52,15 @@ def test_logging_in_never_redirects_to_another_site(target):
     response = Client().post(
         reverse("login"), {"username": "ada", "password": "correct horse battery", "next": target}
     )
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == reverse("claims:queue")
+
+
+def test_a_sign_in_lands_on_the_queue_or_on_the_page_that_asked_for_it():
+    fact_checker(username="ada", password="correct horse battery")
+    login = {"username": "ada", "password": "correct horse battery"}
+    assert Client().post(reverse("login"), login)["Location"] == reverse("claims:queue")
+    asked = reverse("claims:review_queue")
+    assert Client().post(reverse("login"), {**login, "next": asked})["Location"] == asked
 
 
 @pytest.mark.parametrize("target", FOREIGN)
