@@ -69,6 +69,10 @@ def cue_of(token) -> str | None:
     if token.dep_ in ("amod", "compound") or not is_verb(token):
         return None
     lemma = verb_lemma(token)
+    if token.dep_ == "acl" and token.tag_ == "VBN" and lemma in STANCE_LEMMAS:
+        # 'militias backed by Iran', 'a bill supported by Democrats': the participle describes
+        # the noun, and nobody is saying anything ('a memo written by ...' stays a cue).
+        return None
     if lemma in ANNOUNCING_LEMMAS:
         if any(child.lower_ in ("about", "of") for child in token.children):
             return lowered

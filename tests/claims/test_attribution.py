@@ -425,3 +425,15 @@ def test_commas_around_a_phrase_that_is_no_source_leave_the_sentence_to_the_writ
     )
     assert speaker_of(found, "On the Harbour") is None
     assert speaker_of(found, "The road ran") is None
+
+
+def test_a_participle_that_describes_a_noun_gives_no_speaker():
+    found = rules_alone(
+        "President Joe Biden ordered retaliatory air strikes on militias backed by Iran.\n\n"
+        "The bill, supported by Democrats in the Senate, would raise the minimum wage.\n\n"
+        "The plan was backed by the mayor, who said it would cut bus fares by half.\n"
+    )
+    assert speaker_of(found, "President Joe Biden ordered") is None
+    assert speaker_of(found, "The bill, supported") is None
+    # A stance the sentence itself reports still has its holder.
+    assert speaker_of(found, "The plan was backed") is not None
