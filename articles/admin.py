@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from config.admin_actions import RefusedActionMixin
+
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
@@ -61,7 +63,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntakeJob)
-class IntakeJobAdmin(admin.ModelAdmin):
+class IntakeJobAdmin(RefusedActionMixin, admin.ModelAdmin):
     list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
     list_filter = ["status", "source_kind"]
     search_fields = ["url", "reason", "outlet_name"]

@@ -16,6 +16,7 @@ from articles.services import (
     article_submit,
     article_update,
 )
+from config.admin_actions import RefusedActionMixin
 
 from ..models import (
     Claim,
@@ -25,7 +26,6 @@ from .base import (
     AutocompleteIdsCheckedMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyInlineMixin,
-    RefusedActionMixin,
     ServiceSaveAdminMixin,
 )
 

@@ -6,6 +6,8 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_actions import RefusedActionMixin
+
 from .. import services, speaker_edits
 from ..models import (
     Claim,
@@ -24,7 +26,6 @@ from .base import (
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
-    RefusedActionMixin,
     ScoreRangeFilter,
     ServiceSaveAdminMixin,
     apply_to_selection,
