@@ -1,6 +1,6 @@
 """Handing work to the broker: an article's analysis and imported fact-checks' vectors, each
 sent once the rows are committed, and the periodic recovery of analyses that never reached the
-broker or whose worker died.
+broker, that it lost, or whose worker died.
 
 The work itself belongs to claims/, which articles/ never imports: claims registers the senders
 (`analysis_sender_register`, `factchecks_sender_register`) in ClaimsConfig.ready(). Storing
