@@ -183,18 +183,24 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
     )
     outlet = job.feed.outlet if job.feed_id and job.feed.outlet_id else None
     try:
-        article = article_submit(
-            title=extracted.title,
-            body=extracted.body,
-            source_kind=job.source_kind,
-            url=canonical,
-            outlet_name=job.outlet_name or (outlet.name if outlet else extracted.site_name),
-            outlet_domain=outlet.domain if outlet else "",
-            byline=extracted.byline,
-            published_at=extracted.published_at,
-            language=extracted.language or "en",
-            created_by=job.created_by,
-        )
+        # The article and the job that names it commit together: a database error between
+        # the two writes would otherwise leave the article, and the task's retry would find
+        # it "already stored" and mark the job a duplicate of its own article.
+        with transaction.atomic():
+            article = article_submit(
+                title=extracted.title,
+                body=extracted.body,
+                source_kind=job.source_kind,
+                url=canonical,
+                outlet_name=job.outlet_name or (outlet.name if outlet else extracted.site_name),
+                outlet_domain=outlet.domain if outlet else "",
+                byline=extracted.byline,
+                published_at=extracted.published_at,
+                language=extracted.language or "en",
+                created_by=job.created_by,
+            )
+            job.article, job.duplicate = article, False
+            return _finish(job, IntakeStatus.STORED, "")
     except DuplicateArticle as duplicate:
         if IntakeJob.objects.filter(pk=job.pk, article=duplicate.existing).exists():
             # A second delivery of this very job lost the race to the first: nothing to add.
@@ -205,8 +211,6 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
         return _finish(
             job, IntakeStatus.FAILED, "The page could not be stored: " + " ".join(error.messages)
         )
-    job.article, job.duplicate = article, False
-    return _finish(job, IntakeStatus.STORED, "")
 
 
 def _same_site_url(canonical: str, fetched_url: str) -> str:
