@@ -393,7 +393,8 @@ class ImportChunk(models.Model):
     """One piece of an uploaded bulk file, in order. The file is kept in the database, where a
     worker on any machine reads it and the batch's transaction stores it whole or not at all,
     in pieces so that no row, and no read, holds the whole of a 200 MB file. Deleted once the
-    import is done; kept while it runs, so a worker that dies mid-import loses nothing."""
+    import is done or failed (a failed one is not resumed); kept while it is queued or runs, so
+    a worker that dies mid-import loses nothing."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()

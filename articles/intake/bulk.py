@@ -20,10 +20,11 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ..models import ImportBatch, ImportChunk, ImportStatus, IntakeJob, IntakeStatus, SourceKind
+from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
 from ..services import DuplicateArticle, article_submit, language_refusal, url_normalize
 from .bulkfile import (  # noqa: F401 (import_size_check: for the page and the command)
     file_format_for,
+    import_file_drop,
     import_rows,
     import_size_check,
     import_text,
@@ -199,13 +200,15 @@ def import_batch_fail(*, batch_id: int) -> None:
     """The last word when the import cannot go on (the database stayed away through every
     retry): failed, saying how many rows were kept, so it never reads 'running' for ever."""
     batch = ImportBatch.objects.defer("content").get(pk=batch_id)
-    ImportBatch.objects.filter(
-        pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
-    ).update(
-        status=ImportStatus.FAILED,
-        error=INTERNAL_ERROR.format(done=batch.rows_done, total=batch.total_rows or "?"),
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        if ImportBatch.objects.filter(
+            pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+        ).update(
+            status=ImportStatus.FAILED,
+            error=INTERNAL_ERROR.format(done=batch.rows_done, total=batch.total_rows or "?"),
+            finished_at=timezone.now(),
+        ):
+            import_file_drop(batch_id=batch_id)
 
 
 def import_batch_run(
@@ -249,9 +252,13 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
             if on_progress:
                 on_progress(progress)
     except ValidationError as fatal:
-        ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportStatus.FAILED, error=" ".join(fatal.messages), finished_at=timezone.now()
-        )
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportStatus.FAILED,
+                error=" ".join(fatal.messages),
+                finished_at=timezone.now(),
+            )
+            import_file_drop(batch_id=batch_id)
         raise
     except DATABASE_ERRORS:
         # Nothing is written down a connection that may be dead: the caller (the task, with
@@ -262,17 +269,19 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
         # their counts saved. Without this the batch would show "running" for ever. The
         # exception text (a database error, say) goes to the log, not the page.
         logger.exception("Import batch %s stopped", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportStatus.FAILED,
-            error=INTERNAL_ERROR.format(done=_saved_rows(batch_id), total=progress.total),
-            finished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportStatus.FAILED,
+                error=INTERNAL_ERROR.format(done=_saved_rows(batch_id), total=progress.total),
+                finished_at=timezone.now(),
+            )
+            import_file_drop(batch_id=batch_id)
         raise
     with transaction.atomic():
         _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
         # Every row is stored or reported: the file has served. Until now a worker that died
         # left it for the next delivery of the task (acks_late), which skips the rows stored.
-        ImportChunk.objects.filter(batch_id=batch_id).delete()
+        import_file_drop(batch_id=batch_id)
     return progress
 
 
