@@ -146,7 +146,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "status", "total_rows", "stored", "skipped", "failed"]
+    list_display = ["file_name", "status", "total_rows", "stored", "queued", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
     list_select_related = ["created_by"]
     search_fields = ["file_name"]

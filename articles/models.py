@@ -215,6 +215,17 @@ class IntakeJob(models.Model):
     feed = models.ForeignKey(
         "Feed", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        help_text="The bulk import whose row (a URL alone) queued this job.",
+    )
+    import_line = models.PositiveIntegerField(
+        null=True, blank=True, help_text="That row's line in the imported file."
+    )
     outlet_name = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -353,7 +364,12 @@ class ImportBatch(models.Model):
         null=True, blank=True, help_text="Empty until the import task has counted the rows."
     )
     rows_done = models.PositiveIntegerField(default=0)
-    stored = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0, help_text="Rows stored as articles.")
+    queued = models.PositiveIntegerField(
+        default=0,
+        help_text="Rows with a URL alone, queued to be fetched: their intake jobs say what "
+        "became of them.",
+    )
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(
@@ -387,6 +403,19 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    def job_counts(self) -> dict[str, int]:
+        """How many of the jobs its URL rows queued are in each IntakeStatus (one query)."""
+        counts = dict(self.jobs.order_by().values_list("status").annotate(models.Count("pk")))
+        return {status: counts.get(status, 0) for status in IntakeStatus.values}
+
+    def is_settled(self, job_counts: dict[str, int] | None = None) -> bool:
+        """Nothing more will change on its page: the rows are read and every job they queued
+        is stored or failed."""
+        if self.status not in (ImportStatus.DONE, ImportStatus.FAILED):
+            return False
+        counts = job_counts if job_counts is not None else self.job_counts()
+        return not (counts[IntakeStatus.QUEUED] or counts[IntakeStatus.FETCHING])
 
 
 class ImportChunk(models.Model):

@@ -1,7 +1,8 @@
 """Bulk import of articles from a CSV or JSON Lines file, row by row.
 
 Columns (CSV header) or keys (JSON Lines): title, body or url, published_at, outlet, byline,
-language. A row with a body is stored and analysed; a row with only a URL becomes an intake job.
+language. A row with a body is stored and analysed; a row with only a URL becomes an intake job
+of the batch (counted as queued, not stored: the job says what became of it).
 Every bad row is reported with its line number; re-importing a file stores nothing twice
 (the same text or URL is recognised and skipped). The file itself (kept in pieces until the
 import is done, read a piece at a time) is bulkfile.py's.
@@ -57,9 +58,16 @@ _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
 class ImportProgress:
     total: int | None  # None while the rows are being counted
     done: int = 0
-    stored: int = 0
+    stored: int = 0  # stored as articles
     skipped: int = 0
     failed: int = 0
+    queued: int = 0  # a URL alone, queued for fetching (an intake job, not yet an article)
+
+
+class RowOutcome:
+    STORED = "stored"
+    QUEUED = "queued"
+    SKIPPED = "skipped"
 
 
 def import_row_clean(row: dict) -> dict:
@@ -108,31 +116,43 @@ def import_urls_in_flight(urls: Iterable[str]) -> set[str]:
     )
 
 
-def import_row_store(fields: dict, *, created_by=None, in_flight: set[str] | None = None) -> bool:
-    """Store one clean row. True when something new was stored or queued, False when it was
-    already there. Raises ValidationError for a row the services refuse.
+def import_row_store(
+    fields: dict,
+    *,
+    created_by=None,
+    in_flight: set[str] | None = None,
+    batch: ImportBatch | None = None,
+    line: int | None = None,
+) -> str:
+    """Store one clean row: a RowOutcome, STORED (an article), QUEUED (a URL alone, now an
+    intake job of `batch`, from `line`) or SKIPPED (already there). Raises ValidationError for
+    a row the services refuse.
 
     `in_flight` is import_urls_in_flight() of the rows around this one, read once for them; a
     URL queued here is added to it, so the same URL again in those rows is skipped."""
     try:
         if fields["body"]:
             article_submit(source_kind=SourceKind.IMPORT, created_by=created_by, **fields)
-            return True
+            return RowOutcome.STORED
         url = url_normalize(fields["url"])
         if in_flight is None:
             in_flight = import_urls_in_flight([url])
         if url in in_flight:
-            return False
-        intake_job_submit(
+            return RowOutcome.SKIPPED
+        job = intake_job_submit(
             url=url,
             source_kind=SourceKind.IMPORT,
             created_by=created_by,
             outlet_name=fields["outlet_name"],
+            import_batch=batch,
+            import_line=line,
         )
         in_flight.add(url)
-        return True
+        # Another submission of the URL won the race to it: that job is not this import's.
+        ours = batch is None or job.import_batch_id == batch.pk
+        return RowOutcome.QUEUED if ours else RowOutcome.SKIPPED
     except DuplicateArticle:
-        return False
+        return RowOutcome.SKIPPED
 
 
 def _job_urls(chunk) -> Iterator[str]:
@@ -223,16 +243,23 @@ def import_batch_run(
         ).update(status=ImportStatus.RUNNING, error=""):
             return _run(batch_id, on_progress)
     batch = ImportBatch.objects.get(pk=batch_id)
+    return _progress_of(batch)
+
+
+def _progress_of(batch: ImportBatch) -> ImportProgress:
     return ImportProgress(
-        batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
+        batch.total_rows,
+        batch.rows_done,
+        batch.stored,
+        batch.skipped,
+        batch.failed,
+        queued=batch.queued,
     )
 
 
 def _run(batch_id: int, on_progress) -> ImportProgress:
     batch = ImportBatch.objects.get(pk=batch_id)
-    progress = ImportProgress(
-        batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
-    )
+    progress = _progress_of(batch)
     errors: list[dict] = list(batch.errors)
     # Rows a dead run committed are not read again: the file is the same, so are its rows.
     rows = islice(import_rows(import_text(batch), batch.file_format), batch.rows_done, None)
@@ -294,14 +321,19 @@ def _import_one(
 ) -> None:
     if row is not None:
         try:
-            stored = import_row_store(
-                import_row_clean(row), created_by=batch.created_by, in_flight=in_flight
+            outcome = import_row_store(
+                import_row_clean(row),
+                created_by=batch.created_by,
+                in_flight=in_flight,
+                batch=batch,
+                line=line,
             )
         except ValidationError as refusal:
             error = "; ".join(_messages(refusal))
         else:
-            progress.stored += stored
-            progress.skipped += not stored
+            progress.stored += outcome == RowOutcome.STORED
+            progress.queued += outcome == RowOutcome.QUEUED
+            progress.skipped += outcome == RowOutcome.SKIPPED
     if error:
         progress.failed += 1
         if len(errors) < MAX_REPORTED_ERRORS:
@@ -325,6 +357,7 @@ def _save_progress(batch_id: int, progress: ImportProgress, errors, status=None)
         "stored": progress.stored,
         "skipped": progress.skipped,
         "failed": progress.failed,
+        "queued": progress.queued,
         "errors": errors,
     }
     if status:

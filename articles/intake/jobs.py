@@ -47,11 +47,13 @@ def intake_job_submit(
     created_by=None,
     feed=None,
     outlet_name: str = "",
+    import_batch=None,
+    import_line: int | None = None,
     queue: bool = True,
 ) -> IntakeJob:
     """A job for this URL, queued once committed. Raises ValidationError for a URL that is never
     fetched, DuplicateArticle when an article with this URL is already stored. A URL already in
-    flight gives the job that is fetching it."""
+    flight gives the job that is fetching it (its `import_batch` says whose it is)."""
     url = fetch_url = (url or "").strip()
     refusal = url_refusal(url)
     if refusal:
@@ -78,6 +80,8 @@ def intake_job_submit(
                 created_by=created_by,
                 feed=feed,
                 outlet_name=outlet_name.strip()[:200],
+                import_batch=import_batch,
+                import_line=import_line,
             )
             if queue:
                 intake_job_queue(job=job)
