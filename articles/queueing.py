@@ -174,6 +174,12 @@ def articles_recover(
                     article_queue_analysis(
                         article=article, problem=AnalysisProblem.STALLED, reason=reason
                     )
+                elif name == "lost":
+                    reason = (
+                        f"The task queue lost the job sent {desk_time(article.analysis_sent_at)}"
+                        f" (no worker started it); sent again at {desk_time(now, seconds=True)}."
+                    )
+                    article_queue_analysis(article=article, reason=reason)
                 else:
                     article_queue_analysis(article=article)
                 found[name].append(pk)

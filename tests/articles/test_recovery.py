@@ -205,6 +205,7 @@ def test_a_sent_analysis_the_broker_lost_is_sent_again_by_beat_once_presumed_los
     assert len(sent) == 2 and sent[1][0] == article.pk and sent[1][1] != first
     article.refresh_from_db()
     assert article.analysis_task_id == sent[1][1]
+    assert article.analysis_error.startswith("The task queue lost the job sent ")
     assert article.analysis_sent_at > timezone.now() - timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert recover_analyses()["lost"] == []  # sent once, not at every run
