@@ -427,7 +427,8 @@ ANALYSIS_RECOVER_EVERY_SECONDS = env_int("ANALYSIS_RECOVER_EVERY_SECONDS", 60, m
 # --- Celery beat (`celery -A config beat`): all periodic work, in one place -------------------
 # Due feeds are polled every minute; intake jobs that never reached a worker, or whose worker
 # died, are sent again every five minutes, and so are bulk imports nobody runs (the broker was
-# down at upload, or the worker died); stalled or unsent analyses are recovered.
+# down at upload, or the worker died; the same task drops the files finished imports still
+# hold); stalled, unsent or lost analyses are recovered.
 CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "articles.tasks.feeds_poll_due", "schedule": 60.0},
     "requeue-stale-intake-jobs": {

@@ -49,8 +49,10 @@ def intake_job_list(request):
 
 @login_required
 def intake_job_detail(request, pk: int):
-    jobs = IntakeJob.objects.visible_to(request.user).select_related("article", "feed")
-    job = get_object_or_404(jobs, pk=pk)
+    jobs = IntakeJob.objects.visible_to(request.user).select_related(
+        "article", "feed", "import_batch"
+    )
+    job = get_object_or_404(jobs.defer("import_batch__content"), pk=pk)
     return render(request, "articles/intake/job_detail.html", {"job": job})
 
 

@@ -635,4 +635,6 @@ def test_a_url_only_row_reads_queued_and_the_import_page_follows_it_to_its_artic
     assert '<span class="status status-failed">Failed</span>' in page
     assert "The page answered 404." in page
     assert "URL rows: 1 stored · 1 failed" in page
+    job_page = client.get(f"/intake/jobs/{fetched.pk}/").content.decode()
+    assert f'<a href="/intake/imports/{batch.pk}/">urls.csv</a>, line 3)' in job_page
     assert client.get(f"/intake/imports/{batch.pk}/status/").json()["settled"]
