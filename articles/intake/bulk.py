@@ -5,7 +5,7 @@ language. A row with a body is stored and analysed; a row with only a URL become
 of the batch (counted as queued, not stored: the job says what became of it).
 Every bad row is reported with its line number; re-importing a file stores nothing twice
 (the same text or URL is recognised and skipped). The file itself (kept in pieces until the
-import is done, read a piece at a time) is bulkfile.py's.
+import is done or failed, read a piece at a time) is bulkfile.py's.
 """
 
 import io
