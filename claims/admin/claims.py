@@ -205,7 +205,7 @@ class VectorFilter(admin.SimpleListFilter):
         if self.value() == "missing":
             return queryset.filter(embedding__isnull=True)
         if self.value() == self.GIVEN_UP:
-            return queryset.filter(pk__in=claims_given_up().values("pk"))
+            return claims_given_up(claims=queryset)
         return queryset
 
 

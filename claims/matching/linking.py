@@ -104,12 +104,12 @@ def articles_of_unembedded(*, claims: QuerySet[Claim]) -> QuerySet:
     )
 
 
-def claims_given_up() -> QuerySet[Claim]:
-    """Claims the sweeper no longer sends: still without a vector after its window. The admin
-    lists them (a "Vector" filter on claims) and `requeue_matching` sends their matching."""
-    return Claim.objects.filter(
-        embedding__isnull=True, created_at__lt=timezone.now() - SWEEP_WINDOW
-    )
+def claims_given_up(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+    """Those of `claims` (all by default) the sweeper no longer sends: still without a vector
+    after its window. The admin lists them (its "vector" filter on claims), and its action or
+    `requeue_matching` sends their matching."""
+    claims = Claim.objects.all() if claims is None else claims
+    return claims.filter(embedding__isnull=True, created_at__lt=timezone.now() - SWEEP_WINDOW)
 
 
 def factchecks_without_vectors(
