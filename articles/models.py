@@ -138,8 +138,9 @@ class Article(models.Model):
             NullsLastIndex(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
             ),
-            # The matching sweeper's window: articles analysed lately whose claims lack a vector
-            # (claims.matching.linking.articles_with_unembedded_claims), not every claim.
+            # Was the matching sweeper's window; the sweeper now follows the claims' own creation
+            # (claims.matching.linking.articles_with_unembedded_claims) and this index serves
+            # nothing else: dropping it is a migration.
             models.Index(fields=["analysis_finished_at"], name="article_analysed_idx"),
         ]
 

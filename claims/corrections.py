@@ -97,7 +97,7 @@ def verdict_correct(
         verdict.rating = rating
         verdict.conclusion = conclusion.strip()
         verdict.explanation = (explanation or "").strip()
-        with published_sources_replaceable():
+        with published_sources_replaceable(verdicts=[verdict]):
             sources_replace(verdict, sources)
         _correction_republish(
             claim=claim,

@@ -390,11 +390,16 @@ CONTENT_SECURITY_POLICY = env_str(
 # Every line reaches the console once, through the root handler. Django's own "django" logger
 # writes to the console as well when DEBUG is on, so `make run` printed each of its lines (and a
 # 403's traceback) twice: here it keeps only mail_admins. Naming "django" resets the loggers
-# under it, so runserver's "django.server" is restated as Django defines it.
+# under it, so runserver's "django.server" is restated as Django defines it. A refused request
+# (a 403, any 4xx) is one warning with its path and user and no traceback; a 500 keeps its
+# traceback (config/request_logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": DEFAULT_LOGGING["filters"],
+    "filters": {
+        **DEFAULT_LOGGING["filters"],
+        "client_errors": {"()": "config.request_logging.ClientErrorsWithoutTraceback"},
+    },
     "formatters": DEFAULT_LOGGING["formatters"],
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
@@ -403,6 +408,7 @@ LOGGING = {
     },
     "loggers": {
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.request": {"filters": ["client_errors"]},
         "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

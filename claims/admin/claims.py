@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.admin_actions import RefusedActionMixin
 
 from .. import services, speaker_edits
+from ..matching.linking import SWEEP_WINDOW, claims_given_up
 from ..models import (
     Claim,
     ClaimEvent,
@@ -185,6 +186,30 @@ class ClaimNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
+class VectorFilter(admin.SimpleListFilter):
+    """Claims without a vector have no "seen before" and are never linked to their repeats. The
+    beat's sweeper sends their matching again for a day; after that only this list shows them,
+    and its "Send matching again" action (or `manage.py requeue_matching`) sends them."""
+
+    title = "vector"
+    parameter_name = "vector"
+    GIVEN_UP = "given_up"
+
+    def lookups(self, request, model_admin):
+        days = SWEEP_WINDOW.days
+        return [
+            ("missing", "Missing"),
+            (self.GIVEN_UP, f"Missing after {days} day{'s' if days != 1 else ''}: not retried"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(embedding__isnull=True)
+        if self.value() == self.GIVEN_UP:
+            return claims_given_up(claims=queryset)
+        return queryset
+
+
 @admin.register(Claim)
 class ClaimAdmin(
     RefusedActionMixin,
@@ -199,6 +224,7 @@ class ClaimAdmin(
         "status",
         ScoreRangeFilter,
         "origin",
+        VectorFilter,
         # Not by speaker: thousands of them would be a sidebar nobody reads; search finds
         # a speaker by name or any spelling.
         ("article__outlet", admin.RelatedOnlyFieldListFilter),
@@ -238,7 +264,7 @@ class ClaimAdmin(
     ]
     autocomplete_fields = ["speaker"]
     inlines = [VerdictInline, ClaimNoteInline, ClaimEventInline]
-    actions = ["assign_to_me"]
+    actions = ["assign_to_me", "send_matching_again"]
 
     @admin.display(description="Claim")
     def short_text(self, claim):
@@ -288,6 +314,38 @@ class ClaimAdmin(
             done="Assigned {count} claim(s) to you.",
             nothing="Nothing was assigned",
         )
+
+    @admin.action(
+        description="Send matching again (claims without a vector)", permissions=["change"]
+    )
+    def send_matching_again(self, request, queryset):
+        from ..tasks import matching_resend  # imported on use, as in ClaimsConfig
+
+        resent = matching_resend(claims=queryset)
+        if resent.sent:
+            self.message_user(
+                request,
+                f"Matching sent for {len(resent.sent)} article(s); their claims get a vector "
+                "once the worker has run.",
+                messages.SUCCESS,
+            )
+        elif not resent.unsent:
+            self.message_user(
+                request, "Nothing to send: every selected claim has a vector.", messages.INFO
+            )
+        if resent.unsent:
+            self.message_user(
+                request,
+                f"The task queue is unreachable: matching not sent for {len(resent.unsent)} "
+                "article(s). Try again once it is back.",
+                messages.ERROR,
+            )
+        if resent.left:
+            self.message_user(
+                request,
+                f"{resent.left} more article(s) wait: run the action again.",
+                messages.WARNING,
+            )
 
 
 @admin.register(Sentence)
