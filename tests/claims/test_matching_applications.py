@@ -240,3 +240,16 @@ def test_an_editor_s_own_request_is_applied_at_once_and_recorded_as_theirs():
         applications.verdict_application_request(
             claim=fresh(repeat), checked=verdict.claim, actor=desk_editor
         )
+
+
+def test_the_admin_lists_requests_and_changes_none_of_them(client, case):
+    from tests.factories import admin_user
+
+    _, _, _, application = case
+    client.force_login(admin_user())
+    listing = client.get(reverse("admin:claims_verdictapplication_changelist"))
+    assert listing.status_code == 200 and "Awaiting an editor" in listing.content.decode()
+    assert client.get(reverse("admin:claims_verdictapplication_add")).status_code == 403
+    change = reverse("admin:claims_verdictapplication_change", args=[application.pk])
+    client.post(change, {"status": "approved"})
+    assert fresh(application).status == ApplicationStatus.PENDING
