@@ -134,15 +134,17 @@ def verdict_application_request(*, claim: Claim, checked: Claim, actor) -> Verdi
         application = VerdictApplication.objects.create(
             claim=claim, checked=checked, proposed_by=actor
         )
-        _claim_event(
-            claim,
-            ClaimEventKind.APPLICATION_PROPOSED,
-            actor,
-            checked=checked.pk,
-            application=application.pk,
-        )
         if may_change_public_appearances(actor):
+            # The timeline says "approved" by the editor; nothing waited in between.
             _apply(application=application, editor=actor)
+        else:
+            _claim_event(
+                claim,
+                ClaimEventKind.APPLICATION_PROPOSED,
+                actor,
+                checked=checked.pk,
+                application=application.pk,
+            )
     return application
 
 

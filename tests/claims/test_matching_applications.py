@@ -253,3 +253,14 @@ def test_the_admin_lists_requests_and_changes_none_of_them(client, case):
     change = reverse("admin:claims_verdictapplication_change", args=[application.pk])
     client.post(change, {"status": "approved"})
     assert fresh(application).status == ApplicationStatus.PENDING
+
+
+def test_an_editor_s_direct_application_is_on_the_repeat_s_timeline_as_theirs(client):
+    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    repeat, desk_editor = claim(REPEAT_TEXT), editor(username="ed")
+    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
+    client.force_login(desk_editor)
+    history = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
+    assert "Verdict application approved" in history and "application proposed" not in history
+    event = ClaimEvent.objects.get(claim=repeat, kind=ClaimEventKind.APPLICATION_APPROVED)
+    assert (event.actor, event.data["proposed_by"]) == (desk_editor, "ed")
