@@ -68,6 +68,8 @@ def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_rev
     assert repeat.status == ClaimStatus.NEW  # still in the queue, and nothing public
     checked = Claim.objects.get(pk=verdict.claim.pk)
     assert checked.group_id == repeat.group_id
+    queue = client.get(reverse("claims:queue")).content.decode()
+    assert queue.count("data-application-pending") == 1
     assert [c.pk for c in claim_appearances(checked)] == [checked.pk]
 
     client.force_login(editor(username="ed"))
