@@ -125,6 +125,13 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     before_groups = set(group_ids) | set(
         Claim.objects.filter(pk__in=claim_ids).values_list("group_id", flat=True)
     )
+    touched = Claim.objects.filter(Q(pk__in=claim_ids) | Q(group_id__in=before_groups - {None}))
+    # No published fact-check among them, none after either (a change moves these claims
+    # between these groups, or into a group it founds for one of them): nothing to compare,
+    # and the worker's links into a viral group stay two small queries.
+    if not touched.filter(published_verdict_q("verdict__")).exists():
+        yield
+        return
     before = public_appearance_map(claim_ids=claim_ids, group_ids=before_groups)
     yield
     after_groups = before_groups | set(
