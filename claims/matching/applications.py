@@ -35,6 +35,8 @@ from ..models import (
 )
 from .groups import GroupActionRefused, claim_group_link
 
+REJECTION_NOTE_MAX = 2000  # the claim page's field says so too (maxlength)
+
 
 def _refuse_unless_applicable(*, claim: Claim, checked: Claim) -> None:
     if claim.pk == checked.pk:
@@ -170,13 +172,13 @@ def verdict_application_reject(
         raise NeedsAnEditor("Only an editor rejects a request to apply a published verdict.")
     if not note:
         raise ValidationError({"note": "Say why the verdict does not cover this claim."})
+    if len(note) > REJECTION_NOTE_MAX:
+        raise ValidationError({"note": f"Keep the reason under {REJECTION_NOTE_MAX:,} characters."})
     return _close(application, editor, ApplicationStatus.REJECTED, note=note)
 
 
 def verdict_application_withdraw(*, application: VerdictApplication, actor) -> VerdictApplication:
     """The request's author takes it back before an editor decides."""
-    if application.proposed_by_id != actor.pk:
-        raise PermissionDenied("Only whoever asked for it withdraws a request; editors reject.")
     return _close(application, actor, ApplicationStatus.WITHDRAWN)
 
 
@@ -188,7 +190,9 @@ def _close(application, actor, status: str, *, note: str = "") -> VerdictApplica
     with transaction.atomic():
         application = _locked_pending(application)
         if status == ApplicationStatus.WITHDRAWN and application.proposed_by_id != actor.pk:
-            raise PermissionDenied("Only whoever asked for it withdraws a request.")
+            raise PermissionDenied(
+                "Only whoever asked for it withdraws a request; an editor rejects it instead."
+            )
         application.status, application.decision_note = status, note
         application.decided_by, application.decided_at = actor, timezone.now()
         application.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])

@@ -126,6 +126,10 @@ def test_a_rejection_says_why_and_leaves_the_claim_as_it_was(case):
         applications.verdict_application_reject(
             application=application, editor=desk_editor, note="\u200b "
         )
+    with pytest.raises(ValidationError, match="under 2,000 characters"):
+        applications.verdict_application_reject(
+            application=application, editor=desk_editor, note="x" * 2001
+        )
     applications.verdict_application_reject(
         application=application, editor=desk_editor, note="Another year's figure."
     )
