@@ -362,3 +362,14 @@ def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_b
         client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     )
     assert "Covered by" not in section and "The claim is dismissed." in section
+
+
+def test_a_fact_checker_splitting_an_applied_repeat_out_is_told_an_editor_does_it(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    applications.verdict_application_request(
+        claim=repeat, checked=verdict.claim, actor=editor(username="ed")
+    )
+    response = client.post(reverse("claims:split", args=[repeat.pk]), follow=True)
+    assert "an editor makes this change" in response.content.decode()
+    assert Claim.objects.get(pk=repeat.pk).group_id is not None
