@@ -4,21 +4,14 @@ import json
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Max, Min
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .models import (
-    Claim,
-    ClaimGroupEvent,
-    ClaimStatus,
-    GroupEventKind,
-    SpeakerKind,
-    Verdict,
-    published_verdict_q,
-)
+from .appearances import claim_appearances
+from .models import SpeakerKind, Verdict
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -40,7 +33,8 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     # would credit someone with making a claim the desk never attributed.
     if article.published_at:
         item_reviewed["datePublished"] = article.published_at.date().isoformat()
-    # Every article the canonical claim appeared in (claims/matching/), the first one first.
+    # Every article the canonical claim appeared in publicly (claims.appearances), the first one
+    # first.
     appearances = [_appearance(other.article) for other in claim_appearances(claim)]
     item_reviewed["appearance"] = appearances
     item_reviewed["firstAppearance"] = appearances[0]
@@ -79,41 +73,6 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
             for correction in corrections
         ]
     return review
-
-
-def claim_appearances(claim, *, public: bool = True) -> list:
-    """The claim and the other claims of its group, in the order they were published.
-
-    In public (ClaimReview, non-desk API keys) a sibling counts only once the desk stands behind
-    it: it has a published verdict of its own, or a reviewer applied this verdict to it and it
-    has not been split out, linked elsewhere or reopened since. A suggested or auto-linked repeat in
-    someone's pasted article stays desk-only.
-    """
-    if not claim.group_id:
-        return [claim]
-    others = Claim.objects.filter(group_id=claim.group_id)
-    if public:
-        # An application counts while the claim has not left since: split out, or linked to
-        # another claim's group (an undone move never took it out). Back in a group later, it
-        # needs the verdict applied again. A merge of whole groups keeps it with its group.
-        split_since = ClaimGroupEvent.objects.filter(
-            claim=OuterRef("claim"),
-            kind__in=[GroupEventKind.SPLIT, GroupEventKind.CONFIRMED, GroupEventKind.AUTO_LINKED],
-            undone_by__isnull=True,
-            pk__gt=OuterRef("pk"),
-        )
-        applied = ClaimGroupEvent.objects.filter(
-            claim=OuterRef("pk"), kind=GroupEventKind.VERDICT_APPLIED
-        ).exclude(Exists(split_since))
-        # Applying dismisses the repeat as already checked; reopened, it is checked anew and
-        # the application no longer speaks for it.
-        still_applied = Q(Exists(applied), status=ClaimStatus.DISMISSED)
-        others = others.filter(Q(pk=claim.pk) | published_verdict_q("verdict__") | still_applied)
-    return list(
-        others.select_related("article__outlet", "speaker").order_by(
-            "article__published_at", "created_at", "pk"
-        )
-    )
 
 
 def _appearance(article) -> dict:

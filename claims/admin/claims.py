@@ -19,6 +19,7 @@ from ..models import (
     SpeakerAlias,
     SpeakerMerge,
     Verdict,
+    VerdictApplication,
 )
 from ..workflow import IllegalTransition, NothingChanged
 from .base import (
@@ -156,6 +157,17 @@ class SpeakerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["source_name", "target", "actor", "created_at", "undone_by", "undone_at"]
     search_fields = ["source_name", "target__name"]
     list_select_related = ["target", "actor", "undone_by"]
+
+
+@admin.register(VerdictApplication)
+class VerdictApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Requests to apply a published verdict to a repeat are made, approved, rejected and
+    withdrawn on the desk (claims.matching.applications): an approval changes a public
+    fact-check, so it goes through the editor's check there, never through a form here."""
+
+    list_display = ["claim", "checked", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["claim", "checked", "proposed_by", "decided_by"]
 
 
 # --- Claims ------------------------------------------------------------------------------------

@@ -226,7 +226,9 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]
     retrieve=extend_schema(
         summary="One claim, with its canonical group",
         description="`group` is the claim's canonical claim group with every appearance the "
-        "key may see (null when the claim is in no group).",
+        "key may see (null when the claim is in no group): with the desk scope every claim of "
+        "the group; otherwise the claims with a published verdict and the repeats an editor "
+        "applied one to (a fact-checker's request stays out until an editor approves it).",
         responses=docs.with_errors(ClaimDetailSerializer, 401, 403, 404),
     ),
 )

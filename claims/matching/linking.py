@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.models import ExternalFactCheck
 
+from ..appearances import NeedsAnEditor
 from ..models import (
     Claim,
     ClaimGroupEvent,
@@ -179,9 +180,14 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
                     # A second delivery of this job, running alongside, linked it first.
                     claim.refresh_from_db(fields=["group", "group_link"])
                     continue
-                claim.refresh_from_db(fields=["group", "group_link"])
-                linked += 1
-                continue
+                except NeedsAnEditor:
+                    # Linked, a published fact-check would gain (or lose) a public appearance:
+                    # an editor decides, so it is only suggested (below).
+                    pass
+                else:
+                    claim.refresh_from_db(fields=["group", "group_link"])
+                    linked += 1
+                    continue
             _, created = MatchSuggestion.objects.get_or_create(
                 claim=claim,
                 candidate_id=earlier_id,

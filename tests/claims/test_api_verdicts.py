@@ -407,12 +407,14 @@ def test_search_results_carry_a_score_and_a_level_and_only_published_verdicts(ap
 
 
 def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
-    from claims.matching.groups import (
-        claim_apply_verdict,
-        claim_group_link,
-        claim_split,
-        group_event_undo,
+    from claims.matching.applications import (
+        verdict_application_approve,
+        verdict_application_request,
     )
+    from claims.matching.groups import claim_group_link, claim_split, group_event_undo
+
+    def claim_apply_verdict(*, claim, checked, actor):
+        return verdict_application_request(claim=claim, checked=checked, actor=actor)
 
     verdict = published_verdict("The budget grew by 40 percent.")
     repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
@@ -427,7 +429,13 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
     review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
     assert len(review["itemReviewed"]["appearance"]) == 1
 
+    # A fact-checker's request is not public until an editor approves it.
     claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
+    assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk]
+    review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+    assert len(review["itemReviewed"]["appearance"]) == 1
+    verdict_application_approve(application=repeat.verdict_applications.get(), editor=editor())
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk, repeat.pk]
     review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
@@ -436,33 +444,36 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
 
     # Split out (not a repeat after all) and later linked again: the desk has not applied the
     # verdict since, so the public does not see it as an appearance.
-    claim_split(claim=repeat, actor=fact_checker())
+    # (Both are an editor's: they change the fact-check's public appearances.)
+    claim_split(claim=repeat, actor=editor())
     claim_group_link(claim=repeat, earlier=verdict.claim)
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk]
     # A split that is undone never took the repeat out: the application stands.
     other = claim_with_text("The budget grew by 40 percent, again.")
-    claim_apply_verdict(claim=other, checked=verdict.claim, actor=fact_checker())
-    group_event_undo(event=claim_split(claim=other, actor=fact_checker()), actor=editor())
+    desk_editor = editor()
+    claim_apply_verdict(claim=other, checked=verdict.claim, actor=desk_editor)
+    group_event_undo(event=claim_split(claim=other, actor=desk_editor), actor=desk_editor)
     public_ids = [verdict.claim.pk, other.pk]
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == public_ids
     # Linked into another fact-check's group, it is no appearance of that one either: nobody
     # applied that verdict to it.
     second = published_verdict("The harbour tunnel cost 2 billion.")
-    claim_group_link(claim=other, earlier=second.claim)
+    claim_group_link(claim=other, earlier=second.claim, actor=desk_editor)
     review = api.get(f"/api/v1/verdicts/{second.pk}/claimreview/").json()
     assert len(review["itemReviewed"]["appearance"]) == 1
 
 
 def test_an_applied_repeat_names_its_speaker_only_where_the_speaker_is_readable(api):
-    from claims.matching.groups import claim_apply_verdict, claim_group_link
+    from claims.matching.applications import verdict_application_request
+    from claims.matching.groups import claim_group_link
 
     verdict = published_verdict("The budget grew by 40 percent.", speaker=SpeakerFactory())
     unpublished_speaker = SpeakerFactory(name="Councillor Draft")
     repeat = claim_with_text("The budget grew 40 percent, again.", speaker=unpublished_speaker)
     claim_group_link(claim=repeat, earlier=verdict.claim)
-    claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    verdict_application_request(claim=repeat, checked=verdict.claim, actor=editor())
 
     # One visibility rule: the key that gets 404 for the speaker does not read its name.
     assert api.get(f"/api/v1/speakers/{unpublished_speaker.pk}/").status_code == 404

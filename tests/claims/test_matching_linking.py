@@ -304,3 +304,17 @@ def test_imported_fact_checks_whose_vector_job_was_lost_are_embedded_by_the_swee
     assert embedded == {lost.pk} and fresh.pk not in embedded and too_old.pk not in embedded
     tasks.match_unembedded_claims()
     assert sent == [[lost.pk]]
+
+
+def test_a_published_claim_is_only_suggested_as_a_repeat_of_another_fact_check():
+    """Linked, each fact-check would list the other's claim as a public appearance: an editor's
+    change, so the worker leaves it to the desk as a suggestion."""
+    from tests.factories import published_verdict
+
+    first = published_verdict(claim=article_with_claim(STATEMENT)).claim
+    article_claims_match(article_id=first.article_id)
+    later = published_verdict(claim=article_with_claim(STATEMENT)).claim
+    result = article_claims_match(article_id=later.article_id)
+    later.refresh_from_db()
+    assert later.group_id is None and result.linked == 0
+    assert MatchSuggestion.objects.filter(claim=later, candidate=first).exists()
