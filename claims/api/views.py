@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -68,16 +68,29 @@ class StrictQueryMixin:
         return allowed
 
     def initial(self, request, *args, **kwargs):
+        # A method the endpoint lacks is a 405 whoever asks: checked before the key, so that
+        # an anonymous POST to the public verdicts is not told to get a key it cannot use.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
         requested_format = request.query_params.get("format")
         formats = {renderer.format for renderer in self.renderer_classes}
         if requested_format is not None and requested_format not in formats:
             raise ValidationError({"format": [f"Choose one of: {', '.join(sorted(formats))}."]})
         super().initial(request, *args, **kwargs)
-        if self.action is None:  # a method the view lacks: DRF answers 405 next
+        if self.action is None:  # OPTIONS: DRF's metadata answer, which takes no parameters
             return
-        unknown = sorted(set(request.query_params) - self.allowed_query_params())
-        if unknown:
-            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        errors = {
+            name: ["Unknown parameter."]
+            for name in sorted(set(request.query_params) - self.allowed_query_params())
+        }
+        # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
+        # one, which a client that meant "either" would read as the answer to its question.
+        for name in sorted(set(request.query_params) - set(errors)):
+            if len(request.query_params.getlist(name)) > 1:
+                errors[name] = ["Give this parameter once."]
+        if errors:
+            raise ValidationError(errors)
 
 
 def _list_cache_key(request) -> str:

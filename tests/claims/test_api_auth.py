@@ -179,6 +179,24 @@ def test_a_wrong_method_is_a_json_405():
     assert response.json()["error"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("post", "/api/v1/verdicts/"),
+        ("put", "/api/v1/verdicts/1/"),
+        ("delete", "/api/v1/claims/1/"),
+        ("get", "/api/v1/articles/"),
+        ("post", "/api/v1/verdicts/search/"),
+    ],
+)
+def test_a_wrong_method_is_a_405_without_a_key_too(method, path):
+    # Not a 401 "send a key": no key makes the method exist.
+    response = getattr(client_with(), method)(path)
+    assert response.status_code == 405, response.content
+    assert response.json()["error"] == "method_not_allowed"
+    assert "OPTIONS" in response["Allow"]
+
+
 # --- Throttling -----------------------------------------------------------------------------
 
 

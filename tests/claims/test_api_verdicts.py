@@ -141,6 +141,23 @@ def test_bad_filter_values_are_400_with_a_message_for_the_field(api, query, fiel
     assert "\\u0000" not in response.content.decode()  # the error never echoes a NUL back
 
 
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        ("/api/v1/verdicts/?rating=false&rating=true", "rating"),
+        ("/api/v1/verdicts/?page_size=1&page_size=50", "page_size"),
+        ("/api/v1/verdicts/search/?q=budget&q=jobs", "q"),
+        ("/api/v1/claims/?status=new&status=published", "status"),
+        ("/api/v1/speakers/?q=a&q=b", "q"),
+    ],
+)
+def test_a_repeated_parameter_is_a_400_that_names_it(api, path, field):
+    published_verdict("The budget grew by 40 percent.")
+    response = api.get(path)
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {field: ["Give this parameter once."]}
+
+
 def test_ordering_by_oldest_first(api):
     older = published_verdict("Jobs rose by 3 percent.", published_at=days_ago(3))
     newer = published_verdict("Jobs rose by 4 percent.", published_at=days_ago(1))
