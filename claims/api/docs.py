@@ -112,9 +112,18 @@ def with_errors(success, *codes: int, success_status: int = 200) -> dict:
 OPTIONAL_AUTH = [{"apiKey": []}, {}]
 VERDICT_LIST_PARAMETERS: list = []
 
+APPEARANCE_EXAMPLE = {
+    "@type": "CreativeWork",
+    "headline": "Council passes budget",
+    "url": "https://news.example/budget",
+    "datePublished": "2026-11-18T07:00:00+00:00",
+    "publisher": {"@type": "Organization", "name": "News Example"},
+}
 CLAIMREVIEW_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description="schema.org ClaimReview, as JSON-LD.",
+    description="schema.org ClaimReview, as JSON-LD. Dates are ISO 8601 date-times with the "
+    "desk's UTC offset; `appearance` lists every article the claim appeared in, the first "
+    "one also as `firstAppearance`; `correction` and `dateModified` once it was corrected.",
     examples=[
         OpenApiExample(
             "ClaimReview",
@@ -123,7 +132,7 @@ CLAIMREVIEW_RESPONSE = OpenApiResponse(
                 "@type": "ClaimReview",
                 "url": "https://factcheck.example/fact-checks/42/",
                 "claimReviewed": "The budget grew by 40 percent.",
-                "datePublished": "2026-11-20",
+                "datePublished": "2026-11-20T09:30:00+00:00",
                 "author": {
                     "@type": "Organization",
                     "name": "Fact-check desk",
@@ -139,12 +148,9 @@ CLAIMREVIEW_RESPONSE = OpenApiResponse(
                 "itemReviewed": {
                     "@type": "Claim",
                     "author": {"@type": "Person", "name": "Jane Doe", "jobTitle": "Mayor"},
-                    "datePublished": "2026-11-18",
-                    "appearance": {
-                        "@type": "CreativeWork",
-                        "headline": "Council passes budget",
-                        "url": "https://news.example/budget",
-                    },
+                    "datePublished": "2026-11-18T07:00:00+00:00",
+                    "appearance": [APPEARANCE_EXAMPLE],
+                    "firstAppearance": APPEARANCE_EXAMPLE,
                 },
             },
         )
