@@ -89,6 +89,20 @@ def test_the_schema_describes_a_claims_group():
     assert {"claim_id", "text", "speaker", "article"} <= set(appearance["properties"])
 
 
+@pytest.mark.django_db
+def test_the_schema_says_a_url_sent_alone_answers_with_an_intake_job():
+    document = (
+        client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    accepted = document["paths"]["/api/v1/articles/"]["post"]["responses"]["202"]
+    schema = accepted["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    assert {option["$ref"].rsplit("/", 1)[-1] for option in schema["oneOf"]} == {
+        "ArticleAccepted",
+        "IntakeJob",
+    }
+
+
 @pytest.fixture
 def api_schema(db):
     speaker = SpeakerFactory(name="Jane Doe")
