@@ -23,7 +23,7 @@ from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..record import published_generation
 from . import docs
-from .auth import ReadScope, reads_unpublished, speakers_visible
+from .auth import ReadScope, reads_unpublished, request_token, speakers_visible
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
@@ -68,8 +68,11 @@ class StrictQueryMixin:
         return allowed
 
     def initial(self, request, *args, **kwargs):
-        # A method the endpoint lacks is a 405 whoever asks: checked before the key, so that
-        # an anonymous POST to the public verdicts is not told to get a key it cannot use.
+        # The key first (a bad one is a 401 whatever else is wrong), so that finalize_response
+        # knows who asked however the request ends.
+        self.perform_authentication(request)
+        # A method the endpoint lacks is a 405 whoever asks: checked before the scopes, so
+        # that an anonymous POST to the public verdicts is not told to get a key it cannot use.
         method = request.method.lower()
         if method not in self.http_method_names or not hasattr(self, method):
             raise MethodNotAllowed(request.method)
@@ -91,6 +94,17 @@ class StrictQueryMixin:
                 errors[name] = ["Give this parameter once."]
         if errors:
             raise ValidationError(errors)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # What a key reads may be its own (its articles, its jobs) or, with the desk scope,
+        # unpublished work: no shared cache keeps it, and a desk-scope answer no cache at all,
+        # as the desk's own pages. Anonymous answers are the published record, left as they are.
+        if reads_unpublished(request):
+            response["Cache-Control"] = "private, no-store"
+        elif request_token(request) is not None:
+            response["Cache-Control"] = "private"
+        return response
 
 
 def _list_cache_key(request) -> str:

@@ -273,3 +273,24 @@ def test_every_api_view_states_its_own_permission():
     for prefix, viewset, _ in router.registry:
         assert "permission_classes" in vars(viewset), prefix
         assert viewset.permission_classes, prefix
+
+
+# --- Caching --------------------------------------------------------------------------------
+
+
+def test_desk_scope_answers_are_stored_by_no_cache_and_keyed_ones_by_no_shared_cache():
+    published_verdict("The budget grew by 40 percent.")
+    desk = key_client(staff=True)
+    assert desk.get("/api/v1/claims/")["Cache-Control"] == "private, no-store"
+    assert desk.get("/api/v1/claims/?nope=1")["Cache-Control"] == "private, no-store"
+    assert key_client().get("/api/v1/speakers/")["Cache-Control"] == "private"
+    # The published record, read without a key, says nothing to keep it from caches.
+    assert "Cache-Control" not in client_with().get("/api/v1/verdicts/")
+
+
+def test_a_bad_key_on_a_wrong_method_is_a_401():
+    response = client_with("fc_00000000_nope").post("/api/v1/verdicts/")
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication_failed"
+    response = client_with("fc_00000000_nope").get("/api/v1/verdicts/?format=xml")
+    assert response.status_code == 401
