@@ -56,6 +56,7 @@ from .views import StrictQueryMixin
             400,
             409,
             413,
+            415,
             success_status=status.HTTP_202_ACCEPTED,
         ),
         examples=[

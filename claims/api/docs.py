@@ -76,6 +76,15 @@ ERROR_EXAMPLES = {
         status_codes=["413"],
         response_only=True,
     ),
+    415: OpenApiExample(
+        "Not JSON",
+        value={
+            "error": "unsupported_media_type",
+            "detail": 'Unsupported media type "text/plain" in request.',
+        },
+        status_codes=["415"],
+        response_only=True,
+    ),
     429: OpenApiExample(
         "Throttled",
         value={
@@ -88,12 +97,14 @@ ERROR_EXAMPLES = {
     ),
 }
 ERROR_DESCRIPTIONS = {
-    400: "Invalid or unknown parameters, or an invalid body; `fields` says which.",
+    400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
+    "(`parse_error`, without `fields`: the body is not valid JSON).",
     401: "The key is missing (where one is needed), malformed, unknown or revoked.",
     403: "The key lacks the scope this endpoint needs.",
     404: "No such object, or it is not published.",
     409: "The article is already stored; `existing_url` points to it.",
     413: "The article text (or the whole body) is too large.",
+    415: "The body is not `application/json`.",
     429: "Too many requests for this key (or address); see `retry_after`.",
 }
 

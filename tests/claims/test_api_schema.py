@@ -60,7 +60,8 @@ def test_the_schema_and_the_docs_are_served():
     assert {"speaker", "rating", "outlet", "q", "language", "max_age_days", "cursor"} <= parameters
     assert {"updated_since", "published_after", "published_before", "ordering"} <= parameters
     assert {"200", "400", "401", "403", "429"} <= set(verdicts["responses"])
-    assert {"202", "400", "409", "413"} <= set(paths["/api/v1/articles/"]["post"]["responses"])
+    submit = paths["/api/v1/articles/"]["post"]["responses"]
+    assert {"202", "400", "409", "413", "415"} <= set(submit)
     docs = client_with().get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
     # The docs page works offline: its scripts come from the installed sidecar, not a CDN, and
