@@ -254,6 +254,26 @@ def test_claimreview_can_be_asked_for_as_json_ld(api):
     assert response["Content-Type"].startswith("application/ld+json")
 
 
+@pytest.mark.parametrize(
+    "accept, content_type",
+    [
+        ("application/ld+json, application/json;q=0.5", "application/ld+json"),
+        ("application/json;q=0.4, application/ld+json;q=0.9", "application/ld+json"),
+        ("application/json, application/ld+json;q=0.5", "application/json"),
+        ("*/*", "application/json"),
+        ("application/*", "application/json"),
+    ],
+)
+def test_claimreview_follows_the_clients_preference_between_json_and_json_ld(
+    api, accept, content_type
+):
+    verdict = published_verdict("The budget grew by 40 percent.")
+    response = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response.json()["@type"] == "ClaimReview"
+
+
 def test_search_ranks_the_closest_published_claim_first_with_a_score(api):
     close = published_verdict("The city council budget grew by 40 percent last year.")
     loose = published_verdict("The budget of the football club is secret.")
