@@ -197,6 +197,26 @@ def test_a_wrong_method_is_a_405_without_a_key_too(method, path):
     assert "OPTIONS" in response["Allow"]
 
 
+def test_too_many_query_parameters_are_a_json_400_not_a_500(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    query = "&".join(f"a{number}=1" for number in range(6))
+    for path in ("/api/v1/verdicts/", "/api/v1/verdicts/search/", "/api/v1/claims/"):
+        response = key_client().get(f"{path}?{query}")
+        assert response.status_code == 400, (path, response.content)
+        assert response.json()["error"] == "bad_request"
+        assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" not in response.json()["detail"]
+
+
+def test_a_request_refused_before_the_api_views_is_still_json_under_api(settings):
+    settings.DEBUG = False  # with DEBUG on, Django answers its technical page instead
+    response = client_with().get("/api/v1/verdicts/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "bad_request"
+    page = client_with().get("/fact-checks/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
 # --- Throttling -----------------------------------------------------------------------------
 
 
