@@ -97,6 +97,12 @@ class StrictQueryMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and isinstance(
+            getattr(response, "accepted_renderer", None), JSONLDRenderer
+        ):
+            # An error is the API's error JSON, not a JSON-LD document without a @context.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
         # What a key reads may be its own (its articles, its jobs) or, with the desk scope,
         # unpublished work: no shared cache keeps it, and a desk-scope answer no cache at all,
         # as the desk's own pages. Anonymous answers are the published record, left as they are.

@@ -274,6 +274,18 @@ def test_claimreview_follows_the_clients_preference_between_json_and_json_ld(
     assert response.json()["@type"] == "ClaimReview"
 
 
+def test_an_error_asked_for_as_json_ld_is_plain_json(api):
+    verdict = draft_verdict("The budget grew by 40 percent.")
+    for path in (
+        f"/api/v1/verdicts/{verdict.pk}/claimreview/",
+        "/api/v1/verdicts/1/claimreview/?x=1",
+    ):
+        response = api.get(path, HTTP_ACCEPT="application/ld+json")
+        assert response.status_code in (400, 404)
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"] in ("not_found", "invalid")
+
+
 def test_search_ranks_the_closest_published_claim_first_with_a_score(api):
     close = published_verdict("The city council budget grew by 40 percent last year.")
     loose = published_verdict("The budget of the football club is secret.")
