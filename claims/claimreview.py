@@ -30,7 +30,6 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     else:
         base_url = request_or_base_url.build_absolute_uri("/")
     claim = verdict.claim
-    article = claim.article
     rating = verdict.rating
     bounds = rating.scale.ratings.aggregate(best=Max("value"), worst=Min("value"))
 
@@ -40,10 +39,14 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     # A narration claim (no speaker) is the article's own statement: its outlet published it,
     # which `appearance.publisher` says; naming the outlet (or "Unknown") as the Claim's author
     # would credit someone with making a claim the desk never attributed.
-    if article.published_at:
-        item_reviewed["datePublished"] = desk_moment(article.published_at)
     # Every article the canonical claim appeared in (claims/matching/), the first one first.
-    appearances = [_appearance(other.article) for other in claim_appearances(claim)]
+    appeared_in = [other.article for other in claim_appearances(claim)]
+    appearances = [_appearance(other) for other in appeared_in]
+    # The claim was made when it first appeared, which may be a repeat in an earlier article
+    # than the one this verdict was written on: the same day as firstAppearance says.
+    dates = [other.published_at for other in appeared_in if other.published_at]
+    if dates:
+        item_reviewed["datePublished"] = desk_moment(min(dates))
     item_reviewed["appearance"] = appearances
     item_reviewed["firstAppearance"] = appearances[0]
 

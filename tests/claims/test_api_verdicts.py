@@ -504,6 +504,23 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
     assert len(review["itemReviewed"]["appearance"]) == 1
 
 
+def test_the_claim_was_made_when_it_first_appeared_even_in_an_applied_repeat(api):
+    from claims.matching.groups import claim_apply_verdict, claim_group_link
+
+    verdict = published_verdict("The budget grew by 40 percent.")
+    repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
+    type(verdict.claim.article).objects.filter(pk=verdict.claim.article_id).update(
+        published_at=days_ago(2)
+    )
+    # Found later, in an article published before the one the desk checked.
+    type(repeat.article).objects.filter(pk=repeat.article_id).update(published_at=days_ago(9))
+    claim_group_link(claim=repeat, earlier=verdict.claim)
+    claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    item = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()["itemReviewed"]
+    assert item["firstAppearance"]["headline"] == repeat.article.title
+    assert item["datePublished"] == item["firstAppearance"]["datePublished"]
+
+
 def test_an_applied_repeat_names_its_speaker_only_where_the_speaker_is_readable(api):
     from claims.matching.groups import claim_apply_verdict, claim_group_link
 
