@@ -1,12 +1,14 @@
 """schema.org ClaimReview for a published verdict: one builder, used by the page and the API."""
 
 import json
+from datetime import datetime
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db.models import Max, Min
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -21,7 +23,6 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     else:
         base_url = request_or_base_url.build_absolute_uri("/")
     claim = verdict.claim
-    article = claim.article
     rating = verdict.rating
     bounds = rating.scale.ratings.aggregate(best=Max("value"), worst=Min("value"))
 
@@ -31,11 +32,15 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     # A narration claim (no speaker) is the article's own statement: its outlet published it,
     # which `appearance.publisher` says; naming the outlet (or "Unknown") as the Claim's author
     # would credit someone with making a claim the desk never attributed.
-    if article.published_at:
-        item_reviewed["datePublished"] = article.published_at.date().isoformat()
     # Every article the canonical claim appeared in publicly (claims.appearances), the first one
     # first.
-    appearances = [_appearance(other.article) for other in claim_appearances(claim)]
+    appeared_in = [other.article for other in claim_appearances(claim)]
+    appearances = [_appearance(other) for other in appeared_in]
+    # The claim was made when it first appeared, which may be a repeat in an earlier article
+    # than the one this verdict was written on: the same day as firstAppearance says.
+    dates = [other.published_at for other in appeared_in if other.published_at]
+    if dates:
+        item_reviewed["datePublished"] = desk_moment(min(dates))
     item_reviewed["appearance"] = appearances
     item_reviewed["firstAppearance"] = appearances[0]
 
@@ -44,7 +49,7 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
         "@type": "ClaimReview",
         "url": urljoin(base_url, reverse("claims:public", args=[verdict.pk])),
         "claimReviewed": claim.text,
-        "datePublished": verdict.published_at.date().isoformat(),
+        "datePublished": desk_moment(verdict.published_at),
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_ORG_NAME,
@@ -63,16 +68,23 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
         review["reviewBody"] = verdict.conclusion
     corrections = list(verdict.corrections.all())
     if corrections:
-        review["dateModified"] = corrections[-1].created_at.date().isoformat()
+        review["dateModified"] = desk_moment(corrections[-1].created_at)
         review["correction"] = [
             {
                 "@type": "CorrectionComment",
                 "text": correction.note,
-                "datePublished": correction.created_at.date().isoformat(),
+                "datePublished": desk_moment(correction.created_at),
             }
             for correction in corrections
         ]
     return review
+
+
+def desk_moment(value: datetime) -> str:
+    """ISO 8601 with its offset, in the desk's TIME_ZONE: the instant the API gives, and the
+    calendar day the page shows ("3 December 2026"). A bare UTC date disagreed with the page
+    by a day for anything published near midnight in any zone but UTC."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 def _appearance(article) -> dict:
@@ -80,7 +92,7 @@ def _appearance(article) -> dict:
     if article.url:
         appearance["url"] = article.url
     if article.published_at:
-        appearance["datePublished"] = article.published_at.date().isoformat()
+        appearance["datePublished"] = desk_moment(article.published_at)
     if article.outlet:
         appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
     return appearance
