@@ -515,7 +515,8 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
 
 
 def test_the_claim_was_made_when_it_first_appeared_even_in_an_applied_repeat(api):
-    from claims.matching.groups import claim_apply_verdict, claim_group_link
+    from claims.matching.applications import verdict_application_request
+    from claims.matching.groups import claim_group_link
 
     verdict = published_verdict("The budget grew by 40 percent.")
     repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
@@ -525,7 +526,8 @@ def test_the_claim_was_made_when_it_first_appeared_even_in_an_applied_repeat(api
     # Found later, in an article published before the one the desk checked.
     type(repeat.article).objects.filter(pk=repeat.article_id).update(published_at=days_ago(9))
     claim_group_link(claim=repeat, earlier=verdict.claim)
-    claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    # An editor's own application takes effect at once.
+    verdict_application_request(claim=repeat, checked=verdict.claim, actor=editor())
     item = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()["itemReviewed"]
     assert item["firstAppearance"]["headline"] == repeat.article.title
     assert item["datePublished"] == item["firstAppearance"]["datePublished"]
