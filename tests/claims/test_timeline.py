@@ -179,6 +179,35 @@ def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_
     assert second.note == ""
 
 
+def test_a_correction_that_replaced_the_sources_lists_the_change_under_its_own_version():
+    from claims import corrections
+
+    verdict = published_verdict()
+    old_source = verdict.sources.get()
+    corrections.verdict_correct(
+        verdict=verdict,
+        editor=editor(),
+        expected_version=verdict.version,
+        note="A better source.",
+        rating=verdict.rating,
+        conclusion=verdict.conclusion,
+        explanation=verdict.explanation,
+        sources=[{"url": "https://new.example.org/data", "title": "New data"}],
+    )
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    versions = {e.title: e for e in entries if e.title.startswith("Verdict version")}
+    published, corrected = versions["Verdict version 3"], versions["Verdict version 4"]
+    assert [field for field, _, _ in published.changes] == ["status"]
+    assert corrected.changes == [
+        (
+            "sources",
+            f"{old_source.title} <{old_source.url}>",
+            "New data <https://new.example.org/data>",
+        )
+    ]
+    assert corrected.note == ""
+
+
 def test_an_old_version_that_changed_nothing_says_so_instead_of_an_empty_entry(client):
     from claims.models import EvidenceSource
     from tests.factories import drafted_verdict
