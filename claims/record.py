@@ -51,15 +51,13 @@ def protected_verdicts_of(*, objects) -> list[Verdict]:
     objects = list(objects)
     if not objects:
         return []
+    found = _published_among(objects) + _locked(_protected_by_delete(objects))
+    return sorted(set(found), key=lambda v: v.pk)
+
+
+def _published_among(objects: list) -> list[Verdict]:
     # A published verdict deleted itself: refused by Verdict.delete(), not by the cascade.
-    found = [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
-    return sorted(set(found + _locked(_protected_by_delete(objects))), key=lambda v: v.pk)
-
-
-def protected_verdicts(error: ProtectedError) -> list[Verdict]:
-    """The verdicts an on_delete guard refused for: published ones, and submitted ones whose
-    claim's speaker a delete would have emptied."""
-    return sorted(set(_locked(error.protected_objects)), key=lambda v: v.pk)
+    return [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
 
 
 def _locked(protected) -> list[Verdict]:
@@ -89,9 +87,7 @@ def record_delete_refusal(*, objects) -> str | None:
     objects = list(objects)
     if not objects:
         return None
-    protected = _protected_by_delete(objects)
-    protected += [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
-    return _refusal_of(protected)
+    return _refusal_of(_protected_by_delete(objects) + _published_among(objects))
 
 
 def delete_refusal(error: ProtectedError) -> str | None:
