@@ -79,6 +79,10 @@ def test_the_dashboard_counts_and_charts(client, boss):
     assert sum(bar.count for bar in context["week_bars"]) == 1
     assert len(context["week_bars"]) == 12
     assert context["week_bars"][-1].count == 1
+    # The busiest week's column is the chart's full height; an empty week's is none.
+    this_week, empty = context["week_bars"][-1], context["week_bars"][0]
+    assert (this_week.width, this_week.top, this_week.y) == (120, 10, 11 * 40)
+    assert (empty.width, empty.top) == (0, 130)
     assert [s.name for s in context["top_speakers"]] == ["Most Checked"]
     html = response.content.decode()
     assert "Verdicts published per week" in html and "<svg" in html
