@@ -119,14 +119,6 @@ def test_the_pager_keeps_the_filters_and_every_list_uses_it(client):
     assert f'href="?person={boss.pk}&amp;page=1" rel="prev"' in html
 
 
-def test_the_intake_pager_template_is_gone():
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    with pytest.raises(TemplateDoesNotExist):
-        get_template("articles/intake/_pager.html")
-
-
 def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timeline_page(client):
     first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
     repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
