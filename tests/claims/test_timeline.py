@@ -4,6 +4,7 @@ page's latest entries, and the one pager they share with the desk's other lists.
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,6 +199,36 @@ def test_a_correction_that_replaced_the_sources_lists_the_change_under_its_own_v
         )
     ]
     assert corrected.note == ""
+
+
+def test_a_correction_stored_sources_first_still_lists_its_change_under_its_own_version():
+    from claims import corrections
+    from claims.models import Correction, published_sources_replaceable
+    from claims.verdicts import sources_replace, verdict_locked
+
+    verdict = published_verdict()
+    old_source = verdict.sources.get()
+    # As verdict_correct wrote a correction before its sources moved after the version: the
+    # new sources first, then the verdict's new version.
+    boss = editor()
+    with transaction.atomic():
+        locked = verdict_locked(verdict, verdict.version)
+        Correction.objects.create(verdict=locked, note="A better source.", created_by=boss)
+        with published_sources_replaceable():
+            sources_replace(locked, [{"url": "https://new.example.org/data", "title": "New data"}])
+        corrections._correction_republish(
+            claim=locked.claim, verdict=locked, editor=boss, note="A better source.", data={}
+        )
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    versions = {e.title: e for e in entries if e.title.startswith("Verdict version")}
+    assert [field for field, _, _ in versions["Verdict version 3"].changes] == ["status"]
+    assert versions["Verdict version 4"].changes == [
+        (
+            "sources",
+            f"{old_source.title} <{old_source.url}>",
+            "New data <https://new.example.org/data>",
+        )
+    ]
 
 
 def test_an_old_version_that_changed_nothing_says_so_instead_of_an_empty_entry(client):
