@@ -109,7 +109,7 @@ def test_the_group_history_pages_its_timeline_and_names_each_entry_s_claim(clien
     assert second[-1].title.startswith("Group: ")  # the link came after the day-old events
 
 
-def test_the_pager_keeps_the_filters_and_every_list_uses_it(client):
+def test_the_desk_history_pager_keeps_the_person_filter_on_every_page(client):
     boss = editor()
     for _ in range(55):
         services.claim_assign(claim=ClaimFactory(), actor=boss)
