@@ -115,6 +115,25 @@ def test_the_dashboards_top_speakers_are_read_once_until_a_verdict_is_published(
     ]
 
 
+def test_the_top_speakers_stay_current_when_the_cache_loses_the_published_generation(
+    client, boss, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from claims.record import PUBLISHED_GENERATION_KEY
+
+    # The cache drops the number (evicted under memory pressure, or lost with a restart of a
+    # cache kept in memory): a number it gives out again must not be one used before, or the
+    # pages cached under that earlier number come back.
+    cache.delete(PUBLISHED_GENERATION_KEY)
+    url = reverse("claims:dashboard")
+    assert client.get(url).context["top_speakers"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        published_verdict(claim=ClaimFactory(speaker=SpeakerFactory(name="Ann Often")))
+    cache.delete(PUBLISHED_GENERATION_KEY)
+    assert [s.name for s in client.get(url).context["top_speakers"]] == ["Ann Often"]
+
+
 def test_durations_read_like_a_person_wrote_them():
     from datetime import timedelta
 
