@@ -176,14 +176,16 @@ class _Sources:
         for _, source, key in keys:
             if source == _VERSION:
                 shown.append(self._named(versions[key], self._version_claims[key]))
-            elif source == _EVENT:
-                event = rows[_EVENT][key]
-                shown.append(self._named(_event_entry(event), event.claim_id))
+                continue
+            row = rows[source].get(key)
+            if row is None:
+                continue  # removed since the keys were read (a note taken back meanwhile)
+            if source == _EVENT:
+                shown.append(self._named(_event_entry(row), row.claim_id))
             elif source == _NOTE:
-                note = rows[_NOTE][key]
-                shown.append(self._named(_note_entry(note), note.claim_id))
+                shown.append(self._named(_note_entry(row), row.claim_id))
             else:
-                shown.append(_group_event_entry(rows[_GROUP_EVENT][key]))
+                shown.append(_group_event_entry(row))
         return shown
 
     def _named(self, entry: TimelineEntry, claim_id: int) -> TimelineEntry:

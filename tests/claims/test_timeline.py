@@ -283,3 +283,15 @@ def test_the_group_history_names_the_narration_beside_the_speakers(client):
     )
     assert ">Ann</a>" in section and "Only the articles' own narration." not in section
     assert "and, without a speaker, the articles' own narration" in section
+
+
+def test_a_note_taken_back_while_its_history_page_is_read_leaves_the_page_without_it():
+    checker = fact_checker()
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Called the ministry.")
+    services.claim_assign(claim=Claim.objects.get(pk=claim.pk), actor=checker)
+    # The page's keys are read, then the note is removed, then the page's rows are read.
+    sources = timeline._Sources([claim.pk], notes=True)
+    keys = list(sources.keys().order_by("at", "source", "key"))
+    notes.claim_note_remove(note=note, actor=checker)
+    assert [entry.title for entry in sources.entries(keys)] == ["Assigned"]
