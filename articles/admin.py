@@ -167,6 +167,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
     exclude = ["content"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
 
+    def get_queryset(self, request):
+        # Not shown, and a batch stored before the pieces (ImportChunk) holds its whole file
+        # there, up to INTAKE_IMPORT_MAX_BYTES: a list page would read a hundred of them.
+        return super().get_queryset(request).defer("content")
+
     def has_add_permission(self, request):
         return False  # uploaded on the bulk import page or with `manage.py import_articles`
 

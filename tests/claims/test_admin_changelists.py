@@ -230,3 +230,19 @@ def test_the_outlet_and_speaker_lists_and_searches_count_only_the_rows_they_show
     # Still counted right, aliases matched by the search adding nothing to the count.
     assert '<td class="field-article_count">4</td>' in pages[0]
     assert '<td class="field-claim_count">3</td>' in pages[1]
+
+
+def test_the_import_batch_pages_never_read_a_stored_file(client):
+    # A batch from before the file was kept in pieces holds the whole file in `content`.
+    batch = ImportBatch.objects.create(
+        file_name="old.csv", file_format="csv", content="title,body\n" + "x" * 1000
+    )
+    client.force_login(admin_user())
+    for url in [
+        reverse("admin:articles_importbatch_changelist"),
+        reverse("admin:articles_importbatch_change", args=[batch.pk]),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        read = [q["sql"] for q in queries.captured_queries if '"content"' in q["sql"]]
+        assert read == [], url
