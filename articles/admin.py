@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import OuterRef
+
+from config.queries import row_count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
@@ -62,13 +64,8 @@ class OutletAdmin(admin.ModelAdmin):
         # Count("articles") grouped every article before the LIMIT, on each change list and
         # on every keystroke of the article form's outlet search (which reads this too).
         # Ordered to the end, so the search pages in a stable order.
-        articles = Article.objects.filter(outlet=OuterRef("pk")).order_by()
-        count = Func(F("pk"), function="COUNT", output_field=IntegerField())  # no GROUP BY
-        counted = (
-            super()
-            .get_queryset(request)
-            .annotate(_article_count=Subquery(articles.values(n=count)))
-        )
+        articles = Article.objects.filter(outlet=OuterRef("pk"))
+        counted = super().get_queryset(request).annotate(_article_count=row_count(articles))
         return counted.order_by(*Outlet._meta.ordering, "pk")
 
     @admin.display(description="Articles", ordering="_article_count")

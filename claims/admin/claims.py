@@ -2,9 +2,11 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
+
+from config.queries import row_count
 
 from .. import services, speaker_edits
 from ..models import (
@@ -89,11 +91,8 @@ class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHisto
         # Count("claims") grouped every claim before the LIMIT, on each change list and on
         # every keystroke of the claim form's speaker search (which reads this too). Ordered
         # to the end, so the search pages in a stable order.
-        claims = Claim.objects.filter(speaker=OuterRef("pk")).order_by()
-        count = Func(F("pk"), function="COUNT", output_field=IntegerField())  # no GROUP BY
-        counted = (
-            super().get_queryset(request).annotate(_claim_count=Subquery(claims.values(n=count)))
-        )
+        claims = Claim.objects.filter(speaker=OuterRef("pk"))
+        counted = super().get_queryset(request).annotate(_claim_count=row_count(claims))
         return counted.order_by(*Speaker._meta.ordering, "pk")
 
     def get_readonly_fields(self, request, obj=None):
