@@ -6,6 +6,7 @@ from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import ArticleTextUnreadMixin
 from config.queries import row_count
 
 from .. import services, speaker_edits
@@ -191,6 +192,7 @@ class ClaimNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(
+    ArticleTextUnreadMixin,
     RefusedActionMixin,
     AutocompleteIdsCheckedMixin,
     HistoryReadOnlyMixin,
@@ -295,7 +297,7 @@ class ClaimAdmin(
 
 
 @admin.register(Sentence)
-class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SentenceAdmin(ArticleTextUnreadMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: sentences are rewritten by each analysis."""
 
     list_display = ["text", "article", "speaker", "attribution_cue", "check_worthiness"]
