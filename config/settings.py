@@ -375,7 +375,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # A desk sign-in lasts a working day, not Django's two weeks: a session left open on a shared
-# newsroom machine holds unpublished work and the power to publish. Counted from sign-in.
+# newsroom machine holds unpublished work and the power to publish. Counted from the session's
+# last write, not from each request: the sign-in, or a change the desk keeps in it (the queue's
+# filters, a bulk action's leftovers), which starts the 12 hours again.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 # Sent on every response (config.middleware.ContentSecurityPolicyMiddleware). No template runs
 # inline script (the JSON-LD block is data, not script) and the admin and the API docs load

@@ -2,11 +2,13 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import ArticleTextUnreadMixin
 from config.admin_actions import RefusedActionMixin
+from config.queries import row_count
 
 from .. import services, speaker_edits
 from ..matching.linking import SWEEP_WINDOW, claims_given_up
@@ -88,9 +90,12 @@ class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHisto
     inlines = [SpeakerAliasInline]
 
     def get_queryset(self, request):
-        # Ordered again: a GROUP BY drops the model's default order, and the claim form's
-        # speaker search pages through this.
-        counted = super().get_queryset(request).annotate(_claim_count=Count("claims"))
+        # A count a row, as a subquery: PostgreSQL runs it for the page's rows only, where
+        # Count("claims") grouped every claim before the LIMIT, on each change list and on
+        # every keystroke of the claim form's speaker search (which reads this too). Ordered
+        # to the end, so the search pages in a stable order.
+        claims = Claim.objects.filter(speaker=OuterRef("pk"))
+        counted = super().get_queryset(request).annotate(_claim_count=row_count(claims))
         return counted.order_by(*Speaker._meta.ordering, "pk")
 
     def get_readonly_fields(self, request, obj=None):
@@ -224,6 +229,7 @@ class VectorFilter(admin.SimpleListFilter):
 
 @admin.register(Claim)
 class ClaimAdmin(
+    ArticleTextUnreadMixin,
     RefusedActionMixin,
     AutocompleteIdsCheckedMixin,
     HistoryReadOnlyMixin,
@@ -361,7 +367,7 @@ class ClaimAdmin(
 
 
 @admin.register(Sentence)
-class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SentenceAdmin(ArticleTextUnreadMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: sentences are rewritten by each analysis."""
 
     list_display = ["text", "article", "speaker", "attribution_cue", "check_worthiness"]

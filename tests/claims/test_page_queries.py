@@ -165,7 +165,7 @@ DESK_PAGES = {
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
-        23,
+        24,  # a pending verdict application; a published verdict's corrections' times
     ),
     "claim page of a claim in review": (
         "boss",
@@ -180,12 +180,12 @@ DESK_PAGES = {
     "claim history": (
         "boss",
         lambda d: reverse("claims:history", args=[d.first.pk]),
-        12,  # the verdict's source history, for what each version changed
+        13,  # the verdict's source history and corrections, for what each version changed
     ),
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        19,  # three pagers (appearances, group changes, timeline), each with its count
+        20,  # three pagers (appearances, group changes, timeline), each with its count
     ),
     "speaker page": (
         "boss",
