@@ -407,3 +407,16 @@ def test_the_default_status_filter_is_called_open_not_awaiting_review(client, ch
     status = html.split('name="status"')[1].split("</select>")[0]
     assert '<option value="" selected>Open (new and in progress)</option>' in status
     assert "Awaiting review" not in html
+
+
+@pytest.mark.parametrize("back", ["x", "queue", "a\x00b", "/claims/1/", "http://[::1", ""])
+def test_a_bulk_action_posted_with_an_odd_return_address_goes_back_to_the_queue(
+    client, checker, back
+):
+    one = claim("Tram fares rose 6 percent.")
+    response = client.post(
+        reverse("claims:queue_bulk"), {"claims": [one.pk], "action": "assign", "next": back}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("claims:queue")
+    one.refresh_from_db()
+    assert one.assignee == checker
