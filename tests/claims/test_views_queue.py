@@ -420,3 +420,16 @@ def test_a_bulk_action_posted_with_an_odd_return_address_goes_back_to_the_queue(
     assert response.status_code == 302 and response["Location"] == reverse("claims:queue")
     one.refresh_from_db()
     assert one.assignee == checker
+
+
+def test_a_reversed_range_is_marked_and_left_out_not_an_empty_queue(client, checker):
+    claim("Likely claim.", check_worthiness=0.95)
+    claim("Unlikely claim.", check_worthiness=0.55)
+    response = client.get(reverse("claims:queue"), {"score_min": "0.9", "score_max": "0.1"})
+    assert [c.text for c in response.context["page"]] == ["Likely claim."]
+    assert response.context["form"].errors["score_max"] == ["The range ends below where it starts."]
+    response = client.get(
+        reverse("claims:queue"), {"published_from": "2024-05-01", "published_to": "2024-04-01"}
+    )
+    assert response.context["form"].errors["published_to"] == ["The period ends before it starts."]
+    assert "The marked filter is left out until it is corrected." in response.text
