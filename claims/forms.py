@@ -261,6 +261,16 @@ class SpeakerEditForm(forms.Form):
     correction_note = forms.CharField(
         max_length=CORRECTION_NOTE_MAX, required=False, label="Correction note (public)"
     )
+    # What the form showed, so an edit drawn before someone else's is refused (speaker_edit).
+    loaded_name = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    loaded_role = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    loaded_kind = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def loaded(self) -> tuple[str, str, str] | None:
+        """The speaker as the form showed it; None from a form that does not say."""
+        if "loaded_name" not in self.data:
+            return None
+        return tuple(self.cleaned_data[f"loaded_{name}"] for name in ("name", "role", "kind"))
 
 
 class DeskHistoryFilterForm(forms.Form):
