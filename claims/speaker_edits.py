@@ -28,6 +28,10 @@ def speaker_label(name: str, role: str) -> str:
     return f"{name}, {role}" if role else name
 
 
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
 def speaker_on_record(speaker: Speaker) -> bool:
     """A claim of the speaker has a verdict in review or published: edits go through here."""
     return Claim.objects.filter(speaker=speaker, verdict__status__in=LOCKED_VERDICT_STATES).exists()
@@ -65,7 +69,9 @@ def speaker_edit(
         raise ValidationError(errors)
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
-        if loaded is not None and loaded != (speaker.name, speaker.role, speaker.kind):
+        current = (speaker.name, speaker.role, speaker.kind)
+        # White space compared as one space: a form posts a line break in a value as "\r\n".
+        if loaded is not None and list(map(_spaced, loaded)) != list(map(_spaced, current)):
             # A form drawn before another editor's correction would put the old name back
             # (and, once published, tell every fact-check so).
             raise ValidationError(

@@ -198,3 +198,15 @@ def test_a_speaker_form_drawn_before_another_editors_correction_is_refused(clien
     client.post(url, {**fresh, "name": "Ann Example", "role": "Mayor of Springfield"})
     mayor.refresh_from_db()
     assert mayor.role == "Mayor of Springfield"
+
+
+def test_a_speaker_form_whose_browser_changed_a_line_break_is_not_stale(client):
+    speaker = SpeakerFactory(name="The U.S.\nmilitary", role="")
+    client.force_login(editor())
+    loaded = {"loaded_name": "The U.S.\r\nmilitary", "loaded_role": "", "loaded_kind": speaker.kind}
+    client.post(
+        reverse("claims:speaker_edit", args=[speaker.slug]),
+        {**loaded, "name": "U.S. military", "role": "", "kind": speaker.kind},
+    )
+    speaker.refresh_from_db()
+    assert speaker.name == "U.S. military"
