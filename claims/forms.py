@@ -10,6 +10,14 @@ from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
 
 
+def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
+    """Mark the `end` filter when it comes before `start`: a reversed range matches nothing,
+    and an empty page without a reason reads as "no such claims"."""
+    low, high = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if low is not None and high is not None and low > high:
+        form.add_error(end, message)
+
+
 class QueueFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search claims", max_length=200)
     status = forms.ChoiceField(
@@ -57,6 +65,12 @@ class QueueFilterForm(forms.Form):
         label="Order",
         choices=[(key, label) for key, (label, _, _) in QUEUE_SORTS.items()],
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        range_check(self, "published_from", "published_to", "The period ends before it starts.")
+        range_check(self, "score_min", "score_max", "The range ends below where it starts.")
+        return cleaned
 
 
 class QueueBulkForm(forms.Form):
@@ -247,6 +261,16 @@ class SpeakerEditForm(forms.Form):
     correction_note = forms.CharField(
         max_length=CORRECTION_NOTE_MAX, required=False, label="Correction note (public)"
     )
+    # What the form showed, so an edit drawn before someone else's is refused (speaker_edit).
+    loaded_name = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    loaded_role = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    loaded_kind = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def loaded(self) -> tuple[str, str, str] | None:
+        """The speaker as the form showed it; None from a form that does not say."""
+        if "loaded_name" not in self.data:
+            return None
+        return tuple(self.cleaned_data[f"loaded_{name}"] for name in ("name", "role", "kind"))
 
 
 class DeskHistoryFilterForm(forms.Form):
@@ -263,6 +287,11 @@ class DeskHistoryFilterForm(forms.Form):
         self.fields["person"].queryset = (
             get_user_model().objects.filter(Exists(acted)).order_by("username")
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        range_check(self, "date_from", "date_to", "The period ends before it starts.")
+        return cleaned
 
 
 class VerdictExportForm(forms.Form):

@@ -28,6 +28,10 @@ def speaker_label(name: str, role: str) -> str:
     return f"{name}, {role}" if role else name
 
 
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
 def speaker_on_record(speaker: Speaker) -> bool:
     """A claim of the speaker has a verdict in review or published: edits go through here."""
     return Claim.objects.filter(speaker=speaker, verdict__status__in=LOCKED_VERDICT_STATES).exists()
@@ -41,10 +45,12 @@ def speaker_edit(
     role: str,
     kind: str | None = None,
     correction_note: str = "",
+    loaded: tuple[str, str, str] | None = None,
 ):
     """Give the speaker a corrected name, role and kind (person or organisation: ClaimReview's
     author type). Returns the corrections made (one per published verdict of its claims; none
-    for a speaker with nothing published)."""
+    for a speaker with nothing published). `loaded` is the name, role and kind the editor's
+    form showed: if the speaker has changed since, the edit is refused, not saved over it."""
     if not actor.has_perm(EDIT_PERMISSION):
         raise PermissionDenied("Only an editor corrects a speaker's name or role.")
     name = "" if is_blank(name or "") else name.strip()
@@ -63,6 +69,15 @@ def speaker_edit(
         raise ValidationError(errors)
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        current = (speaker.name, speaker.role, speaker.kind)
+        # White space compared as one space: a form posts a line break in a value as "\r\n".
+        if loaded is not None and list(map(_spaced, loaded)) != list(map(_spaced, current)):
+            # A form drawn before another editor's correction would put the old name back
+            # (and, once published, tell every fact-check so).
+            raise ValidationError(
+                f"This speaker was corrected meanwhile (now “{speaker.name}”): reload the page "
+                "and correct it again."
+            )
         kind = speaker.kind if kind is None else kind
         if (name, role, kind) == (speaker.name, speaker.role, speaker.kind):
             raise ValidationError("Nothing changed: the name, role and kind are as they were.")

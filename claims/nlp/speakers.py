@@ -50,8 +50,18 @@ def speaker_key(name: str) -> str:
     text = text.replace("’", "'").lower()
     text = LEADING_DETERMINERS.sub("", text.strip())
     text = re.sub(r"'s\b", "", text)
-    words = re.findall(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?", text)
-    words = [word.replace(".", "") for word in words]
+    # A name with no Latin letter (习近平, Путин) keys on its own letters; otherwise every such
+    # name reads as no name at all, and the desk cannot name its speaker. Only these: the keys
+    # already stored for names with Latin letters stay as they are.
+    return _key_words(text, LATIN_WORD) or _key_words(text, ANY_WORD)
+
+
+LATIN_WORD = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?")
+ANY_WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?")
+
+
+def _key_words(text: str, word: re.Pattern) -> str:
+    words = [found.replace(".", "") for found in word.findall(text)]
     while words and words[0] in HONORIFICS:
         words = words[1:]
     return " ".join(word for word in words if word)

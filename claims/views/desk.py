@@ -178,6 +178,7 @@ def speaker_edit(request, slug: str):
             role=data["role"],
             kind=data["kind"] or None,
             correction_note=data["correction_note"],
+            loaded=form.loaded(),
         )
     except (ValidationError, PermissionDenied, IllegalTransition) as error:
         for message in error_messages(error):

@@ -149,10 +149,11 @@ def sitemap_section(request, section: str):
     correction (a new lastmod) changes a section, and each moves the generation on, so a
     cached page never lists or dates anything the published record does not. The key names the
     scheme and host too, since the addresses are absolute. A page number that is not plain
-    digits (a 404, or Django's own answer) is not cached."""
+    ASCII digits (a 404, or Django's own answer) is not cached."""
     page = request.GET.get("p", "1")
     key = None
-    if section in SITEMAPS and page.isdigit() and len(page) <= 6:
+    # ASCII digits only: "²" is a digit to isdigit() but not a number to int().
+    if section in SITEMAPS and page.isascii() and page.isdigit() and len(page) <= 6:
         origin = f"{request.scheme}://{request.get_host()}"
         key = f"sitemap:{published_generation()}:{section}:{int(page)}:{origin}"
         cached = cache.get(key)

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -58,11 +60,7 @@ BULK_DONE = {
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_queue_bulk(request):
     """The queue's 'with the selected claims' action; back to the same queue page."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = reverse("claims:queue")
+    back = _queue_page_from(request, request.POST.get("next", ""))
     form = QueueBulkForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -87,6 +85,21 @@ def claim_queue_bulk(request):
     for pk, why in outcome.refused.items():
         messages.error(request, f"Claim #{pk}: {why}")
     return redirect(back)
+
+
+def _queue_page_from(request, back: str) -> str:
+    """`back` when it is a page of the queue on this site, else the queue. Only the queue's own
+    path: redirect() reads any other word ("x") as a view name, and a missing one is a 500."""
+    queue = reverse("claims:queue")
+    # The host check first: it refuses what urlsplit() cannot parse ("http://[").
+    if (
+        not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        or urlsplit(back).path != queue
+    ):
+        return queue
+    return back
 
 
 def _bulk_refused(request, back: str):

@@ -167,6 +167,13 @@ def test_speaker_key_ignores_articles_case_honorifics_and_possessives():
     assert speaker_key("Antony Blinken") != speaker_key("Blinken")
 
 
+def test_a_name_without_latin_letters_keys_on_its_own_letters():
+    assert speaker_key("Владимир Путин") == speaker_key("владимир путин") == "владимир путин"
+    assert speaker_key("习近平") == "习近平" and speaker_key("Dr. Путин") == "путин"
+    assert speaker_key("Путин") != speaker_key("习近平")
+    assert speaker_key("— !!!") == "" and speaker_key("Mr.") == ""
+
+
 def test_lenient_names_need_the_same_last_word():
     assert names_match("Antony Blinken", "Secretary of State Antony Blinken")
     assert names_match("Clinton", "Clinton, a Democrat,")

@@ -174,3 +174,39 @@ def test_an_admin_form_drawn_before_the_speaker_went_on_record_changes_no_record
     client.post(url, fields)
     speaker.refresh_from_db()
     assert (speaker.name, speaker.role) == ("Di Later", "Mayor")
+
+
+def test_a_speaker_form_drawn_before_another_editors_correction_is_refused(client, mayor):
+    url = reverse("claims:speaker_edit", args=[mayor.slug])
+    client.force_login(editor())
+    page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
+    assert 'name="loaded_name" value="Ann Exampel"' in page
+    stale = {"loaded_name": "Ann Exampel", "loaded_role": "Mayor", "loaded_kind": mayor.kind}
+    speaker_edit(speaker=mayor, actor=editor(), name="Ann Example", role="Mayor")
+
+    response = client.post(url, {**stale, "name": "Ann Exampel", "role": "Mayor of Springfield"})
+    assert response.status_code == 302
+    shown = [str(message) for message in response.wsgi_request._messages]
+    assert shown == [
+        "This speaker was corrected meanwhile (now “Ann Example”): reload the page and correct "
+        "it again."
+    ]
+    mayor.refresh_from_db()
+    assert (mayor.name, mayor.role) == ("Ann Example", "Mayor")
+
+    fresh = {**stale, "loaded_name": "Ann Example"}
+    client.post(url, {**fresh, "name": "Ann Example", "role": "Mayor of Springfield"})
+    mayor.refresh_from_db()
+    assert mayor.role == "Mayor of Springfield"
+
+
+def test_a_speaker_form_whose_browser_changed_a_line_break_is_not_stale(client):
+    speaker = SpeakerFactory(name="The U.S.\nmilitary", role="")
+    client.force_login(editor())
+    loaded = {"loaded_name": "The U.S.\r\nmilitary", "loaded_role": "", "loaded_kind": speaker.kind}
+    client.post(
+        reverse("claims:speaker_edit", args=[speaker.slug]),
+        {**loaded, "name": "U.S. military", "role": "", "kind": speaker.kind},
+    )
+    speaker.refresh_from_db()
+    assert speaker.name == "U.S. military"

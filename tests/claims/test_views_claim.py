@@ -477,6 +477,19 @@ def test_a_typed_new_speaker_is_created(client, checker):
     assert claim.speaker.name == "Grace Hopper"
 
 
+def test_a_speaker_named_in_another_script_is_created_and_found_again(client, checker):
+    claim = claim_in_body()
+    other = ClaimFactory(article=claim.article, start=0, end=5, text=BODY[:5])
+    for one, name in [(claim, "Владимир Путин"), (other, "владимир путин")]:
+        response = client.post(reverse("claims:speaker", args=[one.pk]), {"name": name})
+        assert response.status_code == 302
+        one.refresh_from_db()
+    assert claim.speaker.name == "Владимир Путин" and other.speaker == claim.speaker
+    assert (
+        client.get(reverse("claims:speaker_detail", args=[claim.speaker.slug])).status_code == 200
+    )
+
+
 def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, settings):
     settings.TIME_ZONE = "Asia/Tokyo"  # no summer time: always JST
     claim = claim_in_body()

@@ -197,3 +197,14 @@ def test_the_desk_history_offers_only_people_who_did_something(client, boss):
     form = client.get(reverse("claims:desk_history")).context["form"]
     offered = list(form.fields["person"].queryset)
     assert offered == [alice] and idle not in offered
+
+
+def test_the_desk_history_says_when_its_period_ends_before_it_starts(client, boss):
+    services.claim_assign(claim=ClaimFactory(), actor=fact_checker(username="alice"))
+    response = client.get(
+        reverse("claims:desk_history"), {"date_from": "2024-03-31", "date_to": "2024-03-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_to"] == ["The period ends before it starts."]
+    assert "The period ends before it starts." in response.text
+    assert len(response.context["page"]) == 1  # the filter is left out, not an empty page

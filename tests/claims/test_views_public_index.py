@@ -166,6 +166,7 @@ def test_a_sitemap_section_is_rendered_once_until_the_published_record_changes(
         assert f"/fact-checks/{desk[key].pk}/" not in section
     assert client.get("/sitemap-fact-checks.xml?p=2").status_code == 404
     assert client.get("/sitemap-fact-checks.xml?p=x").status_code == 404
+    assert client.get("/sitemap-fact-checks.xml?p=²").status_code == 404
     assert client.get("/sitemap-other.xml").status_code == 404
 
 

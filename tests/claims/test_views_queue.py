@@ -407,3 +407,29 @@ def test_the_default_status_filter_is_called_open_not_awaiting_review(client, ch
     status = html.split('name="status"')[1].split("</select>")[0]
     assert '<option value="" selected>Open (new and in progress)</option>' in status
     assert "Awaiting review" not in html
+
+
+@pytest.mark.parametrize("back", ["x", "queue", "a\x00b", "/claims/1/", "http://[::1", ""])
+def test_a_bulk_action_posted_with_an_odd_return_address_goes_back_to_the_queue(
+    client, checker, back
+):
+    one = claim("Tram fares rose 6 percent.")
+    response = client.post(
+        reverse("claims:queue_bulk"), {"claims": [one.pk], "action": "assign", "next": back}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("claims:queue")
+    one.refresh_from_db()
+    assert one.assignee == checker
+
+
+def test_a_reversed_range_is_marked_and_left_out_not_an_empty_queue(client, checker):
+    claim("Likely claim.", check_worthiness=0.95)
+    claim("Unlikely claim.", check_worthiness=0.55)
+    response = client.get(reverse("claims:queue"), {"score_min": "0.9", "score_max": "0.1"})
+    assert [c.text for c in response.context["page"]] == ["Likely claim."]
+    assert response.context["form"].errors["score_max"] == ["The range ends below where it starts."]
+    response = client.get(
+        reverse("claims:queue"), {"published_from": "2024-05-01", "published_to": "2024-04-01"}
+    )
+    assert response.context["form"].errors["published_to"] == ["The period ends before it starts."]
+    assert "The marked filter is left out until it is corrected." in response.text
