@@ -174,10 +174,15 @@ def group_event_undo(request, pk: int):
         lambda: groups.group_event_undo(event=event, actor=request.user),
         success="Undone.",
     )
+    # Back to the page it was undone from when that is one of the claims it moved; else the
+    # group's history for those who may read it, the event's own claim for everyone else.
     back = _claim_id_from(request, "next_claim")
-    if back or not event.group_id:
-        return redirect("claims:detail", pk=back or event.claim_id)
-    return redirect("claims:group_history", pk=event.group_id)
+    moved = {event.claim_id, *(int(pk) for pk in event.data.get("before", {}))}
+    if back in moved:
+        return redirect("claims:detail", pk=back)
+    if event.group_id and request.user.has_perm(PUBLISH_VERDICTS):
+        return redirect("claims:group_history", pk=event.group_id)
+    return redirect("claims:detail", pk=event.claim_id)
 
 
 @desk_view(PUBLISH_VERDICTS)

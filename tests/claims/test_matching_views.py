@@ -218,6 +218,29 @@ def test_merging_a_group_into_one_of_its_members_is_refused_with_a_message(clien
     assert "its own members" in response.content.decode()
 
 
+def test_an_undo_goes_back_to_a_claim_it_moved_and_a_fact_checker_never_to_a_403(client, checker):
+    first, second = claim(), claim("Again.")
+    unrelated = claim("Something else entirely.")
+    undo_url = lambda event: reverse("claims:group_event_undo", args=[event.pk])  # noqa: E731
+    event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+    # A page the undo did not come from (or a claim that does not exist) is not where it goes.
+    for forged in (unrelated.pk, 99999):
+        response = client.post(undo_url(event), {"next_claim": forged})
+        assert response["Location"] == reverse("claims:detail", args=[second.pk])
+        event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+    response = client.post(undo_url(event), {"next_claim": first.pk})
+    assert response["Location"] == reverse("claims:detail", args=[first.pk])
+    # Without a page to go back to, a fact-checker lands on the claim, not the editors' history.
+    event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+    response = client.post(undo_url(event))
+    assert response["Location"] == reverse("claims:detail", args=[second.pk])
+    assert Claim.objects.get(pk=second.pk).group_id is None
+    event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+    client.force_login(editor())
+    response = client.post(undo_url(event))
+    assert response["Location"] == reverse("claims:group_history", args=[event.group_id])
+
+
 def test_group_actions_need_a_logged_in_desk_user(client):
     first, second = claim(), claim("Again.")
     groups.claim_group_link(claim=second, earlier=first)
