@@ -318,3 +318,33 @@ def test_a_published_claim_is_only_suggested_as_a_repeat_of_another_fact_check()
     later.refresh_from_db()
     assert later.group_id is None and result.linked == 0
     assert MatchSuggestion.objects.filter(claim=later, candidate=first).exists()
+
+
+def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_and_its_lock(
+    monkeypatch,
+):
+    from claims.matching import groups, linking
+    from claims.models import GroupEventKind
+    from tests.factories import fact_checker
+
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    elsewhere = article_with_claim("Rents rose 9 percent last year, the council said.")
+    repeat = article_with_claim(STATEMENT)
+    real_link = groups.claim_group_link
+
+    def a_reviewer_confirms_it_elsewhere_first(*, claim, earlier, **kwargs):
+        real_link(
+            claim=Claim.objects.get(pk=claim.pk),
+            earlier=elsewhere,
+            actor=fact_checker(),
+            kind=GroupEventKind.CONFIRMED,
+        )
+        return real_link(claim=claim, earlier=earlier, **kwargs)  # `claim` is the stale read
+
+    monkeypatch.setattr(linking, "claim_group_link", a_reviewer_confirms_it_elsewhere_first)
+    result = article_claims_match(article_id=repeat.article_id)
+    repeat.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (repeat.group_id, repeat.group_link) == (elsewhere.group_id, GroupLink.CONFIRMED)
+    assert result.linked == 0
