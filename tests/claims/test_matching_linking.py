@@ -348,3 +348,29 @@ def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_
     elsewhere.refresh_from_db()
     assert (repeat.group_id, repeat.group_link) == (elsewhere.group_id, GroupLink.CONFIRMED)
     assert result.linked == 0
+
+
+def test_with_the_broker_away_the_sweeper_and_an_import_log_and_leave_the_work_for_later(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from articles.queueing import factchecks_queue_matching
+
+    def broker_down(*args):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.match_article_claims, "delay", broker_down)
+    monkeypatch.setattr(tasks.embed_external_factchecks, "delay", broker_down)
+    lost = article_with_claim(STATEMENT)
+    made_minutes_ago(lost, 11)
+    factcheck = ExternalFactCheck.objects.create(
+        claim_reviewed="The bridge cost 9 million pounds.",
+        publisher_name="Checkers Example",
+        url="https://checkers.example/9",
+        identity="9" * 64,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        factchecks_queue_matching(factcheck_ids=[factcheck.pk])
+    assert tasks.match_unembedded_claims() == []  # nothing reached the broker, nothing raised
+    queued = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Could not")]
+    assert f"Could not queue claims.tasks.embed_external_factchecks([{factcheck.pk}],)" in queued
+    assert f"Could not queue claims.tasks.match_article_claims({lost.article_id},)" in queued
