@@ -374,3 +374,25 @@ def test_with_the_broker_away_the_sweeper_and_an_import_log_and_leave_the_work_f
     queued = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Could not")]
     assert f"Could not queue claims.tasks.embed_external_factchecks([{factcheck.pk}],)" in queued
     assert f"Could not queue claims.tasks.match_article_claims({lost.article_id},)" in queued
+
+
+def test_the_sweeper_s_limit_is_applied_in_sql_not_to_a_list_of_every_article_of_the_day():
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from claims.matching.linking import articles_with_unembedded_claims
+
+    for n in range(3):
+        made_minutes_ago(article_with_claim(f"The bridge cost {n} million pounds."), 30)
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        found = articles_with_unembedded_claims(
+            created_before=now - timedelta(minutes=10), since=now - timedelta(days=1), limit=2
+        )
+    assert len(found) == 2
+    article_queries = [q["sql"] for q in queries.captured_queries if '"article_id"' in q["sql"]]
+    assert len(article_queries) == 1 and "LIMIT 2" in article_queries[0]
+    assert " IN (" not in article_queries[0]
