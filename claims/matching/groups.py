@@ -57,7 +57,7 @@ def claim_group_link(
             raise GroupActionRefused("A claim cannot be a repeat of itself.")
         if claim.group_id and claim.group_id == earlier.group_id:
             raise GroupActionRefused("These claims are already in the same group.")
-        if kind == GroupEventKind.AUTO_LINKED:
+        if actor is None:  # the worker's link, not a person's
             _auto_link_still_wanted(claim)
         before = _before([claim, earlier])
         with public_appearances_kept(actor=actor, claim_ids=[claim.pk, earlier.pk]):
