@@ -192,28 +192,27 @@ def articles_recover(
 
 # --- Imported fact-checks, their vectors queued ------------------------------------------------
 
-_factchecks_sender: Callable[[list[int]], None] | None = None
+_factchecks_sender: Callable[[list[int]], bool] | None = None
 
 
-def factchecks_sender_register(sender: Callable[[list[int]], None]) -> None:
+def factchecks_sender_register(sender: Callable[[list[int]], bool]) -> None:
     """Set how imported fact-checks are queued for their vectors (claims registers it, as it
-    registers the analysis): `sender(factcheck_ids)` hands the job to the broker."""
+    registers the analysis): `sender(factcheck_ids)` hands the job to the broker, returning
+    False (logged) when the broker is away (config.celery.task_send)."""
     global _factchecks_sender
     _factchecks_sender = sender
 
 
 def factchecks_queue_matching(*, factcheck_ids: list[int]) -> None:
     """After commit, queue the vectors of these fact-checks. If the queue is away they are only
-    logged: `rebuild_match_index` embeds every fact-check that lacks a vector."""
+    logged: the beat's sweeper `match_unembedded_claims` sends again the vectors of fact-checks
+    stored or updated within its window and still without one."""
 
     def send() -> None:
         if _factchecks_sender is None:
             logger.error("No sender registered for the vectors of imported fact-checks")
             return
-        try:
-            _factchecks_sender(factcheck_ids)
-        except Exception as error:  # kombu raises several types when the broker is away
-            logger.error("Could not queue the vectors of imported fact-checks: %s", error)
+        _factchecks_sender(factcheck_ids)
 
     if factcheck_ids:
         transaction.on_commit(send)

@@ -22,10 +22,12 @@ def _queue_analysis(article_id: int, task_id: str) -> None:
     analyze_article.apply_async(args=[article_id], task_id=task_id)
 
 
-def _queue_factcheck_vectors(factcheck_ids: list[int]) -> None:
+def _queue_factcheck_vectors(factcheck_ids: list[int]) -> bool:
+    from config.celery import task_send
+
     from .tasks import embed_external_factchecks
 
-    embed_external_factchecks.delay(factcheck_ids)
+    return task_send(embed_external_factchecks.name, factcheck_ids)
 
 
 def _article_has_published_verdicts(articles) -> bool:

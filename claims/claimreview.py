@@ -27,8 +27,9 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     bounds = rating.scale.ratings.aggregate(best=Max("value"), worst=Min("value"))
 
     item_reviewed = {"@type": "Claim"}
-    if claim.speaker is not None:
-        item_reviewed["author"] = _claim_author(claim.speaker)
+    author = _claim_author(claim.speaker) if claim.speaker is not None else None
+    if author is not None:
+        item_reviewed["author"] = author
     # A narration claim (no speaker) is the article's own statement: its outlet published it,
     # which `appearance.publisher` says; naming the outlet (or "Unknown") as the Claim's author
     # would credit someone with making a claim the desk never attributed.
@@ -98,7 +99,13 @@ def _appearance(article) -> dict:
     return appearance
 
 
-def _claim_author(speaker) -> dict:
+def _claim_author(speaker) -> dict | None:
+    # An anonymous source ("a senior official") names nobody: an author of either type would
+    # tell search engines and fact-check aggregators that an entity called "a senior official"
+    # made the claim. schema.org's Claim.author is optional (Google's ClaimReview guidelines
+    # recommend it, not require it), so none is given; the article still says who published it.
+    if speaker.kind == SpeakerKind.ANONYMOUS:
+        return None
     kind = "Person" if speaker.kind == SpeakerKind.PERSON else "Organization"
     author = {"@type": kind, "name": speaker.name}
     if speaker.role and kind == "Person":

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.queueing import article_analysis_unsent
-from config.celery import drop_broken_database_connection
+from config.celery import drop_broken_database_connection, task_send
 
 from . import analysis
 from .matching.linking import (
@@ -69,12 +69,7 @@ def analyze_article(self, article_id: int) -> dict | None:
 def matching_send(article_id: int) -> bool:
     """Queue the article's matching. The analysis is done and stays done if the broker blinks
     now: match_unembedded_claims (beat) sends the matching later."""
-    try:
-        match_article_claims.delay(article_id)
-    except Exception:  # kombu raises several types when the broker is away
-        logger.exception("Could not queue matching for article %s", article_id)
-        return False
-    return True
+    return task_send(match_article_claims.name, article_id)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -95,10 +90,7 @@ def match_unembedded_claims() -> list[int]:
     window = {"since": now - SWEEP_WINDOW}
     factcheck_ids = factchecks_without_vectors(changed_before=now - UNEMBEDDED_AFTER, **window)
     if factcheck_ids:
-        try:
-            embed_external_factchecks.delay(factcheck_ids)
-        except Exception:  # kombu raises several types when the broker is away
-            logger.exception("Could not queue the vectors of %s fact-checks", len(factcheck_ids))
+        task_send(embed_external_factchecks.name, factcheck_ids)
     article_ids = articles_with_unembedded_claims(created_before=now - UNEMBEDDED_AFTER, **window)
     return [article_id for article_id in article_ids if matching_send(article_id)]
 

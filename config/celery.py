@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery
@@ -9,6 +10,22 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
+
+
+def task_send(name: str, *args) -> bool:
+    """Send the task named `name`; False (logged with the error) when the broker cannot be
+    reached. The one rule for "send it; if the broker is away, leave it to recovery": every
+    job sent this way has a row or a sweeper that sends it again, so the caller goes on.
+    Looked up by name so articles/ can send without importing any tasks module (claims/
+    registers its tasks; articles.apps imports its own)."""
+    try:
+        app.tasks[name].delay(*args)
+    except Exception:  # kombu raises several types when the broker is away
+        logger.exception("Could not queue %s%r", name, args)
+        return False
+    return True
 
 
 def drop_broken_database_connection() -> None:

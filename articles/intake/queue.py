@@ -1,19 +1,18 @@
-"""Queue this app's Celery tasks by name, and the one rule for when a job the broker took is
-presumed lost.
+"""Queue this app's Celery tasks by name (config.celery.task_send, the one definition both apps
+use, re-exported here), and the one rule for when a job the broker took is presumed lost.
 
 The services that queue work never import articles/tasks.py, which imports them: that would be
 an import cycle. ArticlesConfig.ready() imports the tasks module so the names are registered.
 """
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
 
-from config.celery import app
+from config.celery import task_send
 
-logger = logging.getLogger(__name__)
+__all__ = ["not_in_broker", "presumed_lost_after", "task_send"]
 
 # A message waits in Redis until a worker takes it, however long the backlog; one a worker took
 # and lost (the worker died) is back within the visibility timeout. So a job sent this long ago
@@ -32,13 +31,3 @@ def not_in_broker(*, now: datetime) -> Q:
     """The queued jobs the recoveries may send again (intake jobs, imports; their `sent_at`):
     never sent (the broker was down), or sent so long ago that the message is presumed lost."""
     return Q(sent_at__isnull=True) | Q(sent_at__lt=now - presumed_lost_after())
-
-
-def task_send(name: str, *args) -> bool:
-    """Send the task; False (logged) when the broker cannot be reached."""
-    try:
-        app.tasks[name].delay(*args)
-    except Exception as error:  # kombu raises several types when the broker is away
-        logger.error("Could not queue %s%r: %s", name, args, error)
-        return False
-    return True

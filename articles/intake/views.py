@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -131,8 +131,13 @@ def feed_list(request):
 @login_required
 @permission_required("articles.change_feed", raise_exception=True)
 def feed_toggle(request, pk: int):
+    # The button posts the state it asks for, not "flip it": two editors on pages loaded before
+    # each other's click would otherwise undo each other (a stale "Pause" resumed a paused feed).
+    wanted = {"1": False, "0": True}.get(request.POST.get("paused", ""))
+    if wanted is None:
+        return HttpResponseBadRequest("Say paused=1 (pause the feed) or paused=0 (resume it).")
     feed = get_object_or_404(Feed, pk=pk)
-    feed.active = not feed.active
+    feed.active = wanted
     feed.save(update_fields=["active"])
     messages.success(request, f"{feed} is {'active' if feed.active else 'paused'}.")
     # Back to the page the feed was listed on, not the first of many.

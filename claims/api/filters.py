@@ -47,10 +47,6 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-def _rating_choices():
-    return sorted(set(Rating.objects.values_list("slug", "label")))
-
-
 def speaker_ids_matching(value: str) -> Q:
     """A speaker given as an id, a slug or any of its names (matched like attribution does)."""
     value = value.strip()
@@ -152,8 +148,10 @@ class _SpeakerOutletFilters(StrictFilterSet):
 class VerdictFilter(_SpeakerOutletFilters):
     claim_path = "claim__"
 
-    rating = filters.ChoiceFilter(
-        field_name="rating__slug", choices=_rating_choices, help_text="Rating slug, e.g. false."
+    rating = filters.CharFilter(
+        method="filter_rating",
+        max_length=100,
+        help_text="Rating slug, in any case, e.g. false.",
     )
     published_after = UtcIsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date or date-time."
@@ -172,6 +170,18 @@ class VerdictFilter(_SpeakerOutletFilters):
         max_value=36_500,
         help_text="Only verdicts published in the last N days.",
     )
+
+    def filter_rating(self, queryset, name, value):
+        # Any scale's slug: verdicts published under a retired scale keep their rating. The
+        # ratings table is a few dozen rows, so the case-insensitive match costs nothing.
+        slugs = Rating.objects.filter(slug__iexact=value.strip()).values_list("slug", flat=True)
+        slugs = list(slugs.distinct())
+        if not slugs:
+            valid = Rating.objects.filter(scale__is_active=True).values_list("slug", flat=True)
+            raise ValidationError(
+                {"rating": [f"Unknown rating; use one of: {', '.join(valid.order_by('-value'))}."]}
+            )
+        return queryset.filter(rating__slug__in=slugs)
 
     def filter_max_age_days(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=value))

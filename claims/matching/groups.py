@@ -57,6 +57,8 @@ def claim_group_link(
             raise GroupActionRefused("A claim cannot be a repeat of itself.")
         if claim.group_id and claim.group_id == earlier.group_id:
             raise GroupActionRefused("These claims are already in the same group.")
+        if actor is None:  # the worker's link, not a person's
+            _auto_link_still_wanted(claim)
         before = _before([claim, earlier])
         with public_appearances_kept(actor=actor, claim_ids=[claim.pk, earlier.pk]):
             group = _group_for(earlier)
@@ -71,6 +73,20 @@ def claim_group_link(
             actor=actor,
             data={"before": before, "earlier": earlier.pk},
         )
+
+
+def _auto_link_still_wanted(claim: Claim) -> None:
+    """The linker decided from a read taken before this lock (its claim had no group, nobody had
+    split it out); a reviewer may have confirmed, moved or split the claim since. Checked again
+    on the locked row so the machine never overwrites a person's decision; a person's own link
+    is theirs to make and keeps moving the claim."""
+    if claim.group_id:
+        raise GroupActionRefused("This claim was grouped meanwhile; it is not linked again.")
+    split_out = ClaimGroupEvent.objects.filter(
+        claim=claim, kind=GroupEventKind.SPLIT, undone_by__isnull=True
+    )
+    if split_out.exists():
+        raise GroupActionRefused("A reviewer split this claim out; it is not linked again.")
 
 
 def suggestion_confirm(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:

@@ -1,12 +1,18 @@
 """The intake job admin: its "Retry" action goes through the intake service, and a user who may
-only look at jobs is told so when the action is posted anyway."""
+only look at jobs is told so when the action is posted anyway; an import batch's delete page
+counts its stored file pieces without reading them."""
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from articles.models import IntakeJob, IntakeStatus
-from tests.factories import UserFactory, fact_checker, fast_password_hashing  # noqa: F401
+from articles.models import ImportBatch, ImportChunk, ImportStatus, IntakeJob, IntakeStatus
+from tests.factories import (  # noqa: F401
+    UserFactory,
+    admin_user,
+    fact_checker,
+    fast_password_hashing,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 JOBS = reverse("admin:articles_intakejob_changelist")
@@ -41,3 +47,55 @@ def test_a_user_who_may_only_view_jobs_posting_retry_anyway_is_told_it_is_refuse
     client.force_login(viewer)
     assert post_retry(client, job) == ["You may not “Retry the failed jobs”: nothing changed."]
     assert IntakeJob.objects.get(pk=job.pk).status == IntakeStatus.FAILED
+
+
+def stored_batch(pieces: int = 3) -> ImportBatch:
+    batch = ImportBatch.objects.create(
+        file_name="rows.csv", file_format="csv", status=ImportStatus.FAILED
+    )
+    ImportChunk.objects.bulk_create(
+        ImportChunk(batch=batch, number=n, data=b"title,body\n" * 100) for n in range(pieces)
+    )
+    return batch
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete action"])
+def test_deleting_an_import_batch_counts_its_file_pieces_and_never_reads_them(client, how):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    batch = stored_batch()
+    client.force_login(admin_user())
+    with CaptureQueriesContext(connection) as queries:
+        if how == "delete page":
+            response = client.get(reverse("admin:articles_importbatch_delete", args=[batch.pk]))
+        else:
+            response = client.post(
+                reverse("admin:articles_importbatch_changelist"),
+                {"action": "delete_selected", "_selected_action": [batch.pk]},
+            )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "3 stored file piece(s)" in page and "rows.csv #" not in page
+    chunk_reads = [q["sql"] for q in queries.captured_queries if "articles_importchunk" in q["sql"]]
+    assert chunk_reads and not [sql for sql in chunk_reads if '"data"' in sql]
+    assert not [q for q in queries.captured_queries if '"content"' in q["sql"]]
+
+
+def test_confirming_the_deletion_removes_the_batch_and_its_pieces(client):
+    batch = stored_batch()
+    client.force_login(admin_user())
+    url = reverse("admin:articles_importbatch_delete", args=[batch.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not ImportBatch.objects.exists() and not ImportChunk.objects.exists()
+
+
+def test_file_pieces_are_all_that_an_import_batch_s_deletion_takes_with_it():
+    """The delete page lists only the pieces (ImportBatchAdmin.get_deleted_objects): a new
+    relation that cascades from a batch must be listed there too."""
+    from django.db.models import CASCADE
+
+    cascades = [
+        rel.related_model for rel in ImportBatch._meta.related_objects if rel.on_delete is CASCADE
+    ]
+    assert cascades == [ImportChunk]

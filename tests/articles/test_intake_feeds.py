@@ -261,7 +261,7 @@ def test_editors_add_feeds_on_the_page_and_fact_checkers_only_read(client, intak
     assert feed.poll_interval_minutes == 5 and feed.outlet.domain == "news.example"
     page = client.get("/intake/feeds/").content.decode()
     assert feed.url in page and "never" in page  # not polled yet
-    client.post(f"/intake/feeds/{feed.pk}/toggle/")
+    client.post(f"/intake/feeds/{feed.pk}/toggle/", {"paused": "1"})
     feed.refresh_from_db()
     assert not feed.active
 
@@ -578,6 +578,31 @@ def test_the_feed_list_pages_and_a_toggle_returns_to_the_page_it_was_on(client):
     second = client.get("/intake/feeds/", {"page": "2"}).content.decode()
     assert "feed-54.xml" in second and "feed-00.xml" not in second
     feed = Feed.objects.get(url="https://news.example/feed-54.xml")
-    response = client.post(f"/intake/feeds/{feed.pk}/toggle/", {"page": "2"})
+    response = client.post(f"/intake/feeds/{feed.pk}/toggle/", {"page": "2", "paused": "1"})
     assert response.status_code == 302 and response.url == "/intake/feeds/?page=2"
-    assert client.post(f"/intake/feeds/{feed.pk}/toggle/", {"page": "²"}).url == "/intake/feeds/"
+    odd_page = {"page": "²", "paused": "1"}
+    assert client.post(f"/intake/feeds/{feed.pk}/toggle/", odd_page).url == "/intake/feeds/"
+
+
+def test_a_pause_clicked_on_a_stale_page_leaves_a_paused_feed_paused(client):
+    feed = Feed.objects.create(url="https://news.example/feed.xml")
+    client.force_login(editor())
+    page = client.get("/intake/feeds/").content.decode()
+    assert 'name="paused" value="1"' in page  # the button asks for "paused", not "flip"
+    client.post(f"/intake/feeds/{feed.pk}/toggle/", {"paused": "1"})  # a colleague paused it
+    client.post(f"/intake/feeds/{feed.pk}/toggle/", {"paused": "1"})  # our page was older
+    feed.refresh_from_db()
+    assert not feed.active
+    client.post(f"/intake/feeds/{feed.pk}/toggle/", {"paused": "0"})
+    feed.refresh_from_db()
+    assert feed.active
+    assert 'name="paused" value="1"' in client.get("/intake/feeds/").content.decode()
+
+
+@pytest.mark.parametrize("posted", [{}, {"paused": "yes"}, {"paused": "2"}])
+def test_a_toggle_without_a_wanted_state_is_refused_and_changes_nothing(client, posted):
+    feed = Feed.objects.create(url="https://news.example/feed.xml")
+    client.force_login(editor())
+    response = client.post(f"/intake/feeds/{feed.pk}/toggle/", posted)
+    feed.refresh_from_db()
+    assert response.status_code == 400 and feed.active

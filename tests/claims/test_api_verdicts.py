@@ -495,7 +495,7 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
     # verdict since, so the public does not see it as an appearance.
     # (Both are an editor's: they change the fact-check's public appearances.)
     claim_split(claim=repeat, actor=editor())
-    claim_group_link(claim=repeat, earlier=verdict.claim)
+    claim_group_link(claim=repeat, earlier=verdict.claim, actor=editor())  # the worker would not
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk]
     # A split that is undone never took the repeat out: the application stands.
@@ -554,3 +554,30 @@ def test_an_applied_repeat_names_its_speaker_only_where_the_speaker_is_readable(
     detail = desk.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     names = {a["claim_id"]: a["speaker"] for a in detail["group"]["appearances"]}
     assert names[repeat.pk] == "Councillor Draft"
+
+
+def test_the_rating_filter_ignores_case_as_the_other_filters_do(api):
+    true_one = published_verdict("Jobs rose by 3 percent.", rating="true")
+    published_verdict("Jobs rose by 30 percent.")
+    assert ids(api.get("/api/v1/verdicts/?rating=TRUE")) == [true_one.pk]
+    assert ids(api.get("/api/v1/verdicts/?rating=True")) == [true_one.pk]
+
+
+def test_an_unknown_rating_is_a_400_that_lists_the_active_scale_s_slugs(api):
+    from claims.models import Rating
+
+    response = api.get("/api/v1/verdicts/?rating=sort-of-true")
+    assert response.status_code == 400
+    (message,) = response.json()["fields"]["rating"]
+    active = Rating.objects.filter(scale__is_active=True).values_list("slug", flat=True)
+    assert active and all(slug in message for slug in active)
+
+
+def test_an_anonymous_source_is_no_author_of_the_claim_in_claimreview():
+    from claims.models import SpeakerKind
+
+    source = speaker_resolve(name="a senior official", kind=SpeakerKind.ANONYMOUS)
+    verdict = published_verdict("The budget grew by 40 percent.", speaker=source)
+    review = claimreview_for(verdict, request_or_base_url="https://desk.example.org")
+    assert review["itemReviewed"]["@type"] == "Claim"
+    assert "author" not in review["itemReviewed"]

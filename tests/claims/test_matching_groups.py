@@ -298,3 +298,35 @@ def test_the_worker_does_not_link_a_published_claim_into_another_fact_check_s_gr
     with pytest.raises(NeedsAnEditor):
         groups.claim_group_link(claim=fresh(second), earlier=fresh(first))
     assert fresh(second).group_id is None
+
+
+def test_the_worker_does_not_move_a_claim_a_reviewer_confirmed_since_it_read_it():
+    first, theirs, repeat, reviewer = claim(), claim("Elsewhere."), claim("Again."), fact_checker()
+    stale = Claim.objects.get(pk=repeat.pk)  # the linker's read: no group yet
+    groups.claim_group_link(
+        claim=repeat, earlier=theirs, actor=reviewer, kind=GroupEventKind.CONFIRMED
+    )
+    with pytest.raises(groups.GroupActionRefused, match="grouped meanwhile"):
+        groups.claim_group_link(claim=stale, earlier=first)
+    repeat = fresh(repeat)
+    assert (repeat.group_id, repeat.group_link) == (fresh(theirs).group_id, GroupLink.CONFIRMED)
+    assert fresh(first).group_id is None  # nothing half-done: no group founded for the worker
+
+
+def test_the_worker_does_not_link_again_a_claim_a_reviewer_split_out_since_it_read_it():
+    first, other, repeat, reviewer = claim(), claim("Elsewhere."), claim("Again."), fact_checker()
+    stale = Claim.objects.get(pk=repeat.pk)
+    groups.claim_group_link(claim=repeat, earlier=other)
+    groups.claim_split(claim=fresh(repeat), actor=reviewer)
+    with pytest.raises(groups.GroupActionRefused, match="split this claim out"):
+        groups.claim_group_link(claim=stale, earlier=first)
+    assert fresh(repeat).group_id is None
+
+
+def test_a_reviewer_still_moves_a_grouped_claim_to_another_group():
+    first, other, repeat, reviewer = claim(), claim("Elsewhere."), claim("Again."), fact_checker()
+    groups.claim_group_link(claim=repeat, earlier=other)
+    groups.claim_group_link(
+        claim=fresh(repeat), earlier=first, actor=reviewer, kind=GroupEventKind.CONFIRMED
+    )
+    assert fresh(repeat).group_id == fresh(first).group_id

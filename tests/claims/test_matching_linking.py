@@ -318,3 +318,81 @@ def test_a_published_claim_is_only_suggested_as_a_repeat_of_another_fact_check()
     later.refresh_from_db()
     assert later.group_id is None and result.linked == 0
     assert MatchSuggestion.objects.filter(claim=later, candidate=first).exists()
+
+
+def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_and_its_lock(
+    monkeypatch,
+):
+    from claims.matching import groups, linking
+    from claims.models import GroupEventKind
+    from tests.factories import fact_checker
+
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    elsewhere = article_with_claim("Rents rose 9 percent last year, the council said.")
+    repeat = article_with_claim(STATEMENT)
+    real_link = groups.claim_group_link
+
+    def a_reviewer_confirms_it_elsewhere_first(*, claim, earlier, **kwargs):
+        real_link(
+            claim=Claim.objects.get(pk=claim.pk),
+            earlier=elsewhere,
+            actor=fact_checker(),
+            kind=GroupEventKind.CONFIRMED,
+        )
+        return real_link(claim=claim, earlier=earlier, **kwargs)  # `claim` is the stale read
+
+    monkeypatch.setattr(linking, "claim_group_link", a_reviewer_confirms_it_elsewhere_first)
+    result = article_claims_match(article_id=repeat.article_id)
+    repeat.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (repeat.group_id, repeat.group_link) == (elsewhere.group_id, GroupLink.CONFIRMED)
+    assert result.linked == 0
+
+
+def test_with_the_broker_away_the_sweeper_and_an_import_log_and_leave_the_work_for_later(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from articles.queueing import factchecks_queue_matching
+
+    def broker_down(*args):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.match_article_claims, "delay", broker_down)
+    monkeypatch.setattr(tasks.embed_external_factchecks, "delay", broker_down)
+    lost = article_with_claim(STATEMENT)
+    made_minutes_ago(lost, 11)
+    factcheck = ExternalFactCheck.objects.create(
+        claim_reviewed="The bridge cost 9 million pounds.",
+        publisher_name="Checkers Example",
+        url="https://checkers.example/9",
+        identity="9" * 64,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        factchecks_queue_matching(factcheck_ids=[factcheck.pk])
+    assert tasks.match_unembedded_claims() == []  # nothing reached the broker, nothing raised
+    queued = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Could not")]
+    assert f"Could not queue claims.tasks.embed_external_factchecks([{factcheck.pk}],)" in queued
+    assert f"Could not queue claims.tasks.match_article_claims({lost.article_id},)" in queued
+
+
+def test_the_sweeper_s_limit_is_applied_in_sql_not_to_a_list_of_every_article_of_the_day():
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from claims.matching.linking import articles_with_unembedded_claims
+
+    for n in range(3):
+        made_minutes_ago(article_with_claim(f"The bridge cost {n} million pounds."), 30)
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        found = articles_with_unembedded_claims(
+            created_before=now - timedelta(minutes=10), since=now - timedelta(days=1), limit=2
+        )
+    assert len(found) == 2
+    article_queries = [q["sql"] for q in queries.captured_queries if '"article_id"' in q["sql"]]
+    assert len(article_queries) == 1 and "LIMIT 2" in article_queries[0]
+    assert " IN (" not in article_queries[0]
