@@ -138,10 +138,6 @@ class Article(models.Model):
             NullsLastIndex(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
             ),
-            # Was the matching sweeper's window; the sweeper now follows the claims' own creation
-            # (claims.matching.linking.articles_with_unembedded_claims) and this index serves
-            # nothing else: dropping it is a migration.
-            models.Index(fields=["analysis_finished_at"], name="article_analysed_idx"),
         ]
 
     def __str__(self) -> str:
