@@ -1,13 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 
 from config.admin_actions import RefusedActionMixin
+from config.admin_paging import LargeChangelistMixin, related_count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
 from .intake.jobs import intake_job_retry
-from .models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
+from .models import Article, ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 from .services import (
     OUTLET_RECORD_FIELDS,
     outlet_domain_normalize,
@@ -54,7 +54,9 @@ class OutletAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Ordered again: a GROUP BY drops the model's default order, and the article form's
         # outlet search pages through this.
-        counted = super().get_queryset(request).annotate(_article_count=Count("articles"))
+        counted = (
+            super().get_queryset(request).annotate(_article_count=related_count(Article, "outlet"))
+        )
         return counted.order_by(*Outlet._meta.ordering)
 
     @admin.display(description="Articles", ordering="_article_count")
@@ -63,12 +65,12 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntakeJob)
-class IntakeJobAdmin(RefusedActionMixin, admin.ModelAdmin):
+class IntakeJobAdmin(LargeChangelistMixin, RefusedActionMixin, admin.ModelAdmin):
     list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
-    list_filter = ["status", "source_kind"]
+    # Dates without a hierarchy: its days are a DISTINCT over every job at each page.
+    list_filter = ["status", "source_kind", "created_at"]
     search_fields = ["url", "reason", "outlet_name"]
     list_select_related = ["article"]
-    date_hierarchy = "created_at"
     readonly_fields = [field.name for field in IntakeJob._meta.fields]
     actions = ["retry"]
 
@@ -158,7 +160,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(admin.ModelAdmin):
+class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]
