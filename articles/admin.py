@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from config.admin_actions import RefusedActionMixin
+from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
@@ -91,12 +92,14 @@ class ArticleTextUnreadMixin:
 
 
 @admin.register(IntakeJob)
-class IntakeJobAdmin(RefusedActionMixin, ArticleTextUnreadMixin, admin.ModelAdmin):
+class IntakeJobAdmin(
+    LargeChangelistMixin, RefusedActionMixin, ArticleTextUnreadMixin, admin.ModelAdmin
+):
     list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
-    list_filter = ["status", "source_kind"]
+    # Dates without a hierarchy: its days are a DISTINCT over every job at each page.
+    list_filter = ["status", "source_kind", "created_at"]
     search_fields = ["url", "reason", "outlet_name"]
     list_select_related = ["article"]
-    date_hierarchy = "created_at"
     readonly_fields = [field.name for field in IntakeJob._meta.fields]
     actions = ["retry"]
 
@@ -220,7 +223,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(admin.ModelAdmin):
+class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]

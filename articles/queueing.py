@@ -103,11 +103,24 @@ def _send_analysis(article_id: int, task_id: str) -> None:
         this_job.update(analysis_sent_at=timezone.now())
 
 
-def article_analysis_unsent(*, article_id: int) -> None:
+def _queued_job(article_id: int, task_id: str | None):
+    rows = Article.objects.filter(pk=article_id, analysis_status=AnalysisStatus.QUEUED)
+    # A stale job's retry (the recovery sent the article again) says nothing of the current one.
+    return rows if task_id is None else rows.filter(analysis_task_id__in=[task_id, ""])
+
+
+def article_analysis_retry_sent(*, article_id: int, task_id: str | None) -> None:
+    """The job's retry is in the broker: its send time is now, so the recovery leaves it there
+    as long as any job just sent. With the first send's time it could be presumed lost while
+    it waited (a job that failed before it started, after a backlog as long as the presumption)."""
+    _queued_job(article_id, task_id).update(analysis_sent_at=timezone.now())
+
+
+def article_analysis_unsent(*, article_id: int, task_id: str | None = None) -> None:
     """The job's retry could not reach the broker (it went away with the database): the job is
     gone, so the article is left to the recovery of unsent analyses, as if submitted while the
     broker was down."""
-    Article.objects.filter(pk=article_id, analysis_status=AnalysisStatus.QUEUED).update(
+    _queued_job(article_id, task_id).update(
         analysis_sent_at=None,
         analysis_queued_at=timezone.now(),
         analysis_error=BROKER_DOWN_MESSAGE,
@@ -141,14 +154,12 @@ def articles_recover(
         analysis_heartbeat_at__isnull=True, analysis_started_at__lt=now - stalled_after
     )
     waiting = Q(analysis_status=AnalysisStatus.QUEUED, analysis_queued_at__lt=now - unsent_after)
-    lost_before = now - presumed_lost_after()
-    # A worker that ran the job since it was sent (a heartbeat) left a retry in the broker, due
-    # within minutes: that one is not lost. Otherwise a message this old would have been taken.
-    not_run_since = Q(analysis_heartbeat_at__isnull=True) | Q(analysis_heartbeat_at__lt=lost_before)
+    # The send time is the last send, a retry's included (article_analysis_retry_sent), so a
+    # message this old would have been taken.
     groups = {
         "stalled": Q(analysis_status=AnalysisStatus.RUNNING) & silent,
         "unsent": waiting & Q(analysis_sent_at__isnull=True),
-        "lost": waiting & Q(analysis_sent_at__lt=lost_before) & not_run_since,
+        "lost": waiting & Q(analysis_sent_at__lt=now - presumed_lost_after()),
         "resent": waiting & Q(analysis_sent_at__isnull=False) if include_sent else None,
     }
     found: dict[str, list[int]] = {name: [] for name in groups}

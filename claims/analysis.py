@@ -100,8 +100,14 @@ def _heartbeat(article_id: int, task_id: str | None):
         thread.join(timeout=5)
 
 
-def article_mark_failed(*, article_id: int, reason: str, retrying: bool = False) -> None:
-    Article.objects.filter(pk=article_id).update(
+def article_mark_failed(
+    *, article_id: int, reason: str, retrying: bool = False, task_id: str | None = None
+) -> None:
+    """Only the article's current job, while in progress: a stale job failing (sent again by
+    the recovery meanwhile) must not turn the current job's analysis back to queued or failed,
+    where nothing would ever finish it (its own retry finds another task id and stops)."""
+    in_progress = [AnalysisStatus.QUEUED, AnalysisStatus.RUNNING]
+    _this_job(article_id, task_id).filter(analysis_status__in=in_progress).update(
         analysis_status=AnalysisStatus.QUEUED if retrying else AnalysisStatus.FAILED,
         analysis_error=reason[:5000],
         analysis_problem=AnalysisProblem.RETRYING if retrying else AnalysisProblem.FAILED,

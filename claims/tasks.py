@@ -2,12 +2,12 @@ import logging
 from dataclasses import dataclass
 
 from celery import shared_task
-from celery.exceptions import Reject
-from django.db import InterfaceError, OperationalError
+from celery.exceptions import Reject, Retry
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 
 from articles.models import Article
-from articles.queueing import article_analysis_unsent
+from articles.queueing import article_analysis_retry_sent, article_analysis_unsent
 from config.celery import drop_broken_database_connection, task_send
 
 from . import analysis
@@ -42,25 +42,35 @@ def analyze_article(self, article_id: int) -> dict | None:
         return None
     except TRANSIENT_ERRORS as error:
         drop_broken_database_connection()
+        job = {"article_id": article_id, "task_id": self.request.id}
         if self.request.retries < self.max_retries:
             analysis.article_mark_failed(
-                article_id=article_id,
-                reason=f"Retrying after a temporary error: {error}",
-                retrying=True,
+                **job, reason=f"Retrying after a temporary error: {error}", retrying=True
             )
             try:
                 raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries))
+            except Retry:
+                # Sent: the recovery of lost jobs counts from now (a write that fails here
+                # leaves the first send's time; at worst the job is sent again and this retry,
+                # finding another task id, does nothing).
+                try:
+                    article_analysis_retry_sent(**job)
+                except (DatabaseError, InterfaceError):
+                    logger.warning("Could not record the retry of article %s", article_id)
+                raise
             except Reject:
                 # Celery could not send the retry (the broker is away too) and drops the job:
                 # without this the article would read 'queued' for ever.
-                article_analysis_unsent(article_id=article_id)
+                article_analysis_unsent(**job)
                 raise
-        analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
+        analysis.article_mark_failed(**job, reason=_describe(error))
         raise
     except Exception as error:
         logger.exception("Analysis of article %s failed", article_id)
         drop_broken_database_connection()
-        analysis.article_mark_failed(article_id=article_id, reason=_describe(error))
+        analysis.article_mark_failed(
+            article_id=article_id, task_id=self.request.id, reason=_describe(error)
+        )
         return None
     matching_send(article_id)
     return result.__dict__

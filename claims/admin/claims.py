@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ArticleTextUnreadMixin
 from config.admin_actions import RefusedActionMixin
+from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
 from .. import services, speaker_edits
@@ -72,7 +73,9 @@ class SpeakerAliasInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin):
+class SpeakerAdmin(
+    LargeChangelistMixin, HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin
+):
     """Changing a speaker needs `change_speaker` (editors) and leaves a history record. Once a
     claim of the speaker is on record (a verdict in review or published), its name, role and
     kind are read-only here: they are corrected on the desk's speaker page, which records the
@@ -229,6 +232,7 @@ class VectorFilter(admin.SimpleListFilter):
 
 @admin.register(Claim)
 class ClaimAdmin(
+    LargeChangelistMixin,
     ArticleTextUnreadMixin,
     RefusedActionMixin,
     AutocompleteIdsCheckedMixin,
@@ -245,8 +249,12 @@ class ClaimAdmin(
         VectorFilter,
         # Not by speaker: thousands of them would be a sidebar nobody reads; search finds
         # a speaker by name or any spelling.
-        ("article__outlet", admin.RelatedOnlyFieldListFilter),
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        # Every outlet and user, not only those on claims: "only those" read every claim
+        # (SELECT DISTINCT over the table) each time the list was drawn.
+        "article__outlet",
+        "assignee",
+        # Not a date hierarchy: its years are a DISTINCT over every claim at each page.
+        ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = [
         "text",
@@ -256,7 +264,9 @@ class ClaimAdmin(
         "article__outlet__name",
     ]
     list_select_related = ["speaker", "assignee", "article__outlet"]
-    date_hierarchy = "created_at"
+    # Newest first, along the primary key: the model's order (priority, score, time) has no
+    # index without a status (claim_queue_idx leads with it), so each page sorted every claim.
+    ordering = ["-pk"]
     readonly_fields = [
         "article",
         "start",
@@ -367,9 +377,14 @@ class ClaimAdmin(
 
 
 @admin.register(Sentence)
-class SentenceAdmin(ArticleTextUnreadMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class SentenceAdmin(
+    LargeChangelistMixin, ArticleTextUnreadMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Read-only: sentences are rewritten by each analysis."""
 
+    # The unique (article, index) is a total order the database reads from its index; the
+    # model's (article, start) needed every sentence sorted for each page.
+    ordering = ["article", "index"]
     list_display = ["text", "article", "speaker", "attribution_cue", "check_worthiness"]
     list_filter = [
         ScoreRangeFilter,
@@ -380,9 +395,10 @@ class SentenceAdmin(ArticleTextUnreadMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ClaimEventAdmin(LargeChangelistMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "claim", "actor", "from_status", "to_status"]
-    list_filter = ["kind", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
+    # As on claims: every user, dates without a hierarchy (each a scan of every event).
+    list_filter = ["kind", "actor", "created_at"]
     search_fields = ["claim__text", "note"]
     list_select_related = ["claim", "actor"]
-    date_hierarchy = "created_at"
+    ordering = ["-pk"]  # newest first on the primary key; created_at has no index of its own

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.times import desk_time
 from config.admin_actions import RefusedActionMixin
+from config.admin_paging import LargeChangelistMixin
 
 from .. import record, verdicts
 from ..models import (
@@ -88,6 +89,7 @@ class VerdictAdminForm(forms.ModelForm):
 
 @admin.register(Verdict)
 class VerdictAdmin(
+    LargeChangelistMixin,
     RefusedActionMixin,
     HistoryReadOnlyMixin,
     ServiceSaveAdminMixin,
@@ -108,7 +110,8 @@ class VerdictAdmin(
     ]
     list_select_related = ["claim", "rating", "author", "editor"]
     ordering = ["-updated_at", "-pk"]  # what the desk touched last
-    date_hierarchy = "published_at"
+    # No date hierarchy: its years are a DISTINCT over every verdict; the published_at filter
+    # narrows by date without reading the table.
     readonly_fields = [
         "claim",
         "status",
@@ -217,7 +220,9 @@ class VerdictAdmin(
 
 
 @admin.register(EvidenceSource)
-class EvidenceSourceAdmin(HistoryReadOnlyMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class EvidenceSourceAdmin(
+    LargeChangelistMixin, HistoryReadOnlyMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin
+):
     """Read-only: sources change with their verdict's draft, or through a correction."""
 
     list_display = ["title", "url", "verdict", "accessed_on"]

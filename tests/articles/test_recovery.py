@@ -223,22 +223,61 @@ def test_a_sent_analysis_waiting_behind_a_backlog_is_left_in_the_broker(
     assert len(sent) == 1
 
 
+def run_as_worker_failing_for_a_moment(article, task_id, monkeypatch):
+    """Run the job as a worker does, its database blinking before the analysis starts; Celery
+    sends the retry (a stand-in raises what Celery raises once the retry is in the broker)."""
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from claims import analysis
+
+    def database_blinked(*, article_id, task_id=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    def retry_sent(**options):
+        raise Retry("Retry in 5s", when=5)
+
+    monkeypatch.setattr(analysis, "article_analyze", database_blinked)
+    monkeypatch.setattr(analyze_article, "retry", retry_sent)
+    analyze_article.push_request(id=task_id, args=[article.pk], kwargs={}, called_directly=False)
+    try:
+        with pytest.raises(Retry):
+            analyze_article.run(article.pk)
+    finally:
+        analyze_article.pop_request()
+
+
 def test_an_analysis_waiting_out_its_retry_is_not_presumed_lost(
-    sent, django_capture_on_commit_callbacks
+    sent, django_capture_on_commit_callbacks, monkeypatch
 ):
-    """Its message was sent long ago, but a worker ran it a minute ago and it failed: the
-    retry waits in the broker (the task sent it), so it is not a lost job."""
+    """Its first message waited behind a backlog as long as the presumption, then the job
+    failed before it started: the retry it sent just now waits in the broker, not lost."""
     from articles.intake.queue import presumed_lost_after
 
     article = ArticleFactory()
-    queue(article, django_capture_on_commit_callbacks)
-    _sent_ago(
-        article,
-        presumed_lost_after() + timedelta(minutes=5),
-        analysis_problem=AnalysisProblem.RETRYING,
-        analysis_started_at=timezone.now() - timedelta(minutes=1),
-        analysis_heartbeat_at=timezone.now() - timedelta(minutes=1),
-    )
+    task_id = queue(article, django_capture_on_commit_callbacks)
+    _sent_ago(article, presumed_lost_after() + timedelta(minutes=5))
+    run_as_worker_failing_for_a_moment(article, task_id, monkeypatch)
+    article.refresh_from_db()
+    assert article.analysis_problem == AnalysisProblem.RETRYING
+    assert article.analysis_sent_at > timezone.now() - timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert recover_analyses()["lost"] == []
     assert len(sent) == 1
+
+
+def test_a_stale_job_failing_for_a_moment_leaves_the_current_jobs_analysis_alone(
+    sent, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The recovery sent the article again and the new job finished; the old message, run
+    late, hits a temporary error. Without the job's scope the article read 'queued, retrying'
+    for good: the old job's retry finds another task id and stops, nothing finishes it."""
+    article = ArticleFactory()
+    stale = queue(article, django_capture_on_commit_callbacks)
+    current = queue(article, django_capture_on_commit_callbacks)
+    Article.objects.filter(pk=article.pk).update(analysis_status=AnalysisStatus.DONE)
+    run_as_worker_failing_for_a_moment(article, stale, monkeypatch)
+    article.refresh_from_db()
+    assert article.analysis_status == AnalysisStatus.DONE
+    assert article.analysis_problem == AnalysisProblem.NONE
+    assert article.analysis_task_id == current

@@ -1,5 +1,7 @@
 """After analysis the worker's task embeds claims (PostgreSQL) and links repeats."""
 
+import io
+
 import pytest
 
 from articles.models import Article, ExternalFactCheck
@@ -396,3 +398,43 @@ def test_the_sweeper_s_limit_is_applied_in_sql_not_to_a_list_of_every_article_of
     article_queries = [q["sql"] for q in queries.captured_queries if '"article_id"' in q["sql"]]
     assert len(article_queries) == 1 and "LIMIT 2" in article_queries[0]
     assert " IN (" not in article_queries[0]
+
+
+def test_rebuild_match_index_links_the_claims_it_embeds_as_the_worker_does(tmp_path, settings):
+    """A claim whose matching job was lost, embedded by the command, still joins its group
+    and gets its suggestions: with a vector, no sweeper or requeue would ever link it."""
+    from django.core.management import call_command
+
+    settings.MATCHING_INDEX_DIR = tmp_path
+    first = article_with_claim(STATEMENT)
+    repeat = article_with_claim(STATEMENT)
+    near = article_with_claim(STATEMENT.replace("20 percent", "2 percent"))
+    call_command("rebuild_match_index", stdout=io.StringIO())
+    first.refresh_from_db()
+    repeat.refresh_from_db()
+    near.refresh_from_db()
+    assert ClaimEmbedding.objects.count() == 3
+    assert repeat.group_id == first.group_id is not None
+    assert MatchSuggestion.objects.filter(claim=near, candidate=first).exists()
+
+
+def test_rebuild_match_index_gives_a_stale_vector_the_new_model_without_relinking(
+    tmp_path, settings
+):
+    """A claim embedded under an older model was linked then: after a model change it gets the
+    new vector, and reviewers are not handed a new round of suggestions for it."""
+    from django.core.management import call_command
+
+    settings.MATCHING_INDEX_DIR = tmp_path
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    near = article_with_claim(STATEMENT.replace("20 percent", "2 percent"))
+    article_claims_match(article_id=near.article_id)
+    MatchSuggestion.objects.all().delete()  # say a reviewer's work removed it
+    ClaimEmbedding.objects.update(model_version="an-older-model")
+    out = io.StringIO()
+    call_command("rebuild_match_index", stdout=out)
+    assert "embedded 2 claims" in out.getvalue()
+    versions = set(ClaimEmbedding.objects.values_list("model_version", flat=True))
+    assert versions == {embedding.model_info().version}
+    assert not MatchSuggestion.objects.exists()

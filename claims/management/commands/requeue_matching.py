@@ -3,8 +3,8 @@
 Celery beat's sweeper (claims.tasks.match_unembedded_claims) does this for a day after a claim
 is made and then gives up; this command, and the admin's "Send matching again" on the claims
 list (its "vector" filter shows them), are for the claims it gave up on and after an outage
-longer than that. Unlike `rebuild_match_index`, the worker links what it embeds (groups and
-suggestions), as for a claim matched on time.
+longer than that. The worker links what it embeds (groups and suggestions), as for a claim
+matched on time; `rebuild_match_index` does the same in its own process, for every claim at once.
 """
 
 from django.core.management.base import BaseCommand, CommandError

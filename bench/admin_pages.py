@@ -1,0 +1,143 @@
+"""SQL queries and server time of the Django admin's changelists that grow with the desk.
+
+    .venv/bin/python bench/admin_pages.py --database-url postgres://postgres@127.0.0.1:5432/DB
+    .venv/bin/python bench/admin_pages.py --runs 15 --only claims --explain
+
+The same database and data as bench/desk_pages.py (bench/desk_data.fill, filled once when the
+database has no claims; --claims, --refill), plus intake jobs (--jobs, added once when there are
+none). Each changelist is requested through Django's test client as a superuser, DEBUG off, once
+to warm up and then --runs times; it prints the queries of one request, the median and p95 of
+the request's time, Django's CPU time, the time spent waiting on the queries and the slowest
+query (--explain shows its plan). Times move with the machine's load: compare rows of one run.
+"""
+
+import argparse
+import os
+import platform
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from desk_pages import django_setup, explain, measure  # noqa: E402 (bench/ is on the path)
+
+PAGES = [
+    ("claims", "/admin/claims/claim/"),
+    ("claims, page 100", "/admin/claims/claim/?p=100"),
+    ("claims, status new", "/admin/claims/claim/?status__exact=new"),
+    ("claims, search", "/admin/claims/claim/?q=inflation"),
+    ("articles", "/admin/articles/article/"),
+    ("articles, analysis done", "/admin/articles/article/?analysis_status__exact=done"),
+    ("sentences", "/admin/claims/sentence/"),
+    ("claim events (timeline)", "/admin/claims/claimevent/"),
+    ("verdicts", "/admin/claims/verdict/"),
+    ("evidence sources", "/admin/claims/evidencesource/"),
+    ("speakers", "/admin/claims/speaker/"),
+    ("intake jobs", "/admin/articles/intakejob/"),
+    ("intake jobs, failed", "/admin/articles/intakejob/?status__exact=failed"),
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench_desk"
+    )
+    parser.add_argument("--claims", type=int, default=50_000)
+    parser.add_argument("--jobs", type=int, default=50_000, help="intake jobs added once")
+    parser.add_argument("--runs", type=int, default=9, help="timed requests per page")
+    parser.add_argument("--refill", action="store_true", help="drop and rebuild the data")
+    parser.add_argument("--only", default="", help="pages whose name contains this")
+    parser.add_argument("--show-sql", action="store_true", help="print every query of a page")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query"
+    )
+    return parser.parse_args()
+
+
+def jobs_fill(count: int) -> None:
+    """URL intake jobs, a tenth failed, the rest stored with their article; as the form, the
+    API, feeds and imports leave them."""
+    from articles.models import Article, IntakeJob, IntakeStatus
+
+    if IntakeJob.objects.exists() or count < 1:
+        return
+    articles = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    rows = []
+    for n in range(count):
+        failed = n % 10 == 0 or not articles
+        rows.append(
+            IntakeJob(
+                url=f"https://news.example/{n}",
+                status=IntakeStatus.FAILED if failed else IntakeStatus.STORED,
+                reason="The page answered 404." if failed else "",
+                article_id=None if failed else articles[n % len(articles)],
+                attempts=1,
+            )
+        )
+    IntakeJob.objects.bulk_create(rows, batch_size=5000)
+    print(f"Added {count:,} intake jobs")
+
+
+def main():
+    args = parse_args()
+    django_setup(database_url=args.database_url, refill=args.refill, claims=args.claims)
+    jobs_fill(args.jobs)
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from articles.models import Article, IntakeJob
+    from claims.models import Claim, Verdict
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(admin)
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    sizes = ", ".join(
+        f"{model.objects.count():,} {model._meta.verbose_name_plural}"
+        for model in (Claim, Article, Verdict, IntakeJob)
+    )
+    print(
+        f"{sizes} in {connection.settings_dict['NAME']}; CPU {cpu}, {os.cpu_count()} cores, "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {args.runs} timed runs\n"
+    )
+    print(
+        "| changelist | queries | median ms | p95 ms | Django CPU ms | SQL ms | slowest query ms |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, url in PAGES:
+        if args.only and args.only not in name:
+            continue
+        timing = measure(client, url, {}, args.runs)
+        slowest = max(timing.captured, key=lambda q: float(q["time"]), default=None)
+        slowest_ms = float(slowest["time"]) * 1000 if slowest else 0
+        print(
+            f"| {name} | {timing.queries} | {timing.median_ms:.1f} | {timing.p95_ms:.1f} | "
+            f"{timing.cpu_ms:.1f} | {timing.sql_ms:.1f} | {slowest_ms:.1f} |",
+            flush=True,
+        )
+        if args.show_sql:
+            for query in timing.captured:
+                print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        if args.explain and slowest:
+            print(explain(slowest["sql"]))
+    print(
+        "\nRerun: .venv/bin/python bench/admin_pages.py "
+        f"--database-url {args.database_url} --runs {args.runs}"
+    )
+
+
+if __name__ == "__main__":
+    main()
