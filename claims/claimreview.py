@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from .appearances import claim_appearances
 from .models import SpeakerKind, Verdict
+from .selectors.public import with_modified_at
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -61,9 +62,16 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     }
     if verdict.conclusion:
         review["reviewBody"] = verdict.conclusion
+    # The review's content includes itemReviewed: an appearance an editor added dates it too.
+    modified_at = (
+        with_modified_at(Verdict.objects.filter(pk=verdict.pk))
+        .values_list("modified_at", flat=True)
+        .get()
+    )
+    if modified_at > verdict.published_at:
+        review["dateModified"] = modified_at.date().isoformat()
     corrections = list(verdict.corrections.all())
     if corrections:
-        review["dateModified"] = corrections[-1].created_at.date().isoformat()
         review["correction"] = [
             {
                 "@type": "CorrectionComment",
