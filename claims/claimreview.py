@@ -63,11 +63,14 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     if verdict.conclusion:
         review["reviewBody"] = verdict.conclusion
     # The review's content includes itemReviewed: an appearance an editor added dates it too.
-    modified_at = (
-        with_modified_at(Verdict.objects.filter(pk=verdict.pk))
-        .values_list("modified_at", flat=True)
-        .get()
-    )
+    # The page and the API read the verdict through with_modified_at already (no extra query).
+    modified_at = getattr(verdict, "modified_at", None)
+    if modified_at is None:
+        modified_at = (
+            with_modified_at(Verdict.objects.filter(pk=verdict.pk))
+            .values_list("modified_at", flat=True)
+            .get()
+        )
     if modified_at > verdict.published_at:
         review["dateModified"] = modified_at.date().isoformat()
     corrections = list(verdict.corrections.all())

@@ -38,7 +38,7 @@ def _xml_text(text: str) -> str:
 def verdict_public(request, pk: int):
     """404 for anything not published."""
     verdict = get_object_or_404(
-        Verdict.objects.published().select_related(
+        selectors.with_modified_at(Verdict.objects.published()).select_related(
             "claim", "claim__speaker", "claim__article", "claim__article__outlet", "rating"
         ),
         pk=pk,
