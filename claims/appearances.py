@@ -14,7 +14,7 @@ Imports claims.models only.
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from .models import (
     Claim,
@@ -66,6 +66,17 @@ def public_member_q() -> Q:
     applied = standing_applications().filter(claim=OuterRef("pk"))
     # Applying dismisses the repeat as already checked; it counts only while it stays so.
     return published_verdict_q("verdict__") | Q(Exists(applied), status=ClaimStatus.DISMISSED)
+
+
+def appearance_applied_at(group_ref) -> Subquery:
+    """When an editor last made a repeat a public appearance of this group's published
+    fact-checks: the latest standing application to a claim of the group `group_ref` names (an
+    OuterRef), for ClaimReview's dateModified and the feed's and sitemap's dates. A repeat that
+    stops being public (split out, reopened) is not dated here."""
+    applied = standing_applications().filter(
+        claim__group_id=group_ref, claim__status=ClaimStatus.DISMISSED
+    )
+    return Subquery(applied.order_by("-created_at").values("created_at")[:1])
 
 
 def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 
 from .appearances import claim_appearances
 from .models import SpeakerKind, Verdict
+from .selectors.public import with_modified_at
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -67,9 +68,19 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     }
     if verdict.conclusion:
         review["reviewBody"] = verdict.conclusion
+    # The review's content includes itemReviewed: an appearance an editor added dates it too.
+    # The page and the API read the verdict through with_modified_at already (no extra query).
+    modified_at = getattr(verdict, "modified_at", None)
+    if modified_at is None:
+        modified_at = (
+            with_modified_at(Verdict.objects.filter(pk=verdict.pk))
+            .values_list("modified_at", flat=True)
+            .get()
+        )
+    if modified_at > verdict.published_at:
+        review["dateModified"] = desk_moment(modified_at)
     corrections = list(verdict.corrections.all())
     if corrections:
-        review["dateModified"] = desk_moment(corrections[-1].created_at)
         review["correction"] = [
             {
                 "@type": "CorrectionComment",

@@ -165,3 +165,4 @@ def restore_migration_data():
     migration("0008_intake_roles").grant(apps, None)
     migration("0012_speaker_merges").merging_to_editors(apps, None)
     migration("0015_add_claim_notes_and_withdrawal").notes_to_the_desk(apps, None)
+    migration("0020_desk_views_verdict_applications").applications_to_the_desk(apps, None)

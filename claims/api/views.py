@@ -22,6 +22,7 @@ from ..matching.retrieval import Match
 from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..record import published_generation
+from ..selectors.public import with_modified_at
 from . import docs
 from .auth import ReadScope, reads_unpublished, request_token, speakers_visible
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
@@ -158,6 +159,8 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             return Verdict.objects.published()  # read as rows in list(), see below
+        if self.action == "claimreview":
+            return with_modified_at(published_verdicts())  # its dateModified
         return published_verdicts()
 
     def list(self, request, *args, **kwargs):

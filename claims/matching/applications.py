@@ -33,6 +33,7 @@ from ..models import (
     Verdict,
     VerdictApplication,
 )
+from ..record import published_changed
 from .groups import GroupActionRefused, claim_group_link
 
 REJECTION_NOTE_MAX = 2000  # the claim page's field says so too (maxlength)
@@ -115,6 +116,8 @@ def _apply(*, application: VerdictApplication, editor) -> None:
         proposed_by=proposer,
         application=application.pk,
     )
+    # A new appearance and a new dateModified: cached sitemap pages and API lists go stale.
+    transaction.on_commit(published_changed)
 
 
 def verdict_application_request(*, claim: Claim, checked: Claim, actor) -> VerdictApplication:

@@ -135,48 +135,40 @@ _replacing_sources: ContextVar[frozenset[int]] = ContextVar(
 )
 
 
-# The database's twin of the flag, read by PostgreSQL's trigger (migration 0014).
+# The database's twin of the set, read by PostgreSQL's trigger (migration 0019): the ids of the
+# verdicts being corrected, comma-separated; '' lets no published verdict's rows through.
 _REPLACING_SETTING = "factcheck.replacing_sources"
 
 
-def _database_flag(value: str) -> None:
+def _database_setting(verdict_ids) -> None:
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
+        value = ",".join(str(pk) for pk in sorted(verdict_ids))
         with connection.cursor() as cursor:
             # is_local: it ends with the transaction even if the reset below never runs.
             cursor.execute("SELECT set_config(%s, %s, true)", [_REPLACING_SETTING, value])
 
 
 @contextmanager
-def database_guard_lifted() -> Iterator[None]:
-    """One transaction block in which PostgreSQL's trigger lets a published verdict's evidence
-    rows change: for the correction (below), and for an ORM update that can only be checked
-    once written (rows moved by an expression), which checks after the write. On an error the
-    block's savepoint is rolled back, and the setting with it."""
-    lift = not _replacing_sources.get()  # inside a correction it is lifted already
-    with transaction.atomic():
-        if lift:
-            _database_flag("on")
-        yield
-        if lift:
-            _database_flag("off")
-
-
-@contextmanager
 def published_sources_replaceable(*, verdicts) -> Iterator[None]:
     """The correction service replaces a published verdict's sources: only inside this block
     (one transaction) may evidence rows of these published verdicts be added, changed or
-    deleted. The ORM lets their rows through and no other verdict's; PostgreSQL's trigger is
-    lifted for the block as a whole, its setting being only on or off (naming the verdicts there
-    needs a new version of its function, a migration)."""
-    with database_guard_lifted():
-        token = _replacing_sources.set(
-            _replacing_sources.get() | {verdict.pk for verdict in verdicts}
-        )
-        try:
+    deleted. The ORM lets their rows through and no other verdict's, and so does PostgreSQL's
+    trigger, which reads their ids from the setting; SQLite has the ORM guard only.
+
+    On the way out the setting goes back to what it was (an enclosing block's verdicts, or
+    ''). On an error the block's savepoint is rolled back, and a set_config with it, so the
+    setting is back there too without a statement the failed transaction would refuse."""
+    previous = _replacing_sources.get()
+    replacing = previous | {verdict.pk for verdict in verdicts}
+    token = _replacing_sources.set(replacing)
+    try:
+        with transaction.atomic():
+            _database_setting(replacing)
             yield
-        finally:
-            _replacing_sources.reset(token)
+            _database_setting(previous)
+    finally:
+        _replacing_sources.reset(token)
 
 
 def refuse_changing_published_sources(verdict_ids) -> None:

@@ -13,7 +13,6 @@ from .published import (
     VerdictStatus,
     cascade_unless_published,
     cascade_unless_verdict_published,
-    database_guard_lifted,
     published_verdict_q,
     refuse_changing_published_sources,
     refuse_deleting_published,
@@ -192,18 +191,29 @@ class EvidenceSourceQuerySet(models.QuerySet):
         refuse_changing_published_sources(self._verdict_ids())
         return super().delete()
 
+    def _destination_ids(self, destination):
+        """Where an update moves these rows (an id, a row or an expression, bulk_update's Case
+        among them), read before the write: the ORM refuses a move onto a published verdict
+        as it refuses any other change, and PostgreSQL's trigger would refuse the write."""
+        if hasattr(destination, "resolve_expression"):
+            rows = self.annotate(_moved_to=destination)
+            return set(rows.values_list("_moved_to", flat=True))
+        return {destination.pk if isinstance(destination, models.Model) else destination}
+
     def update(self, **kwargs):
         with transaction.atomic(using=self.db):
             refuse_changing_published_sources(self._verdict_ids())
+            destination = kwargs.get("verdict", kwargs.get("verdict_id"))
             moves = "verdict" in kwargs or "verdict_id" in kwargs  # bulk_update comes here too
             if not moves:
                 return super().update(**kwargs)
+            refuse_changing_published_sources(self._destination_ids(destination))
             moved = list(self.values_list("pk", flat=True))
-            with database_guard_lifted():
-                count = super().update(**kwargs)
-                # Where the rows went (an id, a row or an expression): read after the write.
-                after = self.model._base_manager.using(self.db).filter(pk__in=moved)
-                refuse_changing_published_sources(after._verdict_ids())
+            count = super().update(**kwargs)
+            # Read again after the write: an expression may have read rows that changed in
+            # between, and SQLite has no trigger to catch that.
+            after = self.model._base_manager.using(self.db).filter(pk__in=moved)
+            refuse_changing_published_sources(after._verdict_ids())
         return count
 
     def bulk_create(self, objs, *args, **kwargs):

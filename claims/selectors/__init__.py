@@ -34,6 +34,7 @@ from .public import (
     public_corrections,
     published_index,
     published_rating_choices,
+    with_modified_at,
 )
 from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
 from .search import claims_search
@@ -55,6 +56,7 @@ __all__ = [
     "events_for_desk",
     "public_corrections",
     "published_index",
+    "with_modified_at",
     "published_rating_choices",
     "review_queue",
     "source_domains",

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
+from ..appearances import appearance_applied_at
 from ..models import Claim, Correction, Verdict
 from .search import claims_search
 
@@ -49,13 +51,29 @@ def published_index(*, q: str = "", rating: str = "") -> QuerySet[Verdict]:
     # The latest correction as a subquery, not Max() over a join: the aggregate groups every
     # published verdict before the page's LIMIT (240 ms for 10,000 of them on the shared
     # development machine, bench/desk_pages.py); the subquery runs for the rows shown.
+    return with_modified_at(verdicts).order_by("-published_at", "-id")
+
+
+def with_modified_at(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
+    """Each published verdict's `corrected_at` (its latest correction) and `modified_at`: when
+    what its fact-check says last changed, the one definition for ClaimReview's dateModified,
+    the feed's updated date and the sitemap's lastmod. That is its publication, its latest
+    correction, or an editor's latest application of its group's verdict to a repeat (which
+    adds an appearance to the ClaimReview's itemReviewed), whichever is latest."""
     latest_correction = (
         Correction.objects.filter(verdict=OuterRef("pk"))
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    return verdicts.annotate(corrected_at=Subquery(latest_correction)).order_by(
-        "-published_at", "-id"
+    verdicts = verdicts.annotate(
+        corrected_at=Subquery(latest_correction),
+        applied_at=appearance_applied_at(OuterRef("claim__group_id")),
+    )
+    # Coalesced first: SQLite's MAX() of a NULL is NULL, PostgreSQL's GREATEST skips it.
+    return verdicts.annotate(
+        modified_at=Greatest(
+            Coalesce("corrected_at", "published_at"), Coalesce("applied_at", "published_at")
+        )
     )
 
 

@@ -38,7 +38,7 @@ def _xml_text(text: str) -> str:
 def verdict_public(request, pk: int):
     """404 for anything not published."""
     verdict = get_object_or_404(
-        Verdict.objects.published().select_related(
+        selectors.with_modified_at(Verdict.objects.published()).select_related(
             "claim", "claim__speaker", "claim__article", "claim__article__outlet", "rating"
         ),
         pk=pk,
@@ -115,7 +115,7 @@ class PublishedVerdictsFeed(Feed):
         return verdict.published_at
 
     def item_updateddate(self, verdict):
-        return verdict.corrected_at or verdict.published_at
+        return verdict.modified_at
 
 
 class PublishedVerdictsSitemap(Sitemap):
@@ -130,7 +130,7 @@ class PublishedVerdictsSitemap(Sitemap):
         return reverse("claims:public", args=[verdict.pk])
 
     def lastmod(self, verdict):
-        return verdict.corrected_at or verdict.published_at
+        return verdict.modified_at
 
 
 # Published fact-check pages only; an index of sections, each paged at the sitemap's limit.
@@ -145,8 +145,9 @@ SITEMAP_CACHE_SECONDS = 86_400
 def sitemap_section(request, section: str):
     """One page of a sitemap section, as Django's sitemap view writes it, rendered once per
     published generation (claims.record): 5,000 addresses cost about half a second of CPU, most
-    of it Django's sitemap template, and crawlers fetch them often. Only a publication or a
-    correction (a new lastmod) changes a section, and each moves the generation on, so a
+    of it Django's sitemap template, and crawlers fetch them often. Only a publication, a
+    correction or an applied repeat (a new lastmod) changes a section, and each moves the
+    generation on, so a
     cached page never lists or dates anything the published record does not. The key names the
     scheme and host too, since the addresses are absolute. A page number that is not plain
     ASCII digits (a 404, or Django's own answer) is not cached."""

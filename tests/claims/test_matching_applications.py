@@ -2,6 +2,7 @@
 approves or rejects, the author may withdraw; every public output shows the repeat only once
 an editor approved it."""
 
+import datetime as dt
 import json
 import re
 
@@ -9,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.appearances import NeedsAnEditor, claim_appearances
 from claims.matching import applications, groups
@@ -20,6 +22,7 @@ from claims.models import (
     ClaimGroupEvent,
     ClaimStatus,
     GroupEventKind,
+    Verdict,
 )
 from tests.claims.test_api_support import key_client
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -209,6 +212,57 @@ def test_the_api_s_claimreview_and_claim_group_list_the_repeat_once_approved(cas
     assert shown(desk) == [verdict.claim.pk, repeat.pk]  # the desk scope sees the group
     approve(application)
     assert (shown(api), reviewed()) == ([verdict.claim.pk, repeat.pk], 2)
+
+
+def published_days_ago(verdict, days: int):
+    when = timezone.now() - dt.timedelta(days=days)
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=when)
+    return when.date().isoformat()
+
+
+def test_an_approval_dates_the_claimreview_s_date_modified_on_the_page_and_in_the_api(client, case):
+    verdict, _, _, application = case
+    published_on = published_days_ago(verdict, 3)
+
+    def reviews():
+        api = key_client().get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+        return [jsonld_of(client, verdict), api]
+
+    for review in reviews():
+        assert review["datePublished"] == published_on and "dateModified" not in review
+    approve(application)
+    today = timezone.now().date().isoformat()
+    for review in reviews():
+        assert review["datePublished"] == published_on
+        assert review["dateModified"] == today  # its itemReviewed has a new appearance
+        assert len(review["itemReviewed"]["appearance"]) == 2
+
+
+def test_a_rejected_or_withdrawn_request_dates_nothing(client, case):
+    verdict, repeat, checker, application = case
+    published_days_ago(verdict, 3)
+    applications.verdict_application_withdraw(application=application, actor=checker)
+    assert "dateModified" not in jsonld_of(client, verdict)
+
+
+def test_the_sitemap_and_feed_date_the_fact_check_by_its_latest_approved_appearance(
+    client, case, django_capture_on_commit_callbacks
+):
+    verdict, _, _, application = case
+    published_on = published_days_ago(verdict, 3)
+    today = timezone.now().date().isoformat()
+
+    def dates():
+        sitemap = client.get("/sitemap-fact-checks.xml").content.decode()
+        feed = client.get(reverse("claims:public_feed")).content.decode()
+        (lastmod,) = re.findall(r"<lastmod>(\d{4}-\d\d-\d\d)", sitemap)
+        (updated,) = re.findall(r"<entry>.*?<updated>(\d{4}-\d\d-\d\d)", feed, re.DOTALL)
+        return lastmod, updated
+
+    assert dates() == (published_on, published_on)  # the sitemap page is cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(application)
+    assert dates() == (today, today)
 
 
 def test_public_search_feed_and_sitemap_never_show_a_requested_repeat(client, case):

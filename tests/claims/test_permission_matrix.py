@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import AnalysisStatus, Article
 from claims import services, verdicts
@@ -536,3 +537,45 @@ def test_each_role_gets_what_the_matrix_says(client, desk, action, role, expecte
     assert outcome == expected
     if outcome != DONE:
         assert not action.changed(desk)
+
+
+# --- Read-only admin lists -------------------------------------------------------------------
+# Who may read the requests to apply a published verdict in the admin (view only; the desk's
+# services write them): what each role gets on the list and on one request's page.
+READ_ONLY_ADMIN = {
+    "anonymous": LOGIN,
+    "no_role": FORBIDDEN,
+    "fact_checker": 200,
+    "editor": 200,
+    "writer_editor": 200,
+    "admin": 200,
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), READ_ONLY_ADMIN.items())
+def test_each_role_reads_the_verdict_applications_admin_as_the_table_says(
+    client, desk, role, expected
+):
+    user = desk["users"][role]
+    if user is not None:
+        client.force_login(user)
+    request = desk["request"]
+    change_url = reverse("admin:claims_verdictapplication_change", args=[request.pk])
+    for url, shows in [
+        (reverse("admin:claims_verdictapplication_changelist"), change_url),
+        (change_url, escape(str(request))),
+    ]:
+        response = client.get(url)
+        if response.status_code == 302 and "login" in response["Location"]:
+            outcome = LOGIN
+        else:
+            outcome = response.status_code
+        assert outcome == expected, url
+        if outcome == 200:
+            page = response.content.decode()
+            assert shows in page
+            assert 'name="_save"' not in page and "/delete/" not in page
+    if expected == 200:
+        # Reading is all: a forged save changes nothing.
+        client.post(change_url, {"status": ApplicationStatus.APPROVED})
+        assert _request(desk).status == request.status

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.admin.models import DELETION, LogEntry
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import ProtectedError
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import ProtectedError, Subquery
 from django.urls import reverse
 
 from articles.models import Article
@@ -580,7 +580,7 @@ def test_a_correction_may_replace_its_own_verdicts_sources_and_no_other_publishe
 
 
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's (migration 0014)"
+    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's (migrations 0014, 0019)"
 )
 def test_the_database_refuses_raw_sql_and_loaddata_on_a_published_verdicts_sources(tmp_path):
     from django.core.management import call_command
@@ -622,6 +622,119 @@ def test_the_database_refuses_raw_sql_and_loaddata_on_a_published_verdicts_sourc
         cursor.execute("UPDATE claims_evidencesource SET note = 'no' WHERE id = %s", [source.pk])
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM claims_evidencesource WHERE id = %s", [draft_source.pk])
+
+
+def test_a_move_by_an_expression_onto_a_published_verdict_is_refused_before_the_write():
+    verdict = published_verdict()
+    draft_source = drafted_verdict().sources.get()
+    onto_published = Subquery(Verdict.objects.filter(pk=verdict.pk).values("pk")[:1])
+    with pytest.raises(ProtectedError) as refused:
+        EvidenceSource.objects.filter(pk=draft_source.pk).update(verdict=onto_published)
+    assert refused.value.protected_objects == {verdict}
+    assert EvidenceSource.objects.get(pk=draft_source.pk).verdict_id == draft_source.verdict_id
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's (migration 0019)"
+)
+
+
+def raw_retitle(source, title):
+    """Raw SQL, which the ORM's guard never sees: only PostgreSQL's trigger stands in its way."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_evidencesource SET title = %s WHERE id = %s", [title, source.pk]
+        )
+
+
+def database_setting():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('factcheck.replacing_sources', true)")
+        return cursor.fetchone()[0] or ""
+
+
+@on_postgresql
+def test_the_database_lets_only_the_corrected_verdicts_sources_change_inside_a_correction():
+    corrected, other = published_verdict(), published_verdict()
+    corrected_source, other_source = corrected.sources.get(), other.sources.get()
+    with published_sources_replaceable(verdicts=[corrected]):
+        raw_retitle(corrected_source, "Corrected")
+        with pytest.raises(IntegrityError, match=f"Verdict {other.pk} is published"):
+            raw_retitle(other_source, "Swapped")
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE claims_evidencesource SET verdict_id = %s WHERE id = %s",
+                [other.pk, corrected_source.pk],
+            )
+    assert database_setting() == ""
+    for source in [corrected_source, other_source]:
+        with pytest.raises(IntegrityError, match="changes only through a correction"):
+            raw_retitle(source, "After the block")
+    assert EvidenceSource.objects.get(pk=corrected_source.pk).title == "Corrected"
+    assert EvidenceSource.objects.get(pk=other_source.pk).title == other_source.title
+
+
+@on_postgresql
+def test_raw_sql_run_by_a_correction_on_another_published_verdict_fails_the_correction(
+    monkeypatch,
+):
+    verdict, other = published_verdict(), published_verdict()
+    other_source = other.sources.get()
+    replace = corrections.sources_replace
+
+    def replace_and_retitle_another(*args):
+        replace(*args)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE claims_evidencesource SET title = 'Swapped' WHERE id = %s",
+                [other_source.pk],
+            )
+
+    monkeypatch.setattr(corrections, "sources_replace", replace_and_retitle_another)
+    with pytest.raises(IntegrityError, match=f"Verdict {other.pk} is published"):
+        corrections.verdict_correct(
+            verdict=verdict,
+            editor=editor(),
+            expected_version=verdict.version,
+            note="A better source.",
+            rating=verdict.rating,
+            conclusion=verdict.conclusion,
+            explanation=verdict.explanation,
+            sources=[{"url": "https://better.example.org/", "title": "Better"}],
+        )
+    assert EvidenceSource.objects.get(pk=other_source.pk).title == other_source.title
+    assert not verdict.corrections.exists()
+
+
+@on_postgresql
+def test_the_setting_goes_back_after_a_nested_block_and_after_an_error():
+    outer, inner = published_verdict(), published_verdict()
+    outer_source, inner_source = outer.sources.get(), inner.sources.get()
+    with published_sources_replaceable(verdicts=[outer]):
+        with published_sources_replaceable(verdicts=[inner]):
+            assert database_setting() == ",".join(sorted([str(outer.pk), str(inner.pk)]))
+            raw_retitle(outer_source, "Outer")
+            raw_retitle(inner_source, "Inner")
+        assert database_setting() == str(outer.pk)
+        with pytest.raises(IntegrityError):
+            raw_retitle(inner_source, "Inner again")
+        with (
+            pytest.raises(ValueError, match="gave up"),
+            published_sources_replaceable(verdicts=[inner]),
+        ):
+            raise ValueError("gave up")
+        assert database_setting() == str(outer.pk)
+        with pytest.raises(DataError), published_sources_replaceable(verdicts=[inner]):
+            raw_retitle(inner_source, "Inner, rolled back")
+            with connection.cursor() as cursor:  # a failed statement: the block is spoilt
+                cursor.execute("SELECT 1/0")
+        assert database_setting() == str(outer.pk)
+        raw_retitle(outer_source, "Outer again")
+    assert database_setting() == ""
+    with pytest.raises(IntegrityError):
+        raw_retitle(outer_source, "After")
+    assert EvidenceSource.objects.get(pk=inner_source.pk).title == "Inner"
+    assert EvidenceSource.objects.get(pk=outer_source.pk).title == "Outer again"
 
 
 def test_a_correction_replaces_a_published_verdicts_sources():

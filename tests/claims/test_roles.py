@@ -21,6 +21,9 @@ def test_a_flushed_database_gets_back_exactly_the_roles_the_migrations_made():
     assert "claims.add_claimnote" in migrated["Fact-checkers"]
     assert "claims.change_speaker" not in migrated["Fact-checkers"]
     assert "claims.merge_speaker" in migrated["Editors"]
+    for role in ["Fact-checkers", "Editors"]:
+        assert "claims.view_verdictapplication" in migrated[role]
+        assert "claims.change_verdictapplication" not in migrated[role]
     Group.objects.all().delete()
     restore_migration_data()
     assert role_permissions() == migrated
