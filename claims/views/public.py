@@ -1,5 +1,6 @@
-"""Open to everyone, and only for published verdicts: each fact-check's page, their index, an
-Atom feed and a sitemap. What the public may read is Verdict.objects.published() throughout."""
+"""Open to everyone, and only for published verdicts: the site's front door, each fact-check's
+page, their index, an Atom feed and a sitemap. What the public may read is
+Verdict.objects.published() throughout."""
 
 import re
 
@@ -10,17 +11,19 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
 
 from .. import selectors
 from ..claimreview import claimreview_for, jsonld_script
 from ..forms import PublicSearchForm
 from ..models import Verdict
 from ..record import published_generation
+from .base import VIEW_CLAIMS
 
 INDEX_PAGE_SIZE = 20
 FEED_ITEMS = 30
@@ -33,6 +36,16 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
+
+
+# The answer depends on who asks, so no cache may keep one person's for another.
+@never_cache
+def home(request):
+    """The site's address: the desk's queue for whoever works it, the published fact-checks
+    for everyone else (a reader, a signed-in account with no desk role), not a log-in page."""
+    if request.user.has_perm(VIEW_CLAIMS):
+        return redirect("claims:queue")
+    return redirect("claims:public_index")
 
 
 def verdict_public(request, pk: int):
