@@ -188,12 +188,12 @@ SITEMAP_CACHE_SECONDS = 86_400
 
 def sitemap_section(request, section: str):
     """One page of a sitemap section, as Django's sitemap view writes it, rendered once per
-    published generation (claims.record): 5,000 addresses cost about half a second of CPU, most
-    of it Django's sitemap template, and crawlers fetch them often. Only a publication or a
-    correction (a new lastmod) changes a section, and each moves the generation on, so a
-    cached page never lists or dates anything the published record does not. The key names the
-    scheme and host too, since the addresses are absolute. A page number that is not plain
-    digits (a 404, or Django's own answer) is not cached."""
+    published generation (claims.record): 5,000 addresses cost about 0.1 s of CPU even written
+    as below (0.4 s through Django's template), and crawlers fetch them often. Only a
+    publication or a correction (a new lastmod) changes a section, and each moves the
+    generation on, so a cached page never lists or dates anything the published record does
+    not. The key names the scheme and host too, since the addresses are absolute. A page
+    number that is not plain digits (a 404, or Django's own answer) is not cached."""
     page = request.GET.get("p", "1")
     key = None
     if section in SITEMAPS and page.isdigit() and len(page) <= 6:
