@@ -217,6 +217,16 @@ def test_a_sitemap_section_reverses_the_fact_check_address_once_not_once_a_row(
         )
 
 
+def test_the_public_pages_write_a_date_in_full_on_the_desk_s_calendar(client, desk, settings):
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: 14 Sep 12:00 UTC is the 15th there
+    verdict = desk["older"]
+    noon = dt.datetime(2021, 9, 14, 12, tzinfo=dt.UTC)
+    type(verdict).objects.filter(pk=verdict.pk).update(published_at=noon)
+    for url in (reverse("claims:public_index"), reverse("claims:public", args=[verdict.pk])):
+        page = client.get(url).content.decode()
+        assert "15 September 2021</time>" in page and "15 Sep 2021" not in page, url
+
+
 def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characters(client):
     # An article's text may carry characters XML 1.0 cannot hold (a bell, a form feed, a
     # non-character); the claim, the conclusion and the speaker's name come from it.
