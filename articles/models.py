@@ -138,8 +138,9 @@ class Article(models.Model):
             NullsLastIndex(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
             ),
-            # The matching sweeper's window: articles analysed lately whose claims lack a vector
-            # (claims.matching.linking.articles_with_unembedded_claims), not every claim.
+            # Was the matching sweeper's window; the sweeper now follows the claims' own creation
+            # (claims.matching.linking.articles_with_unembedded_claims) and this index serves
+            # nothing else: dropping it is a migration.
             models.Index(fields=["analysis_finished_at"], name="article_analysed_idx"),
         ]
 
@@ -214,6 +215,17 @@ class IntakeJob(models.Model):
     )
     feed = models.ForeignKey(
         "Feed", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        help_text="The bulk import whose row (a URL alone) queued this job.",
+    )
+    import_line = models.PositiveIntegerField(
+        null=True, blank=True, help_text="That row's line in the imported file."
     )
     outlet_name = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -353,7 +365,12 @@ class ImportBatch(models.Model):
         null=True, blank=True, help_text="Empty until the import task has counted the rows."
     )
     rows_done = models.PositiveIntegerField(default=0)
-    stored = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0, help_text="Rows stored as articles.")
+    queued = models.PositiveIntegerField(
+        default=0,
+        help_text="Rows with a URL alone, queued to be fetched: their intake jobs say what "
+        "became of them.",
+    )
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(
@@ -388,12 +405,26 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return self.file_name
 
+    def job_counts(self) -> dict[str, int]:
+        """How many of the jobs its URL rows queued are in each IntakeStatus (one query)."""
+        counts = dict(self.jobs.order_by().values_list("status").annotate(models.Count("pk")))
+        return {status: counts.get(status, 0) for status in IntakeStatus.values}
+
+    def is_settled(self, job_counts: dict[str, int] | None = None) -> bool:
+        """Nothing more will change on its page: the rows are read and every job they queued
+        is stored or failed."""
+        if self.status not in (ImportStatus.DONE, ImportStatus.FAILED):
+            return False
+        counts = job_counts if job_counts is not None else self.job_counts()
+        return not (counts[IntakeStatus.QUEUED] or counts[IntakeStatus.FETCHING])
+
 
 class ImportChunk(models.Model):
     """One piece of an uploaded bulk file, in order. The file is kept in the database, where a
     worker on any machine reads it and the batch's transaction stores it whole or not at all,
     in pieces so that no row, and no read, holds the whole of a 200 MB file. Deleted once the
-    import is done; kept while it runs, so a worker that dies mid-import loses nothing."""
+    import is done or failed (a failed one is not resumed); kept while it is queued or runs, so
+    a worker that dies mid-import loses nothing."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()

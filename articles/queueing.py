@@ -1,6 +1,6 @@
 """Handing work to the broker: an article's analysis and imported fact-checks' vectors, each
 sent once the rows are committed, and the periodic recovery of analyses that never reached the
-broker or whose worker died.
+broker, that it lost, or whose worker died.
 
 The work itself belongs to claims/, which articles/ never imports: claims registers the senders
 (`analysis_sender_register`, `factchecks_sender_register`) in ClaimsConfig.ready(). Storing
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .intake.queue import presumed_lost_after
 from .models import AnalysisProblem, AnalysisStatus, Article
 from .times import desk_time
 
@@ -118,6 +119,7 @@ def article_analysis_unsent(*, article_id: int) -> None:
 class Recovery:
     stalled: list[int]  # running, worker silent: shown as stalled and sent again
     unsent: list[int]  # queued but never handed to the broker (it was down): sent now
+    lost: list[int]  # sent so long ago, and never heard of since, that the message is lost
     resent: list[int]  # queued and sent, sent again on request (the broker lost its data)
 
 
@@ -127,17 +129,26 @@ def articles_recover(
     """Send again the analyses that never reached the broker or whose worker died.
 
     A job still waiting in the broker is left alone (it has a send time), so a backlog is never
-    doubled. Runs on Celery beat (articles.tasks.recover_analyses); safe to run from several
-    places at once: rows are claimed with SKIP LOCKED and re-checked.
+    doubled; one sent longer ago than queue.presumed_lost_after() (the rule intake jobs and
+    imports follow) and not run since is presumed lost (Redis lost its data, the message went
+    with a worker that died before starting it) and sent again. `include_sent` also sends the
+    younger ones, for when the broker is known to have lost everything. Runs on Celery beat
+    (articles.tasks.recover_analyses); safe to run from several places at once: rows are
+    claimed with SKIP LOCKED and re-checked.
     """
     now = timezone.now()
     silent = Q(analysis_heartbeat_at__lt=now - stalled_after) | Q(
         analysis_heartbeat_at__isnull=True, analysis_started_at__lt=now - stalled_after
     )
     waiting = Q(analysis_status=AnalysisStatus.QUEUED, analysis_queued_at__lt=now - unsent_after)
+    lost_before = now - presumed_lost_after()
+    # A worker that ran the job since it was sent (a heartbeat) left a retry in the broker, due
+    # within minutes: that one is not lost. Otherwise a message this old would have been taken.
+    not_run_since = Q(analysis_heartbeat_at__isnull=True) | Q(analysis_heartbeat_at__lt=lost_before)
     groups = {
         "stalled": Q(analysis_status=AnalysisStatus.RUNNING) & silent,
         "unsent": waiting & Q(analysis_sent_at__isnull=True),
+        "lost": waiting & Q(analysis_sent_at__lt=lost_before) & not_run_since,
         "resent": waiting & Q(analysis_sent_at__isnull=False) if include_sent else None,
     }
     found: dict[str, list[int]] = {name: [] for name in groups}
@@ -163,11 +174,19 @@ def articles_recover(
                     article_queue_analysis(
                         article=article, problem=AnalysisProblem.STALLED, reason=reason
                     )
+                elif name == "lost":
+                    reason = (
+                        f"The task queue lost the job sent {desk_time(article.analysis_sent_at)}"
+                        f" (no worker started it); sent again at {desk_time(now, seconds=True)}."
+                    )
+                    article_queue_analysis(article=article, reason=reason)
                 else:
                     article_queue_analysis(article=article)
                 found[name].append(pk)
     for pk in found["stalled"]:
         logger.warning("Analysis of article %s stalled (worker silent); sent again", pk)
+    for pk in found["lost"]:
+        logger.warning("Analysis of article %s presumed lost by the broker; sent again", pk)
     return Recovery(**found)
 
 

@@ -120,9 +120,14 @@ def import_batch_run(self, batch_id: int) -> dict | None:
 
 @shared_task
 def import_batches_recover() -> int:
+    from .intake.bulkfile import import_files_drop_finished
     from .intake.import_recovery import import_batches_recover
 
-    return len(import_batches_recover(queued_for=timedelta(minutes=5)))
+    sent = import_batches_recover(queued_for=timedelta(minutes=5))
+    dropped = import_files_drop_finished()
+    if dropped:
+        logger.info("Dropped %s stored piece(s) of finished imports' files", dropped)
+    return len(sent)
 
 
 @shared_task(ignore_result=True)

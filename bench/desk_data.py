@@ -287,7 +287,7 @@ def fill(*, claims: int, seed: int = 20261202) -> dict[str, int]:
                         accessed_on=now.date(),
                     )
                 )
-        with published_sources_replaceable():
+        with published_sources_replaceable(verdicts=verdicts):
             EvidenceSource.objects.bulk_create(sources, batch_size=BATCH)
         published_verdicts = [v for v in verdicts if v.status == "published"]
         corrections = [

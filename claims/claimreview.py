@@ -1,24 +1,19 @@
 """schema.org ClaimReview for a published verdict: one builder, used by the page and the API."""
 
 import json
+from datetime import datetime
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Max, Min
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .models import (
-    Claim,
-    ClaimGroupEvent,
-    ClaimStatus,
-    GroupEventKind,
-    SpeakerKind,
-    Verdict,
-    published_verdict_q,
-)
+from .appearances import claim_appearances
+from .models import SpeakerKind, Verdict
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -28,7 +23,6 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     else:
         base_url = request_or_base_url.build_absolute_uri("/")
     claim = verdict.claim
-    article = claim.article
     rating = verdict.rating
     bounds = rating.scale.ratings.aggregate(best=Max("value"), worst=Min("value"))
 
@@ -38,10 +32,15 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     # A narration claim (no speaker) is the article's own statement: its outlet published it,
     # which `appearance.publisher` says; naming the outlet (or "Unknown") as the Claim's author
     # would credit someone with making a claim the desk never attributed.
-    if article.published_at:
-        item_reviewed["datePublished"] = article.published_at.date().isoformat()
-    # Every article the canonical claim appeared in (claims/matching/), the first one first.
-    appearances = [_appearance(other.article) for other in claim_appearances(claim)]
+    # Every article the canonical claim appeared in publicly (claims.appearances), the first one
+    # first.
+    appeared_in = [other.article for other in claim_appearances(claim)]
+    appearances = [_appearance(other) for other in appeared_in]
+    # The claim was made when it first appeared, which may be a repeat in an earlier article
+    # than the one this verdict was written on: the same day as firstAppearance says.
+    dates = [other.published_at for other in appeared_in if other.published_at]
+    if dates:
+        item_reviewed["datePublished"] = desk_moment(min(dates))
     item_reviewed["appearance"] = appearances
     item_reviewed["firstAppearance"] = appearances[0]
 
@@ -50,7 +49,7 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
         "@type": "ClaimReview",
         "url": urljoin(base_url, reverse("claims:public", args=[verdict.pk])),
         "claimReviewed": claim.text,
-        "datePublished": verdict.published_at.date().isoformat(),
+        "datePublished": desk_moment(verdict.published_at),
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_ORG_NAME,
@@ -69,51 +68,23 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
         review["reviewBody"] = verdict.conclusion
     corrections = list(verdict.corrections.all())
     if corrections:
-        review["dateModified"] = corrections[-1].created_at.date().isoformat()
+        review["dateModified"] = desk_moment(corrections[-1].created_at)
         review["correction"] = [
             {
                 "@type": "CorrectionComment",
                 "text": correction.note,
-                "datePublished": correction.created_at.date().isoformat(),
+                "datePublished": desk_moment(correction.created_at),
             }
             for correction in corrections
         ]
     return review
 
 
-def claim_appearances(claim, *, public: bool = True) -> list:
-    """The claim and the other claims of its group, in the order they were published.
-
-    In public (ClaimReview, non-desk API keys) a sibling counts only once the desk stands behind
-    it: it has a published verdict of its own, or a reviewer applied this verdict to it and it
-    has not been split out, linked elsewhere or reopened since. A suggested or auto-linked repeat in
-    someone's pasted article stays desk-only.
-    """
-    if not claim.group_id:
-        return [claim]
-    others = Claim.objects.filter(group_id=claim.group_id)
-    if public:
-        # An application counts while the claim has not left since: split out, or linked to
-        # another claim's group (an undone move never took it out). Back in a group later, it
-        # needs the verdict applied again. A merge of whole groups keeps it with its group.
-        split_since = ClaimGroupEvent.objects.filter(
-            claim=OuterRef("claim"),
-            kind__in=[GroupEventKind.SPLIT, GroupEventKind.CONFIRMED, GroupEventKind.AUTO_LINKED],
-            undone_by__isnull=True,
-            pk__gt=OuterRef("pk"),
-        )
-        applied = ClaimGroupEvent.objects.filter(
-            claim=OuterRef("pk"), kind=GroupEventKind.VERDICT_APPLIED
-        ).exclude(Exists(split_since))
-        # Applying dismisses the repeat as already checked; reopened, it is checked anew and
-        # the application no longer speaks for it.
-        still_applied = Q(Exists(applied), status=ClaimStatus.DISMISSED)
-        others = others.filter(Q(pk=claim.pk) | published_verdict_q("verdict__") | still_applied)
-    return list(
-        others.select_related("article__outlet", "speaker").order_by(
-            "article__published_at", "created_at", "pk"
-        )
-    )
+def desk_moment(value: datetime) -> str:
+    """ISO 8601 with its offset, in the desk's TIME_ZONE: the instant the API gives, and the
+    calendar day the page shows ("3 December 2026"). A bare UTC date disagreed with the page
+    by a day for anything published near midnight in any zone but UTC."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 def _appearance(article) -> dict:
@@ -121,7 +92,7 @@ def _appearance(article) -> dict:
     if article.url:
         appearance["url"] = article.url
     if article.published_at:
-        appearance["datePublished"] = article.published_at.date().isoformat()
+        appearance["datePublished"] = desk_moment(article.published_at)
     if article.outlet:
         appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
     return appearance

@@ -97,8 +97,6 @@ def verdict_correct(
         verdict.rating = rating
         verdict.conclusion = conclusion.strip()
         verdict.explanation = (explanation or "").strip()
-        with published_sources_replaceable():
-            sources_replace(verdict, sources)
         _correction_republish(
             claim=claim,
             verdict=verdict,
@@ -110,6 +108,11 @@ def verdict_correct(
                 "sources": source_urls(sources),
             },
         )
+        # After the verdict's new version is saved, as a draft save does: the timeline reads
+        # the sources written after a version (and before the next) as that version's, so
+        # written first they were shown as changed by the publication before the correction.
+        with published_sources_replaceable(verdicts=[verdict]):
+            sources_replace(verdict, sources)
         transaction.on_commit(published_changed)
     return correction
 

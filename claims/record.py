@@ -7,6 +7,8 @@ themselves are on_delete handlers in claims.models (published verdicts, research
 a claim), so they hold on every ORM path; this module only says which one refused.
 """
 
+import time
+
 from django.core.cache import cache
 from django.db import router
 from django.db.models import ProtectedError
@@ -20,14 +22,23 @@ PUBLISHED_GENERATION_KEY = "verdicts:published-generation"
 
 
 def published_generation() -> int:
-    return cache.get_or_set(PUBLISHED_GENERATION_KEY, 1, timeout=None)
+    return cache.get_or_set(PUBLISHED_GENERATION_KEY, _fresh_generation, timeout=None)
 
 
 def published_changed() -> None:
     try:
         cache.incr(PUBLISHED_GENERATION_KEY)
-    except ValueError:  # evicted or never read: any fresh number invalidates old entries
-        cache.set(PUBLISHED_GENERATION_KEY, published_generation() + 1, timeout=None)
+    except ValueError:  # evicted or never read: a fresh number invalidates old entries
+        cache.set(PUBLISHED_GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def _fresh_generation() -> int:
+    """A number no earlier generation had, for a cache that lost the counter (evicted, or a
+    restart of one kept in memory) while entries cached under it live on (a day, for the
+    sitemap and the top speakers). Starting again at 1 gave out old numbers again, and their
+    pages with them. The clock in nanoseconds is past every number so far: each was an earlier
+    reading plus one a publication."""
+    return time.time_ns()
 
 
 # --- Deleting ----------------------------------------------------------------------------------
@@ -51,15 +62,13 @@ def protected_verdicts_of(*, objects) -> list[Verdict]:
     objects = list(objects)
     if not objects:
         return []
+    found = _published_among(objects) + _locked(_protected_by_delete(objects))
+    return sorted(set(found), key=lambda v: v.pk)
+
+
+def _published_among(objects: list) -> list[Verdict]:
     # A published verdict deleted itself: refused by Verdict.delete(), not by the cascade.
-    found = [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
-    return sorted(set(found + _locked(_protected_by_delete(objects))), key=lambda v: v.pk)
-
-
-def protected_verdicts(error: ProtectedError) -> list[Verdict]:
-    """The verdicts an on_delete guard refused for: published ones, and submitted ones whose
-    claim's speaker a delete would have emptied."""
-    return sorted(set(_locked(error.protected_objects)), key=lambda v: v.pk)
+    return [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
 
 
 def _locked(protected) -> list[Verdict]:
@@ -89,9 +98,7 @@ def record_delete_refusal(*, objects) -> str | None:
     objects = list(objects)
     if not objects:
         return None
-    protected = _protected_by_delete(objects)
-    protected += [obj for obj in objects if isinstance(obj, Verdict) and obj.is_published]
-    return _refusal_of(protected)
+    return _refusal_of(_protected_by_delete(objects) + _published_among(objects))
 
 
 def delete_refusal(error: ProtectedError) -> str | None:

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from articles.services import is_blank
 
 from . import selectors, workflow
+from .appearances import public_appearances_kept
 from .models import (
     Claim,
     ClaimEventKind,
@@ -148,10 +149,13 @@ def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
 
 
 def claim_reopen(*, claim: Claim, actor) -> Claim:
+    """Back in the queue. A repeat an editor covered with a published verdict stops being that
+    fact-check's public appearance when reopened: an editor's call too."""
     with transaction.atomic():
         claim = locked_claim(claim)
-        claim.dismissal_reason = ""
-        workflow.transition(ClaimEventKind.REOPENED, claim=claim, actor=actor)
+        with public_appearances_kept(actor=actor, claim_ids=[claim.pk]):
+            claim.dismissal_reason = ""
+            workflow.transition(ClaimEventKind.REOPENED, claim=claim, actor=actor)
     return claim
 
 

@@ -1,5 +1,5 @@
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
 
 from celery import shared_task
 from celery.exceptions import Reject
@@ -12,7 +12,10 @@ from config.celery import drop_broken_database_connection
 
 from . import analysis
 from .matching.linking import (
+    SWEEP_WINDOW,
+    UNEMBEDDED_AFTER,
     article_claims_match,
+    articles_of_unembedded,
     articles_with_unembedded_claims,
     factchecks_without_vectors,
 )
@@ -24,11 +27,6 @@ logger = logging.getLogger(__name__)
 # a broken model file) fails the same way every time, so the article is marked failed at once.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 4
-# A claim without a vector for this long lost its matching job; well past a normal backlog.
-UNEMBEDDED_AFTER = timedelta(minutes=10)
-# The sweeper looks this far back and no further: a broker away for longer is an outage for
-# `rebuild_match_index`, and a claim whose vector cannot be made is tried ~300 times, not for ever.
-SWEEP_WINDOW = timedelta(days=1)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
@@ -103,6 +101,33 @@ def match_unembedded_claims() -> list[int]:
             logger.exception("Could not queue the vectors of %s fact-checks", len(factcheck_ids))
     article_ids = articles_with_unembedded_claims(created_before=now - UNEMBEDDED_AFTER, **window)
     return [article_id for article_id in article_ids if matching_send(article_id)]
+
+
+@dataclass(frozen=True)
+class MatchingResent:
+    sent: list[int]  # articles whose matching reached the broker
+    unsent: list[int]  # not sent, the broker being away: try again once it is back
+    left: int  # articles past `limit`, for the next run
+
+
+# An admin "select all" over a day's outage could be tens of thousands of articles: sent in runs.
+RESEND_LIMIT = 500
+
+
+def matching_resend(*, claims, limit: int = RESEND_LIMIT) -> MatchingResent:
+    """Send again the matching of the articles of `claims` (a Claim queryset) that still lack a
+    vector, newest first, at most `limit` articles: for claims the sweeper gave up on, from the
+    admin's action and `requeue_matching`. Claims with a vector are matched already."""
+    article_ids = list(articles_of_unembedded(claims=claims))
+    chosen = article_ids[:limit]
+    sent: list[int] = []
+    for article_id in chosen:
+        if not matching_send(article_id):
+            break  # the broker is away: the rest would fail the same, one traceback each
+        sent.append(article_id)
+    return MatchingResent(
+        sent=sent, unsent=chosen[len(sent) :], left=len(article_ids) - len(chosen)
+    )
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)

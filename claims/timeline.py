@@ -19,6 +19,7 @@ from .models import (
     ClaimGroup,
     ClaimGroupEvent,
     ClaimNote,
+    Correction,
     EvidenceSource,
     Rating,
     Verdict,
@@ -136,9 +137,23 @@ class _Sources:
                     "id", "verdict_id", "url", "title", "history_type", "history_date"
                 ):
                     sources.setdefault(row["verdict_id"], []).append(row)
+            # Only a verdict published at some version has corrections to read.
+            was_published = [
+                pk
+                for pk, records in by_verdict.items()
+                if any(record.status == VerdictStatus.PUBLISHED for record in records)
+            ]
+            corrected: dict[int, list] = {}
+            if was_published:
+                for verdict_id, at in Correction.objects.filter(
+                    verdict_id__in=was_published
+                ).values_list("verdict_id", "created_at"):
+                    corrected.setdefault(verdict_id, []).append(at)
             self._versions = {}
             for verdict_id, records in by_verdict.items():
-                found = _verdict_versions(records, ratings, sources.get(verdict_id, []))
+                found = _verdict_versions(
+                    records, ratings, sources.get(verdict_id, []), corrected.get(verdict_id, [])
+                )
                 for history_id, entry in found:
                     self._versions[history_id] = entry
                     self._version_claims[history_id] = records[0].claim_id
@@ -161,14 +176,16 @@ class _Sources:
         for _, source, key in keys:
             if source == _VERSION:
                 shown.append(self._named(versions[key], self._version_claims[key]))
-            elif source == _EVENT:
-                event = rows[_EVENT][key]
-                shown.append(self._named(_event_entry(event), event.claim_id))
+                continue
+            row = rows[source].get(key)
+            if row is None:
+                continue  # removed since the keys were read (a note taken back meanwhile)
+            if source == _EVENT:
+                shown.append(self._named(_event_entry(row), row.claim_id))
             elif source == _NOTE:
-                note = rows[_NOTE][key]
-                shown.append(self._named(_note_entry(note), note.claim_id))
+                shown.append(self._named(_note_entry(row), row.claim_id))
             else:
-                shown.append(_group_event_entry(rows[_GROUP_EVENT][key]))
+                shown.append(_group_event_entry(row))
         return shown
 
     def _named(self, entry: TimelineEntry, claim_id: int) -> TimelineEntry:
@@ -215,9 +232,9 @@ UNCHANGED_VERSION_NOTE = "Saved without a change to its rating, wording or sourc
 
 
 def _verdict_versions(
-    records: list, ratings: dict[int, str], source_rows: list[dict]
+    records: list, ratings: dict[int, str], source_rows: list[dict], corrected_at: list
 ) -> list[tuple[int, TimelineEntry]]:
-    sources = _sources_of_versions(records, source_rows)
+    sources = _sources_of_versions(records, source_rows, corrected_at)
     versions, previous = [], None
     for position, record in enumerate(records):
         changes, new_version = [], previous is None or record.version != previous.version
@@ -250,14 +267,25 @@ def _verdict_versions(
     return versions
 
 
-def _sources_of_versions(records: list, source_rows: list[dict]) -> list[str]:
+def _sources_of_versions(records: list, source_rows: list[dict], corrected_at: list) -> list[str]:
     """The verdict's sources as each of its history `records` left them ("Title <url>", by
     id). A save writes the verdict and then replaces its sources, so a record's sources are
-    those written before the next record of the verdict (all of them, for the last)."""
+    those written from it to the next record of the verdict (all of them, for the last).
+
+    A correction's record starts where its Correction row was written (`corrected_at`, the
+    verdict's), just before it: until 2026-12-02 a correction wrote its sources ahead of the
+    verdict's new version, and those rows are that version's, not the one before it."""
+    dates = [record.history_date for record in records]
+    starts = list(dates)
+    for at in corrected_at:
+        # The record the correction made: the first one written after its Correction row.
+        position = next((n for n in range(1, len(dates)) if dates[n - 1] < at <= dates[n]), None)
+        if position is not None:
+            starts[position] = min(starts[position], at)
     shown, live, rows = [], {}, iter(source_rows)
     row = next(rows, None)
     for position, _ in enumerate(records):
-        until = records[position + 1].history_date if position + 1 < len(records) else None
+        until = starts[position + 1] if position + 1 < len(records) else None
         while row is not None and (until is None or row["history_date"] < until):
             if row["history_type"] == "-":
                 live.pop(row["id"], None)

@@ -26,6 +26,21 @@ urlpatterns = [
     path("claims/<int:pk>/split/", groups.claim_split, name="split"),
     path("claims/<int:pk>/merge/", groups.group_merge, name="merge"),
     path("claims/<int:pk>/apply-verdict/", groups.claim_apply_verdict, name="apply_verdict"),
+    path(
+        "verdict-applications/<int:pk>/approve/",
+        groups.application_approve,
+        name="application_approve",
+    ),
+    path(
+        "verdict-applications/<int:pk>/reject/",
+        groups.application_reject,
+        name="application_reject",
+    ),
+    path(
+        "verdict-applications/<int:pk>/withdraw/",
+        groups.application_withdraw,
+        name="application_withdraw",
+    ),
     path("suggestions/<int:pk>/confirm/", groups.suggestion_confirm, name="suggestion_confirm"),
     path("suggestions/<int:pk>/reject/", groups.suggestion_reject, name="suggestion_reject"),
     path("group-events/<int:pk>/undo/", groups.group_event_undo, name="group_event_undo"),

@@ -282,6 +282,7 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.StrictJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claims.api.negotiation.QualityContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.errors.api_exception_handler",
@@ -374,7 +375,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # A desk sign-in lasts a working day, not Django's two weeks: a session left open on a shared
-# newsroom machine holds unpublished work and the power to publish. Counted from sign-in.
+# newsroom machine holds unpublished work and the power to publish. Counted from the session's
+# last write, not from each request: the sign-in, or a change the desk keeps in it (the queue's
+# filters, a bulk action's leftovers), which starts the 12 hours again.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 # Sent on every response (config.middleware.ContentSecurityPolicyMiddleware). No template runs
 # inline script (the JSON-LD block is data, not script) and the admin and the API docs load
@@ -390,11 +393,16 @@ CONTENT_SECURITY_POLICY = env_str(
 # Every line reaches the console once, through the root handler. Django's own "django" logger
 # writes to the console as well when DEBUG is on, so `make run` printed each of its lines (and a
 # 403's traceback) twice: here it keeps only mail_admins. Naming "django" resets the loggers
-# under it, so runserver's "django.server" is restated as Django defines it.
+# under it, so runserver's "django.server" is restated as Django defines it. A refused request
+# (a 403, any 4xx) is one warning with its path and user and no traceback; a 500 keeps its
+# traceback (config/request_logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": DEFAULT_LOGGING["filters"],
+    "filters": {
+        **DEFAULT_LOGGING["filters"],
+        "client_errors": {"()": "config.request_logging.ClientErrorsWithoutTraceback"},
+    },
     "formatters": DEFAULT_LOGGING["formatters"],
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
@@ -403,6 +411,7 @@ LOGGING = {
     },
     "loggers": {
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.request": {"filters": ["client_errors"]},
         "django.server": DEFAULT_LOGGING["loggers"]["django.server"],
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
@@ -427,7 +436,8 @@ ANALYSIS_RECOVER_EVERY_SECONDS = env_int("ANALYSIS_RECOVER_EVERY_SECONDS", 60, m
 # --- Celery beat (`celery -A config beat`): all periodic work, in one place -------------------
 # Due feeds are polled every minute; intake jobs that never reached a worker, or whose worker
 # died, are sent again every five minutes, and so are bulk imports nobody runs (the broker was
-# down at upload, or the worker died); stalled or unsent analyses are recovered.
+# down at upload, or the worker died; the same task drops the files finished imports still
+# hold); stalled, unsent or lost analyses are recovered.
 CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "articles.tasks.feeds_poll_due", "schedule": 60.0},
     "requeue-stale-intake-jobs": {

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from claims.api.errors import api_not_found
 from claims.views.public import SITEMAPS, sitemap_section
 
+handler400 = "claims.api.errors.bad_request"
 handler500 = "claims.api.errors.server_error"
 
 admin.site.site_header = "Fact-check desk — administration"

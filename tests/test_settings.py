@@ -150,6 +150,26 @@ def test_a_django_log_line_is_written_once_with_debug_on_and_off():
         assert result.stderr.count("Forbidden: marker") == 1, (env["DEBUG"], result.stderr)
 
 
+def test_a_refused_request_reaches_the_console_once_without_its_traceback():
+    code = (
+        "from django.core.exceptions import PermissionDenied\n"
+        "from django.http import HttpResponseForbidden\n"
+        "from django.test import RequestFactory\n"
+        "from django.utils.log import log_response\n"
+        "try:\n"
+        "    raise PermissionDenied('marker refusal')\n"
+        "except PermissionDenied as error:\n"
+        "    log_response('Forbidden (Permission denied): %s', '/marker/', "
+        "response=HttpResponseForbidden(), request=RequestFactory().get('/marker/'), "
+        "exception=error)\n"
+    )
+    for env in ({"DEBUG": "1", "DATABASE_URL": "", "CELERY_BROKER_URL": ""}, PRODUCTION):
+        result = run_manage("shell", "-c", code, env=env)
+        line = "Forbidden (Permission denied): /marker/ (user unknown)"
+        assert result.stderr.count(line) == 1, (env["DEBUG"], result.stderr)
+        assert "Traceback" not in result.stderr and "marker refusal" not in result.stderr
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "inf", "nan"])
 @pytest.mark.parametrize("name", ["INTAKE_CONNECT_TIMEOUT", "INTAKE_READ_TIMEOUT"])
 def test_a_fetch_time_out_that_is_not_a_positive_number_fails_loudly(name, value):

@@ -1,10 +1,11 @@
 """Bulk import of articles from a CSV or JSON Lines file, row by row.
 
 Columns (CSV header) or keys (JSON Lines): title, body or url, published_at, outlet, byline,
-language. A row with a body is stored and analysed; a row with only a URL becomes an intake job.
+language. A row with a body is stored and analysed; a row with only a URL becomes an intake job
+of the batch (counted as queued, not stored: the job says what became of it).
 Every bad row is reported with its line number; re-importing a file stores nothing twice
 (the same text or URL is recognised and skipped). The file itself (kept in pieces until the
-import is done, read a piece at a time) is bulkfile.py's.
+import is done or failed, read a piece at a time) is bulkfile.py's.
 """
 
 import io
@@ -20,10 +21,11 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ..models import ImportBatch, ImportChunk, ImportStatus, IntakeJob, IntakeStatus, SourceKind
+from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
 from ..services import DuplicateArticle, article_submit, language_refusal, url_normalize
 from .bulkfile import (  # noqa: F401 (import_size_check: for the page and the command)
     file_format_for,
+    import_file_drop,
     import_rows,
     import_size_check,
     import_text,
@@ -56,9 +58,16 @@ _IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
 class ImportProgress:
     total: int | None  # None while the rows are being counted
     done: int = 0
-    stored: int = 0
+    stored: int = 0  # stored as articles
     skipped: int = 0
     failed: int = 0
+    queued: int = 0  # a URL alone, queued for fetching (an intake job, not yet an article)
+
+
+class RowOutcome:
+    STORED = "stored"
+    QUEUED = "queued"
+    SKIPPED = "skipped"
 
 
 def import_row_clean(row: dict) -> dict:
@@ -107,31 +116,43 @@ def import_urls_in_flight(urls: Iterable[str]) -> set[str]:
     )
 
 
-def import_row_store(fields: dict, *, created_by=None, in_flight: set[str] | None = None) -> bool:
-    """Store one clean row. True when something new was stored or queued, False when it was
-    already there. Raises ValidationError for a row the services refuse.
+def import_row_store(
+    fields: dict,
+    *,
+    created_by=None,
+    in_flight: set[str] | None = None,
+    batch: ImportBatch | None = None,
+    line: int | None = None,
+) -> str:
+    """Store one clean row: a RowOutcome, STORED (an article), QUEUED (a URL alone, now an
+    intake job of `batch`, from `line`) or SKIPPED (already there). Raises ValidationError for
+    a row the services refuse.
 
     `in_flight` is import_urls_in_flight() of the rows around this one, read once for them; a
     URL queued here is added to it, so the same URL again in those rows is skipped."""
     try:
         if fields["body"]:
             article_submit(source_kind=SourceKind.IMPORT, created_by=created_by, **fields)
-            return True
+            return RowOutcome.STORED
         url = url_normalize(fields["url"])
         if in_flight is None:
             in_flight = import_urls_in_flight([url])
         if url in in_flight:
-            return False
-        intake_job_submit(
+            return RowOutcome.SKIPPED
+        job = intake_job_submit(
             url=url,
             source_kind=SourceKind.IMPORT,
             created_by=created_by,
             outlet_name=fields["outlet_name"],
+            import_batch=batch,
+            import_line=line,
         )
         in_flight.add(url)
-        return True
+        # Another submission of the URL won the race to it: that job is not this import's.
+        ours = batch is None or job.import_batch_id == batch.pk
+        return RowOutcome.QUEUED if ours else RowOutcome.SKIPPED
     except DuplicateArticle:
-        return False
+        return RowOutcome.SKIPPED
 
 
 def _job_urls(chunk) -> Iterator[str]:
@@ -199,13 +220,15 @@ def import_batch_fail(*, batch_id: int) -> None:
     """The last word when the import cannot go on (the database stayed away through every
     retry): failed, saying how many rows were kept, so it never reads 'running' for ever."""
     batch = ImportBatch.objects.defer("content").get(pk=batch_id)
-    ImportBatch.objects.filter(
-        pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
-    ).update(
-        status=ImportStatus.FAILED,
-        error=INTERNAL_ERROR.format(done=batch.rows_done, total=batch.total_rows or "?"),
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        if ImportBatch.objects.filter(
+            pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+        ).update(
+            status=ImportStatus.FAILED,
+            error=INTERNAL_ERROR.format(done=batch.rows_done, total=batch.total_rows or "?"),
+            finished_at=timezone.now(),
+        ):
+            import_file_drop(batch_id=batch_id)
 
 
 def import_batch_run(
@@ -220,16 +243,23 @@ def import_batch_run(
         ).update(status=ImportStatus.RUNNING, error=""):
             return _run(batch_id, on_progress)
     batch = ImportBatch.objects.get(pk=batch_id)
+    return _progress_of(batch)
+
+
+def _progress_of(batch: ImportBatch) -> ImportProgress:
     return ImportProgress(
-        batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
+        batch.total_rows,
+        batch.rows_done,
+        batch.stored,
+        batch.skipped,
+        batch.failed,
+        queued=batch.queued,
     )
 
 
 def _run(batch_id: int, on_progress) -> ImportProgress:
     batch = ImportBatch.objects.get(pk=batch_id)
-    progress = ImportProgress(
-        batch.total_rows, batch.rows_done, batch.stored, batch.skipped, batch.failed
-    )
+    progress = _progress_of(batch)
     errors: list[dict] = list(batch.errors)
     # Rows a dead run committed are not read again: the file is the same, so are its rows.
     rows = islice(import_rows(import_text(batch), batch.file_format), batch.rows_done, None)
@@ -249,9 +279,13 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
             if on_progress:
                 on_progress(progress)
     except ValidationError as fatal:
-        ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportStatus.FAILED, error=" ".join(fatal.messages), finished_at=timezone.now()
-        )
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportStatus.FAILED,
+                error=" ".join(fatal.messages),
+                finished_at=timezone.now(),
+            )
+            import_file_drop(batch_id=batch_id)
         raise
     except DATABASE_ERRORS:
         # Nothing is written down a connection that may be dead: the caller (the task, with
@@ -262,17 +296,19 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
         # their counts saved. Without this the batch would show "running" for ever. The
         # exception text (a database error, say) goes to the log, not the page.
         logger.exception("Import batch %s stopped", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportStatus.FAILED,
-            error=INTERNAL_ERROR.format(done=_saved_rows(batch_id), total=progress.total),
-            finished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportStatus.FAILED,
+                error=INTERNAL_ERROR.format(done=_saved_rows(batch_id), total=progress.total),
+                finished_at=timezone.now(),
+            )
+            import_file_drop(batch_id=batch_id)
         raise
     with transaction.atomic():
         _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
         # Every row is stored or reported: the file has served. Until now a worker that died
         # left it for the next delivery of the task (acks_late), which skips the rows stored.
-        ImportChunk.objects.filter(batch_id=batch_id).delete()
+        import_file_drop(batch_id=batch_id)
     return progress
 
 
@@ -285,14 +321,19 @@ def _import_one(
 ) -> None:
     if row is not None:
         try:
-            stored = import_row_store(
-                import_row_clean(row), created_by=batch.created_by, in_flight=in_flight
+            outcome = import_row_store(
+                import_row_clean(row),
+                created_by=batch.created_by,
+                in_flight=in_flight,
+                batch=batch,
+                line=line,
             )
         except ValidationError as refusal:
             error = "; ".join(_messages(refusal))
         else:
-            progress.stored += stored
-            progress.skipped += not stored
+            progress.stored += outcome == RowOutcome.STORED
+            progress.queued += outcome == RowOutcome.QUEUED
+            progress.skipped += outcome == RowOutcome.SKIPPED
     if error:
         progress.failed += 1
         if len(errors) < MAX_REPORTED_ERRORS:
@@ -316,6 +357,7 @@ def _save_progress(batch_id: int, progress: ImportProgress, errors, status=None)
         "stored": progress.stored,
         "skipped": progress.skipped,
         "failed": progress.failed,
+        "queued": progress.queued,
         "errors": errors,
     }
     if status:

@@ -14,7 +14,7 @@ from typing import BinaryIO, TextIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from ..models import ImportBatch, ImportChunk
+from ..models import ImportBatch, ImportChunk, ImportStatus
 from .storable import json_unstorable
 
 COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
@@ -118,6 +118,27 @@ def import_text(batch: ImportBatch) -> TextIO:
         encoding="utf-8-sig",
         newline=newline,
     )
+
+
+# An import in one of these states is never run again (a failed one is not resumed: its page
+# says to import the file again, which skips the rows stored), so its file has served.
+FINISHED = (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+def import_file_drop(*, batch_id: int) -> None:
+    """Delete the batch's file (its pieces, or the content of a batch from before them), once
+    its import has finished: call it in the transaction that says so."""
+    ImportChunk.objects.filter(batch_id=batch_id).delete()
+    ImportBatch.objects.filter(pk=batch_id).exclude(content="").update(content="")
+
+
+def import_files_drop_finished() -> int:
+    """Delete the files finished imports still hold: batches that finished before their file
+    was dropped with them, or whose drop failed with the database (on Celery beat, with the
+    imports' recovery). Returns how many pieces were deleted."""
+    deleted, _ = ImportChunk.objects.filter(batch__status__in=FINISHED).delete()
+    ImportBatch.objects.filter(status__in=FINISHED).exclude(content="").update(content="")
+    return deleted
 
 
 def import_rows(text: TextIO, file_format: str) -> Iterator[tuple[int, dict | None, str]]:

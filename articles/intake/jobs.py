@@ -47,11 +47,13 @@ def intake_job_submit(
     created_by=None,
     feed=None,
     outlet_name: str = "",
+    import_batch=None,
+    import_line: int | None = None,
     queue: bool = True,
 ) -> IntakeJob:
     """A job for this URL, queued once committed. Raises ValidationError for a URL that is never
     fetched, DuplicateArticle when an article with this URL is already stored. A URL already in
-    flight gives the job that is fetching it."""
+    flight gives the job that is fetching it (its `import_batch` says whose it is)."""
     url = fetch_url = (url or "").strip()
     refusal = url_refusal(url)
     if refusal:
@@ -78,6 +80,8 @@ def intake_job_submit(
                 created_by=created_by,
                 feed=feed,
                 outlet_name=outlet_name.strip()[:200],
+                import_batch=import_batch,
+                import_line=import_line,
             )
             if queue:
                 intake_job_queue(job=job)
@@ -183,18 +187,24 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
     )
     outlet = job.feed.outlet if job.feed_id and job.feed.outlet_id else None
     try:
-        article = article_submit(
-            title=extracted.title,
-            body=extracted.body,
-            source_kind=job.source_kind,
-            url=canonical,
-            outlet_name=job.outlet_name or (outlet.name if outlet else extracted.site_name),
-            outlet_domain=outlet.domain if outlet else "",
-            byline=extracted.byline,
-            published_at=extracted.published_at,
-            language=extracted.language or "en",
-            created_by=job.created_by,
-        )
+        # The article and the job that names it commit together: a database error between
+        # the two writes would otherwise leave the article, and the task's retry would find
+        # it "already stored" and mark the job a duplicate of its own article.
+        with transaction.atomic():
+            article = article_submit(
+                title=extracted.title,
+                body=extracted.body,
+                source_kind=job.source_kind,
+                url=canonical,
+                outlet_name=job.outlet_name or (outlet.name if outlet else extracted.site_name),
+                outlet_domain=outlet.domain if outlet else "",
+                byline=extracted.byline,
+                published_at=extracted.published_at,
+                language=extracted.language or "en",
+                created_by=job.created_by,
+            )
+            job.article, job.duplicate = article, False
+            return _finish(job, IntakeStatus.STORED, "")
     except DuplicateArticle as duplicate:
         if IntakeJob.objects.filter(pk=job.pk, article=duplicate.existing).exists():
             # A second delivery of this very job lost the race to the first: nothing to add.
@@ -205,8 +215,6 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
         return _finish(
             job, IntakeStatus.FAILED, "The page could not be stored: " + " ".join(error.messages)
         )
-    job.article, job.duplicate = article, False
-    return _finish(job, IntakeStatus.STORED, "")
 
 
 def _same_site_url(canonical: str, fetched_url: str) -> str:

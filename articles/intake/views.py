@@ -49,8 +49,10 @@ def intake_job_list(request):
 
 @login_required
 def intake_job_detail(request, pk: int):
-    jobs = IntakeJob.objects.visible_to(request.user).select_related("article", "feed")
-    job = get_object_or_404(jobs, pk=pk)
+    jobs = IntakeJob.objects.visible_to(request.user).select_related(
+        "article", "feed", "import_batch"
+    )
+    job = get_object_or_404(jobs.defer("import_batch__content"), pk=pk)
     return render(request, "articles/intake/job_detail.html", {"job": job})
 
 
@@ -177,13 +179,30 @@ def import_list(request):
 @permission_required("articles.view_importbatch", raise_exception=True)
 def import_detail(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
-    return render(request, "articles/intake/import_detail.html", {"batch": batch})
+    # The rows that were a URL alone, each with its job: queued, fetching, stored or failed.
+    jobs = batch.jobs.select_related("article").order_by("import_line", "pk")
+    job_counts = batch.job_counts()
+    return render(
+        request,
+        "articles/intake/import_detail.html",
+        {
+            "batch": batch,
+            "jobs": Paginator(jobs, 50).get_page(request.GET.get("page")),
+            "job_counts": [
+                (status, label, job_counts[status])
+                for status, label in IntakeStatus.choices
+                if job_counts[status]
+            ],
+            "settled": batch.is_settled(job_counts),
+        },
+    )
 
 
 @login_required
 @permission_required("articles.view_importbatch", raise_exception=True)
 def import_status(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
+    job_counts = batch.job_counts()
     return JsonResponse(
         {
             "status": batch.status,
@@ -191,10 +210,14 @@ def import_status(request, pk: int):
             "total": batch.total_rows,  # null while the rows are being counted
             "done": batch.rows_done,
             "stored": batch.stored,
+            "queued": batch.queued,
             "skipped": batch.skipped,
             "failed": batch.failed,
             "error": batch.error,
             "finished": batch.status in ("done", "failed"),
+            # The jobs its URL rows queued, by status; the page follows them until they end.
+            "jobs": job_counts,
+            "settled": batch.is_settled(job_counts),
         }
     )
 

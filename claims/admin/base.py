@@ -1,5 +1,6 @@
 """Shared pieces of the claims admin: list filters and the mixins that keep the published record
-as the services write it."""
+as the services write it. RefusedActionMixin, which articles/admin.py uses too, is in
+config/admin_actions.py."""
 
 import functools
 
@@ -106,31 +107,6 @@ class PublishedRecordDeleteMixin:
         if refusal is None:
             raise error
         self.message_user(request, refusal, level=messages.ERROR)
-
-
-class RefusedActionMixin:
-    """An action the user may not run, posted anyway (a forged form, or a page drawn before a
-    role changed), is refused with a message naming it, not Django's "No action selected.",
-    which reads as if the click were lost. `action_refusals` gives an action its own words."""
-
-    action_refusals: dict[str, str] = {}
-
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and "action" in request.POST:
-            refusal = self._action_refusal(request, request.POST["action"])
-            if refusal:
-                self.message_user(request, refusal, level=messages.ERROR)
-                return HttpResponseRedirect(request.get_full_path())
-        return super().changelist_view(request, extra_context)
-
-    def _action_refusal(self, request, name: str) -> str | None:
-        if name in self.get_actions(request):
-            return None
-        declared = filter(None, (self.get_action(action) for action in self.actions or []))
-        description = next((text for _, known, text in declared if known == name), None)
-        if description is None:  # no such action at all: Django's own answer
-            return None
-        return self.action_refusals.get(name) or f"You may not “{description}”: nothing changed."
 
 
 class ReadOnlyAdminMixin:

@@ -2,11 +2,16 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import ArticleTextUnreadMixin
+from config.admin_actions import RefusedActionMixin
+from config.queries import row_count
+
 from .. import services, speaker_edits
+from ..matching.linking import SWEEP_WINDOW, claims_given_up
 from ..models import (
     Claim,
     ClaimEvent,
@@ -16,6 +21,7 @@ from ..models import (
     SpeakerAlias,
     SpeakerMerge,
     Verdict,
+    VerdictApplication,
 )
 from ..workflow import IllegalTransition, NothingChanged
 from .base import (
@@ -24,7 +30,6 @@ from .base import (
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
-    RefusedActionMixin,
     ScoreRangeFilter,
     ServiceSaveAdminMixin,
     apply_to_selection,
@@ -85,9 +90,12 @@ class SpeakerAdmin(HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHisto
     inlines = [SpeakerAliasInline]
 
     def get_queryset(self, request):
-        # Ordered again: a GROUP BY drops the model's default order, and the claim form's
-        # speaker search pages through this.
-        counted = super().get_queryset(request).annotate(_claim_count=Count("claims"))
+        # A count a row, as a subquery: PostgreSQL runs it for the page's rows only, where
+        # Count("claims") grouped every claim before the LIMIT, on each change list and on
+        # every keystroke of the claim form's speaker search (which reads this too). Ordered
+        # to the end, so the search pages in a stable order.
+        claims = Claim.objects.filter(speaker=OuterRef("pk"))
+        counted = super().get_queryset(request).annotate(_claim_count=row_count(claims))
         return counted.order_by(*Speaker._meta.ordering, "pk")
 
     def get_readonly_fields(self, request, obj=None):
@@ -156,6 +164,17 @@ class SpeakerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["target", "actor", "undone_by"]
 
 
+@admin.register(VerdictApplication)
+class VerdictApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Requests to apply a published verdict to a repeat are made, approved, rejected and
+    withdrawn on the desk (claims.matching.applications): an approval changes a public
+    fact-check, so it goes through the editor's check there, never through a form here."""
+
+    list_display = ["claim", "checked", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["claim", "checked", "proposed_by", "decided_by"]
+
+
 # --- Claims ------------------------------------------------------------------------------------
 
 
@@ -184,8 +203,33 @@ class ClaimNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
+class VectorFilter(admin.SimpleListFilter):
+    """Claims without a vector have no "seen before" and are never linked to their repeats. The
+    beat's sweeper sends their matching again for a day; after that only this list shows them,
+    and its "Send matching again" action (or `manage.py requeue_matching`) sends them."""
+
+    title = "vector"
+    parameter_name = "vector"
+    GIVEN_UP = "given_up"
+
+    def lookups(self, request, model_admin):
+        days = SWEEP_WINDOW.days
+        return [
+            ("missing", "Missing"),
+            (self.GIVEN_UP, f"Missing after {days} day{'s' if days != 1 else ''}: not retried"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(embedding__isnull=True)
+        if self.value() == self.GIVEN_UP:
+            return claims_given_up(claims=queryset)
+        return queryset
+
+
 @admin.register(Claim)
 class ClaimAdmin(
+    ArticleTextUnreadMixin,
     RefusedActionMixin,
     AutocompleteIdsCheckedMixin,
     HistoryReadOnlyMixin,
@@ -198,6 +242,7 @@ class ClaimAdmin(
         "status",
         ScoreRangeFilter,
         "origin",
+        VectorFilter,
         # Not by speaker: thousands of them would be a sidebar nobody reads; search finds
         # a speaker by name or any spelling.
         ("article__outlet", admin.RelatedOnlyFieldListFilter),
@@ -237,7 +282,7 @@ class ClaimAdmin(
     ]
     autocomplete_fields = ["speaker"]
     inlines = [VerdictInline, ClaimNoteInline, ClaimEventInline]
-    actions = ["assign_to_me"]
+    actions = ["assign_to_me", "send_matching_again"]
 
     @admin.display(description="Claim")
     def short_text(self, claim):
@@ -288,9 +333,41 @@ class ClaimAdmin(
             nothing="Nothing was assigned",
         )
 
+    @admin.action(
+        description="Send matching again (claims without a vector)", permissions=["change"]
+    )
+    def send_matching_again(self, request, queryset):
+        from ..tasks import matching_resend  # imported on use, as in ClaimsConfig
+
+        resent = matching_resend(claims=queryset)
+        if resent.sent:
+            self.message_user(
+                request,
+                f"Matching sent for {len(resent.sent)} article(s); their claims get a vector "
+                "once the worker has run.",
+                messages.SUCCESS,
+            )
+        elif not resent.unsent:
+            self.message_user(
+                request, "Nothing to send: every selected claim has a vector.", messages.INFO
+            )
+        if resent.unsent:
+            self.message_user(
+                request,
+                f"The task queue is unreachable: matching not sent for {len(resent.unsent)} "
+                "article(s). Try again once it is back.",
+                messages.ERROR,
+            )
+        if resent.left:
+            self.message_user(
+                request,
+                f"{resent.left} more article(s) wait: run the action again.",
+                messages.WARNING,
+            )
+
 
 @admin.register(Sentence)
-class SentenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SentenceAdmin(ArticleTextUnreadMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: sentences are rewritten by each analysis."""
 
     list_display = ["text", "article", "speaker", "attribution_cue", "check_worthiness"]

@@ -2,11 +2,13 @@
 
 from django.contrib import admin, messages
 
+from config.admin_actions import RefusedActionMixin
+
 from ..api.auth import token_create, token_revoke
 from ..models import (
     ApiToken,
 )
-from .base import AutocompleteIdsCheckedMixin, RefusedActionMixin
+from .base import AutocompleteIdsCheckedMixin
 
 # --- API tokens --------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.times import desk_time
+from config.admin_actions import RefusedActionMixin
 
 from .. import record, verdicts
 from ..models import (
@@ -21,7 +22,6 @@ from .base import (
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
-    RefusedActionMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
 )

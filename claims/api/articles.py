@@ -3,7 +3,12 @@ article's status with its claims, and the intake job's status."""
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
@@ -42,7 +47,17 @@ from .views import StrictQueryMixin
         "scope.",
         request=ArticleSubmitSerializer,
         responses=docs.with_errors(
-            ArticleAcceptedSerializer, 400, 409, 413, success_status=status.HTTP_202_ACCEPTED
+            PolymorphicProxySerializer(
+                component_name="ArticleSubmitted",
+                # Which one answers depends on whether a `body` was sent; no field says so.
+                serializers=[ArticleAcceptedSerializer, IntakeJobSerializer],
+                resource_type_field_name=None,
+            ),
+            400,
+            409,
+            413,
+            415,
+            success_status=status.HTTP_202_ACCEPTED,
         ),
         examples=[
             OpenApiExample(

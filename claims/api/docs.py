@@ -76,6 +76,15 @@ ERROR_EXAMPLES = {
         status_codes=["413"],
         response_only=True,
     ),
+    415: OpenApiExample(
+        "Not JSON",
+        value={
+            "error": "unsupported_media_type",
+            "detail": 'Unsupported media type "text/plain" in request.',
+        },
+        status_codes=["415"],
+        response_only=True,
+    ),
     429: OpenApiExample(
         "Throttled",
         value={
@@ -88,12 +97,14 @@ ERROR_EXAMPLES = {
     ),
 }
 ERROR_DESCRIPTIONS = {
-    400: "Invalid or unknown parameters, or an invalid body; `fields` says which.",
+    400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
+    "(`parse_error`, without `fields`: the body is not valid JSON).",
     401: "The key is missing (where one is needed), malformed, unknown or revoked.",
     403: "The key lacks the scope this endpoint needs.",
     404: "No such object, or it is not published.",
     409: "The article is already stored; `existing_url` points to it.",
     413: "The article text (or the whole body) is too large.",
+    415: "The body is not `application/json`.",
     429: "Too many requests for this key (or address); see `retry_after`.",
 }
 
@@ -112,9 +123,18 @@ def with_errors(success, *codes: int, success_status: int = 200) -> dict:
 OPTIONAL_AUTH = [{"apiKey": []}, {}]
 VERDICT_LIST_PARAMETERS: list = []
 
+APPEARANCE_EXAMPLE = {
+    "@type": "CreativeWork",
+    "headline": "Council passes budget",
+    "url": "https://news.example/budget",
+    "datePublished": "2026-11-18T07:00:00+00:00",
+    "publisher": {"@type": "Organization", "name": "News Example"},
+}
 CLAIMREVIEW_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description="schema.org ClaimReview, as JSON-LD.",
+    description="schema.org ClaimReview, as JSON-LD. Dates are ISO 8601 date-times with the "
+    "desk's UTC offset; `appearance` lists every article the claim appeared in, the first "
+    "one also as `firstAppearance`; `correction` and `dateModified` once it was corrected.",
     examples=[
         OpenApiExample(
             "ClaimReview",
@@ -123,7 +143,7 @@ CLAIMREVIEW_RESPONSE = OpenApiResponse(
                 "@type": "ClaimReview",
                 "url": "https://factcheck.example/fact-checks/42/",
                 "claimReviewed": "The budget grew by 40 percent.",
-                "datePublished": "2026-11-20",
+                "datePublished": "2026-11-20T09:30:00+00:00",
                 "author": {
                     "@type": "Organization",
                     "name": "Fact-check desk",
@@ -139,12 +159,9 @@ CLAIMREVIEW_RESPONSE = OpenApiResponse(
                 "itemReviewed": {
                     "@type": "Claim",
                     "author": {"@type": "Person", "name": "Jane Doe", "jobTitle": "Mayor"},
-                    "datePublished": "2026-11-18",
-                    "appearance": {
-                        "@type": "CreativeWork",
-                        "headline": "Council passes budget",
-                        "url": "https://news.example/budget",
-                    },
+                    "datePublished": "2026-11-18T07:00:00+00:00",
+                    "appearance": [APPEARANCE_EXAMPLE],
+                    "firstAppearance": APPEARANCE_EXAMPLE,
                 },
             },
         )

@@ -7,7 +7,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -31,6 +31,15 @@ class PayloadTooLarge(exceptions.APIException):
     def __init__(self, detail=None, *, fields=None):
         super().__init__(detail)
         self.fields = fields
+
+
+class BadRequest(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request is malformed (too many parameters, or a bad header)."
+    default_code = "bad_request"
+
+
+BAD_REQUEST = {"error": BadRequest.default_code, "detail": BadRequest.default_detail}
 
 
 class Conflict(exceptions.APIException):
@@ -68,6 +77,13 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's refusals of a request's shape (more query parameters than
+        # DATA_UPLOAD_MAX_NUMBER_FIELDS, first read inside the view) are the client's error;
+        # its message names a setting, so a fixed sentence goes back instead.
+        path = getattr(context.get("request"), "path", "?")
+        logger.warning("Refused a malformed API request to %s: %s", path, exc)
+        exc = BadRequest()
 
     response = exception_handler(exc, context)
     if response is None:
@@ -98,6 +114,14 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse(
         {"error": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
     )
+
+
+def bad_request(request, exception=None, *args, **kwargs):
+    """handler400: JSON under /api/ (a Host header not in ALLOWED_HOSTS, refused before any
+    view), the site's HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(BAD_REQUEST, status=400)
+    return defaults.bad_request(request, exception, *args, **kwargs)
 
 
 def server_error(request, *args, **kwargs):

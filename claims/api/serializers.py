@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from articles.models import Article, Outlet
 
-from ..claimreview import claim_appearances
+from ..appearances import claim_appearances
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from .auth import speakers_visible
 from .verdict_rows import verdict_row, verdict_row_representation

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -23,7 +23,7 @@ from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..record import published_generation
 from . import docs
-from .auth import ReadScope, reads_unpublished, speakers_visible
+from .auth import ReadScope, reads_unpublished, request_token, speakers_visible
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
 from .serializers import (
@@ -68,16 +68,49 @@ class StrictQueryMixin:
         return allowed
 
     def initial(self, request, *args, **kwargs):
+        # The key first (a bad one is a 401 whatever else is wrong), so that finalize_response
+        # knows who asked however the request ends.
+        self.perform_authentication(request)
+        # A method the endpoint lacks is a 405 whoever asks: checked before the scopes, so
+        # that an anonymous POST to the public verdicts is not told to get a key it cannot use.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
         requested_format = request.query_params.get("format")
         formats = {renderer.format for renderer in self.renderer_classes}
         if requested_format is not None and requested_format not in formats:
             raise ValidationError({"format": [f"Choose one of: {', '.join(sorted(formats))}."]})
         super().initial(request, *args, **kwargs)
-        if self.action is None:  # a method the view lacks: DRF answers 405 next
+        if self.action is None:  # OPTIONS: DRF's metadata answer, which takes no parameters
             return
-        unknown = sorted(set(request.query_params) - self.allowed_query_params())
-        if unknown:
-            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        errors = {
+            name: ["Unknown parameter."]
+            for name in sorted(set(request.query_params) - self.allowed_query_params())
+        }
+        # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
+        # one, which a client that meant "either" would read as the answer to its question.
+        for name in sorted(set(request.query_params) - set(errors)):
+            if len(request.query_params.getlist(name)) > 1:
+                errors[name] = ["Give this parameter once."]
+        if errors:
+            raise ValidationError(errors)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and isinstance(
+            getattr(response, "accepted_renderer", None), JSONLDRenderer
+        ):
+            # An error is the API's error JSON, not a JSON-LD document without a @context.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        # What a key reads may be its own (its articles, its jobs) or, with the desk scope,
+        # unpublished work: no shared cache keeps it, and a desk-scope answer no cache at all,
+        # as the desk's own pages. Anonymous answers are the published record, left as they are.
+        if reads_unpublished(request):
+            response["Cache-Control"] = "private, no-store"
+        elif request_token(request) is not None:
+            response["Cache-Control"] = "private"
+        return response
 
 
 def _list_cache_key(request) -> str:
@@ -226,7 +259,9 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]
     retrieve=extend_schema(
         summary="One claim, with its canonical group",
         description="`group` is the claim's canonical claim group with every appearance the "
-        "key may see (null when the claim is in no group).",
+        "key may see (null when the claim is in no group): with the desk scope every claim of "
+        "the group; otherwise the claims with a published verdict and the repeats an editor "
+        "applied one to (a fact-checker's request stays out until an editor approves it).",
         responses=docs.with_errors(ClaimDetailSerializer, 401, 403, 404),
     ),
 )

@@ -1,9 +1,11 @@
 """Claims across articles: sentence embeddings, retrieval, the vector index and claim groups.
 
 What each module owns and may import (dependencies point down this list, never up):
-- `groups` (services: confirm, reject, merge, split, undo, apply a verdict), `linking` (the
-  worker's step after analysis, and its sweeper), `selectors` (the desk's reads): Django,
-  claims.models, store (and articles.models, for the sweeper's windows).
+- `applications` (services: ask for, approve, reject, withdraw applying a published verdict to
+  a repeat), `groups` (services: confirm, reject, merge, split, undo), `linking` (the worker's
+  step after analysis, and its sweeper), `selectors` (the desk's reads): Django, claims.models,
+  claims.appearances (the public appearances rule), store (and articles.models, for the
+  sweeper's windows); `applications` also calls claims.services (the dismissal).
 - `store`: embeddings in PostgreSQL (claims and imported fact-checks) and each process's live
   matchers (Django; reads articles.models.ExternalFactCheck).
 - `models`: ClaimEmbedding, ExternalFactCheckEmbedding, ClaimGroup, MatchSuggestion,

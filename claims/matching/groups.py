@@ -2,24 +2,24 @@
 
 Every change is one transaction that records a ClaimGroupEvent with who, when, and each
 touched claim's group before the change (`data["before"]`), which is what undo restores.
+A change that would add or remove a public appearance of a published fact-check is an
+editor's (claims.appearances.public_appearances_kept); applying a published verdict to a
+repeat is claims.matching.applications.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import services
+from ..appearances import public_appearances_kept
 from ..models import (
-    LOCKED_VERDICT_STATES,
     Claim,
     ClaimGroup,
     ClaimGroupEvent,
-    ClaimStatus,
     GroupEventKind,
     GroupLink,
     MatchSuggestion,
     SuggestionStatus,
-    Verdict,
 )
 
 
@@ -58,9 +58,10 @@ def claim_group_link(
         if claim.group_id and claim.group_id == earlier.group_id:
             raise GroupActionRefused("These claims are already in the same group.")
         before = _before([claim, earlier])
-        group = _group_for(earlier)
-        link = GroupLink.AUTO if kind == GroupEventKind.AUTO_LINKED else GroupLink.CONFIRMED
-        Claim.objects.filter(pk=claim.pk).update(group=group, group_link=link)
+        with public_appearances_kept(actor=actor, claim_ids=[claim.pk, earlier.pk]):
+            group = _group_for(earlier)
+            link = GroupLink.AUTO if kind == GroupEventKind.AUTO_LINKED else GroupLink.CONFIRMED
+            Claim.objects.filter(pk=claim.pk).update(group=group, group_link=link)
         _canonical_refresh(claim.group_id)
         ClaimGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
         return ClaimGroupEvent.objects.create(
@@ -120,9 +121,12 @@ def group_merge(*, source: ClaimGroup, target: ClaimGroup, actor) -> ClaimGroupE
         if not members:
             raise GroupActionRefused("That group has no claims left to merge.")
         before = _before(members)
-        Claim.objects.filter(pk__in=[c.pk for c in members]).update(
-            group=target, group_link=GroupLink.CONFIRMED
-        )
+        with public_appearances_kept(
+            actor=actor, claim_ids=[c.pk for c in members], group_ids=[source.pk, target.pk]
+        ):
+            Claim.objects.filter(pk__in=[c.pk for c in members]).update(
+                group=target, group_link=GroupLink.CONFIRMED
+            )
         _canonical_refresh(source.pk)
         ClaimGroup.objects.filter(pk=target.pk).update(updated_at=timezone.now())
         return ClaimGroupEvent.objects.create(
@@ -151,45 +155,12 @@ def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
             raise GroupActionRefused("This claim is not in a group.")
         group_id = claim.group_id
         before = _before([claim])
-        Claim.objects.filter(pk=claim.pk).update(group=None, group_link="")
+        with public_appearances_kept(actor=actor, claim_ids=[claim.pk], group_ids=[group_id]):
+            Claim.objects.filter(pk=claim.pk).update(group=None, group_link="")
         _canonical_refresh(group_id)
         return ClaimGroupEvent.objects.create(
             group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor,
             data={"before": before},
-        )  # fmt: skip
-
-
-def claim_apply_verdict(*, claim: Claim, checked: Claim, actor) -> ClaimGroupEvent:
-    """The repeat becomes an appearance of `checked`'s published fact-check, and leaves the
-    queue: it is dismissed as already checked."""
-    with transaction.atomic():
-        # The caller's rows may predate a link made since (the page, a worker).
-        claim.refresh_from_db()
-        checked.refresh_from_db()
-        if not Claim.objects.published().filter(pk=checked.pk).exists():
-            raise GroupActionRefused("Only a published verdict can be applied to a repeat.")
-        # Applied, the claim shows publicly as an appearance of `checked`: not while an editor
-        # has yet to decide on its own verdict, nor once it has a fact-check of its own.
-        own = Verdict.objects.filter(claim=claim, status__in=LOCKED_VERDICT_STATES).first()
-        if own is not None:
-            raise GroupActionRefused(
-                f"Claim #{claim.pk} has its own verdict {own.get_status_display().lower()}: "
-                "it is not a repeat to cover with another fact-check."
-            )
-        if claim.group_id is None or claim.group_id != checked.group_id:
-            claim_group_link(
-                claim=claim, earlier=checked, actor=actor, kind=GroupEventKind.CONFIRMED
-            )
-        claim.refresh_from_db()
-        if claim.status in (ClaimStatus.NEW, ClaimStatus.IN_PROGRESS):
-            services.claim_dismiss(
-                claim=claim,
-                actor=actor,
-                reason=f"Already checked: a repeat of claim {checked.pk}, rated and published.",
-            )
-        return ClaimGroupEvent.objects.create(
-            group_id=claim.group_id, claim=claim, kind=GroupEventKind.VERDICT_APPLIED,
-            actor=actor, data={"before": {}, "checked": checked.pk},
         )  # fmt: skip
 
 
@@ -211,22 +182,28 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
                 raise GroupActionRefused(
                     "The group changed again since; undo the later changes first."
                 )
-        for claim in claims:
-            group_id, link = before[str(claim.pk)]
-            Claim.objects.filter(pk=claim.pk).update(group_id=group_id, group_link=link)
-        for group_id in {event.group_id, *(g for g, _ in before.values() if g)}:
-            _canonical_refresh(group_id)
-        suggestion_id = event.data.get("suggestion")
-        if suggestion_id:
-            MatchSuggestion.objects.filter(pk=suggestion_id).update(
-                status=SuggestionStatus.OPEN, decided_by=None, decided_at=None
-            )
-        undo = ClaimGroupEvent.objects.create(
-            group_id=event.group_id, claim=event.claim, kind=GroupEventKind.UNDONE, actor=actor,
-            data={"before": {}, "undoes": event.pk, "undone_kind": event.kind},
-        )  # fmt: skip
-        event.undone_by = undo
-        event.save(update_fields=["undone_by"])
+        groups_touched = {event.group_id, *(g for g, _ in before.values() if g)}
+        # Around the undo's mark too: an undone split or link no longer takes a repeat out of
+        # its group, so the mark is what puts an application back on the public record.
+        with public_appearances_kept(
+            actor=actor, claim_ids=[c.pk for c in claims], group_ids=groups_touched
+        ):
+            for claim in claims:
+                group_id, link = before[str(claim.pk)]
+                Claim.objects.filter(pk=claim.pk).update(group_id=group_id, group_link=link)
+            for group_id in groups_touched:
+                _canonical_refresh(group_id)
+            suggestion_id = event.data.get("suggestion")
+            if suggestion_id:
+                MatchSuggestion.objects.filter(pk=suggestion_id).update(
+                    status=SuggestionStatus.OPEN, decided_by=None, decided_at=None
+                )
+            undo = ClaimGroupEvent.objects.create(
+                group_id=event.group_id, claim=event.claim, kind=GroupEventKind.UNDONE,
+                actor=actor, data={"before": {}, "undoes": event.pk, "undone_kind": event.kind},
+            )  # fmt: skip
+            event.undone_by = undo
+            event.save(update_fields=["undone_by"])
         return undo
 
 

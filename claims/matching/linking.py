@@ -12,10 +12,14 @@ with a vector has been linked, and one without has work left: the beat's sweeper
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from articles.models import Article, ExternalFactCheck
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
+from articles.models import ExternalFactCheck
+
+from ..appearances import NeedsAnEditor
 from ..models import (
     Claim,
     ClaimGroupEvent,
@@ -29,6 +33,11 @@ from .retrieval import SAME_CLAIM
 from .store import CLAIMS, claim_embeddings_compute, claim_key, key_claim_id, live_corpus
 
 SUGGESTIONS_PER_CLAIM = 5
+# A claim without a vector for this long lost its matching job; well past a normal backlog.
+UNEMBEDDED_AFTER = timedelta(minutes=10)
+# The sweeper looks this far back and no further: a broker away for longer is an outage for
+# `requeue_matching`, and a claim whose vector cannot be made is tried ~300 times, not for ever.
+SWEEP_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -62,30 +71,46 @@ def article_claims_match(*, article_id: int) -> LinkResult:
 def articles_with_unembedded_claims(
     *, created_before: datetime, since: datetime, limit: int = 200
 ) -> list[int]:
-    """Articles analysed between `since` and `created_before` with a claim still without a
+    """Articles with a claim created between `since` and `created_before` and still without a
     vector: its matching job never ran to the end (the broker was down when it was queued or at
     a retry, the worker died and Redis has not redelivered it yet, the retries ran out). The
     beat task sends their matching again; a job that meanwhile ran makes the second one a no-op.
 
-    Only a window of articles is read (the index on their analysis time, then each one's
-    claims), not every claim: at a million claims the anti-join over all of them ran at every
-    beat, and a claim whose vector can never be made was sent again for ever. Newest first, so
-    claims that keep failing age out of the window instead of holding up newer ones."""
-    # Two queries, not one with EXISTS: joined, PostgreSQL's planner picked a parallel scan of
-    # every article over the index (measured at a million claims; README "Matching").
-    recent = list(
-        Article.objects.filter(
-            analysis_finished_at__gte=since, analysis_finished_at__lt=created_before
-        )
-        .order_by("-analysis_finished_at")
-        .values_list("pk", flat=True)
-    )
-    pending = set(
-        Claim.objects.filter(article_id__in=recent, embedding__isnull=True)
-        .order_by()
+    The window follows each claim's own creation, not its article's analysis: a claim a
+    reviewer adds to an article analysed last month is as new as one analysis made today.
+    Only the window's claims are read, not every claim: at a million claims the anti-join over
+    all of them ran at every beat, and a claim whose vector can never be made was sent again for
+    ever; after the window it is listed for the desk instead (`claims_given_up`). Newest first,
+    so claims that keep failing age out of the window instead of holding up newer ones."""
+    window = Claim.objects.filter(created_at__gte=since, created_at__lt=created_before)
+    # Claim.created_at has no index (one is a migration away); ids grow with creation time, so
+    # the window starts after the newest claim older than it, found by walking the primary key
+    # back from the newest claim: the walk reads about the window's claims, not the table.
+    older = Claim.objects.filter(created_at__lt=since).order_by("-pk")
+    boundary = older.values_list("pk", flat=True).first()
+    if boundary is not None:
+        window = window.filter(pk__gt=boundary)
+    return list(articles_of_unembedded(claims=window)[:limit])
+
+
+def articles_of_unembedded(*, claims: QuerySet[Claim]) -> QuerySet:
+    """The articles of those `claims` still without a vector, each once, the article of the
+    newest such claim first: what the sweeper, the admin's action and `requeue_matching` send."""
+    return (
+        claims.filter(embedding__isnull=True)
+        .values("article_id")
+        .annotate(newest=Max("pk"))
+        .order_by("-newest")
         .values_list("article_id", flat=True)
     )
-    return [pk for pk in recent if pk in pending][:limit]
+
+
+def claims_given_up(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+    """Those of `claims` (all by default) the sweeper no longer sends: still without a vector
+    after its window. The admin lists them (its "vector" filter on claims), and its action or
+    `requeue_matching` sends their matching."""
+    claims = Claim.objects.all() if claims is None else claims
+    return claims.filter(embedding__isnull=True, created_at__lt=timezone.now() - SWEEP_WINDOW)
 
 
 def factchecks_without_vectors(
@@ -155,9 +180,14 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
                     # A second delivery of this job, running alongside, linked it first.
                     claim.refresh_from_db(fields=["group", "group_link"])
                     continue
-                claim.refresh_from_db(fields=["group", "group_link"])
-                linked += 1
-                continue
+                except NeedsAnEditor:
+                    # Linked, a published fact-check would gain (or lose) a public appearance:
+                    # an editor decides, so it is only suggested (below).
+                    pass
+                else:
+                    claim.refresh_from_db(fields=["group", "group_link"])
+                    linked += 1
+                    continue
             _, created = MatchSuggestion.objects.get_or_create(
                 claim=claim,
                 candidate_id=earlier_id,

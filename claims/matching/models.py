@@ -143,3 +143,69 @@ class ClaimGroupEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — group {self.group_id}"
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting an editor"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class VerdictApplication(models.Model):
+    """Someone's request that `checked`'s published fact-check cover `claim`, a repeat of it.
+
+    Applied, the repeat becomes a public appearance of that fact-check, so an editor decides:
+    a fact-checker's request waits (pending) until an editor who did not make it approves or
+    rejects it, or its author withdraws it; an editor's own is approved as it is made. Only an
+    approval writes the VERDICT_APPLIED group event that claims.appearances reads."""
+
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="verdict_applications"
+    )
+    checked = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdict_applications"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdict_applications_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, help_text="Why it was rejected (to its author).")
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values), name="application_status_valid"
+            ),
+            # One open request a repeat: a second would be decided against a stale first.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status="pending"),
+                name="one_pending_application_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="application_decided_when_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(claim=models.F("checked")), name="application_not_self"
+            ),
+        ]
+        indexes = [
+            # The editors' review page: pending requests, oldest first.
+            models.Index(fields=["status", "proposed_at", "id"], name="application_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Apply #{self.checked_id}'s verdict to #{self.claim_id} ({self.status})"

@@ -1,4 +1,5 @@
-"""Reads for the desk: a claim's "seen before" panel and a canonical claim's history."""
+"""Reads for the desk: a claim's "seen before" panel, a canonical claim's history, and the
+requests to apply a published verdict that wait for an editor."""
 
 from dataclasses import dataclass
 
@@ -6,17 +7,18 @@ from django.db.models import Count, QuerySet
 
 from articles.models import ExternalFactCheck
 
+from ..appearances import standing_applications
 from ..models import (
+    ApplicationStatus,
     Claim,
-    ClaimEventKind,
     ClaimGroup,
     ClaimGroupEvent,
     ClaimStatus,
-    GroupEventKind,
     MatchSuggestion,
     Speaker,
     SuggestionStatus,
     Verdict,
+    VerdictApplication,
 )
 from . import embedding
 from .store import external_matches
@@ -89,29 +91,41 @@ def seen_before(claim: Claim) -> SeenBefore:
 
 
 def claim_covered_by(claim: Claim) -> Claim | None:
-    """The claim whose published fact-check was applied to this repeat (claim_apply_verdict),
-    while that still stands: the repeat is dismissed, not reopened since, and still in that
-    claim's group (a split says it is not a repeat after all)."""
+    """The claim whose published fact-check an editor applied to this repeat, while that still
+    stands as the public sees it (claims.appearances: dismissed, not reopened or split out since)
+    and the repeat is still in that claim's group."""
     if claim.status != ClaimStatus.DISMISSED or claim.group_id is None:
         return None
-    applied = (
-        ClaimGroupEvent.objects.filter(claim=claim, kind=GroupEventKind.VERDICT_APPLIED)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    applied = standing_applications().filter(claim=claim).order_by("-created_at", "-pk").first()
     checked_id = applied.data.get("checked") if applied is not None else None
     if not isinstance(checked_id, int):
-        return None
-    reopened = claim.events.filter(
-        kind=ClaimEventKind.REOPENED, created_at__gt=applied.created_at
-    ).exists()
-    if reopened:
         return None
     return (
         Claim.objects.published()
         .filter(pk=checked_id, group_id=claim.group_id)
         .select_related("verdict", "verdict__rating")
         .first()
+    )
+
+
+def pending_application_of(claim: Claim) -> VerdictApplication | None:
+    """The request to apply a published verdict to this claim that waits for an editor."""
+    return (
+        VerdictApplication.objects.filter(claim=claim, status=ApplicationStatus.PENDING)
+        .select_related("proposed_by", "checked", "checked__verdict__rating")
+        .first()
+    )
+
+
+def pending_applications() -> QuerySet[VerdictApplication]:
+    """Requests to apply a published verdict that wait for an editor, oldest first (index
+    application_status_idx): the editors' review page."""
+    return (
+        VerdictApplication.objects.filter(status=ApplicationStatus.PENDING)
+        .select_related(
+            "claim", "claim__article", "checked", "checked__verdict__rating", "proposed_by"
+        )
+        .order_by("proposed_at", "id")
     )
 
 

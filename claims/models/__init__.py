@@ -12,6 +12,7 @@ are imported here too, so Django finds every model and `from claims.models impor
 """
 
 from ..matching.models import (
+    ApplicationStatus,
     ClaimEmbedding,
     ClaimGroup,
     ClaimGroupEvent,
@@ -20,6 +21,7 @@ from ..matching.models import (
     GroupLink,
     MatchSuggestion,
     SuggestionStatus,
+    VerdictApplication,
 )
 from .api_tokens import ApiToken, ApiTokenQuerySet
 from .claims import (
@@ -60,6 +62,7 @@ __all__ = [
     "LOCKED_VERDICT_STATES",
     "NOTE_MAX_LENGTH",
     "ApiToken",
+    "ApplicationStatus",
     "ApiTokenQuerySet",
     "Claim",
     "ClaimEmbedding",
@@ -87,6 +90,7 @@ __all__ = [
     "SpeakerMerge",
     "SuggestionStatus",
     "Verdict",
+    "VerdictApplication",
     "VerdictContribution",
     "VerdictQuerySet",
     "VerdictStatus",

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import Article
 
-from ..matching.models import ClaimGroup, GroupLink
+from ..matching.models import ApplicationStatus, ClaimGroup, GroupLink, VerdictApplication
 from .published import protect_attributed_claims, published_verdict_q
 from .speakers import Speaker
 
@@ -79,6 +79,14 @@ class ClaimQuerySet(models.QuerySet):
             .exclude(pk=OuterRef("pk"))
         )
         return self.annotate(already_checked=Exists(checked))
+
+    def with_application_pending(self):
+        """`application_pending`: a request to apply a published verdict to the claim waits
+        for an editor (claims.matching.applications)."""
+        pending = VerdictApplication.objects.filter(
+            claim=OuterRef("pk"), status=ApplicationStatus.PENDING
+        )
+        return self.annotate(application_pending=Exists(pending))
 
     def with_reviewer_work(self):
         """Claims a re-analysis must keep: someone has touched them."""

@@ -25,6 +25,12 @@ class ClaimEventKind(models.TextChoices):
     PUBLISHED = "published", "Published"
     CORRECTED = "corrected", "Correction published"
     NOTE_REMOVED = "note_removed", "Research note removed"
+    # A published verdict applied to this repeat (claims.matching.applications): the request,
+    # and what became of it. The claim's status changes only with the approval's dismissal.
+    APPLICATION_PROPOSED = "application_proposed", "Verdict application proposed"
+    APPLICATION_APPROVED = "application_approved", "Verdict application approved"
+    APPLICATION_REJECTED = "application_rejected", "Verdict application rejected"
+    APPLICATION_WITHDRAWN = "application_withdrawn", "Verdict application withdrawn"
 
 
 class ClaimEvent(models.Model):

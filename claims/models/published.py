@@ -129,7 +129,10 @@ def protect_research_notes(collector, field, sub_objs, using):
 
 
 # --- A published verdict's evidence rows ----------------------------------------------------
-_replacing_sources: ContextVar[bool] = ContextVar("replacing_published_sources", default=False)
+# The verdicts whose sources a correction is replacing (the ORM guard lets only those through).
+_replacing_sources: ContextVar[frozenset[int]] = ContextVar(
+    "replacing_published_sources", default=frozenset()
+)
 
 
 # The database's twin of the flag, read by PostgreSQL's trigger (migration 0014).
@@ -160,11 +163,16 @@ def database_guard_lifted() -> Iterator[None]:
 
 
 @contextmanager
-def published_sources_replaceable() -> Iterator[None]:
+def published_sources_replaceable(*, verdicts) -> Iterator[None]:
     """The correction service replaces a published verdict's sources: only inside this block
-    (one transaction) may evidence rows of a published verdict be added, changed or deleted."""
+    (one transaction) may evidence rows of these published verdicts be added, changed or
+    deleted. The ORM lets their rows through and no other verdict's; PostgreSQL's trigger is
+    lifted for the block as a whole, its setting being only on or off (naming the verdicts there
+    needs a new version of its function, a migration)."""
     with database_guard_lifted():
-        token = _replacing_sources.set(True)
+        token = _replacing_sources.set(
+            _replacing_sources.get() | {verdict.pk for verdict in verdicts}
+        )
         try:
             yield
         finally:
@@ -175,9 +183,8 @@ def refuse_changing_published_sources(verdict_ids) -> None:
     """EvidenceSource's save, delete and its QuerySet's delete, update (bulk_update too) and
     bulk_create: refused when one of these verdicts is published, outside a correction. Inside
     a transaction the verdicts are locked, so a publish cannot slip in between check and write."""
-    if _replacing_sources.get():
-        return
-    verdicts = _verdicts().filter(pk__in=list(verdict_ids))
+    replacing = _replacing_sources.get()
+    verdicts = _verdicts().filter(pk__in=[pk for pk in verdict_ids if pk not in replacing])
     if transaction.get_connection().in_atomic_block:
         list(verdicts.select_for_update().order_by("pk").values_list("pk", flat=True))
     refuse_deleting_published(verdicts)

@@ -104,12 +104,12 @@ def dashboard_numbers() -> dict:
     first_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     weeks = [first_week - timedelta(weeks=back) for back in range(11, -1, -1)]
     per_week = {week.date() if hasattr(week, "date") else week: n for week, n in weekly.items()}
-    week_bars = [Bar(week.strftime("%d %b"), per_week.get(week, 0)) for week in weeks]
-    most = max((bar.count for bar in week_bars), default=0) or 1
-    for position, bar in enumerate(week_bars):
-        bar.width = round(120 * bar.count / most, 1)  # the column's height in the SVG
+    # Columns, not rows: each bar's `width` is the column's height and `y` its place across.
+    week_bars = bars(
+        [Bar(week.strftime("%d %b"), per_week.get(week, 0)) for week in weeks], width=120, row=40
+    )
+    for bar in week_bars:
         bar.top = 130 - bar.width
-        bar.y = position * 40
 
     return {
         "status_counts": status_counts,

@@ -43,7 +43,7 @@ def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
         claims = claims.filter(assignee__isnull=True)
     if filters.get("q"):
         claims = claims_search(claims, filters["q"])
-    claims = claims.with_already_checked()
+    claims = claims.with_already_checked().with_application_pending()
     if filters.get("repeats") == "new":
         claims = claims.filter(already_checked=False)
     elif filters.get("repeats") == "checked":

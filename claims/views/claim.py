@@ -15,7 +15,7 @@ from ..forms import (
     sources_from,
 )
 from ..ids import is_id
-from ..matching.selectors import claim_covered_by, seen_before
+from ..matching.selectors import claim_covered_by, pending_application_of, seen_before
 from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
 from .base import (
@@ -126,6 +126,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
         "covered_by": claim_covered_by(claim),
+        "pending_application": pending_application_of(claim),
         "timeline": latest,  # notes are listed apart, below
         "timeline_total": timeline_total,
         "notes": notes.claim_notes_for(claim, user),

@@ -1,16 +1,32 @@
 """Repeats across articles: confirm or reject a suggested match, split, merge, undo, apply a
-published verdict to a repeat; and the editors' history page of a canonical claim."""
+published verdict to a repeat (a fact-checker asks, an editor approves or rejects); and the
+editors' history page of a canonical claim."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import notes, timeline
 from ..ids import is_id
-from ..matching import groups
+from ..matching import applications, groups
 from ..matching.selectors import group_appearances, group_speakers
-from ..models import Claim, ClaimGroup, ClaimGroupEvent, MatchSuggestion
-from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_view
+from ..models import (
+    ApplicationStatus,
+    Claim,
+    ClaimGroup,
+    ClaimGroupEvent,
+    MatchSuggestion,
+    VerdictApplication,
+)
+from .base import (
+    CHANGE_CLAIMS,
+    PUBLISH_VERDICTS,
+    attempt,
+    claim_action,
+    desk_view,
+    error_messages,
+)
 
 GROUP_PAGE_SIZE = 50
 
@@ -83,12 +99,71 @@ def group_merge(request, pk: int):
 def claim_apply_verdict(request, pk: int):
     claim = get_object_or_404(Claim, pk=pk)
     checked = get_object_or_404(Claim, pk=_claim_id_from(request, "checked") or 0)
+    try:
+        application = applications.verdict_application_request(
+            claim=claim, checked=checked, actor=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+    else:
+        if application.status == ApplicationStatus.APPROVED:
+            messages.success(
+                request, "The published verdict now covers this repeat; it leaves the queue."
+            )
+        else:
+            messages.success(
+                request,
+                "Sent to the editors: the published verdict covers this repeat once an editor "
+                "approves it.",
+            )
+    return redirect("claims:detail", pk=pk)
+
+
+def _application_back(request, application: VerdictApplication):
+    back = request.POST.get("next", "")
+    if back == "review":
+        return redirect("claims:review_queue")
+    return redirect("claims:detail", pk=application.claim_id)
+
+
+@desk_view(PUBLISH_VERDICTS, post_only=True)
+def application_approve(request, pk: int):
+    application = get_object_or_404(VerdictApplication, pk=pk)
     attempt(
         request,
-        lambda: groups.claim_apply_verdict(claim=claim, checked=checked, actor=request.user),
-        success="The published verdict now covers this repeat; it leaves the queue.",
+        lambda: applications.verdict_application_approve(
+            application=application, editor=request.user
+        ),
+        success=f"Approved: the published verdict now covers claim #{application.claim_id}.",
     )
-    return redirect("claims:detail", pk=pk)
+    return _application_back(request, application)
+
+
+@desk_view(PUBLISH_VERDICTS, post_only=True)
+def application_reject(request, pk: int):
+    application = get_object_or_404(VerdictApplication, pk=pk)
+    attempt(
+        request,
+        lambda: applications.verdict_application_reject(
+            application=application, editor=request.user, note=request.POST.get("note", "")
+        ),
+        success=f"Rejected: claim #{application.claim_id} stays as it was.",
+    )
+    return _application_back(request, application)
+
+
+@desk_view(CHANGE_CLAIMS, post_only=True)
+def application_withdraw(request, pk: int):
+    application = get_object_or_404(VerdictApplication, pk=pk)
+    attempt(
+        request,
+        lambda: applications.verdict_application_withdraw(
+            application=application, actor=request.user
+        ),
+        success="Your request is withdrawn.",
+    )
+    return _application_back(request, application)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

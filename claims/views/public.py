@@ -186,6 +186,9 @@ SITEMAPS = {"fact-checks": PublishedVerdictsSitemap}
 SITEMAP_CACHE_SECONDS = 86_400
 
 
+# Django's own sitemap views send X-Robots-Tag (a sitemap is no page for search results): so
+# does an answer from the cache, which never runs them.
+@sitemap_views.x_robots_tag
 def sitemap_section(request, section: str):
     """One page of a sitemap section, as Django's sitemap view writes it, rendered once per
     published generation (claims.record): 5,000 addresses cost about 0.1 s of CPU even written

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from .. import selectors, services
 from ..forms import QueueBulkForm, QueueFilterForm
 from ..ids import is_id
+from ..matching.selectors import pending_applications
 from .base import (
     CHANGE_CLAIMS,
     PUBLISH_VERDICTS,
@@ -102,4 +103,9 @@ def _bulk_refused(request, back: str):
 @desk_view(PUBLISH_VERDICTS)
 def review_queue(request):
     page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "claims/review_queue.html", {"page": page})
+    # Requests to apply a published verdict to a repeat: public once approved, so reviewed here
+    # beside the verdicts (a page of their own, oldest first).
+    requests = Paginator(pending_applications(), PAGE_SIZE).get_page(
+        request.GET.get("applications")
+    )
+    return render(request, "claims/review_queue.html", {"page": page, "applications": requests})

@@ -15,7 +15,7 @@ from articles.intake import bulk, import_recovery
 from articles.intake.bulk import import_batch_create, import_batch_run
 from articles.intake.import_recovery import import_batches_recover
 from articles.intake.queue import presumed_lost_after
-from articles.models import Article, ImportBatch, ImportStatus
+from articles.models import Article, ImportBatch, ImportChunk, ImportStatus
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +260,55 @@ def test_the_command_fails_an_import_whose_database_goes_away_and_says_so(monkey
     with pytest.raises(CommandError, match="stopped the import after 100 of 250 rows"):
         call_command("import_articles", str(path))
     assert ImportBatch.objects.get().status == ImportStatus.FAILED
+
+
+# --- What is kept of a finished import's file ------------------------------------------------
+
+
+def test_an_import_that_fails_drops_its_file_since_it_is_never_resumed(monkeypatch):
+    """A failed import is not resumed (its page says to import the file again, which skips
+    the rows stored), so its pieces (up to 200 MB) would only sit in the database."""
+    batch = import_batch_create(file_name="many.csv", data=ROWS.encode(), queue=False)
+    real_store = bulk.import_row_store
+
+    def breaks_at_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150":
+            raise RuntimeError("a bug")
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", breaks_at_row_150)
+    with pytest.raises(RuntimeError):
+        bulk.import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED and batch.rows_done == 100
+    assert not ImportChunk.objects.filter(batch=batch).exists()
+
+
+def test_an_import_failed_after_its_retries_drops_its_file():
+    batch = import_batch_create(file_name="many.csv", data=ROWS.encode(), queue=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    bulk.import_batch_fail(batch_id=batch.pk)
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.FAILED
+    assert not ImportChunk.objects.filter(batch=batch).exists()
+
+
+def test_beat_drops_the_files_finished_imports_kept_and_keeps_the_ones_still_to_run(
+    monkeypatch,
+):
+    """Imports that failed before their file was dropped at the failure (or whose drop the
+    database refused) lose it at the recovery's next run; a queued or running one keeps it."""
+    from articles import tasks
+
+    monkeypatch.setattr(import_recovery, "task_send", lambda name, *args: True)
+    kept = {}
+    for status in ImportStatus.values:
+        batch = import_batch_create(file_name=f"{status}.csv", data=ROWS.encode(), queue=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(status=status, content="title,body\n")
+        kept[status] = batch
+    tasks.import_batches_recover()
+    with_file = set(ImportChunk.objects.values_list("batch__status", flat=True))
+    assert with_file == {ImportStatus.QUEUED, ImportStatus.RUNNING}
+    assert set(ImportBatch.objects.exclude(content="").values_list("status", flat=True)) == {
+        ImportStatus.QUEUED,
+        ImportStatus.RUNNING,
+    }

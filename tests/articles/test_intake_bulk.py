@@ -23,6 +23,7 @@ from articles.models import (
     IntakeJob,
     SourceKind,
 )
+from tests.a11y import assert_accessible
 from tests.factories import UserFactory, fact_checker
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,8 @@ def test_a_jsonl_import_with_bad_lines(intake_server, django_capture_on_commit_c
         json.dumps({"url": "ftp://example.org/a"}),
     ]
     batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
-    assert (batch.stored, batch.skipped, batch.failed) == (2, 0, 5)
+    # The URL row is queued for fetching, not stored (below: its job stored it).
+    assert (batch.stored, batch.queued, batch.skipped, batch.failed) == (1, 1, 0, 5)
     assert [error["line"] for error in batch.errors] == [2, 4, 5, 6, 8]
     assert batch.errors[0]["reason"].startswith("not valid JSON")
     assert batch.errors[1]["reason"] == "each line must be one JSON object"
@@ -116,7 +118,7 @@ def _import_without_fetching(name: str, data: str, capture):
 def test_a_url_twice_in_one_file_becomes_one_job(django_capture_on_commit_callbacks):
     rows = "url\nhttps://news.example/a\nhttps://www.news.example/a/\nhttps://news.example/b\n"
     progress = _import_without_fetching("urls.csv", rows, django_capture_on_commit_callbacks)
-    assert (progress.stored, progress.skipped, progress.failed) == (2, 1, 0)
+    assert (progress.stored, progress.queued, progress.skipped, progress.failed) == (0, 2, 1, 0)
     assert sorted(IntakeJob.objects.values_list("url", flat=True)) == [
         "https://news.example/a",
         "https://news.example/b",
@@ -128,7 +130,7 @@ def test_a_reimport_reads_the_jobs_in_flight_once_per_chunk_of_rows(
 ):
     rows = "url\n" + "".join(f"https://news.example/story-{n}\n" for n in range(150))
     first = _import_without_fetching("urls.csv", rows, django_capture_on_commit_callbacks)
-    assert first.stored == 150
+    assert first.queued == 150
     with CaptureQueriesContext(connection) as queries:
         again = _import_without_fetching("again.csv", rows, django_capture_on_commit_callbacks)
     assert (again.stored, again.skipped, again.failed) == (0, 150, 0)
@@ -182,9 +184,11 @@ def test_the_command_shows_progress_and_the_bad_lines(tmp_path, capsys):
     path.write_text(CSV, encoding="utf-8")
     call_command("import_articles", str(path))
     output = capsys.readouterr().out
-    assert "[##############################] 6/6 rows · 2 stored · 0 skipped · 4 failed" in output
+    bar = "[##############################] 6/6 rows · 2 stored · 0 queued for fetching · "
+    assert bar + "0 skipped · 4 failed" in output
     assert "line 6: published_at '18/11/2026' is not an ISO 8601 date" in output
-    assert "Imported rows.csv in" in output and "6 rows, 2 stored, 0 skipped, 4 failed." in output
+    assert "Imported rows.csv in" in output
+    assert "6 rows, 2 stored, 0 queued for fetching, 0 skipped, 4 failed." in output
     with pytest.raises(CommandError, match="No file at"):
         call_command("import_articles", str(tmp_path / "missing.csv"))
 
@@ -209,10 +213,13 @@ def test_the_import_page_uploads_and_shows_a_progress_bar(
         "total": 6,
         "done": 6,
         "stored": 2,
+        "queued": 0,
         "skipped": 0,
         "failed": 4,
         "error": "",
         "finished": True,
+        "jobs": {"queued": 0, "fetching": 0, "stored": 0, "failed": 0},
+        "settled": True,
     }
 
 
@@ -588,3 +595,47 @@ def test_the_upload_checks_the_header_and_a_first_row_and_leaves_the_count_to_th
     batch.refresh_from_db()
     assert (batch.status, batch.total_rows, batch.stored) == (ImportStatus.DONE, 300, 300)
     assert client.get(f"/intake/imports/{batch.pk}/status/").json()["total"] == 300
+
+
+def test_a_url_only_row_reads_queued_and_the_import_page_follows_it_to_its_article(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    """A row with only a URL is queued for fetching, not stored: the counts say so, and the
+    page lists each such row with its job's state and, once stored, a link to the article."""
+    from articles.intake.jobs import intake_job_run
+
+    rows = (
+        "title,body,url\n"
+        "Rates,The mayor said rates rose by 40 percent.,\n"
+        f",,{intake_server.url('/news/one')}\n"
+        f",,{intake_server.url('/missing')}\n"
+    )
+    progress = _import_without_fetching("urls.csv", rows, django_capture_on_commit_callbacks)
+    batch = ImportBatch.objects.get()
+    assert (progress.stored, progress.queued, progress.skipped, progress.failed) == (1, 2, 0, 0)
+    assert (batch.stored, batch.queued) == (1, 2)
+    fetched, missing = IntakeJob.objects.order_by("import_line")
+    assert (fetched.import_batch, fetched.import_line, missing.import_line) == (batch, 3, 4)
+
+    client.force_login(fact_checker())
+    page = client.get(f"/intake/imports/{batch.pk}/").content.decode()
+    assert '<span id="import-stored">1</span> stored' in page
+    assert '<span id="import-queued">2</span> queued for fetching' in page
+    assert page.count('<span class="status status-queued">Queued</span>') == 2
+    status = client.get(f"/intake/imports/{batch.pk}/status/").json()
+    assert status["queued"] == 2 and status["finished"] and not status["settled"]
+
+    with django_capture_on_commit_callbacks():
+        for job in (fetched, missing):
+            intake_job_run(job_id=job.pk)
+    article = Article.objects.get(url=fetched.url)
+    response = client.get(f"/intake/imports/{batch.pk}/")
+    assert_accessible(response, title="Import of urls.csv")
+    page = response.content.decode()
+    assert f'<a href="/articles/{article.pk}/">Assembly votes on one plan</a>' in page
+    assert '<span class="status status-failed">Failed</span>' in page
+    assert "The page answered 404." in page
+    assert "URL rows: 1 stored · 1 failed" in page
+    job_page = client.get(f"/intake/jobs/{fetched.pk}/").content.decode()
+    assert f'<a href="/intake/imports/{batch.pk}/">urls.csv</a>, line 3)' in job_page
+    assert client.get(f"/intake/imports/{batch.pk}/status/").json()["settled"]

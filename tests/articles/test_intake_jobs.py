@@ -709,3 +709,31 @@ def test_the_message_after_a_submission_says_queued_while_it_is(client, intake_s
     client.force_login(fact_checker())
     page = client.post("/articles/new/", {"url": intake_server.url("/news/one")}, follow=True)
     assert "The page is queued for fetching." in page.content.decode()
+
+
+def test_a_database_error_between_storing_the_article_and_saving_the_job_leaves_no_duplicate(
+    intake_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The article was written, then the job's save hit a database error: the task's retry
+    found the page 'already stored' and marked the job a duplicate of its own article."""
+    from django.db import OperationalError
+
+    from articles import tasks
+
+    real_finish, saves = jobs._finish, []
+
+    def database_blinks_at_the_first_store(job, status, reason):
+        saves.append(status)
+        if status == IntakeStatus.STORED and saves.count(IntakeStatus.STORED) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_finish(job, status, reason)
+
+    monkeypatch.setattr(jobs, "_finish", database_blinks_at_the_first_store)
+    job = intake_job_submit(url=intake_server.url("/news/one"), queue=False)
+    with django_capture_on_commit_callbacks():
+        tasks.intake_fetch.apply(args=[job.pk])  # an eager retry runs at once
+    job.refresh_from_db()
+    assert saves.count(IntakeStatus.STORED) == 2  # the retry ran
+    assert job.status == IntakeStatus.STORED and not job.duplicate and job.reason == ""
+    assert job.article == Article.objects.get(url=job.url)
+    assert job.article.title == "Assembly votes on one plan"

@@ -181,3 +181,64 @@ def test_an_analysis_queued_or_running_is_not_queued_a_second_time(
         queueing.article_analysis_rerun(article=article)
     assert Article.objects.get(pk=article.pk).analysis_task_id == "first-job"
     assert sent == []
+
+
+def _sent_ago(article, ago: timedelta, **fields) -> None:
+    Article.objects.filter(pk=article.pk).update(
+        analysis_queued_at=timezone.now() - ago, analysis_sent_at=timezone.now() - ago, **fields
+    )
+
+
+def test_a_sent_analysis_the_broker_lost_is_sent_again_by_beat_once_presumed_lost(
+    sent, django_capture_on_commit_callbacks
+):
+    """Redis was flushed (or the message went with a dead worker) before any worker started
+    the job: it reads 'queued' and sent, and without this it would wait for ever."""
+    from articles.intake.queue import presumed_lost_after
+
+    article = ArticleFactory()
+    first = queue(article, django_capture_on_commit_callbacks)
+    _sent_ago(article, presumed_lost_after() + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = recover_analyses()
+    assert result["lost"] == [article.pk] and result["resent"] == []
+    assert len(sent) == 2 and sent[1][0] == article.pk and sent[1][1] != first
+    article.refresh_from_db()
+    assert article.analysis_task_id == sent[1][1]
+    assert article.analysis_error.startswith("The task queue lost the job sent ")
+    assert article.analysis_sent_at > timezone.now() - timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_analyses()["lost"] == []  # sent once, not at every run
+
+
+def test_a_sent_analysis_waiting_behind_a_backlog_is_left_in_the_broker(
+    sent, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    queue(article, django_capture_on_commit_callbacks)
+    _sent_ago(article, timedelta(minutes=20))  # far past ANALYSIS_UNSENT_SECONDS, not lost
+    with django_capture_on_commit_callbacks(execute=True):
+        result = recover_analyses()
+    assert result == {"stalled": [], "unsent": [], "lost": [], "resent": []}
+    assert len(sent) == 1
+
+
+def test_an_analysis_waiting_out_its_retry_is_not_presumed_lost(
+    sent, django_capture_on_commit_callbacks
+):
+    """Its message was sent long ago, but a worker ran it a minute ago and it failed: the
+    retry waits in the broker (the task sent it), so it is not a lost job."""
+    from articles.intake.queue import presumed_lost_after
+
+    article = ArticleFactory()
+    queue(article, django_capture_on_commit_callbacks)
+    _sent_ago(
+        article,
+        presumed_lost_after() + timedelta(minutes=5),
+        analysis_problem=AnalysisProblem.RETRYING,
+        analysis_started_at=timezone.now() - timedelta(minutes=1),
+        analysis_heartbeat_at=timezone.now() - timedelta(minutes=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_analyses()["lost"] == []
+    assert len(sent) == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.colours import contrast_ratio
+from claims.colours import TEXT_CONTRAST_MINIMUM, contrast_ratio
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "articles/static/factcheck/app.css"
 
@@ -89,14 +89,14 @@ BODY_TEXT_ON = [
 def test_text_reaches_4_5_to_1(what, foreground, background):
     fg = colour(CSS, *foreground)
     bg = colour(CSS, *background) if background else PAGE
-    assert contrast_ratio(fg, bg) >= 4.5, f"{what}: {fg} on {bg}"
+    assert contrast_ratio(fg, bg) >= TEXT_CONTRAST_MINIMUM, f"{what}: {fg} on {bg}"
 
 
 @pytest.mark.parametrize("selectors", BODY_TEXT_ON)
 def test_body_text_reaches_4_5_to_1_on_each_tinted_box(selectors):
     for selector in selectors.split(", "):
         bg = colour(CSS, selector, "background")
-        assert contrast_ratio(TEXT, bg) >= 4.5, f"{selector}: {TEXT} on {bg}"
+        assert contrast_ratio(TEXT, bg) >= TEXT_CONTRAST_MINIMUM, f"{selector}: {TEXT} on {bg}"
 
 
 def test_focus_outlines_and_control_borders_reach_3_to_1():

@@ -179,6 +179,44 @@ def test_a_wrong_method_is_a_json_405():
     assert response.json()["error"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("post", "/api/v1/verdicts/"),
+        ("put", "/api/v1/verdicts/1/"),
+        ("delete", "/api/v1/claims/1/"),
+        ("get", "/api/v1/articles/"),
+        ("post", "/api/v1/verdicts/search/"),
+    ],
+)
+def test_a_wrong_method_is_a_405_without_a_key_too(method, path):
+    # Not a 401 "send a key": no key makes the method exist.
+    response = getattr(client_with(), method)(path)
+    assert response.status_code == 405, response.content
+    assert response.json()["error"] == "method_not_allowed"
+    assert "OPTIONS" in response["Allow"]
+
+
+def test_too_many_query_parameters_are_a_json_400_not_a_500(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    query = "&".join(f"a{number}=1" for number in range(6))
+    for path in ("/api/v1/verdicts/", "/api/v1/verdicts/search/", "/api/v1/claims/"):
+        response = key_client().get(f"{path}?{query}")
+        assert response.status_code == 400, (path, response.content)
+        assert response.json()["error"] == "bad_request"
+        assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" not in response.json()["detail"]
+
+
+def test_a_request_refused_before_the_api_views_is_still_json_under_api(settings):
+    settings.DEBUG = False  # with DEBUG on, Django answers its technical page instead
+    response = client_with().get("/api/v1/verdicts/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "bad_request"
+    page = client_with().get("/fact-checks/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
 # --- Throttling -----------------------------------------------------------------------------
 
 
@@ -255,3 +293,24 @@ def test_every_api_view_states_its_own_permission():
     for prefix, viewset, _ in router.registry:
         assert "permission_classes" in vars(viewset), prefix
         assert viewset.permission_classes, prefix
+
+
+# --- Caching --------------------------------------------------------------------------------
+
+
+def test_desk_scope_answers_are_stored_by_no_cache_and_keyed_ones_by_no_shared_cache():
+    published_verdict("The budget grew by 40 percent.")
+    desk = key_client(staff=True)
+    assert desk.get("/api/v1/claims/")["Cache-Control"] == "private, no-store"
+    assert desk.get("/api/v1/claims/?nope=1")["Cache-Control"] == "private, no-store"
+    assert key_client().get("/api/v1/speakers/")["Cache-Control"] == "private"
+    # The published record, read without a key, says nothing to keep it from caches.
+    assert "Cache-Control" not in client_with().get("/api/v1/verdicts/")
+
+
+def test_a_bad_key_on_a_wrong_method_is_a_401():
+    response = client_with("fc_00000000_nope").post("/api/v1/verdicts/")
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication_failed"
+    response = client_with("fc_00000000_nope").get("/api/v1/verdicts/?format=xml")
+    assert response.status_code == 401

@@ -60,7 +60,8 @@ def test_the_schema_and_the_docs_are_served():
     assert {"speaker", "rating", "outlet", "q", "language", "max_age_days", "cursor"} <= parameters
     assert {"updated_since", "published_after", "published_before", "ordering"} <= parameters
     assert {"200", "400", "401", "403", "429"} <= set(verdicts["responses"])
-    assert {"202", "400", "409", "413"} <= set(paths["/api/v1/articles/"]["post"]["responses"])
+    submit = paths["/api/v1/articles/"]["post"]["responses"]
+    assert {"202", "400", "409", "413", "415"} <= set(submit)
     docs = client_with().get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
     # The docs page works offline: its scripts come from the installed sidecar, not a CDN, and
@@ -87,6 +88,20 @@ def test_the_schema_describes_a_claims_group():
     assert {"id", "canonical_text", "appearances"} <= set(group["properties"])
     appearance = resolve(group["properties"]["appearances"]["items"])
     assert {"claim_id", "text", "speaker", "article"} <= set(appearance["properties"])
+
+
+@pytest.mark.django_db
+def test_the_schema_says_a_url_sent_alone_answers_with_an_intake_job():
+    document = (
+        client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    accepted = document["paths"]["/api/v1/articles/"]["post"]["responses"]["202"]
+    schema = accepted["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    assert {option["$ref"].rsplit("/", 1)[-1] for option in schema["oneOf"]} == {
+        "ArticleAccepted",
+        "IntakeJob",
+    }
 
 
 @pytest.fixture

@@ -162,6 +162,23 @@ def test_bad_filter_values_are_400_with_a_message_for_the_field(api, query, fiel
     assert "\\u0000" not in response.content.decode()  # the error never echoes a NUL back
 
 
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        ("/api/v1/verdicts/?rating=false&rating=true", "rating"),
+        ("/api/v1/verdicts/?page_size=1&page_size=50", "page_size"),
+        ("/api/v1/verdicts/search/?q=budget&q=jobs", "q"),
+        ("/api/v1/claims/?status=new&status=published", "status"),
+        ("/api/v1/speakers/?q=a&q=b", "q"),
+    ],
+)
+def test_a_repeated_parameter_is_a_400_that_names_it(api, path, field):
+    published_verdict("The budget grew by 40 percent.")
+    response = api.get(path)
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {field: ["Give this parameter once."]}
+
+
 def test_ordering_by_oldest_first(api):
     older = published_verdict("Jobs rose by 3 percent.", published_at=days_ago(3))
     newer = published_verdict("Jobs rose by 4 percent.", published_at=days_ago(1))
@@ -256,6 +273,38 @@ def test_claimreview_can_be_asked_for_as_json_ld(api):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
+
+
+@pytest.mark.parametrize(
+    "accept, content_type",
+    [
+        ("application/ld+json, application/json;q=0.5", "application/ld+json"),
+        ("application/json;q=0.4, application/ld+json;q=0.9", "application/ld+json"),
+        ("application/json, application/ld+json;q=0.5", "application/json"),
+        ("*/*", "application/json"),
+        ("application/*", "application/json"),
+    ],
+)
+def test_claimreview_follows_the_clients_preference_between_json_and_json_ld(
+    api, accept, content_type
+):
+    verdict = published_verdict("The budget grew by 40 percent.")
+    response = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response.json()["@type"] == "ClaimReview"
+
+
+def test_an_error_asked_for_as_json_ld_is_plain_json(api):
+    verdict = draft_verdict("The budget grew by 40 percent.")
+    for path in (
+        f"/api/v1/verdicts/{verdict.pk}/claimreview/",
+        "/api/v1/verdicts/1/claimreview/?x=1",
+    ):
+        response = api.get(path, HTTP_ACCEPT="application/ld+json")
+        assert response.status_code in (400, 404)
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"] in ("not_found", "invalid")
 
 
 def test_search_ranks_the_closest_published_claim_first_with_a_score(api):
@@ -428,12 +477,14 @@ def test_search_results_carry_a_score_and_a_level_and_only_published_verdicts(ap
 
 
 def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
-    from claims.matching.groups import (
-        claim_apply_verdict,
-        claim_group_link,
-        claim_split,
-        group_event_undo,
+    from claims.matching.applications import (
+        verdict_application_approve,
+        verdict_application_request,
     )
+    from claims.matching.groups import claim_group_link, claim_split, group_event_undo
+
+    def claim_apply_verdict(*, claim, checked, actor):
+        return verdict_application_request(claim=claim, checked=checked, actor=actor)
 
     verdict = published_verdict("The budget grew by 40 percent.")
     repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
@@ -448,7 +499,13 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
     review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
     assert len(review["itemReviewed"]["appearance"]) == 1
 
+    # A fact-checker's request is not public until an editor approves it.
     claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
+    assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk]
+    review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+    assert len(review["itemReviewed"]["appearance"]) == 1
+    verdict_application_approve(application=repeat.verdict_applications.get(), editor=editor())
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk, repeat.pk]
     review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
@@ -457,33 +514,55 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
 
     # Split out (not a repeat after all) and later linked again: the desk has not applied the
     # verdict since, so the public does not see it as an appearance.
-    claim_split(claim=repeat, actor=fact_checker())
+    # (Both are an editor's: they change the fact-check's public appearances.)
+    claim_split(claim=repeat, actor=editor())
     claim_group_link(claim=repeat, earlier=verdict.claim)
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == [verdict.claim.pk]
     # A split that is undone never took the repeat out: the application stands.
     other = claim_with_text("The budget grew by 40 percent, again.")
-    claim_apply_verdict(claim=other, checked=verdict.claim, actor=fact_checker())
-    group_event_undo(event=claim_split(claim=other, actor=fact_checker()), actor=editor())
+    desk_editor = editor()
+    claim_apply_verdict(claim=other, checked=verdict.claim, actor=desk_editor)
+    group_event_undo(event=claim_split(claim=other, actor=desk_editor), actor=desk_editor)
     public_ids = [verdict.claim.pk, other.pk]
     detail = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()
     assert [a["claim_id"] for a in detail["group"]["appearances"]] == public_ids
     # Linked into another fact-check's group, it is no appearance of that one either: nobody
     # applied that verdict to it.
     second = published_verdict("The harbour tunnel cost 2 billion.")
-    claim_group_link(claim=other, earlier=second.claim)
+    claim_group_link(claim=other, earlier=second.claim, actor=desk_editor)
     review = api.get(f"/api/v1/verdicts/{second.pk}/claimreview/").json()
     assert len(review["itemReviewed"]["appearance"]) == 1
 
 
+def test_the_claim_was_made_when_it_first_appeared_even_in_an_applied_repeat(api):
+    from claims.matching.applications import verdict_application_request
+    from claims.matching.groups import claim_group_link
+
+    verdict = published_verdict("The budget grew by 40 percent.")
+    repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
+    type(verdict.claim.article).objects.filter(pk=verdict.claim.article_id).update(
+        published_at=days_ago(2)
+    )
+    # Found later, in an article published before the one the desk checked.
+    type(repeat.article).objects.filter(pk=repeat.article_id).update(published_at=days_ago(9))
+    claim_group_link(claim=repeat, earlier=verdict.claim)
+    # An editor's own application takes effect at once.
+    verdict_application_request(claim=repeat, checked=verdict.claim, actor=editor())
+    item = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()["itemReviewed"]
+    assert item["firstAppearance"]["headline"] == repeat.article.title
+    assert item["datePublished"] == item["firstAppearance"]["datePublished"]
+
+
 def test_an_applied_repeat_names_its_speaker_only_where_the_speaker_is_readable(api):
-    from claims.matching.groups import claim_apply_verdict, claim_group_link
+    from claims.matching.applications import verdict_application_request
+    from claims.matching.groups import claim_group_link
 
     verdict = published_verdict("The budget grew by 40 percent.", speaker=SpeakerFactory())
     unpublished_speaker = SpeakerFactory(name="Councillor Draft")
     repeat = claim_with_text("The budget grew 40 percent, again.", speaker=unpublished_speaker)
     claim_group_link(claim=repeat, earlier=verdict.claim)
-    claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+    verdict_application_request(claim=repeat, checked=verdict.claim, actor=editor())
 
     # One visibility rule: the key that gets 404 for the speaker does not read its name.
     assert api.get(f"/api/v1/speakers/{unpublished_speaker.pk}/").status_code == 404

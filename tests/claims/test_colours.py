@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from claims.colours import (
+    TEXT_CONTRAST_MINIMUM,
     contrast_ratio,
     graphic_edge_colour,
     readable_text_colour,
@@ -26,7 +27,9 @@ def test_every_rating_of_the_default_scale_gets_a_legible_label():
     ratings = list(Rating.objects.all())
     assert len(ratings) == 6
     for rating in ratings:
-        assert contrast_ratio(rating.colour, rating.text_colour) >= 4.5, rating.label
+        assert contrast_ratio(rating.colour, rating.text_colour) >= TEXT_CONTRAST_MINIMUM, (
+            rating.label
+        )
     # The light ones needed dark text: white on them was below 3:1.
     assert readable_text_colour("#f9a825") == "#000000"
     assert readable_text_colour("#7b1fa2") == "#ffffff"

@@ -1,9 +1,10 @@
-"""Canonical claim groups: confirm, reject, merge, split, apply a verdict, undo; with events."""
+"""Canonical claim groups: confirm, reject, merge, split, apply a verdict, undo; with events, and
+the editor's say over the ones that change a published fact-check's public appearances."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims.matching import groups
+from claims.matching import applications, groups
 from claims.models import (
     Claim,
     ClaimGroupEvent,
@@ -13,7 +14,7 @@ from claims.models import (
     MatchSuggestion,
     SuggestionStatus,
 )
-from tests.factories import ArticleFactory, ClaimFactory, fact_checker, published_verdict
+from tests.factories import ArticleFactory, ClaimFactory, editor, fact_checker, published_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -120,23 +121,31 @@ def test_undoing_a_confirmation_reopens_the_suggestion():
     assert MatchSuggestion.objects.get().status == SuggestionStatus.OPEN
 
 
+def apply(repeat, checked, actor=None):
+    """An editor's request: applied at once (claims.matching.applications)."""
+    return applications.verdict_application_request(
+        claim=repeat, checked=checked, actor=actor or editor()
+    )
+
+
 def test_applying_a_published_verdict_links_the_repeat_and_takes_it_out_of_the_queue():
     verdict = published_verdict()
-    repeat, reviewer = claim("The same thing, said again."), fact_checker()
-    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=reviewer)
+    repeat, desk_editor = claim("The same thing, said again."), editor()
+    application = apply(repeat, verdict.claim, desk_editor)
     repeat = fresh(repeat)
     assert repeat.group_id == fresh(verdict.claim).group_id
     assert repeat.status == ClaimStatus.DISMISSED
     assert ClaimGroupEvent.objects.filter(
-        kind=GroupEventKind.VERDICT_APPLIED, claim=repeat
+        kind=GroupEventKind.VERDICT_APPLIED, claim=repeat, actor=desk_editor
     ).exists()
+    assert (application.status, application.decided_by) == ("approved", desk_editor)
     assert Claim.objects.with_already_checked().get(pk=repeat.pk).already_checked
 
 
 def test_only_a_published_verdict_can_be_applied():
     unpublished, repeat = claim(), claim("Again.")
     with pytest.raises(ValidationError, match="published"):
-        groups.claim_apply_verdict(claim=repeat, checked=unpublished, actor=fact_checker())
+        apply(repeat, unpublished, fact_checker())
 
 
 def test_applying_goes_by_the_verdict_being_published_not_the_claims_status():
@@ -148,7 +157,7 @@ def test_applying_goes_by_the_verdict_being_published_not_the_claims_status():
     assert fresh(verdict.claim).status == ClaimStatus.PUBLISHED
     repeat = claim("Again.")
     with pytest.raises(ValidationError, match="Only a published verdict"):
-        groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+        apply(repeat, verdict.claim)
     assert fresh(repeat).status == ClaimStatus.NEW and fresh(repeat).group_id is None
 
 
@@ -162,7 +171,7 @@ def test_a_verdict_is_not_applied_to_a_claim_whose_own_verdict_is_in_review_or_p
     # Applied, it would be a public appearance of the other fact-check before an editor has
     # decided on its own verdict (or a second fact-check of a claim already rated).
     with pytest.raises(ValidationError, match="own verdict"):
-        groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=fact_checker())
+        apply(repeat, verdict.claim)
     assert fresh(repeat).group_id is None
     assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
 
@@ -173,24 +182,119 @@ def test_a_repeat_reopened_after_a_verdict_was_applied_is_no_longer_a_public_app
     from tests.factories import drafted_verdict
 
     verdict = published_verdict()
-    repeat, reviewer = claim("The same thing, said again."), fact_checker()
-    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=reviewer)
+    repeat, desk_editor = claim("The same thing, said again."), editor()
+    apply(repeat, verdict.claim, desk_editor)
     assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim))]
-    # Reopened, the desk no longer says the published fact-check covers it: it is checked anew.
-    services.claim_reopen(claim=fresh(repeat), actor=reviewer)
-    drafted_verdict(claim=fresh(repeat), author=reviewer, conclusion="Still in draft.")
+    # Reopened (by an editor: it changes the public record), the desk no longer says the
+    # published fact-check covers it: it is checked anew.
+    services.claim_reopen(claim=fresh(repeat), actor=desk_editor)
+    drafted_verdict(claim=fresh(repeat), conclusion="Still in draft.")
     assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
     assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim), public=False)]
+
+
+def test_a_repeat_reopened_and_dismissed_again_by_hand_is_no_public_appearance_either():
+    from claims import services
+    from claims.claimreview import claim_appearances
+
+    # The public list read the application as standing again once the claim was dismissed for
+    # another reason, while the desk's "covered by" did not: one rule now, for both.
+    verdict, desk_editor = published_verdict(), editor()
+    repeat = claim("The same thing, said again.")
+    apply(repeat, verdict.claim, desk_editor)
+    services.claim_reopen(claim=fresh(repeat), actor=desk_editor)
+    services.claim_dismiss(claim=fresh(repeat), actor=fact_checker(), reason="An opinion.")
+    assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
+
+
+def test_a_fact_checker_does_not_reopen_a_repeat_a_published_verdict_covers():
+    from claims import services
+    from claims.appearances import NeedsAnEditor
+
+    verdict = published_verdict()
+    repeat = claim("The same thing, said again.")
+    apply(repeat, verdict.claim)
+    with pytest.raises(NeedsAnEditor, match="an editor"):
+        services.claim_reopen(claim=fresh(repeat), actor=fact_checker())
+    assert fresh(repeat).status == ClaimStatus.DISMISSED
+    # A repeat dismissed by hand is nobody's public appearance: reopened by anyone.
+    other = claim("Another thing.")
+    services.claim_dismiss(claim=other, actor=fact_checker(), reason="An opinion.")
+    services.claim_reopen(claim=fresh(other), actor=fact_checker())
+    assert fresh(other).status == ClaimStatus.NEW
 
 
 def test_an_applied_repeat_is_covered_by_the_checked_claim_until_it_is_split_out():
     from claims.matching.selectors import claim_covered_by
 
-    verdict, reviewer = published_verdict(), fact_checker()
+    verdict, desk_editor = published_verdict(), editor()
     repeat = claim("Crime went down 40 percent.")
     assert claim_covered_by(repeat) is None
-    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=reviewer)
+    apply(repeat, verdict.claim, desk_editor)
     assert claim_covered_by(fresh(repeat)) == verdict.claim
-    groups.claim_split(claim=fresh(repeat), actor=reviewer)
+    groups.claim_split(claim=fresh(repeat), actor=desk_editor)
     assert fresh(repeat).status == ClaimStatus.DISMISSED
     assert claim_covered_by(fresh(repeat)) is None  # split out: not a repeat after all
+
+
+# --- Group changes that would change what the public reads are an editor's -------------------
+
+
+def test_a_fact_checker_may_not_split_an_applied_repeat_out_but_an_editor_may():
+    from claims.appearances import NeedsAnEditor
+    from claims.claimreview import claim_appearances
+
+    verdict = published_verdict()
+    repeat = claim("Crime went down 40 percent.")
+    apply(repeat, verdict.claim)
+    with pytest.raises(NeedsAnEditor, match=f"claim #{verdict.claim.pk}"):
+        groups.claim_split(claim=fresh(repeat), actor=fact_checker())
+    assert fresh(repeat).group_id == fresh(verdict.claim).group_id
+    assert not ClaimGroupEvent.objects.filter(kind=GroupEventKind.SPLIT).exists()
+    event = groups.claim_split(claim=fresh(repeat), actor=editor())
+    assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
+    # Undoing it puts the appearance back on the public record: an editor's call too.
+    with pytest.raises(NeedsAnEditor):
+        groups.group_event_undo(event=event, actor=fact_checker())
+    groups.group_event_undo(event=event, actor=editor())
+    assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim))]
+
+
+def test_a_fact_checker_still_splits_and_links_repeats_the_public_does_not_see():
+    verdict = published_verdict()
+    repeat, checker = claim("Crime went down 40 percent."), fact_checker()
+    # Linked or split, an unapplied repeat is desk-only: nothing public changes.
+    groups.claim_group_link(
+        claim=repeat, earlier=verdict.claim, actor=checker, kind=GroupEventKind.CONFIRMED
+    )
+    groups.claim_split(claim=fresh(repeat), actor=checker)
+    assert fresh(repeat).group_id is None
+
+
+def test_merging_the_groups_of_two_published_claims_is_an_editor_s():
+    from claims.appearances import NeedsAnEditor
+    from claims.claimreview import claim_appearances
+
+    first = published_verdict(claim=claim()).claim
+    second = published_verdict(claim=claim("Crime was down 40 percent.")).claim
+    repeat, other = claim("A1."), claim("B1.")
+    groups.claim_group_link(claim=repeat, earlier=first)
+    groups.claim_group_link(claim=other, earlier=second)
+    source, target = fresh(first).group, fresh(second).group
+    # Merged, each fact-check would list the other's claim as an appearance.
+    with pytest.raises(NeedsAnEditor):
+        groups.group_merge(source=source, target=target, actor=fact_checker())
+    assert set(Claim.objects.filter(group=target)) == {second, other}
+    groups.group_merge(source=source, target=target, actor=editor())
+    assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, second.pk}
+
+
+def test_the_worker_does_not_link_a_published_claim_into_another_fact_check_s_group():
+    from claims.appearances import NeedsAnEditor
+
+    first = published_verdict(claim=claim()).claim
+    second = published_verdict(claim=claim("Crime was down 40 percent.")).claim
+    groups.claim_group_link(claim=claim("Again."), earlier=first)  # desk-only: linked
+    with pytest.raises(NeedsAnEditor):
+        groups.claim_group_link(claim=fresh(second), earlier=fresh(first))
+    assert fresh(second).group_id is None

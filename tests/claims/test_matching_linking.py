@@ -105,7 +105,7 @@ def matching_sent(monkeypatch):
 
 
 def made_minutes_ago(claim, minutes: int):
-    """The claim, and its article's analysis, `minutes` ago (the sweeper reads the latter)."""
+    """The claim, and its article's analysis, `minutes` ago (the sweeper reads the former)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -145,8 +145,8 @@ def test_an_analysis_stays_done_when_its_matching_cannot_be_queued(monkeypatch, 
     assert result.successful() and result.result["claims_created"] > 0
     assert article.analysis_status == AnalysisStatus.DONE
     assert not ClaimEmbedding.objects.filter(claim__article=article).exists()
-    Article.objects.filter(pk=article.pk).update(
-        analysis_finished_at=article.analysis_finished_at - tasks.UNEMBEDDED_AFTER
+    Claim.objects.filter(article=article).update(
+        created_at=article.analysis_finished_at - tasks.UNEMBEDDED_AFTER
     )
     monkeypatch.setattr(tasks.match_article_claims, "delay", lambda article_id: None)
     assert tasks.match_unembedded_claims() == [article.pk]  # beat finds it later
@@ -197,6 +197,45 @@ def test_the_sweeper_gives_up_on_claims_older_than_its_window(matching_sent):
     made_minutes_ago(recent, 60)
     assert tasks.match_unembedded_claims() == [recent.article_id]
     assert matching_sent == [recent.article_id]
+
+
+def test_a_claim_added_by_hand_to_an_article_analysed_days_ago_is_still_swept(matching_sent):
+    """The window follows the claim's creation: the reviewer's claim is new even though its
+    article's analysis finished well outside the sweeper's day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = article_with_claim(STATEMENT)
+    made_minutes_ago(old, int(tasks.SWEEP_WINDOW.total_seconds() // 60) * 3)
+    article_claims_match(article_id=old.article_id)  # the analysis's own claim was matched
+    added = ClaimFactory(
+        article=old.article, start=len(STATEMENT) + 1, end=len(old.article.body), text="Report 0."
+    )
+    Claim.objects.filter(pk=added.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert tasks.match_unembedded_claims() == [old.article_id]
+    assert matching_sent == [old.article_id]
+
+    article_claims_match(article_id=old.article_id)  # the job that was sent, run
+    assert ClaimEmbedding.objects.filter(claim=added).exists()
+    assert tasks.match_unembedded_claims() == []
+
+
+def test_the_sweeper_sends_the_newest_articles_first_and_at_most_its_limit_a_run():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.matching.linking import articles_with_unembedded_claims
+
+    claims = [article_with_claim(f"The bridge cost {n} million pounds.") for n in range(4)]
+    for minutes, claim in zip((50, 40, 30, 20), claims, strict=True):
+        made_minutes_ago(claim, minutes)
+    now = timezone.now()
+    found = articles_with_unembedded_claims(
+        created_before=now - timedelta(minutes=10), since=now - timedelta(days=1), limit=3
+    )
+    assert found == [claim.article_id for claim in reversed(claims)][:3]
 
 
 def test_a_linking_lost_after_the_vectors_were_made_is_found_and_sent_again(
@@ -265,3 +304,17 @@ def test_imported_fact_checks_whose_vector_job_was_lost_are_embedded_by_the_swee
     assert embedded == {lost.pk} and fresh.pk not in embedded and too_old.pk not in embedded
     tasks.match_unembedded_claims()
     assert sent == [[lost.pk]]
+
+
+def test_a_published_claim_is_only_suggested_as_a_repeat_of_another_fact_check():
+    """Linked, each fact-check would list the other's claim as a public appearance: an editor's
+    change, so the worker leaves it to the desk as a suggestion."""
+    from tests.factories import published_verdict
+
+    first = published_verdict(claim=article_with_claim(STATEMENT)).claim
+    article_claims_match(article_id=first.article_id)
+    later = published_verdict(claim=article_with_claim(STATEMENT)).claim
+    result = article_claims_match(article_id=later.article_id)
+    later.refresh_from_db()
+    assert later.group_id is None and result.linked == 0
+    assert MatchSuggestion.objects.filter(claim=later, candidate=first).exists()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from claims.matching import groups
+from claims.matching import applications, groups
 from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion, Verdict
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
@@ -44,7 +44,11 @@ def test_the_panel_shows_an_earlier_appearance_with_its_published_rating(client,
     assert f'data-appearance="{verdict.claim.pk}"' in page
     assert "Already checked." in page
     assert f"Rated {verdict.rating.label} on {verdict.published_at:%-d %b %Y}" in page
-    assert "Apply the published verdict" in page
+    # A fact-checker asks; applying it is an editor's (it changes the public fact-check).
+    assert "Ask an editor to apply the published verdict to this repeat" in page
+    client.force_login(editor(username="ed"))
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    assert "Apply the published verdict to this repeat" in page and "Ask an editor" not in page
 
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -71,7 +75,11 @@ def test_every_date_in_the_panel_is_written_the_one_house_way(client, checker):
     assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", date) for date in written), written
 
 
-def test_applying_the_verdict_from_the_panel_takes_the_repeat_out_of_the_queue(client, checker):
+def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_review_page(
+    client, checker
+):
+    from claims.claimreview import claim_appearances
+
     verdict = published_verdict()
     repeat = claim("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
@@ -79,8 +87,67 @@ def test_applying_the_verdict_from_the_panel_takes_the_repeat_out_of_the_queue(c
         reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk}
     )
     assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Sent to the editors" in page and "Awaiting an editor:" in page
+    assert "Withdraw my request" in page and "Approve: apply the verdict" not in page
+    repeat.refresh_from_db()
+    assert repeat.status == ClaimStatus.NEW  # still in the queue, and nothing public
+    checked = Claim.objects.get(pk=verdict.claim.pk)
+    assert checked.group_id == repeat.group_id
+    queue = client.get(reverse("claims:queue")).content.decode()
+    assert queue.count("data-application-pending") == 1
+    assert [c.pk for c in claim_appearances(checked)] == [checked.pk]
+
+    client.force_login(editor(username="ed"))
+    queue = client.get(reverse("claims:review_queue")).content.decode()
+    application = repeat.verdict_applications.get()
+    row = queue.split(f'data-application="{application.pk}"')[1].split("</tr>")[0]
+    assert "fc" in row and reverse("claims:detail", args=[repeat.pk]) in row
+    response = client.post(
+        reverse("claims:application_approve", args=[application.pk]), {"next": "review"}
+    )
+    assert response["Location"] == reverse("claims:review_queue")
     repeat.refresh_from_db()
     assert repeat.status == ClaimStatus.DISMISSED
+    assert repeat.pk in [c.pk for c in claim_appearances(checked)]
+    assert "No requests waiting." in client.get(reverse("claims:review_queue")).content.decode()
+
+
+def test_an_editor_applies_the_verdict_from_the_panel_at_once(client):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    client.force_login(editor(username="ed"))
+    client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
+    repeat.refresh_from_db()
+    assert repeat.status == ClaimStatus.DISMISSED
+
+
+def test_an_editor_rejects_a_request_with_a_reason_on_the_claim_page(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
+    application = repeat.verdict_applications.get()
+    # The author may not decide on their own request.
+    assert (
+        client.post(reverse("claims:application_approve", args=[application.pk])).status_code == 403
+    )
+    client.force_login(editor(username="ed"))
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    assert "Approve: apply the verdict" in page and "Reject" in page
+    refused = client.post(
+        reverse("claims:application_reject", args=[application.pk]), {"note": " "}, follow=True
+    )
+    assert "Say why the verdict does not cover this claim." in refused.content.decode()
+    client.post(
+        reverse("claims:application_reject", args=[application.pk]),
+        {"note": "A different year."},
+    )
+    application.refresh_from_db()
+    assert (application.status, application.decision_note) == ("rejected", "A different year.")
+    history = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
+    assert "Verdict application proposed" in history and "Verdict application rejected" in history
 
 
 @pytest.mark.parametrize("number", ["\u00b2", "\u0661"])
@@ -255,10 +322,11 @@ def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
     client.force_login(editor(username="ed"))
     url = reverse("claims:group_history", args=[Claim.objects.get(pk=first.pk).group_id])
     # Nine appearances, each with events and verdict versions: a query per appearance (or
-    # four, as it was: 44 queries) would pass 18 by far (three of the 18 count the appearances
-    # and the group changes for their pagers, and ask whether any appearance is narration; one
-    # reads every appearance's source history, for what each verdict version changed).
-    with django_assert_max_num_queries(18):
+    # four, as it was: 44 queries) would pass 19 by far (three of the 19 count the appearances
+    # and the group changes for their pagers, and ask whether any appearance is narration; two
+    # read every appearance's source history and its published verdicts' corrections, for
+    # what each verdict version changed).
+    with django_assert_max_num_queries(19):
         page = client.get(url).content.decode()
     assert page.count("data-appearance=") >= 9 and page.count("Verdict version") >= 9
 
@@ -278,10 +346,11 @@ def verdict_section(page: str) -> str:
     return page.split('id="verdict-heading"')[1].split('id="notes-heading"')[0]
 
 
-def test_an_applied_repeat_s_verdict_section_says_which_fact_check_covers_it(client, checker):
+def test_an_applied_repeat_s_verdict_section_says_which_fact_check_covers_it(client):
     verdict = published_verdict()
     repeat = claim("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    client.force_login(editor(username="ed"))
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
 
     section = verdict_section(
@@ -312,10 +381,22 @@ def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_b
 
     repeat = claim("Crime went down 40 percent last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
-    groups.claim_apply_verdict(claim=repeat, checked=verdict.claim, actor=checker)
-    services.claim_reopen(claim=repeat, actor=checker)
+    desk_editor = editor(username="ed")
+    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
+    services.claim_reopen(claim=repeat, actor=desk_editor)  # an editor's: it was public
     services.claim_dismiss(claim=repeat, actor=checker, reason="Not a repeat after all: opinion.")
     section = verdict_section(
         client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     )
     assert "Covered by" not in section and "The claim is dismissed." in section
+
+
+def test_a_fact_checker_splitting_an_applied_repeat_out_is_told_an_editor_does_it(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    applications.verdict_application_request(
+        claim=repeat, checked=verdict.claim, actor=editor(username="ed")
+    )
+    response = client.post(reverse("claims:split", args=[repeat.pk]), follow=True)
+    assert "an editor makes this change" in response.content.decode()
+    assert Claim.objects.get(pk=repeat.pk).group_id is not None

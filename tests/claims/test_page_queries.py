@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from claims import corrections, notes, services
 from claims.api.auth import token_create
+from claims.matching import applications
 from claims.matching.groups import claim_group_link
 from claims.models import Claim, MatchSuggestion, Sentence
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -61,7 +62,8 @@ def desk():
 def grow(desk: Desk, count: int) -> None:
     """`count` more claims of the same speaker, each in an article of its own with its sentence,
     linked into the first claim's group, assigned with a note, a match suggestion, and in turn
-    a published verdict (two sources), a submitted one, or none."""
+    a published verdict (two sources), a submitted one, or none and a request to apply the
+    first published verdict to it."""
     for _ in range(count):
         article = ArticleFactory(outlet=desk.outlet)
         claim = ClaimFactory(article=article, speaker=desk.speaker)
@@ -91,6 +93,10 @@ def grow(desk: Desk, count: int) -> None:
             )
         elif turn == 1:
             submitted_verdict(claim=claim, author=desk.checker)
+        else:  # a repeat the fact-checker asks an editor to cover with the first fact-check
+            applications.verdict_application_request(
+                claim=claim, checked=desk.published[0].claim, actor=desk.checker
+            )
         desk.claims.append(claim)
     if not desk.published[0].corrections.exists():
         verdict = desk.published[0]
@@ -154,32 +160,40 @@ DESK_PAGES = {
         lambda d: reverse("claims:queue") + "?sort=newest_article",
         10,
     ),
+    # Claim pages: one query more than before, for a request to apply a published verdict
+    # that awaits an editor.
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
-        22,
+        24,  # a pending verdict application; a published verdict's corrections' times
     ),
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        22,
+        23,
+    ),
+    "claim page of a repeat awaiting an editor": (
+        "boss",
+        lambda d: reverse("claims:detail", args=[d.claims[2].pk]),
+        23,
     ),
     "claim history": (
         "boss",
         lambda d: reverse("claims:history", args=[d.first.pk]),
-        12,  # the verdict's source history, for what each version changed
+        13,  # the verdict's source history and corrections, for what each version changed
     ),
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        19,  # three pagers (appearances, group changes, timeline), each with its count
+        20,  # three pagers (appearances, group changes, timeline), each with its count
     ),
     "speaker page": (
         "boss",
         lambda d: reverse("claims:speaker_detail", args=[d.speaker.slug]),
         20,
     ),
-    "review queue": ("boss", lambda d: reverse("claims:review_queue"), 8),
+    # Two of them count and read the requests to apply a published verdict.
+    "review queue": ("boss", lambda d: reverse("claims:review_queue"), 10),
     "desk history": ("boss", lambda d: reverse("claims:desk_history"), 9),
     "dashboard": ("boss", lambda d: reverse("claims:dashboard"), 10),
     "article list": ("checker", lambda d: reverse("articles:list"), 9),

@@ -13,11 +13,15 @@ from django.urls import reverse
 
 from articles.models import AnalysisStatus, Article
 from claims import services, verdicts
+from claims.matching import applications, groups
 from claims.models import (
     ApiToken,
+    ApplicationStatus,
     Claim,
+    ClaimGroupEvent,
     ClaimNote,
     EvidenceSource,
+    GroupEventKind,
     Speaker,
     SpeakerMerge,
     Verdict,
@@ -76,7 +80,18 @@ def desk():
     open_claim = ClaimFactory()
     assigned = services.claim_assign(claim=ClaimFactory(), actor=author)
     dismissed = services.claim_dismiss(claim=ClaimFactory(), actor=author, reason="Opinion.")
+    # Repeats of the published claim: linked; asked for by its author; applied by an editor.
+    repeat, requested, applied = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    checked = Claim.objects.get(pk=published.claim_id)
+    groups.claim_group_link(claim=repeat, earlier=checked)
+    request = applications.verdict_application_request(
+        claim=requested, checked=checked, actor=author
+    )
+    applications.verdict_application_request(claim=applied, checked=checked, actor=editor())
     return {
+        "repeat": repeat,
+        "request": request,
+        "applied": applied,
         "assigned": assigned,
         "dismissed": dismissed,
         "users": users,
@@ -150,6 +165,10 @@ class Admin:
     changed: Callable[[dict], bool]
 
 
+def _request(o):
+    return type(o["request"]).objects.get(pk=o["request"].pk)
+
+
 def claim(o, name) -> Claim:
     return Claim.objects.get(pk=o[name].pk if isinstance(o[name], Claim) else o[name].claim_id)
 
@@ -182,6 +201,65 @@ MATRIX = [
             lambda o: claim(o, "dismissed").status == "new",
         ),
         [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        # Asked by a fact-checker, the verdict is not applied: the request waits for an editor.
+        Desk(
+            "claims:apply_verdict",
+            lambda o: o["repeat"].pk,
+            lambda o: {"checked": o["published"].claim_id},
+            lambda o: ClaimGroupEvent.objects.filter(
+                kind=GroupEventKind.VERDICT_APPLIED, claim_id=o["repeat"].pk
+            ).exists(),
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:application_approve",
+            lambda o: o["request"].pk,
+            lambda o: {},
+            lambda o: _request(o).status == ApplicationStatus.APPROVED,
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:application_reject",
+            lambda o: o["request"].pk,
+            lambda o: {"note": "Another year's figure."},
+            lambda o: _request(o).status == ApplicationStatus.REJECTED,
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        # Only its author (not one of these users) withdraws it.
+        Desk(
+            "claims:application_withdraw",
+            lambda o: o["request"].pk,
+            lambda o: {},
+            lambda o: _request(o).status == ApplicationStatus.WITHDRAWN,
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, REFUSED, REFUSED, REFUSED],
+    ),
+    (
+        # Split out or reopened, an applied repeat leaves the fact-check's public appearances.
+        Desk(
+            "claims:split",
+            lambda o: o["applied"].pk,
+            lambda o: {},
+            lambda o: claim(o, "applied").group_id is None,
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
+            "claims:reopen",
+            lambda o: o["applied"].pk,
+            lambda o: {},
+            lambda o: claim(o, "applied").status == "new",
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, DONE, DONE, DONE],
     ),
     (
         Desk(

@@ -562,6 +562,23 @@ def test_a_published_verdicts_sources_change_only_inside_a_correction():
     draft_source.delete()
 
 
+def test_a_correction_may_replace_its_own_verdicts_sources_and_no_other_published_ones():
+    corrected, other = published_verdict(), published_verdict()
+    theirs = other.sources.get()
+    with published_sources_replaceable(verdicts=[corrected]):
+        EvidenceSource.objects.filter(verdict=corrected).update(title="Corrected")
+        for attempt in [
+            theirs.delete,
+            lambda: EvidenceSource.objects.filter(pk=theirs.pk).update(title="Swapped"),
+            lambda: EvidenceSource.objects.filter(verdict__in=[corrected, other]).delete(),
+        ]:
+            with pytest.raises(ProtectedError) as refused:
+                attempt()
+            assert refused.value.protected_objects == {other}
+    assert corrected.sources.get().title == "Corrected"
+    assert EvidenceSource.objects.get(pk=theirs.pk).title == theirs.title
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigger is PostgreSQL's (migration 0014)"
 )
@@ -599,7 +616,7 @@ def test_the_database_refuses_raw_sql_and_loaddata_on_a_published_verdicts_sourc
     source.refresh_from_db()
     assert source.title != "Swapped by a fixture" and verdict.sources.count() == 1
     # The setting lives only inside the correction's block, and a draft's rows stay free.
-    with published_sources_replaceable(), connection.cursor() as cursor:
+    with published_sources_replaceable(verdicts=[verdict]), connection.cursor() as cursor:
         cursor.execute("UPDATE claims_evidencesource SET note = 'ok' WHERE id = %s", [source.pk])
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE claims_evidencesource SET note = 'no' WHERE id = %s", [source.pk])
@@ -629,7 +646,7 @@ def test_a_published_verdict_with_no_source_left_is_still_not_deleted(client):
     # With no sources left (only a correction could get there), no on_delete handler is
     # reached when the verdict itself is deleted.
     verdict = published_verdict()
-    with published_sources_replaceable():
+    with published_sources_replaceable(verdicts=[verdict]):
         EvidenceSource.objects.filter(verdict=verdict).delete()
     for delete in [verdict.delete, Verdict.objects.filter(pk=verdict.pk).delete]:
         with pytest.raises(ProtectedError) as refused:

@@ -4,6 +4,7 @@ page's latest entries, and the one pager they share with the desk's other lists.
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,7 +109,7 @@ def test_the_group_history_pages_its_timeline_and_names_each_entry_s_claim(clien
     assert second[-1].title.startswith("Group: ")  # the link came after the day-old events
 
 
-def test_the_pager_keeps_the_filters_and_every_list_uses_it(client):
+def test_the_desk_history_pager_keeps_the_person_filter_on_every_page(client):
     boss = editor()
     for _ in range(55):
         services.claim_assign(claim=ClaimFactory(), actor=boss)
@@ -117,14 +118,6 @@ def test_the_pager_keeps_the_filters_and_every_list_uses_it(client):
     assert f'href="?person={boss.pk}&amp;page=2"' in html and "Page 1 of 2" in html
     html = client.get(reverse("claims:desk_history"), {"person": boss.pk, "page": 2}).text
     assert f'href="?person={boss.pk}&amp;page=1" rel="prev"' in html
-
-
-def test_the_intake_pager_template_is_gone():
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    with pytest.raises(TemplateDoesNotExist):
-        get_template("articles/intake/_pager.html")
 
 
 def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timeline_page(client):
@@ -179,6 +172,65 @@ def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_
     assert second.note == ""
 
 
+def test_a_correction_that_replaced_the_sources_lists_the_change_under_its_own_version():
+    from claims import corrections
+
+    verdict = published_verdict()
+    old_source = verdict.sources.get()
+    corrections.verdict_correct(
+        verdict=verdict,
+        editor=editor(),
+        expected_version=verdict.version,
+        note="A better source.",
+        rating=verdict.rating,
+        conclusion=verdict.conclusion,
+        explanation=verdict.explanation,
+        sources=[{"url": "https://new.example.org/data", "title": "New data"}],
+    )
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    versions = {e.title: e for e in entries if e.title.startswith("Verdict version")}
+    published, corrected = versions["Verdict version 3"], versions["Verdict version 4"]
+    assert [field for field, _, _ in published.changes] == ["status"]
+    assert corrected.changes == [
+        (
+            "sources",
+            f"{old_source.title} <{old_source.url}>",
+            "New data <https://new.example.org/data>",
+        )
+    ]
+    assert corrected.note == ""
+
+
+def test_a_correction_stored_sources_first_still_lists_its_change_under_its_own_version():
+    from claims import corrections
+    from claims.models import Correction, published_sources_replaceable
+    from claims.verdicts import sources_replace, verdict_locked
+
+    verdict = published_verdict()
+    old_source = verdict.sources.get()
+    # As verdict_correct wrote a correction before its sources moved after the version: the
+    # new sources first, then the verdict's new version.
+    boss = editor()
+    with transaction.atomic():
+        locked = verdict_locked(verdict, verdict.version)
+        Correction.objects.create(verdict=locked, note="A better source.", created_by=boss)
+        with published_sources_replaceable(verdicts=[locked]):
+            sources_replace(locked, [{"url": "https://new.example.org/data", "title": "New data"}])
+        corrections._correction_republish(
+            claim=locked.claim, verdict=locked, editor=boss, note="A better source.", data={}
+        )
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    versions = {e.title: e for e in entries if e.title.startswith("Verdict version")}
+    assert [field for field, _, _ in versions["Verdict version 3"].changes] == ["status"]
+    assert versions["Verdict version 4"].changes == [
+        (
+            "sources",
+            f"{old_source.title} <{old_source.url}>",
+            "New data <https://new.example.org/data>",
+        )
+    ]
+
+
 def test_an_old_version_that_changed_nothing_says_so_instead_of_an_empty_entry(client):
     from claims.models import EvidenceSource
     from tests.factories import drafted_verdict
@@ -231,3 +283,15 @@ def test_the_group_history_names_the_narration_beside_the_speakers(client):
     )
     assert ">Ann</a>" in section and "Only the articles' own narration." not in section
     assert "and, without a speaker, the articles' own narration" in section
+
+
+def test_a_note_taken_back_while_its_history_page_is_read_leaves_the_page_without_it():
+    checker = fact_checker()
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Called the ministry.")
+    services.claim_assign(claim=Claim.objects.get(pk=claim.pk), actor=checker)
+    # The page's keys are read, then the note is removed, then the page's rows are read.
+    sources = timeline._Sources([claim.pk], notes=True)
+    keys = list(sources.keys().order_by("at", "source", "key"))
+    notes.claim_note_remove(note=note, actor=checker)
+    assert [entry.title for entry in sources.entries(keys)] == ["Assigned"]

@@ -79,6 +79,10 @@ def test_the_dashboard_counts_and_charts(client, boss):
     assert sum(bar.count for bar in context["week_bars"]) == 1
     assert len(context["week_bars"]) == 12
     assert context["week_bars"][-1].count == 1
+    # The busiest week's column is the chart's full height; an empty week's is none.
+    this_week, empty = context["week_bars"][-1], context["week_bars"][0]
+    assert (this_week.width, this_week.top, this_week.y) == (120, 10, 11 * 40)
+    assert (empty.width, empty.top) == (0, 130)
     assert [s.name for s in context["top_speakers"]] == ["Most Checked"]
     html = response.content.decode()
     assert "Verdicts published per week" in html and "<svg" in html
@@ -109,6 +113,25 @@ def test_the_dashboards_top_speakers_are_read_once_until_a_verdict_is_published(
         ("Bo Seldom", 3),
         ("Ann Often", 2),
     ]
+
+
+def test_the_top_speakers_stay_current_when_the_cache_loses_the_published_generation(
+    client, boss, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from claims.record import PUBLISHED_GENERATION_KEY
+
+    # The cache drops the number (evicted under memory pressure, or lost with a restart of a
+    # cache kept in memory): a number it gives out again must not be one used before, or the
+    # pages cached under that earlier number come back.
+    cache.delete(PUBLISHED_GENERATION_KEY)
+    url = reverse("claims:dashboard")
+    assert client.get(url).context["top_speakers"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        published_verdict(claim=ClaimFactory(speaker=SpeakerFactory(name="Ann Often")))
+    cache.delete(PUBLISHED_GENERATION_KEY)
+    assert [s.name for s in client.get(url).context["top_speakers"]] == ["Ann Often"]
 
 
 def test_durations_read_like_a_person_wrote_them():

@@ -55,7 +55,9 @@ def test_the_public_page_carries_a_complete_claimreview(client, verdict, setting
     assert review["@type"] == "ClaimReview"
     assert review["url"] == f"http://testserver/fact-checks/{verdict.pk}/"
     assert review["claimReviewed"] == "Crime fell by 40 percent last year."
-    assert review["datePublished"] == verdict.published_at.date().isoformat()
+    assert dt.datetime.fromisoformat(review["datePublished"]) == verdict.published_at.replace(
+        microsecond=0
+    )
     assert review["author"] == {
         "@type": "Organization",
         "name": "Example Checks",
@@ -75,12 +77,29 @@ def test_the_public_page_carries_a_complete_claimreview(client, verdict, setting
         "name": "Ada Mayor",
         "jobTitle": "Mayor of Springfield",
     }
-    assert item["datePublished"] == "2021-06-28"
+    assert item["datePublished"] == "2021-06-28T18:00:00+00:00"
     assert item["appearance"][0]["url"] == "https://news.example.com/mayor-crime"
     assert item["appearance"][0]["publisher"]["name"] == "Example News"
     assert item["firstAppearance"] == item["appearance"][0]
     assert "correction" not in review
     assert '<meta name="description" content="False: The figure is wrong.">' in html
+
+
+def test_claimreview_dates_carry_their_zone_and_the_day_the_page_shows(client, settings):
+    # 23:30 UTC is already the next day in Auckland, where this desk works.
+    settings.TIME_ZONE = "Pacific/Auckland"
+    article = ArticleFactory(published_at=dt.datetime(2021, 6, 28, 18, 0, tzinfo=dt.UTC))
+    verdict = published_verdict(claim=ClaimFactory(article=article))
+    published = dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC)
+    type(verdict).objects.filter(pk=verdict.pk).update(published_at=published)
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    [review] = jsonld_blocks(html)
+    assert "published <time" in html and ">3 December 2026</time>" in html
+    assert review["datePublished"] == "2026-12-03T12:30:00+13:00"
+    assert dt.datetime.fromisoformat(review["datePublished"]) == published
+    item = review["itemReviewed"]
+    assert item["datePublished"] == item["appearance"][0]["datePublished"]
+    assert item["datePublished"] == "2021-06-29T06:00:00+12:00"
 
 
 def test_the_org_url_defaults_to_the_site(client, verdict):

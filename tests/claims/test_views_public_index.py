@@ -155,6 +155,8 @@ def test_a_sitemap_section_is_rendered_once_until_the_published_record_changes(
         again = client.get("/sitemap-fact-checks.xml")
     assert again.content == first.content and again["Content-Type"] == "application/xml"
     assert again["Last-Modified"] == first["Last-Modified"]
+    # Kept out of search results, as Django's own sitemap view says: served from the cache too.
+    assert again["X-Robots-Tag"] == first["X-Robots-Tag"] == "noindex, noodp, noarchive"
     with django_capture_on_commit_callbacks(execute=True):
         fresh = published_verdict(claim=claim_with_text("The bridge cost twice the estimate."))
         verdicts.verdict_submit(verdict=desk["draft"], actor=desk["draft"].author)

@@ -49,7 +49,8 @@ class Command(BaseCommand):
             filled = width * progress.done // max(progress.total or 0, 1)
             line = (
                 f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} rows"
-                f" · {progress.stored} stored · {progress.skipped} skipped"
+                f" · {progress.stored} stored · {progress.queued} queued for fetching"
+                f" · {progress.skipped} skipped"
                 f" · {progress.failed} failed · {time.monotonic() - started:.0f} s"
             )
             self.stdout.write(
@@ -73,5 +74,6 @@ class Command(BaseCommand):
             self.stdout.write(f"... and {progress.failed - len(batch.errors)} more bad rows")
         self.stdout.write(
             f"Imported {path.name} in {time.monotonic() - started:.1f} s: {progress.done} rows, "
-            f"{progress.stored} stored, {progress.skipped} skipped, {progress.failed} failed."
+            f"{progress.stored} stored, {progress.queued} queued for fetching, "
+            f"{progress.skipped} skipped, {progress.failed} failed."
         )

@@ -8,8 +8,9 @@ from articles.queueing import articles_recover
 
 class Command(BaseCommand):
     help = (
-        "Send again the analyses that never reached the broker (it was down) or whose worker "
-        "died. Jobs still waiting in the broker are left alone. Celery beat runs the same "
+        "Send again the analyses that never reached the broker (it was down), whose message is "
+        "presumed lost (sent over an hour ago, never started) or whose worker died. Jobs still "
+        "waiting in the broker are left alone. Celery beat runs the same "
         "recovery every ANALYSIS_RECOVER_EVERY_SECONDS (articles.tasks.recover_analyses)."
     )
 
@@ -31,8 +32,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-sent",
             action="store_true",
-            help="Also send queued jobs that did reach the broker: only after the broker lost "
-            "its data, or a backlog doubles.",
+            help="Also send queued jobs that reached the broker lately (those sent longer ago "
+            "than the broker's presumed-lost window are sent anyway): only after the broker "
+            "lost its data, or a backlog doubles.",
         )
 
     def handle(self, *args, queued_minutes, stalled_seconds, include_sent: bool, **options):
@@ -53,6 +55,7 @@ class Command(BaseCommand):
         for label, ids in (
             ("stalled and sent again", recovery.stalled),
             ("never reached the broker, sent", recovery.unsent),
+            ("presumed lost by the broker, sent again", recovery.lost),
             ("sent again on request", recovery.resent),
         ):
             listed = ", ".join(f"#{pk}" for pk in ids)

@@ -11,8 +11,8 @@
         .then(function (data) {
           if (data) {
             update(data);
-            // A job is settled once its article's analysis has ended too; an import has no
-            // such second stage.
+            // A job is settled once its article's analysis has ended too; an import once the
+            // jobs its URL rows queued have ended.
             if ("settled" in data ? data.settled : data.finished) { window.location.reload(); return; }
           }
           delay = Math.min(delay * 1.2, 5000);
@@ -47,7 +47,7 @@
       bar.textContent = data.done + " of " + data.total;
       document.getElementById("import-total").textContent = data.total;
     }
-    ["done", "stored", "skipped", "failed"].forEach(function (key) {
+    ["done", "stored", "queued", "skipped", "failed"].forEach(function (key) {
       document.getElementById("import-" + key).textContent = data[key];
     });
     if (data.error) {
