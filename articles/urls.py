@@ -6,7 +6,7 @@ from .intake import views as intake
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.article_list, name="list"),
+    path("articles/", views.article_list, name="list"),
     path("articles/new/", views.article_submit, name="submit"),
     path("articles/<int:pk>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/status/", views.article_status, name="status"),

@@ -91,7 +91,7 @@ def pages() -> list[tuple[str, str, str, dict]]:
         ("review queue", "editor", "/review/", {}),
         ("desk history", "editor", "/history/", {}),
         ("dashboard", "editor", "/dashboard/", {}),
-        ("article list", "checker", "/", {}),
+        ("article list", "checker", "/articles/", {}),
         ("article detail", "checker", f"/articles/{article.pk}/", {}),
         ("public index", "anonymous", "/fact-checks/", {}),
         ("public index, search", "anonymous", "/fact-checks/?q=unemployment", {}),

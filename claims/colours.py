@@ -1,4 +1,5 @@
-"""WCAG 2.2 colour contrast, for text drawn on a colour the desk chooses (a rating's badge).
+"""WCAG 2.2 colour contrast, for what the desk draws in a colour it chooses: a rating's badge
+(its text) and a rating's bar in a chart (its edge).
 
 Plain functions on "#rrggbb" strings; no Django. The formulas are WCAG 2.2's definitions of
 relative luminance and contrast ratio (https://www.w3.org/TR/WCAG22/#dfn-contrast-ratio).
@@ -8,6 +9,8 @@ BLACK = "#000000"
 WHITE = "#ffffff"
 # WCAG 2.2 AA (1.4.3) for text below 18pt, or 14pt bold.
 TEXT_CONTRAST_MINIMUM = 4.5
+# WCAG 2.2 AA (1.4.11) for the parts of a graphic needed to understand it (a chart's bars).
+GRAPHIC_CONTRAST_MINIMUM = 3.0
 
 
 def _channels(colour: str) -> tuple[float, float, float]:
@@ -37,3 +40,19 @@ def readable_text_colour(background: str) -> str:
     if contrast_ratio(background, BLACK) >= contrast_ratio(background, WHITE):
         return BLACK
     return WHITE
+
+
+def _darker(colour: str, by: float) -> str:
+    return "#" + "".join(f"{round(channel * (1 - by) * 255):02x}" for channel in _channels(colour))
+
+
+def graphic_edge_colour(fill: str, background: str = WHITE) -> str:
+    """The colour to outline a shape filled with `fill` on `background` (the page's white):
+    the fill itself where it already stands out 3:1, else the nearest darker shade of it that
+    does, so a Half True bar (#f9a825, 1.97:1 on white) keeps its colour and gains a visible
+    edge. Black reaches 21:1 on white, so a shade is always found on a light page."""
+    for step in range(21):
+        shade = _darker(fill, step / 20)
+        if contrast_ratio(shade, background) >= GRAPHIC_CONTRAST_MINIMUM:
+            return shade
+    return readable_text_colour(background)

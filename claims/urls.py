@@ -5,6 +5,7 @@ from .views import actions, claim, desk, groups, notes, public, queue
 app_name = "claims"
 
 urlpatterns = [
+    path("", public.home, name="home"),
     path("claims/", queue.claim_queue, name="queue"),
     path("claims/bulk/", queue.claim_queue_bulk, name="queue_bulk"),
     path("claims/<int:pk>/", claim.claim_detail, name="detail"),

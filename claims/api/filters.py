@@ -48,14 +48,18 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
 
 
 def speaker_ids_matching(value: str) -> Q:
-    """A speaker given as an id, a slug or any of its names (matched like attribution does)."""
-    value = value.strip()
+    """A speaker given as an id, a slug or any of its names (matched like attribution does:
+    case, spacing, accents and honorifics aside). It picks speakers only: which of their rows
+    a key sees stays its endpoint's rule (published ones only, for a partner key)."""
+    # Any run of whitespace (a non-breaking space pasted from a page) reads as one space.
+    value = " ".join(value.split())
     if is_id(value):
         return Q(pk=int(value))
     alias_speakers = SpeakerAlias.objects.filter(key=speaker_key(value)).values("speaker_id")
-    # Slug and alias key are indexed; the exact-name match covers speakers added in the admin
-    # without aliases (a scan, but of the speakers table, which stays small).
-    return Q(slug=value) | Q(pk__in=alias_speakers) | Q(name__iexact=value)
+    # Slug and alias key are indexed; the name match covers speakers added in the admin
+    # without aliases (a scan, but of the speakers table, which stays small). Slugs are
+    # lower case.
+    return Q(slug=value.lower()) | Q(pk__in=alias_speakers) | Q(name__iexact=value)
 
 
 def outlet_matching(value: str) -> Q:

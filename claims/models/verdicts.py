@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from ..colours import readable_text_colour
+from ..colours import graphic_edge_colour, readable_text_colour
 from .claims import Claim
 from .published import (
     LOCKED_VERDICT_STATES,
@@ -61,6 +61,12 @@ class Rating(models.Model):
         """The badge's label colour: the colour itself is the editor's choice, its legibility
         is not (WCAG 1.4.3)."""
         return readable_text_colour(self.colour)
+
+    @property
+    def edge_colour(self) -> str:
+        """A chart bar's outline: the editor's colour may be too light to see on the page
+        (WCAG 1.4.11); the edge is not."""
+        return graphic_edge_colour(self.colour)
 
 
 class VerdictQuerySet(models.QuerySet):

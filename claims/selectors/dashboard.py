@@ -43,6 +43,9 @@ class Bar:
     label: str
     count: int
     colour: str = "#0b5cad"
+    # The outline of a bar in a colour the desk chose, reaching 3:1 on the page where the
+    # fill may not (Rating.edge_colour); the dashboard's own blue needs none.
+    edge: str = ""
     width: float = 0.0
     y: int = 0
     top: float = 0.0

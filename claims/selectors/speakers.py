@@ -15,7 +15,7 @@ def speaker_rating_distribution(speaker: Speaker) -> list[Bar]:
         .annotate(total=Count("id"))
     )
     ratings = Rating.objects.filter(scale__is_active=True).order_by("-value")
-    return bars([Bar(r.label, counts.get(r.pk, 0), r.colour) for r in ratings])
+    return bars([Bar(r.label, counts.get(r.pk, 0), r.colour, r.edge_colour) for r in ratings])
 
 
 def speaker_is_public(speaker: Speaker) -> bool:

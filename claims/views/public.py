@@ -1,7 +1,9 @@
-"""Open to everyone, and only for published verdicts: each fact-check's page, their index, an
-Atom feed and a sitemap. What the public may read is Verdict.objects.published() throughout."""
+"""Open to everyone, and only for published verdicts: the site's front door, each fact-check's
+page, their index, an Atom feed and a sitemap. What the public may read is
+Verdict.objects.published() throughout."""
 
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -10,17 +12,20 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
 
 from .. import selectors
 from ..claimreview import claimreview_for, jsonld_script
 from ..forms import PublicSearchForm
 from ..models import Verdict
 from ..record import published_generation
+from .base import VIEW_CLAIMS
 
 INDEX_PAGE_SIZE = 20
 FEED_ITEMS = 30
@@ -33,6 +38,16 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
+
+
+# The answer depends on who asks, so no cache may keep one person's for another.
+@never_cache
+def home(request):
+    """The site's address: the desk's queue for whoever works it, the published fact-checks
+    for everyone else (a reader, a signed-in account with no desk role), not a log-in page."""
+    if request.user.has_perm(VIEW_CLAIMS):
+        return redirect("claims:queue")
+    return redirect("claims:public_index")
 
 
 def verdict_public(request, pk: int):
@@ -118,19 +133,51 @@ class PublishedVerdictsFeed(Feed):
         return verdict.modified_at
 
 
+# A number no verdict has yet, reversed in place of a pk and replaced by each row's own.
+_PK_SLOT = 987_654_321
+
+
 class PublishedVerdictsSitemap(Sitemap):
     changefreq = "monthly"
     limit = 5000
+
+    def __init__(self):
+        # reverse() once per section, not once per address: 5,000 of them were a fifth of a
+        # section's first render (bench/sitemap_section.py).
+        self._path = reverse("claims:public", args=[_PK_SLOT]).replace(str(_PK_SLOT), "{}")
 
     def items(self):
         # A section lists 5,000 addresses: only what location() and lastmod() read.
         return selectors.published_index().select_related(None).only("id", "published_at")
 
     def location(self, verdict):
-        return reverse("claims:public", args=[verdict.pk])
+        return self._path.format(verdict.pk)
 
     def lastmod(self, verdict):
         return verdict.modified_at
+
+
+def _urlset_xml(urls: list[dict]) -> str:
+    """What django/contrib/sitemaps/templates/sitemap.xml writes for these sections (no
+    priority, no language alternates), each address escaped as the template would, each
+    lastmod's date in the desk's TIME_ZONE as its date filter gives it."""
+    rows = []
+    for url in urls:
+        lastmod = url["lastmod"]
+        if lastmod:
+            if isinstance(lastmod, datetime) and timezone.is_aware(lastmod):
+                lastmod = timezone.localtime(lastmod)
+            dated = f"<lastmod>{lastmod:%Y-%m-%d}</lastmod>"
+        else:
+            dated = ""
+        often = f"<changefreq>{escape(url['changefreq'])}</changefreq>" if url["changefreq"] else ""
+        rows.append(f"<url><loc>{escape(url['location'])}</loc>{dated}{often}</url>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(rows)
+        + "\n</urlset>\n"
+    )
 
 
 # Published fact-check pages only; an index of sections, each paged at the sitemap's limit.
@@ -144,13 +191,12 @@ SITEMAP_CACHE_SECONDS = 86_400
 @sitemap_views.x_robots_tag
 def sitemap_section(request, section: str):
     """One page of a sitemap section, as Django's sitemap view writes it, rendered once per
-    published generation (claims.record): 5,000 addresses cost about half a second of CPU, most
-    of it Django's sitemap template, and crawlers fetch them often. Only a publication, a
-    correction or an applied repeat (a new lastmod) changes a section, and each moves the
-    generation on, so a
-    cached page never lists or dates anything the published record does not. The key names the
-    scheme and host too, since the addresses are absolute. A page number that is not plain
-    ASCII digits (a 404, or Django's own answer) is not cached."""
+    published generation (claims.record): 5,000 addresses cost about 0.1 s of CPU even written
+    as below (0.4 s through Django's template), and crawlers fetch them often. Only a
+    publication, a correction or an applied repeat (a new lastmod) changes a section, and each
+    moves the generation on, so a cached page never lists or dates anything the published record
+    does not. The key names the scheme and host too, since the addresses are absolute. A page
+    number that is not plain ASCII digits (a 404, or Django's own answer) is not cached."""
     page = request.GET.get("p", "1")
     key = None
     # ASCII digits only: "²" is a digit to isdigit() but not a number to int().
@@ -164,7 +210,11 @@ def sitemap_section(request, section: str):
             if last_modified:
                 response["Last-Modified"] = last_modified
             return response
-    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section).render()
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    # Django's view pages the section, answers 404s and sets Last-Modified; its template then
+    # cost 70% of the render (5,000 addresses, seven variable lookups and a date filter each:
+    # bench/sitemap_section.py), so the same XML is written here instead.
+    response.content = _urlset_xml(response.context_data["urlset"])
     if key and response.status_code == 200:
         entry = (response.content, response.get("Last-Modified"))
         cache.set(key, entry, timeout=SITEMAP_CACHE_SECONDS)

@@ -1,6 +1,6 @@
-"""The desk's stylesheet meets WCAG 2.2 AA contrast: text 4.5:1 (1.4.3), focus outlines and form
-control borders 3:1 (1.4.11). The colours are read from app.css itself, so a change that breaks
-a pair fails here."""
+"""The desk's stylesheet meets WCAG 2.2 AA contrast: text 4.5:1 (1.4.3), focus outlines, form
+control borders and chart bars 3:1 (1.4.11). The colours are read from app.css itself (the bars'
+from the pages, on app.css's background), so a change that breaks a pair fails here."""
 
 import re
 from pathlib import Path
@@ -112,3 +112,36 @@ def test_the_rating_badge_takes_its_text_colour_from_the_rating():
     # The page sets --rating-text per rating (Rating.text_colour, tests/claims/test_colours.py).
     rating = re.search(r"\.rating \{([^}]*)\}", STYLESHEET.read_text()).group(1)
     assert re.search(r"(?<![-\w])color:\s*var\(--rating-text", rating)
+
+
+def bar_stands_out(rect, background: str) -> bool:
+    """WCAG 1.4.11: a bar is seen by its fill, or by an outline wide enough to see, at 3:1."""
+    if contrast_ratio(rect["fill"], background) >= 3:
+        return True
+    outlined = float(rect.get("stroke-width", 0)) >= 1 and rect.get("stroke")
+    return bool(outlined) and contrast_ratio(rect["stroke"], background) >= 3
+
+
+@pytest.mark.django_db
+def test_every_bar_of_the_desk_s_charts_stands_out_3_to_1_from_the_page(client):
+    from django.urls import reverse
+
+    from claims.models import Claim, Rating
+    from tests.a11y import parse
+    from tests.factories import ClaimFactory, SpeakerFactory, editor, published_verdict
+
+    speaker = SpeakerFactory()
+    ratings = list(Rating.objects.filter(scale__is_active=True))
+    for rating in ratings:  # one published verdict for each rating, so every bar is drawn
+        verdict = published_verdict(claim=ClaimFactory(), rating=rating)
+        Claim.objects.filter(pk=verdict.claim_id).update(speaker=speaker)
+    client.force_login(editor())
+    speaker_page = client.get(reverse("claims:speaker_detail", args=[speaker.slug]))
+    dashboard = client.get(reverse("claims:dashboard"))
+
+    speaker_bars = parse(speaker_page.content.decode()).select("svg.chart rect")
+    assert len(speaker_bars) == len(ratings) == 6
+    dashboard_bars = parse(dashboard.content.decode()).select("svg.chart rect")
+    assert dashboard_bars
+    for rect in speaker_bars + dashboard_bars:
+        assert bar_stands_out(rect, PAGE), f"{rect['fill']} / {rect.get('stroke')} on {PAGE}"

@@ -81,6 +81,27 @@ def test_filters_by_speaker_id_slug_or_any_of_its_names(api):
     assert ids(api.get("/api/v1/verdicts/", {"speaker": "Nobody Known"})) == []
 
 
+def test_a_speaker_is_found_however_its_name_is_cased_or_spaced(api):
+    # An alias matches by its normalised key already; a speaker added in the admin may have
+    # none, and then its name and slug are what a partner types.
+    speaker = SpeakerFactory(name="Grace Hopper", slug="grace-hopper")
+    speaker.aliases.all().delete()
+    theirs = published_verdict("The navy bought 40 ships.", speaker=speaker)
+    for value in ("  grace   HOPPER ", "Grace\u00a0Hopper", "Grace-Hopper", "\tgrace hopper\n"):
+        assert ids(api.get("/api/v1/verdicts/", {"speaker": value})) == [theirs.pk], value
+    assert ids(api.get("/api/v1/verdicts/", {"speaker": "Grace"})) == []
+
+
+def test_a_partner_key_finds_nothing_by_the_alias_of_a_speaker_seen_only_in_unpublished_work():
+    speaker = speaker_resolve(name="Quiet Source", aliases=["The Deputy Minister"])
+    draft = draft_verdict("The deal was signed in 2019.", speaker=speaker)
+    for value in ("the deputy minister", "  DEPUTY   Minister "):
+        for url in ("/api/v1/verdicts/", "/api/v1/claims/"):
+            assert ids(key_client().get(url, {"speaker": value})) == [], (url, value)
+        desk = key_client(staff=True).get("/api/v1/claims/", {"speaker": value})
+        assert ids(desk) == [draft.claim_id]
+
+
 def test_filters_by_rating_outlet_language_and_dates(api):
     outlet = OutletFactory(domain="news.example")
     true_one = published_verdict("Jobs rose by 3 percent.", rating="true", outlet=outlet)

@@ -1,7 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from claims.colours import TEXT_CONTRAST_MINIMUM, contrast_ratio, readable_text_colour
+from claims.colours import (
+    TEXT_CONTRAST_MINIMUM,
+    contrast_ratio,
+    graphic_edge_colour,
+    readable_text_colour,
+    relative_luminance,
+)
 from claims.models import Rating
 from tests.a11y import parse
 from tests.factories import ClaimFactory, published_verdict
@@ -36,3 +42,13 @@ def test_a_rating_badge_is_drawn_with_its_legible_text_colour(client):
     badge = page.find(class_="rating")
     assert badge.get_text() == "Half True"
     assert "--rating: #f9a825" in badge["style"] and "--rating-text: #000000" in badge["style"]
+
+
+def test_a_chart_bar_too_light_for_the_page_gets_an_edge_of_its_own_colour_darkened():
+    # Half True's amber is 1.97:1 on white and Mostly True's green 2.5:1: below WCAG 1.4.11.
+    for light in ["#f9a825", "#7cb342"]:
+        edge = graphic_edge_colour(light)
+        assert contrast_ratio(edge, "#ffffff") >= 3 and edge != light
+        assert relative_luminance(edge) < relative_luminance(light)
+    # A colour that already stands out is its own edge.
+    assert graphic_edge_colour("#2e7d32") == "#2e7d32"

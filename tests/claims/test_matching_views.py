@@ -1,14 +1,16 @@
 """The "seen before" panel, the group actions through the client, the canonical claim's
 history page, the queue's "already checked" mark and the speaker page's repeat counts."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from claims.matching import applications, groups
-from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion
+from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion, Verdict
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
@@ -41,12 +43,36 @@ def test_the_panel_shows_an_earlier_appearance_with_its_published_rating(client,
     assert "Seen before" in page
     assert f'data-appearance="{verdict.claim.pk}"' in page
     assert "Already checked." in page
-    assert f"Rated {verdict.rating.label} on {verdict.published_at:%-d %B %Y}" in page
+    assert f"Rated {verdict.rating.label} on {verdict.published_at:%-d %b %Y}" in page
     # A fact-checker asks; applying it is an editor's (it changes the public fact-check).
     assert "Ask an editor to apply the published verdict to this repeat" in page
     client.force_login(editor(username="ed"))
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     assert "Apply the published verdict to this repeat" in page and "Ask an editor" not in page
+
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# A day and a month, abbreviated or not, with a year after it or not: every date a panel writes.
+WRITTEN_DATE = re.compile(
+    rf"\b\d{{1,2}} (?:{MONTHS}|{'|'.join(m[:3] for m in MONTHS.split('|'))})\b(?: \d{{4}})?"
+)
+
+
+def test_every_date_in_the_panel_is_written_the_one_house_way(client, checker):
+    verdict = published_verdict()
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=datetime(2021, 9, 14, tzinfo=UTC))
+    Article.objects.filter(pk=verdict.claim.article_id).update(
+        published_at=datetime(2021, 9, 10, tzinfo=UTC)
+    )
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    panel = page.split('aria-labelledby="seen-heading"')[1].split("</section>")[0]
+
+    written = WRITTEN_DATE.findall(panel)
+    # The checked note, the appearance's article and rating dates, and the undo button's time.
+    assert {"14 Sep 2021", "10 Sep 2021"} <= set(written) and len(written) >= 4
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", date) for date in written), written
 
 
 def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_review_page(
@@ -356,7 +382,7 @@ def test_an_applied_repeat_s_verdict_section_says_which_fact_check_covers_it(cli
     assert "Covered by the published fact-check of" in section
     assert f"claim #{verdict.claim.pk}</a>" in section
     assert f"Rated {verdict.rating.label} on" in section
-    assert f"{verdict.published_at:%-d %B %Y}" in section
+    assert f"{verdict.published_at:%-d %b %Y}" in section
     assert f'href="{reverse("claims:detail", args=[verdict.claim.pk])}"' in section
     assert f'href="{reverse("claims:public", args=[verdict.pk])}"' in section
     assert "No verdict yet" not in section

@@ -86,6 +86,38 @@ def test_each_page_answers_each_role_as_its_permissions_say(
         assert response.status_code == expected
 
 
+@pytest.mark.parametrize(
+    "role,lands_on",
+    [
+        ("anonymous", "claims:public_index"),
+        ("no_role", "claims:public_index"),
+        ("fact_checker", "claims:queue"),
+        ("editor", "claims:queue"),
+        ("admin", "claims:queue"),
+    ],
+)
+def test_the_site_s_address_sends_readers_to_the_fact_checks_and_the_desk_to_its_queue(
+    client, role, lands_on
+):
+    from tests.factories import UserFactory
+
+    if role == "no_role":
+        client.force_login(UserFactory())
+    elif ROLES[role] is not None:
+        client.force_login(ROLES[role]())
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse(lands_on)
+    assert "no-store" in response["Cache-Control"]
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_desk_page_still_sends_a_reader_to_log_in_and_back(client):
+    asked = reverse("claims:review_queue")
+    response = client.get(asked)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={asked}"
+
+
 @pytest.mark.parametrize("role", list(ROLES))
 def test_the_public_page_of_a_published_verdict_is_open_to_everyone(client, objects, role):
     if ROLES[role] is not None:

@@ -170,6 +170,66 @@ def test_a_sitemap_section_is_rendered_once_until_the_published_record_changes(
     assert client.get("/sitemap-other.xml").status_code == 404
 
 
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _sitemap_entries(content: bytes) -> list[tuple[str, str, str]]:
+    root = ElementTree.fromstring(content)  # noqa: S314 (the desk's own output)
+    assert root.tag == f"{SITEMAP_NS}urlset"
+    return [
+        tuple(url.findtext(f"{SITEMAP_NS}{tag}") for tag in ("loc", "lastmod", "changefreq"))
+        for url in root
+    ]
+
+
+def test_a_sitemap_section_writes_what_django_s_sitemap_template_writes(client, desk, settings):
+    from django.contrib.sitemaps import views as sitemap_views
+    from django.test import RequestFactory
+
+    from claims.views.public import SITEMAPS
+
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: a lastmod's date is the desk's date
+    ours = client.get("/sitemap-fact-checks.xml")
+    request = RequestFactory().get("/sitemap-fact-checks.xml")
+    djangos = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section="fact-checks").render()
+    assert _sitemap_entries(ours.content) == _sitemap_entries(djangos.content)
+    assert len(_sitemap_entries(ours.content)) == 2
+    assert ours["Last-Modified"] == djangos["Last-Modified"]
+
+
+def test_a_sitemap_section_reverses_the_fact_check_address_once_not_once_a_row(
+    client, desk, monkeypatch
+):
+    from claims.views import public
+
+    for number in range(10):
+        _published(f"The harbour tunnel cost {number} million more.", days_ago=2)
+    reversed_names = []
+
+    def counting_reverse(name, *args, **kwargs):
+        reversed_names.append(name)
+        return reverse(name, *args, **kwargs)
+
+    monkeypatch.setattr(public, "reverse", counting_reverse)
+    section = client.get("/sitemap-fact-checks.xml").content
+    assert len(_sitemap_entries(section)) == 12
+    assert reversed_names.count("claims:public") == 1
+    for verdict in type(desk["older"]).objects.published():
+        assert f"<loc>http://testserver{reverse('claims:public', args=[verdict.pk])}</loc>" in (
+            section.decode()
+        )
+
+
+def test_the_public_pages_write_a_date_in_full_on_the_desk_s_calendar(client, desk, settings):
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: 14 Sep 12:00 UTC is the 15th there
+    verdict = desk["older"]
+    noon = dt.datetime(2021, 9, 14, 12, tzinfo=dt.UTC)
+    type(verdict).objects.filter(pk=verdict.pk).update(published_at=noon)
+    for url in (reverse("claims:public_index"), reverse("claims:public", args=[verdict.pk])):
+        page = client.get(url).content.decode()
+        assert "15 September 2021</time>" in page and "15 Sep 2021" not in page, url
+
+
 def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characters(client):
     # An article's text may carry characters XML 1.0 cannot hold (a bell, a form feed, a
     # non-character); the claim, the conclusion and the speaker's name come from it.
