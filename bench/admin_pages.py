@@ -11,7 +11,6 @@ the request's time, Django's CPU time, the time spent waiting on the queries and
 query (--explain shows its plan). Times move with the machine's load: compare rows of one run.
 """
 
-import argparse
 import os
 import platform
 import sys
@@ -21,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from desk_pages import django_setup, explain, measure  # noqa: E402 (bench/ is on the path)
+from desk_pages import bench_parser, django_setup, explain, measure  # noqa: E402 (bench/ is on the path)
 
 PAGES = [
     ("claims", "/admin/claims/claim/"),
@@ -41,19 +40,8 @@ PAGES = [
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench_desk"
-    )
-    parser.add_argument("--claims", type=int, default=50_000)
+    parser = bench_parser(__doc__)
     parser.add_argument("--jobs", type=int, default=50_000, help="intake jobs added once")
-    parser.add_argument("--runs", type=int, default=9, help="timed requests per page")
-    parser.add_argument("--refill", action="store_true", help="drop and rebuild the data")
-    parser.add_argument("--only", default="", help="pages whose name contains this")
-    parser.add_argument("--show-sql", action="store_true", help="print every query of a page")
-    parser.add_argument(
-        "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query"
-    )
     return parser.parse_args()
 
 

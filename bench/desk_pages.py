@@ -36,21 +36,29 @@ sys.path.insert(0, str(REPO / "bench"))
 from api_verdicts import ensure_database  # noqa: E402 (bench/ is on the path from here)
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def bench_parser(doc: str, *, pages: bool = True) -> argparse.ArgumentParser:
+    """The options every desk benchmark shares (this one, admin_pages.py, sitemap_section.py);
+    `pages` adds those of a benchmark that walks a list of pages."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench_desk"
     )
     parser.add_argument("--claims", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=9, help="timed requests per page")
-    parser.add_argument("--refill", action="store_true", help="drop and rebuild the data")
-    parser.add_argument("--only", default="", help="pages whose name contains this")
-    parser.add_argument("--show-sql", action="store_true", help="print every query of a page")
+    if pages:
+        parser.add_argument("--refill", action="store_true", help="drop and rebuild the data")
+        parser.add_argument("--only", default="", help="pages whose name contains this")
+        parser.add_argument("--show-sql", action="store_true", help="print every query of a page")
+        parser.add_argument(
+            "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query"
+        )
+    return parser
+
+
+def parse_args():
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--profile", action="store_true", help="cProfile one request of each page (top 25)"
-    )
-    parser.add_argument(
-        "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query"
     )
     return parser.parse_args()
 

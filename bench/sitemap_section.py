@@ -12,7 +12,6 @@ process for each (Django's own work), the queries of one render, and whether bot
 addresses with the same dates.
 """
 
-import argparse
 import statistics
 import sys
 import time
@@ -23,17 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from desk_pages import django_setup  # noqa: E402 (bench/ is on the path from here)
+from desk_pages import bench_parser, django_setup  # noqa: E402 (bench/ is on the path from here)
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench_desk"
-    )
-    parser.add_argument("--claims", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=9)
-    return parser.parse_args()
+    return bench_parser(__doc__, pages=False).parse_args()
 
 
 def entries(content: bytes) -> list[tuple[str, str]]:
