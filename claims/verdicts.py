@@ -23,6 +23,7 @@ from .models import (
     Speaker,
     Verdict,
     VerdictContribution,
+    VerdictStatus,
 )
 from .record import published_changed
 from .services import locked_claim
@@ -221,7 +222,7 @@ def _draft_write(
         before = None
     else:
         if expected_version != verdict.version:
-            raise _version_conflict(verdict)
+            raise _version_conflict(verdict, draft=True)
         before = _content(verdict)
         if _unchanged(verdict, rating, conclusion, explanation, sources):
             # Still refused where an edit would be (a verdict in review or published).
@@ -273,9 +274,17 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
 # --- Sources, versioned actions, corrections --------------------------------------------------
 
 
-def _version_conflict(verdict: Verdict) -> VersionConflict:
+def _version_conflict(verdict: Verdict, *, draft: bool = False) -> VersionConflict:
     who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
     when = desk_time(verdict.updated_at)
+    if draft and verdict.status == VerdictStatus.PUBLISHED:
+        # Reloading would not help: the draft form saves drafts, and a published verdict
+        # changes only through a correction.
+        return VersionConflict(
+            f"This verdict was published by {who} at {when}: a published verdict changes only "
+            "through a correction.",
+            code="conflict",
+        )
     return VersionConflict(
         f"This verdict was changed by {who} at {when} — reload to see their changes "
         "before saving yours.",

@@ -294,3 +294,14 @@ def test_a_withdrawal_of_a_version_already_acted_on_is_refused_with_who_acted(ch
             verdict=verdict, actor=checker, action="withdraw", expected_version=verdict.version
         )
     assert Verdict.objects.get(pk=verdict.pk).status == VerdictStatus.PUBLISHED
+
+
+def test_a_draft_saved_over_a_verdict_published_since_is_told_to_use_a_correction(checker, boss):
+    verdict = verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker)
+    loaded = verdict.version
+    verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
+    with pytest.raises(verdicts.VersionConflict, match="published by ed .* through a correction"):
+        verdicts.verdict_save_draft(
+            claim=verdict.claim, actor=checker, expected_version=loaded, conclusion="Mine."
+        )
+    assert Verdict.objects.get(pk=verdict.pk).conclusion != "Mine."
