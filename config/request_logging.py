@@ -18,9 +18,12 @@ class ClientErrorsWithoutTraceback(logging.Filter):
         record.exc_info = None
         record.exc_text = None
         record.stack_info = None
-        if isinstance(record.args, tuple):  # Django's log_response: a message and the path
-            record.msg = f"{record.msg} (user %s)"
+        # Once a record: logging.config.dictConfig adds a logger's filters again each time it
+        # runs (it never removes them), so the filter may sit on the logger twice.
+        if isinstance(record.args, tuple) and not getattr(record, "user_named", False):
+            record.msg = f"{record.msg} (user %s)"  # Django's log_response: message and path
             record.args = (*record.args, _user_of(getattr(record, "request", None)))
+            record.user_named = True
         return True
 
 

@@ -73,6 +73,20 @@ def test_an_anonymous_refusal_says_anonymous(caplog):
     assert record.getMessage() == "Unauthorized: /api/v1/claims/ (user anonymous)"
 
 
+def test_a_filter_that_sits_on_the_logger_twice_names_the_user_once():
+    # logging.config.dictConfig never removes a logger's filters: run again (as some tests and
+    # tools do), it leaves this filter on django.request twice, and each one saw the record.
+    from config.request_logging import ClientErrorsWithoutTraceback
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/history/",), None
+    )
+    record.status_code = 403
+    for each in (ClientErrorsWithoutTraceback(), ClientErrorsWithoutTraceback()):
+        assert each.filter(record)
+    assert record.getMessage() == "Forbidden: /history/ (user unknown)"
+
+
 @pytest.mark.urls(__name__)
 def test_a_server_error_still_logs_its_traceback(client, caplog):
     client.raise_request_exception = False
