@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .intake.storable import storable_line
 from .models import Article, Outlet, SourceKind
@@ -58,18 +59,54 @@ def is_blank(text: str) -> bool:
     return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
+# How far ahead of the desk's clock a publication moment may be: a source's clock runs fast, or
+# it gives a bare day that is already today where it publishes. Beyond it the date is wrong, and
+# ClaimReview would show a claim made in the future.
+PUBLISHED_AT_FUTURE_TOLERANCE = timedelta(days=1)
+
+
 def published_at_refusal(published_at: datetime | None) -> str | None:
     """Why a publication moment cannot be stored, or None. A naive one is read as UTC."""
-    if published_at is None:
-        return None
+    return published_at_range_refusal(published_at) or published_at_future_refusal(published_at)
+
+
+def published_at_range_refusal(published_at: datetime | None) -> str | None:
+    """Why a publication moment is out of Python's range once in UTC, or None."""
     # PostgreSQL stores such a moment, but Python cannot read it back: every page that lists
     # the article would fail.
-    if published_at.tzinfo is not None:
+    if published_at is not None and published_at.tzinfo is not None:
         try:
             published_at.astimezone(UTC)
         except OverflowError:  # before year 1 or after 9999 once in UTC
             return "The publication date is out of range (years 1 to 9999 in UTC)."
     return None
+
+
+def published_at_future_refusal(published_at: datetime | None) -> str | None:
+    """Why a publication moment is too far in the future, or None. A naive one is read as UTC;
+    one out of range is published_at_range_refusal's to refuse."""
+    if published_at is None or published_at_range_refusal(published_at):
+        return None
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    if published_at > timezone.now() + PUBLISHED_AT_FUTURE_TOLERANCE:
+        return (
+            f"The publication date {published_at:%Y-%m-%d} is in the future: an article can be "
+            f"dated at most {PUBLISHED_AT_FUTURE_TOLERANCE.days} day ahead of today."
+        )
+    return None
+
+
+def published_at_for_intake(published_at: datetime | None) -> tuple[datetime | None, str]:
+    """The moment a feed, a fetched page or a bulk row may store, and a note saying what was left
+    out. Nobody is there to correct such a source, so a future date is dropped, not the article
+    (one out of range is kept, and refused with its row, as before: it is no date at all).
+    Empty rather than the fetch time: the fetch time would be a guess that ClaimReview shows as
+    the day the claim was made, where empty says "unknown"."""
+    refusal = published_at_future_refusal(published_at)
+    if refusal:
+        return None, f"Stored without a publication date: {refusal}"
+    return published_at, ""
 
 
 def body_content_hash(body: str) -> str:
@@ -289,13 +326,20 @@ def article_create(
         ) from None
 
 
-def article_edit_clean(*, article: Article, title: str, url: str) -> tuple[str, str]:
-    """Validate an edit of a stored article's title and URL the way a new article is validated:
-    the same normalisation, and the URL must not be another article's."""
+def article_edit_clean(
+    *, article: Article, title: str, url: str, published_at: datetime | None = None
+) -> tuple[str, str]:
+    """Validate an edit of a stored article's title, URL and publication date the way a new
+    article is validated: the same normalisation, and the URL must not be another article's.
+    A stored date is checked only when it changes: one kept from before the rule (or locked by
+    a published verdict) must not block an edit of the title."""
     errors: dict[str, list[str]] = {}
     title = storable_line(title or "")
     if is_blank(title):
         errors["title"] = ["A title is required."]
+    refusal = published_at != article.published_at and published_at_refusal(published_at)
+    if refusal:
+        errors["published_at"] = [refusal]
     try:
         url = url_normalize(url)
     except ValidationError as error:
@@ -352,7 +396,9 @@ def article_update(
 ) -> Article:
     """Save an edit of a stored article (the admin's change form); the body never changes, nor
     what a published verdict shows of the article."""
-    title, url = article_edit_clean(article=article, title=title, url=url)
+    title, url = article_edit_clean(
+        article=article, title=title, url=url, published_at=published_at
+    )
     language = (language or "en").strip().lower()
     try:
         with transaction.atomic():

@@ -169,6 +169,8 @@ def article_submit(request):
             has_fields = hasattr(error, "error_dict")
             by_field = error.error_dict if has_fields else {None: error.error_list}
             for field, errors in by_field.items():
+                # The form asks for a day; the service checks the moment made of it.
+                field = "published_on" if field == "published_at" else field
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if form.fetches_url and not IntakeJob.objects.visible_to(request.user).contains(job):

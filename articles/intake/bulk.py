@@ -22,7 +22,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
-from ..services import DuplicateArticle, article_submit, language_refusal, url_normalize
+from ..services import (
+    DuplicateArticle,
+    article_submit,
+    language_refusal,
+    published_at_for_intake,
+    url_normalize,
+)
 from .bulkfile import (  # noqa: F401 (import_size_check: for the page and the command)
     file_format_for,
     import_file_drop,
@@ -319,10 +325,13 @@ def _saved_rows(batch_id: int) -> int:
 def _import_one(
     batch, line: int, row: dict | None, error: str, progress, errors, in_flight: set[str]
 ) -> None:
+    note = ""
     if row is not None:
         try:
+            fields = import_row_clean(row)
+            fields["published_at"], note = published_at_for_intake(fields["published_at"])
             outcome = import_row_store(
-                import_row_clean(row),
+                fields,
                 created_by=batch.created_by,
                 in_flight=in_flight,
                 batch=batch,
@@ -338,6 +347,9 @@ def _import_one(
         progress.failed += 1
         if len(errors) < MAX_REPORTED_ERRORS:
             errors.append({"line": line, "reason": error})
+    elif note and len(errors) < MAX_REPORTED_ERRORS:
+        # Stored, but not as the file said: the batch's reasons are where the desk looks.
+        errors.append({"line": line, "reason": note})
     progress.done += 1
 
 

@@ -22,8 +22,8 @@ from extruct.utils import parse_html
 
 from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
-from ..services import url_normalize
-from .extract import page_encoding
+from ..services import published_at_for_intake, url_normalize
+from .extract import day_at_noon, page_encoding
 from .storable import json_controls_dropped, json_unstorable, storable_line
 
 _WHITESPACE = re.compile(r"\s+")
@@ -217,6 +217,10 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
         except ValidationError as error:
             result.errors.append(f"ClaimReview {number}: {error.messages[0]}")
             continue
+        for name, field_name in [("claim date", "claim_date"), ("review date", "review_date")]:
+            fields[field_name], note = _day_for_intake(fields[field_name])
+            if note:  # kept, as an article from a feed is, without the date
+                result.errors.append(f"ClaimReview {number}: its {name} is left out. {note}")
         with transaction.atomic():
             factcheck, created = ExternalFactCheck.objects.update_or_create(
                 identity=_identity(fields["url"], fields["claim_reviewed"]),
@@ -273,6 +277,12 @@ def _number(value) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if number is not None and math.isfinite(number) else None
+
+
+def _day_for_intake(day: date | None) -> tuple[date | None, str]:
+    """The day under the articles' rule for a future publication date (a day, read at noon)."""
+    moment, note = published_at_for_intake(day_at_noon(day) if day else None)
+    return (moment.date() if moment else None), note
 
 
 def _date(value) -> date | None:

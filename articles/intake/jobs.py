@@ -12,7 +12,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Article, IntakeJob, IntakeStatus, SourceKind
-from ..services import DuplicateArticle, article_submit, domain_from_url, url_normalize
+from ..services import (
+    DuplicateArticle,
+    article_submit,
+    domain_from_url,
+    published_at_for_intake,
+    url_normalize,
+)
 from .extract import ExtractionError, article_extract
 from .fetch import FetchError, fetch, url_refusal
 from .queue import not_in_broker, task_send
@@ -186,6 +192,7 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
         _same_site_url(extracted.canonical_url, fetched_url) or _usable_url(fetched_url) or job.url
     )
     outlet = job.feed.outlet if job.feed_id and job.feed.outlet_id else None
+    published_at, note = published_at_for_intake(extracted.published_at)
     try:
         # The article and the job that names it commit together: a database error between
         # the two writes would otherwise leave the article, and the task's retry would find
@@ -199,12 +206,12 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 outlet_name=job.outlet_name or (outlet.name if outlet else extracted.site_name),
                 outlet_domain=outlet.domain if outlet else "",
                 byline=extracted.byline,
-                published_at=extracted.published_at,
+                published_at=published_at,
                 language=extracted.language or "en",
                 created_by=job.created_by,
             )
             job.article, job.duplicate = article, False
-            return _finish(job, IntakeStatus.STORED, "")
+            return _finish(job, IntakeStatus.STORED, note)
     except DuplicateArticle as duplicate:
         if IntakeJob.objects.filter(pk=job.pk, article=duplicate.existing).exists():
             # A second delivery of this very job lost the race to the first: nothing to add.

@@ -53,6 +53,7 @@ class ArticleAddForm(forms.ModelForm):
                 body=body,
                 url=cleaned.get("url", ""),
                 source_kind=SourceKind.PASTED,
+                published_at=cleaned.get("published_at"),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -77,9 +78,14 @@ class ArticleChangeForm(forms.ModelForm):
         # A locked article's title and URL are read-only fields: not in the form at all.
         title = cleaned.get("title", "") if "title" in self.fields else self.instance.title
         url = cleaned.get("url", "") if "url" in self.fields else self.instance.url
+        published_at = (
+            cleaned.get("published_at")
+            if "published_at" in self.fields
+            else self.instance.published_at
+        )
         try:
             cleaned["title"], cleaned["url"] = article_edit_clean(
-                article=self.instance, title=title, url=url
+                article=self.instance, title=title, url=url, published_at=published_at
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

@@ -1,9 +1,17 @@
 """Every way in validates the same way (issue #10, probe row 9 and item 9)."""
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article
+from articles.intake import jobs
+from articles.intake.bulk import import_batch_create
+from articles.intake.extract import ExtractedArticle
+from articles.models import Article, IntakeJob, IntakeStatus, SourceKind
+from articles.services import article_update, published_at_refusal
 from tests.claims.admin_forms import admin_save
 from tests.factories import ArticleFactory, editor, fact_checker
 
@@ -45,3 +53,97 @@ def test_an_admin_edit_normalises_the_url_and_refuses_another_articles(client):
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.url == "https://news.example/mine"
+
+
+# A claim cannot be made in 2099: every way in refuses such a date, or drops it with a reason.
+FUTURE = "2099-01-01"
+
+
+def test_a_publication_date_more_than_a_day_ahead_is_refused_and_one_within_it_is_not():
+    now = timezone.now()
+    assert "in the future" in published_at_refusal(now + timedelta(days=1, hours=1))
+    assert "in the future" in published_at_refusal(datetime(2099, 1, 1))  # naive: read as UTC
+    assert published_at_refusal(now + timedelta(hours=23)) is None  # a fast clock, a time zone
+    assert published_at_refusal(now - timedelta(days=400)) is None
+
+
+def test_the_web_form_refuses_a_future_publication_day_on_its_field(client):
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("articles:submit"),
+        {
+            "title": "Budget",
+            "body": "The mayor said prices rose 5 percent.",
+            "published_on": FUTURE,
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["published_on"] == [
+        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 "
+        "day ahead of today."
+    ]
+    assert not Article.objects.exists()
+
+
+def test_the_admin_refuses_a_future_publication_date_on_add_and_on_edit(client):
+    client.force_login(editor())
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Budget",
+            "body": "The budget grew 4 percent.",
+            "language": "en",
+            "published_at_0": FUTURE,
+            "published_at_1": "12:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "is in the future" in response.content.decode()
+    assert not Article.objects.exists()
+
+    article = ArticleFactory(published_at=None)
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_save(client, page, published_at_0=FUTURE, published_at_1="12:00:00")
+    assert response.status_code == 200
+    assert "is in the future" in response.content.decode()
+    article.refresh_from_db()
+    assert article.published_at is None
+
+
+def test_an_admin_edit_keeps_a_future_date_stored_before_the_rule():
+    article = ArticleFactory(published_at=datetime(2099, 1, 1, tzinfo=UTC))
+    edited = article_update(
+        article=article, title="Retitled", url=article.url, published_at=article.published_at
+    )
+    assert edited.title == "Retitled"
+
+
+def test_a_fetched_page_dated_in_the_future_is_stored_undated_with_the_reason():
+    job = IntakeJob.objects.create(url="https://news.example/later", source_kind=SourceKind.URL)
+    extracted = ExtractedArticle(
+        title="Later",
+        body="The council said the budget grew 4 percent.",
+        byline="",
+        published_at=datetime(2099, 1, 1, 12, tzinfo=UTC),
+        language="en",
+        canonical_url="",
+        site_name="",
+    )
+    job = jobs._store(job, job.url, extracted)
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED
+    assert job.article.published_at is None
+    assert job.reason.startswith("Stored without a publication date: The publication date 2099")
+
+
+def test_a_bulk_row_dated_in_the_future_is_stored_undated_with_the_reason_by_line(
+    django_capture_on_commit_callbacks,
+):
+    data = json.dumps({"title": "Later", "body": "Debt rose 12 percent.", "published_at": FUTURE})
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_batch_create(file_name="rows.jsonl", data=data.encode(), created_by=None)
+    batch.refresh_from_db()
+    assert (batch.stored, batch.failed) == (1, 0)
+    assert Article.objects.get().published_at is None
+    assert [error["line"] for error in batch.errors] == [1]
+    assert batch.errors[0]["reason"].startswith("Stored without a publication date:")

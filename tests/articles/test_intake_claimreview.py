@@ -411,3 +411,21 @@ def test_the_raw_review_kept_has_its_control_characters_dropped_by_the_same_rule
     assert stored.raw["author"]["name"] == "Checkers Example"
     assert stored.raw["reviewBody"] == "Line one.\nLine two three."
     assert stored.raw["note"] == ["deep", {"deeper": "x y"}]
+
+
+def test_a_review_dated_in_the_future_is_stored_without_the_dates_and_says_why():
+    later = copy.deepcopy(RAIL_REVIEW)
+    later["datePublished"] = "2099-01-01"
+    later["itemReviewed"]["datePublished"] = "2099-01-01"
+    result = external_factchecks_store([later])
+    assert result.created == 1
+    check = ExternalFactCheck.objects.get()
+    assert check.claim_date is None and check.review_date is None
+    assert result.errors == [
+        "ClaimReview 1: its claim date is left out. Stored without a publication date: The "
+        "publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
+        "ahead of today.",
+        "ClaimReview 1: its review date is left out. Stored without a publication date: The "
+        "publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
+        "ahead of today.",
+    ]

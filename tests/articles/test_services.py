@@ -136,9 +136,14 @@ def test_it_rejects_a_publication_date_outside_the_years_that_can_be_read_back(m
     assert Article.objects.count() == 0
 
 
-def test_the_last_moment_of_year_9999_in_utc_is_accepted():
+def test_the_last_moment_of_year_9999_in_utc_is_in_range_but_refused_as_in_the_future():
     moment = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
-    assert create(published_at=moment).published_at == moment
+    with pytest.raises(ValidationError) as error:
+        create(published_at=moment)
+    assert error.value.message_dict["published_at"] == [
+        "The publication date 9999-12-31 is in the future: an article can be dated at most 1 "
+        "day ahead of today."
+    ]
 
 
 @pytest.mark.parametrize(

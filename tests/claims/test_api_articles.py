@@ -111,6 +111,7 @@ def test_a_duplicate_answers_409_with_the_existing_article_url(submitter):
         ({"title": "T", "body": BODY, "url": "ftp://x.example/a"}, "url"),
         ({"title": "T", "body": BODY, "url": "not a url"}, "url"),
         ({"title": "T", "body": BODY, "published_at": "yesterday"}, "published_at"),
+        ({"title": "T", "body": BODY, "published_at": "2099-01-01T00:00:00Z"}, "published_at"),
         ({"title": "T", "body": BODY, "language": "English!"}, "language"),
         ({"title": "T", "body": "Nul \x00 inside, 4 percent."}, "body"),
     ],
