@@ -163,32 +163,6 @@ class VersionConflict(ValidationError):
     """Someone else saved the verdict since this editor loaded it."""
 
 
-def verdict_save_draft(
-    *,
-    claim: Claim,
-    actor,
-    expected_version: int | None,
-    rating=None,
-    conclusion: str = "",
-    explanation: str = "",
-) -> Verdict:
-    """Create or update the working draft of a claim's verdict, refusing stale saves. A save
-    that changes nothing writes nothing (verdict_save)."""
-    with transaction.atomic():
-        verdict, before = _draft_write(
-            claim=claim,
-            actor=actor,
-            expected_version=expected_version,
-            rating=rating,
-            conclusion=conclusion,
-            explanation=explanation,
-            sources=None,
-        )
-        if verdict.version != expected_version:
-            _contribution_if_changed(verdict=verdict, user=actor, before=before)
-    return verdict
-
-
 def _draft_write(
     *,
     claim: Claim,
@@ -197,16 +171,15 @@ def _draft_write(
     rating,
     conclusion: str,
     explanation: str,
-    sources: list[dict] | None,
+    sources: list[dict],
 ) -> tuple[Verdict, tuple | None]:
     """Write the draft's fields; return it with its content as it was (None if new). When the
-    rating, wording and `sources` (None: kept as they are) are what the draft holds already,
-    nothing is written and the version stays `expected_version`."""
+    rating, wording and sources are what the draft holds already, nothing is written and the
+    version stays `expected_version`."""
     conclusion, explanation = (conclusion or "").strip(), (explanation or "").strip()
     if rating is not None and not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
-    if sources is not None:
-        _sources_check(sources)
+    _sources_check(sources)
     claim = locked_claim(claim)
     verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
     if verdict is None:
@@ -239,15 +212,15 @@ def _draft_write(
     return verdict, before
 
 
-def _unchanged(verdict: Verdict, rating, conclusion: str, explanation: str, sources) -> bool:
+def _unchanged(
+    verdict: Verdict, rating, conclusion: str, explanation: str, sources: list[dict]
+) -> bool:
     """Whether a save would leave the draft as it is: the same rating and wording, and the same
     sources in the same order (a source's access date counts only where the save gives one:
     the desk's form does not, and a save gives a new source today's)."""
     fields = (rating.pk if rating else None, conclusion, explanation)
     if (verdict.rating_id, verdict.conclusion, verdict.explanation) != fields:
         return False
-    if sources is None:
-        return True
     stored = list(verdict.sources.order_by("id").values_list("url", "title", "note", "accessed_on"))
     if len(stored) != len(sources):
         return False

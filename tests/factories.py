@@ -128,6 +128,26 @@ def drafted_verdict(*, claim=None, author=None, sources: int = 1, **fields) -> V
     )
 
 
+def draft_resaved(*, claim, actor, expected_version, rating=None, conclusion="", explanation=""):
+    """The claim's draft saved again through the desk's service, its sources sent back as
+    they are (the desk's form always sends them)."""
+    from claims import verdicts
+
+    sources = [
+        {"url": source.url, "title": source.title, "note": source.note}
+        for source in EvidenceSource.objects.filter(verdict__claim=claim).order_by("id")
+    ]
+    return verdicts.verdict_save(
+        claim=claim,
+        actor=actor,
+        expected_version=expected_version,
+        rating=rating,
+        conclusion=conclusion,
+        explanation=explanation,
+        sources=sources,
+    )
+
+
 def submitted_verdict(**kwargs) -> Verdict:
     from claims import verdicts
 

@@ -37,6 +37,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     UserFactory,
     active_rating,
     admin_user,
+    draft_resaved,
     drafted_verdict,
     editor,
     fact_checker,
@@ -64,7 +65,7 @@ def desk():
 
     def rewritten(**kwargs):
         draft = drafted_verdict(author=author, **kwargs)
-        return verdicts.verdict_save_draft(
+        return draft_resaved(
             claim=draft.claim,
             actor=writer,
             expected_version=draft.version,

@@ -29,6 +29,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     SpeakerFactory,
     active_rating,
     admin_user,
+    draft_resaved,
     drafted_verdict,
     editor,
     fact_checker,
@@ -199,7 +200,7 @@ def test_a_correction_needs_a_note_that_shows(note):
 def test_a_draft_author_cannot_publish_their_wording_through_a_correction():
     boss = editor()
     draft = drafted_verdict()
-    verdicts.verdict_save_draft(
+    draft_resaved(
         claim=draft.claim,
         actor=boss,
         expected_version=draft.version,
@@ -305,7 +306,7 @@ def test_a_refused_admin_save_saves_nothing_not_even_the_sources(client):
     url = reverse("admin:claims_verdict_change", args=[draft.pk])
     fields = change_form_fields(client, url)
     # Someone saves in between: the admin's form is now stale.
-    verdicts.verdict_save_draft(
+    draft_resaved(
         claim=draft.claim,
         actor=draft.author,
         expected_version=draft.version,

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from claims import corrections, services, verdicts
 from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from claims.workflow import IllegalTransition
-from tests.factories import ClaimFactory, EvidenceSourceFactory, editor, fact_checker
+from tests.factories import ClaimFactory, draft_resaved, editor, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,15 @@ def boss():
 
 
 def draft(claim, author, **fields):
-    verdict = verdicts.verdict_save_draft(
+    return verdicts.verdict_save(
         claim=claim,
         actor=author,
         expected_version=None,
         rating=fields.get("rating", _rating()),
         conclusion=fields.get("conclusion", "The figure is wrong."),
         explanation="Statistics say otherwise.",
+        sources=[{"url": "https://stats.example.org/budget", "title": "Budget statistics"}],
     )
-    EvidenceSourceFactory(verdict=verdict)
-    return verdict
 
 
 def _rating():
@@ -102,7 +101,7 @@ def test_publishing_a_draft_that_was_never_submitted_is_illegal(checker, boss):
 
 def test_a_verdict_needs_a_source_before_review(checker):
     claim = ClaimFactory()
-    verdict = verdicts.verdict_save_draft(
+    verdict = verdicts.verdict_save(
         claim=claim, actor=checker, expected_version=None, rating=_rating(), conclusion="Wrong."
     )
     with pytest.raises(ValidationError, match="evidence source"):
@@ -144,11 +143,11 @@ def test_a_stale_save_is_refused_with_who_changed_it(checker):
     claim = ClaimFactory()
     verdict = draft(claim, checker)
     loaded_version = verdict.version
-    verdicts.verdict_save_draft(
+    draft_resaved(
         claim=claim, actor=other, expected_version=loaded_version, conclusion="Mostly wrong."
     )
     with pytest.raises(verdicts.VersionConflict, match="changed by fc2 at .* reload"):
-        verdicts.verdict_save_draft(
+        draft_resaved(
             claim=claim, actor=checker, expected_version=loaded_version, conclusion="Mine."
         )
     verdict.refresh_from_db()
@@ -159,7 +158,7 @@ def test_claim_and_verdict_changes_are_kept_in_history(checker):
     claim = ClaimFactory()
     services.claim_assign(claim=claim, actor=checker)
     verdict = draft(claim, checker)
-    verdicts.verdict_save_draft(
+    draft_resaved(
         claim=claim, actor=checker, expected_version=verdict.version, conclusion="Second take."
     )
     assert claim.history.count() >= 2
@@ -229,7 +228,7 @@ def test_the_author_withdraws_a_submitted_verdict_back_to_an_editable_draft(chec
     assert event.actor == checker and event.created_at is not None
     assert (event.from_status, event.to_status) == (ClaimStatus.IN_REVIEW, ClaimStatus.IN_PROGRESS)
     # A draft again: the author saves and submits it as before.
-    again = verdicts.verdict_save_draft(
+    again = draft_resaved(
         claim=claim,
         actor=checker,
         expected_version=withdrawn.version,
@@ -242,7 +241,7 @@ def test_the_author_withdraws_a_submitted_verdict_back_to_an_editable_draft(chec
 def test_someone_who_wrote_part_of_the_draft_may_withdraw_it_too(checker, boss):
     claim = ClaimFactory()
     verdict = draft(claim, checker)
-    verdicts.verdict_save_draft(
+    draft_resaved(
         claim=claim,
         actor=boss,
         expected_version=verdict.version,
@@ -301,7 +300,7 @@ def test_a_draft_saved_over_a_verdict_published_since_is_told_to_use_a_correctio
     loaded = verdict.version
     verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
     with pytest.raises(verdicts.VersionConflict, match="published by ed .* through a correction"):
-        verdicts.verdict_save_draft(
+        draft_resaved(
             claim=verdict.claim, actor=checker, expected_version=loaded, conclusion="Mine."
         )
     assert Verdict.objects.get(pk=verdict.pk).conclusion != "Mine."
