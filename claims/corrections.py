@@ -26,6 +26,7 @@ from .verdicts import (
     sources_replace,
     verdict_contributor_ids,
     verdict_locked,
+    verdict_text_check,
 )
 
 
@@ -85,6 +86,8 @@ def verdict_correct(
         raise ValidationError({"conclusion": "A published verdict needs a conclusion."})
     if not sources:
         raise ValidationError("A published verdict needs at least one evidence source.")
+    conclusion, explanation = conclusion.strip(), (explanation or "").strip()
+    verdict_text_check(explanation=explanation)
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
         verdict = verdict_locked(verdict, expected_version)
@@ -95,8 +98,8 @@ def verdict_correct(
             verdict=verdict, note=note, previous=previous, created_by=editor
         )
         verdict.rating = rating
-        verdict.conclusion = conclusion.strip()
-        verdict.explanation = (explanation or "").strip()
+        verdict.conclusion = conclusion
+        verdict.explanation = explanation
         _correction_republish(
             claim=claim,
             verdict=verdict,

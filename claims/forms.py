@@ -6,6 +6,7 @@ from articles.models import Outlet
 from articles.services import is_blank
 
 from .ids import is_id
+from .limits import evidence_note_length, explanation_length
 from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
 
@@ -107,6 +108,14 @@ class DismissForm(forms.Form):
     )
 
 
+def text_limit(field: forms.CharField, validator) -> forms.CharField:
+    """Bound `field` by a claims.limits validator: the browser stops typing at its limit, and
+    text sent past it is refused with the service's message."""
+    field.validators.append(validator)
+    field.widget.attrs["maxlength"] = str(validator.limit_value)
+    return field
+
+
 def active_ratings():
     return Rating.objects.filter(scale__is_active=True).order_by("-value")
 
@@ -120,7 +129,10 @@ class VerdictForm(forms.Form):
     conclusion = forms.CharField(
         max_length=300, required=False, help_text="One sentence: what is true?"
     )
-    explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    explanation = text_limit(
+        forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False),
+        explanation_length,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +142,10 @@ class VerdictForm(forms.Form):
 class EvidenceSourceForm(forms.Form):
     url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
     title = forms.CharField(max_length=500)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    note = text_limit(
+        forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1})),
+        evidence_note_length,
+    )
 
 
 class BaseEvidenceSourceFormSet(forms.BaseFormSet):

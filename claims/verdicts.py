@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from articles.times import desk_time
 
 from . import workflow
+from .limits import evidence_note_length, explanation_length
 from .models import (
     Claim,
     ClaimEventKind,
@@ -179,6 +180,7 @@ def _draft_write(
     conclusion, explanation = (conclusion or "").strip(), (explanation or "").strip()
     if rating is not None and not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
+    verdict_text_check(explanation=explanation)
     _sources_check(sources)
     claim = locked_claim(claim)
     verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
@@ -280,6 +282,14 @@ def verdict_locked(verdict: Verdict, expected_version: int | None) -> Verdict:
 _source_url_check = URLValidator(schemes=["http", "https"])
 
 
+def verdict_text_check(*, explanation: str) -> None:
+    """Refuse an explanation past its limit (claims.limits), as the forms do."""
+    try:
+        explanation_length(explanation)
+    except ValidationError as error:
+        raise ValidationError({"explanation": error.messages}) from None
+
+
 def _sources_check(sources: list[dict]) -> None:
     for number, source in enumerate(sources, start=1):
         url = (source.get("url") or "").strip()
@@ -291,6 +301,12 @@ def _sources_check(sources: list[dict]) -> None:
             ) from None
         if not (source.get("title") or "").strip():
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
+        try:
+            evidence_note_length((source.get("note") or "").strip())
+        except ValidationError as error:
+            raise ValidationError(
+                {"sources": [f"Source {number}: {message}" for message in error.messages]}
+            ) from None
 
 
 def sources_replace(verdict: Verdict, sources: list[dict]) -> None:

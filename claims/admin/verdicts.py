@@ -10,6 +10,8 @@ from config.admin_actions import RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 
 from .. import record, verdicts
+from ..forms import text_limit
+from ..limits import evidence_note_length, explanation_length
 from ..models import (
     Correction,
     EvidenceSource,
@@ -30,10 +32,18 @@ from .base import (
 # --- Verdicts ----------------------------------------------------------------------------------
 
 
+class EvidenceSourceAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "note" in self.fields:
+            text_limit(self.fields["note"], evidence_note_length)
+
+
 class EvidenceSourceInline(admin.TabularInline):
     """Edited with a draft and saved by the same service as the desk; fixed once submitted."""
 
     model = EvidenceSource
+    form = EvidenceSourceAdminForm
     fields = ["url", "title", "note", "accessed_on"]
     extra = 1
 
@@ -73,6 +83,8 @@ class VerdictAdminForm(forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
         if "rating" in self.fields:
             self.fields["rating"].queryset = Rating.objects.filter(scale__is_active=True)
+        if "explanation" in self.fields:
+            text_limit(self.fields["explanation"], explanation_length)
 
     def clean(self):
         cleaned = super().clean()

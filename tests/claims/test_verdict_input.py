@@ -1,0 +1,180 @@
+"""What a verdict's text may hold: its length limits, on every path that writes it."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from claims import corrections, verdicts
+from claims.limits import EVIDENCE_NOTE_MAX, VERDICT_EXPLANATION_MAX
+from claims.models import EvidenceSource, Verdict
+from tests.claims.admin_forms import admin_save
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
+    active_rating,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+TOO_LONG_EXPLANATION = (
+    f"The explanation is too long: keep it to 20,000 characters (it has "
+    f"{VERDICT_EXPLANATION_MAX + 1})."
+)
+
+
+@pytest.fixture
+def checker(client):
+    user = fact_checker(username="fc")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def boss(client):
+    user = editor(username="boss")
+    client.force_login(user)
+    return user
+
+
+def draft_post(**fields):
+    data = {
+        "version": "",
+        "rating": active_rating("false").pk,
+        "conclusion": "Crime rose.",
+        "explanation": fields.get("explanation", "Police figures show a rise."),
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "1",
+        "sources-MAX_NUM_FORMS": "20",
+        "sources-0-url": "https://a.example.org/x",
+        "sources-0-title": "A report",
+        "sources-0-note": fields.get("note", ""),
+    }
+    return data
+
+
+def save_draft(claim, **fields):
+    return verdicts.verdict_save(
+        claim=claim,
+        actor=fact_checker(),
+        expected_version=None,
+        rating=active_rating("false"),
+        conclusion="Wrong.",
+        explanation=fields.get("explanation", ""),
+        sources=[{"url": "https://a.example.org/", "title": "A", "note": fields.get("note", "")}],
+    )
+
+
+def correct(verdict, **fields):
+    """A correction of `verdict` that, unless told otherwise, says what it already says."""
+    return corrections.verdict_correct(
+        verdict=verdict,
+        editor=fields.get("editor") or editor(),
+        expected_version=verdict.version,
+        note=fields.get("note", "We misread the table."),
+        rating=fields.get("rating", verdict.rating),
+        conclusion=fields.get("conclusion", verdict.conclusion),
+        explanation=fields.get("explanation", verdict.explanation),
+        sources=fields.get(
+            "sources",
+            [{"url": s.url, "title": s.title, "note": s.note} for s in verdict.sources.all()],
+        ),
+    )
+
+
+# --- Length limits ---------------------------------------------------------------------------
+
+
+def test_the_service_refuses_an_explanation_past_its_limit_naming_the_field_and_the_limit():
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError) as refused:
+        save_draft(claim, explanation="x" * (VERDICT_EXPLANATION_MAX + 1))
+    assert refused.value.message_dict == {"explanation": [TOO_LONG_EXPLANATION]}
+    assert not Verdict.objects.filter(claim=claim).exists()
+    assert save_draft(claim, explanation="x" * VERDICT_EXPLANATION_MAX).version == 1
+
+
+def test_the_service_refuses_a_source_note_past_its_limit_naming_the_source():
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError) as refused:
+        save_draft(claim, note="x" * (EVIDENCE_NOTE_MAX + 1))
+    assert refused.value.message_dict == {
+        "sources": [
+            "Source 1: The source's note is too long: keep it to 2,000 characters (it has 2001)."
+        ]
+    }
+    assert not EvidenceSource.objects.exists()
+
+
+def test_a_correction_past_the_explanation_limit_is_refused_and_publishes_nothing():
+    verdict = published_verdict()
+    with pytest.raises(ValidationError, match="explanation is too long"):
+        correct(verdict, explanation="x" * (VERDICT_EXPLANATION_MAX + 1))
+    with pytest.raises(ValidationError, match="source's note is too long"):
+        correct(
+            verdict,
+            sources=[{"url": "https://b.example.org/", "title": "B", "note": "x" * 2001}],
+        )
+    verdict.refresh_from_db()
+    assert not verdict.corrections.exists() and verdict.explanation != "x" * 20_001
+
+
+def maxlength(html: str, name: str) -> str:
+    return BeautifulSoup(html, "html.parser").find("textarea", attrs={"name": name})["maxlength"]
+
+
+def test_the_desk_forms_stop_typing_at_each_limit(client, boss):
+    html = client.get(reverse("claims:detail", args=[ClaimFactory().pk])).content.decode()
+    assert maxlength(html, "explanation") == str(VERDICT_EXPLANATION_MAX)
+    assert maxlength(html, "sources-0-note") == str(EVIDENCE_NOTE_MAX)
+    verdict = published_verdict()
+    html = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert maxlength(html, "correct-explanation") == str(VERDICT_EXPLANATION_MAX)
+    assert maxlength(html, "correct-sources-0-note") == str(EVIDENCE_NOTE_MAX)
+
+
+def test_the_desk_refuses_an_over_long_explanation_beside_the_field(client, checker):
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        draft_post(explanation="x" * (VERDICT_EXPLANATION_MAX + 1)),
+    )
+    assert response.status_code == 400
+    assert TOO_LONG_EXPLANATION in response.content.decode()
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+def test_a_line_break_counts_once_as_the_browser_counts_it(client, checker):
+    # The browser's maxlength counts each line break as one character and sends it as CR LF.
+    claim = ClaimFactory()
+    typed = ("x" * 99 + "\n") * 200
+    sent = typed.replace("\n", "\r\n")
+    assert len(typed.strip()) <= VERDICT_EXPLANATION_MAX < len(sent.strip())
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]), draft_post(explanation=sent)
+    )
+    assert response.status_code == 302
+    assert Verdict.objects.get(claim=claim).explanation == sent.strip()
+
+
+def test_the_admin_form_holds_the_same_limits(client):
+    draft = drafted_verdict()
+    client.force_login(editor())
+    url = reverse("admin:claims_verdict_change", args=[draft.pk])
+    html = client.get(url).content.decode()
+    assert maxlength(html, "explanation") == str(VERDICT_EXPLANATION_MAX)
+    assert maxlength(html, "sources-0-note") == str(EVIDENCE_NOTE_MAX)
+    response = admin_save(client, url, explanation="x" * (VERDICT_EXPLANATION_MAX + 1))
+    assert response.status_code == 200
+    assert TOO_LONG_EXPLANATION in response.content.decode()
+    response = admin_save(client, url, **{"sources-0-note": "x" * (EVIDENCE_NOTE_MAX + 1)})
+    assert response.status_code == 200
+    assert "keep it to 2,000 characters (it has 2001)" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.version == 1
+    assert list(draft.sources.values_list("note", flat=True)) == [""]
