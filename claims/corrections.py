@@ -21,12 +21,18 @@ from .models import (
 from .record import published_changed
 from .services import locked_claim
 from .verdicts import (
+    content_unchanged,
     contribution_record,
     source_urls,
     sources_replace,
     verdict_contributor_ids,
     verdict_locked,
     verdict_text_check,
+)
+
+NOTHING_CORRECTED = (
+    "This correction changes nothing: the rating, conclusion, explanation and sources are as "
+    "published. Nothing was published; change what was wrong first."
 )
 
 
@@ -93,6 +99,9 @@ def verdict_correct(
         verdict = verdict_locked(verdict, expected_version)
         workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
         _refuse_correcting_own_draft(verdict=verdict, editor=editor)
+        # A dated public note over an unchanged verdict would tell readers it was wrong.
+        if content_unchanged(verdict, rating, conclusion, explanation, sources):
+            raise ValidationError(NOTHING_CORRECTED, code="unchanged")
         previous = verdict_public_fields(verdict)
         correction = Correction.objects.create(
             verdict=verdict, note=note, previous=previous, created_by=editor

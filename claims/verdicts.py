@@ -199,7 +199,7 @@ def _draft_write(
         if expected_version != verdict.version:
             raise _version_conflict(verdict, draft=True)
         before = _content(verdict)
-        if _unchanged(verdict, rating, conclusion, explanation, sources):
+        if content_unchanged(verdict, rating, conclusion, explanation, sources):
             # Still refused where an edit would be (a verdict in review or published).
             workflow.check(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict)
             return verdict, before
@@ -214,12 +214,13 @@ def _draft_write(
     return verdict, before
 
 
-def _unchanged(
+def content_unchanged(
     verdict: Verdict, rating, conclusion: str, explanation: str, sources: list[dict]
 ) -> bool:
-    """Whether a save would leave the draft as it is: the same rating and wording, and the same
-    sources in the same order (a source's access date counts only where the save gives one:
-    the desk's form does not, and a save gives a new source today's)."""
+    """Whether a save or a correction would leave the verdict as it is: the same rating and
+    wording (stripped), and the same sources in the same order (a source's access date counts
+    only where the save gives one: the desk's form does not, and a save gives a new source
+    today's)."""
     fields = (rating.pk if rating else None, conclusion, explanation)
     if (verdict.rating_id, verdict.conclusion, verdict.explanation) != fields:
         return False

@@ -1,4 +1,5 @@
-"""What a verdict's text may hold: its length limits, on every path that writes it."""
+"""What a verdict's text may hold: its length limits on every path that writes it, and a
+correction that changes nothing."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from claims import corrections, verdicts
 from claims.limits import EVIDENCE_NOTE_MAX, VERDICT_EXPLANATION_MAX
-from claims.models import EvidenceSource, Verdict
+from claims.models import ClaimEventKind, Correction, EvidenceSource, Verdict
 from tests.claims.admin_forms import admin_save
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
@@ -178,3 +179,51 @@ def test_the_admin_form_holds_the_same_limits(client):
     draft.refresh_from_db()
     assert draft.version == 1
     assert list(draft.sources.values_list("note", flat=True)) == [""]
+
+
+# --- A correction that changes nothing --------------------------------------------------------
+
+
+def test_a_correction_that_changes_nothing_is_refused_and_publishes_nothing():
+    verdict = published_verdict()
+    with pytest.raises(ValidationError, match="This correction changes nothing"):
+        correct(verdict)
+    # Surrounding spaces are no change either: the service strips them.
+    with pytest.raises(ValidationError, match="This correction changes nothing"):
+        correct(verdict, explanation=f"  {verdict.explanation}\n")
+    assert Verdict.objects.get(pk=verdict.pk).version == verdict.version
+    assert not Correction.objects.exists()
+    assert not verdict.claim.events.filter(kind=ClaimEventKind.CORRECTED).exists()
+
+
+def test_a_correction_of_a_source_note_alone_is_a_change():
+    verdict = published_verdict()
+    source = verdict.sources.get()
+    changed = [{"url": source.url, "title": source.title, "note": "Table 3, not table 2."}]
+    correction = correct(verdict, sources=changed)
+    assert correction.previous["sources"][0]["note"] == ""
+    assert Verdict.objects.get(pk=verdict.pk).version == verdict.version + 1
+
+
+def test_the_desk_refuses_a_correction_that_changes_nothing(client, boss):
+    verdict = published_verdict()
+    source = verdict.sources.get()
+    data = {
+        "correct-version": verdict.version,
+        "correct-rating": verdict.rating_id,
+        "correct-conclusion": verdict.conclusion,
+        "correct-explanation": verdict.explanation,
+        "correct-note": "A second look.",
+        "correct-sources-TOTAL_FORMS": "1",
+        "correct-sources-INITIAL_FORMS": "1",
+        "correct-sources-MIN_NUM_FORMS": "1",
+        "correct-sources-MAX_NUM_FORMS": "20",
+        "correct-sources-0-url": source.url,
+        "correct-sources-0-title": source.title,
+        "correct-sources-0-note": "",
+    }
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
+    assert response.status_code == 400
+    assert "This correction changes nothing" in response.content.decode()
+    assert not Correction.objects.exists()
+    assert Verdict.objects.get(pk=verdict.pk).version == verdict.version
