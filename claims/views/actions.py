@@ -25,6 +25,7 @@ from .base import (
     claim_action,
     desk_view,
     error_messages,
+    refuse_unreadable,
 )
 from .claim import claim_for_page, render_claim, save_or_render, verdict_of
 
@@ -154,7 +155,7 @@ def verdict_publish(request, pk: int):
 @desk_view("claims.return_verdict", post_only=True)
 def verdict_return(request, pk: int):
     form = ReturnForm(request.POST)
-    if not form.is_valid():
+    if refuse_unreadable(request, form) or not form.is_valid():
         return render_claim(request, claim_for_page(pk), status=400, return_form=form)
     return _verdict_action(
         request, pk, "return", "Returned to the author.", comment=form.cleaned_data["comment"]
@@ -167,7 +168,8 @@ def verdict_correct(request, pk: int):
     verdict = verdict_of(claim)
     form = CorrectionForm(request.POST, prefix="correct")
     formset = EvidenceSourceFormSet(request.POST, prefix="correct-sources")
-    if verdict is None or not (form.is_valid() and formset.is_valid()):
+    unreadable = refuse_unreadable(request, form, formset)
+    if verdict is None or unreadable or not (form.is_valid() and formset.is_valid()):
         messages.error(request, "The correction was not published: see the marked fields.")
         return render_claim(
             request, claim, status=400, correction_form=form, correction_sources=formset

@@ -1,6 +1,8 @@
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +32,51 @@ def desk_view(permission: str, *, post_only: bool = False):
         return wraps(view)(login_required(wrapped))
 
     return decorator
+
+
+UNREADABLE = (
+    "arrived damaged (it is not valid UTF-8, so some characters could not be read) and "
+    "nothing was saved: paste or type it again."
+)
+
+
+def _unreadable_fields(request) -> set[str]:
+    """The names of the POST fields whose bytes are not text in the request's encoding.
+
+    Only a urlencoded body, which is what the desk's forms send (they upload no files): a
+    multipart one is parsed before the view runs (the CSRF check reads it) and cannot be read
+    again."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return set()
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    unreadable = set()
+    for pair in request.body.split(b"&"):
+        name, _, value = (
+            unquote_to_bytes(part.replace(b"+", b" ")) for part in pair.partition(b"=")
+        )
+        try:
+            value.decode(encoding)
+        except UnicodeDecodeError:
+            unreadable.add(name.decode(encoding, errors="replace"))
+    return unreadable
+
+
+def refuse_unreadable(request, *forms) -> bool:
+    """Mark each field of `forms` (bound forms or formsets) whose posted bytes are not text:
+    Django decodes them to U+FFFD, or the whole body as Latin-1, without a word, which would
+    save text nobody typed. Damage outside the fields marks the first form. True if marked."""
+    unreadable = _unreadable_fields(request)
+    if not unreadable:
+        return False
+    marked = False
+    for form in [form for item in forms for form in getattr(item, "forms", [item])]:
+        for name in list(form.fields):
+            if form.add_prefix(name) in unreadable:
+                form.add_error(name, f"This text {UNREADABLE}")
+                marked = True
+    if not marked:
+        forms[0].add_error(None, f"Part of the form {UNREADABLE}")
+    return True
 
 
 def error_messages(error: Exception) -> list[str]:

@@ -26,6 +26,7 @@ from .base import (
     desk_view,
     error_messages,
     queue_view_url,
+    refuse_unreadable,
 )
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
@@ -192,7 +193,8 @@ def verdict_save(request, pk: int):
     claim = claim_for_page(pk)
     form = VerdictForm(request.POST)
     formset = EvidenceSourceFormSet(request.POST, prefix="sources")
-    if not (form.is_valid() and formset.is_valid()):
+    unreadable = refuse_unreadable(request, form, formset)
+    if unreadable or not (form.is_valid() and formset.is_valid()):
         messages.error(request, "The verdict was not saved: see the marked fields.")
         return render_claim(request, claim, status=400, verdict_form=form, source_formset=formset)
     verdict, refused = save_or_render(

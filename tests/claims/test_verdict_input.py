@@ -1,5 +1,7 @@
-"""What a verdict's text may hold: its length limits on every path that writes it, and a
-correction that changes nothing."""
+"""What a verdict's text may hold: its length limits, a correction that changes nothing, and
+input that is no text (a NUL, bytes that are not UTF-8), on every path that writes it."""
+
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
@@ -227,3 +229,55 @@ def test_the_desk_refuses_a_correction_that_changes_nothing(client, boss):
     assert "This correction changes nothing" in response.content.decode()
     assert not Correction.objects.exists()
     assert Verdict.objects.get(pk=verdict.pk).version == verdict.version
+
+
+# --- Input that is no text ---------------------------------------------------------------------
+
+
+def test_the_desk_refuses_a_nul_character_in_the_verdict_text(client, checker):
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        draft_post(explanation="Police\x00figures"),
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+@pytest.mark.parametrize(
+    "explanation",
+    [
+        b"%FF",  # no UTF-8 byte at all
+        b"%ED%A0%80",  # a lone surrogate (U+D800) as UTF-8 encoders refuse to write it
+        b"caf\xc3\xa9 \xff",  # sent unencoded: Django reads the whole body as Latin-1
+    ],
+)
+def test_the_desk_refuses_text_that_is_not_utf8_instead_of_saving_replacement_marks(
+    client, checker, explanation
+):
+    claim = ClaimFactory()
+    fields = draft_post()
+    del fields["explanation"]
+    body = urlencode(fields).encode() + b"&explanation=" + explanation
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Explanation: This text arrived damaged (it is not valid UTF-8" in html
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+def test_text_that_is_utf8_is_saved_as_typed(client, checker):
+    claim = ClaimFactory()
+    fields = draft_post(explanation="Café — 40 % ≠ 4 %, 😀")
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        urlencode(fields).encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 302
+    assert Verdict.objects.get(claim=claim).explanation == "Café — 40 % ≠ 4 %, 😀"
