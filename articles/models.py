@@ -379,6 +379,12 @@ class ImportBatch(models.Model):
     errors = models.JSONField(
         default=list, blank=True, help_text="[{line, reason}] for every row that failed."
     )
+    notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{line, note}] for rows stored, but not quite as the file had them (a "
+        "publication date left out).",
+    )
     error = models.TextField(blank=True, help_text="Why the whole import stopped, if it did.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.log import DEFAULT_LOGGING
 
+from claims.nlp.env import int_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -40,12 +42,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if raw is None or raw.strip() == "":
         return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
-    return value
+        return int_parse(name, raw, minimum=minimum)
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None
 
 
 def env_float(name: str, default: float | None) -> float | None:
@@ -262,7 +261,9 @@ def env_rate(name: str, default: str) -> str:
     """A DRF throttle rate such as '30/min' or '1000/hour'."""
     raw = env_str(name, default).strip()
     count, _, period = raw.partition("/")
-    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+    # ASCII digits: DRF reads the count with int(), which takes '１' and fails on '²' at the
+    # first request instead of at start.
+    if not (count.isascii() and count.isdigit()) or period[:1] not in {"s", "m", "h", "d"}:
         raise ImproperlyConfigured(f"{name} must look like 30/min or 1000/hour, got {raw!r}")
     return raw
 

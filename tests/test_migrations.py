@@ -15,3 +15,54 @@ def test_the_models_need_no_new_migration():
     except SystemExit as exit_:  # --check exits 1 when a migration is missing
         pytest.fail(f"makemigrations --check exited {exit_.code}:\n{out.getvalue()}")
     assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_batches_imported_before_notes_had_their_own_list_have_them_moved_out_of_the_refusals():
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import ImportBatch
+
+    undated = "Stored without a publication date: The publication date 2099-01-01 is in the future"
+    batch = ImportBatch.objects.create(
+        file_name="rows.csv",
+        file_format="csv",
+        errors=[{"line": 2, "reason": undated}, {"line": 3, "reason": "title: required"}],
+    )
+    untouched = ImportBatch.objects.create(
+        file_name="clean.csv", file_format="csv", errors=[{"line": 4, "reason": "bad row"}]
+    )
+    migration = importlib.import_module("articles.migrations.0012_importbatch_notes")
+    migration.notes_moved_out_of_errors(apps, None)
+    batch.refresh_from_db()
+    untouched.refresh_from_db()
+    assert batch.errors == [{"line": 3, "reason": "title: required"}]
+    assert batch.notes == [{"line": 2, "note": undated}]
+    assert (untouched.errors, untouched.notes) == ([{"line": 4, "reason": "bad row"}], [])
+
+
+@pytest.mark.django_db
+def test_stored_speaker_keys_are_transliterated_and_a_collision_keeps_the_older_alias():
+    import importlib
+
+    from django.apps import apps
+
+    from claims.models import SpeakerAlias
+    from tests.factories import SpeakerFactory
+
+    speaker, other = SpeakerFactory(), SpeakerFactory()
+    # As stored before the transliteration, oldest first.
+    lukasz = SpeakerAlias.objects.create(speaker=speaker, alias="Lukasz Nowak", key="lukasz nowak")
+    stroke = SpeakerAlias.objects.create(speaker=other, alias="Łukasz Nowak", key="ukasz nowak")
+    soren = SpeakerAlias.objects.create(speaker=speaker, alias="Søren", key="s ren")
+    capital = SpeakerAlias.objects.create(speaker=other, alias="SØREN", key="sren")
+    migration = importlib.import_module("claims.migrations.0021_speaker_keys_transliterated")
+    migration.keys_recomputed(apps, None)
+    keys = dict(SpeakerAlias.objects.values_list("pk", "key"))
+    assert keys[lukasz.pk] == "lukasz nowak"
+    assert keys[stroke.pk] == "ukasz nowak"  # 'lukasz nowak' was held: it keeps its old key
+    assert keys[soren.pk] == "soren"
+    assert keys[capital.pk] == "sren"  # the older 'Søren' took 'soren' first
+    assert SpeakerAlias.objects.filter(speaker=other).count() == 2

@@ -205,3 +205,43 @@ def test_the_session_length_is_a_setting_and_fails_loudly_when_malformed():
     result = run_manage("check", env={"DEBUG": "1", "SESSION_COOKIE_AGE": "8h"})
     assert result.returncode != 0
     assert "SESSION_COOKIE_AGE must be an integer, got '8h'" in result.stderr
+
+
+@pytest.mark.parametrize("raw", ["²", "１", "four"])
+def test_an_integer_setting_in_other_than_ascii_digits_fails_loudly(monkeypatch, raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings import env_int
+
+    monkeypatch.setenv("SOME_LIMIT", raw)
+    with pytest.raises(ImproperlyConfigured, match=f"SOME_LIMIT must be an integer, got '{raw}'"):
+        env_int("SOME_LIMIT", 5, minimum=1)
+
+
+@pytest.mark.parametrize(("raw", "value"), [(" 4 ", 4), ("", 5), ("0", 0)])
+def test_an_integer_setting_reads_padded_digits_and_falls_back_when_blank(monkeypatch, raw, value):
+    from config.settings import env_int
+
+    monkeypatch.setenv("SOME_LIMIT", raw)
+    assert env_int("SOME_LIMIT", 5, minimum=0) == value
+
+
+def test_an_integer_setting_below_its_minimum_fails_loudly(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings import env_int
+
+    monkeypatch.setenv("SOME_LIMIT", "-1")
+    with pytest.raises(ImproperlyConfigured, match="SOME_LIMIT must be at least 0, got -1"):
+        env_int("SOME_LIMIT", 5, minimum=0)
+
+
+@pytest.mark.parametrize("raw", ["²/min", "１/min", "-1/min", "/min"])
+def test_a_throttle_rate_whose_count_is_not_ascii_digits_fails_loudly(monkeypatch, raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings import env_rate
+
+    monkeypatch.setenv("API_THROTTLE_ANONYMOUS", raw)
+    with pytest.raises(ImproperlyConfigured, match="API_THROTTLE_ANONYMOUS must look like 30/min"):
+        env_rate("API_THROTTLE_ANONYMOUS", "30/min")

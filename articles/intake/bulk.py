@@ -29,11 +29,10 @@ from ..services import (
     published_at_for_intake,
     url_normalize,
 )
-from .bulkfile import (  # noqa: F401 (import_size_check: for the page and the command)
+from .bulkfile import (
     file_format_for,
     import_file_drop,
     import_rows,
-    import_size_check,
     import_text,
     store_chunks,
 )
@@ -43,7 +42,9 @@ from .jobs import intake_job_submit
 from .storable import storable_line
 
 logger = logging.getLogger(__name__)
+# Of each: a file of a million bad rows would otherwise keep a million reasons on one row.
 MAX_REPORTED_ERRORS = 1000
+MAX_REPORTED_NOTES = 1000
 INTERNAL_ERROR = (
     "An internal error stopped the import after {done} of {total} rows; the desk's logs have "
     "the details. Import the file again to store the rest: rows already stored are skipped."
@@ -266,7 +267,7 @@ def _progress_of(batch: ImportBatch) -> ImportProgress:
 def _run(batch_id: int, on_progress) -> ImportProgress:
     batch = ImportBatch.objects.get(pk=batch_id)
     progress = _progress_of(batch)
-    errors: list[dict] = list(batch.errors)
+    report = _Report(errors=list(batch.errors), notes=list(batch.notes))
     # Rows a dead run committed are not read again: the file is the same, so are its rows.
     rows = islice(import_rows(import_text(batch), batch.file_format), batch.rows_done, None)
     try:
@@ -280,8 +281,8 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
             with transaction.atomic():
                 in_flight = import_urls_in_flight(_job_urls(chunk))
                 for line, row, error in chunk:
-                    _import_one(batch, line, row, error, progress, errors, in_flight)
-                _save_progress(batch_id, progress, errors)
+                    _import_one(batch, line, row, error, progress, report, in_flight)
+                _save_progress(batch_id, progress, report)
             if on_progress:
                 on_progress(progress)
     except ValidationError as fatal:
@@ -311,7 +312,7 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
             import_file_drop(batch_id=batch_id)
         raise
     with transaction.atomic():
-        _save_progress(batch_id, progress, errors, status=ImportStatus.DONE)
+        _save_progress(batch_id, progress, report, status=ImportStatus.DONE)
         # Every row is stored or reported: the file has served. Until now a worker that died
         # left it for the next delivery of the task (acks_late), which skips the rows stored.
         import_file_drop(batch_id=batch_id)
@@ -322,8 +323,16 @@ def _saved_rows(batch_id: int) -> int:
     return ImportBatch.objects.filter(pk=batch_id).values_list("rows_done", flat=True).get()
 
 
+@dataclass
+class _Report:
+    """What the batch's page lists by line: rows refused, and rows stored with a note."""
+
+    errors: list[dict]
+    notes: list[dict]
+
+
 def _import_one(
-    batch, line: int, row: dict | None, error: str, progress, errors, in_flight: set[str]
+    batch, line: int, row: dict | None, error: str, progress, report: _Report, in_flight: set[str]
 ) -> None:
     note = ""
     if row is not None:
@@ -345,11 +354,11 @@ def _import_one(
             progress.skipped += outcome == RowOutcome.SKIPPED
     if error:
         progress.failed += 1
-        if len(errors) < MAX_REPORTED_ERRORS:
-            errors.append({"line": line, "reason": error})
-    elif note and len(errors) < MAX_REPORTED_ERRORS:
-        # Stored, but not as the file said: the batch's reasons are where the desk looks.
-        errors.append({"line": line, "reason": note})
+        if len(report.errors) < MAX_REPORTED_ERRORS:
+            report.errors.append({"line": line, "reason": error})
+    elif note and len(report.notes) < MAX_REPORTED_NOTES:
+        # Stored, but not as the file said: not a refusal, and not to be counted as one.
+        report.notes.append({"line": line, "note": note})
     progress.done += 1
 
 
@@ -363,14 +372,15 @@ def _messages(error: ValidationError) -> list[str]:
     return error.messages
 
 
-def _save_progress(batch_id: int, progress: ImportProgress, errors, status=None) -> None:
+def _save_progress(batch_id: int, progress: ImportProgress, report: _Report, status=None) -> None:
     fields = {
         "rows_done": progress.done,
         "stored": progress.stored,
         "skipped": progress.skipped,
         "failed": progress.failed,
         "queued": progress.queued,
-        "errors": errors,
+        "errors": report.errors,
+        "notes": report.notes,
     }
     if status:
         fields.update(status=status, finished_at=timezone.now())

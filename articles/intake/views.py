@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from ..forms import FeedForm, ImportUploadForm
 from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus
-from .bulk import import_batch_create, import_size_check
+from .bulk import import_batch_create
+from .bulkfile import import_size_check
 from .feeds import feed_add
 from .jobs import intake_job_retry
 

@@ -8,13 +8,13 @@ no Django); the model and the tokenizer load lazily, once per process, on the fi
 import functools
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from claims.nlp.checkworthiness import backbone_dir, session_load, tokenizer_load
+from claims.nlp.env import env_positive_int
 from claims.nlp.onnx_batches import onnx_outputs
 
 MODEL_DIR = Path(__file__).resolve().parent / "artifacts" / "minilm"
@@ -75,10 +75,7 @@ def vector_from_bytes(data: bytes) -> np.ndarray:
 
 @functools.cache
 def _session():
-    threads = os.environ.get(THREADS_ENV, "")
-    if threads and (not threads.isdigit() or int(threads) < 1):
-        raise ValueError(f"{THREADS_ENV} must be a positive whole number, got {threads!r}")
-    return session_load(MODEL_DIR / MODEL_FILE, threads=int(threads) if threads else None)
+    return session_load(MODEL_DIR / MODEL_FILE, threads=env_positive_int(THREADS_ENV, None))
 
 
 def matching_tokenizer():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .env import env_positive_int
 from .onnx_batches import onnx_outputs
 
 if TYPE_CHECKING:
@@ -160,10 +161,8 @@ def session_load(model_path: Path, *, threads: int | None = None) -> "onnxruntim
 
 @functools.cache
 def _session() -> "onnxruntime.InferenceSession":
-    threads = os.environ.get(THREADS_ENV, str(DEFAULT_THREADS))
-    if not threads.isdigit() or int(threads) < 1:
-        raise ValueError(f"{THREADS_ENV} must be a positive whole number, got {threads!r}")
-    return session_load(MODEL_DIR / MODEL_FILE, threads=int(threads))
+    threads = env_positive_int(THREADS_ENV, DEFAULT_THREADS)
+    return session_load(MODEL_DIR / MODEL_FILE, threads=threads)
 
 
 @functools.cache

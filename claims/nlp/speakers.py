@@ -47,7 +47,7 @@ def speaker_key(name: str) -> str:
     """Normalise a speaker name for matching: 'The U.S. Military' and 'U.S. military' agree."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(char for char in text if not unicodedata.combining(char))
-    text = text.replace("’", "'").lower()
+    text = text.replace("’", "'").lower().translate(UNDECOMPOSED_LETTERS)
     text = LEADING_DETERMINERS.sub("", text.strip())
     text = re.sub(r"'s\b", "", text)
     # A name with no Latin letter (习近平, Путин) keys on its own letters; otherwise every such
@@ -56,6 +56,11 @@ def speaker_key(name: str) -> str:
     return _key_words(text, LATIN_WORD) or _key_words(text, ANY_WORD)
 
 
+# Latin letters NFKD does not split into a base letter and a mark: without these 'Łukasz' keyed
+# as 'ukasz' and 'Søren' as 's ren'. Lower case only: the name is lowered first.
+UNDECOMPOSED_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
 LATIN_WORD = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?")
 ANY_WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?")
 

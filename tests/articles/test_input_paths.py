@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.intake import jobs
 from articles.intake.bulk import import_batch_create
 from articles.intake.extract import ExtractedArticle
-from articles.models import Article, IntakeJob, IntakeStatus, SourceKind
+from articles.models import Article, ImportBatch, IntakeJob, IntakeStatus, SourceKind
 from articles.services import article_update, published_at_refusal
 from tests.claims.admin_forms import admin_save
 from tests.factories import ArticleFactory, editor, fact_checker
@@ -145,5 +145,31 @@ def test_a_bulk_row_dated_in_the_future_is_stored_undated_with_the_reason_by_lin
     batch.refresh_from_db()
     assert (batch.stored, batch.failed) == (1, 0)
     assert Article.objects.get().published_at is None
-    assert [error["line"] for error in batch.errors] == [1]
-    assert batch.errors[0]["reason"].startswith("Stored without a publication date:")
+    assert batch.errors == []
+    assert [note["line"] for note in batch.notes] == [1]
+    assert batch.notes[0]["note"].startswith("Stored without a publication date:")
+
+
+def test_the_import_page_and_command_show_an_undated_row_as_stored_with_a_note_not_refused(
+    client, tmp_path, capsys
+):
+    from django.core.management import call_command
+
+    rows = [
+        {"title": "Later", "body": "Debt rose 12 percent.", "published_at": FUTURE},
+        {"title": "Bad", "body": "Rents rose 9 percent.", "published_at": "18/11/2026"},
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    call_command("import_articles", str(path))
+    output = capsys.readouterr().out
+    assert "line 1 (stored): Stored without a publication date:" in output
+    assert "line 2: published_at '18/11/2026' is not an ISO 8601 date" in output
+    assert "1 stored, 0 queued for fetching, 0 skipped, 1 failed." in output
+
+    client.force_login(fact_checker())
+    page = client.get(reverse("articles:import", args=[ImportBatch.objects.get().pk]))
+    refused, noted = page.content.decode().split("<h2>Rows stored with a note</h2>")
+    assert "<td>2</td><td>published_at &#x27;18/11/2026&#x27; is not" in refused
+    assert "Stored without a publication date" not in refused
+    assert "<td>1</td><td>Stored without a publication date:" in noted

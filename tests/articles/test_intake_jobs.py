@@ -1,7 +1,7 @@
 """URL intake jobs: submit, fetch, store, duplicates, failures with reasons, retry; and the
 form, API and command that start them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +12,7 @@ from articles.intake.jobs import intake_job_retry, intake_job_submit
 from articles.intake.queue import presumed_lost_after
 from articles.models import AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
 from articles.services import DuplicateArticle
+from articles.times import desk_time
 from tests.claims.test_api_support import client_with, make_key
 from tests.factories import ArticleFactory, UserFactory, fact_checker, restore_migration_data
 
@@ -737,3 +738,15 @@ def test_a_database_error_between_storing_the_article_and_saving_the_job_leaves_
     assert job.status == IntakeStatus.STORED and not job.duplicate and job.reason == ""
     assert job.article == Article.objects.get(url=job.url)
     assert job.article.title == "Assembly votes on one plan"
+
+
+def test_the_job_page_writes_its_times_to_the_second_as_the_requeue_reasons_do(client, settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    submitted = datetime(2026, 12, 2, 19, 5, 9, tzinfo=UTC)
+    job = IntakeJob.objects.create(url="https://news.example/timed", source_kind=SourceKind.URL)
+    IntakeJob.objects.filter(pk=job.pk).update(created_at=submitted)
+    client.force_login(fact_checker())
+    page = client.get(f"/intake/jobs/{job.pk}/").content.decode()
+    assert desk_time(submitted, seconds=True) == "2 Dec 2026 20:05:09 CET"
+    assert "<dt>Submitted</dt><dd>2 Dec 2026 20:05:09 CET" in page
+    assert "<dt>Finished</dt><dd>—</dd>" in page

@@ -174,6 +174,29 @@ def test_a_name_without_latin_letters_keys_on_its_own_letters():
     assert speaker_key("— !!!") == "" and speaker_key("Mr.") == ""
 
 
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Łukasz Nowak", "lukasz nowak"),
+        ("Søren Kierkegaard", "soren kierkegaard"),
+        ("ØSTERGAARD", "ostergaard"),
+        ("Carl Friedrich Gauß", "carl friedrich gauss"),
+        ("Æsa Ørsted", "aesa orsted"),
+        ("Œuvre Group", "oeuvre group"),
+        ("Novak Đoković", "novak dokovic"),
+        ("Þór Guðmundsson", "thor gudmundsson"),
+        ("Dıyarbakır", "diyarbakir"),
+    ],
+)
+def test_latin_letters_without_a_decomposition_are_spelt_out_not_dropped(name, key):
+    assert speaker_key(name) == key
+
+
+def test_a_name_with_a_stroke_letter_no_longer_meets_the_name_without_it():
+    assert speaker_key("Łukasz") != speaker_key("ukasz")
+    assert speaker_key("Łukasz") == speaker_key("Lukasz")
+
+
 def test_lenient_names_need_the_same_last_word():
     assert names_match("Antony Blinken", "Secretary of State Antony Blinken")
     assert names_match("Clinton", "Clinton, a Democrat,")

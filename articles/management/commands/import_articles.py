@@ -9,8 +9,8 @@ from articles.intake.bulk import (
     import_batch_create,
     import_batch_fail,
     import_batch_run,
-    import_size_check,
 )
+from articles.intake.bulkfile import import_size_check
 from articles.models import ImportBatch
 from config.celery import drop_broken_database_connection
 
@@ -70,6 +70,8 @@ class Command(BaseCommand):
         batch = ImportBatch.objects.get(pk=batch.pk)
         for error in batch.errors:
             self.stdout.write(f"line {error['line']}: {error['reason']}")
+        for note in batch.notes:
+            self.stdout.write(f"line {note['line']} (stored): {note['note']}")
         if progress.failed > len(batch.errors):
             self.stdout.write(f"... and {progress.failed - len(batch.errors)} more bad rows")
         self.stdout.write(
