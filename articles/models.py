@@ -475,7 +475,17 @@ class ExternalFactCheck(models.Model):
     class Meta:
         ordering = ["-review_date", "-id"]
         # The matching sweeper's window: fact-checks stored lately whose vector job was lost.
-        indexes = [models.Index(fields=["updated_at"], name="externalfactcheck_updated_idx")]
+        indexes = [
+            models.Index(fields=["updated_at"], name="externalfactcheck_updated_idx"),
+            # The admin's list: its order, and its publisher and language filters (each value
+            # listed from its index, config.admin_paging.indexed_values, and each filtered list
+            # read in order from the same index).
+            models.Index(fields=["-review_date", "-id"], name="factcheck_review_idx"),
+            models.Index(
+                fields=["publisher_name", "-review_date", "-id"], name="factcheck_publisher_idx"
+            ),
+            models.Index(fields=["language", "-review_date", "-id"], name="factcheck_language_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(claim_reviewed=""), name="externalfactcheck_claim_not_empty"

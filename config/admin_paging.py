@@ -1,10 +1,11 @@
 """Changelists of tables that grow with the desk (claims, articles, sentences, events, verdicts,
-intake jobs) stay cheap at a million rows: both apps' admins use this.
+intake jobs, imported fact-checks) stay cheap at a million rows: both apps' admins use this.
 
 Imports only Django."""
 
+from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -53,3 +54,40 @@ class LargeChangelistMixin:
 
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+
+def indexed_values(model, field_name: str) -> list:
+    """Every value of a column, in order, read one index probe a value: what PostgreSQL's
+    SELECT DISTINCT does not do by itself (it reads every row, or every index entry). A few
+    hundred publishers over a million imported fact-checks are a few hundred probes. The column
+    needs an index that leads with it; the same SQL runs on SQLite."""
+    connection = connections[router.db_for_read(model)]
+    name = connection.ops.quote_name
+    table = name(model._meta.db_table)
+    column = name(model._meta.get_field(field_name).column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE found(value) AS ("  # noqa: S608 (names from the model, quoted)
+            f"SELECT MIN({column}) FROM {table} "
+            f"UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value) "
+            "FROM found WHERE found.value IS NOT NULL"
+            ") SELECT value FROM found WHERE value IS NOT NULL"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class IndexedValuesFilter(admin.SimpleListFilter):
+    """A sidebar of every value of a text column, as Django's filter for a plain field name
+    draws it, read from the column's index (indexed_values) rather than a DISTINCT over the
+    table at each page. Subclasses name the column (parameter_name) and the title."""
+
+    def lookups(self, request, model_admin):
+        return [
+            (value, value or "(none)")
+            for value in indexed_values(model_admin.model, self.parameter_name)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(**{self.parameter_name: self.value()})

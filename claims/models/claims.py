@@ -161,6 +161,9 @@ class Claim(models.Model):
             ),
             models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
             models.Index(fields=["speaker", "-created_at"], name="claim_speaker_idx"),
+            # The admin's date filter: without it each "past 7 days" read the whole speaker
+            # index (claims_claim's only one with created_at).
+            models.Index(fields=["created_at"], name="claim_created_idx"),
         ]
 
     def __str__(self) -> str:
