@@ -3,14 +3,15 @@ is claims.timeline; matching's reads are claims.matching.selectors). Callers kee
 `from claims import selectors; selectors.claim_queue(...)`: the names are re-exported here.
 
 - queue: the fact-checker queue, the review queue, verdicts returned to their author
-- search: word and speaker search over claims (queue and public index)
+- search: word and speaker search over claims (queue and public index), the admin's
+  substring search
 - claim_page: the claim page's context, earlier claims, offered speakers, source domains
 - dashboard: the dashboard's numbers and charts, the desk's activity log
 - speakers: a speaker's published ratings, whether its name is public
 - public: the published index, its rating choices, a verdict's public corrections
 
-Imports claims.models, and claims.record for the published generation the dashboard caches
-under.
+Imports claims.models, articles.models (the admin search's titles and outlets), and
+claims.record for the published generation the dashboard caches under.
 """
 
 from .claim_page import (
@@ -37,7 +38,7 @@ from .public import (
     with_modified_at,
 )
 from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
-from .search import claims_search
+from .search import claims_containing, claims_search
 from .speakers import speaker_is_public, speaker_rating_distribution
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "bars",
     "claim_context",
     "claim_queue",
+    "claims_containing",
     "claims_search",
     "dashboard_numbers",
     "duration_text",

@@ -1,7 +1,10 @@
-"""Word and speaker search over claims, shared by the desk queue and the public index."""
+"""Word and speaker search over claims, shared by the desk queue and the public index, and the
+admin's substring search."""
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+
+from articles.models import Article
 
 from ..models import Claim, Speaker
 
@@ -30,4 +33,29 @@ def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -
     # index on the text nor the speaker index, and it reads every claim.
     # (Unordered: SQLite refuses an ORDER BY, the model's default, in a union's parts.)
     matching = by_words.order_by().values("pk").union(by_speaker.order_by().values("pk"))
+    return claims.filter(pk__in=matching)
+
+
+def claims_containing(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """Claims where `text` appears, in any case, in the claim, its speaker's name or any of the
+    speaker's spellings, its article's title or its outlet's name: the admin's search, a
+    substring match as Django's search_fields make it, the same on every database.
+
+    A union of one query a field, as in claims_search: one OR across the joined tables read
+    every claim (2 s at 200,000), where each part here reads an index (the trigram index on
+    the claim's text where PostgreSQL has pg_trgm, the claims' speaker and article indexes)."""
+    speakers = Speaker.objects.filter(
+        Q(name__icontains=text) | Q(aliases__alias__icontains=text)
+    ).values("pk")
+    articles = Article.objects.filter(
+        Q(title__icontains=text) | Q(outlet__name__icontains=text)
+    ).values("pk")
+    by_text = Claim.objects.filter(text__icontains=text)
+    by_speaker = Claim.objects.filter(speaker_id__in=speakers)
+    by_article = Claim.objects.filter(article_id__in=articles)
+    matching = (
+        by_text.order_by()
+        .values("pk")
+        .union(by_speaker.order_by().values("pk"), by_article.order_by().values("pk"))
+    )
     return claims.filter(pk__in=matching)
