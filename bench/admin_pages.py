@@ -39,6 +39,7 @@ PAGES = [
     ("sentences", "/admin/claims/sentence/"),
     ("claim events (timeline)", "/admin/claims/claimevent/"),
     ("verdicts", "/admin/claims/verdict/"),
+    ("verdicts, search", "/admin/claims/verdict/?q=inflation"),
     ("evidence sources", "/admin/claims/evidencesource/"),
     ("speakers", "/admin/claims/speaker/"),
     ("intake jobs", "/admin/articles/intakejob/"),

@@ -9,7 +9,7 @@ from articles.times import desk_time
 from config.admin_actions import RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 
-from .. import record, verdicts
+from .. import record, selectors, verdicts
 from ..forms import text_limit
 from ..limits import evidence_note_length, explanation_length
 from ..models import (
@@ -27,6 +27,7 @@ from .base import (
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
+    search_terms,
 )
 
 # --- Verdicts ----------------------------------------------------------------------------------
@@ -111,6 +112,8 @@ class VerdictAdmin(
     form = VerdictAdminForm
     list_display = ["claim", "rating", "status", "author", "editor", "published_at"]
     list_filter = ["status", "rating", "published_at"]
+    # What get_search_results searches (selectors.verdicts_containing), kept here for the
+    # search box and Django's checks.
     search_fields = [
         "claim__text",
         "conclusion",
@@ -120,6 +123,11 @@ class VerdictAdmin(
         "claim__article__title",
         "claim__article__outlet__name",
     ]
+    search_help_text = (
+        "Finds the verdicts where every word appears, in any case, in the conclusion, the "
+        "explanation, the claim, its speaker's name or any spelling of it, its article's title "
+        "or its outlet's name."
+    )
     list_select_related = ["claim", "rating", "author", "editor"]
     ordering = ["-updated_at", "-pk"]  # what the desk touched last
     # No date hierarchy: its years are a DISTINCT over every verdict; the published_at filter
@@ -151,6 +159,12 @@ class VerdictAdmin(
 
     def has_add_permission(self, request):
         return False  # a verdict is drafted from its claim on the review desk
+
+    def get_search_results(self, request, queryset, search_term):
+        # As the claims' search (ClaimAdmin): Django's OR across the joins read every claim.
+        for term in search_terms(search_term):
+            queryset = selectors.verdicts_containing(queryset, term)
+        return queryset, False
 
     def has_change_permission(self, request, obj=None):
         # Submitted or published: only review and the correction path change it.

@@ -9,25 +9,32 @@ from django.db import migrations, models
 # allowed); elsewhere the text part of the search reads every claim, as before. Built
 # CONCURRENTLY, so outside a transaction: at a million claims the build takes most of a
 # minute, and a plain CREATE INDEX would hold back every claim the analysis writes meanwhile.
-CLAIM_TEXT_SEARCH_INDEX = (
-    "CREATE INDEX CONCURRENTLY IF NOT EXISTS claim_text_upper_trgm_idx ON claims_claim "
-    "USING gin (UPPER(text) gin_trgm_ops)"
-)
+# The verdicts' search reads their conclusion and explanation the same way.
+SEARCH_INDEXES = {
+    "claim_text_upper_trgm_idx": "claims_claim USING gin (UPPER(text) gin_trgm_ops)",
+    "verdict_words_upper_trgm_idx": (
+        "claims_verdict USING gin (UPPER(conclusion) gin_trgm_ops, UPPER(explanation) gin_trgm_ops)"
+    ),
+}
 
 
-def create_search_index(apps, schema_editor):
+def create_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         if cursor.fetchone() is None:
             return
-    schema_editor.execute(CLAIM_TEXT_SEARCH_INDEX)
+    for name, table_and_columns in SEARCH_INDEXES.items():
+        schema_editor.execute(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table_and_columns}"
+        )
 
 
-def drop_search_index(apps, schema_editor):
+def drop_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS claim_text_upper_trgm_idx")
+        for name in SEARCH_INDEXES:
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -44,5 +51,5 @@ class Migration(migrations.Migration):
             model_name="claim",
             index=models.Index(fields=["created_at"], name="claim_created_idx"),
         ),
-        migrations.RunPython(create_search_index, drop_search_index),
+        migrations.RunPython(create_search_indexes, drop_search_indexes),
     ]

@@ -38,7 +38,7 @@ from .public import (
     with_modified_at,
 )
 from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
-from .search import claims_containing, claims_search
+from .search import claims_containing, claims_search, verdicts_containing
 from .speakers import speaker_is_public, speaker_rating_distribution
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "claim_queue",
     "claims_containing",
     "claims_search",
+    "verdicts_containing",
     "dashboard_numbers",
     "duration_text",
     "events_for_desk",

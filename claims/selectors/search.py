@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from articles.models import Article
 
-from ..models import Claim, Speaker
+from ..models import Claim, Speaker, Verdict
 
 
 def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:
@@ -59,3 +59,16 @@ def claims_containing(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
         .union(by_speaker.order_by().values("pk"), by_article.order_by().values("pk"))
     )
     return claims.filter(pk__in=matching)
+
+
+def verdicts_containing(verdicts: QuerySet[Verdict], text: str) -> QuerySet[Verdict]:
+    """Verdicts whose claim is among claims_containing(text), or whose conclusion or
+    explanation contains it, in any case: the verdicts admin's search, by the same union."""
+    of_claims = Verdict.objects.filter(
+        claim_id__in=claims_containing(Claim.objects.all(), text).values("pk")
+    )
+    by_words = Verdict.objects.filter(
+        Q(conclusion__icontains=text) | Q(explanation__icontains=text)
+    )
+    matching = of_claims.order_by().values("pk").union(by_words.order_by().values("pk"))
+    return verdicts.filter(pk__in=matching)

@@ -11,6 +11,7 @@ from tests.factories import (
     OutletFactory,
     SpeakerFactory,
     admin_user,
+    drafted_verdict,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,9 @@ def claims():
     return found, crime, other
 
 
-def _listed(client, query: str) -> str:
+def _listed(client, query: str, name: str = "claims_claim") -> str:
     client.force_login(admin_user())
-    page = client.get(reverse("admin:claims_claim_changelist"), {"q": query})
+    page = client.get(reverse(f"admin:{name}_changelist"), {"q": query})
     assert page.status_code == 200
     return page.content.decode()
 
@@ -79,3 +80,29 @@ def test_a_claim_found_by_several_fields_is_listed_and_counted_once(client, clai
     page = _listed(client, "Blinken")  # the claim's speaker by its name and by its spelling
     assert page.count(f'name="_selected_action" value="{found.pk}"') == 1
     assert "2 results" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["two percent", "sec. blinken", "Metropolis", "Planet", "rounded up", "LABOUR survey"],
+)
+def test_the_verdicts_list_finds_a_verdict_by_its_claim_or_its_own_words(client, claims, query):
+    found, _, other = claims
+    verdict = drafted_verdict(
+        claim=found,
+        conclusion="The figure was rounded up.",
+        explanation="The labour survey gives 2.4 percent.",
+    )
+    drafted_verdict(claim=other)
+    page = _listed(client, query, "claims_verdict")
+    assert f'name="_selected_action" value="{verdict.pk}"' in page
+    assert other.text not in page
+
+
+def test_every_word_of_a_verdicts_search_must_appear_in_one_of_its_fields(client, claims):
+    found, crime, _ = claims
+    mine = drafted_verdict(claim=found, conclusion="Rounded up.")
+    theirs = drafted_verdict(claim=crime, conclusion="Not rounded.")
+    page = _listed(client, "Blinken rounded up", "claims_verdict")
+    assert f'name="_selected_action" value="{mine.pk}"' in page
+    assert f'name="_selected_action" value="{theirs.pk}"' not in page
