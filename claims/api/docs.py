@@ -98,7 +98,7 @@ ERROR_EXAMPLES = {
 }
 ERROR_DESCRIPTIONS = {
     400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
-    "(`parse_error`, without `fields`: the body is not valid JSON).",
+    "(`parse_error`, without `fields`: the body is not valid JSON, or repeats a key in an object).",
     401: "The key is missing (where one is needed), malformed, unknown or revoked.",
     403: "The key lacks the scope this endpoint needs.",
     404: "No such object, or it is not published.",
