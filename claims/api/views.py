@@ -23,6 +23,7 @@ from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from ..record import published_generation
 from ..selectors.public import with_modified_at
+from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_QUERY_TOO_LONG
 from . import docs
 from .auth import ReadScope, reads_unpublished, request_token, speakers_visible
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
@@ -37,7 +38,6 @@ from .serializers import (
 from .verdict_rows import SOURCE_ROW_FIELDS, VERDICT_ROW_FIELDS, verdict_row_representation
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
-SEARCH_QUERY_MAX = 2000
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -120,14 +120,18 @@ def _list_cache_key(request) -> str:
 
 
 class SearchParameters(serializers.Serializer):
-    q = serializers.CharField(max_length=SEARCH_QUERY_MAX, help_text="The statement to look for.")
+    q = serializers.CharField(
+        max_length=SEARCH_QUERY_MAX,
+        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+        help_text="The statement to look for.",
+    )
     limit = serializers.IntegerField(
         min_value=1, max_value=SEARCH_LIMIT_MAX, default=SEARCH_LIMIT_DEFAULT, required=False
     )
 
     def validate_q(self, value: str) -> str:
         if not query_words(value):
-            raise serializers.ValidationError("Give at least one word to search for.")
+            raise serializers.ValidationError(SEARCH_QUERY_NO_WORDS)
         return value
 
 
@@ -215,7 +219,7 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
                 "q",
                 OpenApiTypes.STR,
                 required=True,
-                description="A statement, 1 to 2,000 characters.",
+                description=f"A statement, 1 to {SEARCH_QUERY_MAX:,} characters.",
             ),
             OpenApiParameter(
                 "limit", OpenApiTypes.INT, description=f"1 to {SEARCH_LIMIT_MAX}, default 10."
