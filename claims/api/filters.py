@@ -20,6 +20,7 @@ from ..ids import is_id
 from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
 from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_QUERY_TOO_LONG
+from .serializers import RatingSlugField
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SEARCH_CONFIG = "english"
@@ -156,11 +157,7 @@ class _SpeakerOutletFilters(StrictFilterSet):
 class VerdictFilter(_SpeakerOutletFilters):
     claim_path = "claim__"
 
-    rating = filters.CharFilter(
-        method="filter_rating",
-        max_length=100,
-        help_text="Rating slug, in any case, e.g. false.",
-    )
+    rating = filters.CharFilter(method="filter_rating", max_length=100)
     published_after = UtcIsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date or date-time."
     )
@@ -179,6 +176,7 @@ class VerdictFilter(_SpeakerOutletFilters):
         help_text="Only verdicts published in the last N days.",
     )
 
+    @extend_schema_field(RatingSlugField(help_text="Rating slug, in any case, e.g. false."))
     def filter_rating(self, queryset, name, value):
         # Any scale's slug: verdicts published under a retired scale keep their rating. The
         # ratings table is a few dozen rows, so the case-insensitive match costs nothing.

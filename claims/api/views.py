@@ -20,7 +20,7 @@ from ..claimreview import claimreview_for
 from ..ids import is_id
 from ..matching.retrieval import Match
 from ..matching.store import checked_search
-from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
+from ..models import Claim, EvidenceSource, Speaker, Verdict
 from ..record import published_generation
 from ..selectors.public import with_modified_at
 from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_QUERY_TOO_LONG
@@ -34,6 +34,7 @@ from .serializers import (
     SpeakerSerializer,
     VerdictMatchSerializer,
     VerdictSerializer,
+    rating_slugs,
 )
 from .verdict_rows import SOURCE_ROW_FIELDS, VERDICT_ROW_FIELDS, verdict_row_representation
 
@@ -291,10 +292,6 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}
-
-
-def rating_slugs() -> list[str]:
-    return sorted(set(Rating.objects.values_list("slug", flat=True)))
 
 
 def rating_counts_attach(speakers: list[Speaker], *, slugs: list[str]) -> None:
