@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, MethodNotAllowed, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -72,7 +72,16 @@ class StrictQueryMixin:
     def initial(self, request, *args, **kwargs):
         # The key first (a bad one is a 401 whatever else is wrong), so that finalize_response
         # knows who asked however the request ends.
-        self.perform_authentication(request)
+        try:
+            self.perform_authentication(request)
+        except AuthenticationFailed:
+            # A bad or revoked key counts against its address's anonymous budget: DRF checks
+            # throttles only after the key and the permissions pass, so a flood of refusals
+            # went uncounted.
+            self.check_throttles(request)
+            raise
+        # Every request counts, whatever it is refused for next (a method, a scope, a missing key).
+        self.check_throttles(request)
         # A method the endpoint lacks is a 405 whoever asks: checked before the scopes, so
         # that an anonymous POST to the public verdicts is not told to get a key it cannot use.
         method = request.method.lower()
@@ -96,6 +105,13 @@ class StrictQueryMixin:
                 errors[name] = ["Give this parameter once."]
         if errors:
             raise ValidationError(errors)
+
+    def check_throttles(self, request):
+        # Called above, as soon as the key is known, and again by DRF's initial(): once only.
+        if getattr(request, "_throttles_checked", False):
+            return
+        request._throttles_checked = True
+        super().check_throttles(request)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
