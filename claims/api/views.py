@@ -7,6 +7,9 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -128,7 +131,20 @@ class StrictQueryMixin:
             response["Cache-Control"] = "private, no-store"
         elif request_token(request) is not None:
             response["Cache-Control"] = "private"
+        # The answer (its Cache-Control, its scope) depends on the key: a shared cache must
+        # not hand an anonymous copy to a keyed client, nor the other way round.
+        patch_vary_headers(response, ["Authorization"])
         return response
+
+
+def _etag_of_representation(response) -> None:
+    """The ETag hashes the media type with the body: a ClaimReview is the same bytes as JSON
+    and as JSON-LD, and Django's ETag (the body alone) let a copy of one validate the other."""
+    if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
+        digest = hashlib.md5(usedforsecurity=False)
+        digest.update(response["Content-Type"].encode())
+        digest.update(response.content)
+        response["ETag"] = f'"{digest.hexdigest()}"'
 
 
 def _list_cache_key(request) -> str:
@@ -156,7 +172,8 @@ class SearchParameters(serializers.Serializer):
     list=extend_schema(
         summary="Published verdicts",
         description="Newest first by default. Follow `next` to page; the cursor stays valid "
-        "while new verdicts are published.",
+        "while new verdicts are published. Each answer has an ETag: send it back as "
+        "If-None-Match to get 304 while the page is unchanged.",
         parameters=docs.VERDICT_LIST_PARAMETERS,
         responses=docs.with_errors(VerdictSerializer(many=True), 400),
         auth=docs.OPTIONAL_AUTH,
@@ -167,6 +184,10 @@ class SearchParameters(serializers.Serializer):
         auth=docs.OPTIONAL_AUTH,
     ),
 )
+# Partners poll these pages: an ETag (a hash of the answer as sent, so it changes only with
+# what this client can read, never with unpublished work) lets If-None-Match answer 304 through
+# Django's ConditionalGetMiddleware. Answers marked no-store (desk-scope keys) get none.
+@method_decorator(conditional_page, name="dispatch")
 class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     # Stated on each view rather than left to DEFAULT_PERMISSION_CLASSES: a change of that
     # setting must not quietly open the desk-scope reads (test_every_api_view_states_...).
@@ -183,6 +204,13 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "claimreview":
             return with_modified_at(published_verdicts())  # its dateModified
         return published_verdicts()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):
+            # Runs once the body is rendered, before conditional_page compares the ETag.
+            response.add_post_render_callback(_etag_of_representation)
+        return response
 
     def list(self, request, *args, **kwargs):
         # Every client sees the same published list, and partners poll the same pages: serve
