@@ -9,6 +9,7 @@ from .ids import is_id
 from .limits import evidence_note_length, explanation_length
 from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
+from .selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 
 
 def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
@@ -19,8 +20,17 @@ def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
         form.add_error(end, message)
 
 
+def search_query_field(*, label: str) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        label=label,
+        max_length=SEARCH_QUERY_MAX,
+        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+    )
+
+
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search claims", max_length=200)
+    q = search_query_field(label="Search claims")
     status = forms.ChoiceField(
         required=False, choices=[(key, label) for key, (label, _) in QUEUE_STATUSES.items()]
     )
@@ -333,7 +343,7 @@ class VerdictExportForm(forms.Form):
 class PublicSearchForm(forms.Form):
     """The public index of fact-checks: words of the claim, and a rating in use."""
 
-    q = forms.CharField(required=False, label="Search fact-checks", max_length=200)
+    q = search_query_field(label="Search fact-checks")
     rating = forms.ChoiceField(
         required=False,
         label="Rating",

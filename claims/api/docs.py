@@ -1,11 +1,15 @@
 """OpenAPI pieces shared by the views: the error shape, examples and the auth scheme."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
+from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from .serializers import VerdictMatchSerializer
+from .serializers import VerdictMatchSerializer, rating_slugs
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -98,7 +102,7 @@ ERROR_EXAMPLES = {
 }
 ERROR_DESCRIPTIONS = {
     400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
-    "(`parse_error`, without `fields`: the body is not valid JSON).",
+    "(`parse_error`, without `fields`: the body is not valid JSON, or repeats a key in an object).",
     401: "The key is missing (where one is needed), malformed, unknown or revoked.",
     403: "The key lacks the scope this endpoint needs.",
     404: "No such object, or it is not published.",
@@ -185,3 +189,20 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "description": "A key created by staff in the admin (API tokens). "
             "`Authorization: Token <key>` works too.",
         }
+
+
+class RatingSlugSchema(OpenApiSerializerFieldExtension):
+    """A verdict's rating and the `rating` filter as the list of slugs the desk has (any
+    scale's), read when the schema is generated, so it follows the ratings table."""
+
+    target_class = "claims.api.serializers.RatingSlugField"
+
+    def get_name(self):
+        return "RatingSlugEnum"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_basic_type(OpenApiTypes.STR)
+        slugs = rating_slugs()
+        if slugs:  # an empty enum would accept nothing at all
+            schema["enum"] = slugs
+        return schema

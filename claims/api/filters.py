@@ -19,6 +19,8 @@ from articles.services import language_refusal
 from ..ids import is_id
 from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
+from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_QUERY_TOO_LONG
+from .serializers import RatingSlugField
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SEARCH_CONFIG = "english"
@@ -119,7 +121,10 @@ class _SpeakerOutletFilters(StrictFilterSet):
         method="filter_language", max_length=16, help_text="Article language code, e.g. en."
     )
     q = filters.CharFilter(
-        method="filter_q", max_length=500, help_text="Words the claim's text must contain."
+        method="filter_q",
+        max_length=SEARCH_QUERY_MAX,
+        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+        help_text="Words the claim's text must contain.",
     )
 
     def _path(self, name: str) -> str:
@@ -145,18 +150,14 @@ class _SpeakerOutletFilters(StrictFilterSet):
 
     def filter_q(self, queryset, name, value):
         if not query_words(value):
-            raise ValidationError({"q": ["Give at least one word to search for."]})
+            raise ValidationError({"q": [SEARCH_QUERY_NO_WORDS]})
         return text_search(queryset, self._path("text"), value)
 
 
 class VerdictFilter(_SpeakerOutletFilters):
     claim_path = "claim__"
 
-    rating = filters.CharFilter(
-        method="filter_rating",
-        max_length=100,
-        help_text="Rating slug, in any case, e.g. false.",
-    )
+    rating = filters.CharFilter(method="filter_rating", max_length=100)
     published_after = UtcIsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date or date-time."
     )
@@ -175,6 +176,7 @@ class VerdictFilter(_SpeakerOutletFilters):
         help_text="Only verdicts published in the last N days.",
     )
 
+    @extend_schema_field(RatingSlugField(help_text="Rating slug, in any case, e.g. false."))
     def filter_rating(self, queryset, name, value):
         # Any scale's slug: verdicts published under a retired scale keep their rating. The
         # ratings table is a few dozen rows, so the case-insensitive match costs nothing.
@@ -200,5 +202,9 @@ class ClaimFilter(_SpeakerOutletFilters):
 
 class SpeakerFilter(StrictFilterSet):
     q = filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=300, help_text="Part of a name."
+        field_name="name",
+        lookup_expr="icontains",
+        max_length=SEARCH_QUERY_MAX,
+        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+        help_text="Part of a name.",
     )

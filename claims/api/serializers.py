@@ -35,7 +35,20 @@ class OutletSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "domain"]
 
 
+def rating_slugs() -> list[str]:
+    """Every rating's slug, of any scale: a verdict published under a retired scale keeps its
+    rating, and the `rating` filter takes it."""
+    return sorted(set(Rating.objects.values_list("slug", flat=True)))
+
+
+class RatingSlugField(serializers.CharField):
+    """A rating's slug. The schema lists the slugs there are when it is generated (docs.py):
+    the ratings are rows the desk edits, not choices fixed in the code."""
+
+
 class RatingSerializer(serializers.ModelSerializer):
+    slug = RatingSlugField(read_only=True)
+
     class Meta:
         model = Rating
         fields = ["slug", "label", "value"]

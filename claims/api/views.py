@@ -7,11 +7,14 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, MethodNotAllowed, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -20,9 +23,10 @@ from ..claimreview import claimreview_for
 from ..ids import is_id
 from ..matching.retrieval import Match
 from ..matching.store import checked_search
-from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
+from ..models import Claim, EvidenceSource, Speaker, Verdict
 from ..record import published_generation
 from ..selectors.public import with_modified_at
+from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_QUERY_TOO_LONG
 from . import docs
 from .auth import ReadScope, reads_unpublished, request_token, speakers_visible
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
@@ -33,11 +37,11 @@ from .serializers import (
     SpeakerSerializer,
     VerdictMatchSerializer,
     VerdictSerializer,
+    rating_slugs,
 )
 from .verdict_rows import SOURCE_ROW_FIELDS, VERDICT_ROW_FIELDS, verdict_row_representation
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
-SEARCH_QUERY_MAX = 2000
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -71,7 +75,16 @@ class StrictQueryMixin:
     def initial(self, request, *args, **kwargs):
         # The key first (a bad one is a 401 whatever else is wrong), so that finalize_response
         # knows who asked however the request ends.
-        self.perform_authentication(request)
+        try:
+            self.perform_authentication(request)
+        except AuthenticationFailed:
+            # A bad or revoked key counts against its address's anonymous budget: DRF checks
+            # throttles only after the key and the permissions pass, so a flood of refusals
+            # went uncounted.
+            self.check_throttles(request)
+            raise
+        # Every request counts, whatever it is refused for next (a method, a scope, a missing key).
+        self.check_throttles(request)
         # A method the endpoint lacks is a 405 whoever asks: checked before the scopes, so
         # that an anonymous POST to the public verdicts is not told to get a key it cannot use.
         method = request.method.lower()
@@ -96,6 +109,13 @@ class StrictQueryMixin:
         if errors:
             raise ValidationError(errors)
 
+    def check_throttles(self, request):
+        # Called above, as soon as the key is known, and again by DRF's initial(): once only.
+        if getattr(request, "_throttles_checked", False):
+            return
+        request._throttles_checked = True
+        super().check_throttles(request)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code >= 400 and isinstance(
@@ -111,7 +131,20 @@ class StrictQueryMixin:
             response["Cache-Control"] = "private, no-store"
         elif request_token(request) is not None:
             response["Cache-Control"] = "private"
+        # The answer (its Cache-Control, its scope) depends on the key: a shared cache must
+        # not hand an anonymous copy to a keyed client, nor the other way round.
+        patch_vary_headers(response, ["Authorization"])
         return response
+
+
+def _etag_of_representation(response) -> None:
+    """The ETag hashes the media type with the body: a ClaimReview is the same bytes as JSON
+    and as JSON-LD, and Django's ETag (the body alone) let a copy of one validate the other."""
+    if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
+        digest = hashlib.md5(usedforsecurity=False)
+        digest.update(response["Content-Type"].encode())
+        digest.update(response.content)
+        response["ETag"] = f'"{digest.hexdigest()}"'
 
 
 def _list_cache_key(request) -> str:
@@ -120,14 +153,18 @@ def _list_cache_key(request) -> str:
 
 
 class SearchParameters(serializers.Serializer):
-    q = serializers.CharField(max_length=SEARCH_QUERY_MAX, help_text="The statement to look for.")
+    q = serializers.CharField(
+        max_length=SEARCH_QUERY_MAX,
+        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+        help_text="The statement to look for.",
+    )
     limit = serializers.IntegerField(
         min_value=1, max_value=SEARCH_LIMIT_MAX, default=SEARCH_LIMIT_DEFAULT, required=False
     )
 
     def validate_q(self, value: str) -> str:
         if not query_words(value):
-            raise serializers.ValidationError("Give at least one word to search for.")
+            raise serializers.ValidationError(SEARCH_QUERY_NO_WORDS)
         return value
 
 
@@ -135,7 +172,8 @@ class SearchParameters(serializers.Serializer):
     list=extend_schema(
         summary="Published verdicts",
         description="Newest first by default. Follow `next` to page; the cursor stays valid "
-        "while new verdicts are published.",
+        "while new verdicts are published. Each answer has an ETag: send it back as "
+        "If-None-Match to get 304 while the page is unchanged.",
         parameters=docs.VERDICT_LIST_PARAMETERS,
         responses=docs.with_errors(VerdictSerializer(many=True), 400),
         auth=docs.OPTIONAL_AUTH,
@@ -146,6 +184,10 @@ class SearchParameters(serializers.Serializer):
         auth=docs.OPTIONAL_AUTH,
     ),
 )
+# Partners poll these pages: an ETag (a hash of the answer as sent, so it changes only with
+# what this client can read, never with unpublished work) lets If-None-Match answer 304 through
+# Django's ConditionalGetMiddleware. Answers marked no-store (desk-scope keys) get none.
+@method_decorator(conditional_page, name="dispatch")
 class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     # Stated on each view rather than left to DEFAULT_PERMISSION_CLASSES: a change of that
     # setting must not quietly open the desk-scope reads (test_every_api_view_states_...).
@@ -162,6 +204,13 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "claimreview":
             return with_modified_at(published_verdicts())  # its dateModified
         return published_verdicts()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):
+            # Runs once the body is rendered, before conditional_page compares the ETag.
+            response.add_post_render_callback(_etag_of_representation)
+        return response
 
     def list(self, request, *args, **kwargs):
         # Every client sees the same published list, and partners poll the same pages: serve
@@ -215,7 +264,7 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
                 "q",
                 OpenApiTypes.STR,
                 required=True,
-                description="A statement, 1 to 2,000 characters.",
+                description=f"A statement, 1 to {SEARCH_QUERY_MAX:,} characters.",
             ),
             OpenApiParameter(
                 "limit", OpenApiTypes.INT, description=f"1 to {SEARCH_LIMIT_MAX}, default 10."
@@ -287,10 +336,6 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}
-
-
-def rating_slugs() -> list[str]:
-    return sorted(set(Rating.objects.values_list("slug", flat=True)))
 
 
 def rating_counts_attach(speakers: list[Speaker], *, slugs: list[str]) -> None:

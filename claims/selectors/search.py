@@ -8,6 +8,13 @@ from articles.models import Article
 
 from ..models import Claim, Speaker, Verdict
 
+# Every search box and `q` parameter: the desk queue, the public index, the API's filters and
+# its "has this been checked?", which takes a statement pasted whole (a paragraph of a speech).
+# One limit and one sentence, so that no two of them disagree on what "too long" is.
+SEARCH_QUERY_MAX = 2000
+SEARCH_QUERY_TOO_LONG = f"A search can be at most {SEARCH_QUERY_MAX:,} characters long."
+SEARCH_QUERY_NO_WORDS = "Give at least one word to search for."
+
 
 def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:
     """Claims whose words match `text`, or whose speaker is called that (by name, or with

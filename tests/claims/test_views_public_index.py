@@ -86,7 +86,7 @@ def test_the_index_searches_by_words_and_filters_by_rating(client, desk):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"q": "x" * 201}, "at most 200 characters"),
+        ({"q": "x" * 2001}, "at most 2,000 characters"),
         ({"q": "nul\x00byte"}, "Null characters are not allowed"),
         ({"rating": "made-up"}, "Choose one of the ratings listed."),
         ({"rating": "<script>"}, "Choose one of the ratings listed."),

@@ -1,0 +1,107 @@
+"""Conditional GET on the published verdicts: If-None-Match answers 304 while nothing a client
+can read has changed, and unpublished work never shows in the ETag."""
+
+import pytest
+from django.core.cache import cache
+
+from claims.models import Claim
+from tests import factories
+from tests.claims.test_api_support import (
+    claim_with_text,
+    client_with,
+    draft_verdict,
+    key_client,
+    published_verdict,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def verdict():
+    return published_verdict("The budget grew by 40 percent last year.")
+
+
+def paths(verdict) -> list[str]:
+    return [
+        "/api/v1/verdicts/",
+        f"/api/v1/verdicts/{verdict.pk}/",
+        f"/api/v1/verdicts/{verdict.pk}/claimreview/",
+    ]
+
+
+def etags(verdict, client=None) -> list[str]:
+    client = client or client_with()
+    return [client.get(path)["ETag"] for path in paths(verdict)]
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_a_client_with_the_current_etag_gets_304_and_no_body(verdict, which):
+    path = paths(verdict)[which]
+    first = client_with().get(path)
+    assert first.status_code == 200 and first["ETag"]
+    again = client_with().get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert "Authorization" in again["Vary"]
+
+
+def test_a_stale_etag_gets_the_full_answer(verdict):
+    response = client_with().get("/api/v1/verdicts/", HTTP_IF_NONE_MATCH='"stale"')
+    assert response.status_code == 200
+    assert response.json()["results"][0]["id"] == verdict.pk
+
+
+def test_keyed_clients_get_etags_and_304_too(verdict):
+    client = key_client()
+    first = client.get(f"/api/v1/verdicts/{verdict.pk}/")
+    assert first["Cache-Control"] == "private"
+    again = client.get(f"/api/v1/verdicts/{verdict.pk}/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_desk_scope_answers_are_not_stored_so_they_carry_no_etag(verdict):
+    response = key_client(staff=True).get(f"/api/v1/verdicts/{verdict.pk}/")
+    assert response["Cache-Control"] == "private, no-store"
+    assert not response.has_header("ETag")
+
+
+def test_the_json_and_json_ld_claimreview_have_their_own_etags_and_say_they_vary(verdict):
+    path = f"/api/v1/verdicts/{verdict.pk}/claimreview/"
+    as_json = client_with().get(path, HTTP_ACCEPT="application/json")
+    as_jsonld = client_with().get(path, HTTP_ACCEPT="application/ld+json")
+    assert as_jsonld["Content-Type"].startswith("application/ld+json")
+    assert as_json["ETag"] != as_jsonld["ETag"]
+    assert {"Accept", "Authorization"} <= {v.strip() for v in as_jsonld["Vary"].split(",")}
+    # The JSON copy's ETag does not validate the JSON-LD one.
+    crossed = client_with().get(
+        path, HTTP_ACCEPT="application/ld+json", HTTP_IF_NONE_MATCH=as_json["ETag"]
+    )
+    assert crossed.status_code == 200
+
+
+def test_unpublished_work_does_not_change_the_etags(verdict, django_capture_on_commit_callbacks):
+    before = etags(verdict)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft_verdict("Unemployment fell to 3 percent, the council said.")
+        claim_with_text("Rents rose 9 percent.")
+        # The desk's own bookkeeping on the published claim.
+        Claim.objects.filter(pk=verdict.claim_id).update(priority=5)
+    assert etags(verdict) == before
+
+
+def test_publishing_a_verdict_changes_the_lists_etag(verdict, django_capture_on_commit_callbacks):
+    before = client_with().get("/api/v1/verdicts/")["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.published_verdict(claim=factories.ClaimFactory(text="Bus fares fell."))
+    response = client_with().get("/api/v1/verdicts/", HTTP_IF_NONE_MATCH=before)
+    assert response.status_code == 200
+    assert response["ETag"] != before

@@ -1,0 +1,84 @@
+"""Requests the API refuses still count against the sender's budget: a flood of wrong methods,
+bad keys or missing keys ends in 429 like any other."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
+from rest_framework.settings import api_settings
+
+from tests.claims.test_api_support import client_with, key_client, make_key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def rates(**overrides):
+    rest = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**api_settings.DEFAULT_THROTTLE_RATES, **overrides},
+    }
+    return override_settings(REST_FRAMEWORK=rest)
+
+
+def test_an_anonymous_flood_of_a_wrong_method_is_throttled():
+    with rates(anonymous="3/min"):
+        codes = [client_with().post("/api/v1/verdicts/", {}).status_code for _ in range(4)]
+        reading = client_with().get("/api/v1/verdicts/")
+    assert codes == [405, 405, 405, 429]
+    assert reading.status_code == 429  # the same address's budget
+
+
+def test_a_keyed_flood_of_a_wrong_method_is_throttled_on_the_keys_budget():
+    client = key_client()
+    with rates(token="3/min"):
+        codes = [client.delete("/api/v1/verdicts/").status_code for _ in range(4)]
+        anonymous = client_with().get("/api/v1/verdicts/")
+    assert codes == [405, 405, 405, 429]
+    assert anonymous.status_code == 200
+
+
+def test_a_flood_of_bad_keys_is_throttled_as_anonymous_traffic_from_that_address():
+    with rates(anonymous="3/min"):
+        codes = [
+            client_with("fc_nope_not-a-real-key").get("/api/v1/verdicts/").status_code
+            for _ in range(4)
+        ]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_a_revoked_key_hammering_the_api_is_throttled():
+    from claims.api.auth import token_revoke
+
+    token, key = make_key()
+    token_revoke(token=token)
+    with rates(anonymous="2/min"):
+        codes = [client_with(key).get("/api/v1/claims/").status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+
+
+def test_anonymous_requests_to_endpoints_that_need_a_key_are_throttled():
+    with rates(anonymous="3/min"):
+        codes = [client_with().get("/api/v1/claims/").status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_a_throttled_answer_is_the_apis_error_json_with_retry_after():
+    with rates(anonymous="1/min"):
+        client_with().post("/api/v1/verdicts/", {})
+        response = client_with().post("/api/v1/verdicts/", {})
+    assert response.status_code == 429
+    assert response.json()["error"] == "throttled" and response.json()["retry_after"] > 0
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_request_counts_once_against_the_budget():
+    with rates(anonymous="3/min"):
+        codes = [client_with().get("/api/v1/verdicts/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
