@@ -297,7 +297,7 @@ def test_the_sitemap_and_feed_date_a_fact_check_by_its_latest_correction(client,
             note=note,
             rating=active_rating("false"),
             conclusion="Still wrong.",
-            explanation="",
+            explanation=note,  # a correction must change something
             sources=[{"url": "https://better.example.org/", "title": "Better"}],
         )
         verdict.refresh_from_db()
