@@ -134,7 +134,8 @@ CLAIMREVIEW_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="schema.org ClaimReview, as JSON-LD. Dates are ISO 8601 date-times with the "
     "desk's UTC offset; `appearance` lists every article the claim appeared in, the first "
-    "one also as `firstAppearance`; `correction` and `dateModified` once it was corrected.",
+    "one also as `firstAppearance`; `correction` once it was corrected, `dateModified` once "
+    "it was corrected or an editor changed its appearances.",
     examples=[
         OpenApiExample(
             "ClaimReview",
