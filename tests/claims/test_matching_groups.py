@@ -55,6 +55,17 @@ def test_rejecting_a_suggestion_records_who_and_links_nothing():
         groups.suggestion_confirm(suggestion=MatchSuggestion.objects.get(), actor=reviewer)
 
 
+def test_a_suggestion_is_not_rejected_once_its_claims_were_linked_meanwhile():
+    earlier, new, reviewer = claim(), claim("Crime went down 40 percent."), fact_checker()
+    open_suggestion = suggestion(new, earlier)
+    groups.claim_group_link(claim=new, earlier=earlier)  # the worker, before the reviewer
+    # Rejected, the desk would read "not a repeat" while the claims stay one group.
+    with pytest.raises(ValidationError, match="split the claim out"):
+        groups.suggestion_reject(suggestion=open_suggestion, actor=reviewer)
+    assert fresh(open_suggestion).status == SuggestionStatus.OPEN
+    assert fresh(new).group_id == fresh(earlier).group_id
+
+
 def test_splitting_a_claim_out_keeps_the_rest_of_the_group():
     first, second, third, reviewer = (
         claim(),
