@@ -97,16 +97,36 @@ def appearances_changed_at(group_ref) -> Greatest:
 def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:
     """The claim and the other claims of its group, in the order they were published; in
     public (ClaimReview, the public pages, non-desk API keys) only the public members."""
+    return list(appearances_of(claim, public=public))
+
+
+def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
+    """claim_appearances as a query, for the reads that take part of a large group: the API's
+    pages of appearances (ordered on `appeared_at`, then id) and ClaimReview's list."""
     if not claim.group_id:
-        return [claim]
-    others = Claim.objects.filter(group_id=claim.group_id)
-    if public:
-        others = others.filter(Q(pk=claim.pk) | public_member_q())
-    return list(
-        others.select_related("article__outlet", "speaker").order_by(
-            "article__published_at", "created_at", "pk"
-        )
+        others = Claim.objects.filter(pk=claim.pk)
+    else:
+        others = Claim.objects.filter(group_id=claim.group_id)
+        if public:
+            others = others.filter(Q(pk=claim.pk) | public_member_q())
+    # An undated article is placed by when the desk read it: one order on every database
+    # (PostgreSQL sorts NULLs last, SQLite first) and a key a cursor can page on.
+    return (
+        others.select_related("article__outlet", "speaker")
+        .annotate(appeared_at=Coalesce("article__published_at", "created_at"))
+        .order_by("appeared_at", "pk")
     )
+
+
+def claim_appearances_capped(claim: Claim, *, latest: int) -> list[Claim]:
+    """The public appearances a bounded list shows, in order: the first, the claim itself and
+    the `latest` most recent (three small queries however large the group grew)."""
+    ordered = appearances_of(claim)
+    shown = {other.pk: other for other in ordered.reverse()[:latest]}
+    if len(shown) == latest:  # older ones were left out: keep the first and the claim's own
+        for other in ordered.filter(Q(pk=claim.pk) | Q(pk__in=ordered.values("pk")[:1])):
+            shown.setdefault(other.pk, other)
+    return sorted(shown.values(), key=lambda other: (other.appeared_at, other.pk))
 
 
 def public_appearance_map(*, claim_ids, group_ids) -> dict[int, frozenset[int]]:
