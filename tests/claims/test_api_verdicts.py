@@ -652,6 +652,23 @@ def test_a_claimreview_lists_the_first_appearance_and_only_the_most_recent_ones(
     assert review["itemReviewed"]["firstAppearance"]["headline"] == verdict.claim.article.title
 
 
+def test_a_claimreview_keeps_the_reviewed_claim_s_own_article_among_the_ones_left_out(api):
+    from datetime import timedelta
+
+    from articles.models import Article
+    from claims.claimreview import CLAIMREVIEW_RECENT_APPEARANCES as RECENT
+
+    verdict = published_verdict("The budget grew by 40 percent.")
+    repeats = repeats_in_group(verdict, RECENT + 10, applied=True)
+    # The desk checked it in a later article than where it first appeared.
+    between = repeats[4].article.published_at + timedelta(hours=1)
+    Article.objects.filter(pk=verdict.claim.article_id).update(published_at=between)
+    review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+    listed = [appearance["headline"] for appearance in review["itemReviewed"]["appearance"]]
+    first, own = repeats[0].article.title, verdict.claim.article.title
+    assert listed == [first, own] + [r.article.title for r in repeats[-RECENT:]]
+
+
 def test_the_claim_endpoint_counts_a_large_group_and_pages_its_appearances(api):
     from claims.api.pagination import AppearancePagination
 
