@@ -8,13 +8,16 @@ only by claims.matching.applications) and it has not left since. A suggested, au
 confirmed repeat in someone's pasted article stays desk-only, and so does a fact-checker's
 proposal to apply a verdict until an editor approves it.
 
-Imports claims.models only.
+Imports claims.models, and claims.record for the published set's cache counter.
 """
 
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from .models import (
     Claim,
@@ -23,8 +26,10 @@ from .models import (
     ClaimGroupEvent,
     ClaimStatus,
     GroupEventKind,
+    Verdict,
     published_verdict_q,
 )
+from .record import published_changed
 
 # Who changes what the public reads: the same permission as publishing a verdict.
 PUBLISH_PERMISSION = "claims.publish_verdict"
@@ -68,30 +73,60 @@ def public_member_q() -> Q:
     return published_verdict_q("verdict__") | Q(Exists(applied), status=ClaimStatus.DISMISSED)
 
 
-def appearance_applied_at(group_ref) -> Subquery:
-    """When an editor last made a repeat a public appearance of this group's published
-    fact-checks: the latest standing application to a claim of the group `group_ref` names (an
-    OuterRef), for ClaimReview's dateModified and the feed's and sitemap's dates. A repeat that
-    stops being public (split out, reopened) is not dated here."""
+def appearances_changed_at(group_ref) -> Greatest:
+    """When the public appearances of a published fact-check last changed, or its publication
+    when they never did, annotated on published verdicts (`group_ref`, an OuterRef, names the
+    group of the verdict's claim): for ClaimReview's dateModified and the feed's and sitemap's
+    dates.
+
+    An appearance came when an editor made a repeat of the group a public one (the latest
+    standing application to a claim of the group); appearances came or went when an editor's
+    group change or reopening changed the set (public_appearances_kept dates the verdicts it
+    changed). A repeat that stops being public no longer dates its application, so without
+    the second date a split or a reopening would move the date back, not on."""
     applied = standing_applications().filter(
         claim__group_id=group_ref, claim__status=ClaimStatus.DISMISSED
     )
-    return Subquery(applied.order_by("-created_at").values("created_at")[:1])
+    applied_at = Subquery(applied.order_by("-created_at").values("created_at")[:1])
+    # Coalesced first: SQLite's MAX() of a NULL is NULL, PostgreSQL's GREATEST skips it.
+    return Greatest(
+        Coalesce(applied_at, "published_at"), Coalesce("appearances_changed_at", "published_at")
+    )
 
 
 def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:
     """The claim and the other claims of its group, in the order they were published; in
     public (ClaimReview, the public pages, non-desk API keys) only the public members."""
+    return list(appearances_of(claim, public=public))
+
+
+def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
+    """claim_appearances as a query, for the reads that take part of a large group: the API's
+    pages of appearances (ordered on `appeared_at`, then id) and ClaimReview's list."""
     if not claim.group_id:
-        return [claim]
-    others = Claim.objects.filter(group_id=claim.group_id)
-    if public:
-        others = others.filter(Q(pk=claim.pk) | public_member_q())
-    return list(
-        others.select_related("article__outlet", "speaker").order_by(
-            "article__published_at", "created_at", "pk"
-        )
+        others = Claim.objects.filter(pk=claim.pk)
+    else:
+        others = Claim.objects.filter(group_id=claim.group_id)
+        if public:
+            others = others.filter(Q(pk=claim.pk) | public_member_q())
+    # An undated article is placed by when the desk read it: one order on every database
+    # (PostgreSQL sorts NULLs last, SQLite first) and a key a cursor can page on.
+    return (
+        others.select_related("article__outlet", "speaker")
+        .annotate(appeared_at=Coalesce("article__published_at", "created_at"))
+        .order_by("appeared_at", "pk")
     )
+
+
+def claim_appearances_capped(claim: Claim, *, latest: int) -> list[Claim]:
+    """The public appearances a bounded list shows, in order: the first, the claim itself and
+    the `latest` most recent (three small queries however large the group grew)."""
+    ordered = appearances_of(claim)
+    shown = {other.pk: other for other in ordered.reverse()[:latest]}
+    if len(shown) == latest:  # older ones were left out: keep the first and the claim's own
+        for other in ordered.filter(Q(pk=claim.pk) | Q(pk__in=ordered.values("pk")[:1])):
+            shown.setdefault(other.pk, other)
+    return sorted(shown.values(), key=lambda other: (other.appeared_at, other.pk))
 
 
 def public_appearance_map(*, claim_ids, group_ids) -> dict[int, frozenset[int]]:
@@ -126,13 +161,12 @@ def public_appearance_map(*, claim_ids, group_ids) -> dict[int, frozenset[int]]:
 def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     """Around a change of groups or of a repeat's status: refuse it (NeedsAnEditor, which rolls
     the caller's transaction back) when it added or removed a public appearance of a published
-    fact-check and `actor` is no editor. The worker (no actor) is no editor either.
+    fact-check and `actor` is no editor. The worker (no actor) is no editor either. An editor's
+    change goes through, and the published fact-checks whose appearances it changed are dated
+    (appearances_changed_at): their ClaimReview, feed entry and sitemap entry changed.
 
     Use inside transaction.atomic(), the touched claims locked."""
     claim_ids = list(claim_ids)
-    if may_change_public_appearances(actor):
-        yield
-        return
     before_groups = set(group_ids) | set(
         Claim.objects.filter(pk__in=claim_ids).values_list("group_id", flat=True)
     )
@@ -150,9 +184,16 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     )
     after = public_appearance_map(claim_ids=claim_ids, group_ids=after_groups)
     changed = sorted(pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk))
-    if changed:
+    if not changed:
+        return
+    if not may_change_public_appearances(actor):
         named = ", ".join(f"#{pk}" for pk in changed[:3]) + (" …" if len(changed) > 3 else "")
         raise NeedsAnEditor(
             f"This would change where the published fact-check of claim {named} says the claim "
             "appeared: an editor makes this change (or approves it)."
         )
+    Verdict.objects.published().filter(claim_id__in=changed).update(
+        appearances_changed_at=timezone.now()
+    )
+    # Cached sitemap pages and API lists carry the old dates.
+    transaction.on_commit(published_changed)

@@ -12,9 +12,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .appearances import claim_appearances
+from .appearances import claim_appearances_capped
 from .models import SpeakerKind, Verdict
 from .selectors.public import with_modified_at
+
+# A viral claim repeated in thousands of articles would make every page of its fact-check carry
+# thousands of `appearance` objects: page weight for readers, and a structured-data block past
+# what Google's guidance expects (one ClaimReview of the claim, not an index of the press). The
+# first appearance, the reviewed claim's own article and the most recent ones say where it came
+# from and that it is still going round; the API's appearances endpoint pages the full list.
+CLAIMREVIEW_RECENT_APPEARANCES = 50
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -34,9 +41,12 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     # A narration claim (no speaker) is the article's own statement: its outlet published it,
     # which `appearance.publisher` says; naming the outlet (or "Unknown") as the Claim's author
     # would credit someone with making a claim the desk never attributed.
-    # Every article the canonical claim appeared in publicly (claims.appearances), the first one
-    # first.
-    appeared_in = [other.article for other in claim_appearances(claim)]
+    # The articles the canonical claim appeared in publicly (claims.appearances), the first one
+    # first, at most the first, the claim's own and the most recent ones (the constant's why).
+    appeared_in = [
+        other.article
+        for other in claim_appearances_capped(claim, latest=CLAIMREVIEW_RECENT_APPEARANCES)
+    ]
     appearances = [_appearance(other) for other in appeared_in]
     # The claim was made when it first appeared, which may be a repeat in an earlier article
     # than the one this verdict was written on: the same day as firstAppearance says.

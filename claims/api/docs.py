@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from ..claimreview import CLAIMREVIEW_RECENT_APPEARANCES
 from .serializers import VerdictMatchSerializer, rating_slugs
 
 
@@ -137,8 +138,10 @@ APPEARANCE_EXAMPLE = {
 CLAIMREVIEW_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="schema.org ClaimReview, as JSON-LD. Dates are ISO 8601 date-times with the "
-    "desk's UTC offset; `appearance` lists every article the claim appeared in, the first "
-    "one also as `firstAppearance`; `correction` and `dateModified` once it was corrected.",
+    "desk's UTC offset; `appearance` lists the articles the claim appeared in (the first, "
+    f"also as `firstAppearance`, the reviewed claim's own and the {CLAIMREVIEW_RECENT_APPEARANCES} "
+    "most recent); `correction` once it was corrected, `dateModified` once it was corrected or "
+    "an editor changed its appearances.",
     examples=[
         OpenApiExample(
             "ClaimReview",

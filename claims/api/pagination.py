@@ -31,7 +31,12 @@ class StableCursorPagination(CursorPagination):
         cursor = self.decode_cursor(request)
         if cursor is not None and cursor.position is not None:
             ordering = self.get_ordering(request, queryset, view)
-            field = queryset.model._meta.get_field(ordering[0].lstrip("-"))
+            name = ordering[0].lstrip("-")
+            annotation = queryset.query.annotations.get(name)
+            if annotation is not None:
+                field = annotation.output_field
+            else:
+                field = queryset.model._meta.get_field(name)
             try:
                 if "\x00" in cursor.position:
                     raise DjangoValidationError("NUL")
@@ -121,3 +126,13 @@ class VerdictPagination(StableCursorPagination):
 class SpeakerPagination(StableCursorPagination):
     orderings = {"name": ("name", "id")}
     default_ordering = "name"
+
+
+class AppearancePagination(StableCursorPagination):
+    """A claim group's appearances in publication order (claims.appearances.appearances_of).
+    A new appearance is mostly a new article's, and lands after the last page; one from an older
+    article, linked while a client pages, shifts no row onto the next page (no row twice), and a
+    client already past its date reads it next time."""
+
+    orderings = {"appeared_at": ("appeared_at", "id")}
+    default_ordering = "appeared_at"

@@ -11,9 +11,10 @@ from rest_framework import serializers
 
 from articles.models import Article, Outlet
 
-from ..appearances import claim_appearances
+from ..appearances import appearances_of
 from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
 from .auth import speakers_visible
+from .pagination import AppearancePagination
 from .verdict_rows import verdict_row, verdict_row_representation
 
 
@@ -230,7 +231,13 @@ class ClaimGroupSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     canonical_text = serializers.CharField()
-    appearances = GroupAppearanceSerializer(many=True)
+    appearance_count = serializers.IntegerField(help_text="Every appearance the key may see.")
+    appearances = GroupAppearanceSerializer(
+        many=True,
+        help_text=f"The first {AppearancePagination.page_size} in publication order; "
+        "`appearances_url` pages through all of them.",
+    )
+    appearances_url = serializers.URLField()
 
 
 class ClaimDetailSerializer(ClaimSerializer):
@@ -247,30 +254,41 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 
 def claim_group_data(claim, context: dict) -> dict | None:
-    """The claim's canonical group and every appearance of it (ClaimGroupSerializer's shape)."""
+    """The claim's canonical group: how many appearances the key may see, the first page of
+    them and the link to the rest (ClaimGroupSerializer's shape). A viral claim's group grows to
+    thousands; listed whole it made every read of the claim as large."""
     if not claim.group_id:
         return None
     staff = bool(context.get("staff"))
-    appearances = claim_appearances(claim, public=not staff)
+    appearances = appearances_of(claim, public=not staff)
+    first_page = list(appearances[: AppearancePagination.page_size])
+    return {
+        "id": claim.group_id,
+        # The canonical wording may come from a claim the public may not read.
+        "canonical_text": claim.group.canonical_text if staff else first_page[0].text,
+        "appearance_count": appearances.count(),
+        "appearances": appearance_rows(first_page, context),
+        "appearances_url": absolute_url(context, "api:claim-appearances", claim.pk),
+    }
+
+
+def appearance_rows(appearances: list[Claim], context: dict) -> list[dict]:
+    """GroupAppearanceSerializer's shape for these appearances of a group."""
+    staff = bool(context.get("staff"))
     # A repeat the desk applied a verdict to is public, its speaker not always: named only
     # where /speakers/{id} would answer for that key.
     speaker_ids = {other.speaker_id for other in appearances} - {None}
     visible = speakers_visible(staff=staff).filter(pk__in=speaker_ids)
     named = speaker_ids if staff else set(visible.values_list("pk", flat=True))
-    return {
-        "id": claim.group_id,
-        # The canonical wording may come from a claim the public may not read.
-        "canonical_text": claim.group.canonical_text if staff else appearances[0].text,
-        "appearances": [
-            {
-                "claim_id": other.pk,
-                "text": other.text,
-                "speaker": other.speaker.name if other.speaker_id in named else None,
-                "article": ArticleBriefSerializer(other.article, context=context).data,
-            }
-            for other in appearances
-        ],
-    }
+    return [
+        {
+            "claim_id": other.pk,
+            "text": other.text,
+            "speaker": other.speaker.name if other.speaker_id in named else None,
+            "article": ArticleBriefSerializer(other.article, context=context).data,
+        }
+        for other in appearances
+    ]
 
 
 class SpeakerSerializer(SpeakerBriefSerializer):

@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .. import speaker_merges
+from ..appearances import appearances_of
 from ..claimreview import claimreview_for
 from ..ids import is_id
 from ..matching.retrieval import Match
@@ -30,13 +31,20 @@ from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_Q
 from . import docs
 from .auth import ReadScope, reads_unpublished, request_token, speakers_visible
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
-from .pagination import SpeakerPagination, StableCursorPagination, VerdictPagination
+from .pagination import (
+    AppearancePagination,
+    SpeakerPagination,
+    StableCursorPagination,
+    VerdictPagination,
+)
 from .serializers import (
     ClaimDetailSerializer,
     ClaimSerializer,
+    GroupAppearanceSerializer,
     SpeakerSerializer,
     VerdictMatchSerializer,
     VerdictSerializer,
+    appearance_rows,
     rating_slugs,
 )
 from .verdict_rows import SOURCE_ROW_FIELDS, VERDICT_ROW_FIELDS, verdict_row_representation
@@ -310,10 +318,11 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]
     ),
     retrieve=extend_schema(
         summary="One claim, with its canonical group",
-        description="`group` is the claim's canonical claim group with every appearance the "
-        "key may see (null when the claim is in no group): with the desk scope every claim of "
-        "the group; otherwise the claims with a published verdict and the repeats an editor "
-        "applied one to (a fact-checker's request stays out until an editor approves it).",
+        description="`group` is the claim's canonical claim group (null when the claim is in "
+        "no group) with the appearances the key may see: their count, the first page and the "
+        "link that pages them all. With the desk scope every claim of the group; otherwise the "
+        "claims with a published verdict and the repeats an editor applied one to (a "
+        "fact-checker's request stays out until an editor approves it).",
         responses=docs.with_errors(ClaimDetailSerializer, 401, 403, 404),
     ),
 )
@@ -322,6 +331,7 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
     pagination_class = StableCursorPagination
+    extra_query_params = {"appearances": AppearancePagination().query_params()}
 
     def get_queryset(self):
         claims = Claim.objects.select_related(
@@ -336,6 +346,19 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}
+
+    @extend_schema(
+        summary="Every appearance of the claim's canonical group, a page at a time",
+        description="The same appearances as the claim's `group.appearances`, in publication "
+        "order, the key's view of them; follow `next` to page. A claim in no group is its "
+        "only appearance.",
+        responses=docs.with_errors(GroupAppearanceSerializer(many=True), 400, 401, 403, 404),
+    )
+    @action(detail=True, filter_backends=[], pagination_class=AppearancePagination)
+    def appearances(self, request, pk=None):
+        claim = self.get_object()
+        page = self.paginate_queryset(appearances_of(claim, public=not reads_unpublished(request)))
+        return self.get_paginated_response(appearance_rows(page, self.get_serializer_context()))
 
 
 def rating_counts_attach(speakers: list[Speaker], *, slugs: list[str]) -> None:

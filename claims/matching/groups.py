@@ -58,7 +58,7 @@ def claim_group_link(
         if claim.group_id and claim.group_id == earlier.group_id:
             raise GroupActionRefused("These claims are already in the same group.")
         if actor is None:  # the worker's link, not a person's
-            _auto_link_still_wanted(claim)
+            _auto_link_still_wanted(claim, earlier)
         before = _before([claim, earlier])
         with public_appearances_kept(actor=actor, claim_ids=[claim.pk, earlier.pk]):
             group = _group_for(earlier)
@@ -75,11 +75,13 @@ def claim_group_link(
         )
 
 
-def _auto_link_still_wanted(claim: Claim) -> None:
+def _auto_link_still_wanted(claim: Claim, earlier: Claim) -> None:
     """The linker decided from a read taken before this lock (its claim had no group, nobody had
-    split it out); a reviewer may have confirmed, moved or split the claim since. Checked again
-    on the locked row so the machine never overwrites a person's decision; a person's own link
-    is theirs to make and keeps moving the claim."""
+    split it out or rejected the match); a reviewer may have confirmed, moved or split the claim,
+    or rejected the match, since. Checked again on the locked row so the machine never
+    overwrites a person's decision; a person's own link is theirs to make and keeps moving the
+    claim. A rejection takes this claim's lock too (suggestion_reject), so one in flight is
+    either seen here or waits for this link and is refused (already in one group)."""
     if claim.group_id:
         raise GroupActionRefused("This claim was grouped meanwhile; it is not linked again.")
     split_out = ClaimGroupEvent.objects.filter(
@@ -87,6 +89,11 @@ def _auto_link_still_wanted(claim: Claim) -> None:
     )
     if split_out.exists():
         raise GroupActionRefused("A reviewer split this claim out; it is not linked again.")
+    rejected = MatchSuggestion.objects.filter(
+        claim=claim, candidate=earlier, status=SuggestionStatus.REJECTED
+    )
+    if rejected.exists():
+        raise GroupActionRefused("A reviewer rejected this match; it is not linked.")
 
 
 def suggestion_confirm(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
@@ -109,9 +116,16 @@ def suggestion_reject(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
         suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
         if suggestion.status != SuggestionStatus.OPEN:
             raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
+        # The claims' locks, as the worker's link takes them: a rejection and a link of the
+        # same pair run one after the other, never both (_auto_link_still_wanted).
+        claim, candidate = _locked(suggestion.claim, suggestion.candidate)
+        if claim.group_id and claim.group_id == candidate.group_id:
+            raise GroupActionRefused(
+                "These claims were linked meanwhile; split the claim out of the group instead."
+            )
         event = ClaimGroupEvent.objects.create(
-            group_id=suggestion.candidate.group_id or suggestion.claim.group_id,
-            claim=suggestion.claim,
+            group_id=candidate.group_id or claim.group_id,
+            claim=claim,
             kind=GroupEventKind.REJECTED,
             actor=actor,
             data={"before": {}, "suggestion": suggestion.pk},

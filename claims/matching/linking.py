@@ -177,7 +177,8 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
                 try:
                     claim_group_link(claim=claim, earlier=Claim.objects.get(pk=earlier_id))
                 except GroupActionRefused:
-                    # A second delivery of this job, running alongside, linked it first.
+                    # Decided meanwhile, seen under the lock: a second delivery of this job
+                    # linked it first, or a reviewer grouped, split or rejected it.
                     claim.refresh_from_db(fields=["group", "group_link"])
                     continue
                 except NeedsAnEditor:

@@ -101,6 +101,9 @@ class Verdict(models.Model):
     review_comment = models.TextField(blank=True, help_text="The editor's note when returning.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set by claims.appearances when an editor's group change or reopening changed which
+    # appearances this published fact-check shows (read through appearances_changed_at).
+    appearances_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic-locking counter.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

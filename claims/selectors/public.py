@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from ..appearances import appearance_applied_at
+from ..appearances import appearances_changed_at
 from ..models import Claim, Correction, Verdict
 from .search import claims_search
 
@@ -58,8 +58,8 @@ def with_modified_at(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
     """Each published verdict's `corrected_at` (its latest correction) and `modified_at`: when
     what its fact-check says last changed, the one definition for ClaimReview's dateModified,
     the feed's updated date and the sitemap's lastmod. That is its publication, its latest
-    correction, or an editor's latest application of its group's verdict to a repeat (which
-    adds an appearance to the ClaimReview's itemReviewed), whichever is latest."""
+    correction, or the latest change to the appearances its ClaimReview's itemReviewed lists
+    (claims.appearances.appearances_changed_at), whichever is latest."""
     latest_correction = (
         Correction.objects.filter(verdict=OuterRef("pk"))
         .order_by("-created_at")
@@ -67,13 +67,11 @@ def with_modified_at(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
     )
     verdicts = verdicts.annotate(
         corrected_at=Subquery(latest_correction),
-        applied_at=appearance_applied_at(OuterRef("claim__group_id")),
+        appearances_at=appearances_changed_at(OuterRef("claim__group_id")),
     )
     # Coalesced first: SQLite's MAX() of a NULL is NULL, PostgreSQL's GREATEST skips it.
     return verdicts.annotate(
-        modified_at=Greatest(
-            Coalesce("corrected_at", "published_at"), Coalesce("applied_at", "published_at")
-        )
+        modified_at=Greatest(Coalesce("corrected_at", "published_at"), "appearances_at")
     )
 
 

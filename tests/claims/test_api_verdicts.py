@@ -1,3 +1,4 @@
+import base64
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -602,3 +603,104 @@ def test_an_anonymous_source_is_no_author_of_the_claim_in_claimreview():
     review = claimreview_for(verdict, request_or_base_url="https://desk.example.org")
     assert review["itemReviewed"]["@type"] == "Claim"
     assert "author" not in review["itemReviewed"]
+
+
+def repeats_in_group(verdict, count: int, *, applied: bool) -> list:
+    """`count` repeats of `verdict`'s claim in its group, one article a day, oldest first, after
+    the checked claim's own article; `applied`: an editor applied the verdict to each (public)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article
+    from claims.models import Claim, ClaimGroup, ClaimGroupEvent, GroupEventKind, GroupLink
+    from tests.factories import ArticleFactory, ClaimFactory
+
+    start = timezone.now() - timedelta(days=count + 1)
+    checked = verdict.claim
+    Article.objects.filter(pk=checked.article_id).update(published_at=start)
+    group = ClaimGroup.objects.create(canonical_claim=checked, canonical_text=checked.text)
+    Claim.objects.filter(pk=checked.pk).update(group=group, group_link=GroupLink.FOUNDER)
+    outlet = OutletFactory()
+    articles = Article.objects.bulk_create(
+        ArticleFactory.build(outlet=outlet, published_at=start + timedelta(days=day + 1))
+        for day in range(count)
+    )
+    status = ClaimStatus.DISMISSED if applied else ClaimStatus.NEW
+    repeats = Claim.objects.bulk_create(
+        ClaimFactory.build(article=article, group=group, group_link=GroupLink.AUTO, status=status)
+        for article in articles
+    )
+    if applied:
+        ClaimGroupEvent.objects.bulk_create(
+            ClaimGroupEvent(
+                group=group, claim=repeat, kind=GroupEventKind.VERDICT_APPLIED, data={"before": {}}
+            )
+            for repeat in repeats
+        )
+    return repeats
+
+
+def test_a_claimreview_lists_the_first_appearance_and_only_the_most_recent_ones(api):
+    from claims.claimreview import CLAIMREVIEW_RECENT_APPEARANCES as RECENT
+
+    verdict = published_verdict("The budget grew by 40 percent.")
+    repeats = repeats_in_group(verdict, RECENT + 10, applied=True)
+    review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+    listed = [appearance["headline"] for appearance in review["itemReviewed"]["appearance"]]
+    assert listed == [verdict.claim.article.title] + [r.article.title for r in repeats[-RECENT:]]
+    assert review["itemReviewed"]["firstAppearance"]["headline"] == verdict.claim.article.title
+
+
+def test_a_claimreview_keeps_the_reviewed_claim_s_own_article_among_the_ones_left_out(api):
+    from datetime import timedelta
+
+    from articles.models import Article
+    from claims.claimreview import CLAIMREVIEW_RECENT_APPEARANCES as RECENT
+
+    verdict = published_verdict("The budget grew by 40 percent.")
+    repeats = repeats_in_group(verdict, RECENT + 10, applied=True)
+    # The desk checked it in a later article than where it first appeared.
+    between = repeats[4].article.published_at + timedelta(hours=1)
+    Article.objects.filter(pk=verdict.claim.article_id).update(published_at=between)
+    review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+    listed = [appearance["headline"] for appearance in review["itemReviewed"]["appearance"]]
+    first, own = repeats[0].article.title, verdict.claim.article.title
+    assert listed == [first, own] + [r.article.title for r in repeats[-RECENT:]]
+
+
+def test_the_claim_endpoint_counts_a_large_group_and_pages_its_appearances(api):
+    from claims.api.pagination import AppearancePagination
+
+    verdict = published_verdict("The budget grew by 40 percent.")
+    repeats = repeats_in_group(verdict, AppearancePagination.page_size + 5, applied=False)
+    everyone = [verdict.claim.pk] + [repeat.pk for repeat in repeats]
+    desk = key_client(staff=True)
+    group = desk.get(f"/api/v1/claims/{verdict.claim.pk}/").json()["group"]
+    assert group["appearance_count"] == len(everyone)
+    first_page = [a["claim_id"] for a in group["appearances"]]
+    assert first_page == everyone[: AppearancePagination.page_size]
+    url, paged = group["appearances_url"] + "?page_size=10", []
+    while url:
+        page = desk.get(url)
+        assert page.status_code == 200, page.content
+        paged += [a["claim_id"] for a in page.json()["results"]]
+        url = page.json()["next"]
+    assert paged == everyone
+    # Without the desk scope: only the public appearances, counted and paged the same way.
+    group = api.get(f"/api/v1/claims/{verdict.claim.pk}/").json()["group"]
+    assert (group["appearance_count"], len(group["appearances"])) == (1, 1)
+    public = api.get(group["appearances_url"]).json()
+    assert [a["claim_id"] for a in public["results"]] == [verdict.claim.pk]
+
+
+def test_the_appearances_endpoint_refuses_what_it_does_not_take(api):
+    verdict = published_verdict("The budget grew by 40 percent.")
+    url = f"/api/v1/claims/{verdict.claim.pk}/appearances/"
+    assert api.get(url, {"page": "2"}).json()["fields"] == {"page": ["Unknown parameter."]}
+    assert "cursor" in api.get(url, {"cursor": "forged"}).json()["fields"]
+    # A well-formed cursor whose position is no date: refused, not sent to the database.
+    forged_position = base64.b64encode(b"p=not-a-date").decode()
+    assert "cursor" in api.get(url, {"cursor": forged_position}).json()["fields"]
+    draft = draft_verdict("The harbour tunnel cost 2 billion.")
+    assert api.get(f"/api/v1/claims/{draft.claim.pk}/appearances/").status_code == 404

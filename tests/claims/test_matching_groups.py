@@ -55,6 +55,17 @@ def test_rejecting_a_suggestion_records_who_and_links_nothing():
         groups.suggestion_confirm(suggestion=MatchSuggestion.objects.get(), actor=reviewer)
 
 
+def test_a_suggestion_is_not_rejected_once_its_claims_were_linked_meanwhile():
+    earlier, new, reviewer = claim(), claim("Crime went down 40 percent."), fact_checker()
+    open_suggestion = suggestion(new, earlier)
+    groups.claim_group_link(claim=new, earlier=earlier)  # the worker, before the reviewer
+    # Rejected, the desk would read "not a repeat" while the claims stay one group.
+    with pytest.raises(ValidationError, match="split the claim out"):
+        groups.suggestion_reject(suggestion=open_suggestion, actor=reviewer)
+    assert fresh(open_suggestion).status == SuggestionStatus.OPEN
+    assert fresh(new).group_id == fresh(earlier).group_id
+
+
 def test_splitting_a_claim_out_keeps_the_rest_of_the_group():
     first, second, third, reviewer = (
         claim(),
@@ -163,7 +174,7 @@ def test_applying_goes_by_the_verdict_being_published_not_the_claims_status():
 
 @pytest.mark.parametrize("own", ["submitted", "published"])
 def test_a_verdict_is_not_applied_to_a_claim_whose_own_verdict_is_in_review_or_published(own):
-    from claims.claimreview import claim_appearances
+    from claims.appearances import claim_appearances
     from tests.factories import submitted_verdict
 
     verdict = published_verdict()
@@ -178,7 +189,7 @@ def test_a_verdict_is_not_applied_to_a_claim_whose_own_verdict_is_in_review_or_p
 
 def test_a_repeat_reopened_after_a_verdict_was_applied_is_no_longer_a_public_appearance():
     from claims import services
-    from claims.claimreview import claim_appearances
+    from claims.appearances import claim_appearances
     from tests.factories import drafted_verdict
 
     verdict = published_verdict()
@@ -195,7 +206,7 @@ def test_a_repeat_reopened_after_a_verdict_was_applied_is_no_longer_a_public_app
 
 def test_a_repeat_reopened_and_dismissed_again_by_hand_is_no_public_appearance_either():
     from claims import services
-    from claims.claimreview import claim_appearances
+    from claims.appearances import claim_appearances
 
     # The public list read the application as standing again once the claim was dismissed for
     # another reason, while the desk's "covered by" did not: one rule now, for both.
@@ -241,8 +252,7 @@ def test_an_applied_repeat_is_covered_by_the_checked_claim_until_it_is_split_out
 
 
 def test_a_fact_checker_may_not_split_an_applied_repeat_out_but_an_editor_may():
-    from claims.appearances import NeedsAnEditor
-    from claims.claimreview import claim_appearances
+    from claims.appearances import NeedsAnEditor, claim_appearances
 
     verdict = published_verdict()
     repeat = claim("Crime went down 40 percent.")
@@ -272,8 +282,7 @@ def test_a_fact_checker_still_splits_and_links_repeats_the_public_does_not_see()
 
 
 def test_merging_the_groups_of_two_published_claims_is_an_editor_s():
-    from claims.appearances import NeedsAnEditor
-    from claims.claimreview import claim_appearances
+    from claims.appearances import NeedsAnEditor, claim_appearances
 
     first = published_verdict(claim=claim()).claim
     second = published_verdict(claim=claim("Crime was down 40 percent.")).claim

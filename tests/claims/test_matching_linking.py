@@ -352,6 +352,33 @@ def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_
     assert result.linked == 0
 
 
+def test_the_linker_does_not_link_a_match_a_reviewer_rejected_between_its_read_and_its_lock(
+    monkeypatch,
+):
+    from claims.matching import groups, linking
+    from claims.models import SuggestionStatus
+    from tests.factories import fact_checker
+
+    first = article_with_claim(STATEMENT)
+    article_claims_match(article_id=first.article_id)
+    repeat = article_with_claim(STATEMENT)
+    # Still open when the linker reads the rejected pairs (a suggestion from an earlier run).
+    suggestion = MatchSuggestion.objects.create(
+        claim=repeat, candidate=first, score=0.8, level="suggested"
+    )
+    real_link = groups.claim_group_link
+
+    def a_reviewer_rejects_it_first(*, claim, earlier, **kwargs):
+        groups.suggestion_reject(suggestion=suggestion, actor=fact_checker())
+        return real_link(claim=claim, earlier=earlier, **kwargs)
+
+    monkeypatch.setattr(linking, "claim_group_link", a_reviewer_rejects_it_first)
+    result = article_claims_match(article_id=repeat.article_id)
+    repeat.refresh_from_db()
+    assert repeat.group_id is None and result.linked == 0
+    assert MatchSuggestion.objects.get(pk=suggestion.pk).status == SuggestionStatus.REJECTED
+
+
 def test_with_the_broker_away_the_sweeper_and_an_import_log_and_leave_the_work_for_later(
     monkeypatch, caplog, django_capture_on_commit_callbacks
 ):

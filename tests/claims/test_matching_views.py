@@ -78,7 +78,7 @@ def test_every_date_in_the_panel_is_written_the_one_house_way(client, checker):
 def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_review_page(
     client, checker
 ):
-    from claims.claimreview import claim_appearances
+    from claims.appearances import claim_appearances
 
     verdict = published_verdict()
     repeat = claim("Crime dropped 40 percent in the last year.")

@@ -1,0 +1,153 @@
+"""A published fact-check's dateModified (and its feed and sitemap dates) moves whenever an
+editor changes the appearances its ClaimReview lists: a repeat applied, split out, reopened, or
+a merge of two fact-checks' groups; a change the public does not see dates nothing."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import services
+from claims.matching import applications, groups
+from claims.models import ClaimGroupEvent, GroupEventKind, Verdict
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def claim(text: str):
+    return ClaimFactory(article=ArticleFactory(body=text, title=text), text=text)
+
+
+def fresh(row):
+    row.refresh_from_db()
+    return row
+
+
+def jsonld_of(client, verdict) -> dict:
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    return json.loads(block)
+
+
+def headlines(review) -> list[str]:
+    return [appearance["headline"] for appearance in review["itemReviewed"]["appearance"]]
+
+
+def modified(review) -> dt.datetime:
+    return dt.datetime.fromisoformat(review["dateModified"])
+
+
+@pytest.fixture
+def applied():
+    """A fact-check published three days ago, and a repeat an editor applied it to two days ago."""
+    desk_editor = editor()
+    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    repeat = claim("Crime went down 40 percent, the mayor said.")
+    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
+    now = timezone.now()
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=now - dt.timedelta(days=3))
+    ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
+        created_at=now - dt.timedelta(days=2)
+    )
+    return verdict, fresh(repeat), desk_editor
+
+
+def test_splitting_an_applied_repeat_out_moves_date_modified_on_and_drops_its_appearance(
+    client, applied
+):
+    verdict, repeat, desk_editor = applied
+    before = jsonld_of(client, verdict)
+    assert repeat.text in headlines(before)
+    groups.claim_split(claim=repeat, actor=desk_editor)
+    after = jsonld_of(client, verdict)
+    # Without its own date, the split repeat's application stopped dating the review and
+    # dateModified fell back to the publication: earlier, though the review had changed.
+    assert modified(after) > modified(before)
+    assert modified(after).date() == timezone.localdate()
+    assert headlines(after) == [verdict.claim.article.title]
+
+
+def test_reopening_an_applied_repeat_moves_date_modified_on(client, applied):
+    verdict, repeat, desk_editor = applied
+    before = jsonld_of(client, verdict)
+    services.claim_reopen(claim=repeat, actor=desk_editor)
+    after = jsonld_of(client, verdict)
+    assert modified(after) > modified(before)
+    assert repeat.text not in headlines(after)
+
+
+def test_the_sitemap_and_feed_date_the_fact_check_by_the_split_too(
+    client, applied, django_capture_on_commit_callbacks
+):
+    verdict, repeat, desk_editor = applied
+    two_days_ago = timezone.localdate() - dt.timedelta(days=2)
+
+    def dates():
+        sitemap = client.get("/sitemap-fact-checks.xml").content.decode()
+        feed = client.get(reverse("claims:public_feed")).content.decode()
+        (lastmod,) = re.findall(r"<lastmod>(\d{4}-\d\d-\d\d)", sitemap)
+        (updated,) = re.findall(r"<entry>.*?<updated>(\d{4}-\d\d-\d\d)", feed, re.DOTALL)
+        return lastmod, updated
+
+    assert dates() == (two_days_ago.isoformat(),) * 2  # the sitemap page is cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        groups.claim_split(claim=repeat, actor=desk_editor)
+    assert dates() == (timezone.localdate().isoformat(),) * 2
+
+
+def test_merging_two_fact_checks_groups_moves_both_date_modified_on(client):
+    first = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    second = published_verdict(claim=claim("Crime was down 40 percent."))
+    groups.claim_group_link(claim=claim("Crime fell 40 percent, again."), earlier=first.claim)
+    groups.claim_group_link(claim=claim("Down 40 percent, again."), earlier=second.claim)
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(published_at=long_ago)
+    assert "dateModified" not in jsonld_of(client, first)
+    groups.group_merge(
+        source=fresh(first.claim).group, target=fresh(second.claim).group, actor=editor()
+    )
+    for verdict, other in ((first, second), (second, first)):
+        review = jsonld_of(client, verdict)
+        assert modified(review).date() == timezone.localdate()
+        assert other.claim.article.title in headlines(review)
+
+
+def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_the_group_it_left(client):
+    first = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    second = published_verdict(claim=claim("Crime was down 40 percent."))
+    desk_editor = editor()
+    groups.claim_group_link(
+        claim=second.claim, earlier=first.claim, actor=desk_editor, kind=GroupEventKind.CONFIRMED
+    )
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(
+        published_at=long_ago, appearances_changed_at=None
+    )
+    groups.claim_split(claim=fresh(second.claim), actor=desk_editor)
+    for verdict in (first, second):
+        review = jsonld_of(client, verdict)
+        assert modified(review).date() == timezone.localdate()
+        assert headlines(review) == [verdict.claim.article.title]
+
+
+def test_a_group_change_the_public_does_not_see_dates_nothing(client):
+    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    repeat, checker = claim("Crime went down 40 percent."), fact_checker()
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=timezone.now() - dt.timedelta(days=3))
+    groups.claim_split(claim=fresh(repeat), actor=checker)
+    groups.claim_group_link(
+        claim=fresh(repeat), earlier=verdict.claim, actor=editor(), kind=GroupEventKind.CONFIRMED
+    )
+    assert "dateModified" not in jsonld_of(client, verdict)
