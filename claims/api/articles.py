@@ -32,8 +32,8 @@ from .auth import (
     reads_unpublished,
     request_token,
 )
+from .base import StrictQueryMixin
 from .errors import Conflict, PayloadTooLarge
-from .views import StrictQueryMixin
 
 
 @extend_schema_view(

@@ -1,0 +1,93 @@
+"""What every API endpoint does: refuse unknown parameters and methods, count every request
+against its throttle, and answer errors and keyed reads with the right media type and caching."""
+
+from django.utils.cache import patch_vary_headers
+from rest_framework.exceptions import AuthenticationFailed, MethodNotAllowed, ValidationError
+from rest_framework.renderers import JSONRenderer
+
+from .auth import reads_unpublished, request_token
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class StrictQueryMixin:
+    """Refuse query parameters the endpoint does not know, so `?ratng=false` is a 400 that
+    names the typo instead of an unfiltered list that looks like an answer."""
+
+    extra_query_params: dict[str, set[str]] = {}
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {"format"} | self.extra_query_params.get(self.action, set())
+        if self.action == "list":
+            if getattr(self, "filterset_class", None):
+                allowed |= set(self.filterset_class.base_filters)
+            if self.paginator is not None:
+                allowed |= self.paginator.query_params()
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        # The key first (a bad one is a 401 whatever else is wrong), so that finalize_response
+        # knows who asked however the request ends.
+        try:
+            self.perform_authentication(request)
+        except AuthenticationFailed:
+            # A bad or revoked key counts against its address's anonymous budget: DRF checks
+            # throttles only after the key and the permissions pass, so a flood of refusals
+            # went uncounted.
+            self.check_throttles(request)
+            raise
+        # Every request counts, whatever it is refused for next (a method, a scope, a missing key).
+        self.check_throttles(request)
+        # A method the endpoint lacks is a 405 whoever asks: checked before the scopes, so
+        # that an anonymous POST to the public verdicts is not told to get a key it cannot use.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        requested_format = request.query_params.get("format")
+        formats = {renderer.format for renderer in self.renderer_classes}
+        if requested_format is not None and requested_format not in formats:
+            raise ValidationError({"format": [f"Choose one of: {', '.join(sorted(formats))}."]})
+        super().initial(request, *args, **kwargs)
+        if self.action is None:  # OPTIONS: DRF's metadata answer, which takes no parameters
+            return
+        errors = {
+            name: ["Unknown parameter."]
+            for name in sorted(set(request.query_params) - self.allowed_query_params())
+        }
+        # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
+        # one, which a client that meant "either" would read as the answer to its question.
+        for name in sorted(set(request.query_params) - set(errors)):
+            if len(request.query_params.getlist(name)) > 1:
+                errors[name] = ["Give this parameter once."]
+        if errors:
+            raise ValidationError(errors)
+
+    def check_throttles(self, request):
+        # Called above, as soon as the key is known, and again by DRF's initial(): once only.
+        if getattr(request, "_throttles_checked", False):
+            return
+        request._throttles_checked = True
+        super().check_throttles(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and isinstance(
+            getattr(response, "accepted_renderer", None), JSONLDRenderer
+        ):
+            # An error is the API's error JSON, not a JSON-LD document without a @context.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        # What a key reads may be its own (its articles, its jobs) or, with the desk scope,
+        # unpublished work: no shared cache keeps it, and a desk-scope answer no cache at all,
+        # as the desk's own pages. Anonymous answers are the published record, left as they are.
+        if reads_unpublished(request):
+            response["Cache-Control"] = "private, no-store"
+        elif request_token(request) is not None:
+            response["Cache-Control"] = "private"
+        # The answer (its Cache-Control, its scope) depends on the key: a shared cache must
+        # not hand an anonymous copy to a keyed client, nor the other way round.
+        patch_vary_headers(response, ["Authorization"])
+        return response
