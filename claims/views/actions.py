@@ -44,7 +44,7 @@ def claim_unassign(request, pk: int):
 def claim_dismiss(request, pk: int):
     claim = claim_for_page(pk)
     form = DismissForm(request.POST)
-    if not form.is_valid():
+    if refuse_unreadable(request, form) or not form.is_valid():
         return render_claim(request, claim, status=400, dismiss_form=form)
     attempt(
         request,
@@ -67,7 +67,7 @@ def claim_reopen(request, pk: int):
 def claim_speaker(request, pk: int):
     claim = claim_for_page(pk)
     form = SpeakerCorrectForm(request.POST)
-    if not form.is_valid():
+    if refuse_unreadable(request, form) or not form.is_valid():
         return render_claim(request, claim, status=400, speaker_form=form)
     attempt(
         request,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import pretty_name
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -77,6 +78,26 @@ def refuse_unreadable(request, *forms) -> bool:
     if not marked:
         forms[0].add_error(None, f"Part of the form {UNREADABLE}")
     return True
+
+
+def refuse_unreadable_in_messages(request, **labels: str) -> bool:
+    """The same check for a view that answers with messages, not a form drawn again: an error
+    message for each field named in `labels` (its name=its label) whose posted bytes are not
+    text, or one for the form when the damage is elsewhere. True if refused."""
+    unreadable = _unreadable_fields(request)
+    if not unreadable:
+        return False
+    named = [label for name, label in labels.items() if name in unreadable]
+    for label in named:
+        messages.error(request, f"{label}: this text {UNREADABLE}")
+    if not named:
+        messages.error(request, f"Part of the form {UNREADABLE}")
+    return True
+
+
+def field_labels(form) -> dict[str, str]:
+    """A form's field names with the labels its page shows, for refuse_unreadable_in_messages."""
+    return {name: str(field.label or pretty_name(name)) for name, field in form.fields.items()}
 
 
 def error_messages(error: Exception) -> list[str]:

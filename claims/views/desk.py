@@ -18,7 +18,15 @@ from ..forms import (
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
 from ..workflow import IllegalTransition
-from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
+from .base import (
+    PUBLISH_VERDICTS,
+    VIEW_CLAIMS,
+    attempt,
+    desk_view,
+    error_messages,
+    field_labels,
+    refuse_unreadable_in_messages,
+)
 
 
 @desk_view(VIEW_CLAIMS)
@@ -122,6 +130,10 @@ def speaker_merge(request, slug: str):
             raise Http404("No such speaker.")
         messages.info(request, f"{done.source_name} is already merged into {done.target.name}.")
         return redirect("claims:speaker_detail", slug=done.target.slug)
+    if refuse_unreadable_in_messages(
+        request, target="The speaker to merge into", correction_note="The correction note"
+    ):
+        return redirect("claims:speaker_detail", slug=slug)
     wanted = request.POST.get("target", "").strip()
     correction_note = request.POST.get("correction_note", "").strip()
     if "\x00" in correction_note or len(correction_note) > CORRECTION_NOTE_MAX:
@@ -164,6 +176,8 @@ def speaker_edit(request, slug: str):
     """Correct the speaker's name or role (with a public note once a fact-check names it)."""
     speaker = get_object_or_404(Speaker, slug=slug)
     form = SpeakerEditForm(request.POST)
+    if refuse_unreadable_in_messages(request, **field_labels(form)):
+        return redirect("claims:speaker_detail", slug=slug)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:

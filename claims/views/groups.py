@@ -26,6 +26,7 @@ from .base import (
     claim_action,
     desk_view,
     error_messages,
+    refuse_unreadable_in_messages,
 )
 
 GROUP_PAGE_SIZE = 50
@@ -143,6 +144,8 @@ def application_approve(request, pk: int):
 @desk_view(PUBLISH_VERDICTS, post_only=True)
 def application_reject(request, pk: int):
     application = get_object_or_404(VerdictApplication, pk=pk)
+    if refuse_unreadable_in_messages(request, note="Why it does not cover this claim"):
+        return _application_back(request, application)
     attempt(
         request,
         lambda: applications.verdict_application_reject(

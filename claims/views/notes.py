@@ -8,7 +8,7 @@ from django.urls import reverse
 from .. import notes
 from ..forms import ClaimNoteForm
 from ..models import ClaimNote
-from .base import attempt, desk_view
+from .base import attempt, desk_view, refuse_unreadable
 from .claim import claim_for_page, render_claim
 
 
@@ -16,6 +16,8 @@ from .claim import claim_for_page, render_claim
 def claim_note_add(request, pk: int):
     claim = claim_for_page(pk)
     form = ClaimNoteForm(request.POST)
+    if refuse_unreadable(request, form):
+        return render_claim(request, claim, status=400, note_form=form)
     form.is_valid()  # plain text fields: the service checks them
     try:
         notes.claim_note_add(

@@ -17,7 +17,9 @@ from .base import (
     VIEW_CLAIMS,
     desk_view,
     error_messages,
+    field_labels,
     queue_view_remember,
+    refuse_unreadable_in_messages,
 )
 
 PAGE_SIZE = 25
@@ -62,6 +64,8 @@ def claim_queue_bulk(request):
     """The queue's 'with the selected claims' action; back to the same queue page."""
     back = _queue_page_from(request, request.POST.get("next", ""))
     form = QueueBulkForm(request.POST)
+    if refuse_unreadable_in_messages(request, **field_labels(form)):
+        return _bulk_refused(request, back, keep_reason=False)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
@@ -102,13 +106,15 @@ def _queue_page_from(request, back: str) -> str:
     return back
 
 
-def _bulk_refused(request, back: str):
+def _bulk_refused(request, back: str, *, keep_reason: bool = True):
     """Nothing was done: back to the queue with the same claims ticked and the reason kept, so
-    the fact-checker corrects the one thing refused instead of ticking everything again."""
+    the fact-checker corrects the one thing refused instead of ticking everything again (not
+    a reason that arrived damaged: it would come back with replacement marks)."""
+    reason = request.POST.get("reason", "") if keep_reason else ""
     request.session[BULK_KEPT_KEY] = {
         "claims": sorted({int(pk) for pk in request.POST.getlist("claims") if is_id(pk)}),
         "action": request.POST.get("action", "") if request.POST.get("action") in BULK_DONE else "",
-        "reason": request.POST.get("reason", "")[: QueueBulkForm.base_fields["reason"].max_length],
+        "reason": reason[: QueueBulkForm.base_fields["reason"].max_length],
     }
     return redirect(back)
 
