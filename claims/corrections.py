@@ -93,7 +93,7 @@ def verdict_correct(
     if not sources:
         raise ValidationError("A published verdict needs at least one evidence source.")
     conclusion, explanation = conclusion.strip(), (explanation or "").strip()
-    verdict_text_check(explanation=explanation)
+    verdict_text_check(note=note, conclusion=conclusion, explanation=explanation)
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
         verdict = verdict_locked(verdict, expected_version)

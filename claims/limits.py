@@ -7,6 +7,9 @@ changed here needs no migration. The limits stop a pasted document or a runaway 
 long fact-check.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 # A long explainer runs to about 3,000 words, some 18,000 characters; a verdict's explanation
@@ -34,3 +37,53 @@ class TextLengthValidator(MaxLengthValidator):
 
 explanation_length = TextLengthValidator(VERDICT_EXPLANATION_MAX, "explanation")
 evidence_note_length = TextLengthValidator(EVIDENCE_NOTE_MAX, "source's note")
+
+# A verdict's free text by its field's name (claims.verdicts.verdict_text_check): what the
+# messages call it, and its limit where this module sets one.
+VERDICT_TEXTS = {
+    "conclusion": ("conclusion", None),
+    "explanation": ("explanation", explanation_length),
+    "note": ("correction note", None),
+}
+# A source's fields by name, as VERDICT_TEXTS.
+SOURCE_TEXTS = {
+    "url": ("source's address", None),
+    "title": ("source's title", None),
+    "note": ("source's note", evidence_note_length),
+}
+
+
+# PostgreSQL's text holds neither: a NUL fails the INSERT, and a lone surrogate (half of a
+# UTF-16 pair, which no UTF-8 text holds) cannot be encoded to send. Either is a 500 otherwise.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_check(text: str, what: str) -> None:
+    """Refuse `text` holding a character no text column stores, naming it as `what`: the one
+    check of this for every service that writes free text, whatever form it came through."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return
+    where = f"character {found.start() + 1:,}"
+    if found.group() == "\x00":
+        raise ValidationError(
+            f"The {what} holds a NUL character (at {where}), which cannot be saved: remove it.",
+            code="null_characters",
+        )
+    raise ValidationError(
+        f"The {what} holds half of a character (a lone surrogate, at {where}), which cannot be "
+        "saved: type or paste that character again.",
+        code="surrogate",
+    )
+
+
+def text_refusals(text: str, what: str, length: TextLengthValidator | None) -> list[str]:
+    """Why `text` may not be saved: a character no column stores, or past `length`; empty if
+    it may."""
+    try:
+        text_check(text, what)
+        if length is not None:
+            length(text)
+    except ValidationError as error:
+        return error.messages
+    return []

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from articles.times import desk_time
 
 from . import workflow
-from .limits import evidence_note_length, explanation_length
+from .limits import SOURCE_TEXTS, VERDICT_TEXTS, text_refusals
 from .models import (
     Claim,
     ClaimEventKind,
@@ -180,7 +180,7 @@ def _draft_write(
     conclusion, explanation = (conclusion or "").strip(), (explanation or "").strip()
     if rating is not None and not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
-    verdict_text_check(explanation=explanation)
+    verdict_text_check(conclusion=conclusion, explanation=explanation)
     _sources_check(sources)
     claim = locked_claim(claim)
     verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
@@ -283,16 +283,23 @@ def verdict_locked(verdict: Verdict, expected_version: int | None) -> Verdict:
 _source_url_check = URLValidator(schemes=["http", "https"])
 
 
-def verdict_text_check(*, explanation: str) -> None:
-    """Refuse an explanation past its limit (claims.limits), as the forms do."""
-    try:
-        explanation_length(explanation)
-    except ValidationError as error:
-        raise ValidationError({"explanation": error.messages}) from None
+def verdict_text_check(**texts: str) -> None:
+    """Refuse verdict text (claims.limits.VERDICT_TEXTS, by field name) that cannot be stored
+    or is past its limit, naming the field as the forms do."""
+    for field, text in texts.items():
+        refused = text_refusals(text, *VERDICT_TEXTS[field])
+        if refused:
+            raise ValidationError({field: refused})
 
 
 def _sources_check(sources: list[dict]) -> None:
     for number, source in enumerate(sources, start=1):
+        for field, (what, length) in SOURCE_TEXTS.items():
+            refused = text_refusals((source.get(field) or "").strip(), what, length)
+            if refused:
+                raise ValidationError(
+                    {"sources": [f"Source {number}: {message}" for message in refused]}
+                )
         url = (source.get("url") or "").strip()
         try:
             _source_url_check(url)
@@ -302,12 +309,6 @@ def _sources_check(sources: list[dict]) -> None:
             ) from None
         if not (source.get("title") or "").strip():
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
-        try:
-            evidence_note_length((source.get("note") or "").strip())
-        except ValidationError as error:
-            raise ValidationError(
-                {"sources": [f"Source {number}: {message}" for message in error.messages]}
-            ) from None
 
 
 def sources_replace(verdict: Verdict, sources: list[dict]) -> None:

@@ -281,3 +281,76 @@ def test_text_that_is_utf8_is_saved_as_typed(client, checker):
     )
     assert response.status_code == 302
     assert Verdict.objects.get(claim=claim).explanation == "Café — 40 % ≠ 4 %, 😀"
+
+
+# --- Text a service is given past the forms ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        (
+            "conclusion",
+            "Crime\x00rose.",
+            "The conclusion holds a NUL character (at character 6), which cannot be saved: "
+            "remove it.",
+        ),
+        (
+            "explanation",
+            "Police figures \ud83d show a rise.",
+            "The explanation holds half of a character (a lone surrogate, at character 16), "
+            "which cannot be saved: type or paste that character again.",
+        ),
+    ],
+)
+def test_the_service_refuses_verdict_text_no_column_stores_naming_the_field(field, text, message):
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError) as refused:
+        verdicts.verdict_save(
+            claim=claim,
+            actor=fact_checker(),
+            expected_version=None,
+            rating=active_rating("false"),
+            **{"conclusion": "Wrong.", "explanation": "", field: text},
+            sources=[{"url": "https://a.example.org/", "title": "A"}],
+        )
+    assert refused.value.message_dict == {field: [message]}
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "what"),
+    [("url", "source's address"), ("title", "source's title"), ("note", "source's note")],
+)
+@pytest.mark.parametrize("bad", ["\x00", "\udc80"])
+def test_the_service_refuses_a_source_field_no_column_stores_naming_the_source(field, what, bad):
+    claim = ClaimFactory()
+    source = {"url": "https://a.example.org/x", "title": "A report", "note": "Table 2."}
+    source[field] += bad
+    with pytest.raises(ValidationError) as refused:
+        verdicts.verdict_save(
+            claim=claim,
+            actor=fact_checker(),
+            expected_version=None,
+            rating=active_rating("false"),
+            conclusion="Wrong.",
+            sources=[{"url": "https://b.example.org/", "title": "B"}, source],
+        )
+    [message] = refused.value.message_dict["sources"]
+    assert message.startswith(f"Source 2: The {what} holds ")
+    assert not Verdict.objects.filter(claim=claim).exists()
+    assert not EvidenceSource.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [("note", "We misread\x00 the table."), ("conclusion", "Crime fell \ud800.")],
+)
+def test_a_correction_with_text_no_column_stores_is_refused_and_publishes_nothing(field, text):
+    verdict = published_verdict()
+    with pytest.raises(ValidationError) as refused:
+        correct(verdict, explanation="A new reading of the table.", **{field: text})
+    assert list(refused.value.message_dict) == [field]
+    assert "which cannot be saved" in refused.value.message_dict[field][0]
+    assert not Correction.objects.exists()
+    assert Verdict.objects.get(pk=verdict.pk).version == verdict.version
