@@ -6,7 +6,12 @@ from articles.models import Outlet
 from articles.services import is_blank
 
 from .ids import is_id
-from .limits import evidence_note_length, explanation_length
+from .limits import (
+    correction_note_length,
+    evidence_note_length,
+    explanation_length,
+    review_comment_length,
+)
 from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
 from .selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
@@ -218,22 +223,23 @@ class VersionForm(forms.Form):
 
 
 class ReturnForm(VersionForm):
-    comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        help_text="The author sees this on the claim page.",
+    comment = text_limit(
+        forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="The author sees this on the claim page.",
+        ),
+        review_comment_length,
     )
 
 
-CORRECTION_NOTE_MAX = 5000
-
-
 class CorrectionForm(VerdictForm):
-    note = forms.CharField(
-        label="Correction note (public)",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=CORRECTION_NOTE_MAX,
-        help_text="What changed and why; shown with the date on the public page.",
+    note = text_limit(
+        forms.CharField(
+            label="Correction note (public)",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="What changed and why; shown with the date on the public page.",
+        ),
+        correction_note_length,
     )
 
     def __init__(self, *args, **kwargs):
@@ -283,8 +289,9 @@ class SpeakerEditForm(forms.Form):
     name = forms.CharField(max_length=300)
     role = forms.CharField(max_length=300, required=False)
     kind = forms.ChoiceField(choices=SpeakerKind.choices, required=False)
-    correction_note = forms.CharField(
-        max_length=CORRECTION_NOTE_MAX, required=False, label="Correction note (public)"
+    correction_note = text_limit(
+        forms.CharField(required=False, label="Correction note (public)"),
+        correction_note_length,
     )
     # What the form showed, so an edit drawn before someone else's is refused (speaker_edit).
     loaded_name = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)

@@ -1,5 +1,6 @@
 """How long a verdict's free text may be: one definition of each limit, which the service
-refuses past (claims.verdicts, claims.corrections) and the desk's and the admin's forms show
+refuses past (claims.verdicts, claims.corrections, the speaker edits' and merges' correction
+notes) and the desk's and the admin's forms show
 as the box's maxlength, with the same message.
 
 Checked in code, not by the columns: a TEXT column costs nothing for its length, and a limit
@@ -18,6 +19,11 @@ VERDICT_EXPLANATION_MAX = 20_000
 # A note says what in the source bears on the claim: a quoted passage, a page or table
 # number. 2,000 characters is two long paragraphs; more is explanation, not a note.
 EVIDENCE_NOTE_MAX = 2_000
+# A correction note says publicly what changed and why (a verdict's, or a speaker's on every
+# verdict naming them): a paragraph or two; past 5,000 the explanation belongs in the verdict.
+CORRECTION_NOTE_MAX = 5_000
+# An editor's comment returning a verdict to its author: what to change, not a second draft.
+REVIEW_COMMENT_MAX = 5_000
 
 
 class TextLengthValidator(MaxLengthValidator):
@@ -37,13 +43,16 @@ class TextLengthValidator(MaxLengthValidator):
 
 explanation_length = TextLengthValidator(VERDICT_EXPLANATION_MAX, "explanation")
 evidence_note_length = TextLengthValidator(EVIDENCE_NOTE_MAX, "source's note")
+correction_note_length = TextLengthValidator(CORRECTION_NOTE_MAX, "correction note")
+review_comment_length = TextLengthValidator(REVIEW_COMMENT_MAX, "comment")
 
 # A verdict's free text by its field's name (claims.verdicts.verdict_text_check): what the
 # messages call it, and its limit where this module sets one.
 VERDICT_TEXTS = {
     "conclusion": ("conclusion", None),
     "explanation": ("explanation", explanation_length),
-    "note": ("correction note", None),
+    "note": ("correction note", correction_note_length),
+    "comment": ("comment", review_comment_length),
 }
 # A source's fields by name, as VERDICT_TEXTS.
 SOURCE_TEXTS = {

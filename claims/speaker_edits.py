@@ -16,6 +16,7 @@ from django.db import transaction
 from articles.services import is_blank
 
 from . import corrections, selectors
+from .limits import VERDICT_TEXTS, text_refusals
 from .models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerAlias, SpeakerKind
 from .nlp.attribution import speaker_key
 
@@ -63,6 +64,8 @@ def speaker_edit(
         errors["name"] = [f"The name is longer than {NAME_MAX} characters."]
     if len(role) > NAME_MAX:
         errors["role"] = [f"The role is longer than {NAME_MAX} characters."]
+    if refused := text_refusals(note, *VERDICT_TEXTS["note"]):
+        errors["correction_note"] = refused
     if kind is not None and kind not in SpeakerKind.values:
         errors["kind"] = [f"Choose one of: {', '.join(SpeakerKind.values)}."]
     if errors:

@@ -28,6 +28,7 @@ from simple_history.utils import bulk_update_with_history
 from articles.services import is_blank
 
 from . import corrections
+from .limits import VERDICT_TEXTS, text_refusals
 from .models import (
     LOCKED_VERDICT_STATES,
     Claim,
@@ -88,6 +89,8 @@ def speaker_merge(
     _require_permission(actor)
     # A public note must show: zero-width and bidi marks alone say nothing.
     correction_note = "" if is_blank(correction_note or "") else correction_note.strip()
+    if refused := text_refusals(correction_note, *VERDICT_TEXTS["note"]):
+        raise ValidationError({"correction_note": refused})
     if source.pk == target.pk:
         raise ValidationError("A speaker cannot be merged into itself.")
     with transaction.atomic():

@@ -114,6 +114,7 @@ def verdict_return(*, verdict: Verdict, actor, comment: str) -> Verdict:
         raise PermissionDenied("Only editors can return verdicts.")
     if not comment:
         raise ValidationError({"comment": "Tell the author what to change."})
+    verdict_text_check(comment=comment)
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)

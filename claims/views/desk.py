@@ -9,12 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
-from ..forms import (
-    CORRECTION_NOTE_MAX,
-    DeskHistoryFilterForm,
-    SpeakerEditForm,
-    VerdictExportForm,
-)
+from ..forms import DeskHistoryFilterForm, SpeakerEditForm, VerdictExportForm
+from ..limits import CORRECTION_NOTE_MAX
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
 from ..workflow import IllegalTransition
