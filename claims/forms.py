@@ -7,10 +7,13 @@ from articles.services import is_blank
 
 from .ids import is_id
 from .limits import (
+    conclusion_length,
     correction_note_length,
     evidence_note_length,
     explanation_length,
     review_comment_length,
+    source_title_length,
+    source_url_length,
 )
 from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
@@ -124,8 +127,9 @@ class DismissForm(forms.Form):
 
 
 def text_limit(field: forms.CharField, validator) -> forms.CharField:
-    """Bound `field` by a claims.limits validator: the browser stops typing at its limit, and
-    text sent past it is refused with the service's message."""
+    """Bound `field` by a claims.limits validator (for a column, its model field's length): the
+    browser stops typing at its limit, and text sent past it is refused with the service's
+    message."""
     field.validators.append(validator)
     field.widget.attrs["maxlength"] = str(validator.limit_value)
     return field
@@ -141,8 +145,9 @@ class VerdictForm(forms.Form):
     rating = forms.ModelChoiceField(
         queryset=active_ratings(), required=False, empty_label="Choose a rating"
     )
-    conclusion = forms.CharField(
-        max_length=300, required=False, help_text="One sentence: what is true?"
+    conclusion = text_limit(
+        forms.CharField(required=False, help_text="One sentence: what is true?"),
+        conclusion_length,
     )
     explanation = text_limit(
         forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False),
@@ -155,8 +160,8 @@ class VerdictForm(forms.Form):
 
 
 class EvidenceSourceForm(forms.Form):
-    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
-    title = forms.CharField(max_length=500)
+    url = text_limit(forms.URLField(label="URL", assume_scheme="https"), source_url_length)
+    title = text_limit(forms.CharField(), source_title_length)
     note = text_limit(
         forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1})),
         evidence_note_length,

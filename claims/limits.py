@@ -5,13 +5,16 @@ as the box's maxlength, with the same message.
 
 Checked in code, not by the columns: a TEXT column costs nothing for its length, and a limit
 changed here needs no migration. The limits stop a pasted document or a runaway script, not a
-long fact-check.
+long fact-check. Where a column does have a length (the conclusion, a source's address and
+title), its model field is the one definition, read here.
 """
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+
+from .models import EvidenceSource, Verdict
 
 # A long explainer runs to about 3,000 words, some 18,000 characters; a verdict's explanation
 # is usually far shorter. Past 20,000 it is a report pasted whole, which belongs in a source.
@@ -41,23 +44,37 @@ class TextLengthValidator(MaxLengthValidator):
         return len(x.replace("\r\n", "\n"))
 
 
+class ColumnLengthValidator(TextLengthValidator):
+    """At most the model field's max_length, every character counted: the column counts a CR
+    LF as two, so a line break pasted into a one-line field would pass and fail the INSERT."""
+
+    def __init__(self, model, field: str, what: str):
+        super().__init__(model._meta.get_field(field).max_length, what)
+
+    def clean(self, x: str) -> int:
+        return len(x)
+
+
+conclusion_length = ColumnLengthValidator(Verdict, "conclusion", "conclusion")
+source_url_length = ColumnLengthValidator(EvidenceSource, "url", "source's address")
+source_title_length = ColumnLengthValidator(EvidenceSource, "title", "source's title")
 explanation_length = TextLengthValidator(VERDICT_EXPLANATION_MAX, "explanation")
 evidence_note_length = TextLengthValidator(EVIDENCE_NOTE_MAX, "source's note")
 correction_note_length = TextLengthValidator(CORRECTION_NOTE_MAX, "correction note")
 review_comment_length = TextLengthValidator(REVIEW_COMMENT_MAX, "comment")
 
 # A verdict's free text by its field's name (claims.verdicts.verdict_text_check): what the
-# messages call it, and its limit where this module sets one.
+# messages call it, and its limit.
 VERDICT_TEXTS = {
-    "conclusion": ("conclusion", None),
+    "conclusion": ("conclusion", conclusion_length),
     "explanation": ("explanation", explanation_length),
     "note": ("correction note", correction_note_length),
     "comment": ("comment", review_comment_length),
 }
 # A source's fields by name, as VERDICT_TEXTS.
 SOURCE_TEXTS = {
-    "url": ("source's address", None),
-    "title": ("source's title", None),
+    "url": ("source's address", source_url_length),
+    "title": ("source's title", source_title_length),
     "note": ("source's note", evidence_note_length),
 }
 

@@ -9,12 +9,22 @@ from django.urls import reverse
 
 from claims import corrections, verdicts
 from claims.limits import CORRECTION_NOTE_MAX, REVIEW_COMMENT_MAX
-from claims.models import Correction, Speaker, SpeakerMerge, Verdict, VerdictStatus
+from claims.models import (
+    Correction,
+    EvidenceSource,
+    Speaker,
+    SpeakerMerge,
+    Verdict,
+    VerdictStatus,
+)
 from claims.speaker_edits import speaker_edit
 from claims.speaker_merges import speaker_merge
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ClaimFactory,
     SpeakerFactory,
+    active_rating,
     editor,
+    fact_checker,
     fast_password_hashing,
     published_verdict,
     submitted_verdict,
@@ -114,3 +124,81 @@ def test_the_desk_refuses_a_return_comment_past_its_limit_with_the_service_s_mes
     assert response.status_code == 400
     assert "The comment is too long: keep it to 5,000 characters" in response.content.decode()
     assert Verdict.objects.get(pk=verdict.pk).status == VerdictStatus.SUBMITTED
+
+
+def column_max(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def draft(claim, *, conclusion="Wrong.", url="https://a.example.org/", title="A"):
+    return verdicts.verdict_save(
+        claim=claim,
+        actor=fact_checker(),
+        expected_version=None,
+        rating=active_rating("false"),
+        conclusion=conclusion,
+        sources=[{"url": url, "title": title}],
+    )
+
+
+def test_the_service_refuses_a_conclusion_longer_than_its_column_instead_of_failing():
+    claim = ClaimFactory()
+    limit = column_max(Verdict, "conclusion")
+    with pytest.raises(ValidationError) as refused:
+        draft(claim, conclusion="x" * (limit + 1))
+    assert refused.value.message_dict == {
+        "conclusion": [
+            f"The conclusion is too long: keep it to {limit} characters (it has {limit + 1})."
+        ]
+    }
+    assert not Verdict.objects.filter(claim=claim).exists()
+    # The column counts a line break sent as CR LF twice, so the service does too.
+    with pytest.raises(ValidationError, match="conclusion is too long"):
+        draft(claim, conclusion="x" * (limit - 2) + "\r\nx")
+    assert draft(claim, conclusion="x" * limit).conclusion == "x" * limit
+
+
+def test_the_service_refuses_a_source_title_or_address_longer_than_its_column():
+    claim = ClaimFactory()
+    title_max, url_max = column_max(EvidenceSource, "title"), column_max(EvidenceSource, "url")
+    with pytest.raises(ValidationError) as refused:
+        draft(claim, title="x" * (title_max + 1))
+    assert refused.value.message_dict == {
+        "sources": [
+            f"Source 1: The source's title is too long: keep it to {title_max} characters "
+            f"(it has {title_max + 1})."
+        ]
+    }
+    long_url = "https://a.example.org/" + "x" * url_max
+    with pytest.raises(ValidationError, match="Source 1: The source's address is too long"):
+        draft(claim, url=long_url)
+    assert not EvidenceSource.objects.exists()
+
+
+def test_the_draft_form_stops_typing_where_the_columns_end(client):
+    client.force_login(fact_checker(username="fc"))
+    page = client.get(reverse("claims:detail", args=[ClaimFactory().pk])).content.decode()
+    assert field_maxlength(page, "conclusion") == str(column_max(Verdict, "conclusion"))
+    assert field_maxlength(page, "sources-0-url") == str(column_max(EvidenceSource, "url"))
+    assert field_maxlength(page, "sources-0-title") == str(column_max(EvidenceSource, "title"))
+
+
+def test_the_desk_refuses_a_conclusion_past_its_column_with_the_service_s_message(client):
+    client.force_login(fact_checker(username="fc"))
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]),
+        {
+            "version": "",
+            "rating": active_rating("false").pk,
+            "conclusion": "x" * (column_max(Verdict, "conclusion") + 1),
+            "explanation": "",
+            "sources-TOTAL_FORMS": "1",
+            "sources-INITIAL_FORMS": "0",
+            "sources-0-url": "https://a.example.org/x",
+            "sources-0-title": "A report",
+        },
+    )
+    assert response.status_code == 400
+    assert "The conclusion is too long: keep it to 300 characters" in response.content.decode()
+    assert not Verdict.objects.filter(claim=claim).exists()
