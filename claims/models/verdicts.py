@@ -136,6 +136,12 @@ class Verdict(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="verdict_status_idx"),
             models.Index(fields=["-updated_at"], name="verdict_updated_idx"),
+            # The API's updated_since (claims.selectors.public.modified_since); most are null.
+            models.Index(
+                fields=["appearances_changed_at"],
+                name="verdict_appearances_idx",
+                condition=Q(appearances_changed_at__isnull=False),
+            ),
             # The editors' review queue: submitted verdicts, oldest submission first.
             models.Index(fields=["status", "submitted_at", "id"], name="verdict_submitted_idx"),
         ]

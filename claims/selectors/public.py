@@ -4,10 +4,10 @@ filter's choices, and a verdict's corrections as readers see them."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from ..appearances import appearances_changed_at
+from ..appearances import appearances_changed_at, appearances_changed_since
 from ..models import Claim, Correction, Verdict
 from .search import claims_search
 
@@ -73,6 +73,14 @@ def with_modified_at(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
     return verdicts.annotate(
         modified_at=Greatest(Coalesce("corrected_at", "published_at"), "appearances_at")
     )
+
+
+def modified_since(verdicts: QuerySet[Verdict], when: datetime) -> QuerySet[Verdict]:
+    """The published verdicts among `verdicts` whose with_modified_at `modified_at` is at or
+    after `when` (the API's incremental sync). The same dates compared one by one, each
+    through an index: modified_at is the latest of them, so it is that late when one is."""
+    corrected = Correction.objects.filter(created_at__gte=when).values("verdict_id")
+    return verdicts.filter(Q(pk__in=corrected) | appearances_changed_since(when))
 
 
 def published_rating_choices() -> list[tuple[str, str]]:
