@@ -92,17 +92,17 @@ def appearances_changed_at(group_ref) -> Greatest:
     )
 
 
-def appearances_changed_since(when) -> Q:
-    """A filter of published verdicts whose appearances_changed_at() (the publication when
-    their appearances never changed) is at or after `when`. The latest of its dates is that
-    late when one of them is, so each is compared on its own, through an index, instead of
-    computing the latest for every published verdict."""
+def appearances_changed_since(when) -> list[QuerySet]:
+    """The ids of the verdicts whose appearances_changed_at() (the publication when their
+    appearances never changed) is at or after `when`, as queries of `pk` to unite. The latest
+    of its dates is that late when one of them is, so each is read on its own, through an
+    index, instead of computing the latest for every published verdict."""
     applied = _dating_applications().filter(created_at__gte=when, claim__group_id__isnull=False)
-    return (
-        Q(published_at__gte=when)
-        | Q(appearances_changed_at__gte=when)
-        | Q(claim__group_id__in=applied.values("claim__group_id"))
-    )
+    return [
+        Verdict.objects.published().filter(published_at__gte=when).values("pk"),
+        Verdict.objects.filter(appearances_changed_at__gte=when).values("pk"),
+        Verdict.objects.filter(claim__group_id__in=applied.values("claim__group_id")).values("pk"),
+    ]
 
 
 def _dating_applications() -> QuerySet[ClaimGroupEvent]:

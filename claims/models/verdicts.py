@@ -296,6 +296,8 @@ class Correction(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
         ]
+        # The API's updated_since (claims.selectors.public.modified_since).
+        indexes = [models.Index(fields=["created_at"], name="correction_created_idx")]
 
     def __str__(self) -> str:
         return f"Correction of verdict {self.verdict_id} on {self.created_at:%Y-%m-%d}"
