@@ -147,13 +147,13 @@ def test_updated_since_picks_the_verdicts_whose_modified_at_is_that_late():
         created_at=now - dt.timedelta(days=2)
     )
     published = with_modified_at(Verdict.objects.published())
+
+    def picked(days: float) -> set[int]:
+        mark = now - dt.timedelta(days=days)
+        return set(modified_since(published, mark).values_list("pk", flat=True))
+
     for days in (0, 2.5, 3.5, 4.5, 10.5, 11.5, 12.5, 14):
         mark = now - dt.timedelta(days=days)
-        expected = {verdict.pk for verdict in published if verdict.modified_at >= mark}
-        assert set(modified_since(published, mark).values_list("pk", flat=True)) == expected
-    assert {
-        pk
-        for pk in modified_since(published, now - dt.timedelta(days=4.5)).values_list(
-            "pk", flat=True
-        )
-    } == {corrected.pk, regrouped.pk, applied_to.pk}
+        assert picked(days) == {v.pk for v in published if v.modified_at >= mark}, days
+    assert picked(4.5) == {corrected.pk, regrouped.pk, applied_to.pk}
+    assert picked(2.5) == {applied_to.pk}
