@@ -84,14 +84,30 @@ def appearances_changed_at(group_ref) -> Greatest:
     group change or reopening changed the set (public_appearances_kept dates the verdicts it
     changed). A repeat that stops being public no longer dates its application, so without
     the second date a split or a reopening would move the date back, not on."""
-    applied = standing_applications().filter(
-        claim__group_id=group_ref, claim__status=ClaimStatus.DISMISSED
-    )
+    applied = _dating_applications().filter(claim__group_id=group_ref)
     applied_at = Subquery(applied.order_by("-created_at").values("created_at")[:1])
     # Coalesced first: SQLite's MAX() of a NULL is NULL, PostgreSQL's GREATEST skips it.
     return Greatest(
         Coalesce(applied_at, "published_at"), Coalesce("appearances_changed_at", "published_at")
     )
+
+
+def appearances_changed_since(when) -> list[QuerySet]:
+    """The ids of the verdicts whose appearances_changed_at() (the publication when their
+    appearances never changed) is at or after `when`, as queries of `pk` to unite. The latest
+    of its dates is that late when one of them is, so each is read on its own, through an
+    index, instead of computing the latest for every published verdict."""
+    applied = _dating_applications().filter(created_at__gte=when, claim__group_id__isnull=False)
+    return [
+        Verdict.objects.published().filter(published_at__gte=when).values("pk"),
+        Verdict.objects.filter(appearances_changed_at__gte=when).values("pk"),
+        Verdict.objects.filter(claim__group_id__in=applied.values("claim__group_id")).values("pk"),
+    ]
+
+
+def _dating_applications() -> QuerySet[ClaimGroupEvent]:
+    # A repeat counts while it stays dismissed (public_member_q).
+    return standing_applications().filter(claim__status=ClaimStatus.DISMISSED)
 
 
 def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .appearances import claim_appearances_capped
+from .appearances import appearances_of, claim_appearances_capped
 from .models import SpeakerKind, Verdict
 from .selectors.public import with_modified_at
 
@@ -22,6 +22,13 @@ from .selectors.public import with_modified_at
 # first appearance, the reviewed claim's own article and the most recent ones say where it came
 # from and that it is still going round; the API's appearances endpoint pages the full list.
 CLAIMREVIEW_RECENT_APPEARANCES = 50
+
+
+def _earliest_article_date(claim) -> datetime | None:
+    """The earliest date among all the claim's public appearances' articles. The first
+    appearance is the earliest dated one unless its article is undated (placed by when the
+    desk read it); then a dated one may be among those the cap left out."""
+    return appearances_of(claim).aggregate(first=Min("article__published_at"))["first"]
 
 
 def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
@@ -50,9 +57,9 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     appearances = [_appearance(other) for other in appeared_in]
     # The claim was made when it first appeared, which may be a repeat in an earlier article
     # than the one this verdict was written on: the same day as firstAppearance says.
-    dates = [other.published_at for other in appeared_in if other.published_at]
-    if dates:
-        item_reviewed["datePublished"] = desk_moment(min(dates))
+    first_made = appeared_in[0].published_at or _earliest_article_date(claim)
+    if first_made:
+        item_reviewed["datePublished"] = desk_moment(first_made)
     item_reviewed["appearance"] = appearances
     item_reviewed["firstAppearance"] = appearances[0]
 

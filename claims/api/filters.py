@@ -19,6 +19,7 @@ from articles.services import language_refusal
 from ..ids import is_id
 from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
+from ..selectors.public import modified_since
 from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_QUERY_TOO_LONG
 from .serializers import RatingSlugField
 
@@ -165,9 +166,9 @@ class VerdictFilter(_SpeakerOutletFilters):
         field_name="published_at", lookup_expr="lt", help_text="ISO 8601 date or date-time."
     )
     updated_since = UtcIsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="Only verdicts changed at or after this time (for incremental sync).",
+        method="filter_updated_since",
+        help_text="Only verdicts whose `modified_at` is at or after this time (for incremental "
+        "sync): published, corrected or with their ClaimReview's appearances changed since.",
     )
     max_age_days = IntegerFilter(
         method="filter_max_age_days",
@@ -188,6 +189,9 @@ class VerdictFilter(_SpeakerOutletFilters):
                 {"rating": [f"Unknown rating; use one of: {', '.join(valid.order_by('-value'))}."]}
             )
         return queryset.filter(rating__slug__in=slugs)
+
+    def filter_updated_since(self, queryset, name, value):
+        return modified_since(queryset, value)
 
     def filter_max_age_days(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=value))

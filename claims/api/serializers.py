@@ -96,6 +96,12 @@ class VerdictSerializer(serializers.ModelSerializer):
     claim = ClaimInVerdictSerializer()
     rating = RatingSerializer()
     sources = SourceSerializer(many=True)
+    modified_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the published fact-check last changed: its publication, its latest "
+        "correction or the latest change an editor made to the appearances its ClaimReview lists "
+        "(the ClaimReview's dateModified). `updated_since` filters on it.",
+    )
 
     class Meta:
         model = Verdict
@@ -111,7 +117,15 @@ class VerdictSerializer(serializers.ModelSerializer):
             "sources",
             "published_at",
             "updated_at",
+            "modified_at",
         ]
+        extra_kwargs = {
+            "updated_at": {
+                "help_text": "When the verdict itself was last saved (its publication or a "
+                "correction of it). It does not move when the fact-check's appearances change: "
+                "sync on `modified_at`."
+            }
+        }
 
     def get_url(self, verdict) -> str:
         return absolute_url(self.context, "api:verdict-detail", verdict.pk)

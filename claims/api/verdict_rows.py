@@ -13,6 +13,7 @@ VERDICT_ROW_FIELDS = (
     "explanation",
     "published_at",
     "updated_at",
+    "modified_at",  # an annotation: claims.selectors.public.with_modified_at
     "claim_id",
     "claim__text",
     "claim__is_direct_quote",
@@ -37,7 +38,8 @@ SOURCE_ROW_FIELDS = ("verdict_id", "url", "title", "note", "accessed_on")
 
 
 def verdict_row(verdict) -> dict:
-    """A Verdict (with its related rows loaded) as the dict .values(*VERDICT_ROW_FIELDS) gives."""
+    """A Verdict (with its related rows loaded and with_modified_at's annotations) as the dict
+    .values(*VERDICT_ROW_FIELDS) gives."""
     claim, rating = verdict.claim, verdict.rating
     article, speaker = claim.article, claim.speaker
     outlet = article.outlet
@@ -47,6 +49,7 @@ def verdict_row(verdict) -> dict:
         "explanation": verdict.explanation,
         "published_at": verdict.published_at,
         "updated_at": verdict.updated_at,
+        "modified_at": verdict.modified_at,
         "claim_id": claim.pk,
         "claim__text": claim.text,
         "claim__is_direct_quote": claim.is_direct_quote,
@@ -127,6 +130,7 @@ def verdict_row_representation(row: dict, sources: list[dict], urls: dict[str, s
         ],
         "published_at": _iso(row["published_at"]),
         "updated_at": _iso(row["updated_at"]),
+        "modified_at": _iso(row["modified_at"]),
     }
 
 

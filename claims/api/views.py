@@ -52,7 +52,8 @@ SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
 
 
 def published_verdicts() -> QuerySet[Verdict]:
-    return (
+    """With their `modified_at`: the API's field and ClaimReview's dateModified."""
+    return with_modified_at(
         Verdict.objects.published()
         .select_related("claim__speaker", "claim__article__outlet", "rating")
         .prefetch_related(Prefetch("sources", queryset=EvidenceSource.objects.order_by("id")))
@@ -122,9 +123,8 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return Verdict.objects.published()  # read as rows in list(), see below
-        if self.action == "claimreview":
-            return with_modified_at(published_verdicts())  # its dateModified
+            # Read as rows in list(), see below.
+            return with_modified_at(Verdict.objects.published())
         return published_verdicts()
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -136,6 +136,12 @@ class Verdict(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="verdict_status_idx"),
             models.Index(fields=["-updated_at"], name="verdict_updated_idx"),
+            # The API's updated_since (claims.selectors.public.modified_since); most are null.
+            models.Index(
+                fields=["appearances_changed_at"],
+                name="verdict_appearances_idx",
+                condition=Q(appearances_changed_at__isnull=False),
+            ),
             # The editors' review queue: submitted verdicts, oldest submission first.
             models.Index(fields=["status", "submitted_at", "id"], name="verdict_submitted_idx"),
         ]
@@ -290,6 +296,8 @@ class Correction(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
         ]
+        # The API's updated_since (claims.selectors.public.modified_since).
+        indexes = [models.Index(fields=["created_at"], name="correction_created_idx")]
 
     def __str__(self) -> str:
         return f"Correction of verdict {self.verdict_id} on {self.created_at:%Y-%m-%d}"

@@ -669,6 +669,27 @@ def test_a_claimreview_keeps_the_reviewed_claim_s_own_article_among_the_ones_lef
     assert listed == [first, own] + [r.article.title for r in repeats[-RECENT:]]
 
 
+def test_an_undated_first_appearance_leaves_the_claim_dated_by_its_earliest_dated_one(api):
+    from datetime import timedelta
+
+    from articles.models import Article
+    from claims.claimreview import CLAIMREVIEW_RECENT_APPEARANCES as RECENT
+    from claims.claimreview import desk_moment
+    from claims.models import Claim
+
+    verdict = published_verdict("The budget grew by 40 percent.")
+    repeats = repeats_in_group(verdict, RECENT + 10, applied=True)
+    # Read by the desk before every repeat, in an article without a date: the first
+    # appearance, and the earliest dated one is among those the list leaves out.
+    Article.objects.filter(pk=verdict.claim.article_id).update(published_at=None)
+    before_all = repeats[0].article.published_at - timedelta(days=1)
+    Claim.objects.filter(pk=verdict.claim_id).update(created_at=before_all)
+    item = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()["itemReviewed"]
+    assert item["firstAppearance"]["headline"] == verdict.claim.article.title
+    assert repeats[0].article.title not in [a["headline"] for a in item["appearance"]]
+    assert item["datePublished"] == desk_moment(repeats[0].article.published_at)
+
+
 def test_the_claim_endpoint_counts_a_large_group_and_pages_its_appearances(api):
     from claims.api.pagination import AppearancePagination
 

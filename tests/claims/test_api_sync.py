@@ -1,0 +1,159 @@
+"""A partner syncing published verdicts by `updated_since` hears of every change to the public
+fact-check, its ClaimReview's appearances included, and of nothing the public cannot see: the
+API's `modified_at` is the ClaimReview's dateModified."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from claims.matching import applications, groups
+from claims.models import ClaimGroupEvent, Correction, GroupEventKind, Verdict
+from claims.selectors.public import modified_since, with_modified_at
+from tests.claims.test_api_support import key_client
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def claim(text: str, **article):
+    return ClaimFactory(article=ArticleFactory(body=text, title=text, **article), text=text)
+
+
+def fresh(row):
+    row.refresh_from_db()
+    return row
+
+
+def synced_since(when) -> list[int]:
+    response = key_client().get("/api/v1/verdicts/", {"updated_since": when.isoformat()})
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def published_days_ago(verdict, days: int) -> None:
+    Verdict.objects.filter(pk=verdict.pk).update(
+        published_at=timezone.now() - dt.timedelta(days=days)
+    )
+
+
+@pytest.fixture
+def applied():
+    """A fact-check published three days ago, and a repeat an editor applied it to two days ago."""
+    desk_editor = editor()
+    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    repeat = claim("Crime went down 40 percent, the mayor said.")
+    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
+    published_days_ago(verdict, 3)
+    ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    return verdict, fresh(repeat), desk_editor
+
+
+def test_splitting_an_applied_repeat_out_brings_the_fact_check_back_in_the_sync(
+    applied, django_capture_on_commit_callbacks
+):
+    verdict, repeat, desk_editor = applied
+    mark = timezone.now() - dt.timedelta(hours=1)
+    assert synced_since(mark) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        groups.claim_split(claim=repeat, actor=desk_editor)
+    assert synced_since(mark) == [verdict.pk]
+
+
+def test_an_editor_applying_the_verdict_to_a_repeat_brings_the_fact_check_back_in_the_sync(
+    django_capture_on_commit_callbacks,
+):
+    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    published_days_ago(verdict, 3)
+    mark = timezone.now() - dt.timedelta(hours=1)
+    assert synced_since(mark) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        applications.verdict_application_request(
+            claim=claim("Crime went down 40 percent."), checked=verdict.claim, actor=editor()
+        )
+    assert synced_since(mark) == [verdict.pk]
+
+
+def test_changes_the_public_does_not_see_leave_the_fact_check_out_of_the_sync(
+    django_capture_on_commit_callbacks,
+):
+    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    published_days_ago(verdict, 3)
+    mark = timezone.now() - dt.timedelta(hours=1)
+    checker = fact_checker()
+    with django_capture_on_commit_callbacks(execute=True):
+        repeat = claim("Crime went down 40 percent.")
+        groups.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
+        groups.claim_split(claim=fresh(repeat), actor=checker)
+        # A fact-checker's request waits for an editor: not public yet.
+        applications.verdict_application_request(
+            claim=claim("Down 40 percent, again."), checked=verdict.claim, actor=checker
+        )
+    assert synced_since(mark) == []
+
+
+def test_the_api_s_modified_at_is_the_claimreview_s_date_modified(
+    applied, django_capture_on_commit_callbacks
+):
+    verdict, repeat, desk_editor = applied
+    with django_capture_on_commit_callbacks(execute=True):
+        groups.claim_split(claim=repeat, actor=desk_editor)
+    api = key_client()
+    listed = api.get("/api/v1/verdicts/").json()["results"][0]
+    review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
+    modified_at = dt.datetime.fromisoformat(listed["modified_at"])
+    # ClaimReview's dates are to the second.
+    assert modified_at.replace(microsecond=0) == dt.datetime.fromisoformat(review["dateModified"])
+    assert modified_at > dt.datetime.fromisoformat(listed["updated_at"])
+    assert api.get(listed["url"]).json()["modified_at"] == listed["modified_at"]
+
+
+def test_updated_since_picks_the_verdicts_whose_modified_at_is_that_late():
+    """The filter compares modified_at's dates one by one: it must pick the same verdicts as
+    modified_at itself, whichever of its dates is the latest."""
+    now = timezone.now()
+    plain = published_verdict(claim=claim("Jobs rose by 3 percent."))
+    corrected = published_verdict(claim=claim("Jobs rose by 4 percent."))
+    regrouped = published_verdict(claim=claim("Jobs rose by 5 percent."))
+    applied_to = published_verdict(claim=claim("Jobs rose by 6 percent."))
+    applications.verdict_application_request(
+        claim=claim("Jobs went up 6 percent."), checked=applied_to.claim, actor=editor()
+    )
+    for days, verdict in enumerate((plain, corrected, regrouped, applied_to), start=10):
+        published_days_ago(verdict, days)
+    Correction.objects.create(verdict=corrected, note="A figure.", created_by=editor())
+    Correction.objects.filter(verdict=corrected).update(created_at=now - dt.timedelta(days=4))
+    Verdict.objects.filter(pk=regrouped.pk).update(
+        appearances_changed_at=now - dt.timedelta(days=3)
+    )
+    ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
+        created_at=now - dt.timedelta(days=2)
+    )
+    published = with_modified_at(Verdict.objects.published())
+
+    def picked(days: float) -> set[int]:
+        mark = now - dt.timedelta(days=days)
+        return set(modified_since(published, mark).values_list("pk", flat=True))
+
+    for days in (0, 2.5, 3.5, 4.5, 10.5, 11.5, 12.5, 14):
+        mark = now - dt.timedelta(days=days)
+        assert picked(days) == {v.pk for v in published if v.modified_at >= mark}, days
+    assert picked(4.5) == {corrected.pk, regrouped.pk, applied_to.pk}
+    assert picked(2.5) == {applied_to.pk}
