@@ -421,11 +421,33 @@ def test_a_review_dated_in_the_future_is_stored_without_the_dates_and_says_why()
     assert result.created == 1
     check = ExternalFactCheck.objects.get()
     assert check.claim_date is None and check.review_date is None
-    assert result.errors == [
-        "ClaimReview 1: its claim date is left out. Stored without a publication date: The "
-        "publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
+    assert result.errors == []
+    assert result.notes == [
+        "ClaimReview 1 (stored): its claim date is left out. Stored without a publication date: "
+        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
         "ahead of today.",
-        "ClaimReview 1: its review date is left out. Stored without a publication date: The "
-        "publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
+        "ClaimReview 1 (stored): its review date is left out. Stored without a publication date: "
+        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
         "ahead of today.",
     ]
+
+
+def test_the_command_counts_a_review_stored_without_its_future_date_as_stored_not_refused(
+    tmp_path, capsys
+):
+    later = copy.deepcopy(RAIL_REVIEW)
+    later["datePublished"] = "2099-01-01"
+    unnamed = copy.deepcopy(RAIL_REVIEW)
+    unnamed["url"] = "https://checkers.example/other"
+    del unnamed["author"]
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps([later, unnamed]), encoding="utf-8")
+    call_command("import_claimreviews", str(path))
+    output = capsys.readouterr().out
+    assert "2 ClaimReview found, 1 new, 0 updated, 1 refused" in output
+    assert "  ClaimReview 2: the ClaimReview has no author" in output
+    assert (
+        "  ClaimReview 1 (stored): its review date is left out. Stored without a publication"
+        in (output)
+    )
+    assert "ClaimReview 1:" not in output
