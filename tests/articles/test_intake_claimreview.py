@@ -12,6 +12,7 @@ from articles.intake.claimreview import (
     external_factchecks_store,
 )
 from articles.models import ExternalFactCheck
+from articles.search import SEARCH_QUERY_MAX
 from claims.models import Verdict
 from tests.claims.test_api_support import client_with
 from tests.factories import UserFactory, fact_checker
@@ -200,6 +201,18 @@ def test_external_fact_checks_are_never_the_desks_verdicts(client):
     assert odd.status_code == 200 and "<strong>Budget Watch</strong>" in odd.content.decode()
     client.force_login(UserFactory(is_staff=False))
     assert client.get("/intake/fact-checks/").status_code == 403
+
+
+def test_a_fact_check_search_too_long_is_refused_in_the_words_of_every_search(client):
+    external_factchecks_store(claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT))
+    client.force_login(fact_checker())
+    too_long = client.get("/intake/fact-checks/", {"q": "budget " + "x" * SEARCH_QUERY_MAX})
+    assert too_long.status_code == 400
+    page = too_long.content.decode()
+    assert "A search can be at most 2,000 characters long." in page
+    assert "<strong>Budget Watch</strong>" not in page  # no list for a search it did not run
+    longest = client.get("/intake/fact-checks/", {"q": "budget".ljust(SEARCH_QUERY_MAX, "x")})
+    assert longest.status_code == 200 and f'maxlength="{SEARCH_QUERY_MAX}"' in longest.text
 
 
 def review(url: str, **changes) -> dict:
