@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
 from articles.models import Outlet
+from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from articles.services import is_blank
 
 from .ids import is_id
@@ -17,7 +18,6 @@ from .limits import (
 )
 from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
-from .selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 
 
 def range_check(form: forms.Form, start: str, end: str, message: str) -> None:

@@ -171,9 +171,22 @@ def fast_password_hashing(settings):
 def restore_migration_data():
     """The rows the data migrations make (rating scale, roles and their permissions), which a
     flush between transactional tests removes; each of those migrations is idempotent."""
-    import importlib
-
     from django.apps import apps
+
+    # The role migrations set each app's models_module to True and then None around
+    # create_permissions: right for a migration's historical apps, but run here on the real
+    # ones it left every app without models, so the next flush's post_migrate created no
+    # permissions at all, and a later test's user could be given none (a 403).
+    models_modules = {config: config.models_module for config in apps.get_app_configs()}
+    try:
+        _migration_data_install(apps)
+    finally:
+        for config, models_module in models_modules.items():
+            config.models_module = models_module
+
+
+def _migration_data_install(apps) -> None:
+    import importlib
 
     importlib.import_module("claims.migrations.0002_default_rating_scale").install_default_scale(
         apps, None

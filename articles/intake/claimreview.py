@@ -31,9 +31,13 @@ _WHITESPACE = re.compile(r"\s+")
 
 @dataclass
 class ClaimReviewImport:
+    """What an import did: `errors` are the reviews refused (not stored), `notes` the reviews
+    stored, but not quite as published (a future date left out); a note is not a refusal."""
+
     created: int = 0
     updated: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     items: list[ExternalFactCheck] = field(default_factory=list)
 
 
@@ -220,7 +224,9 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
         for name, field_name in [("claim date", "claim_date"), ("review date", "review_date")]:
             fields[field_name], note = _day_for_intake(fields[field_name])
             if note:  # kept, as an article from a feed is, without the date
-                result.errors.append(f"ClaimReview {number}: its {name} is left out. {note}")
+                result.notes.append(
+                    f"ClaimReview {number} (stored): its {name} is left out. {note}"
+                )
         with transaction.atomic():
             factcheck, created = ExternalFactCheck.objects.update_or_create(
                 identity=_identity(fields["url"], fields["claim_reviewed"]),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms import FeedForm, ImportUploadForm
 from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus
+from ..search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from .bulk import import_batch_create
 from .bulkfile import import_size_check
 from .feeds import feed_add
@@ -233,10 +234,13 @@ def import_status(request, pk: int):
 def external_factcheck_list(request):
     factchecks = ExternalFactCheck.objects.defer("raw")
     # A search box: characters no stored text can hold (NUL) are dropped, not an error page.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:500]
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    context = {"q": query, "q_max": SEARCH_QUERY_MAX}
+    if len(query) > SEARCH_QUERY_MAX:
+        # Refused, not cut: a cut search would list matches for words the editor never typed.
+        context.update(page=None, q_error=SEARCH_QUERY_TOO_LONG)
+        return render(request, "articles/intake/external_factcheck_list.html", context, status=400)
     if query:
         factchecks = factchecks.filter(claim_reviewed__icontains=query)
-    page = Paginator(factchecks, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "articles/intake/external_factcheck_list.html", {"page": page, "q": query}
-    )
+    context["page"] = Paginator(factchecks, 50).get_page(request.GET.get("page"))
+    return render(request, "articles/intake/external_factcheck_list.html", context)

@@ -16,6 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
+
 from .. import speaker_merges
 from ..appearances import appearances_of
 from ..claimreview import claimreview_for
@@ -25,7 +27,7 @@ from ..matching.store import checked_search
 from ..models import Claim, EvidenceSource, Speaker, Verdict
 from ..record import published_generation
 from ..selectors.public import with_modified_at
-from ..selectors.search import SEARCH_QUERY_MAX, SEARCH_QUERY_NO_WORDS, SEARCH_QUERY_TOO_LONG
+from ..selectors.search import SEARCH_QUERY_NO_WORDS
 from . import docs
 from .auth import ReadScope, reads_unpublished, speakers_visible
 from .base import JSONLDRenderer, StrictQueryMixin

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ..nlp.speakers import SPEAKER_KEY_MAX
+
 
 class SpeakerKind(models.TextChoices):
     PERSON = "person", "Person"
@@ -42,7 +44,7 @@ class SpeakerAlias(models.Model):
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=300)
-    key = models.CharField(max_length=300, unique=True)
+    key = models.CharField(max_length=SPEAKER_KEY_MAX, unique=True)
 
     class Meta:
         ordering = ["alias"]

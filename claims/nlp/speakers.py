@@ -4,6 +4,7 @@ attribution.py finds the cue and its subject; this module turns the subject's to
 Attribution, resolves pronouns against earlier speakers, and normalises names for matching.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -53,7 +54,23 @@ def speaker_key(name: str) -> str:
     # A name with no Latin letter (习近平, Путин) keys on its own letters; otherwise every such
     # name reads as no name at all, and the desk cannot name its speaker. Only these: the keys
     # already stored for names with Latin letters stay as they are.
-    return _key_words(text, LATIN_WORD) or _key_words(text, ANY_WORD)
+    return _key_capped(_key_words(text, LATIN_WORD) or _key_words(text, ANY_WORD))
+
+
+# SpeakerAlias.key's length. A key can be longer than the name it keys (a name holds at most
+# 300 characters): 'ß' keys as 'ss', 'ﬃ' as 'ffi', '⑽' as '10'.
+SPEAKER_KEY_MAX = 300
+_KEY_DIGEST_LENGTH = 16
+
+
+def _key_capped(key: str) -> str:
+    """A key that fits its column, the same for the same name wherever a key is made: a longer
+    one is cut and ends in a digest of the whole, so two names that share their first 283
+    characters still key apart. Keys hold only words and spaces: no name keys as the '#'."""
+    if len(key) <= SPEAKER_KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:_KEY_DIGEST_LENGTH]
+    return f"{key[: SPEAKER_KEY_MAX - _KEY_DIGEST_LENGTH - 1]}#{digest}"
 
 
 # Latin letters NFKD does not split into a base letter and a mark: without these 'Łukasz' keyed

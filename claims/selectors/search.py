@@ -8,11 +8,7 @@ from articles.models import Article
 
 from ..models import Claim, Speaker, Verdict
 
-# Every search box and `q` parameter: the desk queue, the public index, the API's filters and
-# its "has this been checked?", which takes a statement pasted whole (a paragraph of a speech).
-# One limit and one sentence, so that no two of them disagree on what "too long" is.
-SEARCH_QUERY_MAX = 2000
-SEARCH_QUERY_TOO_LONG = f"A search can be at most {SEARCH_QUERY_MAX:,} characters long."
+# How long a search may be is articles.search's rule (SEARCH_QUERY_MAX), shared with articles/.
 SEARCH_QUERY_NO_WORDS = "Give at least one word to search for."
 
 

@@ -12,6 +12,7 @@ from articles.intake.claimreview import (
     external_factchecks_store,
 )
 from articles.models import ExternalFactCheck
+from articles.search import SEARCH_QUERY_MAX
 from claims.models import Verdict
 from tests.claims.test_api_support import client_with
 from tests.factories import UserFactory, fact_checker
@@ -200,6 +201,18 @@ def test_external_fact_checks_are_never_the_desks_verdicts(client):
     assert odd.status_code == 200 and "<strong>Budget Watch</strong>" in odd.content.decode()
     client.force_login(UserFactory(is_staff=False))
     assert client.get("/intake/fact-checks/").status_code == 403
+
+
+def test_a_fact_check_search_too_long_is_refused_in_the_words_of_every_search(client):
+    external_factchecks_store(claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT))
+    client.force_login(fact_checker())
+    too_long = client.get("/intake/fact-checks/", {"q": "budget " + "x" * SEARCH_QUERY_MAX})
+    assert too_long.status_code == 400
+    page = too_long.content.decode()
+    assert "A search can be at most 2,000 characters long." in page
+    assert "<strong>Budget Watch</strong>" not in page  # no list for a search it did not run
+    longest = client.get("/intake/fact-checks/", {"q": "budget".ljust(SEARCH_QUERY_MAX, "x")})
+    assert longest.status_code == 200 and f'maxlength="{SEARCH_QUERY_MAX}"' in longest.text
 
 
 def review(url: str, **changes) -> dict:
@@ -421,11 +434,33 @@ def test_a_review_dated_in_the_future_is_stored_without_the_dates_and_says_why()
     assert result.created == 1
     check = ExternalFactCheck.objects.get()
     assert check.claim_date is None and check.review_date is None
-    assert result.errors == [
-        "ClaimReview 1: its claim date is left out. Stored without a publication date: The "
-        "publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
+    assert result.errors == []
+    assert result.notes == [
+        "ClaimReview 1 (stored): its claim date is left out. Stored without a publication date: "
+        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
         "ahead of today.",
-        "ClaimReview 1: its review date is left out. Stored without a publication date: The "
-        "publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
+        "ClaimReview 1 (stored): its review date is left out. Stored without a publication date: "
+        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
         "ahead of today.",
     ]
+
+
+def test_the_command_counts_a_review_stored_without_its_future_date_as_stored_not_refused(
+    tmp_path, capsys
+):
+    later = copy.deepcopy(RAIL_REVIEW)
+    later["datePublished"] = "2099-01-01"
+    unnamed = copy.deepcopy(RAIL_REVIEW)
+    unnamed["url"] = "https://checkers.example/other"
+    del unnamed["author"]
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps([later, unnamed]), encoding="utf-8")
+    call_command("import_claimreviews", str(path))
+    output = capsys.readouterr().out
+    assert "2 ClaimReview found, 1 new, 0 updated, 1 refused" in output
+    assert "  ClaimReview 2: the ClaimReview has no author" in output
+    assert (
+        "  ClaimReview 1 (stored): its review date is left out. Stored without a publication"
+        in (output)
+    )
+    assert "ClaimReview 1:" not in output

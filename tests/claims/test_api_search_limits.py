@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from claims.selectors.search import SEARCH_QUERY_MAX
+from articles.search import SEARCH_QUERY_MAX
 from tests.claims.test_api_support import client_with, key_client
 from tests.factories import fact_checker, fast_password_hashing  # noqa: F401 (a fixture)
 

@@ -197,6 +197,19 @@ def test_a_name_with_a_stroke_letter_no_longer_meets_the_name_without_it():
     assert speaker_key("Łukasz") == speaker_key("Lukasz")
 
 
+# 300 characters (the most a speaker's name holds) that key as 480: each 'ß' keys as 'ss'.
+LONG_NAME = "Weißstraße Ausschuß " * 15
+
+
+def test_a_name_whose_key_outgrows_the_name_keys_within_the_column_the_same_every_time():
+    assert len(LONG_NAME.strip()) < 300 < len(LONG_NAME.replace("ß", "ss"))
+    key = speaker_key(LONG_NAME)
+    assert len(key) == 300 and key.startswith("weissstrasse ausschuss weissstrasse")
+    assert speaker_key(LONG_NAME.upper()) == key  # cut after normalising: the same name agrees
+    assert speaker_key(LONG_NAME + "Nord") != key  # and a longer one differs past the cut
+    assert speaker_key("Weißstraße Ausschuß") == "weissstrasse ausschuss"  # short: untouched
+
+
 def test_lenient_names_need_the_same_last_word():
     assert names_match("Antony Blinken", "Secretary of State Antony Blinken")
     assert names_match("Clinton", "Clinton, a Democrat,")

@@ -27,3 +27,21 @@ def test_a_flushed_database_gets_back_exactly_the_roles_the_migrations_made():
     Group.objects.all().delete()
     restore_migration_data()
     assert role_permissions() == migrated
+
+
+def test_getting_the_roles_back_leaves_a_later_flush_able_to_recreate_the_permissions():
+    """The next transactional test's flush recreates the permissions in post_migrate, which
+    passes over an app Django thinks has no models: restoring the roles once made every app
+    look so, and a test run after gave its user no permissions (tests/articles'
+    test_import_recovery, after test_intake_jobs)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+
+    restore_migration_data()
+    Permission.objects.filter(content_type__app_label="articles").delete()
+    for config in apps.get_app_configs():  # what the flush's post_migrate does
+        create_permissions(config, verbosity=0)
+    assert Permission.objects.filter(
+        content_type__app_label="articles", codename="add_importbatch"
+    ).exists()

@@ -210,3 +210,11 @@ def test_a_speaker_form_whose_browser_changed_a_line_break_is_not_stale(client):
     )
     speaker.refresh_from_db()
     assert speaker.name == "U.S. military"
+
+
+def test_a_speaker_whose_name_keys_longer_than_the_key_column_is_stored_and_found_again():
+    name = "Weißstraße Ausschuß " * 14 + "Weißstraße"  # under 300 characters; its key is not
+    speaker = services.speaker_resolve(name=name)
+    assert speaker.name == name
+    assert services.speaker_resolve(name=name.lower()) == speaker
+    assert services.speaker_resolve(name=name + " Nord") != speaker

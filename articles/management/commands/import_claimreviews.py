@@ -42,6 +42,8 @@ class Command(BaseCommand):
             )
             for error in result.errors:
                 self.stdout.write(f"  {error}")
+            for note in result.notes:  # stored: not among the refused
+                self.stdout.write(f"  {note}")
             failed = failed or (not result.items)
         if failed:
             raise CommandError("Some sources gave no ClaimReview (see above).")
