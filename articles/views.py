@@ -1,5 +1,4 @@
 from datetime import datetime, time
-from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -126,13 +125,8 @@ def article_submit(request):
     # A failed URL job links here with its URL and outlet, so pasting the text keeps them.
     initial = {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
     form = ArticleSubmitForm(request.POST or None, initial=initial)
-    undecodable = _undecodable_fields(request) if request.method == "POST" else []
-    for field in undecodable:
-        form.add_error(
-            field if field in form.fields else None,
-            "This text is not valid UTF-8: save it as UTF-8 and try again.",
-        )
-    if request.method == "POST" and not undecodable and form.is_valid():
+    # Bytes that are not UTF-8 never get here (config.middleware.FormEncodingGuardMiddleware).
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         published_on = data["published_on"]
         try:
@@ -195,19 +189,3 @@ def article_submit(request):
     # A form sent back with its errors is a 400, as on every desk form.
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "articles/article_submit.html", {"form": form}, status=status)
-
-
-def _undecodable_fields(request) -> list[str]:
-    """Form fields whose bytes are not UTF-8. Django decodes them with replacement characters;
-    the API refuses such text, and so does the form, instead of storing the damage."""
-    if request.content_type != "application/x-www-form-urlencoded":
-        return []
-    # Latin-1 maps every byte to one character, so nothing is lost before the strict check.
-    pairs = parse_qsl(request.body.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
-    bad = []
-    for name, value in pairs:
-        try:
-            value.encode("latin-1").decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(name)
-    return bad

@@ -209,3 +209,23 @@ def test_a_claim_without_notes_says_so_in_a_sentence_not_as_note_number_one(clie
     html = client.get(reverse("claims:detail", args=[ClaimFactory().pk])).content.decode()
     section = html.split('id="notes-heading"')[1].split("</section>")[0]
     assert '<p class="muted">No notes yet.</p>' in section and '<ol class="notes">' not in section
+
+
+def test_a_note_whose_bytes_are_not_utf8_is_refused_not_stored_with_replacement_marks(
+    client, checker
+):
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claims:note_add", args=[claim.pk]),
+        b"text=Seen+in+the+%FF%FE+report.",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "'text' is not valid UTF-8" in response.content.decode()
+    assert not ClaimNote.objects.exists()
+
+
+def test_a_note_in_utf8_with_accents_is_still_stored(client, checker):
+    claim = ClaimFactory()
+    add(client, claim, text="Vu dans le rapport de l’INSEE, page 3.", link="")
+    assert ClaimNote.objects.get().text == "Vu dans le rapport de l’INSEE, page 3."
