@@ -1,5 +1,4 @@
 from datetime import datetime, time
-from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -10,6 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from config.middleware import unreadable_form_fields
 
 from . import services
 from .forms import ArticleSubmitForm
@@ -126,7 +127,7 @@ def article_submit(request):
     # A failed URL job links here with its URL and outlet, so pasting the text keeps them.
     initial = {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
     form = ArticleSubmitForm(request.POST or None, initial=initial)
-    undecodable = _undecodable_fields(request) if request.method == "POST" else []
+    undecodable = sorted(unreadable_form_fields(request))
     for field in undecodable:
         form.add_error(
             field if field in form.fields else None,
@@ -195,19 +196,3 @@ def article_submit(request):
     # A form sent back with its errors is a 400, as on every desk form.
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "articles/article_submit.html", {"form": form}, status=status)
-
-
-def _undecodable_fields(request) -> list[str]:
-    """Form fields whose bytes are not UTF-8. Django decodes them with replacement characters;
-    the API refuses such text, and so does the form, instead of storing the damage."""
-    if request.content_type != "application/x-www-form-urlencoded":
-        return []
-    # Latin-1 maps every byte to one character, so nothing is lost before the strict check.
-    pairs = parse_qsl(request.body.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
-    bad = []
-    for name, value in pairs:
-        try:
-            value.encode("latin-1").decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(name)
-    return bad

@@ -5,11 +5,13 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 
 # What DRF's cursors are made of: standard base64 (b64encode), which the query string carries
 # percent-encoded; the URL-safe letters too, in case a client re-encodes them.
 _CURSOR = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
+# What DRF makes of a cursor with none of its keys: the first page, as if none were sent.
+_NO_CURSOR = Cursor(offset=0, reverse=False, position=None)
 
 
 class StableCursorPagination(CursorPagination):
@@ -60,11 +62,16 @@ class StableCursorPagination(CursorPagination):
                 {self.cursor_query_param: ["Invalid cursor: use the `next` or `previous` link."]}
             )
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound:
+            cursor = None
+        # Nor is one that decodes to none of DRF's keys ('AAAA' is three NULs): DRF writes
+        # that cursor as '', refused above, so no link of ours ever carries it.
+        if raw is not None and cursor in (None, _NO_CURSOR):
             raise ValidationError(
                 {self.cursor_query_param: ["Invalid cursor: use the `next` or `previous` link."]}
-            ) from None
+            )
+        return cursor
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

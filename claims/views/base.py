@@ -1,8 +1,6 @@
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import unquote_to_bytes
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +8,8 @@ from django.forms.utils import pretty_name
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from config.middleware import unreadable_form_fields
 
 from ..models import Claim
 from ..workflow import IllegalTransition, NothingChanged
@@ -41,32 +41,11 @@ UNREADABLE = (
 )
 
 
-def _unreadable_fields(request) -> set[str]:
-    """The names of the POST fields whose bytes are not text in the request's encoding.
-
-    Only a urlencoded body, which is what the desk's forms send (they upload no files): a
-    multipart one is parsed before the view runs (the CSRF check reads it) and cannot be read
-    again."""
-    if request.content_type != "application/x-www-form-urlencoded":
-        return set()
-    encoding = request.encoding or settings.DEFAULT_CHARSET
-    unreadable = set()
-    for pair in request.body.split(b"&"):
-        name, _, value = (
-            unquote_to_bytes(part.replace(b"+", b" ")) for part in pair.partition(b"=")
-        )
-        try:
-            value.decode(encoding)
-        except UnicodeDecodeError:
-            unreadable.add(name.decode(encoding, errors="replace"))
-    return unreadable
-
-
 def refuse_unreadable(request, *forms) -> bool:
     """Mark each field of `forms` (bound forms or formsets) whose posted bytes are not text:
     Django decodes them to U+FFFD, or the whole body as Latin-1, without a word, which would
     save text nobody typed. Damage outside the fields marks the first form. True if marked."""
-    unreadable = _unreadable_fields(request)
+    unreadable = unreadable_form_fields(request)
     if not unreadable:
         return False
     marked = False
@@ -84,7 +63,7 @@ def refuse_unreadable_in_messages(request, **labels: str) -> bool:
     """The same check for a view that answers with messages, not a form drawn again: an error
     message for each field named in `labels` (its name=its label) whose posted bytes are not
     text, or one for the form when the damage is elsewhere. True if refused."""
-    unreadable = _unreadable_fields(request)
+    unreadable = unreadable_form_fields(request)
     if not unreadable:
         return False
     named = [label for name, label in labels.items() if name in unreadable]

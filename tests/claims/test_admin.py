@@ -271,3 +271,36 @@ def test_the_admin_s_stale_save_names_the_time_in_the_desk_s_time_zone(settings)
     )
     assert not form.is_valid()
     assert "at 2 Mar 2026 08:30 JST — reload" in form.non_field_errors()[0]
+
+
+def test_an_admin_form_whose_bytes_are_not_utf8_is_a_400_and_stores_nothing(client):
+    from claims.models import Speaker
+
+    login(client, editor())
+    response = client.post(
+        reverse("admin:claims_speaker_add"),
+        b"name=Antony+Blinken+%FF%FE&slug=antony-blinken&kind=person"
+        b"&aliases-TOTAL_FORMS=0&aliases-INITIAL_FORMS=0",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "'name' is not valid UTF-8" in response.content.decode()
+    assert not Speaker.objects.filter(slug="antony-blinken").exists()
+
+
+def test_an_admin_form_in_utf8_with_accents_is_still_saved(client):
+    from claims.models import Speaker
+
+    login(client, editor())
+    client.post(
+        reverse("admin:claims_speaker_add"),
+        {
+            "name": "Søren Ørsted",
+            "slug": "soren-orsted",
+            "role": "",
+            "kind": "person",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
+    )
+    assert Speaker.objects.get(slug="soren-orsted").name == "Søren Ørsted"

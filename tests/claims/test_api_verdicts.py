@@ -152,6 +152,8 @@ def test_q_finds_verdicts_by_the_words_of_their_claim(api):
         ("cursor=%00", "cursor"),
         ("cursor=", "cursor"),
         ("cursor=not%20base64!", "cursor"),
+        ("cursor=AAAA", "cursor"),  # three NUL bytes: none of the cursor's keys
+        ("cursor=eD0x", "cursor"),  # "x=1": a key DRF does not write
     ],
 )
 def test_bad_filter_values_are_400_with_a_message_for_the_field(api, query, field):
