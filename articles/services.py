@@ -59,6 +59,13 @@ def is_blank(text: str) -> bool:
     return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
+def visible_text(text: str | None) -> str:
+    """`text` without the white space around it, or "" when nothing in it would show: a
+    zero-width space or a bidi mark alone is no conclusion, reason or name."""
+    text = text or ""
+    return "" if is_blank(text) else text.strip()
+
+
 # How far ahead of the desk's clock a publication moment may be: a source's clock runs fast, or
 # it gives a bare day that is already today where it publishes. Beyond it the date is wrong, and
 # ClaimReview would show a claim made in the future.

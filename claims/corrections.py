@@ -5,7 +5,7 @@ wrote a draft of the verdict leaves the correction to another editor)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from articles.services import is_blank
+from articles.services import is_blank, visible_text
 
 from . import workflow
 from .models import (
@@ -81,18 +81,18 @@ def verdict_correct(
     sources: list[dict],
 ):
     """Change a published verdict: keep what it said, record a dated public note, republish."""
-    note = "" if is_blank(note or "") else note.strip()  # zero-width marks alone say nothing
+    note = visible_text(note)  # zero-width marks alone say nothing
     if not editor.has_perm("claims.publish_verdict"):
         raise PermissionDenied("Only editors can correct published verdicts.")
     if not note:
         raise ValidationError({"note": "Say publicly what changed and why."})
     if rating is None or not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
-    if not (conclusion or "").strip():
+    if is_blank(conclusion or ""):
         raise ValidationError({"conclusion": "A published verdict needs a conclusion."})
     if not sources:
         raise ValidationError("A published verdict needs at least one evidence source.")
-    conclusion, explanation = conclusion.strip(), (explanation or "").strip()
+    conclusion, explanation = conclusion.strip(), visible_text(explanation)
     verdict_text_check(note=note, conclusion=conclusion, explanation=explanation)
     with transaction.atomic():
         claim = locked_claim(verdict.claim)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from articles.services import is_blank
+from articles.services import is_blank, visible_text
 
 from . import selectors, workflow
 from .appearances import public_appearances_kept
@@ -138,7 +138,7 @@ def claim_unassign(*, claim: Claim, actor) -> Claim:
 
 
 def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
-    reason = "" if is_blank(reason or "") else reason.strip()
+    reason = visible_text(reason)
     if not reason:
         raise ValidationError({"reason": "Say why the claim is not check-worthy."})
     with transaction.atomic():
@@ -209,7 +209,7 @@ def claim_speaker_correct(
 ) -> Claim:
     """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
     the next analysis attributes it the same way."""
-    name = "" if is_blank(name or "") else name.strip()
+    name = visible_text(name)
     if speaker is None and not name:
         raise ValidationError({"name": "Name the speaker."})
     with transaction.atomic():

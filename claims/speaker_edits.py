@@ -13,7 +13,7 @@ them (claims.services).
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from articles.services import is_blank
+from articles.services import visible_text
 
 from . import corrections, selectors
 from .limits import VERDICT_TEXTS, text_refusals
@@ -54,9 +54,9 @@ def speaker_edit(
     form showed: if the speaker has changed since, the edit is refused, not saved over it."""
     if not actor.has_perm(EDIT_PERMISSION):
         raise PermissionDenied("Only an editor corrects a speaker's name or role.")
-    name = "" if is_blank(name or "") else name.strip()
-    role = "" if is_blank(role or "") else role.strip()
-    note = "" if is_blank(correction_note or "") else correction_note.strip()
+    name = visible_text(name)
+    role = visible_text(role)
+    note = visible_text(correction_note)
     errors = {}
     if not name:
         errors["name"] = ["Give the speaker's name."]

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from articles.services import is_blank
+from articles.services import visible_text
 
 from . import corrections
 from .limits import VERDICT_TEXTS, text_refusals
@@ -88,7 +88,7 @@ def speaker_merge(
     published verdicts gets as a public correction (corrections.verdicts_speaker_correct)."""
     _require_permission(actor)
     # A public note must show: zero-width and bidi marks alone say nothing.
-    correction_note = "" if is_blank(correction_note or "") else correction_note.strip()
+    correction_note = visible_text(correction_note)
     if refused := text_refusals(correction_note, *VERDICT_TEXTS["note"]):
         raise ValidationError({"correction_note": refused})
     if source.pk == target.pk:

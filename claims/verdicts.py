@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from articles.services import is_blank, visible_text
 from articles.times import desk_time
 
 from . import workflow
@@ -97,7 +98,7 @@ def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
     with transaction.atomic():
         claim = _locked_speaker_and_claim(verdict.claim_id)  # it goes on the record
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        if verdict.rating_id is None or not verdict.conclusion.strip():
+        if verdict.rating_id is None or is_blank(verdict.conclusion):
             raise ValidationError("A verdict needs a rating and a conclusion before review.")
         if not verdict.sources.exists():
             raise ValidationError("A verdict needs at least one evidence source before review.")
@@ -109,7 +110,7 @@ def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
 
 
 def verdict_return(*, verdict: Verdict, actor, comment: str) -> Verdict:
-    comment = (comment or "").strip()
+    comment = visible_text(comment)
     if not actor.has_perm("claims.return_verdict"):
         raise PermissionDenied("Only editors can return verdicts.")
     if not comment:
@@ -178,7 +179,7 @@ def _draft_write(
     """Write the draft's fields; return it with its content as it was (None if new). When the
     rating, wording and sources are what the draft holds already, nothing is written and the
     version stays `expected_version`."""
-    conclusion, explanation = (conclusion or "").strip(), (explanation or "").strip()
+    conclusion, explanation = visible_text(conclusion), visible_text(explanation)
     if rating is not None and not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
     verdict_text_check(conclusion=conclusion, explanation=explanation)
@@ -232,7 +233,7 @@ def content_unchanged(
         given = (
             source["url"].strip(),
             source["title"].strip(),
-            (source.get("note") or "").strip(),
+            visible_text(source.get("note")),
         )
         if (url, title, note) != given:
             return False
@@ -308,7 +309,7 @@ def _sources_check(sources: list[dict]) -> None:
             raise ValidationError(
                 {"sources": [f"Source {number}: give its http(s) address, not {url!r}."]}
             ) from None
-        if not (source.get("title") or "").strip():
+        if is_blank(source.get("title") or ""):
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
 
 
@@ -323,7 +324,7 @@ def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
                 verdict=verdict,
                 url=source["url"].strip(),
                 title=source["title"].strip(),
-                note=(source.get("note") or "").strip(),
+                note=visible_text(source.get("note")),
                 accessed_on=source.get("accessed_on") or today,
             )
             for source in sources

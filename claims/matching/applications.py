@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.services import is_blank
+from articles.services import visible_text
 
 from .. import services
 from ..appearances import NeedsAnEditor, may_change_public_appearances, standing_applications
@@ -170,7 +170,7 @@ def verdict_application_reject(
     *, application: VerdictApplication, editor, note: str
 ) -> VerdictApplication:
     """An editor says no, and why (the request's author reads it on the claim's timeline)."""
-    note = "" if is_blank(note or "") else note.strip()
+    note = visible_text(note)
     if not may_change_public_appearances(editor):
         raise NeedsAnEditor("Only an editor rejects a request to apply a published verdict.")
     if not note:

@@ -354,3 +354,51 @@ def test_a_correction_with_text_no_column_stores_is_refused_and_publishes_nothin
     assert "which cannot be saved" in refused.value.message_dict[field][0]
     assert not Correction.objects.exists()
     assert Verdict.objects.get(pk=verdict.pk).version == verdict.version
+
+
+# --- Text that shows nothing ------------------------------------------------------------------
+
+INVISIBLE = ["\u200b\u200b", "\u202e", "\ufeff", " \u200d\n"]
+
+
+@pytest.mark.parametrize("conclusion", INVISIBLE)
+def test_a_draft_whose_conclusion_shows_nothing_cannot_go_to_review(conclusion):
+    verdict = drafted_verdict(conclusion=conclusion)
+    assert verdict.conclusion == ""
+    with pytest.raises(ValidationError, match="needs a rating and a conclusion"):
+        verdicts.verdict_submit(verdict=verdict, actor=verdict.updated_by)
+
+
+@pytest.mark.parametrize("title", INVISIBLE)
+def test_a_source_whose_title_shows_nothing_is_refused(title):
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError, match="Source 1: give its title"):
+        verdicts.verdict_save(
+            claim=claim,
+            actor=fact_checker(),
+            expected_version=None,
+            rating=active_rating("false"),
+            conclusion="Wrong.",
+            explanation="",
+            sources=[{"url": "https://a.example.org/", "title": title}],
+        )
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+@pytest.mark.parametrize("conclusion", INVISIBLE)
+def test_a_correction_whose_conclusion_shows_nothing_is_refused_and_publishes_nothing(conclusion):
+    verdict = published_verdict()
+    with pytest.raises(ValidationError, match="needs a conclusion"):
+        correct(verdict, conclusion=conclusion)
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == verdict.conclusion
+    assert not Correction.objects.exists()
+
+
+def test_a_return_whose_comment_shows_nothing_is_refused():
+    draft = drafted_verdict()
+    submitted = verdicts.verdict_submit(verdict=draft, actor=draft.updated_by)
+    with pytest.raises(ValidationError, match="Tell the author what to change"):
+        verdicts.verdict_return(verdict=submitted, actor=editor(), comment="\u200b")
+    kept = Verdict.objects.get(pk=draft.pk)
+    assert kept.version == submitted.version and kept.review_comment == ""
+    assert not kept.claim.events.filter(kind=ClaimEventKind.RETURNED).exists()
