@@ -228,7 +228,8 @@ PUBLIC_PAGES = {
         lambda d: reverse("claims:public_index") + "?rating=half-true",
         5,
     ),
-    "a corrected fact-check": (lambda d: reverse("claims:public", args=[d.published[0].pk]), 7),
+    # 8: one aggregate more when the first appearance is undated (the earliest dated one).
+    "a corrected fact-check": (lambda d: reverse("claims:public", args=[d.published[0].pk]), 8),
     "Atom feed": (lambda d: reverse("claims:public_feed"), 3),
     "sitemap": (lambda d: "/sitemap-fact-checks.xml", 3),
 }
