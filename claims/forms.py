@@ -10,6 +10,7 @@ from .ids import is_id
 from .limits import (
     conclusion_length,
     correction_note_length,
+    dismissal_reason_length,
     evidence_note_length,
     explanation_length,
     review_comment_length,
@@ -92,6 +93,15 @@ class QueueFilterForm(forms.Form):
         return cleaned
 
 
+def text_limit(field: forms.CharField, validator) -> forms.CharField:
+    """Bound `field` by a claims.limits validator (for a column, its model field's length): the
+    browser stops typing at its limit, and text sent past it is refused with the service's
+    message."""
+    field.validators.append(validator)
+    field.widget.attrs["maxlength"] = str(validator.limit_value)
+    return field
+
+
 class QueueBulkForm(forms.Form):
     """One action on the claims ticked in the queue (claims.services.claims_bulk_act)."""
 
@@ -104,11 +114,11 @@ class QueueBulkForm(forms.Form):
         ],
         label="With the selected claims",
     )
-    reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        label="Reason (for a dismissal)",
-        help_text="Kept as training data.",
+    reason = text_limit(
+        forms.CharField(
+            required=False, label="Reason (for a dismissal)", help_text="Kept as training data."
+        ),
+        dismissal_reason_length,
     )
 
     def __init__(self, *args, **kwargs):
@@ -119,20 +129,13 @@ class QueueBulkForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text="Why is this not check-worthy? Kept as training data.",
+    reason = text_limit(
+        forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="Why is this not check-worthy? Kept as training data.",
+        ),
+        dismissal_reason_length,
     )
-
-
-def text_limit(field: forms.CharField, validator) -> forms.CharField:
-    """Bound `field` by a claims.limits validator (for a column, its model field's length): the
-    browser stops typing at its limit, and text sent past it is refused with the service's
-    message."""
-    field.validators.append(validator)
-    field.widget.attrs["maxlength"] = str(validator.limit_value)
-    return field
 
 
 def active_ratings():

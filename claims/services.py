@@ -16,6 +16,7 @@ from articles.services import is_blank, visible_text
 
 from . import selectors, workflow
 from .appearances import public_appearances_kept
+from .limits import DISMISSAL_REASON, text_refusals
 from .models import (
     Claim,
     ClaimEventKind,
@@ -137,10 +138,16 @@ def claim_unassign(*, claim: Claim, actor) -> Claim:
     return claim
 
 
+def _dismissal_reason_check(reason: str) -> None:
+    if refused := text_refusals(reason, *DISMISSAL_REASON):
+        raise ValidationError({"reason": refused})
+
+
 def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
     reason = visible_text(reason)
     if not reason:
         raise ValidationError({"reason": "Say why the claim is not check-worthy."})
+    _dismissal_reason_check(reason)
     with transaction.atomic():
         claim = locked_claim(claim)
         claim.dismissal_reason = reason
@@ -314,6 +321,9 @@ def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "
         raise ValidationError({"claims": f"Select from 1 to {BULK_MAX} claims."})
     if action == "dismiss" and is_blank(reason or ""):
         raise ValidationError({"reason": "Say why the claims are not check-worthy."})
+    if action == "dismiss":
+        # Once for all of them, not the same refusal claim by claim.
+        _dismissal_reason_check(visible_text(reason))
     if action != "dismiss" and not is_blank(reason or ""):
         # Typed for a dismissal with another action still chosen: refused, not dropped unseen.
         raise ValidationError(
