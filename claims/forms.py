@@ -16,6 +16,8 @@ from .limits import (
     review_comment_length,
     source_title_length,
     source_url_length,
+    speaker_name_length,
+    speaker_role_length,
 )
 from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
@@ -294,8 +296,8 @@ class SpeakerCorrectForm(forms.Form):
 
 
 class SpeakerEditForm(forms.Form):
-    name = forms.CharField(max_length=300)
-    role = forms.CharField(max_length=300, required=False)
+    name = text_limit(forms.CharField(), speaker_name_length)
+    role = text_limit(forms.CharField(required=False), speaker_role_length)
     kind = forms.ChoiceField(choices=SpeakerKind.choices, required=False)
     correction_note = text_limit(
         forms.CharField(required=False, label="Correction note (public)"),

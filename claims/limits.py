@@ -14,7 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from .models import EvidenceSource, Verdict
+from .models import EvidenceSource, Speaker, Verdict
 
 # A long explainer runs to about 3,000 words, some 18,000 characters; a verdict's explanation
 # is usually far shorter. Past 20,000 it is a report pasted whole, which belongs in a source.
@@ -68,8 +68,15 @@ explanation_length = TextLengthValidator(VERDICT_EXPLANATION_MAX, "explanation")
 evidence_note_length = TextLengthValidator(EVIDENCE_NOTE_MAX, "source's note")
 correction_note_length = TextLengthValidator(CORRECTION_NOTE_MAX, "correction note")
 review_comment_length = TextLengthValidator(REVIEW_COMMENT_MAX, "comment")
+speaker_name_length = ColumnLengthValidator(Speaker, "name", "speaker's name")
+speaker_role_length = ColumnLengthValidator(Speaker, "role", "speaker's role")
 dismissal_reason_length = TextLengthValidator(DISMISSAL_REASON_MAX, "reason for the dismissal")
 rejection_note_length = TextLengthValidator(REJECTION_NOTE_MAX, "reason for the rejection")
+# A speaker's fields by name (claims.speaker_edits), as VERDICT_TEXTS.
+SPEAKER_TEXTS = {
+    "name": ("speaker's name", speaker_name_length),
+    "role": ("speaker's role", speaker_role_length),
+}
 # The other free texts checked with text_refusals, as (what the messages call it, its limit).
 DISMISSAL_REASON = ("reason for the dismissal", dismissal_reason_length)
 REJECTION_NOTE = ("reason for the rejection", rejection_note_length)
