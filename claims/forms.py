@@ -267,13 +267,15 @@ class SpeakerCorrectForm(forms.Form):
         help_text="Those named in this article. For anyone else, type the name below: a known "
         "name or spelling finds its speaker.",
     )
-    name = forms.CharField(
-        max_length=300,
-        required=False,
-        label="Speaker's name, as written or in full",
-        help_text="Becomes an alias of the speaker, so the next analysis matches it.",
+    name = text_limit(
+        forms.CharField(
+            required=False,
+            label="Speaker's name, as written or in full",
+            help_text="Becomes an alias of the speaker, so the next analysis matches it.",
+        ),
+        speaker_name_length,
     )
-    role = forms.CharField(max_length=300, required=False)
+    role = text_limit(forms.CharField(required=False), speaker_role_length)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
