@@ -10,11 +10,14 @@ from .ids import is_id
 from .limits import (
     conclusion_length,
     correction_note_length,
+    dismissal_reason_length,
     evidence_note_length,
     explanation_length,
     review_comment_length,
     source_title_length,
     source_url_length,
+    speaker_name_length,
+    speaker_role_length,
 )
 from .models import ClaimEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
@@ -92,6 +95,15 @@ class QueueFilterForm(forms.Form):
         return cleaned
 
 
+def text_limit(field: forms.CharField, validator) -> forms.CharField:
+    """Bound `field` by a claims.limits validator (for a column, its model field's length): the
+    browser stops typing at its limit, and text sent past it is refused with the service's
+    message."""
+    field.validators.append(validator)
+    field.widget.attrs["maxlength"] = str(validator.limit_value)
+    return field
+
+
 class QueueBulkForm(forms.Form):
     """One action on the claims ticked in the queue (claims.services.claims_bulk_act)."""
 
@@ -104,11 +116,11 @@ class QueueBulkForm(forms.Form):
         ],
         label="With the selected claims",
     )
-    reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        label="Reason (for a dismissal)",
-        help_text="Kept as training data.",
+    reason = text_limit(
+        forms.CharField(
+            required=False, label="Reason (for a dismissal)", help_text="Kept as training data."
+        ),
+        dismissal_reason_length,
     )
 
     def __init__(self, *args, **kwargs):
@@ -119,20 +131,13 @@ class QueueBulkForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text="Why is this not check-worthy? Kept as training data.",
+    reason = text_limit(
+        forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="Why is this not check-worthy? Kept as training data.",
+        ),
+        dismissal_reason_length,
     )
-
-
-def text_limit(field: forms.CharField, validator) -> forms.CharField:
-    """Bound `field` by a claims.limits validator (for a column, its model field's length): the
-    browser stops typing at its limit, and text sent past it is refused with the service's
-    message."""
-    field.validators.append(validator)
-    field.widget.attrs["maxlength"] = str(validator.limit_value)
-    return field
 
 
 def active_ratings():
@@ -262,13 +267,15 @@ class SpeakerCorrectForm(forms.Form):
         help_text="Those named in this article. For anyone else, type the name below: a known "
         "name or spelling finds its speaker.",
     )
-    name = forms.CharField(
-        max_length=300,
-        required=False,
-        label="Speaker's name, as written or in full",
-        help_text="Becomes an alias of the speaker, so the next analysis matches it.",
+    name = text_limit(
+        forms.CharField(
+            required=False,
+            label="Speaker's name, as written or in full",
+            help_text="Becomes an alias of the speaker, so the next analysis matches it.",
+        ),
+        speaker_name_length,
     )
-    role = forms.CharField(max_length=300, required=False)
+    role = text_limit(forms.CharField(required=False), speaker_role_length)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,8 +298,8 @@ class SpeakerCorrectForm(forms.Form):
 
 
 class SpeakerEditForm(forms.Form):
-    name = forms.CharField(max_length=300)
-    role = forms.CharField(max_length=300, required=False)
+    name = text_limit(forms.CharField(), speaker_name_length)
+    role = text_limit(forms.CharField(required=False), speaker_role_length)
     kind = forms.ChoiceField(choices=SpeakerKind.choices, required=False)
     correction_note = text_limit(
         forms.CharField(required=False, label="Correction note (public)"),

@@ -1,7 +1,7 @@
 """How long a verdict's free text may be: one definition of each limit, which the service
 refuses past (claims.verdicts, claims.corrections, the speaker edits' and merges' correction
-notes) and the desk's and the admin's forms show
-as the box's maxlength, with the same message.
+notes, a dismissal's reason, a rejected application's note) and the desk's and the admin's
+forms show as the box's maxlength, with the same message.
 
 Checked in code, not by the columns: a TEXT column costs nothing for its length, and a limit
 changed here needs no migration. The limits stop a pasted document or a runaway script, not a
@@ -14,7 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from .models import EvidenceSource, Verdict
+from .models import EvidenceSource, Speaker, Verdict
 
 # A long explainer runs to about 3,000 words, some 18,000 characters; a verdict's explanation
 # is usually far shorter. Past 20,000 it is a report pasted whole, which belongs in a source.
@@ -27,6 +27,12 @@ EVIDENCE_NOTE_MAX = 2_000
 CORRECTION_NOTE_MAX = 5_000
 # An editor's comment returning a verdict to its author: what to change, not a second draft.
 REVIEW_COMMENT_MAX = 5_000
+# Why a claim is not check-worthy (claims.services.claim_dismiss, one claim or many from the
+# queue), kept as training data: a sentence or two, not an essay.
+DISMISSAL_REASON_MAX = 2_000
+# Why a published verdict does not cover a repeat (claims.matching.applications), read by the
+# request's author on the claim's timeline: as short.
+REJECTION_NOTE_MAX = 2_000
 
 
 class TextLengthValidator(MaxLengthValidator):
@@ -62,6 +68,18 @@ explanation_length = TextLengthValidator(VERDICT_EXPLANATION_MAX, "explanation")
 evidence_note_length = TextLengthValidator(EVIDENCE_NOTE_MAX, "source's note")
 correction_note_length = TextLengthValidator(CORRECTION_NOTE_MAX, "correction note")
 review_comment_length = TextLengthValidator(REVIEW_COMMENT_MAX, "comment")
+speaker_name_length = ColumnLengthValidator(Speaker, "name", "speaker's name")
+speaker_role_length = ColumnLengthValidator(Speaker, "role", "speaker's role")
+dismissal_reason_length = TextLengthValidator(DISMISSAL_REASON_MAX, "reason for the dismissal")
+rejection_note_length = TextLengthValidator(REJECTION_NOTE_MAX, "reason for the rejection")
+# A speaker's fields by name (claims.speaker_edits), as VERDICT_TEXTS.
+SPEAKER_TEXTS = {
+    "name": ("speaker's name", speaker_name_length),
+    "role": ("speaker's role", speaker_role_length),
+}
+# The other free texts checked with text_refusals, as (what the messages call it, its limit).
+DISMISSAL_REASON = ("reason for the dismissal", dismissal_reason_length)
+REJECTION_NOTE = ("reason for the rejection", rejection_note_length)
 
 # A verdict's free text by its field's name (claims.verdicts.verdict_text_check): what the
 # messages call it, and its limit.

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from articles.services import is_blank
 
+from .limits import text_refusals
 from .models import NOTE_MAX_LENGTH, Claim, ClaimEvent, ClaimEventKind, ClaimNote
 
 ADD_NOTES = "claims.add_claimnote"
@@ -46,8 +47,9 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
         raise PermissionDenied("Only the desk writes research notes.")
     text = (text or "").strip()
     link = (link or "").strip()
-    if "\x00" in text or "\x00" in link:
-        raise ValidationError("The note contains NUL characters.")
+    for field, what, value in (("text", "note", text), ("link", "link", link)):
+        if refused := text_refusals(value, what, None):
+            raise ValidationError({field: refused})
     if is_blank(text):
         raise ValidationError({"text": "Write what you found or did."})
     if len(text) > NOTE_MAX_LENGTH:

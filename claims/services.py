@@ -16,6 +16,7 @@ from articles.services import is_blank, visible_text
 
 from . import selectors, workflow
 from .appearances import public_appearances_kept
+from .limits import DISMISSAL_REASON, SPEAKER_TEXTS, text_refusals
 from .models import (
     Claim,
     ClaimEventKind,
@@ -35,11 +36,18 @@ def speaker_resolve(
 ) -> Speaker:
     """The Speaker these names belong to, created (with its aliases) when none matches.
 
+    A name or role longer than its column is cut to fit (_fitted), not refused: analysis reads
+    them from articles, where a runaway mention must not stop the article's analysis, and the
+    same text always cuts the same way, so the next article finds the same speaker. A longer
+    alias is left out: cut, "<a long role> Ann Example" would lose the name and match anyone
+    with that role.
+
     Safe under concurrent analyses: the primary alias key is unique, so two workers that meet
     a new name at once create one speaker; the loser's insert fails inside a savepoint and it
     reads the winner's row instead.
     """
-    names = [name, *aliases]
+    name, role = _fitted(name, _NAME_MAX), _fitted(role, _ROLE_MAX)
+    names = [name, *(alias for alias in aliases if len(alias) <= _ALIAS_MAX)]
     keys = {speaker_key(alias): alias for alias in names if speaker_key(alias)}
     primary_key = speaker_key(name)
     if not primary_key:
@@ -77,6 +85,21 @@ def speaker_resolve(
 # Each attempt either finds a committed alias or wins the insert; three cover a slug collision
 # on top of an alias race.
 SPEAKER_CREATE_ATTEMPTS = 3
+_ALIAS_MAX = SpeakerAlias._meta.get_field("alias").max_length
+_ROLE_MAX = Speaker._meta.get_field("role").max_length
+# The name is its own first alias: it fits both columns.
+_NAME_MAX = min(Speaker._meta.get_field("name").max_length, _ALIAS_MAX)
+
+
+def _fitted(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters after its last whole word that fits (mid-word
+    only when its first word alone is longer). Names from analysis can outgrow the article's
+    text: "ß".upper() is "SS", and an alias joins the role to the name."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    boundary = max((i for i, char in enumerate(head) if char.isspace()), default=0)
+    return text[:boundary].rstrip() or text[:limit]
 
 
 def _speaker_matching(primary_key: str, keys: dict[str, str]) -> Speaker | None:
@@ -137,10 +160,16 @@ def claim_unassign(*, claim: Claim, actor) -> Claim:
     return claim
 
 
+def _dismissal_reason_check(reason: str) -> None:
+    if refused := text_refusals(reason, *DISMISSAL_REASON):
+        raise ValidationError({"reason": refused})
+
+
 def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
     reason = visible_text(reason)
     if not reason:
         raise ValidationError({"reason": "Say why the claim is not check-worthy."})
+    _dismissal_reason_check(reason)
     with transaction.atomic():
         claim = locked_claim(claim)
         claim.dismissal_reason = reason
@@ -209,12 +238,20 @@ def claim_speaker_correct(
 ) -> Claim:
     """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
     the next analysis attributes it the same way."""
-    name = visible_text(name)
+    name, role = visible_text(name), role.strip()
     if speaker is None and not name:
         raise ValidationError({"name": "Name the speaker."})
+    # Typed on the desk: refused, where analysis's names are cut (speaker_resolve).
+    errors = {
+        field: refused
+        for field, value in (("name", name), ("role", role))
+        if (refused := text_refusals(value, *SPEAKER_TEXTS[field]))
+    }
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         if speaker is None:
-            speaker = speaker_resolve(name=name, role=role.strip())
+            speaker = speaker_resolve(name=name, role=role)
         # Lock order: the speaker, then the claim (as merges, edits and publishing take them).
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
         claim = locked_claim(claim)
@@ -224,7 +261,6 @@ def claim_speaker_correct(
             _, new_alias = SpeakerAlias.objects.get_or_create(
                 key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
             )
-        role = role.strip()
         if claim.speaker_id == speaker.pk and not new_alias and role in ("", speaker.role):
             raise workflow.NothingChanged(
                 f"Nothing changed: {speaker.name} is the speaker already."
@@ -314,6 +350,9 @@ def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "
         raise ValidationError({"claims": f"Select from 1 to {BULK_MAX} claims."})
     if action == "dismiss" and is_blank(reason or ""):
         raise ValidationError({"reason": "Say why the claims are not check-worthy."})
+    if action == "dismiss":
+        # Once for all of them, not the same refusal claim by claim.
+        _dismissal_reason_check(visible_text(reason))
     if action != "dismiss" and not is_blank(reason or ""):
         # Typed for a dismissal with another action still chosen: refused, not dropped unseen.
         raise ValidationError(

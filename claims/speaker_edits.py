@@ -16,12 +16,11 @@ from django.db import transaction
 from articles.services import visible_text
 
 from . import corrections, selectors
-from .limits import VERDICT_TEXTS, text_refusals
+from .limits import SPEAKER_TEXTS, VERDICT_TEXTS, text_refusals
 from .models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerAlias, SpeakerKind
 from .nlp.attribution import speaker_key
 
 EDIT_PERMISSION = "claims.change_speaker"
-NAME_MAX = 300
 
 
 def speaker_label(name: str, role: str) -> str:
@@ -60,10 +59,9 @@ def speaker_edit(
     errors = {}
     if not name:
         errors["name"] = ["Give the speaker's name."]
-    elif len(name) > NAME_MAX:
-        errors["name"] = [f"The name is longer than {NAME_MAX} characters."]
-    if len(role) > NAME_MAX:
-        errors["role"] = [f"The role is longer than {NAME_MAX} characters."]
+    for field, value in (("name", name), ("role", role)):
+        if refused := text_refusals(value, *SPEAKER_TEXTS[field]):
+            errors[field] = refused
     if refused := text_refusals(note, *VERDICT_TEXTS["note"]):
         errors["correction_note"] = refused
     if kind is not None and kind not in SpeakerKind.values:

@@ -21,6 +21,7 @@ from articles.services import visible_text
 
 from .. import services
 from ..appearances import NeedsAnEditor, may_change_public_appearances, standing_applications
+from ..limits import REJECTION_NOTE, text_refusals
 from ..models import (
     LOCKED_VERDICT_STATES,
     ApplicationStatus,
@@ -35,8 +36,6 @@ from ..models import (
 )
 from ..record import published_changed
 from .groups import GroupActionRefused, claim_group_link
-
-REJECTION_NOTE_MAX = 2000  # the claim page's field says so too (maxlength)
 
 
 def _refuse_unless_applicable(*, claim: Claim, checked: Claim) -> None:
@@ -175,8 +174,8 @@ def verdict_application_reject(
         raise NeedsAnEditor("Only an editor rejects a request to apply a published verdict.")
     if not note:
         raise ValidationError({"note": "Say why the verdict does not cover this claim."})
-    if len(note) > REJECTION_NOTE_MAX:
-        raise ValidationError({"note": f"Keep the reason under {REJECTION_NOTE_MAX:,} characters."})
+    if refused := text_refusals(note, *REJECTION_NOTE):
+        raise ValidationError({"note": refused})
     return _close(application, editor, ApplicationStatus.REJECTED, note=note)
 
 

@@ -15,6 +15,7 @@ from ..forms import (
     sources_from,
 )
 from ..ids import is_id
+from ..limits import REJECTION_NOTE_MAX
 from ..matching.selectors import claim_covered_by, pending_application_of, seen_before
 from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
@@ -128,6 +129,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "seen": seen_before(claim),
         "covered_by": claim_covered_by(claim),
         "pending_application": pending_application_of(claim),
+        "rejection_note_max": REJECTION_NOTE_MAX,
         "timeline": latest,  # notes are listed apart, below
         "timeline_total": timeline_total,
         "notes": notes.claim_notes_for(claim, user),

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
 from ..forms import DeskHistoryFilterForm, SpeakerEditForm, VerdictExportForm
-from ..limits import CORRECTION_NOTE_MAX
+from ..limits import CORRECTION_NOTE_MAX, speaker_name_length, speaker_role_length
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
 from ..workflow import IllegalTransition
@@ -91,6 +91,8 @@ def speaker_detail(request, slug: str):
             "is_public": selectors.speaker_is_public(speaker),
             "on_record_count": on_record.count() if can_merge else 0,
             "correction_note_max": CORRECTION_NOTE_MAX,
+            "name_max": speaker_name_length.limit_value,
+            "role_max": speaker_role_length.limit_value,
             "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
             "merges": speaker.merges_in.select_related("actor", "undone_by"),
         },
@@ -132,12 +134,6 @@ def speaker_merge(request, slug: str):
         return redirect("claims:speaker_detail", slug=slug)
     wanted = request.POST.get("target", "").strip()
     correction_note = request.POST.get("correction_note", "").strip()
-    if "\x00" in correction_note or len(correction_note) > CORRECTION_NOTE_MAX:
-        messages.error(
-            request,
-            f"The correction note must be plain text of at most {CORRECTION_NOTE_MAX} characters.",
-        )
-        return redirect("claims:speaker_detail", slug=slug)
     if not wanted or "\x00" in wanted or len(wanted) > MERGE_TARGET_MAX:
         messages.error(
             request,

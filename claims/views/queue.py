@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from .. import selectors, services
 from ..forms import QueueBulkForm, QueueFilterForm
 from ..ids import is_id
+from ..limits import DISMISSAL_REASON_MAX
 from ..matching.selectors import pending_applications
 from .base import (
     CHANGE_CLAIMS,
@@ -114,7 +115,7 @@ def _bulk_refused(request, back: str, *, keep_reason: bool = True):
     request.session[BULK_KEPT_KEY] = {
         "claims": sorted({int(pk) for pk in request.POST.getlist("claims") if is_id(pk)}),
         "action": request.POST.get("action", "") if request.POST.get("action") in BULK_DONE else "",
-        "reason": reason[: QueueBulkForm.base_fields["reason"].max_length],
+        "reason": reason[:DISMISSAL_REASON_MAX],
     }
     return redirect(back)
 

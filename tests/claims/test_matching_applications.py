@@ -129,10 +129,15 @@ def test_a_rejection_says_why_and_leaves_the_claim_as_it_was(case):
         applications.verdict_application_reject(
             application=application, editor=desk_editor, note="\u200b "
         )
-    with pytest.raises(ValidationError, match="under 2,000 characters"):
-        applications.verdict_application_reject(
-            application=application, editor=desk_editor, note="x" * 2001
-        )
+    for note, message in [
+        ("x" * 2001, "The reason for the rejection is too long: keep it to 2,000 characters"),
+        ("Old\x00figure", "The reason for the rejection holds a NUL character"),
+        ("Old \ud800 figure", "The reason for the rejection holds half of a character"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            applications.verdict_application_reject(
+                application=application, editor=desk_editor, note=note
+            )
     applications.verdict_application_reject(
         application=application, editor=desk_editor, note="Another year's figure."
     )

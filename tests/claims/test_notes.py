@@ -70,10 +70,22 @@ def test_a_bad_note_is_a_400_that_says_why_and_keeps_what_was_typed(
     assert not ClaimNote.objects.exists()
 
 
-def test_a_nul_in_a_note_is_refused():
+@pytest.mark.parametrize(
+    "text, link, field, message",
+    [
+        ("a\x00b", "", "text", "The note holds a NUL character (at character 2)"),
+        ("a \udc00 b", "", "text", "The note holds half of a character (a lone surrogate"),
+        ("Seen.", "https://gov.example/\ud800", "link", "The link holds half of a character"),
+    ],
+)
+def test_a_note_holding_a_character_no_column_stores_is_refused_naming_the_field(
+    text, link, field, message
+):
     claim = ClaimFactory()
-    with pytest.raises(ValidationError, match="NUL"):
-        notes.claim_note_add(claim=claim, author=fact_checker(), text="a\x00b")
+    with pytest.raises(ValidationError) as refused:
+        notes.claim_note_add(claim=claim, author=fact_checker(), text=text, link=link)
+    assert message in refused.value.message_dict[field][0]
+    assert not ClaimNote.objects.exists()
 
 
 def test_note_text_is_escaped_never_rendered_as_html(client, checker):
@@ -179,7 +191,8 @@ def test_a_nul_in_a_posted_note_is_a_400_that_says_why(client, checker, field):
     data[field] += "\x00"
     response = add(client, claim, **data)
     assert response.status_code == 400
-    assert "NUL" in " ".join(response.context["note_form"].non_field_errors())
+    errors = response.context["note_form"].errors[field]
+    assert "holds a NUL character" in errors[0] and "remove it" in errors[0]
     assert not ClaimNote.objects.exists()
 
 

@@ -129,6 +129,25 @@ def test_a_speaker_of_a_claim_in_review_is_corrected_on_the_desk_only(client):
         speaker_edit(speaker=speaker, actor=boss, name="Cy Review", role="", kind="robot")
 
 
+@pytest.mark.parametrize(
+    "name, role, field, message",
+    [
+        ("Ann\x00Example", "Mayor", "name", "The speaker's name holds a NUL character"),
+        ("Ann Example", "Mayor \udfff", "role", "The speaker's role holds half of a character"),
+        ("x" * 301, "Mayor", "name", "The speaker's name is too long: keep it to 300"),
+        ("Ann Example", "x" * 301, "role", "The speaker's role is too long: keep it to 300"),
+    ],
+)
+def test_a_speaker_edit_refuses_a_name_or_role_the_columns_could_not_store(
+    mayor, name, role, field, message
+):
+    with pytest.raises(ValidationError) as refused:
+        speaker_edit(speaker=mayor, actor=editor(), name=name, role=role)
+    assert message in refused.value.message_dict[field][0]
+    mayor.refresh_from_db()
+    assert (mayor.name, mayor.role) == ("Ann Exampel", "Mayor")
+
+
 def test_the_speaker_page_corrects_a_name_for_editors_only(client, mayor):
     published = published_verdict(claim=ClaimFactory(speaker=mayor))
     url = reverse("claims:speaker_edit", args=[mayor.slug])
@@ -142,11 +161,12 @@ def test_the_speaker_page_corrects_a_name_for_editors_only(client, mayor):
     client.force_login(editor())
     page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
     assert "Correct the name, role or kind" in page and 'name="correction_note"' in page
+    assert 'name="name" value="Ann Exampel" required maxlength="300"' in page
     for data, message in [
         ({"name": "", "role": ""}, "This field is required."),
         ({"name": "Ann Exampel", "role": "Mayor"}, "Nothing changed"),
         ({"name": "Ann Example", "role": "Mayor"}, "give a public correction note"),
-        ({"name": "x" * 301, "role": ""}, "at most 300 characters"),
+        ({"name": "x" * 301, "role": ""}, "keep it to 300 characters (it has 301)"),
     ]:
         response = client.post(url, data, follow=True)
         assert message in response.content.decode().replace("&#x27;", "'")
