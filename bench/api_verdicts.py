@@ -240,6 +240,9 @@ def fill(claims_wanted: int, verdicts_wanted: int) -> None:
                         "",
                     )
                 )
+        # The evidence guard (migrations 0014/0019) refuses sources for a published verdict, so
+        # the verdicts go in as submitted, get their sources, and are published afterwards, as
+        # the desk's own workflow orders it.
         with cursor.copy(
             "COPY claims_verdict (id, claim_id, rating_id, conclusion, explanation, author_id, "
             "editor_id, status, review_comment, submitted_at, published_at, version, "
@@ -257,10 +260,10 @@ def fill(claims_wanted: int, verdicts_wanted: int) -> None:
                         "Official statistics show otherwise.",
                         author.pk,
                         editor.pk,
-                        "published",
+                        "submitted",
                         "",
                         published,
-                        published,
+                        None,
                         1,
                         published,
                         published,
@@ -279,6 +282,9 @@ def fill(claims_wanted: int, verdicts_wanted: int) -> None:
                         now.date(),
                     )
                 )
+        cursor.execute(
+            "UPDATE claims_verdict SET status = 'published', published_at = submitted_at"
+        )
         for table in ("articles_article", "claims_claim", "claims_verdict"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608

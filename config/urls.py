@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from claims.api.errors import api_not_found
+from claims.api.base import api_not_found
 from claims.views.public import SITEMAPS, sitemap_section
 
 handler400 = "claims.api.errors.bad_request"

@@ -2,8 +2,14 @@
 against its throttle, and answer errors and keyed reads with the right media type and caching."""
 
 from django.utils.cache import patch_vary_headers
-from rest_framework.exceptions import AuthenticationFailed, MethodNotAllowed, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    MethodNotAllowed,
+    NotFound,
+    ValidationError,
+)
 from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
 
 from .auth import reads_unpublished, request_token
 
@@ -28,7 +34,7 @@ class StrictQueryMixin:
                 allowed |= self.paginator.query_params()
         return allowed
 
-    def initial(self, request, *args, **kwargs):
+    def count_request(self, request):
         # The key first (a bad one is a 401 whatever else is wrong), so that finalize_response
         # knows who asked however the request ends.
         try:
@@ -41,6 +47,9 @@ class StrictQueryMixin:
             raise
         # Every request counts, whatever it is refused for next (a method, a scope, a missing key).
         self.check_throttles(request)
+
+    def initial(self, request, *args, **kwargs):
+        self.count_request(request)
         # A method the endpoint lacks is a 405 whoever asks: checked before the scopes, so
         # that an anonymous POST to the public verdicts is not told to get a key it cannot use.
         method = request.method.lower()
@@ -91,3 +100,17 @@ class StrictQueryMixin:
         # not hand an anonymous copy to a keyed client, nor the other way round.
         patch_vary_headers(response, ["Authorization"])
         return response
+
+
+class ApiNotFound(StrictQueryMixin, APIView):
+    """The API's error JSON 404 for any unknown path under /api/, counted against the sender's
+    budget as every other answer is, so a flood of made-up paths ends in 429 too."""
+
+    permission_classes = []  # that a path does not exist is no secret; a bad key is still a 401
+
+    def initial(self, request, *args, **kwargs):
+        self.count_request(request)
+        raise NotFound(f"No API endpoint at {request.path}.")
+
+
+api_not_found = ApiNotFound.as_view()

@@ -109,13 +109,6 @@ def api_exception_handler(exc, context):
     return response
 
 
-def api_not_found(request, *args, **kwargs):
-    """JSON 404 for any unknown path under /api/, instead of the site's HTML page."""
-    return JsonResponse(
-        {"error": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
-    )
-
-
 def bad_request(request, exception=None, *args, **kwargs):
     """handler400: JSON under /api/ (a Host header not in ALLOWED_HOSTS, refused before any
     view), the site's HTML page elsewhere."""

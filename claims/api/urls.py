@@ -2,7 +2,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from .articles import ArticleViewSet, IntakeJobViewSet
-from .errors import api_not_found
+from .base import api_not_found
 from .views import ClaimViewSet, SpeakerViewSet, VerdictViewSet
 
 app_name = "api"

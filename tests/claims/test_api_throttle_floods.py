@@ -82,3 +82,31 @@ def test_a_request_counts_once_against_the_budget():
     with rates(anonymous="3/min"):
         codes = [client_with().get("/api/v1/verdicts/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_an_anonymous_flood_of_unknown_api_paths_is_throttled():
+    with rates(anonymous="3/min"):
+        codes = [client_with().get(f"/api/v1/nothing-{n}/").status_code for n in range(3)]
+        codes.append(client_with().get("/api/made-up/").status_code)
+        reading = client_with().get("/api/v1/verdicts/")
+    assert codes == [404, 404, 404, 429]
+    assert reading.status_code == 429  # the same address's budget
+
+
+def test_a_keyed_flood_of_unknown_api_paths_is_throttled_on_the_keys_budget():
+    client = key_client()
+    with rates(token="3/min"):
+        codes = [client.post("/api/v2/verdicts/", {}).status_code for _ in range(4)]
+        anonymous = client_with().get("/api/v1/verdicts/")
+    assert codes == [404, 404, 404, 429]
+    assert anonymous.status_code == 200
+
+
+def test_an_unknown_api_path_is_the_apis_error_json_whatever_the_method():
+    for method in ("get", "post", "put", "patch", "delete", "options"):
+        response = getattr(client_with(), method)("/api/v1/nothing-here/")
+        assert response.status_code == 404, method
+        assert response.json() == {
+            "error": "not_found",
+            "detail": "No API endpoint at /api/v1/nothing-here/.",
+        }
