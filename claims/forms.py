@@ -13,6 +13,8 @@ from .limits import (
     dismissal_reason_length,
     evidence_note_length,
     explanation_length,
+    research_link_length,
+    research_note_length,
     review_comment_length,
     source_title_length,
     source_url_length,
@@ -215,10 +217,15 @@ class ClaimNoteForm(forms.Form):
         label="Note",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": research_note_length.limit_value}),
         help_text="Who you asked, what a source said, where a figure comes from. Desk only.",
     )
-    link = forms.CharField(label="Link (optional)", required=False, strip=False)
+    link = forms.CharField(
+        label="Link (optional)",
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"maxlength": research_link_length.limit_value}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from .models import EvidenceSource, Speaker, Verdict
+from .models import NOTE_MAX_LENGTH, ClaimNote, EvidenceSource, Speaker, Verdict
 
 # A long explainer runs to about 3,000 words, some 18,000 characters; a verdict's explanation
 # is usually far shorter. Past 20,000 it is a report pasted whole, which belongs in a source.
@@ -72,6 +72,8 @@ speaker_name_length = ColumnLengthValidator(Speaker, "name", "speaker's name")
 speaker_role_length = ColumnLengthValidator(Speaker, "role", "speaker's role")
 dismissal_reason_length = TextLengthValidator(DISMISSAL_REASON_MAX, "reason for the dismissal")
 rejection_note_length = TextLengthValidator(REJECTION_NOTE_MAX, "reason for the rejection")
+research_note_length = TextLengthValidator(NOTE_MAX_LENGTH, "note")
+research_link_length = ColumnLengthValidator(ClaimNote, "link", "link")
 # A speaker's fields by name (claims.speaker_edits), as VERDICT_TEXTS.
 SPEAKER_TEXTS = {
     "name": ("speaker's name", speaker_name_length),

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from articles.services import is_blank
 
-from .limits import text_refusals
-from .models import NOTE_MAX_LENGTH, Claim, ClaimEvent, ClaimEventKind, ClaimNote
+from .limits import research_link_length, research_note_length, text_refusals
+from .models import Claim, ClaimEvent, ClaimEventKind, ClaimNote
 
 ADD_NOTES = "claims.add_claimnote"
 READ_NOTES = "claims.view_claimnote"
@@ -47,18 +47,16 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
         raise PermissionDenied("Only the desk writes research notes.")
     text = (text or "").strip()
     link = (link or "").strip()
-    for field, what, value in (("text", "note", text), ("link", "link", link)):
-        if refused := text_refusals(value, what, None):
+    checks = (
+        ("text", "note", text, research_note_length),
+        ("link", "link", link, research_link_length),
+    )
+    for field, what, value, length in checks:
+        if refused := text_refusals(value, what, length):
             raise ValidationError({field: refused})
     if is_blank(text):
         raise ValidationError({"text": "Write what you found or did."})
-    if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {"text": f"A note holds at most {NOTE_MAX_LENGTH:,} characters ({len(text):,} given)."}
-        )
     if link:
-        if len(link) > 2000:
-            raise ValidationError({"link": "A link holds at most 2,000 characters."})
         try:
             _LINK(link)
         except ValidationError as error:

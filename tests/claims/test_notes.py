@@ -54,7 +54,12 @@ def test_a_note_shows_on_the_claim_page_with_its_author_link_and_on_the_history_
     [
         ({"text": ""}, "text", "Write what you found or did."),
         ({"text": " \u200b\n"}, "text", "Write what you found or did."),
-        ({"text": "x" * 5001}, "text", "at most 5,000 characters (5,001 given)"),
+        ({"text": "x" * 5001}, "text", "keep it to 5,000 characters (it has 5001)"),
+        (
+            {"text": "Seen.", "link": "https://a.example.org/" + "x" * 2000},
+            "link",
+            "keep it to 2,000",
+        ),
         ({"text": "Seen.", "link": "javascript:alert(1)"}, "link", "http or https"),
         ({"text": "Seen.", "link": "not a link"}, "link", "http or https"),
     ],
@@ -222,3 +227,15 @@ def test_a_claim_without_notes_says_so_in_a_sentence_not_as_note_number_one(clie
     html = client.get(reverse("claims:detail", args=[ClaimFactory().pk])).content.decode()
     section = html.split('id="notes-heading"')[1].split("</section>")[0]
     assert '<p class="muted">No notes yet.</p>' in section and '<ol class="notes">' not in section
+
+
+def test_the_note_form_stops_typing_where_the_service_would_refuse(client, checker):
+    from bs4 import BeautifulSoup
+
+    from claims.limits import research_link_length, research_note_length
+
+    page = client.get(reverse("claims:detail", args=[ClaimFactory().pk])).content.decode()
+    form = BeautifulSoup(page, "html.parser")
+    assert form.find("textarea", attrs={"name": "text"})["maxlength"] == "5000"
+    assert form.find("input", attrs={"name": "link"})["maxlength"] == "2000"
+    assert (research_note_length.limit_value, research_link_length.limit_value) == (5000, 2000)
