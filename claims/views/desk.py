@@ -91,6 +91,7 @@ def speaker_detail(request, slug: str):
             "is_public": selectors.speaker_is_public(speaker),
             "on_record_count": on_record.count() if can_merge else 0,
             "correction_note_max": CORRECTION_NOTE_MAX,
+            "merge_target_max": MERGE_TARGET_MAX,
             "name_max": speaker_name_length.limit_value,
             "role_max": speaker_role_length.limit_value,
             "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
