@@ -141,7 +141,7 @@ def test_the_evaluation_keeps_settings_fitted_elsewhere(tmp_path):
     assert {t[2] for t in report.thresholds if t[0] == "suggested"} == {0.25}
 
 
-@pytest.mark.parametrize("flag", ["--train-holdout", "--train-crossfit"])
+@pytest.mark.parametrize("flag", ["--train-holdout", "--train-crossfit", "--train-query-signals"])
 def test_the_train_only_comparisons_name_a_missing_data_set(tmp_path, flag):
     with pytest.raises(CommandError, match="verified_claims.docs.tsv"):
         call_command("evaluate_matching", flag, "--data-dir", str(tmp_path))

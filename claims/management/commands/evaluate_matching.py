@@ -22,6 +22,7 @@ from claims.matching.crossrank_holdout import (
 )
 from claims.matching.evaluation import matching_evaluate
 from claims.matching.export import plain_fp32_export
+from claims.matching.feedback_holdout import round_lines, signals_compare
 from claims.matching.holdout import SHIP_MARGIN as RECIPE_MARGIN
 from claims.matching.holdout import recipes_compare
 from claims.matching.store import match_settings
@@ -52,6 +53,14 @@ class Command(BaseCommand):
             "var/matching-holdout); writes no settings",
         )
 
+        parser.add_argument(
+            "--train-query-signals",
+            action="store_true",
+            help="round 9 without dev: query feedback on the vector and the plain model's "
+            "cosine as a fourth signal, each against the shipped hybrid on the model fine-tuned "
+            "on train-A, judged on train-B (models kept in var/matching-holdout); writes no "
+            "settings",
+        )
         parser.add_argument(
             "--train-crossfit",
             action="store_true",
@@ -114,6 +123,12 @@ class Command(BaseCommand):
             return
         if options["train_crossfit"]:
             self.crossfit_report(data_dir, cache_dir)
+            return
+        if options["train_query_signals"]:
+            started = time.monotonic()
+            for line in round_lines(self.train_only(signals_compare, data_dir, cache_dir)):
+                self.stdout.write(line)
+            self.stdout.write(f"took {time.monotonic() - started:.0f} s")
             return
         epochs = options["cross_encoder_epochs"]
         if epochs < 1:
