@@ -15,6 +15,9 @@ What each module owns and may import (dependencies point down this list, never u
   (commands only; PyTorch in the last two only, and in `holdout` when it fine-tunes).
 - `crossrank_holdout`: the train-A/train-B judgement of the cross-encoder, then its dev read
   (commands only; PyTorch when it trains).
+- `feedback_holdout`: round 9's train-A/train-B judgement of query feedback and the plain
+  model's cosine as a fourth signal, never reads dev (commands only; PyTorch only if it has to
+  fine-tune M_A); `feedback` its pieces (numpy over `retrieval`'s candidates; no Django).
 - `backbones`: plain MiniLM against plain all-mpnet-base-v2 on train only, for
   bench/matching_backbones.py (PyTorch; not used by the app, never reads dev).
 - `rerank` (a learned re-ranker the evaluation measures; the app does not use it), `crossrank`
