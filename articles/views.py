@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.middleware import unreadable_form_fields
+from config.form_encoding import unreadable_form_fields
 
 from . import services
 from .forms import ArticleSubmitForm

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.middleware import unreadable_form_fields
+from config.form_encoding import unreadable_form_fields
 
 from ..models import Claim
 from ..workflow import IllegalTransition, NothingChanged
