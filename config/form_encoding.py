@@ -7,7 +7,9 @@ from tempfile import SpooledTemporaryFile
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler
+from django.forms.utils import pretty_name
 from django.http.multipartparser import MultiPartParser
 
 
@@ -79,3 +81,48 @@ class TextFieldCheckUploadHandler(FileUploadHandler):
                     )
         setattr(self.request, UNREADABLE_MULTIPART_FIELDS, unreadable)
         return post, files
+
+
+# What the desk's forms say of such a field, after "This text", "Part of the form" or a label.
+UNREADABLE = (
+    "arrived damaged (it is not valid UTF-8, so some characters could not be read) and "
+    "nothing was saved: paste or type it again."
+)
+
+
+def refuse_unreadable(request, *forms) -> bool:
+    """Mark each field of `forms` (bound forms or formsets) whose posted bytes are not text:
+    Django decodes them to U+FFFD, or the whole body as Latin-1, without a word, which would
+    save text nobody typed. Damage outside the fields marks the first form. True if marked."""
+    unreadable = unreadable_form_fields(request)
+    if not unreadable:
+        return False
+    marked = False
+    for form in [form for item in forms for form in getattr(item, "forms", [item])]:
+        for name in list(form.fields):
+            if form.add_prefix(name) in unreadable:
+                form.add_error(name, f"This text {UNREADABLE}")
+                marked = True
+    if not marked:
+        forms[0].add_error(None, f"Part of the form {UNREADABLE}")
+    return True
+
+
+def refuse_unreadable_in_messages(request, **labels: str) -> bool:
+    """The same check for a view that answers with messages, not a form drawn again: an error
+    message for each field named in `labels` (its name=its label) whose posted bytes are not
+    text, or one for the form when the damage is elsewhere. True if refused."""
+    unreadable = unreadable_form_fields(request)
+    if not unreadable:
+        return False
+    named = [label for name, label in labels.items() if name in unreadable]
+    for label in named:
+        messages.error(request, f"{label}: this text {UNREADABLE}")
+    if not named:
+        messages.error(request, f"Part of the form {UNREADABLE}")
+    return True
+
+
+def field_labels(form) -> dict[str, str]:
+    """A form's field names with the labels its page shows, for refuse_unreadable_in_messages."""
+    return {name: str(field.label or pretty_name(name)) for name, field in form.fields.items()}

@@ -58,7 +58,7 @@ def _selected_rows_refusal(request) -> str | None:
 class FormEncodingGuardMiddleware:
     """An admin form whose bytes are not UTF-8 is a 400 that says so. Django decodes such a
     field with replacement characters, and the admin would store "\ufffd" for good. The desk's
-    own forms run the same check per field (claims.views.base, articles.views) and show the
+    own forms run the same check per field (config.form_encoding.refuse_unreadable) and show the
     error beside the field with the rest of the input kept. Plain text, as the admin guard's:
     this runs before the CSRF check."""
 
