@@ -2,8 +2,10 @@
 published sees no row twice and misses none (new rows land before its first page)."""
 
 import re
+from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 
@@ -42,7 +44,11 @@ class StableCursorPagination(CursorPagination):
             try:
                 if "\x00" in cursor.position:
                     raise DjangoValidationError("NUL")
-                field.to_python(cursor.position)
+                position = field.to_python(cursor.position)
+                # A date or time without a zone is no moment: Django would read it in the
+                # server's zone with a warning. Our links always carry the offset.
+                if isinstance(position, datetime) and timezone.is_naive(position):
+                    raise DjangoValidationError("naive")
             except DjangoValidationError:
                 raise ValidationError(
                     {
