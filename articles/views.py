@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.middleware import unreadable_form_fields
+from config.form_encoding import refuse_unreadable
 
 from . import services
 from .forms import ArticleSubmitForm
@@ -127,13 +127,8 @@ def article_submit(request):
     # A failed URL job links here with its URL and outlet, so pasting the text keeps them.
     initial = {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
     form = ArticleSubmitForm(request.POST or None, initial=initial)
-    undecodable = sorted(unreadable_form_fields(request))
-    for field in undecodable:
-        form.add_error(
-            field if field in form.fields else None,
-            "This text is not valid UTF-8: save it as UTF-8 and try again.",
-        )
-    if request.method == "POST" and not undecodable and form.is_valid():
+    unreadable = refuse_unreadable(request, form)
+    if request.method == "POST" and not unreadable and form.is_valid():
         data = form.cleaned_data
         published_on = data["published_on"]
         try:

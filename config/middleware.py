@@ -1,12 +1,12 @@
 """Request guards that sit in front of code we do not own, and the headers every page gets."""
 
-from urllib.parse import unquote_to_bytes
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
+
+from .form_encoding import unreadable_form_fields
 
 
 class AdminInputGuardMiddleware:
@@ -58,7 +58,7 @@ def _selected_rows_refusal(request) -> str | None:
 class FormEncodingGuardMiddleware:
     """An admin form whose bytes are not UTF-8 is a 400 that says so. Django decodes such a
     field with replacement characters, and the admin would store "\ufffd" for good. The desk's
-    own forms run the same check per field (claims.views.base, articles.views) and show the
+    own forms run the same check per field (config.form_encoding.refuse_unreadable) and show the
     error beside the field with the rest of the input kept. Plain text, as the admin guard's:
     this runs before the CSRF check."""
 
@@ -75,29 +75,6 @@ class FormEncodingGuardMiddleware:
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
-
-
-def unreadable_form_fields(request) -> set[str]:
-    """The names of the POST fields whose bytes (name or value) are not text in the request's
-    encoding.
-
-    Only a urlencoded body, which is what the desk's and the admin's forms send but for
-    uploads: a multipart one is parsed before the view runs (the CSRF check reads it) and
-    cannot be read again."""
-    if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
-        return set()
-    encoding = request.encoding or settings.DEFAULT_CHARSET
-    unreadable = set()
-    for pair in request.body.split(b"&"):
-        name, _, value = (
-            unquote_to_bytes(part.replace(b"+", b" ")) for part in pair.partition(b"=")
-        )
-        try:
-            name.decode(encoding)
-            value.decode(encoding)
-        except UnicodeDecodeError:
-            unreadable.add(name.decode(encoding, errors="replace"))
-    return unreadable
 
 
 class ContentSecurityPolicyMiddleware:

@@ -148,6 +148,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# First, so every multipart form's text parts are checked as a urlencoded form's are
+# (config.form_encoding.unreadable_form_fields); Django's two handlers then store the files.
+FILE_UPLOAD_HANDLERS = [
+    "config.form_encoding.TextFieldCheckUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

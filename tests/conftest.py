@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from claims.nlp import checkworthiness
+from tests import databases
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = REPO / "seeds" / "000_ab3642ed052a6c28.txt"
@@ -73,12 +74,27 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Give each test run its own PostgreSQL database, so runs sharing a server don't collide."""
+    """The PostgreSQL test database: test_<NAME> (with pytest-django's xdist suffix), or one of
+    this run's own while another run uses that one (tests/databases.py). True for its own."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("TEST", {})["NAME"] = f"test_{database['NAME']}_{os.getpid()}"
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        yield False
+        return
+    test = database.setdefault("TEST", {})
+    name = test.get("NAME") or f"test_{database['NAME']}"
+    lock = databases.database_lock(name)
+    test["NAME"] = name if lock else databases.own_database_name(name)
+    yield lock is None
+    if lock:
+        lock.close()  # after django_db_setup has kept or dropped the database
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings):
+    """--reuse-db keeps the shared test database, never a run's own: no run would reuse it."""
+    return request.config.getvalue("reuse_db") and not django_db_modify_db_settings
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,10 @@
 published sees no row twice and misses none (new rows land before its first page)."""
 
 import re
+from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 
@@ -22,6 +24,7 @@ class StableCursorPagination(CursorPagination):
     # `ordering` value -> the ORDER BY; the id breaks ties so the order is total.
     orderings: dict[str, tuple[str, ...]] = {"-id": ("-id",)}
     default_ordering = "-id"
+    ordering_description = "Sort order."
 
     def query_params(self) -> set[str]:
         names = {self.cursor_query_param, self.page_size_query_param}
@@ -42,7 +45,11 @@ class StableCursorPagination(CursorPagination):
             try:
                 if "\x00" in cursor.position:
                     raise DjangoValidationError("NUL")
-                field.to_python(cursor.position)
+                position = field.to_python(cursor.position)
+                # A date or time without a zone is no moment: Django would read it in the
+                # server's zone with a warning. Our links always carry the offset.
+                if isinstance(position, datetime) and timezone.is_naive(position):
+                    raise DjangoValidationError("naive")
             except DjangoValidationError:
                 raise ValidationError(
                     {
@@ -109,7 +116,7 @@ class StableCursorPagination(CursorPagination):
                     "name": self.ordering_param,
                     "required": False,
                     "in": "query",
-                    "description": "Sort order.",
+                    "description": self.ordering_description,
                     "schema": {
                         "type": "string",
                         "enum": sorted(self.orderings),
@@ -126,8 +133,16 @@ class VerdictPagination(StableCursorPagination):
         "published_at": ("published_at", "id"),
         "-updated_at": ("-updated_at", "-id"),
         "updated_at": ("updated_at", "id"),
+        # The annotation of claims.selectors.public.with_modified_at, which the list reads.
+        "-modified_at": ("-modified_at", "-id"),
+        "modified_at": ("modified_at", "id"),
     }
     default_ordering = "-published_at"
+    ordering_description = (
+        "Sort order. For an incremental sync, `ordering=modified_at` with `updated_since`: "
+        "oldest change first, and a verdict that changes while you page comes again on a "
+        "later page, with its new content."
+    )
 
 
 class SpeakerPagination(StableCursorPagination):

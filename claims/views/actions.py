@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 
+from config.form_encoding import refuse_unreadable
+
 from .. import corrections, services, verdicts
 from ..forms import (
     CorrectionForm,
@@ -25,7 +27,6 @@ from .base import (
     claim_action,
     desk_view,
     error_messages,
-    refuse_unreadable,
 )
 from .claim import claim_for_page, render_claim, save_or_render, verdict_of
 

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from config.form_encoding import refuse_unreadable
+
 from .. import notes, selectors, timeline, verdicts
 from ..forms import (
     ClaimNoteForm,
@@ -27,7 +29,6 @@ from .base import (
     desk_view,
     error_messages,
     queue_view_url,
-    refuse_unreadable,
 )
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}

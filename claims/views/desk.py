@@ -8,21 +8,15 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
+from config.form_encoding import field_labels, refuse_unreadable_in_messages
+
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
 from ..forms import DeskHistoryFilterForm, SpeakerEditForm, VerdictExportForm
 from ..limits import CORRECTION_NOTE_MAX, speaker_name_length, speaker_role_length
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
 from ..workflow import IllegalTransition
-from .base import (
-    PUBLISH_VERDICTS,
-    VIEW_CLAIMS,
-    attempt,
-    desk_view,
-    error_messages,
-    field_labels,
-    refuse_unreadable_in_messages,
-)
+from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
 
 @desk_view(VIEW_CLAIMS)

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from config.form_encoding import refuse_unreadable_in_messages
+
 from .. import notes, timeline
 from ..ids import is_id
 from ..matching import applications, groups
@@ -19,15 +21,7 @@ from ..models import (
     MatchSuggestion,
     VerdictApplication,
 )
-from .base import (
-    CHANGE_CLAIMS,
-    PUBLISH_VERDICTS,
-    attempt,
-    claim_action,
-    desk_view,
-    error_messages,
-    refuse_unreadable_in_messages,
-)
+from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_view, error_messages
 
 GROUP_PAGE_SIZE = 50
 

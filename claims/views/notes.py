@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from config.form_encoding import refuse_unreadable
+
 from .. import notes
 from ..forms import ClaimNoteForm
 from ..models import ClaimNote
-from .base import attempt, desk_view, refuse_unreadable
+from .base import attempt, desk_view
 from .claim import claim_for_page, render_claim
 
 

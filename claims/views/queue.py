@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from config.form_encoding import field_labels, refuse_unreadable_in_messages
+
 from .. import selectors, services
 from ..forms import QueueBulkForm, QueueFilterForm
 from ..ids import is_id
@@ -18,9 +20,7 @@ from .base import (
     VIEW_CLAIMS,
     desk_view,
     error_messages,
-    field_labels,
     queue_view_remember,
-    refuse_unreadable_in_messages,
 )
 
 PAGE_SIZE = 25

@@ -29,6 +29,18 @@ def test_the_web_form_refuses_bytes_that_are_not_utf8(client):
     assert not Article.objects.exists()
 
 
+def test_the_web_form_says_of_damaged_text_what_every_desk_form_says(client):
+    client.force_login(fact_checker())
+    body = b"title=Budget&body=The+mayor+said+prices+rose+%FF%FE+5+percent."
+    response = client.post(
+        reverse("articles:submit"), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.context["form"].errors["body"] == [
+        "This text arrived damaged (it is not valid UTF-8, so some characters could not be "
+        "read) and nothing was saved: paste or type it again."
+    ]
+
+
 def test_the_web_form_still_takes_utf8_text(client):
     client.force_login(fact_checker())
     response = client.post(

@@ -14,6 +14,7 @@ from tests.factories import (
     editor,
     fact_checker,
 )
+from tests.multipart import CONTENT_TYPE, multipart_body
 
 pytestmark = pytest.mark.django_db
 
@@ -286,6 +287,34 @@ def test_an_admin_form_whose_bytes_are_not_utf8_is_a_400_and_stores_nothing(clie
     assert response.status_code == 400
     assert "'name' is not valid UTF-8" in response.content.decode()
     assert not Speaker.objects.filter(slug="antony-blinken").exists()
+
+
+def test_an_admin_form_sent_as_multipart_whose_text_is_not_utf8_is_a_400_naming_the_field(
+    client,
+):
+    login(client, fact_checker())
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        multipart_body({"title": "Budget", "language": "en", "body": b"Le maire a dit caf\xe9."}),
+        content_type=CONTENT_TYPE,
+    )
+    assert response.status_code == 400
+    assert "'body' is not valid UTF-8" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_an_admin_multipart_form_in_utf8_with_a_file_is_still_saved(client):
+    login(client, fact_checker())
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        multipart_body(
+            {"title": "Café", "language": "fr", "body": ""},
+            files={"body_file": ("café.txt", "Le maire a dit que les prix ont augmenté.".encode())},
+        ),
+        content_type=CONTENT_TYPE,
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(title="Café").body.startswith("Le maire")
 
 
 def test_an_admin_form_in_utf8_with_accents_is_still_saved(client):

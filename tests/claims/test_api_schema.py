@@ -59,6 +59,10 @@ def test_the_schema_and_the_docs_are_served():
     parameters = {parameter["name"] for parameter in verdicts["parameters"]}
     assert {"speaker", "rating", "outlet", "q", "language", "max_age_days", "cursor"} <= parameters
     assert {"updated_since", "published_after", "published_before", "ordering"} <= parameters
+    [ordering] = [
+        parameter for parameter in verdicts["parameters"] if parameter["name"] == "ordering"
+    ]
+    assert {"modified_at", "-modified_at"} <= set(ordering["schema"]["enum"])
     assert {"200", "400", "401", "403", "429"} <= set(verdicts["responses"])
     submit = paths["/api/v1/articles/"]["post"]["responses"]
     assert {"202", "400", "409", "413", "415"} <= set(submit)

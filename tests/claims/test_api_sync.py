@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims.matching import applications, groups
 from claims.models import ClaimGroupEvent, Correction, GroupEventKind, Verdict
+from claims.record import published_changed
 from claims.selectors.public import modified_since, with_modified_at
 from tests.claims.test_api_support import key_client
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -157,3 +158,42 @@ def test_updated_since_picks_the_verdicts_whose_modified_at_is_that_late():
         assert picked(days) == {v.pk for v in published if v.modified_at >= mark}, days
     assert picked(4.5) == {corrected.pk, regrouped.pk, applied_to.pk}
     assert picked(2.5) == {applied_to.pk}
+
+
+def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_again():
+    now = timezone.now()
+    corrected, older, newer = (
+        published_verdict(claim=claim(f"Jobs rose by {number} percent.")) for number in (3, 4, 5)
+    )
+    for days, verdict in ((10, corrected), (6, older), (4, newer)):
+        published_days_ago(verdict, days)
+    Correction.objects.create(verdict=corrected, note="A figure.", created_by=editor())
+    Correction.objects.filter(verdict=corrected).update(created_at=now - dt.timedelta(days=2))
+    api = key_client()
+    since = (now - dt.timedelta(days=30)).isoformat()
+
+    def paged(ordering: str, *, on_first_page=lambda: None) -> list[int]:
+        seen, query = [], {"ordering": ordering, "updated_since": since, "page_size": 1}
+        url = "/api/v1/verdicts/"
+        while url:
+            response = api.get(url, query)
+            assert response.status_code == 200, response.content
+            seen += [row["id"] for row in response.json()["results"]]
+            url, query = response.json()["next"], None
+            if len(seen) == 1:
+                on_first_page()
+        return seen
+
+    assert paged("modified_at") == [older.pk, newer.pk, corrected.pk]
+    assert paged("-modified_at") == [corrected.pk, newer.pk, older.pk]
+
+    def correct_older():
+        Correction.objects.create(verdict=older, note="A date.", created_by=editor())
+        published_changed()  # as verdict_correct does once it commits: no page comes cached
+
+    assert paged("modified_at", on_first_page=correct_older) == [
+        older.pk,
+        newer.pk,
+        corrected.pk,
+        older.pk,
+    ]

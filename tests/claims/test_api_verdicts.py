@@ -1,5 +1,6 @@
 import base64
-from urllib.parse import parse_qs, urlsplit
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -8,7 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from claims.claimreview import claimreview_for
-from claims.models import ClaimStatus, VerdictStatus
+from claims.models import ClaimStatus, Verdict, VerdictStatus
 from claims.services import speaker_resolve
 from tests.claims.test_api_support import (
     claim_with_text,
@@ -154,6 +155,9 @@ def test_q_finds_verdicts_by_the_words_of_their_claim(api):
         ("cursor=not%20base64!", "cursor"),
         ("cursor=AAAA", "cursor"),  # three NUL bytes: none of the cursor's keys
         ("cursor=eD0x", "cursor"),  # "x=1": a key DRF does not write
+        # "p=2026-01-01" and "p=2026-01-01 12:00:00": no time zone, so no moment to page from
+        ("cursor=cD0yMDI2LTAxLTAx", "cursor"),
+        ("cursor=cD0yMDI2LTAxLTAxIDEyOjAwOjAw", "cursor"),
     ],
 )
 def test_bad_filter_values_are_400_with_a_message_for_the_field(api, query, field):
@@ -383,6 +387,15 @@ def test_speakers_come_with_their_published_verdicts_by_rating(api):
     staff_rows = key_client(staff=True).get("/api/v1/speakers/").json()["results"]
     staff_names = [row["name"] for row in staff_rows]
     assert staff_names == ["Jane Doe", "Private Person"]
+
+
+def test_a_hand_made_cursor_with_a_time_zone_pages_from_that_moment(api):
+    older = published_verdict("Jobs rose by 3 percent.")
+    Verdict.objects.filter(pk=older.pk).update(published_at=datetime(2025, 12, 31, tzinfo=UTC))
+    published_verdict("Jobs rose by 30 percent.")
+    # As DRF writes one: the position urlencoded ("+" as %2B), then base64.
+    cursor = base64.b64encode(urlencode({"p": "2026-01-01 00:00:00+00:00"}).encode()).decode()
+    assert ids(api.get("/api/v1/verdicts/", {"cursor": cursor})) == [older.pk]
 
 
 def test_a_cursor_in_standard_base64_is_followed_like_any_other(api):

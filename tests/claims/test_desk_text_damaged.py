@@ -17,6 +17,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     fast_password_hashing,
     published_verdict,
 )
+from tests.multipart import CONTENT_TYPE, multipart_body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -135,3 +136,32 @@ def test_a_match_rejection_whose_note_arrived_damaged_leaves_the_request_pending
     assert f"Why it does not cover this claim: this text {DAMAGED}" in response.content.decode()
     application.refresh_from_db()
     assert application.status == "pending"
+
+
+def test_a_note_sent_as_multipart_whose_text_arrived_damaged_is_refused_with_the_link_kept(
+    client, checker
+):
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claims:note_add", args=[claim.pk]),
+        multipart_body({"link": "https://example.org/source", "text": b"caf\xe9"}),
+        content_type=CONTENT_TYPE,
+    )
+    assert response.status_code == 400
+    form = response.context["note_form"]
+    assert DAMAGED in " ".join(form.errors["text"])
+    assert form["link"].value() == "https://example.org/source"
+    assert not ClaimNote.objects.exists()
+
+
+def test_a_replacement_character_sent_as_utf8_in_a_multipart_note_is_text_and_is_saved(
+    client, checker
+):
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claims:note_add", args=[claim.pk]),
+        multipart_body({"link": "", "text": "The source prints \ufffd for the euro sign."}),
+        content_type=CONTENT_TYPE,
+    )
+    assert response.status_code == 302
+    assert ClaimNote.objects.get().text == "The source prints \ufffd for the euro sign."
