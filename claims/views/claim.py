@@ -160,10 +160,13 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
 
 
 def speaker_form_for(claim: Claim, form: SpeakerCorrectForm | None) -> SpeakerCorrectForm:
-    """The speaker correction, listing the article's speakers (and a choice posted again)."""
+    """The speaker correction, listing the article's speakers (and a choice posted again).
+
+    Nothing is chosen or filled in to begin with: with the current speaker preselected, a name
+    typed for someone else became that speaker's alias (and its role went with a speaker
+    picked from the list), so the claim kept the wrong speaker and the next analysis too."""
     if form is None:
-        initial = {"speaker": claim.speaker_id, "role": getattr(claim.speaker, "role", "")}
-        form = SpeakerCorrectForm(initial=initial)
+        form = SpeakerCorrectForm()
     chosen = str(form["speaker"].value() or "") if form.is_bound else ""
     form.offer(selectors.speakers_offered_for(claim, also=[int(chosen)] if is_id(chosen) else []))
     return form
