@@ -295,3 +295,38 @@ def test_a_note_taken_back_while_its_history_page_is_read_leaves_the_page_withou
     keys = list(sources.keys().order_by("at", "source", "key"))
     notes.claim_note_remove(note=note, actor=checker)
     assert [entry.title for entry in sources.entries(keys)] == ["Assigned"]
+
+
+def test_an_event_s_details_read_as_words_not_as_the_stored_keys(client):
+    claim = ClaimFactory()
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.DETECTED,
+        data={"model_version": "cw-7", "check_worthiness": 0.9955, "threshold": 0.44},
+    )
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.SPEAKER_CORRECTED,
+        data={
+            "from": "Smith",
+            "to": "John Smith",
+            "previous": {"speaker": "Smith", "cue": "said", "direct_quote": False},
+            "cue": "added",
+            "direct_quote": True,
+        },
+    )
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.SPEAKER_MERGED,
+        data={"from": "Blinken", "to": "Antony Blinken", "merge": 41},
+    )
+    client.force_login(editor())
+    html = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
+    history = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "check-worthiness: 0.9955 · threshold: 0.44 · model: cw-7" in history
+    assert (
+        "from: Smith · to: John Smith · cue: added · direct quote: yes · "
+        "before: speaker Smith, cue said, direct quote no"
+    ) in history
+    assert "from: Blinken · to: Antony Blinken</p>" in history
+    assert "model_version" not in history and "{" not in history and "merge:" not in history

@@ -172,7 +172,7 @@ def test_the_page_shows_the_history_timeline(client, checker):
     )
     html = page(client, claim)
     timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
-    assert "Detected" in timeline and "model_version: cw-7" in timeline
+    assert "Detected" in timeline and "model: cw-7" in timeline
     assert "Assigned" in timeline and "fc" in timeline
     assert "<del>First wording.</del>" in timeline and "<ins>Second wording.</ins>" in timeline
     assert "sources: https://source0.example.org/report" in timeline
