@@ -49,6 +49,13 @@ def test_a_note_shows_on_the_claim_page_with_its_author_link_and_on_the_history_
     assert "Research note" in history and "Called the ministry" in history
 
 
+def test_a_link_copied_without_its_https_is_kept_as_an_https_link(client, checker):
+    claim = ClaimFactory()
+    response = add(client, claim, text="The ministry's table.", link="www.gov.example/table")
+    assert response.status_code == 302
+    assert ClaimNote.objects.get().link == "https://www.gov.example/table"
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
