@@ -17,7 +17,7 @@ from ..forms import (
 from ..ids import is_id
 from ..limits import REJECTION_NOTE_MAX
 from ..matching.selectors import claim_covered_by, pending_application_of, seen_before
-from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
+from ..models import Claim, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
 from .base import (
     CHANGE_CLAIMS,
@@ -74,6 +74,14 @@ def verdict_initial(verdict: Verdict | None, sources: list) -> tuple[dict, list[
     return fields, [{"url": s.url, "title": s.title, "note": s.note} for s in sources]
 
 
+def returned_by(claim: Claim, verdict: Verdict | None):
+    """The event of the editor's return that the author is reworking (who and when), if any."""
+    if verdict is None or verdict.status != VerdictStatus.RETURNED:
+        return None
+    events = claim.events.filter(kind=ClaimEventKind.RETURNED).select_related("actor")
+    return events.order_by("-created_at", "-id").first()
+
+
 def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     """The claim page; `forms` replaces a default (unbound) form with a bound, invalid one."""
     verdict = verdict_of(claim)
@@ -122,6 +130,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "claim": claim,
         "queue_url": queue_view_url(request),
         "verdict": verdict,
+        "returned": returned_by(claim, verdict),
         "verdict_sources": verdict_sources,
         "article": claim.article,
         "context": selectors.claim_context(claim),

@@ -23,6 +23,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
     active_rating,
+    draft_resaved,
     drafted_verdict,
     editor,
     fact_checker,
@@ -410,8 +411,23 @@ def test_the_author_sees_the_editors_return_comment(client, checker):
     verdict = submitted_verdict(claim=claim_in_body(), author=checker)
     verdicts.verdict_return(verdict=verdict, actor=editor(), comment="Add the police source.")
     html = page(client, verdict.claim)
-    assert "Returned by the editor:" in html and "Add the police source." in html
+    assert "Returned by the editor" in html and "Add the police source." in html
     assert 'name="conclusion"' in html  # editable again
+
+
+def test_the_return_comment_says_which_editor_returned_it_and_when(client, checker, settings):
+    settings.TIME_ZONE = "UTC"
+    verdict = submitted_verdict(claim=claim_in_body(), author=checker)
+    verdicts.verdict_return(verdict=verdict, actor=editor(username="desk-chief"), comment="Fix.")
+    returned = verdict.claim.events.get(kind=ClaimEventKind.RETURNED)
+    version = Verdict.objects.get(pk=verdict.pk).version
+    drafted = draft_resaved(claim=verdict.claim, actor=checker, expected_version=version)
+    assert drafted.updated_by == checker  # the draft's last save no longer names the editor
+    box = page(client, verdict.claim).split('class="alert returned"')[1].split("</div>")[0]
+    assert (
+        f'Returned by the editor desk-chief on <time datetime="{returned.created_at:%Y-%m-%d}'
+        in box
+    )
 
 
 def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):
