@@ -302,7 +302,9 @@ def _verdict_versions(
     versions, previous = [], None
     for position, record in enumerate(records):
         changes, new_version = [], previous is None or record.version != previous.version
-        if previous is not None:
+        if previous is None:
+            changes = _first_version_fields(record, ratings, sources[position])
+        else:
             delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
             for change in delta.changes:
                 old, new = change.old, change.new
@@ -329,6 +331,18 @@ def _verdict_versions(
         )
         versions.append((record.history_id, entry))
     return versions
+
+
+def _first_version_fields(record, ratings: dict[int, str], sources: str) -> list[tuple]:
+    """What the first version was written with, as changes from nothing: the history would
+    otherwise show the first draft's wording only where a later version changed it."""
+    written = [
+        ("rating", ratings.get(record.rating_id)),
+        ("conclusion", record.conclusion),
+        ("explanation", record.explanation),
+        ("sources", sources),
+    ]
+    return [(name, "—", _plain(value)) for name, value in written if value]
 
 
 def _sources_of_versions(records: list, source_rows: list[dict], corrected_at: list) -> list[str]:

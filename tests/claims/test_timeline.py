@@ -330,3 +330,16 @@ def test_an_event_s_details_read_as_words_not_as_the_stored_keys(client):
     ) in history
     assert "from: Blinken · to: Antony Blinken</p>" in history
     assert "model_version" not in history and "{" not in history and "merge:" not in history
+
+
+def test_the_first_verdict_version_shows_what_it_was_written_with():
+    verdict = published_verdict(conclusion="The figure is wrong.")
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    first = next(entry for entry in entries if entry.title == "Verdict version 1")
+    source = verdict.sources.get()
+    assert first.changes == [
+        ("rating", "—", verdict.rating.label),
+        ("conclusion", "—", "The figure is wrong."),
+        ("explanation", "—", verdict.explanation),
+        ("sources", "—", f"{source.title} <{source.url}>"),
+    ]
