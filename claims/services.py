@@ -138,6 +138,7 @@ def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = 
     assignee = assignee or actor
     with transaction.atomic():
         claim = locked_claim(claim)
+        workflow.check(ClaimEventKind.ASSIGNED, claim=claim)  # a closed claim says so first
         previous = claim.assignee
         data = {"assignee": assignee.get_username()}
         if previous is not None and previous.pk != assignee.pk:
