@@ -545,8 +545,7 @@ def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submit
     assert claim.verdict.conclusion == "Crime rose."
     shown = [str(message) for message in response.context["messages"]]
     assert shown == [
-        "The draft is saved but not submitted. "
-        "A verdict needs a rating and a conclusion before review."
+        "The draft is saved but not submitted. A verdict needs a rating before review."
     ]
 
 
