@@ -115,7 +115,11 @@ class _Sources:
         parts.append(tagged(versions, "history_date", _VERSION, "history_id"))
         if self.group is not None:
             group_events = ClaimGroupEvent.objects.filter(group=self.group)
-            parts.append(tagged(group_events, "created_at", _GROUP_EVENT, "id"))
+        else:
+            # The claim's own repeat decisions (a match confirmed, a split): the group's
+            # history page, which lists them, is an editor's.
+            group_events = ClaimGroupEvent.objects.filter(claim_id__in=self.claim_ids)
+        parts.append(tagged(group_events, "created_at", _GROUP_EVENT, "id"))
         first, *rest = parts
         return first.union(*rest, all=True)
 
@@ -185,7 +189,7 @@ class _Sources:
             elif source == _NOTE:
                 shown.append(self._named(_note_entry(row), row.claim_id))
             else:
-                shown.append(_group_event_entry(row))
+                shown.append(_group_event_entry(row, name_claim=self.group is not None))
         return shown
 
     def _named(self, entry: TimelineEntry, claim_id: int) -> TimelineEntry:
@@ -278,8 +282,8 @@ def _note_entry(note: ClaimNote) -> TimelineEntry:
     )
 
 
-def _group_event_entry(event: ClaimGroupEvent) -> TimelineEntry:
-    details = [("claim", f"#{event.claim_id}")] if event.claim_id else []
+def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineEntry:
+    details = [("claim", f"#{event.claim_id}")] if event.claim_id and name_claim else []
     if event.undone_by_id:
         details.append(("undone", "yes"))
     return TimelineEntry(

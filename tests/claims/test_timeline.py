@@ -343,3 +343,20 @@ def test_the_first_verdict_version_shows_what_it_was_written_with():
         ("explanation", "—", verdict.explanation),
         ("sources", "—", f"{source.title} <{source.url}>"),
     ]
+
+
+def test_a_claim_s_history_shows_who_confirmed_it_as_a_repeat_and_who_split_it_out(client):
+    from claims.models import MatchSuggestion
+
+    earlier, repeat = ClaimFactory(), ClaimFactory()
+    checker = fact_checker(username="fc")
+    suggestion = MatchSuggestion.objects.create(
+        claim=repeat, candidate=earlier, score=0.7, level="suggested"
+    )
+    groups.suggestion_confirm(suggestion=suggestion, actor=checker)
+    groups.claim_split(claim=Claim.objects.get(pk=repeat.pk), actor=checker)
+    client.force_login(checker)
+    html = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
+    assert "<strong>Group: Match confirmed</strong> · fc" in html
+    assert "<strong>Group: Split out</strong> · fc" in html
+    assert f"claim: #{repeat.pk}" not in html  # its own page: no need to name it
