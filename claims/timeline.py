@@ -12,6 +12,9 @@ from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, IntegerField, QuerySet, Value
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from .models import (
     Claim,
@@ -249,6 +252,8 @@ def event_details(data: dict) -> list[tuple[str, str]]:
             value = f"#{value + 1}"  # stored from 0; the article page numbers them from 1
         elif key == "checked":
             value = f"claim #{value}"
+        elif key == "written" and (written := parse_datetime(str(value))):
+            value = date_format(localtime(written), "DATETIME_FORMAT")  # as every desk time
         shown.append((_DETAIL_LABELS.get(key, key.replace("_", " ")), _detail_value(value)))
     return shown
 

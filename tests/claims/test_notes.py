@@ -4,6 +4,8 @@ never shown to the public or through the API."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from claims import notes
 from claims.models import ClaimEvent, ClaimEventKind, ClaimNote
@@ -126,6 +128,8 @@ def test_the_author_or_an_editor_removes_a_note_and_the_removal_stays_on_the_tim
     history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
     assert "Research note removed" in history
     assert "Source asked for anonymity." not in history
+    written = date_format(localtime(note.created_at), "DATETIME_FORMAT")
+    assert f"note written: {written} · note by: fc" in history  # not an ISO timestamp
 
     # An editor takes back a colleague's note (one who left the desk cannot).
     boss = editor()
