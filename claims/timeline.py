@@ -5,17 +5,15 @@ order, read a page at a time.
 A claim can gather thousands of events (re-scoring, assignment churn, a long correction history),
 so the merged order is kept in the database: one UNION of (when, source, id) keys is counted and
 sliced, and only the page's rows are read and turned into entries. Desk pages only: nothing public
-reads a timeline. Imports claims.models only."""
+reads a timeline. Imports claims.models and claims.event_details only."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, IntegerField, QuerySet, Value
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 
+from .event_details import event_details, plain
 from .models import (
     Claim,
     ClaimEvent,
@@ -211,72 +209,6 @@ def _event_entry(event: ClaimEvent) -> TimelineEntry:
     )
 
 
-# How an event's stored data reads on the desk. The keys are the services' (snake_case, some
-# of them ids only the code follows); a key missing here is shown with its underscores as spaces.
-_DETAIL_LABELS = {
-    "check_worthiness": "check-worthiness",
-    "threshold": "threshold",
-    "model_version": "model",
-    "assignee": "assigned to",
-    "previous_assignee": "was assigned to",
-    "sentence": "sentence",
-    "from": "from",
-    "to": "to",
-    "written_as": "written as",
-    "speaker": "speaker",
-    "cue": "cue",
-    "direct_quote": "direct quote",
-    "previous": "before",
-    "previous_rating": "rating before",
-    "sources": "sources",
-    "previous_speaker": "speaker before",
-    "written": "note written",
-    "author": "note by",
-    "note": "public correction note",
-    "checked": "published verdict of",
-    "proposed_by": "asked by",
-}
-_DETAIL_ORDER = {key: position for position, key in enumerate(_DETAIL_LABELS)}
-# Row ids kept for the code (a correction, a merge, a request), which mean nothing to a reader.
-_HIDDEN_DETAILS = {"correction", "merge", "application", "before", "undoes", "undone_kind"}
-
-
-def event_details(data: dict) -> list[tuple[str, str]]:
-    """An event's data as (label, value) pairs a reader understands, in the order above
-    (PostgreSQL's jsonb keeps no order of its own)."""
-    shown = []
-    for key, value in sorted(data.items(), key=_detail_position):
-        if key in _HIDDEN_DETAILS:
-            continue
-        if key == "sentence" and isinstance(value, int):
-            value = f"#{value + 1}"  # stored from 0; the article page numbers them from 1
-        elif key == "checked":
-            value = f"claim #{value}"
-        elif key == "written" and (written := parse_datetime(str(value))):
-            value = date_format(localtime(written), "DATETIME_FORMAT")  # as every desk time
-        shown.append((_DETAIL_LABELS.get(key, key.replace("_", " ")), _detail_value(value)))
-    return shown
-
-
-def _detail_position(item: tuple) -> tuple:
-    return _DETAIL_ORDER.get(item[0], len(_DETAIL_ORDER)), item[0]
-
-
-def _detail_value(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, dict):
-        return ", ".join(
-            f"{_DETAIL_LABELS.get(key, key.replace('_', ' '))} {_detail_value(inner)}"
-            for key, inner in sorted(value.items(), key=_detail_position)
-        )
-    if isinstance(value, list):
-        return ", ".join(_detail_value(inner) for inner in value) or "—"
-    return _plain(value)
-
-
 def _note_entry(note: ClaimNote) -> TimelineEntry:
     return TimelineEntry(
         at=note.created_at,
@@ -321,11 +253,9 @@ def _verdict_versions(
                     old, new = ratings.get(old, "—"), ratings.get(new, "—")
                 elif change.field == "status":
                     old, new = _verdict_status_label(old), _verdict_status_label(new)
-                changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
+                changes.append((change.field.replace("_", " "), plain(old), plain(new)))
             if sources[position] != sources[position - 1]:
-                changes.append(
-                    ("sources", _plain(sources[position - 1]), _plain(sources[position]))
-                )
+                changes.append(("sources", plain(sources[position - 1]), plain(sources[position])))
         previous = record
         if record.history_type == "~" and not changes and not new_version:
             continue  # a save that changed nothing the desk reads (a timestamp)
@@ -351,7 +281,7 @@ def _first_version_fields(record, ratings: dict[int, str], sources: str) -> list
         ("explanation", record.explanation),
         ("sources", sources),
     ]
-    return [(name, "—", _plain(value)) for name, value in written if value]
+    return [(name, "—", plain(value)) for name, value in written if value]
 
 
 def _sources_of_versions(records: list, source_rows: list[dict], corrected_at: list) -> list[str]:
@@ -385,9 +315,3 @@ def _sources_of_versions(records: list, source_rows: list[dict], corrected_at: l
 
 def _verdict_status_label(value: str | None) -> str | None:
     return VerdictStatus(value).label if value in VerdictStatus.values else value
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return str(value)
