@@ -4,6 +4,8 @@ timeline, without the text, which may be why it was removed). Nothing public rea
 
 Who may read, write and take back a note is decided here, for every page that shows one."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -47,6 +49,10 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
         raise PermissionDenied("Only the desk writes research notes.")
     text = (text or "").strip()
     link = (link or "").strip()
+    if link and not urlsplit(link).scheme:
+        # "www.example.org/report" as copied from an address bar: https, as the verdict's
+        # sources and the article form take it, not a refusal.
+        link = f"https://{link}"
     checks = (
         ("text", "note", text, research_note_length),
         ("link", "link", link, research_link_length),

@@ -129,18 +129,26 @@ def locked_claim(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
-def claim_assign(*, claim: Claim, actor, assignee=None) -> Claim:
-    """Assign the claim to `assignee` (default: the actor). Starts work on a new claim."""
+def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = None) -> Claim:
+    """Assign the claim to `assignee` (default: the actor). Starts work on a new claim.
+
+    A claim a colleague holds is taken over only by naming them (`replacing`, their user id as
+    the claim page showed it): a queue's "Assign to me" on a whole page, or a click on a page
+    drawn before they took it, would otherwise set two people to work on one claim unaware."""
     assignee = assignee or actor
     with transaction.atomic():
         claim = locked_claim(claim)
+        workflow.check(ClaimEventKind.ASSIGNED, claim=claim)  # a closed claim says so first
+        previous = claim.assignee
+        data = {"assignee": assignee.get_username()}
+        if previous is not None and previous.pk != assignee.pk:
+            if previous.pk != replacing:
+                raise ValidationError(
+                    f"{previous.get_username()} is working on this claim: open it to take it over."
+                )
+            data["previous_assignee"] = previous.get_username()
         claim.assignee = assignee
-        workflow.transition(
-            ClaimEventKind.ASSIGNED,
-            claim=claim,
-            actor=actor,
-            data={"assignee": assignee.get_username()},
-        )
+        workflow.transition(ClaimEventKind.ASSIGNED, claim=claim, actor=actor, data=data)
     return claim
 
 

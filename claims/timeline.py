@@ -5,7 +5,7 @@ order, read a page at a time.
 A claim can gather thousands of events (re-scoring, assignment churn, a long correction history),
 so the merged order is kept in the database: one UNION of (when, source, id) keys is counted and
 sliced, and only the page's rows are read and turned into entries. Desk pages only: nothing public
-reads a timeline. Imports claims.models only."""
+reads a timeline. Imports claims.models and claims.event_details only."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +13,7 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import F, IntegerField, QuerySet, Value
 
+from .event_details import event_details, plain
 from .models import (
     Claim,
     ClaimEvent,
@@ -115,7 +116,11 @@ class _Sources:
         parts.append(tagged(versions, "history_date", _VERSION, "history_id"))
         if self.group is not None:
             group_events = ClaimGroupEvent.objects.filter(group=self.group)
-            parts.append(tagged(group_events, "created_at", _GROUP_EVENT, "id"))
+        else:
+            # The claim's own repeat decisions (a match confirmed, a split): the group's
+            # history page, which lists them, is an editor's.
+            group_events = ClaimGroupEvent.objects.filter(claim_id__in=self.claim_ids)
+        parts.append(tagged(group_events, "created_at", _GROUP_EVENT, "id"))
         first, *rest = parts
         return first.union(*rest, all=True)
 
@@ -185,7 +190,7 @@ class _Sources:
             elif source == _NOTE:
                 shown.append(self._named(_note_entry(row), row.claim_id))
             else:
-                shown.append(_group_event_entry(row))
+                shown.append(_group_event_entry(row, name_claim=self.group is not None))
         return shown
 
     def _named(self, entry: TimelineEntry, claim_id: int) -> TimelineEntry:
@@ -200,7 +205,7 @@ def _event_entry(event: ClaimEvent) -> TimelineEntry:
         title=event.get_kind_display(),
         actor=event.actor.get_username() if event.actor else "the model",
         note=event.note,
-        details=[(key, _plain(value)) for key, value in sorted(event.data.items())],
+        details=event_details(event.data),
     )
 
 
@@ -214,8 +219,8 @@ def _note_entry(note: ClaimNote) -> TimelineEntry:
     )
 
 
-def _group_event_entry(event: ClaimGroupEvent) -> TimelineEntry:
-    details = [("claim", f"#{event.claim_id}")] if event.claim_id else []
+def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineEntry:
+    details = [("claim", f"#{event.claim_id}")] if event.claim_id and name_claim else []
     if event.undone_by_id:
         details.append(("undone", "yes"))
     return TimelineEntry(
@@ -238,7 +243,9 @@ def _verdict_versions(
     versions, previous = [], None
     for position, record in enumerate(records):
         changes, new_version = [], previous is None or record.version != previous.version
-        if previous is not None:
+        if previous is None:
+            changes = _first_version_fields(record, ratings, sources[position])
+        else:
             delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
             for change in delta.changes:
                 old, new = change.old, change.new
@@ -246,11 +253,9 @@ def _verdict_versions(
                     old, new = ratings.get(old, "—"), ratings.get(new, "—")
                 elif change.field == "status":
                     old, new = _verdict_status_label(old), _verdict_status_label(new)
-                changes.append((change.field.replace("_", " "), _plain(old), _plain(new)))
+                changes.append((change.field.replace("_", " "), plain(old), plain(new)))
             if sources[position] != sources[position - 1]:
-                changes.append(
-                    ("sources", _plain(sources[position - 1]), _plain(sources[position]))
-                )
+                changes.append(("sources", plain(sources[position - 1]), plain(sources[position])))
         previous = record
         if record.history_type == "~" and not changes and not new_version:
             continue  # a save that changed nothing the desk reads (a timestamp)
@@ -265,6 +270,18 @@ def _verdict_versions(
         )
         versions.append((record.history_id, entry))
     return versions
+
+
+def _first_version_fields(record, ratings: dict[int, str], sources: str) -> list[tuple]:
+    """What the first version was written with, as changes from nothing: the history would
+    otherwise show the first draft's wording only where a later version changed it."""
+    written = [
+        ("rating", ratings.get(record.rating_id)),
+        ("conclusion", record.conclusion),
+        ("explanation", record.explanation),
+        ("sources", sources),
+    ]
+    return [(name, "—", plain(value)) for name, value in written if value]
 
 
 def _sources_of_versions(records: list, source_rows: list[dict], corrected_at: list) -> list[str]:
@@ -298,9 +315,3 @@ def _sources_of_versions(records: list, source_rows: list[dict], corrected_at: l
 
 def _verdict_status_label(value: str | None) -> str | None:
     return VerdictStatus(value).label if value in VerdictStatus.values else value
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return str(value)

@@ -98,8 +98,18 @@ def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
     with transaction.atomic():
         claim = _locked_speaker_and_claim(verdict.claim_id)  # it goes on the record
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        if verdict.rating_id is None or is_blank(verdict.conclusion):
-            raise ValidationError("A verdict needs a rating and a conclusion before review.")
+        # Named one by one: "a rating and a conclusion" sent the author looking for a
+        # conclusion that was there.
+        missing = [
+            what
+            for what, absent in (
+                ("a rating", verdict.rating_id is None),
+                ("a conclusion", is_blank(verdict.conclusion)),
+            )
+            if absent
+        ]
+        if missing:
+            raise ValidationError(f"A verdict needs {' and '.join(missing)} before review.")
         if not verdict.sources.exists():
             raise ValidationError("A verdict needs at least one evidence source before review.")
         verdict.submitted_at = timezone.now()

@@ -17,6 +17,7 @@ from ..forms import (
     VersionForm,
     sources_from,
 )
+from ..ids import is_id
 from ..models import Sentence
 from ..workflow import IllegalTransition
 from .base import (
@@ -33,7 +34,15 @@ from .claim import claim_for_page, render_claim, save_or_render, verdict_of
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_assign(request, pk: int):
-    return claim_action(request, pk, services.claim_assign, success="The claim is assigned to you.")
+    replacing = request.POST.get("replacing", "")
+    return claim_action(
+        request,
+        pk,
+        lambda **kwargs: services.claim_assign(
+            **kwargs, replacing=int(replacing) if is_id(replacing) else None
+        ),
+        success="The claim is assigned to you.",
+    )
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

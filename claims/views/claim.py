@@ -19,7 +19,7 @@ from ..forms import (
 from ..ids import is_id
 from ..limits import REJECTION_NOTE_MAX
 from ..matching.selectors import claim_covered_by, pending_application_of, seen_before
-from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
+from ..models import Claim, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
 from .base import (
     CHANGE_CLAIMS,
@@ -75,6 +75,14 @@ def verdict_initial(verdict: Verdict | None, sources: list) -> tuple[dict, list[
     return fields, [{"url": s.url, "title": s.title, "note": s.note} for s in sources]
 
 
+def returned_by(claim: Claim, verdict: Verdict | None):
+    """The event of the editor's return that the author is reworking (who and when), if any."""
+    if verdict is None or verdict.status != VerdictStatus.RETURNED:
+        return None
+    events = claim.events.filter(kind=ClaimEventKind.RETURNED).select_related("actor")
+    return events.order_by("-created_at", "-id").first()
+
+
 def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     """The claim page; `forms` replaces a default (unbound) form with a bound, invalid one."""
     verdict = verdict_of(claim)
@@ -123,6 +131,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "claim": claim,
         "queue_url": queue_view_url(request),
         "verdict": verdict,
+        "returned": returned_by(claim, verdict),
         "verdict_sources": verdict_sources,
         "article": claim.article,
         "context": selectors.claim_context(claim),
@@ -161,10 +170,13 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
 
 
 def speaker_form_for(claim: Claim, form: SpeakerCorrectForm | None) -> SpeakerCorrectForm:
-    """The speaker correction, listing the article's speakers (and a choice posted again)."""
+    """The speaker correction, listing the article's speakers (and a choice posted again).
+
+    Nothing is chosen or filled in to begin with: with the current speaker preselected, a name
+    typed for someone else became that speaker's alias (and its role went with a speaker
+    picked from the list), so the claim kept the wrong speaker and the next analysis too."""
     if form is None:
-        initial = {"speaker": claim.speaker_id, "role": getattr(claim.speaker, "role", "")}
-        form = SpeakerCorrectForm(initial=initial)
+        form = SpeakerCorrectForm()
     chosen = str(form["speaker"].value() or "") if form.is_bound else ""
     form.offer(selectors.speakers_offered_for(claim, also=[int(chosen)] if is_id(chosen) else []))
     return form

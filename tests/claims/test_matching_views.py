@@ -423,3 +423,23 @@ def test_a_fact_checker_splitting_an_applied_repeat_out_is_told_an_editor_does_i
     response = client.post(reverse("claims:split", args=[repeat.pk]), follow=True)
     assert "an editor makes this change" in response.content.decode()
     assert Claim.objects.get(pk=repeat.pk).group_id is not None
+
+
+def test_a_repeat_s_claim_page_says_already_checked_at_the_top(client, checker):
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    top = page.split("<blockquote")[1].split('id="verdict-heading"')[0]
+    assert '<a href="#seen-heading" data-already-checked>already checked' in top
+    published = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "data-already-checked" not in published
+
+
+def test_the_group_s_own_actions_come_before_the_other_fact_checkers_reviews(client, checker):
+    earlier = claim()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    groups.claim_group_link(claim=repeat, earlier=earlier)
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    panel = page.split('id="seen-heading"')[1]
+    assert "Change the group" in panel.split('id="external-heading"')[0]

@@ -4,6 +4,8 @@ never shown to the public or through the API."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from claims import notes
 from claims.models import ClaimEvent, ClaimEventKind, ClaimNote
@@ -47,6 +49,13 @@ def test_a_note_shows_on_the_claim_page_with_its_author_link_and_on_the_history_
     assert "Remove my note" in page
     history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
     assert "Research note" in history and "Called the ministry" in history
+
+
+def test_a_link_copied_without_its_https_is_kept_as_an_https_link(client, checker):
+    claim = ClaimFactory()
+    response = add(client, claim, text="The ministry's table.", link="www.gov.example/table")
+    assert response.status_code == 302
+    assert ClaimNote.objects.get().link == "https://www.gov.example/table"
 
 
 @pytest.mark.parametrize(
@@ -119,6 +128,8 @@ def test_the_author_or_an_editor_removes_a_note_and_the_removal_stays_on_the_tim
     history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
     assert "Research note removed" in history
     assert "Source asked for anonymity." not in history
+    written = date_format(localtime(note.created_at), "DATETIME_FORMAT")
+    assert f"note written: {written} · note by: fc" in history  # not an ISO timestamp
 
     # An editor takes back a colleague's note (one who left the desk cannot).
     boss = editor()

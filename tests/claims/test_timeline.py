@@ -295,3 +295,68 @@ def test_a_note_taken_back_while_its_history_page_is_read_leaves_the_page_withou
     keys = list(sources.keys().order_by("at", "source", "key"))
     notes.claim_note_remove(note=note, actor=checker)
     assert [entry.title for entry in sources.entries(keys)] == ["Assigned"]
+
+
+def test_an_event_s_details_read_as_words_not_as_the_stored_keys(client):
+    claim = ClaimFactory()
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.DETECTED,
+        data={"model_version": "cw-7", "check_worthiness": 0.9955, "threshold": 0.44},
+    )
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.SPEAKER_CORRECTED,
+        data={
+            "from": "Smith",
+            "to": "John Smith",
+            "previous": {"speaker": "Smith", "cue": "said", "direct_quote": False},
+            "cue": "added",
+            "direct_quote": True,
+        },
+    )
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.SPEAKER_MERGED,
+        data={"from": "Blinken", "to": "Antony Blinken", "merge": 41},
+    )
+    client.force_login(editor())
+    html = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
+    history = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "check-worthiness: 0.9955 · threshold: 0.44 · model: cw-7" in history
+    assert (
+        "from: Smith · to: John Smith · cue: added · direct quote: yes · "
+        "before: speaker Smith, cue said, direct quote no"
+    ) in history
+    assert "from: Blinken · to: Antony Blinken</p>" in history
+    assert "model_version" not in history and "{" not in history and "merge:" not in history
+
+
+def test_the_first_verdict_version_shows_what_it_was_written_with():
+    verdict = published_verdict(conclusion="The figure is wrong.")
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    first = next(entry for entry in entries if entry.title == "Verdict version 1")
+    source = verdict.sources.get()
+    assert first.changes == [
+        ("rating", "—", verdict.rating.label),
+        ("conclusion", "—", "The figure is wrong."),
+        ("explanation", "—", verdict.explanation),
+        ("sources", "—", f"{source.title} <{source.url}>"),
+    ]
+
+
+def test_a_claim_s_history_shows_who_confirmed_it_as_a_repeat_and_who_split_it_out(client):
+    from claims.models import MatchSuggestion
+
+    earlier, repeat = ClaimFactory(), ClaimFactory()
+    checker = fact_checker(username="fc")
+    suggestion = MatchSuggestion.objects.create(
+        claim=repeat, candidate=earlier, score=0.7, level="suggested"
+    )
+    groups.suggestion_confirm(suggestion=suggestion, actor=checker)
+    groups.claim_split(claim=Claim.objects.get(pk=repeat.pk), actor=checker)
+    client.force_login(checker)
+    html = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
+    assert "<strong>Group: Match confirmed</strong> · fc" in html
+    assert "<strong>Group: Split out</strong> · fc" in html
+    assert f"claim: #{repeat.pk}" not in html  # its own page: no need to name it

@@ -365,7 +365,7 @@ INVISIBLE = ["\u200b\u200b", "\u202e", "\ufeff", " \u200d\n"]
 def test_a_draft_whose_conclusion_shows_nothing_cannot_go_to_review(conclusion):
     verdict = drafted_verdict(conclusion=conclusion)
     assert verdict.conclusion == ""
-    with pytest.raises(ValidationError, match="needs a rating and a conclusion"):
+    with pytest.raises(ValidationError, match="needs a conclusion before review"):
         verdicts.verdict_submit(verdict=verdict, actor=verdict.updated_by)
 
 

@@ -23,6 +23,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
     active_rating,
+    draft_resaved,
     drafted_verdict,
     editor,
     fact_checker,
@@ -172,7 +173,7 @@ def test_the_page_shows_the_history_timeline(client, checker):
     )
     html = page(client, claim)
     timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
-    assert "Detected" in timeline and "model_version: cw-7" in timeline
+    assert "Detected" in timeline and "model: cw-7" in timeline
     assert "Assigned" in timeline and "fc" in timeline
     assert "<del>First wording.</del>" in timeline and "<ins>Second wording.</ins>" in timeline
     assert "sources: https://source0.example.org/report" in timeline
@@ -410,8 +411,23 @@ def test_the_author_sees_the_editors_return_comment(client, checker):
     verdict = submitted_verdict(claim=claim_in_body(), author=checker)
     verdicts.verdict_return(verdict=verdict, actor=editor(), comment="Add the police source.")
     html = page(client, verdict.claim)
-    assert "Returned by the editor:" in html and "Add the police source." in html
+    assert "Returned by the editor" in html and "Add the police source." in html
     assert 'name="conclusion"' in html  # editable again
+
+
+def test_the_return_comment_says_which_editor_returned_it_and_when(client, checker, settings):
+    settings.TIME_ZONE = "UTC"
+    verdict = submitted_verdict(claim=claim_in_body(), author=checker)
+    verdicts.verdict_return(verdict=verdict, actor=editor(username="desk-chief"), comment="Fix.")
+    returned = verdict.claim.events.get(kind=ClaimEventKind.RETURNED)
+    version = Verdict.objects.get(pk=verdict.pk).version
+    drafted = draft_resaved(claim=verdict.claim, actor=checker, expected_version=version)
+    assert drafted.updated_by == checker  # the draft's last save no longer names the editor
+    box = page(client, verdict.claim).split('class="alert returned"')[1].split("</div>")[0]
+    assert (
+        f'Returned by the editor desk-chief on <time datetime="{returned.created_at:%Y-%m-%d}'
+        in box
+    )
 
 
 def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):
@@ -529,8 +545,7 @@ def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submit
     assert claim.verdict.conclusion == "Crime rose."
     shown = [str(message) for message in response.context["messages"]]
     assert shown == [
-        "The draft is saved but not submitted. "
-        "A verdict needs a rating and a conclusion before review."
+        "The draft is saved but not submitted. A verdict needs a rating before review."
     ]
 
 

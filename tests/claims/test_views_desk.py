@@ -208,3 +208,11 @@ def test_the_desk_history_says_when_its_period_ends_before_it_starts(client, bos
     assert response.context["form"].errors["date_to"] == ["The period ends before it starts."]
     assert "The period ends before it starts." in response.text
     assert len(response.context["page"]) == 1  # the filter is left out, not an empty page
+
+
+def test_the_speaker_page_links_each_claim_to_its_article(client, boss):
+    speaker = SpeakerFactory(name="Ada Mayor")
+    claim = ClaimFactory(speaker=speaker)
+    html = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
+    article_link = f'<a href="{reverse("articles:detail", args=[claim.article_id])}">'
+    assert article_link in html.split('id="claims-heading"')[1]

@@ -10,8 +10,11 @@
   function update() {
     var domains = new Set();
     fieldset.querySelectorAll('input[type="url"]').forEach(function (input) {
+      var value = input.value.trim();
+      // An address typed without its scheme is saved as https (the form's assume_scheme).
+      if (value && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) value = "https://" + value;
       try {
-        var host = new URL(input.value.trim()).hostname.toLowerCase();
+        var host = new URL(value).hostname.toLowerCase();
         if (host) domains.add(host.replace(/^www\./, ""));
       } catch (error) { /* not a URL yet */ }
     });

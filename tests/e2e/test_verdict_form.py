@@ -1,0 +1,60 @@
+"""The claim page's verdict form in a real browser: what is typed is not dropped unasked when
+another of its forms is sent, and the sources' domain count reads addresses as they are saved."""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.test_journeys import (  # noqa: F401 (fixtures)
+    allow_orm_beside_playwright,
+    browser,
+    desk_users,
+    log_in,
+    open_page,
+    pytestmark,
+)
+from tests.factories import ArticleFactory, ClaimFactory
+
+
+def test_adding_a_note_asks_before_dropping_an_unsaved_verdict(
+    live_server,
+    open_page,  # noqa: F811
+    desk_users,  # noqa: F811
+):
+    article = ArticleFactory(body="Crime fell by 40 percent last year.")
+    claim = ClaimFactory(article=article, start=0, end=len(article.body), text=article.body)
+    page = open_page()
+    log_in(page, live_server.url, "factchecker")
+    page.goto(live_server.url + reverse("claims:detail", args=[claim.pk]))
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_label("Conclusion").fill("Police figures show a 12 percent fall.")
+    page.locator("#id_text").fill("Asked the police press office.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_label("Conclusion")).to_have_value("Police figures show a 12 percent fall.")
+    assert asked == ["beforeunload"]
+
+    page.get_by_label("Conclusion").fill("")  # nothing typed is left to lose: no question
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text("Note added.")).to_be_visible()
+    assert asked == ["beforeunload"]
+
+
+def test_a_source_typed_without_https_counts_as_a_domain(
+    live_server,
+    open_page,  # noqa: F811
+    desk_users,  # noqa: F811
+):
+    article = ArticleFactory(body="Crime fell by 40 percent last year.")
+    claim = ClaimFactory(article=article, start=0, end=len(article.body), text=article.body)
+    page = open_page()
+    log_in(page, live_server.url, "factchecker")
+    page.goto(live_server.url + reverse("claims:detail", args=[claim.pk]))
+    page.locator("#id_sources-0-url").fill("police.example.org/annual-report")
+    expect(page.locator("[data-domain-warning]")).to_contain_text("1 distinct domain")
+    page.locator("#id_sources-1-url").fill("https://www.stats.example.net/crime")
+    expect(page.locator("[data-domain-warning]")).to_be_hidden()
