@@ -87,3 +87,8 @@ def test_an_answer_given_before_the_views_carries_the_policy_too(client):
     response = client.get("/admin/claims/claim/", {"q": "a\x00b"})
     assert response.status_code == 400
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_pages_name_an_empty_icon_so_browsers_do_not_ask_for_favicon_ico(client):
+    page = client.get(reverse("claims:public_index")).content.decode()
+    assert '<link rel="icon" href="data:,">' in page

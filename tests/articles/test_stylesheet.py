@@ -79,6 +79,7 @@ BODY_TEXT_ON = [
     ".claim-text",
     ".alert",
     ".alert.returned",
+    ".alert.checked",
     ".warning",
     ".notice",
     ".filters",

@@ -42,7 +42,8 @@ def test_the_panel_shows_an_earlier_appearance_with_its_published_rating(client,
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     assert "Seen before" in page
     assert f'data-appearance="{verdict.claim.pk}"' in page
-    assert "Already checked." in page
+    # Information, not an error: the note is not drawn in the error colours.
+    assert '<p class="alert checked" role="note"><strong>Already checked.</strong>' in page
     assert f"Rated {verdict.rating.label} on {verdict.published_at:%-d %b %Y}" in page
     # A fact-checker asks; applying it is an editor's (it changes the public fact-check).
     assert "Ask an editor to apply the published verdict to this repeat" in page
