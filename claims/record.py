@@ -150,3 +150,9 @@ def _refusal(protected: list[Verdict]) -> str | None:
 
 def rating_in_published_use(*, rating) -> bool:
     return Verdict.objects.published().filter(rating=rating).exists()
+
+
+def scale_in_published_use(*, scale) -> bool:
+    """Published verdicts rate on this scale: their ClaimReview's worstRating and bestRating
+    are its lowest and highest values, read from its ratings whenever it is served."""
+    return Verdict.objects.published().filter(rating__scale=scale).exists()
