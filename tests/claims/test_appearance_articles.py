@@ -5,10 +5,11 @@ much as the checked article's own."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from articles.services import article_update
-from claims.matching import applications
+from claims.matching import applications, groups
 from claims.models import Claim
 from tests.claims.admin_forms import change_form_fields
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -66,3 +67,29 @@ def test_a_repeat_only_proposed_for_the_verdict_leaves_its_article_editable():
         claim=repeat, checked=Claim.objects.get(pk=verdict.claim_id), actor=fact_checker()
     )
     assert article_update(article=repeat.article, title="Retitled").title == "Retitled"
+
+
+def test_an_editor_cannot_delete_an_applied_repeats_article_in_the_admin(client, applied):
+    verdict, article = applied
+    before = headlines(client, verdict)
+    client.force_login(editor())
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+
+    response = client.post(url, {"post": "yes"})
+
+    assert "appearance of a published fact-check" in response.content.decode()
+    assert Claim.objects.filter(article=article).exists()
+    assert headlines(client, verdict) == before
+
+
+def test_no_orm_path_deletes_an_applied_repeat_until_an_editor_splits_it_off(applied):
+    _, article = applied
+    repeat = Claim.objects.get(article=article)
+    with pytest.raises(ProtectedError):
+        repeat.delete()
+    with pytest.raises(ProtectedError):
+        article.delete()
+
+    groups.claim_split(claim=repeat, actor=editor())
+    article.delete()
+    assert not Claim.objects.filter(pk=repeat.pk).exists()
