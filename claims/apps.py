@@ -11,7 +11,7 @@ class ClaimsConfig(AppConfig):
 
         analysis_sender_register(_queue_analysis)
         factchecks_sender_register(_queue_factcheck_vectors)
-        article_record_check_register(_article_has_published_verdicts)
+        article_record_check_register(_article_on_published_record)
 
 
 def _queue_analysis(article_id: int, task_id: str) -> None:
@@ -30,7 +30,10 @@ def _queue_factcheck_vectors(factcheck_ids: list[int]) -> bool:
     return task_send(embed_external_factchecks.name, factcheck_ids)
 
 
-def _article_has_published_verdicts(articles) -> bool:
+def _article_on_published_record(articles) -> bool:
+    """One of the articles' claims is a public appearance of a published fact-check: it has a
+    published verdict, or an editor applied one to it (ClaimReview lists that article too)."""
+    from .appearances import public_member_q
     from .models import Claim
 
-    return Claim.objects.filter(article__in=articles).published().exists()
+    return Claim.objects.filter(article__in=articles).filter(public_member_q()).exists()

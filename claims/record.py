@@ -14,7 +14,7 @@ from django.db import router
 from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
 
-from .models import Claim, ClaimNote, Verdict
+from .models import Claim, ClaimNote, Verdict, VerdictApplication
 
 # Readers of published verdicts (the API's list pages) cache what they serve under this number;
 # every change to the published set moves it on, so a new or corrected verdict shows at once.
@@ -118,6 +118,15 @@ def _refusal_of(protected: list) -> str | None:
             "with it, and nothing would record them. Their author or an editor takes them back "
             "on the claim page first."
         )
+    appearing = sorted(
+        {obj.claim for obj in protected if isinstance(obj, VerdictApplication)}, key=lambda c: c.pk
+    )
+    if appearing:
+        return (
+            f"Nothing was deleted: {_named(appearing)} is an appearance of a published "
+            "fact-check (an editor applied its verdict), which its ClaimReview lists. An editor "
+            "splits it from its group on its claim page first."
+        )
     attributed = sorted({obj for obj in protected if isinstance(obj, Claim)}, key=lambda c: c.pk)
     if attributed:
         return (
@@ -150,3 +159,9 @@ def _refusal(protected: list[Verdict]) -> str | None:
 
 def rating_in_published_use(*, rating) -> bool:
     return Verdict.objects.published().filter(rating=rating).exists()
+
+
+def scale_in_published_use(*, scale) -> bool:
+    """Published verdicts rate on this scale: their ClaimReview's worstRating and bestRating
+    are its lowest and highest values, read from its ratings whenever it is served."""
+    return Verdict.objects.published().filter(rating__scale=scale).exists()

@@ -21,10 +21,12 @@ from .models import (
     Claim,
     ClaimEventKind,
     ClaimStatus,
+    ContributionKind,
     Speaker,
     SpeakerAlias,
     SpeakerKind,
     Verdict,
+    VerdictContribution,
 )
 from .nlp.attribution import speaker_key
 
@@ -127,6 +129,25 @@ def _unique_speaker_slug(name: str) -> str:
 
 def locked_claim(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
+
+
+def contribution_record(*, verdict: Verdict, user, kind: str) -> None:
+    """`user` changed what `verdict` would publish: the four-eyes rule
+    (claims.verdicts.verdict_publish_refusal) keeps them from publishing it."""
+    VerdictContribution.objects.get_or_create(
+        verdict=verdict, version=verdict.version, user=user, defaults={"kind": kind}
+    )
+
+
+def _attribution_contribution(*, claim: Claim, actor) -> None:
+    """Who said the claim is published with its verdict (the page, ClaimReview's author): an
+    attribution changed on a draft makes `actor` a contributor, so another editor publishes
+    it. The kind is CORRECTION, not DRAFT: the record changed under the draft, and that gives
+    no right to withdraw it from review. Called under the claim's lock, which publishing takes
+    too. (The workflow refuses the change once the verdict is in review or published.)"""
+    verdict = Verdict.objects.filter(claim=claim).first()
+    if verdict is not None:
+        contribution_record(verdict=verdict, user=actor, kind=ContributionKind.CORRECTION)
 
 
 def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = None) -> Claim:
@@ -299,6 +320,7 @@ def claim_speaker_correct(
             actor=actor,
             data={"from": previous, "to": speaker.name, "written_as": name or speaker.name},
         )
+        _attribution_contribution(claim=claim, actor=actor)
     return claim
 
 
@@ -335,6 +357,7 @@ def claim_attribution_edit(
                 "direct_quote": claim.is_direct_quote,
             },
         )
+        _attribution_contribution(claim=claim, actor=actor)
     return claim
 
 

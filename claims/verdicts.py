@@ -28,7 +28,7 @@ from .models import (
     VerdictStatus,
 )
 from .record import published_changed
-from .services import locked_claim
+from .services import contribution_record, locked_claim
 
 # --- Four eyes ---------------------------------------------------------------------------------
 
@@ -69,12 +69,6 @@ def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
             )
         return "Only its author, or someone who wrote part of the draft, withdraws a verdict."
     return None
-
-
-def contribution_record(*, verdict: Verdict, user, kind: str) -> None:
-    VerdictContribution.objects.get_or_create(
-        verdict=verdict, version=verdict.version, user=user, defaults={"kind": kind}
-    )
 
 
 def _content(verdict: Verdict) -> tuple:

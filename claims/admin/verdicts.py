@@ -279,9 +279,36 @@ class RatingForm(forms.ModelForm):
         return cleaned
 
 
+class RatingFormSet(forms.BaseInlineFormSet):
+    """The scale's ends (its lowest and highest value) are every published ClaimReview's
+    worstRating and bestRating on it: a rating added, revalued or removed may not move them
+    once published verdicts use the scale, or each of those fact-checks would change with no
+    correction. Ratings between the ends come and go as before."""
+
+    def clean(self):
+        super().clean()
+        scale = self.instance
+        if not scale.pk or any(self.errors) or not record.scale_in_published_use(scale=scale):
+            return
+        before = list(scale.ratings.values_list("value", flat=True))
+        after = [
+            form.cleaned_data["value"]
+            for form in self.forms
+            if form.cleaned_data.get("value") is not None and not self._should_delete_form(form)
+        ]
+        if before and (not after or (min(after), max(after)) != (min(before), max(before))):
+            raise ValidationError(
+                f"Published fact-checks on {scale} give their rating on a scale from "
+                f"{min(before)} to {max(before)} (ClaimReview's worstRating and bestRating): "
+                "these changes cannot move those ends (a published verdict changes only "
+                "through a correction). Start a new scale instead."
+            )
+
+
 class RatingInline(admin.TabularInline):
     model = Rating
     form = RatingForm
+    formset = RatingFormSet
     fields = ["label", "slug", "value", "colour", "description"]
     extra = 0
 

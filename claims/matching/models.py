@@ -152,6 +152,31 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+def cascade_unless_appearing(collector, field, sub_objs, using):
+    """VerdictApplication.claim: deleting a repeat an editor applied a published verdict to
+    (alone, or with its article) is refused while it is a public appearance of that fact-check:
+    its ClaimReview lists the repeat's article, and a delete would drop it with no date moved
+    and nothing on record. An editor splits it from its group first (claims.matching.groups),
+    which is recorded and moves the fact-check's dateModified. claims.record turns the error
+    into the refusal people read."""
+    # Imported on use: claims.appearances reads claims.models, which imports this module.
+    from claims.appearances import public_member_q
+    from claims.models import Claim
+
+    applied = [row for row in sub_objs if row.status == ApplicationStatus.APPROVED]
+    claim_ids = {row.claim_id for row in applied}
+    appearing = set(
+        Claim.objects.filter(public_member_q(), pk__in=claim_ids).values_list("pk", flat=True)
+    )
+    if appearing:
+        raise models.ProtectedError(
+            "These repeats are public appearances of published fact-checks; an editor splits "
+            "them from their group first.",
+            [row for row in applied if row.claim_id in appearing],
+        )
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class VerdictApplication(models.Model):
     """Someone's request that `checked`'s published fact-check cover `claim`, a repeat of it.
 
@@ -161,7 +186,7 @@ class VerdictApplication(models.Model):
     approval writes the VERDICT_APPLIED group event that claims.appearances reads."""
 
     claim = models.ForeignKey(
-        "claims.Claim", on_delete=models.CASCADE, related_name="verdict_applications"
+        "claims.Claim", on_delete=cascade_unless_appearing, related_name="verdict_applications"
     )
     checked = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(

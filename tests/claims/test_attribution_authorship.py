@@ -1,0 +1,68 @@
+"""Who said a claim is part of what its fact-check publishes (the page, ClaimReview's author):
+whoever changes it on someone else's draft has changed the record under review, and leaves
+publishing that verdict to another editor, as for a rewritten conclusion."""
+
+import pytest
+from django.urls import reverse
+
+from claims import services, verdicts
+from claims.models import Claim, Verdict, VerdictStatus
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    SpeakerFactory,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def submitted(draft: Verdict) -> Verdict:
+    return verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=draft.author)
+
+
+def test_an_editor_who_corrected_the_speaker_of_a_draft_on_the_desk_cannot_publish_it(client):
+    draft = drafted_verdict(author=fact_checker())
+    boss = editor()
+    client.force_login(boss)
+    client.post(reverse("claims:speaker", args=[draft.claim_id]), {"name": "Someone Else"})
+    assert Claim.objects.get(pk=draft.claim_id).speaker.name == "Someone Else"
+    verdict = submitted(draft)
+
+    client.post(reverse("claims:publish", args=[draft.claim_id]), {"version": verdict.version})
+
+    assert Verdict.objects.get(pk=draft.pk).status == VerdictStatus.SUBMITTED
+    assert "wrote or changed" in verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
+
+
+def test_an_editor_who_changed_a_drafts_attribution_in_the_admin_cannot_publish_it():
+    draft = drafted_verdict(author=fact_checker())
+    boss = editor()
+    services.claim_attribution_edit(
+        claim=Claim.objects.get(pk=draft.claim_id),
+        actor=boss,
+        speaker=SpeakerFactory(),
+        attribution_cue="said",
+        is_direct_quote=True,
+    )
+    assert verdicts.verdict_publish_refusal(verdict=submitted(draft), user=boss)
+
+
+def test_correcting_the_speaker_gives_no_right_to_withdraw_the_verdict_from_review():
+    draft = drafted_verdict(author=fact_checker())
+    boss = editor()
+    services.claim_speaker_correct(
+        claim=Claim.objects.get(pk=draft.claim_id), actor=boss, name="Someone Else"
+    )
+    assert verdicts.verdict_withdraw_refusal(verdict=submitted(draft), user=boss)
+
+
+def test_a_speaker_corrected_before_any_draft_leaves_the_editor_free_to_publish():
+    claim = drafted_verdict().claim
+    Verdict.objects.filter(claim=claim).delete()
+    boss = editor()
+    services.claim_speaker_correct(claim=claim, actor=boss, name="Someone Else")
+    verdict = submitted(drafted_verdict(claim=Claim.objects.get(pk=claim.pk)))
+    assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss) is None
