@@ -24,7 +24,7 @@ from ..claimreview import claimreview_for
 from ..ids import is_id
 from ..matching.retrieval import Match
 from ..matching.store import checked_search
-from ..models import Claim, EvidenceSource, Speaker, Verdict
+from ..models import Claim, Correction, EvidenceSource, Speaker, Verdict
 from ..record import published_generation
 from ..selectors.public import with_modified_at
 from ..selectors.search import SEARCH_QUERY_NO_WORDS
@@ -48,7 +48,12 @@ from .serializers import (
     appearance_rows,
     rating_slugs,
 )
-from .verdict_rows import SOURCE_ROW_FIELDS, VERDICT_ROW_FIELDS, verdict_row_representation
+from .verdict_rows import (
+    CORRECTION_ROW_FIELDS,
+    SOURCE_ROW_FIELDS,
+    VERDICT_ROW_FIELDS,
+    verdict_row_representation,
+)
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
 
@@ -58,7 +63,9 @@ def published_verdicts() -> QuerySet[Verdict]:
     return with_modified_at(
         Verdict.objects.published()
         .select_related("claim__speaker", "claim__article__outlet", "rating")
-        .prefetch_related(Prefetch("sources", queryset=EvidenceSource.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("sources", queryset=EvidenceSource.objects.order_by("id")), "corrections"
+        )
     )
 
 
@@ -157,8 +164,18 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             .values(*SOURCE_ROW_FIELDS)
         ):
             sources[source["verdict_id"]].append(source)
+        corrections: dict[int, list[dict]] = {pk: [] for pk in sources}
+        for correction in (
+            Correction.objects.filter(verdict_id__in=list(corrections))
+            .order_by("created_at", "id")
+            .values(*CORRECTION_ROW_FIELDS)
+        ):
+            corrections[correction["verdict_id"]].append(correction)
         urls = VerdictSerializer(context=self.get_serializer_context())._url_prefixes()
-        data = [verdict_row_representation(row, sources[row["id"]], urls) for row in rows]
+        data = [
+            verdict_row_representation(row, sources[row["id"]], urls, corrections[row["id"]])
+            for row in rows
+        ]
         return self.get_paginated_response(data)
 
     @extend_schema(
