@@ -1,6 +1,7 @@
 """What every API endpoint does: refuse unknown parameters and methods, count every request
 against its throttle, and answer errors and keyed reads with the right media type and caching."""
 
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import (
     AuthenticationFailed,
@@ -110,7 +111,21 @@ class ApiNotFound(StrictQueryMixin, APIView):
 
     def initial(self, request, *args, **kwargs):
         self.count_request(request)
+        if _is_endpoint(f"{request.path}/"):
+            # The likeliest slip of a client written by hand, and one that a bare "no
+            # endpoint" leaves to be found by comparing strings.
+            raise NotFound(
+                f"No API endpoint at {request.path}; the paths end with a slash: {request.path}/."
+            )
         raise NotFound(f"No API endpoint at {request.path}.")
+
+
+def _is_endpoint(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "view_class", None) is not ApiNotFound
 
 
 api_not_found = ApiNotFound.as_view()
