@@ -164,6 +164,23 @@ def test_a_form_encoded_body_is_415(submitter):
     assert response.json()["error"] == "unsupported_media_type"
 
 
+def test_options_describes_the_fields_a_submission_takes_not_those_of_the_answer(submitter):
+    _, client = submitter
+    response = client.options("/api/v1/articles/")
+    assert response.status_code == 200
+    fields = response.json()["actions"]["POST"]
+    assert set(fields) == {
+        "title",
+        "body",
+        "url",
+        "outlet_name",
+        "byline",
+        "published_at",
+        "language",
+    }
+    assert not any(field["required"] for field in fields.values())
+
+
 def test_an_unknown_article_is_a_json_404(submitter):
     _, client = submitter
     assert client.get("/api/v1/articles/999999/").json()["error"] == "not_found"
