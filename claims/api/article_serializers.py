@@ -70,7 +70,8 @@ class ArticleSubmitSerializer(serializers.Serializer):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+                message = f"Unknown field; the fields are {', '.join(self.fields)}."
+                raise serializers.ValidationError({name: [message] for name in unknown})
         return super().to_internal_value(data)
 
 

@@ -20,6 +20,14 @@ class JSONLDRenderer(JSONRenderer):
     format = "jsonld"
 
 
+def unknown_parameter_message(allowed: set[str]) -> str:
+    """Names what the endpoint takes, so that `?page=2` or `?since=` says what to send instead."""
+    names = sorted(allowed)
+    if not names:
+        return "Unknown parameter; this endpoint takes none."
+    return f"Unknown parameter; this endpoint takes {', '.join(names)}."
+
+
 class StrictQueryMixin:
     """Refuse query parameters the endpoint does not know, so `?ratng=false` is a 400 that
     names the typo instead of an unfiltered list that looks like an answer."""
@@ -63,10 +71,11 @@ class StrictQueryMixin:
         super().initial(request, *args, **kwargs)
         if self.action is None:  # OPTIONS: DRF's metadata answer, which takes no parameters
             return
-        errors = {
-            name: ["Unknown parameter."]
-            for name in sorted(set(request.query_params) - self.allowed_query_params())
-        }
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        # `format` is named only where it chooses something (ClaimReview's json or jsonld).
+        named = allowed if len(formats) > 1 else allowed - {"format"}
+        errors = {name: [unknown_parameter_message(named)] for name in unknown}
         # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
         # one, which a client that meant "either" would read as the answer to its question.
         for name in sorted(set(request.query_params) - set(errors)):
