@@ -150,3 +150,21 @@ def test_the_api_honours_its_schema(case, api_key):
         # with a message is the right answer there, so that one check is left out.
         excluded_checks=[checks.positive_data_acceptance],
     )
+
+
+@pytest.mark.django_db
+def test_the_schemas_language_pattern_accepts_the_codes_the_api_accepts():
+    document = (
+        client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    pattern = document["components"]["schemas"]["ArticleSubmitRequest"]["properties"]["language"]
+    pattern = re.compile(pattern["pattern"])
+    _, key = make_key(submit=True, name="Plugin")
+    for code in ("en", "pt-BR", "EN"):
+        assert pattern.search(code), code
+        body = {"title": f"Budget {code}", "body": f"The budget grew by 40 percent ({code})."}
+        response = client_with(key).post(
+            "/api/v1/articles/", {**body, "language": code}, format="json"
+        )
+        assert response.status_code == 202, response.content
+    assert not pattern.search("english")
