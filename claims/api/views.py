@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import conditional_page
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -203,12 +202,19 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "minLength": 1, "maxLength": SEARCH_QUERY_MAX},
                 required=True,
                 description=f"A statement, 1 to {SEARCH_QUERY_MAX:,} characters.",
             ),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description=f"1 to {SEARCH_LIMIT_MAX}, default 10."
+                "limit",
+                {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": SEARCH_LIMIT_MAX,
+                    "default": SEARCH_LIMIT_DEFAULT,
+                },
+                description=f"1 to {SEARCH_LIMIT_MAX}, default {SEARCH_LIMIT_DEFAULT}.",
             ),
         ],
         responses=docs.with_errors(docs.SEARCH_RESPONSE, 400),
