@@ -84,13 +84,25 @@ def _list_cache_key(request) -> str:
 
 
 class SearchParameters(serializers.Serializer):
+    # In the words the list filters use for the same mistakes, not DRF's "This field ...".
     q = serializers.CharField(
         max_length=SEARCH_QUERY_MAX,
-        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+        error_messages={
+            "max_length": SEARCH_QUERY_TOO_LONG,
+            "required": "Give the statement to look for: ?q=...",
+            "blank": SEARCH_QUERY_NO_WORDS,
+        },
         help_text="The statement to look for.",
     )
     limit = serializers.IntegerField(
-        min_value=1, max_value=SEARCH_LIMIT_MAX, default=SEARCH_LIMIT_DEFAULT, required=False
+        min_value=1,
+        max_value=SEARCH_LIMIT_MAX,
+        default=SEARCH_LIMIT_DEFAULT,
+        required=False,
+        error_messages={
+            message: f"Give a whole number from 1 to {SEARCH_LIMIT_MAX}."
+            for message in ("invalid", "min_value", "max_value", "max_string_length")
+        },
     )
 
     def validate_q(self, value: str) -> str:
