@@ -218,7 +218,12 @@ class VerdictFilter(_SpeakerOutletFilters):
 class ClaimFilter(_SpeakerOutletFilters):
     article = IntegerFilter(field_name="article_id", min_value=1, help_text="Article id.")
     status = filters.ChoiceFilter(
-        choices=ClaimStatus.choices, help_text="Workflow status (desk-scope keys see every status)."
+        choices=ClaimStatus.choices,
+        help_text="Workflow status (desk-scope keys see every status).",
+        # As `ordering` and `format` say it: Django's "Select a valid choice" names none.
+        error_messages={
+            "invalid_choice": f"Choose one of: {', '.join(sorted(ClaimStatus.values))}."
+        },
     )
 
 

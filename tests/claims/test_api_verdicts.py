@@ -377,6 +377,8 @@ def test_claims_of_published_verdicts_only_for_clients_and_everything_for_staff(
     in_review_row = staff.get(f"/api/v1/claims/{in_review.pk}/").json()
     assert in_review_row["verdict"] is None  # a draft verdict is not shown, even to staff
     assert ids(staff.get("/api/v1/claims/?status=in_review")) == [in_review.pk]
+    refused = staff.get("/api/v1/claims/?status=review").json()["fields"]["status"]
+    assert refused == ["Choose one of: dismissed, in_progress, in_review, new, published."]
 
 
 def test_speakers_come_with_their_published_verdicts_by_rating(api):
