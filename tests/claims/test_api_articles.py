@@ -134,6 +134,19 @@ def test_an_oversized_article_is_413_with_a_message_for_the_body(submitter):
     assert Article.objects.count() == 0
 
 
+def test_a_body_over_the_upload_limit_is_413_naming_the_limits(submitter, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    _, client = submitter
+    response = submit(client, body="The budget grew. " * 1_000)
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": "too_large",
+        "detail": "The request body is too large: at most 10,000 bytes, and an article's text "
+        "at most 200,000 characters.",
+    }
+    assert not Article.objects.exists()
+
+
 def test_malformed_json_is_a_400_that_says_so(submitter):
     _, client = submitter
     response = client.post(
