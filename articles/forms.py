@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 
 
 class ArticleSubmitForm(forms.Form):
@@ -16,10 +15,12 @@ class ArticleSubmitForm(forms.Form):
     published_on = forms.DateField(
         label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # No max_length: as a maxlength the browser cuts a pasted text there without a word, and
+    # the desk stored an article that stopped mid-sentence. The service refuses a longer text,
+    # saying how long it is (articles.services, ARTICLE_MAX_CHARS).
     body = forms.CharField(
         label="Article text",
         widget=forms.Textarea(attrs={"rows": 14}),
-        max_length=settings.ARTICLE_MAX_CHARS,
         required=False,
         help_text="Paste the full text; paragraphs separated by blank lines. "
         "Leave empty to fetch the URL.",

@@ -115,7 +115,7 @@ ARTICLE_SUBMITTED = {
 }
 
 
-def _say_submitted(request, row, field: str, by_status: dict, queued: str) -> None:
+def say_what_it_became(request, row, field: str, by_status: dict, queued: str) -> None:
     row.refresh_from_db(fields=[field])
     level, text = by_status.get(getattr(row, field), (messages.SUCCESS, queued))
     messages.add_message(request, level, text)
@@ -175,12 +175,12 @@ def article_submit(request):
                     "url", "This URL is already being fetched (submitted by someone else)."
                 )
             elif form.fetches_url:
-                _say_submitted(
+                say_what_it_became(
                     request, job, "status", JOB_SUBMITTED, "The page is queued for fetching."
                 )
                 return redirect("articles:intake_job", pk=job.pk)
             else:
-                _say_submitted(
+                say_what_it_became(
                     request,
                     article,
                     "analysis_status",

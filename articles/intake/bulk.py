@@ -352,6 +352,9 @@ def _import_one(
             progress.stored += outcome == RowOutcome.STORED
             progress.queued += outcome == RowOutcome.QUEUED
             progress.skipped += outcome == RowOutcome.SKIPPED
+            if outcome == RowOutcome.SKIPPED:
+                # Nothing was stored from this row, so "stored without a date" would be false.
+                note = ""
     if error:
         progress.failed += 1
         if len(report.errors) < MAX_REPORTED_ERRORS:

@@ -192,12 +192,32 @@ def _check_columns(names) -> None:
             f"The column {', '.join(twice)} is named twice in the header; name each column once."
         )
     unknown = sorted(set(names) - set(COLUMNS))
+    separator = _other_separator(names)
+    if unknown and separator:
+        # A spreadsheet set to a language that writes decimal commas saves CSV with
+        # semicolons: the header then reads as one unknown column, which says nothing useful.
+        raise ValidationError(
+            f"The columns are separated by {separator}, not commas: save the file as CSV "
+            "with commas between the columns (or as JSON Lines)."
+        )
     if unknown:
         raise ValidationError(
             f"Unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}."
         )
     if "body" not in names and "url" not in names:
         raise ValidationError("The file needs a body or a url column.")
+
+
+def _other_separator(names) -> str:
+    """The separator, in words, of a header that names known columns with something other than
+    commas between them; empty when it is not that."""
+    if len(names) != 1:
+        return ""
+    for separator, words in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+        parts = [part.strip().strip('"') for part in names[0].split(separator)]
+        if len(parts) > 1 and set(parts) <= set(COLUMNS):
+            return words
+    return ""
 
 
 def _jsonl_rows(text: TextIO):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ..forms import FeedForm, ImportUploadForm
 from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus
 from ..search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
+from ..views import JOB_SUBMITTED, say_what_it_became
 from .bulk import import_batch_create
 from .bulkfile import import_size_check
 from .feeds import feed_add
@@ -85,7 +86,10 @@ def intake_job_retry_view(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Job #{job.pk} is queued again.")
+        # Without a broker the fetch has run by now: "queued again" sat above "Failed".
+        say_what_it_became(
+            request, job, "status", JOB_SUBMITTED, queued=f"Job #{job.pk} is queued again."
+        )
     return redirect("articles:intake_job", pk=job.pk)
 
 

@@ -94,7 +94,9 @@ class ArticleViewSet(
         return [*super().get_throttles(), SubmitThrottle()]
 
     def get_serializer_class(self):
-        return ArticleSubmitSerializer if self.action == "create" else ArticleSerializer
+        # By method, not action: OPTIONS describes its POST through a copy of the request
+        # whose method is POST but whose action is unset, and described what GET answers.
+        return ArticleSubmitSerializer if self.request.method == "POST" else ArticleSerializer
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "staff": reads_unpublished(self.request)}

@@ -1,6 +1,7 @@
 """What every API endpoint does: refuse unknown parameters and methods, count every request
 against its throttle, and answer errors and keyed reads with the right media type and caching."""
 
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import (
     AuthenticationFailed,
@@ -17,6 +18,14 @@ from .auth import reads_unpublished, request_token
 class JSONLDRenderer(JSONRenderer):
     media_type = "application/ld+json"
     format = "jsonld"
+
+
+def unknown_parameter_message(allowed: set[str]) -> str:
+    """Names what the endpoint takes, so that `?page=2` or `?since=` says what to send instead."""
+    names = sorted(allowed)
+    if not names:
+        return "Unknown parameter; this endpoint takes none."
+    return f"Unknown parameter; this endpoint takes {', '.join(names)}."
 
 
 class StrictQueryMixin:
@@ -62,10 +71,11 @@ class StrictQueryMixin:
         super().initial(request, *args, **kwargs)
         if self.action is None:  # OPTIONS: DRF's metadata answer, which takes no parameters
             return
-        errors = {
-            name: ["Unknown parameter."]
-            for name in sorted(set(request.query_params) - self.allowed_query_params())
-        }
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        # `format` is named only where it chooses something (ClaimReview's json or jsonld).
+        named = allowed if len(formats) > 1 else allowed - {"format"}
+        errors = {name: [unknown_parameter_message(named)] for name in unknown}
         # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
         # one, which a client that meant "either" would read as the answer to its question.
         for name in sorted(set(request.query_params) - set(errors)):
@@ -110,7 +120,21 @@ class ApiNotFound(StrictQueryMixin, APIView):
 
     def initial(self, request, *args, **kwargs):
         self.count_request(request)
+        if _is_endpoint(f"{request.path}/"):
+            # The likeliest slip of a client written by hand, and one that a bare "no
+            # endpoint" leaves to be found by comparing strings.
+            raise NotFound(
+                f"No API endpoint at {request.path}; the paths end with a slash: {request.path}/."
+            )
         raise NotFound(f"No API endpoint at {request.path}.")
+
+
+def _is_endpoint(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "view_class", None) is not ApiNotFound
 
 
 api_not_found = ApiNotFound.as_view()

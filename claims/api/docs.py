@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serial
 from rest_framework import serializers
 
 from ..claimreview import CLAIMREVIEW_RECENT_APPEARANCES
+from .filters import DATE_TIME_INVALID
 from .serializers import VerdictMatchSerializer, rating_slugs
 
 
@@ -34,7 +35,7 @@ ERROR_EXAMPLES = {
         value={
             "error": "invalid",
             "detail": "The request has invalid fields.",
-            "fields": {"published_after": ["Enter a valid date/time."]},
+            "fields": {"published_after": [DATE_TIME_INVALID]},
         },
         status_codes=["400"],
         response_only=True,

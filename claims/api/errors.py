@@ -7,6 +7,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -70,7 +71,11 @@ def django_errors_to_fields(error: DjangoValidationError) -> dict[str, list[str]
 
 def api_exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
+        # The limit, so a client cutting its article down knows by how much.
+        exc = PayloadTooLarge(
+            f"The request body is too large: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} "
+            f"bytes, and an article's text at most {settings.ARTICLE_MAX_CHARS:,} characters."
+        )
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_errors_to_fields(exc))
     elif isinstance(exc, Http404):

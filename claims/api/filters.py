@@ -33,11 +33,28 @@ class IntegerFilter(filters.Filter):
     field_class = forms.IntegerField
 
 
+# A time whose offset's "+" arrived as a space: `?updated_since=2026-12-03T08:00:00+13:00` typed
+# or pasted (a ClaimReview's dateModified) into a URL without encoding the "+", which a query
+# string decodes as a space. No valid date-time has a space there, so reading it back as "+"
+# cannot misread another value.
+_OFFSET_PLUS_DECODED = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$"
+)
+DATE_TIME_INVALID = (
+    "Give an ISO 8601 date or date-time, e.g. 2026-12-03 or 2026-12-03T08:00:00Z "
+    "(URL-encode the + of an offset)."
+)
+
+
 class UtcIsoDateTimeField(IsoDateTimeField):
     """ISO 8601, converted to UTC here: PostgreSQL refuses offsets beyond ±15:59, which
     Python accepts, so an odd offset must become a 400 rather than a database error."""
 
+    default_error_messages = {"invalid": DATE_TIME_INVALID}
+
     def to_python(self, value):
+        if isinstance(value, str):
+            value = _OFFSET_PLUS_DECODED.sub(r"\1+\2", value.strip())
         value = super().to_python(value)
         if value is None:
             return None
@@ -201,7 +218,12 @@ class VerdictFilter(_SpeakerOutletFilters):
 class ClaimFilter(_SpeakerOutletFilters):
     article = IntegerFilter(field_name="article_id", min_value=1, help_text="Article id.")
     status = filters.ChoiceFilter(
-        choices=ClaimStatus.choices, help_text="Workflow status (desk-scope keys see every status)."
+        choices=ClaimStatus.choices,
+        help_text="Workflow status (desk-scope keys see every status).",
+        # As `ordering` and `format` say it: Django's "Select a valid choice" names none.
+        error_messages={
+            "invalid_choice": f"Choose one of: {', '.join(sorted(ClaimStatus.values))}."
+        },
     )
 
 

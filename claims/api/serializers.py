@@ -12,7 +12,7 @@ from rest_framework import serializers
 from articles.models import Article, Outlet
 
 from ..appearances import appearances_of
-from ..models import Claim, EvidenceSource, Rating, Speaker, Verdict
+from ..models import Claim, Correction, EvidenceSource, Rating, Speaker, Verdict
 from .auth import speakers_visible
 from .pagination import AppearancePagination
 from .verdict_rows import verdict_row, verdict_row_representation
@@ -89,6 +89,15 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["url", "title", "note", "accessed_on"]
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    published_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Correction
+        fields = ["note", "published_at"]
+        extra_kwargs = {"note": {"help_text": "Public: what changed and why."}}
+
+
 class VerdictSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     claimreview_url = serializers.SerializerMethodField()
@@ -96,6 +105,11 @@ class VerdictSerializer(serializers.ModelSerializer):
     claim = ClaimInVerdictSerializer()
     rating = RatingSerializer()
     sources = SourceSerializer(many=True)
+    corrections = CorrectionSerializer(
+        many=True,
+        read_only=True,
+        help_text="The verdict's public corrections, oldest first: show them with it.",
+    )
     modified_at = serializers.DateTimeField(
         read_only=True,
         help_text="When the published fact-check last changed: its publication, its latest "
@@ -115,6 +129,7 @@ class VerdictSerializer(serializers.ModelSerializer):
             "conclusion",
             "explanation",
             "sources",
+            "corrections",
             "published_at",
             "updated_at",
             "modified_at",
@@ -144,7 +159,12 @@ class VerdictSerializer(serializers.ModelSerializer):
             {"url": s.url, "title": s.title, "note": s.note, "accessed_on": s.accessed_on}
             for s in verdict.sources.all()
         ]
-        return verdict_row_representation(verdict_row(verdict), sources, self._url_prefixes())
+        corrections = [
+            {"note": c.note, "created_at": c.created_at} for c in verdict.corrections.all()
+        ]
+        return verdict_row_representation(
+            verdict_row(verdict), sources, self._url_prefixes(), corrections
+        )
 
     def _url_prefixes(self) -> dict[str, str]:
         cached = self.context.get("_url_prefixes")

@@ -35,6 +35,7 @@ VERDICT_ROW_FIELDS = (
     "rating__value",
 )
 SOURCE_ROW_FIELDS = ("verdict_id", "url", "title", "note", "accessed_on")
+CORRECTION_ROW_FIELDS = ("verdict_id", "note", "created_at")
 
 
 def verdict_row(verdict) -> dict:
@@ -72,7 +73,9 @@ def verdict_row(verdict) -> dict:
     }
 
 
-def verdict_row_representation(row: dict, sources: list[dict], urls: dict[str, str]) -> dict:
+def verdict_row_representation(
+    row: dict, sources: list[dict], urls: dict[str, str], corrections: list[dict]
+) -> dict:
     pk, speaker_id, outlet_id = (
         row["id"],
         row["claim__speaker_id"],
@@ -127,6 +130,12 @@ def verdict_row_representation(row: dict, sources: list[dict], urls: dict[str, s
                 "accessed_on": source["accessed_on"].isoformat(),
             }
             for source in sources
+        ],
+        # The public notes a partner showing the verdict must show with it (the fact-check
+        # page and the ClaimReview carry them too), oldest first.
+        "corrections": [
+            {"note": correction["note"], "published_at": _iso(correction["created_at"])}
+            for correction in corrections
         ],
         "published_at": _iso(row["published_at"]),
         "updated_at": _iso(row["updated_at"]),

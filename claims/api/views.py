@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import conditional_page
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -24,7 +23,7 @@ from ..claimreview import claimreview_for
 from ..ids import is_id
 from ..matching.retrieval import Match
 from ..matching.store import checked_search
-from ..models import Claim, EvidenceSource, Speaker, Verdict
+from ..models import Claim, Correction, EvidenceSource, Speaker, Verdict
 from ..record import published_generation
 from ..selectors.public import with_modified_at
 from ..selectors.search import SEARCH_QUERY_NO_WORDS
@@ -48,7 +47,12 @@ from .serializers import (
     appearance_rows,
     rating_slugs,
 )
-from .verdict_rows import SOURCE_ROW_FIELDS, VERDICT_ROW_FIELDS, verdict_row_representation
+from .verdict_rows import (
+    CORRECTION_ROW_FIELDS,
+    SOURCE_ROW_FIELDS,
+    VERDICT_ROW_FIELDS,
+    verdict_row_representation,
+)
 
 SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
 
@@ -58,7 +62,9 @@ def published_verdicts() -> QuerySet[Verdict]:
     return with_modified_at(
         Verdict.objects.published()
         .select_related("claim__speaker", "claim__article__outlet", "rating")
-        .prefetch_related(Prefetch("sources", queryset=EvidenceSource.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("sources", queryset=EvidenceSource.objects.order_by("id")), "corrections"
+        )
     )
 
 
@@ -78,13 +84,25 @@ def _list_cache_key(request) -> str:
 
 
 class SearchParameters(serializers.Serializer):
+    # In the words the list filters use for the same mistakes, not DRF's "This field ...".
     q = serializers.CharField(
         max_length=SEARCH_QUERY_MAX,
-        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+        error_messages={
+            "max_length": SEARCH_QUERY_TOO_LONG,
+            "required": "Give the statement to look for: ?q=...",
+            "blank": SEARCH_QUERY_NO_WORDS,
+        },
         help_text="The statement to look for.",
     )
     limit = serializers.IntegerField(
-        min_value=1, max_value=SEARCH_LIMIT_MAX, default=SEARCH_LIMIT_DEFAULT, required=False
+        min_value=1,
+        max_value=SEARCH_LIMIT_MAX,
+        default=SEARCH_LIMIT_DEFAULT,
+        required=False,
+        error_messages={
+            message: f"Give a whole number from 1 to {SEARCH_LIMIT_MAX}."
+            for message in ("invalid", "min_value", "max_value", "max_string_length")
+        },
     )
 
     def validate_q(self, value: str) -> str:
@@ -157,8 +175,18 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             .values(*SOURCE_ROW_FIELDS)
         ):
             sources[source["verdict_id"]].append(source)
+        corrections: dict[int, list[dict]] = {pk: [] for pk in sources}
+        for correction in (
+            Correction.objects.filter(verdict_id__in=list(corrections))
+            .order_by("created_at", "id")
+            .values(*CORRECTION_ROW_FIELDS)
+        ):
+            corrections[correction["verdict_id"]].append(correction)
         urls = VerdictSerializer(context=self.get_serializer_context())._url_prefixes()
-        data = [verdict_row_representation(row, sources[row["id"]], urls) for row in rows]
+        data = [
+            verdict_row_representation(row, sources[row["id"]], urls, corrections[row["id"]])
+            for row in rows
+        ]
         return self.get_paginated_response(data)
 
     @extend_schema(
@@ -186,12 +214,19 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "minLength": 1, "maxLength": SEARCH_QUERY_MAX},
                 required=True,
                 description=f"A statement, 1 to {SEARCH_QUERY_MAX:,} characters.",
             ),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description=f"1 to {SEARCH_LIMIT_MAX}, default 10."
+                "limit",
+                {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": SEARCH_LIMIT_MAX,
+                    "default": SEARCH_LIMIT_DEFAULT,
+                },
+                description=f"1 to {SEARCH_LIMIT_MAX}, default {SEARCH_LIMIT_DEFAULT}.",
             ),
         ],
         responses=docs.with_errors(docs.SEARCH_RESPONSE, 400),

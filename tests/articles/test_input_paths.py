@@ -162,6 +162,18 @@ def test_a_bulk_row_dated_in_the_future_is_stored_undated_with_the_reason_by_lin
     assert batch.notes[0]["note"].startswith("Stored without a publication date:")
 
 
+def test_a_future_dated_row_imported_again_is_skipped_without_a_stored_note(
+    django_capture_on_commit_callbacks,
+):
+    data = json.dumps({"title": "Later", "body": "Debt rose 12 percent.", "published_at": FUTURE})
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_create(file_name="rows.jsonl", data=data.encode(), created_by=None)
+        again = import_batch_create(file_name="again.jsonl", data=data.encode(), created_by=None)
+    again.refresh_from_db()
+    assert (again.stored, again.skipped, again.failed) == (0, 1, 0)
+    assert again.notes == []
+
+
 def test_the_import_page_and_command_show_an_undated_row_as_stored_with_a_note_not_refused(
     client, tmp_path, capsys
 ):

@@ -152,6 +152,8 @@ def test_a_reimport_reads_the_jobs_in_flight_once_per_chunk_of_rows(
         ("rows.csv", b"title,colour\nA,red\n", "Unknown column(s) colour"),
         ("rows.csv", b"title,byline\nA,B\n", "needs a body or a url column"),
         ("rows.csv", b"title,body\n", "The file has no rows."),
+        ("rows.csv", b"title;body\nA;The mayor said it.\n", "separated by semicolons, not commas"),
+        ("rows.csv", b"title\tbody\nA\tThe mayor said it.\n", "separated by tabs, not commas"),
     ],
 )
 def test_a_file_that_cannot_be_imported_is_refused_whole(name, data, message):

@@ -221,6 +221,23 @@ def test_the_retry_button_queues_a_failed_job(
     assert job.status == IntakeStatus.STORED
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_run_inside_the_request_says_how_it_ended_not_that_it_is_queued(
+    client, intake_server
+):
+    restore_migration_data()  # an earlier transactional test flushed the groups
+    job = intake_job_submit(url=intake_server.url("/unavailable"))
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.FAILED
+    client.force_login(fact_checker())
+    failed_again = client.post(f"/intake/jobs/{job.pk}/retry/", follow=True).content.decode()
+    assert "The page could not be taken in: the reason is below." in failed_again
+    assert "queued again" not in failed_again
+    intake_server.set("/unavailable", intake_server.responses["/news/three"][2])
+    stored = client.post(f"/intake/jobs/{job.pk}/retry/", follow=True).content.decode()
+    assert "The page was fetched and stored." in stored
+
+
 def test_the_api_accepts_a_url_without_a_body(intake_server, django_capture_on_commit_callbacks):
     token, key = make_key(read=False, submit=True)
     api = client_with(key)

@@ -134,6 +134,19 @@ def test_an_oversized_article_is_413_with_a_message_for_the_body(submitter):
     assert Article.objects.count() == 0
 
 
+def test_a_body_over_the_upload_limit_is_413_naming_the_limits(submitter, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    _, client = submitter
+    response = submit(client, body="The budget grew. " * 1_000)
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": "too_large",
+        "detail": "The request body is too large: at most 10,000 bytes, and an article's text "
+        "at most 200,000 characters.",
+    }
+    assert not Article.objects.exists()
+
+
 def test_malformed_json_is_a_400_that_says_so(submitter):
     _, client = submitter
     response = client.post(
@@ -162,6 +175,23 @@ def test_a_form_encoded_body_is_415(submitter):
     response = client.post("/api/v1/articles/", {"title": "T", "body": BODY})
     assert response.status_code == 415
     assert response.json()["error"] == "unsupported_media_type"
+
+
+def test_options_describes_the_fields_a_submission_takes_not_those_of_the_answer(submitter):
+    _, client = submitter
+    response = client.options("/api/v1/articles/")
+    assert response.status_code == 200
+    fields = response.json()["actions"]["POST"]
+    assert set(fields) == {
+        "title",
+        "body",
+        "url",
+        "outlet_name",
+        "byline",
+        "published_at",
+        "language",
+    }
+    assert not any(field["required"] for field in fields.values())
 
 
 def test_an_unknown_article_is_a_json_404(submitter):

@@ -154,3 +154,35 @@ def test_the_api_honours_its_schema(case, api_key):
         # with a message is the right answer there, so that one check is left out.
         excluded_checks=[checks.positive_data_acceptance],
     )
+
+
+@pytest.mark.django_db
+def test_the_schemas_language_pattern_accepts_the_codes_the_api_accepts():
+    document = (
+        client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    pattern = document["components"]["schemas"]["ArticleSubmitRequest"]["properties"]["language"]
+    pattern = re.compile(pattern["pattern"])
+    _, key = make_key(submit=True, name="Plugin")
+    for code in ("en", "pt-BR", "EN"):
+        assert pattern.search(code), code
+        body = {"title": f"Budget {code}", "body": f"The budget grew by 40 percent ({code})."}
+        response = client_with(key).post(
+            "/api/v1/articles/", {**body, "language": code}, format="json"
+        )
+        assert response.status_code == 202, response.content
+    assert not pattern.search("english")
+
+
+@pytest.mark.django_db
+def test_the_schema_gives_the_search_parameters_their_bounds():
+    document = (
+        client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    parameters = document["paths"]["/api/v1/verdicts/search/"]["get"]["parameters"]
+    schemas = {parameter["name"]: parameter["schema"] for parameter in parameters}
+    assert schemas["q"] == {"type": "string", "minLength": 1, "maxLength": 2000}
+    assert schemas["limit"] == {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}
+    # The bounds are the endpoint's own: one past each is refused.
+    for past in ({"q": "x" * 2001}, {"q": "budget", "limit": "51"}, {"q": "budget", "limit": "0"}):
+        assert client_with().get("/api/v1/verdicts/search/", past).status_code == 400, past

@@ -67,3 +67,19 @@ def test_the_desk_queue_marks_a_long_search_in_the_same_words(client):
     assert response.context["form"].errors["q"] == [TOO_LONG]
     page = client.get(reverse("claims:queue")).text
     assert f'maxlength="{SEARCH_QUERY_MAX}"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({}, "q", "Give the statement to look for: ?q=..."),
+        ({"q": "  "}, "q", "Give at least one word to search for."),
+        ({"q": "budget", "limit": ""}, "limit", "Give a whole number from 1 to 50."),
+        ({"q": "budget", "limit": "ten"}, "limit", "Give a whole number from 1 to 50."),
+        ({"q": "budget", "limit": "51"}, "limit", "Give a whole number from 1 to 50."),
+    ],
+)
+def test_the_search_says_what_to_send_in_the_lists_words(query, field, message):
+    response = client_with().get("/api/v1/verdicts/search/", query)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {field: [message]}

@@ -197,3 +197,28 @@ def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_
         corrected.pk,
         older.pk,
     ]
+
+
+def test_a_timestamp_pasted_with_its_plus_unencoded_still_syncs():
+    verdict = published_verdict(claim=claim("Rents rose by 9 percent."))
+    Verdict.objects.filter(pk=verdict.pk).update(
+        published_at=dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    )
+    # 08:00 at +13:00 is 19:00 the day before in UTC: the fact-check is later, so it is synced.
+    # The "+" goes into the URL as typed, which a query string reads as a space.
+    response = key_client().get("/api/v1/verdicts/?updated_since=2026-12-03T08:00:00+13:00")
+    assert response.status_code == 200, response.content
+    assert [row["id"] for row in response.json()["results"]] == [verdict.pk]
+    later = key_client().get("/api/v1/verdicts/?updated_since=2026-12-04T08:00:00+13:00")
+    assert later.json()["results"] == []
+
+
+def test_a_date_time_the_api_cannot_read_says_what_it_expects():
+    response = key_client().get("/api/v1/verdicts/", {"updated_since": "3 Dec 2026"})
+    assert response.status_code == 400
+    message = response.json()["fields"]["updated_since"][0]
+    assert (
+        "ISO 8601" in message
+        and "2026-12-03T08:00:00Z" in message
+        and "URL-encode the +" in message
+    )

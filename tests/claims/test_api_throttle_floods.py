@@ -102,6 +102,18 @@ def test_a_keyed_flood_of_unknown_api_paths_is_throttled_on_the_keys_budget():
     assert anonymous.status_code == 200
 
 
+def test_a_path_missing_its_final_slash_is_a_404_that_gives_the_path_with_it():
+    for method, path in (("get", "/api/v1/verdicts"), ("post", "/api/v1/articles")):
+        response = getattr(key_client(), method)(path)
+        assert response.status_code == 404, path
+        assert response.json()["detail"] == (
+            f"No API endpoint at {path}; the paths end with a slash: {path}/."
+        )
+    assert client_with().get("/api/v1/verdicts/1").json()["detail"].endswith("/api/v1/verdicts/1/.")
+    unknown = client_with().get("/api/v1/nothing-here")
+    assert unknown.json()["detail"] == "No API endpoint at /api/v1/nothing-here."
+
+
 def test_an_unknown_api_path_is_the_apis_error_json_whatever_the_method():
     for method in ("get", "post", "put", "patch", "delete", "options"):
         response = getattr(client_with(), method)("/api/v1/nothing-here/")

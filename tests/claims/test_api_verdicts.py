@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from claims.claimreview import claimreview_for
-from claims.models import ClaimStatus, Verdict, VerdictStatus
+from claims.models import ClaimStatus, Correction, Verdict, VerdictStatus
 from claims.services import speaker_resolve
 from tests.claims.test_api_support import (
     claim_with_text,
@@ -51,6 +51,20 @@ def test_the_list_shows_published_verdicts_newest_first_with_their_claim_and_sou
     assert first["rating"] == {"slug": "false", "label": "False", "value": 2}
     assert first["sources"][0]["title"] == "Budget statistics"
     assert first["claimreview_url"].endswith(f"/api/v1/verdicts/{newer.pk}/claimreview/")
+
+
+def test_a_corrected_verdict_carries_its_public_correction_notes_in_the_list_and_detail(api):
+    corrected = published_verdict("The budget grew by 40 percent.")
+    published_verdict("Crime fell by 10 percent.")
+    for note in ("The figure was for 2025, not 2026.", "A source link was broken."):
+        Correction.objects.create(verdict=corrected, note=note, created_by=editor())
+    listed = {row["id"]: row for row in api.get("/api/v1/verdicts/").json()["results"]}
+    notes = [entry["note"] for entry in listed[corrected.pk]["corrections"]]
+    assert notes == ["The figure was for 2025, not 2026.", "A source link was broken."]
+    assert all(entry["published_at"] for entry in listed[corrected.pk]["corrections"])
+    assert [row["corrections"] for pk, row in listed.items() if pk != corrected.pk] == [[]]
+    detail = api.get(f"/api/v1/verdicts/{corrected.pk}/").json()
+    assert detail["corrections"] == listed[corrected.pk]["corrections"]
 
 
 def test_unpublished_verdicts_never_leak_from_list_detail_search_or_claimreview(api):
@@ -238,9 +252,10 @@ def test_a_list_page_costs_the_same_queries_however_long_it_is(
         with django_assert_num_queries(small[path]):
             response = api.get(path)
         assert len(response.json()["results"]) >= 10 or "nowhere" in path
-    # key lookup, the page, its sources (+ the rating list a rating filter checks against)
-    assert small["/api/v1/verdicts/?page_size=50"] == 3
-    assert small["/api/v1/verdicts/?page_size=50&rating=false"] == 4
+    # key lookup, the page, its sources, its corrections (+ the rating list a rating filter
+    # checks against)
+    assert small["/api/v1/verdicts/?page_size=50"] == 4
+    assert small["/api/v1/verdicts/?page_size=50&rating=false"] == 5
 
 
 PATHS_WITH_LISTS = [
@@ -366,6 +381,8 @@ def test_claims_of_published_verdicts_only_for_clients_and_everything_for_staff(
     in_review_row = staff.get(f"/api/v1/claims/{in_review.pk}/").json()
     assert in_review_row["verdict"] is None  # a draft verdict is not shown, even to staff
     assert ids(staff.get("/api/v1/claims/?status=in_review")) == [in_review.pk]
+    refused = staff.get("/api/v1/claims/?status=review").json()["fields"]["status"]
+    assert refused == ["Choose one of: dismissed, in_progress, in_review, new, published."]
 
 
 def test_speakers_come_with_their_published_verdicts_by_rating(api):
@@ -424,6 +441,9 @@ def test_the_hand_written_verdict_output_matches_the_declared_serializer_fields(
     without = published_verdict("Crime fell by 10 percent.")
     without.claim.article.outlet = None
     without.claim.article.save()
+    Correction.objects.create(
+        verdict=with_speaker, note="The figure was for 2025.", created_by=editor()
+    )
     request = Request(RequestFactory().get("/api/v1/verdicts/"))
     for verdict in published_verdicts().filter(pk__in=[with_speaker.pk, without.pk]):
         serializer = VerdictSerializer(context={"request": request})
@@ -733,7 +753,17 @@ def test_the_claim_endpoint_counts_a_large_group_and_pages_its_appearances(api):
 def test_the_appearances_endpoint_refuses_what_it_does_not_take(api):
     verdict = published_verdict("The budget grew by 40 percent.")
     url = f"/api/v1/claims/{verdict.claim.pk}/appearances/"
-    assert api.get(url, {"page": "2"}).json()["fields"] == {"page": ["Unknown parameter."]}
+    assert api.get(url, {"page": "2"}).json()["fields"] == {
+        "page": ["Unknown parameter; this endpoint takes cursor, page_size."]
+    }
+    detail = f"/api/v1/claims/{verdict.claim.pk}/"
+    assert api.get(detail, {"page": "2"}).json()["fields"] == {
+        "page": ["Unknown parameter; this endpoint takes none."]
+    }
+    listed = api.get("/api/v1/verdicts/", {"since": "2026-12-01"}).json()["fields"]["since"][0]
+    assert "updated_since" in listed and "page_size" in listed and "format" not in listed
+    claimreview = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/", {"as": "ld"})
+    assert claimreview.json()["fields"]["as"] == ["Unknown parameter; this endpoint takes format."]
     assert "cursor" in api.get(url, {"cursor": "forged"}).json()["fields"]
     # A well-formed cursor whose position is no date: refused, not sent to the database.
     forged_position = base64.b64encode(b"p=not-a-date").decode()

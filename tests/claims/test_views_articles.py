@@ -157,6 +157,22 @@ def test_a_field_error_is_the_description_its_input_points_to(client, checker):
     assert "A title is required with pasted text." in error
 
 
+def test_a_pasted_text_over_the_limit_is_refused_saying_so_not_cut_by_the_browser(
+    client, checker, settings
+):
+    settings.ARTICLE_MAX_CHARS = 100
+    form = client.get(reverse("articles:submit")).content.decode()
+    textarea = form.split('name="body"')[1].split(">")[0]
+    assert "maxlength" not in textarea
+    body = " ".join(["Rents rose."] * 20)
+    response = client.post(reverse("articles:submit"), submission(body=body))
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = html.split('id="id_body_error"')[1].split("</div>")[0]
+    assert f"The article text has {len(body)} characters; the maximum is 100." in error
+    assert not Article.objects.exists()
+
+
 def test_a_failed_log_in_keeps_the_username_and_puts_the_cursor_on_the_password(client):
     UserFactory(username="reporter")
     response = client.post(reverse("login"), {"username": "reporter", "password": "wrong"})
