@@ -107,7 +107,7 @@ def text_limit(field: forms.CharField, validator) -> forms.CharField:
 
 
 class QueueBulkForm(forms.Form):
-    """One action on the claims ticked in the queue (claims.services.claims_bulk_act)."""
+    """One action on the claims ticked in the queue (claims.bulk.claims_bulk_act)."""
 
     claims = forms.TypedMultipleChoiceField(coerce=int, required=True, label="Claims")
     action = forms.ChoiceField(

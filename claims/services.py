@@ -6,13 +6,11 @@ Views, API views, admin actions, tasks and commands all call these functions: on
 change of state. Workflow moves go through claims.workflow.transition().
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from articles.services import is_blank, visible_text
+from articles.services import visible_text
 
 from . import selectors, workflow
 from .appearances import public_appearances_kept
@@ -189,7 +187,7 @@ def claim_unassign(*, claim: Claim, actor) -> Claim:
     return claim
 
 
-def _dismissal_reason_check(reason: str) -> None:
+def dismissal_reason_check(reason: str) -> None:
     if refused := text_refusals(reason, *DISMISSAL_REASON):
         raise ValidationError({"reason": refused})
 
@@ -198,7 +196,7 @@ def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
     reason = visible_text(reason)
     if not reason:
         raise ValidationError({"reason": "Say why the claim is not check-worthy."})
-    _dismissal_reason_check(reason)
+    dismissal_reason_check(reason)
     with transaction.atomic():
         claim = locked_claim(claim)
         claim.dismissal_reason = reason
@@ -359,55 +357,3 @@ def claim_attribution_edit(
         )
         _attribution_contribution(claim=claim, actor=actor)
     return claim
-
-
-@dataclass(frozen=True)
-class BulkOutcome:
-    done: list[int]
-    refused: dict[int, str]  # claim id -> why, in the words the claim page would show
-
-
-BULK_ACTIONS = ("assign", "unassign", "dismiss")
-BULK_MAX = 100
-
-
-def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "") -> BulkOutcome:
-    """One queue action on many claims, each through its own service call and transaction: a
-    claim the workflow refuses (its verdict is in review, it is dismissed already) is reported
-    and the others go ahead."""
-    if action not in BULK_ACTIONS:
-        raise ValidationError({"action": f"Choose one of: {', '.join(BULK_ACTIONS)}."})
-    if not claim_ids or len(claim_ids) > BULK_MAX:
-        raise ValidationError({"claims": f"Select from 1 to {BULK_MAX} claims."})
-    if action == "dismiss" and is_blank(reason or ""):
-        raise ValidationError({"reason": "Say why the claims are not check-worthy."})
-    if action == "dismiss":
-        # Once for all of them, not the same refusal claim by claim.
-        _dismissal_reason_check(visible_text(reason))
-    if action != "dismiss" and not is_blank(reason or ""):
-        # Typed for a dismissal with another action still chosen: refused, not dropped unseen.
-        raise ValidationError(
-            {
-                "reason": "A reason is used only to dismiss claims: choose the dismissal, or "
-                f"clear the reason to {action} them."
-            }
-        )
-    calls = {
-        "assign": lambda claim: claim_assign(claim=claim, actor=actor),
-        "unassign": lambda claim: claim_unassign(claim=claim, actor=actor),
-        "dismiss": lambda claim: claim_dismiss(claim=claim, actor=actor, reason=reason),
-    }
-    claims = {claim.pk: claim for claim in Claim.objects.filter(pk__in=claim_ids)}
-    done, refused = [], {}
-    for pk in sorted(set(claim_ids)):
-        claim = claims.get(pk)
-        if claim is None:
-            refused[pk] = "No such claim."
-            continue
-        try:
-            calls[action](claim)
-        except (workflow.IllegalTransition, ValidationError, PermissionDenied) as error:
-            refused[pk] = " ".join(getattr(error, "messages", None) or [str(error)])
-        else:
-            done.append(pk)
-    return BulkOutcome(done=done, refused=refused)

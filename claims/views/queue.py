@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.form_encoding import field_labels, refuse_unreadable_in_messages
 
-from .. import selectors, services
+from .. import bulk, selectors
 from ..forms import QueueBulkForm, QueueFilterForm
 from ..ids import is_id
 from ..limits import DISMISSAL_REASON_MAX
@@ -74,7 +74,7 @@ def claim_queue_bulk(request):
         return _bulk_refused(request, back)
     action = form.cleaned_data["action"]
     try:
-        outcome = services.claims_bulk_act(
+        outcome = bulk.claims_bulk_act(
             claim_ids=form.cleaned_data["claims"],
             action=action,
             actor=request.user,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from claims import services
+from claims import bulk, services
 from claims.limits import DISMISSAL_REASON_MAX, REJECTION_NOTE_MAX
 from claims.matching import applications, groups
 from claims.models import ClaimStatus
@@ -46,7 +46,7 @@ def test_dismissing_one_claim_refuses_a_reason_it_could_not_keep(reason, message
 def test_a_bulk_dismissal_refuses_such_a_reason_once_and_dismisses_nothing(reason, message):
     first, second = claim(), claim("Wages rose 9 percent.")
     with pytest.raises(ValidationError) as refused:
-        services.claims_bulk_act(
+        bulk.claims_bulk_act(
             claim_ids=[first.pk, second.pk], action="dismiss", actor=fact_checker(), reason=reason
         )
     assert list(refused.value.message_dict) == ["reason"]

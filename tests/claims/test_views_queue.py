@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import services
+from claims import bulk, services
 from claims.models import Claim, ClaimStatus
 from claims.selectors import claims_search
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -337,16 +337,12 @@ def test_a_reason_typed_for_another_bulk_action_is_refused_not_dropped(client, c
 def test_claims_bulk_act_refuses_a_reason_for_an_action_that_does_not_use_one(checker):
     from django.core.exceptions import ValidationError
 
-    from claims import services
-
     one = claim("Rents doubled in a year.")
     with pytest.raises(ValidationError, match="used only to dismiss"):
-        services.claims_bulk_act(
+        bulk.claims_bulk_act(
             claim_ids=[one.pk], action="unassign", actor=checker, reason="Opinion."
         )
-    outcome = services.claims_bulk_act(
-        claim_ids=[one.pk], action="assign", actor=checker, reason="  "
-    )
+    outcome = bulk.claims_bulk_act(claim_ids=[one.pk], action="assign", actor=checker, reason="  ")
     assert outcome.done == [one.pk]
 
 
