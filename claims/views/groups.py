@@ -180,12 +180,15 @@ def group_event_undo(request, pk: int):
     # Back to the page it was undone from when that is one of the claims it moved; else the
     # group's history for those who may read it, the event's own claim for everyone else.
     back = _claim_id_from(request, "next_claim")
-    moved = {event.claim_id, *(int(pk) for pk in event.data.get("before", {}))}
+    # A merge names no claim of its own (claim_id is None): only the claims it moved.
+    moved = {event.claim_id, *(int(pk) for pk in event.data.get("before", {}))} - {None}
     if back in moved:
         return redirect("claims:detail", pk=back)
     if event.group_id and request.user.has_perm(PUBLISH_VERDICTS):
         return redirect("claims:group_history", pk=event.group_id)
-    return redirect("claims:detail", pk=event.claim_id)
+    if moved:
+        return redirect("claims:detail", pk=event.claim_id or min(moved))
+    return redirect("claims:queue")
 
 
 @desk_view(PUBLISH_VERDICTS)
