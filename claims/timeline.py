@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 
 from .models import (
     Claim,
@@ -21,6 +21,7 @@ from .models import (
     ClaimNote,
     Correction,
     EvidenceSource,
+    GroupEventKind,
     Rating,
     Verdict,
     VerdictStatus,
@@ -50,13 +51,14 @@ def claim_timeline_page(
     """Page `number` (as the query string gave it: a bad or too large one is the last page) of
     the claim's timeline, oldest first; its object_list holds TimelineEntry rows. `notes`
     (claims.notes.notes_readable_by the reader) adds the research notes."""
-    return _page(_Sources([claim.pk], notes=notes), number=number, per_page=per_page)
+    sources = _Sources([claim.pk], notes=notes, group_events=claim_group_events(claim))
+    return _page(sources, number=number, per_page=per_page)
 
 
 def claim_timeline_latest(claim: Claim, *, count: int) -> tuple[list[TimelineEntry], int]:
     """The claim's `count` latest entries (oldest of them first) without research notes, which
     the claim page lists apart; and how many entries the whole timeline has."""
-    sources = _Sources([claim.pk], notes=False)
+    sources = _Sources([claim.pk], notes=False, group_events=claim_group_events(claim))
     keys = sources.keys()
     latest = list(keys.order_by("-at", "-source", "-key")[:count])[::-1]
     return sources.entries(latest), keys.count()
@@ -76,6 +78,24 @@ def group_timeline_page(
     return _page(sources, number=number, per_page=per_page)
 
 
+def claim_group_events(claim: Claim) -> QuerySet[ClaimGroupEvent]:
+    """The group changes made to `claim`: a link, confirmation, rejection, split or undo that
+    names it, and a merge that carried it along (a merge names no claim; its `data["before"]`
+    lists those it moved) or that merge's undo. A split leaves the claim in no group, so without
+    these its own history would not say who took it out, and its page could not undo it. Links
+    of later repeats to it stay on the group's history: a claim repeated a thousand times would
+    read as nothing else.
+
+    The JSON lookups read only the events of the groups the claim is in or was named in (an
+    index on the group), never the whole table."""
+    named = ClaimGroupEvent.objects.filter(claim=claim)
+    groups = Q(group_id__in=named.values("group_id")) | Q(group_id=claim.group_id)
+    key = str(claim.pk)
+    merged = Q(kind=GroupEventKind.MERGED, data__before__has_key=key)
+    unmerged = Q(undoes__kind=GroupEventKind.MERGED, undoes__data__before__has_key=key)
+    return ClaimGroupEvent.objects.filter(Q(claim=claim) | (groups & (merged | unmerged)))
+
+
 def _page(sources: "_Sources", *, number, per_page: int) -> Page:
     keys = sources.keys().order_by("at", "source", "key")
     page = Paginator(keys, per_page).get_page(number)
@@ -84,10 +104,14 @@ def _page(sources: "_Sources", *, number, per_page: int) -> Page:
 
 
 class _Sources:
-    def __init__(self, claim_ids, *, notes: bool, group=None, name_claims: bool = False):
+    def __init__(
+        self, claim_ids, *, notes: bool, group=None, group_events=None, name_claims: bool = False
+    ):
         self.claim_ids = claim_ids  # a list of ids, or a query of them (a group's members)
         self.notes = notes
-        self.group = group
+        if group is not None:
+            group_events = ClaimGroupEvent.objects.filter(group=group)
+        self.group_events = group_events
         self.name_claims = name_claims
         self._versions: dict[int, TimelineEntry] | None = None
         self._version_claims: dict[int, int] = {}
@@ -113,9 +137,8 @@ class _Sources:
             parts.append(tagged(notes, "created_at", _NOTE, "id"))
         versions = Verdict.history.filter(history_id__in=list(self.versions()))
         parts.append(tagged(versions, "history_date", _VERSION, "history_id"))
-        if self.group is not None:
-            group_events = ClaimGroupEvent.objects.filter(group=self.group)
-            parts.append(tagged(group_events, "created_at", _GROUP_EVENT, "id"))
+        if self.group_events is not None:
+            parts.append(tagged(self.group_events, "created_at", _GROUP_EVENT, "id"))
         first, *rest = parts
         return first.union(*rest, all=True)
 
@@ -216,6 +239,12 @@ def _note_entry(note: ClaimNote) -> TimelineEntry:
 
 def _group_event_entry(event: ClaimGroupEvent) -> TimelineEntry:
     details = [("claim", f"#{event.claim_id}")] if event.claim_id else []
+    if event.kind == GroupEventKind.MERGED:
+        details.append(("claims moved", str(len(event.data.get("before", {})))))
+    elif event.kind == GroupEventKind.UNDONE and event.data.get("undone_kind"):
+        undone = event.data["undone_kind"]
+        label = GroupEventKind(undone).label if undone in GroupEventKind.values else undone
+        details.append(("undoes", label))
     if event.undone_by_id:
         details.append(("undone", "yes"))
     return TimelineEntry(

@@ -1,10 +1,12 @@
-"""Undoing a group change, seen from the pages it is undone from."""
+"""A group change seen from the claims it moved: their history pages name it with who and when,
+and their pages offer its undo, also once a split left the claim in no group; and where an undo
+goes back to."""
 
 import pytest
 from django.urls import reverse
 
 from claims.matching import groups
-from claims.models import Claim
+from claims.models import Claim, ClaimGroupEvent, GroupEventKind
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
@@ -53,3 +55,43 @@ def test_a_fact_checker_undoing_a_merge_without_a_page_lands_on_a_claim_it_moved
     merge, (a, *_) = merged(checker)
     response = client.post(reverse("claims:group_event_undo", args=[merge.pk]))
     assert response["Location"] == reverse("claims:detail", args=[a.pk])
+
+
+def undo_form(event) -> str:
+    return f'action="{reverse("claims:group_event_undo", args=[event.pk])}"'
+
+
+def test_a_split_claim_s_history_says_who_split_it_and_its_page_undoes_it(client, checker):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    groups.claim_group_link(claim=second, earlier=first)
+    client.post(reverse("claims:split", args=[second.pk]))
+    split = ClaimGroupEvent.objects.get(kind=GroupEventKind.SPLIT)
+
+    history = client.get(reverse("claims:history", args=[second.pk])).content.decode()
+    assert "Group: Linked automatically" in history
+    assert "Group: Split out" in history and "fc" in history
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert undo_form(split) in page
+
+    response = client.post(
+        reverse("claims:group_event_undo", args=[split.pk]), {"next_claim": second.pk}
+    )
+    assert response["Location"] == reverse("claims:detail", args=[second.pk])
+    assert Claim.objects.get(pk=second.pk).group_id == Claim.objects.get(pk=first.pk).group_id
+    history = client.get(reverse("claims:history", args=[second.pk])).content.decode()
+    assert "Group: Undone" in history and "undoes: Split out" in history
+
+
+def test_a_merge_is_on_the_history_and_page_of_each_claim_it_moved(client, checker):
+    merge, (a, b, c, d) = merged(checker)
+    for moved in (a, b):
+        history = client.get(reverse("claims:history", args=[moved.pk])).content.decode()
+        assert "Group: Groups merged" in history and "claims moved: 2" in history
+        page = client.get(reverse("claims:detail", args=[moved.pk])).content.decode()
+        assert undo_form(merge) in page
+    # The claims of the group merged into did not move: the merge is not on their pages.
+    for stayed in (c, d):
+        assert (
+            "Groups merged"
+            not in client.get(reverse("claims:history", args=[stayed.pk])).content.decode()
+        )

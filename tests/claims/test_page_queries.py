@@ -161,7 +161,7 @@ DESK_PAGES = {
         10,
     ),
     # Claim pages: one query more than before, for a request to apply a published verdict
-    # that awaits an editor.
+    # that awaits an editor; and on a repeat's page one for the group change that linked it.
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
@@ -170,12 +170,12 @@ DESK_PAGES = {
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        23,
+        24,
     ),
     "claim page of a repeat awaiting an editor": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[2].pk]),
-        23,
+        24,
     ),
     "claim history": (
         "boss",
