@@ -16,6 +16,7 @@ from ..models import (
     Claim,
     ClaimGroup,
     ClaimGroupEvent,
+    ClaimStatus,
     MatchSuggestion,
     VerdictApplication,
 )
@@ -23,7 +24,6 @@ from .base import (
     CHANGE_CLAIMS,
     PUBLISH_VERDICTS,
     attempt,
-    claim_action,
     desk_view,
     error_messages,
     refuse_unreadable_in_messages,
@@ -68,9 +68,18 @@ def suggestion_reject(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_split(request, pk: int):
-    return claim_action(
-        request, pk, groups.claim_split, success="The claim is split out of its group."
+    claim = get_object_or_404(Claim, pk=pk)
+    split = attempt(
+        request,
+        lambda: groups.claim_split(claim=claim, actor=request.user),
+        success="The claim is split out of its group.",
     )
+    if split and claim.status == ClaimStatus.DISMISSED:
+        # Most often a repeat dismissed as already checked: that reason no longer holds, and
+        # nothing brings the claim back to the queue by itself.
+        reason = f" (“{claim.dismissal_reason}”)" if claim.dismissal_reason else ""
+        messages.info(request, f"It stays dismissed{reason}: reopen it to check it on its own.")
+    return redirect("claims:detail", pk=pk)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

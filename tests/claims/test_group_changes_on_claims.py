@@ -5,7 +5,7 @@ goes back to."""
 import pytest
 from django.urls import reverse
 
-from claims.matching import groups
+from claims.matching import applications, groups
 from claims.models import Claim, ClaimGroupEvent, GroupEventKind
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
@@ -13,6 +13,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     editor,
     fact_checker,
     fast_password_hashing,
+    published_verdict,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -95,3 +96,24 @@ def test_a_merge_is_on_the_history_and_page_of_each_claim_it_moved(client, check
             "Groups merged"
             not in client.get(reverse("claims:history", args=[stayed.pk])).content.decode()
         )
+
+
+def test_splitting_out_a_repeat_dismissed_as_checked_says_it_stays_dismissed(client):
+    client.force_login(editor(username="ed"))
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    applications.verdict_application_request(
+        claim=repeat, checked=verdict.claim, actor=editor(username="boss")
+    )
+    response = client.post(reverse("claims:split", args=[repeat.pk]), follow=True)
+    page = response.content.decode()
+    assert "The claim is split out of its group." in page
+    assert "It stays dismissed (“Already checked: a repeat of claim" in page
+    assert "reopen it to check it on its own" in page
+
+
+def test_splitting_out_an_open_claim_says_nothing_of_a_dismissal(client, checker):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    groups.claim_group_link(claim=second, earlier=first)
+    page = client.post(reverse("claims:split", args=[second.pk]), follow=True).content.decode()
+    assert "The claim is split out of its group." in page and "stays dismissed" not in page
