@@ -267,7 +267,21 @@ def _verdict_versions(
     versions, previous = [], None
     for position, record in enumerate(records):
         changes, new_version = [], previous is None or record.version != previous.version
-        if previous is not None:
+        if previous is None:
+            # The first version against nothing: what the verdict started as, which no later
+            # diff shows when it never changed (the rating a draft was submitted with).
+            for name in _VERDICT_FIELDS:
+                value = getattr(record, f"{name}_id" if name == "rating" else name)
+                if value in (None, ""):
+                    continue
+                if name == "rating":
+                    value = ratings.get(value, "—")
+                elif name == "status":
+                    value = _verdict_status_label(value)
+                changes.append((name.replace("_", " "), "—", _plain(value)))
+            if sources[position]:
+                changes.append(("sources", "—", sources[position]))
+        else:
             delta = record.diff_against(previous, included_fields=_VERDICT_FIELDS)
             for change in delta.changes:
                 old, new = change.old, change.new

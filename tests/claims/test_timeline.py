@@ -295,3 +295,19 @@ def test_a_note_taken_back_while_its_history_page_is_read_leaves_the_page_withou
     keys = list(sources.keys().order_by("at", "source", "key"))
     notes.claim_note_remove(note=note, actor=checker)
     assert [entry.title for entry in sources.entries(keys)] == ["Assigned"]
+
+
+def test_the_first_version_shows_what_the_verdict_started_as(client):
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict()
+    source = verdict.sources.get()
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    (first,) = [entry for entry in entries if entry.title == "Verdict version 1"]
+    assert ("rating", "—", verdict.rating.label) in first.changes
+    assert ("conclusion", "—", verdict.conclusion) in first.changes
+    assert ("status", "—", "Draft") in first.changes
+    assert ("sources", "—", f"{source.title} <{source.url}>") in first.changes
+    client.force_login(editor())
+    page = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert verdict.conclusion in page
