@@ -165,7 +165,8 @@ DESK_PAGES = {
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
-        24,  # a pending verdict application; a published verdict's corrections' times
+        25,  # a pending verdict application; a published verdict's corrections' times; whether
+        # the editor wrote its draft (then no correction form)
     ),
     "claim page of a claim in review": (
         "boss",
