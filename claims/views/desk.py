@@ -42,12 +42,12 @@ def claim_history(request, pk: int):
 def desk_history(request):
     form = DeskHistoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.events_for_desk(
+    page = selectors.desk_history_page(
         actor=filters.get("person"),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        number=request.GET.get("page"),
     )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "claims/desk_history.html",

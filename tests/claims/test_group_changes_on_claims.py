@@ -117,3 +117,20 @@ def test_splitting_out_an_open_claim_says_nothing_of_a_dismissal(client, checker
     groups.claim_group_link(claim=second, earlier=first)
     page = client.post(reverse("claims:split", args=[second.pk]), follow=True).content.decode()
     assert "The claim is split out of its group." in page and "stays dismissed" not in page
+
+
+def test_the_desk_history_lists_group_changes_by_person_among_the_workflow_events(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    merge, (a, b, c, d) = merged(boss)
+    groups.claim_split(claim=Claim.objects.get(pk=d.pk), actor=boss)
+    html = client.get(reverse("claims:desk_history"), {"person": boss.pk}).content.decode()
+    assert html.count("data-group-change=") == 2  # the matcher's links are not the editor's
+    assert "Group: Split out" in html and "Group: Groups merged" in html
+    assert "2 claims moved" in html
+    assert reverse("claims:group_history", args=[merge.group_id]) in html
+    assert reverse("claims:history", args=[d.pk]) in html
+    everyone = client.get(reverse("claims:desk_history")).content.decode()
+    assert everyone.count("data-group-change=") == 4
+    # Newest first, as the workflow events: the split came after the merge.
+    assert everyone.index("Group: Split out") < everyone.index("Group: Groups merged")
