@@ -17,6 +17,7 @@ from ..models import (
     ClaimGroup,
     ClaimGroupEvent,
     ClaimStatus,
+    GroupEventKind,
     MatchSuggestion,
     VerdictApplication,
 )
@@ -93,7 +94,15 @@ def group_merge(request, pk: int):
     if target is None:
         messages.error(request, f"There is no claim #{target_id}.")
     elif claim.group is None:
-        messages.error(request, "This claim is not in a group; confirm a match instead.")
+        # A repeat the matcher missed (or one split out too soon): the reviewer links it, as a
+        # confirmed match, to the claim it repeats.
+        attempt(
+            request,
+            lambda: groups.claim_group_link(
+                claim=claim, earlier=target, actor=request.user, kind=GroupEventKind.CONFIRMED
+            ),
+            success=f"Linked: the claim is an appearance of claim #{target_id}.",
+        )
     else:
         attempt(
             request,

@@ -134,3 +134,30 @@ def test_the_desk_history_lists_group_changes_by_person_among_the_workflow_event
     assert everyone.count("data-group-change=") == 4
     # Newest first, as the workflow events: the split came after the merge.
     assert everyone.index("Group: Split out") < everyone.index("Group: Groups merged")
+
+
+def test_a_claim_in_no_group_is_linked_by_hand_to_the_claim_it_repeats_and_unlinked(
+    client, checker
+):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert "This claim repeats claim #" in page
+    response = client.post(reverse("claims:merge", args=[second.pk]), {"target": first.pk})
+    assert response["Location"] == reverse("claims:detail", args=[second.pk])
+    linked = Claim.objects.get(pk=second.pk)
+    assert linked.group_id == Claim.objects.get(pk=first.pk).group_id is not None
+    assert linked.group_link == "confirmed"
+    event = ClaimGroupEvent.objects.get(kind=GroupEventKind.CONFIRMED)
+    assert event.actor == checker and event.claim_id == second.pk
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert f'data-appearance="{first.pk}"' in page and undo_form(event) in page
+
+    refused = client.post(
+        reverse("claims:merge", args=[first.pk]), {"target": first.pk}, follow=True
+    )
+    assert "its own members" in refused.content.decode()
+    alone = claim("Unemployment doubled.")
+    itself = client.post(
+        reverse("claims:merge", args=[alone.pk]), {"target": alone.pk}, follow=True
+    )
+    assert "A claim cannot be a repeat of itself." in itself.content.decode()
