@@ -120,6 +120,19 @@ def test_the_desk_history_pager_keeps_the_person_filter_on_every_page(client):
     assert f'href="?person={boss.pk}&amp;page=1" rel="prev"' in html
 
 
+def test_a_bad_date_on_the_desk_history_is_marked_and_the_person_filter_still_applies(client):
+    boss, other = editor(username="boss"), fact_checker(username="other")
+    services.claim_assign(claim=ClaimFactory(), actor=boss)
+    services.claim_assign(claim=ClaimFactory(), actor=other)
+    client.force_login(boss)
+    response = client.get(
+        reverse("claims:desk_history"), {"person": other.pk, "date_from": "2026-13-45"}
+    )
+    html = response.content.decode()
+    assert "Enter a valid date." in html
+    assert [event.actor for event in response.context["page"]] == [other]
+
+
 def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timeline_page(client):
     first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
     repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
