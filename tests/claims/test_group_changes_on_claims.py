@@ -161,3 +161,13 @@ def test_a_claim_in_no_group_is_linked_by_hand_to_the_claim_it_repeats_and_unlin
         reverse("claims:merge", args=[alone.pk]), {"target": alone.pk}, follow=True
     )
     assert "A claim cannot be a repeat of itself." in itself.content.decode()
+
+
+def test_the_group_page_says_how_many_claims_a_merge_brought_and_from_which_group(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    merge, _ = merged(boss)
+    source = merge.data["source"]
+    html = client.get(reverse("claims:group_history", args=[merge.group_id])).content.decode()
+    link = reverse("claims:group_history", args=[source])
+    assert f'Groups merged · 2 claims from <a href="{link}">canonical claim #{source}</a>' in html
