@@ -208,7 +208,7 @@ class _Sources:
             elif source == _NOTE:
                 shown.append(self._named(_note_entry(row), row.claim_id))
             else:
-                shown.append(_group_event_entry(row))
+                shown.append(_group_event_entry(row, name_claim=self.name_claims))
         return shown
 
     def _named(self, entry: TimelineEntry, claim_id: int) -> TimelineEntry:
@@ -237,8 +237,9 @@ def _note_entry(note: ClaimNote) -> TimelineEntry:
     )
 
 
-def _group_event_entry(event: ClaimGroupEvent) -> TimelineEntry:
-    details = [("claim", f"#{event.claim_id}")] if event.claim_id else []
+def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineEntry:
+    # A group's timeline says which of its claims changed; a claim's own needs no "claim: #N".
+    details = [("claim", f"#{event.claim_id}")] if event.claim_id and name_claim else []
     if event.kind == GroupEventKind.MERGED:
         details.append(("claims moved", str(len(event.data.get("before", {})))))
     elif event.kind == GroupEventKind.UNDONE and event.data.get("undone_kind"):

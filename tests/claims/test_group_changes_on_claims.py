@@ -71,6 +71,7 @@ def test_a_split_claim_s_history_says_who_split_it_and_its_page_undoes_it(client
     history = client.get(reverse("claims:history", args=[second.pk])).content.decode()
     assert "Group: Linked automatically" in history
     assert "Group: Split out" in history and "fc" in history
+    assert f"claim: #{second.pk}" not in history  # its own history: no need to name it
     page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
     assert undo_form(split) in page
 
