@@ -17,7 +17,7 @@ from ..forms import (
 from ..ids import is_id
 from ..limits import REJECTION_NOTE_MAX
 from ..matching.selectors import claim_covered_by, pending_application_of, seen_before
-from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
+from ..models import Claim, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from ..workflow import IllegalTransition
 from .base import (
     CHANGE_CLAIMS,
@@ -139,6 +139,16 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "notes": notes.claim_notes_for(claim, user),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
         "corrections": verdict.corrections.select_related("created_by") if verdict else [],
+        # Who sent it back and when: the verdict's own updated_by moves on with the author's
+        # next save, the workflow event does not.
+        "returned": (
+            claim.events.filter(kind=ClaimEventKind.RETURNED)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+            if verdict is not None and verdict.status == VerdictStatus.RETURNED
+            else None
+        ),
         "can_change_claim": user.has_perm(CHANGE_CLAIMS),
         "can_edit_verdict": can_edit_verdict,
         "can_submit": can_edit_verdict and verdict is not None,

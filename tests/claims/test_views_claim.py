@@ -406,12 +406,25 @@ def test_a_stale_publish_is_refused(client):
     assert verdict.status == VerdictStatus.RETURNED
 
 
-def test_the_author_sees_the_editors_return_comment(client, checker):
+def test_the_author_sees_who_returned_the_verdict_when_and_why(client, checker):
     verdict = submitted_verdict(claim=claim_in_body(), author=checker)
-    verdicts.verdict_return(verdict=verdict, actor=editor(), comment="Add the police source.")
+    verdict = verdicts.verdict_return(
+        verdict=verdict, actor=editor(username="boss"), comment="Add the police source."
+    )
     html = page(client, verdict.claim)
-    assert "Returned by the editor:" in html and "Add the police source." in html
+    assert "Returned by boss on <time" in html and "Add the police source." in html
     assert 'name="conclusion"' in html  # editable again
+    # The author's next save (still returned) does not make them the one who returned it.
+    verdicts.verdict_save(
+        claim=verdict.claim,
+        actor=checker,
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion="A new conclusion.",
+        explanation=verdict.explanation,
+        sources=[{"url": "https://police.example.org/figures", "title": "Police figures"}],
+    )
+    assert "Returned by boss on <time" in page(client, verdict.claim)
 
 
 def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):
