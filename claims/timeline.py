@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models import F, IntegerField, QuerySet, Value
 
 from .models import (
     Claim,
@@ -86,14 +86,22 @@ def claim_group_events(claim: Claim) -> QuerySet[ClaimGroupEvent]:
     of later repeats to it stay on the group's history: a claim repeated a thousand times would
     read as nothing else.
 
-    The JSON lookups read only the events of the groups the claim is in or was named in (an
-    index on the group), never the whole table."""
+    Read as one UNION of index scans (the events naming the claim, by claim; the merges among
+    the events of the groups it is or was in, by group), whose ids the caller's query then
+    takes. An OR of the same conditions had PostgreSQL scan every group change: 54 ms at
+    100,000 of them, against 0.1 ms this way (1.2 ms for a claim in a group of 5,000
+    appearances; EXPLAIN ANALYZE, the development machine)."""
     named = ClaimGroupEvent.objects.filter(claim=claim)
-    groups = Q(group_id__in=named.values("group_id")) | Q(group_id=claim.group_id)
     key = str(claim.pk)
-    merged = Q(kind=GroupEventKind.MERGED, data__before__has_key=key)
-    unmerged = Q(undoes__kind=GroupEventKind.MERGED, undoes__data__before__has_key=key)
-    return ClaimGroupEvent.objects.filter(Q(claim=claim) | (groups & (merged | unmerged)))
+    merges = ClaimGroupEvent.objects.filter(kind=GroupEventKind.MERGED, data__before__has_key=key)
+    in_its_group = merges.filter(group_id=claim.group_id)
+    in_groups_it_left = merges.filter(group_id__in=named.values("group_id"))
+    parts = [named.values_list("pk")]
+    for found in (in_its_group, in_groups_it_left):
+        parts += [found.values_list("pk"), found.values_list("undone_by_id")]
+    first, *rest = (part.order_by() for part in parts)
+    ids = {pk for (pk,) in first.union(*rest, all=True) if pk is not None}
+    return ClaimGroupEvent.objects.filter(pk__in=ids)
 
 
 def _page(sources: "_Sources", *, number, per_page: int) -> Page:
