@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..timeline import claim_group_events
 from . import embedding
+from .groups import group_events_undoable
 from .store import external_matches
 
 EXTERNAL_PER_CLAIM = 5
@@ -84,7 +85,11 @@ def seen_before(claim: Claim) -> SeenBefore:
     events = claim_group_events(claim)
     if group is not None:
         events = events.filter(group=group)
-    events = list(events.select_related("actor").order_by("-created_at", "-pk")[:5])
+    # Only the changes an undo would not refuse: a link since split out, or a split since
+    # linked again, offers no button that can only fail.
+    events = group_events_undoable(
+        list(events.select_related("actor").order_by("-created_at", "-pk")[:5])
+    )
     return SeenBefore(
         group, appearances, suggestions, later, checked, events, external_checks(claim)
     )

@@ -172,3 +172,23 @@ def test_the_group_page_says_how_many_claims_a_merge_brought_and_from_which_grou
     html = client.get(reverse("claims:group_history", args=[merge.group_id])).content.decode()
     link = reverse("claims:group_history", args=[source])
     assert f'Groups merged · 2 claims from <a href="{link}">canonical claim #{source}</a>' in html
+
+
+def test_the_panel_offers_only_the_undos_that_would_not_be_refused(client, checker):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    linked = groups.claim_group_link(claim=second, earlier=first)
+    split = groups.claim_split(claim=Claim.objects.get(pk=second.pk), actor=checker)
+    relinked = groups.claim_group_link(
+        claim=Claim.objects.get(pk=second.pk),
+        earlier=first,
+        actor=checker,
+        kind=GroupEventKind.CONFIRMED,
+    )
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert undo_form(relinked) in page
+    # The split no longer holds (the claim is back in the group): its undo would be refused.
+    assert undo_form(split) not in page
+    response = client.post(reverse("claims:group_event_undo", args=[split.pk]), follow=True)
+    assert "The group changed again since" in response.content.decode()
+    # The first link still does what it says (both claims back out of any group).
+    assert undo_form(linked) in page

@@ -162,7 +162,8 @@ DESK_PAGES = {
     ),
     # Claim pages: one query more than before, for a request to apply a published verdict
     # that awaits an editor; and two for the group changes of the claim (their ids, for the
-    # panel and for the latest history entries; claims.timeline.claim_group_events).
+    # panel and for the latest history entries; claims.timeline.claim_group_events), and on a
+    # repeat's page one for the groups of the claims its Undo buttons would move.
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
@@ -172,12 +173,12 @@ DESK_PAGES = {
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        26,
+        27,
     ),
     "claim page of a repeat awaiting an editor": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[2].pk]),
-        26,
+        27,
     ),
     "claim history": (
         "boss",
