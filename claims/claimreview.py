@@ -24,6 +24,12 @@ from .selectors.public import with_modified_at
 CLAIMREVIEW_RECENT_APPEARANCES = 50
 
 
+def public_appearances(claim) -> list:
+    """The claim's public appearances that its ClaimReview and public page show (the first, its
+    own and the most recent: CLAIMREVIEW_RECENT_APPEARANCES), in order."""
+    return claim_appearances_capped(claim, latest=CLAIMREVIEW_RECENT_APPEARANCES)
+
+
 def _earliest_article_date(claim) -> datetime | None:
     """The earliest date among all the claim's public appearances' articles. The first
     appearance is the earliest dated one unless its article is undated (placed by when the
@@ -31,8 +37,11 @@ def _earliest_article_date(claim) -> datetime | None:
     return appearances_of(claim).aggregate(first=Min("article__published_at"))["first"]
 
 
-def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str) -> dict:
-    """The ClaimReview of a published verdict as a JSON-ready dict."""
+def claimreview_for(
+    verdict: Verdict, *, request_or_base_url: HttpRequest | str, appearances: list | None = None
+) -> dict:
+    """The ClaimReview of a published verdict as a JSON-ready dict. `appearances`: the claim's
+    public_appearances, when the caller read them already (the public page lists them too)."""
     if isinstance(request_or_base_url, str):
         base_url = request_or_base_url
     else:
@@ -50,18 +59,17 @@ def claimreview_for(verdict: Verdict, *, request_or_base_url: HttpRequest | str)
     # would credit someone with making a claim the desk never attributed.
     # The articles the canonical claim appeared in publicly (claims.appearances), the first one
     # first, at most the first, the claim's own and the most recent ones (the constant's why).
-    appeared_in = [
-        other.article
-        for other in claim_appearances_capped(claim, latest=CLAIMREVIEW_RECENT_APPEARANCES)
-    ]
-    appearances = [_appearance(other) for other in appeared_in]
+    if appearances is None:
+        appearances = public_appearances(claim)
+    appeared_in = [other.article for other in appearances]
+    shown = [_appearance(other) for other in appeared_in]
     # The claim was made when it first appeared, which may be a repeat in an earlier article
     # than the one this verdict was written on: the same day as firstAppearance says.
     first_made = appeared_in[0].published_at or _earliest_article_date(claim)
     if first_made:
         item_reviewed["datePublished"] = desk_moment(first_made)
-    item_reviewed["appearance"] = appearances
-    item_reviewed["firstAppearance"] = appearances[0]
+    item_reviewed["appearance"] = shown
+    item_reviewed["firstAppearance"] = shown[0]
 
     review = {
         "@context": "https://schema.org",

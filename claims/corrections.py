@@ -48,14 +48,23 @@ def verdict_public_fields(verdict: Verdict) -> dict:
     }
 
 
-def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
+def verdict_correct_refusal(*, verdict: Verdict, user) -> str | None:
+    """Why `user`, an editor, may not correct `verdict`, or None: the one rule the service and
+    the claim page (which then offers no correction form to fill in for nothing) share."""
     # A correction is published by the editor who writes it, with a dated public note; it must
     # not become a way to publish a draft one wrote, so draft authors may not correct.
-    if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        raise PermissionDenied(
+    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+        return (
             f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
             "published: another editor must correct it."
         )
+    return None
+
+
+def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
+    refusal = verdict_correct_refusal(verdict=verdict, user=editor)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 def _correction_republish(*, claim: Claim, verdict: Verdict, editor, note: str, data: dict):

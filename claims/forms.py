@@ -21,7 +21,7 @@ from .limits import (
     speaker_name_length,
     speaker_role_length,
 )
-from .models import ClaimEvent, Rating, Speaker, SpeakerKind
+from .models import ClaimEvent, ClaimGroupEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
 
 
@@ -333,10 +333,12 @@ class DeskHistoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # EXISTS per user on the actor index, not DISTINCT over a join with every event.
+        # EXISTS per user on the actor index, not DISTINCT over a join with every event; a
+        # group change is on the desk history too (selectors.desk_history_page).
         acted = ClaimEvent.objects.filter(actor=OuterRef("pk"))
+        grouped = ClaimGroupEvent.objects.filter(actor=OuterRef("pk"))
         self.fields["person"].queryset = (
-            get_user_model().objects.filter(Exists(acted)).order_by("username")
+            get_user_model().objects.filter(Exists(acted) | Exists(grouped)).order_by("username")
         )
 
     def clean(self):

@@ -22,6 +22,7 @@ from .models import (
     ClaimNote,
     Correction,
     EvidenceSource,
+    GroupEventKind,
     Rating,
     Verdict,
     VerdictStatus,
@@ -51,13 +52,14 @@ def claim_timeline_page(
     """Page `number` (as the query string gave it: a bad or too large one is the last page) of
     the claim's timeline, oldest first; its object_list holds TimelineEntry rows. `notes`
     (claims.notes.notes_readable_by the reader) adds the research notes."""
-    return _page(_Sources([claim.pk], notes=notes), number=number, per_page=per_page)
+    sources = _Sources([claim.pk], notes=notes, group_events=claim_group_events(claim))
+    return _page(sources, number=number, per_page=per_page)
 
 
 def claim_timeline_latest(claim: Claim, *, count: int) -> tuple[list[TimelineEntry], int]:
     """The claim's `count` latest entries (oldest of them first) without research notes, which
     the claim page lists apart; and how many entries the whole timeline has."""
-    sources = _Sources([claim.pk], notes=False)
+    sources = _Sources([claim.pk], notes=False, group_events=claim_group_events(claim))
     keys = sources.keys()
     latest = list(keys.order_by("-at", "-source", "-key")[:count])[::-1]
     return sources.entries(latest), keys.count()
@@ -77,6 +79,32 @@ def group_timeline_page(
     return _page(sources, number=number, per_page=per_page)
 
 
+def claim_group_events(claim: Claim) -> QuerySet[ClaimGroupEvent]:
+    """The group changes made to `claim`: a link, confirmation, rejection, split or undo that
+    names it, and a merge that carried it along (a merge names no claim; its `data["before"]`
+    lists those it moved) or that merge's undo. A split leaves the claim in no group, so without
+    these its own history would not say who took it out, and its page could not undo it. Links
+    of later repeats to it stay on the group's history: a claim repeated a thousand times would
+    read as nothing else.
+
+    Read as one UNION of index scans (the events naming the claim, by claim; the merges among
+    the events of the groups it is or was in, by group), whose ids the caller's query then
+    takes. An OR of the same conditions had PostgreSQL scan every group change: 54 ms at
+    100,000 of them, against 0.1 ms this way (1.2 ms for a claim in a group of 5,000
+    appearances; EXPLAIN ANALYZE, the development machine)."""
+    named = ClaimGroupEvent.objects.filter(claim=claim)
+    key = str(claim.pk)
+    merges = ClaimGroupEvent.objects.filter(kind=GroupEventKind.MERGED, data__before__has_key=key)
+    in_its_group = merges.filter(group_id=claim.group_id)
+    in_groups_it_left = merges.filter(group_id__in=named.values("group_id"))
+    parts = [named.values_list("pk")]
+    for found in (in_its_group, in_groups_it_left):
+        parts += [found.values_list("pk"), found.values_list("undone_by_id")]
+    first, *rest = (part.order_by() for part in parts)
+    ids = {pk for (pk,) in first.union(*rest, all=True) if pk is not None}
+    return ClaimGroupEvent.objects.filter(pk__in=ids)
+
+
 def _page(sources: "_Sources", *, number, per_page: int) -> Page:
     keys = sources.keys().order_by("at", "source", "key")
     page = Paginator(keys, per_page).get_page(number)
@@ -85,10 +113,14 @@ def _page(sources: "_Sources", *, number, per_page: int) -> Page:
 
 
 class _Sources:
-    def __init__(self, claim_ids, *, notes: bool, group=None, name_claims: bool = False):
+    def __init__(
+        self, claim_ids, *, notes: bool, group=None, group_events=None, name_claims: bool = False
+    ):
         self.claim_ids = claim_ids  # a list of ids, or a query of them (a group's members)
         self.notes = notes
-        self.group = group
+        if group is not None:
+            group_events = ClaimGroupEvent.objects.filter(group=group)
+        self.group_events = group_events
         self.name_claims = name_claims
         self._versions: dict[int, TimelineEntry] | None = None
         self._version_claims: dict[int, int] = {}
@@ -114,13 +146,8 @@ class _Sources:
             parts.append(tagged(notes, "created_at", _NOTE, "id"))
         versions = Verdict.history.filter(history_id__in=list(self.versions()))
         parts.append(tagged(versions, "history_date", _VERSION, "history_id"))
-        if self.group is not None:
-            group_events = ClaimGroupEvent.objects.filter(group=self.group)
-        else:
-            # The claim's own repeat decisions (a match confirmed, a split): the group's
-            # history page, which lists them, is an editor's.
-            group_events = ClaimGroupEvent.objects.filter(claim_id__in=self.claim_ids)
-        parts.append(tagged(group_events, "created_at", _GROUP_EVENT, "id"))
+        if self.group_events is not None:
+            parts.append(tagged(self.group_events, "created_at", _GROUP_EVENT, "id"))
         first, *rest = parts
         return first.union(*rest, all=True)
 
@@ -190,7 +217,7 @@ class _Sources:
             elif source == _NOTE:
                 shown.append(self._named(_note_entry(row), row.claim_id))
             else:
-                shown.append(_group_event_entry(row, name_claim=self.group is not None))
+                shown.append(_group_event_entry(row, name_claim=self.name_claims))
         return shown
 
     def _named(self, entry: TimelineEntry, claim_id: int) -> TimelineEntry:
@@ -220,7 +247,14 @@ def _note_entry(note: ClaimNote) -> TimelineEntry:
 
 
 def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineEntry:
+    # A group's timeline says which of its claims changed; a claim's own needs no "claim: #N".
     details = [("claim", f"#{event.claim_id}")] if event.claim_id and name_claim else []
+    if event.kind == GroupEventKind.MERGED:
+        details.append(("claims moved", str(len(event.data.get("before", {})))))
+    elif event.kind == GroupEventKind.UNDONE and event.data.get("undone_kind"):
+        undone = event.data["undone_kind"]
+        label = GroupEventKind(undone).label if undone in GroupEventKind.values else undone
+        details.append(("undoes", label))
     if event.undone_by_id:
         details.append(("undone", "yes"))
     return TimelineEntry(
@@ -279,6 +313,7 @@ def _first_version_fields(record, ratings: dict[int, str], sources: str) -> list
         ("rating", ratings.get(record.rating_id)),
         ("conclusion", record.conclusion),
         ("explanation", record.explanation),
+        ("status", _verdict_status_label(record.status)),
         ("sources", sources),
     ]
     return [(name, "—", plain(value)) for name, value in written if value]

@@ -198,20 +198,13 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
     """Put back the groups `event` changed, if nothing changed them since; record the undo."""
     with transaction.atomic():
         event = ClaimGroupEvent.objects.select_for_update().get(pk=event.pk)
-        if event.kind in (GroupEventKind.UNDONE, GroupEventKind.VERDICT_APPLIED):
-            raise GroupActionRefused(
-                "This event cannot be undone here (a dismissal is reopened from the claim)."
-            )
-        if event.undone_by_id:
-            raise GroupActionRefused("This change was already undone.")
         before = event.data.get("before", {})
         claims = list(Claim.objects.select_for_update().filter(pk__in=[int(pk) for pk in before]))
-        after = _after_of(event)
-        for claim in claims:
-            if claim.pk in after and claim.group_id != after[claim.pk]:
-                raise GroupActionRefused(
-                    "The group changed again since; undo the later changes first."
-                )
+        refusal = group_event_undo_refusal(
+            event, groups_now={claim.pk: claim.group_id for claim in claims}
+        )
+        if refusal is not None:
+            raise GroupActionRefused(refusal)
         groups_touched = {event.group_id, *(g for g, _ in before.values() if g)}
         # Around the undo's mark too: an undone split or link no longer takes a repeat out of
         # its group, so the mark is what puts an application back on the public record.
@@ -235,6 +228,26 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
             event.undone_by = undo
             event.save(update_fields=["undone_by"])
         return undo
+
+
+def group_event_undo_refusal(event: ClaimGroupEvent, *, groups_now: dict) -> str | None:
+    """Why `event` cannot be undone, or None; `groups_now`: the group of each claim it moved,
+    by id, as they are now (group_event_undo reads them locked, a page for its Undo buttons)."""
+    if event.kind in (GroupEventKind.UNDONE, GroupEventKind.VERDICT_APPLIED):
+        return "This event cannot be undone here (a dismissal is reopened from the claim)."
+    if event.undone_by_id:
+        return "This change was already undone."
+    for pk, group_id in _after_of(event).items():
+        if pk in groups_now and groups_now[pk] != group_id:
+            return "The group changed again since; undo the later changes first."
+    return None
+
+
+def group_events_undoable(events: list[ClaimGroupEvent]) -> list[ClaimGroupEvent]:
+    """The `events` an Undo button may be offered for: one query for the claims they moved."""
+    moved = {int(pk) for event in events for pk in event.data.get("before", {})}
+    groups_now = dict(Claim.objects.filter(pk__in=moved).values_list("pk", "group_id"))
+    return [e for e in events if group_event_undo_refusal(e, groups_now=groups_now) is None]
 
 
 def _after_of(event: ClaimGroupEvent) -> dict[int, int | None]:

@@ -20,7 +20,9 @@ from ..models import (
     Verdict,
     VerdictApplication,
 )
+from ..timeline import claim_group_events
 from . import embedding
+from .groups import group_events_undoable
 from .store import external_matches
 
 EXTERNAL_PER_CLAIM = 5
@@ -78,13 +80,16 @@ def seen_before(claim: Claim) -> SeenBefore:
         (other for other in appearances if published_verdict_of(other)),
         None,
     )
-    events = []
+    # What the panel offers to undo: the changes made from this claim's page and the merges
+    # that moved it, in its group; out of any group, the split (or rejection) that left it so.
+    events = claim_group_events(claim)
     if group is not None:
-        events = list(
-            ClaimGroupEvent.objects.filter(group=group, claim=claim)
-            .select_related("actor")
-            .order_by("-created_at", "-pk")[:5]
-        )
+        events = events.filter(group=group)
+    # Only the changes an undo would not refuse: a link since split out, or a split since
+    # linked again, offers no button that can only fail.
+    events = group_events_undoable(
+        list(events.select_related("actor").order_by("-created_at", "-pk")[:5])
+    )
     return SeenBefore(
         group, appearances, suggestions, later, checked, events, external_checks(claim)
     )

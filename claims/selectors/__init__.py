@@ -26,8 +26,8 @@ from .dashboard import (
     TopSpeaker,
     bars,
     dashboard_numbers,
+    desk_history_page,
     duration_text,
-    events_for_desk,
     top_speakers,
 )
 from .public import (
@@ -56,7 +56,7 @@ __all__ = [
     "verdicts_containing",
     "dashboard_numbers",
     "duration_text",
-    "events_for_desk",
+    "desk_history_page",
     "public_corrections",
     "published_index",
     "with_modified_at",

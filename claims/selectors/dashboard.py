@@ -5,12 +5,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from ..models import Claim, ClaimEvent, ClaimStatus, Verdict
+from ..models import Claim, ClaimEvent, ClaimGroupEvent, ClaimStatus, Verdict
 from ..record import published_generation
 
 
@@ -27,15 +37,45 @@ def duration_text(duration: timedelta | None) -> str:
     return " ".join(shown) or "under a second"
 
 
-def events_for_desk(*, actor=None, date_from=None, date_to=None) -> QuerySet[ClaimEvent]:
-    events = ClaimEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")
+def desk_history_page(*, actor=None, date_from=None, date_to=None, number=1, per_page=50) -> Page:
+    """Page `number` of everything done on the desk, newest first: the claims' workflow events
+    and the group changes (links, confirmations, rejections, splits, merges, undos), which are
+    rows of their own. The database orders and slices one UNION of (when, source, id); only the
+    page's rows are read. A group change comes with `is_group_change` set."""
+
+    def keys(rows: QuerySet, source: int) -> QuerySet:
+        rows = _desk_filtered(rows.order_by(), actor=actor, date_from=date_from, date_to=date_to)
+        return rows.annotate(source=Value(source, IntegerField())).values_list(
+            "created_at", "source", "id"
+        )
+
+    merged = keys(ClaimEvent.objects.all(), 0).union(
+        keys(ClaimGroupEvent.objects.all(), 1), all=True
+    )
+    page = Paginator(merged.order_by("-created_at", "-source", "-id"), per_page).get_page(number)
+    wanted = {0: [], 1: []}
+    for _, source, pk in page.object_list:
+        wanted[source].append(pk)
+    rows = {
+        0: ClaimEvent.objects.select_related("actor", "claim").in_bulk(wanted[0]),
+        1: ClaimGroupEvent.objects.select_related("actor", "claim").in_bulk(wanted[1]),
+    }
+    for row in rows[1].values():
+        row.is_group_change = True
+    page.object_list = [
+        rows[source][pk] for _, source, pk in page.object_list if pk in rows[source]
+    ]
+    return page
+
+
+def _desk_filtered(rows: QuerySet, *, actor, date_from, date_to) -> QuerySet:
     if actor is not None:
-        events = events.filter(actor=actor)
+        rows = rows.filter(actor=actor)
     if date_from:
-        events = events.filter(created_at__date__gte=date_from)
+        rows = rows.filter(created_at__date__gte=date_from)
     if date_to:
-        events = events.filter(created_at__date__lte=date_to)
-    return events
+        rows = rows.filter(created_at__date__lte=date_to)
+    return rows
 
 
 @dataclass

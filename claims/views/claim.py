@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from config.form_encoding import refuse_unreadable
 
-from .. import notes, selectors, timeline, verdicts
+from .. import corrections, notes, selectors, timeline, verdicts
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
@@ -106,6 +106,10 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdicts.verdict_withdraw_refusal(verdict=verdict, user=user) is None
     )
     can_correct = user.has_perm(PUBLISH_VERDICTS) and verdict is not None and verdict.is_published
+    correct_refusal = None
+    if can_correct:
+        correct_refusal = corrections.verdict_correct_refusal(verdict=verdict, user=user)
+        can_correct = correct_refusal is None
     verdict_form = forms.get("verdict_form") or VerdictForm(initial=initial)
     source_formset = forms.get("source_formset") or EvidenceSourceFormSet(
         initial=sources, prefix="sources"
@@ -151,6 +155,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_review": can_review,
         "can_withdraw": can_withdraw,
         "can_correct": can_correct,
+        "correct_refusal": correct_refusal,
         "publish_refusal": (
             verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
         ),

@@ -35,13 +35,16 @@ def claim_history(request, pk: int):
 @desk_view(PUBLISH_VERDICTS)
 def desk_history(request):
     form = DeskHistoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.events_for_desk(
+    # A bad field is marked and left out, as on the queue; the good ones still filter (the
+    # whole desk's history under a person's name would read as theirs).
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    page = selectors.desk_history_page(
         actor=filters.get("person"),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        number=request.GET.get("page"),
     )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "claims/desk_history.html",
@@ -58,6 +61,12 @@ def speaker_detail(request, slug: str):
         if merge is None:
             raise Http404("No such speaker.")
         return redirect("claims:speaker_detail", slug=merge.target.slug)
+    return _speaker_page(request, speaker)
+
+
+def _speaker_page(request, speaker: Speaker, *, merge_typed=None, status: int = 200):
+    """The speaker page; `merge_typed` puts back what a refused merge form held (the name typed
+    and a public correction note, which may be a paragraph) beside the message saying why."""
     claims = speaker.claims.select_related(
         "article", "article__outlet", "verdict", "verdict__rating"
     ).order_by("-created_at")
@@ -90,7 +99,9 @@ def speaker_detail(request, slug: str):
             "role_max": speaker_role_length.limit_value,
             "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
             "merges": speaker.merges_in.select_related("actor", "undone_by"),
+            "merge_typed": merge_typed or {},
         },
+        status=status,
     )
 
 
@@ -129,13 +140,15 @@ def speaker_merge(request, slug: str):
         return redirect("claims:speaker_detail", slug=slug)
     wanted = request.POST.get("target", "").strip()
     correction_note = request.POST.get("correction_note", "").strip()
+    typed = {"target": wanted, "correction_note": correction_note}
     if not wanted or "\x00" in wanted or len(wanted) > MERGE_TARGET_MAX:
         messages.error(
             request,
             f"Name the speaker to merge into: a name or address of at most {MERGE_TARGET_MAX} "
             "characters.",
         )
-        return redirect("claims:speaker_detail", slug=slug)
+        typed["target"] = "" if "\x00" in wanted else wanted[:MERGE_TARGET_MAX]
+        return _speaker_page(request, source, merge_typed=typed, status=400)
     matches = list(Speaker.objects.filter(slug=wanted)) or list(
         Speaker.objects.filter(name__iexact=wanted)[:2]
     )
@@ -143,7 +156,7 @@ def speaker_merge(request, slug: str):
         found = "no speaker" if not matches else "more than one speaker"
         shown = Truncator(wanted).chars(80)
         messages.error(request, f"There is {found} called “{shown}”: use its address.")
-        return redirect("claims:speaker_detail", slug=slug)
+        return _speaker_page(request, source, merge_typed=typed, status=400)
     target = matches[0]
     merged = attempt(
         request,
@@ -155,7 +168,9 @@ def speaker_merge(request, slug: str):
         ),
         success=f"{source.name} is merged into {target.name}. Undo it below if it was wrong.",
     )
-    return redirect("claims:speaker_detail", slug=target.slug if merged else slug)
+    if not merged:
+        return _speaker_page(request, source, merge_typed=typed, status=400)
+    return redirect("claims:speaker_detail", slug=target.slug)
 
 
 @desk_view(speaker_edits.EDIT_PERMISSION, post_only=True)

@@ -18,10 +18,12 @@ from ..models import (
     Claim,
     ClaimGroup,
     ClaimGroupEvent,
+    ClaimStatus,
+    GroupEventKind,
     MatchSuggestion,
     VerdictApplication,
 )
-from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, claim_action, desk_view, error_messages
+from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, desk_view, error_messages
 
 GROUP_PAGE_SIZE = 50
 
@@ -62,9 +64,18 @@ def suggestion_reject(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_split(request, pk: int):
-    return claim_action(
-        request, pk, groups.claim_split, success="The claim is split out of its group."
+    claim = get_object_or_404(Claim, pk=pk)
+    split = attempt(
+        request,
+        lambda: groups.claim_split(claim=claim, actor=request.user),
+        success="The claim is split out of its group.",
     )
+    if split and claim.status == ClaimStatus.DISMISSED:
+        # Most often a repeat dismissed as already checked: that reason no longer holds, and
+        # nothing brings the claim back to the queue by itself.
+        reason = f" (“{claim.dismissal_reason}”)" if claim.dismissal_reason else ""
+        messages.info(request, f"It stays dismissed{reason}: reopen it to check it on its own.")
+    return redirect("claims:detail", pk=pk)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
@@ -78,7 +89,15 @@ def group_merge(request, pk: int):
     if target is None:
         messages.error(request, f"There is no claim #{target_id}.")
     elif claim.group is None:
-        messages.error(request, "This claim is not in a group; confirm a match instead.")
+        # A repeat the matcher missed (or one split out too soon): the reviewer links it, as a
+        # confirmed match, to the claim it repeats.
+        attempt(
+            request,
+            lambda: groups.claim_group_link(
+                claim=claim, earlier=target, actor=request.user, kind=GroupEventKind.CONFIRMED
+            ),
+            success=f"Linked: the claim is an appearance of claim #{target_id}.",
+        )
     else:
         attempt(
             request,
@@ -174,12 +193,15 @@ def group_event_undo(request, pk: int):
     # Back to the page it was undone from when that is one of the claims it moved; else the
     # group's history for those who may read it, the event's own claim for everyone else.
     back = _claim_id_from(request, "next_claim")
-    moved = {event.claim_id, *(int(pk) for pk in event.data.get("before", {}))}
+    # A merge names no claim of its own (claim_id is None): only the claims it moved.
+    moved = {event.claim_id, *(int(pk) for pk in event.data.get("before", {}))} - {None}
     if back in moved:
         return redirect("claims:detail", pk=back)
     if event.group_id and request.user.has_perm(PUBLISH_VERDICTS):
         return redirect("claims:group_history", pk=event.group_id)
-    return redirect("claims:detail", pk=event.claim_id)
+    if moved:
+        return redirect("claims:detail", pk=event.claim_id or min(moved))
+    return redirect("claims:queue")
 
 
 @desk_view(PUBLISH_VERDICTS)

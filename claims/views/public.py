@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 
 from .. import selectors
-from ..claimreview import claimreview_for, jsonld_script
+from ..claimreview import claimreview_for, jsonld_script, public_appearances
 from ..forms import PublicSearchForm
 from ..models import Verdict
 from ..record import published_generation
@@ -58,13 +58,17 @@ def verdict_public(request, pk: int):
         ),
         pk=pk,
     )
-    review = claimreview_for(verdict, request_or_base_url=request)
+    # The articles the structured data names are on the page too: a reader sees what a search
+    # engine is told.
+    appearances = public_appearances(verdict.claim)
+    review = claimreview_for(verdict, request_or_base_url=request, appearances=appearances)
     return render(
         request,
         "claims/verdict_public.html",
         {
             "verdict": verdict,
             "claim": verdict.claim,
+            "also_in": [other for other in appearances if other.pk != verdict.claim_id],
             "sources": verdict.sources.all(),
             "corrections": selectors.public_corrections(verdict),
             "jsonld": jsonld_script(review),

@@ -161,26 +161,30 @@ DESK_PAGES = {
         10,
     ),
     # Claim pages: one query more than before, for a request to apply a published verdict
-    # that awaits an editor, and one for the group changes on a linked claim's timeline.
+    # that awaits an editor; and two for the group changes of the claim (their ids, for the
+    # panel and for the latest history entries; claims.timeline.claim_group_events), and on a
+    # repeat's page one for the groups of the claims its Undo buttons would move.
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
-        24,  # a pending verdict application; a published verdict's corrections' times
+        26,  # a pending verdict application; a published verdict's corrections' times; whether
+        # the editor wrote its draft (then no correction form)
     ),
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        24,  # its timeline shows the group change that linked it
+        27,  # the claim's group changes (panel, timeline) and its Undo buttons' groups
     ),
     "claim page of a repeat awaiting an editor": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[2].pk]),
-        24,  # its timeline shows the group change that linked it
+        27,  # the claim's group changes (panel, timeline) and its Undo buttons' groups
     ),
     "claim history": (
         "boss",
         lambda d: reverse("claims:history", args=[d.first.pk]),
-        13,  # the verdict's source history and corrections, for what each version changed
+        14,  # the verdict's source history and corrections, for what each version changed;
+        # the ids of the claim's group changes
     ),
     "group history": (
         "boss",

@@ -120,6 +120,19 @@ def test_the_desk_history_pager_keeps_the_person_filter_on_every_page(client):
     assert f'href="?person={boss.pk}&amp;page=1" rel="prev"' in html
 
 
+def test_a_bad_date_on_the_desk_history_is_marked_and_the_person_filter_still_applies(client):
+    boss, other = editor(username="boss"), fact_checker(username="other")
+    services.claim_assign(claim=ClaimFactory(), actor=boss)
+    services.claim_assign(claim=ClaimFactory(), actor=other)
+    client.force_login(boss)
+    response = client.get(
+        reverse("claims:desk_history"), {"person": other.pk, "date_from": "2026-13-45"}
+    )
+    html = response.content.decode()
+    assert "Enter a valid date." in html
+    assert [event.actor for event in response.context["page"]] == [other]
+
+
 def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timeline_page(client):
     first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
     repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
@@ -341,6 +354,7 @@ def test_the_first_verdict_version_shows_what_it_was_written_with():
         ("rating", "—", verdict.rating.label),
         ("conclusion", "—", "The figure is wrong."),
         ("explanation", "—", verdict.explanation),
+        ("status", "—", "Draft"),
         ("sources", "—", f"{source.title} <{source.url}>"),
     ]
 
@@ -360,3 +374,19 @@ def test_a_claim_s_history_shows_who_confirmed_it_as_a_repeat_and_who_split_it_o
     assert "<strong>Group: Match confirmed</strong> · fc" in html
     assert "<strong>Group: Split out</strong> · fc" in html
     assert f"claim: #{repeat.pk}" not in html  # its own page: no need to name it
+
+
+def test_the_first_version_shows_what_the_verdict_started_as(client):
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict()
+    source = verdict.sources.get()
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    (first,) = [entry for entry in entries if entry.title == "Verdict version 1"]
+    assert ("rating", "—", verdict.rating.label) in first.changes
+    assert ("conclusion", "—", verdict.conclusion) in first.changes
+    assert ("status", "—", "Draft") in first.changes
+    assert ("sources", "—", f"{source.title} <{source.url}>") in first.changes
+    client.force_login(editor())
+    page = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert verdict.conclusion in page

@@ -407,12 +407,25 @@ def test_a_stale_publish_is_refused(client):
     assert verdict.status == VerdictStatus.RETURNED
 
 
-def test_the_author_sees_the_editors_return_comment(client, checker):
+def test_the_author_sees_who_returned_the_verdict_when_and_why(client, checker):
     verdict = submitted_verdict(claim=claim_in_body(), author=checker)
-    verdicts.verdict_return(verdict=verdict, actor=editor(), comment="Add the police source.")
+    verdict = verdicts.verdict_return(
+        verdict=verdict, actor=editor(username="boss"), comment="Add the police source."
+    )
     html = page(client, verdict.claim)
-    assert "Returned by the editor" in html and "Add the police source." in html
+    assert "Returned by boss on <time" in html and "Add the police source." in html
     assert 'name="conclusion"' in html  # editable again
+    # The author's next save (still returned) does not make them the one who returned it.
+    verdicts.verdict_save(
+        claim=verdict.claim,
+        actor=checker,
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion="A new conclusion.",
+        explanation=verdict.explanation,
+        sources=[{"url": "https://police.example.org/figures", "title": "Police figures"}],
+    )
+    assert "Returned by boss on <time" in page(client, verdict.claim)
 
 
 def test_the_return_comment_says_which_editor_returned_it_and_when(client, checker, settings):
@@ -424,10 +437,7 @@ def test_the_return_comment_says_which_editor_returned_it_and_when(client, check
     drafted = draft_resaved(claim=verdict.claim, actor=checker, expected_version=version)
     assert drafted.updated_by == checker  # the draft's last save no longer names the editor
     box = page(client, verdict.claim).split('class="alert returned"')[1].split("</div>")[0]
-    assert (
-        f'Returned by the editor desk-chief on <time datetime="{returned.created_at:%Y-%m-%d}'
-        in box
-    )
+    assert f'Returned by desk-chief on <time datetime="{returned.created_at:%Y-%m-%d}' in box
 
 
 def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from claims import corrections
 from claims.claimreview import claimreview_for
+from claims.matching import applications, groups
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
@@ -210,3 +211,38 @@ def test_a_narration_claim_without_an_outlet_names_no_author_at_all(client):
     assert f"Stated in the article “{article.title}”." in html
     [review] = jsonld_blocks(html)
     assert "author" not in review["itemReviewed"] and "Unknown" not in json.dumps(review)
+
+
+def test_the_page_lists_the_other_articles_its_claimreview_names_and_no_unapplied_repeat(
+    client, verdict
+):
+    def repeat(title, outlet):
+        text = f"Crime dropped 40 percent in the last year, {outlet} reports."
+        article = ArticleFactory(
+            title=title,
+            body=text,
+            outlet=OutletFactory(name=outlet, domain=f"{outlet.lower()}.example.com"),
+            published_at=timezone.make_aware(dt.datetime(2021, 7, 2, 9, 0)),
+        )
+        claim = ClaimFactory(article=article, text=text)
+        groups.claim_group_link(claim=claim, earlier=verdict.claim)
+        return claim
+
+    applied = repeat("Crime still falling, says mayor", "Daily Post")
+    applications.verdict_application_request(
+        claim=applied, checked=verdict.claim, actor=editor(username="ed")
+    )
+    repeat("A repeat nobody applied the verdict to", "Evening Star")
+
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    (review,) = jsonld_blocks(html)
+    headlines = [a["headline"] for a in review["itemReviewed"]["appearance"]]
+    assert headlines == ["Mayor on crime", "Crime still falling, says mayor"]
+    assert "Also made in" in html
+    assert "“Crime still falling, says mayor”, Daily Post, 2 July 2021" in html
+    assert "Evening Star" not in html and "nobody applied" not in html
+
+
+def test_a_fact_check_of_a_claim_made_once_has_no_other_articles_listed(client, verdict):
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "Also made in" not in html

@@ -132,6 +132,31 @@ def test_correcting_a_published_verdict_keeps_the_old_version_and_a_public_note(
     assert "Correction published" in history
 
 
+def test_an_editor_who_wrote_the_draft_is_told_so_instead_of_given_a_correction_form(client, boss):
+    verdict = published_verdict(author=boss)
+    page = detail(client, verdict)
+    assert "Correct this published verdict" not in page
+    assert 'action="{}"'.format(reverse("claims:correct", args=[verdict.claim_id])) not in page
+    assert "before it was published: another editor must correct it." in page
+    # The editor who published it (and wrote none of it) gets the form.
+    client.force_login(verdict.editor)
+    assert "Correct this published verdict" in detail(client, verdict)
+
+
+def test_an_editor_is_told_before_saving_a_draft_that_it_makes_them_an_author(client, boss):
+    returned = submitted_verdict()
+    page = detail(client, returned)
+    assert "data-four-eyes-note" not in page  # in review: no form to change it
+    client.post(
+        reverse("claims:return", args=[returned.claim_id]),
+        {"version": returned.version, "comment": "Add a source."},
+    )
+    page = detail(client, returned)
+    assert "makes you one of its authors: another editor then approves and publishes it" in page
+    client.force_login(returned.author)
+    assert "data-four-eyes-note" not in detail(client, returned)
+
+
 def test_a_correction_needs_a_note(client, boss):
     verdict = published_verdict()
     response = client.post(

@@ -1,0 +1,194 @@
+"""A group change seen from the claims it moved: their history pages name it with who and when,
+and their pages offer its undo, also once a split left the claim in no group; and where an undo
+goes back to."""
+
+import pytest
+from django.urls import reverse
+
+from claims.matching import applications, groups
+from claims.models import Claim, ClaimGroupEvent, GroupEventKind
+from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+    ArticleFactory,
+    ClaimFactory,
+    editor,
+    fact_checker,
+    fast_password_hashing,
+    published_verdict,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def claim(text):
+    return ClaimFactory(article=ArticleFactory(body=text), text=text)
+
+
+@pytest.fixture
+def checker(client):
+    user = fact_checker(username="fc")
+    client.force_login(user)
+    return user
+
+
+def merged(actor):
+    """Two groups of two claims, the first merged into the second: (merge event, claims)."""
+    a, b = claim("Taxes rose by 3 percent."), claim("Taxes went up 3 percent.")
+    c, d = claim("Taxes climbed 3 percent."), claim("A 3 percent tax rise.")
+    groups.claim_group_link(claim=b, earlier=a)
+    groups.claim_group_link(claim=d, earlier=c)
+    group_of = lambda row: Claim.objects.get(pk=row.pk).group  # noqa: E731
+    merge = groups.group_merge(source=group_of(a), target=group_of(c), actor=actor)
+    return merge, (a, b, c, d)
+
+
+def test_an_editor_undoing_a_merge_on_the_group_page_goes_back_to_it_not_to_an_error(client):
+    user = editor(username="ed")
+    client.force_login(user)
+    merge, (a, b, c, _) = merged(user)
+    # The group page's Undo sends no claim to go back to, and a merge names none of its own.
+    response = client.post(reverse("claims:group_event_undo", args=[merge.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("claims:group_history", args=[merge.group_id])
+    assert Claim.objects.get(pk=a.pk).group_id != Claim.objects.get(pk=c.pk).group_id
+
+
+def test_a_fact_checker_undoing_a_merge_without_a_page_lands_on_a_claim_it_moved(client, checker):
+    merge, (a, *_) = merged(checker)
+    response = client.post(reverse("claims:group_event_undo", args=[merge.pk]))
+    assert response["Location"] == reverse("claims:detail", args=[a.pk])
+
+
+def undo_form(event) -> str:
+    return f'action="{reverse("claims:group_event_undo", args=[event.pk])}"'
+
+
+def test_a_split_claim_s_history_says_who_split_it_and_its_page_undoes_it(client, checker):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    groups.claim_group_link(claim=second, earlier=first)
+    client.post(reverse("claims:split", args=[second.pk]))
+    split = ClaimGroupEvent.objects.get(kind=GroupEventKind.SPLIT)
+
+    history = client.get(reverse("claims:history", args=[second.pk])).content.decode()
+    assert "Group: Linked automatically" in history
+    assert "Group: Split out" in history and "fc" in history
+    assert f"claim: #{second.pk}" not in history  # its own history: no need to name it
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert undo_form(split) in page
+
+    response = client.post(
+        reverse("claims:group_event_undo", args=[split.pk]), {"next_claim": second.pk}
+    )
+    assert response["Location"] == reverse("claims:detail", args=[second.pk])
+    assert Claim.objects.get(pk=second.pk).group_id == Claim.objects.get(pk=first.pk).group_id
+    history = client.get(reverse("claims:history", args=[second.pk])).content.decode()
+    assert "Group: Undone" in history and "undoes: Split out" in history
+
+
+def test_a_merge_is_on_the_history_and_page_of_each_claim_it_moved(client, checker):
+    merge, (a, b, c, d) = merged(checker)
+    for moved in (a, b):
+        history = client.get(reverse("claims:history", args=[moved.pk])).content.decode()
+        assert "Group: Groups merged" in history and "claims moved: 2" in history
+        page = client.get(reverse("claims:detail", args=[moved.pk])).content.decode()
+        assert undo_form(merge) in page
+    # The claims of the group merged into did not move: the merge is not on their pages.
+    for stayed in (c, d):
+        assert (
+            "Groups merged"
+            not in client.get(reverse("claims:history", args=[stayed.pk])).content.decode()
+        )
+
+
+def test_splitting_out_a_repeat_dismissed_as_checked_says_it_stays_dismissed(client):
+    client.force_login(editor(username="ed"))
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    applications.verdict_application_request(
+        claim=repeat, checked=verdict.claim, actor=editor(username="boss")
+    )
+    response = client.post(reverse("claims:split", args=[repeat.pk]), follow=True)
+    page = response.content.decode()
+    assert "The claim is split out of its group." in page
+    assert "It stays dismissed (“Already checked: a repeat of claim" in page
+    assert "reopen it to check it on its own" in page
+
+
+def test_splitting_out_an_open_claim_says_nothing_of_a_dismissal(client, checker):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    groups.claim_group_link(claim=second, earlier=first)
+    page = client.post(reverse("claims:split", args=[second.pk]), follow=True).content.decode()
+    assert "The claim is split out of its group." in page and "stays dismissed" not in page
+
+
+def test_the_desk_history_lists_group_changes_by_person_among_the_workflow_events(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    merge, (a, b, c, d) = merged(boss)
+    groups.claim_split(claim=Claim.objects.get(pk=d.pk), actor=boss)
+    html = client.get(reverse("claims:desk_history"), {"person": boss.pk}).content.decode()
+    assert html.count("data-group-change=") == 2  # the matcher's links are not the editor's
+    assert "Group: Split out" in html and "Group: Groups merged" in html
+    assert "2 claims moved" in html
+    assert reverse("claims:group_history", args=[merge.group_id]) in html
+    assert reverse("claims:history", args=[d.pk]) in html
+    everyone = client.get(reverse("claims:desk_history")).content.decode()
+    assert everyone.count("data-group-change=") == 4
+    # Newest first, as the workflow events: the split came after the merge.
+    assert everyone.index("Group: Split out") < everyone.index("Group: Groups merged")
+
+
+def test_a_claim_in_no_group_is_linked_by_hand_to_the_claim_it_repeats_and_unlinked(
+    client, checker
+):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert "This claim repeats claim #" in page
+    response = client.post(reverse("claims:merge", args=[second.pk]), {"target": first.pk})
+    assert response["Location"] == reverse("claims:detail", args=[second.pk])
+    linked = Claim.objects.get(pk=second.pk)
+    assert linked.group_id == Claim.objects.get(pk=first.pk).group_id is not None
+    assert linked.group_link == "confirmed"
+    event = ClaimGroupEvent.objects.get(kind=GroupEventKind.CONFIRMED)
+    assert event.actor == checker and event.claim_id == second.pk
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert f'data-appearance="{first.pk}"' in page and undo_form(event) in page
+
+    refused = client.post(
+        reverse("claims:merge", args=[first.pk]), {"target": first.pk}, follow=True
+    )
+    assert "its own members" in refused.content.decode()
+    alone = claim("Unemployment doubled.")
+    itself = client.post(
+        reverse("claims:merge", args=[alone.pk]), {"target": alone.pk}, follow=True
+    )
+    assert "A claim cannot be a repeat of itself." in itself.content.decode()
+
+
+def test_the_group_page_says_how_many_claims_a_merge_brought_and_from_which_group(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    merge, _ = merged(boss)
+    source = merge.data["source"]
+    html = client.get(reverse("claims:group_history", args=[merge.group_id])).content.decode()
+    link = reverse("claims:group_history", args=[source])
+    assert f'Groups merged · 2 claims from <a href="{link}">canonical claim #{source}</a>' in html
+
+
+def test_the_panel_offers_only_the_undos_that_would_not_be_refused(client, checker):
+    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    linked = groups.claim_group_link(claim=second, earlier=first)
+    split = groups.claim_split(claim=Claim.objects.get(pk=second.pk), actor=checker)
+    relinked = groups.claim_group_link(
+        claim=Claim.objects.get(pk=second.pk),
+        earlier=first,
+        actor=checker,
+        kind=GroupEventKind.CONFIRMED,
+    )
+    page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
+    assert undo_form(relinked) in page
+    # The split no longer holds (the claim is back in the group): its undo would be refused.
+    assert undo_form(split) not in page
+    response = client.post(reverse("claims:group_event_undo", args=[split.pk]), follow=True)
+    assert "The group changed again since" in response.content.decode()
+    # The first link still does what it says (both claims back out of any group).
+    assert undo_form(linked) in page
