@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 import trafilatura
 from django.utils import timezone
+from trafilatura.settings import set_date_params
 
 from .storable import storable_line
 
@@ -42,6 +43,7 @@ def article_extract(
         include_comments=False,
         include_tables=False,
         favor_precision=True,
+        date_extraction_params=_DATE_PARAMS | {"max_date": _today()},
         # No deduplicate=True: its cache lives for the whole process, so a worker would
         # discard a page whose paragraphs it had seen a few times before (syndicated copies).
     )
@@ -104,11 +106,31 @@ def _codec(charset: str | None) -> str | None:
         return None
 
 
+# The page's moment with its offset where it gives one ("2026-11-30T10:15:00+0000"); a page
+# that gives only a day comes back as its midnight with no offset.
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def _today() -> str:
+    return datetime.now().astimezone().strftime("%Y-%m-%d")
+
+
+_DATE_PARAMS = {**set_date_params(True), "outputformat": _DATE_FORMAT}
+
+
 def _published(value: str | None) -> datetime | None:
-    try:
-        return day_at_noon(date.fromisoformat(value[:10])) if value else None
-    except ValueError:
+    """The page's publication moment. A time without an offset names no moment (whose clock?),
+    so only a day is kept of it, at noon, as when the page gives a day alone."""
+    if not value:
         return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            return day_at_noon(date.fromisoformat(value[:10]))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo is not None else day_at_noon(moment.date())
 
 
 def day_at_noon(day: date) -> datetime:

@@ -27,9 +27,32 @@ def test_extraction_reads_title_author_date_language_and_canonical_url(intake_se
     article = article_extract(page.body, url=page.url, charset=page.charset)
     assert article.title == "Council passes budget after transport row"
     assert article.byline == "Ada Reporter"
-    assert article.published_at.date().isoformat() == "2026-11-18"
+    # The page's own moment (09:00Z), not noon of its day: the ClaimReview shows this time.
+    assert article.published_at.isoformat() == "2026-11-18T09:00:00+00:00"
     assert article.language == "en-gb"
     assert article.canonical_url == intake_server.url("/news/budget")
+
+
+def _page_published(published_time: str) -> str:
+    paragraph = "The mayor said the budget grew by 40 percent this year, more than before. " * 5
+    html = (
+        '<html lang="en"><head><title>Council passes budget</title>'
+        f'<meta property="article:published_time" content="{published_time}"></head>'
+        f"<body><article><h1>Council passes budget</h1><p>{paragraph}</p></article></body></html>"
+    )
+    article = article_extract(html.encode(), url="https://news.example/budget")
+    return article.published_at.isoformat()
+
+
+def test_a_page_s_publication_time_keeps_its_offset():
+    assert _page_published("2026-11-30T10:15:00+05:30") == "2026-11-30T10:15:00+05:30"
+
+
+def test_a_page_that_gives_a_day_or_a_time_without_offset_is_dated_noon_of_that_day(settings):
+    settings.TIME_ZONE = "UTC"
+    assert _page_published("2026-11-30") == "2026-11-30T12:00:00+00:00"
+    # Whose 10:15? No moment is named, so only the day is kept.
+    assert _page_published("2026-11-30T10:15:00") == "2026-11-30T12:00:00+00:00"
 
 
 def test_a_page_without_article_text_is_refused_with_the_count(intake_server):
