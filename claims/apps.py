@@ -9,9 +9,12 @@ class ClaimsConfig(AppConfig):
         from articles.queueing import analysis_sender_register, factchecks_sender_register
         from articles.services import article_record_check_register
 
+        from .matching.models import appearing_claims_register
+
         analysis_sender_register(_queue_analysis)
         factchecks_sender_register(_queue_factcheck_vectors)
         article_record_check_register(_article_on_published_record)
+        appearing_claims_register(_appearing_claims)
 
 
 def _queue_analysis(article_id: int, task_id: str) -> None:
@@ -37,3 +40,13 @@ def _article_on_published_record(articles) -> bool:
     from .models import Claim
 
     return Claim.objects.filter(article__in=articles).filter(public_member_q()).exists()
+
+
+def _appearing_claims(claim_ids) -> set[int]:
+    """Which of `claim_ids` are public appearances (claims.matching.models guards their delete)."""
+    from .appearances import public_member_q
+    from .models import Claim
+
+    return set(
+        Claim.objects.filter(public_member_q(), pk__in=claim_ids).values_list("pk", flat=True)
+    )

@@ -152,6 +152,17 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# Which of some claim ids are public appearances of published fact-checks: registered by
+# ClaimsConfig.ready() (claims.appearances.public_member_q, the one definition), since
+# claims.appearances reads claims.models, which imports this module.
+_appearing_claims = None
+
+
+def appearing_claims_register(finder) -> None:
+    global _appearing_claims
+    _appearing_claims = finder
+
+
 def cascade_unless_appearing(collector, field, sub_objs, using):
     """VerdictApplication.claim: deleting a repeat an editor applied a published verdict to
     (alone, or with its article) is refused while it is a public appearance of that fact-check:
@@ -159,15 +170,9 @@ def cascade_unless_appearing(collector, field, sub_objs, using):
     and nothing on record. An editor splits it from its group first (claims.matching.groups),
     which is recorded and moves the fact-check's dateModified. claims.record turns the error
     into the refusal people read."""
-    # Imported on use: claims.appearances reads claims.models, which imports this module.
-    from claims.appearances import public_member_q
-    from claims.models import Claim
-
     applied = [row for row in sub_objs if row.status == ApplicationStatus.APPROVED]
     claim_ids = {row.claim_id for row in applied}
-    appearing = set(
-        Claim.objects.filter(public_member_q(), pk__in=claim_ids).values_list("pk", flat=True)
-    )
+    appearing = _appearing_claims(claim_ids) if claim_ids else set()
     if appearing:
         raise models.ProtectedError(
             "These repeats are public appearances of published fact-checks; an editor splits "
