@@ -38,6 +38,7 @@ def _lookup_timed_out(host: str) -> FetchError:
     return FetchError(
         f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s looking up the host {host}",
         transient=True,
+        unreachable=True,
     )
 
 
@@ -72,7 +73,9 @@ def resolve(host: str, port: int, *, deadline: float) -> list:
         logger.warning("Refused %s: no such name (%s)", host, error)
         raise FetchError(host_refusal(host))
     if error is not None:
-        raise FetchError(f"the host {host} could not be looked up for now", transient=True)
+        raise FetchError(
+            f"the host {host} could not be looked up for now", transient=True, unreachable=True
+        )
     return outcome["infos"]
 
 
@@ -168,10 +171,11 @@ def _connect(host: str, port: int, timeout, source_address, socket_options) -> s
             sock.close()
             raise
     if error is not None:
-        raise FetchError(f"could not connect to {host}: {error}", transient=True)
+        raise FetchError(f"could not connect to {host}: {error}", transient=True, unreachable=True)
     raise FetchError(
         f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s connecting to {host}",
         transient=True,
+        unreachable=True,
     )
 
 

@@ -49,8 +49,8 @@ def _robots_load(origin: str) -> robotparser.RobotFileParser | None:
     except FetchError as error:
         if error.status is not None and 400 <= error.status < 500:
             return None
-        if error.reason.startswith("refused:"):
-            raise
+        if error.reason.startswith("refused:") or error.unreachable:
+            raise  # the site itself is down or refused, not its robots.txt: say that
         raise FetchError(
             f"the site's robots.txt could not be read ({error.reason})",
             transient=True,

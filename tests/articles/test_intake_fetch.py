@@ -309,6 +309,17 @@ def test_no_watchdog_timer_outlives_a_trickling_server_or_a_refused_connection(d
     assert _pending_timers() == []
 
 
+def test_a_site_that_is_down_is_said_to_be_down_not_its_robots_txt():
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with pytest.raises(FetchError) as refused:
+        fetch(f"http://127.0.0.1:{port}/page")  # robots.txt is asked for first
+    assert refused.value.reason.startswith("could not connect to 127.0.0.1")
+    assert "robots.txt" not in refused.value.reason
+    assert refused.value.transient
+
+
 @pytest.mark.parametrize(
     ("location", "reason"),
     [
