@@ -4,9 +4,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from ..models import Claim
 from ..workflow import IllegalTransition, NothingChanged
@@ -26,10 +25,32 @@ def desk_view(permission: str, *, post_only: bool = False):
     def decorator(view):
         wrapped = permission_required(permission, raise_exception=True)(view)
         if post_only:
-            wrapped = require_POST(wrapped)
+            wrapped = _post_only(wrapped)
         return wraps(view)(login_required(wrapped))
 
     return decorator
+
+
+def _post_only(view):
+    """An action's address opened as a page (Enter in the address bar after a refused save, a
+    sign-in whose `next` pointed there) is a 405, as require_POST answers, but a page that says
+    nothing changed and leads back, not a blank one."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            return view(request, *args, **kwargs)
+        back, label = reverse("claims:queue"), "Back to the queue"
+        if "pk" in kwargs and request.path.startswith(
+            claim_page := reverse("claims:detail", args=[kwargs["pk"]])
+        ):
+            back, label = claim_page, "Back to the claim"
+        context = {"back": back, "back_label": label}
+        response = render(request, "claims/post_only.html", context, status=405)
+        response["Allow"] = "POST"
+        return response
+
+    return wrapped
 
 
 def error_messages(error: Exception) -> list[str]:

@@ -180,6 +180,18 @@ def test_actions_refuse_get(client, name):
     assert client.get(reverse(name, args=[claim.pk])).status_code == 405
 
 
+def test_an_action_opened_as_a_page_says_nothing_changed_and_leads_back_to_the_claim(client):
+    claim = ClaimFactory()
+    client.force_login(admin_user())
+    response = client.get(reverse("claims:verdict_save", args=[claim.pk]))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Nothing was changed" in page
+    assert f'href="{reverse("claims:detail", args=[claim.pk])}"' in page
+    claim.refresh_from_db()
+    assert claim.status == "new"
+
+
 def test_a_user_without_a_desk_role_gets_403(client):
     from tests.factories import UserFactory
 
