@@ -41,13 +41,6 @@ BODY = (
 )
 
 
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
-
-
 def claim_in_body(body=BODY, sentence="Crime fell by 40 percent last year.", **fields):
     article = ArticleFactory(body=body)
     start = body.index(sentence)
