@@ -4,6 +4,7 @@ A module whose tests call the services alone may define its own (tests/claims/te
 does: actors that never log in, the editor called "ed")."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import editor, fact_checker
 
@@ -23,3 +24,14 @@ def boss(client):
     user = editor(username="boss")
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: the API's throttles count requests there, and
+    its cached list pages must not outlive the rows they were made of. Opt in with
+    `pytest.mark.usefixtures("fresh_cache")`, not autouse: on Redis a clear is a FLUSHDB, and
+    `make test` gives the cache the Celery broker's database."""
+    cache.clear()
+    yield
+    cache.clear()

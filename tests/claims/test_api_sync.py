@@ -5,7 +5,6 @@ API's `modified_at` is the ClaimReview's dateModified."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from claims.matching import applications, groups
@@ -22,14 +21,10 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     published_verdict,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fast_password_hashing", "fresh_cache"),
+]
 
 
 def claim(text: str, **article):
