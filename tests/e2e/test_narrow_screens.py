@@ -5,9 +5,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from claims import verdicts
 from tests.e2e.conftest import BROWSER_TESTS
-from tests.factories import active_rating, drafted_verdict
+from tests.factories import drafted_verdict, verdict_saved_again
 
 pytestmark = BROWSER_TESTS
 
@@ -19,13 +18,9 @@ def test_a_claim_whose_sources_changed_fits_a_phone_screen(
 ):
     checker = get_user_model().objects.get(username="factchecker")
     verdict = drafted_verdict(claim=one_sentence_claim, author=checker)
-    verdicts.verdict_save(
-        claim=one_sentence_claim,
+    verdict_saved_again(
+        verdict,
         actor=checker,
-        expected_version=verdict.version,
-        rating=active_rating("false"),
-        conclusion=verdict.conclusion,
-        explanation=verdict.explanation,
         sources=[{"url": LONG_URL, "title": "Pentagon statement", "note": ""}],
     )
     page = logged_in("factchecker", viewport=(390, 844))
