@@ -48,20 +48,6 @@ def published_days_ago(verdict, days: int) -> None:
     )
 
 
-@pytest.fixture
-def applied():
-    """A fact-check published three days ago, and a repeat an editor applied it to two days ago."""
-    desk_editor = editor()
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    repeat = claim("Crime went down 40 percent, the mayor said.")
-    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
-    published_days_ago(verdict, 3)
-    ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
-        created_at=timezone.now() - dt.timedelta(days=2)
-    )
-    return verdict, fresh(repeat), desk_editor
-
-
 def test_splitting_an_applied_repeat_out_brings_the_fact_check_back_in_the_sync(
     applied, django_capture_on_commit_callbacks
 ):
