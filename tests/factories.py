@@ -162,6 +162,43 @@ def published_verdict(*, publisher=None, **kwargs) -> Verdict:
     return verdicts.verdict_publish(verdict=verdict, editor=publisher or editor())
 
 
+def verdict_saved_again(verdict, *, actor, sources=None) -> Verdict:
+    """`verdict` saved again by `actor` through the desk's service with its own rating,
+    conclusion and explanation, and `sources` (by default its own, as they are)."""
+    from claims import verdicts
+
+    if sources is None:
+        sources = [
+            {"url": source.url, "title": source.title, "note": source.note}
+            for source in verdict.sources.order_by("id")
+        ]
+    return verdicts.verdict_save(
+        claim=verdict.claim,
+        actor=actor,
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion=verdict.conclusion,
+        explanation=verdict.explanation,
+        sources=sources,
+    )
+
+
+def sources_corrected(verdict, *, sources, note="A better source."):
+    """A published `verdict` corrected by another editor: only its sources change."""
+    from claims import corrections
+
+    return corrections.verdict_correct(
+        verdict=verdict,
+        editor=editor(),
+        expected_version=verdict.version,
+        note=note,
+        rating=verdict.rating,
+        conclusion=verdict.conclusion,
+        explanation=verdict.explanation,
+        sources=sources,
+    )
+
+
 @pytest.fixture
 def fast_password_hashing(settings):
     """Import into a test module that creates many users: PBKDF2 costs ~0.4 s a user here."""

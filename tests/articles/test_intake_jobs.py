@@ -591,17 +591,13 @@ def test_a_job_whose_retry_cannot_reach_the_broker_is_left_to_the_recovery(
     from articles import tasks
     from tests.claims.test_worker_faults import publishing_to
     from tests.processes import RedisServer
+    from tests.workers import run_as_a_worker
 
     job = intake_job_submit(url=intake_server.url("/unavailable"), queue=False)
     with RedisServer(tmp_path) as redis, publishing_to(redis.url, "unused", settings):
         redis.stop()
-        task = tasks.intake_fetch  # as a worker runs it: not called directly, so it sends
-        task.push_request(id="the-job", args=[job.pk], kwargs={}, called_directly=False)
-        try:
-            with pytest.raises(Reject):
-                task.run(job.pk)
-        finally:
-            task.pop_request()
+        with pytest.raises(Reject):
+            run_as_a_worker(tasks.intake_fetch, job.pk)
     job.refresh_from_db()
     assert job.status == IntakeStatus.QUEUED and job.sent_at is None
     assert job.reason == jobs.BROKER_DOWN_REASON

@@ -230,6 +230,7 @@ def run_as_worker_failing_for_a_moment(article, task_id, monkeypatch):
     from django.db import OperationalError
 
     from claims import analysis
+    from tests.workers import run_as_a_worker
 
     def database_blinked(*, article_id, task_id=None):
         raise OperationalError("server closed the connection unexpectedly")
@@ -239,12 +240,8 @@ def run_as_worker_failing_for_a_moment(article, task_id, monkeypatch):
 
     monkeypatch.setattr(analysis, "article_analyze", database_blinked)
     monkeypatch.setattr(analyze_article, "retry", retry_sent)
-    analyze_article.push_request(id=task_id, args=[article.pk], kwargs={}, called_directly=False)
-    try:
-        with pytest.raises(Retry):
-            analyze_article.run(article.pk)
-    finally:
-        analyze_article.pop_request()
+    with pytest.raises(Retry):
+        run_as_a_worker(analyze_article, article.pk, task_id=task_id)
 
 
 def test_an_analysis_waiting_out_its_retry_is_not_presumed_lost(

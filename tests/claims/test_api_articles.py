@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from articles.models import AnalysisStatus, Article, SourceKind
@@ -12,20 +11,13 @@ from tests.claims.test_api_support import (
     published_verdict,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 BODY = (
     "The mayor said the budget grew by 40 percent last year. "
     "Residents were not surprised. "
     "The council also said unemployment fell to 3 percent."
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

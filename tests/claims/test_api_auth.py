@@ -1,7 +1,6 @@
 import hashlib
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from rest_framework.settings import api_settings
@@ -17,14 +16,7 @@ from tests.claims.test_api_support import (
 )
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def test_only_a_hash_of_the_key_is_stored():

@@ -2,7 +2,6 @@
 can read has changed, and unpublished work never shows in the ETag."""
 
 import pytest
-from django.core.cache import cache
 
 from claims.models import Claim
 from tests import factories
@@ -14,14 +13,7 @@ from tests.claims.test_api_support import (
     published_verdict,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

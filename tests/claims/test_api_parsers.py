@@ -1,21 +1,13 @@
 """What the API makes of a JSON body: the cases where json.loads alone would guess."""
 
 import pytest
-from django.core.cache import cache
 
 from articles.models import Article
 from tests.claims.test_api_support import client_with, make_key
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 BODY = "The mayor said the budget grew by 40 percent last year. Residents were not surprised."
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core import signals
-from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
@@ -19,6 +18,8 @@ from schemathesis.core.parameters import ParameterLocation
 from tests.claims.test_api_support import client_with, make_key, published_verdict
 from tests.factories import SpeakerFactory
 
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
 FUZZ_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "30"))
 FUZZ_DERANDOMIZE = "API_FUZZ_EXAMPLES" not in os.environ
 UNTHROTTLED = {
@@ -29,13 +30,6 @@ UNTHROTTLED = {
         "submit": "100000/min",
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.django_db

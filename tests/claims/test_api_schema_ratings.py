@@ -1,19 +1,11 @@
 """The schema lists the ratings a verdict can carry, as the rating filter accepts them."""
 
 import pytest
-from django.core.cache import cache
 
 from claims.models import Rating, RatingScale
 from tests.claims.test_api_support import client_with
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def schema() -> dict:

@@ -2,23 +2,15 @@
 (issue #10, probe row 3, and item 4 and 5)."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from articles.models import AnalysisProblem, AnalysisStatus, Article
 from tests.claims.test_api_support import client_with, draft_verdict, make_key
 from tests.factories import ArticleFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 BODY = "The council said the budget grew by 40 percent in 2026. Residents were not surprised."
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def submit(client, **fields):

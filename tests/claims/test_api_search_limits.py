@@ -1,14 +1,16 @@
 """One limit on the length of a search, said in one sentence, wherever a `q` is read."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from articles.search import SEARCH_QUERY_MAX
 from tests.claims.test_api_support import client_with, key_client
 from tests.factories import fact_checker, fast_password_hashing  # noqa: F401 (a fixture)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fast_password_hashing", "fresh_cache"),
+]
 
 TOO_LONG = "A search can be at most 2,000 characters long."
 API_SEARCHES = [
@@ -17,13 +19,6 @@ API_SEARCHES = [
     "/api/v1/claims/",
     "/api/v1/speakers/",
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def words(length: int) -> str:

@@ -5,7 +5,6 @@ API's `modified_at` is the ClaimReview's dateModified."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from claims.matching import applications, groups
@@ -22,14 +21,10 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     published_verdict,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fast_password_hashing", "fresh_cache"),
+]
 
 
 def claim(text: str, **article):
@@ -51,20 +46,6 @@ def published_days_ago(verdict, days: int) -> None:
     Verdict.objects.filter(pk=verdict.pk).update(
         published_at=timezone.now() - dt.timedelta(days=days)
     )
-
-
-@pytest.fixture
-def applied():
-    """A fact-check published three days ago, and a repeat an editor applied it to two days ago."""
-    desk_editor = editor()
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    repeat = claim("Crime went down 40 percent, the mayor said.")
-    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
-    published_days_ago(verdict, 3)
-    ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
-        created_at=timezone.now() - dt.timedelta(days=2)
-    )
-    return verdict, fresh(repeat), desk_editor
 
 
 def test_splitting_an_applied_repeat_out_brings_the_fact_check_back_in_the_sync(

@@ -3,20 +3,12 @@ bad keys or missing keys ends in 429 like any other."""
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.settings import api_settings
 
 from tests.claims.test_api_support import client_with, key_client, make_key
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def rates(**overrides):

@@ -12,7 +12,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
-    editor,
     fact_checker,
     fast_password_hashing,
     published_verdict,
@@ -28,20 +27,6 @@ def post_damaged(client, url, fields: dict, damaged: str, **kwargs):
     """POST `fields` with the field `damaged` sent as a byte that is no UTF-8."""
     body = urlencode(fields).encode() + f"&{damaged}=".encode() + b"caf%E9"
     return client.post(url, body, content_type="application/x-www-form-urlencoded", **kwargs)
-
-
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def boss(client):
-    user = editor(username="boss")
-    client.force_login(user)
-    return user
 
 
 def test_a_dismissal_whose_reason_arrived_damaged_is_refused_beside_the_field(client, checker):

@@ -11,7 +11,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
     editor,
-    fact_checker,
     fast_password_hashing,
     published_verdict,
 )
@@ -21,13 +20,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hash
 
 def claim(text):
     return ClaimFactory(article=ArticleFactory(body=text), text=text)
-
-
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
 
 
 def merged(actor):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
-from claims.matching import applications, groups
-from claims.models import ClaimGroupEvent, GroupEventKind, Verdict
+from claims.matching import groups
+from claims.models import GroupEventKind, Verdict
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
@@ -46,21 +46,6 @@ def headlines(review) -> list[str]:
 
 def modified(review) -> dt.datetime:
     return dt.datetime.fromisoformat(review["dateModified"])
-
-
-@pytest.fixture
-def applied():
-    """A fact-check published three days ago, and a repeat an editor applied it to two days ago."""
-    desk_editor = editor()
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    repeat = claim("Crime went down 40 percent, the mayor said.")
-    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
-    now = timezone.now()
-    Verdict.objects.filter(pk=verdict.pk).update(published_at=now - dt.timedelta(days=3))
-    ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
-        created_at=now - dt.timedelta(days=2)
-    )
-    return verdict, fresh(repeat), desk_editor
 
 
 def test_splitting_an_applied_repeat_out_moves_date_modified_on_and_drops_its_appearance(

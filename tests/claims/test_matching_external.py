@@ -19,7 +19,6 @@ from tests.claims.test_worker import _wait_for, celery_worker_process  # noqa: F
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ArticleFactory,
     ClaimFactory,
-    fact_checker,
     fast_password_hashing,
     published_verdict,
 )
@@ -55,13 +54,6 @@ def external_list(page: str) -> str:
     found = re.search(r"<ul[^>]*data-external-checks>(.*?)</ul>", page, re.DOTALL)
     assert found, "the page has no external fact-check list"
     return found.group(1)
-
-
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
 
 
 def test_an_import_queues_the_task_that_stores_the_fact_checks_vector(

@@ -16,7 +16,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
     editor,
-    fact_checker,
     fast_password_hashing,
     published_verdict,
 )
@@ -26,13 +25,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hash
 
 def claim(text="Crime fell by 40 percent last year.", **fields):
     return ClaimFactory(article=ArticleFactory(body=text), text=text, **fields)
-
-
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
 
 
 def test_the_panel_shows_an_earlier_appearance_with_its_published_rating(client, checker):

@@ -35,7 +35,9 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     fact_checker,
     fast_password_hashing,
     published_verdict,
+    sources_corrected,
     submitted_verdict,
+    verdict_saved_again,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -85,13 +87,9 @@ def test_an_editor_who_rewrote_a_fact_checkers_draft_cannot_publish_it(client):
 def test_changing_only_the_sources_makes_an_editor_a_contributor_too():
     draft = drafted_verdict()
     boss = editor()
-    verdicts.verdict_save(
-        claim=draft.claim,
+    verdict_saved_again(
+        draft,
         actor=boss,
-        expected_version=draft.version,
-        rating=draft.rating,
-        conclusion=draft.conclusion,
-        explanation=draft.explanation,
         sources=[{"url": "https://other.example.org/", "title": "Other", "note": ""}],
     )
     submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
@@ -135,17 +133,7 @@ def test_an_editor_who_changed_the_draft_once_stays_a_contributor_whatever_came_
 def test_saving_a_draft_unchanged_does_not_count_as_writing_it():
     draft = drafted_verdict()
     boss = editor()
-    verdicts.verdict_save(
-        claim=draft.claim,
-        actor=boss,
-        expected_version=draft.version,
-        rating=draft.rating,
-        conclusion=draft.conclusion,
-        explanation=draft.explanation,
-        sources=[
-            {"url": s.url, "title": s.title, "note": s.note} for s in draft.sources.order_by("id")
-        ],
-    )
+    verdict_saved_again(draft, actor=boss)  # its own sources, as they are
     submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
     assert verdicts.verdict_publish_refusal(verdict=submitted, user=boss) is None
 
@@ -693,15 +681,8 @@ def test_raw_sql_run_by_a_correction_on_another_published_verdict_fails_the_corr
 
     monkeypatch.setattr(corrections, "sources_replace", replace_and_retitle_another)
     with pytest.raises(IntegrityError, match=f"Verdict {other.pk} is published"):
-        corrections.verdict_correct(
-            verdict=verdict,
-            editor=editor(),
-            expected_version=verdict.version,
-            note="A better source.",
-            rating=verdict.rating,
-            conclusion=verdict.conclusion,
-            explanation=verdict.explanation,
-            sources=[{"url": "https://better.example.org/", "title": "Better"}],
+        sources_corrected(
+            verdict, sources=[{"url": "https://better.example.org/", "title": "Better"}]
         )
     assert EvidenceSource.objects.get(pk=other_source.pk).title == other_source.title
     assert not verdict.corrections.exists()
@@ -741,15 +722,8 @@ def test_the_setting_goes_back_after_a_nested_block_and_after_an_error():
 def test_a_correction_replaces_a_published_verdicts_sources():
     verdict = published_verdict()
     old = verdict.sources.get()
-    corrected = corrections.verdict_correct(
-        verdict=verdict,
-        editor=editor(),
-        expected_version=verdict.version,
-        note="A better source.",
-        rating=verdict.rating,
-        conclusion=verdict.conclusion,
-        explanation=verdict.explanation,
-        sources=[{"url": "https://better.example.org/", "title": "Better"}],
+    corrected = sources_corrected(
+        verdict, sources=[{"url": "https://better.example.org/", "title": "Better"}]
     ).verdict
     assert list(corrected.sources.values_list("title", flat=True)) == ["Better"]
     assert not EvidenceSource.objects.filter(pk=old.pk).exists()

@@ -152,18 +152,13 @@ def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timelin
 
 
 def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_is_missing():
-    from claims import verdicts
-    from tests.factories import drafted_verdict
+    from tests.factories import drafted_verdict, verdict_saved_again
 
     verdict = drafted_verdict()
     old_source = verdict.sources.get()
-    verdicts.verdict_save(
-        claim=verdict.claim,
+    verdict_saved_again(
+        verdict,
         actor=verdict.author,
-        expected_version=verdict.version,
-        rating=verdict.rating,
-        conclusion=verdict.conclusion,
-        explanation=verdict.explanation,
         sources=[{"url": "https://other.example.net/data", "title": "Other data"}],
     )
     entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
@@ -186,19 +181,12 @@ def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_
 
 
 def test_a_correction_that_replaced_the_sources_lists_the_change_under_its_own_version():
-    from claims import corrections
+    from tests.factories import sources_corrected
 
     verdict = published_verdict()
     old_source = verdict.sources.get()
-    corrections.verdict_correct(
-        verdict=verdict,
-        editor=editor(),
-        expected_version=verdict.version,
-        note="A better source.",
-        rating=verdict.rating,
-        conclusion=verdict.conclusion,
-        explanation=verdict.explanation,
-        sources=[{"url": "https://new.example.org/data", "title": "New data"}],
+    sources_corrected(
+        verdict, sources=[{"url": "https://new.example.org/data", "title": "New data"}]
     )
     entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
     versions = {e.title: e for e in entries if e.title.startswith("Verdict version")}

@@ -30,20 +30,6 @@ TOO_LONG_EXPLANATION = (
 )
 
 
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def boss(client):
-    user = editor(username="boss")
-    client.force_login(user)
-    return user
-
-
 def draft_post(**fields):
     data = {
         "version": "",

@@ -13,13 +13,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
-
-
 def submission(**fields):
     return {
         "title": "Council budget",

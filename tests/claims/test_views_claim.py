@@ -30,6 +30,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     fast_password_hashing,
     published_verdict,
     submitted_verdict,
+    verdict_saved_again,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -39,13 +40,6 @@ BODY = (
     "The mayor spoke. Crime fell by 40 percent last year. Residents disagree.\n\n"
     "Closing words."
 )
-
-
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
 
 
 def claim_in_body(body=BODY, sentence="Crime fell by 40 percent last year.", **fields):
@@ -301,17 +295,8 @@ def test_submitting_an_unchanged_draft_submits_it_without_a_draft_entry(client, 
 
 def test_an_unchanged_save_of_a_verdict_in_review_is_still_refused():
     verdict = submitted_verdict()
-    source = verdict.sources.get()
     with pytest.raises(IllegalTransition):
-        verdicts.verdict_save(
-            claim=verdict.claim,
-            actor=verdict.author,
-            expected_version=verdict.version,
-            rating=verdict.rating,
-            conclusion=verdict.conclusion,
-            explanation=verdict.explanation,
-            sources=[{"url": source.url, "title": source.title, "note": source.note}],
-        )
+        verdict_saved_again(verdict, actor=verdict.author)  # its own sources, as they are
 
 
 def test_correcting_the_speaker_to_the_same_speaker_records_nothing(client, checker):

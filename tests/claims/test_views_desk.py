@@ -12,20 +12,12 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
     active_rating,
-    editor,
     fact_checker,
     fast_password_hashing,
     published_verdict,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-@pytest.fixture
-def boss(client):
-    user = editor(username="boss")
-    client.force_login(user)
-    return user
 
 
 def test_the_desk_history_filters_by_person_and_date(client, boss):

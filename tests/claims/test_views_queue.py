@@ -22,13 +22,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
-@pytest.fixture
-def checker(client):
-    user = fact_checker(username="fc")
-    client.force_login(user)
-    return user
-
-
 def queue_texts(client, **params):
     response = client.get(reverse("claims:queue"), params)
     assert response.status_code == 200

@@ -15,13 +15,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
-@pytest.fixture
-def boss(client):
-    user = editor(username="boss")
-    client.force_login(user)
-    return user
-
-
 def detail(client, verdict):
     return client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
 

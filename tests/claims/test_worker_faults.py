@@ -262,6 +262,7 @@ def test_an_analysis_whose_retry_cannot_reach_the_broker_is_left_to_the_recovery
     from articles import queueing
     from claims import analysis, tasks
     from tests.factories import ArticleFactory
+    from tests.workers import run_as_a_worker
 
     article = ArticleFactory()
     Article.objects.filter(pk=article.pk).update(
@@ -274,14 +275,8 @@ def test_an_analysis_whose_retry_cannot_reach_the_broker_is_left_to_the_recovery
     monkeypatch.setattr(analysis, "article_analyze", database_gone)
     with RedisServer(tmp_path) as redis, publishing_to(redis.url, "unused", settings):
         redis.stop()
-        # As a worker runs it (not called directly, which would skip the retry's send).
-        task = tasks.analyze_article
-        task.push_request(id="the-job", args=[article.pk], kwargs={}, called_directly=False)
-        try:
-            with pytest.raises(Reject):
-                task.run(article.pk)
-        finally:
-            task.pop_request()
+        with pytest.raises(Reject):
+            run_as_a_worker(tasks.analyze_article, article.pk)
     article.refresh_from_db()
     assert article.analysis_status == AnalysisStatus.QUEUED
     assert article.analysis_problem == AnalysisProblem.QUEUE_UNAVAILABLE

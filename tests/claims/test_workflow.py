@@ -9,6 +9,7 @@ from tests.factories import ClaimFactory, draft_resaved, editor, fact_checker
 pytestmark = pytest.mark.django_db
 
 
+# The services' actors, never logged in, and an editor called "ed": not tests/claims/conftest.py's.
 @pytest.fixture
 def checker():
     return fact_checker(username="fc")

@@ -1,26 +1,14 @@
 """The bulk import page follows its task's progress live, in a real browser."""
 
-import importlib
-
-from django.apps import apps
 from playwright.sync_api import expect
 
 from articles.models import ImportBatch, ImportStatus
-from tests.e2e.test_journeys import (  # noqa: F401 (fixtures)
-    allow_orm_beside_playwright,
-    browser,
-    log_in,
-    open_page,
-    pytestmark,
-    restore_migration_data,
-)
-from tests.factories import UserFactory
+from tests.e2e.conftest import BROWSER_TESTS
+
+pytestmark = BROWSER_TESTS
 
 
-def test_the_import_page_shows_a_live_progress_bar(live_server, open_page):  # noqa: F811
-    restore_migration_data()
-    importlib.import_module("claims.migrations.0008_intake_roles").grant(apps, None)
-    UserFactory(username="factchecker", groups=["Fact-checkers"])
+def test_the_import_page_shows_a_live_progress_bar(live_server, logged_in):
     batch = ImportBatch.objects.create(
         file_name="wire.csv",
         file_format="csv",
@@ -28,8 +16,7 @@ def test_the_import_page_shows_a_live_progress_bar(live_server, open_page):  # n
         status=ImportStatus.RUNNING,
         total_rows=None,  # the task is counting the rows
     )
-    page = open_page()
-    log_in(page, live_server.url, "factchecker")
+    page = logged_in("factchecker")
     page.goto(f"{live_server.url}/intake/imports/{batch.pk}/")
     expect(page.locator("#import-total")).to_have_text("… (counting rows…)")
     ImportBatch.objects.filter(pk=batch.pk).update(total_rows=10, rows_done=2, stored=2)

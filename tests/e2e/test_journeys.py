@@ -1,9 +1,7 @@
-"""The main reviewer and editor journeys in a real browser: Playwright driving Debian's Chromium.
-
-`make install` puts Chromium at /usr/bin/chromium (apt packages chromium and chromium-driver);
-pip's playwright package brings only its driver, so nothing is downloaded. Screenshots of the
-main pages go to a temporary folder, so a test run leaves the tree clean; `make screenshots`
-refreshes the ones in docs/screenshots/ (SCREENSHOTS_DIR picks the folder).
+"""The main reviewer and editor journeys in a real browser (tests/e2e/conftest.py drives
+Debian's Chromium). Screenshots of the main pages go to a temporary folder, so a test run leaves
+the tree clean; `make screenshots` refreshes the ones in docs/screenshots/ (SCREENSHOTS_DIR picks
+the folder).
 """
 
 import json
@@ -14,98 +12,23 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Article, SourceKind
 from claims.models import Claim, Verdict, VerdictStatus
-from tests.factories import UserFactory, active_rating, restore_migration_data
+from tests.e2e.conftest import BROWSER_TESTS, log_in, log_out
+from tests.factories import active_rating
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(
     os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "factcheck-screenshots"
 )
-PASSWORD = "correct horse battery"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is missing: `make install` installs the chromium package",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def allow_orm_beside_playwright():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
-    # next to it (SynchronousOnlyOperation) although the calls stay synchronous. Set only while
-    # this module runs: `check --deploy` in other tests rightly rejects it.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    contexts = []
-
-    def open_as(viewport=(1280, 900)):
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_as
-    for context in contexts:
-        context.close()
+pytestmark = BROWSER_TESTS
 
 
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    expect(page.locator(".who")).to_have_text(username)
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_url(re.compile(r"/accounts/login/"))
-
-
-@pytest.fixture
-def desk_users():
-    restore_migration_data()
-    UserFactory(username="factchecker", groups=["Fact-checkers"])
-    UserFactory(username="editor", groups=["Editors"])
 
 
 @pytest.fixture
@@ -117,7 +40,7 @@ def seeded(desk_users):
 
 
 def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
-    live_server, open_page, seeded
+    live_server, open_page, logged_in, seeded
 ):
     base = live_server.url
     top_claim = Claim.objects.filter(article=seeded).order_by(
@@ -125,8 +48,7 @@ def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
     )[0]
 
     # A fact-checker opens the top claim of the seed article from the queue.
-    checker = open_page()
-    log_in(checker, base, "factchecker")
+    checker = logged_in("factchecker")
     checker.goto(f"{base}/claims/?outlet={seeded.outlet_id}")
     shot(checker, "queue")
     checker.locator("table.queue tbody tr").first.get_by_role("link").first.click()
@@ -159,8 +81,7 @@ def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
     log_out(checker)
 
     # An editor returns it once, with a comment.
-    boss = open_page()
-    log_in(boss, base, "editor")
+    boss = logged_in("editor")
     boss.goto(f"{base}/review/")
     shot(boss, "review-queue")
     boss.get_by_role("link", name=re.compile(re.escape(top_claim.text[:40]))).click()
@@ -213,12 +134,9 @@ def test_a_verdict_goes_from_the_queue_through_review_to_the_public_page(
     shot(visitor, "public-verdict-phone")
 
 
-def test_an_article_pasted_in_the_form_shows_its_analysis_finish(
-    live_server, open_page, desk_users
-):
+def test_an_article_pasted_in_the_form_shows_its_analysis_finish(live_server, logged_in):
     base = live_server.url
-    page = open_page()
-    log_in(page, base, "factchecker")
+    page = logged_in("factchecker")
     page.goto(f"{base}/articles/new/")
     page.get_by_label("Title").fill("Council budget")
     page.get_by_label("Outlet").fill("Springfield Times")
@@ -235,7 +153,7 @@ def test_an_article_pasted_in_the_form_shows_its_analysis_finish(
     shot(page, "article")
 
 
-def test_the_article_page_follows_the_analysis_without_a_reload(live_server, open_page, desk_users):
+def test_the_article_page_follows_the_analysis_without_a_reload(live_server, logged_in):
     from articles.models import AnalysisStatus
 
     article = Article.objects.create(
@@ -245,8 +163,7 @@ def test_the_article_page_follows_the_analysis_without_a_reload(live_server, ope
         source_kind=SourceKind.PASTED,
         analysis_status=AnalysisStatus.QUEUED,
     )
-    page = open_page()
-    log_in(page, live_server.url, "factchecker")
+    page = logged_in("factchecker")
     page.goto(f"{live_server.url}/articles/{article.pk}/")
     expect(page.locator("#analysis-status")).to_have_text("Queued")
     Article.objects.filter(pk=article.pk).update(analysis_status=AnalysisStatus.RUNNING)

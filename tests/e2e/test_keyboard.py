@@ -3,14 +3,9 @@ error summary takes focus and leads to the field."""
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_journeys import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    allow_orm_beside_playwright,
-    browser,
-    desk_users,
-    open_page,
-    pytestmark,
-)
+from tests.e2e.conftest import BROWSER_TESTS, PASSWORD
+
+pytestmark = BROWSER_TESTS
 
 
 def focused(page) -> str:
@@ -20,9 +15,7 @@ def focused(page) -> str:
 
 
 def test_a_keyboard_user_skips_the_navigation_logs_in_and_is_led_to_a_wrong_field(
-    live_server,
-    open_page,  # noqa: F811
-    desk_users,  # noqa: F811
+    live_server, open_page, desk_users
 ):
     page = open_page()
     page.goto(f"{live_server.url}/fact-checks/")

@@ -4,27 +4,16 @@ another of its forms is sent, and the sources' domain count reads addresses as t
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.test_journeys import (  # noqa: F401 (fixtures)
-    allow_orm_beside_playwright,
-    browser,
-    desk_users,
-    log_in,
-    open_page,
-    pytestmark,
-)
-from tests.factories import ArticleFactory, ClaimFactory
+from tests.e2e.conftest import BROWSER_TESTS
+
+pytestmark = BROWSER_TESTS
 
 
 def test_adding_a_note_asks_before_dropping_an_unsaved_verdict(
-    live_server,
-    open_page,  # noqa: F811
-    desk_users,  # noqa: F811
+    live_server, logged_in, one_sentence_claim
 ):
-    article = ArticleFactory(body="Crime fell by 40 percent last year.")
-    claim = ClaimFactory(article=article, start=0, end=len(article.body), text=article.body)
-    page = open_page()
-    log_in(page, live_server.url, "factchecker")
-    page.goto(live_server.url + reverse("claims:detail", args=[claim.pk]))
+    page = logged_in("factchecker")
+    page.goto(live_server.url + reverse("claims:detail", args=[one_sentence_claim.pk]))
     asked = []
 
     def answer(dialog):
@@ -45,15 +34,10 @@ def test_adding_a_note_asks_before_dropping_an_unsaved_verdict(
 
 
 def test_a_source_typed_without_https_counts_as_a_domain(
-    live_server,
-    open_page,  # noqa: F811
-    desk_users,  # noqa: F811
+    live_server, logged_in, one_sentence_claim
 ):
-    article = ArticleFactory(body="Crime fell by 40 percent last year.")
-    claim = ClaimFactory(article=article, start=0, end=len(article.body), text=article.body)
-    page = open_page()
-    log_in(page, live_server.url, "factchecker")
-    page.goto(live_server.url + reverse("claims:detail", args=[claim.pk]))
+    page = logged_in("factchecker")
+    page.goto(live_server.url + reverse("claims:detail", args=[one_sentence_claim.pk]))
     page.locator("#id_sources-0-url").fill("police.example.org/annual-report")
     expect(page.locator("[data-domain-warning]")).to_contain_text("1 distinct domain")
     page.locator("#id_sources-1-url").fill("https://www.stats.example.net/crime")
