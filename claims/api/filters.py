@@ -22,6 +22,7 @@ from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
 from ..selectors.public import modified_since
 from ..selectors.search import SEARCH_QUERY_NO_WORDS
+from .auth import reads_unpublished
 from .serializers import RatingSlugField
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -68,19 +69,35 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-def speaker_ids_matching(value: str) -> Q:
-    """A speaker given as an id, a slug or any of its names (matched like attribution does:
-    case, spacing, accents and honorifics aside). It picks speakers only: which of their rows
-    a key sees stays its endpoint's rule (published ones only, for a partner key)."""
+def speaker_ids_matching(value: str, *, aliases: bool) -> Q:
+    """A speaker given as an id, a slug or its name (matched like attribution does: case,
+    spacing, accents and honorifics aside), and with `aliases` by any spelling the desk
+    recorded. It picks speakers only: which of their rows a key sees stays its endpoint's
+    rule (published ones only, for a partner key).
+
+    Only the desk scope passes aliases=True: a speaker's spellings come from every article the
+    desk analysed (pasted ones too), corrections and merges, and an exact match on them would
+    confirm a guessed desk-only one; the name and slug are what published answers show (the
+    public index's search keeps to the name for the same reason, claims_search)."""
     # Any run of whitespace (a non-breaking space pasted from a page) reads as one space.
     value = " ".join(value.split())
     if is_id(value):
         return Q(pk=int(value))
-    alias_speakers = SpeakerAlias.objects.filter(key=speaker_key(value)).values("speaker_id")
-    # Slug and alias key are indexed; the name match covers speakers added in the admin
-    # without aliases (a scan, but of the speakers table, which stays small). Slugs are
-    # lower case.
-    return Q(slug=value.lower()) | Q(pk__in=alias_speakers) | Q(name__iexact=value)
+    # Slugs are lower case. The name match covers speakers added in the admin without aliases
+    # (a scan, but of the speakers table, which stays small).
+    matching = Q(slug=value.lower()) | Q(name__iexact=value)
+    key = speaker_key(value)
+    if not key:
+        return matching
+    if aliases:
+        # Alias keys are indexed and unique.
+        return matching | Q(pk__in=SpeakerAlias.objects.filter(key=key).values("speaker_id"))
+    # The public name as attribution keys it ("  ANTONY  blinken", "Antoný Blinken"): the one
+    # speaker holding the key counts only when the key is its name's own.
+    alias = SpeakerAlias.objects.filter(key=key).select_related("speaker").first()
+    if alias is not None and speaker_key(alias.speaker.name) == key:
+        matching |= Q(pk=alias.speaker_id)
+    return matching
 
 
 def outlet_matching(value: str) -> Q:
@@ -149,10 +166,15 @@ class _SpeakerOutletFilters(StrictFilterSet):
     def _path(self, name: str) -> str:
         return f"{self.claim_path}{name}"
 
+    def speaker_aliases(self) -> bool:
+        """Whether `speaker` may match a desk-only spelling (see speaker_ids_matching)."""
+        return False
+
     def filter_speaker(self, queryset, name, value):
         from ..models import Speaker
 
-        speakers = Speaker.objects.filter(speaker_ids_matching(value)).values("pk")
+        matching = speaker_ids_matching(value, aliases=self.speaker_aliases())
+        speakers = Speaker.objects.filter(matching).values("pk")
         return queryset.filter(**{f"{self._path('speaker')}__in": speakers})
 
     def filter_outlet(self, queryset, name, value):
@@ -225,6 +247,11 @@ class ClaimFilter(_SpeakerOutletFilters):
             "invalid_choice": f"Choose one of: {', '.join(sorted(ClaimStatus.values))}."
         },
     )
+
+    def speaker_aliases(self) -> bool:
+        # The verdict list keeps the public rule for every key: its pages are one cache
+        # entry per URL, shared by all clients (VerdictViewSet.list).
+        return self.request is not None and reads_unpublished(self.request)
 
 
 class SpeakerFilter(StrictFilterSet):
