@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from articles.services import language_refusal
 
-from ..ids import is_id
+from ..ids import ID_DIGITS_MAX, is_id
 from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
 from ..selectors.public import modified_since
@@ -26,6 +26,8 @@ from .auth import reads_unpublished
 from .serializers import RatingSlugField
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# The largest id a client may name (claims.ids); the schema states it as the maximum.
+ID_MAX = 10**ID_DIGITS_MAX - 1
 SEARCH_CONFIG = "english"
 
 
@@ -238,7 +240,9 @@ class VerdictFilter(_SpeakerOutletFilters):
 
 
 class ClaimFilter(_SpeakerOutletFilters):
-    article = IntegerFilter(field_name="article_id", min_value=1, help_text="Article id.")
+    article = IntegerFilter(
+        field_name="article_id", min_value=1, max_value=ID_MAX, help_text="Article id."
+    )
     status = filters.ChoiceFilter(
         choices=ClaimStatus.choices,
         help_text="Workflow status (desk-scope keys see every status).",
