@@ -33,7 +33,28 @@ SEARCH_CONFIG = "english"
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.Filter):
+    """A whole number within `min_value` and `max_value`, refused in the words the search's
+    `limit` uses, not Django's "Ensure this value is less than or equal to ..."."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int, max_value: int, **kwargs):
+        message = f"Give a whole number from {min_value:,} to {max_value:,}."
+        kwargs.setdefault(
+            "error_messages", dict.fromkeys(("invalid", "min_value", "max_value"), message)
+        )
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+
+
+class TextFilter(filters.CharFilter):
+    """Text of at most `max_length` characters, refused in the API's words, not Django's
+    "Ensure this value has at most ..."."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        kwargs.setdefault(
+            "error_messages", {"max_length": f"Give at most {max_length:,} characters."}
+        )
+        super().__init__(*args, max_length=max_length, **kwargs)
 
 
 # A time whose offset's "+" arrived as a space: `?updated_since=2026-12-03T08:00:00+13:00` typed
@@ -149,13 +170,13 @@ class _SpeakerOutletFilters(StrictFilterSet):
 
     claim_path = ""
 
-    speaker = filters.CharFilter(
+    speaker = TextFilter(
         method="filter_speaker", max_length=300, help_text="Speaker id, slug or name."
     )
-    outlet = filters.CharFilter(
+    outlet = TextFilter(
         method="filter_outlet", max_length=253, help_text="Outlet id or domain (reuters.com)."
     )
-    language = filters.CharFilter(
+    language = TextFilter(
         method="filter_language", max_length=16, help_text="Article language code, e.g. en."
     )
     q = filters.CharFilter(
@@ -200,7 +221,7 @@ class _SpeakerOutletFilters(StrictFilterSet):
 class VerdictFilter(_SpeakerOutletFilters):
     claim_path = "claim__"
 
-    rating = filters.CharFilter(method="filter_rating", max_length=100)
+    rating = TextFilter(method="filter_rating", max_length=100)
     published_after = UtcIsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date or date-time."
     )
