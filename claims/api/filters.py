@@ -5,6 +5,7 @@ import re
 from datetime import UTC, timedelta
 
 from django import forms
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -230,8 +231,11 @@ class VerdictFilter(_SpeakerOutletFilters):
     )
     updated_since = UtcIsoDateTimeFilter(
         method="filter_updated_since",
-        help_text="Only verdicts whose `modified_at` is at or after this time (for incremental "
-        "sync): published, corrected or with their ClaimReview's appearances changed since.",
+        help_text="Only verdicts whose `modified_at` is at or after this time less "
+        f"{settings.API_SYNC_OVERLAP_SECONDS} seconds (for incremental sync): published, "
+        "corrected or with their ClaimReview's appearances changed since. The overlap brings "
+        "back a change committed just after a poll that was stamped just before it; a client "
+        "keeps a verdict by `id` and `modified_at`, so a repeat changes nothing.",
     )
     max_age_days = IntegerFilter(
         method="filter_max_age_days",
@@ -254,7 +258,14 @@ class VerdictFilter(_SpeakerOutletFilters):
         return queryset.filter(rating__slug__in=slugs)
 
     def filter_updated_since(self, queryset, name, value):
-        return modified_since(queryset, value)
+        # A verdict's modified_at is stamped before its transaction commits: one committed
+        # after the client's last poll may carry a time before it, and an exact filter would
+        # never send it. Reaching back by the overlap sends it (and a few repeats).
+        try:
+            since = value - timedelta(seconds=settings.API_SYNC_OVERLAP_SECONDS)
+        except OverflowError:  # a time in the year 1: nothing is earlier anyway
+            since = value
+        return modified_since(queryset, since)
 
     def filter_max_age_days(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=value))

@@ -161,7 +161,8 @@ def test_filters_by_rating_outlet_language_and_dates(api):
 
 
 def test_updated_since_gives_only_verdicts_changed_since_then(api):
-    published_verdict("Jobs rose by 3 percent.")
+    # A day before: past the overlap that updated_since reaches back (test_api_sync).
+    published_verdict("Jobs rose by 3 percent.", published_at=days_ago(1))
     mark = days_ago(0)
     changed = published_verdict("Jobs rose by 4 percent.")
     assert ids(api.get("/api/v1/verdicts/", {"updated_since": mark.isoformat()})) == [changed.pk]
