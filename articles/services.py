@@ -26,6 +26,11 @@ from .queueing import article_queue_analysis
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
+TITLE_MAX = Article._meta.get_field("title").max_length
+# The API's serializer answers with these too (claims.api.article_serializers), so a blank or
+# long title reads the same whichever check meets it first.
+TITLE_REQUIRED = "A title is required."
+TITLE_TOO_LONG = f"The title is longer than {TITLE_MAX} characters."
 
 
 class DuplicateArticle(ValidationError):
@@ -222,9 +227,9 @@ def article_clean(
     errors: dict[str, list[str]] = {}
     title = storable_line(title or "")
     if is_blank(title):
-        errors.setdefault("title", []).append("A title is required.")
-    elif len(title) > Article._meta.get_field("title").max_length:
-        errors.setdefault("title", []).append("The title is longer than 500 characters.")
+        errors.setdefault("title", []).append(TITLE_REQUIRED)
+    elif len(title) > TITLE_MAX:
+        errors.setdefault("title", []).append(TITLE_TOO_LONG)
     if source_kind not in SourceKind.values:
         errors.setdefault("source_kind", []).append(f"Unknown source kind {source_kind!r}.")
 
@@ -343,7 +348,7 @@ def article_edit_clean(
     errors: dict[str, list[str]] = {}
     title = storable_line(title or "")
     if is_blank(title):
-        errors["title"] = ["A title is required."]
+        errors["title"] = [TITLE_REQUIRED]
     refusal = published_at != article.published_at and published_at_refusal(published_at)
     if refusal:
         errors["published_at"] = [refusal]

@@ -300,6 +300,10 @@ REST_FRAMEWORK = {
 }
 # Verdict list pages are cached this long at most; publishing or correcting clears them at once.
 API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 30, minimum=0)
+# `updated_since` reaches back this far: a verdict's modified_at is stamped inside the
+# transaction that publishes or corrects it, so a row committed a little after a partner's
+# poll can carry a time just before it; a transaction longer than this could still be missed.
+API_SYNC_OVERLAP_SECONDS = env_int("API_SYNC_OVERLAP_SECONDS", 60, minimum=0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
     "DESCRIPTION": (

@@ -10,14 +10,22 @@ from rest_framework import serializers
 
 from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
 from articles.models import AnalysisProblem, Article, IntakeJob
-from articles.services import LANGUAGE_CODE
+from articles.services import LANGUAGE_CODE, TITLE_MAX, TITLE_REQUIRED, TITLE_TOO_LONG, is_blank
 
 from .auth import articles_visible, request_token
 from .serializers import ClaimSerializer, OutletSerializer, absolute_url
 
 
 class StrictCharField(serializers.CharField):
-    """A string, and only a string: a number or a list where text belongs is a client bug."""
+    """A string, and only a string: a number or a list where text belongs is a client bug.
+    Its refusals are worded as the API's others ("Give ..."), not DRF's "This field ..."."""
+
+    default_error_messages = {
+        "invalid": "Give text (a JSON string).",
+        "null": "Give text (a JSON string), or leave the field out.",
+        "blank": "Give a value, or leave the field out.",
+        "max_length": "Give at most {max_length:,} characters.",
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -34,7 +42,20 @@ class ArticleSubmitSerializer(serializers.Serializer):
     """What a client sends. The service does the real validation (and duplicate detection);
     these fields only check types, so the messages stay in one place."""
 
-    title = StrictCharField(max_length=500, trim_whitespace=True, required=False, default="")
+    default_error_messages = {
+        "invalid": "Send a JSON object with the article's fields (title, body, url, ...)."
+    }
+
+    # Blank is allowed here: a url sent alone needs no title, and with a body validate() gives
+    # the service's own sentence (which also counts zero-width characters as blank).
+    title = StrictCharField(
+        max_length=TITLE_MAX,
+        trim_whitespace=True,
+        allow_blank=True,
+        required=False,
+        default="",
+        error_messages={"max_length": TITLE_TOO_LONG},
+    )
     body = StrictCharField(
         trim_whitespace=False,
         required=False,
@@ -50,13 +71,21 @@ class ArticleSubmitSerializer(serializers.Serializer):
     )
     outlet_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     byline = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
-    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    published_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={"invalid": "Give an ISO 8601 date-time, e.g. 2026-12-03T08:00:00Z."},
+    )
     language = serializers.RegexField(
         _LANGUAGE_CODE_ANY_CASE,  # stored lower-cased
         max_length=16,
         required=False,
         default="en",
-        error_messages={"invalid": "Use a language code such as 'en' or 'pt-BR'."},
+        error_messages={
+            code: "Use a language code such as 'en' or 'pt-BR'."
+            for code in ("invalid", "blank", "null", "max_length")
+        },
     )
 
     def validate(self, data):
@@ -65,8 +94,8 @@ class ArticleSubmitSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {"body": ["Send the article text, or a url alone to have it fetched."]}
                 )
-        elif not data["title"]:
-            raise serializers.ValidationError({"title": ["A title is required with a body."]})
+        elif is_blank(data["title"]):
+            raise serializers.ValidationError({"title": [TITLE_REQUIRED]})
         return data
 
     def to_internal_value(self, data):

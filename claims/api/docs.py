@@ -1,6 +1,8 @@
 """OpenAPI pieces shared by the views: the error shape, examples and the auth scheme."""
 
 from django.db import DatabaseError
+from django_filters import rest_framework as filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerFieldExtension,
@@ -216,3 +218,28 @@ class RatingSlugSchema(OpenApiSerializerFieldExtension):
         if slugs:  # an empty enum would accept nothing at all
             schema["enum"] = slugs
         return schema
+
+
+class BoundedFilterExtension(DjangoFilterExtension):
+    """The list filters' parameters with the bounds their form fields enforce, read from the
+    same `max_length`, `min_value` and `max_value` the filter is declared with, so the schema
+    and the validation cannot drift apart. A text filter also needs a character: StrictFilterSet
+    refuses an empty value."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        bounds = {}
+        if isinstance(filter_field, filters.CharFilter):
+            bounds["minLength"] = 1
+            if filter_field.extra.get("max_length") is not None:
+                bounds["maxLength"] = filter_field.extra["max_length"]
+        for keyword, name in (("min_value", "minimum"), ("max_value", "maximum")):
+            if filter_field.extra.get(keyword) is not None:
+                bounds[name] = filter_field.extra[keyword]
+        for parameter in parameters:
+            parameter["schema"].update(bounds)
+        return parameters

@@ -5,6 +5,7 @@ import re
 from datetime import UTC, timedelta
 
 from django import forms
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,20 +18,44 @@ from rest_framework.exceptions import ValidationError
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from articles.services import language_refusal
 
-from ..ids import is_id
+from ..ids import ID_DIGITS_MAX, is_id
 from ..models import ClaimStatus, Rating, SpeakerAlias
 from ..nlp.attribution import speaker_key
 from ..selectors.public import modified_since
 from ..selectors.search import SEARCH_QUERY_NO_WORDS
+from .auth import reads_unpublished
 from .serializers import RatingSlugField
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# The largest id a client may name (claims.ids); the schema states it as the maximum.
+ID_MAX = 10**ID_DIGITS_MAX - 1
 SEARCH_CONFIG = "english"
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.Filter):
+    """A whole number within `min_value` and `max_value`, refused in the words the search's
+    `limit` uses, not Django's "Ensure this value is less than or equal to ..."."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int, max_value: int, **kwargs):
+        message = f"Give a whole number from {min_value:,} to {max_value:,}."
+        kwargs.setdefault(
+            "error_messages", dict.fromkeys(("invalid", "min_value", "max_value"), message)
+        )
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+
+
+class TextFilter(filters.CharFilter):
+    """Text of at most `max_length` characters, refused in the API's words, not Django's
+    "Ensure this value has at most ..."."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        kwargs.setdefault(
+            "error_messages", {"max_length": f"Give at most {max_length:,} characters."}
+        )
+        super().__init__(*args, max_length=max_length, **kwargs)
 
 
 # A time whose offset's "+" arrived as a space: `?updated_since=2026-12-03T08:00:00+13:00` typed
@@ -68,19 +93,35 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-def speaker_ids_matching(value: str) -> Q:
-    """A speaker given as an id, a slug or any of its names (matched like attribution does:
-    case, spacing, accents and honorifics aside). It picks speakers only: which of their rows
-    a key sees stays its endpoint's rule (published ones only, for a partner key)."""
+def speaker_ids_matching(value: str, *, aliases: bool) -> Q:
+    """A speaker given as an id, a slug or its name (matched like attribution does: case,
+    spacing, accents and honorifics aside), and with `aliases` by any spelling the desk
+    recorded. It picks speakers only: which of their rows a key sees stays its endpoint's
+    rule (published ones only, for a partner key).
+
+    Only the desk scope passes aliases=True: a speaker's spellings come from every article the
+    desk analysed (pasted ones too), corrections and merges, and an exact match on them would
+    confirm a guessed desk-only one; the name and slug are what published answers show (the
+    public index's search keeps to the name for the same reason, claims_search)."""
     # Any run of whitespace (a non-breaking space pasted from a page) reads as one space.
     value = " ".join(value.split())
     if is_id(value):
         return Q(pk=int(value))
-    alias_speakers = SpeakerAlias.objects.filter(key=speaker_key(value)).values("speaker_id")
-    # Slug and alias key are indexed; the name match covers speakers added in the admin
-    # without aliases (a scan, but of the speakers table, which stays small). Slugs are
-    # lower case.
-    return Q(slug=value.lower()) | Q(pk__in=alias_speakers) | Q(name__iexact=value)
+    # Slugs are lower case. The name match covers speakers added in the admin without aliases
+    # (a scan, but of the speakers table, which stays small).
+    matching = Q(slug=value.lower()) | Q(name__iexact=value)
+    key = speaker_key(value)
+    if not key:
+        return matching
+    if aliases:
+        # Alias keys are indexed and unique.
+        return matching | Q(pk__in=SpeakerAlias.objects.filter(key=key).values("speaker_id"))
+    # The public name as attribution keys it ("  ANTONY  blinken", "Antoný Blinken"): the one
+    # speaker holding the key counts only when the key is its name's own.
+    alias = SpeakerAlias.objects.filter(key=key).select_related("speaker").first()
+    if alias is not None and speaker_key(alias.speaker.name) == key:
+        matching |= Q(pk=alias.speaker_id)
+    return matching
 
 
 def outlet_matching(value: str) -> Q:
@@ -130,13 +171,13 @@ class _SpeakerOutletFilters(StrictFilterSet):
 
     claim_path = ""
 
-    speaker = filters.CharFilter(
+    speaker = TextFilter(
         method="filter_speaker", max_length=300, help_text="Speaker id, slug or name."
     )
-    outlet = filters.CharFilter(
+    outlet = TextFilter(
         method="filter_outlet", max_length=253, help_text="Outlet id or domain (reuters.com)."
     )
-    language = filters.CharFilter(
+    language = TextFilter(
         method="filter_language", max_length=16, help_text="Article language code, e.g. en."
     )
     q = filters.CharFilter(
@@ -149,10 +190,15 @@ class _SpeakerOutletFilters(StrictFilterSet):
     def _path(self, name: str) -> str:
         return f"{self.claim_path}{name}"
 
+    def speaker_aliases(self) -> bool:
+        """Whether `speaker` may match a desk-only spelling (see speaker_ids_matching)."""
+        return False
+
     def filter_speaker(self, queryset, name, value):
         from ..models import Speaker
 
-        speakers = Speaker.objects.filter(speaker_ids_matching(value)).values("pk")
+        matching = speaker_ids_matching(value, aliases=self.speaker_aliases())
+        speakers = Speaker.objects.filter(matching).values("pk")
         return queryset.filter(**{f"{self._path('speaker')}__in": speakers})
 
     def filter_outlet(self, queryset, name, value):
@@ -176,7 +222,7 @@ class _SpeakerOutletFilters(StrictFilterSet):
 class VerdictFilter(_SpeakerOutletFilters):
     claim_path = "claim__"
 
-    rating = filters.CharFilter(method="filter_rating", max_length=100)
+    rating = TextFilter(method="filter_rating", max_length=100)
     published_after = UtcIsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date or date-time."
     )
@@ -185,8 +231,11 @@ class VerdictFilter(_SpeakerOutletFilters):
     )
     updated_since = UtcIsoDateTimeFilter(
         method="filter_updated_since",
-        help_text="Only verdicts whose `modified_at` is at or after this time (for incremental "
-        "sync): published, corrected or with their ClaimReview's appearances changed since.",
+        help_text="Only verdicts whose `modified_at` is at or after this time less "
+        f"{settings.API_SYNC_OVERLAP_SECONDS} seconds (for incremental sync): published, "
+        "corrected or with their ClaimReview's appearances changed since. The overlap brings "
+        "back a change committed just after a poll that was stamped just before it; a client "
+        "keeps a verdict by `id` and `modified_at`, so a repeat changes nothing.",
     )
     max_age_days = IntegerFilter(
         method="filter_max_age_days",
@@ -209,14 +258,23 @@ class VerdictFilter(_SpeakerOutletFilters):
         return queryset.filter(rating__slug__in=slugs)
 
     def filter_updated_since(self, queryset, name, value):
-        return modified_since(queryset, value)
+        # A verdict's modified_at is stamped before its transaction commits: one committed
+        # after the client's last poll may carry a time before it, and an exact filter would
+        # never send it. Reaching back by the overlap sends it (and a few repeats).
+        try:
+            since = value - timedelta(seconds=settings.API_SYNC_OVERLAP_SECONDS)
+        except OverflowError:  # a time in the year 1: nothing is earlier anyway
+            since = value
+        return modified_since(queryset, since)
 
     def filter_max_age_days(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=value))
 
 
 class ClaimFilter(_SpeakerOutletFilters):
-    article = IntegerFilter(field_name="article_id", min_value=1, help_text="Article id.")
+    article = IntegerFilter(
+        field_name="article_id", min_value=1, max_value=ID_MAX, help_text="Article id."
+    )
     status = filters.ChoiceFilter(
         choices=ClaimStatus.choices,
         help_text="Workflow status (desk-scope keys see every status).",
@@ -225,6 +283,11 @@ class ClaimFilter(_SpeakerOutletFilters):
             "invalid_choice": f"Choose one of: {', '.join(sorted(ClaimStatus.values))}."
         },
     )
+
+    def speaker_aliases(self) -> bool:
+        # The verdict list keeps the public rule for every key: its pages are one cache
+        # entry per URL, shared by all clients (VerdictViewSet.list).
+        return self.request is not None and reads_unpublished(self.request)
 
 
 class SpeakerFilter(StrictFilterSet):

@@ -180,3 +180,38 @@ def test_the_schema_gives_the_search_parameters_their_bounds():
     # The bounds are the endpoint's own: one past each is refused.
     for past in ({"q": "x" * 2001}, {"q": "budget", "limit": "51"}, {"q": "budget", "limit": "0"}):
         assert client_with().get("/api/v1/verdicts/search/", past).status_code == 400, past
+
+
+@pytest.mark.django_db
+def test_the_schema_gives_every_list_filter_the_bounds_the_api_enforces():
+    document = (
+        client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    verdicts = {
+        parameter["name"]: parameter["schema"]
+        for parameter in document["paths"]["/api/v1/verdicts/"]["get"]["parameters"]
+    }
+    claims = {
+        parameter["name"]: parameter["schema"]
+        for parameter in document["paths"]["/api/v1/claims/"]["get"]["parameters"]
+    }
+    assert verdicts["max_age_days"] == {"type": "integer", "minimum": 1, "maximum": 36500}
+    assert claims["article"] == {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+    for name in ("speaker", "outlet", "language", "q", "rating"):
+        assert verdicts[name]["minLength"] == 1, name
+        assert verdicts[name]["maxLength"] > 1, name
+    # Each stated bound is the endpoint's own: one past it is refused, naming the parameter.
+    _, key = make_key(read=True, name="Bounds")
+    for path, parameters in (("/api/v1/verdicts/", verdicts), ("/api/v1/claims/", claims)):
+        for name, bounds in parameters.items():
+            past = []
+            if "maxLength" in bounds:
+                past.append("x" * (bounds["maxLength"] + 1))
+            if "maximum" in bounds:
+                past.append(str(bounds["maximum"] + 1))
+            if "minimum" in bounds:
+                past.append(str(bounds["minimum"] - 1))
+            for value in past:
+                response = client_with(key).get(path, {name: value})
+                assert response.status_code == 400, (path, name, value)
+                assert name in response.json()["fields"], (path, name, value)

@@ -203,3 +203,33 @@ def test_a_date_time_the_api_cannot_read_says_what_it_expects():
         and "2026-12-03T08:00:00Z" in message
         and "URL-encode the +" in message
     )
+
+
+def test_a_verdict_committed_after_a_poll_but_stamped_before_it_comes_at_the_next_poll():
+    # The partner polls at `last_run` and sees nothing new; the desk's publication, stamped a
+    # few seconds before that poll, commits only after it (a transaction still running then).
+    last_run = timezone.now()
+    assert synced_since(last_run - dt.timedelta(hours=1)) == []
+    late = published_verdict(claim=claim("Rents rose by 7 percent."))
+    Verdict.objects.filter(pk=late.pk).update(published_at=last_run - dt.timedelta(seconds=5))
+    published_changed()
+    assert synced_since(last_run) == [late.pk]
+
+
+def test_the_overlap_reaches_back_only_its_own_length(settings):
+    settings.API_SYNC_OVERLAP_SECONDS = 60
+    now = timezone.now()
+    inside, outside = (
+        published_verdict(claim=claim(f"Rents rose by {number} percent.")) for number in (3, 4)
+    )
+    Verdict.objects.filter(pk=inside.pk).update(published_at=now - dt.timedelta(seconds=50))
+    Verdict.objects.filter(pk=outside.pk).update(published_at=now - dt.timedelta(seconds=70))
+    assert synced_since(now) == [inside.pk]
+    settings.API_SYNC_OVERLAP_SECONDS = 0
+    cache.clear()  # the same URL's page, cached a moment ago
+    assert synced_since(now) == []
+
+
+def test_a_sync_from_the_first_possible_moment_is_not_a_server_error():
+    response = key_client().get("/api/v1/verdicts/", {"updated_since": "0001-01-01T00:00:00Z"})
+    assert response.status_code == 200, response.content
