@@ -5,6 +5,7 @@ API's `modified_at` is the ClaimReview's dateModified."""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from claims.matching import applications, groups
