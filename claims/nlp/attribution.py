@@ -32,6 +32,8 @@ from claims.nlp.coreference import (
 from claims.nlp.cues import (
     NON_SPEAKERS,
     STANCE_LEMMAS,
+    SUBJECT_DEPS,
+    as_source,
     can_speak,
     cue_of,
     depth_of,
@@ -47,6 +49,7 @@ from claims.nlp.cues import (
 from claims.nlp.headlines import capitalised_words, sentence_case
 from claims.nlp.labels import colon_attribution, line_label, names_in
 from claims.nlp.narration import (
+    blank_markup,
     is_page_line,
     is_summary_lead,
     tells_action,
@@ -176,6 +179,12 @@ def rules_and_candidates(
     text: str, sentences: list[SentenceSpan]
 ) -> tuple[list[Attribution | None], list[StanceCandidate]]:
     """The rules' speakers, resolved to names (coreference.py), and the stance candidates."""
+    clean = blank_markup(text)
+    if clean != text:
+        # Markup the page left ('<tweet author="tedcruz" ...>') is no text: its attribute values
+        # were read as speakers and its quotation marks as quotations.
+        text = clean
+        sentences = [replace(s, text=clean[s.start : s.end]) for s in sentences]
     results, candidates, names = _attribute(text, sentences)
     return resolve_attributions(results, names), candidates
 
@@ -407,6 +416,31 @@ def _parenthetical_source(sentence, doc, quoted):
     return None
 
 
+def _verb_before_colon_quotation(sentence, doc, quoted):
+    """The main verb of the clause before a colon that opens a quotation, outside quotation
+    marks: 'Sanders delivered a snappy retort: "No one is tearing this up."' -> delivered."""
+    colon = next(
+        (
+            token
+            for token in doc[:-1]
+            if token.text == ":"
+            and not quoted[sentence.start + token.idx]
+            and quoted[sentence.start + token.nbor().idx]
+        ),
+        None,
+    )
+    if colon is None:
+        return None
+    verbs = [
+        token
+        for token in doc[: colon.i]
+        if token.pos_ in ("VERB", "AUX")
+        and not quoted[sentence.start + token.idx]
+        and any(child.dep_ in SUBJECT_DEPS and child.i < colon.i for child in token.children)
+    ]
+    return min(verbs, key=depth_of) if verbs else None
+
+
 def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start):
     """Return (attribution of this sentence, speaker it announces for the next sentence)."""
     colon = colon_attribution(sentence, doc, context, line_start)
@@ -423,7 +457,9 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
         cue = cue_of(token)
         if cue is None:
             continue
-        subject = subject_of(token)
+        # 'As X put it, ...', '..., as X noted, ...' names the source of the whole sentence.
+        as_subject = as_source(token) if cue != "announce" else None
+        subject = as_subject if as_subject is not None else subject_of(token)
         agent = subject is None and cue != "announce"
         if agent:
             # 'was first reported by BuzzFeed': what was reported is the sentence's subject.
@@ -446,20 +482,22 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
             continue
         if (
             cue != "according to"
+            and as_subject is None
             and not agent
             and not tells_content(token, verb_lemma(token))
             and not reports_finding(subject, verb_lemma(token))
         ):
             continue
         stance = verb_lemma(token) in STANCE_LEMMAS
-        candidates.append((stance, depth, token.i, subject, cue))
-    if candidates and all(c[0] for c in candidates) and is_summary_lead(doc):
+        source = cue == "according to" or as_subject is not None
+        candidates.append((not source, stance, depth, token.i, subject, cue))
+    if candidates and all(c[1] for c in candidates) and is_summary_lead(doc):
         # Only stance verbs ('is defending ... and the militias are vowing ...'): the actions
         # of several actors, not what one of them said.
         return None, None
     if candidates:
         # 'According to a survey, 51 percent of respondents said ...' is the survey's finding.
-        *_, subject, cue = min(candidates, key=lambda item: (item[-1] != "according to", *item[:3]))
+        *_, subject, cue = min(candidates, key=lambda item: item[:4])
         return describe_subject(subject, cue, history), None
     parenthetical = _parenthetical_source(sentence, doc, quoted)
     if parenthetical is not None:
@@ -476,17 +514,20 @@ def _attribution_in_sentence(sentence, doc, quoted, history, context, line_start
     if quote_share(sentence, quoted) > 0:
         # A quotation belongs to the subject of the sentence that carries it, whatever the verb:
         # 'Trump leaned in and boomed: "..."', 'Merkel hailed the deal as a "breakthrough."'.
+        # When the parser makes the quotation the main clause, the clause before a colon that
+        # opens it carries it: 'In a Fox interview, Trump went even further: "If he ..."'.
         root = next((token for token in doc if token.dep_ == "ROOT"), None)
-        subject = subject_of(root) if root is not None else None
-        if (
-            subject is not None
-            and not quoted[sentence.start + subject.idx]
-            and not quoted[sentence.start + root.idx]
-            and subject.lower_ not in NON_SPEAKERS
-            and subject.idx >= dateline_end
-            and (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_)
-        ):
-            return describe_subject(subject, root.lower_, history), None
+        for verb in (root, _verb_before_colon_quotation(sentence, doc, quoted)):
+            subject = subject_of(verb) if verb is not None else None
+            if (
+                subject is not None
+                and not quoted[sentence.start + subject.idx]
+                and not quoted[sentence.start + verb.idx]
+                and subject.lower_ not in NON_SPEAKERS
+                and subject.idx >= dateline_end
+                and (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_)
+            ):
+                return describe_subject(subject, verb.lower_, history), None
     for pattern in (QUOTE_TAG_NAME_FIRST, QUOTE_TAG_VERB_FIRST):
         match = pattern.search(sentence.text)
         span = match and doc.char_span(*match.span("mention"), alignment_mode="expand")

@@ -77,6 +77,10 @@ def cue_of(token) -> str | None:
         if any(child.lower_ in ("about", "of") for child in token.children):
             return lowered
         return "announce"
+    # 'As Professor Foner put it, ...': the phrase names who said what follows.
+    puts_it = any(child.dep_ == "dobj" and child.lower_ == "it" for child in token.children)
+    if lemma == "put" and puts_it and as_source(token) is not None:
+        return "put it"
     if lemma in SPEECH_ACT_VERBS:
         speech = next((c for c in token.children if c.lemma_.lower() in SPEECH_NOUNS), None)
         return (
@@ -98,6 +102,40 @@ def cue_of(token) -> str | None:
             return lowered
         return None
     return lowered
+
+
+# What may follow a source clause opened by 'as' ('As X put it, ...', '..., as X noted.').
+AS_CLAUSE_ENDS = frozenset((",", ":", "—", "–", "--", "-", ".", ";", ")"))
+# What may come right before it: the sentence's start, a comma, a dash or a bracket.
+AS_CLAUSE_OPENS = frozenset(("", ",", "—", "–", "--", "-", ";", "("))
+
+
+def as_source(verb):
+    """The subject of a reporting clause opened by 'as' that names the source of the sentence:
+    'As The Post's Ruth Marcus puts it, Obama is trying ...', '... Sean Spicer -- as Clinton's
+    campaign noted this week -- even promoted Sanders'. The clause says nothing of its own (no
+    object but 'it', no clause under the verb, not passive), hangs on the main verb, and is set
+    off by the sentence's start or end, commas, dashes, brackets or a colon; 'said as a heckler
+    yelled', 'as he said he would' and 'Freddy, as he was known, ...' are no such clause."""
+    mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    if mark is None or mark.i > verb.i or (verb.dep_ != "ROOT" and verb.head.dep_ != "ROOT"):
+        return None
+    if any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children):
+        return None  # 'Freddy, as he was known, ...', '... as Cosby is attacked'
+    before = verb.doc[mark.i - 1].text if mark.i else ""
+    if before not in AS_CLAUSE_OPENS:
+        return None  # 'Cruz said as the heckler yelled' tells when, not who said it
+    for child in verb.children:
+        if child.dep_ in ("dobj", "ccomp", "xcomp", "dative") and child.lower_ != "it":
+            return None
+        if child.dep_ == "prep" and child.lower_ not in ("in", "on", "at"):
+            return None  # 'As the hopefuls sparred over military spending, ...'
+    end = max(t.i for t in verb.subtree if not t.is_punct)
+    if end + 1 < len(verb.doc) and verb.doc[end + 1].text not in AS_CLAUSE_ENDS:
+        return None
+    return next(
+        (c for c in verb.children if c.dep_ in SUBJECT_DEPS and mark.i < c.i < verb.i), None
+    )
 
 
 def is_verb(token) -> bool:

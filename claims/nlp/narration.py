@@ -59,6 +59,17 @@ SPEECH_LEMMAS = word_set("say tell add write report announce claim argue insist 
 CONTENT_DEPS = frozenset(("ccomp", "xcomp", "parataxis"))
 
 
+# An HTML or embed tag left in the text by the page ('<tweet pic="" author="tedcruz" ...>',
+# '</tweet>', '<a href="...">'): a letter right after '<' or '</', so 'a < b' is no tag.
+MARKUP_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+
+
+def blank_markup(text: str) -> str:
+    """The text with every markup tag replaced by spaces of the same length, so that character
+    offsets stay as they are."""
+    return MARKUP_TAG.sub(lambda match: " " * len(match.group()), text)
+
+
 def is_page_line(text: str) -> bool:
     """The whole line is page furniture ('Advertisement', 'Story continues below', a heading)."""
     line = text.strip()

@@ -480,3 +480,57 @@ def test_a_participle_that_describes_a_noun_gives_no_speaker():
     assert speaker_of(found, "The bill, supported") is None
     # A stance the sentence itself reports still has its holder.
     assert speaker_of(found, "The plan was backed") is not None
+
+
+def test_a_source_named_in_an_as_clause_speaks_for_the_whole_sentence():
+    found = rules_alone(
+        "As the columnist Maria Lopez puts it, the mayor is trying to make the council "
+        '"an offer it cannot refuse."\n\n'
+        "Council member Dan Whitaker -- as the Lopez campaign noted this week -- even praised "
+        "the budget on the radio.\n\n"
+        "Or, as Professor Alan Reyes put it: ''The city does a better job than its critics "
+        "admit.''\n"
+    )
+    assert speaker_of(found, "As the columnist Maria Lopez puts it") == "Maria Lopez"
+    assert speaker_of(found, "Council member Dan Whitaker") == "Lopez campaign"
+    assert speaker_of(found, "Or, as Professor Alan Reyes put it") == "Alan Reyes"
+
+
+def test_an_as_clause_that_tells_when_or_how_names_no_source():
+    found = rules_alone(
+        '"We will finish the bridge," Mayor Ruth Evans said as a heckler yelled.\n\n'
+        "Freddy, as he was known, ran the family bakery on Mill Street for 30 years.\n\n"
+        "The rule, as it is currently written, adds another hurdle for new stalls.\n"
+    )
+    assert speaker_of(found, '"We will finish the bridge,"') == "Ruth Evans"
+    assert speaker_of(found, "Freddy, as he was known") is None
+    assert speaker_of(found, "The rule, as it is currently written") is None
+
+
+def test_a_clause_ending_in_a_colon_gives_its_subject_the_quotation_after_it():
+    found = rules_alone(
+        "In a radio interview later that day, Mayor Maria Lopez went even further: "
+        "“If the council blocks it, it is the end of the plan.”\n\n"
+        "The rain kept falling over the square: “It has not stopped since Sunday.”\n"
+    )
+    assert speaker_of(found, "In a radio interview later that day") == "Maria Lopez"
+    # A thing that carries words is no speaker: the sentence stays narration.
+    assert speaker_of(found, "The rain kept falling") is None
+
+
+def test_markup_left_by_the_page_is_never_a_speaker():
+    text = (
+        "Candidates reacted on Wednesday to the flooding in Millbrook.\n\n"
+        '<tweet pic="" author="RuthEvans" timestamp="1449075600" tweet_id="672160155992100864">'
+        "Our thoughts are with the families in Millbrook tonight.</tweet>.\n\n"
+        '<tweet tweet-id="667366217527767040"><tweet/>.\n\n'
+        '<tweet tweet-author="@cityhall" tweet-date="March 10, 2016">Deputy mayor Dan Whitaker '
+        "told reporters the bridge will reopen on Monday.</tweet>.\n"
+    )
+    found = rules_alone(text)
+    speakers = [a.speaker for a in found.values() if a is not None]
+    assert not any("author" in s or "tweet" in s or "<" in s or ">" in s for s in speakers)
+    assert speaker_of(found, "<tweet pic") is None
+    assert speaker_of(found, '<tweet tweet-id="667366217527767040">') is None
+    # The words inside the embed are read as text: a report in them still has its speaker.
+    assert speaker_of(found, '<tweet tweet-author="@cityhall"') == "Dan Whitaker"
