@@ -11,7 +11,7 @@ from config.admin_actions import RefusedActionMixin
 from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
-from .intake.feeds import feed_add, feed_interval_refusal, feed_url_clean
+from .intake.feeds import feed_add, feed_interval_refusal, feed_url_check, feed_url_clean
 from .intake.jobs import intake_job_retry
 from .models import (
     Article,
@@ -136,6 +136,19 @@ class FeedAdminForm(forms.ModelForm):
             raise ValidationError(refusal)
         return minutes
 
+    def clean(self):
+        cleaned = super().clean()
+        # The feed is read once, as feed_add reads a new one, so the reason shows on this form
+        # and not at the first poll. Only once the rest is valid (no fetch for a form refused
+        # anyway), and not for an address left as it was.
+        url = cleaned.get("url")
+        if not self.errors and url and (not self.instance.pk or url != self.instance.url):
+            try:
+                feed_url_check(url)
+            except ValidationError as error:
+                self.add_error("url", error)
+        return cleaned
+
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
@@ -164,12 +177,13 @@ class FeedAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         # A new feed goes through the same service as the command and the editors' page; the
-        # form has already run its checks.
+        # form has already run its checks, the feed's fetch among them.
         feed = feed_add(
             url=obj.url,
             outlet_domain=obj.outlet.domain if obj.outlet_id else "",
             outlet_name=obj.outlet.name if obj.outlet_id else "",
             interval_minutes=obj.poll_interval_minutes,
+            check=False,
         )
         obj.pk = feed.pk
         obj.__dict__.update(feed.__dict__)
