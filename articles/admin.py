@@ -236,6 +236,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return to_delete, model_count, perms_needed, []
 
 
+# How many of the fact-checks imported last the admin's search reads: 28 ms of SQL, where a
+# search of all 200,000 of a bench table read each row (590 ms), growing with the table. A
+# search of every row needs a trigram index per text searched (see the README).
+FACTCHECK_SEARCH_WINDOW = 20_000
+
+
 class PublisherFilter(IndexedValuesFilter):
     title = "publisher"
     parameter_name = "publisher_name"
@@ -255,4 +261,17 @@ class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
     # field names were a DISTINCT over every imported fact-check at each page).
     list_filter = [PublisherFilter, FactCheckLanguageFilter]
     search_fields = ["claim_reviewed", "claimant", "publisher_name", "url"]
+    search_help_text = (
+        f"Searches the claim, claimant, publisher and address of the {FACTCHECK_SEARCH_WINDOW:,} "
+        "fact-checks imported last (of the publisher or language chosen, when one is): filter "
+        "by publisher or language to search further back."
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Django's search over search_fields, among the fact-checks imported last (read along
+        # the primary key): the texts have no index, and the search read every row.
+        if search_term.strip():
+            queryset = queryset.imported_last(FACTCHECK_SEARCH_WINDOW)
+        return super().get_search_results(request, queryset, search_term)
+
     readonly_fields = ["identity", "imported_from", "raw", "imported_at", "updated_at"]

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import admin as admin_module
 from articles.models import ExternalFactCheck
 from tests.factories import admin_user
 
@@ -65,3 +66,28 @@ def test_a_fact_check_filter_lists_only_the_rows_of_the_value_chosen(
     for factcheck in factchecks:
         number = int(factcheck.url.rsplit("/", 1)[1])
         assert (factcheck.claim_reviewed in page) == (number in listed)
+
+
+def test_the_search_reads_the_fact_checks_imported_last_and_says_so(
+    client, factchecks, monkeypatch
+):
+    monkeypatch.setattr(admin_module, "FACTCHECK_SEARCH_WINDOW", 2)
+    page, queries = _page(client, q="reviewed elsewhere")
+    # Every fact-check matches; only the two imported last are searched.
+    listed = [f.url for f in factchecks if f.claim_reviewed in page]
+    assert listed == [factchecks[2].url, factchecks[3].url]
+    searched = [sql for sql in queries if "LIKE" in sql]
+    assert searched and all(f'"id" >= {factchecks[2].pk}' in sql for sql in searched)
+    # Said under the search box, so nobody takes "no match" for "not imported".
+    assert "fact-checks imported last (of the publisher or language chosen" in page
+    # Filtered, the window is the publisher's own: its older fact-check is found again.
+    page, _ = _page(client, q="reviewed elsewhere", publisher_name="Full Fact")
+    assert factchecks[1].claim_reviewed in page and factchecks[2].claim_reviewed in page
+    assert factchecks[3].claim_reviewed not in page
+
+
+def test_a_search_of_fewer_fact_checks_than_the_window_reads_them_all(client, factchecks):
+    page, _ = _page(client, q="number 1 ")
+    assert factchecks[0].claim_reviewed in page and factchecks[1].claim_reviewed not in page
+    page, _ = _page(client, q="check.example/4")  # the address is searched too
+    assert [f.url for f in factchecks if f.claim_reviewed in page] == [factchecks[3].url]
