@@ -236,9 +236,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return to_delete, model_count, perms_needed, []
 
 
-# How many of the fact-checks imported last the admin's search reads: 28 ms of SQL, where a
-# search of all 200,000 of a bench table read each row (590 ms), growing with the table. A
-# search of every row needs a trigram index per text searched (see the README).
+# How many of the fact-checks imported last the admin's search reads: about 60 ms of SQL in
+# bench/admin_pages.py, where a search of all 200,000 read each row (230 to 540 ms, growing
+# with the table). A search of every row needs a trigram index a text (see the README).
 FACTCHECK_SEARCH_WINDOW = 20_000
 
 

@@ -50,6 +50,8 @@ PAGES = [
         "/admin/articles/externalfactcheck/?publisher_name=Check+7",
     ),
     ("imported fact-checks, language", "/admin/articles/externalfactcheck/?language=de"),
+    ("imported fact-checks, search", "/admin/articles/externalfactcheck/?q=unemployment"),
+    ("imported fact-checks, search a claimant", "/admin/articles/externalfactcheck/?q=Speaker+17"),
 ]
 
 
