@@ -28,6 +28,9 @@ class ArticleSubmitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "body" in self.errors:
+            # A text was given but refused (a NUL, bytes that are not UTF-8): not "paste one".
+            return data
         if not data.get("body", "").strip():
             if not data.get("url") and "url" not in self.errors:
                 raise forms.ValidationError("Paste the article's text, or a URL to fetch it from.")
