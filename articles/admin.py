@@ -267,6 +267,17 @@ class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
         "by publisher or language to search further back."
     )
 
+    def has_add_permission(self, request):
+        # Imported only (import_claimreviews), which computes its identity (URL and claim) and
+        # queues its vector: an admin add stored an empty identity, and the second was a 500.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Another organisation's fact-check as published: an edit kept the identity of the old
+        # URL and claim (the next import stored a second row) and no new vector; importing the
+        # review again is how it changes. View and delete stay.
+        return False
+
     def get_search_results(self, request, queryset, search_term):
         # Django's search over search_fields, among the fact-checks imported last (read along
         # the primary key): the texts have no index, and the search read every row.

@@ -91,3 +91,25 @@ def test_a_search_of_fewer_fact_checks_than_the_window_reads_them_all(client, fa
     assert factchecks[0].claim_reviewed in page and factchecks[1].claim_reviewed not in page
     page, _ = _page(client, q="check.example/4")  # the address is searched too
     assert [f.url for f in factchecks if f.claim_reviewed in page] == [factchecks[3].url]
+
+
+def test_an_imported_fact_check_is_viewed_and_deleted_in_the_admin_never_added_or_edited(
+    client, factchecks
+):
+    client.force_login(admin_user())
+    assert client.get(reverse("admin:articles_externalfactcheck_add")).status_code == 403
+    posted = client.post(
+        reverse("admin:articles_externalfactcheck_add"),
+        {"claim_reviewed": "Typed in", "publisher_name": "Us", "url": "https://us.example/1"},
+    )
+    assert posted.status_code == 403 and ExternalFactCheck.objects.count() == 4
+    change = reverse("admin:articles_externalfactcheck_change", args=[factchecks[0].pk])
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="claim_reviewed"' not in page.content.decode()
+    edited = client.post(change, {"claim_reviewed": "Changed", "publisher_name": "Us"})
+    assert edited.status_code == 403
+    factchecks[0].refresh_from_db()
+    assert factchecks[0].claim_reviewed == "Claim number 1 reviewed elsewhere"
+    delete = reverse("admin:articles_externalfactcheck_delete", args=[factchecks[0].pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ExternalFactCheck.objects.filter(pk=factchecks[0].pk).exists()
