@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from config.admin_actions import RefusedActionMixin
-from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
+from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin, LatestRowsSearchMixin
 from config.queries import row_count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_check, feed_url_clean
@@ -236,12 +236,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return to_delete, model_count, perms_needed, []
 
 
-# How many of the fact-checks imported last the admin's search reads: about 60 ms of SQL in
-# bench/admin_pages.py, where a search of all 200,000 read each row (230 to 540 ms, growing
-# with the table). A search of every row needs a trigram index a text (see the README).
-FACTCHECK_SEARCH_WINDOW = 20_000
-
-
 class PublisherFilter(IndexedValuesFilter):
     title = "publisher"
     parameter_name = "publisher_name"
@@ -253,7 +247,7 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
+class ExternalFactCheckAdmin(LargeChangelistMixin, LatestRowsSearchMixin, admin.ModelAdmin):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]
@@ -261,8 +255,12 @@ class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
     # field names were a DISTINCT over every imported fact-check at each page).
     list_filter = [PublisherFilter, FactCheckLanguageFilter]
     search_fields = ["claim_reviewed", "claimant", "publisher_name", "url"]
+    # About 60 ms of SQL at any size in bench/admin_pages.py, where a search of all 200,000
+    # read each row (230 to 540 ms, growing with the table); a search of every row needs a
+    # trigram index a text (see the README).
+    search_window = 20_000
     search_help_text = (
-        f"Searches the claim, claimant, publisher and address of the {FACTCHECK_SEARCH_WINDOW:,} "
+        f"Searches the claim, claimant, publisher and address of the {search_window:,} "
         "fact-checks imported last (of the publisher or language chosen, when one is): filter "
         "by publisher or language to search further back."
     )
@@ -277,12 +275,5 @@ class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
         # URL and claim (the next import stored a second row) and no new vector; importing the
         # review again is how it changes. View and delete stay.
         return False
-
-    def get_search_results(self, request, queryset, search_term):
-        # Django's search over search_fields, among the fact-checks imported last (read along
-        # the primary key): the texts have no index, and the search read every row.
-        if search_term.strip():
-            queryset = queryset.imported_last(FACTCHECK_SEARCH_WINDOW)
-        return super().get_search_results(request, queryset, search_term)
 
     readonly_fields = ["identity", "imported_from", "raw", "imported_at", "updated_at"]

@@ -448,16 +448,6 @@ class ImportChunk(models.Model):
         return f"{self.batch} #{self.number}"
 
 
-class ExternalFactCheckQuerySet(models.QuerySet):
-    def imported_last(self, count: int) -> "ExternalFactCheckQuerySet":
-        """The `count` of these imported last (the highest ids), read along the primary key.
-        What a search of their texts reads: those have no index, and a search of every row
-        read the whole table. Two queries: the edge's id is a value the planner sees, where a
-        subquery in its place was planned as a scan of the table."""
-        edge = list(self.order_by("-pk").values_list("pk", flat=True)[count - 1 : count])
-        return self.filter(pk__gte=edge[0]) if edge else self
-
-
 class ExternalFactCheck(models.Model):
     """A ClaimReview published by another fact-checker. Never one of the desk's own verdicts:
     it lives here, apart from claims.Verdict, and is always shown with its publisher."""
@@ -481,8 +471,6 @@ class ExternalFactCheck(models.Model):
     raw = models.JSONField(default=dict, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ExternalFactCheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["-review_date", "-id"]

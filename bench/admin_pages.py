@@ -44,6 +44,7 @@ PAGES = [
     ("speakers", "/admin/claims/speaker/"),
     ("intake jobs", "/admin/articles/intakejob/"),
     ("intake jobs, failed", "/admin/articles/intakejob/?status__exact=failed"),
+    ("intake jobs, search", "/admin/articles/intakejob/?q=news.example%2F1234"),
     ("imported fact-checks", "/admin/articles/externalfactcheck/"),
     (
         "imported fact-checks, publisher",

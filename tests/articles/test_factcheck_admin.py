@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import admin as admin_module
+from articles.admin import ExternalFactCheckAdmin
 from articles.models import ExternalFactCheck
 from tests.factories import admin_user
 
@@ -71,7 +71,7 @@ def test_a_fact_check_filter_lists_only_the_rows_of_the_value_chosen(
 def test_the_search_reads_the_fact_checks_imported_last_and_says_so(
     client, factchecks, monkeypatch
 ):
-    monkeypatch.setattr(admin_module, "FACTCHECK_SEARCH_WINDOW", 2)
+    monkeypatch.setattr(ExternalFactCheckAdmin, "search_window", 2)
     page, queries = _page(client, q="reviewed elsewhere")
     # Every fact-check matches; only the two imported last are searched.
     listed = [f.url for f in factchecks if f.claim_reviewed in page]
