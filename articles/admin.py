@@ -193,6 +193,7 @@ class FeedAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["file_name", "status", "total_rows", "stored", "queued", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
+    list_filter = ["status"]
     list_select_related = ["created_by"]
     search_fields = ["file_name"]
     exclude = ["content"]
@@ -205,6 +206,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # uploaded on the bulk import page or with `manage.py import_articles`
+
+    def has_change_permission(self, request, obj=None):
+        # Every field is the import's own record: its page had a Save button that saved nothing
+        # but a "changed nothing" entry in the log. Viewing and deleting stay.
+        return False
 
     def get_deleted_objects(self, objs, request):
         """What the delete page lists: each batch and how many pieces of its file go with it.
