@@ -24,6 +24,12 @@ class ArticleSubmitForm(forms.Form):
         required=False,
         help_text="Paste the full text; paragraphs separated by blank lines. "
         "Leave empty to fetch the URL.",
+        # Django's "Null characters are not allowed." named nothing a newsroom could act on.
+        error_messages={
+            "null_characters_not_allowed": "The text holds a NUL character, which no article "
+            "text has: was a file (a PDF, a Word document) pasted? Paste the article's text, "
+            "or its URL."
+        },
     )
 
     def clean(self):

@@ -51,6 +51,10 @@ def test_the_web_form_refuses_a_binary_paste_for_what_it_is_and_keeps_the_rest(c
     form = response.context["form"]
     # Said of the text, not "Paste the article's text, or a URL": one was pasted.
     assert form.non_field_errors() == [] and list(form.errors) == ["body"]
+    assert form.errors["body"] == [
+        "The text holds a NUL character, which no article text has: was a file (a PDF, a Word "
+        "document) pasted? Paste the article's text, or its URL."
+    ]
     page = response.content.decode()
     assert 'value="Budget"' in page and 'value="Reuters"' in page
 
