@@ -24,10 +24,19 @@ class ArticleSubmitForm(forms.Form):
         required=False,
         help_text="Paste the full text; paragraphs separated by blank lines. "
         "Leave empty to fetch the URL.",
+        # Django's "Null characters are not allowed." named nothing a newsroom could act on.
+        error_messages={
+            "null_characters_not_allowed": "The text holds a NUL character, which no article "
+            "text has: was a file (a PDF, a Word document) pasted? Paste the article's text, "
+            "or its URL."
+        },
     )
 
     def clean(self):
         data = super().clean()
+        if "body" in self.errors:
+            # A text was given but refused (a NUL, bytes that are not UTF-8): not "paste one".
+            return data
         if not data.get("body", "").strip():
             if not data.get("url") and "url" not in self.errors:
                 raise forms.ValidationError("Paste the article's text, or a URL to fetch it from.")

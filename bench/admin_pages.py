@@ -44,12 +44,15 @@ PAGES = [
     ("speakers", "/admin/claims/speaker/"),
     ("intake jobs", "/admin/articles/intakejob/"),
     ("intake jobs, failed", "/admin/articles/intakejob/?status__exact=failed"),
+    ("intake jobs, search", "/admin/articles/intakejob/?q=news.example%2F1234"),
     ("imported fact-checks", "/admin/articles/externalfactcheck/"),
     (
         "imported fact-checks, publisher",
         "/admin/articles/externalfactcheck/?publisher_name=Check+7",
     ),
     ("imported fact-checks, language", "/admin/articles/externalfactcheck/?language=de"),
+    ("imported fact-checks, search", "/admin/articles/externalfactcheck/?q=unemployment"),
+    ("imported fact-checks, search a claimant", "/admin/articles/externalfactcheck/?q=Speaker+17"),
 ]
 
 

@@ -174,7 +174,8 @@ def _csv_rows(text: TextIO):
             continue
         if any(value.strip() for value in values):
             if len(values) != len(header):
-                reason = f"{len(values)} fields where the header names {len(header)}"
+                fields = f"{len(values)} field{'' if len(values) == 1 else 's'}"
+                reason = f"{fields} where the header names {len(header)}"
                 # A body may span lines, but a row that spans them with the wrong field count
                 # is most often a quote left open, which swallowed the rows after it.
                 if reader.line_num > line:
@@ -245,7 +246,10 @@ def _jsonl_rows(text: TextIO):
         if unknown:
             yield number, None, f"unknown key(s) {', '.join(unknown)}"
             continue
-        if any(value is not None and not isinstance(value, str) for value in row.values()):
-            yield number, None, "every value must be a string"
+        not_text = [key for key, value in row.items() if not isinstance(value, str | None)]
+        if not_text:
+            # Named, so the exporter's fault can be found ("body" a list of paragraphs).
+            verb = "is" if len(not_text) == 1 else "are"
+            yield number, None, f"every value must be a string: {', '.join(not_text)} {verb} not"
             continue
         yield number, {key: value or "" for key, value in row.items()}, ""

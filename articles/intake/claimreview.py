@@ -36,6 +36,7 @@ class ClaimReviewImport:
 
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # imported again exactly as stored: the row is left as it was
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     items: list[ExternalFactCheck] = field(default_factory=list)
@@ -207,7 +208,8 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
 
 
 def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> ClaimReviewImport:
-    """Store (or refresh) each ClaimReview; the same review imported again updates its row."""
+    """Store (or refresh) each ClaimReview: a review imported again updates its row when
+    anything in it changed, and leaves it as it was (counted unchanged) when nothing did."""
     result = ClaimReviewImport()
     for number, item in enumerate(items, start=1):
         # The whole item is kept (`raw`), so a NUL anywhere in it refuses it, not only in the
@@ -227,18 +229,27 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
                 result.notes.append(
                     f"ClaimReview {number} (stored): its {name} is left out. {note}"
                 )
+        values = {
+            **fields,
+            "imported_from": imported_from[:2000],
+            # Kept as published, less the control characters no field keeps either.
+            "raw": json_controls_dropped(item),
+        }
         with transaction.atomic():
-            factcheck, created = ExternalFactCheck.objects.update_or_create(
-                identity=_identity(fields["url"], fields["claim_reviewed"]),
-                defaults={
-                    **fields,
-                    "imported_from": imported_from[:2000],
-                    # Kept as published, less the control characters no field keeps either.
-                    "raw": json_controls_dropped(item),
-                },
+            factcheck, created = ExternalFactCheck.objects.select_for_update().get_or_create(
+                identity=_identity(fields["url"], fields["claim_reviewed"]), defaults=values
             )
-        result.created += created
-        result.updated += not created
+            if created:
+                result.created += 1
+            elif all(getattr(factcheck, name) == value for name, value in values.items()):
+                # The same review again is no update: its row, and the updated_at the
+                # matching sweeper reads, stay as they were.
+                result.unchanged += 1
+            else:
+                for name, value in values.items():
+                    setattr(factcheck, name, value)
+                factcheck.save()
+                result.updated += 1
         result.items.append(factcheck)
     factchecks_queue_matching(factcheck_ids=[factcheck.pk for factcheck in result.items])
     return result

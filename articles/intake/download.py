@@ -22,6 +22,9 @@ _FRIENDLY_TYPES = {
     "application/pdf": "a PDF",
     "application/json": "JSON",
     "application/feed+json": "a JSON Feed, which is not read (subscribe to its RSS or Atom feed)",
+    # Refused only where a page is asked for: a feed's own fetch accepts them.
+    "application/rss+xml": "an RSS feed (subscribe to it under Feeds)",
+    "application/atom+xml": "an Atom feed (subscribe to it under Feeds)",
     "application/zip": "a ZIP archive",
     "application/msword": "a Word document",
 }

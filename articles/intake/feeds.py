@@ -62,9 +62,16 @@ def feed_interval_refusal(minutes) -> str | None:
 
 
 def feed_add(
-    *, url: str, outlet_domain: str = "", outlet_name: str = "", interval_minutes: int = 30
+    *,
+    url: str,
+    outlet_domain: str = "",
+    outlet_name: str = "",
+    interval_minutes: int = 30,
+    check: bool = True,
 ) -> Feed:
-    """Subscribe to a feed. Raises ValidationError with per-field messages."""
+    """Subscribe to a feed. Raises ValidationError with per-field messages. The feed is fetched
+    and read once first (feed_url_check), so an address that gives no feed is refused here, not
+    at its first poll; check=False only where the caller has just checked it (the admin form)."""
     errors: dict[str, list[str]] = {}
     try:
         url = feed_url_clean(url)
@@ -79,6 +86,11 @@ def feed_add(
         errors["url"] = ["This feed is already subscribed."]
     if errors:
         raise ValidationError(errors)
+    if check:
+        try:
+            feed_url_check(url)
+        except ValidationError as error:
+            raise ValidationError({"url": error.messages}) from None
     with transaction.atomic():
         outlet = outlet_get_or_create(name=outlet_name, domain=outlet_domain)
         return Feed.objects.create(url=url, outlet=outlet, poll_interval_minutes=interval_minutes)
@@ -92,6 +104,39 @@ def feed_url_clean(url: str) -> str:
         raise ValidationError(refusal[0].upper() + refusal[1:] + ".")
     url_normalize(url)  # raises for a malformed URL
     return url
+
+
+def feed_url_check(url: str) -> None:
+    """Fetch the feed once as its polls will (the same SSRF-safe fetch, robots.txt, types and
+    parsing) and raise ValidationError saying why when it gives no RSS or Atom feed: a page that
+    is no feed, a 404, a host that cannot be reached or whose address is not allowed. Nothing
+    is stored: the first poll fetches it again."""
+    try:
+        _feed_parsed(fetch(url, accept=FEED_TYPES))
+    except Exception as error:
+        if not isinstance(error, FetchError):
+            logger.exception("Checking feed %s failed", url)
+            error = FetchError(INTERNAL_ERROR_REASON)
+        later = " Try again later." if error.transient else ""
+        reason = error.reason.removeprefix("refused: ")  # the sentence says so already
+        raise ValidationError(
+            f"The feed could not be read, so it was not subscribed: {reason}.{later}"
+        ) from None
+
+
+def _feed_parsed(page):
+    """The feed in a fetched page, parsed; FetchError when it holds none (or declares
+    entities), for the poll and the check at subscription alike."""
+    response_headers = {"content-location": page.url, **page.headers}
+    if _declares_entities(page.body, response_headers):
+        raise FetchError(
+            "refused: the feed declares its own XML entities (<!ENTITY>), which can "
+            "expand a small file into gigabytes; no feed needs them"
+        )
+    parsed = feedparser.parse(page.body, response_headers=response_headers)
+    if not parsed.entries and (parsed.bozo or not parsed.feed):
+        raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
+    return parsed
 
 
 def feeds_due(*, now=None):
@@ -129,15 +174,7 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
         if page.status == 304:
             result.not_modified = True
         else:
-            response_headers = {"content-location": page.url, **page.headers}
-            if _declares_entities(page.body, response_headers):
-                raise FetchError(
-                    "refused: the feed declares its own XML entities (<!ENTITY>), which can "
-                    "expand a small file into gigabytes; no feed needs them"
-                )
-            parsed = feedparser.parse(page.body, response_headers=response_headers)
-            if not parsed.entries and (parsed.bozo or not parsed.feed):
-                raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
+            parsed = _feed_parsed(page)
             _take_entries(feed, parsed.entries, result)
             if _malformation(parsed):
                 result.warnings.insert(0, _malformation(parsed))

@@ -58,6 +58,10 @@ class ArticleAddForm(forms.ModelForm):
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, field_errors in error.error_dict.items():
+                    if field in self.errors:
+                        # Its own field refused the value (required, a NUL): the service then
+                        # saw none, and "The article text is empty" beside it was wrong.
+                        continue
                     self.add_error(field if field in self.fields else None, field_errors)
             else:
                 self.add_error(None, error)
@@ -90,6 +94,10 @@ class ArticleChangeForm(forms.ModelForm):
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, field_errors in error.error_dict.items():
+                    if field in self.errors:
+                        # Its own field refused the value (required, a NUL): the service then
+                        # saw none, and "The article text is empty" beside it was wrong.
+                        continue
                     self.add_error(field if field in self.fields else None, field_errors)
             else:
                 self.add_error("url", error)

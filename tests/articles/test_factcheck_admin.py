@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.admin import ExternalFactCheckAdmin
 from articles.models import ExternalFactCheck
 from tests.factories import admin_user
 
@@ -65,3 +66,50 @@ def test_a_fact_check_filter_lists_only_the_rows_of_the_value_chosen(
     for factcheck in factchecks:
         number = int(factcheck.url.rsplit("/", 1)[1])
         assert (factcheck.claim_reviewed in page) == (number in listed)
+
+
+def test_the_search_reads_the_fact_checks_imported_last_and_says_so(
+    client, factchecks, monkeypatch
+):
+    monkeypatch.setattr(ExternalFactCheckAdmin, "search_window", 2)
+    page, queries = _page(client, q="reviewed elsewhere")
+    # Every fact-check matches; only the two imported last are searched.
+    listed = [f.url for f in factchecks if f.claim_reviewed in page]
+    assert listed == [factchecks[2].url, factchecks[3].url]
+    searched = [sql for sql in queries if "LIKE" in sql]
+    assert searched and all(f'"id" >= {factchecks[2].pk}' in sql for sql in searched)
+    # Said under the search box, so nobody takes "no match" for "not imported".
+    assert "fact-checks imported last (of the publisher or language chosen" in page
+    # Filtered, the window is the publisher's own: its older fact-check is found again.
+    page, _ = _page(client, q="reviewed elsewhere", publisher_name="Full Fact")
+    assert factchecks[1].claim_reviewed in page and factchecks[2].claim_reviewed in page
+    assert factchecks[3].claim_reviewed not in page
+
+
+def test_a_search_of_fewer_fact_checks_than_the_window_reads_them_all(client, factchecks):
+    page, _ = _page(client, q="number 1 ")
+    assert factchecks[0].claim_reviewed in page and factchecks[1].claim_reviewed not in page
+    page, _ = _page(client, q="check.example/4")  # the address is searched too
+    assert [f.url for f in factchecks if f.claim_reviewed in page] == [factchecks[3].url]
+
+
+def test_an_imported_fact_check_is_viewed_and_deleted_in_the_admin_never_added_or_edited(
+    client, factchecks
+):
+    client.force_login(admin_user())
+    assert client.get(reverse("admin:articles_externalfactcheck_add")).status_code == 403
+    posted = client.post(
+        reverse("admin:articles_externalfactcheck_add"),
+        {"claim_reviewed": "Typed in", "publisher_name": "Us", "url": "https://us.example/1"},
+    )
+    assert posted.status_code == 403 and ExternalFactCheck.objects.count() == 4
+    change = reverse("admin:articles_externalfactcheck_change", args=[factchecks[0].pk])
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="claim_reviewed"' not in page.content.decode()
+    edited = client.post(change, {"claim_reviewed": "Changed", "publisher_name": "Us"})
+    assert edited.status_code == 403
+    factchecks[0].refresh_from_db()
+    assert factchecks[0].claim_reviewed == "Claim number 1 reviewed elsewhere"
+    delete = reverse("admin:articles_externalfactcheck_delete", args=[factchecks[0].pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ExternalFactCheck.objects.filter(pk=factchecks[0].pk).exists()

@@ -41,6 +41,24 @@ def test_the_web_form_says_of_damaged_text_what_every_desk_form_says(client):
     ]
 
 
+def test_the_web_form_refuses_a_binary_paste_for_what_it_is_and_keeps_the_rest(client):
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("articles:submit"),
+        {"title": "Budget", "outlet": "Reuters", "body": "PK\x03\x04\x00\x00 binary"},
+    )
+    assert response.status_code == 400 and not Article.objects.exists()
+    form = response.context["form"]
+    # Said of the text, not "Paste the article's text, or a URL": one was pasted.
+    assert form.non_field_errors() == [] and list(form.errors) == ["body"]
+    assert form.errors["body"] == [
+        "The text holds a NUL character, which no article text has: was a file (a PDF, a Word "
+        "document) pasted? Paste the article's text, or its URL."
+    ]
+    page = response.content.decode()
+    assert 'value="Budget"' in page and 'value="Reuters"' in page
+
+
 def test_the_web_form_still_takes_utf8_text(client):
     client.force_login(fact_checker())
     response = client.post(

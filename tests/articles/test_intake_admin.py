@@ -99,3 +99,21 @@ def test_file_pieces_are_all_that_an_import_batch_s_deletion_takes_with_it():
         rel.related_model for rel in ImportBatch._meta.related_objects if rel.on_delete is CASCADE
     ]
     assert cascades == [ImportChunk]
+
+
+def test_an_import_batch_is_listed_by_status_and_viewed_not_edited(client):
+    done = ImportBatch.objects.create(file_name="done.csv", status=ImportStatus.DONE)
+    ImportBatch.objects.create(
+        file_name="failed.csv", status=ImportStatus.FAILED, error="The file could not be read."
+    )
+    client.force_login(admin_user())
+    listed = client.get(
+        reverse("admin:articles_importbatch_changelist"), {"status__exact": "failed"}
+    )
+    assert "failed.csv" in listed.content.decode() and "done.csv" not in listed.content.decode()
+    change = reverse("admin:articles_importbatch_change", args=[done.pk])
+    page = client.get(change).content.decode()
+    assert "done.csv" in page and 'name="_save"' not in page
+    assert client.post(change, {"file_name": "renamed.csv"}).status_code == 403
+    done.refresh_from_db()
+    assert done.file_name == "done.csv"

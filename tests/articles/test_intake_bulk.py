@@ -100,7 +100,7 @@ def test_a_jsonl_import_with_bad_lines(intake_server, django_capture_on_commit_c
     assert batch.errors[0]["reason"].startswith("not valid JSON")
     assert batch.errors[1]["reason"] == "each line must be one JSON object"
     assert batch.errors[2]["reason"] == "unknown key(s) colour"
-    assert batch.errors[3]["reason"] == "every value must be a string"
+    assert batch.errors[3]["reason"] == "every value must be a string: body is not"
     assert batch.errors[4]["reason"] == "'ftp://example.org/a' is not a valid http(s) URL."
     job = IntakeJob.objects.get()  # the URL row became an intake job, fetched and stored
     assert job.source_kind == SourceKind.IMPORT and job.status == "stored"
@@ -408,6 +408,19 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read_into_memory(
         call_command("import_articles", str(path))
 
 
+def test_a_bad_row_names_its_fields_and_the_values_that_are_not_text(
+    django_capture_on_commit_callbacks,
+):
+    rows = "title,body\nA,B,C,D\n"
+    batch = run_import("rows.csv", rows.encode(), django_capture_on_commit_callbacks)
+    assert batch.errors == [{"line": 2, "reason": "4 fields where the header names 2"}]
+    lines = [json.dumps({"title": 5, "body": ["a paragraph"], "outlet": None})]
+    batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
+    assert batch.errors == [
+        {"line": 1, "reason": "every value must be a string: title, body are not"}
+    ]
+
+
 def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_callbacks):
     # The csv module reads on to the end of the file for the closing quote: the rows after it
     # are inside that one row, and the reason must say so, not only count its fields.
@@ -416,7 +429,7 @@ def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_cal
     assert batch.errors == [
         {
             "line": 2,
-            "reason": "1 fields where the header names 2 (the row runs on to line 4: "
+            "reason": "1 field where the header names 2 (the row runs on to line 4: "
             "is a quote left open?)",
         }
     ]

@@ -135,9 +135,30 @@ def test_importing_the_same_review_again_updates_it(tmp_path, capsys):
     path.write_text(json.dumps(corrected), encoding="utf-8")
     call_command("import_claimreviews", str(path))
     output = capsys.readouterr().out
-    assert "1 ClaimReview found, 1 new, 0 updated, 0 refused" in output
-    assert "1 ClaimReview found, 0 new, 1 updated, 0 refused" in output
+    assert "1 ClaimReview found, 1 new, 0 updated, 0 unchanged, 0 refused" in output
+    assert "1 ClaimReview found, 0 new, 1 updated, 0 unchanged, 0 refused" in output
     assert ExternalFactCheck.objects.get().rating_text == "Mostly true"
+
+
+def test_importing_the_same_review_unchanged_says_unchanged_and_leaves_its_row(tmp_path, capsys):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(FACT_CHECK_TOOLS_EXPORT), encoding="utf-8")
+    call_command("import_claimreviews", str(path))
+    stored = ExternalFactCheck.objects.get()
+    call_command("import_claimreviews", str(path))
+    assert "1 ClaimReview found, 0 new, 0 updated, 1 unchanged, 0 refused" in (
+        capsys.readouterr().out
+    )
+    again = ExternalFactCheck.objects.get()
+    assert again.updated_at == stored.updated_at  # the matching sweeper's window does not move
+    # Twice in one file: the second is the first again, not an update.
+    twice = external_factchecks_store(claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT) * 2)
+    assert (twice.created, twice.updated, twice.unchanged) == (0, 0, 2)
+    # A real change is an update.
+    changed = claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT)[0]
+    changed["reviewRating"]["alternateName"] = "Half true."
+    assert external_factchecks_store([changed]).updated == 1
+    assert ExternalFactCheck.objects.get().rating_text == "Half true."
 
 
 def test_the_command_imports_from_a_fact_check_page_url(intake_server, capsys):
@@ -457,7 +478,7 @@ def test_the_command_counts_a_review_stored_without_its_future_date_as_stored_no
     path.write_text(json.dumps([later, unnamed]), encoding="utf-8")
     call_command("import_claimreviews", str(path))
     output = capsys.readouterr().out
-    assert "2 ClaimReview found, 1 new, 0 updated, 1 refused" in output
+    assert "2 ClaimReview found, 1 new, 0 updated, 0 unchanged, 1 refused" in output
     assert "  ClaimReview 2: the ClaimReview has no author" in output
     assert (
         "  ClaimReview 1 (stored): its review date is left out. Stored without a publication"

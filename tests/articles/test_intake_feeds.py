@@ -1,9 +1,11 @@
 """Feeds: subscribing, polling with conditional GET, seen entries, back-off, the beat entry."""
 
+import socket
 from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -139,7 +141,7 @@ def test_an_unexpected_error_in_a_poll_is_the_feeds_last_error_not_a_silent_cras
 def test_a_failing_feed_backs_off_shows_its_error_and_does_not_block_the_others(
     intake_server, capsys
 ):
-    broken = feed_add(url=intake_server.url("/unavailable"), interval_minutes=10)
+    broken = feed_add(url=intake_server.url("/unavailable"), interval_minutes=10, check=False)
     working = feed_add(url=intake_server.url("/feed.xml"))
     call_command("poll_feeds")
     output = capsys.readouterr().out
@@ -166,16 +168,16 @@ def test_a_failing_feed_backs_off_shows_its_error_and_does_not_block_the_others(
 
 def test_the_back_off_has_a_ceiling(intake_server, settings):
     settings.INTAKE_FEED_MAX_BACKOFF_MINUTES = 60
-    feed = feed_add(url=intake_server.url("/missing"), interval_minutes=50)
+    feed = feed_add(url=intake_server.url("/missing"), interval_minutes=50, check=False)
     feed_poll(feed=feed)
     feed.refresh_from_db()
     assert "next try in 60 minutes" in feed.last_error
 
 
 def test_a_page_that_is_not_a_feed_is_an_error(intake_server):
-    pdf = feed_add(url=intake_server.url("/report.pdf"))
+    pdf = feed_add(url=intake_server.url("/report.pdf"), check=False)
     assert feed_poll(feed=pdf).error.startswith("Refused: the address serves a PDF")
-    page = feed_add(url=intake_server.url("/news/one"))
+    page = feed_add(url=intake_server.url("/news/one"), check=False)
     assert feed_poll(feed=page).error.startswith(
         f"The address does not serve an RSS or Atom feed ({page.url})"
     )
@@ -186,7 +188,7 @@ def test_a_json_feed_is_refused_by_name_not_read_as_a_broken_rss_feed(intake_ser
     # sends the editor looking for a fault in the site's feed.
     body = '{"version": "https://jsonfeed.org/version/1.1", "title": "News", "items": []}'
     intake_server.set("/feed.json", body, content_type="application/feed+json")
-    feed = feed_add(url=intake_server.url("/feed.json"))
+    feed = feed_add(url=intake_server.url("/feed.json"), check=False)
     assert feed_poll(feed=feed).error.startswith(
         "Refused: the address serves a JSON Feed, which is not read (subscribe to its RSS or "
         "Atom feed) (application/feed+json)"
@@ -195,9 +197,9 @@ def test_a_json_feed_is_refused_by_name_not_read_as_a_broken_rss_feed(intake_ser
 
 def test_only_due_active_feeds_are_polled_and_claimed_once(intake_server, capsys):
     due = feed_add(url=intake_server.url("/feed.xml"))
-    later = feed_add(url=intake_server.url("/other.xml"))
+    later = feed_add(url=intake_server.url("/other.xml"), check=False)
     Feed.objects.filter(pk=later.pk).update(next_poll_at=timezone.now() + timedelta(hours=1))
-    feed_add(url=intake_server.url("/paused.xml"))
+    feed_add(url=intake_server.url("/paused.xml"), check=False)
     Feed.objects.filter(url__endswith="/paused.xml").update(active=False)
     assert feeds_claim_due() == [due.pk]
     assert feeds_claim_due() == []  # the first claim pushed it one interval ahead
@@ -311,7 +313,7 @@ def test_the_admin_keeps_a_feed_interval_within_a_week_on_add_and_change(client,
     added = client.post("/admin/articles/feed/add/", {**fields, "poll_interval_minutes": minutes})
     assert added.status_code == 200 and not Feed.objects.exists()
     assert "The interval is 1 minute to 7 days (10080 minutes)." in added.content.decode()
-    feed = feed_add(url=fields["url"], interval_minutes=30)
+    feed = feed_add(url=fields["url"], interval_minutes=30, check=False)
     changed = client.post(
         f"/admin/articles/feed/{feed.pk}/change/", {**fields, "poll_interval_minutes": minutes}
     )
@@ -537,7 +539,7 @@ def test_a_feed_declaring_its_own_entities_is_refused_before_it_is_expanded(
     if encoding != "utf-8":
         body = body.replace('version="1.0"?>', f'version="1.0" encoding="{encoding}"?>')
     intake_server.set("/laughs.xml", body.encode(encoding), content_type="application/rss+xml")
-    feed = feed_add(url=intake_server.url("/laughs.xml"))
+    feed = feed_add(url=intake_server.url("/laughs.xml"), check=False)
     parsed = []
     monkeypatch.setattr(feeds.feedparser, "parse", lambda *args, **kwargs: parsed.append(args))
     result = feed_poll(feed=feed)
@@ -606,3 +608,98 @@ def test_a_toggle_without_a_wanted_state_is_refused_and_changes_nothing(client, 
     response = client.post(f"/intake/feeds/{feed.pk}/toggle/", posted)
     feed.refresh_from_db()
     assert response.status_code == 400 and feed.active
+
+
+def _subscribe(client, url: str, **fields):
+    return client.post(
+        "/intake/feeds/",
+        {"url": url, "outlet": "news.example", "poll_interval_minutes": 15, **fields},
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/news/one", "the address does not serve an RSS or Atom feed ({url})."),
+        ("/missing", "the page answered 404."),
+        ("/unavailable", "the page answered 503. Try again later."),
+        (
+            "/redirect-private",
+            "the address of 169.254.169.254 is not allowed; only public internet addresses "
+            "are fetched.",
+        ),
+    ],
+)
+def test_subscribing_on_the_page_reads_the_feed_first_and_keeps_what_was_typed(
+    client, intake_server, path, reason
+):
+    client.force_login(editor())
+    url = intake_server.url(path)
+    response = _subscribe(client, url, poll_interval_minutes=45)
+    assert response.status_code == 200 and not Feed.objects.exists()
+    page = response.content.decode()
+    assert (
+        "The feed could not be read, so it was not subscribed: " + reason.format(url=url)
+    ).replace("'", "&#x27;") in page
+    # Nothing the editor typed is lost: the form comes back filled in.
+    assert f'value="{url}"' in page
+    assert 'value="news.example"' in page and 'value="45"' in page
+    assert not IntakeJob.objects.exists()
+
+
+def test_subscribing_to_a_host_that_cannot_be_reached_says_so(client, intake_server):
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/feed.xml"
+    client.force_login(editor())
+    response = _subscribe(client, url)
+    assert response.status_code == 200 and not Feed.objects.exists()
+    page = response.content.decode()
+    assert "The feed could not be read, so it was not subscribed: " in page
+    assert "could not connect to 127.0.0.1" in page and f'value="{url}"' in page
+
+
+def test_subscribing_to_a_name_on_the_private_network_is_refused(settings, monkeypatch):
+    settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
+    internal = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", 80))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: internal)
+    with pytest.raises(ValidationError) as refused:
+        feed_add(url="http://intranet.example/feed.xml")
+    assert refused.value.message_dict["url"] == [
+        "The feed could not be read, so it was not subscribed: the host intranet.example could "
+        "not be found or its address is not allowed; only public internet addresses are fetched."
+    ]
+    assert not Feed.objects.exists()
+
+
+def test_add_feed_and_the_admin_refuse_an_address_that_gives_no_feed(client, intake_server):
+    with pytest.raises(CommandError, match="url: The feed could not be read, so it was not sub"):
+        call_command("add_feed", intake_server.url("/report.pdf"))
+    client.force_login(admin_user())
+    url = intake_server.url("/news/one")
+    response = client.post(
+        "/admin/articles/feed/add/", {"url": url, "poll_interval_minutes": 30, "active": "on"}
+    )
+    assert response.status_code == 200 and not Feed.objects.exists()
+    page = response.content.decode()
+    assert "The feed could not be read, so it was not subscribed" in page
+    assert f'value="{url}"' in page
+    # A change of address is read too; a change of anything else is not fetched again.
+    feed = feed_add(url=intake_server.url("/feed.xml"))
+    fields = {"url": url, "poll_interval_minutes": 30, "active": "on"}
+    changed = client.post(f"/admin/articles/feed/{feed.pk}/change/", fields)
+    assert changed.status_code == 200 and "so it was not subscribed" in changed.content.decode()
+    intake_server.set("/feed.xml", "gone", status=404)
+    hits = len(intake_server.hits("/feed.xml"))
+    kept = client.post(
+        f"/admin/articles/feed/{feed.pk}/change/", {**fields, "url": feed.url, "active": ""}
+    )
+    assert kept.status_code == 302 and len(intake_server.hits("/feed.xml")) == hits
+    feed.refresh_from_db()
+    assert feed.url == intake_server.url("/feed.xml") and not feed.active
+
+
+def test_an_empty_feed_is_subscribed(intake_server):
+    # A feed with no entries yet is still a feed.
+    intake_server.set("/empty.xml", feed_xml(intake_server.base, []), content_type="text/xml")
+    assert feed_add(url=intake_server.url("/empty.xml")).pk

@@ -75,6 +75,11 @@ def test_a_url_in_flight_gives_the_same_job(intake_server):
         ("/missing", "The page answered 404."),
         ("/gone", "The page answered 410."),
         ("/report.pdf", "Refused: the address serves a PDF (application/pdf), not an HTML page."),
+        (
+            "/feed.xml",
+            "Refused: the address serves an RSS feed (subscribe to it under Feeds) "
+            "(application/rss+xml), not an HTML page.",
+        ),
         ("/short", "No article text found: 34 characters extracted."),
         ("/redirect-private", "Refused: the address of 169.254.169.254 is not allowed"),
     ],

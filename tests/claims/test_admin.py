@@ -81,6 +81,11 @@ def test_adding_an_article_in_the_admin_validates_and_queues_analysis(
     empty = client.post(url, {"title": "Empty", "body": "  ", "language": "en"})
     assert empty.status_code == 200
     assert "The article text is empty." in empty.content.decode()
+    # A field that refused its own value says why, once: not also that it is empty.
+    refused = client.post(url, {"title": "", "body": "PK\x03\x04\x00 zip", "language": "en"})
+    form = refused.context["adminform"].form
+    assert form.errors["title"] == ["This field is required."]
+    assert form.errors["body"] == ["Null characters are not allowed."]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"{source}: {len(items)} ClaimReview found, {result.created} new, "
-                f"{result.updated} updated, {len(result.errors)} refused"
+                f"{result.updated} updated, {result.unchanged} unchanged, "
+                f"{len(result.errors)} refused"
             )
             for error in result.errors:
                 self.stdout.write(f"  {error}")
