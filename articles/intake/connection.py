@@ -171,7 +171,9 @@ def _connect(host: str, port: int, timeout, source_address, socket_options) -> s
             sock.close()
             raise
     if error is not None:
-        raise FetchError(f"could not connect to {host}: {error}", transient=True, unreachable=True)
+        # The reader wants "connection refused", not "[Errno 111] Connection refused".
+        why = (error.strerror or str(error)).lower()
+        raise FetchError(f"could not connect to {host}: {why}", transient=True, unreachable=True)
     raise FetchError(
         f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s connecting to {host}",
         transient=True,

@@ -130,6 +130,8 @@ def feed_list(request):
             "form": form,
             "polled_by_hand": None if feeds_polled_on_schedule() else POLL_FEEDS_BY_HAND,
         },
+        # A refused subscription is a 400, as every other refused form on the desk.
+        status=400 if form.errors else 200,
     )
 
 

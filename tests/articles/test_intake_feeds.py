@@ -247,7 +247,7 @@ def test_editors_add_feeds_on_the_page_and_fact_checkers_only_read(client, intak
             "/intake/feeds/",
             {"url": intake_server.url("/feed.xml"), "outlet": domain, "poll_interval_minutes": 5},
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Give the outlet&#x27;s domain, such as reuters.com." in response.content.decode()
     assert not Feed.objects.exists()
     response = client.post(
@@ -636,7 +636,7 @@ def test_subscribing_on_the_page_reads_the_feed_first_and_keeps_what_was_typed(
     client.force_login(editor())
     url = intake_server.url(path)
     response = _subscribe(client, url, poll_interval_minutes=45)
-    assert response.status_code == 200 and not Feed.objects.exists()
+    assert response.status_code == 400 and not Feed.objects.exists()
     page = response.content.decode()
     assert (
         "The feed could not be read, so it was not subscribed: " + reason.format(url=url)
@@ -653,7 +653,7 @@ def test_subscribing_to_a_host_that_cannot_be_reached_says_so(client, intake_ser
         url = f"http://127.0.0.1:{closed.getsockname()[1]}/feed.xml"
     client.force_login(editor())
     response = _subscribe(client, url)
-    assert response.status_code == 200 and not Feed.objects.exists()
+    assert response.status_code == 400 and not Feed.objects.exists()
     page = response.content.decode()
     assert "The feed could not be read, so it was not subscribed: " in page
     assert "could not connect to 127.0.0.1" in page and f'value="{url}"' in page
