@@ -71,6 +71,20 @@ def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
     return None
 
 
+def verdict_return_refusal(*, verdict: Verdict, user) -> str | None:
+    """Why `user` may not return `verdict` to its author, or None: the one rule the claim page
+    and the service share. Returning is reviewing, and nobody reviews what they wrote: those
+    who wrote part of the draft withdraw it to change it (verdict_withdraw_refusal's set)."""
+    if not user.has_perm("claims.return_verdict"):
+        return "Only editors can return verdicts."
+    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+        return (
+            "You wrote or changed this verdict's draft: another editor reviews it. To change it "
+            "yourself, withdraw it from review."
+        )
+    return None
+
+
 def _content(verdict: Verdict) -> tuple:
     sources = tuple(verdict.sources.order_by("id").values_list("url", "title", "note"))
     return verdict.rating_id, verdict.conclusion, verdict.explanation, sources
@@ -123,6 +137,10 @@ def verdict_return(*, verdict: Verdict, actor, comment: str) -> Verdict:
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
+        workflow.check(ClaimEventKind.RETURNED, claim=claim, verdict=verdict)
+        refusal = verdict_return_refusal(verdict=verdict, user=actor)
+        if refusal:
+            raise PermissionDenied(refusal)
         verdict.review_comment = comment
         verdict.version += 1
         verdict.updated_by = actor

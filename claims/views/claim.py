@@ -100,6 +100,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
     )
+    return_refusal = (
+        verdicts.verdict_return_refusal(verdict=verdict, user=user) if can_review else None
+    )
     can_withdraw = (
         verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
@@ -156,6 +159,8 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_withdraw": can_withdraw,
         "can_correct": can_correct,
         "correct_refusal": correct_refusal,
+        "can_return": can_review and return_refusal is None,
+        "return_refusal": return_refusal,
         "publish_refusal": (
             verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
         ),
