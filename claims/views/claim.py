@@ -145,6 +145,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
         "covered_by": claim_covered_by(claim),
+        "cover_lifted": selectors.claim_cover_lifted(claim),
         "pending_application": pending_application_of(claim),
         "rejection_note_max": REJECTION_NOTE_MAX,
         "timeline": latest,  # notes are listed apart, below
