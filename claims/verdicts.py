@@ -102,24 +102,35 @@ def _locked_speaker_and_claim(claim_id: int) -> Claim:
     return claim
 
 
+def verdict_review_missing(verdict: Verdict) -> list[str]:
+    """What the verdict lacks to go to review or be published, each named ("a rating", "a
+    conclusion", "at least one evidence source"): the one rule. A draft may lack any of them,
+    since a newsroom saves work in progress."""
+    return [
+        what
+        for what, absent in (
+            ("a rating", verdict.rating_id is None),
+            ("a conclusion", is_blank(verdict.conclusion)),
+            ("at least one evidence source", not verdict.sources.exists()),
+        )
+        if absent
+    ]
+
+
+def _refuse_incomplete(verdict: Verdict, *, before: str) -> None:
+    # Named one by one: "a rating and a conclusion" sent the author looking for a conclusion
+    # that was there.
+    missing = verdict_review_missing(verdict)
+    if missing:
+        listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+        raise ValidationError(f"A verdict needs {listed} before {before}.")
+
+
 def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
     with transaction.atomic():
         claim = _locked_speaker_and_claim(verdict.claim_id)  # it goes on the record
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        # Named one by one: "a rating and a conclusion" sent the author looking for a
-        # conclusion that was there.
-        missing = [
-            what
-            for what, absent in (
-                ("a rating", verdict.rating_id is None),
-                ("a conclusion", is_blank(verdict.conclusion)),
-            )
-            if absent
-        ]
-        if missing:
-            raise ValidationError(f"A verdict needs {' and '.join(missing)} before review.")
-        if not verdict.sources.exists():
-            raise ValidationError("A verdict needs at least one evidence source before review.")
+        _refuse_incomplete(verdict, before="review")
         verdict.submitted_at = timezone.now()
         verdict.version += 1
         verdict.updated_by = actor
@@ -175,6 +186,9 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         refusal = verdict_publish_refusal(verdict=verdict, user=editor)
         if refusal:
             raise PermissionDenied(refusal)
+        workflow.check(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict)
+        # Held at submission and read-only since; checked again, as it is the published rule.
+        _refuse_incomplete(verdict, before="publication")
         verdict.editor = editor
         verdict.published_at = timezone.now()
         verdict.version += 1

@@ -8,6 +8,7 @@ from .. import corrections, notes, selectors, timeline, verdicts
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
+    CorrectionSourceFormSet,
     DismissForm,
     EvidenceSourceFormSet,
     ReturnForm,
@@ -130,7 +131,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         correction_form = forms.get("correction_form") or CorrectionForm(
             initial=initial, prefix="correct"
         )
-        correction_sources = forms.get("correction_sources") or EvidenceSourceFormSet(
+        correction_sources = forms.get("correction_sources") or CorrectionSourceFormSet(
             initial=sources, prefix="correct-sources"
         )
     latest, timeline_total = timeline.claim_timeline_latest(claim, count=CLAIM_PAGE_TIMELINE)
