@@ -399,11 +399,30 @@ def verdict_save(
             return verdict
         sources_replace(verdict, sources)
         _contribution_if_changed(verdict=verdict, user=actor, before=before)
-        # The draft's event names its sources, so the history shows when they changed.
-        event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
-        event.data = {**event.data, "sources": source_urls(sources)}
-        event.save(update_fields=["data"])
+        # The draft's event names the sources it added, removed or changed, so the history
+        # shows when they changed (all of them on every save repeated the list each time).
+        changed = _sources_changed(before, sources)
+        if changed:
+            event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
+            event.data = {**event.data, **changed}
+            event.save(update_fields=["data"])
     return verdict
+
+
+def _sources_changed(before: tuple | None, sources: list[dict]) -> dict[str, str]:
+    """The sources' addresses a save added, removed, or kept with another title or note,
+    against the draft's content `before` (None for a new draft); the empty ones left out."""
+    old = {url: (title, note) for url, title, note in (before[3] if before else ())}
+    new = {
+        source["url"].strip(): (source["title"].strip(), visible_text(source.get("note")))
+        for source in sources
+    }
+    changes = {
+        "sources_added": [url for url in new if url not in old],
+        "sources_removed": [url for url in old if url not in new],
+        "sources_changed": [url for url in new if url in old and new[url] != old[url]],
+    }
+    return {key: ", ".join(urls) for key, urls in changes.items() if urls}
 
 
 def source_urls(sources: list[dict]) -> str:

@@ -176,8 +176,9 @@ def test_the_page_shows_the_history_timeline(client, checker):
     assert "Detected" in timeline and "model: cw-7" in timeline
     assert "Assigned" in timeline and "fc" in timeline
     assert "<del>First wording.</del>" in timeline and "<ins>Second wording.</ins>" in timeline
-    assert "sources: https://source0.example.org/report" in timeline
-    assert "sources: https://a.example.org" in timeline
+    assert "sources added: https://source0.example.org/report" in timeline
+    assert "sources added: https://a.example.org" in timeline
+    assert "sources removed: https://source0.example.org/report" in timeline
     history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
     assert "<ins>Second wording.</ins>" in history
 
