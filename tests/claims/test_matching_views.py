@@ -481,3 +481,29 @@ def test_a_claim_dismissed_by_hand_and_split_out_is_not_said_to_have_lost_a_cove
     services.claim_dismiss(claim=second, actor=checker, reason="An opinion.")
     response = client.post(reverse("claims:split", args=[second.pk]), follow=True)
     assert "No longer covered by" not in response.content.decode()
+
+
+def test_desk_pages_name_a_group_of_repeats_in_newsroom_words_not_canonical(client):
+    first, second = claim(), claim("Crime went down 40 percent.")
+    groups.claim_group_link(claim=second, earlier=first, actor=fact_checker())
+    third, fourth = claim("Crime fell by 40 percent, said the mayor."), claim("Crime dropped.")
+    groups.claim_group_link(claim=fourth, earlier=third, actor=fact_checker())
+    merged_away = Claim.objects.get(pk=third.pk).group
+    group_id = Claim.objects.get(pk=first.pk).group_id
+    groups.group_merge(
+        source=merged_away, target=Claim.objects.get(pk=first.pk).group, actor=editor()
+    )
+    client.force_login(editor())
+    pages = {
+        "claim": client.get(reverse("claims:detail", args=[second.pk])).content.decode(),
+        "group": client.get(reverse("claims:group_history", args=[group_id])).content.decode(),
+        "desk history": client.get(reverse("claims:desk_history")).content.decode(),
+    }
+    for name, html in pages.items():
+        assert "canonical claim" not in html.lower(), name
+    assert f"Main wording: “{first.text}”" in pages["claim"]
+    assert f"<h1>Claim group #{group_id}</h1>" in pages["group"]
+    assert f"<title>Claim group #{group_id}" in pages["group"]
+    assert f"Claim group #{group_id}" in pages["desk history"]  # the merge, a group's event
+    link = reverse("claims:group_history", args=[merged_away.pk])
+    assert f'from <a href="{link}">claim group #{merged_away.pk}</a>' in pages["group"]
