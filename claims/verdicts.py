@@ -79,8 +79,8 @@ def verdict_return_refusal(*, verdict: Verdict, user) -> str | None:
         return "Only editors can return verdicts."
     if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
         return (
-            "You wrote or changed this verdict's draft: another editor reviews it. To change it "
-            "yourself, withdraw it from review."
+            "You wrote or changed this verdict's draft, so another editor reviews it and you do "
+            "not return it either: to change it yourself, withdraw it from review."
         )
     return None
 
