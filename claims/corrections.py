@@ -14,12 +14,11 @@ from .models import (
     ContributionKind,
     Correction,
     Verdict,
-    VerdictStatus,
     published_sources_replaceable,
     published_verdict_q,
 )
 from .record import published_changed
-from .services import locked_claim
+from .services import attribution_contributions_record, locked_claim
 from .verdicts import (
     content_unchanged,
     contribution_record,
@@ -144,17 +143,14 @@ def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous
     and the editor as its corrector. The same four-eyes rule as verdict_correct: an editor who
     wrote a draft of one of them leaves it to another editor.
 
-    A verdict in review among them is not public, but its record changed under the editor:
-    the editor becomes a contributor, so another editor publishes it.
+    A verdict among them that is not public yet (a draft, returned or in review) changed
+    under the editor all the same: the editor becomes a contributor, so another editor
+    publishes it (services.attribution_contributions_record).
 
     Call inside the caller's transaction, the claims locked and already given their new
     speaker in memory (the transition saves them as they are)."""
     by_id = {claim.pk: claim for claim in claims}
-    in_review = Verdict.objects.select_for_update(of=("self",)).filter(
-        claim__in=list(by_id), status=VerdictStatus.SUBMITTED
-    )
-    for verdict in in_review.order_by("pk"):
-        contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
+    attribution_contributions_record(claim_ids=list(by_id), actor=editor)
     locked = list(
         Verdict.objects.select_for_update(of=("self",))
         .filter(published_verdict_q(), claim__in=list(by_id))

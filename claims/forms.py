@@ -188,17 +188,22 @@ class BaseEvidenceSourceFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = "Remove this source"
 
 
-EvidenceSourceFormSet = forms.formset_factory(
-    EvidenceSourceForm,
-    formset=BaseEvidenceSourceFormSet,
-    extra=2,
-    min_num=1,
-    validate_min=True,
-    max_num=20,
-    validate_max=True,
+_SOURCE_FORMSET = {
+    "formset": BaseEvidenceSourceFormSet,
+    "max_num": 20,
+    "validate_max": True,
     # A saved source is taken off with its box: emptying its fields only marks them required.
-    can_delete=True,
-    can_delete_extra=False,
+    "can_delete": True,
+    "can_delete_extra": False,
+}
+# A draft is work in progress and may have no source yet: review needs one, and the service
+# says so (claims.verdicts.verdict_review_missing). Three blank boxes for a new verdict.
+EvidenceSourceFormSet = forms.formset_factory(
+    EvidenceSourceForm, extra=3, min_num=0, validate_min=False, **_SOURCE_FORMSET
+)
+# A correction publishes at once: it keeps at least one source.
+CorrectionSourceFormSet = forms.formset_factory(
+    EvidenceSourceForm, extra=2, min_num=1, validate_min=True, **_SOURCE_FORMSET
 )
 
 

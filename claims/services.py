@@ -25,6 +25,7 @@ from .models import (
     SpeakerKind,
     Verdict,
     VerdictContribution,
+    published_verdict_q,
 )
 from .nlp.attribution import speaker_key
 
@@ -137,14 +138,16 @@ def contribution_record(*, verdict: Verdict, user, kind: str) -> None:
     )
 
 
-def _attribution_contribution(*, claim: Claim, actor) -> None:
-    """Who said the claim is published with its verdict (the page, ClaimReview's author): an
-    attribution changed on a draft makes `actor` a contributor, so another editor publishes
-    it. The kind is CORRECTION, not DRAFT: the record changed under the draft, and that gives
-    no right to withdraw it from review. Called under the claim's lock, which publishing takes
-    too. (The workflow refuses the change once the verdict is in review or published.)"""
-    verdict = Verdict.objects.filter(claim=claim).first()
-    if verdict is not None:
+def attribution_contributions_record(*, claim_ids, actor) -> None:
+    """Who said a claim is published with its verdict (the page, ClaimReview's author), so a
+    change to it while the verdict is unpublished (a draft, returned or in review) makes
+    `actor` a contributor, and another editor publishes it: the claim page's speaker
+    correction, the admin's attribution edit, a speaker's rename and a merge (or its undo)
+    alike. The kind is CORRECTION, not DRAFT: the record changed under the draft, and that
+    gives no right to withdraw it from review. A published verdict gets a public correction
+    instead (claims.corrections). Called under the claims' locks, which publishing takes too."""
+    unpublished = Verdict.objects.filter(claim__in=claim_ids).exclude(published_verdict_q())
+    for verdict in unpublished.order_by("pk"):
         contribution_record(verdict=verdict, user=actor, kind=ContributionKind.CORRECTION)
 
 
@@ -318,7 +321,7 @@ def claim_speaker_correct(
             actor=actor,
             data={"from": previous, "to": speaker.name, "written_as": name or speaker.name},
         )
-        _attribution_contribution(claim=claim, actor=actor)
+        attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
     return claim
 
 
@@ -355,5 +358,5 @@ def claim_attribution_edit(
                 "direct_quote": claim.is_direct_quote,
             },
         )
-        _attribution_contribution(claim=claim, actor=actor)
+        attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
     return claim

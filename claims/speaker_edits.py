@@ -4,8 +4,9 @@ Once a speaker has a published claim, its name and role are part of the publishe
 public page, ClaimReview's author and jobTitle, the API). They change only here, with a public
 correction note that each of those verdicts gets as a dated correction, a new version and the
 editor as corrector (claims.corrections.verdicts_speaker_correct, the four-eyes rule included). A
-speaker with nothing published is corrected without a note; a verdict in review of its claims
-makes the editor a contributor, so another editor publishes it. The admin leaves a public
+speaker with nothing published is corrected without a note; an unpublished verdict of its
+claims (a draft, returned or in review) makes the editor a contributor, so another editor
+publishes it. The admin leaves a public
 speaker's name and role read-only and points here; analysis and the claim page never change
 them (claims.services).
 """
@@ -98,11 +99,12 @@ def speaker_edit(
         key = speaker_key(name)
         if key and not SpeakerAlias.objects.filter(key=key).exists():
             SpeakerAlias.objects.create(speaker=speaker, alias=name, key=key)
-        # Published verdicts get the correction; one in review gets the editor as a
-        # contributor, since its record changed under them (another editor publishes it).
+        # Published verdicts get the correction; one not yet published (a draft included)
+        # gets the editor as a contributor, since what it would publish changed under them
+        # (another editor publishes it).
         claims = list(
             Claim.objects.select_for_update()
-            .filter(speaker=speaker, verdict__status__in=LOCKED_VERDICT_STATES)
+            .filter(speaker=speaker, verdict__isnull=False)
             .order_by("pk")
         )
         return corrections.verdicts_speaker_correct(

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_update_with_history
 
 from articles.services import visible_text
 
-from . import corrections
+from . import corrections, services
 from .limits import VERDICT_TEXTS, text_refusals
 from .models import (
     LOCKED_VERDICT_STATES,
@@ -66,6 +66,8 @@ def _claims_move(claims: list[Claim], *, to: Speaker, kind: str, actor, data: di
     for claim in claims:
         claim.speaker, claim.updated_at = to, now
     bulk_update_with_history(claims, Claim, ["speaker", "updated_at"], default_user=actor)
+    # The drafts among them would publish another speaker now: the four-eyes rule.
+    services.attribution_contributions_record(claim_ids=[claim.pk for claim in claims], actor=actor)
     ClaimEvent.objects.bulk_create(
         ClaimEvent(
             claim=claim,

@@ -255,14 +255,28 @@ def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineE
         undone = event.data["undone_kind"]
         label = GroupEventKind(undone).label if undone in GroupEventKind.values else undone
         details.append(("undoes", label))
+    note = ""
+    if event.kind == GroupEventKind.SPLIT and isinstance(event.data.get("uncovered"), int):
+        details.append(
+            ("no longer covered by", f"published fact-check of claim #{event.data['uncovered']}")
+        )
+        note = UNCOVERED_SPLIT_NOTE
     if event.undone_by_id:
         details.append(("undone", "yes"))
     return TimelineEntry(
         at=event.created_at,
         title=f"Group: {event.get_kind_display()}",
         actor=event.actor.get_username() if event.actor else "the matcher",
+        note=note,
         details=details,
     )
+
+
+# A split from under an applied verdict keeps the dismissal, so that its undo puts the cover back.
+UNCOVERED_SPLIT_NOTE = (
+    "Not a repeat after all: the claim stays dismissed as already checked until someone reopens "
+    "it to check it on its own (undoing this split puts the cover back)."
+)
 
 
 # A version whose rating, wording, status and sources read as before its predecessor's: a save

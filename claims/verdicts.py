@@ -71,6 +71,20 @@ def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
     return None
 
 
+def verdict_return_refusal(*, verdict: Verdict, user) -> str | None:
+    """Why `user` may not return `verdict` to its author, or None: the one rule the claim page
+    and the service share. Returning is reviewing, and nobody reviews what they wrote: those
+    who wrote part of the draft withdraw it to change it (verdict_withdraw_refusal's set)."""
+    if not user.has_perm("claims.return_verdict"):
+        return "Only editors can return verdicts."
+    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+        return (
+            "You wrote or changed this verdict's draft, so another editor reviews it and you do "
+            "not return it either: to change it yourself, withdraw it from review."
+        )
+    return None
+
+
 def _content(verdict: Verdict) -> tuple:
     sources = tuple(verdict.sources.order_by("id").values_list("url", "title", "note"))
     return verdict.rating_id, verdict.conclusion, verdict.explanation, sources
@@ -88,24 +102,35 @@ def _locked_speaker_and_claim(claim_id: int) -> Claim:
     return claim
 
 
+def verdict_review_missing(verdict: Verdict) -> list[str]:
+    """What the verdict lacks to go to review or be published, each named ("a rating", "a
+    conclusion", "at least one evidence source"): the one rule. A draft may lack any of them,
+    since a newsroom saves work in progress."""
+    return [
+        what
+        for what, absent in (
+            ("a rating", verdict.rating_id is None),
+            ("a conclusion", is_blank(verdict.conclusion)),
+            ("at least one evidence source", not verdict.sources.exists()),
+        )
+        if absent
+    ]
+
+
+def _refuse_incomplete(verdict: Verdict, *, before: str) -> None:
+    # Named one by one: "a rating and a conclusion" sent the author looking for a conclusion
+    # that was there.
+    missing = verdict_review_missing(verdict)
+    if missing:
+        listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+        raise ValidationError(f"A verdict needs {listed} before {before}.")
+
+
 def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
     with transaction.atomic():
         claim = _locked_speaker_and_claim(verdict.claim_id)  # it goes on the record
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
-        # Named one by one: "a rating and a conclusion" sent the author looking for a
-        # conclusion that was there.
-        missing = [
-            what
-            for what, absent in (
-                ("a rating", verdict.rating_id is None),
-                ("a conclusion", is_blank(verdict.conclusion)),
-            )
-            if absent
-        ]
-        if missing:
-            raise ValidationError(f"A verdict needs {' and '.join(missing)} before review.")
-        if not verdict.sources.exists():
-            raise ValidationError("A verdict needs at least one evidence source before review.")
+        _refuse_incomplete(verdict, before="review")
         verdict.submitted_at = timezone.now()
         verdict.version += 1
         verdict.updated_by = actor
@@ -123,6 +148,10 @@ def verdict_return(*, verdict: Verdict, actor, comment: str) -> Verdict:
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
+        workflow.check(ClaimEventKind.RETURNED, claim=claim, verdict=verdict)
+        refusal = verdict_return_refusal(verdict=verdict, user=actor)
+        if refusal:
+            raise PermissionDenied(refusal)
         verdict.review_comment = comment
         verdict.version += 1
         verdict.updated_by = actor
@@ -157,6 +186,9 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         refusal = verdict_publish_refusal(verdict=verdict, user=editor)
         if refusal:
             raise PermissionDenied(refusal)
+        workflow.check(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict)
+        # Held at submission and read-only since; checked again, as it is the published rule.
+        _refuse_incomplete(verdict, before="publication")
         verdict.editor = editor
         verdict.published_at = timezone.now()
         verdict.version += 1
@@ -367,11 +399,30 @@ def verdict_save(
             return verdict
         sources_replace(verdict, sources)
         _contribution_if_changed(verdict=verdict, user=actor, before=before)
-        # The draft's event names its sources, so the history shows when they changed.
-        event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
-        event.data = {**event.data, "sources": source_urls(sources)}
-        event.save(update_fields=["data"])
+        # The draft's event names the sources it added, removed or changed, so the history
+        # shows when they changed (all of them on every save repeated the list each time).
+        changed = _sources_changed(before, sources)
+        if changed:
+            event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
+            event.data = {**event.data, **changed}
+            event.save(update_fields=["data"])
     return verdict
+
+
+def _sources_changed(before: tuple | None, sources: list[dict]) -> dict[str, str]:
+    """The sources' addresses a save added, removed, or kept with another title or note,
+    against the draft's content `before` (None for a new draft); the empty ones left out."""
+    old = {url: (title, note) for url, title, note in (before[3] if before else ())}
+    new = {
+        source["url"].strip(): (source["title"].strip(), visible_text(source.get("note")))
+        for source in sources
+    }
+    changes = {
+        "sources_added": [url for url in new if url not in old],
+        "sources_removed": [url for url in old if url not in new],
+        "sources_changed": [url for url in new if url in old and new[url] != old[url]],
+    }
+    return {key: ", ".join(urls) for key, urls in changes.items() if urls}
 
 
 def source_urls(sources: list[dict]) -> str:

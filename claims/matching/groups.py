@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..appearances import public_appearances_kept
+from ..appearances import public_appearances_kept, standing_applications
 from ..models import (
     Claim,
     ClaimGroup,
     ClaimGroupEvent,
+    ClaimStatus,
     GroupEventKind,
     GroupLink,
     MatchSuggestion,
@@ -178,19 +179,28 @@ def group_merge_into_claim(*, source: ClaimGroup, target_claim: Claim, actor) ->
 
 
 def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
-    """Take `claim` out of its group: it was not a repeat after all."""
+    """Take `claim` out of its group: it was not a repeat after all.
+
+    A repeat an editor applied a published verdict to stops being covered by it, but stays
+    dismissed, so that undoing the split puts the cover back; the event names the fact-check
+    it lost (`data["uncovered"]`, the checked claim), which the claim page and its history
+    show, with the way back to the queue (reopening it)."""
     with transaction.atomic():
         (claim,) = _locked(claim)
         if not claim.group_id:
             raise GroupActionRefused("This claim is not in a group.")
         group_id = claim.group_id
         before = _before([claim])
+        data = {"before": before}
+        if claim.status == ClaimStatus.DISMISSED:
+            applied = standing_applications().filter(claim=claim).order_by("-pk").first()
+            if applied is not None and isinstance(applied.data.get("checked"), int):
+                data["uncovered"] = applied.data["checked"]
         with public_appearances_kept(actor=actor, claim_ids=[claim.pk], group_ids=[group_id]):
             Claim.objects.filter(pk=claim.pk).update(group=None, group_link="")
         _canonical_refresh(group_id)
         return ClaimGroupEvent.objects.create(
-            group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor,
-            data={"before": before},
+            group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor, data=data,
         )  # fmt: skip
 
 

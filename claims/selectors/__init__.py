@@ -17,6 +17,7 @@ claims.record for the published generation the dashboard caches under.
 from .claim_page import (
     ClaimContext,
     claim_context,
+    claim_cover_lifted,
     source_domains,
     speaker_earlier_claims,
     speakers_offered_for,
@@ -50,6 +51,7 @@ __all__ = [
     "TopSpeaker",
     "bars",
     "claim_context",
+    "claim_cover_lifted",
     "claim_queue",
     "claims_containing",
     "claims_search",

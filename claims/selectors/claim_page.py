@@ -1,12 +1,22 @@
 """What the claim page reads besides the claim: the paragraph around it, the speaker's earlier
-claims, the speakers a correction offers and the domains of the verdict's sources."""
+claims, the speakers a correction offers, the domains of the verdict's sources and the split
+that took a repeat from under an applied fact-check."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.db.models import Q, QuerySet
 
-from ..models import Claim, Sentence, Speaker
+from ..models import (
+    Claim,
+    ClaimEvent,
+    ClaimEventKind,
+    ClaimGroupEvent,
+    ClaimStatus,
+    GroupEventKind,
+    Sentence,
+    Speaker,
+)
 
 
 @dataclass
@@ -63,3 +73,24 @@ def source_domains(urls: list[str]) -> set[str]:
     return {(urlsplit(url).hostname or "").lower().removeprefix("www.") for url in urls if url} - {
         ""
     }
+
+
+def claim_cover_lifted(claim: Claim) -> ClaimGroupEvent | None:
+    """The split that took this dismissed repeat out of the group whose published fact-check
+    an editor had applied to it (claims.matching.groups.claim_split's `uncovered`), while the
+    claim stays as that left it: out of any group, and dismissed with nobody dismissing it
+    again since (for a reason of their own). None otherwise."""
+    if claim.status != ClaimStatus.DISMISSED or claim.group_id is not None:
+        return None
+    split = (
+        ClaimGroupEvent.objects.filter(claim=claim, kind=GroupEventKind.SPLIT)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if split is None or split.undone_by_id or not isinstance(split.data.get("uncovered"), int):
+        return None
+    dismissed_since = ClaimEvent.objects.filter(
+        claim=claim, kind=ClaimEventKind.DISMISSED, created_at__gt=split.created_at
+    )
+    return None if dismissed_since.exists() else split

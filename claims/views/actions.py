@@ -10,8 +10,8 @@ from config.form_encoding import refuse_unreadable
 from .. import corrections, services, verdicts
 from ..forms import (
     CorrectionForm,
+    CorrectionSourceFormSet,
     DismissForm,
-    EvidenceSourceFormSet,
     ReturnForm,
     SpeakerCorrectForm,
     VersionForm,
@@ -177,7 +177,7 @@ def verdict_correct(request, pk: int):
     claim = claim_for_page(pk)
     verdict = verdict_of(claim)
     form = CorrectionForm(request.POST, prefix="correct")
-    formset = EvidenceSourceFormSet(request.POST, prefix="correct-sources")
+    formset = CorrectionSourceFormSet(request.POST, prefix="correct-sources")
     unreadable = refuse_unreadable(request, form, formset)
     if verdict is None or unreadable or not (form.is_valid() and formset.is_valid()):
         messages.error(request, "The correction was not published: see the marked fields.")

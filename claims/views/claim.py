@@ -8,6 +8,7 @@ from .. import corrections, notes, selectors, timeline, verdicts
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
+    CorrectionSourceFormSet,
     DismissForm,
     EvidenceSourceFormSet,
     ReturnForm,
@@ -100,6 +101,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
     )
+    return_refusal = (
+        verdicts.verdict_return_refusal(verdict=verdict, user=user) if can_review else None
+    )
     can_withdraw = (
         verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
@@ -127,7 +131,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         correction_form = forms.get("correction_form") or CorrectionForm(
             initial=initial, prefix="correct"
         )
-        correction_sources = forms.get("correction_sources") or EvidenceSourceFormSet(
+        correction_sources = forms.get("correction_sources") or CorrectionSourceFormSet(
             initial=sources, prefix="correct-sources"
         )
     latest, timeline_total = timeline.claim_timeline_latest(claim, count=CLAIM_PAGE_TIMELINE)
@@ -142,6 +146,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
         "covered_by": claim_covered_by(claim),
+        "cover_lifted": selectors.claim_cover_lifted(claim),
         "pending_application": pending_application_of(claim),
         "rejection_note_max": REJECTION_NOTE_MAX,
         "timeline": latest,  # notes are listed apart, below
@@ -156,6 +161,8 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_withdraw": can_withdraw,
         "can_correct": can_correct,
         "correct_refusal": correct_refusal,
+        "can_return": can_review and return_refusal is None,
+        "return_refusal": return_refusal,
         "publish_refusal": (
             verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
         ),

@@ -23,6 +23,7 @@ from ..models import (
     MatchSuggestion,
     VerdictApplication,
 )
+from ..selectors import claim_cover_lifted
 from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, desk_view, error_messages
 
 GROUP_PAGE_SIZE = 50
@@ -70,9 +71,10 @@ def claim_split(request, pk: int):
         lambda: groups.claim_split(claim=claim, actor=request.user),
         success="The claim is split out of its group.",
     )
-    if split and claim.status == ClaimStatus.DISMISSED:
-        # Most often a repeat dismissed as already checked: that reason no longer holds, and
-        # nothing brings the claim back to the queue by itself.
+    claim.refresh_from_db()
+    if split and claim.status == ClaimStatus.DISMISSED and not claim_cover_lifted(claim):
+        # Dismissed by hand: nothing brings the claim back to the queue by itself. (From under
+        # an applied verdict, the claim page says so itself: claim_cover_lifted.)
         reason = f" (“{claim.dismissal_reason}”)" if claim.dismissal_reason else ""
         messages.info(request, f"It stays dismissed{reason}: reopen it to check it on its own.")
     return redirect("claims:detail", pk=pk)

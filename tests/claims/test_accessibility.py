@@ -172,7 +172,7 @@ def test_the_speaker_claim_and_group_history_pages_are_accessible(client, desk):
     claim.refresh_from_db()
     soup = assert_accessible(
         client.get(reverse("claims:group_history", args=[claim.group_id])),
-        title=f"Canonical claim #{claim.group_id}",
+        title=f"Claim group #{claim.group_id}",
     )
     assert len(soup.find("table").tbody.find_all("tr")) == 2
 

@@ -163,7 +163,7 @@ def test_the_group_page_says_how_many_claims_a_merge_brought_and_from_which_grou
     source = merge.data["source"]
     html = client.get(reverse("claims:group_history", args=[merge.group_id])).content.decode()
     link = reverse("claims:group_history", args=[source])
-    assert f'Groups merged · 2 claims from <a href="{link}">canonical claim #{source}</a>' in html
+    assert f'Groups merged · 2 claims from <a href="{link}">claim group #{source}</a>' in html
 
 
 def test_the_panel_offers_only_the_undos_that_would_not_be_refused(client, checker):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from claims import services
 from claims.matching import applications, groups
 from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion, Verdict
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
@@ -436,3 +437,65 @@ def test_the_group_s_own_actions_come_before_the_other_fact_checkers_reviews(cli
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     panel = page.split('id="seen-heading"')[1]
     assert "Change the group" in panel.split('id="external-heading"')[0]
+
+
+def test_a_repeat_split_out_from_under_an_applied_verdict_says_it_is_no_longer_covered(client):
+    """The split ends the cover but keeps the dismissal (an undo puts the cover back): the
+    page and the history say which fact-check stopped covering it and to reopen it."""
+    verdict = published_verdict()
+    repeat = claim("Crime dropped 40 percent in the last year.")
+    desk_editor = editor(username="ed")
+    applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
+    client.force_login(desk_editor)
+    response = client.post(reverse("claims:split", args=[repeat.pk]), follow=True)
+    assert Claim.objects.get(pk=repeat.pk).status == ClaimStatus.DISMISSED
+    section = verdict_section(response.content.decode())
+    assert "Covered by" not in section
+    lifted = section.split("data-cover-lifted=")[1].split("</p>")[0]
+    assert "No longer covered by the published fact-check of" in lifted
+    assert f">claim #{verdict.claim.pk}</a>" in lifted and "split it out" in lifted
+    assert "reopen it to check it on its own" in lifted and "No verdict yet" not in section
+    page = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
+    split = page.split("Group: Split out")[1].split("</li>")[0]
+    assert f"claim #{verdict.claim.pk}" in split and "stays dismissed" in split
+    # Reopened, it is in the queue again and the page no longer says so.
+    client.post(reverse("claims:reopen", args=[repeat.pk]))
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    assert "No longer covered by" not in page
+    assert Claim.objects.get(pk=repeat.pk).status == ClaimStatus.NEW
+
+
+def test_a_claim_dismissed_by_hand_and_split_out_is_not_said_to_have_lost_a_cover(client):
+    first, second = claim(), claim("Again.")
+    groups.claim_group_link(claim=second, earlier=first)
+    checker = fact_checker()
+    client.force_login(checker)
+    services.claim_dismiss(claim=second, actor=checker, reason="An opinion.")
+    response = client.post(reverse("claims:split", args=[second.pk]), follow=True)
+    assert "No longer covered by" not in response.content.decode()
+
+
+def test_desk_pages_name_a_group_of_repeats_in_newsroom_words_not_canonical(client):
+    first, second = claim(), claim("Crime went down 40 percent.")
+    groups.claim_group_link(claim=second, earlier=first, actor=fact_checker())
+    third, fourth = claim("Crime fell by 40 percent, said the mayor."), claim("Crime dropped.")
+    groups.claim_group_link(claim=fourth, earlier=third, actor=fact_checker())
+    merged_away = Claim.objects.get(pk=third.pk).group
+    group_id = Claim.objects.get(pk=first.pk).group_id
+    groups.group_merge(
+        source=merged_away, target=Claim.objects.get(pk=first.pk).group, actor=editor()
+    )
+    client.force_login(editor())
+    pages = {
+        "claim": client.get(reverse("claims:detail", args=[second.pk])).content.decode(),
+        "group": client.get(reverse("claims:group_history", args=[group_id])).content.decode(),
+        "desk history": client.get(reverse("claims:desk_history")).content.decode(),
+    }
+    for name, html in pages.items():
+        assert "canonical claim" not in html.lower(), name
+    assert f"Main wording: “{first.text}”" in pages["claim"]
+    assert f"<h1>Claim group #{group_id}</h1>" in pages["group"]
+    assert f"<title>Claim group #{group_id}" in pages["group"]
+    assert f"Claim group #{group_id}" in pages["desk history"]  # the merge, a group's event
+    link = reverse("claims:group_history", args=[merged_away.pk])
+    assert f'from <a href="{link}">claim group #{merged_away.pk}</a>' in pages["group"]

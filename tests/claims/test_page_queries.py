@@ -173,7 +173,8 @@ DESK_PAGES = {
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        27,  # the claim's group changes (panel, timeline) and its Undo buttons' groups
+        28,  # the claim's group changes (panel, timeline) and its Undo buttons' groups; who
+        # wrote the draft, for the return form (verdict_return_refusal)
     ),
     "claim page of a repeat awaiting an editor": (
         "boss",

@@ -347,13 +347,14 @@ MATRIX = [
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
+        # Returning is reviewing: the writer-editor withdraws it instead (refused, told so).
         Desk(
             "claims:return",
             lambda o: o["submitted"].claim_id,
             lambda o: _verdict_post(o, "submitted"),
             lambda o: _verdict(o, "submitted").status == VerdictStatus.RETURNED,
         ),
-        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
         Desk(

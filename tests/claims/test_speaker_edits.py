@@ -12,6 +12,7 @@ from tests.claims.admin_forms import admin_save
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
+    drafted_verdict,
     editor,
     fact_checker,
     fast_password_hashing,
@@ -238,3 +239,18 @@ def test_a_speaker_whose_name_keys_longer_than_the_key_column_is_stored_and_foun
     assert speaker.name == name
     assert services.speaker_resolve(name=name.lower()) == speaker
     assert services.speaker_resolve(name=name + " Nord") != speaker
+
+
+def test_an_editor_who_renames_the_speaker_of_a_draft_leaves_its_publication_to_another():
+    """Who said the claim is published with its verdict: a rename while the verdict is a draft
+    (or returned) changes what it would publish, as a claim page's speaker correction does."""
+    boss, author = editor(), fact_checker()
+    speaker = services.speaker_resolve(name="Dee Draftt", role="Mayor")
+    draft = drafted_verdict(claim=ClaimFactory(speaker=speaker), author=author)
+    speaker_edit(speaker=speaker, actor=boss, name="Dee Draft", role="Mayor")
+    submitted = verdicts.verdict_submit(verdict=draft, actor=author)
+    refusal = verdicts.verdict_publish_refusal(verdict=submitted, user=boss)
+    assert refusal and "another editor" in refusal
+    assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
+    # The record changed under the draft: that gives no right to withdraw it from review.
+    assert verdicts.verdict_withdraw_refusal(verdict=submitted, user=boss) is not None

@@ -20,6 +20,7 @@ from tests.claims.test_api_support import key_client
 from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
+    drafted_verdict,
     editor,
     fact_checker,
     fast_password_hashing,
@@ -526,3 +527,19 @@ def test_the_speaker_page_asks_for_a_correction_note_only_when_claims_are_on_rec
     )
     assert "Blinken is merged into Antony Blinken" in response.content.decode()
     assert published.corrections.get().note == "One person, two records."
+
+
+def test_an_editor_who_merges_the_speaker_of_a_draft_leaves_its_publication_to_another(pair):
+    """A merge moves the draft's claim to another speaker, so the draft would publish another
+    name: the editor who merged (or undid the merge) is a contributor, as after a claim page's
+    speaker correction."""
+    full, short = pair
+    merger, undoer, author = editor(), editor(), fact_checker()
+    draft = drafted_verdict(claim=ClaimFactory(speaker=short), author=author)
+    merge = speaker_merge(source=short, target=full, actor=merger)
+    speaker_merge_undo(merge=merge, actor=undoer)
+    submitted = verdicts.verdict_submit(verdict=draft, actor=author)
+    for who in (merger, undoer):
+        refusal = verdicts.verdict_publish_refusal(verdict=submitted, user=who)
+        assert refusal and "another editor" in refusal
+    assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None

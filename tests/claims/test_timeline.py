@@ -168,7 +168,8 @@ def test_a_version_that_changed_only_the_sources_is_listed_so_no_version_number_
         "Verdict version 2",
     ]
     drafted = [entry for entry in entries if entry.title == "Verdict drafted"][-1]
-    assert ("sources", "https://other.example.net/data") in drafted.details
+    assert ("sources added", "https://other.example.net/data") in drafted.details
+    assert ("sources removed", old_source.url) in drafted.details
     second = [entry for entry in entries if entry.title == "Verdict version 2"][0]
     assert second.changes == [
         (
@@ -378,3 +379,35 @@ def test_the_first_version_shows_what_the_verdict_started_as(client):
     client.force_login(editor())
     page = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
     assert verdict.conclusion in page
+
+
+def test_a_verdict_drafted_event_names_the_sources_only_when_they_changed():
+    from claims import verdicts
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict(sources=2)
+    kept = [
+        {"url": source.url, "title": source.title, "note": source.note}
+        for source in verdict.sources.order_by("id")
+    ]
+
+    def save(verdict, conclusion, sources):
+        return verdicts.verdict_save(
+            claim=verdict.claim,
+            actor=verdict.author,
+            expected_version=verdict.version,
+            rating=verdict.rating,
+            conclusion=conclusion,
+            explanation=verdict.explanation,
+            sources=sources,
+        )
+
+    verdict = save(verdict, "Reworded once.", kept)
+    verdict = save(verdict, "Reworded twice.", kept)
+    renamed = [kept[0], {**kept[1], "title": "Report 1, revised"}]
+    save(verdict, "Reworded twice.", renamed)
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    drafted = [dict(entry.details) for entry in entries if entry.title == "Verdict drafted"]
+    assert drafted[0] == {"sources added": f"{kept[0]['url']}, {kept[1]['url']}"}
+    assert drafted[1] == drafted[2] == {}  # the wording changed, not the sources
+    assert drafted[3] == {"sources changed": kept[1]["url"]}

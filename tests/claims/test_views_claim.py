@@ -170,8 +170,9 @@ def test_the_page_shows_the_history_timeline(client, checker):
     assert "Detected" in timeline and "model: cw-7" in timeline
     assert "Assigned" in timeline and "fc" in timeline
     assert "<del>First wording.</del>" in timeline and "<ins>Second wording.</ins>" in timeline
-    assert "sources: https://source0.example.org/report" in timeline
-    assert "sources: https://a.example.org" in timeline
+    assert "sources added: https://source0.example.org/report" in timeline
+    assert "sources added: https://a.example.org" in timeline
+    assert "sources removed: https://source0.example.org/report" in timeline
     history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
     assert "<ins>Second wording.</ins>" in history
 
@@ -228,14 +229,53 @@ def test_submitting_a_verdict_twice_is_refused(client, checker):
     assert "Cannot submit a verdict that is submitted for review." in response.content.decode()
 
 
-def test_a_draft_needs_at_least_one_source(client, checker):
+def test_a_draft_is_saved_without_a_source_but_not_submitted_until_it_has_one(client, checker):
+    """Work in progress is kept; review waits for the evidence, and says what is missing."""
     claim = claim_in_body()
+    url = reverse("claims:verdict_save", args=[claim.pk])
+    response = client.post(url, verdict_post(sources=()), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Draft saved."]
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.status == VerdictStatus.DRAFT and not verdict.sources.exists()
+    response = client.post(url, verdict_post(verdict.version, sources=(), submit=True), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The draft is saved but not submitted. A verdict needs at least one evidence source "
+        "before review."
+    ]
+    assert Verdict.objects.get(claim=claim).status == VerdictStatus.DRAFT
+    # Everything missing is named at once.
+    other = claim_in_body(body="Crime fell by 40 percent last year. Nobody disputes it.")
     response = client.post(
-        reverse("claims:verdict_save", args=[claim.pk]), verdict_post(sources=())
+        reverse("claims:verdict_save", args=[other.pk]),
+        verdict_post(sources=(), rating="", conclusion="", submit=True),
+        follow=True,
     )
+    assert [str(m) for m in response.context["messages"]] == [
+        "The draft is saved but not submitted. A verdict needs a rating, a conclusion and at "
+        "least one evidence source before review."
+    ]
+
+
+def test_a_correction_still_needs_at_least_one_source(client):
+    verdict = published_verdict(claim=claim_in_body())
+    boss = editor()
+    client.force_login(boss)
+    data = {
+        "correct-version": verdict.version,
+        "correct-rating": verdict.rating_id,
+        "correct-conclusion": "Crime fell.",
+        "correct-explanation": "",
+        "correct-note": "The figure was revised.",
+        "correct-sources-TOTAL_FORMS": "1",
+        "correct-sources-INITIAL_FORMS": "0",
+        "correct-sources-0-url": "",
+        "correct-sources-0-title": "",
+        "correct-sources-0-note": "",
+    }
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
     assert response.status_code == 400
     assert "Give at least 1 evidence source." in response.content.decode()
-    assert not Verdict.objects.filter(claim=claim).exists()
+    assert not verdict.corrections.exists()
 
 
 def test_saving_a_draft_stores_the_verdict_and_warns_about_a_single_source(client, checker):
@@ -564,13 +604,18 @@ def test_a_source_is_removed_from_a_draft_with_its_remove_box(client, checker):
     assert [source.title for source in verdict.sources.all()] == ["Report 0"]
 
 
-def test_removing_every_source_is_refused_and_keeps_them(client, checker):
+def test_removing_every_source_of_a_draft_keeps_it_a_draft_that_cannot_go_to_review(
+    client, checker
+):
     claim = claim_in_body()
     verdict = drafted_verdict(claim=claim, author=checker, sources=1)
     data = verdict_post(verdict.version, sources=(("https://source0.example.org/report", "R"),))
-    data.update({"sources-TOTAL_FORMS": "3", "sources-INITIAL_FORMS": "1"})
+    data.update({"sources-TOTAL_FORMS": "3", "sources-INITIAL_FORMS": "1", "submit": "1"})
     data["sources-0-DELETE"] = "on"
-    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data)
-    assert response.status_code == 400
-    assert "Give at least 1 evidence source." in response.content.decode()
-    assert verdict.sources.count() == 1
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The draft is saved but not submitted. A verdict needs at least one evidence source "
+        "before review."
+    ]
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.DRAFT and verdict.sources.count() == 0

@@ -282,3 +282,25 @@ def test_the_review_queue_says_how_many_wait_and_in_which_order(client, boss):
     second.delete()
     page = client.get(reverse("claims:review_queue")).content.decode()
     assert "Nothing to review." in page and "oldest submission first" not in page
+
+
+def test_an_editor_who_wrote_the_verdict_is_not_offered_its_return_and_is_refused_it(client, boss):
+    """Returning is reviewing: the author withdraws their own verdict to change it instead."""
+    verdict = submitted_verdict(author=boss)
+    html = detail(client, verdict)
+    assert "Return to author" not in html
+    refusal = "You wrote or changed this verdict&#x27;s draft, so another editor reviews it"
+    assert refusal in html and "withdraw it from review" in html
+    assert "Withdraw from review" in html
+    response = client.post(
+        reverse("claims:return", args=[verdict.claim_id]),
+        {"version": verdict.version, "comment": "Looks fine to me."},
+        follow=True,
+    )
+    assert "another editor reviews it" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.SUBMITTED and verdict.review_comment == ""
+    assert not verdict.claim.events.filter(kind=ClaimEventKind.RETURNED).exists()
+    # Another editor is offered it as before.
+    client.force_login(editor())
+    assert "Return to author" in detail(client, verdict)
