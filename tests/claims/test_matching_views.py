@@ -17,6 +17,7 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     ClaimFactory,
     SpeakerFactory,
     editor,
+    fact_checker,
     fast_password_hashing,
     published_verdict,
 )
