@@ -97,6 +97,13 @@ def django_db_keepdb(request, django_db_modify_db_settings):
     return request.config.getvalue("reuse_db") and not django_db_modify_db_settings
 
 
+@pytest.fixture
+def fast_password_hashing(settings):
+    """For a module that creates many users (`pytest.mark.usefixtures("fast_password_hashing")`):
+    PBKDF2 costs ~0.4 s a user here; the other modules keep the settings' hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fake_checkworthiness_model(request, monkeypatch):
     if request.node.get_closest_marker("model") or request.node.get_closest_marker("worker"):

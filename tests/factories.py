@@ -1,5 +1,4 @@
 import factory
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -197,12 +196,6 @@ def sources_corrected(verdict, *, sources, note="A better source."):
         explanation=verdict.explanation,
         sources=sources,
     )
-
-
-@pytest.fixture
-def fast_password_hashing(settings):
-    """Import into a test module that creates many users: PBKDF2 costs ~0.4 s a user here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def restore_migration_data():

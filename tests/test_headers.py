@@ -7,10 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     admin_user,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

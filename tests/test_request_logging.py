@@ -9,9 +9,8 @@ from django.urls import path, reverse
 from config import urls as site_urls
 from tests.claims.test_api_support import client_with as api_client
 from tests.claims.test_api_support import make_key
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

@@ -6,11 +6,10 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from claims.models import Claim, ClaimStatus
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     UserFactory,
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

@@ -11,7 +11,6 @@ from tests.factories import (  # noqa: F401
     UserFactory,
     admin_user,
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

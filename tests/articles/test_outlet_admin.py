@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Outlet
-from tests.factories import OutletFactory, editor, fast_password_hashing  # noqa: F401 (fixture)
+from tests.factories import OutletFactory, editor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 

@@ -8,12 +8,11 @@ from articles.models import Article
 from claims.matching import groups
 from claims.models import Claim, Speaker
 from tests.a11y import assert_accessible, error_summary, text_of
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     SpeakerFactory,
     UserFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

@@ -7,12 +7,11 @@ from django.urls import reverse
 from claims import services, verdicts
 from claims.models import ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
     submitted_verdict,
 )
 

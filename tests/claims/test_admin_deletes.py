@@ -8,14 +8,13 @@ from django.urls import reverse
 from articles.models import Article, Outlet
 from claims import notes, record
 from claims.models import Claim, ClaimEvent, ClaimEventKind, ClaimNote, Speaker
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
     admin_user,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -10,12 +10,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims import services, verdicts
 from claims.models import EvidenceSource
 from claims.speaker_edits import speaker_edit
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.search import SEARCH_QUERY_MAX
 from tests.claims.test_api_support import client_with, key_client
-from tests.factories import fact_checker, fast_password_hashing  # noqa: F401 (a fixture)
+from tests.factories import fact_checker
 
 pytestmark = [
     pytest.mark.django_db,

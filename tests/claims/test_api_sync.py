@@ -13,12 +13,11 @@ from claims.models import ClaimGroupEvent, Correction, GroupEventKind, Verdict
 from claims.record import published_changed
 from claims.selectors.public import modified_since, with_modified_at
 from tests.claims.test_api_support import key_client
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

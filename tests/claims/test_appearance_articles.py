@@ -12,11 +12,10 @@ from articles.services import article_update
 from claims.matching import applications, groups
 from claims.models import Claim
 from tests.claims.admin_forms import change_form_fields
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

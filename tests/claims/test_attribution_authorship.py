@@ -7,12 +7,11 @@ from django.urls import reverse
 
 from claims import services, verdicts
 from claims.models import Claim, Verdict, VerdictStatus
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     SpeakerFactory,
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

@@ -8,12 +8,11 @@ from django.urls import reverse
 
 from claims.matching import applications, groups
 from claims.models import Claim, ClaimNote, ClaimStatus, Speaker, SpeakerMerge
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 from tests.multipart import CONTENT_TYPE, multipart_body

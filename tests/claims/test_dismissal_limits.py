@@ -10,12 +10,11 @@ from claims import bulk, services
 from claims.limits import DISMISSAL_REASON_MAX, REJECTION_NOTE_MAX
 from claims.matching import applications, groups
 from claims.models import ClaimStatus
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

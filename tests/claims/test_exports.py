@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from claims.exports import spreadsheet_text
 from claims.models import Verdict
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

@@ -7,11 +7,10 @@ from django.urls import reverse
 
 from claims.matching import applications, groups
 from claims.models import Claim, ClaimGroupEvent, GroupEventKind
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     editor,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -13,12 +13,11 @@ from django.utils import timezone
 from claims import services
 from claims.matching import groups
 from claims.models import GroupEventKind, Verdict
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

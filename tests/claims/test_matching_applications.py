@@ -25,12 +25,11 @@ from claims.models import (
     Verdict,
 )
 from tests.claims.test_api_support import key_client
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

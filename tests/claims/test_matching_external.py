@@ -16,10 +16,9 @@ from claims.matching.store import EXTERNAL, live_corpus
 from claims.models import Claim, ExternalFactCheckEmbedding
 from tests.claims.test_api_support import key_client
 from tests.claims.test_worker import _wait_for, celery_worker_process  # noqa: F401 (fixture)
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -12,13 +12,12 @@ from django.utils import timezone
 from claims import tasks
 from claims.matching.linking import article_claims_match, claims_given_up
 from claims.models import Claim, ClaimEmbedding
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     UserFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

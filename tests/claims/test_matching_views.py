@@ -12,13 +12,12 @@ from articles.models import Article
 from claims import services
 from claims.matching import applications, groups
 from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion, Verdict
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

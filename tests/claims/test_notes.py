@@ -10,12 +10,11 @@ from django.utils.timezone import localtime
 from claims import notes
 from claims.models import ClaimEvent, ClaimEventKind, ClaimNote
 from tests.claims.test_api_support import key_client
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     UserFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -19,7 +19,7 @@ from claims.api.auth import token_create
 from claims.matching import applications
 from claims.matching.groups import claim_group_link
 from claims.models import Claim, MatchSuggestion, Sentence
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     OutletFactory,
@@ -27,7 +27,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     active_rating,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

@@ -30,7 +30,7 @@ from claims.models import (
 )
 from claims.speaker_merges import speaker_merge
 from tests.claims.admin_forms import admin_save
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
@@ -41,7 +41,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from claims.models import Rating
 from tests.claims.admin_forms import admin_save, change_form_fields
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     active_rating,
     admin_user,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -24,7 +24,7 @@ from claims.models import (
     published_sources_replaceable,
 )
 from tests.claims.admin_forms import admin_save, change_form_fields
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
     active_rating,
@@ -33,7 +33,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     sources_corrected,
     submitted_verdict,

@@ -9,13 +9,12 @@ from claims import services, verdicts
 from claims.models import ClaimEventKind, Speaker
 from claims.speaker_edits import speaker_edit
 from tests.claims.admin_forms import admin_save
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

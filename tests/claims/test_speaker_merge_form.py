@@ -6,10 +6,9 @@ from django.urls import reverse
 
 from claims import services
 from claims.models import Claim
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     editor,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -17,13 +17,12 @@ from claims.models import (
 )
 from claims.speaker_merges import merge_candidates, speaker_merge, speaker_merge_undo
 from tests.claims.test_api_support import key_client
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from claims import services
 from claims.models import Speaker, SpeakerAlias
 from claims.nlp.attribution import Attribution, speaker_aliases
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

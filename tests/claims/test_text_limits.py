@@ -19,13 +19,12 @@ from claims.models import (
 )
 from claims.speaker_edits import speaker_edit
 from claims.speaker_merges import speaker_merge
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
     active_rating,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

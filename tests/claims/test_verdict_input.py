@@ -12,13 +12,12 @@ from claims import corrections, verdicts
 from claims.limits import EVIDENCE_NOTE_MAX, VERDICT_EXPLANATION_MAX
 from claims.models import ClaimEventKind, Correction, EvidenceSource, Verdict
 from tests.claims.admin_forms import admin_save
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     active_rating,
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

@@ -3,13 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     active_rating,
     admin_user,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

@@ -3,11 +3,10 @@ from django.urls import reverse
 
 from articles.models import AnalysisStatus, Article, IntakeJob
 from claims.models import Claim
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     UserFactory,
     fact_checker,
-    fast_password_hashing,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

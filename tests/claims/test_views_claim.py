@@ -18,7 +18,7 @@ from claims.models import (
     VerdictStatus,
 )
 from claims.workflow import IllegalTransition, NothingChanged
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
@@ -27,7 +27,6 @@ from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
     drafted_verdict,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
     verdict_saved_again,

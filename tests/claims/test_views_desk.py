@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from claims import services
 from claims.models import ClaimEvent
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
     active_rating,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
 )
 

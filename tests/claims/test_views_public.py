@@ -9,14 +9,13 @@ from django.utils import timezone
 from claims import corrections
 from claims.claimreview import claimreview_for
 from claims.matching import applications, groups
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     OutletFactory,
     SpeakerFactory,
     active_rating,
     editor,
-    fast_password_hashing,
     published_verdict,
 )
 

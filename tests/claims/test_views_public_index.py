@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from claims import corrections, verdicts
 from tests.claims.test_api_support import claim_with_text
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     SpeakerFactory,
     active_rating,
     drafted_verdict,
     editor,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )

@@ -8,14 +8,13 @@ from django.utils import timezone
 from claims import bulk, services
 from claims.models import Claim, ClaimStatus
 from claims.selectors import claims_search
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     OutletFactory,
     SpeakerFactory,
     editor,
     fact_checker,
-    fast_password_hashing,
     submitted_verdict,
 )
 

@@ -2,12 +2,11 @@ import pytest
 from django.urls import reverse
 
 from claims.models import ClaimEventKind, ClaimStatus, Correction, VerdictStatus
-from tests.factories import (  # noqa: F401 (fast_password_hashing is a fixture)
+from tests.factories import (
     active_rating,
     admin_user,
     editor,
     fact_checker,
-    fast_password_hashing,
     published_verdict,
     submitted_verdict,
 )
