@@ -87,8 +87,8 @@ def test_api_submissions_while_the_broker_is_down_are_kept_said_and_sent_once_it
 
     from articles.intake.jobs import intake_jobs_requeue_stale
     from articles.queueing import articles_recover
-    from tests.claims.test_api_support import make_key
-    from tests.claims.test_worker_faults import producers_reset, publishing_to
+    from tests.api_clients import make_key
+    from tests.workers import producers_reset, publishing_to
 
     _, key = make_key(submit=True, staff=True)
     queue = f"test-{uuid.uuid4().hex[:10]}"

@@ -7,8 +7,8 @@ import pytest
 from django.urls import path, reverse
 
 from config import urls as site_urls
-from tests.claims.test_api_support import client_with as api_client
-from tests.claims.test_api_support import make_key
+from tests.api_clients import client_with as api_client
+from tests.api_clients import make_key
 from tests.factories import (
     fact_checker,
 )

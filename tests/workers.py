@@ -5,14 +5,27 @@ A thin layer over tests/processes.py, which starts every test process the same w
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from articles.models import Article
+from config.celery import app as celery_app
+from tests.processes import analyses_succeeded, worker_spawn, worker_stop
 from tests.processes import wait_for as _wait_for
-from tests.processes import worker_spawn, worker_stop
 
-__all__ = ["broker_url", "run_as_a_worker", "wait_for", "worker_start", "worker_stop"]
+__all__ = [
+    "assert_logged_once",
+    "broker_url",
+    "producers_reset",
+    "publishing_to",
+    "run_as_a_worker",
+    "status_of",
+    "wait_for",
+    "worker_start",
+    "worker_stop",
+]
 
 
 def broker_url() -> str:
@@ -39,3 +52,36 @@ def run_as_a_worker(task, *args, task_id: str = "the-job"):
         return task.run(*args)
     finally:
         task.pop_request()
+
+
+@contextmanager
+def publishing_to(broker: str, queue: str, settings):
+    """Make this test process send its jobs to `broker`/`queue` instead of running them."""
+    conf = celery_app.conf
+    names = ["broker_url", "broker_write_url", "broker_read_url", "task_default_queue"]
+    previous = {name: conf[name] for name in [*names, "task_always_eager"]}
+    conf.update({name: broker for name in names[:3]}, task_default_queue=queue)
+    conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    producers_reset()
+    try:
+        yield
+    finally:
+        conf.update(previous)
+        producers_reset()
+
+
+def producers_reset():
+    """Forget pooled broker connections (after a broker URL change or a broker restart)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def status_of(article) -> str:
+    return Article.objects.get(pk=article.pk).analysis_status
+
+
+def assert_logged_once(log: Path) -> None:
+    """The worker logs an analysis's success just after its last write: wait for the line."""
+    wait_for(lambda: analyses_succeeded(log) >= 1, timeout=30, what="the success line", log=log)
+    assert analyses_succeeded(log) == 1

@@ -14,7 +14,7 @@ from articles.intake.claimreview import (
 from articles.models import ExternalFactCheck
 from articles.search import SEARCH_QUERY_MAX
 from claims.models import Verdict
-from tests.claims.test_api_support import client_with
+from tests.api_clients import client_with
 from tests.factories import UserFactory, fact_checker
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from articles.intake.queue import presumed_lost_after
 from articles.models import AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
 from articles.services import DuplicateArticle
 from articles.times import desk_time
-from tests.claims.test_api_support import client_with, make_key
+from tests.api_clients import client_with, make_key
 from tests.factories import ArticleFactory, UserFactory, fact_checker, restore_migration_data
 
 pytestmark = pytest.mark.django_db
@@ -594,9 +594,8 @@ def test_a_job_whose_retry_cannot_reach_the_broker_is_left_to_the_recovery(
     from celery.exceptions import Reject
 
     from articles import tasks
-    from tests.claims.test_worker_faults import publishing_to
     from tests.processes import RedisServer
-    from tests.workers import run_as_a_worker
+    from tests.workers import publishing_to, run_as_a_worker
 
     job = intake_job_submit(url=intake_server.url("/unavailable"), queue=False)
     with RedisServer(tmp_path) as redis, publishing_to(redis.url, "unused", settings):

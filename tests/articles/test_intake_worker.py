@@ -69,8 +69,8 @@ def test_an_import_whose_worker_is_killed_is_resumed_by_the_recovery_and_counts_
     from articles.intake.bulk import import_batch_create
     from articles.intake.import_recovery import import_batches_recover
     from articles.models import Article, ImportBatch, ImportStatus
-    from tests.claims.test_worker_faults import publishing_to
     from tests.processes import RedisServer, celery_worker
+    from tests.workers import publishing_to
 
     rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(600))
 

@@ -12,13 +12,13 @@ from articles.models import AnalysisStatus, Article
 from articles.services import article_submit
 from articles.tasks import recover_analyses
 from claims.models import Claim
-from tests.claims.test_worker_faults import (
+from tests.processes import RedisServer, celery_worker, wait_for
+from tests.workers import (
     assert_logged_once,
     producers_reset,
     publishing_to,
     status_of,
 )
-from tests.processes import RedisServer, celery_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 

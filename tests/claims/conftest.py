@@ -1,5 +1,6 @@
 """What several claims test modules set up alike: the desk's people logged in on the test client
-(`checker`, `boss`), an empty cache (`fresh_cache`), an applied repeat (`applied`).
+(`checker`, `boss`), an empty cache (`fresh_cache`), an applied repeat (`applied`),
+a real worker process (`celery_worker_process`).
 
 A module whose tests call the services alone may define its own (tests/claims/test_workflow.py
 does: actors that never log in, the editor called "ed")."""
@@ -13,6 +14,7 @@ from django.utils import timezone
 from claims.matching import applications
 from claims.models import ClaimGroupEvent, GroupEventKind, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, editor, fact_checker, published_verdict
+from tests.workers import worker_start, worker_stop
 
 
 @pytest.fixture
@@ -62,3 +64,12 @@ def applied():
     )
     repeat.refresh_from_db()
     return verdict, repeat, desk_editor
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path, worker_queue):
+    """A real `celery worker` on the suite's Redis for this test; yields its log's path."""
+    log_path = tmp_path / "worker.log"
+    worker = worker_start(queue=worker_queue, log_path=log_path)
+    yield log_path
+    worker_stop(worker)

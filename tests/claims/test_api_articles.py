@@ -3,7 +3,7 @@ from django.test import override_settings
 
 from articles.models import AnalysisStatus, Article, SourceKind
 from claims.models import Claim
-from tests.claims.test_api_support import (
+from tests.api_clients import (
     client_with,
     draft_verdict,
     key_client,

@@ -7,7 +7,7 @@ from rest_framework.settings import api_settings
 
 from claims.api.auth import token_revoke
 from claims.models import ApiToken
-from tests.claims.test_api_support import (
+from tests.api_clients import (
     client_with,
     draft_verdict,
     key_client,

@@ -5,7 +5,7 @@ import pytest
 
 from claims.models import Claim
 from tests import factories
-from tests.claims.test_api_support import (
+from tests.api_clients import (
     claim_with_text,
     client_with,
     draft_verdict,

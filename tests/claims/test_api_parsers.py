@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Article
-from tests.claims.test_api_support import client_with, make_key
+from tests.api_clients import client_with, make_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

@@ -15,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
 from schemathesis.core.parameters import ParameterLocation
 
-from tests.claims.test_api_support import client_with, make_key, published_verdict
+from tests.api_clients import client_with, make_key, published_verdict
 from tests.factories import SpeakerFactory
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")

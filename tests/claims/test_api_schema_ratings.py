@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Rating, RatingScale
-from tests.claims.test_api_support import client_with
+from tests.api_clients import client_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

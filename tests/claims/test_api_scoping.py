@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from articles.models import AnalysisProblem, AnalysisStatus, Article
-from tests.claims.test_api_support import client_with, draft_verdict, make_key
+from tests.api_clients import client_with, draft_verdict, make_key
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.search import SEARCH_QUERY_MAX
-from tests.claims.test_api_support import client_with, key_client
+from tests.api_clients import client_with, key_client
 from tests.factories import fact_checker
 
 pytestmark = [

@@ -12,7 +12,7 @@ from claims.matching import applications, groups
 from claims.models import ClaimGroupEvent, Correction, GroupEventKind, Verdict
 from claims.record import published_changed
 from claims.selectors.public import modified_since, with_modified_at
-from tests.claims.test_api_support import key_client
+from tests.api_clients import key_client
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import override_settings
 from rest_framework.settings import api_settings
 
-from tests.claims.test_api_support import client_with, key_client, make_key
+from tests.api_clients import client_with, key_client, make_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

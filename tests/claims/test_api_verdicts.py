@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from claims.claimreview import claimreview_for
 from claims.models import ClaimStatus, Correction, Verdict, VerdictStatus
 from claims.services import speaker_resolve
-from tests.claims.test_api_support import (
+from tests.api_clients import (
     claim_with_text,
     client_with,
     days_ago,

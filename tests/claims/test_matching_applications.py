@@ -24,7 +24,7 @@ from claims.models import (
     GroupEventKind,
     Verdict,
 )
-from tests.claims.test_api_support import key_client
+from tests.api_clients import key_client
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,

@@ -14,13 +14,13 @@ from claims.matching import embedding
 from claims.matching.linking import article_claims_match
 from claims.matching.store import EXTERNAL, live_corpus
 from claims.models import Claim, ExternalFactCheckEmbedding
-from tests.claims.test_api_support import key_client
-from tests.claims.test_worker import _wait_for, celery_worker_process  # noqa: F401 (fixture)
+from tests.api_clients import key_client
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     published_verdict,
 )
+from tests.workers import wait_for as _wait_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 

@@ -5,7 +5,7 @@ import pytest
 from articles.services import article_submit
 from claims.matching.store import CLAIMS, live_corpus
 from claims.models import Claim, ClaimEmbedding, GroupLink
-from tests.claims.test_worker import _wait_for, celery_worker_process  # noqa: F401 (fixture)
+from tests.workers import wait_for as _wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

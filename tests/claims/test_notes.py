@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from claims import notes
 from claims.models import ClaimEvent, ClaimEventKind, ClaimNote
-from tests.claims.test_api_support import key_client
+from tests.api_clients import key_client
 from tests.factories import (
     ClaimFactory,
     UserFactory,

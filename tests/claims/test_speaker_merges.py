@@ -16,7 +16,7 @@ from claims.models import (
     SpeakerMerge,
 )
 from claims.speaker_merges import merge_candidates, speaker_merge, speaker_merge_undo
-from tests.claims.test_api_support import key_client
+from tests.api_clients import key_client
 from tests.factories import (
     ClaimFactory,
     SpeakerFactory,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import corrections, verdicts
-from tests.claims.test_api_support import claim_with_text
+from tests.api_clients import claim_with_text
 from tests.factories import (
     SpeakerFactory,
     active_rating,

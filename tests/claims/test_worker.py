@@ -7,17 +7,8 @@ from articles.services import article_submit
 from claims.models import Claim, Sentence
 from tests.processes import analyses_succeeded
 from tests.workers import wait_for as _wait_for
-from tests.workers import worker_start, worker_stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def celery_worker_process(tmp_path, worker_queue):
-    log_path = tmp_path / "worker.log"
-    worker = worker_start(queue=worker_queue, log_path=log_path)
-    yield log_path
-    worker_stop(worker)
 
 
 def test_the_seed_article_is_analysed_end_to_end_by_a_real_worker(celery_worker_process, seed_text):

@@ -4,7 +4,6 @@ processes on a throwaway redis-server, killed with SIGKILL mid-analysis."""
 import os
 import signal
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,8 @@ from articles.models import AnalysisProblem, AnalysisStatus, Article
 from articles.services import article_submit
 from articles.tasks import recover_analyses
 from claims.models import Claim, Sentence
-from config.celery import app as celery_app
-from tests.processes import RedisServer, analyses_succeeded, celery_worker, wait_for
+from tests.processes import RedisServer, celery_worker, wait_for
+from tests.workers import assert_logged_once, producers_reset, publishing_to, status_of
 
 pytestmark = [pytest.mark.worker, pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
@@ -24,29 +23,6 @@ LONG_BODY = "\n\n".join(
     for n in range(1, 1201)
 )
 FAST_HEARTBEAT = {"ANALYSIS_HEARTBEAT_SECONDS": "1", "ANALYSIS_STALLED_SECONDS": "3"}
-
-
-@contextmanager
-def publishing_to(broker: str, queue: str, settings):
-    """Make this test process send its jobs to `broker`/`queue` instead of running them."""
-    conf = celery_app.conf
-    names = ["broker_url", "broker_write_url", "broker_read_url", "task_default_queue"]
-    previous = {name: conf[name] for name in [*names, "task_always_eager"]}
-    conf.update({name: broker for name in names[:3]}, task_default_queue=queue)
-    conf.task_always_eager = False
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    producers_reset()
-    try:
-        yield
-    finally:
-        conf.update(previous)
-        producers_reset()
-
-
-def producers_reset():
-    """Forget pooled broker connections (after a broker URL change or a broker restart)."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def children_of(pid: int) -> list[int]:
@@ -60,16 +36,6 @@ def children_of(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
-
-
-def status_of(article) -> str:
-    return Article.objects.get(pk=article.pk).analysis_status
-
-
-def assert_logged_once(log: Path) -> None:
-    """The worker logs an analysis's success just after its last write: wait for the line."""
-    wait_for(lambda: analyses_succeeded(log) >= 1, timeout=30, what="the success line", log=log)
-    assert analyses_succeeded(log) == 1
 
 
 def assert_analysed_once(article, log: Path):
