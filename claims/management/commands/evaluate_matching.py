@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.matching import embedding
+from claims.matching import collection_holdout, embedding
 from claims.matching.corpus import TsvFormatError
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.crossrank import DEPTH, EPOCHS
@@ -60,6 +60,14 @@ class Command(BaseCommand):
             "cosine as a fourth signal, each against the shipped hybrid on the model fine-tuned "
             "on train-A, judged on train-B (models kept in var/matching-holdout); writes no "
             "settings",
+        )
+        parser.add_argument(
+            "--train-collection-pairs",
+            action="store_true",
+            help="round 10 without dev: the shipped recipe fine-tuned on train-A with and "
+            f"without {collection_holdout.COLLECTION_PAIRS} title -> claim pairs drawn from the "
+            "fact-check collection, judged on train-B (models kept in var/matching-holdout); "
+            "writes no settings",
         )
         parser.add_argument(
             "--train-crossfit",
@@ -127,6 +135,13 @@ class Command(BaseCommand):
         if options["train_query_signals"]:
             started = time.monotonic()
             for line in round_lines(self.train_only(signals_compare, data_dir, cache_dir)):
+                self.stdout.write(line)
+            self.stdout.write(f"took {time.monotonic() - started:.0f} s")
+            return
+        if options["train_collection_pairs"]:
+            started = time.monotonic()
+            result = self.train_only(collection_holdout.collection_compare, data_dir, cache_dir)
+            for line in collection_holdout.round_lines(result):
                 self.stdout.write(line)
             self.stdout.write(f"took {time.monotonic() - started:.0f} s")
             return
