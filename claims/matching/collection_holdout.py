@@ -103,51 +103,83 @@ def collection_pairs_mine(
     return pairs
 
 
-def candidate_model(
-    *, models, documents: list[Document], train_a: Split, count: int = COLLECTION_PAIRS
-) -> Path:
-    """M_C: the shipped recipe on train-A's tweet pairs plus the draw's collection pairs, int8
-    under `models.work_dir` (reused when found)."""
+def plain_collection_pairs(
+    *,
+    documents: list[Document],
+    split: Split,
+    plain_model_path: Path,
+    cache_dir: Path | None,
+    count: int = COLLECTION_PAIRS,
+) -> list[TrainingPair]:
+    """`collection_pairs_mine` with the plain fp32 export that mines the tweets' negatives."""
     from claims.nlp.checkworthiness import session_load
 
     from .embedding import matching_tokenizer
+
+    embed = functools.partial(
+        onnx_embed,
+        session=session_load(plain_model_path),
+        tokenizer=matching_tokenizer(),
+        batch_size=16,
+    )
+    return collection_pairs_mine(
+        documents=documents,
+        split=split,
+        embed=lambda texts: embed(texts=texts),
+        cache_dir=cache_dir,
+        tag=f"fp32-plain-t{MAX_TOKENS}",
+        count=count,
+    )
+
+
+def collection_model(
+    *, models, documents: list[Document], split: Split, name: str, count: int = COLLECTION_PAIRS
+) -> Path:
+    """The shipped recipe on `split`'s tweet pairs plus the draw's collection pairs (negatives
+    mined with weights fitted on `split`), int8 under `models.work_dir` (reused when found)."""
     from .export import int8_export
     from .finetune import encoder_finetune, recipe_pairs
 
-    path = models.work_dir / f"{M_A_NAME}-collection-{count}.onnx"
+    path = models.work_dir / f"{name}.onnx"
     if path.is_file():
-        models.log(f"M_C: reusing {path}")
+        models.log(f"{name}: reusing {path}")
         return path
     started = time.monotonic()
     tweet_pairs = recipe_pairs(
         documents=documents,
-        split=train_a,
+        split=split,
         hard_negatives=True,
         plain_model_path=models.plain_path,
         cache_dir=models.cache_dir,
         log=models.log,
     )
-    embed = functools.partial(
-        onnx_embed,
-        session=session_load(models.plain_path),
-        tokenizer=matching_tokenizer(),
-        batch_size=16,
-    )
-    drawn = collection_pairs_mine(
+    drawn = plain_collection_pairs(
         documents=documents,
-        split=train_a,
-        embed=lambda texts: embed(texts=texts),
+        split=split,
+        plain_model_path=models.plain_path,
         cache_dir=models.cache_dir,
-        tag=f"fp32-plain-t{MAX_TOKENS}",
         count=count,
     )
-    models.log(f"M_C: {len(tweet_pairs)} tweet pairs + {len(drawn)} collection pairs")
+    models.log(f"{name}: {len(tweet_pairs)} tweet pairs + {len(drawn)} collection pairs")
     encoder = encoder_finetune(
         source_dir=models.source_dir, pairs=tweet_pairs + drawn, log=models.log
     )
     int8_export(source_dir=models.source_dir, encoder=encoder, int8_path=path)
-    models.log(f"M_C: fine-tuned and exported in {time.monotonic() - started:.0f} s")
+    models.log(f"{name}: fine-tuned and exported in {time.monotonic() - started:.0f} s")
     return path
+
+
+def candidate_model(
+    *, models, documents: list[Document], train_a: Split, count: int = COLLECTION_PAIRS
+) -> Path:
+    """M_C: `collection_model` on train-A."""
+    return collection_model(
+        models=models,
+        documents=documents,
+        split=train_a,
+        name=f"{M_A_NAME}-collection-{count}",
+        count=count,
+    )
 
 
 def collection_compare(
@@ -218,3 +250,33 @@ def round_lines(result: CollectionResult) -> list[str]:
         f"train-B target fact-checks are among the {result.drawn} drawn"
     )
     return lines
+
+
+def collection_out_of_fold_settings(
+    *,
+    data_dir: Path,
+    work_dir: Path,
+    cache_dir: Path | None,
+    count: int = COLLECTION_PAIRS,
+    log=print,
+):
+    """Weights and thresholds for a model of this recipe on all train, fitted on out-of-fold
+    cosines as the shipped ones were (`crossfit`): the same two halves of train, each scored
+    by the recipe fine-tuned on the other half (with its own collection pairs' negatives)."""
+    from .crossfit import FoldModels, folds_split, settings_fit
+
+    documents, _, splits = checkthat_load(data_dir, splits=("train",))
+    models = FoldModels(documents=documents, work_dir=work_dir, cache_dir=cache_dir, log=log)
+    first, second = folds_split(splits["train"])
+    fold_models = [
+        collection_model(
+            models=models,
+            documents=documents,
+            split=fold,
+            name=f"train-fold{number}-collection-{count}",
+            count=count,
+        )
+        for number, fold in ((1, first), (2, second))
+    ]
+    parts = [models.scored(fold_models[1], first), models.scored(fold_models[0], second)]
+    return settings_fit(parts, documents)

@@ -1,11 +1,13 @@
 """Round 10's collection pairs: the fixed draw and the title -> claim pairs with their negatives."""
 
+from dataclasses import replace
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from claims.matching.collection_holdout import collection_draw, collection_pairs_mine
-from claims.matching.evaluation import checkthat_load
-from claims.matching.retrieval import Document
+from claims.matching.evaluation import checkthat_load, matching_evaluate
+from claims.matching.retrieval import Document, MatchSettings
 from tests.claims.toy_embeddings import words_embedder
 
 CLAIMS = [
@@ -67,3 +69,33 @@ def test_each_title_is_paired_with_its_own_claim_against_the_nearest_other_fact_
 def test_the_collection_comparison_names_a_missing_data_set(tmp_path):
     with pytest.raises(CommandError, match="verified_claims.docs.tsv"):
         call_command("evaluate_matching", "--train-collection-pairs", "--data-dir", str(tmp_path))
+
+
+def test_the_out_of_fold_run_also_scores_the_in_sample_hybrid_it_does_not_use(data_dir):
+    for suffix in ("tweets.queries.tsv", "tweet-vclaim-pairs.qrels"):
+        (data_dir / f"dev.{suffix}").write_bytes((data_dir / f"train.{suffix}").read_bytes())
+    refitted = matching_evaluate(
+        data_dir=data_dir, embed=word_embed, tag="test", baselines={}, cache_dir=None
+    )
+    fixed = replace(MatchSettings(), claim_weight=0.0, title_weight=0.0, lexical_weight=1.0)
+    report = matching_evaluate(
+        data_dir=data_dir,
+        embed=word_embed,
+        tag="test",
+        baselines={},
+        cache_dir=None,
+        fixed=(fixed, {"suggested": "elsewhere", "same_claim": "elsewhere"}),
+        in_sample_row=True,
+    )
+    rows = {row[0]: row[1:] for row in report.rows}
+    assert (
+        rows["hybrid, weights fitted on train (in-sample)"]
+        == dict((row[0], row[1:]) for row in refitted.rows)["hybrid, weights fitted on train"]
+    )
+    assert "hybrid, weights fitted out of fold" in rows
+    assert report.settings == fixed
+
+
+def test_collection_pairs_are_built_only_on_the_hard_negative_recipe():
+    with pytest.raises(CommandError, match="--hard-negatives"):
+        call_command("build_matching_model", "--collection-pairs", "640")

@@ -86,6 +86,14 @@ class Command(BaseCommand):
         )
 
         parser.add_argument(
+            "--collection-out-of-fold-settings",
+            action="store_true",
+            help="as --out-of-fold-settings, for a model built with build_matching_model "
+            "--collection-pairs: the two half-train fine-tunes get the same collection pairs "
+            "(round 10 of issue #12); the hybrid with weights fitted on train in-sample is "
+            "scored beside",
+        )
+        parser.add_argument(
             "--shipped",
             action="store_true",
             help="score train and dev with the shipped weights and thresholds "
@@ -154,6 +162,12 @@ class Command(BaseCommand):
         if options["cross_encoder_dev"]:
             self.cross_encoder_dev_report(data_dir, cache_dir, epochs)
             return
+        if options["collection_out_of_fold_settings"] and (
+            options["out_of_fold_settings"] or options["shipped"]
+        ):
+            raise CommandError(
+                "--collection-out-of-fold-settings replaces --out-of-fold-settings / --shipped"
+            )
         if options["shipped"] and (options["out_of_fold_settings"] or options["write_settings"]):
             raise CommandError(
                 "--shipped fits nothing: drop --out-of-fold-settings / --write-settings"
@@ -199,6 +213,14 @@ class Command(BaseCommand):
                     log=self.stdout.write,
                 )
                 fixed = (fitted.settings, fitted.rules)
+            if options["collection_out_of_fold_settings"]:
+                fitted = collection_holdout.collection_out_of_fold_settings(
+                    data_dir=data_dir,
+                    work_dir=settings.BASE_DIR / "var" / "matching-holdout",
+                    cache_dir=cache_dir,
+                    log=self.stdout.write,
+                )
+                fixed = (fitted.settings, fitted.rules)
             report = matching_evaluate(
                 data_dir=data_dir,
                 embed=embedding.embed_texts,
@@ -207,6 +229,7 @@ class Command(BaseCommand):
                 cache_dir=cache_dir,
                 fixed=fixed,
                 fixed_name=fixed_name,
+                in_sample_row=options["collection_out_of_fold_settings"],
             )
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
