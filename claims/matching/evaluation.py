@@ -284,10 +284,12 @@ def matching_evaluate(
     rerank_depth: int = DEFAULT_DEPTH,
     fixed: tuple[MatchSettings, dict[str, str]] | None = None,
     fixed_name: str = "hybrid, weights fitted out of fold",
+    in_sample_row: bool = False,
 ) -> Report:
     """With `fixed` (settings and how their thresholds were chosen, e.g. fitted on
     out-of-fold cosines by `claims.matching.crossfit`, or the shipped ones), no weight or
-    threshold is refitted; its hybrid row is called `fixed_name`."""
+    threshold is refitted; its hybrid row is called `fixed_name`. `in_sample_row` adds the
+    hybrid with weights fitted on train as well, beside it (scored, not used further)."""
     documents, _, splits = checkthat_load(data_dir)
     rows = []
     # Plain sentence-vector baselines: raw tweet against raw claim, exact cosine, no fusion.
@@ -350,6 +352,10 @@ def matching_evaluate(
         fitted = weights_fit(candidates["train"], splits["train"], base)
         systems["hybrid, weights fitted on train"] = fitted
     else:
+        if in_sample_row:
+            systems["hybrid, weights fitted on train (in-sample)"] = weights_fit(
+                candidates["train"], splits["train"], base
+            )
         fitted = fixed[0]
         systems[fixed_name] = fitted
     for name, settings in systems.items():

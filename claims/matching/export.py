@@ -128,12 +128,15 @@ def matching_model_build(
     probe_texts: list[str],
     data_dir: Path | None,
     hard_negatives: bool = False,
+    collection_pairs: int = 0,
     cache_dir: Path | None = None,
     log=print,
 ) -> dict:
     """Export the plain model in fp32 (kept outside the repo, the evaluation's baseline), then
     the model fine-tuned on `data_dir`'s train split (plain when None) in int8; write metadata.
-    With `hard_negatives`, the plain fp32 model's hybrid mines one wrong fact-check per tweet."""
+    With `hard_negatives`, the plain fp32 model's hybrid mines one wrong fact-check per tweet;
+    `collection_pairs` adds that many title -> claim pairs drawn from the collection
+    (`collection_holdout`, round 10 of issue #12)."""
     source_dir = backbone_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     plain_fp32_export(onnx_path=fp32_keep_path)
@@ -151,6 +154,17 @@ def matching_model_build(
             cache_dir=cache_dir,
             log=log,
         )
+        if collection_pairs:
+            from .collection_holdout import plain_collection_pairs
+
+            pairs += plain_collection_pairs(
+                documents=documents,
+                split=splits["train"],
+                plain_model_path=fp32_keep_path,
+                cache_dir=cache_dir,
+                count=collection_pairs,
+            )
+            log(f"{len(pairs)} pairs with {collection_pairs} drawn from the collection")
         encoder = encoder_finetune(source_dir=source_dir, pairs=pairs, log=log)
     int8_path = out_dir / MODEL_FILE
     int8_export(source_dir=source_dir, encoder=encoder, int8_path=int8_path)
@@ -175,5 +189,9 @@ def matching_model_build(
             if hard_negatives
             else "in-batch negatives"
         )
+        if collection_pairs:
+            metadata["recipe"] += (
+                f" + {collection_pairs} title -> claim pairs drawn from the collection"
+            )
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     return metadata

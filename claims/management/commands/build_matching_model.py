@@ -36,6 +36,14 @@ class Command(BaseCommand):
             "fact-check) to the in-batch negatives",
         )
 
+        parser.add_argument(
+            "--collection-pairs",
+            type=int,
+            default=0,
+            help="with --hard-negatives, add this many title -> claim pairs drawn from the "
+            "fact-check collection (round 10 of issue #12 drew 640)",
+        )
+
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
         data_dir = options["data_dir"] or (
@@ -44,6 +52,8 @@ class Command(BaseCommand):
         )
         if options["plain"] and options["hard_negatives"]:
             raise CommandError("--hard-negatives needs fine-tuning; drop --plain")
+        if options["collection_pairs"] and not options["hard_negatives"]:
+            raise CommandError("--collection-pairs is measured with --hard-negatives only")
         if not options["plain"] and not data_dir.is_dir():
             raise CommandError(f"{data_dir}: no such folder (or pass --plain)")
         try:
@@ -53,6 +63,7 @@ class Command(BaseCommand):
                 probe_texts=PROBE_TEXTS,
                 data_dir=None if options["plain"] else data_dir,
                 hard_negatives=options["hard_negatives"],
+                collection_pairs=options["collection_pairs"],
                 cache_dir=settings.BASE_DIR / "var" / "matching-cache",
                 log=self.stdout.write,
             )

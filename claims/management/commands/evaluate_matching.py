@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.matching import embedding
+from claims.matching import collection_holdout, embedding
 from claims.matching.corpus import TsvFormatError
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.crossrank import DEPTH, EPOCHS
@@ -62,6 +62,14 @@ class Command(BaseCommand):
             "settings",
         )
         parser.add_argument(
+            "--train-collection-pairs",
+            action="store_true",
+            help="round 10 without dev: the shipped recipe fine-tuned on train-A with and "
+            f"without {collection_holdout.COLLECTION_PAIRS} title -> claim pairs drawn from the "
+            "fact-check collection, judged on train-B (models kept in var/matching-holdout); "
+            "writes no settings",
+        )
+        parser.add_argument(
             "--train-crossfit",
             action="store_true",
             help="compare fusion weights and thresholds fitted in-sample against out-of-fold "
@@ -77,6 +85,14 @@ class Command(BaseCommand):
             "shipped model's in-sample ones, then score train and dev with them",
         )
 
+        parser.add_argument(
+            "--collection-out-of-fold-settings",
+            action="store_true",
+            help="as --out-of-fold-settings, for a model built with build_matching_model "
+            "--collection-pairs: the two half-train fine-tunes get the same collection pairs "
+            "(round 10 of issue #12); the hybrid with weights fitted on train in-sample is "
+            "scored beside",
+        )
         parser.add_argument(
             "--shipped",
             action="store_true",
@@ -130,6 +146,13 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             self.stdout.write(f"took {time.monotonic() - started:.0f} s")
             return
+        if options["train_collection_pairs"]:
+            started = time.monotonic()
+            result = self.train_only(collection_holdout.collection_compare, data_dir, cache_dir)
+            for line in collection_holdout.round_lines(result):
+                self.stdout.write(line)
+            self.stdout.write(f"took {time.monotonic() - started:.0f} s")
+            return
         epochs = options["cross_encoder_epochs"]
         if epochs < 1:
             raise CommandError("--cross-encoder-epochs must be at least 1")
@@ -139,6 +162,12 @@ class Command(BaseCommand):
         if options["cross_encoder_dev"]:
             self.cross_encoder_dev_report(data_dir, cache_dir, epochs)
             return
+        if options["collection_out_of_fold_settings"] and (
+            options["out_of_fold_settings"] or options["shipped"]
+        ):
+            raise CommandError(
+                "--collection-out-of-fold-settings replaces --out-of-fold-settings / --shipped"
+            )
         if options["shipped"] and (options["out_of_fold_settings"] or options["write_settings"]):
             raise CommandError(
                 "--shipped fits nothing: drop --out-of-fold-settings / --write-settings"
@@ -184,6 +213,14 @@ class Command(BaseCommand):
                     log=self.stdout.write,
                 )
                 fixed = (fitted.settings, fitted.rules)
+            if options["collection_out_of_fold_settings"]:
+                fitted = collection_holdout.collection_out_of_fold_settings(
+                    data_dir=data_dir,
+                    work_dir=settings.BASE_DIR / "var" / "matching-holdout",
+                    cache_dir=cache_dir,
+                    log=self.stdout.write,
+                )
+                fixed = (fitted.settings, fitted.rules)
             report = matching_evaluate(
                 data_dir=data_dir,
                 embed=embedding.embed_texts,
@@ -192,6 +229,7 @@ class Command(BaseCommand):
                 cache_dir=cache_dir,
                 fixed=fixed,
                 fixed_name=fixed_name,
+                in_sample_row=options["collection_out_of_fold_settings"],
             )
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
