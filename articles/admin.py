@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from config.admin_actions import RefusedActionMixin
-from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin, LatestRowsSearchMixin
+from config.admin_paging import FieldUnionSearchMixin, IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_check, feed_url_clean
@@ -93,12 +93,16 @@ class ArticleTextUnreadMixin:
 
 @admin.register(IntakeJob)
 class IntakeJobAdmin(
-    LargeChangelistMixin, RefusedActionMixin, ArticleTextUnreadMixin, admin.ModelAdmin
+    LargeChangelistMixin,
+    FieldUnionSearchMixin,
+    RefusedActionMixin,
+    ArticleTextUnreadMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
     # Dates without a hierarchy: its days are a DISTINCT over every job at each page.
     list_filter = ["status", "source_kind", "created_at"]
-    search_fields = ["url", "reason", "outlet_name"]
+    search_fields = ["url", "reason", "outlet_name"]  # each through its index (articles.0014)
     list_select_related = ["article"]
     readonly_fields = [field.name for field in IntakeJob._meta.fields]
     actions = ["retry"]
@@ -253,23 +257,15 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(LargeChangelistMixin, LatestRowsSearchMixin, admin.ModelAdmin):
+class ExternalFactCheckAdmin(LargeChangelistMixin, FieldUnionSearchMixin, admin.ModelAdmin):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]
     # Every publisher and language, read from their indexes (Django's filters for the plain
     # field names were a DISTINCT over every imported fact-check at each page).
     list_filter = [PublisherFilter, FactCheckLanguageFilter]
+    # Each through its trigram index (articles.0014), where one OR read all of them.
     search_fields = ["claim_reviewed", "claimant", "publisher_name", "url"]
-    # About 60 ms of SQL at any size in bench/admin_pages.py, where a search of all 200,000
-    # read each row (230 to 540 ms, growing with the table); a search of every row needs a
-    # trigram index a text (see the README).
-    search_window = 20_000
-    search_help_text = (
-        f"Searches the claim, claimant, publisher and address of the {search_window:,} "
-        "fact-checks imported last (of the publisher or language chosen, when one is): filter "
-        "by publisher or language to search further back."
-    )
 
     def has_add_permission(self, request):
         # Imported only (import_claimreviews), which computes its identity (URL and claim) and

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.times import desk_time
 from config.admin_actions import RefusedActionMixin
-from config.admin_paging import LargeChangelistMixin
+from config.admin_paging import LargeChangelistMixin, search_terms
 
 from .. import record, selectors, verdicts
 from ..forms import text_limit
@@ -27,7 +27,6 @@ from .base import (
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
-    search_terms,
 )
 
 # --- Verdicts ----------------------------------------------------------------------------------

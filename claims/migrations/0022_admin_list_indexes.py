@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from config.search_indexes import trigram_indexes_create, trigram_indexes_drop
+
 # The admin's claim search is a substring match (Django's icontains: UPPER(text) LIKE '%…%'),
 # which only a trigram index on UPPER(text) serves: claim_text_trgm_idx (0005) is on the text
 # itself, for the API's similarity search. PostgreSQL with pg_trgm only (0005 creates it where
@@ -19,22 +21,11 @@ SEARCH_INDEXES = {
 
 
 def create_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        if cursor.fetchone() is None:
-            return
-    for name, table_and_columns in SEARCH_INDEXES.items():
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table_and_columns}"
-        )
+    trigram_indexes_create(schema_editor, SEARCH_INDEXES)
 
 
 def drop_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name in SEARCH_INDEXES:
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    trigram_indexes_drop(schema_editor, SEARCH_INDEXES)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,44 @@
+from django.db import migrations
+
+from config.search_indexes import trigram_indexes_create, trigram_indexes_drop
+
+# The admin's searches of imported fact-checks (claim, claimant, publisher, address) and of
+# intake jobs (address, reason, outlet), and the fact-checks page's search of the claim: one
+# query a field (config.admin_paging.FieldUnionSearchMixin), each through its own index here,
+# where each search read every row of the table.
+SEARCH_INDEXES = {
+    "factcheck_claim_upper_trgm_idx": (
+        "articles_externalfactcheck USING gin (UPPER(claim_reviewed) gin_trgm_ops)"
+    ),
+    "factcheck_claimant_upper_trgm_idx": (
+        "articles_externalfactcheck USING gin (UPPER(claimant) gin_trgm_ops)"
+    ),
+    "factcheck_publisher_upper_trgm_idx": (
+        "articles_externalfactcheck USING gin (UPPER(publisher_name) gin_trgm_ops)"
+    ),
+    "factcheck_url_upper_trgm_idx": "articles_externalfactcheck USING gin (UPPER(url) gin_trgm_ops)",
+    "intakejob_url_upper_trgm_idx": "articles_intakejob USING gin (UPPER(url) gin_trgm_ops)",
+    "intakejob_reason_upper_trgm_idx": "articles_intakejob USING gin (UPPER(reason) gin_trgm_ops)",
+    "intakejob_outlet_upper_trgm_idx": (
+        "articles_intakejob USING gin (UPPER(outlet_name) gin_trgm_ops)"
+    ),
+}
+
+
+def create_search_indexes(apps, schema_editor):
+    trigram_indexes_create(schema_editor, SEARCH_INDEXES)
+
+
+def drop_search_indexes(apps, schema_editor):
+    trigram_indexes_drop(schema_editor, SEARCH_INDEXES)
+
+
+class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY refuses to run in a transaction
+
+    dependencies = [
+        ("articles", "0013_admin_list_indexes"),
+        ("claims", "0005_add_api_tokens"),  # creates pg_trgm where the database allows it
+    ]
+
+    operations = [migrations.RunPython(create_search_indexes, drop_search_indexes)]
