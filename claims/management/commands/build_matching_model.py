@@ -62,7 +62,7 @@ class Command(BaseCommand):
             type=int,
             default=THREADS,
             help=f"torch threads of the fine-tune (default {THREADS}); part of the recipe: the "
-            "same seed on another count gives another model. Recorded in metadata.json",
+            "same seed on another count gave another model in round 10. Recorded in metadata.json",
         )
 
     def handle(self, *args, **options):
