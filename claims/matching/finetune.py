@@ -9,6 +9,12 @@ The hard-negative recipe (`build_matching_model --hard-negatives`) adds one colu
 the best-ranked wrong fact-check of the plain (not fine-tuned) model's hybrid for that tweet,
 its claim against the claim pair and its title against the title pair. Everything else is the
 same, down to the seed and the batch order. Dev is not read here.
+
+The torch thread count is part of the recipe: two rebuilds with the same code and seed, one on
+one thread and one on torch's default (every core), gave different models (round 10 of issue
+#12); the count changes how the kernels split their floating-point sums. Rebuilds with the same
+count have not been measured to be bit-identical. `THREADS` fixes the count so that a rebuild
+runs the same recipe, and the build writes it into the artifact's metadata.
 """
 
 import random
@@ -30,6 +36,9 @@ WARMUP_SHARE = 0.1
 SCALE = 20.0
 MAX_TOKENS = 128
 SEED = 13
+# One thread: what round 10's fine-tunes ran on, and it copes with a CPU shared with other jobs
+# (OpenMP threads spin-wait on each other there; see claims/nlp/training/finetune.py).
+THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -128,8 +137,24 @@ def recipe_pairs(
     return training_pairs(documents, split, mined)
 
 
-def encoder_finetune(*, source_dir: Path, pairs: list[TrainingPair], log=print):
-    """The backbone's encoder after fine-tuning on `pairs`, in eval mode (fp32, on the CPU)."""
+def encoder_finetune(
+    *, source_dir: Path, pairs: list[TrainingPair], threads: int = THREADS, log=print
+):
+    """The backbone's encoder after fine-tuning on `pairs` with `threads` torch threads, in eval
+    mode (fp32, on the CPU). The process's previous thread count is restored afterwards."""
+    import torch
+
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return _encoder_finetune(source_dir=source_dir, pairs=pairs, log=log)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _encoder_finetune(*, source_dir: Path, pairs: list[TrainingPair], log):
     import torch
     from transformers import AutoModel, AutoTokenizer
 
