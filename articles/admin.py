@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from config.admin_actions import RefusedActionMixin
-from config.admin_paging import FieldUnionSearchMixin, IndexedValuesFilter, LargeChangelistMixin
+from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
 from .intake.feeds import feed_add, feed_interval_refusal, feed_url_check, feed_url_clean
@@ -94,7 +94,6 @@ class ArticleTextUnreadMixin:
 @admin.register(IntakeJob)
 class IntakeJobAdmin(
     LargeChangelistMixin,
-    FieldUnionSearchMixin,
     RefusedActionMixin,
     ArticleTextUnreadMixin,
     admin.ModelAdmin,
@@ -102,7 +101,8 @@ class IntakeJobAdmin(
     list_display = ["id", "url", "source_kind", "status", "reason", "article", "attempts"]
     # Dates without a hierarchy: its days are a DISTINCT over every job at each page.
     list_filter = ["status", "source_kind", "created_at"]
-    search_fields = ["url", "reason", "outlet_name"]  # each through its index (articles.0014)
+    # Served by their trigram indexes (articles.0014) when the words are rare.
+    search_fields = ["url", "reason", "outlet_name"]
     list_select_related = ["article"]
     readonly_fields = [field.name for field in IntakeJob._meta.fields]
     actions = ["retry"]
@@ -257,14 +257,15 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(LargeChangelistMixin, FieldUnionSearchMixin, admin.ModelAdmin):
+class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]
     # Every publisher and language, read from their indexes (Django's filters for the plain
     # field names were a DISTINCT over every imported fact-check at each page).
     list_filter = [PublisherFilter, FactCheckLanguageFilter]
-    # Each through its trigram index (articles.0014), where one OR read all of them.
+    # Every row searched: rare words through the trigram indexes (articles.0014), words in most
+    # rows by reading the table, as PostgreSQL's planner chooses (bench/admin_pages.py).
     search_fields = ["claim_reviewed", "claimant", "publisher_name", "url"]
 
     def has_add_permission(self, request):

@@ -53,6 +53,16 @@ PAGES = [
     ("imported fact-checks, language", "/admin/articles/externalfactcheck/?language=de"),
     ("imported fact-checks, search", "/admin/articles/externalfactcheck/?q=unemployment"),
     ("imported fact-checks, search a claimant", "/admin/articles/externalfactcheck/?q=Speaker+17"),
+    # Two searches that find a few old rows (the bench's texts share their words, so the two
+    # above find every row): the first imported ones, outside a window of the newest.
+    (
+        "imported fact-checks, search an old claim",
+        "/admin/articles/externalfactcheck/?q=%22Claim+1234%3A%22",
+    ),
+    (
+        "imported fact-checks, search an old address",
+        "/admin/articles/externalfactcheck/?q=check17.example%2F17",
+    ),
 ]
 
 

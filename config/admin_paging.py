@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-from django.utils.text import smart_split, unescape_string_literal
 
 # Below this many rows (by the statistics) an exact count is cheap, and tests see exact counts.
 ESTIMATE_FROM = 10_000
@@ -92,35 +91,3 @@ class IndexedValuesFilter(admin.SimpleListFilter):
         if self.value() is None:
             return queryset
         return queryset.filter(**{self.parameter_name: self.value()})
-
-
-def search_terms(search_term: str) -> list[str]:
-    """The words of an admin search as Django's own search splits them: a quoted phrase is one
-    term, without its quotes."""
-    terms = []
-    for bit in smart_split(search_term):
-        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-            bit = unescape_string_literal(bit)
-        terms.append(bit)
-    return terms
-
-
-def rows_containing(queryset: QuerySet, fields: list[str], text: str) -> QuerySet:
-    """Rows of `queryset` where `text` appears, in any case, in one of `fields`: a union of one
-    query a field, where Django's one OR across them reads every row of the table even when
-    each field has its trigram index (config/search_indexes.py)."""
-    manager = queryset.model._default_manager
-    parts = [
-        manager.filter(**{f"{field}__icontains": text}).order_by().values("pk") for field in fields
-    ]
-    return queryset.filter(pk__in=parts[0].union(*parts[1:]))
-
-
-class FieldUnionSearchMixin:
-    """Django's search over search_fields, word by word (every word must appear), as
-    rows_containing: each field read through its own index."""
-
-    def get_search_results(self, request, queryset, search_term):
-        for term in search_terms(search_term):
-            queryset = rows_containing(queryset, list(self.search_fields), term)
-        return queryset, False

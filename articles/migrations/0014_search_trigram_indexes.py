@@ -3,9 +3,9 @@ from django.db import migrations
 from config.search_indexes import trigram_indexes_create, trigram_indexes_drop
 
 # The admin's searches of imported fact-checks (claim, claimant, publisher, address) and of
-# intake jobs (address, reason, outlet), and the fact-checks page's search of the claim: one
-# query a field (config.admin_paging.FieldUnionSearchMixin), each through its own index here,
-# where each search read every row of the table.
+# intake jobs (address, reason, outlet), and the fact-checks page's search of the claim: each
+# an OR of substring matches on one table, which PostgreSQL serves as a BitmapOr of these
+# indexes when the words are rare, and by reading the table when they are in most rows.
 SEARCH_INDEXES = {
     "factcheck_claim_upper_trgm_idx": (
         "articles_externalfactcheck USING gin (UPPER(claim_reviewed) gin_trgm_ops)"

@@ -11,8 +11,20 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import smart_split, unescape_string_literal
 
 from .. import record
+
+
+def search_terms(search_term: str) -> list[str]:
+    """The words of an admin search as Django's own search splits them: a quoted phrase is one
+    term, without its quotes."""
+    terms = []
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        terms.append(bit)
+    return terms
 
 
 class ScoreRangeFilter(admin.SimpleListFilter):

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ArticleTextUnreadMixin
 from config.admin_actions import RefusedActionMixin
-from config.admin_paging import LargeChangelistMixin, search_terms
+from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
 from .. import selectors, services, speaker_edits
@@ -34,6 +34,7 @@ from .base import (
     ScoreRangeFilter,
     ServiceSaveAdminMixin,
     apply_to_selection,
+    search_terms,
 )
 
 # --- Speakers ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.times import desk_time
 from config.admin_actions import RefusedActionMixin
-from config.admin_paging import LargeChangelistMixin, search_terms
+from config.admin_paging import LargeChangelistMixin
 
 from .. import record, selectors, verdicts
 from ..forms import text_limit
@@ -27,6 +27,7 @@ from .base import (
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
+    search_terms,
 )
 
 # --- Verdicts ----------------------------------------------------------------------------------
