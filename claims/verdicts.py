@@ -78,11 +78,16 @@ def verdict_return_refusal(*, verdict: Verdict, user) -> str | None:
     if not user.has_perm("claims.return_verdict"):
         return "Only editors can return verdicts."
     if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        return (
-            "You wrote or changed this verdict's draft, so another editor reviews it and you do "
-            "not return it either: to change it yourself, withdraw it from review."
-        )
+        return OWN_DRAFT_REVIEW_REFUSAL
     return None
+
+
+# Whoever wrote part of the draft may not publish it either (verdict_publish_refusal's set holds
+# verdict_return_refusal's), so this refusal says both: the review box shows it alone.
+OWN_DRAFT_REVIEW_REFUSAL = (
+    "You wrote or changed this verdict's draft, so another editor reviews it: you cannot "
+    "publish it or return it. To change it yourself, withdraw it from review."
+)
 
 
 def _content(verdict: Verdict) -> tuple:
