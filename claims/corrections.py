@@ -5,7 +5,7 @@ wrote a draft of the verdict leaves the correction to another editor)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from articles.services import is_blank, visible_text
+from articles.services import visible_text
 
 from . import workflow
 from .models import (
@@ -22,8 +22,10 @@ from .services import attribution_contributions_record, locked_claim
 from .verdicts import (
     content_unchanged,
     contribution_record,
-    source_urls,
+    refuse_missing,
+    sources_changed,
     sources_replace,
+    verdict_content_missing,
     verdict_contributor_ids,
     verdict_locked,
     verdict_text_check,
@@ -94,12 +96,13 @@ def verdict_correct(
         raise PermissionDenied("Only editors can correct published verdicts.")
     if not note:
         raise ValidationError({"note": "Say publicly what changed and why."})
-    if rating is None or not rating.scale.is_active:
+    # A correction republishes what it is given: it needs what any verdict needs.
+    missing = verdict_content_missing(
+        rating=rating, conclusion=conclusion, has_sources=bool(sources)
+    )
+    refuse_missing(missing, before="a correction is published")
+    if not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
-    if is_blank(conclusion or ""):
-        raise ValidationError({"conclusion": "A published verdict needs a conclusion."})
-    if not sources:
-        raise ValidationError("A published verdict needs at least one evidence source.")
     conclusion, explanation = conclusion.strip(), visible_text(explanation)
     verdict_text_check(note=note, conclusion=conclusion, explanation=explanation)
     with transaction.atomic():
@@ -122,11 +125,7 @@ def verdict_correct(
             verdict=verdict,
             editor=editor,
             note=note,
-            data={
-                "correction": correction.pk,
-                "previous_rating": previous["rating"],
-                "sources": source_urls(sources),
-            },
+            data={"correction": correction.pk, **_corrected(previous, verdict, sources)},
         )
         # After the verdict's new version is saved, as a draft save does: the timeline reads
         # the sources written after a version (and before the next) as that version's, so
@@ -135,6 +134,25 @@ def verdict_correct(
             sources_replace(verdict, sources)
         transaction.on_commit(published_changed)
     return correction
+
+
+def _corrected(previous: dict, verdict: Verdict, sources: list[dict]) -> dict:
+    """What the correction changed, for its event: the rating from and to, the texts
+    reworded, and the sources added, removed or changed (verdicts.sources_changed, as a
+    draft's event names them); what it kept is left out."""
+    changed = {}
+    rating = verdict.rating.label
+    if rating != previous["rating"]:
+        changed["rating"] = {"from": previous["rating"], "to": rating}
+    reworded = [
+        field
+        for field in ("conclusion", "explanation")
+        if getattr(verdict, field) != previous[field]
+    ]
+    if reworded:
+        changed["reworded"] = reworded
+    before = [(source["url"], source["title"], source["note"]) for source in previous["sources"]]
+    return {**changed, **sources_changed(before, sources)}
 
 
 def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous_speaker: str):

@@ -22,6 +22,8 @@ _DETAIL_LABELS = {
     "direct_quote": "direct quote",
     "previous": "before",
     "previous_rating": "rating before",
+    "rating": "rating",
+    "reworded": "wording changed",
     "sources": "sources",
     "sources_added": "sources added",
     "sources_removed": "sources removed",

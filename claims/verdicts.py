@@ -78,11 +78,16 @@ def verdict_return_refusal(*, verdict: Verdict, user) -> str | None:
     if not user.has_perm("claims.return_verdict"):
         return "Only editors can return verdicts."
     if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        return (
-            "You wrote or changed this verdict's draft, so another editor reviews it and you do "
-            "not return it either: to change it yourself, withdraw it from review."
-        )
+        return OWN_DRAFT_REVIEW_REFUSAL
     return None
+
+
+# Whoever wrote part of the draft may not publish it either (verdict_publish_refusal's set holds
+# verdict_return_refusal's), so this refusal says both: the review box shows it alone.
+OWN_DRAFT_REVIEW_REFUSAL = (
+    "You wrote or changed this verdict's draft, so another editor reviews it: you cannot "
+    "publish it or return it. To change it yourself, withdraw it from review."
+)
 
 
 def _content(verdict: Verdict) -> tuple:
@@ -102,28 +107,43 @@ def _locked_speaker_and_claim(claim_id: int) -> Claim:
     return claim
 
 
-def verdict_review_missing(verdict: Verdict) -> list[str]:
-    """What the verdict lacks to go to review or be published, each named ("a rating", "a
-    conclusion", "at least one evidence source"): the one rule. A draft may lack any of them,
-    since a newsroom saves work in progress."""
+def verdict_content_missing(*, rating, conclusion: str, has_sources: bool) -> list[str]:
+    """What a verdict with this rating, conclusion and sources lacks to go to review or be
+    published, each named ("a rating", "a conclusion", "at least one evidence source"): the
+    one rule, for a draft going to review (verdict_review_missing) and for a correction,
+    which republishes what it is given."""
     return [
         what
         for what, absent in (
-            ("a rating", verdict.rating_id is None),
-            ("a conclusion", is_blank(verdict.conclusion)),
-            ("at least one evidence source", not verdict.sources.exists()),
+            ("a rating", rating is None),
+            ("a conclusion", is_blank(conclusion or "")),
+            ("at least one evidence source", not has_sources),
         )
         if absent
     ]
 
 
-def _refuse_incomplete(verdict: Verdict, *, before: str) -> None:
+def verdict_review_missing(verdict: Verdict) -> list[str]:
+    """What the saved verdict lacks to go to review or be published (verdict_content_missing).
+    A draft may lack any of it, since a newsroom saves work in progress."""
+    return verdict_content_missing(
+        rating=verdict.rating_id,
+        conclusion=verdict.conclusion,
+        has_sources=verdict.sources.exists(),
+    )
+
+
+def refuse_missing(missing: list[str], *, before: str) -> None:
+    """Refuse a verdict that lacks `missing` (verdict_content_missing) `before` a step."""
     # Named one by one: "a rating and a conclusion" sent the author looking for a conclusion
     # that was there.
-    missing = verdict_review_missing(verdict)
     if missing:
         listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
         raise ValidationError(f"A verdict needs {listed} before {before}.")
+
+
+def _refuse_incomplete(verdict: Verdict, *, before: str) -> None:
+    refuse_missing(verdict_review_missing(verdict), before=before)
 
 
 def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
@@ -401,7 +421,7 @@ def verdict_save(
         _contribution_if_changed(verdict=verdict, user=actor, before=before)
         # The draft's event names the sources it added, removed or changed, so the history
         # shows when they changed (all of them on every save repeated the list each time).
-        changed = _sources_changed(before, sources)
+        changed = sources_changed(before[3] if before else (), sources)
         if changed:
             event = verdict.claim.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
             event.data = {**event.data, **changed}
@@ -409,10 +429,11 @@ def verdict_save(
     return verdict
 
 
-def _sources_changed(before: tuple | None, sources: list[dict]) -> dict[str, str]:
-    """The sources' addresses a save added, removed, or kept with another title or note,
-    against the draft's content `before` (None for a new draft); the empty ones left out."""
-    old = {url: (title, note) for url, title, note in (before[3] if before else ())}
+def sources_changed(before, sources: list[dict]) -> dict[str, str]:
+    """The sources' addresses a save or a correction added, removed, or kept with another
+    title or note, against the (url, title, note) rows `before` it; the empty ones left out.
+    The event data the history shows for 'Verdict drafted' and 'Correction published'."""
+    old = {url: (title, note) for url, title, note in before}
     new = {
         source["url"].strip(): (source["title"].strip(), visible_text(source.get("note")))
         for source in sources
@@ -423,10 +444,6 @@ def _sources_changed(before: tuple | None, sources: list[dict]) -> dict[str, str
         "sources_changed": [url for url in new if url in old and new[url] != old[url]],
     }
     return {key: ", ".join(urls) for key, urls in changes.items() if urls}
-
-
-def source_urls(sources: list[dict]) -> str:
-    return ", ".join(source["url"].strip() for source in sources)
 
 
 def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, comment: str = ""):

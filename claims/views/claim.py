@@ -104,6 +104,15 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     return_refusal = (
         verdicts.verdict_return_refusal(verdict=verdict, user=user) if can_review else None
     )
+    publish_refusal = (
+        verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
+    )
+    # The review box's warnings, one message each; the one for whoever wrote part of the
+    # draft says they may neither publish nor return it, so it stands alone.
+    if return_refusal == verdicts.OWN_DRAFT_REVIEW_REFUSAL:
+        review_warnings = [return_refusal]
+    else:
+        review_warnings = [refusal for refusal in (publish_refusal, return_refusal) if refusal]
     can_withdraw = (
         verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
@@ -162,10 +171,8 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_correct": can_correct,
         "correct_refusal": correct_refusal,
         "can_return": can_review and return_refusal is None,
-        "return_refusal": return_refusal,
-        "publish_refusal": (
-            verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
-        ),
+        "publish_refusal": publish_refusal,
+        "review_warnings": review_warnings,
         "verdict_form": verdict_form,
         "source_formset": source_formset,
         "source_domains": selectors.source_domains(source_urls),

@@ -48,8 +48,8 @@ def test_an_editor_returns_a_verdict_with_a_comment(client, boss):
 def test_nobody_publishes_their_own_verdict_through_the_page(client, boss):
     verdict = submitted_verdict(author=boss)
     html = detail(client, verdict)
+    assert "another editor reviews it: you cannot publish it or return it" in html
     refusal = "You wrote or changed this verdict&#x27;s content: another editor must approve"
-    assert refusal in html
     response = client.post(
         reverse("claims:publish", args=[verdict.claim_id]),
         {"version": verdict.version},
@@ -303,3 +303,20 @@ def test_an_editor_who_wrote_the_verdict_is_not_offered_its_return_and_is_refuse
     # Another editor is offered it as before.
     client.force_login(editor())
     assert "Return to author" in detail(client, verdict)
+
+
+def test_an_editor_who_wrote_the_draft_reads_one_warning_in_the_review_box(client, boss):
+    from bs4 import BeautifulSoup
+
+    verdict = submitted_verdict(author=boss)
+    box = BeautifulSoup(detail(client, verdict), "html.parser").find("section", class_="review")
+    [warning] = box.find_all(class_="warning")
+    message = warning.get_text()
+    assert "another editor reviews it" in message
+    assert "you cannot publish it or return it" in message
+    assert "withdraw it from review" in message
+    assert box.find("button", string="Approve and publish").has_attr("disabled")
+    # An editor who did not write it reads no warning there.
+    client.force_login(editor())
+    box = BeautifulSoup(detail(client, verdict), "html.parser").find("section", class_="review")
+    assert box.find_all(class_="warning") == []

@@ -1,0 +1,102 @@
+"""A correction republishes a verdict: it needs what any verdict needs before review and
+publication (claims.verdicts.verdict_review_missing's one rule, told the same way), and its
+'Correction published' event says what it changed, as a 'Verdict drafted' event does."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from claims import corrections, timeline
+from claims.models import ClaimEventKind, Correction, Verdict
+from tests.factories import active_rating, editor, published_verdict
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def kept_sources(verdict) -> list[dict]:
+    return [
+        {"url": source.url, "title": source.title, "note": source.note}
+        for source in verdict.sources.order_by("id")
+    ]
+
+
+def correct(verdict, **fields):
+    return corrections.verdict_correct(
+        verdict=verdict,
+        editor=editor(),
+        expected_version=verdict.version,
+        note=fields.get("note", "We misread the table."),
+        rating=fields.get("rating", verdict.rating),
+        conclusion=fields.get("conclusion", verdict.conclusion),
+        explanation=fields.get("explanation", verdict.explanation),
+        sources=fields.get("sources", kept_sources(verdict)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "missing"),
+    [
+        ({"rating": None}, "a rating"),
+        ({"conclusion": "  "}, "a conclusion"),
+        ({"sources": []}, "at least one evidence source"),
+        (
+            {"rating": None, "conclusion": "", "sources": []},
+            "a rating, a conclusion and at least one evidence source",
+        ),
+    ],
+)
+def test_a_correction_lacking_what_a_verdict_needs_is_refused_as_a_draft_is(fields, missing):
+    verdict = published_verdict()
+    with pytest.raises(ValidationError) as refused:
+        correct(verdict, explanation="A new reading.", **fields)
+    assert refused.value.messages == [
+        f"A verdict needs {missing} before a correction is published."
+    ]
+    assert not Correction.objects.exists()
+    assert Verdict.objects.get(pk=verdict.pk).version == verdict.version
+
+
+def test_a_correction_to_a_rating_of_an_inactive_scale_is_still_refused():
+    verdict = published_verdict()
+    retired = active_rating("mostly-false")
+    retired.scale.is_active = False
+    retired.scale.save()
+    with pytest.raises(ValidationError, match="Choose a rating from the active scale"):
+        correct(verdict, rating=retired)
+    assert not Correction.objects.exists()
+
+
+def corrected_event_details(verdict) -> dict:
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    [entry] = [entry for entry in entries if entry.title == "Correction published"]
+    return dict(entry.details)
+
+
+def test_the_correction_event_names_the_sources_it_added_removed_or_changed_only():
+    verdict = published_verdict(sources=3)
+    first, second, third = kept_sources(verdict)
+    correct(
+        verdict,
+        sources=[
+            first,
+            {**second, "title": "Report 1, revised"},
+            {"url": "https://new.example.org/data", "title": "New data", "note": ""},
+        ],
+    )
+    details = corrected_event_details(verdict)
+    assert details["sources added"] == "https://new.example.org/data"
+    assert details["sources removed"] == third["url"]
+    assert details["sources changed"] == second["url"]
+    assert "sources" not in details  # no longer every source again
+    assert first["url"] not in details.values()
+    assert "rating" not in details and "rating before" not in details  # the rating is as it was
+
+
+def test_the_correction_event_names_the_rating_from_and_to_and_the_reworded_texts():
+    verdict = published_verdict()
+    correct(verdict, rating=active_rating("mostly-false"), conclusion="Mostly wrong.")
+    details = corrected_event_details(verdict)
+    assert details["rating"] == "from False, to Mostly False"
+    assert details["wording changed"] == "conclusion"
+    assert not {"sources", "sources added", "sources removed", "sources changed"} & set(details)
+    event = verdict.claim.events.get(kind=ClaimEventKind.CORRECTED)
+    assert event.data["correction"] == Correction.objects.get().pk
