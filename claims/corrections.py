@@ -103,7 +103,7 @@ def verdict_correct(
     refuse_missing(missing, before="a correction is published")
     if not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
-    conclusion, explanation = conclusion.strip(), visible_text(explanation)
+    conclusion, explanation = visible_text(conclusion), visible_text(explanation)
     verdict_text_check(note=note, conclusion=conclusion, explanation=explanation)
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
