@@ -134,17 +134,13 @@ def colon_attribution(
     if mention.isupper() and not context.named_elsewhere(mention.split()[-1], line_start):
         return None  # a kicker in capitals over a quotation ('ELECTION 2026: "..."')
     start, end = match.start("mention"), match.end("mention")
-    # 'The president noted ... and added: "..."' is a verb's attribution, not a colon's, and
-    # 'The sign on the door read: "..."' no one's: the verb is looked for before any cut.
-    whole = doc.char_span(start, end, alignment_mode="contract")
-    if whole is None or any(token.pos_ in ("VERB", "AUX") for token in whole):
-        return None
     # Headlines: 'CNN President On Trump: "..."' is the CNN president's.
     topic = re.search(r"\s+on\s+", mention, re.IGNORECASE)
     if topic is not None:
         mention, end = mention[: topic.start()], topic.start()
     span = doc.char_span(start, end, alignment_mode="contract")
-    if span is None:
+    # 'The president noted ... and added: "..."' is a verb's attribution, not a colon's.
+    if span is None or any(token.pos_ in ("VERB", "AUX") for token in span):
         return None
     person = person_in_label(span)
     if person is not None and not JOINT_NAMES.fullmatch(mention):

@@ -50,8 +50,8 @@ NEEDS_CONTENT = word_set(
     "add advise attack challenge claim continue decline deliver encourage find react respond vote"
 )
 # Where a reporting verb hangs when it is not the sentence's main verb (coordinated, in a relative
-# clause, under another verb, in a time or manner clause: 'smiled as reporters asked questions').
-SUBORDINATE_DEPS = frozenset(("xcomp", "relcl", "ccomp", "conj", "acl", "advcl"))
+# clause, under another verb).
+SUBORDINATE_DEPS = frozenset(("xcomp", "relcl", "ccomp", "conj", "acl"))
 # Verbs of speech proper: with a clause under them a sentence reports what was said, however
 # many actors it names.
 SPEECH_LEMMAS = word_set("say tell add write report announce claim argue insist warn explain")
