@@ -44,6 +44,9 @@ PERSONAL_PRONOUNS = frozenset(
     + ("their", "our", "one")
 )
 RELATIVE_PRONOUNS = frozenset(("who", "which", "that", "whom", "whose"))
+# A pronoun Source with its verb contracted onto it ("she's", "they're", "I'm"), PolNeAR's span
+# for 'Why she's protesting: "..."': still a pronoun, with a straight or a curly apostrophe.
+CONTRACTION = re.compile(r"^(?P<pronoun>[a-z]+)'(?:s|re|m|ve|d|ll)$")
 # How many words before a relative pronoun stand in for its antecedent ('..., Donald Trump, who').
 RELATIVE_ANTECEDENT_WORDS = 6
 
@@ -161,7 +164,11 @@ def parse_brat(annotation: str, text: str) -> tuple[GoldAttribution, ...]:
 
 
 def is_pronoun(source: str) -> bool:
-    return source.lower().strip() in PERSONAL_PRONOUNS | RELATIVE_PRONOUNS
+    word = source.lower().strip().replace("’", "'")
+    contracted = CONTRACTION.match(word)
+    if contracted is not None:
+        word = contracted.group("pronoun")
+    return word in PERSONAL_PRONOUNS | RELATIVE_PRONOUNS
 
 
 def resolve_gold_source(

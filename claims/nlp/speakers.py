@@ -22,7 +22,14 @@ TITLE_WORDS = word_set(
     homeland u.s. us majority minority whip congressman congresswoman lawmaker pastor rev prof
     professor ceo founder executive officer manager adviser advisor aide analyst strategist
     pollster host anchor reporter columnist editor of the and for republican democratic
-    democrat gop campaign national security"""
+    democrat gop campaign national security councillor councilor councilman councilwoman
+    councilmember alderman alderwoman commissioner assemblyman assemblywoman assemblymember"""
+)
+# Local titles the entity recogniser takes, with the name after them, for an organisation
+# ('Councillor Ruth Evans' as ORG): before a name they make the mention a person's.
+LOCAL_TITLES = word_set(
+    """councillor councilor councilman councilwoman councilmember alderman alderwoman
+    commissioner assemblyman assemblywoman assemblymember"""
 )
 ANONYMOUS_HEADS = word_set(
     """source sources official officials aide aides person people insider insiders adviser
@@ -370,7 +377,7 @@ def _person_in(span) -> tuple[str, str] | None:
     head = span.root
     if (
         head.pos_ == "PROPN"
-        and head.ent_type_ in ("", "PERSON")
+        and (head.ent_type_ in ("", "PERSON") or span[0].lower_.rstrip(".") in LOCAL_TITLES)
         and not _starts_with_determiner(span)
     ):
         name, role = split_title(span.text.split())

@@ -77,3 +77,19 @@ def test_a_speaker_does_not_end_on_the_pronoun_of_a_clause_cut_off():
 def test_a_poll_out_on_a_day_is_the_poll():
     text = "A Monmouth poll out Monday found that Ortiz leads by ten points."
     assert speaker_of(text).speaker == "Monmouth poll"
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Councillor Ruth Evans said the plan would fail.", "Councillor"),
+        ("Councilwoman Ruth Evans said the plan would fail.", "Councilwoman"),
+        ("Alderman Ruth Evans said the plan would fail.", "Alderman"),
+        ("Commissioner Ruth Evans said the plan would fail.", "Commissioner"),
+        ("Assemblywoman Ruth Evans said the plan would fail.", "Assemblywoman"),
+        ("Mayor Ruth Evans said the plan would fail.", "Mayor"),
+    ],
+)
+def test_a_local_title_is_the_role_not_part_of_the_name(text, role):
+    attribution = speaker_of(text)
+    assert (attribution.speaker, attribution.role) == ("Ruth Evans", role)
