@@ -18,13 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import corpus_matcher, embed_cached
 from .embedding import MAX_TOKENS, file_sha256, onnx_embed
-from .evaluation import Split, checkthat_load, split_by_query, weights_fit
-from .finetune import TrainingPair
+from .evaluation import Split, checkthat_load, split_by_query
+from .finetune import TrainingPair, hybrid_fitted_on
 from .holdout import HoldoutRow, holdout_score
-from .retrieval import Document, MatchSettings, title_vector_id
-from .text import embedding_text
+from .retrieval import Document, title_vector_id
 
 COLLECTION_PAIRS = 640
 DRAW_SEED = 0
@@ -74,14 +72,9 @@ def collection_pairs_mine(
     fact-check when its title is searched by the hybrid over `embed`'s vectors and BM25, with
     the fusion weights fitted on `split` (the tweets being trained on), as the tweets' own
     negatives are mined."""
-    matcher = corpus_matcher(documents, embed=embed, cache_dir=cache_dir, tag=tag)
-    vectors = embed_cached(
-        [embedding_text(text) for text in split.texts], embed=embed, cache_dir=cache_dir, tag=tag
+    matcher, _, settings = hybrid_fitted_on(
+        split, documents=documents, embed=embed, cache_dir=cache_dir, tag=tag
     )
-    found = [
-        matcher.candidates(text, vector) for text, vector in zip(split.texts, vectors, strict=True)
-    ]
-    settings = weights_fit(found, split, MatchSettings())
     pairs = []
     for key in collection_draw(documents, count):
         document = documents[key]

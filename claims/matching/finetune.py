@@ -78,6 +78,26 @@ def training_pairs(
     return pairs
 
 
+def hybrid_fitted_on(
+    split: Split,
+    *,
+    documents: list[Document],
+    embed: Callable[[list[str]], np.ndarray],
+    cache_dir: Path | None,
+    tag: str,
+):
+    """The hybrid over `embed`'s vectors and BM25, its candidates for each of `split`'s texts,
+    and its fusion weights fitted on `split` itself: what hard negatives are mined with."""
+    matcher = corpus_matcher(documents, embed=embed, cache_dir=cache_dir, tag=tag)
+    vectors = embed_cached(
+        [embedding_text(text) for text in split.texts], embed=embed, cache_dir=cache_dir, tag=tag
+    )
+    candidates = [
+        matcher.candidates(text, vector) for text, vector in zip(split.texts, vectors, strict=True)
+    ]
+    return matcher, candidates, weights_fit(candidates, split, MatchSettings())
+
+
 def hard_negatives_mine(
     *,
     documents: list[Document],
@@ -88,14 +108,9 @@ def hard_negatives_mine(
 ) -> dict[str, int]:
     """Query id -> the best-ranked wrong fact-check of the hybrid over `embed`'s vectors and
     BM25, its fusion weights fitted on `split` itself (the queries being trained on)."""
-    matcher = corpus_matcher(documents, embed=embed, cache_dir=cache_dir, tag=tag)
-    vectors = embed_cached(
-        [embedding_text(text) for text in split.texts], embed=embed, cache_dir=cache_dir, tag=tag
+    _, candidates, settings = hybrid_fitted_on(
+        split, documents=documents, embed=embed, cache_dir=cache_dir, tag=tag
     )
-    candidates = [
-        matcher.candidates(text, vector) for text, vector in zip(split.texts, vectors, strict=True)
-    ]
-    settings = weights_fit(candidates, split, MatchSettings())
     mined = {}
     for query_id, found in zip(split.query_ids, candidates, strict=True):
         relevant = split.relevant.get(query_id, set())
