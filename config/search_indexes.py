@@ -5,6 +5,10 @@ the database allows it); elsewhere the search reads every row, as it would witho
 Built CONCURRENTLY, so the migrations that call these run outside a transaction: a plain
 CREATE INDEX would hold back every write to the table while it builds. Imports only Django."""
 
+from functools import partial
+
+from django.db import migrations
+
 
 def _trigrams_available(schema_editor) -> bool:
     if schema_editor.connection.vendor != "postgresql":
@@ -28,3 +32,17 @@ def trigram_indexes_drop(schema_editor, indexes: dict[str, str]) -> None:
     if schema_editor.connection.vendor == "postgresql":
         for name in indexes:
             schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+
+
+def trigram_indexes_operation(indexes: dict[str, str]) -> migrations.RunPython:
+    """A migration's operation that creates `indexes` (and drops them when reversed); its
+    migration must say `atomic = False`."""
+    return migrations.RunPython(partial(_create, indexes=indexes), partial(_drop, indexes=indexes))
+
+
+def _create(apps, schema_editor, *, indexes):
+    trigram_indexes_create(schema_editor, indexes)
+
+
+def _drop(apps, schema_editor, *, indexes):
+    trigram_indexes_drop(schema_editor, indexes)

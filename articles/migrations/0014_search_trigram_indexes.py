@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from config.search_indexes import trigram_indexes_create, trigram_indexes_drop
+from config.search_indexes import trigram_indexes_operation
 
 # The admin's searches of imported fact-checks (claim, claimant, publisher, address) and of
 # intake jobs (address, reason, outlet), and the fact-checks page's search of the claim: each
@@ -25,14 +25,6 @@ SEARCH_INDEXES = {
 }
 
 
-def create_search_indexes(apps, schema_editor):
-    trigram_indexes_create(schema_editor, SEARCH_INDEXES)
-
-
-def drop_search_indexes(apps, schema_editor):
-    trigram_indexes_drop(schema_editor, SEARCH_INDEXES)
-
-
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY refuses to run in a transaction
 
@@ -41,4 +33,4 @@ class Migration(migrations.Migration):
         ("claims", "0005_add_api_tokens"),  # creates pg_trgm where the database allows it
     ]
 
-    operations = [migrations.RunPython(create_search_indexes, drop_search_indexes)]
+    operations = [trigram_indexes_operation(SEARCH_INDEXES)]

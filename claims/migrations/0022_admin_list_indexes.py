@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from config.search_indexes import trigram_indexes_create, trigram_indexes_drop
+from config.search_indexes import trigram_indexes_operation
 
 # The admin's claim search is a substring match (Django's icontains: UPPER(text) LIKE '%…%'),
 # which only a trigram index on UPPER(text) serves: claim_text_trgm_idx (0005) is on the text
@@ -20,14 +20,6 @@ SEARCH_INDEXES = {
 }
 
 
-def create_search_indexes(apps, schema_editor):
-    trigram_indexes_create(schema_editor, SEARCH_INDEXES)
-
-
-def drop_search_indexes(apps, schema_editor):
-    trigram_indexes_drop(schema_editor, SEARCH_INDEXES)
-
-
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY refuses to run in a transaction
 
@@ -42,5 +34,5 @@ class Migration(migrations.Migration):
             model_name="claim",
             index=models.Index(fields=["created_at"], name="claim_created_idx"),
         ),
-        migrations.RunPython(create_search_indexes, drop_search_indexes),
+        trigram_indexes_operation(SEARCH_INDEXES),
     ]
