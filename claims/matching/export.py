@@ -140,7 +140,7 @@ def matching_model_build(
     torch thread count of the fine-tune, part of the recipe (recorded in the metadata).
     With `hard_negatives`, the plain fp32 model's hybrid mines one wrong fact-check per tweet;
     `collection_pairs` adds that many title -> claim pairs drawn from the collection
-    (`collection_holdout`, round 10 of issue #12)."""
+    (`collection_pairs`, round 10 of issue #12)."""
     source_dir = backbone_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     plain_fp32_export(onnx_path=fp32_keep_path)
@@ -159,7 +159,7 @@ def matching_model_build(
             log=log,
         )
         if collection_pairs:
-            from .collection_holdout import plain_collection_pairs
+            from .collection_pairs import plain_collection_pairs
 
             pairs += plain_collection_pairs(
                 documents=documents,
