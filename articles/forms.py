@@ -1,5 +1,12 @@
 from django import forms
 
+# Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
+# text of the submit form and the admin's add form.
+PASTED_TEXT_ERRORS = {
+    "null_characters_not_allowed": "The text holds a NUL character, which no article text has: "
+    "was a file (a PDF, a Word document) pasted? Paste the article's text, or its URL."
+}
+
 
 class ArticleSubmitForm(forms.Form):
     url = forms.URLField(
@@ -24,12 +31,7 @@ class ArticleSubmitForm(forms.Form):
         required=False,
         help_text="Paste the full text; paragraphs separated by blank lines. "
         "Leave empty to fetch the URL.",
-        # Django's "Null characters are not allowed." named nothing a newsroom could act on.
-        error_messages={
-            "null_characters_not_allowed": "The text holds a NUL character, which no article "
-            "text has: was a file (a PDF, a Word document) pasted? Paste the article's text, "
-            "or its URL."
-        },
+        error_messages=PASTED_TEXT_ERRORS,
     )
 
     def clean(self):

@@ -2,10 +2,12 @@
 sentences and claims and queues analyses, and articles/ must not depend on claims/."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
 
+from articles.forms import PASTED_TEXT_ERRORS
 from articles.models import Article, SourceKind
 from articles.queueing import article_analysis_rerun
 from articles.services import (
@@ -33,7 +35,12 @@ from .base import (
 
 
 class ArticleAddForm(forms.ModelForm):
-    body = forms.CharField(widget=forms.Textarea, required=False, help_text="Paste the text…")
+    body = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        help_text="Paste the text…",
+        error_messages=PASTED_TEXT_ERRORS,
+    )
     body_file = forms.FileField(
         required=False, label="…or upload a UTF-8 text file", help_text="Plain text (.txt)."
     )
@@ -46,6 +53,16 @@ class ArticleAddForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("body_file")
+        # UTF-8 spends at most 4 bytes a character: a bigger file cannot be an article the
+        # desk stores, and is refused by its size before it is read into memory.
+        most_bytes = 4 * settings.ARTICLE_MAX_CHARS
+        if upload and upload.size > most_bytes:
+            self.add_error(
+                "body_file",
+                f"The file has {upload.size:,} bytes; an article text of at most "
+                f"{settings.ARTICLE_MAX_CHARS:,} characters is at most {most_bytes:,} bytes.",
+            )
+            return cleaned
         body = upload.read() if upload else cleaned.get("body", "")
         try:
             clean = article_clean(

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from articles.forms import PASTED_TEXT_ERRORS
 from articles.models import Article
 from claims import services
 from claims.models import ClaimStatus
@@ -85,7 +86,7 @@ def test_adding_an_article_in_the_admin_validates_and_queues_analysis(
     refused = client.post(url, {"title": "", "body": "PK\x03\x04\x00 zip", "language": "en"})
     form = refused.context["adminform"].form
     assert form.errors["title"] == ["This field is required."]
-    assert form.errors["body"] == ["Null characters are not allowed."]
+    assert form.errors["body"] == [PASTED_TEXT_ERRORS["null_characters_not_allowed"]]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -123,6 +124,33 @@ def test_an_uploaded_file_that_is_not_utf8_is_refused_in_the_admin(client):
     )
     assert "not valid UTF-8" in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_an_uploaded_file_too_big_for_an_article_is_refused_by_its_size_unread(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.ARTICLE_MAX_CHARS = 10
+    login(client, fact_checker())
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Big",
+            "language": "en",
+            "body_file": SimpleUploadedFile("big.txt", b"x" * 41),
+        },
+    )
+    form = response.context["adminform"].form
+    assert form.errors["body_file"] == [
+        "The file has 41 bytes; an article text of at most 10 characters is at most 40 bytes."
+    ]
+    assert "body" not in form.errors and not Article.objects.exists()
+    # Up to the bound, the text itself is measured: 40 bytes of 4-byte characters are 10.
+    emoji = SimpleUploadedFile("ok.txt", ("\N{GRINNING FACE}" * 10).encode())
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {"title": "Faces", "language": "en", "body_file": emoji},
+    )
+    assert response.status_code == 302 and Article.objects.count() == 1
 
 
 def test_assign_to_me_goes_through_the_workflow(client):
