@@ -31,6 +31,22 @@ DEFAULT_BATCH_SIZE = 16
 MAX_TOKENS = 256
 
 
+def model_dir_use(path: Path) -> None:
+    """Serve the model in `path` instead of the shipped one, for this process (a candidate
+    measured by `evaluate_matching --model-dir` before it ships); refused unless it holds a
+    model and its metadata."""
+    missing = [name for name in (MODEL_FILE, METADATA_FILE) if not (path / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{path} holds no matching model ({', '.join(missing)} missing); "
+            "build_matching_model writes one to var/matching-candidate/"
+        )
+    global MODEL_DIR
+    MODEL_DIR = path
+    model_info.cache_clear()
+    _session.cache_clear()
+
+
 @dataclass(frozen=True)
 class EmbeddingModelInfo:
     version: str

@@ -90,3 +90,46 @@ def test_a_missing_plain_baseline_is_exported_not_a_dead_end(evaluation, tmp_pat
     monkeypatch.setattr(command, "plain_fp32_export", lambda onnx_path: exported.append(onnx_path))
     call_command("evaluate_matching", "--data-dir", str(tmp_path), "--shipped")
     assert exported == [tmp_path / "var" / embedding.FP32_LOCAL_NAME]
+
+
+@pytest.fixture
+def caches_cleared_after():
+    """A test that points the matcher at another model leaves the shipped one to load next."""
+    yield
+    embedding.model_info.cache_clear()
+    embedding._session.cache_clear()
+
+
+def test_model_dir_scores_a_candidate_and_writes_its_settings_there(
+    evaluation, tmp_path, monkeypatch, caches_cleared_after
+):
+    path, shipped, calls = evaluation
+    candidate = tmp_path / "var" / "matching-candidate"
+    candidate.mkdir()
+    (candidate / "model.onnx").write_bytes(b"onnx")
+    (candidate / "metadata.json").write_text(
+        json.dumps({"version": "minilm-l6-match-candidate", "sha256": "0" * 64}), encoding="utf-8"
+    )
+    call_command(
+        "evaluate_matching",
+        "--data-dir",
+        str(tmp_path),
+        "--model-dir",
+        str(candidate),
+        "--write-settings",
+    )
+    assert calls[0]["tag"].startswith("minilm-l6-match-candidate-")
+    assert json.loads((candidate / "match_settings.json").read_text(encoding="utf-8"))
+    # The shipped model's settings are left as they were.
+    assert json.loads(path.read_text(encoding="utf-8")) == shipped
+
+
+def test_model_dir_without_a_model_is_refused_naming_what_is_missing(evaluation, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CommandError) as refused:
+        call_command("evaluate_matching", "--data-dir", str(tmp_path), "--model-dir", str(empty))
+    assert str(refused.value) == (
+        f"{empty} holds no matching model (model.onnx, metadata.json missing); "
+        "build_matching_model writes one to var/matching-candidate/"
+    )

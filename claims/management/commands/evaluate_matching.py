@@ -40,6 +40,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--model-dir",
+            type=Path,
+            default=None,
+            help="score the model in this folder instead of the shipped one (a candidate that "
+            "build_matching_model wrote to var/matching-candidate/); with --write-settings its "
+            "settings are written there",
+        )
+        parser.add_argument(
             "--data-dir", type=Path, help="defaults to SHARED_DATA_DIR/" + DATA_NAME
         )
         parser.add_argument(
@@ -129,6 +137,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         os.environ["HF_HUB_OFFLINE"] = "1"
+        if options["model_dir"]:
+            try:
+                embedding.model_dir_use(options["model_dir"])
+            except FileNotFoundError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"model {options['model_dir']} (not the shipped one)")
         data_dir = options["data_dir"] or (
             Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
             / DATA_NAME
