@@ -96,6 +96,17 @@ class QueueFilterForm(forms.Form):
         range_check(self, "score_min", "score_max", "The range ends below where it starts.")
         return cleaned
 
+    def active_filter_count(self) -> int:
+        """How many filters were sent with a value, a refused one included (its error shows on
+        the form); the order is not a filter: it leaves out no claim."""
+        if not self.is_bound:
+            return 0
+        return sum(
+            1
+            for field in self
+            if field.name != "sort" and self.data.get(field.html_name, "").strip()
+        )
+
 
 def text_limit(field: forms.CharField, validator) -> forms.CharField:
     """Bound `field` by a claims.limits validator (for a column, its model field's length): the

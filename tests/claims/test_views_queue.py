@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -421,3 +422,29 @@ def test_a_reversed_range_is_marked_and_left_out_not_an_empty_queue(client, chec
     )
     assert response.context["form"].errors["published_to"] == ["The period ends before it starts."]
     assert "The marked filter is left out until it is corrected." in response.text
+
+
+def _filter_disclosure(client, **params):
+    response = client.get(reverse("claims:queue"), params)
+    details = BeautifulSoup(response.text, "html.parser").find(
+        "details", class_="filter-disclosure"
+    )
+    return details.has_attr("open"), " ".join(details.summary.get_text(" ").split())
+
+
+def test_the_queue_s_filters_are_folded_until_one_is_set(client, checker):
+    claim("The river rose by two metres.")
+    assert _filter_disclosure(client) == (False, "Filters")
+    # A page or an order leaves out no claim: the filters stay folded.
+    assert _filter_disclosure(client, page="1", sort="oldest_detected") == (False, "Filters")
+    assert _filter_disclosure(client, speaker="Mayor", status="all") == (
+        True,
+        "Filters (2 active)",
+    )
+
+
+def test_a_refused_filter_unfolds_the_filters_so_its_marked_field_shows(client, checker):
+    # The error summary links to the field: it must not be folded away.
+    assert _filter_disclosure(client, score_min="2") == (True, "Filters (1 active)")
+    opened, _ = _filter_disclosure(client, published_from="2025-03-01", published_to="2025-01-01")
+    assert opened
