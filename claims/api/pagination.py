@@ -19,7 +19,9 @@ _NO_CURSOR = Cursor(offset=0, reverse=False, position=None)
 class StableCursorPagination(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
-    max_page_size = 100  # larger requests are capped, not refused
+    # Larger requests are refused like every other bad parameter, in the words the search
+    # endpoint's `limit` uses: a client asking for 500 and silently getting 100 may stop early.
+    max_page_size = 100
     ordering_param = "ordering"
     # `ordering` value -> the ORDER BY; the id breaks ties so the order is total.
     orderings: dict[str, tuple[str, ...]] = {"-id": ("-id",)}
@@ -88,9 +90,15 @@ class StableCursorPagination(CursorPagination):
             size = int(raw)
         except ValueError:
             size = 0
-        if size < 1:
-            raise ValidationError({self.page_size_query_param: ["Give a whole number from 1."]})
-        return min(size, self.max_page_size)
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return size
 
     def get_ordering(self, request, queryset, view):
         value = request.query_params.get(self.ordering_param, self.default_ordering)
@@ -107,8 +115,8 @@ class StableCursorPagination(CursorPagination):
                 parameter["schema"] = {
                     "type": "integer",
                     "minimum": 1,
+                    "maximum": self.max_page_size,
                     "default": self.page_size,
-                    "description": f"Capped at {self.max_page_size}.",
                 }
         if len(self.orderings) > 1:
             parameters.append(

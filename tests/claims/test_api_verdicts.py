@@ -224,12 +224,16 @@ def test_ordering_by_oldest_first(api):
     assert ids(api.get("/api/v1/verdicts/?ordering=published_at")) == [older.pk, newer.pk]
 
 
-def test_page_size_is_capped_rather_than_refused(api):
+def test_a_page_size_over_the_maximum_is_refused_not_silently_capped(api):
     for number in range(3):
         published_verdict(f"Jobs rose by {number} percent.")
     response = api.get("/api/v1/verdicts/?page_size=2")
     assert len(ids(response)) == 2 and response.json()["next"]
-    assert api.get("/api/v1/verdicts/?page_size=100000").status_code == 200
+    assert len(ids(api.get("/api/v1/verdicts/?page_size=100"))) == 3
+    for size in ("101", "100000", "0", "-1", "2.5", "two"):
+        refused = api.get(f"/api/v1/verdicts/?page_size={size}")
+        assert refused.status_code == 400, size
+        assert refused.json()["fields"] == {"page_size": ["Give a whole number from 1 to 100."]}
 
 
 def test_the_cursor_stays_stable_while_new_verdicts_are_published(api):
