@@ -76,6 +76,19 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     model_version = "test"
 
 
+def claim_alone(
+    text: str = "Crime fell by 40 percent last year.", *, titled: bool = False, **fields
+) -> Claim:
+    """A claim that is the whole text of its own article (titled: its title too, for what
+    reads an article's title beside its claims)."""
+    article = ArticleFactory(body=text, **({"title": text} if titled else {}))
+    return ClaimFactory(article=article, start=0, end=len(text), text=text, **fields)
+
+
+def titled_claim(text: str, **fields) -> Claim:
+    return claim_alone(text, titled=True, **fields)
+
+
 def active_rating(slug: str = "false") -> Rating:
     return Rating.objects.get(scale__is_active=True, slug=slug)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from claims.matching import applications
 from claims.models import ClaimGroupEvent, GroupEventKind, Verdict
-from tests.factories import ArticleFactory, ClaimFactory, editor, fact_checker, published_verdict
+from tests.factories import editor, fact_checker, published_verdict, titled_claim
 from tests.workers import worker_start, worker_stop
 
 
@@ -45,17 +45,13 @@ def fresh_cache():
     cache.clear()
 
 
-def _claim_alone(text: str):
-    return ClaimFactory(article=ArticleFactory(body=text, title=text), text=text)
-
-
 @pytest.fixture
 def applied():
     """A fact-check published three days ago, and a repeat an editor applied it to two days ago:
     (verdict, repeat, that editor)."""
     desk_editor = editor()
-    verdict = published_verdict(claim=_claim_alone("Crime fell by 40 percent last year."))
-    repeat = _claim_alone("Crime went down 40 percent, the mayor said.")
+    verdict = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
+    repeat = titled_claim("Crime went down 40 percent, the mayor said.")
     applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
     now = timezone.now()
     Verdict.objects.filter(pk=verdict.pk).update(published_at=now - dt.timedelta(days=3))

@@ -14,21 +14,16 @@ from claims.record import published_changed
 from claims.selectors.public import modified_since, with_modified_at
 from tests.api_clients import key_client
 from tests.factories import (
-    ArticleFactory,
-    ClaimFactory,
     editor,
     fact_checker,
     published_verdict,
+    titled_claim,
 )
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("fast_password_hashing", "fresh_cache"),
 ]
-
-
-def claim(text: str, **article):
-    return ClaimFactory(article=ArticleFactory(body=text, title=text, **article), text=text)
 
 
 def fresh(row):
@@ -62,13 +57,13 @@ def test_splitting_an_applied_repeat_out_brings_the_fact_check_back_in_the_sync(
 def test_an_editor_applying_the_verdict_to_a_repeat_brings_the_fact_check_back_in_the_sync(
     django_capture_on_commit_callbacks,
 ):
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    verdict = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
     published_days_ago(verdict, 3)
     mark = timezone.now() - dt.timedelta(hours=1)
     assert synced_since(mark) == []
     with django_capture_on_commit_callbacks(execute=True):
         applications.verdict_application_request(
-            claim=claim("Crime went down 40 percent."), checked=verdict.claim, actor=editor()
+            claim=titled_claim("Crime went down 40 percent."), checked=verdict.claim, actor=editor()
         )
     assert synced_since(mark) == [verdict.pk]
 
@@ -76,17 +71,17 @@ def test_an_editor_applying_the_verdict_to_a_repeat_brings_the_fact_check_back_i
 def test_changes_the_public_does_not_see_leave_the_fact_check_out_of_the_sync(
     django_capture_on_commit_callbacks,
 ):
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
+    verdict = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
     published_days_ago(verdict, 3)
     mark = timezone.now() - dt.timedelta(hours=1)
     checker = fact_checker()
     with django_capture_on_commit_callbacks(execute=True):
-        repeat = claim("Crime went down 40 percent.")
+        repeat = titled_claim("Crime went down 40 percent.")
         groups.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
         groups.claim_split(claim=fresh(repeat), actor=checker)
         # A fact-checker's request waits for an editor: not public yet.
         applications.verdict_application_request(
-            claim=claim("Down 40 percent, again."), checked=verdict.claim, actor=checker
+            claim=titled_claim("Down 40 percent, again."), checked=verdict.claim, actor=checker
         )
     assert synced_since(mark) == []
 
@@ -111,12 +106,12 @@ def test_updated_since_picks_the_verdicts_whose_modified_at_is_that_late():
     """The filter compares modified_at's dates one by one: it must pick the same verdicts as
     modified_at itself, whichever of its dates is the latest."""
     now = timezone.now()
-    plain = published_verdict(claim=claim("Jobs rose by 3 percent."))
-    corrected = published_verdict(claim=claim("Jobs rose by 4 percent."))
-    regrouped = published_verdict(claim=claim("Jobs rose by 5 percent."))
-    applied_to = published_verdict(claim=claim("Jobs rose by 6 percent."))
+    plain = published_verdict(claim=titled_claim("Jobs rose by 3 percent."))
+    corrected = published_verdict(claim=titled_claim("Jobs rose by 4 percent."))
+    regrouped = published_verdict(claim=titled_claim("Jobs rose by 5 percent."))
+    applied_to = published_verdict(claim=titled_claim("Jobs rose by 6 percent."))
     applications.verdict_application_request(
-        claim=claim("Jobs went up 6 percent."), checked=applied_to.claim, actor=editor()
+        claim=titled_claim("Jobs went up 6 percent."), checked=applied_to.claim, actor=editor()
     )
     for days, verdict in enumerate((plain, corrected, regrouped, applied_to), start=10):
         published_days_ago(verdict, days)
@@ -144,7 +139,8 @@ def test_updated_since_picks_the_verdicts_whose_modified_at_is_that_late():
 def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_again():
     now = timezone.now()
     corrected, older, newer = (
-        published_verdict(claim=claim(f"Jobs rose by {number} percent.")) for number in (3, 4, 5)
+        published_verdict(claim=titled_claim(f"Jobs rose by {number} percent."))
+        for number in (3, 4, 5)
     )
     for days, verdict in ((10, corrected), (6, older), (4, newer)):
         published_days_ago(verdict, days)
@@ -181,7 +177,7 @@ def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_
 
 
 def test_a_timestamp_pasted_with_its_plus_unencoded_still_syncs():
-    verdict = published_verdict(claim=claim("Rents rose by 9 percent."))
+    verdict = published_verdict(claim=titled_claim("Rents rose by 9 percent."))
     Verdict.objects.filter(pk=verdict.pk).update(
         published_at=dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
     )
@@ -210,7 +206,7 @@ def test_a_verdict_committed_after_a_poll_but_stamped_before_it_comes_at_the_nex
     # few seconds before that poll, commits only after it (a transaction still running then).
     last_run = timezone.now()
     assert synced_since(last_run - dt.timedelta(hours=1)) == []
-    late = published_verdict(claim=claim("Rents rose by 7 percent."))
+    late = published_verdict(claim=titled_claim("Rents rose by 7 percent."))
     Verdict.objects.filter(pk=late.pk).update(published_at=last_run - dt.timedelta(seconds=5))
     published_changed()
     assert synced_since(last_run) == [late.pk]
@@ -220,7 +216,8 @@ def test_the_overlap_reaches_back_only_its_own_length(settings):
     settings.API_SYNC_OVERLAP_SECONDS = 60
     now = timezone.now()
     inside, outside = (
-        published_verdict(claim=claim(f"Rents rose by {number} percent.")) for number in (3, 4)
+        published_verdict(claim=titled_claim(f"Rents rose by {number} percent."))
+        for number in (3, 4)
     )
     Verdict.objects.filter(pk=inside.pk).update(published_at=now - dt.timedelta(seconds=50))
     Verdict.objects.filter(pk=outside.pk).update(published_at=now - dt.timedelta(seconds=70))

@@ -11,8 +11,7 @@ from claims.limits import DISMISSAL_REASON_MAX, REJECTION_NOTE_MAX
 from claims.matching import applications, groups
 from claims.models import ClaimStatus
 from tests.factories import (
-    ArticleFactory,
-    ClaimFactory,
+    claim_alone,
     editor,
     fact_checker,
     published_verdict,
@@ -27,13 +26,9 @@ REFUSED_REASONS = [
 ]
 
 
-def claim(text="Crime fell by 40 percent last year."):
-    return ClaimFactory(article=ArticleFactory(body=text), start=0, end=len(text), text=text)
-
-
 @pytest.mark.parametrize("reason, message", REFUSED_REASONS)
 def test_dismissing_one_claim_refuses_a_reason_it_could_not_keep(reason, message):
-    one = claim()
+    one = claim_alone()
     with pytest.raises(ValidationError) as refused:
         services.claim_dismiss(claim=one, actor=fact_checker(), reason=reason)
     assert message in refused.value.message_dict["reason"][0]
@@ -43,7 +38,7 @@ def test_dismissing_one_claim_refuses_a_reason_it_could_not_keep(reason, message
 
 @pytest.mark.parametrize("reason, message", REFUSED_REASONS)
 def test_a_bulk_dismissal_refuses_such_a_reason_once_and_dismisses_nothing(reason, message):
-    first, second = claim(), claim("Wages rose 9 percent.")
+    first, second = claim_alone(), claim_alone("Wages rose 9 percent.")
     with pytest.raises(ValidationError) as refused:
         bulk.claims_bulk_act(
             claim_ids=[first.pk, second.pk], action="dismiss", actor=fact_checker(), reason=reason
@@ -56,7 +51,7 @@ def test_a_bulk_dismissal_refuses_such_a_reason_once_and_dismisses_nothing(reaso
 
 
 def test_a_reason_at_the_limit_is_kept_a_line_break_counting_as_one_character():
-    one = claim()
+    one = claim_alone()
     reason = "a\r\n" + "b" * (DISMISSAL_REASON_MAX - 2)
     services.claim_dismiss(claim=one, actor=fact_checker(), reason=reason)
     one.refresh_from_db()
@@ -64,7 +59,7 @@ def test_a_reason_at_the_limit_is_kept_a_line_break_counting_as_one_character():
 
 
 def test_the_claim_page_refuses_a_long_reason_with_the_service_s_message(client):
-    one = claim()
+    one = claim_alone()
     client.force_login(fact_checker())
     response = client.post(reverse("claims:dismiss", args=[one.pk]), {"reason": "x" * 2001})
     assert response.status_code == 400
@@ -75,7 +70,7 @@ def test_the_claim_page_refuses_a_long_reason_with_the_service_s_message(client)
 
 def test_the_desk_s_boxes_stop_typing_at_the_limits_the_services_hold(client):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     applications.verdict_application_request(
         claim=repeat, checked=verdict.claim, actor=fact_checker(username="fc")

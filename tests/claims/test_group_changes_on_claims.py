@@ -8,8 +8,7 @@ from django.urls import reverse
 from claims.matching import applications, groups
 from claims.models import Claim, ClaimGroupEvent, GroupEventKind
 from tests.factories import (
-    ArticleFactory,
-    ClaimFactory,
+    claim_alone,
     editor,
     published_verdict,
 )
@@ -17,14 +16,10 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
-def claim(text):
-    return ClaimFactory(article=ArticleFactory(body=text), text=text)
-
-
 def merged(actor):
     """Two groups of two claims, the first merged into the second: (merge event, claims)."""
-    a, b = claim("Taxes rose by 3 percent."), claim("Taxes went up 3 percent.")
-    c, d = claim("Taxes climbed 3 percent."), claim("A 3 percent tax rise.")
+    a, b = claim_alone("Taxes rose by 3 percent."), claim_alone("Taxes went up 3 percent.")
+    c, d = claim_alone("Taxes climbed 3 percent."), claim_alone("A 3 percent tax rise.")
     groups.claim_group_link(claim=b, earlier=a)
     groups.claim_group_link(claim=d, earlier=c)
     group_of = lambda row: Claim.objects.get(pk=row.pk).group  # noqa: E731
@@ -54,7 +49,10 @@ def undo_form(event) -> str:
 
 
 def test_a_split_claim_s_history_says_who_split_it_and_its_page_undoes_it(client, checker):
-    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    first, second = (
+        claim_alone("Crime fell by 40 percent."),
+        claim_alone("Crime dropped 40 percent."),
+    )
     groups.claim_group_link(claim=second, earlier=first)
     client.post(reverse("claims:split", args=[second.pk]))
     split = ClaimGroupEvent.objects.get(kind=GroupEventKind.SPLIT)
@@ -93,7 +91,7 @@ def test_a_merge_is_on_the_history_and_page_of_each_claim_it_moved(client, check
 def test_splitting_out_a_repeat_dismissed_as_checked_says_it_stays_dismissed(client):
     client.force_login(editor(username="ed"))
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     applications.verdict_application_request(
         claim=repeat, checked=verdict.claim, actor=editor(username="boss")
     )
@@ -105,7 +103,10 @@ def test_splitting_out_a_repeat_dismissed_as_checked_says_it_stays_dismissed(cli
 
 
 def test_splitting_out_an_open_claim_says_nothing_of_a_dismissal(client, checker):
-    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    first, second = (
+        claim_alone("Crime fell by 40 percent."),
+        claim_alone("Crime dropped 40 percent."),
+    )
     groups.claim_group_link(claim=second, earlier=first)
     page = client.post(reverse("claims:split", args=[second.pk]), follow=True).content.decode()
     assert "The claim is split out of its group." in page and "stays dismissed" not in page
@@ -131,7 +132,10 @@ def test_the_desk_history_lists_group_changes_by_person_among_the_workflow_event
 def test_a_claim_in_no_group_is_linked_by_hand_to_the_claim_it_repeats_and_unlinked(
     client, checker
 ):
-    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    first, second = (
+        claim_alone("Crime fell by 40 percent."),
+        claim_alone("Crime dropped 40 percent."),
+    )
     page = client.get(reverse("claims:detail", args=[second.pk])).content.decode()
     assert "This claim repeats claim #" in page
     response = client.post(reverse("claims:merge", args=[second.pk]), {"target": first.pk})
@@ -148,7 +152,7 @@ def test_a_claim_in_no_group_is_linked_by_hand_to_the_claim_it_repeats_and_unlin
         reverse("claims:merge", args=[first.pk]), {"target": first.pk}, follow=True
     )
     assert "its own members" in refused.content.decode()
-    alone = claim("Unemployment doubled.")
+    alone = claim_alone("Unemployment doubled.")
     itself = client.post(
         reverse("claims:merge", args=[alone.pk]), {"target": alone.pk}, follow=True
     )
@@ -166,7 +170,10 @@ def test_the_group_page_says_how_many_claims_a_merge_brought_and_from_which_grou
 
 
 def test_the_panel_offers_only_the_undos_that_would_not_be_refused(client, checker):
-    first, second = claim("Crime fell by 40 percent."), claim("Crime dropped 40 percent.")
+    first, second = (
+        claim_alone("Crime fell by 40 percent."),
+        claim_alone("Crime dropped 40 percent."),
+    )
     linked = groups.claim_group_link(claim=second, earlier=first)
     split = groups.claim_split(claim=Claim.objects.get(pk=second.pk), actor=checker)
     relinked = groups.claim_group_link(

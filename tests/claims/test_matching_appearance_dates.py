@@ -14,18 +14,13 @@ from claims import services
 from claims.matching import groups
 from claims.models import GroupEventKind, Verdict
 from tests.factories import (
-    ArticleFactory,
-    ClaimFactory,
     editor,
     fact_checker,
     published_verdict,
+    titled_claim,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-def claim(text: str):
-    return ClaimFactory(article=ArticleFactory(body=text, title=text), text=text)
 
 
 def fresh(row):
@@ -91,10 +86,12 @@ def test_the_sitemap_and_feed_date_the_fact_check_by_the_split_too(
 
 
 def test_merging_two_fact_checks_groups_moves_both_date_modified_on(client):
-    first = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    second = published_verdict(claim=claim("Crime was down 40 percent."))
-    groups.claim_group_link(claim=claim("Crime fell 40 percent, again."), earlier=first.claim)
-    groups.claim_group_link(claim=claim("Down 40 percent, again."), earlier=second.claim)
+    first = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
+    second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
+    groups.claim_group_link(
+        claim=titled_claim("Crime fell 40 percent, again."), earlier=first.claim
+    )
+    groups.claim_group_link(claim=titled_claim("Down 40 percent, again."), earlier=second.claim)
     long_ago = timezone.now() - dt.timedelta(days=3)
     Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(published_at=long_ago)
     assert "dateModified" not in jsonld_of(client, first)
@@ -108,8 +105,8 @@ def test_merging_two_fact_checks_groups_moves_both_date_modified_on(client):
 
 
 def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_the_group_it_left(client):
-    first = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    second = published_verdict(claim=claim("Crime was down 40 percent."))
+    first = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
+    second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
     desk_editor = editor()
     groups.claim_group_link(
         claim=second.claim, earlier=first.claim, actor=desk_editor, kind=GroupEventKind.CONFIRMED
@@ -126,8 +123,8 @@ def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_the_group_it_left(c
 
 
 def test_a_group_change_the_public_does_not_see_dates_nothing(client):
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    repeat, checker = claim("Crime went down 40 percent."), fact_checker()
+    verdict = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
+    repeat, checker = titled_claim("Crime went down 40 percent."), fact_checker()
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
     Verdict.objects.filter(pk=verdict.pk).update(published_at=timezone.now() - dt.timedelta(days=3))
     groups.claim_split(claim=fresh(repeat), actor=checker)

@@ -26,8 +26,7 @@ from claims.models import (
 )
 from tests.api_clients import key_client
 from tests.factories import (
-    ArticleFactory,
-    ClaimFactory,
+    claim_alone,
     editor,
     fact_checker,
     published_verdict,
@@ -37,10 +36,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 REPEAT_TEXT = "Crime went down by forty percent, the councillor repeated."
-
-
-def claim(text: str):
-    return ClaimFactory(article=ArticleFactory(body=text), text=text)
 
 
 def fresh(row):
@@ -55,8 +50,8 @@ def public_ids(checked: Claim) -> list[int]:
 @pytest.fixture
 def case():
     """A published fact-check, a linked repeat of it and a fact-checker's request to apply it."""
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    repeat = claim(REPEAT_TEXT)
+    verdict = published_verdict(claim=claim_alone("Crime fell by 40 percent last year."))
+    repeat = claim_alone(REPEAT_TEXT)
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     checker = fact_checker(username="fc")
     application = applications.verdict_application_request(
@@ -290,8 +285,8 @@ def test_public_search_feed_and_sitemap_never_show_a_requested_repeat(client, ca
 
 
 def test_an_editor_s_own_request_is_applied_at_once_and_recorded_as_theirs():
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    repeat, desk_editor = claim(REPEAT_TEXT), editor(username="ed")
+    verdict = published_verdict(claim=claim_alone("Crime fell by 40 percent last year."))
+    repeat, desk_editor = claim_alone(REPEAT_TEXT), editor(username="ed")
     application = applications.verdict_application_request(
         claim=repeat, checked=verdict.claim, actor=desk_editor
     )
@@ -321,8 +316,8 @@ def test_the_admin_lists_requests_and_changes_none_of_them(client, case):
 
 
 def test_an_editor_s_direct_application_is_on_the_repeat_s_timeline_as_theirs(client):
-    verdict = published_verdict(claim=claim("Crime fell by 40 percent last year."))
-    repeat, desk_editor = claim(REPEAT_TEXT), editor(username="ed")
+    verdict = published_verdict(claim=claim_alone("Crime fell by 40 percent last year."))
+    repeat, desk_editor = claim_alone(REPEAT_TEXT), editor(username="ed")
     applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
     client.force_login(desk_editor)
     history = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()

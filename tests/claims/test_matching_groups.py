@@ -14,13 +14,14 @@ from claims.models import (
     MatchSuggestion,
     SuggestionStatus,
 )
-from tests.factories import ArticleFactory, ClaimFactory, editor, fact_checker, published_verdict
+from tests.factories import (
+    claim_alone,
+    editor,
+    fact_checker,
+    published_verdict,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def claim(text="Crime fell by 40 percent last year."):
-    return ClaimFactory(article=ArticleFactory(body=text), text=text)
 
 
 def suggestion(new, earlier, score=0.7):
@@ -35,7 +36,11 @@ def fresh(row):
 
 
 def test_confirming_a_suggestion_makes_both_claims_one_group_with_the_earlier_wording():
-    earlier, new, reviewer = claim(), claim("Crime went down 40 percent."), fact_checker()
+    earlier, new, reviewer = (
+        claim_alone(),
+        claim_alone("Crime went down 40 percent."),
+        fact_checker(),
+    )
     event = groups.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
     earlier, new = fresh(earlier), fresh(new)
     assert earlier.group_id == new.group_id is not None
@@ -46,7 +51,7 @@ def test_confirming_a_suggestion_makes_both_claims_one_group_with_the_earlier_wo
 
 
 def test_rejecting_a_suggestion_records_who_and_links_nothing():
-    earlier, new, reviewer = claim(), claim("Crime rose 40 percent."), fact_checker()
+    earlier, new, reviewer = claim_alone(), claim_alone("Crime rose 40 percent."), fact_checker()
     event = groups.suggestion_reject(suggestion=suggestion(new, earlier), actor=reviewer)
     assert fresh(new).group_id is None
     assert (event.kind, event.actor) == (GroupEventKind.REJECTED, reviewer)
@@ -56,7 +61,11 @@ def test_rejecting_a_suggestion_records_who_and_links_nothing():
 
 
 def test_a_suggestion_is_not_rejected_once_its_claims_were_linked_meanwhile():
-    earlier, new, reviewer = claim(), claim("Crime went down 40 percent."), fact_checker()
+    earlier, new, reviewer = (
+        claim_alone(),
+        claim_alone("Crime went down 40 percent."),
+        fact_checker(),
+    )
     open_suggestion = suggestion(new, earlier)
     groups.claim_group_link(claim=new, earlier=earlier)  # the worker, before the reviewer
     # Rejected, the desk would read "not a repeat" while the claims stay one group.
@@ -68,9 +77,9 @@ def test_a_suggestion_is_not_rejected_once_its_claims_were_linked_meanwhile():
 
 def test_splitting_a_claim_out_keeps_the_rest_of_the_group():
     first, second, third, reviewer = (
-        claim(),
-        claim("B said it too."),
-        claim("C too."),
+        claim_alone(),
+        claim_alone("B said it too."),
+        claim_alone("C too."),
         fact_checker(),
     )
     groups.claim_group_link(claim=second, earlier=first)
@@ -82,7 +91,7 @@ def test_splitting_a_claim_out_keeps_the_rest_of_the_group():
 
 
 def test_splitting_out_the_canonical_claim_hands_the_wording_to_the_next_appearance():
-    first, second = claim(), claim("Crime was down by 40 percent.")
+    first, second = claim_alone(), claim_alone("Crime was down by 40 percent.")
     groups.claim_group_link(claim=second, earlier=first)
     group = fresh(first).group
     groups.claim_split(claim=fresh(first), actor=fact_checker())
@@ -91,9 +100,9 @@ def test_splitting_out_the_canonical_claim_hands_the_wording_to_the_next_appeara
 
 
 def test_merging_moves_every_appearance_and_can_be_undone():
-    a1, a2, b1, reviewer = claim(), claim("A2."), claim("B1."), fact_checker()
+    a1, a2, b1, reviewer = claim_alone(), claim_alone("A2."), claim_alone("B1."), fact_checker()
     groups.claim_group_link(claim=a2, earlier=a1)
-    b2 = claim("B2.")
+    b2 = claim_alone("B2.")
     groups.claim_group_link(claim=b2, earlier=b1)
     source, target = fresh(a1).group, fresh(b1).group
     event = groups.group_merge(source=source, target=target, actor=reviewer)
@@ -107,7 +116,7 @@ def test_merging_moves_every_appearance_and_can_be_undone():
 
 
 def test_a_group_cannot_be_merged_into_itself_or_into_one_of_its_members():
-    first, second = claim(), claim("Again.")
+    first, second = claim_alone(), claim_alone("Again.")
     groups.claim_group_link(claim=second, earlier=first)
     group = fresh(first).group
     with pytest.raises(ValidationError, match="into itself"):
@@ -117,7 +126,7 @@ def test_a_group_cannot_be_merged_into_itself_or_into_one_of_its_members():
 
 
 def test_undo_is_refused_once_a_later_change_moved_the_claim_again():
-    first, second, reviewer = claim(), claim("Second."), fact_checker()
+    first, second, reviewer = claim_alone(), claim_alone("Second."), fact_checker()
     link = groups.claim_group_link(claim=second, earlier=first)
     groups.claim_split(claim=fresh(second), actor=reviewer)
     with pytest.raises(ValidationError, match="changed again"):
@@ -125,7 +134,7 @@ def test_undo_is_refused_once_a_later_change_moved_the_claim_again():
 
 
 def test_undoing_a_confirmation_reopens_the_suggestion():
-    earlier, new, reviewer = claim(), claim("Crime dropped 40 percent."), fact_checker()
+    earlier, new, reviewer = claim_alone(), claim_alone("Crime dropped 40 percent."), fact_checker()
     event = groups.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
     groups.group_event_undo(event=event, actor=reviewer)
     assert fresh(new).group_id is None
@@ -141,7 +150,7 @@ def apply(repeat, checked, actor=None):
 
 def test_applying_a_published_verdict_links_the_repeat_and_takes_it_out_of_the_queue():
     verdict = published_verdict()
-    repeat, desk_editor = claim("The same thing, said again."), editor()
+    repeat, desk_editor = claim_alone("The same thing, said again."), editor()
     application = apply(repeat, verdict.claim, desk_editor)
     repeat = fresh(repeat)
     assert repeat.group_id == fresh(verdict.claim).group_id
@@ -154,7 +163,7 @@ def test_applying_a_published_verdict_links_the_repeat_and_takes_it_out_of_the_q
 
 
 def test_only_a_published_verdict_can_be_applied():
-    unpublished, repeat = claim(), claim("Again.")
+    unpublished, repeat = claim_alone(), claim_alone("Again.")
     with pytest.raises(ValidationError, match="published"):
         apply(repeat, unpublished, fact_checker())
 
@@ -166,7 +175,7 @@ def test_applying_goes_by_the_verdict_being_published_not_the_claims_status():
     # A claim that says "published" over a verdict the public may not read (sent back, say).
     Verdict.objects.filter(pk=verdict.pk).update(status=VerdictStatus.RETURNED)
     assert fresh(verdict.claim).status == ClaimStatus.PUBLISHED
-    repeat = claim("Again.")
+    repeat = claim_alone("Again.")
     with pytest.raises(ValidationError, match="Only a published verdict"):
         apply(repeat, verdict.claim)
     assert fresh(repeat).status == ClaimStatus.NEW and fresh(repeat).group_id is None
@@ -193,7 +202,7 @@ def test_a_repeat_reopened_after_a_verdict_was_applied_is_no_longer_a_public_app
     from tests.factories import drafted_verdict
 
     verdict = published_verdict()
-    repeat, desk_editor = claim("The same thing, said again."), editor()
+    repeat, desk_editor = claim_alone("The same thing, said again."), editor()
     apply(repeat, verdict.claim, desk_editor)
     assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim))]
     # Reopened (by an editor: it changes the public record), the desk no longer says the
@@ -211,7 +220,7 @@ def test_a_repeat_reopened_and_dismissed_again_by_hand_is_no_public_appearance_e
     # The public list read the application as standing again once the claim was dismissed for
     # another reason, while the desk's "covered by" did not: one rule now, for both.
     verdict, desk_editor = published_verdict(), editor()
-    repeat = claim("The same thing, said again.")
+    repeat = claim_alone("The same thing, said again.")
     apply(repeat, verdict.claim, desk_editor)
     services.claim_reopen(claim=fresh(repeat), actor=desk_editor)
     services.claim_dismiss(claim=fresh(repeat), actor=fact_checker(), reason="An opinion.")
@@ -223,13 +232,13 @@ def test_a_fact_checker_does_not_reopen_a_repeat_a_published_verdict_covers():
     from claims.appearances import NeedsAnEditor
 
     verdict = published_verdict()
-    repeat = claim("The same thing, said again.")
+    repeat = claim_alone("The same thing, said again.")
     apply(repeat, verdict.claim)
     with pytest.raises(NeedsAnEditor, match="an editor"):
         services.claim_reopen(claim=fresh(repeat), actor=fact_checker())
     assert fresh(repeat).status == ClaimStatus.DISMISSED
     # A repeat dismissed by hand is nobody's public appearance: reopened by anyone.
-    other = claim("Another thing.")
+    other = claim_alone("Another thing.")
     services.claim_dismiss(claim=other, actor=fact_checker(), reason="An opinion.")
     services.claim_reopen(claim=fresh(other), actor=fact_checker())
     assert fresh(other).status == ClaimStatus.NEW
@@ -239,7 +248,7 @@ def test_an_applied_repeat_is_covered_by_the_checked_claim_until_it_is_split_out
     from claims.matching.selectors import claim_covered_by
 
     verdict, desk_editor = published_verdict(), editor()
-    repeat = claim("Crime went down 40 percent.")
+    repeat = claim_alone("Crime went down 40 percent.")
     assert claim_covered_by(repeat) is None
     apply(repeat, verdict.claim, desk_editor)
     assert claim_covered_by(fresh(repeat)) == verdict.claim
@@ -255,7 +264,7 @@ def test_a_fact_checker_may_not_split_an_applied_repeat_out_but_an_editor_may():
     from claims.appearances import NeedsAnEditor, claim_appearances
 
     verdict = published_verdict()
-    repeat = claim("Crime went down 40 percent.")
+    repeat = claim_alone("Crime went down 40 percent.")
     apply(repeat, verdict.claim)
     with pytest.raises(NeedsAnEditor, match=f"claim #{verdict.claim.pk}"):
         groups.claim_split(claim=fresh(repeat), actor=fact_checker())
@@ -272,7 +281,7 @@ def test_a_fact_checker_may_not_split_an_applied_repeat_out_but_an_editor_may():
 
 def test_a_fact_checker_still_splits_and_links_repeats_the_public_does_not_see():
     verdict = published_verdict()
-    repeat, checker = claim("Crime went down 40 percent."), fact_checker()
+    repeat, checker = claim_alone("Crime went down 40 percent."), fact_checker()
     # Linked or split, an unapplied repeat is desk-only: nothing public changes.
     groups.claim_group_link(
         claim=repeat, earlier=verdict.claim, actor=checker, kind=GroupEventKind.CONFIRMED
@@ -284,9 +293,9 @@ def test_a_fact_checker_still_splits_and_links_repeats_the_public_does_not_see()
 def test_merging_the_groups_of_two_published_claims_is_an_editor_s():
     from claims.appearances import NeedsAnEditor, claim_appearances
 
-    first = published_verdict(claim=claim()).claim
-    second = published_verdict(claim=claim("Crime was down 40 percent.")).claim
-    repeat, other = claim("A1."), claim("B1.")
+    first = published_verdict(claim=claim_alone()).claim
+    second = published_verdict(claim=claim_alone("Crime was down 40 percent.")).claim
+    repeat, other = claim_alone("A1."), claim_alone("B1.")
     groups.claim_group_link(claim=repeat, earlier=first)
     groups.claim_group_link(claim=other, earlier=second)
     source, target = fresh(first).group, fresh(second).group
@@ -301,16 +310,21 @@ def test_merging_the_groups_of_two_published_claims_is_an_editor_s():
 def test_the_worker_does_not_link_a_published_claim_into_another_fact_check_s_group():
     from claims.appearances import NeedsAnEditor
 
-    first = published_verdict(claim=claim()).claim
-    second = published_verdict(claim=claim("Crime was down 40 percent.")).claim
-    groups.claim_group_link(claim=claim("Again."), earlier=first)  # desk-only: linked
+    first = published_verdict(claim=claim_alone()).claim
+    second = published_verdict(claim=claim_alone("Crime was down 40 percent.")).claim
+    groups.claim_group_link(claim=claim_alone("Again."), earlier=first)  # desk-only: linked
     with pytest.raises(NeedsAnEditor):
         groups.claim_group_link(claim=fresh(second), earlier=fresh(first))
     assert fresh(second).group_id is None
 
 
 def test_the_worker_does_not_move_a_claim_a_reviewer_confirmed_since_it_read_it():
-    first, theirs, repeat, reviewer = claim(), claim("Elsewhere."), claim("Again."), fact_checker()
+    first, theirs, repeat, reviewer = (
+        claim_alone(),
+        claim_alone("Elsewhere."),
+        claim_alone("Again."),
+        fact_checker(),
+    )
     stale = Claim.objects.get(pk=repeat.pk)  # the linker's read: no group yet
     groups.claim_group_link(
         claim=repeat, earlier=theirs, actor=reviewer, kind=GroupEventKind.CONFIRMED
@@ -323,7 +337,12 @@ def test_the_worker_does_not_move_a_claim_a_reviewer_confirmed_since_it_read_it(
 
 
 def test_the_worker_does_not_link_again_a_claim_a_reviewer_split_out_since_it_read_it():
-    first, other, repeat, reviewer = claim(), claim("Elsewhere."), claim("Again."), fact_checker()
+    first, other, repeat, reviewer = (
+        claim_alone(),
+        claim_alone("Elsewhere."),
+        claim_alone("Again."),
+        fact_checker(),
+    )
     stale = Claim.objects.get(pk=repeat.pk)
     groups.claim_group_link(claim=repeat, earlier=other)
     groups.claim_split(claim=fresh(repeat), actor=reviewer)
@@ -333,7 +352,12 @@ def test_the_worker_does_not_link_again_a_claim_a_reviewer_split_out_since_it_re
 
 
 def test_a_reviewer_still_moves_a_grouped_claim_to_another_group():
-    first, other, repeat, reviewer = claim(), claim("Elsewhere."), claim("Again."), fact_checker()
+    first, other, repeat, reviewer = (
+        claim_alone(),
+        claim_alone("Elsewhere."),
+        claim_alone("Again."),
+        fact_checker(),
+    )
     groups.claim_group_link(claim=repeat, earlier=other)
     groups.claim_group_link(
         claim=fresh(repeat), earlier=first, actor=reviewer, kind=GroupEventKind.CONFIRMED

@@ -10,7 +10,7 @@ from claims.matching import store
 from claims.matching.index import VectorIndex
 from claims.matching.store import CHECKED, CLAIMS, claim_key, corpora_forget, live_corpus
 from claims.models import ClaimEmbedding
-from tests.factories import ArticleFactory, ClaimFactory
+from tests.factories import claim_alone
 
 
 def unit(rows, seed=0):
@@ -40,20 +40,16 @@ def test_a_snapshot_round_trips(tmp_path):
     assert loaded.search(vectors[3:4], 1)[0][0][0] == 3
 
 
-def claim(text):
-    return ClaimFactory(article=ArticleFactory(body=text), text=text)
-
-
 @pytest.mark.django_db
 def test_a_process_starts_from_the_snapshot_and_reads_claims_stored_after_it(tmp_path, settings):
     settings.MATCHING_INDEX_DIR = tmp_path
-    before = claim("The council spent two million on the new stadium last spring.")
+    before = claim_alone("The council spent two million on the new stadium last spring.")
     out = io.StringIO()
     call_command("rebuild_match_index", stdout=out)
     assert "embedded 1 claims" in out.getvalue()
     assert (tmp_path / f"{CLAIMS}.faiss").is_file() and (tmp_path / f"{CHECKED}.faiss").is_file()
     corpora_forget()  # a process starting now
-    after = claim("The mayor promised free buses for every pupil in the city.")
+    after = claim_alone("The mayor promised free buses for every pupil in the city.")
     store.claim_embeddings_compute(claim_ids=[after.pk])  # the worker, after the snapshot
     live = live_corpus(CLAIMS)
     assert {claim_key(before.pk), claim_key(after.pk)} <= set(live.documents)

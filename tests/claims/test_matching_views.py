@@ -16,6 +16,7 @@ from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
+    claim_alone,
     editor,
     fact_checker,
     published_verdict,
@@ -24,13 +25,9 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 
-def claim(text="Crime fell by 40 percent last year.", **fields):
-    return ClaimFactory(article=ArticleFactory(body=text), text=text, **fields)
-
-
 def test_the_panel_shows_an_earlier_appearance_with_its_published_rating(client, checker):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     assert "Seen before" in page
@@ -58,7 +55,7 @@ def test_every_date_in_the_panel_is_written_the_one_house_way(client, checker):
     Article.objects.filter(pk=verdict.claim.article_id).update(
         published_at=datetime(2021, 9, 10, tzinfo=UTC)
     )
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     panel = page.split('aria-labelledby="seen-heading"')[1].split("</section>")[0]
@@ -75,7 +72,7 @@ def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_rev
     from claims.appearances import claim_appearances
 
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     response = client.post(
         reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk}
@@ -109,7 +106,7 @@ def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_rev
 
 def test_an_editor_applies_the_verdict_from_the_panel_at_once(client):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.force_login(editor(username="ed"))
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
@@ -119,7 +116,7 @@ def test_an_editor_applies_the_verdict_from_the_panel_at_once(client):
 
 def test_an_editor_rejects_a_request_with_a_reason_on_the_claim_page(client, checker):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
     application = repeat.verdict_applications.get()
@@ -148,7 +145,7 @@ def test_an_editor_rejects_a_request_with_a_reason_on_the_claim_page(client, che
 def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checker, number):
     # "²" passes str.isdigit() but int() refuses it; "١" is no claim number a reader types.
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     merged = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": number})
     assert merged.status_code == 302
@@ -159,7 +156,11 @@ def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checke
 
 
 def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
-    earlier, new, other = claim(), claim("Crime went down 40 percent."), claim("Crime rose.")
+    earlier, new, other = (
+        claim_alone(),
+        claim_alone("Crime went down 40 percent."),
+        claim_alone("Crime rose."),
+    )
     confirm = MatchSuggestion.objects.create(
         claim=new, candidate=earlier, score=0.7, level="suggested"
     )
@@ -184,8 +185,8 @@ def test_a_suggested_match_is_dated_by_its_article_as_an_appearance_is(client, c
         text="The U.S. military said it hit two sites.",
         speaker=speaker,
     )
-    undated = claim("The U.S. military said it struck two sites.")
-    new = claim("The Pentagon said American forces hit two sites.", speaker=speaker)
+    undated = claim_alone("The U.S. military said it struck two sites.")
+    new = claim_alone("The Pentagon said American forces hit two sites.", speaker=speaker)
     for candidate in (dated, undated):
         MatchSuggestion.objects.create(claim=new, candidate=candidate, score=0.7, level="suggested")
     page = client.get(reverse("claims:detail", args=[new.pk])).content.decode()
@@ -206,7 +207,10 @@ def test_a_suggested_match_is_dated_by_its_article_as_an_appearance_is(client, c
 def test_the_earlier_claims_panel_shows_a_possible_later_repeat_and_decides_it_there(
     client, checker
 ):
-    earlier, later = claim(), claim("Crime went down 40 percent last year, the mayor said.")
+    earlier, later = (
+        claim_alone(),
+        claim_alone("Crime went down 40 percent last year, the mayor said."),
+    )
     suggestion = MatchSuggestion.objects.create(
         claim=later, candidate=earlier, score=0.71, level="suggested"
     )
@@ -221,7 +225,7 @@ def test_the_earlier_claims_panel_shows_a_possible_later_repeat_and_decides_it_t
     assert Claim.objects.get(pk=later.pk).group_id == Claim.objects.get(pk=earlier.pk).group_id
     # Back to a claim the suggestion is not about is not a place to go: the later claim's page.
     other = MatchSuggestion.objects.create(
-        claim=claim("Crime fell."), candidate=earlier, score=0.6, level="suggested"
+        claim=claim_alone("Crime fell."), candidate=earlier, score=0.6, level="suggested"
     )
     response = client.post(
         reverse("claims:suggestion_reject", args=[other.pk]), {"next_claim": later.pk}
@@ -230,7 +234,7 @@ def test_the_earlier_claims_panel_shows_a_possible_later_repeat_and_decides_it_t
 
 
 def test_merging_a_group_into_one_of_its_members_is_refused_with_a_message(client, checker):
-    first, second = claim(), claim("Again.")
+    first, second = claim_alone(), claim_alone("Again.")
     groups.claim_group_link(claim=second, earlier=first)
     response = client.post(
         reverse("claims:merge", args=[first.pk]), {"target": second.pk}, follow=True
@@ -239,8 +243,8 @@ def test_merging_a_group_into_one_of_its_members_is_refused_with_a_message(clien
 
 
 def test_an_undo_goes_back_to_a_claim_it_moved_and_a_fact_checker_never_to_a_403(client, checker):
-    first, second = claim(), claim("Again.")
-    unrelated = claim("Something else entirely.")
+    first, second = claim_alone(), claim_alone("Again.")
+    unrelated = claim_alone("Something else entirely.")
     undo_url = lambda event: reverse("claims:group_event_undo", args=[event.pk])  # noqa: E731
     event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
     # A page the undo did not come from (or a claim that does not exist) is not where it goes.
@@ -262,7 +266,7 @@ def test_an_undo_goes_back_to_a_claim_it_moved_and_a_fact_checker_never_to_a_403
 
 
 def test_group_actions_need_a_logged_in_desk_user(client):
-    first, second = claim(), claim("Again.")
+    first, second = claim_alone(), claim_alone("Again.")
     groups.claim_group_link(claim=second, earlier=first)
     response = client.post(reverse("claims:split", args=[second.pk]))
     assert response.status_code == 302 and "/login" in response["Location"]
@@ -271,8 +275,8 @@ def test_group_actions_need_a_logged_in_desk_user(client):
 
 def test_the_history_page_lists_every_appearance_speaker_and_group_change(client):
     speaker_a, speaker_b = SpeakerFactory(name="Ann Able"), SpeakerFactory(name="Bob Baker")
-    verdict = published_verdict(claim=claim(speaker=speaker_a))
-    repeat = claim("Crime dropped by 40 percent last year.", speaker=speaker_b)
+    verdict = published_verdict(claim=claim_alone(speaker=speaker_a))
+    repeat = claim_alone("Crime dropped by 40 percent last year.", speaker=speaker_b)
     groups.claim_group_link(claim=repeat, earlier=verdict.claim, kind=GroupEventKind.CONFIRMED)
     client.force_login(editor(username="ed"))
     group = Claim.objects.get(pk=repeat.pk).group
@@ -285,7 +289,7 @@ def test_the_history_page_lists_every_appearance_speaker_and_group_change(client
 
 
 def test_the_history_page_is_for_editors(client, checker):
-    first, second = claim(), claim("Again.")
+    first, second = claim_alone(), claim_alone("Again.")
     groups.claim_group_link(claim=second, earlier=first)
     group = Claim.objects.get(pk=first.pk).group
     assert client.get(reverse("claims:group_history", args=[group.pk])).status_code == 403
@@ -293,7 +297,10 @@ def test_the_history_page_is_for_editors(client, checker):
 
 def test_the_queue_marks_repeats_of_a_published_claim_and_filters_them(client, checker):
     verdict = published_verdict()
-    repeat, fresh = claim("Crime dropped 40 percent last year."), claim("Taxes rose 3 percent.")
+    repeat, fresh = (
+        claim_alone("Crime dropped 40 percent last year."),
+        claim_alone("Taxes rose 3 percent."),
+    )
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:queue")).content.decode()
     assert page.count("data-already-checked") == 1
@@ -305,9 +312,9 @@ def test_the_queue_marks_repeats_of_a_published_claim_and_filters_them(client, c
 
 def test_the_speaker_page_counts_how_often_each_claim_was_made(client, checker):
     speaker = SpeakerFactory()
-    said_twice = claim(speaker=speaker)
-    groups.claim_group_link(claim=claim("Crime fell 40 percent, again."), earlier=said_twice)
-    said_once = claim("Taxes rose 3 percent.", speaker=speaker)
+    said_twice = claim_alone(speaker=speaker)
+    groups.claim_group_link(claim=claim_alone("Crime fell 40 percent, again."), earlier=said_twice)
+    said_once = claim_alone("Taxes rose 3 percent.", speaker=speaker)
     page = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
     assert f'data-repeats="{said_twice.pk}">2' in page
     assert f'data-repeats="{said_once.pk}">1' in page
@@ -331,9 +338,11 @@ def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
 ):
     from tests.factories import drafted_verdict
 
-    first = published_verdict(claim=claim(speaker=SpeakerFactory())).claim
+    first = published_verdict(claim=claim_alone(speaker=SpeakerFactory())).claim
     for n in range(8):
-        repeat = claim(f"Crime fell by 40 percent last year, take {n}.", speaker=SpeakerFactory())
+        repeat = claim_alone(
+            f"Crime fell by 40 percent last year, take {n}.", speaker=SpeakerFactory()
+        )
         drafted_verdict(claim=repeat)
         groups.claim_group_link(claim=repeat, earlier=first)
     client.force_login(editor(username="ed"))
@@ -350,7 +359,7 @@ def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
 
 def test_the_already_checked_note_links_to_the_checked_claim_and_its_public_page(client, checker):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
@@ -365,7 +374,7 @@ def verdict_section(page: str) -> str:
 
 def test_an_applied_repeat_s_verdict_section_says_which_fact_check_covers_it(client):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.force_login(editor(username="ed"))
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
@@ -388,7 +397,7 @@ def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_b
     from claims import services
 
     verdict = published_verdict()
-    by_hand = claim("Crime dropped 40 percent in the last year.")
+    by_hand = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=by_hand, earlier=verdict.claim)
     services.claim_dismiss(claim=by_hand, actor=checker, reason="Opinion.")
     section = verdict_section(
@@ -396,7 +405,7 @@ def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_b
     )
     assert "No verdict yet. The claim is dismissed." in section and "Covered by" not in section
 
-    repeat = claim("Crime went down 40 percent last year.")
+    repeat = claim_alone("Crime went down 40 percent last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     desk_editor = editor(username="ed")
     applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
@@ -410,7 +419,7 @@ def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_b
 
 def test_a_fact_checker_splitting_an_applied_repeat_out_is_told_an_editor_does_it(client, checker):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     applications.verdict_application_request(
         claim=repeat, checked=verdict.claim, actor=editor(username="ed")
     )
@@ -421,7 +430,7 @@ def test_a_fact_checker_splitting_an_applied_repeat_out_is_told_an_editor_does_i
 
 def test_a_repeat_s_claim_page_says_already_checked_at_the_top(client, checker):
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     top = page.split("<blockquote")[1].split('id="verdict-heading"')[0]
@@ -431,8 +440,8 @@ def test_a_repeat_s_claim_page_says_already_checked_at_the_top(client, checker):
 
 
 def test_the_group_s_own_actions_come_before_the_other_fact_checkers_reviews(client, checker):
-    earlier = claim()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    earlier = claim_alone()
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     groups.claim_group_link(claim=repeat, earlier=earlier)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     panel = page.split('id="seen-heading"')[1]
@@ -443,7 +452,7 @@ def test_a_repeat_split_out_from_under_an_applied_verdict_says_it_is_no_longer_c
     """The split ends the cover but keeps the dismissal (an undo puts the cover back): the
     page and the history say which fact-check stopped covering it and to reopen it."""
     verdict = published_verdict()
-    repeat = claim("Crime dropped 40 percent in the last year.")
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
     desk_editor = editor(username="ed")
     applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
     client.force_login(desk_editor)
@@ -466,7 +475,7 @@ def test_a_repeat_split_out_from_under_an_applied_verdict_says_it_is_no_longer_c
 
 
 def test_a_claim_dismissed_by_hand_and_split_out_is_not_said_to_have_lost_a_cover(client):
-    first, second = claim(), claim("Again.")
+    first, second = claim_alone(), claim_alone("Again.")
     groups.claim_group_link(claim=second, earlier=first)
     checker = fact_checker()
     client.force_login(checker)
@@ -476,9 +485,12 @@ def test_a_claim_dismissed_by_hand_and_split_out_is_not_said_to_have_lost_a_cove
 
 
 def test_desk_pages_name_a_group_of_repeats_in_newsroom_words_not_canonical(client):
-    first, second = claim(), claim("Crime went down 40 percent.")
+    first, second = claim_alone(), claim_alone("Crime went down 40 percent.")
     groups.claim_group_link(claim=second, earlier=first, actor=fact_checker())
-    third, fourth = claim("Crime fell by 40 percent, said the mayor."), claim("Crime dropped.")
+    third, fourth = (
+        claim_alone("Crime fell by 40 percent, said the mayor."),
+        claim_alone("Crime dropped."),
+    )
     groups.claim_group_link(claim=fourth, earlier=third, actor=fact_checker())
     merged_away = Claim.objects.get(pk=third.pk).group
     group_id = Claim.objects.get(pk=first.pk).group_id
