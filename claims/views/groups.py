@@ -5,7 +5,9 @@ editors' history page of a canonical claim."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from config.form_encoding import refuse_unreadable_in_messages
 
@@ -204,6 +206,15 @@ def group_event_undo(request, pk: int):
     if moved:
         return redirect("claims:detail", pk=event.claim_id or min(moved))
     return redirect("claims:queue")
+
+
+@desk_view(PUBLISH_VERDICTS)
+def group_history_moved(request, pk: int):
+    """The page's first address (from when the desk said "canonical claim"), kept for the
+    links editors saved: a permanent redirect that keeps the pagers' query string."""
+    target = reverse("claims:group_history", args=[pk])
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
 
 @desk_view(PUBLISH_VERDICTS)

@@ -108,6 +108,21 @@ def test_the_group_history_pages_its_timeline_and_names_each_entry_s_claim(clien
     assert second[-1].title.startswith("Group: ")  # the link came after the day-old events
 
 
+def test_the_group_history_s_old_address_redirects_for_editors_only_keeping_the_pagers(client):
+    first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
+    groups.claim_group_link(claim=ClaimFactory(), earlier=first)
+    group_id = Claim.objects.get(pk=first.pk).group_id
+    old = f"/canonical-claims/{group_id}/"
+    assert client.get(old)["Location"].startswith(reverse("login"))
+    client.force_login(fact_checker())
+    assert client.get(old).status_code == 403
+    client.force_login(editor())
+    moved = client.get(old, {"page": "2", "changes": "1"})
+    assert moved.status_code == 301
+    assert moved["Location"] == f"/claim-groups/{group_id}/?page=2&changes=1"
+    assert client.get(old)["Location"] == reverse("claims:group_history", args=[group_id])
+
+
 def test_the_desk_history_pager_keeps_the_person_filter_on_every_page(client):
     boss = editor()
     for _ in range(55):
