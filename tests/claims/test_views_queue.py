@@ -448,3 +448,17 @@ def test_a_refused_filter_unfolds_the_filters_so_its_marked_field_shows(client, 
     assert _filter_disclosure(client, score_min="2") == (True, "Filters (1 active)")
     opened, _ = _filter_disclosure(client, published_from="2025-03-01", published_to="2025-01-01")
     assert opened
+
+
+def _bulk_disclosure_open(response) -> bool:
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    return soup.find("details", class_="bulk-disclosure").has_attr("open")
+
+
+def test_the_queue_s_bulk_actions_are_folded_until_one_is_refused(client, checker):
+    one = claim("The river rose by two metres.")
+    assert not _bulk_disclosure_open(client.get(reverse("claims:queue")))
+    assert not _bulk_disclosure_open(_bulk(client, [one.pk], "assign"))
+    # Refused, it comes back open: the kept action and reason show beside its error.
+    assert _bulk_disclosure_open(_bulk(client, [one.pk], "dismiss", reason=" "))
+    assert not _bulk_disclosure_open(client.get(reverse("claims:queue")))

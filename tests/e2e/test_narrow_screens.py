@@ -1,5 +1,6 @@
-"""The claim page's layout: on a phone long source addresses wrap instead of widening the page
-past the screen; on a desk screen a saved source's note is as wide as a new one's."""
+"""The desk's layout on a phone and on a desk screen: the claim page's long source addresses wrap
+instead of widening the page; the queue's claims are cards below folded filters and bulk actions
+on a phone, a table below unfolded ones on a desk screen."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -63,14 +64,74 @@ def test_on_a_phone_the_first_claims_show_without_scrolling_past_the_filters(
     page.goto(live_server.url + reverse("claims:queue"))
     first_row = page.locator("table.queue tbody tr").first
     expect(first_row).to_contain_text("Unemployment fell")
-    # Its top within the first screen, with room below for the start of the claim's text.
+    # Nothing scrolls sideways: neither the page nor the table in its wrapper (the table was
+    # 511 px wide in a 335 px wrapper before its rows became cards).
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    assert page.locator(".table-wrap").evaluate("wrap => wrap.scrollWidth <= wrap.clientWidth")
+    # Below the folded filters and bulk actions the first card starts in the top 60% of the
+    # screen (at 444 px; at 651 px before the cards and the fold) and ends on it.
     assert page.evaluate("window.scrollY") == 0
-    assert first_row.bounding_box()["y"] < 800 - 100, first_row.bounding_box()
+    card = first_row.bounding_box()
+    assert card["y"] < 480 and card["y"] + card["height"] < 800, card
+    # Still a table to a screen reader, its cells named once: by the column headers, not also by
+    # the cards' visible labels.
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    roles = [node.get("role", {}).get("value") for node in tree]
+    assert roles.count("table") == 1 and roles.count("columnheader") == 7
+    assert roles.count("row") == 4 and roles.count("cell") == 3 * 7
+    names = [
+        node.get("name", {}).get("value")
+        for node in tree
+        if node.get("role", {}).get("value") == "cell"
+    ]
+    assert "narration" in names and not [name for name in names if "Speaker" in name]
     # The filters are one key press away, and opening them reaches every field by its label.
     page.locator(".filters summary").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Search claims")).to_be_visible()
     expect(page.get_by_label("Order")).to_be_visible()
+
+
+def test_on_a_phone_the_bulk_actions_unfold_assign_a_ticked_claim_and_stay_open_when_refused(
+    live_server, logged_in
+):
+    _queue_of_claims()
+    page = logged_in("factchecker", viewport=(375, 800))
+    page.goto(live_server.url + reverse("claims:queue"))
+    expect(page.get_by_label("Action", exact=True)).to_be_hidden()
+    first_row = page.locator("table.queue tbody tr").first
+    text = first_row.locator("td.claim a").inner_text()
+    first_row.get_by_role("checkbox").check()
+    page.locator(".bulk-disclosure summary").click()
+    page.get_by_label("Action", exact=True).select_option(label="Assign to me")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".messages")).to_contain_text("1 claim assigned to you.")
+    row = page.locator("table.queue tbody tr", has_text=text)
+    expect(row.locator("td[data-label='Assignee']")).to_have_text("factchecker")
+    expect(page.get_by_label("Action", exact=True)).to_be_hidden()  # folded again
+    # A dismissal without a reason is refused: the bulk actions come back open, as they were.
+    row.get_by_role("checkbox").check()
+    page.locator(".bulk-disclosure summary").click()
+    page.get_by_label("Action", exact=True).select_option(label="Dismiss as not check-worthy")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".messages")).to_contain_text("Say why the claims are not check-worthy.")
+    expect(page.get_by_label("Action", exact=True)).to_have_value("dismiss")
+    expect(page.get_by_label("Reason (for a dismissal)")).to_be_visible()
+    expect(row.get_by_role("checkbox")).to_be_checked()
+
+
+def test_on_a_phone_the_open_filters_take_less_than_a_screen(live_server, logged_in):
+    page = logged_in("factchecker", viewport=(375, 800))
+    page.goto(live_server.url + reverse("claims:queue"))
+    page.locator(".filters summary").click()
+    # The from-to pairs share a row (the fields took 847 px, one a row).
+    for first, second in [("Article from", "Article to"), ("Score from", "Score to")]:
+        assert (
+            page.get_by_label(first).bounding_box()["y"]
+            == (page.get_by_label(second).bounding_box()["y"])
+        )
+    assert page.locator(".filter-grid").bounding_box()["height"] < 700
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
 
 
 def test_on_a_phone_a_bad_filter_s_field_is_shown_and_its_error_link_reaches_it(
@@ -93,3 +154,7 @@ def test_on_a_desk_screen_the_filters_show_without_a_disclosure(live_server, log
     # Focus does not land in folded content: this passes only when the fields are unfolded.
     page.get_by_label("Search claims").focus()
     expect(page.get_by_label("Search claims")).to_be_focused()
+    # The bulk actions too; the queue is a table with its header row.
+    expect(page.locator(".bulk-disclosure summary")).to_be_hidden()
+    expect(page.get_by_label("Action", exact=True)).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Speaker")).to_be_visible()
