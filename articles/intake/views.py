@@ -272,7 +272,7 @@ def _factchecks_found(paginator: CappedCountPaginator) -> str:
     if paginator.capped:
         return (
             f"More than {paginator.cap:,} fact-checks match; only the first {paginator.cap:,} "
-            "are listed. Narrow the search (more words, or a name) to reach the others."
+            "are listed. Narrow the search (a longer part of the claim) to reach the others."
         )
     if paginator.count <= 1:
         return "1 fact-check matches." if paginator.count else ""
