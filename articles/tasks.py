@@ -25,7 +25,10 @@ def intake_fetch(self, job_id: int) -> str | None:
 
     final_attempt = self.request.retries >= self.max_retries
     try:
-        outcome = jobs.intake_job_run(job_id=job_id, final_attempt=final_attempt)
+        # Eager: run inside the request that queued it (no broker), which cannot wait out retries.
+        outcome = jobs.intake_job_run(
+            job_id=job_id, final_attempt=final_attempt, in_request=bool(self.request.is_eager)
+        )
     except IntakeJob.DoesNotExist:
         logger.warning("Intake job %s vanished before it ran", job_id)
         return None

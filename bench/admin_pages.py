@@ -1,4 +1,5 @@
-"""SQL queries and server time of the Django admin's changelists that grow with the desk.
+"""SQL queries and server time of the Django admin's changelists that grow with the desk (and
+of the desk's own list of imported fact-checks, /intake/fact-checks/).
 
     .venv/bin/python bench/admin_pages.py --database-url postgres://postgres@127.0.0.1:5432/DB
     .venv/bin/python bench/admin_pages.py --runs 15 --only claims --explain
@@ -63,6 +64,12 @@ PAGES = [
         "imported fact-checks, search an old address",
         "/admin/articles/externalfactcheck/?q=check17.example%2F17",
     ),
+    # Not the admin: the desk's own list of them (articles/intake/views.py), whose search
+    # counts its matches up to a cap. "the" and "unemployment" are in every bench claim.
+    ("intake fact-checks page", "/intake/fact-checks/"),
+    ("intake fact-checks page, search the", "/intake/fact-checks/?q=the"),
+    ("intake fact-checks page, search unemployment", "/intake/fact-checks/?q=unemployment"),
+    ("intake fact-checks page, search an old claim", "/intake/fact-checks/?q=Claim+1234%3A"),
 ]
 
 

@@ -1,5 +1,6 @@
 """Changelists of tables that grow with the desk (claims, articles, sentences, events, verdicts,
-intake jobs, imported fact-checks) stay cheap at a million rows: both apps' admins use this.
+intake jobs, imported fact-checks) stay cheap at a million rows: both apps' admins use this, and
+so does the unsearched list of /intake/fact-checks/.
 
 Imports only Django."""
 

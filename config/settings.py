@@ -254,6 +254,10 @@ INTAKE_USER_AGENT = env_str(
 )
 INTAKE_CONNECT_TIMEOUT = env_seconds("INTAKE_CONNECT_TIMEOUT", 5.0)
 INTAKE_READ_TIMEOUT = env_seconds("INTAKE_READ_TIMEOUT", 15.0)
+# A fetch made inside a web request ends within this, all of it (every redirect and robots.txt):
+# a URL's when tasks run in-process (CELERY_TASK_ALWAYS_EAGER, the zero-config start), tried once,
+# and a feed's first read at subscribing, always. A worker keeps the time-outs above and retries.
+INTAKE_IN_REQUEST_FETCH_SECONDS = env_seconds("INTAKE_IN_REQUEST_FETCH_SECONDS", 10.0)
 INTAKE_MAX_REDIRECTS = env_int("INTAKE_MAX_REDIRECTS", 5, minimum=0)
 INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
 # Less text than this is a cookie wall, a paywall or an index page, not an article.

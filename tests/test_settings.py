@@ -171,7 +171,9 @@ def test_a_refused_request_reaches_the_console_once_without_its_traceback():
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "inf", "nan"])
-@pytest.mark.parametrize("name", ["INTAKE_CONNECT_TIMEOUT", "INTAKE_READ_TIMEOUT"])
+@pytest.mark.parametrize(
+    "name", ["INTAKE_CONNECT_TIMEOUT", "INTAKE_READ_TIMEOUT", "INTAKE_IN_REQUEST_FETCH_SECONDS"]
+)
 def test_a_fetch_time_out_that_is_not_a_positive_number_fails_loudly(name, value):
     # 0 or less failed every fetch with a ValueError; inf killed the fetch watchdog's timer
     # (an OverflowError in its thread) and left a trickling server unbounded.

@@ -6,6 +6,9 @@ once the read time-out has passed. download.py makes the requests over these con
 
 INTAKE_CONNECT_TIMEOUT bounds looking the host up and connecting to it, together: a resolver
 that hangs, or a host with many addresses that all time out, holds a worker no longer.
+
+A caller that cannot wait for every time-out of every hop (a fetch inside a web request) sets
+a time for the whole fetch with fetch_within(): each wait below is cut to what is left of it.
 """
 
 import contextlib
@@ -14,6 +17,7 @@ import socket
 import threading
 import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 import urllib3
 from django.conf import settings
@@ -34,9 +38,56 @@ _NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NON
 TOO_MANY_THREADS = "the worker could not start a thread for the fetch (too many threads)"
 
 
+@dataclass(frozen=True)
+class _FetchTime:
+    seconds: float
+    ends: float  # time.monotonic()
+
+
+# The whole fetch's time, where its caller set one: every hop, its robots.txt and its body.
+_fetch_time: ContextVar[_FetchTime | None] = ContextVar("intake_fetch_time", default=None)
+# Timers and socket time-outs end at their moment or a little after; this much before the
+# fetch's end, a time-out is the fetch's time running out.
+_FETCH_TIME_SLACK = 0.05
+
+
+@contextlib.contextmanager
+def fetch_within(seconds: float | None):
+    """Inside the block a fetch ends within `seconds` in all (None: each wait its own time-out),
+    with the FetchError "timed out after `seconds` s" once they have passed."""
+    token = _fetch_time.set(
+        None if seconds is None else _FetchTime(seconds, time.monotonic() + seconds)
+    )
+    try:
+        yield
+    finally:
+        _fetch_time.reset(token)
+
+
+def wait_for(seconds: float) -> float:
+    """`seconds`, or what is left of the fetch's time when that is less; a transient
+    FetchError when none is left."""
+    limit = _fetch_time.get()
+    if limit is None:
+        return seconds
+    left = limit.ends - time.monotonic()
+    if left <= 0:
+        raise FetchError(timed_out(seconds), transient=True)
+    return min(seconds, left)
+
+
+def timed_out(seconds: float) -> str:
+    """The reason for a wait of `seconds` that ran out, or for the fetch's own time when that
+    is what ran out (the wait was cut to it)."""
+    limit = _fetch_time.get()
+    if limit is not None and time.monotonic() >= limit.ends - _FETCH_TIME_SLACK:
+        seconds = limit.seconds
+    return f"timed out after {seconds:g} s"
+
+
 def _lookup_timed_out(host: str) -> FetchError:
     return FetchError(
-        f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s looking up the host {host}",
+        f"{timed_out(settings.INTAKE_CONNECT_TIMEOUT)} looking up the host {host}",
         transient=True,
         unreachable=True,
     )
@@ -103,7 +154,7 @@ class _Deadline:
         with self._lock:
             if self._timer:
                 self._timer.cancel()
-            self._timer = threading.Timer(settings.INTAKE_READ_TIMEOUT, self._expire)
+            self._timer = threading.Timer(wait_for(settings.INTAKE_READ_TIMEOUT), self._expire)
             self._timer.daemon = True
             try:
                 self._timer.start()
@@ -132,7 +183,7 @@ _deadline: ContextVar[_Deadline | None] = ContextVar("intake_fetch_deadline", de
 
 def _connect(host: str, port: int, timeout, source_address, socket_options) -> socket.socket:
     connect_timeout = timeout if isinstance(timeout, int | float) else None
-    deadline = time.monotonic() + (connect_timeout or settings.INTAKE_CONNECT_TIMEOUT)
+    deadline = time.monotonic() + wait_for(connect_timeout or settings.INTAKE_CONNECT_TIMEOUT)
     infos = resolve(host, port, deadline=deadline)
     for *_, sockaddr in infos:
         refusal = address_refusal(sockaddr[0])
@@ -175,7 +226,7 @@ def _connect(host: str, port: int, timeout, source_address, socket_options) -> s
         why = (error.strerror or str(error)).lower()
         raise FetchError(f"could not connect to {host}: {why}", transient=True, unreachable=True)
     raise FetchError(
-        f"timed out after {settings.INTAKE_CONNECT_TIMEOUT:g} s connecting to {host}",
+        f"{timed_out(settings.INTAKE_CONNECT_TIMEOUT)} connecting to {host}",
         transient=True,
         unreachable=True,
     )

@@ -1,7 +1,8 @@
 """HTTP GET over guarded connections (connection.py): redirects followed one hop at a time,
 each hop's URL judged again (addresses.py) and offered to a check of the caller's (robots.txt,
 in fetch.py); the answer's status, type and size judged; the body read within the read
-time-out and the size cap, however it is encoded. Nothing here knows about robots.txt."""
+time-out and the size cap, however it is encoded, all within the fetch's time where its caller
+set one (connection.fetch_within). Nothing here knows about robots.txt."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from django.conf import settings
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from .addresses import url_refusal
-from .connection import _Deadline, pool_manager, watched
+from .connection import _Deadline, pool_manager, timed_out, wait_for, watched
 from .errors import FetchError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -50,9 +51,6 @@ def get(
 ) -> FetchResult:
     """GET `url` following at most INTAKE_MAX_REDIRECTS redirects; `before_hop(url)` may raise
     FetchError to refuse a hop. A 304 Not Modified is returned, not raised."""
-    timeout = urllib3.Timeout(
-        connect=settings.INTAKE_CONNECT_TIMEOUT, read=settings.INTAKE_READ_TIMEOUT
-    )
     current = url
     for _redirect in range(settings.INTAKE_MAX_REDIRECTS + 1):
         try:
@@ -61,6 +59,11 @@ def get(
                 raise FetchError(refusal)
             if before_hop is not None:
                 before_hop(current)
+            # Each hop's time-outs, cut to what is left of the fetch's time (fetch_within).
+            timeout = urllib3.Timeout(
+                connect=wait_for(settings.INTAKE_CONNECT_TIMEOUT),
+                read=wait_for(settings.INTAKE_READ_TIMEOUT),
+            )
             response = _hop(current, accept, headers, timeout, max_bytes)
         except FetchError as error:
             # The reason may name a host the submitter never wrote (a redirect's): say where.
@@ -81,7 +84,7 @@ def _describe_type(content_type: str) -> str:
 
 
 def _read_timed_out() -> FetchError:
-    return FetchError(f"timed out after {settings.INTAKE_READ_TIMEOUT:g} s", transient=True)
+    return FetchError(timed_out(settings.INTAKE_READ_TIMEOUT), transient=True)
 
 
 def _megabytes(size: int) -> str:

@@ -30,7 +30,7 @@ from ..services import (
     outlet_get_or_create,
     url_normalize,
 )
-from .fetch import FEED_TYPES, FetchError, fetch, url_refusal
+from .fetch import FEED_TYPES, FetchError, fetch, fetch_within, url_refusal
 from .jobs import intake_job_submit
 from .storable import storable_line
 
@@ -110,9 +110,14 @@ def feed_url_check(url: str) -> None:
     """Fetch the feed once as its polls will (the same SSRF-safe fetch, robots.txt, types and
     parsing) and raise ValidationError saying why when it gives no RSS or Atom feed: a page that
     is no feed, a 404, a host that cannot be reached or whose address is not allowed. Nothing
-    is stored: the first poll fetches it again."""
+    is stored: the first poll fetches it again.
+
+    Someone is waiting on it (the page, the admin, add_feed), so the fetch ends within
+    INTAKE_IN_REQUEST_FETCH_SECONDS in all; its polls wait out the worker's time-outs."""
     try:
-        _feed_parsed(fetch(url, accept=FEED_TYPES))
+        with fetch_within(settings.INTAKE_IN_REQUEST_FETCH_SECONDS):
+            page = fetch(url, accept=FEED_TYPES)
+        _feed_parsed(page)
     except Exception as error:
         if not isinstance(error, FetchError):
             logger.exception("Checking feed %s failed", url)

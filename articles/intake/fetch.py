@@ -3,7 +3,8 @@ content type) and refuses server-side request forgery: the entry point the rest 
 calls. The work is split by job:
 
     addresses.py   which URLs and IP addresses may be fetched (the SSRF rule), no network
-    connection.py  bounded DNS lookup, every address checked, connection pinned to it; watchdog
+    connection.py  bounded DNS lookup, every address checked, connection pinned to it; watchdog;
+                   the whole fetch's time where the caller sets one (fetch_within)
     download.py    the GET itself: redirects hop by hop, status, type, size, body read
     robots.py      robots.txt rules, cached per site
     errors.py      FetchError, which every step raises
@@ -12,6 +13,7 @@ calls. The work is split by job:
 from django.conf import settings
 
 from .addresses import address_refusal, url_refusal
+from .connection import fetch_within
 from .download import HTML_TYPES, FetchResult, get
 from .errors import FetchError
 from .robots import robots_allows, robots_cache_clear
@@ -23,6 +25,7 @@ __all__ = [
     "FetchResult",
     "address_refusal",
     "fetch",
+    "fetch_within",
     "robots_cache_clear",
     "url_refusal",
 ]

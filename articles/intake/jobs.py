@@ -20,7 +20,7 @@ from ..services import (
     url_normalize,
 )
 from .extract import ExtractionError, article_extract
-from .fetch import FetchError, fetch, url_refusal
+from .fetch import FetchError, fetch, fetch_within, url_refusal
 from .queue import not_in_broker, task_send
 
 FETCH_TASK = "articles.tasks.intake_fetch"
@@ -33,6 +33,17 @@ DATABASE_RETRY_REASON = "Will try again: the database could not be reached"
 DUPLICATE_OF_OTHERS_REASON = "This page is already stored (submitted by someone else)."
 # A page that timed out or answered 503 is tried this many times before the job fails.
 MAX_ATTEMPTS = 3
+
+
+def in_request_note() -> str:
+    """Said after a transient failure of a fetch run inside the submitting request (tasks run
+    in-process): there is no worker to try it again later, and the submission is not lost."""
+    seconds = settings.INTAKE_IN_REQUEST_FETCH_SECONDS
+    return (
+        "Not tried again: this desk has no task queue, so the page was fetched once, inside the "
+        f"request (or command) that submitted it, for at most {seconds:g} s. The submission is "
+        "kept in this job: retry it later, or paste the article's text."
+    )
 
 
 @dataclass(frozen=True)
@@ -143,9 +154,17 @@ def fetch_lease() -> timedelta:
     return timedelta(seconds=2 * hop * (settings.INTAKE_MAX_REDIRECTS + 1))
 
 
-def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
+def intake_job_run(
+    *, job_id: int, final_attempt: bool = False, in_request: bool = False
+) -> JobOutcome:
     """Fetch, extract and store the job's page. Safe to run twice: a job already stored or failed
-    is left alone, and a job left 'fetching' by a worker that died is taken over."""
+    is left alone, and a job left 'fetching' by a worker that died is taken over.
+
+    `in_request`: the task runs inside a web request (no broker: CELERY_TASK_ALWAYS_EAGER). A
+    worker waits out every time-out of every hop and retries with a countdown; a request cannot
+    (three tries of a hanging site held the submit page 45 s, and Celery runs an eager retry at
+    once, without its countdown), so the fetch gets INTAKE_IN_REQUEST_FETCH_SECONDS in all and
+    a transient failure fails the job, saying so (in_request_note)."""
     now = timezone.now()
     claimed = IntakeJob.objects.filter(
         Q(status=IntakeStatus.QUEUED)
@@ -162,7 +181,9 @@ def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
         return JobOutcome(job)
     try:
         try:
-            page = fetch(job.fetch_url or job.url)
+            in_request_time = settings.INTAKE_IN_REQUEST_FETCH_SECONDS if in_request else None
+            with fetch_within(in_request_time):
+                page = fetch(job.fetch_url or job.url)
         except FetchError as error:
             job.fetched_url = error.url[:2000]
             raise
@@ -174,6 +195,9 @@ def intake_job_run(*, job_id: int, final_attempt: bool = False) -> JobOutcome:
             min_chars=settings.INTAKE_MIN_TEXT_CHARS,
         )
     except FetchError as error:
+        if error.transient and in_request:
+            reason = f"{_sentence(error.reason)} {in_request_note()}"
+            return JobOutcome(_finish(job, IntakeStatus.FAILED, reason))
         if error.transient and not final_attempt and job.attempts < MAX_ATTEMPTS:
             retry_in = retry_countdown(job.attempts)
             # Queued again, due at a worker when the countdown ends: the recovery of jobs that

@@ -10,7 +10,10 @@ from django.db import transaction
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
+
+from config.admin_paging import EstimatedCountPaginator
 
 from ..forms import FeedForm, ImportUploadForm
 from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus
@@ -22,6 +25,12 @@ from .feeds import feed_add
 from .jobs import intake_job_retry
 
 FEED_PAGE_SIZE = 50
+FACTCHECK_PAGE_SIZE = 50
+# A search of the imported fact-checks counts its matches this far and no further: a word in
+# most claims ("the", "rate") matched every row, and counting them all read the whole table on
+# every page of the list (bench/admin_pages.py, "intake fact-checks page"). Twenty pages of
+# matches are more than anyone reads; past them, a narrower search is what helps.
+FACTCHECK_SEARCH_COUNT_CAP = 1000
 POLL_FEEDS_BY_HAND = (
     "No Celery beat runs beside this desk (it has no broker, as in the zero-config demo), so "
     "feeds are not polled on their own: run manage.py poll_feeds with the desk's settings to "
@@ -235,6 +244,41 @@ def import_status(request, pk: int):
     )
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most `cap` rows (then `capped` is true), so its pages stop at the cap. The
+    count stops reading at the cap + 1st match instead of counting every one."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _found(self) -> int:
+        # Unordered: in the list's order PostgreSQL may walk the date index to the end to find
+        # a rare word's few rows, where a bitmap of the trigram index finds them at once.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._found > self.cap
+
+
+def _factchecks_found(paginator: CappedCountPaginator) -> str:
+    """The line above a search's list; none for no match (the empty list says it)."""
+    if paginator.capped:
+        return (
+            f"More than {paginator.cap:,} fact-checks match; only the first {paginator.cap:,} "
+            "are listed. Narrow the search (a longer part of the claim) to reach the others."
+        )
+    if paginator.count <= 1:
+        return "1 fact-check matches." if paginator.count else ""
+    return f"{paginator.count:,} fact-checks match."
+
+
 @login_required
 @permission_required("articles.view_externalfactcheck", raise_exception=True)
 def external_factcheck_list(request):
@@ -247,6 +291,14 @@ def external_factcheck_list(request):
         context.update(page=None, q_error=SEARCH_QUERY_TOO_LONG)
         return render(request, "articles/intake/external_factcheck_list.html", context, status=400)
     if query:
-        factchecks = factchecks.filter(claim_reviewed__icontains=query)
-    context["page"] = Paginator(factchecks, 50).get_page(request.GET.get("page"))
+        paginator = CappedCountPaginator(
+            factchecks.filter(claim_reviewed__icontains=query),
+            FACTCHECK_PAGE_SIZE,
+            cap=FACTCHECK_SEARCH_COUNT_CAP,
+        )
+        context["found"] = _factchecks_found(paginator)
+    else:
+        # The whole list: a big table's size from PostgreSQL's statistics, as in the admin.
+        paginator = EstimatedCountPaginator(factchecks, FACTCHECK_PAGE_SIZE)
+    context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "articles/intake/external_factcheck_list.html", context)

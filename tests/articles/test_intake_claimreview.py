@@ -5,7 +5,10 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from articles.intake import views as intake_views
 from articles.intake.claimreview import (
     claimreviews_from_html,
     claimreviews_from_json,
@@ -485,3 +488,48 @@ def test_the_command_counts_a_review_stored_without_its_future_date_as_stored_no
         in (output)
     )
     assert "ClaimReview 1:" not in output
+
+
+def _imported(count: int, claim: str) -> None:
+    ExternalFactCheck.objects.bulk_create(
+        ExternalFactCheck(
+            claim_reviewed=f"{claim} ({n})",
+            publisher_name="Rate Check",
+            url=f"https://rates.example/{n}",
+            identity=f"{n:064d}",
+        )
+        for n in range(count)
+    )
+
+
+def test_a_broad_fact_check_search_stops_counting_at_the_cap_and_says_to_narrow_it(
+    client, monkeypatch
+):
+    monkeypatch.setattr(intake_views, "FACTCHECK_SEARCH_COUNT_CAP", 60)
+    _imported(61, "The rate doubled")
+    client.force_login(fact_checker())
+    with CaptureQueriesContext(connection) as queries:
+        broad = client.get("/intake/fact-checks/", {"q": "rate"})
+    page = broad.content.decode()
+    assert broad.status_code == 200
+    assert "More than 60 fact-checks match; only the first 60 are listed." in page
+    assert "Narrow the search" in page and "Page 1 of 2" in page
+    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert len(counts) == 1 and "LIMIT 61" in counts[0]  # not a count of every match
+    # Past the cap there is no page: the last one is shown, as for any page out of range. The
+    # list is newest first, so the first imported is the 61st match, the one not listed.
+    beyond = client.get("/intake/fact-checks/", {"q": "rate", "page": "3"}).content.decode()
+    assert "Page 2 of 2" in beyond and "The rate doubled (1)" in beyond
+    assert "The rate doubled (0)" not in beyond
+
+
+def test_a_fact_check_search_under_the_cap_says_how_many_match(client, monkeypatch):
+    monkeypatch.setattr(intake_views, "FACTCHECK_SEARCH_COUNT_CAP", 60)
+    _imported(60, "The rate doubled")
+    client.force_login(fact_checker())
+    page = client.get("/intake/fact-checks/", {"q": "rate"}).content.decode()
+    assert "60 fact-checks match." in page and "More than" not in page
+    one = client.get("/intake/fact-checks/", {"q": "doubled (7)"}).content.decode()
+    assert "1 fact-check matches." in one
+    none = client.get("/intake/fact-checks/", {"q": "tripled"}).content.decode()
+    assert "No external fact-checks match." in none and 'role="status"' not in none

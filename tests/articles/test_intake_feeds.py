@@ -659,6 +659,25 @@ def test_subscribing_to_a_host_that_cannot_be_reached_says_so(client, intake_ser
     assert "could not connect to 127.0.0.1" in page and f'value="{url}"' in page
 
 
+@pytest.mark.parametrize("hangs", ["/robots.txt", "/feed.xml"])
+def test_subscribing_to_a_feed_whose_site_hangs_is_refused_within_the_in_request_time(
+    client, intake_server, settings, hangs
+):
+    # The read time-out would wait 30 s for robots.txt and as long again for the feed; the
+    # check at subscribing is cut to its second. The server hangs on for a minute.
+    settings.INTAKE_READ_TIMEOUT = 30.0
+    settings.INTAKE_IN_REQUEST_FETCH_SECONDS = 1.0
+    intake_server.hang_once[hangs] = 60
+    client.force_login(editor())
+    url = intake_server.url("/feed.xml")
+    response = _subscribe(client, url)
+    assert response.status_code == 400 and not Feed.objects.exists()
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "The feed could not be read, so it was not subscribed: " in page
+    assert "timed out after 1 s" in page and "Try again later." in page
+    assert f'value="{url}"' in page
+
+
 def test_subscribing_to_a_name_on_the_private_network_is_refused(settings, monkeypatch):
     settings.INTAKE_ALLOW_PRIVATE_NETWORKS = False
     internal = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", 80))]

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from articles.intake.extract import ExtractionError, article_extract
-from articles.intake.fetch import FetchError, address_refusal, fetch
+from articles.intake.fetch import FetchError, address_refusal, fetch, fetch_within
 
 
 def test_extraction_keeps_the_article_and_drops_the_boilerplate(intake_server):
@@ -277,6 +277,22 @@ def test_a_server_that_trickles_its_answer_times_out_within_the_read_time_out(
     bound = settings.INTAKE_CONNECT_TIMEOUT + 2 * settings.INTAKE_READ_TIMEOUT
     assert time.monotonic() - started < bound + 5 < server.gives_up_after
     assert str(timed_out.value) == "timed out after 1 s" and timed_out.value.transient
+
+
+def test_inside_a_fetch_time_the_watchdog_stops_a_trickle_at_that_time(drip_server, settings):
+    settings.INTAKE_READ_TIMEOUT = 30.0  # the server trickles on as long: only the 1 s stops it
+    server = drip_server(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+    with pytest.raises(FetchError) as timed_out, fetch_within(1.0):
+        fetch(server.base + "/page", check_robots=False)
+    assert str(timed_out.value) == "timed out after 1 s" and timed_out.value.transient
+    assert _pending_timers() == []
+
+
+def test_a_fetch_time_longer_than_the_time_outs_leaves_them_as_they_are(drip_server):
+    server = drip_server(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+    with pytest.raises(FetchError) as timed_out, fetch_within(20.0):
+        fetch(server.base + "/page", check_robots=False)
+    assert str(timed_out.value) == "timed out after 1 s"  # the read time-out's
 
 
 def _pending_timers() -> list[threading.Timer]:
