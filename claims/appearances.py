@@ -1,12 +1,16 @@
-"""A published fact-check's public appearances: the one definition of which claims of its
-group the public sees (ClaimReview's `appearance`, the API's claim group, the public pages),
-and the guard that keeps fact-checkers from changing that set without an editor.
+"""A published fact-check's public appearances: the one definition of where the public reads
+that the claim a fact-check reviewed was made (ClaimReview's `appearance`, the public page's
+"Also made in", the API's appearances for keys without the desk scope), and the guard that
+keeps fact-checkers from changing that set without an editor.
 
-A sibling is public once the desk stands behind it: it has a published verdict of its own, or
-an editor applied this group's published verdict to it (a VERDICT_APPLIED group event, written
-only by claims.matching.applications) and it has not left since. A suggested, auto-linked or
-confirmed repeat in someone's pasted article stays desk-only, and so does a fact-checker's
-proposal to apply a verdict until an editor approves it.
+A fact-check's appearances are its own claim and the repeats an editor applied that verdict to
+(a VERDICT_APPLIED group event naming the claim as `checked`, written only by
+claims.matching.applications) that stayed in its group, dismissed, since; one per article,
+the claim's own article being the claim's. Another claim of the group with a fact-check of its
+own, or a repeat covered by another fact-check, is not one of them: a merge of two groups that
+each hold a published verdict leaves each fact-check with its own repeats. A suggested,
+auto-linked or confirmed repeat in someone's pasted article stays desk-only, and so does a
+fact-checker's proposal to apply a verdict until an editor approves it.
 
 Imports claims.models, and claims.record for the published set's cache counter.
 """
@@ -67,10 +71,25 @@ def standing_applications() -> QuerySet[ClaimGroupEvent]:
 
 
 def public_member_q() -> Q:
-    """A claim the public may see as an appearance of its group's published fact-checks."""
+    """A claim the public may see as an appearance of a published fact-check: one of its own,
+    or a repeat an editor applied one to (for the guards on deleting what the public reads;
+    which fact-check it is an appearance of is covered_repeats_of's)."""
     applied = standing_applications().filter(claim=OuterRef("pk"))
     # Applying dismisses the repeat as already checked; it counts only while it stays so.
     return published_verdict_q("verdict__") | Q(Exists(applied), status=ClaimStatus.DISMISSED)
+
+
+def covered_repeats_of(claim: Claim) -> QuerySet[Claim]:
+    """The repeats whose appearances `claim`'s published verdict speaks for: those an editor
+    applied that verdict to, still standing, still dismissed and still in the claim's group.
+    The event names the fact-check applied (`checked`), so a merge of groups that each hold a
+    published verdict leaves each with its own repeats (claim_covered_by reads the same)."""
+    if not claim.group_id:
+        return Claim.objects.none()
+    applied = standing_applications().filter(claim=OuterRef("pk"), data__checked=claim.pk)
+    return Claim.objects.filter(
+        Exists(applied), group_id=claim.group_id, status=ClaimStatus.DISMISSED
+    ).exclude(pk=claim.pk)
 
 
 def appearances_changed_at(group_ref) -> Greatest:
@@ -111,20 +130,26 @@ def _dating_applications() -> QuerySet[ClaimGroupEvent]:
 
 
 def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:
-    """The claim and the other claims of its group, in the order they were published; in
-    public (ClaimReview, the public pages, non-desk API keys) only the public members."""
+    """In public (ClaimReview, the public pages, non-desk API keys) the fact-check's
+    appearances, one claim per article in the order they were published; on the desk the claim
+    and every other claim of its group."""
     return list(appearances_of(claim, public=public))
 
 
 def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
     """claim_appearances as a query, for the reads that take part of a large group: the API's
     pages of appearances (ordered on `appeared_at`, then id) and ClaimReview's list."""
-    if not claim.group_id:
-        others = Claim.objects.filter(pk=claim.pk)
-    else:
+    if public:
+        # One appearance per article (an article's URL is unique): the claim's own article is
+        # the claim's, and a repeat said twice in one article is its earliest claim.
+        repeats = covered_repeats_of(claim).exclude(article_id=claim.article_id)
+        said_earlier = repeats.filter(article_id=OuterRef("article_id"), pk__lt=OuterRef("pk"))
+        shown = repeats.exclude(Exists(said_earlier)).values("pk")
+        others = Claim.objects.filter(Q(pk=claim.pk) | Q(pk__in=shown))
+    elif claim.group_id:
         others = Claim.objects.filter(group_id=claim.group_id)
-        if public:
-            others = others.filter(Q(pk=claim.pk) | public_member_q())
+    else:
+        others = Claim.objects.filter(pk=claim.pk)
     # An undated article is placed by when the desk read it: one order on every database
     # (PostgreSQL sorts NULLs last, SQLite first) and a key a cursor can page on.
     return (
@@ -146,31 +171,26 @@ def claim_appearances_capped(claim: Claim, *, latest: int) -> list[Claim]:
 
 
 def public_appearance_map(*, claim_ids, group_ids) -> dict[int, frozenset[int]]:
-    """For each published claim among `claim_ids` or in the groups `group_ids`: the ids of its
-    public appearances (claim_appearances' set, read for them all in one query)."""
+    """For each published claim among `claim_ids` or in the groups `group_ids`: the ids of the
+    claim and of the repeats its verdict covers (covered_repeats_of, read for them all in two
+    queries)."""
     group_ids = {pk for pk in group_ids if pk}
-    rows = (
-        Claim.objects.filter(Q(pk__in=list(claim_ids)) | Q(group_id__in=group_ids))
-        .annotate(
-            is_published=Exists(
-                Claim.objects.filter(published_verdict_q("verdict__"), pk=OuterRef("pk"))
-            ),
-            is_public=Exists(Claim.objects.filter(public_member_q(), pk=OuterRef("pk"))),
-        )
-        .order_by()
-        .values_list("pk", "group_id", "is_published", "is_public")
+    claims = Claim.objects.filter(Q(pk__in=list(claim_ids)) | Q(group_id__in=group_ids))
+    published = dict(
+        claims.filter(published_verdict_q("verdict__")).order_by().values_list("pk", "group_id")
     )
-    public_by_group: dict[int, set[int]] = {}
-    published = []
-    for pk, group_id, is_published, is_public in rows:
-        if is_public and group_id:
-            public_by_group.setdefault(group_id, set()).add(pk)
-        if is_published:
-            published.append((pk, group_id))
-    return {
-        pk: frozenset(public_by_group.get(group_id, set()) | {pk}) if group_id else frozenset({pk})
-        for pk, group_id in published
-    }
+    covered: dict[int, set[int]] = {pk: {pk} for pk in published}
+    applied = (
+        standing_applications()
+        .filter(claim__in=claims, claim__status=ClaimStatus.DISMISSED)
+        .order_by()
+        .values_list("claim_id", "claim__group_id", "data")
+    )
+    for pk, group_id, data in applied:
+        checked = data.get("checked")
+        if checked in published and group_id and published[checked] == group_id:
+            covered[checked].add(pk)
+    return {pk: frozenset(ids) for pk, ids in covered.items()}
 
 
 @contextmanager

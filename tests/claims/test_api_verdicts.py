@@ -691,7 +691,10 @@ def repeats_in_group(verdict, count: int, *, applied: bool) -> list:
     if applied:
         ClaimGroupEvent.objects.bulk_create(
             ClaimGroupEvent(
-                group=group, claim=repeat, kind=GroupEventKind.VERDICT_APPLIED, data={"before": {}}
+                group=group,
+                claim=repeat,
+                kind=GroupEventKind.VERDICT_APPLIED,
+                data={"before": {}, "checked": checked.pk},
             )
             for repeat in repeats
         )

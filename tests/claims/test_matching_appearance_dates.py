@@ -85,7 +85,9 @@ def test_the_sitemap_and_feed_date_the_fact_check_by_the_split_too(
     assert dates() == (timezone.localdate().isoformat(),) * 2
 
 
-def test_merging_two_fact_checks_groups_moves_both_date_modified_on(client):
+def test_merging_two_fact_checks_groups_dates_neither_since_neither_s_appearances_change(
+    client,
+):
     first = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
     second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
     groups.claim_group_link(
@@ -94,32 +96,24 @@ def test_merging_two_fact_checks_groups_moves_both_date_modified_on(client):
     groups.claim_group_link(claim=titled_claim("Down 40 percent, again."), earlier=second.claim)
     long_ago = timezone.now() - dt.timedelta(days=3)
     Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(published_at=long_ago)
-    assert "dateModified" not in jsonld_of(client, first)
     groups.group_merge(
         source=fresh(first.claim).group, target=fresh(second.claim).group, actor=editor()
     )
-    for verdict, other in ((first, second), (second, first)):
-        review = jsonld_of(client, verdict)
-        assert modified(review).date() == timezone.localdate()
-        assert other.claim.article.title in headlines(review)
-
-
-def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_the_group_it_left(client):
-    first = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
-    second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
-    desk_editor = editor()
-    groups.claim_group_link(
-        claim=second.claim, earlier=first.claim, actor=desk_editor, kind=GroupEventKind.CONFIRMED
-    )
-    long_ago = timezone.now() - dt.timedelta(days=3)
-    Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(
-        published_at=long_ago, appearances_changed_at=None
-    )
-    groups.claim_split(claim=fresh(second.claim), actor=desk_editor)
+    # Each verdict speaks for the repeats applied to it only (claims.appearances).
     for verdict in (first, second):
         review = jsonld_of(client, verdict)
-        assert modified(review).date() == timezone.localdate()
+        assert "dateModified" not in review
         assert headlines(review) == [verdict.claim.article.title]
+
+
+def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_drops_its_repeats(client, applied):
+    verdict, repeat, desk_editor = applied
+    Verdict.objects.filter(pk=verdict.pk).update(appearances_changed_at=None)
+    assert repeat.text in headlines(jsonld_of(client, verdict))
+    groups.claim_split(claim=fresh(verdict.claim), actor=desk_editor)
+    review = jsonld_of(client, verdict)
+    assert modified(review).date() == timezone.localdate()
+    assert headlines(review) == [verdict.claim.article.title]
 
 
 def test_a_group_change_the_public_does_not_see_dates_nothing(client):

@@ -290,32 +290,34 @@ def test_a_fact_checker_still_splits_and_links_repeats_the_public_does_not_see()
     assert fresh(repeat).group_id is None
 
 
-def test_merging_the_groups_of_two_published_claims_is_an_editor_s():
-    from claims.appearances import NeedsAnEditor, claim_appearances
+def test_merging_the_groups_of_two_published_claims_leaves_each_its_own_repeats():
+    from claims.appearances import claim_appearances
 
     first = published_verdict(claim=claim_alone()).claim
     second = published_verdict(claim=claim_alone("Crime was down 40 percent.")).claim
     repeat, other = claim_alone("A1."), claim_alone("B1.")
-    groups.claim_group_link(claim=repeat, earlier=first)
-    groups.claim_group_link(claim=other, earlier=second)
+    apply(repeat, first)
+    apply(other, second)
     source, target = fresh(first).group, fresh(second).group
-    # Merged, each fact-check would list the other's claim as an appearance.
-    with pytest.raises(NeedsAnEditor):
-        groups.group_merge(source=source, target=target, actor=fact_checker())
-    assert set(Claim.objects.filter(group=target)) == {second, other}
-    groups.group_merge(source=source, target=target, actor=editor())
-    assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, second.pk}
+    # Each verdict speaks only for the repeats applied to it: merged, neither fact-check's
+    # public appearances change, so a fact-checker may merge them.
+    groups.group_merge(source=source, target=target, actor=fact_checker())
+    assert set(Claim.objects.filter(group=target)) == {first, second, repeat, other}
+    assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, repeat.pk}
+    assert {c.pk for c in claim_appearances(fresh(second))} == {second.pk, other.pk}
 
 
-def test_the_worker_does_not_link_a_published_claim_into_another_fact_check_s_group():
-    from claims.appearances import NeedsAnEditor
+def test_linking_a_published_claim_into_another_fact_check_s_group_changes_neither():
+    from claims.appearances import claim_appearances
 
     first = published_verdict(claim=claim_alone()).claim
     second = published_verdict(claim=claim_alone("Crime was down 40 percent.")).claim
-    groups.claim_group_link(claim=claim_alone("Again."), earlier=first)  # desk-only: linked
-    with pytest.raises(NeedsAnEditor):
-        groups.claim_group_link(claim=fresh(second), earlier=fresh(first))
-    assert fresh(second).group_id is None
+    repeat = claim_alone("Again.")
+    apply(repeat, first)
+    groups.claim_group_link(claim=fresh(second), earlier=fresh(first))
+    assert fresh(second).group_id == fresh(first).group_id
+    assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, repeat.pk}
+    assert [c.pk for c in claim_appearances(fresh(second))] == [second.pk]
 
 
 def test_the_worker_does_not_move_a_claim_a_reviewer_confirmed_since_it_read_it():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from claims import corrections
 from claims.claimreview import claimreview_for
 from claims.matching import applications, groups
+from tests.api_clients import key_client
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -245,3 +246,45 @@ def test_the_page_lists_the_other_articles_its_claimreview_names_and_no_unapplie
 def test_a_fact_check_of_a_claim_made_once_has_no_other_articles_listed(client, verdict):
     html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
     assert "Also made in" not in html
+
+
+def test_after_a_merge_each_fact_check_lists_its_own_repeats_once_per_other_article(
+    client, verdict
+):
+    """The demo's probe: a True fact-check's group merged into a False one's. Neither may name
+    its own article under "Also made in", list an article twice, or claim the other's repeats."""
+    own_article = verdict.claim.article  # "Crime fell by 40 percent last year. Other text."
+    other_check = published_verdict(
+        claim=ClaimFactory(article=own_article, start=36, end=47), rating=active_rating("true")
+    )
+    recap = ArticleFactory(
+        title="Recap",
+        body="Crime fell 40 percent. It fell by 40 percent. Other text was true.",
+        url="https://team.example.com/recap",
+        published_at=timezone.make_aware(dt.datetime(2021, 7, 2, 9, 0)),
+    )
+    desk_editor = editor(username="ed")
+    for start, end, checked in [(0, 22, verdict), (23, 45, verdict), (46, 66, other_check)]:
+        applications.verdict_application_request(
+            claim=ClaimFactory(article=recap, start=start, end=end),
+            checked=checked.claim,
+            actor=desk_editor,
+        )
+    other_check.claim.refresh_from_db()
+    verdict.claim.refresh_from_db()
+    groups.group_merge(
+        source=other_check.claim.group, target=verdict.claim.group, actor=desk_editor
+    )
+
+    api = key_client()
+    for fact_check in (verdict, other_check):
+        html = client.get(reverse("claims:public", args=[fact_check.pk])).content.decode()
+        (review,) = jsonld_blocks(html)
+        urls = [a.get("url") for a in review["itemReviewed"]["appearance"]]
+        assert urls == ["https://news.example.com/mayor-crime", "https://team.example.com/recap"]
+        also_in = html[html.index("Also made in") :]
+        assert also_in.count("data-appearance") == 1 and "Recap" in also_in
+        assert "Mayor on crime" not in also_in
+        # The API's public appearances are the same ones.
+        listed = api.get(f"/api/v1/claims/{fact_check.claim_id}/appearances/").json()["results"]
+        assert [a["article"].get("url") for a in listed] == urls
