@@ -3,7 +3,7 @@ requests to apply a published verdict that wait for an editor."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from articles.models import ExternalFactCheck
 
@@ -54,6 +54,14 @@ def published_verdict_of(claim: Claim) -> Verdict | None:
     return verdict if verdict is not None and verdict.is_published else None
 
 
+def open_suggestions() -> QuerySet[MatchSuggestion]:
+    """Suggestions still to decide: open, and of two claims not grouped together since (a
+    merge, a link or a repeat's application answered it another way). Split apart again,
+    the pair is a question again."""
+    grouped = Q(claim__group__isnull=False, claim__group_id=F("candidate__group_id"))
+    return MatchSuggestion.objects.filter(status=SuggestionStatus.OPEN).exclude(grouped)
+
+
 def seen_before(claim: Claim) -> SeenBefore:
     appearances = []
     group = claim.group if claim.group_id else None
@@ -65,14 +73,16 @@ def seen_before(claim: Claim) -> SeenBefore:
             .order_by("created_at", "pk")
         )
     suggestions = list(
-        MatchSuggestion.objects.filter(claim=claim, status=SuggestionStatus.OPEN)
+        open_suggestions()
+        .filter(claim=claim)
         .select_related(*(f"candidate__{name}" for name in APPEARANCE_RELATED))
         .order_by("-score")
     )
     # The other side of a suggestion: whoever works the earlier claim sees its possible
     # repeats too, before anyone confirms them on the later claim's page.
     later = list(
-        MatchSuggestion.objects.filter(candidate=claim, status=SuggestionStatus.OPEN)
+        open_suggestions()
+        .filter(candidate=claim)
         .select_related(*(f"claim__{name}" for name in APPEARANCE_RELATED))
         .order_by("-score", "pk")
     )

@@ -176,6 +176,33 @@ def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
     assert not Claim.objects.get(pk=other.pk).group_id
 
 
+def test_a_suggestion_is_no_longer_offered_once_its_two_claims_share_a_group(client, checker):
+    earlier, new, other = (
+        claim_alone(),
+        claim_alone("Crime went down 40 percent."),
+        claim_alone("Crime rose."),
+    )
+    stale = MatchSuggestion.objects.create(
+        claim=new, candidate=earlier, score=0.7, level="suggested"
+    )
+    still_open = MatchSuggestion.objects.create(
+        claim=new, candidate=other, score=0.6, level="suggested"
+    )
+    # Grouped another way than through the suggestion: "This claim repeats claim #".
+    groups.claim_group_link(
+        claim=new, earlier=earlier, actor=fact_checker(), kind=GroupEventKind.CONFIRMED
+    )
+    for pk in (new.pk, earlier.pk):
+        page = client.get(reverse("claims:detail", args=[pk])).content.decode()
+        assert f'data-suggestion="{stale.pk}"' not in page
+    page = client.get(reverse("claims:detail", args=[new.pk])).content.decode()
+    assert f'data-suggestion="{still_open.pk}"' in page
+    # Split apart again, the pair is a question again.
+    groups.claim_split(claim=Claim.objects.get(pk=new.pk), actor=fact_checker())
+    page = client.get(reverse("claims:detail", args=[new.pk])).content.decode()
+    assert f'data-suggestion="{stale.pk}"' in page
+
+
 def test_a_suggested_match_is_dated_by_its_article_as_an_appearance_is(client, checker):
     # It showed the day the desk detected the candidate (today), beside appearances dated by
     # their article: a Reuters story of June 2021 read as one of this week.
