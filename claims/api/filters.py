@@ -19,10 +19,10 @@ from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from articles.services import language_refusal
 
 from ..ids import ID_DIGITS_MAX, is_id
-from ..models import ClaimStatus, Rating, SpeakerAlias
-from ..nlp.attribution import speaker_key
+from ..models import ClaimStatus, Rating
 from ..selectors.public import modified_since
 from ..selectors.search import SEARCH_QUERY_NO_WORDS
+from ..selectors.speakers import speaker_ids_matching
 from .auth import reads_unpublished
 from .serializers import RatingSlugField
 
@@ -91,37 +91,6 @@ class UtcIsoDateTimeField(IsoDateTimeField):
 
 class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
-
-
-def speaker_ids_matching(value: str, *, aliases: bool) -> Q:
-    """A speaker given as an id, a slug or its name (matched like attribution does: case,
-    spacing, accents and honorifics aside), and with `aliases` by any spelling the desk
-    recorded. It picks speakers only: which of their rows a key sees stays its endpoint's
-    rule (published ones only, for a partner key).
-
-    Only the desk scope passes aliases=True: a speaker's spellings come from every article the
-    desk analysed (pasted ones too), corrections and merges, and an exact match on them would
-    confirm a guessed desk-only one; the name and slug are what published answers show (the
-    public index's search keeps to the name for the same reason, claims_search)."""
-    # Any run of whitespace (a non-breaking space pasted from a page) reads as one space.
-    value = " ".join(value.split())
-    if is_id(value):
-        return Q(pk=int(value))
-    # Slugs are lower case. The name match covers speakers added in the admin without aliases
-    # (a scan, but of the speakers table, which stays small).
-    matching = Q(slug=value.lower()) | Q(name__iexact=value)
-    key = speaker_key(value)
-    if not key:
-        return matching
-    if aliases:
-        # Alias keys are indexed and unique.
-        return matching | Q(pk__in=SpeakerAlias.objects.filter(key=key).values("speaker_id"))
-    # The public name as attribution keys it ("  ANTONY  blinken", "Antoný Blinken"): the one
-    # speaker holding the key counts only when the key is its name's own.
-    alias = SpeakerAlias.objects.filter(key=key).select_related("speaker").first()
-    if alias is not None and speaker_key(alias.speaker.name) == key:
-        matching |= Q(pk=alias.speaker_id)
-    return matching
 
 
 def outlet_matching(value: str) -> Q:

@@ -1,10 +1,11 @@
 """The desk's work lists: the fact-checker queue (its filters and orders), the editors' review
 queue, and the verdicts sent back to an author."""
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from ..models import Claim, ClaimStatus, Verdict, VerdictStatus
+from ..models import Claim, ClaimStatus, Speaker, Verdict, VerdictStatus
 from .search import claims_search
+from .speakers import speaker_ids_matching
 
 QUEUE_STATUSES = {
     # "Open", not "awaiting review": in review is the status of a claim an editor has.
@@ -26,7 +27,11 @@ def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
     _, statuses = QUEUE_STATUSES.get(filters.get("status") or "", QUEUE_STATUSES[""])
     claims = claims.filter(status__in=statuses)
     if filters.get("speaker"):
-        claims = claims.filter(speaker__name__icontains=filters["speaker"])
+        # Part of the name as typed, or the speaker as the desk-scope API names one: its id,
+        # slug, name or any spelling the desk recorded (speaker_ids_matching).
+        value = filters["speaker"]
+        named = Q(name__icontains=value) | speaker_ids_matching(value, aliases=True)
+        claims = claims.filter(speaker_id__in=Speaker.objects.filter(named).values("pk"))
     if filters.get("outlet"):
         claims = claims.filter(article__outlet=filters["outlet"])
     if filters.get("published_from"):

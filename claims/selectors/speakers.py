@@ -1,9 +1,11 @@
-"""Reads about a speaker: its published ratings (the speaker page) and whether its name is on
-the public record."""
+"""Reads about a speaker: its published ratings (the speaker page), whether its name is on
+the public record, and which speakers a filter's value names (the API's and the queue's)."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from ..models import Rating, Speaker, Verdict
+from ..ids import is_id
+from ..models import Rating, Speaker, SpeakerAlias, Verdict
+from ..nlp.attribution import speaker_key
 from .dashboard import Bar, bars
 
 
@@ -22,3 +24,34 @@ def speaker_is_public(speaker: Speaker) -> bool:
     """Its name and role show on a published fact-check (public page, ClaimReview, API), so
     they change only with a public correction (claims.speaker_edits)."""
     return Verdict.objects.published().filter(claim__speaker=speaker).exists()
+
+
+def speaker_ids_matching(value: str, *, aliases: bool) -> Q:
+    """A speaker given as an id, a slug or its name (matched like attribution does: case,
+    spacing, accents and honorifics aside), and with `aliases` by any spelling the desk
+    recorded. It picks speakers only: which of their rows a key sees stays its endpoint's
+    rule (published ones only, for a partner key).
+
+    Only the desk scope passes aliases=True: a speaker's spellings come from every article the
+    desk analysed (pasted ones too), corrections and merges, and an exact match on them would
+    confirm a guessed desk-only one; the name and slug are what published answers show (the
+    public index's search keeps to the name for the same reason, claims_search)."""
+    # Any run of whitespace (a non-breaking space pasted from a page) reads as one space.
+    value = " ".join(value.split())
+    if is_id(value):
+        return Q(pk=int(value))
+    # Slugs are lower case. The name match covers speakers added in the admin without aliases
+    # (a scan, but of the speakers table, which stays small).
+    matching = Q(slug=value.lower()) | Q(name__iexact=value)
+    key = speaker_key(value)
+    if not key:
+        return matching
+    if aliases:
+        # Alias keys are indexed and unique.
+        return matching | Q(pk__in=SpeakerAlias.objects.filter(key=key).values("speaker_id"))
+    # The public name as attribution keys it ("  ANTONY  blinken", "Antoný Blinken"): the one
+    # speaker holding the key counts only when the key is its name's own.
+    alias = SpeakerAlias.objects.filter(key=key).select_related("speaker").first()
+    if alias is not None and speaker_key(alias.speaker.name) == key:
+        matching |= Q(pk=alias.speaker_id)
+    return matching

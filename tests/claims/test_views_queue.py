@@ -85,6 +85,18 @@ def test_text_search_finds_words_in_claims(client, checker):
     assert queue_texts(client, q="bridge") == ["The bridge cost ten million."]
 
 
+def test_the_speaker_filter_also_takes_the_slug_and_any_spelling_the_desk_recorded(client, checker):
+    from claims.nlp.attribution import speaker_key
+
+    blinken = SpeakerFactory(name="Antony Blinken", slug="antony-blinken")
+    blinken.aliases.create(alias="Tony Blinken", key=speaker_key("Tony Blinken"))
+    claim("Talks resume on Monday.", speaker=blinken)
+    claim("The bridge cost ten million.", speaker=SpeakerFactory(name="Maria Lopez"))
+    assert queue_texts(client, speaker="antony-blinken") == ["Talks resume on Monday."]
+    assert queue_texts(client, speaker="Tony  BLINKEN") == ["Talks resume on Monday."]
+    assert queue_texts(client, speaker="Blink") == ["Talks resume on Monday."]
+
+
 def test_text_search_finds_claims_by_their_speakers_name_or_alias_on_every_database(
     client, checker
 ):
