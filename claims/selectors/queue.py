@@ -86,7 +86,11 @@ def review_queue() -> QuerySet[Verdict]:
 def verdicts_returned_to(user, *, limit: int = 5) -> tuple[int, list[Verdict]]:
     """The verdicts an editor sent back to `user` that still wait for changes: how many, and
     the oldest few (they have waited longest)."""
-    returned = Verdict.objects.filter(status=VerdictStatus.RETURNED, author=user)
+    # Only while its claim is still to work: one dismissed since, by hand or as a repeat an
+    # editor covered with a published verdict (applying one dismisses it), needs no rework.
+    returned = Verdict.objects.filter(
+        status=VerdictStatus.RETURNED, author=user, claim__in=Claim.objects.in_queue()
+    )
     count = returned.count()
     oldest = (
         list(returned.select_related("claim").order_by("updated_at", "pk")[:limit]) if count else []

@@ -286,6 +286,35 @@ def test_the_queue_shows_the_author_the_verdicts_returned_to_them(client, checke
     assert "Returned to you" not in client.get(reverse("claims:queue")).content.decode()
 
 
+def test_a_returned_verdict_whose_claim_was_dismissed_or_covered_since_is_not_to_rework(
+    client, checker
+):
+    from claims import verdicts
+    from claims.matching import applications
+    from tests.factories import drafted_verdict, published_verdict
+
+    def returned(text):
+        verdict = drafted_verdict(claim=claim(text), author=checker)
+        verdict = verdicts.verdict_submit(verdict=verdict, actor=checker)
+        return verdicts.verdict_return(verdict=verdict, actor=editor(), comment="More sources.")
+
+    kept, dismissed, covered = (
+        returned("Parking fees tripled."),
+        returned("Ferries doubled."),
+        returned("Parking fees went up threefold."),
+    )
+    services.claim_dismiss(claim=dismissed.claim, actor=checker, reason="Not check-worthy.")
+    checked = published_verdict(claim=claim("Parking fees tripled last year."))
+    applications.verdict_application_request(
+        claim=covered.claim, checked=checked.claim, actor=editor()
+    )
+    page = client.get(reverse("claims:queue")).content.decode()
+    assert "Returned to you: 1 verdict to rework" in page
+    notice = page.split('<h2 id="returned-heading">')[1].split("</section>")[0]
+    assert kept.claim.text in notice
+    assert "Ferries doubled." not in notice and "threefold" not in notice
+
+
 def test_the_claim_page_leads_back_to_the_queue_as_it_was_filtered(client, checker):
     opened = claim("Ada's claim.", speaker=SpeakerFactory(name="Ada Lovelace"))
     client.get(reverse("claims:queue"), {"speaker": "Ada", "status": "all"})
