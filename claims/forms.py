@@ -23,6 +23,7 @@ from .limits import (
 )
 from .models import ClaimEvent, ClaimGroupEvent, Rating, Speaker, SpeakerKind
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
+from .selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 
 
 def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
@@ -33,12 +34,19 @@ def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
         form.add_error(end, message)
 
 
+def _search_has_words(value: str) -> None:
+    if not search_words(value):
+        raise forms.ValidationError(SEARCH_QUERY_NO_WORDS)
+
+
 def search_query_field(*, label: str) -> forms.CharField:
     return forms.CharField(
         required=False,
         label=label,
         max_length=SEARCH_QUERY_MAX,
         error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
+        # Not run on an empty value: no search is no filter.
+        validators=[_search_has_words],
     )
 
 

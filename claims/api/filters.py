@@ -21,12 +21,11 @@ from articles.services import language_refusal
 from ..ids import ID_DIGITS_MAX, is_id
 from ..models import ClaimStatus, Rating
 from ..selectors.public import modified_since
-from ..selectors.search import SEARCH_QUERY_NO_WORDS
+from ..selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 from ..selectors.speakers import speaker_ids_matching
 from .auth import reads_unpublished
 from .serializers import RatingSlugField
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 # The largest id a client may name (claims.ids); the schema states it as the maximum.
 ID_MAX = 10**ID_DIGITS_MAX - 1
 SEARCH_CONFIG = "english"
@@ -114,7 +113,7 @@ def text_search(queryset: QuerySet, field: str, text: str) -> QuerySet:
 
 
 def query_words(text: str, *, limit: int = 32) -> list[str]:
-    return [word.lower() for word in _WORD.findall(text)][:limit]
+    return [word.lower() for word in search_words(text)][:limit]
 
 
 class StrictFilterSet(filters.FilterSet):

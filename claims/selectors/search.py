@@ -1,6 +1,8 @@
 """Word and speaker search over claims, shared by the desk queue and the public index, and the
 admin's substring search."""
 
+import re
+
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -10,6 +12,14 @@ from ..models import Claim, Speaker, Verdict
 
 # How long a search may be is articles.search's rule (SEARCH_QUERY_MAX), shared with articles/.
 SEARCH_QUERY_NO_WORDS = "Give at least one word to search for."
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search: one without any ("-", "&|!") is refused with
+    SEARCH_QUERY_NO_WORDS everywhere (the API, the public index, the desk queue), not answered
+    as a search that matched nothing."""
+    return _WORD.findall(text)
 
 
 def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:

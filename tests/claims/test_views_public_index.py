@@ -89,6 +89,9 @@ def test_the_index_searches_by_words_and_filters_by_rating(client, desk):
         ({"q": "nul\x00byte"}, "Null characters are not allowed"),
         ({"rating": "made-up"}, "Choose one of the ratings listed."),
         ({"rating": "<script>"}, "Choose one of the ratings listed."),
+        # No word to search for: refused as the API refuses it, not "nothing matches".
+        ({"q": "-"}, "Give at least one word to search for."),
+        ({"q": "&|!"}, "Give at least one word to search for."),
     ],
 )
 def test_bad_searches_are_a_400_that_says_what_is_wrong(client, desk, params, message):

@@ -491,6 +491,15 @@ def test_a_refused_filter_unfolds_the_filters_so_its_marked_field_shows(client, 
     assert opened
 
 
+def test_a_search_without_a_word_is_a_refused_filter_not_an_empty_queue(client, checker):
+    claim("The river rose by two metres.")
+    response = client.get(reverse("claims:queue"), {"q": "&|!"})
+    page = response.content.decode()
+    assert "Give at least one word to search for." in page
+    assert "The marked filter is left out until it is corrected." in page
+    assert [c.text for c in response.context["page"]] == ["The river rose by two metres."]
+
+
 def _bulk_disclosure_open(response) -> bool:
     soup = BeautifulSoup(response.content.decode(), "html.parser")
     return soup.find("details", class_="bulk-disclosure").has_attr("open")
