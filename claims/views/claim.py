@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from config.form_encoding import refuse_unreadable
 
 from .. import corrections, notes, selectors, timeline, verdicts
+from ..appearances import may_change_public_appearances
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
@@ -144,6 +145,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
             initial=sources, prefix="correct-sources"
         )
     latest, timeline_total = timeline.claim_timeline_latest(claim, count=CLAIM_PAGE_TIMELINE)
+    covered_by = claim_covered_by(claim)
     context = {
         "claim": claim,
         "queue_url": queue_view_url(request),
@@ -154,7 +156,10 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "context": selectors.claim_context(claim),
         "earlier_claims": selectors.speaker_earlier_claims(claim),
         "seen": seen_before(claim),
-        "covered_by": claim_covered_by(claim),
+        "covered_by": covered_by,
+        # Split, reopened or its group changes undone, the repeat leaves that fact-check's
+        # public appearances: claims.appearances refuses it to anyone but an editor.
+        "cover_is_an_editors": covered_by is not None and not may_change_public_appearances(user),
         "cover_lifted": selectors.claim_cover_lifted(claim),
         "pending_application": pending_application_of(claim),
         "rejection_note_max": REJECTION_NOTE_MAX,

@@ -455,6 +455,28 @@ def test_a_fact_checker_splitting_an_applied_repeat_out_is_told_an_editor_does_i
     assert Claim.objects.get(pk=repeat.pk).group_id is not None
 
 
+def test_a_fact_checker_is_not_offered_the_changes_to_a_covered_repeat_only_an_editor_makes(
+    client, checker
+):
+    verdict = published_verdict()
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
+    applications.verdict_application_request(
+        claim=repeat, checked=verdict.claim, actor=editor(username="ed")
+    )
+    split, reopen = (
+        reverse("claims:split", args=[repeat.pk]),
+        reverse("claims:reopen", args=[repeat.pk]),
+    )
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    assert split not in page and reopen not in page and "Undo “" not in page
+    assert "An editor reopens this repeat, splits it out or undoes its group changes" in page
+    assert reverse("claims:merge", args=[repeat.pk]) in page  # a merge keeps the cover
+    client.force_login(editor(username="ed2"))
+    page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
+    assert split in page and reopen in page and "Undo “" in page
+    assert "An editor reopens this repeat" not in page
+
+
 def test_a_repeat_s_claim_page_says_already_checked_at_the_top(client, checker):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
