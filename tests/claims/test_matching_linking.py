@@ -308,9 +308,10 @@ def test_imported_fact_checks_whose_vector_job_was_lost_are_embedded_by_the_swee
     assert sent == [[lost.pk]]
 
 
-def test_a_published_claim_is_only_suggested_as_a_repeat_of_another_fact_check():
-    """Linked, each fact-check would list the other's claim as a public appearance: an editor's
-    change, so the worker leaves it to the desk as a suggestion."""
+def test_the_worker_links_a_published_claim_to_another_fact_check_leaving_both_public_alone():
+    """Each verdict speaks for the repeats applied to it only (claims.appearances): grouped,
+    neither fact-check lists the other's claim, so the link needs no editor."""
+    from claims.appearances import claim_appearances
     from tests.factories import published_verdict
 
     first = published_verdict(claim=article_with_claim(STATEMENT)).claim
@@ -318,8 +319,10 @@ def test_a_published_claim_is_only_suggested_as_a_repeat_of_another_fact_check()
     later = published_verdict(claim=article_with_claim(STATEMENT)).claim
     result = article_claims_match(article_id=later.article_id)
     later.refresh_from_db()
-    assert later.group_id is None and result.linked == 0
-    assert MatchSuggestion.objects.filter(claim=later, candidate=first).exists()
+    first.refresh_from_db()
+    assert later.group_id == first.group_id is not None and result.linked == 1
+    assert [c.pk for c in claim_appearances(first)] == [first.pk]
+    assert [c.pk for c in claim_appearances(later)] == [later.pk]
 
 
 def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_and_its_lock(
