@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -142,9 +142,10 @@ def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
     if public:
         # One appearance per article (an article's URL is unique): the claim's own article is
         # the claim's, and a repeat said twice in one article is its earliest claim.
+        # (One GROUP BY over the repeats: a "no earlier claim in this article" subquery per
+        # repeat read the repeats again for each one, minutes for a viral claim's group.)
         repeats = covered_repeats_of(claim).exclude(article_id=claim.article_id)
-        said_earlier = repeats.filter(article_id=OuterRef("article_id"), pk__lt=OuterRef("pk"))
-        shown = repeats.exclude(Exists(said_earlier)).values("pk")
+        shown = repeats.order_by().values("article_id").annotate(first=Min("pk")).values("first")
         others = Claim.objects.filter(Q(pk=claim.pk) | Q(pk__in=shown))
     elif claim.group_id:
         others = Claim.objects.filter(group_id=claim.group_id)
