@@ -85,7 +85,7 @@ def test_importing_the_same_file_again_stores_nothing_twice(django_capture_on_co
 def test_a_jsonl_import_with_bad_lines(intake_server, django_capture_on_commit_callbacks):
     lines = [
         json.dumps({"title": "Jobs", "body": "Unemployment fell to 3 percent.", "language": "en"}),
-        "{not json",
+        '{"title": "x"',
         "",
         json.dumps(["a", "list"]),
         json.dumps({"title": "X", "body": "Y", "colour": "red"}),
@@ -97,7 +97,8 @@ def test_a_jsonl_import_with_bad_lines(intake_server, django_capture_on_commit_c
     # The URL row is queued for fetching, not stored (below: its job stored it).
     assert (batch.stored, batch.queued, batch.skipped, batch.failed) == (1, 1, 0, 5)
     assert [error["line"] for error in batch.errors] == [2, 4, 5, 6, 8]
-    assert batch.errors[0]["reason"].startswith("not valid JSON")
+    # The column of that line, not the start of the next one that its line break would make.
+    assert batch.errors[0]["reason"] == "not valid JSON (Expecting ',' delimiter at column 14)"
     assert batch.errors[1]["reason"] == "each line must be one JSON object"
     assert batch.errors[2]["reason"] == "unknown key(s) colour"
     assert batch.errors[3]["reason"] == "every value must be a string: body is not"
