@@ -292,3 +292,16 @@ def test_a_fetched_page_dated_year_one_is_refused_with_the_reason():
     job.refresh_from_db()
     assert not Article.objects.exists()
     assert OUT_OF_RANGE in job.reason
+
+
+def test_the_api_names_a_scheme_it_does_not_fetch_as_it_is_written():
+    from tests.api_clients import client_with, make_key
+
+    _, key = make_key(read=False, submit=True, name="Newsroom plugin")
+    response = client_with(key).post(
+        "/api/v1/articles/", {"url": "javascript:alert(1)"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["url"] == [
+        "Refused: only http and https addresses are fetched, not javascript: ones."
+    ]
