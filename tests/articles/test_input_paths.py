@@ -305,3 +305,21 @@ def test_the_api_names_a_scheme_it_does_not_fetch_as_it_is_written():
     assert response.json()["fields"]["url"] == [
         "Refused: only http and https addresses are fetched, not javascript: ones."
     ]
+
+
+def test_the_admin_refuses_a_year_one_date(client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    client.force_login(editor())
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Budget",
+            "body": "The budget grew 4 percent.",
+            "language": "en",
+            "published_at_0": "0001-01-01",
+            "published_at_1": "12:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert OUT_OF_RANGE in response.content.decode()
+    assert not Article.objects.exists()
