@@ -87,6 +87,10 @@ def published_at_refusal(published_at: datetime | None) -> str | None:
 # in the first or the last year may not convert (0001-01-01 in UTC is in year 0 in New York),
 # and every page that lists the article would fail. A year's margin at each end fits every zone.
 PUBLISHED_AT_YEARS = (2, 9998)
+PUBLISHED_AT_OUT_OF_RANGE = (
+    "The publication date is out of range: give a year from "
+    f"{PUBLISHED_AT_YEARS[0]} to {PUBLISHED_AT_YEARS[1]}."
+)
 
 
 def published_at_range_refusal(published_at: datetime | None) -> str | None:
@@ -102,7 +106,7 @@ def published_at_range_refusal(published_at: datetime | None) -> str | None:
     except OverflowError:  # before year 1 or after 9999 once in UTC
         year = None
     if year is None or not first <= year <= last:
-        return f"The publication date is out of range: give a year from {first} to {last}."
+        return PUBLISHED_AT_OUT_OF_RANGE
     return None
 
 

@@ -261,6 +261,22 @@ def test_the_api_refuses_a_year_one_date_and_the_desk_pages_still_answer_in_new_
         assert client.get(page).status_code == 200, page
 
 
+def test_the_api_in_new_york_refuses_a_year_one_date_with_the_same_sentence(settings):
+    from tests.api_clients import client_with, make_key
+
+    # Here DRF's own conversion overflows before the desk's rule reads the moment.
+    settings.TIME_ZONE = "America/New_York"
+    _, key = make_key(read=False, submit=True, name="Newsroom plugin")
+    response = client_with(key).post(
+        "/api/v1/articles/",
+        {"title": "Budget", "body": "The mayor said.", "published_at": "0001-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"published_at": [OUT_OF_RANGE]}
+    assert not Article.objects.exists()
+
+
 def test_the_web_form_refuses_a_year_one_day_on_its_field(client, settings):
     settings.TIME_ZONE = "America/New_York"
     client.force_login(fact_checker())
