@@ -477,6 +477,32 @@ def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):
     assert Claim.objects.filter(article=article).count() == 1
 
 
+def test_a_sentence_already_a_claim_links_to_that_claim_instead_of_offering_to_add_it(
+    client, checker
+):
+    claim = claim_in_body()
+    spoke, _, disagree = add_sentences(claim.article)
+    other = services.claim_add_from_sentence(sentence=disagree, actor=checker)
+
+    def sentence_cells():
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, claim)
+        details = html.split("<details>")[1].split("</details>")[0]
+        rows = {row.split("</td>")[1]: row for row in details.split("<tr><td>")[1:]}
+        claim_reads = [q for q in queries.captured_queries if 'FROM "claims_claim"' in q["sql"]]
+        return rows, len(claim_reads)
+
+    rows, reads = sentence_cells()
+    link = reverse("claims:detail", args=[other.pk])
+    assert f'<a href="{link}">Claim #{other.pk}</a>' in rows["<td>Residents disagree."]
+    assert "Add as claim" not in rows["<td>Residents disagree."]
+    assert reverse("claims:add", args=[spoke.pk]) in rows["<td>The mayor spoke."]
+    services.claim_add_from_sentence(sentence=spoke, actor=checker)
+    rows, reads_with_two_claims = sentence_cells()
+    assert "Add as claim" not in rows["<td>The mayor spoke."]
+    assert reads_with_two_claims == reads  # no query a sentence
+
+
 def test_correcting_the_speaker_records_the_alias(client, checker):
     claim = claim_in_body()
     speaker = SpeakerFactory(name="Ada Lovelace")
