@@ -48,12 +48,20 @@ def verdict_publish_refusal(*, verdict: Verdict, user) -> str | None:
     API share."""
     if not user.has_perm("claims.publish_verdict"):
         return "Only editors can publish verdicts."
-    if user.pk in verdict_contributor_ids(verdict=verdict):
+    if user.pk not in verdict_contributor_ids(verdict=verdict):
+        return None
+    # One rule, two reasons: only a CORRECTION contribution on a verdict not yet published
+    # is an attribution change (services.attribution_contributions_record); told as content,
+    # the editor looked for a wording they never wrote.
+    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
         return (
             "You wrote or changed this verdict's content: another editor must approve and "
             "publish it."
         )
-    return None
+    return (
+        "You corrected the speaker of this claim, which its verdict publishes: another editor "
+        "must approve and publish it."
+    )
 
 
 def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
