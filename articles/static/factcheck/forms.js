@@ -26,6 +26,7 @@
 (function () {
   "use strict";
   var sending = [];
+  var turns = 0;
   // A page left while its request was still on its way (Stop, a failed connection) gets its
   // buttons back after this long, as does one kept after "Stay on page" (unsaved.js).
   var GIVE_BACK_MS = 10000;
@@ -50,7 +51,8 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    var method = (form.getAttribute("method") || "").toLowerCase();
+    if (event.defaultPrevented || method !== "post") return;
     if (sending.indexOf(form) !== -1) {
       event.preventDefault();
       return;
@@ -59,6 +61,8 @@
     // Disabled only after this event: a button disabled now would drop out of what is sent,
     // and the verdict form's "Save and submit for review" is told apart by its name.
     window.setTimeout(function () {
+      // A listener after this one may have stopped the submit: then nothing is on its way.
+      if (event.defaultPrevented) release(form);
       if (sending.indexOf(form) === -1) return;
       buttons(form).forEach(function (button) {
         if (!button.disabled) {
@@ -67,7 +71,12 @@
         }
       });
     }, 0);
-    window.setTimeout(function () { release(form); }, GIVE_BACK_MS);
+    var turn = String(++turns);
+    form.setAttribute("data-sending-turn", turn);
+    window.setTimeout(function () {
+      // Not a later send's lock: that one gets its own time.
+      if (form.getAttribute("data-sending-turn") === turn) release(form);
+    }, GIVE_BACK_MS);
   });
 
   // unsaved.js asks before leaving; the answer is not told to the page, and "Stay on page"
