@@ -107,7 +107,14 @@ def verdict_correct(
     verdict_text_check(note=note, conclusion=conclusion, explanation=explanation)
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
-        verdict = verdict_locked(verdict, expected_version)
+        # The same correction sent twice finds it published: said so, not a conflict.
+        sent = {
+            "rating": rating,
+            "conclusion": conclusion,
+            "explanation": explanation,
+            "sources": sources,
+        }
+        verdict = verdict_locked(verdict, expected_version, actor=editor, sent=sent)
         workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
         _refuse_correcting_own_draft(verdict=verdict, editor=editor)
         # A dated public note over an unchanged verdict would tell readers it was wrong.

@@ -4,20 +4,26 @@ timeline, without the text, which may be why it was removed). Nothing public rea
 
 Who may read, write and take back a note is decided here, for every page that shows one."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
 from articles.services import is_blank
 
 from .limits import research_link_length, research_note_length, text_refusals
 from .models import Claim, ClaimEvent, ClaimEventKind, ClaimNote
+from .workflow import NothingChanged
 
 ADD_NOTES = "claims.add_claimnote"
 READ_NOTES = "claims.view_claimnote"
 MODERATE_NOTES = "claims.publish_verdict"  # editors
+# A double click, a re-sent form or a retry after a slow answer comes within minutes; the same
+# words from the same person on the same claim later on are a note of their own.
+NOTE_RESEND_WINDOW = timedelta(minutes=10)
 _LINK = URLValidator(schemes=["http", "https"], message="A link must be an http or https address.")
 
 
@@ -45,6 +51,8 @@ def claim_notes_for(claim: Claim, user) -> list[ClaimNote] | None:
 
 
 def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimNote:
+    """Raises NothingChanged for the same note from the same author on the same claim again
+    within NOTE_RESEND_WINDOW: stored once, however often the form is sent."""
     if not author.has_perm(ADD_NOTES):
         raise PermissionDenied("Only the desk writes research notes.")
     text = (text or "").strip()
@@ -72,6 +80,16 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
         # a note then waits for it, and a claim it removed is a clear refusal, not a 500.
         if Claim.objects.select_for_update().filter(pk=claim.pk).first() is None:
             raise ValidationError("This claim no longer exists: a re-analysis removed it.")
+        # Under that lock too: the second of two identical posts at once waits here and then
+        # finds the first one's note.
+        if ClaimNote.objects.filter(
+            claim=claim,
+            author=author,
+            text=text,
+            link=link,
+            created_at__gte=timezone.now() - NOTE_RESEND_WINDOW,
+        ).exists():
+            raise NothingChanged("This note was already added (the form was sent twice).")
         return ClaimNote.objects.create(claim=claim, author=author, text=text, link=link)
 
 

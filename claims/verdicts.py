@@ -48,12 +48,20 @@ def verdict_publish_refusal(*, verdict: Verdict, user) -> str | None:
     API share."""
     if not user.has_perm("claims.publish_verdict"):
         return "Only editors can publish verdicts."
-    if user.pk in verdict_contributor_ids(verdict=verdict):
+    if user.pk not in verdict_contributor_ids(verdict=verdict):
+        return None
+    # One rule, two reasons: only a CORRECTION contribution on a verdict not yet published
+    # is an attribution change (services.attribution_contributions_record); told as content,
+    # the editor looked for a wording they never wrote.
+    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
         return (
             "You wrote or changed this verdict's content: another editor must approve and "
             "publish it."
         )
-    return None
+    return (
+        "You corrected the speaker of this claim, which its verdict publishes: another editor "
+        "must approve and publish it."
+    )
 
 
 def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
@@ -222,6 +230,29 @@ class VersionConflict(ValidationError):
     """Someone else saved the verdict since this editor loaded it."""
 
 
+class AlreadySaved(VersionConflict):
+    """A stale save or correction whose content is what the verdict holds now: the same form
+    sent twice (a double click, a second tab), or a colleague who wrote the same. Nothing is
+    written; the desk says so instead of a conflict. Still a VersionConflict, so a caller that
+    does not tell the two apart refuses it and writes nothing."""
+
+    def __init__(self, message: str, *, verdict: Verdict):
+        super().__init__(message, code="already_saved")
+        self.verdict = verdict
+
+
+def _already_saved(verdict: Verdict, *, actor) -> AlreadySaved:
+    when = desk_time(verdict.updated_at)
+    if verdict.updated_by_id == actor.pk:
+        saved = f"you saved this at {when}, in another tab or by sending the form twice"
+    else:
+        who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
+        saved = f"{who} last changed it at {when}"
+    return AlreadySaved(
+        f"Nothing changed: the verdict already holds what you sent ({saved}).", verdict=verdict
+    )
+
+
 def _draft_write(
     *,
     claim: Claim,
@@ -255,7 +286,9 @@ def _draft_write(
         before = None
     else:
         if expected_version != verdict.version:
-            raise _version_conflict(verdict, draft=True)
+            if content_unchanged(verdict, rating, conclusion, explanation, sources):
+                raise _already_saved(verdict, actor=actor)
+            raise _version_conflict(verdict, actor=actor, draft=True)
         before = _content(verdict)
         if content_unchanged(verdict, rating, conclusion, explanation, sources):
             # Still refused where an edit would be (a verdict in review or published).
@@ -308,8 +341,11 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
 # --- Sources, versioned actions, corrections --------------------------------------------------
 
 
-def _version_conflict(verdict: Verdict, *, draft: bool = False) -> VersionConflict:
-    who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
+def _version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> VersionConflict:
+    mine = verdict.updated_by_id == actor.pk
+    who = (
+        "you" if mine else (verdict.updated_by.get_username() if verdict.updated_by else "someone")
+    )
     when = desk_time(verdict.updated_at)
     if draft and verdict.status == VerdictStatus.PUBLISHED:
         # Reloading would not help: the draft form saves drafts, and a published verdict
@@ -319,6 +355,14 @@ def _version_conflict(verdict: Verdict, *, draft: bool = False) -> VersionConfli
             "through a correction.",
             code="conflict",
         )
+    if mine:
+        # Not "their changes": the other save was this person's own, and naming them as
+        # someone else sent them looking for a colleague.
+        return VersionConflict(
+            f"You saved this verdict again at {when}, in another tab or by sending the form "
+            "twice — reload to see it as it is now before you change it.",
+            code="conflict",
+        )
     return VersionConflict(
         f"This verdict was changed by {who} at {when} — reload to see their changes "
         "before saving yours.",
@@ -326,14 +370,21 @@ def _version_conflict(verdict: Verdict, *, draft: bool = False) -> VersionConfli
     )
 
 
-def verdict_locked(verdict: Verdict, expected_version: int | None) -> Verdict:
+def verdict_locked(
+    verdict: Verdict, expected_version: int | None, *, actor, sent: dict | None = None
+) -> Verdict:
+    """The verdict, locked, refused if it is no longer at `expected_version`; when what was
+    `sent` (content_unchanged's rating, conclusion, explanation and sources) is what it holds
+    now, refused as AlreadySaved instead."""
     locked = (
         Verdict.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .get(pk=verdict.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise _version_conflict(locked)
+        if sent is not None and content_unchanged(locked, **sent):
+            raise _already_saved(locked, actor=actor)
+        raise _version_conflict(locked, actor=actor)
     return locked
 
 
@@ -463,5 +514,5 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
     with transaction.atomic():
         # The actions' own lock order: the speaker, the claim, then the verdict.
         _locked_speaker_and_claim(verdict.claim_id)
-        locked = verdict_locked(verdict, expected_version)
+        locked = verdict_locked(verdict, expected_version, actor=actor)
         return actions[action](locked)
