@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from articles.services import is_blank
+from articles.services import visible_text
 
 from .limits import research_link_length, research_note_length, text_refusals
 from .models import Claim, ClaimEvent, ClaimEventKind, ClaimNote
@@ -47,8 +47,7 @@ def claim_notes_for(claim: Claim, user) -> list[ClaimNote] | None:
 def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimNote:
     if not author.has_perm(ADD_NOTES):
         raise PermissionDenied("Only the desk writes research notes.")
-    text = (text or "").strip()
-    link = (link or "").strip()
+    text, link = visible_text(text), visible_text(link)
     if link and not urlsplit(link).scheme:
         # "www.example.org/report" as copied from an address bar: https, as the verdict's
         # sources and the article form take it, not a refusal.
@@ -60,7 +59,7 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
     for field, what, value, length in checks:
         if refused := text_refusals(value, what, length):
             raise ValidationError({field: refused})
-    if is_blank(text):
+    if not text:
         raise ValidationError({"text": "Write what you found or did."})
     if link:
         try:
