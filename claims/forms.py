@@ -336,17 +336,50 @@ class SpeakerCorrectForm(forms.Form):
 
 
 class SpeakerEditForm(forms.Form):
-    name = text_limit(DeskTextField(), speaker_name_length)
+    """The speaker page's "Correct the name, role or kind": drawn with the speaker's fields, or
+    again as typed, with each refusal beside its field."""
+
+    name = text_limit(
+        DeskTextField(error_messages={"required": "Give the speaker's name."}),
+        speaker_name_length,
+    )
     role = text_limit(DeskTextField(required=False), speaker_role_length)
-    kind = forms.ChoiceField(choices=SpeakerKind.choices, required=False)
+    kind = forms.ChoiceField(
+        choices=SpeakerKind.choices,
+        required=False,
+        # Not Django's message, which repeats whatever was sent.
+        error_messages={"invalid_choice": "Choose one of the kinds listed."},
+    )
     correction_note = text_limit(
-        DeskTextField(required=False, label="Correction note (public)"),
+        DeskTextField(
+            required=False,
+            label="Correction note (public)",
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={
+                "required": "Give a public correction note: each published fact-check naming "
+                "the speaker gets it."
+            },
+        ),
         correction_note_length,
     )
     # What the form showed, so an edit drawn before someone else's is refused (speaker_edit).
     loaded_name = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     loaded_role = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     loaded_kind = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, speaker: Speaker, public: bool, **kwargs):
+        fields = {"name": speaker.name, "role": speaker.role, "kind": speaker.kind}
+        kwargs.setdefault("initial", {**fields, **{f"loaded_{k}": v for k, v in fields.items()}})
+        kwargs.setdefault("auto_id", "edit-%s")
+        super().__init__(*args, **kwargs)
+        note = self.fields["correction_note"]
+        # Once a fact-check names the speaker, the note is required (the service says so too,
+        # should one be published between the page and the post).
+        note.required = public
+        note.help_text = (
+            f"Published fact-checks name {speaker.name}: each gets this note as a dated "
+            "public correction, recorded under your name."
+        )
 
     def loaded(self) -> tuple[str, str, str] | None:
         """The speaker as the form showed it; None from a form that does not say."""

@@ -8,13 +8,13 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 
-from config.form_encoding import field_labels, refuse_unreadable_in_messages
+from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
 from ..forms import DeskHistoryFilterForm, SpeakerEditForm, VerdictExportForm
-from ..limits import CORRECTION_NOTE_MAX, speaker_name_length, speaker_role_length
+from ..limits import CORRECTION_NOTE_MAX
 from ..matching.selectors import repeat_counts
-from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
+from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
 from ..workflow import IllegalTransition
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
@@ -64,9 +64,12 @@ def speaker_detail(request, slug: str):
     return _speaker_page(request, speaker)
 
 
-def _speaker_page(request, speaker: Speaker, *, merge_typed=None, status: int = 200):
+def _speaker_page(
+    request, speaker: Speaker, *, merge_typed=None, edit_form=None, status: int = 200
+):
     """The speaker page; `merge_typed` puts back what a refused merge form held (the name typed
-    and a public correction note, which may be a paragraph) beside the message saying why."""
+    and a public correction note, which may be a paragraph) beside the message saying why, and
+    `edit_form` a refused correction of the name, role or kind, as typed."""
     claims = speaker.claims.select_related(
         "article", "article__outlet", "verdict", "verdict__rating"
     ).order_by("-created_at")
@@ -78,6 +81,10 @@ def _speaker_page(request, speaker: Speaker, *, merge_typed=None, status: int = 
     distribution = selectors.speaker_rating_distribution(speaker)
     can_merge = request.user.has_perm(speaker_merges.MERGE_PERMISSION)
     on_record = can_merge and speaker.claims.filter(verdict__status__in=LOCKED_VERDICT_STATES)
+    is_public = selectors.speaker_is_public(speaker)
+    can_edit = request.user.has_perm(speaker_edits.EDIT_PERMISSION)
+    if can_edit and edit_form is None:
+        edit_form = SpeakerEditForm(speaker=speaker, public=is_public)
     return render(
         request,
         "claims/speaker_detail.html",
@@ -89,14 +96,12 @@ def _speaker_page(request, speaker: Speaker, *, merge_typed=None, status: int = 
             "chart_height": len(distribution) * 28,
             "rated": sum(bar.count for bar in distribution),
             "can_merge": can_merge,
-            "can_edit": request.user.has_perm(speaker_edits.EDIT_PERMISSION),
-            "speaker_kinds": SpeakerKind.choices,
-            "is_public": selectors.speaker_is_public(speaker),
+            "can_edit": can_edit,
+            "edit_form": edit_form,
+            "is_public": is_public,
             "on_record_count": on_record.count() if can_merge else 0,
             "correction_note_max": CORRECTION_NOTE_MAX,
             "merge_target_max": MERGE_TARGET_MAX,
-            "name_max": speaker_name_length.limit_value,
-            "role_max": speaker_role_length.limit_value,
             "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
             "merges": speaker.merges_in.select_related("actor", "undone_by"),
             "merge_typed": merge_typed or {},
@@ -175,16 +180,14 @@ def speaker_merge(request, slug: str):
 
 @desk_view(speaker_edits.EDIT_PERMISSION, post_only=True)
 def speaker_edit(request, slug: str):
-    """Correct the speaker's name or role (with a public note once a fact-check names it)."""
+    """Correct the speaker's name or role (with a public note once a fact-check names it). A
+    refusal draws the page again with what was typed and the reason beside its field."""
     speaker = get_object_or_404(Speaker, slug=slug)
-    form = SpeakerEditForm(request.POST)
-    if refuse_unreadable_in_messages(request, **field_labels(form)):
-        return redirect("claims:speaker_detail", slug=slug)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("claims:speaker_detail", slug=slug)
+    form = SpeakerEditForm(
+        request.POST, speaker=speaker, public=selectors.speaker_is_public(speaker)
+    )
+    if refuse_unreadable(request, form) or not form.is_valid():
+        return _speaker_page(request, speaker, edit_form=form, status=400)
     data = form.cleaned_data
     try:
         corrections = speaker_edits.speaker_edit(
@@ -196,10 +199,12 @@ def speaker_edit(request, slug: str):
             correction_note=data["correction_note"],
             loaded=form.loaded(),
         )
-    except (ValidationError, PermissionDenied, IllegalTransition) as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-        return redirect("claims:speaker_detail", slug=slug)
+    except ValidationError as error:
+        form.add_error(None, error)  # a refusal of one field goes beside it
+        return _speaker_page(request, speaker, edit_form=form, status=400)
+    except (PermissionDenied, IllegalTransition) as error:
+        form.add_error(None, str(error))
+        return _speaker_page(request, speaker, edit_form=form, status=400)
     text = "The speaker's name, role and kind are corrected."
     if corrections:
         count = len(corrections)
