@@ -1,13 +1,17 @@
 """Histories, speakers and the dashboard."""
 
+from urllib.parse import unquote, urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.text import Truncator
 
+from articles.services import visible_text
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
@@ -131,7 +135,8 @@ MERGE_TARGET_MAX = 320  # Speaker.slug's length, and more than any name needs
 
 @desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
 def speaker_merge(request, slug: str):
-    """Merge this speaker into the one named in `target` (its address or its exact name)."""
+    """Merge this speaker into the one named in `target`: its page's address (on this desk),
+    its slug, its name or a spelling the desk recorded for it."""
     source = Speaker.objects.filter(slug=slug).first()
     if source is None:
         done = speaker_merges.merged_into(slug=slug)
@@ -154,15 +159,11 @@ def speaker_merge(request, slug: str):
         )
         typed["target"] = "" if "\x00" in wanted else wanted[:MERGE_TARGET_MAX]
         return _speaker_page(request, source, merge_typed=typed, status=400)
-    matches = list(Speaker.objects.filter(slug=wanted)) or list(
-        Speaker.objects.filter(name__iexact=wanted)[:2]
-    )
-    if len(matches) != 1:
-        found = "no speaker" if not matches else "more than one speaker"
-        shown = Truncator(wanted).chars(80)
-        messages.error(request, f"There is {found} called “{shown}”: use its address.")
+    try:
+        target = _merge_target(request, wanted, source=source)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
         return _speaker_page(request, source, merge_typed=typed, status=400)
-    target = matches[0]
     merged = attempt(
         request,
         lambda: speaker_merges.speaker_merge(
@@ -176,6 +177,67 @@ def speaker_merge(request, slug: str):
     if not merged:
         return _speaker_page(request, source, merge_typed=typed, status=400)
     return redirect("claims:speaker_detail", slug=target.slug)
+
+
+def _merge_target(request, wanted: str, *, source: Speaker) -> Speaker:
+    """The one speaker `wanted` names (see speaker_merge), or a ValidationError saying that
+    none does, or listing those it names, with their addresses to choose from."""
+    shown = Truncator(wanted).chars(80)
+    slug = _speaker_address_slug(request, wanted)
+    if slug is not None:
+        matches = list(Speaker.objects.filter(slug=slug))
+        # A merged speaker's address leads to the speaker it went into, as its page does.
+        if not matches and (merge := speaker_merges.merged_into(slug=slug)) is not None:
+            matches = [merge.target]
+        if not matches:
+            raise ValidationError(f"No speaker has the address “{shown}”.")
+        return matches[0]
+    matches = speaker_merges.merge_targets_named(visible_text(wanted), source=source)
+    if not matches:
+        raise ValidationError(f"There is no speaker called “{shown}”: use its address.")
+    if len(matches) > 1:
+        listed = "; ".join(
+            f"{speaker.name}{f' ({speaker.role})' if speaker.role else ''} at "
+            f"{reverse('claims:speaker_detail', args=[speaker.slug])}"
+            for speaker in matches
+        )
+        raise ValidationError(
+            f"“{shown}” names more than one speaker ({listed}): give the address of the one "
+            "to merge into."
+        )
+    return matches[0]
+
+
+def _speaker_address_slug(request, text: str) -> str | None:
+    """The slug in `text` when it is a speaker page's address on this desk
+    ("https://desk.example.org/speakers/jen-psaki/", "/speakers/jen-psaki/", as copied from the
+    address bar): read from the path, nothing fetched. None when `text` is no address (a name
+    or a slug); a ValidationError saying why for another site's address or another page's."""
+    host = request.get_host().lower()
+    parts = urlsplit(text)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        if parts.netloc.lower() != host:
+            raise ValidationError(
+                f"“{Truncator(text).chars(80)}” is not an address on this desk: give the address "
+                f"of a speaker page on {host}, or the speaker's name."
+            )
+        path = parts.path
+    elif text.lower().startswith(f"{host}/"):  # copied without its https://
+        path = urlsplit(f"//{text}").path
+    elif text.startswith("/"):
+        path = parts.path
+    else:
+        return None
+    try:
+        match = resolve(unquote(path))
+    except Resolver404:
+        match = None
+    if match is None or match.view_name != "claims:speaker_detail":
+        raise ValidationError(
+            f"“{Truncator(text).chars(80)}” is not a speaker page's address: open the speaker "
+            "on the desk and copy its address, or give the speaker's name."
+        )
+    return match.kwargs["slug"]
 
 
 @desk_view(speaker_edits.EDIT_PERMISSION, post_only=True)
