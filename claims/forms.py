@@ -330,8 +330,11 @@ class SpeakerCorrectForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("speaker") and not cleaned.get("name"):
-            raise forms.ValidationError("Name the speaker.")
+        # A name refused by its own field (too long, a NUL) is not in cleaned_data: it was
+        # typed, and its own error says what is wrong with it.
+        refused = "name" in self.errors or "speaker" in self.errors
+        if not refused and not cleaned.get("speaker") and not cleaned.get("name"):
+            self.add_error("name", "Name the speaker.")
         return cleaned
 
 
