@@ -165,6 +165,7 @@ class DismissForm(forms.Form):
     reason = text_limit(
         DeskTextField(
             widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": "Say why the claim is not check-worthy."},
             help_text="Why is this not check-worthy? Kept as training data.",
         ),
         dismissal_reason_length,
@@ -277,6 +278,7 @@ class ReturnForm(VersionForm):
     comment = text_limit(
         DeskTextField(
             widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": "Tell the author what to change."},
             help_text="The author sees this on the claim page.",
         ),
         review_comment_length,
