@@ -123,7 +123,20 @@ class DeskTextField(DeskText, forms.CharField):
 
 
 class DeskURLField(DeskText, forms.URLField):
-    pass
+    """A desk text that is an address, bounded by `length` (a claims.limits validator) counting
+    what was typed: the https:// added to "www.example.org/report" is not the typist's."""
+
+    def __init__(self, *, length, **kwargs):
+        super().__init__(**kwargs)
+        self.length = length
+        self.widget.attrs["maxlength"] = str(length.limit_value)
+
+    def to_python(self, value):
+        typed = visible_text(value) if isinstance(value, str) else value
+        url = super().to_python(typed)
+        if url:
+            self.length.typed_check(typed, url)
+        return url
 
 
 def text_limit(field: forms.CharField, validator) -> forms.CharField:
@@ -197,7 +210,7 @@ class VerdictForm(forms.Form):
 
 
 class EvidenceSourceForm(forms.Form):
-    url = text_limit(DeskURLField(label="URL", assume_scheme="https"), source_url_length)
+    url = DeskURLField(label="URL", assume_scheme="https", length=source_url_length)
     title = text_limit(DeskTextField(), source_title_length)
     note = text_limit(
         DeskTextField(required=False, widget=forms.Textarea(attrs={"rows": 1})),

@@ -48,17 +48,15 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
     if not author.has_perm(ADD_NOTES):
         raise PermissionDenied("Only the desk writes research notes.")
     text, link = visible_text(text), visible_text(link)
+    typed_link = link
     if link and not urlsplit(link).scheme:
         # "www.example.org/report" as copied from an address bar: https, as the verdict's
         # sources and the article form take it, not a refusal.
         link = f"https://{link}"
-    checks = (
-        ("text", "note", text, research_note_length),
-        ("link", "link", link, research_link_length),
-    )
-    for field, what, value, length in checks:
-        if refused := text_refusals(value, what, length):
-            raise ValidationError({field: refused})
+    if refused := text_refusals(text, "note", research_note_length):
+        raise ValidationError({"text": refused})
+    if refused := text_refusals(link, "link", research_link_length, typed=typed_link):
+        raise ValidationError({"link": refused})
     if not text:
         raise ValidationError({"text": "Write what you found or did."})
     if link:
