@@ -228,8 +228,10 @@ def _speaker_address_slug(request, text: str) -> str | None:
         path = parts.path
     else:
         return None
+    # Without its last slash too, as the page itself opens (APPEND_SLASH).
+    path = unquote(path).rstrip("/") + "/"
     try:
-        match = resolve(unquote(path))
+        match = resolve(path)
     except Resolver404:
         match = None
     if match is None or match.view_name != "claims:speaker_detail":

@@ -62,6 +62,7 @@ def test_a_merge_that_goes_ahead_still_goes_to_the_speaker_kept(client, short):
         "https://TESTSERVER/speakers/antony-blinken/?page=2#claims-heading",
         "testserver/speakers/antony-blinken/",
         "/speakers/antony-blinken/",
+        "/speakers/antony-blinken",
     ],
 )
 def test_a_speaker_pages_address_on_this_desk_names_the_speaker_to_merge_into(client, short, typed):
