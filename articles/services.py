@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .intake.storable import storable_line
+from .intake.storable import storable_line, storable_text
 from .models import Article, Outlet, SourceKind
 from .queueing import article_queue_analysis
 
@@ -65,9 +65,11 @@ def is_blank(text: str) -> bool:
 
 
 def visible_text(text: str | None) -> str:
-    """`text` without the white space around it, or "" when nothing in it would show: a
-    zero-width space or a bidi mark alone is no conclusion, reason or name."""
-    text = text or ""
+    """`text` as the desk stores what was typed: without control characters or bidi overrides
+    (storable_text) and the white space around it, or "" when nothing in it would show: a
+    zero-width space or a bidi mark alone is no conclusion, reason or name. The one cleaning
+    of every desk text, in its form (so a blank one is the form's error) and its service."""
+    text = storable_text(text or "")
     return "" if is_blank(text) else text.strip()
 
 

@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from articles.services import is_blank
+from articles.services import visible_text
 
 from .limits import research_link_length, research_note_length, text_refusals
 from .models import Claim, ClaimEvent, ClaimEventKind, ClaimNote
@@ -55,20 +55,17 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
     within NOTE_RESEND_WINDOW: stored once, however often the form is sent."""
     if not author.has_perm(ADD_NOTES):
         raise PermissionDenied("Only the desk writes research notes.")
-    text = (text or "").strip()
-    link = (link or "").strip()
+    text, link = visible_text(text), visible_text(link)
+    typed_link = link
     if link and not urlsplit(link).scheme:
         # "www.example.org/report" as copied from an address bar: https, as the verdict's
         # sources and the article form take it, not a refusal.
         link = f"https://{link}"
-    checks = (
-        ("text", "note", text, research_note_length),
-        ("link", "link", link, research_link_length),
-    )
-    for field, what, value, length in checks:
-        if refused := text_refusals(value, what, length):
-            raise ValidationError({field: refused})
-    if is_blank(text):
+    if refused := text_refusals(text, "note", research_note_length):
+        raise ValidationError({"text": refused})
+    if refused := text_refusals(link, "link", research_link_length, typed=typed_link):
+        raise ValidationError({"link": refused})
+    if not text:
         raise ValidationError({"text": "Write what you found or did."})
     if link:
         try:

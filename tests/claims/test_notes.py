@@ -81,11 +81,23 @@ def test_the_same_words_are_a_new_note_from_someone_else_with_another_link_or_la
     [
         ({"text": ""}, "text", "Write what you found or did."),
         ({"text": " \u200b\n"}, "text", "Write what you found or did."),
-        ({"text": "x" * 5001}, "text", "keep it to 5,000 characters (it has 5001)"),
+        ({"text": "x" * 5001}, "text", "keep it to 5,000 characters (it has 5,001)"),
         (
             {"text": "Seen.", "link": "https://a.example.org/" + "x" * 2000},
             "link",
             "keep it to 2,000",
+        ),
+        # What was typed is counted, not the https:// the desk adds; and with separators.
+        (
+            {"text": "Seen.", "link": "a.example.org/" + "x" * 5986},
+            "link",
+            "The link is too long: keep it to 2,000 characters (it has 6,000).",
+        ),
+        (
+            {"text": "Seen.", "link": "a.example.org/" + "x" * 1981},
+            "link",
+            "The link is too long with the https:// it is given: keep it to 1,992 characters "
+            "(it has 1,995).",
         ),
         ({"text": "Seen.", "link": "javascript:alert(1)"}, "link", "http or https"),
         ({"text": "Seen.", "link": "not a link"}, "link", "http or https"),
