@@ -319,12 +319,7 @@ def content_unchanged(
     if len(stored) != len(sources):
         return False
     for (url, title, note, accessed_on), source in zip(stored, sources, strict=True):
-        given = (
-            source["url"].strip(),
-            source["title"].strip(),
-            visible_text(source.get("note")),
-        )
-        if (url, title, note) != given:
+        if (url, title, note) != source_stored(source):
             return False
         if source.get("accessed_on") and source["accessed_on"] != accessed_on:
             return False
@@ -401,22 +396,29 @@ def verdict_text_check(**texts: str) -> None:
             raise ValidationError({field: refused})
 
 
+def source_stored(source: dict) -> tuple[str, str, str]:
+    """A given source's (url, title, note) as they are stored: the desk's one cleaning of
+    typed text (visible_text), whichever way the source came, the desk's form, the admin's or
+    a correction."""
+    return tuple(visible_text(source.get(field)) for field in ("url", "title", "note"))
+
+
 def _sources_check(sources: list[dict]) -> None:
     for number, source in enumerate(sources, start=1):
         for field, (what, length) in SOURCE_TEXTS.items():
-            refused = text_refusals((source.get(field) or "").strip(), what, length)
+            refused = text_refusals(visible_text(source.get(field)), what, length)
             if refused:
                 raise ValidationError(
                     {"sources": [f"Source {number}: {message}" for message in refused]}
                 )
-        url = (source.get("url") or "").strip()
+        url, title, _ = source_stored(source)
         try:
             _source_url_check(url)
         except ValidationError:
             raise ValidationError(
                 {"sources": [f"Source {number}: give its http(s) address, not {url!r}."]}
             ) from None
-        if is_blank(source.get("title") or ""):
+        if not title:
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
 
 
@@ -429,12 +431,13 @@ def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
         [
             EvidenceSource(
                 verdict=verdict,
-                url=source["url"].strip(),
-                title=source["title"].strip(),
-                note=visible_text(source.get("note")),
+                url=url,
+                title=title,
+                note=note,
                 accessed_on=source.get("accessed_on") or today,
             )
             for source in sources
+            for url, title, note in [source_stored(source)]
         ],
         EvidenceSource,
     )
@@ -485,10 +488,7 @@ def sources_changed(before, sources: list[dict]) -> dict[str, str]:
     title or note, against the (url, title, note) rows `before` it; the empty ones left out.
     The event data the history shows for 'Verdict drafted' and 'Correction published'."""
     old = {url: (title, note) for url, title, note in before}
-    new = {
-        source["url"].strip(): (source["title"].strip(), visible_text(source.get("note")))
-        for source in sources
-    }
+    new = {url: (title, note) for url, title, note in map(source_stored, sources)}
     changes = {
         "sources_added": [url for url in new if url not in old],
         "sources_removed": [url for url in old if url not in new],

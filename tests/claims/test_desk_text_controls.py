@@ -3,10 +3,11 @@ is stored (articles.services.visible_text): published, they showed as boxes and 
 text around them on the public page, and the API and ClaimReview carried them."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.services import visible_text
-from claims import corrections, notes, services
+from claims import corrections, notes, services, verdicts
 from claims.models import ClaimStatus, Speaker, Verdict
 from tests.factories import (
     ClaimFactory,
@@ -59,6 +60,37 @@ def test_a_verdict_saved_on_the_claim_page_keeps_no_control_character(client, ch
         "A report",
         "Table 4",
     )
+
+
+def test_sources_given_to_the_service_itself_keep_no_control_character(checker):
+    # The admin's verdict form and corrections reach the service without the desk's form.
+    verdict = verdicts.verdict_save(
+        claim=ClaimFactory(),
+        actor=checker,
+        expected_version=None,
+        rating=active_rating("false"),
+        conclusion="False.",
+        sources=[{"url": " https://a.example.org/x\x07", "title": "A\x07 report\u202e"}],
+    )
+    source = verdict.sources.get()
+    assert (source.url, source.title, source.note) == ("https://a.example.org/x", "A report", "")
+    # The same source sent again is the same source: nothing changed, no new version.
+    again = verdicts.verdict_save(
+        claim=verdict.claim,
+        actor=checker,
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion="False.",
+        sources=[{"url": "https://a.example.org/x\x07", "title": "A report\x1b"}],
+    )
+    assert again.version == verdict.version
+    with pytest.raises(ValidationError, match="Source 1: give its title"):
+        verdicts.verdict_save(
+            claim=verdict.claim,
+            actor=checker,
+            expected_version=verdict.version,
+            sources=[{"url": "https://a.example.org/x", "title": "\x07\u202e"}],
+        )
 
 
 def test_dismissal_reasons_notes_and_correction_notes_keep_no_control_character(client, checker):
