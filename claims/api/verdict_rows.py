@@ -13,7 +13,7 @@ VERDICT_ROW_FIELDS = (
     "explanation",
     "published_at",
     "updated_at",
-    "modified_at",  # an annotation: claims.selectors.public.with_modified_at
+    "modified_at",  # stored, kept by claims.modified
     "claim_id",
     "claim__text",
     "claim__is_direct_quote",

@@ -104,6 +104,10 @@ class Verdict(models.Model):
     # Set by claims.appearances when an editor's group change or reopening changed which
     # appearances this published fact-check shows (read through appearances_changed_at).
     appearances_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When what the public fact-check says last changed (ClaimReview's dateModified, the API's
+    # modified_at): stored so the API's ordering and updated_since read an index. Set at
+    # publication, then moved on only by claims.modified.verdicts_modified.
+    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic-locking counter.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,6 +145,13 @@ class Verdict(models.Model):
                 fields=["appearances_changed_at"],
                 name="verdict_appearances_idx",
                 condition=Q(appearances_changed_at__isnull=False),
+            ),
+            # The API's ordering=modified_at and updated_since, over published verdicts only:
+            # the condition is published_verdict_q(), which every published read filters on.
+            models.Index(
+                fields=["modified_at", "id"],
+                name="verdict_modified_idx",
+                condition=published_verdict_q(),
             ),
             # The editors' review queue: submitted verdicts, oldest submission first.
             models.Index(fields=["status", "submitted_at", "id"], name="verdict_submitted_idx"),

@@ -152,7 +152,11 @@ class PublishedVerdictsSitemap(Sitemap):
 
     def items(self):
         # A section lists 5,000 addresses: only what location() and lastmod() read.
-        return selectors.published_index().select_related(None).only("id", "published_at")
+        return (
+            selectors.published_index()
+            .select_related(None)
+            .only("id", "published_at", "modified_at")
+        )
 
     def location(self, verdict):
         return self._path.format(verdict.pk)
