@@ -53,7 +53,7 @@ def home(request):
 def verdict_public(request, pk: int):
     """404 for anything not published."""
     verdict = get_object_or_404(
-        selectors.with_modified_at(Verdict.objects.published()).select_related(
+        Verdict.objects.published().select_related(
             "claim", "claim__speaker", "claim__article", "claim__article__outlet", "rating"
         ),
         pk=pk,
