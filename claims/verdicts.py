@@ -27,6 +27,7 @@ from .models import (
     VerdictContribution,
     VerdictStatus,
 )
+from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
 
@@ -222,6 +223,7 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         verdict.version += 1
         verdict.updated_by = editor
         workflow.transition(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict, actor=editor)
+        verdicts_modified(verdicts=[verdict], at=verdict.published_at)
         transaction.on_commit(published_changed)
     return verdict
 

@@ -93,7 +93,9 @@ def test_merging_two_fact_checks_groups_moves_both_date_modified_on(client):
     )
     groups.claim_group_link(claim=titled_claim("Down 40 percent, again."), earlier=second.claim)
     long_ago = timezone.now() - dt.timedelta(days=3)
-    Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(published_at=long_ago)
+    Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(
+        published_at=long_ago, modified_at=long_ago
+    )
     assert "dateModified" not in jsonld_of(client, first)
     groups.group_merge(
         source=fresh(first.claim).group, target=fresh(second.claim).group, actor=editor()
@@ -113,7 +115,7 @@ def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_the_group_it_left(c
     )
     long_ago = timezone.now() - dt.timedelta(days=3)
     Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(
-        published_at=long_ago, appearances_changed_at=None
+        published_at=long_ago, appearances_changed_at=None, modified_at=long_ago
     )
     groups.claim_split(claim=fresh(second.claim), actor=desk_editor)
     for verdict in (first, second):
@@ -126,7 +128,8 @@ def test_a_group_change_the_public_does_not_see_dates_nothing(client):
     verdict = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
     repeat, checker = titled_claim("Crime went down 40 percent."), fact_checker()
     groups.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
-    Verdict.objects.filter(pk=verdict.pk).update(published_at=timezone.now() - dt.timedelta(days=3))
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=long_ago, modified_at=long_ago)
     groups.claim_split(claim=fresh(repeat), actor=checker)
     groups.claim_group_link(
         claim=fresh(repeat), earlier=verdict.claim, actor=editor(), kind=GroupEventKind.CONFIRMED
