@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .intake.storable import storable_line
+from .intake.storable import storable_line, storable_text
 from .models import Article, Outlet, SourceKind
 from .queueing import article_queue_analysis
 
@@ -65,9 +65,11 @@ def is_blank(text: str) -> bool:
 
 
 def visible_text(text: str | None) -> str:
-    """`text` without the white space around it, or "" when nothing in it would show: a
-    zero-width space or a bidi mark alone is no conclusion, reason or name."""
-    text = text or ""
+    """`text` as the desk stores what was typed: without control characters or bidi overrides
+    (storable_text) and the white space around it, or "" when nothing in it would show: a
+    zero-width space or a bidi mark alone is no conclusion, reason or name. The one cleaning
+    of every desk text, in its form (so a blank one is the form's error) and its service."""
+    text = storable_text(text or "")
     return "" if is_blank(text) else text.strip()
 
 
@@ -82,15 +84,31 @@ def published_at_refusal(published_at: datetime | None) -> str | None:
     return published_at_range_refusal(published_at) or published_at_future_refusal(published_at)
 
 
+# The years a publication moment may fall in, in UTC. Python's datetime stops at years 1 and
+# 9999, and every page shows the moment in the desk's TIME_ZONE, up to a day from UTC: a moment
+# in the first or the last year may not convert (0001-01-01 in UTC is in year 0 in New York),
+# and every page that lists the article would fail. A year's margin at each end fits every zone.
+PUBLISHED_AT_YEARS = (2, 9998)
+PUBLISHED_AT_OUT_OF_RANGE = (
+    "The publication date is out of range: give a year from "
+    f"{PUBLISHED_AT_YEARS[0]} to {PUBLISHED_AT_YEARS[1]}."
+)
+
+
 def published_at_range_refusal(published_at: datetime | None) -> str | None:
-    """Why a publication moment is out of Python's range once in UTC, or None."""
-    # PostgreSQL stores such a moment, but Python cannot read it back: every page that lists
-    # the article would fail.
-    if published_at is not None and published_at.tzinfo is not None:
-        try:
-            published_at.astimezone(UTC)
-        except OverflowError:  # before year 1 or after 9999 once in UTC
-            return "The publication date is out of range (years 1 to 9999 in UTC)."
+    """Why a publication moment cannot be shown in every time zone, or None. A naive one is
+    read as UTC."""
+    if published_at is None:
+        return None
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    first, last = PUBLISHED_AT_YEARS
+    try:
+        year = published_at.astimezone(UTC).year
+    except OverflowError:  # before year 1 or after 9999 once in UTC
+        year = None
+    if year is None or not first <= year <= last:
+        return PUBLISHED_AT_OUT_OF_RANGE
     return None
 
 

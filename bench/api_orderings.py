@@ -1,10 +1,11 @@
 """What each ordering of the verdict list costs a page, on api_verdicts.py's data set.
 
-`modified_at` is computed per verdict (claims.selectors.public.with_modified_at: the latest of
-its publication, its latest correction and its ClaimReview's appearances), so no index serves
-`ordering=modified_at`: every published verdict the filters leave is read to sort it. This
-prints a page's time for each ordering, without and with `updated_since`, and the plan of the
-`modified_at` page, so a change to that rule (or a stored column) can be measured.
+`modified_at` is stored on the verdict (claims.modified keeps it: the latest of its publication,
+its latest correction and its ClaimReview's appearances) and indexed over published verdicts
+(verdict_modified_idx), so `ordering=modified_at` reads a page off the index; until migration
+0026 it was computed per verdict and every published verdict the filters left was read to sort
+it. This prints a page's time for each ordering, without and with `updated_since`, and the plan
+of the `modified_at` page.
 
     .venv/bin/python bench/api_orderings.py                 # fill if needed, then measure
     .venv/bin/python bench/api_orderings.py --runs 20

@@ -283,7 +283,8 @@ def fill(claims_wanted: int, verdicts_wanted: int) -> None:
                     )
                 )
         cursor.execute(
-            "UPDATE claims_verdict SET status = 'published', published_at = submitted_at"
+            "UPDATE claims_verdict SET status = 'published', published_at = submitted_at, "
+            "modified_at = submitted_at"
         )
         for table in ("articles_article", "claims_claim", "claims_verdict"):
             cursor.execute(

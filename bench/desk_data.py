@@ -90,6 +90,7 @@ def fill(*, claims: int, seed: int = 20261202) -> dict[str, int]:
         Verdict,
     )
     from claims.models.published import published_sources_replaceable
+    from claims.modified import verdicts_modified
     from claims.nlp.speakers import speaker_key
 
     rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
@@ -257,6 +258,7 @@ def fill(*, claims: int, seed: int = 20261202) -> dict[str, int]:
                     else "",
                     submitted_at=submitted if verdict_status != "draft" else None,
                     published_at=published if verdict_status == "published" else None,
+                    modified_at=published if verdict_status == "published" else None,
                     updated_by=author,
                     created_at=drafted,
                     updated_at=published if verdict_status != "draft" else drafted,
@@ -304,6 +306,8 @@ def fill(*, claims: int, seed: int = 20261202) -> dict[str, int]:
             for verdict in rng.sample(published_verdicts, len(published_verdicts) // 20)
         ]
         Correction.objects.bulk_create(corrections, batch_size=BATCH)
+        for correction in corrections:  # as the correction service stamps it
+            verdicts_modified(verdicts=[correction.verdict], at=correction.created_at)
         ClaimEvent.objects.bulk_create(events, batch_size=BATCH)
         ClaimNote.objects.bulk_create(notes, batch_size=BATCH)
         groups, group_events, suggestions = _repeats(rng, claim_rows, editors)

@@ -12,15 +12,16 @@ each hold a published verdict leaves each fact-check with its own repeats. A sug
 auto-linked or confirmed repeat in someone's pasted article stays desk-only, and so does a
 fact-checker's proposal to apply a verdict until an editor approves it.
 
-Imports claims.models, and claims.record for the published set's cache counter.
+Imports claims.models, claims.modified (the date a change of appearances gives the fact-checks)
+and claims.record for the published set's cache counter.
 """
 
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import (
@@ -33,6 +34,7 @@ from .models import (
     Verdict,
     published_verdict_q,
 )
+from .modified import verdicts_modified
 from .record import published_changed
 
 # Who changes what the public reads: the same permission as publishing a verdict.
@@ -90,43 +92,6 @@ def covered_repeats_of(claim: Claim) -> QuerySet[Claim]:
     return Claim.objects.filter(
         Exists(applied), group_id=claim.group_id, status=ClaimStatus.DISMISSED
     ).exclude(pk=claim.pk)
-
-
-def appearances_changed_at(group_ref) -> Greatest:
-    """When the public appearances of a published fact-check last changed, or its publication
-    when they never did, annotated on published verdicts (`group_ref`, an OuterRef, names the
-    group of the verdict's claim): for ClaimReview's dateModified and the feed's and sitemap's
-    dates.
-
-    An appearance came when an editor made a repeat of the group a public one (the latest
-    standing application to a claim of the group); appearances came or went when an editor's
-    group change or reopening changed the set (public_appearances_kept dates the verdicts it
-    changed). A repeat that stops being public no longer dates its application, so without
-    the second date a split or a reopening would move the date back, not on."""
-    applied = _dating_applications().filter(claim__group_id=group_ref)
-    applied_at = Subquery(applied.order_by("-created_at").values("created_at")[:1])
-    # Coalesced first: SQLite's MAX() of a NULL is NULL, PostgreSQL's GREATEST skips it.
-    return Greatest(
-        Coalesce(applied_at, "published_at"), Coalesce("appearances_changed_at", "published_at")
-    )
-
-
-def appearances_changed_since(when) -> list[QuerySet]:
-    """The ids of the verdicts whose appearances_changed_at() (the publication when their
-    appearances never changed) is at or after `when`, as queries of `pk` to unite. The latest
-    of its dates is that late when one of them is, so each is read on its own, through an
-    index, instead of computing the latest for every published verdict."""
-    applied = _dating_applications().filter(created_at__gte=when, claim__group_id__isnull=False)
-    return [
-        Verdict.objects.published().filter(published_at__gte=when).values("pk"),
-        Verdict.objects.filter(appearances_changed_at__gte=when).values("pk"),
-        Verdict.objects.filter(claim__group_id__in=applied.values("claim__group_id")).values("pk"),
-    ]
-
-
-def _dating_applications() -> QuerySet[ClaimGroupEvent]:
-    # A repeat counts while it stays dismissed (public_member_q).
-    return standing_applications().filter(claim__status=ClaimStatus.DISMISSED)
 
 
 def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:
@@ -200,7 +165,10 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     the caller's transaction back) when it added or removed a public appearance of a published
     fact-check and `actor` is no editor. The worker (no actor) is no editor either. An editor's
     change goes through, and the published fact-checks whose appearances it changed are dated
-    (appearances_changed_at): their ClaimReview, feed entry and sitemap entry changed.
+    (appearances_changed_at, and modified_at through claims.modified): their ClaimReview, feed
+    entry and sitemap entry changed. A repeat that stops being public no longer dates its
+    application, so without this date a split or a reopening would leave the fact-check's date
+    where it was, though what it lists changed.
 
     Use inside transaction.atomic(), the touched claims locked."""
     claim_ids = list(claim_ids)
@@ -229,8 +197,9 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
             f"This would change where the published fact-check of claim {named} says the claim "
             "appeared: an editor makes this change (or approves it)."
         )
-    Verdict.objects.published().filter(claim_id__in=changed).update(
-        appearances_changed_at=timezone.now()
-    )
+    now = timezone.now()
+    dated = Verdict.objects.published().filter(claim_id__in=changed)
+    dated.update(appearances_changed_at=now)
+    verdicts_modified(verdicts=dated, at=now)
     # Cached sitemap pages and API lists carry the old dates.
     transaction.on_commit(published_changed)

@@ -14,7 +14,6 @@ from django.utils.safestring import SafeString
 
 from .appearances import appearances_of, claim_appearances_capped
 from .models import SpeakerKind, Verdict
-from .selectors.public import with_modified_at
 
 # A viral claim repeated in thousands of articles would make every page of its fact-check carry
 # thousands of `appearance` objects: page weight for readers, and a structured-data block past
@@ -93,17 +92,10 @@ def claimreview_for(
     }
     if verdict.conclusion:
         review["reviewBody"] = verdict.conclusion
-    # The review's content includes itemReviewed: an appearance an editor added dates it too.
-    # The page and the API read the verdict through with_modified_at already (no extra query).
-    modified_at = getattr(verdict, "modified_at", None)
-    if modified_at is None:
-        modified_at = (
-            with_modified_at(Verdict.objects.filter(pk=verdict.pk))
-            .values_list("modified_at", flat=True)
-            .get()
-        )
-    if modified_at > verdict.published_at:
-        review["dateModified"] = desk_moment(modified_at)
+    # The review's content includes itemReviewed: an appearance an editor added dates it too
+    # (claims.modified keeps the verdict's modified_at).
+    if verdict.modified_at and verdict.modified_at > verdict.published_at:
+        review["dateModified"] = desk_moment(verdict.modified_at)
     corrections = list(verdict.corrections.all())
     if corrections:
         review["correction"] = [

@@ -17,6 +17,7 @@ from .models import (
     published_sources_replaceable,
     published_verdict_q,
 )
+from .modified import verdicts_modified
 from .record import published_changed
 from .services import attribution_contributions_record, locked_claim
 from .verdicts import (
@@ -107,7 +108,14 @@ def verdict_correct(
     verdict_text_check(note=note, conclusion=conclusion, explanation=explanation)
     with transaction.atomic():
         claim = locked_claim(verdict.claim)
-        verdict = verdict_locked(verdict, expected_version)
+        # The same correction sent twice finds it published: said so, not a conflict.
+        sent = {
+            "rating": rating,
+            "conclusion": conclusion,
+            "explanation": explanation,
+            "sources": sources,
+        }
+        verdict = verdict_locked(verdict, expected_version, actor=editor, sent=sent)
         workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
         _refuse_correcting_own_draft(verdict=verdict, editor=editor)
         # A dated public note over an unchanged verdict would tell readers it was wrong.
@@ -127,6 +135,7 @@ def verdict_correct(
             note=note,
             data={"correction": correction.pk, **_corrected(previous, verdict, sources)},
         )
+        verdicts_modified(verdicts=[verdict], at=correction.created_at)
         # After the verdict's new version is saved, as a draft save does: the timeline reads
         # the sources written after a version (and before the next) as that version's, so
         # written first they were shown as changed by the publication before the correction.
@@ -192,6 +201,7 @@ def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous
             note=note,
             data={"correction": correction.pk, "previous_speaker": previous_speaker},
         )
+        verdicts_modified(verdicts=[verdict], at=correction.created_at)
         corrections.append(correction)
     if corrections:
         transaction.on_commit(published_changed)

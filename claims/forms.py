@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 
 from articles.models import Outlet
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
-from articles.services import is_blank
+from articles.services import visible_text
 
 from .ids import is_id
 from .limits import (
@@ -116,6 +116,37 @@ class QueueFilterForm(forms.Form):
         )
 
 
+class DeskText:
+    """A desk text as its service stores it (articles.services.visible_text): control
+    characters and bidi overrides dropped, and blank when nothing in it would show, so a
+    zero-width space alone is "required" here as an empty box is, with the text kept. Cleaned
+    before the field's own reading: a URL field adds its scheme to the cleaned text."""
+
+    def to_python(self, value):
+        return super().to_python(visible_text(value) if isinstance(value, str) else value)
+
+
+class DeskTextField(DeskText, forms.CharField):
+    pass
+
+
+class DeskURLField(DeskText, forms.URLField):
+    """A desk text that is an address, bounded by `length` (a claims.limits validator) counting
+    what was typed: the https:// added to "www.example.org/report" is not the typist's."""
+
+    def __init__(self, *, length, **kwargs):
+        super().__init__(**kwargs)
+        self.length = length
+        self.widget.attrs["maxlength"] = str(length.limit_value)
+
+    def to_python(self, value):
+        typed = visible_text(value) if isinstance(value, str) else value
+        url = super().to_python(typed)
+        if url:
+            self.length.typed_check(typed, url)
+        return url
+
+
 def text_limit(field: forms.CharField, validator) -> forms.CharField:
     """Bound `field` by a claims.limits validator (for a column, its model field's length): the
     browser stops typing at its limit, and text sent past it is refused with the service's
@@ -138,7 +169,7 @@ class QueueBulkForm(forms.Form):
         label="With the selected claims",
     )
     reason = text_limit(
-        forms.CharField(
+        DeskTextField(
             required=False, label="Reason (for a dismissal)", help_text="Kept as training data."
         ),
         dismissal_reason_length,
@@ -153,8 +184,9 @@ class QueueBulkForm(forms.Form):
 
 class DismissForm(forms.Form):
     reason = text_limit(
-        forms.CharField(
+        DeskTextField(
             widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": "Say why the claim is not check-worthy."},
             help_text="Why is this not check-worthy? Kept as training data.",
         ),
         dismissal_reason_length,
@@ -172,11 +204,11 @@ class VerdictForm(forms.Form):
         queryset=active_ratings(), required=False, empty_label="Choose a rating"
     )
     conclusion = text_limit(
-        forms.CharField(required=False, help_text="One sentence: what is true?"),
+        DeskTextField(required=False, help_text="One sentence: what is true?"),
         conclusion_length,
     )
     explanation = text_limit(
-        forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False),
+        DeskTextField(widget=forms.Textarea(attrs={"rows": 6}), required=False),
         explanation_length,
     )
 
@@ -186,10 +218,10 @@ class VerdictForm(forms.Form):
 
 
 class EvidenceSourceForm(forms.Form):
-    url = text_limit(forms.URLField(label="URL", assume_scheme="https"), source_url_length)
-    title = text_limit(forms.CharField(), source_title_length)
+    url = DeskURLField(label="URL", assume_scheme="https", length=source_url_length)
+    title = text_limit(DeskTextField(), source_title_length)
     note = text_limit(
-        forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1})),
+        DeskTextField(required=False, widget=forms.Textarea(attrs={"rows": 1})),
         evidence_note_length,
     )
 
@@ -265,8 +297,9 @@ class VersionForm(forms.Form):
 
 class ReturnForm(VersionForm):
     comment = text_limit(
-        forms.CharField(
+        DeskTextField(
             widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": "Tell the author what to change."},
             help_text="The author sees this on the claim page.",
         ),
         review_comment_length,
@@ -275,7 +308,7 @@ class ReturnForm(VersionForm):
 
 class CorrectionForm(VerdictForm):
     note = text_limit(
-        forms.CharField(
+        DeskTextField(
             label="Correction note (public)",
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text="What changed and why; shown with the date on the public page.",
@@ -299,14 +332,14 @@ class SpeakerCorrectForm(forms.Form):
         "name or spelling finds its speaker.",
     )
     name = text_limit(
-        forms.CharField(
+        DeskTextField(
             required=False,
             label="Speaker's name, as written or in full",
             help_text="Becomes an alias of the speaker, so the next analysis matches it.",
         ),
         speaker_name_length,
     )
-    role = text_limit(forms.CharField(required=False), speaker_role_length)
+    role = text_limit(DeskTextField(required=False), speaker_role_length)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,26 +353,59 @@ class SpeakerCorrectForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for field in ["name", "role"]:
-            if is_blank(cleaned.get(field) or ""):  # zero-width and bidi marks show nothing
-                cleaned[field] = ""
-        if not cleaned.get("speaker") and not cleaned.get("name"):
-            raise forms.ValidationError("Name the speaker.")
+        # A name refused by its own field (too long, a NUL) is not in cleaned_data: it was
+        # typed, and its own error says what is wrong with it.
+        refused = "name" in self.errors or "speaker" in self.errors
+        if not refused and not cleaned.get("speaker") and not cleaned.get("name"):
+            self.add_error("name", "Name the speaker.")
         return cleaned
 
 
 class SpeakerEditForm(forms.Form):
-    name = text_limit(forms.CharField(), speaker_name_length)
-    role = text_limit(forms.CharField(required=False), speaker_role_length)
-    kind = forms.ChoiceField(choices=SpeakerKind.choices, required=False)
+    """The speaker page's "Correct the name, role or kind": drawn with the speaker's fields, or
+    again as typed, with each refusal beside its field."""
+
+    name = text_limit(
+        DeskTextField(error_messages={"required": "Give the speaker's name."}),
+        speaker_name_length,
+    )
+    role = text_limit(DeskTextField(required=False), speaker_role_length)
+    kind = forms.ChoiceField(
+        choices=SpeakerKind.choices,
+        required=False,
+        # Not Django's message, which repeats whatever was sent.
+        error_messages={"invalid_choice": "Choose one of the kinds listed."},
+    )
     correction_note = text_limit(
-        forms.CharField(required=False, label="Correction note (public)"),
+        DeskTextField(
+            required=False,
+            label="Correction note (public)",
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={
+                "required": "Give a public correction note: each published fact-check naming "
+                "the speaker gets it."
+            },
+        ),
         correction_note_length,
     )
     # What the form showed, so an edit drawn before someone else's is refused (speaker_edit).
     loaded_name = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     loaded_role = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     loaded_kind = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, speaker: Speaker, public: bool, **kwargs):
+        fields = {"name": speaker.name, "role": speaker.role, "kind": speaker.kind}
+        kwargs.setdefault("initial", {**fields, **{f"loaded_{k}": v for k, v in fields.items()}})
+        kwargs.setdefault("auto_id", "edit-%s")
+        super().__init__(*args, **kwargs)
+        note = self.fields["correction_note"]
+        # Once a fact-check names the speaker, the note is required (the service says so too,
+        # should one be published between the page and the post).
+        note.required = public
+        note.help_text = (
+            f"Published fact-checks name {speaker.name}: each gets this note as a dated "
+            "public correction, recorded under your name."
+        )
 
     def loaded(self) -> tuple[str, str, str] | None:
         """The speaker as the form showed it; None from a form that does not say."""

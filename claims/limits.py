@@ -37,13 +37,37 @@ REJECTION_NOTE_MAX = 2_000
 
 class TextLengthValidator(MaxLengthValidator):
     """At most `limit_value` characters, a line break counting as one: the browser's maxlength
-    counts it so, then sends it as CR LF, which would fail text it let through."""
+    counts it so, then sends it as CR LF, which would fail text it let through. The message
+    counts what was typed, with thousands separators as the limit has them."""
 
     def __init__(self, limit_value: int, what: str):
+        self.what = what
         super().__init__(
             limit_value,
             message=f"The {what} is too long: keep it to {limit_value:,} characters "
-            "(it has %(show_value)d).",
+            "(it has %(count)s).",
+        )
+
+    def __call__(self, value: str) -> None:
+        self.typed_check(value, value)
+
+    def typed_check(self, typed: str, stored: str) -> None:
+        """Refuse `stored` past the limit, counting what was `typed`: `stored` is `typed` with
+        what its field puts in front (a URL's https://), which the typist did not write."""
+        if not self.compare(self.clean(stored), self.limit_value):
+            return
+        if not stored.endswith(typed):  # rewritten, not only added to: count what is stored
+            typed = stored
+        count = self.clean(typed)
+        if self.compare(count, self.limit_value):
+            raise ValidationError(
+                self.message, code=self.code, params={"count": f"{count:,}", "value": typed}
+            )
+        added = stored[: len(stored) - len(typed)]
+        raise ValidationError(
+            f"The {self.what} is too long with the {added} it is given: keep it to "
+            f"{self.limit_value - len(added):,} characters (it has {count:,}).",
+            code=self.code,
         )
 
     def clean(self, x: str) -> int:
@@ -123,13 +147,16 @@ def text_check(text: str, what: str) -> None:
     )
 
 
-def text_refusals(text: str, what: str, length: TextLengthValidator | None) -> list[str]:
-    """Why `text` may not be saved: a character no column stores, or past `length`; empty if
-    it may."""
+def text_refusals(
+    text: str, what: str, length: TextLengthValidator | None, *, typed: str | None = None
+) -> list[str]:
+    """Why `text` may not be saved: a character no column stores, or past `length`, counted as
+    `typed` when the service put something in front of what was typed (a link's https://);
+    empty if it may."""
     try:
         text_check(text, what)
         if length is not None:
-            length(text)
+            length.typed_check(text if typed is None else typed, text)
     except ValidationError as error:
         return error.messages
     return []

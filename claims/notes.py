@@ -4,20 +4,26 @@ timeline, without the text, which may be why it was removed). Nothing public rea
 
 Who may read, write and take back a note is decided here, for every page that shows one."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
-from articles.services import is_blank
+from articles.services import visible_text
 
 from .limits import research_link_length, research_note_length, text_refusals
 from .models import Claim, ClaimEvent, ClaimEventKind, ClaimNote
+from .workflow import NothingChanged
 
 ADD_NOTES = "claims.add_claimnote"
 READ_NOTES = "claims.view_claimnote"
 MODERATE_NOTES = "claims.publish_verdict"  # editors
+# A double click, a re-sent form or a retry after a slow answer comes within minutes; the same
+# words from the same person on the same claim later on are a note of their own.
+NOTE_RESEND_WINDOW = timedelta(minutes=10)
 _LINK = URLValidator(schemes=["http", "https"], message="A link must be an http or https address.")
 
 
@@ -45,22 +51,21 @@ def claim_notes_for(claim: Claim, user) -> list[ClaimNote] | None:
 
 
 def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimNote:
+    """Raises NothingChanged for the same note from the same author on the same claim again
+    within NOTE_RESEND_WINDOW: stored once, however often the form is sent."""
     if not author.has_perm(ADD_NOTES):
         raise PermissionDenied("Only the desk writes research notes.")
-    text = (text or "").strip()
-    link = (link or "").strip()
+    text, link = visible_text(text), visible_text(link)
+    typed_link = link
     if link and not urlsplit(link).scheme:
         # "www.example.org/report" as copied from an address bar: https, as the verdict's
         # sources and the article form take it, not a refusal.
         link = f"https://{link}"
-    checks = (
-        ("text", "note", text, research_note_length),
-        ("link", "link", link, research_link_length),
-    )
-    for field, what, value, length in checks:
-        if refused := text_refusals(value, what, length):
-            raise ValidationError({field: refused})
-    if is_blank(text):
+    if refused := text_refusals(text, "note", research_note_length):
+        raise ValidationError({"text": refused})
+    if refused := text_refusals(link, "link", research_link_length, typed=typed_link):
+        raise ValidationError({"link": refused})
+    if not text:
         raise ValidationError({"text": "Write what you found or did."})
     if link:
         try:
@@ -72,6 +77,16 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
         # a note then waits for it, and a claim it removed is a clear refusal, not a 500.
         if Claim.objects.select_for_update().filter(pk=claim.pk).first() is None:
             raise ValidationError("This claim no longer exists: a re-analysis removed it.")
+        # Under that lock too: the second of two identical posts at once waits here and then
+        # finds the first one's note.
+        if ClaimNote.objects.filter(
+            claim=claim,
+            author=author,
+            text=text,
+            link=link,
+            created_at__gte=timezone.now() - NOTE_RESEND_WINDOW,
+        ).exists():
+            raise NothingChanged("This note was already added (the form was sent twice).")
         return ClaimNote.objects.create(claim=claim, author=author, text=text, link=link)
 
 

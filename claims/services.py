@@ -268,7 +268,7 @@ def claim_speaker_correct(
 ) -> Claim:
     """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
     the next analysis attributes it the same way."""
-    name, role = visible_text(name), role.strip()
+    name, role = visible_text(name), visible_text(role)
     if speaker is None and not name:
         raise ValidationError({"name": "Name the speaker."})
     # Typed on the desk: refused, where analysis's names are cut (speaker_resolve).

@@ -288,6 +288,23 @@ def merged_into(*, slug: str | None = None, pk: int | None = None) -> SpeakerMer
     return merges.select_related("target").order_by("-created_at", "-id").first()
 
 
+def merge_targets_named(text: str, *, source: Speaker, limit: int = 5) -> list[Speaker]:
+    """The speakers `text` may name as the one to merge `source` into: the speaker of that
+    slug; otherwise those of that name (case aside) and the one holding it as a spelling the
+    desk recorded (the alias key, as analysis matches names). `source` itself only when it is
+    all there is, so the service says it cannot be merged into itself. Several: the caller
+    asks which."""
+    by_slug = Speaker.objects.filter(slug=text).first()
+    if by_slug is not None:
+        return [by_slug]
+    found = list(Speaker.objects.filter(name__iexact=text).order_by("pk")[:limit])
+    key = speaker_key(text)
+    alias = SpeakerAlias.objects.filter(key=key).select_related("speaker").first() if key else None
+    if alias is not None and alias.speaker not in found:
+        found.append(alias.speaker)
+    return [speaker for speaker in found if speaker != source] or found
+
+
 def _name_alias_ensure(restored: Speaker) -> None:
     """The restored speaker's own name finds it again in the next analysis, unless another
     speaker answers to that spelling (it may always have: a speaker added in the admin before

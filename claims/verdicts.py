@@ -27,6 +27,7 @@ from .models import (
     VerdictContribution,
     VerdictStatus,
 )
+from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
 
@@ -48,12 +49,20 @@ def verdict_publish_refusal(*, verdict: Verdict, user) -> str | None:
     API share."""
     if not user.has_perm("claims.publish_verdict"):
         return "Only editors can publish verdicts."
-    if user.pk in verdict_contributor_ids(verdict=verdict):
+    if user.pk not in verdict_contributor_ids(verdict=verdict):
+        return None
+    # One rule, two reasons: only a CORRECTION contribution on a verdict not yet published
+    # is an attribution change (services.attribution_contributions_record); told as content,
+    # the editor looked for a wording they never wrote.
+    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
         return (
             "You wrote or changed this verdict's content: another editor must approve and "
             "publish it."
         )
-    return None
+    return (
+        "You corrected the speaker of this claim, which its verdict publishes: another editor "
+        "must approve and publish it."
+    )
 
 
 def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
@@ -214,12 +223,36 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         verdict.version += 1
         verdict.updated_by = editor
         workflow.transition(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict, actor=editor)
+        verdicts_modified(verdicts=[verdict], at=verdict.published_at)
         transaction.on_commit(published_changed)
     return verdict
 
 
 class VersionConflict(ValidationError):
     """Someone else saved the verdict since this editor loaded it."""
+
+
+class AlreadySaved(VersionConflict):
+    """A stale save or correction whose content is what the verdict holds now: the same form
+    sent twice (a double click, a second tab), or a colleague who wrote the same. Nothing is
+    written; the desk says so instead of a conflict. Still a VersionConflict, so a caller that
+    does not tell the two apart refuses it and writes nothing."""
+
+    def __init__(self, message: str, *, verdict: Verdict):
+        super().__init__(message, code="already_saved")
+        self.verdict = verdict
+
+
+def _already_saved(verdict: Verdict, *, actor) -> AlreadySaved:
+    when = desk_time(verdict.updated_at)
+    if verdict.updated_by_id == actor.pk:
+        saved = f"you saved this at {when}, in another tab or by sending the form twice"
+    else:
+        who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
+        saved = f"{who} last changed it at {when}"
+    return AlreadySaved(
+        f"Nothing changed: the verdict already holds what you sent ({saved}).", verdict=verdict
+    )
 
 
 def _draft_write(
@@ -255,7 +288,9 @@ def _draft_write(
         before = None
     else:
         if expected_version != verdict.version:
-            raise _version_conflict(verdict, draft=True)
+            if content_unchanged(verdict, rating, conclusion, explanation, sources):
+                raise _already_saved(verdict, actor=actor)
+            raise _version_conflict(verdict, actor=actor, draft=True)
         before = _content(verdict)
         if content_unchanged(verdict, rating, conclusion, explanation, sources):
             # Still refused where an edit would be (a verdict in review or published).
@@ -286,12 +321,7 @@ def content_unchanged(
     if len(stored) != len(sources):
         return False
     for (url, title, note, accessed_on), source in zip(stored, sources, strict=True):
-        given = (
-            source["url"].strip(),
-            source["title"].strip(),
-            visible_text(source.get("note")),
-        )
-        if (url, title, note) != given:
+        if (url, title, note) != source_stored(source):
             return False
         if source.get("accessed_on") and source["accessed_on"] != accessed_on:
             return False
@@ -308,8 +338,11 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
 # --- Sources, versioned actions, corrections --------------------------------------------------
 
 
-def _version_conflict(verdict: Verdict, *, draft: bool = False) -> VersionConflict:
-    who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
+def _version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> VersionConflict:
+    mine = verdict.updated_by_id == actor.pk
+    who = (
+        "you" if mine else (verdict.updated_by.get_username() if verdict.updated_by else "someone")
+    )
     when = desk_time(verdict.updated_at)
     if draft and verdict.status == VerdictStatus.PUBLISHED:
         # Reloading would not help: the draft form saves drafts, and a published verdict
@@ -319,6 +352,14 @@ def _version_conflict(verdict: Verdict, *, draft: bool = False) -> VersionConfli
             "through a correction.",
             code="conflict",
         )
+    if mine:
+        # Not "their changes": the other save was this person's own, and naming them as
+        # someone else sent them looking for a colleague.
+        return VersionConflict(
+            f"You saved this verdict again at {when}, in another tab or by sending the form "
+            "twice — reload to see it as it is now before you change it.",
+            code="conflict",
+        )
     return VersionConflict(
         f"This verdict was changed by {who} at {when} — reload to see their changes "
         "before saving yours.",
@@ -326,14 +367,21 @@ def _version_conflict(verdict: Verdict, *, draft: bool = False) -> VersionConfli
     )
 
 
-def verdict_locked(verdict: Verdict, expected_version: int | None) -> Verdict:
+def verdict_locked(
+    verdict: Verdict, expected_version: int | None, *, actor, sent: dict | None = None
+) -> Verdict:
+    """The verdict, locked, refused if it is no longer at `expected_version`; when what was
+    `sent` (content_unchanged's rating, conclusion, explanation and sources) is what it holds
+    now, refused as AlreadySaved instead."""
     locked = (
         Verdict.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .get(pk=verdict.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise _version_conflict(locked)
+        if sent is not None and content_unchanged(locked, **sent):
+            raise _already_saved(locked, actor=actor)
+        raise _version_conflict(locked, actor=actor)
     return locked
 
 
@@ -350,22 +398,29 @@ def verdict_text_check(**texts: str) -> None:
             raise ValidationError({field: refused})
 
 
+def source_stored(source: dict) -> tuple[str, str, str]:
+    """A given source's (url, title, note) as they are stored: the desk's one cleaning of
+    typed text (visible_text), whichever way the source came, the desk's form, the admin's or
+    a correction."""
+    return tuple(visible_text(source.get(field)) for field in ("url", "title", "note"))
+
+
 def _sources_check(sources: list[dict]) -> None:
     for number, source in enumerate(sources, start=1):
         for field, (what, length) in SOURCE_TEXTS.items():
-            refused = text_refusals((source.get(field) or "").strip(), what, length)
+            refused = text_refusals(visible_text(source.get(field)), what, length)
             if refused:
                 raise ValidationError(
                     {"sources": [f"Source {number}: {message}" for message in refused]}
                 )
-        url = (source.get("url") or "").strip()
+        url, title, _ = source_stored(source)
         try:
             _source_url_check(url)
         except ValidationError:
             raise ValidationError(
                 {"sources": [f"Source {number}: give its http(s) address, not {url!r}."]}
             ) from None
-        if is_blank(source.get("title") or ""):
+        if not title:
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
 
 
@@ -378,12 +433,13 @@ def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
         [
             EvidenceSource(
                 verdict=verdict,
-                url=source["url"].strip(),
-                title=source["title"].strip(),
-                note=visible_text(source.get("note")),
+                url=url,
+                title=title,
+                note=note,
                 accessed_on=source.get("accessed_on") or today,
             )
             for source in sources
+            for url, title, note in [source_stored(source)]
         ],
         EvidenceSource,
     )
@@ -434,10 +490,7 @@ def sources_changed(before, sources: list[dict]) -> dict[str, str]:
     title or note, against the (url, title, note) rows `before` it; the empty ones left out.
     The event data the history shows for 'Verdict drafted' and 'Correction published'."""
     old = {url: (title, note) for url, title, note in before}
-    new = {
-        source["url"].strip(): (source["title"].strip(), visible_text(source.get("note")))
-        for source in sources
-    }
+    new = {url: (title, note) for url, title, note in map(source_stored, sources)}
     changes = {
         "sources_added": [url for url in new if url not in old],
         "sources_removed": [url for url in old if url not in new],
@@ -463,5 +516,5 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
     with transaction.atomic():
         # The actions' own lock order: the speaker, the claim, then the verdict.
         _locked_speaker_and_claim(verdict.claim_id)
-        locked = verdict_locked(verdict, expected_version)
+        locked = verdict_locked(verdict, expected_version, actor=actor)
         return actions[action](locked)

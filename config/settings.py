@@ -108,6 +108,8 @@ if "API_NUM_PROXIES" in os.environ:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A stale tab's form gets a page in the desk's layout that says nothing was saved.
+CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

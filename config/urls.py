@@ -6,12 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from claims.api.base import api_not_found
 from claims.views.public import SITEMAPS, sitemap_section
+from config.login import DeskAdminAuthenticationForm, DeskAuthenticationForm
 
 handler400 = "claims.api.errors.bad_request"
 handler500 = "claims.api.errors.server_error"
 
 admin.site.site_header = "Fact-check desk — administration"
 admin.site.site_title = "Fact-check desk"
+admin.site.login_form = DeskAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,7 +23,11 @@ urlpatterns = [
     # inline script, on this page either.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", api_not_found),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=DeskAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

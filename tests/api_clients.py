@@ -70,6 +70,7 @@ def published_verdict(
     EvidenceSourceFactory(verdict=verdict)  # before publication: then only a correction may
     verdict.status, verdict.editor = VerdictStatus.PUBLISHED, _user()
     verdict.published_at = published_at or timezone.now()
+    verdict.modified_at = verdict.published_at  # what verdict_publish stamps (claims.modified)
     verdict.save()
     # What the worker does once analysis has made the claim: its vector, for the search.
     claim_embeddings_compute(claim_ids=[claim.pk])

@@ -242,3 +242,28 @@ def _migration_data_install(apps) -> None:
     migration("0012_speaker_merges").merging_to_editors(apps, None)
     migration("0015_add_claim_notes_and_withdrawal").notes_to_the_desk(apps, None)
     migration("0020_desk_views_verdict_applications").applications_to_the_desk(apps, None)
+
+
+def computed_modified_at() -> dict[int, object]:
+    """Each published verdict's modified_at as it was computed on every read before the column
+    was stored (the expression migration 0027 keeps, from with_modified_at and
+    appearances_changed_at as they stood): the oracle the stored date is checked against."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("claims.migrations.0027_verdict_modified_at_backfill")
+    rows = migration.computed_modified_at(apps).values_list("pk", "computed_modified_at")
+    return dict(rows)
+
+
+def modified_at_recomputed() -> None:
+    """For a test that backdated a publication, a correction or an application with update()
+    (which no service does): stamp the stored modified_at of every published verdict as the
+    computed definition reads the backdated rows (migration 0027's backfill)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("claims.migrations.0027_verdict_modified_at_backfill")
+    migration.modified_at_stamped(apps, None)

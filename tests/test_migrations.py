@@ -66,3 +66,44 @@ def test_stored_speaker_keys_are_transliterated_and_a_collision_keeps_the_older_
     assert keys[soren.pk] == "soren"
     assert keys[capital.pk] == "sren"  # the older 'Søren' took 'soren' first
     assert SpeakerAlias.objects.filter(speaker=other).count() == 2
+
+
+@pytest.mark.django_db
+def test_published_verdicts_get_the_modified_at_their_pages_computed_and_drafts_none():
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from claims.matching import applications
+    from claims.models import ClaimGroupEvent, Correction, Verdict
+    from tests.factories import drafted_verdict, editor, published_verdict, titled_claim
+
+    def days_ago(days):
+        return timezone.now() - dt.timedelta(days=days)
+
+    plain, corrected, regrouped, applied = (
+        published_verdict(claim=titled_claim(f"Jobs rose by {number} percent."))
+        for number in (3, 4, 5, 6)
+    )
+    draft = drafted_verdict(claim=titled_claim("Rents rose by 9 percent."))
+    applications.verdict_application_request(
+        claim=titled_claim("Jobs went up 6 percent."), checked=applied.claim, actor=editor()
+    )
+    Correction.objects.create(verdict=corrected, note="A figure.", created_by=editor())
+    # As stored before the column: the dates apart, modified_at empty.
+    Verdict.objects.update(published_at=days_ago(10), modified_at=None)
+    Verdict.objects.filter(pk=draft.pk).update(published_at=None)
+    Correction.objects.update(created_at=days_ago(4))
+    Verdict.objects.filter(pk=regrouped.pk).update(appearances_changed_at=days_ago(3))
+    ClaimGroupEvent.objects.update(created_at=days_ago(2))
+    migration = importlib.import_module("claims.migrations.0027_verdict_modified_at_backfill")
+    migration.modified_at_stamped(apps, None)
+    stamped = dict(Verdict.objects.values_list("pk", "modified_at"))
+    assert stamped[plain.pk] == Verdict.objects.get(pk=plain.pk).published_at
+    assert stamped[corrected.pk] == Correction.objects.get().created_at
+    assert stamped[regrouped.pk] == Verdict.objects.get(pk=regrouped.pk).appearances_changed_at
+    applied_at = ClaimGroupEvent.objects.filter(kind="verdict_applied").get().created_at
+    assert stamped[applied.pk] == applied_at
+    assert stamped[draft.pk] is None

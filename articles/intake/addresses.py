@@ -85,7 +85,8 @@ def url_refusal(url: str) -> str | None:
     if not parts.scheme:
         return "refused: the URL does not start with http:// or https://"
     if parts.scheme.lower() not in ("http", "https"):
-        return f"refused: only http and https addresses are fetched, not {parts.scheme}://"
+        # The scheme as written, colon and all: javascript:alert(1) has no "//" to name.
+        return f"refused: only http and https addresses are fetched, not {parts.scheme}: ones"
     if not parts.hostname:
         return "refused: the URL has no host"
     if parts.username or parts.password:

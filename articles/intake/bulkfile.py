@@ -227,7 +227,9 @@ def _jsonl_rows(text: TextIO):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            # Without its line break, which json would count as the start of a second line:
+            # '{"title": "x"' ends at column 14 of this line, not column 1 of the next.
+            row = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as error:
             yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
             continue

@@ -72,5 +72,12 @@ def fetch(
 
 
 def _robots_check(url: str) -> None:
-    if not robots_allows(url):
+    try:
+        allowed = robots_allows(url)
+    except FetchError as error:
+        # The fetch stood at this page, not at its robots.txt: a job shows `url` as where the
+        # fetch ended ("after redirects"), and robots.txt is no page it was sent to.
+        error.url = url
+        raise
+    if not allowed:
         raise FetchError(f"refused: the site's robots.txt disallows {url}")

@@ -2,8 +2,9 @@
 refuses in text and jsonb alike, and "\\ud800" half a surrogate pair, which is not UTF-8: a
 document holding either is refused (json_unstorable). Other control characters in a one-line
 text (a title, a name) are dropped (storable_line), and so in a document kept whole
-(json_controls_dropped, for a ClaimReview's raw JSON). The one rule for bulk rows, feeds and
-ClaimReview; no Django, no database."""
+(json_controls_dropped, for a ClaimReview's raw JSON), and in the desk's own text with the bidi
+controls (storable_text, through articles.services.visible_text). The one rule for bulk rows,
+feeds, ClaimReview and the desk; no Django, no database."""
 
 import re
 
@@ -14,6 +15,21 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # tab is how spreadsheets export a line break inside a cell): a space, so words stay apart.
 _SPACING_CONTROLS = re.compile("[ \t]*[\x0b\x0c\x1c-\x1f\x85]+[ \t]*")
 _OTHER_CONTROLS = re.compile("[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+# The bidi embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069): invisible,
+# they reorder the text after them, up to the end of its paragraph on the page, so "\u202eRTL"
+# shows as "LTR" (the "Trojan Source" characters). Nobody types them; the marks (U+200E, U+200F,
+# U+061C), which only place a neutral character, stay.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def storable_text(text: str) -> str:
+    """Text typed on the desk (a conclusion, a source, a note, a reason, a name) as stored: the
+    control characters dropped as in storable_line, line breaks and tabs kept, and the bidi
+    controls dropped too, since the desk's text is published (the public page, ClaimReview,
+    the API) beside text it would reorder. Not trimmed."""
+    return _BIDI_CONTROLS.sub("", _controls_dropped(text))
 
 
 def storable_line(text: str) -> str:

@@ -10,7 +10,14 @@ from rest_framework import serializers
 
 from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
 from articles.models import AnalysisProblem, Article, IntakeJob
-from articles.services import LANGUAGE_CODE, TITLE_MAX, TITLE_REQUIRED, TITLE_TOO_LONG, is_blank
+from articles.services import (
+    LANGUAGE_CODE,
+    PUBLISHED_AT_OUT_OF_RANGE,
+    TITLE_MAX,
+    TITLE_REQUIRED,
+    TITLE_TOO_LONG,
+    is_blank,
+)
 
 from .auth import articles_visible, request_token
 from .serializers import ClaimSerializer, OutletSerializer, absolute_url
@@ -75,7 +82,12 @@ class ArticleSubmitSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        error_messages={"invalid": "Give an ISO 8601 date-time, e.g. 2026-12-03T08:00:00Z."},
+        error_messages={
+            "invalid": "Give an ISO 8601 date-time, e.g. 2026-12-03T08:00:00Z.",
+            # DRF's own check, where the desk's TIME_ZONE cannot hold the moment (year 1 west of
+            # UTC), says what published_at_range_refusal says for the rest of that range.
+            "overflow": PUBLISHED_AT_OUT_OF_RANGE,
+        },
     )
     language = serializers.RegexField(
         _LANGUAGE_CODE_ANY_CASE,  # stored lower-cased

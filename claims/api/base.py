@@ -24,7 +24,7 @@ def unknown_parameter_message(allowed: set[str]) -> str:
     """Names what the endpoint takes, so that `?page=2` or `?since=` says what to send instead."""
     names = sorted(allowed)
     if not names:
-        return "Unknown parameter; this endpoint takes none."
+        return "Unknown parameter; this endpoint takes no parameters."
     return f"Unknown parameter; this endpoint takes {', '.join(names)}."
 
 

@@ -59,7 +59,7 @@ ERROR_EXAMPLES = {
     ),
     404: OpenApiExample(
         "Not found",
-        value={"error": "not_found", "detail": "No Verdict matches the given query."},
+        value={"error": "not_found", "detail": "There is no such verdict."},
         status_codes=["404"],
         response_only=True,
     ),

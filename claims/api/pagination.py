@@ -141,7 +141,7 @@ class VerdictPagination(StableCursorPagination):
         "published_at": ("published_at", "id"),
         "-updated_at": ("-updated_at", "-id"),
         "updated_at": ("updated_at", "id"),
-        # The annotation of claims.selectors.public.with_modified_at, which the list reads.
+        # Stored and indexed for these orders (claims.modified, verdict_modified_idx).
         "-modified_at": ("-modified_at", "-id"),
         "modified_at": ("modified_at", "id"),
     }

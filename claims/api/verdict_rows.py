@@ -13,7 +13,7 @@ VERDICT_ROW_FIELDS = (
     "explanation",
     "published_at",
     "updated_at",
-    "modified_at",  # an annotation: claims.selectors.public.with_modified_at
+    "modified_at",  # stored, kept by claims.modified
     "claim_id",
     "claim__text",
     "claim__is_direct_quote",
@@ -39,8 +39,7 @@ CORRECTION_ROW_FIELDS = ("verdict_id", "note", "created_at")
 
 
 def verdict_row(verdict) -> dict:
-    """A Verdict (with its related rows loaded and with_modified_at's annotations) as the dict
-    .values(*VERDICT_ROW_FIELDS) gives."""
+    """A Verdict (with its related rows loaded) as the dict .values(*VERDICT_ROW_FIELDS) gives."""
     claim, rating = verdict.claim, verdict.rating
     article, speaker = claim.article, claim.speaker
     outlet = article.outlet

@@ -25,7 +25,6 @@ from ..matching.retrieval import Match
 from ..matching.store import checked_search
 from ..models import Claim, Correction, EvidenceSource, Speaker, Verdict
 from ..record import published_generation
-from ..selectors.public import with_modified_at
 from ..selectors.search import SEARCH_QUERY_NO_WORDS
 from . import docs
 from .auth import ReadScope, reads_unpublished, speakers_visible
@@ -58,8 +57,9 @@ SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX = 10, 50
 
 
 def published_verdicts() -> QuerySet[Verdict]:
-    """With their `modified_at`: the API's field and ClaimReview's dateModified."""
-    return with_modified_at(
+    """With what the serializer and ClaimReview read (`modified_at`, their dateModified, is a
+    column of the verdict's own)."""
+    return (
         Verdict.objects.published()
         .select_related("claim__speaker", "claim__article__outlet", "rating")
         .prefetch_related(
@@ -144,7 +144,7 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             # Read as rows in list(), see below.
-            return with_modified_at(Verdict.objects.published())
+            return Verdict.objects.published()
         return published_verdicts()
 
     def finalize_response(self, request, response, *args, **kwargs):

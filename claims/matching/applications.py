@@ -34,6 +34,7 @@ from ..models import (
     Verdict,
     VerdictApplication,
 )
+from ..modified import verdicts_modified
 from ..record import published_changed
 from .groups import GroupActionRefused, claim_group_link
 
@@ -99,11 +100,16 @@ def _apply(*, application: VerdictApplication, editor) -> None:
         )
         claim.refresh_from_db()
     proposer = application.proposed_by.get_username()
-    ClaimGroupEvent.objects.create(
+    applied = ClaimGroupEvent.objects.create(
         group_id=claim.group_id, claim=claim, kind=GroupEventKind.VERDICT_APPLIED, actor=editor,
         data={"before": {}, "checked": checked.pk, "application": application.pk,
               "proposed_by": proposer},
     )  # fmt: skip
+    # A new public appearance of every published fact-check of the group, dated by its event.
+    verdicts_modified(
+        verdicts=Verdict.objects.published().filter(claim__group_id=claim.group_id),
+        at=applied.created_at,
+    )
     application.status = ApplicationStatus.APPROVED
     application.decided_by, application.decided_at = editor, timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])

@@ -102,8 +102,13 @@ class Verdict(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # Set by claims.appearances when an editor's group change or reopening changed which
-    # appearances this published fact-check shows (read through appearances_changed_at).
+    # appearances this published fact-check shows: the record of that date (modified_at, below,
+    # is what the public reads; migration 0027 filled it in from this one too).
     appearances_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When what the public fact-check says last changed (ClaimReview's dateModified, the API's
+    # modified_at): stored so the API's ordering and updated_since read an index. Set at
+    # publication, then moved on only by claims.modified.verdicts_modified.
+    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic-locking counter.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -136,11 +141,12 @@ class Verdict(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="verdict_status_idx"),
             models.Index(fields=["-updated_at"], name="verdict_updated_idx"),
-            # The API's updated_since (claims.selectors.public.modified_since); most are null.
+            # The API's ordering=modified_at and updated_since, over published verdicts only:
+            # the condition is published_verdict_q(), which every published read filters on.
             models.Index(
-                fields=["appearances_changed_at"],
-                name="verdict_appearances_idx",
-                condition=Q(appearances_changed_at__isnull=False),
+                fields=["modified_at", "id"],
+                name="verdict_modified_idx",
+                condition=published_verdict_q(),
             ),
             # The editors' review queue: submitted verdicts, oldest submission first.
             models.Index(fields=["status", "submitted_at", "id"], name="verdict_submitted_idx"),
@@ -296,8 +302,6 @@ class Correction(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
         ]
-        # The API's updated_since (claims.selectors.public.modified_since).
-        indexes = [models.Index(fields=["created_at"], name="correction_created_idx")]
 
     def __str__(self) -> str:
         return f"Correction of verdict {self.verdict_id} on {self.created_at:%Y-%m-%d}"

@@ -5,7 +5,7 @@ that took a repeat from under an applied fact-check."""
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from ..models import (
     Claim,
@@ -28,7 +28,9 @@ class ClaimContext:
 
 
 def claim_context(claim: Claim) -> ClaimContext:
-    """The paragraph around the claim, split so the template can mark the claim (escaped)."""
+    """The paragraph around the claim, split so the template can mark the claim (escaped), and
+    the article's other sentences, each with `claim_pk`: the claim already made of it, if any,
+    so the page links to that claim instead of offering to add it again."""
     body = claim.article.body
     paragraph_start = body.rfind("\n", 0, claim.start) + 1
     paragraph_end = body.find("\n", claim.end)
@@ -38,6 +40,14 @@ def claim_context(claim: Claim) -> ClaimContext:
         Sentence.objects.filter(article_id=claim.article_id)
         .exclude(start=claim.start, end=claim.end)
         .select_related("speaker")
+        # One subquery in the same SELECT (claim_span_unique indexes it), not a query a row.
+        .annotate(
+            claim_pk=Subquery(
+                Claim.objects.filter(
+                    article_id=OuterRef("article_id"), start=OuterRef("start"), end=OuterRef("end")
+                ).values("pk")[:1]
+            )
+        )
         .order_by("start")
     )
     return ClaimContext(

@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
 
-from ..appearances import appearances_changed_at, appearances_changed_since
 from ..models import Claim, Correction, Verdict
 from .search import claims_search
 
@@ -55,35 +53,22 @@ def published_index(*, q: str = "", rating: str = "") -> QuerySet[Verdict]:
 
 
 def with_modified_at(verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
-    """Each published verdict's `corrected_at` (its latest correction) and `modified_at`: when
-    what its fact-check says last changed, the one definition for ClaimReview's dateModified,
-    the feed's updated date and the sitemap's lastmod. That is its publication, its latest
-    correction, or the latest change to the appearances its ClaimReview's itemReviewed lists
-    (claims.appearances.appearances_changed_at), whichever is latest."""
+    """Each published verdict's `corrected_at` (its latest correction), for the index's
+    "corrected" date. Its `modified_at`, the one date for ClaimReview's dateModified, the feed's
+    updated date and the sitemap's lastmod, is a stored column now (claims.modified says what
+    moves it), so the API sorts and filters on it through an index."""
     latest_correction = (
         Correction.objects.filter(verdict=OuterRef("pk"))
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    verdicts = verdicts.annotate(
-        corrected_at=Subquery(latest_correction),
-        appearances_at=appearances_changed_at(OuterRef("claim__group_id")),
-    )
-    # Coalesced first: SQLite's MAX() of a NULL is NULL, PostgreSQL's GREATEST skips it.
-    return verdicts.annotate(
-        modified_at=Greatest(Coalesce("corrected_at", "published_at"), "appearances_at")
-    )
+    return verdicts.annotate(corrected_at=Subquery(latest_correction))
 
 
 def modified_since(verdicts: QuerySet[Verdict], when: datetime) -> QuerySet[Verdict]:
-    """The published verdicts among `verdicts` whose with_modified_at `modified_at` is at or
-    after `when` (the API's incremental sync). The same dates compared one by one, each
-    through an index: modified_at is the latest of them, so it is that late when one is. The
-    ids come as one UNION, so a recent `when` reads the few changed verdicts (a filter on each
-    row walked every published verdict: 100 ms for 20,000 on the shared machine)."""
-    corrected = Correction.objects.filter(created_at__gte=when).order_by().values("verdict_id")
-    first, *others = appearances_changed_since(when)
-    return verdicts.filter(pk__in=first.union(*others, corrected))
+    """The published verdicts among `verdicts` whose `modified_at` is at or after `when` (the
+    API's incremental sync), a range on the published verdicts' modified_at index."""
+    return verdicts.filter(modified_at__gte=when)
 
 
 def published_rating_choices() -> list[tuple[str, str]]:

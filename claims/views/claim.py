@@ -35,6 +35,12 @@ from .base import (
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
 EDITABLE_VERDICT = {VerdictStatus.DRAFT, VerdictStatus.RETURNED}
+# What a verdict saved twice (verdicts.AlreadySaved) is now, where it is no longer a draft.
+ALREADY_SAVED_STATE = {
+    VerdictStatus.SUBMITTED: " It is in review.",
+    VerdictStatus.RETURNED: " It was returned to its author: read the editor's comment first.",
+    VerdictStatus.PUBLISHED: " It is published.",
+}
 # The claim page shows the latest of its history; the history page pages through all of it.
 CLAIM_PAGE_TIMELINE = 10
 
@@ -214,9 +220,13 @@ def claim_detail(request, pk: int):
 def save_or_render(request, claim: Claim, save, **forms):
     """Run a verdict save. If it is refused, also return the claim page with the typed forms:
     409 with who changed it for a stale version, 403 when the four-eyes rule refuses the
-    user, 400 with the reasons otherwise."""
+    user, 400 with the reasons otherwise. A stale save of what the verdict holds already (the
+    form sent twice) is no refusal: back to the claim page saying nothing changed."""
     try:
         return save(), None
+    except verdicts.AlreadySaved as saved:
+        messages.info(request, saved.messages[0])
+        return None, redirect("claims:detail", pk=claim.pk)
     except verdicts.VersionConflict as conflict:
         page = render_claim(request, claim, status=409, conflict=conflict.messages[0], **forms)
         return None, page
@@ -236,26 +246,38 @@ def verdict_save(request, pk: int):
     if unreadable or not (form.is_valid() and formset.is_valid()):
         messages.error(request, "The verdict was not saved: see the marked fields.")
         return render_claim(request, claim, status=400, verdict_form=form, source_formset=formset)
+    already = None
+
+    def save():
+        nonlocal already
+        try:
+            return verdicts.verdict_save(
+                claim=claim,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                rating=form.cleaned_data["rating"],
+                conclusion=form.cleaned_data["conclusion"],
+                explanation=form.cleaned_data["explanation"],
+                sources=sources_from(formset),
+            )
+        except verdicts.AlreadySaved as saved:
+            already = saved
+            return saved.verdict
+
     verdict, refused = save_or_render(
-        request,
-        claim,
-        lambda: verdicts.verdict_save(
-            claim=claim,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            rating=form.cleaned_data["rating"],
-            conclusion=form.cleaned_data["conclusion"],
-            explanation=form.cleaned_data["explanation"],
-            sources=sources_from(formset),
-        ),
-        verdict_form=form,
-        source_formset=formset,
+        request, claim, save, verdict_form=form, source_formset=formset
     )
     if refused:
         return refused
     # The service writes nothing for a save that changes nothing; the version tells.
-    unchanged = verdict.version == form.cleaned_data["version"]
-    if "submit" in request.POST:
+    unchanged = already is not None or verdict.version == form.cleaned_data["version"]
+    # The form sent twice: the first one saved it, and submitted it if asked. Only a draft
+    # is submitted here: a verdict returned since comes with a comment the author has not read.
+    if already is not None and (
+        "submit" not in request.POST or verdict.status != VerdictStatus.DRAFT
+    ):
+        messages.info(request, already.messages[0] + ALREADY_SAVED_STATE.get(verdict.status, ""))
+    elif "submit" in request.POST:
         try:
             verdicts.verdict_act(
                 verdict=verdict,

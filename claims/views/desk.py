@@ -1,20 +1,24 @@
 """Histories, speakers and the dashboard."""
 
+from urllib.parse import unquote, urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.text import Truncator
 
-from config.form_encoding import field_labels, refuse_unreadable_in_messages
+from articles.services import visible_text
+from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
 from ..forms import DeskHistoryFilterForm, SpeakerEditForm, VerdictExportForm
-from ..limits import CORRECTION_NOTE_MAX, speaker_name_length, speaker_role_length
+from ..limits import CORRECTION_NOTE_MAX
 from ..matching.selectors import repeat_counts
-from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerKind, SpeakerMerge
+from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
 from ..workflow import IllegalTransition
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
@@ -64,9 +68,12 @@ def speaker_detail(request, slug: str):
     return _speaker_page(request, speaker)
 
 
-def _speaker_page(request, speaker: Speaker, *, merge_typed=None, status: int = 200):
+def _speaker_page(
+    request, speaker: Speaker, *, merge_typed=None, edit_form=None, status: int = 200
+):
     """The speaker page; `merge_typed` puts back what a refused merge form held (the name typed
-    and a public correction note, which may be a paragraph) beside the message saying why."""
+    and a public correction note, which may be a paragraph) beside the message saying why, and
+    `edit_form` a refused correction of the name, role or kind, as typed."""
     claims = speaker.claims.select_related(
         "article", "article__outlet", "verdict", "verdict__rating"
     ).order_by("-created_at")
@@ -78,6 +85,10 @@ def _speaker_page(request, speaker: Speaker, *, merge_typed=None, status: int = 
     distribution = selectors.speaker_rating_distribution(speaker)
     can_merge = request.user.has_perm(speaker_merges.MERGE_PERMISSION)
     on_record = can_merge and speaker.claims.filter(verdict__status__in=LOCKED_VERDICT_STATES)
+    is_public = selectors.speaker_is_public(speaker)
+    can_edit = request.user.has_perm(speaker_edits.EDIT_PERMISSION)
+    if can_edit and edit_form is None:
+        edit_form = SpeakerEditForm(speaker=speaker, public=is_public)
     return render(
         request,
         "claims/speaker_detail.html",
@@ -89,14 +100,12 @@ def _speaker_page(request, speaker: Speaker, *, merge_typed=None, status: int = 
             "chart_height": len(distribution) * 28,
             "rated": sum(bar.count for bar in distribution),
             "can_merge": can_merge,
-            "can_edit": request.user.has_perm(speaker_edits.EDIT_PERMISSION),
-            "speaker_kinds": SpeakerKind.choices,
-            "is_public": selectors.speaker_is_public(speaker),
+            "can_edit": can_edit,
+            "edit_form": edit_form,
+            "is_public": is_public,
             "on_record_count": on_record.count() if can_merge else 0,
             "correction_note_max": CORRECTION_NOTE_MAX,
             "merge_target_max": MERGE_TARGET_MAX,
-            "name_max": speaker_name_length.limit_value,
-            "role_max": speaker_role_length.limit_value,
             "candidates": speaker_merges.merge_candidates(speaker) if can_merge else [],
             "merges": speaker.merges_in.select_related("actor", "undone_by"),
             "merge_typed": merge_typed or {},
@@ -126,7 +135,8 @@ MERGE_TARGET_MAX = 320  # Speaker.slug's length, and more than any name needs
 
 @desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
 def speaker_merge(request, slug: str):
-    """Merge this speaker into the one named in `target` (its address or its exact name)."""
+    """Merge this speaker into the one named in `target`: its page's address (on this desk),
+    its slug, its name or a spelling the desk recorded for it."""
     source = Speaker.objects.filter(slug=slug).first()
     if source is None:
         done = speaker_merges.merged_into(slug=slug)
@@ -149,15 +159,11 @@ def speaker_merge(request, slug: str):
         )
         typed["target"] = "" if "\x00" in wanted else wanted[:MERGE_TARGET_MAX]
         return _speaker_page(request, source, merge_typed=typed, status=400)
-    matches = list(Speaker.objects.filter(slug=wanted)) or list(
-        Speaker.objects.filter(name__iexact=wanted)[:2]
-    )
-    if len(matches) != 1:
-        found = "no speaker" if not matches else "more than one speaker"
-        shown = Truncator(wanted).chars(80)
-        messages.error(request, f"There is {found} called “{shown}”: use its address.")
+    try:
+        target = _merge_target(request, wanted, source=source)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
         return _speaker_page(request, source, merge_typed=typed, status=400)
-    target = matches[0]
     merged = attempt(
         request,
         lambda: speaker_merges.speaker_merge(
@@ -173,18 +179,79 @@ def speaker_merge(request, slug: str):
     return redirect("claims:speaker_detail", slug=target.slug)
 
 
+def _merge_target(request, wanted: str, *, source: Speaker) -> Speaker:
+    """The one speaker `wanted` names (see speaker_merge), or a ValidationError saying that
+    none does, or listing those it names, with their addresses to choose from."""
+    shown = Truncator(wanted).chars(80)
+    slug = _speaker_address_slug(request, wanted)
+    if slug is not None:
+        matches = list(Speaker.objects.filter(slug=slug))
+        # A merged speaker's address leads to the speaker it went into, as its page does.
+        if not matches and (merge := speaker_merges.merged_into(slug=slug)) is not None:
+            matches = [merge.target]
+        if not matches:
+            raise ValidationError(f"No speaker has the address “{shown}”.")
+        return matches[0]
+    matches = speaker_merges.merge_targets_named(visible_text(wanted), source=source)
+    if not matches:
+        raise ValidationError(f"There is no speaker called “{shown}”: use its address.")
+    if len(matches) > 1:
+        listed = "; ".join(
+            f"{speaker.name}{f' ({speaker.role})' if speaker.role else ''} at "
+            f"{reverse('claims:speaker_detail', args=[speaker.slug])}"
+            for speaker in matches
+        )
+        raise ValidationError(
+            f"“{shown}” names more than one speaker ({listed}): give the address of the one "
+            "to merge into."
+        )
+    return matches[0]
+
+
+def _speaker_address_slug(request, text: str) -> str | None:
+    """The slug in `text` when it is a speaker page's address on this desk
+    ("https://desk.example.org/speakers/jen-psaki/", "/speakers/jen-psaki/", as copied from the
+    address bar): read from the path, nothing fetched. None when `text` is no address (a name
+    or a slug); a ValidationError saying why for another site's address or another page's."""
+    host = request.get_host().lower()
+    parts = urlsplit(text)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        if parts.netloc.lower() != host:
+            raise ValidationError(
+                f"“{Truncator(text).chars(80)}” is not an address on this desk: give the address "
+                f"of a speaker page on {host}, or the speaker's name."
+            )
+        path = parts.path
+    elif text.lower().startswith(f"{host}/"):  # copied without its https://
+        path = urlsplit(f"//{text}").path
+    elif text.startswith("/"):
+        path = parts.path
+    else:
+        return None
+    # Without its last slash too, as the page itself opens (APPEND_SLASH).
+    path = unquote(path).rstrip("/") + "/"
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    if match is None or match.view_name != "claims:speaker_detail":
+        raise ValidationError(
+            f"“{Truncator(text).chars(80)}” is not a speaker page's address: open the speaker "
+            "on the desk and copy its address, or give the speaker's name."
+        )
+    return match.kwargs["slug"]
+
+
 @desk_view(speaker_edits.EDIT_PERMISSION, post_only=True)
 def speaker_edit(request, slug: str):
-    """Correct the speaker's name or role (with a public note once a fact-check names it)."""
+    """Correct the speaker's name or role (with a public note once a fact-check names it). A
+    refusal draws the page again with what was typed and the reason beside its field."""
     speaker = get_object_or_404(Speaker, slug=slug)
-    form = SpeakerEditForm(request.POST)
-    if refuse_unreadable_in_messages(request, **field_labels(form)):
-        return redirect("claims:speaker_detail", slug=slug)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("claims:speaker_detail", slug=slug)
+    form = SpeakerEditForm(
+        request.POST, speaker=speaker, public=selectors.speaker_is_public(speaker)
+    )
+    if refuse_unreadable(request, form) or not form.is_valid():
+        return _speaker_page(request, speaker, edit_form=form, status=400)
     data = form.cleaned_data
     try:
         corrections = speaker_edits.speaker_edit(
@@ -196,10 +263,12 @@ def speaker_edit(request, slug: str):
             correction_note=data["correction_note"],
             loaded=form.loaded(),
         )
-    except (ValidationError, PermissionDenied, IllegalTransition) as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-        return redirect("claims:speaker_detail", slug=slug)
+    except ValidationError as error:
+        form.add_error(None, error)  # a refusal of one field goes beside it
+        return _speaker_page(request, speaker, edit_form=form, status=400)
+    except (PermissionDenied, IllegalTransition) as error:
+        form.add_error(None, str(error))
+        return _speaker_page(request, speaker, edit_form=form, status=400)
     text = "The speaker's name, role and kind are corrected."
     if corrections:
         count = len(corrections)

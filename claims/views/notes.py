@@ -10,6 +10,7 @@ from config.form_encoding import refuse_unreadable
 from .. import notes
 from ..forms import ClaimNoteForm
 from ..models import ClaimNote
+from ..workflow import NothingChanged
 from .base import attempt, desk_view
 from .claim import claim_for_page, render_claim
 
@@ -28,6 +29,9 @@ def claim_note_add(request, pk: int):
             text=form.cleaned_data["text"],
             link=form.cleaned_data["link"],
         )
+    except NothingChanged as unchanged:
+        messages.info(request, str(unchanged))
+        return redirect(reverse("claims:detail", args=[claim.pk]) + "#notes-heading")
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, field_errors in error.error_dict.items():

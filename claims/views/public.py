@@ -53,7 +53,7 @@ def home(request):
 def verdict_public(request, pk: int):
     """404 for anything not published."""
     verdict = get_object_or_404(
-        selectors.with_modified_at(Verdict.objects.published()).select_related(
+        Verdict.objects.published().select_related(
             "claim", "claim__speaker", "claim__article", "claim__article__outlet", "rating"
         ),
         pk=pk,
@@ -152,7 +152,11 @@ class PublishedVerdictsSitemap(Sitemap):
 
     def items(self):
         # A section lists 5,000 addresses: only what location() and lastmod() read.
-        return selectors.published_index().select_related(None).only("id", "published_at")
+        return (
+            selectors.published_index()
+            .select_related(None)
+            .only("id", "published_at", "modified_at")
+        )
 
     def location(self, verdict):
         return self._path.format(verdict.pk)

@@ -145,9 +145,16 @@ def test_addresses_are_classified(address, kind, settings):
     [
         (
             "ftp://example.org/file",
-            "refused: only http and https addresses are fetched, not ftp://",
+            "refused: only http and https addresses are fetched, not ftp: ones",
         ),
-        ("file:///etc/passwd", "refused: only http and https addresses are fetched, not file://"),
+        (
+            "file:///etc/passwd",
+            "refused: only http and https addresses are fetched, not file: ones",
+        ),
+        (
+            "javascript:alert(1)",
+            "refused: only http and https addresses are fetched, not javascript: ones",
+        ),
         ("http://user:secret@example.org/", "refused: URLs with a user name or password"),
         ("http://10.1.2.3/", "refused: the address of 10.1.2.3 is not allowed"),
         ("http://example.org/a\x00b", "refused: the URL holds a control character (U+0000)"),

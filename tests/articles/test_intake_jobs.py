@@ -151,7 +151,10 @@ def test_submitting_a_url_whose_site_hangs_answers_within_the_in_request_time(
     assert response["Location"] == f"/intake/jobs/{job.pk}/"
     assert job.status == IntakeStatus.FAILED and job.attempts == 1
     assert len(intake_server.hits(hangs)) == 1
+    # Where the fetch stood: the page, never its robots.txt shown as where redirects ended.
+    assert job.fetched_url == intake_server.url("/news/one")
     page = client.get(response["Location"]).content.decode()
+    assert "after redirects" not in page
     assert "The page could not be taken in: the reason is below." in page
     assert reason in page and "The submission is kept in this job" in page
     assert "for at most 1 s" in page and "Retry</button>" in page

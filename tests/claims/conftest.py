@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from claims.matching import applications
 from claims.models import ClaimGroupEvent, GroupEventKind, Verdict
-from tests.factories import editor, fact_checker, published_verdict, titled_claim
+from tests.factories import (
+    editor,
+    fact_checker,
+    modified_at_recomputed,
+    published_verdict,
+    titled_claim,
+)
 from tests.workers import worker_start, worker_stop
 
 
@@ -58,6 +64,7 @@ def applied():
     ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
         created_at=now - dt.timedelta(days=2)
     )
+    modified_at_recomputed()
     repeat.refresh_from_db()
     return verdict, repeat, desk_editor
 

@@ -156,6 +156,16 @@ def test_the_editors_pages_are_accessible(client, desk, name, title):
     assert_accessible(client.get(reverse(name)), title=title)
 
 
+def test_a_refused_speaker_correction_is_accessible(client, desk):
+    as_editor(client)
+    speaker = Speaker.objects.get(slug="jane-mayor")
+    failed = client.post(reverse("claims:speaker_edit", args=[speaker.slug]), {"name": "\u200b"})
+    soup = assert_accessible(failed, title="Jane Mayor", status=400)
+    assert "#edit-name" in {link["href"] for link in error_summary(soup).find_all("a")}
+    # The form sits in a disclosure; it comes back open so the summary and field are seen.
+    assert soup.find(id="edit-name").find_parent("details").has_attr("open")
+
+
 def test_the_speaker_claim_and_group_history_pages_are_accessible(client, desk):
     as_editor(client)
     speaker = Speaker.objects.get(slug="jane-mayor")

@@ -161,7 +161,7 @@ def test_an_unpublished_verdict_is_a_json_404():
     assert response.status_code == 404
     assert response.json() == {
         "error": "not_found",
-        "detail": "No Verdict matches the given query.",
+        "detail": "There is no such verdict.",
     }
 
 

@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from claims.matching import applications, groups
 from claims.models import ClaimGroupEvent, Correction, GroupEventKind, Verdict
+from claims.modified import verdicts_modified
 from claims.record import published_changed
 from claims.selectors.public import modified_since, with_modified_at
 from tests.api_clients import key_client
 from tests.factories import (
     editor,
     fact_checker,
+    modified_at_recomputed,
     published_verdict,
     titled_claim,
 )
@@ -38,9 +40,8 @@ def synced_since(when) -> list[int]:
 
 
 def published_days_ago(verdict, days: int) -> None:
-    Verdict.objects.filter(pk=verdict.pk).update(
-        published_at=timezone.now() - dt.timedelta(days=days)
-    )
+    when = timezone.now() - dt.timedelta(days=days)
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=when, modified_at=when)
 
 
 def test_splitting_an_applied_repeat_out_brings_the_fact_check_back_in_the_sync(
@@ -123,6 +124,7 @@ def test_updated_since_picks_the_verdicts_whose_modified_at_is_that_late():
     ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).update(
         created_at=now - dt.timedelta(days=2)
     )
+    modified_at_recomputed()
     published = with_modified_at(Verdict.objects.published())
 
     def picked(days: float) -> set[int]:
@@ -146,6 +148,7 @@ def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_
         published_days_ago(verdict, days)
     Correction.objects.create(verdict=corrected, note="A figure.", created_by=editor())
     Correction.objects.filter(verdict=corrected).update(created_at=now - dt.timedelta(days=2))
+    modified_at_recomputed()
     api = key_client()
     since = (now - dt.timedelta(days=30)).isoformat()
 
@@ -165,7 +168,8 @@ def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_
     assert paged("-modified_at") == [corrected.pk, newer.pk, older.pk]
 
     def correct_older():
-        Correction.objects.create(verdict=older, note="A date.", created_by=editor())
+        correction = Correction.objects.create(verdict=older, note="A date.", created_by=editor())
+        verdicts_modified(verdicts=[older], at=correction.created_at)  # as verdict_correct does
         published_changed()  # as verdict_correct does once it commits: no page comes cached
 
     assert paged("modified_at", on_first_page=correct_older) == [
@@ -178,9 +182,8 @@ def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_
 
 def test_a_timestamp_pasted_with_its_plus_unencoded_still_syncs():
     verdict = published_verdict(claim=titled_claim("Rents rose by 9 percent."))
-    Verdict.objects.filter(pk=verdict.pk).update(
-        published_at=dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
-    )
+    when = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=when, modified_at=when)
     # 08:00 at +13:00 is 19:00 the day before in UTC: the fact-check is later, so it is synced.
     # The "+" goes into the URL as typed, which a query string reads as a space.
     response = key_client().get("/api/v1/verdicts/?updated_since=2026-12-03T08:00:00+13:00")
@@ -207,7 +210,8 @@ def test_a_verdict_committed_after_a_poll_but_stamped_before_it_comes_at_the_nex
     last_run = timezone.now()
     assert synced_since(last_run - dt.timedelta(hours=1)) == []
     late = published_verdict(claim=titled_claim("Rents rose by 7 percent."))
-    Verdict.objects.filter(pk=late.pk).update(published_at=last_run - dt.timedelta(seconds=5))
+    stamped = last_run - dt.timedelta(seconds=5)
+    Verdict.objects.filter(pk=late.pk).update(published_at=stamped, modified_at=stamped)
     published_changed()
     assert synced_since(last_run) == [late.pk]
 
@@ -219,8 +223,9 @@ def test_the_overlap_reaches_back_only_its_own_length(settings):
         published_verdict(claim=titled_claim(f"Rents rose by {number} percent."))
         for number in (3, 4)
     )
-    Verdict.objects.filter(pk=inside.pk).update(published_at=now - dt.timedelta(seconds=50))
-    Verdict.objects.filter(pk=outside.pk).update(published_at=now - dt.timedelta(seconds=70))
+    for verdict, seconds in ((inside, 50), (outside, 70)):
+        when = now - dt.timedelta(seconds=seconds)
+        Verdict.objects.filter(pk=verdict.pk).update(published_at=when, modified_at=when)
     assert synced_since(now) == [inside.pk]
     settings.API_SYNC_OVERLAP_SECONDS = 0
     cache.clear()  # the same URL's page, cached a moment ago

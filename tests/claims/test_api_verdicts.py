@@ -783,7 +783,7 @@ def test_the_appearances_endpoint_refuses_what_it_does_not_take(api):
     }
     detail = f"/api/v1/claims/{verdict.claim.pk}/"
     assert api.get(detail, {"page": "2"}).json()["fields"] == {
-        "page": ["Unknown parameter; this endpoint takes none."]
+        "page": ["Unknown parameter; this endpoint takes no parameters."]
     }
     listed = api.get("/api/v1/verdicts/", {"since": "2026-12-01"}).json()["fields"]["since"][0]
     assert "updated_since" in listed and "page_size" in listed and "format" not in listed

@@ -32,8 +32,13 @@ def test_an_editor_who_corrected_the_speaker_of_a_draft_on_the_desk_cannot_publi
     client.post(reverse("claims:publish", args=[draft.claim_id]), {"version": verdict.version})
 
     assert Verdict.objects.get(pk=draft.pk).status == VerdictStatus.SUBMITTED
-    assert "wrote or changed" in verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    refusal = verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    assert refusal.startswith("You corrected the speaker of this claim")
+    assert "another editor must approve and publish it" in refusal
+    assert "wrote or changed" not in refusal
     assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
+    page = client.get(reverse("claims:detail", args=[draft.claim_id])).content.decode()
+    assert "You corrected the speaker of this claim" in page
 
 
 def test_an_editor_who_changed_a_drafts_attribution_in_the_admin_cannot_publish_it():
@@ -47,6 +52,16 @@ def test_an_editor_who_changed_a_drafts_attribution_in_the_admin_cannot_publish_
         is_direct_quote=True,
     )
     assert verdicts.verdict_publish_refusal(verdict=submitted(draft), user=boss)
+
+
+def test_an_editor_who_wrote_the_draft_and_corrected_its_speaker_is_told_of_the_content():
+    boss = editor()
+    draft = drafted_verdict(author=boss)
+    services.claim_speaker_correct(
+        claim=Claim.objects.get(pk=draft.claim_id), actor=boss, name="Someone Else"
+    )
+    refusal = verdicts.verdict_publish_refusal(verdict=submitted(draft), user=boss)
+    assert refusal.startswith("You wrote or changed this verdict's content")
 
 
 def test_correcting_the_speaker_gives_no_right_to_withdraw_the_verdict_from_review():

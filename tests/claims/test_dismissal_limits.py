@@ -63,7 +63,7 @@ def test_the_claim_page_refuses_a_long_reason_with_the_service_s_message(client)
     client.force_login(fact_checker())
     response = client.post(reverse("claims:dismiss", args=[one.pk]), {"reason": "x" * 2001})
     assert response.status_code == 400
-    assert "keep it to 2,000 characters (it has 2001)" in response.content.decode()
+    assert "keep it to 2,000 characters (it has 2,001)" in response.content.decode()
     one.refresh_from_db()
     assert one.status == ClaimStatus.NEW
 

@@ -215,7 +215,7 @@ def test_the_api_s_claimreview_and_claim_group_list_the_repeat_once_approved(cas
 
 def published_days_ago(verdict, days: int):
     when = timezone.now() - dt.timedelta(days=days)
-    Verdict.objects.filter(pk=verdict.pk).update(published_at=when)
+    Verdict.objects.filter(pk=verdict.pk).update(published_at=when, modified_at=when)
     return when.date().isoformat()
 
 

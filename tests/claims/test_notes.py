@@ -50,16 +50,54 @@ def test_a_link_copied_without_its_https_is_kept_as_an_https_link(client, checke
     assert ClaimNote.objects.get().link == "https://www.gov.example/table"
 
 
+def test_the_same_note_sent_twice_is_stored_once_and_the_page_says_it_was_already_added(
+    client, checker
+):
+    claim = ClaimFactory()
+    data = {"text": "Called the ministry.", "link": "https://gov.example/"}
+    client.post(reverse("claims:note_add", args=[claim.pk]), data, follow=True)
+    again = client.post(reverse("claims:note_add", args=[claim.pk]), data, follow=True)
+    assert again.redirect_chain[-1][0].endswith("#notes-heading")
+    assert "This note was already added" in again.content.decode()
+    assert "Note added." not in again.content.decode()
+    assert ClaimNote.objects.count() == 1
+
+
+def test_the_same_words_are_a_new_note_from_someone_else_with_another_link_or_later_on(checker):
+    claim = ClaimFactory()
+    first = notes.claim_note_add(claim=claim, author=checker, text="No answer yet.")
+    notes.claim_note_add(claim=claim, author=fact_checker(), text="No answer yet.")
+    notes.claim_note_add(claim=claim, author=checker, text="No answer yet.", link="gov.example")
+    notes.claim_note_add(claim=ClaimFactory(), author=checker, text="No answer yet.")
+    ClaimNote.objects.filter(pk=first.pk).update(
+        created_at=first.created_at - notes.NOTE_RESEND_WINDOW
+    )
+    notes.claim_note_add(claim=claim, author=checker, text="No answer yet.")
+    assert ClaimNote.objects.count() == 5
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
         ({"text": ""}, "text", "Write what you found or did."),
         ({"text": " \u200b\n"}, "text", "Write what you found or did."),
-        ({"text": "x" * 5001}, "text", "keep it to 5,000 characters (it has 5001)"),
+        ({"text": "x" * 5001}, "text", "keep it to 5,000 characters (it has 5,001)"),
         (
             {"text": "Seen.", "link": "https://a.example.org/" + "x" * 2000},
             "link",
             "keep it to 2,000",
+        ),
+        # What was typed is counted, not the https:// the desk adds; and with separators.
+        (
+            {"text": "Seen.", "link": "a.example.org/" + "x" * 5986},
+            "link",
+            "The link is too long: keep it to 2,000 characters (it has 6,000).",
+        ),
+        (
+            {"text": "Seen.", "link": "a.example.org/" + "x" * 1981},
+            "link",
+            "The link is too long with the https:// it is given: keep it to 1,992 characters "
+            "(it has 1,995).",
         ),
         ({"text": "Seen.", "link": "javascript:alert(1)"}, "link", "http or https"),
         ({"text": "Seen.", "link": "not a link"}, "link", "http or https"),

@@ -84,7 +84,9 @@ def grow(desk: Desk, count: int) -> None:
                 claim=claim, candidate=desk.claims[-1], score=0.8, level="suggested"
             )
             # The first claim's own timeline and notes grow with the desk too.
-            notes.claim_note_add(claim=desk.first, author=desk.boss, text="Another source.")
+            notes.claim_note_add(
+                claim=desk.first, author=desk.boss, text=f"Source {len(desk.claims)}."
+            )
         turn = len(desk.claims) % 3
         if turn == 0:
             desk.published.append(

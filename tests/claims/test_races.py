@@ -135,6 +135,20 @@ def test_a_note_written_while_a_reanalysis_removes_its_claim_is_refused_with_a_r
     assert not ClaimNote.objects.exists()
 
 
+def test_a_note_double_clicked_is_stored_once():
+    from claims.workflow import NothingChanged
+
+    claim, author = ClaimFactory(), UserFactory(is_superuser=True)
+
+    def send(index):
+        return notes.claim_note_add(claim=claim, author=author, text="Asked the ministry.")
+
+    results = run_together(send)
+    assert len([r for r in results if isinstance(r, ClaimNote)]) == 1
+    assert len([r for r in results if isinstance(r, NothingChanged)]) == 1, results
+    assert ClaimNote.objects.count() == 1
+
+
 def test_a_withdrawal_and_a_publication_at_once_leave_one_of_them_done_and_the_other_refused():
     """Both load the submitted verdict at one version; they take the same locks in the same
     order, so the second waits, finds the version moved on and is refused, and the claim's

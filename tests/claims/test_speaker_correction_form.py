@@ -43,3 +43,29 @@ def test_a_name_typed_for_someone_else_gives_the_claim_that_speaker(client):
     claim.refresh_from_db()
     assert claim.speaker.name == "Maria Lopez" and claim.speaker.role == ""
     assert not SpeakerAlias.objects.filter(speaker=wrong, alias="Maria Lopez").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("x" * 301, "The speaker's name is too long: keep it to 300 characters"),
+        ("Ada\x00Lovelace", "Null characters are not allowed."),
+    ],
+)
+def test_a_refused_name_gets_its_own_error_and_no_name_the_speaker(client, name, message):
+    client.force_login(fact_checker())
+    claim = ClaimFactory()
+    response = client.post(reverse("claims:speaker", args=[claim.pk]), {"name": name})
+    assert response.status_code == 400
+    form = response.context["speaker_form"]
+    assert form.non_field_errors() == []
+    assert len(form.errors["name"]) == 1 and form.errors["name"][0].startswith(message)
+    assert "Name the speaker." not in response.content.decode()
+
+
+def test_no_speaker_and_no_visible_name_is_the_name_fields_error(client):
+    client.force_login(fact_checker())
+    claim = ClaimFactory()
+    response = client.post(reverse("claims:speaker", args=[claim.pk]), {"name": "\u200b\u202e"})
+    assert response.status_code == 400
+    assert response.context["speaker_form"].errors == {"name": ["Name the speaker."]}

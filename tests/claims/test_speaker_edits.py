@@ -161,14 +161,15 @@ def test_the_speaker_page_corrects_a_name_for_editors_only(client, mayor):
     client.force_login(editor())
     page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
     assert "Correct the name, role or kind" in page and 'name="correction_note"' in page
-    assert 'name="name" value="Ann Exampel" required maxlength="300"' in page
+    assert 'name="name" value="Ann Exampel" maxlength="300" required' in page
     for data, message in [
-        ({"name": "", "role": ""}, "This field is required."),
-        ({"name": "Ann Exampel", "role": "Mayor"}, "Nothing changed"),
-        ({"name": "Ann Example", "role": "Mayor"}, "give a public correction note"),
+        ({"name": "", "role": ""}, "Name: Give the speaker's name."),
+        ({"name": "Ann Exampel", "role": "Mayor", "correction_note": "x"}, "Nothing changed"),
+        ({"name": "Ann Example", "role": "Mayor"}, "Correction note (public): Give a public"),
         ({"name": "x" * 301, "role": ""}, "keep it to 300 characters (it has 301)"),
     ]:
-        response = client.post(url, data, follow=True)
+        response = client.post(url, data)
+        assert response.status_code == 400
         assert message in response.content.decode().replace("&#x27;", "'")
     response = client.post(
         url,
@@ -205,9 +206,8 @@ def test_a_speaker_form_drawn_before_another_editors_correction_is_refused(clien
     speaker_edit(speaker=mayor, actor=editor(), name="Ann Example", role="Mayor")
 
     response = client.post(url, {**stale, "name": "Ann Exampel", "role": "Mayor of Springfield"})
-    assert response.status_code == 302
-    shown = [str(message) for message in response.wsgi_request._messages]
-    assert shown == [
+    assert response.status_code == 400
+    assert response.context["edit_form"].non_field_errors() == [
         "This speaker was corrected meanwhile (now “Ann Example”): reload the page and correct "
         "it again."
     ]
@@ -253,3 +253,43 @@ def test_an_editor_who_renames_the_speaker_of_a_draft_leaves_its_publication_to_
     assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
     # The record changed under the draft: that gives no right to withdraw it from review.
     assert verdicts.verdict_withdraw_refusal(verdict=submitted, user=boss) is not None
+
+
+def test_a_refused_speaker_correction_draws_the_page_again_as_typed(client, mayor):
+    published_verdict(claim=ClaimFactory(speaker=mayor))
+    client.force_login(editor())
+    typed = {
+        "loaded_name": "Ann Exampel",
+        "loaded_role": "Mayor",
+        "loaded_kind": mayor.kind,
+        "name": "Ann Example",
+        "role": "Mayor of Springfield",
+        "kind": "organisation",
+        "correction_note": "x" * 5001,
+    }
+    response = client.post(reverse("claims:speaker_edit", args=[mayor.slug]), typed)
+    assert response.status_code == 400
+    form = response.context["edit_form"]
+    assert list(form.errors) == ["correction_note"]
+    assert form.errors["correction_note"][0].startswith("The correction note is too long")
+    page = response.content.decode()
+    assert 'class="error-summary"' in page
+    assert '<a href="#edit-correction_note">Correction note (public): The correction note' in page
+    assert 'name="role" value="Mayor of Springfield"' in page
+    assert '<option value="organisation" selected>' in page
+    assert "x" * 5001 in page
+    mayor.refresh_from_db()
+    assert (mayor.name, mayor.role) == ("Ann Exampel", "Mayor")
+
+
+def test_a_speaker_kind_not_offered_is_refused_beside_the_field_without_repeating_it(client, mayor):
+    client.force_login(editor())
+    sent = "<robot>" + "y" * 5000
+    response = client.post(
+        reverse("claims:speaker_edit", args=[mayor.slug]),
+        {"name": "Ann Example", "role": "Mayor", "kind": sent},
+    )
+    assert response.status_code == 400
+    assert response.context["edit_form"].errors == {"kind": ["Choose one of the kinds listed."]}
+    assert "y" * 100 not in response.content.decode()
+    assert Speaker.objects.get(pk=mayor.pk).name == "Ann Exampel"

@@ -515,7 +515,7 @@ def test_the_speaker_page_asks_for_a_correction_note_only_when_claims_are_on_rec
     for note, message in [
         ("", "give a public correction note"),
         ("Same\x00man", "The correction note holds a NUL character (at character 5"),
-        ("x" * 5001, "keep it to 5,000 characters (it has 5001)"),
+        ("x" * 5001, "keep it to 5,000 characters (it has 5,001)"),
     ]:
         response = client.post(url, {"target": full.slug, "correction_note": note}, follow=True)
         assert message in response.content.decode().replace("&#x27;", "'")

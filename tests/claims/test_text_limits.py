@@ -31,7 +31,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
-NOTE_TOO_LONG = "The correction note is too long: keep it to 5,000 characters (it has 5001)."
+NOTE_TOO_LONG = "The correction note is too long: keep it to 5,000 characters (it has 5,001)."
 
 
 def test_the_service_refuses_a_return_comment_past_its_limit():
@@ -39,7 +39,7 @@ def test_the_service_refuses_a_return_comment_past_its_limit():
     with pytest.raises(ValidationError) as refused:
         verdicts.verdict_return(verdict=verdict, actor=editor(), comment="x" * 5001)
     assert refused.value.message_dict == {
-        "comment": ["The comment is too long: keep it to 5,000 characters (it has 5001)."]
+        "comment": ["The comment is too long: keep it to 5,000 characters (it has 5,001)."]
     }
     assert Verdict.objects.get(pk=verdict.pk).status == VerdictStatus.SUBMITTED
     returned = verdicts.verdict_return(verdict=verdict, actor=editor(), comment="x" * 5000)

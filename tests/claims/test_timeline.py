@@ -228,7 +228,7 @@ def test_a_correction_stored_sources_first_still_lists_its_change_under_its_own_
     # new sources first, then the verdict's new version.
     boss = editor()
     with transaction.atomic():
-        locked = verdict_locked(verdict, verdict.version)
+        locked = verdict_locked(verdict, verdict.version, actor=boss)
         Correction.objects.create(verdict=locked, note="A better source.", created_by=boss)
         with published_sources_replaceable(verdicts=[locked]):
             sources_replace(locked, [{"url": "https://new.example.org/data", "title": "New data"}])

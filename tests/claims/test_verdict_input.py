@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hash
 
 TOO_LONG_EXPLANATION = (
     f"The explanation is too long: keep it to 20,000 characters (it has "
-    f"{VERDICT_EXPLANATION_MAX + 1})."
+    f"{VERDICT_EXPLANATION_MAX + 1:,})."
 )
 
 
@@ -93,7 +93,7 @@ def test_the_service_refuses_a_source_note_past_its_limit_naming_the_source():
         save_draft(claim, note="x" * (EVIDENCE_NOTE_MAX + 1))
     assert refused.value.message_dict == {
         "sources": [
-            "Source 1: The source's note is too long: keep it to 2,000 characters (it has 2001)."
+            "Source 1: The source's note is too long: keep it to 2,000 characters (it has 2,001)."
         ]
     }
     assert not EvidenceSource.objects.exists()
@@ -137,6 +137,39 @@ def test_the_desk_refuses_an_over_long_explanation_beside_the_field(client, chec
     assert not Verdict.objects.filter(claim=claim).exists()
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "a.example.org/" + "x" * 24986,
+            "The source's address is too long: keep it to 2,000 characters (it has 25,000).",
+        ),
+        (
+            "a.example.org/" + "x" * 1981,
+            "The source's address is too long with the https:// it is given: keep it to 1,992 "
+            "characters (it has 1,995).",
+        ),
+    ],
+)
+def test_a_long_source_address_is_counted_as_typed_without_the_https_the_desk_adds(
+    client, checker, url, message
+):
+    claim = ClaimFactory()
+    data = {**draft_post(), "sources-0-url": url}
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data)
+    assert response.status_code == 400
+    assert response.context["source_formset"].forms[0].errors["url"] == [message]
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
+def test_a_source_address_that_fits_with_its_https_is_saved(client, checker):
+    claim = ClaimFactory()
+    url = "a.example.org/" + "x" * 1978  # 1,992 typed: 2,000 with https://
+    data = {**draft_post(), "sources-0-url": url}
+    assert client.post(reverse("claims:verdict_save", args=[claim.pk]), data).status_code == 302
+    assert Verdict.objects.get(claim=claim).sources.get().url == f"https://{url}"
+
+
 def test_a_line_break_counts_once_as_the_browser_counts_it(client, checker):
     # The browser's maxlength counts each line break as one character and sends it as CR LF.
     claim = ClaimFactory()
@@ -162,7 +195,7 @@ def test_the_admin_form_holds_the_same_limits(client):
     assert TOO_LONG_EXPLANATION in response.content.decode()
     response = admin_save(client, url, **{"sources-0-note": "x" * (EVIDENCE_NOTE_MAX + 1)})
     assert response.status_code == 200
-    assert "keep it to 2,000 characters (it has 2001)" in response.content.decode()
+    assert "keep it to 2,000 characters (it has 2,001)" in response.content.decode()
     draft.refresh_from_db()
     assert draft.version == 1
     assert list(draft.sources.values_list("note", flat=True)) == [""]

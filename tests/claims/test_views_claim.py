@@ -418,6 +418,70 @@ def test_a_stale_save_is_refused_with_who_and_when(client, checker):
     assert verdict.conclusion == "Colleague's wording."
 
 
+def test_a_new_verdict_sent_twice_is_saved_once_and_the_second_says_nothing_changed(
+    client, checker
+):
+    claim = claim_in_body()
+    url = reverse("claims:verdict_save", args=[claim.pk])
+    client.post(url, verdict_post(), follow=True)
+    saved = Verdict.objects.get(claim=claim)
+    response = client.post(url, verdict_post(), follow=True)  # the page's version is still ""
+    html = response.content.decode()
+    assert response.status_code == 200 and "Not saved." not in html
+    assert "Nothing changed: the verdict already holds what you sent (you saved this at" in html
+    assert "in another tab or by sending the form twice" in html
+    assert "Draft saved." not in html
+    again = Verdict.objects.get(pk=saved.pk)
+    assert again.version == saved.version and again.sources.count() == 1
+
+
+def test_save_and_submit_sent_twice_submits_once_and_says_it_is_in_review(client, checker):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker)
+    data = verdict_post(verdict.version, submit=True)
+    url = reverse("claims:verdict_save", args=[claim.pk])
+    client.post(url, data, follow=True)
+    submitted = Verdict.objects.get(pk=verdict.pk)
+    assert submitted.status == VerdictStatus.SUBMITTED
+    html = client.post(url, data, follow=True).content.decode()
+    assert "Nothing changed: the verdict already holds what you sent" in html
+    assert "It is in review." in html and "not submitted" not in html
+    assert Verdict.objects.get(pk=verdict.pk).version == submitted.version
+
+
+def test_a_stale_save_of_what_a_colleague_saved_meanwhile_is_no_conflict(client, checker):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker)
+    loaded = verdict.version
+    client.force_login(fact_checker(username="colleague"))
+    client.post(reverse("claims:verdict_save", args=[claim.pk]), verdict_post(loaded))
+    client.force_login(checker)
+    response = client.post(
+        reverse("claims:verdict_save", args=[claim.pk]), verdict_post(loaded), follow=True
+    )
+    assert "Nothing changed: the verdict already holds what you sent (colleague last changed" in (
+        response.content.decode()
+    )
+    assert Verdict.objects.get(pk=verdict.pk).version == loaded + 1
+
+
+def test_a_stale_save_after_ones_own_save_in_another_tab_is_not_blamed_on_someone_else(
+    client, checker
+):
+    claim = claim_in_body()
+    verdict = drafted_verdict(claim=claim, author=checker)
+    loaded = verdict.version
+    url = reverse("claims:verdict_save", args=[claim.pk])
+    client.post(url, verdict_post(loaded, conclusion="First tab."))
+    response = client.post(url, verdict_post(loaded, conclusion="Second tab."))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "You saved this verdict again at" in html
+    assert "in another tab or by sending the form twice" in html
+    assert "changed by fc" not in html and "their changes" not in html
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "First tab."
+
+
 def test_a_stale_publish_is_refused(client):
     verdict = submitted_verdict(claim=claim_in_body())
     stale = verdict.version
@@ -475,6 +539,32 @@ def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):
     response = client.post(reverse("claims:add", args=[missed.pk]), follow=True)
     assert "already a claim" in response.content.decode()
     assert Claim.objects.filter(article=article).count() == 1
+
+
+def test_a_sentence_already_a_claim_links_to_that_claim_instead_of_offering_to_add_it(
+    client, checker
+):
+    claim = claim_in_body()
+    spoke, _, disagree = add_sentences(claim.article)
+    other = services.claim_add_from_sentence(sentence=disagree, actor=checker)
+
+    def sentence_cells():
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, claim)
+        details = html.split("<details>")[1].split("</details>")[0]
+        rows = {row.split("</td>")[1]: row for row in details.split("<tr><td>")[1:]}
+        claim_reads = [q for q in queries.captured_queries if 'FROM "claims_claim"' in q["sql"]]
+        return rows, len(claim_reads)
+
+    rows, reads = sentence_cells()
+    link = reverse("claims:detail", args=[other.pk])
+    assert f'<a href="{link}">Claim #{other.pk}</a>' in rows["<td>Residents disagree."]
+    assert "Add as claim" not in rows["<td>Residents disagree."]
+    assert reverse("claims:add", args=[spoke.pk]) in rows["<td>The mayor spoke."]
+    services.claim_add_from_sentence(sentence=spoke, actor=checker)
+    rows, reads_with_two_claims = sentence_cells()
+    assert "Add as claim" not in rows["<td>The mayor spoke."]
+    assert reads_with_two_claims == reads  # no query a sentence
 
 
 def test_correcting_the_speaker_records_the_alias(client, checker):

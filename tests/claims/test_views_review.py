@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from claims.models import ClaimEventKind, ClaimStatus, Correction, VerdictStatus
+from claims.models import ClaimEventKind, ClaimStatus, Correction, Verdict, VerdictStatus
 from tests.factories import (
     active_rating,
     admin_user,
@@ -158,13 +158,29 @@ def test_a_correction_needs_a_note(client, boss):
     assert not Correction.objects.exists()
 
 
-def test_a_stale_correction_is_refused(client, boss):
+def test_a_correction_sent_twice_is_published_once_and_the_second_says_it_already_is(client, boss):
     verdict = published_verdict()
     data = correction_post(verdict)
-    client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
-    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
+    client.post(reverse("claims:correct", args=[verdict.claim_id]), data, follow=True)
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data, follow=True)
+    assert response.status_code == 200  # no conflict page
+    html = response.content.decode()
+    assert "Nothing changed: the verdict already holds what you sent (you saved this at" in html
+    assert "by sending the form twice" in html and "Correction published." not in html
+    assert Correction.objects.count() == 1
+    assert Verdict.objects.get(pk=verdict.pk).version == verdict.version + 1
+
+
+def test_a_stale_correction_is_refused_naming_the_editor_who_corrected_it_meanwhile(client, boss):
+    verdict = published_verdict()
+    stale = correction_post(verdict)
+    other = correction_post(verdict, rating=active_rating("false").pk)
+    client.force_login(editor(username="colleague"))
+    client.post(reverse("claims:correct", args=[verdict.claim_id]), other)
+    client.force_login(boss)
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), stale)
     assert response.status_code == 409
-    assert "changed by boss at" in response.content.decode()
+    assert "changed by colleague at" in response.content.decode()
     assert Correction.objects.count() == 1
 
 

@@ -296,6 +296,17 @@ def test_a_withdrawal_of_a_version_already_acted_on_is_refused_with_who_acted(ch
     assert Verdict.objects.get(pk=verdict.pk).status == VerdictStatus.PUBLISHED
 
 
+def test_publishing_sent_twice_tells_the_editor_it_was_their_own_second_send(checker, boss):
+    verdict = verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker)
+    loaded = verdict.version
+    verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
+    with pytest.raises(verdicts.VersionConflict) as refused:
+        verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
+    assert "You saved this verdict again at" in refused.value.messages[0]
+    assert "changed by" not in refused.value.messages[0]
+    assert Verdict.objects.get(pk=verdict.pk).version == loaded + 1
+
+
 def test_a_draft_saved_over_a_verdict_published_since_is_told_to_use_a_correction(checker, boss):
     verdict = verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker)
     loaded = verdict.version

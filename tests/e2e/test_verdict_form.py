@@ -42,3 +42,46 @@ def test_a_source_typed_without_https_counts_as_a_domain(
     expect(page.locator("[data-domain-warning]")).to_contain_text("1 distinct domain")
     page.locator("#id_sources-1-url").fill("https://www.stats.example.net/crime")
     expect(page.locator("[data-domain-warning]")).to_be_hidden()
+
+
+def test_a_note_form_sent_twice_at_once_goes_once_and_its_button_waits(
+    live_server, logged_in, one_sentence_claim
+):
+    page = logged_in("factchecker")
+    page.goto(live_server.url + reverse("claims:detail", args=[one_sentence_claim.pk]))
+    sent = []
+
+    def hold(route):  # 204: the browser stays on the page, as while a slow answer is awaited
+        sent.append(route.request.post_data)
+        route.fulfill(status=204)
+
+    page.route("**" + reverse("claims:note_add", args=[one_sentence_claim.pk]), hold)
+    page.locator("#id_text").fill("Asked the police press office.")
+    prevented = page.evaluate(
+        """() => {
+            const seen = [];
+            document.addEventListener("submit", (event) => seen.push(event.defaultPrevented));
+            const button = document.querySelector("#notes-heading ~ form button[type=submit]");
+            button.click();
+            button.click();
+            return seen;
+        }"""
+    )
+    assert prevented == [False, True]
+    expect(page.get_by_role("button", name="Add note")).to_be_disabled()
+    expect(page.get_by_role("button", name="Save draft")).to_be_enabled()  # only the form sent
+    assert len(sent) == 1 and "Asked+the+police+press+office." in sent[0]
+
+
+def test_a_note_the_server_refuses_comes_back_with_a_button_that_sends_it_again(
+    live_server, logged_in, one_sentence_claim
+):
+    page = logged_in("factchecker")
+    page.goto(live_server.url + reverse("claims:detail", args=[one_sentence_claim.pk]))
+    page.locator("#id_text").fill("Asked the police press office.")
+    page.locator("#id_link").fill("not a link")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("[data-error-summary]")).to_contain_text("http or https")
+    page.locator("#id_link").fill("https://police.example.org/press")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text("Note added.")).to_be_visible()

@@ -1,0 +1,29 @@
+"""The sign-in forms of the desk (/accounts/login/) and of the admin (/admin/login/).
+
+Django's AuthenticationForm sets the username field's max_length after the field is built, so
+no validator refuses a longer name: authenticate() runs, fails, and django-axes records the
+failure with the name in a 255-character column, which PostgreSQL refuses with a DataError (a
+500). A name longer than any account's cannot sign in, so both forms refuse it before
+authenticate() runs and nothing is recorded.
+"""
+
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+
+
+class _UsernameLengthMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = self.username_field.max_length or 254
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, message=f"A username has at most {limit} characters.")
+        )
+
+
+class DeskAuthenticationForm(_UsernameLengthMixin, AuthenticationForm):
+    pass
+
+
+class DeskAdminAuthenticationForm(_UsernameLengthMixin, AdminAuthenticationForm):
+    pass

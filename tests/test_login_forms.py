@@ -1,0 +1,49 @@
+import pytest
+from axes.models import AccessAttempt
+
+from tests.factories import fact_checker
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = ["/accounts/login/", "/admin/login/"]
+
+
+@pytest.mark.parametrize("path", LOGINS)
+def test_a_username_longer_than_any_account_is_refused_before_sign_in_is_tried(client, path):
+    response = client.post(path, {"username": "a" * 256, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+    assert response.context["form"].errors["username"] == ["A username has at most 150 characters."]
+    # Nothing reached django-axes, whose column holds 255 characters.
+    assert not AccessAttempt.objects.exists()
+
+
+@pytest.mark.parametrize("path", LOGINS)
+def test_the_login_page_says_how_long_a_username_may_be(client, path):
+    response = client.post(path, {"username": "a" * 300, "password": "whatever"})
+
+    assert "A username has at most 150 characters." in response.content.decode()
+
+
+def test_a_wrong_password_still_gets_the_usual_answer(client):
+    user = fact_checker()
+    response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+
+    assert "Your username and password didn't match" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", LOGINS)
+def test_a_wrong_password_for_a_name_of_the_longest_length_is_still_counted(client, path):
+    response = client.post(path, {"username": "a" * 150, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "a" * 150
+
+
+def test_the_right_password_still_signs_in(client):
+    user = fact_checker()
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
