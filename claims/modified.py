@@ -3,13 +3,13 @@ date behind ClaimReview's dateModified, the feed's updated date, the sitemap's l
 API's `modified_at` (its ordering and `updated_since` read the stored, indexed column).
 
 It is the latest of the verdict's publication, its latest correction and the latest change to
-the appearances its ClaimReview lists (an editor applying its group's verdict to a repeat, or a
+the appearances its ClaimReview lists (an editor applying the verdict to a repeat, or a
 group change or reopening that changed the public set, claims.appearances). Each write that
 moves one of these calls verdicts_modified with the moment it stamped, inside its transaction:
 
 - claims.verdicts.verdict_publish (the publication),
 - claims.corrections (a correction of the verdict, or of who said its claim),
-- claims.matching.applications (an applied repeat: every published verdict of its group),
+- claims.matching.applications (an applied repeat: the verdict applied),
 - claims.appearances.public_appearances_kept (an editor's split, link, merge, undo or
   reopening that changed a published fact-check's appearances).
 

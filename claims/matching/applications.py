@@ -105,10 +105,10 @@ def _apply(*, application: VerdictApplication, editor) -> None:
         data={"before": {}, "checked": checked.pk, "application": application.pk,
               "proposed_by": proposer},
     )  # fmt: skip
-    # A new public appearance of every published fact-check of the group, dated by its event.
+    # A new public appearance of the fact-check applied, and of no other of the group (each
+    # verdict speaks for its own repeats, claims.appearances), dated by its event.
     verdicts_modified(
-        verdicts=Verdict.objects.published().filter(claim__group_id=claim.group_id),
-        at=applied.created_at,
+        verdicts=Verdict.objects.published().filter(claim_id=checked.pk), at=applied.created_at
     )
     application.status = ApplicationStatus.APPROVED
     application.decided_by, application.decided_at = editor, timezone.now()

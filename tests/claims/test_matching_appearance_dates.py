@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
-from claims.matching import groups
+from claims.matching import applications, groups
 from claims.models import GroupEventKind, Verdict
 from tests.factories import (
     editor,
@@ -133,3 +133,24 @@ def test_a_group_change_the_public_does_not_see_dates_nothing(client):
         claim=fresh(repeat), earlier=verdict.claim, actor=editor(), kind=GroupEventKind.CONFIRMED
     )
     assert "dateModified" not in jsonld_of(client, verdict)
+
+
+def test_applying_a_verdict_to_a_repeat_dates_that_fact_check_only(client):
+    first = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
+    second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
+    desk_editor = editor()
+    groups.claim_group_link(
+        claim=second.claim, earlier=first.claim, actor=desk_editor, kind=GroupEventKind.CONFIRMED
+    )
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(
+        published_at=long_ago, modified_at=long_ago
+    )
+    repeat = titled_claim("Crime went down 40 percent, again.")
+    applications.verdict_application_request(
+        claim=repeat, checked=fresh(first.claim), actor=desk_editor
+    )
+    assert modified(jsonld_of(client, first)).date() == timezone.localdate()
+    assert repeat.text in headlines(jsonld_of(client, first))
+    untouched = jsonld_of(client, second)
+    assert "dateModified" not in untouched and repeat.text not in headlines(untouched)
