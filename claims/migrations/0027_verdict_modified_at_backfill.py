@@ -1,8 +1,11 @@
 """Stamp each published verdict's new modified_at column with the date the public pages and
 the API computed for it on every read until now (claims.selectors.public.with_modified_at and
 claims.appearances.appearances_changed_at as they stood at migration 0025): the latest of its
-publication, its latest correction, the latest standing application of its group's verdict
-to a repeat that is still dismissed, and its appearances_changed_at.
+publication, its latest correction, the latest standing application of this verdict (the
+event's `checked`, the fact-check applied) to a repeat of its group that is still dismissed,
+and its appearances_changed_at. (Before this column, any application in the group dated every
+published verdict of it; since each fact-check's appearances are only the repeats applied to
+it, only the fact-check applied is dated, and so is the backfill.)
 
 Written out here with the historical models and the values the enums had, so that a later
 change to that code cannot change what this migration does. One UPDATE with a correlated
@@ -10,8 +13,9 @@ subquery, the same SQL on SQLite and PostgreSQL (each date coalesced to the publ
 first: SQLite's MAX() of a NULL is NULL, PostgreSQL's GREATEST skips it)."""
 
 from django.db import migrations
-from django.db.models import Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import BigIntegerField, Exists, OuterRef, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Greatest
 
 PUBLISHED = "published"
 DISMISSED = "dismissed"
@@ -39,7 +43,13 @@ def computed_modified_at(apps):
         ClaimGroupEvent.objects.filter(kind=VERDICT_APPLIED)
         .exclude(Exists(left_since))
         .exclude(Exists(reopened_since))
-        .filter(claim__status=DISMISSED, claim__group_id=OuterRef("claim__group_id"))
+        # The key read as a number: PostgreSQL compares no jsonb with a column.
+        .annotate(checked=Cast(KeyTextTransform("checked", "data"), BigIntegerField()))
+        .filter(
+            claim__status=DISMISSED,
+            claim__group_id=OuterRef("claim__group_id"),
+            checked=OuterRef("claim_id"),
+        )
     )
     applied_at = Subquery(dating.order_by("-created_at").values("created_at")[:1])
     corrected_at = Subquery(
