@@ -139,7 +139,10 @@ def _feed_parsed(page):
             "expand a small file into gigabytes; no feed needs them"
         )
     parsed = feedparser.parse(page.body, response_headers=response_headers)
-    if not parsed.entries and (parsed.bozo or not parsed.feed):
+    # feedparser reads any XML without complaint: an HTML page or a sitemap served as XML gives
+    # no entries and no error, and would poll empty forever. No RSS, Atom or RDF root element
+    # recognised (no version) is no feed.
+    if not parsed.get("version") or (not parsed.entries and (parsed.bozo or not parsed.feed)):
         raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
     return parsed
 

@@ -183,6 +183,25 @@ def test_a_page_that_is_not_a_feed_is_an_error(intake_server):
     )
 
 
+def test_an_xml_page_that_is_no_feed_is_refused_on_subscribe_and_on_poll(intake_server):
+    intake_server.set(
+        "/page.xml", "<html><body>not a feed</body></html>", content_type="application/xml"
+    )
+    with pytest.raises(ValidationError) as refused:
+        feed_add(url=intake_server.url("/page.xml"))
+    assert "does not serve an RSS or Atom feed" in refused.value.message_dict["url"][0]
+    assert not Feed.objects.exists()
+    # A feed that was fine and turns into such a page is a failure its page shows.
+    feed = feed_add(url=intake_server.url("/feed.xml"))
+    intake_server.set(
+        "/feed.xml", "<html><body>not a feed</body></html>", content_type="application/xml"
+    )
+    result = feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert result.error.startswith("The address does not serve an RSS or Atom feed")
+    assert feed.last_error == result.error and feed.consecutive_failures == 1
+
+
 def test_a_json_feed_is_refused_by_name_not_read_as_a_broken_rss_feed(intake_server):
     # feedparser reads RSS and Atom only: a JSON Feed would give no entries and a reason that
     # sends the editor looking for a fault in the site's feed.
