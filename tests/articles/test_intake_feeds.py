@@ -93,6 +93,45 @@ def test_an_entry_without_a_usable_link_counts_as_failed(intake_server):
     assert (again.new, again.skipped, again.failed) == (0, 2, 1)
 
 
+def test_the_feeds_warning_and_the_log_say_which_entries_were_refused_and_why(
+    intake_server, caplog
+):
+    intake_server.set(
+        "/refusing.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Refusing</title>'
+        "<item><title>Script</title><link>javascript:alert(1)</link></item>"
+        "<item><title>Metadata</title><link>http://169.254.169.254/latest/</link></item>"
+        "<item><title>Nowhere</title></item>"
+        "<item><title>FTP</title><link>ftp://example.org/x</link></item>"
+        "</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/refusing.xml"))
+    with caplog.at_level("WARNING", logger="articles.intake.feeds"):
+        result = feed_poll(feed=feed)
+    assert (result.new, result.failed, result.error) == (0, 4, "")
+    feed.refresh_from_db()
+    warning = feed.last_warning
+    assert warning.startswith("4 entries refused: 'Nowhere' (no link and no GUID); ")
+    assert (
+        "'Script' (link javascript:alert(1) refused: only http and https addresses are "
+        "fetched, not javascript: ones)" in warning
+    )
+    assert "'Metadata' (link http://169.254.169.254/latest/ refused: the address of " in warning
+    assert warning.endswith("; and 1 more.")
+    assert len([r for r in caplog.records if "refused" in r.getMessage()]) == 4
+    page = _feeds_page_as_editor(intake_server)
+    assert "Warning: 4 entries refused: &#x27;Nowhere&#x27; (no link and no GUID)" in page
+
+
+def _feeds_page_as_editor(intake_server) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor())
+    return client.get("/intake/feeds/").content.decode()
+
+
 def test_null_characters_in_a_feed_are_a_bad_link_or_dropped_not_a_crash(intake_server):
     # XML may spell a NUL as &#0;; feedparser passes it on, PostgreSQL stores no NUL.
     intake_server.set(
