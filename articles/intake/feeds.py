@@ -12,6 +12,7 @@ import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 from xml.sax import SAXParseException
 
 import feedparser
@@ -90,8 +91,8 @@ def feed_add(
         errors["outlet"] = [outlet_domain_refusal(outlet_domain)]
     if feed_interval_refusal(interval_minutes):
         errors["poll_interval_minutes"] = [feed_interval_refusal(interval_minutes)]
-    if not errors and Feed.objects.filter(url=url).exists():
-        errors["url"] = ["This feed is already subscribed."]
+    if not errors and feed_subscribed(url):
+        errors["url"] = [FEED_ALREADY_SUBSCRIBED]
     if errors:
         raise ValidationError(errors)
     if check:
@@ -102,6 +103,27 @@ def feed_add(
     with transaction.atomic():
         outlet = outlet_get_or_create(name=outlet_name, domain=outlet_domain)
         return Feed.objects.create(url=url, outlet=outlet, poll_interval_minutes=interval_minutes)
+
+
+FEED_ALREADY_SUBSCRIBED = "This feed is already subscribed."
+
+
+def feed_subscribed(url: str, *, exclude: Feed | None = None) -> Feed | None:
+    """The feed subscribed at this address, compared as intake URLs are (url_normalize: case,
+    'www.', a trailing slash, an empty query, tracking parameters), so ".../feed.xml?" is not a
+    second subscription to ".../feed.xml"; None when there is none (`exclude` aside). The URLs
+    are stored as given, so the comparison is made here, on the feeds of the same host."""
+    key = url_normalize(url)
+    feeds = Feed.objects.filter(url__icontains=urlsplit(key).hostname or "")
+    if exclude is not None and exclude.pk:
+        feeds = feeds.exclude(pk=exclude.pk)
+    for feed in feeds.only("pk", "url"):
+        try:
+            if url_normalize(feed.url) == key:
+                return feed
+        except ValidationError:
+            continue
+    return None
 
 
 def feed_url_clean(url: str) -> str:

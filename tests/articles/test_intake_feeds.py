@@ -364,6 +364,30 @@ def test_the_admin_adds_a_feed_through_the_same_checks(client, intake_server):
     assert Feed.objects.get().url == intake_server.url("/feed.xml")
 
 
+def test_a_feed_written_another_way_is_refused_as_already_subscribed(client, intake_server):
+    feed = feed_add(url=intake_server.url("/feed.xml"))
+    for other in [intake_server.url("/feed.xml?"), intake_server.url("/feed.xml?utm_source=x")]:
+        with pytest.raises(ValidationError) as refused:
+            feed_add(url=other)
+        assert refused.value.message_dict == {"url": ["This feed is already subscribed."]}
+    client.force_login(admin_user())
+    response = client.post(
+        "/admin/articles/feed/add/",
+        {"url": intake_server.url("/feed.xml?"), "poll_interval_minutes": 30, "active": "on"},
+    )
+    assert response.status_code == 200
+    assert "This feed is already subscribed." in response.content.decode()
+    assert list(Feed.objects.all()) == [feed]
+    # The feed itself, changed, is not a second subscription to itself.
+    changed = client.post(
+        f"/admin/articles/feed/{feed.pk}/change/",
+        {"url": feed.url, "poll_interval_minutes": 45, "active": "on"},
+    )
+    assert changed.status_code == 302
+    feed.refresh_from_db()
+    assert feed.poll_interval_minutes == 45
+
+
 @pytest.mark.parametrize("minutes", [10081, 2147483647])
 def test_the_admin_keeps_a_feed_interval_within_a_week_on_add_and_change(client, minutes):
     client.force_login(admin_user())
