@@ -11,7 +11,14 @@ from config.admin_actions import RefusedActionMixin
 from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
-from .intake.feeds import feed_add, feed_interval_refusal, feed_url_check, feed_url_clean
+from .intake.feeds import (
+    FEED_ALREADY_SUBSCRIBED,
+    feed_add,
+    feed_interval_refusal,
+    feed_subscribed,
+    feed_url_check,
+    feed_url_clean,
+)
 from .intake.jobs import intake_job_retry
 from .models import (
     Article,
@@ -129,7 +136,12 @@ class FeedAdminForm(forms.ModelForm):
         fields = ["url", "outlet", "title", "poll_interval_minutes", "active"]
 
     def clean_url(self):
-        return feed_url_clean(self.cleaned_data["url"])
+        url = feed_url_clean(self.cleaned_data["url"])
+        # The same address written another way ("…/feed.xml?") is the same feed: feed_add
+        # refuses it too, but after this form said yes (a 500 on add).
+        if feed_subscribed(url, exclude=self.instance):
+            raise ValidationError(FEED_ALREADY_SUBSCRIBED)
+        return url
 
     def clean_poll_interval_minutes(self):
         # feed_add refuses the rest too, but only after this form said yes (a 500 on add), and

@@ -202,8 +202,29 @@ def domain_from_url(url: str) -> str:
     return outlet_domain_normalize(urlsplit(url).hostname or "")
 
 
+def outlet_domain_named(name: str) -> str:
+    """The domain an outlet's name stands for when the name is a domain or an address
+    ("reuters.com", "https://www.Example.org/path"), else ""."""
+    text = (name or "").strip()
+    if not text or any(char.isspace() for char in text) or "@" in text:
+        return ""
+    try:
+        host = urlsplit(text if "://" in text else f"http://{text}").hostname or ""
+    except ValueError:
+        return ""
+    domain = outlet_domain_normalize(host)
+    return "" if outlet_domain_refusal(domain) else domain
+
+
 def outlet_get_or_create(*, name: str = "", domain: str = "") -> Outlet | None:
+    """The outlet with this domain, or (none given) this name, created when there is none. A
+    name that is a domain or an address means that domain: matched by it, it is no junk
+    "reuters-com.unknown" beside the real outlet."""
     name, domain = storable_line(name or ""), outlet_domain_normalize(domain)
+    named = outlet_domain_named(name)
+    if named:
+        domain = domain or named
+        name = named if named == domain else ""  # another domain's name is no name for this one
     if not domain and not name:
         return None
     if domain:

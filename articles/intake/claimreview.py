@@ -100,7 +100,8 @@ def _json_ld_blocks(tree) -> tuple[list, list[tuple[int, str]]]:
             blocks.append(json.loads(script, strict=False))
             continue
         except json.JSONDecodeError as error:
-            reason = f"{error.msg} at line {error.lineno} column {error.colno}"
+            # Some of json's messages end in "at" already ("Unterminated string starting at").
+            reason = f"{error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}"
         try:  # as extruct reads them: comments and trailing commas are common
             blocks.append(jstyleson.loads(HTML_OR_JS_COMMENTLINE.sub("", script), strict=False))
         except ValueError:
@@ -115,19 +116,70 @@ def claimreviews_from_json(data) -> list[dict]:
     return list(_claimreviews(data))
 
 
-def _claimreviews(node) -> Iterator[dict]:
+def _claimreviews(node, ids: dict | None = None) -> Iterator[dict]:
+    """Every ClaimReview in `node`, its references to other nodes of the document (an @graph's
+    {"@id": "#org"}, as Yoast writes the publisher) replaced by those nodes."""
+    if ids is None:
+        ids = {}
+        _collect_ids(node, ids)
     if isinstance(node, list):
         for item in node:
-            yield from _claimreviews(item)
+            yield from _claimreviews(item, ids)
     elif isinstance(node, dict):
         types = node.get("@type")
         types = types if isinstance(types, list) else [types]
         if "ClaimReview" in types:
-            yield node
+            yield _references_resolved(node, ids) if ids else node
             return
         for value in node.values():
             if isinstance(value, list | dict):
-                yield from _claimreviews(value)
+                yield from _claimreviews(value, ids)
+
+
+def _collect_ids(node, ids: dict) -> None:
+    """The document's nodes by @id: those that say more than their @id (not references)."""
+    if isinstance(node, list):
+        for item in node:
+            _collect_ids(item, ids)
+    elif isinstance(node, dict):
+        if isinstance(node.get("@id"), str) and not _is_reference(node):
+            ids.setdefault(node["@id"], node)
+        for value in node.values():
+            if isinstance(value, list | dict):
+                _collect_ids(value, ids)
+
+
+def _is_reference(value) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("@id"), str)
+        and set(value)
+        <= {
+            "@id",
+            "@type",
+        }
+    )
+
+
+def _dereferenced(value, ids: dict):
+    if isinstance(value, list):
+        return [_dereferenced(item, ids) for item in value]
+    if _is_reference(value):
+        return ids.get(value["@id"], value)
+    return value
+
+
+def _references_resolved(item: dict, ids: dict) -> dict:
+    """A copy of the ClaimReview with the parties and the claim it reads resolved (one level:
+    a node that refers back to the review is not followed round)."""
+    item = dict(item)
+    for key in ("author", "publisher", "itemReviewed", "reviewRating"):
+        if key in item:
+            item[key] = _dereferenced(item[key], ids)
+    reviewed = item.get("itemReviewed")
+    if isinstance(reviewed, dict) and "author" in reviewed:
+        item["itemReviewed"] = {**reviewed, "author": _dereferenced(reviewed["author"], ids)}
+    return item
 
 
 def _from_fact_check_tools(claim) -> Iterator[dict]:
@@ -163,7 +215,7 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
     missing."""
     claim_reviewed = _text(item.get("claimReviewed"))
     rating = _first(item.get("reviewRating"))
-    author = _first(item.get("author")) or _first(item.get("publisher"))
+    author = _party(item.get("author")) or _party(item.get("publisher"))
     reviewed = _first(item.get("itemReviewed"))
     publisher_name = _text(author.get("name")) if author else ""
     url = _text(item.get("url")) or page_url
@@ -180,7 +232,7 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
         raise ValidationError(f"the ClaimReview's url {url!r} is not an http(s) URL") from None
     if not url:
         raise ValidationError("the ClaimReview has no url")
-    claimant = _first(reviewed.get("author")) if reviewed else {}
+    claimant = _party(reviewed.get("author")) if reviewed else {}
     publisher_url = _text(author.get("url")) if author else ""
     try:
         publisher_url = url_normalize(publisher_url)
@@ -264,6 +316,15 @@ def _first(value) -> dict:
     if isinstance(value, list):
         value = next((item for item in value if isinstance(item, dict)), None)
     return value if isinstance(value, dict) else {}
+
+
+def _party(value) -> dict:
+    """An author or publisher as an object: schema.org allows a plain name ("author": "Name")."""
+    party = _first(value)
+    if not party:
+        name = _text(value)
+        party = {"name": name} if name else {}
+    return party
 
 
 def _text(value) -> str:

@@ -12,6 +12,7 @@ import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 from xml.sax import SAXParseException
 
 import feedparser
@@ -45,11 +46,19 @@ class FeedPollResult:
     not_modified: bool = False
     error: str = ""
     warnings: list[str] = field(default_factory=list)
+    # (the entry, why) for each entry counted as failed, named in the feed's warning.
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+    def refuse(self, entry, reason: str) -> None:
+        self.failed += 1
+        self.refused.append((_entry_label(entry), reason))
 
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
 # Celery beat sends feeds_poll_due every minute (CELERY_BEAT_SCHEDULE): the next beat.
 FEED_BACKLOG_POLL_MINUTES = 1
+# The refused entries a feed's warning names; the log has every one.
+REFUSED_ENTRIES_NAMED = 3
 INTERNAL_ERROR_REASON = "an internal error stopped the poll; the desk's logs have the details"
 logger = logging.getLogger(__name__)
 
@@ -82,8 +91,8 @@ def feed_add(
         errors["outlet"] = [outlet_domain_refusal(outlet_domain)]
     if feed_interval_refusal(interval_minutes):
         errors["poll_interval_minutes"] = [feed_interval_refusal(interval_minutes)]
-    if not errors and Feed.objects.filter(url=url).exists():
-        errors["url"] = ["This feed is already subscribed."]
+    if not errors and feed_subscribed(url):
+        errors["url"] = [FEED_ALREADY_SUBSCRIBED]
     if errors:
         raise ValidationError(errors)
     if check:
@@ -94,6 +103,27 @@ def feed_add(
     with transaction.atomic():
         outlet = outlet_get_or_create(name=outlet_name, domain=outlet_domain)
         return Feed.objects.create(url=url, outlet=outlet, poll_interval_minutes=interval_minutes)
+
+
+FEED_ALREADY_SUBSCRIBED = "This feed is already subscribed."
+
+
+def feed_subscribed(url: str, *, exclude: Feed | None = None) -> Feed | None:
+    """The feed subscribed at this address, compared as intake URLs are (url_normalize: case,
+    'www.', a trailing slash, an empty query, tracking parameters), so ".../feed.xml?" is not a
+    second subscription to ".../feed.xml"; None when there is none (`exclude` aside). The URLs
+    are stored as given, so the comparison is made here, on the feeds of the same host."""
+    key = url_normalize(url)
+    feeds = Feed.objects.filter(url__icontains=urlsplit(key).hostname or "")
+    if exclude is not None and exclude.pk:
+        feeds = feeds.exclude(pk=exclude.pk)
+    for feed in feeds.only("pk", "url"):
+        try:
+            if url_normalize(feed.url) == key:
+                return feed
+        except ValidationError:
+            continue
+    return None
 
 
 def feed_url_clean(url: str) -> str:
@@ -139,7 +169,10 @@ def _feed_parsed(page):
             "expand a small file into gigabytes; no feed needs them"
         )
     parsed = feedparser.parse(page.body, response_headers=response_headers)
-    if not parsed.entries and (parsed.bozo or not parsed.feed):
+    # feedparser reads any XML without complaint: an HTML page or a sitemap served as XML gives
+    # no entries and no error, and would poll empty forever. No RSS, Atom or RDF root element
+    # recognised (no version) is no feed.
+    if not parsed.get("version") or (not parsed.entries and (parsed.bozo or not parsed.feed)):
         raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
     return parsed
 
@@ -298,7 +331,7 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
     for entry in entries:
         key = _entry_key(entry)
         if not key:
-            result.failed += 1
+            result.refuse(entry, "no link and no GUID")
         elif any(_entry_link(other) == _entry_link(entry) for other in by_key.get(key, [])):
             result.skipped += 1  # the same entry twice
         else:
@@ -318,8 +351,8 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
             elif link:
                 further.append((entry, key, link))
                 reused.append((key, first, link))
-            else:
-                result.failed += 1  # a further entry under the GUID, with no link to know it by
+            else:  # a further entry under the GUID, with no link to know it by
+                result.refuse(entry, f"no link, and its GUID {key!r} is another entry's")
     # A further link is known by its own text, unless that is another entry's GUID (an old
     # permalink, say), remembered or taken in this poll: then by GUID and link together.
     taken = set(seen) | set(keys.values())
@@ -335,8 +368,13 @@ def _take_entries(feed: Feed, entries, result: FeedPollResult) -> None:
     cap = settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL
     result.left = max(len(fresh) - cap, 0)
     for entry in fresh[:cap]:
-        result_kind = _take_entry(feed, entry, keys[id(entry)], outlet_name)
-        setattr(result, result_kind, getattr(result, result_kind) + 1)
+        result_kind, reason = _take_entry(feed, entry, keys[id(entry)], outlet_name)
+        if reason:
+            result.refuse(entry, reason)
+        else:
+            setattr(result, result_kind, getattr(result, result_kind) + 1)
+    if result.refused:
+        _warn_refused(feed, result)
     if reused:
         result.reused_guids = len(reused)
         key, earlier, later = reused[0]
@@ -353,8 +391,28 @@ def _further_keys(key: str, link: str) -> tuple[str, str]:
     return link, f"{key} {link}"[:2000]
 
 
-def _take_entry(feed: Feed, entry, key: str, outlet_name: str) -> str:
-    """Queue one entry, remembered under `key`: "new", "skipped" or "failed"."""
+def _entry_label(entry) -> str:
+    """An entry as a newsroom knows it: its title, else its link or GUID."""
+    label = entry.get("title") or _entry_link(entry) or entry.get("id") or "an untitled entry"
+    return storable_line(str(label).replace("\x00", ""))[:100]
+
+
+def _warn_refused(feed: Feed, result: FeedPollResult) -> None:
+    """Name the refused entries in the feed's warning (the first few) and the log (all): a
+    count alone tells the newsroom neither which stories it lost nor why."""
+    for label, reason in result.refused:
+        logger.warning("Feed %s: entry %r refused: %s", feed.pk, label, reason)
+    count = len(result.refused)
+    named = "; ".join(
+        f"{label!r} ({reason})" for label, reason in result.refused[:REFUSED_ENTRIES_NAMED]
+    )
+    more = f"; and {count - REFUSED_ENTRIES_NAMED} more" if count > REFUSED_ENTRIES_NAMED else ""
+    entries = "entries" if count != 1 else "entry"
+    result.warnings.append(f"{count} {entries} refused: {named}{more}.")
+
+
+def _take_entry(feed: Feed, entry, key: str, outlet_name: str) -> tuple[str, str]:
+    """Queue one entry, remembered under `key`: ("new" or "skipped", "") or ("failed", why)."""
     link = _entry_link(entry)
     try:
         with transaction.atomic():
@@ -366,14 +424,17 @@ def _take_entry(feed: Feed, entry, key: str, outlet_name: str) -> str:
             entry_row.save(update_fields=["job"])
     except DuplicateArticle:
         _remember(feed, key, link)
-        return "skipped"
+        return "skipped", ""
     except IntegrityError:
-        return "skipped"  # another poll of this feed took the entry first
-    except ValidationError:
+        return "skipped", ""  # another poll of this feed took the entry first
+    except ValidationError as error:
         # A bad link fails the same way every time: remember it so it is counted once.
         _remember(feed, key, link)
-        return "failed"
-    return "new"
+        why = " ".join(error.messages).rstrip(".")
+        why = f"{why[:1].lower()}{why[1:]}"
+        joint = " " if why.startswith("refused") else ": "
+        return "failed", f"link {_stored_link(link)[:200] or '(none)'}{joint}{why}"
+    return "new", ""
 
 
 def _remember(feed: Feed, key: str, link: str) -> None:

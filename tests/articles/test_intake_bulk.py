@@ -21,6 +21,7 @@ from articles.models import (
     ImportChunk,
     ImportStatus,
     IntakeJob,
+    Outlet,
     SourceKind,
 )
 from tests.a11y import assert_accessible
@@ -657,3 +658,18 @@ def test_a_url_only_row_reads_queued_and_the_import_page_follows_it_to_its_artic
     job_page = client.get(f"/intake/jobs/{fetched.pk}/").content.decode()
     assert f'<a href="/intake/imports/{batch.pk}/">urls.csv</a>, line 3)' in job_page
     assert client.get(f"/intake/imports/{batch.pk}/status/").json()["settled"]
+
+
+def test_an_outlet_column_that_is_a_domain_or_address_is_the_outlet_with_that_domain(
+    django_capture_on_commit_callbacks,
+):
+    reuters = Outlet.objects.create(name="Reuters", domain="reuters.com")
+    rows = (
+        "title,body,outlet\n"
+        "Jobs,Unemployment fell to 3 percent.,reuters.com\n"
+        "Rail,Rail fares rose 20 percent.,https://www.Reuters.com/world\n"
+    )
+    batch = run_import("rows.csv", rows.encode(), django_capture_on_commit_callbacks)
+    assert batch.stored == 2
+    assert set(Article.objects.values_list("outlet", flat=True)) == {reuters.pk}
+    assert Outlet.objects.count() == 1

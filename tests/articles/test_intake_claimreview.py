@@ -4,6 +4,7 @@ import copy
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -533,3 +534,53 @@ def test_a_fact_check_search_under_the_cap_says_how_many_match(client, monkeypat
     assert "1 fact-check matches." in one
     none = client.get("/intake/fact-checks/", {"q": "tripled"}).content.decode()
     assert "No external fact-checks match." in none and 'role="status"' not in none
+
+
+def test_an_author_given_by_reference_in_the_graph_or_as_a_plain_name_is_read():
+    by_reference = {
+        **RAIL_REVIEW,
+        "author": {"@id": "#org"},
+        "itemReviewed": {**RAIL_REVIEW["itemReviewed"], "author": {"@id": "#ben"}},
+    }
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            by_reference,
+            {
+                "@id": "#org",
+                "@type": "Organization",
+                "name": "GraphOrg",
+                "url": "https://g.example/",
+            },
+            {"@id": "#ben", "@type": "Person", "name": "Ben Ortiz"},
+        ],
+    }
+    page = JSON_LD_PAGE.replace(json.dumps(JSON_LD), json.dumps(graph))
+    plain = {**RAIL_REVIEW, "url": "https://checkers.example/other", "author": "StringAuthor"}
+    items = [*claimreviews_from_html(page, url="https://checkers.example/"), plain]
+    result = external_factchecks_store(items)
+    assert (result.created, result.errors) == (2, [])
+    by_url = {item.url: item for item in result.items}
+    graph_review = by_url["https://checkers.example/rail-fares"]
+    assert (graph_review.publisher_name, graph_review.publisher_url) == (
+        "GraphOrg",
+        "https://g.example/",
+    )
+    assert graph_review.claimant == "Ben Ortiz"
+    assert by_url["https://checkers.example/other"].publisher_name == "StringAuthor"
+
+
+def test_a_reference_to_no_node_is_still_no_author():
+    review = {**RAIL_REVIEW, "author": {"@id": "#missing"}}
+    result = external_factchecks_store(claimreviews_from_json({"@graph": [review]}))
+    assert result.errors == ["ClaimReview 1: the ClaimReview has no author"]
+
+
+def test_a_broken_json_ld_blocks_reason_reads_as_a_sentence():
+    page = (
+        '<html><head><script type="application/ld+json">{"name": "unterminated</script></head>'
+        "<body>x</body></html>"
+    )
+    with pytest.raises(ValidationError) as refused:
+        claimreviews_from_html(page, url="https://x.example/")
+    assert "(Unterminated string starting at line 1 column 10)" in refused.value.messages[0]

@@ -93,6 +93,45 @@ def test_an_entry_without_a_usable_link_counts_as_failed(intake_server):
     assert (again.new, again.skipped, again.failed) == (0, 2, 1)
 
 
+def test_the_feeds_warning_and_the_log_say_which_entries_were_refused_and_why(
+    intake_server, caplog
+):
+    intake_server.set(
+        "/refusing.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Refusing</title>'
+        "<item><title>Script</title><link>javascript:alert(1)</link></item>"
+        "<item><title>Metadata</title><link>http://169.254.169.254/latest/</link></item>"
+        "<item><title>Nowhere</title></item>"
+        "<item><title>FTP</title><link>ftp://example.org/x</link></item>"
+        "</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    feed = feed_add(url=intake_server.url("/refusing.xml"))
+    with caplog.at_level("WARNING", logger="articles.intake.feeds"):
+        result = feed_poll(feed=feed)
+    assert (result.new, result.failed, result.error) == (0, 4, "")
+    feed.refresh_from_db()
+    warning = feed.last_warning
+    assert warning.startswith("4 entries refused: 'Nowhere' (no link and no GUID); ")
+    assert (
+        "'Script' (link javascript:alert(1) refused: only http and https addresses are "
+        "fetched, not javascript: ones)" in warning
+    )
+    assert "'Metadata' (link http://169.254.169.254/latest/ refused: the address of " in warning
+    assert warning.endswith("; and 1 more.")
+    assert len([r for r in caplog.records if "refused" in r.getMessage()]) == 4
+    page = _feeds_page_as_editor(intake_server)
+    assert "Warning: 4 entries refused: &#x27;Nowhere&#x27; (no link and no GUID)" in page
+
+
+def _feeds_page_as_editor(intake_server) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor())
+    return client.get("/intake/feeds/").content.decode()
+
+
 def test_null_characters_in_a_feed_are_a_bad_link_or_dropped_not_a_crash(intake_server):
     # XML may spell a NUL as &#0;; feedparser passes it on, PostgreSQL stores no NUL.
     intake_server.set(
@@ -181,6 +220,25 @@ def test_a_page_that_is_not_a_feed_is_an_error(intake_server):
     assert feed_poll(feed=page).error.startswith(
         f"The address does not serve an RSS or Atom feed ({page.url})"
     )
+
+
+def test_an_xml_page_that_is_no_feed_is_refused_on_subscribe_and_on_poll(intake_server):
+    intake_server.set(
+        "/page.xml", "<html><body>not a feed</body></html>", content_type="application/xml"
+    )
+    with pytest.raises(ValidationError) as refused:
+        feed_add(url=intake_server.url("/page.xml"))
+    assert "does not serve an RSS or Atom feed" in refused.value.message_dict["url"][0]
+    assert not Feed.objects.exists()
+    # A feed that was fine and turns into such a page is a failure its page shows.
+    feed = feed_add(url=intake_server.url("/feed.xml"))
+    intake_server.set(
+        "/feed.xml", "<html><body>not a feed</body></html>", content_type="application/xml"
+    )
+    result = feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert result.error.startswith("The address does not serve an RSS or Atom feed")
+    assert feed.last_error == result.error and feed.consecutive_failures == 1
 
 
 def test_a_json_feed_is_refused_by_name_not_read_as_a_broken_rss_feed(intake_server):
@@ -304,6 +362,30 @@ def test_the_admin_adds_a_feed_through_the_same_checks(client, intake_server):
         {"url": intake_server.url("/feed.xml"), "poll_interval_minutes": 30, "active": "on"},
     )
     assert Feed.objects.get().url == intake_server.url("/feed.xml")
+
+
+def test_a_feed_written_another_way_is_refused_as_already_subscribed(client, intake_server):
+    feed = feed_add(url=intake_server.url("/feed.xml"))
+    for other in [intake_server.url("/feed.xml?"), intake_server.url("/feed.xml?utm_source=x")]:
+        with pytest.raises(ValidationError) as refused:
+            feed_add(url=other)
+        assert refused.value.message_dict == {"url": ["This feed is already subscribed."]}
+    client.force_login(admin_user())
+    response = client.post(
+        "/admin/articles/feed/add/",
+        {"url": intake_server.url("/feed.xml?"), "poll_interval_minutes": 30, "active": "on"},
+    )
+    assert response.status_code == 200
+    assert "This feed is already subscribed." in response.content.decode()
+    assert list(Feed.objects.all()) == [feed]
+    # The feed itself, changed, is not a second subscription to itself.
+    changed = client.post(
+        f"/admin/articles/feed/{feed.pk}/change/",
+        {"url": feed.url, "poll_interval_minutes": 45, "active": "on"},
+    )
+    assert changed.status_code == 302
+    feed.refresh_from_db()
+    assert feed.poll_interval_minutes == 45
 
 
 @pytest.mark.parametrize("minutes", [10081, 2147483647])

@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from articles.models import Article, SourceKind
+from articles.models import Article, Outlet, SourceKind
 from articles.services import (
     DuplicateArticle,
     article_create,
     body_content_hash,
+    outlet_get_or_create,
     url_normalize,
 )
 from tests.factories import ArticleFactory
@@ -175,3 +176,22 @@ def test_control_characters_in_a_typed_title_or_outlet_are_never_stored():
     assert article.outlet.name == "The Daily"
     with pytest.raises(ValidationError, match="A title is required"):
         create(title="\x01\x02", body="Another text about 5 percent.")
+
+
+@pytest.mark.parametrize(
+    "given", ["reuters.com", "Reuters.com", "www.reuters.com", "https://www.Reuters.com/world/x"]
+)
+def test_an_outlet_given_by_its_domain_or_address_is_the_outlet_with_that_domain(given):
+    reuters = Outlet.objects.create(name="Reuters", domain="reuters.com")
+    assert outlet_get_or_create(name=given) == reuters
+    assert Outlet.objects.count() == 1
+
+
+def test_an_outlet_named_by_an_unknown_domain_is_created_with_that_domain():
+    outlet = outlet_get_or_create(name="https://www.Example.org/path")
+    assert (outlet.name, outlet.domain) == ("example.org", "example.org")
+    assert outlet_get_or_create(name="example.org") == outlet
+    # A plain name is matched by name, as before, and gets a placeholder domain.
+    plain = outlet_get_or_create(name="News Example")
+    assert (plain.name, plain.domain) == ("News Example", "news-example.unknown")
+    assert outlet_get_or_create(name="news example") == plain
