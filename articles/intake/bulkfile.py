@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ..models import ImportBatch, ImportChunk, ImportStatus
-from .storable import json_unstorable
+from .storable import json_error_reason, json_unstorable
 
 COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -231,7 +231,7 @@ def _jsonl_rows(text: TextIO):
             # '{"title": "x"' ends at column 14 of this line, not column 1 of the next.
             row = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as error:
-            yield number, None, f"not valid JSON ({error.msg} at column {error.colno})"
+            yield number, None, f"not valid JSON ({json_error_reason(error, line=False)})"
             continue
         except RecursionError:  # the json module recurses once per level of nesting
             yield number, None, "not valid JSON (nested too deeply)"

@@ -24,7 +24,7 @@ from ..models import ExternalFactCheck
 from ..queueing import factchecks_queue_matching
 from ..services import published_at_for_intake, url_normalize
 from .extract import day_at_noon, page_encoding
-from .storable import json_controls_dropped, json_unstorable, storable_line
+from .storable import json_controls_dropped, json_error_reason, json_unstorable, storable_line
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -100,8 +100,7 @@ def _json_ld_blocks(tree) -> tuple[list, list[tuple[int, str]]]:
             blocks.append(json.loads(script, strict=False))
             continue
         except json.JSONDecodeError as error:
-            # Some of json's messages end in "at" already ("Unterminated string starting at").
-            reason = f"{error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}"
+            reason = json_error_reason(error)
         try:  # as extruct reads them: comments and trailing commas are common
             blocks.append(jstyleson.loads(HTML_OR_JS_COMMENTLINE.sub("", script), strict=False))
         except ValueError:

@@ -99,3 +99,11 @@ def _problem(text: str) -> str | None:
 
 def _printable(name: str) -> str:
     return name if name.isprintable() and not _SURROGATE.search(name) else ascii(name)
+
+
+def json_error_reason(error, *, line: bool = True) -> str:
+    """Where a JSON text broke, in words: json's message and its line and column (or the column
+    alone, for a text that is one line of a file). Some of json's messages end in "at" already
+    ("Unterminated string starting at"): said once."""
+    where = f"line {error.lineno} column {error.colno}" if line else f"column {error.colno}"
+    return f"{error.msg.removesuffix(' at')} at {where}"

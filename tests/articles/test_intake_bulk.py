@@ -93,17 +93,21 @@ def test_a_jsonl_import_with_bad_lines(intake_server, django_capture_on_commit_c
         json.dumps({"title": "X", "body": 5}),
         json.dumps({"url": intake_server.url("/news/one"), "outlet": "Assembly News"}),
         json.dumps({"url": "ftp://example.org/a"}),
+        '{"title": "x',
     ]
     batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
     # The URL row is queued for fetching, not stored (below: its job stored it).
-    assert (batch.stored, batch.queued, batch.skipped, batch.failed) == (1, 1, 0, 5)
-    assert [error["line"] for error in batch.errors] == [2, 4, 5, 6, 8]
+    assert (batch.stored, batch.queued, batch.skipped, batch.failed) == (1, 1, 0, 6)
+    assert [error["line"] for error in batch.errors] == [2, 4, 5, 6, 8, 9]
     # The column of that line, not the start of the next one that its line break would make.
     assert batch.errors[0]["reason"] == "not valid JSON (Expecting ',' delimiter at column 14)"
     assert batch.errors[1]["reason"] == "each line must be one JSON object"
     assert batch.errors[2]["reason"] == "unknown key(s) colour"
     assert batch.errors[3]["reason"] == "every value must be a string: body is not"
     assert batch.errors[4]["reason"] == "'ftp://example.org/a' is not a valid http(s) URL."
+    assert batch.errors[5]["reason"] == (
+        "not valid JSON (Unterminated string starting at column 11)"  # one "at", not two
+    )
     job = IntakeJob.objects.get()  # the URL row became an intake job, fetched and stored
     assert job.source_kind == SourceKind.IMPORT and job.status == "stored"
     assert job.article.outlet.name == "Assembly News"
