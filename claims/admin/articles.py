@@ -17,6 +17,7 @@ from articles.services import (
     article_is_record_locked,
     article_submit,
     article_update,
+    language_refusal,
 )
 from config.admin_actions import RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
@@ -71,6 +72,7 @@ class ArticleAddForm(forms.ModelForm):
                 url=cleaned.get("url", ""),
                 source_kind=SourceKind.PASTED,
                 published_at=cleaned.get("published_at"),
+                language=_language_given(cleaned),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -87,8 +89,16 @@ class ArticleAddForm(forms.ModelForm):
         return cleaned
 
 
+def _language_given(cleaned) -> str | None:
+    """The language as the services store it (lower-cased), or None where its own field
+    refused it (required, too long) and the service's check would only repeat that."""
+    language = cleaned.get("language")
+    return language.strip().lower() if language else None
+
+
 class ArticleChangeForm(forms.ModelForm):
-    """An edit is validated as a new article is: normalised URL, no other article's URL."""
+    """An edit is validated as a new article is: normalised URL, no other article's URL, a
+    language code."""
 
     class Meta:
         model = Article
@@ -118,6 +128,13 @@ class ArticleChangeForm(forms.ModelForm):
                     self.add_error(field if field in self.fields else None, field_errors)
             else:
                 self.add_error("url", error)
+        # A locked article's language is read-only (not in the form); a stored one is checked
+        # only when it changes, as the date is, so an old row's code does not block a title edit.
+        language = _language_given(cleaned) if "language" in self.fields else None
+        changed = language is not None and language != self.instance.language
+        refusal = changed and language_refusal(language)
+        if refusal:
+            self.add_error("language", refusal)
         return cleaned
 
 

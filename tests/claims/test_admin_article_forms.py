@@ -1,0 +1,47 @@
+"""The admin's article add and change forms refuse what the services refuse, with the services'
+sentences beside the field and the typed input kept: never a 500, never two messages for one
+mistake."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from articles.services import language_refusal
+from tests.claims.admin_forms import admin_save
+from tests.factories import ArticleFactory, fact_checker
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+ADD = reverse("admin:articles_article_add")
+
+
+def add(client, **fields):
+    client.force_login(fact_checker())
+    data = {"title": "Budget", "body": "The budget grew 4 percent.", "language": "en"}
+    return client.post(ADD, data | fields)
+
+
+def test_adding_an_article_with_an_invalid_language_says_so_beside_the_field(client):
+    response = add(client, language="zz-invalid-lang")
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["language"] == [language_refusal("zz-invalid-lang")]
+    assert 'value="zz-invalid-lang"' in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_an_upper_case_language_is_stored_lower_cased(client):
+    assert add(client, language="PT-BR").status_code == 302
+    assert Article.objects.get().language == "pt-br"
+
+
+def test_editing_an_article_to_an_invalid_language_is_refused(client):
+    article = ArticleFactory(language="en")
+    client.force_login(fact_checker())
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_save(client, page, language="zz-invalid-lang")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["language"] == [
+        language_refusal("zz-invalid-lang")
+    ]
+    article.refresh_from_db()
+    assert article.language == "en"
