@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
 
 from articles.forms import PASTED_TEXT_ERRORS
-from articles.models import Article, SourceKind
+from articles.models import Article, Outlet, SourceKind
 from articles.queueing import article_analysis_rerun
 from articles.services import (
     ARTICLE_RECORD_FIELDS,
@@ -45,7 +45,11 @@ class ArticleAddForm(forms.ModelForm):
     body_file = forms.FileField(
         required=False, label="…or upload a UTF-8 text file", help_text="Plain text (.txt)."
     )
-    outlet_name = forms.CharField(required=False, label="Outlet name")
+    # The outlet row's own bound, checked here as the paste form does: past it the insert
+    # failed on the column (a 500).
+    outlet_name = forms.CharField(
+        required=False, label="Outlet name", max_length=Outlet._meta.get_field("name").max_length
+    )
 
     class Meta:
         model = Article

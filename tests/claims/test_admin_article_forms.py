@@ -45,3 +45,15 @@ def test_editing_an_article_to_an_invalid_language_is_refused(client):
     ]
     article.refresh_from_db()
     assert article.language == "en"
+
+
+def test_an_outlet_name_longer_than_the_outlet_row_holds_is_refused_as_the_paste_form_does(
+    client,
+):
+    response = add(client, outlet_name="G" * 201)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["outlet_name"] == [
+        "Ensure this value has at most 200 characters (it has 201)."
+    ]
+    assert not Article.objects.exists()
+    assert add(client, outlet_name="G" * 200).status_code == 302
