@@ -55,6 +55,11 @@ class ArticleAddForm(forms.ModelForm):
         model = Article
         fields = ["title", "url", "byline", "published_at", "language"]
 
+    def _get_validation_exclusions(self):
+        # The service checks a repeated URL and names the article that has it; the model's own
+        # check of that constraint added "Constraint … is violated." beside its sentence.
+        return super()._get_validation_exclusions() | {"url"}
+
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("body_file")

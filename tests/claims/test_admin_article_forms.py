@@ -57,3 +57,14 @@ def test_an_outlet_name_longer_than_the_outlet_row_holds_is_refused_as_the_paste
     ]
     assert not Article.objects.exists()
     assert add(client, outlet_name="G" * 200).status_code == 302
+
+
+def test_a_repeated_url_is_refused_with_the_service_s_sentence_alone(client):
+    stored = ArticleFactory(url="https://news.example/budget")
+    response = add(client, url="https://news.example/budget")
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert [str(message) for messages in errors.values() for message in messages] == [
+        f"An article with this URL is already stored as #{stored.pk} ({stored.title})."
+    ]
+    assert Article.objects.count() == 1
