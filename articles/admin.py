@@ -61,7 +61,7 @@ class OutletAdminForm(forms.ModelForm):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(RefusedActionMixin, admin.ModelAdmin):
     form = OutletAdminForm
     list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
@@ -155,7 +155,7 @@ class FeedAdminForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(RefusedActionMixin, admin.ModelAdmin):
     form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
@@ -194,7 +194,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(RefusedActionMixin, admin.ModelAdmin):
     list_display = ["file_name", "status", "total_rows", "stored", "queued", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
     list_filter = ["status"]
@@ -257,7 +257,7 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
+class ExternalFactCheckAdmin(RefusedActionMixin, LargeChangelistMixin, admin.ModelAdmin):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]
