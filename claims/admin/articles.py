@@ -4,10 +4,12 @@ sentences and claims and queues analyses, and articles/ must not depend on claim
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
 
 from articles.forms import PASTED_TEXT_ERRORS
+from articles.intake.extract import day_at_noon
 from articles.models import Article, Outlet, SourceKind
 from articles.queueing import article_analysis_rerun
 from articles.services import (
@@ -33,6 +35,21 @@ from .base import (
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
 )
+
+
+class DayOrMomentField(forms.SplitDateTimeField):
+    """The admin's date and time of a publication, the time optional: the paste form and the
+    intake take a day alone (read at noon, `day_at_noon`), and the admin refused one with
+    "Enter a valid time."."""
+
+    def __init__(self, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.fields[1].required = False  # a time without a day is still "incomplete"
+
+    def compress(self, data_list):
+        if data_list and data_list[0] is not None and data_list[1] is None:
+            return day_at_noon(data_list[0])
+        return super().compress(data_list)
 
 
 class ArticleAddForm(forms.ModelForm):
@@ -238,6 +255,16 @@ class ArticleAdmin(
     @admin.display(description="Claims", ordering="_claim_count")
     def claim_count(self, article):
         return article._claim_count
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "published_at":
+            return DayOrMomentField(
+                required=False,
+                label="Published at",
+                widget=widgets.AdminSplitDateTime,
+                help_text="A day alone is read as noon of that day, as the submit form reads it.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ArticleAddForm if obj is None else ArticleChangeForm

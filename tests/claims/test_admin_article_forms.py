@@ -2,9 +2,13 @@
 sentences beside the field and the typed input kept: never a 500, never two messages for one
 mistake."""
 
+from datetime import date, time
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.intake.extract import day_at_noon
 from articles.models import Article
 from articles.services import language_refusal
 from tests.claims.admin_forms import admin_save
@@ -68,3 +72,24 @@ def test_a_repeated_url_is_refused_with_the_service_s_sentence_alone(client):
         f"An article with this URL is already stored as #{stored.pk} ({stored.title})."
     ]
     assert Article.objects.count() == 1
+
+
+def test_a_publication_day_without_a_time_is_read_at_noon_as_the_submit_form_reads_it(client):
+    response = add(client, published_at_0="2026-11-30", published_at_1="")
+    assert response.status_code == 302
+    assert Article.objects.get().published_at == day_at_noon(date(2026, 11, 30))
+
+
+def test_a_publication_time_without_a_day_is_refused(client):
+    response = add(client, published_at_0="", published_at_1="08:00")
+    assert response.context["adminform"].form.errors["published_at"] == ["Enter a complete value."]
+
+
+def test_a_publication_day_and_time_are_kept_and_an_edit_can_drop_the_time(client):
+    assert add(client, published_at_0="2026-11-30", published_at_1="08:15").status_code == 302
+    article = Article.objects.get()
+    assert timezone.localtime(article.published_at).time() == time(8, 15)
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    assert admin_save(client, page, published_at_1="").status_code == 302
+    article.refresh_from_db()
+    assert article.published_at == day_at_noon(date(2026, 11, 30))
