@@ -129,7 +129,12 @@ class FeedAdminForm(forms.ModelForm):
         fields = ["url", "outlet", "title", "poll_interval_minutes", "active"]
 
     def clean_url(self):
-        return feed_url_clean(self.cleaned_data["url"])
+        url = feed_url_clean(self.cleaned_data["url"])
+        # feed_add's sentence, before the feed is fetched (no fetch for a form refused anyway),
+        # and instead of Django's "Feed with this Url already exists.".
+        if Feed.objects.filter(url=url).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("This feed is already subscribed.")
+        return url
 
     def clean_poll_interval_minutes(self):
         # feed_add refuses the rest too, but only after this form said yes (a 500 on add), and
