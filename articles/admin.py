@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import PluralNamesMixin, RefusedActionMixin
 from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
@@ -61,7 +61,7 @@ class OutletAdminForm(forms.ModelForm):
 
 
 @admin.register(Outlet)
-class OutletAdmin(RefusedActionMixin, admin.ModelAdmin):
+class OutletAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
     form = OutletAdminForm
     list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
@@ -160,7 +160,7 @@ class FeedAdminForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(RefusedActionMixin, admin.ModelAdmin):
+class FeedAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
     form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]

@@ -3,6 +3,7 @@ neither app's admin imports the other's; articles/ never imports claims/.
 
 Imports only Django."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import model_format_dict
@@ -48,3 +49,30 @@ class RefusedActionMixin:
             f"You may not “{description}”: it needs the permission to "
             f"{' and '.join(needed)} {rows}, which your account does not have. Nothing changed."
         )
+
+
+def plural_name(model) -> str:
+    """A model's plural as English spells it: Django appends an "s" where no verbose_name_plural
+    is set ("feed entrys", "speaker aliass"), and setting one on the model is a migration."""
+    opts = model._meta
+    if "verbose_name_plural" in opts.original_attrs:
+        return str(opts.verbose_name_plural)
+    name = str(opts.verbose_name)
+    if name.endswith("y") and name[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return name[:-1] + "ies"
+    if name.endswith(("s", "x", "ch", "sh")):
+        return name + "es"
+    return str(opts.verbose_name_plural)
+
+
+class PluralNamesMixin:
+    """The delete confirmation's summary ("Feed entries: 3") counts each kind of row by
+    plural_name, not by Django's appended "s"."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        plurals = {
+            str(model._meta.verbose_name_plural): plural_name(model) for model in apps.get_models()
+        }
+        counts = {plurals.get(str(name), str(name)): count for name, count in counts.items()}
+        return deleted, counts, perms_needed, protected

@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ArticleTextUnreadMixin
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import PluralNamesMixin, RefusedActionMixin, plural_name
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
@@ -67,6 +67,7 @@ class SpeakerAliasFormSet(BaseInlineFormSet):
 
 class SpeakerAliasInline(admin.TabularInline):
     model = SpeakerAlias
+    verbose_name_plural = plural_name(SpeakerAlias)  # not the model's "speaker aliass"
     formset = SpeakerAliasFormSet
     fields = ["alias", "key"]
     readonly_fields = ["key"]
@@ -76,6 +77,7 @@ class SpeakerAliasInline(admin.TabularInline):
 @admin.register(Speaker)
 class SpeakerAdmin(
     RefusedActionMixin,
+    PluralNamesMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.intake.feeds import feed_add
-from articles.models import Feed
+from articles.models import Feed, FeedEntry
 from tests.factories import admin_user
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +32,12 @@ def test_changing_a_feed_to_another_feed_s_address_is_refused_the_same_way(clien
     assert response.context["adminform"].form.errors["url"] == ["This feed is already subscribed."]
     other.refresh_from_db()
     assert other.url == "https://news.example/other.xml"
+
+
+def test_deleting_a_feed_counts_its_entries_in_plain_english(client):
+    feed = feed_add(url="https://news.example/feed.xml", interval_minutes=30, check=False)
+    FeedEntry.objects.create(feed=feed, key="story-1", url="https://news.example/1")
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:articles_feed_delete", args=[feed.pk])).content.decode()
+    assert "Feed entries: 1" in page
+    assert "entrys" not in page
