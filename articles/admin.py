@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import PluralNamesMixin, RefusedActionMixin
 from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
@@ -68,7 +68,7 @@ class OutletAdminForm(forms.ModelForm):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
     form = OutletAdminForm
     list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
@@ -138,7 +138,8 @@ class FeedAdminForm(forms.ModelForm):
     def clean_url(self):
         url = feed_url_clean(self.cleaned_data["url"])
         # The same address written another way ("…/feed.xml?") is the same feed: feed_add
-        # refuses it too, but after this form said yes (a 500 on add).
+        # refuses it too, but after this form said yes (a 500 on add). Before the feed is
+        # fetched, and instead of Django's "Feed with this Url already exists.".
         if feed_subscribed(url, exclude=self.instance):
             raise ValidationError(FEED_ALREADY_SUBSCRIBED)
         return url
@@ -167,7 +168,7 @@ class FeedAdminForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
     form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
@@ -206,7 +207,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(RefusedActionMixin, admin.ModelAdmin):
     list_display = ["file_name", "status", "total_rows", "stored", "queued", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
     list_filter = ["status"]
@@ -269,7 +270,7 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(LargeChangelistMixin, admin.ModelAdmin):
+class ExternalFactCheckAdmin(RefusedActionMixin, LargeChangelistMixin, admin.ModelAdmin):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]

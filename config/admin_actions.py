@@ -3,14 +3,18 @@ neither app's admin imports the other's; articles/ never imports claims/.
 
 Imports only Django."""
 
+from django.apps import apps
 from django.contrib import messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import model_format_dict
 from django.http import HttpResponseRedirect
 
 
 class RefusedActionMixin:
     """An action the user may not run, posted anyway (a forged form, or a page drawn before a
     role changed), is refused with a message naming it, not Django's "No action selected.",
-    which reads as if the click were lost. `action_refusals` gives an action its own words."""
+    which reads as if the click were lost. The site-wide actions ("Delete selected …") are
+    covered as the admin's own. `action_refusals` gives an action its own words."""
 
     action_refusals: dict[str, str] = {}
 
@@ -25,8 +29,50 @@ class RefusedActionMixin:
     def _action_refusal(self, request, name: str) -> str | None:
         if name in self.get_actions(request):
             return None
-        declared = filter(None, (self.get_action(action) for action in self.actions or []))
-        description = next((text for _, known, text in declared if known == name), None)
-        if description is None:  # no such action at all: Django's own answer
+        if self.actions is None or IS_POPUP_VAR in request.GET:  # Django offers none there
             return None
-        return self.action_refusals.get(name) or f"You may not “{description}”: nothing changed."
+        site_wide = [site_name for site_name, _ in self.admin_site.actions]
+        declared = filter(None, (self.get_action(action) for action in [*site_wide, *self.actions]))
+        known = next(((func, text) for func, known, text in declared if known == name), None)
+        if known is None:  # no such action at all: Django's own answer
+            return None
+        if name in self.action_refusals:
+            return self.action_refusals[name]
+        func, description = known
+        # Django's own descriptions name the rows as "%(verbose_name_plural)s".
+        description = str(description) % model_format_dict(self.opts)
+        needed = getattr(func, "allowed_permissions", ())
+        if not needed:
+            return f"You may not “{description}”: nothing changed."
+        rows = model_format_dict(self.opts)["verbose_name_plural"]
+        return (
+            f"You may not “{description}”: it needs the permission to "
+            f"{' and '.join(needed)} {rows}, which your account does not have. Nothing changed."
+        )
+
+
+def plural_name(model) -> str:
+    """A model's plural as English spells it: Django appends an "s" where no verbose_name_plural
+    is set ("feed entrys", "speaker aliass"), and setting one on the model is a migration."""
+    opts = model._meta
+    if "verbose_name_plural" in opts.original_attrs:
+        return str(opts.verbose_name_plural)
+    name = str(opts.verbose_name)
+    if name.endswith("y") and name[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return name[:-1] + "ies"
+    if name.endswith(("s", "x", "ch", "sh")):
+        return name + "es"
+    return str(opts.verbose_name_plural)
+
+
+class PluralNamesMixin:
+    """The delete confirmation's summary ("Feed entries: 3") counts each kind of row by
+    plural_name, not by Django's appended "s"."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        plurals = {
+            str(model._meta.verbose_name_plural): plural_name(model) for model in apps.get_models()
+        }
+        counts = {plurals.get(str(name), str(name)): count for name, count in counts.items()}
+        return deleted, counts, perms_needed, protected

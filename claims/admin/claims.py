@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ArticleTextUnreadMixin
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import PluralNamesMixin, RefusedActionMixin, plural_name
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
@@ -67,6 +67,7 @@ class SpeakerAliasFormSet(BaseInlineFormSet):
 
 class SpeakerAliasInline(admin.TabularInline):
     model = SpeakerAlias
+    verbose_name_plural = plural_name(SpeakerAlias)  # not the model's "speaker aliass"
     formset = SpeakerAliasFormSet
     fields = ["alias", "key"]
     readonly_fields = ["key"]
@@ -75,7 +76,12 @@ class SpeakerAliasInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(
-    LargeChangelistMixin, HistoryReadOnlyMixin, PublishedRecordDeleteMixin, SimpleHistoryAdmin
+    RefusedActionMixin,
+    PluralNamesMixin,
+    LargeChangelistMixin,
+    HistoryReadOnlyMixin,
+    PublishedRecordDeleteMixin,
+    SimpleHistoryAdmin,
 ):
     """Changing a speaker needs `change_speaker` (editors) and leaves a history record. Once a
     claim of the speaker is on record (a verdict in review or published), its name, role and
@@ -160,7 +166,7 @@ class SpeakerAdmin(
 
 
 @admin.register(SpeakerMerge)
-class SpeakerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SpeakerMergeAdmin(RefusedActionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Merges are made and undone on the desk's speaker pages (claims.speaker_merges)."""
 
     list_display = ["source_name", "target", "actor", "created_at", "undone_by", "undone_at"]
@@ -169,7 +175,7 @@ class SpeakerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(VerdictApplication)
-class VerdictApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class VerdictApplicationAdmin(RefusedActionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Requests to apply a published verdict to a repeat are made, approved, rejected and
     withdrawn on the desk (claims.matching.applications): an approval changes a public
     fact-check, so it goes through the editor's check there, never through a form here."""
@@ -392,7 +398,11 @@ class ClaimAdmin(
 
 @admin.register(Sentence)
 class SentenceAdmin(
-    LargeChangelistMixin, ArticleTextUnreadMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    RefusedActionMixin,
+    LargeChangelistMixin,
+    ArticleTextUnreadMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
 ):
     """Read-only: sentences are rewritten by each analysis."""
 
@@ -409,7 +419,9 @@ class SentenceAdmin(
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(LargeChangelistMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ClaimEventAdmin(
+    RefusedActionMixin, LargeChangelistMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = ["created_at", "kind", "claim", "actor", "from_status", "to_status"]
     # As on claims: every user, dates without a hierarchy (each a scan of every event).
     list_filter = ["kind", "actor", "created_at"]

@@ -247,7 +247,11 @@ class VerdictAdmin(
 
 @admin.register(EvidenceSource)
 class EvidenceSourceAdmin(
-    LargeChangelistMixin, HistoryReadOnlyMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin
+    RefusedActionMixin,
+    LargeChangelistMixin,
+    HistoryReadOnlyMixin,
+    ReadOnlyAdminMixin,
+    SimpleHistoryAdmin,
 ):
     """Read-only: sources change with their verdict's draft, or through a correction."""
 
@@ -314,6 +318,6 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(admin.ModelAdmin):
+class RatingScaleAdmin(RefusedActionMixin, admin.ModelAdmin):
     list_display = ["name", "is_active"]
     inlines = [RatingInline]

@@ -44,7 +44,10 @@ def test_a_user_who_may_only_view_jobs_posting_retry_anyway_is_told_it_is_refuse
     viewer = UserFactory()
     viewer.user_permissions.add(Permission.objects.get(codename="view_intakejob"))
     client.force_login(viewer)
-    assert post_retry(client, job) == ["You may not “Retry the failed jobs”: nothing changed."]
+    assert post_retry(client, job) == [
+        "You may not “Retry the failed jobs”: it needs the permission to change intake jobs, "
+        "which your account does not have. Nothing changed."
+    ]
     assert IntakeJob.objects.get(pk=job.pk).status == IntakeStatus.FAILED
 
 

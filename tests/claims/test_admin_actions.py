@@ -98,6 +98,33 @@ def test_a_fact_checker_posting_the_publish_action_anyway_changes_nothing_and_is
     assert statuses([verdict]) == [VerdictStatus.SUBMITTED]
 
 
+@pytest.mark.parametrize("role", [fact_checker, editor])
+def test_a_role_that_may_not_delete_verdicts_posting_delete_selected_is_told_why(client, role):
+    verdict = submitted_verdict()
+    client.force_login(role())
+    assert act(client, VERDICTS, "delete_selected", [verdict]) == [
+        "You may not “Delete selected verdicts”: it needs the permission to delete verdicts, "
+        "which your account does not have. Nothing changed."
+    ]
+    assert Verdict.objects.filter(pk=verdict.pk).exists()
+
+
+def test_every_admin_refuses_an_action_by_name():
+    from django.contrib import admin
+
+    from config.admin_actions import RefusedActionMixin
+
+    # The desk's own admins; auth's and axes' are Django's and the package's, for admins only.
+    without = [
+        type(model_admin).__name__
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in ("articles", "claims")
+        and model_admin.actions is not None
+        and not isinstance(model_admin, RefusedActionMixin)
+    ]
+    assert without == []
+
+
 def test_an_action_nobody_declared_still_gets_django_s_answer(client):
     verdict = submitted_verdict()
     client.force_login(fact_checker())

@@ -143,3 +143,16 @@ def test_a_speaker_without_claims_is_still_deleted(client):
     client.force_login(admin_user())
     assert client.post(reverse("admin:claims_speaker_delete", args=[speaker.pk]), {"post": "yes"})
     assert not Speaker.objects.filter(pk=speaker.pk).exists()
+
+
+def test_a_speaker_s_aliases_are_named_in_plain_english_on_its_pages(client):
+    from claims.models import SpeakerAlias
+
+    speaker = SpeakerFactory()
+    SpeakerAlias.objects.create(speaker=speaker, alias="J. Doe", key="j doe")
+    client.force_login(admin_user())
+    change = client.get(reverse("admin:claims_speaker_change", args=[speaker.pk]))
+    delete = client.get(reverse("admin:claims_speaker_delete", args=[speaker.pk]))
+    assert "Speaker aliases" in change.content.decode()
+    assert "Speaker aliases: 1" in delete.content.decode()
+    assert "aliass" not in change.content.decode() + delete.content.decode()

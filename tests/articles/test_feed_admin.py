@@ -1,0 +1,43 @@
+"""The feed admin's wording: the desk's sentences, not Django's defaults."""
+
+import pytest
+from django.urls import reverse
+
+from articles.intake.feeds import feed_add
+from articles.models import Feed, FeedEntry
+from tests.factories import admin_user
+
+pytestmark = pytest.mark.django_db
+FIELDS = {"poll_interval_minutes": 30, "active": "on"}
+
+
+def test_adding_a_feed_already_subscribed_says_so_in_the_desk_s_words_without_fetching_it(
+    client, intake_server
+):
+    feed = feed_add(url=intake_server.url("/feed.xml"), interval_minutes=30, check=False)
+    client.force_login(admin_user())
+    response = client.post(reverse("admin:articles_feed_add"), {"url": feed.url, **FIELDS})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"] == ["This feed is already subscribed."]
+    assert intake_server.requests == []
+    assert Feed.objects.count() == 1
+
+
+def test_changing_a_feed_to_another_feed_s_address_is_refused_the_same_way(client):
+    taken = feed_add(url="https://news.example/feed.xml", interval_minutes=30, check=False)
+    other = feed_add(url="https://news.example/other.xml", interval_minutes=30, check=False)
+    client.force_login(admin_user())
+    page = reverse("admin:articles_feed_change", args=[other.pk])
+    response = client.post(page, {"url": taken.url, **FIELDS})
+    assert response.context["adminform"].form.errors["url"] == ["This feed is already subscribed."]
+    other.refresh_from_db()
+    assert other.url == "https://news.example/other.xml"
+
+
+def test_deleting_a_feed_counts_its_entries_in_plain_english(client):
+    feed = feed_add(url="https://news.example/feed.xml", interval_minutes=30, check=False)
+    FeedEntry.objects.create(feed=feed, key="story-1", url="https://news.example/1")
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:articles_feed_delete", args=[feed.pk])).content.decode()
+    assert "Feed entries: 1" in page
+    assert "entrys" not in page
