@@ -235,9 +235,11 @@ def feed_poll(*, feed: Feed) -> FeedPollResult:
             settings.INTAKE_FEED_MAX_BACKOFF_MINUTES,
         )
         feed.next_poll_at = now + timedelta(minutes=wait)
+        failures = feed.consecutive_failures
+        in_a_row = "the first failure" if failures == 1 else f"{failures} failures in a row"
         feed.last_error = (
-            f"{error.reason[:1].upper()}{error.reason[1:]} ({feed.consecutive_failures} "
-            f"failure(s) in a row; next try in {wait} minutes)."
+            f"{error.reason[:1].upper()}{error.reason[1:]} ({in_a_row}; next try in "
+            f"{wait} minute{'s' * (wait != 1)})."
         )
         result.error = feed.last_error
     else:

@@ -169,8 +169,8 @@ def test_an_unexpected_error_in_a_poll_is_the_feeds_last_error_not_a_silent_cras
         feed.last_error
         == result.error
         == (
-            "An internal error stopped the poll; the desk's logs have the details (1 failure(s) "
-            "in a row; next try in 20 minutes)."
+            "An internal error stopped the poll; the desk's logs have the details (the first "
+            "failure; next try in 20 minutes)."
         )
     )
     assert "the database went away" in caplog.text  # for the operators, in the log only
@@ -189,7 +189,7 @@ def test_a_failing_feed_backs_off_shows_its_error_and_does_not_block_the_others(
     broken.refresh_from_db()
     assert broken.consecutive_failures == 1 and broken.last_success_at is None
     assert broken.last_error == (
-        "The page answered 503 (1 failure(s) in a row; next try in 20 minutes)."
+        "The page answered 503 (the first failure; next try in 20 minutes)."
     )
     waits = []
     for _ in range(3):
@@ -198,6 +198,9 @@ def test_a_failing_feed_backs_off_shows_its_error_and_does_not_block_the_others(
         broken.refresh_from_db()
         waits.append(round((broken.next_poll_at - before).total_seconds() / 60))
     assert waits == [40, 80, 160]
+    assert broken.last_error == (
+        "The page answered 503 (4 failures in a row; next try in 160 minutes)."
+    )
     intake_server.set("/unavailable", feed_xml(intake_server.base, []), content_type="text/xml")
     feed_poll(feed=broken)
     broken.refresh_from_db()
@@ -629,7 +632,7 @@ def test_a_feed_declaring_its_own_entities_is_refused_before_it_is_expanded(
     assert result.new == 0 and not IntakeJob.objects.exists()
     assert result.error.startswith(
         "Refused: the feed declares its own XML entities (<!ENTITY>), which can expand a small "
-        "file into gigabytes; no feed needs them (1 failure(s) in a row"
+        "file into gigabytes; no feed needs them (the first failure"
     )
 
 
