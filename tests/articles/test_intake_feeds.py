@@ -107,7 +107,7 @@ def test_the_feeds_warning_and_the_log_say_which_entries_were_refused_and_why(
         content_type="application/rss+xml",
     )
     feed = feed_add(url=intake_server.url("/refusing.xml"))
-    with caplog.at_level("WARNING", logger="articles.intake.feeds"):
+    with caplog.at_level("WARNING", logger="articles.intake.feed_entries"):
         result = feed_poll(feed=feed)
     assert (result.new, result.failed, result.error) == (0, 4, "")
     feed.refresh_from_db()
@@ -155,12 +155,12 @@ def test_null_characters_in_a_feed_are_a_bad_link_or_dropped_not_a_crash(intake_
 def test_an_unexpected_error_in_a_poll_is_the_feeds_last_error_not_a_silent_crash(
     intake_server, monkeypatch, caplog
 ):
-    from articles.intake import feeds
+    from articles.intake import feed_entries
 
     def broken_submit(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(feeds, "intake_job_submit", broken_submit)
+    monkeypatch.setattr(feed_entries, "intake_job_submit", broken_submit)
     feed = feed_add(url=intake_server.url("/feed.xml"), interval_minutes=10)
     result = feed_poll(feed=feed)
     feed.refresh_from_db()
