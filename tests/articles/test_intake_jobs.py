@@ -780,6 +780,26 @@ def test_the_message_after_a_submission_says_what_it_became_when_tasks_run_in_th
     assert "Article stored and analysed." in pasted.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_url_that_redirects_to_a_stored_article_says_duplicate_and_leads_to_it(
+    client, intake_server
+):
+    # The fetch ran inside the request and found the page already stored: "fetched and
+    # stored" above a job marked a duplicate said the opposite of what happened.
+    restore_migration_data()  # an earlier transactional test flushed the groups
+    client.force_login(fact_checker())
+    client.post("/articles/new/", {"url": intake_server.url("/news/one")}, follow=True)
+    stored = Article.objects.get()
+    intake_server.set("/moved", "", status=302, headers={"Location": "/news/one"})
+    page = client.post("/articles/new/", {"url": intake_server.url("/moved")}, follow=True)
+    job = IntakeJob.objects.get(fetch_url=intake_server.url("/moved"))
+    assert job.duplicate and job.article == stored
+    assert page.redirect_chain[-1][0] == f"/articles/{stored.pk}/"
+    said = [str(message) for message in page.context["messages"]]
+    assert said == [f"This text is already stored as article #{stored.pk} ({stored.title})."]
+    assert Article.objects.count() == 1
+
+
 def test_the_message_after_a_submission_says_queued_while_it_is(client, intake_server):
     # With a broker the job waits for a worker (here: the commit never comes, inside the test).
     client.force_login(fact_checker())
