@@ -319,6 +319,28 @@ def test_the_api_accepts_a_url_without_a_body(intake_server, django_capture_on_c
     assert again.status_code == 409 and again.json()["existing_url"] == status["article_url"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_api_answers_with_what_the_job_became_when_tasks_run_in_the_request(intake_server):
+    # Without a broker the fetch runs on commit, inside the request: a 202 saying "queued",
+    # attempts 0, described a job that was already stored.
+    restore_migration_data()  # an earlier transactional test flushed the groups
+    _, key = make_key(read=False, submit=True)
+    api = client_with(key)
+    response = api.post(
+        "/api/v1/articles/", {"url": intake_server.url("/news/three")}, format="json"
+    )
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    assert (body["status"], body["attempts"], body["duplicate"]) == ("stored", 1, False)
+    assert body == api.get(response["Location"]).json()
+    article = Article.objects.get()
+    intake_server.set("/moved", "", status=302, headers={"Location": "/news/three"})
+    moved = api.post("/api/v1/articles/", {"url": intake_server.url("/moved")}, format="json")
+    assert moved.status_code == 409, moved.json()
+    assert moved.json()["existing_url"].endswith(f"/api/v1/articles/{article.pk}/")
+    assert Article.objects.count() == 1
+
+
 def test_the_api_refuses_an_empty_submission_and_hides_other_clients_jobs(intake_server):
     _, key = make_key(read=False, submit=True)
     api = client_with(key)
