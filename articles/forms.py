@@ -1,7 +1,7 @@
 from django import forms
 
 from .lengths import ColumnLengthValidator
-from .models import IntakeJob
+from .models import IntakeJob, IntakeStatus
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
 # text of the submit form and the admin's add form.
@@ -74,6 +74,13 @@ class ArticleSubmitForm(forms.Form):
     @property
     def fetches_url(self) -> bool:
         return not self.cleaned_data.get("body", "").strip()
+
+
+class IntakeJobFilterForm(forms.Form):
+    """The intake job list's filter: a status it does not know is marked and left out, as the
+    claim queue does with a refused filter, not ignored without a word."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "All"), *IntakeStatus.choices])
 
 
 class FeedForm(forms.Form):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
 
-from ..forms import FeedForm, ImportUploadForm
+from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
 from ..models import ExternalFactCheck, Feed, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
 from ..search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from ..views import JOB_SUBMITTED, say_what_it_became
@@ -48,14 +48,17 @@ def feeds_polled_on_schedule() -> bool:
 @permission_required("articles.view_intakejob", raise_exception=True)
 def intake_job_list(request):
     jobs = IntakeJob.objects.select_related("article", "feed", "created_by")
-    status = request.GET.get("status", "")
-    if status in IntakeStatus.values:
+    form = IntakeJobFilterForm(request.GET or None)
+    form.is_valid()
+    # A refused status is left out (its error shows beside it), as on the claim queue.
+    status = getattr(form, "cleaned_data", {}).get("status", "")
+    if status:
         jobs = jobs.filter(status=status)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "articles/intake/job_list.html",
-        {"page": page, "status": status, "statuses": IntakeStatus.choices},
+        {"page": page, "status": status, "form": form},
     )
 
 

@@ -261,6 +261,23 @@ def test_the_intake_page_lists_jobs_with_status_and_reason(
     assert "The page answered 404." in page and "Failed" in page
 
 
+def test_the_intake_page_marks_an_unknown_status_filter_and_leaves_it_out(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    take_in(intake_server.url("/missing"), django_capture_on_commit_callbacks)
+    take_in(intake_server.url("/news/one"), django_capture_on_commit_callbacks)
+    client.force_login(fact_checker())
+    response = client.get("/intake/?status=bogus")
+    assert response.status_code == 200
+    assert response.context["form"].errors["status"]
+    assert len(response.context["page"]) == 2  # every job: the refused filter is left out
+    assert "The marked filter is left out until it is corrected." in response.content.decode()
+    filtered = client.get("/intake/?status=failed")
+    assert not filtered.context["form"].errors
+    assert [job.status for job in filtered.context["page"]] == [IntakeStatus.FAILED]
+    assert "left out until it is corrected" not in filtered.content.decode()
+
+
 def test_the_intake_pages_need_the_permission(client):
     assert client.get("/intake/").status_code == 302  # to the log-in page
     client.force_login(UserFactory(is_staff=False))
