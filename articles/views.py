@@ -121,6 +121,21 @@ def say_what_it_became(request, row, field: str, by_status: dict, queued: str) -
     messages.add_message(request, level, text)
 
 
+def _duplicate_answer(request, form, duplicate: DuplicateArticle):
+    """Lead to the stored article, or (for someone who may not view articles) say it exists
+    on the form and return None so the form is shown again."""
+    if not request.user.has_perm("articles.view_article"):
+        # No link they cannot follow, and not the stored article's title.
+        form.add_error(
+            None,
+            f"This article is already stored (#{duplicate.existing.pk}) and is "
+            "available to the desk.",
+        )
+        return None
+    messages.info(request, duplicate.messages[0])
+    return redirect("articles:detail", pk=duplicate.existing.pk)
+
+
 @login_required
 @permission_required("articles.add_article", raise_exception=True)
 def article_submit(request):
@@ -149,16 +164,8 @@ def article_submit(request):
                     created_by=request.user,
                 )
         except DuplicateArticle as duplicate:
-            if not request.user.has_perm("articles.view_article"):
-                # No link they cannot follow, and not the stored article's title.
-                form.add_error(
-                    None,
-                    f"This article is already stored (#{duplicate.existing.pk}) and is "
-                    "available to the desk.",
-                )
-            else:
-                messages.info(request, duplicate.messages[0])
-                return redirect("articles:detail", pk=duplicate.existing.pk)
+            if answer := _duplicate_answer(request, form, duplicate):
+                return answer
         except ValidationError as error:
             # Not getattr(error, "error_dict", {None: error.error_list}): the default is built
             # first, and a per-field error (a refused URL) has no error_list.
@@ -175,10 +182,18 @@ def article_submit(request):
                     "url", "This URL is already being fetched (submitted by someone else)."
                 )
             elif form.fetches_url:
-                say_what_it_became(
-                    request, job, "status", JOB_SUBMITTED, "The page is queued for fetching."
-                )
-                return redirect("articles:intake_job", pk=job.pk)
+                job.refresh_from_db(fields=["status", "duplicate", "article", "reason"])
+                if job.duplicate and job.article is not None:
+                    # The URL redirected to (or its page is) an article already stored: the
+                    # answer a URL that matches one directly gets, not "fetched and stored".
+                    duplicate = DuplicateArticle(job.reason, existing=job.article)
+                    if answer := _duplicate_answer(request, form, duplicate):
+                        return answer
+                else:
+                    say_what_it_became(
+                        request, job, "status", JOB_SUBMITTED, "The page is queued for fetching."
+                    )
+                    return redirect("articles:intake_job", pk=job.pk)
             else:
                 say_what_it_became(
                     request,

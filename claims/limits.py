@@ -12,7 +12,8 @@ title), its model field is the one definition, read here.
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+
+from articles.lengths import ColumnLengthValidator, TextLengthValidator
 
 from .models import NOTE_MAX_LENGTH, ClaimNote, EvidenceSource, Speaker, Verdict
 
@@ -33,56 +34,6 @@ DISMISSAL_REASON_MAX = 2_000
 # Why a published verdict does not cover a repeat (claims.matching.applications), read by the
 # request's author on the claim's timeline: as short.
 REJECTION_NOTE_MAX = 2_000
-
-
-class TextLengthValidator(MaxLengthValidator):
-    """At most `limit_value` characters, a line break counting as one: the browser's maxlength
-    counts it so, then sends it as CR LF, which would fail text it let through. The message
-    counts what was typed, with thousands separators as the limit has them."""
-
-    def __init__(self, limit_value: int, what: str):
-        self.what = what
-        super().__init__(
-            limit_value,
-            message=f"The {what} is too long: keep it to {limit_value:,} characters "
-            "(it has %(count)s).",
-        )
-
-    def __call__(self, value: str) -> None:
-        self.typed_check(value, value)
-
-    def typed_check(self, typed: str, stored: str) -> None:
-        """Refuse `stored` past the limit, counting what was `typed`: `stored` is `typed` with
-        what its field puts in front (a URL's https://), which the typist did not write."""
-        if not self.compare(self.clean(stored), self.limit_value):
-            return
-        if not stored.endswith(typed):  # rewritten, not only added to: count what is stored
-            typed = stored
-        count = self.clean(typed)
-        if self.compare(count, self.limit_value):
-            raise ValidationError(
-                self.message, code=self.code, params={"count": f"{count:,}", "value": typed}
-            )
-        added = stored[: len(stored) - len(typed)]
-        raise ValidationError(
-            f"The {self.what} is too long with the {added} it is given: keep it to "
-            f"{self.limit_value - len(added):,} characters (it has {count:,}).",
-            code=self.code,
-        )
-
-    def clean(self, x: str) -> int:
-        return len(x.replace("\r\n", "\n"))
-
-
-class ColumnLengthValidator(TextLengthValidator):
-    """At most the model field's max_length, every character counted: the column counts a CR
-    LF as two, so a line break pasted into a one-line field would pass and fail the INSERT."""
-
-    def __init__(self, model, field: str, what: str):
-        super().__init__(model._meta.get_field(field).max_length, what)
-
-    def clean(self, x: str) -> int:
-        return len(x)
 
 
 conclusion_length = ColumnLengthValidator(Verdict, "conclusion", "conclusion")

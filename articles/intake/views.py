@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
 
-from ..forms import FeedForm, ImportUploadForm
-from ..models import ExternalFactCheck, Feed, ImportBatch, IntakeJob, IntakeStatus
+from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
+from ..models import ExternalFactCheck, Feed, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
 from ..search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from ..views import JOB_SUBMITTED, say_what_it_became
 from .bulk import import_batch_create
@@ -48,14 +48,17 @@ def feeds_polled_on_schedule() -> bool:
 @permission_required("articles.view_intakejob", raise_exception=True)
 def intake_job_list(request):
     jobs = IntakeJob.objects.select_related("article", "feed", "created_by")
-    status = request.GET.get("status", "")
-    if status in IntakeStatus.values:
+    form = IntakeJobFilterForm(request.GET or None)
+    form.is_valid()
+    # A refused status is left out (its error shows beside it), as on the claim queue.
+    status = getattr(form, "cleaned_data", {}).get("status", "")
+    if status:
         jobs = jobs.filter(status=status)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "articles/intake/job_list.html",
-        {"page": page, "status": status, "statuses": IntakeStatus.choices},
+        {"page": page, "status": status, "form": form},
     )
 
 
@@ -163,6 +166,46 @@ def feed_toggle(request, pk: int):
     return redirect(reverse("articles:feeds") + (f"?page={page}" if back else ""))
 
 
+IMPORT_PROGRESS_FIELDS = [
+    "status",
+    "rows_done",
+    "stored",
+    "queued",
+    "skipped",
+    "failed",
+    "error",
+]
+
+
+def _import_submitted(batch: ImportBatch) -> tuple[int, str]:
+    """What the upload became by the time the page answers: queued behind a broker, or, where
+    the import ran inside the request, done or failed ("queued" above a finished import read
+    as a contradiction)."""
+    name = batch.file_name
+    if batch.status == ImportStatus.DONE:
+        text = (
+            f"{name} imported: {batch.rows_done:,} rows, {batch.stored:,} stored, "
+            f"{batch.queued:,} queued for fetching, {batch.skipped:,} skipped, "
+            f"{batch.failed:,} failed."
+        )
+        if batch.failed:
+            return messages.WARNING, text + " The failed lines are listed below."
+        return messages.SUCCESS, text
+    if batch.status == ImportStatus.FAILED:
+        return (
+            messages.ERROR,
+            f"{name} could not be imported: {batch.error or 'the reason is below.'}",
+        )
+    if batch.status == ImportStatus.RUNNING:
+        return messages.SUCCESS, f"{name} is being imported: this page shows its progress."
+    # The rows are counted by the import task, not here (a big file would hold the request
+    # past the web server's time-out).
+    text = f"{name} queued for import; its rows are counted as it starts."
+    if batch.error:  # the broker could not be reached
+        return messages.WARNING, f"{text} {batch.error}"
+    return messages.SUCCESS, text
+
+
 @login_required
 @permission_required("articles.view_importbatch", raise_exception=True)
 def import_list(request):
@@ -182,15 +225,10 @@ def import_list(request):
             except ValidationError as error:
                 form.add_error("file", error.messages)
             else:
-                batch.refresh_from_db(fields=["error"])  # the send ran on commit
-                said = messages.warning if batch.error else messages.success
-                # The rows are counted by the import task, not here (a big file would hold
-                # the request past the web server's time-out).
-                said(
-                    request,
-                    f"{batch.file_name} queued for import; its rows are counted as it starts."
-                    + (f" {batch.error}" if batch.error else ""),
-                )
+                # The send ran on commit; without a broker (eager tasks) so did the import.
+                batch.refresh_from_db(fields=IMPORT_PROGRESS_FIELDS)
+                level, text = _import_submitted(batch)
+                messages.add_message(request, level, text)
                 return redirect("articles:import", pk=batch.pk)
     batches = ImportBatch.objects.defer("content").select_related("created_by")
     page = Paginator(batches, 50).get_page(request.GET.get("page"))

@@ -6,10 +6,13 @@ PostgreSQL, only its documents come from a list instead of the database.
 
 import csv
 import hashlib
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from claims.nlp.textfile import TextFileError, utf8_file_read
 
 from .index import VectorIndex
 from .retrieval import (
@@ -30,10 +33,10 @@ class TsvFormatError(ValueError):
 def tsv_read(path: Path, columns: list[str], *, optional: frozenset[str] = frozenset()):
     """Rows of a TSV with a header row and csv's default quoting, as dicts of `columns`."""
     try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as error:
-        raise TsvFormatError(f"{path}: {error.strerror}") from error
-    with handle:
+        text = utf8_file_read(path)
+    except TextFileError as error:
+        raise TsvFormatError(str(error)) from None
+    with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle, delimiter="\t")
         header = next(reader, None)
         if header is None:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import corpus_matcher, embed_cached, tsv_read
+from claims.nlp.textfile import TextFileError, utf8_file_read
+
+from .corpus import TsvFormatError, corpus_matcher, embed_cached, tsv_read
 from .rerank import DEFAULT_DEPTH, Reranker, candidate_features, reranker_fit
 from .retrieval import (
     SAME_CLAIM,
@@ -68,7 +70,10 @@ def checkthat_load(
     for name in splits:
         queries = tsv_read(data_dir / f"{name}.tweets.queries.tsv", ["", "tweet_content"])
         relevant: dict[str, set[int]] = {}
-        qrels = (data_dir / f"{name}.tweet-vclaim-pairs.qrels").read_text(encoding="utf-8")
+        try:
+            qrels = utf8_file_read(data_dir / f"{name}.tweet-vclaim-pairs.qrels")
+        except TextFileError as error:
+            raise TsvFormatError(str(error)) from None
         for line in qrels.splitlines():
             query_id, _, vclaim_id, label = line.split("\t")
             if label.strip() == "1":

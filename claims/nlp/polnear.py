@@ -37,6 +37,7 @@ from pathlib import Path
 from claims.nlp.attribution import Attribution, attribute_sentences
 from claims.nlp.sentences import SentenceSpan, split_sentences
 from claims.nlp.speakers import DOCUMENT_NOUNS, names_match, speaker_key
+from claims.nlp.textfile import not_utf8
 
 SPLITS = ("train", "dev", "annotator-training")
 PERSONAL_PRONOUNS = frozenset(
@@ -125,9 +126,18 @@ def read_polnear(data_dir: Path, split: str, limit: int | None = None) -> Iterat
         annotation_files.setdefault(path.stem.rsplit("_", 1)[0], path)
     names = sorted(annotation_files)[:limit] if limit is not None else sorted(annotation_files)
     for name in names:
-        text = (split_dir / "text" / f"{name}.txt").read_text(encoding="utf-8")
-        attributions = parse_brat(annotation_files[name].read_text(encoding="utf-8"), text)
+        text = _polnear_read(split_dir / "text" / f"{name}.txt")
+        attributions = parse_brat(_polnear_read(annotation_files[name]), text)
         yield PolnearArticle(name=name, text=text, attributions=attributions)
+
+
+def _polnear_read(path: Path) -> str:
+    # read_text, not utf8_file_read: the brat offsets count the text with its line ends
+    # translated, as read_text has always given it.
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise not_utf8(path, error) from None
 
 
 def parse_brat(annotation: str, text: str) -> tuple[GoldAttribution, ...]:

@@ -80,3 +80,7 @@ def test_the_feed_form_and_its_toggles_are_accessible_to_an_editor(client):
     response = client.post(reverse("articles:feeds"), {"url": "not a url"})
     soup = assert_accessible(response, title="Feeds", status=response.status_code)
     assert "#id_url" in {link["href"] for link in error_summary(soup).find_all("a")}
+
+
+def test_the_intake_list_with_a_refused_filter_is_accessible(client, article):
+    assert_accessible(client.get(reverse("articles:intake") + "?status=bogus"), title="Intake jobs")

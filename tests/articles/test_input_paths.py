@@ -339,3 +339,21 @@ def test_the_admin_refuses_a_year_one_date(client, settings):
     assert response.status_code == 200
     assert OUT_OF_RANGE in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_the_web_form_refuses_an_over_long_url_with_the_length_alone(client):
+    client.force_login(fact_checker())
+    url = "https://news.example/" + "a" * 2501
+    assert len(url) == 2522
+    response = client.post(reverse("articles:submit"), {"url": url})
+    assert response.status_code == 400
+    assert response.context["form"].errors["url"] == [
+        "The URL is too long: keep it to 2,000 characters (it has 2,522)."
+    ]
+    # Typed without its scheme, the https:// the form adds is not counted against the typist.
+    response = client.post(reverse("articles:submit"), {"url": "news.example/" + "a" * 1982})
+    assert response.context["form"].errors["url"] == [
+        "The URL is too long with the https:// it is given: keep it to 1,992 characters "
+        "(it has 1,995)."
+    ]
+    assert not IntakeJob.objects.exists()

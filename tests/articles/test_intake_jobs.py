@@ -261,6 +261,23 @@ def test_the_intake_page_lists_jobs_with_status_and_reason(
     assert "The page answered 404." in page and "Failed" in page
 
 
+def test_the_intake_page_marks_an_unknown_status_filter_and_leaves_it_out(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    take_in(intake_server.url("/missing"), django_capture_on_commit_callbacks)
+    take_in(intake_server.url("/news/one"), django_capture_on_commit_callbacks)
+    client.force_login(fact_checker())
+    response = client.get("/intake/?status=bogus")
+    assert response.status_code == 200
+    assert response.context["form"].errors["status"]
+    assert len(response.context["page"]) == 2  # every job: the refused filter is left out
+    assert "The marked filter is left out until it is corrected." in response.content.decode()
+    filtered = client.get("/intake/?status=failed")
+    assert not filtered.context["form"].errors
+    assert [job.status for job in filtered.context["page"]] == [IntakeStatus.FAILED]
+    assert "left out until it is corrected" not in filtered.content.decode()
+
+
 def test_the_intake_pages_need_the_permission(client):
     assert client.get("/intake/").status_code == 302  # to the log-in page
     client.force_login(UserFactory(is_staff=False))
@@ -317,6 +334,28 @@ def test_the_api_accepts_a_url_without_a_body(intake_server, django_capture_on_c
     assert article.created_by == token.user
     again = api.post("/api/v1/articles/", {"url": intake_server.url("/news/three")}, format="json")
     assert again.status_code == 409 and again.json()["existing_url"] == status["article_url"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_answers_with_what_the_job_became_when_tasks_run_in_the_request(intake_server):
+    # Without a broker the fetch runs on commit, inside the request: a 202 saying "queued",
+    # attempts 0, described a job that was already stored.
+    restore_migration_data()  # an earlier transactional test flushed the groups
+    _, key = make_key(read=False, submit=True)
+    api = client_with(key)
+    response = api.post(
+        "/api/v1/articles/", {"url": intake_server.url("/news/three")}, format="json"
+    )
+    assert response.status_code == 202, response.json()
+    body = response.json()
+    assert (body["status"], body["attempts"], body["duplicate"]) == ("stored", 1, False)
+    assert body == api.get(response["Location"]).json()
+    article = Article.objects.get()
+    intake_server.set("/moved", "", status=302, headers={"Location": "/news/three"})
+    moved = api.post("/api/v1/articles/", {"url": intake_server.url("/moved")}, format="json")
+    assert moved.status_code == 409, moved.json()
+    assert moved.json()["existing_url"].endswith(f"/api/v1/articles/{article.pk}/")
+    assert Article.objects.count() == 1
 
 
 def test_the_api_refuses_an_empty_submission_and_hides_other_clients_jobs(intake_server):
@@ -778,6 +817,26 @@ def test_the_message_after_a_submission_says_what_it_became_when_tasks_run_in_th
     )
     assert Article.objects.get(title="Rates").analysis_status == AnalysisStatus.DONE
     assert "Article stored and analysed." in pasted.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_url_that_redirects_to_a_stored_article_says_duplicate_and_leads_to_it(
+    client, intake_server
+):
+    # The fetch ran inside the request and found the page already stored: "fetched and
+    # stored" above a job marked a duplicate said the opposite of what happened.
+    restore_migration_data()  # an earlier transactional test flushed the groups
+    client.force_login(fact_checker())
+    client.post("/articles/new/", {"url": intake_server.url("/news/one")}, follow=True)
+    stored = Article.objects.get()
+    intake_server.set("/moved", "", status=302, headers={"Location": "/news/one"})
+    page = client.post("/articles/new/", {"url": intake_server.url("/moved")}, follow=True)
+    job = IntakeJob.objects.get(fetch_url=intake_server.url("/moved"))
+    assert job.duplicate and job.article == stored
+    assert page.redirect_chain[-1][0] == f"/articles/{stored.pk}/"
+    said = [str(message) for message in page.context["messages"]]
+    assert said == [f"This text is already stored as article #{stored.pk} ({stored.title})."]
+    assert Article.objects.count() == 1
 
 
 def test_the_message_after_a_submission_says_queued_while_it_is(client, intake_server):

@@ -117,6 +117,19 @@ def test_bad_articles_are_400_with_field_messages_and_nothing_saved(submitter, p
     assert Article.objects.count() == 0
 
 
+def test_an_over_long_language_code_is_refused_once(submitter):
+    _, client = submitter
+    response = client.post(
+        "/api/v1/articles/",
+        {"title": "T", "body": BODY, "language": "z" * 29},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {
+        "language": ["Use a language code such as 'en' or 'pt-BR'."]
+    }
+
+
 @pytest.mark.parametrize("title", ["", "   ", "\t\n", "\u200b"])
 def test_a_blank_title_with_a_body_gets_the_apis_own_sentence(submitter, title):
     _, client = submitter

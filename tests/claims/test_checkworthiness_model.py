@@ -122,5 +122,5 @@ def test_the_tsv_reader_names_the_missing_columns(tmp_path: Path):
 
 
 def test_the_tsv_reader_reports_a_missing_file(tmp_path: Path):
-    with pytest.raises(DataFormatError, match="not found"):
+    with pytest.raises(DataFormatError, match="absent.tsv: no such file"):
         checkthat_tsv_read(tmp_path / "absent.tsv")

@@ -130,3 +130,52 @@ def test_analyze_text_refuses_a_file_that_is_not_utf8(tmp_path):
         call_command("analyze_text", str(bad), "--json")
     with pytest.raises(CommandError, match="no such file"):
         call_command("analyze_text", str(tmp_path / "missing.txt"))
+
+
+NOT_UTF8 = b"\xff\xfe\n"
+
+
+def test_match_claims_names_a_file_that_is_not_utf8_and_the_byte(tmp_path):
+    binary = tmp_path / "BIN.tsv"
+    binary.write_bytes(NOT_UTF8)
+    with pytest.raises(CommandError) as refused:
+        call_command("match_claims", str(binary), str(binary))
+    assert str(refused.value) == f"{binary} is not valid UTF-8 (byte 0): save it as UTF-8."
+    with pytest.raises(CommandError, match="missing.tsv: no such file"):
+        call_command("match_claims", str(tmp_path / "missing.tsv"), str(binary))
+    with pytest.raises(CommandError, match="is a folder"):
+        call_command("match_claims", str(tmp_path), str(binary))
+
+
+def test_score_sentences_names_a_file_that_is_not_utf8_and_the_byte(tmp_path):
+    binary = tmp_path / "BIN.tsv"
+    binary.write_bytes(b"Sentence_id\tText\n1\tcaf\xe9\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("score_sentences", str(binary))
+    assert str(refused.value) == f"{binary} is not valid UTF-8 (byte 22): save it as UTF-8."
+    with pytest.raises(CommandError, match="missing.tsv: no such file"):
+        call_command("score_sentences", str(tmp_path / "missing.tsv"))
+
+
+def test_load_seeds_names_a_manifest_that_is_not_utf8(tmp_path):
+    (tmp_path / "manifest.json").write_bytes(NOT_UTF8)
+    with pytest.raises(CommandError, match=r"manifest.json is not valid UTF-8 \(byte 0\)"):
+        call_command("load_seeds", "--dir", str(tmp_path))
+    with pytest.raises(CommandError, match="No manifest at"):
+        call_command("load_seeds", "--dir", str(tmp_path / "manifest.json"))
+
+
+def test_evaluate_matching_names_a_data_file_that_is_not_utf8(tmp_path):
+    (tmp_path / "verified_claims.docs.tsv").write_bytes(NOT_UTF8)
+    with pytest.raises(CommandError, match=r"verified_claims.docs.tsv is not valid UTF-8"):
+        call_command("evaluate_matching", "--data-dir", str(tmp_path), "--train-holdout")
+
+
+def test_evaluate_attribution_names_a_polnear_file_that_is_not_utf8(tmp_path):
+    split = tmp_path / "attribution-polnear" / "data" / "dev"
+    (split / "text").mkdir(parents=True)
+    (split / "attributions").mkdir()
+    (split / "text" / "story.txt").write_bytes(b"The mayor said caf\xe9s open.\n")
+    (split / "attributions" / "story_1.ann").write_text("", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"story.txt is not valid UTF-8 \(byte 18\)"):
+        call_command("evaluate_attribution", "--data-dir", str(tmp_path))

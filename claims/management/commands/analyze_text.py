@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.nlp.pipeline import analyze_texts
+from claims.nlp.textfile import TextFileError, utf8_file_read
 
 
 class Command(BaseCommand):
@@ -20,13 +21,9 @@ class Command(BaseCommand):
         texts = []
         for path in paths:
             try:
-                texts.append(Path(path).read_bytes().decode("utf-8"))
-            except FileNotFoundError:
-                raise CommandError(f"{path}: no such file.") from None
-            except IsADirectoryError:
-                raise CommandError(f"{path} is a folder, not a text file.") from None
-            except UnicodeDecodeError as error:
-                raise CommandError(f"{path} is not valid UTF-8 (byte {error.start}).") from None
+                texts.append(utf8_file_read(Path(path)))
+            except TextFileError as error:
+                raise CommandError(str(error)) from None
         # One call for every file, so the model loads once and sees full batches.
         for path, sentences in zip(paths, analyze_texts(texts), strict=True):
             if json:

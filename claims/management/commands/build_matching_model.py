@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from claims.matching.corpus import TsvFormatError
 from claims.matching.embedding import FP32_LOCAL_NAME, MODEL_DIR
 from claims.matching.export import matching_model_build
 from claims.matching.finetune import THREADS
@@ -96,7 +97,7 @@ class Command(BaseCommand):
                 threads=options["threads"],
                 log=self.stdout.write,
             )
-        except (ModelUnavailable, ImportError) as error:
+        except (ModelUnavailable, ImportError, TsvFormatError) as error:
             raise CommandError(str(error)) from error
         for key, value in metadata.items():
             self.stdout.write(f"{key}: {value}")

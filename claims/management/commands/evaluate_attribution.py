@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.nlp.polnear import SPLITS, evaluate_attribution
 from claims.nlp.stances import StanceModelUnavailable, load_stance_model
+from claims.nlp.textfile import TextFileError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             )
         except FileNotFoundError as error:
             raise CommandError(f"{error}. Pass --data-dir or set SHARED_DATA_DIR.") from error
-        except StanceModelUnavailable as error:
+        except (StanceModelUnavailable, TextFileError) as error:
             raise CommandError(str(error)) from error
 
         self.stdout.write(

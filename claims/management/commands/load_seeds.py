@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import SourceKind
 from articles.services import DuplicateArticle, article_submit
+from claims.nlp.textfile import TextFileError, utf8_file_read
 
 
 class Command(BaseCommand):
@@ -20,10 +21,12 @@ class Command(BaseCommand):
 
         seeds_dir = Path(dir)
         manifest_path = seeds_dir / "manifest.json"
+        if not manifest_path.is_file():
+            raise CommandError(f"No manifest at {manifest_path}.")
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CommandError(f"No manifest at {manifest_path}.") from None
+            manifest = json.loads(utf8_file_read(manifest_path))
+        except TextFileError as error:
+            raise CommandError(str(error)) from None
         except json.JSONDecodeError as error:
             raise CommandError(f"{manifest_path} is not valid JSON: {error}") from None
         if not isinstance(manifest, list):

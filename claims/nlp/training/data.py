@@ -7,10 +7,12 @@ the TSV reader without loading anything heavy.
 import csv
 import datetime
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from claims.nlp import checkworthiness
+from claims.nlp.textfile import TextFileError, utf8_file_read
 
 CT24_DIR = "checkthat2024-task1-en"
 CT24_TRAIN = f"{CT24_DIR}/CT24_checkworthy_english_train.tsv"
@@ -37,9 +39,11 @@ def checkthat_tsv_read(path: Path) -> list[Sentence]:
 
     Text may be double-quoted CSV-style, so this goes through the csv module rather than split().
     """
-    if not path.is_file():
-        raise DataFormatError(f"{path}: file not found")
-    with path.open(encoding="utf-8", newline="") as handle:
+    try:
+        text = utf8_file_read(path)
+    except TextFileError as error:
+        raise DataFormatError(str(error)) from None
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t")
         columns = reader.fieldnames or []
         missing = [name for name in REQUIRED_COLUMNS if name not in columns]

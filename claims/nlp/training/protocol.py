@@ -20,10 +20,12 @@ in-sample; only a model fitted on the rest can be scored there honestly.
 
 import csv
 import hashlib
+import io
 from collections.abc import Callable
 from pathlib import Path
 
-from claims.nlp.training.data import Sentence
+from claims.nlp.textfile import TextFileError, utf8_file_read
+from claims.nlp.training.data import DataFormatError, Sentence
 
 PROTOCOL_SALT = "cw-protocol-1:"
 VALIDATION_BYTE_BELOW = 26  # of 256: about 10%
@@ -50,7 +52,11 @@ def ct19_new_text(data_dir: Path, *, known_texts: set[str]) -> list[Sentence]:
     for path in sorted((Path(data_dir) / CT19_DIR).glob("*.tsv")):
         if int(path.name[:4]) < CT19_FIRST_YEAR:
             continue
-        with path.open(encoding="utf-8", newline="") as handle:
+        try:
+            text = utf8_file_read(path)
+        except TextFileError as error:
+            raise DataFormatError(str(error)) from None
+        with io.StringIO(text, newline="") as handle:
             for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                 if len(row) != 4 or row[2].strip() in known_texts:
                     continue
