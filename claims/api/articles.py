@@ -42,9 +42,9 @@ from .errors import Conflict, PayloadTooLarge
         description="Stores the article and queues its analysis. Answers 202 at once; poll "
         "`status_url` until `analysis_status` is `done` (or `failed`). A `url` sent without a "
         "`body` is fetched by the desk instead: the 202 answer is then an intake job, whose "
-        "`status_url` says when the article is stored (or why it failed); where tasks run in the "
-        "request (no broker) it is the job as the fetch left it, and a page found already "
-        "stored (after redirects) answers 409 as a stored URL does. A URL that another "
+        "`status_url` says when the article is stored (or why it failed; `duplicate` when the "
+        "page, after redirects, was stored already); where tasks run in the request (no "
+        "broker) the 202 is the job as the fetch left it. A URL that another "
         "client's job is already fetching answers 409, without that job. Needs the submit "
         "scope.",
         request=ArticleSubmitSerializer,
@@ -158,12 +158,10 @@ class ArticleViewSet(
                 existing_url=None,
             )
         # Without a broker (eager tasks) the fetch ran on commit, inside this request: answer
-        # with what the job became, not the "queued" it was created as.
+        # with what the job became, not the "queued" it was created as. Still a 202 when the
+        # page turned out to be stored already (`duplicate`): a client learns that from the
+        # job either way, whether a worker or this request did the fetch.
         job.refresh_from_db()
-        if job.duplicate and job.article is not None:
-            # The page (after redirects) is an article already stored: the 409 a URL that
-            # matches one directly gets.
-            raise self._duplicate_conflict(DuplicateArticle(job.reason, existing=job.article))
         body = IntakeJobSerializer(job, context=self.get_serializer_context()).data
         return Response(
             body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
