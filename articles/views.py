@@ -1,5 +1,3 @@
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -7,13 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.form_encoding import refuse_unreadable
 
 from . import services
 from .forms import ArticleSubmitForm
+from .intake.extract import day_at_noon
 from .intake.jobs import intake_job_submit
 from .models import AnalysisProblem, AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
 from .queueing import ANALYSIS_IN_PROGRESS, article_analysis_rerun
@@ -158,9 +156,7 @@ def article_submit(request):
                     source_kind=SourceKind.PASTED,
                     outlet_name=data["outlet"],
                     url=data["url"],
-                    published_at=timezone.make_aware(datetime.combine(published_on, time(12)))
-                    if published_on
-                    else None,
+                    published_at=day_at_noon(published_on) if published_on else None,
                     created_by=request.user,
                 )
         except DuplicateArticle as duplicate:

@@ -13,7 +13,8 @@ class TextFileError(ValueError):
 
 
 def utf8_file_read(path: Path) -> str:
-    """The text of `path`, decoded as strict UTF-8; TextFileError naming the file otherwise."""
+    """The text of `path`, decoded as strict UTF-8 (a leading byte-order mark dropped);
+    TextFileError naming the file otherwise."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -23,7 +24,9 @@ def utf8_file_read(path: Path) -> str:
     except OSError as error:
         raise TextFileError(f"{path}: {error.strerror}.") from None
     try:
-        return data.decode("utf-8")
+        # Without the byte-order mark Windows editors put first: it is no text, and it would
+        # be part of a TSV's first column name.
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise not_utf8(path, error) from None
 

@@ -75,3 +75,11 @@ def test_it_names_a_ragged_line(tmp_path, vclaims):
     queries = write(tmp_path / "queries.tsv", [["query_id", "text"], ["q1", "a", "extra"]])
     with pytest.raises(CommandError, match="line 2"):
         run(vclaims, queries)
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read_as_without_one(tmp_path, vclaims):
+    # Windows editors and Excel write one first; it would make the header "\ufeffquery_id".
+    queries = tmp_path / "queries-bom.tsv"
+    queries.write_bytes(b"\xef\xbb\xbfquery_id\ttext\nq1\tTaxes go up for all families\n")
+    lines = run(vclaims, queries)
+    assert lines[0][:2] == ["q1", "v-tax"]
