@@ -148,19 +148,25 @@ def test_an_admin_edit_keeps_a_future_date_stored_before_the_rule():
     assert edited.title == "Retitled"
 
 
-def test_a_fetched_page_dated_in_the_future_is_stored_undated_with_the_reason():
-    job = IntakeJob.objects.create(url="https://news.example/later", source_kind=SourceKind.URL)
+def fetched_page_stored(url: str, published_at: datetime) -> IntakeJob:
+    """A URL job whose fetched page gave `published_at`, stored as the worker stores it."""
+    job = IntakeJob.objects.create(url=url, source_kind=SourceKind.URL)
     extracted = ExtractedArticle(
-        title="Later",
+        title="A page",
         body="The council said the budget grew 4 percent.",
         byline="",
-        published_at=datetime(2099, 1, 1, 12, tzinfo=UTC),
+        published_at=published_at,
         language="en",
         canonical_url="",
         site_name="",
     )
     job = jobs._store(job, job.url, extracted)
     job.refresh_from_db()
+    return job
+
+
+def test_a_fetched_page_dated_in_the_future_is_stored_undated_with_the_reason():
+    job = fetched_page_stored("https://news.example/later", datetime(2099, 1, 1, 12, tzinfo=UTC))
     assert job.status == IntakeStatus.STORED
     assert job.article.published_at is None
     assert job.reason.startswith("Stored without a publication date: The publication date 2099")
@@ -294,18 +300,7 @@ def test_the_web_form_refuses_a_year_one_day_on_its_field(client, settings):
 
 
 def test_a_fetched_page_dated_year_one_is_refused_with_the_reason():
-    job = IntakeJob.objects.create(url="https://news.example/old", source_kind=SourceKind.URL)
-    extracted = ExtractedArticle(
-        title="Old",
-        body="The council said the budget grew 4 percent.",
-        byline="",
-        published_at=datetime(1, 1, 1, 12, tzinfo=UTC),
-        language="en",
-        canonical_url="",
-        site_name="",
-    )
-    job = jobs._store(job, job.url, extracted)
-    job.refresh_from_db()
+    job = fetched_page_stored("https://news.example/old", datetime(1, 1, 1, 12, tzinfo=UTC))
     assert not Article.objects.exists()
     assert OUT_OF_RANGE in job.reason
 
