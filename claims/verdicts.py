@@ -516,5 +516,39 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
     with transaction.atomic():
         # The actions' own lock order: the speaker, the claim, then the verdict.
         _locked_speaker_and_claim(verdict.claim_id)
-        locked = verdict_locked(verdict, expected_version, actor=actor)
+        try:
+            locked = verdict_locked(verdict, expected_version, actor=actor)
+        except VersionConflict as conflict:
+            current = Verdict.objects.select_related("updated_by").get(pk=verdict.pk)
+            done = _action_already_done(current, action, actor, expected_version)
+            if done is None:
+                raise
+            raise done from conflict
         return actions[action](locked)
+
+
+# What each action leaves the verdict as, and its words for a second send of the same form.
+_ACTION_REACHES = {
+    "submit": (VerdictStatus.SUBMITTED, "submitted it for review"),
+    "withdraw": (VerdictStatus.DRAFT, "withdrew it from review"),
+    "return": (VerdictStatus.RETURNED, "returned it to its author"),
+    "publish": (VerdictStatus.PUBLISHED, "published it"),
+}
+
+
+def _action_already_done(
+    verdict: Verdict, action: str, actor, expected_version: int
+) -> AlreadySaved | None:
+    """The answer to the same action sent twice (a double click, a re-sent form): the verdict
+    is one version on, in the state the action leaves, and this person moved it there."""
+    status, done = _ACTION_REACHES[action]
+    if (
+        verdict.status == status
+        and verdict.updated_by_id == actor.pk
+        and verdict.version == expected_version + 1
+    ):
+        when = desk_time(verdict.updated_at)
+        return AlreadySaved(
+            f"Already done: you {done} at {when} (the form was sent twice).", verdict=verdict
+        )
+    return None

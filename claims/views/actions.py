@@ -134,6 +134,8 @@ def _verdict_action(request, pk: int, action: str, success: str, comment: str = 
             expected_version=form.cleaned_data["version"],
             comment=comment,
         )
+    except verdicts.AlreadySaved as done:
+        messages.info(request, done.messages[0])
     except verdicts.VersionConflict as conflict:
         return render_claim(request, claim, status=409, conflict=conflict.messages[0])
     except (IllegalTransition, ValidationError, PermissionDenied) as error:

@@ -31,6 +31,30 @@ def test_an_editor_publishes_a_submitted_verdict(client, boss):
     assert reverse("claims:public", args=[verdict.pk]) in detail(client, verdict)
 
 
+def test_a_publish_sent_twice_publishes_once_and_the_second_says_it_is_done(client, boss):
+    verdict = submitted_verdict()
+    url = reverse("claims:publish", args=[verdict.claim_id])
+    client.post(url, {"version": verdict.version})
+    again = client.post(url, {"version": verdict.version}, follow=True)
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert "Already done: you published it at " in page and "sent twice" in page
+    published = Verdict.objects.get(pk=verdict.pk)
+    assert published.version == verdict.version + 1
+    assert published.claim.events.filter(kind=ClaimEventKind.PUBLISHED).count() == 1
+
+
+def test_the_same_action_by_someone_else_meanwhile_is_still_a_conflict(client, boss):
+    verdict = submitted_verdict()
+    client.force_login(editor(username="other-editor"))
+    client.post(reverse("claims:publish", args=[verdict.claim_id]), {"version": verdict.version})
+    client.force_login(boss)
+    late = client.post(
+        reverse("claims:publish", args=[verdict.claim_id]), {"version": verdict.version}
+    )
+    assert late.status_code == 409 and "Already done" not in late.content.decode()
+
+
 def test_an_editor_returns_a_verdict_with_a_comment(client, boss):
     verdict = submitted_verdict()
     url = reverse("claims:return", args=[verdict.claim_id])

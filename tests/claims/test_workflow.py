@@ -300,9 +300,10 @@ def test_publishing_sent_twice_tells_the_editor_it_was_their_own_second_send(che
     verdict = verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker)
     loaded = verdict.version
     verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
-    with pytest.raises(verdicts.VersionConflict) as refused:
+    # Still a VersionConflict (nothing written), and said as what it is: done already.
+    with pytest.raises(verdicts.AlreadySaved) as refused:
         verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
-    assert "You saved this verdict again at" in refused.value.messages[0]
+    assert refused.value.messages[0].startswith("Already done: you published it at ")
     assert "changed by" not in refused.value.messages[0]
     assert Verdict.objects.get(pk=verdict.pk).version == loaded + 1
 
