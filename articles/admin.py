@@ -161,7 +161,7 @@ class FeedAdminForm(forms.ModelForm):
         url = cleaned.get("url")
         if not self.errors and url and (not self.instance.pk or url != self.instance.url):
             try:
-                feed_url_check(url)
+                feed_url_check(url, changing=bool(self.instance.pk))
             except ValidationError as error:
                 self.add_error("url", error)
         return cleaned

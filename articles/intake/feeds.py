@@ -112,14 +112,16 @@ def feed_url_clean(url: str) -> str:
     return url
 
 
-def feed_url_check(url: str) -> None:
+def feed_url_check(url: str, *, changing: bool = False) -> None:
     """Fetch the feed once as its polls will (the same SSRF-safe fetch, robots.txt, types and
     parsing) and raise ValidationError saying why when it gives no RSS or Atom feed: a page that
     is no feed, a 404, a host that cannot be reached or whose address is not allowed. Nothing
     is stored: the first poll fetches it again.
 
     Someone is waiting on it (the page, the admin, add_feed), so the fetch ends within
-    INTAKE_IN_REQUEST_FETCH_SECONDS in all; its polls wait out the worker's time-outs."""
+    INTAKE_IN_REQUEST_FETCH_SECONDS in all; its polls wait out the worker's time-outs.
+    `changing`: the new address of a feed already subscribed, which stays subscribed at its
+    old one, so the refusal says the address was not saved rather than "not subscribed"."""
     try:
         with fetch_within(settings.INTAKE_IN_REQUEST_FETCH_SECONDS):
             page = fetch(url, accept=FEED_TYPES)
@@ -131,7 +133,9 @@ def feed_url_check(url: str) -> None:
         later = " Try again later." if error.transient else ""
         reason = error.reason.removeprefix("refused: ")  # the sentence says so already
         raise ValidationError(
-            f"The feed could not be read, so it was not subscribed: {reason}.{later}"
+            "The feed could not be read, so "
+            f"{'the new address was not saved' if changing else 'it was not subscribed'}: "
+            f"{reason}.{later}"
         ) from None
 
 

@@ -34,6 +34,20 @@ def test_changing_a_feed_to_another_feed_s_address_is_refused_the_same_way(clien
     assert other.url == "https://news.example/other.xml"
 
 
+def test_changing_a_feed_to_a_page_that_is_no_feed_says_the_address_was_not_saved(
+    client, intake_server
+):
+    # The feed stays subscribed at its old address: "it was not subscribed" would be wrong.
+    feed = feed_add(url=intake_server.url("/feed.xml"), interval_minutes=30, check=False)
+    client.force_login(admin_user())
+    page = reverse("admin:articles_feed_change", args=[feed.pk])
+    response = client.post(page, {"url": intake_server.url("/news/one"), **FIELDS})
+    [error] = response.context["adminform"].form.errors["url"]
+    assert error.startswith("The feed could not be read, so the new address was not saved: ")
+    feed.refresh_from_db()
+    assert feed.url == intake_server.url("/feed.xml")
+
+
 def test_deleting_a_feed_counts_its_entries_in_plain_english(client):
     feed = feed_add(url="https://news.example/feed.xml", interval_minutes=30, check=False)
     FeedEntry.objects.create(feed=feed, key="story-1", url="https://news.example/1")

@@ -792,7 +792,10 @@ def test_add_feed_and_the_admin_refuse_an_address_that_gives_no_feed(client, int
     feed = feed_add(url=intake_server.url("/feed.xml"))
     fields = {"url": url, "poll_interval_minutes": 30, "active": "on"}
     changed = client.post(f"/admin/articles/feed/{feed.pk}/change/", fields)
-    assert changed.status_code == 200 and "so it was not subscribed" in changed.content.decode()
+    assert (
+        changed.status_code == 200
+        and "so the new address was not saved" in changed.content.decode()
+    )
     intake_server.set("/feed.xml", "gone", status=404)
     hits = len(intake_server.hits("/feed.xml"))
     kept = client.post(
