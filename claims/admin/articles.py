@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from articles.forms import PASTED_TEXT_ERRORS
 from articles.intake.extract import day_at_noon
@@ -14,6 +16,7 @@ from articles.models import Article, Outlet, SourceKind
 from articles.queueing import article_analysis_rerun
 from articles.services import (
     ARTICLE_RECORD_FIELDS,
+    DuplicateArticle,
     article_clean,
     article_edit_clean,
     article_is_record_locked,
@@ -316,19 +319,34 @@ class ArticleAdmin(
                 self.save_refused(request, error)
             return
         # A new article goes through the same service as every other way in.
-        article = article_submit(
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            outlet_name=form.cleaned_data.get("outlet_name", ""),
-            url=form.cleaned_data.get("url", ""),
-            byline=form.cleaned_data.get("byline", ""),
-            published_at=form.cleaned_data.get("published_at"),
-            language=form.cleaned_data.get("language") or "en",
-            source_kind=SourceKind.PASTED,
-            created_by=request.user,
-        )
+        try:
+            article = article_submit(
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                outlet_name=form.cleaned_data.get("outlet_name", ""),
+                url=form.cleaned_data.get("url", ""),
+                byline=form.cleaned_data.get("byline", ""),
+                published_at=form.cleaned_data.get("published_at"),
+                language=form.cleaned_data.get("language") or "en",
+                source_kind=SourceKind.PASTED,
+                created_by=request.user,
+            )
+        except DuplicateArticle as duplicate:
+            # The same text was stored between the form's check and this save (another tab,
+            # the API, a feed): the stored one holds this text, so the page goes there.
+            self.save_refused(request, duplicate)
+            request._duplicate_of = duplicate.existing
+            return
         obj.pk = article.pk
         obj.__dict__.update(article.__dict__)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        existing = getattr(request, "_duplicate_of", None)
+        if existing is not None:
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_change", args=[existing.pk])
+            )
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.action(description="Re-run analysis", permissions=["change"])
     def rerun_analysis(self, request, queryset):

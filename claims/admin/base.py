@@ -181,6 +181,15 @@ class ServiceSaveAdminMixin:
             request, "Nothing was saved: " + "; ".join(error_messages(error)), level=messages.ERROR
         )
 
+    def save_related(self, request, form, formsets, change):
+        # The main row was not saved: inlines and m2m rows would hang off nothing.
+        if not getattr(request, "_service_save_refused", False):
+            super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "_service_save_refused", False):
+            return super().log_addition(request, obj, message)
+
     def response_change(self, request, obj):
         if getattr(request, "_service_save_refused", False):
             return HttpResponseRedirect(request.path)

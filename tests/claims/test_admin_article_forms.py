@@ -93,3 +93,29 @@ def test_a_publication_day_and_time_are_kept_and_an_edit_can_drop_the_time(clien
     assert admin_save(client, page, published_at_1="").status_code == 302
     article.refresh_from_db()
     assert article.published_at == day_at_noon(date(2026, 11, 30))
+
+
+def test_a_duplicate_stored_between_the_form_s_check_and_the_save_is_no_500(client, monkeypatch):
+    """Another tab (or the API, or a feed) committed the same text after the form checked it."""
+    from claims.admin import articles as article_admin
+
+    body = "The budget grew 4 percent in the year to March."
+    winner = ArticleFactory(title="Stored first", body=body)
+    checked = article_admin.article_clean
+
+    def check_before_the_other_commit(**fields):
+        stored = Article.objects.filter(pk=winner.pk)
+        stored.update(content_hash="not yet committed")
+        try:
+            return checked(**fields)
+        finally:
+            stored.update(content_hash=winner.content_hash)
+
+    monkeypatch.setattr(article_admin, "article_clean", check_before_the_other_commit)
+    response = add(client, body=body)
+    assert response.status_code == 302
+    assert response.url == reverse("admin:articles_article_change", args=[winner.pk])
+    assert list(Article.objects.values_list("title", flat=True)) == ["Stored first"]
+    page = client.get(response.url).content.decode()
+    assert f"Nothing was saved: This text is already stored as article #{winner.pk}" in page
+    assert "was added successfully" not in page
