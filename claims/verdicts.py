@@ -290,7 +290,7 @@ def _draft_write(
         if expected_version != verdict.version:
             if content_unchanged(verdict, rating, conclusion, explanation, sources):
                 raise _already_saved(verdict, actor=actor)
-            raise _version_conflict(verdict, actor=actor, draft=True)
+            raise version_conflict(verdict, actor=actor, draft=True)
         before = _content(verdict)
         if content_unchanged(verdict, rating, conclusion, explanation, sources):
             # Still refused where an edit would be (a verdict in review or published).
@@ -338,7 +338,7 @@ def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) ->
 # --- Sources, versioned actions, corrections --------------------------------------------------
 
 
-def _version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> VersionConflict:
+def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> VersionConflict:
     mine = verdict.updated_by_id == actor.pk
     who = (
         "you" if mine else (verdict.updated_by.get_username() if verdict.updated_by else "someone")
@@ -381,7 +381,7 @@ def verdict_locked(
     if expected_version is not None and locked.version != expected_version:
         if sent is not None and content_unchanged(locked, **sent):
             raise _already_saved(locked, actor=actor)
-        raise _version_conflict(locked, actor=actor)
+        raise version_conflict(locked, actor=actor)
     return locked
 
 

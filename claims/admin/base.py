@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import smart_split, unescape_string_literal
 
 from .. import record
+from ..verdicts import AlreadySaved
 
 
 def search_terms(search_term: str) -> list[str]:
@@ -177,6 +178,9 @@ class ServiceSaveAdminMixin:
     def save_refused(self, request, error) -> None:
         transaction.set_rollback(True)
         request._service_save_refused = True
+        if isinstance(error, AlreadySaved):  # the form sent twice: nothing was lost
+            self.message_user(request, error.messages[0], level=messages.WARNING)
+            return
         self.message_user(
             request, "Nothing was saved: " + "; ".join(error_messages(error)), level=messages.ERROR
         )
@@ -186,9 +190,14 @@ class ServiceSaveAdminMixin:
         if not getattr(request, "_service_save_refused", False):
             super().save_related(request, form, formsets, change)
 
+    # The refusal marked the transaction for rollback: a log row written now would raise.
     def log_addition(self, request, obj, message):
         if not getattr(request, "_service_save_refused", False):
             return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "_service_save_refused", False):
+            return super().log_change(request, obj, message)
 
     def response_change(self, request, obj):
         if getattr(request, "_service_save_refused", False):

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.times import desk_time
+from articles.services import visible_text
 from config.admin_actions import RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 
@@ -40,11 +40,40 @@ class EvidenceSourceAdminForm(forms.ModelForm):
             text_limit(self.fields["note"], evidence_note_length)
 
 
+class _SourceIdField(forms.ModelChoiceField):
+    """A row's id that is gone reads as no id: the service rewrites every source on each save,
+    so a second tab's rows name ids that no longer exist, and Django's "Select a valid choice"
+    on a hidden field left the page saying "correct the error below" with no error shown."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
+
+
+class EvidenceSourceFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self.model._meta.pk.name
+        given = form.fields[pk_name]
+        form.fields[pk_name] = _SourceIdField(
+            given.queryset, initial=given.initial, required=False, widget=given.widget
+        )
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk is None:  # its id is gone: the row is read as a new one
+            form.fields[self.model._meta.pk.name].required = False
+        return form
+
+
 class EvidenceSourceInline(admin.TabularInline):
     """Edited with a draft and saved by the same service as the desk; fixed once submitted."""
 
     model = EvidenceSource
     form = EvidenceSourceAdminForm
+    formset = EvidenceSourceFormSet
     fields = ["url", "title", "note", "accessed_on"]
     extra = 1
 
@@ -92,11 +121,18 @@ class VerdictAdminForm(forms.ModelForm):
         expected = cleaned.get("expected_version")
         current = Verdict.objects.filter(pk=self.instance.pk).first()
         if current is not None and expected is not None and current.version != expected:
-            who = current.updated_by.get_username() if current.updated_by else "someone"
-            raise ValidationError(
-                f"This verdict was changed by {who} at {desk_time(current.updated_at)} "
-                "— reload to see their changes before saving yours."
+            sent = (
+                cleaned.get("rating"),
+                visible_text(cleaned.get("conclusion", "")),
+                visible_text(cleaned.get("explanation", "")),
             )
+            stored = (current.rating, current.conclusion, current.explanation)
+            # The same text may be this form sent twice: the service, which sees the sources
+            # too, tells that from a conflict. Other text is refused here, the form kept.
+            if sent != stored:
+                raise ValidationError(
+                    verdicts.version_conflict(current, actor=self.actor, draft=True).messages
+                )
         return cleaned
 
 
@@ -180,6 +216,11 @@ class VerdictAdmin(
         if not self.has_change_permission(request, obj):
             return [name for name in fields if name != "expected_version"]
         return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user  # a class made for this request: the stale check names "you"
+        return form
 
     def save_model(self, request, obj, form, change):
         pass  # saved with its sources in save_related, through the desk's service

@@ -294,7 +294,8 @@ def test_the_admin_s_stale_save_names_the_time_in_the_desk_s_time_zone(settings)
     verdict = drafted_verdict()
     saved_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 08:30 the next day in Tokyo
     Verdict.objects.filter(pk=verdict.pk).update(updated_at=saved_at, version=verdict.version + 1)
-    form = VerdictAdminForm(
+    form_class = type("Form", (VerdictAdminForm,), {"actor": editor()})
+    form = form_class(
         data={
             "rating": verdict.rating_id,
             "conclusion": "Mine.",
