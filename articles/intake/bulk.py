@@ -82,9 +82,12 @@ def import_row_clean(row: dict) -> dict:
     body, url = (row.get("body") or "").strip(), (row.get("url") or "").strip()
     title = storable_line(row.get("title") or "")
     if not body and not url:
-        raise ValidationError("the row has neither a body nor a url")
+        raise ValidationError(
+            "the row has neither a body nor a url: give the article's text (body) or its "
+            "address (url)"
+        )
     if body and not title:
-        raise ValidationError("a row with a body needs a title")
+        raise ValidationError("a row with a body needs a title: give one (title)")
     published_raw = (row.get("published_at") or "").strip()
     published_at = None
     if published_raw:
@@ -94,7 +97,10 @@ def import_row_clean(row: dict) -> dict:
         except ValueError:
             published_at = None
         if published_at is None:
-            raise ValidationError(f"published_at {published_raw!r} is not an ISO 8601 date")
+            raise ValidationError(
+                f"published_at {published_raw!r} is not an ISO 8601 date: write it as "
+                "2026-11-18, or 2026-11-18T09:30:00+00:00 with a time"
+            )
         if timezone.is_naive(published_at):
             published_at = timezone.make_aware(published_at)
     language = (row.get("language") or "en").strip().lower()

@@ -55,9 +55,17 @@ def test_a_csv_import_stores_good_rows_and_reports_bad_ones_by_line(
     assert (batch.total_rows, batch.rows_done) == (6, 6)
     assert (batch.stored, batch.skipped, batch.failed) == (2, 0, 4)
     assert batch.errors == [
-        {"line": 4, "reason": "the row has neither a body nor a url"},
-        {"line": 6, "reason": "published_at '18/11/2026' is not an ISO 8601 date"},
-        {"line": 7, "reason": "a row with a body needs a title"},
+        {
+            "line": 4,
+            "reason": "the row has neither a body nor a url: give the article's text (body) "
+            "or its address (url)",
+        },
+        {
+            "line": 6,
+            "reason": "published_at '18/11/2026' is not an ISO 8601 date: write it as "
+            "2026-11-18, or 2026-11-18T09:30:00+00:00 with a time",
+        },
+        {"line": 7, "reason": "a row with a body needs a title: give one (title)"},
         {
             "line": 8,
             "reason": "language 'a-very-long-language' is not a language code such as 'en' or "
