@@ -1,7 +1,9 @@
-"""The desk's 404 page names no model, whatever the view looked up (DEBUG off)."""
+"""The desk's error pages: the 404 names no model, whatever the view looked up; the 400 and
+500 are the site's own pages with a way back, not Django's bare one-liners (DEBUG off)."""
 
 import pytest
 
+from claims.api.errors import server_error
 from tests.factories import fact_checker
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +24,24 @@ def test_a_missing_desk_page_is_the_sites_404_without_the_lookups_words(client, 
     page = response.content.decode()
     assert "<h1>Page not found</h1>" in page
     assert "matches the given query" not in page and f"No {model}" not in page
+
+
+def test_a_host_the_site_does_not_serve_gets_the_sites_400_with_a_way_back(client, settings):
+    settings.ALLOWED_HOSTS = ["desk.example"]
+    response = client.get("/fact-checks/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>This request could not be read</h1>" in page
+    assert "Bad request — Fact-check desk" in page
+    assert 'href="/fact-checks/"' in page and "Bad Request (400)" not in page
+
+
+@pytest.mark.django_db(databases=[])
+def test_a_server_error_gets_the_sites_500_with_a_way_back_even_with_the_database_down(rf):
+    """No database here: any query the page made would fail the test."""
+    response = server_error(rf.get("/claims/1/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "<h1>Something went wrong on our side</h1>" in page
+    assert "Server error — Fact-check desk" in page and "factcheck/app.css" in page
+    assert 'href="/fact-checks/"' in page and "Server Error (500)" not in page
