@@ -449,9 +449,7 @@ class VerdictExportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError("The period ends before it starts.")
+        range_check(self, "date_from", "date_to", "The period ends before it starts.")
         unknown = sorted(set(self.data) - set(self.fields))
         if unknown:
             raise forms.ValidationError(f"Unknown parameter: {', '.join(unknown)}.")

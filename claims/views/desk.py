@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import Truncator
@@ -302,24 +302,21 @@ def speaker_merge_undo(request, pk: int):
 
 @desk_view(PUBLISH_VERDICTS)
 def dashboard(request):
-    return render(
-        request,
-        "claims/dashboard.html",
-        {**selectors.dashboard_numbers(), "export_form": VerdictExportForm()},
-    )
+    return _dashboard_page(request, VerdictExportForm())
+
+
+def _dashboard_page(request, export_form, *, status: int = 200):
+    context = {**selectors.dashboard_numbers(), "export_form": export_form}
+    return render(request, "claims/dashboard.html", context, status=status)
 
 
 @desk_view(PUBLISH_VERDICTS)
 def verdict_export(request):
-    """Published fact-checks of a period as CSV, for the newsroom's spreadsheets."""
+    """Published fact-checks of a period as CSV, for the newsroom's spreadsheets. A bad period
+    draws the dashboard again, the reason beside the date it is about."""
     form = VerdictExportForm(request.GET)
     if not form.is_valid():
-        problems = [
-            message if field == "__all__" else f"{form.fields[field].label}: {message}"
-            for field, errors in form.errors.items()
-            for message in errors
-        ]
-        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain")
+        return _dashboard_page(request, form, status=400)
     start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     rows = exports.published_verdict_rows(
         date_from=start, date_to=end, absolute_url=request.build_absolute_uri

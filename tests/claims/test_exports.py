@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims.exports import spreadsheet_text
 from claims.models import Verdict
+from tests.a11y import assert_accessible, error_summary, text_of
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -130,3 +131,22 @@ def test_the_csv_opens_in_excel_with_its_accents_and_is_never_cached(client):
     raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode()) and "ministère".encode() in raw
     assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"date_from": "2026-12-05", "date_to": "2026-01-01"}, "date_to", "ends before it starts"),
+        ({"date_from": "xyz"}, "date_from", "Enter a valid date."),
+    ],
+)
+def test_a_bad_period_draws_the_dashboard_again_with_the_reason_beside_its_date(
+    client, params, field, message
+):
+    client.force_login(editor())
+    response = client.get(reverse("claims:verdict_export"), params)
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    page = assert_accessible(response, title="Dashboard", status=400)
+    assert error_summary(page).find("a", href=f"#id_{field}") is not None
+    assert message in text_of(page.find(id=f"id_{field}_error"))
+    assert page.find("input", id=f"id_{field}")["value"] == params[field]
