@@ -5,11 +5,15 @@ no validator refuses a longer name: authenticate() runs, fails, and django-axes 
 failure with the name in a 255-character column, which PostgreSQL refuses with a DataError (a
 500). A name longer than any account's cannot sign in, so both forms refuse it before
 authenticate() runs and nothing is recorded.
+
+Signing out (/accounts/logout/) is Django's view, with a page for the address opened by hand.
 """
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LogoutView
 from django.core.validators import MaxLengthValidator
+from django.shortcuts import render
 
 
 class _UsernameLengthMixin:
@@ -27,3 +31,14 @@ class DeskAuthenticationForm(_UsernameLengthMixin, AuthenticationForm):
 
 class DeskAdminAuthenticationForm(_UsernameLengthMixin, AdminAuthenticationForm):
     pass
+
+
+class DeskLogoutView(LogoutView):
+    """Signing out takes a POST (a link or a prefetch must not sign anyone out), but the address
+    opened as a page offers the button, or says no one is signed in, instead of a blank 405."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "registration/logout_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name)

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from claims.api.base import api_not_found
 from claims.views.public import SITEMAPS, sitemap_section
-from config.login import DeskAdminAuthenticationForm, DeskAuthenticationForm
+from config.login import DeskAdminAuthenticationForm, DeskAuthenticationForm, DeskLogoutView
 
 handler400 = "claims.api.errors.bad_request"
 handler500 = "claims.api.errors.server_error"
@@ -28,7 +28,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=DeskAuthenticationForm),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", DeskLogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

@@ -1,6 +1,7 @@
 import pytest
 from axes.models import AccessAttempt
 
+from tests.a11y import assert_accessible
 from tests.factories import fact_checker
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,21 @@ def test_the_right_password_still_signs_in(client):
         "/accounts/login/", {"username": user.username, "password": "correct horse battery"}
     )
     assert response.status_code == 302
+
+
+def test_the_logout_address_opened_as_a_page_offers_the_button_and_signs_no_one_out(client):
+    client.force_login(fact_checker())
+    response = client.get("/accounts/logout/")
+    assert_accessible(response, title="Log out")
+    page = response.content.decode()
+    assert "<h1>Log out</h1>" in page
+    assert page.count('action="/accounts/logout/"') == 2  # the header's button and the page's
+    assert response.wsgi_request.user.is_authenticated
+    assert client.get("/claims/").status_code == 200
+
+
+def test_the_logout_page_after_signing_out_leads_to_the_login(client):
+    client.force_login(fact_checker())
+    assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
+    page = client.get("/accounts/logout/").content.decode()
+    assert "You are not signed in" in page and 'href="/accounts/login/"' in page
