@@ -1,8 +1,11 @@
 """What every API endpoint does: refuse unknown parameters and methods, count every request
 against its throttle, and answer errors and keyed reads with the right media type and caching."""
 
+from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.decorators import decorator_from_middleware
 from rest_framework.exceptions import (
     AuthenticationFailed,
     MethodNotAllowed,
@@ -13,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from .auth import reads_unpublished, request_token
+from .errors import PRECONDITION_FAILED
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -110,6 +114,33 @@ class StrictQueryMixin:
         # not hand an anonymous copy to a keyed client, nor the other way round.
         patch_vary_headers(response, ["Authorization"])
         return response
+
+
+# Describe the body that was not sent, not this one.
+_NOT_CARRIED_TO_412 = {"content-type", "content-length", "etag", "last-modified"}
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    """Django's conditional GET, with a failed If-Match or If-Unmodified-Since answered as the
+    API's error JSON: Django's own 412 is an empty text/html body without the answer's Vary and
+    Cache-Control, so a shared cache could hand one key's refusal to another."""
+
+    def process_response(self, request, response):
+        answer = super().process_response(request, response)
+        if answer is response or answer.status_code != 412:
+            return answer
+        refusal = HttpResponse(
+            JSONRenderer().render(PRECONDITION_FAILED),
+            status=412,
+            content_type=JSONRenderer.media_type,
+        )
+        for header, value in response.headers.items():
+            if header.lower() not in _NOT_CARRIED_TO_412:
+                refusal[header] = value
+        return refusal
+
+
+api_conditional_page = decorator_from_middleware(ApiConditionalGetMiddleware)
 
 
 class ApiNotFound(StrictQueryMixin, APIView):
