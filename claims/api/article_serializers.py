@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
 from articles.models import AnalysisProblem, Article, IntakeJob
@@ -52,6 +53,16 @@ class ArticleSubmitSerializer(serializers.Serializer):
     default_error_messages = {
         "invalid": "Send a JSON object with the article's fields (title, body, url, ...)."
     }
+
+    def validate_empty_values(self, data):
+        # A body of `null` is as much "not an object" as `[]` or `"text"`; DRF would answer it
+        # "No data provided", which a client that did send a body cannot act on.
+        if data is None:
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [self.error_messages["invalid"]]},
+                code="invalid",
+            )
+        return super().validate_empty_values(data)
 
     # Blank is allowed here: a url sent alone needs no title, and with a body validate() gives
     # the service's own sentence (which also counts zero-width characters as blank).

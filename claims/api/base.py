@@ -1,8 +1,12 @@
 """What every API endpoint does: refuse unknown parameters and methods, count every request
 against its throttle, and answer errors and keyed reads with the right media type and caching."""
 
+from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.decorators import decorator_from_middleware
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import (
     AuthenticationFailed,
     MethodNotAllowed,
@@ -13,6 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from .auth import reads_unpublished, request_token
+from .errors import PRECONDITION_FAILED
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -28,20 +33,10 @@ def unknown_parameter_message(allowed: set[str]) -> str:
     return f"Unknown parameter; this endpoint takes {', '.join(names)}."
 
 
-class StrictQueryMixin:
-    """Refuse query parameters the endpoint does not know, so `?ratng=false` is a 400 that
-    names the typo instead of an unfiltered list that looks like an answer."""
-
-    extra_query_params: dict[str, set[str]] = {}
-
-    def allowed_query_params(self) -> set[str]:
-        allowed = {"format"} | self.extra_query_params.get(self.action, set())
-        if self.action == "list":
-            if getattr(self, "filterset_class", None):
-                allowed |= set(self.filterset_class.base_filters)
-            if self.paginator is not None:
-                allowed |= self.paginator.query_params()
-        return allowed
+class ApiAnswerMixin:
+    """What every view under /api/ does, the schema's included: count each request against its
+    throttle, refuse an unknown method or `format` in the API's words, and answer errors as the
+    API's error JSON with the caching headers of the key that asked."""
 
     def count_request(self, request):
         # The key first (a bad one is a 401 whatever else is wrong), so that finalize_response
@@ -69,20 +64,6 @@ class StrictQueryMixin:
         if requested_format is not None and requested_format not in formats:
             raise ValidationError({"format": [f"Choose one of: {', '.join(sorted(formats))}."]})
         super().initial(request, *args, **kwargs)
-        if self.action is None:  # OPTIONS: DRF's metadata answer, which takes no parameters
-            return
-        allowed = self.allowed_query_params()
-        unknown = sorted(set(request.query_params) - allowed)
-        # `format` is named only where it chooses something (ClaimReview's json or jsonld).
-        named = allowed if len(formats) > 1 else allowed - {"format"}
-        errors = {name: [unknown_parameter_message(named)] for name in unknown}
-        # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
-        # one, which a client that meant "either" would read as the answer to its question.
-        for name in sorted(set(request.query_params) - set(errors)):
-            if len(request.query_params.getlist(name)) > 1:
-                errors[name] = ["Give this parameter once."]
-        if errors:
-            raise ValidationError(errors)
 
     def check_throttles(self, request):
         # Called above, as soon as the key is known, and again by DRF's initial(): once only.
@@ -93,10 +74,14 @@ class StrictQueryMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code >= 400 and isinstance(
-            getattr(response, "accepted_renderer", None), JSONLDRenderer
+        renderer = getattr(response, "accepted_renderer", None)
+        if (
+            response.status_code >= 400
+            and renderer is not None
+            and type(renderer) is not JSONRenderer
         ):
-            # An error is the API's error JSON, not a JSON-LD document without a @context.
+            # An error is the API's error JSON, not a JSON-LD document without a @context nor
+            # the schema's YAML.
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         # What a key reads may be its own (its articles, its jobs) or, with the desk scope,
@@ -110,6 +95,67 @@ class StrictQueryMixin:
         # not hand an anonymous copy to a keyed client, nor the other way round.
         patch_vary_headers(response, ["Authorization"])
         return response
+
+
+class StrictQueryMixin(ApiAnswerMixin):
+    """Refuse query parameters the endpoint does not know, so `?ratng=false` is a 400 that
+    names the typo instead of an unfiltered list that looks like an answer."""
+
+    extra_query_params: dict[str, set[str]] = {}
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = {"format"} | self.extra_query_params.get(self.action, set())
+        if self.action == "list":
+            if getattr(self, "filterset_class", None):
+                allowed |= set(self.filterset_class.base_filters)
+            if self.paginator is not None:
+                allowed |= self.paginator.query_params()
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action is None:  # OPTIONS: DRF's metadata answer, which takes no parameters
+            return
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        formats = {renderer.format for renderer in self.renderer_classes}
+        # `format` is named only where it chooses something (ClaimReview's json or jsonld).
+        named = allowed if len(formats) > 1 else allowed - {"format"}
+        errors = {name: [unknown_parameter_message(named)] for name in unknown}
+        # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
+        # one, which a client that meant "either" would read as the answer to its question.
+        for name in sorted(set(request.query_params) - set(errors)):
+            if len(request.query_params.getlist(name)) > 1:
+                errors[name] = ["Give this parameter once."]
+        if errors:
+            raise ValidationError(errors)
+
+
+# Describe the body that was not sent, not this one.
+_NOT_CARRIED_TO_412 = {"content-type", "content-length", "etag", "last-modified"}
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    """Django's conditional GET, with a failed If-Match or If-Unmodified-Since answered as the
+    API's error JSON: Django's own 412 is an empty text/html body without the answer's Vary and
+    Cache-Control, so a shared cache could hand one key's refusal to another."""
+
+    def process_response(self, request, response):
+        answer = super().process_response(request, response)
+        if answer is response or answer.status_code != 412:
+            return answer
+        refusal = HttpResponse(
+            JSONRenderer().render(PRECONDITION_FAILED),
+            status=412,
+            content_type=JSONRenderer.media_type,
+        )
+        for header, value in response.headers.items():
+            if header.lower() not in _NOT_CARRIED_TO_412:
+                refusal[header] = value
+        return refusal
+
+
+api_conditional_page = decorator_from_middleware(ApiConditionalGetMiddleware)
 
 
 class ApiNotFound(StrictQueryMixin, APIView):
@@ -138,3 +184,8 @@ def _is_endpoint(path: str) -> bool:
 
 
 api_not_found = ApiNotFound.as_view()
+
+
+class ApiSchemaView(ApiAnswerMixin, SpectacularAPIView):
+    """The OpenAPI schema, YAML or JSON as asked; its errors the API's error JSON like every
+    other answer under /api/ (drf-spectacular renders them with the schema's renderer)."""

@@ -42,6 +42,14 @@ class BadRequest(exceptions.APIException):
 
 BAD_REQUEST = {"error": BadRequest.default_code, "detail": BadRequest.default_detail}
 
+# Answered by claims.api.base.api_conditional_page, outside DRF (Django compares the validators
+# once the answer is rendered), so it is spelled here in the same shape.
+PRECONDITION_FAILED = {
+    "error": "precondition_failed",
+    "detail": "This resource no longer matches the If-Match or If-Unmodified-Since header you "
+    "sent: it has changed since you read it. Fetch it again for the current version.",
+}
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT

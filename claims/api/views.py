@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import conditional_page
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -28,7 +27,7 @@ from ..record import published_generation
 from ..selectors.search import SEARCH_QUERY_NO_WORDS
 from . import docs
 from .auth import ReadScope, reads_unpublished, speakers_visible
-from .base import JSONLDRenderer, StrictQueryMixin
+from .base import JSONLDRenderer, StrictQueryMixin, api_conditional_page
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import (
     AppearancePagination,
@@ -130,7 +129,7 @@ class SearchParameters(serializers.Serializer):
 # Partners poll these pages: an ETag (a hash of the answer as sent, so it changes only with
 # what this client can read, never with unpublished work) lets If-None-Match answer 304 through
 # Django's ConditionalGetMiddleware. Answers marked no-store (desk-scope keys) get none.
-@method_decorator(conditional_page, name="dispatch")
+@method_decorator(api_conditional_page, name="dispatch")
 class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     # Stated on each view rather than left to DEFAULT_PERMISSION_CLASSES: a change of that
     # setting must not quietly open the desk-scope reads (test_every_api_view_states_...).
@@ -150,7 +149,7 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(response, Response):
-            # Runs once the body is rendered, before conditional_page compares the ETag.
+            # Runs once the body is rendered, before api_conditional_page compares the ETag.
             response.add_post_render_callback(_etag_of_representation)
         return response
 

@@ -187,6 +187,18 @@ def test_a_refused_article_is_told_in_the_apis_words_not_the_frameworks(submitte
     assert Article.objects.count() == 0
 
 
+@pytest.mark.parametrize("body", ["null", "[]", '"just a string"', "123"])
+def test_a_body_that_is_no_json_object_is_told_to_send_one(submitter, body):
+    _, client = submitter
+    response = client.post("/api/v1/articles/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "non_field_errors": [
+            "Send a JSON object with the article's fields (title, body, url, ...)."
+        ]
+    }
+
+
 @pytest.mark.parametrize(
     "query",
     [

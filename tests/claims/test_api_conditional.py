@@ -97,3 +97,33 @@ def test_publishing_a_verdict_changes_the_lists_etag(verdict, django_capture_on_
     response = client_with().get("/api/v1/verdicts/", HTTP_IF_NONE_MATCH=before)
     assert response.status_code == 200
     assert response["ETag"] != before
+
+
+@pytest.mark.parametrize(
+    "precondition",
+    [
+        {"HTTP_IF_MATCH": '"nope"'},
+        {"HTTP_IF_UNMODIFIED_SINCE": "Mon, 01 Jan 1990 00:00:00 GMT"},
+    ],
+    ids=["if-match", "if-unmodified-since"],
+)
+@pytest.mark.parametrize("which", [0, 1, 2, 3])
+def test_a_failed_precondition_is_the_apis_error_json_with_the_answers_headers(
+    verdict, which, precondition
+):
+    path = [*paths(verdict), "/api/v1/verdicts/search/?q=budget"][which]
+    client = key_client()
+    usual = client.get(path)
+    response = client.get(path, **precondition)
+    assert response.status_code == 412
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "precondition_failed"
+    assert "If-Match" in response.json()["detail"]
+    assert response["Vary"] == usual["Vary"]
+    assert response["Cache-Control"] == "private"
+
+
+def test_a_matching_if_match_gets_the_answer(verdict):
+    path = f"/api/v1/verdicts/{verdict.pk}/"
+    etag = client_with().get(path)["ETag"]
+    assert client_with().get(path, HTTP_IF_MATCH=etag).status_code == 200

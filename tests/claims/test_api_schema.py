@@ -69,6 +69,44 @@ def test_the_schema_and_the_docs_are_served():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "method, query, accept, status, error",
+    [
+        ("get", "?format=xml", None, 400, "invalid"),
+        ("post", "", None, 405, "method_not_allowed"),
+        ("get", "", "text/html", 406, "not_acceptable"),
+    ],
+)
+def test_the_schemas_errors_are_the_apis_error_json(method, query, accept, status, error):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = getattr(client_with(), method)(f"/api/schema/{query}", **headers)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == error
+    assert "Authorization" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_a_throttled_schema_request_is_the_apis_error_json():
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anonymous": "1/min"}
+    throttled = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    with override_settings(REST_FRAMEWORK=throttled):
+        assert client_with().get("/api/schema/").status_code == 200
+        response = client_with().get("/api/schema/")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "throttled" and response.json()["retry_after"] > 0
+
+
+@pytest.mark.django_db
+def test_the_schema_is_still_served_as_yaml_by_default():
+    response = client_with().get("/api/schema/?format=yaml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert response.content.startswith(b"openapi:")
+
+
+@pytest.mark.django_db
 def test_the_schema_describes_a_claims_group():
     schema = client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     document = schema.json()
