@@ -16,6 +16,11 @@ import re
 
 from bs4 import BeautifulSoup
 
+SITE_NAME = "Fact-check desk"
+# Every page's title names the page, then the site (templates/base.html): one pattern, so a
+# list of tabs or of search results reads alike.
+TITLE_PATTERN = rf"(?!{SITE_NAME} ·).+ · {SITE_NAME}"
+
 CONTROLS = ["input", "select", "textarea"]
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
 
@@ -263,13 +268,16 @@ def page_problems(html: str) -> list[str]:
 
 
 def assert_accessible(response, *, title: str, status: int = 200) -> BeautifulSoup:
-    """The page's structural problems, all at once; `title` is what its <title> must name."""
+    """The page's structural problems, all at once; `title` is what its <title> must name
+    (before " · Fact-check desk", as every page's)."""
     assert response.status_code == status, response.status_code
     html = response.content.decode()
     problems = page_problems(html)
     soup = parse(html)
     if title not in text_of(soup.title):
         problems.append(f"The title “{text_of(soup.title)}” does not say “{title}”.")
+    if not re.fullmatch(TITLE_PATTERN, text_of(soup.title)):
+        problems.append(f"The title “{text_of(soup.title)}” is not “<page> · {SITE_NAME}”.")
     assert not problems, "\n".join(problems)
     return soup
 
