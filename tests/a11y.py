@@ -7,13 +7,19 @@ with every navigation named; a skip link first, aiming at an element that exists
 skipped heading level; every form control named by a label (or aria-label/labelledby), and a
 required one saying so in its label; ids unique and ARIA references resolving; a control marked
 invalid described by its error; every table with header cells, each with a scope; buttons and
-links with a name, links with a real address; no positive tabindex; every chart with a name.
+links with a name, links with a real address; no positive tabindex; every chart with a name;
+buttons that do different things named apart; no block (a form, a list) inside an inline one.
 Contrast is checked on the stylesheet itself (tests/articles/test_stylesheet.py).
 """
 
 import re
 
 from bs4 import BeautifulSoup
+
+SITE_NAME = "Fact-check desk"
+# Every page's title names the page, then the site (templates/base.html): one pattern, so a
+# list of tabs or of search results reads alike.
+TITLE_PATTERN = rf"(?!{SITE_NAME} ·).+ · {SITE_NAME}"
 
 CONTROLS = ["input", "select", "textarea"]
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
@@ -193,6 +199,52 @@ def _interactive_problems(soup) -> list[str]:
     return problems
 
 
+def button_name(button) -> str:
+    return button.get("aria-label", "").strip() or text_of(button)
+
+
+def _button_target(button) -> tuple:
+    """What a submit button does: its form's address and the fields it sends."""
+    form = button.find_parent("form")
+    fields = (
+        ()
+        if form is None
+        else tuple(
+            (field.get("name"), field.get("value"))
+            for field in form.find_all("input", attrs={"type": "hidden"})
+            if field.get("name") != "csrfmiddlewaretoken"
+        )
+    )
+    action = button.get("formaction") or (form.get("action", "") if form is not None else "")
+    return action, button.get("name"), button.get("value"), fields
+
+
+def _repeated_button_problems(soup) -> list[str]:
+    """Buttons with one name that do different things (one per row of a list): a screen
+    reader's list of buttons reads "Undo, Undo, Undo" with nothing to tell them apart."""
+    targets: dict[str, set] = {}
+    for button in soup.find_all("button"):
+        targets.setdefault(button_name(button), set()).add(_button_target(button))
+    return [
+        f"{len(found)} buttons are all named “{name}” but do different things."
+        for name, found in targets.items()
+        if name and len(found) > 1
+    ]
+
+
+# Phrasing elements, which may hold only phrasing content: no form, list, table or paragraph.
+INLINE = ["span", "small", "em", "strong", "b", "i", "code", "q", "label", "button"]
+BLOCKS = ["form", "div", "p", "ul", "ol", "dl", "table", "section", "fieldset", "blockquote"]
+
+
+def _nesting_problems(soup) -> list[str]:
+    return [
+        f"A <{block.name}> inside a <{block.find_parent(INLINE).name}>: {str(block)[:80]}"
+        for block in soup.body.find_all(BLOCKS)
+        if block.find_parent(INLINE) is not None
+    ]
+
+
 def page_problems(html: str) -> list[str]:
     soup = parse(html)
     problems = []
@@ -210,17 +262,22 @@ def page_problems(html: str) -> list[str]:
         + _reference_problems(soup)
         + _table_problems(soup)
         + _interactive_problems(soup)
+        + _repeated_button_problems(soup)
+        + _nesting_problems(soup)
     )
 
 
 def assert_accessible(response, *, title: str, status: int = 200) -> BeautifulSoup:
-    """The page's structural problems, all at once; `title` is what its <title> must name."""
+    """The page's structural problems, all at once; `title` is what its <title> must name
+    (before " · Fact-check desk", as every page's)."""
     assert response.status_code == status, response.status_code
     html = response.content.decode()
     problems = page_problems(html)
     soup = parse(html)
     if title not in text_of(soup.title):
         problems.append(f"The title “{text_of(soup.title)}” does not say “{title}”.")
+    if not re.fullmatch(TITLE_PATTERN, text_of(soup.title)):
+        problems.append(f"The title “{text_of(soup.title)}” is not “<page> · {SITE_NAME}”.")
     assert not problems, "\n".join(problems)
     return soup
 

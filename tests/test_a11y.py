@@ -44,6 +44,14 @@ def test_a_sound_page_has_no_problems():
         (('<a href="/">Home</a>', '<a href="#">Home</a>'), "goes nowhere"),
         (('<input id="q" name="q">', '<input id="q" name="q" tabindex="2">'), "positive tabindex"),
         (('<textarea id="n"', '<textarea id="q"'), "The id 'q' is used 2 times"),
+        (
+            (
+                "</button></form>",
+                '</button></form><form action="/b"><button>Filter</button></form>',
+            ),
+            "2 buttons are all named “Filter” but do different things",
+        ),
+        (("<form>", "<span><form>"), "A <form> inside a <span>"),
     ],
 )
 def test_each_defect_is_reported(change, problem):

@@ -32,7 +32,7 @@ def test_a_host_the_site_does_not_serve_gets_the_sites_400_with_a_way_back(clien
     assert response.status_code == 400
     page = response.content.decode()
     assert "<h1>This request could not be read</h1>" in page
-    assert "Bad request — Fact-check desk" in page
+    assert "<title>Bad request · Fact-check desk</title>" in page
     assert 'href="/fact-checks/"' in page and "Bad Request (400)" not in page
 
 
@@ -43,5 +43,5 @@ def test_a_server_error_gets_the_sites_500_with_a_way_back_even_with_the_databas
     assert response.status_code == 500
     page = response.content.decode()
     assert "<h1>Something went wrong on our side</h1>" in page
-    assert "Server error — Fact-check desk" in page and "factcheck/app.css" in page
+    assert "<title>Server error · Fact-check desk</title>" in page and "factcheck/app.css" in page
     assert 'href="/fact-checks/"' in page and "Server Error (500)" not in page

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ..models import Claim, ClaimEvent, ClaimGroupEvent, ClaimStatus, Verdict
 from ..record import published_generation
@@ -89,6 +90,8 @@ class Bar:
     width: float = 0.0
     y: int = 0
     top: float = 0.0
+    # The bar's label in full, where `label` is short to fit under it: "week of 30 Nov 2026".
+    description: str = ""
 
 
 def bars(items: list[Bar], *, width: int = 300, row: int = 28) -> list[Bar]:
@@ -146,7 +149,16 @@ def dashboard_numbers() -> dict:
     per_week = {week.date() if hasattr(week, "date") else week: n for week, n in weekly.items()}
     # Columns, not rows: each bar's `width` is the column's height and `y` its place across.
     week_bars = bars(
-        [Bar(week.strftime("%d %b"), per_week.get(week, 0)) for week in weeks], width=120, row=40
+        [
+            Bar(
+                date_format(week, "j M"),
+                per_week.get(week, 0),
+                description=f"week of {date_format(week, 'j M Y')}",
+            )
+            for week in weeks
+        ],
+        width=120,
+        row=40,
     )
     for bar in week_bars:
         bar.top = 130 - bar.width
@@ -156,6 +168,7 @@ def dashboard_numbers() -> dict:
         "median_to_publication": duration_text(median),
         "published_count": published_count,
         "week_bars": week_bars,
+        "published_in_weeks": sum(bar.count for bar in week_bars),
         "top_speakers": top_speakers(),
     }
 

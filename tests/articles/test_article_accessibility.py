@@ -84,3 +84,34 @@ def test_the_feed_form_and_its_toggles_are_accessible_to_an_editor(client):
 
 def test_the_intake_list_with_a_refused_filter_is_accessible(client, article):
     assert_accessible(client.get(reverse("articles:intake") + "?status=bogus"), title="Intake jobs")
+
+
+def current_links(soup, nav: str) -> dict[str, str]:
+    links = soup.find("nav", attrs={"aria-label": nav}).find_all("a", attrs={"aria-current": True})
+    return {text_of(link): link["aria-current"] for link in links}
+
+
+def test_the_navigation_marks_the_intake_page_shown_and_the_section_it_is_in(client, article):
+    jobs = assert_accessible(client.get(reverse("articles:intake")), title="Intake jobs")
+    assert current_links(jobs, "Main") == {"Intake": "page"}
+    assert current_links(jobs, "Intake") == {"Intake jobs": "page"}
+    feeds = assert_accessible(client.get(reverse("articles:feeds")), title="Feeds")
+    assert current_links(feeds, "Main") == {"Intake": "true"}
+    assert current_links(feeds, "Intake") == {"Feeds": "page"}
+    # A job's own page is in the jobs list, not the list itself.
+    job = IntakeJob.objects.create(
+        url="https://news.example/story", status=IntakeStatus.FAILED, reason="Not found."
+    )
+    detail = client.get(reverse("articles:intake_job", args=[job.pk]))
+    detail = assert_accessible(detail, title="Intake job")
+    assert current_links(detail, "Main") == {"Intake": "true"}
+    assert current_links(detail, "Intake") == {"Intake jobs": "true"}
+    upload = SimpleUploadedFile("rows.csv", b"title,body\nA,Text of it.\n", content_type="text/csv")
+    client.post(reverse("articles:imports"), {"file": upload})
+    batch = ImportBatch.objects.get()
+    imported = client.get(reverse("articles:import", args=[batch.pk]))
+    imported = assert_accessible(imported, title="Import of")
+    assert current_links(imported, "Intake") == {"Bulk import": "true"}
+    # Outside the section nothing of it is marked.
+    articles = assert_accessible(client.get(reverse("articles:list")), title="Articles")
+    assert current_links(articles, "Main") == {"Articles": "page"}

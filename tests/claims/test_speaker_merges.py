@@ -398,7 +398,7 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     client.force_login(editor())
     page = client.get(reverse("claims:speaker_detail", args=[short.slug])).content.decode()
     assert "Merge Blinken into Antony Blinken" in page
-    assert "<title>Blinken — Fact-check desk</title>" in page
+    assert "<title>Blinken · Fact-check desk</title>" in page
     assert 'name="target" required maxlength="320"' in page  # the view's MERGE_TARGET_MAX
 
     response = client.post(

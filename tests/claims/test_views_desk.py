@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from claims import services
 from claims.models import ClaimEvent
+from tests.a11y import parse, text_of
 from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
@@ -78,6 +79,33 @@ def test_the_dashboard_counts_and_charts(client, boss):
     html = response.content.decode()
     assert "Verdicts published per week" in html and "<svg" in html
     assert verdict.claim.speaker.name in html
+
+
+def test_the_dashboards_weekly_chart_reads_each_week_in_full_to_a_screen_reader(client, boss):
+    published_verdict()
+    html = client.get(reverse("claims:dashboard")).content.decode()
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    first = monday - dt.timedelta(weeks=11)
+    title = parse(html).find(id="weekly-title")
+    assert text_of(title).startswith(
+        f"Verdicts published per week, the last 12: 0 in the week of {first:%-d %b %Y}, "
+    )
+    assert text_of(title).endswith(f", 1 in the week of {monday:%-d %b %Y}")
+    # Under each column, short: the day and month the week starts.
+    assert f">{monday:%-d %b}</text>" in html
+
+
+def test_an_empty_dashboard_says_so_in_sentences_instead_of_empty_charts_and_lists(client, boss):
+    html = client.get(reverse("claims:dashboard")).content.decode()
+    weekly = parse(html).find("section", attrs={"aria-labelledby": "weekly-heading"})
+    assert weekly.find("svg") is None
+    first = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday(), weeks=11)
+    assert text_of(weekly.p) == (
+        f"No verdicts were published in the last 12 weeks (since the week of {first:%-d %b %Y})."
+    )
+    speakers = parse(html).find("section", attrs={"aria-labelledby": "speakers-heading"})
+    assert speakers.find("ol") is None
+    assert "No speaker has a published fact-check yet." in text_of(speakers)
 
 
 def test_the_dashboards_top_speakers_are_read_once_until_a_verdict_is_published(
