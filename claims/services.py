@@ -162,6 +162,11 @@ def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = 
         claim = locked_claim(claim)
         workflow.check(ClaimEventKind.ASSIGNED, claim=claim)  # a closed claim says so first
         previous = claim.assignee
+        if previous is not None and previous.pk == assignee.pk:
+            whom = "you" if assignee.pk == actor.pk else assignee.get_username()
+            raise workflow.NothingChanged(
+                f"Nothing changed: the claim is assigned to {whom} already."
+            )
         data = {"assignee": assignee.get_username()}
         if previous is not None and previous.pk != assignee.pk:
             if previous.pk != replacing:
@@ -175,16 +180,21 @@ def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = 
 
 
 def claim_unassign(*, claim: Claim, actor) -> Claim:
+    """Nobody works on the claim any more: new again, or in progress while it has a draft."""
     with transaction.atomic():
         claim = locked_claim(claim)
+        workflow.check(ClaimEventKind.UNASSIGNED, claim=claim)  # a closed claim says so first
         previous = claim.assignee
-        claim.assignee = None
         has_draft = Verdict.objects.filter(claim=claim).exists()
+        to = ClaimStatus.IN_PROGRESS if has_draft else ClaimStatus.NEW
+        if previous is None and claim.status == to:
+            raise workflow.NothingChanged("Nothing changed: the claim is not assigned to anyone.")
+        claim.assignee = None
         workflow.transition(
             ClaimEventKind.UNASSIGNED,
             claim=claim,
             actor=actor,
-            to=ClaimStatus.IN_PROGRESS if has_draft else ClaimStatus.NEW,
+            to=to,
             data={"previous_assignee": previous.get_username() if previous else None},
         )
     return claim

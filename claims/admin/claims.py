@@ -358,6 +358,7 @@ class ClaimAdmin(
             queryset.order_by("pk"),
             lambda claim: services.claim_assign(claim=claim, actor=request.user),
             refusals=(IllegalTransition, ValidationError, PermissionDenied),
+            unchanged=NothingChanged,
             label=lambda claim: f"“{claim}”",
             done="Assigned {count} claim(s) to you.",
             nothing="Nothing was assigned",
