@@ -354,10 +354,11 @@ def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> Version
         )
     if mine:
         # Not "their changes": the other save was this person's own, and naming them as
-        # someone else sent them looking for a colleague.
+        # someone else sent them looking for a colleague. Not "saved" either when what they
+        # did was publish or return it: the words of their own last step on it.
         return VersionConflict(
-            f"You saved this verdict again at {when}, in another tab or by sending the form "
-            "twice — reload to see it as it is now before you change it.",
+            f"You {_own_last_step(verdict, actor=actor)} at {when}, in another tab or by "
+            "sending the form twice — reload to see it as it is now before you change it.",
             code="conflict",
         )
     return VersionConflict(
@@ -365,6 +366,27 @@ def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> Version
         "before saving yours.",
         code="conflict",
     )
+
+
+# What a person did to a verdict, by the timeline event their step recorded.
+_OWN_STEPS = {
+    ClaimEventKind.DRAFTED: "saved this verdict again",
+    ClaimEventKind.SUBMITTED: "submitted this verdict for review",
+    ClaimEventKind.WITHDRAWN: "withdrew this verdict from review",
+    ClaimEventKind.RETURNED: "returned this verdict to its author",
+    ClaimEventKind.PUBLISHED: "published this verdict",
+    ClaimEventKind.CORRECTED: "published a correction of this verdict",
+}
+
+
+def _own_last_step(verdict: Verdict, *, actor) -> str:
+    event = (
+        verdict.claim.events.filter(kind__in=_OWN_STEPS, actor=actor)
+        .order_by("-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return _OWN_STEPS.get(event, "changed this verdict")
 
 
 def verdict_locked(
