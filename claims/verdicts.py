@@ -30,6 +30,7 @@ from .models import (
 from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
+from .workflow import VersionConflict
 
 # --- Four eyes ---------------------------------------------------------------------------------
 
@@ -226,10 +227,6 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         verdicts_modified(verdicts=[verdict], at=verdict.published_at)
         transaction.on_commit(published_changed)
     return verdict
-
-
-class VersionConflict(ValidationError):
-    """Someone else saved the verdict since this editor loaded it."""
 
 
 class AlreadySaved(VersionConflict):

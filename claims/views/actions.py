@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from config.form_encoding import refuse_unreadable
 
-from .. import corrections, services, verdicts
+from .. import attribution, corrections, services, verdicts
 from ..forms import (
     CorrectionForm,
     CorrectionSourceFormSet,
@@ -81,7 +81,7 @@ def claim_speaker(request, pk: int):
         return render_claim(request, claim, status=400, speaker_form=form)
     attempt(
         request,
-        lambda: services.claim_speaker_correct(
+        lambda: attribution.claim_speaker_correct(
             claim=claim,
             actor=request.user,
             speaker=form.cleaned_data["speaker"],

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims import services, verdicts
+from claims import attribution, services, verdicts
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -348,7 +348,7 @@ def test_correcting_the_speaker_to_the_same_speaker_records_nothing(client, chec
     assert "Nothing changed: Ada Mayor is the speaker already." in response.text
     assert claim.events.count() == events
     with pytest.raises(NothingChanged):
-        services.claim_attribution_edit(
+        attribution.claim_attribution_edit(
             claim=claim,
             actor=checker,
             speaker=speaker,
