@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles.services import visible_text
+from articles.times import desk_time
 
 from . import selectors, workflow
 from .limits import SPEAKER_TEXTS, text_refusals
@@ -15,10 +16,20 @@ from .services import attribution_contributions_record, locked_claim, speaker_re
 
 
 def claim_speaker_correct(
-    *, claim: Claim, actor, name: str, role: str = "", speaker: Speaker | None = None
+    *,
+    claim: Claim,
+    actor,
+    name: str,
+    role: str = "",
+    speaker: Speaker | None = None,
+    loaded_speaker: str | None = None,
 ) -> Claim:
     """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
-    the next analysis attributes it the same way."""
+    the next analysis attributes it the same way.
+
+    `loaded_speaker` is the claim's speaker id as the page showed it ("" for none; None from a
+    caller that does not say): a page drawn before someone else's correction is refused, not
+    saved over it."""
     name, role = visible_text(name), visible_text(role)
     if speaker is None and not name:
         raise ValidationError({"name": "Name the speaker."})
@@ -42,7 +53,10 @@ def claim_speaker_correct(
             _, new_alias = SpeakerAlias.objects.get_or_create(
                 key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
             )
-        if claim.speaker_id == speaker.pk and not new_alias and role in ("", speaker.role):
+        unchanged = claim.speaker_id == speaker.pk and not new_alias and role in ("", speaker.role)
+        if loaded_speaker is not None and loaded_speaker != str(claim.speaker_id or ""):
+            raise _stale_correction(claim, actor=actor, already=unchanged)
+        if unchanged:
             raise workflow.NothingChanged(
                 f"Nothing changed: {speaker.name} is the speaker already."
             )
@@ -74,6 +88,47 @@ def claim_speaker_correct(
         )
         attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
     return claim
+
+
+# The claim's speaker changes with these (a correction, a merge or its undo).
+_SPEAKER_CHANGES = (
+    ClaimEventKind.SPEAKER_CORRECTED,
+    ClaimEventKind.SPEAKER_MERGED,
+    ClaimEventKind.SPEAKER_MERGE_UNDONE,
+)
+
+
+def _stale_correction(claim: Claim, *, actor, already: bool) -> Exception:
+    """The refusal of a correction from a page drawn before the claim's speaker changed:
+    NothingChanged when the speaker is the one sent already (the form sent twice), a
+    VersionConflict naming who changed it and when otherwise."""
+    last = (
+        claim.events.filter(kind__in=_SPEAKER_CHANGES)
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    mine = last is not None and last.actor_id == actor.pk
+    if mine:
+        who = "you"
+    else:
+        who = last.actor.get_username() if last is not None and last.actor else "someone"
+    at = f" at {desk_time(last.created_at)}" if last is not None else ""
+    now = claim.speaker.name if claim.speaker else "the article's own narration"
+    if already:
+        how = ", in another tab or by sending the form twice" if mine else ""
+        return workflow.NothingChanged(f"Nothing changed: {who} set the speaker to {now}{at}{how}.")
+    if mine:
+        return workflow.VersionConflict(
+            f"You changed this claim's speaker{at} (now {now}), in another tab or by sending the "
+            "form twice — reload to see it as it is now before you change it.",
+            code="conflict",
+        )
+    return workflow.VersionConflict(
+        f"This claim's speaker was changed by {who}{at} (now {now}) — reload to see it before "
+        "you correct it again.",
+        code="conflict",
+    )
 
 
 def claim_attribution_edit(

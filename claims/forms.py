@@ -340,10 +340,19 @@ class SpeakerCorrectForm(forms.Form):
         speaker_name_length,
     )
     role = text_limit(DeskTextField(required=False), speaker_role_length)
+    # The claim's speaker id as the page showed it ("" for none), so a correction drawn before
+    # someone else's is refused (attribution.claim_speaker_correct).
+    loaded_speaker = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["speaker"].queryset = Speaker.objects.all()
+
+    def loaded(self) -> str | None:
+        """The claim's speaker id as the form showed it; None from a form that does not say."""
+        if "loaded_speaker" not in self.data:
+            return None
+        return self.cleaned_data["loaded_speaker"]
 
     def offer(self, speakers) -> None:
         """List only `speakers` (a desk has thousands: the rest are found by typing a name);

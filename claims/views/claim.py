@@ -206,7 +206,7 @@ def speaker_form_for(claim: Claim, form: SpeakerCorrectForm | None) -> SpeakerCo
     typed for someone else became that speaker's alias (and its role went with a speaker
     picked from the list), so the claim kept the wrong speaker and the next analysis too."""
     if form is None:
-        form = SpeakerCorrectForm()
+        form = SpeakerCorrectForm(initial={"loaded_speaker": claim.speaker_id or ""})
     chosen = str(form["speaker"].value() or "") if form.is_bound else ""
     form.offer(selectors.speakers_offered_for(claim, also=[int(chosen)] if is_id(chosen) else []))
     return form
