@@ -218,8 +218,18 @@ class VerdictForm(forms.Form):
 
 
 class EvidenceSourceForm(forms.Form):
-    url = DeskURLField(label="URL", assume_scheme="https", length=source_url_length)
-    title = text_limit(DeskTextField(), source_title_length)
+    # A source row is a URL and its title: an empty one of the two is named, not "This field
+    # is required." under a box in a list of several sources.
+    url = DeskURLField(
+        label="URL",
+        assume_scheme="https",
+        length=source_url_length,
+        error_messages={"required": "Enter the source's URL."},
+    )
+    title = text_limit(
+        DeskTextField(error_messages={"required": "Enter the source's title."}),
+        source_title_length,
+    )
     note = text_limit(
         DeskTextField(required=False, widget=forms.Textarea(attrs={"rows": 1})),
         evidence_note_length,
@@ -312,14 +322,26 @@ class CorrectionForm(VerdictForm):
             label="Correction note (public)",
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text="What changed and why; shown with the date on the public page.",
+            error_messages={
+                "required": "Enter the correction's explanation: what changed and why."
+            },
         ),
         correction_note_length,
     )
 
+    # What a correction cannot leave out, in words that name it (the draft form requires none).
+    REQUIRED = {
+        "rating": "Choose the corrected verdict's rating.",
+        "conclusion": "Enter the corrected verdict's conclusion.",
+        # Hidden: missing only from a page this desk did not draw.
+        "version": "The page was out of date: reload it and correct the verdict again.",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ["rating", "conclusion", "version"]:
+        for name, message in self.REQUIRED.items():
             self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
 
 
 class SpeakerCorrectForm(forms.Form):
