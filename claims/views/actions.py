@@ -13,12 +13,12 @@ from ..forms import (
     CorrectionSourceFormSet,
     DismissForm,
     ReturnForm,
-    SpeakerCorrectForm,
     VersionForm,
     sources_from,
 )
 from ..ids import is_id
 from ..models import Sentence
+from ..speaker_forms import SpeakerCorrectForm
 from ..workflow import IllegalTransition, NothingChanged, VersionConflict
 from .base import (
     CHANGE_CLAIMS,

@@ -13,7 +13,6 @@ from ..forms import (
     DismissForm,
     EvidenceSourceFormSet,
     ReturnForm,
-    SpeakerCorrectForm,
     VerdictForm,
     VersionForm,
     sources_from,
@@ -22,6 +21,7 @@ from ..ids import is_id
 from ..limits import REJECTION_NOTE_MAX
 from ..matching.selectors import claim_covered_by, pending_application_of, seen_before
 from ..models import Claim, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
+from ..speaker_forms import SpeakerCorrectForm
 from ..workflow import IllegalTransition
 from .base import (
     CHANGE_CLAIMS,
