@@ -84,17 +84,27 @@ class IntakeJobFilterForm(forms.Form):
 
 
 class FeedForm(forms.Form):
-    url = forms.URLField(label="Feed URL", max_length=2000, assume_scheme="https")
+    url = forms.URLField(
+        label="Feed URL",
+        max_length=2000,
+        assume_scheme="https",
+        error_messages={"required": "Enter the feed's URL."},
+    )
     outlet = forms.CharField(
         label="Outlet domain", max_length=253, required=False, help_text="e.g. reuters.com"
     )
     poll_interval_minutes = forms.IntegerField(
-        label="Poll every (minutes)", min_value=1, max_value=7 * 24 * 60, initial=30
+        label="Poll every (minutes)",
+        min_value=1,
+        max_value=7 * 24 * 60,
+        initial=30,
+        error_messages={"required": "Enter how often to poll the feed, in minutes."},
     )
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         help_text="CSV with a header row, or JSON Lines (one object a line). Columns: title, "
-        "body or url, published_at, outlet, byline, language."
+        "body or url, published_at, outlet, byline, language.",
+        error_messages={"required": "Choose the CSV or JSON Lines file to import."},
     )

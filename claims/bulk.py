@@ -15,6 +15,8 @@ from .models import Claim
 class BulkOutcome:
     done: list[int]
     refused: dict[int, str]  # claim id -> why, in the words the claim page would show
+    # claim id -> what it is already (assigned to the actor, not assigned): nothing recorded
+    unchanged: dict[int, str]
 
 
 BULK_ACTIONS = ("assign", "unassign", "dismiss")
@@ -48,7 +50,7 @@ def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "
         "dismiss": lambda claim: services.claim_dismiss(claim=claim, actor=actor, reason=reason),
     }
     claims = {claim.pk: claim for claim in Claim.objects.filter(pk__in=claim_ids)}
-    done, refused = [], {}
+    done, refused, unchanged = [], {}, {}
     for pk in sorted(set(claim_ids)):
         claim = claims.get(pk)
         if claim is None:
@@ -56,8 +58,10 @@ def claims_bulk_act(*, claim_ids: list[int], action: str, actor, reason: str = "
             continue
         try:
             calls[action](claim)
+        except workflow.NothingChanged as already:
+            unchanged[pk] = str(already)
         except (workflow.IllegalTransition, ValidationError, PermissionDenied) as error:
             refused[pk] = " ".join(getattr(error, "messages", None) or [str(error)])
         else:
             done.append(pk)
-    return BulkOutcome(done=done, refused=refused)
+    return BulkOutcome(done=done, refused=refused, unchanged=unchanged)

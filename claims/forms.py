@@ -18,10 +18,8 @@ from .limits import (
     review_comment_length,
     source_title_length,
     source_url_length,
-    speaker_name_length,
-    speaker_role_length,
 )
-from .models import ClaimEvent, ClaimGroupEvent, Rating, Speaker, SpeakerKind
+from .models import ClaimEvent, ClaimGroupEvent, Rating
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
 from .selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 
@@ -218,8 +216,18 @@ class VerdictForm(forms.Form):
 
 
 class EvidenceSourceForm(forms.Form):
-    url = DeskURLField(label="URL", assume_scheme="https", length=source_url_length)
-    title = text_limit(DeskTextField(), source_title_length)
+    # A source row is a URL and its title: an empty one of the two is named, not "This field
+    # is required." under a box in a list of several sources.
+    url = DeskURLField(
+        label="URL",
+        assume_scheme="https",
+        length=source_url_length,
+        error_messages={"required": "Enter the source's URL."},
+    )
+    title = text_limit(
+        DeskTextField(error_messages={"required": "Enter the source's title."}),
+        source_title_length,
+    )
     note = text_limit(
         DeskTextField(required=False, widget=forms.Textarea(attrs={"rows": 1})),
         evidence_note_length,
@@ -312,106 +320,26 @@ class CorrectionForm(VerdictForm):
             label="Correction note (public)",
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text="What changed and why; shown with the date on the public page.",
-        ),
-        correction_note_length,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ["rating", "conclusion", "version"]:
-            self.fields[name].required = True
-
-
-class SpeakerCorrectForm(forms.Form):
-    speaker = forms.ModelChoiceField(
-        queryset=Speaker.objects.none(),
-        required=False,
-        empty_label="— a new or typed speaker —",
-        label="Existing speaker",
-        help_text="Those named in this article. For anyone else, type the name below: a known "
-        "name or spelling finds its speaker.",
-    )
-    name = text_limit(
-        DeskTextField(
-            required=False,
-            label="Speaker's name, as written or in full",
-            help_text="Becomes an alias of the speaker, so the next analysis matches it.",
-        ),
-        speaker_name_length,
-    )
-    role = text_limit(DeskTextField(required=False), speaker_role_length)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["speaker"].queryset = Speaker.objects.all()
-
-    def offer(self, speakers) -> None:
-        """List only `speakers` (a desk has thousands: the rest are found by typing a name);
-        any speaker's id is still accepted."""
-        field = self.fields["speaker"]
-        field.widget.choices = [("", field.empty_label)] + [(s.pk, s.name) for s in speakers]
-
-    def clean(self):
-        cleaned = super().clean()
-        # A name refused by its own field (too long, a NUL) is not in cleaned_data: it was
-        # typed, and its own error says what is wrong with it.
-        refused = "name" in self.errors or "speaker" in self.errors
-        if not refused and not cleaned.get("speaker") and not cleaned.get("name"):
-            self.add_error("name", "Name the speaker.")
-        return cleaned
-
-
-class SpeakerEditForm(forms.Form):
-    """The speaker page's "Correct the name, role or kind": drawn with the speaker's fields, or
-    again as typed, with each refusal beside its field."""
-
-    name = text_limit(
-        DeskTextField(error_messages={"required": "Give the speaker's name."}),
-        speaker_name_length,
-    )
-    role = text_limit(DeskTextField(required=False), speaker_role_length)
-    kind = forms.ChoiceField(
-        choices=SpeakerKind.choices,
-        required=False,
-        # Not Django's message, which repeats whatever was sent.
-        error_messages={"invalid_choice": "Choose one of the kinds listed."},
-    )
-    correction_note = text_limit(
-        DeskTextField(
-            required=False,
-            label="Correction note (public)",
-            widget=forms.Textarea(attrs={"rows": 2}),
             error_messages={
-                "required": "Give a public correction note: each published fact-check naming "
-                "the speaker gets it."
+                "required": "Enter the correction's explanation: what changed and why."
             },
         ),
         correction_note_length,
     )
-    # What the form showed, so an edit drawn before someone else's is refused (speaker_edit).
-    loaded_name = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
-    loaded_role = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
-    loaded_kind = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, speaker: Speaker, public: bool, **kwargs):
-        fields = {"name": speaker.name, "role": speaker.role, "kind": speaker.kind}
-        kwargs.setdefault("initial", {**fields, **{f"loaded_{k}": v for k, v in fields.items()}})
-        kwargs.setdefault("auto_id", "edit-%s")
+    # What a correction cannot leave out, in words that name it (the draft form requires none).
+    REQUIRED = {
+        "rating": "Choose the corrected verdict's rating.",
+        "conclusion": "Enter the corrected verdict's conclusion.",
+        # Hidden: missing only from a page this desk did not draw.
+        "version": "The page was out of date: reload it and correct the verdict again.",
+    }
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        note = self.fields["correction_note"]
-        # Once a fact-check names the speaker, the note is required (the service says so too,
-        # should one be published between the page and the post).
-        note.required = public
-        note.help_text = (
-            f"Published fact-checks name {speaker.name}: each gets this note as a dated "
-            "public correction, recorded under your name."
-        )
-
-    def loaded(self) -> tuple[str, str, str] | None:
-        """The speaker as the form showed it; None from a form that does not say."""
-        if "loaded_name" not in self.data:
-            return None
-        return tuple(self.cleaned_data[f"loaded_{name}"] for name in ("name", "role", "kind"))
+        for name, message in self.REQUIRED.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
 
 
 class DeskHistoryFilterForm(forms.Form):

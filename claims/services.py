@@ -1,6 +1,7 @@
 """Writes to claims and speakers.
 
-Verdicts have their own module, claims/verdicts.py.
+Verdicts have their own module, claims/verdicts.py; setting who said a claim by hand,
+claims/attribution.py.
 
 Views, API views, admin actions, tasks and commands all call these functions: one path for each
 change of state. Workflow moves go through claims.workflow.transition().
@@ -14,7 +15,7 @@ from articles.services import visible_text
 
 from . import selectors, workflow
 from .appearances import public_appearances_kept
-from .limits import DISMISSAL_REASON, SPEAKER_TEXTS, text_refusals
+from .limits import DISMISSAL_REASON, text_refusals
 from .models import (
     Claim,
     ClaimEventKind,
@@ -162,6 +163,11 @@ def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = 
         claim = locked_claim(claim)
         workflow.check(ClaimEventKind.ASSIGNED, claim=claim)  # a closed claim says so first
         previous = claim.assignee
+        if previous is not None and previous.pk == assignee.pk:
+            whom = "you" if assignee.pk == actor.pk else assignee.get_username()
+            raise workflow.NothingChanged(
+                f"Nothing changed: the claim is assigned to {whom} already."
+            )
         data = {"assignee": assignee.get_username()}
         if previous is not None and previous.pk != assignee.pk:
             if previous.pk != replacing:
@@ -175,16 +181,21 @@ def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = 
 
 
 def claim_unassign(*, claim: Claim, actor) -> Claim:
+    """Nobody works on the claim any more: new again, or in progress while it has a draft."""
     with transaction.atomic():
         claim = locked_claim(claim)
+        workflow.check(ClaimEventKind.UNASSIGNED, claim=claim)  # a closed claim says so first
         previous = claim.assignee
-        claim.assignee = None
         has_draft = Verdict.objects.filter(claim=claim).exists()
+        to = ClaimStatus.IN_PROGRESS if has_draft else ClaimStatus.NEW
+        if previous is None and claim.status == to:
+            raise workflow.NothingChanged("Nothing changed: the claim is not assigned to anyone.")
+        claim.assignee = None
         workflow.transition(
             ClaimEventKind.UNASSIGNED,
             claim=claim,
             actor=actor,
-            to=ClaimStatus.IN_PROGRESS if has_draft else ClaimStatus.NEW,
+            to=to,
             data={"previous_assignee": previous.get_username() if previous else None},
         )
     return claim
@@ -261,102 +272,3 @@ def _role_fill(speaker: Speaker, role: str) -> None:
             locked._change_reason = "Role read by analysis"  # the speaker's history says why
             locked.save(update_fields=["role"])
             speaker.role = role
-
-
-def claim_speaker_correct(
-    *, claim: Claim, actor, name: str, role: str = "", speaker: Speaker | None = None
-) -> Claim:
-    """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
-    the next analysis attributes it the same way."""
-    name, role = visible_text(name), visible_text(role)
-    if speaker is None and not name:
-        raise ValidationError({"name": "Name the speaker."})
-    # Typed on the desk: refused, where analysis's names are cut (speaker_resolve).
-    errors = {
-        field: refused
-        for field, value in (("name", name), ("role", role))
-        if (refused := text_refusals(value, *SPEAKER_TEXTS[field]))
-    }
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        if speaker is None:
-            speaker = speaker_resolve(name=name, role=role)
-        # Lock order: the speaker, then the claim (as merges, edits and publishing take them).
-        speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
-        claim = locked_claim(claim)
-        previous = claim.speaker.name if claim.speaker else None
-        new_alias = False
-        if name and speaker_key(name):
-            _, new_alias = SpeakerAlias.objects.get_or_create(
-                key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
-            )
-        if claim.speaker_id == speaker.pk and not new_alias and role in ("", speaker.role):
-            raise workflow.NothingChanged(
-                f"Nothing changed: {speaker.name} is the speaker already."
-            )
-        if role and speaker.role != role:
-            if selectors.speaker_is_public(speaker):
-                raise ValidationError(
-                    {
-                        "role": f"{speaker.name} is named on published fact-checks"
-                        f"{' as ' + speaker.role if speaker.role else ''}: correct the role on "
-                        "the speaker's page, with a public correction note."
-                    }
-                )
-            if speaker.role and not actor.has_perm("claims.change_speaker"):
-                raise ValidationError(
-                    {
-                        "role": f"{speaker.name} is listed as {speaker.role}: only an editor "
-                        "changes a speaker's role."
-                    }
-                )
-            speaker.role = role
-            speaker.save(update_fields=["role"])  # simple-history records who and when
-        claim.speaker = speaker
-        claim.edited_by_reviewer = True
-        workflow.transition(
-            ClaimEventKind.SPEAKER_CORRECTED,
-            claim=claim,
-            actor=actor,
-            data={"from": previous, "to": speaker.name, "written_as": name or speaker.name},
-        )
-        attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
-    return claim
-
-
-def claim_attribution_edit(
-    *, claim: Claim, actor, speaker: Speaker | None, attribution_cue: str, is_direct_quote: bool
-) -> Claim:
-    """Change who said the claim and how (the admin's claim form). Refused once the claim's
-    verdict is submitted or published: from then on only a correction changes the record."""
-    with transaction.atomic():
-        claim = locked_claim(claim)
-        previous = {
-            "speaker": claim.speaker.name if claim.speaker else None,
-            "cue": claim.attribution_cue,
-            "direct_quote": claim.is_direct_quote,
-        }
-        wanted = (speaker.pk if speaker else None, (attribution_cue or "").strip())
-        if (claim.speaker_id, claim.attribution_cue) == wanted and claim.is_direct_quote == bool(
-            is_direct_quote
-        ):
-            raise workflow.NothingChanged("Nothing changed: the attribution is as it was.")
-        claim.speaker = speaker
-        claim.attribution_cue = (attribution_cue or "").strip()
-        claim.is_direct_quote = bool(is_direct_quote)
-        claim.edited_by_reviewer = True
-        workflow.transition(
-            ClaimEventKind.SPEAKER_CORRECTED,
-            claim=claim,
-            actor=actor,
-            data={
-                "from": previous["speaker"],
-                "to": speaker.name if speaker else None,
-                "previous": previous,
-                "cue": claim.attribution_cue,
-                "direct_quote": claim.is_direct_quote,
-            },
-        )
-        attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
-    return claim

@@ -15,11 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from articles.services import visible_text
+from articles.times import desk_time
 
 from . import corrections, selectors
 from .limits import SPEAKER_TEXTS, VERDICT_TEXTS, text_refusals
 from .models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerAlias, SpeakerKind
 from .nlp.attribution import speaker_key
+from .workflow import NothingChanged, VersionConflict
 
 EDIT_PERMISSION = "claims.change_speaker"
 
@@ -36,6 +38,36 @@ def _spaced(text: str) -> str:
 def speaker_on_record(speaker: Speaker) -> bool:
     """A claim of the speaker has a verdict in review or published: edits go through here."""
     return Claim.objects.filter(speaker=speaker, verdict__status__in=LOCKED_VERDICT_STATES).exists()
+
+
+def _stale_edit(speaker: Speaker, *, actor, sent: tuple[str, str, str]) -> ValidationError:
+    """The refusal of a form drawn before the speaker's last change: NothingChanged when it
+    holds what was sent already (the same form sent twice, or a colleague who wrote the
+    same), a VersionConflict naming who changed it and when otherwise."""
+    last = speaker.history.select_related("history_user").order_by("-history_id").first()
+    by = last.history_user if last is not None else None
+    when = desk_time(last.history_date) if last is not None else None
+    mine = by is not None and by.pk == actor.pk
+    who = "you" if mine else (by.get_username() if by is not None else "someone")
+    at = f" at {when}" if when else ""
+    if list(map(_spaced, sent)) == list(map(_spaced, (speaker.name, speaker.role, speaker.kind))):
+        how = ", in another tab or by sending the form twice" if mine else ""
+        return NothingChanged(
+            f"Nothing changed: {who} saved this correction{at}{how}; the speaker is "
+            f"“{speaker.name}” as you sent it."
+        )
+    if mine:
+        return VersionConflict(
+            f"You corrected this speaker{at} (now “{speaker.name}”), in another tab or by "
+            "sending the form twice — reload the page to see it as it is now before you "
+            "change it.",
+            code="conflict",
+        )
+    return VersionConflict(
+        f"This speaker was corrected by {who}{at} (now “{speaker.name}”) — reload the page "
+        "and correct it again.",
+        code="conflict",
+    )
 
 
 def speaker_edit(
@@ -73,14 +105,11 @@ def speaker_edit(
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
         current = (speaker.name, speaker.role, speaker.kind)
         # White space compared as one space: a form posts a line break in a value as "\r\n".
-        if loaded is not None and list(map(_spaced, loaded)) != list(map(_spaced, current)):
-            # A form drawn before another editor's correction would put the old name back
-            # (and, once published, tell every fact-check so).
-            raise ValidationError(
-                f"This speaker was corrected meanwhile (now “{speaker.name}”): reload the page "
-                "and correct it again."
-            )
         kind = speaker.kind if kind is None else kind
+        if loaded is not None and list(map(_spaced, loaded)) != list(map(_spaced, current)):
+            # A form drawn before another correction would put the old name back (and, once
+            # published, tell every fact-check so).
+            raise _stale_edit(speaker, actor=actor, sent=(name, role, kind))
         if (name, role, kind) == (speaker.name, speaker.role, speaker.kind):
             raise ValidationError("Nothing changed: the name, role and kind are as they were.")
         before = speaker_label(speaker.name, speaker.role)
@@ -95,6 +124,7 @@ def speaker_edit(
                 }
             )
         speaker.name, speaker.role, speaker.kind = name, role, kind
+        speaker._history_user = actor  # outside a request too: the stale check names them
         speaker.save(update_fields=["name", "role", "kind"])  # simple-history: who and when
         key = speaker_key(name)
         if key and not SpeakerAlias.objects.filter(key=key).exists():

@@ -30,6 +30,7 @@ from .models import (
 from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
+from .workflow import VersionConflict
 
 # --- Four eyes ---------------------------------------------------------------------------------
 
@@ -228,10 +229,6 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
     return verdict
 
 
-class VersionConflict(ValidationError):
-    """Someone else saved the verdict since this editor loaded it."""
-
-
 class AlreadySaved(VersionConflict):
     """A stale save or correction whose content is what the verdict holds now: the same form
     sent twice (a double click, a second tab), or a colleague who wrote the same. Nothing is
@@ -354,10 +351,11 @@ def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> Version
         )
     if mine:
         # Not "their changes": the other save was this person's own, and naming them as
-        # someone else sent them looking for a colleague.
+        # someone else sent them looking for a colleague. Not "saved" either when what they
+        # did was publish or return it: the words of their own last step on it.
         return VersionConflict(
-            f"You saved this verdict again at {when}, in another tab or by sending the form "
-            "twice — reload to see it as it is now before you change it.",
+            f"You {_own_last_step(verdict, actor=actor)} at {when}, in another tab or by "
+            "sending the form twice — reload to see it as it is now before you change it.",
             code="conflict",
         )
     return VersionConflict(
@@ -365,6 +363,27 @@ def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> Version
         "before saving yours.",
         code="conflict",
     )
+
+
+# What a person did to a verdict, by the timeline event their step recorded.
+_OWN_STEPS = {
+    ClaimEventKind.DRAFTED: "saved this verdict again",
+    ClaimEventKind.SUBMITTED: "submitted this verdict for review",
+    ClaimEventKind.WITHDRAWN: "withdrew this verdict from review",
+    ClaimEventKind.RETURNED: "returned this verdict to its author",
+    ClaimEventKind.PUBLISHED: "published this verdict",
+    ClaimEventKind.CORRECTED: "published a correction of this verdict",
+}
+
+
+def _own_last_step(verdict: Verdict, *, actor) -> str:
+    event = (
+        verdict.claim.events.filter(kind__in=_OWN_STEPS, actor=actor)
+        .order_by("-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return _OWN_STEPS.get(event, "changed this verdict")
 
 
 def verdict_locked(

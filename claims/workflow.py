@@ -7,6 +7,8 @@ else writes `status`.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from .models import ClaimEventKind, ClaimStatus, VerdictStatus
 
 
@@ -17,6 +19,11 @@ class IllegalTransition(Exception):
 class NothingChanged(Exception):
     """An edit that would leave the claim as it is: nothing is written and no event recorded,
     so the timeline lists only real changes; the caller tells the user so."""
+
+
+class VersionConflict(ValidationError):
+    """Someone saved the row (a verdict, a claim's speaker, a speaker) since the form was
+    drawn: refused, not saved over theirs; the message says who and when."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ class _UsernameLengthMixin:
         self.fields["username"].validators.append(
             MaxLengthValidator(limit, message=f"A username has at most {limit} characters.")
         )
+        # Not Django's "This field is required." under one of two boxes.
+        self.fields["username"].error_messages["required"] = "Enter your username."
+        self.fields["password"].error_messages["required"] = "Enter your password."
 
 
 class DeskAuthenticationForm(_UsernameLengthMixin, AuthenticationForm):

@@ -66,3 +66,15 @@ def test_the_logout_page_after_signing_out_leads_to_the_login(client):
     assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
     page = client.get("/accounts/logout/").content.decode()
     assert "You are not signed in" in page and 'href="/accounts/login/"' in page
+
+
+@pytest.mark.parametrize("path", LOGINS)
+def test_an_empty_username_or_password_is_named_not_just_required(client, path):
+    response = client.post(path, {"username": "", "password": ""})
+
+    assert response.context["form"].errors == {
+        "username": ["Enter your username."],
+        "password": ["Enter your password."],
+    }
+    assert "This field is required." not in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated

@@ -108,7 +108,9 @@ def intake_job_retry_view(request, pk: int):
 @login_required
 @permission_required("articles.view_feed", raise_exception=True)
 def feed_list(request):
-    form = FeedForm(request.POST or None)
+    # Bound on any POST: an empty one (no field sent) is told what is missing, not shown a
+    # blank form again.
+    form = FeedForm(request.POST) if request.method == "POST" else FeedForm()
     if request.method == "POST":
         if not request.user.has_perm("articles.add_feed"):
             messages.error(request, "Only editors add feeds.")
@@ -209,7 +211,11 @@ def _import_submitted(batch: ImportBatch) -> tuple[int, str]:
 @login_required
 @permission_required("articles.view_importbatch", raise_exception=True)
 def import_list(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = (
+        ImportUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else ImportUploadForm()
+    )
     if request.method == "POST":
         if not request.user.has_perm("articles.add_importbatch"):
             messages.error(request, "You may not import files.")

@@ -237,35 +237,46 @@ class _SelectionRefused(Exception):
     pass
 
 
-def apply_to_selection(modeladmin, request, rows, call, *, refusals, label, done, nothing) -> bool:
+def apply_to_selection(
+    modeladmin, request, rows, call, *, refusals, label, done, nothing, unchanged=()
+) -> bool:
     """An admin action on a selection, all or nothing: each row goes through its service in
     turn, and if any is refused the whole selection is rolled back (events and all) and the
     page lists every refusal under `nothing` ("Nothing was published"), so a selection is never
-    left half done. Returns whether it applied. `done` is formatted with the row count."""
-    refused = []
+    left half done. Returns whether it applied. `done` is formatted with the count of rows
+    changed; a row raising one of `unchanged` (it is as asked already: nothing written) is
+    listed as such, neither counted nor refused."""
+    refused, already = [], []
     try:
         with transaction.atomic():
-            count = 0
+            selected = changed = 0
             for row in rows:
+                selected += 1
                 try:
                     with transaction.atomic():  # a refused row's writes go; later rows are tried
                         call(row)
+                except unchanged as error:
+                    already.append(f"{label(row)}: {error}")
                 except refusals as error:
                     refused.append(f"{label(row)}: {'; '.join(error_messages(error))}")
-                count += 1
+                else:
+                    changed += 1
             if refused:
                 raise _SelectionRefused
     except _SelectionRefused:
         modeladmin.message_user(
             request,
-            f"{nothing}: {len(refused)} of the {count} selected were refused (below). Deselect or "
-            "fix them and run the action again.",
+            f"{nothing}: {len(refused)} of the {selected} selected were refused (below). "
+            "Deselect or fix them and run the action again.",
             messages.ERROR,
         )
         for message in refused:
             modeladmin.message_user(request, message, messages.ERROR)
         return False
-    modeladmin.message_user(request, done.format(count=count), messages.SUCCESS)
+    if changed or not already:
+        modeladmin.message_user(request, done.format(count=changed), messages.SUCCESS)
+    for message in already:
+        modeladmin.message_user(request, message, messages.INFO)
     return True
 
 

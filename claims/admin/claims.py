@@ -11,7 +11,7 @@ from config.admin_actions import PluralNamesMixin, RefusedActionMixin, plural_na
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
-from .. import selectors, services, speaker_edits
+from .. import attribution, selectors, services, speaker_edits
 from ..matching.linking import SWEEP_WINDOW, claims_given_up
 from ..models import (
     Claim,
@@ -332,11 +332,13 @@ class ClaimAdmin(
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        attribution = {"speaker", "attribution_cue", "is_direct_quote"} & set(form.changed_data)
+        attribution_changed = {"speaker", "attribution_cue", "is_direct_quote"} & set(
+            form.changed_data
+        )
         try:
-            if attribution:
+            if attribution_changed:
                 try:
-                    services.claim_attribution_edit(
+                    attribution.claim_attribution_edit(
                         claim=obj,
                         actor=request.user,
                         speaker=obj.speaker,
@@ -358,6 +360,7 @@ class ClaimAdmin(
             queryset.order_by("pk"),
             lambda claim: services.claim_assign(claim=claim, actor=request.user),
             refusals=(IllegalTransition, ValidationError, PermissionDenied),
+            unchanged=NothingChanged,
             label=lambda claim: f"“{claim}”",
             done="Assigned {count} claim(s) to you.",
             nothing="Nothing was assigned",

@@ -7,19 +7,19 @@ from django.shortcuts import get_object_or_404, redirect
 
 from config.form_encoding import refuse_unreadable
 
-from .. import corrections, services, verdicts
+from .. import attribution, corrections, services, verdicts
 from ..forms import (
     CorrectionForm,
     CorrectionSourceFormSet,
     DismissForm,
     ReturnForm,
-    SpeakerCorrectForm,
     VersionForm,
     sources_from,
 )
 from ..ids import is_id
 from ..models import Sentence
-from ..workflow import IllegalTransition
+from ..speaker_forms import SpeakerCorrectForm
+from ..workflow import IllegalTransition, NothingChanged, VersionConflict
 from .base import (
     CHANGE_CLAIMS,
     CHANGE_VERDICTS,
@@ -79,17 +79,26 @@ def claim_speaker(request, pk: int):
     form = SpeakerCorrectForm(request.POST)
     if refuse_unreadable(request, form) or not form.is_valid():
         return render_claim(request, claim, status=400, speaker_form=form)
-    attempt(
-        request,
-        lambda: services.claim_speaker_correct(
+    try:
+        attribution.claim_speaker_correct(
             claim=claim,
             actor=request.user,
             speaker=form.cleaned_data["speaker"],
             name=form.cleaned_data["name"],
             role=form.cleaned_data["role"],
-        ),
-        success="Speaker corrected.",
-    )
+            loaded_speaker=form.loaded(),
+        )
+    except NothingChanged as unchanged:
+        messages.info(request, str(unchanged))
+    except VersionConflict as conflict:  # drawn again as typed, with who changed it
+        return render_claim(
+            request, claim, status=409, conflict=conflict.messages[0], speaker_form=form
+        )
+    except (IllegalTransition, ValidationError, PermissionDenied) as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, "Speaker corrected.")
     return redirect("claims:detail", pk=pk)
 
 

@@ -13,7 +13,6 @@ from ..forms import (
     DismissForm,
     EvidenceSourceFormSet,
     ReturnForm,
-    SpeakerCorrectForm,
     VerdictForm,
     VersionForm,
     sources_from,
@@ -22,6 +21,7 @@ from ..ids import is_id
 from ..limits import REJECTION_NOTE_MAX
 from ..matching.selectors import claim_covered_by, pending_application_of, seen_before
 from ..models import Claim, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
+from ..speaker_forms import SpeakerCorrectForm
 from ..workflow import IllegalTransition
 from .base import (
     CHANGE_CLAIMS,
@@ -206,7 +206,7 @@ def speaker_form_for(claim: Claim, form: SpeakerCorrectForm | None) -> SpeakerCo
     typed for someone else became that speaker's alias (and its role went with a speaker
     picked from the list), so the claim kept the wrong speaker and the next analysis too."""
     if form is None:
-        form = SpeakerCorrectForm()
+        form = SpeakerCorrectForm(initial={"loaded_speaker": claim.speaker_id or ""})
     chosen = str(form["speaker"].value() or "") if form.is_bound else ""
     form.offer(selectors.speakers_offered_for(claim, also=[int(chosen)] if is_id(chosen) else []))
     return form

@@ -15,11 +15,12 @@ from articles.services import visible_text
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
-from ..forms import DeskHistoryFilterForm, SpeakerEditForm, VerdictExportForm
+from ..forms import DeskHistoryFilterForm, VerdictExportForm
 from ..limits import CORRECTION_NOTE_MAX
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
-from ..workflow import IllegalTransition
+from ..speaker_forms import SpeakerEditForm
+from ..workflow import IllegalTransition, NothingChanged, VersionConflict
 from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
 
 
@@ -263,6 +264,12 @@ def speaker_edit(request, slug: str):
             correction_note=data["correction_note"],
             loaded=form.loaded(),
         )
+    except NothingChanged as already:  # the same form sent twice
+        messages.info(request, str(already))
+        return redirect("claims:speaker_detail", slug=slug)
+    except VersionConflict as conflict:
+        form.add_error(None, conflict)
+        return _speaker_page(request, speaker, edit_form=form, status=409)
     except ValidationError as error:
         form.add_error(None, error)  # a refusal of one field goes beside it
         return _speaker_page(request, speaker, edit_form=form, status=400)

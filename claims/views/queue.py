@@ -87,6 +87,8 @@ def claim_queue_bulk(request):
     if outcome.done:
         count = len(outcome.done)
         messages.success(request, f"{count} claim{'s' * (count != 1)} {BULK_DONE[action]}.")
+    for pk, already in outcome.unchanged.items():
+        messages.info(request, f"Claim #{pk}: {already}")
     for pk, why in outcome.refused.items():
         messages.error(request, f"Claim #{pk}: {why}")
     return redirect(back)

@@ -58,3 +58,77 @@ def test_the_queue_s_assign_to_me_leaves_a_colleague_s_claims_with_them(client, 
     held.refresh_from_db()
     free.refresh_from_db()
     assert (held.assignee.username, free.assignee.username) == ("colleague", "fc")
+
+
+def test_assigning_a_claim_to_the_person_it_is_assigned_to_records_nothing(client):
+    from claims.workflow import NothingChanged
+
+    checker = fact_checker(username="fc")
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=checker)
+    with pytest.raises(NothingChanged, match="assigned to you already"):
+        services.claim_assign(claim=claim, actor=checker)
+    assert claim.events.filter(kind=ClaimEventKind.ASSIGNED).count() == 1
+
+
+def test_assign_to_me_posted_twice_says_the_claim_is_yours_already(client):
+    checker = fact_checker(username="fc")
+    claim = ClaimFactory()
+    client.force_login(checker)
+    client.post(reverse("claims:assign", args=[claim.pk]), follow=True)
+    response = client.post(reverse("claims:assign", args=[claim.pk]), follow=True)
+    page = response.content.decode()
+    assert "Nothing changed: the claim is assigned to you already." in page
+    assert "The claim is assigned to you." not in page
+    assert claim.events.filter(kind=ClaimEventKind.ASSIGNED).count() == 1
+
+
+def test_unassigning_a_claim_nobody_holds_records_nothing(client):
+    checker = fact_checker(username="fc")
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=checker)
+    client.force_login(checker)
+    client.post(reverse("claims:unassign", args=[claim.pk]), follow=True)
+    response = client.post(reverse("claims:unassign", args=[claim.pk]), follow=True)
+    page = response.content.decode()
+    assert "Nothing changed: the claim is not assigned to anyone." in page
+    assert "The claim is unassigned." not in page
+    assert claim.events.filter(kind=ClaimEventKind.UNASSIGNED).count() == 1
+
+
+def test_the_queue_s_assign_to_me_says_which_claims_were_yours_already(client):
+    checker = fact_checker(username="fc")
+    mine, free = ClaimFactory(), ClaimFactory()
+    services.claim_assign(claim=mine, actor=checker)
+    client.force_login(checker)
+    response = client.post(
+        reverse("claims:queue_bulk"),
+        {"claims": [str(mine.pk), str(free.pk)], "action": "assign"},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "1 claim assigned to you.",
+        f"Claim #{mine.pk}: Nothing changed: the claim is assigned to you already.",
+    ]
+    assert mine.events.filter(kind=ClaimEventKind.ASSIGNED).count() == 1
+
+
+def test_the_admin_s_assign_to_me_assigns_the_others_and_lists_the_claims_yours_already(client):
+    checker = fact_checker(username="fc")
+    mine, free = ClaimFactory(), ClaimFactory()
+    services.claim_assign(claim=mine, actor=checker)
+    client.force_login(checker)
+    response = client.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "assign_to_me", "_selected_action": [mine.pk, free.pk]},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Assigned 1 claim(s) to you.",
+        f"“{mine}”: Nothing changed: the claim is assigned to you already.",
+    ]
+    free.refresh_from_db()
+    assert free.assignee == checker
+    assert mine.events.filter(kind=ClaimEventKind.ASSIGNED).count() == 1

@@ -5,7 +5,7 @@ publishing that verdict to another editor, as for a rewritten conclusion."""
 import pytest
 from django.urls import reverse
 
-from claims import services, verdicts
+from claims import attribution, verdicts
 from claims.models import Claim, Verdict, VerdictStatus
 from tests.factories import (
     SpeakerFactory,
@@ -44,7 +44,7 @@ def test_an_editor_who_corrected_the_speaker_of_a_draft_on_the_desk_cannot_publi
 def test_an_editor_who_changed_a_drafts_attribution_in_the_admin_cannot_publish_it():
     draft = drafted_verdict(author=fact_checker())
     boss = editor()
-    services.claim_attribution_edit(
+    attribution.claim_attribution_edit(
         claim=Claim.objects.get(pk=draft.claim_id),
         actor=boss,
         speaker=SpeakerFactory(),
@@ -57,7 +57,7 @@ def test_an_editor_who_changed_a_drafts_attribution_in_the_admin_cannot_publish_
 def test_an_editor_who_wrote_the_draft_and_corrected_its_speaker_is_told_of_the_content():
     boss = editor()
     draft = drafted_verdict(author=boss)
-    services.claim_speaker_correct(
+    attribution.claim_speaker_correct(
         claim=Claim.objects.get(pk=draft.claim_id), actor=boss, name="Someone Else"
     )
     refusal = verdicts.verdict_publish_refusal(verdict=submitted(draft), user=boss)
@@ -67,7 +67,7 @@ def test_an_editor_who_wrote_the_draft_and_corrected_its_speaker_is_told_of_the_
 def test_correcting_the_speaker_gives_no_right_to_withdraw_the_verdict_from_review():
     draft = drafted_verdict(author=fact_checker())
     boss = editor()
-    services.claim_speaker_correct(
+    attribution.claim_speaker_correct(
         claim=Claim.objects.get(pk=draft.claim_id), actor=boss, name="Someone Else"
     )
     assert verdicts.verdict_withdraw_refusal(verdict=submitted(draft), user=boss)
@@ -77,6 +77,6 @@ def test_a_speaker_corrected_before_any_draft_leaves_the_editor_free_to_publish(
     claim = drafted_verdict().claim
     Verdict.objects.filter(claim=claim).delete()
     boss = editor()
-    services.claim_speaker_correct(claim=claim, actor=boss, name="Someone Else")
+    attribution.claim_speaker_correct(claim=claim, actor=boss, name="Someone Else")
     verdict = submitted(drafted_verdict(claim=Claim.objects.get(pk=claim.pk)))
     assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss) is None

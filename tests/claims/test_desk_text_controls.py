@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.services import visible_text
-from claims import corrections, notes, services, verdicts
+from claims import attribution, corrections, notes, verdicts
 from claims.models import ClaimStatus, Speaker, Verdict
 from tests.factories import (
     ClaimFactory,
@@ -131,7 +131,7 @@ def test_speaker_names_and_roles_keep_no_control_character(client, boss):
     assert (speaker.name, speaker.role) == ("Ann Example", "Mayor")
 
     claim = ClaimFactory()
-    services.claim_speaker_correct(
+    attribution.claim_speaker_correct(
         claim=claim, actor=boss, name="Bo\x07b \u202eBuilder", role="Builder\x1b"
     )
     claim.refresh_from_db()

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError, Subquery
 from django.urls import reverse
 
 from articles.models import Article
-from claims import corrections, record, services, verdicts
+from claims import attribution, corrections, record, services, verdicts
 from claims.admin.base import PublishedRecordDeleteMixin
 from claims.models import (
     Claim,
@@ -324,12 +324,11 @@ def test_renaming_a_speaker_is_an_editors_action_and_leaves_history(client):
 
 
 def test_a_fact_checker_cannot_retitle_a_speaker_from_the_desk(client):
-    from claims import services
 
     claim = Claim.objects.get(pk=drafted_verdict().claim_id)
     speaker = SpeakerFactory(name="Bo Example", role="Mayor")
     with pytest.raises(Exception, match="only an editor"):
-        services.claim_speaker_correct(
+        attribution.claim_speaker_correct(
             claim=claim, actor=fact_checker(), name="", speaker=speaker, role="Governor"
         )
     speaker.refresh_from_db()

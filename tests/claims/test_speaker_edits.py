@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from claims import services, verdicts
+from claims import attribution, services, verdicts
 from claims.models import ClaimEventKind, Speaker
 from claims.speaker_edits import speaker_edit
 from tests.claims.admin_forms import admin_save
@@ -88,7 +88,7 @@ def test_nothing_else_changes_a_published_speakers_name_or_role(client, mayor):
     # The claim page's speaker correction may not change the role...
     claim = ClaimFactory(speaker=None)
     with pytest.raises(ValidationError, match="correct the role on the speaker's page"):
-        services.claim_speaker_correct(
+        attribution.claim_speaker_correct(
             claim=claim, actor=boss, speaker=mayor, name="", role="Former mayor"
         )
     # ...nor analysis fill in a role it lacks.
@@ -203,14 +203,15 @@ def test_a_speaker_form_drawn_before_another_editors_correction_is_refused(clien
     page = client.get(reverse("claims:speaker_detail", args=[mayor.slug])).content.decode()
     assert 'name="loaded_name" value="Ann Exampel"' in page
     stale = {"loaded_name": "Ann Exampel", "loaded_role": "Mayor", "loaded_kind": mayor.kind}
-    speaker_edit(speaker=mayor, actor=editor(), name="Ann Example", role="Mayor")
+    speaker_edit(
+        speaker=mayor, actor=editor(username="colleague"), name="Ann Example", role="Mayor"
+    )
 
     response = client.post(url, {**stale, "name": "Ann Exampel", "role": "Mayor of Springfield"})
-    assert response.status_code == 400
-    assert response.context["edit_form"].non_field_errors() == [
-        "This speaker was corrected meanwhile (now “Ann Example”): reload the page and correct "
-        "it again."
-    ]
+    assert response.status_code == 409
+    (refusal,) = response.context["edit_form"].non_field_errors()
+    assert refusal.startswith("This speaker was corrected by colleague at ")
+    assert refusal.endswith("(now “Ann Example”) — reload the page and correct it again.")
     mayor.refresh_from_db()
     assert (mayor.name, mayor.role) == ("Ann Example", "Mayor")
 
@@ -218,6 +219,47 @@ def test_a_speaker_form_drawn_before_another_editors_correction_is_refused(clien
     client.post(url, {**fresh, "name": "Ann Example", "role": "Mayor of Springfield"})
     mayor.refresh_from_db()
     assert mayor.role == "Mayor of Springfield"
+
+
+def test_a_speaker_correction_sent_twice_says_it_was_saved_not_corrected_by_someone_else(
+    client, mayor
+):
+    boss = editor(username="boss")
+    client.force_login(boss)
+    url = reverse("claims:speaker_edit", args=[mayor.slug])
+    sent = {
+        "loaded_name": "Ann Exampel",
+        "loaded_role": "Mayor",
+        "loaded_kind": mayor.kind,
+        "name": "Ann Example",
+        "role": "Mayor",
+        "kind": mayor.kind,
+    }
+    client.post(url, sent, follow=True)
+    response = client.post(url, sent, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert len(shown) == 1
+    assert shown[0].startswith("Nothing changed: you saved this correction at ")
+    assert shown[0].endswith(
+        ", in another tab or by sending the form twice; the speaker is “Ann Example” as you "
+        "sent it."
+    )
+    assert "meanwhile" not in shown[0]
+    assert Speaker.history.filter(id=mayor.pk).count() == 2  # created, corrected once
+
+
+def test_an_older_tab_of_one_s_own_with_other_text_names_you_not_a_colleague(client, mayor):
+    client.force_login(editor(username="boss"))
+    url = reverse("claims:speaker_edit", args=[mayor.slug])
+    loaded = {"loaded_name": "Ann Exampel", "loaded_role": "Mayor", "loaded_kind": mayor.kind}
+    client.post(url, {**loaded, "name": "Ann Example", "role": "Mayor"})
+    response = client.post(url, {**loaded, "name": "Anne Example", "role": "Mayor"})
+    assert response.status_code == 409
+    (refusal,) = response.context["edit_form"].non_field_errors()
+    assert refusal.startswith("You corrected this speaker at ")
+    assert "(now “Ann Example”), in another tab or by sending the form twice" in refusal
+    assert 'value="Anne Example"' in response.content.decode()  # as typed
+    assert Speaker.objects.get(pk=mayor.pk).name == "Ann Example"
 
 
 def test_a_speaker_form_whose_browser_changed_a_line_break_is_not_stale(client):

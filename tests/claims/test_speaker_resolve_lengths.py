@@ -6,7 +6,7 @@ refuses it and says why."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims import services
+from claims import attribution, services
 from claims.models import Speaker, SpeakerAlias
 from claims.nlp.attribution import Attribution, speaker_aliases
 from tests.factories import (
@@ -76,7 +76,7 @@ def test_the_desk_s_speaker_correction_refuses_what_the_columns_could_not_store(
     claim = ClaimFactory()
     before = claim.speaker_id
     with pytest.raises(ValidationError) as refused:
-        services.claim_speaker_correct(claim=claim, actor=fact_checker(), name=name, role=role)
+        attribution.claim_speaker_correct(claim=claim, actor=fact_checker(), name=name, role=role)
     assert message in refused.value.message_dict[field][0]
     claim.refresh_from_db()
     assert claim.speaker_id == before

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims import services, verdicts
+from claims import attribution, services, verdicts
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -348,7 +348,7 @@ def test_correcting_the_speaker_to_the_same_speaker_records_nothing(client, chec
     assert "Nothing changed: Ada Mayor is the speaker already." in response.text
     assert claim.events.count() == events
     with pytest.raises(NothingChanged):
-        services.claim_attribution_edit(
+        attribution.claim_attribution_edit(
             claim=claim,
             actor=checker,
             speaker=speaker,
@@ -493,6 +493,24 @@ def test_a_stale_publish_is_refused(client):
     assert "changed by boss at" in response.content.decode()
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.RETURNED
+
+
+def test_a_return_sent_from_a_tab_drawn_before_one_s_own_publish_says_it_was_published(client):
+    verdict = submitted_verdict(claim=claim_in_body())
+    stale = verdict.version
+    boss = editor(username="boss")
+    verdicts.verdict_publish(verdict=verdict, editor=boss)
+    client.force_login(boss)
+    response = client.post(
+        reverse("claims:return", args=[verdict.claim_id]),
+        {"version": stale, "comment": "Add the police source."},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "You published this verdict at" in html
+    assert "saved this verdict again" not in html
+    verdict.refresh_from_db()
+    assert verdict.status == VerdictStatus.PUBLISHED
 
 
 def test_the_author_sees_who_returned_the_verdict_when_and_why(client, checker):

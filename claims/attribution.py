@@ -1,0 +1,168 @@
+"""Who said a claim, set by hand: the claim page's speaker correction and the admin's
+attribution edit. Speakers themselves (their names, merges) are claims.speaker_edits and
+claims.speaker_merges; finding or creating one is services.speaker_resolve."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from articles.services import visible_text
+from articles.times import desk_time
+
+from . import selectors, workflow
+from .limits import SPEAKER_TEXTS, text_refusals
+from .models import Claim, ClaimEventKind, Speaker, SpeakerAlias
+from .nlp.attribution import speaker_key
+from .services import attribution_contributions_record, locked_claim, speaker_resolve
+
+
+def claim_speaker_correct(
+    *,
+    claim: Claim,
+    actor,
+    name: str,
+    role: str = "",
+    speaker: Speaker | None = None,
+    loaded_speaker: str | None = None,
+) -> Claim:
+    """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
+    the next analysis attributes it the same way.
+
+    `loaded_speaker` is the claim's speaker id as the page showed it ("" for none; None from a
+    caller that does not say): a page drawn before someone else's correction is refused, not
+    saved over it."""
+    name, role = visible_text(name), visible_text(role)
+    if speaker is None and not name:
+        raise ValidationError({"name": "Name the speaker."})
+    # Typed on the desk: refused, where analysis's names are cut (speaker_resolve).
+    errors = {
+        field: refused
+        for field, value in (("name", name), ("role", role))
+        if (refused := text_refusals(value, *SPEAKER_TEXTS[field]))
+    }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if speaker is None:
+            speaker = speaker_resolve(name=name, role=role)
+        # Lock order: the speaker, then the claim (as merges, edits and publishing take them).
+        speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        claim = locked_claim(claim)
+        previous = claim.speaker.name if claim.speaker else None
+        new_alias = False
+        if name and speaker_key(name):
+            _, new_alias = SpeakerAlias.objects.get_or_create(
+                key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
+            )
+        unchanged = claim.speaker_id == speaker.pk and not new_alias and role in ("", speaker.role)
+        if loaded_speaker is not None and loaded_speaker != str(claim.speaker_id or ""):
+            raise _stale_correction(claim, actor=actor, already=unchanged)
+        if unchanged:
+            raise workflow.NothingChanged(
+                f"Nothing changed: {speaker.name} is the speaker already."
+            )
+        if role and speaker.role != role:
+            if selectors.speaker_is_public(speaker):
+                raise ValidationError(
+                    {
+                        "role": f"{speaker.name} is named on published fact-checks"
+                        f"{' as ' + speaker.role if speaker.role else ''}: correct the role on "
+                        "the speaker's page, with a public correction note."
+                    }
+                )
+            if speaker.role and not actor.has_perm("claims.change_speaker"):
+                raise ValidationError(
+                    {
+                        "role": f"{speaker.name} is listed as {speaker.role}: only an editor "
+                        "changes a speaker's role."
+                    }
+                )
+            speaker.role = role
+            speaker.save(update_fields=["role"])  # simple-history records who and when
+        claim.speaker = speaker
+        claim.edited_by_reviewer = True
+        workflow.transition(
+            ClaimEventKind.SPEAKER_CORRECTED,
+            claim=claim,
+            actor=actor,
+            data={"from": previous, "to": speaker.name, "written_as": name or speaker.name},
+        )
+        attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
+    return claim
+
+
+# The claim's speaker changes with these (a correction, a merge or its undo).
+_SPEAKER_CHANGES = (
+    ClaimEventKind.SPEAKER_CORRECTED,
+    ClaimEventKind.SPEAKER_MERGED,
+    ClaimEventKind.SPEAKER_MERGE_UNDONE,
+)
+
+
+def _stale_correction(claim: Claim, *, actor, already: bool) -> Exception:
+    """The refusal of a correction from a page drawn before the claim's speaker changed:
+    NothingChanged when the speaker is the one sent already (the form sent twice), a
+    VersionConflict naming who changed it and when otherwise."""
+    last = (
+        claim.events.filter(kind__in=_SPEAKER_CHANGES)
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    mine = last is not None and last.actor_id == actor.pk
+    if mine:
+        who = "you"
+    else:
+        who = last.actor.get_username() if last is not None and last.actor else "someone"
+    at = f" at {desk_time(last.created_at)}" if last is not None else ""
+    now = claim.speaker.name if claim.speaker else "the article's own narration"
+    if already:
+        how = ", in another tab or by sending the form twice" if mine else ""
+        return workflow.NothingChanged(f"Nothing changed: {who} set the speaker to {now}{at}{how}.")
+    if mine:
+        return workflow.VersionConflict(
+            f"You changed this claim's speaker{at} (now {now}), in another tab or by sending the "
+            "form twice — reload to see it as it is now before you change it.",
+            code="conflict",
+        )
+    return workflow.VersionConflict(
+        f"This claim's speaker was changed by {who}{at} (now {now}) — reload to see it before "
+        "you correct it again.",
+        code="conflict",
+    )
+
+
+def claim_attribution_edit(
+    *, claim: Claim, actor, speaker: Speaker | None, attribution_cue: str, is_direct_quote: bool
+) -> Claim:
+    """Change who said the claim and how (the admin's claim form). Refused once the claim's
+    verdict is submitted or published: from then on only a correction changes the record."""
+    with transaction.atomic():
+        claim = locked_claim(claim)
+        previous = {
+            "speaker": claim.speaker.name if claim.speaker else None,
+            "cue": claim.attribution_cue,
+            "direct_quote": claim.is_direct_quote,
+        }
+        wanted = (speaker.pk if speaker else None, (attribution_cue or "").strip())
+        if (claim.speaker_id, claim.attribution_cue) == wanted and claim.is_direct_quote == bool(
+            is_direct_quote
+        ):
+            raise workflow.NothingChanged("Nothing changed: the attribution is as it was.")
+        claim.speaker = speaker
+        claim.attribution_cue = (attribution_cue or "").strip()
+        claim.is_direct_quote = bool(is_direct_quote)
+        claim.edited_by_reviewer = True
+        workflow.transition(
+            ClaimEventKind.SPEAKER_CORRECTED,
+            claim=claim,
+            actor=actor,
+            data={
+                "from": previous["speaker"],
+                "to": speaker.name if speaker else None,
+                "previous": previous,
+                "cue": claim.attribution_cue,
+                "direct_quote": claim.is_direct_quote,
+            },
+        )
+        attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
+    return claim
