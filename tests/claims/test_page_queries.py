@@ -192,7 +192,8 @@ DESK_PAGES = {
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        20,  # three pagers (appearances, group changes, timeline), each with its count
+        24,  # three pagers (appearances, group changes, timeline), each with its count; two
+        # find the former appearances, two which changes to offer an Undo for
     ),
     "speaker page": (
         "boss",
