@@ -273,8 +273,8 @@ def group_event_undo_refusal(
         ):
             if other.kind == GroupEventKind.VERDICT_APPLIED:
                 return (
-                    "A published verdict was applied to a claim this change moved since; "
-                    "split that claim out instead."
+                    "A published verdict was applied since, on the group this change made; "
+                    "split the claim out instead, which the claim's page then tells."
                 )
             return "The group changed again since; undo the later changes first."
     return None
@@ -300,7 +300,8 @@ _TOUCHING_NOTHING = (GroupEventKind.UNDONE, GroupEventKind.REJECTED)
 def _later_events_touching(events: list[ClaimGroupEvent]) -> list[ClaimGroupEvent]:
     """In one query, the events after the earliest of `events`, not undone, that may touch the
     claims or groups one of them changed: those naming one of its claims, the merges into or
-    out of one of its groups, and, for a merge among them, any change of its groups. (A link
+    out of one of its groups and the verdicts applied in one, and, for a merge among them, any
+    change of its groups. (A link
     whose earlier claim it founded a group for names only the later claim; such a move leaves
     the earlier claim elsewhere, which the claims' groups now tell.)"""
     events = [
@@ -316,12 +317,15 @@ def _later_events_touching(events: list[ClaimGroupEvent]) -> list[ClaimGroupEven
     merges = Q(kind=GroupEventKind.MERGED) & (
         Q(group_id__in=groups_changed) | Q(data__source__in=sorted(groups_changed))
     )
+    # A verdict applied in one of its groups: to a repeat it moved, or to one in the group of
+    # a checked claim it moved.
+    applied = Q(kind=GroupEventKind.VERDICT_APPLIED, group_id__in=groups_changed)
     return list(
         ClaimGroupEvent.objects.filter(
             pk__gt=min(event.pk for event in events), undone_by__isnull=True
         )
         .exclude(kind__in=_TOUCHING_NOTHING)
-        .filter(Q(claim_id__in=claims) | Q(group_id__in=merged_groups) | merges)
+        .filter(Q(claim_id__in=claims) | Q(group_id__in=merged_groups) | merges | applied)
         .only("pk", "kind", "group_id", "claim_id", "undone_by_id", "data")
     )
 
@@ -344,10 +348,11 @@ def _moved_by(event: ClaimGroupEvent) -> dict[int, int | None]:
 
 
 def _claims_touched_by(event: ClaimGroupEvent) -> set[int]:
-    """The claims a later event changed: those it moved, and the repeat a verdict was applied to."""
+    """The claims a later event changed: those it moved; for a verdict applied, the repeat and
+    the checked claim whose group it covers it in."""
     touched = set(_moved_by(event))
-    if event.kind == GroupEventKind.VERDICT_APPLIED and event.claim_id:
-        touched.add(event.claim_id)
+    if event.kind == GroupEventKind.VERDICT_APPLIED:
+        touched |= {pk for pk in (event.claim_id, event.data.get("checked")) if pk}
     return touched
 
 

@@ -116,7 +116,7 @@ def test_the_link_a_published_verdict_was_applied_on_is_not_undone_but_split_ins
     applications.verdict_application_request(claim=fresh(repeat), checked=verdict.claim, actor=boss)
     assert fresh(repeat).status == ClaimStatus.DISMISSED
     assert groups.group_events_undoable([fresh(linked)]) == []
-    with pytest.raises(ValidationError, match="split that claim out instead"):
+    with pytest.raises(ValidationError, match="split the claim out instead"):
         groups.group_event_undo(event=fresh(linked), actor=boss)
     assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim))]
     split = groups.claim_split(claim=fresh(repeat), actor=boss)
@@ -132,9 +132,23 @@ def test_a_merge_a_verdict_was_applied_after_is_not_undone_from_under_it():
     )
     applications.verdict_application_request(claim=fresh(repeat), checked=checked, actor=boss)
     assert groups.group_events_undoable([fresh(merge)]) == []
-    with pytest.raises(ValidationError, match="split that claim out instead"):
+    with pytest.raises(ValidationError, match="split the claim out instead"):
         groups.group_event_undo(event=fresh(merge), actor=boss)
     assert fresh(repeat).group_id == fresh(checked).group_id
+
+
+def test_the_link_of_a_checked_claim_is_not_undone_once_its_verdict_covers_a_repeat_there():
+    boss, first = editor(), claim_alone("Crime went down 40 percent.")
+    repeat = claim_alone("Crime fell 40 percent.")
+    groups.claim_group_link(claim=repeat, earlier=first)
+    checked = published_verdict().claim
+    linked = confirm(checked, first, boss)  # the checked claim joins the repeat's group
+    applications.verdict_application_request(claim=fresh(repeat), checked=checked, actor=boss)
+    # Undone, the checked claim would leave and take its cover from the repeat unrecorded.
+    assert groups.group_events_undoable([fresh(linked)]) == []
+    with pytest.raises(ValidationError, match="split the claim out instead"):
+        groups.group_event_undo(event=fresh(linked), actor=boss)
+    assert repeat.pk in [c.pk for c in claim_appearances(fresh(checked))]
 
 
 def test_undoing_a_split_from_under_an_applied_verdict_puts_the_cover_back_and_its_notice_goes():
