@@ -14,6 +14,7 @@ from ..models import (
     ClaimGroup,
     ClaimGroupEvent,
     ClaimStatus,
+    GroupEventKind,
     MatchSuggestion,
     Speaker,
     SuggestionStatus,
@@ -187,3 +188,77 @@ def repeat_counts(claim_ids: list[int]) -> dict[int, int]:
         .order_by()
     )
     return {pk: sizes.get(groups.get(pk), 1) for pk in claim_ids}
+
+
+@dataclass
+class FormerAppearance:
+    claim: Claim
+    left_by: ClaimGroupEvent | None  # the change that took it out of the group (None: not found)
+
+
+_LINKS = (GroupEventKind.AUTO_LINKED, GroupEventKind.CONFIRMED)
+
+
+def group_former_ids(group: ClaimGroup) -> list[tuple[int, int | None]]:
+    """The claims that were appearances of `group` and no longer are, newest change first, each
+    with the id of the latest change that took it out: split out (the group's own event), linked
+    as a repeat of a claim in another group, or carried along as the group was merged into
+    another (those two are the other group's events, so the group's own list of changes does
+    not hold them). Three queries however many (two while none left).
+
+    The claims once in the group are those its links and merges brought (a link's claim and the
+    earlier claim a link founded the group with; a merge's `before`), not undone since."""
+    joined = ClaimGroupEvent.objects.filter(
+        group=group, undone_by__isnull=True, kind__in=[*_LINKS, GroupEventKind.MERGED]
+    )
+    once_in = set()
+    for kind, claim_id, data in joined.values_list("kind", "claim_id", "data"):
+        if kind == GroupEventKind.MERGED:
+            once_in.update(int(pk) for pk in data.get("before", {}))
+        else:
+            once_in.update(pk for pk in (claim_id, data.get("earlier")) if isinstance(pk, int))
+    now_in = dict(
+        Claim.objects.filter(pk__in=once_in).exclude(group=group).values_list("pk", "group_id")
+    )
+    if not now_in:
+        return []
+    left = (
+        ClaimGroupEvent.objects.filter(undone_by__isnull=True)
+        .filter(
+            Q(group=group, kind=GroupEventKind.SPLIT, claim_id__in=now_in)
+            | (Q(kind__in=_LINKS, claim_id__in=now_in) & ~Q(group=group))
+            # Merged away: the merge is an event of the group it went into (its members' group
+            # now, unless they moved on since).
+            | Q(kind=GroupEventKind.MERGED, group_id__in=set(now_in.values()) - {None})
+        )
+        .order_by("-pk")
+        .values_list("pk", "kind", "claim_id", "data")
+    )
+    left_by: dict[int, int] = {}
+    for pk, kind, claim_id, data in left:
+        before = data.get("before", {})
+        if kind == GroupEventKind.MERGED:
+            if data.get("source") != group.pk:
+                continue
+            moved = [int(key) for key in before if int(key) in now_in]
+        else:
+            moved = [claim_id] if (before.get(str(claim_id)) or [None])[0] == group.pk else []
+        for claim_id in moved:
+            left_by.setdefault(claim_id, pk)
+    order = sorted(now_in, key=lambda pk: (-(left_by.get(pk) or 0), pk))
+    return [(pk, left_by.get(pk)) for pk in order]
+
+
+def group_former_appearances(ids: list[tuple[int, int | None]]) -> list[FormerAppearance]:
+    """A page of group_former_ids as rows to show: the claims and the changes, two queries."""
+    if not ids:
+        return []
+    claims = Claim.objects.select_related("article", "article__outlet", "speaker").in_bulk(
+        [pk for pk, _ in ids]
+    )
+    events = ClaimGroupEvent.objects.select_related("actor").in_bulk(
+        [pk for _, pk in ids if pk is not None]
+    )
+    return [
+        FormerAppearance(claims[pk], events.get(event_id)) for pk, event_id in ids if pk in claims
+    ]

@@ -14,7 +14,12 @@ from config.form_encoding import refuse_unreadable_in_messages
 from .. import notes, timeline
 from ..ids import is_id
 from ..matching import applications, groups
-from ..matching.selectors import group_appearances, group_speakers
+from ..matching.selectors import (
+    group_appearances,
+    group_former_appearances,
+    group_former_ids,
+    group_speakers,
+)
 from ..models import (
     ApplicationStatus,
     Claim,
@@ -219,14 +224,17 @@ def group_history_moved(request, pk: int):
 
 @desk_view(PUBLISH_VERDICTS)
 def group_history(request, pk: int):
-    """A page each of appearances, group changes and the timeline (a viral claim has
-    thousands of each): three pagers, each with its own query parameter."""
+    """A page each of appearances, former appearances, group changes and the timeline (a viral
+    claim has thousands of each): four pagers, each with its own query parameter."""
     group = get_object_or_404(ClaimGroup.objects.select_related("canonical_claim"), pk=pk)
     members = Claim.objects.filter(group=group).values("pk")
     appearances = Paginator(group_appearances(group), GROUP_PAGE_SIZE).get_page(
         request.GET.get("appearances")
     )
     changes = group.events.select_related("actor").order_by("-created_at", "-pk")
+    events = Paginator(changes, GROUP_PAGE_SIZE).get_page(request.GET.get("changes"))
+    former = Paginator(group_former_ids(group), GROUP_PAGE_SIZE).get_page(request.GET.get("former"))
+    former.object_list = group_former_appearances(list(former.object_list))
     page = timeline.group_timeline_page(
         group, members, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
     )
@@ -238,7 +246,10 @@ def group_history(request, pk: int):
             "appearances": appearances,
             "speakers": group_speakers(group),
             "narrated": Claim.objects.filter(group=group, speaker__isnull=True).exists(),
-            "events": Paginator(changes, GROUP_PAGE_SIZE).get_page(request.GET.get("changes")),
+            "events": events,
+            # The Undo buttons: only where the undo would not be refused (the same rule).
+            "undoable": {event.pk for event in groups.group_events_undoable(list(events))},
+            "former": former,
             "page": page,
             "timeline": page.object_list,
         },

@@ -188,5 +188,75 @@ def test_the_panel_offers_only_the_undos_that_would_not_be_refused(client, check
     assert undo_form(split) not in page
     response = client.post(reverse("claims:group_event_undo", args=[split.pk]), follow=True)
     assert "The group changed again since" in response.content.decode()
-    # The first link still does what it says (both claims back out of any group).
-    assert undo_form(linked) in page
+    # Nor the first link: the claim was split out and linked again since, and undone it would
+    # undo those too.
+    assert undo_form(linked) not in page
+
+
+def test_the_group_page_lists_a_claim_linked_away_into_another_group_as_a_former_appearance(
+    client,
+):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    first, repeat = claim_alone("Crime fell by 40 percent."), claim_alone("Crime fell 40 percent.")
+    elsewhere = claim_alone("Crime dropped by 40 percent.")
+    groups.claim_group_link(claim=repeat, earlier=first)
+    group_id = Claim.objects.get(pk=first.pk).group_id
+    away = groups.claim_group_link(
+        claim=Claim.objects.get(pk=repeat.pk),
+        earlier=elsewhere,
+        actor=boss,
+        kind=GroupEventKind.CONFIRMED,
+    )
+    html = client.get(reverse("claims:group_history", args=[group_id])).content.decode()
+    assert "Former appearances (1)" in html
+    row = html.split(f'data-former-appearance="{repeat.pk}"')[1].split("</tr>")[0]
+    assert "Match confirmed · ed · <time" in row
+    assert reverse("claims:group_history", args=[away.group_id]) in row
+    # Its founder, linked away in turn, is one too; the claims still in the group are not.
+    groups.claim_group_link(
+        claim=Claim.objects.get(pk=first.pk),
+        earlier=elsewhere,
+        actor=boss,
+        kind=GroupEventKind.CONFIRMED,
+    )
+    html = client.get(reverse("claims:group_history", args=[group_id])).content.decode()
+    assert "Former appearances (2)" in html
+    assert f'data-former-appearance="{first.pk}"' in html
+    assert f'data-former-appearance="{elsewhere.pk}"' not in html
+
+
+def test_the_group_page_lists_the_claims_of_a_group_merged_away_with_the_merge(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    merge, (a, b, _, _) = merged(boss)
+    source = merge.data["source"]
+    html = client.get(reverse("claims:group_history", args=[source])).content.decode()
+    assert "Former appearances (2)" in html
+    for claim in (a, b):
+        row = html.split(f'data-former-appearance="{claim.pk}"')[1].split("</tr>")[0]
+        assert "Groups merged · ed" in row
+        assert reverse("claims:group_history", args=[merge.group_id]) in row
+
+
+def test_the_group_page_offers_no_undo_a_later_change_would_refuse(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    first, repeat = claim_alone("Crime fell by 40 percent."), claim_alone("Crime fell 40 percent.")
+    elsewhere = claim_alone("Crime dropped by 40 percent.")
+    linked = groups.claim_group_link(claim=repeat, earlier=first)
+    group_id = linked.group_id
+    link = lambda earlier: groups.claim_group_link(  # noqa: E731
+        claim=Claim.objects.get(pk=repeat.pk),
+        earlier=Claim.objects.get(pk=earlier.pk),
+        actor=boss,
+        kind=GroupEventKind.CONFIRMED,
+    )
+    link(elsewhere)
+    back = link(first)  # away and back: in the group again, as right after the first link
+    html = client.get(reverse("claims:group_history", args=[group_id])).content.decode()
+    assert undo_form(back) in html
+    assert undo_form(linked) not in html
+    response = client.post(reverse("claims:group_event_undo", args=[linked.pk]), follow=True)
+    assert "undo the later changes first" in response.content.decode()
+    assert Claim.objects.get(pk=repeat.pk).group_id == group_id

@@ -164,7 +164,8 @@ DESK_PAGES = {
     # Claim pages: one query more than before, for a request to apply a published verdict
     # that awaits an editor; and two for the group changes of the claim (their ids, for the
     # panel and for the latest history entries; claims.timeline.claim_group_events), and on a
-    # repeat's page one for the groups of the claims its Undo buttons would move.
+    # repeat's page two for its Undo buttons (the groups of the claims they would move, and the
+    # later changes that touched them: claims.matching.groups.group_events_undoable).
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
@@ -174,13 +175,13 @@ DESK_PAGES = {
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        28,  # the claim's group changes (panel, timeline) and its Undo buttons' groups; who
+        29,  # the claim's group changes (panel, timeline) and its Undo buttons' two; who
         # wrote the draft, for the return form (verdict_return_refusal)
     ),
     "claim page of a repeat awaiting an editor": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[2].pk]),
-        27,  # the claim's group changes (panel, timeline) and its Undo buttons' groups
+        28,  # the claim's group changes (panel, timeline) and its Undo buttons' two
     ),
     "claim history": (
         "boss",
@@ -191,7 +192,8 @@ DESK_PAGES = {
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        20,  # three pagers (appearances, group changes, timeline), each with its count
+        24,  # three pagers (appearances, group changes, timeline), each with its count; two
+        # find the former appearances, two which changes to offer an Undo for
     ),
     "speaker page": (
         "boss",
