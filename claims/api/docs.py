@@ -109,7 +109,8 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
     "(`parse_error`, without `fields`: the body is not valid JSON, or repeats a key in an object).",
     401: "The key is missing (where one is needed), malformed, unknown or revoked.",
-    403: "The key lacks the scope this endpoint needs.",
+    403: "The key lacks the scope this endpoint needs, or has no scope at all (an admin grants "
+    "one).",
     404: "No such object, or it is not published.",
     409: "The article is already stored; `existing_url` points to it.",
     413: "The article text (or the whole body) is too large.",
