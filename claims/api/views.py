@@ -368,8 +368,12 @@ class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             # read it: the desk scope, or anyone when it had published claims. Not permanent:
             # an undo brings the old id back.
             pk = str(kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-            merge = speaker_merges.merged_into(pk=int(pk)) if is_id(pk) else None
-            if merge is None or not (reads_unpublished(request) or merge.moved.get("public")):
+            merge = (
+                speaker_merges.merged_into_readable(pk=int(pk), desk=reads_unpublished(request))
+                if is_id(pk)
+                else None
+            )
+            if merge is None:
                 raise
             location = reverse("api:speaker-detail", kwargs={"pk": merge.target_id})
             query = request.META.get("QUERY_STRING", "")
