@@ -68,3 +68,12 @@ def test_the_documented_412_is_the_one_a_client_gets(document):
 def test_endpoints_without_etags_document_no_conditional_answers(document):
     for path, method in [("/api/v1/claims/", "get"), ("/api/v1/articles/", "post")]:
         assert not {"304", "412"} & set(document["paths"][path][method]["responses"])
+
+
+def test_an_intake_jobs_fields_are_described_once_in_the_apis_own_names(document):
+    job = document["components"]["schemas"]["IntakeJob"]
+    duplicate = job["properties"]["duplicate"]["description"]
+    assert "`article_url`" in duplicate and "`article`" not in duplicate
+    descriptions = [field.get("description") for field in job["properties"].values()]
+    described = [text for text in descriptions if text]
+    assert len(described) == len(set(described))
