@@ -288,6 +288,18 @@ def merged_into(*, slug: str | None = None, pk: int | None = None) -> SpeakerMer
     return merges.select_related("target").order_by("-created_at", "-id").first()
 
 
+def merged_into_readable(
+    *, desk: bool, slug: str | None = None, pk: int | None = None
+) -> SpeakerMerge | None:
+    """merged_into, for a reader who may follow it: the desk follows every standing merge,
+    anyone else only one whose merged speaker the public could read (it had published claims),
+    so that an old id leads on without telling that a desk-only speaker existed."""
+    merge = merged_into(slug=slug, pk=pk)
+    if merge is None or not (desk or merge.moved.get("public")):
+        return None
+    return merge
+
+
 def merge_targets_named(text: str, *, source: Speaker, limit: int = 5) -> list[Speaker]:
     """The speakers `text` may name as the one to merge `source` into: the speaker of that
     slug; otherwise those of that name (case aside) and the one holding it as a spelling the

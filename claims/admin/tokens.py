@@ -1,10 +1,11 @@
 """API tokens: created here (the key is shown once), revoked, never deleted."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from config.admin_actions import RefusedActionMixin
 
-from ..api.auth import token_create, token_revoke
+from ..api.auth import SCOPE_REQUIRED_MESSAGE, token_create, token_has_a_scope, token_revoke
 from ..models import (
     ApiToken,
 )
@@ -13,8 +14,26 @@ from .base import AutocompleteIdsCheckedMixin
 # --- API tokens --------------------------------------------------------------------------------
 
 
+class ApiTokenForm(forms.ModelForm):
+    """Refuses a key that could do nothing, on adding one and on changing one: every request
+    with it would be refused."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "user", "can_read", "can_submit", "can_read_unpublished"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not token_has_a_scope(
+            can_read=cleaned.get("can_read", False), can_submit=cleaned.get("can_submit", False)
+        ):
+            raise forms.ValidationError(SCOPE_REQUIRED_MESSAGE, code="no_scope")
+        return cleaned
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(RefusedActionMixin, AutocompleteIdsCheckedMixin, admin.ModelAdmin):
+    form = ApiTokenForm
     list_display = [
         "name",
         "prefix",

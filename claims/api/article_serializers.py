@@ -154,6 +154,13 @@ class IntakeJobSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+        # The model's help names its `article` field, which the API answers as these two.
+        extra_kwargs = {
+            "duplicate": {
+                "help_text": "The page was already stored: `article_id` and `article_url` are "
+                "the existing article."
+            }
+        }
 
     def get_status_url(self, job) -> str:
         return self.context["request"].build_absolute_uri(

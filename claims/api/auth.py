@@ -25,6 +25,20 @@ KEY_PREFIX = "fc_"
 # Writing last_used_at on every request would turn each read into a write; a minute is precise
 # enough to tell a live client from a dead one.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# The desk scope only widens what a read or submit key sees: alone it lets a key do nothing.
+SCOPE_REQUIRED_MESSAGE = (
+    "Give the key a scope: tick read and/or submit (the desk scope only widens what a read "
+    "or submit key sees)."
+)
+NO_SCOPE_MESSAGE = (
+    "This API key has no scopes: it may neither read nor submit. An admin must grant it one "
+    "(Admin → API tokens: read and/or submit)."
+)
+
+
+def token_has_a_scope(*, can_read: bool, can_submit: bool) -> bool:
+    """Whether a key with these scopes may do anything at all (the one definition)."""
+    return can_read or can_submit
 
 
 def _hash(key: str) -> str:
@@ -44,6 +58,8 @@ def token_create(
     name = (name or "").strip()
     if not name:
         raise ValueError("A token needs a name.")
+    if not token_has_a_scope(can_read=can_read, can_submit=can_submit):
+        raise ValueError(SCOPE_REQUIRED_MESSAGE)
     with transaction.atomic():
         while True:
             prefix = secrets.token_hex(4)
@@ -121,6 +137,20 @@ def request_token(request) -> ApiToken | None:
     return request.auth if isinstance(request.auth, ApiToken) else None
 
 
+def _scoped_token(request) -> ApiToken:
+    """The request's key, which has at least one scope: no key is a 401, a key without any
+    scope a 403 saying so (not that it lacks the one this endpoint needs, which reads as if
+    another key's scope were the fix)."""
+    token = request_token(request)
+    if token is None:
+        raise exceptions.NotAuthenticated(
+            "An API key is needed: send `Authorization: Bearer <key>`."
+        )
+    if not token_has_a_scope(can_read=token.can_read, can_submit=token.can_submit):
+        raise exceptions.PermissionDenied(NO_SCOPE_MESSAGE)
+    return token
+
+
 def reads_unpublished(request) -> bool:
     """The desk scope is ticked on the key itself; the account's is_staff grants nothing here."""
     token = request_token(request)
@@ -162,15 +192,11 @@ class ReadScope(permissions.BasePermission):
     message = "This API key does not have the read scope."
 
     def has_permission(self, request, view):
-        token = request_token(request)
-        if token is None:
+        if request_token(request) is None:
             reading = request.method in permissions.SAFE_METHODS
             if reading and getattr(view, "anonymous_reads", False):
                 return True
-            raise exceptions.NotAuthenticated(
-                "An API key is needed: send `Authorization: Bearer <key>`."
-            )
-        return token.can_read
+        return _scoped_token(request).can_read
 
 
 class SubmitScope(permissions.BasePermission):
@@ -179,11 +205,7 @@ class SubmitScope(permissions.BasePermission):
     message = "This API key does not have the submit scope."
 
     def has_permission(self, request, view):
-        token = request_token(request)
-        if token is None:
-            raise exceptions.NotAuthenticated(
-                "An API key is needed: send `Authorization: Bearer <key>`."
-            )
+        token = _scoped_token(request)
         if request.method in permissions.SAFE_METHODS:
             return token.can_read or token.can_submit
         return token.can_submit

@@ -26,11 +26,9 @@ class JSONLDRenderer(JSONRenderer):
 
 
 def unknown_parameter_message(allowed: set[str]) -> str:
-    """Names what the endpoint takes, so that `?page=2` or `?since=` says what to send instead."""
-    names = sorted(allowed)
-    if not names:
-        return "Unknown parameter; this endpoint takes no parameters."
-    return f"Unknown parameter; this endpoint takes {', '.join(names)}."
+    """Names every parameter the endpoint takes (the set it checks against, `format` with the
+    rest), so that `?page=2` or `?since=` says what to send instead."""
+    return f"Unknown parameter; this endpoint takes {', '.join(sorted(allowed))}."
 
 
 class ApiAnswerMixin:
@@ -118,10 +116,9 @@ class StrictQueryMixin(ApiAnswerMixin):
             return
         allowed = self.allowed_query_params()
         unknown = sorted(set(request.query_params) - allowed)
-        formats = {renderer.format for renderer in self.renderer_classes}
-        # `format` is named only where it chooses something (ClaimReview's json or jsonld).
-        named = allowed if len(formats) > 1 else allowed - {"format"}
-        errors = {name: [unknown_parameter_message(named)] for name in unknown}
+        # Every endpoint takes `format` (ApiAnswerMixin checks it), so the list names it too:
+        # the parameters named are exactly those accepted.
+        errors = {name: [unknown_parameter_message(allowed)] for name in unknown}
         # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
         # one, which a client that meant "either" would read as the answer to its question.
         for name in sorted(set(request.query_params) - set(errors)):

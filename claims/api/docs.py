@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serial
 from rest_framework import serializers
 
 from ..claimreview import CLAIMREVIEW_RECENT_APPEARANCES
+from .errors import PRECONDITION_FAILED
 from .filters import DATE_TIME_INVALID
 from .serializers import VerdictMatchSerializer, rating_slugs
 
@@ -73,6 +74,12 @@ ERROR_EXAMPLES = {
         status_codes=["409"],
         response_only=True,
     ),
+    412: OpenApiExample(
+        "Changed since",
+        value=PRECONDITION_FAILED,
+        status_codes=["412"],
+        response_only=True,
+    ),
     413: OpenApiExample(
         "Too long",
         value={
@@ -109,9 +116,12 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
     "(`parse_error`, without `fields`: the body is not valid JSON, or repeats a key in an object).",
     401: "The key is missing (where one is needed), malformed, unknown or revoked.",
-    403: "The key lacks the scope this endpoint needs.",
+    403: "The key lacks the scope this endpoint needs, or has no scope at all (an admin grants "
+    "one).",
     404: "No such object, or it is not published.",
     409: "The article is already stored; `existing_url` points to it.",
+    412: "An `If-Match` (or `If-Unmodified-Since`) sent with the request no longer matches: the "
+    "answer changed since the client read it. Read it again without the header.",
     413: "The article text (or the whole body) is too large.",
     415: "The body is not `application/json`.",
     429: "Too many requests for this key (or address); see `retry_after`.",
@@ -126,6 +136,18 @@ def with_errors(success, *codes: int, success_status: int = 200) -> dict:
             ErrorSerializer, description=ERROR_DESCRIPTIONS[code], examples=[ERROR_EXAMPLES[code]]
         )
     return responses
+
+
+NOT_MODIFIED = OpenApiResponse(
+    description="The `ETag` sent as `If-None-Match` still matches: the answer is unchanged, and "
+    "no body is sent."
+)
+
+
+def with_conditional_errors(success, *codes: int) -> dict:
+    """The responses of a read answered with an ETag (the published verdicts): with_errors',
+    and 304 for a matching If-None-Match, 412 for an If-Match that no longer matches."""
+    return {**with_errors(success, 412, *codes), 304: NOT_MODIFIED}
 
 
 # Published verdicts answer without a key too; `{}` says so in OpenAPI.

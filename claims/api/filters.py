@@ -6,6 +6,7 @@ from datetime import UTC, timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.validators import slug_re
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -18,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from articles.services import language_refusal
 
+from .. import speaker_merges
 from ..ids import ID_DIGITS_MAX, is_id
 from ..models import ClaimStatus, Rating
 from ..selectors.public import modified_since
@@ -140,7 +142,10 @@ class _SpeakerOutletFilters(StrictFilterSet):
     claim_path = ""
 
     speaker = TextFilter(
-        method="filter_speaker", max_length=300, help_text="Speaker id, slug or name."
+        method="filter_speaker",
+        max_length=300,
+        help_text="Speaker id, slug or name. The id or slug of a speaker merged into another "
+        "finds the claims of the speaker kept (as /speakers/{id}/ redirects to it).",
     )
     outlet = TextFilter(
         method="filter_outlet", max_length=253, help_text="Outlet id or domain (reuters.com)."
@@ -159,15 +164,37 @@ class _SpeakerOutletFilters(StrictFilterSet):
         return f"{self.claim_path}{name}"
 
     def speaker_aliases(self) -> bool:
-        """Whether `speaker` may match a desk-only spelling (see speaker_ids_matching)."""
+        """Whether `speaker` may match a desk-only spelling (see speaker_ids_matching) and
+        follow a merge of a desk-only speaker (speaker_kept)."""
         return False
 
     def filter_speaker(self, queryset, name, value):
         from ..models import Speaker
 
         matching = speaker_ids_matching(value, aliases=self.speaker_aliases())
+        kept = self.speaker_kept(value)
+        if kept is not None:
+            matching |= Q(pk=kept)
         speakers = Speaker.objects.filter(matching).values("pk")
         return queryset.filter(**{f"{self._path('speaker')}__in": speakers})
+
+    def speaker_kept(self, value: str) -> int | None:
+        """The speaker kept by the merge that took away the speaker this id or slug named,
+        where this client may follow it (the rule /speakers/{id}/'s redirect keeps). A speaker
+        holding the id or slug now is that speaker, not a merge's."""
+        from ..models import Speaker
+
+        value = " ".join(value.split()).lower()
+        if is_id(value):
+            address = {"pk": int(value)}
+        elif slug_re.fullmatch(value):
+            address = {"slug": value}
+        else:
+            return None
+        if Speaker.objects.filter(**address).exists():
+            return None
+        merge = speaker_merges.merged_into_readable(desk=self.speaker_aliases(), **address)
+        return merge.target_id if merge is not None else None
 
     def filter_outlet(self, queryset, name, value):
         from articles.models import Outlet

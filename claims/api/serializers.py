@@ -186,11 +186,11 @@ class VerdictMatchSerializer(serializers.Serializer):
     score = serializers.FloatField(
         help_text="Fused similarity to the query (vector and keyword), about 0 to 1."
     )
+    # Never null: a match below both thresholds is left out of the results (verdicts_similar_to).
     level = serializers.ChoiceField(
         choices=["suggested", "same_claim"],
-        allow_null=True,
         help_text="same_claim: the desk would link it as the same statement; suggested: worth a "
-        "look; null: below both thresholds.",
+        "look.",
     )
     verdict = VerdictSerializer()
 

@@ -117,12 +117,12 @@ class SearchParameters(serializers.Serializer):
         "while new verdicts are published. Each answer has an ETag: send it back as "
         "If-None-Match to get 304 while the page is unchanged.",
         parameters=docs.VERDICT_LIST_PARAMETERS,
-        responses=docs.with_errors(VerdictSerializer(many=True), 400),
+        responses=docs.with_conditional_errors(VerdictSerializer(many=True), 400),
         auth=docs.OPTIONAL_AUTH,
     ),
     retrieve=extend_schema(
         summary="One published verdict",
-        responses=docs.with_errors(VerdictSerializer, 404),
+        responses=docs.with_conditional_errors(VerdictSerializer, 404),
         auth=docs.OPTIONAL_AUTH,
     ),
 )
@@ -191,7 +191,7 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="A published verdict as schema.org ClaimReview (JSON-LD)",
         description="The same ClaimReview that the public fact-check page embeds.",
-        responses=docs.with_errors(docs.CLAIMREVIEW_RESPONSE, 404),
+        responses=docs.with_conditional_errors(docs.CLAIMREVIEW_RESPONSE, 404),
         auth=docs.OPTIONAL_AUTH,
     )
     @action(
@@ -228,7 +228,7 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
                 description=f"1 to {SEARCH_LIMIT_MAX}, default {SEARCH_LIMIT_DEFAULT}.",
             ),
         ],
-        responses=docs.with_errors(docs.SEARCH_RESPONSE, 400),
+        responses=docs.with_conditional_errors(docs.SEARCH_RESPONSE, 400),
         auth=docs.OPTIONAL_AUTH,
     )
     @action(detail=False, filter_backends=[], pagination_class=None)
@@ -368,8 +368,12 @@ class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
             # read it: the desk scope, or anyone when it had published claims. Not permanent:
             # an undo brings the old id back.
             pk = str(kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-            merge = speaker_merges.merged_into(pk=int(pk)) if is_id(pk) else None
-            if merge is None or not (reads_unpublished(request) or merge.moved.get("public")):
+            merge = (
+                speaker_merges.merged_into_readable(pk=int(pk), desk=reads_unpublished(request))
+                if is_id(pk)
+                else None
+            )
+            if merge is None:
                 raise
             location = reverse("api:speaker-detail", kwargs={"pk": merge.target_id})
             query = request.META.get("QUERY_STRING", "")

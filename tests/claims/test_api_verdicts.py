@@ -779,14 +779,14 @@ def test_the_appearances_endpoint_refuses_what_it_does_not_take(api):
     verdict = published_verdict("The budget grew by 40 percent.")
     url = f"/api/v1/claims/{verdict.claim.pk}/appearances/"
     assert api.get(url, {"page": "2"}).json()["fields"] == {
-        "page": ["Unknown parameter; this endpoint takes cursor, page_size."]
+        "page": ["Unknown parameter; this endpoint takes cursor, format, page_size."]
     }
     detail = f"/api/v1/claims/{verdict.claim.pk}/"
     assert api.get(detail, {"page": "2"}).json()["fields"] == {
-        "page": ["Unknown parameter; this endpoint takes no parameters."]
+        "page": ["Unknown parameter; this endpoint takes format."]
     }
     listed = api.get("/api/v1/verdicts/", {"since": "2026-12-01"}).json()["fields"]["since"][0]
-    assert "updated_since" in listed and "page_size" in listed and "format" not in listed
+    assert "updated_since" in listed and "page_size" in listed and "format" in listed
     claimreview = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/", {"as": "ld"})
     assert claimreview.json()["fields"]["as"] == ["Unknown parameter; this endpoint takes format."]
     assert "cursor" in api.get(url, {"cursor": "forged"}).json()["fields"]

@@ -1,0 +1,78 @@
+"""A key without a scope: refused with a reason the client can act on, and not made in the
+admin at all."""
+
+import pytest
+from django.urls import reverse
+
+from claims.api.auth import NO_SCOPE_MESSAGE, SCOPE_REQUIRED_MESSAGE, token_create
+from claims.models import ApiToken
+from tests.api_clients import client_with, make_key, published_verdict
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+def key_without_a_scope(**scopes) -> str:
+    # Made as a token saved before the admin refused them was: straight to the row.
+    token, key = make_key()
+    ApiToken.objects.filter(pk=token.pk).update(can_read=False, can_submit=False, **scopes)
+    return key
+
+
+@pytest.mark.parametrize("desk_scope", [False, True])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/verdicts/"),
+        ("get", "/api/v1/claims/"),
+        ("get", "/api/v1/speakers/"),
+        ("post", "/api/v1/articles/"),
+        ("get", "/api/v1/articles/1/"),
+    ],
+)
+def test_a_key_without_a_scope_is_told_it_has_none_and_who_grants_one(method, path, desk_scope):
+    key = key_without_a_scope(can_read_unpublished=desk_scope)
+    response = getattr(client_with(key), method)(path, {}, format="json")
+    assert response.status_code == 403
+    body = response.json()
+    assert body == {"error": "permission_denied", "detail": NO_SCOPE_MESSAGE}
+    assert "has no scopes" in body["detail"] and "An admin must grant it one" in body["detail"]
+
+
+def test_a_key_lacking_only_this_endpoints_scope_is_still_told_which_one():
+    published_verdict("The budget grew by 40 percent.")
+    _, key = make_key(read=False, submit=True)
+    response = client_with(key).get("/api/v1/verdicts/")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This API key does not have the read scope."
+
+
+def test_the_service_makes_no_key_without_a_scope():
+    with pytest.raises(ValueError, match="Give the key a scope"):
+        token_create(name="Nothing", user=UserFactory(), can_read=False, can_submit=False)
+    assert not ApiToken.objects.exists()
+
+
+def test_the_admin_refuses_to_save_a_token_without_a_scope(client):
+    client.force_login(UserFactory(is_superuser=True))
+    partner = UserFactory(is_staff=False)
+    response = client.post(
+        reverse("admin:claims_apitoken_add"),
+        {"name": "Partner site", "user": partner.pk, "can_read_unpublished": "on"},
+    )
+    assert response.status_code == 200
+    assert SCOPE_REQUIRED_MESSAGE in response.context["adminform"].form.non_field_errors()
+    assert SCOPE_REQUIRED_MESSAGE in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_the_admin_refuses_to_take_the_last_scope_off_a_token(client):
+    client.force_login(UserFactory(is_superuser=True))
+    token, _ = make_key(read=True)
+    response = client.post(
+        reverse("admin:claims_apitoken_change", args=[token.pk]), {"name": token.name}
+    )
+    assert response.status_code == 200
+    assert SCOPE_REQUIRED_MESSAGE in response.content.decode()
+    token.refresh_from_db()
+    assert token.can_read
