@@ -99,8 +99,10 @@ def django_db_keepdb(request, django_db_modify_db_settings):
 
 @pytest.fixture
 def fast_password_hashing(settings):
-    """For a module that creates many users (`pytest.mark.usefixtures("fast_password_hashing")`):
-    PBKDF2 costs ~0.4 s a user here; the other modules keep the settings' hasher."""
+    """For a module that logs in with passwords or makes users outside the factories
+    (`pytest.mark.usefixtures("fast_password_hashing")`): PBKDF2 costs ~0.3 s a hash here.
+    UserFactory hashes each password once per setting anyway; other modules keep the settings'
+    hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
