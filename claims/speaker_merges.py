@@ -41,6 +41,7 @@ from .models import (
     Verdict,
 )
 from .nlp.attribution import speaker_key
+from .record import published_changed
 from .speaker_edits import speaker_label
 
 MERGE_PERMISSION = "claims.merge_speaker"
@@ -253,6 +254,12 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
         )
         merge.undone_by, merge.undone_at = actor, timezone.now()
         merge.save(update_fields=["undone_by", "undone_at"])
+        if merge.moved.get("public"):
+            # The public list followed the merged speaker's id to the kept one (the rule of
+            # merged_into_readable); the merge moved the published set on with its corrections,
+            # and the undo, which corrects nothing, moves it on itself: the id now names the
+            # restored speaker again, and a cached page would still answer with the kept one's.
+            transaction.on_commit(published_changed)
     return Undone(speaker=restored, kept=kept)
 
 

@@ -315,12 +315,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Published verdicts, the claims they rate, speakers, and article submission. "
         "Send `Authorization: Bearer <key>` with a key that staff created in the admin; "
-        "published verdicts can also be read without a key, at a low rate."
+        "published verdicts can also be read without a key, at a low rate. A query "
+        "parameter an endpoint does not take is a 400 that names it, not an answer that "
+        "ignores it."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Docstrings are notes for whoever reads the code (which service validates, what a mixin
+    # refuses), and drf-spectacular published them as descriptions, inherited ones included.
+    # What clients read is written for them: extend_schema(description=...) on an operation,
+    # extend_schema_serializer(description=...) on a component, help_text on a field.
+    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
     "ENUM_NAME_OVERRIDES": {},
     # Swagger UI and Redoc served from the installed sidecar package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -5,7 +5,7 @@ import re
 from collections.abc import Mapping
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -46,6 +46,10 @@ class StrictCharField(serializers.CharField):
 _LANGUAGE_CODE_ANY_CASE = re.compile(LANGUAGE_CODE.pattern.replace("a-z", "a-zA-Z"))
 
 
+@extend_schema_serializer(
+    description="An article to analyse: its `title` and `body`, or a `url` alone for the desk "
+    "to fetch. The other fields are optional; a field not listed here is refused by name."
+)
 class ArticleSubmitSerializer(serializers.Serializer):
     """What a client sends. The service does the real validation (and duplicate detection);
     these fields only check types, so the messages stay in one place."""
@@ -133,6 +137,10 @@ class ArticleSubmitSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+@extend_schema_serializer(
+    description="A URL the desk is fetching: its `status`, the `reason` when it failed, and "
+    "`article_url` once the article is stored."
+)
 class IntakeJobSerializer(serializers.ModelSerializer):
     """A URL being fetched: its status, the reason when it failed, the article once stored."""
 
@@ -195,6 +203,10 @@ class AnalysisErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_serializer(
+    description="An article's analysis status and the claims found in it that the key may "
+    "read. When the analysis failed, `analysis_error` gives a reason code and a fixed sentence."
+)
 class ArticleSerializer(serializers.ModelSerializer):
     """An article's status. `analysis_error` is a reason code with a fixed sentence: the
     internal text (exception messages, database errors) stays in the logs and the admin."""

@@ -6,7 +6,7 @@ claims.api.article_serializers.
 """
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from articles.models import Article, Outlet
@@ -207,6 +207,10 @@ class VerdictBriefSerializer(serializers.ModelSerializer):
         return absolute_url(self.context, "api:verdict-detail", verdict.pk)
 
 
+@extend_schema_serializer(
+    description="A claim found in an article, with who said it and its published verdict "
+    "(null until one is published). `status` is only in answers to desk-scope keys."
+)
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim as clients see it; `status` and a draft verdict's state are for staff only."""
 
@@ -260,6 +264,10 @@ class GroupAppearanceSerializer(serializers.Serializer):
     article = ArticleBriefSerializer()
 
 
+@extend_schema_serializer(
+    description="The claim's canonical group: the same claim wherever it appeared, as far as "
+    "the key may see."
+)
 class ClaimGroupSerializer(serializers.Serializer):
     """What claim_group_data returns, for the schema."""
 
@@ -274,6 +282,10 @@ class ClaimGroupSerializer(serializers.Serializer):
     appearances_url = serializers.URLField()
 
 
+@extend_schema_serializer(
+    description="One claim, as on the list pages, with its canonical group (null when it is "
+    "in none)."
+)
 class ClaimDetailSerializer(ClaimSerializer):
     """One claim, with its canonical group (not on list pages: one query per claim)."""
 

@@ -122,6 +122,9 @@ class SearchParameters(serializers.Serializer):
     ),
     retrieve=extend_schema(
         summary="One published verdict",
+        description="A verdict that is not published answers 404. Answers to keys without the "
+        "desk scope carry an ETag: send it back as If-None-Match to get 304 while the verdict "
+        "is unchanged.",
         responses=docs.with_conditional_errors(VerdictSerializer, 404),
         auth=docs.OPTIONAL_AUTH,
     ),
@@ -335,10 +338,17 @@ def rating_counts_attach(speakers: list[Speaker], *, slugs: list[str]) -> None:
 @extend_schema_view(
     list=extend_schema(
         summary="Speakers with their published verdicts by rating",
+        description="The speakers named on published verdicts (desk-scope keys: every speaker), "
+        "each with how many published verdicts on their claims have each rating. `q` finds "
+        "them by part of a name.",
         responses=docs.with_errors(SpeakerSerializer(many=True), 400, 401, 403),
     ),
     retrieve=extend_schema(
-        summary="One speaker", responses=docs.with_errors(SpeakerSerializer, 401, 403, 404)
+        summary="One speaker",
+        description="The id of a speaker since merged into another answers 302 with the "
+        "address of the speaker kept, for a key that could read the merged one; not "
+        "permanently, since the desk can undo a merge.",
+        responses=docs.with_errors(SpeakerSerializer, 401, 403, 404),
     ),
 )
 class SpeakerViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):

@@ -542,3 +542,27 @@ def test_an_editor_who_merges_the_speaker_of_a_draft_leaves_its_publication_to_a
         refusal = verdicts.verdict_publish_refusal(verdict=submitted, user=who)
         assert refusal and "another editor" in refusal
     assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
+
+
+def test_undoing_a_public_merge_clears_the_cached_verdict_list_of_the_old_id(
+    pair, settings, django_capture_on_commit_callbacks
+):
+    settings.API_LIST_CACHE_SECONDS = 30  # the list pages are cached, as in production
+    full, short = pair
+    boss = editor()
+    published = published_verdict(claim=ClaimFactory(speaker=short))
+    old_id, public = short.pk, key_client()
+    with django_capture_on_commit_callbacks(execute=True):
+        merge = speaker_merge(
+            source=short, target=full, actor=boss, correction_note="The same person."
+        )
+    path = f"/api/v1/verdicts/?speaker={old_id}"
+    assert [row["id"] for row in public.get(path).json()["results"]] == [published.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restored = speaker_merge_undo(merge=merge, actor=boss).speaker
+
+    # The id names the restored speaker again, who has no published claim: the verdict stayed
+    # with the speaker it was corrected to.
+    assert restored.pk == old_id
+    assert public.get(path).json()["results"] == []
