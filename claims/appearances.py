@@ -170,6 +170,11 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     application, so without this date a split or a reopening would leave the fact-check's date
     where it was, though what it lists changed.
 
+    Yields a dict the caller hands to covers_lifted_record once the change is recorded: each
+    repeat whose cover by a published fact-check the change ended (split out, linked to another
+    group, or left behind by its checked claim), with that checked claim and the group the
+    cover was in. A reopening ends the cover too, and says so itself.
+
     Use inside transaction.atomic(), the touched claims locked."""
     claim_ids = list(claim_ids)
     before_groups = set(group_ids) | set(
@@ -179,11 +184,13 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     # No published fact-check among them, none after either (a change moves these claims
     # between these groups, or into a group it founds for one of them): nothing to compare,
     # and the worker's links into a viral group stay two small queries.
+    lifted: dict[int, tuple[int, int | None]] = {}
     if not touched.filter(published_verdict_q("verdict__")).exists():
-        yield
+        yield lifted
         return
     before = public_appearance_map(claim_ids=claim_ids, group_ids=before_groups)
-    yield
+    groups_before = dict(Claim.objects.filter(pk__in=list(before)).values_list("pk", "group_id"))
+    yield lifted
     after_groups = before_groups | set(
         Claim.objects.filter(pk__in=claim_ids).values_list("group_id", flat=True)
     )
@@ -191,6 +198,9 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     changed = sorted(pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk))
     if not changed:
         return
+    for checked, covered in before.items():
+        for repeat in covered - after.get(checked, frozenset()) - {checked}:
+            lifted[repeat] = (checked, groups_before.get(checked))
     if not may_change_public_appearances(actor):
         named = ", ".join(f"#{pk}" for pk in changed[:3]) + (" …" if len(changed) > 3 else "")
         raise NeedsAnEditor(
@@ -203,3 +213,27 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     verdicts_modified(verdicts=dated, at=now)
     # Cached sitemap pages and API lists carry the old dates.
     transaction.on_commit(published_changed)
+
+
+def covers_lifted_record(lifted: dict, *, by: ClaimGroupEvent) -> None:
+    """Record, on each repeat's own history, that the group change `by` ended its cover by the
+    published verdict applied to it (`lifted`, as public_appearances_kept yields it): the one
+    record every change that does so writes, whichever claim it moved, and which
+    claims.selectors.claim_cover_lifted reads for the claim page. Undoing `by` puts the cover
+    back, and the notice goes with it."""
+    ClaimGroupEvent.objects.bulk_create(
+        ClaimGroupEvent(
+            group_id=group_id,
+            claim_id=repeat,
+            kind=GroupEventKind.COVER_LIFTED,
+            actor=by.actor,
+            data={
+                "before": {},
+                "uncovered": checked,
+                "by": by.pk,
+                "by_kind": by.kind,
+                "by_claim": by.claim_id,
+            },
+        )
+        for repeat, (checked, group_id) in sorted(lifted.items())
+    )

@@ -256,11 +256,16 @@ def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineE
         label = GroupEventKind(undone).label if undone in GroupEventKind.values else undone
         details.append(("undoes", label))
     note = ""
-    if event.kind == GroupEventKind.SPLIT and isinstance(event.data.get("uncovered"), int):
-        details.append(
-            ("no longer covered by", f"published fact-check of claim #{event.data['uncovered']}")
-        )
-        note = UNCOVERED_SPLIT_NOTE
+    uncovered = event.data.get("uncovered")
+    if event.kind in (GroupEventKind.SPLIT, GroupEventKind.COVER_LIFTED) and isinstance(
+        uncovered, int
+    ):
+        details.append(("no longer covered by", f"published fact-check of claim #{uncovered}"))
+        note = UNCOVERED_NOTE
+    if event.kind == GroupEventKind.COVER_LIFTED and event.data.get("by_kind"):
+        by = event.data["by_kind"]
+        label = GroupEventKind(by).label if by in GroupEventKind.values else by
+        details.append(("since", label + _of_claim(event.data.get("by_claim"), event.claim_id)))
     if event.undone_by_id:
         details.append(("undone", "yes"))
     return TimelineEntry(
@@ -272,10 +277,15 @@ def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineE
     )
 
 
-# A split from under an applied verdict keeps the dismissal, so that its undo puts the cover back.
-UNCOVERED_SPLIT_NOTE = (
-    "Not a repeat after all: the claim stays dismissed as already checked until someone reopens "
-    "it to check it on its own (undoing this split puts the cover back)."
+def _of_claim(by_claim, claim_id) -> str:
+    return f" (claim #{by_claim})" if by_claim and by_claim != claim_id else ""
+
+
+# A change that ends an applied verdict's cover keeps the dismissal, so that its undo puts the
+# cover back.
+UNCOVERED_NOTE = (
+    "The claim stays dismissed as already checked until someone reopens it to check it on its "
+    "own (undoing the group change puts the cover back)."
 )
 
 

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..appearances import public_appearances_kept, standing_applications
+from ..appearances import covers_lifted_record, public_appearances_kept
 from ..models import (
     Claim,
     ClaimGroup,
     ClaimGroupEvent,
-    ClaimStatus,
     GroupEventKind,
     GroupLink,
     MatchSuggestion,
@@ -62,19 +61,21 @@ def claim_group_link(
         if actor is None:  # the worker's link, not a person's
             _auto_link_still_wanted(claim, earlier)
         before = _before([claim, earlier])
-        with public_appearances_kept(actor=actor, claim_ids=[claim.pk, earlier.pk]):
+        with public_appearances_kept(actor=actor, claim_ids=[claim.pk, earlier.pk]) as lifted:
             group = _group_for(earlier)
             link = GroupLink.AUTO if kind == GroupEventKind.AUTO_LINKED else GroupLink.CONFIRMED
             Claim.objects.filter(pk=claim.pk).update(group=group, group_link=link)
         _canonical_refresh(claim.group_id)
         ClaimGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
-        return ClaimGroupEvent.objects.create(
+        event = ClaimGroupEvent.objects.create(
             group=group,
             claim=claim,
             kind=kind,
             actor=actor,
             data={"before": before, "earlier": earlier.pk},
         )
+        covers_lifted_record(lifted, by=event)
+        return event
 
 
 def _auto_link_still_wanted(claim: Claim, earlier: Claim) -> None:
@@ -155,16 +156,18 @@ def group_merge(*, source: ClaimGroup, target: ClaimGroup, actor) -> ClaimGroupE
         before = _before(members)
         with public_appearances_kept(
             actor=actor, claim_ids=[c.pk for c in members], group_ids=[source.pk, target.pk]
-        ):
+        ) as lifted:
             Claim.objects.filter(pk__in=[c.pk for c in members]).update(
                 group=target, group_link=GroupLink.CONFIRMED
             )
         _canonical_refresh(source.pk)
         ClaimGroup.objects.filter(pk=target.pk).update(updated_at=timezone.now())
-        return ClaimGroupEvent.objects.create(
+        event = ClaimGroupEvent.objects.create(
             group=target, kind=GroupEventKind.MERGED, actor=actor,
             data={"before": before, "source": source.pk},
         )  # fmt: skip
+        covers_lifted_record(lifted, by=event)
+        return event
 
 
 def group_merge_into_claim(*, source: ClaimGroup, target_claim: Claim, actor) -> ClaimGroupEvent:
@@ -183,26 +186,26 @@ def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
     """Take `claim` out of its group: it was not a repeat after all.
 
     A repeat an editor applied a published verdict to stops being covered by it, but stays
-    dismissed, so that undoing the split puts the cover back; the event names the fact-check
-    it lost (`data["uncovered"]`, the checked claim), which the claim page and its history
-    show, with the way back to the queue (reopening it)."""
+    dismissed, so that undoing the split puts the cover back; so do the repeats a split-out
+    checked claim leaves behind. Each gets its record (covers_lifted_record), which its claim
+    page and history show, with the way back to the queue (reopening it)."""
     with transaction.atomic():
         (claim,) = _locked(claim)
         if not claim.group_id:
             raise GroupActionRefused("This claim is not in a group.")
         group_id = claim.group_id
         before = _before([claim])
-        data = {"before": before}
-        if claim.status == ClaimStatus.DISMISSED:
-            applied = standing_applications().filter(claim=claim).order_by("-pk").first()
-            if applied is not None and isinstance(applied.data.get("checked"), int):
-                data["uncovered"] = applied.data["checked"]
-        with public_appearances_kept(actor=actor, claim_ids=[claim.pk], group_ids=[group_id]):
+        with public_appearances_kept(
+            actor=actor, claim_ids=[claim.pk], group_ids=[group_id]
+        ) as lifted:
             Claim.objects.filter(pk=claim.pk).update(group=None, group_link="")
         _canonical_refresh(group_id)
-        return ClaimGroupEvent.objects.create(
-            group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor, data=data,
+        event = ClaimGroupEvent.objects.create(
+            group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor,
+            data={"before": before},
         )  # fmt: skip
+        covers_lifted_record(lifted, by=event)
+        return event
 
 
 def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
@@ -223,7 +226,7 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
         # its group, so the mark is what puts an application back on the public record.
         with public_appearances_kept(
             actor=actor, claim_ids=[c.pk for c in claims], group_ids=groups_touched
-        ):
+        ) as lifted:
             for claim in claims:
                 group_id, link = before[str(claim.pk)]
                 Claim.objects.filter(pk=claim.pk).update(group_id=group_id, group_link=link)
@@ -240,6 +243,7 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
             )  # fmt: skip
             event.undone_by = undo
             event.save(update_fields=["undone_by"])
+        covers_lifted_record(lifted, by=undo)
         return undo
 
 
@@ -255,7 +259,7 @@ def group_event_undo_refusal(
     `groups_now`: the group of each claim the event moved, by id, as they are now (a change
     however recorded that left one elsewhere); `later`: later events that may touch it
     (_later_events_touching, one query for many events)."""
-    if event.kind in (GroupEventKind.UNDONE, GroupEventKind.VERDICT_APPLIED):
+    if event.kind in _NOT_UNDONE_HERE:
         return "This event cannot be undone here (a dismissal is reopened from the claim)."
     if event.undone_by_id:
         return "This change was already undone."
@@ -293,8 +297,14 @@ def group_events_undoable(events: list[ClaimGroupEvent]) -> list[ClaimGroupEvent
     ]
 
 
-# A rejection moves no claim; an undo put back what it undid (and that event is marked undone).
-_TOUCHING_NOTHING = (GroupEventKind.UNDONE, GroupEventKind.REJECTED)
+# A rejection moves no claim; an undo put back what it undid (and that event is marked undone);
+# a lifted cover is the record of another change (undoing that one puts the cover back).
+_TOUCHING_NOTHING = (GroupEventKind.UNDONE, GroupEventKind.REJECTED, GroupEventKind.COVER_LIFTED)
+_NOT_UNDONE_HERE = (
+    GroupEventKind.UNDONE,
+    GroupEventKind.VERDICT_APPLIED,
+    GroupEventKind.COVER_LIFTED,
+)
 
 
 def _later_events_touching(events: list[ClaimGroupEvent]) -> list[ClaimGroupEvent]:

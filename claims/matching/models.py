@@ -115,6 +115,9 @@ class GroupEventKind(models.TextChoices):
     MERGED = "merged", "Groups merged"
     SPLIT = "split", "Split out"
     VERDICT_APPLIED = "verdict_applied", "Published verdict applied"
+    # A repeat no longer covered by the published verdict applied to it, since the change
+    # named in `data["by"]` (claims.matching.groups.covers_lifted_record).
+    COVER_LIFTED = "cover_lifted", "No longer covered by a published verdict"
     UNDONE = "undone", "Undone"
 
 

@@ -86,21 +86,33 @@ def source_domains(urls: list[str]) -> set[str]:
 
 
 def claim_cover_lifted(claim: Claim) -> ClaimGroupEvent | None:
-    """The split that took this dismissed repeat out of the group whose published fact-check
-    an editor had applied to it (claims.matching.groups.claim_split's `uncovered`), while the
-    claim stays as that left it: out of any group, and dismissed with nobody dismissing it
-    again since (for a reason of their own). None otherwise."""
-    if claim.status != ClaimStatus.DISMISSED or claim.group_id is not None:
+    """The record (claims.matching.groups.covers_lifted_record) that a group change ended the
+    cover of the published fact-check an editor had applied to this dismissed repeat: split
+    out, linked to another group, or left behind by its checked claim. None once that change
+    was undone (the cover is back), a verdict was applied to the claim again, or someone
+    dismissed it again since for a reason of their own; None for a claim not dismissed.
+    (Before these records, a split of the repeat itself named the fact-check in its own
+    `data["uncovered"]`: such a split is its own record.)"""
+    if claim.status != ClaimStatus.DISMISSED:
         return None
-    split = (
-        ClaimGroupEvent.objects.filter(claim=claim, kind=GroupEventKind.SPLIT)
+    latest = (
+        ClaimGroupEvent.objects.filter(claim=claim)
+        .filter(
+            Q(kind__in=[GroupEventKind.COVER_LIFTED, GroupEventKind.VERDICT_APPLIED])
+            | Q(kind=GroupEventKind.SPLIT, data__has_key="uncovered")
+        )
         .select_related("actor")
         .order_by("-created_at", "-pk")
         .first()
     )
-    if split is None or split.undone_by_id or not isinstance(split.data.get("uncovered"), int):
+    if latest is None or latest.kind == GroupEventKind.VERDICT_APPLIED:
+        return None
+    if not isinstance(latest.data.get("uncovered"), int):
+        return None
+    by = latest.data.get("by", latest.pk)
+    if ClaimGroupEvent.objects.filter(pk=by, undone_by__isnull=False).exists():
         return None
     dismissed_since = ClaimEvent.objects.filter(
-        claim=claim, kind=ClaimEventKind.DISMISSED, created_at__gt=split.created_at
+        claim=claim, kind=ClaimEventKind.DISMISSED, created_at__gt=latest.created_at
     )
-    return None if dismissed_since.exists() else split
+    return None if dismissed_since.exists() else latest

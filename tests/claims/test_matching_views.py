@@ -470,7 +470,7 @@ def test_a_fact_checker_is_not_offered_the_changes_to_a_covered_repeat_only_an_e
     )
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     assert split not in page and reopen not in page and "Undo “" not in page
-    assert "An editor reopens this repeat, splits it out or undoes its group changes" in page
+    assert "An editor reopens this repeat or takes it out of its group" in page
     assert reverse("claims:merge", args=[repeat.pk]) in page  # a merge keeps the cover
     client.force_login(editor(username="ed2"))
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
@@ -518,12 +518,14 @@ def test_a_repeat_split_out_from_under_an_applied_verdict_says_it_is_no_longer_c
     assert f">claim #{verdict.claim.pk}</a>" in lifted and "split it out" in lifted
     assert "reopen it to check it on its own" in lifted and "No verdict yet" not in section
     page = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
-    split = page.split("Group: Split out")[1].split("</li>")[0]
-    assert f"claim #{verdict.claim.pk}" in split and "stays dismissed" in split
+    assert "Group: Split out" in page
+    lifted = page.split("Group: No longer covered by a published verdict")[1].split("</li>")[0]
+    assert f"claim #{verdict.claim.pk}" in lifted and "stays dismissed" in lifted
+    assert "Split out" in lifted
     # Reopened, it is in the queue again and the page no longer says so.
     client.post(reverse("claims:reopen", args=[repeat.pk]))
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
-    assert "No longer covered by" not in page
+    assert "data-cover-lifted" not in page  # its history still tells
     assert Claim.objects.get(pk=repeat.pk).status == ClaimStatus.NEW
 
 
