@@ -35,6 +35,23 @@ def client_with(key: str | None = None) -> APIClient:
     return client
 
 
+def openapi_document() -> dict:
+    """The API's OpenAPI document as a client without a key reads it, as JSON."""
+    response = client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def schema_resolve(document: dict, node: dict) -> dict:
+    """`node` with its $ref (or first allOf part) followed to the schema it stands for."""
+    while "$ref" in node or "allOf" in node:
+        if "allOf" in node:
+            node = node["allOf"][0]
+        else:
+            node = document["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
 def key_client(**scopes) -> APIClient:
     return client_with(make_key(**scopes)[1])
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from claims.api import article_serializers, articles, base, serializers, views
-from tests.api_clients import client_with
+from tests.api_clients import openapi_document
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -15,12 +15,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 INTERNAL_WORDS = re.compile(
     r"\b(services?|querysets?|helpers?|serializers?|mixins?|docstrings?|schema)\b(?!\.org)", re.I
 )
-
-
-def _schema() -> dict:
-    response = client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    assert response.status_code == 200
-    return response.json()
 
 
 def _operations(schema: dict) -> dict[str, dict]:
@@ -47,7 +41,9 @@ def _described(schema: dict) -> dict[str, str]:
 
 def test_the_schemas_descriptions_use_no_words_of_the_code():
     leaks = {
-        name: text for name, text in _described(_schema()).items() if INTERNAL_WORDS.search(text)
+        name: text
+        for name, text in _described(openapi_document()).items()
+        if INTERNAL_WORDS.search(text)
     }
     assert leaks == {}
 
@@ -59,18 +55,18 @@ def test_no_docstring_of_the_api_code_is_published_as_a_description():
         for _, cls in inspect.getmembers(module, inspect.isclass)
         if cls.__module__ == module.__name__ and cls.__doc__
     }
-    published = set(_described(_schema()).values())
+    published = set(_described(openapi_document()).values())
     assert docstrings and not docstrings & published
 
 
 def test_the_submit_body_and_the_claim_group_are_described_for_clients():
-    components = _schema()["components"]["schemas"]
+    components = openapi_document()["components"]["schemas"]
     assert "`url` alone" in components["ArticleSubmitRequest"]["description"]
     assert "canonical group" in components["ClaimGroup"]["description"]
 
 
 def test_the_unknown_parameter_rule_and_a_merged_speakers_redirect_are_told_to_clients():
-    schema = _schema()
+    schema = openapi_document()
     # Once, in the API's own description, where a mixin's docstring said it to three operations.
     assert "400 that names it" in schema["info"]["description"]
     assert "302" in _operations(schema)["GET /api/v1/speakers/{id}/"]["description"]

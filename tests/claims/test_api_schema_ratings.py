@@ -3,45 +3,32 @@
 import pytest
 
 from claims.models import Rating, RatingScale
-from tests.api_clients import client_with
+from tests.api_clients import client_with, openapi_document, schema_resolve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
-def schema() -> dict:
-    response = client_with().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    assert response.status_code == 200
-    return response.json()
-
-
-def resolve(document: dict, node: dict) -> dict:
-    while "$ref" in node or "allOf" in node:
-        if "allOf" in node:
-            node = node["allOf"][0]
-        else:
-            node = document["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
-    return node
-
-
 def verdict_rating_slugs(document: dict) -> list[str]:
-    rating = resolve(document, document["components"]["schemas"]["Verdict"]["properties"]["rating"])
-    return resolve(document, rating["properties"]["slug"])["enum"]
+    rating = schema_resolve(
+        document, document["components"]["schemas"]["Verdict"]["properties"]["rating"]
+    )
+    return schema_resolve(document, rating["properties"]["slug"])["enum"]
 
 
 def rating_parameter_slugs(document: dict) -> list[str]:
     parameters = document["paths"]["/api/v1/verdicts/"]["get"]["parameters"]
     (rating,) = [parameter for parameter in parameters if parameter["name"] == "rating"]
-    return resolve(document, rating["schema"])["enum"]
+    return schema_resolve(document, rating["schema"])["enum"]
 
 
 def test_the_verdict_rating_is_an_enum_of_the_desks_rating_slugs():
-    slugs = verdict_rating_slugs(schema())
+    slugs = verdict_rating_slugs(openapi_document())
     assert slugs == sorted(Rating.objects.values_list("slug", flat=True).distinct())
     assert {"true", "false", "pants-on-fire"} <= set(slugs)
 
 
 def test_the_rating_filter_lists_the_same_slugs_as_the_verdicts_carry():
-    document = schema()
+    document = openapi_document()
     assert rating_parameter_slugs(document) == verdict_rating_slugs(document)
 
 
@@ -50,11 +37,11 @@ def test_a_rating_of_a_retired_scale_is_listed_because_old_verdicts_keep_it():
     Rating.objects.create(
         scale=scale, label="Misleading", slug="misleading", value=99, colour="#777777"
     )
-    assert "misleading" in verdict_rating_slugs(schema())
+    assert "misleading" in verdict_rating_slugs(openapi_document())
 
 
 def test_every_listed_rating_is_accepted_by_the_filter_and_an_unlisted_one_is_not():
-    slugs = rating_parameter_slugs(schema())
+    slugs = rating_parameter_slugs(openapi_document())
     for slug in slugs:
         assert client_with().get("/api/v1/verdicts/", {"rating": slug}).status_code == 200, slug
     unlisted = client_with().get("/api/v1/verdicts/", {"rating": "not-a-rating"})
