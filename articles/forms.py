@@ -2,12 +2,21 @@ from django import forms
 
 from .lengths import ColumnLengthValidator
 from .models import IntakeJob, IntakeStatus
+from .services import TITLE_REQUIRED
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
 # text of the submit form and the admin's add form.
 PASTED_TEXT_ERRORS = {
     "null_characters_not_allowed": "The text holds a NUL character, which no article text has: "
     "was a file (a PDF, a Word document) pasted? Paste the article's text, or its URL."
+}
+
+# The admin's article add and change forms (claims/admin/articles.py) left their required boxes
+# to Django's bare "This field is required.": the title says what the services say of an empty
+# one, the language what to type.
+ARTICLE_REQUIRED_ERRORS = {
+    "title": {"required": TITLE_REQUIRED},
+    "language": {"required": "Enter the article's language code, such as 'en' or 'pt-br'."},
 }
 
 

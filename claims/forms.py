@@ -1,9 +1,9 @@
-from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+"""The claim page's forms and the fields they share: verdicts with their evidence sources,
+corrections, dismissals, returns, research notes, and the queue's bulk action. The lists'
+filter and search forms are in claims/filter_forms.py."""
 
-from articles.models import Outlet
-from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
+from django import forms
+
 from articles.services import visible_text
 
 from .ids import is_id
@@ -19,99 +19,7 @@ from .limits import (
     source_title_length,
     source_url_length,
 )
-from .models import ClaimEvent, ClaimGroupEvent, Rating
-from .selectors import QUEUE_SORTS, QUEUE_STATUSES
-from .selectors.search import SEARCH_QUERY_NO_WORDS, search_words
-
-
-def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
-    """Mark the `end` filter when it comes before `start`: a reversed range matches nothing,
-    and an empty page without a reason reads as "no such claims"."""
-    low, high = form.cleaned_data.get(start), form.cleaned_data.get(end)
-    if low is not None and high is not None and low > high:
-        form.add_error(end, message)
-
-
-def _search_has_words(value: str) -> None:
-    if not search_words(value):
-        raise forms.ValidationError(SEARCH_QUERY_NO_WORDS)
-
-
-def search_query_field(*, label: str) -> forms.CharField:
-    return forms.CharField(
-        required=False,
-        label=label,
-        max_length=SEARCH_QUERY_MAX,
-        error_messages={"max_length": SEARCH_QUERY_TOO_LONG},
-        # Not run on an empty value: no search is no filter.
-        validators=[_search_has_words],
-    )
-
-
-class QueueFilterForm(forms.Form):
-    q = search_query_field(label="Search claims")
-    status = forms.ChoiceField(
-        required=False, choices=[(key, label) for key, (label, _) in QUEUE_STATUSES.items()]
-    )
-    speaker = forms.CharField(required=False, max_length=200)
-    outlet = forms.ModelChoiceField(
-        queryset=Outlet.objects.order_by("name"), required=False, empty_label="Any outlet"
-    )
-    published_from = forms.DateField(
-        required=False, label="Article from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    published_to = forms.DateField(
-        required=False, label="Article to", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    score_min = forms.FloatField(
-        required=False,
-        min_value=0,
-        max_value=1,
-        label="Score from",
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-    )
-    score_max = forms.FloatField(
-        required=False,
-        min_value=0,
-        max_value=1,
-        label="Score to",
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-    )
-    assignee = forms.ChoiceField(
-        required=False,
-        choices=[("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")],
-    )
-    repeats = forms.ChoiceField(
-        required=False,
-        label="Already checked",
-        choices=[
-            ("", "New work and repeats"),
-            ("new", "New work only"),
-            ("checked", "Repeats of a published fact-check"),
-        ],
-    )
-    sort = forms.ChoiceField(
-        required=False,
-        label="Order",
-        choices=[(key, label) for key, (label, _, _) in QUEUE_SORTS.items()],
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        range_check(self, "published_from", "published_to", "The period ends before it starts.")
-        range_check(self, "score_min", "score_max", "The range ends below where it starts.")
-        return cleaned
-
-    def active_filter_count(self) -> int:
-        """How many filters were sent with a value, a refused one included (its error shows on
-        the form); the order is not a filter: it leaves out no claim."""
-        if not self.is_bound:
-            return 0
-        return sum(
-            1
-            for field in self
-            if field.name != "sort" and self.data.get(field.html_name, "").strip()
-        )
+from .models import Rating
 
 
 class DeskText:
@@ -340,63 +248,3 @@ class CorrectionForm(VerdictForm):
         for name, message in self.REQUIRED.items():
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = message
-
-
-class DeskHistoryFilterForm(forms.Form):
-    person = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"
-    )
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # EXISTS per user on the actor index, not DISTINCT over a join with every event; a
-        # group change is on the desk history too (selectors.desk_history_page).
-        acted = ClaimEvent.objects.filter(actor=OuterRef("pk"))
-        grouped = ClaimGroupEvent.objects.filter(actor=OuterRef("pk"))
-        self.fields["person"].queryset = (
-            get_user_model().objects.filter(Exists(acted) | Exists(grouped)).order_by("username")
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        range_check(self, "date_from", "date_to", "The period ends before it starts.")
-        return cleaned
-
-
-class VerdictExportForm(forms.Form):
-    """The period of the published fact-checks spreadsheet (both ends optional, inclusive)."""
-
-    date_from = forms.DateField(
-        required=False, label="Published from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        range_check(self, "date_from", "date_to", "The period ends before it starts.")
-        unknown = sorted(set(self.data) - set(self.fields))
-        if unknown:
-            raise forms.ValidationError(f"Unknown parameter: {', '.join(unknown)}.")
-        return cleaned
-
-
-class PublicSearchForm(forms.Form):
-    """The public index of fact-checks: words of the claim, and a rating in use."""
-
-    q = search_query_field(label="Search fact-checks")
-    rating = forms.ChoiceField(
-        required=False,
-        label="Rating",
-        error_messages={"invalid_choice": "Choose one of the ratings listed."},
-    )
-
-    def __init__(self, *args, rating_choices: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = [("", "Any rating"), *rating_choices]
-
-    def clean_q(self):
-        return " ".join(self.cleaned_data["q"].split())

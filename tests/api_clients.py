@@ -110,3 +110,9 @@ def _user():
 
 def days_ago(days: float):
     return timezone.now() - timedelta(days=days)
+
+
+def ids(response) -> list[int]:
+    """The ids of a list response's results, in order (asserting the response is a 200)."""
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]

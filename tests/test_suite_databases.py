@@ -16,7 +16,7 @@ from tests import databases
 REPO = Path(__file__).resolve().parent.parent
 # Any quick test that uses the database: what matters is the database the run sets up.
 A_DATABASE_TEST = (
-    "tests/claims/test_api_verdicts.py::test_published_verdicts_can_be_read_without_a_key"
+    "tests/claims/test_api_verdict_detail.py::test_published_verdicts_can_be_read_without_a_key"
 )
 
 

@@ -238,7 +238,13 @@ def import_list(request):
                 return redirect("articles:import", pk=batch.pk)
     batches = ImportBatch.objects.defer("content").select_related("created_by")
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
-    return render(request, "articles/intake/import_list.html", {"page": page, "form": form})
+    return render(
+        request,
+        "articles/intake/import_list.html",
+        {"page": page, "form": form},
+        # A refused upload is a 400, as the feed form and every other refused form on the desk.
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.db.models import OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from articles.forms import PASTED_TEXT_ERRORS
+from articles.forms import ARTICLE_REQUIRED_ERRORS, PASTED_TEXT_ERRORS
 from articles.intake.extract import day_at_noon
 from articles.models import Article, Outlet, SourceKind
 from articles.queueing import article_analysis_rerun
@@ -74,6 +74,7 @@ class ArticleAddForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "url", "byline", "published_at", "language"]
+        error_messages = ARTICLE_REQUIRED_ERRORS
 
     def _get_validation_exclusions(self):
         # The service checks a repeated URL and names the article that has it; the model's own
@@ -132,6 +133,7 @@ class ArticleChangeForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "outlet", "url", "byline", "published_at", "language"]
+        error_messages = ARTICLE_REQUIRED_ERRORS
 
     def clean(self):
         cleaned = super().clean()

@@ -154,7 +154,7 @@ class VerdictSerializer(serializers.ModelSerializer):
     def to_representation(self, verdict):
         """The same dict DRF's field walk builds from the declarations above, written out:
         a list page serializes up to 100 verdicts and the generic walk (plus a reverse() per
-        URL) costs about ten times this. test_api_verdicts checks that the two agree."""
+        URL) costs about ten times this. test_api_verdict_detail checks that the two agree."""
         sources = [
             {"url": s.url, "title": s.title, "note": s.note, "accessed_on": s.accessed_on}
             for s in verdict.sources.all()

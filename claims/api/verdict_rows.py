@@ -1,5 +1,5 @@
 """The published-verdict list's fast path: the columns it reads with .values() and the JSON it
-builds from them, the same dict VerdictSerializer's declarations describe (test_api_verdicts
+builds from them, the same dict VerdictSerializer's declarations describe (test_api_verdict_detail
 checks that the two agree). No serializers here, only plain dicts.
 """
 

@@ -15,7 +15,7 @@ from articles.services import visible_text
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
-from ..forms import DeskHistoryFilterForm, VerdictExportForm
+from ..filter_forms import DeskHistoryFilterForm, VerdictExportForm
 from ..limits import CORRECTION_NOTE_MAX
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 
 from .. import selectors
 from ..claimreview import claimreview_for, jsonld_script, public_appearances
-from ..forms import PublicSearchForm
+from ..filter_forms import PublicSearchForm
 from ..models import Verdict
 from ..record import published_generation
 from .base import VIEW_CLAIMS

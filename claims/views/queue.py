@@ -10,7 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from config.form_encoding import field_labels, refuse_unreadable_in_messages
 
 from .. import bulk, selectors
-from ..forms import QueueBulkForm, QueueFilterForm
+from ..filter_forms import QueueFilterForm
+from ..forms import QueueBulkForm
 from ..ids import is_id
 from ..limits import DISMISSAL_REASON_MAX
 from ..matching.selectors import pending_applications

@@ -259,6 +259,7 @@ def test_the_import_page_refuses_a_bad_file_and_needs_the_permission(client):
     client.force_login(fact_checker())
     upload = SimpleUploadedFile("rows.txt", b"hello")
     response = client.post("/intake/imports/", {"file": upload})
+    assert response.status_code == 400
     assert "neither CSV (.csv) nor JSON Lines" in response.content.decode()
     client.force_login(UserFactory(is_staff=False))
     assert client.get("/intake/imports/").status_code == 403
@@ -430,6 +431,7 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read_into_memory(
     client.force_login(fact_checker())
     big = b"title,body\n" + b"A,Prices rose 5 percent.\n" * 100
     response = client.post("/intake/imports/", {"file": SimpleUploadedFile("rows.csv", big)})
+    assert response.status_code == 400
     assert "The file has 2,511 bytes; the maximum is 1,024." in response.content.decode()
     assert reads == [] and not ImportBatch.objects.exists()
 

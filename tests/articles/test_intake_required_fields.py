@@ -30,6 +30,7 @@ def test_a_feed_without_a_poll_interval_is_told_to_say_how_often_to_poll():
 def test_an_import_sent_without_a_file_is_told_to_choose_the_file(client):
     client.force_login(editor())
     response = client.post(reverse("articles:imports"), {})
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "file": ["Choose the CSV or JSON Lines file to import."]
     }

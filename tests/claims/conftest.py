@@ -1,6 +1,6 @@
 """What several claims test modules set up alike: the desk's people logged in on the test client
-(`checker`, `boss`), an empty cache (`fresh_cache`), an applied repeat (`applied`),
-a real worker process (`celery_worker_process`).
+(`checker`, `boss`), an API client with a read key (`api`), an empty cache (`fresh_cache`), an
+applied repeat (`applied`), a real worker process (`celery_worker_process`).
 
 A module whose tests call the services alone may define its own (tests/claims/test_workflow.py
 does: actors that never log in, the editor called "ed")."""
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from claims.matching import applications
 from claims.models import ClaimGroupEvent, GroupEventKind, Verdict
+from tests.api_clients import key_client
 from tests.factories import (
     editor,
     fact_checker,
@@ -21,6 +22,12 @@ from tests.factories import (
     titled_claim,
 )
 from tests.workers import worker_start, worker_stop
+
+
+@pytest.fixture
+def api():
+    """An API client with a read key (tests/api_clients.py)."""
+    return key_client()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles.forms import PASTED_TEXT_ERRORS
 from articles.models import Article
+from articles.services import TITLE_REQUIRED
 from claims import services
 from claims.models import ClaimStatus
 from tests.claims.admin_forms import change_form_fields
@@ -85,7 +86,7 @@ def test_adding_an_article_in_the_admin_validates_and_queues_analysis(
     # A field that refused its own value says why, once: not also that it is empty.
     refused = client.post(url, {"title": "", "body": "PK\x03\x04\x00 zip", "language": "en"})
     form = refused.context["adminform"].form
-    assert form.errors["title"] == ["This field is required."]
+    assert form.errors["title"] == [TITLE_REQUIRED]
     assert form.errors["body"] == [PASTED_TEXT_ERRORS["null_characters_not_allowed"]]
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.forms import ARTICLE_REQUIRED_ERRORS
 from articles.intake.extract import day_at_noon
 from articles.models import Article
-from articles.services import language_refusal
+from articles.services import TITLE_REQUIRED, language_refusal
 from tests.claims.admin_forms import admin_save
 from tests.factories import ArticleFactory, fact_checker
 
@@ -61,6 +62,30 @@ def test_an_outlet_name_longer_than_the_outlet_row_holds_is_refused_as_the_paste
     ]
     assert not Article.objects.exists()
     assert add(client, outlet_name="G" * 200).status_code == 302
+
+
+def test_adding_an_article_with_its_title_and_language_empty_says_what_to_enter(client):
+    response = add(client, title="", language="")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "title": [TITLE_REQUIRED],
+        "language": ["Enter the article's language code, such as 'en' or 'pt-br'."],
+    }
+    assert "This field is required." not in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_editing_an_article_to_an_empty_title_and_language_says_what_to_enter(client):
+    article = ArticleFactory(title="Budget", language="en")
+    client.force_login(fact_checker())
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_save(client, page, title="", language="")
+    assert response.context["adminform"].form.errors == {
+        name: [errors["required"]] for name, errors in ARTICLE_REQUIRED_ERRORS.items()
+    }
+    assert "This field is required." not in response.content.decode()
+    article.refresh_from_db()
+    assert (article.title, article.language) == ("Budget", "en")
 
 
 def test_a_repeated_url_is_refused_with_the_service_s_sentence_alone(client):

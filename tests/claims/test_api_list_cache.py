@@ -1,6 +1,6 @@
 """The API's published-verdict list pages are cached (API_LIST_CACHE_SECONDS), and every change
 to what they show clears them once it commits (claims.record.published_changed). A speaker
-merge and its undo: tests/claims/test_speaker_merges.py; a publication: test_api_verdicts."""
+merge and its undo: tests/claims/test_speaker_merges.py; a publication: test_api_verdict_list."""
 
 import pytest
 
