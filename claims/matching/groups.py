@@ -145,8 +145,13 @@ def _suggestion_decide(suggestion, status, actor, event) -> None:
     event.save(update_fields=["data"])
 
 
-def group_merge(*, source: ClaimGroup, target: ClaimGroup, actor) -> ClaimGroupEvent:
-    """Every appearance of `source` joins `target`; `source` stays, empty, for its history."""
+def group_merge(
+    *, source: ClaimGroup, target: ClaimGroup, actor, founder: Claim | None = None
+) -> ClaimGroupEvent:
+    """Every appearance of `source` joins `target`; `source` stays, empty, for its history.
+
+    `founder`: the claim `target` was just founded with (group_merge_into_claim), named on the
+    event since nothing else records that it was ever in the group."""
     if source.pk == target.pk:
         raise GroupActionRefused("A group cannot be merged into itself.")
     with transaction.atomic():
@@ -164,7 +169,10 @@ def group_merge(*, source: ClaimGroup, target: ClaimGroup, actor) -> ClaimGroupE
         ClaimGroup.objects.filter(pk=target.pk).update(updated_at=timezone.now())
         event = ClaimGroupEvent.objects.create(
             group=target, kind=GroupEventKind.MERGED, actor=actor,
-            data={"before": before, "source": source.pk},
+            data={
+                "before": before, "source": source.pk,
+                **({"founder": founder.pk} if founder is not None else {}),
+            },
         )  # fmt: skip
         covers_lifted_record(lifted, by=event)
         return event
@@ -179,7 +187,13 @@ def group_merge_into_claim(*, source: ClaimGroup, target_claim: Claim, actor) ->
         )
     with transaction.atomic():
         (target_claim,) = _locked(target_claim)
-        return group_merge(source=source, target=_group_for(target_claim), actor=actor)
+        founds = not target_claim.group_id
+        return group_merge(
+            source=source,
+            target=_group_for(target_claim),
+            actor=actor,
+            founder=target_claim if founds else None,
+        )
 
 
 def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
