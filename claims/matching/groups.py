@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..appearances import covers_lifted_record, public_appearances_kept
+from ..appearances import covers_lifted_record, public_appearances_kept, repeats_left_uncovered
 from ..models import (
     Claim,
     ClaimGroup,
@@ -72,7 +72,11 @@ def claim_group_link(
             claim=claim,
             kind=kind,
             actor=actor,
-            data={"before": before, "earlier": earlier.pk},
+            data={
+                "before": before,
+                "earlier": earlier.pk,
+                **repeats_left_uncovered(lifted, checked_id=claim.pk),
+            },
         )
         covers_lifted_record(lifted, by=event)
         return event
@@ -216,7 +220,7 @@ def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
         _canonical_refresh(group_id)
         event = ClaimGroupEvent.objects.create(
             group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor,
-            data={"before": before},
+            data={"before": before, **repeats_left_uncovered(lifted, checked_id=claim.pk)},
         )  # fmt: skip
         covers_lifted_record(lifted, by=event)
         return event
