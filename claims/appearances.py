@@ -237,3 +237,11 @@ def covers_lifted_record(lifted: dict, *, by: ClaimGroupEvent) -> None:
         )
         for repeat, (checked, group_id) in sorted(lifted.items())
     )
+
+
+def repeats_left_uncovered(lifted: dict, *, checked_id: int) -> dict:
+    """The `data` a split or link of `checked_id` adds to its own event: the repeats whose cover
+    by its published verdict the change ended (`lifted`, as for covers_lifted_record), so that
+    the checked claim's history names them without reading each repeat's record."""
+    repeats = sorted(repeat for repeat, (checked, _) in lifted.items() if checked == checked_id)
+    return {"uncovered_repeats": repeats} if repeats else {}

@@ -246,6 +246,16 @@ def _note_entry(note: ClaimNote) -> TimelineEntry:
     )
 
 
+_REPEATS_NAMED = 20
+
+
+def _repeats_line(repeats: list[int]) -> str:
+    named = ", ".join(f"#{pk}" for pk in repeats[:_REPEATS_NAMED])
+    more = len(repeats) - _REPEATS_NAMED
+    count = f"{len(repeats)} repeat{'s' if len(repeats) != 1 else ''}"
+    return f"{count} ({named}{f' and {more} more' if more > 0 else ''})"
+
+
 def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineEntry:
     # A group's timeline says which of its claims changed; a claim's own needs no "claim: #N".
     details = [("claim", f"#{event.claim_id}")] if event.claim_id and name_claim else []
@@ -262,6 +272,10 @@ def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineE
     ):
         details.append(("no longer covered by", f"published fact-check of claim #{uncovered}"))
         note = UNCOVERED_NOTE
+    # A split or link of a checked claim (claims.appearances.repeats_left_uncovered).
+    repeats_uncovered = event.data.get("uncovered_repeats")
+    if isinstance(repeats_uncovered, list) and repeats_uncovered:
+        details.append(("its fact-check no longer covers", _repeats_line(repeats_uncovered)))
     if event.kind == GroupEventKind.COVER_LIFTED and event.data.get("by_kind"):
         by = event.data["by_kind"]
         label = GroupEventKind(by).label if by in GroupEventKind.values else by

@@ -138,9 +138,17 @@ def with_errors(success, *codes: int, success_status: int = 200) -> dict:
     return responses
 
 
+# Said on each read that has an ETag: desk-scope answers are no-store, so they get none.
+CONDITIONAL_READS = (
+    "Answers without a key, or to a key without the desk scope, carry an `ETag`: send it back "
+    "as `If-None-Match` to get 304 while the answer is unchanged, or as `If-Match` to get 412 "
+    "once it has changed. Answers to a desk-scope key are not stored (`Cache-Control: private, "
+    "no-store`): they carry no `ETag` and are always sent in full."
+)
+
 NOT_MODIFIED = OpenApiResponse(
     description="The `ETag` sent as `If-None-Match` still matches: the answer is unchanged, and "
-    "no body is sent."
+    "no body is sent. Never sent to a desk-scope key (its answers carry no `ETag`)."
 )
 
 

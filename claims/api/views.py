@@ -114,17 +114,14 @@ class SearchParameters(serializers.Serializer):
     list=extend_schema(
         summary="Published verdicts",
         description="Newest first by default. Follow `next` to page; the cursor stays valid "
-        "while new verdicts are published. Each answer has an ETag: send it back as "
-        "If-None-Match to get 304 while the page is unchanged.",
+        f"while new verdicts are published. {docs.CONDITIONAL_READS}",
         parameters=docs.VERDICT_LIST_PARAMETERS,
         responses=docs.with_conditional_errors(VerdictSerializer(many=True), 400),
         auth=docs.OPTIONAL_AUTH,
     ),
     retrieve=extend_schema(
         summary="One published verdict",
-        description="A verdict that is not published answers 404. Answers to keys without the "
-        "desk scope carry an ETag: send it back as If-None-Match to get 304 while the verdict "
-        "is unchanged.",
+        description=f"A verdict that is not published answers 404. {docs.CONDITIONAL_READS}",
         responses=docs.with_conditional_errors(VerdictSerializer, 404),
         auth=docs.OPTIONAL_AUTH,
     ),
@@ -193,7 +190,8 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="A published verdict as schema.org ClaimReview (JSON-LD)",
-        description="The same ClaimReview that the public fact-check page embeds.",
+        description="The same ClaimReview that the public fact-check page embeds. "
+        + docs.CONDITIONAL_READS,
         responses=docs.with_conditional_errors(docs.CLAIMREVIEW_RESPONSE, 404),
         auth=docs.OPTIONAL_AUTH,
     )
@@ -212,7 +210,8 @@ class VerdictViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         description="The published verdicts whose claims match the statement, best first: "
         "sentence vectors (MiniLM) and keywords (BM25) fused into `score` (about 0 to 1; 1 is "
         "the same text). `level` is `same_claim` where the desk would link the two as one "
-        "statement, `suggested` where a person should look; weaker matches are left out.",
+        "statement, `suggested` where a person should look; weaker matches are left out. "
+        + docs.CONDITIONAL_READS,
         parameters=[
             OpenApiParameter(
                 "q",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..appearances import covers_lifted_record, public_appearances_kept
+from ..appearances import covers_lifted_record, public_appearances_kept, repeats_left_uncovered
 from ..models import (
     Claim,
     ClaimGroup,
@@ -72,7 +72,11 @@ def claim_group_link(
             claim=claim,
             kind=kind,
             actor=actor,
-            data={"before": before, "earlier": earlier.pk},
+            data={
+                "before": before,
+                "earlier": earlier.pk,
+                **repeats_left_uncovered(lifted, checked_id=claim.pk),
+            },
         )
         covers_lifted_record(lifted, by=event)
         return event
@@ -145,8 +149,13 @@ def _suggestion_decide(suggestion, status, actor, event) -> None:
     event.save(update_fields=["data"])
 
 
-def group_merge(*, source: ClaimGroup, target: ClaimGroup, actor) -> ClaimGroupEvent:
-    """Every appearance of `source` joins `target`; `source` stays, empty, for its history."""
+def group_merge(
+    *, source: ClaimGroup, target: ClaimGroup, actor, founder: Claim | None = None
+) -> ClaimGroupEvent:
+    """Every appearance of `source` joins `target`; `source` stays, empty, for its history.
+
+    `founder`: the claim `target` was just founded with (group_merge_into_claim), named on the
+    event since nothing else records that it was ever in the group."""
     if source.pk == target.pk:
         raise GroupActionRefused("A group cannot be merged into itself.")
     with transaction.atomic():
@@ -164,7 +173,10 @@ def group_merge(*, source: ClaimGroup, target: ClaimGroup, actor) -> ClaimGroupE
         ClaimGroup.objects.filter(pk=target.pk).update(updated_at=timezone.now())
         event = ClaimGroupEvent.objects.create(
             group=target, kind=GroupEventKind.MERGED, actor=actor,
-            data={"before": before, "source": source.pk},
+            data={
+                "before": before, "source": source.pk,
+                **({"founder": founder.pk} if founder is not None else {}),
+            },
         )  # fmt: skip
         covers_lifted_record(lifted, by=event)
         return event
@@ -179,7 +191,13 @@ def group_merge_into_claim(*, source: ClaimGroup, target_claim: Claim, actor) ->
         )
     with transaction.atomic():
         (target_claim,) = _locked(target_claim)
-        return group_merge(source=source, target=_group_for(target_claim), actor=actor)
+        founds = not target_claim.group_id
+        return group_merge(
+            source=source,
+            target=_group_for(target_claim),
+            actor=actor,
+            founder=target_claim if founds else None,
+        )
 
 
 def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
@@ -202,7 +220,7 @@ def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
         _canonical_refresh(group_id)
         event = ClaimGroupEvent.objects.create(
             group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor,
-            data={"before": before},
+            data={"before": before, **repeats_left_uncovered(lifted, checked_id=claim.pk)},
         )  # fmt: skip
         covers_lifted_record(lifted, by=event)
         return event

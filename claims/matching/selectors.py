@@ -207,14 +207,21 @@ def group_former_ids(group: ClaimGroup) -> list[tuple[int, int | None]]:
     not hold them). Three queries however many (two while none left).
 
     The claims once in the group are those its links and merges brought (a link's claim and the
-    earlier claim a link founded the group with; a merge's `before`), not undone since."""
-    joined = ClaimGroupEvent.objects.filter(
-        group=group, undone_by__isnull=True, kind__in=[*_LINKS, GroupEventKind.MERGED]
+    earlier claim a link founded the group with; a merge's `before` and the claim a merge
+    founded the group with), those its own splits took out, and those a merge carried away,
+    not undone since."""
+    joined = ClaimGroupEvent.objects.filter(undone_by__isnull=True).filter(
+        Q(group=group, kind__in=[*_LINKS, GroupEventKind.MERGED, GroupEventKind.SPLIT])
+        | Q(kind=GroupEventKind.MERGED, data__source=group.pk)
     )
     once_in = set()
-    for kind, claim_id, data in joined.values_list("kind", "claim_id", "data"):
+    for group_id, kind, claim_id, data in joined.values_list(
+        "group_id", "kind", "claim_id", "data"
+    ):
         if kind == GroupEventKind.MERGED:
             once_in.update(int(pk) for pk in data.get("before", {}))
+            founder = data.get("founder") if group_id == group.pk else None
+            once_in.update([founder] if isinstance(founder, int) else [])
         else:
             once_in.update(pk for pk in (claim_id, data.get("earlier")) if isinstance(pk, int))
     now_in = dict(

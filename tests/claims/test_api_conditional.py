@@ -10,6 +10,7 @@ from tests.api_clients import (
     client_with,
     draft_verdict,
     key_client,
+    openapi_document,
     published_verdict,
 )
 
@@ -127,3 +128,17 @@ def test_a_matching_if_match_gets_the_answer(verdict):
     path = f"/api/v1/verdicts/{verdict.pk}/"
     etag = client_with().get(path)["ETag"]
     assert client_with().get(path, HTTP_IF_MATCH=etag).status_code == 200
+
+
+def test_the_list_says_when_an_etag_applies_and_desk_scope_answers_match_it(verdict):
+    description = openapi_document()["paths"]["/api/v1/verdicts/"]["get"]["description"]
+    assert "Each answer has an ETag" not in description
+    assert "desk-scope key are not stored" in description and "carry no `ETag`" in description
+    public = client_with().get("/api/v1/verdicts/")
+    assert public["ETag"]
+    desk = key_client(staff=True)
+    answer = desk.get("/api/v1/verdicts/")
+    assert answer["Cache-Control"] == "private, no-store"
+    assert not answer.has_header("ETag")
+    assert desk.get("/api/v1/verdicts/", HTTP_IF_NONE_MATCH=public["ETag"]).status_code == 200
+    assert desk.get("/api/v1/verdicts/", HTTP_IF_MATCH='"nope"').status_code == 200

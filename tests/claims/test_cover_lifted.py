@@ -149,3 +149,47 @@ def test_the_record_of_a_lifted_cover_is_not_offered_as_a_change_to_undo():
     groups.claim_split(claim=checked, actor=boss)
     lifted = ClaimGroupEvent.objects.get(kind=GroupEventKind.COVER_LIFTED, claim=repeat)
     assert groups.group_events_undoable([lifted]) == []
+
+
+def split_entry(html: str) -> str:
+    return html.split("Group: Split out")[1].split("</li>")[0]
+
+
+def test_the_checked_claim_s_split_names_the_repeats_that_lost_its_cover(client):
+    checked, repeat, boss = covered_repeat()
+    other = claim_alone("Crime is 40 percent down.")
+    applications.verdict_application_request(claim=other, checked=checked, actor=boss)
+    client.force_login(boss)
+    client.post(reverse("claims:split", args=[checked.pk]))
+    first, second = sorted([repeat.pk, other.pk])
+    line = f"its fact-check no longer covers: 2 repeats (#{first}, #{second})"
+    history = client.get(reverse("claims:history", args=[checked.pk])).content.decode()
+    assert line in split_entry(history)
+    page = client.get(reverse("claims:detail", args=[checked.pk])).content.decode()
+    assert line in split_entry(page)
+    # The repeats' own splits name no repeats: only the checked claim's cover was lifted.
+    assert (
+        "no longer covers"
+        not in client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
+    )
+
+
+def test_a_split_of_a_checked_claim_with_no_applied_repeats_names_none(client):
+    checked, boss = published_verdict().claim, editor(username="ed")
+    groups.claim_group_link(claim=claim_alone("Crime fell 40 percent."), earlier=checked)
+    groups.claim_split(claim=fresh(checked), actor=boss)
+    client.force_login(boss)
+    history = client.get(reverse("claims:history", args=[checked.pk])).content.decode()
+    assert "Group: Split out" in history and "no longer covers" not in history
+
+
+def test_a_checked_claim_linked_into_another_group_names_its_repeat_on_its_history(client):
+    checked, repeat, boss = covered_repeat()
+    elsewhere = claim_alone("Crime went down 40 percent, the mayor said.")
+    groups.claim_group_link(
+        claim=checked, earlier=elsewhere, actor=boss, kind=GroupEventKind.CONFIRMED
+    )
+    client.force_login(boss)
+    history = client.get(reverse("claims:history", args=[checked.pk])).content.decode()
+    entry = history.split("Group: Match confirmed")[1].split("</li>")[0]
+    assert f"its fact-check no longer covers: 1 repeat (#{repeat.pk})" in entry

@@ -260,3 +260,45 @@ def test_the_group_page_offers_no_undo_a_later_change_would_refuse(client):
     response = client.post(reverse("claims:group_event_undo", args=[linked.pk]), follow=True)
     assert "undo the later changes first" in response.content.decode()
     assert Claim.objects.get(pk=repeat.pk).group_id == group_id
+
+
+def test_the_claim_a_merge_founded_a_group_with_is_a_former_appearance_once_it_leaves(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    a, b = claim_alone("Rents rose by 9 percent."), claim_alone("Rents went up 9 percent.")
+    founder, other = claim_alone("Rents climbed 9 percent."), claim_alone("Rents fell sharply.")
+    groups.claim_group_link(claim=b, earlier=a)
+    merge = groups.group_merge_into_claim(
+        source=Claim.objects.get(pk=a.pk).group, target_claim=founder, actor=boss
+    )
+    assert Claim.objects.get(pk=founder.pk).group_id == merge.group_id
+    away = groups.claim_group_link(
+        claim=Claim.objects.get(pk=founder.pk),
+        earlier=other,
+        actor=boss,
+        kind=GroupEventKind.CONFIRMED,
+    )
+    html = client.get(reverse("claims:group_history", args=[merge.group_id])).content.decode()
+    assert "Former appearances (1)" in html
+    row = html.split(f'data-former-appearance="{founder.pk}"')[1].split("</tr>")[0]
+    assert "Match confirmed · ed · <time" in row
+    assert reverse("claims:group_history", args=[away.group_id]) in row
+
+
+def test_a_group_s_own_split_lists_its_claim_as_a_former_appearance_whatever_brought_it(client):
+    boss = editor(username="ed")
+    client.force_login(boss)
+    a, b = claim_alone("Fares rose by 5 percent."), claim_alone("Fares went up 5 percent.")
+    founder = claim_alone("Fares climbed 5 percent.")
+    groups.claim_group_link(claim=b, earlier=a)
+    merge = groups.group_merge_into_claim(
+        source=Claim.objects.get(pk=a.pk).group, target_claim=founder, actor=boss
+    )
+    # As a merge recorded before it named the claim it founded the group with.
+    merge.data.pop("founder", None)
+    merge.save(update_fields=["data"])
+    groups.claim_split(claim=Claim.objects.get(pk=founder.pk), actor=boss)
+    html = client.get(reverse("claims:group_history", args=[merge.group_id])).content.decode()
+    assert "Former appearances (1)" in html
+    row = html.split(f'data-former-appearance="{founder.pk}"')[1].split("</tr>")[0]
+    assert "ed · <time" in row
