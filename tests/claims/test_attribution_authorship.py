@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from claims import attribution, verdicts
-from claims.models import Claim, Verdict, VerdictStatus
+from claims.models import Claim, Speaker, Verdict, VerdictStatus
+from tests.claims.admin_forms import admin_save
 from tests.factories import (
+    ClaimFactory,
     SpeakerFactory,
     drafted_verdict,
     editor,
@@ -80,3 +82,19 @@ def test_a_speaker_corrected_before_any_draft_leaves_the_editor_free_to_publish(
     attribution.claim_speaker_correct(claim=claim, actor=boss, name="Someone Else")
     verdict = submitted(drafted_verdict(claim=Claim.objects.get(pk=claim.pk)))
     assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss) is None
+
+
+def test_an_editor_who_renamed_a_drafts_speaker_in_the_admin_cannot_publish_it(client):
+    speaker = SpeakerFactory(name="Jon Smiht", role="Mayor")
+    draft = drafted_verdict(claim=ClaimFactory(speaker=speaker), author=fact_checker())
+    boss = editor()
+    client.force_login(boss)
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    assert admin_save(client, url, name="John Smith", role="Governor").status_code == 302
+    assert Speaker.objects.get(pk=speaker.pk).name == "John Smith"
+
+    verdict = submitted(draft)
+
+    refusal = verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    assert refusal and refusal.startswith("You corrected the speaker of this claim")
+    assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
