@@ -28,6 +28,7 @@ from config.admin_actions import RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
+from .. import services
 from ..models import (
     Claim,
     Sentence,
@@ -319,6 +320,17 @@ class ArticleAdmin(
                 article_update(article=obj, byline=form.cleaned_data.get("byline", ""), **fields)
             except ValidationError as error:  # its first verdict was published meanwhile
                 self.save_refused(request, error)
+                return
+            saved = Article.objects.get(pk=obj.pk)
+            if any(getattr(saved, name) != getattr(stored, name) for name in ARTICLE_RECORD_FIELDS):
+                # Where the claim was made is published with a verdict (the page's link, each
+                # ClaimReview appearance): changed under a draft or a review, the editor is a
+                # contributor, as for its speaker, and another editor publishes it. The claims'
+                # locks are publishing's: none is published in between unrecorded.
+                claims = obj.claims.select_for_update().order_by("pk")
+                services.attribution_contributions_record(
+                    claim_ids=list(claims.values_list("pk", flat=True)), actor=request.user
+                )
             return
         # A new article goes through the same service as every other way in.
         try:
