@@ -20,6 +20,7 @@ from articles.services import (
     article_clean,
     article_edit_clean,
     article_is_record_locked,
+    article_record_changed,
     article_submit,
     article_update,
     language_refusal,
@@ -28,7 +29,6 @@ from config.admin_actions import RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
-from .. import services
 from ..models import (
     Claim,
     Sentence,
@@ -323,13 +323,8 @@ class ArticleAdmin(
                 return
             saved = Article.objects.get(pk=obj.pk)
             if any(getattr(saved, name) != getattr(stored, name) for name in ARTICLE_RECORD_FIELDS):
-                # Where the claim was made is published with a verdict (the page's link, each
-                # ClaimReview appearance): changed under a draft or a review, the editor is a
-                # contributor, as for its speaker, and another editor publishes it. The claims'
-                # locks are publishing's: none is published in between unrecorded.
-                claims = obj.claims.select_for_update().order_by("pk")
-                services.attribution_contributions_record(
-                    claim_ids=list(claims.values_list("pk", flat=True)), actor=request.user
+                article_record_changed(
+                    articles=Article.objects.filter(pk=obj.pk), actor=request.user
                 )
             return
         # A new article goes through the same service as every other way in.

@@ -5,7 +5,7 @@ publishing that verdict to another editor, as for a rewritten conclusion."""
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Outlet
 from claims import attribution, verdicts
 from claims.models import Claim, Speaker, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
@@ -124,3 +124,17 @@ def test_saving_an_article_unchanged_in_the_admin_leaves_the_editor_free_to_publ
     url = reverse("admin:articles_article_change", args=[verdict.claim.article_id])
     assert admin_save(client, url).status_code == 302
     assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss) is None
+
+
+def test_an_editor_who_renamed_the_outlet_of_a_draft_in_the_admin_cannot_publish_it(client):
+    draft = drafted_verdict(author=fact_checker())
+    outlet = draft.claim.article.outlet
+    boss = editor()
+    client.force_login(boss)
+    url = reverse("admin:articles_outlet_change", args=[outlet.pk])
+    assert admin_save(client, url, name="The editor's own outlet").status_code == 302
+    assert Outlet.objects.get(pk=outlet.pk).name == "The editor's own outlet"
+    verdict = submitted(draft)
+
+    assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
