@@ -32,6 +32,7 @@ from .models import (
 )
 from .services import (
     OUTLET_RECORD_FIELDS,
+    article_record_changed,
     outlet_domain_normalize,
     outlet_domain_refusal,
     outlet_is_record_locked,
@@ -85,6 +86,13 @@ class OutletAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
     @admin.display(description="Articles", ordering="_article_count")
     def article_count(self, outlet):
         return outlet._article_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(OUTLET_RECORD_FIELDS) & set(form.changed_data):
+            # Not on the published record (the form refuses that), but a verdict in the works
+            # would publish the new name as its appearances' publisher.
+            article_record_changed(articles=obj.articles.all(), actor=request.user)
 
 
 class ArticleTextUnreadMixin:

@@ -435,6 +435,24 @@ def outlet_is_record_locked(outlet: Outlet) -> bool:
     return _record_check is not None and _record_check(Article.objects.filter(outlet=outlet))
 
 
+_record_changed: Callable[[QuerySet[Article], object], None] | None = None
+
+
+def article_record_changed_register(changed: Callable[[QuerySet[Article], object], None]) -> None:
+    """Set what follows an edit of what a verdict not yet published would show of these
+    articles (their ARTICLE_RECORD_FIELDS, their outlet's OUTLET_RECORD_FIELDS): claims
+    registers it, and makes the editor a contributor of those verdicts (the four-eyes rule)."""
+    global _record_changed
+    _record_changed = changed
+
+
+def article_record_changed(*, articles: QuerySet[Article], actor) -> None:
+    """`actor` changed what these articles' verdicts would publish of them (the admin's edit
+    of an article or an outlet), inside the edit's transaction."""
+    if _record_changed is not None:
+        _record_changed(articles, actor)
+
+
 def article_update(
     *,
     article: Article,

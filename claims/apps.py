@@ -7,13 +7,14 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from articles.queueing import analysis_sender_register, factchecks_sender_register
-        from articles.services import article_record_check_register
+        from articles.services import article_record_changed_register, article_record_check_register
 
         from .matching.models import appearing_claims_register
 
         analysis_sender_register(_queue_analysis)
         factchecks_sender_register(_queue_factcheck_vectors)
         article_record_check_register(_article_on_published_record)
+        article_record_changed_register(_article_record_changed)
         appearing_claims_register(_appearing_claims)
 
 
@@ -40,6 +41,20 @@ def _article_on_published_record(articles) -> bool:
     from .models import Claim
 
     return Claim.objects.filter(article__in=articles).filter(public_member_q()).exists()
+
+
+def _article_record_changed(articles, actor) -> None:
+    """Where the articles' claims were made is published with their verdicts (the page's link,
+    each ClaimReview appearance): changed under a draft or a review, the editor is a
+    contributor, as for a claim's speaker, and another editor publishes it. The claims' locks
+    are publishing's: none is published in between unrecorded."""
+    from .models import Claim
+    from .services import attribution_contributions_record
+
+    claims = Claim.objects.select_for_update().filter(article__in=articles).order_by("pk")
+    attribution_contributions_record(
+        claim_ids=list(claims.values_list("pk", flat=True)), actor=actor
+    )
 
 
 def _appearing_claims(claim_ids) -> set[int]:

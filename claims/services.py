@@ -143,10 +143,14 @@ def attribution_contributions_record(*, claim_ids, actor) -> None:
     """Who said a claim is published with its verdict (the page, ClaimReview's author), so a
     change to it while the verdict is unpublished (a draft, returned or in review) makes
     `actor` a contributor, and another editor publishes it: the claim page's speaker
-    correction, the admin's attribution edit, a speaker's rename and a merge (or its undo)
-    alike. The kind is CORRECTION, not DRAFT: the record changed under the draft, and that
-    gives no right to withdraw it from review. A published verdict gets a public correction
-    instead (claims.corrections). Called under the claims' locks, which publishing takes too."""
+    correction, the admin's attribution edit, a speaker's rename (on the desk or in the admin)
+    and a merge (or its undo) alike; so is where it was made, the article's title, address,
+    outlet, date or language, or its outlet's name or domain, changed in the admin
+    (articles.services.article_record_changed). The kind is
+    CORRECTION, not DRAFT: the record changed under the draft, and that gives no right to
+    withdraw it from review. A published verdict gets a public correction instead
+    (claims.corrections). Called under the claims' locks (or their speaker's), which
+    publishing takes too."""
     unpublished = Verdict.objects.filter(claim__in=claim_ids).exclude(published_verdict_q())
     for verdict in unpublished.order_by("pk"):
         contribution_record(verdict=verdict, user=actor, kind=ContributionKind.CORRECTION)

@@ -53,16 +53,16 @@ def verdict_publish_refusal(*, verdict: Verdict, user) -> str | None:
     if user.pk not in verdict_contributor_ids(verdict=verdict):
         return None
     # One rule, two reasons: only a CORRECTION contribution on a verdict not yet published
-    # is an attribution change (services.attribution_contributions_record); told as content,
-    # the editor looked for a wording they never wrote.
+    # is a change to who said the claim or where (services.attribution_contributions_record);
+    # told as content, the editor looked for a wording they never wrote.
     if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
         return (
             "You wrote or changed this verdict's content: another editor must approve and "
             "publish it."
         )
     return (
-        "You corrected the speaker of this claim, which its verdict publishes: another editor "
-        "must approve and publish it."
+        "You corrected the speaker or the article of this claim, which its verdict publishes: "
+        "another editor must approve and publish it."
     )
 
 

@@ -20,6 +20,7 @@ from articles.services import (
     article_clean,
     article_edit_clean,
     article_is_record_locked,
+    article_record_changed,
     article_submit,
     article_update,
     language_refusal,
@@ -319,6 +320,12 @@ class ArticleAdmin(
                 article_update(article=obj, byline=form.cleaned_data.get("byline", ""), **fields)
             except ValidationError as error:  # its first verdict was published meanwhile
                 self.save_refused(request, error)
+                return
+            saved = Article.objects.get(pk=obj.pk)
+            if any(getattr(saved, name) != getattr(stored, name) for name in ARTICLE_RECORD_FIELDS):
+                article_record_changed(
+                    articles=Article.objects.filter(pk=obj.pk), actor=request.user
+                )
             return
         # A new article goes through the same service as every other way in.
         try:

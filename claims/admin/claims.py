@@ -141,6 +141,13 @@ class SpeakerAdmin(
                     f"{locked.name} went on the record meanwhile: its name, slug, role and kind "
                     "are unchanged; correct them on the desk's speaker page.",
                 )
+            else:
+                # A draft of its claims would publish the new name: the editor becomes a
+                # contributor, as a rename on the desk makes them (speaker_edits.speaker_edit),
+                # so another editor publishes it. The speaker's lock, held, is publishing's too.
+                services.attribution_contributions_record(
+                    claim_ids=list(obj.claims.values_list("pk", flat=True)), actor=request.user
+                )
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Claims", ordering="_claim_count")

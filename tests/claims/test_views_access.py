@@ -1,10 +1,13 @@
 """Every review-desk view, for every role: who gets in, who is sent to log in, who gets 403."""
 
+import re
+
 import pytest
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from tests.factories import (
     ClaimFactory,
+    UserFactory,
     active_rating,
     admin_user,
     editor,
@@ -284,3 +287,54 @@ def test_a_missing_page_keeps_the_site_around_it_and_leads_back(client):
     assert '<nav aria-label="Main">' in html
     assert "<h1>Page not found</h1>" in html
     assert f'href="{reverse("claims:public_index")}"' in html
+
+
+# What anyone may open without signing in; every other page outside the admin and the API (each
+# with its own test of who gets in) is the desk's.
+PUBLIC_PAGES = {
+    "",
+    "accounts/login/",
+    "accounts/logout/",
+    "sitemap.xml",
+    "sitemap-<section>.xml",
+    "fact-checks/",
+    "fact-checks/feed/",
+    "fact-checks/<int:pk>/",
+}
+# Any signed-in account's own: changing its password.
+ACCOUNT_PAGES = {"accounts/password/", "accounts/password/done/"}
+
+
+def _pages(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _pages(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_page_outside_the_public_ones_needs_a_desk_sign_in_and_a_desk_role(client, objects):
+    """A page added without its login and permission checks is open to the world: each one
+    found in the URL configuration, not a list kept by hand, sends a visitor to log in and
+    gives a signed-in account with no desk role nothing."""
+    desk_pages = [
+        route
+        for route in _pages(get_resolver().url_patterns)
+        if route not in PUBLIC_PAGES and not route.startswith(("admin/", "api/", "^api/"))
+    ]
+    assert len(desk_pages) > 40
+    pk = str(objects["claim"].pk)
+    for route in desk_pages:
+        url = "/" + re.sub(r"<slug:\w+>", objects["speaker_slug"], re.sub(r"<int:\w+>", pk, route))
+        client.logout()
+        for method in (client.get, client.post):
+            response = method(url)
+            # An action refuses a GET before anything else (405), whoever asks.
+            assert response.status_code in (302, 405), (method.__name__, url)
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("login")), url
+        if route in ACCOUNT_PAGES:
+            continue
+        client.force_login(UserFactory(is_staff=True))
+        for method in (client.get, client.post):
+            assert method(url).status_code in (403, 404, 405), (method.__name__, url)
