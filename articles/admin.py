@@ -30,13 +30,8 @@ from .models import (
     IntakeStatus,
     Outlet,
 )
-from .services import (
-    OUTLET_RECORD_FIELDS,
-    article_record_changed,
-    outlet_domain_normalize,
-    outlet_domain_refusal,
-    outlet_is_record_locked,
-)
+from .records import OUTLET_RECORD_FIELDS, article_record_changed, outlet_is_record_locked
+from .services import outlet_domain_normalize, outlet_domain_refusal
 
 # Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
 # analyses, and articles/ must not depend on claims/.

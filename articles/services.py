@@ -8,21 +8,20 @@ the analysis to the broker, and recovering lost analyses, is articles.queueing.
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.utils import timezone
 
 from .intake.storable import storable_line, storable_text
 from .models import Article, Outlet, SourceKind
+from .publication_dates import published_at_refusal
 from .queueing import article_queue_analysis
+from .records import ARTICLE_RECORD_FIELDS, article_is_record_locked
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
@@ -71,72 +70,6 @@ def visible_text(text: str | None) -> str:
     of every desk text, in its form (so a blank one is the form's error) and its service."""
     text = storable_text(text or "")
     return "" if is_blank(text) else text.strip()
-
-
-# How far ahead of the desk's clock a publication moment may be: a source's clock runs fast, or
-# it gives a bare day that is already today where it publishes. Beyond it the date is wrong, and
-# ClaimReview would show a claim made in the future.
-PUBLISHED_AT_FUTURE_TOLERANCE = timedelta(days=1)
-
-
-def published_at_refusal(published_at: datetime | None) -> str | None:
-    """Why a publication moment cannot be stored, or None. A naive one is read as UTC."""
-    return published_at_range_refusal(published_at) or published_at_future_refusal(published_at)
-
-
-# The years a publication moment may fall in, in UTC. Python's datetime stops at years 1 and
-# 9999, and every page shows the moment in the desk's TIME_ZONE, up to a day from UTC: a moment
-# in the first or the last year may not convert (0001-01-01 in UTC is in year 0 in New York),
-# and every page that lists the article would fail. A year's margin at each end fits every zone.
-PUBLISHED_AT_YEARS = (2, 9998)
-PUBLISHED_AT_OUT_OF_RANGE = (
-    "The publication date is out of range: give a year from "
-    f"{PUBLISHED_AT_YEARS[0]} to {PUBLISHED_AT_YEARS[1]}."
-)
-
-
-def published_at_range_refusal(published_at: datetime | None) -> str | None:
-    """Why a publication moment cannot be shown in every time zone, or None. A naive one is
-    read as UTC."""
-    if published_at is None:
-        return None
-    if published_at.tzinfo is None:
-        published_at = published_at.replace(tzinfo=UTC)
-    first, last = PUBLISHED_AT_YEARS
-    try:
-        year = published_at.astimezone(UTC).year
-    except OverflowError:  # before year 1 or after 9999 once in UTC
-        year = None
-    if year is None or not first <= year <= last:
-        return PUBLISHED_AT_OUT_OF_RANGE
-    return None
-
-
-def published_at_future_refusal(published_at: datetime | None) -> str | None:
-    """Why a publication moment is too far in the future, or None. A naive one is read as UTC;
-    one out of range is published_at_range_refusal's to refuse."""
-    if published_at is None or published_at_range_refusal(published_at):
-        return None
-    if published_at.tzinfo is None:
-        published_at = published_at.replace(tzinfo=UTC)
-    if published_at > timezone.now() + PUBLISHED_AT_FUTURE_TOLERANCE:
-        return (
-            f"The publication date {published_at:%Y-%m-%d} is in the future: an article can be "
-            f"dated at most {PUBLISHED_AT_FUTURE_TOLERANCE.days} day ahead of today."
-        )
-    return None
-
-
-def published_at_for_intake(published_at: datetime | None) -> tuple[datetime | None, str]:
-    """The moment a feed, a fetched page or a bulk row may store, and a note saying what was left
-    out. Nobody is there to correct such a source, so a future date is dropped, not the article
-    (one out of range is kept, and refused with its row, as before: it is no date at all).
-    Empty rather than the fetch time: the fetch time would be a guess that ClaimReview shows as
-    the day the claim was made, where empty says "unknown"."""
-    refusal = published_at_future_refusal(published_at)
-    if refusal:
-        return None, f"Stored without a publication date: {refusal}"
-    return published_at, ""
 
 
 def body_content_hash(body: str) -> str:
@@ -405,52 +338,6 @@ def article_edit_clean(
                 existing=existing,
             )
     return title, url
-
-
-# What a published verdict shows of its article (its page, the API, ClaimReview).
-ARTICLE_RECORD_FIELDS = ("title", "url", "outlet", "published_at", "language")
-
-# What a published verdict shows of its article's outlet (the page, the API, ClaimReview's
-# publisher): editing the outlet row would change every such verdict without a correction.
-OUTLET_RECORD_FIELDS = ("name", "domain")
-
-_record_check: Callable[[QuerySet[Article]], bool] | None = None
-
-
-def article_record_check_register(check: Callable[[QuerySet[Article]], bool]) -> None:
-    """Set how to tell that one of these articles is part of the published record: claims
-    registers it (a claim of one of them has a published verdict), as it registers the
-    analysis."""
-    global _record_check
-    _record_check = check
-
-
-def article_is_record_locked(article: Article) -> bool:
-    """Its ARTICLE_RECORD_FIELDS are part of a published verdict and no longer change."""
-    return _record_check is not None and _record_check(Article.objects.filter(pk=article.pk))
-
-
-def outlet_is_record_locked(outlet: Outlet) -> bool:
-    """Its OUTLET_RECORD_FIELDS are part of a published verdict and no longer change."""
-    return _record_check is not None and _record_check(Article.objects.filter(outlet=outlet))
-
-
-_record_changed: Callable[[QuerySet[Article], object], None] | None = None
-
-
-def article_record_changed_register(changed: Callable[[QuerySet[Article], object], None]) -> None:
-    """Set what follows an edit of what a verdict not yet published would show of these
-    articles (their ARTICLE_RECORD_FIELDS, their outlet's OUTLET_RECORD_FIELDS): claims
-    registers it, and makes the editor a contributor of those verdicts (the four-eyes rule)."""
-    global _record_changed
-    _record_changed = changed
-
-
-def article_record_changed(*, articles: QuerySet[Article], actor) -> None:
-    """`actor` changed what these articles' verdicts would publish of them (the admin's edit
-    of an article or an outlet), inside the edit's transaction."""
-    if _record_changed is not None:
-        _record_changed(articles, actor)
 
 
 def article_update(

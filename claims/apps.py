@@ -7,7 +7,7 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from articles.queueing import analysis_sender_register, factchecks_sender_register
-        from articles.services import article_record_changed_register, article_record_check_register
+        from articles.records import article_record_changed_register, article_record_check_register
 
         from .matching.models import appearing_claims_register
 

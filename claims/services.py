@@ -146,7 +146,7 @@ def attribution_contributions_record(*, claim_ids, actor) -> None:
     correction, the admin's attribution edit, a speaker's rename (on the desk or in the admin)
     and a merge (or its undo) alike; so is where it was made, the article's title, address,
     outlet, date or language, or its outlet's name or domain, changed in the admin
-    (articles.services.article_record_changed). The kind is
+    (articles.records.article_record_changed). The kind is
     CORRECTION, not DRAFT: the record changed under the draft, and that gives no right to
     withdraw it from review. A published verdict gets a public correction instead
     (claims.corrections). Called under the claims' locks (or their speaker's), which

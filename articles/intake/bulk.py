@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
+from ..publication_dates import published_at_for_intake
 from ..services import (
     DuplicateArticle,
     article_submit,
     language_refusal,
-    published_at_for_intake,
     url_normalize,
 )
 from .bulkfile import (

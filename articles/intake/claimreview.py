@@ -21,8 +21,9 @@ from extruct.jsonld import HTML_OR_JS_COMMENTLINE
 from extruct.utils import parse_html
 
 from ..models import ExternalFactCheck
+from ..publication_dates import published_at_for_intake
 from ..queueing import factchecks_queue_matching
-from ..services import published_at_for_intake, url_normalize
+from ..services import url_normalize
 from .extract import day_at_noon, page_encoding
 from .storable import json_controls_dropped, json_error_reason, json_unstorable, storable_line
 

@@ -12,11 +12,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Article, IntakeJob, IntakeStatus, SourceKind
+from ..publication_dates import published_at_for_intake
 from ..services import (
     DuplicateArticle,
     article_submit,
     domain_from_url,
-    published_at_for_intake,
     url_normalize,
 )
 from .extract import ExtractionError, article_extract

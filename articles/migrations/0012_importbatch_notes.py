@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# The one note a bulk row could get before this field (services.published_at_for_intake),
+# The one note a bulk row could get before this field (publication_dates.published_at_for_intake),
 # written here as it was, so the migration does not change when that message does.
 UNDATED_NOTE = "Stored without a publication date:"
 

@@ -14,13 +14,11 @@ from articles.forms import ARTICLE_REQUIRED_ERRORS, PASTED_TEXT_ERRORS
 from articles.intake.extract import day_at_noon
 from articles.models import Article, Outlet, SourceKind
 from articles.queueing import article_analysis_rerun
+from articles.records import ARTICLE_RECORD_FIELDS, article_is_record_locked, article_record_changed
 from articles.services import (
-    ARTICLE_RECORD_FIELDS,
     DuplicateArticle,
     article_clean,
     article_edit_clean,
-    article_is_record_locked,
-    article_record_changed,
     article_submit,
     article_update,
     language_refusal,

@@ -11,9 +11,9 @@ from rest_framework.settings import api_settings
 
 from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
 from articles.models import AnalysisProblem, Article, IntakeJob
+from articles.publication_dates import PUBLISHED_AT_OUT_OF_RANGE
 from articles.services import (
     LANGUAGE_CODE,
-    PUBLISHED_AT_OUT_OF_RANGE,
     TITLE_MAX,
     TITLE_REQUIRED,
     TITLE_TOO_LONG,

@@ -11,7 +11,8 @@ from articles.intake import jobs
 from articles.intake.bulk import import_batch_create
 from articles.intake.extract import ExtractedArticle
 from articles.models import Article, ImportBatch, IntakeJob, IntakeStatus, SourceKind
-from articles.services import article_update, published_at_refusal
+from articles.publication_dates import published_at_refusal
+from articles.services import article_update
 from tests.claims.admin_forms import admin_save
 from tests.factories import ArticleFactory, editor, fact_checker
 

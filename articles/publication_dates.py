@@ -1,0 +1,71 @@
+"""The one rule for an article's publication moment: the years every page can show, how far
+ahead of the desk's clock it may be, and what intake stores when a source gives a wrong one."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+# How far ahead of the desk's clock a publication moment may be: a source's clock runs fast, or
+# it gives a bare day that is already today where it publishes. Beyond it the date is wrong, and
+# ClaimReview would show a claim made in the future.
+PUBLISHED_AT_FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def published_at_refusal(published_at: datetime | None) -> str | None:
+    """Why a publication moment cannot be stored, or None. A naive one is read as UTC."""
+    return published_at_range_refusal(published_at) or published_at_future_refusal(published_at)
+
+
+# The years a publication moment may fall in, in UTC. Python's datetime stops at years 1 and
+# 9999, and every page shows the moment in the desk's TIME_ZONE, up to a day from UTC: a moment
+# in the first or the last year may not convert (0001-01-01 in UTC is in year 0 in New York),
+# and every page that lists the article would fail. A year's margin at each end fits every zone.
+PUBLISHED_AT_YEARS = (2, 9998)
+PUBLISHED_AT_OUT_OF_RANGE = (
+    "The publication date is out of range: give a year from "
+    f"{PUBLISHED_AT_YEARS[0]} to {PUBLISHED_AT_YEARS[1]}."
+)
+
+
+def published_at_range_refusal(published_at: datetime | None) -> str | None:
+    """Why a publication moment cannot be shown in every time zone, or None. A naive one is
+    read as UTC."""
+    if published_at is None:
+        return None
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    first, last = PUBLISHED_AT_YEARS
+    try:
+        year = published_at.astimezone(UTC).year
+    except OverflowError:  # before year 1 or after 9999 once in UTC
+        year = None
+    if year is None or not first <= year <= last:
+        return PUBLISHED_AT_OUT_OF_RANGE
+    return None
+
+
+def published_at_future_refusal(published_at: datetime | None) -> str | None:
+    """Why a publication moment is too far in the future, or None. A naive one is read as UTC;
+    one out of range is published_at_range_refusal's to refuse."""
+    if published_at is None or published_at_range_refusal(published_at):
+        return None
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    if published_at > timezone.now() + PUBLISHED_AT_FUTURE_TOLERANCE:
+        return (
+            f"The publication date {published_at:%Y-%m-%d} is in the future: an article can be "
+            f"dated at most {PUBLISHED_AT_FUTURE_TOLERANCE.days} day ahead of today."
+        )
+    return None
+
+
+def published_at_for_intake(published_at: datetime | None) -> tuple[datetime | None, str]:
+    """The moment a feed, a fetched page or a bulk row may store, and a note saying what was left
+    out. Nobody is there to correct such a source, so a future date is dropped, not the article
+    (one out of range is kept, and refused with its row, as before: it is no date at all).
+    Empty rather than the fetch time: the fetch time would be a guess that ClaimReview shows as
+    the day the claim was made, where empty says "unknown"."""
+    refusal = published_at_future_refusal(published_at)
+    if refusal:
+        return None, f"Stored without a publication date: {refusal}"
+    return published_at, ""
