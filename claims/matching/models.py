@@ -116,7 +116,7 @@ class GroupEventKind(models.TextChoices):
     SPLIT = "split", "Split out"
     VERDICT_APPLIED = "verdict_applied", "Published verdict applied"
     # A repeat no longer covered by the published verdict applied to it, since the change
-    # named in `data["by"]` (claims.matching.groups.covers_lifted_record).
+    # named in `data["by"]` (claims.appearances.covers_lifted_record).
     COVER_LIFTED = "cover_lifted", "No longer covered by a published verdict"
     UNDONE = "undone", "Undone"
 
@@ -170,7 +170,7 @@ def cascade_unless_appearing(collector, field, sub_objs, using):
     """VerdictApplication.claim: deleting a repeat an editor applied a published verdict to
     (alone, or with its article) is refused while it is a public appearance of that fact-check:
     its ClaimReview lists the repeat's article, and a delete would drop it with no date moved
-    and nothing on record. An editor splits it from its group first (claims.matching.groups),
+    and nothing on record. An editor splits it from its group first (claims.matching.group_changes),
     which is recorded and moves the fact-check's dateModified. claims.record turns the error
     into the refusal people read."""
     applied = [row for row in sub_objs if row.status == ApplicationStatus.APPROVED]
