@@ -8,6 +8,7 @@ module without a cycle.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 
 
 class StoredVector(models.Model):
@@ -143,6 +144,17 @@ class ClaimGroupEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The merges out of a group, found by `data["source"]` (the group page's former
+            # appearances and the Undo buttons' later changes): without it PostgreSQL reads
+            # every group change. The same `data -> 'source'` as the ORM's key lookups, or the
+            # planner does not use it; only merges name a source.
+            models.Index(
+                KeyTransform("source", "data"),
+                condition=Q(kind=GroupEventKind.MERGED),
+                name="group_event_merge_source_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — group {self.group_id}"
