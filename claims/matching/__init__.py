@@ -2,10 +2,13 @@
 
 What each module owns and may import (dependencies point down this list, never up):
 - `applications` (services: ask for, approve, reject, withdraw applying a published verdict to
-  a repeat), `groups` (services: confirm, reject, merge, split, undo), `linking` (the worker's
-  step after analysis, and its sweeper), `selectors` (the desk's reads): Django, claims.models,
-  claims.appearances (the public appearances rule), store (and articles.models, for the
-  sweeper's windows); `applications` also calls claims.services (the dismissal).
+  a repeat), `group_changes` (services: link, confirm, reject, merge, split, undo), `linking`
+  (the worker's step after analysis, and its sweeper), `selectors` (the desk's reads): Django,
+  claims.models, claims.appearances (the public appearances rule), `group_undo`, store (and
+  articles.models, for the sweeper's windows); `applications` also calls claims.services (the
+  dismissal).
+- `group_undo` (the rule for which group changes may still be undone, and its reads): Django
+  and claims.models.
 - `store`: embeddings in PostgreSQL (claims and imported fact-checks) and each process's live
   matchers (Django; reads articles.models.ExternalFactCheck).
 - `models`: ClaimEmbedding, ExternalFactCheckEmbedding, ClaimGroup, MatchSuggestion,

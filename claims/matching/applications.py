@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..modified import verdicts_modified
 from ..record import published_changed
-from .groups import GroupActionRefused, claim_group_link
+from .group_changes import GroupActionRefused, claim_group_link
 
 
 def _refuse_unless_applicable(*, claim: Claim, checked: Claim) -> None:

@@ -28,7 +28,7 @@ from ..models import (
     SuggestionStatus,
 )
 from . import embedding
-from .groups import GroupActionRefused, claim_group_link
+from .group_changes import GroupActionRefused, claim_group_link
 from .retrieval import SAME_CLAIM
 from .store import CLAIMS, claim_embeddings_compute, claim_key, key_claim_id, live_corpus
 

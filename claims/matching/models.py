@@ -8,6 +8,7 @@ module without a cycle.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 
 
 class StoredVector(models.Model):
@@ -116,7 +117,7 @@ class GroupEventKind(models.TextChoices):
     SPLIT = "split", "Split out"
     VERDICT_APPLIED = "verdict_applied", "Published verdict applied"
     # A repeat no longer covered by the published verdict applied to it, since the change
-    # named in `data["by"]` (claims.matching.groups.covers_lifted_record).
+    # named in `data["by"]` (claims.appearances.covers_lifted_record).
     COVER_LIFTED = "cover_lifted", "No longer covered by a published verdict"
     UNDONE = "undone", "Undone"
 
@@ -143,6 +144,17 @@ class ClaimGroupEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The merges out of a group, found by `data["source"]` (the group page's former
+            # appearances and the Undo buttons' later changes): without it PostgreSQL reads
+            # every group change. The same `data -> 'source'` as the ORM's key lookups, or the
+            # planner does not use it; only merges name a source.
+            models.Index(
+                KeyTransform("source", "data"),
+                condition=Q(kind=GroupEventKind.MERGED),
+                name="group_event_merge_source_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — group {self.group_id}"
@@ -170,7 +182,7 @@ def cascade_unless_appearing(collector, field, sub_objs, using):
     """VerdictApplication.claim: deleting a repeat an editor applied a published verdict to
     (alone, or with its article) is refused while it is a public appearance of that fact-check:
     its ClaimReview lists the repeat's article, and a delete would drop it with no date moved
-    and nothing on record. An editor splits it from its group first (claims.matching.groups),
+    and nothing on record. An editor splits it from its group first (claims.matching.group_changes),
     which is recorded and moves the fact-check's dateModified. claims.record turns the error
     into the refusal people read."""
     applied = [row for row in sub_objs if row.status == ApplicationStatus.APPROVED]

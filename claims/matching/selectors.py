@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..timeline import claim_group_events
 from . import embedding
-from .groups import group_events_undoable
+from .group_undo import group_events_undoable
 from .store import external_matches
 
 EXTERNAL_PER_CLAIM = 5

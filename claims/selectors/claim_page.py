@@ -86,7 +86,7 @@ def source_domains(urls: list[str]) -> set[str]:
 
 
 def claim_cover_lifted(claim: Claim) -> ClaimGroupEvent | None:
-    """The record (claims.matching.groups.covers_lifted_record) that a group change ended the
+    """The record (claims.appearances.covers_lifted_record) that a group change ended the
     cover of the published fact-check an editor had applied to this dismissed repeat: split
     out, linked to another group, or left behind by its checked claim. None once that change
     was undone (the cover is back), a verdict was applied to the claim again, or someone

@@ -13,7 +13,7 @@ from config.form_encoding import refuse_unreadable_in_messages
 
 from .. import notes, timeline
 from ..ids import is_id
-from ..matching import applications, groups
+from ..matching import applications, group_changes, group_undo
 from ..matching.selectors import (
     group_appearances,
     group_former_appearances,
@@ -53,7 +53,7 @@ def suggestion_confirm(request, pk: int):
     suggestion = get_object_or_404(MatchSuggestion, pk=pk)
     attempt(
         request,
-        lambda: groups.suggestion_confirm(suggestion=suggestion, actor=request.user),
+        lambda: group_changes.suggestion_confirm(suggestion=suggestion, actor=request.user),
         success="Confirmed: the claim is an appearance of the earlier one.",
     )
     return redirect("claims:detail", pk=_back_to(request, suggestion))
@@ -64,7 +64,7 @@ def suggestion_reject(request, pk: int):
     suggestion = get_object_or_404(MatchSuggestion, pk=pk)
     attempt(
         request,
-        lambda: groups.suggestion_reject(suggestion=suggestion, actor=request.user),
+        lambda: group_changes.suggestion_reject(suggestion=suggestion, actor=request.user),
         success="Rejected: the two claims are not the same.",
     )
     return redirect("claims:detail", pk=_back_to(request, suggestion))
@@ -75,7 +75,7 @@ def claim_split(request, pk: int):
     claim = get_object_or_404(Claim, pk=pk)
     split = attempt(
         request,
-        lambda: groups.claim_split(claim=claim, actor=request.user),
+        lambda: group_changes.claim_split(claim=claim, actor=request.user),
         success="The claim is split out of its group.",
     )
     claim.refresh_from_db()
@@ -102,7 +102,7 @@ def group_merge(request, pk: int):
         # confirmed match, to the claim it repeats.
         attempt(
             request,
-            lambda: groups.claim_group_link(
+            lambda: group_changes.claim_group_link(
                 claim=claim, earlier=target, actor=request.user, kind=GroupEventKind.CONFIRMED
             ),
             success=f"Linked: the claim is an appearance of claim #{target_id}.",
@@ -110,7 +110,7 @@ def group_merge(request, pk: int):
     else:
         attempt(
             request,
-            lambda: groups.group_merge_into_claim(
+            lambda: group_changes.group_merge_into_claim(
                 source=claim.group, target_claim=target, actor=request.user
             ),
             success=f"The group is merged into the group of claim #{target_id}.",
@@ -196,7 +196,7 @@ def group_event_undo(request, pk: int):
     event = get_object_or_404(ClaimGroupEvent, pk=pk)
     attempt(
         request,
-        lambda: groups.group_event_undo(event=event, actor=request.user),
+        lambda: group_changes.group_event_undo(event=event, actor=request.user),
         success="Undone.",
     )
     # Back to the page it was undone from when that is one of the claims it moved; else the
@@ -248,7 +248,7 @@ def group_history(request, pk: int):
             "narrated": Claim.objects.filter(group=group, speaker__isnull=True).exists(),
             "events": events,
             # The Undo buttons: only where the undo would not be refused (the same rule).
-            "undoable": {event.pk for event in groups.group_events_undoable(list(events))},
+            "undoable": {event.pk for event in group_undo.group_events_undoable(list(events))},
             "former": former,
             "page": page,
             "timeline": page.object_list,

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from claims.matching import groups
+from claims.matching import group_changes
 from claims.models import Claim, Speaker
 from tests.a11y import assert_accessible, error_summary, text_of
 from tests.factories import (
@@ -44,7 +44,7 @@ def desk(client, django_capture_on_commit_callbacks):
     published = published_verdict(claim=first, author=fact_checker(username="writer"), sources=2)
     submitted_verdict(claim=second, author=fact_checker(username="other"))
     # A repeat of the published claim: its page shows the "seen before" panel and its actions.
-    groups.claim_group_link(claim=third, earlier=first)
+    group_changes.claim_group_link(claim=third, earlier=first)
     SpeakerFactory(name="Mayor", slug="mayor-short")  # a likely duplicate of Jane Mayor
     return {
         "checker": checker,

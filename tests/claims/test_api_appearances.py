@@ -4,7 +4,7 @@ editor applied its verdict to, counted as they are listed and paged."""
 import pytest
 
 from claims.matching.applications import verdict_application_request
-from claims.matching.groups import claim_group_link
+from claims.matching.group_changes import claim_group_link
 from tests.api_clients import claim_with_text, draft_verdict, key_client, published_verdict
 from tests.factories import editor
 

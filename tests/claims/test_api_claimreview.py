@@ -87,7 +87,7 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
         verdict_application_approve,
         verdict_application_request,
     )
-    from claims.matching.groups import claim_group_link, claim_split, group_event_undo
+    from claims.matching.group_changes import claim_group_link, claim_split, group_event_undo
 
     def claim_apply_verdict(*, claim, checked, actor):
         return verdict_application_request(claim=claim, checked=checked, actor=actor)
@@ -143,7 +143,7 @@ def test_the_claim_endpoint_and_claimreview_list_the_groups_appearances(api):
 
 def test_the_claim_was_made_when_it_first_appeared_even_in_an_applied_repeat(api):
     from claims.matching.applications import verdict_application_request
-    from claims.matching.groups import claim_group_link
+    from claims.matching.group_changes import claim_group_link
 
     verdict = published_verdict("The budget grew by 40 percent.")
     repeat = claim_with_text("The budget grew 40 percent, the mayor said again.")
@@ -162,7 +162,7 @@ def test_the_claim_was_made_when_it_first_appeared_even_in_an_applied_repeat(api
 
 def test_an_applied_repeat_names_its_speaker_only_where_the_speaker_is_readable(api):
     from claims.matching.applications import verdict_application_request
-    from claims.matching.groups import claim_group_link
+    from claims.matching.group_changes import claim_group_link
 
     verdict = published_verdict("The budget grew by 40 percent.", speaker=SpeakerFactory())
     unpublished_speaker = SpeakerFactory(name="Councillor Draft")

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import ClaimGroupEvent, Correction, GroupEventKind, Verdict
 from claims.modified import verdicts_modified
 from claims.record import published_changed
@@ -51,7 +51,7 @@ def test_splitting_an_applied_repeat_out_brings_the_fact_check_back_in_the_sync(
     mark = timezone.now() - dt.timedelta(hours=1)
     assert synced_since(mark) == []
     with django_capture_on_commit_callbacks(execute=True):
-        groups.claim_split(claim=repeat, actor=desk_editor)
+        group_changes.claim_split(claim=repeat, actor=desk_editor)
     assert synced_since(mark) == [verdict.pk]
 
 
@@ -78,8 +78,8 @@ def test_changes_the_public_does_not_see_leave_the_fact_check_out_of_the_sync(
     checker = fact_checker()
     with django_capture_on_commit_callbacks(execute=True):
         repeat = titled_claim("Crime went down 40 percent.")
-        groups.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
-        groups.claim_split(claim=fresh(repeat), actor=checker)
+        group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
+        group_changes.claim_split(claim=fresh(repeat), actor=checker)
         # A fact-checker's request waits for an editor: not public yet.
         applications.verdict_application_request(
             claim=titled_claim("Down 40 percent, again."), checked=verdict.claim, actor=checker
@@ -92,7 +92,7 @@ def test_the_api_s_modified_at_is_the_claimreview_s_date_modified(
 ):
     verdict, repeat, desk_editor = applied
     with django_capture_on_commit_callbacks(execute=True):
-        groups.claim_split(claim=repeat, actor=desk_editor)
+        group_changes.claim_split(claim=repeat, actor=desk_editor)
     api = key_client()
     listed = api.get("/api/v1/verdicts/").json()["results"][0]
     review = api.get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()

@@ -9,7 +9,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from articles.services import article_update
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import Claim
 from tests.claims.admin_forms import change_form_fields
 from tests.factories import (
@@ -89,6 +89,6 @@ def test_no_orm_path_deletes_an_applied_repeat_until_an_editor_splits_it_off(app
     with pytest.raises(ProtectedError):
         article.delete()
 
-    groups.claim_split(claim=repeat, actor=editor())
+    group_changes.claim_split(claim=repeat, actor=editor())
     article.delete()
     assert not Claim.objects.filter(pk=repeat.pk).exists()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from claims import notes
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import MatchSuggestion
 from tests.a11y import assert_accessible, button_name
 from tests.factories import claim_alone, fact_checker, published_verdict
@@ -55,8 +55,8 @@ def test_each_undo_on_the_group_history_names_the_change_it_undoes(client, boss)
     earlier = claim_alone("Crime fell by 40 percent last year.")
     first = claim_alone("Crime dropped 40 percent.")
     second = claim_alone("Crime went down by 40 percent.")
-    groups.claim_group_link(claim=first, earlier=earlier)
-    groups.claim_group_link(claim=second, earlier=earlier)
+    group_changes.claim_group_link(claim=first, earlier=earlier)
+    group_changes.claim_group_link(claim=second, earlier=earlier)
     earlier.refresh_from_db()
     soup = assert_accessible(
         client.get(reverse("claims:group_history", args=[earlier.group_id])),
@@ -73,7 +73,7 @@ def test_each_approve_in_the_review_queue_names_the_repeat_and_the_verdict(clien
     checker = fact_checker(username="asker")
     for text in ("Crime dropped 40 percent.", "Crime went down by 40 percent."):
         repeat = claim_alone(text)
-        groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+        group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
         applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=checker)
     soup = assert_accessible(client.get(reverse("claims:review_queue")), title="Review queue")
     checked = verdict.claim_id

@@ -5,7 +5,7 @@ group, a split or link of the checked claim away from it. Undoing the change tak
 import pytest
 from django.urls import reverse
 
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes, group_undo
 from claims.models import Claim, ClaimGroupEvent, ClaimStatus, GroupEventKind, MatchSuggestion
 from tests.factories import claim_alone, editor, published_verdict
 
@@ -43,7 +43,7 @@ def history_entry(client, claim) -> str:
 def test_a_covered_repeat_linked_into_another_group_says_it_is_no_longer_covered(client):
     checked, repeat, boss = covered_repeat()
     elsewhere = claim_alone("Crime went down 40 percent, the mayor said.")
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=repeat, earlier=elsewhere, actor=boss, kind=GroupEventKind.CONFIRMED
     )
     client.force_login(boss)
@@ -91,7 +91,7 @@ def test_the_repeats_of_a_checked_claim_split_out_say_they_are_no_longer_covered
 def test_a_checked_claim_linked_into_another_group_leaves_its_repeats_a_record(client):
     checked, repeat, boss = covered_repeat()
     elsewhere = claim_alone("Crime went down 40 percent, the mayor said.")
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=checked, earlier=elsewhere, actor=boss, kind=GroupEventKind.CONFIRMED
     )
     client.force_login(boss)
@@ -101,10 +101,10 @@ def test_a_checked_claim_linked_into_another_group_leaves_its_repeats_a_record(c
 
 def test_undoing_the_split_of_a_checked_claim_puts_the_cover_back_and_the_notice_goes(client):
     checked, repeat, boss = covered_repeat()
-    split = groups.claim_split(claim=checked, actor=boss)
+    split = group_changes.claim_split(claim=checked, actor=boss)
     client.force_login(boss)
     assert cover_notice(client, repeat)
-    groups.group_event_undo(event=split, actor=boss)
+    group_changes.group_event_undo(event=split, actor=boss)
     assert cover_notice(client, repeat) == ""
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     assert f'data-covered-by="{checked.pk}"' in page
@@ -115,19 +115,19 @@ def test_undoing_a_covered_repeat_s_link_elsewhere_puts_the_cover_back_and_the_n
 ):
     checked, repeat, boss = covered_repeat()
     elsewhere = claim_alone("Crime went down 40 percent, the mayor said.")
-    link = groups.claim_group_link(
+    link = group_changes.claim_group_link(
         claim=repeat, earlier=elsewhere, actor=boss, kind=GroupEventKind.CONFIRMED
     )
     client.force_login(boss)
     assert cover_notice(client, repeat)
-    groups.group_event_undo(event=link, actor=boss)
+    group_changes.group_event_undo(event=link, actor=boss)
     assert cover_notice(client, repeat) == ""
     assert fresh(repeat).group_id == fresh(checked).group_id
 
 
 def test_a_verdict_applied_again_after_the_cover_was_lifted_takes_the_notice_away(client):
     checked, repeat, boss = covered_repeat()
-    groups.claim_split(claim=repeat, actor=boss)
+    group_changes.claim_split(claim=repeat, actor=boss)
     client.force_login(boss)
     assert cover_notice(client, repeat)
     applications.verdict_application_request(claim=fresh(repeat), checked=checked, actor=boss)
@@ -137,7 +137,9 @@ def test_a_verdict_applied_again_after_the_cover_was_lifted_takes_the_notice_awa
 def test_a_merge_of_the_whole_group_keeps_the_cover_and_records_no_loss(client):
     checked, repeat, boss = covered_repeat()
     target = claim_alone("Crime went down 40 percent, the mayor said.")
-    groups.group_merge_into_claim(source=fresh(checked).group, target_claim=target, actor=boss)
+    group_changes.group_merge_into_claim(
+        source=fresh(checked).group, target_claim=target, actor=boss
+    )
     client.force_login(boss)
     assert cover_notice(client, repeat) == ""
     assert not ClaimGroupEvent.objects.filter(kind=GroupEventKind.COVER_LIFTED).exists()
@@ -146,9 +148,9 @@ def test_a_merge_of_the_whole_group_keeps_the_cover_and_records_no_loss(client):
 
 def test_the_record_of_a_lifted_cover_is_not_offered_as_a_change_to_undo():
     checked, repeat, boss = covered_repeat()
-    groups.claim_split(claim=checked, actor=boss)
+    group_changes.claim_split(claim=checked, actor=boss)
     lifted = ClaimGroupEvent.objects.get(kind=GroupEventKind.COVER_LIFTED, claim=repeat)
-    assert groups.group_events_undoable([lifted]) == []
+    assert group_undo.group_events_undoable([lifted]) == []
 
 
 def split_entry(html: str) -> str:
@@ -176,8 +178,8 @@ def test_the_checked_claim_s_split_names_the_repeats_that_lost_its_cover(client)
 
 def test_a_split_of_a_checked_claim_with_no_applied_repeats_names_none(client):
     checked, boss = published_verdict().claim, editor(username="ed")
-    groups.claim_group_link(claim=claim_alone("Crime fell 40 percent."), earlier=checked)
-    groups.claim_split(claim=fresh(checked), actor=boss)
+    group_changes.claim_group_link(claim=claim_alone("Crime fell 40 percent."), earlier=checked)
+    group_changes.claim_split(claim=fresh(checked), actor=boss)
     client.force_login(boss)
     history = client.get(reverse("claims:history", args=[checked.pk])).content.decode()
     assert "Group: Split out" in history and "no longer covers" not in history
@@ -186,7 +188,7 @@ def test_a_split_of_a_checked_claim_with_no_applied_repeats_names_none(client):
 def test_a_checked_claim_linked_into_another_group_names_its_repeat_on_its_history(client):
     checked, repeat, boss = covered_repeat()
     elsewhere = claim_alone("Crime went down 40 percent, the mayor said.")
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=checked, earlier=elsewhere, actor=boss, kind=GroupEventKind.CONFIRMED
     )
     client.force_login(boss)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import Claim, ClaimNote, ClaimStatus, Speaker, SpeakerMerge
 from tests.factories import (
     ArticleFactory,
@@ -106,7 +106,7 @@ def test_a_bulk_dismissal_whose_reason_arrived_damaged_dismisses_nothing_and_kee
 def test_a_match_rejection_whose_note_arrived_damaged_leaves_the_request_pending(client, boss):
     verdict = published_verdict()
     repeat = ClaimFactory(article=ArticleFactory())
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     application = applications.verdict_application_request(
         claim=repeat, checked=verdict.claim, actor=fact_checker()
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims import bulk, services
 from claims.limits import DISMISSAL_REASON_MAX, REJECTION_NOTE_MAX
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import ClaimStatus
 from tests.factories import (
     claim_alone,
@@ -71,7 +71,7 @@ def test_the_claim_page_refuses_a_long_reason_with_the_service_s_message(client)
 def test_the_desk_s_boxes_stop_typing_at_the_limits_the_services_hold(client):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     applications.verdict_application_request(
         claim=repeat, checked=verdict.claim, actor=fact_checker(username="fc")
     )

@@ -5,7 +5,7 @@ goes back to."""
 import pytest
 from django.urls import reverse
 
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import Claim, ClaimGroupEvent, GroupEventKind
 from tests.factories import (
     claim_alone,
@@ -20,10 +20,10 @@ def merged(actor):
     """Two groups of two claims, the first merged into the second: (merge event, claims)."""
     a, b = claim_alone("Taxes rose by 3 percent."), claim_alone("Taxes went up 3 percent.")
     c, d = claim_alone("Taxes climbed 3 percent."), claim_alone("A 3 percent tax rise.")
-    groups.claim_group_link(claim=b, earlier=a)
-    groups.claim_group_link(claim=d, earlier=c)
+    group_changes.claim_group_link(claim=b, earlier=a)
+    group_changes.claim_group_link(claim=d, earlier=c)
     group_of = lambda row: Claim.objects.get(pk=row.pk).group  # noqa: E731
-    merge = groups.group_merge(source=group_of(a), target=group_of(c), actor=actor)
+    merge = group_changes.group_merge(source=group_of(a), target=group_of(c), actor=actor)
     return merge, (a, b, c, d)
 
 
@@ -53,7 +53,7 @@ def test_a_split_claim_s_history_says_who_split_it_and_its_page_undoes_it(client
         claim_alone("Crime fell by 40 percent."),
         claim_alone("Crime dropped 40 percent."),
     )
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     client.post(reverse("claims:split", args=[second.pk]))
     split = ClaimGroupEvent.objects.get(kind=GroupEventKind.SPLIT)
 
@@ -107,7 +107,7 @@ def test_splitting_out_an_open_claim_says_nothing_of_a_dismissal(client, checker
         claim_alone("Crime fell by 40 percent."),
         claim_alone("Crime dropped 40 percent."),
     )
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     page = client.post(reverse("claims:split", args=[second.pk]), follow=True).content.decode()
     assert "The claim is split out of its group." in page and "stays dismissed" not in page
 
@@ -116,7 +116,7 @@ def test_the_desk_history_lists_group_changes_by_person_among_the_workflow_event
     boss = editor(username="ed")
     client.force_login(boss)
     merge, (a, b, c, d) = merged(boss)
-    groups.claim_split(claim=Claim.objects.get(pk=d.pk), actor=boss)
+    group_changes.claim_split(claim=Claim.objects.get(pk=d.pk), actor=boss)
     html = client.get(reverse("claims:desk_history"), {"person": boss.pk}).content.decode()
     assert html.count("data-group-change=") == 2  # the matcher's links are not the editor's
     assert "Group: Split out" in html and "Group: Groups merged" in html
@@ -174,9 +174,9 @@ def test_the_panel_offers_only_the_undos_that_would_not_be_refused(client, check
         claim_alone("Crime fell by 40 percent."),
         claim_alone("Crime dropped 40 percent."),
     )
-    linked = groups.claim_group_link(claim=second, earlier=first)
-    split = groups.claim_split(claim=Claim.objects.get(pk=second.pk), actor=checker)
-    relinked = groups.claim_group_link(
+    linked = group_changes.claim_group_link(claim=second, earlier=first)
+    split = group_changes.claim_split(claim=Claim.objects.get(pk=second.pk), actor=checker)
+    relinked = group_changes.claim_group_link(
         claim=Claim.objects.get(pk=second.pk),
         earlier=first,
         actor=checker,
@@ -200,9 +200,9 @@ def test_the_group_page_lists_a_claim_linked_away_into_another_group_as_a_former
     client.force_login(boss)
     first, repeat = claim_alone("Crime fell by 40 percent."), claim_alone("Crime fell 40 percent.")
     elsewhere = claim_alone("Crime dropped by 40 percent.")
-    groups.claim_group_link(claim=repeat, earlier=first)
+    group_changes.claim_group_link(claim=repeat, earlier=first)
     group_id = Claim.objects.get(pk=first.pk).group_id
-    away = groups.claim_group_link(
+    away = group_changes.claim_group_link(
         claim=Claim.objects.get(pk=repeat.pk),
         earlier=elsewhere,
         actor=boss,
@@ -214,7 +214,7 @@ def test_the_group_page_lists_a_claim_linked_away_into_another_group_as_a_former
     assert "Match confirmed · ed · <time" in row
     assert reverse("claims:group_history", args=[away.group_id]) in row
     # Its founder, linked away in turn, is one too; the claims still in the group are not.
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=Claim.objects.get(pk=first.pk),
         earlier=elsewhere,
         actor=boss,
@@ -244,9 +244,9 @@ def test_the_group_page_offers_no_undo_a_later_change_would_refuse(client):
     client.force_login(boss)
     first, repeat = claim_alone("Crime fell by 40 percent."), claim_alone("Crime fell 40 percent.")
     elsewhere = claim_alone("Crime dropped by 40 percent.")
-    linked = groups.claim_group_link(claim=repeat, earlier=first)
+    linked = group_changes.claim_group_link(claim=repeat, earlier=first)
     group_id = linked.group_id
-    link = lambda earlier: groups.claim_group_link(  # noqa: E731
+    link = lambda earlier: group_changes.claim_group_link(  # noqa: E731
         claim=Claim.objects.get(pk=repeat.pk),
         earlier=Claim.objects.get(pk=earlier.pk),
         actor=boss,
@@ -267,12 +267,12 @@ def test_the_claim_a_merge_founded_a_group_with_is_a_former_appearance_once_it_l
     client.force_login(boss)
     a, b = claim_alone("Rents rose by 9 percent."), claim_alone("Rents went up 9 percent.")
     founder, other = claim_alone("Rents climbed 9 percent."), claim_alone("Rents fell sharply.")
-    groups.claim_group_link(claim=b, earlier=a)
-    merge = groups.group_merge_into_claim(
+    group_changes.claim_group_link(claim=b, earlier=a)
+    merge = group_changes.group_merge_into_claim(
         source=Claim.objects.get(pk=a.pk).group, target_claim=founder, actor=boss
     )
     assert Claim.objects.get(pk=founder.pk).group_id == merge.group_id
-    away = groups.claim_group_link(
+    away = group_changes.claim_group_link(
         claim=Claim.objects.get(pk=founder.pk),
         earlier=other,
         actor=boss,
@@ -290,14 +290,14 @@ def test_a_group_s_own_split_lists_its_claim_as_a_former_appearance_whatever_bro
     client.force_login(boss)
     a, b = claim_alone("Fares rose by 5 percent."), claim_alone("Fares went up 5 percent.")
     founder = claim_alone("Fares climbed 5 percent.")
-    groups.claim_group_link(claim=b, earlier=a)
-    merge = groups.group_merge_into_claim(
+    group_changes.claim_group_link(claim=b, earlier=a)
+    merge = group_changes.group_merge_into_claim(
         source=Claim.objects.get(pk=a.pk).group, target_claim=founder, actor=boss
     )
     # As a merge recorded before it named the claim it founded the group with.
     merge.data.pop("founder", None)
     merge.save(update_fields=["data"])
-    groups.claim_split(claim=Claim.objects.get(pk=founder.pk), actor=boss)
+    group_changes.claim_split(claim=Claim.objects.get(pk=founder.pk), actor=boss)
     html = client.get(reverse("claims:group_history", args=[merge.group_id])).content.decode()
     assert "Former appearances (1)" in html
     row = html.split(f'data-former-appearance="{founder.pk}"')[1].split("</tr>")[0]

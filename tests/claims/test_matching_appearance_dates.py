@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import GroupEventKind, Verdict
 from tests.factories import (
     editor,
@@ -49,7 +49,7 @@ def test_splitting_an_applied_repeat_out_moves_date_modified_on_and_drops_its_ap
     verdict, repeat, desk_editor = applied
     before = jsonld_of(client, verdict)
     assert repeat.text in headlines(before)
-    groups.claim_split(claim=repeat, actor=desk_editor)
+    group_changes.claim_split(claim=repeat, actor=desk_editor)
     after = jsonld_of(client, verdict)
     # Without its own date, the split repeat's application stopped dating the review and
     # dateModified fell back to the publication: earlier, though the review had changed.
@@ -82,7 +82,7 @@ def test_the_sitemap_and_feed_date_the_fact_check_by_the_split_too(
 
     assert dates() == (two_days_ago.isoformat(),) * 2  # the sitemap page is cached now
     with django_capture_on_commit_callbacks(execute=True):
-        groups.claim_split(claim=repeat, actor=desk_editor)
+        group_changes.claim_split(claim=repeat, actor=desk_editor)
     assert dates() == (timezone.localdate().isoformat(),) * 2
 
 
@@ -91,15 +91,17 @@ def test_merging_two_fact_checks_groups_dates_neither_since_neither_s_appearance
 ):
     first = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
     second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=titled_claim("Crime fell 40 percent, again."), earlier=first.claim
     )
-    groups.claim_group_link(claim=titled_claim("Down 40 percent, again."), earlier=second.claim)
+    group_changes.claim_group_link(
+        claim=titled_claim("Down 40 percent, again."), earlier=second.claim
+    )
     long_ago = timezone.now() - dt.timedelta(days=3)
     Verdict.objects.filter(pk__in=[first.pk, second.pk]).update(
         published_at=long_ago, modified_at=long_ago
     )
-    groups.group_merge(
+    group_changes.group_merge(
         source=fresh(first.claim).group, target=fresh(second.claim).group, actor=editor()
     )
     # Each verdict speaks for the repeats applied to it only (claims.appearances).
@@ -116,7 +118,7 @@ def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_drops_its_repeats(c
     )
     before = jsonld_of(client, verdict)
     assert repeat.text in headlines(before) and "dateModified" not in before
-    groups.claim_split(claim=fresh(verdict.claim), actor=desk_editor)
+    group_changes.claim_split(claim=fresh(verdict.claim), actor=desk_editor)
     review = jsonld_of(client, verdict)
     assert modified(review).date() == timezone.localdate()
     assert headlines(review) == [verdict.claim.article.title]
@@ -125,11 +127,11 @@ def test_splitting_a_fact_check_s_own_claim_out_dates_it_and_drops_its_repeats(c
 def test_a_group_change_the_public_does_not_see_dates_nothing(client):
     verdict = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
     repeat, checker = titled_claim("Crime went down 40 percent."), fact_checker()
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)  # a desk-only repeat
     long_ago = timezone.now() - dt.timedelta(days=3)
     Verdict.objects.filter(pk=verdict.pk).update(published_at=long_ago, modified_at=long_ago)
-    groups.claim_split(claim=fresh(repeat), actor=checker)
-    groups.claim_group_link(
+    group_changes.claim_split(claim=fresh(repeat), actor=checker)
+    group_changes.claim_group_link(
         claim=fresh(repeat), earlier=verdict.claim, actor=editor(), kind=GroupEventKind.CONFIRMED
     )
     assert "dateModified" not in jsonld_of(client, verdict)
@@ -139,7 +141,7 @@ def test_applying_a_verdict_to_a_repeat_dates_that_fact_check_only(client):
     first = published_verdict(claim=titled_claim("Crime fell by 40 percent last year."))
     second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
     desk_editor = editor()
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=second.claim, earlier=first.claim, actor=desk_editor, kind=GroupEventKind.CONFIRMED
     )
     long_ago = timezone.now() - dt.timedelta(days=3)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.appearances import NeedsAnEditor, claim_appearances
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import (
     ApplicationStatus,
     Claim,
@@ -52,7 +52,7 @@ def case():
     """A published fact-check, a linked repeat of it and a fact-checker's request to apply it."""
     verdict = published_verdict(claim=claim_alone("Crime fell by 40 percent last year."))
     repeat = claim_alone(REPEAT_TEXT)
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     checker = fact_checker(username="fc")
     application = applications.verdict_application_request(
         claim=repeat, checked=verdict.claim, actor=checker

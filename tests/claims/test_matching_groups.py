@@ -4,7 +4,7 @@ the editor's say over the ones that change a published fact-check's public appea
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import (
     Claim,
     ClaimGroupEvent,
@@ -41,7 +41,7 @@ def test_confirming_a_suggestion_makes_both_claims_one_group_with_the_earlier_wo
         claim_alone("Crime went down 40 percent."),
         fact_checker(),
     )
-    event = groups.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
+    event = group_changes.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
     earlier, new = fresh(earlier), fresh(new)
     assert earlier.group_id == new.group_id is not None
     assert new.group.canonical_text == earlier.text
@@ -52,12 +52,12 @@ def test_confirming_a_suggestion_makes_both_claims_one_group_with_the_earlier_wo
 
 def test_rejecting_a_suggestion_records_who_and_links_nothing():
     earlier, new, reviewer = claim_alone(), claim_alone("Crime rose 40 percent."), fact_checker()
-    event = groups.suggestion_reject(suggestion=suggestion(new, earlier), actor=reviewer)
+    event = group_changes.suggestion_reject(suggestion=suggestion(new, earlier), actor=reviewer)
     assert fresh(new).group_id is None
     assert (event.kind, event.actor) == (GroupEventKind.REJECTED, reviewer)
     assert MatchSuggestion.objects.get().status == SuggestionStatus.REJECTED
     with pytest.raises(ValidationError, match="already rejected"):
-        groups.suggestion_confirm(suggestion=MatchSuggestion.objects.get(), actor=reviewer)
+        group_changes.suggestion_confirm(suggestion=MatchSuggestion.objects.get(), actor=reviewer)
 
 
 def test_a_suggestion_is_not_rejected_once_its_claims_were_linked_meanwhile():
@@ -67,10 +67,10 @@ def test_a_suggestion_is_not_rejected_once_its_claims_were_linked_meanwhile():
         fact_checker(),
     )
     open_suggestion = suggestion(new, earlier)
-    groups.claim_group_link(claim=new, earlier=earlier)  # the worker, before the reviewer
+    group_changes.claim_group_link(claim=new, earlier=earlier)  # the worker, before the reviewer
     # Rejected, the desk would read "not a repeat" while the claims stay one group.
     with pytest.raises(ValidationError, match="split the claim out"):
-        groups.suggestion_reject(suggestion=open_suggestion, actor=reviewer)
+        group_changes.suggestion_reject(suggestion=open_suggestion, actor=reviewer)
     assert fresh(open_suggestion).status == SuggestionStatus.OPEN
     assert fresh(new).group_id == fresh(earlier).group_id
 
@@ -82,9 +82,9 @@ def test_splitting_a_claim_out_keeps_the_rest_of_the_group():
         claim_alone("C too."),
         fact_checker(),
     )
-    groups.claim_group_link(claim=second, earlier=first)
-    groups.claim_group_link(claim=third, earlier=first)
-    event = groups.claim_split(claim=fresh(second), actor=reviewer)
+    group_changes.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=third, earlier=first)
+    event = group_changes.claim_split(claim=fresh(second), actor=reviewer)
     assert fresh(second).group_id is None
     assert fresh(third).group_id == fresh(first).group_id
     assert event.kind == GroupEventKind.SPLIT
@@ -92,51 +92,51 @@ def test_splitting_a_claim_out_keeps_the_rest_of_the_group():
 
 def test_splitting_out_the_canonical_claim_hands_the_wording_to_the_next_appearance():
     first, second = claim_alone(), claim_alone("Crime was down by 40 percent.")
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     group = fresh(first).group
-    groups.claim_split(claim=fresh(first), actor=fact_checker())
+    group_changes.claim_split(claim=fresh(first), actor=fact_checker())
     group.refresh_from_db()
     assert (group.canonical_claim, group.canonical_text) == (second, second.text)
 
 
 def test_merging_moves_every_appearance_and_can_be_undone():
     a1, a2, b1, reviewer = claim_alone(), claim_alone("A2."), claim_alone("B1."), fact_checker()
-    groups.claim_group_link(claim=a2, earlier=a1)
+    group_changes.claim_group_link(claim=a2, earlier=a1)
     b2 = claim_alone("B2.")
-    groups.claim_group_link(claim=b2, earlier=b1)
+    group_changes.claim_group_link(claim=b2, earlier=b1)
     source, target = fresh(a1).group, fresh(b1).group
-    event = groups.group_merge(source=source, target=target, actor=reviewer)
+    event = group_changes.group_merge(source=source, target=target, actor=reviewer)
     assert set(Claim.objects.filter(group=target)) == {a1, a2, b1, b2}
-    undo = groups.group_event_undo(event=event, actor=reviewer)
+    undo = group_changes.group_event_undo(event=event, actor=reviewer)
     assert set(Claim.objects.filter(group=source)) == {a1, a2}
     assert set(Claim.objects.filter(group=target)) == {b1, b2}
     assert (undo.kind, fresh(event).undone_by) == (GroupEventKind.UNDONE, undo)
     with pytest.raises(ValidationError, match="already undone"):
-        groups.group_event_undo(event=fresh(event), actor=reviewer)
+        group_changes.group_event_undo(event=fresh(event), actor=reviewer)
 
 
 def test_a_group_cannot_be_merged_into_itself_or_into_one_of_its_members():
     first, second = claim_alone(), claim_alone("Again.")
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     group = fresh(first).group
     with pytest.raises(ValidationError, match="into itself"):
-        groups.group_merge(source=group, target=group, actor=fact_checker())
+        group_changes.group_merge(source=group, target=group, actor=fact_checker())
     with pytest.raises(ValidationError, match="its own members"):
-        groups.group_merge_into_claim(source=group, target_claim=fresh(second), actor=None)
+        group_changes.group_merge_into_claim(source=group, target_claim=fresh(second), actor=None)
 
 
 def test_undo_is_refused_once_a_later_change_moved_the_claim_again():
     first, second, reviewer = claim_alone(), claim_alone("Second."), fact_checker()
-    link = groups.claim_group_link(claim=second, earlier=first)
-    groups.claim_split(claim=fresh(second), actor=reviewer)
+    link = group_changes.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_split(claim=fresh(second), actor=reviewer)
     with pytest.raises(ValidationError, match="changed again"):
-        groups.group_event_undo(event=link, actor=reviewer)
+        group_changes.group_event_undo(event=link, actor=reviewer)
 
 
 def test_undoing_a_confirmation_reopens_the_suggestion():
     earlier, new, reviewer = claim_alone(), claim_alone("Crime dropped 40 percent."), fact_checker()
-    event = groups.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
-    groups.group_event_undo(event=event, actor=reviewer)
+    event = group_changes.suggestion_confirm(suggestion=suggestion(new, earlier), actor=reviewer)
+    group_changes.group_event_undo(event=event, actor=reviewer)
     assert fresh(new).group_id is None
     assert MatchSuggestion.objects.get().status == SuggestionStatus.OPEN
 
@@ -252,7 +252,7 @@ def test_an_applied_repeat_is_covered_by_the_checked_claim_until_it_is_split_out
     assert claim_covered_by(repeat) is None
     apply(repeat, verdict.claim, desk_editor)
     assert claim_covered_by(fresh(repeat)) == verdict.claim
-    groups.claim_split(claim=fresh(repeat), actor=desk_editor)
+    group_changes.claim_split(claim=fresh(repeat), actor=desk_editor)
     assert fresh(repeat).status == ClaimStatus.DISMISSED
     assert claim_covered_by(fresh(repeat)) is None  # split out: not a repeat after all
 
@@ -267,15 +267,15 @@ def test_a_fact_checker_may_not_split_an_applied_repeat_out_but_an_editor_may():
     repeat = claim_alone("Crime went down 40 percent.")
     apply(repeat, verdict.claim)
     with pytest.raises(NeedsAnEditor, match=f"claim #{verdict.claim.pk}"):
-        groups.claim_split(claim=fresh(repeat), actor=fact_checker())
+        group_changes.claim_split(claim=fresh(repeat), actor=fact_checker())
     assert fresh(repeat).group_id == fresh(verdict.claim).group_id
     assert not ClaimGroupEvent.objects.filter(kind=GroupEventKind.SPLIT).exists()
-    event = groups.claim_split(claim=fresh(repeat), actor=editor())
+    event = group_changes.claim_split(claim=fresh(repeat), actor=editor())
     assert [c.pk for c in claim_appearances(fresh(verdict.claim))] == [verdict.claim.pk]
     # Undoing it puts the appearance back on the public record: an editor's call too.
     with pytest.raises(NeedsAnEditor):
-        groups.group_event_undo(event=event, actor=fact_checker())
-    groups.group_event_undo(event=event, actor=editor())
+        group_changes.group_event_undo(event=event, actor=fact_checker())
+    group_changes.group_event_undo(event=event, actor=editor())
     assert repeat.pk in [c.pk for c in claim_appearances(fresh(verdict.claim))]
 
 
@@ -283,10 +283,10 @@ def test_a_fact_checker_still_splits_and_links_repeats_the_public_does_not_see()
     verdict = published_verdict()
     repeat, checker = claim_alone("Crime went down 40 percent."), fact_checker()
     # Linked or split, an unapplied repeat is desk-only: nothing public changes.
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=repeat, earlier=verdict.claim, actor=checker, kind=GroupEventKind.CONFIRMED
     )
-    groups.claim_split(claim=fresh(repeat), actor=checker)
+    group_changes.claim_split(claim=fresh(repeat), actor=checker)
     assert fresh(repeat).group_id is None
 
 
@@ -301,7 +301,7 @@ def test_merging_the_groups_of_two_published_claims_leaves_each_its_own_repeats(
     source, target = fresh(first).group, fresh(second).group
     # Each verdict speaks only for the repeats applied to it: merged, neither fact-check's
     # public appearances change, so a fact-checker may merge them.
-    groups.group_merge(source=source, target=target, actor=fact_checker())
+    group_changes.group_merge(source=source, target=target, actor=fact_checker())
     assert set(Claim.objects.filter(group=target)) == {first, second, repeat, other}
     assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, repeat.pk}
     assert {c.pk for c in claim_appearances(fresh(second))} == {second.pk, other.pk}
@@ -314,7 +314,7 @@ def test_linking_a_published_claim_into_another_fact_check_s_group_changes_neith
     second = published_verdict(claim=claim_alone("Crime was down 40 percent.")).claim
     repeat = claim_alone("Again.")
     apply(repeat, first)
-    groups.claim_group_link(claim=fresh(second), earlier=fresh(first))
+    group_changes.claim_group_link(claim=fresh(second), earlier=fresh(first))
     assert fresh(second).group_id == fresh(first).group_id
     assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, repeat.pk}
     assert [c.pk for c in claim_appearances(fresh(second))] == [second.pk]
@@ -328,11 +328,11 @@ def test_the_worker_does_not_move_a_claim_a_reviewer_confirmed_since_it_read_it(
         fact_checker(),
     )
     stale = Claim.objects.get(pk=repeat.pk)  # the linker's read: no group yet
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=repeat, earlier=theirs, actor=reviewer, kind=GroupEventKind.CONFIRMED
     )
-    with pytest.raises(groups.GroupActionRefused, match="grouped meanwhile"):
-        groups.claim_group_link(claim=stale, earlier=first)
+    with pytest.raises(group_changes.GroupActionRefused, match="grouped meanwhile"):
+        group_changes.claim_group_link(claim=stale, earlier=first)
     repeat = fresh(repeat)
     assert (repeat.group_id, repeat.group_link) == (fresh(theirs).group_id, GroupLink.CONFIRMED)
     assert fresh(first).group_id is None  # nothing half-done: no group founded for the worker
@@ -346,10 +346,10 @@ def test_the_worker_does_not_link_again_a_claim_a_reviewer_split_out_since_it_re
         fact_checker(),
     )
     stale = Claim.objects.get(pk=repeat.pk)
-    groups.claim_group_link(claim=repeat, earlier=other)
-    groups.claim_split(claim=fresh(repeat), actor=reviewer)
-    with pytest.raises(groups.GroupActionRefused, match="split this claim out"):
-        groups.claim_group_link(claim=stale, earlier=first)
+    group_changes.claim_group_link(claim=repeat, earlier=other)
+    group_changes.claim_split(claim=fresh(repeat), actor=reviewer)
+    with pytest.raises(group_changes.GroupActionRefused, match="split this claim out"):
+        group_changes.claim_group_link(claim=stale, earlier=first)
     assert fresh(repeat).group_id is None
 
 
@@ -360,8 +360,8 @@ def test_a_reviewer_still_moves_a_grouped_claim_to_another_group():
         claim_alone("Again."),
         fact_checker(),
     )
-    groups.claim_group_link(claim=repeat, earlier=other)
-    groups.claim_group_link(
+    group_changes.claim_group_link(claim=repeat, earlier=other)
+    group_changes.claim_group_link(
         claim=fresh(repeat), earlier=first, actor=reviewer, kind=GroupEventKind.CONFIRMED
     )
     assert fresh(repeat).group_id == fresh(first).group_id

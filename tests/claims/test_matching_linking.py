@@ -157,12 +157,12 @@ def test_an_analysis_stays_done_when_its_matching_cannot_be_queued(monkeypatch, 
 def test_a_second_delivery_that_loses_the_race_to_link_a_repeat_finishes_without_an_error(
     monkeypatch,
 ):
-    from claims.matching import groups, linking
+    from claims.matching import group_changes, linking
 
     first = article_with_claim(STATEMENT)
     article_claims_match(article_id=first.article_id)
     repeat = article_with_claim(STATEMENT)
-    real_link = groups.claim_group_link
+    real_link = group_changes.claim_group_link
 
     def the_other_delivery_links_it_first(*, claim, earlier, **kwargs):
         real_link(claim=claim, earlier=earlier, **kwargs)  # between our read and our lock
@@ -328,7 +328,7 @@ def test_the_worker_links_a_published_claim_to_another_fact_check_leaving_both_p
 def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_and_its_lock(
     monkeypatch,
 ):
-    from claims.matching import groups, linking
+    from claims.matching import group_changes, linking
     from claims.models import GroupEventKind
     from tests.factories import fact_checker
 
@@ -336,7 +336,7 @@ def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_
     article_claims_match(article_id=first.article_id)
     elsewhere = article_with_claim("Rents rose 9 percent last year, the council said.")
     repeat = article_with_claim(STATEMENT)
-    real_link = groups.claim_group_link
+    real_link = group_changes.claim_group_link
 
     def a_reviewer_confirms_it_elsewhere_first(*, claim, earlier, **kwargs):
         real_link(
@@ -358,7 +358,7 @@ def test_the_linker_leaves_alone_a_repeat_a_reviewer_confirmed_between_its_read_
 def test_the_linker_does_not_link_a_match_a_reviewer_rejected_between_its_read_and_its_lock(
     monkeypatch,
 ):
-    from claims.matching import groups, linking
+    from claims.matching import group_changes, linking
     from claims.models import SuggestionStatus
     from tests.factories import fact_checker
 
@@ -369,10 +369,10 @@ def test_the_linker_does_not_link_a_match_a_reviewer_rejected_between_its_read_a
     suggestion = MatchSuggestion.objects.create(
         claim=repeat, candidate=first, score=0.8, level="suggested"
     )
-    real_link = groups.claim_group_link
+    real_link = group_changes.claim_group_link
 
     def a_reviewer_rejects_it_first(*, claim, earlier, **kwargs):
-        groups.suggestion_reject(suggestion=suggestion, actor=fact_checker())
+        group_changes.suggestion_reject(suggestion=suggestion, actor=fact_checker())
         return real_link(claim=claim, earlier=earlier, **kwargs)
 
     monkeypatch.setattr(linking, "claim_group_link", a_reviewer_rejects_it_first)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from claims import services
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion, Verdict
 from tests.factories import (
     ArticleFactory,
@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hash
 def test_the_panel_shows_an_earlier_appearance_with_its_published_rating(client, checker):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     assert "Seen before" in page
     assert f'data-appearance="{verdict.claim.pk}"' in page
@@ -56,7 +56,7 @@ def test_every_date_in_the_panel_is_written_the_one_house_way(client, checker):
         published_at=datetime(2021, 9, 10, tzinfo=UTC)
     )
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     panel = page.split('aria-labelledby="seen-heading"')[1].split("</section>")[0]
 
@@ -73,7 +73,7 @@ def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_rev
 
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     response = client.post(
         reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk}
     )
@@ -107,7 +107,7 @@ def test_a_fact_checker_s_apply_waits_for_an_editor_who_approves_it_from_the_rev
 def test_an_editor_applies_the_verdict_from_the_panel_at_once(client):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.force_login(editor(username="ed"))
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
     repeat.refresh_from_db()
@@ -117,7 +117,7 @@ def test_an_editor_applies_the_verdict_from_the_panel_at_once(client):
 def test_an_editor_rejects_a_request_with_a_reason_on_the_claim_page(client, checker):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
     application = repeat.verdict_applications.get()
     # The author may not decide on their own request.
@@ -146,7 +146,7 @@ def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checke
     # "²" passes str.isdigit() but int() refuses it; "١" is no claim number a reader types.
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     merged = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": number})
     assert merged.status_code == 302
     page = client.get(merged["Location"]).content.decode()
@@ -189,7 +189,7 @@ def test_a_suggestion_is_no_longer_offered_once_its_two_claims_share_a_group(cli
         claim=new, candidate=other, score=0.6, level="suggested"
     )
     # Grouped another way than through the suggestion: "This claim repeats claim #".
-    groups.claim_group_link(
+    group_changes.claim_group_link(
         claim=new, earlier=earlier, actor=fact_checker(), kind=GroupEventKind.CONFIRMED
     )
     for pk in (new.pk, earlier.pk):
@@ -198,7 +198,7 @@ def test_a_suggestion_is_no_longer_offered_once_its_two_claims_share_a_group(cli
     page = client.get(reverse("claims:detail", args=[new.pk])).content.decode()
     assert f'data-suggestion="{still_open.pk}"' in page
     # Split apart again, the pair is a question again.
-    groups.claim_split(claim=Claim.objects.get(pk=new.pk), actor=fact_checker())
+    group_changes.claim_split(claim=Claim.objects.get(pk=new.pk), actor=fact_checker())
     page = client.get(reverse("claims:detail", args=[new.pk])).content.decode()
     assert f'data-suggestion="{stale.pk}"' in page
 
@@ -262,7 +262,7 @@ def test_the_earlier_claims_panel_shows_a_possible_later_repeat_and_decides_it_t
 
 def test_merging_a_group_into_one_of_its_members_is_refused_with_a_message(client, checker):
     first, second = claim_alone(), claim_alone("Again.")
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     response = client.post(
         reverse("claims:merge", args=[first.pk]), {"target": second.pk}, follow=True
     )
@@ -273,20 +273,20 @@ def test_an_undo_goes_back_to_a_claim_it_moved_and_a_fact_checker_never_to_a_403
     first, second = claim_alone(), claim_alone("Again.")
     unrelated = claim_alone("Something else entirely.")
     undo_url = lambda event: reverse("claims:group_event_undo", args=[event.pk])  # noqa: E731
-    event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+    event = group_changes.claim_group_link(claim=second, earlier=first, actor=checker)
     # A page the undo did not come from (or a claim that does not exist) is not where it goes.
     for forged in (unrelated.pk, 99999):
         response = client.post(undo_url(event), {"next_claim": forged})
         assert response["Location"] == reverse("claims:detail", args=[second.pk])
-        event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+        event = group_changes.claim_group_link(claim=second, earlier=first, actor=checker)
     response = client.post(undo_url(event), {"next_claim": first.pk})
     assert response["Location"] == reverse("claims:detail", args=[first.pk])
     # Without a page to go back to, a fact-checker lands on the claim, not the editors' history.
-    event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+    event = group_changes.claim_group_link(claim=second, earlier=first, actor=checker)
     response = client.post(undo_url(event))
     assert response["Location"] == reverse("claims:detail", args=[second.pk])
     assert Claim.objects.get(pk=second.pk).group_id is None
-    event = groups.claim_group_link(claim=second, earlier=first, actor=checker)
+    event = group_changes.claim_group_link(claim=second, earlier=first, actor=checker)
     client.force_login(editor())
     response = client.post(undo_url(event))
     assert response["Location"] == reverse("claims:group_history", args=[event.group_id])
@@ -294,7 +294,7 @@ def test_an_undo_goes_back_to_a_claim_it_moved_and_a_fact_checker_never_to_a_403
 
 def test_group_actions_need_a_logged_in_desk_user(client):
     first, second = claim_alone(), claim_alone("Again.")
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     response = client.post(reverse("claims:split", args=[second.pk]))
     assert response.status_code == 302 and "/login" in response["Location"]
     assert Claim.objects.get(pk=second.pk).group_id is not None
@@ -304,7 +304,9 @@ def test_the_history_page_lists_every_appearance_speaker_and_group_change(client
     speaker_a, speaker_b = SpeakerFactory(name="Ann Able"), SpeakerFactory(name="Bob Baker")
     verdict = published_verdict(claim=claim_alone(speaker=speaker_a))
     repeat = claim_alone("Crime dropped by 40 percent last year.", speaker=speaker_b)
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim, kind=GroupEventKind.CONFIRMED)
+    group_changes.claim_group_link(
+        claim=repeat, earlier=verdict.claim, kind=GroupEventKind.CONFIRMED
+    )
     client.force_login(editor(username="ed"))
     group = Claim.objects.get(pk=repeat.pk).group
     page = client.get(reverse("claims:group_history", args=[group.pk])).content.decode()
@@ -317,7 +319,7 @@ def test_the_history_page_lists_every_appearance_speaker_and_group_change(client
 
 def test_the_history_page_is_for_editors(client, checker):
     first, second = claim_alone(), claim_alone("Again.")
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     group = Claim.objects.get(pk=first.pk).group
     assert client.get(reverse("claims:group_history", args=[group.pk])).status_code == 403
 
@@ -328,7 +330,7 @@ def test_the_queue_marks_repeats_of_a_published_claim_and_filters_them(client, c
         claim_alone("Crime dropped 40 percent last year."),
         claim_alone("Taxes rose 3 percent."),
     )
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:queue")).content.decode()
     assert page.count("data-already-checked") == 1
     new_only = client.get(reverse("claims:queue"), {"repeats": "new"}).context["page"]
@@ -340,7 +342,9 @@ def test_the_queue_marks_repeats_of_a_published_claim_and_filters_them(client, c
 def test_the_speaker_page_counts_how_often_each_claim_was_made(client, checker):
     speaker = SpeakerFactory()
     said_twice = claim_alone(speaker=speaker)
-    groups.claim_group_link(claim=claim_alone("Crime fell 40 percent, again."), earlier=said_twice)
+    group_changes.claim_group_link(
+        claim=claim_alone("Crime fell 40 percent, again."), earlier=said_twice
+    )
     said_once = claim_alone("Taxes rose 3 percent.", speaker=speaker)
     page = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
     assert f'data-repeats="{said_twice.pk}">2' in page
@@ -371,7 +375,7 @@ def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
             f"Crime fell by 40 percent last year, take {n}.", speaker=SpeakerFactory()
         )
         drafted_verdict(claim=repeat)
-        groups.claim_group_link(claim=repeat, earlier=first)
+        group_changes.claim_group_link(claim=repeat, earlier=first)
     client.force_login(editor(username="ed"))
     url = reverse("claims:group_history", args=[Claim.objects.get(pk=first.pk).group_id])
     # Nine appearances, each with events and verdict versions: a query per appearance (or
@@ -388,7 +392,7 @@ def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
 def test_the_already_checked_note_links_to_the_checked_claim_and_its_public_page(client, checker):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     note = page.split("<strong>Already checked.</strong>")[1].split("</p>")[0]
@@ -403,7 +407,7 @@ def verdict_section(page: str) -> str:
 def test_an_applied_repeat_s_verdict_section_says_which_fact_check_covers_it(client):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     client.force_login(editor(username="ed"))
     client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": verdict.claim.pk})
 
@@ -426,7 +430,7 @@ def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_b
 
     verdict = published_verdict()
     by_hand = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=by_hand, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=by_hand, earlier=verdict.claim)
     services.claim_dismiss(claim=by_hand, actor=checker, reason="Opinion.")
     section = verdict_section(
         client.get(reverse("claims:detail", args=[by_hand.pk])).content.decode()
@@ -434,7 +438,7 @@ def test_a_repeat_dismissed_by_hand_or_reopened_after_the_apply_is_not_said_to_b
     assert "No verdict yet. The claim is dismissed." in section and "Covered by" not in section
 
     repeat = claim_alone("Crime went down 40 percent last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     desk_editor = editor(username="ed")
     applications.verdict_application_request(claim=repeat, checked=verdict.claim, actor=desk_editor)
     services.claim_reopen(claim=repeat, actor=desk_editor)  # an editor's: it was public
@@ -484,7 +488,7 @@ def test_a_fact_checker_is_not_offered_the_changes_to_a_covered_repeat_only_an_e
 def test_a_repeat_s_claim_page_says_already_checked_at_the_top(client, checker):
     verdict = published_verdict()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=verdict.claim)
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     top = page.split("<blockquote")[1].split('id="verdict-heading"')[0]
     assert '<a href="#seen-heading" data-already-checked>already checked' in top
@@ -495,7 +499,7 @@ def test_a_repeat_s_claim_page_says_already_checked_at_the_top(client, checker):
 def test_the_group_s_own_actions_come_before_the_other_fact_checkers_reviews(client, checker):
     earlier = claim_alone()
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
-    groups.claim_group_link(claim=repeat, earlier=earlier)
+    group_changes.claim_group_link(claim=repeat, earlier=earlier)
     page = client.get(reverse("claims:detail", args=[repeat.pk])).content.decode()
     panel = page.split('id="seen-heading"')[1]
     assert "Change the group" in panel.split('id="external-heading"')[0]
@@ -531,7 +535,7 @@ def test_a_repeat_split_out_from_under_an_applied_verdict_says_it_is_no_longer_c
 
 def test_a_claim_dismissed_by_hand_and_split_out_is_not_said_to_have_lost_a_cover(client):
     first, second = claim_alone(), claim_alone("Again.")
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     checker = fact_checker()
     client.force_login(checker)
     services.claim_dismiss(claim=second, actor=checker, reason="An opinion.")
@@ -541,15 +545,15 @@ def test_a_claim_dismissed_by_hand_and_split_out_is_not_said_to_have_lost_a_cove
 
 def test_desk_pages_name_a_group_of_repeats_in_newsroom_words_not_canonical(client):
     first, second = claim_alone(), claim_alone("Crime went down 40 percent.")
-    groups.claim_group_link(claim=second, earlier=first, actor=fact_checker())
+    group_changes.claim_group_link(claim=second, earlier=first, actor=fact_checker())
     third, fourth = (
         claim_alone("Crime fell by 40 percent, said the mayor."),
         claim_alone("Crime dropped."),
     )
-    groups.claim_group_link(claim=fourth, earlier=third, actor=fact_checker())
+    group_changes.claim_group_link(claim=fourth, earlier=third, actor=fact_checker())
     merged_away = Claim.objects.get(pk=third.pk).group
     group_id = Claim.objects.get(pk=first.pk).group_id
-    groups.group_merge(
+    group_changes.group_merge(
         source=merged_away, target=Claim.objects.get(pk=first.pk).group, actor=editor()
     )
     client.force_login(editor())

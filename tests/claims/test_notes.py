@@ -209,10 +209,10 @@ def user_with(*codenames):
 
 
 def test_a_desk_user_without_the_notes_permission_reads_no_note_on_any_history_page(client):
-    from claims.matching import groups
+    from claims.matching import group_changes
 
     first, second = ClaimFactory(), ClaimFactory(text="Again.")
-    groups.claim_group_link(claim=second, earlier=first)
+    group_changes.claim_group_link(claim=second, earlier=first)
     notes.claim_note_add(claim=first, author=fact_checker(), text="Internal lead XYZZY.")
     group_id = type(first).objects.get(pk=first.pk).group_id
     pages = [

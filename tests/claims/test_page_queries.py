@@ -17,7 +17,7 @@ from django.urls import reverse
 from claims import corrections, notes, services
 from claims.api.auth import token_create
 from claims.matching import applications
-from claims.matching.groups import claim_group_link
+from claims.matching.group_changes import claim_group_link
 from claims.models import Claim, MatchSuggestion, Sentence
 from tests.factories import (
     ArticleFactory,
@@ -165,7 +165,7 @@ DESK_PAGES = {
     # that awaits an editor; and two for the group changes of the claim (their ids, for the
     # panel and for the latest history entries; claims.timeline.claim_group_events), and on a
     # repeat's page two for its Undo buttons (the groups of the claims they would move, and the
-    # later changes that touched them: claims.matching.groups.group_events_undoable).
+    # later changes that touched them: claims.matching.group_undo.group_events_undoable).
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),

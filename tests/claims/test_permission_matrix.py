@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from articles.models import AnalysisStatus, Article
 from claims import services, verdicts
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import (
     ApiToken,
     ApplicationStatus,
@@ -84,7 +84,7 @@ def desk():
     # Repeats of the published claim: linked; asked for by its author; applied by an editor.
     repeat, requested, applied = ClaimFactory(), ClaimFactory(), ClaimFactory()
     checked = Claim.objects.get(pk=published.claim_id)
-    groups.claim_group_link(claim=repeat, earlier=checked)
+    group_changes.claim_group_link(claim=repeat, earlier=checked)
     request = applications.verdict_application_request(
         claim=requested, checked=checked, actor=author
     )

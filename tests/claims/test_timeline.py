@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import notes, services, timeline
-from claims.matching import groups
+from claims.matching import group_changes
 from claims.models import Claim, ClaimEvent, ClaimEventKind
 from tests.factories import (
     ArticleFactory,
@@ -94,7 +94,7 @@ def test_the_claim_page_shows_the_latest_entries_and_links_to_the_whole_history(
 def test_the_group_history_pages_its_timeline_and_names_each_entry_s_claim(client):
     first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
     repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
-    groups.claim_group_link(claim=repeat, earlier=first)
+    group_changes.claim_group_link(claim=repeat, earlier=first)
     rescored(first, 60)
     ClaimEvent.objects.filter(claim=first).update(created_at=timezone.now() - dt.timedelta(days=1))
     client.force_login(editor())
@@ -110,7 +110,7 @@ def test_the_group_history_pages_its_timeline_and_names_each_entry_s_claim(clien
 
 def test_the_group_history_s_old_address_redirects_for_editors_only_keeping_the_pagers(client):
     first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
-    groups.claim_group_link(claim=ClaimFactory(), earlier=first)
+    group_changes.claim_group_link(claim=ClaimFactory(), earlier=first)
     group_id = Claim.objects.get(pk=first.pk).group_id
     old = f"/canonical-claims/{group_id}/"
     assert client.get(old)["Location"].startswith(reverse("login"))
@@ -150,7 +150,7 @@ def test_a_bad_date_on_the_desk_history_is_marked_and_the_person_filter_still_ap
 def test_the_group_history_pages_a_large_group_s_appearances_keeping_the_timeline_page(client):
     first = ClaimFactory(article=ArticleFactory(body="Crime fell by 40 percent."))
     repeat = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."))
-    groups.claim_group_link(claim=repeat, earlier=first)
+    group_changes.claim_group_link(claim=repeat, earlier=first)
     group_id = Claim.objects.get(pk=first.pk).group_id
     for n in range(53):
         ClaimFactory(article=ArticleFactory(body=f"Crime fell, take {n}."), group_id=group_id)
@@ -291,7 +291,7 @@ def test_the_group_history_names_the_narration_beside_the_speakers(client):
         article=ArticleFactory(body="Crime fell by 40 percent."), speaker=SpeakerFactory(name="Ann")
     )
     narrated = ClaimFactory(article=ArticleFactory(body="Crime fell 40 percent."), speaker=None)
-    groups.claim_group_link(claim=narrated, earlier=said)
+    group_changes.claim_group_link(claim=narrated, earlier=said)
     client.force_login(editor())
     url = reverse("claims:group_history", args=[Claim.objects.get(pk=said.pk).group_id])
     section = (
@@ -370,8 +370,8 @@ def test_a_claim_s_history_shows_who_confirmed_it_as_a_repeat_and_who_split_it_o
     suggestion = MatchSuggestion.objects.create(
         claim=repeat, candidate=earlier, score=0.7, level="suggested"
     )
-    groups.suggestion_confirm(suggestion=suggestion, actor=checker)
-    groups.claim_split(claim=Claim.objects.get(pk=repeat.pk), actor=checker)
+    group_changes.suggestion_confirm(suggestion=suggestion, actor=checker)
+    group_changes.claim_split(claim=Claim.objects.get(pk=repeat.pk), actor=checker)
     client.force_login(checker)
     html = client.get(reverse("claims:history", args=[repeat.pk])).content.decode()
     assert "<strong>Group: Match confirmed</strong> · fc" in html

@@ -6,7 +6,7 @@ the same for every published verdict, and neither moves back."""
 import pytest
 
 from claims import services
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from claims.models import Verdict
 from claims.modified import verdicts_modified
 from claims.speaker_merges import speaker_merge
@@ -83,9 +83,9 @@ def test_every_write_that_changes_a_fact_check_stamps_what_the_computed_date_sai
     assert dates.moved() == {first.pk}
 
     # Splitting the applied repeat out, and undoing the split.
-    split = groups.claim_split(claim=fresh(repeat), actor=desk_editor)
+    split = group_changes.claim_split(claim=fresh(repeat), actor=desk_editor)
     assert dates.moved() == {first.pk}
-    groups.group_event_undo(event=split, actor=desk_editor)
+    group_changes.group_event_undo(event=split, actor=desk_editor)
     assert dates.moved() == {first.pk}
 
     # Reopening an applied repeat.
@@ -96,9 +96,11 @@ def test_every_write_that_changes_a_fact_check_stamps_what_the_computed_date_sai
     # own claim and the repeats applied to it, which a merge does not change. An application
     # then dates the fact-check applied, not every published verdict of the group.
     second = published_verdict(claim=titled_claim("Crime was down 40 percent."))
-    groups.claim_group_link(claim=titled_claim("Down 40 percent, again."), earlier=second.claim)
+    group_changes.claim_group_link(
+        claim=titled_claim("Down 40 percent, again."), earlier=second.claim
+    )
     assert dates.moved() == {second.pk}
-    groups.group_merge(
+    group_changes.group_merge(
         source=fresh(second.claim).group, target=fresh(first.claim).group, actor=desk_editor
     )
     assert dates.moved() == set()
@@ -109,13 +111,13 @@ def test_every_write_that_changes_a_fact_check_stamps_what_the_computed_date_sai
 
     # Splitting a fact-check's own claim out dates it (its applied repeat stays behind, so is
     # no longer its appearance), not the other fact-check of the group it left.
-    groups.claim_split(claim=fresh(second.claim), actor=desk_editor)
+    group_changes.claim_split(claim=fresh(second.claim), actor=desk_editor)
     assert dates.moved() == {second.pk}
 
     # A change the public does not see dates nothing.
     unseen = titled_claim("Crime fell 40 percent, they said.")
-    groups.claim_group_link(claim=unseen, earlier=first.claim)
-    groups.claim_split(claim=fresh(unseen), actor=checker)
+    group_changes.claim_group_link(claim=unseen, earlier=first.claim)
+    group_changes.claim_split(claim=fresh(unseen), actor=checker)
     assert dates.moved() == set()
 
     # A correction of who said the claim (a speaker merge).

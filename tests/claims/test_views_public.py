@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from claims import corrections
 from claims.claimreview import claimreview_for
-from claims.matching import applications, groups
+from claims.matching import applications, group_changes
 from tests.api_clients import key_client
 from tests.factories import (
     ArticleFactory,
@@ -225,7 +225,7 @@ def test_the_page_lists_the_other_articles_its_claimreview_names_and_no_unapplie
             published_at=timezone.make_aware(dt.datetime(2021, 7, 2, 9, 0)),
         )
         claim = ClaimFactory(article=article, text=text)
-        groups.claim_group_link(claim=claim, earlier=verdict.claim)
+        group_changes.claim_group_link(claim=claim, earlier=verdict.claim)
         return claim
 
     applied = repeat("Crime still falling, says mayor", "Daily Post")
@@ -272,7 +272,7 @@ def test_after_a_merge_each_fact_check_lists_its_own_repeats_once_per_other_arti
         )
     other_check.claim.refresh_from_db()
     verdict.claim.refresh_from_db()
-    groups.group_merge(
+    group_changes.group_merge(
         source=other_check.claim.group, target=verdict.claim.group, actor=desk_editor
     )
 
