@@ -1,6 +1,7 @@
 """Changelists of tables that grow with the desk (claims, articles, sentences, events, verdicts,
 intake jobs, imported fact-checks) stay cheap at a million rows: both apps' admins use this, and
-so does the unsearched list of /intake/fact-checks/.
+so do the desk's unfiltered lists of articles (/articles/), intake jobs (/intake/) and
+fact-checks (/intake/fact-checks/), which say "about" before an estimated number.
 
 Imports only Django."""
 
@@ -42,11 +43,20 @@ class EstimatedCountPaginator(Paginator):
     within a few percent. Filtered lists count exactly: their numbers are what a person acts on."""
 
     @cached_property
+    def _estimate(self) -> int | None:
+        if not isinstance(self.object_list, QuerySet):
+            return None
+        return estimated_rows(self.object_list)
+
+    @cached_property
     def count(self) -> int:
-        estimate = (
-            estimated_rows(self.object_list) if isinstance(self.object_list, QuerySet) else None
-        )
-        return super().count if estimate is None else estimate
+        return super().count if self._estimate is None else self._estimate
+
+    @property
+    def estimated(self) -> bool:
+        """Whether `count` (and so num_pages) is the statistics' estimate: a page showing it
+        says "about"."""
+        return self._estimate is not None
 
 
 class LargeChangelistMixin:

@@ -28,6 +28,12 @@ def task_send(name: str, *args) -> bool:
     return True
 
 
+def tasks_run_in_process() -> bool:
+    """Whether task_send runs the task here and now, inside its caller (CELERY_TASK_ALWAYS_EAGER,
+    the zero-config start), instead of handing it to a worker."""
+    return bool(app.conf.task_always_eager)
+
+
 def drop_broken_database_connection() -> None:
     """Call before a task records a failure after a database error: PostgreSQL may have closed
     the connection (a restart, a failover), and Django would otherwise send the failure down

@@ -260,6 +260,10 @@ INTAKE_READ_TIMEOUT = env_seconds("INTAKE_READ_TIMEOUT", 15.0)
 # a URL's when tasks run in-process (CELERY_TASK_ALWAYS_EAGER, the zero-config start), tried once,
 # and a feed's first read at subscribing, always. A worker keeps the time-outs above and retries.
 INTAKE_IN_REQUEST_FETCH_SECONDS = env_seconds("INTAKE_IN_REQUEST_FETCH_SECONDS", 10.0)
+# Pages fetched at once where tasks run in-process (no worker): a bulk file's URL rows, which one
+# after another would hold the import for one fetch time each (articles/intake/inprocess.py). A
+# worker fetches one page per task; its concurrency is the worker's own.
+INTAKE_FETCH_CONCURRENCY = env_int("INTAKE_FETCH_CONCURRENCY", 4, minimum=1)
 INTAKE_MAX_REDIRECTS = env_int("INTAKE_MAX_REDIRECTS", 5, minimum=0)
 INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
 # Less text than this is a cookie wall, a paywall or an index page, not an article.

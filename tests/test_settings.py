@@ -182,10 +182,11 @@ def test_a_fetch_time_out_that_is_not_a_positive_number_fails_loudly(name, value
     assert f"{name} must be a positive number of seconds, got {value!r}" in result.stderr
 
 
-def test_a_feed_entry_cap_below_one_fails_loudly():
-    result = run_manage("check", env={"DEBUG": "1", "INTAKE_FEED_MAX_ENTRIES_PER_POLL": "0"})
+@pytest.mark.parametrize("name", ["INTAKE_FEED_MAX_ENTRIES_PER_POLL", "INTAKE_FETCH_CONCURRENCY"])
+def test_an_intake_count_below_one_fails_loudly(name):
+    result = run_manage("check", env={"DEBUG": "1", name: "0"})
     assert result.returncode != 0
-    assert "INTAKE_FEED_MAX_ENTRIES_PER_POLL must be at least 1, got 0" in result.stderr
+    assert f"{name} must be at least 1, got 0" in result.stderr
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@
                     pinned connection, watchdog), download.py (the GET), robots.py, errors.py
     extract.py      HTML → article text and metadata (trafilatura)
     jobs.py         URL intake jobs: submit, run, retry, requeue (services)
+    inprocess.py    jobs run without a worker, their pages fetched several at once (bulk rows)
     feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
     bulk.py         CSV / JSON Lines files, validated row by row (services)
     bulkfile.py     a bulk file's check, storage in pieces and reading back, row parsing

@@ -12,6 +12,7 @@ import io
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import PurePath
 from typing import BinaryIO
@@ -38,7 +39,9 @@ from .bulkfile import (
 )
 from .extract import day_at_noon
 from .import_recovery import import_batch_lock, import_batch_send
+from .inprocess import intake_jobs_run_in_process
 from .jobs import intake_job_submit
+from .queue import tasks_run_in_process
 from .storable import storable_line
 
 logger = logging.getLogger(__name__)
@@ -136,13 +139,16 @@ def import_row_store(
     in_flight: set[str] | None = None,
     batch: ImportBatch | None = None,
     line: int | None = None,
+    fetch_here: list[int] | None = None,
 ) -> str:
     """Store one clean row: a RowOutcome, STORED (an article), QUEUED (a URL alone, now an
     intake job of `batch`, from `line`) or SKIPPED (already there). Raises ValidationError for
     a row the services refuse.
 
     `in_flight` is import_urls_in_flight() of the rows around this one, read once for them; a
-    URL queued here is added to it, so the same URL again in those rows is skipped."""
+    URL queued here is added to it, so the same URL again in those rows is skipped.
+    `fetch_here`: the job is not sent to a worker; its id is added to the list, for the caller
+    to run once committed (intake_jobs_run_in_process)."""
     try:
         if fields["body"]:
             article_submit(source_kind=SourceKind.IMPORT, created_by=created_by, **fields)
@@ -159,10 +165,13 @@ def import_row_store(
             outlet_name=fields["outlet_name"],
             import_batch=batch,
             import_line=line,
+            send=fetch_here is None,
         )
         in_flight.add(url)
         # Another submission of the URL won the race to it: that job is not this import's.
         ours = batch is None or job.import_batch_id == batch.pk
+        if ours and fetch_here is not None:
+            fetch_here.append(job.pk)
         return RowOutcome.QUEUED if ours else RowOutcome.SKIPPED
     except DuplicateArticle:
         return RowOutcome.SKIPPED
@@ -276,6 +285,9 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
     report = _Report(errors=list(batch.errors), notes=list(batch.notes))
     # Rows a dead run committed are not read again: the file is the same, so are its rows.
     rows = islice(import_rows(import_text(batch), batch.file_format), batch.rows_done, None)
+    # Without a worker the chunk's URL rows are fetched here, several at once, once it is
+    # committed; one task each, run in turn, would take one fetch time per row.
+    in_process = tasks_run_in_process()
     try:
         progress.total = import_rows_count(batch_id=batch_id)
         while chunk := list(islice(rows, _CHUNK_ROWS)):
@@ -286,9 +298,12 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
             # the other.
             with transaction.atomic():
                 in_flight = import_urls_in_flight(_job_urls(chunk))
+                fetch_here: list[int] | None = [] if in_process else None
                 for line, row, error in chunk:
-                    _import_one(batch, line, row, error, progress, report, in_flight)
+                    _import_one(batch, line, row, error, progress, report, in_flight, fetch_here)
                 _save_progress(batch_id, progress, report)
+                if fetch_here:
+                    transaction.on_commit(partial(intake_jobs_run_in_process, job_ids=fetch_here))
             if on_progress:
                 on_progress(progress)
     except ValidationError as fatal:
@@ -338,7 +353,14 @@ class _Report:
 
 
 def _import_one(
-    batch, line: int, row: dict | None, error: str, progress, report: _Report, in_flight: set[str]
+    batch,
+    line: int,
+    row: dict | None,
+    error: str,
+    progress,
+    report: _Report,
+    in_flight: set[str],
+    fetch_here: list[int] | None,
 ) -> None:
     note = ""
     if row is not None:
@@ -351,6 +373,7 @@ def _import_one(
                 in_flight=in_flight,
                 batch=batch,
                 line=line,
+                fetch_here=fetch_here,
             )
         except ValidationError as refusal:
             error = "; ".join(_messages(refusal))

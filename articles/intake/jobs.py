@@ -20,7 +20,7 @@ from ..services import (
     url_normalize,
 )
 from .extract import ExtractionError, article_extract
-from .fetch import FetchError, fetch, fetch_within, url_refusal
+from .fetch import FetchError, FetchResult, fetch, fetch_within, url_refusal
 from .queue import not_in_broker, task_send
 
 FETCH_TASK = "articles.tasks.intake_fetch"
@@ -67,10 +67,12 @@ def intake_job_submit(
     import_batch=None,
     import_line: int | None = None,
     queue: bool = True,
+    send: bool = True,
 ) -> IntakeJob:
     """A job for this URL, queued once committed. Raises ValidationError for a URL that is never
     fetched, DuplicateArticle when an article with this URL is already stored. A URL already in
-    flight gives the job that is fetching it (its `import_batch` says whose it is)."""
+    flight gives the job that is fetching it (its `import_batch` says whose it is).
+    `send=False`: queued, but not sent; the caller runs it once committed (inprocess.py)."""
     url = fetch_url = (url or "").strip()
     refusal = url_refusal(url)
     if refusal:
@@ -101,7 +103,7 @@ def intake_job_submit(
                 import_line=import_line,
             )
             if queue:
-                intake_job_queue(job=job)
+                intake_job_queue(job=job, send=send)
     except IntegrityError:
         # Lost the race with the same URL submitted at the same moment: that job is ours too.
         active = IntakeJob.objects.active().filter(url=url).first()
@@ -111,15 +113,16 @@ def intake_job_submit(
     return job
 
 
-def intake_job_queue(*, job: IntakeJob) -> None:
+def intake_job_queue(*, job: IntakeJob, send: bool = True) -> None:
     now = timezone.now()
     IntakeJob.objects.filter(pk=job.pk).update(
         status=IntakeStatus.QUEUED, queued_at=now, sent_at=None, reason="", finished_at=None
     )
     job.status, job.queued_at, job.reason, job.finished_at = IntakeStatus.QUEUED, now, "", None
     job.sent_at = None
-    job_id = job.pk
-    transaction.on_commit(lambda: _send(job_id))
+    if send:
+        job_id = job.pk
+        transaction.on_commit(lambda: _send(job_id))
 
 
 def _send(job_id: int) -> None:
@@ -165,6 +168,18 @@ def intake_job_run(
     (three tries of a hanging site held the submit page 45 s, and Celery runs an eager retry at
     once, without its countdown), so the fetch gets INTAKE_IN_REQUEST_FETCH_SECONDS in all and
     a transient failure fails the job, saying so (in_request_note)."""
+    job, claimed = intake_job_claim(job_id=job_id)
+    if not claimed:
+        return JobOutcome(job)
+    fetched = page_fetch(job.fetch_url or job.url, in_request=in_request)
+    return intake_job_record(
+        job=job, fetched=fetched, final_attempt=final_attempt, in_request=in_request
+    )
+
+
+def intake_job_claim(*, job_id: int) -> tuple[IntakeJob, bool]:
+    """Take the job for a fetch, counting the attempt: (the job, True); (the job, False) when
+    it is stored, failed, or being fetched by a live worker. Raises IntakeJob.DoesNotExist."""
     now = timezone.now()
     claimed = IntakeJob.objects.filter(
         Q(status=IntakeStatus.QUEUED)
@@ -176,25 +191,32 @@ def intake_job_run(
         started_at=now,
         reason="",
     )
-    job = IntakeJob.objects.select_related("feed__outlet").get(pk=job_id)
-    if not claimed:
-        return JobOutcome(job)
+    return IntakeJob.objects.select_related("feed__outlet").get(pk=job_id), bool(claimed)
+
+
+def page_fetch(url: str, *, in_request: bool) -> FetchResult | FetchError:
+    """The page at `url`, or the FetchError that stopped it (returned, so that it can be handed
+    back from another thread). Reads no database: inprocess.py runs several at once."""
+    in_request_time = settings.INTAKE_IN_REQUEST_FETCH_SECONDS if in_request else None
     try:
-        try:
-            in_request_time = settings.INTAKE_IN_REQUEST_FETCH_SECONDS if in_request else None
-            with fetch_within(in_request_time):
-                page = fetch(job.fetch_url or job.url)
-        except FetchError as error:
-            job.fetched_url = error.url[:2000]
-            raise
-        job.fetched_url = page.url[:2000]
-        extracted = article_extract(
-            page.body,
-            url=page.url,
-            charset=page.charset,
-            min_chars=settings.INTAKE_MIN_TEXT_CHARS,
-        )
+        with fetch_within(in_request_time):
+            return fetch(url)
     except FetchError as error:
+        return error
+
+
+def intake_job_record(
+    *,
+    job: IntakeJob,
+    fetched: FetchResult | FetchError,
+    final_attempt: bool = False,
+    in_request: bool = False,
+) -> JobOutcome:
+    """Extract and store a claimed job's fetched page, or record why there is none (queued for
+    its retry, or failed with the reason), as intake_job_run does."""
+    job.fetched_url = fetched.url[:2000]
+    if isinstance(fetched, FetchError):
+        error = fetched
         if error.transient and in_request:
             reason = f"{_sentence(error.reason)} {in_request_note()}"
             return JobOutcome(_finish(job, IntakeStatus.FAILED, reason))
@@ -206,9 +228,16 @@ def intake_job_run(
             _finish(job, IntakeStatus.QUEUED, f"Will try again: {error.reason}.")
             return JobOutcome(job, retry_in=retry_in)
         return JobOutcome(_finish(job, IntakeStatus.FAILED, _sentence(error.reason)))
+    try:
+        extracted = article_extract(
+            fetched.body,
+            url=fetched.url,
+            charset=fetched.charset,
+            min_chars=settings.INTAKE_MIN_TEXT_CHARS,
+        )
     except ExtractionError as error:
         return JobOutcome(_finish(job, IntakeStatus.FAILED, _sentence(str(error))))
-    return JobOutcome(_store(job, page.url, extracted))
+    return JobOutcome(_store(job, fetched.url, extracted))
 
 
 def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:

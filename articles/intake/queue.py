@@ -1,5 +1,6 @@
 """Queue this app's Celery tasks by name (config.celery.task_send, the one definition both apps
-use, re-exported here), and the one rule for when a job the broker took is presumed lost.
+use, re-exported here with tasks_run_in_process: whether it runs them here and now), and the
+one rule for when a job the broker took is presumed lost.
 
 The services that queue work never import articles/tasks.py, which imports them: that would be
 an import cycle. ArticlesConfig.ready() imports the tasks module so the names are registered.
@@ -10,9 +11,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from config.celery import task_send
+from config.celery import task_send, tasks_run_in_process
 
-__all__ = ["not_in_broker", "presumed_lost_after", "task_send"]
+__all__ = ["not_in_broker", "presumed_lost_after", "task_send", "tasks_run_in_process"]
 
 # A message waits in Redis until a worker takes it, however long the backlog; one a worker took
 # and lost (the worker died) is back within the visibility timeout. So a job sent this long ago

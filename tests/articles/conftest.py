@@ -61,6 +61,14 @@ class IntakeServer:
         self.responses: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.slow_seconds = 3.0
         self.hang_once: dict[str, float] = {}
+        # Requests to the `held` paths wait `hold_seconds` at the server, so requests sent
+        # together are there at once; `most_in_flight` is the most that were. A request leaves
+        # before it is answered, so a client sending one at a time is never counted twice.
+        self.held: set[str] = set()
+        self.hold_seconds = 0.5
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._counting = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -85,6 +93,14 @@ class IntakeServer:
     def hits(self, path: str) -> list[dict[str, str]]:
         return [headers for requested, headers in self.requests if requested == path]
 
+    def hold(self) -> None:
+        with self._counting:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        time.sleep(self.hold_seconds)
+        with self._counting:
+            self.in_flight -= 1
+
     def close(self):
         self._server.shutdown()
         self._server.server_close()
@@ -99,6 +115,8 @@ class IntakeServer:
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
                 path = self.path.split("?", 1)[0]  # like most sites, ignore tracking parameters
+                if path in server.held:
+                    server.hold()
                 if path in server.hang_once:
                     time.sleep(server.hang_once.pop(path))
                 if path == "/slow":
@@ -231,6 +249,8 @@ def intake_server(_intake_server_process, settings):
     server.requests.clear()
     server.responses.clear()
     server.hang_once.clear()
+    server.held.clear()
+    server.in_flight = server.most_in_flight = 0
     _default_pages(server)
     settings.INTAKE_ALLOW_PRIVATE_NETWORKS = True
     settings.INTAKE_READ_TIMEOUT = 1.0

@@ -1,0 +1,120 @@
+"""A bulk file's URL rows without a worker (tasks in-process): their pages are fetched several at
+once, at most INTAKE_FETCH_CONCURRENCY, each row still stored or failed whole with its reason;
+with a worker each row stays its own task."""
+
+import pytest
+
+from articles.intake import jobs
+from articles.intake.bulk import import_batch_create, import_batch_run
+from articles.models import Article, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
+from tests.articles.conftest import article_page, story
+
+pytestmark = pytest.mark.django_db
+
+
+def held_pages(server, count: int) -> list[str]:
+    """`count` article pages whose requests wait at the server (IntakeServer.hold)."""
+    paths = [f"/news/held-{n}" for n in range(count)]
+    for path in paths:
+        topic = path.rsplit("/", 1)[1]
+        page = article_page(server.base, f"Assembly votes on {topic}", story(topic), path)
+        server.set(path, page)
+        server.held.add(path)
+    return paths
+
+
+def import_urls(server, paths: list[str], capture) -> ImportBatch:
+    rows = "url\n" + "".join(f"{server.url(path)}\n" for path in paths)
+    with capture(execute=True):
+        batch = import_batch_create(file_name="urls.csv", data=rows.encode())
+    batch.refresh_from_db()
+    return batch
+
+
+def jobs_by_path(server) -> dict[str, IntakeJob]:
+    return {job.url.removeprefix(server.base): job for job in IntakeJob.objects.all()}
+
+
+@pytest.fixture
+def slow_site(intake_server, settings):
+    """Three fetches at once; a held page keeps its request at the server for 0.5 s (within the
+    read time-out), so fetches made together are seen there together."""
+    settings.INTAKE_FETCH_CONCURRENCY = 3
+    settings.INTAKE_READ_TIMEOUT = 5.0
+    intake_server.hold_seconds = 0.5
+    return intake_server
+
+
+def test_without_a_worker_an_imports_url_rows_are_fetched_together_never_more_than_the_setting(
+    slow_site, django_capture_on_commit_callbacks
+):
+    paths = held_pages(slow_site, 7)
+    batch = import_urls(slow_site, paths, django_capture_on_commit_callbacks)
+    # One after another, each request would have waited alone; without the bound, all seven.
+    assert 1 < slow_site.most_in_flight <= 3
+    assert (batch.status, batch.queued, batch.failed) == (ImportStatus.DONE, 7, 0)
+    assert all(job.status == IntakeStatus.STORED for job in IntakeJob.objects.all())
+    assert Article.objects.count() == 7
+    assert all(len(slow_site.hits(path)) == 1 for path in paths)  # each page fetched once
+
+
+def test_url_rows_fetched_together_are_each_stored_or_failed_with_the_reason_they_had(
+    slow_site, django_capture_on_commit_callbacks
+):
+    failing = {
+        "/missing": "The page answered 404.",
+        "/short": "No article text found: 34 characters extracted.",
+        # The SSRF rule holds on every hop of a fetch made on the pool's threads.
+        "/redirect-private": "Refused: the address of 169.254.169.254 is not allowed",
+        "/unavailable": f"The page answered 503. {jobs.in_request_note()}",
+    }
+    paths = [*held_pages(slow_site, 3), "/news/one", *failing]
+    batch = import_urls(slow_site, paths, django_capture_on_commit_callbacks)
+    found = jobs_by_path(slow_site)
+    for path, reason in failing.items():
+        job = found[path]
+        assert job.status == IntakeStatus.FAILED and job.article is None
+        assert job.reason.startswith(reason) and job.finished_at is not None
+        assert job.attempts == 1  # tried once, as a fetch inside the request is
+    stored = [found[path] for path in paths if path not in failing]
+    assert all(job.status == IntakeStatus.STORED and job.article for job in stored)
+    assert found["/news/one"].article.title == "Assembly votes on one plan"
+    assert Article.objects.count() == 4
+    assert (batch.queued, batch.failed) == (len(paths), 0)  # the rows; their jobs say the rest
+
+
+def test_a_row_that_breaks_while_fetched_together_fails_alone_and_the_others_are_stored(
+    slow_site, django_capture_on_commit_callbacks, monkeypatch
+):
+    paths = held_pages(slow_site, 4)
+    extract = jobs.article_extract
+
+    def breaks_on_one(body, *, url, **kwargs):
+        if url.endswith("/held-2"):
+            raise RuntimeError("connection to server at 10.0.0.5 failed")
+        return extract(body, url=url, **kwargs)
+
+    monkeypatch.setattr(jobs, "article_extract", breaks_on_one)
+    import_urls(slow_site, paths, django_capture_on_commit_callbacks)
+    found = jobs_by_path(slow_site)
+    broken = found.pop("/news/held-2")
+    assert (broken.status, broken.reason) == (IntakeStatus.FAILED, jobs.INTERNAL_ERROR_REASON)
+    assert broken.article is None
+    assert all(job.status == IntakeStatus.STORED for job in found.values())
+    assert Article.objects.count() == 3
+
+
+def test_with_a_worker_each_url_row_is_its_own_task_and_none_is_fetched_here(
+    intake_server, worker_queue, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(jobs, "task_send", lambda name, *args: sent.append((name, *args)) or True)
+    rows = "url\n" + "".join(f"{intake_server.url(f'/news/{n}')}\n" for n in ["one", "two"])
+    batch = import_batch_create(file_name="urls.csv", data=rows.encode(), queue=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_run(batch_id=batch.pk)
+    job_ids = sorted(IntakeJob.objects.values_list("pk", flat=True))
+    assert sorted(sent) == [(jobs.FETCH_TASK, pk) for pk in job_ids]
+    assert all(job.status == IntakeStatus.QUEUED for job in IntakeJob.objects.all())
+    assert all(job.sent_at is not None for job in IntakeJob.objects.all())
+    assert not intake_server.requests
