@@ -7,8 +7,9 @@
     jobs.py         URL intake jobs: submit, run, retry, requeue (services)
     inprocess.py    jobs run without a worker, their pages fetched several at once (bulk rows)
     feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
-    bulk.py         CSV / JSON Lines files, validated row by row (services)
+    bulk.py         a bulk import run over its file, chunk by chunk, with its progress
     bulkfile.py     a bulk file's check, storage in pieces and reading back, row parsing
+    bulkrows.py     one row of a bulk file: cleaned, then stored as an article or queued as a job
     claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services)
     storable.py     whether text decoded from JSON can be stored (NUL, lone surrogates)
     views.py        the editor pages for jobs, feeds, imports

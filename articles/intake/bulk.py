@@ -10,7 +10,7 @@ import is done or failed, read a piece at a time) is bulkfile.py's.
 
 import io
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -20,16 +20,9 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
-from ..models import ImportBatch, ImportStatus, IntakeJob, IntakeStatus, SourceKind
+from ..models import ImportBatch, ImportStatus
 from ..publication_dates import published_at_for_intake
-from ..services import (
-    DuplicateArticle,
-    article_submit,
-    language_refusal,
-    url_normalize,
-)
 from .bulkfile import (
     file_format_for,
     import_file_drop,
@@ -37,12 +30,16 @@ from .bulkfile import (
     import_text,
     store_chunks,
 )
-from .extract import day_at_noon
+from .bulkrows import (
+    RowOutcome,
+    import_job_urls,
+    import_row_clean,
+    import_row_store,
+    import_urls_in_flight,
+)
 from .import_recovery import import_batch_lock, import_batch_send
 from .inprocess import intake_jobs_run_in_process
-from .jobs import intake_job_submit
 from .queue import tasks_run_in_process
-from .storable import storable_line
 
 logger = logging.getLogger(__name__)
 # Of each: a file of a million bad rows would otherwise keep a million reasons on one row.
@@ -60,8 +57,6 @@ DATABASE_RETRY_ERROR = (
 # goes on, instead of failing for a fault that is over in seconds.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 _CHUNK_ROWS = 100
-# A URL with a job in one of these states is skipped: it is being fetched or has been stored.
-_IN_FLIGHT = (IntakeStatus.QUEUED, IntakeStatus.FETCHING, IntakeStatus.STORED)
 
 
 @dataclass
@@ -72,123 +67,6 @@ class ImportProgress:
     skipped: int = 0
     failed: int = 0
     queued: int = 0  # a URL alone, queued for fetching (an intake job, not yet an article)
-
-
-class RowOutcome:
-    STORED = "stored"
-    QUEUED = "queued"
-    SKIPPED = "skipped"
-
-
-def import_row_clean(row: dict) -> dict:
-    """The row's fields as article_submit / intake_job_submit take them."""
-    body, url = (row.get("body") or "").strip(), (row.get("url") or "").strip()
-    title = storable_line(row.get("title") or "")
-    if not body and not url:
-        raise ValidationError(
-            "the row has neither a body nor a url: give the article's text (body) or its "
-            "address (url)"
-        )
-    if body and not title:
-        raise ValidationError("a row with a body needs a title: give one (title)")
-    published_raw = (row.get("published_at") or "").strip()
-    published_at = None
-    if published_raw:
-        try:
-            day = parse_date(published_raw)
-            published_at = day_at_noon(day) if day else parse_datetime(published_raw)
-        except ValueError:
-            published_at = None
-        if published_at is None:
-            raise ValidationError(
-                f"published_at {published_raw!r} is not an ISO 8601 date: write it as "
-                "2026-11-18, or 2026-11-18T09:30:00+00:00 with a time"
-            )
-        if timezone.is_naive(published_at):
-            published_at = timezone.make_aware(published_at)
-    language = (row.get("language") or "en").strip().lower()
-    if language_refusal(language):
-        raise ValidationError(
-            f"language {language[:20]!r} is not a language code such as 'en' or 'pt-br'"
-        )
-    return {
-        "title": title,
-        "body": body,
-        "url": url,
-        "published_at": published_at,
-        "outlet_name": storable_line(row.get("outlet") or "")[:200],
-        "byline": storable_line(row.get("byline") or "")[:300],
-        "language": language,
-    }
-
-
-def import_urls_in_flight(urls: Iterable[str]) -> set[str]:
-    """The normalised URLs among `urls` that an intake job is fetching or has stored (one query)."""
-    urls = set(urls)
-    if not urls:
-        return set()
-    return set(
-        IntakeJob.objects.filter(status__in=_IN_FLIGHT, url__in=urls).values_list("url", flat=True)
-    )
-
-
-def import_row_store(
-    fields: dict,
-    *,
-    created_by=None,
-    in_flight: set[str] | None = None,
-    batch: ImportBatch | None = None,
-    line: int | None = None,
-    fetch_here: list[int] | None = None,
-) -> str:
-    """Store one clean row: a RowOutcome, STORED (an article), QUEUED (a URL alone, now an
-    intake job of `batch`, from `line`) or SKIPPED (already there). Raises ValidationError for
-    a row the services refuse.
-
-    `in_flight` is import_urls_in_flight() of the rows around this one, read once for them; a
-    URL queued here is added to it, so the same URL again in those rows is skipped.
-    `fetch_here`: the job is not sent to a worker; its id is added to the list, for the caller
-    to run once committed (intake_jobs_run_in_process)."""
-    try:
-        if fields["body"]:
-            article_submit(source_kind=SourceKind.IMPORT, created_by=created_by, **fields)
-            return RowOutcome.STORED
-        url = url_normalize(fields["url"])
-        if in_flight is None:
-            in_flight = import_urls_in_flight([url])
-        if url in in_flight:
-            return RowOutcome.SKIPPED
-        job = intake_job_submit(
-            url=url,
-            source_kind=SourceKind.IMPORT,
-            created_by=created_by,
-            outlet_name=fields["outlet_name"],
-            import_batch=batch,
-            import_line=line,
-            send=fetch_here is None,
-        )
-        in_flight.add(url)
-        # Another submission of the URL won the race to it: that job is not this import's.
-        ours = batch is None or job.import_batch_id == batch.pk
-        if ours and fetch_here is not None:
-            fetch_here.append(job.pk)
-        return RowOutcome.QUEUED if ours else RowOutcome.SKIPPED
-    except DuplicateArticle:
-        return RowOutcome.SKIPPED
-
-
-def _job_urls(chunk) -> Iterator[str]:
-    """The normalised URL of every row in `chunk` that would become an intake job."""
-    for _line, row, _error in chunk:
-        if (
-            row is not None
-            and (row.get("url") or "").strip()
-            and not (row.get("body") or "").strip()
-        ):
-            try:
-                yield url_normalize(row["url"])
-            except ValidationError:
-                continue  # the row is reported when it is stored
 
 
 def import_batch_create(
@@ -297,7 +175,7 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
             # The counts are committed with the rows, so a crash never leaves one without
             # the other.
             with transaction.atomic():
-                in_flight = import_urls_in_flight(_job_urls(chunk))
+                in_flight = import_urls_in_flight(import_job_urls(chunk))
                 fetch_here: list[int] | None = [] if in_process else None
                 for line, row, error in chunk:
                     _import_one(batch, line, row, error, progress, report, in_flight, fetch_here)
