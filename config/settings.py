@@ -119,6 +119,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # `intcomma` writes a count a person reads as 12,345. USE_THOUSAND_SEPARATOR stays off:
+    # it would put commas into ids, URLs and attribute values (value=, data-*) as well.
+    "django.contrib.humanize",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

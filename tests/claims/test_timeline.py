@@ -42,7 +42,7 @@ def test_a_claim_with_thousands_of_events_shows_one_page_of_its_history_in_few_q
     assert [entry.note for entry in page[:2]] == ["pass 0", "pass 1"]  # oldest first, as before
     assert len(page) == timeline.TIMELINE_PAGE_SIZE
     html = response.content.decode()
-    assert "Entries 1–50 of 2000, oldest first." in html
+    assert "Entries 1–50 of 2,000, oldest first." in html
     assert '<nav class="pagination" aria-label="History pages">' in html
     assert "Page 1 of 40" in html and 'href="?page=2"' in html and 'href="?page=40"' in html
     last = client.get(url, {"page": "40"}).context["timeline"]

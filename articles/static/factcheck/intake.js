@@ -23,6 +23,11 @@
     window.setTimeout(poll, delay);
   }
 
+  // The page writes its counts as 12,345 (intcomma); the JSON gives them as plain numbers.
+  function count(value) {
+    return Number(value).toLocaleString("en-US");
+  }
+
   function setStatus(element, data) {
     element.textContent = data.label;
     element.className = "status status-" + data.status;
@@ -44,11 +49,11 @@
     } else {
       bar.max = data.total;
       bar.value = data.done;
-      bar.textContent = data.done + " of " + data.total;
-      document.getElementById("import-total").textContent = data.total;
+      bar.textContent = count(data.done) + " of " + count(data.total);
+      document.getElementById("import-total").textContent = count(data.total);
     }
     ["done", "stored", "queued", "skipped", "failed"].forEach(function (key) {
-      document.getElementById("import-" + key).textContent = data[key];
+      document.getElementById("import-" + key).textContent = count(data[key]);
     });
     if (data.error) {
       var box = document.getElementById("import-error");

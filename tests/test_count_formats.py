@@ -1,0 +1,82 @@
+"""A count a person reads has its thousands separator (12,345); an id stays as it is (#1234),
+and so do the numbers a machine reads (attributes, JSON)."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import ImportBatch, ImportStatus
+from claims import selectors
+from config import admin_paging
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    editor,
+    fact_checker,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def a_big_article_table(monkeypatch):
+    """The statistics say the table holds 1,234,567 articles (three are really there)."""
+    ArticleFactory.create_batch(3)
+    monkeypatch.setattr(admin_paging, "estimated_rows", lambda queryset: 1_234_567)
+
+
+def test_the_article_list_writes_its_count_with_separators(client, a_big_article_table):
+    client.force_login(fact_checker())
+    page = client.get(reverse("articles:list")).content.decode()
+    assert "About 1,234,567 articles, newest first." in page
+
+
+def test_the_pager_writes_its_page_numbers_with_separators(client, a_big_article_table):
+    client.force_login(fact_checker())
+    page = client.get(reverse("articles:list"), {"page": "1000"}).content.decode()
+    assert "Page 1,000 of about 24,692</span>" in page
+    assert 'href="?page=24692"' in page  # the link is for the machine: no separator
+
+
+def test_the_dashboard_writes_its_counts_with_separators(client, monkeypatch):
+    real = selectors.dashboard_numbers
+
+    def numbers():
+        # A thousand claims of each status would be a slow test of one template filter.
+        found = real()
+        return {**found, "status_counts": [("New", 12_345)], "published_count": 4_321}
+
+    monkeypatch.setattr(selectors, "dashboard_numbers", numbers)
+    client.force_login(editor())
+    page = client.get(reverse("claims:dashboard")).content.decode()
+    assert "<dt>New</dt><dd>12,345</dd>" in page
+    assert "(4,321 published)" in page
+
+
+def test_the_import_page_writes_its_progress_with_separators(client):
+    batch = ImportBatch.objects.create(
+        file_name="wire.csv",
+        file_format="csv",
+        content="title,body\n",
+        status=ImportStatus.RUNNING,
+        total_rows=50_000,
+        rows_done=10_234,
+        stored=9_876,
+        failed=358,
+    )
+    client.force_login(fact_checker())
+    page = client.get(reverse("articles:import", args=[batch.pk])).content.decode()
+    assert '<span id="import-done">10,234</span> of <span id="import-total">50,000</span>' in page
+    assert '<span id="import-stored">9,876</span> stored' in page
+    # The bar's attributes are read by the browser, not by a person.
+    assert '<progress id="import-bar" max="50000" value="10234">10,234 of 50,000</progress>' in page
+    listed = client.get(reverse("articles:imports")).content.decode()
+    assert "10,234 / 50,000" in listed
+    status = client.get(reverse("articles:import_status", args=[batch.pk])).json()
+    assert (status["done"], status["total"]) == (10_234, 50_000)
+
+
+def test_a_claim_number_is_an_id_and_keeps_no_separator(client):
+    claim = ClaimFactory(pk=1234)
+    client.force_login(fact_checker())
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Claim #1234" in page and "#1,234" not in page
