@@ -130,7 +130,7 @@ class IntakeJobAdmin(
                 self.message_user(request, f"#{job.pk}: {' '.join(error.messages)}", "warning")
             else:
                 retried += 1
-        self.message_user(request, f"Queued {retried} job(s) again.")
+        self.message_user(request, f"Queued {retried:,} job(s) again.")
 
 
 class FeedAdminForm(forms.ModelForm):

@@ -139,7 +139,7 @@ def _refusal_of(protected: list) -> str | None:
 
 def _named(rows: list) -> str:
     named = "; ".join(f"“{row}”" for row in rows[:3])
-    return named + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+    return named + (f" and {len(rows) - 3:,} more" if len(rows) > 3 else "")
 
 
 def _refusal(protected: list[Verdict]) -> str | None:

@@ -252,8 +252,8 @@ _REPEATS_NAMED = 20
 def _repeats_line(repeats: list[int]) -> str:
     named = ", ".join(f"#{pk}" for pk in repeats[:_REPEATS_NAMED])
     more = len(repeats) - _REPEATS_NAMED
-    count = f"{len(repeats)} repeat{'s' if len(repeats) != 1 else ''}"
-    return f"{count} ({named}{f' and {more} more' if more > 0 else ''})"
+    count = f"{len(repeats):,} repeat{'s' if len(repeats) != 1 else ''}"
+    return f"{count} ({named}{f' and {more:,} more' if more > 0 else ''})"
 
 
 def _group_event_entry(event: ClaimGroupEvent, *, name_claim: bool) -> TimelineEntry:

@@ -2,14 +2,17 @@
 and so do the numbers a machine reads (attributes, JSON)."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from articles.models import ImportBatch, ImportStatus
 from claims import selectors
+from claims.models import ApiToken
 from config import admin_paging
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
+    admin_user,
     editor,
     fact_checker,
 )
@@ -73,6 +76,27 @@ def test_the_import_page_writes_its_progress_with_separators(client):
     assert "10,234 / 50,000" in listed
     status = client.get(reverse("articles:import_status", args=[batch.pk])).json()
     assert (status["done"], status["total"]) == (10_234, 50_000)
+
+
+def test_an_admin_action_s_message_writes_its_count_with_separators(client):
+    owner = admin_user()
+    ApiToken.objects.bulk_create(
+        ApiToken(name=f"Partner {n}", user=owner, prefix=f"p{n}", key_hash="x")
+        for n in range(1_234)
+    )
+    client.force_login(owner)
+    response = client.post(
+        reverse("admin:claims_apitoken_changelist"),
+        {
+            "action": "revoke",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [ApiToken.objects.first().pk],
+        },
+    )
+    assert response.status_code == 302
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said == ["Revoked 1,234 token(s)."]
 
 
 def test_a_claim_number_is_an_id_and_keeps_no_separator(client):

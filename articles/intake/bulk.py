@@ -46,11 +46,11 @@ logger = logging.getLogger(__name__)
 MAX_REPORTED_ERRORS = 1000
 MAX_REPORTED_NOTES = 1000
 INTERNAL_ERROR = (
-    "An internal error stopped the import after {done} of {total} rows; the desk's logs have "
+    "An internal error stopped the import after {done:,} of {total} rows; the desk's logs have "
     "the details. Import the file again to store the rest: rows already stored are skipped."
 )
 DATABASE_RETRY_ERROR = (
-    "The database could not be reached after {done} rows; the import tries again in {seconds} s "
+    "The database could not be reached after {done:,} rows; the import tries again in {seconds} s "
     "and goes on from there (the rows already stored are kept)."
 )
 # An error of the database itself (it restarted, the network blinked): the import waits and
@@ -103,6 +103,11 @@ def import_rows_count(*, batch_id: int) -> int:
     return batch.total_rows
 
 
+def _stopped_after(done: int, total: int | None) -> str:
+    # An import that stopped while its rows were still being counted has no total yet.
+    return INTERNAL_ERROR.format(done=done, total=f"{total:,}" if total else "?")
+
+
 def import_batch_retry_later(*, batch_id: int, retry_in: int) -> None:
     """The import stopped on a database error (the task retries it in `retry_in` seconds): it
     is queued again, saying so, and resumes after its last committed chunk."""
@@ -125,7 +130,7 @@ def import_batch_fail(*, batch_id: int) -> None:
             pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
         ).update(
             status=ImportStatus.FAILED,
-            error=INTERNAL_ERROR.format(done=batch.rows_done, total=batch.total_rows or "?"),
+            error=_stopped_after(batch.rows_done, batch.total_rows),
             finished_at=timezone.now(),
         ):
             import_file_drop(batch_id=batch_id)
@@ -205,7 +210,7 @@ def _run(batch_id: int, on_progress) -> ImportProgress:
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportStatus.FAILED,
-                error=INTERNAL_ERROR.format(done=_saved_rows(batch_id), total=progress.total),
+                error=_stopped_after(_saved_rows(batch_id), progress.total),
                 finished_at=timezone.now(),
             )
             import_file_drop(batch_id=batch_id)

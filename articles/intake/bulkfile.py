@@ -174,8 +174,8 @@ def _csv_rows(text: TextIO):
             continue
         if any(value.strip() for value in values):
             if len(values) != len(header):
-                fields = f"{len(values)} field{'' if len(values) == 1 else 's'}"
-                reason = f"{fields} where the header names {len(header)}"
+                fields = f"{len(values):,} field{'' if len(values) == 1 else 's'}"
+                reason = f"{fields} where the header names {len(header):,}"
                 # A body may span lines, but a row that spans them with the wrong field count
                 # is most often a quote left open, which swallowed the rows after it.
                 if reader.line_num > line:

@@ -54,7 +54,7 @@ def article_extract(
         paragraphs = paragraphs[1:]  # the headline repeated as the first line of the text
     body = "\n\n".join(paragraphs)
     if len(body) < min_chars:
-        raise ExtractionError(f"no article text found: {len(body)} characters extracted")
+        raise ExtractionError(f"no article text found: {len(body):,} characters extracted")
     if not title:
         raise ExtractionError("the page has no title")
     match = _HTML_LANG.search(html[:5000] if isinstance(html, bytes) else b"")

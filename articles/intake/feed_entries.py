@@ -126,7 +126,7 @@ def entries_take(feed: Feed, entries, result: FeedPollResult) -> None:
     if reused:
         result.reused_guids = len(reused)
         key, earlier, later = reused[0]
-        times = f"{len(reused)} time{'s' if len(reused) > 1 else ''}"
+        times = f"{len(reused):,} time{'s' if len(reused) > 1 else ''}"
         result.warnings.append(
             f"The feed gave one GUID to different links ({times}); each link was taken as a "
             f"story of its own (GUID {key!r}: {earlier}, then {later}). A feed that reuses "
@@ -154,9 +154,9 @@ def _warn_refused(feed: Feed, result: FeedPollResult) -> None:
     named = "; ".join(
         f"{label!r} ({reason})" for label, reason in result.refused[:REFUSED_ENTRIES_NAMED]
     )
-    more = f"; and {count - REFUSED_ENTRIES_NAMED} more" if count > REFUSED_ENTRIES_NAMED else ""
+    more = f"; and {count - REFUSED_ENTRIES_NAMED:,} more" if count > REFUSED_ENTRIES_NAMED else ""
     entries = "entries" if count != 1 else "entry"
-    result.warnings.append(f"{count} {entries} refused: {named}{more}.")
+    result.warnings.append(f"{count:,} {entries} refused: {named}{more}.")
 
 
 def _take_entry(feed: Feed, entry, key: str, outlet_name: str) -> tuple[str, str]:

@@ -43,7 +43,7 @@ def feed_interval_refusal(minutes) -> str | None:
     """Why this is not a feed's polling interval, or None: the rule of feed_add and the admin."""
     if isinstance(minutes, int) and 1 <= minutes <= FEED_INTERVAL_MAX_MINUTES:
         return None
-    return f"The interval is 1 minute to 7 days ({FEED_INTERVAL_MAX_MINUTES} minutes)."
+    return f"The interval is 1 minute to 7 days ({FEED_INTERVAL_MAX_MINUTES:,} minutes)."
 
 
 def feed_add(
@@ -265,7 +265,7 @@ def _malformation(parsed) -> str | None:
     else:  # a wrong charset declared, an undeclared namespace
         fault = f"has a fault ({(str(error) or type(error).__name__)[:300]})"
     count = len(parsed.entries)
-    entries = f"its {count} entries were" if count != 1 else "its one entry was"
+    entries = f"its {count:,} entries were" if count != 1 else "its one entry was"
     return (
         f"The feed {fault}; {entries} read as well as they could be, and some may be missing "
         "or garbled."

@@ -365,4 +365,4 @@ class ArticleAdmin(
                 self.message_user(request, f"{article}: {error.messages[0]}", messages.WARNING)
             else:
                 queued += 1
-        self.message_user(request, f"Queued {queued} article(s) for analysis.")
+        self.message_user(request, f"Queued {queued:,} article(s) for analysis.")

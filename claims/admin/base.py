@@ -266,7 +266,7 @@ def apply_to_selection(
     except _SelectionRefused:
         modeladmin.message_user(
             request,
-            f"{nothing}: {len(refused)} of the {selected} selected were refused (below). "
+            f"{nothing}: {len(refused):,} of the {selected:,} selected were refused (below). "
             "Deselect or fix them and run the action again.",
             messages.ERROR,
         )
@@ -274,7 +274,7 @@ def apply_to_selection(
             modeladmin.message_user(request, message, messages.ERROR)
         return False
     if changed or not already:
-        modeladmin.message_user(request, done.format(count=changed), messages.SUCCESS)
+        modeladmin.message_user(request, done.format(count=f"{changed:,}"), messages.SUCCESS)
     for message in already:
         modeladmin.message_user(request, message, messages.INFO)
     return True

@@ -383,7 +383,7 @@ class ClaimAdmin(
         if resent.sent:
             self.message_user(
                 request,
-                f"Matching sent for {len(resent.sent)} article(s); their claims get a vector "
+                f"Matching sent for {len(resent.sent):,} article(s); their claims get a vector "
                 "once the worker has run.",
                 messages.SUCCESS,
             )
@@ -394,14 +394,14 @@ class ClaimAdmin(
         if resent.unsent:
             self.message_user(
                 request,
-                f"The task queue is unreachable: matching not sent for {len(resent.unsent)} "
+                f"The task queue is unreachable: matching not sent for {len(resent.unsent):,} "
                 "article(s). Try again once it is back.",
                 messages.ERROR,
             )
         if resent.left:
             self.message_user(
                 request,
-                f"{resent.left} more article(s) wait: run the action again.",
+                f"{resent.left:,} more article(s) wait: run the action again.",
                 messages.WARNING,
             )
 

@@ -98,4 +98,4 @@ class ApiTokenAdmin(RefusedActionMixin, AutocompleteIdsCheckedMixin, admin.Model
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
             token_revoke(token=token)
-        self.message_user(request, f"Revoked {len(tokens)} token(s).")
+        self.message_user(request, f"Revoked {len(tokens):,} token(s).")

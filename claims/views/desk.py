@@ -280,7 +280,7 @@ def speaker_edit(request, slug: str):
     if corrections:
         count = len(corrections)
         carry = "fact-check carries" if count == 1 else "fact-checks carry"
-        text += f" {count} published {carry} the correction note."
+        text += f" {count:,} published {carry} the correction note."
     messages.success(request, text)
     return redirect("claims:speaker_detail", slug=slug)
 

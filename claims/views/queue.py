@@ -87,7 +87,7 @@ def claim_queue_bulk(request):
         return _bulk_refused(request, back)
     if outcome.done:
         count = len(outcome.done)
-        messages.success(request, f"{count} claim{'s' * (count != 1)} {BULK_DONE[action]}.")
+        messages.success(request, f"{count:,} claim{'s' * (count != 1)} {BULK_DONE[action]}.")
     for pk, already in outcome.unchanged.items():
         messages.info(request, f"Claim #{pk}: {already}")
     for pk, why in outcome.refused.items():

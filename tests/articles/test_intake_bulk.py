@@ -414,6 +414,36 @@ def test_an_unexpected_error_halfway_fails_the_import_and_keeps_the_rows_before_
     )
 
 
+def test_an_import_that_stops_names_its_rows_with_separators_and_an_uncounted_total_as_unknown(
+    monkeypatch,
+):
+    from articles.intake import bulk
+
+    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(1250))
+    batch = import_batch_create(file_name="many.csv", data=rows.encode(), queue=False)
+    # A resumed run: the first 1,100 rows were committed by the run before.
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_done=1_100, total_rows=1_250)
+
+    def store(fields, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(bulk, "import_row_store", store)
+    with pytest.raises(RuntimeError):
+        import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.error.startswith("An internal error stopped the import after 1,100 of 1,250 rows;")
+
+    def uncountable(**kwargs):
+        raise RuntimeError("the file could not be read")
+
+    uncounted = import_batch_create(file_name="few.csv", data=rows.encode(), queue=False)
+    monkeypatch.setattr(bulk, "import_rows_count", uncountable)
+    with pytest.raises(RuntimeError):
+        import_batch_run(batch_id=uncounted.pk)
+    uncounted.refresh_from_db()
+    assert uncounted.error.startswith("An internal error stopped the import after 0 of ? rows;")
+
+
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read_into_memory(
     client, settings, tmp_path, monkeypatch, capsys
 ):

@@ -397,13 +397,13 @@ def test_the_admin_keeps_a_feed_interval_within_a_week_on_add_and_change(client,
     fields = {"url": "https://news.example/feed.xml", "active": "on"}
     added = client.post("/admin/articles/feed/add/", {**fields, "poll_interval_minutes": minutes})
     assert added.status_code == 200 and not Feed.objects.exists()
-    assert "The interval is 1 minute to 7 days (10080 minutes)." in added.content.decode()
+    assert "The interval is 1 minute to 7 days (10,080 minutes)." in added.content.decode()
     feed = feed_add(url=fields["url"], interval_minutes=30, check=False)
     changed = client.post(
         f"/admin/articles/feed/{feed.pk}/change/", {**fields, "poll_interval_minutes": minutes}
     )
     assert changed.status_code == 200
-    assert "The interval is 1 minute to 7 days (10080 minutes)." in changed.content.decode()
+    assert "The interval is 1 minute to 7 days (10,080 minutes)." in changed.content.decode()
     feed.refresh_from_db()
     assert feed.poll_interval_minutes == 30
 
