@@ -5,7 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from articles.models import ImportBatch, ImportStatus
+from articles.models import Feed, ImportBatch, ImportStatus
 from claims import selectors
 from claims.models import ApiToken
 from config import admin_paging
@@ -76,6 +76,16 @@ def test_the_import_page_writes_its_progress_with_separators(client):
     assert "10,234 / 50,000" in listed
     status = client.get(reverse("articles:import_status", args=[batch.pk])).json()
     assert (status["done"], status["total"]) == (10_234, 50_000)
+
+
+def test_the_feed_list_writes_a_week_s_interval_and_the_entries_left_with_separators(client):
+    Feed.objects.create(
+        url="https://news.example/feed.xml", poll_interval_minutes=10_080, entries_left=1_500
+    )
+    client.force_login(fact_checker())
+    page = client.get(reverse("articles:feeds")).content.decode()
+    assert "<td>10,080 min</td>" in page
+    assert "1,500 entries left for later polls" in page
 
 
 def test_an_admin_action_s_message_writes_its_count_with_separators(client):
