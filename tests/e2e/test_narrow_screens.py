@@ -34,6 +34,16 @@ def test_a_claim_whose_sources_changed_fits_a_phone_screen(
         page.goto(live_server.url + reverse(name, args=[one_sentence_claim.pk]))
         assert page.locator("table.diff").count()  # the sources' change is on the page
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        # A field's name and the column headings keep their words: the timeline's break-anywhere
+        # wrapping split them into 'sou rces' and 'Befor e' beside a long address.
+        broken = page.evaluate(
+            """() => [...document.querySelectorAll('table.diff th')].filter(th => {
+                const range = document.createRange();
+                range.selectNodeContents(th);
+                return range.getClientRects().length > 1;
+            }).map(th => th.textContent)"""
+        )
+        assert broken == [], name
 
 
 def test_a_saved_source_s_note_takes_the_whole_row_as_a_new_one_s_does(
