@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from articles.models import Feed
 from tests.e2e.conftest import BROWSER_TESTS
 from tests.factories import (
     ArticleFactory,
@@ -44,6 +45,16 @@ def test_a_claim_whose_sources_changed_fits_a_phone_screen(
             }).map(th => th.textContent)"""
         )
         assert broken == [], name
+
+
+def test_the_feeds_page_fits_a_phone_screen(live_server, logged_in):
+    # The Pause button's hidden feed name, placed against the page rather than the scrolling
+    # table, widened the page to 640 px.
+    Feed.objects.create(url="https://news.example/world/rss.xml", title="Example Gazette, world")
+    page = logged_in("editor", viewport=(375, 800))
+    page.goto(live_server.url + reverse("articles:feeds"))
+    expect(page.get_by_role("button", name="Pause Example Gazette, world")).to_be_attached()
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
 
 
 def test_a_saved_source_s_note_takes_the_whole_row_as_a_new_one_s_does(
