@@ -47,7 +47,7 @@ def test_a_claim_whose_sources_changed_fits_a_phone_screen(
         assert broken == [], name
 
 
-def test_the_feeds_page_fits_a_phone_screen(live_server, logged_in):
+def test_the_feeds_page_and_its_intake_links_fit_a_phone_screen(live_server, logged_in):
     # The Pause button's hidden feed name, placed against the page rather than the scrolling
     # table, widened the page to 640 px.
     Feed.objects.create(url="https://news.example/world/rss.xml", title="Example Gazette, world")
@@ -55,6 +55,11 @@ def test_the_feeds_page_fits_a_phone_screen(live_server, logged_in):
     page.goto(live_server.url + reverse("articles:feeds"))
     expect(page.get_by_role("button", name="Pause Example Gazette, world")).to_be_attached()
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    # The intake sub-navigation's links stand apart, none broken over two lines.
+    boxes = [link.bounding_box() for link in page.locator("nav.subnav a").all()]
+    assert len(boxes) == 4 and all(box["height"] < 30 for box in boxes), boxes
+    same_line = [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if a["y"] == b["y"]]
+    assert same_line and all(b["x"] - (a["x"] + a["width"]) >= 16 for a, b in same_line)
 
 
 def test_a_saved_source_s_note_takes_the_whole_row_as_a_new_one_s_does(
