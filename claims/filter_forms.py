@@ -134,7 +134,10 @@ class VerdictExportForm(forms.Form):
         required=False, label="Published from", widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+        # Named in full as the queue's "Article to" is: an error read "to: Enter a valid date."
+        required=False,
+        label="Published to",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean(self):

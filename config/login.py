@@ -9,6 +9,7 @@ authenticate() runs and nothing is recorded.
 Signing out (/accounts/logout/) is Django's view, with a page for the address opened by hand.
 """
 
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LogoutView
@@ -45,3 +46,11 @@ class DeskLogoutView(LogoutView):
 
     def get(self, request, *args, **kwargs):
         return render(request, self.template_name)
+
+    def post(self, request, *args, **kwargs):
+        # Without a word the login page it lands on looked like a sign-out that had not worked.
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:
+            messages.success(request, "You are logged out.")
+        return response

@@ -30,7 +30,7 @@ def a_big_article_table(monkeypatch):
 def test_the_article_list_writes_its_count_with_separators(client, a_big_article_table):
     client.force_login(fact_checker())
     page = client.get(reverse("articles:list")).content.decode()
-    assert "About 1,234,567 articles, newest first." in page
+    assert "About 1,234,567 articles, most recently added first." in page
 
 
 def test_the_pager_writes_its_page_numbers_with_separators(client, a_big_article_table):

@@ -91,3 +91,11 @@ def test_an_answer_given_before_the_views_carries_the_policy_too(client):
 def test_pages_name_an_empty_icon_so_browsers_do_not_ask_for_favicon_ico(client):
     page = client.get(reverse("claims:public_index")).content.decode()
     assert '<link rel="icon" href="data:,">' in page
+
+
+def test_a_browser_that_asks_for_favicon_ico_anyway_gets_an_empty_answer_not_a_404(client):
+    # Chromium asks for it on the admin's pages and beside the Atom feed.
+    client.force_login(fact_checker())
+    response = client.get("/favicon.ico")
+    assert response.status_code == 204 and response.content == b""
+    assert "max-age=86400" in response["Cache-Control"]

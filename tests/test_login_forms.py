@@ -65,7 +65,16 @@ def test_the_logout_page_after_signing_out_leads_to_the_login(client):
     client.force_login(fact_checker())
     assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
     page = client.get("/accounts/logout/").content.decode()
-    assert "You are not signed in" in page and 'href="/accounts/login/"' in page
+    assert "You are not logged in" in page and 'href="/accounts/login/"' in page
+
+
+def test_logging_out_says_so_on_the_login_page_it_lands_on(client):
+    client.force_login(fact_checker())
+    page = client.post("/accounts/logout/", follow=True).content.decode()
+    assert "You are logged out." in page and "<h1>Log in</h1>" in page
+    # Nor is it said to someone who was not logged in.
+    page = client.post("/accounts/logout/", follow=True).content.decode()
+    assert "You are logged out." not in page
 
 
 @pytest.mark.parametrize("path", LOGINS)

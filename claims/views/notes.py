@@ -51,4 +51,4 @@ def claim_note_remove(request, pk: int):
         lambda: notes.claim_note_remove(note=note, actor=request.user),
         success="Note removed; the claim's history records that it was.",
     )
-    return redirect("claims:detail", pk=note.claim_id)
+    return redirect(reverse("claims:detail", args=[note.claim_id]) + "#notes-heading")

@@ -47,7 +47,7 @@ def test_a_big_article_list_counts_from_the_statistics_and_says_about(client, bi
     client.force_login(fact_checker())
     page, counts = counts_of(client, "/articles/", "articles_article")
     assert len(counts) == 1 and "reltuples" in counts[0]  # no COUNT(*) of the whole table
-    assert "About 3 articles, newest first." in page
+    assert "About 3 articles, most recently added first." in page
 
 
 def test_a_small_article_list_counts_exactly(client):
@@ -55,7 +55,7 @@ def test_a_small_article_list_counts_exactly(client):
     client.force_login(fact_checker())
     page, counts = counts_of(client, "/articles/", "articles_article")
     assert len([sql for sql in counts if sql.startswith("SELECT COUNT(*)")]) == 1
-    assert '<p class="meta">3 articles, newest first.</p>' in page
+    assert '<p class="meta">3 articles, most recently added first.</p>' in page
 
 
 @on_postgresql

@@ -146,3 +146,10 @@ def test_every_bar_of_the_desk_s_charts_stands_out_3_to_1_from_the_page(client):
     assert dashboard_bars
     for rect in speaker_bars + dashboard_bars:
         assert bar_stands_out(rect, PAGE), f"{rect['fill']} / {rect.get('stroke')} on {PAGE}"
+
+
+def test_an_intake_job_s_facts_set_each_name_apart_from_its_value():
+    # They were the browser's default: 'Status', 'Reason', 'Attempts' in the weight of their
+    # values, read as one run of text.
+    assert rules()[".facts dt"]["font-weight"] == "600"
+    assert rules()[".facts dd"]["margin-left"] == "0"

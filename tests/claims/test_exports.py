@@ -73,6 +73,7 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(client):
     ("params", "message"),
     [
         ({"date_from": "2026-13-01"}, "Published from: Enter a valid date."),
+        ({"date_to": "2026-13-01"}, "Published to: Enter a valid date."),
         ({"date_from": "2026-06-02", "date_to": "2026-06-01"}, "ends before it starts"),
         ({"format": "xlsx"}, "Unknown parameter: format."),
     ],

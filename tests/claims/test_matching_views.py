@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -570,3 +571,24 @@ def test_desk_pages_name_a_group_of_repeats_in_newsroom_words_not_canonical(clie
     assert f"Claim group #{group_id}" in pages["desk history"]  # the merge, a group's event
     link = reverse("claims:group_history", args=[merged_away.pk])
     assert f'from <a href="{link}">claim group #{merged_away.pk}</a>' in pages["group"]
+
+
+def test_the_history_page_s_tables_scroll_in_their_own_wrapper_on_a_phone(client):
+    # Six columns of appearances were 531 px wide on a 375 px phone and widened the whole page.
+    boss = editor(username="ed")
+    client.force_login(boss)
+    first, repeat = claim_alone("Crime fell by 40 percent."), claim_alone("Crime fell 40 percent.")
+    group_changes.claim_group_link(claim=repeat, earlier=first)
+    group_id = Claim.objects.get(pk=first.pk).group_id
+    group_changes.claim_group_link(
+        claim=Claim.objects.get(pk=repeat.pk),
+        earlier=claim_alone("Crime dropped by 40 percent."),
+        actor=boss,
+        kind=GroupEventKind.CONFIRMED,
+    )
+    response = client.get(reverse("claims:group_history", args=[group_id]))
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    tables = [table for table in soup.find_all("table") if "diff" not in table.get("class", [])]
+    assert len(tables) == 2  # the appearances and the former appearances
+    for table in tables:
+        assert "table-wrap" in table.parent.get("class", []), table.find("th").text

@@ -151,7 +151,9 @@ def test_the_author_or_an_editor_removes_a_note_and_the_removal_stays_on_the_tim
     assert ClaimNote.objects.filter(pk=note.pk).exists()
 
     client.force_login(checker)
-    client.post(reverse("claims:note_remove", args=[note.pk]))
+    removed = client.post(reverse("claims:note_remove", args=[note.pk]))
+    # Back at the notes, as after adding one, not at the top of a long claim page.
+    assert removed["Location"].endswith("#notes-heading")
     assert not ClaimNote.objects.exists()
     event = ClaimEvent.objects.get(claim=claim, kind=ClaimEventKind.NOTE_REMOVED)
     assert event.actor == checker and event.data["author"] == "fc"

@@ -393,6 +393,8 @@ def test_the_first_version_shows_what_the_verdict_started_as(client):
     client.force_login(editor())
     page = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
     assert verdict.conclusion in page
+    # Each field named as the verdict form labels it, not in lower case.
+    assert '<th scope="row">Rating</th>' in page and '<th scope="row">Sources</th>' in page
 
 
 def test_a_verdict_drafted_event_names_the_sources_only_when_they_changed():

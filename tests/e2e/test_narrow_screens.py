@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from articles.models import Feed
 from tests.e2e.conftest import BROWSER_TESTS
 from tests.factories import (
     ArticleFactory,
@@ -34,6 +35,31 @@ def test_a_claim_whose_sources_changed_fits_a_phone_screen(
         page.goto(live_server.url + reverse(name, args=[one_sentence_claim.pk]))
         assert page.locator("table.diff").count()  # the sources' change is on the page
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        # A field's name and the column headings keep their words: the timeline's break-anywhere
+        # wrapping split them into 'sou rces' and 'Befor e' beside a long address.
+        broken = page.evaluate(
+            """() => [...document.querySelectorAll('table.diff th')].filter(th => {
+                const range = document.createRange();
+                range.selectNodeContents(th);
+                return range.getClientRects().length > 1;
+            }).map(th => th.textContent)"""
+        )
+        assert broken == [], name
+
+
+def test_the_feeds_page_and_its_intake_links_fit_a_phone_screen(live_server, logged_in):
+    # The Pause button's hidden feed name, placed against the page rather than the scrolling
+    # table, widened the page to 640 px.
+    Feed.objects.create(url="https://news.example/world/rss.xml", title="Example Gazette, world")
+    page = logged_in("editor", viewport=(375, 800))
+    page.goto(live_server.url + reverse("articles:feeds"))
+    expect(page.get_by_role("button", name="Pause Example Gazette, world")).to_be_attached()
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    # The intake sub-navigation's links stand apart, none broken over two lines.
+    boxes = [link.bounding_box() for link in page.locator("nav.subnav a").all()]
+    assert len(boxes) == 4 and all(box["height"] < 30 for box in boxes), boxes
+    same_line = [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if a["y"] == b["y"]]
+    assert same_line and all(b["x"] - (a["x"] + a["width"]) >= 16 for a, b in same_line)
 
 
 def test_a_saved_source_s_note_takes_the_whole_row_as_a_new_one_s_does(
