@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
-from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 
 from .. import selectors
@@ -25,6 +24,7 @@ from ..claimreview import claimreview_for, jsonld_script, public_appearances
 from ..filter_forms import PublicSearchForm
 from ..models import Verdict
 from ..record import published_generation
+from ..templatetags.title_cuts import title_cut
 from .base import VIEW_CLAIMS
 
 INDEX_PAGE_SIZE = 20
@@ -111,7 +111,7 @@ class PublishedVerdictsFeed(Feed):
 
     def item_title(self, verdict):
         rating = verdict.rating.label if verdict.rating else "Rated"
-        return _xml_text(f"{rating}: {Truncator(verdict.claim.text).chars(120)}")
+        return _xml_text(f"{rating}: {title_cut(verdict.claim.text, 120)}")
 
     # The entries are our fact-checks, so the feed's author is the publishing organisation;
     # whoever made the claim is named in each summary.
