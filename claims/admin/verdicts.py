@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.services import visible_text
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 
 from .. import record, selectors, verdicts
@@ -140,6 +140,7 @@ class VerdictAdminForm(forms.ModelForm):
 class VerdictAdmin(
     LargeChangelistMixin,
     RefusedActionMixin,
+    LookupCheckedMixin,
     HistoryReadOnlyMixin,
     ServiceSaveAdminMixin,
     PublishedRecordDeleteMixin,
@@ -289,6 +290,7 @@ class VerdictAdmin(
 @admin.register(EvidenceSource)
 class EvidenceSourceAdmin(
     RefusedActionMixin,
+    LookupCheckedMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
     ReadOnlyAdminMixin,
@@ -359,6 +361,6 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(RefusedActionMixin, admin.ModelAdmin):
+class RatingScaleAdmin(RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
     list_display = ["name", "is_active"]
     inlines = [RatingInline]
