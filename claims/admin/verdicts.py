@@ -27,6 +27,7 @@ from .base import (
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
+    inlines_saved_nothing,
     search_terms,
 )
 
@@ -239,8 +240,7 @@ class VerdictAdmin(
             for row in formset.forms
             if row.cleaned_data.get("url") and not row.cleaned_data.get("DELETE")
         ]
-        for formset in formsets:  # saved by the service; the admin's change log reads these
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        inlines_saved_nothing(formsets)  # the service saves them
         try:
             verdicts.verdict_save(
                 claim=form.instance.claim,
