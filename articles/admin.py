@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from config.admin_actions import PluralNamesMixin, RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, PluralNamesMixin, RefusedActionMixin
 from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
@@ -64,7 +64,7 @@ class OutletAdminForm(forms.ModelForm):
 
 
 @admin.register(Outlet)
-class OutletAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
+class OutletAdmin(RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin):
     form = OutletAdminForm
     list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
@@ -105,6 +105,7 @@ class ArticleTextUnreadMixin:
 class IntakeJobAdmin(
     LargeChangelistMixin,
     RefusedActionMixin,
+    LookupCheckedMixin,
     ArticleTextUnreadMixin,
     admin.ModelAdmin,
 ):
@@ -171,7 +172,7 @@ class FeedAdminForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
+class FeedAdmin(RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin):
     form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
@@ -210,7 +211,7 @@ class FeedAdmin(RefusedActionMixin, PluralNamesMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(RefusedActionMixin, admin.ModelAdmin):
+class ImportBatchAdmin(RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
     list_display = ["file_name", "status", "total_rows", "stored", "queued", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
     list_filter = ["status"]
@@ -273,7 +274,9 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 
 @admin.register(ExternalFactCheck)
-class ExternalFactCheckAdmin(RefusedActionMixin, LargeChangelistMixin, admin.ModelAdmin):
+class ExternalFactCheckAdmin(
+    RefusedActionMixin, LookupCheckedMixin, LargeChangelistMixin, admin.ModelAdmin
+):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
     list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]

@@ -15,7 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ..models import ImportBatch, ImportChunk, ImportStatus
-from .storable import json_error_reason, json_unstorable
+from .storable import (
+    RepeatedKey,
+    json_error_reason,
+    json_object_without_repeated_keys,
+    json_unstorable,
+)
 
 COLUMNS = ("title", "body", "url", "published_at", "outlet", "byline", "language")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -229,7 +234,13 @@ def _jsonl_rows(text: TextIO):
         try:
             # Without its line break, which json would count as the start of a second line:
             # '{"title": "x"' ends at column 14 of this line, not column 1 of the next.
-            row = json.loads(line.rstrip("\r\n"))
+            row = json.loads(
+                line.rstrip("\r\n"), object_pairs_hook=json_object_without_repeated_keys
+            )
+        except RepeatedKey as error:
+            # As a CSV header naming a column twice: which value was meant cannot be told.
+            yield number, None, f"{error}; give each key once"
+            continue
         except json.JSONDecodeError as error:
             yield number, None, f"not valid JSON ({json_error_reason(error, line=False)})"
             continue

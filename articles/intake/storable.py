@@ -4,8 +4,10 @@ document holding either is refused (json_unstorable). Other control characters i
 text (a title, a name) are dropped (storable_line), and so in a document kept whole
 (json_controls_dropped, for a ClaimReview's raw JSON), and in the desk's own text with the bidi
 controls (storable_text, through articles.services.visible_text). The one rule for bulk rows,
-feeds, ClaimReview and the desk; no Django, no database."""
+feeds, ClaimReview and the desk; no Django, no database. Also how a JSON object that names a
+key twice is refused (json_object_without_repeated_keys), for the API's bodies and bulk rows."""
 
+import json
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -107,3 +109,32 @@ def json_error_reason(error, *, line: bool = True) -> str:
     ("Unterminated string starting at"): said once."""
     where = f"line {error.lineno} column {error.colno}" if line else f"column {error.colno}"
     return f"{error.msg.removesuffix(' at')} at {where}"
+
+
+# A key is quoted back in an error (stored with a bulk row's, sent to an API client); a
+# megabyte-long one is cut.
+QUOTED_KEY_MAX = 100
+
+
+def json_key_quoted(key: str) -> str:
+    if len(key) > QUOTED_KEY_MAX:
+        key = key[:QUOTED_KEY_MAX] + "…"
+    return json.dumps(key)  # escapes quotes, control characters (a NUL) and lone surrogates
+
+
+class RepeatedKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(f"the key {json_key_quoted(key)} appears more than once")
+        self.key = key
+
+
+def json_object_without_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
+    """json's object_pairs_hook that raises RepeatedKey for a key named twice in one object.
+    The json module keeps the last value: {"title": "a", "title": "b"} would silently be "b",
+    which whoever sent both cannot tell from the one they meant."""
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise RepeatedKey(key)
+        data[key] = value
+    return data

@@ -23,7 +23,7 @@ from articles.services import (
     article_update,
     language_refusal,
 )
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
@@ -209,6 +209,7 @@ class LanguageFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     LargeChangelistMixin,
     RefusedActionMixin,
+    LookupCheckedMixin,
     AutocompleteIdsCheckedMixin,
     ServiceSaveAdminMixin,
     PublishedRecordDeleteMixin,

@@ -170,6 +170,14 @@ class ReadOnlyInlineMixin:
         return False
 
 
+def inlines_saved_nothing(formsets) -> None:
+    """Mark inline formsets as saving no rows. Django's change message reads what
+    formset.save() sets on each (an AttributeError where it never ran): for a save refused, or
+    one a service made instead of the formsets."""
+    for formset in formsets:
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
 class ServiceSaveAdminMixin:
     """Change views whose save goes through a service. When the service refuses, the whole
     change (inlines and the admin log entry included) is rolled back and the page says why,
@@ -189,6 +197,8 @@ class ServiceSaveAdminMixin:
         # The main row was not saved: inlines and m2m rows would hang off nothing.
         if not getattr(request, "_service_save_refused", False):
             super().save_related(request, form, formsets, change)
+            return
+        inlines_saved_nothing(formsets)
 
     # The refusal marked the transaction for rollback: a log row written now would raise.
     def log_addition(self, request, obj, message):

@@ -7,7 +7,12 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ArticleTextUnreadMixin
-from config.admin_actions import PluralNamesMixin, RefusedActionMixin, plural_name
+from config.admin_actions import (
+    LookupCheckedMixin,
+    PluralNamesMixin,
+    RefusedActionMixin,
+    plural_name,
+)
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
@@ -77,6 +82,7 @@ class SpeakerAliasInline(admin.TabularInline):
 @admin.register(Speaker)
 class SpeakerAdmin(
     RefusedActionMixin,
+    LookupCheckedMixin,
     PluralNamesMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
@@ -173,7 +179,9 @@ class SpeakerAdmin(
 
 
 @admin.register(SpeakerMerge)
-class SpeakerMergeAdmin(RefusedActionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class SpeakerMergeAdmin(
+    RefusedActionMixin, LookupCheckedMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Merges are made and undone on the desk's speaker pages (claims.speaker_merges)."""
 
     list_display = ["source_name", "target", "actor", "created_at", "undone_by", "undone_at"]
@@ -182,7 +190,9 @@ class SpeakerMergeAdmin(RefusedActionMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(VerdictApplication)
-class VerdictApplicationAdmin(RefusedActionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class VerdictApplicationAdmin(
+    RefusedActionMixin, LookupCheckedMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Requests to apply a published verdict to a repeat are made, approved, rejected and
     withdrawn on the desk (claims.matching.applications): an approval changes a public
     fact-check, so it goes through the editor's check there, never through a form here."""
@@ -249,6 +259,7 @@ class ClaimAdmin(
     LargeChangelistMixin,
     ArticleTextUnreadMixin,
     RefusedActionMixin,
+    LookupCheckedMixin,
     AutocompleteIdsCheckedMixin,
     HistoryReadOnlyMixin,
     ServiceSaveAdminMixin,
@@ -409,6 +420,7 @@ class ClaimAdmin(
 @admin.register(Sentence)
 class SentenceAdmin(
     RefusedActionMixin,
+    LookupCheckedMixin,
     LargeChangelistMixin,
     ArticleTextUnreadMixin,
     ReadOnlyAdminMixin,
@@ -430,7 +442,11 @@ class SentenceAdmin(
 
 @admin.register(ClaimEvent)
 class ClaimEventAdmin(
-    RefusedActionMixin, LargeChangelistMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    LargeChangelistMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["created_at", "kind", "claim", "actor", "from_status", "to_status"]
     # As on claims: every user, dates without a hierarchy (each a scan of every event).

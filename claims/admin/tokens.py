@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
 
 from ..api.auth import SCOPE_REQUIRED_MESSAGE, token_create, token_has_a_scope, token_revoke
 from ..models import (
@@ -32,7 +32,9 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(RefusedActionMixin, AutocompleteIdsCheckedMixin, admin.ModelAdmin):
+class ApiTokenAdmin(
+    RefusedActionMixin, LookupCheckedMixin, AutocompleteIdsCheckedMixin, admin.ModelAdmin
+):
     form = ApiTokenForm
     list_display = [
         "name",

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.services import visible_text
-from config.admin_actions import RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
 from config.admin_paging import LargeChangelistMixin
 
 from .. import record, selectors, verdicts
@@ -27,6 +27,7 @@ from .base import (
     ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
+    inlines_saved_nothing,
     search_terms,
 )
 
@@ -140,6 +141,7 @@ class VerdictAdminForm(forms.ModelForm):
 class VerdictAdmin(
     LargeChangelistMixin,
     RefusedActionMixin,
+    LookupCheckedMixin,
     HistoryReadOnlyMixin,
     ServiceSaveAdminMixin,
     PublishedRecordDeleteMixin,
@@ -238,8 +240,7 @@ class VerdictAdmin(
             for row in formset.forms
             if row.cleaned_data.get("url") and not row.cleaned_data.get("DELETE")
         ]
-        for formset in formsets:  # saved by the service; the admin's change log reads these
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        inlines_saved_nothing(formsets)  # the service saves them
         try:
             verdicts.verdict_save(
                 claim=form.instance.claim,
@@ -289,6 +290,7 @@ class VerdictAdmin(
 @admin.register(EvidenceSource)
 class EvidenceSourceAdmin(
     RefusedActionMixin,
+    LookupCheckedMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
     ReadOnlyAdminMixin,
@@ -359,6 +361,6 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(RefusedActionMixin, admin.ModelAdmin):
+class RatingScaleAdmin(RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
     list_display = ["name", "is_active"]
     inlines = [RatingInline]

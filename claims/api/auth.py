@@ -7,6 +7,7 @@ slow KDF) is enough: nobody brute-forces 2**256.
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -22,6 +23,10 @@ from articles.models import Article, IntakeJob
 from ..models import ApiToken, Speaker, Verdict
 
 KEY_PREFIX = "fc_"
+PREFIX_BYTES = 4
+# What token_create writes as a key's prefix. A key whose prefix has another shape belongs to
+# no token, and is refused before the lookup: a NUL in it was a database error (a 500).
+_PREFIX_SHAPE = re.compile(rf"[0-9a-f]{{{2 * PREFIX_BYTES}}}")
 # Writing last_used_at on every request would turn each read into a write; a minute is precise
 # enough to tell a live client from a dead one.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -62,7 +67,7 @@ def token_create(
         raise ValueError(SCOPE_REQUIRED_MESSAGE)
     with transaction.atomic():
         while True:
-            prefix = secrets.token_hex(4)
+            prefix = secrets.token_hex(PREFIX_BYTES)
             if not ApiToken.objects.filter(prefix=prefix).exists():
                 break
         key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
@@ -91,7 +96,7 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
 def token_for_key(key: str) -> ApiToken | None:
     """The token this key belongs to (revoked or not), or None."""
     parts = key.split("_")
-    if len(parts) < 3 or f"{parts[0]}_" != KEY_PREFIX:
+    if len(parts) < 3 or f"{parts[0]}_" != KEY_PREFIX or not _PREFIX_SHAPE.fullmatch(parts[1]):
         return None
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
     if token is None or not hmac.compare_digest(token.key_hash, _hash(key)):

@@ -47,9 +47,23 @@ def tsv_read(path: Path, columns: list[str], *, optional: frozenset[str] = froze
                 f"{path}: header {header} lacks column(s) {', '.join(missing)}; "
                 f"expected {', '.join(columns)}"
             )
+        twice = [name for name in columns if header.count(name) > 1]
+        if twice:
+            # Which of the two columns holds the text cannot be told (the first was read).
+            raise TsvFormatError(
+                f"{path}: the header names {', '.join(twice)} more than once; name each column once"
+            )
         positions = {name: header.index(name) for name in columns if name in header}
         rows = []
-        for line, row in enumerate(reader, start=2):
+        line = 2
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                # A field over the csv module's limit (131,072 characters) was a traceback.
+                raise TsvFormatError(f"{path}, line {line}: not valid TSV ({error})") from None
             if len(row) != len(header):
                 raise TsvFormatError(
                     f"{path}, line {line}: {len(row)} fields, the header has {len(header)}"
@@ -57,6 +71,7 @@ def tsv_read(path: Path, columns: list[str], *, optional: frozenset[str] = froze
             rows.append(
                 {name: row[positions[name]] if name in positions else "" for name in columns}
             )
+            line = reader.line_num + 1
     return rows
 
 

@@ -387,6 +387,25 @@ def test_a_csv_header_naming_a_column_twice_is_refused(django_capture_on_commit_
         import_batch_create(file_name="rows.csv", data=b"title,body,body\nA,One,Two\n")
 
 
+def test_a_jsonl_line_naming_a_key_twice_is_a_bad_row_not_its_last_value_taken(
+    django_capture_on_commit_callbacks,
+):
+    # As a CSV header naming a column twice, and as the API's JSON: the last value silently
+    # won, so the file's author could not tell which title was stored.
+    lines = [
+        '{"title": "Budget", "body": "The mayor said the budget grew.", "title": "Rail"}',
+        '{"title": "Jobs", "body": "Wages rose.", "b\\u0000ody": "x", "b\\u0000ody": "y"}',
+        json.dumps({"title": "Rail", "body": "Rail fares rose 20 percent in 2026."}),
+    ]
+    batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
+    assert (batch.stored, batch.failed) == (1, 2)
+    assert batch.errors == [
+        {"line": 1, "reason": 'the key "title" appears more than once; give each key once'},
+        {"line": 2, "reason": 'the key "b\\u0000ody" appears more than once; give each key once'},
+    ]
+    assert not Article.objects.filter(title__in=["Budget", "Jobs"]).exists()
+
+
 def test_an_unexpected_error_halfway_fails_the_import_and_keeps_the_rows_before_its_chunk(
     monkeypatch, django_capture_on_commit_callbacks
 ):

@@ -6,7 +6,7 @@ from articles.models import Article
 from articles.services import TITLE_REQUIRED
 from claims import services
 from claims.models import ClaimStatus
-from tests.claims.admin_forms import change_form_fields
+from tests.claims.admin_forms import admin_save, change_form_fields
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -368,3 +368,18 @@ def test_an_admin_form_in_utf8_with_accents_is_still_saved(client):
         },
     )
     assert Speaker.objects.get(slug="soren-orsted").name == "Søren Ørsted"
+
+
+def test_a_claim_change_the_service_refuses_says_so_and_saves_nothing_not_a_500(client):
+    # The refusal skipped the inlines' save, and Django's change message then read what that
+    # save sets on each inline formset: an AttributeError on every refused claim save.
+    claim = ClaimFactory(attribution_cue="said")
+    services.claim_dismiss(claim=claim, actor=admin_user(), reason="Not a claim.")
+    client.force_login(admin_user())
+    page = reverse("admin:claims_claim_change", args=[claim.pk])
+    response = admin_save(client, page, attribution_cue="claimed")
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.attribution_cue == "said"
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any(m.startswith("Nothing was saved: ") for m in messages), messages

@@ -145,6 +145,19 @@ def test_a_malformed_authorization_header_is_a_401_not_a_crash():
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize(
+    "key", ["fc_\x00_secret", "fc_ab\x00cd_secret", "fc_ABCDEFGH_secret", "fc_" + "a" * 17 + "_x"]
+)
+def test_a_key_whose_prefix_no_key_has_is_a_401_not_a_database_error(key):
+    # A NUL reached the prefix lookup, which PostgreSQL refuses: a 500 on every endpoint.
+    response = client_with().get("/api/v1/verdicts/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "authentication_failed",
+        "detail": "The API key is not valid.",
+    }
+
+
 # --- Errors ---------------------------------------------------------------------------------
 
 

@@ -77,6 +77,31 @@ def test_it_names_a_ragged_line(tmp_path, vclaims):
         run(vclaims, queries)
 
 
+def test_it_names_a_column_the_header_names_twice(tmp_path, vclaims):
+    # The first was read in silence, whichever of the two held the queries.
+    queries = write(tmp_path / "queries.tsv", [["query_id", "text", "text"], ["q1", "", "Tax"]])
+    with pytest.raises(CommandError, match="the header names text more than once"):
+        run(vclaims, queries)
+
+
+@pytest.fixture
+def csv_default_field_limit():
+    # The limit is the process's: a bulk import run earlier in it raised it.
+    before = csv.field_size_limit(131_072)
+    yield
+    csv.field_size_limit(before)
+
+
+@pytest.mark.usefixtures("csv_default_field_limit")
+def test_a_field_over_the_csv_modules_limit_is_named_by_line_not_a_traceback(tmp_path, vclaims):
+    long_text = "Taxes go up. " * 11_000  # 143,000 characters, past csv's 131,072
+    queries = write(
+        tmp_path / "queries.tsv", [["query_id", "text"], ["q1", "Taxes"], ["q2", long_text]]
+    )
+    with pytest.raises(CommandError, match=r"queries\.tsv, line 3: not valid TSV \(field larger"):
+        run(vclaims, queries)
+
+
 def test_a_file_saved_with_a_byte_order_mark_is_read_as_without_one(tmp_path, vclaims):
     # Windows editors and Excel write one first; it would make the header "\ufeffquery_id".
     queries = tmp_path / "queries-bom.tsv"
