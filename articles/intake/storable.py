@@ -116,10 +116,15 @@ def json_error_reason(error, *, line: bool = True) -> str:
 QUOTED_KEY_MAX = 100
 
 
+def key_shown(key: str) -> str:
+    """A key as an error may name it: cut after QUOTED_KEY_MAX characters."""
+    return key[:QUOTED_KEY_MAX] + "…" if len(key) > QUOTED_KEY_MAX else key
+
+
 def json_key_quoted(key: str) -> str:
-    if len(key) > QUOTED_KEY_MAX:
-        key = key[:QUOTED_KEY_MAX] + "…"
-    return json.dumps(key)  # escapes quotes, control characters (a NUL) and lone surrogates
+    return json.dumps(
+        key_shown(key)
+    )  # escapes quotes, control characters (a NUL) and lone surrogates
 
 
 class RepeatedKey(ValueError):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
+from articles.intake.storable import key_shown
 from articles.models import AnalysisProblem, Article, IntakeJob
 from articles.publication_dates import PUBLISHED_AT_OUT_OF_RANGE
 from articles.services import (
@@ -133,7 +134,7 @@ class ArticleSubmitSerializer(serializers.Serializer):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 message = f"Unknown field; the fields are {', '.join(self.fields)}."
-                raise serializers.ValidationError({name: [message] for name in unknown})
+                raise serializers.ValidationError({key_shown(name): [message] for name in unknown})
         return super().to_internal_value(data)
 
 

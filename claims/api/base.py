@@ -16,6 +16,8 @@ from rest_framework.exceptions import (
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from articles.intake.storable import key_shown
+
 from .auth import reads_unpublished, request_token
 from .errors import PRECONDITION_FAILED
 
@@ -118,7 +120,7 @@ class StrictQueryMixin(ApiAnswerMixin):
         unknown = sorted(set(request.query_params) - allowed)
         # Every endpoint takes `format` (ApiAnswerMixin checks it), so the list names it too:
         # the parameters named are exactly those accepted.
-        errors = {name: [unknown_parameter_message(allowed)] for name in unknown}
+        errors = {key_shown(name): [unknown_parameter_message(allowed)] for name in unknown}
         # No parameter takes a list: `?rating=false&rating=true` would silently mean the last
         # one, which a client that meant "either" would read as the answer to its question.
         for name in sorted(set(request.query_params) - set(errors)):

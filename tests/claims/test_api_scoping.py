@@ -114,6 +114,18 @@ def test_unknown_fields_in_a_post_are_refused_by_name():
     assert not Article.objects.exists()
 
 
+def test_an_unknown_field_or_parameter_is_named_back_cut_not_echoed_whole():
+    # A 200,000-character name came back whole as the error's key.
+    name = "x" * 200_000
+    response = submit(client_with(make_key(submit=True)[1]), **{name: 1})
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["x" * 100 + "…"]
+    assert len(response.content) < 1_000
+    listed = client_with(make_key()[1]).get("/api/v1/verdicts/", {"y" * 5_000: "1"})
+    assert listed.status_code == 400
+    assert list(listed.json()["fields"]) == ["y" * 100 + "…"]
+
+
 def test_an_unexpected_error_in_the_api_is_a_json_500(monkeypatch):
     from claims.api import views
 
