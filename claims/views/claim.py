@@ -141,6 +141,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
             for form in source_formset.forms
             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
+    domains = selectors.source_domains(source_urls)
     correction_form = None
     correction_sources = None
     if can_correct:
@@ -186,7 +187,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "review_warnings": review_warnings,
         "verdict_form": verdict_form,
         "source_formset": source_formset,
-        "source_domains": selectors.source_domains(source_urls),
+        "source_domains": domains,
+        "sources_need_another": selectors.sources_need_another(domains),
+        "independent_sources": selectors.INDEPENDENT_SOURCES,
         "dismiss_form": forms.get("dismiss_form") or DismissForm(),
         "return_form": forms.get("return_form")
         or ReturnForm(initial={"version": verdict.version if verdict else None}),
