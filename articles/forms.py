@@ -1,7 +1,7 @@
 from django import forms
 
 from .lengths import ColumnLengthValidator
-from .models import IntakeJob, IntakeStatus
+from .models import ImportBatch, IntakeJob, IntakeStatus
 from .services import TITLE_REQUIRED
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
@@ -116,4 +116,19 @@ class ImportUploadForm(forms.Form):
         help_text="CSV with a header row, or JSON Lines (one object a line). Columns: title, "
         "body or url, published_at, outlet, byline, language.",
         error_messages={"required": "Choose the CSV or JSON Lines file to import."},
+    )
+
+
+class ArticleListFilterForm(forms.Form):
+    """The article list's filter: one bulk import's articles (linked from the import's page, so
+    a hidden field; a bad number reads in the page's error summary)."""
+
+    import_batch = forms.ModelChoiceField(
+        queryset=ImportBatch.objects.defer("content"),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "There is no such import: its number may be mistyped, or the "
+            "import deleted. The bulk import page lists every import."
+        },
     )

@@ -111,6 +111,17 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="submitted_articles",
     )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        # Indexed below for the rows that have one: nearly every article has none.
+        db_index=False,
+        help_text="The bulk import whose row (with a body) stored it; empty for every other "
+        "article, and for those imported before an import recorded its articles.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,6 +151,12 @@ class Article(models.Model):
             # The queue's "newest article" order (claims.selectors.queue.QUEUE_SORTS): undated last.
             NullsLastIndex(
                 F("published_at").desc(nulls_last=True), F("id").desc(), name="article_newest_idx"
+            ),
+            # The list of one import's articles (/articles/?import=N), in the list's order.
+            models.Index(
+                fields=["import_batch", "-created_at", "-id"],
+                condition=Q(import_batch__isnull=False),
+                name="article_import_batch_idx",
             ),
         ]
 

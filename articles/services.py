@@ -263,6 +263,7 @@ def article_create(
     published_at: datetime | None = None,
     language: str = "en",
     created_by=None,
+    import_batch=None,
 ) -> Article:
     """Validate and store one article. Raises ValidationError (DuplicateArticle for a repeat).
 
@@ -296,6 +297,7 @@ def article_create(
                 published_at=published_at,
                 language=language,
                 created_by=created_by,
+                import_batch=import_batch,
             )
     except IntegrityError:
         # Lost a race with an identical submission: report the winner, keep nothing of ours.

@@ -10,7 +10,7 @@ from config.admin_paging import EstimatedCountPaginator
 from config.form_encoding import refuse_unreadable
 
 from . import services
-from .forms import ArticleSubmitForm
+from .forms import ArticleListFilterForm, ArticleSubmitForm
 from .intake.extract import day_at_noon
 from .intake.jobs import intake_job_submit
 from .models import AnalysisProblem, AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
@@ -23,8 +23,16 @@ ARTICLE_PAGE_SIZE = 50
 @login_required
 @permission_required("articles.view_article", raise_exception=True)
 def article_list(request):
+    form = ArticleListFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(
+            request, "articles/article_list.html", {"form": form, "page": None}, status=400
+        )
+    import_batch = form.cleaned_data.get("import_batch") if form.is_bound else None
     # The list shows no body: an article body is kilobytes, fifty of them a page.
     articles = Article.objects.select_related("outlet").defer("body").order_by("-created_at", "-pk")
+    if import_batch is not None:
+        articles = articles.filter(import_batch=import_batch)
     # At a million articles COUNT(*) read the whole table on every page: a big table's size
     # comes from PostgreSQL's statistics, said "about" (config/admin_paging.py).
     page = EstimatedCountPaginator(articles, ARTICLE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -37,7 +45,11 @@ def article_list(request):
     )
     for article in page:
         article.claim_count = counts[article.pk]
-    return render(request, "articles/article_list.html", {"page": page})
+    return render(
+        request,
+        "articles/article_list.html",
+        {"form": form, "page": page, "import_batch": import_batch},
+    )
 
 
 @login_required

@@ -56,13 +56,22 @@ def claim_timeline_page(
     return _page(sources, number=number, per_page=per_page)
 
 
-def claim_timeline_latest(claim: Claim, *, count: int) -> tuple[list[TimelineEntry], int]:
-    """The claim's `count` latest entries (oldest of them first) without research notes, which
-    the claim page lists apart; and how many entries the whole timeline has."""
+def claim_timeline_latest(
+    claim: Claim, *, count: int
+) -> tuple[TimelineEntry | None, list[TimelineEntry], int]:
+    """The claim page's history without research notes, which it lists apart: the timeline's
+    first entry (how the claim came to be, "Detected") when it is not among the `count` latest,
+    else None; those latest entries, oldest of them first; and how many entries the whole
+    timeline has. The first stays in view so the section always says where the claim began."""
     sources = _Sources([claim.pk], notes=False, group_events=claim_group_events(claim))
     keys = sources.keys()
+    total = keys.count()
     latest = list(keys.order_by("-at", "-source", "-key")[:count])[::-1]
-    return sources.entries(latest), keys.count()
+    if total <= count:
+        return None, sources.entries(latest), total
+    first = list(keys.order_by("at", "source", "key")[:1])
+    entries = sources.entries(first + latest)
+    return entries[0], entries[1:], total
 
 
 def group_timeline_page(

@@ -94,7 +94,9 @@ def import_row_store(
     to run once committed (intake_jobs_run_in_process)."""
     try:
         if fields["body"]:
-            article_submit(source_kind=SourceKind.IMPORT, created_by=created_by, **fields)
+            article_submit(
+                source_kind=SourceKind.IMPORT, created_by=created_by, import_batch=batch, **fields
+            )
             return RowOutcome.STORED
         url = url_normalize(fields["url"])
         if in_flight is None:

@@ -15,10 +15,12 @@ claims.record for the published generation the dashboard caches under.
 """
 
 from .claim_page import (
+    INDEPENDENT_SOURCES,
     ClaimContext,
     claim_context,
     claim_cover_lifted,
     source_domains,
+    sources_need_another,
     speaker_earlier_claims,
     speakers_offered_for,
 )
@@ -65,6 +67,8 @@ __all__ = [
     "published_rating_choices",
     "review_queue",
     "source_domains",
+    "sources_need_another",
+    "INDEPENDENT_SOURCES",
     "speaker_earlier_claims",
     "speaker_is_public",
     "speaker_rating_distribution",

@@ -79,6 +79,17 @@ def speakers_offered_for(claim: Claim, *, also: list[int] = ()) -> QuerySet[Spea
     return Speaker.objects.filter(Q(pk__in=in_article) | Q(pk__in=ids)).order_by("name", "pk")
 
 
+# The desk's rule: a verdict rests on sources from at least this many distinct sites. The claim
+# page hands it to sources.js, which keeps the warning in step as URLs are typed.
+INDEPENDENT_SOURCES = 2
+
+
+def sources_need_another(domains: set[str]) -> bool:
+    """Whether to warn that the sources so far are too few independent ones: not before the
+    first source is given, when "0 distinct domains" reads as a complaint about a blank form."""
+    return 0 < len(domains) < INDEPENDENT_SOURCES
+
+
 def source_domains(urls: list[str]) -> set[str]:
     return {(urlsplit(url).hostname or "").lower().removeprefix("www.") for url in urls if url} - {
         ""

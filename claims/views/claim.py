@@ -141,6 +141,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
             for form in source_formset.forms
             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
+    domains = selectors.source_domains(source_urls)
     correction_form = None
     correction_sources = None
     if can_correct:
@@ -150,7 +151,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         correction_sources = forms.get("correction_sources") or CorrectionSourceFormSet(
             initial=sources, prefix="correct-sources"
         )
-    latest, timeline_total = timeline.claim_timeline_latest(claim, count=CLAIM_PAGE_TIMELINE)
+    timeline_first, latest, timeline_total = timeline.claim_timeline_latest(
+        claim, count=CLAIM_PAGE_TIMELINE
+    )
     covered_by = claim_covered_by(claim)
     context = {
         "claim": claim,
@@ -171,6 +174,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "rejection_note_max": REJECTION_NOTE_MAX,
         "timeline": latest,  # notes are listed apart, below
         "timeline_total": timeline_total,
+        "timeline_first": timeline_first,
+        # Between the first entry and the latest ones, left to the full history page.
+        "timeline_earlier": timeline_total - len(latest) - 1,
         "notes": notes.claim_notes_for(claim, user),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
         "corrections": verdict.corrections.select_related("created_by") if verdict else [],
@@ -186,7 +192,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "review_warnings": review_warnings,
         "verdict_form": verdict_form,
         "source_formset": source_formset,
-        "source_domains": selectors.source_domains(source_urls),
+        "source_domains": domains,
+        "sources_need_another": selectors.sources_need_another(domains),
+        "independent_sources": selectors.INDEPENDENT_SOURCES,
         "dismiss_form": forms.get("dismiss_form") or DismissForm(),
         "return_form": forms.get("return_form")
         or ReturnForm(initial={"version": verdict.version if verdict else None}),

@@ -79,16 +79,37 @@ def test_every_entry_of_a_mixed_history_is_on_exactly_one_page_in_time_order():
     assert "Research note" not in [entry.title for entry in without_notes]
 
 
-def test_the_claim_page_shows_the_latest_entries_and_links_to_the_whole_history(client):
+def test_the_claim_page_shows_the_first_and_the_latest_entries_and_links_to_the_whole_history(
+    client,
+):
     claim = ClaimFactory()
+    ClaimEvent.objects.create(claim=claim, kind=ClaimEventKind.DETECTED)
     rescored(claim, 15)
     client.force_login(fact_checker())
     response = client.get(reverse("claims:detail", args=[claim.pk]))
+    assert response.context["timeline_first"].title == "Detected"
     shown = [entry.note for entry in response.context["timeline"]]
     assert shown == [f"pass {n}" for n in range(5, 15)]
     html = response.content.decode()
-    assert "The latest 10 of 15 entries." in html
-    assert reverse("claims:history", args=[claim.pk]) in html
+    history = reverse("claims:history", args=[claim.pk])
+    assert (
+        f'The first change and the 10 most recent of 16, oldest first — <a href="{history}">'
+        "see the full history</a>." in html
+    )
+    section = html.split('id="history-heading"')[1].split("</section>")[0]
+    assert section.index("<strong>Detected</strong>") < section.index("5 earlier changes")
+    assert section.index("5 earlier changes") < section.index("pass 5")
+
+
+def test_the_claim_page_shows_a_short_history_whole_without_a_gap(client):
+    claim = ClaimFactory()
+    ClaimEvent.objects.create(claim=claim, kind=ClaimEventKind.DETECTED)
+    rescored(claim, 3)
+    client.force_login(fact_checker())
+    response = client.get(reverse("claims:detail", args=[claim.pk]))
+    assert response.context["timeline_first"] is None
+    assert [entry.title for entry in response.context["timeline"]][0] == "Detected"
+    assert "earlier change" not in response.content.decode()
 
 
 def test_the_group_history_pages_its_timeline_and_names_each_entry_s_claim(client):

@@ -19,7 +19,8 @@
       } catch (error) { /* not a URL yet */ }
     });
     count.textContent = domains.size + " distinct domain" + (domains.size === 1 ? "" : "s");
-    warning.hidden = domains.size >= 2;
+    // The server's rule (claims.selectors.sources_need_another): none given yet is no warning.
+    warning.hidden = domains.size === 0 || domains.size >= Number(warning.dataset.independentSources);
   }
   fieldset.addEventListener("input", update);
   update();
