@@ -300,6 +300,7 @@ PUBLIC_PAGES = {
     "fact-checks/",
     "fact-checks/feed/",
     "fact-checks/<int:pk>/",
+    "favicon.ico",  # an empty answer (204) for browsers that ask on the admin's and feed's pages
 }
 # Any signed-in account's own: changing its password.
 ACCOUNT_PAGES = {"accounts/password/", "accounts/password/done/"}
