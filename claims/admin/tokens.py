@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
 
-from ..api.auth import SCOPE_REQUIRED_MESSAGE, token_create, token_has_a_scope, token_revoke
+from ..api.auth import token_create, token_revoke, token_scopes_refusal
 from ..models import (
     ApiToken,
 )
@@ -15,8 +15,8 @@ from .base import AutocompleteIdsCheckedMixin
 
 
 class ApiTokenForm(forms.ModelForm):
-    """Refuses a key that could do nothing, on adding one and on changing one: every request
-    with it would be refused."""
+    """Refuses a key that could do nothing (every request with it would be refused) or that
+    has the desk scope without read, on adding one and on changing one."""
 
     class Meta:
         model = ApiToken
@@ -24,10 +24,13 @@ class ApiTokenForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not token_has_a_scope(
-            can_read=cleaned.get("can_read", False), can_submit=cleaned.get("can_submit", False)
-        ):
-            raise forms.ValidationError(SCOPE_REQUIRED_MESSAGE, code="no_scope")
+        refusal = token_scopes_refusal(
+            can_read=cleaned.get("can_read", False),
+            can_submit=cleaned.get("can_submit", False),
+            can_read_unpublished=cleaned.get("can_read_unpublished", False),
+        )
+        if refusal:
+            raise forms.ValidationError(refusal, code="scopes")
         return cleaned
 
 

@@ -185,7 +185,7 @@ class ArticleViewSet(
         summary="An intake job: a URL the desk is fetching",
         description="`status` is queued, fetching, stored or failed; `reason` says why it "
         "failed; `article_url` is the stored article (an existing one when `duplicate`). A key "
-        "sees the jobs of its own account; staff keys see all.",
+        "sees the jobs of its own account; desk-scope keys (read and the desk scope) see all.",
         responses=docs.with_errors(IntakeJobSerializer, 404),
     )
 )

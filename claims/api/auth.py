@@ -30,10 +30,14 @@ _PREFIX_SHAPE = re.compile(rf"[0-9a-f]{{{2 * PREFIX_BYTES}}}")
 # Writing last_used_at on every request would turn each read into a write; a minute is precise
 # enough to tell a live client from a dead one.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-# The desk scope only widens what a read or submit key sees: alone it lets a key do nothing.
+# The desk scope only widens what a read key sees: alone it lets a key do nothing.
 SCOPE_REQUIRED_MESSAGE = (
     "Give the key a scope: tick read and/or submit (the desk scope only widens what a read "
-    "or submit key sees)."
+    "key sees)."
+)
+DESK_NEEDS_READ_MESSAGE = (
+    "The desk scope (can read unpublished) only widens what a read key sees: tick read too, "
+    "or untick can read unpublished."
 )
 NO_SCOPE_MESSAGE = (
     "This API key has no scopes: it may neither read nor submit. An admin must grant it one "
@@ -44,6 +48,24 @@ NO_SCOPE_MESSAGE = (
 def token_has_a_scope(*, can_read: bool, can_submit: bool) -> bool:
     """Whether a key with these scopes may do anything at all (the one definition)."""
     return can_read or can_submit
+
+
+def token_scopes_refusal(
+    *, can_read: bool, can_submit: bool, can_read_unpublished: bool
+) -> str | None:
+    """Why a key with these scopes is not saved (None: it is), for token_create and the admin."""
+    if not token_has_a_scope(can_read=can_read, can_submit=can_submit):
+        return SCOPE_REQUIRED_MESSAGE
+    if can_read_unpublished and not can_read:
+        return DESK_NEEDS_READ_MESSAGE
+    return None
+
+
+def token_reads_unpublished(token: ApiToken | None) -> bool:
+    """Whether the key sees the desk's unpublished work (the one definition). The desk scope
+    counts only with read: a submit key saved with it before that was refused would otherwise
+    read every article and intake job without the read scope."""
+    return token is not None and token.can_read and token.can_read_unpublished
 
 
 def _hash(key: str) -> str:
@@ -63,8 +85,11 @@ def token_create(
     name = (name or "").strip()
     if not name:
         raise ValueError("A token needs a name.")
-    if not token_has_a_scope(can_read=can_read, can_submit=can_submit):
-        raise ValueError(SCOPE_REQUIRED_MESSAGE)
+    refusal = token_scopes_refusal(
+        can_read=can_read, can_submit=can_submit, can_read_unpublished=can_read_unpublished
+    )
+    if refusal:
+        raise ValueError(refusal)
     with transaction.atomic():
         while True:
             prefix = secrets.token_hex(PREFIX_BYTES)
@@ -158,24 +183,23 @@ def _scoped_token(request) -> ApiToken:
 
 def reads_unpublished(request) -> bool:
     """The desk scope is ticked on the key itself; the account's is_staff grants nothing here."""
-    token = request_token(request)
-    return token is not None and token.can_read_unpublished
+    return token_reads_unpublished(request_token(request))
 
 
 def articles_visible(*, token: ApiToken | None) -> QuerySet[Article]:
-    """The articles a client may read: those its account submitted, or all with the desk scope."""
+    """The articles a client may read: those its account submitted, or all with read + desk."""
     if token is None:
         return Article.objects.none()
-    if token.can_read_unpublished:
+    if token_reads_unpublished(token):
         return Article.objects.all()
     return Article.objects.filter(created_by=token.user_id)
 
 
 def intake_jobs_visible(*, token: ApiToken | None) -> QuerySet[IntakeJob]:
-    """The intake jobs a client may follow: its account's, or all with the desk scope."""
+    """The intake jobs a client may follow: its account's, or all with read + desk."""
     if token is None:
         return IntakeJob.objects.none()
-    if token.can_read_unpublished:
+    if token_reads_unpublished(token):
         return IntakeJob.objects.all()
     return IntakeJob.objects.filter(created_by=token.user_id)
 

@@ -1,10 +1,15 @@
-"""A key without a scope: refused with a reason the client can act on, and not made in the
-admin at all."""
+"""A key without a scope, or with the desk scope but not read: refused with a reason the client
+can act on, and not made in the admin at all."""
 
 import pytest
 from django.urls import reverse
 
-from claims.api.auth import NO_SCOPE_MESSAGE, SCOPE_REQUIRED_MESSAGE, token_create
+from claims.api.auth import (
+    DESK_NEEDS_READ_MESSAGE,
+    NO_SCOPE_MESSAGE,
+    SCOPE_REQUIRED_MESSAGE,
+    token_create,
+)
 from claims.models import ApiToken
 from tests.api_clients import client_with, make_key, published_verdict
 from tests.factories import UserFactory
@@ -51,6 +56,45 @@ def test_the_service_makes_no_key_without_a_scope():
     with pytest.raises(ValueError, match="Give the key a scope"):
         token_create(name="Nothing", user=UserFactory(), can_read=False, can_submit=False)
     assert not ApiToken.objects.exists()
+
+
+def test_the_service_makes_no_desk_scope_key_without_read():
+    with pytest.raises(ValueError) as refused:
+        token_create(
+            name="Plugin",
+            user=UserFactory(),
+            can_read=False,
+            can_submit=True,
+            can_read_unpublished=True,
+        )
+    assert str(refused.value) == DESK_NEEDS_READ_MESSAGE
+    assert "tick read too" in str(refused.value)
+    assert not ApiToken.objects.exists()
+
+
+def test_the_admin_refuses_to_save_a_desk_scope_token_without_read(client):
+    client.force_login(UserFactory(is_superuser=True))
+    partner = UserFactory(is_staff=False)
+    response = client.post(
+        reverse("admin:claims_apitoken_add"),
+        {"name": "Plugin", "user": partner.pk, "can_submit": "on", "can_read_unpublished": "on"},
+    )
+    assert response.status_code == 200
+    assert DESK_NEEDS_READ_MESSAGE in response.context["adminform"].form.non_field_errors()
+    assert not ApiToken.objects.exists()
+
+
+def test_the_admin_refuses_to_take_read_off_a_desk_scope_token(client):
+    client.force_login(UserFactory(is_superuser=True))
+    token, _ = make_key(read=True, submit=True, staff=True)
+    response = client.post(
+        reverse("admin:claims_apitoken_change", args=[token.pk]),
+        {"name": token.name, "can_submit": "on", "can_read_unpublished": "on"},
+    )
+    assert response.status_code == 200
+    assert DESK_NEEDS_READ_MESSAGE in response.content.decode()
+    token.refresh_from_db()
+    assert token.can_read
 
 
 def test_the_admin_refuses_to_save_a_token_without_a_scope(client):
