@@ -21,7 +21,7 @@ from ..services import (
 )
 from .extract import ExtractionError, article_extract
 from .fetch import FetchError, FetchResult, fetch, fetch_within, url_refusal
-from .queue import not_in_broker, task_send
+from .queue import not_in_broker, retry_countdown, task_send
 
 FETCH_TASK = "articles.tasks.intake_fetch"
 BROKER_DOWN_REASON = (
@@ -50,11 +50,6 @@ def in_request_note() -> str:
 class JobOutcome:
     job: IntakeJob
     retry_in: int | None = None  # a transient failure: try again in this many seconds
-
-
-def retry_countdown(attempts: int) -> int:
-    """Seconds before the next try after `attempts` tries: 30, 60, 120, ... at most 600."""
-    return min(600, 30 * 2 ** max(attempts - 1, 0))
 
 
 def intake_job_submit(
