@@ -224,3 +224,32 @@ def test_without_a_worker_a_database_error_halfway_through_storing_leaves_one_ar
     assert waits == [30] and saves.count(IntakeStatus.STORED) == 2
     assert job.status == IntakeStatus.STORED and not job.duplicate and job.reason == ""
     assert job.article == Article.objects.get()
+
+
+# --- An import's URL rows: their articles are the import's ----------------------------------
+
+
+def test_the_articles_fetched_for_an_imports_url_rows_are_that_imports(
+    intake_server, django_capture_on_commit_callbacks
+):
+    batch = import_urls(
+        intake_server, ["/news/one", "/news/two"], django_capture_on_commit_callbacks
+    )
+    articles = Article.objects.filter(import_batch=batch)
+    assert sorted(articles.values_list("title", flat=True)) == [
+        "Assembly votes on one plan",
+        "Assembly votes on two plan",
+    ]
+
+
+def test_with_a_worker_the_article_of_an_imports_url_row_is_that_imports_too(
+    intake_server, worker_queue, monkeypatch
+):
+    monkeypatch.setattr(jobs, "task_send", lambda name, *args: True)
+    rows = f"url\n{intake_server.url('/news/one')}\n"
+    batch = import_batch_create(file_name="urls.csv", data=rows.encode(), queue=False)
+    import_batch_run(batch_id=batch.pk)
+    job = IntakeJob.objects.get()
+    tasks.intake_fetch.run(job.pk)  # as a worker runs it: not eager, no in-request limit
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED and job.article.import_batch == batch
