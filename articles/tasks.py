@@ -80,14 +80,10 @@ def intake_jobs_requeue_stale() -> int:
 
 @shared_task
 def feeds_poll_due() -> int:
-    """Beat's entry point: one task per due feed, so a slow feed never holds up the others."""
+    """Beat's entry point: one task per due feed (feeds_send_due)."""
     from .intake import feeds
-    from .intake.queue import task_send
 
-    due = feeds.feeds_claim_due()
-    for feed_id in due:
-        task_send("articles.tasks.feed_poll", feed_id)
-    return len(due)
+    return feeds.feeds_send_due()
 
 
 @shared_task(acks_late=True)

@@ -1,16 +1,16 @@
 """Intake work run in this process, its pages fetched several at once, where tasks run
 in-process (CELERY_TASK_ALWAYS_EAGER, the zero-config start). There each task runs inside the
-request or command that queued it, so a bulk file's 50 URL rows at a slow site, fetched one
-after another, held the import for 50 fetch times.
+request or command that queued it, so a bulk file's 50 URL rows at a slow site, or ten feeds,
+fetched one after another, held the import or the poll for 50 (or ten) fetch times.
 
 fetch_together is the one mechanism: only the fetches (network, no database) run on the pool,
 at most INTAKE_FETCH_CONCURRENCY at a time, each with every check of fetch.py (the SSRF rule on
 every address of every hop, robots.txt, time-outs). Every database read and write stays on the
 calling thread, one item at a time, so each is stored or failed whole, with the reason it would
-have had. Intake jobs (bulk rows) go through the steps of their own task
+have had. Intake jobs (bulk rows, feed entries) go through the steps of their own task
 (jobs.intake_job_claim, page_fetch, intake_job_record) and its retry rule for a database error
-(queue.DATABASE_RETRIES, retry_countdown).
-With a worker none of this runs: each job is its own task.
+(queue.DATABASE_RETRIES, retry_countdown); feeds.py runs its polls here too.
+With a worker none of this runs: each job and each feed is its own task.
 """
 
 import logging
