@@ -11,14 +11,15 @@ from datetime import timedelta
 from celery import shared_task
 from celery.exceptions import Reject
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
 from config.celery import drop_broken_database_connection
+
+from .intake.queue import DATABASE_ERRORS, DATABASE_RETRIES, retry_countdown
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=DATABASE_RETRIES)
 def intake_fetch(self, job_id: int) -> str | None:
     from .intake import jobs
     from .models import IntakeJob
@@ -32,11 +33,11 @@ def intake_fetch(self, job_id: int) -> str | None:
     except IntakeJob.DoesNotExist:
         logger.warning("Intake job %s vanished before it ran", job_id)
         return None
-    except (OperationalError, InterfaceError) as error:
+    except DATABASE_ERRORS as error:
         drop_broken_database_connection()
         if not final_attempt:
             logger.warning("Intake job %s: database error, retrying: %s", job_id, error)
-            retry_in = jobs.retry_countdown(self.request.retries + 1)
+            retry_in = retry_countdown(self.request.retries + 1)
             jobs.intake_job_retry_later(
                 job_id=job_id, reason=jobs.DATABASE_RETRY_REASON, retry_in=retry_in
             )
@@ -79,14 +80,10 @@ def intake_jobs_requeue_stale() -> int:
 
 @shared_task
 def feeds_poll_due() -> int:
-    """Beat's entry point: one task per due feed, so a slow feed never holds up the others."""
+    """Beat's entry point: one task per due feed (feeds_send_due)."""
     from .intake import feeds
-    from .intake.queue import task_send
 
-    due = feeds.feeds_claim_due()
-    for feed_id in due:
-        task_send("articles.tasks.feed_poll", feed_id)
-    return len(due)
+    return feeds.feeds_send_due()
 
 
 @shared_task(acks_late=True)
@@ -100,20 +97,20 @@ def feed_poll(feed_id: int) -> dict | None:
     return feeds.feed_poll(feed=feed).__dict__
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=DATABASE_RETRIES)
 def import_batch_run(self, batch_id: int) -> dict | None:
-    from .intake import bulk, jobs
+    from .intake import bulk
     from .intake.import_recovery import import_batch_unsent
 
     try:
         return bulk.import_batch_run(batch_id=batch_id).__dict__
-    except bulk.DATABASE_ERRORS as error:
+    except DATABASE_ERRORS as error:
         # The chunk it hit was rolled back; the rows before it are kept, and the retry resumes
         # after them (intake jobs wait out a database error the same way).
         drop_broken_database_connection()
         if self.request.retries < self.max_retries:
             logger.warning("Import batch %s: database error, retrying: %s", batch_id, error)
-            retry_in = jobs.retry_countdown(self.request.retries + 1)
+            retry_in = retry_countdown(self.request.retries + 1)
             bulk.import_batch_retry_later(batch_id=batch_id, retry_in=retry_in)
             _retry(self, error, retry_in, unsent=lambda: import_batch_unsent(batch_id=batch_id))
         logger.exception("Import batch %s stopped", batch_id)

@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportBatch, ImportStatus
@@ -39,7 +39,7 @@ from .bulkrows import (
 )
 from .import_recovery import import_batch_lock, import_batch_send
 from .inprocess import intake_jobs_run_in_process
-from .queue import tasks_run_in_process
+from .queue import DATABASE_ERRORS, tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 # Of each: a file of a million bad rows would otherwise keep a million reasons on one row.
@@ -53,9 +53,6 @@ DATABASE_RETRY_ERROR = (
     "The database could not be reached after {done:,} rows; the import tries again in {seconds} s "
     "and goes on from there (the rows already stored are kept)."
 )
-# An error of the database itself (it restarted, the network blinked): the import waits and
-# goes on, instead of failing for a fault that is over in seconds.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 _CHUNK_ROWS = 100
 
 

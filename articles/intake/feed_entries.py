@@ -65,8 +65,11 @@ def _newest_first(entries: list) -> list:
     return sorted(dated, key=published, reverse=True) + undated
 
 
-def entries_take(feed: Feed, entries, result: FeedPollResult) -> None:
-    """Queue the new entries. An entry is its GUID and its link: a GUID given to another link
+def entries_take(
+    feed: Feed, entries, result: FeedPollResult, *, fetch_here: list[int] | None = None
+) -> None:
+    """Queue the new entries (`fetch_here`: not sent, their jobs' ids added to the list, as
+    bulkrows.import_row_store does). An entry is its GUID and its link: a GUID given to another link
     (in this poll or an earlier one) is a broken feed, and for a newsroom a different link is a
     different story, so every link is taken. The first link a GUID is seen with is remembered
     under the GUID, each further one under the link itself (as an entry without a GUID is), and
@@ -116,7 +119,7 @@ def entries_take(feed: Feed, entries, result: FeedPollResult) -> None:
     cap = settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL
     result.left = max(len(fresh) - cap, 0)
     for entry in fresh[:cap]:
-        result_kind, reason = _take_entry(feed, entry, keys[id(entry)], outlet_name)
+        result_kind, reason = _take_entry(feed, entry, keys[id(entry)], outlet_name, fetch_here)
         if reason:
             result.refuse(entry, reason)
         else:
@@ -159,17 +162,26 @@ def _warn_refused(feed: Feed, result: FeedPollResult) -> None:
     result.warnings.append(f"{count:,} {entries} refused: {named}{more}.")
 
 
-def _take_entry(feed: Feed, entry, key: str, outlet_name: str) -> tuple[str, str]:
+def _take_entry(
+    feed: Feed, entry, key: str, outlet_name: str, fetch_here: list[int] | None
+) -> tuple[str, str]:
     """Queue one entry, remembered under `key`: ("new" or "skipped", "") or ("failed", why)."""
     link = _entry_link(entry)
     try:
         with transaction.atomic():
             entry_row = FeedEntry.objects.create(feed=feed, key=key, url=_stored_link(link))
             job = intake_job_submit(
-                url=link, source_kind=SourceKind.FEED, feed=feed, outlet_name=outlet_name
+                url=link,
+                source_kind=SourceKind.FEED,
+                feed=feed,
+                outlet_name=outlet_name,
+                send=fetch_here is None,
             )
             entry_row.job = job
             entry_row.save(update_fields=["job"])
+        # A URL already in flight gives another submission's job: that one is fetched there.
+        if fetch_here is not None and job.feed_id == feed.pk:
+            fetch_here.append(job.pk)
     except DuplicateArticle:
         _remember(feed, key, link)
         return "skipped", ""

@@ -10,6 +10,7 @@ and last success for the editors' page; one feed's failure never stops the other
 
 import logging
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 from xml.sax import SAXParseException
 
@@ -29,12 +30,15 @@ from ..services import (
     url_normalize,
 )
 from .feed_entries import FeedPollResult, entries_take
-from .fetch import FEED_TYPES, FetchError, fetch, fetch_within, url_refusal
+from .fetch import FEED_TYPES, FetchError, FetchResult, fetch, fetch_within, url_refusal
+from .inprocess import fetch_together, intake_jobs_run_in_process
+from .queue import task_send, tasks_run_in_process
 from .storable import storable_line
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
 # Celery beat sends feeds_poll_due every minute (CELERY_BEAT_SCHEDULE): the next beat.
 FEED_BACKLOG_POLL_MINUTES = 1
+POLL_TASK = "articles.tasks.feed_poll"
 INTERNAL_ERROR_REASON = "an internal error stopped the poll; the desk's logs have the details"
 logger = logging.getLogger(__name__)
 
@@ -180,20 +184,41 @@ def feeds_claim_due() -> list[int]:
 
 def feed_poll(*, feed: Feed) -> FeedPollResult:
     """Poll one feed now and queue an intake job for every entry not seen before."""
-    now = timezone.now()
+    return feed_poll_record(feed=feed, fetched=feed_fetch(feed))
+
+
+def feed_fetch(feed: Feed) -> FetchResult | Exception:
+    """The feed's page, by conditional GET, or the error that stopped it (returned, so that it
+    can be handed back from another thread: feeds_poll_here fetches several at once). Reads no
+    database."""
     headers = {}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
+    try:
+        return fetch(feed.url, accept=FEED_TYPES, headers=headers)
+    except Exception as error:
+        return error
+
+
+def feed_poll_record(
+    *, feed: Feed, fetched: FetchResult | Exception, fetch_here: list[int] | None = None
+) -> FeedPollResult:
+    """Read the fetched feed, queue its new entries and schedule the next poll, or record why
+    there is none and back off. `fetch_here`: the entries' jobs are not sent to a worker; their
+    ids are added to the list, for the caller to run (intake_jobs_run_in_process)."""
+    now = timezone.now()
     result = FeedPollResult()
     try:
-        page = fetch(feed.url, accept=FEED_TYPES, headers=headers)
+        if isinstance(fetched, Exception):
+            raise fetched
+        page = fetched
         if page.status == 304:
             result.not_modified = True
         else:
             parsed = _feed_parsed(page)
-            entries_take(feed, parsed.entries, result)
+            entries_take(feed, parsed.entries, result, fetch_here=fetch_here)
             if _malformation(parsed):
                 result.warnings.insert(0, _malformation(parsed))
             feed.entries_left = result.left
@@ -275,5 +300,43 @@ def _malformation(parsed) -> str | None:
 def feeds_poll_due() -> list[tuple[Feed, FeedPollResult]]:
     """Poll every due feed once, in this process (the poll_feeds command). The feeds are claimed
     as beat claims them, so the command and a running beat never poll one feed twice."""
-    feeds = Feed.objects.filter(pk__in=feeds_claim_due()).select_related("outlet").order_by("url")
-    return [(feed, feed_poll(feed=feed)) for feed in feeds]
+    return feeds_poll_here(feed_ids=feeds_claim_due())
+
+
+def feeds_send_due() -> int:
+    """Beat's tick: every due feed claimed and polled, one task each with a worker, so a slow
+    feed never holds up the others; without one (tasks in-process) polled here, together
+    (feeds_poll_here), as one task each would poll them one after another. How many were due."""
+    due = feeds_claim_due()
+    if tasks_run_in_process():
+        feeds_poll_here(feed_ids=due)
+    else:
+        for feed_id in due:
+            task_send(POLL_TASK, feed_id)
+    return len(due)
+
+
+def feeds_poll_here(*, feed_ids: list[int]) -> list[tuple[Feed, FeedPollResult]]:
+    """Poll these claimed feeds in this process, INTAKE_FETCH_CONCURRENCY at a time, and then
+    fetch their new entries' pages the same way, once committed (inprocess.py)."""
+    feeds = list(Feed.objects.filter(pk__in=feed_ids).select_related("outlet").order_by("url"))
+    results: dict[int, FeedPollResult] = {}
+    entry_jobs: list[int] = []
+
+    def record(feed: Feed, fetched) -> None:
+        results[feed.pk] = feed_poll_record(feed=feed, fetched=fetched, fetch_here=entry_jobs)
+
+    def broke(feed: Feed, error: Exception) -> None:
+        # feed_poll_record keeps every error of the poll; this is one of saving the feed.
+        logger.error("Polling feed %s failed", feed.pk, exc_info=error)
+        results[feed.pk] = FeedPollResult(error=_sentence(INTERNAL_ERROR_REASON))
+
+    waiting = iter(feeds)
+    fetch_together(lambda: next(waiting, None), fetch=feed_fetch, record=record, broke=broke)
+    if entry_jobs:
+        transaction.on_commit(partial(intake_jobs_run_in_process, job_ids=entry_jobs))
+    return [(feed, results[feed.pk]) for feed in feeds]
+
+
+def _sentence(reason: str) -> str:
+    return f"{reason[:1].upper()}{reason[1:]}."

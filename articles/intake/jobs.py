@@ -21,7 +21,7 @@ from ..services import (
 )
 from .extract import ExtractionError, article_extract
 from .fetch import FetchError, FetchResult, fetch, fetch_within, url_refusal
-from .queue import not_in_broker, task_send
+from .queue import not_in_broker, retry_countdown, task_send
 
 FETCH_TASK = "articles.tasks.intake_fetch"
 BROKER_DOWN_REASON = (
@@ -50,11 +50,6 @@ def in_request_note() -> str:
 class JobOutcome:
     job: IntakeJob
     retry_in: int | None = None  # a transient failure: try again in this many seconds
-
-
-def retry_countdown(attempts: int) -> int:
-    """Seconds before the next try after `attempts` tries: 30, 60, 120, ... at most 600."""
-    return min(600, 30 * 2 ** max(attempts - 1, 0))
 
 
 def intake_job_submit(
@@ -191,7 +186,9 @@ def intake_job_claim(*, job_id: int) -> tuple[IntakeJob, bool]:
         started_at=now,
         reason="",
     )
-    return IntakeJob.objects.select_related("feed__outlet").get(pk=job_id), bool(claimed)
+    jobs = IntakeJob.objects.select_related("feed__outlet", "import_batch")
+    # The batch's legacy whole-file column may hold megabytes (bulkfile.py keeps pieces now).
+    return jobs.defer("import_batch__content").get(pk=job_id), bool(claimed)
 
 
 def page_fetch(url: str, *, in_request: bool) -> FetchResult | FetchError:
@@ -262,6 +259,9 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 published_at=published_at,
                 language=extracted.language or "en",
                 created_by=job.created_by,
+                # A URL row's article is its import's, as a row with a body is: listed under
+                # ?import_batch=N, which the import's page links to.
+                import_batch=job.import_batch,
             )
             job.article, job.duplicate = article, False
             return _finish(job, IntakeStatus.STORED, note)

@@ -1,6 +1,7 @@
 """Queue this app's Celery tasks by name (config.celery.task_send, the one definition both apps
-use, re-exported here with tasks_run_in_process: whether it runs them here and now), and the
-one rule for when a job the broker took is presumed lost.
+use, re-exported here with tasks_run_in_process: whether it runs them here and now), the one
+rule for when a job the broker took is presumed lost, and the one rule for trying a job again
+after a database error, which the tasks and inprocess.py (no worker) both follow.
 
 The services that queue work never import articles/tasks.py, which imports them: that would be
 an import cycle. ArticlesConfig.ready() imports the tasks module so the names are registered.
@@ -9,11 +10,25 @@ an import cycle. ArticlesConfig.ready() imports the tasks module so the names ar
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 
 from config.celery import task_send, tasks_run_in_process
 
-__all__ = ["not_in_broker", "presumed_lost_after", "task_send", "tasks_run_in_process"]
+__all__ = [
+    "DATABASE_ERRORS",
+    "DATABASE_RETRIES",
+    "not_in_broker",
+    "presumed_lost_after",
+    "retry_countdown",
+    "task_send",
+    "tasks_run_in_process",
+]
+
+# An error of the database itself (it restarted, the network blinked), over in seconds: the
+# job waits retry_countdown(1), (2), ... and tries again, this many times, before it fails.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRIES = 3
 
 # A message waits in Redis until a worker takes it, however long the backlog; one a worker took
 # and lost (the worker died) is back within the visibility timeout. So a job sent this long ago
@@ -32,3 +47,8 @@ def not_in_broker(*, now: datetime) -> Q:
     """The queued jobs the recoveries may send again (intake jobs, imports; their `sent_at`):
     never sent (the broker was down), or sent so long ago that the message is presumed lost."""
     return Q(sent_at__isnull=True) | Q(sent_at__lt=now - presumed_lost_after())
+
+
+def retry_countdown(attempts: int) -> int:
+    """Seconds before the next try after `attempts` tries: 30, 60, 120, ... at most 600."""
+    return min(600, 30 * 2 ** max(attempts - 1, 0))

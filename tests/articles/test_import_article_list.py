@@ -73,3 +73,19 @@ def test_the_imports_articles_need_the_article_lists_permission(client):
     page = client.get(f"/intake/imports/{batch.pk}/").content.decode()
     assert "?import_batch=" not in page and '<span id="import-stored">2</span> stored' in page
     assert Article.objects.filter(import_batch=batch).count() == 2
+
+
+def test_the_import_pages_link_lists_the_articles_fetched_for_its_url_rows_too(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    rows = f"url\n{intake_server.url('/news/one')}\n{intake_server.url('/news/two')}\n"
+    with django_capture_on_commit_callbacks(execute=True):  # tasks in-process: fetched now
+        batch = import_batch_create(file_name="links.csv", data=rows.encode())
+    ArticleFactory(title="Pasted by hand")
+    client.force_login(fact_checker())
+    page = client.get(f"/intake/imports/{batch.pk}/").content.decode()
+    link = f"/articles/?import_batch={batch.pk}"
+    assert f'<a href="{link}">' in page
+    listed = client.get(link).content.decode()
+    assert "Assembly votes on one plan" in listed and "Assembly votes on two plan" in listed
+    assert "Pasted by hand" not in listed

@@ -3,9 +3,13 @@ once, at most INTAKE_FETCH_CONCURRENCY, each row still stored or failed whole wi
 with a worker each row stays its own task."""
 
 import pytest
+from django.db import OperationalError
 
-from articles.intake import jobs
+from articles import tasks
+from articles.intake import inprocess, jobs
 from articles.intake.bulk import import_batch_create, import_batch_run
+from articles.intake.inprocess import intake_jobs_run_in_process
+from articles.intake.queue import DATABASE_RETRIES, retry_countdown
 from articles.models import Article, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
 from tests.articles.conftest import article_page, story
 
@@ -118,3 +122,134 @@ def test_with_a_worker_each_url_row_is_its_own_task_and_none_is_fetched_here(
     assert all(job.status == IntakeStatus.QUEUED for job in IntakeJob.objects.all())
     assert all(job.sent_at is not None for job in IntakeJob.objects.all())
     assert not intake_server.requests
+
+
+# --- A database error without a worker: tried again as the task tries it -------------------
+
+
+def submitted(server, paths: list[str]) -> list[int]:
+    """Jobs queued as an import's URL rows are, not sent: the caller runs them here."""
+    return [jobs.intake_job_submit(url=server.url(path), send=False).pk for path in paths]
+
+
+def database_away_for(monkeypatch, path: str, *, tries: int) -> list[str]:
+    """The database errs while the page at `path` is stored, its first `tries` times; the
+    list of every try at it, as it grows."""
+    extract, tried = jobs.article_extract, []
+
+    def database_away(body, *, url, **kwargs):
+        if url.endswith(path):
+            tried.append(url)
+            if len(tried) <= tries:
+                raise OperationalError("server closed the connection unexpectedly")
+        return extract(body, url=url, **kwargs)
+
+    monkeypatch.setattr(jobs, "article_extract", database_away)
+    return tried
+
+
+def test_without_a_worker_a_database_error_is_tried_again_after_the_tasks_countdowns(
+    slow_site, monkeypatch
+):
+    paths = held_pages(slow_site, 3)
+    database_away_for(monkeypatch, "/news/held-1", tries=2)
+    waits = []
+    intake_jobs_run_in_process(job_ids=submitted(slow_site, paths), sleep=waits.append)
+    # Failed at once before: no worker meant no retry, so a database restart lost the row.
+    assert waits == [retry_countdown(1), retry_countdown(2)] == [30, 60]
+    found = jobs_by_path(slow_site)
+    blinked = found["/news/held-1"]
+    assert blinked.status == IntakeStatus.STORED and blinked.reason == ""
+    assert blinked.attempts == 3 and len(slow_site.hits("/news/held-1")) == 3
+    assert all(job.status == IntakeStatus.STORED for job in found.values())
+    assert Article.objects.count() == 3
+
+
+def test_without_a_worker_a_database_that_stays_away_fails_the_job_after_the_tasks_retries(
+    slow_site, monkeypatch
+):
+    paths = held_pages(slow_site, 2)
+    tries = database_away_for(monkeypatch, "/news/held-0", tries=100)
+    waits = []
+    intake_jobs_run_in_process(job_ids=submitted(slow_site, paths), sleep=waits.append)
+    # The worker's rule: the first try and DATABASE_RETRIES more, then failed.
+    assert len(tries) == DATABASE_RETRIES + 1 == tasks.intake_fetch.max_retries + 1
+    assert waits == [30, 60, 120]
+    found = jobs_by_path(slow_site)
+    gone = found["/news/held-0"]
+    assert (gone.status, gone.reason, gone.article) == (
+        IntakeStatus.FAILED,
+        jobs.INTERNAL_ERROR_REASON,
+        None,
+    )
+    assert found["/news/held-1"].status == IntakeStatus.STORED
+    assert Article.objects.count() == 1
+
+
+def test_without_a_worker_a_database_error_while_claiming_a_job_is_tried_again_too(
+    intake_server, monkeypatch
+):
+    real_claim, claims = inprocess.intake_job_claim, []
+
+    def database_blinks_at_the_first_claim(*, job_id):
+        claims.append(job_id)
+        if len(claims) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_claim(job_id=job_id)
+
+    monkeypatch.setattr(inprocess, "intake_job_claim", database_blinks_at_the_first_claim)
+    waits = []
+    intake_jobs_run_in_process(job_ids=submitted(intake_server, ["/news/one"]), sleep=waits.append)
+    job = IntakeJob.objects.get()
+    assert waits == [30] and job.status == IntakeStatus.STORED and job.attempts == 1
+
+
+def test_without_a_worker_a_database_error_halfway_through_storing_leaves_one_article(
+    intake_server, monkeypatch
+):
+    """The article is written, then saving its job fails: the try again must not find the
+    article 'already stored' (its own), nor leave a second one."""
+    real_finish, saves = jobs._finish, []
+
+    def database_blinks_at_the_first_store(job, status, reason):
+        saves.append(status)
+        if saves.count(IntakeStatus.STORED) == 1 and status == IntakeStatus.STORED:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_finish(job, status, reason)
+
+    monkeypatch.setattr(jobs, "_finish", database_blinks_at_the_first_store)
+    waits = []
+    intake_jobs_run_in_process(job_ids=submitted(intake_server, ["/news/one"]), sleep=waits.append)
+    job = IntakeJob.objects.get()
+    assert waits == [30] and saves.count(IntakeStatus.STORED) == 2
+    assert job.status == IntakeStatus.STORED and not job.duplicate and job.reason == ""
+    assert job.article == Article.objects.get()
+
+
+# --- An import's URL rows: their articles are the import's ----------------------------------
+
+
+def test_the_articles_fetched_for_an_imports_url_rows_are_that_imports(
+    intake_server, django_capture_on_commit_callbacks
+):
+    batch = import_urls(
+        intake_server, ["/news/one", "/news/two"], django_capture_on_commit_callbacks
+    )
+    articles = Article.objects.filter(import_batch=batch)
+    assert sorted(articles.values_list("title", flat=True)) == [
+        "Assembly votes on one plan",
+        "Assembly votes on two plan",
+    ]
+
+
+def test_with_a_worker_the_article_of_an_imports_url_row_is_that_imports_too(
+    intake_server, worker_queue, monkeypatch
+):
+    monkeypatch.setattr(jobs, "task_send", lambda name, *args: True)
+    rows = f"url\n{intake_server.url('/news/one')}\n"
+    batch = import_batch_create(file_name="urls.csv", data=rows.encode(), queue=False)
+    import_batch_run(batch_id=batch.pk)
+    job = IntakeJob.objects.get()
+    tasks.intake_fetch.run(job.pk)  # as a worker runs it: not eager, no in-request limit
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED and job.article.import_batch == batch
