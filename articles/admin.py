@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from config.admin_actions import LookupCheckedMixin, PluralNamesMixin, RefusedActionMixin
+from config.admin_actions import (
+    LookupCheckedMixin,
+    PluralNamesMixin,
+    RefusedActionMixin,
+    SeparatedCountsMixin,
+    summary_counts,
+)
 from config.admin_paging import IndexedValuesFilter, LargeChangelistMixin
 from config.queries import row_count
 
@@ -64,7 +70,9 @@ class OutletAdminForm(forms.ModelForm):
 
 
 @admin.register(Outlet)
-class OutletAdmin(RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin):
+class OutletAdmin(
+    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin
+):
     form = OutletAdminForm
     list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
@@ -104,6 +112,7 @@ class ArticleTextUnreadMixin:
 @admin.register(IntakeJob)
 class IntakeJobAdmin(
     LargeChangelistMixin,
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     ArticleTextUnreadMixin,
@@ -172,7 +181,9 @@ class FeedAdminForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin):
+class FeedAdmin(
+    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin
+):
     form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
@@ -211,7 +222,9 @@ class FeedAdmin(RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
+class ImportBatchAdmin(
+    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin
+):
     list_display = ["file_name", "status", "total_rows", "stored", "queued", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
     list_filter = ["status"]
@@ -256,11 +269,11 @@ class ImportBatchAdmin(RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin)
                 format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, batch)
             )
             if pieces.get(batch.pk):
-                to_delete.append([f"{pieces[batch.pk]} stored file piece(s)"])
+                to_delete.append([f"{pieces[batch.pk]:,} stored file piece(s)"])
         model_count = {opts.verbose_name_plural: len(batches)}
         if pieces:
             model_count[ImportChunk._meta.verbose_name_plural] = sum(pieces.values())
-        return to_delete, model_count, perms_needed, []
+        return to_delete, summary_counts(model_count), perms_needed, []
 
 
 class PublisherFilter(IndexedValuesFilter):
@@ -275,7 +288,11 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 @admin.register(ExternalFactCheck)
 class ExternalFactCheckAdmin(
-    RefusedActionMixin, LookupCheckedMixin, LargeChangelistMixin, admin.ModelAdmin
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    LargeChangelistMixin,
+    admin.ModelAdmin,
 ):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 

@@ -3,6 +3,8 @@ neither app's admin imports the other's; articles/ never imports claims/.
 
 Imports only Django."""
 
+import re
+
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
@@ -10,6 +12,7 @@ from django.contrib.admin.utils import model_format_dict
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext, ngettext
 
 
 class RefusedActionMixin:
@@ -115,3 +118,61 @@ class PluralNamesMixin:
         }
         counts = {plurals.get(str(name), str(name)): count for name, count in counts.items()}
         return deleted, counts, perms_needed, protected
+
+
+# Django's own admin messages that carry a count write it with %d or %s, which no setting gives
+# a separator: USE_THOUSAND_SEPARATOR leaves them as they are, and it would put separators into
+# every id and attribute the templates write ("Claim #1,234", <progress max="50,000">). Each is
+# matched by Django's own msgid, translated as Django translates it when it writes the message.
+def _django_counted_messages() -> list[str]:
+    return [
+        gettext("Successfully deleted %(count)d %(items)s."),
+        # A list_editable save (ngettext's singular needs no separator).
+        ngettext(
+            "%(count)s %(name)s was changed successfully.",
+            "%(count)s %(name)s were changed successfully.",
+            2,
+        ),
+    ]
+
+
+def _message_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"(%\(\w+\)[sd])", template)
+    pattern = "".join(
+        r"(?P<count>\d+)"
+        if part in ("%(count)d", "%(count)s")
+        else ".+"
+        if index % 2
+        else re.escape(part)
+        for index, part in enumerate(parts)
+    )
+    return re.compile(pattern)
+
+
+def separated_count(message):
+    """`message` with its count written 1,234 when it is one of Django's counted admin
+    messages; any other message as it is (an object's name, "Claim #1234", is not a count)."""
+    text = str(message)
+    for template in _django_counted_messages():
+        match = _message_pattern(template).fullmatch(text)
+        if match:
+            start, end = match.span("count")
+            return f"{text[:start]}{int(match['count']):,}{text[end:]}"
+    return message
+
+
+def summary_counts(counts: dict) -> dict:
+    """The delete confirmation's summary ("Feeds: 1,234"), its counts written as the desk's."""
+    return {name: f"{count:,}" for name, count in counts.items()}
+
+
+class SeparatedCountsMixin:
+    """Django's own admin messages and delete summaries write their counts as the rest of the
+    desk does (intcomma: 1,234), not 1234."""
+
+    def message_user(self, request, message, *args, **kwargs):
+        return super().message_user(request, separated_count(message), *args, **kwargs)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, summary_counts(counts), perms_needed, protected

@@ -120,7 +120,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     # `intcomma` writes a count a person reads as 12,345. USE_THOUSAND_SEPARATOR stays off:
-    # it would put commas into ids, URLs and attribute values (value=, data-*) as well.
+    # it would put commas into ids, URLs and attribute values (value=, data-*) as well, and it
+    # misses Django's own admin messages ("%d"), which config.admin_actions.SeparatedCountsMixin
+    # writes with theirs.
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",

@@ -2,13 +2,14 @@
 and so do the numbers a machine reads (attributes, JSON)."""
 
 import pytest
+from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from articles.models import Feed, ImportBatch, ImportStatus
 from claims import selectors
 from claims.models import ApiToken
-from config import admin_paging
+from config import admin_actions, admin_paging
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -114,3 +115,45 @@ def test_a_claim_number_is_an_id_and_keeps_no_separator(client):
     client.force_login(fact_checker())
     page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "Claim #1234" in page and "#1,234" not in page
+
+
+def test_the_admin_s_own_delete_writes_its_counts_with_separators(client):
+    # Django writes this message itself, with %d: USE_THOUSAND_SEPARATOR would not reach it.
+    Feed.objects.bulk_create(Feed(url=f"https://news.example/{n}.xml") for n in range(1_234))
+    client.force_login(admin_user())
+    chosen = {
+        "action": "delete_selected",
+        "select_across": "1",
+        "index": "0",
+        "_selected_action": [Feed.objects.first().pk],
+    }
+    url = reverse("admin:articles_feed_changelist")
+    confirm = client.post(url, chosen).content.decode()
+    assert "<li>Feeds: 1,234</li>" in confirm
+    response = client.post(url, {**chosen, "post": "yes"})
+    assert response.status_code == 302 and not Feed.objects.exists()
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said == ["Successfully deleted 1,234 feeds."]
+
+
+def test_a_list_edit_s_count_takes_separators_and_an_object_s_name_keeps_its_digits():
+    assert (
+        admin_actions.separated_count("1234 claims were changed successfully.")
+        == "1,234 claims were changed successfully."
+    )
+    named = "The claim “Claim #1234: 5000 jobs” was changed successfully."
+    assert admin_actions.separated_count(named) == named
+
+
+def test_every_desk_admin_writes_django_s_counts_with_separators():
+    desk_admins = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in ("articles", "claims")
+    ]
+    assert len(desk_admins) > 10
+    assert [
+        type(model_admin).__name__
+        for model_admin in desk_admins
+        if not isinstance(model_admin, admin_actions.SeparatedCountsMixin)
+    ] == []

@@ -23,7 +23,7 @@ from articles.services import (
     article_update,
     language_refusal,
 )
-from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
@@ -208,6 +208,7 @@ class LanguageFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(
     LargeChangelistMixin,
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     AutocompleteIdsCheckedMixin,

@@ -11,6 +11,7 @@ from config.admin_actions import (
     LookupCheckedMixin,
     PluralNamesMixin,
     RefusedActionMixin,
+    SeparatedCountsMixin,
     plural_name,
 )
 from config.admin_paging import LargeChangelistMixin
@@ -81,6 +82,7 @@ class SpeakerAliasInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     PluralNamesMixin,
@@ -180,7 +182,11 @@ class SpeakerAdmin(
 
 @admin.register(SpeakerMerge)
 class SpeakerMergeAdmin(
-    RefusedActionMixin, LookupCheckedMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
 ):
     """Merges are made and undone on the desk's speaker pages (claims.speaker_merges)."""
 
@@ -191,7 +197,11 @@ class SpeakerMergeAdmin(
 
 @admin.register(VerdictApplication)
 class VerdictApplicationAdmin(
-    RefusedActionMixin, LookupCheckedMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
 ):
     """Requests to apply a published verdict to a repeat are made, approved, rejected and
     withdrawn on the desk (claims.matching.applications): an approval changes a public
@@ -258,6 +268,7 @@ class VectorFilter(admin.SimpleListFilter):
 class ClaimAdmin(
     LargeChangelistMixin,
     ArticleTextUnreadMixin,
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     AutocompleteIdsCheckedMixin,
@@ -419,6 +430,7 @@ class ClaimAdmin(
 
 @admin.register(Sentence)
 class SentenceAdmin(
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     LargeChangelistMixin,
@@ -442,6 +454,7 @@ class SentenceAdmin(
 
 @admin.register(ClaimEvent)
 class ClaimEventAdmin(
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     LargeChangelistMixin,

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
 
 from ..api.auth import token_create, token_revoke, token_scopes_refusal
 from ..models import (
@@ -36,7 +36,11 @@ class ApiTokenForm(forms.ModelForm):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(
-    RefusedActionMixin, LookupCheckedMixin, AutocompleteIdsCheckedMixin, admin.ModelAdmin
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    AutocompleteIdsCheckedMixin,
+    admin.ModelAdmin,
 ):
     form = ApiTokenForm
     list_display = [

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.services import visible_text
-from config.admin_actions import LookupCheckedMixin, RefusedActionMixin
+from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
 from config.admin_paging import LargeChangelistMixin
 
 from .. import record, selectors, verdicts
@@ -140,6 +140,7 @@ class VerdictAdminForm(forms.ModelForm):
 @admin.register(Verdict)
 class VerdictAdmin(
     LargeChangelistMixin,
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     HistoryReadOnlyMixin,
@@ -289,6 +290,7 @@ class VerdictAdmin(
 
 @admin.register(EvidenceSource)
 class EvidenceSourceAdmin(
+    SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
     LargeChangelistMixin,
@@ -361,6 +363,8 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
+class RatingScaleAdmin(
+    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin
+):
     list_display = ["name", "is_active"]
     inlines = [RatingInline]

@@ -142,6 +142,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
     domains = selectors.source_domains(source_urls)
+    sources_need_another = selectors.sources_need_another(domains)
     correction_form = None
     correction_sources = None
     if can_correct:
@@ -193,7 +194,10 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "verdict_form": verdict_form,
         "source_formset": source_formset,
         "source_domains": domains,
-        "sources_need_another": selectors.sources_need_another(domains),
+        "sources_need_another": sources_need_another,
+        # Past the form the warning is for whoever can still send the verdict back for another
+        # source: its reviewing editor or the author who may withdraw it. Published, it is done.
+        "sources_warning_in_review": sources_need_another and (can_review or can_withdraw),
         "independent_sources": selectors.INDEPENDENT_SOURCES,
         "dismiss_form": forms.get("dismiss_form") or DismissForm(),
         "return_form": forms.get("return_form")

@@ -1,4 +1,5 @@
-"""The desk's layout on a phone and on a desk screen: the claim page's long source addresses wrap
+"""The desk's layout on a phone and on a desk screen: the header wraps its links into three lines
+on a phone, one on a desk screen; the claim page's long source addresses wrap
 instead of widening the page; the queue's claims are cards below folded filters and bulk actions
 on a phone, a table below unfolded ones on a desk screen."""
 
@@ -60,6 +61,47 @@ def test_the_feeds_page_and_its_intake_links_fit_a_phone_screen(live_server, log
     assert len(boxes) == 4 and all(box["height"] < 30 for box in boxes), boxes
     same_line = [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if a["y"] == b["y"]]
     assert same_line and all(b["x"] - (a["x"] + a["width"]) >= 16 for a, b in same_line)
+
+
+def _header_lines(boxes) -> int:
+    """How many lines of the header these boxes take: a flex line centres its items."""
+    centres = sorted(box["y"] + box["height"] / 2 for box in boxes)
+    gaps = [below - above for above, below in zip(centres, centres[1:], strict=False)]
+    return 1 + sum(1 for gap in gaps if gap > 5)
+
+
+def test_on_a_phone_the_header_keeps_every_link_in_three_lines_and_in_tab_order(
+    live_server, logged_in
+):
+    page = logged_in("editor", viewport=(375, 800))
+    page.goto(live_server.url + reverse("claims:queue"))
+    nav = page.get_by_role("navigation", name="Main")
+    items = [*nav.get_by_role("link").all(), nav.get_by_role("button", name="Log out")]
+    names = [item.inner_text() for item in items]
+    assert {"Queue", "Review", "Dashboard", "History", "Password", "Log out"} <= set(names)
+    boxes = [item.bounding_box() for item in items]
+    # Each link on one line, 24 px tall or more (WCAG 2.5.8), none pushed off the screen; the
+    # header took four lines and 201 px of the screen before.
+    assert all(24 <= box["height"] < 30 for box in boxes), boxes
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= 375 for box in boxes), boxes
+    assert _header_lines(boxes) == 3
+    assert page.locator(".site-header").bounding_box()["height"] < 100
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    # The keyboard reaches them all, in the order they are read, after the skip link.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    for item in items:
+        page.keyboard.press("Tab")
+        expect(item).to_be_focused()
+        expect(item).to_be_in_viewport()
+
+
+def test_on_a_desk_screen_the_header_is_one_line(live_server, logged_in):
+    page = logged_in("editor")
+    page.goto(live_server.url + reverse("claims:queue"))
+    nav = page.get_by_role("navigation", name="Main")
+    items = [*nav.get_by_role("link").all(), nav.get_by_role("button", name="Log out")]
+    assert _header_lines([item.bounding_box() for item in items]) == 1
 
 
 def test_a_saved_source_s_note_takes_the_whole_row_as_a_new_one_s_does(

@@ -85,3 +85,24 @@ def test_a_note_the_server_refuses_comes_back_with_a_button_that_sends_it_again(
     page.locator("#id_link").fill("https://police.example.org/press")
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_text("Note added.")).to_be_visible()
+
+
+def test_the_sources_legend_is_one_line_on_the_border_and_the_rule_is_inside_the_box(
+    live_server, logged_in, one_sentence_claim
+):
+    # A legend two lines long put its first line above the box, the border running between.
+    for viewport in [(1280, 900), (375, 800)]:
+        page = logged_in("factchecker", viewport=viewport)
+        page.goto(live_server.url + reverse("claims:detail", args=[one_sentence_claim.pk]))
+        sources = page.get_by_role("group", name="Evidence sources", exact=True)
+        expect(sources).to_have_accessible_description(
+            "At least one before review; a draft may have none yet; two independent sources or "
+            "more is the rule."
+        )
+        box = sources.bounding_box()
+        legend = sources.locator("legend").bounding_box()
+        rule = sources.locator(".help").first.bounding_box()
+        assert legend["height"] < 30, (viewport, legend)
+        assert legend["x"] > box["x"] and legend["x"] + legend["width"] < box["x"] + box["width"]
+        assert rule["y"] >= legend["y"] + legend["height"], (viewport, rule, legend)
+        assert rule["x"] > box["x"] and rule["x"] + rule["width"] < box["x"] + box["width"]
