@@ -23,7 +23,7 @@ from ..models import (
     MatchSuggestion,
     SuggestionStatus,
 )
-from .group_undo import group_event_undo_refusal, later_events_touching
+from .group_undo import group_event_before, group_event_undo_refusal, later_events_touching
 
 
 class GroupActionRefused(ValidationError):
@@ -232,7 +232,7 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
     """Put back the groups `event` changed, if nothing changed them since; record the undo."""
     with transaction.atomic():
         event = ClaimGroupEvent.objects.select_for_update().get(pk=event.pk)
-        before = event.data.get("before", {})
+        before = group_event_before(event)
         claims = list(Claim.objects.select_for_update().filter(pk__in=[int(pk) for pk in before]))
         refusal = group_event_undo_refusal(
             event,
