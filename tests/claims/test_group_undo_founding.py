@@ -102,3 +102,32 @@ def test_the_claims_a_merge_carried_keep_it_and_its_undo_in_their_history_once_b
     for moved in (a, b):
         history = client.get(reverse("claims:history", args=[moved.pk])).content.decode()
         assert "Group: Groups merged" in history and "Group: Undone" in history
+
+
+# --- The main wording an undone change replaced comes back with its claim -----------------------
+
+
+def test_undoing_the_split_of_a_group_s_first_claim_gives_the_group_its_wording_back():
+    first, second, reviewer = claim_alone(), claim_alone("Crime went down 40 percent."), editor()
+    group_changes.claim_group_link(claim=second, earlier=first)
+    group = fresh(first).group
+    split = group_changes.claim_split(claim=fresh(first), actor=reviewer)
+    assert fresh(group).canonical_claim_id == second.pk
+    group_changes.group_event_undo(event=split, actor=reviewer)
+    group.refresh_from_db()
+    assert (group.canonical_claim_id, group.canonical_text) == (first.pk, first.text)
+
+
+def test_undoing_a_link_that_took_a_group_s_wording_away_gives_it_back():
+    first, second, reviewer = claim_alone(), claim_alone("Crime went down 40 percent."), editor()
+    group_changes.claim_group_link(claim=second, earlier=first)
+    group = fresh(first).group
+    elsewhere = claim_alone("Crime fell by two fifths.")
+    link = group_changes.claim_group_link(
+        claim=fresh(first), earlier=elsewhere, actor=reviewer, kind=GroupEventKind.CONFIRMED
+    )
+    assert fresh(group).canonical_claim_id == second.pk
+    group_changes.group_event_undo(event=link, actor=reviewer)
+    group.refresh_from_db()
+    assert (group.canonical_claim_id, group.canonical_text) == (first.pk, first.text)
+    assert fresh(elsewhere).group_id is None  # as before the link founded a group for it
