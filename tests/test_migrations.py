@@ -169,3 +169,23 @@ def test_old_publication_dates_no_page_can_show_are_emptied_and_the_others_kept(
     dates = dict(Article.objects.values_list("pk", "published_at"))
     assert [dates[a.pk] for a in (year_one, east, far)] == [None, None, None]
     assert dates[kept.pk] == kept_at
+
+
+@pytest.mark.django_db
+def test_old_dismissal_reasons_lose_control_characters_and_bidi_overrides_as_the_desk_drops_them():
+    import importlib
+
+    from django.apps import apps
+
+    from claims.models import Claim
+    from tests.factories import claim_alone
+
+    dirty = claim_alone("Taxes rose.", dismissal_reason=" Opinion\x07,\x0bnot a \u202eclaim\t")
+    kept = claim_alone("Rents rose.", dismissal_reason="\x01\u200b")  # nothing would be left
+    clean = claim_alone("Fares rose.", dismissal_reason="Opinion\nonly")
+    migration = importlib.import_module("claims.migrations.0030_dismissal_reasons_cleaned")
+    migration.dismissal_reasons_cleaned(apps, None)
+    reasons = dict(Claim.objects.values_list("pk", "dismissal_reason"))
+    assert reasons[dirty.pk] == "Opinion, not a claim"
+    assert reasons[kept.pk] == "\x01\u200b"
+    assert reasons[clean.pk] == "Opinion\nonly"
