@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 
 from .event_details import event_details, plain
 from .models import (
@@ -91,23 +91,31 @@ def group_timeline_page(
 def claim_group_events(claim: Claim) -> QuerySet[ClaimGroupEvent]:
     """The group changes made to `claim`: a link, confirmation, rejection, split or undo that
     names it, and a merge that carried it along (a merge names no claim; its `data["before"]`
-    lists those it moved) or that merge's undo. A split leaves the claim in no group, so without
-    these its own history would not say who took it out, and its page could not undo it. Links
-    of later repeats to it stay on the group's history: a claim repeated a thousand times would
-    read as nothing else.
+    lists those it moved, `data["founder"]` the claim it founded its group for) or that merge's
+    undo. A split leaves the claim in no group, so without these its own history would not say
+    who took it out, and its page could not undo it. Links of later repeats to it stay on the
+    group's history: a claim repeated a thousand times would read as nothing else.
 
     Read as one UNION of index scans (the events naming the claim, by claim; the merges among
-    the events of the groups it is or was in, by group), whose ids the caller's query then
-    takes. An OR of the same conditions had PostgreSQL scan every group change: 54 ms at
-    100,000 of them, against 0.1 ms this way (1.2 ms for a claim in a group of 5,000
-    appearances; EXPLAIN ANALYZE, the development machine)."""
+    the events of the groups it is or was in, by group, and those out of its group, by source),
+    whose ids the caller's query then takes. An OR of the same conditions had PostgreSQL scan
+    every group change: 54 ms at 100,000 of them, against 0.1 ms this way (1.2 ms for a claim
+    in a group of 5,000 appearances; EXPLAIN ANALYZE, the development machine)."""
     named = ClaimGroupEvent.objects.filter(claim=claim)
     key = str(claim.pk)
-    merges = ClaimGroupEvent.objects.filter(kind=GroupEventKind.MERGED, data__before__has_key=key)
+    merges = ClaimGroupEvent.objects.filter(kind=GroupEventKind.MERGED).filter(
+        Q(data__before__has_key=key) | Q(data__founder=claim.pk)
+    )
     in_its_group = merges.filter(group_id=claim.group_id)
     in_groups_it_left = merges.filter(group_id__in=named.values("group_id"))
+    # Undone, a merge is an event of a group its claims are no longer in: the group it carried
+    # them out of is theirs again, and the one it founded for a claim keeps that claim's wording.
+    in_groups_it_founded = merges.filter(group__canonical_claim=claim)
+    sources = [in_its_group, in_groups_it_left, in_groups_it_founded]
+    if claim.group_id:
+        sources.append(merges.filter(data__source=claim.group_id))
     parts = [named.values_list("pk")]
-    for found in (in_its_group, in_groups_it_left):
+    for found in sources:
         parts += [found.values_list("pk"), found.values_list("undone_by_id")]
     first, *rest = (part.order_by() for part in parts)
     ids = {pk for (pk,) in first.union(*rest, all=True) if pk is not None}

@@ -107,3 +107,85 @@ def test_published_verdicts_get_the_modified_at_their_pages_computed_and_drafts_
     applied_at = ClaimGroupEvent.objects.filter(kind="verdict_applied").get().created_at
     assert stamped[applied.pk] == applied_at
     assert stamped[draft.pk] is None
+
+
+@pytest.mark.django_db
+def test_old_titles_bylines_and_outlet_names_lose_their_control_characters_as_intake_drops_them():
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import Article, Outlet
+    from tests.factories import ArticleFactory, OutletFactory
+
+    # As stored before intake and the desk dropped them (the model's fields take anything).
+    outlet = OutletFactory(name="\x1b\x07", domain="wire.example")
+    named = OutletFactory(name="City\x85Wire\x9b", domain="city.example")
+    dirty = ArticleFactory(
+        title="Budget\x07 vote\x0b passed\x1f", byline="By\x0cAna Ruiz\x01", outlet=outlet
+    )
+    no_byline = ArticleFactory(byline="\x1e\x1f")
+    only_controls = ArticleFactory(title="\x01\x02")
+    clean = ArticleFactory(title="Rents rose\tagain", byline="Ana Ruiz")
+    updated_at = Article.objects.get(pk=dirty.pk).updated_at
+    migration = importlib.import_module("articles.migrations.0016_old_rows_cleaned")
+    migration.old_rows_cleaned(apps, None)
+    dirty.refresh_from_db()
+    assert (dirty.title, dirty.byline) == ("Budget vote passed", "By Ana Ruiz")
+    assert dirty.updated_at == updated_at
+    assert Article.objects.get(pk=no_byline.pk).byline == ""
+    # Nothing would be left of it: a title the desk would refuse, kept rather than emptied.
+    assert Article.objects.get(pk=only_controls.pk).title == "\x01\x02"
+    assert Article.objects.get(pk=clean.pk).title == "Rents rose\tagain"
+    assert Outlet.objects.get(pk=outlet.pk).name == "wire.example"
+    assert Outlet.objects.get(pk=named.pk).name == "City Wire"
+
+
+@pytest.mark.django_db
+def test_old_publication_dates_no_page_can_show_are_emptied_and_the_others_kept():
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from articles.models import Article
+    from tests.factories import ArticleFactory
+
+    kept_at = dt.datetime(2, 1, 1, tzinfo=dt.UTC)
+    year_one, east, far, kept = (ArticleFactory() for _ in range(4))
+    with connection.cursor() as cursor:
+        for article, moment in [
+            (year_one, "0001-01-01 00:00:00+00"),  # the placeholder for "unknown"
+            (east, "0001-01-01 00:00:00+05"),  # year 0 in UTC: Python cannot even read it
+            (far, "9999-06-01 00:00:00+00"),
+            (kept, kept_at.isoformat()),
+        ]:
+            cursor.execute(
+                "UPDATE articles_article SET published_at = %s WHERE id = %s", [moment, article.pk]
+            )
+    migration = importlib.import_module("articles.migrations.0016_old_rows_cleaned")
+    migration.old_rows_cleaned(apps, None)
+    dates = dict(Article.objects.values_list("pk", "published_at"))
+    assert [dates[a.pk] for a in (year_one, east, far)] == [None, None, None]
+    assert dates[kept.pk] == kept_at
+
+
+@pytest.mark.django_db
+def test_old_dismissal_reasons_lose_control_characters_and_bidi_overrides_as_the_desk_drops_them():
+    import importlib
+
+    from django.apps import apps
+
+    from claims.models import Claim
+    from tests.factories import claim_alone
+
+    dirty = claim_alone("Taxes rose.", dismissal_reason=" Opinion\x07,\x0bnot a \u202eclaim\t")
+    kept = claim_alone("Rents rose.", dismissal_reason="\x01\u200b")  # nothing would be left
+    clean = claim_alone("Fares rose.", dismissal_reason="Opinion\nonly")
+    migration = importlib.import_module("claims.migrations.0030_dismissal_reasons_cleaned")
+    migration.dismissal_reasons_cleaned(apps, None)
+    reasons = dict(Claim.objects.values_list("pk", "dismissal_reason"))
+    assert reasons[dirty.pk] == "Opinion, not a claim"
+    assert reasons[kept.pk] == "\x01\u200b"
+    assert reasons[clean.pk] == "Opinion\nonly"

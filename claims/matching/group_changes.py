@@ -2,8 +2,9 @@
 splitting, undoing.
 
 Every change is one transaction that records a ClaimGroupEvent with who, when, and each
-touched claim's group before the change (`data["before"]`), which is what undo restores;
-whether it still may is group_undo's rule.
+touched claim's group before the change (`data["before"]`) and the canonical claim of each
+group whose wording it moved (`data["wording_before"]`), which is what undo restores; whether
+it still may is group_undo's rule.
 A change that would add or remove a public appearance of a published fact-check is an
 editor's (claims.appearances.public_appearances_kept); applying a published verdict to a
 repeat is claims.matching.applications.
@@ -23,7 +24,7 @@ from ..models import (
     MatchSuggestion,
     SuggestionStatus,
 )
-from .group_undo import group_event_undo_refusal, later_events_touching
+from .group_undo import group_event_before, group_event_undo_refusal, later_events_touching
 
 
 class GroupActionRefused(ValidationError):
@@ -67,7 +68,7 @@ def claim_group_link(
             group = _group_for(earlier)
             link = GroupLink.AUTO if kind == GroupEventKind.AUTO_LINKED else GroupLink.CONFIRMED
             Claim.objects.filter(pk=claim.pk).update(group=group, group_link=link)
-        _canonical_refresh(claim.group_id)
+        wording_before = _canonical_refresh(claim.group_id)
         ClaimGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
         event = ClaimGroupEvent.objects.create(
             group=group,
@@ -77,6 +78,7 @@ def claim_group_link(
             data={
                 "before": before,
                 "earlier": earlier.pk,
+                **wording_before,
                 **repeats_left_uncovered(lifted, checked_id=claim.pk),
             },
         )
@@ -219,10 +221,13 @@ def claim_split(*, claim: Claim, actor) -> ClaimGroupEvent:
             actor=actor, claim_ids=[claim.pk], group_ids=[group_id]
         ) as lifted:
             Claim.objects.filter(pk=claim.pk).update(group=None, group_link="")
-        _canonical_refresh(group_id)
+        wording_before = _canonical_refresh(group_id)
         event = ClaimGroupEvent.objects.create(
             group_id=group_id, claim=claim, kind=GroupEventKind.SPLIT, actor=actor,
-            data={"before": before, **repeats_left_uncovered(lifted, checked_id=claim.pk)},
+            data={
+                "before": before, **wording_before,
+                **repeats_left_uncovered(lifted, checked_id=claim.pk),
+            },
         )  # fmt: skip
         covers_lifted_record(lifted, by=event)
         return event
@@ -232,7 +237,7 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
     """Put back the groups `event` changed, if nothing changed them since; record the undo."""
     with transaction.atomic():
         event = ClaimGroupEvent.objects.select_for_update().get(pk=event.pk)
-        before = event.data.get("before", {})
+        before = group_event_before(event)
         claims = list(Claim.objects.select_for_update().filter(pk__in=[int(pk) for pk in before]))
         refusal = group_event_undo_refusal(
             event,
@@ -250,8 +255,9 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
             for claim in claims:
                 group_id, link = before[str(claim.pk)]
                 Claim.objects.filter(pk=claim.pk).update(group_id=group_id, group_link=link)
+            wording_before = event.data.get("wording_before", {})
             for group_id in groups_touched:
-                _canonical_refresh(group_id)
+                _canonical_refresh(group_id, back=wording_before.get(str(group_id)))
             suggestion_id = event.data.get("suggestion")
             if suggestion_id:
                 MatchSuggestion.objects.filter(pk=suggestion_id).update(
@@ -267,17 +273,27 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
         return undo
 
 
-def _canonical_refresh(group_id: int | None) -> None:
-    """A group's canonical wording is its founder's, or its earliest member's once it left."""
+def _canonical_refresh(group_id: int | None, *, back: int | None = None) -> dict:
+    """A group's canonical wording is its founder's, or its earliest member's once it left;
+    an undo gives it `back` to the claim whose wording the change took, once that claim is a
+    member again. Returns `{"wording_before": {group: that claim}}` when the wording moved, for
+    the change's event to record, so that its undo can give it back."""
     if group_id is None:
-        return
+        return {}
     group = ClaimGroup.objects.filter(pk=group_id).first()
     if group is None:
-        return
+        return {}
     members = Claim.objects.filter(group_id=group_id).order_by("created_at", "pk")
-    if group.canonical_claim_id and members.filter(pk=group.canonical_claim_id).exists():
-        return
-    first = members.first()
-    if first is not None:
-        group.canonical_claim, group.canonical_text = first, first.text
-        group.save(update_fields=["canonical_claim", "canonical_text", "updated_at"])
+    wording = (
+        members.filter(pk=back).first() if back not in (None, group.canonical_claim_id) else None
+    )
+    if wording is None:
+        if group.canonical_claim_id and members.filter(pk=group.canonical_claim_id).exists():
+            return {}
+        wording = members.first()
+    if wording is None:
+        return {}
+    former = group.canonical_claim_id
+    group.canonical_claim, group.canonical_text = wording, wording.text
+    group.save(update_fields=["canonical_claim", "canonical_text", "updated_at"])
+    return {"wording_before": {str(group_id): former}}

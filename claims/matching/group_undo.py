@@ -101,10 +101,23 @@ def later_events_touching(events: list[ClaimGroupEvent]) -> list[ClaimGroupEvent
     )
 
 
+def group_event_before(event: ClaimGroupEvent) -> dict[str, list]:
+    """Each claim's `[group, link]` before `event`, by id: what its undo puts back. A merge that
+    founded its group for the claim merged into (`data["founder"]`) lists only the claims it
+    carried in `before`, which the pages count; the founder was in no group before it, and
+    undone, it goes back there rather than stay alone in a group of one. (Merges recorded
+    before they named the founder cannot say which claim that was.)"""
+    before = event.data.get("before", {})
+    founder = event.data.get("founder")
+    if event.kind == GroupEventKind.MERGED and isinstance(founder, int):
+        return {**before, str(founder): before.get(str(founder), [None, ""])}
+    return before
+
+
 def _moved_by(event: ClaimGroupEvent) -> dict[int, int | None]:
     """Each claim `event` moved, with its group right after (the earlier claim of a link moves
-    only when the link founds its group)."""
-    before = event.data.get("before", {})
+    only when the link founds its group, the claim merged into only when the merge does)."""
+    before = group_event_before(event)
     if event.kind == GroupEventKind.SPLIT:
         after = None
     elif event.kind in (
@@ -129,6 +142,6 @@ def _claims_touched_by(event: ClaimGroupEvent) -> set[int]:
 
 def _groups_of(event: ClaimGroupEvent) -> set[int]:
     """The groups `event` changed: its own, those its claims left and a merge's source."""
-    before = event.data.get("before", {})
+    before = group_event_before(event)
     found = {event.group_id, event.data.get("source"), *(g for g, _ in before.values())}
     return {pk for pk in found if isinstance(pk, int)}

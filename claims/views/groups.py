@@ -203,7 +203,7 @@ def group_event_undo(request, pk: int):
     # group's history for those who may read it, the event's own claim for everyone else.
     back = _claim_id_from(request, "next_claim")
     # A merge names no claim of its own (claim_id is None): only the claims it moved.
-    moved = {event.claim_id, *(int(pk) for pk in event.data.get("before", {}))} - {None}
+    moved = {event.claim_id, *(int(pk) for pk in group_undo.group_event_before(event))} - {None}
     if back in moved:
         return redirect("claims:detail", pk=back)
     if event.group_id and request.user.has_perm(PUBLISH_VERDICTS):
