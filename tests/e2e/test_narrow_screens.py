@@ -137,7 +137,7 @@ def test_on_a_phone_the_first_claims_show_without_scrolling_past_the_filters(
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     assert page.locator(".table-wrap").evaluate("wrap => wrap.scrollWidth <= wrap.clientWidth")
     # Below the folded filters and bulk actions the first card starts in the top 60% of the
-    # screen (at 444 px; at 651 px before the cards and the fold) and ends on it.
+    # screen (at 379 px; at 651 px before the cards and the fold) and ends on it.
     assert page.evaluate("window.scrollY") == 0
     card = first_row.bounding_box()
     assert card["y"] < 480 and card["y"] + card["height"] < 800, card
