@@ -1,3 +1,4 @@
+import csv
 import json
 
 import pytest
@@ -155,6 +156,28 @@ def test_score_sentences_names_a_file_that_is_not_utf8_and_the_byte(tmp_path):
     assert str(refused.value) == f"{binary} is not valid UTF-8 (byte 22): save it as UTF-8."
     with pytest.raises(CommandError, match="missing.tsv: no such file"):
         call_command("score_sentences", str(tmp_path / "missing.tsv"))
+
+
+def test_score_sentences_names_a_field_over_the_limit_by_line_not_a_traceback(tmp_path):
+    # csv's limit was a traceback here (match_claims refused it by line already).
+    before = csv.field_size_limit(131_072)
+    path = tmp_path / "long.tsv"
+    path.write_text(f"Sentence_id\tText\n1\tShort.\n2\t{'Taxes go up. ' * 11_000}\n")
+    try:
+        with pytest.raises(CommandError, match=r"long\.tsv, line 3: a field starting here holds"):
+            call_command("score_sentences", str(path))
+    finally:
+        csv.field_size_limit(before)
+
+
+def test_score_sentences_refuses_a_quote_never_closed_and_a_column_named_twice(tmp_path):
+    path = tmp_path / "open.tsv"
+    path.write_text('Sentence_id\tText\n1\t"Taxes went up.\n2\tThank you.\n')
+    with pytest.raises(CommandError, match=r"open\.tsv, line 2: a quote opened here is never"):
+        call_command("score_sentences", str(path))
+    path.write_text("Sentence_id\tText\tText\n1\t\tTaxes went up.\n")
+    with pytest.raises(CommandError, match="the header names Text more than once"):
+        call_command("score_sentences", str(path))
 
 
 def test_load_seeds_names_a_manifest_that_is_not_utf8(tmp_path):

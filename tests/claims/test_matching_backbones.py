@@ -9,9 +9,9 @@ import pytest
 
 from claims.matching import backbones
 from claims.matching.backbones import Backbone, PartsError, parts_join, parts_ordered
-from claims.matching.corpus import TsvFormatError
 from claims.matching.evaluation import Split, checkthat_load
 from claims.matching.retrieval import Document
+from claims.nlp.textfile import TsvFormatError
 from tests.claims.toy_embeddings import words_embedder
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.matching.corpus import TsvFormatError
 from claims.matching.embedding import FP32_LOCAL_NAME, MODEL_DIR
 from claims.matching.export import matching_model_build
 from claims.matching.finetune import THREADS
 from claims.nlp.checkworthiness import ModelUnavailable
+from claims.nlp.textfile import TsvFormatError
 
 PROBE_TEXTS = [
     "Unemployment rose 20 percent last year.",

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.matching import collection_holdout, embedding
-from claims.matching.corpus import TsvFormatError
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.crossrank import DEPTH, EPOCHS
 from claims.matching.crossrank_holdout import (
@@ -28,6 +27,7 @@ from claims.matching.holdout import recipes_compare
 from claims.matching.store import match_settings
 from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import ModelUnavailable, session_load
+from claims.nlp.textfile import TsvFormatError
 
 DATA_NAME = "checkthat2020-task2-en"
 

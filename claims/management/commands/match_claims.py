@@ -14,10 +14,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.matching import embedding
-from claims.matching.corpus import TsvFormatError, corpus_matcher, tsv_read
+from claims.matching.corpus import corpus_matcher
 from claims.matching.retrieval import Document
 from claims.matching.store import match_settings
 from claims.nlp.checkworthiness import ModelUnavailable
+from claims.nlp.textfile import TsvFormatError, tsv_read
 
 RESULTS_PER_QUERY = 20
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if not vclaims:
             raise CommandError(f"{options['vclaims']}: no verified claims after the header")
         documents = [
-            Document(key=position, text=row["vclaim"], title=row["title"])
+            Document(key=position, text=row["vclaim"], title=row.get("title", ""))
             for position, row in enumerate(vclaims)
         ]
         try:
