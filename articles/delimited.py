@@ -3,8 +3,7 @@ csv's quoting, each row with the line it starts on, and the checks that turn the
 silences and tracebacks into a line-numbered reason.
 
 The bulk import (articles/intake/bulkfile.py) and the TSV files of the commands and the
-evaluations (claims/nlp/textfile.py) read through here. Pure Python, no Django: claims/nlp may
-import it.
+evaluations (articles/textfile.py) read through here. Pure Python, no Django.
 """
 
 import csv

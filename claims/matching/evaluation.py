@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.nlp.textfile import TextFileError, TsvFormatError, tsv_read, utf8_file_read
+from articles.textfile import TextFileError, TsvFormatError, tsv_read, utf8_file_read
 
 from .corpus import corpus_matcher, embed_cached
 from .rerank import DEFAULT_DEPTH, Reranker, candidate_features, reranker_fit

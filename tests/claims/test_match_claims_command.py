@@ -49,11 +49,11 @@ def test_it_prints_each_querys_claims_best_first_with_scores(tmp_path, vclaims):
 
 
 def test_its_scores_are_the_apps_with_the_fitted_weights(tmp_path, vclaims):
+    from articles.textfile import tsv_read
     from claims.matching import embedding
     from claims.matching.corpus import corpus_matcher
     from claims.matching.retrieval import Document, MatchSettings
     from claims.matching.store import match_settings
-    from claims.nlp.textfile import tsv_read
 
     query = "Was the moon landing filmed in a studio?"
     queries = write(tmp_path / "queries.tsv", [["query_id", "text"], ["q1", query]])

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.textfile import TextFileError
 from claims.nlp.polnear import SPLITS, evaluate_attribution
 from claims.nlp.stances import StanceModelUnavailable, load_stance_model
-from claims.nlp.textfile import TextFileError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.textfile import TsvFormatError
 from claims.matching import collection_holdout, embedding
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.crossrank import DEPTH, EPOCHS
@@ -27,7 +28,6 @@ from claims.matching.holdout import recipes_compare
 from claims.matching.store import match_settings
 from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import ModelUnavailable, session_load
-from claims.nlp.textfile import TsvFormatError
 
 DATA_NAME = "checkthat2020-task2-en"
 

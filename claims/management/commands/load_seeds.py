@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import SourceKind
 from articles.services import DuplicateArticle, article_submit
-from claims.nlp.textfile import TextFileError, utf8_file_read
+from articles.textfile import TextFileError, utf8_file_read
 
 
 class Command(BaseCommand):

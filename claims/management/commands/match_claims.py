@@ -13,12 +13,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.textfile import TsvFormatError, tsv_read
 from claims.matching import embedding
 from claims.matching.corpus import corpus_matcher
 from claims.matching.retrieval import Document
 from claims.matching.store import match_settings
 from claims.nlp.checkworthiness import ModelUnavailable
-from claims.nlp.textfile import TsvFormatError, tsv_read
 
 RESULTS_PER_QUERY = 20
 

@@ -9,8 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from articles.textfile import TsvFormatError, tsv_read
 from claims.nlp import checkworthiness
-from claims.nlp.textfile import TsvFormatError, tsv_read
 
 CT24_DIR = "checkthat2024-task1-en"
 CT24_TRAIN = f"{CT24_DIR}/CT24_checkworthy_english_train.tsv"

@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from claims.nlp.textfile import TsvFormatError, tsv_records
+from articles.textfile import TsvFormatError, tsv_records
 from claims.nlp.training.data import DataFormatError, Sentence
 
 PROTOCOL_SALT = "cw-protocol-1:"

@@ -1,9 +1,10 @@
 """A whole text file read as UTF-8, and a TSV read from one, refused with a message a person
 can act on.
 
-The commands that take a file (analyze_text, match_claims, score_sentences, the evaluations'
-data files) name the file and, for bytes that are not UTF-8, the byte where decoding stopped:
-the wording import_articles and the paste form use for the same problem. Pure Python, no Django.
+The commands that take a file (analyze_text, import_claimreviews, match_claims,
+score_sentences, the evaluations' data files) name the file and, for bytes that are not UTF-8,
+the byte where decoding stopped: the wording import_articles and the paste form use for the same
+problem. Pure Python, no Django: claims/nlp reads its data sets through it.
 """
 
 import csv
@@ -28,20 +29,26 @@ class TextFileError(ValueError):
 def utf8_file_read(path: Path) -> str:
     """The text of `path`, decoded as strict UTF-8 (a leading byte-order mark dropped);
     TextFileError naming the file otherwise."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TextFileError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise TextFileError(f"{path} is a folder, not a text file.") from None
-    except OSError as error:
-        raise TextFileError(f"{path}: {error.strerror}.") from None
+    data = file_bytes_read(path)
     try:
         # Without the byte-order mark Windows editors put first: it is no text, and it would
         # be part of a TSV's first column name.
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise not_utf8(path, error) from None
+
+
+def file_bytes_read(path: Path) -> bytes:
+    """The bytes of `path`; TextFileError naming the file when it is missing, a folder or
+    unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise TextFileError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise TextFileError(f"{path} is a folder, not a text file.") from None
+    except OSError as error:
+        raise TextFileError(f"{path}: {error.strerror}.") from None
 
 
 def not_utf8(path: Path, error: UnicodeDecodeError) -> TextFileError:
