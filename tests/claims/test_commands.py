@@ -180,6 +180,27 @@ def test_score_sentences_refuses_a_quote_never_closed_and_a_column_named_twice(t
         call_command("score_sentences", str(path))
 
 
+def test_score_sentences_and_match_claims_refuse_a_file_with_only_a_header(tmp_path):
+    # They printed nothing and succeeded, as if every sentence had been scored.
+    sentences = tmp_path / "sentences.tsv"
+    sentences.write_text("Sentence_id\tText\n")
+    with pytest.raises(CommandError, match=r"sentences\.tsv: no sentences after the header"):
+        call_command("score_sentences", str(sentences))
+    vclaims = tmp_path / "vclaims.tsv"
+    vclaims.write_text("vclaim_id\tvclaim\ttitle\nv1\tTaxes rose.\t\n")
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("query_id\ttext\n\n")
+    with pytest.raises(CommandError, match=r"queries\.tsv: no queries after the header"):
+        call_command("match_claims", str(vclaims), str(queries))
+
+
+def test_evaluate_attribution_refuses_a_stance_threshold_that_is_not_a_number(tmp_path):
+    with pytest.raises(CommandError, match="--stance-threshold must be a number"):
+        call_command(
+            "evaluate_attribution", "--stance-threshold", "nan", "--data-dir", str(tmp_path)
+        )
+
+
 def test_load_seeds_names_a_manifest_that_is_not_utf8(tmp_path):
     (tmp_path / "manifest.json").write_bytes(NOT_UTF8)
     with pytest.raises(CommandError, match=r"manifest.json is not valid UTF-8 \(byte 0\)"):

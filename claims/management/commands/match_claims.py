@@ -43,6 +43,8 @@ class Command(BaseCommand):
             raise CommandError(f"{options['vclaims']}: vclaim_id values repeat")
         if not vclaims:
             raise CommandError(f"{options['vclaims']}: no verified claims after the header")
+        if not queries:
+            raise CommandError(f"{options['queries']}: no queries after the header")
         documents = [
             Document(key=position, text=row["vclaim"], title=row.get("title", ""))
             for position, row in enumerate(vclaims)
