@@ -45,6 +45,24 @@ def test_load_seeds_reports_a_broken_manifest(tmp_path):
         call_command("load_seeds", "--dir", str(tmp_path))
 
 
+def test_load_seeds_checks_every_entry_before_it_stores_any(tmp_path):
+    (tmp_path / "one.txt").write_text("The council met on Monday and raised the rates.")
+    for entry, reason in [
+        ({"file": "one.txt", "title": "Two", "published_at": "18/11/2026"}, "bad published_at"),
+        ({"file": "one.txt", "title": "Two", "published_at": 5}, "bad published_at 5"),
+        ({"file": "one.txt", "title": "Two", "outlet": "x.example"}, "outlet must be an object"),
+        ({"file": "two.txt", "title": "Two"}, "two.txt does not exist"),
+    ]:
+        manifest = [{"file": "one.txt", "title": "One"}, entry]
+        (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+        with pytest.raises(CommandError, match=f"^Entry 2: .*{reason}"):
+            call_command("load_seeds", "--dir", str(tmp_path))
+    assert not Article.objects.exists()
+    (tmp_path / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CommandError, match="nested too deeply"):
+        call_command("load_seeds", "--dir", str(tmp_path))
+
+
 def test_demo_users_get_their_roles_and_keep_passwords_on_a_second_run(
     capsys, monkeypatch, settings, tmp_path
 ):
