@@ -49,10 +49,13 @@ def delimited_records(
     over that many lines is a quote left open, not a text."""
     csv.field_size_limit(max(csv.field_size_limit(), _CSV_MODULE_LIMIT))
     ended = False
+    row_lines = []  # the lines of the row being read
 
     def source():
         nonlocal ended
-        yield from lines
+        for text in lines:
+            row_lines.append(text)
+            yield text
         ended = True
 
     reader = csv.reader(source(), delimiter=delimiter, quoting=quoting)
@@ -64,6 +67,7 @@ def delimited_records(
         except StopIteration:
             return
         except csv.Error as error:
+            row_lines.clear()
             yield Record(line, [], reader.line_num, f"not valid {kind} ({error})")
             line = reader.line_num + 1
             continue
@@ -74,7 +78,8 @@ def delimited_records(
             at_end_of_file=ended,
             max_field_chars=max_field_chars,
             max_field_lines=max_field_lines,
-        )
+        ) or _closed_inside_text(row_lines, line=line, delimiter=delimiter, quoting=quoting)
+        row_lines.clear()
         if problem:
             yield Record(problem[0], [], reader.line_num, problem[1])
         else:
@@ -116,6 +121,30 @@ def _problem(
                 f"the most is {max_field_chars:,}"
             )
         opens += breaks
+    return None
+
+
+def _closed_inside_text(
+    row_lines: list[str], *, line: int, delimiter: str, quoting: int
+) -> tuple[int, str] | None:
+    """A row over several lines whose quoted field ends, on a later line, with a quote that has
+    text after it: csv (not strict) goes on reading the text, and the lines between were read
+    into that field in silence. No well-formed file has such a quote (one inside a quoted field
+    is doubled); on the row's first line it is left alone, where `"Yes," she said` reads as it
+    always did."""
+    if len(row_lines) < 2 or quoting == csv.QUOTE_NONE:
+        return None
+    strict = csv.reader(row_lines, delimiter=delimiter, quoting=quoting, strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error:
+        if strict.line_num > 1:
+            return line, (
+                f"a quote opened here is closed only on line {line + strict.line_num - 1:,}, "
+                "with text after it: the lines between were read as one field. Close the "
+                'quote, or write a quote inside a quoted field as two ("")'
+            )
     return None
 
 

@@ -43,9 +43,9 @@ def test_a_quote_closed_on_the_last_line_is_no_error():
 
 
 def test_a_field_over_the_line_limit_is_named_as_a_quote_probably_left_open():
-    # Closed at last by a later quote: the rows between are inside it.
+    # Closed at last by a later quote (one that could close it): the rows between are inside.
     body = "\n".join(f"{n}\tRow {n}." for n in range(3, 30))
-    text = f'id\ttext\n1\t"Prices rose.\n{body}\n30\tThe "end".\n'
+    text = f'id\ttext\n1\t"Prices rose.\n{body}\n30\tThe end."\n'
     bad = records(text, max_field_lines=20)[1]
     assert bad.line == 2
     assert bad.error.startswith("a quoted field opened here runs on for 29 lines, to line 30")
@@ -72,3 +72,20 @@ def test_the_header_may_not_name_a_column_twice_and_other_columns_may_repeat():
     with pytest.raises(DelimitedError, match="^line 1: the header names text more than once"):
         header_check(["id", "text", "text"])
     header_check(["", "", "text"], columns=["text"])
+
+
+def test_a_quote_closed_lines_later_with_text_after_it_is_named_where_it_opened():
+    # Two fields, as the header names: csv read row B into A's body in silence.
+    text = 'title,body\nA,"Prices rose.\nB,Rents rose ""fast"", "they" said.\nC,Taxes rose.\n'
+    rows = records(text, delimiter=",")
+    assert (rows[1].line, rows[1].values) == (2, [])
+    assert rows[1].error.startswith("a quote opened here is closed only on line 3, with text")
+    assert rows[2].values == ["C", "Taxes rose."]
+
+
+def test_text_after_a_closing_quote_on_a_rows_first_line_reads_as_it_always_did():
+    text = 'title,body\nA,"Yes," she said\nB,"Two\nlines"\n'
+    assert [r.values for r in records(text, delimiter=",")[1:]] == [
+        ["A", "Yes, she said"],
+        ["B", "Two\nlines"],
+    ]

@@ -512,10 +512,12 @@ def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_cal
     assert batch.errors == [
         {
             "line": 2,
-            "reason": "1 field where the header names 2 (the row runs on to line 3: "
-            "is a quote left open?)",
+            "reason": "a quote opened here is closed only on line 3, with text after it: the "
+            "lines between were read as one field. Close the quote, or write a quote inside a "
+            'quoted field as two ("")',
         }
     ]
+    assert batch.stored == 1  # row C
 
 
 def test_a_body_whose_quote_never_closes_is_refused_not_stored_with_the_rows_after_it(
