@@ -4,7 +4,6 @@ at a time, CSV or JSON Lines, each with its line number. bulk.py cleans and stor
 """
 
 import codecs
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from typing import BinaryIO, TextIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from ..delimited import DelimitedError, delimited_records, header_check
 from ..models import ImportBatch, ImportChunk, ImportStatus
 from .storable import (
     RepeatedKey,
@@ -155,48 +155,45 @@ def import_rows(text: TextIO, file_format: str) -> Iterator[tuple[int, dict | No
 
 
 def _csv_rows(text: TextIO):
-    # The csv module refuses fields over 131,072 characters unless told otherwise; an article
-    # may be longer (ARTICLE_MAX_CHARS), and no field is longer than the file, which is capped.
-    # (The limit is the module's, for the whole process: only ever raised here.)
-    csv.field_size_limit(max(csv.field_size_limit(), settings.INTAKE_IMPORT_MAX_BYTES))
-    reader = csv.reader(text)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
+    # No field is longer than the file, which is capped; an article may be longer than the csv
+    # module's default limit (ARTICLE_MAX_CHARS). No limit on a field's lines: a body holds
+    # paragraphs.
+    records = delimited_records(
+        text, delimiter=",", max_field_chars=settings.INTAKE_IMPORT_MAX_BYTES
+    )
+    header = next(records, None)
+    if header is None:
         return
-    except csv.Error as error:
-        raise ValidationError(f"Line 1: the CSV header cannot be read ({error}).") from None
-    _check_columns(header)
-    line = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield line, None, f"this line is not valid CSV ({error})"
-            line = reader.line_num + 1
-            continue
-        if any(value.strip() for value in values):
-            if len(values) != len(header):
+    if header.error:
+        raise ValidationError(
+            f"Line {header.line}: the CSV header cannot be read ({header.error})."
+        )
+    names = [name.strip().lower() for name in header.values]
+    _check_columns(names)
+    for record in records:
+        if record.error:
+            yield record.line, None, record.error
+        elif any(value.strip() for value in record.values):
+            values = record.values
+            if len(values) != len(names):
                 fields = f"{len(values):,} field{'' if len(values) == 1 else 's'}"
-                reason = f"{fields} where the header names {len(header):,}"
+                reason = f"{fields} where the header names {len(names):,}"
                 # A body may span lines, but a row that spans them with the wrong field count
                 # is most often a quote left open, which swallowed the rows after it.
-                if reader.line_num > line:
-                    reason += f" (the row runs on to line {reader.line_num}: is a quote left open?)"
-                yield line, None, reason
+                if record.last_line > record.line:
+                    reason += (
+                        f" (the row runs on to line {record.last_line}: is a quote left open?)"
+                    )
+                yield record.line, None, reason
             else:
-                yield line, dict(zip(header, values, strict=True)), ""
-        line = reader.line_num + 1
+                yield record.line, dict(zip(names, values, strict=True)), ""
 
 
 def _check_columns(names) -> None:
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise ValidationError(
-            f"The column {', '.join(twice)} is named twice in the header; name each column once."
-        )
+    try:
+        header_check(names)
+    except DelimitedError as error:
+        raise ValidationError(f"Line 1: {error.reason}.") from None
     unknown = sorted(set(names) - set(COLUMNS))
     separator = _other_separator(names)
     if unknown and separator:

@@ -4,15 +4,11 @@ It builds the same `Matcher` (same index class, same scoring) that the app build
 PostgreSQL, only its documents come from a list instead of the database.
 """
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-
-from claims.nlp.textfile import TextFileError, utf8_file_read
 
 from .index import VectorIndex
 from .retrieval import (
@@ -24,55 +20,6 @@ from .retrieval import (
     title_vector_id,
 )
 from .text import embedding_text, tokens
-
-
-class TsvFormatError(ValueError):
-    pass
-
-
-def tsv_read(path: Path, columns: list[str], *, optional: frozenset[str] = frozenset()):
-    """Rows of a TSV with a header row and csv's default quoting, as dicts of `columns`."""
-    try:
-        text = utf8_file_read(path)
-    except TextFileError as error:
-        raise TsvFormatError(str(error)) from None
-    with io.StringIO(text, newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t")
-        header = next(reader, None)
-        if header is None:
-            raise TsvFormatError(f"{path}: the file is empty (expected a header row)")
-        missing = [name for name in columns if name not in header and name not in optional]
-        if missing:
-            raise TsvFormatError(
-                f"{path}: header {header} lacks column(s) {', '.join(missing)}; "
-                f"expected {', '.join(columns)}"
-            )
-        twice = [name for name in columns if header.count(name) > 1]
-        if twice:
-            # Which of the two columns holds the text cannot be told (the first was read).
-            raise TsvFormatError(
-                f"{path}: the header names {', '.join(twice)} more than once; name each column once"
-            )
-        positions = {name: header.index(name) for name in columns if name in header}
-        rows = []
-        line = 2
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                # A field over the csv module's limit (131,072 characters) was a traceback.
-                raise TsvFormatError(f"{path}, line {line}: not valid TSV ({error})") from None
-            if len(row) != len(header):
-                raise TsvFormatError(
-                    f"{path}, line {line}: {len(row)} fields, the header has {len(header)}"
-                )
-            rows.append(
-                {name: row[positions[name]] if name in positions else "" for name in columns}
-            )
-            line = reader.line_num + 1
-    return rows
 
 
 def embed_cached(

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from claims.nlp.textfile import TextFileError, utf8_file_read
+from articles.textfile import TextFileError, TsvFormatError, tsv_read, utf8_file_read
 
-from .corpus import TsvFormatError, corpus_matcher, embed_cached, tsv_read
+from .corpus import corpus_matcher, embed_cached
 from .rerank import DEFAULT_DEPTH, Reranker, candidate_features, reranker_fit
 from .retrieval import (
     SAME_CLAIM,

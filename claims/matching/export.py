@@ -142,14 +142,17 @@ def matching_model_build(
     `collection_pairs` adds that many title -> claim pairs drawn from the collection
     (`collection_pairs`, round 10 of issue #12)."""
     source_dir = backbone_dir()
+    if data_dir is not None:
+        from .evaluation import checkthat_load
+
+        # Before the export (minutes): a data file missing or malformed is named at once.
+        documents, _, splits = checkthat_load(data_dir, splits=("train",))
     out_dir.mkdir(parents=True, exist_ok=True)
     plain_fp32_export(onnx_path=fp32_keep_path)
     encoder = None
     if data_dir is not None:
-        from .evaluation import checkthat_load
         from .finetune import encoder_finetune, recipe_pairs
 
-        documents, _, splits = checkthat_load(data_dir, splits=("train",))
         pairs = recipe_pairs(
             documents=documents,
             split=splits["train"],

@@ -34,10 +34,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from articles.textfile import not_utf8
 from claims.nlp.attribution import Attribution, attribute_sentences
 from claims.nlp.sentences import SentenceSpan, split_sentences
 from claims.nlp.speakers import DOCUMENT_NOUNS, names_match, speaker_key
-from claims.nlp.textfile import not_utf8
 
 SPLITS = ("train", "dev", "annotator-training")
 PERSONAL_PRONOUNS = frozenset(

@@ -383,7 +383,7 @@ def test_json_lines_are_split_at_newlines_only(django_capture_on_commit_callback
 
 
 def test_a_csv_header_naming_a_column_twice_is_refused(django_capture_on_commit_callbacks):
-    with pytest.raises(ValidationError, match="The column body is named twice"):
+    with pytest.raises(ValidationError, match="Line 1: the header names body more than once"):
         import_batch_create(file_name="rows.csv", data=b"title,body,body\nA,One,Two\n")
 
 
@@ -505,15 +505,34 @@ def test_a_bad_row_names_its_fields_and_the_values_that_are_not_text(
 
 
 def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_callbacks):
-    # The csv module reads on to the end of the file for the closing quote: the rows after it
-    # are inside that one row, and the reason must say so, not only count its fields.
-    rows = 'title,body\n"Open,Prices rose 5 percent.\nB,Rents rose 9 percent.\nC,Taxes rose.\n'
+    # The csv module reads on to the next quote for the closing one: the rows before it are
+    # inside that one row, and the reason must say so, not only count its fields.
+    rows = 'title,body\n"Open,Prices rose 5 percent.\nB,Rents "rose" 9 percent.\nC,Taxes rose.\n'
     batch = run_import("rows.csv", rows.encode(), django_capture_on_commit_callbacks)
     assert batch.errors == [
         {
             "line": 2,
-            "reason": "1 field where the header names 2 (the row runs on to line 4: "
-            "is a quote left open?)",
+            "reason": "a quote opened here is closed only on line 3, with text after it: the "
+            "lines between were read as one field. Close the quote, or write a quote inside a "
+            'quoted field as two ("")',
+        }
+    ]
+    assert batch.stored == 1  # row C
+
+
+def test_a_body_whose_quote_never_closes_is_refused_not_stored_with_the_rows_after_it(
+    django_capture_on_commit_callbacks,
+):
+    # Two fields, as the header names: csv read the last two rows into A's body in silence.
+    rows = 'title,body\nA,"Prices rose 5 percent.\nB,Rents rose 9 percent.\nC,Taxes rose.\n'
+    batch = run_import("rows.csv", rows.encode(), django_capture_on_commit_callbacks)
+    assert batch.stored == 0
+    assert batch.errors == [
+        {
+            "line": 2,
+            "reason": "a quote opened here is never closed; the field takes in every line "
+            "after it, to the end of the file (line 4). Close the quote, or write a quote "
+            'inside a quoted field as two ("")',
         }
     ]
 

@@ -184,9 +184,29 @@ def test_the_command_reports_bad_sources_and_items(intake_server, tmp_path, caps
         call_command("import_claimreviews", str(bad), str(broken), intake_server.url("/missing"))
     captured = capsys.readouterr()
     assert "ClaimReview 1: the ClaimReview has no claimReviewed and no author" in captured.out
-    assert "not valid UTF-8 JSON" in captured.err
+    assert "broken.json: not valid JSON (Expecting property name" in captured.err
     assert "the page answered 404" in captured.err
     assert not ExternalFactCheck.objects.exists()
+
+
+def test_the_command_names_a_folder_a_missing_file_and_bytes_not_utf8_as_every_command_does(
+    tmp_path, capsys
+):
+    folder = tmp_path / "reviews.json"
+    folder.mkdir()
+    binary = tmp_path / "bin.json"
+    binary.write_bytes(b'\xff\xfe{"a": 1}')
+    page_folder = tmp_path / "page.html"
+    page_folder.mkdir()
+    sources = [folder, tmp_path / "missing.json", binary, page_folder]
+    with pytest.raises(CommandError, match="Some sources gave no ClaimReview"):
+        call_command("import_claimreviews", *map(str, sources))
+    assert capsys.readouterr().err.splitlines() == [
+        f"{folder} is a folder, not a text file.",
+        f"{tmp_path / 'missing.json'}: no such file.",
+        f"{binary} is not valid UTF-8 (byte 0): save it as UTF-8.",
+        f"{page_folder} is a folder, not a text file.",
+    ]
 
 
 def test_a_source_nested_too_deeply_is_reported_not_a_traceback(tmp_path, capsys):

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from articles.textfile import TsvFormatError
 from claims.management.commands import build_matching_model as command
 from claims.matching import export, finetune
 from claims.matching.embedding import METADATA_FILE, MODEL_DIR, MODEL_FILE
@@ -138,3 +139,20 @@ def test_the_fine_tune_runs_on_the_threads_asked_for_and_restores_the_process_co
     assert torch.get_num_threads() == before
     with pytest.raises(ValueError, match="at least 1"):
         finetune.encoder_finetune(source_dir=tmp_path, pairs=[], threads=0)
+
+
+def test_a_data_folder_without_the_data_is_named_before_the_export_and_writes_nothing(
+    monkeypatch, tmp_path
+):
+    exported = []
+    monkeypatch.setattr(export, "backbone_dir", lambda: tmp_path / "backbone")
+    monkeypatch.setattr(export, "plain_fp32_export", lambda **kwargs: exported.append(kwargs))
+    with pytest.raises(TsvFormatError, match=r"verified_claims\.docs\.tsv: no such file"):
+        export.matching_model_build(
+            out_dir=tmp_path / "candidate",
+            fp32_keep_path=tmp_path / "plain.onnx",
+            probe_texts=["a"],
+            data_dir=tmp_path / "empty",
+            log=lambda line: None,
+        )
+    assert exported == [] and not (tmp_path / "candidate").exists()

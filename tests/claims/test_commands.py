@@ -1,3 +1,4 @@
+import csv
 import json
 
 import pytest
@@ -41,6 +42,24 @@ def test_load_seeds_reports_a_broken_manifest(tmp_path):
         call_command("load_seeds", "--dir", str(tmp_path))
     (tmp_path / "manifest.json").write_text('[{"file": "missing.txt", "title": "x"}]')
     with pytest.raises(CommandError, match="does not exist"):
+        call_command("load_seeds", "--dir", str(tmp_path))
+
+
+def test_load_seeds_checks_every_entry_before_it_stores_any(tmp_path):
+    (tmp_path / "one.txt").write_text("The council met on Monday and raised the rates.")
+    for entry, reason in [
+        ({"file": "one.txt", "title": "Two", "published_at": "18/11/2026"}, "bad published_at"),
+        ({"file": "one.txt", "title": "Two", "published_at": 5}, "bad published_at 5"),
+        ({"file": "one.txt", "title": "Two", "outlet": "x.example"}, "outlet must be an object"),
+        ({"file": "two.txt", "title": "Two"}, "two.txt does not exist"),
+    ]:
+        manifest = [{"file": "one.txt", "title": "One"}, entry]
+        (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+        with pytest.raises(CommandError, match=f"^Entry 2: .*{reason}"):
+            call_command("load_seeds", "--dir", str(tmp_path))
+    assert not Article.objects.exists()
+    (tmp_path / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CommandError, match="nested too deeply"):
         call_command("load_seeds", "--dir", str(tmp_path))
 
 
@@ -155,6 +174,49 @@ def test_score_sentences_names_a_file_that_is_not_utf8_and_the_byte(tmp_path):
     assert str(refused.value) == f"{binary} is not valid UTF-8 (byte 22): save it as UTF-8."
     with pytest.raises(CommandError, match="missing.tsv: no such file"):
         call_command("score_sentences", str(tmp_path / "missing.tsv"))
+
+
+def test_score_sentences_names_a_field_over_the_limit_by_line_not_a_traceback(tmp_path):
+    # csv's limit was a traceback here (match_claims refused it by line already).
+    before = csv.field_size_limit(131_072)
+    path = tmp_path / "long.tsv"
+    path.write_text(f"Sentence_id\tText\n1\tShort.\n2\t{'Taxes go up. ' * 11_000}\n")
+    try:
+        with pytest.raises(CommandError, match=r"long\.tsv, line 3: a field starting here holds"):
+            call_command("score_sentences", str(path))
+    finally:
+        csv.field_size_limit(before)
+
+
+def test_score_sentences_refuses_a_quote_never_closed_and_a_column_named_twice(tmp_path):
+    path = tmp_path / "open.tsv"
+    path.write_text('Sentence_id\tText\n1\t"Taxes went up.\n2\tThank you.\n')
+    with pytest.raises(CommandError, match=r"open\.tsv, line 2: a quote opened here is never"):
+        call_command("score_sentences", str(path))
+    path.write_text("Sentence_id\tText\tText\n1\t\tTaxes went up.\n")
+    with pytest.raises(CommandError, match="the header names Text more than once"):
+        call_command("score_sentences", str(path))
+
+
+def test_score_sentences_and_match_claims_refuse_a_file_with_only_a_header(tmp_path):
+    # They printed nothing and succeeded, as if every sentence had been scored.
+    sentences = tmp_path / "sentences.tsv"
+    sentences.write_text("Sentence_id\tText\n")
+    with pytest.raises(CommandError, match=r"sentences\.tsv: no sentences after the header"):
+        call_command("score_sentences", str(sentences))
+    vclaims = tmp_path / "vclaims.tsv"
+    vclaims.write_text("vclaim_id\tvclaim\ttitle\nv1\tTaxes rose.\t\n")
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("query_id\ttext\n\n")
+    with pytest.raises(CommandError, match=r"queries\.tsv: no queries after the header"):
+        call_command("match_claims", str(vclaims), str(queries))
+
+
+def test_evaluate_attribution_refuses_a_stance_threshold_that_is_not_a_number(tmp_path):
+    with pytest.raises(CommandError, match="--stance-threshold must be a number"):
+        call_command(
+            "evaluate_attribution", "--stance-threshold", "nan", "--data-dir", str(tmp_path)
+        )
 
 
 def test_load_seeds_names_a_manifest_that_is_not_utf8(tmp_path):

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from claims.management.commands import evaluate_matching as command
 from claims.matching import embedding
+from claims.matching import evaluation as evaluation_module
 from claims.matching.evaluation import Report
 from claims.matching.retrieval import MatchSettings
 from claims.matching.store import match_settings
@@ -32,6 +33,7 @@ def evaluation(tmp_path, monkeypatch, settings):
     (model_dir / "match_settings.json").write_text(json.dumps(shipped), encoding="utf-8")
     monkeypatch.setattr(embedding, "MODEL_DIR", model_dir)
     monkeypatch.setattr(command, "session_load", lambda path: object())
+    monkeypatch.setattr(command, "checkthat_load", lambda data_dir, splits: None)  # no data read
     calls = []
 
     def evaluate(**kwargs):
@@ -133,3 +135,15 @@ def test_model_dir_without_a_model_is_refused_naming_what_is_missing(evaluation,
         f"{empty} holds no matching model (model.onnx, metadata.json missing); "
         "build_matching_model writes one to var/matching-candidate/"
     )
+
+
+def test_a_data_folder_without_the_data_is_named_before_any_model_is_exported(
+    evaluation, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(command, "checkthat_load", evaluation_module.checkthat_load)
+    exported = []
+    monkeypatch.setattr(command, "plain_fp32_export", lambda **kwargs: exported.append(kwargs))
+    (tmp_path / "var" / embedding.FP32_LOCAL_NAME).unlink()  # the baseline would be exported
+    with pytest.raises(CommandError, match=r"empty/verified_claims\.docs\.tsv: no such file"):
+        call_command("evaluate_matching", "--data-dir", str(tmp_path / "empty"))
+    assert exported == []

@@ -11,6 +11,7 @@ from articles.intake.claimreview import (
     external_factchecks_store,
 )
 from articles.intake.fetch import FetchError, fetch
+from articles.textfile import TextFileError, file_bytes_read, utf8_file_read
 
 
 class Command(BaseCommand):
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             try:
                 items = self._read(source, base_url)
             except CommandError as error:
-                self.stderr.write(f"{source}: {error}")
+                reason = str(error)  # a file's reason may name it already
+                self.stderr.write(reason if reason.startswith(source) else f"{source}: {reason}")
                 failed = True
                 continue
             result = external_factchecks_store(
@@ -63,16 +65,19 @@ class Command(BaseCommand):
                 raise CommandError(error.reason) from None
             return claimreviews_from_html(page.body, url=page.url, charset=page.charset)
         path = Path(source)
-        if not path.is_file():
-            raise CommandError("no such file")
-        if path.suffix.lower() == ".json":
-            try:
-                data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is fine
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                raise CommandError(f"not valid UTF-8 JSON ({error})") from None
-            except RecursionError:  # json.loads recurses once per level
-                raise CommandError(TOO_DEEP) from None
-            return claimreviews_from_json(data)
-        if path.suffix.lower() in (".html", ".htm"):
-            return claimreviews_from_html(path.read_bytes(), url=base_url)
-        raise CommandError("give a URL, an .html or a .json file")
+        suffix = path.suffix.lower()
+        if suffix not in (".json", ".html", ".htm"):
+            raise CommandError("give a URL, an .html or a .json file")
+        try:
+            if suffix != ".json":
+                return claimreviews_from_html(file_bytes_read(path), url=base_url)
+            text = utf8_file_read(path)  # a byte-order mark is fine
+        except TextFileError as error:
+            raise CommandError(str(error)) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"not valid JSON ({error})") from None
+        except RecursionError:  # json.loads recurses once per level
+            raise CommandError(TOO_DEEP) from None
+        return claimreviews_from_json(data)

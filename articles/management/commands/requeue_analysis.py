@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from articles.queueing import articles_recover
+from config.command_options import YEAR_MINUTES, YEAR_SECONDS, option_range_check
 
 
 class Command(BaseCommand):
@@ -38,10 +39,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, queued_minutes, stalled_seconds, include_sent: bool, **options):
-        if (queued_minutes is not None and queued_minutes < 0) or (
-            stalled_seconds is not None and stalled_seconds < 1
-        ):
-            raise CommandError("--queued-minutes must be >= 0 and --stalled-seconds >= 1.")
+        option_range_check("--queued-minutes", queued_minutes, minimum=0, maximum=YEAR_MINUTES)
+        option_range_check("--stalled-seconds", stalled_seconds, minimum=1, maximum=YEAR_SECONDS)
         unsent_after = (
             timedelta(minutes=queued_minutes)
             if queued_minutes is not None

@@ -1,8 +1,9 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from articles.intake.jobs import intake_jobs_requeue_stale
+from config.command_options import YEAR_MINUTES, option_range_check
 
 
 class Command(BaseCommand):
@@ -17,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--fetching-minutes", type=int, default=15)
 
     def handle(self, *args, queued_minutes: int, fetching_minutes: int, **options):
-        if queued_minutes < 0 or fetching_minutes < 0:
-            raise CommandError("--queued-minutes and --fetching-minutes must be >= 0.")
+        option_range_check("--queued-minutes", queued_minutes, minimum=0, maximum=YEAR_MINUTES)
+        option_range_check("--fetching-minutes", fetching_minutes, minimum=0, maximum=YEAR_MINUTES)
         ids = intake_jobs_requeue_stale(
             queued_for=timedelta(minutes=queued_minutes),
             fetching_for=timedelta(minutes=fetching_minutes),

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.textfile import TextFileError, utf8_file_read
 from claims.nlp.pipeline import analyze_texts
-from claims.nlp.textfile import TextFileError, utf8_file_read
 
 
 class Command(BaseCommand):

@@ -7,11 +7,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.matching.corpus import TsvFormatError
+from articles.textfile import TsvFormatError
 from claims.matching.embedding import FP32_LOCAL_NAME, MODEL_DIR
 from claims.matching.export import matching_model_build
 from claims.matching.finetune import THREADS
 from claims.nlp.checkworthiness import ModelUnavailable
+from config.command_options import option_range_check
 
 PROBE_TEXTS = [
     "Unemployment rose 20 percent last year.",
@@ -78,8 +79,8 @@ class Command(BaseCommand):
             raise CommandError("--collection-pairs is measured with --hard-negatives only")
         if not options["plain"] and not data_dir.is_dir():
             raise CommandError(f"{data_dir}: no such folder (or pass --plain)")
-        if options["threads"] < 1:
-            raise CommandError("--threads must be at least 1")
+        option_range_check("--threads", options["threads"], minimum=1)
+        option_range_check("--collection-pairs", options["collection_pairs"], minimum=0)
         out_dir = options["out"] or (
             MODEL_DIR if options["ship"] else settings.BASE_DIR / "var" / "matching-candidate"
         )

@@ -1,13 +1,14 @@
 """Speaker accuracy and coverage of the attribution rules on PolNeAR (see claims/nlp/polnear.py)."""
 
+import math
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.textfile import TextFileError
 from claims.nlp.polnear import SPLITS, evaluate_attribution
 from claims.nlp.stances import StanceModelUnavailable, load_stance_model
-from claims.nlp.textfile import TextFileError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown split {split!r}; choose one of {', '.join(SPLITS)}.")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be a positive number of articles.")
+        if stance_threshold is not None and math.isnan(stance_threshold):
+            # Every comparison with it is false: the run read as the model's, with "nan" printed.
+            raise CommandError("--stance-threshold must be a number (above 1 turns the model off).")
         data_dir = data_dir or Path(
             getattr(settings, "SHARED_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data")
         )

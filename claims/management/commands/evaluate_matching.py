@@ -9,8 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.textfile import TsvFormatError
 from claims.matching import collection_holdout, embedding
-from claims.matching.corpus import TsvFormatError
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.crossrank import DEPTH, EPOCHS
 from claims.matching.crossrank_holdout import (
@@ -20,7 +20,7 @@ from claims.matching.crossrank_holdout import (
     cross_encoder_dev,
     cross_encoder_holdout,
 )
-from claims.matching.evaluation import matching_evaluate
+from claims.matching.evaluation import checkthat_load, matching_evaluate
 from claims.matching.export import plain_fp32_export
 from claims.matching.feedback_holdout import round_lines, signals_compare
 from claims.matching.holdout import SHIP_MARGIN as RECIPE_MARGIN
@@ -147,6 +147,11 @@ class Command(BaseCommand):
             Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
             / DATA_NAME
         )
+        try:
+            # Before any model is exported or loaded (minutes): the data's files are named now.
+            checkthat_load(data_dir, splits=("train",))
+        except TsvFormatError as error:
+            raise CommandError(str(error)) from error
         cache_dir = None if options["no_cache"] else settings.BASE_DIR / "var" / "matching-cache"
         if options["train_holdout"]:
             self.holdout_report(data_dir, cache_dir)

@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import SourceKind
 from articles.services import DuplicateArticle, article_submit
-from claims.nlp.textfile import TextFileError, utf8_file_read
+from articles.textfile import TextFileError, utf8_file_read
 
 
 class Command(BaseCommand):
@@ -29,21 +29,17 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         except json.JSONDecodeError as error:
             raise CommandError(f"{manifest_path} is not valid JSON: {error}") from None
+        except RecursionError:  # json.loads recurses once per level of nesting
+            raise CommandError(f"{manifest_path} is not valid JSON: nested too deeply") from None
         if not isinstance(manifest, list):
             raise CommandError(f"{manifest_path} must hold a JSON list of seed entries.")
 
-        for number, entry in enumerate(manifest, start=1):
-            try:
-                path = seeds_dir / entry["file"]
-                title = entry["title"]
-            except (KeyError, TypeError):
-                raise CommandError(f"Entry {number} needs at least 'file' and 'title'.") from None
-            if not path.is_file():
-                raise CommandError(f"Entry {number}: {path} does not exist.")
-            published = entry.get("published_at")
-            published_at = parse_datetime(published) if published else None
-            if published and published_at is None:
-                raise CommandError(f"Entry {number}: bad published_at {published!r}.")
+        # Every entry is checked before any is stored: a broken tenth entry left nine loaded.
+        entries = [
+            self._entry_check(seeds_dir, number, entry)
+            for number, entry in enumerate(manifest, start=1)
+        ]
+        for number, entry, path, title, published_at in entries:
             outlet = entry.get("outlet") or {}
             try:
                 article = article_submit(
@@ -69,3 +65,22 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Loaded {path.name} as article #{article.pk}")
                 + f" — analysis {article.get_analysis_status_display().lower()}"
             )
+
+    @staticmethod
+    def _entry_check(seeds_dir, number: int, entry):
+        try:
+            path = seeds_dir / entry["file"]
+            title = entry["title"]
+        except (KeyError, TypeError):
+            raise CommandError(f"Entry {number} needs at least 'file' and 'title'.") from None
+        if not path.is_file():
+            raise CommandError(f"Entry {number}: {path} does not exist.")
+        published = entry.get("published_at")
+        published_at = parse_datetime(published) if isinstance(published, str) else None
+        if published and published_at is None:
+            raise CommandError(f"Entry {number}: bad published_at {published!r}.")
+        if not isinstance(entry.get("outlet") or {}, dict):
+            raise CommandError(
+                f"Entry {number}: outlet must be an object with a name and a domain."
+            )
+        return number, entry, path, title, published_at

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.textfile import TsvFormatError, tsv_read
 from claims.matching import embedding
-from claims.matching.corpus import TsvFormatError, corpus_matcher, tsv_read
+from claims.matching.corpus import corpus_matcher
 from claims.matching.retrieval import Document
 from claims.matching.store import match_settings
 from claims.nlp.checkworthiness import ModelUnavailable
@@ -42,8 +43,10 @@ class Command(BaseCommand):
             raise CommandError(f"{options['vclaims']}: vclaim_id values repeat")
         if not vclaims:
             raise CommandError(f"{options['vclaims']}: no verified claims after the header")
+        if not queries:
+            raise CommandError(f"{options['queries']}: no queries after the header")
         documents = [
-            Document(key=position, text=row["vclaim"], title=row["title"])
+            Document(key=position, text=row["vclaim"], title=row.get("title", ""))
             for position, row in enumerate(vclaims)
         ]
         try:

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         os.environ["HF_HUB_OFFLINE"] = "1"
         try:
             sentences = checkthat_tsv_read(options["input"])
+            if not sentences:
+                raise DataFormatError(f"{options['input']}: no sentences after the header")
             threshold = model_info().threshold
             scores = score_sentences([s.text for s in sentences])
         except (DataFormatError, ModelUnavailable) as error:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.nlp.checkworthiness import MODEL_DIR
 from claims.nlp.training.data import DataFormatError
+from config.command_options import option_range_check
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -63,8 +64,10 @@ class Command(BaseCommand):
             checkworthiness_model_train,
         )
 
-        if options["epochs"] < 1:
-            raise CommandError("--epochs must be at least 1")
+        # Before the data is read and the model loaded: minutes, then a traceback from torch.
+        option_range_check("--epochs", options["epochs"], minimum=1)
+        option_range_check("--threads", options["threads"], minimum=1)
+        option_range_check("--max-train-sentences", options["max_train_sentences"], minimum=1)
         data_dir = options["data_dir"] or Path(
             getattr(settings, "SHARED_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data")
         )

@@ -4,15 +4,13 @@ Pure Python (no torch, no Django) so that the `score_sentences` command and the 
 the TSV reader without loading anything heavy.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from articles.textfile import TsvFormatError, tsv_read
 from claims.nlp import checkworthiness
-from claims.nlp.textfile import TextFileError, utf8_file_read
 
 CT24_DIR = "checkthat2024-task1-en"
 CT24_TRAIN = f"{CT24_DIR}/CT24_checkworthy_english_train.tsv"
@@ -20,6 +18,7 @@ CT24_DEV = f"{CT24_DIR}/CT24_checkworthy_english_dev.tsv"
 CT24_DEV_TEST = f"{CT24_DIR}/CT24_checkworthy_english_dev-test.tsv"
 
 REQUIRED_COLUMNS = ("Sentence_id", "Text")
+LABEL = frozenset({"class_label"})
 
 
 class DataFormatError(ValueError):
@@ -40,34 +39,22 @@ def checkthat_tsv_read(path: Path) -> list[Sentence]:
     Text may be double-quoted CSV-style, so this goes through the csv module rather than split().
     """
     try:
-        text = utf8_file_read(path)
-    except TextFileError as error:
+        rows = tsv_read(path, [*REQUIRED_COLUMNS, "class_label"], optional=LABEL)
+    except TsvFormatError as error:
         raise DataFormatError(str(error)) from None
-    with io.StringIO(text, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        columns = reader.fieldnames or []
-        missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-        if missing:
-            raise DataFormatError(
-                f"{path}: missing column(s) {', '.join(missing)}; "
-                f"expected a header with {', '.join(REQUIRED_COLUMNS)} (and optionally class_label)"
-            )
-        has_label = "class_label" in columns
-        sentences = []
-        for line_number, row in enumerate(reader, start=2):
-            if row["Sentence_id"] is None or row["Text"] is None:
-                raise DataFormatError(f"{path}:{line_number}: too few fields")
-            label = None
-            if has_label:
-                raw_label = (row["class_label"] or "").strip()
-                if raw_label not in ("Yes", "No"):
-                    raise DataFormatError(
-                        f"{path}:{line_number}: class_label must be Yes or No, got {raw_label!r}"
-                    )
-                label = int(raw_label == "Yes")
-            sentences.append(
-                Sentence(sentence_id=row["Sentence_id"].strip(), text=row["Text"], label=label)
-            )
+    sentences = []
+    for line_number, row in enumerate(rows, start=2):
+        label = None
+        if "class_label" in row:
+            raw_label = row["class_label"].strip()
+            if raw_label not in ("Yes", "No"):
+                raise DataFormatError(
+                    f"{path}:{line_number}: class_label must be Yes or No, got {raw_label!r}"
+                )
+            label = int(raw_label == "Yes")
+        sentences.append(
+            Sentence(sentence_id=row["Sentence_id"].strip(), text=row["Text"], label=label)
+        )
     return sentences
 
 

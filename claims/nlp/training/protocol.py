@@ -20,11 +20,10 @@ in-sample; only a model fitted on the rest can be scored there honestly.
 
 import csv
 import hashlib
-import io
 from collections.abc import Callable
 from pathlib import Path
 
-from claims.nlp.textfile import TextFileError, utf8_file_read
+from articles.textfile import TsvFormatError, tsv_records
 from claims.nlp.training.data import DataFormatError, Sentence
 
 PROTOCOL_SALT = "cw-protocol-1:"
@@ -53,14 +52,15 @@ def ct19_new_text(data_dir: Path, *, known_texts: set[str]) -> list[Sentence]:
         if int(path.name[:4]) < CT19_FIRST_YEAR:
             continue
         try:
-            text = utf8_file_read(path)
-        except TextFileError as error:
+            rows = [
+                r.values for r in tsv_records(path, quoting=csv.QUOTE_NONE, max_field_lines=None)
+            ]
+        except TsvFormatError as error:
             raise DataFormatError(str(error)) from None
-        with io.StringIO(text, newline="") as handle:
-            for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                if len(row) != 4 or row[2].strip() in known_texts:
-                    continue
-                sentences.append(Sentence(f"{path.stem}:{row[0]}", row[2].strip(), int(row[3])))
+        for row in rows:
+            if len(row) != 4 or row[2].strip() in known_texts:
+                continue
+            sentences.append(Sentence(f"{path.stem}:{row[0]}", row[2].strip(), int(row[3])))
     return sentences
 
 
