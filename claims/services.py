@@ -252,7 +252,11 @@ def claim_add_from_sentence(*, sentence, actor) -> Claim:
             article_id=sentence.article_id, start=sentence.start, end=sentence.end
         ).first()
         if existing is not None:
-            raise ValidationError("This sentence is already a claim.", code="duplicate")
+            raise ValidationError(
+                "This sentence is already a claim.",
+                code="duplicate",
+                params={"claim": existing.pk},
+            )
         claim = Claim.objects.create(
             article_id=sentence.article_id,
             start=sentence.start,
