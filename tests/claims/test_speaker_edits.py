@@ -347,3 +347,16 @@ def test_the_speaker_page_lists_the_other_spellings_not_the_name_itself(client, 
     page = client.get(url).content.decode()
     assert 'Also written as: <span class="badge">Ann Exampel</span>' in page
     assert '<span class="badge">Ann Example</span>' not in page
+
+
+def test_the_claim_page_gives_the_claim_s_speaker_a_role_it_lacked():
+    quiet = services.speaker_resolve(name="Bo Quiet")
+    claim = ClaimFactory(speaker=quiet)
+    checker = fact_checker()
+    attribution.claim_speaker_correct(
+        claim=claim, actor=checker, name="Bo Quiet", role="Senator", loaded_speaker=str(quiet.pk)
+    )
+    quiet.refresh_from_db()
+    assert quiet.role == "Senator"
+    assert quiet.history.latest().history_change_reason != "Role read by analysis"
+    assert claim.events.filter(kind=ClaimEventKind.SPEAKER_CORRECTED).exists()
