@@ -254,6 +254,20 @@ def test_a_note_removed_twice_is_recorded_once(checker):
     assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEventKind.NOTE_REMOVED).count() == 1
 
 
+def test_remove_note_clicked_twice_says_it_was_done_and_returns_to_the_claim(client, checker):
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Source asked for anonymity.")
+    url = reverse("claims:note_remove", args=[note.pk])
+    client.post(url)
+    again = client.post(url)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("claims:detail", args=[claim.pk]) + "#notes-heading"
+    page = client.get(again["Location"]).content.decode()
+    assert "Already done: you removed this note at " in page
+    assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEventKind.NOTE_REMOVED).count() == 1
+    assert client.post(reverse("claims:note_remove", args=[note.pk + 1])).status_code == 404
+
+
 def test_a_fact_checker_is_offered_to_remove_their_own_notes_an_editor_any(client, checker):
     claim = ClaimFactory()
     notes.claim_note_add(claim=claim, author=checker, text="Mine.")
