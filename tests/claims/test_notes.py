@@ -173,6 +173,12 @@ def test_the_author_or_an_editor_removes_a_note_and_the_removal_stays_on_the_tim
     assert ClaimEvent.objects.filter(kind=ClaimEventKind.NOTE_REMOVED, actor=boss).exists()
 
 
+def test_a_note_is_named_by_its_claim_and_author_s_name_not_their_id(checker):
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Called the ministry.")
+    assert str(note) == f"Note on claim #{claim.pk} by fc"
+
+
 def test_a_user_without_a_desk_role_neither_reads_nor_writes_notes(client):
     claim = ClaimFactory()
     notes.claim_note_add(claim=claim, author=fact_checker(), text="Internal lead.")
