@@ -107,8 +107,9 @@ class FeedForm(forms.Form):
         assume_scheme="https",
         error_messages={"required": "Enter the feed's URL."},
     )
-    outlet = forms.CharField(
-        label="Outlet domain", max_length=253, required=False, help_text="e.g. reuters.com"
+    outlet = text_limit(
+        forms.CharField(label="Outlet domain", required=False, help_text="e.g. reuters.com"),
+        ColumnLengthValidator(Outlet, "domain", "outlet domain"),
     )
     poll_interval_minutes = forms.IntegerField(
         label="Poll every (minutes)",

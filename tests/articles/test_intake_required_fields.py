@@ -27,6 +27,10 @@ def test_an_over_long_feed_url_is_told_its_length_alone():
     assert form.errors == {
         "url": ["The feed URL is too long: keep it to 2,000 characters (it has 10,000)."]
     }
+    form = FeedForm({"url": "https://news.example/feed", "outlet": "a" * 300})
+    assert form.errors["outlet"] == [
+        "The outlet domain is too long: keep it to 253 characters (it has 300)."
+    ]
 
 
 def test_a_feed_without_a_poll_interval_is_told_to_say_how_often_to_poll():
