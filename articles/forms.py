@@ -1,7 +1,7 @@
 from django import forms
 
-from .lengths import ColumnLengthValidator
-from .models import ImportBatch, IntakeJob, IntakeStatus
+from .lengths import ColumnLengthValidator, text_limit
+from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 from .services import TITLE_REQUIRED
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
@@ -51,8 +51,13 @@ class ArticleSubmitForm(forms.Form):
         help_text="Paste a link alone and the desk fetches the article; with the text below, "
         "it records where the article was published.",
     )
-    title = forms.CharField(max_length=500, required=False)
-    outlet = forms.CharField(max_length=200, required=False, help_text="e.g. Reuters")
+    title = text_limit(
+        forms.CharField(required=False), ColumnLengthValidator(Article, "title", "title")
+    )
+    outlet = text_limit(
+        forms.CharField(required=False, help_text="e.g. Reuters"),
+        ColumnLengthValidator(Outlet, "name", "outlet's name"),
+    )
     published_on = forms.DateField(
         label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -93,14 +98,18 @@ class IntakeJobFilterForm(forms.Form):
 
 
 class FeedForm(forms.Form):
-    url = forms.URLField(
+    # Bounded as the paste form's URL: a 10,000-character address was told both "Enter a valid
+    # URL." and Django's "at most 2000 characters (it has 10008)", counting the https:// it
+    # was given.
+    url = BoundedURLField(
         label="Feed URL",
-        max_length=2000,
+        length=ColumnLengthValidator(Feed, "url", "feed URL"),
         assume_scheme="https",
         error_messages={"required": "Enter the feed's URL."},
     )
-    outlet = forms.CharField(
-        label="Outlet domain", max_length=253, required=False, help_text="e.g. reuters.com"
+    outlet = text_limit(
+        forms.CharField(label="Outlet domain", required=False, help_text="e.g. reuters.com"),
+        ColumnLengthValidator(Outlet, "domain", "outlet domain"),
     )
     poll_interval_minutes = forms.IntegerField(
         label="Poll every (minutes)",

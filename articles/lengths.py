@@ -56,3 +56,12 @@ class ColumnLengthValidator(TextLengthValidator):
 
     def clean(self, x: str) -> int:
         return len(x)
+
+
+def text_limit(field, validator):
+    """Bound a form's CharField by one of these validators (for a column, its model field's
+    length): the browser stops typing at its limit, and text sent past it is refused with the
+    desk's sentence, not Django's "Ensure this value has at most ..."."""
+    field.validators.append(validator)
+    field.widget.attrs["maxlength"] = str(validator.limit_value)
+    return field

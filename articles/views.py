@@ -87,7 +87,13 @@ def article_analyse_again(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, "The analysis is queued again; this page updates by itself.")
+        say_what_it_became(
+            request,
+            article,
+            "analysis_status",
+            ANALYSED_AGAIN,
+            queued="The analysis is queued again; this page updates by itself.",
+        )
     return redirect("articles:detail", pk=pk)
 
 
@@ -123,6 +129,15 @@ ARTICLE_SUBMITTED = {
     AnalysisStatus.FAILED: (
         messages.ERROR,
         "Article stored, but its analysis failed: the reason is below.",
+    ),
+}
+
+# The same for "Run the analysis again": without a broker it ran before the page answered.
+ANALYSED_AGAIN = {
+    AnalysisStatus.DONE: (messages.SUCCESS, "The article is analysed again."),
+    AnalysisStatus.FAILED: (
+        messages.ERROR,
+        "The analysis ran again and failed: the reason is below.",
     ),
 }
 

@@ -43,7 +43,9 @@ def claim_speaker_correct(
         raise ValidationError(errors)
     with transaction.atomic():
         if speaker is None:
-            speaker = speaker_resolve(name=name, role=role)
+            # The role typed here is set below, under the desk's checks, not filled in as
+            # analysis's: filled in first, it read as "Nothing changed" and was rolled back.
+            speaker = speaker_resolve(name=name)
         # Lock order: the speaker, then the claim (as merges, edits and publishing take them).
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
         claim = locked_claim(claim)

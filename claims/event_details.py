@@ -37,7 +37,15 @@ _DETAIL_LABELS = {
 }
 _DETAIL_ORDER = {key: position for position, key in enumerate(_DETAIL_LABELS)}
 # Row ids kept for the code (a correction, a merge, a request), which mean nothing to a reader.
-_HIDDEN_DETAILS = {"correction", "merge", "application", "before", "undoes", "undone_kind"}
+_HIDDEN_DETAILS = {
+    "correction",
+    "merge",
+    "application",
+    "before",
+    "undoes",
+    "undone_kind",
+    "removed_note",
+}
 
 
 def event_details(data: dict) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ filter and search forms are in claims/filter_forms.py."""
 
 from django import forms
 
+from articles.lengths import text_limit
 from articles.services import visible_text
 
 from .ids import is_id
@@ -51,15 +52,6 @@ class DeskURLField(DeskText, forms.URLField):
         if url:
             self.length.typed_check(typed, url)
         return url
-
-
-def text_limit(field: forms.CharField, validator) -> forms.CharField:
-    """Bound `field` by a claims.limits validator (for a column, its model field's length): the
-    browser stops typing at its limit, and text sent past it is refused with the service's
-    message."""
-    field.validators.append(validator)
-    field.widget.attrs["maxlength"] = str(validator.limit_value)
-    return field
 
 
 class QueueBulkForm(forms.Form):

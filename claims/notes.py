@@ -104,6 +104,18 @@ def claim_note_remove(*, note: ClaimNote, actor) -> None:
             data={
                 "written": note.created_at.isoformat(timespec="minutes"),
                 "author": note.author.get_username(),
+                "removed_note": note.pk,
             },
         )
         ClaimNote.objects.filter(pk=note.pk).delete()
+
+
+def note_removal(note_pk: int) -> ClaimEvent | None:
+    """The removal of a note no longer there, so a second click on "Remove note" (a double
+    click, a second tab) is told it was done, not sent to a page not found. Removals recorded
+    before the event named its note are not found."""
+    return (
+        ClaimEvent.objects.filter(kind=ClaimEventKind.NOTE_REMOVED, data__removed_note=note_pk)
+        .select_related("actor")
+        .first()
+    )

@@ -184,14 +184,21 @@ def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = 
     return claim
 
 
+def open_status(*, claim: Claim, assigned: bool) -> str:
+    """Where an open claim stands: in progress while someone holds it or it has a draft
+    verdict, otherwise new (the one rule for an unassigned and a reopened claim)."""
+    if assigned or Verdict.objects.filter(claim=claim).exists():
+        return ClaimStatus.IN_PROGRESS
+    return ClaimStatus.NEW
+
+
 def claim_unassign(*, claim: Claim, actor) -> Claim:
     """Nobody works on the claim any more: new again, or in progress while it has a draft."""
     with transaction.atomic():
         claim = locked_claim(claim)
         workflow.check(ClaimEventKind.UNASSIGNED, claim=claim)  # a closed claim says so first
         previous = claim.assignee
-        has_draft = Verdict.objects.filter(claim=claim).exists()
-        to = ClaimStatus.IN_PROGRESS if has_draft else ClaimStatus.NEW
+        to = open_status(claim=claim, assigned=False)
         if previous is None and claim.status == to:
             raise workflow.NothingChanged("Nothing changed: the claim is not assigned to anyone.")
         claim.assignee = None
@@ -223,13 +230,16 @@ def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
 
 
 def claim_reopen(*, claim: Claim, actor) -> Claim:
-    """Back in the queue. A repeat an editor covered with a published verdict stops being that
-    fact-check's public appearance when reopened: an editor's call too."""
+    """Back in the queue, where it stood before the dismissal: a claim someone still holds, or
+    with a draft verdict, is in progress again, not new. A repeat an editor covered with a
+    published verdict stops being that fact-check's public appearance when reopened: an
+    editor's call too."""
     with transaction.atomic():
         claim = locked_claim(claim)
         with public_appearances_kept(actor=actor, claim_ids=[claim.pk]):
             claim.dismissal_reason = ""
-            workflow.transition(ClaimEventKind.REOPENED, claim=claim, actor=actor)
+            to = open_status(claim=claim, assigned=claim.assignee_id is not None)
+            workflow.transition(ClaimEventKind.REOPENED, claim=claim, actor=actor, to=to)
     return claim
 
 
@@ -242,7 +252,11 @@ def claim_add_from_sentence(*, sentence, actor) -> Claim:
             article_id=sentence.article_id, start=sentence.start, end=sentence.end
         ).first()
         if existing is not None:
-            raise ValidationError("This sentence is already a claim.", code="duplicate")
+            raise ValidationError(
+                "This sentence is already a claim.",
+                code="duplicate",
+                params={"claim": existing.pk},
+            )
         claim = Claim.objects.create(
             article_id=sentence.article_id,
             start=sentence.start,

@@ -51,7 +51,10 @@ MOVES: dict[str, Move] = {
     ClaimEventKind.DISMISSED: Move(
         _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS), _states(ClaimStatus.DISMISSED)
     ),
-    ClaimEventKind.REOPENED: Move(_states(ClaimStatus.DISMISSED), _states(ClaimStatus.NEW)),
+    # Reopened: in progress again while someone holds it or it has a draft, otherwise new.
+    ClaimEventKind.REOPENED: Move(
+        _states(ClaimStatus.DISMISSED), _states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS)
+    ),
     # Once a verdict is submitted the claim's attribution is part of the record (it is what
     # the editor approves): only a return to the author, or a correction, changes it.
     ClaimEventKind.SPEAKER_CORRECTED: Move(_states(ClaimStatus.NEW, ClaimStatus.IN_PROGRESS), None),

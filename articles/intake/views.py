@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
@@ -187,7 +188,8 @@ def _import_submitted(batch: ImportBatch) -> tuple[int, str]:
     name = batch.file_name
     if batch.status == ImportStatus.DONE:
         text = (
-            f"{name} imported: {batch.rows_done:,} rows, {batch.stored:,} stored, "
+            f"{name} imported: {batch.rows_done:,} row{pluralize(batch.rows_done)}, "
+            f"{batch.stored:,} stored, "
             f"{batch.queued:,} queued for fetching, {batch.skipped:,} skipped, "
             f"{batch.failed:,} failed."
         )

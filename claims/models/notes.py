@@ -25,4 +25,6 @@ class ClaimNote(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="claim_note_has_text")]
 
     def __str__(self) -> str:
-        return f"Note on claim {self.claim_id} by {self.author_id}"
+        # Read in the admin (a refused deletion lists the notes in the way): the author's name,
+        # not their user id ("by 3").
+        return f"Note on claim #{self.claim_id} by {self.author.get_username()}"

@@ -42,7 +42,7 @@ from .public import (
 )
 from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
 from .search import claims_containing, claims_search, verdicts_containing
-from .speakers import speaker_is_public, speaker_rating_distribution
+from .speakers import speaker_is_public, speaker_other_spellings, speaker_rating_distribution
 
 __all__ = [
     "QUEUE_SORTS",
@@ -71,6 +71,7 @@ __all__ = [
     "INDEPENDENT_SOURCES",
     "speaker_earlier_claims",
     "speaker_is_public",
+    "speaker_other_spellings",
     "speaker_rating_distribution",
     "speakers_offered_for",
     "top_speakers",

@@ -20,6 +20,13 @@ def speaker_rating_distribution(speaker: Speaker) -> list[Bar]:
     return bars([Bar(r.label, counts.get(r.pk, 0), r.colour, r.edge_colour) for r in ratings])
 
 
+def speaker_other_spellings(speaker: Speaker):
+    """The speaker page's "Also written as": its aliases but the one written as its name, which
+    every speaker has (the page read "Two anonymous U.S. officials · Also written as: Two
+    anonymous U.S. officials")."""
+    return speaker.aliases.exclude(alias=speaker.name)
+
+
 def speaker_is_public(speaker: Speaker) -> bool:
     """Its name and role show on a published fact-check (public page, ClaimReview, API), so
     they change only with a public correction (claims.speaker_edits)."""

@@ -108,6 +108,12 @@ def claim_add(request, sentence_pk: int):
     try:
         claim = services.claim_add_from_sentence(sentence=sentence, actor=request.user)
     except ValidationError as error:
+        if error.code == "duplicate":
+            # A second click (or a page drawn before a colleague added it) lands on the claim,
+            # as other forms sent twice do, not on the article page with an error.
+            existing = error.params["claim"]
+            messages.info(request, f"Already done: this sentence is claim #{existing}.")
+            return redirect("claims:detail", pk=existing)
         for message in error_messages(error):
             messages.error(request, message)
         return redirect("articles:detail", pk=sentence.article_id)

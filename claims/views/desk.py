@@ -95,7 +95,7 @@ def _speaker_page(
         "claims/speaker_detail.html",
         {
             "speaker": speaker,
-            "aliases": speaker.aliases.all(),
+            "aliases": selectors.speaker_other_spellings(speaker),
             "page": page,
             "distribution": distribution,
             "chart_height": len(distribution) * 28,

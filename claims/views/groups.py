@@ -2,12 +2,14 @@
 published verdict to a repeat (a fact-checker asks, an editor approves or rejects); and the
 editors' history page of a canonical claim."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from config.form_encoding import refuse_unreadable_in_messages
 
@@ -38,7 +40,19 @@ GROUP_PAGE_SIZE = 50
 
 def _claim_id_from(request, name: str) -> int | None:
     value = request.POST.get(name, "").strip().lstrip("#")
+    if not is_id(value):
+        value = _claim_number_in_address(value)
     return int(value) if is_id(value) else None
+
+
+def _claim_number_in_address(value: str) -> str:
+    """The number in a claim page's address pasted for it (".../claims/12/"): the one a
+    reviewer has open in another tab, as the speaker merge takes a speaker's address."""
+    try:
+        found = resolve(urlsplit(value).path)
+    except (Resolver404, ValueError):
+        return ""
+    return str(found.kwargs["pk"]) if found.view_name == "claims:detail" else ""
 
 
 def _back_to(request, suggestion: MatchSuggestion) -> int:

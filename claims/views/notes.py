@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 
+from articles.times import desk_time
 from config.form_encoding import refuse_unreadable
 
 from .. import notes
@@ -45,7 +47,20 @@ def claim_note_add(request, pk: int):
 
 @desk_view(notes.ADD_NOTES, post_only=True)
 def claim_note_remove(request, pk: int):
-    note = get_object_or_404(ClaimNote, pk=pk)
+    note = ClaimNote.objects.filter(pk=pk).first()
+    if note is None:
+        removal = notes.note_removal(pk)
+        if removal is None:
+            raise Http404("There is no such note.")
+        if removal.actor_id == request.user.pk:
+            who = "you"
+        else:
+            who = removal.actor.get_username() if removal.actor else "someone"
+        messages.info(
+            request,
+            f"Already done: {who} removed this note at {desk_time(removal.created_at)}.",
+        )
+        return redirect(reverse("claims:detail", args=[removal.claim_id]) + "#notes-heading")
     attempt(
         request,
         lambda: notes.claim_note_remove(note=note, actor=request.user),

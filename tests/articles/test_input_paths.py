@@ -337,6 +337,21 @@ def test_the_admin_refuses_a_year_one_date(client, settings):
     assert not Article.objects.exists()
 
 
+def test_the_web_form_says_an_over_long_title_or_outlet_is_too_long_in_the_desk_s_words(client):
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("articles:submit"),
+        {"title": "T" * 10_000, "outlet": "O" * 201, "body": "The budget grew 4 percent."},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "title": ["The title is too long: keep it to 500 characters (it has 10,000)."],
+        "outlet": ["The outlet's name is too long: keep it to 200 characters (it has 201)."],
+    }
+    assert 'maxlength="500"' in response.content.decode()
+    assert not Article.objects.exists()
+
+
 def test_the_web_form_refuses_an_over_long_url_with_the_length_alone(client):
     client.force_login(fact_checker())
     url = "https://news.example/" + "a" * 2501

@@ -253,6 +253,14 @@ def test_the_upload_message_says_the_import_is_done_when_it_ran_in_the_request(c
         "rows.csv imported: 6 rows, 2 stored, 0 queued for fetching, 0 skipped, 4 failed. "
         "The failed lines are listed below."
     ]
+    one = SimpleUploadedFile(
+        "one.csv", b"title,body\nOne,The chief said 4 bridges closed.\n", content_type="text/csv"
+    )
+    page = client.post("/intake/imports/", {"file": one}, follow=True)
+    said = [str(message) for message in page.context["messages"]]
+    assert said == [
+        "one.csv imported: 1 row, 1 stored, 0 queued for fetching, 0 skipped, 0 failed."
+    ]
 
 
 def test_the_import_page_refuses_a_bad_file_and_needs_the_permission(client):

@@ -819,6 +819,9 @@ def test_the_message_after_a_submission_says_what_it_became_when_tasks_run_in_th
     )
     assert Article.objects.get(title="Rates").analysis_status == AnalysisStatus.DONE
     assert "Article stored and analysed." in pasted.content.decode()
+    rates = Article.objects.get(title="Rates")
+    again = client.post(f"/articles/{rates.pk}/analyse-again/", follow=True).content.decode()
+    assert "The article is analysed again." in again and "queued again" not in again
 
 
 @pytest.mark.django_db(transaction=True)

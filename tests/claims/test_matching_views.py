@@ -156,6 +156,20 @@ def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checke
     assert applied.status_code == 404
 
 
+def test_a_claim_page_s_address_pasted_for_its_number_links_the_repeat(client, checker):
+    earlier = claim_alone()
+    repeat = claim_alone("Crime went down 40 percent.")
+    address = "http://testserver" + reverse("claims:detail", args=[earlier.pk])
+    merged = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": address})
+    page = client.get(merged["Location"]).content.decode()
+    assert f"Linked: the claim is an appearance of claim #{earlier.pk}." in page
+    repeat.refresh_from_db()
+    assert repeat.group_id == Claim.objects.get(pk=earlier.pk).group_id is not None
+    other_page = "http://testserver" + reverse("claims:history", args=[earlier.pk])
+    refused = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": other_page})
+    assert "Give the number of a claim" in client.get(refused["Location"]).content.decode()
+
+
 def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
     earlier, new, other = (
         claim_alone(),

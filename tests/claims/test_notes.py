@@ -173,6 +173,12 @@ def test_the_author_or_an_editor_removes_a_note_and_the_removal_stays_on_the_tim
     assert ClaimEvent.objects.filter(kind=ClaimEventKind.NOTE_REMOVED, actor=boss).exists()
 
 
+def test_a_note_is_named_by_its_claim_and_author_s_name_not_their_id(checker):
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Called the ministry.")
+    assert str(note) == f"Note on claim #{claim.pk} by fc"
+
+
 def test_a_user_without_a_desk_role_neither_reads_nor_writes_notes(client):
     claim = ClaimFactory()
     notes.claim_note_add(claim=claim, author=fact_checker(), text="Internal lead.")
@@ -252,6 +258,20 @@ def test_a_note_removed_twice_is_recorded_once(checker):
     with pytest.raises(ValidationError, match="already removed"):
         notes.claim_note_remove(note=stale, actor=checker)
     assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEventKind.NOTE_REMOVED).count() == 1
+
+
+def test_remove_note_clicked_twice_says_it_was_done_and_returns_to_the_claim(client, checker):
+    claim = ClaimFactory()
+    note = notes.claim_note_add(claim=claim, author=checker, text="Source asked for anonymity.")
+    url = reverse("claims:note_remove", args=[note.pk])
+    client.post(url)
+    again = client.post(url)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("claims:detail", args=[claim.pk]) + "#notes-heading"
+    page = client.get(again["Location"]).content.decode()
+    assert "Already done: you removed this note at " in page
+    assert ClaimEvent.objects.filter(claim=claim, kind=ClaimEventKind.NOTE_REMOVED).count() == 1
+    assert client.post(reverse("claims:note_remove", args=[note.pk + 1])).status_code == 404
 
 
 def test_a_fact_checker_is_offered_to_remove_their_own_notes_an_editor_any(client, checker):

@@ -335,3 +335,28 @@ def test_a_speaker_kind_not_offered_is_refused_beside_the_field_without_repeatin
     assert response.context["edit_form"].errors == {"kind": ["Choose one of the kinds listed."]}
     assert "y" * 100 not in response.content.decode()
     assert Speaker.objects.get(pk=mayor.pk).name == "Ann Exampel"
+
+
+def test_the_speaker_page_lists_the_other_spellings_not_the_name_itself(client, mayor):
+    client.force_login(fact_checker())
+    url = reverse("claims:speaker_detail", args=[mayor.slug])
+    assert 'Also written as: <span class="muted">no other spelling</span>' in (
+        client.get(url).content.decode()
+    )
+    speaker_edit(speaker=mayor, actor=editor(), name="Ann Example", role="Mayor")
+    page = client.get(url).content.decode()
+    assert 'Also written as: <span class="badge">Ann Exampel</span>' in page
+    assert '<span class="badge">Ann Example</span>' not in page
+
+
+def test_the_claim_page_gives_the_claim_s_speaker_a_role_it_lacked():
+    quiet = services.speaker_resolve(name="Bo Quiet")
+    claim = ClaimFactory(speaker=quiet)
+    checker = fact_checker()
+    attribution.claim_speaker_correct(
+        claim=claim, actor=checker, name="Bo Quiet", role="Senator", loaded_speaker=str(quiet.pk)
+    )
+    quiet.refresh_from_db()
+    assert quiet.role == "Senator"
+    assert quiet.history.latest().history_change_reason != "Role read by analysis"
+    assert claim.events.filter(kind=ClaimEventKind.SPEAKER_CORRECTED).exists()

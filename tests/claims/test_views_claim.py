@@ -563,8 +563,10 @@ def test_a_sentence_the_model_missed_can_be_added_as_a_claim(client, checker):
     assert response["Location"] == reverse("claims:detail", args=[claim.pk])
     assert claim.text == "Residents disagree." and claim.origin == ClaimOrigin.MANUAL
     assert claim.events.get().kind == ClaimEventKind.ADDED
-    response = client.post(reverse("claims:add", args=[missed.pk]), follow=True)
-    assert "already a claim" in response.content.decode()
+    response = client.post(reverse("claims:add", args=[missed.pk]))
+    assert response["Location"] == reverse("claims:detail", args=[claim.pk])
+    response = client.get(response["Location"])
+    assert f"Already done: this sentence is claim #{claim.pk}." in response.content.decode()
     assert Claim.objects.filter(article=article).count() == 1
 
 

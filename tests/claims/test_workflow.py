@@ -131,6 +131,28 @@ def test_dismissing_needs_a_reason_and_a_dismissed_claim_cannot_be_assigned(chec
     assert claim.status == ClaimStatus.NEW
 
 
+def test_a_reopened_claim_with_its_checker_and_draft_is_in_progress_again(checker):
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=checker)
+    draft(claim, checker)
+    services.claim_dismiss(claim=claim, actor=checker, reason="Opinion, not fact")
+    services.claim_reopen(claim=claim, actor=checker)
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == (ClaimStatus.IN_PROGRESS, checker)
+    event = ClaimEvent.objects.filter(claim=claim, kind=ClaimEventKind.REOPENED).get()
+    assert event.to_status == ClaimStatus.IN_PROGRESS
+
+
+def test_a_reopened_claim_with_a_draft_but_nobody_on_it_is_in_progress(checker):
+    claim = ClaimFactory()
+    draft(claim, checker)
+    services.claim_unassign(claim=claim, actor=checker)
+    services.claim_dismiss(claim=claim, actor=checker, reason="Opinion, not fact")
+    services.claim_reopen(claim=claim, actor=checker)
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == (ClaimStatus.IN_PROGRESS, None)
+
+
 def test_unassigning_returns_a_claim_without_a_draft_to_the_queue(checker):
     claim = ClaimFactory()
     services.claim_assign(claim=claim, actor=checker)
