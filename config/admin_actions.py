@@ -141,7 +141,7 @@ def _message_pattern(template: str) -> re.Pattern:
     pattern = "".join(
         r"(?P<count>\d+)"
         if part in ("%(count)d", "%(count)s")
-        else ".+"
+        else r"(?P<name>.+)"
         if index % 2
         else re.escape(part)
         for index, part in enumerate(parts)
@@ -149,15 +149,24 @@ def _message_pattern(template: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def separated_count(message):
-    """`message` with its count written 1,234 when it is one of Django's counted admin
-    messages; any other message as it is (an object's name, "Claim #1234", is not a count)."""
+def separated_count(message, model=None):
+    """`message` with its count written 1,234, and its rows named by plural_name where they are
+    `model`'s, when it is one of Django's counted admin messages ("Successfully deleted 1,234
+    feed entries.", not "1234 feed entrys"); any other message as it is (an object's name,
+    "Claim #1234", is not a count)."""
     text = str(message)
     for template in _django_counted_messages():
         match = _message_pattern(template).fullmatch(text)
         if match:
-            start, end = match.span("count")
-            return f"{text[:start]}{int(match['count']):,}{text[end:]}"
+            name = match["name"]
+            if model is not None and name == str(model._meta.verbose_name_plural):
+                name = plural_name(model)  # a count of one reads the singular: left alone
+            written = {"count": f"{int(match['count']):,}", "name": name}
+            # Replaced from the end, so the earlier span's offsets still hold.
+            for group in sorted(written, key=match.start, reverse=True):
+                start, end = match.span(group)
+                text = f"{text[:start]}{written[group]}{text[end:]}"
+            return text
     return message
 
 
@@ -168,10 +177,12 @@ def summary_counts(counts: dict) -> dict:
 
 class SeparatedCountsMixin:
     """Django's own admin messages and delete summaries write their counts as the rest of the
-    desk does (intcomma: 1,234), not 1234."""
+    desk does (intcomma: 1,234), not 1234, and its counted messages name the rows by
+    plural_name."""
 
     def message_user(self, request, message, *args, **kwargs):
-        return super().message_user(request, separated_count(message), *args, **kwargs)
+        message = separated_count(message, self.model)
+        return super().message_user(request, message, *args, **kwargs)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -177,6 +177,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The admin templates overridden in templates/admin/ load it; config/ is no app.
+            "libraries": {"admin_counts": "config.admin_counts"},
         },
     },
 ]

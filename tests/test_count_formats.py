@@ -3,10 +3,14 @@ and so do the numbers a machine reads (attributes, JSON)."""
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.templatetags.admin_list import pagination
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from articles.models import Feed, ImportBatch, ImportStatus
+from articles.models import Feed, FeedEntry, ImportBatch, ImportStatus
 from claims import selectors
 from claims.models import ApiToken
 from config import admin_actions, admin_paging
@@ -134,6 +138,63 @@ def test_the_admin_s_own_delete_writes_its_counts_with_separators(client):
     assert response.status_code == 302 and not Feed.objects.exists()
     said = [str(message) for message in get_messages(response.wsgi_request)]
     assert said == ["Successfully deleted 1,234 feeds."]
+
+
+def test_django_s_counted_messages_name_rows_by_their_english_plural(rf):
+    # FeedEntry has no admin of its own; Django's plural of it is "feed entrys".
+    feed = Feed.objects.create(url="https://news.example/feed.xml")
+    FeedEntry.objects.bulk_create(
+        FeedEntry(feed=feed, key=f"story-{n}", url=f"https://news.example/{n}") for n in range(2)
+    )
+
+    class FeedEntryAdmin(admin_actions.SeparatedCountsMixin, admin.ModelAdmin):
+        pass
+
+    request = rf.post("/", {"post": "yes"})
+    request.user = admin_user()
+    request._messages = CookieStorage(request)
+    delete_selected(FeedEntryAdmin(FeedEntry, admin.site), request, FeedEntry.objects.all())
+    assert [str(message) for message in request._messages] == [
+        "Successfully deleted 2 feed entries."
+    ]
+    assert (
+        admin_actions.separated_count("1234 feed entrys were changed successfully.", FeedEntry)
+        == "1,234 feed entries were changed successfully."
+    )
+    one = "Successfully deleted 1 feed entry."
+    assert admin_actions.separated_count(one, FeedEntry) == one
+
+
+def test_the_admin_s_change_list_writes_its_counts_and_page_numbers_with_separators(
+    client, monkeypatch
+):
+    Feed.objects.bulk_create(Feed(url=f"https://news.example/{n}.xml") for n in range(1_234))
+    Feed.objects.create(url="https://news.example/off.xml", active=False)
+    monkeypatch.setattr(admin.site._registry[Feed], "list_per_page", 1)  # 1,234 pages
+    client.force_login(admin_user())
+    url = reverse("admin:articles_feed_changelist")
+    page = client.get(url, {"active__exact": "1"}).content.decode()
+    assert '1,234 results (<a href="?">1,235 total</a>)' in page
+    assert "\n1,234 feeds\n" in page  # under the list
+    assert "Select all 1,234 feeds" in page and "All 1,234 selected" in page
+    # The address is for the machine: no separator.
+    assert '<a href="?active__exact=1&amp;p=1234" class="end">1,234</a>' in page
+    assert '<span class="this-page">1</span>' in page
+    last = client.get(url, {"active__exact": "1", "p": "1000"}).content.decode()
+    assert '<span class="this-page">1,000</span>' in last
+    assert 'data-actions-icnt="1"' in page
+
+
+def test_the_admin_s_change_list_names_its_rows_by_their_english_plural(rf):
+    feed = Feed.objects.create(url="https://news.example/feed.xml")
+    FeedEntry.objects.bulk_create(
+        FeedEntry(feed=feed, key=f"story-{n}", url=f"https://news.example/{n}") for n in range(2)
+    )
+    request = rf.get("/")
+    request.user = admin_user()
+    # FeedEntry has no admin of its own; Django's plural of it is "feed entrys".
+    changelist = admin.ModelAdmin(FeedEntry, admin.site).get_changelist_instance(request)
+    assert "2 feed entries" in render_to_string("admin/pagination.html", pagination(changelist))
 
 
 def test_a_list_edit_s_count_takes_separators_and_an_object_s_name_keeps_its_digits():

@@ -256,6 +256,17 @@ def group_former_ids(group: ClaimGroup) -> list[tuple[int, int | None]]:
     return [(pk, left_by.get(pk)) for pk in order]
 
 
+def group_founding_undone(group: ClaimGroup) -> ClaimGroupEvent | None:
+    """The change that founded `group` (its first: a link of two claims in no group, or a merge
+    into a claim in no group) where it was undone, with its undo (`undone_by`). The undo put
+    every claim back where it was, the founder in no group, so the group is kept, empty, for its
+    history, and none of them counts as having left it. None for any other group."""
+    founding = group.events.select_related("undone_by__actor").order_by("pk").first()
+    if founding is None or founding.kind not in (*_LINKS, GroupEventKind.MERGED):
+        return None
+    return founding if founding.undone_by_id else None
+
+
 def group_former_appearances(ids: list[tuple[int, int | None]]) -> list[FormerAppearance]:
     """A page of group_former_ids as rows to show: the claims and the changes, two queries."""
     if not ids:

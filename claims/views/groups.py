@@ -20,6 +20,7 @@ from ..matching.selectors import (
     group_appearances,
     group_former_appearances,
     group_former_ids,
+    group_founding_undone,
     group_speakers,
 )
 from ..models import (
@@ -249,6 +250,9 @@ def group_history(request, pk: int):
     events = Paginator(changes, GROUP_PAGE_SIZE).get_page(request.GET.get("changes"))
     former = Paginator(group_former_ids(group), GROUP_PAGE_SIZE).get_page(request.GET.get("former"))
     former.object_list = group_former_appearances(list(former.object_list))
+    # Why a group with no claims has none, where an undo says (a group merged away has its
+    # former appearances instead).
+    founding_undone = None if appearances.paginator.count else group_founding_undone(group)
     page = timeline.group_timeline_page(
         group, members, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
     )
@@ -264,6 +268,7 @@ def group_history(request, pk: int):
             # The Undo buttons: only where the undo would not be refused (the same rule).
             "undoable": {event.pk for event in group_undo.group_events_undoable(list(events))},
             "former": former,
+            "founding_undone": founding_undone,
             "page": page,
             "timeline": page.object_list,
         },

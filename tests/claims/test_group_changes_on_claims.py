@@ -233,6 +233,7 @@ def test_the_group_page_lists_the_claims_of_a_group_merged_away_with_the_merge(c
     source = merge.data["source"]
     html = client.get(reverse("claims:group_history", args=[source])).content.decode()
     assert "Former appearances (2)" in html
+    assert "This group has no claims any more: each one that was in it has left" in html
     for claim in (a, b):
         row = html.split(f'data-former-appearance="{claim.pk}"')[1].split("</tr>")[0]
         assert "Groups merged · ed" in row

@@ -77,6 +77,15 @@ def test_the_founder_s_page_undoes_the_founding_merge_and_its_pages_say_so_after
     # the founder an appearance, so it is no former one either.
     assert "(undone)" in founded and "Undone · ed" in founded
     assert "Appearances (0)" in founded and "Former appearances (0)" in founded
+    undo = fresh(merge).undone_by
+    assert (
+        "This group has no claims any more: the change that founded it, “Groups merged”"
+    ) in founded
+    assert f'<a href="#group-event-{undo.pk}">undone</a> by ed' in founded
+    assert f'<li id="group-event-{undo.pk}">Undone' in founded
+    assert "no claim counts as ever having been in it" in founded
+    assert "every claim that joined the group is still in it" not in founded
+    assert '<th scope="col">How linked</th>' not in founded  # no empty table of appearances
     source = client.get(reverse("claims:group_history", args=[merge.data["source"]]))
     assert "Appearances (2)" in source.content.decode()
     assert f'data-appearance="{a.pk}"' in source.content.decode()
@@ -89,6 +98,12 @@ def test_undoing_a_link_of_two_claims_in_no_group_leaves_both_in_no_group(client
     client.post(reverse("claims:group_event_undo", args=[link.pk]), {"next_claim": second.pk})
     for claim in (first, second):
         assert (fresh(claim).group_id, fresh(claim).group_link) == (None, "")
+    client.force_login(editor())  # the group page is the editors'
+    founded = client.get(reverse("claims:group_history", args=[link.group_id])).content.decode()
+    assert (
+        "This group has no claims any more: the change that founded it, “Match confirmed”"
+    ) in founded
+    assert f'<a href="#group-event-{fresh(link).undone_by_id}">undone</a>' in founded
     assert "This claim repeats claim #" in (
         client.get(reverse("claims:detail", args=[first.pk])).content.decode()
     )
