@@ -57,10 +57,11 @@ def retry_countdown(attempts: int) -> int:
 
 def in_process_retry_wait(attempts: int, *, waited: float) -> float:
     """Seconds before the next try after `attempts` tries, where tasks run in-process and this
-    run has already waited `waited`: the task's countdowns scaled down so that, all together,
-    they come to INTAKE_IN_PROCESS_RETRY_SECONDS, never more for the whole run. A person waits
-    in the request that runs it, and 3.5 minutes of the task's backoff would outlast it; the
-    tries are as many as the task's, the last ones at once once the run has spent its waits."""
+    run (the jobs run together) has already waited `waited`: the task's countdowns scaled down
+    so that they come to INTAKE_IN_PROCESS_RETRY_SECONDS in all, never more for the run. A
+    person waits in the request that runs it, and 3.5 minutes of the task's backoff would
+    outlast it; the tries are as many as the task's, the last ones at once once the run has
+    spent its waits."""
     total = settings.INTAKE_IN_PROCESS_RETRY_SECONDS
     full = sum(retry_countdown(n) for n in range(1, DATABASE_RETRIES + 1))
     return max(0.0, min(total * retry_countdown(attempts) / full, total - waited))
