@@ -21,13 +21,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=DATABASE_RETRIES)
 def intake_fetch(self, job_id: int) -> str | None:
-    from .intake import jobs
+    from .intake import jobrun, jobs
     from .models import IntakeJob
 
     final_attempt = self.request.retries >= self.max_retries
     try:
-        # Eager: run inside the request that queued it (no broker), which cannot wait out retries.
-        outcome = jobs.intake_job_run(
+        # Eager (applied here, not by a worker; jobs._send runs a job in-process instead): it
+        # runs inside its caller, which cannot wait out retries.
+        outcome = jobrun.intake_job_run(
             job_id=job_id, final_attempt=final_attempt, in_request=bool(self.request.is_eager)
         )
     except IntakeJob.DoesNotExist:
@@ -38,19 +39,19 @@ def intake_fetch(self, job_id: int) -> str | None:
         if not final_attempt:
             logger.warning("Intake job %s: database error, retrying: %s", job_id, error)
             retry_in = retry_countdown(self.request.retries + 1)
-            jobs.intake_job_retry_later(
-                job_id=job_id, reason=jobs.DATABASE_RETRY_REASON, retry_in=retry_in
+            jobrun.intake_job_retry_later(
+                job_id=job_id, reason=jobrun.DATABASE_RETRY_REASON, retry_in=retry_in
             )
             _retry(self, error, retry_in, unsent=lambda: jobs.intake_job_unsent(job_id=job_id))
         logger.exception("Intake job %s failed", job_id)
-        jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
+        jobrun.intake_job_fail(job_id=job_id, reason=jobrun.INTERNAL_ERROR_REASON)
         return None
     except Exception:
         logger.exception("Intake job %s failed", job_id)
         drop_broken_database_connection()
         # The reason reaches API clients: the exception text (a database error, say) stays in
         # the log above.
-        jobs.intake_job_fail(job_id=job_id, reason=jobs.INTERNAL_ERROR_REASON)
+        jobrun.intake_job_fail(job_id=job_id, reason=jobrun.INTERNAL_ERROR_REASON)
         return None
     if outcome.retry_in is not None:
         _retry(self, None, outcome.retry_in, unsent=lambda: jobs.intake_job_unsent(job_id=job_id))

@@ -271,6 +271,11 @@ INTAKE_IN_REQUEST_FETCH_SECONDS = env_seconds("INTAKE_IN_REQUEST_FETCH_SECONDS",
 # after another would hold the import for one fetch time each (articles/intake/inprocess.py). A
 # worker fetches one page per task; its concurrency is the worker's own.
 INTAKE_FETCH_CONCURRENCY = env_int("INTAKE_FETCH_CONCURRENCY", 4, minimum=1)
+# All the waits before trying again after a database error, where tasks run in-process: a worker
+# waits 30, 60 and 120 s between its tries (articles/intake/queue.py), but here someone waits in
+# the web request (or command) that started the job, so the same tries come this much apart in
+# all, shared by the jobs run together: a URL, an import chunk's URL rows (queue.py).
+INTAKE_IN_PROCESS_RETRY_SECONDS = env_seconds("INTAKE_IN_PROCESS_RETRY_SECONDS", 5.0)
 INTAKE_MAX_REDIRECTS = env_int("INTAKE_MAX_REDIRECTS", 5, minimum=0)
 INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5_000_000, minimum=1024)
 # Less text than this is a cookie wall, a paywall or an index page, not an article.

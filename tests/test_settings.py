@@ -182,6 +182,14 @@ def test_a_fetch_time_out_that_is_not_a_positive_number_fails_loudly(name, value
     assert f"{name} must be a positive number of seconds, got {value!r}" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["0", "inf"])
+def test_in_process_retry_waits_that_are_not_a_positive_finite_number_fail_loudly(value):
+    # Someone waits in the request for these: inf would hold it for ever.
+    result = run_manage("check", env={"DEBUG": "1", "INTAKE_IN_PROCESS_RETRY_SECONDS": value})
+    assert result.returncode != 0
+    assert f"must be a positive number of seconds, got {value!r}" in result.stderr
+
+
 @pytest.mark.parametrize("name", ["INTAKE_FEED_MAX_ENTRIES_PER_POLL", "INTAKE_FETCH_CONCURRENCY"])
 def test_an_intake_count_below_one_fails_loudly(name):
     result = run_manage("check", env={"DEBUG": "1", name: "0"})

@@ -4,10 +4,11 @@
                     point, over addresses.py (the SSRF rule), connection.py (bounded lookup,
                     pinned connection, watchdog), download.py (the GET), robots.py, errors.py
     extract.py      HTML → article text and metadata (trafilatura)
-    jobs.py         URL intake jobs: submit, run, retry, requeue (services)
+    jobs.py         URL intake jobs: submit, send (or run here, without a worker), retry, requeue
+    jobrun.py       one job's steps: claim, fetch, store or fail (the task's and inprocess.py's)
     queue.py        tasks sent by name; the retry rule for a database error (count, backoff)
-    inprocess.py    work run without a worker, its pages fetched several at once (bulk rows,
-                    feeds and their entries), and intake jobs' retries of a database error
+    inprocess.py    work run without a worker, its pages fetched several at once (a URL, bulk
+                    rows, feeds and their entries), and intake jobs' retries of a database error
     feeds.py        RSS/Atom subscriptions: add, conditional GET poll, back-off (services)
     bulk.py         a bulk import run over its file, chunk by chunk, with its progress
     bulkfile.py     a bulk file's check, storage in pieces and reading back, row parsing

@@ -19,9 +19,10 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from ..models import ImportBatch, ImportStatus
+from ..models import Article, ImportBatch, ImportStatus
 from ..publication_dates import published_at_for_intake
 from .bulkfile import (
     file_format_for,
@@ -272,6 +273,19 @@ def _import_one(
         # Stored, but not as the file said: not a refusal, and not to be counted as one.
         report.notes.append({"line": line, "note": note})
     progress.done += 1
+
+
+def import_article_counts(*, batch_ids: list[int]) -> dict[int, int]:
+    """How many articles each import holds (0 for none): its rows stored with a body and the
+    pages fetched for its URL rows, the articles its link (/articles/?import_batch=N) lists.
+    Its `stored` counts only the first, and read "0 stored" above a list of two."""
+    counts = dict(
+        Article.objects.filter(import_batch__in=batch_ids)
+        .order_by()
+        .values_list("import_batch")
+        .annotate(Count("pk"))
+    )
+    return {batch_id: counts.get(batch_id, 0) for batch_id in batch_ids}
 
 
 def _messages(error: ValidationError) -> list[str]:

@@ -8,8 +8,9 @@ at most INTAKE_FETCH_CONCURRENCY at a time, each with every check of fetch.py (t
 every address of every hop, robots.txt, time-outs). Every database read and write stays on the
 calling thread, one item at a time, so each is stored or failed whole, with the reason it would
 have had. Intake jobs (bulk rows, feed entries) go through the steps of their own task
-(jobs.intake_job_claim, page_fetch, intake_job_record) and its retry rule for a database error
-(queue.DATABASE_RETRIES, retry_countdown); feeds.py runs its polls here too.
+(jobrun.intake_job_claim, page_fetch, intake_job_record) and its retry rule for a database error
+(queue.DATABASE_RETRIES, with the shorter in_process_retry_wait); feeds.py runs its polls here
+too, and jobs.py a single URL's job.
 With a worker none of this runs: each job and each feed is its own task.
 """
 
@@ -25,7 +26,7 @@ from django.conf import settings
 from config.celery import drop_broken_database_connection
 
 from ..models import IntakeJob
-from .jobs import (
+from .jobrun import (
     DATABASE_RETRY_REASON,
     INTERNAL_ERROR_REASON,
     intake_job_claim,
@@ -34,7 +35,7 @@ from .jobs import (
     intake_job_retry_later,
     page_fetch,
 )
-from .queue import DATABASE_ERRORS, DATABASE_RETRIES, retry_countdown
+from .queue import DATABASE_ERRORS, DATABASE_RETRIES, in_process_retry_wait
 
 logger = logging.getLogger(__name__)
 Item = TypeVar("Item")
@@ -77,8 +78,9 @@ def intake_jobs_run_in_process(
 ) -> None:
     """Run these queued jobs here, their pages fetched INTAKE_FETCH_CONCURRENCY at a time. Never
     raises (it runs once its caller has committed): a job that breaks is logged and failed, as
-    its task would fail it, and the others go on. A database error is tried again as the task
-    tries it, DATABASE_RETRIES times after retry_countdown() seconds each (`sleep` waits them)."""
+    its task would fail it, and the others go on. A database error is tried again as often as
+    the task tries it, DATABASE_RETRIES times, but after shorter waits (in_process_retry_wait:
+    INTAKE_IN_PROCESS_RETRY_SECONDS in all), since someone waits for this run; `sleep` waits."""
     run = _JobsRun(job_ids, sleep)
     fetch_together(run.next_claimed, fetch=run.fetch, record=run.record, broke=run.broke)
 
@@ -88,6 +90,7 @@ class _JobsRun:
         self.waiting = deque(job_ids)
         self.retries: Counter[int] = Counter()
         self.sleep = sleep
+        self.waited = 0.0
 
     def next_claimed(self) -> IntakeJob | None:
         """The next of the waiting jobs that is this run's to fetch; None when none is left."""
@@ -127,9 +130,9 @@ class _JobsRun:
             _broke(job_id, error)
             return
         self.retries[job_id] += 1
-        retry_in = retry_countdown(self.retries[job_id])
+        retry_in = in_process_retry_wait(self.retries[job_id], waited=self.waited)
         logger.warning(
-            "Intake job %s: database error, retrying in %s s: %s", job_id, retry_in, error
+            "Intake job %s: database error, retrying in %.1f s: %s", job_id, retry_in, error
         )
         try:
             # Its page says why it waits, while it does.
@@ -137,6 +140,7 @@ class _JobsRun:
         except DATABASE_ERRORS:
             drop_broken_database_connection()
         self.sleep(retry_in)
+        self.waited += retry_in
         self.waiting.appendleft(job_id)
 
 

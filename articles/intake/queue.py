@@ -18,6 +18,7 @@ from config.celery import task_send, tasks_run_in_process
 __all__ = [
     "DATABASE_ERRORS",
     "DATABASE_RETRIES",
+    "in_process_retry_wait",
     "not_in_broker",
     "presumed_lost_after",
     "retry_countdown",
@@ -52,3 +53,15 @@ def not_in_broker(*, now: datetime) -> Q:
 def retry_countdown(attempts: int) -> int:
     """Seconds before the next try after `attempts` tries: 30, 60, 120, ... at most 600."""
     return min(600, 30 * 2 ** max(attempts - 1, 0))
+
+
+def in_process_retry_wait(attempts: int, *, waited: float) -> float:
+    """Seconds before the next try after `attempts` tries, where tasks run in-process and this
+    run (the jobs run together) has already waited `waited`: the task's countdowns scaled down
+    so that they come to INTAKE_IN_PROCESS_RETRY_SECONDS in all, never more for the run. A
+    person waits in the request that runs it, and 3.5 minutes of the task's backoff would
+    outlast it; the tries are as many as the task's, the last ones at once once the run has
+    spent its waits."""
+    total = settings.INTAKE_IN_PROCESS_RETRY_SECONDS
+    full = sum(retry_countdown(n) for n in range(1, DATABASE_RETRIES + 1))
+    return max(0.0, min(total * retry_countdown(attempts) / full, total - waited))

@@ -20,7 +20,7 @@ from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
 from ..models import ExternalFactCheck, Feed, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
 from ..search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from ..views import JOB_SUBMITTED, say_what_it_became
-from .bulk import import_batch_create
+from .bulk import import_article_counts, import_batch_create
 from .bulkfile import import_size_check
 from .feeds import feed_add
 from .jobs import intake_job_retry
@@ -241,6 +241,10 @@ def import_list(request):
                 return redirect("articles:import", pk=batch.pk)
     batches = ImportBatch.objects.defer("content").select_related("created_by")
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    # Counted for the page's imports only, as the article list counts its claims.
+    article_counts = import_article_counts(batch_ids=[batch.pk for batch in page])
+    for batch in page:
+        batch.article_count = article_counts[batch.pk]
     return render(
         request,
         "articles/intake/import_list.html",
@@ -269,6 +273,7 @@ def import_detail(request, pk: int):
                 if job_counts[status]
             ],
             "settled": batch.is_settled(job_counts),
+            "article_count": import_article_counts(batch_ids=[batch.pk])[batch.pk],
         },
     )
 
@@ -288,6 +293,8 @@ def import_status(request, pk: int):
             "queued": batch.queued,
             "skipped": batch.skipped,
             "failed": batch.failed,
+            # Its rows with a body and the pages fetched for its URL rows: what its link lists.
+            "articles": import_article_counts(batch_ids=[batch.pk])[batch.pk],
             "error": batch.error,
             "finished": batch.status in ("done", "failed"),
             # The jobs its URL rows queued, by status; the page follows them until they end.

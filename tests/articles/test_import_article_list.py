@@ -1,5 +1,6 @@
 """The articles a bulk import stored: listed under the import's name on the article list, and
-linked from the import's "N stored" (its page and the list of imports)."""
+linked from the import's count of its articles (its page and the list of imports), which counts
+what that list shows: its rows with text and the pages fetched for its URL rows."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -44,13 +45,15 @@ def test_the_article_list_shows_one_imports_articles_under_its_name(client):
     assert '<a href="/articles/">All articles</a>' in html
 
 
-def test_the_import_page_and_the_import_list_link_the_stored_count_to_those_articles(client):
+def test_the_import_page_and_the_import_list_link_the_article_count_to_those_articles(client):
     batch = imported()
     client.force_login(fact_checker())
     link = f'<a href="/articles/?import_batch={batch.pk}">'
     page = client.get(f"/intake/imports/{batch.pk}/").content.decode()
-    assert f'{link}<span id="import-stored">2</span> stored</a>' in page
-    assert f"{link}2</a>" in client.get("/intake/imports/").content.decode()
+    assert '<span id="import-stored">2</span> stored (rows with text)' in page
+    assert f'{link}<span id="import-articles">2</span></a>' in page
+    assert "<td>2</td>" in (listed := client.get("/intake/imports/").content.decode())
+    assert f"{link}2</a>" in listed
 
 
 @pytest.mark.parametrize("value", ["abc", "999999", "99999999999999999999999", "-1"])
@@ -89,3 +92,30 @@ def test_the_import_pages_link_lists_the_articles_fetched_for_its_url_rows_too(
     listed = client.get(link).content.decode()
     assert "Assembly votes on one plan" in listed and "Assembly votes on two plan" in listed
     assert "Pasted by hand" not in listed
+
+
+def test_a_url_only_imports_count_is_the_articles_its_link_lists_not_0_stored(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    """Its rows stored none with text: "0 stored" linked to a list of two, and the list of
+    imports, linking only a count above 0, left the two unreachable from there."""
+    rows = f"url\n{intake_server.url('/news/one')}\n{intake_server.url('/news/two')}\n"
+    with django_capture_on_commit_callbacks(execute=True):  # tasks in-process: fetched now
+        batch = import_batch_create(file_name="links.csv", data=rows.encode())
+    ArticleFactory(title="Pasted by hand")
+    client.force_login(fact_checker())
+    link = f'<a href="/articles/?import_batch={batch.pk}">'
+    page = client.get(f"/intake/imports/{batch.pk}/").content.decode()
+    assert '<span id="import-stored">0</span> stored (rows with text)' in page
+    assert f'{link}<span id="import-articles">2</span></a>' in page
+    assert f"{link}2</a>" in client.get("/intake/imports/").content.decode()
+    status = client.get(f"/intake/imports/{batch.pk}/status/").json()
+    assert (status["stored"], status["articles"]) == (0, 2)  # the page follows both
+
+
+def test_an_import_without_articles_links_none_from_the_list_of_imports(client):
+    batch = imported(rows="title,body\nA title without a body,\n")
+    client.force_login(fact_checker())
+    assert "?import_batch=" not in client.get("/intake/imports/").content.decode()
+    page = client.get(f"/intake/imports/{batch.pk}/").content.decode()
+    assert '<span id="import-articles">0</span>' in page

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.intake import jobs
+from articles.intake import jobrun
 from articles.intake.bulk import import_batch_create
 from articles.intake.extract import ExtractedArticle
 from articles.models import Article, ImportBatch, IntakeJob, IntakeStatus, SourceKind
@@ -161,7 +161,7 @@ def fetched_page_stored(url: str, published_at: datetime) -> IntakeJob:
         canonical_url="",
         site_name="",
     )
-    job = jobs._store(job, job.url, extracted)
+    job = jobrun._store(job, job.url, extracted)
     job.refresh_from_db()
     return job
 

@@ -727,7 +727,7 @@ def test_a_url_only_row_reads_queued_and_the_import_page_follows_it_to_its_artic
 ):
     """A row with only a URL is queued for fetching, not stored: the counts say so, and the
     page lists each such row with its job's state and, once stored, a link to the article."""
-    from articles.intake.jobs import intake_job_run
+    from articles.intake.jobrun import intake_job_run
 
     rows = (
         "title,body,url\n"

@@ -2,11 +2,13 @@
 once, at most INTAKE_FETCH_CONCURRENCY, each row still stored or failed whole with its reason;
 with a worker each row stays its own task."""
 
+import time
+
 import pytest
 from django.db import OperationalError
 
 from articles import tasks
-from articles.intake import inprocess, jobs
+from articles.intake import inprocess, jobrun, jobs
 from articles.intake.bulk import import_batch_create, import_batch_run
 from articles.intake.inprocess import intake_jobs_run_in_process
 from articles.intake.queue import DATABASE_RETRIES, retry_countdown
@@ -70,7 +72,7 @@ def test_url_rows_fetched_together_are_each_stored_or_failed_with_the_reason_the
         "/short": "No article text found: 34 characters extracted.",
         # The SSRF rule holds on every hop of a fetch made on the pool's threads.
         "/redirect-private": "Refused: the address of 169.254.169.254 is not allowed",
-        "/unavailable": f"The page answered 503. {jobs.in_request_note()}",
+        "/unavailable": f"The page answered 503. {jobrun.in_request_note()}",
     }
     paths = [*held_pages(slow_site, 3), "/news/one", *failing]
     batch = import_urls(slow_site, paths, django_capture_on_commit_callbacks)
@@ -91,18 +93,18 @@ def test_a_row_that_breaks_while_fetched_together_fails_alone_and_the_others_are
     slow_site, django_capture_on_commit_callbacks, monkeypatch
 ):
     paths = held_pages(slow_site, 4)
-    extract = jobs.article_extract
+    extract = jobrun.article_extract
 
     def breaks_on_one(body, *, url, **kwargs):
         if url.endswith("/held-2"):
             raise RuntimeError("connection to server at 10.0.0.5 failed")
         return extract(body, url=url, **kwargs)
 
-    monkeypatch.setattr(jobs, "article_extract", breaks_on_one)
+    monkeypatch.setattr(jobrun, "article_extract", breaks_on_one)
     import_urls(slow_site, paths, django_capture_on_commit_callbacks)
     found = jobs_by_path(slow_site)
     broken = found.pop("/news/held-2")
-    assert (broken.status, broken.reason) == (IntakeStatus.FAILED, jobs.INTERNAL_ERROR_REASON)
+    assert (broken.status, broken.reason) == (IntakeStatus.FAILED, jobrun.INTERNAL_ERROR_REASON)
     assert broken.article is None
     assert all(job.status == IntakeStatus.STORED for job in found.values())
     assert Article.objects.count() == 3
@@ -124,7 +126,13 @@ def test_with_a_worker_each_url_row_is_its_own_task_and_none_is_fetched_here(
     assert not intake_server.requests
 
 
-# --- A database error without a worker: tried again as the task tries it -------------------
+# --- A database error without a worker: tried as often as the task tries, after short waits --
+
+
+@pytest.fixture
+def short_waits(settings):
+    """The task's countdowns (30, 60, 120 s) scaled to 7 s in all: waits of 1, 2 and 4 s."""
+    settings.INTAKE_IN_PROCESS_RETRY_SECONDS = 7.0
 
 
 def submitted(server, paths: list[str]) -> list[int]:
@@ -135,7 +143,7 @@ def submitted(server, paths: list[str]) -> list[int]:
 def database_away_for(monkeypatch, path: str, *, tries: int) -> list[str]:
     """The database errs while the page at `path` is stored, its first `tries` times; the
     list of every try at it, as it grows."""
-    extract, tried = jobs.article_extract, []
+    extract, tried = jobrun.article_extract, []
 
     def database_away(body, *, url, **kwargs):
         if url.endswith(path):
@@ -144,19 +152,20 @@ def database_away_for(monkeypatch, path: str, *, tries: int) -> list[str]:
                 raise OperationalError("server closed the connection unexpectedly")
         return extract(body, url=url, **kwargs)
 
-    monkeypatch.setattr(jobs, "article_extract", database_away)
+    monkeypatch.setattr(jobrun, "article_extract", database_away)
     return tried
 
 
-def test_without_a_worker_a_database_error_is_tried_again_after_the_tasks_countdowns(
-    slow_site, monkeypatch
+def test_without_a_worker_a_database_error_is_tried_again_after_the_tasks_countdowns_cut_short(
+    slow_site, monkeypatch, short_waits
 ):
     paths = held_pages(slow_site, 3)
     database_away_for(monkeypatch, "/news/held-1", tries=2)
     waits = []
     intake_jobs_run_in_process(job_ids=submitted(slow_site, paths), sleep=waits.append)
-    # Failed at once before: no worker meant no retry, so a database restart lost the row.
-    assert waits == [retry_countdown(1), retry_countdown(2)] == [30, 60]
+    # The task's 30 and 60 s held the request that ran the import for 90 s.
+    assert [retry_countdown(1), retry_countdown(2)] == [30, 60]
+    assert waits == [1.0, 2.0]
     found = jobs_by_path(slow_site)
     blinked = found["/news/held-1"]
     assert blinked.status == IntakeStatus.STORED and blinked.reason == ""
@@ -166,7 +175,7 @@ def test_without_a_worker_a_database_error_is_tried_again_after_the_tasks_countd
 
 
 def test_without_a_worker_a_database_that_stays_away_fails_the_job_after_the_tasks_retries(
-    slow_site, monkeypatch
+    slow_site, monkeypatch, short_waits
 ):
     paths = held_pages(slow_site, 2)
     tries = database_away_for(monkeypatch, "/news/held-0", tries=100)
@@ -174,12 +183,12 @@ def test_without_a_worker_a_database_that_stays_away_fails_the_job_after_the_tas
     intake_jobs_run_in_process(job_ids=submitted(slow_site, paths), sleep=waits.append)
     # The worker's rule: the first try and DATABASE_RETRIES more, then failed.
     assert len(tries) == DATABASE_RETRIES + 1 == tasks.intake_fetch.max_retries + 1
-    assert waits == [30, 60, 120]
+    assert waits == [1.0, 2.0, 4.0]  # not 30, 60 and 120 s: 3.5 minutes inside a request
     found = jobs_by_path(slow_site)
     gone = found["/news/held-0"]
     assert (gone.status, gone.reason, gone.article) == (
         IntakeStatus.FAILED,
-        jobs.INTERNAL_ERROR_REASON,
+        jobrun.INTERNAL_ERROR_REASON,
         None,
     )
     assert found["/news/held-1"].status == IntakeStatus.STORED
@@ -187,7 +196,7 @@ def test_without_a_worker_a_database_that_stays_away_fails_the_job_after_the_tas
 
 
 def test_without_a_worker_a_database_error_while_claiming_a_job_is_tried_again_too(
-    intake_server, monkeypatch
+    intake_server, monkeypatch, short_waits
 ):
     real_claim, claims = inprocess.intake_job_claim, []
 
@@ -201,15 +210,15 @@ def test_without_a_worker_a_database_error_while_claiming_a_job_is_tried_again_t
     waits = []
     intake_jobs_run_in_process(job_ids=submitted(intake_server, ["/news/one"]), sleep=waits.append)
     job = IntakeJob.objects.get()
-    assert waits == [30] and job.status == IntakeStatus.STORED and job.attempts == 1
+    assert waits == [1.0] and job.status == IntakeStatus.STORED and job.attempts == 1
 
 
 def test_without_a_worker_a_database_error_halfway_through_storing_leaves_one_article(
-    intake_server, monkeypatch
+    intake_server, monkeypatch, short_waits
 ):
     """The article is written, then saving its job fails: the try again must not find the
     article 'already stored' (its own), nor leave a second one."""
-    real_finish, saves = jobs._finish, []
+    real_finish, saves = jobrun._finish, []
 
     def database_blinks_at_the_first_store(job, status, reason):
         saves.append(status)
@@ -217,13 +226,55 @@ def test_without_a_worker_a_database_error_halfway_through_storing_leaves_one_ar
             raise OperationalError("server closed the connection unexpectedly")
         return real_finish(job, status, reason)
 
-    monkeypatch.setattr(jobs, "_finish", database_blinks_at_the_first_store)
+    monkeypatch.setattr(jobrun, "_finish", database_blinks_at_the_first_store)
     waits = []
     intake_jobs_run_in_process(job_ids=submitted(intake_server, ["/news/one"]), sleep=waits.append)
     job = IntakeJob.objects.get()
-    assert waits == [30] and saves.count(IntakeStatus.STORED) == 2
+    assert waits == [1.0] and saves.count(IntakeStatus.STORED) == 2
     assert job.status == IntakeStatus.STORED and not job.duplicate and job.reason == ""
     assert job.article == Article.objects.get()
+
+
+def test_without_a_worker_the_waits_of_all_the_jobs_of_one_run_come_to_the_setting_at_most(
+    slow_site, monkeypatch, short_waits
+):
+    paths = held_pages(slow_site, 3)
+    tries = {path: database_away_for(monkeypatch, path, tries=100) for path in paths[:2]}
+    waits = []
+    intake_jobs_run_in_process(job_ids=submitted(slow_site, paths), sleep=waits.append)
+    # Each job's own waits would add up per job: 14 s for two, and an import of 50 rows more.
+    assert sum(waits) == 7.0 and len(waits) == 2 * DATABASE_RETRIES
+    assert all(len(tried) == DATABASE_RETRIES + 1 for tried in tries.values())
+    found = jobs_by_path(slow_site)
+    assert [found[path].status for path in paths] == [
+        IntakeStatus.FAILED,
+        IntakeStatus.FAILED,
+        IntakeStatus.STORED,
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_a_single_url_waits_for_a_database_that_comes_back_within_a_second(
+    intake_server, monkeypatch, settings
+):
+    """A URL submitted alone ran as Celery's eager task: its three retries came at once, with no
+    countdown, so a database away for a second failed the job. It runs as an import's rows do."""
+    settings.INTAKE_IN_PROCESS_RETRY_SECONDS = 3.5  # waits of 0.5, 1 and 2 s
+    extract, tries, away_until = jobrun.article_extract, [], []
+
+    def database_away_for_a_second(body, *, url, **kwargs):
+        tries.append(url)
+        away_until.append(away_until[0] if away_until else time.monotonic() + 1.0)
+        if time.monotonic() < away_until[0]:
+            raise OperationalError("server closed the connection unexpectedly")
+        return extract(body, url=url, **kwargs)
+
+    monkeypatch.setattr(jobrun, "article_extract", database_away_for_a_second)
+    job = jobs.intake_job_submit(url=intake_server.url("/news/one"))  # committed: sent, run
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED, job.reason
+    assert len(tries) == 3 and job.attempts == 3  # tried after 0.5 s, then after 1 s more
+    assert job.article.title == "Assembly votes on one plan"
 
 
 # --- An import's URL rows: their articles are the import's ----------------------------------

@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from articles.models import ImportBatch, ImportStatus
 from tests.e2e.conftest import BROWSER_TESTS
+from tests.factories import ArticleFactory
 
 pytestmark = BROWSER_TESTS
 
@@ -29,6 +30,9 @@ def test_the_import_page_shows_a_live_progress_bar(live_server, logged_in):
     expect(page.locator("#import-bar")).to_have_js_property("value", 7)
     expect(page.locator("#import-stored")).to_have_text("5")
     expect(page.locator("#import-failed")).to_have_text("1")
+    # A URL row's page fetched meanwhile: the import's article count follows too.
+    ArticleFactory.create_batch(6, import_batch=batch)
+    expect(page.locator("#import-articles")).to_have_text("6")
 
     ImportBatch.objects.filter(pk=batch.pk).update(
         rows_done=10, stored=8, status=ImportStatus.DONE, errors=[{"line": 4, "reason": "bad"}]

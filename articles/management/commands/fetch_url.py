@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.intake.jobs import intake_job_run, intake_job_submit
+from articles.intake.jobrun import intake_job_run
+from articles.intake.jobs import intake_job_submit
 from articles.models import IntakeStatus
 from articles.services import DuplicateArticle
 

@@ -52,7 +52,7 @@
       bar.textContent = count(data.done) + " of " + count(data.total);
       document.getElementById("import-total").textContent = count(data.total);
     }
-    ["done", "stored", "queued", "skipped", "failed"].forEach(function (key) {
+    ["done", "stored", "queued", "skipped", "failed", "articles"].forEach(function (key) {
       document.getElementById("import-" + key).textContent = count(data[key]);
     });
     if (data.error) {
