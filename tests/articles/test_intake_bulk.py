@@ -236,6 +236,7 @@ def test_the_import_page_uploads_and_shows_a_progress_bar(
         "finished": True,
         "jobs": {"queued": 0, "fetching": 0, "stored": 0, "failed": 0},
         "settled": True,
+        "articles": 2,
     }
 
 
