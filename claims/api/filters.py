@@ -272,12 +272,21 @@ class ClaimFilter(_SpeakerOutletFilters):
     )
     status = filters.ChoiceFilter(
         choices=ClaimStatus.choices,
-        help_text="Workflow status (desk-scope keys see every status).",
+        method="filter_status",
+        help_text="Workflow status (desk-scope keys see every status; to other keys every "
+        "claim they read is published).",
         # As `ordering` and `format` say it: Django's "Select a valid choice" names none.
         error_messages={
             "invalid_choice": f"Choose one of: {', '.join(sorted(ClaimStatus.values))}."
         },
     )
+
+    def filter_status(self, queryset, name, value):
+        if self.request is not None and reads_unpublished(self.request):
+            return queryset.filter(status=value)
+        # A repeat covered by a published verdict reads as published: that the desk dismissed
+        # it as already checked is the desk's.
+        return queryset if value == ClaimStatus.PUBLISHED else queryset.none()
 
     def speaker_aliases(self) -> bool:
         # The verdict list keeps the public rule for every key: its pages are one cache
