@@ -70,8 +70,11 @@ def test_a_covered_repeat_names_its_speaker_only_where_the_speakers_endpoint_wou
     assert reader.get(f"/api/v1/claims/{repeat.pk}/").json()["speaker"] is None
     listed = reader.get("/api/v1/claims/").json()["results"]
     assert [row["speaker"] for row in listed if row["id"] == repeat.pk] == [None]
+    for named in (unpublished_speaker.pk, unpublished_speaker.slug, "Jo Councillor"):
+        assert listed_ids(reader, f"/api/v1/claims/?speaker={named}") == []
     desk = key_client(staff=True)
     assert desk.get(f"/api/v1/claims/{repeat.pk}/").json()["speaker"]["name"] == "Jo Councillor"
+    assert listed_ids(desk, f"/api/v1/claims/?speaker={unpublished_speaker.pk}") == [repeat.pk]
 
 
 def test_a_repeat_only_linked_to_a_fact_check_stays_unreadable():
