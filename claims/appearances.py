@@ -1,7 +1,8 @@
 """A published fact-check's public appearances: the one definition of where the public reads
 that the claim a fact-check reviewed was made (ClaimReview's `appearance`, the public page's
-"Also made in", the API's appearances for keys without the desk scope), and the guard that
-keeps fact-checkers from changing that set without an editor.
+"Also made in", the API's appearances for keys without the desk scope), of a public claim
+(public_member_q: the API's claims follow it, so each appearance it lists opens), and the guard
+that keeps fact-checkers from changing that set without an editor.
 
 A fact-check's appearances are its own claim and the repeats an editor applied that verdict to
 (a VERDICT_APPLIED group event naming the claim as `checked`, written only by
@@ -20,8 +21,9 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from .models import (
@@ -72,13 +74,39 @@ def standing_applications() -> QuerySet[ClaimGroupEvent]:
     )
 
 
+def _covering_applications() -> QuerySet[ClaimGroupEvent]:
+    """The standing applications that still make their repeat public: the repeat stayed
+    dismissed (applying dismisses it as already checked), and the claim whose verdict was
+    applied (`checked_id`) still has it published and is still in the repeat's group (the
+    cover ends when the checked claim leaves it too)."""
+    checked = Claim.objects.filter(
+        published_verdict_q("verdict__"),
+        pk=OuterRef("checked_id"),
+        group_id=OuterRef("claim__group_id"),
+    )
+    return (
+        standing_applications()
+        .filter(claim__status=ClaimStatus.DISMISSED)
+        .annotate(checked_id=Cast(KeyTextTransform("checked", "data"), IntegerField()))
+        .filter(Exists(checked))
+    )
+
+
 def public_member_q() -> Q:
-    """A claim the public may see as an appearance of a published fact-check: one of its own,
-    or a repeat an editor applied one to (for the guards on deleting what the public reads;
-    which fact-check it is an appearance of is covered_repeats_of's)."""
-    applied = standing_applications().filter(claim=OuterRef("pk"))
-    # Applying dismisses the repeat as already checked; it counts only while it stays so.
-    return published_verdict_q("verdict__") | Q(Exists(applied), status=ClaimStatus.DISMISSED)
+    """A public claim, the one definition: one with a published verdict of its own, or a repeat
+    an editor applied one to that the fact-check's appearances still list. The API's claims,
+    the appearances its ClaimReview and public page show and the guards on deleting what the
+    public reads all use it (which fact-check covers a repeat: with_covering_claim)."""
+    # An IN over the few applications, read once, not a subquery per claim of a long list.
+    covered = _covering_applications().values("claim_id")
+    return published_verdict_q("verdict__") | Q(pk__in=covered)
+
+
+def with_covering_claim(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """`covering_claim_id`: for a repeat public_member_q makes public, the claim whose
+    published verdict an editor applied to it (the latest such application); else None."""
+    latest = _covering_applications().filter(claim=OuterRef("pk")).order_by("-created_at", "-pk")
+    return claims.annotate(covering_claim_id=Subquery(latest.values("checked_id")[:1]))
 
 
 def covered_repeats_of(claim: Claim) -> QuerySet[Claim]:
@@ -88,10 +116,8 @@ def covered_repeats_of(claim: Claim) -> QuerySet[Claim]:
     published verdict leaves each with its own repeats (claim_covered_by reads the same)."""
     if not claim.group_id:
         return Claim.objects.none()
-    applied = standing_applications().filter(claim=OuterRef("pk"), data__checked=claim.pk)
-    return Claim.objects.filter(
-        Exists(applied), group_id=claim.group_id, status=ClaimStatus.DISMISSED
-    ).exclude(pk=claim.pk)
+    applied = _covering_applications().filter(claim=OuterRef("pk"), data__checked=claim.pk)
+    return Claim.objects.filter(Exists(applied), group_id=claim.group_id).exclude(pk=claim.pk)
 
 
 def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:
@@ -142,19 +168,16 @@ def public_appearance_map(*, claim_ids, group_ids) -> dict[int, frozenset[int]]:
     queries)."""
     group_ids = {pk for pk in group_ids if pk}
     claims = Claim.objects.filter(Q(pk__in=list(claim_ids)) | Q(group_id__in=group_ids))
-    published = dict(
-        claims.filter(published_verdict_q("verdict__")).order_by().values_list("pk", "group_id")
-    )
-    covered: dict[int, set[int]] = {pk: {pk} for pk in published}
+    published = claims.filter(published_verdict_q("verdict__")).order_by()
+    covered: dict[int, set[int]] = {pk: {pk} for pk in published.values_list("pk", flat=True)}
     applied = (
-        standing_applications()
-        .filter(claim__in=claims, claim__status=ClaimStatus.DISMISSED)
+        _covering_applications()
+        .filter(claim__in=claims)
         .order_by()
-        .values_list("claim_id", "claim__group_id", "data")
+        .values_list("claim_id", "checked_id")
     )
-    for pk, group_id, data in applied:
-        checked = data.get("checked")
-        if checked in published and group_id and published[checked] == group_id:
+    for pk, checked in applied:
+        if checked in covered:
             covered[checked].add(pk)
     return {pk: frozenset(ids) for pk, ids in covered.items()}
 

@@ -33,6 +33,7 @@ from .auth import (
     request_token,
 )
 from .base import StrictQueryMixin
+from .claim_rows import claim_rows_attach, claims_readable
 from .errors import Conflict, PayloadTooLarge
 
 
@@ -136,9 +137,10 @@ class ArticleViewSet(
         claims = Claim.objects.filter(article=article).select_related(
             "speaker", "article__outlet", "verdict__rating"
         )
-        if not reads_unpublished(request):
-            claims = claims.published()
-        context = {**self.get_serializer_context(), "claims": claims.order_by("start", "id")}
+        staff = reads_unpublished(request)
+        claims = list(claims_readable(claims, staff=staff).order_by("start", "id"))
+        claim_rows_attach(claims, staff=staff)
+        context = {**self.get_serializer_context(), "claims": claims}
         return Response(ArticleSerializer(article, context=context).data)
 
     def _fetch(self, fields) -> Response:

@@ -25,7 +25,7 @@ from ..models import ClaimStatus, Rating
 from ..selectors.public import modified_since
 from ..selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 from ..selectors.speakers import speaker_ids_matching
-from .auth import reads_unpublished
+from .auth import reads_unpublished, speakers_visible
 from .serializers import RatingSlugField
 
 # The largest id a client may name (claims.ids); the schema states it as the maximum.
@@ -272,12 +272,29 @@ class ClaimFilter(_SpeakerOutletFilters):
     )
     status = filters.ChoiceFilter(
         choices=ClaimStatus.choices,
-        help_text="Workflow status (desk-scope keys see every status).",
+        method="filter_status",
+        help_text="Workflow status (desk-scope keys see every status; to other keys every "
+        "claim they read is published).",
         # As `ordering` and `format` say it: Django's "Select a valid choice" names none.
         error_messages={
             "invalid_choice": f"Choose one of: {', '.join(sorted(ClaimStatus.values))}."
         },
     )
+
+    def filter_speaker(self, queryset, name, value):
+        queryset = super().filter_speaker(queryset, name, value)
+        if self.speaker_aliases():
+            return queryset
+        # A covered repeat's speaker may be one the key cannot read (claims.api.claim_rows):
+        # naming them must not find the repeat and tell who said it.
+        return queryset.filter(speaker__in=speakers_visible(staff=False).values("pk"))
+
+    def filter_status(self, queryset, name, value):
+        if self.request is not None and reads_unpublished(self.request):
+            return queryset.filter(status=value)
+        # A repeat covered by a published verdict reads as published: that the desk dismissed
+        # it as already checked is the desk's.
+        return queryset if value == ClaimStatus.PUBLISHED else queryset.none()
 
     def speaker_aliases(self) -> bool:
         # The verdict list keeps the public rule for every key: its pages are one cache

@@ -11,9 +11,9 @@ from rest_framework import serializers
 
 from articles.models import Article, Outlet
 
-from ..appearances import appearances_of
 from ..models import Claim, Correction, EvidenceSource, Rating, Speaker, Verdict
 from .auth import speakers_visible
+from .claim_rows import appearances_read
 from .pagination import AppearancePagination
 from .verdict_rows import verdict_row, verdict_row_representation
 
@@ -209,7 +209,8 @@ class VerdictBriefSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(
     description="A claim found in an article, with who said it and its published verdict "
-    "(null until one is published). `status` is only in answers to desk-scope keys."
+    "(null until one is published; for a repeat an editor applied a published verdict to, that "
+    "verdict). `status` is only in answers to desk-scope keys."
 )
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim as clients see it; `status` and a draft verdict's state are for staff only."""
@@ -244,6 +245,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_verdict(self, claim):
         verdict = getattr(claim, "verdict", None)
         if verdict is None or not verdict.is_published:
+            # A repeat an editor applied a published verdict to reads with that verdict.
+            verdict = getattr(claim, "covering_verdict", None)
+        if verdict is None:
             return None
         return VerdictBriefSerializer(verdict, context=self.context).data
 
@@ -251,6 +255,8 @@ class ClaimSerializer(serializers.ModelSerializer):
         data = super().to_representation(claim)
         if not self.context.get("staff"):
             data.pop("status")
+        if getattr(claim, "speaker_hidden", False):
+            data["speaker"] = None
         return data
 
 
@@ -306,7 +312,7 @@ def claim_group_data(claim, context: dict) -> dict | None:
     if not claim.group_id:
         return None
     staff = bool(context.get("staff"))
-    appearances = appearances_of(claim, public=not staff)
+    appearances = appearances_read(claim, staff=staff)
     first_page = list(appearances[: AppearancePagination.page_size])
     return {
         "id": claim.group_id,

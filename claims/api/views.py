@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 
 from .. import speaker_merges
-from ..appearances import appearances_of
 from ..claimreview import claimreview_for
 from ..ids import is_id
 from ..matching.retrieval import Match
@@ -28,6 +27,7 @@ from ..selectors.search import SEARCH_QUERY_NO_WORDS
 from . import docs
 from .auth import ReadScope, reads_unpublished, speakers_visible
 from .base import JSONLDRenderer, StrictQueryMixin, api_conditional_page
+from .claim_rows import appearances_read, claim_rows_attach, claims_readable
 from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
 from .pagination import (
     AppearancePagination,
@@ -265,7 +265,8 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]
     list=extend_schema(
         summary="Claims",
         description="Desk-scope keys see every claim with its workflow status; other keys see "
-        "only claims with a published verdict.",
+        "only public claims: those with a published verdict, and the repeats an editor applied "
+        "one to that its ClaimReview lists as appearances (each with that verdict).",
         responses=docs.with_errors(ClaimSerializer(many=True), 400, 401, 403),
     ),
     retrieve=extend_schema(
@@ -290,9 +291,18 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         claims = Claim.objects.select_related(
             "speaker", "article__outlet", "verdict__rating", "group"
         ).order_by("-id")
-        if reads_unpublished(self.request):
-            return claims
-        return claims.published()
+        return claims_readable(claims, staff=reads_unpublished(self.request))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            claim_rows_attach(page, staff=reads_unpublished(self.request))
+        return page
+
+    def get_object(self):
+        claim = super().get_object()
+        claim_rows_attach([claim], staff=reads_unpublished(self.request))
+        return claim
 
     def get_serializer_class(self):
         return ClaimDetailSerializer if self.action == "retrieve" else ClaimSerializer
@@ -310,7 +320,7 @@ class ClaimViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, filter_backends=[], pagination_class=AppearancePagination)
     def appearances(self, request, pk=None):
         claim = self.get_object()
-        page = self.paginate_queryset(appearances_of(claim, public=not reads_unpublished(request)))
+        page = self.paginate_queryset(appearances_read(claim, staff=reads_unpublished(request)))
         return self.get_paginated_response(appearance_rows(page, self.get_serializer_context()))
 
 

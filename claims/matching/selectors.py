@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from articles.models import ExternalFactCheck
 
-from ..appearances import standing_applications
+from ..appearances import with_covering_claim
 from ..models import (
     ApplicationStatus,
     Claim,
@@ -112,16 +112,11 @@ def claim_covered_by(claim: Claim) -> Claim | None:
     and the repeat is still in that claim's group."""
     if claim.status != ClaimStatus.DISMISSED or claim.group_id is None:
         return None
-    applied = standing_applications().filter(claim=claim).order_by("-created_at", "-pk").first()
-    checked_id = applied.data.get("checked") if applied is not None else None
-    if not isinstance(checked_id, int):
+    covering = with_covering_claim(Claim.objects.filter(pk=claim.pk))
+    checked_id = covering.values_list("covering_claim_id", flat=True).first()
+    if checked_id is None:
         return None
-    return (
-        Claim.objects.published()
-        .filter(pk=checked_id, group_id=claim.group_id)
-        .select_related("verdict", "verdict__rating")
-        .first()
-    )
+    return Claim.objects.select_related("verdict", "verdict__rating").filter(pk=checked_id).first()
 
 
 def pending_application_of(claim: Claim) -> VerdictApplication | None:

@@ -68,7 +68,9 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(status__in=[ClaimStatus.NEW, ClaimStatus.IN_PROGRESS])
 
     def published(self):
-        """Claims whose verdict the public may read (the one definition, via the verdict)."""
+        """Claims whose own verdict the public may read (the one definition, via the verdict).
+        The public claims are these and the repeats a published verdict covers:
+        claims.appearances.public_member_q."""
         return self.filter(published_verdict_q("verdict__"))
 
     def with_already_checked(self):

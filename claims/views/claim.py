@@ -156,6 +156,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         claim, count=CLAIM_PAGE_TIMELINE
     )
     covered_by = claim_covered_by(claim)
+    claim_notes = notes.claim_notes_for(claim, user)
     context = {
         "claim": claim,
         "queue_url": queue_view_url(request),
@@ -178,7 +179,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "timeline_first": timeline_first,
         # Between the first entry and the latest ones, left to the full history page.
         "timeline_earlier": timeline_total - len(latest) - 1,
-        "notes": notes.claim_notes_for(claim, user),
+        "notes": claim_notes,
+        # The full history page interleaves them, so its count is this one's plus these.
+        "timeline_notes": len(claim_notes or ()),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
         "corrections": verdict.corrections.select_related("created_by") if verdict else [],
         "can_change_claim": user.has_perm(CHANGE_CLAIMS),

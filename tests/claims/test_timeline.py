@@ -93,12 +93,29 @@ def test_the_claim_page_shows_the_first_and_the_latest_entries_and_links_to_the_
     html = response.content.decode()
     history = reverse("claims:history", args=[claim.pk])
     assert (
-        f'The first change and the 10 most recent of 16, oldest first — <a href="{history}">'
-        "see the full history</a>." in html
+        "The first change and the 10 most recent of 16 changes, oldest first — "
+        f'<a href="{history}">see the full history</a>.' in html
     )
     section = html.split('id="history-heading"')[1].split("</section>")[0]
     assert section.index("<strong>Detected</strong>") < section.index("5 earlier changes")
     assert section.index("5 earlier changes") < section.index("pass 5")
+
+
+def test_the_claim_page_s_history_count_adds_up_to_the_full_history_s_with_its_notes(client):
+    checker = fact_checker()
+    claim = ClaimFactory()
+    ClaimEvent.objects.create(claim=claim, kind=ClaimEventKind.DETECTED)
+    rescored(claim, 44)
+    for n in range(5):
+        notes.claim_note_add(claim=claim, author=checker, text=f"Asked source {n}.")
+    client.force_login(checker)
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert (
+        "The first change and the 10 most recent of 45 changes, oldest first; the full history "
+        "also holds the 5 research notes listed above — " in page
+    )
+    history = client.get(reverse("claims:history", args=[claim.pk])).content.decode()
+    assert "Entries 1–50 of 50, oldest first." in history
 
 
 def test_the_claim_page_shows_a_short_history_whole_without_a_gap(client):

@@ -1,13 +1,15 @@
 """The desk's layout on a phone and on a desk screen: the header wraps its links into three lines
 on a phone, one on a desk screen; the claim page's long source addresses wrap
 instead of widening the page; the queue's claims are cards below folded filters and bulk actions
-on a phone, a table below unfolded ones on a desk screen."""
+on a phone, a table below unfolded ones on a desk screen; an article's very long word wraps in
+its sentence table instead of pushing the other columns off a desk screen."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Feed
+from claims.models import Sentence
 from tests.e2e.conftest import BROWSER_TESTS
 from tests.factories import (
     ArticleFactory,
@@ -226,3 +228,18 @@ def test_on_a_desk_screen_the_filters_show_without_a_disclosure(live_server, log
     expect(page.locator(".bulk-disclosure summary")).to_be_hidden()
     expect(page.get_by_label("Action", exact=True)).to_be_visible()
     expect(page.get_by_role("columnheader", name="Speaker")).to_be_visible()
+
+
+def test_an_article_with_a_very_long_word_keeps_its_sentence_table_on_a_desk_screen(
+    live_server, logged_in
+):
+    body = "x" * 10_000
+    article = ArticleFactory(body=body)
+    Sentence.objects.create(article=article, index=0, start=0, end=len(body), text=body)
+    page = logged_in("factchecker", viewport=(1280, 900))
+    page.goto(live_server.url + reverse("articles:detail", args=[article.pk]))
+    table = page.locator("table.sentences")
+    # The table scrolls inside its wrap, so the page's own width would not show it overflowing.
+    for heading in ["Speaker", "Check-worthiness", "Claim"]:
+        box = table.get_by_role("columnheader", name=heading).bounding_box()
+        assert box["x"] + box["width"] <= 1280, heading
