@@ -147,6 +147,10 @@ class Command(BaseCommand):
             Path(getattr(settings, "SHARED_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
             / DATA_NAME
         )
+        # A bad option is named before the data is read (seconds), as the other commands do.
+        epochs = options["cross_encoder_epochs"]
+        if epochs < 1:
+            raise CommandError("--cross-encoder-epochs must be at least 1")
         try:
             # Before any model is exported or loaded (minutes): the data's files are named now.
             checkthat_load(data_dir, splits=("train",))
@@ -172,9 +176,6 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             self.stdout.write(f"took {time.monotonic() - started:.0f} s")
             return
-        epochs = options["cross_encoder_epochs"]
-        if epochs < 1:
-            raise CommandError("--cross-encoder-epochs must be at least 1")
         if options["train_cross_encoder"]:
             self.cross_encoder_report(data_dir, cache_dir, epochs)
             return
