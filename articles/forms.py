@@ -1,6 +1,6 @@
 from django import forms
 
-from .lengths import ColumnLengthValidator, text_limit
+from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 from .services import TITLE_REQUIRED
 
@@ -31,6 +31,9 @@ class BoundedURLField(forms.URLField):
 
     def to_python(self, value):
         typed = value.strip() if isinstance(value, str) else value
+        if typed:
+            # Before the URL's own validators, which refuse a NUL in a host name as well.
+            text_check(typed, self.length.what)
         url = super().to_python(value)
         if url:
             # Counted as typed: the https:// that assume_scheme adds is not the typist's.

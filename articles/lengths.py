@@ -1,11 +1,62 @@
-"""The length check of a desk text, with the desk's one sentence for it ("The URL is too long:
-keep it to 2,000 characters (it has 2,522)."). Here, not in claims/, because claims/ imports
+"""The checks of a desk text before it is stored, each with the desk's one sentence: its
+length ("The URL is too long: keep it to 2,000 characters (it has 2,522).") and a character no
+text column stores ("The conclusion holds a NUL character (at character 6), which cannot be
+saved: remove it."), which every desk form field says in place of Django's "Null characters
+are not allowed." (text_limit, storable). Here, not in claims/, because claims/ imports
 articles/ and never the reverse: claims.limits holds the verdicts' limits built on these, and
 the paste form bounds its URL with them.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+
+# PostgreSQL's text holds neither: a NUL fails the INSERT, and a lone surrogate (half of a
+# UTF-16 pair, which no UTF-8 text holds) cannot be encoded to send. Either is a 500 otherwise.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_check(text: str, what: str, *, done: str = "saved") -> None:
+    """Refuse `text` holding a character no text column stores, naming it as `what`: the one
+    check of this for every service that writes free text, whatever form it came through, and
+    for the forms' fields (storable). `done`: what cannot be done with it (a search box's text
+    is "searched for", not saved)."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return
+    where = f"character {found.start() + 1:,}"
+    if found.group() == "\x00":
+        raise ValidationError(
+            f"The {what} holds a NUL character (at {where}), which cannot be {done}: remove it.",
+            code="null_characters",
+        )
+    raise ValidationError(
+        f"The {what} holds half of a character (a lone surrogate, at {where}), which cannot be "
+        f"{done}: type or paste that character again.",
+        code="surrogate",
+    )
+
+
+class StorableTextValidator:
+    """text_check as a form field's validator, naming the field as `what`."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __call__(self, value: str) -> None:
+        text_check(value, self.what)
+
+
+def storable(field, what: str):
+    """Refuse in a form's CharField a character no text column stores with text_check's
+    sentence, naming the field as `what`, in place of Django's "Null characters are not
+    allowed.", which says neither which field nor what to do; the services say the same."""
+    field.validators = [
+        StorableTextValidator(what) if isinstance(v, ProhibitNullCharactersValidator) else v
+        for v in field.validators
+    ]
+    return field
 
 
 class TextLengthValidator(MaxLengthValidator):
@@ -61,7 +112,9 @@ class ColumnLengthValidator(TextLengthValidator):
 def text_limit(field, validator):
     """Bound a form's CharField by one of these validators (for a column, its model field's
     length): the browser stops typing at its limit, and text sent past it is refused with the
-    desk's sentence, not Django's "Ensure this value has at most ..."."""
+    desk's sentence, not Django's "Ensure this value has at most ...". A NUL in it is refused
+    in the desk's words too, naming the field as the validator does (storable)."""
+    storable(field, validator.what)
     field.validators.append(validator)
     field.widget.attrs["maxlength"] = str(validator.limit_value)
     return field

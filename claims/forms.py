@@ -4,7 +4,7 @@ filter and search forms are in claims/filter_forms.py."""
 
 from django import forms
 
-from articles.lengths import text_limit
+from articles.lengths import text_check, text_limit
 from articles.services import visible_text
 
 from .ids import is_id
@@ -48,6 +48,9 @@ class DeskURLField(DeskText, forms.URLField):
 
     def to_python(self, value):
         typed = visible_text(value) if isinstance(value, str) else value
+        if typed:
+            # Before the URL's own validators, which refuse a NUL in a host name as well.
+            text_check(typed, self.length.what)
         url = super().to_python(typed)
         if url:
             self.length.typed_check(typed, url)

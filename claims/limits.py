@@ -9,11 +9,9 @@ long fact-check. Where a column does have a length (the conclusion, a source's a
 title), its model field is the one definition, read here.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 
-from articles.lengths import ColumnLengthValidator, TextLengthValidator
+from articles.lengths import ColumnLengthValidator, TextLengthValidator, text_check
 
 from .models import NOTE_MAX_LENGTH, ClaimNote, EvidenceSource, Speaker, Verdict
 
@@ -72,30 +70,6 @@ SOURCE_TEXTS = {
     "title": ("source's title", source_title_length),
     "note": ("source's note", evidence_note_length),
 }
-
-
-# PostgreSQL's text holds neither: a NUL fails the INSERT, and a lone surrogate (half of a
-# UTF-16 pair, which no UTF-8 text holds) cannot be encoded to send. Either is a 500 otherwise.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def text_check(text: str, what: str) -> None:
-    """Refuse `text` holding a character no text column stores, naming it as `what`: the one
-    check of this for every service that writes free text, whatever form it came through."""
-    found = _UNSTORABLE.search(text)
-    if found is None:
-        return
-    where = f"character {found.start() + 1:,}"
-    if found.group() == "\x00":
-        raise ValidationError(
-            f"The {what} holds a NUL character (at {where}), which cannot be saved: remove it.",
-            code="null_characters",
-        )
-    raise ValidationError(
-        f"The {what} holds half of a character (a lone surrogate, at {where}), which cannot be "
-        "saved: type or paste that character again.",
-        code="surrogate",
-    )
 
 
 def text_refusals(

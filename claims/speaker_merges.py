@@ -43,6 +43,7 @@ from .models import (
 from .nlp.attribution import speaker_key
 from .record import published_changed
 from .speaker_edits import speaker_label
+from .workflow import already_done
 
 MERGE_PERMISSION = "claims.merge_speaker"
 
@@ -202,8 +203,10 @@ def speaker_merge_undo(*, merge: SpeakerMerge, actor) -> Undone:
         target_id = SpeakerMerge.objects.filter(pk=merge.pk).values_list("target_id", flat=True)
         target = Speaker.objects.select_for_update().filter(pk__in=target_id).first()
         merge = SpeakerMerge.objects.select_for_update().get(pk=merge.pk)
-        if merge.undone_at is not None:
-            raise ValidationError("This merge has already been undone.")
+        if merge.undone_at is not None:  # the Undo button sent twice, or a colleague's first
+            raise already_done(
+                did="undid this merge", by=merge.undone_by, at=merge.undone_at, actor=actor
+            )
         if merge.target_id is None:
             raise ValidationError(
                 f"The speaker {merge.source_name} was merged into has been deleted: there is "

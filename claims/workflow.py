@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from articles.times import desk_time
+
 from .models import ClaimEventKind, ClaimStatus, VerdictStatus
 
 
@@ -19,6 +21,19 @@ class IllegalTransition(Exception):
 class NothingChanged(Exception):
     """An edit that would leave the claim as it is: nothing is written and no event recorded,
     so the timeline lists only real changes; the caller tells the user so."""
+
+
+def already_done(*, did: str, by, at, actor) -> NothingChanged:
+    """The answer to an action sent again once done (a double click, a second tab, a colleague
+    first): "Already done: you rejected this match at 6 Dec 2026 14:02 CET.", which the desk
+    shows as information, not an error (claims.views.base.attempt), since nothing was lost.
+    `by` and `at`: who did it and when, as the row recorded them (either may be unknown)."""
+    if by is not None and by.pk == actor.pk:
+        who = "you"
+    else:
+        who = by.get_username() if by is not None else "someone"
+    when = f" at {desk_time(at)}" if at is not None else ""
+    return NothingChanged(f"Already done: {who} {did}{when}.")
 
 
 class VersionConflict(ValidationError):

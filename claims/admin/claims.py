@@ -23,6 +23,7 @@ from ..models import (
     Verdict,
     VerdictApplication,
 )
+from ..text_cuts import title_cut
 from ..workflow import IllegalTransition, NothingChanged
 from .base import (
     AutocompleteIdsCheckedMixin,
@@ -180,7 +181,7 @@ class ClaimAdmin(
 
     @admin.display(description="Claim")
     def short_text(self, claim):
-        return claim.text if len(claim.text) <= 90 else claim.text[:87] + "…"
+        return title_cut(claim.text, 90)
 
     @admin.display(description="Outlet", ordering="article__outlet__name")
     def outlet(self, claim):

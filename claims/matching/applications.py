@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..modified import verdicts_modified
 from ..record import published_changed
+from ..workflow import already_done
 from .group_changes import GroupActionRefused, claim_group_link
 
 
@@ -63,8 +64,25 @@ def _refuse_unless_applicable(*, claim: Claim, checked: Claim) -> None:
         )
 
 
-def _locked_pending(application: VerdictApplication) -> VerdictApplication:
+# Each decision as its second send is told it was done ("Already done: you approved ...").
+_DECIDED = {
+    ApplicationStatus.APPROVED: "approved this request",
+    ApplicationStatus.REJECTED: "rejected this request",
+    ApplicationStatus.WITHDRAWN: "withdrew this request",
+}
+
+
+def _locked_pending(application: VerdictApplication, deciding: str, actor) -> VerdictApplication:
+    """The application, locked, while pending; decided as `deciding` already, the same button
+    sent twice (or a colleague's first): said so, not refused."""
     application = VerdictApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status == deciding:
+        raise already_done(
+            did=_DECIDED[deciding],
+            by=application.decided_by,
+            at=application.decided_at,
+            actor=actor,
+        )
     if application.status != ApplicationStatus.PENDING:
         raise GroupActionRefused(
             f"This request was {application.get_status_display().lower()} already."
@@ -164,7 +182,7 @@ def verdict_application_approve(*, application: VerdictApplication, editor) -> V
     if not may_change_public_appearances(editor):
         raise NeedsAnEditor("Only an editor approves applying a published verdict to a repeat.")
     with transaction.atomic():
-        application = _locked_pending(application)
+        application = _locked_pending(application, ApplicationStatus.APPROVED, editor)
         if application.proposed_by_id == editor.pk:
             raise PermissionDenied("You asked for this: another editor approves it.")
         _apply(application=application, editor=editor)
@@ -196,7 +214,7 @@ def _close(application, actor, status: str, *, note: str = "") -> VerdictApplica
         ApplicationStatus.WITHDRAWN: ClaimEventKind.APPLICATION_WITHDRAWN,
     }
     with transaction.atomic():
-        application = _locked_pending(application)
+        application = _locked_pending(application, status, actor)
         if status == ApplicationStatus.WITHDRAWN and application.proposed_by_id != actor.pk:
             raise PermissionDenied(
                 "Only whoever asked for it withdraws a request; an editor rejects it instead."

@@ -24,6 +24,7 @@ from ..models import (
     MatchSuggestion,
     SuggestionStatus,
 )
+from ..workflow import already_done
 from .group_undo import group_event_before, group_event_undo_refusal, later_events_touching
 
 
@@ -109,9 +110,7 @@ def _auto_link_still_wanted(claim: Claim, earlier: Claim) -> None:
 
 def suggestion_confirm(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
     with transaction.atomic():
-        suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if suggestion.status != SuggestionStatus.OPEN:
-            raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
+        suggestion = _locked_open(suggestion, SuggestionStatus.CONFIRMED, actor)
         event = claim_group_link(
             claim=suggestion.claim,
             earlier=suggestion.candidate,
@@ -124,9 +123,7 @@ def suggestion_confirm(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent
 
 def suggestion_reject(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
     with transaction.atomic():
-        suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if suggestion.status != SuggestionStatus.OPEN:
-            raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
+        suggestion = _locked_open(suggestion, SuggestionStatus.REJECTED, actor)
         # The claims' locks, as the worker's link takes them: a rejection and a link of the
         # same pair run one after the other, never both (_auto_link_still_wanted).
         claim, candidate = _locked(suggestion.claim, suggestion.candidate)
@@ -143,6 +140,18 @@ def suggestion_reject(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
         )
         _suggestion_decide(suggestion, SuggestionStatus.REJECTED, actor, event)
         return event
+
+
+def _locked_open(suggestion: MatchSuggestion, deciding: str, actor) -> MatchSuggestion:
+    """The suggestion, locked, while open; decided as `deciding` already, the same button sent
+    twice (or a colleague's first): said so, not refused."""
+    suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status == deciding:
+        did = f"{suggestion.get_status_display().lower()} this match"
+        raise already_done(did=did, by=suggestion.decided_by, at=suggestion.decided_at, actor=actor)
+    if suggestion.status != SuggestionStatus.OPEN:
+        raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
+    return suggestion
 
 
 def _suggestion_decide(suggestion, status, actor, event) -> None:
@@ -237,6 +246,11 @@ def group_event_undo(*, event: ClaimGroupEvent, actor) -> ClaimGroupEvent:
     """Put back the groups `event` changed, if nothing changed them since; record the undo."""
     with transaction.atomic():
         event = ClaimGroupEvent.objects.select_for_update().get(pk=event.pk)
+        if event.undone_by_id:  # the Undo button sent twice, or a colleague's first
+            undo = ClaimGroupEvent.objects.select_related("actor").get(pk=event.undone_by_id)
+            raise already_done(
+                did="undid this change", by=undo.actor, at=undo.created_at, actor=actor
+            )
         before = group_event_before(event)
         claims = list(Claim.objects.select_for_update().filter(pk__in=[int(pk) for pk in before]))
         refusal = group_event_undo_refusal(

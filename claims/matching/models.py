@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.json import KeyTransform
 
+from ..text_cuts import title_cut
+
 
 class StoredVector(models.Model):
     """A sentence vector (384 little-endian float32), the source of truth for the index."""
@@ -63,7 +65,7 @@ class ClaimGroup(models.Model):
         ordering = ["-updated_at"]
 
     def __str__(self) -> str:
-        return self.canonical_text[:80]
+        return title_cut(self.canonical_text, 80)
 
 
 class GroupLink(models.TextChoices):

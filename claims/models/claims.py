@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from articles.models import Article
 
 from ..matching.models import ApplicationStatus, ClaimGroup, GroupLink, VerdictApplication
+from ..text_cuts import title_cut
 from .published import protect_attributed_claims, published_verdict_q
 from .speakers import Speaker
 
@@ -43,7 +44,7 @@ class Sentence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return title_cut(self.text, 80)  # a record's name in the admin: cut at a word
 
 
 class ClaimStatus(models.TextChoices):
@@ -169,7 +170,7 @@ class Claim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return title_cut(self.text, 80)  # a record's name in the admin: cut at a word
 
     @property
     def is_record_locked(self) -> bool:

@@ -1,19 +1,8 @@
-"""A claim's words cut to fit a title (a page's <title>, a feed entry's): at a word, not inside
-one, since a title is what a reader sees in a browser tab, a search result or a feed reader."""
+"""The title_cut filter: claims.text_cuts.title_cut, for templates (a page's <title>)."""
 
 from django import template
 
+from ..text_cuts import title_cut
+
 register = template.Library()
-
-
-@register.filter
-def title_cut(text: str, limit: int) -> str:
-    """`text` if it has at most `limit` characters, else its words that fit in `limit - 1`
-    and an ellipsis. A single word longer than that is cut inside, as nothing else fits."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    kept = text[: limit - 1]
-    if text[limit - 1] != " " and " " in kept:
-        kept = kept.rsplit(" ", 1)[0]
-    return kept.rstrip(" ,;:–—-") + "…"
+register.filter("title_cut", title_cut)

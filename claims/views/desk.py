@@ -290,12 +290,14 @@ def speaker_merge_undo(request, pk: int):
     merge = get_object_or_404(SpeakerMerge.objects.select_related("target"), pk=pk)
     try:
         undone = speaker_merges.speaker_merge_undo(merge=merge, actor=request.user)
+    except NothingChanged as already:
+        messages.info(request, str(already))
+        restored = Speaker.objects.filter(slug=merge.source_slug).first()
+        return _merge_page(restored or merge.target)
     except (ValidationError, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)
-        if merge.target is None:
-            return redirect("claims:speaker_duplicates")
-        return redirect("claims:speaker_detail", slug=merge.target.slug)
+        return _merge_page(merge.target)
     text = f"The merge is undone: {merge.source_name} is a speaker of its own again."
     if undone.kept:
         claims = ", ".join(f"#{pk}" for pk in undone.kept)
@@ -305,6 +307,12 @@ def speaker_merge_undo(request, pk: int):
             text += f" Claims {claims} stay with {merge.target.name}: their verdicts are on record."
     messages.success(request, text)
     return redirect("claims:speaker_detail", slug=undone.speaker.slug)
+
+
+def _merge_page(speaker: Speaker | None):
+    if speaker is None:
+        return redirect("claims:speaker_duplicates")
+    return redirect("claims:speaker_detail", slug=speaker.slug)
 
 
 @desk_view(PUBLISH_VERDICTS)

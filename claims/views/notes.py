@@ -6,13 +6,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from articles.times import desk_time
 from config.form_encoding import refuse_unreadable
 
 from .. import notes
 from ..forms import ClaimNoteForm
 from ..models import ClaimNote
-from ..workflow import NothingChanged
+from ..workflow import NothingChanged, already_done
 from .base import attempt, desk_view
 from .claim import claim_for_page, render_claim
 
@@ -52,14 +51,10 @@ def claim_note_remove(request, pk: int):
         removal = notes.note_removal(pk)
         if removal is None:
             raise Http404("There is no such note.")
-        if removal.actor_id == request.user.pk:
-            who = "you"
-        else:
-            who = removal.actor.get_username() if removal.actor else "someone"
-        messages.info(
-            request,
-            f"Already done: {who} removed this note at {desk_time(removal.created_at)}.",
+        already = already_done(
+            did="removed this note", by=removal.actor, at=removal.created_at, actor=request.user
         )
+        messages.info(request, str(already))
         return redirect(reverse("claims:detail", args=[removal.claim_id]) + "#notes-heading")
     attempt(
         request,

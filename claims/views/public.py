@@ -24,7 +24,7 @@ from ..claimreview import claimreview_for, jsonld_script, public_appearances
 from ..filter_forms import PublicSearchForm
 from ..models import Verdict
 from ..record import published_generation
-from ..templatetags.title_cuts import title_cut
+from ..text_cuts import title_cut
 from .base import VIEW_CLAIMS
 
 INDEX_PAGE_SIZE = 20

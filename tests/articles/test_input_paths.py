@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.forms import ArticleSubmitForm, FeedForm
 from articles.intake import jobrun
 from articles.intake.bulk import import_batch_create
 from articles.intake.extract import ExtractedArticle
@@ -58,6 +59,26 @@ def test_the_web_form_refuses_a_binary_paste_for_what_it_is_and_keeps_the_rest(c
     ]
     page = response.content.decode()
     assert 'value="Budget"' in page and 'value="Reuters"' in page
+
+
+@pytest.mark.parametrize(
+    ("form_for", "field", "what"),
+    [
+        (ArticleSubmitForm, "title", "title"),
+        (ArticleSubmitForm, "outlet", "outlet's name"),
+        (ArticleSubmitForm, "url", "URL"),
+        (FeedForm, "url", "feed URL"),
+        (FeedForm, "outlet", "outlet domain"),
+    ],
+)
+def test_a_nul_in_the_paste_or_feed_form_s_boxes_is_refused_in_the_desk_s_words(
+    form_for, field, what
+):
+    form = form_for({field: "a\x00b"})
+    assert not form.is_valid()
+    assert form.errors[field] == [
+        f"The {what} holds a NUL character (at character 2), which cannot be saved: remove it."
+    ]
 
 
 def test_the_web_form_still_takes_utf8_text(client):

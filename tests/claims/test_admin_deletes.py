@@ -138,6 +138,19 @@ def test_a_speaker_with_claims_is_not_deleted_so_no_claim_loses_who_said_it_unre
     assert not ClaimEvent.objects.filter(kind=ClaimEventKind.SPEAKER_MERGED).exists()
 
 
+def test_the_records_in_the_way_of_a_delete_are_named_at_a_word_not_inside_one(client):
+    text = (
+        "The United States on Monday strongly defended weekend retaliatory strikes against "
+        "Iranian-backed militia groups in Iraq and Syria."
+    )
+    speaker = SpeakerFactory(name="Ivy Example")
+    ClaimFactory(speaker=speaker, text=text)
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:claims_speaker_delete", args=[speaker.pk])).content.decode()
+    assert "defended weekend retaliatory strikes…" in page
+    assert "retaliatory strikes ag" not in page  # Django's 80 characters ended inside a word
+
+
 def test_a_speaker_without_claims_is_still_deleted(client):
     speaker = SpeakerFactory(name="Hal Example")
     client.force_login(admin_user())

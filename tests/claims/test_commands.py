@@ -241,3 +241,11 @@ def test_evaluate_attribution_names_a_polnear_file_that_is_not_utf8(tmp_path):
     (split / "attributions" / "story_1.ann").write_text("", encoding="utf-8")
     with pytest.raises(CommandError, match=r"story.txt is not valid UTF-8 \(byte 18\)"):
         call_command("evaluate_attribution", "--data-dir", str(tmp_path))
+
+
+def test_the_shell_imports_every_model_it_can_and_reports_no_failed_import(capsys):
+    call_command("shell", command="print(Verdict.history.model.__name__)", verbosity=2)
+    out = capsys.readouterr().out
+    assert "could not be automatically imported" not in out
+    assert "HistoricalVerdict" in out.splitlines()[-1]  # the command ran, history at hand
+    assert "from claims.models.verdicts import" in out and "Verdict" in out

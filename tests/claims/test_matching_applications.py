@@ -145,6 +145,19 @@ def test_a_rejection_says_why_and_leaves_the_claim_as_it_was(case):
         approve(application)
 
 
+def test_an_approve_sent_twice_says_who_approved_it_as_information_not_an_error(client, case):
+    url = reverse("claims:application_approve", args=[case[3].pk])
+    client.force_login(editor(username="ed"))
+    client.post(url)
+    again = client.post(url, follow=True).content.decode()
+    assert "Already done: you approved this request at " in again
+    client.force_login(editor(username="other"))  # a colleague's tab, drawn before ed approved
+    late = client.post(url, follow=True).content.decode()
+    assert "Already done: ed approved this request at " in late
+    assert "<strong>Error:</strong>" not in again + late
+    assert ClaimGroupEvent.objects.filter(kind=GroupEventKind.VERDICT_APPLIED).count() == 1
+
+
 def test_only_the_author_withdraws_a_request(case):
     _, repeat, checker, application = case
     with pytest.raises(PermissionDenied, match="Only whoever asked"):

@@ -14,6 +14,7 @@ from claims.models import (
     MatchSuggestion,
     SuggestionStatus,
 )
+from claims.workflow import NothingChanged
 from tests.factories import (
     claim_alone,
     editor,
@@ -111,7 +112,7 @@ def test_merging_moves_every_appearance_and_can_be_undone():
     assert set(Claim.objects.filter(group=source)) == {a1, a2}
     assert set(Claim.objects.filter(group=target)) == {b1, b2}
     assert (undo.kind, fresh(event).undone_by) == (GroupEventKind.UNDONE, undo)
-    with pytest.raises(ValidationError, match="already undone"):
+    with pytest.raises(NothingChanged, match="^Already done: you undid this change at "):
         group_changes.group_event_undo(event=fresh(event), actor=reviewer)
 
 

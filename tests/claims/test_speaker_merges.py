@@ -16,6 +16,7 @@ from claims.models import (
     SpeakerMerge,
 )
 from claims.speaker_merges import merge_candidates, speaker_merge, speaker_merge_undo
+from claims.workflow import NothingChanged
 from tests.api_clients import key_client
 from tests.factories import (
     ClaimFactory,
@@ -155,7 +156,7 @@ def test_undo_brings_the_speaker_back_with_what_still_points_at_the_target(pair)
     assert moved.events.filter(kind=ClaimEventKind.SPEAKER_MERGE_UNDONE).get().actor == boss
     merge.refresh_from_db()
     assert merge.undone_by == boss and merge.undone_at is not None
-    with pytest.raises(ValidationError, match="already been undone"):
+    with pytest.raises(NothingChanged, match="^Already done: you undid this merge at "):
         speaker_merge_undo(merge=merge, actor=boss)
 
 

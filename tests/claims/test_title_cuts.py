@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from claims.templatetags.title_cuts import title_cut
+from claims.text_cuts import title_cut
 from tests.factories import ClaimFactory, published_verdict
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]

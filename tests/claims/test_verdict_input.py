@@ -259,7 +259,7 @@ def test_the_desk_refuses_a_nul_character_in_the_verdict_text(client, checker):
         draft_post(explanation="Police\x00figures"),
     )
     assert response.status_code == 400
-    assert "Null characters are not allowed." in response.content.decode()
+    assert "The explanation holds a NUL character (at character 7)" in response.content.decode()
     assert not Verdict.objects.filter(claim=claim).exists()
 
 

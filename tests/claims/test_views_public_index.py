@@ -86,7 +86,7 @@ def test_the_index_searches_by_words_and_filters_by_rating(client, desk):
     ("params", "message"),
     [
         ({"q": "x" * 2001}, "at most 2,000 characters"),
-        ({"q": "nul\x00byte"}, "Null characters are not allowed"),
+        ({"q": "nul\x00byte"}, "The search holds a NUL character (at character 4)"),
         ({"rating": "made-up"}, "Choose one of the ratings listed."),
         ({"rating": "<script>"}, "Choose one of the ratings listed."),
         # No word to search for: refused as the API refuses it, not "nothing matches".
