@@ -9,7 +9,6 @@ from django.utils.text import capfirst
 
 from config.admin_actions import (
     LookupCheckedMixin,
-    PluralNamesMixin,
     RefusedActionMixin,
     SeparatedCountsMixin,
     summary_counts,
@@ -70,9 +69,7 @@ class OutletAdminForm(forms.ModelForm):
 
 
 @admin.register(Outlet)
-class OutletAdmin(
-    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin
-):
+class OutletAdmin(SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
     form = OutletAdminForm
     list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
@@ -181,9 +178,7 @@ class FeedAdminForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(
-    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, PluralNamesMixin, admin.ModelAdmin
-):
+class FeedAdmin(SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
     form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]

@@ -119,8 +119,9 @@ class Article(models.Model):
         related_name="articles",
         # Indexed below for the rows that have one: nearly every article has none.
         db_index=False,
-        help_text="The bulk import whose row (with a body) stored it; empty for every other "
-        "article, and for those imported before an import recorded its articles.",
+        help_text="The bulk import that stored it: from a row with a body, or fetched for a row "
+        "with a URL alone. Empty for every other article (one a row found already stored "
+        "keeps its own), and for those imported before an import recorded its articles.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -354,6 +355,7 @@ class FeedEntry(models.Model):
     seen_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "feed entries"
         constraints = [
             models.UniqueConstraint(fields=["feed", "key"], name="feedentry_unique_per_feed")
         ]

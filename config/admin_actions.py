@@ -5,7 +5,6 @@ Imports only Django."""
 
 import re
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import model_format_dict
@@ -93,33 +92,6 @@ class LookupCheckedMixin:
         return super().lookup_allowed(lookup, value, request)
 
 
-def plural_name(model) -> str:
-    """A model's plural as English spells it: Django appends an "s" where no verbose_name_plural
-    is set ("feed entrys", "speaker aliass"), and setting one on the model is a migration."""
-    opts = model._meta
-    if "verbose_name_plural" in opts.original_attrs:
-        return str(opts.verbose_name_plural)
-    name = str(opts.verbose_name)
-    if name.endswith("y") and name[-2:-1] not in ("a", "e", "i", "o", "u"):
-        return name[:-1] + "ies"
-    if name.endswith(("s", "x", "ch", "sh")):
-        return name + "es"
-    return str(opts.verbose_name_plural)
-
-
-class PluralNamesMixin:
-    """The delete confirmation's summary ("Feed entries: 3") counts each kind of row by
-    plural_name, not by Django's appended "s"."""
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        plurals = {
-            str(model._meta.verbose_name_plural): plural_name(model) for model in apps.get_models()
-        }
-        counts = {plurals.get(str(name), str(name)): count for name, count in counts.items()}
-        return deleted, counts, perms_needed, protected
-
-
 # Django's own admin messages that carry a count write it with %d or %s, which no setting gives
 # a separator: USE_THOUSAND_SEPARATOR leaves them as they are, and it would put separators into
 # every id and attribute the templates write ("Claim #1,234", <progress max="50,000">). Each is
@@ -141,7 +113,7 @@ def _message_pattern(template: str) -> re.Pattern:
     pattern = "".join(
         r"(?P<count>\d+)"
         if part in ("%(count)d", "%(count)s")
-        else r"(?P<name>.+)"
+        else ".+"  # the rows' name, %(items)s or %(name)s
         if index % 2
         else re.escape(part)
         for index, part in enumerate(parts)
@@ -149,24 +121,16 @@ def _message_pattern(template: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def separated_count(message, model=None):
-    """`message` with its count written 1,234, and its rows named by plural_name where they are
-    `model`'s, when it is one of Django's counted admin messages ("Successfully deleted 1,234
-    feed entries.", not "1234 feed entrys"); any other message as it is (an object's name,
+def separated_count(message):
+    """`message` with its count written 1,234 when it is one of Django's counted admin messages
+    ("Successfully deleted 1,234 feeds."); any other message as it is (an object's name,
     "Claim #1234", is not a count)."""
     text = str(message)
     for template in _django_counted_messages():
         match = _message_pattern(template).fullmatch(text)
         if match:
-            name = match["name"]
-            if model is not None and name == str(model._meta.verbose_name_plural):
-                name = plural_name(model)  # a count of one reads the singular: left alone
-            written = {"count": f"{int(match['count']):,}", "name": name}
-            # Replaced from the end, so the earlier span's offsets still hold.
-            for group in sorted(written, key=match.start, reverse=True):
-                start, end = match.span(group)
-                text = f"{text[:start]}{written[group]}{text[end:]}"
-            return text
+            start, end = match.span("count")
+            return f"{text[:start]}{int(match['count']):,}{text[end:]}"
     return message
 
 
@@ -177,11 +141,10 @@ def summary_counts(counts: dict) -> dict:
 
 class SeparatedCountsMixin:
     """Django's own admin messages and delete summaries write their counts as the rest of the
-    desk does (intcomma: 1,234), not 1234, and its counted messages name the rows by
-    plural_name."""
+    desk does (intcomma: 1,234), not 1234."""
 
     def message_user(self, request, message, *args, **kwargs):
-        message = separated_count(message, self.model)
+        message = separated_count(message)
         return super().message_user(request, message, *args, **kwargs)
 
     def get_deleted_objects(self, objs, request):

@@ -1,17 +1,15 @@
 """Template tags of the admin's own templates overridden in templates/admin/ (the change list's
 pager, result count and "Select all"): counts written as the rest of the desk writes them
-(intcomma: 1,234) and rows named by plural_name. Both apps' admins draw these templates, so the
-library is here, named in settings (TEMPLATES' "libraries"): config/ is no app.
+(intcomma: 1,234). Both apps' admins draw these templates, so the library is here, named in
+settings (TEMPLATES' "libraries"): config/ is no app.
 
-Imports only Django and config.admin_actions."""
+Imports only Django."""
 
 from django import template
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from .admin_actions import plural_name
 
 register = template.Library()
 
@@ -27,9 +25,3 @@ def page_link(cl, number):
     last = mark_safe(' class="end"') if number == cl.paginator.num_pages else ""
     query = cl.get_query_string({PAGE_VAR: number})
     return format_html('<a href="{}"{}>{}</a> ', query, last, intcomma(number))
-
-
-@register.filter
-def rows_name(model) -> str:
-    """The model's plural as the desk's counted messages write it (plural_name)."""
-    return plural_name(model)

@@ -140,8 +140,23 @@ def test_the_admin_s_own_delete_writes_its_counts_with_separators(client):
     assert said == ["Successfully deleted 1,234 feeds."]
 
 
+def test_every_desk_model_s_plural_is_spelled_as_english_spells_it():
+    # Django appends an "s" where a model sets no verbose_name_plural ("feed entrys"), and every
+    # admin count, confirmation and inline names the rows by it.
+    from django.apps import apps
+
+    vowels = ("a", "e", "i", "o", "u")
+    for config in (apps.get_app_config("articles"), apps.get_app_config("claims")):
+        for model in config.get_models():
+            singular, plural = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+            if singular.endswith("y") and singular[-2] not in vowels:
+                assert plural == singular[:-1] + "ies", model
+            elif singular.endswith(("s", "x", "ch", "sh")):
+                assert plural == singular + "es", model
+
+
 def test_django_s_counted_messages_name_rows_by_their_english_plural(rf):
-    # FeedEntry has no admin of its own; Django's plural of it is "feed entrys".
+    # FeedEntry has no admin of its own: the plural is the model's.
     feed = Feed.objects.create(url="https://news.example/feed.xml")
     FeedEntry.objects.bulk_create(
         FeedEntry(feed=feed, key=f"story-{n}", url=f"https://news.example/{n}") for n in range(2)
@@ -158,11 +173,11 @@ def test_django_s_counted_messages_name_rows_by_their_english_plural(rf):
         "Successfully deleted 2 feed entries."
     ]
     assert (
-        admin_actions.separated_count("1234 feed entrys were changed successfully.", FeedEntry)
+        admin_actions.separated_count("1234 feed entries were changed successfully.")
         == "1,234 feed entries were changed successfully."
     )
     one = "Successfully deleted 1 feed entry."
-    assert admin_actions.separated_count(one, FeedEntry) == one
+    assert admin_actions.separated_count(one) == one
 
 
 def test_the_admin_s_change_list_writes_its_counts_and_page_numbers_with_separators(
@@ -192,7 +207,7 @@ def test_the_admin_s_change_list_names_its_rows_by_their_english_plural(rf):
     )
     request = rf.get("/")
     request.user = admin_user()
-    # FeedEntry has no admin of its own; Django's plural of it is "feed entrys".
+    # FeedEntry has no admin of its own: the plural is the model's.
     changelist = admin.ModelAdmin(FeedEntry, admin.site).get_changelist_instance(request)
     assert "2 feed entries" in render_to_string("admin/pagination.html", pagination(changelist))
 

@@ -7,10 +7,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_actions import (
     LookupCheckedMixin,
-    PluralNamesMixin,
     RefusedActionMixin,
     SeparatedCountsMixin,
-    plural_name,
 )
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
@@ -47,7 +45,6 @@ class SpeakerAliasFormSet(BaseInlineFormSet):
 
 class SpeakerAliasInline(admin.TabularInline):
     model = SpeakerAlias
-    verbose_name_plural = plural_name(SpeakerAlias)  # not the model's "speaker aliass"
     formset = SpeakerAliasFormSet
     fields = ["alias", "key"]
     readonly_fields = ["key"]
@@ -59,7 +56,6 @@ class SpeakerAdmin(
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
-    PluralNamesMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,

@@ -29,8 +29,9 @@ class ApiToken(models.Model):
     can_submit = models.BooleanField(default=False, help_text="Submit articles for analysis.")
     can_read_unpublished = models.BooleanField(
         default=False,
-        help_text="Desk scope: also see unpublished claims with their status, every speaker and "
-        "every article. Only for the newsroom's own tools.",
+        help_text="Desk scope: only widens what a read key sees, to unpublished claims with "
+        "their status, every speaker and every article; refused without read. Only for the "
+        "newsroom's own tools.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

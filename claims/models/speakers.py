@@ -48,6 +48,7 @@ class SpeakerAlias(models.Model):
 
     class Meta:
         ordering = ["alias"]
+        verbose_name_plural = "speaker aliases"
 
     def __str__(self) -> str:
         return self.alias
