@@ -5,6 +5,7 @@ from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import StorableTextAdminMixin
 from config.admin_actions import (
     LookupCheckedMixin,
     PluralNamesMixin,
@@ -45,7 +46,7 @@ class SpeakerAliasFormSet(BaseInlineFormSet):
             seen.add(key)
 
 
-class SpeakerAliasInline(admin.TabularInline):
+class SpeakerAliasInline(StorableTextAdminMixin, admin.TabularInline):
     model = SpeakerAlias
     verbose_name_plural = plural_name(SpeakerAlias)  # not the model's "speaker aliass"
     formset = SpeakerAliasFormSet
@@ -56,6 +57,7 @@ class SpeakerAliasInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
@@ -156,6 +158,7 @@ class SpeakerAdmin(
 
 @admin.register(SpeakerMerge)
 class SpeakerMergeAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
