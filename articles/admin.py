@@ -25,6 +25,7 @@ from .intake.feeds import (
     feed_url_clean,
 )
 from .intake.jobs import intake_job_retry
+from .lengths import storable
 from .models import (
     Article,
     ExternalFactCheck,
@@ -40,6 +41,18 @@ from .services import outlet_domain_normalize, outlet_domain_refusal
 
 # Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
 # analyses, and articles/ must not depend on claims/.
+
+
+class StorableTextAdminMixin:
+    """The fields the admin makes of a model's text columns refuse a NUL in the desk's words,
+    naming the field as "the outlet's name" (articles.lengths.storable), in place of Django's
+    "Null characters are not allowed.". For a ModelAdmin and an inline alike."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.CharField):
+            storable(field, f"{db_field.model._meta.verbose_name}'s {db_field.verbose_name}")
+        return field
 
 
 class OutletAdminForm(forms.ModelForm):
@@ -69,7 +82,13 @@ class OutletAdminForm(forms.ModelForm):
 
 
 @admin.register(Outlet)
-class OutletAdmin(SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
+class OutletAdmin(
+    StorableTextAdminMixin,
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    admin.ModelAdmin,
+):
     form = OutletAdminForm
     list_display = ["name", "domain", "article_count"]
     search_fields = ["name", "domain"]
@@ -108,6 +127,7 @@ class ArticleTextUnreadMixin:
 
 @admin.register(IntakeJob)
 class IntakeJobAdmin(
+    StorableTextAdminMixin,
     LargeChangelistMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
@@ -178,7 +198,13 @@ class FeedAdminForm(forms.ModelForm):
 
 
 @admin.register(Feed)
-class FeedAdmin(SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin):
+class FeedAdmin(
+    StorableTextAdminMixin,
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    admin.ModelAdmin,
+):
     form = FeedAdminForm
     list_display = ["url", "outlet", "poll_interval_minutes", "active", "last_success_at"]
     list_display += ["consecutive_failures", "last_error", "next_poll_at"]
@@ -218,7 +244,11 @@ class FeedAdmin(SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, ad
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(
-    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin
+    StorableTextAdminMixin,
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["file_name", "status", "total_rows", "stored", "queued", "skipped", "failed"]
     list_display += ["created_by", "created_at"]
@@ -283,6 +313,7 @@ class FactCheckLanguageFilter(IndexedValuesFilter):
 
 @admin.register(ExternalFactCheck)
 class ExternalFactCheckAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from config.admin_paging import EstimatedCountPaginator
 
 from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
+from ..lengths import text_check
 from ..models import ExternalFactCheck, Feed, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
 from ..search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from ..views import JOB_SUBMITTED, say_what_it_became
@@ -343,9 +344,15 @@ def _factchecks_found(paginator: CappedCountPaginator) -> str:
 @permission_required("articles.view_externalfactcheck", raise_exception=True)
 def external_factcheck_list(request):
     factchecks = ExternalFactCheck.objects.defer("raw")
-    # A search box: characters no stored text can hold (NUL) are dropped, not an error page.
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+    query = request.GET.get("q", "").strip()
     context = {"q": query, "q_max": SEARCH_QUERY_MAX}
+    # A NUL is refused as every desk search refuses it (claims.filter_forms.SearchTextField),
+    # before its length: dropped, the list matched words the editor never typed.
+    try:
+        text_check(query, "search", done="searched for")
+    except ValidationError as error:
+        context.update(q=query.replace("\x00", ""), page=None, q_error=error.messages[0])
+        return render(request, "articles/intake/external_factcheck_list.html", context, status=400)
     if len(query) > SEARCH_QUERY_MAX:
         # Refused, not cut: a cut search would list matches for words the editor never typed.
         context.update(page=None, q_error=SEARCH_QUERY_TOO_LONG)

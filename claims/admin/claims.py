@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import ArticleTextUnreadMixin
+from articles.admin import ArticleTextUnreadMixin, StorableTextAdminMixin
 from config.admin_actions import (
     LookupCheckedMixin,
     RefusedActionMixin,
@@ -40,6 +40,7 @@ from .base import (
 
 @admin.register(VerdictApplication)
 class VerdictApplicationAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
@@ -109,6 +110,7 @@ class VectorFilter(admin.SimpleListFilter):
 
 @admin.register(Claim)
 class ClaimAdmin(
+    StorableTextAdminMixin,
     LargeChangelistMixin,
     ArticleTextUnreadMixin,
     SeparatedCountsMixin,
@@ -273,6 +275,7 @@ class ClaimAdmin(
 
 @admin.register(Sentence)
 class SentenceAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
@@ -297,6 +300,7 @@ class SentenceAdmin(
 
 @admin.register(ClaimEvent)
 class ClaimEventAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,

@@ -5,6 +5,7 @@ from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import StorableTextAdminMixin
 from config.admin_actions import (
     LookupCheckedMixin,
     RefusedActionMixin,
@@ -43,7 +44,7 @@ class SpeakerAliasFormSet(BaseInlineFormSet):
             seen.add(key)
 
 
-class SpeakerAliasInline(admin.TabularInline):
+class SpeakerAliasInline(StorableTextAdminMixin, admin.TabularInline):
     model = SpeakerAlias
     formset = SpeakerAliasFormSet
     fields = ["alias", "key"]
@@ -53,6 +54,7 @@ class SpeakerAliasInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
@@ -152,6 +154,7 @@ class SpeakerAdmin(
 
 @admin.register(SpeakerMerge)
 class SpeakerMergeAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,

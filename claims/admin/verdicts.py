@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import StorableTextAdminMixin
 from articles.services import visible_text
 from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
 from config.admin_paging import LargeChangelistMixin
@@ -69,7 +70,7 @@ class EvidenceSourceFormSet(forms.BaseInlineFormSet):
         return form
 
 
-class EvidenceSourceInline(admin.TabularInline):
+class EvidenceSourceInline(StorableTextAdminMixin, admin.TabularInline):
     """Edited with a draft and saved by the same service as the desk; fixed once submitted."""
 
     model = EvidenceSource
@@ -139,6 +140,7 @@ class VerdictAdminForm(forms.ModelForm):
 
 @admin.register(Verdict)
 class VerdictAdmin(
+    StorableTextAdminMixin,
     LargeChangelistMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
@@ -290,6 +292,7 @@ class VerdictAdmin(
 
 @admin.register(EvidenceSource)
 class EvidenceSourceAdmin(
+    StorableTextAdminMixin,
     SeparatedCountsMixin,
     RefusedActionMixin,
     LookupCheckedMixin,
@@ -354,7 +357,7 @@ class RatingFormSet(forms.BaseInlineFormSet):
             )
 
 
-class RatingInline(admin.TabularInline):
+class RatingInline(StorableTextAdminMixin, admin.TabularInline):
     model = Rating
     form = RatingForm
     formset = RatingFormSet
@@ -364,7 +367,11 @@ class RatingInline(admin.TabularInline):
 
 @admin.register(RatingScale)
 class RatingScaleAdmin(
-    SeparatedCountsMixin, RefusedActionMixin, LookupCheckedMixin, admin.ModelAdmin
+    StorableTextAdminMixin,
+    SeparatedCountsMixin,
+    RefusedActionMixin,
+    LookupCheckedMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["name", "is_active"]
     inlines = [RatingInline]

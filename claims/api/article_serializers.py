@@ -4,6 +4,7 @@ the intake job a URL becomes, and an article's status with its claims."""
 import re
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -11,6 +12,7 @@ from rest_framework.settings import api_settings
 
 from articles.intake.jobs import DUPLICATE_OF_OTHERS_REASON
 from articles.intake.storable import key_shown
+from articles.lengths import text_check
 from articles.models import AnalysisProblem, Article, IntakeJob
 from articles.publication_dates import PUBLISHED_AT_OUT_OF_RANGE
 from articles.services import (
@@ -36,9 +38,19 @@ class StrictCharField(serializers.CharField):
         "max_length": "Give at most {max_length:,} characters.",
     }
 
+    def __init__(self, *, what: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        # The desk's words for a NUL, naming the field (articles.lengths.text_check), before
+        # DRF's validators, whose "Null characters are not allowed." names neither.
+        try:
+            text_check(data, self.what or self.field_name.replace("_", " "))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code) from None
         return super().to_internal_value(data)
 
 
@@ -80,19 +92,23 @@ class ArticleSubmitSerializer(serializers.Serializer):
         error_messages={"max_length": TITLE_TOO_LONG},
     )
     body = StrictCharField(
+        what="article text",
         trim_whitespace=False,
         required=False,
         default="",
         help_text="The article text, UTF-8. Leave it out to have the desk fetch `url`.",
     )
     url = StrictCharField(
+        what="URL",
         max_length=2000,
         required=False,
         allow_blank=True,
         default="",
         help_text="Where the article was published; sent alone, the desk fetches it.",
     )
-    outlet_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    outlet_name = StrictCharField(
+        what="outlet's name", max_length=200, required=False, allow_blank=True, default=""
+    )
     byline = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     published_at = serializers.DateTimeField(
         required=False,

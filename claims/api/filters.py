@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from articles.lengths import text_check
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from articles.services import language_refusal
 
@@ -129,9 +130,13 @@ class StrictFilterSet(filters.FilterSet):
                 self.form.add_error(name, "Give a value, or leave the parameter out.")
                 valid = False
             elif value and "\x00" in value:
-                # A choice's error quotes the value; a NUL is not something to send back.
+                # A choice's error quotes the value; a NUL is not something to send back. The
+                # desk's words for it (articles.lengths.text_check), naming the parameter.
                 self.form.errors.pop(name, None)
-                self.form.add_error(name, "Null characters are not allowed.")
+                try:
+                    text_check(value, f"{name} parameter", done="filtered by")
+                except forms.ValidationError as error:
+                    self.form.add_error(name, error)
                 valid = False
         return valid
 

@@ -242,10 +242,18 @@ def test_external_fact_checks_are_never_the_desks_verdicts(client):
     page = client.get("/intake/fact-checks/?q=budget").content.decode()
     assert "<strong>Budget Watch</strong>" in page and "Half true" in page
     assert "not this desk" in page
-    odd = client.get("/intake/fact-checks/", {"q": "bud\x00get"})  # no stored text holds a NUL
-    assert odd.status_code == 200 and "<strong>Budget Watch</strong>" in odd.content.decode()
     client.force_login(UserFactory(is_staff=False))
     assert client.get("/intake/fact-checks/").status_code == 403
+
+
+def test_a_fact_check_search_holding_a_nul_is_refused_as_every_desk_search_refuses_it(client):
+    external_factchecks_store(claimreviews_from_json(FACT_CHECK_TOOLS_EXPORT))
+    client.force_login(fact_checker())
+    odd = client.get("/intake/fact-checks/", {"q": "bud\x00get"})
+    assert odd.status_code == 400
+    page = odd.content.decode()
+    assert "The search holds a NUL character (at character 4), which cannot be searched for" in page
+    assert "<strong>Budget Watch</strong>" not in page  # no list for a search it did not run
 
 
 def test_a_fact_check_search_too_long_is_refused_in_the_words_of_every_search(client):
