@@ -103,6 +103,13 @@ def import_batch_run(self, batch_id: int) -> dict | None:
     from .intake import bulk
     from .intake.import_recovery import import_batch_unsent
 
+    if self.request.is_eager:
+        # Run inside its caller (no worker): Celery's eager retries would come all at once,
+        # their countdowns skipped; bulk's in-process rule waits, briefly, as jobs do.
+        try:
+            return bulk.import_batch_run_in_process(batch_id=batch_id).__dict__
+        except DATABASE_ERRORS:
+            return None  # failed and logged, or left to the recovery if the database is away
     try:
         return bulk.import_batch_run(batch_id=batch_id).__dict__
     except DATABASE_ERRORS as error:

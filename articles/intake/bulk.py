@@ -10,6 +10,7 @@ import is done or failed, read a piece at a time) is bulkfile.py's.
 
 import io
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+
+from config.celery import drop_broken_database_connection
 
 from ..models import Article, ImportBatch, ImportStatus
 from ..publication_dates import published_at_for_intake
@@ -40,7 +43,7 @@ from .bulkrows import (
 )
 from .import_recovery import import_batch_lock, import_batch_send
 from .inprocess import intake_jobs_run_in_process
-from .queue import DATABASE_ERRORS, tasks_run_in_process
+from .queue import DATABASE_ERRORS, DATABASE_RETRIES, in_process_retry_wait, tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 # Of each: a file of a million bad rows would otherwise keep a million reasons on one row.
@@ -106,15 +109,16 @@ def _stopped_after(done: int, total: int | None) -> str:
     return INTERNAL_ERROR.format(done=done, total=f"{total:,}" if total else "?")
 
 
-def import_batch_retry_later(*, batch_id: int, retry_in: int) -> None:
-    """The import stopped on a database error (the task retries it in `retry_in` seconds): it
+def import_batch_retry_later(*, batch_id: int, retry_in: float) -> None:
+    """The import stopped on a database error (it is tried again in `retry_in` seconds): it
     is queued again, saying so, and resumes after its last committed chunk."""
     done = _saved_rows(batch_id)
     ImportBatch.objects.filter(
         pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
     ).update(
         status=ImportStatus.QUEUED,
-        error=DATABASE_RETRY_ERROR.format(done=done, seconds=retry_in),
+        # A worker's 30 s, or an in-process wait's 0.7 s.
+        error=DATABASE_RETRY_ERROR.format(done=done, seconds=f"{round(retry_in, 1):g}"),
         sent_at=timezone.now(),
     )
 
@@ -147,6 +151,50 @@ def import_batch_run(
             return _run(batch_id, on_progress)
     batch = ImportBatch.objects.get(pk=batch_id)
     return _progress_of(batch)
+
+
+def import_batch_run_in_process(
+    *,
+    batch_id: int,
+    on_progress: Callable[[ImportProgress], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ImportProgress:
+    """Run the import here, where no worker does (tasks in-process, manage.py import_articles):
+    a database error is tried again as often as the task tries it, DATABASE_RETRIES times, but
+    after the in-process waits (in_process_retry_wait: INTAKE_IN_PROCESS_RETRY_SECONDS in all),
+    as its URL rows' jobs are, since someone waits for it; `sleep` waits. Each try resumes after
+    the last committed chunk. After the last the import is failed, and the error raised."""
+    retries, waited = 0, 0.0
+    while True:
+        try:
+            return import_batch_run(batch_id=batch_id, on_progress=on_progress)
+        except DATABASE_ERRORS as error:
+            drop_broken_database_connection()
+            if retries >= DATABASE_RETRIES:
+                logger.exception("Import batch %s stopped", batch_id)
+                _fail_if_reachable(batch_id)
+                raise
+            retries += 1
+            retry_in = in_process_retry_wait(retries, waited=waited)
+            logger.warning(
+                "Import batch %s: database error, retrying in %.1f s: %s", batch_id, retry_in, error
+            )
+            try:
+                import_batch_retry_later(batch_id=batch_id, retry_in=retry_in)
+            except DATABASE_ERRORS:
+                drop_broken_database_connection()  # the next try says more, or fails it
+            sleep(retry_in)
+            waited += retry_in
+
+
+def _fail_if_reachable(batch_id: int) -> None:
+    """Failed; while the database is still away the batch is left as it is (queued, or
+    running), its committed chunks kept, for the import recovery to resume."""
+    try:
+        import_batch_fail(batch_id=batch_id)
+    except DATABASE_ERRORS:
+        drop_broken_database_connection()
+        logger.exception("Import batch %s could not be marked failed", batch_id)
 
 
 def _progress_of(batch: ImportBatch) -> ImportProgress:

@@ -10,7 +10,8 @@ calling thread, one item at a time, so each is stored or failed whole, with the 
 have had. Intake jobs (bulk rows, feed entries) go through the steps of their own task
 (jobrun.intake_job_claim, page_fetch, intake_job_record) and its retry rule for a database error
 (queue.DATABASE_RETRIES, with the shorter in_process_retry_wait); feeds.py runs its polls here
-too, and jobs.py a single URL's job.
+too, and jobs.py a single URL's job and the jobs a requeue sends again. An import's own retry
+(bulk.import_batch_run_in_process) follows the same rule.
 With a worker none of this runs: each job and each feed is its own task.
 """
 

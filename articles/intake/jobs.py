@@ -3,6 +3,7 @@ that a worker fetches, extracts and stores as an article (jobrun.py); every step
 status. Without a worker (tasks in-process) a job is run by inprocess.py, under its rules."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -135,16 +136,20 @@ def intake_jobs_requeue_stale(*, queued_for: timedelta, fetching_for: timedelta)
     """Send again the jobs that never reached the broker (it was down) or whose message is
     presumed lost, and those whose worker died while fetching. A job waiting in the broker is
     left there, so a backlog does not grow at every run. Running a job twice is harmless
-    (intake_job_run claims it)."""
+    (intake_job_run claims it). Without a worker they run here together once committed, as an
+    import's URL rows do (inprocess.py): fetched several at once, sharing one retry budget."""
     now = timezone.now()
     stale = IntakeJob.objects.filter(
         not_in_broker(now=now), status=IntakeStatus.QUEUED, queued_at__lt=now - queued_for
     ) | IntakeJob.objects.filter(status=IntakeStatus.FETCHING, started_at__lt=now - fetching_for)
     ids = list(stale.values_list("pk", flat=True))
+    in_process = tasks_run_in_process()
     for job in IntakeJob.objects.filter(pk__in=ids):
         with transaction.atomic():
             if job.status == IntakeStatus.FETCHING:
                 # Its worker is gone; the retry counts as a new attempt, not a failure.
                 job.status = IntakeStatus.QUEUED
-            intake_job_queue(job=job)
+            intake_job_queue(job=job, send=not in_process)
+    if in_process and ids:
+        transaction.on_commit(partial(intake_jobs_run_in_process, job_ids=ids))
     return ids

@@ -1,7 +1,8 @@
 """Queue this app's Celery tasks by name (config.celery.task_send, the one definition both apps
 use, re-exported here with tasks_run_in_process: whether it runs them here and now), the one
 rule for when a job the broker took is presumed lost, and the one rule for trying a job again
-after a database error, which the tasks and inprocess.py (no worker) both follow.
+after a database error, which the tasks and, without a worker, inprocess.py (jobs) and
+bulk.import_batch_run_in_process (an import) follow.
 
 The services that queue work never import articles/tasks.py, which imports them: that would be
 an import cycle. ArticlesConfig.ready() imports the tasks module so the names are registered.
@@ -57,11 +58,11 @@ def retry_countdown(attempts: int) -> int:
 
 def in_process_retry_wait(attempts: int, *, waited: float) -> float:
     """Seconds before the next try after `attempts` tries, where tasks run in-process and this
-    run (the jobs run together) has already waited `waited`: the task's countdowns scaled down
-    so that they come to INTAKE_IN_PROCESS_RETRY_SECONDS in all, never more for the run. A
-    person waits in the request that runs it, and 3.5 minutes of the task's backoff would
-    outlast it; the tries are as many as the task's, the last ones at once once the run has
-    spent its waits."""
+    run (the jobs run together, or one import) has already waited `waited`: the task's
+    countdowns scaled down so that they come to INTAKE_IN_PROCESS_RETRY_SECONDS in all, never
+    more for the run. A person waits in the request that runs it, and 3.5 minutes of the
+    task's backoff would outlast it; the tries are as many as the task's, the last ones at once
+    once the run has spent its waits."""
     total = settings.INTAKE_IN_PROCESS_RETRY_SECONDS
     full = sum(retry_countdown(n) for n in range(1, DATABASE_RETRIES + 1))
     return max(0.0, min(total * retry_countdown(attempts) / full, total - waited))

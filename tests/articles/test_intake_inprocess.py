@@ -3,6 +3,7 @@ once, at most INTAKE_FETCH_CONCURRENCY, each row still stored or failed whole wi
 with a worker each row stays its own task."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import OperationalError
@@ -304,3 +305,19 @@ def test_with_a_worker_the_article_of_an_imports_url_row_is_that_imports_too(
     tasks.intake_fetch.run(job.pk)  # as a worker runs it: not eager, no in-request limit
     job.refresh_from_db()
     assert job.status == IntakeStatus.STORED and job.article.import_batch == batch
+
+
+def test_without_a_worker_the_jobs_requeue_sends_again_are_fetched_together(
+    slow_site, django_capture_on_commit_callbacks
+):
+    """Each requeued job ran alone (and with its own waits for a database error): 50 jobs left
+    by a broker that was away took 50 fetch times."""
+    paths = held_pages(slow_site, 6)
+    submitted(slow_site, paths)  # queued, never run: the process stopped before it ran them
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = jobs.intake_jobs_requeue_stale(
+            queued_for=timedelta(0), fetching_for=timedelta(minutes=15)
+        )
+    assert len(ids) == 6 and 1 < slow_site.most_in_flight <= 3
+    assert all(job.status == IntakeStatus.STORED for job in IntakeJob.objects.all())
+    assert all(len(slow_site.hits(path)) == 1 for path in paths)

@@ -7,12 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.intake.bulk import (
     DATABASE_ERRORS,
     import_batch_create,
-    import_batch_fail,
-    import_batch_run,
+    import_batch_run_in_process,
 )
 from articles.intake.bulkfile import import_size_check
 from articles.models import ImportBatch
-from config.celery import drop_broken_database_connection
 
 
 class Command(BaseCommand):
@@ -58,13 +56,10 @@ class Command(BaseCommand):
             )
 
         try:
-            progress = import_batch_run(batch_id=batch.pk, on_progress=show)
+            # A database error is tried again here, after short waits, as without a worker.
+            progress = import_batch_run_in_process(batch_id=batch.pk, on_progress=show)
         except DATABASE_ERRORS as error:
-            # Here nobody retries (the worker's task does): say so, on a new connection.
-            drop_broken_database_connection()
-            import_batch_fail(batch_id=batch.pk)
-            failed = ImportBatch.objects.values_list("error", flat=True).get(pk=batch.pk)
-            raise CommandError(f"{failed} ({type(error).__name__})") from None
+            raise CommandError(f"{_stopped(batch.pk)} ({type(error).__name__})") from None
         if interactive:
             self.stdout.write("")
         batch = ImportBatch.objects.get(pk=batch.pk)
@@ -78,4 +73,16 @@ class Command(BaseCommand):
             f"Imported {path.name} in {time.monotonic() - started:.1f} s: {progress.done} rows, "
             f"{progress.stored} stored, {progress.queued} queued for fetching, "
             f"{progress.skipped} skipped, {progress.failed} failed."
+        )
+
+
+def _stopped(batch_id: int) -> str:
+    """Why the import stopped (its batch says, with the rows kept), or, with the database still
+    away, that it stopped: the rows committed are kept either way."""
+    try:
+        return ImportBatch.objects.values_list("error", flat=True).get(pk=batch_id)
+    except DATABASE_ERRORS:
+        return (
+            "The database could not be reached, so the import stopped; the rows already "
+            "stored are kept."
         )
