@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import ArticleTextUnreadMixin, StorableTextAdminMixin
+from articles.admin import ArticleTextUnreadMixin, DeskAdminMixin, StorableTextAdminMixin
 from config.admin_actions import (
     LookupCheckedMixin,
     RefusedActionMixin,
@@ -40,10 +40,7 @@ from .base import (
 
 @admin.register(VerdictApplication)
 class VerdictApplicationAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     ReadOnlyAdminMixin,
     admin.ModelAdmin,
 ):
@@ -275,10 +272,7 @@ class ClaimAdmin(
 
 @admin.register(Sentence)
 class SentenceAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     LargeChangelistMixin,
     ArticleTextUnreadMixin,
     ReadOnlyAdminMixin,
@@ -300,10 +294,7 @@ class SentenceAdmin(
 
 @admin.register(ClaimEvent)
 class ClaimEventAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     LargeChangelistMixin,
     ReadOnlyAdminMixin,
     admin.ModelAdmin,

@@ -5,12 +5,7 @@ from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import StorableTextAdminMixin
-from config.admin_actions import (
-    LookupCheckedMixin,
-    RefusedActionMixin,
-    SeparatedCountsMixin,
-)
+from articles.admin import DeskAdminMixin, StorableTextAdminMixin
 from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
@@ -54,10 +49,7 @@ class SpeakerAliasInline(StorableTextAdminMixin, admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,
@@ -154,10 +146,7 @@ class SpeakerAdmin(
 
 @admin.register(SpeakerMerge)
 class SpeakerMergeAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     ReadOnlyAdminMixin,
     admin.ModelAdmin,
 ):

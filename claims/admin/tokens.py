@@ -3,8 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from articles.admin import StorableTextAdminMixin
-from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
+from articles.admin import DeskAdminMixin
 
 from ..api.auth import token_create, token_revoke, token_scopes_refusal
 from ..models import (
@@ -37,10 +36,7 @@ class ApiTokenForm(forms.ModelForm):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     AutocompleteIdsCheckedMixin,
     admin.ModelAdmin,
 ):

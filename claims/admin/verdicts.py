@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import StorableTextAdminMixin
+from articles.admin import DeskAdminMixin, StorableTextAdminMixin
 from articles.services import visible_text
 from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
 from config.admin_paging import LargeChangelistMixin
@@ -292,10 +292,7 @@ class VerdictAdmin(
 
 @admin.register(EvidenceSource)
 class EvidenceSourceAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
     ReadOnlyAdminMixin,
@@ -367,10 +364,7 @@ class RatingInline(StorableTextAdminMixin, admin.TabularInline):
 
 @admin.register(RatingScale)
 class RatingScaleAdmin(
-    StorableTextAdminMixin,
-    SeparatedCountsMixin,
-    RefusedActionMixin,
-    LookupCheckedMixin,
+    DeskAdminMixin,
     admin.ModelAdmin,
 ):
     list_display = ["name", "is_active"]
