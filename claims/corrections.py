@@ -1,6 +1,8 @@
-"""Corrections: a published verdict changes only here, with a dated public note, a new version
-and the correcting editor recorded; the four-eyes rule of claims.verdicts holds (an editor who
-wrote a draft of the verdict leaves the correction to another editor)."""
+"""Corrections: a published verdict changes only here, with a dated public note, a new version,
+and who wrote and who published the change recorded. A correction of what the verdict says is
+written by one person and published by an editor who wrote none of it (claims.correction_requests
+asks and decides, correction_publish writes); a speaker merge's correction of who said the claim
+is written and published by its editor, who must not have written a draft of the verdict."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,16 +21,16 @@ from .models import (
 )
 from .modified import verdicts_modified
 from .record import published_changed
-from .services import attribution_contributions_record, locked_claim
+from .services import attribution_contributions_record
 from .verdicts import (
     content_unchanged,
     contribution_record,
     refuse_missing,
     sources_changed,
+    sources_check,
     sources_replace,
     verdict_content_missing,
     verdict_contributor_ids,
-    verdict_locked,
     verdict_text_check,
 )
 
@@ -50,51 +52,31 @@ def verdict_public_fields(verdict: Verdict) -> dict:
     }
 
 
-def verdict_correct_refusal(*, verdict: Verdict, user) -> str | None:
-    """Why `user`, an editor, may not correct `verdict`, or None: the one rule the service and
-    the claim page (which then offers no correction form to fill in for nothing) share."""
-    # A correction is published by the editor who writes it, with a dated public note; it must
-    # not become a way to publish a draft one wrote, so draft authors may not correct.
-    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        return (
-            f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
-            "published: another editor must correct it."
-        )
-    return None
-
-
-def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
-    refusal = verdict_correct_refusal(verdict=verdict, user=editor)
-    if refusal is not None:
-        raise PermissionDenied(refusal)
-
-
-def _correction_republish(*, claim: Claim, verdict: Verdict, editor, note: str, data: dict):
-    """The steps every correction ends with: a new version, the editor recorded as corrector,
-    and the 'corrected' event (claim and verdict saved as they are in memory)."""
+def _correction_republish(
+    *, claim: Claim, verdict: Verdict, writer, publisher, note: str, data: dict
+):
+    """The steps every correction ends with: a new version, its writer recorded as a
+    contributor (CORRECTION), and the 'corrected' event by its publisher (claim and verdict
+    saved as they are in memory)."""
     verdict.version += 1
-    verdict.updated_by = editor
-    contribution_record(verdict=verdict, user=editor, kind=ContributionKind.CORRECTION)
+    verdict.updated_by = publisher
+    contribution_record(verdict=verdict, user=writer, kind=ContributionKind.CORRECTION)
     workflow.transition(
-        ClaimEventKind.CORRECTED, claim=claim, verdict=verdict, actor=editor, note=note, data=data
+        ClaimEventKind.CORRECTED,
+        claim=claim,
+        verdict=verdict,
+        actor=publisher,
+        note=note,
+        data=data,
     )
 
 
-def verdict_correct(
-    *,
-    verdict: Verdict,
-    editor,
-    expected_version: int,
-    note: str,
-    rating,
-    conclusion: str,
-    explanation: str,
-    sources: list[dict],
-):
-    """Change a published verdict: keep what it said, record a dated public note, republish."""
+def correction_checked(
+    *, note: str, rating, conclusion: str, explanation: str, sources: list[dict]
+) -> tuple[str, str, str]:
+    """The note, conclusion and explanation of a correction as they are stored, refused if the
+    correction lacks what any published verdict needs or what it says cannot be stored."""
     note = visible_text(note)  # zero-width marks alone say nothing
-    if not editor.has_perm("claims.publish_verdict"):
-        raise PermissionDenied("Only editors can correct published verdicts.")
     if not note:
         raise ValidationError({"note": "Say publicly what changed and why."})
     # A correction republishes what it is given: it needs what any verdict needs.
@@ -106,58 +88,78 @@ def verdict_correct(
         raise ValidationError({"rating": "Choose a rating from the active scale."})
     conclusion, explanation = visible_text(conclusion), visible_text(explanation)
     verdict_text_check(note=note, conclusion=conclusion, explanation=explanation)
-    with transaction.atomic():
-        claim = locked_claim(verdict.claim)
-        # The same correction sent twice finds it published: said so, not a conflict.
-        sent = {
-            "rating": rating,
-            "conclusion": conclusion,
-            "explanation": explanation,
-            "sources": sources,
-        }
-        verdict = verdict_locked(verdict, expected_version, actor=editor, sent=sent)
-        workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
-        _refuse_correcting_own_draft(verdict=verdict, editor=editor)
-        # A dated public note over an unchanged verdict would tell readers it was wrong.
-        if content_unchanged(verdict, rating, conclusion, explanation, sources):
-            raise ValidationError(NOTHING_CORRECTED, code="unchanged")
-        previous = verdict_public_fields(verdict)
-        correction = Correction.objects.create(
-            verdict=verdict, note=note, previous=previous, created_by=editor
-        )
-        verdict.rating = rating
-        verdict.conclusion = conclusion
-        verdict.explanation = explanation
-        _correction_republish(
-            claim=claim,
-            verdict=verdict,
-            editor=editor,
-            note=note,
-            data={"correction": correction.pk, **_corrected(previous, verdict, sources)},
-        )
-        verdicts_modified(verdicts=[verdict], at=correction.created_at)
-        # After the verdict's new version is saved, as a draft save does: the timeline reads
-        # the sources written after a version (and before the next) as that version's, so
-        # written first they were shown as changed by the publication before the correction.
-        with published_sources_replaceable(verdicts=[verdict]):
-            sources_replace(verdict, sources)
-        transaction.on_commit(published_changed)
+    sources_check(sources)
+    return note, conclusion, explanation
+
+
+def correction_publish(
+    *,
+    claim: Claim,
+    verdict: Verdict,
+    writer,
+    publisher,
+    note: str,
+    rating,
+    conclusion: str,
+    explanation: str,
+    sources: list[dict],
+    data: dict,
+) -> Correction:
+    """Change a published verdict as checked and approved (claims.correction_requests): keep
+    what it said, record a dated public note, republish. Call inside the caller's transaction
+    with the claim and verdict locked."""
+    workflow.check(ClaimEventKind.CORRECTED, claim=claim, verdict=verdict)
+    # A dated public note over an unchanged verdict would tell readers it was wrong.
+    if content_unchanged(verdict, rating, conclusion, explanation, sources):
+        raise ValidationError(NOTHING_CORRECTED, code="unchanged")
+    previous = verdict_public_fields(verdict)
+    correction = Correction.objects.create(
+        verdict=verdict, note=note, previous=previous, created_by=writer, approved_by=publisher
+    )
+    verdict.rating = rating
+    verdict.conclusion = conclusion
+    verdict.explanation = explanation
+    _correction_republish(
+        claim=claim,
+        verdict=verdict,
+        writer=writer,
+        publisher=publisher,
+        note=note,
+        data={
+            "correction": correction.pk,
+            **data,
+            **corrected_fields(previous, rating, conclusion, explanation, sources),
+        },
+    )
+    verdicts_modified(verdicts=[verdict], at=correction.created_at)
+    # After the verdict's new version is saved, as a draft save does: the timeline reads
+    # the sources written after a version (and before the next) as that version's, so
+    # written first they were shown as changed by the publication before the correction.
+    with published_sources_replaceable(verdicts=[verdict]):
+        sources_replace(verdict, sources)
+    transaction.on_commit(published_changed)
     return correction
 
 
-def _corrected(previous: dict, verdict: Verdict, sources: list[dict]) -> dict:
-    """What the correction changed, for its event: the rating from and to, the texts
-    reworded, and the sources added, removed or changed (verdicts.sources_changed, as a
-    draft's event names them); what it kept is left out."""
+def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
+    if editor.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
+        raise PermissionDenied(
+            f"You wrote or changed the verdict on claim #{verdict.claim_id} before it was "
+            "published: another editor must correct it."
+        )
+
+
+def corrected_fields(
+    previous: dict, rating, conclusion: str, explanation: str, sources: list[dict]
+) -> dict:
+    """What a correction changes of the verdict's public fields `previous`, for its events:
+    the rating from and to, the texts reworded, and the sources added, removed or changed
+    (verdicts.sources_changed, as a draft's event names them); what it keeps is left out."""
     changed = {}
-    rating = verdict.rating.label
-    if rating != previous["rating"]:
-        changed["rating"] = {"from": previous["rating"], "to": rating}
-    reworded = [
-        field
-        for field in ("conclusion", "explanation")
-        if getattr(verdict, field) != previous[field]
-    ]
+    if rating.label != previous["rating"]:
+        changed["rating"] = {"from": previous["rating"], "to": rating.label}
+    texts = {"conclusion": conclusion, "explanation": explanation}
+    reworded = [field for field, text in texts.items() if text != previous[field]]
     if reworded:
         changed["reworded"] = reworded
     before = [(source["url"], source["title"], source["note"]) for source in previous["sources"]]
@@ -197,7 +199,8 @@ def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous
         _correction_republish(
             claim=claim,
             verdict=verdict,
-            editor=editor,
+            writer=editor,
+            publisher=editor,
             note=note,
             data={"correction": correction.pk, "previous_speaker": previous_speaker},
         )

@@ -41,6 +41,7 @@ _HIDDEN_DETAILS = {
     "correction",
     "merge",
     "application",
+    "request",
     "before",
     "undoes",
     "undone_kind",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, claim, desk, groups, notes, public, queue
+from .views import actions, claim, corrections, desk, groups, notes, public, queue
 
 app_name = "claims"
 
@@ -20,7 +20,16 @@ urlpatterns = [
     path("claims/<int:pk>/withdraw/", actions.verdict_withdraw, name="withdraw"),
     path("claims/<int:pk>/publish/", actions.verdict_publish, name="publish"),
     path("claims/<int:pk>/return/", actions.verdict_return, name="return"),
-    path("claims/<int:pk>/correct/", actions.verdict_correct, name="correct"),
+    path("claims/<int:pk>/correct/", corrections.correction_request, name="correct"),
+    path(
+        "corrections/<int:pk>/approve/", corrections.correction_approve, name="correction_approve"
+    ),
+    path("corrections/<int:pk>/reject/", corrections.correction_reject, name="correction_reject"),
+    path(
+        "corrections/<int:pk>/withdraw/",
+        corrections.correction_withdraw,
+        name="correction_withdraw",
+    ),
     path("claims/<int:pk>/notes/", notes.claim_note_add, name="note_add"),
     path("notes/<int:pk>/remove/", notes.claim_note_remove, name="note_remove"),
     path("claims/<int:pk>/split/", groups.claim_split, name="split"),

@@ -269,7 +269,7 @@ def _draft_write(
     if rating is not None and not rating.scale.is_active:
         raise ValidationError({"rating": "Choose a rating from the active scale."})
     verdict_text_check(conclusion=conclusion, explanation=explanation)
-    _sources_check(sources)
+    sources_check(sources)
     claim = locked_claim(claim)
     verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
     if verdict is None:
@@ -424,7 +424,7 @@ def source_stored(source: dict) -> tuple[str, str, str]:
     return tuple(visible_text(source.get(field)) for field in ("url", "title", "note"))
 
 
-def _sources_check(sources: list[dict]) -> None:
+def sources_check(sources: list[dict]) -> None:
     for number, source in enumerate(sources, start=1):
         for field, (what, length) in SOURCE_TEXTS.items():
             refused = text_refusals(visible_text(source.get(field)), what, length)
@@ -444,7 +444,7 @@ def _sources_check(sources: list[dict]) -> None:
 
 
 def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
-    _sources_check(sources)
+    sources_check(sources)
     today = timezone.localdate()
     for old in verdict.sources.all():
         old.delete()  # one by one, so each leaves its history record

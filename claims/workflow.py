@@ -191,3 +191,36 @@ def transition(kind: str, *, claim, actor, verdict=None, to=None, note: str = ""
         note=note,
         data=data or {},
     )
+
+
+def event_record(claim, kind: str, actor, *, note: str = "", **data):
+    """A ClaimEvent for a step that leaves the claim's status as it is and is no move of the
+    workflow (a request to an editor, and what became of it)."""
+    from .models import ClaimEvent
+
+    return ClaimEvent.objects.create(
+        claim=claim,
+        kind=kind,
+        from_status=claim.status,
+        to_status=claim.status,
+        actor=actor,
+        note=note,
+        data=data,
+    )
+
+
+def request_locked(request, deciding: str, *, actor, decided: dict, refused=ValidationError):
+    """A request to an editor (a row with status, decided_by and decided_at), locked, while
+    pending. Decided as `deciding` already, the same button sent twice or a colleague's first,
+    it is said so (already_done, with `decided`'s words for that decision), not refused;
+    decided otherwise, it is refused as `refused`."""
+    from .models import ApplicationStatus
+
+    request = type(request).objects.select_for_update().get(pk=request.pk)
+    if request.status == deciding:
+        raise already_done(
+            did=decided[deciding], by=request.decided_by, at=request.decided_at, actor=actor
+        )
+    if request.status != ApplicationStatus.PENDING:
+        raise refused(f"This request was {request.get_status_display().lower()} already.")
+    return request

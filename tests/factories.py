@@ -215,20 +215,65 @@ def verdict_saved_again(verdict, *, actor, sources=None) -> Verdict:
     )
 
 
-def sources_corrected(verdict, *, sources, note="A better source."):
-    """A published `verdict` corrected by another editor: only its sources change."""
-    from claims import corrections
+def correction_sent(verdict, *, writer=None, note="We misread the table.", **fields):
+    """A correction of the published `verdict` written by `writer` (a new editor if None) and
+    waiting for an editor; `fields` (rating, conclusion, explanation, sources) default to what
+    the verdict says."""
+    from claims import correction_requests
 
-    return corrections.verdict_correct(
+    return correction_requests.correction_request(
         verdict=verdict,
-        editor=editor(),
-        expected_version=verdict.version,
+        author=writer or editor(),
+        expected_version=fields.get("expected_version", verdict.version),
         note=note,
-        rating=verdict.rating,
-        conclusion=verdict.conclusion,
-        explanation=verdict.explanation,
+        rating=fields.get("rating", verdict.rating),
+        conclusion=fields.get("conclusion", verdict.conclusion),
+        explanation=fields.get("explanation", verdict.explanation),
+        sources=fields["sources"] if "sources" in fields else kept_sources(verdict),
+    )
+
+
+def verdict_corrected(verdict, *, writer=None, publisher=None, **fields):
+    """The published `verdict` corrected: written by `writer` and published by `publisher`
+    (new editors if None), as correction_sent; returns the Correction."""
+    from claims import correction_requests
+
+    sent = correction_sent(verdict, writer=writer, **fields)
+    return correction_requests.correction_approve(correction=sent, editor=publisher or editor())
+
+
+def correction_published(
+    *, verdict, editor, expected_version, note, rating, conclusion, explanation, sources
+):
+    """A correction written by `editor` on the desk's terms (claims.correction_requests) and
+    published by another, new editor; returns the Correction."""
+    from claims import correction_requests
+
+    sent = correction_requests.correction_request(
+        verdict=verdict,
+        author=editor,
+        expected_version=expected_version,
+        note=note,
+        rating=rating,
+        conclusion=conclusion,
+        explanation=explanation,
         sources=sources,
     )
+    return correction_requests.correction_approve(
+        correction=sent, editor=UserFactory(groups=["Editors"])
+    )
+
+
+def kept_sources(verdict) -> list[dict]:
+    return [
+        {"url": source.url, "title": source.title, "note": source.note}
+        for source in verdict.sources.order_by("id")
+    ]
+
+
+def sources_corrected(verdict, *, sources, note="A better source."):
+    """A published `verdict` corrected by two other editors: only its sources change."""
+    return verdict_corrected(verdict, sources=sources, note=note)
 
 
 def restore_migration_data():

@@ -26,7 +26,6 @@ from ..models import (
     LOCKED_VERDICT_STATES,
     ApplicationStatus,
     Claim,
-    ClaimEvent,
     ClaimEventKind,
     ClaimGroupEvent,
     ClaimStatus,
@@ -36,7 +35,7 @@ from ..models import (
 )
 from ..modified import verdicts_modified
 from ..record import published_changed
-from ..workflow import already_done
+from ..workflow import event_record, request_locked
 from .group_changes import GroupActionRefused, claim_group_link
 
 
@@ -73,32 +72,8 @@ _DECIDED = {
 
 
 def _locked_pending(application: VerdictApplication, deciding: str, actor) -> VerdictApplication:
-    """The application, locked, while pending; decided as `deciding` already, the same button
-    sent twice (or a colleague's first): said so, not refused."""
-    application = VerdictApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status == deciding:
-        raise already_done(
-            did=_DECIDED[deciding],
-            by=application.decided_by,
-            at=application.decided_at,
-            actor=actor,
-        )
-    if application.status != ApplicationStatus.PENDING:
-        raise GroupActionRefused(
-            f"This request was {application.get_status_display().lower()} already."
-        )
-    return application
-
-
-def _claim_event(claim: Claim, kind: str, actor, *, note: str = "", **data) -> ClaimEvent:
-    return ClaimEvent.objects.create(
-        claim=claim,
-        kind=kind,
-        from_status=claim.status,
-        to_status=claim.status,
-        actor=actor,
-        note=note,
-        data=data,
+    return request_locked(
+        application, deciding, actor=actor, decided=_DECIDED, refused=GroupActionRefused
     )
 
 
@@ -131,7 +106,7 @@ def _apply(*, application: VerdictApplication, editor) -> None:
     application.status = ApplicationStatus.APPROVED
     application.decided_by, application.decided_at = editor, timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])
-    _claim_event(
+    event_record(
         claim,
         ClaimEventKind.APPLICATION_APPROVED,
         editor,
@@ -166,7 +141,7 @@ def verdict_application_request(*, claim: Claim, checked: Claim, actor) -> Verdi
             # The timeline says "approved" by the editor; nothing waited in between.
             _apply(application=application, editor=actor)
         else:
-            _claim_event(
+            event_record(
                 claim,
                 ClaimEventKind.APPLICATION_PROPOSED,
                 actor,
@@ -223,7 +198,7 @@ def _close(application, actor, status: str, *, note: str = "") -> VerdictApplica
         application.decided_by, application.decided_at = actor, timezone.now()
         application.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
         claim = services.locked_claim(application.claim)
-        _claim_event(
+        event_record(
             claim,
             kinds[status],
             actor,

@@ -4,6 +4,7 @@
 - `speakers`: Speaker, SpeakerAlias, SpeakerMerge.
 - `claims`: Sentence, Claim (imports speakers, published and claims/matching/models.py).
 - `verdicts`: RatingScale, Rating, Verdict, VerdictContribution, EvidenceSource, Correction.
+- `correction_requests`: CorrectionRequest, a correction awaiting a second person.
 - `events`: ClaimEvent, the workflow's log.
 - `notes`: ClaimNote, the desk's research notes on a claim.
 - `api_tokens`: ApiToken.
@@ -32,6 +33,7 @@ from .claims import (
     ClaimStatus,
     Sentence,
 )
+from .correction_requests import CorrectionRequest
 from .events import ClaimEvent, ClaimEventKind
 from .notes import NOTE_MAX_LENGTH, ClaimNote
 from .published import (
@@ -76,6 +78,7 @@ __all__ = [
     "ClaimStatus",
     "ContributionKind",
     "Correction",
+    "CorrectionRequest",
     "EvidenceSource",
     "ExternalFactCheckEmbedding",
     "GroupEventKind",

@@ -24,6 +24,11 @@ class ClaimEventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn by the author"
     PUBLISHED = "published", "Published"
     CORRECTED = "corrected", "Correction published"
+    # A correction written and waiting for an editor who wrote none of the verdict
+    # (claims.corrections), and what became of it short of publication.
+    CORRECTION_REQUESTED = "correction_requested", "Correction proposed"
+    CORRECTION_REJECTED = "correction_rejected", "Correction rejected"
+    CORRECTION_WITHDRAWN = "correction_withdrawn", "Correction withdrawn"
     NOTE_REMOVED = "note_removed", "Research note removed"
     # A published verdict applied to this repeat (claims.matching.applications): the request,
     # and what became of it. The claim's status changes only with the approval's dismissal.

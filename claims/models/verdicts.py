@@ -292,8 +292,18 @@ class Correction(models.Model):
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
     note = models.TextField(help_text="Public: what changed and why.")
     previous = models.JSONField(default=dict, blank=True)
+    # Who wrote it; `approved_by`, the editor who published it (claims.corrections). Empty for
+    # a speaker merge's correction, which its editor writes and publishes, and for corrections
+    # made before 2026-12-06, when one editor did both.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdict_corrections"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdict_corrections_approved",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

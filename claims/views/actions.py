@@ -7,14 +7,11 @@ from django.shortcuts import get_object_or_404, redirect
 
 from config.form_encoding import refuse_unreadable
 
-from .. import attribution, corrections, services, verdicts
+from .. import attribution, services, verdicts
 from ..forms import (
-    CorrectionForm,
-    CorrectionSourceFormSet,
     DismissForm,
     ReturnForm,
     VersionForm,
-    sources_from,
 )
 from ..ids import is_id
 from ..models import Sentence
@@ -29,7 +26,7 @@ from .base import (
     desk_view,
     error_messages,
 )
-from .claim import claim_for_page, render_claim, save_or_render, verdict_of
+from .claim import claim_for_page, render_claim, verdict_of
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
@@ -187,37 +184,3 @@ def verdict_return(request, pk: int):
     return _verdict_action(
         request, pk, "return", "Returned to the author.", comment=form.cleaned_data["comment"]
     )
-
-
-@desk_view(PUBLISH_VERDICTS, post_only=True)
-def verdict_correct(request, pk: int):
-    claim = claim_for_page(pk)
-    verdict = verdict_of(claim)
-    form = CorrectionForm(request.POST, prefix="correct")
-    formset = CorrectionSourceFormSet(request.POST, prefix="correct-sources")
-    unreadable = refuse_unreadable(request, form, formset)
-    if verdict is None or unreadable or not (form.is_valid() and formset.is_valid()):
-        messages.error(request, "The correction was not published: see the marked fields.")
-        return render_claim(
-            request, claim, status=400, correction_form=form, correction_sources=formset
-        )
-    _, refused = save_or_render(
-        request,
-        claim,
-        lambda: corrections.verdict_correct(
-            verdict=verdict,
-            editor=request.user,
-            expected_version=form.cleaned_data["version"],
-            note=form.cleaned_data["note"],
-            rating=form.cleaned_data["rating"],
-            conclusion=form.cleaned_data["conclusion"],
-            explanation=form.cleaned_data["explanation"],
-            sources=sources_from(formset),
-        ),
-        correction_form=form,
-        correction_sources=formset,
-    )
-    if refused:
-        return refused
-    messages.success(request, "Correction published.")
-    return redirect("claims:detail", pk=pk)

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from config.form_encoding import refuse_unreadable
 
-from .. import corrections, notes, selectors, timeline, verdicts
+from .. import correction_requests, notes, selectors, timeline, verdicts
 from ..appearances import may_change_public_appearances
 from ..forms import (
     ClaimNoteForm,
@@ -125,11 +125,15 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdict.status == VerdictStatus.SUBMITTED
         and verdicts.verdict_withdraw_refusal(verdict=verdict, user=user) is None
     )
-    can_correct = user.has_perm(PUBLISH_VERDICTS) and verdict is not None and verdict.is_published
-    correct_refusal = None
-    if can_correct:
-        correct_refusal = corrections.verdict_correct_refusal(verdict=verdict, user=user)
-        can_correct = correct_refusal is None
+    published = verdict is not None and verdict.is_published
+    pending_correction = correction_requests.pending_correction_of(verdict) if published else None
+    # One correction waits at a time: the form comes back once an editor has decided on it.
+    can_correct = published and user.has_perm(CHANGE_VERDICTS) and pending_correction is None
+    correction_refusal = None
+    if pending_correction is not None and user.has_perm(PUBLISH_VERDICTS):
+        correction_refusal = correction_requests.correction_approve_refusal(
+            correction=pending_correction, user=user
+        )
     verdict_form = forms.get("verdict_form") or VerdictForm(initial=initial)
     source_formset = forms.get("source_formset") or EvidenceSourceFormSet(
         initial=sources, prefix="sources"
@@ -183,14 +187,18 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         # The full history page interleaves them, so its count is this one's plus these.
         "timeline_notes": len(claim_notes or ()),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
-        "corrections": verdict.corrections.select_related("created_by") if verdict else [],
+        "corrections": (
+            verdict.corrections.select_related("created_by", "approved_by") if verdict else []
+        ),
         "can_change_claim": user.has_perm(CHANGE_CLAIMS),
         "can_edit_verdict": can_edit_verdict,
         "can_submit": can_edit_verdict and verdict is not None,
         "can_review": can_review,
         "can_withdraw": can_withdraw,
         "can_correct": can_correct,
-        "correct_refusal": correct_refusal,
+        "pending_correction": pending_correction,
+        # Shown instead of the Publish button to an editor who may not press it.
+        "correction_refusal": correction_refusal,
         "can_return": can_review and return_refusal is None,
         "publish_refusal": publish_refusal,
         "review_warnings": review_warnings,

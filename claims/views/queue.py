@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from config.form_encoding import field_labels, refuse_unreadable_in_messages
 
 from .. import bulk, selectors
+from ..correction_requests import pending_corrections
 from ..filter_forms import QueueFilterForm
 from ..forms import QueueBulkForm
 from ..ids import is_id
@@ -131,4 +132,12 @@ def review_queue(request):
     requests = Paginator(pending_applications(), PAGE_SIZE).get_page(
         request.GET.get("applications")
     )
-    return render(request, "claims/review_queue.html", {"page": page, "applications": requests})
+    # Corrections of published verdicts, written and waiting for an editor to publish them.
+    corrections = Paginator(pending_corrections(), PAGE_SIZE).get_page(
+        request.GET.get("corrections")
+    )
+    return render(
+        request,
+        "claims/review_queue.html",
+        {"page": page, "applications": requests, "corrections": corrections},
+    )

@@ -4,10 +4,15 @@ merge and its undo: tests/claims/test_speaker_merges.py; a publication: test_api
 
 import pytest
 
-from claims import corrections
 from claims.speaker_edits import speaker_edit
 from tests.api_clients import key_client
-from tests.factories import ClaimFactory, SpeakerFactory, editor, published_verdict
+from tests.factories import (
+    ClaimFactory,
+    SpeakerFactory,
+    correction_published,
+    editor,
+    published_verdict,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -26,7 +31,7 @@ def test_a_corrected_verdict_shows_its_new_conclusion_at_once(django_capture_on_
     assert _listed("conclusion") == ["Rents rose 9 percent."]
 
     with django_capture_on_commit_callbacks(execute=True):
-        corrections.verdict_correct(
+        correction_published(
             verdict=verdict,
             editor=editor(),
             expected_version=verdict.version,

@@ -5,9 +5,9 @@ publication (claims.verdicts.verdict_review_missing's one rule, told the same wa
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims import corrections, timeline
+from claims import timeline
 from claims.models import ClaimEventKind, Correction, Verdict
-from tests.factories import active_rating, editor, published_verdict
+from tests.factories import active_rating, correction_published, editor, published_verdict
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -20,7 +20,7 @@ def kept_sources(verdict) -> list[dict]:
 
 
 def correct(verdict, **fields):
-    return corrections.verdict_correct(
+    return correction_published(
         verdict=verdict,
         editor=editor(),
         expected_version=verdict.version,

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.services import visible_text
-from claims import attribution, corrections, notes, verdicts
+from claims import attribution, notes, verdicts
 from claims.models import ClaimStatus, Speaker, Verdict
 from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
     active_rating,
+    correction_published,
     editor,
     fact_checker,
     published_verdict,
@@ -103,7 +104,7 @@ def test_dismissal_reasons_notes_and_correction_notes_keep_no_control_character(
     assert claim.status == ClaimStatus.DISMISSED and claim.dismissal_reason == "An opinion."
 
     verdict = published_verdict()
-    corrections.verdict_correct(
+    correction_published(
         verdict=verdict,
         editor=editor(),
         expected_version=verdict.version,

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from claims import corrections, notes, services
+from claims import notes, services
 from claims.api.auth import token_create
 from claims.matching import applications
 from claims.matching.group_changes import claim_group_link
@@ -25,6 +25,7 @@ from tests.factories import (
     OutletFactory,
     SpeakerFactory,
     active_rating,
+    correction_published,
     editor,
     fact_checker,
     published_verdict,
@@ -101,7 +102,7 @@ def grow(desk: Desk, count: int) -> None:
         desk.claims.append(claim)
     if not desk.published[0].corrections.exists():
         verdict = desk.published[0]
-        corrections.verdict_correct(
+        correction_published(
             verdict=verdict,
             editor=editor(username="second-editor"),
             expected_version=verdict.version,

@@ -21,6 +21,7 @@ from claims.models import (
     Claim,
     ClaimGroupEvent,
     ClaimNote,
+    CorrectionRequest,
     EvidenceSource,
     GroupEventKind,
     Speaker,
@@ -37,6 +38,7 @@ from tests.factories import (
     UserFactory,
     active_rating,
     admin_user,
+    correction_sent,
     draft_resaved,
     drafted_verdict,
     editor,
@@ -89,7 +91,13 @@ def desk():
         claim=requested, checked=checked, actor=author
     )
     applications.verdict_application_request(claim=applied, checked=checked, actor=editor())
+    # A correction of another published verdict the writer-editor rewrote, sent by its author.
+    corrected = verdicts.verdict_publish(
+        verdict=verdicts.verdict_submit(verdict=rewritten(), actor=author), editor=editor()
+    )
+    correction = correction_sent(corrected, writer=author, conclusion="Fixed by its author.")
     return {
+        "correction": correction,
         "repeat": repeat,
         "request": request,
         "applied": applied,
@@ -114,6 +122,10 @@ def desk():
             claim=open_claim, author=users["fact_checker"], text="Called the ministry."
         ),
     }
+
+
+def _correction(o) -> CorrectionRequest:
+    return CorrectionRequest.objects.get(pk=o["correction"].pk)
 
 
 def _verdict(o, name) -> Verdict:
@@ -356,14 +368,43 @@ MATRIX = [
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
+        # Whoever writes verdicts writes a correction, which waits for an editor.
         Desk(
             "claims:correct",
             lambda o: o["published"].claim_id,
             lambda o: _verdict_post(o, "published"),
-            lambda o: _verdict(o, "published").corrections.exists(),
+            lambda o: CorrectionRequest.objects.filter(verdict=o["published"]).exists(),
         ),
-        # The desk shows the claim page with the four-eyes reason, as a 403.
-        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE],
+        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+    ),
+    (
+        # Published by an editor who wrote none of the verdict: not the writer-editor.
+        Desk(
+            "claims:correction_approve",
+            lambda o: o["correction"].pk,
+            lambda o: {},
+            lambda o: _correction(o).status == ApplicationStatus.APPROVED,
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
+    ),
+    (
+        Desk(
+            "claims:correction_reject",
+            lambda o: o["correction"].pk,
+            lambda o: {"note": "The table is right."},
+            lambda o: _correction(o).status == ApplicationStatus.REJECTED,
+        ),
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+    ),
+    (
+        # Only its writer (not one of these users) withdraws it.
+        Desk(
+            "claims:correction_withdraw",
+            lambda o: o["correction"].pk,
+            lambda o: {},
+            lambda o: _correction(o).status == ApplicationStatus.WITHDRAWN,
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, REFUSED, REFUSED, REFUSED],
     ),
     (
         Admin(

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError, Subquery
 from django.urls import reverse
 
 from articles.models import Article
-from claims import attribution, corrections, record, services, verdicts
+from claims import attribution, correction_requests, corrections, record, services, verdicts
 from claims.admin.base import PublishedRecordDeleteMixin
 from claims.models import (
     Claim,
@@ -29,6 +29,8 @@ from tests.factories import (
     SpeakerFactory,
     active_rating,
     admin_user,
+    correction_published,
+    correction_sent,
     draft_resaved,
     drafted_verdict,
     editor,
@@ -171,7 +173,7 @@ def test_the_admin_publish_action_applies_the_same_rule(client):
 def test_a_correction_needs_a_note_that_shows(note):
     published = published_verdict()
     with pytest.raises(ValidationError, match="Say publicly what changed and why."):
-        corrections.verdict_correct(
+        correction_published(
             verdict=published,
             editor=editor(),
             expected_version=published.version,
@@ -184,7 +186,7 @@ def test_a_correction_needs_a_note_that_shows(note):
     assert not published.corrections.exists()
 
 
-def test_a_draft_author_cannot_publish_their_wording_through_a_correction():
+def test_a_draft_author_cannot_publish_a_correction_of_their_wording():
     boss = editor()
     draft = drafted_verdict()
     draft_resaved(
@@ -196,17 +198,11 @@ def test_a_draft_author_cannot_publish_their_wording_through_a_correction():
     )
     submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
     published = verdicts.verdict_publish(verdict=submitted, editor=editor())
-    with pytest.raises(PermissionDenied, match="another editor must correct it"):
-        corrections.verdict_correct(
-            verdict=published,
-            editor=boss,
-            expected_version=published.version,
-            note="Typo.",
-            rating=published.rating,
-            conclusion="Rewritten again.",
-            explanation="",
-            sources=[{"url": "https://a.example.org/", "title": "A"}],
-        )
+    # They may write a correction of it; another editor publishes it.
+    sent = correction_sent(published, writer=fact_checker(), conclusion="Rewritten again.")
+    with pytest.raises(PermissionDenied, match="before it was published"):
+        correction_requests.correction_approve(correction=sent, editor=boss)
+    assert not published.corrections.exists()
 
 
 # --- The published record in the admin --------------------------------------------------------

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from claims import corrections, verdicts
+from claims import verdicts
 from claims.limits import CORRECTION_NOTE_MAX, REVIEW_COMMENT_MAX
 from claims.models import (
     Correction,
@@ -23,6 +23,7 @@ from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
     active_rating,
+    correction_published,
     editor,
     fact_checker,
     published_verdict,
@@ -57,7 +58,7 @@ def test_the_service_refuses_a_return_comment_no_column_stores():
 def test_the_service_refuses_a_correction_note_past_its_limit():
     verdict = published_verdict()
     with pytest.raises(ValidationError) as refused:
-        corrections.verdict_correct(
+        correction_published(
             verdict=verdict,
             editor=editor(),
             expected_version=verdict.version,

@@ -271,7 +271,12 @@ def test_a_correction_stored_sources_first_still_lists_its_change_under_its_own_
         with published_sources_replaceable(verdicts=[locked]):
             sources_replace(locked, [{"url": "https://new.example.org/data", "title": "New data"}])
         corrections._correction_republish(
-            claim=locked.claim, verdict=locked, editor=boss, note="A better source.", data={}
+            claim=locked.claim,
+            verdict=locked,
+            writer=boss,
+            publisher=boss,
+            note="A better source.",
+            data={},
         )
     entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
     versions = {e.title: e for e in entries if e.title.startswith("Verdict version")}

@@ -8,13 +8,14 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from claims import corrections, verdicts
+from claims import verdicts
 from claims.limits import EVIDENCE_NOTE_MAX, VERDICT_EXPLANATION_MAX
 from claims.models import ClaimEventKind, Correction, EvidenceSource, Verdict
 from tests.claims.admin_forms import admin_save
 from tests.factories import (
     ClaimFactory,
     active_rating,
+    correction_published,
     drafted_verdict,
     editor,
     fact_checker,
@@ -60,7 +61,7 @@ def save_draft(claim, **fields):
 
 def correct(verdict, **fields):
     """A correction of `verdict` that, unless told otherwise, says what it already says."""
-    return corrections.verdict_correct(
+    return correction_published(
         verdict=verdict,
         editor=fields.get("editor") or editor(),
         expected_version=verdict.version,

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import corrections
 from claims.claimreview import claimreview_for
 from claims.matching import applications, group_changes
 from tests.api_clients import key_client
@@ -16,6 +15,7 @@ from tests.factories import (
     OutletFactory,
     SpeakerFactory,
     active_rating,
+    correction_published,
     editor,
     published_verdict,
 )
@@ -110,7 +110,7 @@ def test_the_org_url_defaults_to_the_site(client, verdict):
 
 
 def test_corrections_appear_in_the_claimreview(client, verdict):
-    corrections.verdict_correct(
+    correction_published(
         verdict=verdict,
         editor=editor(),
         expected_version=verdict.version,
@@ -147,7 +147,7 @@ def test_a_claim_cannot_break_out_of_the_jsonld_script(client):
 def test_a_correction_names_the_previous_rating_only_when_it_changed_the_rating(client, verdict):
     def correct(rating, note):
         fresh = type(verdict).objects.get(pk=verdict.pk)
-        corrections.verdict_correct(
+        correction_published(
             verdict=fresh,
             editor=editor(),
             expected_version=fresh.version,

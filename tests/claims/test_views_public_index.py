@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import corrections, verdicts
+from claims import verdicts
 from tests.api_clients import claim_with_text
 from tests.factories import (
     SpeakerFactory,
     active_rating,
+    correction_published,
     drafted_verdict,
     editor,
     published_verdict,
@@ -116,7 +117,7 @@ def test_the_index_pages_and_a_page_past_the_end_shows_the_last(client, desk, mo
 
 
 def test_the_feed_is_atom_with_published_fact_checks_only(client, desk):
-    corrections.verdict_correct(
+    correction_published(
         verdict=desk["older"],
         editor=editor(),
         expected_version=desk["older"].version,
@@ -292,7 +293,7 @@ def test_the_public_search_matches_a_speakers_public_name_but_never_a_desk_only_
 def test_the_sitemap_and_feed_date_a_fact_check_by_its_latest_correction(client, desk):
     verdict = desk["older"]
     for note in ["A better source.", "A second look."]:
-        corrections.verdict_correct(
+        correction_published(
             verdict=verdict,
             editor=editor(),
             expected_version=verdict.version,

@@ -1,7 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from claims.models import ClaimEventKind, ClaimStatus, Correction, Verdict, VerdictStatus
+from claims.models import (
+    ClaimEventKind,
+    ClaimStatus,
+    Correction,
+    CorrectionRequest,
+    Verdict,
+    VerdictStatus,
+)
 from tests.factories import (
     active_rating,
     admin_user,
@@ -124,6 +131,14 @@ def correction_post(verdict, **fields):
     return data
 
 
+def published_by_another_editor(client, **user):
+    """The waiting correction published on the desk by a new editor, who stays logged in."""
+    client.force_login(editor(**user))
+    pending = CorrectionRequest.objects.get(status="pending")
+    response = client.post(reverse("claims:correction_approve", args=[pending.pk]))
+    assert response.status_code == 302
+
+
 def test_correcting_a_published_verdict_keeps_the_old_version_and_a_public_note(client, boss):
     verdict = published_verdict()
     old_conclusion = verdict.conclusion
@@ -132,6 +147,9 @@ def test_correcting_a_published_verdict_keeps_the_old_version_and_a_public_note(
         reverse("claims:correct", args=[verdict.claim_id]), correction_post(verdict)
     )
     assert response.status_code == 302
+    # Sent, it waits for another editor: the verdict reads as published.
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == old_conclusion
+    published_by_another_editor(client)
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.PUBLISHED
     assert verdict.conclusion == "The figure is mostly wrong."
@@ -148,15 +166,15 @@ def test_correcting_a_published_verdict_keeps_the_old_version_and_a_public_note(
     assert "Correction published" in history
 
 
-def test_an_editor_who_wrote_the_draft_is_told_so_instead_of_given_a_correction_form(client, boss):
+def test_an_editor_who_wrote_the_draft_writes_a_correction_that_another_publishes(client, boss):
     verdict = published_verdict(author=boss)
-    page = detail(client, verdict)
-    assert "Correct this published verdict" not in page
-    assert 'action="{}"'.format(reverse("claims:correct", args=[verdict.claim_id])) not in page
-    assert "before it was published: another editor must correct it." in page
-    # The editor who published it (and wrote none of it) gets the form.
-    client.force_login(verdict.editor)
     assert "Correct this published verdict" in detail(client, verdict)
+    client.post(reverse("claims:correct", args=[verdict.claim_id]), correction_post(verdict))
+    page = detail(client, verdict)
+    assert "Publish the correction" not in page and "Withdraw my correction" in page
+    # The editor who published it (and wrote none of it) publishes it.
+    client.force_login(verdict.editor)
+    assert "Publish the correction" in detail(client, verdict)
 
 
 def test_an_editor_is_told_before_saving_a_draft_that_it_makes_them_an_author(client, boss):
@@ -182,15 +200,22 @@ def test_a_correction_needs_a_note(client, boss):
     assert not Correction.objects.exists()
 
 
-def test_a_correction_sent_twice_is_published_once_and_the_second_says_it_already_is(client, boss):
+def test_a_correction_sent_twice_is_sent_once_and_the_second_says_it_already_is(client, boss):
     verdict = published_verdict()
     data = correction_post(verdict)
     client.post(reverse("claims:correct", args=[verdict.claim_id]), data, follow=True)
     response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data, follow=True)
     assert response.status_code == 200  # no conflict page
     html = response.content.decode()
-    assert "Nothing changed: the verdict already holds what you sent (you saved this at" in html
-    assert "by sending the form twice" in html and "Correction published." not in html
+    assert "Already done: you sent this correction at" in html
+    assert "Correction sent" not in html
+    assert CorrectionRequest.objects.count() == 1
+    # Published meanwhile, the same form sent again finds the verdict holding it.
+    published_by_another_editor(client)
+    client.force_login(boss)
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data, follow=True)
+    html = response.content.decode()
+    assert "Nothing changed: the verdict already holds what you sent" in html
     assert Correction.objects.count() == 1
     assert Verdict.objects.get(pk=verdict.pk).version == verdict.version + 1
 
@@ -203,22 +228,30 @@ def test_a_stale_correction_is_refused_naming_the_editor_who_corrected_it_meanwh
     client.post(reverse("claims:correct", args=[verdict.claim_id]), other)
     client.force_login(boss)
     response = client.post(reverse("claims:correct", args=[verdict.claim_id]), stale)
+    assert response.status_code == 400
+    assert "waits for an editor already (colleague," in response.content.decode()
+    published_by_another_editor(client, username="publisher")
+    client.force_login(boss)
+    response = client.post(reverse("claims:correct", args=[verdict.claim_id]), stale)
     assert response.status_code == 409
-    assert "changed by colleague at" in response.content.decode()
+    assert "changed by publisher at" in response.content.decode()
     assert Correction.objects.count() == 1
 
 
-def test_fact_checkers_see_no_review_or_correction_forms(client):
+def test_fact_checkers_see_no_review_forms_and_write_corrections_for_an_editor(client):
     submitted = submitted_verdict()
     published = published_verdict()
     client.force_login(fact_checker())
     assert "Approve and publish" not in detail(client, submitted)
     assert "Return to author" not in detail(client, submitted)
-    assert "Correct this published verdict" not in detail(client, published)
+    assert "Correct this published verdict" in detail(client, published)
     response = client.post(
         reverse("claims:correct", args=[published.claim_id]), correction_post(published)
     )
-    assert response.status_code == 403
+    assert response.status_code == 302
+    assert CorrectionRequest.objects.filter(verdict=published).exists()
+    assert not Correction.objects.exists()
+    assert "Publish the correction" not in detail(client, published)
 
 
 def test_a_correction_can_take_a_wrong_source_off_the_published_verdict(client, boss):
@@ -236,6 +269,7 @@ def test_a_correction_can_take_a_wrong_source_off_the_published_verdict(client, 
     )
     response = client.post(reverse("claims:correct", args=[verdict.claim_id]), data)
     assert response.status_code == 302
+    published_by_another_editor(client)
     public = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
     assert "The table" in public and "Report 1" not in public
 

@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims import corrections, services, verdicts
+from claims import services, verdicts
 from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from claims.workflow import IllegalTransition
-from tests.factories import ClaimFactory, draft_resaved, editor, fact_checker
+from tests.factories import ClaimFactory, correction_published, draft_resaved, editor, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +216,7 @@ def test_a_correction_cannot_link_a_script_as_its_source():
 
     verdict = published_verdict()
     with pytest.raises(ValidationError):
-        corrections.verdict_correct(
+        correction_published(
             verdict=verdict,
             editor=editor(),
             expected_version=verdict.version,

@@ -1,0 +1,74 @@
+"""CorrectionRequest: a correction of a published verdict, written by one person and published
+by another (the four-eyes rule of claims.verdicts, for corrections as for first publications).
+
+Nothing of a request is public: the verdict reads as published until an editor who wrote none
+of its content approves the request (claims.corrections), which writes the Correction row and
+the new version then."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ..matching.models import ApplicationStatus
+from .verdicts import Correction, Rating, Verdict
+
+
+class CorrectionRequest(models.Model):
+    verdict = models.ForeignKey(
+        Verdict, on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    # The verdict's public fields as its writer read them (corrections.verdict_public_fields):
+    # approved over anything else, the correction would undo what was published since.
+    based_on = models.JSONField(default=dict)
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.TextField()
+    explanation = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    note = models.TextField(help_text="Public once approved: what changed and why.")
+    status = models.CharField(
+        max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="correction_requests"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_requests_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, help_text="Why it was rejected (to its writer).")
+    correction = models.OneToOneField(
+        Correction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="request",
+    )
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values),
+                name="correction_request_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="correction_request_note_not_empty"),
+            # One open correction a verdict: a second would be decided against a stale first.
+            models.UniqueConstraint(
+                fields=["verdict"],
+                condition=Q(status="pending"),
+                name="one_pending_correction_per_verdict",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", correction__isnull=False)
+                | (~Q(status="approved") & Q(correction__isnull=True)),
+                name="approved_correction_request_has_correction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction request {self.pk} for verdict {self.verdict_id} ({self.status})"

@@ -1,0 +1,242 @@
+"""A correction of a published verdict is written by one person and published by an editor who
+wrote none of the verdict (claims.correction_requests): nothing of it is public before, and each
+step is on the claim's timeline."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from claims import correction_requests
+from claims.models import (
+    ApplicationStatus,
+    ClaimEvent,
+    ClaimEventKind,
+    Correction,
+    CorrectionRequest,
+    Verdict,
+)
+from claims.workflow import NothingChanged
+from tests.factories import (
+    active_rating,
+    correction_sent,
+    editor,
+    fact_checker,
+    published_verdict,
+    verdict_corrected,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def test_a_sent_correction_changes_nothing_public_until_an_editor_publishes_it():
+    verdict = published_verdict()
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, rating=active_rating("true"))
+    kept = Verdict.objects.get(pk=verdict.pk)
+    assert (kept.version, kept.rating_id) == (verdict.version, verdict.rating_id)
+    assert not Correction.objects.exists()
+    assert sent.status == ApplicationStatus.PENDING
+    event = ClaimEvent.objects.get(kind=ClaimEventKind.CORRECTION_REQUESTED)
+    assert event.actor == writer
+    assert event.data["rating"] == {"from": verdict.rating.label, "to": "True"}
+    publisher = editor()
+    correction = correction_requests.correction_approve(correction=sent, editor=publisher)
+    corrected = Verdict.objects.get(pk=verdict.pk)
+    assert corrected.rating.slug == "true"
+    assert corrected.version == verdict.version + 1
+    assert (correction.created_by, correction.approved_by) == (writer, publisher)
+    sent.refresh_from_db()
+    assert (sent.status, sent.correction, sent.decided_by) == (
+        ApplicationStatus.APPROVED,
+        correction,
+        publisher,
+    )
+    published = ClaimEvent.objects.get(kind=ClaimEventKind.CORRECTED)
+    assert published.actor == publisher
+    assert published.data["proposed_by"] == writer.get_username()
+
+
+def test_nobody_publishes_a_correction_they_wrote():
+    verdict = published_verdict()
+    writer = editor()
+    sent = correction_sent(verdict, writer=writer, conclusion="Corrected wording.")
+    with pytest.raises(PermissionDenied, match="You wrote this correction"):
+        correction_requests.correction_approve(correction=sent, editor=writer)
+    assert not Correction.objects.exists()
+
+
+def test_the_verdicts_draft_author_may_write_a_correction_but_not_publish_one():
+    verdict = published_verdict()
+    author = verdict.author
+    sent = correction_sent(verdict, writer=author, conclusion="The author's own fix.")
+    assert sent.proposed_by == author
+    draft_editor = editor()
+    verdict2 = published_verdict(author=draft_editor)
+    sent2 = correction_sent(verdict2, conclusion="Someone else's fix.")
+    with pytest.raises(PermissionDenied, match="before it was published"):
+        correction_requests.correction_approve(correction=sent2, editor=draft_editor)
+
+
+def test_whoever_wrote_an_earlier_correction_does_not_publish_the_next_one():
+    verdict = published_verdict()
+    first_writer = editor()
+    verdict_corrected(verdict, writer=first_writer, conclusion="First fix.")
+    verdict.refresh_from_db()
+    sent = correction_sent(verdict, conclusion="Second fix.")
+    with pytest.raises(PermissionDenied, match="an earlier correction"):
+        correction_requests.correction_approve(correction=sent, editor=first_writer)
+
+
+def test_one_correction_waits_at_a_time_and_the_same_one_sent_twice_is_said_so():
+    verdict = published_verdict()
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    with pytest.raises(NothingChanged, match="Already done: you sent this correction"):
+        correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    with pytest.raises(ValidationError, match="waits for an editor already"):
+        correction_sent(verdict, conclusion="Another fix.")
+    assert CorrectionRequest.objects.get() == sent
+
+
+def test_a_correction_that_changes_nothing_is_refused_when_written():
+    verdict = published_verdict()
+    with pytest.raises(ValidationError, match="This correction changes nothing"):
+        correction_sent(verdict)
+    assert not CorrectionRequest.objects.exists()
+
+
+def test_a_correction_written_on_what_the_verdict_no_longer_says_is_not_published_over_it():
+    verdict = published_verdict()
+    stale = correction_sent(verdict, writer=fact_checker(), conclusion="A fix of the old text.")
+    # Another correction published meanwhile (the first is withdrawn so a second may wait).
+    correction_requests.correction_withdraw(correction=stale, actor=stale.proposed_by)
+    verdict_corrected(verdict, conclusion="Published in between.")
+    CorrectionRequest.objects.filter(pk=stale.pk).update(status=ApplicationStatus.PENDING)
+    with pytest.raises(ValidationError, match="changed after this correction was written"):
+        correction_requests.correction_approve(correction=stale, editor=editor())
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "Published in between."
+
+
+def test_rejected_with_a_reason_or_withdrawn_by_its_writer_and_nobody_else():
+    verdict = published_verdict()
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    with pytest.raises(PermissionDenied, match="Only whoever wrote a correction withdraws it"):
+        correction_requests.correction_withdraw(correction=sent, actor=editor())
+    with pytest.raises(ValidationError, match="Say why the correction is not published"):
+        correction_requests.correction_reject(correction=sent, editor=editor(), note="  ")
+    with pytest.raises(PermissionDenied, match="Only editors reject corrections"):
+        correction_requests.correction_reject(correction=sent, editor=writer, note="No.")
+    reviewer = editor()
+    correction_requests.correction_reject(
+        correction=sent, editor=reviewer, note="The table is right."
+    )
+    sent.refresh_from_db()
+    assert (sent.status, sent.decision_note) == (ApplicationStatus.REJECTED, "The table is right.")
+    event = ClaimEvent.objects.get(kind=ClaimEventKind.CORRECTION_REJECTED)
+    assert (event.actor, event.note) == (reviewer, "The table is right.")
+    with pytest.raises(NothingChanged, match="Already done: you rejected this correction"):
+        correction_requests.correction_reject(correction=sent, editor=reviewer, note="Again.")
+    with pytest.raises(ValidationError, match="This request was rejected already"):
+        correction_requests.correction_approve(correction=sent, editor=editor())
+    # Decided, the verdict takes a new correction.
+    again = correction_sent(verdict, writer=writer, conclusion="Fixed, again.")
+    correction_requests.correction_withdraw(correction=again, actor=writer)
+    assert ClaimEvent.objects.filter(kind=ClaimEventKind.CORRECTION_WITHDRAWN).count() == 1
+
+
+def test_only_people_who_write_verdicts_write_corrections():
+    from tests.factories import UserFactory
+
+    verdict = published_verdict()
+    with pytest.raises(PermissionDenied, match="Only fact-checkers and editors write"):
+        correction_sent(verdict, writer=UserFactory(), conclusion="Fixed.")
+
+
+def login(client, user):
+    client.force_login(user)
+
+
+def correction_post(verdict, **fields) -> dict:
+    data = {
+        "correct-version": verdict.version,
+        "correct-rating": fields.get("rating", verdict.rating_id),
+        "correct-conclusion": fields.get("conclusion", verdict.conclusion),
+        "correct-explanation": verdict.explanation,
+        "correct-note": fields.get("note", "We misread the table."),
+        "correct-sources-TOTAL_FORMS": "1",
+        "correct-sources-INITIAL_FORMS": "0",
+    }
+    source = verdict.sources.first()
+    data.update({"correct-sources-0-url": source.url, "correct-sources-0-title": source.title})
+    return data
+
+
+def test_the_claim_page_sends_shows_and_publishes_a_correction(client):
+    verdict = published_verdict()
+    writer = fact_checker()
+    login(client, writer)
+    url = reverse("claims:correct", args=[verdict.claim_id])
+    response = client.post(url, correction_post(verdict, conclusion="Fixed on the desk."))
+    assert response.status_code == 302
+    page = client.get(reverse("claims:detail", args=[verdict.claim_id]))
+    body = page.content.decode()
+    assert "A correction awaits an editor" in body
+    assert "Fixed on the desk." in body
+    assert "Withdraw my correction" in body
+    assert 'name="correct-note"' not in body  # one waits: no second form
+    public = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "Fixed on the desk." not in public
+    client.logout()
+    publisher = editor()
+    login(client, publisher)
+    body = client.get(reverse("claims:review_queue")).content.decode()
+    sent = CorrectionRequest.objects.get()
+    assert f'data-correction="{sent.pk}"' in body
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" in body
+    response = client.post(reverse("claims:correction_approve", args=[sent.pk]))
+    assert response.status_code == 302
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "Fixed on the desk."
+    public = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    assert "Fixed on the desk." in public
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert f"written by {writer.get_username()}, published by {publisher.get_username()}" in body
+    history = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert "Correction proposed" in history and "Correction published" in history
+    assert "asked by" in history  # who wrote it, on the publication's entry
+    assert f">{sent.pk}<" not in history  # the request's row id means nothing to a reader
+
+
+def test_an_editor_who_may_not_publish_it_is_told_why_instead_of_a_button(client):
+    verdict = published_verdict()
+    writer = editor()
+    correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    login(client, verdict.author)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" not in body
+    client.logout()
+    login(client, writer)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" not in body
+    assert "Withdraw my correction" in body
+
+
+def test_a_forged_approval_by_its_writer_publishes_nothing(client):
+    verdict = published_verdict()
+    writer = editor()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    login(client, writer)
+    response = client.post(reverse("claims:correction_approve", args=[sent.pk]), follow=True)
+    assert "You wrote this correction: another editor publishes it." in response.content.decode()
+    assert not Correction.objects.exists()
+
+
+def test_fact_checkers_may_not_approve_or_reject(client):
+    verdict = published_verdict()
+    sent = correction_sent(verdict, conclusion="Fixed.")
+    login(client, fact_checker())
+    for name in ("correction_approve", "correction_reject"):
+        response = client.post(reverse(f"claims:{name}", args=[sent.pk]), {"note": "No."})
+        assert response.status_code == 403
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
