@@ -1,7 +1,8 @@
 """Template tags of the admin's own templates overridden in templates/admin/ (the change list's
-pager, result count and "Select all"): counts written as the rest of the desk writes them
-(intcomma: 1,234). Both apps' admins draw these templates, so the library is here, named in
-settings (TEMPLATES' "libraries"): config/ is no app.
+pager, result count, "Select all" and filter sidebar): counts written as the rest of the desk
+writes them (intcomma: 1,234), and an estimated count said to be one ("about 1,234,000"). Both
+apps' admins draw these templates, so the library is here, named in settings (TEMPLATES'
+"libraries"): config/ is no app.
 
 Imports only Django."""
 
@@ -12,6 +13,15 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+
+@register.filter
+def changelist_count(cl) -> str:
+    """The change list's count of its rows (cl.result_count) as a person reads it: 1,234, or
+    "about 1,234,000" where it is the statistics' estimate (an unfiltered list of a big table,
+    config.admin_paging.EstimatedCountPaginator), which is off by a few percent."""
+    count = intcomma(cl.result_count)
+    return f"about {count}" if getattr(cl.paginator, "estimated", False) else count
 
 
 @register.simple_tag

@@ -233,3 +233,36 @@ def test_every_desk_admin_writes_django_s_counts_with_separators():
         for model_admin in desk_admins
         if not isinstance(model_admin, admin_actions.SeparatedCountsMixin)
     ] == []
+
+
+@pytest.fixture
+def a_big_unfiltered_article_table(monkeypatch):
+    """The statistics say the table holds 1,234,567 articles (three are really there); a
+    filtered list is counted, as the paginator counts it."""
+    ArticleFactory.create_batch(3)
+    monkeypatch.setattr(
+        admin_paging,
+        "estimated_rows",
+        lambda queryset: None if queryset.query.where else 1_234_567,
+    )
+
+
+def test_the_admin_s_estimated_count_says_about_wherever_it_is_written(
+    client, a_big_unfiltered_article_table
+):
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "\nabout 1,234,567 articles\n" in page  # under the list
+    assert "Select all about 1,234,567 articles" in page
+    assert "All about 1,234,567 selected" in page
+    assert "about 1,234,567 results" in page  # beside the search box
+    assert "\n1,234,567 articles" not in page
+
+
+def test_the_admin_s_exact_count_says_no_about(client, a_big_unfiltered_article_table):
+    client.force_login(admin_user())
+    url = reverse("admin:articles_article_changelist")
+    page = client.get(url, {"q": "Article"}).content.decode()
+    assert "\n3 articles\n" in page
+    assert "3 results" in page
+    assert "about 3" not in page
