@@ -247,22 +247,30 @@ def a_big_unfiltered_article_table(monkeypatch):
     )
 
 
-def test_the_admin_s_estimated_count_says_about_wherever_it_is_written(
+def test_the_admin_s_estimated_count_says_about_wherever_it_is_written_and_an_exact_one_not(
     client, a_big_unfiltered_article_table
 ):
     client.force_login(admin_user())
-    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    url = reverse("admin:articles_article_changelist")
+    page = client.get(url).content.decode()
     assert "\nabout 1,234,567 articles\n" in page  # under the list
     assert "Select all about 1,234,567 articles" in page
     assert "All about 1,234,567 selected" in page
     assert "about 1,234,567 results" in page  # beside the search box
     assert "\n1,234,567 articles" not in page
+    searched = client.get(url, {"q": "Article"}).content.decode()
+    assert "\n3 articles\n" in searched and "3 results" in searched
+    assert "about 3" not in searched
 
 
-def test_the_admin_s_exact_count_says_no_about(client, a_big_unfiltered_article_table):
+def test_the_admin_s_filter_counts_are_written_with_separators(client):
+    Feed.objects.bulk_create(Feed(url=f"https://news.example/{n}.xml") for n in range(1_234))
+    Feed.objects.create(url="https://news.example/off.xml", active=False)
     client.force_login(admin_user())
-    url = reverse("admin:articles_article_changelist")
-    page = client.get(url, {"q": "Article"}).content.decode()
-    assert "\n3 articles\n" in page
-    assert "3 results" in page
-    assert "about 3" not in page
+    url = reverse("admin:articles_feed_changelist")
+    page = client.get(url, {"_facets": "1"}).content.decode()
+    assert '?_facets=1&amp;active__exact=1">Yes (1,234)</a>' in page
+    assert '?_facets=1&amp;active__exact=0">No (1)</a>' in page
+    assert "(1234)" not in page
+    hidden = client.get(url).content.decode()  # counts not asked for: none written
+    assert "Yes (" not in hidden and ">Yes</a>" in hidden
