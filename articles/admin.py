@@ -45,9 +45,9 @@ from .services import outlet_domain_normalize, outlet_domain_refusal
 
 def storable_by_label(field: forms.CharField) -> forms.CharField:
     """An admin form's text field refusing a NUL (or half a character) in the desk's words
-    (articles.lengths.storable), naming the field by its label as the form shows it ("The “URL”
-    field holds a NUL character ..."), so the message points at the box to fix, written as it is
-    written there, not as the column's lowercase name ("url")."""
+    (articles.lengths.storable), naming the field by its label as the form shows it ("The
+    “Title” field holds a NUL character ..."), so the message points at the box to fix, written
+    as it is written there, not as the column's lowercase name ("url" under a label "Url")."""
     return storable(field, f"“{field.label}” field")
 
 

@@ -26,7 +26,8 @@ _FACET_COUNT = re.compile(r" \((\d+)\)$")
 def changelist_count(cl) -> str:
     """The change list's count of its rows (cl.result_count) as a person reads it: 1,234, or
     "about 1,234,000" where it is the statistics' estimate (an unfiltered list of a big table,
-    config.admin_paging.EstimatedCountPaginator), which is off by a few percent."""
+    config.admin_paging.EstimatedCountPaginator), which is off by a few percent. The smaller
+    tables' admins keep Django's paginator, which never estimates."""
     count = intcomma(cl.result_count)
     return f"about {count}" if getattr(cl.paginator, "estimated", False) else count
 
