@@ -43,15 +43,23 @@ from .services import outlet_domain_normalize, outlet_domain_refusal
 # analyses, and articles/ must not depend on claims/.
 
 
+def storable_by_label(field: forms.CharField) -> forms.CharField:
+    """An admin form's text field refusing a NUL (or half a character) in the desk's words
+    (articles.lengths.storable), naming the field by its label as the form shows it ("The
+    “Title” field holds a NUL character ..."), so the message points at the box to fix, written
+    as it is written there, not as the column's lowercase name ("url" under a label "Url")."""
+    return storable(field, f"“{field.label}” field")
+
+
 class StorableTextAdminMixin:
     """The fields the admin makes of a model's text columns refuse a NUL in the desk's words,
-    naming the field as "the outlet's name" (articles.lengths.storable), in place of Django's
-    "Null characters are not allowed.". For a ModelAdmin and an inline alike."""
+    naming the field by its label (storable_by_label), in place of Django's "Null characters
+    are not allowed.". For a ModelAdmin and an inline alike."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(field, forms.CharField):
-            storable(field, f"{db_field.model._meta.verbose_name}'s {db_field.verbose_name}")
+            storable_by_label(field)
         return field
 
 

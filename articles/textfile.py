@@ -90,6 +90,15 @@ def tsv_read(
 ) -> list[dict[str, str]]:
     """Rows of a TSV with a header row and csv's default quoting, as dicts of `columns`; an
     `optional` column the header lacks is left out of every row."""
+    return [row for _, row in tsv_numbered_rows(path, columns, optional=optional)]
+
+
+def tsv_numbered_rows(
+    path: Path, columns: list[str], *, optional: frozenset[str] = frozenset()
+) -> list[tuple[int, dict[str, str]]]:
+    """tsv_read's rows, each with the line of the file it starts on, for a caller that checks
+    the values and names the line: a quoted field over several lines, or an empty line, puts a
+    row's line past its position among the rows."""
     records = tsv_records(path)
     header = next(records, None)
     if header is None:
@@ -115,5 +124,6 @@ def tsv_read(
                 f"{path}, line {record.line}: {len(record.values)} fields, "
                 f"the header has {len(names)}"
             )
-        rows.append({name: record.values[position] for name, position in positions.items()})
+        row = {name: record.values[position] for name, position in positions.items()}
+        rows.append((record.line, row))
     return rows

@@ -13,7 +13,6 @@ Run: .venv/bin/python bench/checkworthiness_speed.py  (no Django, no network)
 """
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -28,6 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from claims.nlp import checkworthiness  # noqa: E402
+from claims.nlp.training.data import CT24_DEV, CT24_DEV_TEST, checkthat_tsv_read  # noqa: E402
 
 RERUN = ".venv/bin/python bench/checkworthiness_speed.py"
 FP32_WEIGHTS = PROJECT_ROOT / "var" / "checkworthiness" / "model.fp32.safetensors"
@@ -48,9 +48,8 @@ def article_sentences() -> tuple[str, list[str]]:
 
 def checkthat_sentences(data_dir: Path, *, count: int) -> list[str]:
     texts = []
-    for name in ("CT24_checkworthy_english_dev.tsv", "CT24_checkworthy_english_dev-test.tsv"):
-        with (data_dir / "checkthat2024-task1-en" / name).open(encoding="utf-8", newline="") as f:
-            texts += [row["Text"] for row in csv.DictReader(f, delimiter="\t")]
+    for name in (CT24_DEV, CT24_DEV_TEST):
+        texts += [sentence.text for sentence in checkthat_tsv_read(data_dir / name)]
     return texts[:count]
 
 

@@ -63,6 +63,9 @@ def parse_args():
     return parser.parse_args()
 
 
+OPENAPI_JSON = "application/vnd.oai.openapi+json"
+
+
 def pages() -> list[tuple[str, str, str, dict]]:
     """(name, who asks: checker, editor, anonymous or api, URL, headers), on the filled data."""
     from django.db.models import Count
@@ -115,6 +118,9 @@ def pages() -> list[tuple[str, str, str, dict]]:
         ("API one claim (desk key)", "api", f"/api/v1/claims/{in_group.pk}/", {}),
         ("API speakers", "api", "/api/v1/speakers/", {}),
         ("API one article (desk key)", "api", f"/api/v1/articles/{article.pk}/", {}),
+        ("API docs page", "anonymous", "/api/docs/", {}),
+        ("API schema, YAML", "anonymous", "/api/schema/", {}),
+        ("API schema, JSON", "anonymous", "/api/schema/", {"HTTP_ACCEPT": OPENAPI_JSON}),
     ]
 
 

@@ -1,17 +1,35 @@
 """Template tags of the admin's own templates overridden in templates/admin/ (the change list's
-pager, result count and "Select all"): counts written as the rest of the desk writes them
-(intcomma: 1,234). Both apps' admins draw these templates, so the library is here, named in
-settings (TEMPLATES' "libraries"): config/ is no app.
+pager, result count, "Select all" and filter sidebar): counts written as the rest of the desk
+writes them (intcomma: 1,234), and an estimated count said to be one ("about 1,234,000"). Both
+apps' admins draw these templates, so the library is here, named in settings (TEMPLATES'
+"libraries"): config/ is no app.
 
 Imports only Django."""
+
+import re
 
 from django import template
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+# What Django's filters add to a choice when the counts are shown: f"{title} ({count})", the
+# count last (or "(-)" where a filter cannot count it).
+_FACET_COUNT = re.compile(r" \((\d+)\)$")
+
+
+@register.filter
+def changelist_count(cl) -> str:
+    """The change list's count of its rows (cl.result_count) as a person reads it: 1,234, or
+    "about 1,234,000" where it is the statistics' estimate (an unfiltered list of a big table,
+    config.admin_paging.EstimatedCountPaginator), which is off by a few percent. The smaller
+    tables' admins keep Django's paginator, which never estimates."""
+    count = intcomma(cl.result_count)
+    return f"about {count}" if getattr(cl.paginator, "estimated", False) else count
 
 
 @register.simple_tag
@@ -25,3 +43,18 @@ def page_link(cl, number):
     last = mark_safe(' class="end"') if number == cl.paginator.num_pages else ""
     query = cl.get_query_string({PAGE_VAR: number})
     return format_html('<a href="{}"{}>{}</a> ', query, last, intcomma(number))
+
+
+@register.simple_tag
+def separated_list_filter(cl, spec):
+    """Django's admin_list_filter (one filter of the sidebar), its counts ("Show counts", the
+    facets) written 1,234: Django writes them into each choice's text, unseparated."""
+    choices = list(spec.choices(cl))
+    if cl.add_facets:
+        for choice in choices:
+            choice["display"] = _FACET_COUNT.sub(
+                lambda found: f" ({intcomma(found[1])})", str(choice["display"])
+            )
+    return get_template(spec.template).render(
+        {"title": spec.title, "choices": choices, "spec": spec}
+    )

@@ -233,3 +233,44 @@ def test_every_desk_admin_writes_django_s_counts_with_separators():
         for model_admin in desk_admins
         if not isinstance(model_admin, admin_actions.SeparatedCountsMixin)
     ] == []
+
+
+@pytest.fixture
+def a_big_unfiltered_article_table(monkeypatch):
+    """The statistics say the table holds 1,234,567 articles (three are really there); a
+    filtered list is counted, as the paginator counts it."""
+    ArticleFactory.create_batch(3)
+    monkeypatch.setattr(
+        admin_paging,
+        "estimated_rows",
+        lambda queryset: None if queryset.query.where else 1_234_567,
+    )
+
+
+def test_the_admin_s_estimated_count_says_about_wherever_it_is_written_and_an_exact_one_not(
+    client, a_big_unfiltered_article_table
+):
+    client.force_login(admin_user())
+    url = reverse("admin:articles_article_changelist")
+    page = client.get(url).content.decode()
+    assert "\nabout 1,234,567 articles\n" in page  # under the list
+    assert "Select all about 1,234,567 articles" in page
+    assert "All about 1,234,567 selected" in page
+    assert "about 1,234,567 results" in page  # beside the search box
+    assert "\n1,234,567 articles" not in page
+    searched = client.get(url, {"q": "Article"}).content.decode()
+    assert "\n3 articles\n" in searched and "3 results" in searched
+    assert "about 3" not in searched
+
+
+def test_the_admin_s_filter_counts_are_written_with_separators(client):
+    Feed.objects.bulk_create(Feed(url=f"https://news.example/{n}.xml") for n in range(1_234))
+    Feed.objects.create(url="https://news.example/off.xml", active=False)
+    client.force_login(admin_user())
+    url = reverse("admin:articles_feed_changelist")
+    page = client.get(url, {"_facets": "1"}).content.decode()
+    assert '?_facets=1&amp;active__exact=1">Yes (1,234)</a>' in page
+    assert '?_facets=1&amp;active__exact=0">No (1)</a>' in page
+    assert "(1234)" not in page
+    hidden = client.get(url).content.decode()  # counts not asked for: none written
+    assert "Yes (" not in hidden and ">Yes</a>" in hidden

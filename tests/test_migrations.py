@@ -189,3 +189,49 @@ def test_old_dismissal_reasons_lose_control_characters_and_bidi_overrides_as_the
     assert reasons[dirty.pk] == "Opinion, not a claim"
     assert reasons[kept.pk] == "\x01\u200b"
     assert reasons[clean.pk] == "Opinion\nonly"
+
+
+@pytest.mark.django_db(transaction=True)  # the migrations run back and forth: no test transaction
+def test_old_desk_scope_keys_without_read_lose_it_and_no_keys_access_changes():
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from claims.api.auth import token_reads_unpublished
+
+    def access(token) -> tuple[bool, bool, bool]:
+        return token.can_read, token.can_submit, token_reads_unpublished(token)
+
+    before = [("claims", "0031_speaker_alias_plural_desk_scope_help")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    try:
+        # As the rows stood before the constraint: every pair of scopes, desk without read too.
+        old = executor.loader.project_state(before).apps
+        ApiToken = old.get_model("claims", "ApiToken")
+        user = old.get_model(settings.AUTH_USER_MODEL).objects.create(username="partner")
+        stored = {}
+        for number, (read, submit, desk) in enumerate(
+            (read, submit, desk) for read in (0, 1) for submit in (0, 1) for desk in (0, 1)
+        ):
+            token = ApiToken.objects.create(
+                name=f"Key {number}",
+                user=user,
+                prefix=f"{number:08x}",
+                key_hash="0" * 64,
+                can_read=bool(read),
+                can_submit=bool(submit),
+                can_read_unpublished=bool(desk),
+            )
+            stored[token.pk] = token
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    from claims.models import ApiToken
+
+    for token in ApiToken.objects.all():
+        assert access(token) == access(stored[token.pk])
+        assert token.can_read_unpublished == (
+            token.can_read and stored[token.pk].can_read_unpublished
+        )
+    assert ApiToken.objects.filter(can_read_unpublished=True).count() == 2

@@ -10,10 +10,9 @@ from django.db.models import OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from articles.admin import StorableTextAdminMixin
+from articles.admin import StorableTextAdminMixin, storable_by_label
 from articles.forms import ARTICLE_REQUIRED_ERRORS, PASTED_TEXT_ERRORS
 from articles.intake.extract import day_at_noon
-from articles.lengths import storable
 from articles.models import Article, Outlet, SourceKind
 from articles.queueing import article_analysis_rerun
 from articles.records import ARTICLE_RECORD_FIELDS, article_is_record_locked, article_record_changed
@@ -68,13 +67,12 @@ class ArticleAddForm(forms.ModelForm):
     )
     # The outlet row's own bound, checked here as the paste form does: past it the insert
     # failed on the column (a 500).
-    outlet_name = storable(
+    outlet_name = storable_by_label(
         forms.CharField(
             required=False,
             label="Outlet name",
             max_length=Outlet._meta.get_field("name").max_length,
-        ),
-        "outlet's name",
+        )
     )
 
     class Meta:

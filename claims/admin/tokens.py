@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from articles.admin import DeskAdminMixin
 
@@ -32,6 +33,12 @@ class ApiTokenForm(forms.ModelForm):
         if refusal:
             raise forms.ValidationError(refusal, code="scopes")
         return cleaned
+
+    def _post_clean(self):
+        # The model's own check of refused scopes (its constraint) would say again, in
+        # Django's words ("Constraint … is violated"), what the refusal above explains.
+        if not self.has_error(NON_FIELD_ERRORS, code="scopes"):
+            super()._post_clean()
 
 
 @admin.register(ApiToken)

@@ -63,8 +63,9 @@ def token_scopes_refusal(
 
 def token_reads_unpublished(token: ApiToken | None) -> bool:
     """Whether the key sees the desk's unpublished work (the one definition). The desk scope
-    counts only with read: a submit key saved with it before that was refused would otherwise
-    read every article and intake job without the read scope."""
+    counts only with read: a submit key with it would otherwise read every article and intake
+    job without the read scope. (No row holds that pair since migration claims.0032 and its
+    constraint; the rule is still spelled out whole here, where the access is decided.)"""
     return token is not None and token.can_read and token.can_read_unpublished
 
 

@@ -20,6 +20,7 @@ from articles.intake.storable import key_shown
 
 from .auth import reads_unpublished, request_token
 from .errors import PRECONDITION_FAILED
+from .schema import CachedSchemaGenerator
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -187,4 +188,7 @@ api_not_found = ApiNotFound.as_view()
 
 class ApiSchemaView(ApiAnswerMixin, SpectacularAPIView):
     """The OpenAPI schema, YAML or JSON as asked; its errors the API's error JSON like every
-    other answer under /api/ (drf-spectacular renders them with the schema's renderer)."""
+    other answer under /api/ (drf-spectacular renders them with the schema's renderer). The
+    document is generated once per process (claims/api/schema.py)."""
+
+    generator_class = CachedSchemaGenerator

@@ -8,6 +8,7 @@ tweet is searched once with its fact-check in the collection (a repeat) and once
 left out (a new claim, whose best match is by construction wrong).
 """
 
+import csv
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from articles.textfile import TextFileError, TsvFormatError, tsv_read, utf8_file_read
+from articles.textfile import TsvFormatError, tsv_read, tsv_records
 
 from .corpus import corpus_matcher, embed_cached
 from .rerank import DEFAULT_DEPTH, Reranker, candidate_features, reranker_fit
@@ -69,21 +70,35 @@ def checkthat_load(
     loaded = {}
     for name in splits:
         queries = tsv_read(data_dir / f"{name}.tweets.queries.tsv", ["", "tweet_content"])
-        relevant: dict[str, set[int]] = {}
-        try:
-            qrels = utf8_file_read(data_dir / f"{name}.tweet-vclaim-pairs.qrels")
-        except TextFileError as error:
-            raise TsvFormatError(str(error)) from None
-        for line in qrels.splitlines():
-            query_id, _, vclaim_id, label = line.split("\t")
-            if label.strip() == "1":
-                relevant.setdefault(query_id, set()).add(position[vclaim_id])
         loaded[name] = Split(
             query_ids=[row[""] for row in queries],
             texts=[row["tweet_content"] for row in queries],
-            relevant=relevant,
+            relevant=_qrels_read(data_dir / f"{name}.tweet-vclaim-pairs.qrels", position),
         )
     return documents, vclaim_ids, loaded
+
+
+def _qrels_read(path: Path, position: dict[str, int]) -> dict[str, set[int]]:
+    """Each query's relevant documents from a TREC qrels file (query id, 0, vclaim id, label;
+    no quoting); TsvFormatError naming the line of one that cannot be read."""
+    relevant: dict[str, set[int]] = {}
+    for record in tsv_records(path, quoting=csv.QUOTE_NONE, max_field_lines=None):
+        if not record.values:
+            continue
+        if len(record.values) != 4:
+            raise TsvFormatError(
+                f"{path}, line {record.line}: {len(record.values)} fields, a qrels line has 4 "
+                "(query id, 0, vclaim id, label)"
+            )
+        query_id, _, vclaim_id, label = record.values
+        if label.strip() != "1":
+            continue
+        if vclaim_id not in position:
+            raise TsvFormatError(
+                f"{path}, line {record.line}: vclaim {vclaim_id!r} is not in {VCLAIMS_FILE}"
+            )
+        relevant.setdefault(query_id, set()).add(position[vclaim_id])
+    return relevant
 
 
 def split_by_query(split: Split, *, seed: int = HOLDOUT_SEED, share: float = HOLDOUT_SHARE):

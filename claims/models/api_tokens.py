@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -50,6 +51,14 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "API token"
+        constraints = [
+            # claims.api.auth.token_scopes_refusal refuses this pair on every write path;
+            # this keeps a row written around it (a shell, a raw update) from existing at all.
+            models.CheckConstraint(
+                condition=Q(can_read=True) | Q(can_read_unpublished=False),
+                name="apitoken_desk_scope_needs_read",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

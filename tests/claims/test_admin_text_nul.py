@@ -35,15 +35,24 @@ def test_no_admin_form_field_says_djangos_null_sentence():
     assert django_worded == []
 
 
-def test_the_article_add_forms_title_and_outlet_name_are_named(admin_client):
+def test_the_article_add_form_names_each_field_by_its_label(admin_client):
     response = admin_client.post(
         "/admin/articles/article/add/",
-        {"title": "Budget\x00", "outlet_name": "\x00Times", "body": "Text.", "language": "en"},
+        {
+            "title": "Budget\x00",
+            "outlet_name": "\x00Times",
+            "url": "https://news.example/\x00budget",
+            "body": "Text.",
+            "language": "en",
+        },
     )
     page = response.content.decode()
     assert "Null characters are not allowed." not in page
-    assert "The article&#x27;s title holds a NUL character (at character 7)" in page
-    assert "The outlet&#x27;s name holds a NUL character (at character 1)" in page
+    assert "The “Title” field holds a NUL character (at character 7)" in page
+    assert "The “Outlet name” field holds a NUL character (at character 1)" in page
+    # Named as its label is written above the box, not as the column's "url".
+    assert '<label for="id_url">Url:</label>' in page
+    assert "The “Url” field holds a NUL character (at character 22)" in page
 
 
 def test_the_outlet_admin_names_its_name(admin_client):
@@ -52,4 +61,24 @@ def test_the_outlet_admin_names_its_name(admin_client):
     )
     page = response.content.decode()
     assert "Null characters are not allowed." not in page
-    assert "The outlet&#x27;s name holds a NUL character (at character 3)" in page
+    assert "The “Name” field holds a NUL character (at character 3)" in page
+
+
+def test_a_label_the_admin_form_gives_a_field_is_the_name_its_message_uses(rf):
+    # The label as the form writes it (here from Meta.labels), whatever the column is called.
+    from articles.admin import OutletAdmin
+    from articles.models import Outlet
+
+    class Form(OutletAdmin.form):
+        class Meta(OutletAdmin.form.Meta):
+            labels = {"domain": "Web address"}
+
+    request = rf.get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    outlet_admin = OutletAdmin(Outlet, admin.site)
+    outlet_admin.form = Form
+    form = outlet_admin.get_form(request, None)({"name": "Times", "domain": "times\x00.example"})
+    assert form.errors["domain"] == [
+        "The “Web address” field holds a NUL character (at character 6), which cannot be saved: "
+        "remove it."
+    ]

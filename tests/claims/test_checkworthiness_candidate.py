@@ -22,8 +22,15 @@ from claims.nlp.training.candidate_card import (
     shipping_verdict,
 )
 from claims.nlp.training.candidate_package import calibration_errors, platt_fit
-from claims.nlp.training.data import CT24_DEV, CT24_DEV_TEST, CT24_TRAIN, Sentence, file_sha256
-from claims.nlp.training.protocol import is_validation
+from claims.nlp.training.data import (
+    CT24_DEV,
+    CT24_DEV_TEST,
+    CT24_TRAIN,
+    DataFormatError,
+    Sentence,
+    file_sha256,
+)
+from claims.nlp.training.protocol import CT19_DIR, ct19_new_text, is_validation
 
 
 def _tsv(path: Path, rows: list[tuple[str, str, str]]) -> None:
@@ -49,6 +56,16 @@ def test_the_fit_part_leaves_out_the_validation_part_and_its_texts(tmp_path: Pat
     assert not {s.sentence_id for s in fit} & set(validation_ids)
     assert repeated not in {s.sentence_id for s in fit}
     assert len(fit) == 200 - len(validation_ids) - 1
+
+
+def test_a_new_text_label_that_is_not_a_number_is_named_by_its_line(tmp_path: Path):
+    path = tmp_path / CT19_DIR / "20180101_speech.tsv"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "1\tSPEAKER\tTaxes went up.\t1\n2\tSPEAKER\tThank you.\tYes\n", encoding="utf-8"
+    )
+    with pytest.raises(DataFormatError, match=r"speech\.tsv, line 2: label 'Yes' is not a number"):
+        ct19_new_text(tmp_path, known_texts=set())
 
 
 def test_quotation_rewrites_touch_the_fixed_share_and_keep_the_words():

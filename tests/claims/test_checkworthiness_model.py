@@ -108,6 +108,21 @@ def test_the_tsv_reader_handles_quoted_text_and_labels(tmp_path: Path):
     ]
 
 
+def test_the_tsv_reader_names_the_real_line_of_a_bad_label_after_a_multi_line_text(
+    tmp_path: Path,
+):
+    path = tmp_path / "sentences.tsv"
+    path.write_text(
+        "Sentence_id\tText\tclass_label\n"
+        '1\t"Taxes went up\nby a third."\tYes\n'
+        "\n"
+        "2\tThank you.\tMaybe\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError, match=r"sentences\.tsv, line 5: class_label must be Yes"):
+        checkthat_tsv_read(path)
+
+
 def test_the_tsv_reader_accepts_a_file_without_labels(tmp_path: Path):
     path = tmp_path / "sentences.tsv"
     path.write_text("Sentence_id\tText\n7\tTaxes went up.\n", encoding="utf-8")

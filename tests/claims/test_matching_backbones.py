@@ -90,6 +90,21 @@ def test_the_scouting_loads_train_without_dev_files(tmp_path):
         checkthat_load(data_dir)
 
 
+@pytest.mark.parametrize(
+    ("qrels", "refusal"),
+    [
+        ("t1\t0\tv1\t1\n\nt1 0 v2 1\n", r"qrels, line 3: 1 fields, a qrels line has 4"),
+        ("t1\t0\tv1\t1\nt1\t0\tv9\t1\n", r"qrels, line 2: vclaim 'v9' is not in verified_"),
+    ],
+    ids=["too few fields after an empty line", "an unknown vclaim"],
+)
+def test_a_qrels_line_that_cannot_be_read_is_named_by_its_line(tmp_path, qrels, refusal):
+    data_dir = _train_only_data(tmp_path)
+    (data_dir / "train.tweet-vclaim-pairs.qrels").write_text(qrels, encoding="utf-8")
+    with pytest.raises(TsvFormatError, match=refusal):
+        checkthat_load(data_dir, splits=("train",))
+
+
 def test_an_unknown_split_name_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown split"):
         checkthat_load(_train_only_data(tmp_path), splits=("test",))

@@ -265,6 +265,8 @@ API_PAGES = {
     "one claim and its group (desk key)": (lambda d: f"/api/v1/claims/{d.first.pk}/", 7),
     "speakers": (lambda d: "/api/v1/speakers/", 7),
     "one article (desk key)": (lambda d: f"/api/v1/articles/{d.first.article_id}/", 7),
+    # Kept per process, and keyed on the ratings: they are read on each request.
+    "schema": (lambda d: "/api/schema/", 3),
 }
 
 

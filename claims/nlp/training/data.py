@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from articles.textfile import TsvFormatError, tsv_read
+from articles.textfile import TsvFormatError, tsv_numbered_rows
 from claims.nlp import checkworthiness
 
 CT24_DIR = "checkthat2024-task1-en"
@@ -39,17 +39,17 @@ def checkthat_tsv_read(path: Path) -> list[Sentence]:
     Text may be double-quoted CSV-style, so this goes through the csv module rather than split().
     """
     try:
-        rows = tsv_read(path, [*REQUIRED_COLUMNS, "class_label"], optional=LABEL)
+        rows = tsv_numbered_rows(path, [*REQUIRED_COLUMNS, "class_label"], optional=LABEL)
     except TsvFormatError as error:
         raise DataFormatError(str(error)) from None
     sentences = []
-    for line_number, row in enumerate(rows, start=2):
+    for line, row in rows:
         label = None
         if "class_label" in row:
             raw_label = row["class_label"].strip()
             if raw_label not in ("Yes", "No"):
                 raise DataFormatError(
-                    f"{path}:{line_number}: class_label must be Yes or No, got {raw_label!r}"
+                    f"{path}, line {line}: class_label must be Yes or No, got {raw_label!r}"
                 )
             label = int(raw_label == "Yes")
         sentences.append(

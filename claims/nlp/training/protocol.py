@@ -52,15 +52,20 @@ def ct19_new_text(data_dir: Path, *, known_texts: set[str]) -> list[Sentence]:
         if int(path.name[:4]) < CT19_FIRST_YEAR:
             continue
         try:
-            rows = [
-                r.values for r in tsv_records(path, quoting=csv.QUOTE_NONE, max_field_lines=None)
-            ]
+            records = list(tsv_records(path, quoting=csv.QUOTE_NONE, max_field_lines=None))
         except TsvFormatError as error:
             raise DataFormatError(str(error)) from None
-        for row in rows:
+        for record in records:
+            row = record.values
             if len(row) != 4 or row[2].strip() in known_texts:
                 continue
-            sentences.append(Sentence(f"{path.stem}:{row[0]}", row[2].strip(), int(row[3])))
+            try:
+                label = int(row[3])
+            except ValueError:
+                raise DataFormatError(
+                    f"{path}, line {record.line}: label {row[3]!r} is not a number (0 or 1)"
+                ) from None
+            sentences.append(Sentence(f"{path.stem}:{row[0]}", row[2].strip(), label))
     return sentences
 
 
