@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0031_speaker_alias_plural_desk_scope_help"),
+        ("claims", "0032_desk_scope_needs_read"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
