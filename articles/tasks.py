@@ -119,7 +119,7 @@ def import_batch_run(self, batch_id: int) -> dict | None:
         if self.request.retries < self.max_retries:
             logger.warning("Import batch %s: database error, retrying: %s", batch_id, error)
             retry_in = retry_countdown(self.request.retries + 1)
-            bulk.import_batch_retry_later(batch_id=batch_id, retry_in=retry_in)
+            bulk.import_batch_retry_later(batch_id=batch_id, retry_in=retry_in, retry_sent=True)
             _retry(self, error, retry_in, unsent=lambda: import_batch_unsent(batch_id=batch_id))
         logger.exception("Import batch %s stopped", batch_id)
         bulk.import_batch_fail(batch_id=batch_id)

@@ -25,7 +25,7 @@ ROWS = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent in 2026.\n" fo
 
 @pytest.fixture
 def sent(monkeypatch):
-    """What reaches the broker (nothing is run)."""
+    """What reaches the broker, as with a worker (nothing is run)."""
     batches: list[int] = []
 
     def send(name, *args):
@@ -33,6 +33,7 @@ def sent(monkeypatch):
         return True
 
     monkeypatch.setattr(import_recovery, "task_send", send)
+    monkeypatch.setattr(import_recovery, "tasks_run_in_process", lambda: False)
     return batches
 
 
