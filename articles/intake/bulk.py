@@ -27,6 +27,7 @@ from config.celery import drop_broken_database_connection
 
 from ..models import Article, ImportBatch, ImportStatus
 from ..publication_dates import published_at_for_intake
+from ..services import article_refusal_reasons
 from .bulkfile import (
     file_format_for,
     import_file_drop,
@@ -308,7 +309,7 @@ def _import_one(
                 fetch_here=fetch_here,
             )
         except ValidationError as refusal:
-            error = "; ".join(_messages(refusal))
+            error = "; ".join(article_refusal_reasons(refusal))
         else:
             progress.stored += outcome == RowOutcome.STORED
             progress.queued += outcome == RowOutcome.QUEUED
@@ -337,16 +338,6 @@ def import_article_counts(*, batch_ids: list[int]) -> dict[int, int]:
         .annotate(Count("pk"))
     )
     return {batch_id: counts.get(batch_id, 0) for batch_id in batch_ids}
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [
-            f"{field}: {message}" if field != "__all__" else message
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return error.messages
 
 
 def _save_progress(batch_id: int, progress: ImportProgress, report: _Report, status=None) -> None:
