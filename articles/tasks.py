@@ -40,7 +40,10 @@ def intake_fetch(self, job_id: int) -> str | None:
             logger.warning("Intake job %s: database error, retrying: %s", job_id, error)
             retry_in = retry_countdown(self.request.retries + 1)
             jobrun.intake_job_retry_later(
-                job_id=job_id, reason=jobrun.DATABASE_RETRY_REASON, retry_in=retry_in
+                job_id=job_id,
+                reason=jobrun.DATABASE_RETRY_REASON,
+                retry_in=retry_in,
+                retry_sent=True,
             )
             _retry(self, error, retry_in, unsent=lambda: jobs.intake_job_unsent(job_id=job_id))
         logger.exception("Intake job %s failed", job_id)
