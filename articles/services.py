@@ -251,6 +251,18 @@ def article_clean(
     return CleanArticle(title=title, body=body, content_hash=content_hash, url=url)
 
 
+def article_refusal_reasons(error: ValidationError) -> list[str]:
+    """A refusal's messages, each naming its field ("body: The article text is empty."), for
+    where no form shows the field beside it: an import's line, a seed entry."""
+    if hasattr(error, "error_dict"):
+        return [
+            f"{field}: {message}" if field != "__all__" else message
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return error.messages
+
+
 def article_create(
     *,
     title: str,

@@ -40,7 +40,10 @@ def intake_fetch(self, job_id: int) -> str | None:
             logger.warning("Intake job %s: database error, retrying: %s", job_id, error)
             retry_in = retry_countdown(self.request.retries + 1)
             jobrun.intake_job_retry_later(
-                job_id=job_id, reason=jobrun.DATABASE_RETRY_REASON, retry_in=retry_in
+                job_id=job_id,
+                reason=jobrun.DATABASE_RETRY_REASON,
+                retry_in=retry_in,
+                retry_sent=True,
             )
             _retry(self, error, retry_in, unsent=lambda: jobs.intake_job_unsent(job_id=job_id))
         logger.exception("Intake job %s failed", job_id)
@@ -119,7 +122,7 @@ def import_batch_run(self, batch_id: int) -> dict | None:
         if self.request.retries < self.max_retries:
             logger.warning("Import batch %s: database error, retrying: %s", batch_id, error)
             retry_in = retry_countdown(self.request.retries + 1)
-            bulk.import_batch_retry_later(batch_id=batch_id, retry_in=retry_in)
+            bulk.import_batch_retry_later(batch_id=batch_id, retry_in=retry_in, retry_sent=True)
             _retry(self, error, retry_in, unsent=lambda: import_batch_unsent(batch_id=batch_id))
         logger.exception("Import batch %s stopped", batch_id)
         bulk.import_batch_fail(batch_id=batch_id)

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
         ("requeue_analysis", "--stalled-seconds", "--stalled-seconds must be from 1 to 31,536,000"),
         ("requeue_intake", "--queued-minutes", "--queued-minutes must be from 0 to 525,600"),
         ("requeue_intake", "--fetching-minutes", "--fetching-minutes must be from 0 to 525,600"),
+        ("requeue_imports", "--queued-minutes", "--queued-minutes must be from 0 to 525,600"),
     ],
 )
 def test_a_recovery_wait_too_long_for_a_timedelta_is_refused_not_an_overflow_error(

@@ -27,6 +27,7 @@ from config.celery import drop_broken_database_connection
 
 from ..models import Article, ImportBatch, ImportStatus
 from ..publication_dates import published_at_for_intake
+from ..services import article_refusal_reasons
 from .bulkfile import (
     file_format_for,
     import_file_drop,
@@ -109,9 +110,12 @@ def _stopped_after(done: int, total: int | None) -> str:
     return INTERNAL_ERROR.format(done=done, total=f"{total:,}" if total else "?")
 
 
-def import_batch_retry_later(*, batch_id: int, retry_in: float) -> None:
+def import_batch_retry_later(*, batch_id: int, retry_in: float, retry_sent: bool) -> None:
     """The import stopped on a database error (it is tried again in `retry_in` seconds): it
-    is queued again, saying so, and resumes after its last committed chunk."""
+    is queued again, saying so, and resumes after its last committed chunk. `retry_sent`: the
+    retry is a message the task sends to the broker (a worker's); an in-process retry is only
+    a wait in this process, which a kill or Ctrl-C ends, so the batch reads as never sent and
+    the recovery takes it within minutes, not an hour on (queue.not_in_broker)."""
     done = _saved_rows(batch_id)
     ImportBatch.objects.filter(
         pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
@@ -119,7 +123,7 @@ def import_batch_retry_later(*, batch_id: int, retry_in: float) -> None:
         status=ImportStatus.QUEUED,
         # A worker's 30 s, or an in-process wait's 0.7 s.
         error=DATABASE_RETRY_ERROR.format(done=done, seconds=f"{round(retry_in, 1):g}"),
-        sent_at=timezone.now(),
+        sent_at=timezone.now() if retry_sent else None,
     )
 
 
@@ -180,7 +184,7 @@ def import_batch_run_in_process(
                 "Import batch %s: database error, retrying in %.1f s: %s", batch_id, retry_in, error
             )
             try:
-                import_batch_retry_later(batch_id=batch_id, retry_in=retry_in)
+                import_batch_retry_later(batch_id=batch_id, retry_in=retry_in, retry_sent=False)
             except DATABASE_ERRORS:
                 drop_broken_database_connection()  # the next try says more, or fails it
             sleep(retry_in)
@@ -305,7 +309,7 @@ def _import_one(
                 fetch_here=fetch_here,
             )
         except ValidationError as refusal:
-            error = "; ".join(_messages(refusal))
+            error = "; ".join(article_refusal_reasons(refusal))
         else:
             progress.stored += outcome == RowOutcome.STORED
             progress.queued += outcome == RowOutcome.QUEUED
@@ -334,16 +338,6 @@ def import_article_counts(*, batch_ids: list[int]) -> dict[int, int]:
         .annotate(Count("pk"))
     )
     return {batch_id: counts.get(batch_id, 0) for batch_id in batch_ids}
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [
-            f"{field}: {message}" if field != "__all__" else message
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return error.messages
 
 
 def _save_progress(batch_id: int, progress: ImportProgress, report: _Report, status=None) -> None:

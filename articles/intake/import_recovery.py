@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import ImportBatch, ImportStatus
-from .queue import not_in_broker, task_send
+from .queue import not_in_broker, task_send, tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 IMPORT_TASK = "articles.tasks.import_batch_run"
@@ -62,9 +62,11 @@ def import_batch_is_running(batch_id: int) -> bool:
 
 def import_batch_send(batch_id: int) -> bool:
     """Hand the batch to the broker (and note when); when it cannot be reached, say so on the
-    batch."""
+    batch. Without a worker the send has run the import here and now: no broker holds it, so
+    nothing is noted, and a run the database left queued is the recovery's at its next turn."""
     if task_send(IMPORT_TASK, batch_id):
-        ImportBatch.objects.filter(pk=batch_id).update(sent_at=timezone.now())
+        if not tasks_run_in_process():
+            ImportBatch.objects.filter(pk=batch_id).update(sent_at=timezone.now())
         return True
     import_batch_unsent(batch_id=batch_id)
     return False

@@ -101,7 +101,9 @@ class _JobsRun:
                 if self.retries[job_id]:
                     # Queued again after its wait, so that it can be claimed again, even where
                     # marking it before the wait found the database still away.
-                    intake_job_retry_later(job_id=job_id, reason=DATABASE_RETRY_REASON, retry_in=0)
+                    intake_job_retry_later(
+                        job_id=job_id, reason=DATABASE_RETRY_REASON, retry_in=0, retry_sent=False
+                    )
                 job, claimed = intake_job_claim(job_id=job_id)
             except IntakeJob.DoesNotExist:
                 logger.warning("Intake job %s vanished before it ran", job_id)
@@ -137,7 +139,9 @@ class _JobsRun:
         )
         try:
             # Its page says why it waits, while it does.
-            intake_job_retry_later(job_id=job_id, reason=DATABASE_RETRY_REASON, retry_in=retry_in)
+            intake_job_retry_later(
+                job_id=job_id, reason=DATABASE_RETRY_REASON, retry_in=retry_in, retry_sent=False
+            )
         except DATABASE_ERRORS:
             drop_broken_database_connection()
         self.sleep(retry_in)

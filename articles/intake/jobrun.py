@@ -234,14 +234,17 @@ def intake_job_fail(*, job_id: int, reason: str) -> None:
     )
 
 
-def intake_job_retry_later(*, job_id: int, reason: str, retry_in: float) -> None:
+def intake_job_retry_later(*, job_id: int, reason: str, retry_in: float, retry_sent: bool) -> None:
     """The task broke on a transient error (the database blinked): the job is queued again for
-    the task's own retry, due in `retry_in` seconds, so the stale-job recovery leaves it be."""
+    the task's own retry, due in `retry_in` seconds, so the stale-job recovery leaves it be.
+    `retry_sent`: the retry is a message the task sends to the broker (a worker's); an
+    in-process retry is only a wait, which a kill or Ctrl-C ends, so the job reads as never
+    sent and the recovery takes it once overdue, not an hour on (queue.not_in_broker)."""
     IntakeJob.objects.filter(
         pk=job_id, status__in=[IntakeStatus.QUEUED, IntakeStatus.FETCHING]
     ).update(
         status=IntakeStatus.QUEUED,
         reason=reason_sentence(reason)[:5000],
         queued_at=timezone.now() + timedelta(seconds=retry_in),
-        sent_at=timezone.now(),
+        sent_at=timezone.now() if retry_sent else None,
     )

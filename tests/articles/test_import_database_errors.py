@@ -3,13 +3,16 @@ it hit is rolled back and the import tried again, going on after the rows kept; 
 after its countdowns, an import run in this process (no worker, manage.py import_articles) after
 the short in-process waits that its URL rows' jobs have (queue.in_process_retry_wait)."""
 
+from datetime import timedelta
+
 import pytest
 from celery.exceptions import Retry
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from articles import queueing, tasks
-from articles.intake import bulk
+from articles.intake import bulk, import_recovery
 from articles.intake.bulk import import_batch_create
 from articles.intake.queue import DATABASE_RETRIES
 from articles.models import Article, ImportBatch, ImportStatus
@@ -50,8 +53,8 @@ def retries_said(monkeypatch) -> list[tuple[float, str, str]]:
     """Each retry's wait, and the batch's status and error while it waits."""
     real_retry_later, said = bulk.import_batch_retry_later, []
 
-    def retry_later(*, batch_id, retry_in):
-        real_retry_later(batch_id=batch_id, retry_in=retry_in)
+    def retry_later(*, batch_id, retry_in, retry_sent):
+        real_retry_later(batch_id=batch_id, retry_in=retry_in, retry_sent=retry_sent)
         said.append((retry_in, *ImportBatch.objects.values_list("status", "error").get()))
 
     monkeypatch.setattr(bulk, "import_batch_retry_later", retry_later)
@@ -167,3 +170,65 @@ def test_the_command_fails_an_import_whose_database_stays_away_and_says_so(
     assert len(tried) == DATABASE_RETRIES + 1
     assert ImportBatch.objects.get().status == ImportStatus.FAILED
     assert Article.objects.count() == 100
+
+
+class Interrupted(BaseException):
+    """Ctrl-C in the command, or a web server killing the request, during a wait."""
+
+
+def test_an_import_stopped_during_an_in_process_wait_is_recovered_within_minutes(
+    monkeypatch, short_waits
+):
+    """Its retry was never a message in a broker, so it must not read as one sent lately:
+    the recovery leaves those alone for an hour (queue.presumed_lost_after)."""
+    database_away_at_row_150(monkeypatch, tries=1)
+    batch = a_batch()
+
+    def interrupted(seconds):
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        bulk.import_batch_run_in_process(batch_id=batch.pk, sleep=interrupted)
+    batch.refresh_from_db()
+    assert (batch.status, batch.sent_at, batch.rows_done) == (ImportStatus.QUEUED, None, 100)
+    assert batch.error.startswith("The database could not be reached after 100 rows")
+
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    assert import_recovery.import_batches_recover(queued_for=timedelta(minutes=5)) == [batch.pk]
+    batch.refresh_from_db()  # run here by the recovery, as task_send runs it without a worker
+    assert (batch.status, batch.error) == (ImportStatus.DONE, "")
+    assert batch.rows_done == batch.stored == Article.objects.count() == 250
+
+
+def test_an_import_run_by_its_send_and_left_queued_is_not_marked_sent(monkeypatch, short_waits):
+    """Without a worker the send runs the import inside it; the database erred at row 150 and
+    was then away at every later try and at the failure's write, so the batch is left queued
+    for the recovery, which must find it unsent."""
+    database_away_at_row_150(monkeypatch, tries=1)
+    real_lock, real_fail = bulk.import_batch_lock, bulk.import_batch_fail
+    tries = []
+
+    def lock_then_away(batch_id):
+        tries.append(batch_id)
+        if len(tries) > 1:
+            raise OperationalError("could not connect to server")
+        return real_lock(batch_id)
+
+    def still_away(*, batch_id):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(bulk, "import_batch_lock", lock_then_away)
+    monkeypatch.setattr(bulk, "import_batch_fail", still_away)
+    batch = a_batch()
+    assert import_recovery.import_batch_send(batch.pk)
+    batch.refresh_from_db()
+    assert len(tries) == DATABASE_RETRIES + 1
+    assert (batch.status, batch.sent_at, batch.rows_done) == (ImportStatus.QUEUED, None, 100)
+
+    monkeypatch.setattr(bulk, "import_batch_lock", real_lock)  # the database is back
+    monkeypatch.setattr(bulk, "import_batch_fail", real_fail)
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    assert import_recovery.import_batches_recover(queued_for=timedelta(minutes=5)) == [batch.pk]
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE
+    assert batch.rows_done == batch.stored == Article.objects.count() == 250

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from articles.intake import bulk, import_recovery
 from articles.intake.bulk import import_batch_create, import_batch_run
 from articles.intake.import_recovery import import_batches_recover
 from articles.intake.queue import presumed_lost_after
+from articles.management.commands import requeue_imports
 from articles.models import Article, ImportBatch, ImportChunk, ImportStatus
 from tests.factories import UserFactory
 
@@ -25,7 +27,7 @@ ROWS = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent in 2026.\n" fo
 
 @pytest.fixture
 def sent(monkeypatch):
-    """What reaches the broker (nothing is run)."""
+    """What reaches the broker, as with a worker (nothing is run)."""
     batches: list[int] = []
 
     def send(name, *args):
@@ -33,6 +35,7 @@ def sent(monkeypatch):
         return True
 
     monkeypatch.setattr(import_recovery, "task_send", send)
+    monkeypatch.setattr(import_recovery, "tasks_run_in_process", lambda: False)
     return batches
 
 
@@ -178,6 +181,70 @@ def test_the_recovery_leaves_an_import_waiting_in_the_broker_and_resends_one_pre
     )
     assert import_batches_recover(queued_for=timedelta(minutes=5)) == [batch.pk]
     assert sent == [batch.pk, batch.pk]
+
+
+# --- manage.py requeue_imports: the same recovery by hand, where no beat runs ------------------
+
+
+def test_requeue_imports_runs_the_stuck_imports_here_without_a_task_queue(
+    monkeypatch, capsys, django_capture_on_commit_callbacks
+):
+    """The zero-config start has no beat: an import its worker process lost halfway, and one
+    that never started, were left for ever. Without a task queue the send runs each here."""
+    unsent = import_batch_create(file_name="unsent.csv", data=ROWS.encode(), queue=False)
+    other_rows = ROWS.replace("Prices rose", "Rents fell")
+    died = import_batch_create(file_name="died.csv", data=other_rows.encode(), queue=False)
+    young = import_batch_create(file_name="young.csv", data=ROWS.encode(), queue=False)
+    real_store = bulk.import_row_store
+
+    def dies_at_row_150(fields, **kwargs):
+        if fields["title"] == "Row 150" and "Rents" in fields["body"]:
+            raise WorkerDied
+        return real_store(fields, **kwargs)
+
+    monkeypatch.setattr(bulk, "import_row_store", dies_at_row_150)
+    with django_capture_on_commit_callbacks(), pytest.raises(WorkerDied):
+        import_batch_run(batch_id=died.pk)
+    monkeypatch.setattr(bulk, "import_row_store", real_store)
+    ImportBatch.objects.filter(pk__in=[unsent.pk, died.pk]).update(
+        created_at=timezone.now() - timedelta(minutes=6)
+    )
+
+    with django_capture_on_commit_callbacks():
+        call_command("requeue_imports")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Ran 2 import(s) here (no task queue): #{unsent.pk}, #{died.pk}"
+    assert out[1] == (
+        f"#{unsent.pk} unsent.csv: done, 250 of 250 rows done, 250 stored, "
+        "0 queued for fetching, 0 skipped, 0 failed"
+    )
+    # The 100 rows its dead run kept are not read again.
+    assert out[2] == (
+        f"#{died.pk} died.csv: done, 250 of 250 rows done, 250 stored, "
+        "0 queued for fetching, 0 skipped, 0 failed"
+    )
+    assert out[3] == (
+        "Left as they are: 1 unfinished import(s) running, waiting in the broker or queued "
+        f"less than 5 minute(s) ago: #{young.pk}"
+    )
+    assert Article.objects.count() == 500
+    assert ImportBatch.objects.get(pk=young.pk).status == ImportStatus.QUEUED
+
+
+def test_requeue_imports_sends_an_unsent_import_to_the_broker_and_says_nothing_to_do_after(
+    sent, capsys, monkeypatch
+):
+    monkeypatch.setattr(requeue_imports, "tasks_run_in_process", lambda: False)
+    batch = import_batch_create(file_name="rows.csv", data=ROWS.encode(), queue=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    call_command("requeue_imports")
+    assert sent == [batch.pk]
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Requeued 1 import(s): #{batch.pk}"
+    assert out[1].startswith(f"#{batch.pk} rows.csv: queued, 0 of ? rows done")
+    call_command("requeue_imports")  # now in the broker: left there, not sent twice
+    assert sent == [batch.pk]
+    assert capsys.readouterr().out.splitlines()[0] == "Requeued 0 import(s)."
 
 
 # --- What is kept of a finished import's file ------------------------------------------------

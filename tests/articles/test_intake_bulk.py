@@ -209,6 +209,33 @@ def test_the_command_shows_progress_and_the_bad_lines(tmp_path, capsys):
         call_command("import_articles", str(tmp_path / "missing.csv"))
 
 
+def test_the_command_exits_with_an_error_when_every_row_failed_and_not_when_some_were_kept(
+    tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    """A script or a cron job reads the exit status: a file nothing could be used from exited
+    0, as if imported."""
+    path = tmp_path / "rows.csv"
+    path.write_text("title,body,published_at\nA,,\nB,Prices rose.,18/11/2026\n", encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(path))
+    assert str(refused.value) == (
+        "No row of rows.csv was imported: 2 rows, 0 stored, 0 queued for fetching, "
+        "0 skipped, 2 failed."
+    )
+    output = capsys.readouterr().out
+    assert "line 2: the row has neither a body nor a url" in output
+    assert "line 3: published_at '18/11/2026' is not an ISO 8601 date" in output
+    assert "Imported" not in output and not Article.objects.exists()
+
+    path.write_text(CSV, encoding="utf-8")  # two rows kept, four refused: exit 0
+    with django_capture_on_commit_callbacks():
+        call_command("import_articles", str(path))
+        call_command("import_articles", str(path))  # again: skipped as stored, not failed
+    assert "6 rows, 0 stored, 0 queued for fetching, 2 skipped, 4 failed." in (
+        capsys.readouterr().out
+    )
+
+
 def test_the_import_page_uploads_and_shows_a_progress_bar(
     client, django_capture_on_commit_callbacks
 ):

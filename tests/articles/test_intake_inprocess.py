@@ -196,6 +196,37 @@ def test_without_a_worker_a_database_that_stays_away_fails_the_job_after_the_tas
     assert Article.objects.count() == 1
 
 
+class Interrupted(BaseException):
+    """Ctrl-C in the command, or a web server killing the request, during a wait."""
+
+
+def test_without_a_worker_a_job_stopped_during_its_wait_is_requeued_within_minutes(
+    intake_server, monkeypatch, short_waits, django_capture_on_commit_callbacks
+):
+    """Its retry was only a wait in this process, never a message in a broker: marked sent,
+    requeue_intake left it alone for an hour as a message not yet presumed lost."""
+    database_away_for(monkeypatch, "/news/one", tries=1)
+    job_ids = submitted(intake_server, ["/news/one"])
+
+    def interrupted(seconds):
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        intake_jobs_run_in_process(job_ids=job_ids, sleep=interrupted)
+    job = IntakeJob.objects.get()
+    assert (job.status, job.sent_at) == (IntakeStatus.QUEUED, None)
+    assert job.reason == jobrun.reason_sentence(jobrun.DATABASE_RETRY_REASON)
+
+    IntakeJob.objects.update(queued_at=job.queued_at - timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued = jobs.intake_jobs_requeue_stale(
+            queued_for=timedelta(minutes=5), fetching_for=timedelta(minutes=15)
+        )
+    assert requeued == job_ids
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.STORED and Article.objects.count() == 1
+
+
 def test_without_a_worker_a_database_error_while_claiming_a_job_is_tried_again_too(
     intake_server, monkeypatch, short_waits
 ):

@@ -63,6 +63,31 @@ def test_load_seeds_checks_every_entry_before_it_stores_any(tmp_path):
         call_command("load_seeds", "--dir", str(tmp_path))
 
 
+def test_load_seeds_stores_nothing_when_a_later_entrys_body_is_refused_and_says_why(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """A body is checked as its article is stored: entry 1 stayed loaded when entry 2's
+    text was refused, and the run then said only that entry 2 was wrong."""
+    (tmp_path / "one.txt").write_text("The council met on Monday and raised the rates.")
+    for body, reason in [
+        (b"   \n", "body: The article text is empty."),
+        (
+            b"caf\xe9",
+            "body: The article text is not valid UTF-8 (byte 3): save it as UTF-8 and try again.",
+        ),
+    ]:
+        (tmp_path / "two.txt").write_bytes(body)
+        manifest = [{"file": "one.txt", "title": "One"}, {"file": "two.txt", "title": "Two"}]
+        (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+        with (
+            django_capture_on_commit_callbacks(execute=True) as queued,
+            pytest.raises(CommandError) as refused,
+        ):
+            call_command("load_seeds", "--dir", str(tmp_path))
+        assert str(refused.value) == f"Nothing was loaded. Entry 2 (two.txt): {reason}"
+        assert not Article.objects.exists() and queued == []
+
+
 def test_demo_users_get_their_roles_and_keep_passwords_on_a_second_run(
     capsys, monkeypatch, settings, tmp_path
 ):

@@ -17,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Import articles from a CSV or JSON Lines file (columns: title, body or url, "
         "published_at, outlet, byline, language) in this process, with a progress bar. Bad rows "
-        "are listed with their line numbers; importing the same file again stores nothing twice."
+        "are listed with their line numbers; importing the same file again stores nothing twice. "
+        "Exits with an error when every row failed."
     )
 
     def add_arguments(self, parser):
@@ -69,11 +70,16 @@ class Command(BaseCommand):
             self.stdout.write(f"line {note['line']} (stored): {note['note']}")
         if progress.failed > len(batch.errors):
             self.stdout.write(f"... and {progress.failed - len(batch.errors)} more bad rows")
-        self.stdout.write(
-            f"Imported {path.name} in {time.monotonic() - started:.1f} s: {progress.done} rows, "
-            f"{progress.stored} stored, {progress.queued} queued for fetching, "
-            f"{progress.skipped} skipped, {progress.failed} failed."
+        counts = (
+            f"{progress.done} rows, {progress.stored} stored, {progress.queued} queued for "
+            f"fetching, {progress.skipped} skipped, {progress.failed} failed"
         )
+        if progress.failed and progress.failed == progress.done:
+            # A script or a cron job reads the exit status, not the lines: a file of which
+            # nothing could be used (the wrong file, a broken export) must not read as done.
+            # Rows skipped as already stored are not a failure: a file imported again is.
+            raise CommandError(f"No row of {path.name} was imported: {counts}.")
+        self.stdout.write(f"Imported {path.name} in {time.monotonic() - started:.1f} s: {counts}.")
 
 
 def _stopped(batch_id: int) -> str:

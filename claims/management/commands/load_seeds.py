@@ -3,10 +3,11 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from articles.models import SourceKind
-from articles.services import DuplicateArticle, article_submit
+from articles.models import Article, SourceKind
+from articles.services import DuplicateArticle, article_refusal_reasons, article_submit
 from articles.textfile import TextFileError, utf8_file_read
 
 
@@ -39,32 +40,45 @@ class Command(BaseCommand):
             self._entry_check(seeds_dir, number, entry)
             for number, entry in enumerate(manifest, start=1)
         ]
-        for number, entry, path, title, published_at in entries:
-            outlet = entry.get("outlet") or {}
-            try:
-                article = article_submit(
-                    title=title,
-                    body=path.read_bytes(),
-                    source_kind=SourceKind.SEED,
-                    outlet_name=outlet.get("name", ""),
-                    outlet_domain=outlet.get("domain", ""),
-                    url=entry.get("url", ""),
-                    byline=entry.get("byline", ""),
-                    language=entry.get("language", "en"),
-                    published_at=published_at,
-                )
-            except DuplicateArticle as duplicate:
-                self.stdout.write(f"Already loaded: {path.name} (article #{duplicate.existing.pk})")
+        # A body is checked only as its article is stored (article_submit, the one rule), so
+        # all are stored in one transaction: a refused body stores nothing, where one in a
+        # later entry left the earlier ones loaded. The analyses are queued once it commits.
+        loaded: list[tuple[str, Article | DuplicateArticle]] = []
+        with transaction.atomic():
+            for number, entry, path, title, published_at in entries:
+                loaded.append((path.name, self._store(number, entry, path, title, published_at)))
+        for name, article in loaded:
+            if isinstance(article, DuplicateArticle):
+                self.stdout.write(f"Already loaded: {name} (article #{article.existing.pk})")
                 continue
-            except ValidationError as error:
-                raise CommandError(
-                    f"Entry {number} ({path.name}): {'; '.join(error.messages)}"
-                ) from None
             article.refresh_from_db()
             self.stdout.write(
-                self.style.SUCCESS(f"Loaded {path.name} as article #{article.pk}")
+                self.style.SUCCESS(f"Loaded {name} as article #{article.pk}")
                 + f" — analysis {article.get_analysis_status_display().lower()}"
             )
+
+    @staticmethod
+    def _store(number: int, entry, path, title: str, published_at) -> Article | DuplicateArticle:
+        outlet = entry.get("outlet") or {}
+        try:
+            return article_submit(
+                title=title,
+                body=path.read_bytes(),
+                source_kind=SourceKind.SEED,
+                outlet_name=outlet.get("name", ""),
+                outlet_domain=outlet.get("domain", ""),
+                url=entry.get("url", ""),
+                byline=entry.get("byline", ""),
+                language=entry.get("language", "en"),
+                published_at=published_at,
+            )
+        except DuplicateArticle as duplicate:
+            return duplicate
+        except ValidationError as error:
+            raise CommandError(
+                f"Nothing was loaded. Entry {number} ({path.name}): "
+                + "; ".join(article_refusal_reasons(error))
+            ) from None
 
     @staticmethod
     def _entry_check(seeds_dir, number: int, entry):
