@@ -93,6 +93,12 @@ def json_unstorable(value) -> str | None:
 def _problem(text: str) -> str | None:
     if "\x00" in text:
         return "holds a null character, which no text can store"
+    return surrogate_problem(text)
+
+
+def surrogate_problem(text: str) -> str | None:
+    """What is wrong with a text holding half of a surrogate pair, which no UTF-8 can write
+    (so no answer can quote it back either), or None."""
     surrogate = _SURROGATE.search(text)
     if surrogate:
         return f"holds a lone surrogate (U+{ord(surrogate.group()):04X}), which is not text"
