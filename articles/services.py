@@ -293,7 +293,7 @@ def article_create(
                 source_kind=source_kind,
                 outlet=outlet,
                 url=clean.url,
-                byline=byline.strip(),
+                byline=storable_line(byline or ""),
                 published_at=published_at,
                 language=language,
                 created_by=created_by,

@@ -178,6 +178,23 @@ def test_control_characters_in_a_typed_title_or_outlet_are_never_stored():
         create(title="\x01\x02", body="Another text about 5 percent.")
 
 
+def test_bidi_controls_in_a_title_outlet_or_byline_are_never_stored():
+    # The title and the outlet are published with the fact-check ("Claimed by ... in"), where
+    # a U+202E turned the rest of the line around; the desk's own texts already drop them.
+    article = create(
+        title="\u202eCouncil budget\u202c",
+        outlet_name="The \u2066Daily\u2069",
+        byline="Ada\u202b Reporter\x07",
+    )
+    assert article.title == "Council budget"
+    assert article.outlet.name == "The Daily"
+    assert article.byline == "Ada Reporter"
+
+
+def test_the_bidi_marks_of_right_to_left_titles_are_kept():
+    assert create(title="\u05d0\u200f 2026").title == "\u05d0\u200f 2026"
+
+
 @pytest.mark.parametrize(
     "given", ["reuters.com", "Reuters.com", "www.reuters.com", "https://www.Reuters.com/world/x"]
 )
