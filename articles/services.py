@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
 from .intake.storable import storable_line, storable_text
+from .lengths import text_check
 from .models import Article, Outlet, SourceKind
 from .publication_dates import published_at_refusal
 from .queueing import article_queue_analysis
@@ -189,6 +190,8 @@ def article_clean(
     published_at: datetime | None = None,
     language: str | None = None,
     outlet_domain: str = "",
+    outlet_name: str = "",
+    byline: str = "",
 ) -> CleanArticle:
     """Validate an article before it is stored. Raises ValidationError with per-field messages,
     or DuplicateArticle when the same text or URL is already stored.
@@ -197,10 +200,21 @@ def article_clean(
     refusal that came after "already stored" would tell it the text is stored without storing
     its own (`language` and `outlet_domain` given lower-cased, as article_create does)."""
     errors: dict[str, list[str]] = {}
+    # A NUL or half a surrogate pair failed the INSERT itself (a 500, a command's traceback)
+    # where no form or serializer had refused it first: load_seeds, the shell.
+    for field, text, what in [
+        ("title", title, "title"),
+        ("outlet", outlet_name, "outlet's name"),
+        ("byline", byline, "byline"),
+    ]:
+        try:
+            text_check(text or "", what)
+        except ValidationError as error:
+            errors.setdefault(field, []).extend(error.messages)
     title = storable_line(title or "")
-    if is_blank(title):
+    if "title" not in errors and is_blank(title):
         errors.setdefault("title", []).append(TITLE_REQUIRED)
-    elif len(title) > TITLE_MAX:
+    elif "title" not in errors and len(title) > TITLE_MAX:
         errors.setdefault("title", []).append(TITLE_TOO_LONG)
     if source_kind not in SourceKind.values:
         errors.setdefault("source_kind", []).append(f"Unknown source kind {source_kind!r}.")
@@ -291,6 +305,8 @@ def article_create(
         published_at=published_at,
         language=language,
         outlet_domain=outlet_domain,
+        outlet_name=outlet_name,
+        byline=byline,
     )
     try:
         with transaction.atomic():
@@ -305,7 +321,7 @@ def article_create(
                 source_kind=source_kind,
                 outlet=outlet,
                 url=clean.url,
-                byline=byline.strip(),
+                byline=storable_line(byline or ""),
                 published_at=published_at,
                 language=language,
                 created_by=created_by,

@@ -1,11 +1,12 @@
 """Whether text from outside can be stored. JSON's "\\u0000" gives a NUL, which PostgreSQL
 refuses in text and jsonb alike, and "\\ud800" half a surrogate pair, which is not UTF-8: a
-document holding either is refused (json_unstorable). Other control characters in a one-line
-text (a title, a name) are dropped (storable_line), and so in a document kept whole
-(json_controls_dropped, for a ClaimReview's raw JSON), and in the desk's own text with the bidi
-controls (storable_text, through articles.services.visible_text). The one rule for bulk rows,
-feeds, ClaimReview and the desk; no Django, no database. Also how a JSON object that names a
-key twice is refused (json_object_without_repeated_keys), for the API's bodies and bulk rows."""
+document holding either is refused (json_unstorable). Other control characters and the bidi
+controls are dropped from a one-line text (a title, a name: storable_line) and from the desk's
+own text (storable_text, through articles.services.visible_text); the control characters alone
+from a document kept whole (json_controls_dropped, for a ClaimReview's raw JSON). The one rule
+for bulk rows, feeds, ClaimReview and the desk; no Django, no database. Also how a JSON object
+that names a key twice is refused (json_object_without_repeated_keys), for the API's bodies and
+bulk rows."""
 
 import json
 import re
@@ -28,17 +29,19 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def storable_text(text: str) -> str:
     """Text typed on the desk (a conclusion, a source, a note, a reason, a name) as stored: the
-    control characters dropped as in storable_line, line breaks and tabs kept, and the bidi
-    controls dropped too, since the desk's text is published (the public page, ClaimReview,
-    the API) beside text it would reorder. Not trimmed."""
+    control characters dropped (line breaks and tabs kept), and the bidi controls too, since the
+    desk's text is published (the public page, ClaimReview, the API) beside text it would
+    reorder. Not trimmed: storable_line is this, trimmed."""
     return _BIDI_CONTROLS.sub("", _controls_dropped(text))
 
 
 def storable_line(text: str) -> str:
-    """A title or a name as stored, without control characters. Dropped rather than refused:
-    invisible, they carry nothing a reader sees (refusing would lose the row or the review for
-    them), but they would make two spellings of one outlet or title differ."""
-    return _controls_dropped(text).strip()
+    """A title or a name as stored, without control characters or bidi controls. Dropped rather
+    than refused: invisible, they carry nothing a reader sees (refusing would lose the row or
+    the review for them), but they would make two spellings of one outlet or title differ, and
+    an article's title and outlet are published too (the fact-check's "Claimed by ... in",
+    ClaimReview's appearances), where a U+202E reversed the rest of the line."""
+    return storable_text(text).strip()
 
 
 def _controls_dropped(text: str) -> str:
@@ -93,6 +96,12 @@ def json_unstorable(value) -> str | None:
 def _problem(text: str) -> str | None:
     if "\x00" in text:
         return "holds a null character, which no text can store"
+    return surrogate_problem(text)
+
+
+def surrogate_problem(text: str) -> str | None:
+    """What is wrong with a text holding half of a surrogate pair, which no UTF-8 can write
+    (so no answer can quote it back either), or None."""
     surrogate = _SURROGATE.search(text)
     if surrogate:
         return f"holds a lone surrogate (U+{ord(surrogate.group()):04X}), which is not text"

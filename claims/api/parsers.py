@@ -1,4 +1,5 @@
-"""The API's JSON parser: DRF's, with deep nesting and repeated keys answered as parse errors."""
+"""The API's JSON parser: DRF's, with deep nesting, repeated keys and keys that are not text
+answered as parse errors."""
 
 import codecs
 
@@ -6,7 +7,24 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.utils import json
 
-from articles.intake.storable import RepeatedKey, json_object_without_repeated_keys
+from articles.intake.storable import (
+    RepeatedKey,
+    json_object_without_repeated_keys,
+    surrogate_problem,
+)
+
+
+class UnstorableKey(ValueError):
+    pass
+
+
+def _object_with_text_keys(pairs: list[tuple[str, object]]) -> dict:
+    # A key holding half a surrogate pair cannot be named back: the 400 that names an unknown
+    # field failed to encode as UTF-8 and the client got a 500 instead.
+    for key, _ in pairs:
+        if problem := surrogate_problem(key):
+            raise UnstorableKey(f"a key {problem}")
+    return json_object_without_repeated_keys(pairs)
 
 
 class StrictJSONParser(JSONParser):
@@ -17,12 +35,14 @@ class StrictJSONParser(JSONParser):
             return json.load(
                 codecs.getreader(encoding)(stream),
                 parse_constant=json.strict_constant if self.strict else None,
-                object_pairs_hook=json_object_without_repeated_keys,
+                object_pairs_hook=_object_with_text_keys,
             )
         except RepeatedKey as exc:
             raise ParseError(
                 f"JSON parse error - {exc} in an object; give each key once."
             ) from None
+        except UnstorableKey as exc:
+            raise ParseError(f"JSON parse error - {exc}.") from None
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
         except RecursionError:

@@ -42,15 +42,20 @@ GROUP_PAGE_SIZE = 50
 def _claim_id_from(request, name: str) -> int | None:
     value = request.POST.get(name, "").strip().lstrip("#")
     if not is_id(value):
-        value = _claim_number_in_address(value)
+        value = _claim_number_in_address(request, value)
     return int(value) if is_id(value) else None
 
 
-def _claim_number_in_address(value: str) -> str:
+def _claim_number_in_address(request, value: str) -> str:
     """The number in a claim page's address pasted for it (".../claims/12/"): the one a
-    reviewer has open in another tab, as the speaker merge takes a speaker's address."""
+    reviewer has open in another tab, as the speaker merge takes a speaker's address. Only an
+    address on this desk: claim 12 of another desk (a staging copy, another newsroom's) is
+    some other claim here, and it was linked as the repeat's earlier appearance."""
     try:
-        found = resolve(urlsplit(value).path)
+        parts = urlsplit(value)
+        if parts.netloc and parts.netloc.lower() != request.get_host().lower():
+            return ""
+        found = resolve(parts.path)
     except (Resolver404, ValueError):
         return ""
     return str(found.kwargs["pk"]) if found.view_name == "claims:detail" else ""

@@ -178,6 +178,43 @@ def test_control_characters_in_a_typed_title_or_outlet_are_never_stored():
         create(title="\x01\x02", body="Another text about 5 percent.")
 
 
+def test_a_nul_or_half_a_surrogate_pair_is_refused_by_field_not_a_database_error():
+    # The forms and the API refuse them first; load_seeds and the shell reached the INSERT.
+    with pytest.raises(ValidationError) as error:
+        create(title="Council\x00budget", outlet_name="The\x00Daily", byline="Ada \ud800")
+    assert error.value.message_dict == {
+        "title": [
+            "The title holds a NUL character (at character 8), which cannot be saved: remove it."
+        ],
+        "outlet": [
+            "The outlet's name holds a NUL character (at character 4), which cannot be saved: "
+            "remove it."
+        ],
+        "byline": [
+            "The byline holds half of a character (a lone surrogate, at character 5), which "
+            "cannot be saved: type or paste that character again."
+        ],
+    }
+    assert Article.objects.count() == 0
+
+
+def test_bidi_controls_in_a_title_outlet_or_byline_are_never_stored():
+    # The title and the outlet are published with the fact-check ("Claimed by ... in"), where
+    # a U+202E turned the rest of the line around; the desk's own texts already drop them.
+    article = create(
+        title="\u202eCouncil budget\u202c",
+        outlet_name="The \u2066Daily\u2069",
+        byline="Ada\u202b Reporter\x07",
+    )
+    assert article.title == "Council budget"
+    assert article.outlet.name == "The Daily"
+    assert article.byline == "Ada Reporter"
+
+
+def test_the_bidi_marks_of_right_to_left_titles_are_kept():
+    assert create(title="\u05d0\u200f 2026").title == "\u05d0\u200f 2026"
+
+
 @pytest.mark.parametrize(
     "given", ["reuters.com", "Reuters.com", "www.reuters.com", "https://www.Reuters.com/world/x"]
 )

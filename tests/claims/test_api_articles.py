@@ -76,6 +76,14 @@ def test_an_article_shows_its_submitter_only_its_published_claims():
     assert rows[0]["verdict"]["id"] == verdict.pk
 
 
+def test_a_partners_title_and_byline_are_stored_without_bidi_controls(submitter):
+    _, client = submitter
+    response = submit(client, title="Budget \u202egrows\u202c", byline="\u2067Ada\u2069")
+    assert response.status_code == 202
+    article = Article.objects.get(pk=response.json()["id"])
+    assert (article.title, article.byline) == ("Budget grows", "Ada")
+
+
 def test_a_duplicate_answers_409_with_the_existing_article_url(submitter):
     _, client = submitter
     first = submit(client).json()

@@ -63,3 +63,20 @@ def test_a_body_in_a_non_text_charset_is_still_refused(client):
     assert response.status_code == 400
     assert response.json()["error"] == "parse_error"
     assert "charset" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("key", ["\\ud800", "ti\\udc80tle", "\\ud83d"])
+def test_a_key_holding_half_a_surrogate_pair_is_a_400_not_a_500(client, key):
+    # An unknown field is named back in the 400, and half a surrogate pair cannot be written
+    # as UTF-8: the answer failed to render and the client got a 500.
+    response = post_raw(client, f'{{"title": "T", "body": "{BODY}", "{key}": 1}}')
+    assert response.status_code == 400
+    assert response.json()["error"] == "parse_error"
+    assert "a key holds a lone surrogate (U+D" in response.json()["detail"]
+    assert Article.objects.count() == 0
+
+
+def test_a_lone_surrogate_in_a_nested_key_is_refused_as_well(client):
+    response = post_raw(client, f'{{"title": "T", "body": "{BODY}", "extra": {{"\\udfff": 1}}}}')
+    assert response.status_code == 400
+    assert "U+DFFF" in response.json()["detail"]

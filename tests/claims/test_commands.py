@@ -52,6 +52,16 @@ def test_load_seeds_checks_every_entry_before_it_stores_any(tmp_path):
         ({"file": "one.txt", "title": "Two", "published_at": 5}, "bad published_at 5"),
         ({"file": "one.txt", "title": "Two", "outlet": "x.example"}, "outlet must be an object"),
         ({"file": "two.txt", "title": "Two"}, "two.txt does not exist"),
+        # These were a TypeError's or a DataError's traceback, after entry 1 was stored.
+        ({"file": "one.txt", "title": 5}, "the title must be a JSON string"),
+        ({"file": "one.txt", "title": "Two", "byline": ["A"]}, "the byline must be a JSON string"),
+        ({"file": "one.txt", "title": "Two", "outlet": {"name": 5}}, "outlet's name must be"),
+        ({"file": "one.txt", "title": "Two", "outlet": {"name": "A\u0000"}}, "outlet's name holds"),
+        ({"file": "one\u0000.txt", "title": "Two"}, "The file holds a NUL"),
+        ({"file": "one.txt", "title": "T\u0000wo"}, r"The title holds a NUL character"),
+        ({"file": "one.txt", "title": "Two", "byline": "\ud800"}, "The byline holds half"),
+        ({"file": "../one.txt", "title": "Two"}, "'../one.txt' is outside"),
+        ({"file": "/etc/hostname", "title": "Two"}, "'/etc/hostname' is outside"),
     ]:
         manifest = [{"file": "one.txt", "title": "One"}, entry]
         (tmp_path / "manifest.json").write_text(json.dumps(manifest))

@@ -170,6 +170,24 @@ def test_a_claim_page_s_address_pasted_for_its_number_links_the_repeat(client, c
     assert "Give the number of a claim" in client.get(refused["Location"]).content.decode()
 
 
+@pytest.mark.parametrize(
+    "host", ["staging.desk.example", "testserver.evil.example", "testserver:8443"]
+)
+def test_a_claim_address_on_another_desk_links_nothing(client, checker, host):
+    # The same path on another desk names another claim: it is not this desk's claim 12.
+    earlier = claim_alone()
+    repeat = claim_alone("Crime went down 40 percent.")
+    address = f"https://{host}" + reverse("claims:detail", args=[earlier.pk])
+    refused = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": address})
+    page = client.get(refused["Location"]).content.decode()
+    assert "Give the number of a claim to merge this group into." in page
+    repeat.refresh_from_db()
+    assert repeat.group_id is None
+    applied = client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": address})
+    assert applied.status_code == 404
+    assert not repeat.verdict_applications.exists()
+
+
 def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
     earlier, new, other = (
         claim_alone(),

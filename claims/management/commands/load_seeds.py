@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from articles.lengths import text_check
 from articles.models import Article, SourceKind
 from articles.services import DuplicateArticle, article_refusal_reasons, article_submit
 from articles.textfile import TextFileError, utf8_file_read
@@ -87,14 +88,34 @@ class Command(BaseCommand):
             title = entry["title"]
         except (KeyError, TypeError):
             raise CommandError(f"Entry {number} needs at least 'file' and 'title'.") from None
+        outlet = entry.get("outlet") or {}
+        if not isinstance(outlet, dict):
+            raise CommandError(
+                f"Entry {number}: outlet must be an object with a name and a domain."
+            )
+        # A number or a list here was a TypeError's traceback deep in the article's cleaning, a
+        # NUL the INSERT's DataError (the service refuses it too, but only once the entries
+        # before it are stored).
+        texts = [
+            (key, entry.get(key, "")) for key in ("file", "title", "url", "byline", "language")
+        ]
+        texts += [(f"outlet's {key}", outlet.get(key, "")) for key in ("name", "domain")]
+        for what, text in texts:
+            if not isinstance(text, str):
+                raise CommandError(f"Entry {number}: the {what} must be a JSON string.")
+            try:
+                text_check(text, what)
+            except ValidationError as error:
+                raise CommandError(f"Entry {number}: {error.messages[0]}") from None
+        # The manifest names its seeds, not any file the command's user may read.
+        if not path.resolve().is_relative_to(seeds_dir.resolve()):
+            raise CommandError(
+                f"Entry {number}: {entry['file']!r} is outside {seeds_dir}: name a file in it."
+            )
         if not path.is_file():
             raise CommandError(f"Entry {number}: {path} does not exist.")
         published = entry.get("published_at")
         published_at = parse_datetime(published) if isinstance(published, str) else None
         if published and published_at is None:
             raise CommandError(f"Entry {number}: bad published_at {published!r}.")
-        if not isinstance(entry.get("outlet") or {}, dict):
-            raise CommandError(
-                f"Entry {number}: outlet must be an object with a name and a domain."
-            )
         return number, entry, path, title, published_at
