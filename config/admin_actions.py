@@ -23,7 +23,10 @@ class RefusedActionMixin:
     action_refusals: dict[str, str] = {}
 
     def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and "action" in request.POST:
+        # A user who may not read the list gets Django's 403 first, not a message that names
+        # the list's actions (and redirects to a page they cannot open).
+        readable = self.has_view_or_change_permission(request)
+        if readable and request.method == "POST" and "action" in request.POST:
             refusal = self._action_refusal(request, request.POST["action"])
             if refusal:
                 self.message_user(request, refusal, level=messages.ERROR)

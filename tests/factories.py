@@ -307,6 +307,7 @@ def _migration_data_install(apps) -> None:
     migration("0012_speaker_merges").merging_to_editors(apps, None)
     migration("0015_add_claim_notes_and_withdrawal").notes_to_the_desk(apps, None)
     migration("0020_desk_views_verdict_applications").applications_to_the_desk(apps, None)
+    migration("0034_desk_views_corrections").corrections_to_the_desk(apps, None)
 
 
 def computed_modified_at() -> dict[int, object]:

@@ -1,4 +1,4 @@
-"""Verdicts with their evidence sources and corrections, and the rating scales."""
+"""Verdicts with their evidence sources and corrections (corrections.py), and the rating scales."""
 
 from django import forms
 from django.contrib import admin
@@ -14,7 +14,6 @@ from .. import record, selectors, verdicts
 from ..forms import text_limit
 from ..limits import evidence_note_length, explanation_length
 from ..models import (
-    Correction,
     EvidenceSource,
     Rating,
     RatingScale,
@@ -25,12 +24,12 @@ from .base import (
     HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
-    ReadOnlyInlineMixin,
     ServiceSaveAdminMixin,
     apply_to_selection,
     inlines_saved_nothing,
     search_terms,
 )
+from .corrections import CorrectionInline
 
 # --- Verdicts ----------------------------------------------------------------------------------
 
@@ -90,16 +89,6 @@ class EvidenceSourceInline(StorableTextAdminMixin, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self._editable(obj) and super().has_delete_permission(request, obj)
-
-
-class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
-    """Corrections are published from the claim page, where the old wording is kept."""
-
-    model = Correction
-    fields = ["created_at", "created_by", "note"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("created_by")
 
 
 class VerdictAdminForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from claims.models import ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
 from tests.factories import (
     ClaimFactory,
+    UserFactory,
     drafted_verdict,
     editor,
     fact_checker,
@@ -107,6 +108,15 @@ def test_a_role_that_may_not_delete_verdicts_posting_delete_selected_is_told_why
         "which your account does not have. Nothing changed."
     ]
     assert Verdict.objects.filter(pk=verdict.pk).exists()
+
+
+def test_staff_without_a_role_posting_an_action_get_a_403_not_the_actions_names(client):
+    verdict = submitted_verdict()
+    client.force_login(UserFactory(is_staff=True))
+    selected = {"action": "publish", "_selected_action": [verdict.pk]}
+    response = client.post(VERDICTS, selected)
+    assert response.status_code == 403
+    assert statuses([verdict]) == [VerdictStatus.SUBMITTED]
 
 
 def test_every_admin_refuses_an_action_by_name():

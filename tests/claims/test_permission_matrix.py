@@ -1,4 +1,5 @@
-"""Every role against every state-changing URL and admin change view, from one table.
+"""Every role against every state-changing URL, admin change view and admin action, from one
+table.
 
 Each cell says what the role gets: sent to log in, 403, the change done, or refused by the
 service (allowed in, nothing changed). "done" and "refused" are read off the rows, not off the
@@ -175,6 +176,16 @@ class Admin:
     view: str
     target: Callable[[dict], int]
     changes: dict
+    changed: Callable[[dict], bool]
+
+
+@dataclass(frozen=True)
+class AdminAction:
+    """An admin list's action run on one row: `changed` reads the row afterwards."""
+
+    changelist: str
+    action: str
+    target: Callable[[dict], int]
     changed: Callable[[dict], bool]
 
 
@@ -539,6 +550,16 @@ MATRIX = [
         [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
     ),
     (
+        # The desk's rule in the admin: an editor who wrote none of the verdict publishes it.
+        AdminAction(
+            "admin:claims_correctionrequest_changelist",
+            "publish",
+            lambda o: o["correction"].pk,
+            lambda o: _correction(o).status == ApplicationStatus.APPROVED,
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, DONE, REFUSED, DONE],
+    ),
+    (
         Admin(
             "admin:claims_apitoken_change",
             lambda o: o["token"].pk,
@@ -551,7 +572,7 @@ MATRIX = [
 CELLS = [
     pytest.param(action, role, expected, id=f"{action.__class__.__name__}:{name}-{n}-{role}")
     for n, (action, cells) in enumerate(MATRIX)
-    for name in [getattr(action, "url", None) or action.view]
+    for name in [getattr(action, "url", None) or getattr(action, "view", None) or action.action]
     for role, expected in zip(ROLES, cells, strict=True)
 ]
 
@@ -565,6 +586,9 @@ def test_each_role_gets_what_the_matrix_says(client, desk, action, role, expecte
         target = action.target(desk)
         url = reverse(action.url, args=[] if target is None else [target])
         response = client.post(url, action.data(desk))
+    elif isinstance(action, AdminAction):
+        selected = {"action": action.action, "_selected_action": [action.target(desk)]}
+        response = client.post(reverse(action.changelist), selected)
     else:
         url = reverse(action.view, args=[action.target(desk)])
         page = client.get(url)
@@ -582,8 +606,9 @@ def test_each_role_gets_what_the_matrix_says(client, desk, action, role, expecte
 
 
 # --- Read-only admin lists -------------------------------------------------------------------
-# Who may read the requests to apply a published verdict in the admin (view only; the desk's
-# services write them): what each role gets on the list and on one request's page.
+# Who may read the requests to apply a published verdict and the corrections waiting for an
+# editor in the admin (view only; the desk's services write them): what each role gets on the
+# list and on one request's page.
 READ_ONLY_ADMIN = {
     "anonymous": LOGIN,
     "no_role": FORBIDDEN,
@@ -592,19 +617,21 @@ READ_ONLY_ADMIN = {
     "writer_editor": 200,
     "admin": 200,
 }
+READ_ONLY_LISTS = {"verdictapplication": "request", "correctionrequest": "correction"}
 
 
 @pytest.mark.parametrize(("role", "expected"), READ_ONLY_ADMIN.items())
-def test_each_role_reads_the_verdict_applications_admin_as_the_table_says(
-    client, desk, role, expected
+@pytest.mark.parametrize(("model", "row"), READ_ONLY_LISTS.items())
+def test_each_role_reads_the_desk_s_request_admins_as_the_table_says(
+    client, desk, model, row, role, expected
 ):
     user = desk["users"][role]
     if user is not None:
         client.force_login(user)
-    request = desk["request"]
-    change_url = reverse("admin:claims_verdictapplication_change", args=[request.pk])
+    request = desk[row]
+    change_url = reverse(f"admin:claims_{model}_change", args=[request.pk])
     for url, shows in [
-        (reverse("admin:claims_verdictapplication_changelist"), change_url),
+        (reverse(f"admin:claims_{model}_changelist"), change_url),
         (change_url, escape(str(request))),
     ]:
         response = client.get(url)
@@ -620,4 +647,4 @@ def test_each_role_reads_the_verdict_applications_admin_as_the_table_says(
     if expected == 200:
         # Reading is all: a forged save changes nothing.
         client.post(change_url, {"status": ApplicationStatus.APPROVED})
-        assert _request(desk).status == request.status
+        assert type(request).objects.get(pk=request.pk).status == request.status

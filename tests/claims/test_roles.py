@@ -24,6 +24,8 @@ def test_a_flushed_database_gets_back_exactly_the_roles_the_migrations_made():
     for role in ["Fact-checkers", "Editors"]:
         assert "claims.view_verdictapplication" in migrated[role]
         assert "claims.change_verdictapplication" not in migrated[role]
+        assert {"claims.view_correctionrequest", "claims.view_correction"} <= migrated[role]
+        assert "claims.change_correctionrequest" not in migrated[role]
     Group.objects.all().delete()
     restore_migration_data()
     assert role_permissions() == migrated
