@@ -61,9 +61,12 @@ class EstimatedCountPaginator(Paginator):
 
 class LargeChangelistMixin:
     """No second count of the whole table under a filtered list ("5 results (1,000,000 total)"),
-    and the estimated count for the unfiltered one."""
+    the estimated count for the unfiltered one, and no "Show counts" in the filter sidebar: its
+    counts are one aggregate over every row the list holds (the whole table when unfiltered) at
+    each page, which is the COUNT(*) the estimate is there to avoid."""
 
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
 
 
