@@ -182,7 +182,7 @@ class FeedAdminForm(forms.ModelForm):
         url = feed_url_clean(self.cleaned_data["url"])
         # The same address written another way ("…/feed.xml?") is the same feed: feed_add
         # refuses it too, but after this form said yes (a 500 on add). Before the feed is
-        # fetched, and instead of Django's "Feed with this Url already exists.".
+        # fetched, and instead of Django's "Feed with this Feed URL already exists.".
         if feed_subscribed(url, exclude=self.instance):
             raise ValidationError(FEED_ALREADY_SUBSCRIBED)
         return url

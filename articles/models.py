@@ -79,7 +79,7 @@ class Article(models.Model):
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
     byline = models.CharField(max_length=300, blank=True)
-    url = models.URLField(max_length=2000, blank=True, help_text="Normalised canonical URL.")
+    url = models.URLField("URL", max_length=2000, blank=True, help_text="Normalised canonical URL.")
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     body = models.TextField(help_text="Normalised text; every offset in the app points into it.")
@@ -205,14 +205,18 @@ class IntakeJob(models.Model):
     """One request to take in a URL (pasted, from the API, a feed entry or an import row)."""
 
     url = models.URLField(
-        max_length=2000, help_text="Normalised, to recognise a URL already stored or in flight."
+        "URL",
+        max_length=2000,
+        help_text="Normalised, to recognise a URL already stored or in flight.",
     )
     fetch_url = models.URLField(
+        "fetch URL",
         max_length=2000,
         help_text="The URL as submitted, which is what is fetched: normalising drops 'www.' "
         "and trailing slashes, which some sites need.",
     )
     fetched_url = models.URLField(
+        "fetched URL",
         max_length=2000,
         blank=True,
         help_text="Where the last fetch ended, after redirects (what its reason speaks of).",
@@ -309,7 +313,7 @@ class IntakeJob(models.Model):
 class Feed(models.Model):
     """An RSS or Atom subscription, polled by Celery beat (articles.tasks.feeds_poll_due)."""
 
-    url = models.URLField(max_length=2000, unique=True)
+    url = models.URLField("feed URL", max_length=2000, unique=True)
     outlet = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="feeds"
     )
@@ -350,7 +354,7 @@ class FeedEntry(models.Model):
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
     key = models.CharField(max_length=2000, help_text="The entry's id, or its link.")
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField("URL", max_length=2000, blank=True)
     job = models.ForeignKey(IntakeJob, null=True, blank=True, on_delete=models.SET_NULL)
     seen_at = models.DateTimeField(auto_now_add=True)
 
@@ -479,8 +483,8 @@ class ExternalFactCheck(models.Model):
     best_rating = models.FloatField(null=True, blank=True)
     worst_rating = models.FloatField(null=True, blank=True)
     publisher_name = models.CharField(max_length=300)
-    publisher_url = models.URLField(max_length=2000, blank=True)
-    url = models.URLField(max_length=2000, help_text="The fact-check's page.")
+    publisher_url = models.URLField("publisher URL", max_length=2000, blank=True)
+    url = models.URLField("URL", max_length=2000, help_text="The fact-check's page.")
     review_date = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
     identity = models.CharField(

@@ -22,6 +22,10 @@ register = template.Library()
 _FACET_COUNT = re.compile(r" \((\d+)\)$")
 
 
+def _estimated(cl) -> bool:
+    return getattr(cl.paginator, "estimated", False)
+
+
 @register.filter
 def changelist_count(cl) -> str:
     """The change list's count of its rows (cl.result_count) as a person reads it: 1,234, or
@@ -29,20 +33,36 @@ def changelist_count(cl) -> str:
     config.admin_paging.EstimatedCountPaginator), which is off by a few percent. The smaller
     tables' admins keep Django's paginator, which never estimates."""
     count = intcomma(cl.result_count)
-    return f"about {count}" if getattr(cl.paginator, "estimated", False) else count
+    return f"about {count}" if _estimated(cl) else count
 
 
 @register.simple_tag
 def page_link(cl, number):
     """Django's link to a page of the change list (admin_list.paginator_number), its number
-    written 10,000; the address keeps its digits, as the desk's pager does."""
+    written 10,000; the address keeps its digits, as the desk's pager does. The last page of an
+    estimated count is "about" the last (config.admin_paging.EstimatedCountPaginator)."""
     if number == cl.paginator.ELLIPSIS:
         return format_html("{} ", cl.paginator.ELLIPSIS)
+    last = number == cl.paginator.num_pages
+    about = "about " if last and _estimated(cl) else ""
     if number == cl.page_num:
-        return format_html('<span class="this-page">{}</span> ', intcomma(number))
-    last = mark_safe(' class="end"') if number == cl.paginator.num_pages else ""
+        return format_html('{}<span class="this-page">{}</span> ', about, intcomma(number))
+    end = mark_safe(' class="end"') if last else ""
     query = cl.get_query_string({PAGE_VAR: number})
-    return format_html('<a href="{}"{}>{}</a> ', query, last, intcomma(number))
+    return format_html('{}<a href="{}"{}>{}</a> ', about, query, end, intcomma(number))
+
+
+@register.simple_tag
+def next_page_link(cl):
+    """From the last page of an estimated count on, a link to the next page where rows follow
+    (the estimate may be short of them): Django's pager has no "next", only the numbers up to
+    the estimate's last page."""
+    if not _estimated(cl) or cl.page_num < cl.paginator.num_pages:
+        return ""
+    if not cl.paginator.page(cl.page_num).has_next():
+        return ""
+    query = cl.get_query_string({PAGE_VAR: cl.page_num + 1})
+    return format_html('<a href="{}" rel="next">Next →</a> ', query)
 
 
 @register.simple_tag

@@ -6,7 +6,7 @@ fact-checks (/intake/fact-checks/), which say "about" before an estimated number
 Imports only Django."""
 
 from django.contrib import admin
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -37,10 +37,26 @@ def estimated_rows(queryset: QuerySet) -> int | None:
     return row[0]
 
 
+class EstimatedPage(Page):
+    """A page of an estimated count (EstimatedCountPaginator): from the estimate's last page on,
+    it has a next page where a row follows it, not where the estimate says one should."""
+
+    def has_next(self) -> bool:
+        paginator = self.paginator
+        if not paginator.estimated or self.number < paginator.num_pages:
+            return super().has_next()
+        return paginator.holds_rows_from(self.number * paginator.per_page)
+
+
 class EstimatedCountPaginator(Paginator):
     """COUNT(*) reads the whole table (a second and more at a million claims, on every page of
     the changelist); an unfiltered list of a big table shows the statistics' estimate instead,
-    within a few percent. Filtered lists count exactly: their numbers are what a person acts on."""
+    within a few percent. Filtered lists count exactly: their numbers are what a person acts on.
+
+    An estimate short of the rows there are would hide the rows past it: Django's paginator cuts
+    the last page at the count and refuses any page after it (the admin sent a page number past
+    it back to the first page). Estimated, the last page is a whole page, and a page past it is
+    there when a row is (EstimatedPage.has_next says so); an exact count pages as Django's."""
 
     @cached_property
     def _estimate(self) -> int | None:
@@ -58,12 +74,58 @@ class EstimatedCountPaginator(Paginator):
         says "about"."""
         return self._estimate is not None
 
+    @cached_property
+    def _rows_found(self) -> dict[int, bool]:
+        return {}
+
+    def holds_rows_from(self, offset: int) -> bool:
+        """Whether the list has a row at `offset` (0-based): one probe, asked once, as the
+        admin validates its page number twice (the page, then its pager)."""
+        if offset not in self._rows_found:
+            self._rows_found[offset] = self.object_list[offset : offset + 1].exists()
+        return self._rows_found[offset]
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            # Django's check parsed it: only its range failed.
+            past = int(number) > self.num_pages
+            if self.estimated and past and self.holds_rows_from((int(number) - 1) * self.per_page):
+                return int(number)
+            raise
+
+    def page(self, number):
+        if not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    def get_elided_page_range(self, number=1, *, on_each_side=3, on_ends=2):
+        pages = list(
+            super().get_elided_page_range(number, on_each_side=on_each_side, on_ends=on_ends)
+        )
+        number = self.validate_number(number)
+        if number not in pages:
+            # Past the estimate's last page, where Django lists only up to it when they are few.
+            first = max(self.num_pages + 1, number - on_each_side)
+            pages += [self.ELLIPSIS] if first > self.num_pages + 1 else []
+            pages += range(first, number + 1)
+        return pages
+
+    def _get_page(self, *args, **kwargs):
+        return EstimatedPage(*args, **kwargs)
+
 
 class LargeChangelistMixin:
     """No second count of the whole table under a filtered list ("5 results (1,000,000 total)"),
-    and the estimated count for the unfiltered one."""
+    the estimated count for the unfiltered one, and no "Show counts" in the filter sidebar: its
+    counts are one aggregate over every row the list holds (the whole table when unfiltered) at
+    each page, which is the COUNT(*) the estimate is there to avoid."""
 
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
 
 

@@ -249,7 +249,7 @@ class EvidenceSource(models.Model):
     verdict = models.ForeignKey(
         Verdict, on_delete=cascade_unless_verdict_published, related_name="sources"
     )
-    url = models.URLField(max_length=2000)
+    url = models.URLField("URL", max_length=2000)
     title = models.CharField(max_length=500)
     note = models.TextField(blank=True)
     accessed_on = models.DateField()

@@ -51,8 +51,8 @@ def test_the_article_add_form_names_each_field_by_its_label(admin_client):
     assert "The “Title” field holds a NUL character (at character 7)" in page
     assert "The “Outlet name” field holds a NUL character (at character 1)" in page
     # Named as its label is written above the box, not as the column's "url".
-    assert '<label for="id_url">Url:</label>' in page
-    assert "The “Url” field holds a NUL character (at character 22)" in page
+    assert '<label for="id_url">URL:</label>' in page
+    assert "The “URL” field holds a NUL character (at character 22)" in page
 
 
 def test_the_outlet_admin_names_its_name(admin_client):
