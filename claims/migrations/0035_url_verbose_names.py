@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0033_correction_requests"),
+        ("claims", "0034_desk_views_corrections"),
     ]
 
     operations = [
