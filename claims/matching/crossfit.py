@@ -32,22 +32,18 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkthat import Split, checkthat_load, fused_ranking, map_at_5, split_by_query
 from .corpus import corpus_matcher, embed_cached
 from .embedding import MAX_TOKENS, file_sha256, matching_tokenizer, onnx_embed
-from .evaluation import (
+from .retrieval import Candidates, Matcher, MatchSettings
+from .settings_fit import (
     SUGGESTED_PRECISION,
-    Split,
     Stream,
-    _ranking,
-    checkthat_load,
-    map_at_5,
     precision_at,
-    split_by_query,
     stream_build,
     threshold_fit,
     weights_fit,
 )
-from .retrieval import Candidates, Matcher, MatchSettings
 from .text import embedding_text
 
 FOLD_SEED = 0
@@ -139,7 +135,9 @@ def settings_judge(part: Scored, settings: MatchSettings, documents) -> Judged:
     suggested = precision_at(stream, settings.suggested)
     same_claim = precision_at(stream, settings.same_claim, guards=settings)
     return Judged(
-        hybrid_map=map_at_5([_ranking(found, settings) for found in part.candidates], part.split),
+        hybrid_map=map_at_5(
+            [fused_ranking(found, settings) for found in part.candidates], part.split
+        ),
         suggested_precision=suggested[0],
         suggested_right=suggested[1],
         suggested_reached=suggested[2],

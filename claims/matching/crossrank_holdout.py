@@ -2,7 +2,7 @@
 then dev read once.
 
 Protocol, fixed and committed on 2026-12-02 before any train-B figure was read (issue #12):
-1. CheckThat! 2020 train split once by tweet (`evaluation.split_by_query`, seed 0): train-A 640
+1. CheckThat! 2020 train split once by tweet (`checkthat.split_by_query`, seed 0): train-A 640
    tweets, train-B 160. M_A is the shipped bi-encoder recipe (one mined hard negative per pair)
    fine-tuned on train-A only: the same file `--train-holdout` and `--train-crossfit` build and
    reuse. Its hybrid candidates for train-A and train-B, fusion weights fitted on train-A
@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkthat import Split, checkthat_load, exact_rankings, map_at_5, split_by_query
 from .corpus import corpus_matcher, embed_cached
 from .crossrank import (
     DEPTH,
@@ -59,8 +60,8 @@ from .crossrank import (
     rrf_order,
     top_candidates,
 )
-from .evaluation import Split, checkthat_load, exact_rankings, map_at_5, split_by_query, weights_fit
 from .retrieval import Candidates, Matcher, MatchSettings
+from .settings_fit import weights_fit
 from .text import embedding_text
 
 FORWARD_MARGIN = 0.01

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.textfile import TsvFormatError
 from claims.matching import collection_holdout, embedding
+from claims.matching.checkthat import checkthat_load
 from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
 from claims.matching.crossrank import DEPTH, EPOCHS
 from claims.matching.crossrank_holdout import (
@@ -20,7 +21,7 @@ from claims.matching.crossrank_holdout import (
     cross_encoder_dev,
     cross_encoder_holdout,
 )
-from claims.matching.evaluation import checkthat_load, matching_evaluate
+from claims.matching.evaluation import matching_evaluate
 from claims.matching.export import plain_fp32_export
 from claims.matching.feedback_holdout import round_lines, signals_compare
 from claims.matching.holdout import SHIP_MARGIN as RECIPE_MARGIN
