@@ -267,3 +267,40 @@ def cross_encoder_dev(
     dev_vectors = embed_cached(splits["dev"].texts, embed=plain, cache_dir=cache_dir, tag=plain_tag)
     plain_dev = map_at_5(exact_rankings(dev_vectors, document_vectors), splits["dev"])
     return DevResult(plain_dev, dev, dev.fused >= SHIPPED_DEV_MAP + SHIP_MARGIN, path)
+
+
+def _reranked_lines(name: str, figures: Reranked) -> list[str]:
+    return [
+        f"{'MAP@5':<28} {'hybrid':>8} {'hybrid + cross':>16} {'cross alone':>14} "
+        f"{'gold@' + str(DEPTH):>9}  cross-encoder p50 / p95 a query",
+        f"{name:<28} {figures.hybrid:>8.4f} {figures.fused:>16.4f} "
+        f"{figures.cross_alone:>14.4f} "
+        f"{figures.gold_in_depth:>9.4f}  {figures.latency_p50_ms:.0f} / "
+        f"{figures.latency_p95_ms:.0f} ms",
+    ]
+
+
+def holdout_lines(result: HoldoutResult, *, epochs: int) -> list[str]:
+    """The train-B judgement as `evaluate_matching --train-cross-encoder` prints it."""
+    chosen = result.settings
+    gain = result.train_b.fused - result.train_b.hybrid
+    verdict = "goes forward" if result.goes_forward else "does not go forward"
+    return [
+        f"fusion weights fitted on train-A: {chosen.claim_weight} / {chosen.title_weight} / "
+        f"{chosen.lexical_weight}; cross-encoder trained on train-A, {epochs} epoch(s)",
+        *_reranked_lines("train-B", result.train_b),
+        f"train-B gain of hybrid + cross-encoder: {gain:+.4f} (rule: >= {FORWARD_MARGIN}): "
+        f"the cross-encoder {verdict}",
+    ]
+
+
+def dev_lines(result: DevResult) -> list[str]:
+    """The dev read as `evaluate_matching --cross-encoder-dev` prints it."""
+    verdict = "ships" if result.ships else "does not ship"
+    return [
+        f"plain MiniLM fp32 (raw text, exact cosine), dev {result.plain_dev:.4f}",
+        *_reranked_lines("dev", result.dev),
+        f"dev hybrid + cross-encoder {result.dev.fused:.4f} against the shipped hybrid's "
+        f"{SHIPPED_DEV_MAP} (rule: >= +{SHIP_MARGIN}): the cross-encoder {verdict} "
+        f"(model {result.model_path})",
+    ]

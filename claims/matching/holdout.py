@@ -141,3 +141,26 @@ def recipes_compare(*, data_dir: Path, work_dir: Path, cache_dir: Path | None, l
         rows.append(score(name=name, embed=texts_embed(model_path), tag=tag))
         log(f"{rows[-1]}")
     return rows
+
+
+def round_lines(rows: list[HoldoutRow]) -> list[str]:
+    """The comparison's table and its verdict, as `evaluate_matching --train-holdout` prints it."""
+    lines = [
+        f"{'system':<40} {'hybrid A':>8} {'hybrid B':>8} {'claim A':>8} {'claim B':>8}  "
+        "weights fitted on train-A"
+    ]
+    for row in rows:
+        chosen = row.settings
+        lines.append(
+            f"{row.system:<40} {row.hybrid_a:>8.4f} {row.hybrid_b:>8.4f} {row.claim_a:>8.4f} "
+            f"{row.claim_b:>8.4f}  {chosen.claim_weight} / {chosen.title_weight} / "
+            f"{chosen.lexical_weight}"
+        )
+    baseline, candidate = rows[1], rows[2]
+    gain = candidate.hybrid_b - baseline.hybrid_b
+    verdict = "goes forward" if gain >= SHIP_MARGIN else "does not go forward"
+    lines.append(
+        f"train-B hybrid gain of the hard negatives: {gain:+.4f} (rule: >= {SHIP_MARGIN}): "
+        f"the candidate {verdict}"
+    )
+    return lines
