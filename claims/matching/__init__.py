@@ -16,6 +16,8 @@ What each module owns and may import (dependencies point down this list, never u
 - `corpus`, `evaluation`, `holdout`, `export`, `finetune`: matchers over files, the CheckThat!
   evaluation, the train-A/train-B comparison of fine-tuning recipes, rebuilding the model
   (commands only; PyTorch in the last two only, and in `holdout` when it fine-tunes).
+- `settings_fit` (fusion weights and thresholds fitted on train), `checkthat` (the CheckThat!
+  2020 files, query splits and MAP@5): what the evaluations above share (numpy; no Django).
 - `crossrank_holdout`: the train-A/train-B judgement of the cross-encoder, then its dev read
   (commands only; PyTorch when it trains).
 - `feedback_holdout`: round 9's train-A/train-B judgement of query feedback and the plain

@@ -26,8 +26,8 @@ import numpy as np
 
 from claims.nlp.onnx_batches import onnx_outputs
 
+from .checkthat import Split, checkthat_load, exact_rankings, map_at_5, split_by_query
 from .corpus import embed_cached
-from .evaluation import Split, checkthat_load, exact_rankings, map_at_5, split_by_query
 from .holdout import HoldoutRow, holdout_score
 from .text import embedding_text
 

@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checkthat import Split, checkthat_load, split_by_query
 from .collection_pairs import COLLECTION_PAIRS, collection_draw, plain_collection_pairs
 from .embedding import file_sha256
-from .evaluation import Split, checkthat_load, split_by_query
 from .holdout import HoldoutRow, holdout_score
 from .retrieval import Document
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkthat import Split
 from .embedding import MAX_TOKENS, onnx_embed
-from .evaluation import Split
 from .finetune import TrainingPair, hybrid_fitted_on
 from .retrieval import Document, title_vector_id
 

@@ -32,22 +32,18 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkthat import Split, checkthat_load, fused_ranking, map_at_5, split_by_query
 from .corpus import corpus_matcher, embed_cached
 from .embedding import MAX_TOKENS, file_sha256, matching_tokenizer, onnx_embed
-from .evaluation import (
+from .retrieval import Candidates, Matcher, MatchSettings
+from .settings_fit import (
     SUGGESTED_PRECISION,
-    Split,
     Stream,
-    _ranking,
-    checkthat_load,
-    map_at_5,
     precision_at,
-    split_by_query,
     stream_build,
     threshold_fit,
     weights_fit,
 )
-from .retrieval import Candidates, Matcher, MatchSettings
 from .text import embedding_text
 
 FOLD_SEED = 0
@@ -139,7 +135,9 @@ def settings_judge(part: Scored, settings: MatchSettings, documents) -> Judged:
     suggested = precision_at(stream, settings.suggested)
     same_claim = precision_at(stream, settings.same_claim, guards=settings)
     return Judged(
-        hybrid_map=map_at_5([_ranking(found, settings) for found in part.candidates], part.split),
+        hybrid_map=map_at_5(
+            [fused_ranking(found, settings) for found in part.candidates], part.split
+        ),
         suggested_precision=suggested[0],
         suggested_right=suggested[1],
         suggested_reached=suggested[2],
@@ -275,3 +273,37 @@ def out_of_fold_settings(*, data_dir: Path, work_dir: Path, cache_dir: Path | No
     documents, _, splits = checkthat_load(data_dir)
     models = FoldModels(documents=documents, work_dir=work_dir, cache_dir=cache_dir, log=log)
     return settings_fit(models.out_of_fold(splits["train"], "train"), documents)
+
+
+def round_lines(comparison: Comparison) -> list[str]:
+    """The comparison's table and its verdict, as `evaluate_matching --train-crossfit` prints it."""
+    lines = [
+        f"{'fitted on train-A':<14} {'weights':<15} {'suggested':>9} {'same':>6} "
+        f"{'MAP@5 B':>8} {'suggested precision B':>22} {'same claim B':>13}"
+    ]
+    for name, fitted, judged in (
+        ("in-sample", comparison.in_sample, comparison.judged_in_sample),
+        ("out-of-fold", comparison.out_of_fold, comparison.judged_out_of_fold),
+    ):
+        chosen = fitted.settings
+        weights = f"{chosen.claim_weight} / {chosen.title_weight} / {chosen.lexical_weight}"
+        suggested = (
+            f"{judged.suggested_precision:.4f} "
+            f"({judged.suggested_right}/{judged.suggested_reached})"
+        )
+        same = (
+            f"{judged.same_claim_precision:.3f} "
+            f"({judged.same_claim_right}/{judged.same_claim_reached})"
+        )
+        lines.append(
+            f"{name:<14} {weights:<15} {chosen.suggested:>9} {chosen.same_claim:>6} "
+            f"{judged.hybrid_map:>8.4f} {suggested:>22} {same:>13}"
+        )
+        for level, rule in fitted.rules.items():
+            lines.append(f"  {level}: {rule}")
+    verdict = "goes forward" if comparison.goes_forward else "does not go forward"
+    lines.append(
+        f"rule (train-B MAP@5 at most {MAP_TOLERANCE} below in-sample, suggested precision "
+        f"closer to the target): out-of-fold {verdict}"
+    )
+    return lines

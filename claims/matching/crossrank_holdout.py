@@ -2,7 +2,7 @@
 then dev read once.
 
 Protocol, fixed and committed on 2026-12-02 before any train-B figure was read (issue #12):
-1. CheckThat! 2020 train split once by tweet (`evaluation.split_by_query`, seed 0): train-A 640
+1. CheckThat! 2020 train split once by tweet (`checkthat.split_by_query`, seed 0): train-A 640
    tweets, train-B 160. M_A is the shipped bi-encoder recipe (one mined hard negative per pair)
    fine-tuned on train-A only: the same file `--train-holdout` and `--train-crossfit` build and
    reuse. Its hybrid candidates for train-A and train-B, fusion weights fitted on train-A
@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkthat import Split, checkthat_load, exact_rankings, map_at_5, split_by_query
 from .corpus import corpus_matcher, embed_cached
 from .crossrank import (
     DEPTH,
@@ -59,8 +60,8 @@ from .crossrank import (
     rrf_order,
     top_candidates,
 )
-from .evaluation import Split, checkthat_load, exact_rankings, map_at_5, split_by_query, weights_fit
 from .retrieval import Candidates, Matcher, MatchSettings
+from .settings_fit import weights_fit
 from .text import embedding_text
 
 FORWARD_MARGIN = 0.01
@@ -266,3 +267,40 @@ def cross_encoder_dev(
     dev_vectors = embed_cached(splits["dev"].texts, embed=plain, cache_dir=cache_dir, tag=plain_tag)
     plain_dev = map_at_5(exact_rankings(dev_vectors, document_vectors), splits["dev"])
     return DevResult(plain_dev, dev, dev.fused >= SHIPPED_DEV_MAP + SHIP_MARGIN, path)
+
+
+def _reranked_lines(name: str, figures: Reranked) -> list[str]:
+    return [
+        f"{'MAP@5':<28} {'hybrid':>8} {'hybrid + cross':>16} {'cross alone':>14} "
+        f"{'gold@' + str(DEPTH):>9}  cross-encoder p50 / p95 a query",
+        f"{name:<28} {figures.hybrid:>8.4f} {figures.fused:>16.4f} "
+        f"{figures.cross_alone:>14.4f} "
+        f"{figures.gold_in_depth:>9.4f}  {figures.latency_p50_ms:.0f} / "
+        f"{figures.latency_p95_ms:.0f} ms",
+    ]
+
+
+def holdout_lines(result: HoldoutResult, *, epochs: int) -> list[str]:
+    """The train-B judgement as `evaluate_matching --train-cross-encoder` prints it."""
+    chosen = result.settings
+    gain = result.train_b.fused - result.train_b.hybrid
+    verdict = "goes forward" if result.goes_forward else "does not go forward"
+    return [
+        f"fusion weights fitted on train-A: {chosen.claim_weight} / {chosen.title_weight} / "
+        f"{chosen.lexical_weight}; cross-encoder trained on train-A, {epochs} epoch(s)",
+        *_reranked_lines("train-B", result.train_b),
+        f"train-B gain of hybrid + cross-encoder: {gain:+.4f} (rule: >= {FORWARD_MARGIN}): "
+        f"the cross-encoder {verdict}",
+    ]
+
+
+def dev_lines(result: DevResult) -> list[str]:
+    """The dev read as `evaluate_matching --cross-encoder-dev` prints it."""
+    verdict = "ships" if result.ships else "does not ship"
+    return [
+        f"plain MiniLM fp32 (raw text, exact cosine), dev {result.plain_dev:.4f}",
+        *_reranked_lines("dev", result.dev),
+        f"dev hybrid + cross-encoder {result.dev.fused:.4f} against the shipped hybrid's "
+        f"{SHIPPED_DEV_MAP} (rule: >= +{SHIP_MARGIN}): the cross-encoder {verdict} "
+        f"(model {result.model_path})",
+    ]

@@ -1,163 +1,26 @@
 """Fit the matcher on CheckThat! 2020 Task 2 train and report MAP@5 on dev, side by side.
 
-Weights and thresholds are chosen on train only; dev is scored once per system at the end.
-A learned re-ranker (claims.matching.rerank) is measured beside them, not shipped: its train
-figure is 5-fold cross-validation over train queries.
-Thresholds are fitted on a simulated stream of half repeats and half new claims: each train
-tweet is searched once with its fact-check in the collection (a repeat) and once with it
-left out (a new claim, whose best match is by construction wrong).
+Weights and thresholds are chosen on train only (claims.matching.settings_fit); dev is scored
+once per system at the end. A learned re-ranker (claims.matching.rerank) is measured beside them,
+not shipped: its train figure is 5-fold cross-validation over train queries, done here.
 """
 
-import csv
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from articles.textfile import TsvFormatError, tsv_read, tsv_records
-
+from .checkthat import SPLITS, Split, checkthat_load, exact_rankings, fused_ranking, map_at_5
 from .corpus import corpus_matcher, embed_cached
 from .rerank import DEFAULT_DEPTH, Reranker, candidate_features, reranker_fit
-from .retrieval import (
-    SAME_CLAIM,
-    Candidates,
-    Document,
-    Matcher,
-    MatchSettings,
-    match_level,
-)
+from .retrieval import Candidates, Matcher, MatchSettings
+from .settings_fit import precision_at, stream_build, threshold_fit, weights_fit
 from .text import embedding_text
 
-VCLAIMS_FILE = "verified_claims.docs.tsv"
-SPLITS = ("train", "dev")
-WEIGHT_GRID = [round(value, 2) for value in np.arange(0.0, 1.01, 0.1)]
-# Precision a newsroom can live with: an auto-link is wrong at most once in a hundred; a
-# suggestion is worth a reviewer's look when at least two in three are right.
-SAME_CLAIM_PRECISION = 0.99
-SUGGESTED_PRECISION = 0.67
-MIN_REACHED = 20
 # The re-ranker's cross-validation on train: folds of queries, fixed before any run.
 RERANK_FOLDS = 5
 RERANK_SEED = 0
-# Comparing fine-tuning recipes without dev: train split once by query, fixed before any run.
-HOLDOUT_SEED = 0
-HOLDOUT_SHARE = 0.2
-
-
-@dataclass(frozen=True)
-class Split:
-    query_ids: list[str]
-    texts: list[str]
-    relevant: dict[str, set[int]]
-
-
-def checkthat_load(
-    data_dir: Path, *, splits: tuple[str, ...] = SPLITS
-) -> tuple[list[Document], list[str], dict[str, Split]]:
-    """Documents keyed by position, their original ids, and the query splits named in `splits`
-    (only their files are opened: the train-only scouting never opens dev's)."""
-    unknown = [name for name in splits if name not in SPLITS]
-    if unknown:
-        raise ValueError(f"unknown split(s) {', '.join(unknown)}; expected some of {SPLITS}")
-    rows = tsv_read(data_dir / VCLAIMS_FILE, ["", "vclaim", "title"])
-    vclaim_ids = [row[""] for row in rows]
-    position = {vclaim_id: i for i, vclaim_id in enumerate(vclaim_ids)}
-    documents = [
-        Document(key=i, text=row["vclaim"], title=row["title"]) for i, row in enumerate(rows)
-    ]
-    loaded = {}
-    for name in splits:
-        queries = tsv_read(data_dir / f"{name}.tweets.queries.tsv", ["", "tweet_content"])
-        loaded[name] = Split(
-            query_ids=[row[""] for row in queries],
-            texts=[row["tweet_content"] for row in queries],
-            relevant=_qrels_read(data_dir / f"{name}.tweet-vclaim-pairs.qrels", position),
-        )
-    return documents, vclaim_ids, loaded
-
-
-def _qrels_read(path: Path, position: dict[str, int]) -> dict[str, set[int]]:
-    """Each query's relevant documents from a TREC qrels file (query id, 0, vclaim id, label;
-    no quoting); TsvFormatError naming the line of one that cannot be read."""
-    relevant: dict[str, set[int]] = {}
-    for record in tsv_records(path, quoting=csv.QUOTE_NONE, max_field_lines=None):
-        if not record.values:
-            continue
-        if len(record.values) != 4:
-            raise TsvFormatError(
-                f"{path}, line {record.line}: {len(record.values)} fields, a qrels line has 4 "
-                "(query id, 0, vclaim id, label)"
-            )
-        query_id, _, vclaim_id, label = record.values
-        if label.strip() != "1":
-            continue
-        if vclaim_id not in position:
-            raise TsvFormatError(
-                f"{path}, line {record.line}: vclaim {vclaim_id!r} is not in {VCLAIMS_FILE}"
-            )
-        relevant.setdefault(query_id, set()).add(position[vclaim_id])
-    return relevant
-
-
-def split_by_query(split: Split, *, seed: int = HOLDOUT_SEED, share: float = HOLDOUT_SHARE):
-    """(train-A, train-B): a seeded permutation of the queries in file order; the last `share`
-    of it (160 of CheckThat! 2020's 800 train tweets) is train-B."""
-    order = np.random.default_rng(seed).permutation(len(split.query_ids))
-    held = set(order[len(order) - round(len(order) * share) :].tolist())
-
-    def part(held_out: bool) -> Split:
-        positions = [i for i in range(len(split.query_ids)) if (i in held) == held_out]
-        ids = [split.query_ids[i] for i in positions]
-        return Split(
-            query_ids=ids,
-            texts=[split.texts[i] for i in positions],
-            relevant={
-                query_id: split.relevant[query_id] for query_id in ids if query_id in split.relevant
-            },
-        )
-
-    return part(False), part(True)
-
-
-def average_precision_at(ranked: list[int], relevant: set[int], k: int = 5) -> float:
-    hits, total = 0, 0.0
-    for rank, key in enumerate(ranked[:k], start=1):
-        if key in relevant:
-            hits += 1
-            total += hits / rank
-    return total / len(relevant) if relevant else 0.0
-
-
-def map_at_5(rankings: list[list[int]], split: Split) -> float:
-    scores = [
-        average_precision_at(ranking, split.relevant.get(query_id, set()))
-        for ranking, query_id in zip(rankings, split.query_ids, strict=True)
-    ]
-    return float(np.mean(scores))
-
-
-def exact_rankings(query_vectors: np.ndarray, document_vectors: np.ndarray) -> list[list[int]]:
-    similarities = query_vectors @ document_vectors.T
-    return [list(np.argsort(-row, kind="stable")[:5]) for row in similarities]
-
-
-def _ranking(found: Candidates, settings: MatchSettings) -> list[int]:
-    scores = found.fused(settings)
-    return [found.keys[i] for i in np.argsort(-scores, kind="stable")[:5]]
-
-
-def weights_fit(candidates: list[Candidates], split: Split, base: MatchSettings) -> MatchSettings:
-    best, best_score = base, -1.0
-    for claim, title, lexical in itertools.product(WEIGHT_GRID, repeat=3):
-        if claim + title + lexical == 0:
-            continue
-        trial = replace(base, claim_weight=claim, title_weight=title, lexical_weight=lexical)
-        score = map_at_5([_ranking(found, trial) for found in candidates], split)
-        if score > best_score + 1e-9:
-            best, best_score = trial, score
-    return best
 
 
 @dataclass
@@ -217,72 +80,6 @@ def cross_validated_rankings(inputs: RerankInputs, models: list[Reranker]) -> li
         for i, ranking in zip(positions, reranked(inputs, model, positions), strict=True):
             rankings[i] = ranking
     return rankings
-
-
-@dataclass(frozen=True)
-class Stream:
-    """Best match of each search in the simulated stream: its score and whether it is right."""
-
-    scores: np.ndarray
-    correct: np.ndarray
-    query_texts: list[str]
-    match_texts: list[str]
-
-
-def stream_build(matcher: Matcher, split: Split, query_vectors, documents) -> Stream:
-    scores, correct, queries, matches = [], [], [], []
-    for query_id, text, vector in zip(split.query_ids, split.texts, query_vectors, strict=True):
-        relevant = split.relevant.get(query_id, set())
-        for exclude in ((), relevant):
-            best = matcher.search_vector(text, vector, limit=1, exclude=exclude)[0]
-            scores.append(best.score)
-            correct.append(best.key in relevant)
-            queries.append(text)
-            matches.append(documents[best.key].text)
-    return Stream(np.array(scores), np.array(correct), queries, matches)
-
-
-def precision_at(
-    stream: Stream, threshold: float, *, guards: MatchSettings | None = None
-) -> tuple[float, int, int]:
-    """(precision, right, reached) of the searches whose best match scores `threshold` or more;
-    with `guards`, only those the matcher would call the same claim (numbers, negation, length)."""
-    reached = stream.scores >= threshold
-    if guards is not None:
-        same = replace(guards, suggested=min(threshold, guards.suggested), same_claim=threshold)
-        reached &= np.array(
-            [
-                match_level(score, query, match, same) == SAME_CLAIM
-                for score, query, match in zip(
-                    stream.scores, stream.query_texts, stream.match_texts, strict=True
-                )
-            ]
-        )
-    total = int(reached.sum())
-    right = int((reached & stream.correct).sum())
-    return (right / total if total else 1.0), right, total
-
-
-def lowest_threshold(stream: Stream, target: float) -> tuple[float, str]:
-    """The lowest score at which the precision reaches `target` with MIN_REACHED searches or
-    more above it; where no score does, the lowest above which the stream holds no mistake."""
-    grid = [round(value, 3) for value in np.arange(0.2, 1.0, 0.005)]
-    for threshold in grid:
-        precision, _, reached = precision_at(stream, threshold)
-        if reached >= MIN_REACHED and precision >= target:
-            return threshold, f"precision >= {target} with >= {MIN_REACHED} searches above"
-    for threshold in grid:
-        precision, right, reached = precision_at(stream, threshold)
-        if right == reached:
-            return threshold, f"precision {target} not reached: no mistake above"
-    return 1.0, "no threshold"
-
-
-def threshold_fit(stream: Stream, settings: MatchSettings) -> tuple[MatchSettings, dict]:
-    suggested, suggested_rule = lowest_threshold(stream, SUGGESTED_PRECISION)
-    same, same_rule = lowest_threshold(stream, SAME_CLAIM_PRECISION)
-    fitted = replace(settings, suggested=suggested, same_claim=max(same, suggested))
-    return fitted, {"suggested": suggested_rule, "same_claim": same_rule}
 
 
 @dataclass
@@ -384,7 +181,8 @@ def matching_evaluate(
                 name,
                 *[
                     map_at_5(
-                        [_ranking(found, settings) for found in candidates[split]], splits[split]
+                        [fused_ranking(found, settings) for found in candidates[split]],
+                        splits[split],
                     )
                     for split in SPLITS
                 ],

@@ -143,7 +143,7 @@ def matching_model_build(
     (`collection_pairs`, round 10 of issue #12)."""
     source_dir = backbone_dir()
     if data_dir is not None:
-        from .evaluation import checkthat_load
+        from .checkthat import checkthat_load
 
         # Before the export (minutes): a data file missing or malformed is named at once.
         documents, _, splits = checkthat_load(data_dir, splits=("train",))

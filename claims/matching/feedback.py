@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .evaluation import WEIGHT_GRID, Split
+from .checkthat import Split
 from .retrieval import Candidates, Matcher, MatchSettings, text_vector_id, title_vector_id
+from .settings_fit import WEIGHT_GRID
 
 
 @dataclass(frozen=True)

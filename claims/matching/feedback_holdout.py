@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkthat import Split, checkthat_load, fused_ranking, map_at_5, split_by_query
 from .corpus import corpus_matcher, embed_cached
 from .embedding import MAX_TOKENS, onnx_embed
-from .evaluation import Split, _ranking, checkthat_load, map_at_5, split_by_query, weights_fit
 from .feedback import (
     candidate_vectors,
     feedback_rescored,
@@ -25,6 +25,7 @@ from .feedback import (
     signals_map,
 )
 from .retrieval import Candidates, MatchSettings, text_vector_id
+from .settings_fit import weights_fit
 from .text import embedding_text
 
 FEEDBACK_DEPTHS = (1, 2, 3, 5)
@@ -65,7 +66,7 @@ class RoundResult:
 
 
 def hybrid_map(found: list[Candidates], split: Split, settings: MatchSettings) -> float:
-    return map_at_5([_ranking(candidates, settings) for candidates in found], split)
+    return map_at_5([fused_ranking(candidates, settings) for candidates in found], split)
 
 
 def feedback_choose(found, vectors, queries, split: Split, first: MatchSettings, log):

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkthat import Split
 from .corpus import corpus_matcher, embed_cached
-from .evaluation import Split, weights_fit
 from .retrieval import Document, MatchSettings
+from .settings_fit import weights_fit
 from .text import embedding_text
 
 EPOCHS = 2

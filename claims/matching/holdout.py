@@ -1,6 +1,6 @@
 """Compare fine-tuning recipes without reading dev: fine-tune on train-A, judge on train-B.
 
-CheckThat! 2020 train is split once by query (`evaluation.split_by_query`, seed 0, 640 / 160
+CheckThat! 2020 train is split once by query (`checkthat.split_by_query`, seed 0, 640 / 160
 tweets). Each recipe fine-tunes on train-A only and is exported to int8 exactly as the shipped
 model is; on train-B it is scored by the hybrid with fusion weights fitted on train-A (as
 `evaluate_matching` fits them on train) and by its claim vector alone. The plain fp32 model is
@@ -21,10 +21,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .checkthat import Split, checkthat_load, fused_ranking, map_at_5, split_by_query
 from .corpus import corpus_matcher, embed_cached
 from .embedding import MAX_TOKENS, file_sha256, matching_tokenizer, onnx_embed
-from .evaluation import Split, _ranking, checkthat_load, map_at_5, split_by_query, weights_fit
 from .retrieval import MatchSettings
+from .settings_fit import weights_fit
 from .text import embedding_text
 
 # Recipe name -> whether it adds the mined hard negative.
@@ -67,7 +68,7 @@ def holdout_score(
     claim_only = replace(MatchSettings(), claim_weight=1, title_weight=0, lexical_weight=0)
 
     def score(settings, part, split):
-        return map_at_5([_ranking(found, settings) for found in candidates[part]], split)
+        return map_at_5([fused_ranking(found, settings) for found in candidates[part]], split)
 
     return HoldoutRow(
         system=name,
@@ -140,3 +141,26 @@ def recipes_compare(*, data_dir: Path, work_dir: Path, cache_dir: Path | None, l
         rows.append(score(name=name, embed=texts_embed(model_path), tag=tag))
         log(f"{rows[-1]}")
     return rows
+
+
+def round_lines(rows: list[HoldoutRow]) -> list[str]:
+    """The comparison's table and its verdict, as `evaluate_matching --train-holdout` prints it."""
+    lines = [
+        f"{'system':<40} {'hybrid A':>8} {'hybrid B':>8} {'claim A':>8} {'claim B':>8}  "
+        "weights fitted on train-A"
+    ]
+    for row in rows:
+        chosen = row.settings
+        lines.append(
+            f"{row.system:<40} {row.hybrid_a:>8.4f} {row.hybrid_b:>8.4f} {row.claim_a:>8.4f} "
+            f"{row.claim_b:>8.4f}  {chosen.claim_weight} / {chosen.title_weight} / "
+            f"{chosen.lexical_weight}"
+        )
+    baseline, candidate = rows[1], rows[2]
+    gain = candidate.hybrid_b - baseline.hybrid_b
+    verdict = "goes forward" if gain >= SHIP_MARGIN else "does not go forward"
+    lines.append(
+        f"train-B hybrid gain of the hard negatives: {gain:+.4f} (rule: >= {SHIP_MARGIN}): "
+        f"the candidate {verdict}"
+    )
+    return lines

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.management.commands import evaluate_matching as command
-from claims.matching import embedding
-from claims.matching import evaluation as evaluation_module
+from claims.matching import checkthat, embedding
 from claims.matching.evaluation import Report
 from claims.matching.retrieval import MatchSettings
 from claims.matching.store import match_settings
@@ -140,7 +139,7 @@ def test_model_dir_without_a_model_is_refused_naming_what_is_missing(evaluation,
 def test_a_data_folder_without_the_data_is_named_before_any_model_is_exported(
     evaluation, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(command, "checkthat_load", evaluation_module.checkthat_load)
+    monkeypatch.setattr(command, "checkthat_load", checkthat.checkthat_load)
     exported = []
     monkeypatch.setattr(command, "plain_fp32_export", lambda **kwargs: exported.append(kwargs))
     (tmp_path / "var" / embedding.FP32_LOCAL_NAME).unlink()  # the baseline would be exported

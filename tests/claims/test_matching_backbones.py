@@ -10,7 +10,7 @@ import pytest
 from articles.textfile import TsvFormatError
 from claims.matching import backbones
 from claims.matching.backbones import Backbone, PartsError, parts_join, parts_ordered
-from claims.matching.evaluation import Split, checkthat_load
+from claims.matching.checkthat import Split, checkthat_load
 from claims.matching.retrieval import Document
 from tests.claims.toy_embeddings import words_embedder
 

@@ -5,8 +5,9 @@ from dataclasses import replace
 import pytest
 from django.core.management import CommandError, call_command
 
+from claims.matching.checkthat import checkthat_load
 from claims.matching.collection_pairs import collection_draw, collection_pairs_mine
-from claims.matching.evaluation import checkthat_load, matching_evaluate
+from claims.matching.evaluation import matching_evaluate
 from claims.matching.retrieval import Document, MatchSettings
 from tests.claims.toy_embeddings import words_embedder
 

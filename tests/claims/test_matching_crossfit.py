@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.matching import crossfit
+from claims.matching.checkthat import Split
 from claims.matching.corpus import corpus_matcher
 from claims.matching.crossfit import (
     Judged,
@@ -16,7 +17,7 @@ from claims.matching.crossfit import (
     settings_judge,
     split_join,
 )
-from claims.matching.evaluation import Split, matching_evaluate
+from claims.matching.evaluation import matching_evaluate
 from claims.matching.retrieval import Document, MatchSettings
 from tests.claims.toy_embeddings import same_vector_embed, words_embedder
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims.matching import crossrank_holdout, embedding
+from claims.matching.checkthat import Split
 from claims.matching.crossrank import (
     MAX_TOKENS,
     OUTPUT,
@@ -17,7 +18,6 @@ from claims.matching.crossrank import (
     top_candidates,
 )
 from claims.matching.crossrank_holdout import cross_encoder_dev, reranked_judge
-from claims.matching.evaluation import Split
 from claims.matching.retrieval import Candidates, Document, MatchSettings
 from claims.nlp import checkworthiness
 from claims.nlp.checkworthiness import backbone_dir

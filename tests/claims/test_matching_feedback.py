@@ -4,14 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from claims.matching.checkthat import Split, average_precision_at, fused_ranking, map_at_5
 from claims.matching.corpus import corpus_matcher
-from claims.matching.evaluation import (
-    Split,
-    _ranking,
-    average_precision_at,
-    map_at_5,
-    weights_fit,
-)
 from claims.matching.feedback import (
     average_precisions,
     candidate_vectors,
@@ -22,6 +16,7 @@ from claims.matching.feedback import (
     signals_map,
 )
 from claims.matching.retrieval import Candidates, Document, MatchSettings
+from claims.matching.settings_fit import weights_fit
 from tests.claims.toy_embeddings import words_embedder
 
 VOCABULARY = ["moon", "studio", "landing", "vaccine", "autism", "budget"]
@@ -107,7 +102,7 @@ def test_the_vectorised_fit_chooses_what_weights_fit_chooses_on_three_signals():
     chosen = weights_fit(found, split, MatchSettings())
     weights, score = signals_fit([signal_columns(f) for f in found], [f.keys for f in found], split)
     assert tuple(weights) == (chosen.claim_weight, chosen.title_weight, chosen.lexical_weight)
-    assert abs(score - map_at_5([_ranking(f, chosen) for f in found], split)) < 1e-9
+    assert abs(score - map_at_5([fused_ranking(f, chosen) for f in found], split)) < 1e-9
 
 
 def test_a_fourth_signal_that_knows_the_answer_gets_weight_and_the_best_score():

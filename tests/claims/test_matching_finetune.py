@@ -1,6 +1,6 @@
 """The fine-tuning recipes' inputs: the fixed train split, the pairs and the mined negatives."""
 
-from claims.matching.evaluation import Split, split_by_query
+from claims.matching.checkthat import Split, split_by_query
 from claims.matching.finetune import hard_negatives_mine, training_pairs
 from claims.matching.retrieval import Document
 from tests.claims.toy_embeddings import words_embedder

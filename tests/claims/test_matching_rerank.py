@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
+from claims.matching.checkthat import Split, map_at_5
 from claims.matching.corpus import corpus_matcher
 from claims.matching.evaluation import (
-    Split,
     cross_validated_rankings,
-    map_at_5,
     rerank_inputs,
     reranked,
     reranker_cross_fit,

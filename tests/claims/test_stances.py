@@ -6,13 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from claims.nlp.attribution import attribute_sentences, stance_candidates
-from claims.nlp.polnear import (
-    GoldAttribution,
-    PolnearArticle,
-    evaluate_attribution,
-    parse_brat,
-    resolved_names,
-)
+from claims.nlp.polnear import evaluate_attribution, resolved_names
+from claims.nlp.polnear_corpus import GoldAttribution, PolnearArticle, parse_brat
 from claims.nlp.sentences import split_sentences
 from claims.nlp.stances import (
     MODEL_PATH,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import notes, services, timeline
+from claims import notes, services, timeline, timeline_entries
 from claims.matching import group_changes
 from claims.models import Claim, ClaimEvent, ClaimEventKind
 from tests.factories import (
@@ -308,7 +308,7 @@ def test_an_old_version_that_changed_nothing_says_so_instead_of_an_empty_entry(c
     first, second = [entry for entry in entries if entry.title.startswith("Verdict version")]
     assert (first.title, first.note) == ("Verdict version 1", "")
     assert (second.title, second.changes) == ("Verdict version 2", [])
-    assert second.note == timeline.UNCHANGED_VERSION_NOTE
+    assert second.note == timeline_entries.UNCHANGED_VERSION_NOTE
     client.force_login(editor())
     page = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
     assert "Saved without a change to its rating, wording or sources." in page

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.textfile import TextFileError
-from claims.nlp.polnear import SPLITS, evaluate_attribution
+from claims.nlp.polnear import evaluate_attribution
+from claims.nlp.polnear_corpus import SPLITS
 from claims.nlp.stances import StanceModelUnavailable, load_stance_model
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]

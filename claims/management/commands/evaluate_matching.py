@@ -10,20 +10,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.textfile import TsvFormatError
-from claims.matching import collection_holdout, embedding
-from claims.matching.crossfit import MAP_TOLERANCE, crossfit_compare, out_of_fold_settings
-from claims.matching.crossrank import DEPTH, EPOCHS
-from claims.matching.crossrank_holdout import (
-    FORWARD_MARGIN,
-    SHIP_MARGIN,
-    SHIPPED_DEV_MAP,
-    cross_encoder_dev,
-    cross_encoder_holdout,
-)
-from claims.matching.evaluation import checkthat_load, matching_evaluate
+from claims.matching import collection_holdout, crossfit, crossrank_holdout, embedding, holdout
+from claims.matching.checkthat import checkthat_load
+from claims.matching.crossfit import crossfit_compare, out_of_fold_settings
+from claims.matching.crossrank import EPOCHS
+from claims.matching.crossrank_holdout import cross_encoder_dev, cross_encoder_holdout
+from claims.matching.evaluation import matching_evaluate
 from claims.matching.export import plain_fp32_export
 from claims.matching.feedback_holdout import round_lines, signals_compare
-from claims.matching.holdout import SHIP_MARGIN as RECIPE_MARGIN
 from claims.matching.holdout import recipes_compare
 from claims.matching.store import match_settings
 from claims.nlp import checkworthiness
@@ -307,92 +301,22 @@ class Command(BaseCommand):
 
     def holdout_report(self, data_dir: Path, cache_dir: Path | None) -> None:
         started = time.monotonic()
-        rows = self.train_only(recipes_compare, data_dir, cache_dir)
-        self.stdout.write(
-            f"{'system':<40} {'hybrid A':>8} {'hybrid B':>8} {'claim A':>8} {'claim B':>8}  "
-            "weights fitted on train-A"
-        )
-        for row in rows:
-            chosen = row.settings
-            self.stdout.write(
-                f"{row.system:<40} {row.hybrid_a:>8.4f} {row.hybrid_b:>8.4f} {row.claim_a:>8.4f} "
-                f"{row.claim_b:>8.4f}  {chosen.claim_weight} / {chosen.title_weight} / "
-                f"{chosen.lexical_weight}"
-            )
-        baseline, candidate = rows[1], rows[2]
-        gain = candidate.hybrid_b - baseline.hybrid_b
-        verdict = "goes forward" if gain >= RECIPE_MARGIN else "does not go forward"
-        self.stdout.write(
-            f"train-B hybrid gain of the hard negatives: {gain:+.4f} (rule: >= {RECIPE_MARGIN}): "
-            f"the candidate {verdict}"
-        )
+        for line in holdout.round_lines(self.train_only(recipes_compare, data_dir, cache_dir)):
+            self.stdout.write(line)
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
 
     def crossfit_report(self, data_dir: Path, cache_dir: Path | None) -> None:
         started = time.monotonic()
-        comparison = self.train_only(crossfit_compare, data_dir, cache_dir)
-        self.stdout.write(
-            f"{'fitted on train-A':<14} {'weights':<15} {'suggested':>9} {'same':>6} "
-            f"{'MAP@5 B':>8} {'suggested precision B':>22} {'same claim B':>13}"
-        )
-        for name, fitted, judged in (
-            ("in-sample", comparison.in_sample, comparison.judged_in_sample),
-            ("out-of-fold", comparison.out_of_fold, comparison.judged_out_of_fold),
-        ):
-            chosen = fitted.settings
-            weights = f"{chosen.claim_weight} / {chosen.title_weight} / {chosen.lexical_weight}"
-            suggested = (
-                f"{judged.suggested_precision:.4f} "
-                f"({judged.suggested_right}/{judged.suggested_reached})"
-            )
-            same = (
-                f"{judged.same_claim_precision:.3f} "
-                f"({judged.same_claim_right}/{judged.same_claim_reached})"
-            )
-            self.stdout.write(
-                f"{name:<14} {weights:<15} {chosen.suggested:>9} {chosen.same_claim:>6} "
-                f"{judged.hybrid_map:>8.4f} {suggested:>22} {same:>13}"
-            )
-            for level, rule in fitted.rules.items():
-                self.stdout.write(f"  {level}: {rule}")
-        verdict = "goes forward" if comparison.goes_forward else "does not go forward"
-        self.stdout.write(
-            f"rule (train-B MAP@5 at most {MAP_TOLERANCE} below in-sample, suggested precision "
-            f"closer to the target): out-of-fold {verdict}"
-        )
+        for line in crossfit.round_lines(self.train_only(crossfit_compare, data_dir, cache_dir)):
+            self.stdout.write(line)
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
-
-    def reranked_write(self, name: str, figures) -> None:
-        self.stdout.write(
-            f"{name:<28} {figures.hybrid:>8.4f} {figures.fused:>16.4f} "
-            f"{figures.cross_alone:>14.4f} "
-            f"{figures.gold_in_depth:>9.4f}  {figures.latency_p50_ms:.0f} / "
-            f"{figures.latency_p95_ms:.0f} ms"
-        )
-
-    def reranked_header(self) -> None:
-        self.stdout.write(
-            f"{'MAP@5':<28} {'hybrid':>8} {'hybrid + cross':>16} {'cross alone':>14} "
-            f"{'gold@' + str(DEPTH):>9}  cross-encoder p50 / p95 a query"
-        )
 
     def cross_encoder_report(self, data_dir: Path, cache_dir: Path | None, epochs: int) -> None:
         started = time.monotonic()
         compare = functools.partial(cross_encoder_holdout, epochs=epochs)
         result = self.train_only(compare, data_dir, cache_dir)
-        chosen = result.settings
-        self.stdout.write(
-            f"fusion weights fitted on train-A: {chosen.claim_weight} / {chosen.title_weight} / "
-            f"{chosen.lexical_weight}; cross-encoder trained on train-A, {epochs} epoch(s)"
-        )
-        self.reranked_header()
-        self.reranked_write("train-B", result.train_b)
-        gain = result.train_b.fused - result.train_b.hybrid
-        verdict = "goes forward" if result.goes_forward else "does not go forward"
-        self.stdout.write(
-            f"train-B gain of hybrid + cross-encoder: {gain:+.4f} (rule: >= {FORWARD_MARGIN}): "
-            f"the cross-encoder {verdict}"
-        )
+        for line in crossrank_holdout.holdout_lines(result, epochs=epochs):
+            self.stdout.write(line)
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")
 
     def cross_encoder_dev_report(self, data_dir: Path, cache_dir: Path | None, epochs: int) -> None:
@@ -413,13 +337,6 @@ class Command(BaseCommand):
         except (TsvFormatError, ModelUnavailable, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"data {data_dir}; dev read once")
-        self.stdout.write(f"plain MiniLM fp32 (raw text, exact cosine), dev {result.plain_dev:.4f}")
-        self.reranked_header()
-        self.reranked_write("dev", result.dev)
-        verdict = "ships" if result.ships else "does not ship"
-        self.stdout.write(
-            f"dev hybrid + cross-encoder {result.dev.fused:.4f} against the shipped hybrid's "
-            f"{SHIPPED_DEV_MAP} (rule: >= +{SHIP_MARGIN}): the cross-encoder {verdict} "
-            f"(model {result.model_path})"
-        )
+        for line in crossrank_holdout.dev_lines(result):
+            self.stdout.write(line)
         self.stdout.write(f"took {time.monotonic() - started:.0f} s")

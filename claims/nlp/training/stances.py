@@ -38,9 +38,8 @@ from claims.nlp.polnear import (
     matches_gold,
     matches_resolved,
     named_resolved,
-    polnear_split_dir,
-    read_polnear,
 )
+from claims.nlp.polnear_corpus import polnear_split_dir, read_polnear
 from claims.nlp.sentences import split_sentences
 from claims.nlp.stances import checkworthiness_version, crossed_features
 
