@@ -169,8 +169,8 @@ def test_a_sync_pages_oldest_change_first_and_meets_a_verdict_changed_meanwhile_
 
     def correct_older():
         correction = Correction.objects.create(verdict=older, note="A date.", created_by=editor())
-        verdicts_modified(verdicts=[older], at=correction.created_at)  # as verdict_correct does
-        published_changed()  # as verdict_correct does once it commits: no page comes cached
+        verdicts_modified(verdicts=[older], at=correction.created_at)  # as correction_publish does
+        published_changed()  # as correction_publish does once it commits: no page comes cached
 
     assert paged("modified_at", on_first_page=correct_older) == [
         older.pk,

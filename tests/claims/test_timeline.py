@@ -262,7 +262,7 @@ def test_a_correction_stored_sources_first_still_lists_its_change_under_its_own_
 
     verdict = published_verdict()
     old_source = verdict.sources.get()
-    # As verdict_correct wrote a correction before its sources moved after the version: the
+    # As corrections were written until 2026-12-02 before its sources moved after the version: the
     # new sources first, then the verdict's new version.
     boss = editor()
     with transaction.atomic():
