@@ -171,6 +171,7 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
                 "The published verdict changed after this correction was written: reject it, "
                 "and its writer corrects what the verdict says now."
             )
+        _still_publishable(correction)
         published = correction_publish(
             claim=claim,
             verdict=verdict,
@@ -190,6 +191,24 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
         correction.decided_by, correction.decided_at = editor, timezone.now()
         correction.save(update_fields=["status", "correction", "decided_by", "decided_at"])
     return published
+
+
+def _still_publishable(correction: CorrectionRequest) -> None:
+    """The request's checks again at publication: checked when it was written, it may since
+    name a rating of a scale the desk retired (or break a rule tightened meanwhile)."""
+    try:
+        correction_checked(
+            note=correction.note,
+            rating=correction.rating,
+            conclusion=correction.conclusion,
+            explanation=correction.explanation,
+            sources=correction.sources,
+        )
+    except ValidationError as refused:
+        raise ValidationError(
+            f"This correction can no longer be published as written ({' '.join(refused.messages)}"
+            "): reject it, and its writer writes it again."
+        ) from None
 
 
 def correction_reject(*, correction: CorrectionRequest, editor, note: str) -> CorrectionRequest:

@@ -240,3 +240,16 @@ def test_fact_checkers_may_not_approve_or_reject(client):
         response = client.post(reverse(f"claims:{name}", args=[sent.pk]), {"note": "No."})
         assert response.status_code == 403
     assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+
+
+def test_a_correction_whose_rating_scale_was_retired_since_it_was_written_is_not_published():
+    verdict = published_verdict()
+    retired = active_rating("true")
+    sent = correction_sent(verdict, writer=fact_checker(), rating=retired)
+    retired.scale.is_active = False
+    retired.scale.save()
+    with pytest.raises(ValidationError, match="can no longer be published as written"):
+        correction_requests.correction_approve(correction=sent, editor=editor())
+    assert Verdict.objects.get(pk=verdict.pk).rating_id == verdict.rating_id
+    assert not Correction.objects.exists()
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
