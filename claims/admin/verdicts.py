@@ -96,10 +96,11 @@ class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
     """Corrections are published from the claim page, where the old wording is kept."""
 
     model = Correction
-    fields = ["created_at", "created_by", "note"]
+    # Who wrote it and who published it: two people since corrections need two.
+    fields = ["created_at", "created_by", "approved_by", "note"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("created_by")
+        return super().get_queryset(request).select_related("created_by", "approved_by")
 
 
 class VerdictAdminForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from claims.models import (
 )
 from claims.workflow import NothingChanged
 from tests.factories import (
+    UserFactory,
     active_rating,
     correction_sent,
     editor,
@@ -146,8 +147,6 @@ def test_rejected_with_a_reason_or_withdrawn_by_its_writer_and_nobody_else():
 
 
 def test_only_people_who_write_verdicts_write_corrections():
-    from tests.factories import UserFactory
-
     verdict = published_verdict()
     with pytest.raises(PermissionDenied, match="Only fact-checkers and editors write"):
         correction_sent(verdict, writer=UserFactory(), conclusion="Fixed.")
@@ -253,3 +252,13 @@ def test_a_correction_whose_rating_scale_was_retired_since_it_was_written_is_not
     assert Verdict.objects.get(pk=verdict.pk).rating_id == verdict.rating_id
     assert not Correction.objects.exists()
     assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+
+
+def test_the_admins_verdict_page_names_who_published_each_correction(client):
+    verdict = published_verdict()
+    verdict_corrected(verdict, publisher=editor(username="first-publisher"), conclusion="One.")
+    verdict.refresh_from_db()
+    verdict_corrected(verdict, publisher=editor(username="second-publisher"), conclusion="Two.")
+    client.force_login(UserFactory(is_superuser=True))  # the one who sees corrections there
+    page = client.get(reverse("admin:claims_verdict_change", args=[verdict.pk]))
+    assert "first-publisher" in page.content.decode()
