@@ -262,3 +262,18 @@ def test_the_admins_verdict_page_names_who_published_each_correction(client):
     client.force_login(UserFactory(is_superuser=True))  # the one who sees corrections there
     page = client.get(reverse("admin:claims_verdict_change", args=[verdict.pk]))
     assert "first-publisher" in page.content.decode()
+
+
+def test_whoever_wrote_the_verdict_does_not_reject_its_corrections_either(client):
+    draft_editor = editor()
+    verdict = published_verdict(author=draft_editor)
+    sent = correction_sent(verdict, writer=fact_checker(), conclusion="Someone else's fix.")
+    with pytest.raises(PermissionDenied, match="before it was published"):
+        correction_requests.correction_reject(
+            correction=sent, editor=draft_editor, note="My verdict was right."
+        )
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+    login(client, draft_editor)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "before it was published" in body
+    assert 'name="note" required' not in body  # no Reject form to press for nothing
