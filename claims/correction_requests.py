@@ -61,8 +61,9 @@ def pending_corrections():
 
 
 def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | None:
-    """Why `user` may not publish `correction`, or None: the one rule the service and the desk
-    (which then offers no button to press for nothing) share."""
+    """Why `user` may not publish (nor, but for its writer, reject) `correction`, or None: the
+    one rule the service and the desk (which then offers no button to press for nothing)
+    share."""
     if not user.has_perm(PUBLISH_PERMISSION):
         return "Only editors publish corrections."
     if correction.proposed_by_id == user.pk:
@@ -71,12 +72,12 @@ def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | 
     if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
         return (
             "You wrote or changed this verdict before it was published: another editor "
-            "publishes its corrections."
+            "decides on its corrections."
         )
     if user.pk in verdict_contributor_ids(verdict=verdict):
         return (
             "You wrote part of what this verdict says now (an earlier correction, or a change "
-            "of who said the claim or where): another editor publishes its corrections."
+            "of who said the claim or where): another editor decides on its corrections."
         )
     return None
 
@@ -171,6 +172,7 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
                 "The published verdict changed after this correction was written: reject it, "
                 "and its writer corrects what the verdict says now."
             )
+        _still_publishable(correction)
         published = correction_publish(
             claim=claim,
             verdict=verdict,
@@ -190,6 +192,24 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
         correction.decided_by, correction.decided_at = editor, timezone.now()
         correction.save(update_fields=["status", "correction", "decided_by", "decided_at"])
     return published
+
+
+def _still_publishable(correction: CorrectionRequest) -> None:
+    """The request's checks again at publication: checked when it was written, it may since
+    name a rating of a scale the desk retired (or break a rule tightened meanwhile)."""
+    try:
+        correction_checked(
+            note=correction.note,
+            rating=correction.rating,
+            conclusion=correction.conclusion,
+            explanation=correction.explanation,
+            sources=correction.sources,
+        )
+    except ValidationError as refused:
+        raise ValidationError(
+            f"This correction can no longer be published as written ({' '.join(refused.messages)}"
+            "): reject it, and its writer writes it again."
+        ) from None
 
 
 def correction_reject(*, correction: CorrectionRequest, editor, note: str) -> CorrectionRequest:
@@ -222,6 +242,12 @@ def _close(correction: CorrectionRequest, actor, status: str, *, note: str = "")
             )
         if status == ApplicationStatus.REJECTED and correction.proposed_by_id == actor.pk:
             raise PermissionDenied("You wrote this correction: withdraw it instead.")
+        # A rejection decides as much as a publication: whoever wrote the verdict does not
+        # keep a correction of it off the record.
+        if status == ApplicationStatus.REJECTED and (
+            refusal := correction_approve_refusal(correction=correction, user=actor)
+        ):
+            raise PermissionDenied(refusal)
         correction.status, correction.decision_note = status, note
         correction.decided_by, correction.decided_at = actor, timezone.now()
         correction.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])

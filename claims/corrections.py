@@ -169,8 +169,8 @@ def corrected_fields(
 def verdicts_speaker_correct(*, claims: list[Claim], editor, note: str, previous_speaker: str):
     """These claims now name another speaker record for the same person (a speaker merge):
     each published verdict among them gets a dated public correction saying so, a new version
-    and the editor as its corrector. The four-eyes rule of a draft: an editor who
-    wrote a draft of one of them leaves it to another editor.
+    and the editor as its corrector. As for a first publication, an editor who wrote a draft
+    of one of them leaves it to another editor.
 
     A verdict among them that is not public yet (a draft, returned or in review) changed
     under the editor all the same: the editor becomes a contributor, so another editor

@@ -17,6 +17,7 @@ from claims.models import (
 )
 from claims.workflow import NothingChanged
 from tests.factories import (
+    UserFactory,
     active_rating,
     correction_sent,
     editor,
@@ -146,8 +147,6 @@ def test_rejected_with_a_reason_or_withdrawn_by_its_writer_and_nobody_else():
 
 
 def test_only_people_who_write_verdicts_write_corrections():
-    from tests.factories import UserFactory
-
     verdict = published_verdict()
     with pytest.raises(PermissionDenied, match="Only fact-checkers and editors write"):
         correction_sent(verdict, writer=UserFactory(), conclusion="Fixed.")
@@ -240,3 +239,41 @@ def test_fact_checkers_may_not_approve_or_reject(client):
         response = client.post(reverse(f"claims:{name}", args=[sent.pk]), {"note": "No."})
         assert response.status_code == 403
     assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+
+
+def test_a_correction_whose_rating_scale_was_retired_since_it_was_written_is_not_published():
+    verdict = published_verdict()
+    retired = active_rating("true")
+    sent = correction_sent(verdict, writer=fact_checker(), rating=retired)
+    retired.scale.is_active = False
+    retired.scale.save()
+    with pytest.raises(ValidationError, match="can no longer be published as written"):
+        correction_requests.correction_approve(correction=sent, editor=editor())
+    assert Verdict.objects.get(pk=verdict.pk).rating_id == verdict.rating_id
+    assert not Correction.objects.exists()
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+
+
+def test_the_admins_verdict_page_names_who_published_each_correction(client):
+    verdict = published_verdict()
+    verdict_corrected(verdict, publisher=editor(username="first-publisher"), conclusion="One.")
+    verdict.refresh_from_db()
+    verdict_corrected(verdict, publisher=editor(username="second-publisher"), conclusion="Two.")
+    client.force_login(UserFactory(is_superuser=True))  # the one who sees corrections there
+    page = client.get(reverse("admin:claims_verdict_change", args=[verdict.pk]))
+    assert "first-publisher" in page.content.decode()
+
+
+def test_whoever_wrote_the_verdict_does_not_reject_its_corrections_either(client):
+    draft_editor = editor()
+    verdict = published_verdict(author=draft_editor)
+    sent = correction_sent(verdict, writer=fact_checker(), conclusion="Someone else's fix.")
+    with pytest.raises(PermissionDenied, match="before it was published"):
+        correction_requests.correction_reject(
+            correction=sent, editor=draft_editor, note="My verdict was right."
+        )
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+    login(client, draft_editor)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "before it was published" in body
+    assert 'name="note" required' not in body  # no Reject form to press for nothing

@@ -399,13 +399,14 @@ MATRIX = [
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
+        # Rejected, as published, by an editor who wrote none of the verdict.
         Desk(
             "claims:correction_reject",
             lambda o: o["correction"].pk,
             lambda o: {"note": "The table is right."},
             lambda o: _correction(o).status == ApplicationStatus.REJECTED,
         ),
-        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
         # Only its writer (not one of these users) withdraws it.
