@@ -60,8 +60,8 @@ def test_an_editor_who_wrote_the_verdict_cannot_publish_its_correction_from_the_
     client.force_login(author)
     shown = act(client, CORRECTIONS, "publish", [correction])
     assert shown[1].endswith(
-        "You wrote or changed this verdict before it was published: another editor publishes "
-        "its corrections."
+        "You wrote or changed this verdict before it was published: another editor decides "
+        "on its corrections."
     )
     assert statuses([correction]) == [ApplicationStatus.PENDING]
 
