@@ -200,10 +200,7 @@ def verdict_saved_again(verdict, *, actor, sources=None) -> Verdict:
     from claims import verdicts
 
     if sources is None:
-        sources = [
-            {"url": source.url, "title": source.title, "note": source.note}
-            for source in verdict.sources.order_by("id")
-        ]
+        sources = kept_sources(verdict)
     return verdicts.verdict_save(
         claim=verdict.claim,
         actor=actor,

@@ -7,16 +7,15 @@ from django.core.exceptions import ValidationError
 
 from claims import timeline
 from claims.models import ClaimEventKind, Correction, Verdict
-from tests.factories import active_rating, correction_published, editor, published_verdict
+from tests.factories import (
+    active_rating,
+    correction_published,
+    editor,
+    kept_sources,
+    published_verdict,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-def kept_sources(verdict) -> list[dict]:
-    return [
-        {"url": source.url, "title": source.title, "note": source.note}
-        for source in verdict.sources.order_by("id")
-    ]
 
 
 def correct(verdict, **fields):
