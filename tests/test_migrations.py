@@ -142,6 +142,57 @@ def test_old_titles_bylines_and_outlet_names_lose_their_control_characters_as_in
 
 
 @pytest.mark.django_db
+def test_old_titles_names_and_fact_checks_lose_their_bidi_controls_as_intake_drops_them():
+    import importlib
+
+    from django.apps import apps
+
+    from articles.intake.claimreview import _identity
+    from articles.models import Article, ExternalFactCheck, Feed, Outlet
+    from tests.factories import ArticleFactory, OutletFactory
+
+    # As stored before storable_line dropped them (the model's fields take anything).
+    outlet = OutletFactory(name="City \u202eeriW", domain="city.example")
+    blank = OutletFactory(name="\u2066\u2069", domain="wire.example")
+    article = ArticleFactory(title="\u202eBudget vote passed", byline="By \u202aAna Ruiz\u202c")
+    plain = ArticleFactory(title="Rents rose \u200fagain")  # a mark, not a control: kept
+    feed = Feed.objects.create(url="https://city.example/feed", title="\u2067City feed\u2069")
+
+    def factcheck(url, claim):
+        return ExternalFactCheck.objects.create(
+            url=url,
+            claim_reviewed=claim,
+            claimant="\u202eSen. Ray",
+            publisher_name="Check \u202dDesk",
+            identity=_identity(url, claim),
+        )
+
+    dirty = factcheck("https://check.example/1", "Crime \u202etripled")
+    # Cleaned, it would be a review imported since: that one is kept and this one left.
+    factcheck("https://check.example/2", "Rents doubled")
+    twin = factcheck("https://check.example/2", "Rents \u202edoubled")
+    updated_at = Article.objects.get(pk=article.pk).updated_at
+    migration = importlib.import_module("articles.migrations.0019_old_rows_bidi_cleaned")
+    migration.old_rows_bidi_cleaned(apps, None)
+    article.refresh_from_db()
+    assert (article.title, article.byline) == ("Budget vote passed", "By Ana Ruiz")
+    assert article.updated_at == updated_at
+    assert Article.objects.get(pk=plain.pk).title == "Rents rose \u200fagain"
+    assert Outlet.objects.get(pk=outlet.pk).name == "City eriW"
+    assert Outlet.objects.get(pk=blank.pk).name == "wire.example"
+    assert Feed.objects.get(pk=feed.pk).title == "City feed"
+    dirty.refresh_from_db()
+    assert (dirty.claim_reviewed, dirty.claimant, dirty.publisher_name) == (
+        "Crime tripled",
+        "Sen. Ray",
+        "Check Desk",
+    )
+    # The identity follows the claim, so importing the same review today finds this row.
+    assert dirty.identity == _identity(dirty.url, "Crime tripled")
+    assert ExternalFactCheck.objects.get(pk=twin.pk).claim_reviewed == "Rents \u202edoubled"
+
+
+@pytest.mark.django_db
 def test_old_publication_dates_no_page_can_show_are_emptied_and_the_others_kept():
     import datetime as dt
     import importlib
