@@ -41,6 +41,7 @@ run: install
 	$(PY) manage.py load_seeds
 	$(PY) manage.py load_seeds --dir seeds/demo
 	$(PY) manage.py demo_users
+	$(PY) manage.py demo_verdicts
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
