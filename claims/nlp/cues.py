@@ -1,6 +1,6 @@
 """Reporting cues in a dependency parse: which verb attributes its content, and to whom.
 
-attribution.py walks each sentence with these; the lexicons were read off PolNeAR train.
+sentence_rules.py walks each sentence with these; the lexicons were read off PolNeAR train.
 """
 
 from claims.nlp.narration import has_clause

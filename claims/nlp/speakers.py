@@ -1,6 +1,6 @@
 """Speakers: who a subject names (name, role, kind) and keys to match them across articles.
 
-attribution.py finds the cue and its subject; this module turns the subject's tokens into an
+sentence_rules.py finds the cue and its subject; this module turns the subject's tokens into an
 Attribution, resolves pronouns against earlier speakers, and normalises names for matching.
 """
 

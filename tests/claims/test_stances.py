@@ -272,7 +272,8 @@ def test_the_owner_of_a_plan_holds_the_stance_of_its_sentence():
 
 
 def test_a_stance_candidate_knows_whether_its_subject_spoke_just_before_in_its_paragraph():
-    from claims.nlp.attribution import Attribution, article_context
+    from claims.nlp.attribution import Attribution
+    from claims.nlp.stance_candidates import article_context
 
     said = Attribution("Maria Lopez", "mayor", "person", "said", False, "Mayor Maria Lopez")
     # Sentences 0 and 1 share a paragraph (it starts at 0); sentence 2 opens the next one.
