@@ -1,7 +1,8 @@
 """Corrections of published verdicts: the requests waiting for an editor, and the published
 corrections shown on their verdict. Both are written on the claim page (where the old wording is
-kept beside the new); here they are read, and an editor publishes requests through the same
-service as the desk (claims.correction_requests), four-eyes rule and all."""
+kept beside the new); here they are read, each beside the wording it corrects (wording.py), and
+an editor publishes requests through the same service as the desk
+(claims.correction_requests), four-eyes rule and all."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from ..models import Correction, CorrectionRequest
 from ..text_cuts import title_cut
 from ..workflow import IllegalTransition, NothingChanged
 from .base import ReadOnlyAdminMixin, ReadOnlyInlineMixin, apply_to_selection
+from .wording import wording_compared
 
 
 class CorrectionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -72,10 +74,7 @@ class CorrectionRequestAdmin(
         "verdict",
         "claim_page",
         "status",
-        "rating",
-        "conclusion",
-        "explanation",
-        "sources",
+        "wording",
         "note",
         "proposed_by",
         "proposed_at",
@@ -96,6 +95,10 @@ class CorrectionRequestAdmin(
     def claim_page(self, correction):
         url = reverse("claims:detail", args=[correction.verdict.claim_id])
         return format_html('<a href="{}">Claim #{}</a>', url, correction.verdict.claim_id)
+
+    @admin.display(description="Wording")
+    def wording(self, correction):
+        return wording_compared(correction)
 
     def has_publish_permission(self, request):
         return request.user.has_perm(correction_requests.PUBLISH_PERMISSION)
