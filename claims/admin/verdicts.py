@@ -30,6 +30,7 @@ from .base import (
     search_terms,
 )
 from .corrections import CorrectionInline
+from .wording import pending_correction_html
 
 # --- Verdicts ----------------------------------------------------------------------------------
 
@@ -172,6 +173,7 @@ class VerdictAdmin(
         "version",
         "review_comment",
         "updated_by",
+        "correction_waiting",
     ]
     fields = [
         "claim",
@@ -208,8 +210,19 @@ class VerdictAdmin(
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if not self.has_change_permission(request, obj):
-            return [name for name in fields if name != "expected_version"]
+            fields = [name for name in fields if name != "expected_version"]
+        # Only a published verdict is corrected, and only the desk's roles read corrections.
+        if not (
+            obj is not None
+            and obj.is_published
+            and request.user.has_perm("claims.view_correctionrequest")
+        ):
+            fields = [name for name in fields if name != "correction_waiting"]
         return fields
+
+    @admin.display(description="Correction waiting")
+    def correction_waiting(self, verdict):
+        return pending_correction_html(verdict)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

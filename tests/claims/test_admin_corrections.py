@@ -4,12 +4,14 @@ and a verdict's page lists its published corrections with who wrote and who publ
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from claims.models import ApplicationStatus, Correction, CorrectionRequest, Verdict
 from tests.claims.test_admin_actions import act
 from tests.factories import (
     correction_sent,
+    drafted_verdict,
     editor,
     fact_checker,
     published_verdict,
@@ -136,3 +138,87 @@ def test_a_verdict_s_page_lists_its_corrections_with_who_wrote_and_published_eac
     assert "Written by" in text and "Published by" in text
     assert writer.get_username() in text and publisher.get_username() in text
     assert 'name="corrections-0-note"' not in text  # shown, never edited
+
+
+def change_page(client, correction) -> str:
+    url = reverse("admin:claims_correctionrequest_change", args=[correction.pk])
+    return client.get(url).content.decode()
+
+
+def test_a_correction_s_sources_read_as_linked_titles_not_as_json(client):
+    source = {"url": "https://stats.example.org/t?year=2024&id=7", "title": "<b>Table 4</b>"}
+    correction = sent(sources=[{**source, "note": "Row 12 & below"}])
+    client.force_login(editor())
+    page = change_page(client, correction)
+    assert (
+        '<a href="https://stats.example.org/t?year=2024&amp;id=7" rel="noopener noreferrer">'
+        "&lt;b&gt;Table 4&lt;/b&gt;</a> <small>https://stats.example.org/t?year=2024&amp;id=7"
+        "</small> · Row 12 &amp; below"
+    ) in page
+    assert "<b>Table 4</b>" not in page
+    assert "&quot;url&quot;" not in page and '"url":' not in page
+
+
+def test_a_source_address_that_is_not_http_is_shown_as_text_never_as_a_link(client):
+    correction = sent()
+    CorrectionRequest.objects.filter(pk=correction.pk).update(
+        sources=[{"url": "javascript:alert(1)", "title": "Click", "note": ""}]
+    )
+    client.force_login(editor())
+    page = change_page(client, correction)
+    assert "Click <small>javascript:alert(1)</small>" in page
+    assert 'href="javascript:' not in page
+
+
+def test_a_pending_correction_s_page_shows_its_wording_beside_the_published_one(client):
+    verdict = published_verdict(conclusion="The figure is wrong.")
+    correction = correction_sent(verdict, conclusion="The figure is <em>right</em>.")
+    accessed = verdict.sources.get().accessed_on
+    client.force_login(editor())
+    page = change_page(client, correction)
+    assert "Published now" in page and "Proposed by the correction" in page
+    assert (
+        '<tr><th scope="row">Conclusion</th><td>The figure is wrong.</td>'
+        "<td>The figure is &lt;em&gt;right&lt;/em&gt;.</td><td>Changed</td></tr>"
+    ) in page
+    assert f"accessed {date_format(accessed)}" in page  # the published source's day
+    assert '<tr><th scope="row">Rating</th><td>False</td><td>False</td><td>Unchanged</td></tr>' in (
+        page
+    )
+
+
+def test_a_decided_correction_is_compared_with_the_wording_it_corrected(client):
+    published = verdict_corrected(
+        published_verdict(conclusion="The figure is wrong."), conclusion="Fixed."
+    )
+    client.force_login(editor())
+    page = change_page(client, published.request)
+    assert "Published when it was written" in page
+    assert (
+        '<tr><th scope="row">Conclusion</th><td>The figure is wrong.</td><td>Fixed.</td>'
+        "<td>Changed</td></tr>"
+    ) in page
+
+
+@pytest.mark.parametrize("role", [fact_checker, editor])
+def test_a_verdict_s_page_shows_the_correction_waiting_beside_its_published_wording(client, role):
+    verdict = published_verdict(conclusion="The figure is wrong.")
+    verdict_url = reverse("admin:claims_verdict_change", args=[verdict.pk])
+    client.force_login(role())
+    assert "None waiting." in client.get(verdict_url).content.decode()
+    correction = correction_sent(verdict, conclusion="The figure is right.", note="Misread it.")
+    page = client.get(verdict_url).content.decode()
+    assert "Correction waiting" in page
+    assert reverse("admin:claims_correctionrequest_change", args=[correction.pk]) in page
+    assert "Public note: Misread it." in page
+    assert (
+        '<tr><th scope="row">Conclusion</th><td>The figure is wrong.</td>'
+        "<td>The figure is right.</td><td>Changed</td></tr>"
+    ) in page
+
+
+def test_a_draft_verdict_s_page_shows_no_correction_field(client):
+    draft = drafted_verdict()
+    client.force_login(editor())
+    page = client.get(reverse("admin:claims_verdict_change", args=[draft.pk])).content.decode()
+    assert "Correction waiting" not in page

@@ -7,7 +7,7 @@ response, so a page that says "saved" without saving fails here.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
@@ -181,12 +181,14 @@ class Admin:
 
 @dataclass(frozen=True)
 class AdminAction:
-    """An admin list's action run on one row: `changed` reads the row afterwards."""
+    """An admin list's action run on one row: `changed` reads the row afterwards. `data`: what
+    an action that asks first (a reason) gets from its page."""
 
     changelist: str
     action: str
     target: Callable[[dict], int]
     changed: Callable[[dict], bool]
+    data: dict = field(default_factory=dict)
 
 
 def _request(o):
@@ -561,6 +563,17 @@ MATRIX = [
         [LOGIN, FORBIDDEN, REFUSED, DONE, REFUSED, DONE],
     ),
     (
+        # Rejected with its reason from the action's page, as on the desk.
+        AdminAction(
+            "admin:claims_correctionrequest_changelist",
+            "reject",
+            lambda o: o["correction"].pk,
+            lambda o: _correction(o).status == ApplicationStatus.REJECTED,
+            data={"post": "yes", "note": "The table is right."},
+        ),
+        [LOGIN, FORBIDDEN, REFUSED, DONE, REFUSED, DONE],
+    ),
+    (
         Admin(
             "admin:claims_apitoken_change",
             lambda o: o["token"].pk,
@@ -588,7 +601,11 @@ def test_each_role_gets_what_the_matrix_says(client, desk, action, role, expecte
         url = reverse(action.url, args=[] if target is None else [target])
         response = client.post(url, action.data(desk))
     elif isinstance(action, AdminAction):
-        selected = {"action": action.action, "_selected_action": [action.target(desk)]}
+        selected = {
+            "action": action.action,
+            "_selected_action": [action.target(desk)],
+            **action.data,
+        }
         response = client.post(reverse(action.changelist), selected)
     else:
         url = reverse(action.view, args=[action.target(desk)])
