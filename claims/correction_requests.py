@@ -60,10 +60,10 @@ def pending_corrections():
     )
 
 
-def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | None:
-    """Why `user` may not publish (nor, but for its writer, reject) `correction`, or None: the
-    one rule the service and the desk (which then offers no button to press for nothing)
-    share."""
+def correction_decide_refusal(*, correction: CorrectionRequest, user) -> str | None:
+    """Why `user` may not decide on `correction`, publish or reject it (its writer withdraws
+    it instead), or None: who decides, the one rule the services and the desk (which then
+    offers no form to send for nothing) share."""
     if not user.has_perm(PUBLISH_PERMISSION):
         return "Only editors publish corrections."
     if correction.proposed_by_id == user.pk:
@@ -80,6 +80,46 @@ def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | 
             "of who said the claim or where): another editor decides on its corrections."
         )
     return None
+
+
+def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | None:
+    """Why `user` may not publish `correction` now, or None: who decides
+    (correction_decide_refusal), then whether it can still be published as written. The one
+    rule of correction_approve and of the claim page's Publish button, which shows this reason
+    in its place (the Reject form stays where only the second part refuses)."""
+    refusal = correction_decide_refusal(correction=correction, user=user)
+    return refusal or _unpublishable(correction)
+
+
+def _unpublishable(correction: CorrectionRequest) -> str | None:
+    """Why `correction` cannot be published as written any more, whoever publishes it: the
+    verdict says something else now, or the correction no longer passes the checks it passed
+    when it was written (a rating of a scale the desk retired since, or a rule tightened)."""
+    if not _written_on(correction, correction.verdict):
+        # Published over, it would silently undo what changed since it was written.
+        return (
+            "The published verdict changed after this correction was written: reject it, "
+            "and its writer corrects what the verdict says now."
+        )
+    try:
+        correction_checked(
+            note=correction.note,
+            rating=correction.rating,
+            conclusion=correction.conclusion,
+            explanation=correction.explanation,
+            sources=correction.sources,
+        )
+    except ValidationError as refused:
+        return (
+            f"This correction can no longer be published as written ({' '.join(refused.messages)}"
+            "): reject it, and its writer writes it again."
+        )
+    return None
+
+
+def _written_on(correction: CorrectionRequest, verdict: Verdict) -> bool:
+    """Whether `verdict` still says what the correction's writer read (its `based_on`)."""
+    return verdict_public_fields(verdict) == correction.based_on
 
 
 def correction_request(
@@ -163,16 +203,10 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
         claim = locked_claim(correction.verdict.claim)
         verdict = Verdict.objects.select_for_update(of=("self",)).get(pk=correction.verdict_id)
         correction.verdict = verdict
-        refusal = correction_approve_refusal(correction=correction, user=editor)
-        if refusal is not None:
+        if refusal := correction_decide_refusal(correction=correction, user=editor):
             raise PermissionDenied(refusal)
-        if verdict_public_fields(verdict) != correction.based_on:
-            # Published over, it would silently undo what changed since it was written.
-            raise ValidationError(
-                "The published verdict changed after this correction was written: reject it, "
-                "and its writer corrects what the verdict says now."
-            )
-        _still_publishable(correction)
+        if refusal := _unpublishable(correction):
+            raise ValidationError(refusal)
         published = correction_publish(
             claim=claim,
             verdict=verdict,
@@ -192,24 +226,6 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
         correction.decided_by, correction.decided_at = editor, timezone.now()
         correction.save(update_fields=["status", "correction", "decided_by", "decided_at"])
     return published
-
-
-def _still_publishable(correction: CorrectionRequest) -> None:
-    """The request's checks again at publication: checked when it was written, it may since
-    name a rating of a scale the desk retired (or break a rule tightened meanwhile)."""
-    try:
-        correction_checked(
-            note=correction.note,
-            rating=correction.rating,
-            conclusion=correction.conclusion,
-            explanation=correction.explanation,
-            sources=correction.sources,
-        )
-    except ValidationError as refused:
-        raise ValidationError(
-            f"This correction can no longer be published as written ({' '.join(refused.messages)}"
-            "): reject it, and its writer writes it again."
-        ) from None
 
 
 def correction_reject(*, correction: CorrectionRequest, editor, note: str) -> CorrectionRequest:
@@ -245,7 +261,7 @@ def _close(correction: CorrectionRequest, actor, status: str, *, note: str = "")
         # A rejection decides as much as a publication: whoever wrote the verdict does not
         # keep a correction of it off the record.
         if status == ApplicationStatus.REJECTED and (
-            refusal := correction_approve_refusal(correction=correction, user=actor)
+            refusal := correction_decide_refusal(correction=correction, user=actor)
         ):
             raise PermissionDenied(refusal)
         correction.status, correction.decision_note = status, note

@@ -277,3 +277,30 @@ def test_whoever_wrote_the_verdict_does_not_reject_its_corrections_either(client
     body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
     assert "before it was published" in body
     assert 'name="note" required' not in body  # no Reject form to press for nothing
+
+
+def test_the_claim_page_offers_no_publish_button_for_a_correction_of_a_retired_scale(client):
+    verdict = published_verdict()
+    retired = active_rating("true")
+    correction_sent(verdict, writer=fact_checker(), rating=retired)
+    retired.scale.is_active = False
+    retired.scale.save()
+    login(client, editor())
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" not in body
+    assert "This correction can no longer be published as written" in body
+    assert "Choose a rating from the active scale." in body
+    assert 'name="note" required' in body  # the editor rejects it instead
+
+
+def test_the_claim_page_offers_no_publish_button_for_a_correction_of_an_older_wording(client):
+    verdict = published_verdict()
+    stale = correction_sent(verdict, writer=fact_checker(), conclusion="A fix of the old text.")
+    correction_requests.correction_withdraw(correction=stale, actor=stale.proposed_by)
+    verdict_corrected(verdict, conclusion="Published in between.")
+    CorrectionRequest.objects.filter(pk=stale.pk).update(status=ApplicationStatus.PENDING)
+    login(client, editor())
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" not in body
+    assert "The published verdict changed after this correction was written" in body
+    assert 'name="note" required' in body
