@@ -118,8 +118,13 @@ def _unpublishable(correction: CorrectionRequest) -> str | None:
 
 
 def _written_on(correction: CorrectionRequest, verdict: Verdict) -> bool:
-    """Whether `verdict` still says what the correction's writer read (its `based_on`)."""
-    return verdict_public_fields(verdict) == correction.based_on
+    """Whether `verdict` still says what the correction's writer read (its `based_on`): the
+    same rating (CorrectionRequest.based_on_rating: which rating, not its label, an editor may
+    rename that), and the same wording and sources, word for word."""
+    now, then = verdict_public_fields(verdict), correction.based_on
+    return correction.based_on_rating(verdict.rating) and all(
+        now[field] == then.get(field) for field in ("conclusion", "explanation", "sources")
+    )
 
 
 def correction_request(

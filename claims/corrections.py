@@ -41,8 +41,12 @@ NOTHING_CORRECTED = (
 
 
 def verdict_public_fields(verdict: Verdict) -> dict:
+    """What a correction may change, as readers read it now: kept as a correction's `previous`
+    and a request's `based_on`. The rating's label is what they read; its id is which rating
+    it is, since an editor may rename a label on the scale."""
     return {
         "rating": verdict.rating.label if verdict.rating else "",
+        "rating_id": verdict.rating_id,
         "conclusion": verdict.conclusion,
         "explanation": verdict.explanation,
         "sources": [
@@ -156,7 +160,7 @@ def corrected_fields(
     the rating from and to, the texts reworded, and the sources added, removed or changed
     (verdicts.sources_changed, as a draft's event names them); what it keeps is left out."""
     changed = {}
-    if rating.label != previous["rating"]:
+    if rating.pk != previous["rating_id"]:
         changed["rating"] = {"from": previous["rating"], "to": rating.label}
     texts = {"conclusion": conclusion, "explanation": explanation}
     reworded = [field for field, text in texts.items() if text != previous[field]]

@@ -13,6 +13,7 @@ from claims.models import (
     ClaimEventKind,
     Correction,
     CorrectionRequest,
+    Rating,
     Verdict,
 )
 from claims.workflow import NothingChanged
@@ -304,3 +305,39 @@ def test_the_claim_page_offers_no_publish_button_for_a_correction_of_an_older_wo
     assert "Publish the correction" not in body
     assert "The published verdict changed after this correction was written" in body
     assert 'name="note" required' in body
+
+
+def test_a_rating_label_renamed_since_the_correction_was_written_does_not_make_it_stale(client):
+    verdict = published_verdict()
+    sent = correction_sent(verdict, writer=fact_checker(), conclusion="Only the wording.")
+    Rating.objects.filter(pk=verdict.rating_id).update(label="Untrue")
+    publisher = editor()
+    login(client, publisher)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "<dt>Rating</dt>" not in body  # the correction keeps the rating, renamed or not
+    assert "Publish the correction" in body
+    correction_requests.correction_approve(correction=sent, editor=publisher)
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "Only the wording."
+
+
+def test_another_rating_of_the_same_label_since_the_correction_was_written_makes_it_stale():
+    verdict = published_verdict()
+    stale = correction_sent(verdict, writer=fact_checker(), conclusion="A fix of the old text.")
+    correction_requests.correction_withdraw(correction=stale, actor=stale.proposed_by)
+    rerated = active_rating("mostly-false")
+    verdict_corrected(verdict, rating=rerated)
+    Rating.objects.filter(pk=rerated.pk).update(label=verdict.rating.label)
+    CorrectionRequest.objects.filter(pk=stale.pk).update(status=ApplicationStatus.PENDING)
+    with pytest.raises(ValidationError, match="changed after this correction was written"):
+        correction_requests.correction_approve(correction=stale, editor=editor())
+    assert Verdict.objects.get(pk=verdict.pk).rating_id == rerated.pk
+
+
+def test_a_correction_to_another_rating_of_the_same_label_names_the_rating_change():
+    verdict = published_verdict()
+    other = active_rating("mostly-false")
+    Rating.objects.filter(pk=other.pk).update(label=verdict.rating.label)
+    other.refresh_from_db()
+    correction_sent(verdict, writer=fact_checker(), rating=other)
+    event = ClaimEvent.objects.get(kind=ClaimEventKind.CORRECTION_REQUESTED)
+    assert event.data["rating"] == {"from": verdict.rating.label, "to": other.label}
