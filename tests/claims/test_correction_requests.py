@@ -341,3 +341,14 @@ def test_a_correction_to_another_rating_of_the_same_label_names_the_rating_chang
     correction_sent(verdict, writer=fact_checker(), rating=other)
     event = ClaimEvent.objects.get(kind=ClaimEventKind.CORRECTION_REQUESTED)
     assert event.data["rating"] == {"from": verdict.rating.label, "to": other.label}
+
+
+def test_a_correction_written_before_rating_ids_were_kept_is_compared_by_its_label():
+    verdict = published_verdict()
+    sent = correction_sent(verdict, writer=fact_checker(), conclusion="Only the wording.")
+    based_on = {key: value for key, value in sent.based_on.items() if key != "rating_id"}
+    CorrectionRequest.objects.filter(pk=sent.pk).update(based_on=based_on)
+    sent.refresh_from_db()
+    assert not sent.rating_changed
+    correction_requests.correction_approve(correction=sent, editor=editor())
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "Only the wording."
