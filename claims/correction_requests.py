@@ -245,6 +245,14 @@ def correction_reject(*, correction: CorrectionRequest, editor, note: str) -> Co
     return _close(correction, editor, ApplicationStatus.REJECTED, note=note)
 
 
+def correction_withdraw_refusal(*, correction: CorrectionRequest, user) -> str | None:
+    """Why `user` may not withdraw `correction`, or None: its writer may, whatever they may do
+    on the desk now (a writer who no longer writes verdicts still takes back their own)."""
+    if correction.proposed_by_id != user.pk:
+        return "Only whoever wrote a correction withdraws it; an editor rejects it instead."
+    return None
+
+
 def correction_withdraw(*, correction: CorrectionRequest, actor) -> CorrectionRequest:
     """The correction's writer takes it back before an editor decides."""
     return _close(correction, actor, ApplicationStatus.WITHDRAWN)
@@ -257,10 +265,10 @@ def _close(correction: CorrectionRequest, actor, status: str, *, note: str = "")
     }
     with transaction.atomic():
         correction = request_locked(correction, status, actor=actor, decided=_DECIDED)
-        if status == ApplicationStatus.WITHDRAWN and correction.proposed_by_id != actor.pk:
-            raise PermissionDenied(
-                "Only whoever wrote a correction withdraws it; an editor rejects it instead."
-            )
+        if status == ApplicationStatus.WITHDRAWN and (
+            refusal := correction_withdraw_refusal(correction=correction, user=actor)
+        ):
+            raise PermissionDenied(refusal)
         if status == ApplicationStatus.REJECTED and correction.proposed_by_id == actor.pk:
             raise PermissionDenied("You wrote this correction: withdraw it instead.")
         # A rejection decides as much as a publication: whoever wrote the verdict does not

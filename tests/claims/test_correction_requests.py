@@ -352,3 +352,35 @@ def test_a_correction_written_before_rating_ids_were_kept_is_compared_by_its_lab
     assert not sent.rating_changed
     correction_requests.correction_approve(correction=sent, editor=editor())
     assert Verdict.objects.get(pk=verdict.pk).conclusion == "Only the wording."
+
+
+def test_a_writer_who_no_longer_writes_verdicts_still_withdraws_their_own_correction(client):
+    from django.contrib.auth.models import Permission
+
+    verdict = published_verdict()
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    # Moved off the verdicts, still reading the desk.
+    writer.groups.clear()
+    writer.user_permissions.add(Permission.objects.get(codename="view_claim"))
+    login(client, writer)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Withdraw my correction" in body
+    response = client.post(reverse("claims:correction_withdraw", args=[sent.pk]), follow=True)
+    assert "Your correction is withdrawn." in response.content.decode()
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
+
+
+def test_a_writer_with_no_desk_role_left_withdraws_their_own_correction_and_nobody_elses(client):
+    verdict = published_verdict()
+    writer, colleague = fact_checker(), fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    for user in (writer, colleague):
+        user.groups.clear()
+    login(client, colleague)
+    response = client.post(reverse("claims:correction_withdraw", args=[sent.pk]))
+    assert response.status_code == 403
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+    login(client, writer)
+    client.post(reverse("claims:correction_withdraw", args=[sent.pk]))
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
