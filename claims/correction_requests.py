@@ -160,11 +160,7 @@ def correction_request(
                 raise already_done(
                     did="sent this correction", by=author, at=pending.proposed_at, actor=author
                 )
-            raise ValidationError(
-                f"A correction of this verdict waits for an editor already "
-                f"({pending.proposed_by.get_username()}, {desk_time(pending.proposed_at)}): "
-                "an editor publishes or rejects it first."
-            )
+            raise ValidationError(_waiting_refusal(pending, author=author))
         if content_unchanged(verdict, rating, conclusion, explanation, stored):
             raise ValidationError(NOTHING_CORRECTED, code="unchanged")
         previous = verdict_public_fields(verdict)
@@ -187,6 +183,22 @@ def correction_request(
             **corrected_fields(previous, rating, conclusion, explanation, stored),
         )
     return correction
+
+
+def _waiting_refusal(pending: CorrectionRequest, *, author) -> str:
+    """Why a second correction is not sent while `pending` waits, saying whose that one is:
+    named as a colleague's, the writer's own sent them looking for someone else."""
+    sent = desk_time(pending.proposed_at)
+    if pending.proposed_by_id == author.pk:
+        return (
+            f"Your own correction of this verdict, sent at {sent}, waits for an editor "
+            "already: withdraw it on the claim page to send this one instead, or wait until "
+            "an editor publishes or rejects it."
+        )
+    return (
+        f"{pending.proposed_by.get_username()}'s correction of this verdict, sent at {sent}, "
+        "waits for an editor already: an editor publishes or rejects it before another is sent."
+    )
 
 
 def _holds(pending: CorrectionRequest, sent: dict, sources: list[dict], note: str) -> bool:

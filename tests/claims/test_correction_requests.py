@@ -384,3 +384,26 @@ def test_a_writer_with_no_desk_role_left_withdraws_their_own_correction_and_nobo
     login(client, writer)
     client.post(reverse("claims:correction_withdraw", args=[sent.pk]))
     assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
+
+
+def test_a_second_correction_is_refused_saying_the_waiting_one_is_your_own(client):
+    verdict = published_verdict()
+    writer = fact_checker()
+    correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    login(client, writer)
+    url = reverse("claims:correct", args=[verdict.claim_id])
+    body = client.post(url, correction_post(verdict, conclusion="Fixed better.")).content.decode()
+    assert "Your own correction of this verdict, sent at" in body
+    assert "withdraw it on the claim page to send this one instead" in body
+    assert CorrectionRequest.objects.get().conclusion == "Fixed."
+
+
+def test_a_second_correction_is_refused_naming_the_colleague_whose_correction_waits():
+    verdict = published_verdict()
+    colleague = fact_checker(username="colleague-writer")
+    correction_sent(verdict, writer=colleague, conclusion="Fixed.")
+    with pytest.raises(ValidationError) as refused:
+        correction_sent(verdict, writer=fact_checker(), conclusion="Fixed otherwise.")
+    [message] = refused.value.messages
+    assert message.startswith("colleague-writer's correction of this verdict, sent at")
+    assert "withdraw" not in message
