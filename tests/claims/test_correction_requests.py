@@ -407,3 +407,43 @@ def test_a_second_correction_is_refused_naming_the_colleague_whose_correction_wa
     [message] = refused.value.messages
     assert message.startswith("colleague-writer's correction of this verdict, sent at")
     assert "withdraw" not in message
+
+
+def test_a_correction_waiting_through_a_speaker_merge_and_its_undo_publishes_as_written(client):
+    from claims import services
+    from claims.models import Claim
+    from claims.speaker_merges import speaker_merge, speaker_merge_undo
+    from tests.factories import ClaimFactory
+
+    full = services.speaker_resolve(name="Antony Blinken")
+    short = services.speaker_resolve(name="Blinken", role="Secretary of State")
+    verdict = published_verdict(claim=ClaimFactory(speaker=short))
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed while the merge stood.")
+    boss = editor()
+    merge = speaker_merge(
+        source=short, target=full, actor=boss, correction_note="The same man, named once."
+    )
+    undone = speaker_merge_undo(merge=merge, actor=boss)
+    # Published, the claim stays with the speaker it is published under now.
+    assert undone.kept == [verdict.claim_id]
+    assert Claim.objects.get(pk=verdict.claim_id).speaker == full
+    sent.refresh_from_db()
+    # The merge's editor corrected who said it: another editor decides on this correction.
+    with pytest.raises(PermissionDenied, match="a change of who said the claim"):
+        correction_requests.correction_approve(correction=sent, editor=boss)
+    publisher = editor()
+    login(client, publisher)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" in body  # neither the merge nor its undo made it stale
+    correction = correction_requests.correction_approve(correction=sent, editor=publisher)
+    corrected = Verdict.objects.get(pk=verdict.pk)
+    assert corrected.conclusion == "Fixed while the merge stood."
+    assert corrected.version == verdict.version + 2  # the merge's correction, then this one
+    assert (correction.created_by, correction.approved_by) == (writer, publisher)
+    assert correction.previous["conclusion"] == verdict.conclusion
+    assert Claim.objects.get(pk=verdict.claim_id).speaker == full
+    assert list(corrected.corrections.values_list("note", flat=True)) == [
+        "The same man, named once.",
+        "We misread the table.",
+    ]
