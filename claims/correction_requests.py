@@ -60,10 +60,10 @@ def pending_corrections():
     )
 
 
-def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | None:
-    """Why `user` may not publish (nor, but for its writer, reject) `correction`, or None: the
-    one rule the service and the desk (which then offers no button to press for nothing)
-    share."""
+def correction_decide_refusal(*, correction: CorrectionRequest, user) -> str | None:
+    """Why `user` may not decide on `correction`, publish or reject it (its writer withdraws
+    it instead), or None: who decides, the one rule the services and the desk (which then
+    offers no form to send for nothing) share."""
     if not user.has_perm(PUBLISH_PERMISSION):
         return "Only editors publish corrections."
     if correction.proposed_by_id == user.pk:
@@ -80,6 +80,51 @@ def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | 
             "of who said the claim or where): another editor decides on its corrections."
         )
     return None
+
+
+def correction_approve_refusal(*, correction: CorrectionRequest, user) -> str | None:
+    """Why `user` may not publish `correction` now, or None: who decides
+    (correction_decide_refusal), then whether it can still be published as written. The one
+    rule of correction_approve and of the claim page's Publish button, which shows this reason
+    in its place (the Reject form stays where only the second part refuses)."""
+    refusal = correction_decide_refusal(correction=correction, user=user)
+    return refusal or _unpublishable(correction)
+
+
+def _unpublishable(correction: CorrectionRequest) -> str | None:
+    """Why `correction` cannot be published as written any more, whoever publishes it: the
+    verdict says something else now, or the correction no longer passes the checks it passed
+    when it was written (a rating of a scale the desk retired since, or a rule tightened)."""
+    if not _written_on(correction, correction.verdict):
+        # Published over, it would silently undo what changed since it was written.
+        return (
+            "The published verdict changed after this correction was written: reject it, "
+            "and its writer corrects what the verdict says now."
+        )
+    try:
+        correction_checked(
+            note=correction.note,
+            rating=correction.rating,
+            conclusion=correction.conclusion,
+            explanation=correction.explanation,
+            sources=correction.sources,
+        )
+    except ValidationError as refused:
+        return (
+            f"This correction can no longer be published as written ({' '.join(refused.messages)}"
+            "): reject it, and its writer writes it again."
+        )
+    return None
+
+
+def _written_on(correction: CorrectionRequest, verdict: Verdict) -> bool:
+    """Whether `verdict` still says what the correction's writer read (its `based_on`): the
+    same rating (CorrectionRequest.based_on_rating: which rating, not its label, an editor may
+    rename that), and the same wording and sources, word for word."""
+    now, then = verdict_public_fields(verdict), correction.based_on
+    return correction.based_on_rating(verdict.rating) and all(
+        now[field] == then.get(field) for field in ("conclusion", "explanation", "sources")
+    )
 
 
 def correction_request(
@@ -115,11 +160,7 @@ def correction_request(
                 raise already_done(
                     did="sent this correction", by=author, at=pending.proposed_at, actor=author
                 )
-            raise ValidationError(
-                f"A correction of this verdict waits for an editor already "
-                f"({pending.proposed_by.get_username()}, {desk_time(pending.proposed_at)}): "
-                "an editor publishes or rejects it first."
-            )
+            raise ValidationError(_waiting_refusal(pending, author=author))
         if content_unchanged(verdict, rating, conclusion, explanation, stored):
             raise ValidationError(NOTHING_CORRECTED, code="unchanged")
         previous = verdict_public_fields(verdict)
@@ -144,6 +185,22 @@ def correction_request(
     return correction
 
 
+def _waiting_refusal(pending: CorrectionRequest, *, author) -> str:
+    """Why a second correction is not sent while `pending` waits, saying whose that one is:
+    named as a colleague's, the writer's own sent them looking for someone else."""
+    sent = desk_time(pending.proposed_at)
+    if pending.proposed_by_id == author.pk:
+        return (
+            f"Your own correction of this verdict, sent at {sent}, waits for an editor "
+            "already: withdraw it on the claim page to send this one instead, or wait until "
+            "an editor publishes or rejects it."
+        )
+    return (
+        f"{pending.proposed_by.get_username()}'s correction of this verdict, sent at {sent}, "
+        "waits for an editor already: an editor publishes or rejects it before another is sent."
+    )
+
+
 def _holds(pending: CorrectionRequest, sent: dict, sources: list[dict], note: str) -> bool:
     return (
         pending.rating_id == sent["rating"].pk
@@ -163,16 +220,10 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
         claim = locked_claim(correction.verdict.claim)
         verdict = Verdict.objects.select_for_update(of=("self",)).get(pk=correction.verdict_id)
         correction.verdict = verdict
-        refusal = correction_approve_refusal(correction=correction, user=editor)
-        if refusal is not None:
+        if refusal := correction_decide_refusal(correction=correction, user=editor):
             raise PermissionDenied(refusal)
-        if verdict_public_fields(verdict) != correction.based_on:
-            # Published over, it would silently undo what changed since it was written.
-            raise ValidationError(
-                "The published verdict changed after this correction was written: reject it, "
-                "and its writer corrects what the verdict says now."
-            )
-        _still_publishable(correction)
+        if refusal := _unpublishable(correction):
+            raise ValidationError(refusal)
         published = correction_publish(
             claim=claim,
             verdict=verdict,
@@ -194,24 +245,6 @@ def correction_approve(*, correction: CorrectionRequest, editor) -> Correction:
     return published
 
 
-def _still_publishable(correction: CorrectionRequest) -> None:
-    """The request's checks again at publication: checked when it was written, it may since
-    name a rating of a scale the desk retired (or break a rule tightened meanwhile)."""
-    try:
-        correction_checked(
-            note=correction.note,
-            rating=correction.rating,
-            conclusion=correction.conclusion,
-            explanation=correction.explanation,
-            sources=correction.sources,
-        )
-    except ValidationError as refused:
-        raise ValidationError(
-            f"This correction can no longer be published as written ({' '.join(refused.messages)}"
-            "): reject it, and its writer writes it again."
-        ) from None
-
-
 def correction_reject(*, correction: CorrectionRequest, editor, note: str) -> CorrectionRequest:
     """An editor says no, and why; the verdict stays as published."""
     note = visible_text(note)
@@ -222,6 +255,14 @@ def correction_reject(*, correction: CorrectionRequest, editor, note: str) -> Co
     if refused := text_refusals(note, *REJECTION_NOTE):
         raise ValidationError({"note": refused})
     return _close(correction, editor, ApplicationStatus.REJECTED, note=note)
+
+
+def correction_withdraw_refusal(*, correction: CorrectionRequest, user) -> str | None:
+    """Why `user` may not withdraw `correction`, or None: its writer may, whatever they may do
+    on the desk now (a writer who no longer writes verdicts still takes back their own)."""
+    if correction.proposed_by_id != user.pk:
+        return "Only whoever wrote a correction withdraws it; an editor rejects it instead."
+    return None
 
 
 def correction_withdraw(*, correction: CorrectionRequest, actor) -> CorrectionRequest:
@@ -236,16 +277,16 @@ def _close(correction: CorrectionRequest, actor, status: str, *, note: str = "")
     }
     with transaction.atomic():
         correction = request_locked(correction, status, actor=actor, decided=_DECIDED)
-        if status == ApplicationStatus.WITHDRAWN and correction.proposed_by_id != actor.pk:
-            raise PermissionDenied(
-                "Only whoever wrote a correction withdraws it; an editor rejects it instead."
-            )
+        if status == ApplicationStatus.WITHDRAWN and (
+            refusal := correction_withdraw_refusal(correction=correction, user=actor)
+        ):
+            raise PermissionDenied(refusal)
         if status == ApplicationStatus.REJECTED and correction.proposed_by_id == actor.pk:
             raise PermissionDenied("You wrote this correction: withdraw it instead.")
         # A rejection decides as much as a publication: whoever wrote the verdict does not
         # keep a correction of it off the record.
         if status == ApplicationStatus.REJECTED and (
-            refusal := correction_approve_refusal(correction=correction, user=actor)
+            refusal := correction_decide_refusal(correction=correction, user=actor)
         ):
             raise PermissionDenied(refusal)
         correction.status, correction.decision_note = status, note

@@ -26,6 +26,7 @@ from .verdicts import (
     content_unchanged,
     contribution_record,
     refuse_missing,
+    source_stored,
     sources_changed,
     sources_check,
     sources_replace,
@@ -41,8 +42,12 @@ NOTHING_CORRECTED = (
 
 
 def verdict_public_fields(verdict: Verdict) -> dict:
+    """What a correction may change, as readers read it now: kept as a correction's `previous`
+    and a request's `based_on`. The rating's label is what they read; its id is which rating
+    it is, since an editor may rename a label on the scale."""
     return {
         "rating": verdict.rating.label if verdict.rating else "",
+        "rating_id": verdict.rating_id,
         "conclusion": verdict.conclusion,
         "explanation": verdict.explanation,
         "sources": [
@@ -136,9 +141,23 @@ def correction_publish(
     # the sources written after a version (and before the next) as that version's, so
     # written first they were shown as changed by the publication before the correction.
     with published_sources_replaceable(verdicts=[verdict]):
-        sources_replace(verdict, sources)
+        sources_replace(verdict, _access_dates_kept(verdict, sources))
     transaction.on_commit(published_changed)
     return correction
+
+
+def _access_dates_kept(verdict: Verdict, sources: list[dict]) -> list[dict]:
+    """`sources` each given the access date of the verdict's source at the same address: a
+    correction that keeps a source (as it was, or retitled) did not read it again, and
+    readers would be told it was checked today. A new address gets today (sources_replace)."""
+    accessed = {}
+    for url, accessed_on in verdict.sources.order_by("id").values_list("url", "accessed_on"):
+        accessed.setdefault(url, accessed_on)
+    return [
+        {**source, "accessed_on": source.get("accessed_on") or accessed.get(url)}
+        for source in sources
+        for url, _, _ in [source_stored(source)]
+    ]
 
 
 def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
@@ -156,7 +175,7 @@ def corrected_fields(
     the rating from and to, the texts reworded, and the sources added, removed or changed
     (verdicts.sources_changed, as a draft's event names them); what it keeps is left out."""
     changed = {}
-    if rating.label != previous["rating"]:
+    if rating.pk != previous["rating_id"]:
         changed["rating"] = {"from": previous["rating"], "to": rating.label}
     texts = {"conclusion": conclusion, "explanation": explanation}
     reworded = [field for field, text in texts.items() if text != previous[field]]

@@ -72,3 +72,16 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Correction request {self.pk} for verdict {self.verdict_id} ({self.status})"
+
+    def based_on_rating(self, rating: Rating | None) -> bool:
+        """Whether `rating` is the rating its writer read on the verdict: the same rating by
+        its id, whatever its label reads now (an editor may rename a label on the scale, and
+        two scales may share one)."""
+        if "rating_id" in self.based_on:
+            return self.based_on["rating_id"] == (rating.pk if rating else None)
+        # Requests written before 2026-12-06 kept the label only: their one record of it.
+        return self.based_on.get("rating") == (rating.label if rating else "")
+
+    @property
+    def rating_changed(self) -> bool:
+        return not self.based_on_rating(self.rating)

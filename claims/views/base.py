@@ -19,11 +19,15 @@ PUBLISH_VERDICTS = "claims.publish_verdict"
 QUEUE_VIEW_KEY = "claims.queue_query"
 
 
-def desk_view(permission: str, *, post_only: bool = False):
-    """Logged in and holding `permission` (403 otherwise); actions accept POST only."""
+def desk_view(permission: str | None, *, post_only: bool = False):
+    """Logged in and holding `permission` (403 otherwise); actions accept POST only. None for
+    an action on what is the user's own whatever their role now (a correction they wrote,
+    withdrawn): its view refuses anyone else with a 403 itself."""
 
     def decorator(view):
-        wrapped = permission_required(permission, raise_exception=True)(view)
+        wrapped = view
+        if permission is not None:
+            wrapped = permission_required(permission, raise_exception=True)(view)
         if post_only:
             wrapped = _post_only(wrapped)
         return wraps(view)(login_required(wrapped))

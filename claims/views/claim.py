@@ -129,9 +129,12 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     pending_correction = correction_requests.pending_correction_of(verdict) if published else None
     # One correction waits at a time: the form comes back once an editor has decided on it.
     can_correct = published and user.has_perm(CHANGE_VERDICTS) and pending_correction is None
-    correction_refusal = None
+    correction_refusal = correction_decide_refusal = None
     if pending_correction is not None and user.has_perm(PUBLISH_VERDICTS):
         correction_refusal = correction_requests.correction_approve_refusal(
+            correction=pending_correction, user=user
+        )
+        correction_decide_refusal = correction_requests.correction_decide_refusal(
             correction=pending_correction, user=user
         )
     verdict_form = forms.get("verdict_form") or VerdictForm(initial=initial)
@@ -197,8 +200,11 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_withdraw": can_withdraw,
         "can_correct": can_correct,
         "pending_correction": pending_correction,
-        # Shown instead of the Publish button to an editor who may not press it.
+        # Shown instead of the Publish button to an editor who may not press it (a correction
+        # that can no longer be published as written, or one this editor may not decide on);
+        # the Reject form goes too only for the second.
         "correction_refusal": correction_refusal,
+        "correction_decide_refusal": correction_decide_refusal,
         "can_return": can_review and return_refusal is None,
         "publish_refusal": publish_refusal,
         "review_warnings": review_warnings,

@@ -2,6 +2,7 @@
 and an editor's decision on it. Each view is one service call of claims.correction_requests."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
@@ -92,9 +93,16 @@ def correction_reject(request, pk: int):
     return _back(request, correction)
 
 
-@desk_view(CHANGE_VERDICTS, post_only=True)
+# Its writer's own words: withdrawn by them even once they no longer write verdicts (moved
+# off the desk with a correction waiting), and by nobody else.
+@desk_view(None, post_only=True)
 def correction_withdraw(request, pk: int):
     correction = _correction(pk)
+    refusal = correction_requests.correction_withdraw_refusal(
+        correction=correction, user=request.user
+    )
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     attempt(
         request,
         lambda: correction_requests.correction_withdraw(correction=correction, actor=request.user),

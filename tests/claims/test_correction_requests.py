@@ -13,6 +13,7 @@ from claims.models import (
     ClaimEventKind,
     Correction,
     CorrectionRequest,
+    Rating,
     Verdict,
 )
 from claims.workflow import NothingChanged
@@ -277,3 +278,172 @@ def test_whoever_wrote_the_verdict_does_not_reject_its_corrections_either(client
     body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
     assert "before it was published" in body
     assert 'name="note" required' not in body  # no Reject form to press for nothing
+
+
+def test_the_claim_page_offers_no_publish_button_for_a_correction_of_a_retired_scale(client):
+    verdict = published_verdict()
+    retired = active_rating("true")
+    correction_sent(verdict, writer=fact_checker(), rating=retired)
+    retired.scale.is_active = False
+    retired.scale.save()
+    login(client, editor())
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" not in body
+    assert "This correction can no longer be published as written" in body
+    assert "Choose a rating from the active scale." in body
+    assert 'name="note" required' in body  # the editor rejects it instead
+
+
+def test_the_claim_page_offers_no_publish_button_for_a_correction_of_an_older_wording(client):
+    verdict = published_verdict()
+    stale = correction_sent(verdict, writer=fact_checker(), conclusion="A fix of the old text.")
+    correction_requests.correction_withdraw(correction=stale, actor=stale.proposed_by)
+    verdict_corrected(verdict, conclusion="Published in between.")
+    CorrectionRequest.objects.filter(pk=stale.pk).update(status=ApplicationStatus.PENDING)
+    login(client, editor())
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" not in body
+    assert "The published verdict changed after this correction was written" in body
+    assert 'name="note" required' in body
+
+
+def test_a_rating_label_renamed_since_the_correction_was_written_does_not_make_it_stale(client):
+    verdict = published_verdict()
+    sent = correction_sent(verdict, writer=fact_checker(), conclusion="Only the wording.")
+    Rating.objects.filter(pk=verdict.rating_id).update(label="Untrue")
+    publisher = editor()
+    login(client, publisher)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "<dt>Rating</dt>" not in body  # the correction keeps the rating, renamed or not
+    assert "Publish the correction" in body
+    correction_requests.correction_approve(correction=sent, editor=publisher)
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "Only the wording."
+
+
+def test_another_rating_of_the_same_label_since_the_correction_was_written_makes_it_stale():
+    verdict = published_verdict()
+    stale = correction_sent(verdict, writer=fact_checker(), conclusion="A fix of the old text.")
+    correction_requests.correction_withdraw(correction=stale, actor=stale.proposed_by)
+    rerated = active_rating("mostly-false")
+    verdict_corrected(verdict, rating=rerated)
+    Rating.objects.filter(pk=rerated.pk).update(label=verdict.rating.label)
+    CorrectionRequest.objects.filter(pk=stale.pk).update(status=ApplicationStatus.PENDING)
+    with pytest.raises(ValidationError, match="changed after this correction was written"):
+        correction_requests.correction_approve(correction=stale, editor=editor())
+    assert Verdict.objects.get(pk=verdict.pk).rating_id == rerated.pk
+
+
+def test_a_correction_to_another_rating_of_the_same_label_names_the_rating_change():
+    verdict = published_verdict()
+    other = active_rating("mostly-false")
+    Rating.objects.filter(pk=other.pk).update(label=verdict.rating.label)
+    other.refresh_from_db()
+    correction_sent(verdict, writer=fact_checker(), rating=other)
+    event = ClaimEvent.objects.get(kind=ClaimEventKind.CORRECTION_REQUESTED)
+    assert event.data["rating"] == {"from": verdict.rating.label, "to": other.label}
+
+
+def test_a_correction_written_before_rating_ids_were_kept_is_compared_by_its_label():
+    verdict = published_verdict()
+    sent = correction_sent(verdict, writer=fact_checker(), conclusion="Only the wording.")
+    based_on = {key: value for key, value in sent.based_on.items() if key != "rating_id"}
+    CorrectionRequest.objects.filter(pk=sent.pk).update(based_on=based_on)
+    sent.refresh_from_db()
+    assert not sent.rating_changed
+    correction_requests.correction_approve(correction=sent, editor=editor())
+    assert Verdict.objects.get(pk=verdict.pk).conclusion == "Only the wording."
+
+
+def test_a_writer_who_no_longer_writes_verdicts_still_withdraws_their_own_correction(client):
+    from django.contrib.auth.models import Permission
+
+    verdict = published_verdict()
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    # Moved off the verdicts, still reading the desk.
+    writer.groups.clear()
+    writer.user_permissions.add(Permission.objects.get(codename="view_claim"))
+    login(client, writer)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Withdraw my correction" in body
+    response = client.post(reverse("claims:correction_withdraw", args=[sent.pk]), follow=True)
+    assert "Your correction is withdrawn." in response.content.decode()
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
+
+
+def test_a_writer_with_no_desk_role_left_withdraws_their_own_correction_and_nobody_elses(client):
+    verdict = published_verdict()
+    writer, colleague = fact_checker(), fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    for user in (writer, colleague):
+        user.groups.clear()
+    login(client, colleague)
+    response = client.post(reverse("claims:correction_withdraw", args=[sent.pk]))
+    assert response.status_code == 403
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.PENDING
+    login(client, writer)
+    client.post(reverse("claims:correction_withdraw", args=[sent.pk]))
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
+
+
+def test_a_second_correction_is_refused_saying_the_waiting_one_is_your_own(client):
+    verdict = published_verdict()
+    writer = fact_checker()
+    correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    login(client, writer)
+    url = reverse("claims:correct", args=[verdict.claim_id])
+    body = client.post(url, correction_post(verdict, conclusion="Fixed better.")).content.decode()
+    assert "Your own correction of this verdict, sent at" in body
+    assert "withdraw it on the claim page to send this one instead" in body
+    assert CorrectionRequest.objects.get().conclusion == "Fixed."
+
+
+def test_a_second_correction_is_refused_naming_the_colleague_whose_correction_waits():
+    verdict = published_verdict()
+    colleague = fact_checker(username="colleague-writer")
+    correction_sent(verdict, writer=colleague, conclusion="Fixed.")
+    with pytest.raises(ValidationError) as refused:
+        correction_sent(verdict, writer=fact_checker(), conclusion="Fixed otherwise.")
+    [message] = refused.value.messages
+    assert message.startswith("colleague-writer's correction of this verdict, sent at")
+    assert "withdraw" not in message
+
+
+def test_a_correction_waiting_through_a_speaker_merge_and_its_undo_publishes_as_written(client):
+    from claims import services
+    from claims.models import Claim
+    from claims.speaker_merges import speaker_merge, speaker_merge_undo
+    from tests.factories import ClaimFactory
+
+    full = services.speaker_resolve(name="Antony Blinken")
+    short = services.speaker_resolve(name="Blinken", role="Secretary of State")
+    verdict = published_verdict(claim=ClaimFactory(speaker=short))
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed while the merge stood.")
+    boss = editor()
+    merge = speaker_merge(
+        source=short, target=full, actor=boss, correction_note="The same man, named once."
+    )
+    undone = speaker_merge_undo(merge=merge, actor=boss)
+    # Published, the claim stays with the speaker it is published under now.
+    assert undone.kept == [verdict.claim_id]
+    assert Claim.objects.get(pk=verdict.claim_id).speaker == full
+    sent.refresh_from_db()
+    # The merge's editor corrected who said it: another editor decides on this correction.
+    with pytest.raises(PermissionDenied, match="a change of who said the claim"):
+        correction_requests.correction_approve(correction=sent, editor=boss)
+    publisher = editor()
+    login(client, publisher)
+    body = client.get(reverse("claims:detail", args=[verdict.claim_id])).content.decode()
+    assert "Publish the correction" in body  # neither the merge nor its undo made it stale
+    correction = correction_requests.correction_approve(correction=sent, editor=publisher)
+    corrected = Verdict.objects.get(pk=verdict.pk)
+    assert corrected.conclusion == "Fixed while the merge stood."
+    assert corrected.version == verdict.version + 2  # the merge's correction, then this one
+    assert (correction.created_by, correction.approved_by) == (writer, publisher)
+    assert correction.previous["conclusion"] == verdict.conclusion
+    assert Claim.objects.get(pk=verdict.claim_id).speaker == full
+    assert list(corrected.corrections.values_list("note", flat=True)) == [
+        "The same man, named once.",
+        "We misread the table.",
+    ]

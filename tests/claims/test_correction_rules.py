@@ -2,17 +2,21 @@
 publication (claims.verdicts.verdict_review_missing's one rule, told the same way), and its
 'Correction published' event says what it changed, as a 'Verdict drafted' event does."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from claims import timeline
-from claims.models import ClaimEventKind, Correction, Verdict
+from claims import timeline, verdicts
+from claims.models import ClaimEventKind, Correction, EvidenceSource, Verdict
 from tests.factories import (
     active_rating,
     correction_published,
     editor,
     kept_sources,
     published_verdict,
+    submitted_verdict,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -99,3 +103,21 @@ def test_the_correction_event_names_the_rating_from_and_to_and_the_reworded_text
     assert not {"sources", "sources added", "sources removed", "sources changed"} & set(details)
     event = verdict.claim.events.get(kind=ClaimEventKind.CORRECTED)
     assert event.data["correction"] == Correction.objects.get().pk
+
+
+def test_a_correction_keeps_the_access_date_of_each_source_whose_address_it_keeps():
+    submitted = submitted_verdict(sources=2)
+    read_then = date(2026, 1, 2)
+    EvidenceSource.objects.filter(verdict=submitted).update(accessed_on=read_then)
+    verdict = verdicts.verdict_publish(verdict=submitted, editor=editor())
+    kept, retitled = kept_sources(verdict)
+    new = {"url": "https://new.example.org/data", "title": "New data", "note": ""}
+    correct(verdict, sources=[kept, {**retitled, "title": "Report 1, revised"}, new])
+    accessed = dict(
+        EvidenceSource.objects.filter(verdict=verdict).values_list("url", "accessed_on")
+    )
+    assert accessed == {
+        kept["url"]: read_then,
+        retitled["url"]: read_then,
+        new["url"]: timezone.localdate(),
+    }

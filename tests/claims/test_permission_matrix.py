@@ -411,14 +411,16 @@ MATRIX = [
         [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
-        # Only its writer (not one of these users) withdraws it.
+        # Only its writer (not one of these users) withdraws it, whatever their role now:
+        # anyone else is refused at the door (tests/claims/test_correction_requests.py has the
+        # writer's own row).
         Desk(
             "claims:correction_withdraw",
             lambda o: o["correction"].pk,
             lambda o: {},
             lambda o: _correction(o).status == ApplicationStatus.WITHDRAWN,
         ),
-        [LOGIN, FORBIDDEN, REFUSED, REFUSED, REFUSED, REFUSED],
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     (
         Admin(

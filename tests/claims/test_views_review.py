@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from claims.models import (
     ClaimEventKind,
@@ -229,7 +230,7 @@ def test_a_stale_correction_is_refused_naming_the_editor_who_corrected_it_meanwh
     client.force_login(boss)
     response = client.post(reverse("claims:correct", args=[verdict.claim_id]), stale)
     assert response.status_code == 400
-    assert "waits for an editor already (colleague," in response.content.decode()
+    assert escape("colleague's correction of this verdict, sent at") in response.content.decode()
     published_by_another_editor(client, username="publisher")
     client.force_login(boss)
     response = client.post(reverse("claims:correct", args=[verdict.claim_id]), stale)
