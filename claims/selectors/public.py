@@ -18,20 +18,33 @@ class PublicCorrection:
     previous_speaker: str = ""  # only when it changed who the claim is attributed to
 
 
+# What a correction kept before it kept the rating's id (2026-12-06) says of it.
+_UNKNOWN = object()
+
+
 def public_corrections(verdict: Verdict) -> list[PublicCorrection]:
     """The verdict's corrections, oldest first, each saying what it changed. A correction keeps
     the public fields as they read before it: the rating after it is the next content
     correction's "before", or the verdict's rating for the last one."""
     corrections = list(verdict.corrections.all())
-    rating_after = verdict.rating.label if verdict.rating else ""
+    label_after = verdict.rating.label if verdict.rating else ""
+    id_after = verdict.rating_id
     shown = []
     for correction in reversed(corrections):
         previous = correction.previous or {}
         entry = PublicCorrection(correction.created_at, correction.note)
         if "rating" in previous:
-            if previous["rating"] != rating_after:
+            # Which rating it is, where the correction kept it: a label an editor renamed on
+            # the scale since is the same rating. Corrections older than their rating_id key are
+            # compared by label.
+            id_before = previous.get("rating_id", _UNKNOWN)
+            if id_before is not _UNKNOWN and id_after is not _UNKNOWN:
+                changed = id_before != id_after
+            else:
+                changed = previous["rating"] != label_after
+            if changed:
                 entry.previous_rating = previous["rating"]
-            rating_after = previous["rating"]
+            label_after, id_after = previous["rating"], id_before
         entry.previous_speaker = previous.get("speaker") or ""
         shown.append(entry)
     return shown[::-1]

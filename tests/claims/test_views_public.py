@@ -168,6 +168,28 @@ def test_a_correction_names_the_previous_rating_only_when_it_changed_the_rating(
     assert f"(previous rating: {before})" in rerated
 
 
+def test_a_rating_renamed_on_the_scale_since_a_correction_is_not_named_as_its_previous_rating(
+    client, verdict
+):
+    fresh = type(verdict).objects.get(pk=verdict.pk)
+    correction_published(
+        verdict=fresh,
+        editor=editor(),
+        expected_version=fresh.version,
+        note="A typo in the conclusion.",
+        rating=fresh.rating,
+        conclusion="Conclusion after the typo.",
+        explanation="",
+        sources=[{"url": "https://x.example.org", "title": "X"}],
+    )
+    rating = fresh.rating
+    rating.label = f"{rating.label} (renamed)"
+    rating.save(update_fields=["label"])
+    html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
+    typo = html[html.rindex("A typo in the conclusion.") :].split("</li>")[0]
+    assert "previous rating" not in typo
+
+
 def test_the_canonical_address_is_the_fact_checks_own_without_the_query(client, verdict):
     html = client.get(reverse("claims:public", args=[verdict.pk]), {"utm": "x"}).content.decode()
     assert f'<link rel="canonical" href="http://testserver/fact-checks/{verdict.pk}/">' in html
