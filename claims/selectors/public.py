@@ -18,7 +18,7 @@ class PublicCorrection:
     previous_speaker: str = ""  # only when it changed who the claim is attributed to
 
 
-# What a correction kept before it kept the rating's id (2026-12-06) says of it.
+# The rating id of a correction stored before corrections kept one (2026-12-06): not known.
 _UNKNOWN = object()
 
 
