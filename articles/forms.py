@@ -2,7 +2,7 @@ from django import forms
 
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
-from .services import TITLE_REQUIRED
+from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
 # text of the submit form and the admin's add form.
@@ -59,7 +59,7 @@ class ArticleSubmitForm(forms.Form):
     )
     outlet = text_limit(
         forms.CharField(required=False, help_text="e.g. Reuters"),
-        ColumnLengthValidator(Outlet, "name", "outlet's name"),
+        OUTLET_NAME_LENGTH,
     )
     published_on = forms.DateField(
         label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
