@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from .intake.storable import storable_line, storable_text
+from .intake.storable import storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, Outlet, SourceKind
 from .publication_dates import published_at_refusal
@@ -91,7 +91,9 @@ def url_normalize(url: str) -> str:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ValidationError(f"{url!r} is not a valid http(s) URL.", code="url") from None
+        raise ValidationError(
+            f"{url_shown(url)!r} is not a valid http(s) URL.", code="url"
+        ) from None
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host.startswith("www."):

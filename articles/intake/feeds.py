@@ -33,7 +33,7 @@ from .feed_entries import FeedPollResult, entries_take
 from .fetch import FEED_TYPES, FetchError, FetchResult, fetch, fetch_within, url_refusal
 from .inprocess import fetch_together, intake_jobs_run_in_process
 from .queue import task_send, tasks_run_in_process
-from .storable import storable_line
+from .storable import storable_line, url_shown
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
 # Celery beat sends feeds_poll_due every minute (CELERY_BEAT_SCHEDULE): the next beat.
@@ -157,7 +157,7 @@ def _feed_parsed(page):
     # no entries and no error, and would poll empty forever. No RSS, Atom or RDF root element
     # recognised (no version) is no feed.
     if not parsed.get("version") or (not parsed.entries and (parsed.bozo or not parsed.feed)):
-        raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
+        raise FetchError(f"the address does not serve an RSS or Atom feed ({url_shown(page.url)})")
     return parsed
 
 
