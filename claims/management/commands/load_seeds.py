@@ -13,7 +13,6 @@ from articles.models import Article, SourceKind
 from articles.services import DuplicateArticle, article_refusal_reasons, article_submit
 from articles.textfile import TextFileError, utf8_file_read
 
-
 ENTRY_KEYS = ("file", "title", "outlet", "url", "byline", "language", "published_at")
 OUTLET_KEYS = ("name", "domain")
 
