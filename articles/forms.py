@@ -1,5 +1,6 @@
 from django import forms
 
+from .field_errors import choice_errors, date_errors, url_errors
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED
@@ -26,6 +27,8 @@ class BoundedURLField(forms.URLField):
     2,048) and past the limit, two messages where the length is the one to act on."""
 
     def __init__(self, *, length: ColumnLengthValidator, **kwargs):
+        # Named as its length names it: not Django's "Enter a valid URL."
+        kwargs["error_messages"] = {**url_errors(length.what), **kwargs.get("error_messages", {})}
         super().__init__(max_length=length.limit_value, **kwargs)
         self.length = length
 
@@ -62,7 +65,10 @@ class ArticleSubmitForm(forms.Form):
         OUTLET_NAME_LENGTH,
     )
     published_on = forms.DateField(
-        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("publication date"),
     )
     # No max_length: as a maxlength the browser cuts a pasted text there without a word, and
     # the desk stored an article that stopped mid-sentence. The service refuses a longer text,
@@ -97,7 +103,11 @@ class IntakeJobFilterForm(forms.Form):
     """The intake job list's filter: a status it does not know is marked and left out, as the
     claim queue does with a refused filter, not ignored without a word."""
 
-    status = forms.ChoiceField(required=False, choices=[("", "All"), *IntakeStatus.choices])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), *IntakeStatus.choices],
+        error_messages=choice_errors("status"),
+    )
 
 
 class FeedForm(forms.Form):
