@@ -1,6 +1,7 @@
 from django import forms
 
 from .field_errors import choice_errors, date_errors, url_errors
+from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
 from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED
@@ -127,9 +128,16 @@ class FeedForm(forms.Form):
     poll_interval_minutes = forms.IntegerField(
         label="Poll every (minutes)",
         min_value=1,
-        max_value=7 * 24 * 60,
+        max_value=FEED_INTERVAL_MAX_MINUTES,
         initial=30,
-        error_messages={"required": "Enter how often to poll the feed, in minutes."},
+        error_messages={
+            "required": "Enter how often to poll the feed, in minutes.",
+            # The service's own sentence (feed_interval_refusal), not "Enter a whole number."
+            **{
+                code: FEED_INTERVAL_RULE
+                for code in ("invalid", "min_value", "max_value", "step_size")
+            },
+        },
     )
 
 
@@ -137,7 +145,14 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         help_text="CSV with a header row, or JSON Lines (one object a line). Columns: title, "
         "body or url, published_at, outlet, byline, language.",
-        error_messages={"required": "Choose the CSV or JSON Lines file to import."},
+        error_messages={
+            "required": "Choose the CSV or JSON Lines file to import.",
+            "empty": "The file is empty: choose the CSV or JSON Lines file with the rows.",
+            # A form sent without its file part (not this page's): Django's "Check the
+            # encoding type on the form." is for the page's author.
+            "invalid": "No file arrived: choose the CSV or JSON Lines file again.",
+            "missing": "No file arrived: choose the CSV or JSON Lines file again.",
+        },
     )
 
 

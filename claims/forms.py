@@ -4,7 +4,7 @@ filter and search forms are in claims/filter_forms.py."""
 
 from django import forms
 
-from articles.field_errors import url_errors
+from articles.field_errors import choice_errors, url_errors
 from articles.lengths import text_check, text_limit
 from articles.services import visible_text
 
@@ -61,7 +61,17 @@ class DeskURLField(DeskText, forms.URLField):
 class QueueBulkForm(forms.Form):
     """One action on the claims ticked in the queue (claims.bulk.claims_bulk_act)."""
 
-    claims = forms.TypedMultipleChoiceField(coerce=int, required=True, label="Claims")
+    claims = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=True,
+        label="Claims",
+        # Not the value sent ("Select a valid choice. abc is not one of ..."): only an edited
+        # page sends a claim that is not a number.
+        error_messages={
+            "invalid_choice": "A selected claim is not a claim number: reload the "
+            "queue and select the claims again."
+        },
+    )
     action = forms.ChoiceField(
         choices=[
             ("assign", "Assign to me"),
@@ -69,6 +79,10 @@ class QueueBulkForm(forms.Form):
             ("dismiss", "Dismiss as not check-worthy"),
         ],
         label="With the selected claims",
+        error_messages={
+            "required": "Choose what to do with the selected claims.",
+            **choice_errors("action"),
+        },
     )
     reason = text_limit(
         DeskTextField(

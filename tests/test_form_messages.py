@@ -7,15 +7,17 @@ at most 200 characters (it has 3000)." named nothing, and some echoed the value 
 import pytest
 from django import forms
 from django.core import validators
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import fields, models
 from django.urls import reverse
 
-from articles.forms import ArticleSubmitForm
+from articles.forms import ArticleSubmitForm, FeedForm, ImportUploadForm
 from claims.filter_forms import DeskHistoryFilterForm, PublicSearchForm, QueueFilterForm
 from claims.forms import (
     CorrectionForm,
     EvidenceSourceForm,
     EvidenceSourceFormSet,
+    QueueBulkForm,
     ReturnForm,
     VerdictForm,
 )
@@ -72,6 +74,11 @@ BAD_INPUT = [
     (QueueFilterForm, {"outlet": "999999", "score_min": "-1"}, {}),
     (PublicSearchForm, {"q": LONG, "rating": "zz"}, {"rating_choices": [("true", "True")]}),
     (DeskHistoryFilterForm, {"person": "abc", "date_from": "x", "date_to": "y"}, {}),
+    (QueueBulkForm, {"claims": ["abc"], "action": "zzz"}, {}),
+    (QueueBulkForm, {"claims": ["1"]}, {}),
+    (FeedForm, {"url": "not a url", "poll_interval_minutes": "abc"}, {}),
+    (FeedForm, {"url": "https://news.example/feed", "poll_interval_minutes": "0"}, {}),
+    (ImportUploadForm, {}, {"files": {"file": SimpleUploadedFile("rows.csv", b"")}}),
 ]
 
 
