@@ -94,6 +94,12 @@ def test_load_seeds_names_every_unknown_key_of_an_entry_and_the_keys_it_takes(tm
     assert str(refused.value) == (
         'Entry 1: unknown key "url"; the outlet\'s keys are name, domain.'
     )
+    (tmp_path / "manifest.json").write_text('[{"file": "one.txt", "title": "A", "title": "B"}]')
+    with pytest.raises(CommandError) as refused:
+        call_command("load_seeds", "--dir", str(tmp_path))
+    assert str(refused.value) == (
+        f'{tmp_path / "manifest.json"}: the key "title" appears more than once; give each key once.'
+    )
     assert not Article.objects.exists()
 
 

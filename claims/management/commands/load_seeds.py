@@ -7,7 +7,11 @@ from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.utils.dateparse import parse_datetime
 
-from articles.intake.storable import json_key_quoted
+from articles.intake.storable import (
+    RepeatedKey,
+    json_key_quoted,
+    json_object_without_repeated_keys,
+)
 from articles.lengths import text_check
 from articles.models import Article, SourceKind
 from articles.services import DuplicateArticle, article_refusal_reasons, article_submit
@@ -41,7 +45,13 @@ class Command(BaseCommand):
         if not manifest_path.is_file():
             raise CommandError(f"No manifest at {manifest_path}.")
         try:
-            manifest = json.loads(utf8_file_read(manifest_path))
+            # A key named twice in an entry kept the last value without a word, as an unknown
+            # key was dropped: refused, as a bulk row's is.
+            manifest = json.loads(
+                utf8_file_read(manifest_path), object_pairs_hook=json_object_without_repeated_keys
+            )
+        except RepeatedKey as error:
+            raise CommandError(f"{manifest_path}: {error}; give each key once.") from None
         except TextFileError as error:
             raise CommandError(str(error)) from None
         except json.JSONDecodeError as error:
