@@ -1,8 +1,10 @@
 from django import forms
 
+from .field_errors import choice_errors, date_errors, url_errors
+from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
-from .services import TITLE_REQUIRED
+from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
 # text of the submit form and the admin's add form.
@@ -26,6 +28,8 @@ class BoundedURLField(forms.URLField):
     2,048) and past the limit, two messages where the length is the one to act on."""
 
     def __init__(self, *, length: ColumnLengthValidator, **kwargs):
+        # Named as its length names it: not Django's "Enter a valid URL."
+        kwargs["error_messages"] = {**url_errors(length.what), **kwargs.get("error_messages", {})}
         super().__init__(max_length=length.limit_value, **kwargs)
         self.length = length
 
@@ -59,10 +63,13 @@ class ArticleSubmitForm(forms.Form):
     )
     outlet = text_limit(
         forms.CharField(required=False, help_text="e.g. Reuters"),
-        ColumnLengthValidator(Outlet, "name", "outlet's name"),
+        OUTLET_NAME_LENGTH,
     )
     published_on = forms.DateField(
-        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("publication date"),
     )
     # No max_length: as a maxlength the browser cuts a pasted text there without a word, and
     # the desk stored an article that stopped mid-sentence. The service refuses a longer text,
@@ -97,7 +104,11 @@ class IntakeJobFilterForm(forms.Form):
     """The intake job list's filter: a status it does not know is marked and left out, as the
     claim queue does with a refused filter, not ignored without a word."""
 
-    status = forms.ChoiceField(required=False, choices=[("", "All"), *IntakeStatus.choices])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), *IntakeStatus.choices],
+        error_messages=choice_errors("status"),
+    )
 
 
 class FeedForm(forms.Form):
@@ -117,9 +128,16 @@ class FeedForm(forms.Form):
     poll_interval_minutes = forms.IntegerField(
         label="Poll every (minutes)",
         min_value=1,
-        max_value=7 * 24 * 60,
+        max_value=FEED_INTERVAL_MAX_MINUTES,
         initial=30,
-        error_messages={"required": "Enter how often to poll the feed, in minutes."},
+        error_messages={
+            "required": "Enter how often to poll the feed, in minutes.",
+            # The service's own sentence (feed_interval_refusal), not "Enter a whole number."
+            **{
+                code: FEED_INTERVAL_RULE
+                for code in ("invalid", "min_value", "max_value", "step_size")
+            },
+        },
     )
 
 
@@ -127,7 +145,14 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         help_text="CSV with a header row, or JSON Lines (one object a line). Columns: title, "
         "body or url, published_at, outlet, byline, language.",
-        error_messages={"required": "Choose the CSV or JSON Lines file to import."},
+        error_messages={
+            "required": "Choose the CSV or JSON Lines file to import.",
+            "empty": "The file is empty: choose the CSV or JSON Lines file with the rows.",
+            # A form sent without its file part (not this page's): Django's "Check the
+            # encoding type on the form." is for the page's author.
+            "invalid": "No file arrived: choose the CSV or JSON Lines file again.",
+            "missing": "No file arrived: choose the CSV or JSON Lines file again.",
+        },
     )
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
+from articles.field_errors import choice_errors, date_errors, number_errors
 from articles.lengths import text_check
 from articles.models import Outlet
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
@@ -55,20 +56,45 @@ def search_query_field(*, label: str) -> forms.CharField:
     )
 
 
+SPEAKER_QUERY_MAX = 200
+
+
 class QueueFilterForm(forms.Form):
+    # Each filter's refusal in the desk's words, naming it: the queue's filters come from an
+    # address that can be bookmarked or edited, and Django's "Select a valid choice. zzz is not
+    # one of the available choices." or "Enter a number." named neither the filter nor a fix.
     q = search_query_field(label="Search claims")
     status = forms.ChoiceField(
-        required=False, choices=[(key, label) for key, (label, _) in QUEUE_STATUSES.items()]
+        required=False,
+        choices=[(key, label) for key, (label, _) in QUEUE_STATUSES.items()],
+        error_messages=choice_errors("status"),
     )
-    speaker = SearchTextField(what="speaker's name", required=False, max_length=200)
+    speaker = SearchTextField(
+        what="speaker's name",
+        required=False,
+        max_length=SPEAKER_QUERY_MAX,
+        error_messages={
+            "max_length": f"A speaker's name to search for can be at most "
+            f"{SPEAKER_QUERY_MAX} characters long."
+        },
+    )
     outlet = forms.ModelChoiceField(
-        queryset=Outlet.objects.order_by("name"), required=False, empty_label="Any outlet"
+        queryset=Outlet.objects.order_by("name"),
+        required=False,
+        empty_label="Any outlet",
+        error_messages=choice_errors("outlet"),
     )
     published_from = forms.DateField(
-        required=False, label="Article from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Article from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("earliest article date"),
     )
     published_to = forms.DateField(
-        required=False, label="Article to", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Article to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("latest article date"),
     )
     score_min = forms.FloatField(
         required=False,
@@ -76,6 +102,7 @@ class QueueFilterForm(forms.Form):
         max_value=1,
         label="Score from",
         widget=forms.NumberInput(attrs={"step": "0.05"}),
+        error_messages=number_errors("lowest score", low=0, high=1),
     )
     score_max = forms.FloatField(
         required=False,
@@ -83,10 +110,12 @@ class QueueFilterForm(forms.Form):
         max_value=1,
         label="Score to",
         widget=forms.NumberInput(attrs={"step": "0.05"}),
+        error_messages=number_errors("highest score", low=0, high=1),
     )
     assignee = forms.ChoiceField(
         required=False,
         choices=[("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")],
+        error_messages=choice_errors("assignee"),
     )
     repeats = forms.ChoiceField(
         required=False,
@@ -96,11 +125,13 @@ class QueueFilterForm(forms.Form):
             ("new", "New work only"),
             ("checked", "Repeats of a published fact-check"),
         ],
+        error_messages=choice_errors("kind of claim (new work or repeats)"),
     )
     sort = forms.ChoiceField(
         required=False,
         label="Order",
         choices=[(key, label) for key, (label, _, _) in QUEUE_SORTS.items()],
+        error_messages=choice_errors("order"),
     )
 
     def clean(self):
@@ -123,10 +154,21 @@ class QueueFilterForm(forms.Form):
 
 class DeskHistoryFilterForm(forms.Form):
     person = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="Anyone"
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Anyone",
+        error_messages=choice_errors("person"),
     )
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("first day"),
+    )
+    date_to = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("last day"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,13 +190,17 @@ class VerdictExportForm(forms.Form):
     """The period of the published fact-checks spreadsheet (both ends optional, inclusive)."""
 
     date_from = forms.DateField(
-        required=False, label="Published from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Published from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("first publication day"),
     )
     date_to = forms.DateField(
         # Named in full as the queue's "Article to" is: an error read "to: Enter a valid date."
         required=False,
         label="Published to",
         widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=date_errors("last publication day"),
     )
 
     def clean(self):

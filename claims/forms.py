@@ -4,6 +4,7 @@ filter and search forms are in claims/filter_forms.py."""
 
 from django import forms
 
+from articles.field_errors import choice_errors, url_errors
 from articles.lengths import text_check, text_limit
 from articles.services import visible_text
 
@@ -60,7 +61,17 @@ class DeskURLField(DeskText, forms.URLField):
 class QueueBulkForm(forms.Form):
     """One action on the claims ticked in the queue (claims.bulk.claims_bulk_act)."""
 
-    claims = forms.TypedMultipleChoiceField(coerce=int, required=True, label="Claims")
+    claims = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=True,
+        label="Claims",
+        # Not the value sent ("Select a valid choice. abc is not one of ..."): only an edited
+        # page sends a claim that is not a number.
+        error_messages={
+            "invalid_choice": "A selected claim is not a claim number: reload the "
+            "queue and select the claims again."
+        },
+    )
     action = forms.ChoiceField(
         choices=[
             ("assign", "Assign to me"),
@@ -68,6 +79,10 @@ class QueueBulkForm(forms.Form):
             ("dismiss", "Dismiss as not check-worthy"),
         ],
         label="With the selected claims",
+        error_messages={
+            "required": "Choose what to do with the selected claims.",
+            **choice_errors("action"),
+        },
     )
     reason = text_limit(
         DeskTextField(
@@ -98,11 +113,27 @@ def active_ratings():
     return Rating.objects.filter(scale__is_active=True).order_by("-value")
 
 
+# The hidden version of the page a form was drawn on: missing or damaged, the page was not
+# this desk's as drawn (Django said "This field is required." or "Enter a whole number.").
+PAGE_OUT_OF_DATE = "The page was out of date: reload it and try again."
+
+
 class VerdictForm(forms.Form):
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": PAGE_OUT_OF_DATE},
+    )
     # Not Django's "---------": the first thing a fact-checker reads in the rating list.
     rating = forms.ModelChoiceField(
-        queryset=active_ratings(), required=False, empty_label="Choose a rating"
+        queryset=active_ratings(),
+        required=False,
+        empty_label="Choose a rating",
+        # A rating retired while the page was open, or an edited page.
+        error_messages={
+            "invalid_choice": "That rating is not one the desk uses now: choose one of the "
+            "ratings listed."
+        },
     )
     conclusion = text_limit(
         DeskTextField(required=False, help_text="One sentence: what is true?"),
@@ -125,7 +156,7 @@ class EvidenceSourceForm(forms.Form):
         label="URL",
         assume_scheme="https",
         length=source_url_length,
-        error_messages={"required": "Enter the source's URL."},
+        error_messages={"required": "Enter the source's URL.", **url_errors("source's URL")},
     )
     title = text_limit(
         DeskTextField(error_messages={"required": "Enter the source's title."}),
@@ -142,6 +173,9 @@ class BaseEvidenceSourceFormSet(forms.BaseFormSet):
         **forms.BaseFormSet.default_error_messages,
         "too_few_forms": "Give at least %(num)d evidence source.",
         "too_many_forms": "Give at most %(num)d evidence sources.",
+        # Only a page this desk did not draw leaves out the formset's counts.
+        "missing_management_form": "The list of evidence sources did not arrive whole: "
+        "reload the page and try again.",
     }
 
     def add_fields(self, form, index):
@@ -203,7 +237,10 @@ class ClaimNoteForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": PAGE_OUT_OF_DATE, "invalid": PAGE_OUT_OF_DATE},
+    )
 
 
 class ReturnForm(VersionForm):
@@ -243,3 +280,4 @@ class CorrectionForm(VerdictForm):
         for name, message in self.REQUIRED.items():
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = message
+        self.fields["version"].error_messages["invalid"] = self.REQUIRED["version"]

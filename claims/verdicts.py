@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from articles.intake.storable import url_shown
 from articles.services import is_blank, visible_text
 from articles.times import desk_time
 
@@ -437,7 +438,7 @@ def sources_check(sources: list[dict]) -> None:
             _source_url_check(url)
         except ValidationError:
             raise ValidationError(
-                {"sources": [f"Source {number}: give its http(s) address, not {url!r}."]}
+                {"sources": [f"Source {number}: give its http(s) address, not {url_shown(url)!r}."]}
             ) from None
         if not title:
             raise ValidationError({"sources": [f"Source {number}: give its title."]})

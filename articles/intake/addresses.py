@@ -10,6 +10,8 @@ from django.conf import settings
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
+from .storable import url_shown
+
 # IPv6 prefixes whose last 32 bits are an IPv4 address that a translator (NAT64, SIIT)
 # connects to.
 _TRANSLATED = (
@@ -64,7 +66,7 @@ def host_refusal(host: str) -> str:
     it must not map the desk's network for the submitter (an API key, say), so it tells
     neither what the host resolved to nor whether an internal name exists. The log has which."""
     return (
-        f"refused: the host {host} could not be found or its address is not allowed; "
+        f"refused: the host {url_shown(host)} could not be found or its address is not allowed; "
         "only public internet addresses are fetched"
     )
 
@@ -81,7 +83,7 @@ def url_refusal(url: str) -> str | None:
         parts.port  # noqa: B018 (raises ValueError for a malformed port)
         parse_url(url)  # urllib3's reading, which the request uses: a space in the host, say
     except (ValueError, LocationParseError):
-        return f"refused: {url!r} is not a valid URL"
+        return f"refused: {url_shown(url)!r} is not a valid URL"
     if not parts.scheme:
         return "refused: the URL does not start with http:// or https://"
     if parts.scheme.lower() not in ("http", "https"):
@@ -107,5 +109,6 @@ def _literal_address_refusal(host: str) -> str | None:
         return None
     # Written as an address, there is no name whose existence the answer could give away.
     return (
-        f"refused: the address of {host} is not allowed; only public internet addresses are fetched"
+        f"refused: the address of {url_shown(host)} is not allowed; only public internet addresses "
+        "are fetched"
     )

@@ -59,8 +59,11 @@ def import_row_clean(row: dict) -> dict:
         "body": body,
         "url": url,
         "published_at": published_at,
-        "outlet_name": storable_line(row.get("outlet") or "")[:200],
-        "byline": storable_line(row.get("byline") or "")[:300],
+        # Not cut to their columns: a longer one is refused, naming it, by the service that
+        # stores the row (articles.services.OUTLET_NAME_LENGTH, BYLINE_LENGTH), as the paste
+        # form and the API refuse it.
+        "outlet_name": storable_line(row.get("outlet") or ""),
+        "byline": storable_line(row.get("byline") or ""),
         "language": language,
     }
 

@@ -25,7 +25,13 @@ from ..publication_dates import published_at_for_intake
 from ..queueing import factchecks_queue_matching
 from ..services import url_normalize
 from .extract import day_at_noon, page_encoding
-from .storable import json_controls_dropped, json_error_reason, json_unstorable, storable_line
+from .storable import (
+    json_controls_dropped,
+    json_error_reason,
+    json_unstorable,
+    storable_line,
+    url_shown,
+)
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -229,7 +235,9 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
     try:
         url = url_normalize(url)
     except ValidationError:
-        raise ValidationError(f"the ClaimReview's url {url!r} is not an http(s) URL") from None
+        raise ValidationError(
+            f"the ClaimReview's url {url_shown(url)!r} is not an http(s) URL"
+        ) from None
     if not url:
         raise ValidationError("the ClaimReview has no url")
     claimant = _party(reviewed.get("author")) if reviewed else {}

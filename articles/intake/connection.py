@@ -26,6 +26,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .addresses import address_refusal, host_refusal
 from .errors import FetchError
+from .storable import url_shown
 
 logger = logging.getLogger(__name__)
 # Lookups running at once. The C resolver cannot be interrupted, so a lookup that overruns
@@ -224,9 +225,11 @@ def _connect(host: str, port: int, timeout, source_address, socket_options) -> s
     if error is not None:
         # The reader wants "connection refused", not "[Errno 111] Connection refused".
         why = (error.strerror or str(error)).lower()
-        raise FetchError(f"could not connect to {host}: {why}", transient=True, unreachable=True)
+        raise FetchError(
+            f"could not connect to {url_shown(host)}: {why}", transient=True, unreachable=True
+        )
     raise FetchError(
-        f"{timed_out(settings.INTAKE_CONNECT_TIMEOUT)} connecting to {host}",
+        f"{timed_out(settings.INTAKE_CONNECT_TIMEOUT)} connecting to {url_shown(host)}",
         transient=True,
         unreachable=True,
     )

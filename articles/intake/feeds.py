@@ -33,9 +33,10 @@ from .feed_entries import FeedPollResult, entries_take
 from .fetch import FEED_TYPES, FetchError, FetchResult, fetch, fetch_within, url_refusal
 from .inprocess import fetch_together, intake_jobs_run_in_process
 from .queue import task_send, tasks_run_in_process
-from .storable import storable_line
+from .storable import storable_line, url_shown
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
+FEED_INTERVAL_RULE = f"The interval is 1 minute to 7 days ({FEED_INTERVAL_MAX_MINUTES:,} minutes)."
 # Celery beat sends feeds_poll_due every minute (CELERY_BEAT_SCHEDULE): the next beat.
 FEED_BACKLOG_POLL_MINUTES = 1
 POLL_TASK = "articles.tasks.feed_poll"
@@ -47,7 +48,7 @@ def feed_interval_refusal(minutes) -> str | None:
     """Why this is not a feed's polling interval, or None: the rule of feed_add and the admin."""
     if isinstance(minutes, int) and 1 <= minutes <= FEED_INTERVAL_MAX_MINUTES:
         return None
-    return f"The interval is 1 minute to 7 days ({FEED_INTERVAL_MAX_MINUTES:,} minutes)."
+    return FEED_INTERVAL_RULE
 
 
 def feed_add(
@@ -157,7 +158,7 @@ def _feed_parsed(page):
     # no entries and no error, and would poll empty forever. No RSS, Atom or RDF root element
     # recognised (no version) is no feed.
     if not parsed.get("version") or (not parsed.entries and (parsed.bozo or not parsed.feed)):
-        raise FetchError(f"the address does not serve an RSS or Atom feed ({page.url})")
+        raise FetchError(f"the address does not serve an RSS or Atom feed ({url_shown(page.url)})")
     return parsed
 
 

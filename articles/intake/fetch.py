@@ -17,6 +17,7 @@ from .connection import fetch_within
 from .download import HTML_TYPES, FetchResult, get
 from .errors import FetchError
 from .robots import robots_allows, robots_cache_clear
+from .storable import url_shown
 
 __all__ = [
     "FEED_TYPES",
@@ -80,4 +81,4 @@ def _robots_check(url: str) -> None:
         error.url = url
         raise
     if not allowed:
-        raise FetchError(f"refused: the site's robots.txt disallows {url}")
+        raise FetchError(f"refused: the site's robots.txt disallows {url_shown(url)}")

@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from ..models import IntakeJob, IntakeStatus
 from ..publication_dates import published_at_for_intake
-from ..services import DuplicateArticle, article_submit, domain_from_url, url_normalize
+from ..services import (
+    OUTLET_NAME_LENGTH,
+    DuplicateArticle,
+    article_submit,
+    domain_from_url,
+    url_normalize,
+)
 from .extract import ExtractionError, article_extract
 from .fetch import FetchError, FetchResult, fetch, fetch_within, url_refusal
 from .queue import retry_countdown
@@ -142,6 +148,9 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
         _same_site_url(extracted.canonical_url, fetched_url) or _usable_url(fetched_url) or job.url
     )
     outlet = job.feed.outlet if job.feed_id and job.feed.outlet_id else None
+    # The page's own site name, which nobody typed, is cut to the column as extract.py cuts
+    # its byline and title; a name someone gave (the job's) was refused when longer.
+    site_name = extracted.site_name[: OUTLET_NAME_LENGTH.limit_value]
     published_at, note = published_at_for_intake(extracted.published_at)
     try:
         # The article and the job that names it commit together: a database error between
@@ -153,7 +162,7 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 body=extracted.body,
                 source_kind=job.source_kind,
                 url=canonical,
-                outlet_name=job.outlet_name or (outlet.name if outlet else extracted.site_name),
+                outlet_name=job.outlet_name or (outlet.name if outlet else site_name),
                 outlet_domain=outlet.domain if outlet else "",
                 byline=extracted.byline,
                 published_at=published_at,

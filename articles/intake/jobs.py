@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Article, IntakeJob, IntakeStatus, SourceKind
-from ..services import DuplicateArticle, url_normalize
+from ..services import OUTLET_NAME_LENGTH, DuplicateArticle, url_normalize
 from .fetch import url_refusal
 from .inprocess import intake_jobs_run_in_process
 from .jobrun import reason_sentence
@@ -48,6 +48,13 @@ def intake_job_submit(
         url = url_normalize(url)
     except ValidationError as error:
         raise ValidationError({"url": error.messages}) from None
+    # Refused as the article would refuse it, before the repeat is named; it was cut at 200
+    # characters without a word (the job's column is the outlet's).
+    outlet_name = outlet_name.strip()
+    try:
+        OUTLET_NAME_LENGTH(outlet_name)
+    except ValidationError as error:
+        raise ValidationError({"outlet": error.messages}) from None
     existing = Article.objects.filter(url=url).first()
     if existing is not None:
         raise DuplicateArticle(
@@ -65,7 +72,7 @@ def intake_job_submit(
                 source_kind=source_kind,
                 created_by=created_by,
                 feed=feed,
-                outlet_name=outlet_name.strip()[:200],
+                outlet_name=outlet_name,
                 import_batch=import_batch,
                 import_line=import_line,
             )

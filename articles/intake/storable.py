@@ -120,14 +120,21 @@ def json_error_reason(error, *, line: bool = True) -> str:
     return f"{error.msg.removesuffix(' at')} at {where}"
 
 
-# A key is quoted back in an error (stored with a bulk row's, sent to an API client); a
-# megabyte-long one is cut.
+# A key or an address is quoted back in an error (stored with a bulk row's or a job's, sent to
+# an API client, shown on a form); a megabyte-long key or a 2,000-character URL is cut.
 QUOTED_KEY_MAX = 100
 
 
 def key_shown(key: str) -> str:
     """A key as an error may name it: cut after QUOTED_KEY_MAX characters."""
     return key[:QUOTED_KEY_MAX] + "…" if len(key) > QUOTED_KEY_MAX else key
+
+
+def url_shown(url: str) -> str:
+    """A URL (or its host) as a message may quote it, cut as a key is: every message that
+    names an address says it through this. A 2,000-character address quoted whole buried the
+    reason after it, and a job's reason, a form's error or a command's line repeated it."""
+    return key_shown(url)
 
 
 def json_key_quoted(key: str) -> str:

@@ -25,6 +25,7 @@ from .bulk import import_article_counts, import_batch_create
 from .bulkfile import import_size_check
 from .feeds import feed_add
 from .jobs import intake_job_retry
+from .storable import url_shown
 
 FEED_PAGE_SIZE = 50
 FACTCHECK_PAGE_SIZE = 50
@@ -132,10 +133,12 @@ def feed_list(request):
             else:
                 if feeds_polled_on_schedule():
                     messages.success(
-                        request, f"Subscribed to {feed.url}; it is polled next minute."
+                        request, f"Subscribed to {url_shown(feed.url)}; it is polled next minute."
                     )
                 else:
-                    messages.success(request, f"Subscribed to {feed.url}. {POLL_FEEDS_BY_HAND}")
+                    messages.success(
+                        request, f"Subscribed to {url_shown(feed.url)}. {POLL_FEEDS_BY_HAND}"
+                    )
                 return redirect("articles:feeds")
     feeds = Feed.objects.select_related("outlet")
     page = Paginator(feeds, FEED_PAGE_SIZE).get_page(request.GET.get("page"))

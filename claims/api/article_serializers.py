@@ -16,7 +16,9 @@ from articles.lengths import text_check
 from articles.models import AnalysisProblem, Article, IntakeJob
 from articles.publication_dates import PUBLISHED_AT_OUT_OF_RANGE
 from articles.services import (
+    BYLINE_LENGTH,
     LANGUAGE_CODE,
+    OUTLET_NAME_LENGTH,
     TITLE_MAX,
     TITLE_REQUIRED,
     TITLE_TOO_LONG,
@@ -107,9 +109,15 @@ class ArticleSubmitSerializer(serializers.Serializer):
         help_text="Where the article was published; sent alone, the desk fetches it.",
     )
     outlet_name = StrictCharField(
-        what="outlet's name", max_length=200, required=False, allow_blank=True, default=""
+        what="outlet's name",
+        max_length=OUTLET_NAME_LENGTH.limit_value,
+        required=False,
+        allow_blank=True,
+        default="",
     )
-    byline = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    byline = StrictCharField(
+        max_length=BYLINE_LENGTH.limit_value, required=False, allow_blank=True, default=""
+    )
     published_at = serializers.DateTimeField(
         required=False,
         allow_null=True,

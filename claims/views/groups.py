@@ -35,8 +35,13 @@ from ..models import (
 )
 from ..selectors import claim_cover_lifted
 from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, desk_view, error_messages
+from .claim import claim_for_page, render_claim
 
 GROUP_PAGE_SIZE = 50
+APPLY_WITHOUT_CHECKED = (
+    "The request did not say which checked claim's published verdict to apply: reload the "
+    "claim page and use its button again."
+)
 
 
 def _claim_id_from(request, name: str) -> int | None:
@@ -141,7 +146,19 @@ def group_merge(request, pk: int):
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_apply_verdict(request, pk: int):
     claim = get_object_or_404(Claim, pk=pk)
-    checked = get_object_or_404(Claim, pk=_claim_id_from(request, "checked") or 0)
+    # The panel's hidden field names the checked claim: missing or unknown, the page sent was
+    # not the one drawn (or the claim went since), a 400 that says so, not a bare 404.
+    checked_id = _claim_id_from(request, "checked")
+    checked = Claim.objects.filter(pk=checked_id).first() if checked_id else None
+    if checked is None:
+        messages.error(
+            request,
+            APPLY_WITHOUT_CHECKED
+            if checked_id is None
+            else f"There is no claim #{checked_id} to take the published verdict from: it may "
+            "have been deleted. Reload the claim page to see what is checked now.",
+        )
+        return render_claim(request, claim_for_page(pk), status=400)
     try:
         application = applications.verdict_application_request(
             claim=claim, checked=checked, actor=request.user

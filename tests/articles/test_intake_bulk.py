@@ -807,3 +807,56 @@ def test_an_outlet_column_that_is_a_domain_or_address_is_the_outlet_with_that_do
     assert batch.stored == 2
     assert set(Article.objects.values_list("outlet", flat=True)) == {reuters.pk}
     assert Outlet.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_exits_with_an_error_when_every_url_row_s_page_failed_to_fetch(
+    tmp_path, capsys, intake_server
+):
+    """The default setup fetches a URL row's page in this process, before the command
+    reports: a file whose pages all failed exited 0, "0 failed", as if imported."""
+    path = tmp_path / "rows.csv"
+    missing, gone = intake_server.url("/missing"), intake_server.url("/missing-too")
+    path.write_text(f"url\n{missing}\n{gone}\n", encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(path))
+    assert str(refused.value) == (
+        "No row of rows.csv was imported: 2 rows, 0 stored, 2 queued for fetching, 0 skipped, "
+        "0 failed (of the pages queued: 0 fetched and stored, 2 not fetched, 0 waiting for a "
+        "worker)."
+    )
+    output = capsys.readouterr().out
+    assert "line 2 (not fetched): The page answered 404." in output
+    assert "line 3 (not fetched): The page answered 404." in output
+
+    # One page fetched: the file was of use, exit 0.
+    path.write_text(f"url\n{missing}\n{intake_server.url('/news/one')}\n", encoding="utf-8")
+    call_command("import_articles", str(path))
+    output = capsys.readouterr().out
+    assert "line 2 (not fetched): The page answered 404." in output
+    assert "(of the pages queued: 1 fetched and stored, 1 not fetched, 0 waiting" in output
+    assert Article.objects.filter(source_kind=SourceKind.IMPORT).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_worker_the_command_says_the_pages_are_still_to_be_fetched_and_exits_0(
+    tmp_path, capsys, intake_server, monkeypatch
+):
+    """With a worker the command cannot know how the fetches end: it says so, and where to
+    look, rather than calling the import failed or done."""
+    from articles.intake import bulk, jobs
+
+    monkeypatch.setattr(bulk, "tasks_run_in_process", lambda: False)
+    monkeypatch.setattr(jobs, "tasks_run_in_process", lambda: False)
+    monkeypatch.setattr(jobs, "task_send", lambda *args: True)  # the broker took it
+    path = tmp_path / "rows.csv"
+    path.write_text(f"url\n{intake_server.url('/missing')}\n", encoding="utf-8")
+    call_command("import_articles", str(path))
+    output = capsys.readouterr().out
+    batch = ImportBatch.objects.get()
+    assert (
+        f"1 page still to be fetched by a worker: the import's page "
+        f"(/intake/imports/{batch.pk}/) shows how each ends."
+    ) in output
+    assert "(of the pages queued: 0 fetched and stored, 0 not fetched, 1 waiting" in output
+    assert IntakeJob.objects.get().status == "queued"

@@ -128,7 +128,10 @@ def test_a_failed_correction_names_each_wrong_field_at_the_top(client, desk):
     assert {"correct-rating", "correct-conclusion", "correct-note"} <= wrong
     assert {"correct-sources-0-url", "correct-sources-0-title"} <= wrong
     # A source's field is named as on the form ("URL"), not lowercased ("url").
-    assert "Source 1, URL: Enter a valid URL." in [text_of(link) for link in summary("a")]
+    assert (
+        "Source 1, URL: The source's URL is not a web address: give it in full, such as "
+        "https://example.org/story."
+    ) in [text_of(link) for link in summary("a")]
     # The fields required for a correction say so where they are.
     note = soup.find(attrs={"name": "correct-note"})
     assert "(required)" in text_of(soup.find("label", attrs={"for": note["id"]}))

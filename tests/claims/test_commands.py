@@ -62,6 +62,10 @@ def test_load_seeds_checks_every_entry_before_it_stores_any(tmp_path):
         ({"file": "one.txt", "title": "Two", "byline": "\ud800"}, "The byline holds half"),
         ({"file": "../one.txt", "title": "Two"}, "'../one.txt' is outside"),
         ({"file": "/etc/hostname", "title": "Two"}, "'/etc/hostname' is outside"),
+        # Dropped without a word: the seed was stored without its date or its outlet's domain.
+        ({"file": "one.txt", "title": "Two", "publishedAt": "2026-11-18"}, 'key "publishedAt"'),
+        ({"file": "one.txt", "titel": "Two"}, 'unknown key "titel"'),
+        ({"file": "one.txt", "title": "Two", "outlet": {"domian": "x.org"}}, 'key "domian"'),
     ]:
         manifest = [{"file": "one.txt", "title": "One"}, entry]
         (tmp_path / "manifest.json").write_text(json.dumps(manifest))
@@ -71,6 +75,32 @@ def test_load_seeds_checks_every_entry_before_it_stores_any(tmp_path):
     (tmp_path / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(CommandError, match="nested too deeply"):
         call_command("load_seeds", "--dir", str(tmp_path))
+
+
+def test_load_seeds_names_every_unknown_key_of_an_entry_and_the_keys_it_takes(tmp_path):
+    (tmp_path / "one.txt").write_text("The council met on Monday and raised the rates.")
+    manifest = [{"file": "one.txt", "title": "One", "Byline": "A", "source": "x"}]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError) as refused:
+        call_command("load_seeds", "--dir", str(tmp_path))
+    assert str(refused.value) == (
+        'Entry 1: unknown keys "Byline", "source"; an entry\'s keys are file, title, outlet, '
+        "url, byline, language, published_at."
+    )
+    manifest = [{"file": "one.txt", "title": "One", "outlet": {"name": "A", "url": "a.org"}}]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError) as refused:
+        call_command("load_seeds", "--dir", str(tmp_path))
+    assert str(refused.value) == (
+        'Entry 1: unknown key "url"; the outlet\'s keys are name, domain.'
+    )
+    (tmp_path / "manifest.json").write_text('[{"file": "one.txt", "title": "A", "title": "B"}]')
+    with pytest.raises(CommandError) as refused:
+        call_command("load_seeds", "--dir", str(tmp_path))
+    assert str(refused.value) == (
+        f'{tmp_path / "manifest.json"}: the key "title" appears more than once; give each key once.'
+    )
+    assert not Article.objects.exists()
 
 
 def test_load_seeds_stores_nothing_when_a_later_entrys_body_is_refused_and_says_why(

@@ -72,8 +72,8 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(client):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"date_from": "2026-13-01"}, "Published from: Enter a valid date."),
-        ({"date_to": "2026-13-01"}, "Published to: Enter a valid date."),
+        ({"date_from": "2026-13-01"}, "Published from: Enter the first publication day as"),
+        ({"date_to": "2026-13-01"}, "Published to: Enter the last publication day as"),
         ({"date_from": "2026-06-02", "date_to": "2026-06-01"}, "ends before it starts"),
         ({"format": "xlsx"}, "Unknown parameter: format."),
     ],
@@ -138,7 +138,7 @@ def test_the_csv_opens_in_excel_with_its_accents_and_is_never_cached(client):
     ("params", "field", "message"),
     [
         ({"date_from": "2026-12-05", "date_to": "2026-01-01"}, "date_to", "ends before it starts"),
-        ({"date_from": "xyz"}, "date_from", "Enter a valid date."),
+        ({"date_from": "xyz"}, "date_from", "Enter the first publication day as year-month-day"),
     ],
 )
 def test_a_bad_period_draws_the_dashboard_again_with_the_reason_beside_its_date(

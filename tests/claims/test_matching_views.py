@@ -13,6 +13,7 @@ from articles.models import Article
 from claims import services
 from claims.matching import applications, group_changes
 from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion, Verdict
+from claims.views.groups import APPLY_WITHOUT_CHECKED
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -142,6 +143,34 @@ def test_an_editor_rejects_a_request_with_a_reason_on_the_claim_page(client, che
     assert "Verdict application proposed" in history and "Verdict application rejected" in history
 
 
+def test_applying_without_the_checked_claim_says_what_is_missing_and_changes_nothing(
+    client, checker
+):
+    """The panel's hidden `checked` field left out (or naming a deleted claim) was a bare 404,
+    as if the repeat itself were gone."""
+    verdict = published_verdict()
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
+    address = reverse("claims:apply_verdict", args=[repeat.pk])
+    for data, message in [
+        ({}, APPLY_WITHOUT_CHECKED),
+        ({"checked": " "}, APPLY_WITHOUT_CHECKED),
+        (
+            {"checked": 999_999},
+            "There is no claim #999999 to take the published verdict from: it may have been "
+            "deleted. Reload the claim page to see what is checked now.",
+        ),
+    ]:
+        refused = client.post(address, data)
+        assert refused.status_code == 400
+        # The claim page again, with the message in its alert.
+        page = refused.content.decode().replace("&#x27;", "'")
+        assert message in page and 'id="seen-heading"' in page
+    assert not repeat.verdict_applications.exists()
+    repeat.refresh_from_db()
+    assert repeat.status == ClaimStatus.NEW
+
+
 @pytest.mark.parametrize("number", ["\u00b2", "\u0661"])
 def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checker, number):
     # "²" passes str.isdigit() but int() refuses it; "١" is no claim number a reader types.
@@ -153,7 +182,8 @@ def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checke
     page = client.get(merged["Location"]).content.decode()
     assert "Give the number of a claim to merge this group into." in page
     applied = client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": number})
-    assert applied.status_code == 404
+    assert applied.status_code == 400
+    assert APPLY_WITHOUT_CHECKED in applied.content.decode().replace("&#x27;", "'")
 
 
 def test_a_claim_page_s_address_pasted_for_its_number_links_the_repeat(client, checker):
@@ -184,7 +214,7 @@ def test_a_claim_address_on_another_desk_links_nothing(client, checker, host):
     repeat.refresh_from_db()
     assert repeat.group_id is None
     applied = client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": address})
-    assert applied.status_code == 404
+    assert applied.status_code == 400
     assert not repeat.verdict_applications.exists()
 
 

@@ -181,7 +181,7 @@ def test_a_bad_date_on_the_desk_history_is_marked_and_the_person_filter_still_ap
         reverse("claims:desk_history"), {"person": other.pk, "date_from": "2026-13-45"}
     )
     html = response.content.decode()
-    assert "Enter a valid date." in html
+    assert "Enter the first day as year-month-day, such as 2026-11-18." in html
     assert [event.actor for event in response.context["page"]] == [other]
 
 

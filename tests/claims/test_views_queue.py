@@ -237,8 +237,8 @@ def test_a_bulk_dismissal_needs_a_reason_and_reports_each_claim_it_could_not_dis
     ("data", "message"),
     [
         ({"action": "assign"}, "Select the claims first."),
-        ({"claims": ["abc"], "action": "assign"}, "Select a valid choice."),
-        ({"claims": ["1"], "action": "publish"}, "Select a valid choice."),
+        ({"claims": ["abc"], "action": "assign"}, "A selected claim is not a claim number"),
+        ({"claims": ["1"], "action": "publish"}, "Choose the action from the list."),
         ({"claims": [str(n) for n in range(1, 102)], "action": "assign"}, "from 1 to 100 claims"),
     ],
 )

@@ -4,12 +4,31 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils.dateparse import parse_datetime
 
+from articles.intake.storable import (
+    RepeatedKey,
+    json_key_quoted,
+    json_object_without_repeated_keys,
+)
 from articles.lengths import text_check
 from articles.models import Article, SourceKind
 from articles.services import DuplicateArticle, article_refusal_reasons, article_submit
 from articles.textfile import TextFileError, utf8_file_read
+
+ENTRY_KEYS = ("file", "title", "outlet", "url", "byline", "language", "published_at")
+OUTLET_KEYS = ("name", "domain")
+
+
+def _unknown_keys_check(number: int, entry: dict, keys: tuple[str, ...], whose: str) -> None:
+    unknown = [key for key in entry if key not in keys]
+    if unknown:
+        raise CommandError(
+            f"Entry {number}: unknown key{pluralize(unknown)} "
+            f"{', '.join(json_key_quoted(key) for key in unknown)}; {whose} keys are "
+            f"{', '.join(keys)}."
+        )
 
 
 class Command(BaseCommand):
@@ -26,7 +45,13 @@ class Command(BaseCommand):
         if not manifest_path.is_file():
             raise CommandError(f"No manifest at {manifest_path}.")
         try:
-            manifest = json.loads(utf8_file_read(manifest_path))
+            # A key named twice in an entry kept the last value without a word, as an unknown
+            # key was dropped: refused, as a bulk row's is.
+            manifest = json.loads(
+                utf8_file_read(manifest_path), object_pairs_hook=json_object_without_repeated_keys
+            )
+        except RepeatedKey as error:
+            raise CommandError(f"{manifest_path}: {error}; give each key once.") from None
         except TextFileError as error:
             raise CommandError(str(error)) from None
         except json.JSONDecodeError as error:
@@ -83,6 +108,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _entry_check(seeds_dir, number: int, entry):
+        # A misspelt key ("titel", "publishedAt") was dropped without a word, and the seed
+        # stored without what it meant to give; named before the missing ones it may explain.
+        if isinstance(entry, dict):
+            _unknown_keys_check(number, entry, ENTRY_KEYS, "an entry's")
+            if isinstance(entry.get("outlet"), dict):
+                _unknown_keys_check(number, entry["outlet"], OUTLET_KEYS, "the outlet's")
         try:
             path = seeds_dir / entry["file"]
             title = entry["title"]
