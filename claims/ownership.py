@@ -51,6 +51,14 @@ def claim_work_refusal(*, claim, user, work: str) -> str | None:
     )
 
 
+def claims_held_from(claims, user) -> set[int]:
+    """The ids of those of `claims` that are a colleague's and `user` no editor: the queue
+    offers no box to tick for them, since every bulk action would be refused."""
+    if may_override(user):
+        return set()
+    return {claim.pk for claim in claims if held_by_colleague(claim, user)}
+
+
 def override_notice(*, claim, user) -> str | None:
     """What the claim page tells an editor on a colleague's claim, or None."""
     if not held_by_colleague(claim, user) or not may_override(user):

@@ -334,3 +334,21 @@ def test_the_admin_s_submit_action_leaves_a_colleague_s_draft_and_says_why(clien
     shown = " ".join(str(message) for message in response.context["messages"])
     assert "only they or an editor can submit its verdict for review" in shown
     assert Verdict.objects.get(claim=held).status == VerdictStatus.DRAFT
+
+
+def test_the_queue_offers_no_box_to_tick_for_a_colleague_s_claim_and_says_why(client, held):
+    free = ClaimFactory()
+    client.force_login(fact_checker())
+    html = client.get(reverse("claims:queue")).content.decode()
+    assert f'value="{free.pk}" data-claim-box' in html
+    assert f'value="{held.pk}" data-claim-box' not in html
+    assert (
+        f'aria-label="Claim #{held.pk} is assigned to colleague: only they or an editor can '
+        'act on it"'
+    ) in html
+
+
+def test_the_queue_offers_an_editor_every_claim_s_box(client, held):
+    client.force_login(editor())
+    html = client.get(reverse("claims:queue")).content.decode()
+    assert f'value="{held.pk}" data-claim-box' in html and "data-held-box" not in html
