@@ -22,7 +22,8 @@ WORK = {
     "submit": "submit its verdict for review",
     "take_over": "take it over",
     "unassign": "unassign them",
-    # The claim page's one note, where all of these buttons are left out.
+    # The claim page's notes: where its actions are left out, and what an editor may still do.
+    "actions": "dismiss it or take it over",
     "any": "change its verdict, dismiss it or take it over",
 }
 

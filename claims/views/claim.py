@@ -101,7 +101,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     open_claim = claim.status in EDITABLE_CLAIM
     # A colleague's claim: the page offers none of what the services would refuse and says
     # why where the buttons would be (an editor is told that acting on it overrides them).
-    held_refusal = ownership.claim_work_refusal(claim=claim, user=user, work="any")
+    held_refusal = ownership.claim_work_refusal(claim=claim, user=user, work="actions")
     draft_open = (
         user.has_perm(CHANGE_VERDICTS)
         and open_claim
@@ -198,7 +198,11 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "can_change_claim": user.has_perm(CHANGE_CLAIMS),
         "held_refusal": held_refusal if open_claim else None,
         # Where the draft's form would be.
-        "draft_refusal": held_refusal if draft_open else None,
+        "draft_refusal": (
+            ownership.claim_work_refusal(claim=claim, user=user, work="draft")
+            if draft_open
+            else None
+        ),
         "override_notice": (
             ownership.override_notice(claim=claim, user=user)
             if open_claim and user.has_perm(CHANGE_CLAIMS)
