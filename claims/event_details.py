@@ -13,6 +13,8 @@ _DETAIL_LABELS = {
     "model_version": "model",
     "assignee": "assigned to",
     "previous_assignee": "was assigned to",
+    # claims.ownership.OVERRODE_KEY: an editor acted on a claim assigned to someone else.
+    "overrode_assignee": "editor's override of the claim assigned to",
     "sentence": "sentence",
     "from": "from",
     "to": "to",

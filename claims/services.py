@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from articles.services import visible_text
 
-from . import selectors, workflow
+from . import ownership, selectors, workflow
 from .appearances import public_appearances_kept
 from .limits import DISMISSAL_REASON, text_refusals
 from .models import (
@@ -159,9 +159,10 @@ def attribution_contributions_record(*, claim_ids, actor) -> None:
 def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = None) -> Claim:
     """Assign the claim to `assignee` (default: the actor). Starts work on a new claim.
 
-    A claim a colleague holds is taken over only by naming them (`replacing`, their user id as
-    the claim page showed it): a queue's "Assign to me" on a whole page, or a click on a page
-    drawn before they took it, would otherwise set two people to work on one claim unaware."""
+    A claim a colleague holds is theirs (claims.ownership): only an editor takes it over, and
+    only by naming them (`replacing`, their user id as the claim page showed it): a queue's
+    "Assign to me" on a whole page, or a click on a page drawn before they took it, would
+    otherwise set two people to work on one claim unaware."""
     assignee = assignee or actor
     with transaction.atomic():
         claim = locked_claim(claim)
@@ -174,6 +175,7 @@ def claim_assign(*, claim: Claim, actor, assignee=None, replacing: int | None = 
             )
         data = {"assignee": assignee.get_username()}
         if previous is not None and previous.pk != assignee.pk:
+            data |= ownership.claim_work_check(claim=claim, user=actor, work="take_over")
             if previous.pk != replacing:
                 raise ValidationError(
                     f"{previous.get_username()} is working on this claim: open it to take it over."
@@ -193,7 +195,8 @@ def open_status(*, claim: Claim, assigned: bool) -> str:
 
 
 def claim_unassign(*, claim: Claim, actor) -> Claim:
-    """Nobody works on the claim any more: new again, or in progress while it has a draft."""
+    """Nobody works on the claim any more: new again, or in progress while it has a draft.
+    Whoever holds it lets it go; only an editor unassigns a colleague (claims.ownership)."""
     with transaction.atomic():
         claim = locked_claim(claim)
         workflow.check(ClaimEventKind.UNASSIGNED, claim=claim)  # a closed claim says so first
@@ -201,13 +204,14 @@ def claim_unassign(*, claim: Claim, actor) -> Claim:
         to = open_status(claim=claim, assigned=False)
         if previous is None and claim.status == to:
             raise workflow.NothingChanged("Nothing changed: the claim is not assigned to anyone.")
+        overridden = ownership.claim_work_check(claim=claim, user=actor, work="unassign")
         claim.assignee = None
         workflow.transition(
             ClaimEventKind.UNASSIGNED,
             claim=claim,
             actor=actor,
             to=to,
-            data={"previous_assignee": previous.get_username() if previous else None},
+            data={"previous_assignee": previous.get_username() if previous else None} | overridden,
         )
     return claim
 
@@ -224,8 +228,12 @@ def claim_dismiss(*, claim: Claim, actor, reason: str) -> Claim:
     dismissal_reason_check(reason)
     with transaction.atomic():
         claim = locked_claim(claim)
+        workflow.check(ClaimEventKind.DISMISSED, claim=claim)  # a closed claim says so first
+        overridden = ownership.claim_work_check(claim=claim, user=actor, work="dismiss")
         claim.dismissal_reason = reason
-        workflow.transition(ClaimEventKind.DISMISSED, claim=claim, actor=actor, note=reason)
+        workflow.transition(
+            ClaimEventKind.DISMISSED, claim=claim, actor=actor, note=reason, data=overridden
+        )
     return claim
 
 

@@ -16,7 +16,7 @@ from articles.intake.storable import url_shown
 from articles.services import is_blank, visible_text
 from articles.times import desk_time
 
-from . import workflow
+from . import ownership, workflow
 from .limits import SOURCE_TEXTS, VERDICT_TEXTS, text_refusals
 from .models import (
     Claim,
@@ -161,11 +161,15 @@ def verdict_submit(*, verdict: Verdict, actor) -> Verdict:
     with transaction.atomic():
         claim = _locked_speaker_and_claim(verdict.claim_id)  # it goes on the record
         verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
+        workflow.check(ClaimEventKind.SUBMITTED, claim=claim, verdict=verdict)
+        overridden = ownership.claim_work_check(claim=claim, user=actor, work="submit")
         _refuse_incomplete(verdict, before="review")
         verdict.submitted_at = timezone.now()
         verdict.version += 1
         verdict.updated_by = actor
-        workflow.transition(ClaimEventKind.SUBMITTED, claim=claim, verdict=verdict, actor=actor)
+        workflow.transition(
+            ClaimEventKind.SUBMITTED, claim=claim, verdict=verdict, actor=actor, data=overridden
+        )
     return verdict
 
 
@@ -295,13 +299,22 @@ def _draft_write(
             workflow.check(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict)
             return verdict, before
         verdict.version += 1
+    # After the version and workflow checks: a stale form is told who changed the draft and
+    # when, and a verdict in review or published says so first; reloaded, the page says whose
+    # claim it is now.
+    workflow.check(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict)
+    data = ownership.claim_work_check(claim=claim, user=actor, work="draft")
     verdict.rating = rating
     verdict.conclusion = conclusion
     verdict.explanation = explanation
     verdict.updated_by = actor
     if claim.assignee_id is None:
+        # Saving an unassigned claim's draft takes the claim (the form says so), so from now
+        # on the draft is this person's work and nobody else saves over it unseen.
         claim.assignee = actor
-    workflow.transition(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor)
+    workflow.transition(
+        ClaimEventKind.DRAFTED, claim=claim, verdict=verdict, actor=actor, data=data
+    )
     return verdict, before
 
 

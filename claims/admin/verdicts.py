@@ -1,7 +1,7 @@
 """Verdicts with their evidence sources and corrections (corrections.py), and the rating scales."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,7 +10,7 @@ from articles.services import visible_text
 from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
 from config.admin_paging import LargeChangelistMixin
 
-from .. import record, selectors, verdicts
+from .. import ownership, record, selectors, verdicts
 from ..forms import text_limit
 from ..limits import evidence_note_length, explanation_length
 from ..models import (
@@ -202,7 +202,21 @@ class VerdictAdmin(
         # Submitted or published: only review and the correction path change it.
         if obj is not None and obj.is_locked:
             return False
+        # A colleague's claim: shown read-only, as the desk shows it (claims.ownership).
+        if obj is not None and self._held_refusal(request, obj):
+            return False
         return super().has_change_permission(request, obj)
+
+    def _held_refusal(self, request, verdict) -> str | None:
+        return ownership.claim_work_refusal(claim=verdict.claim, user=request.user, work="draft")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        verdict = self.get_object(request, object_id)
+        if verdict is not None and not verdict.is_locked:
+            refusal = self._held_refusal(request, verdict)
+            if refusal and request.method == "GET":
+                self.message_user(request, refusal, level=messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_publish_permission(self, request):
         return request.user.has_perm("claims.publish_verdict")

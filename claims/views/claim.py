@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from config.form_encoding import refuse_unreadable
 
-from .. import correction_requests, notes, selectors, timeline, verdicts
+from .. import correction_requests, notes, ownership, selectors, timeline, verdicts
 from ..appearances import may_change_public_appearances
 from ..forms import (
     ClaimNoteForm,
@@ -98,11 +98,16 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     # Read once: the forms' initial rows and the page's list of sources are the same rows.
     verdict_sources = list(verdict.sources.all()) if verdict else []
     initial, sources = verdict_initial(verdict, verdict_sources)
-    can_edit_verdict = (
+    open_claim = claim.status in EDITABLE_CLAIM
+    # A colleague's claim: the page offers none of what the services would refuse and says
+    # why where the buttons would be (an editor is told that acting on it overrides them).
+    held_refusal = ownership.claim_work_refusal(claim=claim, user=user, work="actions")
+    draft_open = (
         user.has_perm(CHANGE_VERDICTS)
-        and claim.status in EDITABLE_CLAIM
+        and open_claim
         and (verdict is None or verdict.status in EDITABLE_VERDICT)
     )
+    can_edit_verdict = draft_open and held_refusal is None
     can_review = (
         user.has_perm(PUBLISH_VERDICTS)
         and verdict is not None
@@ -194,6 +199,27 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
             verdict.corrections.select_related("created_by", "approved_by") if verdict else []
         ),
         "can_change_claim": user.has_perm(CHANGE_CLAIMS),
+        "held_refusal": held_refusal if open_claim else None,
+        # Where the draft's form would be.
+        "draft_refusal": (
+            ownership.claim_work_refusal(claim=claim, user=user, work="draft")
+            if draft_open
+            else None
+        ),
+        "override_notice": (
+            ownership.override_notice(claim=claim, user=user)
+            if open_claim and user.has_perm(CHANGE_CLAIMS)
+            else None
+        ),
+        # Nobody holds the claim but a colleague wrote its draft: saving makes it yours.
+        "colleague_draft": (
+            verdict
+            if can_edit_verdict
+            and claim.assignee_id is None
+            and verdict is not None
+            and verdict.updated_by_id not in (None, user.pk)
+            else None
+        ),
         "can_edit_verdict": can_edit_verdict,
         "can_submit": can_edit_verdict and verdict is not None,
         "can_review": can_review,

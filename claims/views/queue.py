@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.form_encoding import field_labels, refuse_unreadable_in_messages
 
-from .. import bulk, selectors
+from .. import bulk, ownership, selectors
 from ..correction_requests import pending_corrections
 from ..filter_forms import QueueFilterForm
 from ..forms import QueueBulkForm
@@ -50,6 +50,7 @@ def claim_queue(request):
             "order": selectors.QUEUE_SORTS[filters.get("sort") or ""][1],
             "bulk_kept": request.session.pop(BULK_KEPT_KEY, None) or {},
             "can_act": request.user.has_perm(CHANGE_CLAIMS),
+            "held": ownership.claims_held_from(page, request.user),
             "returned": selectors.verdicts_returned_to(request.user),
         },
     )

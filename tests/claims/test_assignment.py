@@ -7,6 +7,7 @@ from claims import services
 from claims.models import ClaimEventKind
 from tests.factories import (
     ClaimFactory,
+    editor,
     fact_checker,
 )
 
@@ -24,7 +25,8 @@ def held(client):
     return claim
 
 
-def test_the_claim_page_offers_to_take_over_a_colleague_s_claim_by_name(client, held):
+def test_the_claim_page_offers_an_editor_to_take_over_a_colleague_s_claim_by_name(client, held):
+    client.force_login(editor(username="boss"))
     html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
     assert "Take over from colleague" in html and ">Assign to me<" not in html
     response = client.post(
@@ -32,12 +34,32 @@ def test_the_claim_page_offers_to_take_over_a_colleague_s_claim_by_name(client, 
     )
     assert "The claim is assigned to you." in response.content.decode()
     held.refresh_from_db()
-    assert held.assignee.username == "fc"
+    assert held.assignee.username == "boss"
     event = held.events.filter(kind=ClaimEventKind.ASSIGNED).latest("id")
-    assert event.data == {"assignee": "fc", "previous_assignee": "colleague"}
+    assert event.data == {
+        "assignee": "boss",
+        "previous_assignee": "colleague",
+        "overrode_assignee": "colleague",
+    }
+
+
+def test_a_fact_checker_is_not_offered_a_colleague_s_claim_and_cannot_take_it(client, held):
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert "Take over from" not in html and ">Assign to me<" not in html
+    assert "colleague is working on this claim: only they or an editor can" in html
+    response = client.post(
+        reverse("claims:assign", args=[held.pk]), {"replacing": held.assignee_id}, follow=True
+    )
+    assert (
+        "colleague is working on this claim: only they or an editor can take it over. Ask "
+        "colleague to unassign themselves, or an editor to reassign it."
+    ) in response.content.decode()
+    held.refresh_from_db()
+    assert held.assignee.username == "colleague"
 
 
 def test_assign_to_me_from_a_page_drawn_before_a_colleague_took_it_is_refused(client, held):
+    client.force_login(editor(username="boss"))
     response = client.post(reverse("claims:assign", args=[held.pk]), follow=True)
     assert "colleague is working on this claim: open it to take it over." in (
         response.content.decode()

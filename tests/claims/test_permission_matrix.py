@@ -217,7 +217,8 @@ MATRIX = [
             lambda o: {},
             lambda o: claim(o, "assigned").assignee_id is None,
         ),
-        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+        # The claim is the author's: a colleague does not unassign them, an editor may.
+        [LOGIN, FORBIDDEN, REFUSED, DONE, DONE, DONE],
     ),
     (
         Desk(
@@ -307,6 +308,16 @@ MATRIX = [
     ),
     (
         Desk(
+            "claims:dismiss",
+            lambda o: o["assigned"].pk,
+            lambda o: {"reason": "Opinion."},
+            lambda o: claim(o, "assigned").status == "dismissed",
+        ),
+        # Assigned to the author: their colleague does not dismiss it, an editor may.
+        [LOGIN, FORBIDDEN, REFUSED, DONE, DONE, DONE],
+    ),
+    (
+        Desk(
             "claims:speaker",
             lambda o: o["open_claim"].pk,
             lambda o: {"name": "Eve Example"},
@@ -330,7 +341,9 @@ MATRIX = [
             lambda o: _verdict_post(o, "draft"),
             lambda o: _verdict(o, "draft").conclusion == "Changed by the matrix.",
         ),
-        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+        # The draft's claim is assigned to its author (claims.ownership): not a colleague's
+        # to change, an editor's to override.
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
     ),
     (
         Desk(
@@ -348,7 +361,7 @@ MATRIX = [
             lambda o: {"version": _verdict(o, "draft").version},
             lambda o: _verdict(o, "draft").status == VerdictStatus.SUBMITTED,
         ),
-        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+        [LOGIN, FORBIDDEN, REFUSED, DONE, DONE, DONE],
     ),
     (
         # Its author or someone who wrote part of its draft (the writer-editor) withdraws it;
@@ -447,7 +460,7 @@ MATRIX = [
             {"conclusion": "Admin edit."},
             lambda o: _verdict(o, "draft").conclusion == "Admin edit.",
         ),
-        [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
     ),
     (
         Admin(

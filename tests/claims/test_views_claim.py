@@ -406,6 +406,7 @@ def test_a_stale_save_is_refused_with_who_and_when(client, checker):
     claim = claim_in_body()
     verdict = drafted_verdict(claim=claim, author=checker)
     loaded_version = verdict.version
+    services.claim_unassign(claim=claim, actor=checker)  # let go: a colleague may pick it up
     colleague = fact_checker(username="colleague")
     verdicts.verdict_save(
         claim=claim,
@@ -422,7 +423,8 @@ def test_a_stale_save_is_refused_with_who_and_when(client, checker):
     assert response.status_code == 409
     html = response.content.decode()
     assert "changed by colleague at" in html and "reload" in html
-    assert 'value="My wording."' in html  # the typed text is not lost
+    # Saving took the claim: the colleague's now, so no form, but the typed text is not lost.
+    assert "What you typed (not saved)" in html and "My wording." in html
     verdict.refresh_from_db()
     assert verdict.conclusion == "Colleague's wording."
 
@@ -462,6 +464,7 @@ def test_a_stale_save_of_what_a_colleague_saved_meanwhile_is_no_conflict(client,
     claim = claim_in_body()
     verdict = drafted_verdict(claim=claim, author=checker)
     loaded = verdict.version
+    services.claim_unassign(claim=claim, actor=checker)  # let go: a colleague may pick it up
     client.force_login(fact_checker(username="colleague"))
     client.post(reverse("claims:verdict_save", args=[claim.pk]), verdict_post(loaded))
     client.force_login(checker)
@@ -669,6 +672,7 @@ def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, setting
     assert re.search(r"\d{2}:\d{2} JST</time>", timeline)
     assert re.search(r"last saved by fc \d+ \w+ \d{4} \d{2}:\d{2} JST", html)
     stale = verdict.version
+    services.claim_unassign(claim=claim, actor=checker)  # let go: a colleague may pick it up
     verdicts.verdict_save(
         claim=claim,
         actor=fact_checker(username="colleague"),

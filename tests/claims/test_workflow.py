@@ -166,6 +166,7 @@ def test_a_stale_save_is_refused_with_who_changed_it(checker):
     claim = ClaimFactory()
     verdict = draft(claim, checker)
     loaded_version = verdict.version
+    services.claim_unassign(claim=claim, actor=checker)  # let go: a colleague may pick it up
     draft_resaved(
         claim=claim, actor=other, expected_version=loaded_version, conclusion="Mostly wrong."
     )

@@ -1,0 +1,82 @@
+"""Whose work a claim is: the one rule on who may act on a claim a colleague holds.
+
+A claim assigned to someone is their work. Only they, or an editor, dismiss it, change or
+submit its draft verdict, take it over or unassign them: otherwise a second fact-checker could
+undo a colleague's work unseen, or take the claim (take over, unassign) and then do so. An
+editor may, as the desk's referee, and the event records whose claim they overrode.
+
+The services ask here (claims.services, claims.verdicts) before they write, so the claim page,
+the queue's bulk actions and the admin refuse the same things in the same words; the claim
+page asks too, to leave out the buttons the user may not press and say why.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+# Who referees the desk: the editors, as for a claim's public appearances (claims.appearances).
+OVERRIDE_PERMISSION = "claims.publish_verdict"
+
+# What each act is, in the refusal's words: "only they or an editor can <...>".
+WORK = {
+    "dismiss": "dismiss it",
+    "draft": "change its verdict",
+    "submit": "submit its verdict for review",
+    "take_over": "take it over",
+    "unassign": "unassign them",
+    # The claim page's notes: where its actions are left out, and what an editor may still do.
+    "actions": "dismiss it or take it over",
+    "any": "change its verdict, dismiss it or take it over",
+}
+
+# The event data key that says an editor acted on a colleague's claim, and whose it was
+# (claims.event_details labels it on the timeline).
+OVERRODE_KEY = "overrode_assignee"
+
+
+def held_by_colleague(claim, user) -> bool:
+    return claim.assignee_id is not None and claim.assignee_id != user.pk
+
+
+def may_override(user) -> bool:
+    return user.has_perm(OVERRIDE_PERMISSION)
+
+
+def claim_work_refusal(*, claim, user, work: str) -> str | None:
+    """Why `user` may not do `work` (a key of WORK) to `claim`, or None: the claim is someone
+    else's and `user` is no editor."""
+    if not held_by_colleague(claim, user) or may_override(user):
+        return None
+    holder = claim.assignee.get_username()
+    return (
+        f"{holder} is working on this claim: only they or an editor can {WORK[work]}. "
+        f"Ask {holder} to unassign themselves, or an editor to reassign it."
+    )
+
+
+def claims_held_from(claims, user) -> set[int]:
+    """The ids of those of `claims` that are a colleague's and `user` no editor: the queue
+    offers no box to tick for them, since every bulk action would be refused."""
+    if may_override(user):
+        return set()
+    return {claim.pk for claim in claims if held_by_colleague(claim, user)}
+
+
+def override_notice(*, claim, user) -> str | None:
+    """What the claim page tells an editor on a colleague's claim, or None."""
+    if not held_by_colleague(claim, user) or not may_override(user):
+        return None
+    return (
+        f"{claim.assignee.get_username()} is working on this claim. As an editor you can still "
+        f"{WORK['any']}; the history records that you overrode their assignment."
+    )
+
+
+def claim_work_check(*, claim, user, work: str) -> dict:
+    """Refuse `work` on `claim` (PermissionDenied, claim_work_refusal's words), or return the
+    event data that goes with it: whose claim an editor overrode, else nothing. Call with the
+    claim locked, so the assignee read is the one the write keeps."""
+    refusal = claim_work_refusal(claim=claim, user=user, work=work)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if held_by_colleague(claim, user):
+        return {OVERRODE_KEY: claim.assignee.get_username()}
+    return {}

@@ -1,0 +1,354 @@
+"""A claim assigned to someone is their work: a colleague does not dismiss it, change or submit
+its draft, take it over or unassign them; an editor may, and the history says so
+(claims.ownership). Through the services, the claim page, the queue's bulk actions and the
+admin alike."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from claims import bulk, services, timeline, verdicts
+from claims.models import ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
+from tests.claims.admin_forms import admin_save
+from tests.factories import (
+    ClaimFactory,
+    active_rating,
+    drafted_verdict,
+    editor,
+    fact_checker,
+    kept_sources,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+HELD = (
+    "colleague is working on this claim: only they or an editor can {work}. Ask colleague to "
+    "unassign themselves, or an editor to reassign it."
+)
+
+
+@pytest.fixture
+def colleague():
+    return fact_checker(username="colleague")
+
+
+@pytest.fixture
+def held(colleague):
+    """A claim assigned to a colleague, with the draft verdict they wrote."""
+    claim = ClaimFactory()
+    services.claim_assign(claim=claim, actor=colleague)
+    drafted_verdict(claim=claim, author=colleague, conclusion="The colleague's wording.")
+    claim.refresh_from_db()
+    return claim
+
+
+def verdict_post(verdict, **fields):
+    data = {
+        "version": verdict.version,
+        "rating": active_rating("false").pk,
+        "conclusion": fields.get("conclusion", "Someone else's wording."),
+        "explanation": "",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "1",
+        "sources-MAX_NUM_FORMS": "20",
+        "sources-0-url": "https://other.example.org/x",
+        "sources-0-title": "Another report",
+        "sources-0-note": "",
+    }
+    if fields.get("submit"):
+        data["submit"] = "1"
+    return data
+
+
+# --- The services ------------------------------------------------------------------------------
+
+
+def test_a_fact_checker_cannot_dismiss_a_colleague_s_claim(held):
+    with pytest.raises(PermissionDenied, match=HELD.format(work="dismiss it")):
+        services.claim_dismiss(claim=held, actor=fact_checker(), reason="Opinion.")
+    held.refresh_from_db()
+    assert held.status == ClaimStatus.IN_PROGRESS and held.dismissal_reason == ""
+    assert not held.events.filter(kind=ClaimEventKind.DISMISSED).exists()
+
+
+def test_a_fact_checker_cannot_save_over_a_colleague_s_draft(held):
+    verdict = held.verdict
+    with pytest.raises(PermissionDenied, match=HELD.format(work="change its verdict")):
+        verdicts.verdict_save(
+            claim=held,
+            actor=fact_checker(),
+            expected_version=verdict.version,
+            rating=verdict.rating,
+            conclusion="Overwritten.",
+            sources=kept_sources(verdict),
+        )
+    verdict.refresh_from_db()
+    assert verdict.conclusion == "The colleague's wording." and verdict.version == 1
+
+
+def test_a_fact_checker_cannot_submit_a_colleague_s_draft(held):
+    with pytest.raises(PermissionDenied, match="only they or an editor can submit its verdict"):
+        verdicts.verdict_submit(verdict=held.verdict, actor=fact_checker())
+    assert Verdict.objects.get(pk=held.verdict.pk).status == VerdictStatus.DRAFT
+
+
+def test_a_fact_checker_cannot_unassign_a_colleague_but_may_let_go_of_their_own(held, colleague):
+    with pytest.raises(PermissionDenied, match=HELD.format(work="unassign them")):
+        services.claim_unassign(claim=held, actor=fact_checker())
+    held.refresh_from_db()
+    assert held.assignee == colleague
+    services.claim_unassign(claim=held, actor=colleague)
+    held.refresh_from_db()
+    assert held.assignee is None
+
+
+def test_the_assignee_dismisses_their_own_claim(held, colleague):
+    services.claim_dismiss(claim=held, actor=colleague, reason="Opinion.")
+    held.refresh_from_db()
+    assert held.status == ClaimStatus.DISMISSED
+    assert held.events.get(kind=ClaimEventKind.DISMISSED).data == {}
+
+
+def client_page_of(claim) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor())
+    return client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+
+
+def test_an_editor_who_dismisses_a_colleague_s_claim_is_recorded_as_overriding_them(held):
+    services.claim_dismiss(claim=held, actor=editor(username="boss"), reason="Opinion.")
+    held.refresh_from_db()
+    assert held.status == ClaimStatus.DISMISSED
+    event = held.events.get(kind=ClaimEventKind.DISMISSED)
+    assert event.data == {"overrode_assignee": "colleague"}
+    entries = timeline.claim_timeline_page(held, notes=False).object_list
+    label = ClaimEventKind.DISMISSED.label
+    dismissed = [entry for entry in entries if entry.title == label]
+    assert dismissed[0].details == [("editor's override of the claim assigned to", "colleague")]
+    html = client_page_of(held)
+    assert "editor&#x27;s override of the claim assigned to: colleague" in html
+
+
+def test_an_editor_who_rewrites_a_colleague_s_draft_is_recorded_as_overriding_them(held):
+    verdict = held.verdict
+    verdicts.verdict_save(
+        claim=held,
+        actor=editor(username="boss"),
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion="The editor's wording.",
+        sources=kept_sources(verdict),
+    )
+    verdict.refresh_from_db()
+    assert verdict.conclusion == "The editor's wording."
+    drafted = held.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
+    assert drafted.actor.username == "boss"
+    assert drafted.data["overrode_assignee"] == "colleague"
+
+
+def test_an_unassigned_claim_s_draft_is_anyone_s_and_saving_it_takes_the_claim(held, colleague):
+    services.claim_unassign(claim=held, actor=colleague)
+    verdict = Verdict.objects.get(claim=held)
+    taker = fact_checker(username="taker")
+    verdicts.verdict_save(
+        claim=held,
+        actor=taker,
+        expected_version=verdict.version,
+        rating=verdict.rating,
+        conclusion="Picked up.",
+        sources=kept_sources(verdict),
+    )
+    held.refresh_from_db()
+    assert held.assignee == taker and held.verdict.conclusion == "Picked up."
+    # Now the taker's: the colleague who let it go does not save over it either.
+    with pytest.raises(PermissionDenied, match="taker is working on this claim"):
+        verdicts.verdict_save(
+            claim=held,
+            actor=colleague,
+            expected_version=held.verdict.version,
+            rating=verdict.rating,
+            conclusion="Back to mine.",
+            sources=kept_sources(verdict),
+        )
+
+
+# --- The claim page ----------------------------------------------------------------------------
+
+
+def test_the_claim_page_shows_a_colleague_s_claim_without_its_forms_and_says_why(client, held):
+    client.force_login(fact_checker())
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert HELD.format(work="change its verdict") in html  # where the draft's form would be
+    assert HELD.format(work="dismiss it or take it over") in html  # where its actions would be
+    assert 'name="conclusion"' not in html and "Save draft" not in html
+    assert reverse("claims:dismiss", args=[held.pk]) not in html
+    assert "Take over from" not in html
+    assert "The colleague&#x27;s wording." in html  # the draft is shown, read-only
+
+
+def test_the_claim_page_offers_an_editor_the_forms_and_says_they_override(client, held):
+    client.force_login(editor())
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert 'name="conclusion"' in html and reverse("claims:dismiss", args=[held.pk]) in html
+    assert (
+        "colleague is working on this claim. As an editor you can still change its verdict, "
+        "dismiss it or take it over; the history records that you overrode their assignment."
+    ) in html
+    assert "only they or an editor can" not in html
+
+
+def test_the_assignee_s_own_page_has_the_forms_and_no_warning(client, held, colleague):
+    client.force_login(colleague)
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert 'name="conclusion"' in html and reverse("claims:dismiss", args=[held.pk]) in html
+    assert "is working on this claim" not in html
+
+
+def test_dismissing_a_colleague_s_claim_from_an_old_page_is_refused_with_why(client, held):
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("claims:dismiss", args=[held.pk]), {"reason": "Opinion."}, follow=True
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [HELD.format(work="dismiss it")]
+    held.refresh_from_db()
+    assert held.status == ClaimStatus.IN_PROGRESS
+
+
+def test_saving_over_a_colleague_s_draft_from_an_old_page_is_refused_and_keeps_the_text(
+    client, held
+):
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("claims:verdict_save", args=[held.pk]),
+        verdict_post(held.verdict, conclusion="Typed meanwhile.", submit=True),
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert HELD.format(work="change its verdict").replace("'", "&#x27;") in html
+    assert 'name="conclusion"' not in html  # no form to send again
+    assert "Typed meanwhile." in html  # shown back, so the typing is not lost
+    verdict = Verdict.objects.get(claim=held)
+    assert verdict.conclusion == "The colleague's wording."
+    assert verdict.status == VerdictStatus.DRAFT
+
+
+def test_an_unassigned_claim_s_page_says_whose_draft_it_is_and_that_saving_takes_it(
+    client, held, colleague
+):
+    services.claim_unassign(claim=held, actor=colleague)
+    client.force_login(fact_checker())
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert "colleague last saved this draft (" in html
+    assert "nobody is assigned to the claim: saving your changes assigns it to you." in html
+    assert 'name="conclusion"' in html
+
+
+def test_a_stale_save_of_an_unassigned_claim_s_draft_names_who_saved_it_meanwhile(
+    client, held, colleague
+):
+    services.claim_unassign(claim=held, actor=colleague)
+    loaded = Verdict.objects.get(claim=held)
+    first, second = fact_checker(username="first"), fact_checker(username="second")
+    client.force_login(first)
+    client.post(reverse("claims:verdict_save", args=[held.pk]), verdict_post(loaded))
+    client.force_login(second)
+    response = client.post(
+        reverse("claims:verdict_save", args=[held.pk]),
+        verdict_post(loaded, conclusion="Second's wording."),
+    )
+    assert response.status_code == 409
+    assert "This verdict was changed by first at" in response.content.decode()
+    assert Verdict.objects.get(claim=held).conclusion == "Someone else's wording."
+
+
+# --- The queue's bulk actions and the admin ----------------------------------------------------
+
+
+def test_the_queue_s_bulk_dismissal_leaves_a_colleague_s_claim_and_says_why(client, held):
+    free = ClaimFactory()
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("claims:queue_bulk"),
+        {"claims": [str(held.pk), str(free.pk)], "action": "dismiss", "reason": "Opinion."},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "1 claim dismissed as not check-worthy.",
+        f"Claim #{held.pk}: " + HELD.format(work="dismiss it"),
+    ]
+    held.refresh_from_db()
+    free.refresh_from_db()
+    assert (held.status, free.status) == (ClaimStatus.IN_PROGRESS, ClaimStatus.DISMISSED)
+
+
+def test_the_queue_s_bulk_unassign_leaves_a_colleague_assigned(held, colleague):
+    outcome = bulk.claims_bulk_act(claim_ids=[held.pk], action="unassign", actor=fact_checker())
+    assert outcome.refused == {held.pk: HELD.format(work="unassign them")}
+    held.refresh_from_db()
+    assert held.assignee == colleague
+
+
+def test_an_editor_s_bulk_dismissal_of_a_colleague_s_claim_is_recorded_as_an_override(held):
+    outcome = bulk.claims_bulk_act(
+        claim_ids=[held.pk], action="dismiss", actor=editor(), reason="Opinion."
+    )
+    assert outcome.done == [held.pk]
+    assert held.events.get(kind=ClaimEventKind.DISMISSED).data == {"overrode_assignee": "colleague"}
+
+
+def test_the_admin_shows_a_colleague_s_draft_read_only_with_why_and_refuses_a_save(client, held):
+    client.force_login(fact_checker())
+    url = reverse("admin:claims_verdict_change", args=[held.verdict.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    shown = [str(message) for message in page.context["messages"]]
+    assert shown == [HELD.format(work="change its verdict")]
+    assert 'name="conclusion"' not in page.content.decode()
+    response = client.post(url, {"conclusion": "Admin overwrite.", "_save": "Save"})
+    assert response.status_code == 403
+    assert Verdict.objects.get(claim=held).conclusion == "The colleague's wording."
+
+
+def test_an_editor_saves_a_colleague_s_draft_in_the_admin(client, held):
+    client.force_login(editor(username="boss"))
+    url = reverse("admin:claims_verdict_change", args=[held.verdict.pk])
+    admin_save(client, url, conclusion="Admin rewrite.")
+    verdict = Verdict.objects.get(claim=held)
+    assert verdict.conclusion == "Admin rewrite."
+    drafted = held.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
+    assert drafted.data["overrode_assignee"] == "colleague"
+
+
+def test_the_admin_s_submit_action_leaves_a_colleague_s_draft_and_says_why(client, held):
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("admin:claims_verdict_changelist"),
+        {"action": "submit_for_review", "_selected_action": [held.verdict.pk]},
+        follow=True,
+    )
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "only they or an editor can submit its verdict for review" in shown
+    assert Verdict.objects.get(claim=held).status == VerdictStatus.DRAFT
+
+
+def test_the_queue_offers_no_box_to_tick_for_a_colleague_s_claim_and_says_why(client, held):
+    free = ClaimFactory()
+    client.force_login(fact_checker())
+    html = client.get(reverse("claims:queue")).content.decode()
+    assert f'value="{free.pk}" data-claim-box' in html
+    assert f'value="{held.pk}" data-claim-box' not in html
+    assert (
+        f'aria-label="Claim #{held.pk} is assigned to colleague: only they or an editor can '
+        'act on it"'
+    ) in html
+
+
+def test_the_queue_offers_an_editor_every_claim_s_box(client, held):
+    client.force_login(editor())
+    html = client.get(reverse("claims:queue")).content.decode()
+    assert f'value="{held.pk}" data-claim-box' in html and "data-held-box" not in html
