@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
 from config.form_encoding import refuse_unreadable
+from config.pages import page_get
 
 from . import services
 from .forms import ArticleListFilterForm, ArticleSubmitForm
@@ -35,7 +36,7 @@ def article_list(request):
         articles = articles.filter(import_batch=import_batch)
     # At a million articles COUNT(*) read the whole table on every page: a big table's size
     # comes from PostgreSQL's statistics, said "about" (config/admin_paging.py).
-    page = EstimatedCountPaginator(articles, ARTICLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(EstimatedCountPaginator(articles, ARTICLE_PAGE_SIZE), request.GET.get("page"))
     # Counted for the page's articles only: Count() on the listed queryset groups every
     # article's claims before the LIMIT (bench/desk_pages.py).
     counts = dict(

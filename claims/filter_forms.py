@@ -24,6 +24,21 @@ def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
         form.add_error(end, message)
 
 
+def unknown_parameters_refuse(form: forms.Form, *, also: tuple[str, ...] = ()) -> None:
+    """Refuse an address parameter `form` does not take (nor `also`, such as the pager's
+    `page`), naming it and what the page takes: the desk history's ?actor=5 (its filter is
+    `person`) showed everyone's history as if it were that person's. The names refused are kept
+    in `refused_parameters`, so the pager's links leave them out (claims.templatetags.pages)."""
+    known = {form[name].html_name for name in form.fields} | set(also)
+    form.refused_parameters = sorted(set(form.data) - known)
+    if form.refused_parameters:
+        # Cut: a parameter's name is whatever was typed in the address.
+        named = ", ".join(name[:40] for name in form.refused_parameters)
+        form.add_error(
+            None, f"Unknown parameter: {named}. This page takes {', '.join(sorted(known))}."
+        )
+
+
 def _search_has_words(value: str) -> None:
     if not search_words(value):
         raise forms.ValidationError(SEARCH_QUERY_NO_WORDS)
@@ -183,6 +198,7 @@ class DeskHistoryFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         range_check(self, "date_from", "date_to", "The period ends before it starts.")
+        unknown_parameters_refuse(self, also=("page",))
         return cleaned
 
 
@@ -206,9 +222,7 @@ class VerdictExportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         range_check(self, "date_from", "date_to", "The period ends before it starts.")
-        unknown = sorted(set(self.data) - set(self.fields))
-        if unknown:
-            raise forms.ValidationError(f"Unknown parameter: {', '.join(unknown)}.")
+        unknown_parameters_refuse(self)
         return cleaned
 
 

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
+from config.pages import page_get
 
 from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
 from ..lengths import text_check
@@ -58,7 +59,7 @@ def intake_job_list(request):
     if status:
         jobs = jobs.filter(status=status)
     # Unfiltered, a big table's size from PostgreSQL's statistics; a status counts exactly.
-    page = EstimatedCountPaginator(jobs, 50).get_page(request.GET.get("page"))
+    page = page_get(EstimatedCountPaginator(jobs, 50), request.GET.get("page"))
     return render(
         request,
         "articles/intake/job_list.html",
@@ -141,7 +142,7 @@ def feed_list(request):
                     )
                 return redirect("articles:feeds")
     feeds = Feed.objects.select_related("outlet")
-    page = Paginator(feeds, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(Paginator(feeds, FEED_PAGE_SIZE), request.GET.get("page"))
     return render(
         request,
         "articles/intake/feed_list.html",
@@ -244,7 +245,7 @@ def import_list(request):
                 messages.add_message(request, level, text)
                 return redirect("articles:import", pk=batch.pk)
     batches = ImportBatch.objects.defer("content").select_related("created_by")
-    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    page = page_get(Paginator(batches, 50), request.GET.get("page"))
     # Counted for the page's imports only, as the article list counts its claims.
     article_counts = import_article_counts(batch_ids=[batch.pk for batch in page])
     for batch in page:
@@ -270,7 +271,7 @@ def import_detail(request, pk: int):
         "articles/intake/import_detail.html",
         {
             "batch": batch,
-            "jobs": Paginator(jobs, 50).get_page(request.GET.get("page")),
+            "jobs": page_get(Paginator(jobs, 50), request.GET.get("page")),
             "job_counts": [
                 (status, label, job_counts[status])
                 for status, label in IntakeStatus.choices
@@ -370,5 +371,5 @@ def external_factcheck_list(request):
     else:
         # The whole list: a big table's size from PostgreSQL's statistics, as in the admin.
         paginator = EstimatedCountPaginator(factchecks, FACTCHECK_PAGE_SIZE)
-    context["page"] = paginator.get_page(request.GET.get("page"))
+    context["page"] = page_get(paginator, request.GET.get("page"))
     return render(request, "articles/intake/external_factcheck_list.html", context)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.form_encoding import field_labels, refuse_unreadable_in_messages
+from config.pages import page_get
 
 from .. import bulk, ownership, selectors
 from ..correction_requests import pending_corrections
@@ -38,7 +39,7 @@ def claim_queue(request):
     # A filter the form refuses is left out (its error shows beside it); the others apply.
     filters = getattr(form, "cleaned_data", {})
     claims = selectors.claim_queue(user=request.user, filters=filters)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(Paginator(claims, PAGE_SIZE), request.GET.get("page"))
     queue_view_remember(request)
     return render(
         request,
@@ -127,15 +128,15 @@ def _bulk_refused(request, back: str, *, keep_reason: bool = True):
 
 @desk_view(PUBLISH_VERDICTS)
 def review_queue(request):
-    page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(Paginator(selectors.review_queue(), PAGE_SIZE), request.GET.get("page"))
     # Requests to apply a published verdict to a repeat: public once approved, so reviewed here
     # beside the verdicts (a page of their own, oldest first).
-    requests = Paginator(pending_applications(), PAGE_SIZE).get_page(
-        request.GET.get("applications")
+    requests = page_get(
+        Paginator(pending_applications(), PAGE_SIZE), request.GET.get("applications")
     )
     # Corrections of published verdicts, written and waiting for an editor to publish them.
-    corrections = Paginator(pending_corrections(), PAGE_SIZE).get_page(
-        request.GET.get("corrections")
+    corrections = page_get(
+        Paginator(pending_corrections(), PAGE_SIZE), request.GET.get("corrections")
     )
     return render(
         request,

@@ -1,0 +1,76 @@
+"""The lists' pager and their refused filters: page numbers out of range, links that carry only
+the filters the list applies, and the summary of refused filters."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from claims.models import ClaimEvent, ClaimEventKind
+from tests.factories import ArticleFactory, ClaimFactory, editor
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def _claims(count):
+    article = ArticleFactory(body="x" * (count * 10 + 10))
+    for n in range(count):
+        ClaimFactory(article=article, start=n * 10, end=n * 10 + 5, text=f"claim {n}")
+
+
+def _pager_text(response) -> str:
+    return BeautifulSoup(response.content, "html.parser").select_one("nav.pagination").get_text()
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5"])
+def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, checker, number):
+    _claims(60)
+    response = client.get(reverse("claims:queue"), {"page": number})
+    assert response.context["page"].number == 1
+    assert "Page 1 of 3" in _pager_text(response)
+    assert "There is no page" not in response.text
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_says_so(client, checker):
+    _claims(60)
+    response = client.get(reverse("claims:queue"), {"page": "99999"})
+    assert response.context["page"].number == 3
+    assert "There is no page 99,999: this is the last page." in response.text
+
+
+def test_every_list_on_the_shared_pager_reads_page_zero_as_the_first(client):
+    client.force_login(editor())
+    _claims(60)
+    response = client.get(reverse("articles:list"), {"page": "0"})
+    assert response.context["page"].number == 1
+    response = client.get(reverse("claims:desk_history"), {"page": "99999"})
+    assert "There is no page 99,999: this is the last page." in response.text
+
+
+def test_the_pager_links_leave_out_a_refused_filter(client, checker):
+    _claims(30)
+    response = client.get(reverse("claims:queue"), {"sort": "zzz", "status": "all"})
+    assert response.context["form"].errors["sort"]
+    nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
+    links = [a["href"] for a in nav.select("a")]
+    assert links == ["?status=all&page=2"]
+
+
+def test_two_refused_filters_are_named_in_the_plural(client, checker):
+    response = client.get(reverse("claims:queue"), {"sort": "zzz", "status": "zzz"})
+    assert "The marked filters are left out until they are corrected." in response.text
+    assert "The marked filter is left out" not in response.text
+
+
+@pytest.mark.parametrize("value", ["abc", "999"])
+def test_the_desk_history_refuses_a_parameter_it_does_not_take(client, value):
+    client.force_login(editor())
+    claim = ClaimFactory()
+    ClaimEvent.objects.bulk_create(
+        ClaimEvent(claim=claim, kind=ClaimEventKind.RESCORED) for _ in range(60)
+    )
+    response = client.get(reverse("claims:desk_history"), {"actor": value, "page": "1"})
+    assert "Unknown parameter: actor. This page takes date_from, date_to, page, person." in (
+        response.text
+    )
+    nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
+    assert [a["href"] for a in nav.select("a")] == ["?page=2"]
