@@ -96,6 +96,7 @@ def verdict_index(request):
             "form": form,
             "page": page,
             "searching": bool(filters.get("q") or filters.get("rating")),
+            "rating_only": bool(filters.get("rating") and not filters.get("q")),
         },
     )
 
