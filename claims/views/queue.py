@@ -49,6 +49,10 @@ def claim_queue(request):
             "page": page,
             "bulk_form": QueueBulkForm(),
             "order": selectors.QUEUE_SORTS[filters.get("sort") or ""][1],
+            # Searched for common words only, the queue lists claims by their speaker's name
+            # alone: said, or "0 claims" for "the" reads as "no claim says the".
+            "common_words_only": bool(filters.get("q"))
+            and not selectors.search_words_kept(filters["q"]),
             "bulk_kept": request.session.pop(BULK_KEPT_KEY, None) or {},
             "can_act": request.user.has_perm(CHANGE_CLAIMS),
             "held": ownership.claims_held_from(page, request.user),

@@ -1,12 +1,13 @@
 """The lists' pager and their refused filters: page numbers out of range, links that carry only
-the filters the list applies, and the summary of refused filters."""
+the filters the list applies, the summary of refused filters, and a queue search of common words."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 from django.urls import reverse
 
 from claims.models import ClaimEvent, ClaimEventKind
-from tests.factories import ArticleFactory, ClaimFactory, editor
+from tests.factories import ArticleFactory, ClaimFactory, SpeakerFactory, editor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -74,3 +75,18 @@ def test_the_desk_history_refuses_a_parameter_it_does_not_take(client, value):
     )
     nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
     assert [a["href"] for a in nav.select("a")] == ["?page=2"]
+
+
+COMMON_WORDS_NOTE = "The search holds only common words"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite searches substrings")
+def test_a_queue_search_of_only_common_words_says_they_were_not_searched(client, checker):
+    ClaimFactory(text="The budget doubled.", speaker=SpeakerFactory(name="Heather Mayor"))
+    response = client.get(reverse("claims:queue"), {"q": "the", "status": "all"})
+    # Only the speaker's name ("Heather") held it: the claim's own "The" was not searched.
+    assert len(response.context["page"]) == 1
+    assert COMMON_WORDS_NOTE in response.text
+    searched = client.get(reverse("claims:queue"), {"q": "the budget", "status": "all"})
+    assert len(searched.context["page"]) == 1
+    assert COMMON_WORDS_NOTE not in searched.text
