@@ -100,14 +100,17 @@ class ArticleSubmitForm(forms.Form):
         return not self.cleaned_data.get("body", "").strip()
 
 
+INTAKE_STATUS_CHOICES = [("", "All"), *IntakeStatus.choices]
+
+
 class IntakeJobFilterForm(forms.Form):
     """The intake job list's filter: a status it does not know is marked and left out, as the
     claim queue does with a refused filter, not ignored without a word."""
 
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "All"), *IntakeStatus.choices],
-        error_messages=choice_errors("status"),
+        choices=INTAKE_STATUS_CHOICES,
+        error_messages=choice_errors("status", choices=INTAKE_STATUS_CHOICES),
     )
 
 

@@ -73,6 +73,15 @@ def search_query_field(*, label: str) -> forms.CharField:
 
 SPEAKER_QUERY_MAX = 200
 
+STATUS_CHOICES = [(key, label) for key, (label, _) in QUEUE_STATUSES.items()]
+ASSIGNEE_CHOICES = [("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")]
+REPEATS_CHOICES = [
+    ("", "New work and repeats"),
+    ("new", "New work only"),
+    ("checked", "Repeats of a published fact-check"),
+]
+SORT_CHOICES = [(key, label) for key, (label, _, _) in QUEUE_SORTS.items()]
+
 
 class QueueFilterForm(forms.Form):
     # Each filter's refusal in the desk's words, naming it: the queue's filters come from an
@@ -81,8 +90,8 @@ class QueueFilterForm(forms.Form):
     q = search_query_field(label="Search claims")
     status = forms.ChoiceField(
         required=False,
-        choices=[(key, label) for key, (label, _) in QUEUE_STATUSES.items()],
-        error_messages=choice_errors("status"),
+        choices=STATUS_CHOICES,
+        error_messages=choice_errors("status", choices=STATUS_CHOICES),
     )
     speaker = SearchTextField(
         what="speaker's name",
@@ -129,24 +138,20 @@ class QueueFilterForm(forms.Form):
     )
     assignee = forms.ChoiceField(
         required=False,
-        choices=[("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")],
-        error_messages=choice_errors("assignee"),
+        choices=ASSIGNEE_CHOICES,
+        error_messages=choice_errors("assignee", choices=ASSIGNEE_CHOICES),
     )
     repeats = forms.ChoiceField(
         required=False,
         label="Already checked",
-        choices=[
-            ("", "New work and repeats"),
-            ("new", "New work only"),
-            ("checked", "Repeats of a published fact-check"),
-        ],
-        error_messages=choice_errors("kind of claim (new work or repeats)"),
+        choices=REPEATS_CHOICES,
+        error_messages=choice_errors("kind of claim", choices=REPEATS_CHOICES),
     )
     sort = forms.ChoiceField(
         required=False,
         label="Order",
-        choices=[(key, label) for key, (label, _, _) in QUEUE_SORTS.items()],
-        error_messages=choice_errors("order"),
+        choices=SORT_CHOICES,
+        error_messages=choice_errors("order", choices=SORT_CHOICES),
     )
 
     def clean(self):

@@ -90,3 +90,31 @@ def test_a_queue_search_of_only_common_words_says_they_were_not_searched(client,
     searched = client.get(reverse("claims:queue"), {"q": "the budget", "status": "all"})
     assert len(searched.context["page"]) == 1
     assert COMMON_WORDS_NOTE not in searched.text
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"sort": "unknown"},
+            "Choose the order from the list: Priority and score, Newest article or Oldest "
+            "detected.",
+        ),
+        ({"assignee": "zzz"}, "Choose the assignee from the list: Anyone, Assigned to me or"),
+        ({"repeats": "zzz"}, "Choose the kind of claim from the list: New work and repeats,"),
+    ],
+)
+def test_a_refused_queue_choice_names_the_filter_and_what_it_takes(
+    client, checker, params, message
+):
+    response = client.get(reverse("claims:queue"), params)
+    assert message in response.text
+    assert "Select a valid choice" not in response.text
+
+
+def test_a_refused_intake_status_names_the_statuses(client):
+    client.force_login(editor())
+    response = client.get(reverse("articles:intake"), {"status": "zzz"})
+    assert "Choose the status from the list: All, Queued, Fetching, Stored or Failed." in (
+        response.text
+    )

@@ -239,7 +239,11 @@ def test_a_bulk_dismissal_needs_a_reason_and_reports_each_claim_it_could_not_dis
     [
         ({"action": "assign"}, "Select the claims first."),
         ({"claims": ["abc"], "action": "assign"}, "A selected claim is not a claim number"),
-        ({"claims": ["1"], "action": "publish"}, "Choose the action from the list."),
+        (
+            {"claims": ["1"], "action": "publish"},
+            "Choose the action from the list: Assign to me, Unassign or Dismiss as not "
+            "check-worthy.",
+        ),
         ({"claims": [str(n) for n in range(1, 102)], "action": "assign"}, "from 1 to 100 claims"),
     ],
 )
