@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -242,3 +244,64 @@ def test_the_article_list_counts_each_article_s_claims(client, checker):
     page = client.get(reverse("articles:list")).context["page"]
     counts = {article.title: article.claim_count for article in page}
     assert counts == {"Busy": 3, "Quiet": 0}
+
+
+# A Korean syllable as macOS may copy it, decomposed into three jamo (composed again on
+# storing): 27 bytes once percent-encoded in a form, the most a stored character is sent as.
+DECOMPOSED_SYLLABLE = "\u1112\u1161\u11ab"  # 한
+
+
+@pytest.mark.parametrize(
+    ("char", "encoding"),
+    [
+        (DECOMPOSED_SYLLABLE, "urlencoded"),
+        (DECOMPOSED_SYLLABLE, "multipart"),
+        ("\U0001f600", "urlencoded"),  # 12 bytes percent-encoded
+    ],
+)
+def test_a_text_one_character_over_the_limit_is_read_and_counted_however_it_is_sent(
+    client, checker, settings, char, encoding
+):
+    over = settings.ARTICLE_MAX_CHARS + 1
+    data = submission(body=char * over)
+    if encoding == "urlencoded":
+        response = client.post(
+            reverse("articles:submit"),
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+        )
+    else:
+        response = client.post(reverse("articles:submit"), data)
+    assert response.status_code == 400
+    error = response.content.decode().split('id="id_body_error"')[1].split("</div>")[0]
+    assert f"The article text has {over:,} characters; the maximum is " in error
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_text_too_large_to_read_gets_the_form_back_saying_so(
+    client, checker, settings, debug, encoding
+):
+    settings.DEBUG = debug  # the demo runs with DEBUG on: Django's debug page was shown there
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    data = submission(body="Rents rose. " * 2_000)
+    if encoding == "urlencoded":
+        response = client.post(
+            reverse("articles:submit"),
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+        )
+    else:
+        response = client.post(reverse("articles:submit"), data)
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "<h1>Submit an article</h1>" in page
+    error = page.split('id="id_body_error"')[1].split("</div>")[0]
+    assert (
+        f"The article text is far longer than the maximum of {settings.ARTICLE_MAX_CHARS:,} "
+        "characters, so it was not read and nothing was saved: paste a shorter text."
+    ) in error
+    assert f'<span class="who">{checker.username}</span>' in page
+    assert "Log in" not in page
+    assert not Article.objects.exists()
