@@ -1,6 +1,7 @@
 from django import forms
 
 from .field_errors import choice_errors, date_errors, url_errors
+from .intake.extract import pasted_html_text
 from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
@@ -12,6 +13,16 @@ PASTED_TEXT_ERRORS = {
     "null_characters_not_allowed": "The text holds a NUL character, which no article text has: "
     "was a file (a PDF, a Word document) pasted? Paste the article's text, or its URL."
 }
+
+PASTED_HTML = (
+    "The pasted text was HTML (a page's source), so the desk took the article's text out of "
+    "it, as it does for a fetched page; that text is in the box now. Check it, then submit "
+    "again."
+)
+PASTED_HTML_WITHOUT_TEXT = (
+    "The pasted text is HTML with no article text in it: paste the article as it reads on "
+    "the page, or give its URL."
+)
 
 # The admin's article add and change forms (claims/admin/articles.py) left their required boxes
 # to Django's bare "This field is required.": the title says what the services say of an empty
@@ -91,9 +102,26 @@ class ArticleSubmitForm(forms.Form):
         if not data.get("body", "").strip():
             if not data.get("url") and "url" not in self.errors:
                 raise forms.ValidationError("Paste the article's text, or a URL to fetch it from.")
-        elif not data.get("title", "").strip() and "title" not in self.errors:
+            return data
+        self._html_refused(data["body"])
+        if not data.get("title", "").strip() and "title" not in self.errors:
             self.add_error("title", "A title is required with pasted text.")
         return data
+
+    def _html_refused(self, body: str) -> None:
+        """A paste that is HTML (a page's source) would put its tags into the claims: its
+        text, extracted as a fetched page's is, goes back into the box to be checked, not
+        stored. Only the person pasting can tell that the extraction kept the whole article
+        and dropped only the page around it."""
+        text = pasted_html_text(body)
+        if text is None:
+            return
+        if not text:
+            self.add_error("body", PASTED_HTML_WITHOUT_TEXT)
+            return
+        self.data = self.data.copy()  # the bound data is what the box shows
+        self.data[self.add_prefix("body")] = text
+        self.add_error("body", PASTED_HTML)
 
     @property
     def fetches_url(self) -> bool:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
+from .intake.addresses import PORT_RULE, has_impossible_port
 from .intake.storable import storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, Outlet, SourceKind
@@ -94,6 +95,10 @@ def url_normalize(url: str) -> str:
         raise ValidationError(
             f"{url_shown(url)!r} is not a valid http(s) URL.", code="url"
         ) from None
+    if has_impossible_port(url):
+        raise ValidationError(
+            f"{url_shown(url)!r} is not a valid http(s) URL: {PORT_RULE}.", code="url"
+        )
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host.startswith("www."):

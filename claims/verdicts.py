@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from articles.intake.addresses import PORT_RULE, has_impossible_port
 from articles.intake.storable import url_shown
 from articles.services import is_blank, visible_text
 from articles.times import desk_time
@@ -453,6 +454,9 @@ def sources_check(sources: list[dict]) -> None:
             raise ValidationError(
                 {"sources": [f"Source {number}: give its http(s) address, not {url_shown(url)!r}."]}
             ) from None
+        if has_impossible_port(url):
+            message = f"Source {number}: {url_shown(url)!r} is not an address: {PORT_RULE}."
+            raise ValidationError({"sources": [message]})
         if not title:
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
 
