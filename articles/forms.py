@@ -5,7 +5,7 @@ from .intake.extract import pasted_html_text
 from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
-from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED
+from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED, url_number_host_refusal
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
 # text of the submit form and the admin's add form.
@@ -54,6 +54,17 @@ class BoundedURLField(forms.URLField):
             # Counted as typed: the https:// that assume_scheme adds is not the typist's.
             self.length.typed_check(typed, url)
         return url
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except forms.ValidationError:
+            # Said why, in url_normalize's words, where the host is a number: not "not a web
+            # address" to someone who typed what a browser opens.
+            refusal = value and url_number_host_refusal(value, what=self.length.what)
+            if refusal:
+                raise forms.ValidationError(refusal, code="invalid") from None
+            raise
 
 
 # The job fetches the URL as submitted, so its column is the limit.

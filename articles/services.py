@@ -6,6 +6,7 @@ the analysis to the broker, and recovering lost analyses, is articles.queueing.
 """
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -85,6 +86,35 @@ def body_content_hash(body: str) -> str:
     return hashlib.sha256(collapsed.encode("utf-8")).hexdigest()
 
 
+# A host of numbers alone that is no dotted quad: 2130706433, 0x7f000001, 127.1 (all of them
+# 127.0.0.1 to a resolver). URLValidator refuses these, and the SSRF rule is not weakened here.
+_NUMBER_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+))*\.?$")
+
+
+def url_number_host_refusal(url: str, *, what: str = "URL") -> str | None:
+    """Why a URL whose host is an address given as a bare number is refused, or None: the
+    sentence of the paste form and of url_normalize (the API, bulk rows), which otherwise said
+    only that the URL was not valid, not why."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    if not _NUMBER_HOST.fullmatch(host) or _is_dotted_quad(host.rstrip(".")):
+        return None
+    return (
+        f"The {what}'s host, {url_shown(host)}, is an address given as a bare number, which is "
+        "not accepted: give the site's name, such as https://example.org/story."
+    )
+
+
+def _is_dotted_quad(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def url_normalize(url: str) -> str:
     url = (url or "").strip()
     if not url:
@@ -92,9 +122,8 @@ def url_normalize(url: str) -> str:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ValidationError(
-            f"{url_shown(url)!r} is not a valid http(s) URL.", code="url"
-        ) from None
+        message = url_number_host_refusal(url) or f"{url_shown(url)!r} is not a valid http(s) URL."
+        raise ValidationError(message, code="url") from None
     if has_impossible_port(url):
         raise ValidationError(
             f"{url_shown(url)!r} is not a valid http(s) URL: {PORT_RULE}.", code="url"
