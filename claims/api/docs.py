@@ -116,7 +116,8 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
     "(`parse_error`, without `fields`: the body is not valid JSON, or repeats a key in an object; "
     "the detail says where).",
-    401: "The key is missing (where one is needed), malformed, unknown or revoked.",
+    401: "The key is missing (where one is needed), malformed, unknown or revoked, or the "
+    "Authorization header uses a scheme other than Bearer (or Token).",
     403: "The key lacks the scope this endpoint needs, or has no scope at all (an admin grants "
     "one).",
     404: "No such object, or it is not published.",
