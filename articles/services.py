@@ -5,6 +5,7 @@ what the published record allows, and `article_submit` (store, then queue the an
 the analysis to the broker, and recovering lost analyses, is articles.queueing.
 """
 
+import functools
 import hashlib
 import ipaddress
 import re
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -154,10 +156,22 @@ _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def language_refusal(language: str) -> str | None:
-    """Why this is not a language code, or None (given lower-cased)."""
-    if LANGUAGE_CODE.fullmatch(language):
-        return None
-    return "Use a language code such as 'en' or 'pt-br'."
+    """Why this is not a language code, or None (given lower-cased): the one rule for the API,
+    the admin's forms, bulk rows and the API's language filter. The shape alone let 'xx' in."""
+    if not LANGUAGE_CODE.fullmatch(language):
+        return "Use a language code such as 'en' or 'pt-br'."
+    primary = language.split("-", 1)[0]
+    if primary not in _language_codes():
+        return f"No language has the code {primary!r}: use an ISO 639 code such as 'en' or 'pt-br'."
+    return None
+
+
+@functools.cache
+def _language_codes() -> frozenset[str]:
+    """The languages CLDR names (Babel's copy): every ISO 639-1 two-letter code, and the ISO
+    639-2/3 three-letter codes of languages that have none ('fil', 'yue'). Region and script
+    subtags ('pt-br', 'zh-hant') are checked for their shape only."""
+    return frozenset(code for code in Locale("en").languages if "_" not in code)
 
 
 def outlet_domain_refusal(domain: str) -> str | None:

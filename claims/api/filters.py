@@ -216,8 +216,8 @@ class _SpeakerOutletFilters(StrictFilterSet):
 
     def filter_language(self, queryset, name, value):
         value = value.strip().lower()
-        if language_refusal(value):
-            raise ValidationError({"language": ["Use a language code such as 'en' or 'pt-br'."]})
+        if refusal := language_refusal(value):
+            raise ValidationError({"language": [refusal]})
         return queryset.filter(**{self._path("article__language"): value})
 
     def filter_q(self, queryset, name, value):
