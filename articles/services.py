@@ -166,6 +166,20 @@ def language_refusal(language: str) -> str | None:
     return None
 
 
+def language_named(name: str) -> str | None:
+    """The code of the language with this English name in CLDR ("english" -> "en"), or None."""
+    return _language_names().get(name.casefold())
+
+
+@functools.cache
+def _language_names() -> dict[str, str]:
+    names = {}
+    for code, name in Locale("en").languages.items():
+        if "_" not in code:
+            names.setdefault(name.casefold(), code)
+    return names
+
+
 @functools.cache
 def _language_codes() -> frozenset[str]:
     """The languages CLDR names (Babel's copy): every ISO 639-1 two-letter code, and the ISO

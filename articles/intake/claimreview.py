@@ -23,7 +23,7 @@ from extruct.utils import parse_html
 from ..models import ExternalFactCheck
 from ..publication_dates import published_at_for_intake
 from ..queueing import factchecks_queue_matching
-from ..services import url_normalize
+from ..services import language_named, language_refusal, url_normalize
 from .extract import day_at_noon, page_encoding
 from .storable import (
     json_controls_dropped,
@@ -66,7 +66,6 @@ TEXT_CAPS = [
     ("reviewRating", "rating_text", 500, "a rating is a word or a phrase"),
     ("author", "publisher_name", 300, "a publisher's name"),
     ("itemReviewed.author", "claimant", 500, "a claimant's name"),
-    ("inLanguage", "language", 16, "a language code such as 'en' or 'pt-br'"),
 ]
 
 
@@ -383,6 +382,13 @@ def _date(value) -> date | None:
 
 
 def _language(value) -> str:
+    """The review's language as a code the desk's filters know, or "" (not known). schema.org
+    takes a code or a Language, whose name publishers write in English ("English") as often as
+    a code: a name is looked up in CLDR's English names. Anything else is not known, rather
+    than the review refused: the language is what the review says of itself, not its content."""
     if isinstance(value, dict):
         value = value.get("alternateName") or value.get("name") or ""
-    return _text(value).lower()
+    text = _text(value).lower()
+    if language_refusal(text) is None:
+        return text
+    return language_named(text) or ""

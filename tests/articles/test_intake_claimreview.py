@@ -109,6 +109,23 @@ def test_claimreview_is_read_from_a_pages_json_ld():
     assert check.review_date.isoformat() == "2026-11-20" and check.language == "en"
 
 
+@pytest.mark.parametrize(
+    "in_language, stored",
+    [
+        ("pt-BR", "pt-br"),
+        ({"@type": "Language", "name": "English"}, "en"),
+        ("Spanish", "es"),
+        ("xx", ""),  # the shape of a code, but no language's
+        ("the language of the page", ""),  # nor a name: not known, and the review kept
+    ],
+)
+def test_a_reviews_language_is_a_code_the_filters_know_or_none(in_language, stored):
+    review = {**RAIL_REVIEW, "inLanguage": in_language}
+    result = external_factchecks_store(claimreviews_from_json(review))
+    assert (result.created, result.errors) == (1, [])
+    assert ExternalFactCheck.objects.get().language == stored
+
+
 def test_claimreview_is_read_from_microdata():
     items = claimreviews_from_html(MICRODATA_PAGE, url="https://pruefer.example/a")
     external_factchecks_store(items, imported_from="https://pruefer.example/a")
@@ -435,8 +452,7 @@ def test_each_cap_fits_its_column():
         "rating_text",
         "publisher_name",
         "claimant",
-        "language",
-    }
+    }  # not the language: a code or nothing (_language), never too long for its column
 
 
 def test_control_characters_in_a_reviews_texts_are_never_stored():
