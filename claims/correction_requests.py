@@ -35,11 +35,13 @@ from .workflow import already_done, check, event_record, request_locked
 WRITE_PERMISSION = "claims.change_verdict"
 PUBLISH_PERMISSION = "claims.publish_verdict"
 
-# Each decision as its second send is told it was done ("Already done: you approved ...").
+# Each decision as it is told once done ("Already done: you published ...", "ed published
+# this correction at ...: nothing to reject"), and the verb of deciding so. "Published", not
+# the status's "approved": an approved correction is what readers read.
 _DECIDED = {
-    ApplicationStatus.APPROVED: "published this correction",
-    ApplicationStatus.REJECTED: "rejected this correction",
-    ApplicationStatus.WITHDRAWN: "withdrew this correction",
+    ApplicationStatus.APPROVED: ("published this correction", "publish"),
+    ApplicationStatus.REJECTED: ("rejected this correction", "reject"),
+    ApplicationStatus.WITHDRAWN: ("withdrew this correction", "withdraw"),
 }
 
 

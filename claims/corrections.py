@@ -26,7 +26,6 @@ from .verdicts import (
     content_unchanged,
     contribution_record,
     refuse_missing,
-    source_stored,
     sources_changed,
     sources_check,
     sources_replace,
@@ -141,23 +140,9 @@ def correction_publish(
     # the sources written after a version (and before the next) as that version's, so
     # written first they were shown as changed by the publication before the correction.
     with published_sources_replaceable(verdicts=[verdict]):
-        sources_replace(verdict, _access_dates_kept(verdict, sources))
+        sources_replace(verdict, sources)  # keeps the dates of the addresses it keeps
     transaction.on_commit(published_changed)
     return correction
-
-
-def _access_dates_kept(verdict: Verdict, sources: list[dict]) -> list[dict]:
-    """`sources` each given the access date of the verdict's source at the same address: a
-    correction that keeps a source (as it was, or retitled) did not read it again, and
-    readers would be told it was checked today. A new address gets today (sources_replace)."""
-    accessed = {}
-    for url, accessed_on in verdict.sources.order_by("id").values_list("url", "accessed_on"):
-        accessed.setdefault(url, accessed_on)
-    return [
-        {**source, "accessed_on": source.get("accessed_on") or accessed.get(url)}
-        for source in sources
-        for url, _, _ in [source_stored(source)]
-    ]
 
 
 def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:

@@ -31,7 +31,7 @@ from .models import (
 from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
-from .workflow import VersionConflict
+from .workflow import IllegalTransition, VersionConflict
 
 # --- Four eyes ---------------------------------------------------------------------------------
 
@@ -379,7 +379,8 @@ def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> Version
     )
 
 
-# What a person did to a verdict, by the timeline event their step recorded.
+# What a person did to a verdict, by the timeline event their step recorded: as "You ..." of
+# one's own step (version_conflict), and as "<who> ..." in an action's refusal (_action_conflict).
 _OWN_STEPS = {
     ClaimEventKind.DRAFTED: "saved this verdict again",
     ClaimEventKind.SUBMITTED: "submitted this verdict for review",
@@ -388,16 +389,28 @@ _OWN_STEPS = {
     ClaimEventKind.PUBLISHED: "published this verdict",
     ClaimEventKind.CORRECTED: "published a correction of this verdict",
 }
+_STEPS = {
+    ClaimEventKind.DRAFTED: "saved it",
+    ClaimEventKind.SUBMITTED: "submitted it for review",
+    ClaimEventKind.WITHDRAWN: "withdrew it from review",
+    ClaimEventKind.RETURNED: "returned it to its author",
+    ClaimEventKind.PUBLISHED: "published it",
+    ClaimEventKind.CORRECTED: "published a correction of it",
+}
 
 
-def _own_last_step(verdict: Verdict, *, actor) -> str:
-    event = (
-        verdict.claim.events.filter(kind__in=_OWN_STEPS, actor=actor)
+def _last_step(verdict: Verdict, *, user_id) -> str | None:
+    """The kind of the last verdict step `user_id` recorded on the verdict's claim, or None."""
+    return (
+        verdict.claim.events.filter(kind__in=_OWN_STEPS, actor_id=user_id)
         .order_by("-id")
         .values_list("kind", flat=True)
         .first()
     )
-    return _OWN_STEPS.get(event, "changed this verdict")
+
+
+def _own_last_step(verdict: Verdict, *, actor) -> str:
+    return _OWN_STEPS.get(_last_step(verdict, user_id=actor.pk), "changed this verdict")
 
 
 def verdict_locked(
@@ -458,9 +471,16 @@ def sources_check(sources: list[dict]) -> None:
 
 
 def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
+    """Replace the verdict's sources with `sources`. A source given no access date keeps the
+    date of the verdict's source at the same address, and a new address gets today's: a save
+    or a correction that keeps a source (as it was, or retitled) did not read it again, and
+    readers would be told it was checked today. The desk's draft form and corrections send no
+    dates; the admin's form does."""
     sources_check(sources)
     today = timezone.localdate()
-    for old in verdict.sources.all():
+    accessed = {}
+    for old in verdict.sources.order_by("id"):
+        accessed.setdefault(old.url, old.accessed_on)
         old.delete()  # one by one, so each leaves its history record
     bulk_create_with_history(
         [
@@ -469,7 +489,7 @@ def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
                 url=url,
                 title=title,
                 note=note,
-                accessed_on=source.get("accessed_on") or today,
+                accessed_on=source.get("accessed_on") or accessed.get(url) or today,
             )
             for source in sources
             for url, title, note in [source_stored(source)]
@@ -552,15 +572,19 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
         try:
             locked = verdict_locked(verdict, expected_version, actor=actor)
         except VersionConflict as conflict:
-            current = Verdict.objects.select_related("updated_by").get(pk=verdict.pk)
-            done = _action_already_done(current, action, actor, expected_version)
-            if done is None:
-                raise
-            raise done from conflict
+            current = Verdict.objects.select_related("updated_by", "editor").get(pk=verdict.pk)
+            raise _action_conflict(current, action, actor, expected_version) from conflict
         return actions[action](locked)
 
 
 # What each action leaves the verdict as, and its words for a second send of the same form.
+# (Its words as a refused action's: "Not submitted", "can no longer be submitted".)
+_ACTION_DONE = {
+    "submit": "submitted",
+    "withdraw": "withdrawn",
+    "return": "returned",
+    "publish": "published",
+}
 _ACTION_REACHES = {
     "submit": (VerdictStatus.SUBMITTED, "submitted it for review"),
     "withdraw": (VerdictStatus.DRAFT, "withdrew it from review"),
@@ -585,3 +609,44 @@ def _action_already_done(
             f"Already done: you {done} at {when} (the form was sent twice).", verdict=verdict
         )
     return None
+
+
+def _action_conflict(
+    verdict: Verdict, action: str, actor, expected_version: int
+) -> VersionConflict | IllegalTransition:
+    """Why `action` on the verdict as loaded at `expected_version` is refused, said for what
+    the action is: an action saves nothing the user typed, so "not saved" and "their changes"
+    told them of a loss there was not."""
+    done = _action_already_done(verdict, action, actor, expected_version)
+    if done is not None:
+        return done
+    if verdict.status == VerdictStatus.PUBLISHED:
+        # Published meanwhile (a colleague first, or both at once: the second waits on the
+        # lock and finds it so). Reloading would not help: say what the verdict is now.
+        who = _who(verdict.editor, actor=actor)
+        when = desk_time(verdict.published_at)
+        if action == "publish":
+            return AlreadySaved(f"Already published by {who} at {when}.", verdict=verdict)
+        return IllegalTransition(
+            f"This verdict can no longer be {_ACTION_DONE[action]}: {who} published it at "
+            f"{when}, and a change now goes through a correction."
+        )
+    when = desk_time(verdict.updated_at)
+    step = _STEPS.get(_last_step(verdict, user_id=verdict.updated_by_id), "changed it")
+    if verdict.updated_by_id == actor.pk:
+        return VersionConflict(
+            f"Not {_ACTION_DONE[action]}: you {step} at {when}, in another tab or by sending "
+            "the form twice. Reload to see the verdict as it is now.",
+            code="conflict",
+        )
+    return VersionConflict(
+        f"Not {_ACTION_DONE[action]}: the verdict changed since you opened the page "
+        f"({_who(verdict.updated_by, actor=actor)} {step} at {when}). Reload to see the change.",
+        code="conflict",
+    )
+
+
+def _who(user, *, actor) -> str:
+    if user is None:
+        return "someone"
+    return "you" if user.pk == actor.pk else user.get_username()

@@ -149,7 +149,9 @@ def _verdict_action(request, pk: int, action: str, success: str, comment: str = 
     except verdicts.AlreadySaved as done:
         messages.info(request, done.messages[0])
     except verdicts.VersionConflict as conflict:
-        return render_claim(request, claim, status=409, conflict=conflict.messages[0])
+        return render_claim(
+            request, claim, status=409, conflict=conflict.messages[0], conflict_of_action=True
+        )
     except (IllegalTransition, ValidationError, PermissionDenied) as error:
         # PermissionDenied here is the second-pair-of-eyes rule, not a missing permission.
         for message in error_messages(error):

@@ -250,6 +250,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "correction_form": correction_form,
         "correction_sources": correction_sources,
         "conflict": forms.get("conflict"),
+        # A refused submit, withdrawal, return or publication saved nothing typed: its own
+        # words say what was not done ("Not published: ..."), not the forms' "Not saved."
+        "conflict_of_action": forms.get("conflict_of_action", False),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 

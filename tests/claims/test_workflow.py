@@ -293,7 +293,7 @@ def test_a_published_or_returned_verdict_cannot_be_withdrawn(checker, boss):
         verdict=verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker),
         editor=boss,
     )
-    with pytest.raises(IllegalTransition, match="published: it cannot be withdrawn"):
+    with pytest.raises(IllegalTransition, match="can no longer be withdrawn: it is published"):
         verdicts.verdict_withdraw(verdict=published, actor=checker)
     returned = verdicts.verdict_return(
         verdict=verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker),
@@ -312,7 +312,7 @@ def test_a_withdrawal_of_a_version_already_acted_on_is_refused_with_who_acted(ch
     verdicts.verdict_act(
         verdict=verdict, actor=boss, action="publish", expected_version=verdict.version
     )
-    with pytest.raises(verdicts.VersionConflict, match="changed by ed"):
+    with pytest.raises(IllegalTransition, match="no longer be withdrawn: ed published it at"):
         verdicts.verdict_act(
             verdict=verdict, actor=checker, action="withdraw", expected_version=verdict.version
         )
