@@ -1,6 +1,6 @@
 """A correction of a published verdict, asked for and decided: written by a fact-checker or an
 editor, published by an editor who wrote none of the verdict's content and not this correction
-(the four-eyes rule of first publications, claims.verdicts.verdict_publish_refusal, holds for
+(the four-eyes rule of first publications, claims.verdict_rules.verdict_publish_refusal, holds for
 every later change of what the verdict says). Its writer may withdraw it; an editor rejects it
 with a reason the writer reads on the claim's timeline. Until it is approved nothing of it is
 public: the verdict reads as published. Each step is one transaction with a ClaimEvent."""
@@ -29,7 +29,9 @@ from .models import (
     Verdict,
 )
 from .services import locked_claim
-from .verdicts import content_unchanged, source_stored, verdict_contributor_ids, verdict_locked
+from .verdict_conflicts import verdict_locked
+from .verdict_content import content_unchanged, source_stored
+from .verdict_rules import verdict_contributor_ids
 from .workflow import already_done, check, event_record, request_locked
 
 WRITE_PERMISSION = "claims.change_verdict"

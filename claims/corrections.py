@@ -21,18 +21,15 @@ from .models import (
 )
 from .modified import verdicts_modified
 from .record import published_changed
-from .services import attribution_contributions_record
-from .verdicts import (
+from .services import attribution_contributions_record, contribution_record
+from .verdict_content import (
     content_unchanged,
-    contribution_record,
-    refuse_missing,
     sources_changed,
     sources_check,
     sources_replace,
-    verdict_content_missing,
-    verdict_contributor_ids,
     verdict_text_check,
 )
+from .verdict_rules import refuse_missing, verdict_content_missing, verdict_contributor_ids
 
 NOTHING_CORRECTED = (
     "This correction changes nothing: the rating, conclusion, explanation and sources are as "
@@ -158,7 +155,7 @@ def corrected_fields(
 ) -> dict:
     """What a correction changes of the verdict's public fields `previous`, for its events:
     the rating from and to, the texts reworded, and the sources added, removed or changed
-    (verdicts.sources_changed, as a draft's event names them); what it keeps is left out."""
+    (verdict_content.sources_changed, as a draft's event names them); what it keeps is left out."""
     changed = {}
     if rating.pk != previous["rating_id"]:
         changed["rating"] = {"from": previous["rating"], "to": rating.label}

@@ -182,7 +182,7 @@ def test_a_withdrawal_and_a_publication_at_once_leave_one_of_them_done_and_the_o
 
 
 def test_two_editors_publishing_at_once_publish_once_and_the_second_is_told_who_did():
-    from claims import verdicts
+    from claims import verdict_conflicts, verdicts
     from claims.models import Verdict, VerdictStatus
     from tests.factories import editor, restore_migration_data, submitted_verdict
 
@@ -198,7 +198,7 @@ def test_two_editors_publishing_at_once_publish_once_and_the_second_is_told_who_
 
     results = run_together(work)
     told = [r for r in results if isinstance(r, Exception)]
-    assert len(told) == 1 and isinstance(told[0], verdicts.AlreadySaved), results
+    assert len(told) == 1 and isinstance(told[0], verdict_conflicts.AlreadySaved), results
     published = Verdict.objects.select_related("editor").get(pk=verdict.pk)
     assert published.status == VerdictStatus.PUBLISHED
     assert told[0].messages[0].startswith(f"Already published by {published.editor} at ")

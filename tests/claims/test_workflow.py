@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims import services, verdicts
+from claims import services, verdict_conflicts, verdicts
 from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from claims.workflow import IllegalTransition
 from tests.factories import ClaimFactory, correction_published, draft_resaved, editor, fact_checker
@@ -324,7 +324,7 @@ def test_publishing_sent_twice_tells_the_editor_it_was_their_own_second_send(che
     loaded = verdict.version
     verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
     # Still a VersionConflict (nothing written), and said as what it is: done already.
-    with pytest.raises(verdicts.AlreadySaved) as refused:
+    with pytest.raises(verdict_conflicts.AlreadySaved) as refused:
         verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
     assert refused.value.messages[0].startswith("Already done: you published it at ")
     assert "changed by" not in refused.value.messages[0]
