@@ -17,9 +17,17 @@ def date_errors(what: str) -> dict[str, str]:
     return {"invalid": f"Enter the {what} as year-month-day, such as 2026-11-18."}
 
 
-def choice_errors(what: str) -> dict[str, str]:
+def choice_errors(what: str, *, choices=()) -> dict[str, str]:
+    """With `choices` (value, label pairs, a short fixed list such as a filter's), the message
+    names what the field takes: a filter's choice comes from an address that can be edited, and
+    "from the list" does not say which list there. Without (a list of rows, such as the
+    outlets), it names the field only."""
     # Not the value sent: a choice outside the list comes from an edited address, and quoting
     # it would repeat whatever was typed there.
+    labels = [str(label) for _, label in choices]
+    if len(labels) > 1:
+        listed = f"{', '.join(labels[:-1])} or {labels[-1]}"
+        return {"invalid_choice": f"Choose the {what} from the list: {listed}."}
     return {"invalid_choice": f"Choose the {what} from the list."}
 
 

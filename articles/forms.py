@@ -1,10 +1,11 @@
 from django import forms
 
 from .field_errors import choice_errors, date_errors, url_errors
+from .intake.extract import pasted_html_text
 from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
-from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED
+from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED, url_number_host_refusal
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
 # text of the submit form and the admin's add form.
@@ -12,6 +13,16 @@ PASTED_TEXT_ERRORS = {
     "null_characters_not_allowed": "The text holds a NUL character, which no article text has: "
     "was a file (a PDF, a Word document) pasted? Paste the article's text, or its URL."
 }
+
+PASTED_HTML = (
+    "The pasted text was HTML (a page's source), so the desk took the article's text out of "
+    "it, as it does for a fetched page; that text is in the box now. Check it, then submit "
+    "again."
+)
+PASTED_HTML_WITHOUT_TEXT = (
+    "The pasted text is HTML with no article text in it: paste the article as it reads on "
+    "the page, or give its URL."
+)
 
 # The admin's article add and change forms (claims/admin/articles.py) left their required boxes
 # to Django's bare "This field is required.": the title says what the services say of an empty
@@ -43,6 +54,17 @@ class BoundedURLField(forms.URLField):
             # Counted as typed: the https:// that assume_scheme adds is not the typist's.
             self.length.typed_check(typed, url)
         return url
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except forms.ValidationError:
+            # Said why, in url_normalize's words, where the host is a number: not "not a web
+            # address" to someone who typed what a browser opens.
+            refusal = value and url_number_host_refusal(value, what=self.length.what)
+            if refusal:
+                raise forms.ValidationError(refusal, code="invalid") from None
+            raise
 
 
 # The job fetches the URL as submitted, so its column is the limit.
@@ -91,13 +113,33 @@ class ArticleSubmitForm(forms.Form):
         if not data.get("body", "").strip():
             if not data.get("url") and "url" not in self.errors:
                 raise forms.ValidationError("Paste the article's text, or a URL to fetch it from.")
-        elif not data.get("title", "").strip() and "title" not in self.errors:
+            return data
+        self._html_refused(data["body"])
+        if not data.get("title", "").strip() and "title" not in self.errors:
             self.add_error("title", "A title is required with pasted text.")
         return data
+
+    def _html_refused(self, body: str) -> None:
+        """A paste that is HTML (a page's source) would put its tags into the claims: its
+        text, extracted as a fetched page's is, goes back into the box to be checked, not
+        stored. Only the person pasting can tell that the extraction kept the whole article
+        and dropped only the page around it."""
+        text = pasted_html_text(body)
+        if text is None:
+            return
+        if not text:
+            self.add_error("body", PASTED_HTML_WITHOUT_TEXT)
+            return
+        self.data = self.data.copy()  # the bound data is what the box shows
+        self.data[self.add_prefix("body")] = text
+        self.add_error("body", PASTED_HTML)
 
     @property
     def fetches_url(self) -> bool:
         return not self.cleaned_data.get("body", "").strip()
+
+
+INTAKE_STATUS_CHOICES = [("", "All"), *IntakeStatus.choices]
 
 
 class IntakeJobFilterForm(forms.Form):
@@ -106,8 +148,8 @@ class IntakeJobFilterForm(forms.Form):
 
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "All"), *IntakeStatus.choices],
-        error_messages=choice_errors("status"),
+        choices=INTAKE_STATUS_CHOICES,
+        error_messages=choice_errors("status", choices=INTAKE_STATUS_CHOICES),
     )
 
 

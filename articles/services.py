@@ -5,18 +5,22 @@ what the published record allows, and `article_submit` (store, then queue the an
 the analysis to the broker, and recovering lost analyses, is articles.queueing.
 """
 
+import functools
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
+from .intake.addresses import PORT_RULE, has_impossible_port
 from .intake.storable import storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, Outlet, SourceKind
@@ -84,6 +88,35 @@ def body_content_hash(body: str) -> str:
     return hashlib.sha256(collapsed.encode("utf-8")).hexdigest()
 
 
+# A host of numbers alone that is no dotted quad: 2130706433, 0x7f000001, 127.1 (all of them
+# 127.0.0.1 to a resolver). URLValidator refuses these, and the SSRF rule is not weakened here.
+_NUMBER_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+))*\.?$")
+
+
+def url_number_host_refusal(url: str, *, what: str = "URL") -> str | None:
+    """Why a URL whose host is an address given as a bare number is refused, or None: the
+    sentence of the paste form and of url_normalize (the API, bulk rows), which otherwise said
+    only that the URL was not valid, not why."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    if not _NUMBER_HOST.fullmatch(host) or _is_dotted_quad(host.rstrip(".")):
+        return None
+    return (
+        f"The {what}'s host, {url_shown(host)}, is an address given as a bare number, which is "
+        "not accepted: give the site's name, such as https://example.org/story."
+    )
+
+
+def _is_dotted_quad(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def url_normalize(url: str) -> str:
     url = (url or "").strip()
     if not url:
@@ -91,9 +124,12 @@ def url_normalize(url: str) -> str:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
+        message = url_number_host_refusal(url) or f"{url_shown(url)!r} is not a valid http(s) URL."
+        raise ValidationError(message, code="url") from None
+    if has_impossible_port(url):
         raise ValidationError(
-            f"{url_shown(url)!r} is not a valid http(s) URL.", code="url"
-        ) from None
+            f"{url_shown(url)!r} is not a valid http(s) URL: {PORT_RULE}.", code="url"
+        )
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
@@ -120,10 +156,22 @@ _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def language_refusal(language: str) -> str | None:
-    """Why this is not a language code, or None (given lower-cased)."""
-    if LANGUAGE_CODE.fullmatch(language):
-        return None
-    return "Use a language code such as 'en' or 'pt-br'."
+    """Why this is not a language code, or None (given lower-cased): the one rule for the API,
+    the admin's forms, bulk rows and the API's language filter. The shape alone let 'xx' in."""
+    if not LANGUAGE_CODE.fullmatch(language):
+        return "Use a language code such as 'en' or 'pt-br'."
+    primary = language.split("-", 1)[0]
+    if primary not in _language_codes():
+        return f"No language has the code {primary!r}: use an ISO 639 code such as 'en' or 'pt-br'."
+    return None
+
+
+@functools.cache
+def _language_codes() -> frozenset[str]:
+    """The languages CLDR names (Babel's copy): every ISO 639-1 two-letter code, and the ISO
+    639-2/3 three-letter codes of languages that have none ('fil', 'yue'). Region and script
+    subtags ('pt-br', 'zh-hant') are checked for their shape only."""
+    return frozenset(code for code in Locale("en").languages if "_" not in code)
 
 
 def outlet_domain_refusal(domain: str) -> str | None:

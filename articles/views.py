@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
 from config.form_encoding import refuse_unreadable
+from config.middleware import answers_too_large
+from config.pages import page_get
 
 from . import services
 from .forms import ArticleListFilterForm, ArticleSubmitForm
@@ -35,7 +38,7 @@ def article_list(request):
         articles = articles.filter(import_batch=import_batch)
     # At a million articles COUNT(*) read the whole table on every page: a big table's size
     # comes from PostgreSQL's statistics, said "about" (config/admin_paging.py).
-    page = EstimatedCountPaginator(articles, ARTICLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(EstimatedCountPaginator(articles, ARTICLE_PAGE_SIZE), request.GET.get("page"))
     # Counted for the page's articles only: Count() on the listed queryset groups every
     # article's claims before the LIMIT (bench/desk_pages.py).
     counts = dict(
@@ -163,12 +166,32 @@ def _duplicate_answer(request, form, duplicate: DuplicateArticle):
     return redirect("articles:detail", pk=duplicate.existing.pk)
 
 
+def _submit_initial(request) -> dict[str, str]:
+    # A failed URL job links here with its URL and outlet, so pasting the text keeps them.
+    return {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
+
+
+@login_required
+@permission_required("articles.add_article", raise_exception=True)
+def article_text_too_long(request):
+    """The paste form again when what was sent was too large to read at all (far past
+    ARTICLE_MAX_CHARS: config.middleware.RequestShapeGuardMiddleware). Nothing of it was read,
+    so the form comes back empty, saying why."""
+    form = ArticleSubmitForm(initial=_submit_initial(request))
+    form.cleaned_data = {}  # unbound, so add_error has no cleaned data to drop the field from
+    form.add_error(
+        "body",
+        f"The article text is far longer than the maximum of {settings.ARTICLE_MAX_CHARS:,} "
+        "characters, so it was not read and nothing was saved: paste a shorter text.",
+    )
+    return render(request, "articles/article_submit.html", {"form": form}, status=413)
+
+
+@answers_too_large(article_text_too_long)
 @login_required
 @permission_required("articles.add_article", raise_exception=True)
 def article_submit(request):
-    # A failed URL job links here with its URL and outlet, so pasting the text keeps them.
-    initial = {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
-    form = ArticleSubmitForm(request.POST or None, initial=initial)
+    form = ArticleSubmitForm(request.POST or None, initial=_submit_initial(request))
     unreadable = refuse_unreadable(request, form)
     if request.method == "POST" and not unreadable and form.is_valid():
         data = form.cleaned_data

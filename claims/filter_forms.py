@@ -24,6 +24,21 @@ def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
         form.add_error(end, message)
 
 
+def unknown_parameters_refuse(form: forms.Form, *, also: tuple[str, ...] = ()) -> None:
+    """Refuse an address parameter `form` does not take (nor `also`, such as the pager's
+    `page`), naming it and what the page takes: the desk history's ?actor=5 (its filter is
+    `person`) showed everyone's history as if it were that person's. The names refused are kept
+    in `refused_parameters`, so the pager's links leave them out (claims.templatetags.pages)."""
+    known = {form[name].html_name for name in form.fields} | set(also)
+    form.refused_parameters = sorted(set(form.data) - known)
+    if form.refused_parameters:
+        # Cut: a parameter's name is whatever was typed in the address.
+        named = ", ".join(name[:40] for name in form.refused_parameters)
+        form.add_error(
+            None, f"Unknown parameter: {named}. This page takes {', '.join(sorted(known))}."
+        )
+
+
 def _search_has_words(value: str) -> None:
     if not search_words(value):
         raise forms.ValidationError(SEARCH_QUERY_NO_WORDS)
@@ -58,6 +73,15 @@ def search_query_field(*, label: str) -> forms.CharField:
 
 SPEAKER_QUERY_MAX = 200
 
+STATUS_CHOICES = [(key, label) for key, (label, _) in QUEUE_STATUSES.items()]
+ASSIGNEE_CHOICES = [("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")]
+REPEATS_CHOICES = [
+    ("", "New work and repeats"),
+    ("new", "New work only"),
+    ("checked", "Repeats of a published fact-check"),
+]
+SORT_CHOICES = [(key, label) for key, (label, _, _) in QUEUE_SORTS.items()]
+
 
 class QueueFilterForm(forms.Form):
     # Each filter's refusal in the desk's words, naming it: the queue's filters come from an
@@ -66,8 +90,8 @@ class QueueFilterForm(forms.Form):
     q = search_query_field(label="Search claims")
     status = forms.ChoiceField(
         required=False,
-        choices=[(key, label) for key, (label, _) in QUEUE_STATUSES.items()],
-        error_messages=choice_errors("status"),
+        choices=STATUS_CHOICES,
+        error_messages=choice_errors("status", choices=STATUS_CHOICES),
     )
     speaker = SearchTextField(
         what="speaker's name",
@@ -114,24 +138,20 @@ class QueueFilterForm(forms.Form):
     )
     assignee = forms.ChoiceField(
         required=False,
-        choices=[("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")],
-        error_messages=choice_errors("assignee"),
+        choices=ASSIGNEE_CHOICES,
+        error_messages=choice_errors("assignee", choices=ASSIGNEE_CHOICES),
     )
     repeats = forms.ChoiceField(
         required=False,
         label="Already checked",
-        choices=[
-            ("", "New work and repeats"),
-            ("new", "New work only"),
-            ("checked", "Repeats of a published fact-check"),
-        ],
-        error_messages=choice_errors("kind of claim (new work or repeats)"),
+        choices=REPEATS_CHOICES,
+        error_messages=choice_errors("kind of claim", choices=REPEATS_CHOICES),
     )
     sort = forms.ChoiceField(
         required=False,
         label="Order",
-        choices=[(key, label) for key, (label, _, _) in QUEUE_SORTS.items()],
-        error_messages=choice_errors("order"),
+        choices=SORT_CHOICES,
+        error_messages=choice_errors("order", choices=SORT_CHOICES),
     )
 
     def clean(self):
@@ -183,6 +203,7 @@ class DeskHistoryFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         range_check(self, "date_from", "date_to", "The period ends before it starts.")
+        unknown_parameters_refuse(self, also=("page",))
         return cleaned
 
 
@@ -206,9 +227,7 @@ class VerdictExportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         range_check(self, "date_from", "date_to", "The period ends before it starts.")
-        unknown = sorted(set(self.data) - set(self.fields))
-        if unknown:
-            raise forms.ValidationError(f"Unknown parameter: {', '.join(unknown)}.")
+        unknown_parameters_refuse(self)
         return cleaned
 
 

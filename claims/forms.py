@@ -58,6 +58,13 @@ class DeskURLField(DeskText, forms.URLField):
         return url
 
 
+BULK_ACTIONS = [
+    ("assign", "Assign to me"),
+    ("unassign", "Unassign"),
+    ("dismiss", "Dismiss as not check-worthy"),
+]
+
+
 class QueueBulkForm(forms.Form):
     """One action on the claims ticked in the queue (claims.bulk.claims_bulk_act)."""
 
@@ -73,15 +80,11 @@ class QueueBulkForm(forms.Form):
         },
     )
     action = forms.ChoiceField(
-        choices=[
-            ("assign", "Assign to me"),
-            ("unassign", "Unassign"),
-            ("dismiss", "Dismiss as not check-worthy"),
-        ],
+        choices=BULK_ACTIONS,
         label="With the selected claims",
         error_messages={
             "required": "Choose what to do with the selected claims.",
-            **choice_errors("action"),
+            **choice_errors("action", choices=BULK_ACTIONS),
         },
     )
     reason = text_limit(

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from articles.intake.addresses import PORT_RULE, has_impossible_port
 from articles.services import visible_text
 
 from .limits import research_link_length, research_note_length, text_refusals
@@ -72,6 +73,9 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
             _LINK(link)
         except ValidationError as error:
             raise ValidationError({"link": error.messages}) from None
+        if has_impossible_port(link):
+            message = f"A link must be an http or https address: {PORT_RULE}."
+            raise ValidationError({"link": message})
     with transaction.atomic():
         # Under the claim's lock, which a re-analysis holds while it decides what to remove:
         # a note then waits for it, and a claim it removed is a clear refusal, not a 500.

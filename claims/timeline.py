@@ -11,6 +11,8 @@ claims.timeline_entries only."""
 from django.core.paginator import Page, Paginator
 from django.db.models import F, IntegerField, Q, QuerySet, Value
 
+from config.pages import page_get
+
 from .models import (
     Claim,
     ClaimEvent,
@@ -116,7 +118,7 @@ def claim_group_events(claim: Claim) -> QuerySet[ClaimGroupEvent]:
 
 def _page(sources: "_Sources", *, number, per_page: int) -> Page:
     keys = sources.keys().order_by("at", "source", "key")
-    page = Paginator(keys, per_page).get_page(number)
+    page = page_get(Paginator(keys, per_page), number)
     page.object_list = sources.entries(list(page.object_list))
     return page
 

@@ -7,6 +7,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from articles.intake.addresses import PORT_RULE, has_impossible_port
 from articles.intake.storable import url_shown
 from articles.services import visible_text
 
@@ -49,6 +50,9 @@ def sources_check(sources: list[dict]) -> None:
             raise ValidationError(
                 {"sources": [f"Source {number}: give its http(s) address, not {url_shown(url)!r}."]}
             ) from None
+        if has_impossible_port(url):
+            message = f"Source {number}: {url_shown(url)!r} is not an address: {PORT_RULE}."
+            raise ValidationError({"sources": [message]})
         if not title:
             raise ValidationError({"sources": [f"Source {number}: give its title."]})
 

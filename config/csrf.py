@@ -2,7 +2,8 @@
 
 Django's own is a bare "Forbidden (403)" outside the desk's layout. On the desk it is nearly
 always a stale tab: a form opened before the reviewer signed out and in again elsewhere (a new
-sign-in rotates the token), so the page says what happened and what to do. The API is not
+sign-in rotates the token), so the page says what happened and what to do. A reader who is not
+logged in is told it without a log-in they never made (403_csrf.html). The API is not
 concerned: its views are exempt and authenticate with a key, not a cookie.
 """
 

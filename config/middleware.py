@@ -1,12 +1,71 @@
 """Request guards that sit in front of code we do not own, and the headers every page gets."""
 
+import logging
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpResponseBadRequest
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 
 from .form_encoding import unreadable_form_fields
+
+logger = logging.getLogger(__name__)
+
+
+class RequestShapeGuardMiddleware:
+    """A desk request whose form is too large to read (DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413
+    page saying nothing was saved, from the view's own answer where it has one (the paste form
+    says its text is too long: answers_too_large); one with more fields than Django reads
+    (DATA_UPLOAD_MAX_NUMBER_FIELDS) the desk's 400 page. Django's answer was its 400 page,
+    which offers a log-in to someone logged in (it is drawn without the request), or with DEBUG
+    on (the demo) its debug page, which failed on too many fields itself: a 500. Read here,
+    before the admin's guards and the CSRF check read them. The API reads its own bodies and
+    answers in JSON (claims.api.errors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        try:
+            request.GET  # noqa: B018 (parsed here to be refused here)
+            if request.method == "POST":
+                request.POST  # noqa: B018
+        except RequestDataTooBig:
+            logger.warning("Refused a body too large to read on %s", request.path_info)
+            return _too_large_answer(request)
+        except TooManyFieldsSent:
+            logger.warning("Refused a request with too many fields on %s", request.path_info)
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+def answers_too_large(answer):
+    """Marks a view whose own page (`answer`, a view: it checks its own permissions) answers
+    a body too large to read, in place of the desk's 413 page."""
+
+    def mark(view):
+        view.too_large_answer = answer
+        return view
+
+    return mark
+
+
+def _too_large_answer(request):
+    try:
+        answer = getattr(resolve(request.path_info).func, "too_large_answer", None)
+    except Resolver404:
+        answer = None
+    if answer is not None:
+        return answer(request)
+    context = {
+        "most_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "most_chars": settings.ARTICLE_MAX_CHARS,
+    }
+    return render(request, "413.html", context, status=413)
 
 
 class AdminInputGuardMiddleware:

@@ -142,11 +142,15 @@ MIDDLEWARE = [
     # (WhiteNoise, which wants to come first, answers only with static files).
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before the guards, so the page a refused request gets knows who is logged in.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a form: a body too large to read, or too many fields, is answered
+    # in the desk's words (the admin's guards and the CSRF check would fail on it first).
+    "config.middleware.RequestShapeGuardMiddleware",
     "config.middleware.AdminInputGuardMiddleware",
     "config.middleware.FormEncodingGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SignedInPagesNotStoredMiddleware",
@@ -247,6 +251,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 # --- Analysis pipeline ----------------------------------------------------------------------
 ARTICLE_MAX_CHARS = env_int("ARTICLE_MAX_CHARS", 200_000, minimum=1)
+# The most a form's (or the API's) body may hold: room for any article ARTICLE_MAX_CHARS admits,
+# so a long text is refused by its characters, with its length said, never first by its bytes.
+# 27 bytes is the most one stored character is sent as: a Korean syllable pasted decomposed (as
+# macOS may copy it, composed again on storing) is three jamo of three UTF-8 bytes, each byte
+# percent-encoded in a form ("%E1%84%80"); an emoji is 12 ("%F0%9F%98%80", or a JSON surrogate
+# pair "\ud83d\ude00"), a multipart part holds the bytes themselves. 128 KiB are for the form's
+# other fields (title, URL, outlet). Never below Django's 2.5 MiB, the other forms' limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, 27 * ARTICLE_MAX_CHARS + 131_072)
 # None means "use the threshold chosen on dev data and stored with the model".
 CHECKWORTHINESS_THRESHOLD = env_float("CHECKWORTHINESS_THRESHOLD", None)
 SHARED_DATA_DIR = Path(env_str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
@@ -352,11 +364,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Auth ------------------------------------------------------------------------------------
+# Django's validators, in the desk's words (config/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "config.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "config.passwords.MinimumLengthValidator"},
+    {"NAME": "config.passwords.CommonPasswordValidator"},
+    {"NAME": "config.passwords.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address is refused before the password is checked.

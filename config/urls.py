@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from claims.api.base import ApiSchemaView, api_not_found
 from claims.views.public import SITEMAPS, sitemap_section
 from config.login import DeskAdminAuthenticationForm, DeskAuthenticationForm, DeskLogoutView
+from config.passwords import DeskPasswordChangeView
 
 handler400 = "claims.api.errors.bad_request"
 handler500 = "claims.api.errors.server_error"
@@ -43,7 +44,7 @@ urlpatterns = [
     path("accounts/logout/", DeskLogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        DeskPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

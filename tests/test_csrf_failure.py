@@ -68,6 +68,18 @@ def test_the_page_links_back_to_the_form_only_on_this_site():
     assert "elsewhere.example" not in theirs.content.decode()
 
 
+def test_a_reader_who_never_logged_in_is_not_told_of_a_log_in():
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/fact-checks/")  # the cookie, but no token sent with the form
+    response = browser.post("/fact-checks/", {"q": "budget"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>This form could not be accepted</h1>" in page
+    assert "<title>This form could not be accepted · Fact-check desk</title>" in page
+    assert "Nothing was saved." in page
+    assert "logged in" not in page and "expired" not in page
+
+
 def test_a_browser_without_the_cookie_is_told_to_allow_cookies():
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(reverse("login"), {"username": "someone", "password": "x"})

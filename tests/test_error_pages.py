@@ -45,3 +45,36 @@ def test_a_server_error_gets_the_sites_500_with_a_way_back_even_with_the_databas
     assert "<h1>Something went wrong on our side</h1>" in page
     assert "<title>Server error · Fact-check desk</title>" in page and "factcheck/app.css" in page
     assert 'href="/fact-checks/"' in page and "Server Error (500)" not in page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_query_with_more_parameters_than_django_reads_gets_the_sites_400(client, settings, debug):
+    # With DEBUG on (the demo) Django's debug page failed on the same parameters: a 500.
+    settings.DEBUG = debug
+    query = "&".join(f"p{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    anonymous = client.get(f"/fact-checks/?{query}")
+    assert anonymous.status_code == 400
+    assert "<h1>This request could not be read</h1>" in anonymous.content.decode()
+    assert "Log in to the desk" in anonymous.content.decode()
+    client.force_login(fact_checker())
+    signed_in = client.get(f"/claims/?{query}").content.decode()
+    assert "<h1>This request could not be read</h1>" in signed_in
+    assert 'href="/claims/">Claim queue</a>' in signed_in and "Log in" not in signed_in
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_form_too_large_to_read_gets_the_sites_413_saying_nothing_was_saved(
+    client, settings, debug
+):
+    settings.DEBUG = debug
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    anonymous = client.post("/fact-checks/", {"q": "x" * 20_000})
+    assert anonymous.status_code == 413
+    page = anonymous.content.decode()
+    assert "<h1>This form was too large to read</h1>" in page
+    assert "Nothing was saved or changed." in page and "at most 10,000 bytes" in page
+    assert "Log in to the desk" in page
+    client.force_login(fact_checker())
+    signed_in = client.post("/claims/bulk/", {"claims": "1", "note": "x" * 20_000})
+    assert signed_in.status_code == 413
+    assert "Log in" not in signed_in.content.decode()

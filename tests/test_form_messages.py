@@ -119,7 +119,10 @@ def test_each_message_names_its_field(client):
     assert queue.errors == {
         "score_max": ["Give the highest score as a number from 0 to 1, such as 0.5."],
         "speaker": ["A speaker's name to search for can be at most 200 characters long."],
-        "status": ["Choose the status from the list."],
+        "status": [
+            "Choose the status from the list: Open (new and in progress), New, In progress, "
+            "In review, Published, Dismissed or Any status."
+        ],
     }
     # On the page: the submit form's error summary and the field's own error.
     client.force_login(fact_checker())

@@ -71,6 +71,20 @@ def host_refusal(host: str) -> str:
     )
 
 
+# The one port rule of every address the desk stores, fetches or publishes as a link.
+PORT_RULE = "a port is a number from 1 to 65535"
+
+
+def has_impossible_port(url: str) -> bool:
+    """Whether the URL names a port no connection can use. Django's URLValidator takes any
+    five digits after the host, and Python reads 0 as a port: https://example.com:99999/ was
+    stored, and published as a link that leads nowhere."""
+    try:
+        return urlsplit(url).port == 0
+    except ValueError:  # past 65535, or not a number
+        return True
+
+
 def url_refusal(url: str) -> str | None:
     """Why this URL is never fetched, judged from its text alone (the address is checked when
     connecting)."""
@@ -80,10 +94,11 @@ def url_refusal(url: str) -> str | None:
         return f"refused: the URL holds a control character (U+{ord(control):04X})"
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a malformed port)
         parse_url(url)  # urllib3's reading, which the request uses: a space in the host, say
     except (ValueError, LocationParseError):
         return f"refused: {url_shown(url)!r} is not a valid URL"
+    if has_impossible_port(url):
+        return f"refused: {url_shown(url)!r} is not a valid URL ({PORT_RULE})"
     if not parts.scheme:
         return "refused: the URL does not start with http:// or https://"
     if parts.scheme.lower() not in ("http", "https"):

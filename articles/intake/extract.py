@@ -35,21 +35,9 @@ def article_extract(
 ) -> ExtractedArticle:
     """The main text (navigation, related links, cookie banners and footers dropped), with
     paragraphs separated by blank lines, and the page's title, author, date and language."""
-    source = _page_text(html, charset)
-    document = trafilatura.bare_extraction(
-        source,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        date_extraction_params=_DATE_PARAMS | {"max_date": _today()},
-        # No deduplicate=True: its cache lives for the whole process, so a worker would
-        # discard a page whose paragraphs it had seen a few times before (syndicated copies).
-    )
-    text = (document.text or "") if document is not None else ""
+    document = _extraction(_page_text(html, charset), url=url)
     title = storable_line((document.title or "") if document is not None else "")
-    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    paragraphs = _paragraphs(document)
     if paragraphs and title and paragraphs[0].casefold() == title.casefold():
         paragraphs = paragraphs[1:]  # the headline repeated as the first line of the text
     body = "\n\n".join(paragraphs)
@@ -67,6 +55,48 @@ def article_extract(
         canonical_url=(document.url or "").strip(),
         site_name=(document.sitename or "").strip(),
     )
+
+
+def _extraction(source: str | bytes, *, url: str | None):
+    return trafilatura.bare_extraction(
+        source,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        date_extraction_params=_DATE_PARAMS | {"max_date": _today()},
+        # No deduplicate=True: its cache lives for the whole process, so a worker would
+        # discard a page whose paragraphs it had seen a few times before (syndicated copies).
+    )
+
+
+def _paragraphs(document) -> list[str]:
+    text = (document.text or "") if document is not None else ""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# Markup, not text: a document's start, or an element's opening and closing tags. Searched
+# apart (not as one pattern with a backreference, which a text of many unclosed tags would
+# make quadratic); an article that writes of "the <p> tag" names no closing one.
+_DOCUMENT_START = re.compile(r"\s*<(?:!doctype\s|html[\s>])", re.IGNORECASE)
+_ELEMENTS = "p|div|span|h[1-6]|article|section|body|script|style|li|ul|ol|table|a|strong|em|b|i"
+_OPENING_TAG = re.compile(rf"<(?:{_ELEMENTS})(?:\s[^<>]*)?>", re.IGNORECASE)
+_CLOSING_TAG = re.compile(rf"</(?:{_ELEMENTS})\s*>", re.IGNORECASE)
+
+
+def pasted_html_text(text: str) -> str | None:
+    """The article's text in a paste that is HTML (a page's source, a CMS's HTML view),
+    extracted as a fetched page's is: tags, scripts and page furniture dropped, paragraphs
+    separated by blank lines; "" when no text is left. None when the paste is text."""
+    if _DOCUMENT_START.match(text):
+        document = text
+    elif _OPENING_TAG.search(text) and _CLOSING_TAG.search(text):
+        # A fragment in a page of its own: trafilatura reads a lone element as no document.
+        document = f"<html><body><article>{text}</article></body></html>"
+    else:
+        return None
+    return "\n\n".join(_paragraphs(_extraction(document, url=None)))
 
 
 def page_encoding(html: bytes, charset: str | None) -> str | None:

@@ -22,6 +22,7 @@ from ..services import (
     DuplicateArticle,
     article_submit,
     domain_from_url,
+    language_refusal,
     url_normalize,
 )
 from .extract import ExtractionError, article_extract
@@ -166,7 +167,7 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 outlet_domain=outlet.domain if outlet else "",
                 byline=extracted.byline,
                 published_at=published_at,
-                language=extracted.language or "en",
+                language=_page_language(extracted.language),
                 created_by=job.created_by,
                 # A URL row's article is its import's, as a row with a body is: listed under
                 # ?import_batch=N, which the import's page links to.
@@ -184,6 +185,12 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
         return _finish(
             job, IntakeStatus.FAILED, "The page could not be stored: " + " ".join(error.messages)
         )
+
+
+def _page_language(language: str) -> str:
+    """The page's own lang attribute, which nobody at the desk typed: one that is no language
+    code (lang="xx") is read as none, as a page without one is, not a reason to drop the page."""
+    return language if language and not language_refusal(language) else "en"
 
 
 def _same_site_url(canonical: str, fetched_url: str) -> str:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
+from config.pages import page_get
 
 from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
 from ..lengths import text_check
@@ -58,7 +59,7 @@ def intake_job_list(request):
     if status:
         jobs = jobs.filter(status=status)
     # Unfiltered, a big table's size from PostgreSQL's statistics; a status counts exactly.
-    page = EstimatedCountPaginator(jobs, 50).get_page(request.GET.get("page"))
+    page = page_get(EstimatedCountPaginator(jobs, 50), request.GET.get("page"))
     return render(
         request,
         "articles/intake/job_list.html",
@@ -140,8 +141,13 @@ def feed_list(request):
                         request, f"Subscribed to {url_shown(feed.url)}. {POLL_FEEDS_BY_HAND}"
                     )
                 return redirect("articles:feeds")
+    # A refused subscription is a 400, as every other refused form on the desk.
+    return _feed_list_page(request, form, status=400 if form.errors else 200)
+
+
+def _feed_list_page(request, form: FeedForm, *, status: int):
     feeds = Feed.objects.select_related("outlet")
-    page = Paginator(feeds, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(Paginator(feeds, FEED_PAGE_SIZE), request.GET.get("page"))
     return render(
         request,
         "articles/intake/feed_list.html",
@@ -150,8 +156,7 @@ def feed_list(request):
             "form": form,
             "polled_by_hand": None if feeds_polled_on_schedule() else POLL_FEEDS_BY_HAND,
         },
-        # A refused subscription is a 400, as every other refused form on the desk.
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -161,10 +166,18 @@ def feed_list(request):
 def feed_toggle(request, pk: int):
     # The button posts the state it asks for, not "flip it": two editors on pages loaded before
     # each other's click would otherwise undo each other (a stale "Pause" resumed a paused feed).
+    # The feed first: a missing one is a 404, whatever else was sent.
+    feed = get_object_or_404(Feed, pk=pk)
     wanted = {"1": False, "0": True}.get(request.POST.get("paused", ""))
     if wanted is None:
-        return HttpResponseBadRequest("Say paused=1 (pause the feed) or paused=0 (resume it).")
-    feed = get_object_or_404(Feed, pk=pk)
+        # Only an edited page sends no state: the feed list again, saying nothing changed, as
+        # every refused form on the desk is answered.
+        messages.error(
+            request,
+            f"{feed} was left as it was: the form did not say whether to pause or resume it. "
+            "Use its Pause or Resume button.",
+        )
+        return _feed_list_page(request, FeedForm(), status=400)
     feed.active = wanted
     feed.save(update_fields=["active"])
     messages.success(request, f"{feed} is {'active' if feed.active else 'paused'}.")
@@ -244,7 +257,7 @@ def import_list(request):
                 messages.add_message(request, level, text)
                 return redirect("articles:import", pk=batch.pk)
     batches = ImportBatch.objects.defer("content").select_related("created_by")
-    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    page = page_get(Paginator(batches, 50), request.GET.get("page"))
     # Counted for the page's imports only, as the article list counts its claims.
     article_counts = import_article_counts(batch_ids=[batch.pk for batch in page])
     for batch in page:
@@ -270,7 +283,7 @@ def import_detail(request, pk: int):
         "articles/intake/import_detail.html",
         {
             "batch": batch,
-            "jobs": Paginator(jobs, 50).get_page(request.GET.get("page")),
+            "jobs": page_get(Paginator(jobs, 50), request.GET.get("page")),
             "job_counts": [
                 (status, label, job_counts[status])
                 for status, label in IntakeStatus.choices
@@ -370,5 +383,5 @@ def external_factcheck_list(request):
     else:
         # The whole list: a big table's size from PostgreSQL's statistics, as in the admin.
         paginator = EstimatedCountPaginator(factchecks, FACTCHECK_PAGE_SIZE)
-    context["page"] = paginator.get_page(request.GET.get("page"))
+    context["page"] = page_get(paginator, request.GET.get("page"))
     return render(request, "articles/intake/external_factcheck_list.html", context)

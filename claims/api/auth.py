@@ -45,6 +45,13 @@ NO_SCOPE_MESSAGE = (
 )
 
 
+OTHER_SCHEME_MESSAGE = (
+    "The API reads keys only as `Authorization: Bearer <key>` (or `Token <key>`); it cannot "
+    "read the Authorization header sent. Send the key that way, or no Authorization header to "
+    "read published verdicts without a key."
+)
+
+
 def token_has_a_scope(*, can_read: bool, can_submit: bool) -> bool:
     """Whether a key with these scopes may do anything at all (the one definition)."""
     return can_read or can_submit
@@ -131,14 +138,18 @@ def token_for_key(key: str) -> ApiToken | None:
 
 
 class ApiTokenAuthentication(BaseAuthentication):
-    """`Authorization: Bearer <key>` (or `Token <key>`). No header: an anonymous request."""
+    """`Authorization: Bearer <key>` (or `Token <key>`). No header: an anonymous request.
+    Another scheme (Basic, Digest) is a 401: answered as anonymous, a client sending a password
+    got the public verdicts and the anonymous budget without a word that nothing was read."""
 
     keywords = (b"bearer", b"token")
 
     def authenticate(self, request):
         header = get_authorization_header(request).split()
-        if not header or header[0].lower() not in self.keywords:
+        if not header:
             return None
+        if header[0].lower() not in self.keywords:
+            raise exceptions.AuthenticationFailed(OTHER_SCHEME_MESSAGE)
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
                 "Malformed Authorization header: send `Authorization: Bearer <key>`."

@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serial
 from rest_framework import serializers
 
 from ..claimreview import CLAIMREVIEW_RECENT_APPEARANCES
-from .errors import PRECONDITION_FAILED
+from .errors import PRECONDITION_FAILED, throttled_detail, unsupported_media_type_detail
 from .filters import DATE_TIME_INVALID
 from .serializers import VerdictMatchSerializer, rating_slugs
 
@@ -96,7 +96,7 @@ ERROR_EXAMPLES = {
         "Not JSON",
         value={
             "error": "unsupported_media_type",
-            "detail": 'Unsupported media type "text/plain" in request.',
+            "detail": unsupported_media_type_detail("text/plain"),
         },
         status_codes=["415"],
         response_only=True,
@@ -105,7 +105,7 @@ ERROR_EXAMPLES = {
         "Throttled",
         value={
             "error": "throttled",
-            "detail": "Request was throttled. Expected available in 12 seconds.",
+            "detail": throttled_detail(12),
             "retry_after": 12,
         },
         status_codes=["429"],
@@ -114,8 +114,10 @@ ERROR_EXAMPLES = {
 }
 ERROR_DESCRIPTIONS = {
     400: "Invalid, unknown or repeated parameters, or an invalid body; `fields` says which "
-    "(`parse_error`, without `fields`: the body is not valid JSON, or repeats a key in an object).",
-    401: "The key is missing (where one is needed), malformed, unknown or revoked.",
+    "(`parse_error`, without `fields`: the body is not valid JSON, or repeats a key in an object; "
+    "the detail says where).",
+    401: "The key is missing (where one is needed), malformed, unknown or revoked, or the "
+    "Authorization header uses a scheme other than Bearer (or Token).",
     403: "The key lacks the scope this endpoint needs, or has no scope at all (an admin grants "
     "one).",
     404: "No such object, or it is not published.",

@@ -3,6 +3,7 @@
     {"error": "<code>", "detail": "<sentence for a person>", "fields": {"<field>": ["..."]}}
 
 `fields` appears on validation errors only; a 409 adds `existing_url`, a 429 `retry_after`.
+The codes are DRF's; the sentences are the desk's, saying what the endpoint takes instead.
 """
 
 import logging
@@ -15,6 +16,8 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
+
+from articles.intake.storable import key_shown
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,53 @@ class Conflict(exceptions.APIException):
     def __init__(self, detail=None, *, existing_url: str | None):
         super().__init__(detail)
         self.existing_url = existing_url
+
+
+def _listed(items: list[str], *, last: str = "or") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def method_not_allowed_detail(method: str, allowed: list[str]) -> str:
+    return f"This endpoint does not take {key_shown(method)}: send {_listed(allowed)}."
+
+
+def not_acceptable_detail(media_types: list[str]) -> str:
+    only = " only" if len(media_types) == 1 else ""
+    return (
+        f"This endpoint answers in {_listed(media_types)}{only}: ask for it in the Accept "
+        "header, or send no Accept header."
+    )
+
+
+def unsupported_media_type_detail(media_type: str) -> str:
+    sent = f'as "{key_shown(media_type)}"' if media_type else "without a Content-Type"
+    return (
+        f"The body was sent {sent}, which this endpoint does not read: send the body as JSON, "
+        "with Content-Type: application/json."
+    )
+
+
+def throttled_detail(wait: int | None) -> str:
+    if wait is None:  # more requests counted than the rate allows: DRF gives no time then
+        return "Too many requests: wait a minute, then try again more slowly."
+    seconds = "1 second" if wait == 1 else f"{wait:,} seconds"
+    return f"Too many requests: try again in {seconds} (the Retry-After header says the same)."
+
+
+def _plain_detail(exc, context) -> str:
+    """DRF's sentences ('Method "POST" not allowed.', 'Request was throttled. Expected
+    available in 59 seconds.') say what failed, not what the endpoint takes instead."""
+    view, request = context.get("view"), context.get("request")
+    if isinstance(exc, exceptions.MethodNotAllowed) and request is not None:
+        return method_not_allowed_detail(request.method, list(getattr(view, "allowed_methods", [])))
+    if isinstance(exc, exceptions.NotAcceptable) and exc.available_renderers:
+        types = dict.fromkeys(renderer.media_type for renderer in exc.available_renderers)
+        return not_acceptable_detail(list(types))
+    if isinstance(exc, exceptions.UnsupportedMediaType) and request is not None:
+        return unsupported_media_type_detail(request.content_type or "")
+    if isinstance(exc, exceptions.Throttled):
+        return throttled_detail(exc.wait)
+    return str(exc.detail)
 
 
 def _codes(exc) -> str:
@@ -126,7 +176,7 @@ def api_exception_handler(exc, context):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body = {"error": "invalid", "detail": "The request has invalid fields.", "fields": fields}
     else:
-        body = {"error": _codes(exc), "detail": str(exc.detail)}
+        body = {"error": _codes(exc), "detail": _plain_detail(exc, context)}
     if isinstance(exc, PayloadTooLarge) and exc.fields:
         body["fields"] = exc.fields
     if isinstance(exc, Conflict) and exc.existing_url:

@@ -119,6 +119,13 @@ def query_words(text: str, *, limit: int = 32) -> list[str]:
     return [word.lower() for word in search_words(text)][:limit]
 
 
+def parameter_text_check(name: str, value: str) -> None:
+    """A query parameter holding a NUL, refused in the desk's words naming the parameter
+    (articles.lengths.text_check): the one message for it on every endpoint, the lists' filters
+    and the search alike."""
+    text_check(value, f"{name} parameter", done="filtered by")
+
+
 class StrictFilterSet(filters.FilterSet):
     """An empty value (`?rating=`) is a mistake to report, not a filter to drop silently."""
 
@@ -134,7 +141,7 @@ class StrictFilterSet(filters.FilterSet):
                 # desk's words for it (articles.lengths.text_check), naming the parameter.
                 self.form.errors.pop(name, None)
                 try:
-                    text_check(value, f"{name} parameter", done="filtered by")
+                    parameter_text_check(name, value)
                 except forms.ValidationError as error:
                     self.form.add_error(name, error)
                 valid = False
@@ -209,8 +216,8 @@ class _SpeakerOutletFilters(StrictFilterSet):
 
     def filter_language(self, queryset, name, value):
         value = value.strip().lower()
-        if language_refusal(value):
-            raise ValidationError({"language": ["Use a language code such as 'en' or 'pt-br'."]})
+        if refusal := language_refusal(value):
+            raise ValidationError({"language": [refusal]})
         return queryset.filter(**{self._path("article__language"): value})
 
     def filter_q(self, queryset, name, value):

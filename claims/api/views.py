@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
@@ -28,7 +29,13 @@ from . import docs
 from .auth import ReadScope, reads_unpublished, speakers_visible
 from .base import JSONLDRenderer, StrictQueryMixin, api_conditional_page
 from .claim_rows import appearances_read, claim_rows_attach, claims_readable
-from .filters import ClaimFilter, SpeakerFilter, VerdictFilter, query_words
+from .filters import (
+    ClaimFilter,
+    SpeakerFilter,
+    VerdictFilter,
+    parameter_text_check,
+    query_words,
+)
 from .pagination import (
     AppearancePagination,
     SpeakerPagination,
@@ -103,6 +110,18 @@ class SearchParameters(serializers.Serializer):
             for message in ("invalid", "min_value", "max_value", "max_string_length")
         },
     )
+
+    def to_internal_value(self, data):
+        # Before the fields, whose validators say DRF's "Null characters are not allowed."
+        errors = {}
+        for name, value in data.items():
+            try:
+                parameter_text_check(name, value)
+            except DjangoValidationError as error:
+                errors[name] = error.messages
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate_q(self, value: str) -> str:
         if not query_words(value):

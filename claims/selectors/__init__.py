@@ -41,7 +41,7 @@ from .public import (
     with_modified_at,
 )
 from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
-from .search import claims_containing, claims_search, verdicts_containing
+from .search import claims_containing, claims_search, search_words_kept, verdicts_containing
 from .speakers import speaker_is_public, speaker_other_spellings, speaker_rating_distribution
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "claim_queue",
     "claims_containing",
     "claims_search",
+    "search_words_kept",
     "verdicts_containing",
     "dashboard_numbers",
     "duration_text",

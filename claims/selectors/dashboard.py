@@ -21,6 +21,8 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from config.pages import page_get
+
 from ..models import Claim, ClaimEvent, ClaimGroupEvent, ClaimStatus, Verdict
 from ..record import published_generation
 
@@ -53,7 +55,7 @@ def desk_history_page(*, actor=None, date_from=None, date_to=None, number=1, per
     merged = keys(ClaimEvent.objects.all(), 0).union(
         keys(ClaimGroupEvent.objects.all(), 1), all=True
     )
-    page = Paginator(merged.order_by("-created_at", "-source", "-id"), per_page).get_page(number)
+    page = page_get(Paginator(merged.order_by("-created_at", "-source", "-id"), per_page), number)
     wanted = {0: [], 1: []}
     for _, source, pk in page.object_list:
         wanted[source].append(pk)

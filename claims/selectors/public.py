@@ -4,9 +4,9 @@ filter's choices, and a verdict's corrections as readers see them."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from ..models import Claim, Correction, Verdict
+from ..models import Claim, Correction, Rating, Verdict
 from .search import claims_search
 
 
@@ -85,11 +85,18 @@ def modified_since(verdicts: QuerySet[Verdict], when: datetime) -> QuerySet[Verd
 
 
 def published_rating_choices() -> list[tuple[str, str]]:
-    """The ratings that published verdicts use, as (slug, label)."""
+    """The ratings the public index filters by, as (slug, label), in the scale's order (truest
+    first, as the verdict form lists them): the active scale's, whether or not a fact-check has
+    one yet (a reader asking for one gets an empty list that says so, not a refusal), then an
+    older scale's that published verdicts still carry. Never by what unpublished verdicts use:
+    a rating offered because a draft has it would tell the public there is such a draft."""
+    in_use = Verdict.objects.published().values("rating_id")
     rows = (
-        Verdict.objects.published()
-        .values_list("rating__slug", "rating__label")
-        .distinct()
-        .order_by("rating__label")
+        Rating.objects.filter(Q(scale__is_active=True) | Q(pk__in=in_use))
+        .order_by("-scale__is_active", "scale", "-value")
+        .values_list("slug", "label")
     )
-    return [(slug, label) for slug, label in rows if slug]
+    choices: dict[str, str] = {}
+    for slug, label in rows:
+        choices.setdefault(slug, label)  # a slug an older scale shares is the active one's
+    return list(choices.items())

@@ -22,6 +22,24 @@ def search_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# The text search's language: its stemming, and the common words it leaves out.
+_SEARCH_CONFIG = "english"
+
+
+def search_words_kept(text: str) -> bool:
+    """Whether claims_search's word search keeps any word of `text`: PostgreSQL's english
+    configuration leaves out common words ("the", "a", "of"), so a search of only those matches
+    no claim's text, only speakers' names. SQLite matches the text as a substring: every word
+    is kept there."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [_SEARCH_CONFIG, text]
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:
     """Claims whose words match `text`, or whose speaker is called that (by name, or with
     `aliases` by any spelling the desk recorded): the same on every database.
@@ -36,8 +54,8 @@ def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        vector = SearchVector("text", config="english")
-        query = SearchQuery(text, config="english", search_type="websearch")
+        vector = SearchVector("text", config=_SEARCH_CONFIG)
+        query = SearchQuery(text, config=_SEARCH_CONFIG, search_type="websearch")
         by_words = Claim.objects.annotate(search=vector).filter(search=query)
     else:
         by_words = Claim.objects.filter(text__icontains=text)

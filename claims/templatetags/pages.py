@@ -9,7 +9,16 @@ register = template.Library()
 def page_query(context, number, param="page") -> str:
     """This page's query string with `param` set to page `number`: filters, search and sort
     stay as they are across pages (Django's {% querystring %}, with the parameter's name a
-    variable, for a page with two pagers)."""
+    variable, for a page with two pagers). A filter or parameter the page's `form` refused is
+    left out: the list is shown without it, and carried on it would mark the same error on every
+    page."""
     query = context.request.GET.copy()
+    form = context.get("form")
+    if form is not None and form.is_bound:
+        for name in form.errors:
+            if name in form.fields:
+                query.pop(form[name].html_name, None)
+        for name in getattr(form, "refused_parameters", ()):
+            query.pop(name, None)
     query[param] = number
     return f"?{query.urlencode()}"

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from articles.services import visible_text
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
+from config.pages import page_get
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
 from ..filter_forms import DeskHistoryFilterForm, VerdictExportForm
@@ -78,7 +79,7 @@ def _speaker_page(
     claims = speaker.claims.select_related(
         "article", "article__outlet", "verdict", "verdict__rating"
     ).order_by("-created_at")
-    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    page = page_get(Paginator(claims, 50), request.GET.get("page"))
     counts = repeat_counts([claim.pk for claim in page])
     for claim in page:
         # Appearances of the same canonical claim, by anyone (the group's size).

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 
 from config.form_encoding import refuse_unreadable_in_messages
+from config.pages import page_get
 
 from .. import notes, timeline
 from ..ids import is_id
@@ -265,12 +266,14 @@ def group_history(request, pk: int):
     claim has thousands of each): four pagers, each with its own query parameter."""
     group = get_object_or_404(ClaimGroup.objects.select_related("canonical_claim"), pk=pk)
     members = Claim.objects.filter(group=group).values("pk")
-    appearances = Paginator(group_appearances(group), GROUP_PAGE_SIZE).get_page(
-        request.GET.get("appearances")
+    appearances = page_get(
+        Paginator(group_appearances(group), GROUP_PAGE_SIZE), request.GET.get("appearances")
     )
     changes = group.events.select_related("actor").order_by("-created_at", "-pk")
-    events = Paginator(changes, GROUP_PAGE_SIZE).get_page(request.GET.get("changes"))
-    former = Paginator(group_former_ids(group), GROUP_PAGE_SIZE).get_page(request.GET.get("former"))
+    events = page_get(Paginator(changes, GROUP_PAGE_SIZE), request.GET.get("changes"))
+    former = page_get(
+        Paginator(group_former_ids(group), GROUP_PAGE_SIZE), request.GET.get("former")
+    )
     former.object_list = group_former_appearances(list(former.object_list))
     # Why a group with no claims has none, where an undo says (a group merged away has its
     # former appearances instead).

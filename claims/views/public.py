@@ -19,6 +19,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 
+from config.pages import page_get
+
 from .. import selectors
 from ..claimreview import claimreview_for, jsonld_script, public_appearances
 from ..filter_forms import PublicSearchForm
@@ -86,7 +88,7 @@ def verdict_index(request):
         return render(request, "claims/verdict_index.html", context, status=400)
     filters = form.cleaned_data if form.is_bound else {}
     verdicts = selectors.published_index(q=filters.get("q", ""), rating=filters.get("rating", ""))
-    page = Paginator(verdicts, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(Paginator(verdicts, INDEX_PAGE_SIZE), request.GET.get("page"))
     return render(
         request,
         "claims/verdict_index.html",
@@ -94,6 +96,7 @@ def verdict_index(request):
             "form": form,
             "page": page,
             "searching": bool(filters.get("q") or filters.get("rating")),
+            "rating_only": bool(filters.get("rating") and not filters.get("q")),
         },
     )
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.form_encoding import field_labels, refuse_unreadable_in_messages
+from config.pages import page_get
 
 from .. import bulk, ownership, selectors
 from ..correction_requests import pending_corrections
@@ -38,7 +39,7 @@ def claim_queue(request):
     # A filter the form refuses is left out (its error shows beside it); the others apply.
     filters = getattr(form, "cleaned_data", {})
     claims = selectors.claim_queue(user=request.user, filters=filters)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(Paginator(claims, PAGE_SIZE), request.GET.get("page"))
     queue_view_remember(request)
     return render(
         request,
@@ -48,6 +49,10 @@ def claim_queue(request):
             "page": page,
             "bulk_form": QueueBulkForm(),
             "order": selectors.QUEUE_SORTS[filters.get("sort") or ""][1],
+            # Searched for common words only, the queue lists claims by their speaker's name
+            # alone: said, or "0 claims" for "the" reads as "no claim says the".
+            "common_words_only": bool(filters.get("q"))
+            and not selectors.search_words_kept(filters["q"]),
             "bulk_kept": request.session.pop(BULK_KEPT_KEY, None) or {},
             "can_act": request.user.has_perm(CHANGE_CLAIMS),
             "held": ownership.claims_held_from(page, request.user),
@@ -127,15 +132,15 @@ def _bulk_refused(request, back: str, *, keep_reason: bool = True):
 
 @desk_view(PUBLISH_VERDICTS)
 def review_queue(request):
-    page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_get(Paginator(selectors.review_queue(), PAGE_SIZE), request.GET.get("page"))
     # Requests to apply a published verdict to a repeat: public once approved, so reviewed here
     # beside the verdicts (a page of their own, oldest first).
-    requests = Paginator(pending_applications(), PAGE_SIZE).get_page(
-        request.GET.get("applications")
+    requests = page_get(
+        Paginator(pending_applications(), PAGE_SIZE), request.GET.get("applications")
     )
     # Corrections of published verdicts, written and waiting for an editor to publish them.
-    corrections = Paginator(pending_corrections(), PAGE_SIZE).get_page(
-        request.GET.get("corrections")
+    corrections = page_get(
+        Paginator(pending_corrections(), PAGE_SIZE), request.GET.get("corrections")
     )
     return render(
         request,

@@ -693,6 +693,20 @@ def test_a_toggle_without_a_wanted_state_is_refused_and_changes_nothing(client, 
     response = client.post(f"/intake/feeds/{feed.pk}/toggle/", posted)
     feed.refresh_from_db()
     assert response.status_code == 400 and feed.active
+    # The feed list in the desk's layout, saying what happened, not a bare line of text.
+    page = response.content.decode()
+    assert "<h1>Feeds</h1>" in page
+    assert (
+        "https://news.example/feed.xml was left as it was: the form did not say whether to "
+        "pause or resume it. Use its Pause or Resume button."
+    ) in page
+
+
+@pytest.mark.parametrize("posted", [{}, {"paused": "1"}])
+def test_a_toggle_of_a_feed_that_does_not_exist_is_a_404_whatever_was_sent(client, posted):
+    client.force_login(editor())
+    response = client.post("/intake/feeds/99999999999999999999/toggle/", posted)
+    assert response.status_code == 404
 
 
 def _subscribe(client, url: str, **fields):

@@ -348,6 +348,11 @@ def test_a_site_that_is_down_is_said_to_be_down_not_its_robots_txt():
     [
         ("http://[::1/x", "refused: the page redirected to an address that is not a URL"),
         ("http://a b.example/", "refused: 'http://a b.example/' is not a valid URL"),
+        (
+            "http://news.example:0/x",
+            "refused: 'http://news.example:0/x' is not a valid URL (a port is a number from 1 "
+            "to 65535)",
+        ),
     ],
 )
 def test_a_redirect_to_a_malformed_address_is_refused_with_the_reason(

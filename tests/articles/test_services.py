@@ -12,7 +12,7 @@ from articles.services import (
     outlet_get_or_create,
     url_normalize,
 )
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,29 @@ def test_content_hash_ignores_whitespace_only():
 def test_url_normalize_rejects_other_schemes():
     with pytest.raises(ValidationError):
         url_normalize("ftp://example.com/file")
+
+
+@pytest.mark.parametrize("url", ["https://example.com:99999/", "https://example.com:0/a"])
+def test_url_normalize_refuses_a_port_no_connection_can_use(url):
+    with pytest.raises(ValidationError) as refused:
+        url_normalize(url)
+    assert refused.value.messages == [
+        f"{url!r} is not a valid http(s) URL: a port is a number from 1 to 65535."
+    ]
+
+
+def test_a_pasted_article_with_an_impossible_port_in_its_url_is_refused_and_not_stored(client):
+    client.force_login(fact_checker())
+    response = client.post(
+        "/articles/new/",
+        {"url": "https://example.com:99999/story", "title": "Budget", "body": "Taxes rose."},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["url"] == [
+        "'https://example.com:99999/story' is not a valid http(s) URL: a port is a number "
+        "from 1 to 65535."
+    ]
+    assert not Article.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -272,7 +272,7 @@ def test_json_nested_too_deeply_is_a_400_not_a_server_error(submitter):
     assert response.status_code == 400
     assert response.json() == {
         "error": "parse_error",
-        "detail": "JSON parse error - the document is nested too deeply.",
+        "detail": "The body is not valid JSON for this API: it is nested too deeply.",
     }
     assert Article.objects.count() == 0
 

@@ -145,6 +145,21 @@ def test_a_malformed_authorization_header_is_a_401_not_a_crash():
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize("header", ["Basic YWRtaW46eA==", "Digest username=admin", "fc_abc"])
+def test_credentials_in_a_scheme_the_api_does_not_read_are_a_401_naming_bearer(header):
+    # Answered as anonymous, a client sending a password read the public verdicts at the
+    # anonymous rate without a word that its credentials were not read.
+    response = client_with().get("/api/v1/verdicts/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert response.json() == {
+        "error": "authentication_failed",
+        "detail": "The API reads keys only as `Authorization: Bearer <key>` (or `Token <key>`); "
+        "it cannot read the Authorization header sent. Send the key that way, or no "
+        "Authorization header to read published verdicts without a key.",
+    }
+
+
 @pytest.mark.parametrize(
     "key", ["fc_\x00_secret", "fc_ab\x00cd_secret", "fc_ABCDEFGH_secret", "fc_" + "a" * 17 + "_x"]
 )

@@ -26,8 +26,8 @@ def test_a_repeated_key_is_a_400_naming_the_key_not_the_last_value_taken(client)
     assert response.status_code == 400
     assert response.json() == {
         "error": "parse_error",
-        "detail": 'JSON parse error - the key "title" appears more than once in an object; '
-        "give each key once.",
+        "detail": 'The body is not valid JSON for this API: the key "title" appears more than '
+        "once in an object; give each key once.",
     }
     assert Article.objects.count() == 0
 

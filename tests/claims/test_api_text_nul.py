@@ -47,3 +47,15 @@ def test_a_nul_in_a_filter_is_named_in_the_desks_words(name):
             ]
         },
     }
+
+
+@pytest.mark.parametrize("path", ["/api/v1/verdicts/", "/api/v1/verdicts/search/"])
+def test_a_nul_in_q_is_one_message_on_the_list_and_the_search(path):
+    response = client_with().get(path, {"q": "\x00"})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "q": [
+            "The q parameter holds a NUL character (at character 1), which cannot be filtered "
+            "by: remove it."
+        ]
+    }

@@ -50,6 +50,15 @@ def test_a_link_copied_without_its_https_is_kept_as_an_https_link(client, checke
     assert ClaimNote.objects.get().link == "https://www.gov.example/table"
 
 
+def test_a_link_with_an_impossible_port_is_refused_and_no_note_is_stored(client, checker):
+    response = add(client, ClaimFactory(), text="The table.", link="https://gov.example:70000/")
+    assert response.status_code == 400
+    assert response.context["note_form"].errors["link"] == [
+        "A link must be an http or https address: a port is a number from 1 to 65535."
+    ]
+    assert not ClaimNote.objects.exists()
+
+
 def test_the_same_note_sent_twice_is_stored_once_and_the_page_says_it_was_already_added(
     client, checker
 ):

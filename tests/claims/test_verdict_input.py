@@ -163,6 +163,18 @@ def test_a_long_source_address_is_counted_as_typed_without_the_https_the_desk_ad
     assert not Verdict.objects.filter(claim=claim).exists()
 
 
+@pytest.mark.parametrize("url", ["https://example.com:99999/", "https://example.com:0/report"])
+def test_a_source_address_with_an_impossible_port_is_refused_and_not_saved(client, checker, url):
+    claim = ClaimFactory()
+    data = {**draft_post(), "sources-0-url": url}
+    response = client.post(reverse("claims:verdict_save", args=[claim.pk]), data)
+    assert response.status_code == 400
+    assert (
+        f"Source 1: &#x27;{url}&#x27; is not an address: a port is a number from 1 to 65535."
+    ) in response.content.decode()
+    assert not Verdict.objects.filter(claim=claim).exists()
+
+
 def test_a_source_address_that_fits_with_its_https_is_saved(client, checker):
     claim = ClaimFactory()
     url = "a.example.org/" + "x" * 1978  # 1,992 typed: 2,000 with https://

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -242,3 +244,114 @@ def test_the_article_list_counts_each_article_s_claims(client, checker):
     page = client.get(reverse("articles:list")).context["page"]
     counts = {article.title: article.claim_count for article in page}
     assert counts == {"Busy": 3, "Quiet": 0}
+
+
+# A Korean syllable as macOS may copy it, decomposed into three jamo (composed again on
+# storing): 27 bytes once percent-encoded in a form, the most a stored character is sent as.
+DECOMPOSED_SYLLABLE = "\u1112\u1161\u11ab"  # 한
+
+
+def post_as(client, encoding: str, data: dict):
+    """The paste form sent as a browser sends it: urlencoded, or multipart."""
+    if encoding == "urlencoded":
+        form = urlencode(data)
+        return client.post(
+            reverse("articles:submit"), form, content_type="application/x-www-form-urlencoded"
+        )
+    return client.post(reverse("articles:submit"), data)
+
+
+@pytest.mark.parametrize(
+    ("char", "encoding"),
+    [
+        (DECOMPOSED_SYLLABLE, "urlencoded"),
+        (DECOMPOSED_SYLLABLE, "multipart"),
+        ("\U0001f600", "urlencoded"),  # 12 bytes percent-encoded
+    ],
+)
+def test_a_text_one_character_over_the_limit_is_read_and_counted_however_it_is_sent(
+    client, checker, settings, char, encoding
+):
+    over = settings.ARTICLE_MAX_CHARS + 1
+    response = post_as(client, encoding, submission(body=char * over))
+    assert response.status_code == 400
+    error = response.content.decode().split('id="id_body_error"')[1].split("</div>")[0]
+    assert f"The article text has {over:,} characters; the maximum is " in error
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_text_too_large_to_read_gets_the_form_back_saying_so(
+    client, checker, settings, debug, encoding
+):
+    settings.DEBUG = debug  # the demo runs with DEBUG on: Django's debug page was shown there
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = post_as(client, encoding, submission(body="Rents rose. " * 2_000))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "<h1>Submit an article</h1>" in page
+    error = page.split('id="id_body_error"')[1].split("</div>")[0]
+    assert (
+        f"The article text is far longer than the maximum of {settings.ARTICLE_MAX_CHARS:,} "
+        "characters, so it was not read and nothing was saved: paste a shorter text."
+    ) in error
+    assert f'<span class="who">{checker.username}</span>' in page
+    assert "Log in" not in page
+    assert not Article.objects.exists()
+
+
+def refused_paste(client, pasted: str):
+    """The paste form sent back (400) for `pasted`, with nothing stored."""
+    response = client.post(reverse("articles:submit"), submission(body=pasted))
+    assert response.status_code == 400 and not Article.objects.exists()
+    return response.context["form"]
+
+
+def test_a_pasted_html_fragment_comes_back_as_its_text_to_check_and_nothing_is_stored(
+    client, checker
+):
+    pasted = (
+        "<script>alert('x')</script><p>The finance minister said taxes rose 5 percent.</p>\n"
+        "<p>Critics said it was <b>3 percent</b>.</p>"
+    )
+    form = refused_paste(client, pasted)
+    assert form.errors["body"] == [
+        "The pasted text was HTML (a page's source), so the desk took the article's text out "
+        "of it, as it does for a fetched page; that text is in the box now. Check it, then "
+        "submit again."
+    ]
+    checked = form["body"].value()
+    assert checked == (
+        "The finance minister said taxes rose 5 percent.\n\nCritics said it was 3 percent."
+    )
+    assert not Article.objects.exists()
+
+    with_claims = client.post(reverse("articles:submit"), submission(body=checked))
+    assert with_claims.status_code == 302
+    assert Article.objects.get().body == checked
+    assert not Claim.objects.filter(text__contains="<").exists()
+
+
+def test_a_pasted_html_page_with_no_text_is_refused_and_kept_in_the_box(client, checker):
+    pasted = "<script>document.cookie</script><style>p { color: red }</style>"
+    form = refused_paste(client, pasted)
+    assert form.errors["body"] == [
+        "The pasted text is HTML with no article text in it: paste the article as it reads "
+        "on the page, or give its URL."
+    ]
+    assert form["body"].value() == pasted
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The council's web team said the <p> tag was misused. Nobody was hurt.",
+        "Profits rose where a < b and c > d, the report said.",
+    ],
+)
+def test_a_text_that_only_mentions_markup_is_stored_as_it_was_pasted(client, checker, body):
+    response = client.post(reverse("articles:submit"), submission(body=body))
+    assert response.status_code == 302
+    assert Article.objects.get().body == body

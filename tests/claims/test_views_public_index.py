@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import verdicts
+from claims.models import Rating, RatingScale
 from tests.api_clients import claim_with_text
 from tests.factories import (
     SpeakerFactory,
@@ -78,9 +79,38 @@ def test_the_index_searches_by_words_and_filters_by_rating(client, desk):
         reverse("claims:public", args=[desk["older"].pk])
     ]
     page = client.get(url).content.decode()
-    # Only the ratings published verdicts use are offered.
+    # The active scale's ratings, in the scale's order (truest first), used or not.
     assert '<option value="true">' in page and '<option value="false">' in page
-    assert '<option value="mostly-true">' not in page
+    assert '<option value="mostly-true">' in page
+
+
+def test_the_rating_filter_lists_the_scale_in_its_order(client, desk):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(reverse("claims:public_index")).content, "html.parser")
+    offered = [option["value"] for option in page.select("select[name=rating] option")][1:]
+    scale = Rating.objects.filter(scale__is_active=True).order_by("-value")
+    assert offered == [rating.slug for rating in scale]
+
+
+def test_a_rating_no_fact_check_has_yet_is_an_empty_list_that_says_so(client, desk):
+    response = client.get(reverse("claims:public_index"), {"rating": "pants-on-fire"})
+    assert response.status_code == 200
+    assert _links(response.content.decode()) == []
+    assert "No fact-check has this rating yet." in response.content.decode()
+
+
+def test_a_rating_only_unpublished_verdicts_of_an_older_scale_use_is_not_offered(client, desk):
+    old = RatingScale.objects.create(name="Old scale")
+    retired = Rating.objects.create(
+        scale=old, label="Wholly bogus", slug="wholly-bogus", value=-9, colour="#000000"
+    )
+    draft = drafted_verdict(claim=claim_with_text("A draft on the old scale."))
+    # Written before its scale was retired: the form now offers only the active scale's.
+    type(draft).objects.filter(pk=draft.pk).update(rating=retired)
+    response = client.get(reverse("claims:public_index"), {"rating": "wholly-bogus"})
+    assert response.status_code == 400
+    assert "Wholly bogus" not in response.content.decode()
 
 
 @pytest.mark.parametrize(

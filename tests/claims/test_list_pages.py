@@ -1,0 +1,120 @@
+"""The lists' pager and their refused filters: page numbers out of range, links that carry only
+the filters the list applies, the summary of refused filters, and a queue search of common words."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.urls import reverse
+
+from claims.models import ClaimEvent, ClaimEventKind
+from tests.factories import ArticleFactory, ClaimFactory, SpeakerFactory, editor
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def _claims(count):
+    article = ArticleFactory(body="x" * (count * 10 + 10))
+    for n in range(count):
+        ClaimFactory(article=article, start=n * 10, end=n * 10 + 5, text=f"claim {n}")
+
+
+def _pager_text(response) -> str:
+    return BeautifulSoup(response.content, "html.parser").select_one("nav.pagination").get_text()
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5"])
+def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, checker, number):
+    _claims(60)
+    response = client.get(reverse("claims:queue"), {"page": number})
+    assert response.context["page"].number == 1
+    assert "Page 1 of 3" in _pager_text(response)
+    assert "There is no page" not in response.text
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_says_so(client, checker):
+    _claims(60)
+    response = client.get(reverse("claims:queue"), {"page": "99999"})
+    assert response.context["page"].number == 3
+    assert "There is no page 99,999: this is the last page." in response.text
+
+
+def test_every_list_on_the_shared_pager_reads_page_zero_as_the_first(client):
+    client.force_login(editor())
+    _claims(60)
+    response = client.get(reverse("articles:list"), {"page": "0"})
+    assert response.context["page"].number == 1
+    response = client.get(reverse("claims:desk_history"), {"page": "99999"})
+    assert "There is no page 99,999: this is the last page." in response.text
+
+
+def test_the_pager_links_leave_out_a_refused_filter(client, checker):
+    _claims(30)
+    response = client.get(reverse("claims:queue"), {"sort": "zzz", "status": "all"})
+    assert response.context["form"].errors["sort"]
+    nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
+    links = [a["href"] for a in nav.select("a")]
+    assert links == ["?status=all&page=2"]
+
+
+def test_two_refused_filters_are_named_in_the_plural(client, checker):
+    response = client.get(reverse("claims:queue"), {"sort": "zzz", "status": "zzz"})
+    assert "The marked filters are left out until they are corrected." in response.text
+    assert "The marked filter is left out" not in response.text
+
+
+@pytest.mark.parametrize("value", ["abc", "999"])
+def test_the_desk_history_refuses_a_parameter_it_does_not_take(client, value):
+    client.force_login(editor())
+    claim = ClaimFactory()
+    ClaimEvent.objects.bulk_create(
+        ClaimEvent(claim=claim, kind=ClaimEventKind.RESCORED) for _ in range(60)
+    )
+    response = client.get(reverse("claims:desk_history"), {"actor": value, "page": "1"})
+    assert "Unknown parameter: actor. This page takes date_from, date_to, page, person." in (
+        response.text
+    )
+    nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
+    assert [a["href"] for a in nav.select("a")] == ["?page=2"]
+
+
+COMMON_WORDS_NOTE = "The search holds only common words"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite searches substrings")
+def test_a_queue_search_of_only_common_words_says_they_were_not_searched(client, checker):
+    ClaimFactory(text="The budget doubled.", speaker=SpeakerFactory(name="Heather Mayor"))
+    response = client.get(reverse("claims:queue"), {"q": "the", "status": "all"})
+    # Only the speaker's name ("Heather") held it: the claim's own "The" was not searched.
+    assert len(response.context["page"]) == 1
+    assert COMMON_WORDS_NOTE in response.text
+    searched = client.get(reverse("claims:queue"), {"q": "the budget", "status": "all"})
+    assert len(searched.context["page"]) == 1
+    assert COMMON_WORDS_NOTE not in searched.text
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"sort": "unknown"},
+            "Choose the order from the list: Priority and score, Newest article or Oldest "
+            "detected.",
+        ),
+        ({"assignee": "zzz"}, "Choose the assignee from the list: Anyone, Assigned to me or"),
+        ({"repeats": "zzz"}, "Choose the kind of claim from the list: New work and repeats,"),
+    ],
+)
+def test_a_refused_queue_choice_names_the_filter_and_what_it_takes(
+    client, checker, params, message
+):
+    response = client.get(reverse("claims:queue"), params)
+    assert message in response.text
+    assert "Select a valid choice" not in response.text
+
+
+def test_a_refused_intake_status_names_the_statuses(client):
+    client.force_login(editor())
+    response = client.get(reverse("articles:intake"), {"status": "zzz"})
+    assert "Choose the status from the list: All, Queued, Fetching, Stored or Failed." in (
+        response.text
+    )

@@ -1,0 +1,88 @@
+"""The password change page (/accounts/password/) in the desk's words, not Django's, and a
+refused change answered 400 as the desk's other forms are."""
+
+import pytest
+
+from tests.factories import PASSWORD, fact_checker
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+PAGE = "/accounts/password/"
+DJANGO_TEXTS = [
+    "Your old password was entered incorrectly",
+    "didn’t match",
+    "too common.",
+    "can’t",
+    "Enter the same password as before",
+    "This field is required.",
+]
+
+
+@pytest.fixture
+def user(client):
+    user = fact_checker(username="maria.lopez")
+    client.force_login(user)
+    return user
+
+
+def change(client, old=PASSWORD, new="a-long-Unusual-phrase-42", again=None):
+    data = {"old_password": old, "new_password1": new, "new_password2": again or new}
+    return client.post(PAGE, data)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"old": "not it"}, "old_password", "That is not your current password: type it again."),
+        (
+            {"again": "something-else-entirely-7"},
+            "new_password2",
+            "The two new passwords are not the same: type the same one in both boxes.",
+        ),
+        (
+            {"new": "password123"},
+            "new_password2",
+            "This password is one of the most commonly used ones, which are guessed first: "
+            "choose another.",
+        ),
+        (
+            {"new": "Ab3$x"},
+            "new_password2",
+            "This password is too short: use at least 8 characters.",
+        ),
+        (
+            {"new": "83920174652"},
+            "new_password2",
+            "This password is only digits: add letters or other characters.",
+        ),
+        (
+            {"new": "maria.lopez1"},
+            "new_password2",
+            "This password is too close to the account's username: choose one that does not "
+            "resemble it.",
+        ),
+        ({"old": ""}, "old_password", "Enter your current password."),
+    ],
+)
+def test_a_refused_change_is_a_400_saying_what_to_do(client, user, fields, field, message):
+    response = change(client, **fields)
+    assert response.status_code == 400
+    assert message in response.context["form"].errors[field]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    page = response.content.decode()
+    assert not [text for text in DJANGO_TEXTS if text in page]
+
+
+def test_the_page_explains_the_rules_in_the_desks_words(client, user):
+    page = client.get(PAGE).content.decode()
+    assert "At least 8 characters." in page and "Not a commonly used password." in page
+    assert "New password again" in page
+    assert not [text for text in DJANGO_TEXTS if text in page]
+
+
+def test_a_good_change_still_goes_through(client, user):
+    response = change(client)
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/done/"
+    user.refresh_from_db()
+    assert user.check_password("a-long-Unusual-phrase-42")
