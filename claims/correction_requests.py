@@ -1,6 +1,6 @@
 """A correction of a published verdict, asked for and decided: written by a fact-checker or an
 editor, published by an editor who wrote none of the verdict's content and not this correction
-(the four-eyes rule of first publications, claims.verdicts.verdict_publish_refusal, holds for
+(the four-eyes rule of first publications, claims.verdict_rules.verdict_publish_refusal, holds for
 every later change of what the verdict says). Its writer may withdraw it; an editor rejects it
 with a reason the writer reads on the claim's timeline. Until it is approved nothing of it is
 public: the verdict reads as published. Each step is one transaction with a ClaimEvent."""
@@ -29,17 +29,21 @@ from .models import (
     Verdict,
 )
 from .services import locked_claim
-from .verdicts import content_unchanged, source_stored, verdict_contributor_ids, verdict_locked
+from .verdict_conflicts import verdict_locked
+from .verdict_content import content_unchanged, source_stored
+from .verdict_rules import verdict_contributor_ids
 from .workflow import already_done, check, event_record, request_locked
 
 WRITE_PERMISSION = "claims.change_verdict"
 PUBLISH_PERMISSION = "claims.publish_verdict"
 
-# Each decision as its second send is told it was done ("Already done: you approved ...").
+# Each decision as it is told once done ("Already done: you published ...", "ed published
+# this correction at ...: nothing to reject"), and the verb of deciding so. "Published", not
+# the status's "approved": an approved correction is what readers read.
 _DECIDED = {
-    ApplicationStatus.APPROVED: "published this correction",
-    ApplicationStatus.REJECTED: "rejected this correction",
-    ApplicationStatus.WITHDRAWN: "withdrew this correction",
+    ApplicationStatus.APPROVED: ("published this correction", "publish"),
+    ApplicationStatus.REJECTED: ("rejected this correction", "reject"),
+    ApplicationStatus.WITHDRAWN: ("withdrew this correction", "withdraw"),
 }
 
 

@@ -21,19 +21,15 @@ from .models import (
 )
 from .modified import verdicts_modified
 from .record import published_changed
-from .services import attribution_contributions_record
-from .verdicts import (
+from .services import attribution_contributions_record, contribution_record
+from .verdict_content import (
     content_unchanged,
-    contribution_record,
-    refuse_missing,
-    source_stored,
     sources_changed,
     sources_check,
     sources_replace,
-    verdict_content_missing,
-    verdict_contributor_ids,
     verdict_text_check,
 )
+from .verdict_rules import refuse_missing, verdict_content_missing, verdict_contributor_ids
 
 NOTHING_CORRECTED = (
     "This correction changes nothing: the rating, conclusion, explanation and sources are as "
@@ -141,23 +137,9 @@ def correction_publish(
     # the sources written after a version (and before the next) as that version's, so
     # written first they were shown as changed by the publication before the correction.
     with published_sources_replaceable(verdicts=[verdict]):
-        sources_replace(verdict, _access_dates_kept(verdict, sources))
+        sources_replace(verdict, sources)  # keeps the dates of the addresses it keeps
     transaction.on_commit(published_changed)
     return correction
-
-
-def _access_dates_kept(verdict: Verdict, sources: list[dict]) -> list[dict]:
-    """`sources` each given the access date of the verdict's source at the same address: a
-    correction that keeps a source (as it was, or retitled) did not read it again, and
-    readers would be told it was checked today. A new address gets today (sources_replace)."""
-    accessed = {}
-    for url, accessed_on in verdict.sources.order_by("id").values_list("url", "accessed_on"):
-        accessed.setdefault(url, accessed_on)
-    return [
-        {**source, "accessed_on": source.get("accessed_on") or accessed.get(url)}
-        for source in sources
-        for url, _, _ in [source_stored(source)]
-    ]
 
 
 def _refuse_correcting_own_draft(*, verdict: Verdict, editor) -> None:
@@ -173,7 +155,7 @@ def corrected_fields(
 ) -> dict:
     """What a correction changes of the verdict's public fields `previous`, for its events:
     the rating from and to, the texts reworded, and the sources added, removed or changed
-    (verdicts.sources_changed, as a draft's event names them); what it keeps is left out."""
+    (verdict_content.sources_changed, as a draft's event names them); what it keeps is left out."""
     changed = {}
     if rating.pk != previous["rating_id"]:
         changed["rating"] = {"from": previous["rating"], "to": rating.label}

@@ -196,7 +196,7 @@ _SOURCE_FORMSET = {
     "can_delete_extra": False,
 }
 # A draft is work in progress and may have no source yet: review needs one, and the service
-# says so (claims.verdicts.verdict_review_missing). Three blank boxes for a new verdict.
+# says so (claims.verdict_rules.verdict_review_missing). Three blank boxes for a new verdict.
 EvidenceSourceFormSet = forms.formset_factory(
     EvidenceSourceForm, extra=3, min_num=0, validate_min=False, **_SOURCE_FORMSET
 )

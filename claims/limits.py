@@ -56,7 +56,7 @@ SPEAKER_TEXTS = {
 DISMISSAL_REASON = ("reason for the dismissal", dismissal_reason_length)
 REJECTION_NOTE = ("reason for the rejection", rejection_note_length)
 
-# A verdict's free text by its field's name (claims.verdicts.verdict_text_check): what the
+# A verdict's free text by its field's name (claims.verdict_content.verdict_text_check): what the
 # messages call it, and its limit.
 VERDICT_TEXTS = {
     "conclusion": ("conclusion", conclusion_length),

@@ -133,7 +133,7 @@ def locked_claim(claim: Claim) -> Claim:
 
 def contribution_record(*, verdict: Verdict, user, kind: str) -> None:
     """`user` changed what `verdict` would publish: the four-eyes rule
-    (claims.verdicts.verdict_publish_refusal) keeps them from publishing it."""
+    (claims.verdict_rules.verdict_publish_refusal) keeps them from publishing it."""
     VerdictContribution.objects.get_or_create(
         verdict=verdict, version=verdict.version, user=user, defaults={"kind": kind}
     )

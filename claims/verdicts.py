@@ -1,5 +1,7 @@
-"""Writes to verdicts: drafts with their sources, review and publication, and the four-eyes
-rule on who may publish. Corrections of published verdicts are claims.corrections.
+"""Writes to verdicts: drafts with their sources, review and publication. Who may take each
+step, and what a verdict needs first, is claims.verdict_rules; its texts and sources as stored,
+claims.verdict_content; what a stale form is told, claims.verdict_conflicts. Corrections of
+published verdicts are claims.corrections.
 
 Every change of status goes through claims.workflow.transition(); saves are optimistically
 locked on Verdict.version. What the published record protects (deletes, ratings in use, the
@@ -7,99 +9,32 @@ readers' cache generation) is claims.record.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from articles.intake.addresses import PORT_RULE, has_impossible_port
-from articles.intake.storable import url_shown
-from articles.services import is_blank, visible_text
-from articles.times import desk_time
+from articles.services import visible_text
 
 from . import ownership, workflow
-from .limits import SOURCE_TEXTS, VERDICT_TEXTS, text_refusals
-from .models import (
-    Claim,
-    ClaimEventKind,
-    ContributionKind,
-    EvidenceSource,
-    Speaker,
-    Verdict,
-    VerdictContribution,
-    VerdictStatus,
-)
+from .models import Claim, ClaimEventKind, ContributionKind, Speaker, Verdict
 from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
-from .workflow import VersionConflict
-
-# --- Four eyes ---------------------------------------------------------------------------------
-
-
-def verdict_contributor_ids(*, verdict: Verdict, kinds=tuple(ContributionKind.values)) -> set[int]:
-    """Everyone who wrote or changed the verdict's wording, rating or sources, in any version."""
-    contributors = set(
-        VerdictContribution.objects.filter(verdict=verdict, kind__in=kinds).values_list(
-            "user_id", flat=True
-        )
-    )
-    return contributors | {verdict.author_id}
-
-
-def verdict_publish_refusal(*, verdict: Verdict, user) -> str | None:
-    """Why `user` may not publish `verdict`, or None: the one rule the admin, the desk and the
-    API share."""
-    if not user.has_perm("claims.publish_verdict"):
-        return "Only editors can publish verdicts."
-    if user.pk not in verdict_contributor_ids(verdict=verdict):
-        return None
-    # One rule, two reasons: only a CORRECTION contribution on a verdict not yet published
-    # is a change to who said the claim or where (services.attribution_contributions_record);
-    # told as content, the editor looked for a wording they never wrote.
-    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        return (
-            "You wrote or changed this verdict's content: another editor must approve and "
-            "publish it."
-        )
-    return (
-        "You corrected the speaker or the article of this claim, which its verdict publishes: "
-        "another editor must approve and publish it."
-    )
-
-
-def verdict_withdraw_refusal(*, verdict: Verdict, user) -> str | None:
-    """Why `user` may not withdraw `verdict` from review, or None: the one rule the claim page
-    and the service share (whether it is still in review is the workflow's to say)."""
-    if not user.has_perm("claims.change_verdict"):
-        return "Only fact-checkers and editors can withdraw verdicts."
-    if user.pk not in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        if user.has_perm("claims.return_verdict"):
-            return (
-                "Only its author, or someone who wrote part of the draft, withdraws a verdict: "
-                "return it to the author with a comment instead."
-            )
-        return "Only its author, or someone who wrote part of the draft, withdraws a verdict."
-    return None
-
-
-def verdict_return_refusal(*, verdict: Verdict, user) -> str | None:
-    """Why `user` may not return `verdict` to its author, or None: the one rule the claim page
-    and the service share. Returning is reviewing, and nobody reviews what they wrote: those
-    who wrote part of the draft withdraw it to change it (verdict_withdraw_refusal's set)."""
-    if not user.has_perm("claims.return_verdict"):
-        return "Only editors can return verdicts."
-    if user.pk in verdict_contributor_ids(verdict=verdict, kinds=[ContributionKind.DRAFT]):
-        return OWN_DRAFT_REVIEW_REFUSAL
-    return None
-
-
-# Whoever wrote part of the draft may not publish it either (verdict_publish_refusal's set holds
-# verdict_return_refusal's), so this refusal says both: the review box shows it alone.
-OWN_DRAFT_REVIEW_REFUSAL = (
-    "You wrote or changed this verdict's draft, so another editor reviews it: you cannot "
-    "publish it or return it. To change it yourself, withdraw it from review."
+from .verdict_conflicts import action_conflict, already_saved, verdict_locked, version_conflict
+from .verdict_content import (
+    content_unchanged,
+    sources_changed,
+    sources_check,
+    sources_replace,
+    verdict_text_check,
 )
+from .verdict_rules import (
+    refuse_missing,
+    verdict_publish_refusal,
+    verdict_return_refusal,
+    verdict_review_missing,
+    verdict_withdraw_refusal,
+)
+from .workflow import VersionConflict
 
 
 def _content(verdict: Verdict) -> tuple:
@@ -117,41 +52,6 @@ def _locked_speaker_and_claim(claim_id: int) -> Claim:
     if claim.speaker_id != (speaker.pk if speaker else None):
         raise ValidationError("The claim's speaker changed meanwhile: try again.")
     return claim
-
-
-def verdict_content_missing(*, rating, conclusion: str, has_sources: bool) -> list[str]:
-    """What a verdict with this rating, conclusion and sources lacks to go to review or be
-    published, each named ("a rating", "a conclusion", "at least one evidence source"): the
-    one rule, for a draft going to review (verdict_review_missing) and for a correction,
-    which republishes what it is given."""
-    return [
-        what
-        for what, absent in (
-            ("a rating", rating is None),
-            ("a conclusion", is_blank(conclusion or "")),
-            ("at least one evidence source", not has_sources),
-        )
-        if absent
-    ]
-
-
-def verdict_review_missing(verdict: Verdict) -> list[str]:
-    """What the saved verdict lacks to go to review or be published (verdict_content_missing).
-    A draft may lack any of it, since a newsroom saves work in progress."""
-    return verdict_content_missing(
-        rating=verdict.rating_id,
-        conclusion=verdict.conclusion,
-        has_sources=verdict.sources.exists(),
-    )
-
-
-def refuse_missing(missing: list[str], *, before: str) -> None:
-    """Refuse a verdict that lacks `missing` (verdict_content_missing) `before` a step."""
-    # Named one by one: "a rating and a conclusion" sent the author looking for a conclusion
-    # that was there.
-    if missing:
-        listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
-        raise ValidationError(f"A verdict needs {listed} before {before}.")
 
 
 def _refuse_incomplete(verdict: Verdict, *, before: str) -> None:
@@ -235,29 +135,6 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
     return verdict
 
 
-class AlreadySaved(VersionConflict):
-    """A stale save or correction whose content is what the verdict holds now: the same form
-    sent twice (a double click, a second tab), or a colleague who wrote the same. Nothing is
-    written; the desk says so instead of a conflict. Still a VersionConflict, so a caller that
-    does not tell the two apart refuses it and writes nothing."""
-
-    def __init__(self, message: str, *, verdict: Verdict):
-        super().__init__(message, code="already_saved")
-        self.verdict = verdict
-
-
-def _already_saved(verdict: Verdict, *, actor) -> AlreadySaved:
-    when = desk_time(verdict.updated_at)
-    if verdict.updated_by_id == actor.pk:
-        saved = f"you saved this at {when}, in another tab or by sending the form twice"
-    else:
-        who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
-        saved = f"{who} last changed it at {when}"
-    return AlreadySaved(
-        f"Nothing changed: the verdict already holds what you sent ({saved}).", verdict=verdict
-    )
-
-
 def _draft_write(
     *,
     claim: Claim,
@@ -292,7 +169,7 @@ def _draft_write(
     else:
         if expected_version != verdict.version:
             if content_unchanged(verdict, rating, conclusion, explanation, sources):
-                raise _already_saved(verdict, actor=actor)
+                raise already_saved(verdict, actor=actor)
             raise version_conflict(verdict, actor=actor, draft=True)
         before = _content(verdict)
         if content_unchanged(verdict, rating, conclusion, explanation, sources):
@@ -319,167 +196,11 @@ def _draft_write(
     return verdict, before
 
 
-def content_unchanged(
-    verdict: Verdict, rating, conclusion: str, explanation: str, sources: list[dict]
-) -> bool:
-    """Whether a save or a correction would leave the verdict as it is: the same rating and
-    wording (stripped), and the same sources in the same order (a source's access date counts
-    only where the save gives one: the desk's form does not, and a save gives a new source
-    today's)."""
-    fields = (rating.pk if rating else None, conclusion, explanation)
-    if (verdict.rating_id, verdict.conclusion, verdict.explanation) != fields:
-        return False
-    stored = list(verdict.sources.order_by("id").values_list("url", "title", "note", "accessed_on"))
-    if len(stored) != len(sources):
-        return False
-    for (url, title, note, accessed_on), source in zip(stored, sources, strict=True):
-        if (url, title, note) != source_stored(source):
-            return False
-        if source.get("accessed_on") and source["accessed_on"] != accessed_on:
-            return False
-    return True
-
-
 def _contribution_if_changed(*, verdict: Verdict, user, before: tuple | None) -> None:
     """The one definition of contributing to a version: its wording, rating or sources differ
     from the version before (a new verdict always counts; saving it unchanged does not)."""
     if _content(verdict) != before:
         contribution_record(verdict=verdict, user=user, kind=ContributionKind.DRAFT)
-
-
-# --- Sources, versioned actions, corrections --------------------------------------------------
-
-
-def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> VersionConflict:
-    mine = verdict.updated_by_id == actor.pk
-    who = (
-        "you" if mine else (verdict.updated_by.get_username() if verdict.updated_by else "someone")
-    )
-    when = desk_time(verdict.updated_at)
-    if draft and verdict.status == VerdictStatus.PUBLISHED:
-        # Reloading would not help: the draft form saves drafts, and a published verdict
-        # changes only through a correction.
-        return VersionConflict(
-            f"This verdict was published by {who} at {when}: a published verdict changes only "
-            "through a correction.",
-            code="conflict",
-        )
-    if mine:
-        # Not "their changes": the other save was this person's own, and naming them as
-        # someone else sent them looking for a colleague. Not "saved" either when what they
-        # did was publish or return it: the words of their own last step on it.
-        return VersionConflict(
-            f"You {_own_last_step(verdict, actor=actor)} at {when}, in another tab or by "
-            "sending the form twice — reload to see it as it is now before you change it.",
-            code="conflict",
-        )
-    return VersionConflict(
-        f"This verdict was changed by {who} at {when} — reload to see their changes "
-        "before saving yours.",
-        code="conflict",
-    )
-
-
-# What a person did to a verdict, by the timeline event their step recorded.
-_OWN_STEPS = {
-    ClaimEventKind.DRAFTED: "saved this verdict again",
-    ClaimEventKind.SUBMITTED: "submitted this verdict for review",
-    ClaimEventKind.WITHDRAWN: "withdrew this verdict from review",
-    ClaimEventKind.RETURNED: "returned this verdict to its author",
-    ClaimEventKind.PUBLISHED: "published this verdict",
-    ClaimEventKind.CORRECTED: "published a correction of this verdict",
-}
-
-
-def _own_last_step(verdict: Verdict, *, actor) -> str:
-    event = (
-        verdict.claim.events.filter(kind__in=_OWN_STEPS, actor=actor)
-        .order_by("-id")
-        .values_list("kind", flat=True)
-        .first()
-    )
-    return _OWN_STEPS.get(event, "changed this verdict")
-
-
-def verdict_locked(
-    verdict: Verdict, expected_version: int | None, *, actor, sent: dict | None = None
-) -> Verdict:
-    """The verdict, locked, refused if it is no longer at `expected_version`; when what was
-    `sent` (content_unchanged's rating, conclusion, explanation and sources) is what it holds
-    now, refused as AlreadySaved instead."""
-    locked = (
-        Verdict.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .get(pk=verdict.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        if sent is not None and content_unchanged(locked, **sent):
-            raise _already_saved(locked, actor=actor)
-        raise version_conflict(locked, actor=actor)
-    return locked
-
-
-# What a source may link: the public page makes each one a link, so never javascript: or data:.
-_source_url_check = URLValidator(schemes=["http", "https"])
-
-
-def verdict_text_check(**texts: str) -> None:
-    """Refuse verdict text (claims.limits.VERDICT_TEXTS, by field name) that cannot be stored
-    or is past its limit, naming the field as the forms do."""
-    for field, text in texts.items():
-        refused = text_refusals(text, *VERDICT_TEXTS[field])
-        if refused:
-            raise ValidationError({field: refused})
-
-
-def source_stored(source: dict) -> tuple[str, str, str]:
-    """A given source's (url, title, note) as they are stored: the desk's one cleaning of
-    typed text (visible_text), whichever way the source came, the desk's form, the admin's or
-    a correction."""
-    return tuple(visible_text(source.get(field)) for field in ("url", "title", "note"))
-
-
-def sources_check(sources: list[dict]) -> None:
-    for number, source in enumerate(sources, start=1):
-        for field, (what, length) in SOURCE_TEXTS.items():
-            refused = text_refusals(visible_text(source.get(field)), what, length)
-            if refused:
-                raise ValidationError(
-                    {"sources": [f"Source {number}: {message}" for message in refused]}
-                )
-        url, title, _ = source_stored(source)
-        try:
-            _source_url_check(url)
-        except ValidationError:
-            raise ValidationError(
-                {"sources": [f"Source {number}: give its http(s) address, not {url_shown(url)!r}."]}
-            ) from None
-        if has_impossible_port(url):
-            message = f"Source {number}: {url_shown(url)!r} is not an address: {PORT_RULE}."
-            raise ValidationError({"sources": [message]})
-        if not title:
-            raise ValidationError({"sources": [f"Source {number}: give its title."]})
-
-
-def sources_replace(verdict: Verdict, sources: list[dict]) -> None:
-    sources_check(sources)
-    today = timezone.localdate()
-    for old in verdict.sources.all():
-        old.delete()  # one by one, so each leaves its history record
-    bulk_create_with_history(
-        [
-            EvidenceSource(
-                verdict=verdict,
-                url=url,
-                title=title,
-                note=note,
-                accessed_on=source.get("accessed_on") or today,
-            )
-            for source in sources
-            for url, title, note in [source_stored(source)]
-        ],
-        EvidenceSource,
-    )
 
 
 def verdict_save(
@@ -522,20 +243,6 @@ def verdict_save(
     return verdict
 
 
-def sources_changed(before, sources: list[dict]) -> dict[str, str]:
-    """The sources' addresses a save or a correction added, removed, or kept with another
-    title or note, against the (url, title, note) rows `before` it; the empty ones left out.
-    The event data the history shows for 'Verdict drafted' and 'Correction published'."""
-    old = {url: (title, note) for url, title, note in before}
-    new = {url: (title, note) for url, title, note in map(source_stored, sources)}
-    changes = {
-        "sources_added": [url for url in new if url not in old],
-        "sources_removed": [url for url in old if url not in new],
-        "sources_changed": [url for url in new if url in old and new[url] != old[url]],
-    }
-    return {key: ", ".join(urls) for key, urls in changes.items() if urls}
-
-
 def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, comment: str = ""):
     """Submit, withdraw, return or publish the verdict as loaded at `expected_version`.
 
@@ -556,36 +263,6 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
         try:
             locked = verdict_locked(verdict, expected_version, actor=actor)
         except VersionConflict as conflict:
-            current = Verdict.objects.select_related("updated_by").get(pk=verdict.pk)
-            done = _action_already_done(current, action, actor, expected_version)
-            if done is None:
-                raise
-            raise done from conflict
+            current = Verdict.objects.select_related("updated_by", "editor").get(pk=verdict.pk)
+            raise action_conflict(current, action, actor, expected_version) from conflict
         return actions[action](locked)
-
-
-# What each action leaves the verdict as, and its words for a second send of the same form.
-_ACTION_REACHES = {
-    "submit": (VerdictStatus.SUBMITTED, "submitted it for review"),
-    "withdraw": (VerdictStatus.DRAFT, "withdrew it from review"),
-    "return": (VerdictStatus.RETURNED, "returned it to its author"),
-    "publish": (VerdictStatus.PUBLISHED, "published it"),
-}
-
-
-def _action_already_done(
-    verdict: Verdict, action: str, actor, expected_version: int
-) -> AlreadySaved | None:
-    """The answer to the same action sent twice (a double click, a re-sent form): the verdict
-    is one version on, in the state the action leaves, and this person moved it there."""
-    status, done = _ACTION_REACHES[action]
-    if (
-        verdict.status == status
-        and verdict.updated_by_id == actor.pk
-        and verdict.version == expected_version + 1
-    ):
-        when = desk_time(verdict.updated_at)
-        return AlreadySaved(
-            f"Already done: you {done} at {when} (the form was sent twice).", verdict=verdict
-        )
-    return None

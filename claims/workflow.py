@@ -132,10 +132,19 @@ ACTION_NAMES = {
 # leave the reader asking what to do instead.
 REFUSALS = {
     (ClaimEventKind.WITHDRAWN, VerdictStatus.PUBLISHED): (
-        "This verdict is published: it cannot be withdrawn, only corrected by an editor."
+        "This verdict can no longer be withdrawn: it is published, and a change now goes "
+        "through a correction."
     ),
     (ClaimEventKind.WITHDRAWN, VerdictStatus.RETURNED): (
         "An editor has returned this verdict already: it is a draft again, to edit and resubmit."
+    ),
+    # "Cannot edit the verdict of a verdict that is submitted for review" said neither what
+    # the state means nor who moves it on.
+    (ClaimEventKind.DRAFTED, VerdictStatus.SUBMITTED): (
+        "This verdict is in review: an editor publishes it or returns it to its author for changes."
+    ),
+    (ClaimEventKind.DRAFTED, VerdictStatus.PUBLISHED): (
+        "This verdict is published: a change now goes through a correction."
     ),
     (ClaimEventKind.WITHDRAWN, VerdictStatus.DRAFT): (
         "This verdict is not submitted for review: there is nothing to withdraw."
@@ -211,16 +220,22 @@ def event_record(claim, kind: str, actor, *, note: str = "", **data):
 
 def request_locked(request, deciding: str, *, actor, decided: dict, refused=ValidationError):
     """A request to an editor (a row with status, decided_by and decided_at), locked, while
-    pending. Decided as `deciding` already, the same button sent twice or a colleague's first,
-    it is said so (already_done, with `decided`'s words for that decision), not refused;
-    decided otherwise, it is refused as `refused`."""
+    pending. `decided` gives each decision's words: what was done ("published this
+    correction") and the verb of deciding so ("publish"). Decided as `deciding` already, the
+    same button sent twice or a colleague's first, it is said so (already_done), not refused;
+    decided otherwise, it is refused as `refused`, saying who decided and when."""
     from .models import ApplicationStatus
 
     request = type(request).objects.select_for_update().get(pk=request.pk)
     if request.status == deciding:
         raise already_done(
-            did=decided[deciding], by=request.decided_by, at=request.decided_at, actor=actor
+            did=decided[deciding][0], by=request.decided_by, at=request.decided_at, actor=actor
         )
     if request.status != ApplicationStatus.PENDING:
-        raise refused(f"This request was {request.get_status_display().lower()} already.")
+        # "This request was approved already" left the sender asking by whom, and when.
+        by = request.decided_by
+        who = "Someone" if by is None else "You" if by.pk == actor.pk else by.get_username()
+        when = f" at {desk_time(request.decided_at)}" if request.decided_at else ""
+        did, _ = decided[request.status]
+        raise refused(f"{who} {did}{when}: nothing to {decided[deciding][1]}.")
     return request

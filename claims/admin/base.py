@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import smart_split, unescape_string_literal
 
 from .. import record
-from ..verdicts import AlreadySaved
+from ..verdict_conflicts import AlreadySaved
 
 
 def search_terms(search_term: str) -> list[str]:

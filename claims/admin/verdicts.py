@@ -10,7 +10,7 @@ from articles.services import visible_text
 from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
 from config.admin_paging import LargeChangelistMixin
 
-from .. import ownership, record, selectors, verdicts
+from .. import ownership, record, selectors, verdict_conflicts, verdicts
 from ..forms import text_limit
 from ..limits import evidence_note_length, explanation_length
 from ..models import (
@@ -123,7 +123,9 @@ class VerdictAdminForm(forms.ModelForm):
             # too, tells that from a conflict. Other text is refused here, the form kept.
             if sent != stored:
                 raise ValidationError(
-                    verdicts.version_conflict(current, actor=self.actor, draft=True).messages
+                    verdict_conflicts.version_conflict(
+                        current, actor=self.actor, draft=True
+                    ).messages
                 )
         return cleaned
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.services import visible_text
+from articles.times import desk_time
 
 from .. import services
 from ..appearances import NeedsAnEditor, may_change_public_appearances, standing_applications
@@ -63,11 +64,12 @@ def _refuse_unless_applicable(*, claim: Claim, checked: Claim) -> None:
         )
 
 
-# Each decision as its second send is told it was done ("Already done: you approved ...").
+# Each decision as it is told once done ("Already done: you approved ...", "ed approved this
+# request at ...: nothing to reject"), and the verb of deciding so.
 _DECIDED = {
-    ApplicationStatus.APPROVED: "approved this request",
-    ApplicationStatus.REJECTED: "rejected this request",
-    ApplicationStatus.WITHDRAWN: "withdrew this request",
+    ApplicationStatus.APPROVED: ("approved this request", "approve"),
+    ApplicationStatus.REJECTED: ("rejected this request", "reject"),
+    ApplicationStatus.WITHDRAWN: ("withdrew this request", "withdraw"),
 }
 
 
@@ -129,11 +131,7 @@ def verdict_application_request(*, claim: Claim, checked: Claim, actor) -> Verdi
             claim=claim, status=ApplicationStatus.PENDING
         ).first()
         if pending is not None:
-            raise GroupActionRefused(
-                f"A request to apply the verdict of claim #{pending.checked_id} to this claim "
-                f"waits for an editor already ({pending.proposed_by.get_username()}, "
-                f"{pending.proposed_at:%-d %b %H:%M}): an editor approves or rejects it."
-            )
+            raise GroupActionRefused(_waiting_refusal(pending, actor=actor))
         application = VerdictApplication.objects.create(
             claim=claim, checked=checked, proposed_by=actor
         )
@@ -149,6 +147,22 @@ def verdict_application_request(*, claim: Claim, checked: Claim, actor) -> Verdi
                 application=application.pk,
             )
     return application
+
+
+def _waiting_refusal(pending: VerdictApplication, *, actor) -> str:
+    """Why another request is not sent while `pending` waits, saying whose that one is: the
+    sender's own named in the third person sent them looking for someone else."""
+    what = f"to apply the verdict of claim #{pending.checked_id} to this claim"
+    sent = desk_time(pending.proposed_at)
+    if pending.proposed_by_id == actor.pk:
+        return (
+            f"Your request {what}, sent at {sent}, waits for an editor already: withdraw it "
+            "to send another, or wait until an editor approves or rejects it."
+        )
+    return (
+        f"{pending.proposed_by.get_username()}'s request {what}, sent at {sent}, waits for an "
+        "editor already: an editor approves or rejects it."
+    )
 
 
 def verdict_application_approve(*, application: VerdictApplication, editor) -> VerdictApplication:

@@ -71,7 +71,9 @@ class CorrectionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Correction request {self.pk} for verdict {self.verdict_id} ({self.status})"
+        # An approved correction is a published one, as the desk says (the admin's titles).
+        status = "published" if self.status == ApplicationStatus.APPROVED else self.status
+        return f"Correction request {self.pk} for verdict {self.verdict_id} ({status})"
 
     def based_on_rating(self, rating: Rating | None) -> bool:
         """Whether `rating` is the rating its writer read on the verdict: the same rating by

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from config.form_encoding import refuse_unreadable
 
-from .. import attribution, services, verdicts
+from .. import attribution, services, verdict_conflicts, verdicts
 from ..forms import (
     DismissForm,
     ReturnForm,
@@ -146,10 +146,12 @@ def _verdict_action(request, pk: int, action: str, success: str, comment: str = 
             expected_version=form.cleaned_data["version"],
             comment=comment,
         )
-    except verdicts.AlreadySaved as done:
+    except verdict_conflicts.AlreadySaved as done:
         messages.info(request, done.messages[0])
     except verdicts.VersionConflict as conflict:
-        return render_claim(request, claim, status=409, conflict=conflict.messages[0])
+        return render_claim(
+            request, claim, status=409, conflict=conflict.messages[0], conflict_of_action=True
+        )
     except (IllegalTransition, ValidationError, PermissionDenied) as error:
         # PermissionDenied here is the second-pair-of-eyes rule, not a missing permission.
         for message in error_messages(error):

@@ -4,7 +4,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from config.form_encoding import refuse_unreadable
 
-from .. import correction_requests, notes, ownership, selectors, timeline, verdicts
+from .. import (
+    correction_requests,
+    notes,
+    ownership,
+    selectors,
+    timeline,
+    verdict_conflicts,
+    verdict_rules,
+    verdicts,
+)
 from ..appearances import may_change_public_appearances
 from ..forms import (
     ClaimNoteForm,
@@ -35,7 +44,7 @@ from .base import (
 
 EDITABLE_CLAIM = {ClaimStatus.NEW, ClaimStatus.IN_PROGRESS}
 EDITABLE_VERDICT = {VerdictStatus.DRAFT, VerdictStatus.RETURNED}
-# What a verdict saved twice (verdicts.AlreadySaved) is now, where it is no longer a draft.
+# What a verdict saved twice (verdict_conflicts.AlreadySaved) is now, where it is no longer a draft.
 ALREADY_SAVED_STATE = {
     VerdictStatus.SUBMITTED: " It is in review.",
     VerdictStatus.RETURNED: " It was returned to its author: read the editor's comment first.",
@@ -114,21 +123,21 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         and verdict.status == VerdictStatus.SUBMITTED
     )
     return_refusal = (
-        verdicts.verdict_return_refusal(verdict=verdict, user=user) if can_review else None
+        verdict_rules.verdict_return_refusal(verdict=verdict, user=user) if can_review else None
     )
     publish_refusal = (
-        verdicts.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
+        verdict_rules.verdict_publish_refusal(verdict=verdict, user=user) if can_review else None
     )
     # The review box's warnings, one message each; the one for whoever wrote part of the
     # draft says they may neither publish nor return it, so it stands alone.
-    if return_refusal == verdicts.OWN_DRAFT_REVIEW_REFUSAL:
+    if return_refusal == verdict_rules.OWN_DRAFT_REVIEW_REFUSAL:
         review_warnings = [return_refusal]
     else:
         review_warnings = [refusal for refusal in (publish_refusal, return_refusal) if refusal]
     can_withdraw = (
         verdict is not None
         and verdict.status == VerdictStatus.SUBMITTED
-        and verdicts.verdict_withdraw_refusal(verdict=verdict, user=user) is None
+        and verdict_rules.verdict_withdraw_refusal(verdict=verdict, user=user) is None
     )
     published = verdict is not None and verdict.is_published
     pending_correction = correction_requests.pending_correction_of(verdict) if published else None
@@ -250,6 +259,9 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "correction_form": correction_form,
         "correction_sources": correction_sources,
         "conflict": forms.get("conflict"),
+        # A refused submit, withdrawal, return or publication saved nothing typed: its own
+        # words say what was not done ("Not published: ..."), not the forms' "Not saved."
+        "conflict_of_action": forms.get("conflict_of_action", False),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 
@@ -279,7 +291,7 @@ def save_or_render(request, claim: Claim, save, **forms):
     form sent twice) is no refusal: back to the claim page saying nothing changed."""
     try:
         return save(), None
-    except verdicts.AlreadySaved as saved:
+    except verdict_conflicts.AlreadySaved as saved:
         messages.info(request, saved.messages[0])
         return None, redirect("claims:detail", pk=claim.pk)
     except verdicts.VersionConflict as conflict:
@@ -315,7 +327,7 @@ def verdict_save(request, pk: int):
                 explanation=form.cleaned_data["explanation"],
                 sources=sources_from(formset),
             )
-        except verdicts.AlreadySaved as saved:
+        except verdict_conflicts.AlreadySaved as saved:
             already = saved
             return saved.verdict
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Outlet
-from claims import attribution, verdicts
+from claims import attribution, verdict_rules, verdicts
 from claims.models import Claim, Speaker, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
 from tests.factories import (
@@ -35,11 +35,11 @@ def test_an_editor_who_corrected_the_speaker_of_a_draft_on_the_desk_cannot_publi
     client.post(reverse("claims:publish", args=[draft.claim_id]), {"version": verdict.version})
 
     assert Verdict.objects.get(pk=draft.pk).status == VerdictStatus.SUBMITTED
-    refusal = verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    refusal = verdict_rules.verdict_publish_refusal(verdict=verdict, user=boss)
     assert refusal.startswith("You corrected the speaker or the article of this claim")
     assert "another editor must approve and publish it" in refusal
     assert "wrote or changed" not in refusal
-    assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=editor()) is None
     page = client.get(reverse("claims:detail", args=[draft.claim_id])).content.decode()
     assert "You corrected the speaker or the article of this claim" in page
 
@@ -54,7 +54,7 @@ def test_an_editor_who_changed_a_drafts_attribution_in_the_admin_cannot_publish_
         attribution_cue="said",
         is_direct_quote=True,
     )
-    assert verdicts.verdict_publish_refusal(verdict=submitted(draft), user=boss)
+    assert verdict_rules.verdict_publish_refusal(verdict=submitted(draft), user=boss)
 
 
 def test_an_editor_who_wrote_the_draft_and_corrected_its_speaker_is_told_of_the_content():
@@ -63,7 +63,7 @@ def test_an_editor_who_wrote_the_draft_and_corrected_its_speaker_is_told_of_the_
     attribution.claim_speaker_correct(
         claim=Claim.objects.get(pk=draft.claim_id), actor=boss, name="Someone Else"
     )
-    refusal = verdicts.verdict_publish_refusal(verdict=submitted(draft), user=boss)
+    refusal = verdict_rules.verdict_publish_refusal(verdict=submitted(draft), user=boss)
     assert refusal.startswith("You wrote or changed this verdict's content")
 
 
@@ -73,7 +73,7 @@ def test_correcting_the_speaker_gives_no_right_to_withdraw_the_verdict_from_revi
     attribution.claim_speaker_correct(
         claim=Claim.objects.get(pk=draft.claim_id), actor=boss, name="Someone Else"
     )
-    assert verdicts.verdict_withdraw_refusal(verdict=submitted(draft), user=boss)
+    assert verdict_rules.verdict_withdraw_refusal(verdict=submitted(draft), user=boss)
 
 
 def test_a_speaker_corrected_before_any_draft_leaves_the_editor_free_to_publish():
@@ -82,7 +82,7 @@ def test_a_speaker_corrected_before_any_draft_leaves_the_editor_free_to_publish(
     boss = editor()
     attribution.claim_speaker_correct(claim=claim, actor=boss, name="Someone Else")
     verdict = submitted(drafted_verdict(claim=Claim.objects.get(pk=claim.pk)))
-    assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=boss) is None
 
 
 def test_an_editor_who_renamed_a_drafts_speaker_in_the_admin_cannot_publish_it(client):
@@ -96,9 +96,9 @@ def test_an_editor_who_renamed_a_drafts_speaker_in_the_admin_cannot_publish_it(c
 
     verdict = submitted(draft)
 
-    refusal = verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    refusal = verdict_rules.verdict_publish_refusal(verdict=verdict, user=boss)
     assert refusal and refusal.startswith("You corrected the speaker or the article of this claim")
-    assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=editor()) is None
 
 
 def test_an_editor_who_retitled_the_article_of_a_verdict_in_review_cannot_publish_it(client):
@@ -111,10 +111,10 @@ def test_an_editor_who_retitled_the_article_of_a_verdict_in_review_cannot_publis
     assert admin_save(client, url, title="The editor's own headline").status_code == 302
     assert Article.objects.get(pk=verdict.claim.article_id).title == "The editor's own headline"
 
-    refusal = verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
+    refusal = verdict_rules.verdict_publish_refusal(verdict=verdict, user=boss)
 
     assert refusal and refusal.startswith("You corrected the speaker or the article of this claim")
-    assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=editor()) is None
 
 
 def test_saving_an_article_unchanged_in_the_admin_leaves_the_editor_free_to_publish(client):
@@ -123,7 +123,7 @@ def test_saving_an_article_unchanged_in_the_admin_leaves_the_editor_free_to_publ
     client.force_login(boss)
     url = reverse("admin:articles_article_change", args=[verdict.claim.article_id])
     assert admin_save(client, url).status_code == 302
-    assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=boss) is None
 
 
 def test_an_editor_who_renamed_the_outlet_of_a_draft_in_the_admin_cannot_publish_it(client):
@@ -136,5 +136,5 @@ def test_an_editor_who_renamed_the_outlet_of_a_draft_in_the_admin_cannot_publish
     assert Outlet.objects.get(pk=outlet.pk).name == "The editor's own outlet"
     verdict = submitted(draft)
 
-    assert verdicts.verdict_publish_refusal(verdict=verdict, user=boss)
-    assert verdicts.verdict_publish_refusal(verdict=verdict, user=editor()) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=boss)
+    assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=editor()) is None

@@ -139,7 +139,8 @@ def test_rejected_with_a_reason_or_withdrawn_by_its_writer_and_nobody_else():
     assert (event.actor, event.note) == (reviewer, "The table is right.")
     with pytest.raises(NothingChanged, match="Already done: you rejected this correction"):
         correction_requests.correction_reject(correction=sent, editor=reviewer, note="Again.")
-    with pytest.raises(ValidationError, match="This request was rejected already"):
+    refused = f"{reviewer.get_username()} rejected this correction at .*: nothing to publish"
+    with pytest.raises(ValidationError, match=refused):
         correction_requests.correction_approve(correction=sent, editor=editor())
     # Decided, the verdict takes a new correction.
     again = correction_sent(verdict, writer=writer, conclusion="Fixed, again.")

@@ -1,5 +1,5 @@
 """A correction republishes a verdict: it needs what any verdict needs before review and
-publication (claims.verdicts.verdict_review_missing's one rule, told the same way), and its
+publication (claims.verdict_rules.verdict_review_missing's one rule, told the same way), and its
 'Correction published' event says what it changed, as a 'Verdict drafted' event does."""
 
 from datetime import date

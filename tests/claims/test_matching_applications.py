@@ -141,7 +141,7 @@ def test_a_rejection_says_why_and_leaves_the_claim_as_it_was(case):
     assert public_ids(verdict.claim) == [verdict.claim.pk]
     event = ClaimEvent.objects.get(claim=repeat, kind=ClaimEventKind.APPLICATION_REJECTED)
     assert (event.actor, event.note) == (desk_editor, "Another year's figure.")
-    with pytest.raises(ValidationError, match="rejected already"):
+    with pytest.raises(ValidationError, match="rejected this request at .*: nothing to approve"):
         approve(application)
 
 

@@ -12,6 +12,7 @@ from articles.models import AnalysisStatus, Article
 from claims import analysis, notes
 from claims.models import Claim, ClaimNote, Speaker, SpeakerAlias
 from claims.services import speaker_resolve
+from claims.workflow import IllegalTransition
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -169,12 +170,39 @@ def test_a_withdrawal_and_a_publication_at_once_leave_one_of_them_done_and_the_o
 
     results = run_together(work)
     refused = [r for r in results if isinstance(r, Exception)]
-    assert len(refused) == 1 and isinstance(refused[0], verdicts.VersionConflict), results
+    # Withdrawn first, the publication finds a draft (a conflict); published first, the
+    # withdrawal is told it can no longer be withdrawn.
+    assert len(refused) == 1, results
+    assert isinstance(refused[0], (verdicts.VersionConflict, IllegalTransition)), results
     verdict = Verdict.objects.select_related("claim").get(pk=verdict.pk)
     assert (verdict.status, verdict.claim.status) in {
         (VerdictStatus.DRAFT, ClaimStatus.IN_PROGRESS),
         (VerdictStatus.PUBLISHED, ClaimStatus.PUBLISHED),
     }
+
+
+def test_two_editors_publishing_at_once_publish_once_and_the_second_is_told_who_did():
+    from claims import verdict_conflicts, verdicts
+    from claims.models import Verdict, VerdictStatus
+    from tests.factories import editor, restore_migration_data, submitted_verdict
+
+    restore_migration_data()
+    verdict = submitted_verdict()
+    publishers = [editor(username="ed1"), editor(username="ed2")]
+
+    def work(index):
+        return verdicts.verdict_act(
+            verdict=verdict, actor=publishers[index], action="publish",
+            expected_version=verdict.version,
+        )  # fmt: skip
+
+    results = run_together(work)
+    told = [r for r in results if isinstance(r, Exception)]
+    assert len(told) == 1 and isinstance(told[0], verdict_conflicts.AlreadySaved), results
+    published = Verdict.objects.select_related("editor").get(pk=verdict.pk)
+    assert published.status == VerdictStatus.PUBLISHED
+    assert told[0].messages[0].startswith(f"Already published by {published.editor} at ")
+    assert published.version == verdict.version + 1
 
 
 def test_the_same_analysis_job_delivered_twice_at_once_writes_its_rows_once():

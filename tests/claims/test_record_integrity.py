@@ -10,7 +10,15 @@ from django.db.models import ProtectedError, Subquery
 from django.urls import reverse
 
 from articles.models import Article
-from claims import attribution, correction_requests, corrections, record, services, verdicts
+from claims import (
+    attribution,
+    correction_requests,
+    corrections,
+    record,
+    services,
+    verdict_rules,
+    verdicts,
+)
 from claims.admin.base import PublishedRecordDeleteMixin
 from claims.models import (
     Claim,
@@ -94,8 +102,8 @@ def test_changing_only_the_sources_makes_an_editor_a_contributor_too():
         sources=[{"url": "https://other.example.org/", "title": "Other", "note": ""}],
     )
     submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
-    assert verdicts.verdict_publish_refusal(verdict=submitted, user=boss)
-    assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=submitted, user=boss)
+    assert verdict_rules.verdict_publish_refusal(verdict=submitted, user=editor()) is None
 
 
 def test_an_editor_who_changed_the_draft_once_stays_a_contributor_whatever_came_after():
@@ -136,7 +144,7 @@ def test_saving_a_draft_unchanged_does_not_count_as_writing_it():
     boss = editor()
     verdict_saved_again(draft, actor=boss)  # its own sources, as they are
     submitted = verdicts.verdict_submit(verdict=Verdict.objects.get(pk=draft.pk), actor=boss)
-    assert verdicts.verdict_publish_refusal(verdict=submitted, user=boss) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=submitted, user=boss) is None
 
 
 def test_saving_a_verdict_deleted_since_it_was_loaded_is_refused_not_half_saved():
@@ -280,7 +288,7 @@ def test_a_draft_saved_in_the_admin_goes_through_the_desk_service(client):
     assert draft.conclusion == "Edited in the admin." and draft.version == 2
     assert list(draft.sources.values_list("url", flat=True)) == ["https://b.example.org/"]
     assert draft.claim.events.filter(kind=ClaimEventKind.DRAFTED, actor=boss).exists()
-    assert boss.pk in verdicts.verdict_contributor_ids(verdict=draft)
+    assert boss.pk in verdict_rules.verdict_contributor_ids(verdict=draft)
 
 
 def test_a_refused_admin_save_saves_nothing_not_even_the_sources(client):

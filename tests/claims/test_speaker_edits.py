@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from claims import attribution, services, verdicts
+from claims import attribution, services, verdict_rules, verdicts
 from claims.models import ClaimEventKind, Speaker
 from claims.speaker_edits import speaker_edit
 from tests.claims.admin_forms import admin_save
@@ -67,7 +67,7 @@ def test_a_published_speaker_is_corrected_only_with_a_public_note_on_each_fact_c
     assert correction.created_by == boss
     assert not in_review.corrections.exists()
     # Its record changed under this editor: another editor publishes it.
-    assert "another editor" in verdicts.verdict_publish_refusal(verdict=in_review, user=boss)
+    assert "another editor" in verdict_rules.verdict_publish_refusal(verdict=in_review, user=boss)
     page = client.get(reverse("claims:public", args=[first.pk])).content.decode()
     assert "Ann Example, Mayor of Springfield" in page
     assert "previously attributed to: Ann Exampel, Mayor" in page
@@ -124,7 +124,7 @@ def test_a_speaker_of_a_claim_in_review_is_corrected_on_the_desk_only(client):
     assert corrections == []  # nothing published: no public correction, no note needed
     speaker.refresh_from_db()
     assert speaker.kind == "organisation"
-    assert "another editor" in verdicts.verdict_publish_refusal(verdict=in_review, user=boss)
+    assert "another editor" in verdict_rules.verdict_publish_refusal(verdict=in_review, user=boss)
     with pytest.raises(ValidationError, match="Choose one of"):
         speaker_edit(speaker=speaker, actor=boss, name="Cy Review", role="", kind="robot")
 
@@ -290,11 +290,11 @@ def test_an_editor_who_renames_the_speaker_of_a_draft_leaves_its_publication_to_
     draft = drafted_verdict(claim=ClaimFactory(speaker=speaker), author=author)
     speaker_edit(speaker=speaker, actor=boss, name="Dee Draft", role="Mayor")
     submitted = verdicts.verdict_submit(verdict=draft, actor=author)
-    refusal = verdicts.verdict_publish_refusal(verdict=submitted, user=boss)
+    refusal = verdict_rules.verdict_publish_refusal(verdict=submitted, user=boss)
     assert refusal and "another editor" in refusal
-    assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=submitted, user=editor()) is None
     # The record changed under the draft: that gives no right to withdraw it from review.
-    assert verdicts.verdict_withdraw_refusal(verdict=submitted, user=boss) is not None
+    assert verdict_rules.verdict_withdraw_refusal(verdict=submitted, user=boss) is not None
 
 
 def test_a_refused_speaker_correction_draws_the_page_again_as_typed(client, mayor):

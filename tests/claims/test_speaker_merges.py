@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from claims import services, verdicts
+from claims import services, verdict_rules, verdicts
 from claims.models import (
     Claim,
     ClaimEvent,
@@ -340,7 +340,7 @@ def test_a_speaker_on_record_merges_away_with_a_public_correction(client, pair):
     assert not in_review.corrections.exists()
     merged = in_review.claim.events.get(kind=ClaimEventKind.SPEAKER_MERGED)
     assert merged.data["note"] == note and merge.moved["note"] == note
-    refusal = verdicts.verdict_publish_refusal(verdict=in_review, user=boss)
+    refusal = verdict_rules.verdict_publish_refusal(verdict=in_review, user=boss)
     assert refusal and "another editor" in refusal
 
     page = client.get(reverse("claims:public", args=[published.pk])).content.decode()
@@ -540,9 +540,9 @@ def test_an_editor_who_merges_the_speaker_of_a_draft_leaves_its_publication_to_a
     speaker_merge_undo(merge=merge, actor=undoer)
     submitted = verdicts.verdict_submit(verdict=draft, actor=author)
     for who in (merger, undoer):
-        refusal = verdicts.verdict_publish_refusal(verdict=submitted, user=who)
+        refusal = verdict_rules.verdict_publish_refusal(verdict=submitted, user=who)
         assert refusal and "another editor" in refusal
-    assert verdicts.verdict_publish_refusal(verdict=submitted, user=editor()) is None
+    assert verdict_rules.verdict_publish_refusal(verdict=submitted, user=editor()) is None
 
 
 def test_undoing_a_public_merge_clears_the_cached_verdict_list_of_the_old_id(

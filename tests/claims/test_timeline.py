@@ -258,7 +258,8 @@ def test_a_correction_that_replaced_the_sources_lists_the_change_under_its_own_v
 def test_a_correction_stored_sources_first_still_lists_its_change_under_its_own_version():
     from claims import corrections
     from claims.models import Correction, published_sources_replaceable
-    from claims.verdicts import sources_replace, verdict_locked
+    from claims.verdict_conflicts import verdict_locked
+    from claims.verdict_content import sources_replace
 
     verdict = published_verdict()
     old_source = verdict.sources.get()

@@ -52,15 +52,18 @@ def test_a_publish_sent_twice_publishes_once_and_the_second_says_it_is_done(clie
     assert published.claim.events.filter(kind=ClaimEventKind.PUBLISHED).count() == 1
 
 
-def test_the_same_action_by_someone_else_meanwhile_is_still_a_conflict(client, boss):
+def test_the_same_action_by_someone_else_meanwhile_says_who_did_it(client, boss):
     verdict = submitted_verdict()
     client.force_login(editor(username="other-editor"))
     client.post(reverse("claims:publish", args=[verdict.claim_id]), {"version": verdict.version})
     client.force_login(boss)
     late = client.post(
-        reverse("claims:publish", args=[verdict.claim_id]), {"version": verdict.version}
-    )
-    assert late.status_code == 409 and "Already done" not in late.content.decode()
+        reverse("claims:publish", args=[verdict.claim_id]),
+        {"version": verdict.version},
+        follow=True,
+    ).content.decode()
+    assert "Already published by other-editor at " in late
+    assert "Already done" not in late and "you published" not in late
 
 
 def test_an_editor_returns_a_verdict_with_a_comment(client, boss):
@@ -341,7 +344,7 @@ def test_withdrawing_a_published_verdict_is_refused_with_a_clear_message(client)
         {"version": verdict.version},
         follow=True,
     )
-    assert "This verdict is published: it cannot be withdrawn" in response.content.decode()
+    assert "This verdict can no longer be withdrawn: it is published" in response.content.decode()
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.PUBLISHED
 

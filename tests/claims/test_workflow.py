@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims import services, verdicts
+from claims import services, verdict_conflicts, verdicts
 from claims.models import ClaimEvent, ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
 from claims.workflow import IllegalTransition
 from tests.factories import ClaimFactory, correction_published, draft_resaved, editor, fact_checker
@@ -293,7 +293,7 @@ def test_a_published_or_returned_verdict_cannot_be_withdrawn(checker, boss):
         verdict=verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker),
         editor=boss,
     )
-    with pytest.raises(IllegalTransition, match="published: it cannot be withdrawn"):
+    with pytest.raises(IllegalTransition, match="can no longer be withdrawn: it is published"):
         verdicts.verdict_withdraw(verdict=published, actor=checker)
     returned = verdicts.verdict_return(
         verdict=verdicts.verdict_submit(verdict=draft(ClaimFactory(), checker), actor=checker),
@@ -312,7 +312,7 @@ def test_a_withdrawal_of_a_version_already_acted_on_is_refused_with_who_acted(ch
     verdicts.verdict_act(
         verdict=verdict, actor=boss, action="publish", expected_version=verdict.version
     )
-    with pytest.raises(verdicts.VersionConflict, match="changed by ed"):
+    with pytest.raises(IllegalTransition, match="no longer be withdrawn: ed published it at"):
         verdicts.verdict_act(
             verdict=verdict, actor=checker, action="withdraw", expected_version=verdict.version
         )
@@ -324,7 +324,7 @@ def test_publishing_sent_twice_tells_the_editor_it_was_their_own_second_send(che
     loaded = verdict.version
     verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
     # Still a VersionConflict (nothing written), and said as what it is: done already.
-    with pytest.raises(verdicts.AlreadySaved) as refused:
+    with pytest.raises(verdict_conflicts.AlreadySaved) as refused:
         verdicts.verdict_act(verdict=verdict, actor=boss, action="publish", expected_version=loaded)
     assert refused.value.messages[0].startswith("Already done: you published it at ")
     assert "changed by" not in refused.value.messages[0]

@@ -1,0 +1,193 @@
+"""Stale verdict forms: the optimistic lock on Verdict.version and what the desk says when it
+refuses a save, a correction or an action drawn at an older version (who changed it, when,
+and in the words of what they did), or tells a form sent twice that it was done already."""
+
+from articles.times import desk_time
+
+from .models import ClaimEventKind, Verdict, VerdictStatus
+from .verdict_content import content_unchanged
+from .workflow import IllegalTransition, VersionConflict
+
+
+class AlreadySaved(VersionConflict):
+    """A stale save or correction whose content is what the verdict holds now: the same form
+    sent twice (a double click, a second tab), or a colleague who wrote the same. Nothing is
+    written; the desk says so instead of a conflict. Still a VersionConflict, so a caller that
+    does not tell the two apart refuses it and writes nothing."""
+
+    def __init__(self, message: str, *, verdict: Verdict):
+        super().__init__(message, code="already_saved")
+        self.verdict = verdict
+
+
+def already_saved(verdict: Verdict, *, actor) -> AlreadySaved:
+    when = desk_time(verdict.updated_at)
+    if verdict.updated_by_id == actor.pk:
+        saved = f"you saved this at {when}, in another tab or by sending the form twice"
+    else:
+        who = verdict.updated_by.get_username() if verdict.updated_by else "someone"
+        saved = f"{who} last changed it at {when}"
+    return AlreadySaved(
+        f"Nothing changed: the verdict already holds what you sent ({saved}).", verdict=verdict
+    )
+
+
+def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> VersionConflict:
+    mine = verdict.updated_by_id == actor.pk
+    who = (
+        "you" if mine else (verdict.updated_by.get_username() if verdict.updated_by else "someone")
+    )
+    when = desk_time(verdict.updated_at)
+    if draft and verdict.status == VerdictStatus.PUBLISHED:
+        # Reloading would not help: the draft form saves drafts, and a published verdict
+        # changes only through a correction.
+        return VersionConflict(
+            f"This verdict was published by {who} at {when}: a published verdict changes only "
+            "through a correction.",
+            code="conflict",
+        )
+    if mine:
+        # Not "their changes": the other save was this person's own, and naming them as
+        # someone else sent them looking for a colleague. Not "saved" either when what they
+        # did was publish or return it: the words of their own last step on it.
+        return VersionConflict(
+            f"You {_own_last_step(verdict, actor=actor)} at {when}, in another tab or by "
+            "sending the form twice — reload to see it as it is now before you change it.",
+            code="conflict",
+        )
+    return VersionConflict(
+        f"This verdict was changed by {who} at {when} — reload to see their changes "
+        "before saving yours.",
+        code="conflict",
+    )
+
+
+# What a person did to a verdict, by the timeline event their step recorded: as "You ..." of
+# one's own step (version_conflict), and as "<who> ..." in an action's refusal (action_conflict).
+_OWN_STEPS = {
+    ClaimEventKind.DRAFTED: "saved this verdict again",
+    ClaimEventKind.SUBMITTED: "submitted this verdict for review",
+    ClaimEventKind.WITHDRAWN: "withdrew this verdict from review",
+    ClaimEventKind.RETURNED: "returned this verdict to its author",
+    ClaimEventKind.PUBLISHED: "published this verdict",
+    ClaimEventKind.CORRECTED: "published a correction of this verdict",
+}
+
+
+_STEPS = {
+    ClaimEventKind.DRAFTED: "saved it",
+    ClaimEventKind.SUBMITTED: "submitted it for review",
+    ClaimEventKind.WITHDRAWN: "withdrew it from review",
+    ClaimEventKind.RETURNED: "returned it to its author",
+    ClaimEventKind.PUBLISHED: "published it",
+    ClaimEventKind.CORRECTED: "published a correction of it",
+}
+
+
+def _last_step(verdict: Verdict, *, user_id) -> str | None:
+    """The kind of the last verdict step `user_id` recorded on the verdict's claim, or None."""
+    return (
+        verdict.claim.events.filter(kind__in=_OWN_STEPS, actor_id=user_id)
+        .order_by("-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+
+
+def _own_last_step(verdict: Verdict, *, actor) -> str:
+    return _OWN_STEPS.get(_last_step(verdict, user_id=actor.pk), "changed this verdict")
+
+
+def verdict_locked(
+    verdict: Verdict, expected_version: int | None, *, actor, sent: dict | None = None
+) -> Verdict:
+    """The verdict, locked, refused if it is no longer at `expected_version`; when what was
+    `sent` (content_unchanged's rating, conclusion, explanation and sources) is what it holds
+    now, refused as AlreadySaved instead."""
+    locked = (
+        Verdict.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=verdict.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        if sent is not None and content_unchanged(locked, **sent):
+            raise already_saved(locked, actor=actor)
+        raise version_conflict(locked, actor=actor)
+    return locked
+
+
+# What each action leaves the verdict as, and its words for a second send of the same form.
+# (Its words as a refused action's: "Not submitted", "can no longer be submitted".)
+_ACTION_DONE = {
+    "submit": "submitted",
+    "withdraw": "withdrawn",
+    "return": "returned",
+    "publish": "published",
+}
+
+
+_ACTION_REACHES = {
+    "submit": (VerdictStatus.SUBMITTED, "submitted it for review"),
+    "withdraw": (VerdictStatus.DRAFT, "withdrew it from review"),
+    "return": (VerdictStatus.RETURNED, "returned it to its author"),
+    "publish": (VerdictStatus.PUBLISHED, "published it"),
+}
+
+
+def _action_already_done(
+    verdict: Verdict, action: str, actor, expected_version: int
+) -> AlreadySaved | None:
+    """The answer to the same action sent twice (a double click, a re-sent form): the verdict
+    is one version on, in the state the action leaves, and this person moved it there."""
+    status, done = _ACTION_REACHES[action]
+    if (
+        verdict.status == status
+        and verdict.updated_by_id == actor.pk
+        and verdict.version == expected_version + 1
+    ):
+        when = desk_time(verdict.updated_at)
+        return AlreadySaved(
+            f"Already done: you {done} at {when} (the form was sent twice).", verdict=verdict
+        )
+    return None
+
+
+def action_conflict(
+    verdict: Verdict, action: str, actor, expected_version: int
+) -> VersionConflict | IllegalTransition:
+    """Why `action` on the verdict as loaded at `expected_version` is refused, said for what
+    the action is: an action saves nothing the user typed, so "not saved" and "their changes"
+    told them of a loss there was not."""
+    done = _action_already_done(verdict, action, actor, expected_version)
+    if done is not None:
+        return done
+    if verdict.status == VerdictStatus.PUBLISHED:
+        # Published meanwhile (a colleague first, or both at once: the second waits on the
+        # lock and finds it so). Reloading would not help: say what the verdict is now.
+        who = _who(verdict.editor, actor=actor)
+        when = desk_time(verdict.published_at)
+        if action == "publish":
+            return AlreadySaved(f"Already published by {who} at {when}.", verdict=verdict)
+        return IllegalTransition(
+            f"This verdict can no longer be {_ACTION_DONE[action]}: {who} published it at "
+            f"{when}, and a change now goes through a correction."
+        )
+    when = desk_time(verdict.updated_at)
+    step = _STEPS.get(_last_step(verdict, user_id=verdict.updated_by_id), "changed it")
+    if verdict.updated_by_id == actor.pk:
+        return VersionConflict(
+            f"Not {_ACTION_DONE[action]}: you {step} at {when}, in another tab or by sending "
+            "the form twice. Reload to see the verdict as it is now.",
+            code="conflict",
+        )
+    return VersionConflict(
+        f"Not {_ACTION_DONE[action]}: the verdict changed since you opened the page "
+        f"({_who(verdict.updated_by, actor=actor)} {step} at {when}). Reload to see the change.",
+        code="conflict",
+    )
+
+
+def _who(user, *, actor) -> str:
+    if user is None:
+        return "someone"
+    return "you" if user.pk == actor.pk else user.get_username()
