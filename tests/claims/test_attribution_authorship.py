@@ -81,7 +81,9 @@ def test_a_speaker_corrected_before_any_draft_leaves_the_editor_free_to_publish(
     Verdict.objects.filter(claim=claim).delete()
     boss = editor()
     attribution.claim_speaker_correct(claim=claim, actor=boss, name="Someone Else")
-    verdict = submitted(drafted_verdict(claim=Claim.objects.get(pk=claim.pk)))
+    # The claim is still its first author's (claims.ownership): they write the draft again.
+    claim = Claim.objects.get(pk=claim.pk)
+    verdict = submitted(drafted_verdict(claim=claim, author=claim.assignee))
     assert verdict_rules.verdict_publish_refusal(verdict=verdict, user=boss) is None
 
 
