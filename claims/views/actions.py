@@ -84,6 +84,7 @@ def claim_speaker(request, pk: int):
             name=form.cleaned_data["name"],
             role=form.cleaned_data["role"],
             loaded_speaker=form.loaded(),
+            record_alias=form.cleaned_data["record_alias"],
         )
     except NothingChanged as unchanged:
         messages.info(request, str(unchanged))
@@ -91,7 +92,10 @@ def claim_speaker(request, pk: int):
         return render_claim(
             request, claim, status=409, conflict=conflict.messages[0], speaker_form=form
         )
-    except (IllegalTransition, ValidationError, PermissionDenied) as error:
+    except ValidationError as error:  # drawn again as typed, each refusal beside its field
+        form.add_error(None, error)
+        return render_claim(request, claim, status=400, speaker_form=form)
+    except (IllegalTransition, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)
     else:
