@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from config.admin_paging import EstimatedCountPaginator
 from config.form_encoding import refuse_unreadable
 from config.middleware import answers_too_large
+from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from . import services
@@ -58,7 +59,7 @@ def article_list(request):
 @login_required
 @permission_required("articles.view_article", raise_exception=True)
 def article_detail(request, pk: int):
-    article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    article = desk_article_or_404(Article.objects.select_related("outlet"), pk=pk)
     sentences = article.sentences.select_related("speaker").order_by("start")
     claims_by_span = {(c.start, c.end): c for c in article.claims.all()}
     rows = [
@@ -80,11 +81,21 @@ def article_detail(request, pk: int):
 RERUN_ANALYSIS = "articles.change_article"
 
 
+def desk_article_or_404(queryset, *, pk: int) -> Article:
+    return desk_get_or_404(
+        queryset,
+        pk=pk,
+        message=f"No article #{pk} on the desk: it may have been deleted.",
+        back="articles:list",
+        back_label="Back to the articles",
+    )
+
+
 @login_required
 @permission_required(RERUN_ANALYSIS, raise_exception=True)
 @require_POST
 def article_analyse_again(request, pk: int):
-    article = get_object_or_404(Article, pk=pk)
+    article = desk_article_or_404(Article.objects, pk=pk)
     try:
         article_analysis_rerun(article=article)
     except ValidationError as error:

@@ -23,9 +23,16 @@ def claim_speaker_correct(
     role: str = "",
     speaker: Speaker | None = None,
     loaded_speaker: str | None = None,
+    record_alias: bool = False,
 ) -> Claim:
-    """Set the claim's speaker by hand. The name as written becomes an alias of the speaker, so
-    the next analysis attributes it the same way.
+    """Set the claim's speaker by hand: the `speaker` chosen, or the one a typed `name` finds
+    (created when none has it).
+
+    With a speaker chosen, a typed name is another spelling of that speaker, recorded as its
+    alias so the next analysis attributes it the same way, only when `record_alias` says so:
+    otherwise choosing Ann Example and typing "Bo Quiet" made "Bo Quiet" Ann Example's alias and
+    every later mention of Bo Quiet hers. A typed name that is another speaker's is refused, not
+    ignored or moved to the speaker chosen.
 
     `loaded_speaker` is the claim's speaker id as the page showed it ("" for none; None from a
     caller that does not say): a page drawn before someone else's correction is refused, not
@@ -51,10 +58,15 @@ def claim_speaker_correct(
         claim = locked_claim(claim)
         previous = claim.speaker.name if claim.speaker else None
         new_alias = False
-        if name and speaker_key(name):
-            _, new_alias = SpeakerAlias.objects.get_or_create(
-                key=speaker_key(name), defaults={"speaker": speaker, "alias": name}
+        if key := speaker_key(name):
+            if not record_alias and not SpeakerAlias.objects.filter(key=key).exists():
+                raise _unrecorded_alias(speaker, name)
+            # Read after the check too: a colleague may have given the name to someone else.
+            alias, new_alias = SpeakerAlias.objects.select_related("speaker").get_or_create(
+                key=key, defaults={"speaker": speaker, "alias": name}
             )
+            if alias.speaker_id != speaker.pk:
+                raise _name_of_another(alias.speaker, chosen=speaker, name=name)
         unchanged = claim.speaker_id == speaker.pk and not new_alias and role in ("", speaker.role)
         if loaded_speaker is not None and loaded_speaker != str(claim.speaker_id or ""):
             raise _stale_correction(claim, actor=actor, already=unchanged)
@@ -90,6 +102,27 @@ def claim_speaker_correct(
         )
         attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
     return claim
+
+
+def _unrecorded_alias(speaker: Speaker, name: str) -> ValidationError:
+    return ValidationError(
+        {
+            "name": f"You chose {speaker.name} and typed “{name}”, which is no speaker's name "
+            f"yet. If the article writes {speaker.name}'s name this way, tick “Record the "
+            f"typed name as an alias”; if “{name}” is someone else, leave “Existing speaker” "
+            "empty so the name becomes a new speaker."
+        }
+    )
+
+
+def _name_of_another(owner: Speaker, *, chosen: Speaker, name: str) -> ValidationError:
+    return ValidationError(
+        {
+            "name": f"“{name}” is already a speaker: {owner.name}, not {chosen.name}. To make "
+            f"{owner.name} the speaker, leave “Existing speaker” empty and type the name "
+            f"alone; to make {chosen.name} the speaker, clear the name."
+        }
+    )
 
 
 # The claim's speaker changes with these (a correction, a merge or its undo).

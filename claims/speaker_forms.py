@@ -22,9 +22,17 @@ class SpeakerCorrectForm(forms.Form):
         DeskTextField(
             required=False,
             label="Speaker's name, as written or in full",
-            help_text="Becomes an alias of the speaker, so the next analysis matches it.",
+            help_text="Alone, it finds the speaker who has it or becomes a new speaker.",
         ),
         speaker_name_length,
+    )
+    # Choosing a speaker and typing a name are two things; only this box makes the name the
+    # chosen speaker's alias (attribution.claim_speaker_correct refuses the pair otherwise).
+    record_alias = forms.BooleanField(
+        required=False,
+        label="Record the typed name as an alias of the existing speaker chosen",
+        help_text="Only when the article writes that speaker's name this way: the next "
+        "analysis then attributes it to them.",
     )
     role = text_limit(DeskTextField(required=False), speaker_role_length)
     # The claim's speaker id as the page showed it ("" for none), so a correction drawn before

@@ -12,6 +12,7 @@ from config.passwords import DeskPasswordChangeView
 
 handler400 = "claims.api.errors.bad_request"
 handler500 = "claims.api.errors.server_error"
+handler404 = "config.not_found.page_not_found"
 
 admin.site.site_header = "Fact-check desk — administration"
 admin.site.site_title = "Fact-check desk"

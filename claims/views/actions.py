@@ -3,9 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.urls import reverse
 
+from articles.models import Article
 from config.form_encoding import refuse_unreadable
+from config.not_found import DeskNotFound
 
 from .. import attribution, services, verdict_conflicts, verdicts
 from ..forms import (
@@ -84,6 +87,7 @@ def claim_speaker(request, pk: int):
             name=form.cleaned_data["name"],
             role=form.cleaned_data["role"],
             loaded_speaker=form.loaded(),
+            record_alias=form.cleaned_data["record_alias"],
         )
     except NothingChanged as unchanged:
         messages.info(request, str(unchanged))
@@ -91,7 +95,10 @@ def claim_speaker(request, pk: int):
         return render_claim(
             request, claim, status=409, conflict=conflict.messages[0], speaker_form=form
         )
-    except (IllegalTransition, ValidationError, PermissionDenied) as error:
+    except ValidationError as error:  # drawn again as typed, each refusal beside its field
+        form.add_error(None, error)
+        return render_claim(request, claim, status=400, speaker_form=form)
+    except (IllegalTransition, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)
     else:
@@ -101,7 +108,19 @@ def claim_speaker(request, pk: int):
 
 @desk_view("claims.add_claim", post_only=True)
 def claim_add(request, sentence_pk: int):
-    sentence = get_object_or_404(Sentence, pk=sentence_pk)
+    sentence = Sentence.objects.filter(pk=sentence_pk).first()
+    analysed_again = sentence is None
+    if analysed_again:
+        # "Analyse again" replaces every sentence with a new row; an article's text never
+        # changes, so a sentence of the new analysis with the same span is the same sentence.
+        sentence, article_pk = _sentence_analysed_again(request.POST, sentence_pk)
+        if sentence is None:
+            messages.error(
+                request,
+                "This article was analysed again after your page was opened, and the new "
+                "analysis splits that sentence differently: choose it again below.",
+            )
+            return redirect("articles:detail", pk=article_pk)
     try:
         claim = services.claim_add_from_sentence(sentence=sentence, actor=request.user)
     except ValidationError as error:
@@ -114,10 +133,31 @@ def claim_add(request, sentence_pk: int):
         for message in error_messages(error):
             messages.error(request, message)
         return redirect("articles:detail", pk=sentence.article_id)
-    messages.success(request, "Claim added to the queue.")
+    again = " (the article was analysed again after your page was opened: it is the same "
+    again += "sentence of the new analysis)"
+    messages.success(request, f"Claim added to the queue{again if analysed_again else ''}.")
     article_id = claim.article_id
     transaction.on_commit(lambda: _queue_matching(article_id))
     return redirect("claims:detail", pk=claim.pk)
+
+
+def _sentence_analysed_again(posted, sentence_pk: int) -> tuple[Sentence | None, int]:
+    """The sentence of the article's current analysis at the span the page posted, and the
+    article; a DeskNotFound when the page did not say (drawn before it did) or the article is
+    gone."""
+    values = [posted.get(name, "") for name in ("article", "start", "end")]
+    # An offset of 0 is no id, but is_id's digits check the rest.
+    if all(is_id(value) or value == "0" for value in values):
+        article_pk, start, end = map(int, values)
+        if Article.objects.filter(pk=article_pk).exists():
+            sentence = Sentence.objects.filter(article_id=article_pk, start=start, end=end)
+            return sentence.first(), article_pk
+    raise DeskNotFound(
+        f"No sentence #{sentence_pk} on the desk: its article may have been analysed again or "
+        "deleted since your page was opened. Open the article again to add the claim.",
+        back=reverse("articles:list"),
+        back_label="Back to the articles",
+    )
 
 
 def _queue_matching(article_id: int) -> None:

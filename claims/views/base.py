@@ -4,8 +4,10 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from config.not_found import desk_get_or_404
 
 from ..models import Claim
 from ..workflow import IllegalTransition, NothingChanged
@@ -79,10 +81,22 @@ def attempt(request, action: Callable[[], object], *, success: str) -> bool:
     return True
 
 
+def desk_claim_or_404(queryset=Claim.objects, *, pk: int) -> Claim:
+    # An article's deletion takes its claims; a new analysis, those nobody had worked on.
+    return desk_get_or_404(
+        queryset,
+        pk=pk,
+        message=f"No claim #{pk} on the desk: it may have been removed with its article, or "
+        "by a new analysis of the article.",
+        back="claims:queue",
+        back_label="Back to the queue",
+    )
+
+
 def claim_action(request, pk: int, action, *, success: str):
     """A claim action that is one service call `action(claim=..., actor=...)`; back to the
     claim page."""
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = desk_claim_or_404(pk=pk)
     attempt(request, lambda: action(claim=claim, actor=request.user), success=success)
     return redirect("claims:detail", pk=pk)
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from config.form_encoding import refuse_unreadable
 
@@ -37,6 +37,7 @@ from .base import (
     CHANGE_VERDICTS,
     PUBLISH_VERDICTS,
     VIEW_CLAIMS,
+    desk_claim_or_404,
     desk_view,
     error_messages,
     queue_view_url,
@@ -55,7 +56,7 @@ CLAIM_PAGE_TIMELINE = 10
 
 
 def claim_for_page(pk: int) -> Claim:
-    return get_object_or_404(
+    return desk_claim_or_404(
         Claim.objects.select_related(
             "article",
             "article__outlet",

@@ -22,12 +22,19 @@ from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
 from ..speaker_forms import SpeakerEditForm
 from ..workflow import IllegalTransition, NothingChanged, VersionConflict
-from .base import PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view, error_messages
+from .base import (
+    PUBLISH_VERDICTS,
+    VIEW_CLAIMS,
+    attempt,
+    desk_claim_or_404,
+    desk_view,
+    error_messages,
+)
 
 
 @desk_view(VIEW_CLAIMS)
 def claim_history(request, pk: int):
-    claim = get_object_or_404(Claim.objects.select_related("article", "speaker", "verdict"), pk=pk)
+    claim = desk_claim_or_404(Claim.objects.select_related("article", "speaker", "verdict"), pk=pk)
     page = timeline.claim_timeline_page(
         claim, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
     )

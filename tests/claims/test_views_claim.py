@@ -606,7 +606,12 @@ def test_correcting_the_speaker_records_the_alias(client, checker):
     speaker = SpeakerFactory(name="Ada Lovelace")
     client.post(
         reverse("claims:speaker", args=[claim.pk]),
-        {"speaker": speaker.pk, "name": "the Countess", "role": "Mathematician"},
+        {
+            "speaker": speaker.pk,
+            "name": "the Countess",
+            "record_alias": "on",
+            "role": "Mathematician",
+        },
     )
     claim.refresh_from_db()
     speaker.refresh_from_db()
