@@ -193,6 +193,35 @@ def test_old_titles_names_and_fact_checks_lose_their_bidi_controls_as_intake_dro
 
 
 @pytest.mark.django_db
+def test_old_fact_check_languages_become_codes_the_filters_know_or_not_known():
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import ExternalFactCheck
+
+    def factcheck(number, language):
+        return ExternalFactCheck.objects.create(
+            url=f"https://check.example/{number}",
+            claim_reviewed=f"Claim {number}",
+            publisher_name="Check Desk",
+            identity=f"{number:064d}",
+            language=language,
+        ).pk
+
+    stored = {
+        factcheck(1, "english"): "en",
+        factcheck(2, "pt-br"): "pt-br",
+        factcheck(3, "xx"): "",
+        factcheck(4, ""): "",
+        factcheck(5, "spanish"): "es",
+    }
+    migration = importlib.import_module("articles.migrations.0020_factcheck_languages_known")
+    migration.factcheck_languages_known(apps, None)
+    assert dict(ExternalFactCheck.objects.values_list("pk", "language")) == stored
+
+
+@pytest.mark.django_db
 def test_old_publication_dates_no_page_can_show_are_emptied_and_the_others_kept():
     import datetime as dt
     import importlib
