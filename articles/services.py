@@ -21,6 +21,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
 from .intake.addresses import PORT_RULE, has_impossible_port
+from .intake.extract import text_is_html
 from .intake.storable import storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, Outlet, SourceKind
@@ -40,6 +41,15 @@ TITLE_TOO_LONG = f"The title is longer than {TITLE_MAX} characters."
 # at 200 and 300 characters without a word, where the form and the API refused the same text.
 OUTLET_NAME_LENGTH = ColumnLengthValidator(Outlet, "name", "outlet's name")
 BYLINE_LENGTH = ColumnLengthValidator(Article, "byline", "byline")
+
+
+# A body that is HTML put its tags into the sentences and claims ("<p>The mayor said…").
+# Where nobody checks an extraction of it (the API, a bulk row, the admin) it is refused; the
+# paste form extracts it for the person pasting to check first (articles.forms).
+BODY_IS_HTML = (
+    "The body is HTML (a page's source): send the article's plain text, or send its URL "
+    "instead and the desk fetches and extracts the page."
+)
 
 
 class DuplicateArticle(ValidationError):
@@ -261,13 +271,17 @@ def article_clean(
     outlet_domain: str = "",
     outlet_name: str = "",
     byline: str = "",
+    extracted: bool = False,
 ) -> CleanArticle:
     """Validate an article before it is stored. Raises ValidationError with per-field messages,
     or DuplicateArticle when the same text or URL is already stored.
 
     Every field is checked before the repeat: a client may not read another's article, and a
     refusal that came after "already stored" would tell it the text is stored without storing
-    its own (`language` and `outlet_domain` given lower-cased, as article_create does)."""
+    its own (`language` and `outlet_domain` given lower-cased, as article_create does).
+
+    `extracted`: the body is the desk's own extraction of a fetched page, not HTML whatever
+    it quotes (an article on web design may quote "<p>…</p>")."""
     errors: dict[str, list[str]] = {}
     # A NUL or half a surrogate pair failed the INSERT itself (a 500, a command's traceback)
     # where no form or serializer had refused it first: load_seeds, the shell.
@@ -310,6 +324,8 @@ def article_clean(
                 f"The article text has {len(body):,} characters; the maximum is "
                 f"{settings.ARTICLE_MAX_CHARS:,}."
             )
+        elif not extracted and text_is_html(body):
+            errors.setdefault("body", []).append(BODY_IS_HTML)
     try:
         url = url_normalize(url)
     except ValidationError as error:
@@ -368,6 +384,7 @@ def article_create(
     language: str = "en",
     created_by=None,
     import_batch=None,
+    extracted: bool = False,
 ) -> Article:
     """Validate and store one article. Raises ValidationError (DuplicateArticle for a repeat).
 
@@ -385,6 +402,7 @@ def article_create(
         outlet_domain=outlet_domain,
         outlet_name=outlet_name,
         byline=byline,
+        extracted=extracted,
     )
     try:
         with transaction.atomic():

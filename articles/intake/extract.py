@@ -85,17 +85,25 @@ _OPENING_TAG = re.compile(rf"<(?:{_ELEMENTS})(?:\s[^<>]*)?>", re.IGNORECASE)
 _CLOSING_TAG = re.compile(rf"</(?:{_ELEMENTS})\s*>", re.IGNORECASE)
 
 
+def text_is_html(text: str) -> bool:
+    """Whether a text is HTML (a page's source, a CMS's HTML view), not an article's text: the
+    one test for the paste form, the API, bulk rows and the admin (articles.services)."""
+    return bool(
+        _DOCUMENT_START.match(text) or (_OPENING_TAG.search(text) and _CLOSING_TAG.search(text))
+    )
+
+
 def pasted_html_text(text: str) -> str | None:
-    """The article's text in a paste that is HTML (a page's source, a CMS's HTML view),
-    extracted as a fetched page's is: tags, scripts and page furniture dropped, paragraphs
-    separated by blank lines; "" when no text is left. None when the paste is text."""
+    """The article's text in a paste that is HTML (text_is_html), extracted as a fetched
+    page's is: tags, scripts and page furniture dropped, paragraphs separated by blank lines;
+    "" when no text is left. None when the paste is text."""
+    if not text_is_html(text):
+        return None
     if _DOCUMENT_START.match(text):
         document = text
-    elif _OPENING_TAG.search(text) and _CLOSING_TAG.search(text):
+    else:
         # A fragment in a page of its own: trafilatura reads a lone element as no document.
         document = f"<html><body><article>{text}</article></body></html>"
-    else:
-        return None
     return "\n\n".join(_paragraphs(_extraction(document, url=None)))
 
 

@@ -172,6 +172,7 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 # A URL row's article is its import's, as a row with a body is: listed under
                 # ?import_batch=N, which the import's page links to.
                 import_batch=job.import_batch,
+                extracted=True,
             )
             job.article, job.duplicate = article, False
             return _finish(job, IntakeStatus.STORED, note)
