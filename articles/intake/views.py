@@ -68,14 +68,14 @@ def intake_job_list(request):
     )
 
 
-def _job_or_404(jobs, pk: int) -> IntakeJob:
-    return desk_get_or_404(
-        jobs,
-        pk=pk,
-        message=f"No intake job #{pk} on the desk: it may have been deleted.",
-        back="articles:intake",
-        back_label="Back to the intake jobs",
-    )
+def _job_or_404(jobs, pk: int, user) -> IntakeJob:
+    # Whoever follows only their own jobs may not open the list of all: back to submitting.
+    if user.has_perm("articles.view_intakejob"):
+        back, back_label = "articles:intake", "Back to the intake jobs"
+    else:
+        back, back_label = "articles:submit", "Submit an article"
+    message = f"No intake job #{pk} on the desk: it may have been deleted."
+    return desk_get_or_404(jobs, pk=pk, message=message, back=back, back_label=back_label)
 
 
 def _import_or_404(pk: int) -> ImportBatch:
@@ -93,14 +93,14 @@ def intake_job_detail(request, pk: int):
     jobs = IntakeJob.objects.visible_to(request.user).select_related(
         "article", "feed", "import_batch"
     )
-    job = _job_or_404(jobs.defer("import_batch__content"), pk)
+    job = _job_or_404(jobs.defer("import_batch__content"), pk, request.user)
     return render(request, "articles/intake/job_detail.html", {"job": job})
 
 
 @login_required
 def intake_job_status(request, pk: int):
     jobs = IntakeJob.objects.visible_to(request.user).select_related("article")
-    job = _job_or_404(jobs, pk)
+    job = _job_or_404(jobs, pk, request.user)
     return JsonResponse(
         {
             "status": job.status,
@@ -118,7 +118,7 @@ def intake_job_status(request, pk: int):
 @login_required
 @permission_required("articles.change_intakejob", raise_exception=True)
 def intake_job_retry_view(request, pk: int):
-    job = _job_or_404(IntakeJob.objects, pk)
+    job = _job_or_404(IntakeJob.objects, pk, request.user)
     try:
         intake_job_retry(job=job)
     except ValidationError as error:

@@ -2,6 +2,7 @@
 public page's words, the same for an unpublished fact-check as for a missing one."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tests.factories import UserFactory, drafted_verdict, editor, fact_checker
@@ -95,3 +96,14 @@ def test_every_desk_page_tells_a_missing_row_in_the_desk_s_words(
     assert PUBLIC_WORDS not in response.text
     assert f"{words} on the desk: " in response.text
     assert f'<a href="{reverse(back)}">Back to the ' in response.text
+
+
+def test_who_follows_only_their_own_intake_jobs_is_led_back_to_submitting(client):
+    submitter = UserFactory()
+    submitter.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(submitter)
+    response = client.get(reverse("articles:intake_job", args=[99999]))
+    assert response.status_code == 404
+    assert "No intake job #99999 on the desk: " in response.text
+    assert f'<a href="{reverse("articles:submit")}">Submit an article</a>' in response.text
+    assert client.get(reverse("articles:submit")).status_code == 200
