@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
@@ -115,7 +115,7 @@ def article_analyse_again(request, pk: int):
 @permission_required("articles.view_article", raise_exception=True)
 def article_status(request, pk: int):
     """The analysis progress, polled by the article page while it is queued or running."""
-    article = get_object_or_404(Article, pk=pk)
+    article = desk_article_or_404(Article.objects, pk=pk)
     return JsonResponse(
         {
             "status": article.analysis_status,

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "model", "heading"),
     [
-        ("/intake/jobs/999999/", "IntakeJob", "Page not found"),
-        # A claim and an article are told in the desk's words (tests/claims/test_desk_not_found).
+        # Told in the desk's words (tests/claims/test_desk_not_found), naming no model either.
+        ("/intake/jobs/999999/", "IntakeJob", "Not on the desk"),
         ("/articles/999999/", "Article", "Not on the desk"),
         ("/claims/999999/", "Claim", "Not on the desk"),
     ],

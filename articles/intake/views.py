@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
+from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
@@ -67,19 +68,39 @@ def intake_job_list(request):
     )
 
 
+def _job_or_404(jobs, pk: int, user) -> IntakeJob:
+    # Whoever follows only their own jobs may not open the list of all: back to submitting.
+    if user.has_perm("articles.view_intakejob"):
+        back, back_label = "articles:intake", "Back to the intake jobs"
+    else:
+        back, back_label = "articles:submit", "Submit an article"
+    message = f"No intake job #{pk} on the desk: it may have been deleted."
+    return desk_get_or_404(jobs, pk=pk, message=message, back=back, back_label=back_label)
+
+
+def _import_or_404(pk: int) -> ImportBatch:
+    return desk_get_or_404(
+        ImportBatch.objects.defer("content"),
+        pk=pk,
+        message=f"No bulk import #{pk} on the desk: it may have been deleted.",
+        back="articles:imports",
+        back_label="Back to the bulk imports",
+    )
+
+
 @login_required
 def intake_job_detail(request, pk: int):
     jobs = IntakeJob.objects.visible_to(request.user).select_related(
         "article", "feed", "import_batch"
     )
-    job = get_object_or_404(jobs.defer("import_batch__content"), pk=pk)
+    job = _job_or_404(jobs.defer("import_batch__content"), pk, request.user)
     return render(request, "articles/intake/job_detail.html", {"job": job})
 
 
 @login_required
 def intake_job_status(request, pk: int):
     jobs = IntakeJob.objects.visible_to(request.user).select_related("article")
-    job = get_object_or_404(jobs, pk=pk)
+    job = _job_or_404(jobs, pk, request.user)
     return JsonResponse(
         {
             "status": job.status,
@@ -97,7 +118,7 @@ def intake_job_status(request, pk: int):
 @login_required
 @permission_required("articles.change_intakejob", raise_exception=True)
 def intake_job_retry_view(request, pk: int):
-    job = get_object_or_404(IntakeJob, pk=pk)
+    job = _job_or_404(IntakeJob.objects, pk, request.user)
     try:
         intake_job_retry(job=job)
     except ValidationError as error:
@@ -167,7 +188,13 @@ def feed_toggle(request, pk: int):
     # The button posts the state it asks for, not "flip it": two editors on pages loaded before
     # each other's click would otherwise undo each other (a stale "Pause" resumed a paused feed).
     # The feed first: a missing one is a 404, whatever else was sent.
-    feed = get_object_or_404(Feed, pk=pk)
+    feed = desk_get_or_404(
+        Feed.objects,
+        pk=pk,
+        message=f"No feed #{pk} on the desk: it may have been deleted.",
+        back="articles:feeds",
+        back_label="Back to the feeds",
+    )
     wanted = {"1": False, "0": True}.get(request.POST.get("paused", ""))
     if wanted is None:
         # Only an edited page sends no state: the feed list again, saying nothing changed, as
@@ -274,7 +301,7 @@ def import_list(request):
 @login_required
 @permission_required("articles.view_importbatch", raise_exception=True)
 def import_detail(request, pk: int):
-    batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
+    batch = _import_or_404(pk)
     # The rows that were a URL alone, each with its job: queued, fetching, stored or failed.
     jobs = batch.jobs.select_related("article").order_by("import_line", "pk")
     job_counts = batch.job_counts()
@@ -298,7 +325,7 @@ def import_detail(request, pk: int):
 @login_required
 @permission_required("articles.view_importbatch", raise_exception=True)
 def import_status(request, pk: int):
-    batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
+    batch = _import_or_404(pk)
     job_counts = batch.job_counts()
     return JsonResponse(
         {

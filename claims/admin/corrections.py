@@ -19,7 +19,7 @@ from config.admin_paging import LargeChangelistMixin
 from .. import correction_requests
 from ..forms import DeskTextField
 from ..limits import rejection_note_length
-from ..models import ApplicationStatus, Correction, CorrectionRequest
+from ..models import Correction, CorrectionRequest
 from ..text_cuts import title_cut
 from ..workflow import IllegalTransition, NothingChanged
 from .base import ReadOnlyAdminMixin, ReadOnlyInlineMixin, apply_to_selection
@@ -126,13 +126,9 @@ class CorrectionRequestAdmin(
         url = reverse("claims:detail", args=[correction.verdict.claim_id])
         return format_html('<a href="{}">Claim #{}</a>', url, correction.verdict.claim_id)
 
-    # The status's own label is the requests' shared "Approved"; an approved correction is
-    # one readers read, and the desk calls it published.
     @admin.display(description="Status", ordering="status")
     def decision(self, correction):
-        if correction.status == ApplicationStatus.APPROVED:
-            return "Published"
-        return correction.get_status_display()
+        return correction.get_status_display()  # "Published" for an approved one: CorrectionStatus
 
     @admin.display(description="Wording")
     def wording(self, correction):

@@ -5,6 +5,7 @@ import re
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -40,9 +41,17 @@ class StrictCharField(serializers.CharField):
         "max_length": "Give at most {max_length:,} characters.",
     }
 
-    def __init__(self, *, what: str = "", **kwargs):
+    def __init__(self, *, what: str = "", length=None, **kwargs):
+        # `length`, a column's validator (articles.services): its limit, and its sentence with
+        # the count typed, the one a bulk row or the desk's form is refused with.
+        if length is not None:
+            kwargs["max_length"] = length.limit_value
         super().__init__(**kwargs)
         self.what = what
+        if length is not None:
+            self.validators = [
+                length if isinstance(v, MaxLengthValidator) else v for v in self.validators
+            ]
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -110,14 +119,12 @@ class ArticleSubmitSerializer(serializers.Serializer):
     )
     outlet_name = StrictCharField(
         what="outlet's name",
-        max_length=OUTLET_NAME_LENGTH.limit_value,
+        length=OUTLET_NAME_LENGTH,
         required=False,
         allow_blank=True,
         default="",
     )
-    byline = StrictCharField(
-        max_length=BYLINE_LENGTH.limit_value, required=False, allow_blank=True, default=""
-    )
+    byline = StrictCharField(length=BYLINE_LENGTH, required=False, allow_blank=True, default="")
     published_at = serializers.DateTimeField(
         required=False,
         allow_null=True,

@@ -13,6 +13,17 @@ from ..matching.models import ApplicationStatus
 from .verdicts import Correction, Rating, Verdict
 
 
+class CorrectionStatus(models.TextChoices):
+    """A verdict application's statuses, the same values (the services compare a request's with
+    ApplicationStatus), but an approved correction is one readers read: the desk and the admin
+    call it published."""
+
+    PENDING = ApplicationStatus.PENDING.value, ApplicationStatus.PENDING.label
+    APPROVED = ApplicationStatus.APPROVED.value, "Published"
+    REJECTED = ApplicationStatus.REJECTED.value, ApplicationStatus.REJECTED.label
+    WITHDRAWN = ApplicationStatus.WITHDRAWN.value, ApplicationStatus.WITHDRAWN.label
+
+
 class CorrectionRequest(models.Model):
     verdict = models.ForeignKey(
         Verdict, on_delete=models.CASCADE, related_name="correction_requests"
@@ -24,9 +35,11 @@ class CorrectionRequest(models.Model):
     conclusion = models.TextField()
     explanation = models.TextField(blank=True)
     sources = models.JSONField(default=list, blank=True)
-    note = models.TextField(help_text="Public once approved: what changed and why.")
+    note = models.TextField(
+        help_text="Public once the correction is published: what changed and why."
+    )
     status = models.CharField(
-        max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+        max_length=16, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="correction_requests"

@@ -3,9 +3,10 @@ and an editor's decision on it. Each view is one service call of claims.correcti
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
+from config.not_found import desk_get_or_404
 
 from .. import correction_requests
 from ..forms import CorrectionForm, CorrectionSourceFormSet, sources_from
@@ -64,7 +65,13 @@ def _back(request, correction: CorrectionRequest):
 
 
 def _correction(pk: int) -> CorrectionRequest:
-    return get_object_or_404(CorrectionRequest.objects.select_related("verdict"), pk=pk)
+    return desk_get_or_404(
+        CorrectionRequest.objects.select_related("verdict"),
+        pk=pk,
+        message=f"No correction request #{pk} on the desk: it may have gone with its claim.",
+        back="claims:queue",  # the requester withdraws too, who may not open the review queue
+        back_label="Back to the queue",
+    )
 
 
 @desk_view(PUBLISH_VERDICTS, post_only=True)

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import Truncator
 
 from articles.services import visible_text
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
+from config.not_found import desk_get_or_404, desk_not_found
 from config.pages import page_get
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
@@ -65,6 +66,14 @@ def desk_history(request):
     )
 
 
+def _no_speaker(slug: str):
+    return desk_not_found(
+        f"No speaker “{Truncator(slug).chars(80)}” on the desk: check the address.",
+        back="claims:queue",
+        back_label="Back to the queue",
+    )
+
+
 @desk_view("claims.view_speaker")
 def speaker_detail(request, slug: str):
     speaker = Speaker.objects.filter(slug=slug).first()
@@ -72,7 +81,7 @@ def speaker_detail(request, slug: str):
         # A merged speaker's address leads to the speaker it was merged into.
         merge = speaker_merges.merged_into(slug=slug)
         if merge is None:
-            raise Http404("No such speaker.")
+            raise _no_speaker(slug)
         return redirect("claims:speaker_detail", slug=merge.target.slug)
     return _speaker_page(request, speaker)
 
@@ -150,7 +159,7 @@ def speaker_merge(request, slug: str):
     if source is None:
         done = speaker_merges.merged_into(slug=slug)
         if done is None:
-            raise Http404("No such speaker.")
+            raise _no_speaker(slug)
         messages.info(request, f"{done.source_name} is already merged into {done.target.name}.")
         return redirect("claims:speaker_detail", slug=done.target.slug)
     if refuse_unreadable_in_messages(
@@ -255,7 +264,9 @@ def _speaker_address_slug(request, text: str) -> str | None:
 def speaker_edit(request, slug: str):
     """Correct the speaker's name or role (with a public note once a fact-check names it). A
     refusal draws the page again with what was typed and the reason beside its field."""
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speaker = Speaker.objects.filter(slug=slug).first()
+    if speaker is None:
+        raise _no_speaker(slug)
     form = SpeakerEditForm(
         request.POST, speaker=speaker, public=selectors.speaker_is_public(speaker)
     )
@@ -295,7 +306,13 @@ def speaker_edit(request, slug: str):
 
 @desk_view(speaker_merges.MERGE_PERMISSION, post_only=True)
 def speaker_merge_undo(request, pk: int):
-    merge = get_object_or_404(SpeakerMerge.objects.select_related("target"), pk=pk)
+    merge = desk_get_or_404(
+        SpeakerMerge.objects.select_related("target"),
+        pk=pk,
+        message=f"No speaker merge #{pk} on the desk: it may have been undone already.",
+        back="claims:speaker_duplicates",
+        back_label="Back to the possible duplicate speakers",
+    )
     try:
         undone = speaker_merges.speaker_merge_undo(merge=merge, actor=request.user)
     except NothingChanged as already:

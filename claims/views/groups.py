@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 
 from config.form_encoding import refuse_unreadable_in_messages
+from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from .. import notes, timeline
@@ -35,10 +36,20 @@ from ..models import (
     VerdictApplication,
 )
 from ..selectors import claim_cover_lifted
-from .base import CHANGE_CLAIMS, PUBLISH_VERDICTS, attempt, desk_view, error_messages
+from .base import (
+    CHANGE_CLAIMS,
+    PUBLISH_VERDICTS,
+    attempt,
+    desk_claim_or_404,
+    desk_view,
+    error_messages,
+)
 from .claim import claim_for_page, render_claim
 
 GROUP_PAGE_SIZE = 50
+BACK = {"claims:queue": "Back to the queue", "claims:review_queue": "Back to the review queue"}
+APPLICATION = "request to apply a published verdict"
+APPLICATION_GONE = "it went with its claim."
 APPLY_WITHOUT_CHECKED = (
     "The request did not say which checked claim's published verdict to apply: reload the "
     "claim page and use its button again."
@@ -67,6 +78,12 @@ def _claim_number_in_address(request, value: str) -> str:
     return str(found.kwargs["pk"]) if found.view_name == "claims:detail" else ""
 
 
+def _on_desk_or_404(queryset, pk: int, what: str, why: str, *, back="claims:queue"):
+    """Row `pk`, or the desk's 404: "No `what` #pk on the desk: `why`", with the way back."""
+    message = f"No {what} #{pk} on the desk: {why}"
+    return desk_get_or_404(queryset, pk=pk, message=message, back=back, back_label=BACK[back])
+
+
 def _back_to(request, suggestion: MatchSuggestion) -> int:
     """The page the suggestion was decided from: either of its two claims (the later one's by
     default)."""
@@ -76,7 +93,9 @@ def _back_to(request, suggestion: MatchSuggestion) -> int:
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def suggestion_confirm(request, pk: int):
-    suggestion = get_object_or_404(MatchSuggestion, pk=pk)
+    suggestion = _on_desk_or_404(
+        MatchSuggestion.objects, pk, "match suggestion", "it went with one of its claims."
+    )
     attempt(
         request,
         lambda: group_changes.suggestion_confirm(suggestion=suggestion, actor=request.user),
@@ -87,7 +106,9 @@ def suggestion_confirm(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def suggestion_reject(request, pk: int):
-    suggestion = get_object_or_404(MatchSuggestion, pk=pk)
+    suggestion = _on_desk_or_404(
+        MatchSuggestion.objects, pk, "match suggestion", "it went with one of its claims."
+    )
     attempt(
         request,
         lambda: group_changes.suggestion_reject(suggestion=suggestion, actor=request.user),
@@ -98,7 +119,7 @@ def suggestion_reject(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_split(request, pk: int):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = desk_claim_or_404(pk=pk)
     split = attempt(
         request,
         lambda: group_changes.claim_split(claim=claim, actor=request.user),
@@ -115,7 +136,7 @@ def claim_split(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def group_merge(request, pk: int):
-    claim = get_object_or_404(Claim.objects.select_related("group"), pk=pk)
+    claim = desk_claim_or_404(Claim.objects.select_related("group"), pk=pk)
     target_id = _claim_id_from(request, "target")
     if target_id is None:
         messages.error(request, "Give the number of a claim to merge this group into.")
@@ -146,7 +167,7 @@ def group_merge(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_apply_verdict(request, pk: int):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = desk_claim_or_404(pk=pk)
     # The panel's hidden field names the checked claim: missing or unknown, the page sent was
     # not the one drawn (or the claim went since), a 400 that says so, not a bare 404.
     checked_id = _claim_id_from(request, "checked")
@@ -190,7 +211,9 @@ def _application_back(request, application: VerdictApplication):
 
 @desk_view(PUBLISH_VERDICTS, post_only=True)
 def application_approve(request, pk: int):
-    application = get_object_or_404(VerdictApplication, pk=pk)
+    application = _on_desk_or_404(
+        VerdictApplication.objects, pk, APPLICATION, APPLICATION_GONE, back="claims:review_queue"
+    )
     attempt(
         request,
         lambda: applications.verdict_application_approve(
@@ -203,7 +226,9 @@ def application_approve(request, pk: int):
 
 @desk_view(PUBLISH_VERDICTS, post_only=True)
 def application_reject(request, pk: int):
-    application = get_object_or_404(VerdictApplication, pk=pk)
+    application = _on_desk_or_404(
+        VerdictApplication.objects, pk, APPLICATION, APPLICATION_GONE, back="claims:review_queue"
+    )
     if refuse_unreadable_in_messages(request, note="Why it does not cover this claim"):
         return _application_back(request, application)
     attempt(
@@ -218,7 +243,7 @@ def application_reject(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def application_withdraw(request, pk: int):
-    application = get_object_or_404(VerdictApplication, pk=pk)
+    application = _on_desk_or_404(VerdictApplication.objects, pk, APPLICATION, APPLICATION_GONE)
     attempt(
         request,
         lambda: applications.verdict_application_withdraw(
@@ -231,7 +256,7 @@ def application_withdraw(request, pk: int):
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def group_event_undo(request, pk: int):
-    event = get_object_or_404(ClaimGroupEvent, pk=pk)
+    event = _on_desk_or_404(ClaimGroupEvent.objects, pk, "group change", "it went with its group.")
     attempt(
         request,
         lambda: group_changes.group_event_undo(event=event, actor=request.user),
@@ -264,7 +289,12 @@ def group_history_moved(request, pk: int):
 def group_history(request, pk: int):
     """A page each of appearances, former appearances, group changes and the timeline (a viral
     claim has thousands of each): four pagers, each with its own query parameter."""
-    group = get_object_or_404(ClaimGroup.objects.select_related("canonical_claim"), pk=pk)
+    group = _on_desk_or_404(
+        ClaimGroup.objects.select_related("canonical_claim"),
+        pk,
+        "claim group",
+        "it may have been removed.",
+    )
     members = Claim.objects.filter(group=group).values("pk")
     appearances = page_get(
         Paginator(group_appearances(group), GROUP_PAGE_SIZE), request.GET.get("appearances")

@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from config.form_encoding import refuse_unreadable
+from config.not_found import desk_not_found
 
 from .. import notes
 from ..forms import ClaimNoteForm
@@ -50,7 +50,11 @@ def claim_note_remove(request, pk: int):
     if note is None:
         removal = notes.note_removal(pk)
         if removal is None:
-            raise Http404("There is no such note.")
+            raise desk_not_found(
+                f"No research note #{pk} on the desk: it may have gone with its claim.",
+                back="claims:queue",
+                back_label="Back to the queue",
+            )
         already = already_done(
             did="removed this note", by=removal.actor, at=removal.created_at, actor=request.user
         )

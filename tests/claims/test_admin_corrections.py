@@ -222,3 +222,15 @@ def test_a_draft_verdict_s_page_shows_no_correction_field(client):
     client.force_login(editor())
     page = client.get(reverse("admin:claims_verdict_change", args=[draft.pk])).content.decode()
     assert "Correction waiting" not in page
+
+
+def test_the_status_filter_and_the_note_s_help_call_a_correction_published(client):
+    correction = sent()
+    client.force_login(editor())
+    page = client.get(CORRECTIONS).content.decode()
+    approved_filter = page.split("?status__exact=approved")[1].split("</a>")[0]
+    assert approved_filter.endswith(">Published")
+    help_text = "Public once the correction is published: what changed and why."
+    assert help_text in change_page(client, correction)
+    # A request to apply a published verdict to a repeat stays "approved".
+    assert ApplicationStatus.APPROVED.label == "Approved"

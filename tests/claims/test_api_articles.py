@@ -319,3 +319,16 @@ def test_submissions_have_their_own_tighter_budget(submitter):
     assert first.status_code == 202
     assert second.status_code == 429 and second.json()["error"] == "throttled"
     assert reading.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "what", "limit"), [("outlet_name", "outlet's name", 200), ("byline", "byline", 300)]
+)
+def test_an_over_long_outlet_name_or_byline_is_told_as_a_bulk_row_is(submitter, field, what, limit):
+    _, client = submitter
+    response = submit(client, **{field: "x" * (limit + 1)})
+    assert response.status_code == 400
+    assert response.json()["fields"][field] == [
+        f"The {what} is too long: keep it to {limit:,} characters (it has {limit + 1:,})."
+    ]
+    assert Article.objects.count() == 0

@@ -2,6 +2,7 @@
 public page's words, the same for an unpublished fact-check as for a missing one."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tests.factories import UserFactory, drafted_verdict, editor, fact_checker
@@ -45,3 +46,64 @@ def test_an_unpublished_fact_check_is_the_same_public_404_as_a_missing_one(clien
     assert unpublished.status_code == missing.status_code == 404
     assert PUBLIC_WORDS in unpublished.text
     assert unpublished.text.split("<main")[1] == missing.text.split("<main")[1]
+
+
+# Every desk page or action past its permission check: (URL name, its argument, GET or POST,
+# the words naming what is missing, the list it leads back to).
+APPLICATION = "No request to apply a published verdict #99999"
+DESK_ROWS = [
+    ("claims:suggestion_confirm", 99999, "post", "No match suggestion #99999", "claims:queue"),
+    ("claims:suggestion_reject", 99999, "post", "No match suggestion #99999", "claims:queue"),
+    ("claims:split", 99999, "post", "No claim #99999", "claims:queue"),
+    ("claims:merge", 99999, "post", "No claim #99999", "claims:queue"),
+    ("claims:apply_verdict", 99999, "post", "No claim #99999", "claims:queue"),
+    ("claims:application_approve", 99999, "post", APPLICATION, "claims:review_queue"),
+    ("claims:application_reject", 99999, "post", APPLICATION, "claims:review_queue"),
+    ("claims:application_withdraw", 99999, "post", APPLICATION, "claims:queue"),
+    ("claims:group_event_undo", 99999, "post", "No group change #99999", "claims:queue"),
+    ("claims:group_history", 99999, "get", "No claim group #99999", "claims:queue"),
+    ("claims:correction_approve", 99999, "post", "No correction request #99999", "claims:queue"),
+    ("claims:correction_reject", 99999, "post", "No correction request #99999", "claims:queue"),
+    ("claims:correction_withdraw", 99999, "post", "No correction request #99999", "claims:queue"),
+    ("claims:note_remove", 99999, "post", "No research note #99999", "claims:queue"),
+    ("claims:speaker_detail", "nobody-at-all", "get", "No speaker “nobody-at-all”", "claims:queue"),
+    ("claims:speaker_merge", "nobody-at-all", "post", "No speaker “nobody-at-all”", "claims:queue"),
+    ("claims:speaker_edit", "nobody-at-all", "post", "No speaker “nobody-at-all”", "claims:queue"),
+    (
+        "claims:speaker_merge_undo",
+        99999,
+        "post",
+        "No speaker merge #99999",
+        "claims:speaker_duplicates",
+    ),
+    ("articles:status", 99999, "get", "No article #99999", "articles:list"),
+    ("articles:intake_job", 99999, "get", "No intake job #99999", "articles:intake"),
+    ("articles:intake_job_status", 99999, "get", "No intake job #99999", "articles:intake"),
+    ("articles:intake_job_retry", 99999, "post", "No intake job #99999", "articles:intake"),
+    ("articles:feed_toggle", 99999, "post", "No feed #99999", "articles:feeds"),
+    ("articles:import", 99999, "get", "No bulk import #99999", "articles:imports"),
+    ("articles:import_status", 99999, "get", "No bulk import #99999", "articles:imports"),
+]
+
+
+@pytest.mark.parametrize(("name", "arg", "method", "words", "back"), DESK_ROWS)
+def test_every_desk_page_tells_a_missing_row_in_the_desk_s_words(
+    client, name, arg, method, words, back
+):
+    client.force_login(editor())
+    response = getattr(client, method)(reverse(name, args=[arg]))
+    assert response.status_code == 404
+    assert PUBLIC_WORDS not in response.text
+    assert f"{words} on the desk: " in response.text
+    assert f'<a href="{reverse(back)}">Back to the ' in response.text
+
+
+def test_who_follows_only_their_own_intake_jobs_is_led_back_to_submitting(client):
+    submitter = UserFactory()
+    submitter.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(submitter)
+    response = client.get(reverse("articles:intake_job", args=[99999]))
+    assert response.status_code == 404
+    assert "No intake job #99999 on the desk: " in response.text
+    assert f'<a href="{reverse("articles:submit")}">Submit an article</a>' in response.text
+    assert client.get(reverse("articles:submit")).status_code == 200
