@@ -241,13 +241,18 @@ def claim_reopen(*, claim: Claim, actor) -> Claim:
     """Back in the queue, where it stood before the dismissal: a claim someone still holds, or
     with a draft verdict, is in progress again, not new. A repeat an editor covered with a
     published verdict stops being that fact-check's public appearance when reopened: an
-    editor's call too."""
+    editor's call too. A dismissed claim someone still holds comes back as their work: only
+    they or an editor reopen it (claims.ownership)."""
     with transaction.atomic():
         claim = locked_claim(claim)
+        workflow.check(ClaimEventKind.REOPENED, claim=claim)  # an open claim says so first
+        overridden = ownership.claim_work_check(claim=claim, user=actor, work="reopen")
         with public_appearances_kept(actor=actor, claim_ids=[claim.pk]):
             claim.dismissal_reason = ""
             to = open_status(claim=claim, assigned=claim.assignee_id is not None)
-            workflow.transition(ClaimEventKind.REOPENED, claim=claim, actor=actor, to=to)
+            workflow.transition(
+                ClaimEventKind.REOPENED, claim=claim, actor=actor, to=to, data=overridden
+            )
     return claim
 
 
