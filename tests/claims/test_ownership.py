@@ -470,7 +470,11 @@ def test_an_editor_unassigns_a_colleague_from_the_claim_page_as_an_override(clie
     client.force_login(editor(username="boss"))
     html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
     assert "Unassign colleague</button>" in html
-    response = client.post(reverse("claims:unassign", args=[held.pk]), follow=True)
+    response = client.post(
+        reverse("claims:unassign", args=[held.pk]),
+        {"unassigning": str(held.assignee_id)},
+        follow=True,
+    )
     assert [str(message) for message in response.context["messages"]] == [
         "The claim is unassigned."
     ]
@@ -486,3 +490,20 @@ def test_a_fact_checker_gets_no_unassign_button_on_a_colleague_s_claim(client, h
     html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
     assert "Unassign colleague" not in html
     assert reverse("claims:unassign", args=[held.pk]) not in html
+
+
+def test_an_editor_s_unassign_from_a_page_drawn_before_someone_else_took_the_claim_is_refused(
+    client, held
+):
+    client.force_login(editor(username="boss"))
+    drawn_for = held.assignee_id
+    services.claim_assign(
+        claim=held, actor=editor(), assignee=fact_checker(username="newcomer"), replacing=drawn_for
+    )
+    response = client.post(
+        reverse("claims:unassign", args=[held.pk]), {"unassigning": str(drawn_for)}, follow=True
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["newcomer is working on this claim now: open it again to unassign them."]
+    held.refresh_from_db()
+    assert held.assignee.username == "newcomer"
