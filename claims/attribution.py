@@ -8,7 +8,7 @@ from django.db import transaction
 from articles.services import visible_text
 from articles.times import desk_time
 
-from . import selectors, workflow
+from . import ownership, selectors, workflow
 from .limits import SPEAKER_TEXTS, text_refusals
 from .models import Claim, ClaimEventKind, Speaker, SpeakerAlias
 from .nlp.attribution import speaker_key
@@ -56,6 +56,8 @@ def claim_speaker_correct(
         # Lock order: the speaker, then the claim (as merges, edits and publishing take them).
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
         claim = locked_claim(claim)
+        # The assignee's draft publishes under this speaker: theirs to change (claims.ownership).
+        overridden = ownership.claim_work_check(claim=claim, user=actor, work="speaker")
         previous = claim.speaker.name if claim.speaker else None
         new_alias = False
         if key := speaker_key(name):
@@ -98,7 +100,8 @@ def claim_speaker_correct(
             ClaimEventKind.SPEAKER_CORRECTED,
             claim=claim,
             actor=actor,
-            data={"from": previous, "to": speaker.name, "written_as": name or speaker.name},
+            data={"from": previous, "to": speaker.name, "written_as": name or speaker.name}
+            | overridden,
         )
         attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
     return claim
@@ -173,6 +176,7 @@ def claim_attribution_edit(
     verdict is submitted or published: from then on only a correction changes the record."""
     with transaction.atomic():
         claim = locked_claim(claim)
+        overridden = ownership.claim_work_check(claim=claim, user=actor, work="speaker")
         previous = {
             "speaker": claim.speaker.name if claim.speaker else None,
             "cue": claim.attribution_cue,
@@ -197,7 +201,8 @@ def claim_attribution_edit(
                 "previous": previous,
                 "cue": claim.attribution_cue,
                 "direct_quote": claim.is_direct_quote,
-            },
+            }
+            | overridden,
         )
         attribution_contributions_record(claim_ids=[claim.pk], actor=actor)
     return claim

@@ -1,9 +1,14 @@
 """Whose work a claim is: the one rule on who may act on a claim a colleague holds.
 
-A claim assigned to someone is their work. Only they, or an editor, dismiss it, change or
-submit its draft verdict, take it over or unassign them: otherwise a second fact-checker could
-undo a colleague's work unseen, or take the claim (take over, unassign) and then do so. An
-editor may, as the desk's referee, and the event records whose claim they overrode.
+A claim assigned to someone is their work. Only they, or an editor, dismiss it or reopen it,
+change or submit its draft verdict, correct its speaker (their draft publishes under it), take
+it over or unassign them: otherwise a second fact-checker could undo a colleague's work unseen,
+or take the claim (take over, unassign) and then do so. An editor may, as the desk's referee,
+and the event records whose claim they overrode.
+
+A dismissed claim keeps its assignee, and reopening it puts it back in progress in their name,
+with their draft: so the rule holds for reopening too. A colleague who disagrees with the
+dismissal asks them or an editor, as for any other of their decisions.
 
 The services ask here (claims.services, claims.verdicts) before they write, so the claim page,
 the queue's bulk actions and the admin refuse the same things in the same words; the claim
@@ -22,9 +27,11 @@ WORK = {
     "submit": "submit its verdict for review",
     "take_over": "take it over",
     "unassign": "unassign them",
+    "speaker": "correct its speaker",
+    "reopen": "reopen it",
     # The claim page's notes: where its actions are left out, and what an editor may still do.
     "actions": "dismiss it or take it over",
-    "any": "change its verdict, dismiss it or take it over",
+    "any": "change its verdict or its speaker, dismiss it, unassign them or take it over",
 }
 
 # The event data key that says an editor acted on a colleague's claim, and whose it was

@@ -194,9 +194,11 @@ def open_status(*, claim: Claim, assigned: bool) -> str:
     return ClaimStatus.NEW
 
 
-def claim_unassign(*, claim: Claim, actor) -> Claim:
+def claim_unassign(*, claim: Claim, actor, unassigning: int | None = None) -> Claim:
     """Nobody works on the claim any more: new again, or in progress while it has a draft.
-    Whoever holds it lets it go; only an editor unassigns a colleague (claims.ownership)."""
+    Whoever holds it lets it go; only an editor unassigns a colleague (claims.ownership), and
+    from the claim page only the one it named (`unassigning`, their user id): a page drawn
+    before someone else took the claim would otherwise unassign them unseen."""
     with transaction.atomic():
         claim = locked_claim(claim)
         workflow.check(ClaimEventKind.UNASSIGNED, claim=claim)  # a closed claim says so first
@@ -205,6 +207,11 @@ def claim_unassign(*, claim: Claim, actor) -> Claim:
         if previous is None and claim.status == to:
             raise workflow.NothingChanged("Nothing changed: the claim is not assigned to anyone.")
         overridden = ownership.claim_work_check(claim=claim, user=actor, work="unassign")
+        if unassigning is not None and previous is not None and previous.pk != unassigning:
+            raise ValidationError(
+                f"{previous.get_username()} is working on this claim now: open it again to "
+                "unassign them."
+            )
         claim.assignee = None
         workflow.transition(
             ClaimEventKind.UNASSIGNED,
@@ -241,13 +248,18 @@ def claim_reopen(*, claim: Claim, actor) -> Claim:
     """Back in the queue, where it stood before the dismissal: a claim someone still holds, or
     with a draft verdict, is in progress again, not new. A repeat an editor covered with a
     published verdict stops being that fact-check's public appearance when reopened: an
-    editor's call too."""
+    editor's call too. A dismissed claim someone still holds comes back as their work: only
+    they or an editor reopen it (claims.ownership)."""
     with transaction.atomic():
         claim = locked_claim(claim)
+        workflow.check(ClaimEventKind.REOPENED, claim=claim)  # an open claim says so first
+        overridden = ownership.claim_work_check(claim=claim, user=actor, work="reopen")
         with public_appearances_kept(actor=actor, claim_ids=[claim.pk]):
             claim.dismissal_reason = ""
             to = open_status(claim=claim, assigned=claim.assignee_id is not None)
-            workflow.transition(ClaimEventKind.REOPENED, claim=claim, actor=actor, to=to)
+            workflow.transition(
+                ClaimEventKind.REOPENED, claim=claim, actor=actor, to=to, data=overridden
+            )
     return claim
 
 

@@ -220,7 +220,8 @@ class ClaimAdmin(
                     self.message_user(request, str(unchanged), level=messages.INFO)
             if "priority" in form.changed_data:
                 Claim.objects.filter(pk=obj.pk).update(priority=obj.priority)
-        except (ValidationError, IllegalTransition) as error:
+        except (ValidationError, IllegalTransition, PermissionDenied) as error:
+            # PermissionDenied: a colleague's claim, whose speaker is theirs (claims.ownership).
             self.save_refused(request, error)
 
     @admin.action(description="Assign to me", permissions=["change"])

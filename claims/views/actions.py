@@ -1,5 +1,7 @@
 """POST-only actions on a claim: each calls one service and returns to the claim page."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,20 +36,20 @@ from .claim import claim_for_page, render_claim, verdict_of
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_assign(request, pk: int):
-    replacing = request.POST.get("replacing", "")
-    return claim_action(
-        request,
-        pk,
-        lambda **kwargs: services.claim_assign(
-            **kwargs, replacing=int(replacing) if is_id(replacing) else None
-        ),
-        success="The claim is assigned to you.",
-    )
+    action = partial(services.claim_assign, replacing=_posted_user(request, "replacing"))
+    return claim_action(request, pk, action, success="The claim is assigned to you.")
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def claim_unassign(request, pk: int):
-    return claim_action(request, pk, services.claim_unassign, success="The claim is unassigned.")
+    action = partial(services.claim_unassign, unassigning=_posted_user(request, "unassigning"))
+    return claim_action(request, pk, action, success="The claim is unassigned.")
+
+
+def _posted_user(request, name: str) -> int | None:
+    """The assignee's id the claim page drew its button for, or None (sent from elsewhere)."""
+    value = request.POST.get(name, "")
+    return int(value) if is_id(value) else None
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

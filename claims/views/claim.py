@@ -112,6 +112,11 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     # A colleague's claim: the page offers none of what the services would refuse and says
     # why where the buttons would be (an editor is told that acting on it overrides them).
     held_refusal = ownership.claim_work_refusal(claim=claim, user=user, work="actions")
+    override_notice = (
+        ownership.override_notice(claim=claim, user=user)
+        if open_claim and user.has_perm(CHANGE_CLAIMS)
+        else None
+    )
     draft_open = (
         user.has_perm(CHANGE_VERDICTS)
         and open_claim
@@ -216,9 +221,14 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
             if draft_open
             else None
         ),
-        "override_notice": (
-            ownership.override_notice(claim=claim, user=user)
-            if open_claim and user.has_perm(CHANGE_CLAIMS)
+        "override_notice": override_notice,
+        # The editor's way to free a colleague's claim from its page, not only the queue's.
+        "unassign_colleague": override_notice is not None,
+        # Where the speaker correction and the Reopen button would be.
+        "speaker_refusal": ownership.claim_work_refusal(claim=claim, user=user, work="speaker"),
+        "reopen_refusal": (
+            ownership.claim_work_refusal(claim=claim, user=user, work="reopen")
+            if claim.status == ClaimStatus.DISMISSED
             else None
         ),
         # Nobody holds the claim but a colleague wrote its draft: saving makes it yours.

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from claims import bulk, services, timeline, verdicts
-from claims.models import ClaimEventKind, ClaimStatus, Verdict, VerdictStatus
+from claims import attribution, bulk, services, timeline, verdicts
+from claims.models import ClaimEventKind, ClaimStatus, Speaker, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
 from tests.factories import (
     ClaimFactory,
@@ -194,8 +194,9 @@ def test_the_claim_page_offers_an_editor_the_forms_and_says_they_override(client
     html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
     assert 'name="conclusion"' in html and reverse("claims:dismiss", args=[held.pk]) in html
     assert (
-        "colleague is working on this claim. As an editor you can still change its verdict, "
-        "dismiss it or take it over; the history records that you overrode their assignment."
+        "colleague is working on this claim. As an editor you can still change its verdict or "
+        "its speaker, dismiss it, unassign them or take it over; the history records that you "
+        "overrode their assignment."
     ) in html
     assert "only they or an editor can" not in html
 
@@ -352,3 +353,157 @@ def test_the_queue_offers_an_editor_every_claim_s_box(client, held):
     client.force_login(editor())
     html = client.get(reverse("claims:queue")).content.decode()
     assert f'value="{held.pk}" data-claim-box' in html and "data-held-box" not in html
+
+
+# --- The speaker, reopening, and the editor's unassign on the claim page -----------------------
+
+
+def test_a_fact_checker_cannot_correct_the_speaker_of_a_colleague_s_claim(held):
+    before = held.speaker_id
+    with pytest.raises(PermissionDenied, match=HELD.format(work="correct its speaker")):
+        attribution.claim_speaker_correct(claim=held, actor=fact_checker(), name="Someone Else")
+    held.refresh_from_db()
+    assert held.speaker_id == before
+    assert not held.events.filter(kind=ClaimEventKind.SPEAKER_CORRECTED).exists()
+    assert not Speaker.objects.filter(name="Someone Else").exists()  # rolled back with it
+
+
+def test_an_editor_who_corrects_a_colleague_s_speaker_is_recorded_as_overriding_them(held):
+    attribution.claim_speaker_correct(claim=held, actor=editor(), name="Someone Else")
+    held.refresh_from_db()
+    assert held.speaker.name == "Someone Else"
+    event = held.events.get(kind=ClaimEventKind.SPEAKER_CORRECTED)
+    assert event.data["overrode_assignee"] == "colleague"
+
+
+def test_the_assignee_corrects_their_own_claim_s_speaker(held, colleague):
+    attribution.claim_speaker_correct(claim=held, actor=colleague, name="Someone Else")
+    event = held.events.get(kind=ClaimEventKind.SPEAKER_CORRECTED)
+    assert "overrode_assignee" not in event.data
+
+
+def test_the_claim_page_leaves_out_a_colleague_s_speaker_correction_and_says_why(client, held):
+    client.force_login(fact_checker())
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert reverse("claims:speaker", args=[held.pk]) not in html
+    assert HELD.format(work="correct its speaker") in html
+    client.force_login(editor())
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert reverse("claims:speaker", args=[held.pk]) in html
+
+
+def test_correcting_a_colleague_s_speaker_from_an_old_page_is_refused_with_why(client, held):
+    client.force_login(fact_checker())
+    response = client.post(
+        reverse("claims:speaker", args=[held.pk]),
+        {"name": "Someone Else", "loaded_speaker": held.speaker_id or ""},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [HELD.format(work="correct its speaker")]
+    held.refresh_from_db()
+    assert held.speaker is None or held.speaker.name != "Someone Else"
+
+
+def test_the_admin_refuses_a_colleague_s_attribution_change_in_the_same_words(client, held):
+    client.force_login(fact_checker())
+    page = reverse("admin:claims_claim_change", args=[held.pk])
+    response = admin_save(client, page, attribution_cue="claimed")
+    shown = [str(message) for message in response.wsgi_request._messages]
+    assert shown == ["Nothing was saved: " + HELD.format(work="correct its speaker")]
+    held.refresh_from_db()
+    assert held.attribution_cue != "claimed"
+
+
+@pytest.fixture
+def dismissed(held, colleague):
+    """The colleague's claim, dismissed by them and still assigned to them."""
+    services.claim_dismiss(claim=held, actor=colleague, reason="Opinion.")
+    held.refresh_from_db()
+    return held
+
+
+def test_a_fact_checker_cannot_reopen_a_colleague_s_dismissed_claim(dismissed, colleague):
+    with pytest.raises(PermissionDenied, match=HELD.format(work="reopen it")):
+        services.claim_reopen(claim=dismissed, actor=fact_checker())
+    dismissed.refresh_from_db()
+    assert dismissed.status == ClaimStatus.DISMISSED and dismissed.dismissal_reason == "Opinion."
+    services.claim_reopen(claim=dismissed, actor=colleague)
+    dismissed.refresh_from_db()
+    assert dismissed.status == ClaimStatus.IN_PROGRESS
+
+
+def test_an_editor_who_reopens_a_colleague_s_dismissed_claim_is_recorded_as_overriding_them(
+    dismissed,
+):
+    services.claim_reopen(claim=dismissed, actor=editor())
+    dismissed.refresh_from_db()
+    assert dismissed.status == ClaimStatus.IN_PROGRESS
+    event = dismissed.events.get(kind=ClaimEventKind.REOPENED)
+    assert event.data == {"overrode_assignee": "colleague"}
+
+
+def test_an_unassigned_dismissed_claim_is_anyone_s_to_reopen(held, colleague):
+    services.claim_unassign(claim=held, actor=colleague)
+    services.claim_dismiss(claim=held, actor=colleague, reason="Opinion.")
+    services.claim_reopen(claim=held, actor=fact_checker())
+    held.refresh_from_db()
+    assert held.status == ClaimStatus.IN_PROGRESS  # its draft is kept
+
+
+def test_the_claim_page_leaves_out_reopen_on_a_colleague_s_dismissed_claim_and_says_why(
+    client, dismissed
+):
+    client.force_login(fact_checker())
+    html = client.get(reverse("claims:detail", args=[dismissed.pk])).content.decode()
+    assert reverse("claims:reopen", args=[dismissed.pk]) not in html
+    assert HELD.format(work="reopen it") in html
+    response = client.post(reverse("claims:reopen", args=[dismissed.pk]), follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [HELD.format(work="reopen it")]
+    client.force_login(editor())
+    html = client.get(reverse("claims:detail", args=[dismissed.pk])).content.decode()
+    assert reverse("claims:reopen", args=[dismissed.pk]) in html
+
+
+def test_an_editor_unassigns_a_colleague_from_the_claim_page_as_an_override(client, held):
+    client.force_login(editor(username="boss"))
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert "Unassign colleague</button>" in html
+    response = client.post(
+        reverse("claims:unassign", args=[held.pk]),
+        {"unassigning": str(held.assignee_id)},
+        follow=True,
+    )
+    assert [str(message) for message in response.context["messages"]] == [
+        "The claim is unassigned."
+    ]
+    held.refresh_from_db()
+    assert held.assignee is None
+    event = held.events.get(kind=ClaimEventKind.UNASSIGNED)
+    assert event.actor.username == "boss"
+    assert event.data == {"previous_assignee": "colleague", "overrode_assignee": "colleague"}
+
+
+def test_a_fact_checker_gets_no_unassign_button_on_a_colleague_s_claim(client, held):
+    client.force_login(fact_checker())
+    html = client.get(reverse("claims:detail", args=[held.pk])).content.decode()
+    assert "Unassign colleague" not in html
+    assert reverse("claims:unassign", args=[held.pk]) not in html
+
+
+def test_an_editor_s_unassign_from_a_page_drawn_before_someone_else_took_the_claim_is_refused(
+    client, held
+):
+    client.force_login(editor(username="boss"))
+    drawn_for = held.assignee_id
+    services.claim_assign(
+        claim=held, actor=editor(), assignee=fact_checker(username="newcomer"), replacing=drawn_for
+    )
+    response = client.post(
+        reverse("claims:unassign", args=[held.pk]), {"unassigning": str(drawn_for)}, follow=True
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["newcomer is working on this claim now: open it again to unassign them."]
+    held.refresh_from_db()
+    assert held.assignee.username == "newcomer"
