@@ -1,4 +1,5 @@
-"""The lists' filter and search forms: the claim queue's, the desk history's, the published
+"""The lists' filter and search forms: the claim queue's, the desk history's, the speakers
+index's, the published
 fact-checks export's period and the public index's search. The claim page's forms (verdicts,
 sources, corrections, notes) are in claims/forms.py."""
 
@@ -72,6 +73,22 @@ def search_query_field(*, label: str) -> forms.CharField:
 
 
 SPEAKER_QUERY_MAX = 200
+SPEAKER_QUERY_TOO_LONG = (
+    f"A speaker's name to search for can be at most {SPEAKER_QUERY_MAX} characters long."
+)
+
+
+def speaker_query_field(**kwargs) -> forms.CharField:
+    """A box for part of a speaker's name or a spelling the desk recorded (the queue's speaker
+    filter, the speakers index's search)."""
+    return SearchTextField(
+        what="speaker's name",
+        required=False,
+        max_length=SPEAKER_QUERY_MAX,
+        error_messages={"max_length": SPEAKER_QUERY_TOO_LONG},
+        **kwargs,
+    )
+
 
 STATUS_CHOICES = [(key, label) for key, (label, _) in QUEUE_STATUSES.items()]
 ASSIGNEE_CHOICES = [("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Unassigned")]
@@ -93,15 +110,7 @@ class QueueFilterForm(forms.Form):
         choices=STATUS_CHOICES,
         error_messages=choice_errors("status", choices=STATUS_CHOICES),
     )
-    speaker = SearchTextField(
-        what="speaker's name",
-        required=False,
-        max_length=SPEAKER_QUERY_MAX,
-        error_messages={
-            "max_length": f"A speaker's name to search for can be at most "
-            f"{SPEAKER_QUERY_MAX} characters long."
-        },
-    )
+    speaker = speaker_query_field()
     outlet = forms.ModelChoiceField(
         queryset=Outlet.objects.order_by("name"),
         required=False,
@@ -203,6 +212,17 @@ class DeskHistoryFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         range_check(self, "date_from", "date_to", "The period ends before it starts.")
+        unknown_parameters_refuse(self, also=("page",))
+        return cleaned
+
+
+class SpeakerIndexForm(forms.Form):
+    """The desk's speakers index: search by name or a spelling the desk recorded."""
+
+    q = speaker_query_field(label="Search speakers")
+
+    def clean(self):
+        cleaned = super().clean()
         unknown_parameters_refuse(self, also=("page",))
         return cleaned
 

@@ -58,6 +58,7 @@ urlpatterns = [
     path("sentences/<int:sentence_pk>/claim/", actions.claim_add, name="add"),
     path("review/", queue.review_queue, name="review_queue"),
     path("history/", desk.desk_history, name="desk_history"),
+    path("speakers/", desk.speaker_index, name="speakers"),
     path("speakers/<slug:slug>/", desk.speaker_detail, name="speaker_detail"),
     path("speakers/<slug:slug>/merge/", desk.speaker_merge, name="speaker_merge"),
     path("speakers/<slug:slug>/edit/", desk.speaker_edit, name="speaker_edit"),

@@ -7,7 +7,7 @@ is claims.timeline; matching's reads are claims.matching.selectors). Callers kee
   substring search
 - claim_page: the claim page's context, earlier claims, offered speakers, source domains
 - dashboard: the dashboard's numbers and charts, the desk's activity log
-- speakers: a speaker's published ratings, whether its name is public
+- speakers: a speaker's published ratings, whether its name is public, the desk's speakers index
 - public: the published index, its rating choices, a verdict's public corrections
 
 Imports claims.models, articles.models (the admin search's titles and outlets), and
@@ -42,7 +42,12 @@ from .public import (
 )
 from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
 from .search import claims_containing, claims_search, search_words_kept, verdicts_containing
-from .speakers import speaker_is_public, speaker_other_spellings, speaker_rating_distribution
+from .speakers import (
+    speaker_index,
+    speaker_is_public,
+    speaker_other_spellings,
+    speaker_rating_distribution,
+)
 
 __all__ = [
     "QUEUE_SORTS",
@@ -71,6 +76,7 @@ __all__ = [
     "sources_need_another",
     "INDEPENDENT_SOURCES",
     "speaker_earlier_claims",
+    "speaker_index",
     "speaker_is_public",
     "speaker_other_spellings",
     "speaker_rating_distribution",

@@ -1,11 +1,11 @@
 """The desk's work lists: the fact-checker queue (its filters and orders), the editors' review
 queue, and the verdicts sent back to an author."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from ..models import Claim, ClaimStatus, Speaker, Verdict, VerdictStatus
 from .search import claims_search
-from .speakers import speaker_ids_matching
+from .speakers import speakers_named
 
 QUEUE_STATUSES = {
     # "Open", not "awaiting review": in review is the status of a claim an editor has.
@@ -27,10 +27,7 @@ def claim_queue(*, user, filters: dict) -> QuerySet[Claim]:
     _, statuses = QUEUE_STATUSES.get(filters.get("status") or "", QUEUE_STATUSES[""])
     claims = claims.filter(status__in=statuses)
     if filters.get("speaker"):
-        # Part of the name as typed, or the speaker as the desk-scope API names one: its id,
-        # slug, name or any spelling the desk recorded (speaker_ids_matching).
-        value = filters["speaker"]
-        named = Q(name__icontains=value) | speaker_ids_matching(value, aliases=True)
+        named = speakers_named(filters["speaker"])
         claims = claims.filter(speaker_id__in=Speaker.objects.filter(named).values("pk"))
     if filters.get("outlet"):
         claims = claims.filter(article__outlet=filters["outlet"])

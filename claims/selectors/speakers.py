@@ -1,10 +1,11 @@
 """Reads about a speaker: its published ratings (the speaker page), whether its name is on
-the public record, and which speakers a filter's value names (the API's and the queue's)."""
+the public record, which speakers a filter's value names (the API's and the queue's), and the
+desk's index of speakers."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, QuerySet
 
 from ..ids import is_id
-from ..models import Rating, Speaker, SpeakerAlias, Verdict
+from ..models import Rating, Speaker, SpeakerAlias, Verdict, published_verdict_q
 from ..nlp.attribution import speaker_key
 from .dashboard import Bar, bars
 
@@ -62,3 +63,27 @@ def speaker_ids_matching(value: str, *, aliases: bool) -> Q:
     if alias is not None and speaker_key(alias.speaker.name) == key:
         matching |= Q(pk=alias.speaker_id)
     return matching
+
+
+def speakers_named(value: str) -> Q:
+    """The desk's speaker search (the queue's speaker filter and the speakers index): part of
+    the name as typed, or the speaker as the desk-scope API names one: its id, slug, name or
+    any spelling the desk recorded (speaker_ids_matching)."""
+    return Q(name__icontains=value) | speaker_ids_matching(value, aliases=True)
+
+
+def speaker_index(*, q: str = "") -> QuerySet[Speaker]:
+    """The desk's list of speakers, each with its number of claims, of those with a published
+    verdict, and the date of its latest claim; most claims first, then by name. Counted in the
+    one query, so a page of the list costs the same however many speakers it shows."""
+    speakers = Speaker.objects.all()
+    if q:
+        speakers = speakers.filter(speakers_named(q))
+    return speakers.annotate(
+        claim_count=Count("claims", distinct=True),
+        # Draft, submitted and returned verdicts are not on the record: only published ones.
+        published_count=Count(
+            "claims", filter=published_verdict_q("claims__verdict__"), distinct=True
+        ),
+        latest_claim_at=Max("claims__created_at"),
+    ).order_by("-claim_count", "name", "pk")

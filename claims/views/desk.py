@@ -17,7 +17,7 @@ from config.not_found import desk_get_or_404, desk_not_found
 from config.pages import page_get
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
-from ..filter_forms import DeskHistoryFilterForm, VerdictExportForm
+from ..filter_forms import DeskHistoryFilterForm, SpeakerIndexForm, VerdictExportForm
 from ..limits import CORRECTION_NOTE_MAX
 from ..matching.selectors import repeat_counts
 from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
@@ -72,6 +72,21 @@ def _no_speaker(slug: str):
         back="claims:queue",
         back_label="Back to the queue",
     )
+
+
+SPEAKERS_PAGE_SIZE = 50
+
+
+@desk_view("claims.view_speaker")
+def speaker_index(request):
+    """Who said what: every speaker, most claims first, with a search by name or spelling."""
+    form = SpeakerIndexForm(request.GET or None)
+    form.is_valid()
+    # A refused search is left out (its error shows beside it): the whole list shows.
+    q = getattr(form, "cleaned_data", {}).get("q", "")
+    speakers = selectors.speaker_index(q=q)
+    page = page_get(Paginator(speakers, SPEAKERS_PAGE_SIZE), request.GET.get("page"))
+    return render(request, "claims/speaker_index.html", {"form": form, "page": page, "q": q})
 
 
 @desk_view("claims.view_speaker")

@@ -152,6 +152,7 @@ def test_the_review_queue_and_the_claim_under_review_are_accessible(client, desk
         ("claims:dashboard", "Dashboard"),
         ("claims:desk_history", "Desk history"),
         ("claims:speaker_duplicates", "Possible duplicate speakers"),
+        ("claims:speakers", "Speakers"),
     ],
 )
 def test_the_editors_pages_are_accessible(client, desk, name, title):

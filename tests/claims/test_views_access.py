@@ -54,6 +54,7 @@ READ_PAGES = [
     ("claims:review_queue", lambda o: [], 403, 200, 200),
     ("claims:desk_history", lambda o: [], 403, 200, 200),
     ("claims:dashboard", lambda o: [], 403, 200, 200),
+    ("claims:speakers", lambda o: [], 200, 200, 200),
     ("claims:speaker_duplicates", lambda o: [], 403, 200, 200),
     ("claims:verdict_export", lambda o: [], 403, 200, 200),
     ("articles:list", lambda o: [], 200, 200, 200),
