@@ -5,11 +5,18 @@ Django's texts ("Your old password was entered incorrectly. Please enter it agai
 password fields didn't match.", "This password is too common.") say what failed, not what to
 do. The validators are Django's with their sentences replaced, so the admin's password forms
 and `createsuperuser` say the same; a refused change answers 400, as the desk's other forms do.
+
+The current password is checked as a log-in is (config.login.password_check): wrong ones count
+towards the log-in limit, and a locked username and address get the lockout page.
 """
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import ValidationError
+from django.views.decorators.debug import sensitive_variables
+
+from config.login import password_check
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
@@ -58,7 +65,8 @@ class DeskPasswordChangeForm(PasswordChangeForm):
         "both boxes.",
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
         for name, label, required in [
             ("old_password", "Current password", "Enter your current password."),
@@ -69,9 +77,21 @@ class DeskPasswordChangeForm(PasswordChangeForm):
             self.fields[name].error_messages["required"] = required
         self.fields["new_password2"].help_text = "The same as above, to catch a typing slip."
 
+    @sensitive_variables("old_password")
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_check(request=self.request, user=self.user, password=old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
 
 class DeskPasswordChangeView(PasswordChangeView):
     form_class = DeskPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -86,3 +86,46 @@ def test_a_good_change_still_goes_through(client, user):
     assert response.status_code == 302 and response["Location"] == "/accounts/password/done/"
     user.refresh_from_db()
     assert user.check_password("a-long-Unusual-phrase-42")
+
+
+def wrong_guesses(client, times):
+    return [change(client, old=f"guess-{n}").status_code for n in range(times)]
+
+
+def test_wrong_current_passwords_lock_the_page_as_failed_log_ins_do(client, user, settings):
+    settings.AXES_COOLOFF_TIME = 0.5  # hours, as AXES_COOLOFF_MINUTES=30 sets it
+    limit = settings.AXES_FAILURE_LIMIT
+    assert wrong_guesses(client, limit - 1) == [400] * (limit - 1)
+
+    response = change(client, old="one guess too many")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "<h1>Too many wrong passwords</h1>" in page
+    assert "Try again in 30 minutes" in page
+    # Locked, even the right password is not checked: a stolen session learns nothing more.
+    assert change(client).status_code == 429
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_the_lock_is_the_log_in_s_own_count_for_that_username_and_address(client, user, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": user.username, "password": f"guess-{n}"})
+
+    assert change(client).status_code == 429
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    # And wrong current passwords lock the log-in too.
+    other = fact_checker(username="sam.okafor")
+    client.force_login(other)
+    wrong_guesses(client, settings.AXES_FAILURE_LIMIT)
+    login = {"username": "sam.okafor", "password": PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 429
+
+
+def test_the_right_current_password_clears_the_count_as_a_log_in_does(client, user, settings):
+    limit = settings.AXES_FAILURE_LIMIT
+    wrong_guesses(client, limit - 1)
+    assert change(client).status_code == 302
+
+    assert wrong_guesses(client, limit - 1) == [400] * (limit - 1)
