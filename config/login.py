@@ -6,6 +6,9 @@ failure with the name in a 255-character column, which PostgreSQL refuses with a
 500). A name longer than any account's cannot sign in, so both forms refuse it before
 authenticate() runs and nothing is recorded.
 
+A refused log-in answers 400, not Django's 200 (`failed_login_answers_400`, on both pages), so a
+script or a monitor can tell it from the page; a locked-out one keeps django-axes' 429.
+
 Signing out (/accounts/logout/) is Django's view, with a page for the address opened by hand.
 
 The log-in limit is django-axes (settings.py: AXES_FAILURE_LIMIT wrong passwords for a username
@@ -13,6 +16,8 @@ from one address lock that pair for AXES_COOLOFF_MINUTES), kept in its database 
 that asks for a password it already holds the account for (the current password on the password
 change page) checks it with `password_check`, under the same limit.
 """
+
+import functools
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -39,6 +44,22 @@ def password_check(*, request, user, password: str) -> bool:
             username=user.get_username(), ip_address=request.axes_ip_address
         )
     return True
+
+
+def failed_login_answers_400(view):
+    """A log-in view whose refused form (a wrong password, a missing or too long name) answers
+    400 with the same page and its error. Django's LoginView, and the admin's, answer 200."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if form is not None and form.is_bound and form.errors:
+            # AxesMiddleware, after the view, still turns a locked-out one into its 429.
+            response.status_code = 400
+        return response
+
+    return wrapped
 
 
 class _UsernameLengthMixin:

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from claims.api.base import ApiSchemaView, api_not_found
 from claims.views.public import SITEMAPS, sitemap_section
-from config.login import DeskAuthenticationForm, DeskLogoutView
+from config.login import DeskAuthenticationForm, DeskLogoutView, failed_login_answers_400
 from config.passwords import DeskPasswordChangeView
 
 handler400 = "claims.api.errors.bad_request"
@@ -35,7 +35,9 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=DeskAuthenticationForm),
+        failed_login_answers_400(
+            auth_views.LoginView.as_view(authentication_form=DeskAuthenticationForm)
+        ),
         name="login",
     ),
     path("accounts/logout/", DeskLogoutView.as_view(), name="logout"),

@@ -106,10 +106,10 @@ def test_repeated_wrong_passwords_lock_the_account_out(client, settings):
     url = reverse("login")
     for _ in range(2):
         response = client.post(url, {"username": "victim", "password": "wrong"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "didn't match" in response.content.decode()
     response = client.post(url, {"username": "victim", "password": "wrong"})
-    assert response.status_code == 429
+    assert response.status_code == 429  # Too Many Requests, as before: not the 400 of a refusal
     assert "<h1>Too many wrong passwords</h1>" in response.content.decode()
     assert "Try again in 15 minutes" in response.content.decode()
     # Even the right password is refused while the lockout lasts.
