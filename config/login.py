@@ -6,15 +6,60 @@ failure with the name in a 255-character column, which PostgreSQL refuses with a
 500). A name longer than any account's cannot sign in, so both forms refuse it before
 authenticate() runs and nothing is recorded.
 
+A refused log-in answers 400, not Django's 200 (`failed_login_answers_400`, on both pages), so a
+script or a monitor can tell it from the page; a locked-out one keeps django-axes' 429.
+
 Signing out (/accounts/logout/) is Django's view, with a page for the address opened by hand.
+
+The log-in limit is django-axes (settings.py: AXES_FAILURE_LIMIT wrong passwords for a username
+from one address lock that pair for AXES_COOLOFF_MINUTES), kept in its database table. A page
+that asks for a password it already holds the account for (the current password on the password
+change page) checks it with `password_check`, under the same limit.
 """
 
+import functools
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LogoutView
 from django.core.validators import MaxLengthValidator
 from django.shortcuts import render
+
+
+def password_check(*, request, user, password: str) -> bool:
+    """Whether `password` is `user`'s, checked as a log-in is. Through authenticate(), so
+    django-axes counts a wrong one against the username and address, and once they are locked
+    refuses even the right one; AxesMiddleware then answers with the lockout page (429).
+    Without it a stolen session could guess the password without limit."""
+    checked = authenticate(request, username=user.get_username(), password=password)
+    if checked is None or checked.pk != user.pk:
+        return False
+    if settings.AXES_RESET_ON_SUCCESS:
+        # As a log-in does: a right password clears the username's count from this address.
+        AxesProxyHandler.reset_attempts(
+            username=user.get_username(), ip_address=request.axes_ip_address
+        )
+    return True
+
+
+def failed_login_answers_400(view):
+    """A log-in view whose refused form (a wrong password, a missing or too long name) answers
+    400 with the same page and its error. Django's LoginView, and the admin's, answer 200."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if form is not None and form.is_bound and form.errors:
+            # AxesMiddleware, after the view, still turns a locked-out one into its 429.
+            response.status_code = 400
+        return response
+
+    return wrapped
 
 
 class _UsernameLengthMixin:

@@ -112,7 +112,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the desk's site: its titles, log-in and password forms.
+    "config.admin_app.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

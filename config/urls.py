@@ -7,16 +7,12 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from claims.api.base import ApiSchemaView, api_not_found
 from claims.views.public import SITEMAPS, sitemap_section
-from config.login import DeskAdminAuthenticationForm, DeskAuthenticationForm, DeskLogoutView
+from config.login import DeskAuthenticationForm, DeskLogoutView, failed_login_answers_400
 from config.passwords import DeskPasswordChangeView
 
 handler400 = "claims.api.errors.bad_request"
 handler500 = "claims.api.errors.server_error"
 handler404 = "config.not_found.page_not_found"
-
-admin.site.site_header = "Fact-check desk — administration"
-admin.site.site_title = "Fact-check desk"
-admin.site.login_form = DeskAdminAuthenticationForm
 
 
 def no_icon(request):
@@ -39,7 +35,9 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=DeskAuthenticationForm),
+        failed_login_answers_400(
+            auth_views.LoginView.as_view(authentication_form=DeskAuthenticationForm)
+        ),
         name="login",
     ),
     path("accounts/logout/", DeskLogoutView.as_view(), name="logout"),

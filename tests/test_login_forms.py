@@ -13,7 +13,7 @@ LOGINS = ["/accounts/login/", "/admin/login/"]
 def test_a_username_longer_than_any_account_is_refused_before_sign_in_is_tried(client, path):
     response = client.post(path, {"username": "a" * 256, "password": "whatever"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not response.wsgi_request.user.is_authenticated
     assert response.context["form"].errors["username"] == ["A username has at most 150 characters."]
     # Nothing reached django-axes, whose column holds 255 characters.
@@ -27,18 +27,36 @@ def test_the_login_page_says_how_long_a_username_may_be(client, path):
     assert "A username has at most 150 characters." in response.content.decode()
 
 
-def test_a_wrong_password_still_gets_the_usual_answer(client):
+def test_a_wrong_password_still_gets_the_usual_answer_as_a_400(client):
     user = fact_checker()
     response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
 
-    assert "Your username and password didn't match" in response.content.decode()
+    # 400, not 200: a script or a monitor can tell a refused log-in from the page.
+    soup = assert_accessible(response, title="Log in", status=400)
+    assert "Your username and password didn't match" in soup.find(id="login-error").get_text()
+    assert soup.find(id="id_username")["value"] == user.username
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_a_wrong_password_on_the_admin_log_in_is_a_400_too(client):
+    user = fact_checker()
+    response = client.post("/admin/login/", {"username": user.username, "password": "wrong"})
+
+    assert response.status_code == 400
+    assert "Please enter the correct username and password" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize("path", LOGINS)
+def test_the_log_in_page_itself_is_still_a_200(client, path):
+    assert client.get(path).status_code == 200
 
 
 @pytest.mark.parametrize("path", LOGINS)
 def test_a_wrong_password_for_a_name_of_the_longest_length_is_still_counted(client, path):
     response = client.post(path, {"username": "a" * 150, "password": "whatever"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert AccessAttempt.objects.get().username == "a" * 150
 
 
@@ -81,6 +99,7 @@ def test_logging_out_says_so_on_the_login_page_it_lands_on(client):
 def test_an_empty_username_or_password_is_named_not_just_required(client, path):
     response = client.post(path, {"username": "", "password": ""})
 
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "username": ["Enter your username."],
         "password": ["Enter your password."],

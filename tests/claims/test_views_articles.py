@@ -106,12 +106,12 @@ def test_repeated_wrong_passwords_lock_the_account_out(client, settings):
     url = reverse("login")
     for _ in range(2):
         response = client.post(url, {"username": "victim", "password": "wrong"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "didn't match" in response.content.decode()
     response = client.post(url, {"username": "victim", "password": "wrong"})
-    assert response.status_code == 429
-    assert "Too many failed log-ins" in response.content.decode()
-    assert "locked for 15 minutes" in response.content.decode()
+    assert response.status_code == 429  # Too Many Requests, as before: not the 400 of a refusal
+    assert "<h1>Too many wrong passwords</h1>" in response.content.decode()
+    assert "Try again in 15 minutes" in response.content.decode()
     # Even the right password is refused while the lockout lasts.
     response = client.post(url, {"username": "victim", "password": "correct horse battery"})
     assert response.status_code == 429

@@ -1,0 +1,20 @@
+"""The users' admin: Django's UserAdmin with the desk's password forms (config/passwords.py), put
+in the place of Django's once every app's admin.py has run (config/admin_app.py)."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from config.passwords import DeskAdminPasswordChangeForm, DeskAdminUserCreationForm
+
+
+class DeskUserAdmin(UserAdmin):
+    change_password_form = DeskAdminPasswordChangeForm
+    add_form = DeskAdminUserCreationForm
+
+
+def user_admin_replace() -> None:
+    """Django's UserAdmin, registered by django.contrib.auth's admin.py, with the desk's forms."""
+    user_model = get_user_model()
+    admin.site.unregister(user_model)
+    admin.site.register(user_model, DeskUserAdmin)
