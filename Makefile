@@ -34,16 +34,30 @@ install: $(VENV)/.installed
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium chromium-driver; }
 
-# The demo runs with DEBUG on; the settings default to off (production fails closed).
+# The set-up steps run with DEBUG on (demo_verdicts refuses to run without it: demo content is
+# for a local demo only). The server runs with it off, as a live site does, so a mistyped
+# address gets the site's own "Page not found" and not Django's debug page listing every URL
+# pattern. WhiteNoise serves the static files collectstatic gathers. Plain http on this machine:
+# the https-only defaults of DEBUG off (redirect, secure cookies) are off, tasks run in-process
+# as asked, and the secret key is the demo's own, made once in var/ (sessions outlive a restart).
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
+DEMO_SERVER_ENV = DEBUG=0 SECRET_KEY="$$(cat var/demo-secret-key)" ALLOWED_HOSTS="$(ALLOWED_HOSTS)" \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 CELERY_TASK_ALWAYS_EAGER=1
+
+var/demo-secret-key: | $(VENV)/.installed
+	@mkdir -p var
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
 run: export DEBUG := 1
-run: install
+run: install var/demo-secret-key
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
 	$(PY) manage.py load_seeds --dir seeds/demo
 	$(PY) manage.py demo_users
 	$(PY) manage.py demo_verdicts
+	$(DEMO_SERVER_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops it."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO_SERVER_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

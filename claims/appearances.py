@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .models import (
@@ -34,6 +34,7 @@ from .models import (
     ClaimStatus,
     GroupEventKind,
     Verdict,
+    claim_made_at,
     published_verdict_q,
 )
 from .modified import verdicts_modified
@@ -142,11 +143,11 @@ def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
         others = Claim.objects.filter(group_id=claim.group_id)
     else:
         others = Claim.objects.filter(pk=claim.pk)
-    # An undated article is placed by when the desk read it: one order on every database
-    # (PostgreSQL sorts NULLs last, SQLite first) and a key a cursor can page on.
+    # An undated article is placed by when the desk read it (claim_made_at): a key a cursor
+    # can page on.
     return (
         others.select_related("article__outlet", "speaker")
-        .annotate(appeared_at=Coalesce("article__published_at", "created_at"))
+        .annotate(appeared_at=claim_made_at())
         .order_by("appeared_at", "pk")
     )
 

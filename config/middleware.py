@@ -20,7 +20,7 @@ class RequestShapeGuardMiddleware:
     says its text is too long: answers_too_large); one with more fields than Django reads
     (DATA_UPLOAD_MAX_NUMBER_FIELDS) the desk's 400 page. Django's answer was its 400 page,
     which offers a log-in to someone logged in (it is drawn without the request), or with DEBUG
-    on (the demo) its debug page, which failed on too many fields itself: a 500. Read here,
+    on (development) its debug page, which failed on too many fields itself: a 500. Read here,
     before the admin's guards and the CSRF check read them. The API reads its own bodies and
     answers in JSON (claims.api.errors)."""
 

@@ -1,7 +1,8 @@
 """One settings module, driven by environment variables with safe development defaults.
 
 Zero configuration gives SQLite, in-process (eager) Celery tasks and a local-memory cache, with
-DEBUG off: `make run` sets DEBUG=1 for the demo. Production sets SECRET_KEY, ALLOWED_HOSTS,
+DEBUG off: `make run` sets DEBUG=1 for its set-up steps and serves the demo with DEBUG off, over
+plain http (Makefile, DEMO_SERVER_ENV). Production sets SECRET_KEY, ALLOWED_HOSTS,
 DATABASE_URL, CELERY_BROKER_URL and REDIS_URL (see README.md, "Production settings").
 """
 
@@ -405,7 +406,8 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the static files, which WhiteNoise serves with DEBUG off.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,4 +1,7 @@
+import itertools
+import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +21,15 @@ PRODUCTION = {
 RUN_ONLY = {"SECRET_KEY", "CELERY_TASK_ALWAYS_EAGER", "CI", "BEHIND_PROXY"}
 
 
+def _clean_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in RUN_ONLY}
+
+
 def run_manage(*args: str, env: dict[str, str]):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in RUN_ONLY}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
-        env={**clean, **env},
+        env={**_clean_environment(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -70,6 +76,68 @@ def test_zero_config_migrates_a_fresh_sqlite_database(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "articles.0007_article_newest_index... OK" in result.stdout
+
+
+def _make_run_server_environment() -> dict[str, str]:
+    """The variables `make run` starts its server with, as `make -n run` prints that line."""
+    # Not as a sub-make of `make test`: its flags and level are the suite's own.
+    parent_make = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "--no-print-directory", "run"],
+        cwd=REPO,
+        env={k: v for k, v in _clean_environment().items() if k not in parent_make},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert dry_run.returncode == 0, dry_run.stderr
+    server = next(line for line in dry_run.stdout.splitlines() if "manage.py runserver" in line)
+    words = itertools.takewhile(lambda word: "=" in word, shlex.split(server))
+    return dict(word.split("=", 1) for word in words)
+
+
+DEMO_REQUESTS = """
+import json
+from django.conf import settings
+from django.templatetags.static import static
+from django.test import Client
+client = Client(headers={"host": "localhost:8000"})
+missing = client.get("/no-such-page/")
+style = client.get(static("factcheck/app.css"))
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "missing": [missing.status_code, missing.content.decode()],
+    "style": [style.status_code, style.get("Content-Type")],
+    "http_cookies": not (settings.SESSION_COOKIE_SECURE or settings.CSRF_COOKIE_SECURE),
+}))
+"""
+
+
+def test_make_run_serves_the_demo_with_debug_off_and_the_site_s_own_not_found_page(tmp_path):
+    # With DEBUG on, a mistyped address showed Django's debug page listing every URL pattern.
+    env = _make_run_server_environment()
+    assert env.get("DEBUG") == "0"
+    assert env.get("SECRET_KEY") == "$(cat var/demo-secret-key)"  # the demo's own, made once
+    env |= {
+        "SECRET_KEY": PRODUCTION["SECRET_KEY"],  # this checkout's var/ is not the test's
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "",
+    }
+    collected = run_manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    assert collected.returncode == 0, collected.stderr
+
+    result = run_manage("shell", "-c", DEMO_REQUESTS, env=env)
+
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["debug"] is False
+    status, page = answers["missing"]
+    # Not the https redirect of a live site: the demo is plain http on this machine.
+    assert status == 404
+    assert "<h1>Page not found</h1>" in page and "URLconf" not in page
+    assert answers["style"] == [200, 'text/css; charset="utf-8"']  # WhiteNoise serves it
+    assert answers["http_cookies"]  # a log-in over http keeps its session
 
 
 def _setting(name: str, env: dict[str, str]):

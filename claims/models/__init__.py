@@ -2,7 +2,8 @@
 
 - `published`: VerdictStatus, published_verdict_q() and the on_delete guards; imports only Django.
 - `speakers`: Speaker, SpeakerAlias, SpeakerMerge.
-- `claims`: Sentence, Claim (imports speakers, published and claims/matching/models.py).
+- `claims`: Sentence, Claim, claim_made_at() (imports speakers, published and
+  claims/matching/models.py).
 - `verdicts`: RatingScale, Rating, Verdict, VerdictContribution, EvidenceSource, Correction.
 - `correction_requests`: CorrectionRequest, a correction awaiting a second person.
 - `events`: ClaimEvent, the workflow's log.
@@ -32,6 +33,7 @@ from .claims import (
     ClaimQuerySet,
     ClaimStatus,
     Sentence,
+    claim_made_at,
 )
 from .correction_requests import CorrectionRequest
 from .events import ClaimEvent, ClaimEventKind
@@ -99,6 +101,7 @@ __all__ = [
     "VerdictStatus",
     "cascade_unless_published",
     "cascade_unless_verdict_published",
+    "claim_made_at",
     "protect_attributed_claims",
     "protect_research_notes",
     "published_sources_replaceable",

@@ -4,6 +4,7 @@ origin, assignee, group), with ClaimQuerySet's reusable reads."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article
@@ -62,6 +63,14 @@ LOCKED_CLAIM_STATES = frozenset({ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED})
 class ClaimOrigin(models.TextChoices):
     MODEL = "model", "Detected by the model"
     MANUAL = "manual", "Added by a reviewer"
+
+
+def claim_made_at(prefix: str = "") -> Coalesce:
+    """When a claim was made: its article's publication date, or for an undated article when
+    the desk stored the claim. Not created_at alone: an archive or a feed's backlog is read in
+    any order. Also one order on every database, where the date alone is not (PostgreSQL sorts
+    NULLs last, SQLite first). `prefix` reaches it through a relation, e.g. "claims__"."""
+    return Coalesce(f"{prefix}article__published_at", f"{prefix}created_at")
 
 
 class ClaimQuerySet(models.QuerySet):

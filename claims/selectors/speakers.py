@@ -5,7 +5,14 @@ desk's index of speakers."""
 from django.db.models import Count, Max, Q, QuerySet
 
 from ..ids import is_id
-from ..models import Rating, Speaker, SpeakerAlias, Verdict, published_verdict_q
+from ..models import (
+    Rating,
+    Speaker,
+    SpeakerAlias,
+    Verdict,
+    claim_made_at,
+    published_verdict_q,
+)
 from ..nlp.attribution import speaker_key
 from .dashboard import Bar, bars
 
@@ -74,8 +81,8 @@ def speakers_named(value: str) -> Q:
 
 def speaker_index(*, q: str = "") -> QuerySet[Speaker]:
     """The desk's list of speakers, each with its number of claims, of those with a published
-    verdict, and the date of its latest claim; most claims first, then by name. Counted in the
-    one query, so a page of the list costs the same however many speakers it shows."""
+    verdict, and the date its latest claim was made; most claims first, then by name. Counted
+    in the one query, so a page of the list costs the same however many speakers it shows."""
     speakers = Speaker.objects.all()
     if q:
         speakers = speakers.filter(speakers_named(q))
@@ -85,5 +92,6 @@ def speaker_index(*, q: str = "") -> QuerySet[Speaker]:
         published_count=Count(
             "claims", filter=published_verdict_q("claims__verdict__"), distinct=True
         ),
-        latest_claim_at=Max("claims__created_at"),
+        # When the latest claim was made, not when the desk stored it (an archive read late).
+        latest_claim_at=Max(claim_made_at("claims__")),
     ).order_by("-claim_count", "name", "pk")

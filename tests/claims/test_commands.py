@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, SourceKind
 from claims.models import Sentence
+from tests.factories import fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,24 @@ def test_load_seeds_imports_the_seed_article_and_analyses_it(
     assert article.analysis_status == "done"
     assert Sentence.objects.filter(article=article).count() > 10
     assert "Loaded 000_ab3642ed052a6c28.txt" in capsys.readouterr().out
+
+
+def test_the_demo_text_is_labelled_as_the_team_s_and_the_seed_keeps_its_outlet(client):
+    # The recap in seeds/demo/ was written by the team: shown under an outlet of its own (it
+    # read "Fact-check desk demo", by "Fact-check desk", the desk's own name), never under the
+    # seed's Reuters or a name a reader could take for a real outlet's.
+    call_command("load_seeds")
+    call_command("load_seeds", "--dir", "seeds/demo")
+    seed = Article.objects.get(outlet__domain="reuters.com")
+    demo = Article.objects.exclude(pk=seed.pk).get()
+    assert (seed.outlet.name, seed.byline) == ("Reuters", "Jillian Kitchener")
+    assert seed.title.startswith("U.S. defends strikes on Iran-aligned militias")
+    assert demo.outlet.name == "Demo (written by the team)"
+    assert demo.outlet.domain.endswith(".invalid")  # a placeholder that resolves nowhere
+    assert "Fact-check desk" not in demo.byline
+    client.force_login(fact_checker())
+    page = client.get(f"/articles/{demo.pk}/").text
+    assert '<p class="meta">Demo (written by the team) · ' in page
 
 
 def test_load_seeds_twice_changes_nothing(capsys, django_capture_on_commit_callbacks):

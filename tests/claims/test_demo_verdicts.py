@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from claims.management.commands.demo_verdicts import DEMO_VERDICTS
 from claims.models import (
@@ -72,6 +73,23 @@ def test_the_demo_verdict_is_written_by_the_factchecker_and_published_by_the_edi
     assert f"Published demo verdict: claim #{claim.pk} “{DEMO_CLAIM}” — True" in out
     assert f"/claims/{claim.pk}/" in out and f"/fact-checks/{verdict.pk}/" in out
     assert "/api/v1/verdicts/" in out
+
+
+def test_its_public_source_note_says_the_desk_copy_of_the_seed_needs_a_log_in(demo, client):
+    # The public page's readers are anonymous: "on the desk's article page" pointed them to a
+    # page that only asks them to log in, without saying so.
+    call_command("demo_verdicts")
+    verdict = Verdict.objects.get()
+
+    page = client.get(reverse("claims:public", args=[verdict.pk])).text
+    sources = page.split("<h2>Sources</h2>", 1)[1].split("</ol>", 1)[0]
+
+    assert "(it opens nothing)" in sources
+    assert "in the seeds/ folder of this demo (000_ab3642ed052a6c28.txt)" in sources
+    assert "desk users can also read it on the desk, after logging in" in sources
+    desk_page = reverse("articles:detail", args=[verdict.claim.article_id])
+    assert desk_page not in page
+    assert client.get(desk_page)["Location"].startswith(reverse("login"))
 
 
 def test_nothing_but_the_demo_claim_is_published(demo):

@@ -1,7 +1,7 @@
 """The desk's index of speakers (/speakers/): who may read it, its counts, order, search,
 pages and query count, and the links that lead to it."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -14,6 +14,7 @@ from claims.filter_forms import SPEAKER_QUERY_MAX, SPEAKER_QUERY_TOO_LONG
 from claims.models import Claim, SpeakerAlias
 from claims.nlp.attribution import speaker_key
 from tests.factories import (
+    ArticleFactory,
     ClaimFactory,
     SpeakerFactory,
     UserFactory,
@@ -79,6 +80,23 @@ def test_counts_claims_published_verdicts_and_the_latest_claim(client):
     assert _rows(response) == [("Jane Mayor", 3, 1, when), ("Quiet Person", 0, 0, None)]
     assert published.claim.speaker == speaker and quiet.claims.count() == 0
     assert "Mayor" in response.text
+
+
+def test_the_latest_claim_is_the_one_made_last_not_the_one_stored_last(client):
+    # The desk reads an archive in any order: the claim stored last was made in 2019, and the
+    # one stored first, in 2021, is the latest. An undated article counts from when it was read.
+    made = datetime(2021, 6, 30, 9, tzinfo=UTC)
+    speaker = SpeakerFactory(name="Jane Mayor")
+    ClaimFactory(speaker=speaker, article=ArticleFactory(published_at=made))
+    ClaimFactory(
+        speaker=speaker, article=ArticleFactory(published_at=datetime(2019, 1, 5, tzinfo=UTC))
+    )
+    undated = SpeakerFactory(name="Quiet Person")
+    read = ClaimFactory(speaker=undated, article=ArticleFactory(published_at=None))
+    client.force_login(fact_checker())
+    response = client.get(URL)
+    assert _rows(response) == [("Jane Mayor", 2, 0, made), ("Quiet Person", 1, 0, read.created_at)]
+    assert f'<time datetime="{made.isoformat()}">30 Jun 2021</time>' in response.text
 
 
 def test_most_claims_first_then_by_name(client):

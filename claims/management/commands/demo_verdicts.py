@@ -45,9 +45,11 @@ SEED_SOURCE = {
         "Demo source: the seed article, “U.S. defends strikes on Iran-aligned militias as "
         "Iraq and Syria condemn them” (a Reuters video transcript)"
     ),
+    # Shown on the public page, whose readers are not logged in: the desk's article page only
+    # asks them to log in, so the note says so rather than send them there.
     "note": (
-        "Demo placeholder address: the text is in this demo's seeds/ folder "
-        f"({SEED_FILE}) and on the desk's article page."
+        "Demo placeholder address (it opens nothing): the text is in the seeds/ folder of this "
+        f"demo ({SEED_FILE}); desk users can also read it on the desk, after logging in."
     ),
 }
 
