@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from articles.lengths import text_check
+from articles.lengths import TextLengthValidator, text_check
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from articles.services import language_refusal
 
@@ -49,15 +49,30 @@ class IntegerFilter(filters.Filter):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
 
 
+class ParameterTextField(forms.CharField):
+    """A query parameter's text of at most `max_length` characters, refused in the desk's
+    sentence naming the parameter (articles.lengths.TextLengthValidator), as its NUL is
+    (parameter_text_check), not Django's "Ensure this value has at most ..."."""
+
+    def __init__(self, *, parameter: str, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(TextLengthValidator(max_length, f"{parameter} parameter"))
+
+
 class TextFilter(filters.CharFilter):
-    """Text of at most `max_length` characters, refused in the API's words, not Django's
-    "Ensure this value has at most ..."."""
+    """Text of at most `max_length` characters (the schema states it: claims.api.docs), too
+    long said naming the parameter. Declared without a field_name: it filters through its
+    `method`, so the name the FilterSet gives it is the parameter's."""
+
+    field_class = ParameterTextField
 
     def __init__(self, *args, max_length: int, **kwargs):
-        kwargs.setdefault(
-            "error_messages", {"max_length": f"Give at most {max_length:,} characters."}
-        )
         super().__init__(*args, max_length=max_length, **kwargs)
+
+    @property
+    def field(self):
+        self.extra["parameter"] = self.field_name
+        return super().field
 
 
 # A time whose offset's "+" arrived as a space: `?updated_since=2026-12-03T08:00:00+13:00` typed
