@@ -18,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 
 from articles.lengths import TextLengthValidator, text_check
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
-from articles.services import language_refusal
+from articles.services import language_normalize, language_refusal
 
 from .. import speaker_merges
 from ..ids import ID_DIGITS_MAX, is_id
@@ -230,7 +230,7 @@ class _SpeakerOutletFilters(StrictFilterSet):
         return queryset.filter(**{f"{self._path('article__outlet')}__in": outlets})
 
     def filter_language(self, queryset, name, value):
-        value = value.strip().lower()
+        value = language_normalize(value)
         if refusal := language_refusal(value):
             raise ValidationError({"language": [refusal]})
         return queryset.filter(**{self._path("article__language"): value})
