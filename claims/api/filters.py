@@ -22,8 +22,8 @@ from articles.services import language_normalize, language_refusal
 
 from .. import speaker_merges
 from ..ids import ID_DIGITS_MAX, is_id
-from ..models import ClaimStatus, Rating
-from ..selectors.public import modified_since
+from ..models import ClaimStatus
+from ..selectors.public import modified_since, published_rating_choices
 from ..selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 from ..selectors.speakers import speaker_ids_matching
 from .auth import reads_unpublished, speakers_visible
@@ -268,14 +268,14 @@ class VerdictFilter(_SpeakerOutletFilters):
 
     @extend_schema_field(RatingSlugField(help_text="Rating slug, in any case, e.g. false."))
     def filter_rating(self, queryset, name, value):
-        # Any scale's slug: verdicts published under a retired scale keep their rating. The
-        # ratings table is a few dozen rows, so the case-insensitive match costs nothing.
-        slugs = Rating.objects.filter(slug__iexact=value.strip()).values_list("slug", flat=True)
-        slugs = list(slugs.distinct())
+        # The public index's rule: a retired scale's rating while a published verdict keeps
+        # it, and never one only a draft has. The choices are a few dozen rows, so the
+        # case-insensitive match costs nothing.
+        choices = [slug for slug, _ in published_rating_choices()]
+        slugs = [slug for slug in choices if slug.lower() == value.strip().lower()]
         if not slugs:
-            valid = Rating.objects.filter(scale__is_active=True).values_list("slug", flat=True)
             raise ValidationError(
-                {"rating": [f"Unknown rating; use one of: {', '.join(valid.order_by('-value'))}."]}
+                {"rating": [f"Unknown rating; use one of: {', '.join(choices)}."]}
             )
         return queryset.filter(rating__slug__in=slugs)
 
