@@ -165,9 +165,25 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
+# ISO 639-1 codes withdrawn for the codes CLDR knows these languages by, which older systems,
+# ClaimReview and pages' lang attributes still send. Not CLDR's whole alias table (Babel's
+# language_aliases): it also rewrites codes the desk takes as they are ('tl' to 'fil', 'sh' to
+# 'sr-Latn') and reads 'bh', a group of languages, as one of them.
+WITHDRAWN_LANGUAGE_CODES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+
+
+def language_normalize(language: str) -> str:
+    """A language code as it is checked, stored and filtered by: trimmed, lower-cased, and a
+    withdrawn ISO 639-1 code given as today's ('IW-il' -> 'he-il'), so a Hebrew article is
+    found under one code whichever was sent."""
+    primary, dash, rest = language.strip().lower().partition("-")
+    return WITHDRAWN_LANGUAGE_CODES.get(primary, primary) + dash + rest
+
+
 def language_refusal(language: str) -> str | None:
-    """Why this is not a language code, or None (given lower-cased): the one rule for the API,
-    the admin's forms, bulk rows and the API's language filter. The shape alone let 'xx' in."""
+    """Why this is not a language code, or None (given as language_normalize gives it): the one
+    rule for the API, the admin's forms, bulk rows and the API's language filter. The shape
+    alone let 'xx' in."""
     if not LANGUAGE_CODE.fullmatch(language):
         return "Use a language code such as 'en' or 'pt-br'."
     primary = language.split("-", 1)[0]
@@ -278,7 +294,8 @@ def article_clean(
 
     Every field is checked before the repeat: a client may not read another's article, and a
     refusal that came after "already stored" would tell it the text is stored without storing
-    its own (`language` and `outlet_domain` given lower-cased, as article_create does).
+    its own (`language` given as language_normalize gives it and `outlet_domain` lower-cased,
+    as article_create does).
 
     `extracted`: the body is the desk's own extraction of a fetched page, not HTML whatever
     it quotes (an article on web design may quote "<p>…</p>")."""
@@ -390,7 +407,7 @@ def article_create(
 
     It does not queue the analysis; `article_submit` does both.
     """
-    language = (language or "en").strip().lower()
+    language = language_normalize(language or "en")
     outlet_domain = outlet_domain_normalize(outlet_domain)
     clean = article_clean(
         title=title,
@@ -481,7 +498,7 @@ def article_update(
     title, url = article_edit_clean(
         article=article, title=title, url=url, published_at=published_at
     )
-    language = (language or "en").strip().lower()
+    language = language_normalize(language or "en")
     try:
         with transaction.atomic():
             current = Article.objects.select_for_update().get(pk=article.pk)

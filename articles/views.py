@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from config.admin_paging import EstimatedCountPaginator
 from config.form_encoding import refuse_unreadable
 from config.middleware import answers_too_large
-from config.not_found import desk_get_or_404
+from config.not_found import answers_json_not_found, desk_get_or_404
 from config.pages import page_get
 
 from . import services
@@ -113,6 +113,7 @@ def article_analyse_again(request, pk: int):
 
 @login_required
 @permission_required("articles.view_article", raise_exception=True)
+@answers_json_not_found
 def article_status(request, pk: int):
     """The analysis progress, polled by the article page while it is queued or running."""
     article = desk_article_or_404(Article.objects, pk=pk)

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..models import ImportBatch, IntakeJob, IntakeStatus, SourceKind
-from ..services import DuplicateArticle, article_submit, language_refusal, url_normalize
+from ..services import (
+    DuplicateArticle,
+    article_submit,
+    language_normalize,
+    language_refusal,
+    url_normalize,
+)
 from .extract import day_at_noon
 from .jobs import intake_job_submit
 from .storable import storable_line
@@ -49,7 +55,7 @@ def import_row_clean(row: dict) -> dict:
             )
         if timezone.is_naive(published_at):
             published_at = timezone.make_aware(published_at)
-    language = (row.get("language") or "en").strip().lower()
+    language = language_normalize(row.get("language") or "en")
     if language_refusal(language):
         raise ValidationError(
             f"language {language[:20]!r} is not a language code such as 'en' or 'pt-br'"

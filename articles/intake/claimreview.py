@@ -23,7 +23,7 @@ from extruct.utils import parse_html
 from ..models import ExternalFactCheck
 from ..publication_dates import published_at_for_intake
 from ..queueing import factchecks_queue_matching
-from ..services import language_named, language_refusal, url_normalize
+from ..services import language_named, language_normalize, language_refusal, url_normalize
 from .extract import day_at_noon, page_encoding
 from .storable import (
     json_controls_dropped,
@@ -388,7 +388,8 @@ def _language(value) -> str:
     than the review refused: the language is what the review says of itself, not its content."""
     if isinstance(value, dict):
         value = value.get("alternateName") or value.get("name") or ""
-    text = _text(value).lower()
-    if language_refusal(text) is None:
-        return text
+    text = _text(value)
+    code = language_normalize(text)
+    if language_refusal(code) is None:
+        return code
     return language_named(text) or ""

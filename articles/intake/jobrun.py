@@ -22,6 +22,7 @@ from ..services import (
     DuplicateArticle,
     article_submit,
     domain_from_url,
+    language_normalize,
     language_refusal,
     url_normalize,
 )
@@ -191,6 +192,7 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
 def _page_language(language: str) -> str:
     """The page's own lang attribute, which nobody at the desk typed: one that is no language
     code (lang="xx") is read as none, as a page without one is, not a reason to drop the page."""
+    language = language_normalize(language)
     return language if language and not language_refusal(language) else "en"
 
 

@@ -22,6 +22,7 @@ from articles.services import (
     article_edit_clean,
     article_submit,
     article_update,
+    language_normalize,
     language_refusal,
 )
 from config.admin_actions import LookupCheckedMixin, RefusedActionMixin, SeparatedCountsMixin
@@ -124,10 +125,10 @@ class ArticleAddForm(forms.ModelForm):
 
 
 def _language_given(cleaned) -> str | None:
-    """The language as the services store it (lower-cased), or None where its own field
-    refused it (required, too long) and the service's check would only repeat that."""
+    """The language as the services store it (language_normalize), or None where its own
+    field refused it (required, too long) and the service's check would only repeat that."""
     language = cleaned.get("language")
-    return language.strip().lower() if language else None
+    return language_normalize(language) if language else None
 
 
 class ArticleChangeForm(forms.ModelForm):

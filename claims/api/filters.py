@@ -16,14 +16,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from articles.lengths import text_check
+from articles.lengths import TextLengthValidator, text_check
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
-from articles.services import language_refusal
+from articles.services import language_normalize, language_refusal
 
 from .. import speaker_merges
 from ..ids import ID_DIGITS_MAX, is_id
-from ..models import ClaimStatus, Rating
-from ..selectors.public import modified_since
+from ..models import ClaimStatus
+from ..selectors.public import modified_since, published_rating_choices
 from ..selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 from ..selectors.speakers import speaker_ids_matching
 from .auth import reads_unpublished, speakers_visible
@@ -49,15 +49,30 @@ class IntegerFilter(filters.Filter):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
 
 
+class ParameterTextField(forms.CharField):
+    """A query parameter's text of at most `max_length` characters, refused in the desk's
+    sentence naming the parameter (articles.lengths.TextLengthValidator), as its NUL is
+    (parameter_text_check), not Django's "Ensure this value has at most ..."."""
+
+    def __init__(self, *, parameter: str, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(TextLengthValidator(max_length, f"{parameter} parameter"))
+
+
 class TextFilter(filters.CharFilter):
-    """Text of at most `max_length` characters, refused in the API's words, not Django's
-    "Ensure this value has at most ..."."""
+    """Text of at most `max_length` characters (the schema states it: claims.api.docs), too
+    long said naming the parameter. Declared without a field_name: it filters through its
+    `method`, so the name the FilterSet gives it is the parameter's."""
+
+    field_class = ParameterTextField
 
     def __init__(self, *args, max_length: int, **kwargs):
-        kwargs.setdefault(
-            "error_messages", {"max_length": f"Give at most {max_length:,} characters."}
-        )
         super().__init__(*args, max_length=max_length, **kwargs)
+
+    @property
+    def field(self):
+        self.extra["parameter"] = self.field_name
+        return super().field
 
 
 # A time whose offset's "+" arrived as a space: `?updated_since=2026-12-03T08:00:00+13:00` typed
@@ -215,7 +230,7 @@ class _SpeakerOutletFilters(StrictFilterSet):
         return queryset.filter(**{f"{self._path('article__outlet')}__in": outlets})
 
     def filter_language(self, queryset, name, value):
-        value = value.strip().lower()
+        value = language_normalize(value)
         if refusal := language_refusal(value):
             raise ValidationError({"language": [refusal]})
         return queryset.filter(**{self._path("article__language"): value})
@@ -253,14 +268,14 @@ class VerdictFilter(_SpeakerOutletFilters):
 
     @extend_schema_field(RatingSlugField(help_text="Rating slug, in any case, e.g. false."))
     def filter_rating(self, queryset, name, value):
-        # Any scale's slug: verdicts published under a retired scale keep their rating. The
-        # ratings table is a few dozen rows, so the case-insensitive match costs nothing.
-        slugs = Rating.objects.filter(slug__iexact=value.strip()).values_list("slug", flat=True)
-        slugs = list(slugs.distinct())
+        # The public index's rule: a retired scale's rating while a published verdict keeps
+        # it, and never one only a draft has. The choices are a few dozen rows, so the
+        # case-insensitive match costs nothing.
+        choices = [slug for slug, _ in published_rating_choices()]
+        slugs = [slug for slug in choices if slug.lower() == value.strip().lower()]
         if not slugs:
-            valid = Rating.objects.filter(scale__is_active=True).values_list("slug", flat=True)
             raise ValidationError(
-                {"rating": [f"Unknown rating; use one of: {', '.join(valid.order_by('-value'))}."]}
+                {"rating": [f"Unknown rating; use one of: {', '.join(choices)}."]}
             )
         return queryset.filter(rating__slug__in=slugs)
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from articles.models import Article, Outlet
 
 from ..models import Claim, Correction, EvidenceSource, Rating, Speaker, Verdict
+from ..selectors.public import published_rating_choices
 from .auth import speakers_visible
 from .claim_rows import appearances_read
 from .pagination import AppearancePagination
@@ -37,9 +38,10 @@ class OutletSerializer(serializers.ModelSerializer):
 
 
 def rating_slugs() -> list[str]:
-    """Every rating's slug, of any scale: a verdict published under a retired scale keeps its
-    rating, and the `rating` filter takes it."""
-    return sorted(set(Rating.objects.values_list("slug", flat=True)))
+    """The slugs a published verdict may carry and the `rating` filter takes, sorted: the
+    public index's rule (claims.selectors.published_rating_choices), so a retired scale's rating
+    is listed while a published verdict keeps it."""
+    return sorted(slug for slug, _ in published_rating_choices())
 
 
 class RatingSlugField(serializers.CharField):

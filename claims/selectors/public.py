@@ -4,7 +4,7 @@ filter's choices, and a verdict's corrections as readers see them."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from ..models import Claim, Correction, Rating, Verdict
 from .search import claims_search
@@ -85,14 +85,18 @@ def modified_since(verdicts: QuerySet[Verdict], when: datetime) -> QuerySet[Verd
 
 
 def published_rating_choices() -> list[tuple[str, str]]:
-    """The ratings the public index filters by, as (slug, label), in the scale's order (truest
-    first, as the verdict form lists them): the active scale's, whether or not a fact-check has
-    one yet (a reader asking for one gets an empty list that says so, not a refusal), then an
-    older scale's that published verdicts still carry. Never by what unpublished verdicts use:
-    a rating offered because a draft has it would tell the public there is such a draft."""
-    in_use = Verdict.objects.published().values("rating_id")
+    """The ratings the public may filter published fact-checks by, as (slug, label), in the
+    scale's order (truest first, as the verdict form lists them): the active scale's, whether
+    or not a fact-check has one yet (a reader asking for one gets an empty list that says so,
+    not a refusal), then an older scale's that published verdicts still carry. Never by what
+    unpublished verdicts use: a rating offered because a draft has it would tell the public
+    there is such a draft. The one rule for the public index, the API's `rating` filter and the
+    slugs the API's schema lists."""
+    # EXISTS, probing the rating's verdicts by their index, rather than IN over every
+    # published verdict: the API reads this on every speakers page and schema request.
+    in_use = Exists(Verdict.objects.published().filter(rating=OuterRef("pk")))
     rows = (
-        Rating.objects.filter(Q(scale__is_active=True) | Q(pk__in=in_use))
+        Rating.objects.filter(Q(scale__is_active=True) | in_use)
         .order_by("-scale__is_active", "scale", "-value")
         .values_list("slug", "label")
     )

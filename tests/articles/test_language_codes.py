@@ -5,13 +5,17 @@ the API, the admin's forms, bulk rows and the API's language filter."""
 import pytest
 from django.urls import reverse
 
+from articles.intake.claimreview import claimreviews_from_json, external_factchecks_store
 from articles.intake.jobs import intake_job_submit
-from articles.models import Article, IntakeStatus
+from articles.models import Article, ExternalFactCheck, IntakeStatus
 from articles.services import language_refusal
 from tests.api_clients import client_with, make_key
 from tests.articles.conftest import article_page, story
+from tests.articles.test_intake_bulk import run_import
+from tests.articles.test_intake_claimreview import RAIL_REVIEW
+from tests.claims.admin_forms import admin_save
 from tests.claims.test_api_articles import BODY
-from tests.factories import fact_checker
+from tests.factories import ArticleFactory, fact_checker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -51,14 +55,66 @@ def test_the_api_language_filter_says_the_same():
     assert response.json()["fields"] == {"language": [UNKNOWN]}
 
 
-def test_a_fetched_page_whose_lang_is_no_language_is_stored_as_one_without_lang(
-    intake_server, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    ("lang", "stored"),
+    [
+        ("xx", "en"),  # no language: read as a page without a lang, as one without is
+        ("iw", "he"),  # a withdrawn code (WITHDRAWN below): today's
+    ],
+)
+def test_a_fetched_page_s_lang_is_stored_as_today_s_code_and_one_of_no_language_as_none(
+    intake_server, django_capture_on_commit_callbacks, lang, stored
 ):
     # Nobody at the desk typed the page's lang attribute: it is not a reason to drop the page.
-    page = article_page(intake_server.base, "Council budget", story("budget"), "/news/xx")
-    intake_server.set("/news/xx", page.replace('lang="en"', 'lang="xx"'))
+    page = article_page(intake_server.base, "Council budget", story("budget"), "/news/lang")
+    intake_server.set("/news/lang", page.replace('lang="en"', f'lang="{lang}"'))
     with django_capture_on_commit_callbacks(execute=True):
-        job = intake_job_submit(url=intake_server.url("/news/xx"))
+        job = intake_job_submit(url=intake_server.url("/news/lang"))
     job.refresh_from_db()
     assert job.status == IntakeStatus.STORED, job.reason
-    assert job.article.language == "en"
+    assert job.article.language == stored
+
+
+# ISO 639-1 codes withdrawn in favour of others: older systems, ClaimReview and pages' lang
+# attributes still send them.
+WITHDRAWN = [("iw", "he"), ("in", "id"), ("ji", "yi"), ("jw", "jv"), ("mo", "ro")]
+
+
+@pytest.mark.parametrize(("old", "modern"), WITHDRAWN)
+def test_the_api_takes_a_withdrawn_code_and_stores_today_s(old, modern):
+    client = client_with(make_key(read=False, submit=True)[1])
+    payload = {"title": "T", "body": BODY, "language": old.upper() + "-IL"}
+    response = client.post("/api/v1/articles/", payload, format="json")
+    assert response.status_code == 202, response.json()
+    assert Article.objects.get().language == f"{modern}-il"
+
+
+def test_the_admins_add_form_takes_a_withdrawn_code_and_stores_today_s(client):
+    client.force_login(fact_checker())
+    data = {"title": "Budget", "body": "The budget grew 4 percent.", "language": "iw"}
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    assert Article.objects.get().language == "he"
+
+
+def test_the_admins_change_form_takes_a_withdrawn_code_and_stores_today_s(client):
+    article = ArticleFactory(language="en")
+    client.force_login(fact_checker())
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    assert admin_save(client, page, language="JW").status_code == 302
+    article.refresh_from_db()
+    assert article.language == "jv"
+
+
+def test_a_bulk_row_with_a_withdrawn_code_is_stored_with_today_s(
+    django_capture_on_commit_callbacks,
+):
+    rows = b"title,body,language\nA,Prices rose 6 percent.,mo\n"
+    batch = run_import("lang.csv", rows, django_capture_on_commit_callbacks)
+    assert batch.errors == []
+    assert Article.objects.get().language == "ro"
+
+
+def test_a_claimreview_in_a_withdrawn_code_is_stored_with_today_s():
+    review = {**RAIL_REVIEW, "inLanguage": "in"}
+    assert external_factchecks_store(claimreviews_from_json(review)).created == 1
+    assert ExternalFactCheck.objects.get().language == "id"

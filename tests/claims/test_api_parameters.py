@@ -33,3 +33,28 @@ def test_an_unknown_parameter_is_told_every_parameter_taken_format_included(path
     assert "format" in named
     # What it names, it takes: `format=json` is answered, not refused.
     assert api.get(f"{url}{joiner}format=json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "limit"),
+    [
+        ("/api/v1/verdicts/", "speaker", 300),
+        ("/api/v1/verdicts/", "outlet", 253),
+        ("/api/v1/verdicts/", "language", 16),
+        ("/api/v1/verdicts/", "rating", 100),
+        ("/api/v1/claims/", "speaker", 300),
+        ("/api/v1/claims/", "outlet", 253),
+        ("/api/v1/claims/", "language", 16),
+    ],
+)
+def test_a_filter_value_too_long_is_told_which_parameter_and_how_long_it_may_be(path, name, limit):
+    response = key_client().get(path, {name: "x" * (limit + 1)})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        name: [
+            f"The {name} parameter is too long: keep it to {limit:,} characters "
+            f"(it has {limit + 1:,})."
+        ]
+    }
+    # At the limit the value is read (and may be refused for what it says, not its length).
+    assert "too long" not in key_client().get(path, {name: "x" * limit}).text

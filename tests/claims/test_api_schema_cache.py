@@ -84,7 +84,7 @@ def test_a_rating_saved_after_the_document_was_served_is_listed_in_the_next_one(
         return set(openapi_document()["components"]["schemas"]["RatingSlugEnum"]["enum"])
 
     assert "misleading" not in slugs()
-    scale = RatingScale.objects.create(name="Old scale", is_active=False)
+    scale = RatingScale.objects.get(is_active=True)
     rating = Rating.objects.create(
         scale=scale, label="Misleading", slug="misleading", value=99, colour="#777777"
     )

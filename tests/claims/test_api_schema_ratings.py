@@ -2,8 +2,8 @@
 
 import pytest
 
-from claims.models import Rating, RatingScale
-from tests.api_clients import client_with, openapi_document, schema_resolve
+from claims.models import Rating, RatingScale, Verdict
+from tests.api_clients import client_with, openapi_document, published_verdict, schema_resolve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -34,9 +34,13 @@ def test_the_rating_filter_lists_the_same_slugs_as_the_verdicts_carry():
 
 def test_a_rating_of_a_retired_scale_is_listed_because_old_verdicts_keep_it():
     scale = RatingScale.objects.create(name="Old scale", is_active=False)
-    Rating.objects.create(
+    rating = Rating.objects.create(
         scale=scale, label="Misleading", slug="misleading", value=99, colour="#777777"
     )
+    # No published verdict keeps it: the filter refuses it (tests/claims/test_rating_filters.py).
+    assert "misleading" not in verdict_rating_slugs(openapi_document())
+    verdict = published_verdict("The budget grew by 40 percent.")
+    Verdict.objects.filter(pk=verdict.pk).update(rating=rating)
     assert "misleading" in verdict_rating_slugs(openapi_document())
 
 

@@ -123,6 +123,13 @@ def test_q_finds_verdicts_by_the_words_of_their_claim(api):
     assert ids(api.get("/api/v1/verdicts/?q=council budget")) == [budget.pk]
 
 
+def test_the_language_filter_reads_a_withdrawn_iso_639_code_as_today_s(api):
+    # 'iw' was Hebrew's code until 1989 (tests/articles/test_language_codes.py).
+    hebrew = published_verdict("The budget grew by 40 percent.", language="he-il")
+    published_verdict("Unemployment fell to 3 percent.", language="en")
+    assert ids(api.get("/api/v1/verdicts/?language=IW-il")) == [hebrew.pk]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

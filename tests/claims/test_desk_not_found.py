@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from articles.intake.jobs import intake_job_submit
 from tests.factories import UserFactory, drafted_verdict, editor, fact_checker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -76,13 +77,10 @@ DESK_ROWS = [
         "No speaker merge #99999",
         "claims:speaker_duplicates",
     ),
-    ("articles:status", 99999, "get", "No article #99999", "articles:list"),
     ("articles:intake_job", 99999, "get", "No intake job #99999", "articles:intake"),
-    ("articles:intake_job_status", 99999, "get", "No intake job #99999", "articles:intake"),
     ("articles:intake_job_retry", 99999, "post", "No intake job #99999", "articles:intake"),
     ("articles:feed_toggle", 99999, "post", "No feed #99999", "articles:feeds"),
     ("articles:import", 99999, "get", "No bulk import #99999", "articles:imports"),
-    ("articles:import_status", 99999, "get", "No bulk import #99999", "articles:imports"),
 ]
 
 
@@ -96,6 +94,41 @@ def test_every_desk_page_tells_a_missing_row_in_the_desk_s_words(
     assert PUBLIC_WORDS not in response.text
     assert f"{words} on the desk: " in response.text
     assert f'<a href="{reverse(back)}">Back to the ' in response.text
+
+
+# The JSON the desk's pages poll for progress: (URL name, the words naming what is missing).
+STATUS_POLLS = [
+    ("articles:status", "No article #99999 on the desk: it may have been deleted."),
+    ("articles:intake_job_status", "No intake job #99999 on the desk: it may have been deleted."),
+    ("articles:import_status", "No bulk import #99999 on the desk: it may have been deleted."),
+]
+
+
+@pytest.mark.parametrize(("name", "detail"), STATUS_POLLS)
+def test_a_status_poll_for_a_missing_row_answers_the_api_s_error_json(client, name, detail):
+    client.force_login(editor())
+    response = client.get(reverse(name, args=[99999]), headers={"accept": "application/json"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "not_found", "detail": detail}
+
+
+def test_a_status_poll_for_someone_else_s_intake_job_is_the_same_404_as_a_missing_one(client):
+    theirs = intake_job_submit(
+        url="https://news.example/theirs", created_by=UserFactory(), queue=False
+    )
+    submitter = UserFactory()
+    submitter.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(submitter)
+    response = client.get(reverse("articles:intake_job_status", args=[theirs.pk]))
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": "not_found",
+        "detail": f"No intake job #{theirs.pk} on the desk: it may have been deleted.",
+    }
+    # The job's page is still the desk's HTML page.
+    page = client.get(reverse("articles:intake_job", args=[theirs.pk]))
+    assert page.status_code == 404 and "text/html" in page["Content-Type"]
 
 
 def test_who_follows_only_their_own_intake_jobs_is_led_back_to_submitting(client):
