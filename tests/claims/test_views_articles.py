@@ -349,6 +349,7 @@ def test_a_pasted_html_page_with_no_text_is_refused_and_kept_in_the_box(client, 
     [
         "The council's web team said the <p> tag was misused. Nobody was hurt.",
         "Profits rose where a < b and c > d, the report said.",
+        "The page used <script> and </script> tags to load the tracker.",
     ],
 )
 def test_a_text_that_only_mentions_markup_is_stored_as_it_was_pasted(client, checker, body):
