@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from .field_errors import choice_errors, date_errors, url_errors
 from .intake.extract import pasted_html_text
@@ -94,16 +95,26 @@ class ArticleSubmitForm(forms.Form):
         error_messages=date_errors("publication date"),
     )
     # No max_length: as a maxlength the browser cuts a pasted text there without a word, and
-    # the desk stored an article that stopped mid-sentence. The service refuses a longer text,
-    # saying how long it is (articles.services, ARTICLE_MAX_CHARS).
+    # the desk stored an article that stopped mid-sentence. The limit is said beside the box,
+    # and a longer text is not sent (paste.js, from data-max-chars): kept in the box, where a
+    # text far past the limit was too large to read at all and came back lost (a 413).
+    # Without JavaScript the service refuses it, saying how long it is (ARTICLE_MAX_CHARS).
     body = forms.CharField(
         label="Article text",
         widget=forms.Textarea(attrs={"rows": 14}),
         required=False,
-        help_text="Paste the full text; paragraphs separated by blank lines. "
-        "Leave empty to fetch the URL.",
         error_messages=PASTED_TEXT_ERRORS,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.ARTICLE_MAX_CHARS  # read per form: a setting, not an import-time value
+        body = self.fields["body"]
+        body.widget.attrs["data-max-chars"] = str(limit)
+        body.help_text = (
+            f"Paste the full text, at most {limit:,} characters; paragraphs separated by blank "
+            "lines. Leave empty to fetch the URL."
+        )
 
     def clean(self):
         data = super().clean()

@@ -183,6 +183,14 @@ def _submit_initial(request) -> dict[str, str]:
     return {name: request.GET[name] for name in ("url", "outlet") if name in request.GET}
 
 
+# Said plainly: the box comes back empty, and the reader must know that is not the desk
+# losing a text it had, and what length would go through.
+TEXT_NOT_RECEIVED = (
+    "Your text was not received: it is far longer than an article may be, so the desk could "
+    "not read it and nothing was saved. Paste the article again, at most {limit:,} characters."
+)
+
+
 @login_required
 @permission_required("articles.add_article", raise_exception=True)
 def article_text_too_long(request):
@@ -191,11 +199,7 @@ def article_text_too_long(request):
     so the form comes back empty, saying why."""
     form = ArticleSubmitForm(initial=_submit_initial(request))
     form.cleaned_data = {}  # unbound, so add_error has no cleaned data to drop the field from
-    form.add_error(
-        "body",
-        f"The article text is far longer than the maximum of {settings.ARTICLE_MAX_CHARS:,} "
-        "characters, so it was not read and nothing was saved: paste a shorter text.",
-    )
+    form.add_error("body", TEXT_NOT_RECEIVED.format(limit=settings.ARTICLE_MAX_CHARS))
     return render(request, "articles/article_submit.html", {"form": form}, status=413)
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-from .storable import url_shown
+from .storable import url_redacted, url_shown
 
 # IPv6 prefixes whose last 32 bits are an IPv4 address that a translator (NAT64, SIIT)
 # connects to.
@@ -96,9 +96,9 @@ def url_refusal(url: str) -> str | None:
         parts = urlsplit(url)
         parse_url(url)  # urllib3's reading, which the request uses: a space in the host, say
     except (ValueError, LocationParseError):
-        return f"refused: {url_shown(url)!r} is not a valid URL"
+        return f"refused: {url_redacted(url)!r} is not a valid URL"
     if has_impossible_port(url):
-        return f"refused: {url_shown(url)!r} is not a valid URL ({PORT_RULE})"
+        return f"refused: {url_redacted(url)!r} is not a valid URL ({PORT_RULE})"
     if not parts.scheme:
         return "refused: the URL does not start with http:// or https://"
     if parts.scheme.lower() not in ("http", "https"):

@@ -117,6 +117,7 @@ def import_row_store(
             source_kind=SourceKind.IMPORT,
             created_by=created_by,
             outlet_name=fields["outlet_name"],
+            byline=fields["byline"],
             import_batch=batch,
             import_line=line,
             send=fetch_here is None,

@@ -15,6 +15,7 @@ from urllib3.exceptions import HTTPError, ReadTimeoutError
 from .addresses import url_refusal
 from .connection import _Deadline, pool_manager, timed_out, wait_for, watched
 from .errors import FetchError
+from .storable import urls_redacted
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -140,7 +141,10 @@ def _get(
     except HTTPError as error:
         if deadline.expired:
             raise _read_timed_out() from None
-        raise FetchError(f"the request failed: {error}", transient=True) from None
+        # urllib3 may quote the address, or its path and query, which can hold a key.
+        raise FetchError(
+            f"the request failed: {urls_redacted(str(error))}", transient=True
+        ) from None
 
 
 def _read(
@@ -190,7 +194,9 @@ def _read_capped(response, max_bytes: int, deadline: _Deadline) -> bytes:
     except HTTPError as error:
         if deadline.expired:
             raise _read_timed_out() from None
-        raise FetchError(f"the download broke off: {error}", transient=True) from None
+        raise FetchError(
+            f"the download broke off: {urls_redacted(str(error))}", transient=True
+        ) from None
     if deadline.expired:  # without a Content-Length, the watchdog's shutdown reads as the end
         raise _read_timed_out()
     return b"".join(chunks)

@@ -76,21 +76,53 @@ def _paragraphs(document) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-# Markup, not text: a document's start, or an element's opening and closing tags. Searched
-# apart (not as one pattern with a backreference, which a text of many unclosed tags would
-# make quadratic); an article that writes of "the <p> tag" names no closing one.
+# Markup, not text. A document's start is HTML whatever follows. Otherwise what tells markup
+# from a text about markup is how a tag sits: a tag a text mentions stands apart like a word
+# ("the <p> tag", "<script> and </script>", "(</p>, say)"), a tag that marks text up touches
+# the text it opens or closes ("<p>The mayor", "rose.</p>", "</script><style>"). A story on web
+# security names a tag or two; HTML, even one line of it, has several, or starts with one. Only
+# the elements an article's HTML is made of count: "<Enter>" or "<name>" in a text is no tag.
 _DOCUMENT_START = re.compile(r"\s*<(?:!doctype\s|html[\s>])", re.IGNORECASE)
-_ELEMENTS = "p|div|span|h[1-6]|article|section|body|script|style|li|ul|ol|table|a|strong|em|b|i"
-_OPENING_TAG = re.compile(rf"<(?:{_ELEMENTS})(?:\s[^<>]*)?>", re.IGNORECASE)
-_CLOSING_TAG = re.compile(rf"</(?:{_ELEMENTS})\s*>", re.IGNORECASE)
+_ELEMENTS = (
+    "a|abbr|article|aside|b|blockquote|body|br|caption|cite|code|dd|del|div|dl|dt|em|figcaption|"
+    "figure|footer|h[1-6]|head|header|hr|html|i|iframe|img|ins|li|link|main|mark|meta|nav|"
+    "noscript|ol|p|picture|pre|q|s|script|section|small|source|span|strong|style|sub|sup|table|"
+    "tbody|td|tfoot|th|thead|time|title|tr|u|ul|video"
+)
+# [^<>]* stops at the next "<": a text of many unclosed "<" is read once, not once per "<".
+_TAG = re.compile(rf"<(/?)(?:{_ELEMENTS})(?=[\s/>])[^<>]*>", re.IGNORECASE)
+# Beside a tag a text mentions: a space, or the punctuation around a word ("<b>,", "(</p>").
+_BEFORE_A_WORD = "([{\"'\u201c\u2018\u00ab"
+_AFTER_A_WORD = ".,;:!?)]}\"'\u201d\u2019\u00bb"
+# Two tags are one element, as a story may quote one ("<b></b>"); a third is markup.
+_MARKUP_TAGS_IN_HTML = 3
+
+
+def _marks_up(text: str, tag: re.Match) -> bool:
+    """Whether the tag touches the text it opens (the character after it) or closes (the one
+    before it)."""
+    if tag.group(1):
+        beside = text[tag.start() - 1] if tag.start() else " "
+        return not (beside.isspace() or beside in _BEFORE_A_WORD)
+    beside = text[tag.end()] if tag.end() < len(text) else " "
+    return not (beside.isspace() or beside in _AFTER_A_WORD)
 
 
 def text_is_html(text: str) -> bool:
-    """Whether a text is HTML (a page's source, a CMS's HTML view), not an article's text: the
-    one test for the paste form, the API, bulk rows and the admin (articles.services)."""
-    return bool(
-        _DOCUMENT_START.match(text) or (_OPENING_TAG.search(text) and _CLOSING_TAG.search(text))
-    )
+    """Whether a text is HTML (a page's source, a CMS's HTML view, a copied fragment), not an
+    article's text, which may quote a tag or two: the one test for the paste form, the API,
+    bulk rows and the admin (articles.services)."""
+    if _DOCUMENT_START.match(text):
+        return True
+    markup = 0
+    for tag in _TAG.finditer(text):
+        if _marks_up(text, tag):
+            if not text[: tag.start()].strip():
+                return True  # the text starts with markup: '<div class="story">The mayor…'
+            markup += 1
+            if markup == _MARKUP_TAGS_IN_HTML:
+                return True
+    return False
 
 
 def pasted_html_text(text: str) -> str | None:

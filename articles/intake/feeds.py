@@ -33,7 +33,7 @@ from .feed_entries import FeedPollResult, entries_take
 from .fetch import FEED_TYPES, FetchError, FetchResult, fetch, fetch_within, url_refusal
 from .inprocess import fetch_together, intake_jobs_run_in_process
 from .queue import task_send, tasks_run_in_process
-from .storable import storable_line, url_shown
+from .storable import storable_line, url_redacted
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
 FEED_INTERVAL_RULE = f"The interval is 1 minute to 7 days ({FEED_INTERVAL_MAX_MINUTES:,} minutes)."
@@ -158,7 +158,9 @@ def _feed_parsed(page):
     # no entries and no error, and would poll empty forever. No RSS, Atom or RDF root element
     # recognised (no version) is no feed.
     if not parsed.get("version") or (not parsed.entries and (parsed.bozo or not parsed.feed)):
-        raise FetchError(f"the address does not serve an RSS or Atom feed ({url_shown(page.url)})")
+        raise FetchError(
+            f"the address does not serve an RSS or Atom feed ({url_redacted(page.url)})"
+        )
     return parsed
 
 

@@ -17,7 +17,7 @@ from .connection import fetch_within
 from .download import HTML_TYPES, FetchResult, get
 from .errors import FetchError
 from .robots import robots_allows, robots_cache_clear
-from .storable import url_shown
+from .storable import url_redacted
 
 __all__ = [
     "FEED_TYPES",
@@ -81,4 +81,4 @@ def _robots_check(url: str) -> None:
         error.url = url
         raise
     if not allowed:
-        raise FetchError(f"refused: the site's robots.txt disallows {url_shown(url)}")
+        raise FetchError(f"refused: the site's robots.txt disallows {url_redacted(url)}")

@@ -166,7 +166,10 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 url=canonical,
                 outlet_name=job.outlet_name or (outlet.name if outlet else site_name),
                 outlet_domain=outlet.domain if outlet else "",
-                byline=extracted.byline,
+                # A byline given with the URL is a newsroom's own record of who wrote the
+                # piece, as its outlet name is; a page's author is a guess from its markup
+                # ("Staff", the site's name) and is only used where none was given.
+                byline=job.byline or extracted.byline,
                 published_at=published_at,
                 language=_page_language(extracted.language),
                 created_by=job.created_by,

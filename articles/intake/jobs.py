@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Article, IntakeJob, IntakeStatus, SourceKind
-from ..services import OUTLET_NAME_LENGTH, DuplicateArticle, url_normalize
+from ..services import BYLINE_LENGTH, OUTLET_NAME_LENGTH, DuplicateArticle, url_normalize
 from .fetch import url_refusal
 from .inprocess import intake_jobs_run_in_process
 from .jobrun import reason_sentence
@@ -31,6 +31,7 @@ def intake_job_submit(
     created_by=None,
     feed=None,
     outlet_name: str = "",
+    byline: str = "",
     import_batch=None,
     import_line: int | None = None,
     queue: bool = True,
@@ -48,13 +49,17 @@ def intake_job_submit(
         url = url_normalize(url)
     except ValidationError as error:
         raise ValidationError({"url": error.messages}) from None
-    # Refused as the article would refuse it, before the repeat is named; it was cut at 200
-    # characters without a word (the job's column is the outlet's).
-    outlet_name = outlet_name.strip()
-    try:
-        OUTLET_NAME_LENGTH(outlet_name)
-    except ValidationError as error:
-        raise ValidationError({"outlet": error.messages}) from None
+    # Refused as the article would refuse them, before the repeat is named; an outlet's name
+    # was cut at 200 characters without a word (the job's column is the outlet's).
+    outlet_name, byline = outlet_name.strip(), byline.strip()
+    for field, text, length in [
+        ("outlet", outlet_name, OUTLET_NAME_LENGTH),
+        ("byline", byline, BYLINE_LENGTH),
+    ]:
+        try:
+            length(text)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
     existing = Article.objects.filter(url=url).first()
     if existing is not None:
         raise DuplicateArticle(
@@ -73,6 +78,7 @@ def intake_job_submit(
                 created_by=created_by,
                 feed=feed,
                 outlet_name=outlet_name,
+                byline=byline,
                 import_batch=import_batch,
                 import_line=import_line,
             )

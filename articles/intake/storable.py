@@ -137,6 +137,29 @@ def url_shown(url: str) -> str:
     return key_shown(url)
 
 
+# A URL's scheme and "//", its user name and password ("user:pw@", up to the authority's last
+# "@", as a browser reads it), what follows up to a query or fragment, and its query.
+_URL_PARTS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)?(?:[^/?#]*@)?([^?#]*)(\?[^#]*)?")
+# A URL, or a request's target with a query ("/feed?key=…"), inside an error's text.
+_URLS_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+|/[^\s'\"<>?]*\?[^\s'\"<>]*")
+
+
+def url_redacted(url: str) -> str:
+    """A URL as a fetch's reason or a command's output shows it: its host and path, with no
+    user name and password and no query string or fragment, which carry a feed's or a page's
+    key ("?token=…") to whoever reads the reason, the log, the terminal. A query left out is
+    marked "?…", so the address does not read as the whole of it. Cut as url_shown cuts.
+    Read as text, never parsed: it must not fail on the address that made a fetch fail."""
+    scheme, rest, query = _URL_PARTS.match(url).groups()
+    return url_shown(f"{scheme or ''}{rest}{'?…' if query else ''}")
+
+
+def urls_redacted(text: str) -> str:
+    """`text` (an error from a library, which may quote the address it failed on) with every
+    URL in it as url_redacted shows it."""
+    return _URLS_IN_TEXT.sub(lambda found: url_redacted(found.group()), text)
+
+
 def json_key_quoted(key: str) -> str:
     return json.dumps(
         key_shown(key)

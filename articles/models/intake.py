@@ -76,6 +76,12 @@ class IntakeJob(models.Model):
         null=True, blank=True, help_text="That row's line in the imported file."
     )
     outlet_name = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The byline given with the URL (a bulk row's, the API's): the article's, "
+        "over the one the page names.",
+    )
     attempts = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

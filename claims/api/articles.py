@@ -148,6 +148,7 @@ class ArticleViewSet(
             job = intake_job_submit(
                 url=fields["url"],
                 outlet_name=fields["outlet_name"],
+                byline=fields["byline"],
                 created_by=request_token(self.request).user,
             )
         except DuplicateArticle as duplicate:

@@ -27,10 +27,21 @@ HTML_BODIES = [
     "<!DOCTYPE html><html><body><article><p>The mayor said the budget grew.</p></article>"
     "</body></html>",
 ]
+# A CMS's HTML view or a copied fragment: markup that wraps the text, whatever its size.
+HTML_FRAGMENTS = [
+    '<div class="story">The mayor said the budget grew by 40 percent.</div>',
+    "<p>The mayor said the budget grew by 40 percent.</p>",
+    "The mayor said the budget grew by <b>40 percent</b>.<br>Critics <em>disagreed</em>.",
+    "<script>document.cookie</script><style>p { color: red }</style>",
+]
 # Text that only mentions markup, stored as the paste form stores it.
 TEXTS_ABOUT_MARKUP = [
     "The council's web team said the <p> tag was misused. Nobody was hurt.",
     "Profits rose where a < b and c > d, the report said.",
+    "The page used <script> and </script> tags to load the tracker.",
+    "The style guide says to write <b> and </b> around a name, not <strong> and </strong>.",
+    'The attacker hid <script src="https://evil.example/x.js"> in the footer, police said.',
+    "A feed that sends <br> or <img> where text belongs (</p>, say) breaks the app.",
 ]
 
 
@@ -53,6 +64,14 @@ def test_the_api_refuses_an_html_body_naming_the_field(body):
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("body", HTML_FRAGMENTS)
+def test_the_api_refuses_an_html_fragment_with_the_same_message(body):
+    response = api_submit(body)
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"body": [BODY_IS_HTML]}
+    assert not Article.objects.exists()
+
+
 @pytest.mark.parametrize("body", TEXTS_ABOUT_MARKUP)
 def test_the_api_stores_a_text_that_only_mentions_markup(body):
     response = api_submit(body)
@@ -65,7 +84,7 @@ def test_an_import_refuses_an_html_row_by_its_line_and_stores_the_others(
 ):
     rows = [
         {"title": "Budget", "body": HTML_BODIES[0]},
-        {"title": "Tags", "body": TEXTS_ABOUT_MARKUP[0]},
+        {"title": "Tags", "body": TEXTS_ABOUT_MARKUP[2]},
     ]
     path = tmp_path / "rows.jsonl"
     path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
@@ -74,7 +93,7 @@ def test_an_import_refuses_an_html_row_by_its_line_and_stores_the_others(
     output = capsys.readouterr().out
     assert f"line 1: body: {BODY_IS_HTML}" in output
     assert "1 stored, 0 queued for fetching, 0 skipped, 1 failed." in output
-    assert Article.objects.get().body == TEXTS_ABOUT_MARKUP[0]
+    assert Article.objects.get().body == TEXTS_ABOUT_MARKUP[2]
 
 
 def test_an_uploaded_import_lists_an_html_row_among_its_refusals(
@@ -92,6 +111,17 @@ def test_an_uploaded_import_lists_an_html_row_among_its_refusals(
     assert f"<td>1</td><td>body: {escape(BODY_IS_HTML)}</td>" in page
 
 
+def test_an_uploaded_import_stores_a_row_whose_text_mentions_tags(
+    django_capture_on_commit_callbacks,
+):
+    data = json.dumps({"title": "Trackers", "body": TEXTS_ABOUT_MARKUP[3]})
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_batch_create(file_name="rows.jsonl", data=data.encode(), created_by=None)
+    batch.refresh_from_db()
+    assert (batch.stored, batch.failed, batch.errors) == (1, 0, [])
+    assert Article.objects.get().body == TEXTS_ABOUT_MARKUP[3]
+
+
 def admin_add(client, body: str):
     client.force_login(editor())
     return client.post(
@@ -107,10 +137,11 @@ def test_the_admin_add_form_refuses_an_html_body_on_its_field(client):
     assert not Article.objects.exists()
 
 
-def test_the_admin_add_form_stores_a_text_that_only_mentions_markup(client):
-    response = admin_add(client, TEXTS_ABOUT_MARKUP[1])
+@pytest.mark.parametrize("body", [TEXTS_ABOUT_MARKUP[1], TEXTS_ABOUT_MARKUP[3]])
+def test_the_admin_add_form_stores_a_text_that_only_mentions_markup(client, body):
+    response = admin_add(client, body)
     assert response.status_code == 302
-    assert Article.objects.get().body == TEXTS_ABOUT_MARKUP[1]
+    assert Article.objects.get().body == body
 
 
 def test_a_fetched_page_that_quotes_markup_is_stored_as_extracted():

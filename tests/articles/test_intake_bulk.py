@@ -25,6 +25,7 @@ from articles.models import (
     SourceKind,
 )
 from tests.a11y import assert_accessible
+from tests.articles.conftest import article_page, story
 from tests.factories import UserFactory, fact_checker, restore_migration_data
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,29 @@ def test_a_url_twice_in_one_file_becomes_one_job(django_capture_on_commit_callba
         "https://news.example/a",
         "https://news.example/b",
     ]
+
+
+def _page_by(intake_server, path: str, author: str) -> str:
+    page = article_page(intake_server.url(""), "Fares rise", story(path), path)
+    intake_server.set(
+        path, page.replace("<head>", f'<head><meta name="author" content="{author}">')
+    )
+    return intake_server.url(path)
+
+
+def test_a_url_rows_byline_is_the_fetched_articles_over_the_one_its_page_names(
+    intake_server, django_capture_on_commit_callbacks
+):
+    rows = [
+        {"url": intake_server.url("/news/one"), "byline": "Ada R"},  # the page names nobody
+        {"url": _page_by(intake_server, "/news/fares", "Web Desk"), "byline": "Ben S"},
+        {"url": _page_by(intake_server, "/news/rail", "Web Desk")},
+    ]
+    data = "\n".join(json.dumps(row) for row in rows).encode()
+    batch = run_import("rows.jsonl", data, django_capture_on_commit_callbacks)
+    assert (batch.queued, batch.failed, batch.errors) == (3, 0, [])
+    stored = {job.import_line: job.article.byline for job in IntakeJob.objects.all()}
+    assert stored == {1: "Ada R", 2: "Ben S", 3: "Web Desk"}
 
 
 def test_a_reimport_reads_the_jobs_in_flight_once_per_chunk_of_rows(

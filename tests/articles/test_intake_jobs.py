@@ -338,6 +338,20 @@ def test_the_api_accepts_a_url_without_a_body(intake_server, django_capture_on_c
     assert again.status_code == 409 and again.json()["existing_url"] == status["article_url"]
 
 
+def test_a_byline_sent_with_a_url_alone_is_the_fetched_articles(
+    intake_server, django_capture_on_commit_callbacks
+):
+    api = client_with(make_key(read=False, submit=True)[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/articles/",
+            {"url": intake_server.url("/news/three"), "byline": "Ada R"},
+            format="json",
+        )
+    assert response.status_code == 202, response.json()
+    assert Article.objects.get().byline == "Ada R"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_api_answers_with_what_the_job_became_when_tasks_run_in_the_request(intake_server):
     # Without a broker the fetch runs on commit, inside the request: a 202 saying "queued",

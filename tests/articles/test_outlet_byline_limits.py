@@ -43,6 +43,7 @@ def test_a_bulk_row_with_a_long_outlet_or_byline_is_refused_by_line_not_cut(
         {"title": "Budget", "body": BODY, "outlet": "N" * 201},
         {"title": "Rates", "body": "Rates rose 2 percent.", "byline": "B" * 301},
         {"url": "https://news.example/a", "outlet": "N" * 201},
+        {"url": "https://news.example/b", "byline": "B" * 301},
         # At the limits: kept whole.
         {
             "title": "Fares",
@@ -55,11 +56,12 @@ def test_a_bulk_row_with_a_long_outlet_or_byline_is_refused_by_line_not_cut(
     with django_capture_on_commit_callbacks(execute=True):
         batch = import_batch_create(file_name="rows.jsonl", data=data)
     batch.refresh_from_db()
-    assert (batch.stored, batch.queued, batch.failed) == (1, 0, 3)
+    assert (batch.stored, batch.queued, batch.failed) == (1, 0, 4)
     assert batch.errors == [
         {"line": 1, "reason": f"outlet: {OUTLET_TOO_LONG}"},
         {"line": 2, "reason": f"byline: {BYLINE_TOO_LONG}"},
         {"line": 3, "reason": f"outlet: {OUTLET_TOO_LONG}"},
+        {"line": 4, "reason": f"byline: {BYLINE_TOO_LONG}"},
     ]
     kept = Article.objects.get()
     assert (kept.title, kept.outlet.name, kept.byline) == ("Fares", "N" * 200, "B" * 300)

@@ -160,6 +160,9 @@ def test_a_pasted_text_over_the_limit_is_refused_saying_so_not_cut_by_the_browse
     form = client.get(reverse("articles:submit")).content.decode()
     textarea = form.split('name="body"')[1].split(">")[0]
     assert "maxlength" not in textarea
+    # The limit is said beside the box, and given to paste.js, which keeps a longer text unsent.
+    assert 'data-max-chars="100"' in textarea and "factcheck/paste.js" in form
+    assert "Paste the full text, at most 100 characters;" in form
     body = " ".join(["Rents rose."] * 20)
     response = client.post(reverse("articles:submit"), submission(body=body))
     assert response.status_code == 400
@@ -293,8 +296,9 @@ def test_a_text_too_large_to_read_gets_the_form_back_saying_so(
     assert "<h1>Submit an article</h1>" in page
     error = page.split('id="id_body_error"')[1].split("</div>")[0]
     assert (
-        f"The article text is far longer than the maximum of {settings.ARTICLE_MAX_CHARS:,} "
-        "characters, so it was not read and nothing was saved: paste a shorter text."
+        "Your text was not received: it is far longer than an article may be, so the desk "
+        "could not read it and nothing was saved. Paste the article again, at most "
+        f"{settings.ARTICLE_MAX_CHARS:,} characters."
     ) in error
     assert f'<span class="who">{checker.username}</span>' in page
     assert "Log in" not in page
@@ -349,6 +353,7 @@ def test_a_pasted_html_page_with_no_text_is_refused_and_kept_in_the_box(client, 
     [
         "The council's web team said the <p> tag was misused. Nobody was hurt.",
         "Profits rose where a < b and c > d, the report said.",
+        "The page used <script> and </script> tags to load the tracker.",
     ],
 )
 def test_a_text_that_only_mentions_markup_is_stored_as_it_was_pasted(client, checker, body):

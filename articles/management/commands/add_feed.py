@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.intake.feeds import feed_add
+from articles.intake.storable import url_redacted
 
 
 class Command(BaseCommand):
@@ -19,4 +20,6 @@ class Command(BaseCommand):
             raise CommandError(
                 " ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
             ) from None
-        self.stdout.write(f"Feed #{feed.pk} {feed.url}, polled every {interval} minutes.")
+        self.stdout.write(
+            f"Feed #{feed.pk} {url_redacted(feed.url)}, polled every {interval} minutes."
+        )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.intake.feeds import feeds_poll_due
+from articles.intake.storable import url_redacted
 
 
 class Command(BaseCommand):
@@ -15,7 +16,11 @@ class Command(BaseCommand):
         if not polled:
             self.stdout.write("No feed is due.")
         for feed, result in polled:
-            line = f"{feed.url}: {result.new} new, {result.skipped} skipped, {result.failed} failed"
+            # A terminal's output is kept (a cron mail, a CI log): no feed's key in it.
+            line = (
+                f"{url_redacted(feed.url)}: {result.new} new, {result.skipped} skipped, "
+                f"{result.failed} failed"
+            )
             if result.left:
                 line += f", {result.left} left for later polls"
             if result.reused_guids:
