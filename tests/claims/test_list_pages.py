@@ -77,6 +77,43 @@ def test_the_desk_history_refuses_a_parameter_it_does_not_take(client, value):
     assert [a["href"] for a in nav.select("a")] == ["?page=2"]
 
 
+QUEUE_TAKES = (
+    "assignee, outlet, page, published_from, published_to, q, repeats, score_max, score_min, "
+    "sort, speaker, status"
+)
+
+
+def test_the_queue_refuses_a_mistyped_filter_instead_of_listing_every_claim_unfiltered(
+    client, checker
+):
+    _claims(30)
+    response = client.get(reverse("claims:queue"), {"stauts": "open", "status": "all"})
+    assert f"Unknown parameter: stauts. This page takes {QUEUE_TAKES}." in response.text
+    # No filter is marked: the summary names what was left out.
+    assert "The marked filter" not in response.text
+    nav = BeautifulSoup(response.content, "html.parser").select_one("nav.pagination")
+    assert [a["href"] for a in nav.select("a")] == ["?status=all&page=2"]
+
+
+def test_the_queue_takes_every_parameter_it_links_to(client, checker):
+    _claims(30)
+    response = client.get(
+        reverse("claims:queue"), {"status": "all", "sort": "newest_article", "page": 2}
+    )
+    assert "Unknown parameter" not in response.text
+
+
+def test_the_review_queue_refuses_a_parameter_none_of_its_lists_takes(client):
+    client.force_login(editor())
+    response = client.get(reverse("claims:review_queue"), {"corection": "2"})
+    assert (
+        "Unknown parameter: corection. This page takes applications, corrections, page."
+        in response.text
+    )
+    taken = client.get(reverse("claims:review_queue"), {"corrections": "2", "page": "1"})
+    assert "Unknown parameter" not in taken.text
+
+
 COMMON_WORDS_NOTE = "The search holds only common words"
 
 
