@@ -6,8 +6,17 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.urls import reverse
 
+from claims.matching import group_changes
 from claims.models import ClaimEvent, ClaimEventKind
-from tests.factories import ArticleFactory, ClaimFactory, SpeakerFactory, editor
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    SpeakerFactory,
+    claim_alone,
+    editor,
+    published_verdict,
+)
+from tests.pages import assert_no_such_page_above
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -31,11 +40,17 @@ def test_a_page_number_below_one_or_not_a_number_shows_the_first_page(client, ch
     assert "There is no page" not in response.text
 
 
-def test_a_page_past_the_end_shows_the_last_page_and_says_so(client, checker):
+def test_a_page_past_the_end_shows_the_last_page_and_says_so_above_the_list(client, checker):
     _claims(60)
-    response = client.get(reverse("claims:queue"), {"page": "99999"})
+    response = client.get(reverse("claims:queue"), {"page": "99999", "status": "all"})
     assert response.context["page"].number == 3
-    assert "There is no page 99,999: this is the last page." in response.text
+    # Above the claims, not under 25 rows of them; the link keeps the filters.
+    assert_no_such_page_above(
+        response,
+        list_start='<table class="queue',
+        text="There is no page 99,999: the last page is page 3, shown below.",
+        href="?page=3&status=all",
+    )
 
 
 def test_every_list_on_the_shared_pager_reads_page_zero_as_the_first(client):
@@ -44,7 +59,79 @@ def test_every_list_on_the_shared_pager_reads_page_zero_as_the_first(client):
     response = client.get(reverse("articles:list"), {"page": "0"})
     assert response.context["page"].number == 1
     response = client.get(reverse("claims:desk_history"), {"page": "99999"})
-    assert "There is no page 99,999: this is the last page." in response.text
+    note = BeautifulSoup(response.content, "html.parser").select_one("[data-page-asked]")
+    assert note.get_text() == "There is no page 99,999: the last page is page 1, shown below."
+
+
+def _grouped_claims():
+    """A claim group with two appearances and a former one, its changes and its timeline."""
+    earlier = claim_alone("Crime fell by 40 percent last year.")
+    repeats = [claim_alone(text) for text in ("Crime dropped 40 percent.", "Crime went down.")]
+    for repeat in repeats:
+        group_changes.claim_group_link(claim=repeat, earlier=earlier)
+    repeats[0].refresh_from_db()
+    group_changes.claim_split(claim=repeats[0], actor=editor())
+    earlier.refresh_from_db()
+    return earlier
+
+
+def _group_page():
+    return reverse("claims:group_history", args=[_grouped_claims().group_id])
+
+
+def _history_page():
+    claim = ClaimFactory()
+    ClaimEvent.objects.create(claim=claim, kind=ClaimEventKind.RESCORED)
+    return reverse("claims:history", args=[claim.pk])
+
+
+def _speaker_page():
+    return reverse(
+        "claims:speaker_detail", args=[ClaimFactory(speaker=SpeakerFactory()).speaker.slug]
+    )
+
+
+def _public_index():
+    published_verdict()
+    return reverse("claims:public_index")
+
+
+@pytest.mark.parametrize(
+    ("address", "param", "list_start"),
+    [
+        (lambda: reverse("claims:review_queue"), "page", '<th scope="col">Author</th>'),
+        (
+            lambda: reverse("claims:review_queue"),
+            "applications",
+            '<table aria-labelledby="applications-heading">',
+        ),
+        (
+            lambda: reverse("claims:review_queue"),
+            "corrections",
+            '<table aria-labelledby="corrections-heading">',
+        ),
+        (lambda: reverse("claims:desk_history"), "page", '<th scope="col">When</th>'),
+        (lambda: reverse("claims:speakers"), "page", '<th scope="col">Latest claim</th>'),
+        (_speaker_page, "page", '<th scope="col">Times made</th>'),
+        (_history_page, "page", '<ol class="timeline">'),
+        (_group_page, "appearances", "data-appearance="),
+        (_group_page, "former", "data-former-appearance="),
+        (_group_page, "changes", 'id="group-event-'),
+        (_group_page, "page", '<ol class="timeline">'),
+        (_public_index, "page", '<ol class="fact-check-list'),
+    ],
+)
+def test_every_list_on_the_pager_says_there_is_no_such_page_above_the_list(
+    client, address, param, list_start
+):
+    client.force_login(editor())
+    url = address()
+    assert_no_such_page_above(
+        client.get(url, {param: "999"}),
+        list_start=list_start,
+        text="There is no page 999: the last page is page 1, shown below.",
+        href=f"?{param}=1",
+    )
 
 
 def test_the_pager_links_leave_out_a_refused_filter(client, checker):
