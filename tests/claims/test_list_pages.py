@@ -1,6 +1,8 @@
 """The lists' pager and their refused filters: page numbers out of range, links that carry only
 the filters the list applies, the summary of refused filters, and a queue search of common words."""
 
+from types import SimpleNamespace
+
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
@@ -8,6 +10,7 @@ from django.urls import reverse
 
 from claims.matching import group_changes
 from claims.models import ClaimEvent, ClaimEventKind
+from claims.selectors import search
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -204,16 +207,57 @@ def test_the_review_queue_refuses_a_parameter_none_of_its_lists_takes(client):
 COMMON_WORDS_NOTE = "The search holds only common words"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite searches substrings")
-def test_a_queue_search_of_only_common_words_says_they_were_not_searched(client, checker):
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="compares with PostgreSQL's text search"
+)
+
+
+@pytest.fixture(params=["this database", "sqlite"])
+def search_branch(request, monkeypatch):
+    """The search's branch for the suite's database, then SQLite's on any database: that branch
+    reads only the vendor's name, and its queries (a substring match) run anywhere."""
+    if request.param == "sqlite":
+        monkeypatch.setattr(search, "connection", SimpleNamespace(vendor="sqlite"))
+    return request.param
+
+
+def test_a_queue_search_of_only_common_words_says_they_were_not_searched(
+    client, checker, search_branch
+):
     ClaimFactory(text="The budget doubled.", speaker=SpeakerFactory(name="Heather Mayor"))
+    ClaimFactory(text="The rate fell.", speaker=SpeakerFactory(name="Jane Doe"))
     response = client.get(reverse("claims:queue"), {"q": "the", "status": "all"})
-    # Only the speaker's name ("Heather") held it: the claim's own "The" was not searched.
-    assert len(response.context["page"]) == 1
+    # Only the speaker's name ("Heather") held it: the claims' own "The" was not searched.
+    assert [claim.text for claim in response.context["page"]] == ["The budget doubled."]
     assert COMMON_WORDS_NOTE in response.text
     searched = client.get(reverse("claims:queue"), {"q": "the budget", "status": "all"})
     assert len(searched.context["page"]) == 1
     assert COMMON_WORDS_NOTE not in searched.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("the", False),
+        ("The OF a", False),
+        ("it's", False),
+        ("what is it", False),
+        ("the budget", True),
+        ("Budget", True),
+        ("rates", True),
+    ],
+)
+def test_a_search_of_only_common_words_is_told_apart_the_same_on_both_branches(
+    search_branch, text, kept
+):
+    assert search.search_words_kept(text) is kept
+
+
+@on_postgresql
+def test_postgresql_leaves_out_every_common_word_the_sqlite_branch_leaves_out():
+    kept = [word for word in sorted(search.COMMON_WORDS) if search.search_words_kept(word)]
+    assert kept == []
+    assert len(search.COMMON_WORDS) == 127  # english.stop's count: none lost in the copy
 
 
 @pytest.mark.parametrize(
