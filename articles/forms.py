@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 
+from config.pages import unknown_parameters_refuse
+
 from .field_errors import choice_errors, date_errors, url_errors
 from .intake.extract import pasted_html_text
 from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
@@ -163,6 +165,11 @@ class IntakeJobFilterForm(forms.Form):
         error_messages=choice_errors("status", choices=INTAKE_STATUS_CHOICES),
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        unknown_parameters_refuse(self, also=("page",))
+        return cleaned
+
 
 class FeedForm(forms.Form):
     # Bounded as the paste form's URL: a 10,000-character address was told both "Enter a valid
@@ -222,3 +229,8 @@ class ArticleListFilterForm(forms.Form):
             "import deleted. The bulk import page lists every import."
         },
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        unknown_parameters_refuse(self, also=("page",))
+        return cleaned

@@ -11,6 +11,7 @@ from articles.field_errors import choice_errors, date_errors, number_errors
 from articles.lengths import text_check
 from articles.models import Outlet
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
+from config.pages import unknown_parameters_refuse
 
 from .models import ClaimEvent, ClaimGroupEvent
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES
@@ -23,21 +24,6 @@ def range_check(form: forms.Form, start: str, end: str, message: str) -> None:
     low, high = form.cleaned_data.get(start), form.cleaned_data.get(end)
     if low is not None and high is not None and low > high:
         form.add_error(end, message)
-
-
-def unknown_parameters_refuse(form: forms.Form, *, also: tuple[str, ...] = ()) -> None:
-    """Refuse an address parameter `form` does not take (nor `also`, such as the pager's
-    `page`), naming it and what the page takes: the desk history's ?actor=5 (its filter is
-    `person`) showed everyone's history as if it were that person's. The names refused are kept
-    in `refused_parameters`, so the pager's links leave them out (claims.templatetags.pages)."""
-    known = {form[name].html_name for name in form.fields} | set(also)
-    form.refused_parameters = sorted(set(form.data) - known)
-    if form.refused_parameters:
-        # Cut: a parameter's name is whatever was typed in the address.
-        named = ", ".join(name[:40] for name in form.refused_parameters)
-        form.add_error(
-            None, f"Unknown parameter: {named}. This page takes {', '.join(sorted(known))}."
-        )
 
 
 def _search_has_words(value: str) -> None:
@@ -167,7 +153,13 @@ class QueueFilterForm(forms.Form):
         cleaned = super().clean()
         range_check(self, "published_from", "published_to", "The period ends before it starts.")
         range_check(self, "score_min", "score_max", "The range ends below where it starts.")
+        unknown_parameters_refuse(self, also=("page",))
         return cleaned
+
+    def refused_filter_count(self) -> int:
+        """How many filters are marked refused; an unknown parameter is none of them (the error
+        summary names it, and no field is marked)."""
+        return sum(1 for name in self.errors if name in self.fields)
 
     def active_filter_count(self) -> int:
         """How many filters were sent with a value, a refused one included (its error shows on

@@ -1,6 +1,8 @@
 """The one way a list's page number from the address becomes a page, for every list that
-shows the desk's pager (templates/claims/includes/pagination.html). Imports only Django."""
+shows the desk's pager (templates/claims/includes/pagination.html), and the one rule for the
+parameters a list's address may hold. Imports only Django."""
 
+from django import forms
 from django.core.paginator import EmptyPage, Page, Paginator
 
 
@@ -20,3 +22,42 @@ def page_get(paginator: Paginator, number) -> Page:
         page = paginator.page(paginator.num_pages)
         page.asked = wanted
         return page
+
+
+def unknown_parameters_refuse(form: forms.Form, *, also: tuple[str, ...] = ()) -> None:
+    """Refuse an address parameter `form` does not take (nor `also`, such as the pager's
+    `page`), naming it and what the page takes: the desk history's ?actor=5 (its filter is
+    `person`) showed everyone's history as if it were that person's, and the queue's
+    ?stauts=open every claim as if filtered. The names refused are kept in
+    `refused_parameters`, so the pager's links leave them out (claims.templatetags.pages)."""
+    known = {form[name].html_name for name in form.fields} | set(also)
+    form.refused_parameters = sorted(set(form.data) - known)
+    if form.refused_parameters:
+        # Cut: a parameter's name is whatever was typed in the address.
+        named = ", ".join(name[:40] for name in form.refused_parameters)
+        form.add_error(
+            None, f"Unknown parameter: {named}. This page takes {', '.join(sorted(known))}."
+        )
+
+
+class ListAddressForm(forms.Form):
+    """The address of a list without filters of its own: only the parameters in `takes` (its
+    pagers', a search box read by hand), any other refused by unknown_parameters_refuse. Shown
+    with the error summary as `address_form`, which the pager's links read too."""
+
+    def __init__(self, data, *, takes: tuple[str, ...]):
+        super().__init__(data or None)
+        self.takes = takes
+
+    def clean(self):
+        cleaned = super().clean()
+        unknown_parameters_refuse(self, also=self.takes)
+        return cleaned
+
+
+def list_address_check(query, *, takes: tuple[str, ...]) -> ListAddressForm:
+    """A list's address (`request.GET`) checked: an unknown parameter is in its errors, for the
+    page's error summary; the list is shown without it, as a refused filter is left out."""
+    form = ListAddressForm(query, takes=takes)
+    form.is_valid()
+    return form

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
 from config.not_found import answers_json_not_found, desk_get_or_404
-from config.pages import page_get
+from config.pages import list_address_check, page_get
 
 from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
 from ..lengths import text_check
@@ -176,6 +176,7 @@ def _feed_list_page(request, form: FeedForm, *, status: int):
         {
             "page": page,
             "form": form,
+            "address_form": list_address_check(request.GET, takes=("page",)),
             "polled_by_hand": None if feeds_polled_on_schedule() else POLL_FEEDS_BY_HAND,
         },
         status=status,
@@ -293,7 +294,11 @@ def import_list(request):
     return render(
         request,
         "articles/intake/import_list.html",
-        {"page": page, "form": form},
+        {
+            "page": page,
+            "form": form,
+            "address_form": list_address_check(request.GET, takes=("page",)),
+        },
         # A refused upload is a 400, as the feed form and every other refused form on the desk.
         status=400 if form.errors else 200,
     )
@@ -390,7 +395,11 @@ def _factchecks_found(paginator: CappedCountPaginator) -> str:
 def external_factcheck_list(request):
     factchecks = ExternalFactCheck.objects.defer("raw")
     query = request.GET.get("q", "").strip()
-    context = {"q": query, "q_max": SEARCH_QUERY_MAX}
+    context = {
+        "q": query,
+        "q_max": SEARCH_QUERY_MAX,
+        "address_form": list_address_check(request.GET, takes=("q", "page")),
+    }
     # A NUL is refused as every desk search refuses it (claims.filter_forms.SearchTextField),
     # before its length: dropped, the list matched words the editor never typed.
     try:

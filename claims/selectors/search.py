@@ -25,14 +25,28 @@ def search_words(text: str) -> list[str]:
 # The text search's language: its stemming, and the common words it leaves out.
 _SEARCH_CONFIG = "english"
 
+# The common words a search leaves out of the claims' text, on every database: PostgreSQL's
+# english stop words (share/tsearch_data/english.stop, Snowball's list), which its text search
+# drops; SQLite has no such list, so it reads this copy (tests check PostgreSQL drops each).
+_ENGLISH_STOP_WORDS = """
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she
+her hers herself it its itself they them their theirs themselves what which who whom this that
+these those am is are was were be been being have has had having do does did doing a an the and
+but if or because as until while of at by for with about against between into through during
+before after above below to from up down in out on off over under again further then once here
+there when where why how all any both each few more most other some such no nor not only own
+same so than too very s t can will just don should now
+"""
+COMMON_WORDS = frozenset(_ENGLISH_STOP_WORDS.split())
+
 
 def search_words_kept(text: str) -> bool:
-    """Whether claims_search's word search keeps any word of `text`: PostgreSQL's english
-    configuration leaves out common words ("the", "a", "of"), so a search of only those matches
-    no claim's text, only speakers' names. SQLite matches the text as a substring: every word
-    is kept there."""
+    """Whether claims_search looks for `text` in the claims' text: not when it holds only
+    common words ("the", "a", "of"), which match no claim's text there, only speakers' names.
+    PostgreSQL is asked (its parser splits the words as its search does); elsewhere a word
+    outside COMMON_WORDS keeps the search."""
     if connection.vendor != "postgresql":
-        return True
+        return any(word.lower() not in COMMON_WORDS for word in search_words(text))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [_SEARCH_CONFIG, text]
@@ -57,8 +71,13 @@ def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -
         vector = SearchVector("text", config=_SEARCH_CONFIG)
         query = SearchQuery(text, config=_SEARCH_CONFIG, search_type="websearch")
         by_words = Claim.objects.annotate(search=vector).filter(search=query)
-    else:
+    elif search_words_kept(text):
         by_words = Claim.objects.filter(text__icontains=text)
+    else:
+        # Common words only: left out of the text as PostgreSQL leaves them out ("the" is in
+        # nearly every claim, "other" and "there" too), so both list the same claims and the
+        # queue's note that only speakers' names were searched is true on both.
+        by_words = Claim.objects.none()
     by_speaker = Claim.objects.filter(speaker_id__in=speakers)
     # A union, not an OR in one WHERE: an OR of the two lets PostgreSQL use neither the GIN
     # index on the text nor the speaker index, and it reads every claim.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.form_encoding import field_labels, refuse_unreadable_in_messages
-from config.pages import page_get
+from config.pages import list_address_check, page_get
 
 from .. import bulk, ownership, selectors
 from ..correction_requests import pending_corrections
@@ -145,5 +145,12 @@ def review_queue(request):
     return render(
         request,
         "claims/review_queue.html",
-        {"page": page, "applications": requests, "corrections": corrections},
+        {
+            "page": page,
+            "applications": requests,
+            "corrections": corrections,
+            "address_form": list_address_check(
+                request.GET, takes=("page", "applications", "corrections")
+            ),
+        },
     )
