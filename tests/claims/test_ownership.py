@@ -7,12 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from articles.times import desk_time
 from claims import attribution, bulk, services, timeline, verdicts
 from claims.models import ClaimEventKind, ClaimStatus, Speaker, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
 from tests.factories import (
     ClaimFactory,
     active_rating,
+    draft_resaved,
     drafted_verdict,
     editor,
     fact_checker,
@@ -74,7 +76,12 @@ def test_a_fact_checker_cannot_dismiss_a_colleague_s_claim(held):
 
 def test_a_fact_checker_cannot_save_over_a_colleague_s_draft(held):
     verdict = held.verdict
-    with pytest.raises(PermissionDenied, match=HELD.format(work="change its verdict")):
+    taken = held.events.get(kind=ClaimEventKind.ASSIGNED)
+    with pytest.raises(
+        PermissionDenied,
+        match=f"colleague took this claim at {desk_time(taken.created_at)}; it is now assigned to "
+        "colleague. Your text is kept below so you can copy it.",
+    ):
         verdicts.verdict_save(
             claim=held,
             actor=fact_checker(),
@@ -164,7 +171,7 @@ def test_an_unassigned_claim_s_draft_is_anyone_s_and_saving_it_takes_the_claim(h
     held.refresh_from_db()
     assert held.assignee == taker and held.verdict.conclusion == "Picked up."
     # Now the taker's: the colleague who let it go does not save over it either.
-    with pytest.raises(PermissionDenied, match="taker is working on this claim"):
+    with pytest.raises(PermissionDenied, match="taker saved this verdict at .*, which assigned"):
         verdicts.verdict_save(
             claim=held,
             actor=colleague,
@@ -229,12 +236,93 @@ def test_saving_over_a_colleague_s_draft_from_an_old_page_is_refused_and_keeps_t
     )
     assert response.status_code == 403
     html = response.content.decode()
+    assert "colleague took this claim at " in html
     assert HELD.format(work="change its verdict").replace("'", "&#x27;") in html
     assert 'name="conclusion"' not in html  # no form to send again
     assert "Typed meanwhile." in html  # shown back, so the typing is not lost
     verdict = Verdict.objects.get(claim=held)
     assert verdict.conclusion == "The colleague's wording."
     assert verdict.status == VerdictStatus.DRAFT
+
+
+def _taken_over_by_boss(held, colleague):
+    """The colleague's claim, taken over by an editor while the colleague had its page open."""
+    services.claim_assign(claim=held, actor=editor(username="boss"), replacing=colleague.pk)
+    return held.events.filter(kind=ClaimEventKind.ASSIGNED).latest("id")
+
+
+def _refused_save(client, held, loaded, user) -> str:
+    """`user` saves "Typed meanwhile." from the page drawn at `loaded`: refused, the page."""
+    client.force_login(user)
+    response = client.post(
+        reverse("claims:verdict_save", args=[held.pk]),
+        verdict_post(loaded, conclusion="Typed meanwhile."),
+    )
+    assert response.status_code == 403
+    return response.content.decode()
+
+
+def test_saving_a_draft_after_an_editor_took_the_claim_over_says_so_and_keeps_the_text(
+    client, held, colleague
+):
+    loaded = Verdict.objects.get(claim=held)
+    taken = _taken_over_by_boss(held, colleague)
+    html = _refused_save(client, held, loaded, colleague)
+    assert (
+        f"boss took this claim over from you at {desk_time(taken.created_at)}; it is now "
+        "assigned to boss. Your text is kept below so you can copy it."
+    ) in html
+    assert "was changed by" not in html and "their changes" not in html
+    # Everything typed is shown back: the rating, the wording and the sources.
+    kept = html[html.index("data-unsaved-text") :]
+    assert "Typed meanwhile." in kept
+    assert f"Rating: {active_rating('false').label}" in kept
+    assert "https://other.example.org/x" in kept and "Another report" in kept
+    assert Verdict.objects.get(claim=held).conclusion == "The colleague's wording."
+
+
+def test_a_draft_refused_after_the_claim_went_to_review_meanwhile_still_shows_the_text(
+    client, held, colleague
+):
+    loaded = Verdict.objects.get(claim=held)
+    _taken_over_by_boss(held, colleague)
+    held.refresh_from_db()
+    verdicts.verdict_submit(verdict=held.verdict, actor=held.assignee)
+    html = _refused_save(client, held, loaded, colleague)
+    assert "Your text is kept below so you can copy it." in html
+    kept = html[html.index("data-unsaved-text") :]
+    assert "Typed meanwhile." in kept and "https://other.example.org/x" in kept
+
+
+def test_saving_a_draft_after_a_colleague_took_the_unassigned_claim_says_so(
+    client, held, colleague
+):
+    services.claim_unassign(claim=held, actor=colleague)
+    loaded = Verdict.objects.get(claim=held)
+    services.claim_assign(claim=held, actor=fact_checker(username="taker"))
+    taken = held.events.filter(kind=ClaimEventKind.ASSIGNED).latest("id")
+    html = _refused_save(client, held, loaded, fact_checker())
+    assert (
+        f"taker took this claim at {desk_time(taken.created_at)}; it is now assigned to taker. "
+        "Your text is kept below so you can copy it."
+    ) in html
+
+
+def test_saving_a_draft_the_editor_took_over_and_rewrote_says_both(client, held, colleague):
+    loaded = Verdict.objects.get(claim=held)
+    taken = _taken_over_by_boss(held, colleague)
+    held.refresh_from_db()
+    draft_resaved(
+        claim=held, actor=held.assignee, expected_version=loaded.version, conclusion="Boss's."
+    )
+    html = _refused_save(client, held, loaded, colleague)
+    assert (
+        f"boss took this claim over from you at {desk_time(taken.created_at)}; it is now "
+        "assigned to boss, and its verdict has changed since you opened the page. Your text is "
+        "kept below so you can copy it."
+    ) in html
+    assert "reload to see their changes before saving yours" not in html
+    assert "Typed meanwhile." in html
 
 
 def test_an_unassigned_claim_s_page_says_whose_draft_it_is_and_that_saving_takes_it(
@@ -261,8 +349,12 @@ def test_a_stale_save_of_an_unassigned_claim_s_draft_names_who_saved_it_meanwhil
         reverse("claims:verdict_save", args=[held.pk]),
         verdict_post(loaded, conclusion="Second's wording."),
     )
-    assert response.status_code == 409
-    assert "This verdict was changed by first at" in response.content.decode()
+    assert response.status_code == 403
+    taken = held.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
+    assert (
+        f"first saved this verdict at {desk_time(taken.created_at)}, which assigned the claim to "
+        "them. Your text is kept below so you can copy it."
+    ) in response.content.decode()
     assert Verdict.objects.get(claim=held).conclusion == "Someone else's wording."
 
 
