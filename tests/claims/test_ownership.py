@@ -500,11 +500,41 @@ def test_correcting_a_colleague_s_speaker_from_an_old_page_is_refused_with_why(c
 def test_the_admin_refuses_a_colleague_s_attribution_change_in_the_same_words(client, held):
     client.force_login(fact_checker())
     page = reverse("admin:claims_claim_change", args=[held.pk])
+    # Posted as from a page drawn before the colleague took the claim, which had the field.
     response = admin_save(client, page, attribution_cue="claimed")
     shown = [str(message) for message in response.wsgi_request._messages]
     assert shown == ["Nothing was saved: " + HELD.format(work="correct its speaker")]
     held.refresh_from_db()
     assert held.attribution_cue != "claimed"
+
+
+def test_the_admin_shows_a_colleague_s_speaker_fields_read_only_saying_whose_claim_it_is(
+    client, held
+):
+    client.force_login(fact_checker())
+    page = reverse("admin:claims_claim_change", args=[held.pk])
+    response = client.get(page)
+    html = response.content.decode()
+    for name in ("speaker", "attribution_cue", "is_direct_quote"):
+        assert f'name="{name}"' not in html
+    assert 'name="priority"' in html  # not the assignee's work: still editable
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [HELD.format(work="correct its speaker")]
+    # Saved from that page, the rest goes through and the attribution stays as it was.
+    cue = held.attribution_cue
+    response = admin_save(client, page, priority="3")
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert (held.priority, held.attribution_cue) == (3, cue)
+
+
+def test_the_admin_offers_an_editor_and_the_assignee_the_speaker_fields(client, held, colleague):
+    page = reverse("admin:claims_claim_change", args=[held.pk])
+    for user in (editor(), colleague):
+        client.force_login(user)
+        response = client.get(page)
+        assert 'name="attribution_cue"' in response.content.decode()
+        assert not list(response.context["messages"])
 
 
 @pytest.fixture
