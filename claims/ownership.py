@@ -67,13 +67,33 @@ def claims_held_from(claims, user) -> set[int]:
     return {claim.pk for claim in claims if held_by_colleague(claim, user)}
 
 
+# What claim_work_check records of an editor's override (OVERRODE_KEY), in the notices' words.
+OVERRIDE_RECORDED = "the history records that you overrode their assignment"
+
+
+def _overrides(claim, user) -> bool:
+    return held_by_colleague(claim, user) and may_override(user)
+
+
 def override_notice(*, claim, user) -> str | None:
     """What the claim page tells an editor on a colleague's claim, or None."""
-    if not held_by_colleague(claim, user) or not may_override(user):
+    if not _overrides(claim, user):
         return None
     return (
         f"{claim.assignee.get_username()} is working on this claim. As an editor you can still "
-        f"{WORK['any']}; the history records that you overrode their assignment."
+        f"{WORK['any']}; {OVERRIDE_RECORDED}."
+    )
+
+
+def reopen_override_notice(*, claim, user) -> str | None:
+    """What the Reopen button tells an editor on a colleague's dismissed claim, or None. Not
+    "takes it from them": reopening leaves it theirs (claims.services.claim_reopen)."""
+    if not _overrides(claim, user):
+        return None
+    holder = claim.assignee.get_username()
+    return (
+        f"{holder} holds this claim. Reopening it as an editor brings it back in progress, "
+        f"still assigned to {holder}; {OVERRIDE_RECORDED}."
     )
 
 

@@ -565,6 +565,40 @@ def test_an_editor_who_reopens_a_colleague_s_dismissed_claim_is_recorded_as_over
     assert event.data == {"overrode_assignee": "colleague"}
 
 
+REOPEN_OVERRIDE = (
+    "colleague holds this claim. Reopening it as an editor brings it back in progress, still "
+    "assigned to colleague; the history records that you overrode their assignment."
+)
+
+
+def test_an_editor_is_told_before_reopening_a_colleague_s_claim_and_the_history_says_so(
+    client, dismissed
+):
+    client.force_login(editor(username="boss"))
+    page = reverse("claims:detail", args=[dismissed.pk])
+    html = client.get(page).content.decode()
+    reopen = html[html.index(f'action="{reverse("claims:reopen", args=[dismissed.pk])}"') :]
+    reopen = reopen[: reopen.index("</form>")]
+    assert REOPEN_OVERRIDE in reopen  # on the form, before the button is pressed
+    assert 'aria-describedby="reopen-override"' in reopen
+    response = client.post(reverse("claims:reopen", args=[dismissed.pk]), follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        "The claim is back in the queue."
+    ]
+    dismissed.refresh_from_db()
+    assert (dismissed.status, dismissed.assignee.username) == (ClaimStatus.IN_PROGRESS, "colleague")
+    assert "editor&#x27;s override of the claim assigned to: colleague" in response.content.decode()
+
+
+def test_the_assignee_reopening_their_own_claim_is_told_of_no_override(
+    client, dismissed, colleague
+):
+    client.force_login(colleague)
+    html = client.get(reverse("claims:detail", args=[dismissed.pk])).content.decode()
+    assert reverse("claims:reopen", args=[dismissed.pk]) in html
+    assert "overrode their assignment" not in html
+
+
 def test_an_unassigned_dismissed_claim_is_anyone_s_to_reopen(held, colleague):
     services.claim_unassign(claim=held, actor=colleague)
     services.claim_dismiss(claim=held, actor=colleague, reason="Opinion.")
