@@ -32,6 +32,8 @@ WORK = {
     # The claim page's notes: where its actions are left out, and what an editor may still do.
     "actions": "dismiss it or take it over",
     "any": "change its verdict or its speaker, dismiss it, unassign them or take it over",
+    # The queue's box of a colleague's claim, left without a tick (claims_held_from).
+    "bulk": "act on it",
 }
 
 # The event data key that says an editor acted on a colleague's claim, and whose it was
@@ -59,12 +61,19 @@ def claim_work_refusal(*, claim, user, work: str) -> str | None:
     )
 
 
-def claims_held_from(claims, user) -> set[int]:
-    """The ids of those of `claims` that are a colleague's and `user` no editor: the queue
-    offers no box to tick for them, since every bulk action would be refused."""
+def claims_held_from(claims, user) -> dict[int, str]:
+    """Those of `claims` that are a colleague's and `user` no editor, by id, each with why, as
+    the queue labels the box it offers no tick in (every bulk action would be refused)."""
     if may_override(user):
-        return set()
-    return {claim.pk for claim in claims if held_by_colleague(claim, user)}
+        return {}
+    return {
+        claim.pk: (
+            f"Claim #{claim.pk} is assigned to {claim.assignee.get_username()}: only they or "
+            f"an editor can {WORK['bulk']}"
+        )
+        for claim in claims
+        if held_by_colleague(claim, user)
+    }
 
 
 # What claim_work_check records of an editor's override (OVERRODE_KEY), in the notices' words.

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from articles.times import desk_time
-from claims import attribution, bulk, services, timeline, verdicts
+from claims import attribution, bulk, ownership, services, timeline, verdicts
 from claims.models import ClaimEventKind, ClaimStatus, Speaker, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
 from tests.factories import (
@@ -435,10 +435,12 @@ def test_the_queue_offers_no_box_to_tick_for_a_colleague_s_claim_and_says_why(cl
     html = client.get(reverse("claims:queue")).content.decode()
     assert f'value="{free.pk}" data-claim-box' in html
     assert f'value="{held.pk}" data-claim-box' not in html
-    assert (
-        f'aria-label="Claim #{held.pk} is assigned to colleague: only they or an editor can '
-        'act on it"'
-    ) in html
+    why = ownership.claims_held_from([held, free], fact_checker())
+    assert why == {
+        held.pk: f"Claim #{held.pk} is assigned to colleague: only they or an editor can act on it"
+    }
+    # The page shows the rule's words, as a label and as the box's tooltip.
+    assert f'data-held-box title="{why[held.pk]}" aria-label="{why[held.pk]}"' in html
 
 
 def test_the_queue_offers_an_editor_every_claim_s_box(client, held):
