@@ -32,6 +32,8 @@ WORK = {
     # The claim page's notes: where its actions are left out, and what an editor may still do.
     "actions": "dismiss it or take it over",
     "any": "change its verdict or its speaker, dismiss it, unassign them or take it over",
+    # The queue's box of a colleague's claim, left without a tick (claims_held_from).
+    "bulk": "act on it",
 }
 
 # The event data key that says an editor acted on a colleague's claim, and whose it was
@@ -59,21 +61,48 @@ def claim_work_refusal(*, claim, user, work: str) -> str | None:
     )
 
 
-def claims_held_from(claims, user) -> set[int]:
-    """The ids of those of `claims` that are a colleague's and `user` no editor: the queue
-    offers no box to tick for them, since every bulk action would be refused."""
+def claims_held_from(claims, user) -> dict[int, str]:
+    """Those of `claims` that are a colleague's and `user` no editor, by id, each with why, as
+    the queue labels the box it offers no tick in (every bulk action would be refused)."""
     if may_override(user):
-        return set()
-    return {claim.pk for claim in claims if held_by_colleague(claim, user)}
+        return {}
+    return {
+        claim.pk: (
+            f"Claim #{claim.pk} is assigned to {claim.assignee.get_username()}: only they or "
+            f"an editor can {WORK['bulk']}"
+        )
+        for claim in claims
+        if held_by_colleague(claim, user)
+    }
+
+
+# What claim_work_check records of an editor's override (OVERRODE_KEY), in the notices' words.
+OVERRIDE_RECORDED = "the history records that you overrode their assignment"
+
+
+def _overrides(claim, user) -> bool:
+    return held_by_colleague(claim, user) and may_override(user)
 
 
 def override_notice(*, claim, user) -> str | None:
     """What the claim page tells an editor on a colleague's claim, or None."""
-    if not held_by_colleague(claim, user) or not may_override(user):
+    if not _overrides(claim, user):
         return None
     return (
         f"{claim.assignee.get_username()} is working on this claim. As an editor you can still "
-        f"{WORK['any']}; the history records that you overrode their assignment."
+        f"{WORK['any']}; {OVERRIDE_RECORDED}."
+    )
+
+
+def reopen_override_notice(*, claim, user) -> str | None:
+    """What the Reopen button tells an editor on a colleague's dismissed claim, or None. Not
+    "takes it from them": reopening leaves it theirs (claims.services.claim_reopen)."""
+    if not _overrides(claim, user):
+        return None
+    holder = claim.assignee.get_username()
+    return (
+        f"{holder} holds this claim. Reopening it as an editor brings it back in progress, "
+        f"still assigned to {holder}; {OVERRIDE_RECORDED}."
     )
 
 

@@ -1,9 +1,13 @@
 """Stale verdict forms: the optimistic lock on Verdict.version and what the desk says when it
 refuses a save, a correction or an action drawn at an older version (who changed it, when,
-and in the words of what they did), or tells a form sent twice that it was done already."""
+and in the words of what they did), or a draft saved on a claim a colleague took meanwhile,
+or tells a form sent twice that it was done already."""
+
+from django.core.exceptions import PermissionDenied
 
 from articles.times import desk_time
 
+from . import ownership
 from .models import ClaimEventKind, Verdict, VerdictStatus
 from .verdict_content import content_unchanged
 from .workflow import IllegalTransition, VersionConflict
@@ -60,6 +64,48 @@ def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> Version
         "before saving yours.",
         code="conflict",
     )
+
+
+def taken_over(
+    claim, verdict: Verdict | None, *, actor, expected_version: int | None
+) -> PermissionDenied | None:
+    """The refusal of a draft `actor` may not save because a colleague holds the claim now
+    (claims.ownership's rule), saying how they came to hold it and when; None where the rule
+    allows the save. "Changed by ... reload to see their changes" read as an edit to merge,
+    where a take-over leaves the writer nothing to save: they copy their text instead."""
+    if ownership.claim_work_refusal(claim=claim, user=actor, work="draft") is None:
+        return None
+    if verdict is not None and verdict.is_published:
+        return None  # version_conflict says it changes only through a correction
+    holder = claim.assignee.get_username()
+    event = _holder_since(claim)
+    when = f" at {desk_time(event.created_at)}" if event is not None else ""
+    if event is not None and event.kind == ClaimEventKind.DRAFTED:
+        happened = f"{holder} saved this verdict{when}, which assigned the claim to them"
+    else:
+        previous = event.data.get("previous_assignee") if event is not None else None
+        if previous:
+            whom = "you" if previous == actor.get_username() else previous
+            happened = f"{holder} took this claim over from {whom}{when}"
+        else:
+            happened = f"{holder} took this claim{when}"
+        happened += f"; it is now assigned to {holder}"
+        if verdict is not None and verdict.version != expected_version:
+            happened += ", and its verdict has changed since you opened the page"
+    return PermissionDenied(f"{happened}. Your text is kept below so you can copy it.")
+
+
+def _holder_since(claim):
+    """The event that gave the claim to its assignee: their assignment, or, where they took it
+    unassigned by saving its draft (claims.verdicts), that first save; None if none says."""
+    events = claim.events.order_by("-id")
+    last = events.filter(kind__in=[ClaimEventKind.ASSIGNED, ClaimEventKind.UNASSIGNED]).first()
+    if last is not None and last.kind == ClaimEventKind.ASSIGNED:
+        return last
+    drafts = events.filter(kind=ClaimEventKind.DRAFTED, actor_id=claim.assignee_id)
+    if last is not None:
+        drafts = drafts.filter(id__gt=last.id)
+    return drafts.order_by("id").first()
 
 
 # What a person did to a verdict, by the timeline event their step recorded: as "You ..." of

@@ -19,7 +19,13 @@ from .models import Claim, ClaimEventKind, ContributionKind, Speaker, Verdict
 from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
-from .verdict_conflicts import action_conflict, already_saved, verdict_locked, version_conflict
+from .verdict_conflicts import (
+    action_conflict,
+    already_saved,
+    taken_over,
+    verdict_locked,
+    version_conflict,
+)
 from .verdict_content import (
     content_unchanged,
     sources_changed,
@@ -155,6 +161,16 @@ def _draft_write(
     sources_check(sources)
     claim = locked_claim(claim)
     verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
+    # A colleague took the claim since the form was drawn: said before a stale version, which
+    # would send the writer to reload and merge a draft they may no longer save. Not for the
+    # same form sent twice, which changes nothing (already_saved says so).
+    unchanged = verdict is not None and content_unchanged(
+        verdict, rating, conclusion, explanation, sources
+    )
+    if not unchanged and (
+        taken := taken_over(claim, verdict, actor=actor, expected_version=expected_version)
+    ):
+        raise taken
     if verdict is None:
         if expected_version is not None:
             # The verdict this editor loaded was deleted since. Starting a new one at version
@@ -168,18 +184,18 @@ def _draft_write(
         before = None
     else:
         if expected_version != verdict.version:
-            if content_unchanged(verdict, rating, conclusion, explanation, sources):
+            if unchanged:
                 raise already_saved(verdict, actor=actor)
             raise version_conflict(verdict, actor=actor, draft=True)
         before = _content(verdict)
-        if content_unchanged(verdict, rating, conclusion, explanation, sources):
+        if unchanged:
             # Still refused where an edit would be (a verdict in review or published).
             workflow.check(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict)
             return verdict, before
         verdict.version += 1
     # After the version and workflow checks: a stale form is told who changed the draft and
-    # when, and a verdict in review or published says so first; reloaded, the page says whose
-    # claim it is now.
+    # when, and a verdict in review or published says so first. A colleague's claim was
+    # refused above (taken_over); here an editor's override is recorded.
     workflow.check(ClaimEventKind.DRAFTED, claim=claim, verdict=verdict)
     data = ownership.claim_work_check(claim=claim, user=actor, work="draft")
     verdict.rating = rating

@@ -13,7 +13,7 @@ from config.admin_actions import (
 )
 from config.admin_paging import LargeChangelistMixin
 
-from .. import attribution, selectors, services
+from .. import attribution, ownership, selectors, services
 from ..matching.linking import SWEEP_WINDOW, claims_given_up
 from ..models import (
     Claim,
@@ -103,6 +103,10 @@ class VectorFilter(admin.SimpleListFilter):
         if self.value() == self.GIVEN_UP:
             return claims_given_up(claims=queryset)
         return queryset
+
+
+# Who said a claim: the assignee's to correct (claims.ownership), through the attribution service.
+ATTRIBUTION_FIELDS = ("speaker", "attribution_cue", "is_direct_quote")
 
 
 @admin.register(Claim)
@@ -202,10 +206,35 @@ class ClaimAdmin(
             return False
         return super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        attribution_changed = {"speaker", "attribution_cue", "is_direct_quote"} & set(
-            form.changed_data
+    def _speaker_refusal(self, request, claim) -> str | None:
+        """Why the user may not change who said `claim` (claims.ownership), or None."""
+        if claim is None:
+            return None
+        return ownership.claim_work_refusal(claim=claim, user=request.user, work="speaker")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A form drawn while the user might still change them (the colleague took the claim
+        # since) posts these: kept in the form, so save_model's service refuses the change in
+        # its words, where Django would drop it unseen under "changed successfully".
+        posted = request.method == "POST" and any(
+            name in request.POST for name in ("speaker", "attribution_cue")
         )
+        if not posted and self._speaker_refusal(request, obj):
+            fields += [name for name in ATTRIBUTION_FIELDS if name not in fields]
+        return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id) if request.method == "GET" else None
+        # Not on a claim whose record is fixed: nobody changes its speaker here.
+        if claim is not None and self.has_change_permission(request, claim):
+            refusal = self._speaker_refusal(request, claim)
+            if refusal:  # says who holds the claim, above the fields it leaves read-only
+                self.message_user(request, refusal, level=messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        attribution_changed = set(ATTRIBUTION_FIELDS) & set(form.changed_data)
         try:
             if attribution_changed:
                 try:

@@ -231,6 +231,12 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
             if claim.status == ClaimStatus.DISMISSED
             else None
         ),
+        # On the Reopen button: an editor reopening a colleague's claim overrides them.
+        "reopen_override": (
+            ownership.reopen_override_notice(claim=claim, user=user)
+            if claim.status == ClaimStatus.DISMISSED
+            else None
+        ),
         # Nobody holds the claim but a colleague wrote its draft: saving makes it yours.
         "colleague_draft": (
             verdict

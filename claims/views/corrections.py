@@ -12,7 +12,7 @@ from .. import correction_requests
 from ..forms import CorrectionForm, CorrectionSourceFormSet, sources_from
 from ..models import CorrectionRequest
 from ..workflow import NothingChanged
-from .base import CHANGE_VERDICTS, PUBLISH_VERDICTS, attempt, desk_view
+from .base import CHANGE_VERDICTS, PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view
 from .claim import claim_for_page, render_claim, save_or_render, verdict_of
 
 
@@ -61,7 +61,12 @@ def correction_request(request, pk: int):
 def _back(request, correction: CorrectionRequest):
     if request.POST.get("next") == "review":
         return redirect("claims:review_queue")
-    return redirect("claims:detail", pk=correction.verdict.claim_id)
+    if request.user.has_perm(VIEW_CLAIMS):
+        return redirect("claims:detail", pk=correction.verdict.claim_id)
+    # A writer with no desk role left withdraws their own correction (correction_withdraw),
+    # and the claim page would answer them 403: the fact-check's public page instead, which
+    # shows the message (only a published verdict is corrected, and it stays published).
+    return redirect("claims:public", pk=correction.verdict_id)
 
 
 def _correction(pk: int) -> CorrectionRequest:

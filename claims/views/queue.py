@@ -41,6 +41,7 @@ def claim_queue(request):
     claims = selectors.claim_queue(user=request.user, filters=filters)
     page = page_get(Paginator(claims, PAGE_SIZE), request.GET.get("page"))
     queue_view_remember(request)
+    held = ownership.claims_held_from(page, request.user)
     return render(
         request,
         "claims/queue.html",
@@ -55,7 +56,8 @@ def claim_queue(request):
             and not selectors.search_words_kept(filters["q"]),
             "bulk_kept": request.session.pop(BULK_KEPT_KEY, None) or {},
             "can_act": request.user.has_perm(CHANGE_CLAIMS),
-            "held": ownership.claims_held_from(page, request.user),
+            # Each claim with why its box may not be ticked (None where it may).
+            "rows": [(claim, held.get(claim.pk)) for claim in page],
             "returned": selectors.verdicts_returned_to(request.user),
         },
     )

@@ -387,6 +387,19 @@ def test_a_writer_with_no_desk_role_left_withdraws_their_own_correction_and_nobo
     assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
 
 
+def test_a_writer_with_no_desk_role_left_is_sent_to_the_public_page_once_withdrawn(client):
+    verdict = published_verdict()
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    writer.groups.clear()  # off the desk: the claim page is a 403 now
+    login(client, writer)
+    response = client.post(reverse("claims:correction_withdraw", args=[sent.pk]), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("claims:public", args=[verdict.pk]), 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Your correction is withdrawn."]
+    assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
+
+
 def test_a_second_correction_is_refused_saying_the_waiting_one_is_your_own(client):
     verdict = published_verdict()
     writer = fact_checker()

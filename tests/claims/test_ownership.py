@@ -7,12 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from claims import attribution, bulk, services, timeline, verdicts
+from articles.times import desk_time
+from claims import attribution, bulk, ownership, services, timeline, verdicts
 from claims.models import ClaimEventKind, ClaimStatus, Speaker, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save
 from tests.factories import (
     ClaimFactory,
     active_rating,
+    draft_resaved,
     drafted_verdict,
     editor,
     fact_checker,
@@ -74,7 +76,12 @@ def test_a_fact_checker_cannot_dismiss_a_colleague_s_claim(held):
 
 def test_a_fact_checker_cannot_save_over_a_colleague_s_draft(held):
     verdict = held.verdict
-    with pytest.raises(PermissionDenied, match=HELD.format(work="change its verdict")):
+    taken = held.events.get(kind=ClaimEventKind.ASSIGNED)
+    with pytest.raises(
+        PermissionDenied,
+        match=f"colleague took this claim at {desk_time(taken.created_at)}; it is now assigned to "
+        "colleague. Your text is kept below so you can copy it.",
+    ):
         verdicts.verdict_save(
             claim=held,
             actor=fact_checker(),
@@ -164,7 +171,7 @@ def test_an_unassigned_claim_s_draft_is_anyone_s_and_saving_it_takes_the_claim(h
     held.refresh_from_db()
     assert held.assignee == taker and held.verdict.conclusion == "Picked up."
     # Now the taker's: the colleague who let it go does not save over it either.
-    with pytest.raises(PermissionDenied, match="taker is working on this claim"):
+    with pytest.raises(PermissionDenied, match="taker saved this verdict at .*, which assigned"):
         verdicts.verdict_save(
             claim=held,
             actor=colleague,
@@ -229,12 +236,93 @@ def test_saving_over_a_colleague_s_draft_from_an_old_page_is_refused_and_keeps_t
     )
     assert response.status_code == 403
     html = response.content.decode()
+    assert "colleague took this claim at " in html
     assert HELD.format(work="change its verdict").replace("'", "&#x27;") in html
     assert 'name="conclusion"' not in html  # no form to send again
     assert "Typed meanwhile." in html  # shown back, so the typing is not lost
     verdict = Verdict.objects.get(claim=held)
     assert verdict.conclusion == "The colleague's wording."
     assert verdict.status == VerdictStatus.DRAFT
+
+
+def _taken_over_by_boss(held, colleague):
+    """The colleague's claim, taken over by an editor while the colleague had its page open."""
+    services.claim_assign(claim=held, actor=editor(username="boss"), replacing=colleague.pk)
+    return held.events.filter(kind=ClaimEventKind.ASSIGNED).latest("id")
+
+
+def _refused_save(client, held, loaded, user) -> str:
+    """`user` saves "Typed meanwhile." from the page drawn at `loaded`: refused, the page."""
+    client.force_login(user)
+    response = client.post(
+        reverse("claims:verdict_save", args=[held.pk]),
+        verdict_post(loaded, conclusion="Typed meanwhile."),
+    )
+    assert response.status_code == 403
+    return response.content.decode()
+
+
+def test_saving_a_draft_after_an_editor_took_the_claim_over_says_so_and_keeps_the_text(
+    client, held, colleague
+):
+    loaded = Verdict.objects.get(claim=held)
+    taken = _taken_over_by_boss(held, colleague)
+    html = _refused_save(client, held, loaded, colleague)
+    assert (
+        f"boss took this claim over from you at {desk_time(taken.created_at)}; it is now "
+        "assigned to boss. Your text is kept below so you can copy it."
+    ) in html
+    assert "was changed by" not in html and "their changes" not in html
+    # Everything typed is shown back: the rating, the wording and the sources.
+    kept = html[html.index("data-unsaved-text") :]
+    assert "Typed meanwhile." in kept
+    assert f"Rating: {active_rating('false').label}" in kept
+    assert "https://other.example.org/x" in kept and "Another report" in kept
+    assert Verdict.objects.get(claim=held).conclusion == "The colleague's wording."
+
+
+def test_a_draft_refused_after_the_claim_went_to_review_meanwhile_still_shows_the_text(
+    client, held, colleague
+):
+    loaded = Verdict.objects.get(claim=held)
+    _taken_over_by_boss(held, colleague)
+    held.refresh_from_db()
+    verdicts.verdict_submit(verdict=held.verdict, actor=held.assignee)
+    html = _refused_save(client, held, loaded, colleague)
+    assert "Your text is kept below so you can copy it." in html
+    kept = html[html.index("data-unsaved-text") :]
+    assert "Typed meanwhile." in kept and "https://other.example.org/x" in kept
+
+
+def test_saving_a_draft_after_a_colleague_took_the_unassigned_claim_says_so(
+    client, held, colleague
+):
+    services.claim_unassign(claim=held, actor=colleague)
+    loaded = Verdict.objects.get(claim=held)
+    services.claim_assign(claim=held, actor=fact_checker(username="taker"))
+    taken = held.events.filter(kind=ClaimEventKind.ASSIGNED).latest("id")
+    html = _refused_save(client, held, loaded, fact_checker())
+    assert (
+        f"taker took this claim at {desk_time(taken.created_at)}; it is now assigned to taker. "
+        "Your text is kept below so you can copy it."
+    ) in html
+
+
+def test_saving_a_draft_the_editor_took_over_and_rewrote_says_both(client, held, colleague):
+    loaded = Verdict.objects.get(claim=held)
+    taken = _taken_over_by_boss(held, colleague)
+    held.refresh_from_db()
+    draft_resaved(
+        claim=held, actor=held.assignee, expected_version=loaded.version, conclusion="Boss's."
+    )
+    html = _refused_save(client, held, loaded, colleague)
+    assert (
+        f"boss took this claim over from you at {desk_time(taken.created_at)}; it is now "
+        "assigned to boss, and its verdict has changed since you opened the page. Your text is "
+        "kept below so you can copy it."
+    ) in html
+    assert "reload to see their changes before saving yours" not in html
+    assert "Typed meanwhile." in html
 
 
 def test_an_unassigned_claim_s_page_says_whose_draft_it_is_and_that_saving_takes_it(
@@ -261,8 +349,12 @@ def test_a_stale_save_of_an_unassigned_claim_s_draft_names_who_saved_it_meanwhil
         reverse("claims:verdict_save", args=[held.pk]),
         verdict_post(loaded, conclusion="Second's wording."),
     )
-    assert response.status_code == 409
-    assert "This verdict was changed by first at" in response.content.decode()
+    assert response.status_code == 403
+    taken = held.events.filter(kind=ClaimEventKind.DRAFTED).latest("id")
+    assert (
+        f"first saved this verdict at {desk_time(taken.created_at)}, which assigned the claim to "
+        "them. Your text is kept below so you can copy it."
+    ) in response.content.decode()
     assert Verdict.objects.get(claim=held).conclusion == "Someone else's wording."
 
 
@@ -343,10 +435,12 @@ def test_the_queue_offers_no_box_to_tick_for_a_colleague_s_claim_and_says_why(cl
     html = client.get(reverse("claims:queue")).content.decode()
     assert f'value="{free.pk}" data-claim-box' in html
     assert f'value="{held.pk}" data-claim-box' not in html
-    assert (
-        f'aria-label="Claim #{held.pk} is assigned to colleague: only they or an editor can '
-        'act on it"'
-    ) in html
+    why = ownership.claims_held_from([held, free], fact_checker())
+    assert why == {
+        held.pk: f"Claim #{held.pk} is assigned to colleague: only they or an editor can act on it"
+    }
+    # The page shows the rule's words, as a label and as the box's tooltip.
+    assert f'data-held-box title="{why[held.pk]}" aria-label="{why[held.pk]}"' in html
 
 
 def test_the_queue_offers_an_editor_every_claim_s_box(client, held):
@@ -408,11 +502,41 @@ def test_correcting_a_colleague_s_speaker_from_an_old_page_is_refused_with_why(c
 def test_the_admin_refuses_a_colleague_s_attribution_change_in_the_same_words(client, held):
     client.force_login(fact_checker())
     page = reverse("admin:claims_claim_change", args=[held.pk])
+    # Posted as from a page drawn before the colleague took the claim, which had the field.
     response = admin_save(client, page, attribution_cue="claimed")
     shown = [str(message) for message in response.wsgi_request._messages]
     assert shown == ["Nothing was saved: " + HELD.format(work="correct its speaker")]
     held.refresh_from_db()
     assert held.attribution_cue != "claimed"
+
+
+def test_the_admin_shows_a_colleague_s_speaker_fields_read_only_saying_whose_claim_it_is(
+    client, held
+):
+    client.force_login(fact_checker())
+    page = reverse("admin:claims_claim_change", args=[held.pk])
+    response = client.get(page)
+    html = response.content.decode()
+    for name in ("speaker", "attribution_cue", "is_direct_quote"):
+        assert f'name="{name}"' not in html
+    assert 'name="priority"' in html  # not the assignee's work: still editable
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [HELD.format(work="correct its speaker")]
+    # Saved from that page, the rest goes through and the attribution stays as it was.
+    cue = held.attribution_cue
+    response = admin_save(client, page, priority="3")
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert (held.priority, held.attribution_cue) == (3, cue)
+
+
+def test_the_admin_offers_an_editor_and_the_assignee_the_speaker_fields(client, held, colleague):
+    page = reverse("admin:claims_claim_change", args=[held.pk])
+    for user in (editor(), colleague):
+        client.force_login(user)
+        response = client.get(page)
+        assert 'name="attribution_cue"' in response.content.decode()
+        assert not list(response.context["messages"])
 
 
 @pytest.fixture
@@ -441,6 +565,40 @@ def test_an_editor_who_reopens_a_colleague_s_dismissed_claim_is_recorded_as_over
     assert dismissed.status == ClaimStatus.IN_PROGRESS
     event = dismissed.events.get(kind=ClaimEventKind.REOPENED)
     assert event.data == {"overrode_assignee": "colleague"}
+
+
+REOPEN_OVERRIDE = (
+    "colleague holds this claim. Reopening it as an editor brings it back in progress, still "
+    "assigned to colleague; the history records that you overrode their assignment."
+)
+
+
+def test_an_editor_is_told_before_reopening_a_colleague_s_claim_and_the_history_says_so(
+    client, dismissed
+):
+    client.force_login(editor(username="boss"))
+    page = reverse("claims:detail", args=[dismissed.pk])
+    html = client.get(page).content.decode()
+    reopen = html[html.index(f'action="{reverse("claims:reopen", args=[dismissed.pk])}"') :]
+    reopen = reopen[: reopen.index("</form>")]
+    assert REOPEN_OVERRIDE in reopen  # on the form, before the button is pressed
+    assert 'aria-describedby="reopen-override"' in reopen
+    response = client.post(reverse("claims:reopen", args=[dismissed.pk]), follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        "The claim is back in the queue."
+    ]
+    dismissed.refresh_from_db()
+    assert (dismissed.status, dismissed.assignee.username) == (ClaimStatus.IN_PROGRESS, "colleague")
+    assert "editor&#x27;s override of the claim assigned to: colleague" in response.content.decode()
+
+
+def test_the_assignee_reopening_their_own_claim_is_told_of_no_override(
+    client, dismissed, colleague
+):
+    client.force_login(colleague)
+    html = client.get(reverse("claims:detail", args=[dismissed.pk])).content.decode()
+    assert reverse("claims:reopen", args=[dismissed.pk]) in html
+    assert "overrode their assignment" not in html
 
 
 def test_an_unassigned_dismissed_claim_is_anyone_s_to_reopen(held, colleague):

@@ -154,7 +154,7 @@ def test_saving_a_verdict_deleted_since_it_was_loaded_is_refused_not_half_saved(
     with pytest.raises(verdicts.VersionConflict, match="was deleted since you loaded"):
         verdicts.verdict_save(
             claim=claim,
-            actor=fact_checker(),
+            actor=draft.author,
             expected_version=loaded,
             rating=active_rating("false"),
             conclusion="Rewritten.",

@@ -420,10 +420,12 @@ def test_a_stale_save_is_refused_with_who_and_when(client, checker):
         reverse("claims:verdict_save", args=[claim.pk]),
         verdict_post(loaded_version, conclusion="My wording."),
     )
-    assert response.status_code == 409
+    # Saving took the claim: the colleague's now, so no form (nothing to reload and save
+    # again), but the typed text is not lost.
+    assert response.status_code == 403
     html = response.content.decode()
-    assert "changed by colleague at" in html and "reload" in html
-    # Saving took the claim: the colleague's now, so no form, but the typed text is not lost.
+    assert "colleague saved this verdict at" in html and "which assigned the claim to them" in html
+    assert "reload to see their changes" not in html
     assert "What you typed (not saved)" in html and "My wording." in html
     verdict.refresh_from_db()
     assert verdict.conclusion == "Colleague's wording."
@@ -692,7 +694,9 @@ def test_the_desk_says_which_time_zone_its_times_are_in(client, checker, setting
     response = client.post(
         reverse("claims:verdict_save", args=[claim.pk]), verdict_post(stale, conclusion="Mine.")
     )
-    assert re.search(r"changed by colleague at \d{1,2} \w{3} \d{4} \d{2}:\d{2} JST", response.text)
+    assert re.search(
+        r"colleague saved this verdict at \d{1,2} \w{3} \d{4} \d{2}:\d{2} JST", response.text
+    )
 
 
 def test_save_and_submit_without_a_rating_says_the_draft_is_saved_but_not_submitted(

@@ -170,6 +170,7 @@ def test_a_stale_save_is_refused_with_who_changed_it(checker):
     draft_resaved(
         claim=claim, actor=other, expected_version=loaded_version, conclusion="Mostly wrong."
     )
+    services.claim_unassign(claim=claim, actor=other)  # saving took it; let go again
     with pytest.raises(verdicts.VersionConflict, match="changed by fc2 at .* reload"):
         draft_resaved(
             claim=claim, actor=checker, expected_version=loaded_version, conclusion="Mine."
