@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from .intake.addresses import PORT_RULE, has_impossible_port
+from .intake.addresses import PORT_RULE, has_impossible_port, url_host_refused
 from .intake.extract import text_is_html
 from .intake.storable import storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
@@ -125,6 +125,21 @@ def _is_dotted_quad(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def article_url_refusal(url: str) -> str | None:
+    """Why the address given with an article's text is refused, or None: the fetch's rule for
+    an address written in the URL (articles.intake.addresses, INTAKE_ALLOW_PRIVATE_NETWORKS
+    included), which a URL sent alone meets when the job fetches it. Stored with pasted text,
+    http://10.0.0.5/story made an outlet "10.0.0.5" and, once a verdict was published, the
+    public page's and ClaimReview's link into the desk's own network."""
+    host = url_host_refused(url)
+    if host is None:
+        return None
+    return (
+        f"Refused: the address of {host} is not allowed; only public internet addresses are "
+        "kept as an article's link. Leave the URL out: the text can be stored without one."
+    )
 
 
 def url_normalize(url: str) -> str:
@@ -330,6 +345,10 @@ def article_clean(
         url = url_normalize(url)
     except ValidationError as error:
         errors.setdefault("url", []).extend(error.messages)
+    else:
+        refusal = url and article_url_refusal(url)
+        if refusal:
+            errors.setdefault("url", []).append(refusal)
     refusal = published_at_refusal(published_at)
     if refusal:
         errors.setdefault("published_at", []).append(refusal)
@@ -454,6 +473,12 @@ def article_edit_clean(
         url = url_normalize(url)
     except ValidationError as error:
         errors["url"] = list(error.messages)
+    else:
+        # Checked only when it changes, as the date is: one stored before the rule must not
+        # block an edit of the title.
+        refusal = url and url != article.url and article_url_refusal(url)
+        if refusal:
+            errors["url"] = [refusal]
     if errors:
         raise ValidationError(errors)
     if url:
