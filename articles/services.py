@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 
 from .intake.addresses import PORT_RULE, has_impossible_port, url_host_refused
 from .intake.extract import text_is_html
-from .intake.storable import storable_line, storable_text, url_shown
+from .intake.storable import storable_body, storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, Outlet, SourceKind
 from .publication_dates import published_at_refusal
@@ -61,7 +61,8 @@ class DuplicateArticle(ValidationError):
 
 
 def body_normalize(body: str | bytes) -> str:
-    """The text as stored: valid UTF-8, NFC, Unix line endings, no surrounding blank space."""
+    """The text as stored: valid UTF-8, NFC, Unix line endings, no control characters but line
+    breaks and tabs (storable_body), no surrounding blank space."""
     if isinstance(body, bytes):
         try:
             body = body.decode("utf-8")
@@ -73,7 +74,7 @@ def body_normalize(body: str | bytes) -> str:
             ) from None
     if "\x00" in body:
         raise ValidationError("The article text contains NUL characters.", code="encoding")
-    body = unicodedata.normalize("NFC", body)
+    body = unicodedata.normalize("NFC", storable_body(body))
     return body.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
