@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from .intake.addresses import PORT_RULE, has_impossible_port
+from .intake.addresses import PORT_RULE, has_impossible_port, url_host_refused
 from .intake.extract import text_is_html
-from .intake.storable import storable_line, storable_text, url_shown
+from .intake.storable import storable_body, storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, Outlet, SourceKind
 from .publication_dates import published_at_refusal
@@ -52,6 +52,38 @@ BODY_IS_HTML = (
 )
 
 
+# A text shorter than this is no article: "Hello" was stored and analysed, an empty claim list
+# that looked like an article the desk had read. Five words is below the shortest report (a
+# wire flash, "Mayor resigns over budget scandal", has five) and above what is pasted by
+# mistake: a word, a name, a heading. A fetched page's text has INTAKE_MIN_TEXT_CHARS too.
+ARTICLE_MIN_WORDS = 5
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana, CJK
+# ideographs): each character is counted as a word, so a Chinese sentence is not one word.
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Myanmar, Khmer
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana, CJK ideographs
+    "\U00020000-\U0003134f"  # the rarer CJK ideographs, outside the Basic Multilingual Plane
+)
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+
+
+def word_count(text: str) -> int:
+    """The words in `text`: runs of letters or digits ("40", "don't" is two, which a minimum
+    does not mind), a character of a script without spaces counted as one."""
+    return len(_WORD.findall(text))
+
+
+def body_too_short_refusal(body: str) -> str | None:
+    """Why this text is too short to be an article, or None."""
+    words = word_count(body)
+    if words >= ARTICLE_MIN_WORDS:
+        return None
+    return (
+        f"This text has {words} word{'' if words == 1 else 's'}; give the article's full text "
+        f"(at least {ARTICLE_MIN_WORDS} words)."
+    )
+
+
 class DuplicateArticle(ValidationError):
     """The same text (or the same URL) is already stored; `existing` is that article."""
 
@@ -61,7 +93,8 @@ class DuplicateArticle(ValidationError):
 
 
 def body_normalize(body: str | bytes) -> str:
-    """The text as stored: valid UTF-8, NFC, Unix line endings, no surrounding blank space."""
+    """The text as stored: valid UTF-8, NFC, Unix line endings, no control characters but line
+    breaks and tabs (storable_body), no surrounding blank space."""
     if isinstance(body, bytes):
         try:
             body = body.decode("utf-8")
@@ -73,7 +106,7 @@ def body_normalize(body: str | bytes) -> str:
             ) from None
     if "\x00" in body:
         raise ValidationError("The article text contains NUL characters.", code="encoding")
-    body = unicodedata.normalize("NFC", body)
+    body = unicodedata.normalize("NFC", storable_body(body))
     return body.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
@@ -125,6 +158,21 @@ def _is_dotted_quad(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def article_url_refusal(url: str) -> str | None:
+    """Why the address given with an article's text is refused, or None: the fetch's rule for
+    an address written in the URL (articles.intake.addresses, INTAKE_ALLOW_PRIVATE_NETWORKS
+    included), which a URL sent alone meets when the job fetches it. Stored with pasted text,
+    http://10.0.0.5/story made an outlet "10.0.0.5" and, once a verdict was published, the
+    public page's and ClaimReview's link into the desk's own network."""
+    host = url_host_refused(url)
+    if host is None:
+        return None
+    return (
+        f"Refused: the address of {host} is not allowed; only public internet addresses are "
+        "kept as an article's link. Leave the URL out: the text can be stored without one."
+    )
 
 
 def url_normalize(url: str) -> str:
@@ -343,10 +391,16 @@ def article_clean(
             )
         elif not extracted and text_is_html(body):
             errors.setdefault("body", []).append(BODY_IS_HTML)
+        elif too_short := body_too_short_refusal(body):
+            errors.setdefault("body", []).append(too_short)
     try:
         url = url_normalize(url)
     except ValidationError as error:
         errors.setdefault("url", []).extend(error.messages)
+    else:
+        refusal = url and article_url_refusal(url)
+        if refusal:
+            errors.setdefault("url", []).append(refusal)
     refusal = published_at_refusal(published_at)
     if refusal:
         errors.setdefault("published_at", []).append(refusal)
@@ -471,6 +525,12 @@ def article_edit_clean(
         url = url_normalize(url)
     except ValidationError as error:
         errors["url"] = list(error.messages)
+    else:
+        # Checked only when it changes, as the date is: one stored before the rule must not
+        # block an edit of the title.
+        refusal = url and url != article.url and article_url_refusal(url)
+        if refusal:
+            errors["url"] = [refusal]
     if errors:
         raise ValidationError(errors)
     if url:

@@ -1,5 +1,6 @@
 """Which URLs and IP addresses intake may fetch from (the SSRF rule), judged without any
-network: a URL from its text (url_refusal), an address once resolved (address_refusal).
+network: a URL from its text (url_refusal), an address once resolved (address_refusal), and a
+URL recorded but never fetched (url_host_refused: one given with an article's text).
 connection.py applies the address rule to every address a host resolves to."""
 
 import ipaddress
@@ -108,22 +109,35 @@ def url_refusal(url: str) -> str | None:
         return "refused: the URL has no host"
     if parts.username or parts.password:
         return "refused: URLs with a user name or password are not fetched"
-    return _literal_address_refusal(parts.hostname.lower())
+    host = parts.hostname.lower()
+    if not _literal_address_refused(host):
+        return None
+    # Written as an address, there is no name whose existence the answer could give away.
+    return (
+        f"refused: the address of {url_shown(host)} is not allowed; only public internet "
+        "addresses are fetched"
+    )
 
 
-def _literal_address_refusal(host: str) -> str | None:
+def url_host_refused(url: str) -> str | None:
+    """The host of `url`, as a message may quote it, when it is written as an address that the
+    rule refuses (an IP address, or localhost); None otherwise, for a host name too. The rule
+    for a URL that is only recorded with an article's text (or a ClaimReview), not fetched: a
+    name would have to be looked up, and what it resolves to today says little of tomorrow;
+    an address is the link the public page would carry into the desk's network."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    return url_shown(host) if host and _literal_address_refused(host) else None
+
+
+def _literal_address_refused(host: str) -> bool:
     """A host written as an IP address (or localhost) is judged now, so the submitter hears at
     once; a name is judged on what it resolves to, when connecting."""
     name = host.rstrip(".")  # "localhost." is the same name, fully qualified
     address = "127.0.0.1" if name == "localhost" or name.endswith(".localhost") else host
     try:
-        refusal = address_refusal(address.strip("[]"))
+        return address_refusal(address.strip("[]")) is not None
     except ValueError:
-        return None  # a name, not an address
-    if not refusal:
-        return None
-    # Written as an address, there is no name whose existence the answer could give away.
-    return (
-        f"refused: the address of {url_shown(host)} is not allowed; only public internet addresses "
-        "are fetched"
-    )
+        return False  # a name, not an address

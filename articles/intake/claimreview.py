@@ -24,6 +24,7 @@ from ..models import ExternalFactCheck
 from ..publication_dates import published_at_for_intake
 from ..queueing import factchecks_queue_matching
 from ..services import language_named, language_normalize, language_refusal, url_normalize
+from .addresses import url_host_refused
 from .extract import day_at_noon, page_encoding
 from .storable import (
     json_controls_dropped,
@@ -239,12 +240,22 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
         ) from None
     if not url:
         raise ValidationError("the ClaimReview has no url")
+    if url_host_refused(url):
+        # The rule of an article's link (articles.services.article_url_refusal): the desk
+        # shows this address as a link, and a review naming one inside its network is no
+        # public fact-check.
+        raise ValidationError(
+            f"the ClaimReview's url {url_shown(url)!r} is at an address that is not allowed; "
+            "only public internet addresses are kept"
+        )
     claimant = _party(reviewed.get("author")) if reviewed else {}
     publisher_url = _text(author.get("url")) if author else ""
     try:
         publisher_url = url_normalize(publisher_url)
     except ValidationError:
         publisher_url = ""
+    if url_host_refused(publisher_url):
+        publisher_url = ""  # left out as a malformed one is: the review stands without it
     fields = {
         "claim_reviewed": claim_reviewed,
         "claimant": _text(claimant.get("name") if claimant else ""),

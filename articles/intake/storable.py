@@ -2,7 +2,8 @@
 refuses in text and jsonb alike, and "\\ud800" half a surrogate pair, which is not UTF-8: a
 document holding either is refused (json_unstorable). Other control characters and the bidi
 controls are dropped from a one-line text (a title, a name: storable_line) and from the desk's
-own text (storable_text, through articles.services.visible_text); the control characters alone
+own text (storable_text, through articles.services.visible_text), and from an article's text
+(storable_body, a vertical tab or form feed a line break); the control characters alone
 from a document kept whole (json_controls_dropped, for a ClaimReview's raw JSON). The one rule
 for bulk rows, feeds, ClaimReview and the desk; no Django, no database. Also how a JSON object
 that names a key twice is refused (json_object_without_repeated_keys), for the API's bodies and
@@ -42,6 +43,21 @@ def storable_line(text: str) -> str:
     an article's title and outlet are published too (the fact-check's "Claimed by ... in",
     ClaimReview's appearances), where a U+202E reversed the rest of the line."""
     return storable_text(text).strip()
+
+
+# A vertical tab or a form feed in an article's text is a line or page break copied from a PDF
+# or a Word document: it ends the line there, so the sentences either side stay apart.
+_BREAK_CONTROLS = re.compile("[ \t]*[\x0b\x0c]+[ \t]*")
+
+
+def storable_body(text: str) -> str:
+    """An article's text as stored, however it came (pasted, the API, a bulk row, the admin, a
+    fetched page): a vertical tab or form feed a line break, the other control characters
+    dropped as storable_text drops them (line breaks and tabs kept). They were stored and
+    published raw, in the claims, the public page and ClaimReview. A NUL is refused before
+    (articles.services.body_normalize). The bidi controls stay: an article's own text is
+    published as its claims quote it, and a right-to-left one may use them."""
+    return _controls_dropped(_BREAK_CONTROLS.sub("\n", text))
 
 
 def _controls_dropped(text: str) -> str:

@@ -1,8 +1,9 @@
-from django.urls import re_path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from .articles import ArticleViewSet, IntakeJobViewSet
 from .base import api_not_found
+from .index import ApiIndex
 from .views import ClaimViewSet, SpeakerViewSet, VerdictViewSet
 
 app_name = "api"
@@ -14,4 +15,8 @@ router.register("speakers", SpeakerViewSet, basename="speaker")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("intake-jobs", IntakeJobViewSet, basename="intake-job")
 
-urlpatterns = [*router.urls, re_path(r"^.*$", api_not_found)]
+urlpatterns = [
+    path("", ApiIndex.as_view(router=router), name="index"),
+    *router.urls,
+    re_path(r"^.*$", api_not_found),
+]

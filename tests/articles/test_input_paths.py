@@ -197,7 +197,9 @@ def test_a_fetched_page_dated_in_the_future_is_stored_undated_with_the_reason():
 def test_a_bulk_row_dated_in_the_future_is_stored_undated_with_the_reason_by_line(
     django_capture_on_commit_callbacks,
 ):
-    data = json.dumps({"title": "Later", "body": "Debt rose 12 percent.", "published_at": FUTURE})
+    data = json.dumps(
+        {"title": "Later", "body": "Debt rose 12 percent this year.", "published_at": FUTURE}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         batch = import_batch_create(file_name="rows.jsonl", data=data.encode(), created_by=None)
     batch.refresh_from_db()
@@ -211,7 +213,9 @@ def test_a_bulk_row_dated_in_the_future_is_stored_undated_with_the_reason_by_lin
 def test_a_future_dated_row_imported_again_is_skipped_without_a_stored_note(
     django_capture_on_commit_callbacks,
 ):
-    data = json.dumps({"title": "Later", "body": "Debt rose 12 percent.", "published_at": FUTURE})
+    data = json.dumps(
+        {"title": "Later", "body": "Debt rose 12 percent this year.", "published_at": FUTURE}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         import_batch_create(file_name="rows.jsonl", data=data.encode(), created_by=None)
         again = import_batch_create(file_name="again.jsonl", data=data.encode(), created_by=None)
@@ -226,8 +230,8 @@ def test_the_import_page_and_command_show_an_undated_row_as_stored_with_a_note_n
     from django.core.management import call_command
 
     rows = [
-        {"title": "Later", "body": "Debt rose 12 percent.", "published_at": FUTURE},
-        {"title": "Bad", "body": "Rents rose 9 percent.", "published_at": "18/11/2026"},
+        {"title": "Later", "body": "Debt rose 12 percent this year.", "published_at": FUTURE},
+        {"title": "Bad", "body": "Rents rose 9 percent this year.", "published_at": "18/11/2026"},
     ]
     path = tmp_path / "rows.jsonl"
     path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")

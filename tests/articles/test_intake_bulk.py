@@ -37,7 +37,7 @@ No body or url,,,,,,
 Rail fares,Rail fares rose 20 percent in 2026.,,2026-11-19T08:30:00Z,,,en
 Bad date,Unemployment fell to 3 percent.,,18/11/2026,,,
 ,A body without a title.,,,,,
-Lang,Prices rose 5 percent.,,,,,a-very-long-language-code
+Lang,Prices rose 5 percent this year.,,,,,a-very-long-language-code
 """
 
 
@@ -201,7 +201,9 @@ def test_a_file_that_cannot_be_imported_is_refused_whole(name, data, message):
 
 
 def test_the_task_reports_progress_as_it_goes(django_capture_on_commit_callbacks):
-    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(450))
+    rows = "title,body\n" + "".join(
+        f"Row {n},Prices rose {n} percent this year.\n" for n in range(450)
+    )
     batch = import_batch_create(file_name="many.csv", data=rows.encode(), queue=False)
     seen = []
 
@@ -343,11 +345,11 @@ def test_jsonl_lines_that_no_text_column_can_store_are_bad_rows_not_a_crash(
     # store, and a deeply nested line into a RecursionError: each is one bad line.
     lines = [
         json.dumps({"title": "Jobs", "body": "Unemployment fell to 3 percent."}),
-        '{"title": "Half a pair \\ud800", "body": "Prices rose 5 percent."}',
-        '{"title": "Nul", "body": "Rents rose 9 percent.\\u0000"}',
+        '{"title": "Half a pair \\ud800", "body": "Prices rose 5 percent this year."}',
+        '{"title": "Nul", "body": "Rents rose 9 percent this year.\\u0000"}',
         "[" * 100_000 + "]" * 100_000,
-        '{"\\udc00x": "a key", "body": "Wages rose 4 percent."}',
-        '{"ti\\u0000tle": "a key", "body": "Taxes rose 2 percent."}',
+        '{"\\udc00x": "a key", "body": "Wages rose 4 percent this year."}',
+        '{"ti\\u0000tle": "a key", "body": "Taxes rose 2 percent this year."}',
         json.dumps({"title": "Rail", "body": "Rail fares rose 20 percent in 2026."}),
     ]
     batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
@@ -372,7 +374,9 @@ def test_a_published_at_some_time_zone_cannot_show_is_a_bad_row_and_the_article_
     settings.TIME_ZONE = "America/New_York"
     days = ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00Z")
     lines = [
-        json.dumps({"title": "Late", "body": "Debt rose 12 percent.", "published_at": day})
+        json.dumps(
+            {"title": "Late", "body": "Debt rose 12 percent this year.", "published_at": day}
+        )
         for day in days
     ]
     batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
@@ -388,7 +392,8 @@ def test_a_row_whose_language_is_not_a_language_code_is_refused(
     django_capture_on_commit_callbacks,
 ):
     rows = (
-        "title,body,language\nA,Prices rose 6 percent.,<script>\nB,Prices rose 7 percent.,PT-BR\n"
+        "title,body,language\nA,Prices rose 6 percent this year.,<script>\n"
+        "B,Prices rose 7 percent this year.,PT-BR\n"
     )
     batch = run_import("lang.csv", rows.encode(), django_capture_on_commit_callbacks)
     assert batch.errors == [
@@ -414,7 +419,10 @@ def test_a_csv_body_longer_than_the_csv_modules_field_limit_is_stored(settings):
     # longer (ARTICLE_MAX_CHARS), and a longer one gets the article's own message.
     settings.ARTICLE_MAX_CHARS = 200_000
     long_body = "The budget rose by 12 percent. " * 5000  # 155,000 characters
-    rows = f"title,body\nLong,{long_body}\nTooLong,{long_body * 2}\nShort,Rents rose 9 percent.\n"
+    rows = (
+        f"title,body\nLong,{long_body}\nTooLong,{long_body * 2}\n"
+        "Short,Rents rose 9 percent this year.\n"
+    )
     # Not queued: the analyses of such long texts are not what this test is about.
     batch = import_batch_create(file_name="rows.csv", data=rows.encode(), queue=False)
     import_batch_run(batch_id=batch.pk)
@@ -430,10 +438,12 @@ def test_json_lines_are_split_at_newlines_only(django_capture_on_commit_callback
     # (ensure_ascii=False writes them so); str.splitlines() would cut the line there.
     lines = [
         json.dumps(
-            {"title": "Line\u2028separator", "body": "Wages rose 4 percent."}, ensure_ascii=False
+            {"title": "Line\u2028separator", "body": "Wages rose 4 percent this year."},
+            ensure_ascii=False,
         ),
         json.dumps(
-            {"title": "Next\u0085line", "body": "Taxes rose 2 percent."}, ensure_ascii=False
+            {"title": "Next\u0085line", "body": "Taxes rose 2 percent this year."},
+            ensure_ascii=False,
         ),
         json.dumps({"title": "Rail", "body": "Rail fares rose 20 percent."}),
     ]
@@ -471,7 +481,9 @@ def test_an_unexpected_error_halfway_fails_the_import_and_keeps_the_rows_before_
 ):
     from articles.intake import bulk
 
-    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(250))
+    rows = "title,body\n" + "".join(
+        f"Row {n},Prices rose {n} percent this year.\n" for n in range(250)
+    )
     batch = import_batch_create(file_name="many.csv", data=rows.encode(), queue=False)
     real_store = bulk.import_row_store
 
@@ -498,7 +510,9 @@ def test_an_import_that_stops_names_its_rows_with_separators_and_an_uncounted_to
 ):
     from articles.intake import bulk
 
-    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(1250))
+    rows = "title,body\n" + "".join(
+        f"Row {n},Prices rose {n} percent this year.\n" for n in range(1250)
+    )
     batch = import_batch_create(file_name="many.csv", data=rows.encode(), queue=False)
     # A resumed run: the first 1,100 rows were committed by the run before.
     ImportBatch.objects.filter(pk=batch.pk).update(rows_done=1_100, total_rows=1_250)
@@ -567,7 +581,10 @@ def test_a_bad_row_names_its_fields_and_the_values_that_are_not_text(
 def test_a_quote_left_open_says_how_far_the_row_ran(django_capture_on_commit_callbacks):
     # The csv module reads on to the next quote for the closing one: the rows before it are
     # inside that one row, and the reason must say so, not only count its fields.
-    rows = 'title,body\n"Open,Prices rose 5 percent.\nB,Rents "rose" 9 percent.\nC,Taxes rose.\n'
+    rows = (
+        'title,body\n"Open,Prices rose 5 percent.\nB,Rents "rose" 9 percent.\n'
+        "C,Taxes rose again this year.\n"
+    )
     batch = run_import("rows.csv", rows.encode(), django_capture_on_commit_callbacks)
     assert batch.errors == [
         {
@@ -655,7 +672,9 @@ def test_a_big_file_is_stored_in_pieces_and_read_without_holding_it_whole():
 
 
 def test_the_file_is_kept_until_the_import_is_done_so_a_dead_worker_loses_nothing():
-    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(250))
+    rows = "title,body\n" + "".join(
+        f"Row {n},Prices rose {n} percent this year.\n" for n in range(250)
+    )
     batch = import_batch_create(file_name="kept.csv", data=rows.encode(), queue=False)
     stored_before = ImportChunk.objects.filter(batch=batch).count()
     assert stored_before >= 1
@@ -756,7 +775,9 @@ def test_the_upload_checks_the_header_and_a_first_row_and_leaves_the_count_to_th
 
     monkeypatch.setattr(bulk, "import_rows", counted_rows)
     client.force_login(fact_checker())
-    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(300))
+    rows = "title,body\n" + "".join(
+        f"Row {n},Prices rose {n} percent this year.\n" for n in range(300)
+    )
     upload = SimpleUploadedFile("many.csv", rows.encode(), content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=False):  # the task has not started
         response = client.post("/intake/imports/", {"file": upload})

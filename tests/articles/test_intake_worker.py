@@ -72,7 +72,9 @@ def test_an_import_whose_worker_is_killed_is_resumed_by_the_recovery_and_counts_
     from tests.processes import RedisServer, celery_worker
     from tests.workers import publishing_to
 
-    rows = "title,body\n" + "".join(f"Row {n},Prices rose {n} percent.\n" for n in range(600))
+    rows = "title,body\n" + "".join(
+        f"Row {n},Prices rose {n} percent this year.\n" for n in range(600)
+    )
 
     def batch():
         return ImportBatch.objects.get()

@@ -41,13 +41,13 @@ def test_a_bulk_row_with_a_long_outlet_or_byline_is_refused_by_line_not_cut(
 ):
     rows = [
         {"title": "Budget", "body": BODY, "outlet": "N" * 201},
-        {"title": "Rates", "body": "Rates rose 2 percent.", "byline": "B" * 301},
+        {"title": "Rates", "body": "Rates rose 2 percent this year.", "byline": "B" * 301},
         {"url": "https://news.example/a", "outlet": "N" * 201},
         {"url": "https://news.example/b", "byline": "B" * 301},
         # At the limits: kept whole.
         {
             "title": "Fares",
-            "body": "Fares rose 5 percent.",
+            "body": "Fares rose 5 percent this year.",
             "outlet": "N" * 200,
             "byline": "B" * 300,
         },

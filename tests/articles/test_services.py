@@ -28,10 +28,10 @@ def create(**overrides):
 
 def test_it_stores_normalised_text_and_derives_the_outlet_from_the_url():
     article = create(
-        body="Line one.\r\nLine two.\r\n\r\n",
+        body="The first line is here.\r\nThe second line follows.\r\n\r\n",
         url="https://WWW.Example.com/news/story/?utm_source=x&b=2&a=1#top",
     )
-    assert article.body == "Line one.\nLine two."
+    assert article.body == "The first line is here.\nThe second line follows."
     assert article.url == "https://example.com/news/story?a=1&b=2"
     assert article.outlet.domain == "example.com"
 
@@ -73,7 +73,10 @@ def test_the_same_text_with_other_spacing_is_a_duplicate():
 def test_the_same_url_is_a_duplicate_even_with_tracking_parameters():
     first = create(url="https://example.com/a")
     with pytest.raises(DuplicateArticle) as error:
-        create(body="Different text entirely.", url="https://example.com/a/?utm_medium=feed")
+        create(
+            body="A different text entirely, about rail fares.",
+            url="https://example.com/a/?utm_medium=feed",
+        )
     assert error.value.existing == first
 
 

@@ -145,11 +145,12 @@ def test_an_uploaded_file_too_big_for_an_article_is_refused_by_its_size_unread(c
         "The file has 41 bytes; an article text of at most 10 characters is at most 40 bytes."
     ]
     assert "body" not in form.errors and not Article.objects.exists()
-    # Up to the bound, the text itself is measured: 40 bytes of 4-byte characters are 10.
-    emoji = SimpleUploadedFile("ok.txt", ("\N{GRINNING FACE}" * 10).encode())
+    # Up to the bound, the text itself is measured: 40 bytes of 4-byte characters are 10 (CJK
+    # ideographs, each of them a word of a text written without spaces).
+    ideographs = SimpleUploadedFile("ok.txt", ("\N{CJK UNIFIED IDEOGRAPH-20B9F}" * 10).encode())
     response = client.post(
         reverse("admin:articles_article_add"),
-        {"title": "Faces", "language": "en", "body_file": emoji},
+        {"title": "Faces", "language": "en", "body_file": ideographs},
     )
     assert response.status_code == 302 and Article.objects.count() == 1
 

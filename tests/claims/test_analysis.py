@@ -212,7 +212,9 @@ def test_an_unreachable_broker_keeps_the_article_queued_with_an_explanation(
     working_send = tasks.analyze_article.apply_async
     monkeypatch.setattr(tasks.analyze_article, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        article = article_submit(title="T", body="Prices rose 5 percent.", source_kind="api")
+        article = article_submit(
+            title="T", body="Prices rose 5 percent this year.", source_kind="api"
+        )
     article.refresh_from_db()
     assert article.analysis_status == AnalysisStatus.QUEUED
     assert article.analysis_problem == "queue_unavailable"

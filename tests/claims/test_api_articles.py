@@ -93,7 +93,9 @@ def test_a_duplicate_answers_409_with_the_existing_article_url(submitter):
     assert again.json()["existing_url"] == first["status_url"]
     same_url = submit(client, body="Different text entirely, 5 percent.", url="https://a.example/x")
     assert same_url.status_code == 202
-    other_text = submit(client, body="Another text, 6 percent.", url="https://www.a.example/x/")
+    other_text = submit(
+        client, body="Another text entirely, 6 percent.", url="https://www.a.example/x/"
+    )
     assert other_text.status_code == 409
     assert other_text.json()["existing_url"] == same_url.json()["status_url"]
     assert Article.objects.count() == 2
@@ -314,7 +316,7 @@ def test_submissions_have_their_own_tighter_budget(submitter):
     rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     with override_settings(REST_FRAMEWORK=rest):
         first = submit(client)
-        second = submit(client, body="Another text, 6 percent.")
+        second = submit(client, body="Another text entirely, 6 percent.")
         reading = client.get(first.json()["status_url"])
     assert first.status_code == 202
     assert second.status_code == 429 and second.json()["error"] == "throttled"
