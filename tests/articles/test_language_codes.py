@@ -43,7 +43,7 @@ def test_the_api_refuses_a_code_of_no_language_and_stores_nothing():
 
 def test_the_admins_add_form_refuses_it_in_the_same_words(client):
     client.force_login(fact_checker())
-    data = {"title": "Budget", "body": "The budget grew 4 percent.", "language": "xx"}
+    data = {"title": "Budget", "body": "The city budget grew 4 percent.", "language": "xx"}
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.context["adminform"].form.errors["language"] == [UNKNOWN]
     assert not Article.objects.exists()
@@ -91,7 +91,7 @@ def test_the_api_takes_a_withdrawn_code_and_stores_today_s(old, modern):
 
 def test_the_admins_add_form_takes_a_withdrawn_code_and_stores_today_s(client):
     client.force_login(fact_checker())
-    data = {"title": "Budget", "body": "The budget grew 4 percent.", "language": "iw"}
+    data = {"title": "Budget", "body": "The city budget grew 4 percent.", "language": "iw"}
     assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
     assert Article.objects.get().language == "he"
 
@@ -108,7 +108,7 @@ def test_the_admins_change_form_takes_a_withdrawn_code_and_stores_today_s(client
 def test_a_bulk_row_with_a_withdrawn_code_is_stored_with_today_s(
     django_capture_on_commit_callbacks,
 ):
-    rows = b"title,body,language\nA,Prices rose 6 percent.,mo\n"
+    rows = b"title,body,language\nA,Prices in the shops rose 6 percent.,mo\n"
     batch = run_import("lang.csv", rows, django_capture_on_commit_callbacks)
     assert batch.errors == []
     assert Article.objects.get().language == "ro"
