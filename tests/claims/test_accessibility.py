@@ -235,7 +235,7 @@ def test_log_in_and_password_change_pages_are_accessible(client, desk):
     client.logout()
     assert_accessible(client.get(reverse("login")), title="Log in")
     failed = client.post(reverse("login"), {"username": "checker", "password": "wrong"})
-    soup = assert_accessible(failed, title="Log in")
+    soup = assert_accessible(failed, title="Log in", status=400)
     assert soup.find(id="id_password")["aria-describedby"] == "login-error"
 
 
