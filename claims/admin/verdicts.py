@@ -111,17 +111,29 @@ class VerdictAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         expected = cleaned.get("expected_version")
-        current = Verdict.objects.filter(pk=self.instance.pk).first()
-        if current is not None and expected is not None and current.version != expected:
+        current = (
+            Verdict.objects.select_related("claim__assignee").filter(pk=self.instance.pk).first()
+        )
+        if current is None:
+            return cleaned
+        # A colleague took the claim since the page was drawn: said before a stale version, in
+        # the claim page's words (the service's own check, claims.verdicts). Even for the same
+        # wording: this form cannot see the sources, and the service's refusal of changed
+        # sources would come after the page was left, taking the typed rows with it.
+        taken = verdict_conflicts.taken_over(
+            current.claim, current, actor=self.actor, expected_version=expected
+        )
+        if taken is not None:
+            raise ValidationError(str(taken))
+        if expected is not None and current.version != expected:
             sent = (
                 cleaned.get("rating"),
                 visible_text(cleaned.get("conclusion", "")),
                 visible_text(cleaned.get("explanation", "")),
             )
-            stored = (current.rating, current.conclusion, current.explanation)
             # The same text may be this form sent twice: the service, which sees the sources
             # too, tells that from a conflict. Other text is refused here, the form kept.
-            if sent != stored:
+            if sent != (current.rating, current.conclusion, current.explanation):
                 raise ValidationError(
                     verdict_conflicts.version_conflict(
                         current, actor=self.actor, draft=True
@@ -204,8 +216,10 @@ class VerdictAdmin(
         # Submitted or published: only review and the correction path change it.
         if obj is not None and obj.is_locked:
             return False
-        # A colleague's claim: shown read-only, as the desk shows it (claims.ownership).
-        if obj is not None and self._held_refusal(request, obj):
+        # A colleague's claim: shown read-only, as the desk shows it (claims.ownership). Not
+        # for a save: a claim taken over while its page was open is refused by the form, which
+        # says who took it and keeps the typed text, where a 403 here lost both.
+        if obj is not None and request.method != "POST" and self._held_refusal(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
@@ -272,7 +286,8 @@ class VerdictAdmin(
                 explanation=form.cleaned_data.get("explanation", ""),
                 sources=sources,
             )
-        except (ValidationError, IllegalTransition) as error:
+        except (ValidationError, IllegalTransition, PermissionDenied) as error:
+            # PermissionDenied: taken over between the form's check and the save.
             self.save_refused(request, error)
 
     @admin.action(description="Submit for review", permissions=["change"])

@@ -20,6 +20,7 @@ from ..models import (
     SuggestionStatus,
     Verdict,
     VerdictApplication,
+    claim_made_at,
 )
 from ..timeline import claim_group_events
 from . import embedding
@@ -158,11 +159,11 @@ def external_checks(claim: Claim) -> list[ExternalCheck]:
 
 
 def group_appearances(group: ClaimGroup) -> QuerySet[Claim]:
-    """The group's claims in the order they were published (a page of them at a time)."""
+    """The group's claims in the order they were made (claim_made_at), a page at a time."""
     return (
         Claim.objects.filter(group=group)
         .select_related(*APPEARANCE_RELATED)
-        .order_by("article__published_at", "created_at", "pk")
+        .order_by(claim_made_at(), "pk")
     )
 
 

@@ -16,6 +16,7 @@ from ..models import (
     GroupEventKind,
     Sentence,
     Speaker,
+    claim_made_at,
 )
 
 
@@ -65,7 +66,7 @@ def speaker_earlier_claims(claim: Claim, *, limit: int = 10) -> list[Claim]:
         Claim.objects.filter(speaker_id=claim.speaker_id)
         .exclude(pk=claim.pk)
         .select_related("article", "verdict", "verdict__rating")
-        .order_by("-created_at")[:limit]
+        .order_by(claim_made_at().desc(), "-pk")[:limit]
     )
 
 

@@ -17,6 +17,17 @@ CHANGE_CLAIMS = "claims.change_claim"
 CHANGE_VERDICTS = "claims.change_verdict"
 PUBLISH_VERDICTS = "claims.publish_verdict"
 
+
+def way_back(user) -> tuple[str, str]:
+    """Where a desk page's "back" link leads (URL name, its words) on a page that someone with
+    no desk role may reach (a writer moved off the desk withdrawing their own correction, an
+    action's address opened as a page): the queue, or for them the published fact-checks,
+    since the queue would answer them 403."""
+    if user.has_perm(VIEW_CLAIMS):
+        return "claims:queue", "Back to the queue"
+    return "claims:public_index", "Go to the published fact-checks"
+
+
 # The queue's query string as last shown, so a claim page's "← Queue" returns to that view.
 QUEUE_VIEW_KEY = "claims.queue_query"
 
@@ -46,7 +57,8 @@ def _post_only(view):
     def wrapped(request, *args, **kwargs):
         if request.method == "POST":
             return view(request, *args, **kwargs)
-        back, label = reverse("claims:queue"), "Back to the queue"
+        name, label = way_back(request.user)
+        back = reverse(name)
         if "pk" in kwargs and request.path.startswith(
             claim_page := reverse("claims:detail", args=[kwargs["pk"]])
         ):

@@ -12,7 +12,14 @@ from .. import correction_requests
 from ..forms import CorrectionForm, CorrectionSourceFormSet, sources_from
 from ..models import CorrectionRequest
 from ..workflow import NothingChanged
-from .base import CHANGE_VERDICTS, PUBLISH_VERDICTS, VIEW_CLAIMS, attempt, desk_view
+from .base import (
+    CHANGE_VERDICTS,
+    PUBLISH_VERDICTS,
+    VIEW_CLAIMS,
+    attempt,
+    desk_view,
+    way_back,
+)
 from .claim import claim_for_page, render_claim, save_or_render, verdict_of
 
 
@@ -69,19 +76,21 @@ def _back(request, correction: CorrectionRequest):
     return redirect("claims:public", pk=correction.verdict_id)
 
 
-def _correction(pk: int) -> CorrectionRequest:
+def _correction(request, pk: int) -> CorrectionRequest:
+    # The requester withdraws too, who may not open the review queue, or any desk page at all.
+    back, back_label = way_back(request.user)
     return desk_get_or_404(
         CorrectionRequest.objects.select_related("verdict"),
         pk=pk,
         message=f"No correction request #{pk} on the desk: it may have gone with its claim.",
-        back="claims:queue",  # the requester withdraws too, who may not open the review queue
-        back_label="Back to the queue",
+        back=back,
+        back_label=back_label,
     )
 
 
 @desk_view(PUBLISH_VERDICTS, post_only=True)
 def correction_approve(request, pk: int):
-    correction = _correction(pk)
+    correction = _correction(request, pk)
     attempt(
         request,
         lambda: correction_requests.correction_approve(correction=correction, editor=request.user),
@@ -92,7 +101,7 @@ def correction_approve(request, pk: int):
 
 @desk_view(PUBLISH_VERDICTS, post_only=True)
 def correction_reject(request, pk: int):
-    correction = _correction(pk)
+    correction = _correction(request, pk)
     if refuse_unreadable_in_messages(request, note="Why it is not published"):
         return _back(request, correction)
     attempt(
@@ -109,7 +118,7 @@ def correction_reject(request, pk: int):
 # off the desk with a correction waiting), and by nobody else.
 @desk_view(None, post_only=True)
 def correction_withdraw(request, pk: int):
-    correction = _correction(pk)
+    correction = _correction(request, pk)
     refusal = correction_requests.correction_withdraw_refusal(
         correction=correction, user=request.user
     )

@@ -20,7 +20,7 @@ from .. import exports, notes, selectors, speaker_edits, speaker_merges, timelin
 from ..filter_forms import DeskHistoryFilterForm, SpeakerIndexForm, VerdictExportForm
 from ..limits import CORRECTION_NOTE_MAX
 from ..matching.selectors import repeat_counts
-from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge
+from ..models import LOCKED_VERDICT_STATES, Claim, Speaker, SpeakerMerge, claim_made_at
 from ..speaker_forms import SpeakerEditForm
 from ..workflow import IllegalTransition, NothingChanged, VersionConflict
 from .base import (
@@ -109,7 +109,7 @@ def _speaker_page(
     `edit_form` a refused correction of the name, role or kind, as typed."""
     claims = speaker.claims.select_related(
         "article", "article__outlet", "verdict", "verdict__rating"
-    ).order_by("-created_at")
+    ).order_by(claim_made_at().desc(), "-pk")
     page = page_get(Paginator(claims, 50), request.GET.get("page"))
     counts = repeat_counts([claim.pk for claim in page])
     for claim in page:

@@ -140,3 +140,30 @@ def test_who_follows_only_their_own_intake_jobs_is_led_back_to_submitting(client
     assert "No intake job #99999 on the desk: " in response.text
     assert f'<a href="{reverse("articles:submit")}">Submit an article</a>' in response.text
     assert client.get(reverse("articles:submit")).status_code == 200
+
+
+def test_a_writer_with_no_desk_role_whose_correction_is_gone_is_led_to_a_page_they_can_open(
+    client,
+):
+    # Withdrawing from a page left open after the correction went with its claim.
+    client.force_login(UserFactory())
+    response = client.post(reverse("claims:correction_withdraw", args=[99999]))
+    assert response.status_code == 404
+    assert "No correction request #99999 on the desk: " in response.text
+    public_index = reverse("claims:public_index")
+    assert f'<a href="{public_index}">Go to the published fact-checks</a>' in response.text
+    assert reverse("claims:queue") not in response.text.split("<main")[1]
+    assert client.get(public_index).status_code == 200
+
+
+def test_an_action_s_address_opened_as_a_page_leads_someone_off_the_desk_to_the_fact_checks(
+    client,
+):
+    client.force_login(UserFactory())
+    response = client.get(reverse("claims:correction_withdraw", args=[99999]))
+    assert response.status_code == 405
+    public_index = reverse("claims:public_index")
+    assert f'<a href="{public_index}">Go to the published fact-checks</a>' in response.text
+    client.force_login(editor())
+    response = client.get(reverse("claims:correction_withdraw", args=[99999]))
+    assert f'<a href="{reverse("claims:queue")}">Back to the queue</a>' in response.text

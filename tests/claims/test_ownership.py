@@ -10,7 +10,7 @@ from django.urls import reverse
 from articles.times import desk_time
 from claims import attribution, bulk, ownership, services, timeline, verdicts
 from claims.models import ClaimEventKind, ClaimStatus, Speaker, Verdict, VerdictStatus
-from tests.claims.admin_forms import admin_save
+from tests.claims.admin_forms import admin_save, change_form_fields
 from tests.factories import (
     ClaimFactory,
     active_rating,
@@ -402,9 +402,48 @@ def test_the_admin_shows_a_colleague_s_draft_read_only_with_why_and_refuses_a_sa
     shown = [str(message) for message in page.context["messages"]]
     assert shown == [HELD.format(work="change its verdict")]
     assert 'name="conclusion"' not in page.content.decode()
-    response = client.post(url, {"conclusion": "Admin overwrite.", "_save": "Save"})
-    assert response.status_code == 403
+    sent = {"conclusion": "Admin overwrite.", "expected_version": held.verdict.version}
+    response = client.post(url, sent | {"_save": "Save"})
+    taken = held.events.filter(kind=ClaimEventKind.ASSIGNED).latest("id")
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"colleague took this claim at {desk_time(taken.created_at)}; it is now assigned to "
+        "colleague. Your text is kept below so you can copy it."
+    ]
     assert Verdict.objects.get(claim=held).conclusion == "The colleague's wording."
+
+
+def test_saving_in_the_admin_after_an_editor_took_the_claim_over_says_so_and_keeps_the_text(
+    client, held, colleague
+):
+    client.force_login(colleague)
+    url = reverse("admin:claims_verdict_change", args=[held.verdict.pk])
+    fields = change_form_fields(client, url)  # the colleague's page, still editable
+    taken = _taken_over_by_boss(held, colleague)
+    response = client.post(url, fields | {"conclusion": "Typed meanwhile.", "_save": "Save"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"boss took this claim over from you at {desk_time(taken.created_at)}; it is now "
+        "assigned to boss. Your text is kept below so you can copy it."
+    ]
+    assert 'name="conclusion" value="Typed meanwhile."' in response.content.decode()
+    assert Verdict.objects.get(claim=held).conclusion == "The colleague's wording."
+
+
+def test_a_change_of_sources_alone_after_a_take_over_is_refused_with_the_rows_kept(
+    client, held, colleague
+):
+    client.force_login(colleague)
+    url = reverse("admin:claims_verdict_change", args=[held.verdict.pk])
+    fields = change_form_fields(client, url)
+    taken = _taken_over_by_boss(held, colleague)
+    fields |= {"sources-0-url": "https://mine.example/", "_save": "Save"}
+    response = client.post(url, fields)
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"boss took this claim over from you at {desk_time(taken.created_at)}; it is now "
+        "assigned to boss. Your text is kept below so you can copy it."
+    ]
+    assert 'value="https://mine.example/"' in response.content.decode()
+    assert kept_sources(Verdict.objects.get(claim=held))[0]["url"] != "https://mine.example/"
 
 
 def test_an_editor_saves_a_colleague_s_draft_in_the_admin(client, held):

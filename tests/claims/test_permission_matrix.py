@@ -460,7 +460,9 @@ MATRIX = [
             {"conclusion": "Admin edit."},
             lambda o: _verdict(o, "draft").conclusion == "Admin edit.",
         ),
-        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE],
+        # A colleague's claim (its author's): the form refuses the save, saying who holds it
+        # and keeping the typed text (claims.verdict_conflicts.taken_over).
+        [LOGIN, FORBIDDEN, REFUSED, DONE, DONE, DONE],
     ),
     (
         Admin(
