@@ -37,7 +37,7 @@ from .models import (
     Outlet,
 )
 from .records import OUTLET_RECORD_FIELDS, article_record_changed, outlet_is_record_locked
-from .services import outlet_domain_normalize, outlet_domain_refusal
+from .services import language_normalize, outlet_domain_normalize, outlet_domain_refusal
 
 # Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
 # analyses, and articles/ must not depend on claims/.
@@ -313,7 +313,17 @@ class PublisherFilter(IndexedValuesFilter):
     parameter_name = "publisher_name"
 
 
-class FactCheckLanguageFilter(IndexedValuesFilter):
+class LanguageCodeFilterMixin:
+    """A changelist's `?language=` read as every other edge reads a language code
+    (language_normalize): `iw` finds what is stored as `he`, `EN` what is stored as `en`, and
+    the sidebar marks that language chosen. Taken as typed, it found nothing."""
+
+    def value(self):
+        value = super().value()
+        return language_normalize(value) if value else value
+
+
+class FactCheckLanguageFilter(LanguageCodeFilterMixin, IndexedValuesFilter):
     title = "language"
     parameter_name = "language"
 

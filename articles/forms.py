@@ -7,8 +7,14 @@ from .field_errors import choice_errors, date_errors, url_errors
 from .intake.extract import pasted_html_text
 from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
 from .lengths import ColumnLengthValidator, text_check, text_limit
-from .models import Article, Feed, ImportBatch, IntakeJob, IntakeStatus, Outlet
-from .services import OUTLET_NAME_LENGTH, TITLE_REQUIRED, url_number_host_refusal
+from .models import Feed, ImportBatch, IntakeStatus, Outlet
+from .services import (
+    OUTLET_NAME_LENGTH,
+    TITLE_LENGTH,
+    TITLE_REQUIRED,
+    URL_LENGTH,
+    url_number_host_refusal,
+)
 
 # Django's "Null characters are not allowed." named nothing a newsroom could act on: the pasted
 # text of the submit form and the admin's add form.
@@ -70,10 +76,6 @@ class BoundedURLField(forms.URLField):
             raise
 
 
-# The job fetches the URL as submitted, so its column is the limit.
-URL_LENGTH = ColumnLengthValidator(IntakeJob, "fetch_url", "URL")
-
-
 class ArticleSubmitForm(forms.Form):
     url = BoundedURLField(
         label="URL",
@@ -83,9 +85,7 @@ class ArticleSubmitForm(forms.Form):
         help_text="Paste a link alone and the desk fetches the article; with the text below, "
         "it records where the article was published.",
     )
-    title = text_limit(
-        forms.CharField(required=False), ColumnLengthValidator(Article, "title", "title")
-    )
+    title = text_limit(forms.CharField(required=False), TITLE_LENGTH)
     outlet = text_limit(
         forms.CharField(required=False, help_text="e.g. Reuters"),
         OUTLET_NAME_LENGTH,

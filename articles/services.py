@@ -24,23 +24,25 @@ from .intake.addresses import PORT_RULE, has_impossible_port, url_host_refused
 from .intake.extract import text_is_html
 from .intake.storable import storable_body, storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
-from .models import Article, Outlet, SourceKind
+from .models import Article, IntakeJob, Outlet, SourceKind
 from .publication_dates import published_at_refusal
 from .queueing import article_queue_analysis
 from .records import ARTICLE_RECORD_FIELDS, article_is_record_locked
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
-TITLE_MAX = Article._meta.get_field("title").max_length
-# The API's serializer answers with these too (claims.api.article_serializers), so a blank or
-# long title reads the same whichever check meets it first.
+# The API's serializer answers with this too (claims.api.article_serializers), so a blank
+# title reads the same whichever check meets it first.
 TITLE_REQUIRED = "A title is required."
-TITLE_TOO_LONG = f"The title is longer than {TITLE_MAX} characters."
-# An outlet's name and a byline, bounded by their columns the same way on every edge: the paste
-# form, the API's serializer, a bulk file's row, an intake job, load_seeds. A bulk row cut them
-# at 200 and 300 characters without a word, where the form and the API refused the same text.
+# A title, an outlet's name and a byline, bounded by their columns the same way on every edge:
+# the paste form, the API's serializer, a bulk file's row, an intake job, load_seeds. A bulk row
+# cut them at 200 and 300 characters without a word, where the form and the API refused the
+# same text.
+TITLE_LENGTH = ColumnLengthValidator(Article, "title", "title")
 OUTLET_NAME_LENGTH = ColumnLengthValidator(Outlet, "name", "outlet's name")
 BYLINE_LENGTH = ColumnLengthValidator(Article, "byline", "byline")
+# The job fetches the URL as submitted, so its column is the limit.
+URL_LENGTH = ColumnLengthValidator(IntakeJob, "fetch_url", "URL")
 
 
 # A body that is HTML put its tags into the sentences and claims ("<p>The mayor said…").
@@ -371,8 +373,11 @@ def article_clean(
     title = storable_line(title or "")
     if "title" not in errors and is_blank(title):
         errors.setdefault("title", []).append(TITLE_REQUIRED)
-    elif "title" not in errors and len(title) > TITLE_MAX:
-        errors.setdefault("title", []).append(TITLE_TOO_LONG)
+    elif "title" not in errors:
+        try:
+            TITLE_LENGTH(title)
+        except ValidationError as error:
+            errors.setdefault("title", []).extend(error.messages)
     if source_kind not in SourceKind.values:
         errors.setdefault("source_kind", []).append(f"Unknown source kind {source_kind!r}.")
 

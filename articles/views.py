@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
 from config.form_encoding import refuse_unreadable
+from config.json_polls import json_poll
 from config.middleware import answers_too_large
-from config.not_found import answers_json_not_found, desk_get_or_404
+from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from . import services
@@ -111,9 +112,7 @@ def article_analyse_again(request, pk: int):
     return redirect("articles:detail", pk=pk)
 
 
-@login_required
-@permission_required("articles.view_article", raise_exception=True)
-@answers_json_not_found
+@json_poll(permission="articles.view_article")
 def article_status(request, pk: int):
     """The analysis progress, polled by the article page while it is queued or running."""
     article = desk_article_or_404(Article.objects, pk=pk)

@@ -14,7 +14,7 @@ from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
 from config.pages import unknown_parameters_refuse
 
 from .models import ClaimEvent, ClaimGroupEvent
-from .selectors import QUEUE_SORTS, QUEUE_STATUSES
+from .selectors import QUEUE_SORTS, QUEUE_STATUSES, rating_slugs_named
 from .selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 
 
@@ -253,9 +253,21 @@ class PublicSearchForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the ratings listed."},
     )
 
-    def __init__(self, *args, rating_choices: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, rating_choices: list[tuple[str, str]], **kwargs):
+        self.rating_choices = rating_choices
+        # `?rating=FALSE` names the rating listed as `false` (the API reads it so): asked for
+        # in its listed spelling, the list shows it chosen.
+        named = rating_slugs_named(data.get("rating", ""), choices=rating_choices) if data else []
+        if named:
+            data = data.copy()
+            data["rating"] = named[0]
+        super().__init__(data, **kwargs)
         self.fields["rating"].choices = [("", "Any rating"), *rating_choices]
+
+    def clean_rating(self) -> list[str]:
+        """Every slug the rating names, as the API's filter takes them."""
+        rating = self.cleaned_data["rating"]
+        return rating_slugs_named(rating, choices=self.rating_choices) if rating else []
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())

@@ -2,13 +2,10 @@
 the desk's words with a way back to its list; every other 404, the public pages' included,
 keeps the public page's words, so an unpublished fact-check reads exactly as a missing one."""
 
-import functools
-
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import defaults
-from rest_framework.exceptions import NotFound
 
 
 class DeskNotFound(Http404):
@@ -31,23 +28,6 @@ def desk_get_or_404(queryset, *, message: str, back: str, back_label: str, **loo
 def desk_not_found(message: str, *, back: str, back_label: str) -> DeskNotFound:
     """The DeskNotFound to raise where the missing row is found out otherwise than by a get."""
     return DeskNotFound(message, back=reverse(back), back_label=back_label)
-
-
-def answers_json_not_found(view):
-    """For a desk view that answers JSON (the status a page polls): a missing row is a 404 in
-    the API's error JSON (claims/api/errors.py), the same code the API gives, and not the HTML
-    page, which a script reading JSON cannot read."""
-
-    @functools.wraps(view)
-    def answer(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Http404 as missing:
-            detail = getattr(missing, "message", None) or "Not found."
-            body = {"error": NotFound.default_code, "detail": detail}
-            return JsonResponse(body, status=404)
-
-    return answer
 
 
 def page_not_found(request, exception):

@@ -324,3 +324,32 @@ def test_a_throttle_rate_whose_count_is_not_ascii_digits_fails_loudly(monkeypatc
     monkeypatch.setenv("API_THROTTLE_ANONYMOUS", raw)
     with pytest.raises(ImproperlyConfigured, match="API_THROTTLE_ANONYMOUS must look like 30/min"):
         env_rate("API_THROTTLE_ANONYMOUS", "30/min")
+
+
+LOGIN_PAGE_STATUS = """
+from django.test import Client
+client = Client(headers={"host": "localhost:8000"}, raise_request_exception=False)
+print(client.get("/accounts/login/").status_code)
+"""
+
+
+def test_with_debug_off_the_pages_need_the_collectstatic_the_readme_s_production_steps_give(
+    tmp_path,
+):
+    production = (REPO / "README.md").read_text().split("Production fails closed", 1)[1]
+    assert "`python manage.py collectstatic --noinput` before starting the server" in production
+    env = _make_run_server_environment() | {
+        "SECRET_KEY": PRODUCTION["SECRET_KEY"],
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "",
+    }
+    # As the README says: a page names its files by collectstatic's manifest, none yet (the
+    # 500 page too, so the failure reaches the server, which answers its own error).
+    before = run_manage("shell", "-c", LOGIN_PAGE_STATUS, env=env)
+    assert before.returncode != 0
+    assert "Missing staticfiles manifest entry for 'factcheck/app.css'" in before.stderr
+    collected = run_manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    assert collected.returncode == 0, collected.stderr
+    after = run_manage("shell", "-c", LOGIN_PAGE_STATUS, env=env)
+    assert after.stdout.strip().splitlines()[-1] == "200", after.stderr

@@ -15,7 +15,8 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from config.admin_paging import EstimatedCountPaginator
-from config.not_found import answers_json_not_found, desk_get_or_404
+from config.json_polls import json_poll
+from config.not_found import desk_get_or_404
 from config.pages import list_address_check, page_get
 
 from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
@@ -97,8 +98,7 @@ def intake_job_detail(request, pk: int):
     return render(request, "articles/intake/job_detail.html", {"job": job})
 
 
-@login_required
-@answers_json_not_found
+@json_poll()
 def intake_job_status(request, pk: int):
     jobs = IntakeJob.objects.visible_to(request.user).select_related("article")
     job = _job_or_404(jobs, pk, request.user)
@@ -328,9 +328,7 @@ def import_detail(request, pk: int):
     )
 
 
-@login_required
-@permission_required("articles.view_importbatch", raise_exception=True)
-@answers_json_not_found
+@json_poll(permission="articles.view_importbatch")
 def import_status(request, pk: int):
     batch = _import_or_404(pk)
     job_counts = batch.job_counts()

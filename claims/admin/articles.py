@@ -10,7 +10,7 @@ from django.db.models import OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from articles.admin import StorableTextAdminMixin, storable_by_label
+from articles.admin import LanguageCodeFilterMixin, StorableTextAdminMixin, storable_by_label
 from articles.forms import ARTICLE_REQUIRED_ERRORS, PASTED_TEXT_ERRORS
 from articles.intake.extract import day_at_noon
 from articles.models import Article, Outlet, SourceKind
@@ -191,7 +191,7 @@ class ClaimInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("speaker", "assignee")
 
 
-class LanguageFilter(admin.SimpleListFilter):
+class LanguageFilter(LanguageCodeFilterMixin, admin.SimpleListFilter):
     """The languages of the newest articles (and the one chosen), read along the newest-first
     index: a DISTINCT over every article at each page grew with the table. A language last seen
     longer ago still filters from its URL (?language=xx)."""

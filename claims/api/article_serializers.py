@@ -20,9 +20,9 @@ from articles.services import (
     BYLINE_LENGTH,
     LANGUAGE_CODE,
     OUTLET_NAME_LENGTH,
-    TITLE_MAX,
+    TITLE_LENGTH,
     TITLE_REQUIRED,
-    TITLE_TOO_LONG,
+    URL_LENGTH,
     is_blank,
 )
 
@@ -38,12 +38,13 @@ class StrictCharField(serializers.CharField):
         "invalid": "Give text (a JSON string).",
         "null": "Give text (a JSON string), or leave the field out.",
         "blank": "Give a value, or leave the field out.",
-        "max_length": "Give at most {max_length:,} characters.",
     }
 
     def __init__(self, *, what: str = "", length=None, **kwargs):
         # `length`, a column's validator (articles.services): its limit, and its sentence with
-        # the count typed, the one a bulk row or the desk's form is refused with.
+        # the count typed and the field named ("The URL is too long: keep it to 2,000
+        # characters (it has 2,001)."), the one a bulk row, the desk's form and a query
+        # parameter are refused with. Give a limit so, not as max_length.
         if length is not None:
             kwargs["max_length"] = length.limit_value
         super().__init__(**kwargs)
@@ -95,12 +96,11 @@ class ArticleSubmitSerializer(serializers.Serializer):
     # Blank is allowed here: a url sent alone needs no title, and with a body validate() gives
     # the service's own sentence (which also counts zero-width characters as blank).
     title = StrictCharField(
-        max_length=TITLE_MAX,
+        length=TITLE_LENGTH,
         trim_whitespace=True,
         allow_blank=True,
         required=False,
         default="",
-        error_messages={"max_length": TITLE_TOO_LONG},
     )
     body = StrictCharField(
         what="article text",
@@ -111,7 +111,7 @@ class ArticleSubmitSerializer(serializers.Serializer):
     )
     url = StrictCharField(
         what="URL",
-        max_length=2000,
+        length=URL_LENGTH,
         required=False,
         allow_blank=True,
         default="",

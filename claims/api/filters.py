@@ -23,7 +23,7 @@ from articles.services import language_normalize, language_refusal
 from .. import speaker_merges
 from ..ids import ID_DIGITS_MAX, is_id
 from ..models import ClaimStatus
-from ..selectors.public import modified_since, published_rating_choices
+from ..selectors.public import modified_since, published_rating_choices, rating_slugs_named
 from ..selectors.search import SEARCH_QUERY_NO_WORDS, search_words
 from ..selectors.speakers import speaker_ids_matching
 from .auth import reads_unpublished, speakers_visible
@@ -269,14 +269,12 @@ class VerdictFilter(_SpeakerOutletFilters):
     @extend_schema_field(RatingSlugField(help_text="Rating slug, in any case, e.g. false."))
     def filter_rating(self, queryset, name, value):
         # The public index's rule: a retired scale's rating while a published verdict keeps
-        # it, and never one only a draft has. The choices are a few dozen rows, so the
-        # case-insensitive match costs nothing.
-        choices = [slug for slug, _ in published_rating_choices()]
-        slugs = [slug for slug in choices if slug.lower() == value.strip().lower()]
+        # it, and never one only a draft has; any case.
+        choices = published_rating_choices()
+        slugs = rating_slugs_named(value, choices=choices)
         if not slugs:
-            raise ValidationError(
-                {"rating": [f"Unknown rating; use one of: {', '.join(choices)}."]}
-            )
+            listed = ", ".join(slug for slug, _ in choices)
+            raise ValidationError({"rating": [f"Unknown rating; use one of: {listed}."]})
         return queryset.filter(rating__slug__in=slugs)
 
     def filter_updated_since(self, queryset, name, value):

@@ -38,6 +38,7 @@ from .public import (
     public_corrections,
     published_index,
     published_rating_choices,
+    rating_slugs_named,
     with_modified_at,
 )
 from .queue import QUEUE_SORTS, QUEUE_STATUSES, claim_queue, review_queue, verdicts_returned_to
@@ -71,6 +72,7 @@ __all__ = [
     "published_index",
     "with_modified_at",
     "published_rating_choices",
+    "rating_slugs_named",
     "review_queue",
     "source_domains",
     "sources_need_another",

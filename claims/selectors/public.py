@@ -50,12 +50,13 @@ def public_corrections(verdict: Verdict) -> list[PublicCorrection]:
     return shown[::-1]
 
 
-def published_index(*, q: str = "", rating: str = "") -> QuerySet[Verdict]:
+def published_index(*, q: str = "", ratings: list[str] | None = None) -> QuerySet[Verdict]:
     """Published verdicts for the public index and its feed, newest first (only what
-    Verdict.objects.published() lets the public read)."""
+    Verdict.objects.published() lets the public read); `ratings`, slugs from
+    rating_slugs_named, keeps those rated so."""
     verdicts = Verdict.objects.published().select_related("claim", "claim__speaker", "rating")
-    if rating:
-        verdicts = verdicts.filter(rating__slug=rating)
+    if ratings:
+        verdicts = verdicts.filter(rating__slug__in=ratings)
     if q:
         matching = claims_search(Claim.objects.all(), q, aliases=False).values("pk")
         verdicts = verdicts.filter(claim__in=matching)
@@ -104,3 +105,12 @@ def published_rating_choices() -> list[tuple[str, str]]:
     for slug, label in rows:
         choices.setdefault(slug, label)  # a slug an older scale shares is the active one's
     return list(choices.items())
+
+
+def rating_slugs_named(value: str, *, choices: list[tuple[str, str]]) -> list[str]:
+    """The slugs among `choices` (published_rating_choices()) that a reader's `rating=`
+    names, in any case: `FALSE` is `false`, on the public index as in the API. A list, as two
+    scales' slugs may differ only by case; the choices are a few dozen, so matching them here
+    costs nothing."""
+    wanted = value.strip().lower()
+    return [slug for slug, _ in choices if slug.lower() == wanted]

@@ -87,7 +87,7 @@ def verdict_index(request):
         context = {"form": form, "page": None}
         return render(request, "claims/verdict_index.html", context, status=400)
     filters = form.cleaned_data if form.is_bound else {}
-    verdicts = selectors.published_index(q=filters.get("q", ""), rating=filters.get("rating", ""))
+    verdicts = selectors.published_index(q=filters.get("q", ""), ratings=filters.get("rating"))
     page = page_get(Paginator(verdicts, INDEX_PAGE_SIZE), request.GET.get("page"))
     return render(
         request,

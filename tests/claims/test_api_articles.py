@@ -140,6 +140,30 @@ def test_an_over_long_language_code_is_refused_once(submitter):
     }
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "T" * 501, "The title is too long: keep it to 500 characters (it has 501)."),
+        (
+            "url",
+            "https://news.example/" + "a" * 1980,
+            "The URL is too long: keep it to 2,000 characters (it has 2,001).",
+        ),
+        ("byline", "b" * 301, "The byline is too long: keep it to 300 characters (it has 301)."),
+    ],
+    ids=["title", "url", "byline"],
+)
+def test_an_over_long_field_is_named_with_its_limit_and_its_length(
+    submitter, field, value, message
+):
+    # As a query parameter is ("The speaker parameter is too long: ..."), and the desk's
+    # paste form: never "Give at most 2,000 characters.", which names no field.
+    _, client = submitter
+    response = submit(client, **{field: value})
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"] == {field: [message]}
+
+
 @pytest.mark.parametrize("title", ["", "   ", "\t\n", "\u200b"])
 def test_a_blank_title_with_a_body_gets_the_apis_own_sentence(submitter, title):
     _, client = submitter

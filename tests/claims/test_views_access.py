@@ -60,8 +60,10 @@ READ_PAGES = [
     ("articles:list", lambda o: [], 200, 200, 200),
     ("articles:submit", lambda o: [], 200, 200, 200),
     ("articles:detail", lambda o: [o["claim"].article_id], 200, 200, 200),
+    # The JSON the article page polls answers refusals in JSON: tests/test_json_polls.py.
     ("articles:status", lambda o: [o["claim"].article_id], 200, 200, 200),
 ]
+JSON_POLLS = {"articles:status"}
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -77,7 +79,9 @@ def test_each_page_answers_each_role_as_its_permissions_say(
     if ROLES[role] is not None:
         client.force_login(ROLES[role]())
     response = client.get(url)
-    if role == "anonymous":
+    if role == "anonymous" and name in JSON_POLLS:
+        assert response.status_code == 401
+    elif role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
     else:
@@ -333,8 +337,11 @@ def test_every_page_outside_the_public_ones_needs_a_desk_sign_in_and_a_desk_role
         client.logout()
         for method in (client.get, client.post):
             response = method(url)
-            # An action refuses a GET before anything else (405), whoever asks.
-            assert response.status_code in (302, 405), (method.__name__, url)
+            # An action refuses a GET before anything else (405), whoever asks; the JSON a
+            # page polls refuses in JSON (401), having no login page to send a script to.
+            assert response.status_code in (302, 401, 405), (method.__name__, url)
+            if response.status_code == 401:
+                assert response.json()["error"] == "not_authenticated", url
             if response.status_code == 302:
                 assert response["Location"].startswith(reverse("login")), url
         if route in ACCOUNT_PAGES:

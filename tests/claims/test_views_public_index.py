@@ -84,6 +84,32 @@ def test_the_index_searches_by_words_and_filters_by_rating(client, desk):
     assert '<option value="mostly-true">' in page
 
 
+def test_the_rating_filter_takes_any_case_as_the_api_s_does(client, desk):
+    from bs4 import BeautifulSoup
+
+    for asked in ["FALSE", "False", " false "]:
+        response = client.get(reverse("claims:public_index"), {"rating": asked})
+        assert response.status_code == 200, asked
+        assert _links(response.content.decode()) == [
+            reverse("claims:public", args=[desk["older"].pk])
+        ]
+        page = BeautifulSoup(response.content, "html.parser")
+        assert page.select_one("select[name=rating] option[selected]")["value"] == "false"
+
+
+def test_a_rating_two_scales_spell_in_different_cases_finds_both_scales_fact_checks(client, desk):
+    old = RatingScale.objects.create(name="Old scale")
+    shouted = Rating.objects.create(
+        scale=old, label="FALSE (old scale)", slug="FALSE", value=-9, colour="#000000"
+    )
+    kept = desk["newer"]
+    type(kept).objects.filter(pk=kept.pk).update(rating=shouted)
+    response = client.get(reverse("claims:public_index"), {"rating": "false"})
+    assert sorted(_links(response.content.decode())) == sorted(
+        reverse("claims:public", args=[verdict.pk]) for verdict in (desk["older"], kept)
+    )
+
+
 def test_the_rating_filter_lists_the_scale_in_its_order(client, desk):
     from bs4 import BeautifulSoup
 
