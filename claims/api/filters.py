@@ -7,8 +7,7 @@ from datetime import UTC, timedelta
 from django import forms
 from django.conf import settings
 from django.core.validators import slug_re
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
@@ -24,14 +23,13 @@ from .. import speaker_merges
 from ..ids import ID_DIGITS_MAX, is_id
 from ..models import ClaimStatus
 from ..selectors.public import modified_since, published_rating_choices, rating_slugs_named
-from ..selectors.search import SEARCH_QUERY_NO_WORDS, search_words
+from ..selectors.search import SEARCH_QUERY_NO_WORDS, search_words, words_matching
 from ..selectors.speakers import speaker_ids_matching
 from .auth import reads_unpublished, speakers_visible
 from .serializers import RatingSlugField
 
 # The largest id a client may name (claims.ids); the schema states it as the maximum.
 ID_MAX = 10**ID_DIGITS_MAX - 1
-SEARCH_CONFIG = "english"
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -115,19 +113,6 @@ def outlet_matching(value: str) -> Q:
     if is_id(value):
         return Q(pk=int(value))
     return Q(domain=value.removeprefix("www."))
-
-
-def text_search(queryset: QuerySet, field: str, text: str) -> QuerySet:
-    """Full-text match on PostgreSQL (GIN index on to_tsvector('english', claim text)); a
-    substring match elsewhere, which is what the SQLite development database can do."""
-    text = text.strip()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector(field, config=SEARCH_CONFIG)
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.annotate(search=vector).filter(search=query)
-    return queryset.filter(**{f"{field}__icontains": text})
 
 
 def query_words(text: str, *, limit: int = 32) -> list[str]:
@@ -238,7 +223,7 @@ class _SpeakerOutletFilters(StrictFilterSet):
     def filter_q(self, queryset, name, value):
         if not query_words(value):
             raise ValidationError({"q": [SEARCH_QUERY_NO_WORDS]})
-        return text_search(queryset, self._path("text"), value)
+        return words_matching(queryset, self._path("text"), value.strip())
 
 
 class VerdictFilter(_SpeakerOutletFilters):

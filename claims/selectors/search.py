@@ -54,6 +54,25 @@ def search_words_kept(text: str) -> bool:
         return cursor.fetchone()[0] > 0
 
 
+def words_matching(queryset: QuerySet, field: str, text: str) -> QuerySet:
+    """Rows whose `field` holds the words of `text`: PostgreSQL's full-text match (the GIN
+    index on to_tsvector('english', claim text)), a substring match elsewhere, which is what
+    the SQLite development database can do. The desk, the public index and the API's `q`
+    filter alike."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(field, config=_SEARCH_CONFIG)
+        query = SearchQuery(text, config=_SEARCH_CONFIG, search_type="websearch")
+        return queryset.annotate(search=vector).filter(search=query)
+    if search_words_kept(text):
+        return queryset.filter(**{f"{field}__icontains": text})
+    # Common words only: left out of the text as PostgreSQL leaves them out ("the" is in
+    # nearly every claim, "other" and "there" too), so both list the same claims and the
+    # queue's note that only speakers' names were searched is true on both.
+    return queryset.none()
+
+
 def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -> QuerySet[Claim]:
     """Claims whose words match `text`, or whose speaker is called that (by name, or with
     `aliases` by any spelling the desk recorded): the same on every database.
@@ -65,19 +84,7 @@ def claims_search(claims: QuerySet[Claim], text: str, *, aliases: bool = True) -
     speakers = Speaker.objects.filter(
         by_name | Q(aliases__alias__icontains=text) if aliases else by_name
     ).values("pk")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector("text", config=_SEARCH_CONFIG)
-        query = SearchQuery(text, config=_SEARCH_CONFIG, search_type="websearch")
-        by_words = Claim.objects.annotate(search=vector).filter(search=query)
-    elif search_words_kept(text):
-        by_words = Claim.objects.filter(text__icontains=text)
-    else:
-        # Common words only: left out of the text as PostgreSQL leaves them out ("the" is in
-        # nearly every claim, "other" and "there" too), so both list the same claims and the
-        # queue's note that only speakers' names were searched is true on both.
-        by_words = Claim.objects.none()
+    by_words = words_matching(Claim.objects.all(), "text", text)
     by_speaker = Claim.objects.filter(speaker_id__in=speakers)
     # A union, not an OR in one WHERE: an OR of the two lets PostgreSQL use neither the GIN
     # index on the text nor the speaker index, and it reads every claim.
