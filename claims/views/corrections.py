@@ -66,14 +66,15 @@ def correction_request(request, pk: int):
 
 
 def _back(request, correction: CorrectionRequest):
+    if not request.user.has_perm(VIEW_CLAIMS):
+        # A writer with no desk role left withdraws their own correction (correction_withdraw),
+        # and the desk's pages would answer them 403, the review queue too: the fact-check's
+        # public page instead, which shows the message (only a published verdict is corrected,
+        # and it stays published).
+        return redirect("claims:public", pk=correction.verdict_id)
     if request.POST.get("next") == "review":
         return redirect("claims:review_queue")
-    if request.user.has_perm(VIEW_CLAIMS):
-        return redirect("claims:detail", pk=correction.verdict.claim_id)
-    # A writer with no desk role left withdraws their own correction (correction_withdraw),
-    # and the claim page would answer them 403: the fact-check's public page instead, which
-    # shows the message (only a published verdict is corrected, and it stays published).
-    return redirect("claims:public", pk=correction.verdict_id)
+    return redirect("claims:detail", pk=correction.verdict.claim_id)
 
 
 def _correction(request, pk: int) -> CorrectionRequest:

@@ -400,6 +400,17 @@ def test_a_writer_with_no_desk_role_left_is_sent_to_the_public_page_once_withdra
     assert CorrectionRequest.objects.get().status == ApplicationStatus.WITHDRAWN
 
 
+def test_a_writer_off_the_desk_is_sent_to_the_public_page_even_from_the_review_queue(client):
+    verdict = published_verdict()
+    writer = fact_checker()
+    sent = correction_sent(verdict, writer=writer, conclusion="Fixed.")
+    writer.groups.clear()  # the review queue is a 403 for them too
+    login(client, writer)
+    url = reverse("claims:correction_withdraw", args=[sent.pk])
+    response = client.post(url, {"next": "review"})
+    assert response["Location"] == reverse("claims:public", args=[verdict.pk])
+
+
 def test_a_second_correction_is_refused_saying_the_waiting_one_is_your_own(client):
     verdict = published_verdict()
     writer = fact_checker()
