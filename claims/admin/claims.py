@@ -216,7 +216,8 @@ class ClaimAdmin(
         fields = list(super().get_readonly_fields(request, obj))
         # A form drawn while the user might still change them (the colleague took the claim
         # since) posts these: kept in the form, so save_model's service refuses the change in
-        # its words, where Django would drop it unseen under "changed successfully".
+        # its words, where Django would drop it unseen under "changed successfully". That
+        # service check (claims.attribution, claim_work_refusal) is what guards the change.
         posted = request.method == "POST" and any(
             name in request.POST for name in ("speaker", "attribution_cue")
         )

@@ -218,7 +218,9 @@ class VerdictAdmin(
             return False
         # A colleague's claim: shown read-only, as the desk shows it (claims.ownership). Not
         # for a save: a claim taken over while its page was open is refused by the form, which
-        # says who took it and keeps the typed text, where a 403 here lost both.
+        # says who took it and keeps the typed text, where a 403 here lost both. The save
+        # itself is refused again by the service (verdicts._draft_write: taken_over and
+        # claim_work_check), which any other POST handler here must go through too.
         if obj is not None and request.method != "POST" and self._held_refusal(request, obj):
             return False
         return super().has_change_permission(request, obj)
