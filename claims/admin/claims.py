@@ -217,7 +217,7 @@ class ClaimAdmin(
         # A form drawn while the user might still change them (the colleague took the claim
         # since) posts these: kept in the form, so save_model's service refuses the change in
         # its words, where Django would drop it unseen under "changed successfully". That
-        # service check (claims.attribution, claim_work_refusal) is what guards the change.
+        # service check (claims.attribution, ownership.claim_work_check) is what guards the change.
         posted = request.method == "POST" and any(
             name in request.POST for name in ("speaker", "attribution_cue")
         )
