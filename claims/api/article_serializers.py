@@ -17,6 +17,7 @@ from articles.lengths import text_check
 from articles.models import AnalysisProblem, Article, IntakeJob
 from articles.publication_dates import PUBLISHED_AT_OUT_OF_RANGE
 from articles.services import (
+    ARTICLE_MIN_WORDS,
     BYLINE_LENGTH,
     LANGUAGE_CODE,
     OUTLET_NAME_LENGTH,
@@ -107,7 +108,8 @@ class ArticleSubmitSerializer(serializers.Serializer):
         trim_whitespace=False,
         required=False,
         default="",
-        help_text="The article text, UTF-8. Leave it out to have the desk fetch `url`.",
+        help_text=f"The article text, UTF-8, at least {ARTICLE_MIN_WORDS} words (in scripts "
+        "written without spaces, characters). Leave it out to have the desk fetch `url`.",
     )
     url = StrictCharField(
         what="URL",

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from articles.services import ARTICLE_MIN_WORDS
 from claims.api import article_serializers, articles, base, serializers, views
 from tests.api_clients import openapi_document
 
@@ -62,6 +63,8 @@ def test_no_docstring_of_the_api_code_is_published_as_a_description():
 def test_the_submit_body_and_the_claim_group_are_described_for_clients():
     components = openapi_document()["components"]["schemas"]
     assert "`url` alone" in components["ArticleSubmitRequest"]["description"]
+    body = components["ArticleSubmitRequest"]["properties"]["body"]["description"]
+    assert f"at least {ARTICLE_MIN_WORDS} words" in body  # the rule the service applies
     assert "canonical group" in components["ClaimGroup"]["description"]
 
 
