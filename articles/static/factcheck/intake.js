@@ -5,10 +5,29 @@
   function follow(box, update) {
     if (!box || box.dataset.inProgress !== "true") return;
     var delay = 1000;
+    var STOP = {};
+    // Logged out, the role gone, the row deleted (401, 403, 404): polling again will not
+    // help, so say why below the box, in the answer's own words, and stop. A server error is
+    // retried.
+    function refused(response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        var note = document.createElement("p");
+        note.className = "error";
+        note.setAttribute("role", "alert");
+        note.id = box.id + "-stopped";
+        note.textContent = data.detail || "The status cannot be read: reload this page.";
+        box.after(note);
+        return STOP;
+      });
+    }
     function poll() {
       fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (response) {
+          if (response.ok) return response.json();
+          return response.status >= 400 && response.status < 500 ? refused(response) : null;
+        })
         .then(function (data) {
+          if (data === STOP) return;
           if (data) {
             update(data);
             // A job is settled once its article's analysis has ended too; an import once the

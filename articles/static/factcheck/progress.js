@@ -7,11 +7,26 @@
   var label = document.getElementById("analysis-status");
   var errorBox = document.getElementById("analysis-error");
   var delay = 1500;
+  var STOP = {};
+
+  // Logged out, the role gone, the article deleted (401, 403, 404): polling again will not
+  // help, so say why, in the answer's own words, and stop. A server error is retried.
+  function refused(response) {
+    return response.json().catch(function () { return {}; }).then(function (data) {
+      errorBox.textContent = data.detail || "The analysis status cannot be read: reload this page.";
+      errorBox.hidden = false;
+      return STOP;
+    });
+  }
 
   function poll() {
     fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.ok) return response.json();
+        return response.status >= 400 && response.status < 500 ? refused(response) : null;
+      })
       .then(function (data) {
+        if (data === STOP) return;
         if (data) {
           label.textContent = data.label;
           label.className = "status status-" + data.status;
