@@ -1,6 +1,9 @@
 """A URL that a fetch's reason or a command's output names shows its host and path only: its
 query string (a feed's or a page's key, "?token=…") and its user name and password stay out of
-job reasons, feed errors, terminals and cron mails (articles.intake.storable.url_redacted)."""
+job reasons, feed errors, terminals, cron mails and the intake pages that show a job's URLs
+(articles.intake.storable.url_redacted)."""
+
+import re
 
 import pytest
 from django.core.management import call_command
@@ -8,8 +11,10 @@ from urllib3.exceptions import LocationParseError, MaxRetryError
 
 from articles.intake import download
 from articles.intake.fetch import FetchError, fetch
+from articles.intake.jobs import intake_job_submit
 from articles.intake.storable import url_redacted
-from articles.models import Feed
+from articles.models import Feed, ImportBatch, IntakeJob
+from tests.factories import fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +93,54 @@ def test_add_feed_and_poll_feeds_print_no_key_or_password(intake_server, capsys)
     assert f"{intake_server.url('/feed.xml')}?…: 3 new, 0 skipped, 0 failed" in output
     refused = "http://news.example/rss: 0 new, 0 skipped, 0 failed; error: Refused: URLs with"
     assert refused in output
+
+
+def test_the_intake_pages_show_a_jobs_urls_without_their_keys(
+    intake_server, client, django_capture_on_commit_callbacks
+):
+    # The pages are staff's, but shared on a screen or in a screenshot: a key in a URL shows
+    # there as it would in a reason. The URL submitted stays a link to the whole address (to
+    # open the page, to paste its text instead); where the fetch ended is text only, as a
+    # redirect's Location is anything a site sends.
+    intake_server.set(
+        "/moved",
+        "",
+        status=302,
+        headers={"Location": f"http://desk:{SECRET}@news.example/gone?token={SECRET}"},
+    )
+    submitted = intake_server.url(f"/moved?token={SECRET}")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = intake_job_submit(url=submitted)
+    job.refresh_from_db()
+    assert job.fetched_url == f"http://desk:{SECRET}@news.example/gone?token={SECRET}"
+    client.force_login(fact_checker())
+    page = client.get(f"/intake/jobs/{job.pk}/").content.decode()
+    link = f'<a href="{submitted}" rel="noopener noreferrer nofollow">'
+    assert f"{link}{intake_server.url('/moved')}?…</a>" in page
+    assert "http://news.example/gone?… (where the fetch ended, after redirects)" in page
+    # Only links hold the key (this one, and "Paste the article's text instead"'s to the form).
+    assert SECRET not in re.sub(r' href="[^"]*"', "", page)
+    listing = client.get("/intake/").content.decode()
+    assert f"{intake_server.url('/moved')}?…" in listing
+    assert "→ http://news.example/gone?…" in listing
+    assert SECRET not in listing
+    # An import's page lists the jobs of its URL rows alike.
+    batch = ImportBatch.objects.create(file_name="wire.csv", file_format="csv", content="url\n")
+    IntakeJob.objects.filter(pk=job.pk).update(import_batch=batch, import_line=2)
+    imported = client.get(f"/intake/imports/{batch.pk}/").content.decode()
+    assert f"{intake_server.url('/moved')}?…</a>" in imported
+    assert SECRET not in imported
+
+
+def test_a_redirect_to_a_script_address_is_not_made_a_link(
+    intake_server, client, django_capture_on_commit_callbacks
+):
+    intake_server.set("/moved", "", status=302, headers={"Location": "javascript:alert(1)"})
+    with django_capture_on_commit_callbacks(execute=True):
+        job = intake_job_submit(url=intake_server.url("/moved"))
+    job.refresh_from_db()
+    assert job.fetched_url == "javascript:alert(1)"
+    client.force_login(fact_checker())
+    page = client.get(f"/intake/jobs/{job.pk}/").content.decode()
+    assert "javascript:alert(1) (where the fetch ended" in page
+    assert 'href="javascript:' not in page

@@ -39,6 +39,9 @@ def test_the_demo_text_is_labelled_as_the_team_s_and_the_seed_keeps_its_outlet(c
     assert demo.outlet.name == "Demo (written by the team)"
     assert demo.outlet.domain.endswith(".invalid")  # a placeholder that resolves nowhere
     assert "Fact-check desk" not in demo.byline
+    # Its text says who wrote it as the byline does, not "the fact-check desk" under "The team".
+    assert "written by the team" in demo.body
+    assert "fact-check desk" not in demo.body.lower()
     client.force_login(fact_checker())
     page = client.get(f"/articles/{demo.pk}/").text
     assert '<p class="meta">Demo (written by the team) · ' in page

@@ -2,32 +2,27 @@
 // import's progress bar and counts. Without JavaScript the pages still work with a reload.
 (function () {
   "use strict";
+  var polls = window.factcheckPolls;  // polls.js
+
   function follow(box, update) {
     if (!box || box.dataset.inProgress !== "true") return;
     var delay = 1000;
-    var STOP = {};
-    // Logged out, the role gone, the row deleted (401, 403, 404): polling again will not
-    // help, so say why below the box, in the answer's own words, and stop. A server error is
-    // retried.
-    function refused(response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        var note = document.createElement("p");
-        note.className = "error";
-        note.setAttribute("role", "alert");
-        note.id = box.id + "-stopped";
-        note.textContent = data.detail || "The status cannot be read: reload this page.";
-        box.after(note);
-        return STOP;
-      });
+    // After the box, not in it: the job's box is a <dl>, where a <p> may not go.
+    function refused(message) {
+      var note = document.createElement("p");
+      note.className = "error";
+      note.setAttribute("role", "alert");
+      note.id = box.id + "-stopped";
+      note.textContent = message;
+      box.after(note);
     }
     function poll() {
       fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
-          if (response.ok) return response.json();
-          return response.status >= 400 && response.status < 500 ? refused(response) : null;
+          return polls.read(response, "The status cannot be read: reload this page.", refused);
         })
         .then(function (data) {
-          if (data === STOP) return;
+          if (data === polls.STOP) return;
           if (data) {
             update(data);
             // A job is settled once its article's analysis has ended too; an import once the

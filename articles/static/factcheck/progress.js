@@ -7,26 +7,20 @@
   var label = document.getElementById("analysis-status");
   var errorBox = document.getElementById("analysis-error");
   var delay = 1500;
-  var STOP = {};
+  var polls = window.factcheckPolls;  // polls.js
 
-  // Logged out, the role gone, the article deleted (401, 403, 404): polling again will not
-  // help, so say why, in the answer's own words, and stop. A server error is retried.
-  function refused(response) {
-    return response.json().catch(function () { return {}; }).then(function (data) {
-      errorBox.textContent = data.detail || "The analysis status cannot be read: reload this page.";
-      errorBox.hidden = false;
-      return STOP;
-    });
+  function refused(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
   }
 
   function poll() {
     fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
-        if (response.ok) return response.json();
-        return response.status >= 400 && response.status < 500 ? refused(response) : null;
+        return polls.read(response, "The analysis status cannot be read: reload this page.", refused);
       })
       .then(function (data) {
-        if (data === STOP) return;
+        if (data === polls.STOP) return;
         if (data) {
           label.textContent = data.label;
           label.className = "status status-" + data.status;
