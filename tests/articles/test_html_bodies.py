@@ -33,6 +33,11 @@ HTML_FRAGMENTS = [
     "<p>The mayor said the budget grew by 40 percent.</p>",
     "The mayor said the budget grew by <b>40 percent</b>.<br>Critics <em>disagreed</em>.",
     "<script>document.cookie</script><style>p { color: red }</style>",
+    # Laid out as a CMS's source view shows it: each tag on a line of its own, or spaced apart
+    # from the text it wraps. Its tags touched no text and were stored.
+    '<div class="story">\n  <p>\n    The mayor said the budget grew by 40 percent.\n  </p>\n</div>',
+    '<p class="lead"> The mayor said the budget grew by 40 percent. </p>',
+    "The mayor said the budget grew by 40 percent.\n<br>\n<br>\nCritics disagreed.\n<hr>",
 ]
 # Text that only mentions markup, stored as the paste form stores it.
 TEXTS_ABOUT_MARKUP = [
@@ -42,6 +47,8 @@ TEXTS_ABOUT_MARKUP = [
     "The style guide says to write <b> and </b> around a name, not <strong> and </strong>.",
     'The attacker hid <script src="https://evil.example/x.js"> in the footer, police said.',
     "A feed that sends <br> or <img> where text belongs (</p>, say) breaks the app.",
+    "<p> tags were misused on the council's site, the web team said, and so was </p>.",
+    "A <b> tag,\nthe guide said, marks a name; <i> marks a title.\nNobody uses </u> now.",
 ]
 
 
