@@ -96,7 +96,7 @@ class DuplicateArticle(ValidationError):
 
 def body_normalize(body: str | bytes) -> str:
     """The text as stored: valid UTF-8, NFC, Unix line endings, no control characters but line
-    breaks and tabs (storable_body), no surrounding blank space."""
+    breaks and tabs and no bidi controls (storable_body), no surrounding blank space."""
     if isinstance(body, bytes):
         try:
             body = body.decode("utf-8")
