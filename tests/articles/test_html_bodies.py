@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from articles.intake import jobrun
 from articles.intake.bulk import import_batch_create
-from articles.intake.extract import ExtractedArticle
 from articles.models import Article, IntakeJob, IntakeStatus, SourceKind
 from tests.api_clients import client_with, make_key
-from tests.factories import editor
+from tests.factories import editor, extracted_page
 
 pytestmark = pytest.mark.django_db
 
@@ -155,14 +154,8 @@ def test_a_fetched_page_that_quotes_markup_is_stored_as_extracted():
     # The desk's own extraction is the article's text: a piece on web design quotes tags.
     job = IntakeJob.objects.create(url="https://news.example/css", source_kind=SourceKind.API)
     body = "Write <p>Hello</p> to make a paragraph, the course said."
-    extracted = ExtractedArticle(
-        title="Learning HTML",
-        body=body,
-        byline="",
-        published_at=datetime(2026, 11, 18, 12, tzinfo=UTC),
-        language="en",
-        canonical_url="",
-        site_name="",
+    extracted = extracted_page(
+        title="Learning HTML", body=body, published_at=datetime(2026, 11, 18, 12, tzinfo=UTC)
     )
     job = jobrun._store(job, job.url, extracted)
     job.refresh_from_db()
