@@ -96,7 +96,7 @@ class DuplicateArticle(ValidationError):
 
 def body_normalize(body: str | bytes) -> str:
     """The text as stored: valid UTF-8, NFC, Unix line endings, no control characters but line
-    breaks and tabs (storable_body), no surrounding blank space."""
+    breaks and tabs and no bidi controls (storable_body), no surrounding blank space."""
     if isinstance(body, bytes):
         try:
             body = body.decode("utf-8")
@@ -265,11 +265,32 @@ def _language_codes() -> frozenset[str]:
 
 
 def outlet_domain_refusal(domain: str) -> str | None:
-    """Why this is not an outlet's domain, or None (given lower-cased, without 'www.')."""
+    """Why this is not an outlet's domain, or None (given lower-cased, without 'www.'). An IP
+    address names a server, not a newsroom: the outlet list, its filter and the fact-check's
+    "Claimed by ... in" would show 203.0.113.5 as a publisher, one per server it moved to."""
+    if _is_ip_address(domain):
+        return (
+            f"{url_shown(domain)} is an IP address, not a domain: give the outlet's domain, "
+            "such as reuters.com."
+        )
     labels = domain.split(".")
-    if len(domain) <= 253 and len(labels) >= 2 and all(map(_HOST_LABEL.fullmatch, labels)):
+    if (
+        len(domain) <= 253
+        and len(labels) >= 2
+        and all(map(_HOST_LABEL.fullmatch, labels))
+        # No top-level domain is all digits (RFC 3696): "127.1" is an address's short form.
+        and not labels[-1].isdigit()
+    ):
         return None
     return "Give the outlet's domain, such as reuters.com."
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return False
+    return True
 
 
 def outlet_domain_normalize(domain: str) -> str:
@@ -283,16 +304,24 @@ def domain_from_url(url: str) -> str:
 
 def outlet_domain_named(name: str) -> str:
     """The domain an outlet's name stands for when the name is a domain or an address
-    ("reuters.com", "https://www.Example.org/path"), else ""."""
+    ("reuters.com", "https://www.Example.org/path"), else "": for an IP address too. Also the
+    outlet of an article's URL: one whose host is an IP address has none."""
+    domain = _host_named(name)
+    return "" if outlet_domain_refusal(domain) else domain
+
+
+def _host_named(name: str) -> str:
+    """The host a name stands for when it is a host or an address, as a domain is stored."""
     text = (name or "").strip()
     if not text or any(char.isspace() for char in text) or "@" in text:
         return ""
+    if _is_ip_address(text):
+        return text  # "2001:db8::1", which would read as a host and a port
     try:
         host = urlsplit(text if "://" in text else f"http://{text}").hostname or ""
     except ValueError:
         return ""
-    domain = outlet_domain_normalize(host)
-    return "" if outlet_domain_refusal(domain) else domain
+    return outlet_domain_normalize(host)
 
 
 def outlet_get_or_create(*, name: str = "", domain: str = "") -> Outlet | None:
@@ -300,6 +329,9 @@ def outlet_get_or_create(*, name: str = "", domain: str = "") -> Outlet | None:
     name that is a domain or an address means that domain: matched by it, it is no junk
     "reuters-com.unknown" beside the real outlet."""
     name, domain = storable_line(name or ""), outlet_domain_normalize(domain)
+    if _is_ip_address(_host_named(name)):
+        # A page's site name is its host where it names none: an address is no outlet's name.
+        name = ""
     named = outlet_domain_named(name)
     if named:
         domain = domain or named
@@ -484,7 +516,7 @@ def article_create(
         with transaction.atomic():
             outlet = outlet_get_or_create(
                 name=outlet_name,
-                domain=outlet_domain or (domain_from_url(clean.url) if clean.url else ""),
+                domain=outlet_domain or outlet_domain_named(clean.url),
             )
             return Article.objects.create(
                 title=clean.title,

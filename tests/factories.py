@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from articles.intake.extract import ExtractedArticle
 from articles.models import Article, Outlet, SourceKind
 from articles.services import body_content_hash
 from claims.models import Claim, EvidenceSource, Rating, Speaker, Verdict
@@ -330,3 +331,17 @@ def modified_at_recomputed() -> None:
 
     migration = importlib.import_module("claims.migrations.0027_verdict_modified_at_backfill")
     migration.modified_at_stamped(apps, None)
+
+
+def extracted_page(**fields) -> ExtractedArticle:
+    """A fetched page as article_extract gives it, naming only a title and a text unless told."""
+    page = {
+        "title": "A page",
+        "body": "The council said the budget grew 4 percent.",
+        "byline": "",
+        "published_at": None,
+        "language": "en",
+        "canonical_url": "",
+        "site_name": "",
+    }
+    return ExtractedArticle(**(page | fields))

@@ -96,6 +96,10 @@ _BEFORE_A_WORD = "([{\"'\u201c\u2018\u00ab"
 _AFTER_A_WORD = ".,;:!?)]}\"'\u201d\u2019\u00bb"
 # Two tags are one element, as a story may quote one ("<b></b>"); a third is markup.
 _MARKUP_TAGS_IN_HTML = 3
+# A line of tags alone is how HTML is laid out (a CMS's source view, pretty-printed markup:
+# '<div class="story">', then "  <p>" on the next line), never how a sentence mentions a tag.
+# One tag per repetition ("[^<>]*" cannot run past its ">"), so a line is read once.
+_TAGS_ALONE_ON_A_LINE = re.compile(rf"^[^\S\n]*(?:{_TAG.pattern}[^\S\n]*)+$", re.I | re.M)
 
 
 def _marks_up(text: str, tag: re.Match) -> bool:
@@ -112,17 +116,31 @@ def text_is_html(text: str) -> bool:
     """Whether a text is HTML (a page's source, a CMS's HTML view, a copied fragment), not an
     article's text, which may quote a tag or two: the one test for the paste form, the API,
     bulk rows and the admin (articles.services)."""
-    if _DOCUMENT_START.match(text):
+    if _DOCUMENT_START.match(text) or _wrapped_in_tags(text.strip()):
         return True
+    alone = {
+        tag.start()
+        for line in _TAGS_ALONE_ON_A_LINE.finditer(text)
+        for tag in _TAG.finditer(text, line.start(), line.end())
+    }
     markup = 0
     for tag in _TAG.finditer(text):
-        if _marks_up(text, tag):
+        if tag.start() in alone or _marks_up(text, tag):
             if not text[: tag.start()].strip():
                 return True  # the text starts with markup: '<div class="story">The mayor…'
             markup += 1
             if markup == _MARKUP_TAGS_IN_HTML:
                 return True
     return False
+
+
+def _wrapped_in_tags(text: str) -> bool:
+    """Whether the text opens with a tag and ends with a closing one ("<p> The mayor … </p>"):
+    an element, however its text is spaced inside it. A text about markup opens or ends with
+    words."""
+    opening = _TAG.match(text)
+    closing = _TAG.fullmatch(text, text.rfind("<")) if opening else None
+    return bool(opening and not opening.group(1) and closing and closing.group(1))
 
 
 def pasted_html_text(text: str) -> str | None:

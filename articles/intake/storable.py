@@ -1,8 +1,8 @@
 """Whether text from outside can be stored. JSON's "\\u0000" gives a NUL, which PostgreSQL
 refuses in text and jsonb alike, and "\\ud800" half a surrogate pair, which is not UTF-8: a
 document holding either is refused (json_unstorable). Other control characters and the bidi
-controls are dropped from a one-line text (a title, a name: storable_line) and from the desk's
-own text (storable_text, through articles.services.visible_text), and from an article's text
+controls are dropped from a one-line text (a title, a name: storable_line), from the desk's
+own text (storable_text, through articles.services.visible_text) and from an article's text
 (storable_body, a vertical tab or form feed a line break); the control characters alone
 from a document kept whole (json_controls_dropped, for a ClaimReview's raw JSON). The one rule
 for bulk rows, feeds, ClaimReview and the desk; no Django, no database. Also how a JSON object
@@ -52,12 +52,18 @@ _BREAK_CONTROLS = re.compile("[ \t]*[\x0b\x0c]+[ \t]*")
 
 def storable_body(text: str) -> str:
     """An article's text as stored, however it came (pasted, the API, a bulk row, the admin, a
-    fetched page): a vertical tab or form feed a line break, the other control characters
-    dropped as storable_text drops them (line breaks and tabs kept). They were stored and
-    published raw, in the claims, the public page and ClaimReview. A NUL is refused before
-    (articles.services.body_normalize). The bidi controls stay: an article's own text is
-    published as its claims quote it, and a right-to-left one may use them."""
-    return _controls_dropped(_BREAK_CONTROLS.sub("\n", text))
+    fetched page): a vertical tab or form feed a line break, the other control characters and
+    the bidi controls dropped as storable_text drops them (line breaks, tabs and the bidi
+    marks kept). They were stored and published raw, in the claims, the public page and
+    ClaimReview. A NUL is refused before (articles.services.body_normalize).
+
+    The bidi controls go even from a right-to-left text, which orders itself by its letters
+    (the marks place a neutral character where that is not enough): a claim is a slice of
+    the text, so an embedding or isolate closed in the next sentence is an unclosed one in the
+    claim, and a U+202E in a claim reversed what followed it wherever the claim is shown,
+    ClaimReview and the API included, where no template could isolate it. Only rows stored
+    from now on: a sentence's offsets point into the body as it was stored."""
+    return storable_text(_BREAK_CONTROLS.sub("\n", text))
 
 
 def _controls_dropped(text: str) -> str:

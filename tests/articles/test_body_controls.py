@@ -78,3 +78,40 @@ def test_the_api_stores_and_answers_an_article_without_control_characters(
         "The mayor said the budget grew by 40 percent.",
         "Council members voted 7 to 2.",
     ]
+
+
+# A right-to-left text with the marks it uses (U+200F), and the controls nobody types: an
+# override closed only in the next sentence, an isolate never closed.
+BIDI_PASTED = (
+    "\u05d4\u05e8\u05d0\u05e9 \u05d0\u05de\u05e8\u200f: the mayor said the budget grew by "
+    "\u202e40 percent.\nCouncil\u202c members voted \u20677 to 2\u2069. Turnout fell \u2066sharply."
+)
+BIDI_STORED = (
+    "\u05d4\u05e8\u05d0\u05e9 \u05d0\u05de\u05e8\u200f: the mayor said the budget grew by "
+    "40 percent.\nCouncil members voted 7 to 2. Turnout fell sharply."
+)
+
+
+def test_bidi_controls_are_dropped_from_an_article_text_and_its_bidi_marks_kept():
+    assert storable_body(BIDI_PASTED) == BIDI_STORED
+    assert storable_body("\u05d0\u200e1\u200f\u061c") == "\u05d0\u200e1\u200f\u061c"
+
+
+def test_a_claim_quoted_from_the_text_carries_no_override_that_would_reverse_the_page(
+    client, django_capture_on_commit_callbacks
+):
+    # A claim is a slice of the text: the U+202E opened in the first sentence was closed only
+    # in the second, so the first claim reversed whatever followed it on the page.
+    client.force_login(fact_checker())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("articles:submit"), {"title": "Budget grows", "body": BIDI_PASTED}
+        )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.body == BIDI_STORED
+    assert sorted(article.claims.values_list("text", flat=True)) == [
+        "Council members voted 7 to 2.",
+        "\u05d4\u05e8\u05d0\u05e9 \u05d0\u05de\u05e8\u200f: the mayor said the budget grew by "
+        "40 percent.",
+    ]

@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from articles.intake import jobrun
 from articles.intake.bulk import import_batch_create
-from articles.intake.extract import ExtractedArticle
 from articles.models import Article, IntakeJob, IntakeStatus, SourceKind
 from tests.api_clients import client_with, make_key
-from tests.factories import editor
+from tests.factories import editor, extracted_page
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +32,11 @@ HTML_FRAGMENTS = [
     "<p>The mayor said the budget grew by 40 percent.</p>",
     "The mayor said the budget grew by <b>40 percent</b>.<br>Critics <em>disagreed</em>.",
     "<script>document.cookie</script><style>p { color: red }</style>",
+    # Laid out as a CMS's source view shows it: each tag on a line of its own, or spaced apart
+    # from the text it wraps. Its tags touched no text and were stored.
+    '<div class="story">\n  <p>\n    The mayor said the budget grew by 40 percent.\n  </p>\n</div>',
+    '<p class="lead"> The mayor said the budget grew by 40 percent. </p>',
+    "The mayor said the budget grew by 40 percent.\n<br>\n<br>\nCritics disagreed.\n<hr>",
 ]
 # Text that only mentions markup, stored as the paste form stores it.
 TEXTS_ABOUT_MARKUP = [
@@ -42,6 +46,8 @@ TEXTS_ABOUT_MARKUP = [
     "The style guide says to write <b> and </b> around a name, not <strong> and </strong>.",
     'The attacker hid <script src="https://evil.example/x.js"> in the footer, police said.',
     "A feed that sends <br> or <img> where text belongs (</p>, say) breaks the app.",
+    "<p> tags were misused on the council's site, the web team said, and so was </p>.",
+    "A <b> tag,\nthe guide said, marks a name; <i> marks a title.\nNobody uses </u> now.",
 ]
 
 
@@ -148,14 +154,8 @@ def test_a_fetched_page_that_quotes_markup_is_stored_as_extracted():
     # The desk's own extraction is the article's text: a piece on web design quotes tags.
     job = IntakeJob.objects.create(url="https://news.example/css", source_kind=SourceKind.API)
     body = "Write <p>Hello</p> to make a paragraph, the course said."
-    extracted = ExtractedArticle(
-        title="Learning HTML",
-        body=body,
-        byline="",
-        published_at=datetime(2026, 11, 18, 12, tzinfo=UTC),
-        language="en",
-        canonical_url="",
-        site_name="",
+    extracted = extracted_page(
+        title="Learning HTML", body=body, published_at=datetime(2026, 11, 18, 12, tzinfo=UTC)
     )
     job = jobrun._store(job, job.url, extracted)
     job.refresh_from_db()

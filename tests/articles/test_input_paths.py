@@ -10,12 +10,11 @@ from django.utils import timezone
 from articles.forms import ArticleSubmitForm, FeedForm
 from articles.intake import jobrun
 from articles.intake.bulk import import_batch_create
-from articles.intake.extract import ExtractedArticle
 from articles.models import Article, ImportBatch, IntakeJob, IntakeStatus, SourceKind
 from articles.publication_dates import published_at_refusal
 from articles.services import article_update
 from tests.claims.admin_forms import admin_save
-from tests.factories import ArticleFactory, editor, fact_checker
+from tests.factories import ArticleFactory, editor, extracted_page, fact_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -173,15 +172,7 @@ def test_an_admin_edit_keeps_a_future_date_stored_before_the_rule():
 def fetched_page_stored(url: str, published_at: datetime) -> IntakeJob:
     """A URL job whose fetched page gave `published_at`, stored as the worker stores it."""
     job = IntakeJob.objects.create(url=url, source_kind=SourceKind.URL)
-    extracted = ExtractedArticle(
-        title="A page",
-        body="The council said the budget grew 4 percent.",
-        byline="",
-        published_at=published_at,
-        language="en",
-        canonical_url="",
-        site_name="",
-    )
+    extracted = extracted_page(published_at=published_at)
     job = jobrun._store(job, job.url, extracted)
     job.refresh_from_db()
     return job
