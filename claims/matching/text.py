@@ -6,9 +6,12 @@ Python: no Django, no numpy.
 """
 
 import re
+import unicodedata
 
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S*", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Typographic apostrophes (what phones and word processors type) read as the straight one.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor"})
 STOPWORDS = frozenset(
@@ -123,9 +126,22 @@ def embedding_text(text: str) -> str:
     return text_clean(text) or text
 
 
+def _words(text: str) -> list[str]:
+    """The words of `text` as every lexical check reads them, so that "Bídén’s" and "Biden"
+    are one word and "doesn’t" a negation: lower case, accents dropped (NFKD, combining marks
+    removed), curly apostrophes straight, "n't" -> " not", a possessive "'s" dropped."""
+    folded = text.lower()
+    # Most texts are plain ASCII; retrieval tokenises every candidate of every query.
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+        folded = folded.translate(_APOSTROPHES)
+    folded = folded.replace("n't", " not")
+    return [word.removesuffix("'s") for word in _TOKEN.findall(folded)]
+
+
 def tokens(text: str) -> list[str]:
-    words = _TOKEN.findall(text.lower().replace("n't", " not"))
-    return [word for word in words if word not in STOPWORDS]
+    return [word for word in _words(text) if word not in STOPWORDS]
 
 
 def word_count(text: str) -> int:
@@ -133,7 +149,12 @@ def word_count(text: str) -> int:
 
 
 def numbers_in(text: str) -> frozenset[str]:
-    return frozenset(number.replace(",", "") for number in _NUMBER.findall(text))
+    """Each number once, without thousands commas, in ASCII digits: `\\d` also matches other
+    scripts' digits ("２０" full width, "٢٠" Arabic-Indic), which must agree with "20"."""
+    return frozenset(
+        "".join(str(unicodedata.decimal(char, char)) for char in number.replace(",", ""))
+        for number in _NUMBER.findall(text)
+    )
 
 
 def numbers_agree(first: str, second: str) -> bool:
@@ -144,5 +165,4 @@ def numbers_agree(first: str, second: str) -> bool:
 
 
 def is_negated(text: str) -> bool:
-    words = _TOKEN.findall(text.lower().replace("n't", " not"))
-    return sum(word in _NEGATIONS for word in words) % 2 == 1
+    return sum(word in _NEGATIONS for word in _words(text)) % 2 == 1
