@@ -66,9 +66,22 @@ def version_conflict(verdict: Verdict, *, actor, draft: bool = False) -> Version
     )
 
 
+class TakenOver(PermissionDenied):
+    """A draft refused because a colleague holds the claim now. Its message says the text is
+    kept below, true where the refused form is drawn again (the claim page, the admin form's
+    check); `not_kept` is what a page that cannot draw it again says instead."""
+
+    def __init__(self, happened: str):
+        super().__init__(f"{happened}. Your text is kept below so you can copy it.")
+        self.not_kept = (
+            f"{happened}. What you typed could not be kept: this page shows the verdict as it "
+            "is now."
+        )
+
+
 def taken_over(
     claim, verdict: Verdict | None, *, actor, expected_version: int | None
-) -> PermissionDenied | None:
+) -> TakenOver | None:
     """The refusal of a draft `actor` may not save because a colleague holds the claim now
     (claims.ownership's rule), saying how they came to hold it and when; None where the rule
     allows the save. "Changed by ... reload to see their changes" read as an edit to merge,
@@ -92,7 +105,7 @@ def taken_over(
         happened += f"; it is now assigned to {holder}"
         if verdict is not None and verdict.version != expected_version:
             happened += ", and its verdict has changed since you opened the page"
-    return PermissionDenied(f"{happened}. Your text is kept below so you can copy it.")
+    return TakenOver(happened)
 
 
 def _holder_since(claim):

@@ -5,20 +5,21 @@ Imports only Django."""
 
 import re
 
-from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import model_format_dict
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import EmptyResultSet
-from django.http import HttpResponseRedirect
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.utils.translation import gettext, ngettext
 
 
 class RefusedActionMixin:
     """An action the user may not run, posted anyway (a forged form, or a page drawn before a
-    role changed), is refused with a message naming it, not Django's "No action selected.",
-    which reads as if the click were lost. The site-wide actions ("Delete selected …") are
-    covered as the admin's own. `action_refusals` gives an action its own words."""
+    role changed), is a 403 whose reason names it: not Django's "No action selected." and the
+    list again, a 302 as if the click were lost, which told a script or a log nothing was
+    refused. The site-wide actions ("Delete selected …") are covered as the admin's own.
+    `action_refusals` gives an action its own words. Rows the user may see but the action may
+    not change are the action's service's to refuse, each named in the list's messages: the
+    list offers every row to select, so such a selection is no forgery."""
 
     action_refusals: dict[str, str] = {}
 
@@ -29,8 +30,7 @@ class RefusedActionMixin:
         if readable and request.method == "POST" and "action" in request.POST:
             refusal = self._action_refusal(request, request.POST["action"])
             if refusal:
-                self.message_user(request, refusal, level=messages.ERROR)
-                return HttpResponseRedirect(request.get_full_path())
+                raise PermissionDenied(refusal)
         return super().changelist_view(request, extra_context)
 
     def _action_refusal(self, request, name: str) -> str | None:

@@ -46,18 +46,25 @@ def password_check(*, request, user, password: str) -> bool:
     return True
 
 
+def refused_form_answers_400(response):
+    """`response`, a 400 where it draws its page again with a refused form (its `form`, or an
+    admin change form's): Django's own views answer 200 there, which a script or a monitor
+    cannot tell from the page."""
+    context = getattr(response, "context_data", None) or {}
+    form = context.get("form") or getattr(context.get("adminform"), "form", None)
+    if form is not None and form.is_bound and form.errors:
+        response.status_code = 400
+    return response
+
+
 def failed_login_answers_400(view):
     """A log-in view whose refused form (a wrong password, a missing or too long name) answers
     400 with the same page and its error. Django's LoginView, and the admin's, answer 200."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        form = (getattr(response, "context_data", None) or {}).get("form")
-        if form is not None and form.is_bound and form.errors:
-            # AxesMiddleware, after the view, still turns a locked-out one into its 429.
-            response.status_code = 400
-        return response
+        # AxesMiddleware, after the view, still turns a locked-out one into its 429.
+        return refused_form_answers_400(view(request, *args, **kwargs))
 
     return wrapped
 

@@ -171,6 +171,7 @@ def test_the_admin_setting_another_user_s_password_says_what_the_desk_says(
     path = f"/admin/auth/user/{someone.pk}/password/"
     response = client.post(path, {"usable_password": "true", **data})
 
+    assert response.status_code == 400  # as the desk's own password page answers
     assert message in response.context["form"].errors[field]
     someone.refresh_from_db()
     assert someone.check_password(PASSWORD)
@@ -190,9 +191,21 @@ def test_the_admin_adding_a_user_says_what_the_desk_says(client, someone):
         },
     )
 
+    assert response.status_code == 400
     assert response.context["adminform"].form.errors["password2"] == [
         "The two new passwords are not the same: type the same one in both boxes."
     ]
     page = response.content.decode()
     assert not [text for text in DJANGO_TEXTS if text in page]
     assert "The same as above, to catch a typing slip." in page
+
+
+def test_the_admin_s_user_pages_still_open_with_200_and_a_good_form_goes_through(client, someone):
+    assert client.get("/admin/auth/user/add/").status_code == 200
+    path = f"/admin/auth/user/{someone.pk}/password/"
+    assert client.get(path).status_code == 200
+    new = {"password1": "a-long-Unusual-phrase-42", "password2": "a-long-Unusual-phrase-42"}
+    response = client.post(path, {"usable_password": "true", **new})
+    assert response.status_code == 302
+    someone.refresh_from_db()
+    assert someone.check_password(new["password1"])

@@ -288,8 +288,11 @@ class VerdictAdmin(
                 explanation=form.cleaned_data.get("explanation", ""),
                 sources=sources,
             )
+        except verdict_conflicts.TakenOver as taken:
+            # Taken over between the form's check and the save: the admin answers a refused
+            # save with the change page drawn afresh, the typed text gone.
+            self.save_refused(request, PermissionDenied(taken.not_kept))
         except (ValidationError, IllegalTransition, PermissionDenied) as error:
-            # PermissionDenied: taken over between the form's check and the save.
             self.save_refused(request, error)
 
     @admin.action(description="Submit for review", permissions=["change"])

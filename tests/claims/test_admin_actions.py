@@ -91,22 +91,33 @@ def test_submitting_a_selection_with_a_draft_that_has_no_source_submits_none(cli
     ]
 
 
-def test_a_fact_checker_posting_the_publish_action_anyway_changes_nothing_and_is_told_why(client):
+def refused(client, url, action, rows, **fields) -> str:
+    """A forged action's answer: a 403 (the desk's page), its reason the one returned."""
+    selected = {"action": action, "_selected_action": [row.pk for row in rows]}
+    response = client.post(url, selected | fields)
+    assert response.status_code == 403
+    assert "You cannot open this page" in response.text
+    return response.context["exception"]
+
+
+def test_a_fact_checker_posting_the_publish_action_anyway_is_a_403_that_changes_nothing(client):
     verdict = submitted_verdict()
     client.force_login(fact_checker())
-    shown = act(client, VERDICTS, "publish", [verdict])
-    assert shown == ["Only editors approve and publish verdicts: nothing was published."]
+    assert refused(client, VERDICTS, "publish", [verdict]) == (
+        "Only editors approve and publish verdicts: nothing was published."
+    )
     assert statuses([verdict]) == [VerdictStatus.SUBMITTED]
+    assert not verdict.claim.events.filter(kind=ClaimEventKind.PUBLISHED).exists()
 
 
 @pytest.mark.parametrize("role", [fact_checker, editor])
-def test_a_role_that_may_not_delete_verdicts_posting_delete_selected_is_told_why(client, role):
+def test_a_role_that_may_not_delete_verdicts_posting_delete_selected_is_a_403(client, role):
     verdict = submitted_verdict()
     client.force_login(role())
-    assert act(client, VERDICTS, "delete_selected", [verdict]) == [
+    assert refused(client, VERDICTS, "delete_selected", [verdict]) == (
         "You may not “Delete selected verdicts”: it needs the permission to delete verdicts, "
         "which your account does not have. Nothing changed."
-    ]
+    )
     assert Verdict.objects.filter(pk=verdict.pk).exists()
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from claims.admin import corrections as corrections_admin
 from claims.models import ApplicationStatus, ClaimEvent, ClaimEventKind, CorrectionRequest
-from tests.claims.test_admin_actions import act
+from tests.claims.test_admin_actions import act, refused
 from tests.factories import (
     UserFactory,
     correction_sent,
@@ -141,9 +141,10 @@ def test_a_fact_checker_is_offered_no_rejecting_and_a_forged_one_rejects_nothing
     correction = sent()
     client.force_login(fact_checker())
     assert 'value="reject"' not in client.get(CORRECTIONS).content.decode()
-    refusal = ["Only editors reject corrections: nothing was rejected."]
-    assert act(client, CORRECTIONS, "reject", [correction]) == refusal
-    assert shown(rejected_with(client, [correction], "Forged.")) == refusal
+    refusal = "Only editors reject corrections: nothing was rejected."
+    assert refused(client, CORRECTIONS, "reject", [correction]) == refusal
+    # The reason page's form, forged too.
+    assert refused(client, CORRECTIONS, "reject", [correction], post="yes", note="x") == refusal
     assert rows_now([correction])[0].status == ApplicationStatus.PENDING
 
 

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 
 from claims.models import ApplicationStatus, Correction, CorrectionRequest, Verdict
-from tests.claims.test_admin_actions import act
+from tests.claims.test_admin_actions import act, refused
 from tests.factories import (
     correction_sent,
     drafted_verdict,
@@ -87,8 +87,8 @@ def test_a_fact_checker_reads_the_corrections_but_is_offered_no_publishing(clien
     page = client.get(CORRECTIONS).content.decode()
     assert escape(correction.verdict.claim.text[:40]) in page
     assert 'value="publish"' not in page
-    forged = act(client, CORRECTIONS, "publish", [correction])
-    assert forged == ["Only editors publish corrections: nothing was published."]
+    forged = refused(client, CORRECTIONS, "publish", [correction])
+    assert forged == "Only editors publish corrections: nothing was published."
     assert statuses([correction]) == [ApplicationStatus.PENDING]
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles.times import desk_time
 from claims import attribution, bulk, ownership, services, timeline, verdicts
+from claims.admin.verdicts import VerdictAdminForm
 from claims.models import ClaimEventKind, ClaimStatus, Speaker, Verdict, VerdictStatus
 from tests.claims.admin_forms import admin_save, change_form_fields
 from tests.factories import (
@@ -426,6 +427,35 @@ def test_saving_in_the_admin_after_an_editor_took_the_claim_over_says_so_and_kee
         "assigned to boss. Your text is kept below so you can copy it."
     ]
     assert 'name="conclusion" value="Typed meanwhile."' in response.content.decode()
+    assert Verdict.objects.get(claim=held).conclusion == "The colleague's wording."
+
+
+def test_a_take_over_between_the_admin_form_s_check_and_the_save_says_the_text_is_not_kept(
+    client, held, colleague, monkeypatch
+):
+    # The service refuses what the form let through; the admin then draws the page afresh, so
+    # "kept below" would point at text that is gone.
+    client.force_login(colleague)
+    url = reverse("admin:claims_verdict_change", args=[held.verdict.pk])
+    fields = change_form_fields(client, url)
+    checked = VerdictAdminForm.clean
+    taken = []
+
+    def clean_then_taken_over(form):
+        cleaned = checked(form)
+        taken.append(_taken_over_by_boss(held, colleague))
+        return cleaned
+
+    monkeypatch.setattr(VerdictAdminForm, "clean", clean_then_taken_over)
+    response = client.post(url, fields | {"conclusion": "Typed meanwhile.", "_save": "Save"})
+    assert response.status_code == 302 and response["Location"] == url
+    page = client.get(url)
+    assert [str(message) for message in page.context["messages"]] == [
+        f"Nothing was saved: boss took this claim over from you at "
+        f"{desk_time(taken[0].created_at)}; it is now assigned to boss. What you typed could "
+        "not be kept: this page shows the verdict as it is now."
+    ]
+    assert "Typed meanwhile." not in page.content.decode()
     assert Verdict.objects.get(claim=held).conclusion == "The colleague's wording."
 
 

@@ -570,14 +570,15 @@ MATRIX = [
         [LOGIN, FORBIDDEN, DONE, DONE, DONE, DONE],
     ),
     (
-        # The desk's rule in the admin: an editor who wrote none of the verdict publishes it.
+        # The desk's rule in the admin: an editor who wrote none of the verdict publishes it. A
+        # fact-checker is offered neither action: one posted anyway is a 403.
         AdminAction(
             "admin:claims_correctionrequest_changelist",
             "publish",
             lambda o: o["correction"].pk,
             lambda o: _correction(o).status == ApplicationStatus.APPROVED,
         ),
-        [LOGIN, FORBIDDEN, REFUSED, DONE, REFUSED, DONE],
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
         # Rejected with its reason from the action's page, as on the desk.
@@ -588,7 +589,7 @@ MATRIX = [
             lambda o: _correction(o).status == ApplicationStatus.REJECTED,
             data={"post": "yes", "note": "The table is right."},
         ),
-        [LOGIN, FORBIDDEN, REFUSED, DONE, REFUSED, DONE],
+        [LOGIN, FORBIDDEN, FORBIDDEN, DONE, REFUSED, DONE],
     ),
     (
         Admin(
