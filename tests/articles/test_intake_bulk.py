@@ -197,6 +197,24 @@ def test_a_url_rows_title_date_and_language_are_the_fetched_articles_over_its_pa
     }
 
 
+def test_a_url_rows_date_in_the_future_is_left_out_for_its_pages_saying_so_by_line(
+    intake_server, django_capture_on_commit_callbacks
+):
+    row = {
+        "url": _page_in(intake_server, "/news/later", "Later", "en"),
+        "published_at": "2099-01-01",
+    }
+    batch = run_import("rows.jsonl", json.dumps(row).encode(), django_capture_on_commit_callbacks)
+    assert (batch.queued, batch.failed) == (1, 0)
+    assert Article.objects.get().published_at == PAGE_DATE
+    assert [note["line"] for note in batch.notes] == [1]
+    # Not "stored without a publication date": the article has the page's.
+    assert batch.notes[0]["note"].startswith(
+        "The publication date given is left out, the fetched page's own used if any: "
+        "The publication date 2099-01-01 is in the future"
+    )
+
+
 def test_a_url_row_with_a_long_title_or_a_bad_date_or_language_is_refused_by_line(
     django_capture_on_commit_callbacks,
 ):
