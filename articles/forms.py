@@ -82,8 +82,9 @@ class ArticleSubmitForm(forms.Form):
         length=URL_LENGTH,
         required=False,
         assume_scheme="https",
-        help_text="Paste a link alone and the desk fetches the article; with the text below, "
-        "it records where the article was published.",
+        help_text="Paste a link alone and the desk fetches the article (a title or date given "
+        "below is kept over the page's); with the text below, it records where the article "
+        "was published.",
     )
     title = text_limit(forms.CharField(required=False), TITLE_LENGTH)
     outlet = text_limit(

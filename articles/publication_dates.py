@@ -59,13 +59,20 @@ def published_at_future_refusal(published_at: datetime | None) -> str | None:
     return None
 
 
-def published_at_for_intake(published_at: datetime | None) -> tuple[datetime | None, str]:
+STORED_UNDATED = "Stored without a publication date"
+# A bulk row giving a URL alone: its job stores the page's own date instead (intake.jobrun).
+PAGE_DATE_INSTEAD = "The publication date given is left out, the fetched page's own used if any"
+
+
+def published_at_for_intake(
+    published_at: datetime | None, *, left_out: str = STORED_UNDATED
+) -> tuple[datetime | None, str]:
     """The moment a feed, a fetched page or a bulk row may store, and a note saying what was left
-    out. Nobody is there to correct such a source, so a future date is dropped, not the article
-    (one out of range is kept, and refused with its row, as before: it is no date at all).
-    Empty rather than the fetch time: the fetch time would be a guess that ClaimReview shows as
-    the day the claim was made, where empty says "unknown"."""
+    out (`left_out`, then why). Nobody is there to correct such a source, so a future date is
+    dropped, not the article (one out of range is kept, and refused with its row, as before: it
+    is no date at all). Empty rather than the fetch time: the fetch time would be a guess that
+    ClaimReview shows as the day the claim was made, where empty says "unknown"."""
     refusal = published_at_future_refusal(published_at)
     if refusal:
-        return None, f"Stored without a publication date: {refusal}"
+        return None, f"{left_out}: {refusal}"
     return published_at, ""

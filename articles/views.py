@@ -211,10 +211,16 @@ def article_submit(request):
     if request.method == "POST" and not unreadable and form.is_valid():
         data = form.cleaned_data
         published_on = data["published_on"]
+        published_at = day_at_noon(published_on) if published_on else None
         try:
             if form.fetches_url:
+                # The title and date typed beside a URL are the article's, over the page's.
                 job = intake_job_submit(
-                    url=data["url"], outlet_name=data["outlet"], created_by=request.user
+                    url=data["url"],
+                    outlet_name=data["outlet"],
+                    title=data["title"],
+                    published_at=published_at,
+                    created_by=request.user,
                 )
             else:
                 article = services.article_submit(
@@ -223,7 +229,7 @@ def article_submit(request):
                     source_kind=SourceKind.PASTED,
                     outlet_name=data["outlet"],
                     url=data["url"],
-                    published_at=day_at_noon(published_on) if published_on else None,
+                    published_at=published_at,
                     created_by=request.user,
                 )
         except DuplicateArticle as duplicate:

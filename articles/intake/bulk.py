@@ -26,7 +26,7 @@ from django.utils import timezone
 from config.celery import drop_broken_database_connection
 
 from ..models import Article, ImportBatch, ImportStatus
-from ..publication_dates import published_at_for_intake
+from ..publication_dates import PAGE_DATE_INSTEAD, STORED_UNDATED, published_at_for_intake
 from ..services import article_refusal_reasons
 from .bulkfile import (
     file_format_for,
@@ -299,7 +299,10 @@ def _import_one(
     if row is not None:
         try:
             fields = import_row_clean(row)
-            fields["published_at"], note = published_at_for_intake(fields["published_at"])
+            fields["published_at"], note = published_at_for_intake(
+                fields["published_at"],
+                left_out=STORED_UNDATED if fields["body"] else PAGE_DATE_INSTEAD,
+            )
             outcome = import_row_store(
                 fields,
                 created_by=batch.created_by,

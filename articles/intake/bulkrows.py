@@ -55,8 +55,10 @@ def import_row_clean(row: dict) -> dict:
             )
         if timezone.is_naive(published_at):
             published_at = timezone.make_aware(published_at)
-    language = language_normalize(row.get("language") or "en")
-    if language_refusal(language):
+    # A URL row without one takes its page's (jobrun.py): "en" is assumed only with a body.
+    given_language = row.get("language") or ("en" if body else "")
+    language = language_normalize(given_language)
+    if given_language and language_refusal(language):
         raise ValidationError(
             f"language {language[:20]!r} is not a language code such as 'en' or 'pt-br'"
         )
@@ -118,6 +120,11 @@ def import_row_store(
             created_by=created_by,
             outlet_name=fields["outlet_name"],
             byline=fields["byline"],
+            # Checked there as article_submit checks a row with a body: a title too long, a
+            # date out of range, refused by line before the page is fetched.
+            title=fields["title"],
+            published_at=fields["published_at"],
+            language=fields["language"],
             import_batch=batch,
             import_line=line,
             send=fetch_here is None,

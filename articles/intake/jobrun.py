@@ -153,14 +153,22 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
     # The page's own site name, which nobody typed, is cut to the column as extract.py cuts
     # its byline and title; a name someone gave (the job's) was refused when longer.
     site_name = extracted.site_name[: OUTLET_NAME_LENGTH.limit_value]
-    published_at, note = published_at_for_intake(extracted.published_at)
+    # Given with the URL (a bulk row's, the API's, the submit form's), the title, date and
+    # language are the article's, as the byline and outlet are: the newsroom's file is
+    # deliberate, a page's metadata a guess from its markup (a headline with the site's name
+    # on it, the day it was last updated, a template's lang="en"). The page's fills in only
+    # what none was given for. A given date was checked when the job was submitted.
+    if job.published_at is not None:
+        published_at, note = job.published_at, ""
+    else:
+        published_at, note = published_at_for_intake(extracted.published_at)
     try:
         # The article and the job that names it commit together: a database error between
         # the two writes would otherwise leave the article, and the task's retry would find
         # it "already stored" and mark the job a duplicate of its own article.
         with transaction.atomic():
             article = article_submit(
-                title=extracted.title,
+                title=job.title or extracted.title,
                 body=extracted.body,
                 source_kind=job.source_kind,
                 url=canonical,
@@ -171,7 +179,7 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 # ("Staff", the site's name) and is only used where none was given.
                 byline=job.byline or extracted.byline,
                 published_at=published_at,
-                language=_page_language(extracted.language),
+                language=job.language or _page_language(extracted.language),
                 created_by=job.created_by,
                 # A URL row's article is its import's, as a row with a body is: listed under
                 # ?import_batch=N, which the import's page links to.

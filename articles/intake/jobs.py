@@ -2,19 +2,31 @@
 that a worker fetches, extracts and stores as an article (jobrun.py); every step leaves a visible
 status. Without a worker (tasks in-process) a job is run by inprocess.py, under its rules."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..lengths import text_check
 from ..models import Article, IntakeJob, IntakeStatus, SourceKind
-from ..services import BYLINE_LENGTH, OUTLET_NAME_LENGTH, DuplicateArticle, url_normalize
+from ..publication_dates import published_at_refusal
+from ..services import (
+    BYLINE_LENGTH,
+    OUTLET_NAME_LENGTH,
+    TITLE_LENGTH,
+    DuplicateArticle,
+    is_blank,
+    language_normalize,
+    language_refusal,
+    url_normalize,
+)
 from .fetch import url_refusal
 from .inprocess import intake_jobs_run_in_process
 from .jobrun import reason_sentence
 from .queue import not_in_broker, task_send, tasks_run_in_process
+from .storable import storable_line
 
 FETCH_TASK = "articles.tasks.intake_fetch"
 BROKER_DOWN_REASON = (
@@ -32,6 +44,9 @@ def intake_job_submit(
     feed=None,
     outlet_name: str = "",
     byline: str = "",
+    title: str = "",
+    published_at: datetime | None = None,
+    language: str = "",
     import_batch=None,
     import_line: int | None = None,
     queue: bool = True,
@@ -40,6 +55,8 @@ def intake_job_submit(
     """A job for this URL, queued once committed. Raises ValidationError for a URL that is never
     fetched, DuplicateArticle when an article with this URL is already stored. A URL already in
     flight gives the job that is fetching it (its `import_batch` says whose it is).
+    `outlet_name`, `byline`, `title`, `published_at` and `language`, where given, are the
+    stored article's, over what the page says (jobrun.py).
     `send=False`: queued, but not sent; the caller runs it once committed (inprocess.py)."""
     url = fetch_url = (url or "").strip()
     refusal = url_refusal(url)
@@ -49,17 +66,30 @@ def intake_job_submit(
         url = url_normalize(url)
     except ValidationError as error:
         raise ValidationError({"url": error.messages}) from None
-    # Refused as the article would refuse them, before the repeat is named; an outlet's name
-    # was cut at 200 characters without a word (the job's column is the outlet's).
+    # Refused as the article would refuse them (articles.services.article_clean), before the
+    # repeat is named: the fetch is no time to find out, and an outlet's name was cut at 200
+    # characters without a word (the job's column is the outlet's).
     outlet_name, byline = outlet_name.strip(), byline.strip()
+    title = storable_line(title)
+    # A title of nothing visible is none given: the page's is used, as where a row has none.
+    title = "" if is_blank(title) else title
+    language = language_normalize(language)
     for field, text, length in [
         ("outlet", outlet_name, OUTLET_NAME_LENGTH),
         ("byline", byline, BYLINE_LENGTH),
+        ("title", title, TITLE_LENGTH),
     ]:
         try:
+            text_check(text, length.what)
             length(text)
         except ValidationError as error:
             raise ValidationError({field: error.messages}) from None
+    for field, refusal in [
+        ("published_at", published_at_refusal(published_at)),
+        ("language", language and language_refusal(language)),
+    ]:
+        if refusal:
+            raise ValidationError({field: [refusal]})
     existing = Article.objects.filter(url=url).first()
     if existing is not None:
         raise DuplicateArticle(
@@ -79,6 +109,9 @@ def intake_job_submit(
                 feed=feed,
                 outlet_name=outlet_name,
                 byline=byline,
+                title=title,
+                published_at=published_at,
+                language=language,
                 import_batch=import_batch,
                 import_line=import_line,
             )

@@ -82,6 +82,23 @@ class IntakeJob(models.Model):
         help_text="The byline given with the URL (a bulk row's, the API's): the article's, "
         "over the one the page names.",
     )
+    # Given with the URL as the byline is, and preferred over the page's the same way.
+    title = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The title given with the URL (a bulk row's, the API's, the submit form's): "
+        "the article's, over the one the page names.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The publication date given with the URL: the article's, over the page's.",
+    )
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The language code given with the URL: the article's, over the page's lang.",
+    )
     attempts = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

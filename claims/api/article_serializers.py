@@ -102,6 +102,7 @@ class ArticleSubmitSerializer(serializers.Serializer):
         allow_blank=True,
         required=False,
         default="",
+        help_text="Required with a `body`; with a `url` alone, stored over the fetched page's.",
     )
     body = StrictCharField(
         what="article text",
@@ -139,11 +140,14 @@ class ArticleSubmitSerializer(serializers.Serializer):
         },
     )
     # No max_length: the pattern allows at most 12 characters (the column holds 16), and a
-    # second validator refused an over-long code with the same sentence twice.
+    # second validator refused an over-long code with the same sentence twice. No default: left
+    # out, an article is stored as 'en' (articles.services.article_create) and a URL sent alone
+    # takes its page's (articles.intake.jobrun), which a default here would overrule.
     language = serializers.RegexField(
         _LANGUAGE_CODE_ANY_CASE,  # stored lower-cased
         required=False,
-        default="en",
+        help_text="The article's language code. Left out, 'en' with a `body`; with a `url` "
+        "alone, the language the fetched page declares ('en' where it declares none).",
         error_messages={
             code: "Use a language code such as 'en' or 'pt-BR'."
             for code in ("invalid", "blank", "null")

@@ -42,7 +42,9 @@ from .errors import Conflict, PayloadTooLarge
         summary="Submit an article for analysis",
         description="Stores the article and queues its analysis. Answers 202 at once; poll "
         "`status_url` until `analysis_status` is `done` (or `failed`). A `url` sent without a "
-        "`body` is fetched by the desk instead: the 202 answer is then an intake job, whose "
+        "`body` is fetched by the desk instead, and the `title`, `outlet_name`, `byline`, "
+        "`published_at` and `language` sent with it are stored over what the page says (the "
+        "page's own fill in any left out): the 202 answer is then an intake job, whose "
         "`status_url` says when the article is stored (or why it failed; `duplicate` when the "
         "page, after redirects, was stored already); where tasks run in the request (no "
         "broker) the 202 is the job as the fetch left it. A URL that another "
@@ -149,6 +151,9 @@ class ArticleViewSet(
                 url=fields["url"],
                 outlet_name=fields["outlet_name"],
                 byline=fields["byline"],
+                title=fields["title"],
+                published_at=fields["published_at"],
+                language=fields.get("language", ""),
                 created_by=request_token(self.request).user,
             )
         except DuplicateArticle as duplicate:

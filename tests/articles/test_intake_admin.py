@@ -2,6 +2,8 @@
 only look at jobs gets a 403 saying why when the action is posted anyway; an import batch's
 delete page counts its stored file pieces without reading them."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -122,3 +124,18 @@ def test_an_import_batch_is_listed_by_status_and_viewed_not_edited(client):
     assert client.post(change, {"file_name": "renamed.csv"}).status_code == 403
     done.refresh_from_db()
     assert done.file_name == "done.csv"
+
+
+def test_the_title_date_and_language_given_with_a_url_are_shown_on_its_job_not_edited(client):
+    job = IntakeJob.objects.create(
+        url="https://news.example/a",
+        fetch_url="https://news.example/a",
+        title="Fares rise 5%",
+        published_at=datetime(2026, 11, 18, 12, tzinfo=UTC),
+        language="pt-br",
+    )
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:articles_intakejob_change", args=[job.pk])).content.decode()
+    for shown in ["Fares rise 5%", "18 Nov 2026 12:00 UTC", "pt-br"]:
+        assert f'<div class="readonly">{shown}</div>' in page
+    assert 'name="title"' not in page and 'name="language"' not in page

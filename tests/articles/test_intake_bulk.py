@@ -4,6 +4,7 @@ the task's progress, the page and the command."""
 import json
 import re
 import tracemalloc
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from articles.intake.bulk import import_batch_create, import_batch_run, import_rows_count
 from articles.intake.bulkfile import CHUNK_BYTES
+from articles.intake.extract import day_at_noon
 from articles.models import (
     Article,
     ImportBatch,
@@ -161,6 +163,89 @@ def test_a_url_rows_byline_is_the_fetched_articles_over_the_one_its_page_names(
     assert (batch.queued, batch.failed, batch.errors) == (3, 0, [])
     stored = {job.import_line: job.article.byline for job in IntakeJob.objects.all()}
     assert stored == {1: "Ada R", 2: "Ben S", 3: "Web Desk"}
+
+
+def _page_in(intake_server, path: str, title: str, lang: str) -> str:
+    """A page titled `title`, in `lang`, dated 2026-11-21 08:00 UTC."""
+    page = article_page(intake_server.url(""), title, story(path), path)
+    intake_server.set(path, page.replace('lang="en"', f'lang="{lang}"'))
+    return intake_server.url(path)
+
+
+PAGE_DATE = datetime(2026, 11, 21, 8, tzinfo=UTC)
+
+
+def test_a_url_rows_title_date_and_language_are_the_fetched_articles_over_its_pages(
+    intake_server, django_capture_on_commit_callbacks
+):
+    given = {"title": "Fares rise 5%", "published_at": "2026-11-18", "language": "PT-br"}
+    rows = [
+        {"url": _page_in(intake_server, "/news/fares", "Fares | News Example", "fr"), **given},
+        # Nothing given: the page's own title, date and lang.
+        {"url": _page_in(intake_server, "/news/rail", "Rail strike", "fr")},
+    ]
+    data = "\n".join(json.dumps(row) for row in rows).encode()
+    batch = run_import("rows.jsonl", data, django_capture_on_commit_callbacks)
+    assert (batch.queued, batch.failed, batch.errors, batch.notes) == (2, 0, [], [])
+    stored = {
+        job.import_line: (job.article.title, job.article.published_at, job.article.language)
+        for job in IntakeJob.objects.select_related("article")
+    }
+    assert stored == {
+        1: ("Fares rise 5%", day_at_noon(date(2026, 11, 18)), "pt-br"),
+        2: ("Rail strike", PAGE_DATE, "fr"),
+    }
+
+
+def test_a_url_rows_date_in_the_future_is_left_out_for_its_pages_saying_so_by_line(
+    intake_server, django_capture_on_commit_callbacks
+):
+    row = {
+        "url": _page_in(intake_server, "/news/later", "Later", "en"),
+        "published_at": "2099-01-01",
+    }
+    batch = run_import("rows.jsonl", json.dumps(row).encode(), django_capture_on_commit_callbacks)
+    assert (batch.queued, batch.failed) == (1, 0)
+    assert Article.objects.get().published_at == PAGE_DATE
+    assert [note["line"] for note in batch.notes] == [1]
+    # Not "stored without a publication date": the article has the page's.
+    assert batch.notes[0]["note"].startswith(
+        "The publication date given is left out, the fetched page's own used if any: "
+        "The publication date 2099-01-01 is in the future"
+    )
+
+
+def test_a_url_row_with_a_long_title_or_a_bad_date_or_language_is_refused_by_line(
+    django_capture_on_commit_callbacks,
+):
+    rows = [
+        {"title": "T" * 501, "body": "Rates rose 2 percent this year."},
+        {"url": "https://news.example/a", "title": "T" * 501},
+        {"url": "https://news.example/b", "published_at": "0001-01-01T00:00:00+00:00"},
+        {"url": "https://news.example/c", "published_at": "18/11/2026"},
+        {"url": "https://news.example/d", "language": "xx"},
+        {"url": "https://news.example/e", "title": "T" * 500},  # at the limit: queued
+    ]
+    data = "\n".join(json.dumps(row) for row in rows)
+    _import_without_fetching("rows.jsonl", data, django_capture_on_commit_callbacks)
+    batch = ImportBatch.objects.get()
+    too_long = "title: The title is too long: keep it to 500 characters (it has 501)."
+    assert batch.errors == [
+        {"line": 1, "reason": too_long},
+        {"line": 2, "reason": too_long},  # as on a row with a body
+        {
+            "line": 3,
+            "reason": "published_at: The publication date is out of range: give a year from 2 "
+            "to 9998.",
+        },
+        {
+            "line": 4,
+            "reason": "published_at '18/11/2026' is not an ISO 8601 date: write it as "
+            "2026-11-18, or 2026-11-18T09:30:00+00:00 with a time",
+        },
+        {"line": 5, "reason": "language 'xx' is not a language code such as 'en' or 'pt-br'"},
+    ]
+    assert list(IntakeJob.objects.values_list("import_line", "title")) == [(6, "T" * 500)]
 
 
 def test_a_reimport_reads_the_jobs_in_flight_once_per_chunk_of_rows(

@@ -1,13 +1,14 @@
 """URL intake jobs: submit, fetch, store, duplicates, failures with reasons, retry; and the
 form, API and command that start them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.intake import jobrun, jobs
+from articles.intake.extract import day_at_noon
 from articles.intake.jobs import intake_job_retry, intake_job_submit
 from articles.intake.queue import presumed_lost_after
 from articles.models import AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
@@ -350,6 +351,76 @@ def test_a_byline_sent_with_a_url_alone_is_the_fetched_articles(
         )
     assert response.status_code == 202, response.json()
     assert Article.objects.get().byline == "Ada R"
+
+
+def test_a_title_date_and_language_sent_with_a_url_alone_are_the_fetched_articles(
+    intake_server, django_capture_on_commit_callbacks
+):
+    api = client_with(make_key(read=False, submit=True)[1])
+    given = {"title": "Budget vote", "published_at": "2026-11-18T09:00:00Z", "language": "pt-BR"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/articles/", {"url": intake_server.url("/news/three"), **given}, format="json"
+        )
+    assert response.status_code == 202, response.json()
+    article = Article.objects.get()  # the page: "Assembly votes on three plan", 2026-11-23, en
+    assert (article.title, article.published_at, article.language) == (
+        "Budget vote",
+        datetime(2026, 11, 18, 9, tzinfo=UTC),
+        "pt-br",
+    )
+
+
+def test_a_url_sent_alone_without_a_language_takes_its_pages_not_english(
+    intake_server, django_capture_on_commit_callbacks
+):
+    page = intake_server.responses["/news/one"][2].replace(b'lang="en"', b'lang="fr"')
+    intake_server.set("/news/french", page.replace(b"/news/one", b"/news/french"))
+    api = client_with(make_key(read=False, submit=True)[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/articles/", {"url": intake_server.url("/news/french")}, format="json"
+        )
+    assert response.status_code == 202, response.json()
+    article = Article.objects.get()
+    assert (article.title, article.language) == ("Assembly votes on one plan", "fr")
+    assert article.published_at == datetime(2026, 11, 21, 8, tzinfo=UTC)
+
+
+def test_the_api_refuses_a_url_alone_dated_in_the_future_as_it_refuses_an_article(
+    intake_server,
+):
+    api = client_with(make_key(read=False, submit=True)[1])
+    response = api.post(
+        "/api/v1/articles/",
+        {"url": intake_server.url("/news/three"), "published_at": "2099-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "published_at": [
+            "The publication date 2099-01-01 is in the future: an article can be dated at most "
+            "1 day ahead of today."
+        ]
+    }
+    assert not IntakeJob.objects.exists()
+
+
+def test_the_title_and_date_typed_beside_a_url_on_the_submit_form_are_the_articles(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    client.force_login(fact_checker())
+    typed = {
+        "url": intake_server.url("/news/two"),
+        "title": "Rail vote",
+        "published_on": "2026-11-18",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/articles/new/", typed)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.title == "Rail vote"
+    assert article.published_at == day_at_noon(date(2026, 11, 18))  # the page's is 2026-11-22
 
 
 @pytest.mark.django_db(transaction=True)
