@@ -112,26 +112,38 @@ UNCOVERED_NOTE = (
 UNCHANGED_VERSION_NOTE = "Saved without a change to its rating, wording or sources."
 
 
-def version_byline(record, contributions: list[tuple[str, str]]) -> str:
-    """Who saved the verdict's version `record`, and who wrote its content where that was
-    someone else: an editor who approves a fact-checker's correction saves the version that
-    publishes it, and the history read as if the editor had written the new wording.
-    `contributions` are the (username, kind) of the VerdictContribution rows of the record's
+def version_writers(record, contributions: list[tuple[str, str]]) -> list[str]:
+    """Who wrote the content of the verdict's version `record`, each once, in the order they
+    did: `contributions` are the (username, kind) of the VerdictContribution rows of its
     version, the set the four-eyes rule reads. A CORRECTION row on a version not published is
     a change to who said the claim or where (services.attribution_contributions_record), not
     to what the verdict says, so it names no writer."""
-    saver = record.history_user or record.updated_by
-    saved_by = saver.get_username() if saver else "—"
     published = record.status == VerdictStatus.PUBLISHED
-    writers = [
-        name
-        for name, kind in contributions
-        if kind == ContributionKind.DRAFT or (kind == ContributionKind.CORRECTION and published)
-    ]
-    writers = list(dict.fromkeys(writers))  # in the order they contributed, each once
+    return list(
+        dict.fromkeys(
+            name
+            for name, kind in contributions
+            if kind == ContributionKind.DRAFT or (kind == ContributionKind.CORRECTION and published)
+        )
+    )
+
+
+def version_saver(record) -> str:
+    # history_user is the request's; a service run outside one (a task, a command, a test)
+    # leaves it empty, and updated_by is who the service saved the version for.
+    saver = record.history_user or record.updated_by
+    return saver.get_username() if saver else "—"
+
+
+def version_byline(record, contributions: list[tuple[str, str]]) -> str:
+    """Who saved the verdict's version `record`, and who wrote its content where that was
+    someone else (version_writers): an editor who approves a fact-checker's correction saves
+    the version that publishes it, and the history read as if the editor had written it."""
+    saved_by, writers = version_saver(record), version_writers(record, contributions)
     if not writers or writers == [saved_by]:
         return saved_by
-    return f"written by {', '.join(writers)}, {'published' if published else 'saved'} by {saved_by}"
+    done = "published" if record.status == VerdictStatus.PUBLISHED else "saved"
+    return f"written by {', '.join(writers)}, {done} by {saved_by}"
 
 
 def verdict_version_entries(
