@@ -24,6 +24,7 @@ from .models import (
     GroupEventKind,
     Rating,
     Verdict,
+    VerdictContribution,
     VerdictStatus,
 )
 from .timeline_entries import (
@@ -116,6 +117,20 @@ def claim_group_events(claim: Claim) -> QuerySet[ClaimGroupEvent]:
     return ClaimGroupEvent.objects.filter(pk__in=ids)
 
 
+def verdict_version_contributions(verdict_ids: list[int]) -> dict[int, dict[int, list]]:
+    """The (username, kind) of who contributed to each version of these verdicts, by verdict
+    and version, in the order they did (timeline_entries.version_byline reads them)."""
+    found: dict[int, dict[int, list]] = {}
+    if not verdict_ids:
+        return found
+    rows = VerdictContribution.objects.filter(verdict_id__in=verdict_ids).order_by("id")
+    for verdict_id, version, name, kind in rows.values_list(
+        "verdict_id", "version", "user__username", "kind"
+    ):
+        found.setdefault(verdict_id, {}).setdefault(version, []).append((name, kind))
+    return found
+
+
 def _page(sources: "_Sources", *, number, per_page: int) -> Page:
     keys = sources.keys().order_by("at", "source", "key")
     page = page_get(Paginator(keys, per_page), number)
@@ -168,7 +183,9 @@ class _Sources:
         one version a save, far fewer than a busy claim has events."""
         if self._versions is None:
             current = Verdict.objects.filter(claim_id__in=self.claim_ids).values("pk")
-            history = Verdict.history.filter(id__in=current).select_related("history_user")
+            history = Verdict.history.filter(id__in=current).select_related(
+                "history_user", "updated_by"
+            )
             by_verdict: dict[int, list] = {}
             for record in history.order_by("history_id"):
                 by_verdict.setdefault(record.id, []).append(record)
@@ -192,10 +209,15 @@ class _Sources:
                     verdict_id__in=was_published
                 ).values_list("verdict_id", "created_at"):
                     corrected.setdefault(verdict_id, []).append(at)
+            contributions = verdict_version_contributions(list(by_verdict))
             self._versions = {}
             for verdict_id, records in by_verdict.items():
                 found = verdict_version_entries(
-                    records, ratings, sources.get(verdict_id, []), corrected.get(verdict_id, [])
+                    records,
+                    ratings,
+                    sources.get(verdict_id, []),
+                    corrected.get(verdict_id, []),
+                    contributions.get(verdict_id, {}),
                 )
                 for history_id, entry in found:
                     self._versions[history_id] = entry

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .event_details import event_details, plain
-from .models import ClaimEvent, ClaimGroupEvent, ClaimNote, GroupEventKind, VerdictStatus
+from .models import (
+    ClaimEvent,
+    ClaimGroupEvent,
+    ClaimNote,
+    ContributionKind,
+    GroupEventKind,
+    VerdictStatus,
+)
 
 _VERDICT_FIELDS = ["rating", "conclusion", "explanation", "status", "review_comment"]
 
@@ -105,9 +112,50 @@ UNCOVERED_NOTE = (
 UNCHANGED_VERSION_NOTE = "Saved without a change to its rating, wording or sources."
 
 
+def version_writers(record, contributions: list[tuple[str, str]]) -> list[str]:
+    """Who wrote the content of the verdict's version `record`, each once, in the order they
+    did: `contributions` are the (username, kind) of the VerdictContribution rows of its
+    version, the set the four-eyes rule reads. A CORRECTION row on a version not published is
+    a change to who said the claim or where (services.attribution_contributions_record), not
+    to what the verdict says, so it names no writer."""
+    published = record.status == VerdictStatus.PUBLISHED
+    return list(
+        dict.fromkeys(
+            name
+            for name, kind in contributions
+            if kind == ContributionKind.DRAFT or (kind == ContributionKind.CORRECTION and published)
+        )
+    )
+
+
+def version_saver(record) -> str:
+    # history_user is the request's; a service run outside one (a task, a command, a test)
+    # leaves it empty, and updated_by is who the service saved the version for.
+    saver = record.history_user or record.updated_by
+    return saver.get_username() if saver else "—"
+
+
+def version_byline(record, contributions: list[tuple[str, str]]) -> str:
+    """Who saved the verdict's version `record`, and who wrote its content where that was
+    someone else (version_writers): an editor who approves a fact-checker's correction saves
+    the version that publishes it, and the history read as if the editor had written it."""
+    saved_by, writers = version_saver(record), version_writers(record, contributions)
+    if not writers or writers == [saved_by]:
+        return saved_by
+    done = "published" if record.status == VerdictStatus.PUBLISHED else "saved"
+    return f"written by {', '.join(writers)}, {done} by {saved_by}"
+
+
 def verdict_version_entries(
-    records: list, ratings: dict[int, str], source_rows: list[dict], corrected_at: list
+    records: list,
+    ratings: dict[int, str],
+    source_rows: list[dict],
+    corrected_at: list,
+    contributions: dict[int, list[tuple[str, str]]] | None = None,
 ) -> list[tuple[int, TimelineEntry]]:
+    """Each version of one verdict (its history `records`, oldest first) as an entry;
+    `contributions` by version are version_byline's."""
+    contributions = contributions or {}
     sources = _sources_of_versions(records, source_rows, corrected_at)
     versions, previous = [], None
     for position, record in enumerate(records):
@@ -129,11 +177,13 @@ def verdict_version_entries(
         if record.history_type == "~" and not changes and not new_version:
             continue  # a save that changed nothing the desk reads (a timestamp)
         # A new version that changed nothing is still shown, saying so, so the versions read
-        # 1, 2, 3 with none missing.
+        # 1, 2, 3 with none missing. A save that kept the version (a timestamp and more) was
+        # not what its contributors wrote.
+        byline_of = contributions.get(record.version, []) if new_version else []
         entry = TimelineEntry(
             at=record.history_date,
             title=f"Verdict version {record.version}",
-            actor=record.history_user.get_username() if record.history_user else "—",
+            actor=version_byline(record, byline_of),
             note=UNCHANGED_VERSION_NOTE if position and new_version and not changes else "",
             changes=changes,
         )

@@ -19,6 +19,8 @@ from ..models import (
     RatingScale,
     Verdict,
 )
+from ..timeline import verdict_version_contributions
+from ..timeline_entries import version_saver, version_writers
 from ..workflow import IllegalTransition
 from .base import (
     HistoryReadOnlyMixin,
@@ -199,6 +201,7 @@ class VerdictAdmin(
     ]
     inlines = [EvidenceSourceInline, CorrectionInline]
     actions = ["submit_for_review", "publish"]
+    object_history_list_template = "claims/admin/verdict_history_list.html"
     action_refusals = {
         "publish": "Only editors approve and publish verdicts: nothing was published.",
     }
@@ -260,6 +263,19 @@ class VerdictAdmin(
         form = super().get_form(request, obj, **kwargs)
         form.actor = request.user  # a class made for this request: the stale check names "you"
         return form
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        # simple-history's one hook over the page's versions: each also says who wrote its
+        # content where that is not who saved it ("Changed by": an approved correction's
+        # editor), as the desk's history does (claims.timeline_entries.version_byline).
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        versions = list(historical_records)
+        contributions = verdict_version_contributions(sorted({version.id for version in versions}))
+        for version in versions:
+            of_version = contributions.get(version.id, {}).get(version.version, [])
+            writers = version_writers(version, of_version)
+            if writers and writers != [version_saver(version)]:
+                version.written_by = writers
 
     def save_model(self, request, obj, form, change):
         pass  # saved with its sources in save_related, through the desk's service

@@ -3,6 +3,7 @@ the public record, which speakers a filter's value names (the API's and the queu
 desk's index of speakers."""
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Lower
 
 from ..ids import is_id
 from ..models import (
@@ -81,12 +82,19 @@ def speakers_named(value: str) -> Q:
 
 def speaker_index(*, q: str = "") -> QuerySet[Speaker]:
     """The desk's list of speakers, each with its number of claims, of those with a published
-    verdict, and the date its latest claim was made; most claims first, then by name. Counted
-    in the one query, so a page of the list costs the same however many speakers it shows."""
+    verdict, and the date its latest claim was made; most claims first, then by name in any
+    case (PostgreSQL's C collation and SQLite put "U.S. military" before "militias"), then by
+    id, so a page holds the same rows however the names tie. Counted in the one query, so a
+    page of the list costs the same however many speakers it shows.
+
+    A speaker with no claim left (all moved to another speaker by a correction, or removed
+    with their article) is left out: the list is of those the desk has claims from, and a
+    name with nothing behind it is noise there. Its page stays at its address, and the
+    duplicates page and the admin still reach it for a merge."""
     speakers = Speaker.objects.all()
     if q:
         speakers = speakers.filter(speakers_named(q))
-    return speakers.annotate(
+    annotated = speakers.annotate(
         claim_count=Count("claims", distinct=True),
         # Draft, submitted and returned verdicts are not on the record: only published ones.
         published_count=Count(
@@ -94,4 +102,5 @@ def speaker_index(*, q: str = "") -> QuerySet[Speaker]:
         ),
         # When the latest claim was made, not when the desk stored it (an archive read late).
         latest_claim_at=Max(claim_made_at("claims__")),
-    ).order_by("-claim_count", "name", "pk")
+    )
+    return annotated.filter(claim_count__gt=0).order_by("-claim_count", Lower("name"), "pk")

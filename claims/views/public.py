@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -110,7 +111,9 @@ class PublishedVerdictsFeed(Feed):
         return reverse("claims:public_index")
 
     def items(self):
-        return selectors.published_index()[:FEED_ITEMS]
+        # Each summary names the claim's article and outlet (item_description).
+        verdicts = selectors.published_index().select_related("claim__article__outlet")
+        return verdicts[:FEED_ITEMS]
 
     def item_title(self, verdict):
         rating = verdict.rating.label if verdict.rating else "Rated"
@@ -125,10 +128,13 @@ class PublishedVerdictsFeed(Feed):
         return settings.FACTCHECK_ORG_URL or None
 
     def item_description(self, verdict):
-        # Atom's summary is type="html": readers parse it, so the plain text is escaped first.
-        speaker = verdict.claim.speaker
-        claimed = f"Claimed by {speaker.name}. " if speaker else ""
-        return escape(_xml_text(claimed + verdict.conclusion))
+        # Atom's summary is type="html": readers parse it, so the plain conclusion is escaped
+        # first. Who made the claim and where reads as on the fact-check's page, from the
+        # page's own fragment (escaped as any template is): a narration claim named nobody.
+        made = render_to_string(
+            "claims/includes/public_attribution.html", {"claim": verdict.claim}
+        ).strip()
+        return _xml_text(f"{made} {escape(verdict.conclusion)}")
 
     def item_link(self, verdict):
         return reverse("claims:public", args=[verdict.pk])

@@ -93,3 +93,17 @@ def test_every_admin_with_history_refuses_reverts():
         for model_admin in with_history
         if not isinstance(model_admin, HistoryReadOnlyMixin)
     ] == []
+
+
+def test_a_verdict_s_admin_history_names_who_wrote_a_correction_its_editor_published(client):
+    from tests.factories import verdict_corrected
+
+    verdict = published_verdict()
+    writer, boss = fact_checker(username="checker"), editor(username="boss")
+    verdict_corrected(verdict, writer=writer, publisher=boss, conclusion="Mostly wrong.")
+    client.force_login(boss)
+    page = client.get(reverse("admin:claims_verdict_history", args=[verdict.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Once, for the correction's version: every other version was saved by whoever wrote it.
+    assert html.count("<p>Written by ") == 1 and "<p>Written by checker</p>" in html

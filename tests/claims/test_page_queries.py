@@ -170,14 +170,14 @@ DESK_PAGES = {
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
-        26,  # a pending verdict application; a published verdict's corrections' times; whether
-        # the editor wrote its draft (then no correction form)
+        27,  # a pending verdict application; a published verdict's corrections' times; whether
+        # the editor wrote its draft (then no correction form); who wrote each verdict version
     ),
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        29,  # the claim's group changes (panel, timeline) and its Undo buttons' two; who
-        # wrote the draft, for the return form (verdict_return_refusal)
+        30,  # the claim's group changes (panel, timeline) and its Undo buttons' two; who
+        # wrote the draft, for the return form (verdict_return_refusal); who wrote each version
     ),
     "claim page of a repeat awaiting an editor": (
         "boss",
@@ -187,14 +187,15 @@ DESK_PAGES = {
     "claim history": (
         "boss",
         lambda d: reverse("claims:history", args=[d.first.pk]),
-        14,  # the verdict's source history and corrections, for what each version changed;
-        # the ids of the claim's group changes
+        15,  # the verdict's source history and corrections, for what each version changed;
+        # who wrote each version; the ids of the claim's group changes
     ),
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        24,  # three pagers (appearances, group changes, timeline), each with its count; two
-        # find the former appearances, two which changes to offer an Undo for
+        25,  # three pagers (appearances, group changes, timeline), each with its count; two
+        # find the former appearances, two which changes to offer an Undo for; who wrote each
+        # verdict version
     ),
     "speaker page": (
         "boss",

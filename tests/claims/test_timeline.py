@@ -471,3 +471,30 @@ def test_a_verdict_drafted_event_names_the_sources_only_when_they_changed():
     assert drafted[0] == {"sources added": f"{kept[0]['url']}, {kept[1]['url']}"}
     assert drafted[1] == drafted[2] == {}  # the wording changed, not the sources
     assert drafted[3] == {"sources changed": kept[1]["url"]}
+
+
+def test_a_correction_s_version_names_who_wrote_it_and_the_editor_who_published_it(client):
+    from tests.factories import verdict_corrected
+
+    verdict = published_verdict()
+    writer, boss = fact_checker(username="checker"), editor(username="boss")
+    verdict_corrected(verdict, writer=writer, publisher=boss, conclusion="Mostly wrong.")
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    versions = {e.title: e for e in entries if e.title.startswith("Verdict version")}
+    assert versions["Verdict version 4"].actor == "written by checker, published by boss"
+    # The version the first editor published was written before, by the author it names.
+    assert versions["Verdict version 3"].actor == verdict.editor.get_username()
+    client.force_login(boss)
+    page = client.get(reverse("claims:history", args=[verdict.claim_id])).content.decode()
+    assert "Verdict version 4</strong> · written by checker, published by boss" in page
+
+
+def test_a_speaker_change_under_a_draft_does_not_credit_the_editor_with_its_wording():
+    from tests.factories import drafted_verdict
+
+    verdict = drafted_verdict()
+    boss = editor(username="boss")
+    services.attribution_contributions_record(claim_ids=[verdict.claim_id], actor=boss)
+    entries = timeline.claim_timeline_page(verdict.claim, notes=False).object_list
+    (first,) = [entry for entry in entries if entry.title == "Verdict version 1"]
+    assert first.actor == verdict.author.get_username()

@@ -192,7 +192,7 @@ def test_the_feed_is_atom_with_published_fact_checks_only(client, desk):
     # The summary is type="html": the conclusion is escaped for HTML, then for XML, so a
     # reader shows the text and never runs it.
     assert "<script>" not in body and "&amp;lt;script&amp;gt;" in body
-    assert "Claimed by Ada Mayor. " in body and "<name>Ada Mayor</name>" not in body
+    assert "Claimed by Ada Mayor in " in body and "<name>Ada Mayor</name>" not in body
 
 
 def test_the_sitemap_lists_published_fact_check_pages_only(client, desk):
@@ -305,7 +305,10 @@ def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characte
     atom = "{http://www.w3.org/2005/Atom}"
     (entry,) = feed.findall(f"{atom}entry")
     assert entry.findtext(f"{atom}title") == "False: Taxes rose by 25 percent in 2024."
-    assert entry.findtext(f"{atom}summary") == "Claimed by Bob Jones. They did not rise."
+    article = verdict.claim.article
+    assert entry.findtext(f"{atom}summary") == (
+        f"Claimed by Bob Jones in “{article.title}” ({article.outlet}). They did not rise."
+    )
 
 
 def test_the_feed_is_written_by_the_fact_checkers_and_names_who_made_each_claim(client, settings):
@@ -314,7 +317,12 @@ def test_the_feed_is_written_by_the_fact_checkers_and_names_who_made_each_claim(
     _published(
         "Taxes rose by 25 percent in 2024.", days_ago=1, speaker=SpeakerFactory(name="Ann Lee")
     )
-    _published("Crime fell by half in 2025.", days_ago=2, speaker=None)
+    narrated = _published("Crime fell by half in 2025.", days_ago=2, speaker=None)
+    type(narrated.claim.article).objects.filter(pk=narrated.claim.article_id).update(
+        url="https://news.example/crime?a=1&b=2",
+        published_at=dt.datetime(2025, 3, 4, 12, tzinfo=dt.UTC),
+    )
+    article = narrated.claim.article
     feed = ElementTree.fromstring(client.get(reverse("claims:public_feed")).content)  # noqa: S314
     atom = "{http://www.w3.org/2005/Atom}"
     assert feed.findtext(f"{atom}author/{atom}name") == "Example Checks"
@@ -322,8 +330,18 @@ def test_the_feed_is_written_by_the_fact_checkers_and_names_who_made_each_claim(
     newer, older = feed.findall(f"{atom}entry")
     # No entry names its own author: each is the organisation's, as the feed says.
     assert newer.find(f"{atom}author") is None and older.find(f"{atom}author") is None
-    assert newer.findtext(f"{atom}summary").startswith("Claimed by Ann Lee. ")
-    assert "Claimed by" not in older.findtext(f"{atom}summary")
+    assert newer.findtext(f"{atom}summary").startswith("Claimed by Ann Lee in “")
+    # A narration claim is the article's own statement: the summary says where, as its page
+    # does (with the article's link, the summary being HTML), not nobody.
+    summary = older.findtext(f"{atom}summary")
+    stated = (
+        'Stated in the article <a href="https://news.example/crime?a=1&amp;b=2" '
+        f'rel="noopener noreferrer">{article.title}</a>, published by {article.outlet} on '
+        "4 March 2025."
+    )
+    assert summary == f"{stated} {narrated.conclusion}"
+    page = client.get(reverse("claims:public", args=[narrated.pk])).content.decode()
+    assert f'<p class="meta">{stated}</p>' in page
 
 
 def test_a_visitor_finds_the_log_in_link_except_on_the_log_in_page(client, desk):
