@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,6 +22,7 @@ from ..models import (
 )
 from ..workflow import IllegalTransition
 from .base import (
+    ChangePageReadOnceMixin,
     HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
@@ -150,6 +152,7 @@ class VerdictAdmin(
     RefusedActionMixin,
     LookupCheckedMixin,
     HistoryReadOnlyMixin,
+    ChangePageReadOnceMixin,
     ServiceSaveAdminMixin,
     PublishedRecordDeleteMixin,
     SimpleHistoryAdmin,
@@ -229,10 +232,11 @@ class VerdictAdmin(
         return ownership.claim_work_refusal(claim=verdict.claim, user=request.user, work="draft")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        verdict = self.get_object(request, object_id)
+        # A GET only: a POST shows no message, and its save reads the row in its transaction.
+        verdict = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
         if verdict is not None and not verdict.is_locked:
             refusal = self._held_refusal(request, verdict)
-            if refusal and request.method == "GET":
+            if refusal:
                 self.message_user(request, refusal, level=messages.INFO)
         return super().change_view(request, object_id, form_url, extra_context)
 
