@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import DeskAdminMixin, StorableTextAdminMixin
@@ -408,3 +409,19 @@ class RatingScaleAdmin(
 ):
     list_display = ["name", "is_active"]
     inlines = [RatingInline]
+
+    # The public rating filter's choices are cached under the published generation
+    # (selectors.published_rating_choices): a scale activated or removed, or a rating added,
+    # renamed or removed, moves it on once the save commits, so the index and the API offer
+    # the ratings as they now are.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(record.published_changed)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(record.published_changed)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(record.published_changed)
