@@ -4,6 +4,7 @@ parameters a list's address may hold. Imports only Django."""
 
 from django import forms
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.utils.functional import cached_property
 
 
 def page_get(paginator: Paginator, number) -> Page:
@@ -22,6 +23,22 @@ def page_get(paginator: Paginator, number) -> Page:
         page = paginator.page(paginator.num_pages)
         page.asked = wanted
         return page
+
+
+class RowsCountedPaginator(Paginator):
+    """A paginator over an aggregated list (counts a row) that counts its rows from `rows`,
+    the same rows without the aggregates. Django counts an aggregated queryset as COUNT(*)
+    over the whole GROUP BY, its joins included: for the desk's speakers index that was every
+    claim joined to its verdict and article again, to count 2,000 speakers (116 ms on 50,000
+    claims, bench/desk_pages.py, against 1 ms for the speakers alone)."""
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._rows = rows
+
+    @cached_property
+    def count(self) -> int:
+        return self._rows.count()
 
 
 def unknown_parameters_refuse(form: forms.Form, *, also: tuple[str, ...] = ()) -> None:

@@ -2,6 +2,7 @@
 Speakers are in speakers.py."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +28,7 @@ from ..text_cuts import title_cut
 from ..workflow import IllegalTransition, NothingChanged
 from .base import (
     AutocompleteIdsCheckedMixin,
+    ChangePageReadOnceMixin,
     HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
@@ -119,6 +121,7 @@ class ClaimAdmin(
     LookupCheckedMixin,
     AutocompleteIdsCheckedMixin,
     HistoryReadOnlyMixin,
+    ChangePageReadOnceMixin,
     ServiceSaveAdminMixin,
     PublishedRecordDeleteMixin,
     SimpleHistoryAdmin,
@@ -226,7 +229,8 @@ class ClaimAdmin(
         return fields
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        claim = self.get_object(request, object_id) if request.method == "GET" else None
+        # Unquoted as Django's form view reads it, so the two share the read (on a GET).
+        claim = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
         # Not on a claim whose record is fixed: nobody changes its speaker here.
         if claim is not None and self.has_change_permission(request, claim):
             refusal = self._speaker_refusal(request, claim)

@@ -1,6 +1,7 @@
 """Speakers, their spellings and merges."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
@@ -11,7 +12,12 @@ from config.queries import row_count
 
 from .. import services, speaker_edits
 from ..models import Claim, Speaker, SpeakerAlias, SpeakerMerge
-from .base import HistoryReadOnlyMixin, PublishedRecordDeleteMixin, ReadOnlyAdminMixin
+from .base import (
+    ChangePageReadOnceMixin,
+    HistoryReadOnlyMixin,
+    PublishedRecordDeleteMixin,
+    ReadOnlyAdminMixin,
+)
 
 
 class SpeakerAliasFormSet(BaseInlineFormSet):
@@ -52,6 +58,7 @@ class SpeakerAdmin(
     DeskAdminMixin,
     LargeChangelistMixin,
     HistoryReadOnlyMixin,
+    ChangePageReadOnceMixin,
     PublishedRecordDeleteMixin,
     SimpleHistoryAdmin,
 ):
@@ -92,8 +99,9 @@ class SpeakerAdmin(
         return {"slug": ["name"]}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        speaker = self.get_object(request, object_id)
-        if request.method == "GET" and speaker and speaker_edits.speaker_on_record(speaker):
+        # A GET only: a POST shows no message, and its save reads the row in its transaction.
+        speaker = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if speaker and speaker_edits.speaker_on_record(speaker):
             messages.info(
                 request,
                 f"{speaker.name} is named on claims in review or published: correct the name, "

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import DeskAdminMixin, StorableTextAdminMixin
@@ -23,6 +25,7 @@ from ..timeline import verdict_version_contributions
 from ..timeline_entries import version_saver, version_writers
 from ..workflow import IllegalTransition
 from .base import (
+    ChangePageReadOnceMixin,
     HistoryReadOnlyMixin,
     PublishedRecordDeleteMixin,
     ReadOnlyAdminMixin,
@@ -152,6 +155,7 @@ class VerdictAdmin(
     RefusedActionMixin,
     LookupCheckedMixin,
     HistoryReadOnlyMixin,
+    ChangePageReadOnceMixin,
     ServiceSaveAdminMixin,
     PublishedRecordDeleteMixin,
     SimpleHistoryAdmin,
@@ -232,10 +236,11 @@ class VerdictAdmin(
         return ownership.claim_work_refusal(claim=verdict.claim, user=request.user, work="draft")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        verdict = self.get_object(request, object_id)
+        # A GET only: a POST shows no message, and its save reads the row in its transaction.
+        verdict = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
         if verdict is not None and not verdict.is_locked:
             refusal = self._held_refusal(request, verdict)
-            if refusal and request.method == "GET":
+            if refusal:
                 self.message_user(request, refusal, level=messages.INFO)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -423,3 +428,19 @@ class RatingScaleAdmin(
 ):
     list_display = ["name", "is_active"]
     inlines = [RatingInline]
+
+    # The public rating filter's choices are cached under the published generation
+    # (selectors.published_rating_choices): a scale activated or removed, or a rating added,
+    # renamed or removed, moves it on once the save commits, so the index and the API offer
+    # the ratings as they now are.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(record.published_changed)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(record.published_changed)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(record.published_changed)

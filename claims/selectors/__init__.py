@@ -48,6 +48,7 @@ from .speakers import (
     speaker_is_public,
     speaker_other_spellings,
     speaker_rating_distribution,
+    speakers_indexed,
 )
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "speaker_is_public",
     "speaker_other_spellings",
     "speaker_rating_distribution",
+    "speakers_indexed",
     "speakers_offered_for",
     "top_speakers",
     "verdicts_returned_to",

@@ -4,9 +4,11 @@ filter's choices, and a verdict's corrections as readers see them."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from ..models import Claim, Correction, Rating, Verdict
+from ..record import published_generation
 from .search import claims_search
 
 
@@ -92,9 +94,28 @@ def published_rating_choices() -> list[tuple[str, str]]:
     not a refusal), then an older scale's that published verdicts still carry. Never by what
     unpublished verdicts use: a rating offered because a draft has it would tell the public
     there is such a draft. The one rule for the public index, the API's `rating` filter and the
-    slugs the API's schema lists."""
+    slugs the API's schema lists.
+
+    Kept in the cache under the published generation (claims.record), which every change to
+    the published set moves on once it commits (a publication, a correction, a repeat applied)
+    and so does a save of a rating scale in the admin: the index, the API's rating filter,
+    its speakers pages and its schema read it on every request, and no longer query for it
+    each time. The timeout bounds how long a process whose cache fell back to its own memory
+    (config.cache), or a ratings row written in a shell, keeps an old list."""
+    key = f"ratings:published-choices:{published_generation()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _published_rating_choices_read()
+        cache.set(key, choices, RATING_CHOICES_CACHE_SECONDS)
+    return [(slug, label) for slug, label in choices]
+
+
+RATING_CHOICES_CACHE_SECONDS = 300
+
+
+def _published_rating_choices_read() -> list[tuple[str, str]]:
     # EXISTS, probing the rating's verdicts by their index, rather than IN over every
-    # published verdict: the API reads this on every speakers page and schema request.
+    # published verdict.
     in_use = Exists(Verdict.objects.published().filter(rating=OuterRef("pk")))
     rows = (
         Rating.objects.filter(Q(scale__is_active=True) | in_use)

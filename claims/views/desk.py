@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from articles.services import visible_text
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
 from config.not_found import desk_get_or_404, desk_not_found
-from config.pages import page_get
+from config.pages import RowsCountedPaginator, page_get
 
 from .. import exports, notes, selectors, speaker_edits, speaker_merges, timeline
 from ..filter_forms import DeskHistoryFilterForm, SpeakerIndexForm, VerdictExportForm
@@ -84,8 +84,10 @@ def speaker_index(request):
     form.is_valid()
     # A refused search is left out (its error shows beside it): the whole list shows.
     q = getattr(form, "cleaned_data", {}).get("q", "")
-    speakers = selectors.speaker_index(q=q)
-    page = page_get(Paginator(speakers, SPEAKERS_PAGE_SIZE), request.GET.get("page"))
+    paginator = RowsCountedPaginator(
+        selectors.speaker_index(q=q), SPEAKERS_PAGE_SIZE, rows=selectors.speakers_indexed(q=q)
+    )
+    page = page_get(paginator, request.GET.get("page"))
     return render(request, "claims/speaker_index.html", {"form": form, "page": page, "q": q})
 
 

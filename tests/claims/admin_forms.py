@@ -2,6 +2,8 @@
 
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 
 class _FormFields(HTMLParser):
     def __init__(self):
@@ -64,3 +66,35 @@ def admin_save(client, page: str, **changes):
             fields[name] = value
     fields["_save"] = "Save"
     return client.post(page, fields)
+
+
+def inline_row(fields: dict[str, str], obj) -> str:
+    """The prefix of the inline form that edits `obj` ("ratings-2"), among `fields`
+    (change_form_fields)."""
+    return next(
+        name.removesuffix("-id")
+        for name, value in fields.items()
+        if name.endswith("-id") and value == str(obj.pk)
+    )
+
+
+def admin_save_adding_row(client, page: str, *, prefix: str, **row):
+    """POST the change form at `page` with one more form in its inline formset `prefix`
+    ("ratings"), holding `row`'s fields."""
+    added = int(change_form_fields(client, page)[f"{prefix}-TOTAL_FORMS"])
+    new = {f"{prefix}-{added}-{name}": value for name, value in row.items()}
+    return admin_save(client, page, **{f"{prefix}-TOTAL_FORMS": str(added + 1)}, **new)
+
+
+def admin_rating_add(client, scale, *, label: str, slug: str, value: int, colour="#777777"):
+    """Add a rating to `scale` on its admin change page, as the desk does."""
+    return admin_save_adding_row(
+        client,
+        reverse("admin:claims_ratingscale_change", args=[scale.pk]),
+        prefix="ratings",
+        label=label,
+        slug=slug,
+        value=str(value),
+        colour=colour,
+        scale=str(scale.pk),
+    )

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Rating
-from tests.claims.admin_forms import admin_save, change_form_fields
+from tests.claims.admin_forms import admin_save, change_form_fields, inline_row
 from tests.factories import (
     active_rating,
     admin_user,
@@ -14,14 +14,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-def rating_row(fields: dict, rating) -> str:
-    return next(
-        name.removesuffix("-id")
-        for name, value in fields.items()
-        if name.endswith("-id") and value == str(rating.pk)
-    )
 
 
 def review_rating(client, verdict) -> dict:
@@ -41,7 +33,7 @@ def scale_page(client):
 def test_an_unused_ratings_value_beyond_the_published_ends_is_refused(client, scale_page):
     verdict, url, before = scale_page
     best = active_rating("true")
-    row = rating_row(change_form_fields(client, url), best)
+    row = inline_row(change_form_fields(client, url), best)
 
     response = admin_save(client, url, **{f"{row}-value": "10"})
 
@@ -54,7 +46,7 @@ def test_an_unused_ratings_value_beyond_the_published_ends_is_refused(client, sc
 def test_removing_the_unused_worst_rating_of_a_published_scale_is_refused(client, scale_page):
     verdict, url, before = scale_page
     worst = active_rating("pants-on-fire")
-    row = rating_row(change_form_fields(client, url), worst)
+    row = inline_row(change_form_fields(client, url), worst)
 
     response = admin_save(client, url, **{f"{row}-DELETE": "on"})
 
@@ -66,7 +58,7 @@ def test_removing_the_unused_worst_rating_of_a_published_scale_is_refused(client
 def test_an_unused_rating_between_the_published_ends_is_still_removed(client, scale_page):
     verdict, url, before = scale_page
     between = active_rating("half-true")
-    row = rating_row(change_form_fields(client, url), between)
+    row = inline_row(change_form_fields(client, url), between)
 
     response = admin_save(client, url, **{f"{row}-DELETE": "on"})
 

@@ -31,7 +31,7 @@ from claims.models import (
     VerdictStatus,
     published_sources_replaceable,
 )
-from tests.claims.admin_forms import admin_save, change_form_fields
+from tests.claims.admin_forms import admin_save, change_form_fields, inline_row
 from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
@@ -865,21 +865,12 @@ def test_a_rescore_writes_only_the_models_fields_never_a_stale_status(seed_text)
 # --- Ratings of published verdicts ------------------------------------------------------------
 
 
-def _rating_row(fields: dict, rating) -> str:
-    """The inline form prefix ('ratings-3') of `rating` on its scale's change page."""
-    return next(
-        name.removesuffix("-id")
-        for name, value in fields.items()
-        if name.endswith("-id") and value == str(rating.pk)
-    )
-
-
 def test_the_label_of_a_rating_that_published_verdicts_use_cannot_be_edited(client):
     verdict = published_verdict()
     rating = verdict.rating
     client.force_login(admin_user())
     url = reverse("admin:claims_ratingscale_change", args=[rating.scale_id])
-    row = _rating_row(change_form_fields(client, url), rating)
+    row = inline_row(change_form_fields(client, url), rating)
     response = admin_save(client, url, **{f"{row}-label": "Mostly harmless"})
     assert response.status_code == 200
     assert "is the rating of published verdicts" in response.content.decode()
@@ -899,8 +890,8 @@ def test_a_rating_no_published_verdict_uses_can_still_be_renamed_and_described(c
         client,
         url,
         **{
-            f"{_rating_row(fields, unused)}-label": "Accurate",
-            f"{_rating_row(fields, rating)}-description": "Clarified wording of the help text.",
+            f"{inline_row(fields, unused)}-label": "Accurate",
+            f"{inline_row(fields, rating)}-description": "Clarified wording of the help text.",
         },
     )
     assert response.status_code == 302

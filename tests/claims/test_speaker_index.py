@@ -220,6 +220,28 @@ def test_as_many_queries_for_many_speakers_as_for_a_few(client, django_assert_ma
         assert len(_names(client.get(URL))) == 10
 
 
+def test_a_page_reads_the_claims_once_and_its_pager_counts_the_speakers_alone(client, monkeypatch):
+    """The pager counted the aggregated list: every claim joined to its verdict and article
+    again, to count the speakers (config.pages.RowsCountedPaginator). The counts need no
+    DISTINCT, which sorted every claim (claims.selectors.speakers.speaker_index)."""
+    monkeypatch.setattr("claims.views.desk.SPEAKERS_PAGE_SIZE", 2)
+    _speakers_with_claims(3)
+    client.force_login(fact_checker())
+    client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert "Page 1 of 2" in response.text
+    assert [row[1:3] for row in _rows(response)] == [(2, 1), (2, 1)]
+    sql = [query["sql"] for query in queries.captured_queries]
+    (counting,) = [text for text in sql if text.startswith("SELECT COUNT(*)")]
+    assert counting.startswith('SELECT COUNT(*) AS "__count" FROM "claims_speaker"')
+    # The count asks only whether a speaker has a claim (an EXISTS on the speaker's index),
+    # joining no verdict or article.
+    assert "EXISTS" in counting and "JOIN" not in counting
+    reading_claims = [text for text in sql if '"claims_claim"' in text and text != counting]
+    assert len(reading_claims) == 1 and "COUNT(DISTINCT" not in reading_claims[0]
+
+
 def test_every_speakers_page_links_to_it(client):
     # Not the main menu: the header holds one line on a desk screen and three on a phone
     # (tests/e2e/test_narrow_screens.py), and a speaker's page is where one asks for the rest.
