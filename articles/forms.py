@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from config.pages import unknown_parameters_refuse
+from config.pages import ListFilterForm, unknown_parameters_refuse
 
 from .field_errors import choice_errors, date_errors, url_errors
 from .intake.extract import pasted_html_text
@@ -155,7 +155,7 @@ class ArticleSubmitForm(forms.Form):
 INTAKE_STATUS_CHOICES = [("", "All"), *IntakeStatus.choices]
 
 
-class IntakeJobFilterForm(forms.Form):
+class IntakeJobFilterForm(ListFilterForm):
     """The intake job list's filter: a status it does not know is marked and left out, as the
     claim queue does with a refused filter, not ignored without a word."""
 
@@ -216,7 +216,7 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class ArticleListFilterForm(forms.Form):
+class ArticleListFilterForm(ListFilterForm):
     """The article list's filter: one bulk import's articles (linked from the import's page, so
     a hidden field; a bad number reads in the page's error summary)."""
 
