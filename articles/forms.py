@@ -1,18 +1,21 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from config.pages import unknown_parameters_refuse
+from config.pages import ListFilterForm, unknown_parameters_refuse
 
 from .field_errors import choice_errors, date_errors, url_errors
-from .intake.extract import pasted_html_text
-from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE
+from .intake.extract import day_at_noon, pasted_html_text
+from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE, feed_fields_clean
 from .lengths import ColumnLengthValidator, text_check, text_limit
-from .models import Feed, ImportBatch, IntakeStatus, Outlet
+from .models import Feed, ImportBatch, IntakeStatus, Outlet, SourceKind
 from .services import (
     OUTLET_NAME_LENGTH,
     TITLE_LENGTH,
     TITLE_REQUIRED,
     URL_LENGTH,
+    DuplicateArticle,
+    article_clean,
     url_number_host_refusal,
 )
 
@@ -40,6 +43,24 @@ ARTICLE_REQUIRED_ERRORS = {
     "title": {"required": TITLE_REQUIRED},
     "language": {"required": "Enter the article's language code, such as 'en' or 'pt-br'."},
 }
+
+
+def service_refusals_add(
+    form: forms.Form, error: ValidationError, *, renamed: dict[str, str] | None = None
+) -> None:
+    """A service's refusal on the form that called it: each field's messages beside the field
+    (`renamed`: the service's name for a field the form names otherwise), the rest above the
+    form. A field the form refused itself keeps the form's message: the service was given an
+    empty value in its place. So a form whose own checks refused one field still tells every
+    other field's refusal on the same try, as the API's article endpoint does (the service
+    checks each field whatever the others are), and not one more on each try."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, errors in by_field.items():
+        field = (renamed or {}).get(field, field)
+        if field not in form.fields:
+            form.add_error(None, errors)
+        elif field not in form.errors:
+            form.add_error(field, errors)
 
 
 class BoundedURLField(forms.URLField):
@@ -74,6 +95,10 @@ class BoundedURLField(forms.URLField):
             if refusal:
                 raise forms.ValidationError(refusal, code="invalid") from None
             raise
+
+
+# The service checks a moment; the paste form asks for a day.
+SUBMIT_FIELDS_RENAMED = {"published_at": "published_on"}
 
 
 class ArticleSubmitForm(forms.Form):
@@ -123,6 +148,7 @@ class ArticleSubmitForm(forms.Form):
         data = super().clean()
         if "body" in self.errors:
             # A text was given but refused (a NUL, bytes that are not UTF-8): not "paste one".
+            self._service_refusals_add(data)
             return data
         if not data.get("body", "").strip():
             if not data.get("url") and "url" not in self.errors:
@@ -131,7 +157,29 @@ class ArticleSubmitForm(forms.Form):
         self._html_refused(data["body"])
         if not data.get("title", "").strip() and "title" not in self.errors:
             self.add_error("title", "A title is required with pasted text.")
+        self._service_refusals_add(data)
         return data
+
+    def _service_refusals_add(self, data) -> None:
+        """Where this form refused a field, the service's refusals of the others (a date in the
+        future, a text too short), which a valid form gets from article_submit: told on this
+        try, not the next. A field refused here is given to the service empty."""
+        if not self.errors:
+            return
+        published_on = data.get("published_on")
+        try:
+            article_clean(
+                title=data.get("title", ""),
+                body=data.get("body", ""),
+                source_kind=SourceKind.PASTED,
+                url=data.get("url", ""),
+                published_at=day_at_noon(published_on) if published_on else None,
+                outlet_name=data.get("outlet", ""),
+            )
+        except DuplicateArticle:
+            pass  # said once the form's own refusals are put right, as on a valid form
+        except ValidationError as error:
+            service_refusals_add(self, error, renamed=SUBMIT_FIELDS_RENAMED)
 
     def _html_refused(self, body: str) -> None:
         """A paste that is HTML (a page's source) would put its tags into the claims: its
@@ -156,7 +204,7 @@ class ArticleSubmitForm(forms.Form):
 INTAKE_STATUS_CHOICES = [("", "All"), *IntakeStatus.choices]
 
 
-class IntakeJobFilterForm(forms.Form):
+class IntakeJobFilterForm(ListFilterForm):
     """The intake job list's filter: a status it does not know is marked and left out, as the
     claim queue does with a refused filter, not ignored without a word."""
 
@@ -201,6 +249,22 @@ class FeedForm(forms.Form):
         },
     )
 
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            # The service's checks of the fields this form let through (an outlet that is no
+            # domain, a private address), told with the interval's on the same try; feed_add
+            # runs them again, with the fetch, once the form is valid.
+            try:
+                feed_fields_clean(
+                    url=data.get("url", ""),
+                    outlet_domain=data.get("outlet", ""),
+                    interval_minutes=data.get("poll_interval_minutes"),
+                )
+            except ValidationError as error:
+                service_refusals_add(self, error)
+        return data
+
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
@@ -217,7 +281,7 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class ArticleListFilterForm(forms.Form):
+class ArticleListFilterForm(ListFilterForm):
     """The article list's filter: one bulk import's articles (linked from the import's page, so
     a hidden field; a bad number reads in the page's error summary)."""
 

@@ -15,7 +15,12 @@ from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from . import services
-from .forms import ArticleListFilterForm, ArticleSubmitForm
+from .forms import (
+    SUBMIT_FIELDS_RENAMED,
+    ArticleListFilterForm,
+    ArticleSubmitForm,
+    service_refusals_add,
+)
 from .intake.extract import day_at_noon
 from .intake.jobs import intake_job_submit
 from .models import AnalysisProblem, AnalysisStatus, Article, IntakeJob, IntakeStatus, SourceKind
@@ -236,14 +241,7 @@ def article_submit(request):
             if answer := _duplicate_answer(request, form, duplicate):
                 return answer
         except ValidationError as error:
-            # Not getattr(error, "error_dict", {None: error.error_list}): the default is built
-            # first, and a per-field error (a refused URL) has no error_list.
-            has_fields = hasattr(error, "error_dict")
-            by_field = error.error_dict if has_fields else {None: error.error_list}
-            for field, errors in by_field.items():
-                # The form asks for a day; the service checks the moment made of it.
-                field = "published_on" if field == "published_at" else field
-                form.add_error(field if field in form.fields else None, errors)
+            service_refusals_add(form, error, renamed=SUBMIT_FIELDS_RENAMED)
         else:
             if form.fetches_url and not IntakeJob.objects.visible_to(request.user).contains(job):
                 # Someone else's job is fetching this URL: say so without leading to it.

@@ -11,7 +11,7 @@ from articles.field_errors import choice_errors, date_errors, number_errors
 from articles.lengths import text_check
 from articles.models import Outlet
 from articles.search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
-from config.pages import unknown_parameters_refuse
+from config.pages import ListFilterForm, unknown_parameters_refuse
 
 from .models import ClaimEvent, ClaimGroupEvent
 from .selectors import QUEUE_SORTS, QUEUE_STATUSES, rating_slugs_named
@@ -86,7 +86,7 @@ REPEATS_CHOICES = [
 SORT_CHOICES = [(key, label) for key, (label, _, _) in QUEUE_SORTS.items()]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ListFilterForm):
     # Each filter's refusal in the desk's words, naming it: the queue's filters come from an
     # address that can be bookmarked or edited, and Django's "Select a valid choice. zzz is not
     # one of the available choices." or "Enter a number." named neither the filter nor a fix.
@@ -173,7 +173,7 @@ class QueueFilterForm(forms.Form):
         )
 
 
-class DeskHistoryFilterForm(forms.Form):
+class DeskHistoryFilterForm(ListFilterForm):
     person = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
@@ -208,7 +208,7 @@ class DeskHistoryFilterForm(forms.Form):
         return cleaned
 
 
-class SpeakerIndexForm(forms.Form):
+class SpeakerIndexForm(ListFilterForm):
     """The desk's speakers index: search by name or a spelling the desk recorded."""
 
     q = speaker_query_field(label="Search speakers")
@@ -219,7 +219,7 @@ class SpeakerIndexForm(forms.Form):
         return cleaned
 
 
-class VerdictExportForm(forms.Form):
+class VerdictExportForm(ListFilterForm):
     """The period of the published fact-checks spreadsheet (both ends optional, inclusive)."""
 
     date_from = forms.DateField(
@@ -243,7 +243,7 @@ class VerdictExportForm(forms.Form):
         return cleaned
 
 
-class PublicSearchForm(forms.Form):
+class PublicSearchForm(ListFilterForm):
     """The public index of fact-checks: words of the claim, and a rating in use."""
 
     q = search_query_field(label="Search fact-checks")

@@ -57,6 +57,27 @@ def unknown_parameters_refuse(form: forms.Form, *, also: tuple[str, ...] = ()) -
         )
 
 
+def spaces_emptied(data):
+    """A list address's values of only spaces as the empty values they are. A form sends an
+    empty box as `?status=`, and a list drops that filter; `?status=%20` (a space typed into
+    an edited address) was refused instead, as a choice not in the list or a date not given
+    as year-month-day, where the box looked just as empty."""
+    if not hasattr(data, "lists"):
+        return data
+    emptied = data.copy()
+    for name, values in data.lists():
+        emptied.setlist(name, ["" if not value.strip() else value for value in values])
+    return emptied
+
+
+class ListFilterForm(forms.Form):
+    """A list's filters read from its address: a value of only spaces is no filter, as an
+    empty one is (spaces_emptied)."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(spaces_emptied(data), *args, **kwargs)
+
+
 class ListAddressForm(forms.Form):
     """The address of a list without filters of its own: only the parameters in `takes` (its
     pagers', a search box read by hand), any other refused by unknown_parameters_refuse. Shown

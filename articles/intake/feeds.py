@@ -62,20 +62,9 @@ def feed_add(
     """Subscribe to a feed. Raises ValidationError with per-field messages. The feed is fetched
     and read once first (feed_url_check), so an address that gives no feed is refused here, not
     at its first poll; check=False only where the caller has just checked it (the admin form)."""
-    errors: dict[str, list[str]] = {}
-    try:
-        url = feed_url_clean(url)
-    except ValidationError as error:
-        errors["url"] = error.messages
-    outlet_domain = outlet_domain_normalize(outlet_domain)
-    if outlet_domain and outlet_domain_refusal(outlet_domain):
-        errors["outlet"] = [outlet_domain_refusal(outlet_domain)]
-    if feed_interval_refusal(interval_minutes):
-        errors["poll_interval_minutes"] = [feed_interval_refusal(interval_minutes)]
-    if not errors and feed_subscribed(url):
-        errors["url"] = [FEED_ALREADY_SUBSCRIBED]
-    if errors:
-        raise ValidationError(errors)
+    url, outlet_domain = feed_fields_clean(
+        url=url, outlet_domain=outlet_domain, interval_minutes=interval_minutes
+    )
     if check:
         try:
             feed_url_check(url)
@@ -84,6 +73,29 @@ def feed_add(
     with transaction.atomic():
         outlet = outlet_get_or_create(name=outlet_name, domain=outlet_domain)
         return Feed.objects.create(url=url, outlet=outlet, poll_interval_minutes=interval_minutes)
+
+
+def feed_fields_clean(*, url: str, outlet_domain: str, interval_minutes) -> tuple[str, str]:
+    """A subscription's fields, each checked whatever the others are, as stored (the URL and
+    the outlet's domain); raises ValidationError with every field's messages at once. Not the
+    fetch, which only a valid URL gets (feed_url_check). The desk's form calls it too where its
+    own fields refused some (articles.forms.FeedForm), so the rest are told on the same try."""
+    errors: dict[str, list[str]] = {}
+    try:
+        url = feed_url_clean(url)
+    except ValidationError as error:
+        errors["url"] = error.messages
+    else:
+        if feed_subscribed(url):
+            errors["url"] = [FEED_ALREADY_SUBSCRIBED]
+    outlet_domain = outlet_domain_normalize(outlet_domain)
+    if outlet_domain and outlet_domain_refusal(outlet_domain):
+        errors["outlet"] = [outlet_domain_refusal(outlet_domain)]
+    if feed_interval_refusal(interval_minutes):
+        errors["poll_interval_minutes"] = [feed_interval_refusal(interval_minutes)]
+    if errors:
+        raise ValidationError(errors)
+    return url, outlet_domain
 
 
 FEED_ALREADY_SUBSCRIBED = "This feed is already subscribed."

@@ -19,7 +19,7 @@ from config.json_polls import json_poll
 from config.not_found import desk_get_or_404
 from config.pages import list_address_check, page_get
 
-from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm
+from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm, service_refusals_add
 from ..lengths import text_check
 from ..models import ExternalFactCheck, Feed, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
 from ..search import SEARCH_QUERY_MAX, SEARCH_QUERY_TOO_LONG
@@ -151,8 +151,7 @@ def feed_list(request):
                     interval_minutes=data["poll_interval_minutes"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                service_refusals_add(form, error)
             else:
                 if feeds_polled_on_schedule():
                     messages.success(

@@ -8,7 +8,7 @@ from django.db.models import Q
 # old rows are to read as a row stored today would, so a copy frozen here would clean them by
 # a rule the intake no longer applies.
 from articles.intake.storable import storable_line
-from articles.publication_dates import PUBLISHED_AT_YEARS
+from articles.publication_dates import PUBLISHED_AT_SHOWABLE_YEARS
 
 # The characters storable_line drops, as a PostgreSQL pattern: only the rows holding one are
 # read into Python, where storable_line decides what each becomes (C0 but tab and line breaks,
@@ -42,10 +42,10 @@ def old_rows_cleaned(apps, schema_editor):
     _lines_cleaned(Article, "byline", blank_as=lambda row: "")
     # A name left empty is the domain, as outlet_get_or_create names a new outlet.
     _lines_cleaned(Outlet, "name", blank_as=lambda row: row.domain)
-    # published_at_range_refusal's rule (a year from 2 to 9998 in UTC) as bounds in SQL, not
+    # The years every page can show (PUBLISHED_AT_SHOWABLE_YEARS, in UTC) as bounds in SQL, not
     # the function over each row: a moment in year 0 in UTC (the year 1 in a zone east of it)
     # cannot even be read into Python.
-    first, last = PUBLISHED_AT_YEARS
+    first, last = PUBLISHED_AT_SHOWABLE_YEARS
     Article.objects.filter(
         Q(published_at__lt=datetime(first, 1, 1, tzinfo=UTC))
         | Q(published_at__gte=datetime(last + 1, 1, 1, tzinfo=UTC))

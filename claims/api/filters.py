@@ -126,15 +126,22 @@ def parameter_text_check(name: str, value: str) -> None:
     text_check(value, f"{name} parameter", done="filtered by")
 
 
+FILTER_VALUE_EMPTY = "Give a value, or leave the parameter out."
+
+
 class StrictFilterSet(filters.FilterSet):
-    """An empty value (`?rating=`) is a mistake to report, not a filter to drop silently."""
+    """An empty value (`?rating=`) is a mistake to report, not a filter to drop silently. Only
+    spaces (`?speaker=%20`) are as empty: the fields strip them and then drop the filter, and
+    the list came back whole, its `next` link carrying `speaker=+`."""
 
     def is_valid(self):
         valid = super().is_valid()
         for name in self.filters:
             value = self.data.get(name)
-            if value == "":
-                self.form.add_error(name, "Give a value, or leave the parameter out.")
+            if isinstance(value, str) and not value.strip():
+                # The one message: not also a choice's "Choose one of" for the spaces.
+                self.form.errors.pop(name, None)
+                self.form.add_error(name, FILTER_VALUE_EMPTY)
                 valid = False
             elif value and "\x00" in value:
                 # A choice's error quotes the value; a NUL is not something to send back. The

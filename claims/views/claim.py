@@ -210,6 +210,8 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         # The full history page interleaves them, so its count is this one's plus these.
         "timeline_notes": len(claim_notes or ()),
         "note_form": forms.get("note_form") or ClaimNoteForm(),
+        # A refused link or merge: the claim number as typed (claims.views.groups).
+        "merge_target": forms.get("merge_target", ""),
         "corrections": (
             verdict.corrections.select_related("created_by", "approved_by") if verdict else []
         ),

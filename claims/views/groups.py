@@ -134,20 +134,35 @@ def claim_split(request, pk: int):
     return redirect("claims:detail", pk=pk)
 
 
+# Said for the form it came from: a claim in no group is linked to the claim it repeats, a
+# grouped one's group merged ("merge this group" to someone linking a claim named a form they
+# had not used). What to type, since "18.0" or "claim 18" names no claim.
+MERGE_TARGET_MISSING = {
+    "link": "Give the number of the claim this one repeats, such as 18 (a whole number), or "
+    "paste the address of its page.",
+    "merge": "Give the number of a claim to merge this group into, such as 18 (a whole "
+    "number), or paste the address of its page.",
+}
+# Kept in the box as typed, within a claim page address's length; a NUL is no part of one.
+MERGE_TARGET_KEPT_MAX = 2000
+
+
 @desk_view(CHANGE_CLAIMS, post_only=True)
 def group_merge(request, pk: int):
     claim = desk_claim_or_404(Claim.objects.select_related("group"), pk=pk)
     target_id = _claim_id_from(request, "target")
     if target_id is None:
-        messages.error(request, "Give the number of a claim to merge this group into.")
-        return redirect("claims:detail", pk=pk)
+        form = "link" if claim.group is None else "merge"
+        messages.error(request, MERGE_TARGET_MISSING[form])
+        return _merge_refused(request, pk)
     target = Claim.objects.filter(pk=target_id).first()
     if target is None:
         messages.error(request, f"There is no claim #{target_id}.")
-    elif claim.group is None:
+        return _merge_refused(request, pk)
+    if claim.group is None:
         # A repeat the matcher missed (or one split out too soon): the reviewer links it, as a
         # confirmed match, to the claim it repeats.
-        attempt(
+        done = attempt(
             request,
             lambda: group_changes.claim_group_link(
                 claim=claim, earlier=target, actor=request.user, kind=GroupEventKind.CONFIRMED
@@ -155,14 +170,22 @@ def group_merge(request, pk: int):
             success=f"Linked: the claim is an appearance of claim #{target_id}.",
         )
     else:
-        attempt(
+        done = attempt(
             request,
             lambda: group_changes.group_merge_into_claim(
                 source=claim.group, target_claim=target, actor=request.user
             ),
             success=f"The group is merged into the group of claim #{target_id}.",
         )
-    return redirect("claims:detail", pk=pk)
+    return redirect("claims:detail", pk=pk) if done else _merge_refused(request, pk)
+
+
+def _merge_refused(request, pk: int):
+    """The claim page again with the refusal above it and the number as typed in its box (in
+    the open "Change the group"), to be put right rather than typed again: a 400, as the
+    apply-verdict refusal is."""
+    typed = request.POST.get("target", "").replace("\x00", "")[:MERGE_TARGET_KEPT_MAX]
+    return render_claim(request, claim_for_page(pk), status=400, merge_target=typed)
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

@@ -1,7 +1,7 @@
 """Every way in validates the same way (issue #10, probe row 9 and item 9)."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -110,12 +110,38 @@ def test_an_admin_edit_normalises_the_url_and_refuses_another_articles(client):
 FUTURE = "2099-01-01"
 
 
-def test_a_publication_date_more_than_a_day_ahead_is_refused_and_one_within_it_is_not():
+def test_a_publication_date_after_tomorrow_is_refused_and_one_up_to_tomorrow_is_not():
     now = timezone.now()
-    assert "in the future" in published_at_refusal(now + timedelta(days=1, hours=1))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    end_of_tomorrow = datetime.combine(
+        tomorrow, time(23, 59), tzinfo=timezone.get_current_timezone()
+    )
+    assert published_at_refusal(end_of_tomorrow) is None  # a fast clock, a time zone
+    assert "in the future" in published_at_refusal(end_of_tomorrow + timedelta(minutes=1))
     assert "in the future" in published_at_refusal(datetime(2099, 1, 1))  # naive: read as UTC
-    assert published_at_refusal(now + timedelta(hours=23)) is None  # a fast clock, a time zone
     assert published_at_refusal(now - timedelta(days=400)) is None
+
+
+def _paste_dated(client, day: str):
+    return client.post(
+        reverse("articles:submit"),
+        {
+            "title": "Budget",
+            "body": "The mayor said prices rose 5 percent in the city last year.",
+            "published_on": day,
+        },
+    )
+
+
+def test_tomorrow_typed_on_the_paste_form_is_taken_whatever_the_hour(client, settings, monkeypatch):
+    # The day is stored at noon: before noon, tomorrow's noon was more than a day ahead, and
+    # refused as in the future though the rule said "at most 1 day ahead".
+    settings.TIME_ZONE = "UTC"
+    client.force_login(fact_checker())
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 7, 8, 0, tzinfo=UTC))
+    response = _paste_dated(client, "2026-12-08")
+    assert response.status_code == 302, response.context["form"].errors
+    assert Article.objects.get().published_at == datetime(2026, 12, 8, 12, tzinfo=UTC)
 
 
 def test_the_web_form_refuses_a_future_publication_day_on_its_field(client):
@@ -130,8 +156,8 @@ def test_the_web_form_refuses_a_future_publication_day_on_its_field(client):
     )
     assert response.status_code == 400
     assert response.context["form"].errors["published_on"] == [
-        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 "
-        "day ahead of today."
+        "The publication date 2099-01-01 is in the future: an article can be dated from "
+        "1800-01-01 to tomorrow."
     ]
     assert not Article.objects.exists()
 
@@ -242,14 +268,36 @@ def test_the_import_page_and_command_show_an_undated_row_as_stored_with_a_note_n
 
 # Year 1 in UTC is year 0 west of it: Python cannot show such a moment in America/New_York, and
 # every page that listed the article failed. Every way in refuses it with the same sentence.
-OUT_OF_RANGE = "The publication date is out of range: give a year from 2 to 9998."
+OUT_OF_RANGE = (
+    "The publication date is out of range: an article can be dated from 1800-01-01 to tomorrow."
+)
 
 
 def test_a_publication_date_that_some_time_zone_cannot_show_is_refused():
     assert published_at_refusal(datetime(1, 1, 1, tzinfo=UTC)) == OUT_OF_RANGE
     assert published_at_refusal(datetime(1, 12, 31, 23, 59)) == OUT_OF_RANGE  # naive: UTC
     assert published_at_refusal(datetime(9999, 1, 1, tzinfo=UTC)) == OUT_OF_RANGE
-    assert published_at_refusal(datetime(2, 1, 1, tzinfo=UTC)) is None
+
+
+def test_a_publication_date_before_1800_is_refused_in_the_words_that_state_the_range():
+    # One range, said whole: 0001-01-01 was "give a year from 2 to 9998" while 1899 was taken
+    # and any day after tomorrow refused as in the future.
+    assert published_at_refusal(datetime(1799, 12, 31, 23, 59, tzinfo=UTC)) == OUT_OF_RANGE
+    assert published_at_refusal(datetime(2, 1, 1, tzinfo=UTC)) == OUT_OF_RANGE
+    assert published_at_refusal(datetime(1800, 1, 1, tzinfo=UTC)) is None
+    assert published_at_refusal(datetime(1899, 12, 31, 12, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "refused"), [("0001-01-01", True), ("1799-12-31", True), ("1800-01-01", False)]
+)
+def test_the_paste_form_states_the_same_range(client, day, refused):
+    client.force_login(fact_checker())
+    response = _paste_dated(client, day)
+    if refused:
+        assert response.context["form"].errors["published_on"] == [OUT_OF_RANGE]
+    else:
+        assert response.status_code == 302
 
 
 def test_the_api_refuses_a_year_one_date_and_the_desk_pages_still_answer_in_new_york(
@@ -273,7 +321,8 @@ def test_the_api_refuses_a_year_one_date_and_the_desk_pages_still_answer_in_new_
     assert OUT_OF_RANGE in json.dumps(response.json())
     assert not Article.objects.exists()
 
-    earliest = ArticleFactory(published_at=datetime(2, 1, 1, tzinfo=UTC))  # the first it takes
+    # Stored before the rule (the factory is no way in): the first year every page can show.
+    earliest = ArticleFactory(published_at=datetime(2, 1, 1, tzinfo=UTC))
     settings.TIME_ZONE = "America/New_York"
     client.force_login(fact_checker())
     for page in (

@@ -467,7 +467,8 @@ def test_a_published_at_some_time_zone_cannot_show_is_a_bad_row_and_the_article_
     batch = run_import("rows.jsonl", "\n".join(lines).encode(), django_capture_on_commit_callbacks)
     assert (batch.stored, batch.failed) == (0, 3)
     assert [error["reason"] for error in batch.errors] == [
-        "published_at: The publication date is out of range: give a year from 2 to 9998."
+        "published_at: The publication date is out of range: an article can be dated from "
+        "1800-01-01 to tomorrow."
     ] * 3
     client.force_login(fact_checker())
     assert client.get(reverse("articles:list")).status_code == 200

@@ -506,11 +506,11 @@ def test_a_review_dated_in_the_future_is_stored_without_the_dates_and_says_why()
     assert result.errors == []
     assert result.notes == [
         "ClaimReview 1 (stored): its claim date is left out. Stored without a publication date: "
-        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
-        "ahead of today.",
+        "The publication date 2099-01-01 is in the future: an article can be dated from "
+        "1800-01-01 to tomorrow.",
         "ClaimReview 1 (stored): its review date is left out. Stored without a publication date: "
-        "The publication date 2099-01-01 is in the future: an article can be dated at most 1 day "
-        "ahead of today.",
+        "The publication date 2099-01-01 is in the future: an article can be dated from "
+        "1800-01-01 to tomorrow.",
     ]
 
 

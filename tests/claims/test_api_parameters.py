@@ -58,3 +58,31 @@ def test_a_filter_value_too_long_is_told_which_parameter_and_how_long_it_may_be(
     }
     # At the limit the value is read (and may be refused for what it says, not its length).
     assert "too long" not in key_client().get(path, {name: "x" * limit}).text
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/verdicts/", "updated_since"),
+        ("/api/v1/verdicts/", "published_after"),
+        ("/api/v1/verdicts/", "q"),
+        ("/api/v1/verdicts/", "speaker"),
+        ("/api/v1/verdicts/", "outlet"),
+        ("/api/v1/verdicts/", "language"),
+        ("/api/v1/verdicts/", "rating"),
+        ("/api/v1/verdicts/", "max_age_days"),
+        ("/api/v1/claims/", "speaker"),
+        ("/api/v1/claims/", "status"),
+        ("/api/v1/speakers/", "q"),
+    ],
+)
+@pytest.mark.parametrize("spaces", [" ", "   ", "\t"])
+def test_a_filter_value_of_only_spaces_is_refused_as_an_empty_one_is(path, name, spaces):
+    published_verdict("The budget grew by 40 percent.")
+    api = key_client(staff=True)
+    empty = api.get(path, {name: ""})
+    assert empty.status_code == 400
+    refused = api.get(path, {name: spaces})
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["fields"] == {name: ["Give a value, or leave the parameter out."]}
+    assert refused.json()["fields"] == empty.json()["fields"]

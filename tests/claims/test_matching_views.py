@@ -13,7 +13,7 @@ from articles.models import Article
 from claims import services
 from claims.matching import applications, group_changes
 from claims.models import Claim, ClaimStatus, GroupEventKind, MatchSuggestion, Verdict
-from claims.views.groups import APPLY_WITHOUT_CHECKED
+from claims.views.groups import APPLY_WITHOUT_CHECKED, MERGE_TARGET_MISSING
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -178,9 +178,8 @@ def test_a_claim_number_in_other_digits_is_refused_with_a_message(client, checke
     repeat = claim_alone("Crime dropped 40 percent in the last year.")
     group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
     merged = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": number})
-    assert merged.status_code == 302
-    page = client.get(merged["Location"]).content.decode()
-    assert "Give the number of a claim to merge this group into." in page
+    assert merged.status_code == 400
+    assert MERGE_TARGET_MISSING["merge"] in merged.content.decode()
     applied = client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": number})
     assert applied.status_code == 400
     assert APPLY_WITHOUT_CHECKED in applied.content.decode().replace("&#x27;", "'")
@@ -197,7 +196,8 @@ def test_a_claim_page_s_address_pasted_for_its_number_links_the_repeat(client, c
     assert repeat.group_id == Claim.objects.get(pk=earlier.pk).group_id is not None
     other_page = "http://testserver" + reverse("claims:history", args=[earlier.pk])
     refused = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": other_page})
-    assert "Give the number of a claim" in client.get(refused["Location"]).content.decode()
+    assert refused.status_code == 400
+    assert MERGE_TARGET_MISSING["merge"] in refused.content.decode()  # linked now: a group
 
 
 @pytest.mark.parametrize(
@@ -209,13 +209,39 @@ def test_a_claim_address_on_another_desk_links_nothing(client, checker, host):
     repeat = claim_alone("Crime went down 40 percent.")
     address = f"https://{host}" + reverse("claims:detail", args=[earlier.pk])
     refused = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": address})
-    page = client.get(refused["Location"]).content.decode()
-    assert "Give the number of a claim to merge this group into." in page
+    assert MERGE_TARGET_MISSING["link"] in refused.content.decode()
     repeat.refresh_from_db()
     assert repeat.group_id is None
     applied = client.post(reverse("claims:apply_verdict", args=[repeat.pk]), {"checked": address})
     assert applied.status_code == 400
     assert not repeat.verdict_applications.exists()
+
+
+@pytest.mark.parametrize("typed", ["abc", "18.0", "claim 18"])
+def test_the_link_form_s_refusal_speaks_of_linking_and_keeps_what_was_typed(client, checker, typed):
+    repeat = claim_alone("Crime went down 40 percent.")
+    refused = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": typed})
+    assert refused.status_code == 400
+    page = BeautifulSoup(refused.content, "html.parser")
+    alert = page.select_one('[role="alert"]').get_text()
+    assert MERGE_TARGET_MISSING["link"] in alert and "merge" not in alert
+    assert "such as 18" in alert  # what to type instead of "18.0"
+    box = page.select_one("#merge-target")
+    assert box["value"] == typed
+    assert box.find_parent("details").has_attr("open")
+    repeat.refresh_from_db()
+    assert repeat.group_id is None
+
+
+def test_a_claim_number_that_names_no_claim_is_kept_in_the_box_too(client, checker):
+    verdict = published_verdict()
+    repeat = claim_alone("Crime dropped 40 percent in the last year.")
+    group_changes.claim_group_link(claim=repeat, earlier=verdict.claim)
+    refused = client.post(reverse("claims:merge", args=[repeat.pk]), {"target": "#999999"})
+    assert refused.status_code == 400
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert "There is no claim #999999." in page.get_text()
+    assert page.select_one("#merge-target")["value"] == "#999999"
 
 
 def test_a_suggestion_is_confirmed_or_rejected_from_the_panel(client, checker):
