@@ -235,8 +235,8 @@ def test_a_url_row_with_a_long_title_or_a_bad_date_or_language_is_refused_by_lin
         {"line": 2, "reason": too_long},  # as on a row with a body
         {
             "line": 3,
-            "reason": "published_at: The publication date is out of range: give a year from 2 "
-            "to 9998.",
+            "reason": "published_at: The publication date is out of range: an article can be "
+            "dated from 1800-01-01 to tomorrow.",
         },
         {
             "line": 4,

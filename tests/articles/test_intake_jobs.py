@@ -399,8 +399,8 @@ def test_the_api_refuses_a_url_alone_dated_in_the_future_as_it_refuses_an_articl
     assert response.status_code == 400
     assert response.json()["fields"] == {
         "published_at": [
-            "The publication date 2099-01-01 is in the future: an article can be dated at most "
-            "1 day ahead of today."
+            "The publication date 2099-01-01 is in the future: an article can be dated from "
+            "1800-01-01 to tomorrow."
         ]
     }
     assert not IntakeJob.objects.exists()
