@@ -80,6 +80,8 @@ class OutletAdminForm(forms.ModelForm):
         # Stored as every intake path stores it (articles.services.outlet_get_or_create), so
         # "www.Reuters.com" is the outlet reuters.com already is, not a second one.
         domain = outlet_domain_normalize(self.cleaned_data["domain"])
+        if not domain:
+            return None  # an outlet known only by its name, as pasted text names one
         refusal = outlet_domain_refusal(domain)
         if refusal:
             raise ValidationError(refusal)

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.utils.html import strip_tags
 
 from .intake.addresses import PORT_RULE, has_impossible_port, url_host_refused
 from .intake.extract import text_is_html
@@ -324,11 +327,28 @@ def _host_named(name: str) -> str:
     return outlet_domain_normalize(host)
 
 
+def line_visible(text: str) -> str:
+    """A one-line text as it reads once any HTML tags in it are dropped, its white space
+    collapsed and trimmed, without control characters or bidi controls (storable_line): the
+    one rule for a name that says who published something, a ClaimReview's publisher or an
+    outlet's name, where markup is a copying slip ("City <i>Gazette</i>"), never the name."""
+    return storable_line(_WHITESPACE.sub(" ", strip_tags(text or "")))
+
+
+def outlet_name_refusal(name: str) -> str | None:
+    """Why a given outlet's name names no outlet, or None: one of HTML tags alone ("<b></b>"),
+    which line_visible leaves empty, would store the article with no outlet without a word."""
+    if storable_line(name or "") and not line_visible(name):
+        return "The outlet's name is HTML tags with no text: give the outlet's name as plain text."
+    return None
+
+
 def outlet_get_or_create(*, name: str = "", domain: str = "") -> Outlet | None:
     """The outlet with this domain, or (none given) this name, created when there is none. A
-    name that is a domain or an address means that domain: matched by it, it is no junk
-    "reuters-com.unknown" beside the real outlet."""
-    name, domain = storable_line(name or ""), outlet_domain_normalize(domain)
+    name that is a domain or an address means that domain: matched by it, it is no second
+    outlet named "reuters.com" beside the real one. A name is stored and matched as it reads
+    (line_visible): "City <i>Gazette</i>", "City Gazette" and "city gazette " are one outlet."""
+    name, domain = line_visible(name), outlet_domain_normalize(domain)
     if _is_ip_address(_host_named(name)):
         # A page's site name is its host where it names none: an address is no outlet's name.
         name = ""
@@ -341,13 +361,24 @@ def outlet_get_or_create(*, name: str = "", domain: str = "") -> Outlet | None:
     if domain:
         outlet, _ = Outlet.objects.get_or_create(domain=domain, defaults={"name": name or domain})
         return outlet
-    existing = Outlet.objects.filter(name__iexact=name).first()
+    existing = _outlet_named(name)
     if existing:
         return existing
-    # An outlet named without a domain gets a stable placeholder so the unique key still holds.
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "outlet"
-    outlet, _ = Outlet.objects.get_or_create(domain=f"{slug}.unknown", defaults={"name": name})
-    return outlet
+    # Known by its name alone, it has no domain (none is made up: API clients took one for the
+    # outlet's site). The name is its key then (outlet_name_only_unique): a twin submission
+    # that created it first is the outlet.
+    try:
+        with transaction.atomic():
+            return Outlet.objects.create(name=name, domain=None)
+    except IntegrityError:
+        return _outlet_named(name)
+
+
+def _outlet_named(name: str) -> Outlet | None:
+    """The first outlet by this name, case aside (with a domain or without): the oldest, so a
+    name always reaches the outlet it reached before."""
+    named = Outlet.objects.alias(name_key=Lower("name")).filter(name_key=Lower(Value(name)))
+    return named.order_by("pk").first()
 
 
 @dataclass(frozen=True)
@@ -402,6 +433,9 @@ def article_clean(
                 length(storable_line(text or ""))
             except ValidationError as error:
                 errors.setdefault(field, []).extend(error.messages)
+    refusal = "outlet" not in errors and outlet_name_refusal(outlet_name)
+    if refusal:
+        errors["outlet"] = [refusal]
     title = storable_line(title or "")
     if "title" not in errors and is_blank(title):
         errors.setdefault("title", []).append(TITLE_REQUIRED)
@@ -486,6 +520,7 @@ def article_create(
     source_kind: str,
     outlet_name: str = "",
     outlet_domain: str = "",
+    outlet: Outlet | None = None,
     url: str = "",
     byline: str = "",
     published_at: datetime | None = None,
@@ -495,6 +530,10 @@ def article_create(
     extracted: bool = False,
 ) -> Article:
     """Validate and store one article. Raises ValidationError (DuplicateArticle for a repeat).
+
+    `outlet`: one already chosen (a feed's), taken as it is, where `outlet_name` and
+    `outlet_domain` name one to find or create: a feed's outlet known by name alone has no
+    domain to give, and the article's URL would name another.
 
     It does not queue the analysis; `article_submit` does both.
     """
@@ -514,7 +553,7 @@ def article_create(
     )
     try:
         with transaction.atomic():
-            outlet = outlet_get_or_create(
+            outlet = outlet or outlet_get_or_create(
                 name=outlet_name,
                 domain=outlet_domain or outlet_domain_named(clean.url),
             )

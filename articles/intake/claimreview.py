@@ -16,21 +16,25 @@ import lxml.etree
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.html import strip_tags
 from extruct.jsonld import HTML_OR_JS_COMMENTLINE
 from extruct.utils import parse_html
 
 from ..models import ExternalFactCheck
 from ..publication_dates import published_at_for_intake
 from ..queueing import factchecks_queue_matching
-from ..services import language_named, language_normalize, language_refusal, url_normalize
+from ..services import (
+    language_named,
+    language_normalize,
+    language_refusal,
+    line_visible,
+    url_normalize,
+)
 from .addresses import url_host_refused
 from .extract import day_at_noon, page_encoding
 from .storable import (
     json_controls_dropped,
     json_error_reason,
     json_unstorable,
-    storable_line,
     url_shown,
 )
 
@@ -351,7 +355,7 @@ def _text(value) -> str:
     if not isinstance(value, str):
         return ""
     # Plain text for search and embedding: some publishers put markup in claimReviewed.
-    return storable_line(_WHITESPACE.sub(" ", strip_tags(value)))
+    return line_visible(value)
 
 
 def _rating_numbers(rating: dict) -> dict:

@@ -24,6 +24,7 @@ from ..services import (
     domain_from_url,
     language_normalize,
     language_refusal,
+    line_visible,
     url_normalize,
 )
 from .extract import ExtractionError, article_extract
@@ -151,8 +152,9 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
     )
     outlet = job.feed.outlet if job.feed_id and job.feed.outlet_id else None
     # The page's own site name, which nobody typed, is cut to the column as extract.py cuts
-    # its byline and title; a name someone gave (the job's) was refused when longer.
-    site_name = extracted.site_name[: OUTLET_NAME_LENGTH.limit_value]
+    # its byline and title; a name someone gave (the job's) was refused when longer. Read as
+    # the outlet will be (line_visible): a site name of markup alone is none, not a refusal.
+    site_name = line_visible(extracted.site_name)[: OUTLET_NAME_LENGTH.limit_value]
     # Given with the URL (a bulk row's, the API's, the submit form's), the title, date and
     # language are the article's, as the byline and outlet are: the newsroom's file is
     # deliberate, a page's metadata a guess from its markup (a headline with the site's name
@@ -172,8 +174,10 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
                 body=extracted.body,
                 source_kind=job.source_kind,
                 url=canonical,
-                outlet_name=job.outlet_name or (outlet.name if outlet else site_name),
-                outlet_domain=outlet.domain if outlet else "",
+                # A feed's outlet is its articles' (one known by name alone too, which has
+                # no domain to give); otherwise the name given, or the page's own.
+                outlet=outlet,
+                outlet_name=job.outlet_name or site_name,
                 # A byline given with the URL is a newsroom's own record of who wrote the
                 # piece, as its outlet name is; a page's author is a guess from its markup
                 # ("Staff", the site's name) and is only used where none was given.

@@ -20,6 +20,7 @@ from ..services import (
     is_blank,
     language_normalize,
     language_refusal,
+    outlet_name_refusal,
     url_normalize,
 )
 from .fetch import url_refusal
@@ -90,6 +91,9 @@ def intake_job_submit(
     ]:
         if refusal:
             raise ValidationError({field: [refusal]})
+    refusal = outlet_name_refusal(outlet_name)
+    if refusal:
+        raise ValidationError({"outlet": [refusal]})
     existing = Article.objects.filter(url=url).first()
     if existing is not None:
         raise DuplicateArticle(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OrderBy, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -32,12 +33,30 @@ class NullsLastIndex(models.Index):
 
 class Outlet(models.Model):
     name = models.CharField(max_length=200)
+    # NULL, not a made-up domain, for an outlet known only by its name (pasted text with no
+    # URL): "city-gazette.unknown" reached API clients as if it were the outlet's site.
     domain = models.CharField(
-        max_length=253, unique=True, help_text="Registered domain, e.g. reuters.com."
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Registered domain, e.g. reuters.com; none for an outlet known only by its name.",
     )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # The key of an outlet known by name alone, as outlet_get_or_create matches one:
+            # two submissions of one new name at once make one outlet, not two.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(domain__isnull=True),
+                name="outlet_name_only_unique",
+                violation_error_message="An outlet with this name and no domain already exists.",
+            ),
+            # One spelling of "no domain": an empty one would be a second, never unique.
+            models.CheckConstraint(condition=~Q(domain=""), name="outlet_domain_not_empty"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -25,6 +25,7 @@ from articles.services import (
     TITLE_REQUIRED,
     URL_LENGTH,
     is_blank,
+    outlet_name_refusal,
 )
 
 from .auth import articles_visible, request_token
@@ -153,6 +154,13 @@ class ArticleSubmitSerializer(serializers.Serializer):
             for code in ("invalid", "blank", "null")
         },
     )
+
+    def validate_outlet_name(self, value):
+        # The service's rule, said here so the answer names this field, not the service's.
+        refusal = outlet_name_refusal(value)
+        if refusal:
+            raise serializers.ValidationError(refusal)
+        return value
 
     def validate(self, data):
         if not data["body"].strip():

@@ -35,6 +35,14 @@ class OutletSerializer(serializers.ModelSerializer):
     class Meta:
         model = Outlet
         fields = ["id", "name", "domain"]
+        # Always sent, null included: read-only, so the schema lists it as required.
+        extra_kwargs = {
+            "domain": {
+                "read_only": True,
+                "help_text": "The outlet's registered domain, e.g. reuters.com; null for an "
+                "outlet known only by its name (an article sent with a name and no URL).",
+            }
+        }
 
 
 def rating_slugs() -> list[str]:

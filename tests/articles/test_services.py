@@ -256,5 +256,5 @@ def test_an_outlet_named_by_an_unknown_domain_is_created_with_that_domain():
     assert outlet_get_or_create(name="example.org") == outlet
     # A plain name is matched by name, as before, and gets a placeholder domain.
     plain = outlet_get_or_create(name="News Example")
-    assert (plain.name, plain.domain) == ("News Example", "news-example.unknown")
+    assert (plain.name, plain.domain) == ("News Example", None)
     assert outlet_get_or_create(name="news example") == plain
