@@ -88,8 +88,15 @@ def seen_before(claim: Claim) -> SeenBefore:
         .select_related(*(f"claim__{name}" for name in APPEARANCE_RELATED))
         .order_by("-score", "pk")
     )
+    # A covered repeat is already checked by the fact-check that covers it: in a group holding
+    # two (an editor's merge), the first published one found would name the other.
+    covered_by = claim_covered_by(claim)
     checked = next(
-        (other for other in appearances if published_verdict_of(other)),
+        (
+            other
+            for other in appearances
+            if (other.pk == covered_by.pk if covered_by else published_verdict_of(other))
+        ),
         None,
     )
     # What the panel offers to undo: the changes made from this claim's page and the merges

@@ -16,6 +16,7 @@ from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from .. import notes, timeline
+from ..appearances import published_in_group
 from ..ids import is_id
 from ..matching import applications, group_changes, group_undo
 from ..matching.selectors import (
@@ -144,10 +145,11 @@ def group_merge(request, pk: int):
     target = Claim.objects.filter(pk=target_id).first()
     if target is None:
         messages.error(request, f"There is no claim #{target_id}.")
-    elif claim.group is None:
+        return redirect("claims:detail", pk=pk)
+    if claim.group is None:
         # A repeat the matcher missed (or one split out too soon): the reviewer links it, as a
         # confirmed match, to the claim it repeats.
-        attempt(
+        done = attempt(
             request,
             lambda: group_changes.claim_group_link(
                 claim=claim, earlier=target, actor=request.user, kind=GroupEventKind.CONFIRMED
@@ -155,14 +157,32 @@ def group_merge(request, pk: int):
             success=f"Linked: the claim is an appearance of claim #{target_id}.",
         )
     else:
-        attempt(
+        done = attempt(
             request,
             lambda: group_changes.group_merge_into_claim(
                 source=claim.group, target_claim=target, actor=request.user
             ),
             success=f"The group is merged into the group of claim #{target_id}.",
         )
+    if done:
+        _warn_of_two_fact_checks(request, claim)
     return redirect("claims:detail", pk=pk)
+
+
+def _warn_of_two_fact_checks(request, claim: Claim) -> None:
+    """An editor may put two published fact-checks in one group (a fact-checker is refused:
+    claims.appearances); said so, since the group's "already checked" then has two answers."""
+    claim.refresh_from_db(fields=["group"])
+    published = published_in_group(claim.group_id)
+    if len(published) > 1:
+        named = " and ".join(f"#{pk}" for pk in published[:2])
+        more = f" (and {len(published) - 2} more)" if len(published) > 2 else ""
+        messages.warning(
+            request,
+            f"This group now holds the published fact-checks of claims {named}{more}: each "
+            "keeps its own repeats, and a repeat's page names the fact-check that covers it. "
+            "Split out the claim that is not the same if they are not one claim.",
+        )
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
