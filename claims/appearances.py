@@ -144,10 +144,31 @@ def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
         others = Claim.objects.filter(group_id=claim.group_id)
     else:
         others = Claim.objects.filter(pk=claim.pk)
+    return _in_appearance_order(others)
+
+
+def group_public_appearances(group_id: int) -> QuerySet[Claim]:
+    """The group's public claims, the same list whichever of them is asked (the API's group,
+    one id one content): each claim with a published verdict of its own, and the repeats
+    covered by one of them, one per article, an article with a fact-check's own claim shown by
+    that claim. A group holds one fact-check but for an editor's merge
+    (public_appearances_kept), and then this is that fact-check's appearances_of."""
+    members = Claim.objects.filter(group_id=group_id)
+    published = members.filter(published_verdict_q("verdict__"))
+    covered = members.filter(pk__in=_covering_applications().values("claim_id")).exclude(
+        article_id__in=published.values("article_id")
+    )
+    shown = covered.order_by().values("article_id").annotate(first=Min("pk")).values("first")
+    return _in_appearance_order(
+        Claim.objects.filter(Q(pk__in=published.values("pk")) | Q(pk__in=shown))
+    )
+
+
+def _in_appearance_order(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     # An undated article is placed by when the desk read it (claim_made_at): a key a cursor
     # can page on.
     return (
-        others.select_related("article__outlet", "speaker")
+        claims.select_related("article__outlet", "speaker")
         .annotate(appeared_at=claim_made_at())
         .order_by("appeared_at", "pk")
     )
