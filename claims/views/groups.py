@@ -37,6 +37,7 @@ from ..models import (
     VerdictApplication,
 )
 from ..selectors import claim_cover_lifted
+from ..workflow import NothingChanged
 from .base import (
     CHANGE_CLAIMS,
     PUBLISH_VERDICTS,
@@ -205,6 +206,8 @@ def claim_apply_verdict(request, pk: int):
         application = applications.verdict_application_request(
             claim=claim, checked=checked, actor=request.user
         )
+    except NothingChanged as unchanged:
+        messages.info(request, str(unchanged))
     except (ValidationError, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)

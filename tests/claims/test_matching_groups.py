@@ -57,7 +57,7 @@ def test_rejecting_a_suggestion_records_who_and_links_nothing():
     assert fresh(new).group_id is None
     assert (event.kind, event.actor) == (GroupEventKind.REJECTED, reviewer)
     assert MatchSuggestion.objects.get().status == SuggestionStatus.REJECTED
-    with pytest.raises(ValidationError, match="already rejected"):
+    with pytest.raises(ValidationError, match="You rejected this match at .*: nothing to confirm"):
         group_changes.suggestion_confirm(suggestion=MatchSuggestion.objects.get(), actor=reviewer)
 
 
