@@ -322,7 +322,8 @@ def group_history(request, pk: int):
     appearances = page_get(
         Paginator(group_appearances(group), GROUP_PAGE_SIZE), request.GET.get("appearances")
     )
-    changes = group.events.select_related("actor").order_by("-created_at", "-pk")
+    group_events = timeline.group_changes_of(group)
+    changes = group_events.select_related("actor").order_by("-created_at", "-pk")
     events = page_get(Paginator(changes, GROUP_PAGE_SIZE), request.GET.get("changes"))
     former = page_get(
         Paginator(group_former_ids(group), GROUP_PAGE_SIZE), request.GET.get("former")
@@ -332,7 +333,11 @@ def group_history(request, pk: int):
     # former appearances instead).
     founding_undone = None if appearances.paginator.count else group_founding_undone(group)
     page = timeline.group_timeline_page(
-        group, members, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
+        group,
+        members,
+        notes=notes.notes_readable_by(request.user),
+        number=request.GET.get("page"),
+        group_events=group_events,
     )
     return render(
         request,
