@@ -131,7 +131,9 @@ def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:
 
 def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
     """claim_appearances as a query, for the reads that take part of a large group: the API's
-    pages of appearances (ordered on `appeared_at`, then id) and ClaimReview's list."""
+    pages of appearances for the desk scope and a claim in no group (ordered on `appeared_at`,
+    then id; in public a grouped claim's are group_public_appearances) and ClaimReview's
+    list."""
     if public:
         # One appearance per article (an article's URL is unique): the claim's own article is
         # the claim's, and a repeat said twice in one article is its earliest claim.
