@@ -9,7 +9,8 @@ A fact-check's appearances are its own claim and the repeats an editor applied t
 claims.matching.applications) that stayed in its group, dismissed, since; one per article,
 the claim's own article being the claim's. Another claim of the group with a fact-check of its
 own, or a repeat covered by another fact-check, is not one of them: a merge of two groups that
-each hold a published verdict leaves each fact-check with its own repeats. A suggested,
+each hold a published verdict leaves each fact-check with its own repeats, but is an editor's
+(the group's "already checked" would have two answers). A suggested,
 auto-linked or confirmed repeat in someone's pasted article stays desk-only, and so does a
 fact-checker's proposal to apply a verdict until an editor approves it.
 
@@ -130,7 +131,9 @@ def claim_appearances(claim: Claim, *, public: bool = True) -> list[Claim]:
 
 def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
     """claim_appearances as a query, for the reads that take part of a large group: the API's
-    pages of appearances (ordered on `appeared_at`, then id) and ClaimReview's list."""
+    pages of appearances for the desk scope and a claim in no group (ordered on `appeared_at`,
+    then id; in public a grouped claim's are group_public_appearances) and ClaimReview's
+    list."""
     if public:
         # One appearance per article (an article's URL is unique): the claim's own article is
         # the claim's, and a repeat said twice in one article is its earliest claim.
@@ -143,10 +146,31 @@ def appearances_of(claim: Claim, *, public: bool = True) -> QuerySet[Claim]:
         others = Claim.objects.filter(group_id=claim.group_id)
     else:
         others = Claim.objects.filter(pk=claim.pk)
+    return _in_appearance_order(others)
+
+
+def group_public_appearances(group_id: int) -> QuerySet[Claim]:
+    """The group's public claims, the same list whichever of them is asked (the API's group,
+    one id one content): each claim with a published verdict of its own, and the repeats
+    covered by one of them, one per article, an article with a fact-check's own claim shown by
+    that claim. A group holds one fact-check but for an editor's merge
+    (public_appearances_kept), and then this is that fact-check's appearances_of."""
+    members = Claim.objects.filter(group_id=group_id)
+    published = members.filter(published_verdict_q("verdict__"))
+    covered = members.filter(pk__in=_covering_applications().values("claim_id")).exclude(
+        article_id__in=published.values("article_id")
+    )
+    shown = covered.order_by().values("article_id").annotate(first=Min("pk")).values("first")
+    return _in_appearance_order(
+        Claim.objects.filter(Q(pk__in=published.values("pk")) | Q(pk__in=shown))
+    )
+
+
+def _in_appearance_order(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     # An undated article is placed by when the desk read it (claim_made_at): a key a cursor
     # can page on.
     return (
-        others.select_related("article__outlet", "speaker")
+        claims.select_related("article__outlet", "speaker")
         .annotate(appeared_at=claim_made_at())
         .order_by("appeared_at", "pk")
     )
@@ -187,8 +211,9 @@ def public_appearance_map(*, claim_ids, group_ids) -> dict[int, frozenset[int]]:
 def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     """Around a change of groups or of a repeat's status: refuse it (NeedsAnEditor, which rolls
     the caller's transaction back) when it added or removed a public appearance of a published
-    fact-check and `actor` is no editor. The worker (no actor) is no editor either. An editor's
-    change goes through, and the published fact-checks whose appearances it changed are dated
+    fact-check, or put two published fact-checks in one group, and `actor` is no editor. The
+    worker (no actor) is no editor either. An editor's change goes through, and the published
+    fact-checks whose appearances it changed are dated
     (appearances_changed_at, and modified_at through claims.modified): their ClaimReview, feed
     entry and sitemap entry changed. A repeat that stops being public no longer dates its
     application, so without this date a split or a reopening would leave the fact-check's date
@@ -219,6 +244,9 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
         Claim.objects.filter(pk__in=claim_ids).values_list("group_id", flat=True)
     )
     after = public_appearance_map(claim_ids=claim_ids, group_ids=after_groups)
+    joined = _fact_checks_joined(groups_before, after)
+    if joined and not may_change_public_appearances(actor):
+        raise NeedsAnEditor(fact_checks_joined_refusal(joined))
     changed = sorted(pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk))
     if not changed:
         return
@@ -237,6 +265,43 @@ def public_appearances_kept(*, actor, claim_ids, group_ids=()):
     verdicts_modified(verdicts=dated, at=now)
     # Cached sitemap pages and API lists carry the old dates.
     transaction.on_commit(published_changed)
+
+
+def _fact_checks_joined(groups_before: dict, after: dict) -> tuple[int, int] | None:
+    """Two published claims the change put in one group that were not in one before (the
+    lowest pair), else None. A group holding two fact-checks answers "already checked" two
+    ways, so putting them together is an editor's decision, as a change of appearances is."""
+    groups_after = dict(Claim.objects.filter(pk__in=list(after)).values_list("pk", "group_id"))
+    by_group: dict[int, list[int]] = {}
+    for pk, group_id in sorted(groups_after.items()):
+        if group_id is not None:
+            by_group.setdefault(group_id, []).append(pk)
+    for pks in by_group.values():
+        for index, first in enumerate(pks):
+            for second in pks[index + 1 :]:
+                was = groups_before.get(first)
+                if was is None or was != groups_before.get(second):
+                    return first, second
+    return None
+
+
+def fact_checks_joined_refusal(joined: tuple[int, int]) -> str:
+    first, second = joined
+    return (
+        f"Claims #{first} and #{second} each have a published fact-check: in one group, the "
+        "group's “already checked” would name two different fact-checks. Split out the claim "
+        "that is not the same first, or ask an editor to make this change."
+    )
+
+
+def published_in_group(group_id: int | None) -> list[int]:
+    """The claims of the group with a published verdict of their own, by id: more than one,
+    and a repeat's "already checked" is only its own cover (the desk warns the editor who
+    put them together)."""
+    if group_id is None:
+        return []
+    published = Claim.objects.filter(published_verdict_q("verdict__"), group_id=group_id)
+    return list(published.order_by("pk").values_list("pk", flat=True))
 
 
 def covers_lifted_record(lifted: dict, *, by: ClaimGroupEvent) -> None:

@@ -76,10 +76,14 @@ def group_timeline_page(
     notes: bool,
     number=1,
     per_page: int = TIMELINE_PAGE_SIZE,
+    group_events: QuerySet[ClaimGroupEvent] | None = None,
 ) -> Page:
     """claim_timeline_page for every appearance in `claim_ids` (ids, or a query of them; each
-    entry names its claim) and the group's own changes."""
-    sources = _Sources(claim_ids, notes=notes, group=group, name_claims=True)
+    entry names its claim) and the group's changes (group_changes_of, unless the caller read
+    them already)."""
+    if group_events is None:
+        group_events = group_changes_of(group)
+    sources = _Sources(claim_ids, notes=notes, group_events=group_events, name_claims=True)
     return _page(sources, number=number, per_page=per_page)
 
 
@@ -131,6 +135,16 @@ def verdict_version_contributions(verdict_ids: list[int]) -> dict[int, dict[int,
     return found
 
 
+def group_changes_of(group: ClaimGroup) -> QuerySet[ClaimGroupEvent]:
+    """The changes of `group` its history lists: its own events, and the merges that carried
+    its claims into another group with their undos, which are that group's events (a merge is
+    recorded on the group it went into), so an emptied group's page says where its claims
+    went and how they came back. Two index reads (by group, and merges by source)."""
+    merged_out = ClaimGroupEvent.objects.filter(kind=GroupEventKind.MERGED, data__source=group.pk)
+    ids = {pk for pair in merged_out.values_list("pk", "undone_by_id") for pk in pair if pk}
+    return ClaimGroupEvent.objects.filter(Q(group=group) | Q(pk__in=ids))
+
+
 def _page(sources: "_Sources", *, number, per_page: int) -> Page:
     keys = sources.keys().order_by("at", "source", "key")
     page = page_get(Paginator(keys, per_page), number)
@@ -139,13 +153,9 @@ def _page(sources: "_Sources", *, number, per_page: int) -> Page:
 
 
 class _Sources:
-    def __init__(
-        self, claim_ids, *, notes: bool, group=None, group_events=None, name_claims: bool = False
-    ):
+    def __init__(self, claim_ids, *, notes: bool, group_events=None, name_claims: bool = False):
         self.claim_ids = claim_ids  # a list of ids, or a query of them (a group's members)
         self.notes = notes
-        if group is not None:
-            group_events = ClaimGroupEvent.objects.filter(group=group)
         self.group_events = group_events
         self.name_claims = name_claims
         self._versions: dict[int, TimelineEntry] | None = None

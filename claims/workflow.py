@@ -218,12 +218,23 @@ def event_record(claim, kind: str, actor, *, note: str = "", **data):
     )
 
 
-def request_locked(request, deciding: str, *, actor, decided: dict, refused=ValidationError):
+def request_locked(
+    request,
+    deciding: str,
+    *,
+    actor,
+    decided: dict,
+    refused=ValidationError,
+    pending: str | None = None,
+    instead: dict | None = None,
+):
     """A request to an editor (a row with status, decided_by and decided_at), locked, while
-    pending. `decided` gives each decision's words: what was done ("published this
-    correction") and the verb of deciding so ("publish"). Decided as `deciding` already, the
-    same button sent twice or a colleague's first, it is said so (already_done), not refused;
-    decided otherwise, it is refused as `refused`, saying who decided and when."""
+    pending (`pending`: that status's value, ApplicationStatus.PENDING unless given; a match
+    suggestion's is "open"). `decided` gives each decision's words: what was done ("published
+    this correction") and the verb of deciding so ("publish"). Decided as `deciding` already,
+    the same button sent twice or a colleague's first, it is said so (already_done), not
+    refused; decided otherwise, it is refused as `refused`, saying who decided and when, and
+    what to do instead where `instead` has a sentence for that decision."""
     from .models import ApplicationStatus
 
     request = type(request).objects.select_for_update().get(pk=request.pk)
@@ -231,11 +242,13 @@ def request_locked(request, deciding: str, *, actor, decided: dict, refused=Vali
         raise already_done(
             did=decided[deciding][0], by=request.decided_by, at=request.decided_at, actor=actor
         )
-    if request.status != ApplicationStatus.PENDING:
+    if request.status != (pending or ApplicationStatus.PENDING):
         # "This request was approved already" left the sender asking by whom, and when.
         by = request.decided_by
         who = "Someone" if by is None else "You" if by.pk == actor.pk else by.get_username()
         when = f" at {desk_time(request.decided_at)}" if request.decided_at else ""
         did, _ = decided[request.status]
-        raise refused(f"{who} {did}{when}: nothing to {decided[deciding][1]}.")
+        then = (instead or {}).get(request.status)
+        refusal = f"{who} {did}{when}: nothing to {decided[deciding][1]}."
+        raise refused(f"{refusal} {then}" if then else refusal)
     return request

@@ -3,13 +3,18 @@ what a repeat covered by a published fact-check reads as: the public rule is
 claims.appearances.public_member_q, the one the ClaimReview's appearances follow, so a claim the
 API lists as an appearance is one the key can open.
 
-A covered repeat reads with the verdict that covers it, the appearances of that fact-check, and
+A covered repeat reads with the verdict that covers it, its group's public appearances, and
 its speaker only where /speakers/{id}/ answers the key (the ClaimReview names the fact-check's
 speaker, not the repeat's)."""
 
 from django.db.models import QuerySet
 
-from ..appearances import appearances_of, public_member_q, with_covering_claim
+from ..appearances import (
+    appearances_of,
+    group_public_appearances,
+    public_member_q,
+    with_covering_claim,
+)
 from ..models import Claim, Verdict
 from .auth import speakers_visible
 
@@ -42,9 +47,9 @@ def claim_rows_attach(claims: list[Claim], *, staff: bool) -> None:
 
 
 def appearances_read(claim: Claim, *, staff: bool) -> QuerySet[Claim]:
-    """The claim's appearances as the key reads them: a covered repeat's, in public, are those
-    of the fact-check that covers it, the list its ClaimReview shows."""
-    covering = getattr(claim, "covering_verdict", None)
-    if not staff and covering is not None:
-        claim = covering.claim
+    """The claim's group's appearances as the key reads them: in public, the group's public
+    claims, the same whichever of them is asked (for a group with one fact-check, the list its
+    ClaimReview shows); with the desk scope every claim of the group."""
+    if not staff and claim.group_id:
+        return group_public_appearances(claim.group_id)
     return appearances_of(claim, public=not staff)

@@ -159,7 +159,8 @@ class SpeakerPagination(StableCursorPagination):
 
 
 class AppearancePagination(StableCursorPagination):
-    """A claim group's appearances in publication order (claims.appearances.appearances_of).
+    """A claim group's appearances in publication order (claims.appearances.appearances_of,
+    group_public_appearances).
     A new appearance is mostly a new article's, and lands after the last page; one from an older
     article, linked while a client pages, shifts no row onto the next page (no row twice), and a
     client already past its date reads it next time."""

@@ -324,10 +324,14 @@ def claim_group_data(claim, context: dict) -> dict | None:
     staff = bool(context.get("staff"))
     appearances = appearances_read(claim, staff=staff)
     first_page = list(appearances[: AppearancePagination.page_size])
+    canonical = claim.group.canonical_text
+    # The canonical wording may come from a claim the public may not read: then the group's
+    # first public appearance's, the same whichever member is asked.
+    if not staff and not appearances.filter(pk=claim.group.canonical_claim_id).exists():
+        canonical = first_page[0].text
     return {
         "id": claim.group_id,
-        # The canonical wording may come from a claim the public may not read.
-        "canonical_text": claim.group.canonical_text if staff else first_page[0].text,
+        "canonical_text": canonical,
         "appearance_count": appearances.count(),
         "appearances": appearance_rows(first_page, context),
         "appearances_url": absolute_url(context, "api:claim-appearances", claim.pk),

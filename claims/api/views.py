@@ -293,9 +293,10 @@ def verdicts_similar_to(text: str, *, limit: int) -> list[tuple[Verdict, Match]]
         description="`group` is the claim's canonical claim group (null when the claim is in "
         "no group) with the appearances the key may see: their count, the first page and the "
         "link that pages them all. With the desk scope every claim of the group; otherwise the "
-        "fact-check's appearances as its ClaimReview lists them: the claim and the repeats an "
-        "editor applied its verdict to, one per article (a fact-checker's request stays out "
-        "until an editor approves it).",
+        "group's public claims, the same for whichever of them is asked: its fact-check's "
+        "appearances as its ClaimReview lists them, the claim and the repeats an editor "
+        "applied its verdict to, one per article (a fact-checker's request stays out until an "
+        "editor approves it); a group an editor gave two fact-checks lists both.",
         responses=docs.with_errors(ClaimDetailSerializer, 401, 403, 404),
     ),
 )

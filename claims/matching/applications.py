@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..modified import verdicts_modified
 from ..record import published_changed
-from ..workflow import event_record, request_locked
+from ..workflow import NothingChanged, event_record, request_locked
 from .group_changes import GroupActionRefused, claim_group_link
 
 
@@ -130,6 +130,13 @@ def verdict_application_request(*, claim: Claim, checked: Claim, actor) -> Verdi
         pending = VerdictApplication.objects.filter(
             claim=claim, status=ApplicationStatus.PENDING
         ).first()
+        if (
+            pending is not None
+            and pending.checked_id == checked.pk
+            and not may_change_public_appearances(actor)
+        ):
+            # "Ask an editor" sent again (a second tab, a colleague first): nothing is lost.
+            raise _already_asked(pending, actor=actor)
         if pending is not None:
             raise GroupActionRefused(_waiting_refusal(pending, actor=actor))
         application = VerdictApplication.objects.create(
@@ -147,6 +154,20 @@ def verdict_application_request(*, claim: Claim, checked: Claim, actor) -> Verdi
                 application=application.pk,
             )
     return application
+
+
+def _already_asked(pending: VerdictApplication, *, actor) -> NothingChanged:
+    """The same request sent again while the first waits: information, not an error."""
+    sent = desk_time(pending.proposed_at)
+    if pending.proposed_by_id == actor.pk:
+        return NothingChanged(
+            f"Already asked: you sent this request at {sent}, and it waits for an editor to "
+            "approve or reject it (withdraw it to send another)."
+        )
+    return NothingChanged(
+        f"Already asked by {pending.proposed_by.get_username()} at {sent}: the request to apply "
+        f"the verdict of claim #{pending.checked_id} to this claim waits for an editor."
+    )
 
 
 def _waiting_refusal(pending: VerdictApplication, *, actor) -> str:

@@ -24,7 +24,7 @@ from ..models import (
     MatchSuggestion,
     SuggestionStatus,
 )
-from ..workflow import already_done
+from ..workflow import already_done, request_locked
 from .group_undo import group_event_before, group_event_undo_refusal, later_events_touching
 
 
@@ -142,16 +142,28 @@ def suggestion_reject(*, suggestion: MatchSuggestion, actor) -> ClaimGroupEvent:
         return event
 
 
+# Each decision on a match as it is told once made, and the verb of making it.
+_MATCH_DECIDED = {
+    SuggestionStatus.CONFIRMED: ("confirmed this match", "confirm"),
+    SuggestionStatus.REJECTED: ("rejected this match", "reject"),
+}
+# The way back from the other decision, told with its refusal.
+_MATCH_INSTEAD = {
+    SuggestionStatus.CONFIRMED: "If the two claims are not the same, split the claim out of its "
+    "group on its page (or undo the confirmation there).",
+    SuggestionStatus.REJECTED: "If they are the same claim after all, undo the rejection on the "
+    "claim's page, then confirm the match.",
+}
+
+
 def _locked_open(suggestion: MatchSuggestion, deciding: str, actor) -> MatchSuggestion:
     """The suggestion, locked, while open; decided as `deciding` already, the same button sent
-    twice (or a colleague's first): said so, not refused."""
-    suggestion = MatchSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if suggestion.status == deciding:
-        did = f"{suggestion.get_status_display().lower()} this match"
-        raise already_done(did=did, by=suggestion.decided_by, at=suggestion.decided_at, actor=actor)
-    if suggestion.status != SuggestionStatus.OPEN:
-        raise GroupActionRefused(f"This suggestion was already {suggestion.status}.")
-    return suggestion
+    twice (or a colleague's first): said so, not refused; decided the other way, refused
+    saying who decided it, when, and the way back."""
+    return request_locked(
+        suggestion, deciding, actor=actor, decided=_MATCH_DECIDED, refused=GroupActionRefused,
+        pending=SuggestionStatus.OPEN, instead=_MATCH_INSTEAD,
+    )  # fmt: skip
 
 
 def _suggestion_decide(suggestion, status, actor, event) -> None:

@@ -182,8 +182,9 @@ def claims_link(*, claim_ids: list[int]) -> tuple[int, int]:
                     claim.refresh_from_db(fields=["group", "group_link"])
                     continue
                 except NeedsAnEditor:
-                    # Linked, a published fact-check would gain (or lose) a public appearance:
-                    # an editor decides, so it is only suggested (below).
+                    # Linked, a published fact-check would gain (or lose) a public appearance,
+                    # or share its group with another: an editor decides, so it is only
+                    # suggested (below).
                     pass
                 else:
                     claim.refresh_from_db(fields=["group", "group_link"])

@@ -88,8 +88,17 @@ def seen_before(claim: Claim) -> SeenBefore:
         .select_related(*(f"claim__{name}" for name in APPEARANCE_RELATED))
         .order_by("-score", "pk")
     )
+    for suggestion in later:
+        suggestion.order_label = later_suggestion_label(claim, suggestion.claim)
+    # A covered repeat is already checked by the fact-check that covers it: in a group holding
+    # two (an editor's merge), the first published one found would name the other.
+    covered_by = claim_covered_by(claim)
     checked = next(
-        (other for other in appearances if published_verdict_of(other)),
+        (
+            other
+            for other in appearances
+            if (other.pk == covered_by.pk if covered_by else published_verdict_of(other))
+        ),
         None,
     )
     # What the panel offers to undo: the changes made from this claim's page and the merges
@@ -105,6 +114,20 @@ def seen_before(claim: Claim) -> SeenBefore:
     return SeenBefore(
         group, appearances, suggestions, later, checked, events, external_checks(claim)
     )
+
+
+def later_suggestion_label(claim: Claim, other: Claim) -> str:
+    """What a suggestion of a claim the desk stored after `claim` is, in words: stored later is
+    not said later (an archive is read in any order), so by the articles' dates where both have
+    one, else by when the desk stored it."""
+    mine, theirs = claim.article.published_at, other.article.published_at
+    if mine is None or theirs is None:
+        return "Possible repeat, stored later"
+    if theirs > mine:
+        return "Possible later repeat"
+    if theirs < mine:
+        return "Possible earlier appearance"
+    return "Possible repeat, same date"
 
 
 def claim_covered_by(claim: Claim) -> Claim | None:

@@ -16,6 +16,7 @@ from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from .. import notes, timeline
+from ..appearances import published_in_group
 from ..ids import is_id
 from ..matching import applications, group_changes, group_undo
 from ..matching.selectors import (
@@ -36,6 +37,7 @@ from ..models import (
     VerdictApplication,
 )
 from ..selectors import claim_cover_lifted
+from ..workflow import NothingChanged
 from .base import (
     CHANGE_CLAIMS,
     PUBLISH_VERDICTS,
@@ -177,7 +179,10 @@ def group_merge(request, pk: int):
             ),
             success=f"The group is merged into the group of claim #{target_id}.",
         )
-    return redirect("claims:detail", pk=pk) if done else _merge_refused(request, pk)
+    if done:
+        _warn_of_two_fact_checks(request, claim)
+        return redirect("claims:detail", pk=pk)
+    return _merge_refused(request, pk)
 
 
 def _merge_refused(request, pk: int):
@@ -186,6 +191,22 @@ def _merge_refused(request, pk: int):
     apply-verdict refusal is."""
     typed = request.POST.get("target", "").replace("\x00", "")[:MERGE_TARGET_KEPT_MAX]
     return render_claim(request, claim_for_page(pk), status=400, merge_target=typed)
+
+
+def _warn_of_two_fact_checks(request, claim: Claim) -> None:
+    """An editor may put two published fact-checks in one group (a fact-checker is refused:
+    claims.appearances); said so, since the group's "already checked" then has two answers."""
+    claim.refresh_from_db(fields=["group"])
+    published = published_in_group(claim.group_id)
+    if len(published) > 1:
+        named = " and ".join(f"#{pk}" for pk in published[:2])
+        more = f" (and {len(published) - 2} more)" if len(published) > 2 else ""
+        messages.warning(
+            request,
+            f"This group now holds the published fact-checks of claims {named}{more}: each "
+            "keeps its own repeats, and a repeat's page names the fact-check that covers it. "
+            "Split out the claim that is not the same if they are not one claim.",
+        )
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)
@@ -208,6 +229,8 @@ def claim_apply_verdict(request, pk: int):
         application = applications.verdict_application_request(
             claim=claim, checked=checked, actor=request.user
         )
+    except NothingChanged as unchanged:
+        messages.info(request, str(unchanged))
     except (ValidationError, PermissionDenied) as error:
         for message in error_messages(error):
             messages.error(request, message)
@@ -322,7 +345,8 @@ def group_history(request, pk: int):
     appearances = page_get(
         Paginator(group_appearances(group), GROUP_PAGE_SIZE), request.GET.get("appearances")
     )
-    changes = group.events.select_related("actor").order_by("-created_at", "-pk")
+    group_events = timeline.group_changes_of(group)
+    changes = group_events.select_related("actor").order_by("-created_at", "-pk")
     events = page_get(Paginator(changes, GROUP_PAGE_SIZE), request.GET.get("changes"))
     former = page_get(
         Paginator(group_former_ids(group), GROUP_PAGE_SIZE), request.GET.get("former")
@@ -332,7 +356,11 @@ def group_history(request, pk: int):
     # former appearances instead).
     founding_undone = None if appearances.paginator.count else group_founding_undone(group)
     page = timeline.group_timeline_page(
-        group, members, notes=notes.notes_readable_by(request.user), number=request.GET.get("page")
+        group,
+        members,
+        notes=notes.notes_readable_by(request.user),
+        number=request.GET.get("page"),
+        group_events=group_events,
     )
     return render(
         request,

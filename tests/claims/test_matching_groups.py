@@ -57,7 +57,7 @@ def test_rejecting_a_suggestion_records_who_and_links_nothing():
     assert fresh(new).group_id is None
     assert (event.kind, event.actor) == (GroupEventKind.REJECTED, reviewer)
     assert MatchSuggestion.objects.get().status == SuggestionStatus.REJECTED
-    with pytest.raises(ValidationError, match="already rejected"):
+    with pytest.raises(ValidationError, match="You rejected this match at .*: nothing to confirm"):
         group_changes.suggestion_confirm(suggestion=MatchSuggestion.objects.get(), actor=reviewer)
 
 
@@ -301,8 +301,9 @@ def test_merging_the_groups_of_two_published_claims_leaves_each_its_own_repeats(
     apply(other, second)
     source, target = fresh(first).group, fresh(second).group
     # Each verdict speaks only for the repeats applied to it: merged, neither fact-check's
-    # public appearances change, so a fact-checker may merge them.
-    group_changes.group_merge(source=source, target=target, actor=fact_checker())
+    # public appearances change (two fact-checks in one group are an editor's to put there:
+    # tests/claims/test_group_two_fact_checks.py).
+    group_changes.group_merge(source=source, target=target, actor=editor())
     assert set(Claim.objects.filter(group=target)) == {first, second, repeat, other}
     assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, repeat.pk}
     assert {c.pk for c in claim_appearances(fresh(second))} == {second.pk, other.pk}
@@ -315,7 +316,7 @@ def test_linking_a_published_claim_into_another_fact_check_s_group_changes_neith
     second = published_verdict(claim=claim_alone("Crime was down 40 percent.")).claim
     repeat = claim_alone("Again.")
     apply(repeat, first)
-    group_changes.claim_group_link(claim=fresh(second), earlier=fresh(first))
+    group_changes.claim_group_link(claim=fresh(second), earlier=fresh(first), actor=editor())
     assert fresh(second).group_id == fresh(first).group_id
     assert {c.pk for c in claim_appearances(fresh(first))} == {first.pk, repeat.pk}
     assert [c.pk for c in claim_appearances(fresh(second))] == [second.pk]

@@ -308,10 +308,11 @@ def test_imported_fact_checks_whose_vector_job_was_lost_are_embedded_by_the_swee
     assert sent == [[lost.pk]]
 
 
-def test_the_worker_links_a_published_claim_to_another_fact_check_leaving_both_public_alone():
-    """Each verdict speaks for the repeats applied to it only (claims.appearances): grouped,
-    neither fact-check lists the other's claim, so the link needs no editor."""
+def test_the_worker_only_suggests_a_published_claim_as_a_repeat_of_another_fact_check():
+    """Two fact-checks in one group give its "already checked" two answers: an editor's to
+    decide (claims.appearances), so the worker suggests the match and links nothing."""
     from claims.appearances import claim_appearances
+    from claims.models import MatchSuggestion
     from tests.factories import published_verdict
 
     first = published_verdict(claim=article_with_claim(STATEMENT)).claim
@@ -320,7 +321,8 @@ def test_the_worker_links_a_published_claim_to_another_fact_check_leaving_both_p
     result = article_claims_match(article_id=later.article_id)
     later.refresh_from_db()
     first.refresh_from_db()
-    assert later.group_id == first.group_id is not None and result.linked == 1
+    assert later.group_id is None and result.linked == 0
+    assert MatchSuggestion.objects.filter(claim=later, candidate=first).exists()
     assert [c.pk for c in claim_appearances(first)] == [first.pk]
     assert [c.pk for c in claim_appearances(later)] == [later.pk]
 

@@ -332,7 +332,7 @@ def test_the_earlier_claims_panel_shows_a_possible_later_repeat_and_decides_it_t
     )
     page = client.get(reverse("claims:detail", args=[earlier.pk])).content.decode()
     item = page[page.index(f'data-suggestion="{suggestion.pk}"') :].split("</li>")[0]
-    assert "Possible later repeat · 0.71" in item
+    assert "Possible repeat, stored later · 0.71" in item  # both articles undated
     assert reverse("claims:detail", args=[later.pk]) in item
     response = client.post(
         reverse("claims:suggestion_confirm", args=[suggestion.pk]), {"next_claim": earlier.pk}
@@ -468,12 +468,13 @@ def test_the_history_page_of_a_large_group_runs_a_bounded_number_of_queries(
     client.force_login(editor(username="ed"))
     url = reverse("claims:group_history", args=[Claim.objects.get(pk=first.pk).group_id])
     # Nine appearances, each with events and verdict versions: a query per appearance (or
-    # four, as it was: 44 queries) would pass 24 by far (three of the 24 count the appearances
+    # four, as it was: 44 queries) would pass 25 by far (three of the 25 count the appearances
     # and the group changes for their pagers, and ask whether any appearance is narration;
     # three read every appearance's source history, its published verdicts' corrections and
     # who wrote each verdict version, for what each version changed and by whom; two find the
-    # former appearances, and two which group changes an Undo may be offered for).
-    with django_assert_max_num_queries(24):
+    # former appearances, and two which group changes an Undo may be offered for; one the
+    # merges that carried its claims out).
+    with django_assert_max_num_queries(25):
         page = client.get(url).content.decode()
     assert page.count("data-appearance=") >= 9 and page.count("Verdict version") >= 9
 
@@ -680,3 +681,33 @@ def test_the_history_page_s_tables_scroll_in_their_own_wrapper_on_a_phone(client
     assert len(tables) == 2  # the appearances and the former appearances
     for table in tables:
         assert "table-wrap" in table.parent.get("class", []), table.find("th").text
+
+
+MAY_2026 = datetime(2026, 5, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("earlier_date", "later_date", "label"),
+    [
+        (MAY_2026, datetime(2026, 6, 1, tzinfo=UTC), "Possible later repeat"),
+        (MAY_2026, datetime(1899, 12, 31, tzinfo=UTC), "Possible earlier appearance"),
+        (MAY_2026, None, "Possible repeat, stored later"),
+    ],
+)
+def test_a_suggestion_stored_later_is_worded_by_its_article_s_date(
+    client, checker, earlier_date, later_date, label
+):
+    earlier, later = (
+        claim_alone(),
+        claim_alone("Crime went down 40 percent last year, the mayor said."),
+    )
+    Article.objects.filter(pk=earlier.article_id).update(published_at=earlier_date)
+    Article.objects.filter(pk=later.article_id).update(published_at=later_date)
+    suggestion = MatchSuggestion.objects.create(
+        claim=later, candidate=earlier, score=0.78, level="suggested"
+    )
+    page = client.get(reverse("claims:detail", args=[earlier.pk])).content.decode()
+    item = page[page.index(f'data-suggestion="{suggestion.pk}"') :].split("</li>")[0]
+    assert f"{label} · 0.78" in item
+    if label != "Possible later repeat":
+        assert "Possible later repeat" not in item

@@ -193,9 +193,9 @@ DESK_PAGES = {
     "group history": (
         "boss",
         lambda d: reverse("claims:group_history", args=[group_of(d.first)]),
-        25,  # three pagers (appearances, group changes, timeline), each with its count; two
+        26,  # three pagers (appearances, group changes, timeline), each with its count; two
         # find the former appearances, two which changes to offer an Undo for; who wrote each
-        # verdict version
+        # verdict version; the merges that carried its claims out (timeline.group_changes_of)
     ),
     "speaker page": (
         "boss",

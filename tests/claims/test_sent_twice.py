@@ -4,9 +4,12 @@ error, and nothing is written twice: the suggested matches, the group changes' u
 speaker merges' undo (and, in test_matching_applications, the editors' decisions on applying
 a published verdict)."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
+from articles.times import desk_time
 from claims import services
 from claims.matching import group_changes
 from claims.models import (
@@ -14,9 +17,10 @@ from claims.models import (
     GroupEventKind,
     MatchSuggestion,
     Speaker,
+    SuggestionStatus,
 )
 from claims.speaker_merges import speaker_merge
-from tests.factories import claim_alone
+from tests.factories import claim_alone, fact_checker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -67,3 +71,24 @@ def test_a_second_undo_of_a_speaker_merge_says_it_was_done_on_the_speaker_s_page
     assert again.redirect_chain[-1][0] == reverse("claims:speaker_detail", args=[restored.slug])
     assert_told_already_done(again.content.decode(), "you undid this merge")
     assert Speaker.objects.filter(name="Blinken").count() == 1
+
+
+def test_rejecting_a_match_a_colleague_confirmed_says_who_when_and_the_way_back(client, checker):
+    earlier, new = claim_alone(), claim_alone("Crime rose 40 percent.")
+    suggestion = MatchSuggestion.objects.create(
+        claim=new, candidate=earlier, score=0.6, level="suggested"
+    )
+    colleague = fact_checker(username="colleague")
+    group_changes.suggestion_confirm(suggestion=suggestion, actor=colleague)
+    suggestion.refresh_from_db()
+    page = client.post(
+        reverse("claims:suggestion_reject", args=[suggestion.pk]), follow=True
+    ).content.decode()
+    page = html.unescape(page)
+    assert (
+        f"colleague confirmed this match at {desk_time(suggestion.decided_at)}: nothing to reject."
+    ) in page
+    assert "split the claim out of its group" in page
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.CONFIRMED
+    assert not ClaimGroupEvent.objects.filter(kind=GroupEventKind.REJECTED).exists()

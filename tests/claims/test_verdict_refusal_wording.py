@@ -200,13 +200,12 @@ def test_a_verdict_application_sent_twice_tells_the_sender_it_is_their_own(clien
         follow=True,
     )
     page = shown(response)
+    # The same request again loses nothing: told as information, not an error.
     assert (
-        escape(
-            f"Your request to apply the verdict of claim #{application.checked_id} to this claim, "
-            f"sent at {desk_time(application.proposed_at)}, waits for an editor already"
-        )
-        in page
-    )
+        f"Already asked: you sent this request at {desk_time(application.proposed_at)}, and it "
+        "waits for an editor"
+    ) in page
+    assert "<strong>Error:</strong>" not in page
     assert "(factchecker," not in page
     client.force_login(fact_checker(username="colleague"))
     response = client.post(
@@ -214,10 +213,16 @@ def test_a_verdict_application_sent_twice_tells_the_sender_it_is_their_own(clien
         {"checked": application.checked_id},
         follow=True,
     )
-    assert escape(
-        f"factchecker's request to apply the verdict of claim #{application.checked_id} to this "
-        f"claim, sent at {desk_time(application.proposed_at)}, waits for an editor already"
-    ) in shown(response)
+    page = shown(response)
+    assert (
+        escape(
+            f"Already asked by factchecker at {desk_time(application.proposed_at)}: the request to "
+            f"apply the verdict of claim #{application.checked_id} to this claim waits"
+        )
+        in page
+    )
+    assert "<strong>Error:</strong>" not in page
+    assert application.claim.verdict_applications.count() == 1
 
 
 def test_resaving_a_draft_keeps_the_access_date_of_a_source_whose_address_it_keeps():

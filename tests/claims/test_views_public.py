@@ -307,6 +307,15 @@ def test_after_a_merge_each_fact_check_lists_its_own_repeats_once_per_other_arti
         also_in = html[html.index("Also made in") :]
         assert also_in.count("data-appearance") == 1 and "Recap" in also_in
         assert "Mayor on crime" not in also_in
-        # The API's public appearances are the same ones.
-        listed = api.get(f"/api/v1/claims/{fact_check.claim_id}/appearances/").json()["results"]
-        assert [a["article"].get("url") for a in listed] == urls
+    # The API's group is the group's, the same for both: each fact-check's own claim (both in
+    # one article) and the recap's repeat, once (tests/claims/test_api_group_one_id.py).
+    listed = [
+        api.get(f"/api/v1/claims/{fact_check.claim_id}/appearances/").json()["results"]
+        for fact_check in (verdict, other_check)
+    ]
+    assert listed[0] == listed[1]
+    assert [a["article"].get("url") for a in listed[0]] == [
+        "https://news.example.com/mayor-crime",
+        "https://news.example.com/mayor-crime",
+        "https://team.example.com/recap",
+    ]
