@@ -249,6 +249,7 @@ class FeedAdmin(
             outlet_name=obj.outlet.name if obj.outlet_id else "",
             interval_minutes=obj.poll_interval_minutes,
             check=False,
+            outlet=obj.outlet if obj.outlet_id else None,
         )
         obj.pk = feed.pk
         obj.__dict__.update(feed.__dict__)

@@ -307,10 +307,18 @@ def domain_from_url(url: str) -> str:
 
 def outlet_domain_named(name: str) -> str:
     """The domain an outlet's name stands for when the name is a domain or an address
-    ("reuters.com", "https://www.Example.org/path"), else "": for an IP address too. Also the
-    outlet of an article's URL: one whose host is an IP address has none."""
-    domain = _host_named(name)
-    return "" if outlet_domain_refusal(domain) else domain
+    ("reuters.com", "https://www.Example.org/path"), else "": for an IP address too."""
+    return _outlet_domain_or_none(_host_named(name))
+
+
+def outlet_domain_of_url(url: str) -> str:
+    """The outlet domain of an article's URL, "" where its host is an IP address. Read from
+    the URL's host, not by the name rule: a path may hold "@" (medium.com/@author/story)."""
+    return _outlet_domain_or_none(domain_from_url(url))
+
+
+def _outlet_domain_or_none(domain: str) -> str:
+    return "" if not domain or outlet_domain_refusal(domain) else domain
 
 
 def _host_named(name: str) -> str:
@@ -555,7 +563,7 @@ def article_create(
         with transaction.atomic():
             outlet = outlet or outlet_get_or_create(
                 name=outlet_name,
-                domain=outlet_domain or outlet_domain_named(clean.url),
+                domain=outlet_domain or outlet_domain_of_url(clean.url),
             )
             return Article.objects.create(
                 title=clean.title,

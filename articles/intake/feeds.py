@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from feedparser.encodings import convert_to_utf8
 
-from ..models import Feed
+from ..models import Feed, Outlet
 from ..services import (
     outlet_domain_normalize,
     outlet_domain_refusal,
@@ -58,10 +58,13 @@ def feed_add(
     outlet_name: str = "",
     interval_minutes: int = 30,
     check: bool = True,
+    outlet: Outlet | None = None,
 ) -> Feed:
     """Subscribe to a feed. Raises ValidationError with per-field messages. The feed is fetched
     and read once first (feed_url_check), so an address that gives no feed is refused here, not
-    at its first poll; check=False only where the caller has just checked it (the admin form)."""
+    at its first poll; check=False only where the caller has just checked it (the admin form).
+    `outlet`, where the caller picked one (the admin), is that outlet: looked up again by its
+    name, a name-only one could be an older outlet of the same name."""
     url, outlet_domain = feed_fields_clean(
         url=url, outlet_domain=outlet_domain, interval_minutes=interval_minutes
     )
@@ -71,7 +74,7 @@ def feed_add(
         except ValidationError as error:
             raise ValidationError({"url": error.messages}) from None
     with transaction.atomic():
-        outlet = outlet_get_or_create(name=outlet_name, domain=outlet_domain)
+        outlet = outlet or outlet_get_or_create(name=outlet_name, domain=outlet_domain)
         return Feed.objects.create(url=url, outlet=outlet, poll_interval_minutes=interval_minutes)
 
 

@@ -1,5 +1,6 @@
 from django.db import migrations, models
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 
 # The placeholder outlet_get_or_create gave an outlet named without a domain ("City Gazette"
 # became "city-gazette.unknown"): no registered domain ends so, and API clients read it as the
@@ -27,6 +28,21 @@ def placeholders_dropped(apps, schema_editor):
         Outlet.objects.filter(pk=pk).delete()
 
 
+def placeholders_restored(apps, schema_editor):
+    """Back to a placeholder for each outlet without a domain, so the column can be NOT NULL
+    again (the merge of same-named outlets is not undone: their articles stay together)."""
+    Outlet = apps.get_model("articles", "Outlet")
+    taken = set(Outlet.objects.exclude(domain=None).values_list("domain", flat=True))
+    for outlet in Outlet.objects.filter(domain=None).order_by("pk"):
+        stem = slugify(outlet.name)[:200] or "outlet"
+        domain, n = f"{stem}{_PLACEHOLDER}", 1
+        while domain in taken:
+            n += 1
+            domain = f"{stem}-{n}{_PLACEHOLDER}"
+        taken.add(domain)
+        Outlet.objects.filter(pk=outlet.pk).update(domain=domain)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0022_intake_job_title_date_language"),
@@ -45,5 +61,5 @@ class Migration(migrations.Migration):
                 unique=True,
             ),
         ),
-        migrations.RunPython(placeholders_dropped, migrations.RunPython.noop),
+        migrations.RunPython(placeholders_dropped, placeholders_restored),
     ]

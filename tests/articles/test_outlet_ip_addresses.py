@@ -37,6 +37,23 @@ def test_an_article_whose_url_is_an_ip_address_is_stored_without_an_outlet(url, 
     assert not Outlet.objects.exists()
 
 
+def test_an_article_url_whose_path_holds_an_at_sign_keeps_its_sites_outlet():
+    """The URL's host names the outlet, not the rule for a typed name (where "@" is no
+    domain): medium.com/@author/story was filed under no outlet, or a name-only one."""
+    _, key = make_key(read=False, submit=True, name="Newsroom plugin")
+    for url, outlet_name in [
+        ("https://medium.com/@author/budget-story", ""),
+        ("https://medium.com/@author/other-story", "Medium"),
+    ]:
+        response = client_with(key).post(
+            "/api/v1/articles/",
+            {"title": "Budget", "body": BODY + " " + url, "url": url, "outlet_name": outlet_name},
+            format="json",
+        )
+        assert response.status_code == 202, response.json()
+    assert {article.outlet.domain for article in Article.objects.all()} == {"medium.com"}
+
+
 def test_a_page_fetched_from_an_ip_address_is_stored_without_an_outlet():
     # trafilatura names a page's site by its URL's host where the page names none.
     job = IntakeJob.objects.create(url="http://203.0.113.5/story", source_kind=SourceKind.API)

@@ -18,7 +18,7 @@ from articles.intake.feeds import feed_add
 from articles.models import Article, Feed, IntakeJob, IntakeStatus, Outlet, SourceKind
 from articles.services import outlet_get_or_create
 from tests.api_clients import client_with, key_client, make_key, published_verdict
-from tests.factories import ArticleFactory, editor, extracted_page, fact_checker
+from tests.factories import ArticleFactory, admin_user, editor, extracted_page, fact_checker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -165,3 +165,35 @@ def test_stored_placeholder_domains_are_dropped_and_twins_made_one_outlet():
     assert (older.domain, real.domain) == (None, "reuters.com")
     assert moved.outlet == older
     assert not Outlet.objects.filter(pk=twin.pk).exists()
+
+
+def test_going_back_before_the_migration_gives_each_name_only_outlet_a_placeholder():
+    # Its reverse runs before the column is NOT NULL again: without it the rollback failed.
+    first = outlet_get_or_create(name="City Gazette", domain="")
+    second = outlet_get_or_create(name="City-Gazette!", domain="")
+    Outlet.objects.create(name="Reuters", domain="city-gazette-3.unknown")
+    migration = importlib.import_module("articles.migrations.0023_outlet_domain_optional")
+    migration.placeholders_restored(apps, None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.domain, second.domain) == ("city-gazette.unknown", "city-gazette-2.unknown")
+
+
+def test_a_feed_added_in_the_admin_belongs_to_the_outlet_chosen_there(client, intake_server):
+    # Looked up again by name, a name-only outlet was the oldest of that name (one with a
+    # domain included): the feed went to another outlet than the one picked.
+    older = Outlet.objects.create(name="City Gazette", domain="citygazette.com")
+    chosen = outlet_get_or_create(name="city gazette ltd", domain="")
+    Outlet.objects.filter(pk=chosen.pk).update(name="city gazette")
+    client.force_login(admin_user())
+    response = client.post(
+        reverse("admin:articles_feed_add"),
+        {
+            "url": intake_server.url("/feed.xml"),
+            "outlet": chosen.pk,
+            "poll_interval_minutes": 30,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Feed.objects.get().outlet_id == chosen.pk != older.pk
