@@ -9,7 +9,7 @@ how each row reads). Desk pages only: nothing public reads a timeline. Imports c
 claims.timeline_entries only."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 
 from config.pages import page_get
 
@@ -33,6 +33,7 @@ from .timeline_entries import (
     group_event_entry,
     note_entry,
     verdict_version_entries,
+    version_writers,
 )
 
 TIMELINE_PAGE_SIZE = 50
@@ -143,6 +144,33 @@ def group_changes_of(group: ClaimGroup) -> QuerySet[ClaimGroupEvent]:
     merged_out = ClaimGroupEvent.objects.filter(kind=GroupEventKind.MERGED, data__source=group.pk)
     ids = {pk for pair in merged_out.values_list("pk", "undone_by_id") for pk in pair if pk}
     return ClaimGroupEvent.objects.filter(Q(group=group) | Q(pk__in=ids))
+
+
+def verdict_wording_writers(verdict: Verdict) -> list[str]:
+    """Who wrote `verdict`'s wording as it reads now: the writers (timeline_entries
+    .version_writers) of its latest version that someone wrote. A submission or publication
+    since wrote none, and an approved correction's writer is not its publishing editor, nor
+    the verdict's first author. Empty where no version names a writer. One query: each
+    contribution comes with whether its version was published."""
+    status_then = (
+        Verdict.history.filter(id=OuterRef("verdict_id"), version=OuterRef("version"))
+        .order_by("history_id")
+        .values("status")[:1]
+    )
+    rows = (
+        verdict.contributions.filter(version__lte=verdict.version)
+        .annotate(status_then=Subquery(status_then))
+        .order_by("-version", "id")
+        .values_list("version", "user__username", "kind", "status_then")
+    )
+    by_version: dict[int, tuple[bool, list]] = {}  # newest version first
+    for version, name, kind, status in rows:
+        published = status == VerdictStatus.PUBLISHED
+        by_version.setdefault(version, (published, []))[1].append((name, kind))
+    for published, contributions in by_version.values():
+        if writers := version_writers(contributions, published=published):
+            return writers
+    return []
 
 
 def _page(sources: "_Sources", *, number, per_page: int) -> Page:

@@ -112,13 +112,13 @@ UNCOVERED_NOTE = (
 UNCHANGED_VERSION_NOTE = "Saved without a change to its rating, wording or sources."
 
 
-def version_writers(record, contributions: list[tuple[str, str]]) -> list[str]:
-    """Who wrote the content of the verdict's version `record`, each once, in the order they
-    did: `contributions` are the (username, kind) of the VerdictContribution rows of its
-    version, the set the four-eyes rule reads. A CORRECTION row on a version not published is
-    a change to who said the claim or where (services.attribution_contributions_record), not
-    to what the verdict says, so it names no writer."""
-    published = record.status == VerdictStatus.PUBLISHED
+def version_writers(contributions: list[tuple[str, str]], *, published: bool) -> list[str]:
+    """Who wrote the content of a verdict's version, each once, in the order they did:
+    `contributions` are the (username, kind) of the VerdictContribution rows of that version,
+    the set the four-eyes rule reads, and `published` whether the version is. A CORRECTION row
+    on a version not published is a change to who said the claim or where
+    (services.attribution_contributions_record), not to what the verdict says, so it names no
+    writer."""
     return list(
         dict.fromkeys(
             name
@@ -128,10 +128,15 @@ def version_writers(record, contributions: list[tuple[str, str]]) -> list[str]:
     )
 
 
-def version_saver(record) -> str:
+def version_saved_by(record):
+    """The user who saved the verdict's version `record`, None if none is known."""
     # history_user is the request's; a service run outside one (a task, a command, a test)
     # leaves it empty, and updated_by is who the service saved the version for.
-    saver = record.history_user or record.updated_by
+    return record.history_user or record.updated_by
+
+
+def version_saver(record) -> str:
+    saver = version_saved_by(record)
     return saver.get_username() if saver else "—"
 
 
@@ -139,10 +144,12 @@ def version_byline(record, contributions: list[tuple[str, str]]) -> str:
     """Who saved the verdict's version `record`, and who wrote its content where that was
     someone else (version_writers): an editor who approves a fact-checker's correction saves
     the version that publishes it, and the history read as if the editor had written it."""
-    saved_by, writers = version_saver(record), version_writers(record, contributions)
+    published = record.status == VerdictStatus.PUBLISHED
+    saved_by = version_saver(record)
+    writers = version_writers(contributions, published=published)
     if not writers or writers == [saved_by]:
         return saved_by
-    done = "published" if record.status == VerdictStatus.PUBLISHED else "saved"
+    done = "published" if published else "saved"
     return f"written by {', '.join(writers)}, {done} by {saved_by}"
 
 

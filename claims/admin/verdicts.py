@@ -20,9 +20,10 @@ from ..models import (
     Rating,
     RatingScale,
     Verdict,
+    VerdictStatus,
 )
 from ..timeline import verdict_version_contributions
-from ..timeline_entries import version_saver, version_writers
+from ..timeline_entries import version_saved_by, version_saver, version_writers
 from ..workflow import IllegalTransition
 from .base import (
     ChangePageReadOnceMixin,
@@ -272,13 +273,17 @@ class VerdictAdmin(
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         # simple-history's one hook over the page's versions: each also says who wrote its
         # content where that is not who saved it ("Changed by": an approved correction's
-        # editor), as the desk's history does (claims.timeline_entries.version_byline).
+        # editor), as the desk's history does (claims.timeline_entries.version_byline). A
+        # version saved outside a request (a task, a command) has no history_user: "Changed
+        # by" names whom the service saved it for, as the desk's history does, not "None".
         super().set_history_delta_changes(request, historical_records, **kwargs)
         versions = list(historical_records)
         contributions = verdict_version_contributions(sorted({version.id for version in versions}))
         for version in versions:
+            version.history_user = version_saved_by(version)
             of_version = contributions.get(version.id, {}).get(version.version, [])
-            writers = version_writers(version, of_version)
+            published = version.status == VerdictStatus.PUBLISHED
+            writers = version_writers(of_version, published=published)
             if writers and writers != [version_saver(version)]:
                 version.written_by = writers
 

@@ -188,6 +188,13 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "claim": claim,
         "queue_url": queue_view_url(request),
         "verdict": verdict,
+        # Whose wording the verdict reads now, not who started it: after an approved
+        # correction, its writer.
+        "verdict_writers": (
+            timeline.verdict_wording_writers(verdict) or [verdict.author.get_username()]
+            if verdict
+            else []
+        ),
         "returned": returned_by(claim, verdict),
         "verdict_sources": verdict_sources,
         "article": claim.article,

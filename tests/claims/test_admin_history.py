@@ -2,6 +2,8 @@
 forms must not save an earlier version (it bypasses the workflow, the record guards and the
 permissions: a view permission is all simple-history asks for)."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -107,3 +109,26 @@ def test_a_verdict_s_admin_history_names_who_wrote_a_correction_its_editor_publi
     html = page.content.decode()
     # Once, for the correction's version: every other version was saved by whoever wrote it.
     assert html.count("<p>Written by ") == 1 and "<p>Written by checker</p>" in html
+
+
+def test_a_verdict_s_admin_history_names_who_saved_a_version_outside_a_request(client):
+    # Services run here as a task or a command would, with no request: simple-history
+    # records no history_user, and the version's updated_by is whom it was saved for.
+    verdict = published_verdict(
+        author=fact_checker(username="checker"), publisher=editor(username="boss")
+    )
+    client.force_login(editor())
+    html = client.get(reverse("admin:claims_verdict_history", args=[verdict.pk])).content.decode()
+    changed_by = re.findall(r"<td>(?:Created|Changed)</td>\s*<td>\s*(.*?)\s*</td>", html, re.S)
+    # Newest first: published by the editor, submitted and drafted by the fact-checker.
+    assert [re.sub(r"<[^>]+>", "", cell) for cell in changed_by] == ["boss", "checker", "checker"]
+    assert "no user recorded" not in html
+
+
+def test_a_verdict_s_admin_history_says_why_no_one_is_named_where_no_user_is_known(client):
+    verdict = published_verdict()
+    verdict.history.filter(version=1).update(updated_by=None)  # as rows from before it was kept
+    client.force_login(editor())
+    html = client.get(reverse("admin:claims_verdict_history", args=[verdict.pk])).content.decode()
+    changed_by = re.findall(r"<td>(?:Created|Changed)</td>\s*<td>\s*(.*?)\s*</td>", html, re.S)
+    assert changed_by[-1] == "None" and html.count("Changed by: no user recorded") == 1

@@ -170,14 +170,16 @@ DESK_PAGES = {
     "claim page with its seen-before panel": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.first.pk]),
-        27,  # a pending verdict application; a published verdict's corrections' times; whether
-        # the editor wrote its draft (then no correction form); who wrote each verdict version
+        28,  # a pending verdict application; a published verdict's corrections' times; whether
+        # the editor wrote its draft (then no correction form); who wrote each verdict version;
+        # whose wording the verdict line names (timeline.verdict_wording_writers)
     ),
     "claim page of a claim in review": (
         "boss",
         lambda d: reverse("claims:detail", args=[d.claims[1].pk]),
-        30,  # the claim's group changes (panel, timeline) and its Undo buttons' two; who
-        # wrote the draft, for the return form (verdict_return_refusal); who wrote each version
+        31,  # the claim's group changes (panel, timeline) and its Undo buttons' two; who
+        # wrote the draft, for the return form (verdict_return_refusal); who wrote each version;
+        # whose wording the verdict line names
     ),
     "claim page of a repeat awaiting an editor": (
         "boss",

@@ -752,3 +752,42 @@ def test_removing_every_source_of_a_draft_keeps_it_a_draft_that_cannot_go_to_rev
     ]
     verdict.refresh_from_db()
     assert verdict.status == VerdictStatus.DRAFT and verdict.sources.count() == 0
+
+
+def test_the_verdict_line_names_who_wrote_its_wording_not_who_started_it(client):
+    from tests.factories import verdict_corrected
+
+    verdict = published_verdict(
+        author=fact_checker(username="starter"), publisher=editor(username="first-editor")
+    )
+    writer, boss = fact_checker(username="corrector"), editor(username="boss")
+    client.force_login(boss)
+    assert f"version {verdict.version} · by starter · last saved by first-editor" in page(
+        client, verdict.claim
+    )
+    verdict_corrected(verdict, writer=writer, publisher=boss, conclusion="Mostly wrong.")
+    verdict.refresh_from_db()
+    # The editor who approved the correction saved it; its wording is the fact-checker's.
+    assert f"version {verdict.version} · by corrector · last saved by boss" in page(
+        client, verdict.claim
+    )
+
+
+def test_the_verdict_line_names_a_colleague_who_rewrote_the_draft_not_a_speaker_change(client):
+    draft = drafted_verdict(author=fact_checker(username="starter"))
+    colleague, boss = fact_checker(username="colleague"), editor(username="boss")
+    services.claim_unassign(claim=draft.claim, actor=draft.author)
+    draft = verdicts.verdict_save(
+        claim=draft.claim,
+        actor=colleague,
+        expected_version=draft.version,
+        rating=draft.rating,
+        conclusion="The colleague's wording.",
+        sources=[{"url": "https://c.example.org", "title": "C"}],
+    )
+    # Who said the claim, changed under the draft, changes none of its wording.
+    services.attribution_contributions_record(claim_ids=[draft.claim_id], actor=boss)
+    client.force_login(boss)
+    assert f"version {draft.version} · by colleague · last saved by colleague" in page(
+        client, draft.claim
+    )
