@@ -56,13 +56,23 @@ def _newest_first(entries: list) -> list:
     """Dated entries newest first, then the undated ones in the feed's order (feeds usually
     list the newest first, but not all do)."""
 
-    def published(entry) -> int | None:
-        moment = entry.get("published_parsed") or entry.get("updated_parsed")
-        return calendar.timegm(moment) if moment else None
+    dated = [entry for entry in entries if _entry_published(entry) is not None]
+    undated = [entry for entry in entries if _entry_published(entry) is None]
+    return sorted(dated, key=_entry_published, reverse=True) + undated
 
-    dated = [entry for entry in entries if published(entry) is not None]
-    undated = [entry for entry in entries if published(entry) is None]
-    return sorted(dated, key=published, reverse=True) + undated
+
+def _entry_published(entry) -> int | None:
+    """When the feed dates an entry (its published, else its updated time), in seconds since
+    1970, or None for an undated entry. A date no calendar has is no date: feedparser reads
+    "0000-00-00" as the year -1, and one such entry must not stop the feed's every poll."""
+    for field_name in ("published_parsed", "updated_parsed"):
+        moment = entry.get(field_name)
+        if moment:
+            try:
+                return calendar.timegm(moment)
+            except (ValueError, OverflowError):
+                continue
+    return None
 
 
 def entries_take(
