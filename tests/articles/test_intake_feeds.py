@@ -647,6 +647,21 @@ def test_control_characters_in_a_feeds_title_are_never_stored(intake_server):
     assert feed.title == "News Example"
 
 
+def test_a_feed_s_and_an_entry_s_html_titles_are_stored_as_the_text_they_show(intake_server):
+    intake_server.set(
+        "/html-titles.xml",
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<title type="html">Atom &lt;i&gt;test&lt;/i&gt; &amp;amp; co</title>'
+        '<entry><title type="html">Vote &lt;b&gt;today&lt;/b&gt;</title></entry></feed>',
+        content_type="application/atom+xml",
+    )
+    feed = feed_add(url=intake_server.url("/html-titles.xml"))
+    feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.title == "Atom test & co"
+    assert "'Vote today' (no link and no GUID)" in feed.last_warning
+
+
 BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
     + "".join(
