@@ -3,12 +3,15 @@ taken as URL intake jobs (newest first, up to INTAKE_FEED_MAX_ENTRIES_PER_POLL),
 others were refused, named in the feed's warning. feeds.py fetches and schedules the polls."""
 
 import calendar
+import html
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.html import strip_tags
 
 from ..models import Feed, FeedEntry, SourceKind
 from ..services import DuplicateArticle
@@ -18,6 +21,9 @@ from .storable import storable_line
 # The refused entries a feed's warning names; the log has every one.
 REFUSED_ENTRIES_NAMED = 3
 logger = logging.getLogger(__name__)
+_WHITESPACE = re.compile(r"\s+")
+# The title types feedparser reports for markup: an RSS title, an Atom type="html" or "xhtml".
+_MARKUP_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass
@@ -56,13 +62,23 @@ def _newest_first(entries: list) -> list:
     """Dated entries newest first, then the undated ones in the feed's order (feeds usually
     list the newest first, but not all do)."""
 
-    def published(entry) -> int | None:
-        moment = entry.get("published_parsed") or entry.get("updated_parsed")
-        return calendar.timegm(moment) if moment else None
+    dated = [entry for entry in entries if _entry_published(entry) is not None]
+    undated = [entry for entry in entries if _entry_published(entry) is None]
+    return sorted(dated, key=_entry_published, reverse=True) + undated
 
-    dated = [entry for entry in entries if published(entry) is not None]
-    undated = [entry for entry in entries if published(entry) is None]
-    return sorted(dated, key=published, reverse=True) + undated
+
+def _entry_published(entry) -> int | None:
+    """When the feed dates an entry (its published, else its updated time), in seconds since
+    1970, or None for an undated entry. A date no calendar has is no date: feedparser reads
+    "0000-00-00" as the year -1, and one such entry must not stop the feed's every poll."""
+    for field_name in ("published_parsed", "updated_parsed"):
+        moment = entry.get(field_name)
+        if moment:
+            try:
+                return calendar.timegm(moment)
+            except (ValueError, OverflowError):
+                continue
+    return None
 
 
 def entries_take(
@@ -142,9 +158,19 @@ def _further_keys(key: str, link: str) -> tuple[str, str]:
     return link, f"{key} {link}"[:2000]
 
 
+def feed_title(element) -> str:
+    """A feed's or an entry's title as one stored line of the text it shows: a title the feed
+    gives as markup (Atom's "Atom &lt;i&gt;test&lt;/i&gt;") without its tags and entities, as
+    a reader sees it ("Atom test"), not with them printed."""
+    title = str(element.get("title") or "").replace("\x00", "")
+    if (element.get("title_detail") or {}).get("type") in _MARKUP_TYPES:
+        title = html.unescape(strip_tags(title)).replace("\x00", "")
+    return storable_line(_WHITESPACE.sub(" ", title))
+
+
 def _entry_label(entry) -> str:
     """An entry as a newsroom knows it: its title, else its link or GUID."""
-    label = entry.get("title") or _entry_link(entry) or entry.get("id") or "an untitled entry"
+    label = feed_title(entry) or _entry_link(entry) or entry.get("id") or "an untitled entry"
     return storable_line(str(label).replace("\x00", ""))[:100]
 
 

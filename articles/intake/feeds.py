@@ -29,11 +29,11 @@ from ..services import (
     outlet_get_or_create,
     url_normalize,
 )
-from .feed_entries import FeedPollResult, entries_take
+from .feed_entries import FeedPollResult, entries_take, feed_title
 from .fetch import FEED_TYPES, FetchError, FetchResult, fetch, fetch_within, url_refusal
 from .inprocess import fetch_together, intake_jobs_run_in_process
 from .queue import task_send, tasks_run_in_process
-from .storable import storable_line, url_redacted
+from .storable import url_redacted
 
 FEED_INTERVAL_MAX_MINUTES = 7 * 24 * 60
 FEED_INTERVAL_RULE = f"The interval is 1 minute to 7 days ({FEED_INTERVAL_MAX_MINUTES:,} minutes)."
@@ -244,8 +244,7 @@ def feed_poll_record(
             # With entries left, the next poll must read the feed again, changed or not.
             feed.etag = "" if result.left else page.headers.get("etag", "")[:500]
             feed.last_modified = "" if result.left else page.headers.get("last-modified", "")[:100]
-            title = storable_line((parsed.feed.get("title") or "").replace("\x00", ""))
-            feed.title = feed.title or title[:500]
+            feed.title = feed.title or feed_title(parsed.feed)[:500]
     except Exception as error:
         if not isinstance(error, FetchError):
             # Any other error would leave the feed unsaved, its page silent and the poll

@@ -462,6 +462,52 @@ def test_a_poll_takes_at_most_the_cap_newest_first_and_leaves_the_rest_for_later
     assert "left for later polls" not in client.get("/intake/feeds/").content.decode()
 
 
+def _atom_feed(base: str, entries: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f"<entry><title>Story {slug}</title><link href='{base}/news/{slug}'/><id>{slug}</id>"
+        f"<updated>{date}</updated></entry>"
+        for slug, date in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Atom</title>{items}</feed>"
+    )
+
+
+@pytest.mark.parametrize(
+    "feed, content_type",
+    [
+        (
+            lambda base: _dated_feed(
+                base,
+                [("zero", "0000-00-00 00:00:00"), ("e1", "Mon, 02 Nov 2026 08:00:00 GMT")],
+            ),
+            "application/rss+xml",
+        ),
+        (
+            lambda base: _atom_feed(
+                base, [("zero", "0000-00-00T00:00:00Z"), ("e1", "2026-11-02T08:00:00Z")]
+            ),
+            "application/atom+xml",
+        ),
+    ],
+    ids=["RSS pubDate", "Atom updated"],
+)
+def test_an_entry_dated_the_zero_date_is_taken_as_undated_with_the_others(
+    intake_server, feed, content_type, settings
+):
+    settings.INTAKE_FEED_MAX_ENTRIES_PER_POLL = 1
+    intake_server.set("/zero.xml", feed(intake_server.base), content_type=content_type)
+    feed_row = feed_add(url=intake_server.url("/zero.xml"))
+    result = feed_poll(feed=feed_row)
+    assert (result.error, result.new, result.left) == ("", 1, 1)
+    # The dated entry first; the zero-dated one, undated, after it at the next poll.
+    assert list(IntakeJob.objects.values_list("url", flat=True)) == [intake_server.url("/news/e1")]
+    assert feed_poll(feed=feed_row).new == 1
+    feed_row.refresh_from_db()
+    assert feed_row.last_error == ""
+
+
 def _guid_feed(base: str, entries: list[tuple[str, str, str | None]]) -> str:
     items = "".join(
         f"<item><title>Story</title><link>{base}{path}</link>"
@@ -599,6 +645,21 @@ def test_control_characters_in_a_feeds_title_are_never_stored(intake_server):
     feed_poll(feed=feed)
     feed.refresh_from_db()
     assert feed.title == "News Example"
+
+
+def test_a_feed_s_and_an_entry_s_html_titles_are_stored_as_the_text_they_show(intake_server):
+    intake_server.set(
+        "/html-titles.xml",
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<title type="html">Atom &lt;i&gt;test&lt;/i&gt; &amp;amp; co</title>'
+        '<entry><title type="html">Vote &lt;b&gt;today&lt;/b&gt;</title></entry></feed>',
+        content_type="application/atom+xml",
+    )
+    feed = feed_add(url=intake_server.url("/html-titles.xml"))
+    feed_poll(feed=feed)
+    feed.refresh_from_db()
+    assert feed.title == "Atom test & co"
+    assert "'Vote today' (no link and no GUID)" in feed.last_warning
 
 
 BILLION_LAUGHS = (

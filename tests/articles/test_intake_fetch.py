@@ -55,6 +55,47 @@ def test_a_page_that_gives_a_day_or_a_time_without_offset_is_dated_noon_of_that_
     assert _page_published("2026-11-30T10:15:00") == "2026-11-30T12:00:00+00:00"
 
 
+_RAIL_TEXT = (
+    "<p>Rail ridership rose by 3 percent in 2025, the transport authority said in its yearly"
+    " report on the network and its lines.</p>"
+    "<p>Campaigners said fares had doubled since 2020, a claim the operator disputed on Monday"
+    " in a statement to the press.</p>"
+) * 2
+
+
+def _rail_page_published(*, head: str = "", url: str = "https://news.example/rail") -> str | None:
+    html = (
+        f'<html lang="en"><head><title>Rail ridership rises</title>{head}</head>'
+        f"<body><article><h1>Rail ridership rises</h1>{_RAIL_TEXT}</article></body></html>"
+    )
+    published = article_extract(html.encode(), url=url).published_at
+    return published.isoformat() if published else None
+
+
+def test_a_page_without_date_markup_is_undated_whatever_years_its_text_mentions():
+    # Not 2020-01-01: a year the story mentions is no publication date.
+    assert _rail_page_published() is None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2026-11-18T09:00:00+00:00">',
+        '<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "NewsArticle", "datePublished": "2026-11-18T09:00:00+00:00"}</script>',
+    ],
+    ids=["meta tag", "JSON-LD"],
+)
+def test_a_date_in_the_page_s_markup_is_kept_beside_years_in_its_text(head):
+    assert _rail_page_published(head=head) == "2026-11-18T09:00:00+00:00"
+
+
+def test_a_date_in_the_page_s_address_is_kept_beside_years_in_its_text(settings):
+    settings.TIME_ZONE = "UTC"
+    published = _rail_page_published(url="https://news.example/2026/11/18/rail-ridership")
+    assert published == "2026-11-18T12:00:00+00:00"
+
+
 def test_a_page_without_article_text_is_refused_with_the_count(intake_server):
     page = fetch(intake_server.url("/short"))
     with pytest.raises(ExtractionError, match=r"no article text found: \d+ characters extracted"):
