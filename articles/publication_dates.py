@@ -56,10 +56,11 @@ def published_at_future_refusal(published_at: datetime | None) -> str | None:
     # By day, not by the hour: the paste form's day is stored at noon, and tomorrow's was
     # refused before noon though "at most 1 day ahead" allowed it.
     tomorrow = timezone.localdate() + PUBLISHED_AT_FUTURE_TOLERANCE
-    if timezone.localtime(published_at).date() > tomorrow:
-        return (
-            f"The publication date {published_at:%Y-%m-%d} is in the future: {PUBLISHED_AT_RANGE}."
-        )
+    # Named as the day it is on the desk's calendar, the one compared: in UTC, a moment just
+    # past midnight here could read as the allowed "tomorrow".
+    day = timezone.localtime(published_at).date()
+    if day > tomorrow:
+        return f"The publication date {day:%Y-%m-%d} is in the future: {PUBLISHED_AT_RANGE}."
     return None
 
 

@@ -1,4 +1,5 @@
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -258,3 +259,19 @@ def test_an_outlet_named_by_an_unknown_domain_is_created_with_that_domain():
     plain = outlet_get_or_create(name="News Example")
     assert (plain.name, plain.domain) == ("News Example", None)
     assert outlet_get_or_create(name="news example") == plain
+
+
+def test_a_future_date_is_named_as_the_day_on_the_desk_s_calendar(settings):
+    # The rule compares the desk's day; the message named the UTC one, which could read as
+    # the allowed "tomorrow" (late evening UTC is already the day after in Auckland).
+    from django.utils.timezone import localdate
+
+    from articles.publication_dates import published_at_future_refusal
+
+    settings.TIME_ZONE = "Pacific/Auckland"
+    today = localdate()
+    moment = datetime.combine(
+        today + timedelta(days=2), time(0, 30), tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+    refusal = published_at_future_refusal(moment.astimezone(UTC))
+    assert refusal.startswith(f"The publication date {today + timedelta(days=2):%Y-%m-%d} is in")
