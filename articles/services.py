@@ -21,10 +21,10 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
-from django.utils.html import strip_tags
 
 from .intake.addresses import PORT_RULE, has_impossible_port, url_host_refused
 from .intake.extract import text_is_html
+from .intake.markup import markup_dropped
 from .intake.storable import storable_body, storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, IntakeJob, Outlet, SourceKind
@@ -336,11 +336,11 @@ def _host_named(name: str) -> str:
 
 
 def line_visible(text: str) -> str:
-    """A one-line text as it reads once any HTML tags in it are dropped, its white space
+    """A one-line text as it reads once any HTML in it is dropped (intake.markup), its white space
     collapsed and trimmed, without control characters or bidi controls (storable_line): the
     one rule for a name that says who published something, a ClaimReview's publisher or an
     outlet's name, where markup is a copying slip ("City <i>Gazette</i>"), never the name."""
-    return storable_line(_WHITESPACE.sub(" ", strip_tags(text or "")))
+    return storable_line(_WHITESPACE.sub(" ", markup_dropped(text or "")))
 
 
 def outlet_name_refusal(name: str) -> str | None:
