@@ -10,6 +10,7 @@ from .intake.feeds import FEED_INTERVAL_MAX_MINUTES, FEED_INTERVAL_RULE, feed_fi
 from .lengths import ColumnLengthValidator, text_check, text_limit
 from .models import Feed, ImportBatch, IntakeStatus, Outlet, SourceKind
 from .services import (
+    LANGUAGE_CODE_EXAMPLE,
     OUTLET_NAME_LENGTH,
     TITLE_LENGTH,
     TITLE_REQUIRED,
@@ -41,7 +42,7 @@ PASTED_HTML_WITHOUT_TEXT = (
 # one, the language what to type.
 ARTICLE_REQUIRED_ERRORS = {
     "title": {"required": TITLE_REQUIRED},
-    "language": {"required": "Enter the article's language code, such as 'en' or 'pt-br'."},
+    "language": {"required": f"Enter the article's language code, {LANGUAGE_CODE_EXAMPLE}."},
 }
 
 

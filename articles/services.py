@@ -21,10 +21,10 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
-from django.utils.html import strip_tags
 
 from .intake.addresses import PORT_RULE, has_impossible_port, url_host_refused
 from .intake.extract import text_is_html
+from .intake.markup import markup_dropped
 from .intake.storable import storable_body, storable_line, storable_text, url_shown
 from .lengths import ColumnLengthValidator, text_check
 from .models import Article, IntakeJob, Outlet, SourceKind
@@ -213,7 +213,11 @@ def url_normalize(url: str) -> str:
 
 
 # A BCP 47 language with an optional region or script, lower-cased: 'en', 'pt-br', 'zh-hant'.
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+# Or a script and a region (BCP 47's language-Script-REGION: 'zh-hant-tw', as Taiwan's outlets
+# write it), at most 12 characters either way.
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z]{4}-([a-z]{2}|[0-9]{3})|-[a-z0-9]{2,8})?$")
+# The one example every refusal of a language code gives (the API, the forms, bulk rows).
+LANGUAGE_CODE_EXAMPLE = "such as 'en' or 'pt-br'"
 # A host name: dot-separated labels of letters, digits and inner hyphens (IDNs as punycode).
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -238,10 +242,10 @@ def language_refusal(language: str) -> str | None:
     rule for the API, the admin's forms, bulk rows and the API's language filter. The shape
     alone let 'xx' in."""
     if not LANGUAGE_CODE.fullmatch(language):
-        return "Use a language code such as 'en' or 'pt-br'."
+        return f"Use a language code {LANGUAGE_CODE_EXAMPLE}."
     primary = language.split("-", 1)[0]
     if primary not in _language_codes():
-        return f"No language has the code {primary!r}: use an ISO 639 code such as 'en' or 'pt-br'."
+        return f"No language has the code {primary!r}: use an ISO 639 code {LANGUAGE_CODE_EXAMPLE}."
     return None
 
 
@@ -336,11 +340,11 @@ def _host_named(name: str) -> str:
 
 
 def line_visible(text: str) -> str:
-    """A one-line text as it reads once any HTML tags in it are dropped, its white space
+    """A one-line text as it reads once any HTML in it is dropped (intake.markup), its white space
     collapsed and trimmed, without control characters or bidi controls (storable_line): the
     one rule for a name that says who published something, a ClaimReview's publisher or an
     outlet's name, where markup is a copying slip ("City <i>Gazette</i>"), never the name."""
-    return storable_line(_WHITESPACE.sub(" ", strip_tags(text or "")))
+    return storable_line(_WHITESPACE.sub(" ", markup_dropped(text or "")))
 
 
 def outlet_name_refusal(name: str) -> str | None:

@@ -13,7 +13,9 @@
     bulk.py         a bulk import run over its file, chunk by chunk, with its progress
     bulkfile.py     a bulk file's check, storage in pieces and reading back, row parsing
     bulkrows.py     one row of a bulk file: cleaned, then stored as an article or queued as a job
-    claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services)
+    markup.py       the text a reader sees of a value holding HTML (for services.line_visible)
+    claimreview.py  ClaimReview from JSON-LD/microdata (extruct) or JSON files (services),
+                    its values read by claimreview_values.py (markup, rating, dates)
     storable.py     whether text decoded from JSON can be stored (NUL, lone surrogates)
     views.py        the editor pages for jobs, feeds, imports
 

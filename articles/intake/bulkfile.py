@@ -6,6 +6,7 @@ at a time, CSV or JSON Lines, each with its line number. bulk.py cleans and stor
 import codecs
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import BinaryIO, TextIO
@@ -203,6 +204,13 @@ def _check_columns(names) -> None:
             f"The columns are separated by {separator}, not commas: save the file as CSV "
             "with commas between the columns (or as JSON Lines)."
         )
+    if unknown and not set(names) & set(COLUMNS):
+        # Not one column named: the first line is a row of data, not a header, and quoting it
+        # back as "unknown columns" (lower-cased) says nothing of what is wrong.
+        raise ValidationError(
+            "Line 1 is not a header: the first line of a CSV file must name its columns, "
+            f"among {', '.join(COLUMNS)} (a body or a url column is needed)."
+        )
     if unknown:
         raise ValidationError(
             f"Unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}."
@@ -223,11 +231,25 @@ def _other_separator(names) -> str:
     return ""
 
 
+# A JSON document saved as .jsonl: its first line opens an array ("[", "[{...},") or an object
+# spread over lines ("{" alone). Each of its lines would be refused with a parser's error.
+_NOT_JSON_LINES = re.compile(r"\s*(?:\[|\{\s*$)")
+
+
 def _jsonl_rows(text: TextIO):
     # Read with newline="\n" (import_text): json.loads ignores the "\r" of a "\r\n".
+    first = True
     for number, line in enumerate(text, start=1):
         if not line.strip():
             continue
+        if first and _NOT_JSON_LINES.match(line):
+            raise ValidationError(
+                f"Line {number}: this is not JSON Lines, which has one JSON object per line, "
+                "each whole on its line; the file opens a JSON array or an object spread "
+                "over several lines. Write each article as one object on one line (.json "
+                "files are not accepted)."
+            )
+        first = False
         try:
             # Without its line break, which json would count as the start of a second line:
             # '{"title": "x"' ends at column 14 of this line, not column 1 of the next.

@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from ..models import ImportBatch, IntakeJob, IntakeStatus, SourceKind
 from ..services import (
+    LANGUAGE_CODE_EXAMPLE,
     DuplicateArticle,
     article_submit,
     language_normalize,
@@ -60,7 +61,7 @@ def import_row_clean(row: dict) -> dict:
     language = language_normalize(given_language)
     if given_language and language_refusal(language):
         raise ValidationError(
-            f"language {language[:20]!r} is not a language code such as 'en' or 'pt-br'"
+            f"language {language[:20]!r} is not a language code {LANGUAGE_CODE_EXAMPLE}"
         )
     return {
         "title": title,

@@ -4,7 +4,6 @@ with "claims"), and stored as ExternalFactCheck rows, never as the desk's own ve
 
 import hashlib
 import json
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,6 @@ import jstyleson
 import lxml.etree
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.dateparse import parse_date, parse_datetime
 from extruct.jsonld import HTML_OR_JS_COMMENTLINE
 from extruct.utils import parse_html
 
@@ -26,10 +24,17 @@ from ..services import (
     language_named,
     language_normalize,
     language_refusal,
-    line_visible,
     url_normalize,
 )
 from .addresses import url_host_refused
+from .claimreview_values import (
+    claim_read,
+    date_read,
+    first_object,
+    party,
+    rating_read,
+    review_text,
+)
 from .extract import day_at_noon, page_encoding
 from .storable import (
     json_controls_dropped,
@@ -199,8 +204,8 @@ def _from_fact_check_tools(claim) -> Iterator[dict]:
     for review in claim["claimReview"]:
         if not isinstance(review, dict):
             continue
-        publisher = _first(review.get("publisher"))
-        site = _text(publisher.get("site"))
+        publisher = first_object(review.get("publisher"))
+        site = review_text(publisher.get("site"))
         yield {
             "@type": "ClaimReview",
             "claimReviewed": claim.get("text", ""),
@@ -220,15 +225,15 @@ def _from_fact_check_tools(claim) -> Iterator[dict]:
         }
 
 
-def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
-    """ExternalFactCheck fields from one ClaimReview. Raises ValidationError naming what is
-    missing."""
-    claim_reviewed = _text(item.get("claimReviewed"))
-    rating = _first(item.get("reviewRating"))
-    author = _party(item.get("author")) or _party(item.get("publisher"))
-    reviewed = _first(item.get("itemReviewed"))
-    publisher_name = _text(author.get("name")) if author else ""
-    url = _text(item.get("url")) or page_url
+def claimreview_clean(item: dict, *, page_url: str = "") -> tuple[dict, list[str]]:
+    """ExternalFactCheck fields from one ClaimReview, and notes of what they leave out (a
+    rating or a date that cannot be read): the review is stored without it. Raises
+    ValidationError naming what is missing."""
+    claim_reviewed, notes = claim_read(item.get("claimReviewed"))
+    author = party(item.get("author")) or party(item.get("publisher"))
+    reviewed = first_object(item.get("itemReviewed"))
+    publisher_name = review_text(author.get("name")) if author else ""
+    url = review_text(item.get("url")) or page_url
     missing = [
         name
         for name, value in [("claimReviewed", claim_reviewed), ("author", publisher_name)]
@@ -252,24 +257,28 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
             f"the ClaimReview's url {url_shown(url)!r} is at an address that is not allowed; "
             "only public internet addresses are kept"
         )
-    claimant = _party(reviewed.get("author")) if reviewed else {}
-    publisher_url = _text(author.get("url")) if author else ""
+    claimant = party(reviewed.get("author")) if reviewed else {}
+    publisher_url = review_text(author.get("url")) if author else ""
     try:
         publisher_url = url_normalize(publisher_url)
     except ValidationError:
         publisher_url = ""
     if url_host_refused(publisher_url):
         publisher_url = ""  # left out as a malformed one is: the review stands without it
+    rating, rating_notes = rating_read(item.get("reviewRating"))
+    claim_date, claim_date_notes = date_read(
+        reviewed.get("datePublished") if reviewed else None, name="claim date"
+    )
+    review_date, review_date_notes = date_read(item.get("datePublished"), name="review date")
     fields = {
         "claim_reviewed": claim_reviewed,
-        "claimant": _text(claimant.get("name") if claimant else ""),
-        "claim_date": _date(reviewed.get("datePublished") if reviewed else None),
-        "rating_text": _text(rating.get("alternateName") or rating.get("name") if rating else ""),
-        **_rating_numbers(rating),
+        "claimant": review_text(claimant.get("name") if claimant else ""),
+        "claim_date": claim_date,
+        **rating,
         "publisher_name": publisher_name,
         "publisher_url": publisher_url,
         "url": url,
-        "review_date": _date(item.get("datePublished")),
+        "review_date": review_date,
         "language": _language(item.get("inLanguage")),
     }
     for name, field_name, cap, reason in TEXT_CAPS:
@@ -278,7 +287,7 @@ def claimreview_clean(item: dict, *, page_url: str = "") -> dict:
                 f"{name} has {len(fields[field_name]):,} characters; the most kept is {cap:,} "
                 f"({reason})"
             )
-    return fields
+    return fields, [*notes, *rating_notes, *claim_date_notes, *review_date_notes]
 
 
 def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> ClaimReviewImport:
@@ -293,10 +302,11 @@ def external_factchecks_store(items: list[dict], *, imported_from: str = "") -> 
             result.errors.append(f"ClaimReview {number}: {unstorable}")
             continue
         try:
-            fields = claimreview_clean(item, page_url=imported_from)
+            fields, notes = claimreview_clean(item, page_url=imported_from)
         except ValidationError as error:
             result.errors.append(f"ClaimReview {number}: {error.messages[0]}")
             continue
+        result.notes.extend(f"ClaimReview {number} (stored): {note}" for note in notes)
         for name, field_name in [("claim date", "claim_date"), ("review date", "review_date")]:
             fields[field_name], note = _day_for_intake(fields[field_name])
             if note:  # kept, as an article from a feed is, without the date
@@ -334,66 +344,10 @@ def _identity(url: str, claim: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _first(value) -> dict:
-    if isinstance(value, list):
-        value = next((item for item in value if isinstance(item, dict)), None)
-    return value if isinstance(value, dict) else {}
-
-
-def _party(value) -> dict:
-    """An author or publisher as an object: schema.org allows a plain name ("author": "Name")."""
-    party = _first(value)
-    if not party:
-        name = _text(value)
-        party = {"name": name} if name else {}
-    return party
-
-
-def _text(value) -> str:
-    if isinstance(value, list):
-        value = next((item for item in value if isinstance(item, str)), "")
-    if not isinstance(value, str):
-        return ""
-    # Plain text for search and embedding: some publishers put markup in claimReviewed.
-    return line_visible(value)
-
-
-def _rating_numbers(rating: dict) -> dict:
-    """ratingValue, bestRating and worstRating as numbers; a value outside the scale it names
-    (99 of 5) is left out, so no page shows it, and the rating text stands alone."""
-    value = _number(rating.get("ratingValue"))
-    best, worst = _number(rating.get("bestRating")), _number(rating.get("worstRating"))
-    bounds = [bound for bound in (best, worst) if bound is not None]
-    if value is not None and len(bounds) == 2 and not min(bounds) <= value <= max(bounds):
-        value = None
-    return {"rating_value": value, "best_rating": best, "worst_rating": worst}
-
-
-def _number(value) -> float | None:
-    if isinstance(value, bool):  # JSON's true is no rating
-        return None
-    try:
-        number = float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-    return number if number is not None and math.isfinite(number) else None
-
-
 def _day_for_intake(day: date | None) -> tuple[date | None, str]:
     """The day under the articles' rule for a future publication date (a day, read at noon)."""
     moment, note = published_at_for_intake(day_at_noon(day) if day else None)
     return (moment.date() if moment else None), note
-
-
-def _date(value) -> date | None:
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        moment = parse_datetime(text)
-        return moment.date() if moment else parse_date(text[:10])
-    except ValueError:
-        return None
 
 
 def _language(value) -> str:
@@ -403,7 +357,7 @@ def _language(value) -> str:
     than the review refused: the language is what the review says of itself, not its content."""
     if isinstance(value, dict):
         value = value.get("alternateName") or value.get("name") or ""
-    text = _text(value)
+    text = review_text(value)
     code = language_normalize(text)
     if language_refusal(code) is None:
         return code

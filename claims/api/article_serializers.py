@@ -20,6 +20,7 @@ from articles.services import (
     ARTICLE_MIN_WORDS,
     BYLINE_LENGTH,
     LANGUAGE_CODE,
+    LANGUAGE_CODE_EXAMPLE,
     OUTLET_NAME_LENGTH,
     TITLE_LENGTH,
     TITLE_REQUIRED,
@@ -150,8 +151,10 @@ class ArticleSubmitSerializer(serializers.Serializer):
         help_text="The article's language code. Left out, 'en' with a `body`; with a `url` "
         "alone, the language the fetched page declares ('en' where it declares none).",
         error_messages={
-            code: "Use a language code such as 'en' or 'pt-BR'."
-            for code in ("invalid", "blank", "null")
+            "invalid": f"Use a language code {LANGUAGE_CODE_EXAMPLE}.",
+            "null": f"Use a language code {LANGUAGE_CODE_EXAMPLE}, or leave the field out.",
+            # As every other field says it of an empty value.
+            "blank": StrictCharField.default_error_messages["blank"],
         },
     )
 

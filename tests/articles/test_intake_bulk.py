@@ -277,6 +277,22 @@ def test_a_reimport_reads_the_jobs_in_flight_once_per_chunk_of_rows(
         ("rows.csv", b"title,body\n", "The file has no rows."),
         ("rows.csv", b"title;body\nA;The mayor said it.\n", "separated by semicolons, not commas"),
         ("rows.csv", b"title\tbody\nA\tThe mayor said it.\n", "separated by tabs, not commas"),
+        (
+            "rows.csv",
+            b'Taxes,"The mayor said taxes doubled."\n',
+            "Line 1 is not a header: the first line of a CSV file must name its columns, among "
+            "title, body, url, published_at, outlet, byline, language",
+        ),
+        (
+            "rows.jsonl",
+            b'{\n  "title": "Taxes",\n  "body": "The mayor said it."\n}\n',
+            "Line 1: this is not JSON Lines, which has one JSON object per line",
+        ),
+        (
+            "rows.jsonl",
+            b'\n[{"title": "Taxes", "body": "The mayor said it."}]\n',
+            "Line 2: this is not JSON Lines",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_imported_is_refused_whole(name, data, message):

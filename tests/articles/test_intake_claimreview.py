@@ -628,3 +628,92 @@ def test_a_broken_json_ld_blocks_reason_reads_as_a_sentence():
     with pytest.raises(ValidationError) as refused:
         claimreviews_from_html(page, url="https://x.example/")
     assert "(Unterminated string starting at line 1 column 10)" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("rating", "stored", "notes"),
+    [
+        ("False", ("False", None), []),  # a plain string is the rating's text
+        (
+            {"ratingValue": "banana"},
+            ("banana", None),
+            ['its ratingValue "banana" is not a number: it is kept as the rating\'s text.'],
+        ),
+        (
+            {"ratingValue": 9, "bestRating": 5, "worstRating": 1},
+            ("", None),
+            [
+                "its ratingValue 9 is left out: it is outside the review's scale, 1 to 5.",
+                "it is stored without a rating: its reviewRating gives none that can be read.",
+            ],
+        ),
+        (
+            {"alternateName": "False", "ratingValue": 9, "bestRating": 5, "worstRating": 1},
+            ("False", None),
+            ["its ratingValue 9 is left out: it is outside the review's scale, 1 to 5."],
+        ),
+        (
+            {"alternateName": "False", "ratingValue": "banana"},
+            ("False", None),
+            ['its ratingValue "banana" is left out: it is not a number.'],
+        ),
+        (
+            {"ratingValue": True},
+            ("", None),
+            [
+                "its ratingValue true is left out: it is not a number.",
+                "it is stored without a rating: its reviewRating gives none that can be read.",
+            ],
+        ),
+    ],
+)
+def test_a_rating_that_cannot_be_read_whole_is_stored_with_a_note_of_what_is_left_out(
+    rating, stored, notes
+):
+    result = external_factchecks_store([review("https://x.example/rating", reviewRating=rating)])
+    assert (result.created, result.errors) == (1, [])
+    factcheck = ExternalFactCheck.objects.get()
+    assert (factcheck.rating_text, factcheck.rating_value) == stored
+    assert result.notes == [f"ClaimReview 1 (stored): {note}" for note in notes]
+
+
+def test_a_date_that_is_not_a_date_is_left_out_with_a_note(tmp_path, capsys):
+    item = review("https://x.example/dates", datePublished="yesterday")
+    item["itemReviewed"]["datePublished"] = 20261117
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    call_command("import_claimreviews", str(path))
+    output = capsys.readouterr().out
+    assert "1 ClaimReview found, 1 new, 0 updated, 0 unchanged, 0 refused" in output
+    assert (
+        "  ClaimReview 1 (stored): its claim date 20261117 is left out: it is not a date "
+        "(give one as 2026-11-20)."
+    ) in output
+    assert '  ClaimReview 1 (stored): its review date "yesterday" is left out' in output
+    factcheck = ExternalFactCheck.objects.get()
+    assert (factcheck.claim_date, factcheck.review_date) == (None, None)
+
+
+def test_a_list_of_claims_stores_the_first_and_says_how_many_were_left_out():
+    item = review("https://x.example/claims", claimReviewed=["Taxes doubled.", "", "Fares rose."])
+    result = external_factchecks_store([item])
+    assert ExternalFactCheck.objects.get().claim_reviewed == "Taxes doubled."
+    assert result.notes == [
+        "ClaimReview 1 (stored): its claimReviewed lists 2 claims; only the first is kept "
+        "(1 left out)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("claim", "stored"),
+    [
+        ("<p>Taxes <script>alert(1)</script>doubled.</p>", "Taxes doubled."),
+        ("<p>Taxes</p><p>doubled.</p>", "Taxes doubled."),
+        ("Taxes<br>doubled <style>p {color: red}</style>in <b>2026</b>.", "Taxes doubled in 2026."),
+        ("<<b>script>alert(1)<</b>/script>Taxes doubled.", "Taxes doubled."),
+        ("Tax<i>es</i> doubled by 5 &lt; 10 &amp; more.", "Taxes doubled by 5 &lt; 10 &amp; more."),
+    ],
+)
+def test_a_claim_written_as_html_keeps_only_the_words_a_reader_sees(claim, stored):
+    external_factchecks_store([review("https://x.example/html", claimReviewed=claim)])
+    assert ExternalFactCheck.objects.get().claim_reviewed == stored

@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.intake.claimreview import claimreviews_from_json, external_factchecks_store
 from articles.intake.jobs import intake_job_submit
 from articles.models import Article, ExternalFactCheck, IntakeStatus
-from articles.services import language_refusal
+from articles.services import language_normalize, language_refusal
 from tests.api_clients import client_with, make_key
 from tests.articles.conftest import article_page, story
 from tests.articles.test_intake_bulk import run_import
@@ -151,3 +151,20 @@ def test_the_admins_fact_check_list_filters_a_withdrawn_code_as_today_s(client):
     )
     page = response.content.decode()
     assert "Claim he reviewed" in page and "Claim en reviewed" not in page
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("zh-Hant-TW", "zh-hant-tw"), ("sr-Latn-RS", "sr-latn-rs"), ("es-419", "es-419")],
+)
+def test_a_code_with_a_script_and_a_region_is_taken(given, stored):
+    assert language_refusal(language_normalize(given)) is None
+    assert language_normalize(given) == stored
+
+
+def test_the_api_refuses_an_empty_language_as_it_refuses_any_empty_field():
+    client = client_with(make_key(read=False, submit=True)[1])
+    payload = {"title": "T", "body": BODY, "language": ""}
+    response = client.post("/api/v1/articles/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"language": ["Give a value, or leave the field out."]}

@@ -136,7 +136,7 @@ def test_an_over_long_language_code_is_refused_once(submitter):
     )
     assert response.status_code == 400, response.content
     assert response.json()["fields"] == {
-        "language": ["Use a language code such as 'en' or 'pt-BR'."]
+        "language": ["Use a language code such as 'en' or 'pt-br'."]
     }
 
 
