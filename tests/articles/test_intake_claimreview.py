@@ -711,7 +711,13 @@ def test_a_list_of_claims_stores_the_first_and_says_how_many_were_left_out():
         ("<p>Taxes</p><p>doubled.</p>", "Taxes doubled."),
         ("Taxes<br>doubled <style>p {color: red}</style>in <b>2026</b>.", "Taxes doubled in 2026."),
         ("<<b>script>alert(1)<</b>/script>Taxes doubled.", "Taxes doubled."),
-        ("Tax<i>es</i> doubled by 5 &lt; 10 &amp; more.", "Taxes doubled by 5 &lt; 10 &amp; more."),
+        # Entities read: stored "&lt;" showed as written on the escaped pages.
+        ("Tax<i>es</i> doubled by 5 &lt; 10 &amp; more.", "Taxes doubled by 5 < 10 & more."),
+        # A script tag never closed is prose about one, not hidden text to the end.
+        (
+            "Hackers used the <script> tag to steal 2 million passwords.",
+            "Hackers used the <script> tag to steal 2 million passwords.",
+        ),
     ],
 )
 def test_a_claim_written_as_html_keeps_only_the_words_a_reader_sees(claim, stored):
