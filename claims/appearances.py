@@ -277,6 +277,19 @@ def _fact_checks_joined(groups_before: dict, after: dict) -> tuple[int, int] | N
     return _newly_together(groups_before, groups_after)
 
 
+def fact_checks_joined_by(event: ClaimGroupEvent) -> tuple[tuple[int, int] | None, list[int]]:
+    """What a link or merge, done (`event`), did to its group's fact-checks: the pair of
+    published claims it put together that were not together before (as public_appearances_kept
+    reads it, from the event's `before` groups; None when it brought no second one in), and
+    every published claim the group holds now (published_in_group)."""
+    published = published_in_group(event.group_id)
+    before = event.data.get("before", {})
+    groups_before = {
+        pk: before[str(pk)][0] if str(pk) in before else event.group_id for pk in published
+    }
+    return _newly_together(groups_before, dict.fromkeys(published, event.group_id)), published
+
+
 def _newly_together(groups_before: dict, groups_after: dict) -> tuple[int, int] | None:
     by_group: dict[int, list[int]] = {}
     for pk, group_id in sorted(groups_after.items()):
