@@ -5,11 +5,13 @@ config/admin_actions.py."""
 import functools
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -308,3 +310,19 @@ def apply_to_selection(
 
 def error_messages(error) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def action_page(modeladmin, request, template: str, *, title: str, selected, status=200, **extra):
+    """An admin action's page of its own, asking before it acts (as Django's "Delete selected"
+    does): the admin's frame, and what templates/claims/admin/includes/selection_posted_back.html
+    posts back (the selected rows' ids); `extra`, the page's own context."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.opts,
+        "selected_ids": [row.pk for row in selected],
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        **extra,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, template, context, status=status)
