@@ -199,6 +199,11 @@ class FeedAdminForm(forms.ModelForm):
         model = Feed
         fields = ["url", "outlet", "title", "poll_interval_minutes", "active"]
 
+    def clean_title(self):
+        # One line as it reads, as a title read from the feed is stored: it names the feed on
+        # the feeds page and on each of its jobs, where a U+202E turned the line around.
+        return line_visible(self.cleaned_data["title"])
+
     def clean_url(self):
         url = feed_url_clean(self.cleaned_data["url"])
         # The same address written another way ("…/feed.xml?") is the same feed: feed_add
