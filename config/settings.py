@@ -201,6 +201,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    # A transaction takes SQLite's write lock when it begins: a deferred one that had read
+    # first was refused the lock at once ("database is locked", whatever the time-out) while
+    # another request wrote, so a double-clicked Submit in the demo answered a 500. The second
+    # writer now waits, up to the time-out, for the first.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, else process-local memory -------------------------

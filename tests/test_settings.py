@@ -65,6 +65,49 @@ def test_zero_config_runs_tasks_in_process_on_sqlite():
     assert result.stdout.strip().endswith("django.db.backends.sqlite3 True"), result.stderr
 
 
+# Two requests that write at once, as a double-click on Submit sends them: one holds the write
+# lock while the other's transaction, having read first (the duplicate check), asks for it.
+_SQLITE_WRITERS = """
+import threading, time
+from django.db import connection, connections, transaction
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE t (x integer)")
+holding = threading.Event()
+def first():
+    with transaction.atomic():
+        with connections["default"].cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (1)")
+        holding.set()
+        time.sleep(1)
+    connections["default"].close()
+thread = threading.Thread(target=first)
+thread.start()
+holding.wait()
+with transaction.atomic():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM t")
+        cursor.execute("INSERT INTO t VALUES (2)")
+thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM t")
+    print("rows", cursor.fetchone()[0])
+"""
+
+
+def test_on_sqlite_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path):
+    # SQLite's default deferred transaction asks for the write lock only at its first write,
+    # and is refused at once ("database is locked", a 500) when another holds it, whatever
+    # the busy time-out: the demo answered a double-clicked Submit with a 500.
+    result = run_manage(
+        "shell",
+        "-c",
+        _SQLITE_WRITERS,
+        env={"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("rows 2")
+
+
 def test_zero_config_migrates_a_fresh_sqlite_database(tmp_path):
     # `make run`'s first step on a new machine; PostgreSQL-only SQL in a migration (NULLS LAST
     # in an index) once stopped it here, unseen by a suite that runs on PostgreSQL.

@@ -1,5 +1,6 @@
 """Speakers, their spellings and merges."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef
@@ -11,6 +12,7 @@ from config.admin_paging import LargeChangelistMixin
 from config.queries import row_count
 
 from .. import services, speaker_edits
+from ..forms import DeskTextField
 from ..models import Claim, Speaker, SpeakerAlias, SpeakerMerge
 from .base import (
     ChangePageReadOnceMixin,
@@ -53,6 +55,15 @@ class SpeakerAliasInline(StorableTextAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class SpeakerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = ["name", "slug", "role", "kind"]
+        # Cleaned as the desk's speaker page cleans them (claims.speaker_edits): a U+202E typed
+        # here turned the rest of a published fact-check's line around.
+        field_classes = {"name": DeskTextField, "role": DeskTextField}
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(
     DeskAdminMixin,
@@ -70,6 +81,7 @@ class SpeakerAdmin(
 
     RECORD_FIELDS = ["name", "slug", "role", "kind"]
 
+    form = SpeakerAdminForm
     list_display = ["name", "role", "kind", "claim_count"]
     list_filter = ["kind"]
     search_fields = ["name", "role", "aliases__alias"]
