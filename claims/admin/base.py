@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.text import smart_split, unescape_string_literal
 
 from .. import record
+from ..ids import is_id
 from ..verdict_conflicts import AlreadySaved
 
 
@@ -235,15 +236,18 @@ class ServiceSaveAdminMixin:
 
 class _IdCheckedAutocompleteSelect(AutocompleteSelect):
     """Django's widget looks the posted value up to draw the form again, and a value that is no
-    id ("abc", "1.5") raised there: a 500 instead of the form's "Select a valid choice"."""
+    id ("abc", "1.5", or one past SQLite's 64-bit INTEGER) raised there: a 500 instead of the
+    form's "Select a valid choice"."""
 
     def optgroups(self, name, value, attr=None):
         target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
         ids = []
         for one in value:
             try:
-                target.to_python(one)
+                read = target.to_python(one)
             except ValidationError:
+                continue
+            if isinstance(read, int) and not is_id(str(read)):
                 continue
             ids.append(one)
         return super().optgroups(name, ids, attr)
