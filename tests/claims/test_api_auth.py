@@ -284,12 +284,12 @@ def test_staff_create_a_token_in_the_admin_and_see_its_key_once(client):
     response = client.post(
         reverse("admin:claims_apitoken_add"),
         {"name": "Partner site", "user": partner.pk, "can_read": "on"},
-        follow=True,
     )
     assert response.status_code == 200
     token = ApiToken.objects.get(name="Partner site")
-    shown = [str(message) for message in response.context["messages"]]
-    key = next(word for text in shown for word in text.split() if word.startswith("fc_"))
+    assert "copy it now" in response.content.decode()
+    key = response.context["key"]
+    assert key.startswith("fc_") and key in response.content.decode()
     assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert token.created_by == admin and token.can_read and not token.can_submit
     assert client_with(key).get("/api/v1/claims/").status_code == 200
@@ -304,6 +304,21 @@ def test_staff_create_a_token_in_the_admin_and_see_its_key_once(client):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert client_with(key).get("/api/v1/claims/").status_code == 401
+
+
+def test_a_new_key_is_shown_in_the_answer_s_page_never_in_a_browser_cookie(client):
+    # Shown as a message after the redirect, the key rode in Django's `messages` cookie:
+    # signed, not encrypted, so it sat in the browser's cookie jar and crossed the network
+    # twice (Set-Cookie, then Cookie) before it was shown.
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.post(
+        reverse("admin:claims_apitoken_add"),
+        {"name": "Partner site", "user": UserFactory(is_staff=False).pk, "can_read": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["key"] in response.content.decode()
+    assert "messages" not in response.cookies
+    assert "no-store" in response["Cache-Control"]
 
 
 def _api_views(patterns, prefix=""):
