@@ -393,7 +393,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Its start-up banner would open every management command's output, JSON Lines included.
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = BEHIND_PROXY or None
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 LOGIN_URL = "login"
 # The desk works its queue: that is where a sign-in lands (unless a ?next= page asked first).
 LOGIN_REDIRECT_URL = "claims:queue"
