@@ -227,7 +227,8 @@ def test_database_connections_are_health_checked():
     assert result.stdout.strip().endswith("True"), result.stderr
 
 
-def test_with_ci_true_the_suite_fails_when_postgresql_or_redis_cannot_be_reached():
+@pytest.mark.parametrize("workers", ["0", "2"], ids=["one process", "xdist workers"])
+def test_with_ci_true_the_suite_fails_when_postgresql_or_redis_cannot_be_reached(workers):
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in RUN_ONLY}
     result = subprocess.run(
         [
@@ -235,6 +236,8 @@ def test_with_ci_true_the_suite_fails_when_postgresql_or_redis_cannot_be_reached
             "-m",
             "pytest",
             "-q",
+            "-n",
+            workers,
             "tests/test_settings.py::test_debug_is_off_unless_set",
         ],
         cwd=REPO,
