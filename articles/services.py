@@ -301,8 +301,17 @@ def _is_ip_address(host: str) -> bool:
 
 
 def outlet_domain_normalize(domain: str) -> str:
-    """An outlet's domain as it is stored: trimmed, lower-case, without 'www.'."""
-    return (domain or "").strip().lower().removeprefix("www.")
+    """An outlet's domain as it is stored: trimmed, lower-case, without 'www.', and in its
+    ASCII (punycode) form, so "bücher.example" typed in the admin and read from an article's
+    URL is the one outlet "xn--bcher-kva.example". A name IDNA cannot encode stays as given,
+    for outlet_domain_refusal to refuse."""
+    text = (domain or "").strip().lower().removeprefix("www.")
+    if text.isascii():
+        return text
+    try:
+        return text.encode("idna").decode("ascii").removeprefix("www.")
+    except UnicodeError:
+        return text
 
 
 def domain_from_url(url: str) -> str:
