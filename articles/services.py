@@ -271,6 +271,18 @@ def _language_codes() -> frozenset[str]:
     return frozenset(code for code in Locale("en").languages if "_" not in code)
 
 
+_TEXT_TOO_LONG = "The article text has {count:,} characters; the maximum is {limit:,}."
+
+
+def text_too_long_refusal(count: int) -> str:
+    return _TEXT_TOO_LONG.format(count=count, limit=settings.ARTICLE_MAX_CHARS)
+
+
+def is_text_too_long_refusal(reason: str) -> bool:
+    """Whether a job failed for its text's length: pasting that text would be refused too."""
+    return reason.startswith(_TEXT_TOO_LONG.split("{", 1)[0])
+
+
 def outlet_domain_refusal(domain: str) -> str | None:
     """Why this is not an outlet's domain, or None (given lower-cased, without 'www.'). An IP
     address names a server, not a newsroom: the outlet list, its filter and the fact-check's
@@ -301,8 +313,17 @@ def _is_ip_address(host: str) -> bool:
 
 
 def outlet_domain_normalize(domain: str) -> str:
-    """An outlet's domain as it is stored: trimmed, lower-case, without 'www.'."""
-    return (domain or "").strip().lower().removeprefix("www.")
+    """An outlet's domain as it is stored: trimmed, lower-case, without 'www.', and in its
+    ASCII (punycode) form, so "bücher.example" typed in the admin and read from an article's
+    URL is the one outlet "xn--bcher-kva.example". A name IDNA cannot encode stays as given,
+    for outlet_domain_refusal to refuse."""
+    text = (domain or "").strip().lower().removeprefix("www.")
+    if text.isascii():
+        return text
+    try:
+        return text.encode("idna").decode("ascii").removeprefix("www.")
+    except UnicodeError:
+        return text
 
 
 def domain_from_url(url: str) -> str:
@@ -468,10 +489,7 @@ def article_clean(
         if is_blank(body):
             errors.setdefault("body", []).append("The article text is empty.")
         elif len(body) > settings.ARTICLE_MAX_CHARS:
-            errors.setdefault("body", []).append(
-                f"The article text has {len(body):,} characters; the maximum is "
-                f"{settings.ARTICLE_MAX_CHARS:,}."
-            )
+            errors.setdefault("body", []).append(text_too_long_refusal(len(body)))
         elif not extracted and text_is_html(body):
             errors.setdefault("body", []).append(BODY_IS_HTML)
         elif too_short := body_too_short_refusal(body):

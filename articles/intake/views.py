@@ -19,6 +19,7 @@ from config.json_polls import json_poll
 from config.not_found import desk_get_or_404
 from config.pages import list_address_check, page_get
 
+from .. import services
 from ..forms import FeedForm, ImportUploadForm, IntakeJobFilterForm, service_refusals_add
 from ..lengths import text_check
 from ..models import ExternalFactCheck, Feed, ImportBatch, ImportStatus, IntakeJob, IntakeStatus
@@ -95,7 +96,9 @@ def intake_job_detail(request, pk: int):
         "article", "feed", "import_batch"
     )
     job = _job_or_404(jobs.defer("import_batch__content"), pk, request.user)
-    return render(request, "articles/intake/job_detail.html", {"job": job})
+    paste_too_long = services.is_text_too_long_refusal(job.reason)
+    context = {"job": job, "paste_too_long": paste_too_long}
+    return render(request, "articles/intake/job_detail.html", context)
 
 
 @json_poll()

@@ -47,8 +47,17 @@ class SpeakerAliasFormSet(BaseInlineFormSet):
             seen.add(key)
 
 
+class SpeakerAliasForm(forms.ModelForm):
+    class Meta:
+        model = SpeakerAlias
+        fields = ["alias"]
+        # A spelling is a speaker's name too: cleaned as SpeakerAdminForm cleans the name.
+        field_classes = {"alias": DeskTextField}
+
+
 class SpeakerAliasInline(StorableTextAdminMixin, admin.TabularInline):
     model = SpeakerAlias
+    form = SpeakerAliasForm
     formset = SpeakerAliasFormSet
     fields = ["alias", "key"]
     readonly_fields = ["key"]

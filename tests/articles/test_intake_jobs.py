@@ -1009,3 +1009,18 @@ def test_the_job_page_writes_its_times_to_the_second_as_the_requeue_reasons_do(c
     assert desk_time(submitted, seconds=True) == "2 Dec 2026 20:05:09 CET"
     assert "<dt>Submitted</dt><dd>2 Dec 2026 20:05:09 CET" in page
     assert "<dt>Finished</dt><dd>—</dd>" in page
+
+
+@pytest.mark.django_db
+def test_a_job_whose_text_is_too_long_offers_no_paste_that_would_be_refused_too(client):
+    restore_migration_data()
+    job = IntakeJob.objects.create(
+        url="https://news.example/long",
+        status=IntakeStatus.FAILED,
+        reason="The article text has 460,248 characters; the maximum is 200,000.",
+    )
+    client.force_login(fact_checker())
+    page = client.get(f"/intake/jobs/{job.pk}/").content.decode()
+    assert "The article text has 460,248 characters" in page
+    assert "Paste the article's text instead" not in page
+    assert "paste only the part of the article to check" in page

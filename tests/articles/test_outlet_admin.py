@@ -115,3 +115,14 @@ def test_renaming_an_outlet_in_the_admin_drops_its_bidi_controls(client):
     assert response.status_code == 302
     outlet.refresh_from_db()
     assert outlet.name == "Ex News"
+
+
+def test_a_unicode_domain_is_stored_in_the_punycode_form_an_article_url_gives(client):
+    from articles.services import outlet_domain_of_url
+
+    client.force_login(editor())
+    assert _add(client, "Bücher", "Bücher.example").status_code == 302
+    stored = Outlet.objects.get(name="Bücher").domain
+    assert stored == "xn--bcher-kva.example"
+    assert outlet_domain_of_url("https://www.bücher.example/a") == stored
+    assert _add(client, "Bücher Again", "xn--bcher-kva.example").status_code == 200

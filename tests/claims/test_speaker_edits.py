@@ -8,7 +8,7 @@ from django.urls import reverse
 from claims import attribution, services, verdict_rules, verdicts
 from claims.models import ClaimEventKind, Speaker
 from claims.speaker_edits import speaker_edit
-from tests.claims.admin_forms import admin_save
+from tests.claims.admin_forms import admin_save, admin_save_adding_row
 from tests.factories import (
     ClaimFactory,
     SpeakerFactory,
@@ -390,3 +390,13 @@ def test_a_speaker_name_of_bidi_controls_alone_is_refused_in_the_admin(client):
     )
     assert "This field is required." in response.content.decode()
     assert speaker.name == "Ann Example"
+
+
+def test_a_spelling_added_in_the_admin_is_stored_as_the_speaker_form_stores_a_name(client):
+    """The alias inline is a way to a speaker's spellings too: a U+202E kept there turned a
+    search result's line around."""
+    speaker = SpeakerFactory(name="Ann Example")
+    client.force_login(editor())
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    admin_save_adding_row(client, url, prefix="aliases", alias="\u202eAnnie\x07 Ex\u2066")
+    assert set(speaker.aliases.values_list("alias", flat=True)) == {"Ann Example", "Annie Ex"}
