@@ -7,6 +7,7 @@ import html
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
 from ..models import Feed, FeedEntry, SourceKind
+from ..publication_dates import published_at_range_refusal
 from ..services import DuplicateArticle
 from .jobs import intake_job_submit
 from .storable import storable_line
@@ -65,6 +67,20 @@ def _newest_first(entries: list) -> list:
     dated = [entry for entry in entries if _entry_published(entry) is not None]
     undated = [entry for entry in entries if _entry_published(entry) is None]
     return sorted(dated, key=_entry_published, reverse=True) + undated
+
+
+def _entry_moment(entry) -> datetime | None:
+    """The feed's date for the entry, for a page that states none. One before the earliest year
+    is a placeholder, no date (it would refuse the article); a future one is kept, so that the
+    job says why the article was stored undated."""
+    seconds = _entry_published(entry)
+    if seconds is None:
+        return None
+    try:
+        moment = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return None if published_at_range_refusal(moment) else moment
 
 
 def _entry_published(entry) -> int | None:
@@ -201,6 +217,7 @@ def _take_entry(
                 source_kind=SourceKind.FEED,
                 feed=feed,
                 outlet_name=outlet_name,
+                feed_published_at=_entry_moment(entry),
                 send=fetch_here is None,
             )
             entry_row.job = job

@@ -162,10 +162,18 @@ def _store(job: IntakeJob, fetched_url: str, extracted) -> IntakeJob:
     # deliberate, a page's metadata a guess from its markup (a headline with the site's name
     # on it, the day it was last updated, a template's lang="en"). The page's fills in only
     # what none was given for. A given date was checked when the job was submitted.
+    # A feed's date for the entry comes after the page's: a page knows its own date better than
+    # a feed that may list the time it was syndicated or updated.
     if job.published_at is not None:
         published_at, note = job.published_at, ""
     else:
         published_at, note = published_at_for_intake(extracted.published_at)
+        if published_at is None and job.feed_published_at is not None:
+            feed_at, feed_note = published_at_for_intake(job.feed_published_at)
+            if feed_at is not None:
+                published_at, note = feed_at, ""
+            else:
+                note = note or feed_note
     try:
         # The article and the job that names it commit together: a database error between
         # the two writes would otherwise leave the article, and the task's retry would find

@@ -48,6 +48,7 @@ def intake_job_submit(
     title: str = "",
     published_at: datetime | None = None,
     language: str = "",
+    feed_published_at: datetime | None = None,
     import_batch=None,
     import_line: int | None = None,
     queue: bool = True,
@@ -57,7 +58,8 @@ def intake_job_submit(
     fetched, DuplicateArticle when an article with this URL is already stored. A URL already in
     flight gives the job that is fetching it (its `import_batch` says whose it is).
     `outlet_name`, `byline`, `title`, `published_at` and `language`, where given, are the
-    stored article's, over what the page says (jobrun.py).
+    stored article's, over what the page says (jobrun.py); `feed_published_at` is only used
+    where the page states no date.
     `send=False`: queued, but not sent; the caller runs it once committed (inprocess.py)."""
     url = fetch_url = (url or "").strip()
     refusal = url_refusal(url)
@@ -116,6 +118,7 @@ def intake_job_submit(
                 title=title,
                 published_at=published_at,
                 language=language,
+                feed_published_at=feed_published_at,
                 import_batch=import_batch,
                 import_line=import_line,
             )

@@ -99,6 +99,13 @@ class IntakeJob(models.Model):
         blank=True,
         help_text="The language code given with the URL: the article's, over the page's lang.",
     )
+    # A feed's date for its entry is the feed's word, not the newsroom's: unlike published_at,
+    # it only fills in for a page that states no date (jobrun.py).
+    feed_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The date the feed gives its entry: the article's where the page states none.",
+    )
     attempts = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

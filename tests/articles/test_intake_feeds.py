@@ -13,7 +13,7 @@ from articles.intake import feeds
 from articles.intake.feeds import feed_add, feed_poll, feeds_claim_due
 from articles.models import Article, Feed, IntakeJob, IntakeStatus, SourceKind
 from config.celery import app as celery_app
-from tests.articles.conftest import FEED_ETAG, FEED_LAST_MODIFIED, feed_xml
+from tests.articles.conftest import FEED_ETAG, FEED_LAST_MODIFIED, article_page, feed_xml, story
 from tests.factories import admin_user, editor, fact_checker
 
 pytestmark = pytest.mark.django_db
@@ -885,3 +885,77 @@ def test_an_empty_feed_is_subscribed(intake_server):
     # A feed with no entries yet is still a feed.
     intake_server.set("/empty.xml", feed_xml(intake_server.base, []), content_type="text/xml")
     assert feed_add(url=intake_server.url("/empty.xml")).pk
+
+
+def _undated_page(title: str) -> str:
+    paragraphs = "".join(f"<p>{sentence}</p>" for sentence in story("feed-dated"))
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    )
+
+
+def test_a_feeds_date_dates_an_article_whose_page_states_none_and_the_pages_own_date_wins(
+    intake_server, django_capture_on_commit_callbacks
+):
+    base = intake_server.base
+    intake_server.set("/news/plain", _undated_page("A page without a date"))
+    intake_server.set(
+        "/news/dated", article_page(base, "A dated page", story("dated"), "/news/dated", day=3)
+    )
+    intake_server.set(
+        "/dates.xml",
+        _dated_feed(
+            base,
+            [
+                ("plain", "Mon, 02 Nov 2026 08:00:00 GMT"),
+                ("dated", "Mon, 02 Nov 2026 08:00:00 GMT"),
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        feed_poll(feed=feed_add(url=intake_server.url("/dates.xml")))
+    published = {
+        article.title: article.published_at.isoformat() for article in Article.objects.all()
+    }
+    assert published == {
+        "A page without a date": "2026-11-02T08:00:00+00:00",
+        "A dated page": "2026-11-23T08:00:00+00:00",
+    }
+
+
+def test_a_feeds_future_date_leaves_the_article_undated_with_the_reason_on_its_job(
+    intake_server, django_capture_on_commit_callbacks
+):
+    base = intake_server.base
+    intake_server.set("/news/ahead", _undated_page("A page from the future feed"))
+    intake_server.set(
+        "/ahead.xml",
+        _dated_feed(base, [("ahead", "Mon, 02 Nov 2099 08:00:00 GMT")]),
+        content_type="application/rss+xml",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        feed_poll(feed=feed_add(url=intake_server.url("/ahead.xml")))
+    job = IntakeJob.objects.get()
+    assert job.status == IntakeStatus.STORED and job.article.published_at is None
+    assert job.reason.startswith(
+        "Stored without a publication date: The publication date 2099-11-02"
+    )
+
+
+def test_a_feeds_date_before_the_earliest_year_is_no_date_and_refuses_nothing(
+    intake_server, django_capture_on_commit_callbacks
+):
+    base = intake_server.base
+    intake_server.set("/news/old", _undated_page("A page with a placeholder feed date"))
+    intake_server.set(
+        "/old.xml",
+        _dated_feed(base, [("old", "Mon, 01 Jan 1001 00:00:00 GMT")]),
+        content_type="application/rss+xml",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        feed_poll(feed=feed_add(url=intake_server.url("/old.xml")))
+    job = IntakeJob.objects.get()
+    assert job.status == IntakeStatus.STORED and job.article.published_at is None
+    assert job.feed_published_at is None
