@@ -324,6 +324,7 @@ def action_page(modeladmin, request, template: str, *, title: str, selected, sta
         **modeladmin.admin_site.each_context(request),
         "title": title,
         "opts": modeladmin.opts,
+        "selected": selected,
         "selected_ids": [row.pk for row in selected],
         "action_checkbox_name": ACTION_CHECKBOX_NAME,
         **extra,

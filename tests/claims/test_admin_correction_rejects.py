@@ -58,6 +58,11 @@ def test_the_action_first_asks_for_a_reason_on_a_page_that_posts_the_selection_b
     assert '<input type="hidden" name="action" value="reject">' in page
     assert '<input type="hidden" name="post" value="yes">' in page
     assert '<textarea name="note"' in page and 'maxlength="2000"' in page
+    # The editor sees what the reason rejects: each correction, linked, with its writer.
+    for row in selection:
+        change = reverse("admin:claims_correctionrequest_change", args=[row.pk])
+        assert f'<li><a href="{change}">' in page
+        assert f"written by {row.proposed_by.get_username()}" in page
     assert [row.status for row in rows_now(selection)] == [ApplicationStatus.PENDING] * 2
 
 
