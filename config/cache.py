@@ -27,6 +27,12 @@ logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0
 
+# Django makes one cache object per thread, so the counters moved while Redis was away are the
+# process's, kept here by the server they belong to: a threaded server's other threads, and a
+# thread that ends before Redis is back, must not lose one.
+_MOVED_WHILE_AWAY: dict[str, set[tuple]] = {}  # LOCATION -> (key, version) of each incr
+_MOVED_LOCK = threading.Lock()
+
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
@@ -34,7 +40,7 @@ class ResilientRedisCache(RedisCache):
         self._fallback = LocMemCache("redis-fallback", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
         self._lock = threading.Lock()
-        self._moved_while_away: set[tuple] = set()  # (key, version) of each incr not in Redis
+        self._location = str(server)
 
     def _call(self, name: str, *args, **kwargs):
         if time.monotonic() < self._down_until:
@@ -65,21 +71,21 @@ class ResilientRedisCache(RedisCache):
         if name == "incr":
             key = args[0] if args else kwargs["key"]
             version = args[2] if len(args) > 2 else kwargs.get("version")
-            with self._lock:
-                self._moved_while_away.add((key, version))
+            with _MOVED_LOCK:
+                _MOVED_WHILE_AWAY.setdefault(self._location, set()).add((key, version))
 
     def _move_on_in_redis(self) -> None:
         """Each counter moved on while away, moved on once in Redis (RedisError: still away)."""
-        with self._lock:
-            moved, self._moved_while_away = list(self._moved_while_away), set()
+        with _MOVED_LOCK:
+            moved = list(_MOVED_WHILE_AWAY.pop(self._location, ()))
         for done, (key, version) in enumerate(moved):
             try:
                 super().incr(key, version=version)
             except ValueError:
                 pass  # gone from Redis meanwhile: its readers start a fresh number anyway
             except RedisError:
-                with self._lock:
-                    self._moved_while_away.update(moved[done:])
+                with _MOVED_LOCK:
+                    _MOVED_WHILE_AWAY.setdefault(self._location, set()).update(moved[done:])
                 raise
 
     def get(self, *args, **kwargs):

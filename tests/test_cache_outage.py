@@ -54,3 +54,19 @@ def test_a_counter_gone_from_redis_meanwhile_is_left_for_its_readers_to_start_ag
     assert redis_cache.get(key) is None
     redis_cache.set(key, 10)
     assert redis_cache.get(key) == 10  # moved on once only, on the first call back
+
+
+def test_a_counter_moved_on_in_one_thread_is_moved_on_by_another_threads_first_call_back(
+    redis_cache, monkeypatch
+):
+    # Django gives each thread a cache object of its own (a gthread server, Celery's threads):
+    # the thread that moved the counter may never call again, and the rest must not read the old
+    # number.
+    key = f"generation-{uuid.uuid4().hex}"
+    redis_cache.set(key, 7, timeout=60)
+    with monkeypatch.context() as outage:
+        _redis_away(outage)
+        with pytest.raises(ValueError):
+            redis_cache.incr(key)
+    other_thread = resilient.ResilientRedisCache(REDIS_URL, {})
+    assert other_thread.get(key) == 8
