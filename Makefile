@@ -77,7 +77,7 @@ test: $(VENV)/.installed-test chromium lint
 	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) -c 'import os,socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if os.environ.get("CI")=="true" or s.connect_ex(("127.0.0.1",5432))==0 else "")' $(TEST_DATABASE_URL))}" \
 	 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$$($(PY) -c 'import os,socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if os.environ.get("CI")=="true" or s.connect_ex(("127.0.0.1",6379))==0 else "")' $(TEST_REDIS_URL))}" \
 	 sh -c 'echo "Tests on $${DATABASE_URL:-SQLite}, broker $${CELERY_BROKER_URL:-none (worker tests skipped)}"; \
-	   REDIS_URL="$$CELERY_BROKER_URL" CELERY_TASK_ALWAYS_EAGER=1 DEBUG=$${DEBUG:-1} INTAKE_ALLOW_PRIVATE_NETWORKS=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)'
+	   REDIS_URL="$$CELERY_BROKER_URL" CELERY_TASK_ALWAYS_EAGER=1 DEBUG=$${DEBUG:-1} INTAKE_ALLOW_PRIVATE_NETWORKS=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) --max-worker-restart=0 $(PYTEST_ARGS)'
 
 # Refresh docs/screenshots/ from the browser journeys (`make test` writes them to a temp folder).
 screenshots: $(VENV)/.installed-test chromium
