@@ -24,6 +24,24 @@ def second_fact_checks_confirmation(modeladmin, request, queryset):
     return _confirmation_page(modeladmin, request, selected, beside) if beside else None
 
 
+def same_group_refusal(queryset) -> str | None:
+    """Why a selection cannot be published at once: two verdicts in review for claims of one
+    group would each be published beside the other, which nobody was shown (the second is
+    refused and the selection, done whole or not at all, publishes nothing), or None."""
+    claims_by_group: dict[int, list[int]] = {}
+    in_review = queryset.filter(status=VerdictStatus.SUBMITTED, claim__group__isnull=False)
+    for claim_id, group_id in in_review.values_list("claim_id", "claim__group_id"):
+        claims_by_group.setdefault(group_id, []).append(claim_id)
+    together = [sorted(ids) for ids in claims_by_group.values() if len(ids) > 1]
+    if not together:
+        return None
+    named = "; ".join(", ".join(f"#{pk}" for pk in ids) for ids in sorted(together))
+    return (
+        f"Nothing was published: claims {named} are repeats in one group. Publish one of them "
+        "first; the next then asks whether to publish it as a second fact-check of the group."
+    )
+
+
 def beside_posted(request, verdict) -> list[int]:
     return ids_listed(request.POST.get(BESIDE_FIELD.format(pk=verdict.pk), ""))
 

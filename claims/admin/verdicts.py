@@ -37,7 +37,7 @@ from .base import (
     search_terms,
 )
 from .corrections import CorrectionInline
-from .publishing import beside_posted, second_fact_checks_confirmation
+from .publishing import beside_posted, same_group_refusal, second_fact_checks_confirmation
 from .wording import pending_correction_html
 
 # --- Verdicts ----------------------------------------------------------------------------------
@@ -351,6 +351,10 @@ class VerdictAdmin(
 
     @admin.action(description="Approve and publish", permissions=["publish"])
     def publish(self, request, queryset):
+        refusal = same_group_refusal(queryset)
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return None
         confirmation = second_fact_checks_confirmation(self, request, queryset)
         if confirmation is not None:
             return confirmation

@@ -160,3 +160,29 @@ def test_the_usual_path_returns_the_verdict_and_applies_the_published_one(repeat
     assert fresh(repeat).status == ClaimStatus.DISMISSED
     assert fresh(verdict).status == VerdictStatus.RETURNED
     assert claim_covered_by(fresh(repeat)) == checked
+
+
+def test_the_admin_refuses_two_repeats_of_one_group_selected_together_naming_them(client):
+    # Neither is published yet, so no page asks; publishing the first would refuse the second,
+    # and the selection, done whole or not at all, would publish nothing, again and again.
+    boss = editor(username="ed")
+    first = claim_alone("Inflation fell to 2 percent.")
+    second = claim_alone("Inflation is down to 2 percent, the minister said.")
+    group_changes.claim_group_link(claim=second, earlier=first, actor=boss)
+    verdicts_in_review = [submitted_verdict(claim=fresh(claim)) for claim in (first, second)]
+    client.force_login(editor(username="ed2", is_staff=True))
+    response = client.post(
+        reverse("admin:claims_verdict_changelist"),
+        {"action": "publish", "_selected_action": [v.pk for v in verdicts_in_review]},
+        follow=True,
+    )
+    page = html.unescape(response.content.decode())
+    assert f"claims #{first.pk}, #{second.pk} are repeats in one group" in page
+    assert "Publish one of them first" in page
+    assert [fresh(v).status for v in verdicts_in_review] == [VerdictStatus.SUBMITTED] * 2
+    # One at a time, the first publishes.
+    client.post(
+        reverse("admin:claims_verdict_changelist"),
+        {"action": "publish", "_selected_action": [verdicts_in_review[0].pk]},
+    )
+    assert fresh(verdicts_in_review[0]).status == VerdictStatus.PUBLISHED
