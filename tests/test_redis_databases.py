@@ -7,7 +7,13 @@ import pytest
 from django.core.cache import cache
 
 from config.celery import app as celery_app
-from tests.redis_databases import named_urls, worker_slot, worker_url, workers_check
+from tests.redis_databases import (
+    URL_VARIABLES,
+    named_urls,
+    worker_slot,
+    worker_url,
+    workers_check,
+)
 
 
 def test_the_first_worker_keeps_the_database_the_url_names():
@@ -31,7 +37,9 @@ def test_a_worker_past_the_last_database_is_refused_with_what_to_change():
 
 
 def test_a_run_with_more_workers_than_databases_left_is_refused_before_it_starts(monkeypatch):
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+    # Every URL the check reads, set: in worker gw1 the run's own are one database up already.
+    for name in URL_VARIABLES:
+        monkeypatch.setenv(name, "redis://127.0.0.1:6379/14")
     workers_check(2)
     with pytest.raises(ValueError, match="gw2 would use Redis db 16"):
         workers_check(3)
