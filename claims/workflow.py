@@ -186,11 +186,12 @@ def transition(kind: str, *, claim, actor, verdict=None, to=None, note: str = ""
             claim.status = to
         else:
             raise ValueError(f"{kind} needs to= one of {sorted(move.claim_to)}, got {to!r}")
-    claim.save()
+    reason = ClaimEventKind(kind).label
+    _saved_with_reason(claim, reason)
     if verdict is not None and move.verdict_to is not None:
         verdict.status = move.verdict_to
     if verdict is not None:
-        verdict.save()
+        _saved_with_reason(verdict, reason)
     return ClaimEvent.objects.create(
         claim=claim,
         kind=kind,
@@ -200,6 +201,17 @@ def transition(kind: str, *, claim, actor, verdict=None, to=None, note: str = ""
         note=note,
         data=data or {},
     )
+
+
+def _saved_with_reason(row, reason: str) -> None:
+    """row.save(), its simple-history record naming the event that made it ("Submitted for
+    review"): the admin's history pages show it as the change reason. Set for this save only,
+    so a later save of the same object elsewhere does not claim this event."""
+    row._change_reason = reason
+    try:
+        row.save()
+    finally:
+        del row._change_reason
 
 
 def event_record(claim, kind: str, actor, *, note: str = "", **data):

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import DeskAdminMixin, StorableTextAdminMixin
@@ -276,11 +277,27 @@ class VerdictAdmin(
         # editor), as the desk's history does (claims.timeline_entries.version_byline). A
         # version saved outside a request (a task, a command) has no history_user: "Changed
         # by" names whom the service saved it for, as the desk's history does, not "None".
+        # Who wrote a version is said on the record that made it (the first of its number), as
+        # the desk's history says it: a later save that kept the number (a timestamp, in rows
+        # from before every save counted one) was nobody's writing. The change reason is the
+        # event that saved the record (claims.workflow.transition); rows from before it was
+        # kept have none, and read "—" rather than "None".
         super().set_history_delta_changes(request, historical_records, **kwargs)
         versions = list(historical_records)
-        contributions = verdict_version_contributions(sorted({version.id for version in versions}))
+        verdict_ids = sorted({version.id for version in versions})
+        contributions = verdict_version_contributions(verdict_ids)
+        firsts = set(
+            Verdict.history.filter(id__in=verdict_ids)
+            .order_by()
+            .values("id", "version")
+            .annotate(first=Min("history_id"))
+            .values_list("first", flat=True)
+        )
         for version in versions:
             version.history_user = version_saved_by(version)
+            version.history_change_reason = version.history_change_reason or "—"
+            if version.history_id not in firsts:
+                continue
             of_version = contributions.get(version.id, {}).get(version.version, [])
             published = version.status == VerdictStatus.PUBLISHED
             writers = version_writers(of_version, published=published)

@@ -132,3 +132,51 @@ def test_a_verdict_s_admin_history_says_why_no_one_is_named_where_no_user_is_kno
     html = client.get(reverse("admin:claims_verdict_history", args=[verdict.pk])).content.decode()
     changed_by = re.findall(r"<td>(?:Created|Changed)</td>\s*<td>\s*(.*?)\s*</td>", html, re.S)
     assert changed_by[-1] == "None" and html.count("Changed by: no user recorded") == 1
+
+
+def _history_rows(html: str) -> list[list[str]]:
+    """Each row of the admin's history table, newest first, as the text of its cells (object,
+    date, comment, changed by, change reason, changes)."""
+    table = html[html.index('id="change-history"') :]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]  # the first is the header
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for row in rows
+    ]
+
+
+def test_a_verdict_s_admin_history_gives_the_event_that_made_each_version_as_its_reason(client):
+    from tests.factories import verdict_corrected
+
+    verdict = published_verdict()
+    verdict_corrected(verdict, writer=fact_checker(), publisher=editor(), conclusion="Mostly.")
+    client.force_login(editor())
+    html = client.get(reverse("admin:claims_verdict_history", args=[verdict.pk])).content.decode()
+    reasons = [row[4] for row in _history_rows(html)]
+    assert reasons == [
+        "Correction published",
+        "Published",
+        "Submitted for review",
+        "Verdict drafted",
+    ]
+
+
+def test_a_verdict_s_admin_history_names_the_writer_only_on_the_record_that_made_the_version(
+    client,
+):
+    from tests.factories import verdict_corrected
+
+    verdict = published_verdict()
+    writer = fact_checker(username="checker")
+    verdict_corrected(verdict, writer=writer, publisher=editor(), conclusion="Mostly.")
+    # A second record of the corrected version, as saves from before every save counted one
+    # wrote (a timestamp): the same version, not the same writing.
+    verdict.refresh_from_db()
+    verdict.save()
+    client.force_login(editor())
+    html = client.get(reverse("admin:claims_verdict_history", args=[verdict.pk])).content.decode()
+    changes = [row[5] for row in _history_rows(html)]
+    assert ["Written by checker" in cell for cell in changes] == [False, True, False, False, False]
