@@ -84,7 +84,9 @@ def test_a_speaker_on_record_is_not_merged_away_but_others_merge_into_it(pair):
     boss = editor()
     verdict = published_verdict(claim=ClaimFactory(speaker=short))
     in_review = submitted_verdict(claim=ClaimFactory(speaker=short))
-    with pytest.raises(ValidationError, match="Merge Antony Blinken into Blinken instead"):
+    with pytest.raises(
+        ValidationError, match="Merge \u2068Antony Blinken\u2069 into \u2068Blinken\u2069 instead"
+    ):
         speaker_merge(source=short, target=full, actor=boss)
     assert Claim.objects.get(pk=verdict.claim_id).speaker == short
     assert Claim.objects.get(pk=in_review.claim_id).speaker == short
@@ -399,7 +401,7 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     client.force_login(editor())
     page = client.get(reverse("claims:speaker_detail", args=[short.slug])).content.decode()
     assert "Merge Blinken into Antony Blinken" in page
-    assert "<title>Blinken · Fact-check desk</title>" in page
+    assert "<title>\u2068Blinken\u2069 · Fact-check desk</title>" in page
     assert 'name="target" required maxlength="320"' in page  # the view's MERGE_TARGET_MAX
 
     response = client.post(
@@ -407,7 +409,9 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     )
     assert response["Location"] == reverse("claims:speaker_detail", args=[full.slug])
     page = client.get(response["Location"]).content.decode()
-    assert "is merged into Antony Blinken" in page and "Merged into this speaker" in page
+    assert (
+        "is merged into \u2068Antony Blinken\u2069" in page and "Merged into this speaker" in page
+    )
 
     old_address = client.get(reverse("claims:speaker_detail", args=[short.slug]))
     assert old_address["Location"] == reverse("claims:speaker_detail", args=[full.slug])
@@ -416,7 +420,10 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     again = client.post(
         reverse("claims:speaker_merge", args=[short.slug]), {"target": full.name}, follow=True
     )
-    assert "Blinken is already merged into Antony Blinken." in again.content.decode()
+    assert (
+        "\u2068Blinken\u2069 is already merged into \u2068Antony Blinken\u2069."
+        in again.content.decode()
+    )
 
     merge = SpeakerMerge.objects.get()
     response = client.post(reverse("claims:speaker_merge_undo", args=[merge.pk]), follow=True)
@@ -493,7 +500,7 @@ def test_editors_merge_from_the_duplicates_page_and_others_cannot_see_it(client)
     assert client.get(url).status_code == 403
     client.force_login(editor())
     page = client.get(url).content.decode()
-    assert "Blinken</a> <small>(1 claim)</small>" in page
+    assert "<bdi>Blinken</bdi></a> <small>(1 claim)</small>" in page
     assert "Antony Blinken</a> <small>(2 claims)</small>" in page
     assert (
         "Merge Blinken into Antony Blinken" in page and "Merge Antony Blinken into Blinken" in page
@@ -525,7 +532,9 @@ def test_the_speaker_page_asks_for_a_correction_note_only_when_claims_are_on_rec
     response = client.post(
         url, {"target": full.slug, "correction_note": "One person, two records."}, follow=True
     )
-    assert "Blinken is merged into Antony Blinken" in response.content.decode()
+    assert (
+        "\u2068Blinken\u2069 is merged into \u2068Antony Blinken\u2069" in response.content.decode()
+    )
     assert published.corrections.get().note == "One person, two records."
 
 
