@@ -10,8 +10,13 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
 # Test services: used when something listens there, otherwise the suite runs on SQLite.
+# Each pytest-xdist worker gwN works on Redis db 14+N (tests/redis_databases.py).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+# The suite runs in this many pytest processes (pytest-xdist; 0: in this one process). Two keep
+# a 2-core machine busy while one process waits on a browser, a worker or a server it started.
+PYTEST_WORKERS ?= 2
+PYTEST_DIST ?= load
 
 .PHONY: run test install lint format chromium screenshots
 
@@ -72,7 +77,7 @@ test: $(VENV)/.installed-test chromium lint
 	@DATABASE_URL="$${DATABASE_URL:-$$($(PY) -c 'import os,socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if os.environ.get("CI")=="true" or s.connect_ex(("127.0.0.1",5432))==0 else "")' $(TEST_DATABASE_URL))}" \
 	 CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$$($(PY) -c 'import os,socket,sys; s=socket.socket(); s.settimeout(1); print(sys.argv[1] if os.environ.get("CI")=="true" or s.connect_ex(("127.0.0.1",6379))==0 else "")' $(TEST_REDIS_URL))}" \
 	 sh -c 'echo "Tests on $${DATABASE_URL:-SQLite}, broker $${CELERY_BROKER_URL:-none (worker tests skipped)}"; \
-	   REDIS_URL="$$CELERY_BROKER_URL" CELERY_TASK_ALWAYS_EAGER=1 DEBUG=$${DEBUG:-1} INTAKE_ALLOW_PRIVATE_NETWORKS=1 $(PY) -m pytest $(PYTEST_ARGS)'
+	   REDIS_URL="$$CELERY_BROKER_URL" CELERY_TASK_ALWAYS_EAGER=1 DEBUG=$${DEBUG:-1} INTAKE_ALLOW_PRIVATE_NETWORKS=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)'
 
 # Refresh docs/screenshots/ from the browser journeys (`make test` writes them to a temp folder).
 screenshots: $(VENV)/.installed-test chromium

@@ -40,8 +40,10 @@ from .records import OUTLET_RECORD_FIELDS, article_record_changed, outlet_is_rec
 from .services import (
     language_cased,
     language_normalize,
+    line_visible,
     outlet_domain_normalize,
     outlet_domain_refusal,
+    outlet_name_refusal,
 )
 
 # Article's admin lives in claims/admin/articles.py: it shows sentences and claims and queues
@@ -80,6 +82,19 @@ class OutletAdminForm(forms.ModelForm):
     class Meta:
         model = Outlet
         fields = ["name", "domain"]
+
+    def clean_name(self):
+        # Stored as every intake path stores a name (articles.services.outlet_get_or_create):
+        # a U+202E typed here turned the rest of the published fact-check's line around, and
+        # "City <i>Gazette</i>" was a second outlet beside City Gazette.
+        name = self.cleaned_data["name"]
+        refusal = outlet_name_refusal(name)
+        if refusal:
+            raise ValidationError(refusal)
+        visible = line_visible(name)
+        if not visible:
+            raise ValidationError(self.fields["name"].error_messages["required"])
+        return visible
 
     def clean_domain(self):
         # Stored as every intake path stores it (articles.services.outlet_get_or_create), so
@@ -184,6 +199,11 @@ class FeedAdminForm(forms.ModelForm):
     class Meta:
         model = Feed
         fields = ["url", "outlet", "title", "poll_interval_minutes", "active"]
+
+    def clean_title(self):
+        # One line as it reads, as a title read from the feed is stored: it names the feed on
+        # the feeds page and on each of its jobs, where a U+202E turned the line around.
+        return line_visible(self.cleaned_data["title"])
 
     def clean_url(self):
         url = feed_url_clean(self.cleaned_data["url"])

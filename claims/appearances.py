@@ -10,7 +10,9 @@ claims.matching.applications) that stayed in its group, dismissed, since; one pe
 the claim's own article being the claim's. Another claim of the group with a fact-check of its
 own, or a repeat covered by another fact-check, is not one of them: a merge of two groups that
 each hold a published verdict leaves each fact-check with its own repeats, but is an editor's
-(the group's "already checked" would have two answers). A suggested,
+(the group's "already checked" would have two answers), and so is publishing a verdict
+in a group that holds a published fact-check already: the editor confirms it
+(second_fact_check_refusal), as the merge rule asks of a group change. A suggested,
 auto-linked or confirmed repeat in someone's pasted article stays desk-only, and so does a
 fact-checker's proposal to apply a verdict until an editor approves it.
 
@@ -272,6 +274,23 @@ def _fact_checks_joined(groups_before: dict, after: dict) -> tuple[int, int] | N
     lowest pair), else None. A group holding two fact-checks answers "already checked" two
     ways, so putting them together is an editor's decision, as a change of appearances is."""
     groups_after = dict(Claim.objects.filter(pk__in=list(after)).values_list("pk", "group_id"))
+    return _newly_together(groups_before, groups_after)
+
+
+def fact_checks_joined_by(event: ClaimGroupEvent) -> tuple[tuple[int, int] | None, list[int]]:
+    """What a link or merge, done (`event`), did to its group's fact-checks: the pair of
+    published claims it put together that were not together before (as public_appearances_kept
+    reads it, from the event's `before` groups; None when it brought no second one in), and
+    every published claim the group holds now (published_in_group)."""
+    published = published_in_group(event.group_id)
+    before = event.data.get("before", {})
+    groups_before = {
+        pk: before[str(pk)][0] if str(pk) in before else event.group_id for pk in published
+    }
+    return _newly_together(groups_before, dict.fromkeys(published, event.group_id)), published
+
+
+def _newly_together(groups_before: dict, groups_after: dict) -> tuple[int, int] | None:
     by_group: dict[int, list[int]] = {}
     for pk, group_id in sorted(groups_after.items()):
         if group_id is not None:
@@ -298,10 +317,66 @@ def published_in_group(group_id: int | None) -> list[int]:
     """The claims of the group with a published verdict of their own, by id: more than one,
     and a repeat's "already checked" is only its own cover (the desk warns the editor who
     put them together)."""
-    if group_id is None:
-        return []
-    published = Claim.objects.filter(published_verdict_q("verdict__"), group_id=group_id)
-    return list(published.order_by("pk").values_list("pk", flat=True))
+    return published_in_groups([group_id]).get(group_id, [])
+
+
+def published_in_groups(group_ids) -> dict[int, list[int]]:
+    """published_in_group for each of `group_ids` holding any, in one query."""
+    group_ids = {pk for pk in group_ids if pk is not None}
+    found: dict[int, list[int]] = {}
+    if not group_ids:
+        return found
+    published = Claim.objects.filter(published_verdict_q("verdict__"), group_id__in=group_ids)
+    for pk, group_id in published.order_by("pk").values_list("pk", "group_id"):
+        found.setdefault(group_id, []).append(pk)
+    return found
+
+
+def other_fact_checks(claims) -> dict[int, list[int]]:
+    """For each of `claims` whose group holds a published fact-check of another of its
+    claims: those claims' ids. Publishing its verdict too would make it a second fact-check of
+    the claim (second_fact_check_refusal)."""
+    claims = list(claims)
+    published = published_in_groups(claim.group_id for claim in claims)
+    found = {
+        claim.pk: [pk for pk in published.get(claim.group_id, []) if pk != claim.pk]
+        for claim in claims
+    }
+    return {pk: others for pk, others in found.items() if others}
+
+
+def second_fact_check_refusal(claim: Claim, *, beside) -> tuple[list[int], str | None]:
+    """Publishing `claim`'s verdict where its group holds another published fact-check: the
+    same decision as a merge or link that joins two (_fact_checks_joined), made by a
+    publication instead of a group change, so it needs an editor who says so. Only editors
+    publish, so here the editor confirms it: `beside` names the published claims they were
+    shown and chose to publish beside. Returns the group's other published claims (what the
+    publication's event records) and why it is refused, or None: a fact-check published
+    since the page was drawn, and not named in `beside`, is refused too."""
+    others = other_fact_checks([claim]).get(claim.pk, [])
+    unconfirmed = [pk for pk in others if pk not in set(beside)]
+    if not unconfirmed:
+        return others, None
+    has = "has a published fact-check" if len(unconfirmed) == 1 else "have published fact-checks"
+    return others, (
+        f"Not published: {_claims_named(unconfirmed)} of this claim's group already {has}, "
+        "and this one would give the group's “already checked” two answers, perhaps two "
+        "ratings. A repeat is usually covered by applying that published verdict to it "
+        "(return this verdict to its author first). To publish a second fact-check of the "
+        f"claim all the same, tick “{SECOND_FACT_CHECK_CONFIRMATION}” and publish again."
+    )
+
+
+# The box an editor ticks to publish beside another published fact-check of the group.
+SECOND_FACT_CHECK_CONFIRMATION = "Publish it as a second fact-check of this group"
+
+
+def _claims_named(pks: list[int]) -> str:
+    """ "claim #12", "claims #12 and #15", "claims #12, #15 and #19" (for mid-sentence)."""
+    named = [f"#{pk}" for pk in pks]
+    if len(named) == 1:
+        return f"claim {named[0]}"
+    return f"claims {', '.join(named[:-1])} and {named[-1]}"
 
 
 def covers_lifted_record(lifted: dict, *, by: ClaimGroupEvent) -> None:

@@ -36,6 +36,8 @@ _DETAIL_LABELS = {
     "note": "public correction note",
     "checked": "published verdict of",
     "proposed_by": "asked by",
+    # claims.verdicts.verdict_publish: the editor confirmed a second fact-check of the claim.
+    "published_beside": "a second fact-check, published knowingly beside that of",
 }
 _DETAIL_ORDER = {key: position for position, key in enumerate(_DETAIL_LABELS)}
 # Row ids kept for the code (a correction, a merge, a request), which mean nothing to a reader.
@@ -62,6 +64,8 @@ def event_details(data: dict) -> list[tuple[str, str]]:
             value = f"#{value + 1}"  # stored from 0; the article page numbers them from 1
         elif key == "checked":
             value = f"claim #{value}"
+        elif key == "published_beside" and isinstance(value, list):
+            value = [f"claim #{pk}" for pk in value]
         elif key == "written" and (written := parse_datetime(str(value))):
             value = date_format(localtime(written), "DATETIME_FORMAT")  # as every desk time
         shown.append((_DETAIL_LABELS.get(key, key.replace("_", " ")), _detail_value(value)))

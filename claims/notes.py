@@ -51,6 +51,15 @@ def claim_notes_for(claim: Claim, user) -> list[ClaimNote] | None:
     return shown
 
 
+def _has_scheme(link: str) -> bool:
+    try:
+        return bool(urlsplit(link).scheme)
+    except ValueError:
+        # No address can be read from it ("http://[::1", a host whose NFKC form holds a "/"):
+        # kept as typed, for _LINK to refuse in the desk's words rather than a 500.
+        return True
+
+
 def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimNote:
     """Raises NothingChanged for the same note from the same author on the same claim again
     within NOTE_RESEND_WINDOW: stored once, however often the form is sent."""
@@ -58,7 +67,7 @@ def claim_note_add(*, claim: Claim, author, text: str, link: str = "") -> ClaimN
         raise PermissionDenied("Only the desk writes research notes.")
     text, link = visible_text(text), visible_text(link)
     typed_link = link
-    if link and not urlsplit(link).scheme:
+    if link and not _has_scheme(link):
         # "www.example.org/report" as copied from an address bar: https, as the verdict's
         # sources and the article form take it, not a refusal.
         link = f"https://{link}"

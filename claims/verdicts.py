@@ -8,6 +8,8 @@ locked on Verdict.version. What the published record protects (deletes, ratings 
 readers' cache generation) is claims.record.
 """
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,8 @@ from django.utils import timezone
 from articles.services import visible_text
 
 from . import ownership, workflow
-from .models import Claim, ClaimEventKind, ContributionKind, Speaker, Verdict
+from .appearances import second_fact_check_refusal
+from .models import Claim, ClaimEventKind, ClaimGroup, ContributionKind, Speaker, Verdict
 from .modified import verdicts_modified
 from .record import published_changed
 from .services import contribution_record, locked_claim
@@ -119,7 +122,11 @@ def verdict_withdraw(*, verdict: Verdict, actor) -> Verdict:
     return verdict
 
 
-def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
+def verdict_publish(*, verdict: Verdict, editor, beside: Collection[int] = ()) -> Verdict:
+    """Publish the verdict in review. `beside`: the claims of its group whose published
+    fact-checks the editor was shown and confirmed publishing this one beside (a second
+    fact-check of one claim is refused without it: appearances.second_fact_check_refusal);
+    the publication's event records them."""
     if not editor.has_perm("claims.publish_verdict"):
         raise PermissionDenied("Only editors can publish verdicts.")
     with transaction.atomic():
@@ -131,11 +138,24 @@ def verdict_publish(*, verdict: Verdict, editor) -> Verdict:
         workflow.check(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict)
         # Held at submission and read-only since; checked again, as it is the published rule.
         _refuse_incomplete(verdict, before="publication")
+        if claim.group_id:
+            # Two editors publishing two repeats of one group at once would each find the
+            # other unpublished: the group's row makes them take turns.
+            ClaimGroup.objects.select_for_update().filter(pk=claim.group_id).first()
+        beside, second_refusal = second_fact_check_refusal(claim, beside=beside)
+        if second_refusal:
+            raise ValidationError(second_refusal, code="second_fact_check")
         verdict.editor = editor
         verdict.published_at = timezone.now()
         verdict.version += 1
         verdict.updated_by = editor
-        workflow.transition(ClaimEventKind.PUBLISHED, claim=claim, verdict=verdict, actor=editor)
+        workflow.transition(
+            ClaimEventKind.PUBLISHED,
+            claim=claim,
+            verdict=verdict,
+            actor=editor,
+            data={"published_beside": beside} if beside else None,
+        )
         verdicts_modified(verdicts=[verdict], at=verdict.published_at)
         transaction.on_commit(published_changed)
     return verdict
@@ -259,8 +279,17 @@ def verdict_save(
     return verdict
 
 
-def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, comment: str = ""):
-    """Submit, withdraw, return or publish the verdict as loaded at `expected_version`.
+def verdict_act(
+    *,
+    verdict: Verdict,
+    actor,
+    action: str,
+    expected_version: int,
+    comment: str = "",
+    beside: Collection[int] = (),
+):
+    """Submit, withdraw, return or publish the verdict as loaded at `expected_version`
+    (`beside`: as for verdict_publish).
 
     The row lock taken here is held by the action's own transaction, so nobody can save in
     between the version check and the move.
@@ -269,7 +298,7 @@ def verdict_act(*, verdict: Verdict, actor, action: str, expected_version: int, 
         "submit": lambda v: verdict_submit(verdict=v, actor=actor),
         "withdraw": lambda v: verdict_withdraw(verdict=v, actor=actor),
         "return": lambda v: verdict_return(verdict=v, actor=actor, comment=comment),
-        "publish": lambda v: verdict_publish(verdict=v, editor=actor),
+        "publish": lambda v: verdict_publish(verdict=v, editor=actor, beside=beside),
     }
     if action not in actions:
         raise ValueError(f"Unknown verdict action {action!r}.")

@@ -203,6 +203,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    # A transaction takes SQLite's write lock when it begins: a deferred one that had read
+    # first was refused the lock at once ("database is locked", whatever the time-out) while
+    # another request wrote, so a double-clicked Submit in the demo answered a 500. The second
+    # writer now waits, up to the time-out, for the first.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, else process-local memory -------------------------
@@ -388,7 +395,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Its start-up banner would open every management command's output, JSON Lines included.
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = BEHIND_PROXY or None
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 LOGIN_URL = "login"
 # The desk works its queue: that is where a sign-in lands (unless a ?next= page asked first).
 LOGIN_REDIRECT_URL = "claims:queue"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from claims.nlp import checkworthiness
-from tests import databases
+from tests import databases, redis_databases
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = REPO / "seeds" / "000_ab3642ed052a6c28.txt"
@@ -46,6 +46,18 @@ def _reachable(url: str, default_port: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def pytest_configure(config):
+    """Each xdist worker works on Redis databases of its own (tests/redis_databases.py)."""
+    workerinput = getattr(config, "workerinput", None)
+    try:
+        if workerinput is not None:
+            redis_databases.worker_databases_use(redis_databases.worker_slot(workerinput))
+        elif config.pluginmanager.hasplugin("xdist") and config.getoption("tx"):
+            redis_databases.workers_check(len(config.getoption("tx")))
+    except ValueError as error:
+        pytest.exit(str(error), returncode=3)
 
 
 def pytest_sessionstart(session):

@@ -138,6 +138,12 @@ class EvidenceSourceFactory(factory.django.DjangoModelFactory):
 # --- Review desk: verdicts taken through the real services ---------------------------------
 
 
+def fresh(row):
+    """`row` as the database holds it now."""
+    row.refresh_from_db()
+    return row
+
+
 def admin_user(**kwargs):
     return UserFactory(is_superuser=True, **kwargs)
 
@@ -188,11 +194,13 @@ def submitted_verdict(**kwargs) -> Verdict:
     return verdicts.verdict_submit(verdict=verdict, actor=verdict.author)
 
 
-def published_verdict(*, publisher=None, **kwargs) -> Verdict:
+def published_verdict(*, publisher=None, beside=(), **kwargs) -> Verdict:
+    """`beside`: the published claims of its group the editor confirms publishing it beside
+    (a second fact-check of the claim is refused without)."""
     from claims import verdicts
 
     verdict = submitted_verdict(**kwargs)
-    return verdicts.verdict_publish(verdict=verdict, editor=publisher or editor())
+    return verdicts.verdict_publish(verdict=verdict, editor=publisher or editor(), beside=beside)
 
 
 def verdict_saved_again(verdict, *, actor, sources=None) -> Verdict:

@@ -106,3 +106,44 @@ def test_an_empty_username_or_password_is_named_not_just_required(client, path):
     }
     assert "This field is required." not in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
+
+
+def _wrong_password_from(client, *, proxy: str, forwarded_for: str | None = None):
+    headers = {"REMOTE_ADDR": proxy}
+    if forwarded_for is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(LOGINS[0], {"username": "ada", "password": "wrong"}, **headers)
+
+
+def test_behind_a_proxy_the_log_in_limit_counts_each_reader_s_address_not_the_proxy_s(
+    client, settings
+):
+    # Read from REMOTE_ADDR alone, every reader came from the proxy: five wrong passwords from
+    # anyone locked the name for the whole newsroom (the throttles read X-Forwarded-For).
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    fact_checker(username="ada", password="correct horse battery")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _wrong_password_from(client, proxy="10.0.0.1", forwarded_for="203.0.113.9")
+    assert {attempt.ip_address for attempt in AccessAttempt.objects.all()} == {"203.0.113.9"}
+    assert (
+        _wrong_password_from(client, proxy="10.0.0.1", forwarded_for="203.0.113.9").status_code
+        == 429
+    )
+    signed_in = client.post(
+        LOGINS[0],
+        {"username": "ada", "password": "correct horse battery"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert signed_in.status_code == 302
+
+
+def test_without_a_proxy_a_forged_forwarded_for_does_not_reset_the_log_in_limit(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
+    fact_checker(username="ada", password="correct horse battery")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _wrong_password_from(client, proxy="192.0.2.1", forwarded_for=f"203.0.113.{n}")
+    assert (
+        _wrong_password_from(client, proxy="192.0.2.1", forwarded_for="203.0.113.99").status_code
+        == 429
+    )

@@ -31,10 +31,17 @@ class ExtractedArticle:
 
 
 def article_extract(
-    html: bytes, *, url: str, charset: str | None = None, min_chars: int = 200
+    html: bytes,
+    *,
+    url: str,
+    charset: str | None = None,
+    min_chars: int = 200,
+    title_given: bool = False,
 ) -> ExtractedArticle:
     """The main text (navigation, related links, cookie banners and footers dropped), with
-    paragraphs separated by blank lines, and the page's title, author, date and language."""
+    paragraphs separated by blank lines, and the page's title, author, date and language.
+    `title_given`: the article has a title of its own (typed with the URL), so a page without
+    one is no failure; its title is then ""."""
     document = _extraction(_page_text(html, charset), url=url)
     title = storable_line((document.title or "") if document is not None else "")
     paragraphs = _paragraphs(document)
@@ -43,8 +50,11 @@ def article_extract(
     body = "\n\n".join(paragraphs)
     if len(body) < min_chars:
         raise ExtractionError(f"no article text found: {len(body):,} characters extracted")
-    if not title:
-        raise ExtractionError("the page has no title")
+    if not title and not title_given:
+        raise ExtractionError(
+            "the page has no title: give a title with the URL (the submit form's Title, the "
+            "API's title, a bulk row's title column), or paste the article's text"
+        )
     match = _HTML_LANG.search(html[:5000] if isinstance(html, bytes) else b"")
     return ExtractedArticle(
         title=title[:500],

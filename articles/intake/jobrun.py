@@ -140,6 +140,8 @@ def intake_job_record(
             url=fetched.url,
             charset=fetched.charset,
             min_chars=settings.INTAKE_MIN_TEXT_CHARS,
+            # The title given with the URL is the article's over the page's (_store).
+            title_given=bool(job.title),
         )
     except ExtractionError as error:
         return JobOutcome(_finish(job, IntakeStatus.FAILED, reason_sentence(str(error))))

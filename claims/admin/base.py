@@ -5,15 +5,18 @@ config/admin_actions.py."""
 import functools
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import smart_split, unescape_string_literal
 
 from .. import record
+from ..ids import is_id
 from ..verdict_conflicts import AlreadySaved
 
 
@@ -233,15 +236,18 @@ class ServiceSaveAdminMixin:
 
 class _IdCheckedAutocompleteSelect(AutocompleteSelect):
     """Django's widget looks the posted value up to draw the form again, and a value that is no
-    id ("abc", "1.5") raised there: a 500 instead of the form's "Select a valid choice"."""
+    id ("abc", "1.5", or one past SQLite's 64-bit INTEGER) raised there: a 500 instead of the
+    form's "Select a valid choice"."""
 
     def optgroups(self, name, value, attr=None):
         target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
         ids = []
         for one in value:
             try:
-                target.to_python(one)
+                read = target.to_python(one)
             except ValidationError:
+                continue
+            if isinstance(read, int) and not is_id(str(read)):
                 continue
             ids.append(one)
         return super().optgroups(name, ids, attr)
@@ -308,3 +314,19 @@ def apply_to_selection(
 
 def error_messages(error) -> list[str]:
     return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def action_page(modeladmin, request, template: str, *, title: str, selected, status=200, **extra):
+    """An admin action's page of its own, asking before it acts (as Django's "Delete selected"
+    does): the admin's frame, and what templates/claims/admin/includes/selection_posted_back.html
+    posts back (the selected rows' ids); `extra`, the page's own context."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.opts,
+        "selected_ids": [row.pk for row in selected],
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        **extra,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, template, context, status=status)

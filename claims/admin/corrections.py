@@ -6,9 +6,7 @@ an editor publishes or rejects requests through the same services as the desk
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -22,7 +20,7 @@ from ..limits import rejection_note_length
 from ..models import Correction, CorrectionRequest
 from ..text_cuts import title_cut
 from ..workflow import IllegalTransition, NothingChanged
-from .base import ReadOnlyAdminMixin, ReadOnlyInlineMixin, apply_to_selection
+from .base import ReadOnlyAdminMixin, ReadOnlyInlineMixin, action_page, apply_to_selection
 from .wording import wording_compared
 
 # One reason covers the whole selection, and the reason's page posts every id back: past a page
@@ -184,18 +182,12 @@ class CorrectionRequestAdmin(
                 nothing="Nothing was rejected",
             )
             return None  # back to the list, with the messages
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject the selected corrections",
-            "opts": self.opts,
-            "selected": selected,
-            "form": form,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
             "claims/admin/reject_corrections.html",
-            context,
+            title="Reject the selected corrections",
+            selected=selected,
             status=400 if form.is_bound else 200,
+            form=form,
         )

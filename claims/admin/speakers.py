@@ -1,5 +1,6 @@
 """Speakers, their spellings and merges."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef
@@ -12,6 +13,7 @@ from config.bidi import isolated_line
 from config.queries import row_count
 
 from .. import services, speaker_edits
+from ..forms import DeskTextField
 from ..models import Claim, Speaker, SpeakerAlias, SpeakerMerge
 from .base import (
     ChangePageReadOnceMixin,
@@ -54,6 +56,15 @@ class SpeakerAliasInline(StorableTextAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class SpeakerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = ["name", "slug", "role", "kind"]
+        # Cleaned as the desk's speaker page cleans them (claims.speaker_edits): a U+202E typed
+        # here turned the rest of a published fact-check's line around.
+        field_classes = {"name": DeskTextField, "role": DeskTextField}
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(
     DeskAdminMixin,
@@ -71,6 +82,7 @@ class SpeakerAdmin(
 
     RECORD_FIELDS = ["name", "slug", "role", "kind"]
 
+    form = SpeakerAdminForm
     list_display = ["name", "role", "kind", "claim_count"]
     list_filter = ["kind"]
     search_fields = ["name", "role", "aliases__alias"]

@@ -1,8 +1,9 @@
 """API tokens: created here (the key is shown once), revoked, never deleted."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.template.response import TemplateResponse
 
 from articles.admin import DeskAdminMixin
 
@@ -100,12 +101,19 @@ class ApiTokenAdmin(
         )
         obj.pk = token.pk
         obj.__dict__.update(token.__dict__)
-        self.message_user(
-            request,
-            f"The key of “{token.name}” is {key} — copy it now: it is shown only this once "
-            "and only its hash is stored.",
-            level=messages.WARNING,
-        )
+        obj.key_shown_once = key
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The key in this answer's page alone. As a message after the redirect it rode in the
+        # `messages` cookie (signed, not encrypted): kept in the browser and sent twice.
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"The key of “{obj.name}”",
+            "token": obj,
+            "key": obj.key_shown_once,
+        }
+        return TemplateResponse(request, "claims/admin/api_key_shown.html", context)
 
     @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):

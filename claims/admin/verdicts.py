@@ -37,6 +37,7 @@ from .base import (
     search_terms,
 )
 from .corrections import CorrectionInline
+from .publishing import beside_posted, second_fact_checks_confirmation
 from .wording import pending_correction_html
 
 # --- Verdicts ----------------------------------------------------------------------------------
@@ -350,13 +351,19 @@ class VerdictAdmin(
 
     @admin.action(description="Approve and publish", permissions=["publish"])
     def publish(self, request, queryset):
+        confirmation = second_fact_checks_confirmation(self, request, queryset)
+        if confirmation is not None:
+            return confirmation
         self._apply(
             request,
             queryset,
-            lambda v: verdicts.verdict_publish(verdict=v, editor=request.user),
+            lambda v: verdicts.verdict_publish(
+                verdict=v, editor=request.user, beside=beside_posted(request, v)
+            ),
             done="Published {count} verdict(s).",
             nothing="Nothing was published",
         )
+        return None
 
     def _apply(self, request, queryset, action, *, done, nothing):
         apply_to_selection(

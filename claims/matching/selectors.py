@@ -39,6 +39,10 @@ class SeenBefore:
     suggestions: list[MatchSuggestion]  # open suggestions, best first
     later: list[MatchSuggestion]  # open suggestions of later claims that may repeat this one
     checked: Claim | None  # an appearance whose verdict is published
+    # Every appearance with a published verdict of its own (the page's reading of
+    # appearances.published_in_group, from the rows above): what publishing this claim's
+    # verdict too would stand beside.
+    published: list[Claim]
     events: list[ClaimGroupEvent]
     external: list["ExternalCheck"]  # other fact-checkers' reviews, never the desk's verdicts
 
@@ -111,8 +115,9 @@ def seen_before(claim: Claim) -> SeenBefore:
     events = group_events_undoable(
         list(events.select_related("actor").order_by("-created_at", "-pk")[:5])
     )
+    published = [other for other in appearances if published_verdict_of(other)]
     return SeenBefore(
-        group, appearances, suggestions, later, checked, events, external_checks(claim)
+        group, appearances, suggestions, later, checked, published, events, external_checks(claim)
     )
 
 

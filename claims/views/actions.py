@@ -18,7 +18,7 @@ from ..forms import (
     ReturnForm,
     VersionForm,
 )
-from ..ids import is_id
+from ..ids import ids_listed, is_id
 from ..models import Sentence
 from ..speaker_forms import SpeakerCorrectForm
 from ..workflow import IllegalTransition, NothingChanged, VersionConflict
@@ -170,7 +170,9 @@ def _queue_matching(article_id: int) -> None:
     matching_send(article_id)
 
 
-def _verdict_action(request, pk: int, action: str, success: str, comment: str = ""):
+def _verdict_action(
+    request, pk: int, action: str, success: str, comment: str = "", beside: list[int] = ()
+):
     claim = claim_for_page(pk)
     verdict = verdict_of(claim)
     form = VersionForm(request.POST)
@@ -187,6 +189,7 @@ def _verdict_action(request, pk: int, action: str, success: str, comment: str = 
             action=action,
             expected_version=form.cleaned_data["version"],
             comment=comment,
+            beside=beside,
         )
     except verdict_conflicts.AlreadySaved as done:
         messages.info(request, done.messages[0])
@@ -217,7 +220,14 @@ def verdict_withdraw(request, pk: int):
 
 @desk_view(PUBLISH_VERDICTS, post_only=True)
 def verdict_publish(request, pk: int):
-    return _verdict_action(request, pk, "publish", "Published.")
+    # The review box's second-fact-check box, ticked: the published claims of the group it
+    # named ("12,15"), which the service compares with the group's as it publishes.
+    beside = ids_listed(request.POST.get("beside", ""))
+    success = "Published."
+    if beside:
+        named = ", ".join(f"#{other}" for other in beside)
+        success = f"Published, as a second fact-check of the claim beside that of {named}."
+    return _verdict_action(request, pk, "publish", success, beside=beside)
 
 
 @desk_view("claims.return_verdict", post_only=True)

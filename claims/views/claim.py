@@ -14,7 +14,7 @@ from .. import (
     verdict_rules,
     verdicts,
 )
-from ..appearances import may_change_public_appearances
+from ..appearances import SECOND_FACT_CHECK_CONFIRMATION, may_change_public_appearances
 from ..forms import (
     ClaimNoteForm,
     CorrectionForm,
@@ -184,6 +184,7 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
     )
     covered_by = claim_covered_by(claim)
     claim_notes = notes.claim_notes_for(claim, user)
+    seen = seen_before(claim)
     context = {
         "claim": claim,
         "queue_url": queue_view_url(request),
@@ -200,7 +201,13 @@ def render_claim(request, claim: Claim, *, status: int = 200, **forms):
         "article": claim.article,
         "context": selectors.claim_context(claim),
         "earlier_claims": selectors.speaker_earlier_claims(claim),
-        "seen": seen_before(claim),
+        "seen": seen,
+        # Published beside these, the verdict is a second fact-check of the claim: the review
+        # box names them, and publishing asks for the editor's tick (the service refuses it
+        # without: appearances.second_fact_check_refusal).
+        "published_beside": seen.published if can_review else [],
+        "beside_ids": ",".join(str(other.pk) for other in seen.published),
+        "second_fact_check_confirmation": SECOND_FACT_CHECK_CONFIRMATION,
         "covered_by": covered_by,
         # Split, reopened or its group changes undone, the repeat leaves that fact-check's
         # public appearances: claims.appearances refuses it to anyone but an editor.

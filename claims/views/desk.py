@@ -256,13 +256,17 @@ def _speaker_address_slug(request, text: str) -> str | None:
     address bar): read from the path, nothing fetched. None when `text` is no address (a name
     or a slug); a ValidationError saying why for another site's address or another page's."""
     host = request.get_host().lower()
-    parts = urlsplit(text)
+    elsewhere = ValidationError(
+        f"“{Truncator(text).chars(80)}” is not an address on this desk: give the address "
+        f"of a speaker page on {host}, or the speaker's name."
+    )
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1/…": no host can be read from it, so not this desk's
+        raise elsewhere from None
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         if parts.netloc.lower() != host:
-            raise ValidationError(
-                f"“{Truncator(text).chars(80)}” is not an address on this desk: give the address "
-                f"of a speaker page on {host}, or the speaker's name."
-            )
+            raise elsewhere
         path = parts.path
     elif text.lower().startswith(f"{host}/"):  # copied without its https://
         path = urlsplit(f"//{text}").path

@@ -16,7 +16,7 @@ from config.not_found import desk_get_or_404
 from config.pages import page_get
 
 from .. import notes, timeline
-from ..appearances import published_in_group
+from ..appearances import fact_checks_joined_by
 from ..ids import is_id
 from ..matching import applications, group_changes, group_undo
 from ..matching.selectors import (
@@ -98,11 +98,16 @@ def suggestion_confirm(request, pk: int):
     suggestion = _on_desk_or_404(
         MatchSuggestion.objects, pk, "match suggestion", "it went with one of its claims."
     )
-    attempt(
+    changes = []
+    done = attempt(
         request,
-        lambda: group_changes.suggestion_confirm(suggestion=suggestion, actor=request.user),
+        lambda: changes.append(
+            group_changes.suggestion_confirm(suggestion=suggestion, actor=request.user)
+        ),
         success="Confirmed: the claim is an appearance of the earlier one.",
     )
+    if done:
+        _tell_of_fact_checks_joined(request, changes[0])
     return redirect("claims:detail", pk=_back_to(request, suggestion))
 
 
@@ -161,26 +166,31 @@ def group_merge(request, pk: int):
     if target is None:
         messages.error(request, f"There is no claim #{target_id}.")
         return _merge_refused(request, pk)
+    changes = []  # the change's event, once done: what it did to the group's fact-checks
     if claim.group is None:
         # A repeat the matcher missed (or one split out too soon): the reviewer links it, as a
         # confirmed match, to the claim it repeats.
         done = attempt(
             request,
-            lambda: group_changes.claim_group_link(
-                claim=claim, earlier=target, actor=request.user, kind=GroupEventKind.CONFIRMED
+            lambda: changes.append(
+                group_changes.claim_group_link(
+                    claim=claim, earlier=target, actor=request.user, kind=GroupEventKind.CONFIRMED
+                )
             ),
             success=f"Linked: the claim is an appearance of claim #{target_id}.",
         )
     else:
         done = attempt(
             request,
-            lambda: group_changes.group_merge_into_claim(
-                source=claim.group, target_claim=target, actor=request.user
+            lambda: changes.append(
+                group_changes.group_merge_into_claim(
+                    source=claim.group, target_claim=target, actor=request.user
+                )
             ),
             success=f"The group is merged into the group of claim #{target_id}.",
         )
     if done:
-        _warn_of_two_fact_checks(request, claim)
+        _tell_of_fact_checks_joined(request, changes[0])
         return redirect("claims:detail", pk=pk)
     return _merge_refused(request, pk)
 
@@ -193,20 +203,32 @@ def _merge_refused(request, pk: int):
     return render_claim(request, claim_for_page(pk), status=400, merge_target=typed)
 
 
-def _warn_of_two_fact_checks(request, claim: Claim) -> None:
+def _tell_of_fact_checks_joined(request, event: ClaimGroupEvent) -> None:
     """An editor may put two published fact-checks in one group (a fact-checker is refused:
-    claims.appearances); said so, since the group's "already checked" then has two answers."""
-    claim.refresh_from_db(fields=["group"])
-    published = published_in_group(claim.group_id)
-    if len(published) > 1:
-        named = " and ".join(f"#{pk}" for pk in published[:2])
-        more = f" (and {len(published) - 2} more)" if len(published) > 2 else ""
-        messages.warning(
+    claims.appearances); warned when this change did, since the group's "already checked"
+    then has two answers. A group that held two before, and got no other, is said so once,
+    calmly: the editor moved repeats into it, and nothing new needs undoing."""
+    joined, published = fact_checks_joined_by(event)
+    if len(published) < 2:
+        return
+    named = " and ".join(f"#{pk}" for pk in published[:2])
+    more = f" (and {len(published) - 2} more)" if len(published) > 2 else ""
+    change = "merge" if event.kind == GroupEventKind.MERGED else "link"
+    if joined is None:
+        messages.info(
             request,
-            f"This group now holds the published fact-checks of claims {named}{more}: each "
-            "keeps its own repeats, and a repeat's page names the fact-check that covers it. "
-            "Split out the claim that is not the same if they are not one claim.",
+            f"As before this {change}, the group holds the published fact-checks of claims "
+            f"{named}{more}; it brought no other in.",
         )
+        return
+    first, second = joined
+    in_all = f" (the group holds {len(published)} in all)" if len(published) > 2 else ""
+    messages.warning(
+        request,
+        f"This {change} put the published fact-checks of claims #{first} and #{second} in one "
+        f"group{in_all}: each keeps its own repeats, and a repeat's page names the fact-check "
+        "that covers it. Split out the claim that is not the same if they are not one claim.",
+    )
 
 
 @desk_view(CHANGE_CLAIMS, post_only=True)

@@ -55,3 +55,15 @@ def test_deleting_a_feed_counts_its_entries_in_plain_english(client):
     page = client.get(reverse("admin:articles_feed_delete", args=[feed.pk])).content.decode()
     assert "Feed entries: 1" in page
     assert "entrys" not in page
+
+
+def test_a_feed_title_typed_in_the_admin_is_one_line_without_control_characters(client):
+    # The title names the feed on the feeds page and on each of its jobs, as one read from
+    # the feed itself is stored (feed_entries.feed_title): no U+202E turning the line around.
+    feed = feed_add(url="https://news.example/feed.xml", interval_minutes=30, check=False)
+    client.force_login(admin_user())
+    page = reverse("admin:articles_feed_change", args=[feed.pk])
+    title = "\u202eCity\x07 Gazette\u2066\x0bnews"
+    assert client.post(page, {"url": feed.url, "title": title, **FIELDS}).status_code == 302
+    feed.refresh_from_db()
+    assert feed.title == "City Gazette news"

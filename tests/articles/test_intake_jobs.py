@@ -423,6 +423,37 @@ def test_the_title_and_date_typed_beside_a_url_on_the_submit_form_are_the_articl
     assert article.published_at == day_at_noon(date(2026, 11, 18))  # the page's is 2026-11-22
 
 
+_UNTITLED_PAGE = (
+    b"<html><body><article><p>The council voted on Tuesday to raise bus fares by twelve "
+    b"percent, the mayor said, and officials claimed the rise would pay for forty new electric "
+    b"buses by 2027.</p><p>Critics said the plan was unfunded and would hurt commuters in the "
+    b"outer districts, who already pay the most.</p></article></body></html>"
+)
+
+
+def test_a_page_without_a_title_is_stored_under_the_title_typed_beside_its_url(
+    client, intake_server, django_capture_on_commit_callbacks
+):
+    # The typed title is the article's over the page's: a page that names none failed with
+    # "The page has no title." all the same, and the title typed was no way forward.
+    intake_server.set("/news/untitled", _UNTITLED_PAGE)
+    client.force_login(fact_checker())
+    typed = {"url": intake_server.url("/news/untitled"), "title": "Fares rise"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/articles/new/", typed).status_code == 302
+    assert Article.objects.get().title == "Fares rise"
+
+
+def test_a_page_without_a_title_and_none_given_fails_saying_where_to_give_one(intake_server):
+    intake_server.set("/news/untitled", _UNTITLED_PAGE)
+    job = intake_job_submit(url=intake_server.url("/news/untitled"), send=False)
+    jobrun.intake_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == IntakeStatus.FAILED
+    assert job.reason.startswith("The page has no title: ")
+    assert "give a title with the URL" in job.reason
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_api_answers_with_what_the_job_became_when_tasks_run_in_the_request(intake_server):
     # Without a broker the fetch runs on commit, inside the request: a 202 saying "queued",

@@ -80,3 +80,38 @@ def test_the_feed_form_asks_for_an_outlet_by_id_instead_of_listing_every_outlet(
     )
     assert response.status_code == 200
     assert "outlet" in response.context["adminform"].form.errors
+
+
+def test_an_outlet_name_typed_in_the_admin_is_stored_as_it_reads(client):
+    # A U+202E in an outlet's name turned the rest of the published fact-check's line around;
+    # every other way in drops it (storable_line) and reads the name without its tags.
+    client.force_login(editor())
+    assert _add(client, "\u202eCity <i>Gazette</i>\x07", "").status_code == 302
+    assert Outlet.objects.get().name == "City Gazette"
+
+
+def test_an_outlet_name_with_tags_is_the_outlet_its_plain_spelling_already_is(client):
+    OutletFactory(name="City Gazette", domain=None)
+    client.force_login(editor())
+    response = _add(client, "<b>City</b> Gazette", "")
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Outlet.objects.count() == 1
+
+
+def test_an_outlet_name_of_tags_alone_is_refused_in_the_admin(client):
+    client.force_login(editor())
+    response = _add(client, "<b></b>", "")
+    assert response.status_code == 200
+    assert "HTML tags with no text" in response.content.decode()
+    assert not Outlet.objects.exists()
+
+
+def test_renaming_an_outlet_in_the_admin_drops_its_bidi_controls(client):
+    outlet = OutletFactory(name="Ex News", domain="ex-news.example")
+    client.force_login(editor())
+    url = reverse("admin:articles_outlet_change", args=[outlet.pk])
+    response = client.post(url, {"name": "Ex \u202eNews\u2066", "domain": "ex-news.example"})
+    assert response.status_code == 302
+    outlet.refresh_from_db()
+    assert outlet.name == "Ex News"

@@ -188,6 +188,18 @@ def test_an_article_form_offers_its_outlet_by_search_not_as_a_select_of_every_ou
     assert "Select a valid choice" in response.content.decode()
 
 
+def test_an_outlet_id_past_any_id_the_database_holds_is_the_fields_error(client):
+    # Past SQLite's 64-bit INTEGER (the zero-config database), the widget's look-up to draw
+    # the form again raised OverflowError: a 500. PostgreSQL compares it and finds nothing.
+    outlet = "99999999999999999999999"
+    article = ArticleFactory()
+    client.force_login(fact_checker())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, {"title": article.title, "outlet": outlet, "language": "en"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
 def test_a_claim_page_shows_its_research_notes_escaped_and_read_only(client):
     claim = ClaimFactory()
     notes.claim_note_add(claim=claim, author=fact_checker(), text="<b>Call back</b> the ministry")

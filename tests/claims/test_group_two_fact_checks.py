@@ -10,15 +10,10 @@ from django.urls import reverse
 
 from claims.appearances import NeedsAnEditor
 from claims.matching import applications, group_changes
-from claims.models import Claim, ClaimGroupEvent, GroupEventKind
-from tests.factories import claim_alone, editor, fact_checker, published_verdict
+from claims.models import Claim, ClaimGroupEvent, GroupEventKind, MatchSuggestion
+from tests.factories import claim_alone, editor, fact_checker, fresh, published_verdict
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-def fresh(row):
-    row.refresh_from_db()
-    return row
 
 
 @pytest.fixture
@@ -73,10 +68,75 @@ def test_an_editor_s_merge_goes_through_with_a_warning_and_the_panel_names_the_c
     url = reverse("claims:merge", args=[repeat.pk])
     page = html.unescape(client.post(url, {"target": other.pk}, follow=True).content.decode())
     assert "The group is merged" in page
-    assert f"now holds the published fact-checks of claims #{other.pk} and #{checked.pk}" in page
+    assert (
+        f"This merge put the published fact-checks of claims #{other.pk} and #{checked.pk} in "
+        "one group: each keeps its own repeats"
+    ) in page
     assert set(Claim.objects.filter(group=other.group_id)) >= {other, checked, repeat}
     panel = page.split('id="seen-heading"')[1].split("</section>")[0]
     checked_note = panel.split("Already checked.")[1].split("</p>")[0]
     # The verdict section says it is covered by the checked claim: the panel agrees.
     assert f"claim #{checked.pk}</a>" in checked_note
     assert f"claim #{other.pk}</a>" not in checked_note
+
+
+def _merged(client, claim, target) -> str:
+    url = reverse("claims:merge", args=[claim.pk])
+    return html.unescape(client.post(url, {"target": target.pk}, follow=True).content.decode())
+
+
+@pytest.fixture
+def group_of_two(two_checks):
+    """`two_checks` merged by their editor: one group holding both fact-checks."""
+    other, checked, repeat, boss = two_checks
+    group_changes.group_merge(source=repeat.group, target=other.group, actor=boss)
+    return fresh(other), fresh(checked), boss
+
+
+def test_a_later_merge_bringing_no_fact_check_into_a_group_of_two_is_no_warning(
+    client, group_of_two
+):
+    other, checked, boss = group_of_two
+    newcomer = claim_alone("Prices are rising 2 percent a year.")
+    group_changes.claim_group_link(
+        claim=claim_alone("Prices rise 2 percent a year."), earlier=newcomer, actor=boss
+    )
+    client.force_login(boss)
+    page = _merged(client, fresh(newcomer), other)
+    assert "The group is merged" in page
+    assert "put the published fact-checks" not in page and "<strong>Warning:</strong>" not in page
+    assert (
+        f"As before this merge, the group holds the published fact-checks of claims "
+        f"#{other.pk} and #{checked.pk}; it brought no other in."
+    ) in page
+
+
+def test_a_merge_bringing_a_third_fact_check_in_warns_naming_the_newcomer(client, group_of_two):
+    other, checked, boss = group_of_two
+    third = published_verdict(claim=claim_alone("Prices rise 2 percent a year.")).claim
+    group_changes.claim_group_link(
+        claim=claim_alone("Prices are rising 2 percent a year."), earlier=third, actor=boss
+    )
+    client.force_login(boss)
+    page = _merged(client, fresh(third), other)
+    assert (
+        f"This merge put the published fact-checks of claims #{other.pk} and #{third.pk} in "
+        "one group (the group holds 3 in all)"
+    ) in page
+    assert "As before this merge" not in page
+
+
+def test_an_editor_s_confirmed_match_that_joins_two_fact_checks_is_warned(client, two_checks):
+    other, _, _, boss = two_checks
+    published = published_verdict(claim=claim_alone("The budget grew 3 percent, she said.")).claim
+    suggestion = MatchSuggestion.objects.create(
+        claim=published, candidate=other, score=0.9, level="suggested"
+    )
+    client.force_login(boss)
+    url = reverse("claims:suggestion_confirm", args=[suggestion.pk])
+    page = html.unescape(client.post(url, follow=True).content.decode())
+    assert "Confirmed: the claim is an appearance" in page
+    assert (
+        f"This link put the published fact-checks of claims #{other.pk} and #{published.pk} in "
+        "one group"
+    ) in page

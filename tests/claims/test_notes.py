@@ -59,6 +59,22 @@ def test_a_link_with_an_impossible_port_is_refused_and_no_note_is_stored(client,
     assert not ClaimNote.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://[::1",  # an IPv6 host left unclosed, as a paste cut short leaves it
+        "https://gov\u2100example/",  # a host whose NFKC form holds a "/": no host at all
+    ],
+)
+def test_a_link_no_address_can_be_read_from_is_refused_not_an_error(client, checker, link):
+    response = add(client, ClaimFactory(), text="The table.", link=link)
+    assert response.status_code == 400
+    assert response.context["note_form"].errors["link"] == [
+        "A link must be an http or https address."
+    ]
+    assert not ClaimNote.objects.exists()
+
+
 def test_the_same_note_sent_twice_is_stored_once_and_the_page_says_it_was_already_added(
     client, checker
 ):

@@ -90,8 +90,13 @@ def grow(desk: Desk, count: int) -> None:
             )
         turn = len(desk.claims) % 3
         if turn == 0:
+            # Each one after the first a second fact-check of the group, the editor confirming
+            # it (claims.appearances.second_fact_check_refusal): the pages' worst case.
+            beside = [verdict.claim_id for verdict in desk.published]
             desk.published.append(
-                published_verdict(claim=claim, author=desk.checker, publisher=desk.boss, sources=2)
+                published_verdict(
+                    claim=claim, author=desk.checker, publisher=desk.boss, sources=2, beside=beside
+                )
             )
         elif turn == 1:
             submitted_verdict(claim=claim, author=desk.checker)

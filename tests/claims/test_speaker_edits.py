@@ -360,3 +360,33 @@ def test_the_claim_page_gives_the_claim_s_speaker_a_role_it_lacked():
     assert quiet.role == "Senator"
     assert quiet.history.latest().history_change_reason != "Role read by analysis"
     assert claim.events.filter(kind=ClaimEventKind.SPEAKER_CORRECTED).exists()
+
+
+def _admin_renamed(client, speaker, **changes):
+    """The speaker after an editor saved its admin page with `changes`, and the answer."""
+    client.force_login(editor())
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    response = admin_save(client, url, **changes)
+    speaker.refresh_from_db()
+    return speaker, response
+
+
+def test_a_speaker_named_in_the_admin_is_stored_as_the_desk_stores_a_name(client):
+    """A U+202E in a speaker's name turned the rest of a published fact-check's line around:
+    the desk's speaker page drops it (visible_text), and the admin, a way to the same name,
+    does too, with a bell or an escape character."""
+    speaker, _ = _admin_renamed(
+        client,
+        SpeakerFactory(name="Ann Example", role="Mayor"),
+        name="\u202eAnn\x07 Example\u2066",
+        role="Mayor\x1b\u202d",
+    )
+    assert (speaker.name, speaker.role) == ("Ann Example", "Mayor")
+
+
+def test_a_speaker_name_of_bidi_controls_alone_is_refused_in_the_admin(client):
+    speaker, response = _admin_renamed(
+        client, SpeakerFactory(name="Ann Example"), name="\u202e\u200b"
+    )
+    assert "This field is required." in response.content.decode()
+    assert speaker.name == "Ann Example"

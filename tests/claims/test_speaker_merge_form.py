@@ -76,6 +76,8 @@ def test_a_speaker_pages_address_on_this_desk_names_the_speaker_to_merge_into(cl
     ("typed", "message"),
     [
         ("https://elsewhere.example/speakers/antony-blinken/", "is not an address on this desk"),
+        # No address can be read from it (an IPv6 host left unclosed): not this desk's either.
+        ("http://[::1/speakers/antony-blinken/", "is not an address on this desk"),
         ("/articles/", "is not a speaker page&#x27;s address"),
         ("/speakers/nobody-at-all/", "No speaker has the address"),
     ],

@@ -311,6 +311,14 @@ PUBLIC_PAGES = {
 }
 # Any signed-in account's own: changing its password.
 ACCOUNT_PAGES = {"accounts/password/", "accounts/password/done/"}
+# Pages of one's own work whatever one's role: following an intake job one submitted, and
+# withdrawing a correction one wrote. Anyone else's is refused by the view itself (404 or 403:
+# test_own_work_pages_refuse_an_account_with_no_desk_role_someone_else_s_work).
+OWN_WORK_PAGES = {
+    "intake/jobs/<int:pk>/",
+    "intake/jobs/<int:pk>/status/",
+    "corrections/<int:pk>/withdraw/",
+}
 
 
 def _pages(patterns, prefix=""):
@@ -347,5 +355,26 @@ def test_every_page_outside_the_public_ones_needs_a_desk_sign_in_and_a_desk_role
         if route in ACCOUNT_PAGES:
             continue
         client.force_login(UserFactory(is_staff=True))
+        # Not 404: a view that looks its row up before checking a permission answers 404 here
+        # for a row that does not exist, and the page itself to anyone once one does.
+        refusals = (403, 404, 405) if route in OWN_WORK_PAGES else (403, 405)
         for method in (client.get, client.post):
-            assert method(url).status_code in (403, 404, 405), (method.__name__, url)
+            assert method(url).status_code in refusals, (method.__name__, url)
+
+
+def test_own_work_pages_refuse_an_account_with_no_desk_role_someone_else_s_work(client):
+    from articles.models import IntakeJob
+    from tests.factories import correction_sent
+
+    job = IntakeJob.objects.create(url="https://example.org/story", created_by=fact_checker())
+    correction = correction_sent(
+        published_verdict(), writer=fact_checker(), conclusion="Fixed by its author."
+    )
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("articles:intake_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("articles:intake_job_status", args=[job.pk])).status_code == 404
+    withdraw = reverse("claims:correction_withdraw", args=[correction.pk])
+    assert client.post(withdraw).status_code == 403
+    assert {
+        route for route in OWN_WORK_PAGES if route in set(_pages(get_resolver().url_patterns))
+    } == OWN_WORK_PAGES
