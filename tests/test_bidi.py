@@ -122,3 +122,15 @@ def test_a_sentence_written_in_python_isolates_the_names_it_holds():
         f"{FSI}Ann {OVERRIDE}Example{PDI} is listed as person and {FSI}City Council{PDI} as "
         "organisation: correct one of them on its speaker page before merging."
     ]
+
+
+def test_a_speaker_s_page_on_record_isolates_the_name_in_its_note_and_its_chart(client):
+    from tests.factories import editor
+
+    speaker = SpeakerFactory(name=f"Ann {OVERRIDE}Example")
+    published_verdict(claim=_old_claim("The budget grew.", speaker=speaker))
+    client.force_login(editor())
+    html = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
+    assert f"<bdi>Ann {OVERRIDE}Example</bdi> said 1 claim whose verdict" in html
+    # The chart's SVG <title> is plain text: marks, no element.
+    assert f"Published ratings for {FSI}Ann {OVERRIDE}Example{PDI}: " in html
