@@ -38,6 +38,7 @@ from .models import (
 )
 from .records import OUTLET_RECORD_FIELDS, article_record_changed, outlet_is_record_locked
 from .services import (
+    language_cased,
     language_normalize,
     line_visible,
     outlet_domain_normalize,
@@ -345,6 +346,14 @@ class LanguageCodeFilterMixin:
     (language_normalize): `iw` finds what is stored as `he`, `EN` what is stored as `en`, and
     the sidebar marks that language chosen. Taken as typed, it found nothing."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # reads lookups()
+        # Shown as BCP 47 writes them ('pt-BR'); the value in the query string stays stored.
+        self.lookup_choices = [
+            (value, language_cased(value) if value else label)
+            for value, label in self.lookup_choices
+        ]
+
     def value(self):
         value = super().value()
         return language_normalize(value) if value else value
@@ -363,7 +372,13 @@ class ExternalFactCheckAdmin(
 ):
     """Other organisations' fact-checks: shown with their publisher, never as our verdicts."""
 
-    list_display = ["publisher_name", "claim_reviewed", "rating_text", "review_date", "language"]
+    list_display = [
+        "publisher_name",
+        "claim_reviewed",
+        "rating_text",
+        "review_date",
+        "language_shown",
+    ]
     # Every publisher and language, read from their indexes (Django's filters for the plain
     # field names were a DISTINCT over every imported fact-check at each page).
     list_filter = [PublisherFilter, FactCheckLanguageFilter]
@@ -383,3 +398,7 @@ class ExternalFactCheckAdmin(
         return False
 
     readonly_fields = ["identity", "imported_from", "raw", "imported_at", "updated_at"]
+
+    @admin.display(description="language", ordering="language", empty_value="—")
+    def language_shown(self, factcheck):
+        return language_cased(factcheck.language) if factcheck.language else None

@@ -237,6 +237,24 @@ def language_normalize(language: str) -> str:
     return WITHDRAWN_LANGUAGE_CODES.get(primary, primary) + dash + rest
 
 
+def language_cased(language: str) -> str:
+    """A stored language code as BCP 47 writes it for people and for structured data
+    (RFC 5646 2.1.1): the language lower-case, a script title-case, a region upper-case
+    ('zh-hant-tw' -> 'zh-Hant-TW', 'en-gb' -> 'en-GB', 'es-419' as it is). Display only: codes
+    are stored, compared and filtered lower-cased (language_normalize), and the API returns
+    them so, as its filters and its clients' stored values have them."""
+    primary, *subtags = language.split("-")
+    cased = [primary.lower()]
+    for subtag in subtags:
+        if len(subtag) == 4 and subtag.isalpha():
+            cased.append(subtag.title())
+        elif len(subtag) == 2 and subtag.isalpha():
+            cased.append(subtag.upper())
+        else:
+            cased.append(subtag.lower())
+    return "-".join(cased)
+
+
 def language_refusal(language: str) -> str | None:
     """Why this is not a language code, or None (given as language_normalize gives it): the one
     rule for the API, the admin's forms, bulk rows and the API's language filter. The shape

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from articles.services import visible_text
 from articles.times import desk_time
+from config.bidi import isolated_line
 
 from . import ownership, selectors, workflow
 from .limits import SPEAKER_TEXTS, text_refusals
@@ -88,7 +89,8 @@ def claim_speaker_correct(
             if speaker.role and not actor.has_perm("claims.change_speaker"):
                 raise ValidationError(
                     {
-                        "role": f"{speaker.name} is listed as {speaker.role}: only an editor "
+                        "role": f"{isolated_line(speaker.name)} is listed as "
+                        f"{isolated_line(speaker.role)}: only an editor "
                         "changes a speaker's role."
                     }
                 )

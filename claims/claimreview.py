@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from articles.services import language_cased
+
 from .appearances import appearances_of, claim_appearances_capped
 from .models import SpeakerKind, Verdict
 
@@ -124,6 +126,9 @@ def _appearance(article) -> dict:
         appearance["datePublished"] = desk_moment(article.published_at)
     if article.outlet:
         appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
+    if article.language:
+        # schema.org's inLanguage is a BCP 47 tag, written as BCP 47 cases it ('pt-BR').
+        appearance["inLanguage"] = language_cased(article.language)
     return appearance
 
 

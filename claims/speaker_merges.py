@@ -26,6 +26,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from articles.services import visible_text
+from config.bidi import isolated_line
 
 from . import corrections, services
 from .limits import VERDICT_TEXTS, text_refusals
@@ -109,9 +110,10 @@ def speaker_merge(
         source, target = locked[source.pk], locked[target.pk]
         if source.kind != target.kind:
             raise ValidationError(
-                f"{source.name} is listed as {source.get_kind_display().lower()} and "
-                f"{target.name} as {target.get_kind_display().lower()}: correct one of them "
-                "on its speaker page before merging."
+                f"{isolated_line(source.name)} is listed as "
+                f"{source.get_kind_display().lower()} and {isolated_line(target.name)} as "
+                f"{target.get_kind_display().lower()}: correct one of them on its speaker page "
+                "before merging."
             )
         earlier = list(
             SpeakerMerge.objects.select_for_update().filter(target=source, undone_at__isnull=True)
@@ -125,11 +127,12 @@ def speaker_merge(
             instead = (
                 f"Both speakers have such claims: to merge them, {note}"
                 if target_on_record
-                else f"Merge {target.name} into {source.name} instead, or {note}"
+                else f"Merge {isolated_line(target.name)} into {isolated_line(source.name)} "
+                f"instead, or {note}"
             )
             raise ValidationError(
-                f"{source.name} said claims whose verdict is submitted or published ({numbers}): "
-                f"who said them is part of the record. {instead}"
+                f"{isolated_line(source.name)} said claims whose verdict is submitted or "
+                f"published ({numbers}): who said them is part of the record. {instead}"
             )
         fills_role = bool(source.role and not target.role and not target_on_record)
         moved = {

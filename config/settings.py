@@ -183,8 +183,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # The admin templates overridden in templates/admin/ load it; config/ is no app.
-            "libraries": {"admin_counts": "config.admin_counts"},
+            # Libraries of config/, which is no app: the admin templates overridden in
+            # templates/admin/ load admin_counts; every template that sets outside text into
+            # its own words loads bidi.
+            "libraries": {"admin_counts": "config.admin_counts", "bidi": "config.bidi"},
         },
     },
 ]

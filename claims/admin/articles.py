@@ -22,6 +22,7 @@ from articles.services import (
     article_edit_clean,
     article_submit,
     article_update,
+    language_cased,
     language_normalize,
     language_refusal,
 )
@@ -139,6 +140,12 @@ class ArticleChangeForm(forms.ModelForm):
         model = Article
         fields = ["title", "outlet", "url", "byline", "published_at", "language"]
         error_messages = ARTICLE_REQUIRED_ERRORS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown as BCP 47 writes it ('pt-BR'); stored lower-cased again (_language_given).
+        if self.instance.language:
+            self.initial["language"] = language_cased(self.instance.language)
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import DeskAdminMixin, StorableTextAdminMixin
 from config.admin_paging import LargeChangelistMixin
+from config.bidi import isolated_line
 from config.queries import row_count
 
 from .. import services, speaker_edits
@@ -125,7 +126,8 @@ class SpeakerAdmin(
         if speaker and speaker_edits.speaker_on_record(speaker):
             messages.info(
                 request,
-                f"{speaker.name} is named on claims in review or published: correct the name, "
+                f"{isolated_line(speaker.name)} is named on claims in review or published: "
+                "correct the name, "
                 "role or kind on the desk's speaker page.",
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -139,7 +141,8 @@ class SpeakerAdmin(
                     setattr(obj, field, getattr(locked, field))
                 messages.warning(
                     request,
-                    f"{locked.name} went on the record meanwhile: its name, slug, role and kind "
+                    f"{isolated_line(locked.name)} went on the record meanwhile: its name, slug, "
+                    "role and kind "
                     "are unchanged; correct them on the desk's speaker page.",
                 )
             else:

@@ -170,7 +170,10 @@ class _SpeakerOutletFilters(StrictFilterSet):
         method="filter_outlet", max_length=253, help_text="Outlet id or domain (reuters.com)."
     )
     language = TextFilter(
-        method="filter_language", max_length=16, help_text="Article language code, e.g. en."
+        method="filter_language",
+        max_length=16,
+        help_text="Article language code, e.g. en or pt-br, in any case: pt-BR finds the "
+        "articles returned as pt-br.",
     )
     q = filters.CharFilter(
         method="filter_q",

@@ -82,6 +82,14 @@ class ArticleBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = ["id", "title", "url", "outlet", "published_at", "language"]
+        # Lower-cased as stored, filtered and sent back by clients since the API began; the
+        # pages and ClaimReview write it in BCP 47's case (articles.services.language_cased).
+        extra_kwargs = {
+            "language": {
+                "help_text": "The article's language code, lower-cased as stored ('pt-br', "
+                "'zh-hant-tw'); ClaimReview's inLanguage writes it in BCP 47's case (pt-BR)."
+            }
+        }
 
 
 class ClaimInVerdictSerializer(serializers.ModelSerializer):

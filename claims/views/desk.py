@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.text import Truncator
 
 from articles.services import visible_text
+from config.bidi import isolated_line
 from config.form_encoding import refuse_unreadable, refuse_unreadable_in_messages
 from config.not_found import desk_get_or_404, desk_not_found
 from config.pages import RowsCountedPaginator, page_get
@@ -177,7 +178,11 @@ def speaker_merge(request, slug: str):
         done = speaker_merges.merged_into(slug=slug)
         if done is None:
             raise _no_speaker(slug)
-        messages.info(request, f"{done.source_name} is already merged into {done.target.name}.")
+        messages.info(
+            request,
+            f"{isolated_line(done.source_name)} is already merged into "
+            f"{isolated_line(done.target.name)}.",
+        )
         return redirect("claims:speaker_detail", slug=done.target.slug)
     if refuse_unreadable_in_messages(
         request, target="The speaker to merge into", correction_note="The correction note"
@@ -207,7 +212,8 @@ def speaker_merge(request, slug: str):
             actor=request.user,
             correction_note=correction_note,
         ),
-        success=f"{source.name} is merged into {target.name}. Undo it below if it was wrong.",
+        success=f"{isolated_line(source.name)} is merged into {isolated_line(target.name)}. "
+        "Undo it below if it was wrong.",
     )
     if not merged:
         return _speaker_page(request, source, merge_typed=typed, status=400)
@@ -232,7 +238,8 @@ def _merge_target(request, wanted: str, *, source: Speaker) -> Speaker:
         raise ValidationError(f"There is no speaker called “{shown}”: use its address.")
     if len(matches) > 1:
         listed = "; ".join(
-            f"{speaker.name}{f' ({speaker.role})' if speaker.role else ''} at "
+            f"{isolated_line(speaker.name)}"
+            f"{f' ({isolated_line(speaker.role)})' if speaker.role else ''} at "
             f"{reverse('claims:speaker_detail', args=[speaker.slug])}"
             for speaker in matches
         )
@@ -344,13 +351,20 @@ def speaker_merge_undo(request, pk: int):
         for message in error_messages(error):
             messages.error(request, message)
         return _merge_page(merge.target)
-    text = f"The merge is undone: {merge.source_name} is a speaker of its own again."
+    again = "is a speaker of its own again"
+    text = f"The merge is undone: {isolated_line(merge.source_name)} {again}."
     if undone.kept:
         claims = ", ".join(f"#{pk}" for pk in undone.kept)
         if len(undone.kept) == 1:
-            text += f" Claim {claims} stays with {merge.target.name}: its verdict is on record."
+            text += (
+                f" Claim {claims} stays with {isolated_line(merge.target.name)}: its verdict is "
+                "on record."
+            )
         else:
-            text += f" Claims {claims} stay with {merge.target.name}: their verdicts are on record."
+            text += (
+                f" Claims {claims} stay with {isolated_line(merge.target.name)}: their verdicts "
+                "are on record."
+            )
     messages.success(request, text)
     return redirect("claims:speaker_detail", slug=undone.speaker.slug)
 

@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 
+from config.bidi import isolated_line
 from config.pages import page_get
 
 from .. import selectors
@@ -116,8 +117,10 @@ class PublishedVerdictsFeed(Feed):
         return verdicts[:FEED_ITEMS]
 
     def item_title(self, verdict):
+        # Plain text, which a reader sets into its own lines ("<title> · Fact-checks"): the
+        # claim between isolation marks, as a page's <title> has it (config.bidi).
         rating = verdict.rating.label if verdict.rating else "Rated"
-        return _xml_text(f"{rating}: {title_cut(verdict.claim.text, 120)}")
+        return _xml_text(f"{rating}: {isolated_line(title_cut(verdict.claim.text, 120))}")
 
     # The entries are our fact-checks, so the feed's author is the publishing organisation;
     # whoever made the claim is named in each summary.
@@ -131,6 +134,8 @@ class PublishedVerdictsFeed(Feed):
         # Atom's summary is type="html": readers parse it, so the plain conclusion is escaped
         # first. Who made the claim and where reads as on the fact-check's page, from the
         # page's own fragment (escaped as any template is): a narration claim named nobody.
+        # The fragment's names stand in <bdi> (config.bidi); a reader that strips the element
+        # keeps its text, as the entry read before.
         made = render_to_string(
             "claims/includes/public_attribution.html", {"claim": verdict.claim}
         ).strip()

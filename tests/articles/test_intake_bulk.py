@@ -930,14 +930,14 @@ def test_a_url_only_row_reads_queued_and_the_import_page_follows_it_to_its_artic
             intake_job_run(job_id=job.pk)
     article = Article.objects.get(url=fetched.url)
     response = client.get(f"/intake/imports/{batch.pk}/")
-    assert_accessible(response, title="Import of urls.csv")
+    assert_accessible(response, title="Import of \u2068urls.csv\u2069")
     page = response.content.decode()
     assert f'<a href="/articles/{article.pk}/">Assembly votes on one plan</a>' in page
     assert '<span class="status status-failed">Failed</span>' in page
     assert "The page answered 404." in page
     assert "URL rows: 1 stored · 1 failed" in page
     job_page = client.get(f"/intake/jobs/{fetched.pk}/").content.decode()
-    assert f'<a href="/intake/imports/{batch.pk}/">urls.csv</a>, line 3)' in job_page
+    assert f'<a href="/intake/imports/{batch.pk}/"><bdi>urls.csv</bdi></a>, line 3)' in job_page
     assert client.get(f"/intake/imports/{batch.pk}/status/").json()["settled"]
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.intake.claimreview import claimreviews_from_json, external_factchecks_store
 from articles.intake.jobs import intake_job_submit
 from articles.models import Article, ExternalFactCheck, IntakeStatus
-from articles.services import language_normalize, language_refusal
+from articles.services import language_cased, language_normalize, language_refusal
 from tests.api_clients import client_with, make_key
 from tests.articles.conftest import article_page, story
 from tests.articles.test_intake_bulk import run_import
@@ -168,3 +168,66 @@ def test_the_api_refuses_an_empty_language_as_it_refuses_any_empty_field():
     response = client.post("/api/v1/articles/", payload, format="json")
     assert response.status_code == 400
     assert response.json()["fields"] == {"language": ["Give a value, or leave the field out."]}
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("en", "en"),
+        ("en-gb", "en-GB"),
+        ("zh-hant", "zh-Hant"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+        ("es-419", "es-419"),
+        ("de-1996", "de-1996"),
+    ],
+)
+def test_a_stored_code_is_shown_in_bcp_47_s_case(stored, shown):
+    assert language_cased(stored) == shown
+
+
+def test_the_admins_fact_check_list_and_its_filter_show_codes_in_bcp_47_s_case(client):
+    ExternalFactCheck.objects.create(
+        claim_reviewed="Claim reviewed in Taiwan",
+        publisher_name="Taiwan FactCheck Center",
+        url="https://check.example/tw",
+        language="zh-hant-tw",
+        identity=f"{1:064d}",
+    )
+    client.force_login(admin_user())
+    page = client.get(reverse("admin:articles_externalfactcheck_changelist")).content.decode()
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one("td.field-language_shown").text == "zh-Hant-TW"
+    sidebar = soup.select_one('[data-filter-title="language"]')
+    assert [link.text.strip() for link in sidebar.select("a")] == ["All", "zh-Hant-TW"]
+    # The link filters by the code as stored.
+    assert sidebar.select("a")[1]["href"] == "?language=zh-hant-tw"
+
+
+def test_the_admins_article_form_shows_the_code_in_bcp_47_s_case_and_stores_it_lower(client):
+    article = ArticleFactory(language="pt-br")
+    client.force_login(fact_checker())
+    page = reverse("admin:articles_article_change", args=[article.pk])
+    form = BeautifulSoup(client.get(page).content.decode(), "html.parser")
+    assert form.select_one('input[name="language"]')["value"] == "pt-BR"
+    assert admin_save(client, page).status_code == 302
+    article.refresh_from_db()
+    assert article.language == "pt-br"
+
+
+def test_claimreview_names_each_appearance_s_language_in_bcp_47_s_case(client):
+    from claims.claimreview import claimreview_for
+    from tests.factories import ClaimFactory, published_verdict
+
+    claim = ClaimFactory(article=ArticleFactory(language="pt-br"))
+    review = claimreview_for(published_verdict(claim=claim), request_or_base_url="https://x.test")
+    assert [a["inLanguage"] for a in review["itemReviewed"]["appearance"]] == ["pt-BR"]
+
+
+def test_the_api_returns_codes_as_stored_and_filters_by_either_case():
+    from tests.factories import ClaimFactory, published_verdict
+
+    published_verdict(claim=ClaimFactory(article=ArticleFactory(language="pt-br")))
+    client = client_with(make_key()[1])
+    for asked in ("pt-br", "pt-BR"):
+        rows = client.get("/api/v1/verdicts/", {"language": asked}).json()["results"]
+        assert [row["claim"]["article"]["language"] for row in rows] == ["pt-br"]

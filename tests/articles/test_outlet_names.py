@@ -135,7 +135,7 @@ def test_the_public_page_and_claimreview_name_the_outlet_and_no_made_up_domain(c
     outlet = outlet_get_or_create(name="City <i>Gazette</i>")
     verdict = published_verdict("Crime fell by 40 percent last year.", outlet=outlet)
     html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
-    assert "published by City Gazette" in html
+    assert "published by <bdi>City Gazette</bdi>" in html
     [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     publisher = json.loads(block)["itemReviewed"]["appearance"][0]["publisher"]
     assert publisher == {"@type": "Organization", "name": "City Gazette"}

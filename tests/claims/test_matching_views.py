@@ -654,7 +654,7 @@ def test_desk_pages_name_a_group_of_repeats_in_newsroom_words_not_canonical(clie
     }
     for name, html in pages.items():
         assert "canonical claim" not in html.lower(), name
-    assert f"Main wording: “{first.text}”" in pages["claim"]
+    assert f"Main wording: “<bdi>{first.text}</bdi>”" in pages["claim"]
     assert f"<h1>Claim group #{group_id}</h1>" in pages["group"]
     assert f"<title>Claim group #{group_id}" in pages["group"]
     assert f"Claim group #{group_id}" in pages["desk history"]  # the merge, a group's event

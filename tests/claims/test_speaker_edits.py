@@ -69,8 +69,8 @@ def test_a_published_speaker_is_corrected_only_with_a_public_note_on_each_fact_c
     # Its record changed under this editor: another editor publishes it.
     assert "another editor" in verdict_rules.verdict_publish_refusal(verdict=in_review, user=boss)
     page = client.get(reverse("claims:public", args=[first.pk])).content.decode()
-    assert "Ann Example, Mayor of Springfield" in page
-    assert "previously attributed to: Ann Exampel, Mayor" in page
+    assert "<bdi>Ann Example</bdi>, <bdi>Mayor of Springfield</bdi>" in page
+    assert "previously attributed to: <bdi>Ann Exampel, Mayor</bdi>" in page
     assert "The mayor&#x27;s name was misspelt." in page
 
 
@@ -345,7 +345,7 @@ def test_the_speaker_page_lists_the_other_spellings_not_the_name_itself(client, 
     )
     speaker_edit(speaker=mayor, actor=editor(), name="Ann Example", role="Mayor")
     page = client.get(url).content.decode()
-    assert 'Also written as: <span class="badge">Ann Exampel</span>' in page
+    assert 'Also written as: <span class="badge"><bdi>Ann Exampel</bdi></span>' in page
     assert '<span class="badge">Ann Example</span>' not in page
 
 

@@ -110,8 +110,9 @@ def test_a_name_two_speakers_hold_asks_which_and_gives_their_addresses(client, s
     assert response.status_code == 400
     shown = [str(message) for message in response.wsgi_request._messages]
     assert shown == [
-        "“jen psaki” names more than one speaker (Jen Psaki (Press Secretary) at "
-        "/speakers/jen-psaki/; Jen Psaki at /speakers/jen-psaki-2/): give the address of the "
+        "“jen psaki” names more than one speaker (\u2068Jen Psaki\u2069 (\u2068Press "
+        "Secretary\u2069) at /speakers/jen-psaki/; \u2068Jen Psaki\u2069 at "
+        "/speakers/jen-psaki-2/): give the address of the "
         "one to merge into."
     ]
     assert Speaker.objects.filter(pk=short.pk).exists()

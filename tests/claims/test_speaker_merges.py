@@ -84,8 +84,14 @@ def test_a_speaker_on_record_is_not_merged_away_but_others_merge_into_it(pair):
     boss = editor()
     verdict = published_verdict(claim=ClaimFactory(speaker=short))
     in_review = submitted_verdict(claim=ClaimFactory(speaker=short))
-    with pytest.raises(ValidationError, match="Merge Antony Blinken into Blinken instead"):
+    with pytest.raises(ValidationError) as refused:
         speaker_merge(source=short, target=full, actor=boss)
+    # The names between isolation marks (config.bidi): str() of the error would show them as
+    # \u2068 escapes, so its message is read.
+    assert (
+        "Merge \u2068Antony Blinken\u2069 into \u2068Blinken\u2069 instead"
+        in refused.value.messages[0]
+    )
     assert Claim.objects.get(pk=verdict.claim_id).speaker == short
     assert Claim.objects.get(pk=in_review.claim_id).speaker == short
     assert not SpeakerMerge.objects.exists()
@@ -344,7 +350,8 @@ def test_a_speaker_on_record_merges_away_with_a_public_correction(client, pair):
     assert refusal and "another editor" in refusal
 
     page = client.get(reverse("claims:public", args=[published.pk])).content.decode()
-    assert note in page and "previously attributed to: Blinken, Secretary of State" in page
+    assert note in page
+    assert "previously attributed to: <bdi>Blinken, Secretary of State</bdi>" in page
     assert "Antony Blinken" in page
     # The public could read Blinken: its API id now leads anyone to the speaker kept.
     response = key_client().get(f"/api/v1/speakers/{short.pk}/")
@@ -398,8 +405,8 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     ClaimFactory(speaker=short)
     client.force_login(editor())
     page = client.get(reverse("claims:speaker_detail", args=[short.slug])).content.decode()
-    assert "Merge Blinken into Antony Blinken" in page
-    assert "<title>Blinken · Fact-check desk</title>" in page
+    assert "Merge <bdi>Blinken</bdi> into <bdi>Antony Blinken</bdi>" in page
+    assert "<title>\u2068Blinken\u2069 · Fact-check desk</title>" in page
     assert 'name="target" required maxlength="320"' in page  # the view's MERGE_TARGET_MAX
 
     response = client.post(
@@ -407,7 +414,9 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     )
     assert response["Location"] == reverse("claims:speaker_detail", args=[full.slug])
     page = client.get(response["Location"]).content.decode()
-    assert "is merged into Antony Blinken" in page and "Merged into this speaker" in page
+    assert (
+        "is merged into \u2068Antony Blinken\u2069" in page and "Merged into this speaker" in page
+    )
 
     old_address = client.get(reverse("claims:speaker_detail", args=[short.slug]))
     assert old_address["Location"] == reverse("claims:speaker_detail", args=[full.slug])
@@ -416,7 +425,10 @@ def test_an_editor_merges_from_the_speaker_page_and_undoes_it(client, pair):
     again = client.post(
         reverse("claims:speaker_merge", args=[short.slug]), {"target": full.name}, follow=True
     )
-    assert "Blinken is already merged into Antony Blinken." in again.content.decode()
+    assert (
+        "\u2068Blinken\u2069 is already merged into \u2068Antony Blinken\u2069."
+        in again.content.decode()
+    )
 
     merge = SpeakerMerge.objects.get()
     response = client.post(reverse("claims:speaker_merge_undo", args=[merge.pk]), follow=True)
@@ -493,10 +505,11 @@ def test_editors_merge_from_the_duplicates_page_and_others_cannot_see_it(client)
     assert client.get(url).status_code == 403
     client.force_login(editor())
     page = client.get(url).content.decode()
-    assert "Blinken</a> <small>(1 claim)</small>" in page
-    assert "Antony Blinken</a> <small>(2 claims)</small>" in page
+    assert "<bdi>Blinken</bdi></a> <small>(1 claim)</small>" in page
+    assert "<bdi>Antony Blinken</bdi></a> <small>(2 claims)</small>" in page
     assert (
-        "Merge Blinken into Antony Blinken" in page and "Merge Antony Blinken into Blinken" in page
+        "Merge <bdi>Blinken</bdi> into <bdi>Antony Blinken</bdi>" in page
+        and "Merge <bdi>Antony Blinken</bdi> into <bdi>Blinken</bdi>" in page
     )
     assert url in client.get(reverse("claims:dashboard")).content.decode()
     client.post(reverse("claims:speaker_merge", args=[short.slug]), {"target": full.slug})
@@ -525,7 +538,9 @@ def test_the_speaker_page_asks_for_a_correction_note_only_when_claims_are_on_rec
     response = client.post(
         url, {"target": full.slug, "correction_note": "One person, two records."}, follow=True
     )
-    assert "Blinken is merged into Antony Blinken" in response.content.decode()
+    assert (
+        "\u2068Blinken\u2069 is merged into \u2068Antony Blinken\u2069" in response.content.decode()
+    )
     assert published.corrections.get().note == "One person, two records."
 
 

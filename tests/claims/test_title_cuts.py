@@ -35,12 +35,16 @@ def test_the_public_page_title_and_the_feed_entry_end_at_a_word(client):
     verdict = published_verdict(claim=ClaimFactory(text=LONG))
     page = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
-    assert title.startswith("Fact-check: The United States on Monday strongly defended weekend")
-    assert "retaliatory strikes… · Fact-check desk" in title
+    # The claim between isolation marks (config.bidi), the cut inside them.
+    assert title.startswith(
+        "Fact-check: \u2068The United States on Monday strongly defended weekend"
+    )
+    assert "retaliatory strikes…\u2069 · Fact-check desk" in title
     assert "retaliatory st…" not in title
 
     feed = ElementTree.fromstring(client.get(reverse("claims:public_feed")).content)  # noqa: S314
     ns = {"atom": "http://www.w3.org/2005/Atom"}
     entry_title = feed.find("atom:entry/atom:title", ns).text
-    assert entry_title.endswith("militia groups in Iraq…")  # 120 characters at most, at a word
-    assert len(entry_title) <= len(verdict.rating.label) + 2 + 120
+    # 120 characters at most, at a word
+    assert entry_title.endswith("militia groups in Iraq…\u2069")
+    assert len(entry_title) <= len(verdict.rating.label) + 2 + 1 + 120 + 1  # ": ", FSI, PDI

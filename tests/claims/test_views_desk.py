@@ -187,14 +187,14 @@ def test_a_speaker_with_nothing_published_gets_a_sentence_not_a_chart_of_zeros(c
     html = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
     section = html.split('id="ratings-heading"')[1].split("</section>")[0]
     assert "<svg" not in section
-    assert "No claim by Ada Mayor has a published fact-check yet." in section
+    assert "No claim by <bdi>Ada Mayor</bdi> has a published fact-check yet." in section
 
 
 def test_a_speaker_whose_name_is_a_plural_gets_no_groups_s_on_its_page(client, boss):
     speaker = SpeakerFactory(name="Health groups")
     ClaimFactory(speaker=speaker)
     html = client.get(reverse("claims:speaker_detail", args=[speaker.slug])).content.decode()
-    assert "No claim by Health groups has a published fact-check yet." in html
+    assert "No claim by <bdi>Health groups</bdi> has a published fact-check yet." in html
     assert "groups's" not in html and "groups&#x27;s" not in html
 
 

@@ -218,7 +218,8 @@ def test_a_narration_claim_is_published_by_its_outlet_not_claimed_by_it(client):
     assert "Claimed by" not in html
     assert (
         'Stated in the article <a href="https://news.example.com/crime" rel="noopener noreferrer">'
-        "Crime in Springfield</a>, published by Example News on 28 June 2021." in html
+        "<bdi>Crime in Springfield</bdi></a>, published by <bdi>Example News</bdi> on 28 June 2021."
+        in html
     )
     [review] = jsonld_blocks(html)
     item = review["itemReviewed"]
@@ -230,7 +231,7 @@ def test_a_narration_claim_without_an_outlet_names_no_author_at_all(client):
     article = ArticleFactory(body="Crime fell by 40 percent last year.", outlet=None, url="")
     verdict = published_verdict(claim=ClaimFactory(article=article, speaker=None))
     html = client.get(reverse("claims:public", args=[verdict.pk])).content.decode()
-    assert f"Stated in the article “{article.title}”." in html
+    assert f"Stated in the article “<bdi>{article.title}</bdi>”." in html
     [review] = jsonld_blocks(html)
     assert "author" not in review["itemReviewed"] and "Unknown" not in json.dumps(review)
 
@@ -261,7 +262,9 @@ def test_the_page_lists_the_other_articles_its_claimreview_names_and_no_unapplie
     headlines = [a["headline"] for a in review["itemReviewed"]["appearance"]]
     assert headlines == ["Mayor on crime", "Crime still falling, says mayor"]
     assert "Also made in" in html
-    assert "“Crime still falling, says mayor”, Daily Post, 2 July 2021" in html
+    assert (
+        "“<bdi>Crime still falling, says mayor</bdi>”, <bdi>Daily Post</bdi>, 2 July 2021" in html
+    )
     assert "Evening Star" not in html and "nobody applied" not in html
 
 

@@ -61,7 +61,7 @@ def test_the_index_lists_published_fact_checks_newest_first_for_anyone(client, d
         reverse("claims:public", args=[desk["newer"].pk]),
         reverse("claims:public", args=[desk["older"].pk]),
     ]
-    assert "Claimed by Ada Mayor" in html and "2 fact-checks" in html
+    assert "Claimed by <bdi>Ada Mayor</bdi>" in html and "2 fact-checks" in html
     for hidden in ["harbour tunnel", "school meals"]:
         assert hidden not in html
     # Searching for an unpublished claim's words finds nothing either.
@@ -187,12 +187,13 @@ def test_the_feed_is_atom_with_published_fact_checks_only(client, desk):
     body = response.content.decode()
     assert response["Content-Type"].startswith("application/atom+xml")
     assert body.count("<entry>") == 2
-    assert f"/fact-checks/{desk['newer'].pk}/" in body and "True: The council budget" in body
+    assert f"/fact-checks/{desk['newer'].pk}/" in body and "True: \u2068The council budget" in body
     assert "harbour tunnel" not in body and "school meals" not in body
     # The summary is type="html": the conclusion is escaped for HTML, then for XML, so a
     # reader shows the text and never runs it.
     assert "<script>" not in body and "&amp;lt;script&amp;gt;" in body
-    assert "Claimed by Ada Mayor in " in body and "<name>Ada Mayor</name>" not in body
+    assert "Claimed by &lt;bdi&gt;Ada Mayor&lt;/bdi&gt; in " in body
+    assert "<name>Ada Mayor</name>" not in body
 
 
 def test_the_sitemap_lists_published_fact_check_pages_only(client, desk):
@@ -304,10 +305,11 @@ def test_the_feed_stays_well_formed_xml_when_published_text_has_control_characte
     feed = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed, in a test)
     atom = "{http://www.w3.org/2005/Atom}"
     (entry,) = feed.findall(f"{atom}entry")
-    assert entry.findtext(f"{atom}title") == "False: Taxes rose by 25 percent in 2024."
+    assert entry.findtext(f"{atom}title") == "False: \u2068Taxes rose by 25 percent in 2024.\u2069"
     article = verdict.claim.article
     assert entry.findtext(f"{atom}summary") == (
-        f"Claimed by Bob Jones in “{article.title}” ({article.outlet}). They did not rise."
+        f"Claimed by <bdi>Bob Jones</bdi> in “<bdi>{article.title}</bdi>” "
+        f"(<bdi>{article.outlet}</bdi>). They did not rise."
     )
 
 
@@ -330,13 +332,14 @@ def test_the_feed_is_written_by_the_fact_checkers_and_names_who_made_each_claim(
     newer, older = feed.findall(f"{atom}entry")
     # No entry names its own author: each is the organisation's, as the feed says.
     assert newer.find(f"{atom}author") is None and older.find(f"{atom}author") is None
-    assert newer.findtext(f"{atom}summary").startswith("Claimed by Ann Lee in “")
+    assert newer.findtext(f"{atom}summary").startswith("Claimed by <bdi>Ann Lee</bdi> in “")
     # A narration claim is the article's own statement: the summary says where, as its page
     # does (with the article's link, the summary being HTML), not nobody.
     summary = older.findtext(f"{atom}summary")
     stated = (
         'Stated in the article <a href="https://news.example/crime?a=1&amp;b=2" '
-        f'rel="noopener noreferrer">{article.title}</a>, published by {article.outlet} on '
+        f'rel="noopener noreferrer"><bdi>{article.title}</bdi></a>, published by '
+        f"<bdi>{article.outlet}</bdi> on "
         "4 March 2025."
     )
     assert summary == f"{stated} {narrated.conclusion}"
